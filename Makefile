@@ -1,0 +1,88 @@
+# huibao — build, test, install.  Dependencies come from pkg-config.
+prefix ?= /usr/local
+bindir ?= $(prefix)/bin
+libdir ?= $(prefix)/lib
+includedir ?= $(prefix)/include
+datadir ?= $(prefix)/share
+mandir ?= $(datadir)/man
+PREFIX ?= $(prefix)
+DESTDIR ?=
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+PKGS = libpcre2-8 libutf8proc jansson
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lm
+TEST_LIBS := $(shell pkg-config --libs cmocka)
+LEXICON ?= /usr/lib/python3/dist-packages/jieba/dict.txt
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
+             -DHB_DATADIR='"$(PREFIX)/share/huibao"'
+
+B = build
+SRC := $(wildcard src/*.c)
+OBJ := $(SRC:src/%.c=$(B)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
+
+.PHONY: all test check unit golden clean install uninstall bench asan leakcheck fuzz lexicon
+
+all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/huibao.h | $(B)/obj
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(B)/obj $(B)/tests:
+	mkdir -p $@
+
+$(B)/libhuibao.a: $(OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(B)/huibao: cli/main.c include/huibao.h $(B)/libhuibao.a
+	$(CC) $(ALL_CFLAGS) cli/main.c -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+$(B)/%: tools/%.c $(B)/libhuibao.a
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+# The general lexicon (jieba's dict.txt) compiled once; without it huibao
+# still runs on its own dictionaries and says so.
+lexicon: $(B)/jieba.lex
+$(B)/jieba.lex: $(B)/lexc
+	@if [ -f "$(LEXICON)" ]; then $(B)/lexc "$(LEXICON)" $@; \
+	else echo "note: $(LEXICON) not found (apt-get install python3-jieba); building without the general lexicon"; fi
+
+$(B)/tests/%: tests/unit/%.c $(B)/libhuibao.a | $(B)/tests
+	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $(TEST_RUNNER) $$t; done
+
+golden: all
+	/usr/bin/python3 tests/run_golden.py
+
+test check: all unit golden
+
+bench: all
+	bash bench/run.sh
+
+clean:
+	rm -rf $(B)
+
+install: all
+	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir) \
+	    $(DESTDIR)$(datadir)/huibao/dict $(DESTDIR)$(mandir)/man1
+	install -m 755 $(B)/huibao $(DESTDIR)$(bindir)/huibao
+	install -m 644 $(B)/libhuibao.a $(DESTDIR)$(libdir)/libhuibao.a
+	install -m 644 include/huibao.h $(DESTDIR)$(includedir)/huibao.h
+	cp -R dict/. $(DESTDIR)$(datadir)/huibao/dict/
+	if [ -f $(B)/jieba.lex ]; then install -m 644 $(B)/jieba.lex $(DESTDIR)$(datadir)/huibao/jieba.lex; fi
+	install -m 644 docs/huibao.1 $(DESTDIR)$(mandir)/man1/huibao.1
+	sed -e 's|@prefix@|$(PREFIX)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \
+	    -e 's|@libs@|$(shell pkg-config --libs $(PKGS)) -lm|g' huibao.pc.in > $(DESTDIR)$(libdir)/pkgconfig/huibao.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(bindir)/huibao $(DESTDIR)$(libdir)/libhuibao.a $(DESTDIR)$(includedir)/huibao.h \
+	    $(DESTDIR)$(libdir)/pkgconfig/huibao.pc $(DESTDIR)$(mandir)/man1/huibao.1
+	rm -rf $(DESTDIR)$(datadir)/huibao

@@ -1,0 +1,344 @@
+/* huibao: the command-line client of libhuibao.  It uses only huibao.h. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "huibao.h"
+
+#ifndef HB_DATADIR
+#define HB_DATADIR "/usr/local/share/huibao"
+#endif
+
+enum {
+    EXIT_OK = 0,
+    EXIT_INPUT = 1,   /* at least one input file could not be read */
+    EXIT_USAGE = 2,
+    EXIT_CHECK = 3,   /* check: a report misses a required part */
+    EXIT_SETUP = 4,   /* the dictionaries could not be loaded */
+    EXIT_OUTPUT = 5   /* writing the output failed */
+};
+
+static const char USAGE[] =
+    "Usage: huibao COMMAND [OPTIONS] FILE...\n"
+    "\n"
+    "Commands:\n"
+    "  extract   print each report as JSON (one object; several files: JSON Lines)\n"
+    "  check     print a verdict on required sections; exit 3 if any report misses one\n"
+    "  tokens    print the typed token stream of one file\n"
+    "\n"
+    "Options:\n"
+    "  --pretty            indent the JSON (a single file only)\n"
+    "  --jsonl             one JSON object per line, even for a single file\n"
+    "  -o, --output FILE   write to FILE (replaced only when everything succeeded)\n"
+    "  --encoding ENC      utf-8, gb18030, utf-16le or utf-16be instead of detecting\n"
+    "  --profile NAME      required-section profile (dict/profiles/NAME.txt)\n"
+    "  --top N             number of top terms (default 20, 0 for none)\n"
+    "  --max-bytes N       refuse larger inputs (default 268435456)\n"
+    "  --dict DIR          dictionary folder (default: $HUIBAO_DICT, then the installed one)\n"
+    "  --lexicon FILE      compiled general lexicon (default: $HUIBAO_LEXICON, then installed)\n"
+    "  --words             tokens: split Han runs into dictionary words\n"
+    "  --no-domain         tokens: general lexicon only (the jieba-compatible mode)\n"
+    "  -h, --help          show this help\n"
+    "  --version           show the version\n"
+    "\n"
+    "Exit status: 0 success, 1 an input failed, 2 usage, 3 check found a missing part,\n"
+    "4 dictionaries failed to load, 5 output could not be written.\n";
+
+typedef struct {
+    const char *command;
+    int pretty, jsonl, words, no_domain;
+    const char *output, *encoding, *profile, *dict, *lexicon;
+    long top;
+    size_t max_bytes;
+    char **files;
+    int nfiles;
+} cli_opts;
+
+static void die_usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, "huibao: %s%s%s\nTry 'huibao --help'.\n", msg, arg ? ": " : "", arg ? arg : "");
+    exit(EXIT_USAGE);
+}
+
+static long parse_number(const char *s, const char *opt)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || *end || v < 0)
+        die_usage("not a non-negative number", opt);
+    return v;
+}
+
+static void parse_args(int argc, char **argv, cli_opts *o)
+{
+    o->top = 20;
+    o->files = calloc((size_t)argc, sizeof *o->files);
+    if (!o->files) {
+        fprintf(stderr, "huibao: out of memory\n");
+        exit(EXIT_INPUT);
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+#define VALUE() (i + 1 < argc ? argv[++i] : (die_usage("option needs a value", a), ""))
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(USAGE, stdout);
+            exit(fclose(stdout) ? EXIT_OUTPUT : EXIT_OK);
+        } else if (!strcmp(a, "--version")) {
+            printf("huibao %s\n", HB_VERSION);
+            exit(fclose(stdout) ? EXIT_OUTPUT : EXIT_OK);
+        } else if (!strcmp(a, "--pretty")) {
+            o->pretty = 1;
+        } else if (!strcmp(a, "--jsonl")) {
+            o->jsonl = 1;
+        } else if (!strcmp(a, "--words")) {
+            o->words = 1;
+        } else if (!strcmp(a, "--no-domain")) {
+            o->no_domain = 1;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            o->output = VALUE();
+        } else if (!strcmp(a, "--encoding")) {
+            o->encoding = VALUE();
+        } else if (!strcmp(a, "--profile")) {
+            o->profile = VALUE();
+        } else if (!strcmp(a, "--dict")) {
+            o->dict = VALUE();
+        } else if (!strcmp(a, "--lexicon")) {
+            o->lexicon = VALUE();
+        } else if (!strcmp(a, "--top")) {
+            o->top = parse_number(VALUE(), a);
+        } else if (!strcmp(a, "--max-bytes")) {
+            o->max_bytes = (size_t)parse_number(VALUE(), a);
+        } else if (!strcmp(a, "--")) {
+            while (++i < argc)
+                o->files[o->nfiles++] = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            die_usage("unknown option", a);
+        } else if (!o->command) {
+            o->command = a;
+        } else {
+            o->files[o->nfiles++] = argv[i];
+        }
+#undef VALUE
+    }
+    if (!o->command)
+        die_usage("no command given", NULL);
+    if (strcmp(o->command, "extract") && strcmp(o->command, "check") && strcmp(o->command, "tokens"))
+        die_usage("unknown command", o->command);
+    if (o->nfiles == 0)
+        die_usage("no input file given", NULL);
+}
+
+/* The folder of this executable, for finding dict/ beside an uninstalled build. */
+static int exe_sibling(const char *rel, char *out, size_t cap)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    snprintf(out, cap, "%s/%s", exe, rel);
+    struct stat st;
+    return stat(out, &st) == 0;
+}
+
+static const char *find_dict(const cli_opts *o, char *buf, size_t cap)
+{
+    if (o->dict)
+        return o->dict;
+    const char *env = getenv("HUIBAO_DICT");
+    if (env && *env)
+        return env;
+    if (exe_sibling("../dict/slogans.txt", buf, cap) && exe_sibling("../dict", buf, cap))
+        return buf;
+    return HB_DATADIR "/dict";
+}
+
+static const char *find_lexicon(const cli_opts *o, char *buf, size_t cap)
+{
+    if (o->lexicon)
+        return o->lexicon;
+    const char *env = getenv("HUIBAO_LEXICON");
+    if (env && *env)
+        return env;
+    if (exe_sibling("jieba.lex", buf, cap))
+        return buf;
+    return HB_DATADIR "/jieba.lex";
+}
+
+/* Reads a whole file; on failure returns NULL with a reason in why. */
+static char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        snprintf(why, cap, "%s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        snprintf(why, cap, "is a directory");
+        fclose(f);
+        return NULL;
+    }
+    size_t bufcap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
+    if (bufcap > max + 1)
+        bufcap = max + 1;
+    char *buf = malloc(bufcap);
+    size_t n = 0;
+    while (buf) {
+        size_t r = fread(buf + n, 1, bufcap - n, f);
+        n += r;
+        if (n > max) {
+            snprintf(why, cap, "larger than the limit of %zu bytes (--max-bytes)", max);
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        if (r == 0) {
+            if (ferror(f)) {
+                snprintf(why, cap, "%s", strerror(errno ? errno : EIO));
+                free(buf);
+                buf = NULL;
+            }
+            break;
+        }
+        if (n == bufcap) {
+            size_t ncap = bufcap * 2 > max + 1 ? max + 1 : bufcap * 2;
+            char *nb = ncap > bufcap ? realloc(buf, ncap) : NULL;
+            if (!nb) {
+                snprintf(why, cap, ncap > bufcap ? "out of memory" : "larger than the limit of %zu bytes", max);
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            bufcap = ncap;
+        }
+    }
+    if (!buf && !*why)
+        snprintf(why, cap, "out of memory");
+    if (f != stdin)
+        fclose(f);
+    *len = n;
+    return buf;
+}
+
+static int write_all(FILE *out, const char *s)
+{
+    size_t n = strlen(s);
+    return fwrite(s, 1, n, out) == n;
+}
+
+int main(int argc, char **argv)
+{
+    cli_opts o = {0};
+    parse_args(argc, argv, &o);
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error we report */
+
+    char dictbuf[PATH_MAX], lexbuf[PATH_MAX];
+    hb_engine_options eo = {.dict_dir = find_dict(&o, dictbuf, sizeof dictbuf),
+                            .lexicon_path = find_lexicon(&o, lexbuf, sizeof lexbuf),
+                            .domain_off = o.no_domain};
+    hb_error err;
+    hb_engine *engine = hb_engine_new(&eo, &err);
+    if (!engine) {
+        if (err.file[0] && err.line)
+            fprintf(stderr, "huibao: %s:%d: %s\n", err.file, err.line, err.message);
+        else if (err.file[0])
+            fprintf(stderr, "huibao: %s: %s\n", err.file, err.message);
+        else
+            fprintf(stderr, "huibao: %s: %s\n", eo.dict_dir, err.message);
+        return EXIT_SETUP;
+    }
+    const char *notes = hb_engine_notes(engine);
+    if (notes)
+        fprintf(stderr, "huibao: note: %s", notes);
+
+    char *tmp = NULL;
+    FILE *out = stdout;
+    if (o.output) {
+        if (asprintf(&tmp, "%s.tmp.%ld", o.output, (long)getpid()) < 0 || !(out = fopen(tmp, "wb"))) {
+            fprintf(stderr, "huibao: %s: %s\n", o.output, strerror(errno));
+            hb_engine_free(engine);
+            return EXIT_OUTPUT;
+        }
+    }
+
+    int status = EXIT_OK, write_failed = 0;
+    int single = o.nfiles == 1 && !o.jsonl;
+    for (int i = 0; i < o.nfiles && !write_failed; i++) {
+        const char *path = o.files[i];
+        char why[256] = "";
+        size_t len;
+        size_t max = o.max_bytes ? o.max_bytes : HB_DEFAULT_MAX_BYTES;
+        char *buf = read_file(path, max, &len, why, sizeof why);
+        if (!buf) {
+            fprintf(stderr, "huibao: %s: %s\n", path, why);
+            status = EXIT_INPUT;
+            continue;
+        }
+        hb_extract_options xo = {.path = path, .encoding = o.encoding, .profile = o.profile,
+                                 .max_bytes = max, .top_terms = o.top == 0 ? -1 : (int)o.top};
+        hb_report *r = hb_extract(engine, buf, len, &xo, &err);
+        free(buf);
+        if (!r) {
+            fprintf(stderr, "huibao: %s: %s\n", path, err.message);
+            status = EXIT_INPUT;
+            continue;
+        }
+        char *text = NULL;
+        if (!strcmp(o.command, "extract")) {
+            char *json = hb_report_json(r, single && o.pretty ? HB_JSON_PRETTY : 0);
+            if (json && asprintf(&text, "%s\n", json) < 0)
+                text = NULL;
+            hb_free(json);
+        } else if (!strcmp(o.command, "tokens")) {
+            text = hb_report_tokens(r, o.words ? HB_TOKENS_WORDS : 0);
+        } else {
+            int passed = 0;
+            char *verdict = hb_report_verdict(r, &passed);
+            if (verdict && asprintf(&text, "%s: %s", path, verdict) < 0)
+                text = NULL;
+            hb_free(verdict);
+            if (!passed && status == EXIT_OK)
+                status = EXIT_CHECK;
+        }
+        hb_report_free(r);
+        if (!text) {
+            fprintf(stderr, "huibao: %s: out of memory\n", path);
+            status = EXIT_INPUT;
+            continue;
+        }
+        if (!write_all(out, text) || fflush(out) != 0)
+            write_failed = 1;
+        free(text);
+    }
+    if (ferror(out))
+        write_failed = 1;
+    if (fclose(out) != 0)
+        write_failed = 1;
+    if (write_failed) {
+        fprintf(stderr, "huibao: %s: write error: %s\n", o.output ? o.output : "standard output",
+                strerror(errno ? errno : EIO));
+        if (tmp)
+            unlink(tmp);
+        status = EXIT_OUTPUT;
+    } else if (tmp && rename(tmp, o.output) != 0) {
+        fprintf(stderr, "huibao: %s: %s\n", o.output, strerror(errno));
+        unlink(tmp);
+        status = EXIT_OUTPUT;
+    }
+    free(tmp);
+    free(o.files);
+    hb_engine_free(engine);
+    return status;
+}

@@ -1,0 +1,32 @@
+/* Per-report memory: every allocation a report makes comes from its arena and
+ * is released with it in one call, so no stage frees piecemeal. */
+#ifndef HB_ARENA_H
+#define HB_ARENA_H
+
+#include <stddef.h>
+
+typedef struct hb_arena_block hb_arena_block;
+
+typedef struct {
+    hb_arena_block *head;
+} hb_arena;
+
+/* Zeroed memory owned by the arena; NULL when out of memory. */
+void *hb_arena_alloc(hb_arena *a, size_t size);
+/* A NUL-terminated copy of len bytes at s. */
+char *hb_arena_strndup(hb_arena *a, const char *s, size_t len);
+void hb_arena_release(hb_arena *a);
+
+/* A growable array in an arena: HB_VEC(type) name; hb_vec_push(arena, &name, value). */
+#define HB_VEC(T) struct { T *v; size_t n, cap; }
+
+/* Makes room for one more element; returns 0 when out of memory. */
+int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem);
+
+#define hb_vec_push(arena, vec, value)                                              \
+    (((vec)->n < (vec)->cap ||                                                      \
+      hb_vec_grow((arena), (void **)&(vec)->v, &(vec)->cap, (vec)->n, sizeof *(vec)->v)) \
+         ? ((vec)->v[(vec)->n++] = (value), 1)                                      \
+         : 0)
+
+#endif

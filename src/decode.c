@@ -1,0 +1,276 @@
+/* Encoding detection and conversion with iconv.  Order: BOM, forced
+ * encoding, valid UTF-8, UTF-16 without BOM (NUL pattern), binary check,
+ * mostly-UTF-8 with damage, else GB18030 (a superset of GBK and GB2312). */
+#include "decode.h"
+
+#include <errno.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+#include "normalize.h"
+
+static const char REPLACEMENT[] = "\xEF\xBF\xBD";
+
+static hb_status fail(hb_error *err, hb_status code, const char *fmt, size_t arg)
+{
+    err->code = code;
+    snprintf(err->message, sizeof err->message, fmt, arg);
+    return code;
+}
+
+/* Converts with iconv, replacing each undecodable sequence with U+FFFD.
+ * Returns the number of replacements, or -1 when out of memory. */
+static long convert(hb_doc *d, const char *from, const char *buf, size_t len, char **out, size_t *outlen)
+{
+    iconv_t cd = iconv_open("UTF-8", from);
+    if (cd == (iconv_t)-1)
+        return -1;
+    size_t cap = len * 2 + 16;
+    char *o = malloc(cap);
+    if (!o) {
+        iconv_close(cd);
+        return -1;
+    }
+    char *in = (char *)buf;
+    size_t inleft = len;
+    char *op = o;
+    size_t oleft = cap - 1;
+    long repaired = 0;
+    int unit = strncasecmp(from, "UTF-16", 6) == 0 ? 2 : 1;
+    while (inleft > 0) {
+        size_t r = iconv(cd, &in, &inleft, &op, &oleft);
+        if (r != (size_t)-1)
+            break;
+        if (errno == E2BIG || oleft < 4) {
+            size_t used = (size_t)(op - o);
+            cap *= 2;
+            char *no = realloc(o, cap);
+            if (!no) {
+                free(o);
+                iconv_close(cd);
+                return -1;
+            }
+            o = no;
+            op = o + used;
+            oleft = cap - used - 1;
+            continue;
+        }
+        /* EILSEQ or EINVAL (truncated at the end): skip one unit, mark it. */
+        memcpy(op, REPLACEMENT, 3);
+        op += 3;
+        oleft -= 3;
+        size_t skip = inleft < (size_t)unit ? inleft : (size_t)unit;
+        in += skip;
+        inleft -= skip;
+        repaired++;
+        iconv(cd, NULL, NULL, NULL, NULL);
+    }
+    iconv_close(cd);
+    *out = o;
+    *outlen = (size_t)(op - o);
+    (void)d;
+    return repaired;
+}
+
+/* Copies UTF-8 text, replacing each invalid sequence with U+FFFD. */
+static long repair_utf8(const char *buf, size_t len, char **out, size_t *outlen)
+{
+    char *o = malloc(len * 3 + 1);
+    if (!o)
+        return -1;
+    size_t j = 0;
+    long repaired = 0;
+    for (size_t i = 0; i < len;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            memcpy(o + j, REPLACEMENT, 3);
+            j += 3;
+            i++;
+            repaired++;
+        } else {
+            memcpy(o + j, buf + i, (size_t)n);
+            j += (size_t)n;
+            i += (size_t)n;
+        }
+    }
+    *out = o;
+    *outlen = j;
+    return repaired;
+}
+
+/* Counts valid multi-byte UTF-8 characters and invalid bytes. */
+static void utf8_census(const char *buf, size_t len, size_t *good, size_t *bad)
+{
+    *good = *bad = 0;
+    for (size_t i = 0; i < len;) {
+        if ((unsigned char)buf[i] < 0x80) {
+            i++;
+            continue;
+        }
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
+                                              (utf8proc_ssize_t)(len - i), &cp);
+        if (n <= 0) {
+            (*bad)++;
+            i++;
+        } else {
+            (*good)++;
+            i += (size_t)n;
+        }
+    }
+}
+
+/* UTF-16 without BOM: one byte of most pairs is NUL (ASCII) or the text is
+ * CJK with a consistent high byte range; we only trust the NUL pattern. */
+static const char *utf16_guess(const char *buf, size_t len)
+{
+    if (len < 4 || len % 2)
+        return NULL;
+    size_t even = 0, odd = 0;
+    for (size_t i = 0; i < len; i += 2) {
+        even += buf[i] == 0;
+        odd += buf[i + 1] == 0;
+    }
+    size_t pairs = len / 2;
+    if (odd * 4 >= pairs && even * 50 < pairs)
+        return "UTF-16LE";
+    if (even * 4 >= pairs && odd * 50 < pairs)
+        return "UTF-16BE";
+    return NULL;
+}
+
+static const char *first_nul(const char *buf, size_t len)
+{
+    return memchr(buf, '\0', len);
+}
+
+/* Share of control bytes (other than tab, LF, CR, FF, ESC-free text) that
+ * marks a file as binary. */
+static int looks_binary(const char *buf, size_t len)
+{
+    size_t ctl = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
+            ctl++;
+    }
+    return ctl * 20 > len;
+}
+
+static const struct {
+    const char *name, *iconv_name;
+} FORCED[] = {
+    {"utf-8", "UTF-8"},       {"utf8", "UTF-8"},         {"gb18030", "GB18030"},
+    {"gbk", "GB18030"},       {"gb2312", "GB18030"},     {"utf-16le", "UTF-16LE"},
+    {"utf-16be", "UTF-16BE"}, {"utf-8-bom", "UTF-8"},
+};
+
+static hb_status finish(hb_doc *d, char *owned, size_t n, long repaired, hb_error *err)
+{
+    if (repaired < 0) {
+        free(owned);
+        return fail(err, HB_ERR_NOMEM, "out of memory%.0zu", 0);
+    }
+    char *t = hb_arena_strndup(&d->arena, owned, n);
+    free(owned);
+    if (!t)
+        return fail(err, HB_ERR_NOMEM, "out of memory%.0zu", 0);
+    d->text = t;
+    d->len = n;
+    if (repaired > 0)
+        hb_doc_warn(d, "invalid-bytes", 0, "%ld undecodable byte sequence%s replaced with U+FFFD",
+                    repaired, repaired == 1 ? "" : "s");
+    return HB_OK;
+}
+
+hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
+{
+    size_t max = d->opts.max_bytes ? d->opts.max_bytes : HB_DEFAULT_MAX_BYTES;
+    if (len > max)
+        return fail(err, HB_ERR_TOO_LARGE, "input larger than the limit of %zu bytes", max);
+    char *o;
+    size_t n;
+
+    if (d->opts.encoding) {
+        const char *iname = NULL;
+        for (size_t i = 0; i < sizeof FORCED / sizeof *FORCED; i++)
+            if (strcasecmp(d->opts.encoding, FORCED[i].name) == 0)
+                iname = FORCED[i].iconv_name;
+        if (!iname)
+            return fail(err, HB_ERR_ARG, "unknown encoding (use utf-8, gb18030, utf-16le or utf-16be)%.0zu", 0);
+        d->encoding = strcmp(iname, "UTF-8") == 0 ? "utf-8" : strcmp(iname, "GB18030") == 0 ? "gb18030"
+                      : strcmp(iname, "UTF-16LE") == 0 ? "utf-16le" : "utf-16be";
+        if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 && strcmp(iname, "UTF-8") == 0) {
+            buf += 3, len -= 3;
+            d->encoding = "utf-8-bom";
+        } else if (len >= 2 && strncmp(iname, "UTF-16", 6) == 0 &&
+                   ((iname[6] == 'L' && memcmp(buf, "\xFF\xFE", 2) == 0) ||
+                    (iname[6] == 'B' && memcmp(buf, "\xFE\xFF", 2) == 0))) {
+            buf += 2, len -= 2;
+        }
+        long r = strcmp(iname, "UTF-8") == 0 ? repair_utf8(buf, len, &o, &n)
+                                             : convert(d, iname, buf, len, &o, &n);
+        return finish(d, o, n, r, err);
+    }
+
+    if (len == 0)
+        return fail(err, HB_ERR_EMPTY, "empty file%.0zu", 0);
+    if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+        if (len == 3)
+            return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)%.0zu", 0);
+        d->encoding = "utf-8-bom";
+        long r = repair_utf8(buf + 3, len - 3, &o, &n);
+        return finish(d, o, n, r, err);
+    }
+    if (len >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
+        int le = buf[0] == '\xFF';
+        if (len == 2)
+            return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)%.0zu", 0);
+        d->encoding = le ? "utf-16le" : "utf-16be";
+        long r = convert(d, le ? "UTF-16LE" : "UTF-16BE", buf + 2, len - 2, &o, &n);
+        return finish(d, o, n, r, err);
+    }
+    const char *nul = first_nul(buf, len);
+    if (!nul && hb_utf8_valid(buf, len)) {
+        d->encoding = "utf-8";
+        char *t = hb_arena_strndup(&d->arena, buf, len);
+        if (!t)
+            return fail(err, HB_ERR_NOMEM, "out of memory%.0zu", 0);
+        d->text = t;
+        d->len = len;
+        return HB_OK;
+    }
+    if (nul) {
+        const char *u16 = utf16_guess(buf, len);
+        if (u16) {
+            d->encoding = u16[6] == 'L' ? "utf-16le" : "utf-16be";
+            long r = convert(d, u16, buf, len, &o, &n);
+            hb_doc_warn(d, "no-bom", 0, "no byte order mark; decoded as %s by its NUL pattern",
+                        d->encoding);
+            return finish(d, o, n, r, err);
+        }
+        return fail(err, HB_ERR_BINARY, "not a text file (NUL byte at offset %zu)", (size_t)(nul - buf));
+    }
+    if (looks_binary(buf, len))
+        return fail(err, HB_ERR_BINARY, "not a text file (%zu bytes of control characters)", len);
+    size_t good, bad;
+    utf8_census(buf, len, &good, &bad);
+    if (good > 0 && bad * 8 <= good) {
+        d->encoding = "utf-8";
+        long r = repair_utf8(buf, len, &o, &n);
+        return finish(d, o, n, r, err);
+    }
+    d->encoding = "gb18030";
+    long r = convert(d, "GB18030", buf, len, &o, &n);
+    if (r >= 0 && (size_t)r * 4 > len)  {
+        free(o);
+        return fail(err, HB_ERR_ENCODING, "not text in UTF-8, UTF-16 or GB18030 (%zu undecodable bytes)", (size_t)r);
+    }
+    return finish(d, o, n, r, err);
+}

@@ -1,0 +1,169 @@
+/* The per-report document: what each pipeline stage reads and adds to.
+ *
+ * Offsets: `text` is the decoded UTF-8 input (BOM removed), the coordinate
+ * system of every span in the output.  `view` is the matching view built from
+ * it: width-folded (NFKC: full-width digits, letters, ASCII-able punctuation,
+ * U+3000 → space), CR/CRLF → LF, indentation and wrap breaks removed, blank
+ * and page-number lines dropped, one paragraph per line.  vmap[i] is the
+ * `text` offset of the character that produced view byte i. */
+#ifndef HB_DOC_H
+#define HB_DOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "huibao.h"
+
+typedef struct hb_engine hb_engine;
+
+enum hb_line_kind { HB_LINE_TEXT, HB_LINE_BLANK, HB_LINE_PAGENO, HB_LINE_CLUTTER };
+
+typedef struct {
+    size_t fstart, fend;  /* content in the folded text, without the newline */
+    int kind;             /* enum hb_line_kind */
+    int indented;         /* starts with spaces (U+3000 or ASCII) or a tab */
+    int width;            /* characters of content, indentation excluded */
+} hb_line;
+
+enum hb_para_role { HB_PARA_BODY, HB_PARA_TITLE, HB_PARA_ADDRESSEE, HB_PARA_SIGNATURE };
+
+typedef struct {
+    size_t vstart, vend;  /* in view, without the trailing LF */
+    int first_line, last_line;  /* 1-based input lines */
+    int role;             /* enum hb_para_role */
+    int section;          /* index of the innermost section holding it, -1: none */
+} hb_para;
+
+enum hb_token_type {
+    HB_TOK_HAN, HB_TOK_LATIN, HB_TOK_NUMBER, HB_TOK_CNUM, HB_TOK_MASK,
+    HB_TOK_PUNCT, HB_TOK_QUOTE_OPEN, HB_TOK_QUOTE_CLOSE, HB_TOK_BOOK_OPEN,
+    HB_TOK_BOOK_CLOSE, HB_TOK_SPACE, HB_TOK_OTHER
+};
+
+/* Punctuation classes, in hb_token.sub for HB_TOK_PUNCT. */
+enum hb_punct_class {
+    HB_P_STOP = 1,   /* 。！？ and . ! ? ending a sentence */
+    HB_P_SEMI,       /* ；; */
+    HB_P_COLON,      /* ：: */
+    HB_P_COMMA,      /* ，, */
+    HB_P_PAUSE,      /* 、 */
+    HB_P_PAREN_OPEN, HB_P_PAREN_CLOSE,
+    HB_P_DASH,       /* — - ~ 至-like connectors written as punctuation */
+    HB_P_PERCENT,    /* % ‰ */
+    HB_P_OTHER
+};
+
+typedef struct {
+    uint32_t vstart, vend;  /* in view */
+    uint8_t type, sub;      /* hb_token_type; hb_punct_class for punctuation */
+    int32_t para;           /* paragraph index */
+} hb_token;
+
+enum hb_kind { HB_KIND_OTHER, HB_KIND_ACHIEVEMENTS, HB_KIND_PROBLEMS, HB_KIND_CAUSES, HB_KIND_PLANS };
+
+typedef struct {
+    const char *marker;   /* as written in the input, e.g. "一是", "第一，" */
+    int number;
+    size_t vstart, vend;  /* marker to the next item or the paragraph end */
+    size_t tstart, tend;  /* title: after the marker up to the first 。 or ； */
+    int para;
+    int section;          /* -1: before any heading */
+} hb_item;
+
+typedef struct {
+    int level;            /* GB/T 9704 level: 一、=1 （一）=2 1.=3 （1）=4 */
+    int rank;             /* nesting rank: 第一部分=0 … ①=5 */
+    int style;            /* marker family, for numbering checks */
+    int number;
+    const char *marker;   /* as written in the input */
+    size_t vstart, vend;  /* heading to the next heading of the same or higher rank */
+    size_t tstart, tend;  /* title in view */
+    int para;             /* heading paragraph */
+    int line;
+    int kind;             /* enum hb_kind */
+    int parent;           /* index, -1 for top level */
+    char id[48];          /* "2.1.3" */
+} hb_section;
+
+typedef struct {
+    const char *code;
+    const char *message;
+    int line;             /* 0: not tied to a line */
+} hb_warning;
+
+/* Results of the later extractors live in their own modules. */
+struct hb_metrics_result;
+struct hb_slogans_result;
+struct hb_documents_result;
+struct hb_lists_result;
+struct hb_terms_result;
+
+struct hb_report {
+    hb_arena arena;
+    const hb_engine *engine;
+    hb_extract_options opts;
+
+    /* source */
+    const char *path;
+    size_t src_bytes;
+    const char *encoding;
+    char sha256[65];
+
+    /* decoded text */
+    const char *text;
+    size_t len;
+    size_t *line_starts;   /* text offset of each input line, nlines + 1 entries */
+    int nlines;
+
+    /* folded text and lines */
+    const char *fold;
+    size_t fold_len;
+    size_t *fmap;          /* fold byte -> text offset, fold_len + 1 entries */
+    HB_VEC(hb_line) lines;
+
+    /* view and paragraphs */
+    const char *view;
+    size_t view_len;
+    size_t *vmap;          /* view byte -> text offset, view_len + 1 entries */
+    HB_VEC(hb_para) paras;
+
+    HB_VEC(hb_token) tokens;
+    int sentences;
+
+    /* document facts */
+    int title_para, addressee_para;  /* -1: none */
+    const char *title, *addressee;
+    const char *sign_org, *sign_date;
+    int sign_line;
+    const char *doc_type;
+    HB_VEC(int) years;
+
+    HB_VEC(hb_section) sections;
+    HB_VEC(hb_item) items;
+    HB_VEC(hb_warning) warnings;
+
+    struct hb_metrics_result *metrics;
+    struct hb_slogans_result *slogans;
+    struct hb_documents_result *documents;
+    struct hb_lists_result *lists;
+    struct hb_terms_result *terms;
+};
+
+typedef struct hb_report hb_doc;
+
+/* text offset -> 1-based input line */
+int hb_doc_line_at(const hb_doc *d, size_t text_off);
+/* view range -> text range */
+size_t hb_doc_vstart(const hb_doc *d, size_t vpos);
+size_t hb_doc_vend(const hb_doc *d, size_t vpos_end);
+/* A NUL-terminated copy of the input text behind view range [vs, ve). */
+const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve);
+/* 1-based input line of view position v. */
+int hb_doc_vline(const hb_doc *d, size_t v);
+
+/* Records a warning; message is printf-style and copied. Returns 0 when out of memory. */
+int hb_doc_warn(hb_doc *d, const char *code, int line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+#endif

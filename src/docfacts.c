@@ -1,0 +1,305 @@
+#include "docfacts.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "lines.h"
+#include "markers.h"
+#include "normalize.h"
+
+/* dict/doc_types.txt: `plan|report<TAB>title|opening<TAB>cue` */
+typedef struct {
+    char *cue;
+    int plan;      /* 1: plan, 0: report */
+    int opening;   /* 1: cue for the opening paragraph, 0: for the title */
+} type_cue;
+
+struct hb_docfact_rules {
+    type_cue *cues;
+    size_t ncues;
+    pcre2_code *date;   /* a whole-line date: groups year, month, day */
+};
+
+static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_docfact_rules *r = ctx;
+    (void)nf;
+    int plan = strcmp(f[0], "plan") == 0;
+    if (!plan && strcmp(f[0], "report") != 0)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown type '%s' (use plan or report)", f[0]);
+    int opening = strcmp(f[1], "opening") == 0;
+    if (!opening && strcmp(f[1], "title") != 0)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown place '%s' (use title or opening)", f[1]);
+    type_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
+    if (!nc || !(f[2] = strdup(f[2])))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    r->cues = nc;
+    nc[r->ncues++] = (type_cue){f[2], plan, opening};
+    return 0;
+}
+
+/* Years and dates in numerals or digits; kept here rather than in dict/
+ * because the ISO conversion below depends on the group layout. */
+static const char DATE_RE[] =
+    "^(\\d{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月"
+    "\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日$";
+
+hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
+{
+    e->docfacts = calloc(1, sizeof *e->docfacts);
+    if (!e->docfacts)
+        return HB_ERR_NOMEM;
+    e->docfacts->date = hb_regex_compile(DATE_RE, "docfacts.c", 0, err);
+    if (!e->docfacts->date)
+        return HB_ERR_REGEX;
+    return hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
+}
+
+void hb_docfacts_rules_free(struct hb_docfact_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ncues; i++)
+        free(r->cues[i].cue);
+    free(r->cues);
+    pcre2_code_free(r->date);
+    free(r);
+}
+
+static int contains(const char *s, size_t len, const char *lit)
+{
+    return memmem(s, len, lit, strlen(lit)) != NULL;
+}
+
+/* No sentence punctuation at all: what title and signature lines look like. */
+static int unpunctuated(const char *s, size_t len)
+{
+    return !contains(s, len, "。") && !memchr(s, ',', len) && !memchr(s, ';', len) &&
+           !memchr(s, ':', len) && !memchr(s, '!', len) && !memchr(s, '?', len);
+}
+
+static int para_width(const hb_doc *d, const hb_para *p)
+{
+    return hb_display_width(d->view + p->vstart, p->vend - p->vstart);
+}
+
+static int is_heading(const hb_doc *d, const hb_para *p)
+{
+    hb_marker m;
+    int fam, num;
+    size_t ml;
+    const char *s = d->view + p->vstart;
+    size_t n = p->vend - p->vstart;
+    return hb_heading_marker(s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
+}
+
+static int cn_digit_value(int cp)
+{
+    static const int cps[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
+                              0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
+    if (cp == 0x96F6) /* 零 */
+        return 0;
+    for (int k = 0; k < 11; k++)
+        if (cps[k] == cp)
+            return k;
+    return -1;
+}
+
+/* Value of a date field in digits or Chinese numerals: 二〇二三 is read
+ * digit by digit, 十二 and 二十一 as tens; -1 when it is neither. */
+static int date_field(const char *s, size_t len)
+{
+    if (len && s[0] >= '0' && s[0] <= '9')
+        return atoi(s);
+    int v = 0, tens = -1, cp;
+    for (size_t i = 0; i < len;) {
+        i += (size_t)hb_utf8_next(s + i, len - i, &cp);
+        int dg = cn_digit_value(cp);
+        if (dg < 0)
+            return -1;
+        if (dg == 10)
+            tens = v ? v : 1, v = 0;
+        else
+            v = v * 10 + dg;
+    }
+    return tens >= 0 ? tens * 10 + v : v;
+}
+
+static int parse_date(hb_doc *d, const hb_para *p, pcre2_match_data *md, char iso[11])
+{
+    const char *s = d->view + p->vstart;
+    size_t n = p->vend - p->vstart;
+    if (pcre2_match(d->engine->docfacts->date, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md,
+                    d->engine->mctx) < 0)
+        return 0;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    int y = date_field(s + ov[2], ov[3] - ov[2]);
+    int mo = date_field(s + ov[4], ov[5] - ov[4]);
+    int da = date_field(s + ov[6], ov[7] - ov[6]);
+    if (mo < 1 || mo > 12 || da < 1 || da > 31 || y < 1000 || y > 9999)
+        return 0;
+    snprintf(iso, 11, "%04d-%02d-%02d", y, mo, da);
+    return 1;
+}
+
+static void find_signature(hb_doc *d, pcre2_match_data *md)
+{
+    if (d->paras.n < 2)
+        return;
+    size_t last = d->paras.n - 1;
+    char iso[11];
+    int date_para = -1, org_para = -1;
+    if (parse_date(d, &d->paras.v[last], md, iso))
+        date_para = (int)last;
+    size_t org_at = date_para >= 0 ? last - 1 : last;
+    const hb_para *o = &d->paras.v[org_at];
+    const char *os = d->view + o->vstart;
+    size_t on = o->vend - o->vstart;
+    if ((int)org_at > d->addressee_para && (int)org_at > d->title_para && para_width(d, o) <= 60 &&
+        unpunctuated(os, on) && !is_heading(d, o) && (date_para >= 0 || org_at + 1 == d->paras.n))
+        org_para = (int)org_at;
+    /* an organisation line alone must be at the very end and look like a name */
+    if (date_para < 0 && org_para >= 0 && para_width(d, o) > 40)
+        org_para = -1;
+    if (date_para < 0 && org_para < 0)
+        return;
+    if (date_para >= 0) {
+        d->sign_date = hb_arena_strndup(&d->arena, iso, 10);
+        d->paras.v[date_para].role = HB_PARA_SIGNATURE;
+        d->sign_line = d->paras.v[date_para].first_line;
+    }
+    if (org_para >= 0) {
+        d->sign_org = hb_doc_orig(d, o->vstart, o->vend);
+        d->paras.v[org_para].role = HB_PARA_SIGNATURE;
+        d->sign_line = o->first_line;
+    }
+}
+
+static void find_title_and_addressee(hb_doc *d)
+{
+    d->title_para = d->addressee_para = -1;
+    size_t p = 0;
+    if (p < d->paras.n) {
+        const hb_para *t = &d->paras.v[p];
+        const char *s = d->view + t->vstart;
+        size_t n = t->vend - t->vstart;
+        if (para_width(d, t) <= 100 && unpunctuated(s, n) && !is_heading(d, t) && d->paras.n > 1) {
+            d->title_para = 0;
+            t = &d->paras.v[0];
+            size_t end = t->vend;
+            /* a title broken over two lines: the second also unpunctuated and short */
+            if (d->paras.n > 2) {
+                const hb_para *u = &d->paras.v[1];
+                const char *us = d->view + u->vstart;
+                size_t un = u->vend - u->vstart;
+                if (para_width(d, u) <= 60 && unpunctuated(us, un) && !is_heading(d, u) &&
+                    (contains(us, un, "报告") || contains(us, un, "汇报") || contains(us, un, "总结") ||
+                     contains(us, un, "要点") || contains(us, un, "计划"))) {
+                    d->paras.v[1].role = HB_PARA_TITLE;
+                    d->title = hb_doc_orig(d, u->vstart, u->vend);
+                    char *joined = NULL;
+                    const char *first = hb_doc_orig(d, t->vstart, end);
+                    if (first && d->title && asprintf(&joined, "%s%s", first, d->title) > 0) {
+                        d->title = hb_arena_strndup(&d->arena, joined, strlen(joined));
+                        free(joined);
+                    }
+                    p = 2;
+                }
+            }
+            d->paras.v[0].role = HB_PARA_TITLE;
+            if (p == 0) {
+                d->title = hb_doc_orig(d, t->vstart, end);
+                p = 1;
+            }
+        }
+    }
+    /* the 称谓: a short line ending with ：, no other punctuation */
+    for (size_t k = p; k < d->paras.n && k < p + 2; k++) {
+        const hb_para *a = &d->paras.v[k];
+        const char *s = d->view + a->vstart;
+        size_t n = a->vend - a->vstart;
+        if (n > 1 && s[n - 1] == ':' && unpunctuated(s, n - 1) && para_width(d, a) <= 50 && !is_heading(d, a)) {
+            d->addressee_para = (int)k;
+            d->paras.v[k].role = HB_PARA_ADDRESSEE;
+            d->addressee = hb_doc_orig(d, a->vstart, a->vend - 1);
+            break;
+        }
+    }
+}
+
+static void find_doc_type(hb_doc *d)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    int want_opening = d->title_para < 0;
+    const hb_para *p = NULL;
+    if (!want_opening) {
+        p = &d->paras.v[d->title_para];
+    } else {
+        for (size_t k = 0; k < d->paras.n && !p; k++)
+            if (d->paras.v[k].role == HB_PARA_BODY)
+                p = &d->paras.v[k];
+    }
+    d->doc_type = "unknown";
+    if (!p)
+        return;
+    size_t vs = p->vstart, ve = p->vend;
+    if (!want_opening && d->title_para + 1 < (int)d->paras.n && d->paras.v[d->title_para + 1].role == HB_PARA_TITLE)
+        ve = d->paras.v[d->title_para + 1].vend;
+    /* The cue written first decides: 2023年工作总结和2024年工作计划 is a report. */
+    size_t best_at = (size_t)-1;
+    for (size_t i = 0; i < r->ncues; i++) {
+        if (r->cues[i].opening != want_opening)
+            continue;
+        const char *hit = memmem(d->view + vs, ve - vs, r->cues[i].cue, strlen(r->cues[i].cue));
+        if (hit && (size_t)(hit - d->view) < best_at) {
+            best_at = (size_t)(hit - d->view);
+            d->doc_type = r->cues[i].plan ? "plan" : "report";
+        }
+    }
+}
+
+static int find_years(hb_doc *d)
+{
+    const char *v = d->view;
+    for (size_t i = 0; i + 4 <= d->view_len; i++) {
+        int y = -1;
+        size_t after = 0;
+        if ((v[i] == '1' || v[i] == '2') && (i == 0 || v[i - 1] < '0' || v[i - 1] > '9') &&
+            v[i + 1] >= '0' && v[i + 1] <= '9' && v[i + 2] >= '0' && v[i + 2] <= '9' &&
+            v[i + 3] >= '0' && v[i + 3] <= '9') {
+            y = atoi(v + i);
+            after = i + 4;
+        } else if (i + 12 <= d->view_len && (memcmp(v + i, "二", 3) == 0 || memcmp(v + i, "一", 3) == 0)) {
+            /* 二〇二三年: four numerals read digit by digit */
+            int val = date_field(v + i, 12);
+            if (val >= 1900 && !memmem(v + i, 12, "十", 3))
+                y = val, after = i + 12;
+        }
+        if (y < 1900 || y > 2099 || after == 0)
+            continue;
+        while (after < d->view_len && v[after] == ' ')
+            after++;
+        if (after + 3 > d->view_len || memcmp(v + after, "年", 3) != 0)
+            continue;
+        int seen = 0;
+        for (size_t k = 0; k < d->years.n; k++)
+            seen |= d->years.v[k] == y;
+        if (!seen && !hb_vec_push(&d->arena, &d->years, y))
+            return 0;
+    }
+    return 1;
+}
+
+int hb_docfacts(hb_doc *d)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->engine->docfacts->date, NULL);
+    if (!md)
+        return 0;
+    find_title_and_addressee(d);
+    find_signature(d, md);
+    pcre2_match_data_free(md);
+    find_doc_type(d);
+    return find_years(d);
+}

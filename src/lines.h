@@ -1,0 +1,14 @@
+/* Lines: splits the folded text at LF and classifies each line (text, blank,
+ * page number, web clutter) with the patterns of dict/layout.txt. */
+#ifndef HB_LINES_H
+#define HB_LINES_H
+
+#include "doc.h"
+
+/* Fills d->lines, d->line_starts and d->nlines.  Returns 0 when out of memory. */
+int hb_lines(hb_doc *d);
+
+/* Display width of s[0..len): Han and full-width characters count 2, others 1. */
+int hb_display_width(const char *s, size_t len);
+
+#endif

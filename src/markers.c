@@ -1,0 +1,216 @@
+#include "markers.h"
+
+#include <string.h>
+
+#include "normalize.h"
+
+static int cn_digit(int cp)
+{
+    switch (cp) {
+    case 0x4E00: return 1; /* 一 */
+    case 0x4E8C: return 2; /* 二 */
+    case 0x4E09: return 3; /* 三 */
+    case 0x56DB: return 4; /* 四 */
+    case 0x4E94: return 5; /* 五 */
+    case 0x516D: return 6; /* 六 */
+    case 0x4E03: return 7; /* 七 */
+    case 0x516B: return 8; /* 八 */
+    case 0x4E5D: return 9; /* 九 */
+    case 0x5341: return 10; /* 十 */
+    default: return -1;
+    }
+}
+
+/* Length in bytes of the run of small-numeral characters at s. */
+static size_t cn_run(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i + 3 <= len) {
+        int cp;
+        hb_utf8_next(s + i, len - i, &cp);
+        if (cn_digit(cp) < 0)
+            break;
+        i += 3;
+    }
+    return i;
+}
+
+int hb_small_cn_number(const char *s, size_t len)
+{
+    int d[3], n = 0;
+    for (size_t i = 0; i < len; i += 3) {
+        int cp;
+        if (n == 3 || len - i < 3)
+            return -1;
+        hb_utf8_next(s + i, len - i, &cp);
+        if ((d[n++] = cn_digit(cp)) < 0)
+            return -1;
+    }
+    if (n == 1)
+        return d[0];
+    if (n == 2 && d[0] == 10 && d[1] < 10)
+        return 10 + d[1];               /* 十三 */
+    if (n == 2 && d[0] < 10 && d[0] > 1 && d[1] == 10)
+        return d[0] * 10;               /* 二十 */
+    if (n == 3 && d[0] > 1 && d[0] < 10 && d[1] == 10 && d[2] < 10)
+        return d[0] * 10 + d[2];        /* 二十三 */
+    return -1;
+}
+
+static size_t digit_run(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    return i;
+}
+
+static int atoi_n(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n && v < 100000; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static int starts(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len >= n && memcmp(s, lit, n) == 0;
+}
+
+/* Some visible text must follow a heading marker. */
+static int has_text_after(const char *s, size_t len, size_t at)
+{
+    while (at < len && (s[at] == ' ' || s[at] == '\t'))
+        at++;
+    return at < len;
+}
+
+static int set(hb_marker *m, int style, int rank, int level, int number, size_t mlen,
+               const char *s, size_t len)
+{
+    if (number <= 0 || !has_text_after(s, len, mlen))
+        return 0;
+    m->style = style;
+    m->rank = rank;
+    m->level = level;
+    m->number = number;
+    m->len = mlen;
+    return 1;
+}
+
+int hb_heading_marker(const char *s, size_t len, hb_marker *m)
+{
+    size_t n;
+    int cp;
+    if (len == 0)
+        return 0;
+    /* 第一部分 第一章 */
+    if (starts(s, len, "第") && (n = cn_run(s + 3, len - 3)) > 0) {
+        int v = hb_small_cn_number(s + 3, n);
+        size_t at = 3 + n;
+        size_t w = starts(s + at, len - at, "部分") ? 6 : starts(s + at, len - at, "章") ? 3 : 0;
+        if (v > 0 && w) {
+            at += w;
+            while (at < len && (s[at] == ' ' || s[at] == ':' || s[at] == ',' ||
+                                starts(s + at, len - at, "、")))
+                at += starts(s + at, len - at, "、") ? 3 : 1;
+            return set(m, HB_MS_PART, 0, 1, v, at, s, len);
+        }
+        return 0;
+    }
+    /* 一、 (also 一. when written that way) */
+    if ((n = cn_run(s, len)) > 0) {
+        int v = hb_small_cn_number(s, n);
+        if (v > 0 && starts(s + n, len - n, "、"))
+            return set(m, HB_MS_CN, 1, 1, v, n + 3, s, len);
+        if (v > 0 && n < len && s[n] == '.' && !(n + 1 < len && s[n + 1] >= '0' && s[n + 1] <= '9'))
+            return set(m, HB_MS_CN, 1, 1, v, n + 1, s, len);
+        return 0;
+    }
+    /* (一) and (1), folded from full-width parentheses */
+    if (s[0] == '(') {
+        size_t k = 1;
+        while (k < len && s[k] == ' ')
+            k++;
+        if ((n = cn_run(s + k, len - k)) > 0 && k + n < len && s[k + n] == ')') {
+            int v = hb_small_cn_number(s + k, n);
+            size_t at = k + n + 1;
+            if (starts(s + at, len - at, "、"))
+                at += 3;
+            return set(m, HB_MS_PCN, 2, 2, v, at, s, len);
+        }
+        if ((n = digit_run(s + k, len - k)) > 0 && n <= 2 && k + n < len && s[k + n] == ')') {
+            size_t at = k + n + 1;
+            if (starts(s + at, len - at, "、"))
+                at += 3;
+            return set(m, HB_MS_PNUM, 4, 4, atoi_n(s + k, n), at, s, len);
+        }
+        return 0;
+    }
+    /* 1. 1、 1) — at most two digits, so years and amounts are not headings */
+    if ((n = digit_run(s, len)) > 0) {
+        if (n > 2 || n >= len)
+            return 0;
+        int v = atoi_n(s, n);
+        if (s[n] == '.' && !(n + 1 < len && s[n + 1] >= '0' && s[n + 1] <= '9'))
+            return set(m, HB_MS_NUM, 3, 3, v, n + 1, s, len);
+        if (starts(s + n, len - n, "、"))
+            return set(m, HB_MS_NUM, 3, 3, v, n + 3, s, len);
+        if (s[n] == ')')
+            return set(m, HB_MS_NUMP, 4, 4, v, n + 1, s, len);
+        return 0;
+    }
+    hb_utf8_next(s, len, &cp);
+    if (cp >= 0x2460 && cp <= 0x2473) { /* ① … ⑳ */
+        size_t at = 3;
+        if (starts(s + at, len - at, "、") || starts(s + at, len - at, "."))
+            at += s[at] == '.' ? 1 : 3;
+        return set(m, HB_MS_CIRCLED, 5, 4, cp - 0x2460 + 1, at, s, len);
+    }
+    return 0;
+}
+
+static size_t separator(const char *s, size_t len)
+{
+    if (len && (s[0] == ',' || s[0] == ':'))
+        return 1;
+    if (starts(s, len, "、"))
+        return 3;
+    return 0;
+}
+
+int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen)
+{
+    size_t n;
+    if (starts(s, len, "另一方面")) {
+        *family = HB_IF_FANGMIAN, *number = 2, *mlen = 12;
+        *mlen += separator(s + 12, len - 12);
+        return 1;
+    }
+    if (starts(s, len, "一方面")) {
+        *family = HB_IF_FANGMIAN, *number = 1, *mlen = 9;
+        *mlen += separator(s + 9, len - 9);
+        return 1;
+    }
+    if ((starts(s, len, "第") || starts(s, len, "其")) && (n = cn_run(s + 3, len - 3)) > 0) {
+        int v = hb_small_cn_number(s + 3, n);
+        size_t sep = separator(s + 3 + n, len - 3 - n);
+        if (v > 0 && sep) {
+            *family = s[1] == "第"[1] && s[2] == "第"[2] ? HB_IF_DI : HB_IF_QI;
+            *number = v, *mlen = 3 + n + sep;
+            return 1;
+        }
+        return 0;
+    }
+    if ((n = cn_run(s, len)) > 0 && starts(s + n, len - n, "是")) {
+        int v = hb_small_cn_number(s, n);
+        if (v > 0) {
+            *family = HB_IF_SHI, *number = v, *mlen = n + 3;
+            *mlen += separator(s + *mlen, len - *mlen);
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,39 @@
+/* Heading markers (一、 （一） 1. （1） ① 第一部分) and inline item markers
+ * (一是 第一， 一方面 另一方面) recognised at a position of the folded view.
+ * Shared by paragraph joining (a marker starts a paragraph) and sections. */
+#ifndef HB_MARKERS_H
+#define HB_MARKERS_H
+
+#include <stddef.h>
+
+enum hb_marker_style {
+    HB_MS_PART = 1, /* 第一部分 第一章 */
+    HB_MS_CN,       /* 一、 */
+    HB_MS_PCN,      /* （一） (一) */
+    HB_MS_NUM,      /* 1. 1、 １． */
+    HB_MS_PNUM,     /* （1） (1) */
+    HB_MS_NUMP,     /* 1） 1) */
+    HB_MS_CIRCLED   /* ① */
+};
+
+typedef struct {
+    int style;   /* enum hb_marker_style */
+    int rank;    /* nesting order: part 0, 一、 1, （一） 2, 1. 3, （1） 4, 1) 4, ① 5 */
+    int level;   /* GB/T 9704 level 1..4 */
+    int number;
+    size_t len;  /* bytes of the marker in the view, trailing separator included */
+} hb_marker;
+
+/* A heading marker at s[0..len)?  Requires some text after it. */
+int hb_heading_marker(const char *s, size_t len, hb_marker *m);
+
+enum hb_item_family { HB_IF_SHI = 1, HB_IF_DI, HB_IF_FANGMIAN, HB_IF_QI };
+
+/* An inline item marker at s[0..len)?  Fills family, number and marker length
+ * (separator such as "，" included). */
+int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen);
+
+/* Value of a small Chinese numeral (一 … 九十九) spanning s[0..len) exactly; -1 if not one. */
+int hb_small_cn_number(const char *s, size_t len);
+
+#endif

@@ -1,0 +1,60 @@
+/* Folding: the matching view of a text (NFKC width folding, line ends to LF)
+ * with a map back to the bytes as written. */
+#ifndef HB_NORMALIZE_H
+#define HB_NORMALIZE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+
+/* 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
+int hb_utf8_valid(const char *s, size_t len);
+
+/* Folds text[0..len) (valid UTF-8) into arena memory.  *out is NUL-terminated;
+ * *map (out_len + 1 entries) gives for each output byte the offset in text of
+ * the character it came from; map[out_len] == len.  Returns 0 when out of memory. */
+int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, size_t **map);
+
+/* Folds a NUL-terminated string; returns a malloc'd string, NULL when out of
+ * memory.  Used for dictionary entries so they compare with the view. */
+char *hb_fold_cstr(const char *s);
+
+/* Decodes one UTF-8 character at s (valid UTF-8, n > 0 bytes left);
+ * stores the code point and returns its length. */
+static inline int hb_utf8_next(const char *s, size_t n, int *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] < 0x80 || n < 2) {
+        *cp = u[0];
+        return 1;
+    }
+    if (u[0] < 0xE0) {
+        *cp = ((u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+        return 2;
+    }
+    if (u[0] < 0xF0 || n < 4) {
+        if (n < 3) {
+            *cp = u[0];
+            return 1;
+        }
+        *cp = ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+        return 3;
+    }
+    *cp = ((u[0] & 0x07) << 18) | ((u[1] & 0x3F) << 12) | ((u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+    return 4;
+}
+
+/* Length of the UTF-8 character starting with byte c. */
+static inline int hb_utf8_len(unsigned char c)
+{
+    return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* CJK unified ideograph (the Han characters of these reports). */
+static inline int hb_is_han(int cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x20000 && cp <= 0x2FFFF) || cp == 0x3007;
+}
+
+#endif

@@ -1,0 +1,145 @@
+#include "paragraphs.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "markers.h"
+#include "normalize.h"
+
+/* The display width at which this file's lines were wrapped, or 0 when they
+ * were not: the most common width among long lines, allowing the ±2 that
+ * punctuation and Latin characters cause. */
+static int wrap_width(const hb_doc *d)
+{
+    enum { MAXW = 400 };
+    int hist[MAXW + 1] = {0};
+    int longs = 0;
+    for (size_t i = 0; i < d->lines.n; i++) {
+        const hb_line *l = &d->lines.v[i];
+        if (l->kind == HB_LINE_TEXT && l->width >= 30 && l->width <= MAXW)
+            hist[l->width]++, longs++;
+    }
+    int best = 0, bestn = 0;
+    for (int w = 2; w <= MAXW; w++) {
+        int n = hist[w] + hist[w - 1] + hist[w - 2];
+        if (n > bestn)
+            bestn = n, best = w;
+    }
+    return bestn >= 3 && bestn * 10 >= longs * 4 ? best : 0;
+}
+
+static int ends_sentence(const char *s, size_t len)
+{
+    static const char *const finals[] = {"。", "！", "？", "!", "?", ";", "；", ":", "：", "…", "...",
+                                         "。”", "！”", "？”", "。」", "。）", "。)"};
+    for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {
+        size_t n = strlen(finals[i]);
+        if (len >= n && memcmp(s + len - n, finals[i], n) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+static int ends_mid_clause(const char *s, size_t len)
+{
+    return (len >= 1 && s[len - 1] == ',') || (len >= 3 && memcmp(s + len - 3, "、", 3) == 0);
+}
+
+static int opens_block(const char *s, size_t len)
+{
+    hb_marker m;
+    int fam, num;
+    size_t ml;
+    return hb_heading_marker(s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
+}
+
+/* Whether line `cur` continues the paragraph whose last line is `prev`. */
+static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, int wrap)
+{
+    const char *ps = d->fold + prev->fstart, *cs = d->fold + cur->fstart;
+    size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
+    if (cur->indented || ends_sentence(ps, pl) || opens_block(cs, cl))
+        return 0;
+    if (ends_mid_clause(ps, pl))
+        return 1;
+    return wrap > 0 && prev->width >= wrap - 4;
+}
+
+typedef struct {
+    char *v;
+    size_t *m;
+    size_t n, cap;
+} view_buf;
+
+static int put(view_buf *b, const char *s, size_t n, const size_t *map)
+{
+    if (b->n + n + 1 > b->cap) {
+        size_t ncap = (b->n + n + 1) * 2;
+        char *nv = realloc(b->v, ncap);
+        if (!nv)
+            return 0;
+        b->v = nv;
+        size_t *nm = realloc(b->m, (ncap + 1) * sizeof *nm);
+        if (!nm)
+            return 0;
+        b->m = nm;
+        b->cap = ncap;
+    }
+    memcpy(b->v + b->n, s, n);
+    memcpy(b->m + b->n, map, n * sizeof *map);
+    b->n += n;
+    return 1;
+}
+
+int hb_paragraphs(hb_doc *d)
+{
+    int wrap = wrap_width(d);
+    view_buf b = {0};
+    hb_para cur = {0};
+    const hb_line *prev = NULL;
+    int open = 0;
+    for (size_t i = 0; i < d->lines.n; i++) {
+        const hb_line *l = &d->lines.v[i];
+        if (l->kind != HB_LINE_TEXT)
+            continue;
+        if (open && continues(d, prev, l, wrap)) {
+            /* Latin words wrapped at a line end need their space back. */
+            char last = d->fold[prev->fend - 1], first = d->fold[l->fstart];
+            if (((last | 32) >= 'a' && (last | 32) <= 'z') && ((first | 32) >= 'a' && (first | 32) <= 'z'))
+                if (!put(&b, " ", 1, &d->fmap[prev->fend]))
+                    goto oom;
+        } else {
+            if (open) {
+                cur.vend = b.n;
+                if (!put(&b, "\n", 1, &d->fmap[prev->fend]) || !hb_vec_push(&d->arena, &d->paras, cur))
+                    goto oom;
+            }
+            cur = (hb_para){.vstart = b.n, .first_line = (int)i + 1, .section = -1};
+            open = 1;
+        }
+        if (!put(&b, d->fold + l->fstart, l->fend - l->fstart, &d->fmap[l->fstart]))
+            goto oom;
+        cur.last_line = (int)i + 1;
+        prev = l;
+    }
+    if (open) {
+        cur.vend = b.n;
+        if (!put(&b, "\n", 1, &d->fmap[prev->fend]) || !hb_vec_push(&d->arena, &d->paras, cur))
+            goto oom;
+    }
+    d->view = hb_arena_strndup(&d->arena, b.v ? b.v : "", b.n);
+    d->vmap = hb_arena_alloc(&d->arena, (b.n + 1) * sizeof *d->vmap);
+    if (!d->view || !d->vmap)
+        goto oom;
+    if (b.n)
+        memcpy(d->vmap, b.m, b.n * sizeof *d->vmap);
+    d->vmap[b.n] = d->len;
+    d->view_len = b.n;
+    free(b.v);
+    free(b.m);
+    return 1;
+oom:
+    free(b.v);
+    free(b.m);
+    return 0;
+}

@@ -1,0 +1,12 @@
+/* Paragraphs: joins lines that a word processor or PDF copy wrapped, drops
+ * blank, page-number and clutter lines, and builds the view (one paragraph
+ * per LF-terminated line) with its map back to the text. */
+#ifndef HB_PARAGRAPHS_H
+#define HB_PARAGRAPHS_H
+
+#include "doc.h"
+
+/* Fills d->view, d->vmap and d->paras.  Returns 0 when out of memory. */
+int hb_paragraphs(hb_doc *d);
+
+#endif

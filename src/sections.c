@@ -1,0 +1,309 @@
+#include "sections.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "markers.h"
+
+typedef struct {
+    char *cue;
+    size_t len;
+    int kind;
+} kind_cue;
+
+struct hb_section_rules {
+    kind_cue *cues;
+    size_t ncues;
+};
+
+static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
+
+const char *hb_kind_name(int kind)
+{
+    return kind >= 0 && kind <= HB_KIND_PLANS ? KIND_NAMES[kind] : "other";
+}
+
+static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_section_rules *r = ctx;
+    (void)nf;
+    int kind = -1;
+    for (int k = 1; k <= HB_KIND_PLANS; k++)
+        if (strcmp(f[0], KIND_NAMES[k]) == 0)
+            kind = k;
+    if (kind < 0)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                            "unknown kind '%s' (use achievements, problems, causes or plans)", f[0]);
+    if (!*f[1])
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "empty cue");
+    kind_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
+    if (!nc)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    r->cues = nc;
+    nc[r->ncues].cue = strdup(f[1]);
+    nc[r->ncues].len = strlen(f[1]);
+    nc[r->ncues].kind = kind;
+    if (!nc[r->ncues].cue)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    r->ncues++;
+    return 0;
+}
+
+hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
+{
+    e->sections = calloc(1, sizeof *e->sections);
+    if (!e->sections)
+        return HB_ERR_NOMEM;
+    return hb_dict_read(e->dict_dir, "section_kinds.txt", 2, 2, HB_DICT_FOLD, add_cue, e->sections, err);
+}
+
+void hb_sections_rules_free(struct hb_section_rules *r)
+{
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ncues; i++)
+        free(r->cues[i].cue);
+    free(r->cues);
+    free(r);
+}
+
+int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
+{
+    const struct hb_section_rules *r = d->engine->sections;
+    int best = HB_KIND_OTHER;
+    size_t best_at = len, best_len = 0;
+    for (size_t i = 0; i < r->ncues; i++) {
+        const char *hit = memmem(s, len, r->cues[i].cue, r->cues[i].len);
+        if (!hit)
+            continue;
+        size_t at = (size_t)(hit - s);
+        if (at < best_at || (at == best_at && r->cues[i].len > best_len))
+            best = r->cues[i].kind, best_at = at, best_len = r->cues[i].len;
+    }
+    return best;
+}
+
+/* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
+static size_t title_end(const char *s, size_t from, size_t to)
+{
+    for (size_t i = from; i < to; i++) {
+        if (s[i] == ':')
+            return i;
+        if (i + 3 <= to && memcmp(s + i, "。", 3) == 0)
+            return i;
+    }
+    return to;
+}
+
+static size_t trim_end(const char *s, size_t from, size_t to)
+{
+    while (to > from && (s[to - 1] == ' ' || s[to - 1] == '\t'))
+        to--;
+    return to;
+}
+
+static const char *marker_text(const hb_marker *m, char *buf, size_t cap)
+{
+    static const char *const cn[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    char num[16];
+    if (m->number <= 10)
+        snprintf(num, sizeof num, "%s", cn[m->number]);
+    else if (m->number < 20)
+        snprintf(num, sizeof num, "十%s", cn[m->number - 10]);
+    else
+        snprintf(num, sizeof num, "%s十%s", cn[m->number / 10], cn[m->number % 10]);
+    switch (m->style) {
+    case HB_MS_PART: snprintf(buf, cap, "第%s部分", num); break;
+    case HB_MS_CN: snprintf(buf, cap, "%s、", num); break;
+    case HB_MS_PCN: snprintf(buf, cap, "（%s）", num); break;
+    case HB_MS_NUM: snprintf(buf, cap, "%d.", m->number); break;
+    case HB_MS_PNUM: snprintf(buf, cap, "（%d）", m->number); break;
+    case HB_MS_NUMP: snprintf(buf, cap, "%d)", m->number); break;
+    default: snprintf(buf, cap, "(%d)", m->number); break;
+    }
+    return buf;
+}
+
+/* Numbering checks among siblings of one marker style. */
+static int check_numbering(hb_doc *d, int idx, const hb_marker *m)
+{
+    const hb_section *s = &d->sections.v[idx];
+    int prev = -1, prev_parent_last = -1;
+    for (int i = idx - 1; i >= 0; i--) {
+        const hb_section *o = &d->sections.v[i];
+        if (o->style != s->style)
+            continue;
+        if (o->parent == s->parent) {
+            prev = i;
+            break;
+        }
+        if (prev_parent_last < 0 && s->parent >= 0 && o->parent >= 0 &&
+            d->sections.v[o->parent].style == d->sections.v[s->parent].style)
+            prev_parent_last = i;
+    }
+    char a[32], b[32];
+    hb_marker pm = *m;
+    if (prev >= 0) {
+        int pn = d->sections.v[prev].number;
+        pm.number = pn;
+        if (s->number == pn)
+            return hb_doc_warn(d, "numbering-repeat", s->line, "%s repeats %s",
+                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+        if (s->number == 1)
+            return hb_doc_warn(d, "numbering-restart", s->line, "%s restarts after %s under the same parent",
+                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+        if (s->number != pn + 1)
+            return hb_doc_warn(d, "numbering-gap", s->line, "%s follows %s",
+                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+        return 1;
+    }
+    if (s->number == 1)
+        return 1;
+    if (prev_parent_last >= 0 && d->sections.v[prev_parent_last].number + 1 == s->number) {
+        int plan = d->doc_type && strcmp(d->doc_type, "plan") == 0;
+        return hb_doc_warn(d, "numbering-continues", s->line,
+                           plan ? "%s continues the numbering of the previous part (usual in a 工作要点)"
+                                : "%s continues the numbering of the previous part instead of restarting at 1",
+                           marker_text(m, a, sizeof a));
+    }
+    return hb_doc_warn(d, "numbering-gap", s->line, "%s is the first of its level here",
+                       marker_text(m, a, sizeof a));
+}
+
+static int add_items(hb_doc *d, int p, size_t from, int section, int *last_family, int *last_number)
+{
+    const hb_para *pa = &d->paras.v[p];
+    const char *v = d->view;
+    size_t first_item = d->items.n;
+    int at_boundary = 1;
+    for (size_t i = from; i < pa->vend;) {
+        int fam, num;
+        size_t ml;
+        if (at_boundary && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
+            (num == 1 || (fam == *last_family && num == *last_number + 1))) {
+            hb_item it = {.number = num, .vstart = i, .para = p, .section = section};
+            it.marker = hb_doc_orig(d, i, i + ml);
+            if (!it.marker)
+                return 0;
+            /* the separator after the marker is not part of the marker */
+            size_t mend = i + ml;
+            it.marker = hb_doc_orig(d, i, mend - ((v[mend - 1] == ',' || v[mend - 1] == ':') ? 1
+                                                  : (mend - i >= 3 && memcmp(v + mend - 3, "、", 3) == 0 && fam != HB_IF_SHI) ? 3 : 0));
+            size_t t = mend;
+            while (t < pa->vend && (v[t] == ' ' || v[t] == ',' || v[t] == ':'))
+                t++;
+            it.tstart = t;
+            size_t e = t;
+            while (e < pa->vend && v[e] != ';' && v[e] != '!' && v[e] != '?' &&
+                   !(e + 3 <= pa->vend && memcmp(v + e, "。", 3) == 0))
+                e++;
+            it.tend = trim_end(v, t, e);
+            if (!hb_vec_push(&d->arena, &d->items, it))
+                return 0;
+            *last_family = fam;
+            *last_number = num;
+            i = mend;
+            at_boundary = 0;
+            continue;
+        }
+        unsigned char c = (unsigned char)v[i];
+        at_boundary = c == ';' || c == ':' || c == '!' || c == '?' ||
+                      (i + 3 <= pa->vend && memcmp(v + i, "。", 3) == 0);
+        if (!at_boundary && c == ',' && i + 13 <= pa->vend && memcmp(v + i + 1, "另一方面", 12) == 0)
+            at_boundary = 1;
+        i += (size_t)(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4);
+    }
+    /* an item runs to the next item of this paragraph or the paragraph end */
+    for (size_t k = first_item; k < d->items.n; k++)
+        d->items.v[k].vend = k + 1 < d->items.n ? d->items.v[k + 1].vstart : pa->vend;
+    return 1;
+}
+
+int hb_sections(hb_doc *d)
+{
+    int stack[16];
+    int depth = 0;
+    int last_family = 0, last_number = 0, items_section = -2;
+    for (size_t p = 0; p < d->paras.n; p++) {
+        hb_para *pa = &d->paras.v[p];
+        if (pa->role != HB_PARA_BODY) {
+            pa->section = depth ? stack[depth - 1] : -1;
+            continue;
+        }
+        const char *s = d->view + pa->vstart;
+        size_t len = pa->vend - pa->vstart;
+        hb_marker m;
+        size_t body_from = pa->vstart;
+        if (hb_heading_marker(s, len, &m)) {
+            size_t ts = pa->vstart + m.len;
+            while (ts < pa->vend && d->view[ts] == ' ')
+                ts++;
+            size_t te = trim_end(d->view, ts, title_end(d->view, ts, pa->vend));
+            if (te > ts) {
+                while (depth > 0 && d->sections.v[stack[depth - 1]].rank >= m.rank)
+                    depth--;
+                hb_section sec = {.level = m.level, .rank = m.rank, .style = m.style,
+                                  .number = m.number, .vstart = pa->vstart, .tstart = ts,
+                                  .tend = te, .para = (int)p, .line = pa->first_line,
+                                  .parent = depth ? stack[depth - 1] : -1};
+                sec.marker = hb_doc_orig(d, pa->vstart, pa->vstart + m.len);
+                if (!sec.marker)
+                    return 0;
+                sec.kind = hb_section_kind_of(d, d->view + ts, te - ts);
+                if (sec.kind == HB_KIND_OTHER && sec.parent >= 0)
+                    sec.kind = d->sections.v[sec.parent].kind;
+                int idx = (int)d->sections.n;
+                if (!hb_vec_push(&d->arena, &d->sections, sec))
+                    return 0;
+                if (depth < 16)
+                    stack[depth++] = idx;
+                if (!check_numbering(d, idx, &m))
+                    return 0;
+                body_from = te;
+            }
+        }
+        pa->section = depth ? stack[depth - 1] : -1;
+        if (pa->section != items_section)
+            last_family = last_number = 0, items_section = pa->section;
+        if (!add_items(d, (int)p, body_from, pa->section, &last_family, &last_number))
+            return 0;
+    }
+    /* spans: heading to the next heading of the same or a higher rank, and
+     * never into the signature; one pass with a stack keeps this linear */
+    size_t end_all = d->view_len;
+    for (size_t p = 0; p < d->paras.n; p++)
+        if (d->paras.v[p].role == HB_PARA_SIGNATURE) {
+            end_all = d->paras.v[p].vstart;
+            break;
+        }
+    int *open = malloc((d->sections.n + 1) * sizeof *open);
+    int *children = calloc(d->sections.n + 1, sizeof *children);
+    if (!open || !children) {
+        free(open);
+        free(children);
+        return 0;
+    }
+    int nopen = 0, top_count = 0;
+    for (size_t i = 0; i < d->sections.n; i++) {
+        hb_section *s = &d->sections.v[i];
+        while (nopen > 0 && d->sections.v[open[nopen - 1]].rank >= s->rank)
+            d->sections.v[open[--nopen]].vend = s->vstart;
+        open[nopen++] = (int)i;
+        char id[sizeof s->id + 16];
+        if (s->parent >= 0)
+            snprintf(id, sizeof id, "%s.%d", d->sections.v[s->parent].id, ++children[s->parent]);
+        else
+            snprintf(id, sizeof id, "%d", ++top_count);
+        snprintf(s->id, sizeof s->id, "%.*s", (int)sizeof s->id - 1, id);
+    }
+    while (nopen > 0)
+        d->sections.v[open[--nopen]].vend = end_all;
+    for (size_t i = 0; i < d->sections.n; i++)
+        if (d->sections.v[i].vend > end_all)
+            d->sections.v[i].vend = end_all;
+    free(open);
+    free(children);
+    return 1;
+}

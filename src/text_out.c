@@ -1,0 +1,79 @@
+/* Plain-text outputs: the token stream and the required-section verdict. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "doc.h"
+#include "extract.h"
+#include "tokens.h"
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int failed;
+} strbuf;
+
+static void sb_add(strbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t ncap = (b->n + n + 1) * 2;
+        char *ns = realloc(b->s, ncap);
+        if (!ns) {
+            b->failed = 1;
+            return;
+        }
+        b->s = ns;
+        b->cap = ncap;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sb_token(strbuf *b, const hb_doc *d, const char *type, size_t vs, size_t ve)
+{
+    char head[96];
+    size_t ts = hb_doc_vstart(d, vs), te = hb_doc_vend(d, ve);
+    int n = snprintf(head, sizeof head, "%s\t%zu\t%zu\t", type, ts, te);
+    sb_add(b, head, (size_t)n);
+    sb_add(b, d->text + ts, te - ts);
+    sb_add(b, "\n", 1);
+}
+
+char *hb_report_tokens(const hb_report *r, unsigned flags)
+{
+    (void)flags;
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    for (size_t i = 0; i < r->tokens.n; i++) {
+        const hb_token *t = &r->tokens.v[i];
+        if (t->type == HB_TOK_SPACE)
+            continue;
+        sb_token(&b, r, hb_token_type_name(t->type), t->vstart, t->vend);
+    }
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}
+
+char *hb_report_verdict(const hb_report *r, int *passed)
+{
+    strbuf b = {0};
+    *passed = 1;
+    sb_add(&b, "", 0);
+    for (size_t i = 0; i < r->warnings.n; i++) {
+        char line[640];
+        int n = snprintf(line, sizeof line, "  warning: line %d: %s\n", r->warnings.v[i].line,
+                         r->warnings.v[i].message);
+        sb_add(&b, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
+    }
+    if (b.failed) {
+        free(b.s);
+        return NULL;
+    }
+    return b.s;
+}

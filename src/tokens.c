@@ -1,0 +1,223 @@
+#include "tokens.h"
+
+#include <string.h>
+
+#include "markers.h"
+#include "normalize.h"
+
+int hb_is_cn_numeral(int cp)
+{
+    switch (cp) {
+    case 0x96F6: case 0x3007: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB:
+    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E:
+    case 0x5343: case 0x4E07: case 0x4EBF:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static int is_mask_char(int cp)
+{
+    return cp == '*' || cp == 0xD7 /* × */ || cp == 0x25CB /* ○ */;
+}
+
+static int is_latin(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static int punct_class(int cp)
+{
+    switch (cp) {
+    case 0x3002: case '!': case '?': case 0xFF01: case 0xFF1F: case 0x2026:
+        return HB_P_STOP;
+    case ';': case 0xFF1B:
+        return HB_P_SEMI;
+    case ':': case 0xFF1A:
+        return HB_P_COLON;
+    case ',': case 0xFF0C:
+        return HB_P_COMMA;
+    case 0x3001:
+        return HB_P_PAUSE;
+    case '(': case '[': case 0x3010: case 0x3014: case 0xFF08:
+        return HB_P_PAREN_OPEN;
+    case ')': case ']': case 0x3011: case 0x3015: case 0xFF09:
+        return HB_P_PAREN_CLOSE;
+    case '-': case '~': case 0x2014: case 0x2013: case 0x2015: case 0xFF5E:
+        return HB_P_DASH;
+    case '%': case 0x2030:
+        return HB_P_PERCENT;
+    default:
+        return 0;
+    }
+}
+
+size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *sub)
+{
+    int cp;
+    size_t n = (size_t)hb_utf8_next(s, len, &cp);
+    *sub = 0;
+    if (cp >= '0' && cp <= '9') {
+        size_t i = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+        /* thousands groups: 1,200 (exactly three digits after each comma) */
+        while (i + 3 < len + 0 && s[i] == ',' && i + 4 <= len &&
+               s[i + 1] >= '0' && s[i + 1] <= '9' && s[i + 2] >= '0' && s[i + 2] <= '9' &&
+               s[i + 3] >= '0' && s[i + 3] <= '9' && (i + 4 == len || s[i + 4] < '0' || s[i + 4] > '9'))
+            i += 4;
+        if (i + 1 < len && s[i] == '.' && s[i + 1] >= '0' && s[i + 1] <= '9') {
+            i++;
+            while (i < len && s[i] >= '0' && s[i] <= '9')
+                i++;
+        }
+        *type = HB_TOK_NUMBER;
+        return i;
+    }
+    if (is_mask_char(cp) && (cp != 0x25CB || (len > n && (unsigned char)s[n] == 0xE2))) {
+        size_t i = 0;
+        while (i < len) {
+            int c;
+            int k = hb_utf8_next(s + i, len - i, &c);
+            if (!is_mask_char(c) && c != 'X' && c != 'x')
+                break;
+            i += (size_t)k;
+        }
+        if (cp != 0x25CB || i > n) {
+            *type = HB_TOK_MASK;
+            return i;
+        }
+    }
+    if (is_latin(cp)) {
+        size_t i = 0;
+        int only_x = 1;
+        while (i < len && (is_latin(s[i]) || s[i] == '*')) {
+            if (s[i] != 'X' && s[i] != 'x' && s[i] != '*')
+                only_x = 0;
+            i++;
+        }
+        /* XX, xx: digits hidden by a template, unless part of a word */
+        *type = only_x ? HB_TOK_MASK : HB_TOK_LATIN;
+        if (!only_x) {
+            i = 0;
+            while (i < len && is_latin(s[i]))
+                i++;
+        }
+        return i;
+    }
+    if (hb_is_cn_numeral(cp)) {
+        size_t i = 0;
+        while (i < len) {
+            int c;
+            int k = hb_utf8_next(s + i, len - i, &c);
+            if (!hb_is_cn_numeral(c))
+                break;
+            i += (size_t)k;
+        }
+        *type = HB_TOK_CNUM;
+        return i;
+    }
+    if (hb_is_han(cp)) {
+        size_t i = 0;
+        while (i < len) {
+            int c;
+            int k = hb_utf8_next(s + i, len - i, &c);
+            if (!hb_is_han(c) || hb_is_cn_numeral(c))
+                break;
+            i += (size_t)k;
+        }
+        *type = HB_TOK_HAN;
+        return i;
+    }
+    if (cp == ' ' || cp == '\t') {
+        size_t i = 0;
+        while (i < len && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        *type = HB_TOK_SPACE;
+        return i;
+    }
+    switch (cp) {
+    case 0x201C: case 0x300C: case 0x300E: case 0x2018: /* “ 「 『 ‘ */
+        *type = HB_TOK_QUOTE_OPEN;
+        return n;
+    case 0x201D: case 0x300D: case 0x300F: case 0x2019:
+        *type = HB_TOK_QUOTE_CLOSE;
+        return n;
+    case '"':
+        *type = quote_open ? HB_TOK_QUOTE_CLOSE : HB_TOK_QUOTE_OPEN;
+        return n;
+    case 0x300A: /* 《 */
+        *type = HB_TOK_BOOK_OPEN, *sub = 1;
+        return n;
+    case 0x300B:
+        *type = HB_TOK_BOOK_CLOSE, *sub = 1;
+        return n;
+    case 0x3008: case '<': /* 〈 < : titles inside titles */
+        *type = HB_TOK_BOOK_OPEN, *sub = 2;
+        return n;
+    case 0x3009: case '>':
+        *type = HB_TOK_BOOK_CLOSE, *sub = 2;
+        return n;
+    default:
+        break;
+    }
+    int pc = punct_class(cp);
+    if (pc) {
+        *type = HB_TOK_PUNCT, *sub = pc;
+        return n;
+    }
+    *type = HB_TOK_OTHER;
+    return n;
+}
+
+/* A ； ends a sentence when an enumeration continues after it (；二是…). */
+static int semicolon_splits(const char *s, size_t len)
+{
+    int fam, num;
+    size_t ml;
+    hb_marker m;
+    return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(s, len, &m);
+}
+
+int hb_tokens(hb_doc *d)
+{
+    int sentences = 0;
+    for (size_t p = 0; p < d->paras.n; p++) {
+        const hb_para *pa = &d->paras.v[p];
+        int straight_open = 0, depth = 0, pending = 0;
+        for (size_t i = pa->vstart; i < pa->vend;) {
+            int type, sub;
+            size_t n = hb_token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
+            hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub, (int32_t)p};
+            if (!hb_vec_push(&d->arena, &d->tokens, t))
+                return 0;
+            if (d->view[i] == '"')
+                straight_open = !straight_open;
+            if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
+                depth++;
+            else if ((type == HB_TOK_QUOTE_CLOSE || type == HB_TOK_BOOK_CLOSE) && depth > 0)
+                depth--;
+            else if (type != HB_TOK_SPACE && type != HB_TOK_PUNCT)
+                pending = 1;
+            if (type == HB_TOK_PUNCT && depth == 0 && pending &&
+                (sub == HB_P_STOP ||
+                 (sub == HB_P_SEMI && semicolon_splits(d->view + i + n, pa->vend - i - n)))) {
+                sentences++;
+                pending = 0;
+            }
+            i += n;
+        }
+        sentences += pending;
+    }
+    d->sentences = sentences;
+    return 1;
+}
+
+const char *hb_token_type_name(int type)
+{
+    static const char *const names[] = {"han", "latin", "number", "cnum", "mask", "punct",
+                                        "quote_open", "quote_close", "book_open", "book_close",
+                                        "space", "other"};
+    return type >= 0 && type <= HB_TOK_OTHER ? names[type] : "other";
+}
