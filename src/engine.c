@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "extract.h"
 
 /* Generous for any sane rule, small enough that a catastrophic pattern
  * fails fast instead of hanging a batch. */
@@ -11,7 +12,8 @@ enum { MATCH_LIMIT = 1000000, DEPTH_LIMIT = 10000 };
 
 typedef hb_status (*loader)(struct hb_engine *, hb_error *);
 
-static const loader LOADERS[] = {hb_layout_load, hb_sections_load, hb_docfacts_load};
+static const loader LOADERS[] = {hb_layout_load, hb_sections_load, hb_docfacts_load,
+                                 hb_extractors_load};
 
 hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
 {
@@ -54,6 +56,7 @@ void hb_engine_free(hb_engine *e)
     hb_layout_free(e->layout);
     hb_sections_rules_free(e->sections);
     hb_docfacts_rules_free(e->docfacts);
+    hb_extractors_unload(e);
     pcre2_match_context_free(e->mctx);
     free(e->notes);
     free(e->dict_dir);
