@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 
-.PHONY: all test check unit golden clean install uninstall bench asan leakcheck fuzz lexicon
+.PHONY: all test check unit schema clean install uninstall bench asan leakcheck fuzz lexicon
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -41,10 +41,10 @@ $(B)/libhuibao.a: $(OBJ)
 	ar rcs $@ $^
 
 $(B)/huibao: cli/main.c include/huibao.h $(B)/libhuibao.a
-	$(CC) $(ALL_CFLAGS) cli/main.c -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) cli/main.c -o $@ $(B)/libhuibao.a $(PKG_LIBS)
 
 $(B)/%: tools/%.c $(B)/libhuibao.a
-	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
 
 # The general lexicon (jieba's dict.txt) compiled once; without it huibao
 # still runs on its own dictionaries and says so.
@@ -54,21 +54,32 @@ $(B)/jieba.lex: $(B)/lexc
 	else echo "note: $(LEXICON) not found (apt-get install python3-jieba); building without the general lexicon"; fi
 
 $(B)/tests/%: tests/unit/%.c $(B)/libhuibao.a | $(B)/tests
-	$(CC) $(ALL_CFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
 
 unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $(TEST_RUNNER) $$t; done
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; HUIBAO_LEXICON=$(B)/jieba.lex $(TEST_RUNNER) $$t; done
 
-golden: all
-	/usr/bin/python3 tests/run_golden.py
+schema: all
+	HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/validate_schema.py
 
-test check: all unit golden
+test check: all unit schema
 
 bench: all
 	bash bench/run.sh
 
+# The whole suite under ASan+UBSan, and under valgrind, each in its own
+# build folder so they never disturb the normal build.
+SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+asan:
+	$(MAKE) B=build-asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' test
+
+leakcheck:
+	$(MAKE) B=build-valgrind CFLAGS='-O1 -g' \
+	    TEST_RUNNER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
+	    HUIBAO_RUNNER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' test
+
 clean:
-	rm -rf $(B)
+	rm -rf $(B) build-asan build-valgrind build-fuzz
 
 install: all
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir) \

@@ -146,7 +146,8 @@ static int exe_sibling(const char *rel, char *out, size_t cap)
     if (!slash)
         return 0;
     *slash = '\0';
-    snprintf(out, cap, "%s/%s", exe, rel);
+    if ((size_t)snprintf(out, cap, "%s/%s", exe, rel) >= cap)
+        return 0;
     struct stat st;
     return stat(out, &st) == 0;
 }

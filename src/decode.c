@@ -4,6 +4,7 @@
 #include "decode.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,16 @@
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";
 
-static hb_status fail(hb_error *err, hb_status code, const char *fmt, size_t arg)
+static hb_status fail(hb_error *err, hb_status code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static hb_status fail(hb_error *err, hb_status code, const char *fmt, ...)
 {
+    va_list ap;
+    va_start(ap, fmt);
     err->code = code;
-    snprintf(err->message, sizeof err->message, fmt, arg);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
     return code;
 }
 
@@ -104,23 +111,29 @@ static long repair_utf8(const char *buf, size_t len, char **out, size_t *outlen)
     return repaired;
 }
 
-/* Counts valid multi-byte UTF-8 characters and invalid bytes. */
-static void utf8_census(const char *buf, size_t len, size_t *good, size_t *bad)
+/* Counts valid multi-byte UTF-8 characters and runs of invalid bytes: a
+ * damaged UTF-8 file has few runs among many valid characters, while GBK
+ * text forms a valid UTF-8 sequence only by accident. */
+static void utf8_census(const char *buf, size_t len, size_t *good, size_t *bad_runs)
 {
-    *good = *bad = 0;
+    *good = *bad_runs = 0;
+    int in_bad = 0;
     for (size_t i = 0; i < len;) {
         if ((unsigned char)buf[i] < 0x80) {
             i++;
+            in_bad = 0;
             continue;
         }
         utf8proc_int32_t cp;
         utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
                                               (utf8proc_ssize_t)(len - i), &cp);
         if (n <= 0) {
-            (*bad)++;
+            *bad_runs += !in_bad;
+            in_bad = 1;
             i++;
         } else {
             (*good)++;
+            in_bad = 0;
             i += (size_t)n;
         }
     }
@@ -175,12 +188,12 @@ static hb_status finish(hb_doc *d, char *owned, size_t n, long repaired, hb_erro
 {
     if (repaired < 0) {
         free(owned);
-        return fail(err, HB_ERR_NOMEM, "out of memory%.0zu", 0);
+        return fail(err, HB_ERR_NOMEM, "out of memory");
     }
     char *t = hb_arena_strndup(&d->arena, owned, n);
     free(owned);
     if (!t)
-        return fail(err, HB_ERR_NOMEM, "out of memory%.0zu", 0);
+        return fail(err, HB_ERR_NOMEM, "out of memory");
     d->text = t;
     d->len = n;
     if (repaired > 0)
@@ -203,7 +216,7 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
             if (strcasecmp(d->opts.encoding, FORCED[i].name) == 0)
                 iname = FORCED[i].iconv_name;
         if (!iname)
-            return fail(err, HB_ERR_ARG, "unknown encoding (use utf-8, gb18030, utf-16le or utf-16be)%.0zu", 0);
+            return fail(err, HB_ERR_ARG, "unknown encoding (use utf-8, gb18030, utf-16le or utf-16be)");
         d->encoding = strcmp(iname, "UTF-8") == 0 ? "utf-8" : strcmp(iname, "GB18030") == 0 ? "gb18030"
                       : strcmp(iname, "UTF-16LE") == 0 ? "utf-16le" : "utf-16be";
         if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 && strcmp(iname, "UTF-8") == 0) {
@@ -220,10 +233,10 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
     }
 
     if (len == 0)
-        return fail(err, HB_ERR_EMPTY, "empty file%.0zu", 0);
+        return fail(err, HB_ERR_EMPTY, "empty file");
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
         if (len == 3)
-            return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)%.0zu", 0);
+            return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)");
         d->encoding = "utf-8-bom";
         long r = repair_utf8(buf + 3, len - 3, &o, &n);
         return finish(d, o, n, r, err);
@@ -231,17 +244,19 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
     if (len >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
         int le = buf[0] == '\xFF';
         if (len == 2)
-            return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)%.0zu", 0);
+            return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)");
         d->encoding = le ? "utf-16le" : "utf-16be";
         long r = convert(d, le ? "UTF-16LE" : "UTF-16BE", buf + 2, len - 2, &o, &n);
         return finish(d, o, n, r, err);
     }
     const char *nul = first_nul(buf, len);
+    if (!nul && looks_binary(buf, len))
+        return fail(err, HB_ERR_BINARY, "not a text file (more than 5%% control characters)");
     if (!nul && hb_utf8_valid(buf, len)) {
         d->encoding = "utf-8";
         char *t = hb_arena_strndup(&d->arena, buf, len);
         if (!t)
-            return fail(err, HB_ERR_NOMEM, "out of memory%.0zu", 0);
+            return fail(err, HB_ERR_NOMEM, "out of memory");
         d->text = t;
         d->len = len;
         return HB_OK;
@@ -257,11 +272,9 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         }
         return fail(err, HB_ERR_BINARY, "not a text file (NUL byte at offset %zu)", (size_t)(nul - buf));
     }
-    if (looks_binary(buf, len))
-        return fail(err, HB_ERR_BINARY, "not a text file (%zu bytes of control characters)", len);
-    size_t good, bad;
-    utf8_census(buf, len, &good, &bad);
-    if (good > 0 && bad * 8 <= good) {
+    size_t good, bad_runs;
+    utf8_census(buf, len, &good, &bad_runs);
+    if (good > 0 && (bad_runs * 8 <= good || (bad_runs <= 3 && bad_runs <= good))) {
         d->encoding = "utf-8";
         long r = repair_utf8(buf, len, &o, &n);
         return finish(d, o, n, r, err);

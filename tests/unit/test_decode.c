@@ -1,0 +1,192 @@
+/* Decoding at the byte level: encodings, BOMs, damage, refusals. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "doc.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+static hb_report *run(const char *bytes, size_t len, const char *force, hb_error *err)
+{
+    hb_extract_options xo = {.encoding = force};
+    return hb_extract(engine, bytes, len, &xo, err);
+}
+
+static int has_warning(const hb_report *r, const char *code)
+{
+    for (size_t i = 0; i < r->warnings.n; i++)
+        if (!strcmp(r->warnings.v[i].code, code))
+            return 1;
+    return 0;
+}
+
+#define DECODES(bytes, enc, want)                                   \
+    do {                                                            \
+        hb_error err;                                               \
+        hb_report *r = run(bytes, sizeof bytes - 1, NULL, &err);   \
+        assert_non_null(r);                                         \
+        assert_string_equal(r->encoding, enc);                      \
+        assert_int_equal(r->len, strlen(want));                     \
+        assert_memory_equal(r->text, want, r->len);                 \
+        hb_report_free(r);                                          \
+    } while (0)
+
+static void test_utf8_plain_and_bom(void **s)
+{
+    (void)s;
+    DECODES("测试\n", "utf-8", "测试\n");
+    DECODES("\xEF\xBB\xBF测试\r\n", "utf-8-bom", "测试\r\n");
+}
+
+static void test_utf16_with_bom(void **s)
+{
+    (void)s;
+    DECODES("\xFF\xFE\x4B\x6D\xD5\x8B", "utf-16le", "测试");
+    DECODES("\xFE\xFF\x6D\x4B\x8B\xD5", "utf-16be", "测试");
+}
+
+static void test_gb18030(void **s)
+{
+    (void)s;
+    DECODES("\xB2\xE2\xCA\xD4\xB1\xA8\xB8\xE6", "gb18030", "测试报告");
+}
+
+static void test_utf16_without_bom_by_nul_pattern(void **s)
+{
+    (void)s;
+    hb_error err;
+    static const char le[] = "a\0b\0c\0\x4B\x6D\n\0";
+    hb_report *r = run(le, sizeof le - 1, NULL, &err);
+    assert_non_null(r);
+    assert_string_equal(r->encoding, "utf-16le");
+    assert_true(has_warning(r, "no-bom"));
+    hb_report_free(r);
+}
+
+static void expect_repair(const char *bytes, size_t len, const char *want)
+{
+    hb_error err;
+    hb_report *r = run(bytes, len, NULL, &err);
+    assert_non_null(r);
+    assert_string_equal(r->encoding, "utf-8");
+    assert_int_equal(r->len, strlen(want));
+    assert_memory_equal(r->text, want, r->len);
+    assert_true(has_warning(r, "invalid-bytes"));
+    hb_report_free(r);
+}
+
+static void test_damaged_utf8_is_repaired(void **s)
+{
+    (void)s;
+    /* truncated at the end */
+    expect_repair("测试报告\xE6\xB5", 14, "测试报告\xEF\xBF\xBD\xEF\xBF\xBD");
+    /* overlong slash */
+    expect_repair("测试报告\xC0\xAF完", 17, "测试报告\xEF\xBF\xBD\xEF\xBF\xBD完");
+    /* an encoded lone surrogate */
+    expect_repair("测试报告\xED\xA0\x80完", 18, "测试报告\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD完");
+    /* a stray continuation byte */
+    expect_repair("测试\x80报告", 13, "测试\xEF\xBF\xBD报告");
+}
+
+static void test_utf16_lone_surrogate(void **s)
+{
+    (void)s;
+    hb_error err;
+    static const char b[] = "\xFF\xFE\x4B\x6D\x00\xD8\xD5\x8B";
+    hb_report *r = run(b, sizeof b - 1, NULL, &err);
+    assert_non_null(r);
+    assert_non_null(strstr(r->text, "\xEF\xBF\xBD"));
+    assert_true(has_warning(r, "invalid-bytes"));
+    hb_report_free(r);
+}
+
+static void test_truncated_gb18030(void **s)
+{
+    (void)s;
+    hb_error err;
+    static const char b[] = "\xB2\xE2\xCA\xD4\xB1\xA8\xB8";
+    hb_report *r = run(b, sizeof b - 1, NULL, &err);
+    assert_non_null(r);
+    assert_string_equal(r->encoding, "gb18030");
+    assert_memory_equal(r->text, "测试报\xEF\xBF\xBD", r->len);
+    hb_report_free(r);
+}
+
+static void test_refusals(void **s)
+{
+    (void)s;
+    hb_error err;
+    assert_null(run("", 0, NULL, &err));
+    assert_int_equal(err.code, HB_ERR_EMPTY);
+    assert_null(run("\xEF\xBB\xBF", 3, NULL, &err));
+    assert_int_equal(err.code, HB_ERR_EMPTY);
+    assert_null(run("abc\0def", 7, NULL, &err));
+    assert_int_equal(err.code, HB_ERR_BINARY);
+    assert_string_equal(err.message, "not a text file (NUL byte at offset 3)");
+    assert_null(run("\x01\x02\x03\x04\x05\x06\x07\x08", 8, NULL, &err));
+    assert_int_equal(err.code, HB_ERR_BINARY);
+    assert_null(run("abc", 3, "latin-1", &err));
+    assert_int_equal(err.code, HB_ERR_ARG);
+    hb_extract_options xo = {.max_bytes = 2};
+    assert_null(hb_extract(engine, "abc", 3, &xo, &err));
+    assert_int_equal(err.code, HB_ERR_TOO_LARGE);
+}
+
+static void test_forced_encoding(void **s)
+{
+    (void)s;
+    hb_error err;
+    /* valid UTF-8 bytes read as GB18030 when the user says so */
+    hb_report *r = run("\xB2\xE2\xCA\xD4", 4, "gbk", &err);
+    assert_non_null(r);
+    assert_string_equal(r->encoding, "gb18030");
+    assert_string_equal(r->text, "测试");
+    hb_report_free(r);
+}
+
+static void test_only_whitespace_is_valid_with_warning(void **s)
+{
+    (void)s;
+    hb_error err;
+    hb_report *r = run(" \n\t\n　\n", 8, NULL, &err);
+    assert_non_null(r);
+    assert_int_equal(r->paras.n, 0);
+    assert_true(has_warning(r, "no-content"));
+    hb_report_free(r);
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    return (engine = tu_engine()) ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_plain_and_bom),
+        cmocka_unit_test(test_utf16_with_bom),
+        cmocka_unit_test(test_gb18030),
+        cmocka_unit_test(test_utf16_without_bom_by_nul_pattern),
+        cmocka_unit_test(test_damaged_utf8_is_repaired),
+        cmocka_unit_test(test_utf16_lone_surrogate),
+        cmocka_unit_test(test_truncated_gb18030),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_forced_encoding),
+        cmocka_unit_test(test_only_whitespace_is_valid_with_warning),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,125 @@
+/* Golden tests: every corpus/NAME.txt through the library must give exactly
+ * tests/golden/NAME.json (semantic JSON equality).  UPDATE_GOLDEN=1 rewrites
+ * the golden files instead; review the diff by hand before committing. */
+#include <glob.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "huibao.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+/* The first path at which two JSON values differ, for a readable failure. */
+static void first_difference(const json_t *a, const json_t *b, char *path, size_t cap)
+{
+    if (json_typeof(a) != json_typeof(b) || !json_is_object(a) && !json_is_array(a))
+        return;
+    size_t used = strlen(path);
+    if (json_is_object(a)) {
+        const char *key;
+        json_t *va;
+        json_object_foreach((json_t *)a, key, va) {
+            json_t *vb = json_object_get(b, key);
+            if (!vb || !json_equal(va, vb)) {
+                snprintf(path + used, cap - used, ".%s", key);
+                if (vb)
+                    first_difference(va, vb, path, cap);
+                return;
+            }
+        }
+        snprintf(path + used, cap - used, " (extra keys in golden)");
+        return;
+    }
+    for (size_t i = 0; i < json_array_size(a) && i < json_array_size(b); i++)
+        if (!json_equal(json_array_get(a, i), json_array_get(b, i))) {
+            snprintf(path + used, cap - used, "[%zu]", i);
+            first_difference(json_array_get(a, i), json_array_get(b, i), path, cap);
+            return;
+        }
+    snprintf(path + used, cap - used, " (array length %zu vs %zu)", json_array_size(a), json_array_size(b));
+}
+
+static void check_file(const char *txt)
+{
+    size_t len;
+    char *buf = tu_read_file(txt, &len);
+    assert_non_null(buf);
+    hb_extract_options xo = {.path = txt};
+    hb_error err;
+    hb_report *r = hb_extract(engine, buf, len, &xo, &err);
+    free(buf);
+    if (!r)
+        fail_msg("%s: %s", txt, err.message);
+    char *out = hb_report_json(r, HB_JSON_PRETTY);
+    hb_report_free(r);
+    assert_non_null(out);
+
+    const char *base = strrchr(txt, '/') ? strrchr(txt, '/') + 1 : txt;
+    char golden[512];
+    snprintf(golden, sizeof golden, "tests/golden/%.*s.json", (int)(strlen(base) - 4), base);
+    if (getenv("UPDATE_GOLDEN")) {
+        FILE *f = fopen(golden, "w");
+        assert_non_null(f);
+        fputs(out, f);
+        fputc('\n', f);
+        assert_int_equal(fclose(f), 0);
+        hb_free(out);
+        return;
+    }
+    json_error_t jerr;
+    json_t *want = json_load_file(golden, 0, &jerr);
+    if (!want)
+        fail_msg("%s: %s (UPDATE_GOLDEN=1 creates it)", golden, jerr.text);
+    json_t *got = json_loads(out, 0, &jerr);
+    hb_free(out);
+    assert_non_null(got);
+    if (!json_equal(got, want)) {
+        char path[1024] = "$";
+        first_difference(got, want, path, sizeof path);
+        json_decref(got);
+        json_decref(want);
+        fail_msg("%s differs from %s at %s", txt, golden, path);
+    }
+    json_decref(got);
+    json_decref(want);
+}
+
+static void test_corpus_matches_golden(void **state)
+{
+    (void)state;
+    glob_t g;
+    assert_int_equal(glob("corpus/*.txt", 0, NULL, &g), 0);
+    assert_true(g.gl_pathc >= 12);
+    for (size_t i = 0; i < g.gl_pathc; i++)
+        check_file(g.gl_pathv[i]);
+    globfree(&g);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    engine = tu_engine();
+    return engine ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_corpus_matches_golden)};
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

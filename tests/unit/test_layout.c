@@ -1,0 +1,132 @@
+/* Folding with its map back to the text, line classification and paragraph
+ * joining. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "doc.h"
+#include "normalize.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+static void test_fold_maps_back(void **s)
+{
+    (void)s;
+    hb_arena a = {0};
+    const char *text = "１２％（一）\r\n　ＡＢ①…";
+    char *out;
+    size_t n, *map;
+    assert_true(hb_fold(&a, text, strlen(text), &out, &n, &map));
+    assert_string_equal(out, "12%(一)\n AB①...");
+    assert_int_equal(map[0], 0);          /* 1 ← １ */
+    assert_int_equal(map[1], 3);          /* 2 ← ２ */
+    assert_int_equal(map[2], 6);          /* % ← ％ */
+    assert_int_equal(map[3], 9);          /* ( ← （ */
+    assert_int_equal(map[8], 18);         /* LF ← CR of CRLF */
+    assert_int_equal(map[9], 20);         /* space ← U+3000 */
+    assert_int_equal(map[n - 1], map[n - 3]); /* ... all from one … */
+    assert_int_equal(map[n], strlen(text));
+    hb_arena_release(&a);
+}
+
+static void test_fold_lone_cr_and_identity(void **s)
+{
+    (void)s;
+    hb_arena a = {0};
+    char *out;
+    size_t n, *map;
+    assert_true(hb_fold(&a, "甲\r乙", 7, &out, &n, &map));
+    assert_string_equal(out, "甲\n乙");
+    assert_int_equal(map[3], 3);
+    assert_true(hb_fold(&a, "", 0, &out, &n, &map));
+    assert_int_equal(n, 0);
+    hb_arena_release(&a);
+}
+
+static hb_report *doc(const char *text)
+{
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    return r;
+}
+
+static void test_page_numbers_and_blank_lines_are_not_content(void **s)
+{
+    (void)s;
+    hb_report *r = doc("一、概况\n\n— 3 —\n第2页 共5页\n- 4 -\n今年以来，我们做了很多工作。\n");
+    assert_int_equal(r->lines.v[2].kind, HB_LINE_PAGENO);
+    assert_int_equal(r->lines.v[3].kind, HB_LINE_PAGENO);
+    assert_int_equal(r->lines.v[4].kind, HB_LINE_PAGENO);
+    assert_int_equal(r->lines.v[1].kind, HB_LINE_BLANK);
+    assert_int_equal(r->paras.n, 2);
+    hb_report_free(r);
+}
+
+static void test_wrapped_lines_join(void **s)
+{
+    (void)s;
+    /* lines cut at the same width, one across a page break, join into one paragraph */
+    hb_report *r = doc("一、主要工作\n"
+                       "今年以来，局党委坚持以党的政治建设为统领，全面\n"
+                       "落实管党治党政治责任，扎实推进机关党的建设，各\n"
+                       "\n— 2 —\n\n"
+                       "项工作取得明显成效，组织开展专题学习研讨十二次\n"
+                       "，党员干部理论水平进一步提升。\n"
+                       "　　二是加强队伍建设。\n");
+    assert_int_equal(r->paras.n, 3);
+    const hb_para *p = &r->paras.v[1];
+    assert_int_equal(p->first_line, 2);
+    assert_int_equal(p->last_line, 8);
+    const char *want = "今年以来,局党委坚持以党的政治建设为统领,全面落实管党治党政治责任,扎实推进机关党的建设,"
+                       "各项工作取得明显成效,组织开展专题学习研讨十二次,党员干部理论水平进一步提升。";
+    assert_int_equal(p->vend - p->vstart, strlen(want));
+    assert_memory_equal(r->view + p->vstart, want, strlen(want));
+    hb_report_free(r);
+}
+
+static void test_short_lines_do_not_join(void **s)
+{
+    (void)s;
+    hb_report *r = doc("关于2023年工作情况的报告\n县委组织部：\n一、工作情况\n今年以来，成效明显。\n");
+    assert_int_equal(r->paras.n, 4);
+    hb_report_free(r);
+}
+
+static void test_clause_break_joins_without_wrap_width(void **s)
+{
+    (void)s;
+    hb_report *r = doc("我们坚持学习，\n不断提高水平。\n");
+    assert_int_equal(r->paras.n, 1);
+    hb_report_free(r);
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    return (engine = tu_engine()) ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fold_maps_back),
+        cmocka_unit_test(test_fold_lone_cr_and_identity),
+        cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
+        cmocka_unit_test(test_wrapped_lines_join),
+        cmocka_unit_test(test_short_lines_do_not_join),
+        cmocka_unit_test(test_clause_break_joins_without_wrap_width),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,180 @@
+/* Every heading variant, nesting by what appears, items, numbering warnings,
+ * and numbers that are not headings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "doc.h"
+#include "markers.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+static void expect_marker(const char *s, int level, int rank, int number, size_t len)
+{
+    hb_marker m;
+    if (!hb_heading_marker(s, strlen(s), &m))
+        fail_msg("no heading marker in '%s'", s);
+    assert_int_equal(m.level, level);
+    assert_int_equal(m.rank, rank);
+    assert_int_equal(m.number, number);
+    assert_int_equal(m.len, len);
+}
+
+static void expect_no_marker(const char *s)
+{
+    hb_marker m;
+    if (hb_heading_marker(s, strlen(s), &m))
+        fail_msg("'%s' taken for a heading", s);
+}
+
+/* Markers are matched on the folded view: （一）→(一), １．→1. */
+static void test_heading_variants(void **s)
+{
+    (void)s;
+    expect_marker("一、总体情况", 1, 1, 1, 6);
+    expect_marker("十二、其他", 1, 1, 12, 9);
+    expect_marker("第三部分 下一步打算", 1, 0, 3, 13);
+    expect_marker("第二章 工作", 1, 0, 2, 10);
+    expect_marker("(一)强化责任", 2, 2, 1, 5);
+    expect_marker("(二十一)强化责任", 2, 2, 21, 11);
+    expect_marker("1.提高站位", 3, 3, 1, 2);
+    expect_marker("12、加强学习", 3, 3, 12, 5);
+    expect_marker("(3)细化措施", 4, 4, 3, 3);
+    expect_marker("①加强学习", 4, 5, 1, 3);
+    expect_marker("2)健全制度", 4, 4, 2, 2);
+}
+
+static void test_numbers_that_are_not_headings(void **s)
+{
+    (void)s;
+    expect_no_marker("1.5万元用于购置设备");
+    expect_no_marker("2023.12月完成");
+    expect_no_marker("2023年以来");
+    expect_no_marker("一是加强学习");
+    expect_no_marker("一、");
+    expect_no_marker("第一议题制度");
+    expect_no_marker("(一");
+}
+
+static void test_item_markers(void **s)
+{
+    (void)s;
+    int fam, num;
+    size_t ml;
+    assert_true(hb_item_marker("三是抓落实", 15, &fam, &num, &ml));
+    assert_int_equal(num, 3);
+    assert_int_equal(ml, 6);
+    assert_true(hb_item_marker("第二,强化", 13, &fam, &num, &ml));
+    assert_int_equal(fam, HB_IF_DI);
+    assert_int_equal(num, 2);
+    assert_true(hb_item_marker("另一方面,领导", 19, &fam, &num, &ml));
+    assert_int_equal(num, 2);
+    assert_false(hb_item_marker("第一议题", 12, &fam, &num, &ml));
+    assert_false(hb_item_marker("统一思想", 12, &fam, &num, &ml));
+}
+
+static hb_report *doc(const char *text)
+{
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    return r;
+}
+
+static int warned(const hb_report *r, const char *code)
+{
+    for (size_t i = 0; i < r->warnings.n; i++)
+        if (!strcmp(r->warnings.v[i].code, code))
+            return (int)i + 1;
+    return 0;
+}
+
+static void test_nesting_skipped_levels_and_ids(void **s)
+{
+    (void)s;
+    hb_report *r = doc("一、工作情况\n1.抓学习。内容。\n2.抓落实。内容。\n（1）细化。内容。\n"
+                       "二、存在问题\n（一）思想不够解放。具体表现。\n");
+    assert_int_equal(r->sections.n, 6);
+    assert_string_equal(r->sections.v[1].id, "1.1");
+    assert_int_equal(r->sections.v[1].level, 3);
+    assert_string_equal(r->sections.v[3].id, "1.2.1");
+    assert_string_equal(r->sections.v[4].id, "2");
+    assert_string_equal(r->sections.v[5].id, "2.1");
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_ACHIEVEMENTS);
+    assert_int_equal(r->sections.v[2].kind, HB_KIND_ACHIEVEMENTS); /* inherited */
+    assert_int_equal(r->sections.v[4].kind, HB_KIND_PROBLEMS);
+    /* the section span ends where the next sibling starts */
+    assert_int_equal(r->sections.v[0].vend, r->sections.v[4].vstart);
+    hb_report_free(r);
+}
+
+static void test_heading_opening_a_paragraph(void **s)
+{
+    (void)s;
+    hb_report *r = doc("（一）全面加强党的政治建设，推动“两个维护”落地见效。深入学习。一是抓学习。二是抓落实。\n");
+    assert_int_equal(r->sections.n, 1);
+    const hb_section *sec = &r->sections.v[0];
+    assert_memory_equal(r->view + sec->tstart, "全面加强党的政治建设,推动“两个维护”落地见效",
+                        sec->tend - sec->tstart);
+    assert_int_equal(r->items.n, 2);
+    assert_int_equal(r->items.v[1].number, 2);
+    assert_int_equal(r->items.v[0].section, 0);
+    hb_report_free(r);
+}
+
+static void test_numbering_warnings(void **s)
+{
+    (void)s;
+    hb_report *r = doc("一、甲\n（一）子\n（三）子\n（三）子\n二、乙\n");
+    assert_true(warned(r, "numbering-gap"));
+    assert_true(warned(r, "numbering-repeat"));
+    hb_report_free(r);
+    r = doc("一、甲\n1.子\n2.子\n二、乙\n3.子\n");
+    assert_true(warned(r, "numbering-continues"));
+    hb_report_free(r);
+    r = doc("一、甲\n（一）子\n（二）子\n（一）子\n");
+    assert_true(warned(r, "numbering-restart"));
+    hb_report_free(r);
+}
+
+static void test_items_sequence_across_paragraphs(void **s)
+{
+    (void)s;
+    hb_report *r = doc("二、存在问题\n一是学习不深。\n二是落实不够；三是作风不实。\n四是统一是好的。\n");
+    assert_int_equal(r->items.n, 4);
+    assert_int_equal(r->items.v[2].number, 3);
+    /* 统一是 inside a clause is no item marker */
+    assert_int_equal(r->items.v[3].number, 4);
+    hb_report_free(r);
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    return (engine = tu_engine()) ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_heading_variants),
+        cmocka_unit_test(test_numbers_that_are_not_headings),
+        cmocka_unit_test(test_item_markers),
+        cmocka_unit_test(test_nesting_skipped_levels_and_ids),
+        cmocka_unit_test(test_heading_opening_a_paragraph),
+        cmocka_unit_test(test_numbering_warnings),
+        cmocka_unit_test(test_items_sequence_across_paragraphs),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

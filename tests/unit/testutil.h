@@ -1,0 +1,58 @@
+/* Helpers shared by the unit tests (header-only: each test is one binary). */
+#ifndef HB_TESTUTIL_H
+#define HB_TESTUTIL_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "huibao.h"
+
+/* Whole file into a malloc'd buffer, NULL on failure. */
+static inline char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    *len = 0;
+    if (!f)
+        return NULL;
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    size_t r;
+    while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            char *nb = realloc(buf, cap *= 2);
+            if (!nb)
+                free(buf);
+            buf = nb;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return buf;
+}
+
+/* The engine the tests share: dict/ of this checkout and, when built, the
+ * general lexicon ($HUIBAO_LEXICON or build/jieba.lex). */
+static inline hb_engine *tu_engine(void)
+{
+    const char *lex = getenv("HUIBAO_LEXICON");
+    hb_engine_options eo = {.dict_dir = "dict", .lexicon_path = lex ? lex : "build/jieba.lex"};
+    hb_error err;
+    hb_engine *e = hb_engine_new(&eo, &err);
+    if (!e)
+        fprintf(stderr, "engine: %s:%d: %s\n", err.file, err.line, err.message);
+    return e;
+}
+
+/* Extracts a report from a NUL-terminated UTF-8 string; aborts the test on failure. */
+static inline hb_report *tu_extract(hb_engine *e, const char *text)
+{
+    hb_error err;
+    hb_report *r = hb_extract(e, text, strlen(text), NULL, &err);
+    if (!r)
+        fprintf(stderr, "extract: %s\n", err.message);
+    return r;
+}
+
+#endif
