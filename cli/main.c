@@ -34,6 +34,8 @@ static const char USAGE[] =
     "Options:\n"
     "  --pretty            indent the JSON (a single file only)\n"
     "  --jsonl             one JSON object per line, even for a single file\n"
+    "  --jsonl-in          the files hold JSON Lines records {\"path\": …, \"text\": …},\n"
+    "                      one report each\n"
     "  -o, --output FILE   write to FILE (replaced only when everything succeeded)\n"
     "  --encoding ENC      utf-8, gb18030, utf-16le or utf-16be instead of detecting\n"
     "  --profile NAME      required-section profile (dict/profiles/NAME.txt)\n"
@@ -51,7 +53,7 @@ static const char USAGE[] =
 
 typedef struct {
     const char *command;
-    int pretty, jsonl, words, no_domain;
+    int pretty, jsonl, jsonl_in, words, no_domain;
     const char *output, *encoding, *profile, *dict, *lexicon;
     long top;
     size_t max_bytes;
@@ -96,6 +98,8 @@ static void parse_args(int argc, char **argv, cli_opts *o)
             o->pretty = 1;
         } else if (!strcmp(a, "--jsonl")) {
             o->jsonl = 1;
+        } else if (!strcmp(a, "--jsonl-in")) {
+            o->jsonl_in = 1;
         } else if (!strcmp(a, "--words")) {
             o->words = 1;
         } else if (!strcmp(a, "--no-domain")) {
@@ -239,6 +243,94 @@ static int write_all(FILE *out, const char *s)
     return fwrite(s, 1, n, out) == n;
 }
 
+typedef struct {
+    const cli_opts *o;
+    hb_engine *engine;
+    FILE *out;
+    int single;       /* one report, not JSON Lines */
+    int status, write_failed;
+} run_state;
+
+/* Runs the command on one report; `label` names it in messages. */
+static void process(run_state *st, const char *label, const char *path, const char *buf, size_t len)
+{
+    const cli_opts *o = st->o;
+    hb_error err;
+    hb_extract_options xo = {.path = path, .encoding = o->encoding, .profile = o->profile,
+                             .max_bytes = o->max_bytes, .top_terms = o->top == 0 ? -1 : (int)o->top};
+    hb_report *r = hb_extract(st->engine, buf, len, &xo, &err);
+    if (!r) {
+        fprintf(stderr, "huibao: %s: %s\n", label, err.message);
+        st->status = EXIT_INPUT;
+        return;
+    }
+    char *text = NULL;
+    if (!strcmp(o->command, "extract")) {
+        char *json = hb_report_json(r, st->single && o->pretty ? HB_JSON_PRETTY : 0);
+        if (json && asprintf(&text, "%s\n", json) < 0)
+            text = NULL;
+        hb_free(json);
+    } else if (!strcmp(o->command, "tokens")) {
+        text = hb_report_tokens(r, o->words ? HB_TOKENS_WORDS : 0);
+    } else {
+        int passed = 0;
+        char *verdict = hb_report_verdict(r, &passed);
+        if (verdict && asprintf(&text, "%s: %s", label, verdict) < 0)
+            text = NULL;
+        hb_free(verdict);
+        if (!passed && st->status == EXIT_OK)
+            st->status = EXIT_CHECK;
+    }
+    hb_report_free(r);
+    if (!text) {
+        fprintf(stderr, "huibao: %s: out of memory\n", label);
+        st->status = EXIT_INPUT;
+        return;
+    }
+    if (!write_all(st->out, text) || fflush(st->out) != 0)
+        st->write_failed = 1;
+    free(text);
+}
+
+/* --jsonl-in: every line of the file is one report record. */
+static void read_records(run_state *st, const char *file)
+{
+    FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+    if (!f) {
+        fprintf(stderr, "huibao: %s: %s\n", file, strerror(errno));
+        st->status = EXIT_INPUT;
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    long lineno = 0;
+    while (!st->write_failed && (n = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        if (n == 0 || (n == 1 && line[0] == '\n'))
+            continue;
+        char *path, *text, label[PATH_MAX + 32];
+        size_t len;
+        hb_error err;
+        snprintf(label, sizeof label, "%s:%ld", file, lineno);
+        if (hb_record_parse(line, (size_t)n, &path, &text, &len, &err) != HB_OK) {
+            fprintf(stderr, "huibao: %s: %s\n", label, err.message);
+            st->status = EXIT_INPUT;
+            continue;
+        }
+        process(st, path ? path : label, path ? path : label, text, len);
+        hb_free(path);
+        hb_free(text);
+    }
+    if (ferror(f)) {
+        fprintf(stderr, "huibao: %s: %s\n", file, strerror(errno));
+        st->status = EXIT_INPUT;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+}
+
 int main(int argc, char **argv)
 {
     cli_opts o = {0};
@@ -274,55 +366,27 @@ int main(int argc, char **argv)
         }
     }
 
-    int status = EXIT_OK, write_failed = 0;
-    int single = o.nfiles == 1 && !o.jsonl;
-    for (int i = 0; i < o.nfiles && !write_failed; i++) {
+    run_state st = {.o = &o, .engine = engine, .out = out,
+                    .single = o.nfiles == 1 && !o.jsonl && !o.jsonl_in};
+    for (int i = 0; i < o.nfiles && !st.write_failed; i++) {
         const char *path = o.files[i];
         char why[256] = "";
         size_t len;
         size_t max = o.max_bytes ? o.max_bytes : HB_DEFAULT_MAX_BYTES;
+        if (o.jsonl_in) {
+            read_records(&st, path);
+            continue;
+        }
         char *buf = read_file(path, max, &len, why, sizeof why);
         if (!buf) {
             fprintf(stderr, "huibao: %s: %s\n", path, why);
-            status = EXIT_INPUT;
+            st.status = EXIT_INPUT;
             continue;
         }
-        hb_extract_options xo = {.path = path, .encoding = o.encoding, .profile = o.profile,
-                                 .max_bytes = max, .top_terms = o.top == 0 ? -1 : (int)o.top};
-        hb_report *r = hb_extract(engine, buf, len, &xo, &err);
+        process(&st, path, path, buf, len);
         free(buf);
-        if (!r) {
-            fprintf(stderr, "huibao: %s: %s\n", path, err.message);
-            status = EXIT_INPUT;
-            continue;
-        }
-        char *text = NULL;
-        if (!strcmp(o.command, "extract")) {
-            char *json = hb_report_json(r, single && o.pretty ? HB_JSON_PRETTY : 0);
-            if (json && asprintf(&text, "%s\n", json) < 0)
-                text = NULL;
-            hb_free(json);
-        } else if (!strcmp(o.command, "tokens")) {
-            text = hb_report_tokens(r, o.words ? HB_TOKENS_WORDS : 0);
-        } else {
-            int passed = 0;
-            char *verdict = hb_report_verdict(r, &passed);
-            if (verdict && asprintf(&text, "%s: %s", path, verdict) < 0)
-                text = NULL;
-            hb_free(verdict);
-            if (!passed && status == EXIT_OK)
-                status = EXIT_CHECK;
-        }
-        hb_report_free(r);
-        if (!text) {
-            fprintf(stderr, "huibao: %s: out of memory\n", path);
-            status = EXIT_INPUT;
-            continue;
-        }
-        if (!write_all(out, text) || fflush(out) != 0)
-            write_failed = 1;
-        free(text);
     }
+    int status = st.status, write_failed = st.write_failed;
     if (ferror(out))
         write_failed = 1;
     if (fclose(out) != 0)

@@ -105,6 +105,14 @@ char *hb_report_tokens(const hb_report *report, unsigned flags);
  * new string the caller frees with hb_free(). */
 char *hb_report_verdict(const hb_report *report, int *passed);
 
+/* Reads one JSON Lines input record, {"path": "...", "text": "..."}, where
+ * text is the report itself (path is optional).  On success *path (NULL when
+ * absent) and *text are new NUL-terminated strings the caller frees with
+ * hb_free(), *text_len is the length of the text.  Returns HB_ERR_ARG with
+ * err->message set for a malformed record. */
+hb_status hb_record_parse(const char *line, size_t len, char **path, char **text, size_t *text_len,
+                          hb_error *err);
+
 /* Releases a string returned by this library; accepts NULL. */
 void hb_free(void *p);
 

@@ -283,11 +283,16 @@ static int find_years(hb_doc *d)
             after++;
         if (after + 3 > d->view_len || memcmp(v + after, "年", 3) != 0)
             continue;
-        int seen = 0;
-        for (size_t k = 0; k < d->years.n; k++)
-            seen |= d->years.v[k] == y;
-        if (!seen && !hb_vec_push(&d->arena, &d->years, y))
+        /* kept sorted ascending and distinct */
+        size_t at = 0;
+        while (at < d->years.n && d->years.v[at] < y)
+            at++;
+        if (at < d->years.n && d->years.v[at] == y)
+            continue;
+        if (!hb_vec_push(&d->arena, &d->years, y))
             return 0;
+        memmove(d->years.v + at + 1, d->years.v + at, (d->years.n - 1 - at) * sizeof *d->years.v);
+        d->years.v[at] = y;
     }
     return 1;
 }

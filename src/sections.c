@@ -209,10 +209,9 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
             continue;
         }
         unsigned char c = (unsigned char)v[i];
-        at_boundary = c == ';' || c == ':' || c == '!' || c == '?' ||
+        /* 剖析原因，一是… : a comma is a boundary too; 统一是 is not */
+        at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' ||
                       (i + 3 <= pa->vend && memcmp(v + i, "。", 3) == 0);
-        if (!at_boundary && c == ',' && i + 13 <= pa->vend && memcmp(v + i + 1, "另一方面", 12) == 0)
-            at_boundary = 1;
         i += (size_t)(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4);
     }
     /* an item runs to the next item of this paragraph or the paragraph end */
@@ -305,5 +304,16 @@ int hb_sections(hb_doc *d)
             d->sections.v[i].vend = end_all;
     free(open);
     free(children);
+    /* Without a title or opening cue, the headings tell: work done or
+     * problems make a report, only plans a plan. */
+    if (d->doc_type && strcmp(d->doc_type, "unknown") == 0 && d->sections.n > 0) {
+        int report = 0, plans = 0;
+        for (size_t i = 0; i < d->sections.n; i++) {
+            int k = d->sections.v[i].kind;
+            report |= k == HB_KIND_ACHIEVEMENTS || k == HB_KIND_PROBLEMS || k == HB_KIND_CAUSES;
+            plans |= k == HB_KIND_PLANS;
+        }
+        d->doc_type = report ? "report" : plans ? "plan" : "unknown";
+    }
     return 1;
 }
