@@ -21,6 +21,8 @@ struct hb_term_rules;
 
 struct hb_engine {
     char *dict_dir;
+    char *lexicon_path;          /* compiled general lexicon, NULL: none */
+    int lexicon_off, domain_off; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
     struct hb_layout_rules *layout;
     struct hb_section_rules *sections;
@@ -61,6 +63,9 @@ pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb
  * (including when a limit is hit). */
 int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2]);
+
+/* Appends a line to the engine's notes (hb_engine_notes). */
+void hb_engine_note(struct hb_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Stage loaders and freers, each in its stage's file. */
 hb_status hb_layout_load(struct hb_engine *e, hb_error *err);

@@ -1,26 +1,243 @@
-/* SKELETON: to be written (owner: see the issue); keeps the pipeline linking. */
+/* Word segmentation for the report: the engine's lexicon (jieba's dict.txt,
+ * plus dict/lexicon.txt and every slogan so that 一岗双责 stays whole) and
+ * the top content words (the 词频 analysts read reports by). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
 #include "extract.h"
+#include "lexicon.h"
+#include "segment.h"
+#include "normalize.h"
+#include "terms.h"
+
+struct hb_term_rules {
+    char **stop;      /* sorted, for bsearch */
+    size_t nstop;
+};
+
+typedef struct {
+    const char *word;  /* in the view, not NUL-terminated */
+    size_t len;
+    int count;
+    size_t first;      /* view offset of the first occurrence */
+} term_count;
+
+struct hb_terms_result {
+    term_count *top;
+    size_t n;
+};
+
+static int add_stopword(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_term_rules *r = ctx;
+    (void)nf;
+    char **ns = realloc(r->stop, (r->nstop + 1) * sizeof *ns);
+    if (!ns || !(f[0] = strdup(f[0])))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    r->stop = ns;
+    ns[r->nstop++] = f[0];
+    return 0;
+}
+
+static int add_slogan_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_lexicon *lx = ctx;
+    (void)nf;
+    if (hb_lexicon_add(lx, f[0], strlen(f[0]), HB_LEX_SUGGEST, NULL) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
 
 hb_status hb_terms_load(struct hb_engine *e, hb_error *err)
 {
-    (void)e;
-    (void)err;
-    return HB_OK;
+    e->terms = calloc(1, sizeof *e->terms);
+    if (!e->terms)
+        return HB_ERR_NOMEM;
+    hb_status st = hb_dict_read(e->dict_dir, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
+    if (st != HB_OK)
+        return st;
+    qsort(e->terms->stop, e->terms->nstop, sizeof *e->terms->stop, cmp_str);
+
+    const char *general = e->lexicon_off ? NULL : e->lexicon_path;
+    hb_error lerr;
+    e->lexicon = hb_lexicon_open(general, &lerr);
+    if (!e->lexicon && general) {
+        hb_engine_note(e, "general lexicon not loaded (%s: %s); segmenting with dict/ words only",
+                       general, lerr.message);
+        e->lexicon = hb_lexicon_open(NULL, &lerr);
+    }
+    if (!e->lexicon) {
+        *err = lerr;
+        return lerr.code ? lerr.code : HB_ERR_NOMEM;
+    }
+    if (e->domain_off)
+        return HB_OK;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/lexicon.txt", e->dict_dir);
+    st = hb_lexicon_load_user(e->lexicon, path, err);
+    if (st != HB_OK)
+        return st;
+    return hb_dict_read(e->dict_dir, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
 }
 
 void hb_terms_unload(struct hb_engine *e)
 {
-    (void)e;
+    if (e->terms) {
+        for (size_t i = 0; i < e->terms->nstop; i++)
+            free(e->terms->stop[i]);
+        free(e->terms->stop);
+        free(e->terms);
+    }
+    hb_lexicon_free(e->lexicon);
+}
+
+hb_status hb_words(const hb_doc *d, const char *text, size_t len, unsigned flags, hb_word_fn fn, void *ctx)
+{
+    return hb_segment(d->engine->lexicon, text, len, flags, fn, ctx);
+}
+
+/* Open-addressing table of word counts for one report. */
+typedef struct {
+    hb_doc *d;
+    const char *base;
+    term_count *slots;
+    size_t cap, used;
+    int failed;
+} counter;
+
+static uint64_t hash(const char *s, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+    return h;
+}
+
+static int is_content(const hb_doc *d, const char *w, size_t n)
+{
+    if (n < 6) /* single characters carry little meaning on their own */
+        return 0;
+    int cp = 0;
+    for (size_t i = 0; i < n; i += (size_t)hb_utf8_len((unsigned char)w[i])) {
+        hb_utf8_next(w + i, n - i, &cp);
+        if (!hb_is_han(cp))
+            return 0;
+    }
+    char key[256];
+    if (n >= sizeof key)
+        return 1;
+    memcpy(key, w, n);
+    key[n] = '\0';
+    const char *k = key;
+    const struct hb_term_rules *r = d->engine->terms;
+    if (bsearch(&k, r->stop, r->nstop, sizeof *r->stop, cmp_str))
+        return 0;
+    /* keep nouns, verbs, idioms and abbreviations; untagged added words too */
+    const char *tag = hb_lexicon_tag(d->engine->lexicon, w, n);
+    return !tag || tag[0] == 'n' || tag[0] == 'v' || tag[0] == 'l' || tag[0] == 'i' ||
+           tag[0] == 'j';
+}
+
+static int grow(counter *c)
+{
+    size_t ncap = c->cap ? c->cap * 2 : 1024;
+    term_count *ns = calloc(ncap, sizeof *ns);
+    if (!ns)
+        return 0;
+    for (size_t i = 0; i < c->cap; i++) {
+        if (!c->slots[i].word)
+            continue;
+        size_t h = hash(c->slots[i].word, c->slots[i].len) & (ncap - 1);
+        while (ns[h].word)
+            h = (h + 1) & (ncap - 1);
+        ns[h] = c->slots[i];
+    }
+    free(c->slots);
+    c->slots = ns;
+    c->cap = ncap;
+    return 1;
+}
+
+static void count_word(void *ctx, size_t start, size_t end)
+{
+    counter *c = ctx;
+    const char *w = c->base + start;
+    size_t n = end - start;
+    if (c->failed || !is_content(c->d, w, n))
+        return;
+    if ((c->used + 1) * 2 > c->cap && !grow(c)) {
+        c->failed = 1;
+        return;
+    }
+    size_t h = hash(w, n) & (c->cap - 1);
+    while (c->slots[h].word && !(c->slots[h].len == n && memcmp(c->slots[h].word, w, n) == 0))
+        h = (h + 1) & (c->cap - 1);
+    if (!c->slots[h].word) {
+        c->slots[h] = (term_count){w, n, 0, (size_t)(w - c->d->view)};
+        c->used++;
+    }
+    c->slots[h].count++;
+}
+
+static int by_count(const void *a, const void *b)
+{
+    const term_count *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    return x->first < y->first ? -1 : x->first > y->first;
 }
 
 hb_status hb_terms_run(hb_doc *d)
 {
-    (void)d;
-    return HB_OK;
+    int top = d->opts.top_terms == 0 ? 20 : d->opts.top_terms;
+    if (top < 0)
+        return HB_OK;
+    counter c = {.d = d};
+    for (size_t p = 0; p < d->paras.n && !c.failed; p++) {
+        const hb_para *pa = &d->paras.v[p];
+        if (pa->role != HB_PARA_BODY)
+            continue;
+        c.base = d->view + pa->vstart;
+        if (hb_segment(d->engine->lexicon, c.base, pa->vend - pa->vstart, HB_SEG_WHOLE, count_word, &c) != HB_OK)
+            c.failed = 1;
+    }
+    hb_status st = c.failed ? HB_ERR_NOMEM : HB_OK;
+    if (st == HB_OK) {
+        size_t n = 0;
+        for (size_t i = 0; i < c.cap; i++)
+            if (c.slots[i].word)
+                c.slots[n++] = c.slots[i];
+        qsort(c.slots, n, sizeof *c.slots, by_count);
+        if (n > (size_t)top)
+            n = (size_t)top;
+        d->terms = hb_arena_alloc(&d->arena, sizeof *d->terms);
+        term_count *keep = hb_arena_alloc(&d->arena, (n + 1) * sizeof *keep);
+        if (!d->terms || !keep) {
+            st = HB_ERR_NOMEM;
+        } else {
+            memcpy(keep, c.slots, n * sizeof *keep);
+            d->terms->top = keep;
+            d->terms->n = n;
+        }
+    }
+    free(c.slots);
+    return st;
 }
 
 void hb_terms_json(hb_doc *d, json_t *root)
 {
-    (void)d;
-    (void)root;
+    if (!d->terms)
+        return;
+    json_t *a = json_array();
+    for (size_t i = 0; i < d->terms->n; i++) {
+        const term_count *t = &d->terms->top[i];
+        json_array_append_new(a, json_pack("{s:s%,s:i}", "term", t->word, t->len, "count", t->count));
+    }
+    json_object_set_new(root, "terms", a);
 }

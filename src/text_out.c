@@ -5,6 +5,7 @@
 
 #include "doc.h"
 #include "extract.h"
+#include "terms.h"
 #include "tokens.h"
 
 typedef struct {
@@ -42,11 +43,43 @@ static void sb_token(strbuf *b, const hb_doc *d, const char *type, size_t vs, si
     sb_add(b, "\n", 1);
 }
 
+typedef struct {
+    strbuf *b;
+    const hb_doc *d;
+} word_ctx;
+
+static void on_word(void *ctx, size_t start, size_t end)
+{
+    word_ctx *w = ctx;
+    const char *s = w->d->text + start;
+    size_t n = end - start;
+    while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++, n--;
+    if (n == 0)
+        return;
+    char head[64];
+    int k = snprintf(head, sizeof head, "word\t%zu\t%zu\t", start, end);
+    sb_add(w->b, head, (size_t)k);
+    sb_add(w->b, w->d->text + start, end - start);
+    sb_add(w->b, "\n", 1);
+}
+
+/* With HB_TOKENS_WORDS: the decoded text as jieba would cut it (numbers and
+ * masks kept whole), so the output compares with jieba.cut line for line. */
 char *hb_report_tokens(const hb_report *r, unsigned flags)
 {
-    (void)flags;
     strbuf b = {0};
     sb_add(&b, "", 0);
+    if (flags & HB_TOKENS_WORDS) {
+        word_ctx w = {&b, r};
+        if (hb_words(r, r->text, r->len, HB_SEG_WHOLE, on_word, &w) != HB_OK)
+            b.failed = 1;
+        if (b.failed) {
+            free(b.s);
+            return NULL;
+        }
+        return b.s;
+    }
     for (size_t i = 0; i < r->tokens.n; i++) {
         const hb_token *t = &r->tokens.v[i];
         if (t->type == HB_TOK_SPACE)
