@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 
-.PHONY: all test check unit schema clean install uninstall bench asan leakcheck fuzz lexicon
+.PHONY: all test check unit schema oracle clean install uninstall bench asan leakcheck fuzz lexicon
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -62,7 +62,12 @@ unit: $(UNIT_BIN)
 schema: all
 	HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/validate_schema.py
 
-test check: all unit schema
+# Segmentation must equal jieba.cut(HMM=False) word for word (python3-jieba).
+oracle: all
+	/usr/bin/python3 tests/oracle/jieba_oracle.py --segdump $(B)/segdump --lexicon $(B)/jieba.lex \
+	    --huibao $(B)/huibao --fuzz 50 corpus/*.txt $(wildcard ../shared/seeds/*.txt)
+
+test check: all unit schema oracle
 
 bench: all
 	bash bench/run.sh

@@ -1,0 +1,154 @@
+/* The segmentation lexicon: jieba's dict.txt compiled to an mmap-able
+ * character-level double-array trie, plus an in-memory overlay of words added
+ * at engine load (dict/lexicon.txt, slogans).
+ *
+ * Semantics follow jieba 0.42 exactly, because the segmenter must reproduce
+ * jieba.cut(HMM=False): every prefix of every word is "in FREQ" (with
+ * frequency 0 unless it is a word itself), a later duplicate line overrides
+ * an earlier one while `total` counts both, and an added word overrides the
+ * stored frequency while `total` grows by the added frequency. */
+#ifndef HB_LEXICON_H
+#define HB_LEXICON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "huibao.h"
+
+struct hb_lexicon;
+
+/* Compiles a jieba dict.txt ("word freq [tag]" a line, UTF-8) to the binary
+ * form at out_path.  Errors name the file and line. */
+hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_error *err);
+
+/* Maps a compiled lexicon; bin_path NULL gives an empty general lexicon
+ * (only added words).  Returns a new lexicon the caller frees with
+ * hb_lexicon_free(), or NULL with *err filled (HB_ERR_IO when the file is
+ * missing, HB_ERR_DICT when it is not a lexicon of this version). */
+struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err);
+void hb_lexicon_free(struct hb_lexicon *lx);
+
+/* freq for hb_lexicon_add: jieba's suggest_freq(word), the smallest
+ * frequency that keeps the word whole. */
+#define HB_LEX_SUGGEST (-1LL)
+
+/* jieba's add_word(word, freq, tag): freq replaces the word's frequency
+ * (0 removes it from segmentation), total grows by freq, missing prefixes
+ * are added with frequency 0.  tag may be NULL.  word must be valid UTF-8.
+ * Not thread-safe: call only while the engine is being built. */
+hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
+                         const char *tag);
+
+/* jieba's load_userdict on a UTF-8 file: each line "word [freq] [tag]"
+ * (word may hold spaces; a TAB also separates fields), blank lines and
+ * lines starting with '#' skipped.  Errors name the file and line. */
+hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error *err);
+
+/* jieba's FREQ.get(word): the frequency, 0 for a prefix that is not a word,
+ * -1 when the string is not in the lexicon at all. */
+long long hb_lexicon_freq(const struct hb_lexicon *lx, const char *word, size_t len);
+
+/* The part-of-speech tag ("n", "vn", "nr"…) of a word, an added word's tag
+ * winning over dict.txt's; NULL when it has none.  Owned by the lexicon. */
+const char *hb_lexicon_tag(const struct hb_lexicon *lx, const char *word, size_t len);
+
+/* jieba's `total`: the sum of all frequencies read and added. */
+long long hb_lexicon_total(const struct hb_lexicon *lx);
+
+/* ---- internal: the walk the segmenter runs at every position ---- */
+
+/* One slot of the double array: child of s by char id c is t = base[s] + c
+ * when check[t] == s.  logf = log(freq) for a word, -1 for a bare prefix. */
+typedef struct {
+    int32_t base;
+    uint32_t check;
+    double logf;
+} hb_lex_node;
+
+#define HB_LEX_NONE UINT32_MAX
+
+struct hb_lex_overlay;
+
+struct hb_lexicon {
+    const hb_lex_node *nodes;   /* nnodes slots, root at 0 */
+    uint32_t nnodes;
+    const uint32_t *freq;       /* per slot */
+    const uint8_t *tag;         /* per slot, index into tags; 0: none */
+    const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent */
+    const uint32_t *supp;       /* (code point, id) pairs for the rest, sorted */
+    uint32_t nsupp;
+    const char (*tags)[8];      /* tag names, [0] empty */
+    uint32_t ntags;
+    long long total;
+    double logtotal;            /* log(total), as jieba's calc() computes it */
+    struct hb_lex_overlay *ov;  /* NULL until a word is added */
+    void *map;
+    size_t maplen;
+};
+
+/* A position in the combined trie (general and overlay). */
+typedef struct {
+    uint32_t b, o;
+} hb_lex_cursor;
+
+static inline hb_lex_cursor hb_lex_root(void)
+{
+    hb_lex_cursor c = {0, 0};
+    return c;
+}
+
+/* Char id of a code point in the general trie, 0 when it has none. */
+static inline uint32_t hb_lex_char_id(const struct hb_lexicon *lx, int cp)
+{
+    if (cp < 0x10000)
+        return lx->charmap ? lx->charmap[cp] : 0;
+    uint32_t lo = 0, hi = lx->nsupp;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (lx->supp[2 * mid] < (uint32_t)cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < lx->nsupp && lx->supp[2 * lo] == (uint32_t)cp ? lx->supp[2 * lo + 1] : 0;
+}
+
+/* Overlay step (lexicon.c): fills *o and returns 1 when the overlay has the
+ * child; *logf/has_value describe the overlay word, if any. */
+int hb_lex_ov_step(const struct hb_lex_overlay *ov, uint32_t *o, int cp, double *logf,
+                   int *has_value);
+
+/* Extends the cursor by one character.  Returns 0 when the longer string is
+ * not "in FREQ" (the walk ends); else 1 with *logf = log(freq) for a word or
+ * -1 for a prefix of frequency 0. */
+static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int cp, uint32_t id,
+                              double *logf)
+{
+    uint32_t b = HB_LEX_NONE;
+    if (c->b != HB_LEX_NONE && id) {
+        uint32_t t = (uint32_t)lx->nodes[c->b].base + id;
+        if (t < lx->nnodes && lx->nodes[t].check == c->b)
+            b = t;
+    }
+    c->b = b;
+    if (lx->ov && c->o != HB_LEX_NONE) {
+        int has = 0;
+        if (!hb_lex_ov_step(lx->ov, &c->o, cp, logf, &has))
+            c->o = HB_LEX_NONE;
+        else if (has)
+            return 1;
+    } else {
+        c->o = HB_LEX_NONE;
+    }
+    if (b != HB_LEX_NONE) {
+        *logf = lx->nodes[b].logf;
+        return 1;
+    }
+    if (c->o != HB_LEX_NONE) {
+        *logf = -1;
+        return 1;
+    }
+    return 0;
+}
+
+#endif

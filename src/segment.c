@@ -1,0 +1,325 @@
+/* jieba's cut(HMM=False), step for step:
+ *   1. re_han_default splits the text into blocks of [\u4E00-\u9FD5a-zA-Z0-9+#&._%-];
+ *      outside them every character is a word, except "\r\n" (re_skip).
+ *   2. In a block, DAG[k] holds every end i whose substring k..i has a
+ *      frequency > 0 (the walk goes on while the substring is "in FREQ").
+ *   3. route[k] = max over DAG[k] of (log(freq or 1) - logtotal + route[i+1], i),
+ *      a tuple max, so an equal score goes to the larger i.
+ *   4. Walking the route, one-character words matching [a-zA-Z0-9] are
+ *      buffered and come out as one word (__cut_DAG_NO_HMM).
+ * The arithmetic is Python's: IEEE doubles, log() from the same libm, the
+ * same order of operations. */
+#include "segment.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lexicon.h"
+#include "normalize.h"
+
+/* ASCII members of re_han_default. */
+static int ascii_word_char(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '+' || c == '#' || c == '&' || c == '.' || c == '_' || c == '%' || c == '-';
+}
+
+static int in_block(int cp)
+{
+    return cp < 0x80 ? ascii_word_char(cp) : cp >= 0x4E00 && cp <= 0x9FD5;
+}
+
+/* re_eng */
+static int is_eng(int cp)
+{
+    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+}
+
+enum { STACK_CHARS = 256 };
+
+/* Per-call scratch for one block: code points, char ids, byte offsets and
+ * the route (score and end index). */
+typedef struct {
+    int32_t *cp;
+    uint32_t *id;
+    size_t *off;
+    double *score;
+    int32_t *next;
+    size_t cap;
+    void *heap;
+    int32_t s_cp[STACK_CHARS];
+    uint32_t s_id[STACK_CHARS];
+    size_t s_off[STACK_CHARS + 1];
+    double s_score[STACK_CHARS + 1];
+    int32_t s_next[STACK_CHARS + 1];
+} scratch;
+
+static void scratch_init(scratch *s)
+{
+    s->cp = s->s_cp;
+    s->id = s->s_id;
+    s->off = s->s_off;
+    s->score = s->s_score;
+    s->next = s->s_next;
+    s->cap = STACK_CHARS;
+    s->heap = NULL;
+}
+
+static int scratch_reserve(scratch *s, size_t n)
+{
+    if (n <= s->cap)
+        return 0;
+    size_t cap = s->cap * 2;
+    while (cap < n)
+        cap *= 2;
+    if (cap > (size_t)INT32_MAX)
+        return -1;
+    size_t each = sizeof(int32_t) + sizeof(uint32_t) + sizeof(size_t) + sizeof(double) +
+                  sizeof(int32_t);
+    char *p = malloc((cap + 1) * each);
+    if (!p)
+        return -1;
+    free(s->heap);
+    s->heap = p;
+    /* Widest first keeps every array aligned. */
+    s->off = (size_t *)p;
+    s->score = (double *)(s->off + cap + 1);
+    s->cp = (int32_t *)(s->score + cap + 1);
+    s->id = (uint32_t *)(s->cp + cap + 1);
+    s->next = (int32_t *)(s->id + cap + 1);
+    s->cap = cap;
+    return 0;
+}
+
+/* ---- huibao mode: gluing the pieces of numbers, masks, percentages ---- */
+
+typedef struct {
+    hb_word_fn fn;
+    void *ctx;
+    const char *text;
+    size_t len;
+    size_t ps, pe;
+    int have;
+    int phan;   /* pending word holds a Han character; -1 not yet known */
+} whole_ctx;
+
+static int is_digit(int cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+static int is_star(int cp)
+{
+    return cp == '*' || cp == 0xFF0A || cp == 0xD7; /* * ＊ × */
+}
+
+static int is_numish(int cp)
+{
+    return is_digit(cp) || is_star(cp);
+}
+
+static int is_point(int cp)
+{
+    return cp == '.' || cp == 0xFF0E;
+}
+
+static int is_percent(int cp)
+{
+    return cp == '%' || cp == 0xFF05 || cp == 0x2030;
+}
+
+/* Letter and shape masks that only repeat: XX, xx, ＸＸ, ○○, □□. */
+static int is_shape_mask(int cp)
+{
+    return cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0x25CB || cp == 0x25A1;
+}
+
+static int cp_at(const char *t, size_t len, size_t i)
+{
+    int cp;
+    if (i >= len)
+        return -1;
+    hb_utf8_next(t + i, len - i, &cp);
+    return cp;
+}
+
+static size_t prev_start(const char *t, size_t i)
+{
+    do
+        i--;
+    while (i > 0 && ((unsigned char)t[i] & 0xC0) == 0x80);
+    return i;
+}
+
+/* ",ddd" not followed by another digit: a thousands separator. */
+static int thousands_after(const char *t, size_t len, size_t comma)
+{
+    size_t i = comma + 1;
+    for (int k = 0; k < 3; k++, i++)
+        if (i >= len || t[i] < '0' || t[i] > '9')
+            return 0;
+    return !(i < len && t[i] >= '0' && t[i] <= '9');
+}
+
+/* Is byte position p (a character boundary, 0 < p < len) strictly inside a
+ * number, mask or percentage? */
+static int glued(const char *t, size_t len, size_t p)
+{
+    size_t pa = prev_start(t, p);
+    int a = cp_at(t, len, pa), b = cp_at(t, len, p);
+    if (is_numish(a) && (is_numish(b) || is_percent(b)))
+        return 1;
+    if (is_shape_mask(a) && a == b)
+        return 1;
+    if (is_numish(a) && is_point(b))
+        return is_numish(cp_at(t, len, p + (size_t)hb_utf8_len((unsigned char)t[p])));
+    if (is_point(a) && is_numish(b))
+        return pa > 0 && is_numish(cp_at(t, len, prev_start(t, pa)));
+    if (is_digit(a) && b == ',')
+        return thousands_after(t, len, p);
+    if (a == ',' && is_digit(b))
+        return pa > 0 && is_digit(cp_at(t, len, prev_start(t, pa))) && thousands_after(t, len, pa);
+    return 0;
+}
+
+static int has_han(const char *t, size_t s, size_t e)
+{
+    while (s < e) {
+        int cp;
+        s += (size_t)hb_utf8_next(t + s, e - s, &cp);
+        if (hb_is_han(cp))
+            return 1;
+    }
+    return 0;
+}
+
+static void whole_word(void *ctx, size_t s, size_t e)
+{
+    whole_ctx *w = ctx;
+    if (w->have && glued(w->text, w->len, s)) {
+        if (w->phan < 0)
+            w->phan = has_han(w->text, w->ps, w->pe);
+        if (!w->phan && !has_han(w->text, s, e)) {
+            w->pe = e;
+            return;
+        }
+    }
+    if (w->have)
+        w->fn(w->ctx, w->ps, w->pe);
+    w->ps = s;
+    w->pe = e;
+    w->phan = -1;
+    w->have = 1;
+}
+
+/* ---- the jieba core ---- */
+
+/* route[] over block chars 0..n-1 (scratch filled), right to left. */
+static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n)
+{
+    const double logtotal = lx->logtotal;
+    s->score[n] = 0.0;
+    s->next[n] = 0;
+    for (size_t k = n; k-- > 0;) {
+        double best = -INFINITY;
+        int32_t bx = -1;
+        hb_lex_cursor c = hb_lex_root();
+        for (size_t i = k; i < n; i++) {
+            double lf;
+            if (!hb_lex_step(lx, &c, s->cp[i], s->id[i], &lf))
+                break;
+            if (lf >= 0) {
+                double sc = lf - logtotal + s->score[i + 1];
+                if (sc >= best) { /* ascending i: >= gives ties to the larger end */
+                    best = sc;
+                    bx = (int32_t)i;
+                }
+            }
+        }
+        if (bx < 0) { /* DAG[k] = [k], FREQ 0 or missing: log(1) */
+            best = 0.0 - logtotal + s->score[k + 1];
+            bx = (int32_t)k;
+        }
+        s->score[k] = best;
+        s->next[k] = bx;
+    }
+}
+
+static void cut_block(const struct hb_lexicon *lx, scratch *s, size_t n, size_t base,
+                      hb_word_fn fn, void *ctx)
+{
+    calc_route(lx, s, n);
+    size_t x = 0, buf = SIZE_MAX;
+    while (x < n) {
+        size_t y = (size_t)s->next[x] + 1;
+        if (y - x == 1 && is_eng(s->cp[x])) {
+            if (buf == SIZE_MAX)
+                buf = x;
+        } else {
+            if (buf != SIZE_MAX) {
+                fn(ctx, base + s->off[buf], base + s->off[x]);
+                buf = SIZE_MAX;
+            }
+            fn(ctx, base + s->off[x], base + s->off[y]);
+        }
+        x = y;
+    }
+    if (buf != SIZE_MAX)
+        fn(ctx, base + s->off[buf], base + s->off[n]);
+}
+
+hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, unsigned flags,
+                     hb_word_fn fn, void *ctx)
+{
+    whole_ctx w = {fn, ctx, text, len, 0, 0, 0, -1};
+    if (flags & HB_SEG_WHOLE) {
+        fn = whole_word;
+        ctx = &w;
+    }
+    scratch s;
+    scratch_init(&s);
+    hb_status st = HB_OK;
+    size_t i = 0;
+    while (i < len) {
+        int cp;
+        int l = hb_utf8_next(text + i, len - i, &cp);
+        if (!in_block(cp)) {
+            if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
+                l = 2;
+            fn(ctx, i, i + (size_t)l);
+            i += (size_t)l;
+            continue;
+        }
+        /* Measure the block, then decode it into scratch. */
+        size_t end = i, n = 0;
+        while (end < len) {
+            int c2;
+            int l2 = hb_utf8_next(text + end, len - end, &c2);
+            if (!in_block(c2))
+                break;
+            end += (size_t)l2;
+            n++;
+        }
+        if (scratch_reserve(&s, n) < 0) {
+            st = HB_ERR_NOMEM;
+            break;
+        }
+        size_t j = i;
+        for (size_t k = 0; k < n; k++) {
+            s.off[k] = j - i;
+            int c3;
+            j += (size_t)hb_utf8_next(text + j, end - j, &c3);
+            s.cp[k] = c3;
+            s.id[k] = hb_lex_char_id(lx, s.cp[k]);
+        }
+        s.off[n] = end - i;
+        cut_block(lx, &s, n, i, fn, ctx);
+        i = end;
+    }
+    if (w.have)
+        w.fn(w.ctx, w.ps, w.pe);
+    free(s.heap);
+    return st;
+}

@@ -1,0 +1,432 @@
+/* Lexicon and segmentation edge cases.  Expected words come from
+ * jieba.cut(..., HMM=False) on the same dictionary (Debian python3-jieba
+ * 0.42.1); the small dictionary below was run through jieba to get them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "huibao.h"
+#include "lexicon.h"
+#include "segment.h"
+
+/* Two lines for 中国: the last wins, total counts both (jieba total 525). */
+static const char SMALL_DICT[] = "甲乙 5 n\n乙丙 5 n\n甲 3 v\n丙 3 n\n中国 100 ns\n"
+                                 "中国人 50 n\n国人 20 n\n人民 80 n\nA股 3 n\nAT&T 3 nz\n"
+                                 "1号店 3 n\n中国 120 ns\n工作 90 vn\n党建 40 n\n";
+
+static char tmpdir[256];
+
+static void write_file(const char *path, const char *s, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(s, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void tmp_path(char *buf, size_t cap, const char *name)
+{
+    snprintf(buf, cap, "%s/%s", tmpdir, name);
+}
+
+/* A fresh lexicon compiled from SMALL_DICT. */
+static struct hb_lexicon *small_lexicon(void)
+{
+    char txt[512], bin[512];
+    tmp_path(txt, sizeof txt, "small.txt");
+    tmp_path(bin, sizeof bin, "small.lex");
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    return lx;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/hbsegXXXXXX", t && *t ? t : "/tmp");
+    if (!mkdtemp(tmpdir))
+        return -1;
+    char txt[512], bin[512];
+    tmp_path(txt, sizeof txt, "small.txt");
+    tmp_path(bin, sizeof bin, "small.lex");
+    FILE *f = fopen(txt, "wb");
+    if (!f)
+        return -1;
+    fputs(SMALL_DICT, f);
+    fclose(f);
+    hb_error err;
+    return hb_lexicon_compile(txt, bin, &err) == HB_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    const char *names[] = {"small.txt", "small.lex", "bad.txt", "user.txt", "garbage.lex",
+                           "empty.txt"};
+    char p[512];
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        tmp_path(p, sizeof p, names[i]);
+        unlink(p);
+    }
+    rmdir(tmpdir);
+    return 0;
+}
+
+/* ---- collecting words as "a|b|c" ---- */
+
+typedef struct {
+    const char *text;
+    char out[4096];
+    size_t n, last_end;
+    int words;
+} collect;
+
+static void add_word(void *ctx, size_t s, size_t e)
+{
+    collect *c = ctx;
+    assert_int_equal(s, c->last_end); /* words tile the text */
+    assert_true(e > s);
+    c->last_end = e;
+    if (c->words++)
+        c->out[c->n++] = '|';
+    assert_true(c->n + (e - s) < sizeof c->out);
+    memcpy(c->out + c->n, c->text + s, e - s);
+    c->n += e - s;
+    c->out[c->n] = '\0';
+}
+
+static const char *seg(const struct hb_lexicon *lx, const char *text, unsigned flags)
+{
+    static collect c;
+    memset(&c, 0, sizeof c);
+    c.text = text;
+    assert_int_equal(hb_segment(lx, text, strlen(text), flags, add_word, &c), HB_OK);
+    assert_int_equal(c.last_end, strlen(text));
+    return c.out;
+}
+
+/* ---- lexicon ---- */
+
+static void test_lookup(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    assert_int_equal(hb_lexicon_total(lx), 525);
+    assert_int_equal(hb_lexicon_freq(lx, "中国", strlen("中国")), 120);
+    assert_int_equal(hb_lexicon_freq(lx, "乙", strlen("乙")), 0);   /* prefix of 乙丙 */
+    assert_int_equal(hb_lexicon_freq(lx, "丁", strlen("丁")), -1);  /* unknown */
+    assert_int_equal(hb_lexicon_freq(lx, "中国人民", strlen("中国人民")), -1);
+    assert_int_equal(hb_lexicon_freq(lx, "", 0), -1);
+    assert_string_equal(hb_lexicon_tag(lx, "工作", strlen("工作")), "vn");
+    assert_string_equal(hb_lexicon_tag(lx, "AT&T", 4), "nz");
+    assert_null(hb_lexicon_tag(lx, "乙", strlen("乙")));
+    assert_null(hb_lexicon_tag(lx, "丁", strlen("丁")));
+    hb_lexicon_free(lx);
+    hb_lexicon_free(NULL);
+}
+
+static void test_compile_errors(void **state)
+{
+    (void)state;
+    char bad[512], out[512];
+    tmp_path(bad, sizeof bad, "bad.txt");
+    tmp_path(out, sizeof out, "garbage.lex");
+    hb_error err;
+
+    write_file(bad, "中国 100 ns\n党建\n", strlen("中国 100 ns\n党建\n"));
+    memset(&err, 0, sizeof err);
+    assert_int_equal(hb_lexicon_compile(bad, out, &err), HB_ERR_DICT);
+    assert_string_equal(err.file, bad);
+    assert_int_equal(err.line, 2);
+
+    write_file(bad, "中国 1x0\n", strlen("中国 1x0\n"));
+    assert_int_equal(hb_lexicon_compile(bad, out, &err), HB_ERR_DICT);
+    assert_int_equal(err.line, 1);
+
+    write_file(bad, "a 1\n\xff\xfe 2\n", 9);
+    assert_int_equal(hb_lexicon_compile(bad, out, &err), HB_ERR_DICT);
+    assert_int_equal(err.line, 2);
+
+    tmp_path(bad, sizeof bad, "missing.txt");
+    assert_int_equal(hb_lexicon_compile(bad, out, &err), HB_ERR_IO);
+}
+
+/* Characters beyond the BMP go through the lexicon's second char map. */
+static void test_supplementary(void **state)
+{
+    (void)state;
+    char txt[512], bin[512];
+    tmp_path(txt, sizeof txt, "bad.txt");
+    tmp_path(bin, sizeof bin, "garbage.lex");
+    const char *d = "\xF0\xA0\x80\x80\xF0\xA0\x80\x81 5 n\n\xF0\x9F\x98\x80 2\n中 3\r\n";
+    write_file(txt, d, strlen(d));
+    hb_error err;
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    assert_int_equal(hb_lexicon_total(lx), 10);
+    assert_int_equal(hb_lexicon_freq(lx, "\xF0\xA0\x80\x80\xF0\xA0\x80\x81", 8), 5);
+    assert_int_equal(hb_lexicon_freq(lx, "\xF0\xA0\x80\x80", 4), 0);
+    assert_int_equal(hb_lexicon_freq(lx, "\xF0\x9F\x98\x80", 4), 2);
+    assert_int_equal(hb_lexicon_freq(lx, "\xF0\x9F\x98\x81", 4), -1);
+    assert_int_equal(hb_lexicon_freq(lx, "中", strlen("中")), 3);
+    /* Outside re_han_default, so never joined by the segmenter. */
+    assert_string_equal(seg(lx, "\xF0\xA0\x80\x80\xF0\xA0\x80\x81中", 0),
+                        "\xF0\xA0\x80\x80|\xF0\xA0\x80\x81|中");
+    hb_lexicon_free(lx);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    char p[512];
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    tmp_path(p, sizeof p, "missing.lex");
+    assert_null(hb_lexicon_open(p, &err));
+    assert_int_equal(err.code, HB_ERR_IO);
+
+    tmp_path(p, sizeof p, "garbage.lex");
+    char junk[300];
+    memset(junk, 'x', sizeof junk);
+    write_file(p, junk, sizeof junk);
+    assert_null(hb_lexicon_open(p, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
+
+    /* A truncated lexicon is refused, not read past its end. */
+    char small[512];
+    tmp_path(small, sizeof small, "small.lex");
+    FILE *f = fopen(small, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    write_file(p, buf, n - 100);
+    assert_null(hb_lexicon_open(p, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
+}
+
+/* ---- segmentation, jieba mode ---- */
+
+static void test_empty_and_single(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    assert_string_equal(seg(lx, "", 0), "");
+    assert_string_equal(seg(lx, "丁", 0), "丁");
+    assert_string_equal(seg(lx, "甲", 0), "甲");
+    assert_string_equal(seg(lx, "a", 0), "a");
+    assert_string_equal(seg(lx, "，", 0), "，");
+    hb_lexicon_free(lx);
+}
+
+static void test_dag_and_ties(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    /* 甲乙|丙 and 甲|乙丙 score the same: jieba's tuple max takes the
+     * larger end index. */
+    assert_string_equal(seg(lx, "甲乙丙", 0), "甲乙|丙");
+    assert_string_equal(seg(lx, "中国人民", 0), "中国|人民");
+    assert_string_equal(seg(lx, "工作中国人民党建甲乙丙丁", 0),
+                        "工作|中国|人民|党建|甲乙|丙|丁");
+    hb_lexicon_free(lx);
+}
+
+static void test_unknown_and_mixed(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    assert_string_equal(seg(lx, "AT&T和A股", 0), "AT&T|和|A股");
+    assert_string_equal(seg(lx, "abc123中国", 0), "abc123|中国");
+    assert_string_equal(seg(lx, "x中国x", 0), "x|中国|x");
+    assert_string_equal(seg(lx, "1号店2023年", 0), "1号店|2023|年");
+    /* \r\n is one word, a lone \r is another (re_skip). */
+    assert_string_equal(seg(lx, "a\r\r\nb 中国", 0), "a|\r|\r\n|b| |中国");
+    /* Outside re_han_default: U+9FD6, Ext-A, 〇, emoji are single words. */
+    assert_string_equal(seg(lx, "中国\xE9\xBF\x96\xE3\x90\x80〇\xF0\x9F\x98\x80党建", 0),
+                        "中国|\xE9\xBF\x96|\xE3\x90\x80|〇|\xF0\x9F\x98\x80|党建");
+    hb_lexicon_free(lx);
+}
+
+static void test_numbers_masks(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    const char *s = "比**％，12.5%的XX";
+    assert_string_equal(seg(lx, s, 0), "比|*|*|％|，|12|.|5|%|的|XX");
+    assert_string_equal(seg(lx, s, HB_SEG_WHOLE), "比|**％|，|12.5%|的|XX");
+    assert_string_equal(seg(lx, "共1,200人，3,4月", HB_SEG_WHOLE), "共|1,200|人|，|3|,|4|月");
+    assert_string_equal(seg(lx, "××局○○村2023.5.1", HB_SEG_WHOLE), "××|局|○○|村|2023.5.1");
+    assert_string_equal(seg(lx, "1.工作", HB_SEG_WHOLE), "1|.|工作");
+    assert_string_equal(seg(lx, "5‰", HB_SEG_WHOLE), "5‰");
+    /* A Han word holding digits stays jieba's. */
+    assert_string_equal(seg(lx, "11号店", HB_SEG_WHOLE), "1|1号店");
+    assert_string_equal(seg(lx, "", HB_SEG_WHOLE), "");
+    hb_lexicon_free(lx);
+}
+
+/* ---- the overlay ---- */
+
+static void test_overlay(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    const char *w = "一岗双责";
+    assert_int_equal(hb_lexicon_add(lx, w, strlen(w), 10, "n"), HB_OK);
+    assert_int_equal(hb_lexicon_total(lx), 535);
+    assert_string_equal(seg(lx, "落实一岗双责工作", 0), "落|实|一岗双责|工作");
+    assert_string_equal(hb_lexicon_tag(lx, w, strlen(w)), "n");
+    assert_int_equal(hb_lexicon_freq(lx, "一岗", strlen("一岗")), 0);
+
+    /* No frequency: jieba's suggest_freq, 14 here. */
+    w = "人民工作";
+    assert_int_equal(hb_lexicon_add(lx, w, strlen(w), HB_LEX_SUGGEST, NULL), HB_OK);
+    assert_int_equal(hb_lexicon_freq(lx, w, strlen(w)), 14);
+    assert_int_equal(hb_lexicon_total(lx), 549);
+    assert_string_equal(seg(lx, "中国人民工作", 0), "中国|人民工作");
+
+    /* freq 0 takes a word out (del_word); an added tag wins over dict.txt's. */
+    assert_int_equal(hb_lexicon_add(lx, "中国", strlen("中国"), 0, "x"), HB_OK);
+    assert_int_equal(hb_lexicon_total(lx), 549);
+    assert_string_equal(seg(lx, "中国人民", 0), "中国人|民");
+    assert_int_equal(hb_lexicon_freq(lx, "中国", strlen("中国")), 0);
+    assert_string_equal(hb_lexicon_tag(lx, "中国", strlen("中国")), "x");
+
+    assert_int_equal(hb_lexicon_add(lx, "\xff", 1, 5, NULL), HB_ERR_ARG);
+    assert_int_equal(hb_lexicon_add(lx, "", 0, 5, NULL), HB_ERR_ARG);
+    hb_lexicon_free(lx);
+}
+
+static void test_overlay_without_general(void **state)
+{
+    (void)state;
+    hb_error err;
+    struct hb_lexicon *lx = hb_lexicon_open(NULL, &err);
+    assert_non_null(lx);
+    assert_string_equal(seg(lx, "全面从严治党", 0), "全|面|从|严|治|党");
+    assert_int_equal(hb_lexicon_add(lx, "从严治党", strlen("从严治党"), 5, "l"), HB_OK);
+    assert_int_equal(hb_lexicon_add(lx, "全面", strlen("全面"), HB_LEX_SUGGEST, NULL), HB_OK);
+    assert_string_equal(seg(lx, "全面从严治党", 0), "全面|从严治党");
+    hb_lexicon_free(lx);
+}
+
+static void test_load_user(void **state)
+{
+    (void)state;
+    char p[512];
+    tmp_path(p, sizeof p, "user.txt");
+    /* jieba's re_userdict: "word [freq] [tag]", the word may hold spaces;
+     * a TAB also separates; '#' starts a comment. */
+    const char *u = "\xEF\xBB\xBF# domain words\n一岗双责 10 n\n\n  两个维护  \n"
+                    "new york 7\n三会一课\t20\tn\n";
+    write_file(p, u, strlen(u));
+    struct hb_lexicon *lx = small_lexicon();
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(hb_lexicon_load_user(lx, p, &err), HB_OK);
+    assert_int_equal(hb_lexicon_freq(lx, "一岗双责", strlen("一岗双责")), 10);
+    assert_true(hb_lexicon_freq(lx, "两个维护", strlen("两个维护")) > 0);
+    assert_int_equal(hb_lexicon_freq(lx, "new york", 8), 7);
+    assert_int_equal(hb_lexicon_freq(lx, "三会一课", strlen("三会一课")), 20);
+    assert_string_equal(hb_lexicon_tag(lx, "三会一课", strlen("三会一课")), "n");
+    assert_string_equal(seg(lx, "落实三会一课和两个维护", 0), "落|实|三会一课|和|两个维护");
+
+    const char *bad = "一岗双责 10 n\n\xe4\xb8 5\n";
+    write_file(p, bad, strlen(bad));
+    assert_int_equal(hb_lexicon_load_user(lx, p, &err), HB_ERR_DICT);
+    assert_string_equal(err.file, p);
+    assert_int_equal(err.line, 2);
+
+    tmp_path(p, sizeof p, "missing-user.txt");
+    assert_int_equal(hb_lexicon_load_user(lx, p, &err), HB_ERR_IO);
+    hb_lexicon_free(lx);
+}
+
+/* ---- the real general lexicon, when it has been built ---- */
+
+static void test_general_lexicon(void **state)
+{
+    (void)state;
+    const char *path = getenv("HB_LEXICON");
+    if (!path)
+        path = "build/jieba.lex";
+    if (access(path, R_OK) != 0)
+        skip();
+    hb_error err;
+    struct hb_lexicon *lx = hb_lexicon_open(path, &err);
+    assert_non_null(lx);
+    assert_int_equal(hb_lexicon_total(lx), 60101967);
+    assert_int_equal(hb_lexicon_freq(lx, "中国", strlen("中国")), 129470);
+    assert_string_equal(hb_lexicon_tag(lx, "工作", strlen("工作")), "vn");
+    assert_string_equal(seg(lx, "紧紧围绕学习贯彻习近平新时代中国特色社会主义思想、党的二十大精神", 0),
+                        "紧紧围绕|学习|贯彻|习近平|新|时代|中国|特色|社会主义|思想|、|党|的|二十大|精神");
+    const char *s = "全年完成**项任务，占比**％，同比增长12.5%";
+    assert_string_equal(seg(lx, s, 0),
+                        "全年|完成|*|*|项|任务|，|占|比|*|*|％|，|同比|增长|12|.|5|%");
+    assert_string_equal(seg(lx, s, HB_SEG_WHOLE),
+                        "全年|完成|**|项|任务|，|占|比|**％|，|同比|增长|12.5%");
+    assert_string_equal(seg(lx, "2023年1-6月，共开展培训3场次", 0),
+                        "2023|年|1|-|6|月|，|共|开展|培训|3|场次");
+    hb_lexicon_free(lx);
+}
+
+/* A block far longer than the on-stack scratch. */
+typedef struct {
+    size_t words, last_end;
+} counter;
+
+static void count_word(void *ctx, size_t s, size_t e)
+{
+    counter *c = ctx;
+    assert_int_equal(s, c->last_end);
+    assert_int_equal(e - s, strlen("中国"));
+    c->last_end = e;
+    c->words++;
+}
+
+static void test_long_block(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    size_t n = 5000, w = strlen("中国");
+    char *t = malloc(n * w);
+    assert_non_null(t);
+    for (size_t i = 0; i < n; i++)
+        memcpy(t + i * w, "中国", w);
+    counter c = {0, 0};
+    assert_int_equal(hb_segment(lx, t, n * w, HB_SEG_WHOLE, count_word, &c), HB_OK);
+    assert_int_equal(c.words, n);
+    free(t);
+    hb_lexicon_free(lx);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lookup),
+        cmocka_unit_test(test_compile_errors),
+        cmocka_unit_test(test_supplementary),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_empty_and_single),
+        cmocka_unit_test(test_dag_and_ties),
+        cmocka_unit_test(test_unknown_and_mixed),
+        cmocka_unit_test(test_numbers_masks),
+        cmocka_unit_test(test_overlay),
+        cmocka_unit_test(test_overlay_without_general),
+        cmocka_unit_test(test_load_user),
+        cmocka_unit_test(test_general_lexicon),
+        cmocka_unit_test(test_long_block),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
