@@ -1,26 +1,408 @@
-/* SKELETON: to be written (owner: see the issue); keeps the pipeline linking. */
+/* Metrics: one pass over the token stream; at each number token the numeral
+ * is read (with an approximation word written before it), checked against
+ * the exclusions, and kept when a measure word follows.  See metrics.h. */
+#include "metrics.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "engine.h"
 #include "extract.h"
+#include "json_out.h"
+#include "metric_subject.h"
+#include "normalize.h"
+#include "numeral.h"
+#include "slogans.h"
+#include "terms.h"
+#include "tokens.h"
+#include "units.h"
+
+/* How far a clause fragment or a subject reaches from the number, in bytes:
+ * enough for any real phrase, and a bound that keeps a report without
+ * punctuation linear. */
+enum { WINDOW = 120, MAX_PREFIX_CHARS = 3 };
+
+#define EXACT_MAX 9007199254740992.0 /* 2^53 */
 
 hb_status hb_metrics_load(struct hb_engine *e, hb_error *err)
 {
-    (void)e;
-    (void)err;
-    return HB_OK;
+    return hb_metric_rules_load(e, err);
 }
 
 void hb_metrics_unload(struct hb_engine *e)
 {
+    hb_metric_rules_free(e->metrics);
+    e->metrics = NULL;
+}
+
+static size_t prev_char(const char *s, size_t p)
+{
+    do
+        p--;
+    while (p > 0 && ((unsigned char)s[p] & 0xC0) == 0x80);
+    return p;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Folding turns the Chinese comma into ',': 100，200人 must not read as
+ * 100200.  A thousands group whose comma was written ， after an ASCII digit
+ * ends the number.  Only the groups the numeral reader would take are
+ * looked at (at most three digits, then ",ddd" groups), so the scan stays
+ * within the number and linear over 1,1,1,… */
+static size_t comma_limit(const hb_doc *d, size_t pos, size_t lim)
+{
+    const char *v = d->view;
+    size_t q = pos;
+    while (q < lim && is_digit(v[q]))
+        q++;
+    if (q - pos > 3)
+        return lim;
+    while (q + 3 < lim && v[q] == ',' && is_digit(v[q + 1]) && is_digit(v[q + 2]) &&
+           is_digit(v[q + 3]) && (q + 4 == lim || !is_digit(v[q + 4]))) {
+        if ((unsigned char)d->text[d->vmap[q]] != ',' && (unsigned char)d->text[d->vmap[q - 1]] < 0x80)
+            return q;
+        q += 4;
+    }
+    return lim;
+}
+
+typedef struct {
+    size_t at;      /* the position asked about, relative to the segmented window */
+    int boundary;   /* a word starts there */
+} boundary_query;
+
+static void note_boundary(void *ctx, size_t s, size_t e)
+{
+    boundary_query *q = ctx;
     (void)e;
+    q->boundary |= s == q->at;
+}
+
+/* Whether the word at [ws, we) is the tail of a longer word (约 of 签约, 近
+ * of 最近 are no approximation): segments a few characters before it. */
+static int glued(const hb_doc *d, size_t from, size_t ws, size_t we)
+{
+    size_t s = ws;
+    for (int k = 0; k < 4 && s > from; k++)
+        s = prev_char(d->view, s);
+    if (s == ws)
+        return 0;
+    boundary_query q = {ws - s, 0};
+    hb_words(d, d->view + s, we - s, 0, note_boundary, &q);
+    return !q.boundary;
+}
+
+/* The numeral at pos, taking an approximation word written right before it
+ * (近百, 超过300, 不少于5): the longest such start wins. */
+static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_numeral *n)
+{
+    const char *v = d->view;
+    size_t starts[MAX_PREFIX_CHARS];
+    int k = 0;
+    for (size_t s = pos; k < MAX_PREFIX_CHARS && s > from;) {
+        int cp;
+        s = prev_char(v, s);
+        hb_utf8_next(v + s, pos - s, &cp);
+        if (s < from || !hb_is_han(cp)) /* approximation words are Han */
+            break;
+        starts[k++] = s;
+    }
+    while (k-- > 0)
+        if (hb_numeral_parse(v, lim, starts[k], n) && n->approx_word &&
+            n->approx_start == starts[k] && n->end > pos && !glued(d, from, n->approx_start, n->approx_end))
+            return 1;
+    return hb_numeral_parse(v, lim, pos, n);
+}
+
+/* A bound word of dict/metric_approx.txt before the number, right before it
+ * (突破18万户) or before one verb (至少培育1个); NULL when none, else *at is
+ * where the bound word starts. */
+static const hb_rule_word *bound_before(const hb_doc *d, size_t from, size_t pos, size_t *at)
+{
+    const struct hb_metric_rules *r = d->engine->metrics;
+    const char *v = d->view;
+    const hb_rule_word *b = hb_wordlist_suffix(&r->bounds, v + from, pos - from);
+    if (!b) {
+        const hb_rule_word *verb = hb_wordlist_suffix(&r->verbs, v + from, pos - from);
+        if (!verb)
+            return NULL;
+        pos -= verb->len;
+        b = hb_wordlist_suffix(&r->bounds, v + from, pos - from);
+    }
+    if (!b || glued(d, from, pos - b->len, pos))
+        return NULL;
+    *at = pos - b->len;
+    return b;
+}
+
+/* Punctuation that ends a clause.  Quotation, title and bracket marks do
+ * not: “最强党支部”**个 and 专（兼）职党务干部**人 are one phrase. */
+static int is_separator(const hb_token *t)
+{
+    return t->type == HB_TOK_PUNCT &&
+           (t->sub == HB_P_STOP || t->sub == HB_P_SEMI || t->sub == HB_P_COLON ||
+            t->sub == HB_P_COMMA || t->sub == HB_P_PAUSE);
+}
+
+/* Whether view position p starts a separator (or the paragraph ends). */
+static int at_clause_end(const char *v, size_t p, size_t lim)
+{
+    if (p >= lim)
+        return 1;
+    int type, sub;
+    hb_token_at(v + p, lim - p, 0, &type, &sub);
+    hb_token t = {0, 0, (uint8_t)type, (uint8_t)sub, 0};
+    return is_separator(&t);
+}
+
+/* The clause around [vs, ve): from just after the separator before vs to
+ * the separator after ve, each at most WINDOW bytes away. ti: a token at or
+ * before vs in the same paragraph. */
+static void clause_bounds(const hb_doc *d, size_t ti, size_t vs, size_t ve, size_t *cs, size_t *ce)
+{
+    const hb_para *pa = &d->paras.v[d->tokens.v[ti].para];
+    const char *v = d->view;
+    size_t lo = vs > pa->vstart + WINDOW ? vs - WINDOW : pa->vstart;
+    size_t hi = ve + WINDOW < pa->vend ? ve + WINDOW : pa->vend;
+    *cs = lo;
+    for (size_t i = ti; i-- > 0;) {
+        const hb_token *t = &d->tokens.v[i];
+        if ((int)t->para != d->tokens.v[ti].para || t->vend <= lo)
+            break;
+        if (t->vend <= vs && is_separator(t)) {
+            *cs = t->vend;
+            break;
+        }
+    }
+    *ce = hi;
+    for (size_t i = ti; i < d->tokens.n; i++) {
+        const hb_token *t = &d->tokens.v[i];
+        if ((int)t->para != d->tokens.v[ti].para || t->vstart >= hi)
+            break;
+        if (t->vstart >= ve && is_separator(t)) {
+            *ce = t->vstart;
+            break;
+        }
+    }
+    while (*cs > lo && *cs < pa->vend && ((unsigned char)v[*cs] & 0xC0) == 0x80)
+        (*cs)++; /* the window may start inside a character */
+    while (*ce < hi && ((unsigned char)v[*ce] & 0xC0) == 0x80)
+        (*ce)--;
+}
+
+/* Applies the scale a unit word itself carries (万元 matched whole): returns
+ * the multiplier and the length of the scale prefix. */
+static double unit_scale(const char *u, size_t len, size_t *skip)
+{
+    static const struct { const char *w; double m; } scales[] = {
+        {"万亿", 1e12}, {"亿", 1e8}, {"万", 1e4}};
+    for (size_t i = 0; i < sizeof scales / sizeof *scales; i++) {
+        size_t n = strlen(scales[i].w);
+        if (len > n && memcmp(u, scales[i].w, n) == 0) {
+            *skip = n;
+            return scales[i].m;
+        }
+    }
+    *skip = 0;
+    return 1;
+}
+
+/* value × mult rounded to the integer it is meant to be (1.26万 is 12600,
+ * not 12600.000000000002); NAN when it leaves the exact range. */
+static double scaled(double value, double mult)
+{
+    if (isnan(value))
+        return NAN;
+    double x = value * mult;
+    double r = round(x);
+    if (fabs(x - r) <= 1e-9 * fabs(x))
+        x = r;
+    return fabs(x) <= EXACT_MAX ? x : NAN;
+}
+
+static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const hb_metric *m)
+{
+    const struct hb_metric_rules *r = d->engine->metrics;
+    const char *cat = unit ? unit->cat : NULL;
+    if (!cat || m->send <= m->sstart || (strcmp(cat, "activity") && strcmp(cat, "count")))
+        return cat;
+    for (size_t i = 0; i < r->subjects.n; i++)
+        if (memmem(d->view + m->sstart, m->send - m->sstart, r->subjects.v[i].word, r->subjects.v[i].len))
+            return r->subjects.v[i].cat;
+    return cat;
+}
+
+/* Reads the metric whose number starts at token ti, if any; *consumed is
+ * where the next number may start.  Returns 0 when out of memory. */
+static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
+{
+    const struct hb_metric_rules *r = d->engine->metrics;
+    const hb_token *t = &d->tokens.v[ti];
+    const hb_para *pa = &d->paras.v[t->para];
+    const char *v = d->view;
+    size_t lim = comma_limit(d, t->vstart, pa->vend);
+    hb_numeral n;
+
+    *consumed = t->vend;
+    size_t from = done > pa->vstart ? done : pa->vstart;
+    if (!parse_at(d, lim, t->vstart, from, &n))
+        return 1;
+    *consumed = n.end;
+
+    /* ordinals, dates, names and idioms */
+    size_t core = n.approx_word && n.approx_start == n.start ? n.approx_end : n.start;
+    if (hb_wordlist_suffix(&r->before, v + pa->vstart, n.start - pa->vstart) ||
+        hb_wordlist_prefix(&r->words, v + core, lim - core) ||
+        hb_wordlist_prefix(&r->after, v + n.end, lim - n.end) ||
+        (!n.approx && !n.has_max && !n.percent &&
+         hb_wordlist_find(&r->numerals, v + n.start, n.end - n.start)))
+        return 1;
+
+    /* the measure word */
+    const hb_rule_word *unit;
+    size_t us = n.end, ue;
+    if (n.percent) {
+        unit = hb_wordlist_find(&r->units, "%", 1);
+        ue = n.end;
+    } else {
+        while (us < lim && v[us] == ' ')
+            us++;
+        unit = hb_wordlist_prefix(&r->units, v + us, lim - us);
+        if (!unit || (unit->digits_only && n.masked))
+            return 1;
+        ue = us + unit->len;
+    }
+    size_t end = ue, wl;
+    const char *aw = hb_numeral_approx_after(v + ue, lim - ue, &wl);
+    /* 3小时多。 but not 3个多部门: a lone 多 / 余 after the unit only at a clause end */
+    if (aw && (wl > 3 || at_clause_end(v, ue + wl, lim)))
+        end = ue + wl;
+    else
+        aw = NULL;
+    if (hb_slogan_covered(d, n.start, end))
+        return 1;
+    *consumed = end;
+
+    hb_metric m = {0};
+    m.para = t->para;
+    m.vstart = n.start;
+    m.vend = end;
+    m.masked = n.masked;
+    m.approx = n.approx || aw;
+    m.approx_word = n.approx_word ? n.approx_word : aw;
+    size_t lead = n.start; /* where the words before the number end */
+    const hb_rule_word *bound = m.approx ? NULL : bound_before(d, from, n.start, &lead);
+    if (bound) {
+        m.approx = 1;
+        if (!(m.approx_word = hb_arena_strndup(&d->arena, bound->word, bound->len)))
+            return 0;
+    }
+    m.value = n.masked ? NAN : n.value;
+    m.value_max = n.masked || !n.has_max ? NAN : n.value_max;
+
+    /* unit as written: the numeral's scale word, then the measure word */
+    const char *uw = n.percent ? "%" : v + us;
+    size_t ulen = n.percent ? 1 : ue - us, sclen = n.scale_end - n.scale_start, skip;
+    char *u = hb_arena_alloc(&d->arena, sclen + ulen + 1);
+    if (!u)
+        return 0;
+    memcpy(u, v + n.scale_start, sclen);
+    memcpy(u + sclen, uw, ulen);
+    m.unit = u;
+    double mult = n.scale * unit_scale(uw, ulen, &skip);
+    m.norm_unit = hb_arena_strndup(&d->arena, uw + skip, ulen - skip);
+    m.norm_value = scaled(m.value, mult);
+    m.norm_max = scaled(m.value_max, mult);
+    if (!m.norm_unit)
+        return 0;
+    if (n.overflow || (!isnan(m.value) && isnan(m.norm_value))) {
+        /* a million-digit number is quoted by its start */
+        const char *as_written = hb_doc_orig(d, n.start, end - n.start > 60 ? n.start + 60 : end);
+        if (!as_written || !hb_doc_warn(d, "metric-overflow", hb_doc_vline(d, n.start),
+                                        "number too large to be exact: %s", as_written))
+            return 0;
+    }
+
+    /* the clause fragment and what it counts */
+    size_t cs, ce;
+    clause_bounds(d, ti, n.start, end, &cs, &ce);
+    m.tstart = cs;
+    m.tend = end;
+    if (!hb_subject_after(d, end, ce, &m.sstart, &m.send))
+        return 0;
+    if (m.send > m.sstart)
+        m.tend = m.send;
+    else if (!hb_subject_before(d, cs, lead, &m.sstart, &m.send))
+        return 0;
+    const char *cat = category_of(d, unit, &m);
+    if (cat && !(m.category = hb_arena_strndup(&d->arena, cat, strlen(cat))))
+        return 0;
+    return hb_vec_push(&d->arena, &d->metrics->list, m);
+}
+
+static int is_number_token(const hb_token *t)
+{
+    return t->type == HB_TOK_NUMBER || t->type == HB_TOK_CNUM || t->type == HB_TOK_MASK;
 }
 
 hb_status hb_metrics_run(hb_doc *d)
 {
-    (void)d;
+    d->metrics = hb_arena_alloc(&d->arena, sizeof *d->metrics);
+    if (!d->metrics)
+        return HB_ERR_NOMEM;
+    size_t done = 0;
+    for (size_t i = 0; i < d->tokens.n; i++) {
+        const hb_token *t = &d->tokens.v[i];
+        if (!is_number_token(t) || t->vstart < done)
+            continue;
+        if (!read_metric(d, i, done, &done))
+            return HB_ERR_NOMEM;
+    }
     return HB_OK;
+}
+
+static json_t *number_or_null(double x)
+{
+    if (isnan(x))
+        return json_null();
+    if (x == floor(x) && fabs(x) <= EXACT_MAX)
+        return json_integer((json_int_t)x);
+    return json_real(x);
+}
+
+static json_t *metric_json(hb_doc *d, const hb_metric *m)
+{
+    int sec = d->paras.v[m->para].section;
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    json_object_set_new(o, "value", number_or_null(m->value));
+    json_object_set_new(o, "value_max", number_or_null(m->value_max));
+    json_object_set_new(o, "masked", json_boolean(m->masked));
+    json_object_set_new(o, "approx", json_boolean(m->approx));
+    json_object_set_new(o, "approx_word", hb_json_str_or_null(m->approx_word));
+    json_object_set_new(o, "unit", json_string(m->unit));
+    json_object_set_new(o, "category", hb_json_str_or_null(m->category));
+    json_object_set_new(o, "normalized",
+                        json_pack("{s:o,s:o,s:s}", "value", number_or_null(m->norm_value),
+                                  "value_max", number_or_null(m->norm_max), "unit", m->norm_unit));
+    json_object_set_new(o, "subject",
+                        m->send > m->sstart ? hb_json_orig(d, m->sstart, m->send) : json_null());
+    json_object_set_new(o, "text", hb_json_orig(d, m->tstart, m->tend));
+    json_object_set_new(o, "section", sec >= 0 ? json_string(d->sections.v[sec].id) : json_null());
+    json_object_set_new(o, "line", json_integer(hb_doc_vline(d, m->vstart)));
+    json_object_set_new(o, "span", hb_json_span(d, m->vstart, m->vend));
+    return o;
 }
 
 void hb_metrics_json(hb_doc *d, json_t *root)
 {
-    (void)d;
-    (void)root;
+    json_t *a = json_array();
+    for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++)
+        json_array_append_new(a, metric_json(d, &d->metrics->list.v[i]));
+    json_object_set_new(root, "metrics", a);
 }

@@ -1,0 +1,145 @@
+/* Subjects of metrics: a walk over the words next to the number.  See
+ * metric_subject.h. */
+#include "metric_subject.h"
+
+#include <string.h>
+
+#include "engine.h"
+#include "lexicon.h"
+#include "normalize.h"
+#include "terms.h"
+#include "tokens.h"
+#include "units.h"
+
+/* The windows are short (metrics.c bounds them), so a fixed list holds every
+ * word; past it the first words are dropped. */
+enum { MAX_WORDS = 64 };
+
+typedef struct {
+    size_t s[MAX_WORDS], e[MAX_WORDS];
+    int n;
+    size_t base;
+} word_list;
+
+static void collect_word(void *ctx, size_t s, size_t e)
+{
+    word_list *w = ctx;
+    if (w->n == MAX_WORDS) {
+        memmove(w->s, w->s + 1, (MAX_WORDS - 1) * sizeof *w->s);
+        memmove(w->e, w->e + 1, (MAX_WORDS - 1) * sizeof *w->e);
+        w->n--;
+    }
+    w->s[w->n] = w->base + s;
+    w->e[w->n] = w->base + e;
+    w->n++;
+}
+
+static int words_of(const hb_doc *d, size_t vs, size_t ve, word_list *w)
+{
+    w->n = 0;
+    w->base = vs;
+    return vs >= ve || hb_words(d, d->view + vs, ve - vs, 0, collect_word, w) == HB_OK;
+}
+
+enum { W_NOUN, W_MOD, W_CONJ, W_VERB, W_OPEN, W_CLOSE, W_OTHER };
+
+/* The role of word k in a noun phrase.  head: a verbal noun of the verb
+ * list may be the phrase itself (开展培训3期 counts 培训). */
+static int classify(const hb_doc *d, const word_list *w, int k, int head)
+{
+    const char *s = d->view + w->s[k];
+    size_t n = w->e[k] - w->s[k];
+    int cp;
+    hb_utf8_next(s, n, &cp);
+    if (!hb_is_han(cp)) {
+        int type, sub;
+        hb_token_at(s, n, 0, &type, &sub);
+        if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN ||
+            (type == HB_TOK_PUNCT && sub == HB_P_PAREN_OPEN))
+            return W_OPEN;
+        if (type == HB_TOK_QUOTE_CLOSE || type == HB_TOK_BOOK_CLOSE ||
+            (type == HB_TOK_PUNCT && sub == HB_P_PAREN_CLOSE))
+            return W_CLOSE;
+        return W_OTHER;
+    }
+    const char *tag = hb_lexicon_tag(d->engine->lexicon, s, n);
+    if (hb_wordlist_find(&d->engine->metrics->verbs, s, n) && !(head && tag && !strcmp(tag, "vn")))
+        return W_VERB;
+    if (!tag) /* an added term (a slogan) is a name; a lone unknown character is not */
+        return n > 3 ? W_NOUN : W_OTHER;
+    if (tag[0] == 'n' || tag[0] == 'j' || tag[0] == 'l' || !strcmp(tag, "vn"))
+        return W_NOUN;
+    if (tag[0] == 'a' || tag[0] == 'b')
+        return W_MOD;
+    return tag[0] == 'c' ? W_CONJ : W_OTHER;
+}
+
+/* The word closing the group opened at k (step 1) or opening the group
+ * closed at k (step -1); -1 when unbalanced in the window. */
+static int match_group(const hb_doc *d, const word_list *w, int k, int step)
+{
+    int depth = 0;
+    for (int i = k; i >= 0 && i < w->n; i += step) {
+        int c = classify(d, w, i, 0);
+        if (c == (step > 0 ? W_OPEN : W_CLOSE))
+            depth++;
+        else if (c == (step > 0 ? W_CLOSE : W_OPEN) && --depth == 0)
+            return i;
+    }
+    return -1;
+}
+
+int hb_subject_after(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
+{
+    word_list w;
+    if (!words_of(d, from, to, &w))
+        return 0;
+    int last = -1; /* the last head word taken */
+    for (int k = 0; k < w.n; k++) {
+        int c = classify(d, &w, k, 0);
+        if (c == W_OPEN) {
+            int j = match_group(d, &w, k, 1);
+            if (j < 0)
+                break;
+            last = k = j;
+        } else if (c == W_NOUN) {
+            last = k;
+        } else if (c != W_MOD && !(c == W_CONJ && last >= 0)) {
+            break;
+        }
+    }
+    *ss = from;
+    *se = last >= 0 ? w.e[last] : from;
+    return 1;
+}
+
+int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
+{
+    word_list w;
+    if (!words_of(d, from, to, &w))
+        return 0;
+    /* 普及率达到98%: up to two verbs between the phrase and the number are
+     * skipped (not a verbal noun such as 培训, which is the phrase itself) */
+    int top = w.n; /* the word after the phrase */
+    for (int skipped = 0; skipped < 2 && top > 0 && classify(d, &w, top - 1, 1) == W_VERB; skipped++)
+        top--;
+    int first = top; /* the first word taken */
+    for (int k = top - 1; k >= 0; k--) {
+        int c = classify(d, &w, k, first == top);
+        if (c == W_CLOSE) {
+            int j = match_group(d, &w, k, -1);
+            if (j < 0)
+                break;
+            first = k = j;
+        } else if (c == W_NOUN || (first < top && (c == W_MOD || c == W_CONJ))) {
+            first = k;
+        } else {
+            break;
+        }
+    }
+    while (first < top && classify(d, &w, first, 0) == W_CONJ)
+        first++; /* 和党员 is no phrase */
+    *ss = first < top ? w.s[first] : to;
+    *se = first < top ? w.e[top - 1] : to;
+    return 1;
+}

@@ -1,0 +1,33 @@
+/* Metrics: every count a report states (开展研讨交流6次, **余人次, 3.5万人,
+ * 百分之八十), read from the view as a number (numeral.h) followed by a
+ * measure word of dict/units.txt, minus the ordinals, dates, names and
+ * idioms of dict/metric_exclusions.txt and the numbers inside quoted terms,
+ * known slogans and book titles (slogans.h).  Each metric carries what it
+ * counts (its subject) and the clause fragment it was read from. */
+#ifndef HB_METRICS_H
+#define HB_METRICS_H
+
+#include <stddef.h>
+
+#include "doc.h"
+
+typedef struct {
+    double value, value_max;   /* as written, scale not applied; NAN: null */
+    double norm_value;         /* value with every scale applied; NAN: null */
+    double norm_max;           /* value_max likewise */
+    int masked, approx;
+    const char *approx_word;   /* 余 多 近 约 以上 …; static, NULL when not approx */
+    const char *unit;          /* folded, scale included: 万人, 人次, % */
+    const char *norm_unit;     /* the unit without its scale: 人 */
+    const char *category;      /* from dict/units.txt, refined by the subject; may be NULL */
+    size_t vstart, vend;       /* the metric in the view: approximation word to unit */
+    size_t tstart, tend;       /* the clause fragment it was read from */
+    size_t sstart, send;       /* what it counts; empty when nothing was found */
+    int para;
+} hb_metric;
+
+struct hb_metrics_result {
+    HB_VEC(hb_metric) list;    /* in document order */
+};
+
+#endif

@@ -1,0 +1,202 @@
+/* Loading and looking up the metric rules of dict/ (see units.h). */
+#include "units.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+
+static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
+{
+    if (l->n == l->cap) {
+        size_t ncap = l->cap ? l->cap * 2 : 32;
+        hb_rule_word *nv = realloc(l->v, ncap * sizeof *nv);
+        if (!nv)
+            return 0;
+        l->v = nv;
+        l->cap = ncap;
+    }
+    hb_rule_word *r = &l->v[l->n];
+    r->len = strlen(w);
+    r->line = line;
+    r->digits_only = 0;
+    r->word = strdup(w);
+    r->cat = cat ? strdup(cat) : NULL;
+    if (!r->word || (cat && !r->cat)) {
+        free(r->word);
+        free(r->cat);
+        return 0;
+    }
+    l->n++;
+    if (r->len > l->maxlen)
+        l->maxlen = r->len;
+    return 1;
+}
+
+static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
+{
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? c : (an > bn) - (an < bn);
+}
+
+static int cmp_word(const void *a, const void *b)
+{
+    const hb_rule_word *x = a, *y = b;
+    return cmp_bytes(x->word, x->len, y->word, y->len);
+}
+
+/* Sorts the list and refuses a word listed twice (the second line would be
+ * silently ignored otherwise). */
+static hb_status finish(hb_wordlist *l, const char *dict_dir, const char *name, hb_error *err)
+{
+    if (l->n > 1)
+        qsort(l->v, l->n, sizeof *l->v, cmp_word);
+    for (size_t i = 1; i < l->n; i++)
+        if (cmp_word(&l->v[i - 1], &l->v[i]) == 0) {
+            char path[1024];
+            int line = l->v[i - 1].line > l->v[i].line ? l->v[i - 1].line : l->v[i].line;
+            snprintf(path, sizeof path, "%s/%s", dict_dir, name);
+            hb_dict_fail(err, HB_ERR_DICT, path, line, 0, "\"%s\" is listed twice", l->v[i].word);
+            return HB_ERR_DICT;
+        }
+    return HB_OK;
+}
+
+const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
+{
+    size_t lo = 0, hi = l->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = cmp_bytes(l->v[mid].word, l->v[mid].len, s, len);
+        if (c == 0)
+            return &l->v[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static int is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
+{
+    size_t n = len < l->maxlen ? len : l->maxlen;
+    for (; n > 0; n--) {
+        if (n < len && is_cont((unsigned char)s[n]))
+            continue; /* not a character boundary */
+        const hb_rule_word *r = hb_wordlist_find(l, s, n);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
+{
+    size_t n = len < l->maxlen ? len : l->maxlen;
+    for (; n > 0; n--) {
+        if (is_cont((unsigned char)s[len - n]))
+            continue;
+        const hb_rule_word *r = hb_wordlist_find(l, s + len - n, n);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+static void wordlist_free(hb_wordlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].word);
+        free(l->v[i].cat);
+    }
+    free(l->v);
+}
+
+/* unit<TAB>category, cue<TAB>category */
+static int add_pair(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    (void)nf;
+    if (!*f[0] || !*f[1])
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "empty field");
+    if (!push_word(ctx, f[0], f[1], line))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    return 0;
+}
+
+static int add_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    (void)nf;
+    if (!*f[0])
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "empty word");
+    if (!push_word(ctx, f[0], NULL, line))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    return 0;
+}
+
+/* unit<TAB>category[<TAB>digits] */
+static int add_unit(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    hb_wordlist *l = ctx;
+    if (nf == 3 && strcmp(f[2], "digits"))
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                            "unknown flag \"%s\" (expected digits or nothing)", f[2]);
+    if (add_pair(ctx, f, 2, file, line, err))
+        return -1;
+    l->v[l->n - 1].digits_only = nf == 3;
+    return 0;
+}
+
+/* kind<TAB>word */
+static int add_exclusion(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_metric_rules *r = ctx;
+    static const char *const kinds[] = {"before", "after", "word", "numeral"};
+    hb_wordlist *lists[] = {&r->before, &r->after, &r->words, &r->numerals};
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (!strcmp(f[0], kinds[i]))
+            return add_word(lists[i], f + 1, nf - 1, file, line, err);
+    return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                        "unknown kind \"%s\" (expected before, after, word or numeral)", f[0]);
+}
+
+hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
+{
+    struct hb_metric_rules *r = e->metrics = calloc(1, sizeof *r);
+    if (!r)
+        return HB_ERR_NOMEM;
+    const char *dir = e->dict_dir;
+    hb_status st;
+    if ((st = hb_dict_read(dir, "units.txt", 2, 3, HB_DICT_FOLD, add_unit, &r->units, err)) ||
+        (st = finish(&r->units, dir, "units.txt", err)) ||
+        (st = hb_dict_read(dir, "metric_exclusions.txt", 2, 2, HB_DICT_FOLD, add_exclusion, r, err)))
+        return st;
+    hb_wordlist *ex[] = {&r->before, &r->after, &r->words, &r->numerals};
+    for (size_t i = 0; i < sizeof ex / sizeof *ex; i++)
+        if ((st = finish(ex[i], dir, "metric_exclusions.txt", err)))
+            return st;
+    if ((st = hb_dict_read(dir, "metric_verbs.txt", 1, 1, HB_DICT_FOLD, add_word, &r->verbs, err)) ||
+        (st = finish(&r->verbs, dir, "metric_verbs.txt", err)) ||
+        (st = hb_dict_read(dir, "metric_approx.txt", 1, 1, HB_DICT_FOLD, add_word, &r->bounds, err)) ||
+        (st = finish(&r->bounds, dir, "metric_approx.txt", err)))
+        return st;
+    /* cues stay in file order: the first one found in a subject wins */
+    return hb_dict_read(dir, "metric_subjects.txt", 2, 2, HB_DICT_FOLD, add_pair, &r->subjects, err);
+}
+
+void hb_metric_rules_free(struct hb_metric_rules *r)
+{
+    if (!r)
+        return;
+    hb_wordlist *all[] = {&r->units, &r->before, &r->after, &r->words,
+                          &r->numerals, &r->verbs, &r->bounds, &r->subjects};
+    for (size_t i = 0; i < sizeof all / sizeof *all; i++)
+        wordlist_free(all[i]);
+    free(r);
+}

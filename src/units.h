@@ -1,0 +1,54 @@
+/* The metric rules of dict/: measure words with their categories
+ * (units.txt), exclusions (metric_exclusions.txt), words that never belong
+ * to a counted subject (metric_verbs.txt), bound words (metric_approx.txt)
+ * and subject cues that refine a category (metric_subjects.txt).  Loaded once into the engine; lookups are
+ * read-only and thread-safe. */
+#ifndef HB_UNITS_H
+#define HB_UNITS_H
+
+#include <stddef.h>
+
+#include "huibao.h"
+
+/* One folded word of a rule list and its payload (a category, or NULL). */
+typedef struct {
+    char *word;
+    size_t len;
+    char *cat;
+    int line;         /* in its file, for error messages */
+    int digits_only;  /* units.txt: not a unit after a mask (**部 is an office) */
+} hb_rule_word;
+
+/* A word list, sorted unless said otherwise: exact lookups by binary search, longest prefix by
+ * trying each character boundary up to the longest entry. */
+typedef struct {
+    hb_rule_word *v;
+    size_t n, cap;
+    size_t maxlen;   /* bytes of the longest entry */
+} hb_wordlist;
+
+struct hb_metric_rules {
+    hb_wordlist units;     /* units.txt: unit → category */
+    hb_wordlist before;    /* metric_exclusions.txt kinds */
+    hb_wordlist after;
+    hb_wordlist words;
+    hb_wordlist numerals;
+    hb_wordlist verbs;     /* metric_verbs.txt */
+    hb_wordlist bounds;    /* metric_approx.txt */
+    hb_wordlist subjects;  /* metric_subjects.txt: cue → category, in file order */
+};
+
+/* Loads every metric rule file into e->metrics. */
+struct hb_engine;
+hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err);
+/* Frees the rules; accepts NULL and a partly loaded struct. */
+void hb_metric_rules_free(struct hb_metric_rules *r);
+
+/* The entry equal to s[0..len), or NULL. */
+const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len);
+/* The longest entry that s[0..len) starts with, or NULL. */
+const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len);
+/* The longest entry that s[0..len) ends with, or NULL. */
+const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len);
+
+#endif

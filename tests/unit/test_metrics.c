@@ -1,0 +1,339 @@
+/* Metrics: every written form of a count, masks, approximations, ranges,
+ * exclusions (dates, ordinals, names, idioms, quoted terms), subjects,
+ * normalisation, overflow, dictionary errors and pathological inputs. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "doc.h"
+#include "metrics.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+/* The scorer's view of one metric: value or *, + when approximate, a range
+ * as lo-hi, then the unit: "6次", "*+场次", "3-5次", "3.5万人". */
+static void key_of(const hb_metric *m, char *buf, size_t cap)
+{
+    char v[64];
+    if (m->masked)
+        snprintf(v, sizeof v, "*");
+    else if (isnan(m->value))
+        snprintf(v, sizeof v, "null");
+    else if (!isnan(m->value_max))
+        snprintf(v, sizeof v, "%g-%g", m->value, m->value_max);
+    else
+        snprintf(v, sizeof v, "%.10g", m->value);
+    snprintf(buf, cap, "%s%s%s", v, m->approx ? "+" : "", m->unit);
+}
+
+/* All metric keys of a text, joined with ';'. */
+static char *keys(const char *text, hb_report **keep)
+{
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    static char out[8192];
+    size_t n = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < r->metrics->list.n; i++) {
+        char k[128];
+        key_of(&r->metrics->list.v[i], k, sizeof k);
+        n += (size_t)snprintf(out + n, sizeof out - n, "%s%s", i ? ";" : "", k);
+    }
+    if (keep)
+        *keep = r;
+    else
+        hb_report_free(r);
+    return out;
+}
+
+static void expect_keys(const char *text, const char *want)
+{
+    const char *got = keys(text, NULL);
+    if (strcmp(got, want))
+        fail_msg("%s\n  want %s\n  got  %s", text, want, got);
+}
+
+static void test_written_forms(void **s)
+{
+    (void)s;
+    expect_keys("开展研讨交流6次，举办培训班１９期，覆盖党员1,200名，投入资金3.5万元。",
+                "6次;19期;1200名;3.5万元");
+    expect_keys("全县两千三百人参加，召开会议十三次，培训一百二十人，发放1.5万册、3千份。",
+                "2300人;13次;120人;1.5万册;3000份");
+    expect_keys("其中党员四十三名，走访一百零五户，完成12.5公里。", "43名;105户;12.5公里");
+    expect_keys("覆盖2.1万人次，资产3.68万亿元，收入4.2亿元。", "2.1万人次;3.68万亿元;4.2亿元");
+    /* compound measure words win over their first character */
+    expect_keys("组织活动11场次，走访600家次、380户次，刊发20篇次，学习48课时，8批次。",
+                "11场次;600家次;380户次;20篇次;48课时;8批次");
+    expect_keys("较上年提升2.1个百分点，历时3个月。", "2.1个百分点;3个月");
+}
+
+static void test_masks(void **s)
+{
+    (void)s;
+    expect_keys("发展党员**名，组织活动***余场次，占比**％，**余人次参加。",
+                "*名;*+场次;*%;*+人次");
+    expect_keys("阅读XX篇，经费xx万元，覆盖××人次，共＊＊个单位。", "*篇;*万元;*人次;*个");
+    /* offices, systems and ranks are not measure words after a mask */
+    expect_keys("**局、**系统、**党校、**级领导、**部门、**单位推进落实。", "");
+    expect_keys("建成率达***。为期***的培训。", "");
+    expect_keys("**部、**处、**所负责，**人民政府，**人大常委会，落实**批示，**组织部。", "");
+    expect_keys("整改隐患386处，新建4所学校，拍摄2部专题片。", "386处;4所;2部");
+    hb_report *r;
+    keys("发展党员**名。", &r);
+    const hb_metric *m = &r->metrics->list.v[0];
+    assert_true(m->masked);
+    assert_true(isnan(m->value));
+    assert_string_equal(m->unit, "名");
+    assert_string_equal(m->category, "people");
+    hb_report_free(r);
+}
+
+static void test_approximations(void **s)
+{
+    (void)s;
+    expect_keys("百余名干部参赛，近百户受益，约15万元，超过90%，逾千人次，三十多次。",
+                "100+名;100+户;15+万元;90+%;1000+人次;30+次");
+    expect_keys("开展监督2次以上，发展党员25名左右，至少培育1个品牌，收入突破50万元。",
+                "2+次;25+名;1+个;50+万元");
+    expect_keys("力争年内新建党组织5个以上，1,580余名党员报到。", "5+个;1580+名");
+    hb_report *r;
+    keys("服务群众2万余户。", &r);
+    const hb_metric *m = &r->metrics->list.v[0];
+    assert_string_equal(m->approx_word, "余");
+    assert_string_equal(m->unit, "万户");
+    hb_report_free(r);
+    /* 约 of 签约 and 近 of 最近 belong to other words */
+    expect_keys("家庭医生签约21.6万人，最近3次会议。", "21.6万人;3次");
+}
+
+static void test_ranges_and_percentages(void **s)
+{
+    (void)s;
+    expect_keys("每季度3至5次，分3-5批次，组建三五支队伍，每人联系1至2个村。",
+                "3-5次;3-5批次;3-5支;1-2个");
+    expect_keys("增长5%，下降５％，达到百分之八十，实现百分之百，95%以上。",
+                "5%;5%;80%;100%;95+%");
+}
+
+static void test_exclusions(void **s)
+{
+    (void)s;
+    expect_keys("2023年，2023年度，5月份，11月，12月20日，二〇二三年，近3年。", "");
+    expect_keys("每周2次，周一上午，星期五下午，2022-2023学年，10:30，G20。", "2次");
+    expect_keys("第二届运动会，第十四次会议，第三批试点，第四卷***本。", "*本");
+    expect_keys("党的二十大，十四五规划，中央八项规定，发现一起查处一起，一批干部，一些问题。", "");
+    expect_keys("当前和今后一个时期，每季度开展一次，一岗双责。", "");
+    expect_keys("历时约一个月，一百二十人参加。", "1+个月;120人");
+    expect_keys("建立两台账，落实两条例，二支部，建党100周年，保持两位数增长。", "");
+    /* numbers inside quoted terms, book titles and known slogans */
+    expect_keys("摸排“不足3人党支部”，学习《2023年工作要点》，增强“四个意识”。", "");
+    expect_keys("增强四个意识，坚定四个自信，落实三会一课。", "");
+    /* section and item markers */
+    expect_keys("一、工作情况\n（一）强化学习\n1.提高站位\n一是抓学习。", "");
+    /* the Chinese comma is no thousands separator */
+    expect_keys("培训100，200人次参加。", "");
+}
+
+static void test_subjects_and_text(void **s)
+{
+    (void)s;
+    hb_report *r;
+    keys("区直工委有4个机关事业单位党支部荣获市级称号，开展研讨交流6次，主持召开工委委员会议2次。", &r);
+    assert_int_equal(r->metrics->list.n, 3);
+    json_error_t je;
+    char *js = hb_report_json(r, 0);
+    json_t *root = json_loads(js, 0, &je);
+    hb_free(js);
+    json_t *a = json_object_get(root, "metrics");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "subject")),
+                        "机关事业单位党支部");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "category")),
+                        "organisation");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "subject")), "研讨交流");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 1), "text")),
+                        "开展研讨交流6次");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 2), "subject")),
+                        "工委委员会议");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(a, 2), "category")), "meeting");
+    json_decref(root);
+    hb_report_free(r);
+}
+
+/* JSON: every field of the contract; span covers the metric as written. */
+static void test_json_fields(void **s)
+{
+    (void)s;
+    const char *text = "一、工作情况\n全年发展党员**名，服务３．５万人次。\n";
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    char *js = hb_report_json(r, 0);
+    json_error_t je;
+    json_t *root = json_loads(js, 0, &je);
+    hb_free(js);
+    json_t *a = json_object_get(root, "metrics");
+    assert_int_equal(json_array_size(a), 2);
+    json_t *m0 = json_array_get(a, 0), *m1 = json_array_get(a, 1);
+    const char *fields[] = {"value", "value_max", "masked", "approx", "unit", "category", "normalized",
+                            "subject", "text", "section", "line", "span"};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+        assert_non_null(json_object_get(m0, fields[i]));
+    assert_true(json_is_null(json_object_get(m0, "value")));
+    assert_true(json_is_true(json_object_get(m0, "masked")));
+    assert_string_equal(json_string_value(json_object_get(m0, "section")), "1");
+    assert_int_equal(json_integer_value(json_object_get(m0, "line")), 2);
+    assert_true(json_number_value(json_object_get(m1, "value")) == 3.5);
+    assert_string_equal(json_string_value(json_object_get(m1, "unit")), "万人次");
+    json_t *norm = json_object_get(m1, "normalized");
+    assert_int_equal(json_integer_value(json_object_get(norm, "value")), 35000);
+    assert_string_equal(json_string_value(json_object_get(norm, "unit")), "人次");
+    json_t *span = json_object_get(m1, "span");
+    size_t b = (size_t)json_integer_value(json_array_get(span, 0));
+    size_t e = (size_t)json_integer_value(json_array_get(span, 1));
+    assert_true(e > b && e <= strlen(text));
+    assert_memory_equal(text + b, "３．５万人次", e - b);
+    json_decref(root);
+    hb_report_free(r);
+}
+
+static void test_normalized_values(void **s)
+{
+    (void)s;
+    hb_report *r;
+    keys("上缴1.26万元，资产3.68万亿元，3千万元。", &r);
+    assert_int_equal(r->metrics->list.n, 3);
+    assert_true(r->metrics->list.v[0].norm_value == 12600);
+    assert_true(r->metrics->list.v[1].norm_value == 3.68e12);
+    assert_string_equal(r->metrics->list.v[1].norm_unit, "元");
+    assert_true(r->metrics->list.v[2].norm_value == 3e7);
+    hb_report_free(r);
+}
+
+static void test_overflow(void **s)
+{
+    (void)s;
+    hb_report *r;
+    /* the value as written fits; 9999999999亿 does not once scaled */
+    assert_string_equal(keys("累计12345678901234567890人，9999999999亿元。", &r), "null人;9999999999亿元");
+    assert_true(isnan(r->metrics->list.v[1].norm_value));
+    int warned = 0;
+    for (size_t i = 0; i < r->warnings.n; i++)
+        warned += !strcmp(r->warnings.v[i].code, "metric-overflow");
+    assert_int_equal(warned, 2);
+    assert_false(r->metrics->list.v[0].masked);
+    hb_report_free(r);
+}
+
+/* A bad dictionary line names its file and line; the partly loaded engine is freed. */
+static void test_dict_errors(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/hb_metrics_dictXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "cp dict/*.txt %s/ && printf '次\\tactivity\\textra\\n' >> %s/units.txt", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    hb_engine_options eo = {.dict_dir = dir, .lexicon_off = 1};
+    hb_error err;
+    assert_null(hb_engine_new(&eo, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
+    assert_non_null(strstr(err.file, "units.txt"));
+    assert_true(err.line > 0);
+    snprintf(cmd, sizeof cmd,
+             "cp dict/*.txt %s/ && printf 'suffix\\t年\\n' >> %s/metric_exclusions.txt", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    assert_null(hb_engine_new(&eo, &err));
+    assert_non_null(strstr(err.message, "unknown kind"));
+    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf '届\\tcount\\tnomask\\n' >> %s/units.txt", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    assert_null(hb_engine_new(&eo, &err));
+    assert_non_null(strstr(err.message, "unknown flag"));
+    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf '名\\tpeople\\n' >> %s/units.txt", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    assert_null(hb_engine_new(&eo, &err));
+    assert_non_null(strstr(err.message, "listed twice"));
+    snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static char *repeat(const char *unit, size_t times, size_t *len)
+{
+    size_t ul = strlen(unit);
+    char *buf = malloc(ul * times + 1);
+    assert_non_null(buf);
+    for (size_t i = 0; i < times; i++)
+        memcpy(buf + i * ul, unit, ul);
+    buf[ul * times] = '\0';
+    *len = ul * times;
+    return buf;
+}
+
+/* Inputs built to make a naive extractor quadratic finish in linear time. */
+static void test_pathological(void **s)
+{
+    (void)s;
+    static const struct { const char *unit; size_t times; size_t metrics; } cases[] = {
+        {"**", 1000000, 0},            /* one mask run of two million stars */
+        {"** ", 300000, 0},            /* masks without units */
+        {"3次", 200000, 200000},       /* a single line of metrics, no punctuation */
+        {"1,1", 200000, 0},            /* commas that are no thousands groups */
+        {"第", 300000, 0},
+        {"近约超过", 100000, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t len;
+        char *text = repeat(cases[i].unit, cases[i].times, &len);
+        clock_t t0 = clock();
+        hb_error err;
+        hb_report *r = hb_extract(engine, text, len, NULL, &err);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        assert_non_null(r);
+        assert_int_equal(r->metrics->list.n, cases[i].metrics);
+        if (secs > 20)
+            fail_msg("'%s' x %zu took %.1f s", cases[i].unit, cases[i].times, secs);
+        hb_report_free(r);
+        free(text);
+    }
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    return (engine = tu_engine()) ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_written_forms),
+        cmocka_unit_test(test_masks),
+        cmocka_unit_test(test_approximations),
+        cmocka_unit_test(test_ranges_and_percentages),
+        cmocka_unit_test(test_exclusions),
+        cmocka_unit_test(test_subjects_and_text),
+        cmocka_unit_test(test_json_fields),
+        cmocka_unit_test(test_normalized_values),
+        cmocka_unit_test(test_overflow),
+        cmocka_unit_test(test_dict_errors),
+        cmocka_unit_test(test_pathological),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
