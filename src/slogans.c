@@ -1,26 +1,527 @@
-/* SKELETON: to be written (owner: see the issue); keeps the pipeline linking. */
+/* The slogans stage: quoted terms, known formulations and discovered numeric
+ * formulations, counted per report, and the covered ranges the metrics stage
+ * reads (see slogans.h). */
+#include "slogans.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aho.h"
+#include "engine.h"
 #include "extract.h"
+#include "json_out.h"
+#include "normalize.h"
+#include "quotes.h"
+
+/* A quotation longer than this (in characters) is a quotation, not a term. */
+enum { TERM_MAX_CHARS = 40 };
+
+typedef struct {
+    pcre2_code *re;
+    char *category;
+    int mgroup;       /* number of the group named "m", -1: none */
+} pattern;
+
+typedef struct {
+    char *word;
+    int measure;      /* 1: compared with group m; 0: an idiom, searched in the text */
+} stopword;
+
+struct hb_slogan_rules {
+    struct hb_slogan_dict *dict;
+    pattern *pat;
+    size_t npat, patcap;
+    stopword *stop;
+    size_t nstop, stopcap;
+    hb_ac *idioms;    /* the idiom stop words, found in one pass */
+};
+
+/* ---- rules ---- */
+
+static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_slogan_rules *r = ctx;
+    (void)nf;
+    if (r->npat == r->patcap) {
+        size_t cap = r->patcap ? r->patcap * 2 : 8;
+        pattern *p = realloc(r->pat, cap * sizeof *p);
+        if (!p)
+            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+        r->pat = p;
+        r->patcap = cap;
+    }
+    pattern *p = &r->pat[r->npat];
+    *p = (pattern){NULL, NULL, -1};
+    if (!(p->re = hb_regex_compile(f[1], file, line, err)))
+        return -1;
+    r->npat++;
+    if (!(p->category = strdup(f[0])))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "m");
+    p->mgroup = g > 0 ? g : -1;
+    return 0;
+}
+
+static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_slogan_rules *r = ctx;
+    (void)nf;
+    int measure = strcmp(f[1], "measure") == 0;
+    if (!measure && strcmp(f[1], "idiom") != 0)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "kind must be idiom or measure, not \"%s\"", f[1]);
+    if (r->nstop == r->stopcap) {
+        size_t cap = r->stopcap ? r->stopcap * 2 : 64;
+        stopword *s = realloc(r->stop, cap * sizeof *s);
+        if (!s)
+            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+        r->stop = s;
+        r->stopcap = cap;
+    }
+    if (!(r->stop[r->nstop].word = strdup(f[0])))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    r->stop[r->nstop++].measure = measure;
+    return 0;
+}
+
+static int by_stop(const void *a, const void *b)
+{
+    const stopword *x = a, *y = b;
+    return x->measure != y->measure ? x->measure - y->measure : strcmp(x->word, y->word);
+}
+
+/* Whether s[0..len) is a measure word of slogan_stop.txt. */
+static int is_measure(const struct hb_slogan_rules *r, const char *s, size_t len)
+{
+    size_t lo = 0, hi = r->nstop;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const stopword *w = &r->stop[mid];
+        int c = w->measure - 1;
+        if (!c) {
+            c = strncmp(w->word, s, len);
+            if (!c)
+                c = w->word[len] != '\0';
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < r->nstop && r->stop[lo].measure && strncmp(r->stop[lo].word, s, len) == 0 &&
+           r->stop[lo].word[len] == '\0';
+}
 
 hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
 {
-    (void)e;
-    (void)err;
-    return HB_OK;
+    struct hb_slogan_rules *r = calloc(1, sizeof *r);
+    if (!(e->slogans = r))
+        return HB_ERR_NOMEM;
+    hb_status st = hb_slogan_dict_read(e->dict_dir, "slogans.txt", &r->dict, err);
+    if (st == HB_OK)
+        st = hb_dict_read(e->dict_dir, "slogan_patterns.txt", 2, 2, 0, add_pattern, r, err);
+    if (st == HB_OK)
+        st = hb_dict_read(e->dict_dir, "slogan_stop.txt", 2, 2, HB_DICT_FOLD, add_stop, r, err);
+    if (st != HB_OK)
+        return st;
+    if (r->nstop > 1)
+        qsort(r->stop, r->nstop, sizeof *r->stop, by_stop);
+    if (!(r->idioms = hb_ac_new()))
+        return HB_ERR_NOMEM;
+    for (size_t i = 0; i < r->nstop; i++)
+        if (!r->stop[i].measure && !hb_ac_add(r->idioms, r->stop[i].word, strlen(r->stop[i].word), (int)i))
+            return HB_ERR_NOMEM;
+    return hb_ac_build(r->idioms) ? HB_OK : HB_ERR_NOMEM;
 }
 
 void hb_slogans_unload(struct hb_engine *e)
 {
-    (void)e;
+    struct hb_slogan_rules *r = e->slogans;
+    if (!r)
+        return;
+    hb_slogan_dict_free(r->dict);
+    for (size_t i = 0; i < r->npat; i++) {
+        pcre2_code_free(r->pat[i].re);
+        free(r->pat[i].category);
+    }
+    free(r->pat);
+    for (size_t i = 0; i < r->nstop; i++)
+        free(r->stop[i].word);
+    free(r->stop);
+    hb_ac_free(r->idioms);
+    free(r);
+    e->slogans = NULL;
+}
+
+/* ---- per report ---- */
+
+typedef struct {
+    const char *key;       /* folded surface, in the view */
+    uint32_t klen;
+    size_t vs, ve;         /* earliest occurrence */
+    int count, quoted;
+    int entry;             /* dictionary entry, -1: not listed */
+    const char *category;  /* of the discovery pattern, when not listed */
+} sl_term;
+
+struct hb_slogans_result {
+    HB_VEC(sl_term) terms;
+    uint32_t *slots;       /* open addressing: term index + 1, 0 empty */
+    size_t nslots;
+    HB_VEC(hb_vrange) covered;
+};
+
+typedef struct {
+    size_t start, end;
+    int entry;
+    int absorbed;              /* inside a longer discovered formulation */
+} known_match;
+
+typedef struct {
+    hb_doc *d;
+    const struct hb_slogan_rules *rules;
+    struct hb_slogans_result *r;
+    HB_VEC(hb_vrange) qterms;  /* quoted terms' content, by start */
+    HB_VEC(known_match) known; /* dictionary matches, by start */
+    HB_VEC(known_match) idioms; /* idiom stop words written in the text */
+} run_ctx;
+
+static uint32_t hash_bytes(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+static int rehash(hb_doc *d, struct hb_slogans_result *r)
+{
+    size_t n = r->nslots ? r->nslots * 2 : 256;
+    uint32_t *slots = hb_arena_alloc(&d->arena, n * sizeof *slots);
+    if (!slots)
+        return 0;
+    for (size_t i = 0; i < r->terms.n; i++) {
+        const sl_term *t = &r->terms.v[i];
+        size_t h = hash_bytes(t->key, t->klen) & (n - 1);
+        while (slots[h])
+            h = (h + 1) & (n - 1);
+        slots[h] = (uint32_t)(i + 1);
+    }
+    r->slots = slots;
+    r->nslots = n;
+    return 1;
+}
+
+/* The term with surface view[vs..ve), created on first sight; NULL when out of memory. */
+static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
+{
+    struct hb_slogans_result *r = c->r;
+    const char *key = c->d->view + vs;
+    size_t len = ve - vs;
+    if ((r->terms.n + 1) * 2 > r->nslots && !rehash(c->d, r))
+        return NULL;
+    size_t h = hash_bytes(key, len) & (r->nslots - 1);
+    for (; r->slots[h]; h = (h + 1) & (r->nslots - 1)) {
+        sl_term *t = &r->terms.v[r->slots[h] - 1];
+        if (t->klen == len && memcmp(t->key, key, len) == 0) {
+            if (vs < t->vs)
+                t->vs = vs, t->ve = ve;
+            return t;
+        }
+    }
+    if (entry < 0 && c->rules->dict)
+        entry = hb_slogan_dict_find(c->rules->dict, key, len);
+    sl_term t = {key, (uint32_t)len, vs, ve, 0, 0, entry, NULL};
+    if (!hb_vec_push(&c->d->arena, &r->terms, t))
+        return NULL;
+    r->slots[h] = (uint32_t)r->terms.n;
+    return &r->terms.v[r->terms.n - 1];
+}
+
+static int cover(run_ctx *c, size_t s, size_t e)
+{
+    hb_vrange v = {s, e};
+    return hb_vec_push(&c->d->arena, &c->r->covered, v);
+}
+
+/* Whether the quotation view[vs..ve) (spaces trimmed) reads as a term: short,
+ * no sentence or clause ending inside, at least one word character. */
+static int is_term(const char *v, size_t vs, size_t ve)
+{
+    int chars = 0, word = 0;
+    for (size_t i = vs; i < ve;) {
+        int cp;
+        i += (size_t)hb_utf8_next(v + i, ve - i, &cp);
+        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':' || cp == 0x2026)
+            return 0;
+        int alnum = cp < 0x80 && ((unsigned)((cp | 32) - 'a') < 26u || (unsigned)(cp - '0') < 10u);
+        if (hb_is_han(cp) || alnum || cp == '*' || cp == 0xD7)
+            word = 1;
+        if (++chars > TERM_MAX_CHARS)
+            return 0;
+    }
+    return word;
+}
+
+static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].start < s)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (; lo < n && v[lo].start == s; lo++)
+        if (v[lo].end == e)
+            return 1;
+    return 0;
+}
+
+static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
+{
+    const char *v = c->d->view;
+    for (size_t i = 0; i < ql->n; i++) {
+        const hb_quote *q = &ql->v[i];
+        if (q->kind == HB_Q_TITLE && !hb_quote_inside(ql, i, HB_Q_TITLE) && !cover(c, q->ostart, q->oend))
+            return 0;
+        if (q->kind != HB_Q_QUOTE)
+            continue;
+        size_t s = q->vstart, e = q->vend;
+        while (s < e && (v[s] == ' ' || v[s] == '\t'))
+            s++;
+        while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
+            e--;
+        if (s == e || !is_term(v, s, e))
+            continue;
+        sl_term *t = term_at(c, s, e, -1);
+        hb_vrange qr = {s, e};
+        if (!t || !hb_vec_push(&c->d->arena, &c->qterms, qr) || !cover(c, q->ostart, q->oend))
+            return 0;
+        t->count++;
+        t->quoted++;
+    }
+    return 1;
+}
+
+static int on_known(void *ctx, size_t s, size_t e, int entry)
+{
+    run_ctx *c = ctx;
+    known_match k = {s, e, entry, 0};
+    return hb_vec_push(&c->d->arena, &c->known, k);
+}
+
+/* Counts the dictionary matches that are not a quoted term's content (that
+ * occurrence is counted already) nor part of a discovered formulation. */
+static int count_known(run_ctx *c)
+{
+    for (size_t i = 0; i < c->known.n; i++) {
+        const known_match *k = &c->known.v[i];
+        if (k->absorbed || find_range(c->qterms.v, c->qterms.n, k->start, k->end))
+            continue;
+        sl_term *t = term_at(c, k->start, k->end, k->entry);
+        if (!t || !cover(c, k->start, k->end))
+            return 0;
+        t->count++;
+    }
+    return 1;
+}
+
+typedef struct {
+    size_t s, e;
+    const char *category;
+} found;
+
+static int by_found(const void *a, const void *b)
+{
+    const found *x = a, *y = b;
+    if (x->s != y->s)
+        return x->s < y->s ? -1 : 1;
+    return x->e > y->e ? -1 : x->e < y->e;
+}
+
+static int on_idiom(void *ctx, size_t s, size_t e, int entry)
+{
+    run_ctx *c = ctx;
+    known_match k = {s, e, entry, 0};
+    return hb_vec_push(&c->d->arena, &c->idioms, k);
+}
+
+/* Numeric formulations the dictionary does not list, found by the patterns
+ * of dict/slogan_patterns.txt.  Where one overlaps dictionary matches, the
+ * longer wins: 双报到双报告双考核 absorbs 双报到, 四个意识 stays known. */
+static int discover(run_ctx *c)
+{
+    const struct hb_slogan_rules *rules = c->rules;
+    hb_doc *d = c->d;
+    HB_VEC(found) fs = {0};
+    pcre2_match_data *md = NULL;
+    for (size_t p = 0; p < rules->npat; p++) {
+        pcre2_match_data_free(md);
+        if (!(md = pcre2_match_data_create_from_pattern(rules->pat[p].re, NULL)))
+            return 0;
+        size_t ov[2];
+        const pcre2_code *re = rules->pat[p].re;
+        for (size_t at = 0; at < d->view_len && hb_regex_find(d->engine, re, d->view, d->view_len, at, md, ov);) {
+            at = ov[1] > ov[0] ? ov[1] : ov[0] + (size_t)hb_utf8_len((unsigned char)d->view[ov[0]]);
+            int g = rules->pat[p].mgroup;
+            PCRE2_SIZE *m = pcre2_get_ovector_pointer(md);
+            if (g > 0 && m[2 * g] != PCRE2_UNSET &&
+                is_measure(rules, d->view + m[2 * g], m[2 * g + 1] - m[2 * g]))
+                continue;
+            found f = {ov[0], ov[1], rules->pat[p].category};
+            if (!hb_vec_push(&d->arena, &fs, f)) {
+                pcre2_match_data_free(md);
+                return 0;
+            }
+        }
+    }
+    pcre2_match_data_free(md);
+    if (fs.n == 0)
+        return 1;
+    /* idioms written in the text: a candidate overlapping one is dropped
+     * (举一反三 around 一反三堵 in 举一反三堵塞漏洞) */
+    if (!hb_ac_scan(rules->idioms, d->view, d->view_len, on_idiom, c))
+        return 0;
+    if (fs.n > 1)
+        qsort(fs.v, fs.n, sizeof *fs.v, by_found);
+    size_t k0 = 0, id = 0, last = 0;
+    for (size_t i = 0; i < fs.n; i++) {
+        const found *f = &fs.v[i];
+        if (f->s < last)
+            continue;
+        while (id < c->idioms.n && c->idioms.v[id].end <= f->s)
+            id++;
+        if (id < c->idioms.n && c->idioms.v[id].start < f->e)
+            continue;
+        while (k0 < c->known.n && c->known.v[k0].end <= f->s)
+            k0++;
+        size_t k = k0;
+        int inside = 1;
+        for (; k < c->known.n && c->known.v[k].start < f->e; k++)
+            if (c->known.v[k].start < f->s || c->known.v[k].end > f->e ||
+                c->known.v[k].end - c->known.v[k].start == f->e - f->s)
+                inside = 0;
+        if (!inside)
+            continue;
+        for (size_t j = k0; j < k; j++)
+            c->known.v[j].absorbed = 1;
+        last = f->e;
+        sl_term *t = term_at(c, f->s, f->e, -1);
+        if (!t)
+            return 0;
+        if (t->entry < 0 && !t->category)
+            t->category = f->category;
+        if (find_range(c->qterms.v, c->qterms.n, f->s, f->e))
+            continue;
+        t->count++;
+        if (!cover(c, f->s, f->e))
+            return 0;
+    }
+    return 1;
+}
+
+static int by_range(const void *a, const void *b)
+{
+    const hb_vrange *x = a, *y = b;
+    return x->start != y->start ? (x->start < y->start ? -1 : 1) : (x->end < y->end) - (x->end > y->end);
+}
+
+static int by_first(const void *a, const void *b)
+{
+    const sl_term *x = a, *y = b;
+    return x->vs != y->vs ? (x->vs < y->vs ? -1 : 1) : (x->ve < y->ve) - (x->ve > y->ve);
 }
 
 hb_status hb_slogans_run(hb_doc *d)
 {
-    (void)d;
+    const struct hb_slogan_rules *rules = d->engine->slogans;
+    struct hb_slogans_result *r = hb_arena_alloc(&d->arena, sizeof *r);
+    hb_quote_list ql;
+    if (!r || !hb_quotes(d, &ql))
+        return HB_ERR_NOMEM;
+    run_ctx c = {d, rules, r, {0}, {0}, {0}};
+    if (!quoted_terms(&c, &ql))
+        return HB_ERR_NOMEM;
+    if (rules->dict && !hb_slogan_dict_scan(rules->dict, d->view, d->view_len, on_known, &c))
+        return HB_ERR_NOMEM;
+    if (!discover(&c) || !count_known(&c))
+        return HB_ERR_NOMEM;
+    /* covered: sorted and merged into disjoint ranges */
+    hb_vrange *cv = r->covered.v;
+    size_t n = r->covered.n, m = 0;
+    if (n > 1)
+        qsort(cv, n, sizeof *cv, by_range);
+    for (size_t i = 0; i < n; i++) {
+        if (m > 0 && cv[i].start < cv[m - 1].end) {
+            if (cv[i].end > cv[m - 1].end)
+                cv[m - 1].end = cv[i].end;
+        } else {
+            cv[m++] = cv[i];
+        }
+    }
+    r->covered.n = m;
+    if (r->terms.n > 1)
+        qsort(r->terms.v, r->terms.n, sizeof *r->terms.v, by_first);
+    r->slots = NULL; /* indexes are stale after the sort */
+    d->slogans = r;
     return HB_OK;
 }
 
 void hb_slogans_json(hb_doc *d, json_t *root)
 {
-    (void)d;
-    (void)root;
+    const struct hb_slogans_result *r = d->slogans;
+    const struct hb_slogan_dict *sd = d->engine->slogans ? d->engine->slogans->dict : NULL;
+    json_t *a = json_array();
+    for (size_t i = 0; r && i < r->terms.n; i++) {
+        const sl_term *t = &r->terms.v[i];
+        if (t->count == 0)
+            continue;
+        const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
+        json_t *o = json_pack("{s:o,s:i,s:i,s:b,s:o,s:i}", "term", hb_json_orig(d, t->vs, t->ve), "count",
+                              t->count, "quoted", t->quoted, "known", t->entry >= 0, "category",
+                              hb_json_str_or_null(cat), "first_line", hb_doc_vline(d, t->vs));
+        const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
+        if (o && canon)
+            json_object_set_new(o, "canonical", json_string(canon));
+        json_array_append_new(a, o);
+    }
+    json_object_set_new(root, "slogans", a);
+}
+
+/* ---- coverage queries ---- */
+
+const hb_vrange *hb_slogan_ranges(const hb_doc *d, size_t *n)
+{
+    *n = d->slogans ? d->slogans->covered.n : 0;
+    return d->slogans ? d->slogans->covered.v : NULL;
+}
+
+/* Index of the last range starting before `before`, or -1. */
+static long last_before(const hb_doc *d, size_t before)
+{
+    size_t n;
+    const hb_vrange *v = hb_slogan_ranges(d, &n);
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (v[mid].start < before)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)lo - 1;
+}
+
+int hb_in_quote_or_title(const hb_doc *d, size_t vpos)
+{
+    long i = last_before(d, vpos + 1);
+    return i >= 0 && vpos < d->slogans->covered.v[i].end;
+}
+
+int hb_slogan_covered(const hb_doc *d, size_t vs, size_t ve)
+{
+    long i = last_before(d, ve);
+    return ve > vs && i >= 0 && d->slogans->covered.v[i].end > vs;
 }

@@ -1,0 +1,194 @@
+/* Pairing quotation and title marks, paragraph by paragraph (see quotes.h). */
+#include "quotes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct hb_quotes_result {
+    HB_VEC(hb_quote) spans;
+};
+
+/* Mark families: a closing mark pairs only with an open mark of its family. */
+enum { F_NONE, F_DOUBLE, F_SINGLE, F_CORNER, F_WCORNER, F_STRAIGHT, F_BOOK, F_ANGLE, F_ASCII_ANGLE };
+
+enum { MAX_WARNINGS = 50 };
+
+/* Family of the mark at s[0..n) and whether it opens (1), closes (-1) or
+ * toggles (0, straight quotes); returns its byte length, 0 when s is no mark. */
+static size_t mark_at(const char *s, size_t n, int *fam, int *dir)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (u[0] == '"') {
+        *fam = F_STRAIGHT, *dir = 0;
+        return 1;
+    }
+    if (u[0] == '<' || u[0] == '>') {
+        *fam = F_ASCII_ANGLE, *dir = u[0] == '<' ? 1 : -1;
+        return 1;
+    }
+    if (n < 3 || u[1] != 0x80)
+        return 0;
+    if (u[0] == 0xE2) {
+        switch (u[2]) {
+        case 0x9C: *fam = F_DOUBLE, *dir = 1; return 3;   /* “ */
+        case 0x9D: *fam = F_DOUBLE, *dir = -1; return 3;  /* ” */
+        case 0x98: *fam = F_SINGLE, *dir = 1; return 3;   /* ‘ */
+        case 0x99: *fam = F_SINGLE, *dir = -1; return 3;  /* ’ */
+        default: return 0;
+        }
+    }
+    if (u[0] == 0xE3 && u[2] >= 0x88 && u[2] <= 0x8F) {
+        static const int fams[] = {F_ANGLE, F_ANGLE, F_BOOK, F_BOOK, F_CORNER, F_CORNER, F_WCORNER, F_WCORNER};
+        *fam = fams[u[2] - 0x88];
+        *dir = (u[2] & 1) ? -1 : 1;  /* 〈《「『 are even, 〉》」』 odd */
+        return 3;
+    }
+    return 0;
+}
+
+static int kind_of(int fam)
+{
+    return fam == F_BOOK ? HB_Q_TITLE : fam == F_ANGLE || fam == F_ASCII_ANGLE ? HB_Q_INNER_TITLE : HB_Q_QUOTE;
+}
+
+typedef struct {
+    uint32_t pos, len;
+    int fam;
+} open_mark;
+
+typedef struct {
+    int dropped;       /* marks without a partner */
+    size_t first_bad;  /* view position of the first of them */
+} scan_notes;
+
+static void note_bad(scan_notes *sn, size_t pos)
+{
+    if (sn->dropped++ == 0 || pos < sn->first_bad)
+        sn->first_bad = pos;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const hb_quote *x = a, *y = b;
+    if (x->ostart != y->ostart)
+        return x->ostart < y->ostart ? -1 : 1;
+    return x->oend > y->oend ? -1 : x->oend < y->oend;
+}
+
+/* Pairs the marks of paragraph p, appending its spans to r. */
+static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_notes *sn)
+{
+    const hb_para *pa = &d->paras.v[p];
+    open_mark st[HB_QUOTE_MAX_DEPTH];
+    int sp = 0, titles = 0;
+    size_t first = r->spans.n;
+    for (size_t i = pa->vstart; i < pa->vend;) {
+        int fam, dir;
+        size_t n = mark_at(d->view + i, pa->vend - i, &fam, &dir);
+        if (n == 0) {
+            i++;
+            continue;
+        }
+        /* 〈〉 and <> are title marks only inside a 《》 title */
+        if ((fam == F_ANGLE || fam == F_ASCII_ANGLE) && titles == 0) {
+            i += n;
+            continue;
+        }
+        int k = sp - 1;
+        while (k >= 0 && st[k].fam != fam)
+            k--;
+        if (dir == 0)
+            dir = k >= 0 ? -1 : 1;
+        if (dir > 0) {
+            if (sp == HB_QUOTE_MAX_DEPTH) {
+                /* the oldest open mark is the likeliest to have lost its
+                 * partner: drop it so recent pairs still match */
+                note_bad(sn, st[0].pos);
+                titles -= st[0].fam == F_BOOK;
+                memmove(st, st + 1, (HB_QUOTE_MAX_DEPTH - 1) * sizeof *st);
+                sp--;
+            }
+            st[sp++] = (open_mark){(uint32_t)i, (uint32_t)n, fam};
+            titles += fam == F_BOOK;
+        } else if (k < 0) {
+            if (fam != F_SINGLE) /* ’ doubles as an apostrophe */
+                note_bad(sn, i);
+        } else {
+            for (int j = k + 1; j < sp; j++)
+                note_bad(sn, st[j].pos);
+            for (int j = k; j < sp; j++)
+                titles -= st[j].fam == F_BOOK;
+            uint32_t cs = st[k].pos + st[k].len;
+            if (cs < i) {
+                hb_quote q = {st[k].pos, (uint32_t)(i + n), cs, (uint32_t)i, (uint8_t)kind_of(fam), 0, -1, p};
+                if (!hb_vec_push(&d->arena, &r->spans, q))
+                    return 0;
+            }
+            sp = k;
+        }
+        i += n;
+    }
+    for (int j = 0; j < sp; j++)
+        note_bad(sn, st[j].pos);
+    /* Pairs close inner-first; order them by start and link each to the
+     * nearest span containing it (the pairs are nested or disjoint). */
+    size_t k = r->spans.n - first;
+    if (k == 0)
+        return 1;
+    hb_quote *v = r->spans.v + first;
+    if (k > 1)
+        qsort(v, k, sizeof *v, by_start);
+    int32_t chain[HB_QUOTE_MAX_DEPTH];
+    int depth = 0;
+    for (size_t j = 0; j < k; j++) {
+        while (depth > 0 && r->spans.v[chain[depth - 1]].oend <= v[j].ostart)
+            depth--;
+        v[j].parent = depth > 0 ? chain[depth - 1] : -1;
+        v[j].depth = (uint8_t)depth;
+        if (depth < HB_QUOTE_MAX_DEPTH)
+            chain[depth++] = (int32_t)(first + j);
+    }
+    return 1;
+}
+
+int hb_quotes(hb_doc *d, hb_quote_list *out)
+{
+    if (!d->quotes) {
+        struct hb_quotes_result *r = hb_arena_alloc(&d->arena, sizeof *r);
+        if (!r)
+            return 0;
+        int warned = 0, more = 0;
+        for (size_t p = 0; p < d->paras.n; p++) {
+            scan_notes sn = {0, 0};
+            if (!scan_para(d, r, (int32_t)p, &sn))
+                return 0;
+            if (!sn.dropped)
+                continue;
+            if (warned == MAX_WARNINGS) {
+                more++;
+                continue;
+            }
+            warned++;
+            if (!hb_doc_warn(d, "unbalanced-mark", hb_doc_vline(d, sn.first_bad),
+                             "%d quotation or title mark(s) without a partner in this paragraph; "
+                             "left unpaired",
+                             sn.dropped))
+                return 0;
+        }
+        if (more && !hb_doc_warn(d, "unbalanced-mark", 0,
+                                 "%d more paragraphs with unpaired quotation or title marks", more))
+            return 0;
+        d->quotes = r;
+    }
+    out->v = d->quotes->spans.v;
+    out->n = d->quotes->spans.n;
+    return 1;
+}
+
+int hb_quote_inside(const hb_quote_list *q, size_t i, int kind)
+{
+    for (int32_t p = q->v[i].parent; p >= 0; p = q->v[p].parent)
+        if (q->v[p].kind == kind)
+            return 1;
+    return 0;
+}

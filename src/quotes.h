@@ -1,0 +1,55 @@
+/* Quotations and titles: one linear scan of each paragraph's tokens pairs
+ * the quotation marks “…” 「…」 『…』 ‘…’ "…" and the title marks 《…》
+ * (with 〈…〉 and <…> recognised inside a 《》 title) on one stack per
+ * paragraph.  Marks nest (an inner quote stays inside the outer term, an
+ * inner title inside the outer title); a closing mark pairs with the nearest
+ * open mark of its own family, and the opens it skips are unbalanced.  An
+ * open mark never spans paragraphs: whatever is still open at the paragraph
+ * end is dropped with an "unbalanced-mark" warning, so a missing closing mark
+ * never swallows the rest of the paragraph.  At most HB_QUOTE_MAX_DEPTH
+ * marks stay open: one more drops the oldest, the likeliest to have lost its
+ * partner, so a run of unclosed marks cannot stop later pairs from matching.
+ * One warning per paragraph, at most 50 per report plus a summary.
+ *
+ * The spans are computed once per report, on first use, and shared by the
+ * documents, slogans and metrics stages.  They are sorted by start. */
+#ifndef HB_QUOTES_H
+#define HB_QUOTES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "doc.h"
+
+enum { HB_QUOTE_MAX_DEPTH = 8 };
+
+enum hb_quote_kind {
+    HB_Q_QUOTE,       /* “…” 「…」 『…』 ‘…’ "…" */
+    HB_Q_TITLE,       /* 《…》 */
+    HB_Q_INNER_TITLE  /* 〈…〉 or <…> inside a 《》 title */
+};
+
+typedef struct {
+    uint32_t ostart, oend;  /* view range including the marks */
+    uint32_t vstart, vend;  /* the content between the marks */
+    uint8_t kind;           /* enum hb_quote_kind */
+    uint8_t depth;          /* 0: not inside any other span */
+    int32_t parent;         /* index of the enclosing span, -1: none */
+    int32_t para;
+} hb_quote;
+
+typedef struct {
+    const hb_quote *v;
+    size_t n;
+} hb_quote_list;
+
+/* Fills *out with the paired quotation and title spans of the report,
+ * sorted by ostart (a parent before its children; empty pairs are left
+ * out).  Computed on the first call, which also adds the warnings for
+ * unbalanced marks.  Returns 0 when out of memory. */
+int hb_quotes(hb_doc *d, hb_quote_list *out);
+
+/* 1 when span i of the list lies inside a span of the given kind. */
+int hb_quote_inside(const hb_quote_list *q, size_t i, int kind);
+
+#endif

@@ -1,0 +1,223 @@
+/* Pairing quotation and title marks: nesting, families, unbalanced marks,
+ * paragraph ends, depth cap and pathological inputs. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "doc.h"
+#include "quotes.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+static int has_warning(const hb_report *r, const char *code)
+{
+    for (size_t i = 0; i < r->warnings.n; i++)
+        if (!strcmp(r->warnings.v[i].code, code))
+            return 1;
+    return 0;
+}
+
+/* The content of span i as a NUL-terminated string (static buffer). */
+static const char *content(hb_report *r, const hb_quote_list *q, size_t i)
+{
+    static char buf[256];
+    size_t n = q->v[i].vend - q->v[i].vstart;
+    if (n >= sizeof buf)
+        n = sizeof buf - 1;
+    memcpy(buf, r->view + q->v[i].vstart, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+static hb_report *scan(const char *text, hb_quote_list *q)
+{
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    assert_true(hb_quotes(r, q));
+    return r;
+}
+
+static void test_nesting_and_order(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    hb_report *r = scan("开展“深化‘两个确立’学习研讨月”活动。\n", &q);
+    assert_int_equal(q.n, 2);
+    assert_string_equal(content(r, &q, 0), "深化‘两个确立’学习研讨月");
+    assert_int_equal(q.v[0].depth, 0);
+    assert_int_equal(q.v[0].parent, -1);
+    assert_string_equal(content(r, &q, 1), "两个确立");
+    assert_int_equal(q.v[1].parent, 0);
+    assert_int_equal(q.v[1].depth, 1);
+    assert_false(has_warning(r, "unbalanced-mark"));
+    hb_report_free(r);
+}
+
+static void test_consecutive_and_families(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    hb_report *r = scan("通过“支部书记讲党课”“微党课大家讲”「文旅先锋」『书香机关』\"送戏下乡\"和\"非遗进社区\"。\n", &q);
+    assert_int_equal(q.n, 6);
+    const char *want[] = {"支部书记讲党课", "微党课大家讲", "文旅先锋", "书香机关", "送戏下乡", "非遗进社区"};
+    for (size_t i = 0; i < 6; i++) {
+        assert_string_equal(content(r, &q, i), want[i]);
+        assert_int_equal(q.v[i].kind, HB_Q_QUOTE);
+        assert_int_equal(q.v[i].depth, 0);
+    }
+    hb_report_free(r);
+}
+
+static void test_missing_close_does_not_swallow(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    /* the first “ never closes: the later pair is still found, the open
+     * mark is dropped at the paragraph end with a warning */
+    hb_report *r = scan("开展“文明旅游进景区志愿服务活动，坚持“三会一课”制度。\n下一段“两个维护”。\n", &q);
+    assert_int_equal(q.n, 2);
+    assert_string_equal(content(r, &q, 0), "三会一课");
+    assert_int_equal(q.v[0].depth, 0);
+    assert_string_equal(content(r, &q, 1), "两个维护");
+    assert_true(has_warning(r, "unbalanced-mark"));
+    hb_report_free(r);
+}
+
+static void test_marks_never_cross_paragraphs(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    hb_report *r = scan("第一段“开了引号。\n\n第二段才关”。\n", &q);
+    assert_int_equal(q.n, 0);
+    assert_true(has_warning(r, "unbalanced-mark"));
+    hb_report_free(r);
+}
+
+static void test_stray_and_mismatched_marks(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    hb_report *r = scan("多余的右引号”和「不配对”以及》。Party’s view.\n", &q);
+    assert_int_equal(q.n, 0);
+    assert_true(has_warning(r, "unbalanced-mark"));
+    hb_report_free(r);
+    /* an apostrophe alone is no warning */
+    r = scan("Party’s view and “两个维护”.\n", &q);
+    assert_int_equal(q.n, 1);
+    assert_false(has_warning(r, "unbalanced-mark"));
+    hb_report_free(r);
+}
+
+static void test_titles_and_inner_titles(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    hb_report *r = scan("学习《关于落实〈条例〉和<标准>的《实施意见》方案》，a<b>c 不是书名。\n", &q);
+    assert_int_equal(q.n, 4);
+    assert_int_equal(q.v[0].kind, HB_Q_TITLE);
+    assert_string_equal(content(r, &q, 0), "关于落实〈条例〉和<标准>的《实施意见》方案");
+    assert_int_equal(q.v[1].kind, HB_Q_INNER_TITLE);
+    assert_string_equal(content(r, &q, 1), "条例");
+    assert_int_equal(q.v[2].kind, HB_Q_INNER_TITLE);
+    assert_string_equal(content(r, &q, 2), "标准");
+    assert_int_equal(q.v[3].kind, HB_Q_TITLE);
+    assert_true(hb_quote_inside(&q, 3, HB_Q_TITLE));
+    assert_false(hb_quote_inside(&q, 0, HB_Q_TITLE));
+    hb_report_free(r);
+}
+
+static void test_empty_pairs_left_out(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    hb_report *r = scan("空的“”和《》不算。\n", &q);
+    assert_int_equal(q.n, 0);
+    hb_report_free(r);
+}
+
+static void test_depth_cap_keeps_recent_pairs(void **s)
+{
+    (void)s;
+    char text[2048] = "";
+    for (int i = 0; i < 20; i++)
+        strcat(text, "“");
+    strcat(text, "深");
+    for (int i = 0; i < 20; i++)
+        strcat(text, "”");
+    /* then unclosed marks interleaved with real pairs */
+    for (int i = 0; i < 12; i++)
+        strcat(text, "“不闭合，“两个维护”");
+    strcat(text, "\n");
+    hb_quote_list q;
+    hb_report *r = scan(text, &q);
+    assert_int_equal(q.n, HB_QUOTE_MAX_DEPTH + 12);
+    for (size_t i = 0; i < HB_QUOTE_MAX_DEPTH; i++)
+        assert_int_equal(q.v[i].depth, i);
+    for (size_t i = HB_QUOTE_MAX_DEPTH; i < q.n; i++)
+        assert_string_equal(content(r, &q, i), "两个维护");
+    assert_true(has_warning(r, "unbalanced-mark"));
+    hb_report_free(r);
+}
+
+/* A million open marks in one paragraph and a million pairs: linear, and
+ * the warnings stay bounded. */
+static void test_pathological(void **s)
+{
+    (void)s;
+    size_t n = 1000000;
+    char *text = malloc(n * 3 + 2);
+    assert_non_null(text);
+    for (size_t i = 0; i < n; i++)
+        memcpy(text + 3 * i, "“", 3);
+    strcpy(text + 3 * n, "\n");
+    hb_quote_list q;
+    hb_report *r = scan(text, &q);
+    assert_int_equal(q.n, 0);
+    assert_true(r->warnings.n < 10);
+    hb_report_free(r);
+    /* “a”"b" (two pairs) and 《a》<b>x (one title; <> outside a title is
+     * no mark), 10 bytes each, alternating */
+    size_t k = n * 3 / 10;
+    for (size_t i = 0; i < k; i++)
+        memcpy(text + 10 * i, i % 2 ? "“a”\"b\"" : "《a》<b>x", 10);
+    strcpy(text + 10 * k, "\n");
+    r = scan(text, &q);
+    assert_int_equal(q.n, k + k / 2);
+    hb_report_free(r);
+    free(text);
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    return (engine = tu_engine()) ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_nesting_and_order),
+        cmocka_unit_test(test_consecutive_and_families),
+        cmocka_unit_test(test_missing_close_does_not_swallow),
+        cmocka_unit_test(test_marks_never_cross_paragraphs),
+        cmocka_unit_test(test_stray_and_mismatched_marks),
+        cmocka_unit_test(test_titles_and_inner_titles),
+        cmocka_unit_test(test_empty_pairs_left_out),
+        cmocka_unit_test(test_depth_cap_keeps_recent_pairs),
+        cmocka_unit_test(test_pathological),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

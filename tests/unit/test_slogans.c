@@ -1,0 +1,308 @@
+/* Slogans: quoted terms, known formulations, discovered numeric formulations,
+ * the coverage queries for metrics, and the Aho–Corasick matcher itself. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "aho.h"
+#include "doc.h"
+#include "slogans.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+/* The report's slogans as JSON; the caller json_decref()s it. */
+static json_t *slogans_of(const char *text)
+{
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    char *js = hb_report_json(r, 0);
+    hb_report_free(r);
+    assert_non_null(js);
+    json_t *root = json_loads(js, 0, NULL);
+    hb_free(js);
+    assert_non_null(root);
+    json_t *a = json_incref(json_object_get(root, "slogans"));
+    json_decref(root);
+    assert_non_null(a);
+    return a;
+}
+
+static json_t *find(json_t *a, const char *term)
+{
+    size_t i;
+    json_t *s;
+    json_array_foreach(a, i, s) if (!strcmp(json_string_value(json_object_get(s, "term")), term)) return s;
+    return NULL;
+}
+
+static int ival(json_t *s, const char *key)
+{
+    return (int)json_integer_value(json_object_get(s, key));
+}
+
+static void expect(json_t *a, const char *term, int count, int quoted, int known, const char *category)
+{
+    json_t *s = find(a, term);
+    if (!s)
+        fail_msg("no slogan \"%s\"", term);
+    assert_int_equal(ival(s, "count"), count);
+    assert_int_equal(ival(s, "quoted"), quoted);
+    assert_int_equal(json_is_true(json_object_get(s, "known")), known);
+    const char *cat = json_string_value(json_object_get(s, "category"));
+    if (category)
+        assert_string_equal(cat, category);
+    else
+        assert_null(cat);
+}
+
+static void test_quoted_and_unquoted_counts(void **s)
+{
+    (void)s;
+    json_t *a = slogans_of("增强“四个意识”，坚定四个自信，做到“两个维护”。坚决做到两个维护，“头雁”带头。\n"
+                           "落实“三会一课”制度，三会一课经常化。\n");
+    expect(a, "四个意识", 1, 1, 1, "formulation");
+    expect(a, "四个自信", 1, 0, 1, "formulation");
+    expect(a, "两个维护", 2, 1, 1, "formulation");
+    expect(a, "三会一课", 2, 1, 1, "rule");
+    expect(a, "头雁", 1, 1, 1, "work-method"); /* an alias, reported as written */
+    assert_string_equal(json_string_value(json_object_get(find(a, "头雁"), "canonical")), "头雁效应");
+    assert_int_equal(ival(find(a, "四个意识"), "first_line"), 1);
+    assert_int_equal(ival(find(a, "三会一课"), "first_line"), 2);
+    json_decref(a);
+}
+
+static void test_terms_as_written(void **s)
+{
+    (void)s;
+    json_t *a = slogans_of("推进“**党建”和“1小时**圈”，用好“线上＋线下”、\"党建+\"、“比、学、赶、超”。\n");
+    expect(a, "**党建", 1, 1, 0, NULL);
+    expect(a, "1小时**圈", 1, 1, 0, NULL);
+    expect(a, "线上＋线下", 1, 1, 0, NULL);
+    expect(a, "党建+", 1, 1, 1, "work-method");
+    expect(a, "比、学、赶、超", 1, 1, 0, NULL);
+    json_decref(a);
+}
+
+static void test_nested_and_titles(void **s)
+{
+    (void)s;
+    json_t *a = slogans_of("开展“深化‘两个确立’学习研讨月”活动，签订《履行“一岗双责”承诺书》。\n");
+    expect(a, "深化‘两个确立’学习研讨月", 1, 1, 0, NULL);
+    expect(a, "两个确立", 1, 1, 1, "formulation");
+    expect(a, "一岗双责", 1, 1, 1, "rule");
+    json_decref(a);
+}
+
+static void test_long_quotation_is_not_a_term(void **s)
+{
+    (void)s;
+    json_t *a = slogans_of("总书记强调：“要坚持“两个维护”，这是最高政治原则。”提出“学习贯彻习近平总书记考察陕西延安和河南安阳重要讲话精神”"
+                           "和“严肃政治纪律政治规矩，规范党内政治生活”。\n");
+    assert_null(find(a, "要坚持“两个维护”，这是最高政治原则。"));
+    expect(a, "两个维护", 1, 1, 1, "formulation");
+    expect(a, "学习贯彻习近平总书记考察陕西延安和河南安阳重要讲话精神", 1, 1, 0, NULL);
+    expect(a, "严肃政治纪律政治规矩，规范党内政治生活", 1, 1, 0, NULL);
+    json_decref(a);
+}
+
+static void test_discovery(void **s)
+{
+    (void)s;
+    json_t *a = slogans_of("开展“三强三优”创建，推行三强三优、“五题五责”，坚持“双报到双报告双考核”和一支部一特色，做到三个确保。\n"
+                           "分三个方面，每年一次，一心一意，举一反三堵塞漏洞，一年来一直坚持，一对一帮扶，进一步一体推进。\n");
+    expect(a, "三强三优", 2, 1, 0, "numeric");
+    expect(a, "五题五责", 1, 1, 0, "numeric");
+    expect(a, "双报到双报告双考核", 1, 1, 0, "numeric");
+    assert_null(find(a, "双报到")); /* absorbed by the longer formulation */
+    expect(a, "一支部一特色", 1, 0, 0, "numeric");
+    expect(a, "三个确保", 1, 0, 0, "numeric");
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x) {
+        const char *t = json_string_value(json_object_get(x, "term"));
+        if (json_integer_value(json_object_get(x, "first_line")) == 2)
+            fail_msg("line 2 holds no formulation, found \"%s\"", t);
+    }
+    json_decref(a);
+}
+
+static void test_coverage_queries(void **s)
+{
+    (void)s;
+    const char *text = "增强四个意识，“不足3人党支部”共5个，学习《2023年工作要点》，开展研讨6次。\n";
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    const char *v = r->view;
+    size_t four = (size_t)(strstr(v, "四个") - v);
+    size_t three = (size_t)(strstr(v, "3人") - v);
+    size_t year = (size_t)(strstr(v, "2023") - v);
+    size_t five = (size_t)(strstr(v, "5个") - v);
+    size_t six = (size_t)(strstr(v, "6次") - v);
+    assert_true(hb_in_quote_or_title(r, four));
+    assert_true(hb_in_quote_or_title(r, three));
+    assert_true(hb_in_quote_or_title(r, year));
+    assert_false(hb_in_quote_or_title(r, five));
+    assert_false(hb_in_quote_or_title(r, six));
+    assert_true(hb_slogan_covered(r, year - 3, year + 4));
+    assert_false(hb_slogan_covered(r, five, five + 4));
+    size_t n;
+    const hb_vrange *rg = hb_slogan_ranges(r, &n);
+    assert_true(n >= 3);
+    for (size_t i = 1; i < n; i++)
+        assert_true(rg[i - 1].end <= rg[i].start);
+    hb_report_free(r);
+}
+
+/* ---- the automaton ---- */
+
+typedef struct {
+    size_t s[64], e[64];
+    int v[64];
+    int n;
+} hits;
+
+static int collect(void *ctx, size_t s, size_t e, int v)
+{
+    hits *h = ctx;
+    if (h->n < 64) {
+        h->s[h->n] = s, h->e[h->n] = e, h->v[h->n] = v;
+        h->n++;
+    }
+    return 1;
+}
+
+static void test_ac_leftmost_longest(void **s)
+{
+    (void)s;
+    hb_ac *ac = hb_ac_new();
+    const char *pats[] = {"ab", "abcd", "bc", "c", "de", "xyz"};
+    for (int i = 0; i < 6; i++)
+        assert_true(hb_ac_add(ac, pats[i], strlen(pats[i]), i));
+    assert_true(hb_ac_add(ac, "ab", 2, 99)); /* a repeat keeps its first value */
+    assert_int_equal(hb_ac_count(ac), 6);
+    assert_true(hb_ac_build(ac));
+    hits h = {0};
+    assert_true(hb_ac_scan(ac, "abcdebcxyc", 10, collect, &h));
+    assert_int_equal(h.n, 3); /* abcd, bc, c — de overlaps abcd; xyz absent */
+    assert_int_equal(h.v[0], 1);
+    assert_int_equal(h.s[0], 0);
+    assert_int_equal(h.e[0], 4);
+    assert_int_equal(h.v[1], 2);
+    assert_int_equal(h.s[1], 5);
+    assert_int_equal(h.v[2], 3);
+    assert_int_equal(h.s[2], 9);
+    hb_ac_free(ac);
+}
+
+/* Random dictionaries against a naive leftmost-longest matcher. */
+static void test_ac_against_naive(void **s)
+{
+    (void)s;
+    srand(7);
+    for (int round = 0; round < 50; round++) {
+        hb_ac *ac = hb_ac_new();
+        char pats[40][6];
+        int np = 1 + rand() % 40;
+        for (int i = 0; i < np; i++) {
+            int l = 1 + rand() % 5;
+            for (int k = 0; k < l; k++)
+                pats[i][k] = (char)('a' + rand() % 3);
+            pats[i][l] = '\0';
+            hb_ac_add(ac, pats[i], (size_t)l, i);
+        }
+        assert_true(hb_ac_build(ac));
+        char text[200];
+        for (int k = 0; k < 199; k++)
+            text[k] = (char)('a' + rand() % 3);
+        text[199] = '\0';
+        hits got = {0};
+        assert_true(hb_ac_scan(ac, text, 199, collect, &got));
+        int m = 0;
+        for (size_t p = 0; p < 199 && m < 64;) {
+            size_t best = 0;
+            for (int i = 0; i < np; i++) {
+                size_t l = strlen(pats[i]);
+                if (l > best && p + l <= 199 && !memcmp(text + p, pats[i], l))
+                    best = l;
+            }
+            if (!best) {
+                p++;
+                continue;
+            }
+            assert_true(m < got.n);
+            assert_int_equal(got.s[m], p);
+            assert_int_equal(got.e[m], p + best);
+            m++;
+            p += best;
+        }
+        if (m < 64)
+            assert_int_equal(m, got.n);
+        hb_ac_free(ac);
+    }
+}
+
+static void test_dict_errors_name_the_line(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/hb_slogans_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/s.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("# test\n两个维护\tformulation\n党建＋\twork-method\t党建+\n四个意识\tformulation\t两个维护\n", f);
+    fclose(f);
+    struct hb_slogan_dict *sd;
+    hb_error err = {0};
+    assert_int_equal(hb_slogan_dict_read(dir, "s.txt", &sd, &err), HB_ERR_DICT);
+    assert_int_equal(err.line, 4);
+    assert_non_null(strstr(err.message, "line 2"));
+    f = fopen(path, "w");
+    fputs("两个维护\tformulation\n党建＋\twork-method\t党建+\n", f);
+    fclose(f);
+    assert_int_equal(hb_slogan_dict_read(dir, "s.txt", &sd, &err), HB_OK);
+    assert_int_equal(hb_slogan_dict_size(sd), 3);
+    assert_true(hb_slogan_dict_find(sd, "党建+", strlen("党建+")) >= 0);
+    assert_int_equal(hb_slogan_dict_find(sd, "党建", strlen("党建")), -1);
+    hb_slogan_dict_free(sd);
+    unlink(path);
+    rmdir(dir);
+}
+
+static int setup(void **s)
+{
+    (void)s;
+    return (engine = tu_engine()) ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_quoted_and_unquoted_counts),
+        cmocka_unit_test(test_terms_as_written),
+        cmocka_unit_test(test_nested_and_titles),
+        cmocka_unit_test(test_long_quotation_is_not_a_term),
+        cmocka_unit_test(test_discovery),
+        cmocka_unit_test(test_coverage_queries),
+        cmocka_unit_test(test_ac_leftmost_longest),
+        cmocka_unit_test(test_ac_against_naive),
+        cmocka_unit_test(test_dict_errors_name_the_line),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
