@@ -1,26 +1,731 @@
-/* SKELETON: to be written (owner: see the issue); keeps the pipeline linking. */
+/* Lists: achievements, problems, causes and plans.
+ *
+ * Each kind is looked for in three ways, in this order:
+ *  - heading: sections whose kind (from their title) is that kind; the items
+ *    are their child sections, else their inline enumerations (一是…), else
+ *    their sentences;
+ *  - inline: a cue inside a paragraph (但仍存在以下不足：一是…) from
+ *    dict/list_cues.txt; the items are the enumeration that follows it, else
+ *    the clauses after its colon split at ；, else (a cue opening its
+ *    sentence) the rest of that sentence;
+ *  - implicit: in a plan document (工作要点) every section is a plan; in a
+ *    report, the unlabelled sections before the problems are achievements.
+ * Items taken by an inline list are not reused by a heading list, so causes
+ * written inside a problems section (剖析原因：一是…) stay out of the problems.
+ * Everything is linear in the size of the document. */
+#include "lists.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
 #include "extract.h"
+#include "json_out.h"
+#include "normalize.h"
+#include "required.h"
+#include "sections.h"
+
+enum {
+    MAX_PARTS = 4,
+    GAP_CHARS = 12,      /* at most this many characters between the parts of a cue */
+    KIND_LEAD = -1,      /* words skipped before the first item */
+    KIND_NOT = -2        /* words that cancel any cue they overlap */
+};
+
+typedef struct {
+    char *part[MAX_PARTS];
+    size_t len[MAX_PARTS];
+    int nparts;
+    int kind;
+} list_cue;
+
+struct hb_list_rules {
+    list_cue *cues;
+    size_t ncues;
+    struct hb_profiles *profiles;
+};
+
+#define BIT(k) (1u << (k))
+
+/* ---- loading ------------------------------------------------------------ */
+
+static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_list_rules *r = ctx;
+    (void)nf;
+    int kind = !strcmp(f[0], "lead") ? KIND_LEAD : !strcmp(f[0], "not") ? KIND_NOT : 0;
+    for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS && !kind; k++)
+        if (!strcmp(f[0], hb_kind_name(k)))
+            kind = k;
+    if (!kind)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                            "unknown kind '%s' (use achievements, problems, causes, plans, lead or not)", f[0]);
+    list_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
+    if (!nc)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    r->cues = nc;
+    list_cue *c = &nc[r->ncues];
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    r->ncues++;
+    /* "…" folds to "..." */
+    for (const char *s = f[1];;) {
+        const char *dots = strstr(s, "...");
+        size_t n = dots ? (size_t)(dots - s) : strlen(s);
+        if (n == 0 || c->nparts == MAX_PARTS)
+            return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                                n ? "more than %d parts joined by …" : "empty cue or empty part around …",
+                                MAX_PARTS);
+        if (!(c->part[c->nparts] = strndup(s, n)))
+            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+        c->len[c->nparts++] = n;
+        if (!dots)
+            break;
+        s = dots + 3;
+    }
+    return 0;
+}
 
 hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
 {
-    (void)e;
-    (void)err;
-    return HB_OK;
+    e->lists = calloc(1, sizeof *e->lists);
+    if (!e->lists)
+        return HB_ERR_NOMEM;
+    hb_status st = hb_dict_read(e->dict_dir, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
+    if (st != HB_OK)
+        return st;
+    return hb_profiles_load(e->dict_dir, &e->lists->profiles, err);
 }
 
 void hb_lists_unload(struct hb_engine *e)
 {
-    (void)e;
+    struct hb_list_rules *r = e->lists;
+    if (!r)
+        return;
+    for (size_t i = 0; i < r->ncues; i++)
+        for (int k = 0; k < r->cues[i].nparts; k++)
+            free(r->cues[i].part[k]);
+    free(r->cues);
+    hb_profiles_free(r->profiles);
+    free(r);
+    e->lists = NULL;
 }
+
+const struct hb_profiles *hb_lists_profiles(const struct hb_engine *e)
+{
+    return e->lists ? e->lists->profiles : NULL;
+}
+
+/* ---- the view, character by character ---------------------------------- */
+
+static size_t char_len(const char *v, size_t i)
+{
+    return (size_t)hb_utf8_len((unsigned char)v[i]);
+}
+
+static int at(const char *v, size_t i, size_t to, const char *lit, size_t n)
+{
+    return i + n <= to && memcmp(v + i, lit, n) == 0;
+}
+
+/* Length of a sentence end (。 ! ?) at i, 0 if none. */
+static size_t stop_len(const char *v, size_t i, size_t to)
+{
+    if (v[i] == '!' || v[i] == '?')
+        return 1;
+    return at(v, i, to, "。", 3) ? 3 : 0;
+}
+
+/* Punctuation no cue reaches across. */
+static int clause_break(const char *v, size_t i, size_t to)
+{
+    return v[i] == ',' || v[i] == ';' || v[i] == ':' || stop_len(v, i, to);
+}
+
+static size_t skip_spaces(const char *v, size_t i, size_t to)
+{
+    while (i < to && (v[i] == ' ' || v[i] == '\t'))
+        i++;
+    return i;
+}
+
+static size_t trim_end(const char *v, size_t from, size_t to)
+{
+    while (to > from && (v[to - 1] == ' ' || v[to - 1] == '\t'))
+        to--;
+    return to;
+}
+
+/* ---- per-report state --------------------------------------------------- */
+
+typedef struct {
+    size_t vs, ve;
+    int kind;
+    int para;
+    size_t region_end;   /* the next cue of another kind in this paragraph, else its end */
+} cue_hit;
+
+typedef struct {
+    hb_doc *d;
+    const struct hb_list_rules *rules;
+    struct hb_lists_result *r;
+    int plan_doc;
+    int *accepted;           /* per section: its kind when it heads a list of that kind, else 0 */
+    size_t *body_from;       /* per paragraph: where text after a heading title starts */
+    unsigned char *claimed;  /* per d->items entry: taken by an inline list */
+    size_t claimed_range[HB_KIND_PLANS + 1][2];
+    size_t stop_cursor;      /* first sentence end at or after the last query */
+    size_t colon_cursor;     /* first colon at or after the last query */
+    HB_VEC(cue_hit) hits;
+} lists_ctx;
+
+/* First sentence end (colon: first ：) at or after i, else `to`.  Queries
+ * come in increasing order, so a cursor keeps all of them linear together. */
+static size_t next_mark(const char *v, size_t *cursor, size_t i, size_t to, int colon)
+{
+    if (*cursor < i)
+        *cursor = i;
+    while (*cursor < to && !(colon ? v[*cursor] == ':' : stop_len(v, *cursor, to) > 0))
+        *cursor += char_len(v, *cursor);
+    return *cursor < to ? *cursor : to;
+}
+
+static int add_item(lists_ctx *c, int kind, size_t vs, size_t ts, size_t te, size_t title_end,
+                    const char *marker, int section)
+{
+    hb_list_item it = {.vstart = vs, .vend = te, .tstart = ts, .tend = te, .title_end = title_end,
+                       .marker = marker, .section = section};
+    return hb_vec_push(&c->d->arena, &c->r->list[kind].items, it);
+}
+
+/* One clause or sentence [from, to) with its terminator (；。!?) at its end,
+ * lead words and separators skipped; an empty one is dropped. */
+static int add_clause(lists_ctx *c, int kind, size_t from, size_t to, int section)
+{
+    const char *v = c->d->view;
+    for (int again = 1; again;) {
+        again = 0;
+        from = skip_spaces(v, from, to);
+        while (from < to && (v[from] == ',' || v[from] == ':')) {
+            from = skip_spaces(v, from + 1, to);
+            again = 1;
+        }
+        for (size_t i = 0; i < c->rules->ncues; i++) {
+            const list_cue *q = &c->rules->cues[i];
+            if (q->kind == KIND_LEAD && at(v, from, to, q->part[0], q->len[0])) {
+                from += q->len[0];
+                again = 1;
+                break;
+            }
+        }
+    }
+    size_t end = trim_end(v, from, to), title = end;
+    if (title > from && v[title - 1] == ';')
+        title--;
+    else if (title > from && (v[title - 1] == '!' || v[title - 1] == '?'))
+        title--;
+    else if (title >= from + 3 && memcmp(v + title - 3, "。", 3) == 0)
+        title -= 3;
+    title = trim_end(v, from, title);
+    if (title == from)
+        return 1;
+    return add_item(c, kind, from, from, end, title, NULL, section);
+}
+
+/* Clauses of [from, to) split at ；. */
+static int add_clauses(lists_ctx *c, int kind, size_t from, size_t to, int section)
+{
+    const char *v = c->d->view;
+    size_t start = from;
+    for (size_t i = from; i < to; i += char_len(v, i))
+        if (v[i] == ';') {
+            if (!add_clause(c, kind, start, i + 1, section))
+                return 0;
+            start = i + 1;
+        }
+    return add_clause(c, kind, start, to, section);
+}
+
+static int add_enum_item(lists_ctx *c, int kind, size_t k, size_t limit)
+{
+    const hb_item *it = &c->d->items.v[k];
+    size_t end = it->vend < limit ? it->vend : limit;
+    end = trim_end(c->d->view, it->tstart, end);
+    size_t title = it->tend < end ? it->tend : end;
+    c->claimed[k] = 1;
+    return add_item(c, kind, it->vstart, it->tstart, end, title, it->marker, it->section);
+}
+
+/* Index of the first item starting at or after v. */
+static size_t first_item_from(const hb_doc *d, size_t v)
+{
+    size_t lo = 0, hi = d->items.n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->items.v[mid].vstart < v)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The enumeration 1, 2, 3… starting with item k: inside [.., limit) of its
+ * paragraph, then, when it runs to the paragraph end, on in the following
+ * paragraphs that open with the next number. */
+static int add_enumeration(lists_ctx *c, int kind, size_t k, size_t limit)
+{
+    const hb_doc *d = c->d;
+    int para = d->items.v[k].para;
+    int reaches_end = limit == d->paras.v[para].vend;
+    for (int want = 1; k < d->items.n; k++, want++) {
+        const hb_item *it = &d->items.v[k];
+        if (it->number != want)
+            break;
+        if (it->para != para) {
+            if (!reaches_end || it->para != para + 1 || it->vstart != d->paras.v[it->para].vstart)
+                break;
+            para = it->para;
+            limit = d->paras.v[para].vend;
+        } else if (it->vstart >= limit) {
+            break;
+        }
+        if (!add_enum_item(c, kind, k, limit))
+            return 0;
+    }
+    return 1;
+}
+
+/* The items a cue introduces; none when it introduces nothing. */
+static int inline_items(lists_ctx *c, const cue_hit *h)
+{
+    const hb_doc *d = c->d;
+    const char *v = d->view;
+    const hb_para *pa = &d->paras.v[h->para];
+    size_t p0 = h->ve, end = h->region_end;
+    size_t stop = next_mark(v, &c->stop_cursor, p0, end, 0);
+    int section = pa->section;
+    /* an enumeration starting in the cue's sentence or right after it */
+    size_t k = first_item_from(d, p0);
+    size_t reach = stop < end ? skip_spaces(v, stop + stop_len(v, stop, end), end) : end;
+    if (k < d->items.n && d->items.v[k].number == 1 && d->items.v[k].vstart <= reach &&
+        d->items.v[k].vstart < end)
+        return add_enumeration(c, h->kind, k, end);
+    size_t colon = next_mark(v, &c->colon_cursor, p0, end, 1);
+    if (colon < stop) {
+        size_t after = skip_spaces(v, colon + 1, end);
+        if (after == pa->vend && h->para + 1 < (int)d->paras.n) {
+            /* the cue line ends with its colon: an enumeration on the next lines */
+            k = first_item_from(d, d->paras.v[h->para + 1].vstart);
+            if (k < d->items.n && d->items.v[k].number == 1 &&
+                d->items.v[k].vstart == d->paras.v[h->para + 1].vstart)
+                return add_enumeration(c, h->kind, k, d->paras.v[h->para + 1].vend);
+            return 1;
+        }
+        return add_clauses(c, h->kind, after, stop < end ? stop + stop_len(v, stop, end) : end, section);
+    }
+    /* a cue opening its sentence: 究其原因，主要是…；… */
+    size_t b = h->vs;
+    while (b > c->body_from[h->para] && (v[b - 1] == ' ' || v[b - 1] == '\t'))
+        b--;
+    int opens = b == c->body_from[h->para] || v[b - 1] == '!' || v[b - 1] == '?' ||
+                (b >= 3 && memcmp(v + b - 3, "。", 3) == 0);
+    if (!opens)
+        return 1;
+    return add_clauses(c, h->kind, p0, stop < end ? stop + stop_len(v, stop, end) : end, section);
+}
+
+/* ---- finding cues ------------------------------------------------------- */
+
+/* Does cue q match at a?  Sets *end past its last part. */
+static int cue_at(const char *v, size_t a, size_t to, const list_cue *q, size_t *end)
+{
+    size_t pos = a + q->len[0];
+    for (int p = 1; p < q->nparts; p++) {
+        int found = 0;
+        for (int n = 0; n <= GAP_CHARS && pos < to; n++) {
+            if (at(v, pos, to, q->part[p], q->len[p])) {
+                found = 1;
+                break;
+            }
+            if (clause_break(v, pos, to))
+                break;
+            pos += char_len(v, pos);
+        }
+        if (!found)
+            return 0;
+        pos += q->len[p];
+    }
+    *end = pos;
+    return 1;
+}
+
+static int hit_order(const void *a, const void *b)
+{
+    const cue_hit *x = a, *y = b;
+    if (x->vs != y->vs)
+        return x->vs < y->vs ? -1 : 1;
+    return x->ve > y->ve ? -1 : x->ve < y->ve;
+}
+
+/* Cues of the wanted kinds in paragraph p: leftmost-longest, a cue inside
+ * an earlier one dropped (or merged into it when of the same kind). */
+static int find_hits(lists_ctx *c, int p, unsigned want)
+{
+    hb_doc *d = c->d;
+    const char *v = d->view;
+    size_t from = c->body_from[p], to = d->paras.v[p].vend;
+    if (!want || from >= to)
+        return 1;
+    size_t first = c->hits.n;
+    for (size_t i = 0; i < c->rules->ncues; i++) {
+        const list_cue *q = &c->rules->cues[i];
+        if (q->kind == KIND_LEAD || (q->kind > 0 && !(want & BIT(q->kind))))
+            continue;
+        for (size_t a = from; a < to;) {
+            const char *hit = memmem(v + a, to - a, q->part[0], q->len[0]);
+            if (!hit)
+                break;
+            a = (size_t)(hit - v);
+            size_t e;
+            cue_hit h = {.vs = a, .kind = q->kind, .para = p, .region_end = to};
+            if (cue_at(v, a, to, q, &e)) {
+                h.ve = e;
+                if (!hb_vec_push(&d->arena, &c->hits, h))
+                    return 0;
+            }
+            a += char_len(v, a);
+        }
+    }
+    size_t n = c->hits.n - first;
+    if (n == 0)
+        return 1;
+    cue_hit *hv = c->hits.v + first;
+    qsort(hv, n, sizeof *hv, hit_order);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (kept && hv[i].vs < hv[kept - 1].ve) {
+            if (hv[i].kind == hv[kept - 1].kind && hv[i].ve > hv[kept - 1].ve)
+                hv[kept - 1].ve = hv[i].ve;
+            continue;
+        }
+        hv[kept++] = hv[i];
+    }
+    /* "not" cues only cancel */
+    size_t out = 0;
+    for (size_t i = 0; i < kept; i++)
+        if (hv[i].kind != KIND_NOT)
+            hv[out++] = hv[i];
+    for (size_t i = out; i-- > 0;)
+        if (i + 1 < out)
+            hv[i].region_end = hv[i + 1].kind != hv[i].kind ? hv[i + 1].vs : hv[i + 1].region_end;
+    c->hits.n = first + out;
+    return 1;
+}
+
+static int find_inline(lists_ctx *c, unsigned want)
+{
+    hb_doc *d = c->d;
+    for (size_t p = 0; p < d->paras.n; p++)
+        if (d->paras.v[p].role == HB_PARA_BODY && !find_hits(c, (int)p, want))
+            return 0;
+    for (size_t i = 0; i < c->hits.n; i++) {
+        const cue_hit *h = &c->hits.v[i];
+        hb_list *l = &c->r->list[h->kind];
+        if (l->found != HB_FOUND_NONE)
+            continue;
+        if (!inline_items(c, h))
+            return 0;
+        if (l->items.n) {
+            l->found = HB_FOUND_INLINE;
+            l->section = d->paras.v[h->para].section;
+            l->vstart = d->paras.v[h->para].vstart;
+            c->claimed_range[h->kind][0] = l->items.v[0].vstart;
+            c->claimed_range[h->kind][1] = l->items.v[l->items.n - 1].vend;
+        }
+    }
+    return 1;
+}
+
+/* ---- headings ----------------------------------------------------------- */
+
+/* A section heads a list of its kind when it is the topmost of that kind and
+ * not a sub-point of another list (坚持问题导向… under 下一步工作) unless its
+ * parent names both (存在的问题及原因 → （二）原因分析).  In a plan document only
+ * top-level sections head lists other than plans. */
+static void accept_headings(lists_ctx *c)
+{
+    hb_doc *d = c->d;
+    for (size_t i = 0; i < d->sections.n; i++) {
+        const hb_section *s = &d->sections.v[i];
+        int ok = s->kind != HB_KIND_OTHER;
+        if (ok && s->parent >= 0) {
+            const hb_section *p = &d->sections.v[s->parent];
+            ok = p->kind == HB_KIND_OTHER ||
+                 (p->kind != s->kind &&
+                  (hb_section_kinds_in(d, d->view + p->tstart, p->tend - p->tstart) & BIT(s->kind)));
+            if (c->plan_doc && s->kind != HB_KIND_PLANS)
+                ok = 0;
+        }
+        c->accepted[i] = ok ? s->kind : 0;
+    }
+}
+
+/* A heading that holds list headings of other kinds besides its own is a
+ * container: its child that names its kind is the list. */
+static int descend(lists_ctx *c, int h)
+{
+    const hb_doc *d = c->d;
+    for (int depth = 0; depth < 16; depth++) {
+        const hb_section *s = &d->sections.v[h];
+        int mixed = 0, own = -1;
+        for (size_t j = (size_t)h + 1; j < d->sections.n && d->sections.v[j].vstart < s->vend; j++) {
+            const hb_section *ch = &d->sections.v[j];
+            if (ch->parent != h)
+                continue;
+            mixed |= c->accepted[j] && c->accepted[j] != s->kind;
+            if (own < 0 && hb_section_kind_of(d, d->view + ch->tstart, ch->tend - ch->tstart) == s->kind)
+                own = (int)j;
+        }
+        if (!mixed || own < 0)
+            return h;
+        h = own;
+    }
+    return h;
+}
+
+static int claimed_at(const lists_ctx *c, size_t vs, size_t ve)
+{
+    for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++)
+        if (c->claimed_range[k][1] > vs && c->claimed_range[k][0] < ve)
+            return 1;
+    return 0;
+}
+
+/* The sentences of [from, to); a sentence that introduces ；-clauses after
+ * a colon gives the clauses, one that only introduces (ends with ：) none. */
+static int add_sentences(lists_ctx *c, int kind, size_t from, size_t to, int section)
+{
+    const char *v = c->d->view;
+    for (size_t s = from; s < to;) {
+        size_t e = s, colon = 0, semis = 0;
+        while (e < to && !stop_len(v, e, to)) {
+            if (v[e] == ':' && !colon)
+                colon = e + 1;
+            semis += colon && v[e] == ';';
+            e += char_len(v, e);
+        }
+        size_t next = e < to ? e + stop_len(v, e, to) : to;
+        int ok = 1;
+        if (!claimed_at(c, s, next) && !(colon && skip_spaces(v, colon, to) >= e))
+            ok = semis ? add_clauses(c, kind, colon, next, section) : add_clause(c, kind, s, next, section);
+        if (!ok)
+            return 0;
+        s = next;
+    }
+    return 1;
+}
+
+/* Items of a container: section h (or the whole document, h < 0) — its
+ * child sections, else its enumerations, else its sentences. */
+static int container_items(lists_ctx *c, int kind, int h)
+{
+    hb_doc *d = c->d;
+    size_t vs = h >= 0 ? d->sections.v[h].vstart : 0;
+    size_t ve = h >= 0 ? d->sections.v[h].vend : d->view_len;
+    hb_list *l = &c->r->list[kind];
+    size_t before = l->items.n;
+    for (size_t j = h >= 0 ? (size_t)h + 1 : 0; j < d->sections.n && d->sections.v[j].vstart < ve; j++) {
+        const hb_section *s = &d->sections.v[j];
+        if (s->parent != h || (c->accepted[j] && c->accepted[j] != kind))
+            continue;
+        if (!add_item(c, kind, s->vstart, s->tstart, trim_end(d->view, s->tstart, s->vend), s->tend,
+                      s->marker, (int)j))
+            return 0;
+    }
+    if (l->items.n > before)
+        return 1;
+    for (size_t k = first_item_from(d, vs); k < d->items.n && d->items.v[k].vstart < ve; k++)
+        if (d->items.v[k].section == h && !c->claimed[k] && !add_enum_item(c, kind, k, d->items.v[k].vend))
+            return 0;
+    if (l->items.n > before)
+        return 1;
+    for (size_t p = h >= 0 ? (size_t)d->sections.v[h].para : 0; p < d->paras.n && d->paras.v[p].vstart < ve; p++)
+        if (d->paras.v[p].section == h && d->paras.v[p].role == HB_PARA_BODY &&
+            !add_sentences(c, kind, c->body_from[p], d->paras.v[p].vend, h))
+            return 0;
+    return 1;
+}
+
+static int heading_lists(lists_ctx *c)
+{
+    hb_doc *d = c->d;
+    for (size_t i = 0; i < d->sections.n; i++) {
+        int kind = c->accepted[i];
+        if (!kind)
+            continue;
+        hb_list *l = &c->r->list[kind];
+        int h = descend(c, (int)i);
+        if (l->found == HB_FOUND_NONE) {
+            l->found = HB_FOUND_HEADING;
+            l->section = h;
+            l->vstart = d->sections.v[h].vstart;
+        }
+        if (!container_items(c, kind, h))
+            return 0;
+    }
+    return 1;
+}
+
+/* ---- implicit lists ----------------------------------------------------- */
+
+static size_t list_start(const lists_ctx *c, int kind)
+{
+    const hb_list *l = &c->r->list[kind];
+    return l->found == HB_FOUND_NONE ? c->d->view_len : l->vstart;
+}
+
+/* A report's unlabelled top-level sections before its problems (or causes,
+ * or plans) are its achievements; without sections, its paragraphs are
+ * (bar one that only introduces: 现将…汇报如下：). */
+static int implicit_achievements(lists_ctx *c)
+{
+    hb_doc *d = c->d;
+    const char *v = d->view;
+    hb_list *l = &c->r->list[HB_KIND_ACHIEVEMENTS];
+    size_t bound = list_start(c, HB_KIND_PROBLEMS);
+    for (int k = HB_KIND_CAUSES; k <= HB_KIND_PLANS; k++)
+        if (list_start(c, k) < bound)
+            bound = list_start(c, k);
+    for (size_t j = 0; j < d->sections.n && d->sections.v[j].vstart < bound; j++) {
+        const hb_section *s = &d->sections.v[j];
+        if (s->parent >= 0 || s->kind != HB_KIND_OTHER)
+            continue;
+        if (!add_item(c, HB_KIND_ACHIEVEMENTS, s->vstart, s->tstart, trim_end(v, s->tstart, s->vend), s->tend,
+                      s->marker, (int)j))
+            return 0;
+    }
+    for (size_t p = 0; !d->sections.n && p < d->paras.n && d->paras.v[p].vstart < bound; p++) {
+        const hb_para *pa = &d->paras.v[p];
+        size_t end = trim_end(v, pa->vstart, pa->vend), title = pa->vstart;
+        if (pa->role != HB_PARA_BODY || end == pa->vstart || v[end - 1] == ':')
+            continue;
+        while (title < end && !stop_len(v, title, end))
+            title += char_len(v, title);
+        if (!add_item(c, HB_KIND_ACHIEVEMENTS, pa->vstart, pa->vstart, end, title, NULL, -1))
+            return 0;
+    }
+    if (l->items.n)
+        l->found = HB_FOUND_IMPLICIT;
+    return 1;
+}
+
+/* ---- the stage ---------------------------------------------------------- */
 
 hb_status hb_lists_run(hb_doc *d)
 {
-    (void)d;
+    hb_arena *a = &d->arena;
+    struct hb_lists_result *r = hb_arena_alloc(a, sizeof *r);
+    lists_ctx c = {.d = d, .rules = d->engine->lists, .r = r};
+    if (!r || !(c.accepted = hb_arena_alloc(a, (d->sections.n + 1) * sizeof *c.accepted)) ||
+        !(c.body_from = hb_arena_alloc(a, (d->paras.n + 1) * sizeof *c.body_from)) ||
+        !(c.claimed = hb_arena_alloc(a, d->items.n + 1)))
+        return HB_ERR_NOMEM;
+    for (int k = 0; k <= HB_KIND_PLANS; k++)
+        r->list[k].section = -1;
+    c.plan_doc = d->doc_type && !strcmp(d->doc_type, "plan");
+    for (size_t p = 0; p < d->paras.n; p++)
+        c.body_from[p] = d->paras.v[p].vstart;
+    for (size_t i = 0; i < d->sections.n; i++)
+        c.body_from[d->sections.v[i].para] = d->sections.v[i].tend;
+
+    accept_headings(&c);
+    unsigned headed = 0;
+    for (size_t i = 0; i < d->sections.n; i++)
+        headed |= c.accepted[i] ? BIT(c.accepted[i]) : 0;
+    /* a plan document is all plans unless it is laid out in labelled parts */
+    int plans_implicit = c.plan_doc && !(headed & BIT(HB_KIND_PLANS) && headed & ~BIT(HB_KIND_PLANS));
+    if (plans_implicit)
+        headed &= ~BIT(HB_KIND_PLANS);
+    for (size_t i = 0; plans_implicit && i < d->sections.n; i++)
+        if (c.accepted[i] == HB_KIND_PLANS)
+            c.accepted[i] = 0;
+
+    unsigned want = c.plan_doc ? 0 : ~headed & (BIT(HB_KIND_ACHIEVEMENTS) | BIT(HB_KIND_PROBLEMS) |
+                                                BIT(HB_KIND_CAUSES) | BIT(HB_KIND_PLANS));
+    if (!find_inline(&c, want) || !heading_lists(&c))
+        return HB_ERR_NOMEM;
+    if (plans_implicit) {
+        if (!container_items(&c, HB_KIND_PLANS, -1))
+            return HB_ERR_NOMEM;
+        r->list[HB_KIND_PLANS].found = HB_FOUND_IMPLICIT;
+    }
+    if (!c.plan_doc && r->list[HB_KIND_ACHIEVEMENTS].found == HB_FOUND_NONE && !implicit_achievements(&c))
+        return HB_ERR_NOMEM;
+    hb_required(d, r);
+    d->lists = r;
     return HB_OK;
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static const char *const FOUND_NAMES[] = {"none", "heading", "inline", "implicit"};
+
+static json_t *section_id(const hb_doc *d, int s)
+{
+    return s >= 0 ? json_string(d->sections.v[s].id) : json_null();
+}
+
+/* The text behind a view range, its paragraphs joined by line ends (a
+ * section item spans several). */
+static json_t *text_json(hb_doc *d, size_t vs, size_t ve)
+{
+    HB_VEC(const char *) parts = {0};
+    size_t total = 0;
+    for (size_t a = vs; a <= ve;) {
+        const char *nl = a < ve ? memchr(d->view + a, '\n', ve - a) : NULL;
+        size_t b = nl ? (size_t)(nl - d->view) : ve;
+        const char *s = hb_doc_orig(d, a, b);
+        if (!s || !hb_vec_push(&d->arena, &parts, s))
+            return json_null();
+        total += strlen(s) + 1;
+        a = b + 1;
+    }
+    char *out = hb_arena_alloc(&d->arena, total + 1), *w = out;
+    if (!out)
+        return json_null();
+    for (size_t i = 0; i < parts.n; i++) {
+        size_t n = strlen(parts.v[i]);
+        memcpy(w, parts.v[i], n);
+        w += n;
+        if (i + 1 < parts.n)
+            *w++ = '\n';
+    }
+    *w = '\0';
+    return json_string(out);
+}
+
+static json_t *item_json(hb_doc *d, const hb_list_item *it)
+{
+    return json_pack("{s:o,s:o,s:o,s:o,s:i,s:o}", "text", text_json(d, it->tstart, it->tend), "title",
+                     hb_json_orig(d, it->tstart, it->title_end), "marker", hb_json_str_or_null(it->marker),
+                     "section", section_id(d, it->section), "line", hb_doc_vline(d, it->vstart), "span",
+                     hb_json_span(d, it->vstart, it->tend));
 }
 
 void hb_lists_json(hb_doc *d, json_t *root)
 {
-    (void)d;
-    (void)root;
+    const struct hb_lists_result *r = d->lists;
+    if (!r)
+        return;
+    for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++) {
+        const hb_list *l = &r->list[k];
+        json_t *items = json_array();
+        for (size_t i = 0; i < l->items.n; i++)
+            json_array_append_new(items, item_json(d, &l->items.v[i]));
+        json_object_set_new(root, hb_kind_name(k),
+                            json_pack("{s:s,s:o,s:o}", "found", FOUND_NAMES[l->found], "section",
+                                      section_id(d, l->section), "items", items));
+    }
+    json_object_set_new(root, "required", hb_required_json(r));
 }

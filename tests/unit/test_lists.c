@@ -1,0 +1,352 @@
+/* Lists and the required-section check on small synthetic reports: each
+ * test pins one way a list is written (under a heading, inline with 一是,
+ * inline with ； clauses, causes inside the problems, a plan document, a
+ * 述职报告, a report without plans) and what `huibao check` says. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "testutil.h"
+
+static hb_engine *engine;
+
+static int setup(void **s)
+{
+    (void)s;
+    engine = tu_engine();
+    return engine ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+    (void)s;
+    hb_engine_free(engine);
+    return 0;
+}
+
+/* The report as parsed JSON; profile NULL: chosen from the document. */
+static json_t *extract(const char *text, const char *profile)
+{
+    hb_extract_options xo = {.path = "t.txt", .profile = profile};
+    hb_error err;
+    hb_report *r = hb_extract(engine, text, strlen(text), &xo, &err);
+    if (!r)
+        fail_msg("extract: %s", err.message);
+    char *s = hb_report_json(r, 0);
+    hb_report_free(r);
+    json_error_t je;
+    json_t *j = json_loads(s, 0, &je);
+    hb_free(s);
+    assert_non_null(j);
+    return j;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* found, section and the titles of a list: "heading 2: 甲|乙". */
+static void expect_list(json_t *doc, const char *kind, const char *found, const char *section,
+                        const char *titles)
+{
+    json_t *l = json_object_get(doc, kind);
+    assert_non_null(l);
+    assert_string_equal(str(l, "found"), found);
+    if (section)
+        assert_string_equal(str(l, "section"), section);
+    else
+        assert_true(json_is_null(json_object_get(l, "section")));
+    if (!titles)
+        return;
+    char got[2048] = "";
+    json_t *items = json_object_get(l, "items");
+    for (size_t i = 0; i < json_array_size(items); i++) {
+        if (i)
+            strcat(got, "|");
+        strncat(got, str(json_array_get(items, i), "title"), sizeof got - strlen(got) - 2);
+    }
+    assert_string_equal(got, titles);
+}
+
+static void expect_required(json_t *doc, const char *profile, const char *missing, const char *inline_only)
+{
+    json_t *r = json_object_get(doc, "required");
+    assert_string_equal(str(r, "profile"), profile);
+    const char *want[2] = {missing, inline_only};
+    const char *keys[2] = {"missing", "inline_only"};
+    for (int k = 0; k < 2; k++) {
+        char got[256] = "";
+        json_t *a = json_object_get(r, keys[k]);
+        for (size_t i = 0; i < json_array_size(a); i++) {
+            if (i)
+                strcat(got, ",");
+            strcat(got, json_string_value(json_array_get(a, i)));
+        }
+        assert_string_equal(got, want[k]);
+    }
+}
+
+static const char HEADED[] =
+    "2023年度党建工作总结\n"
+    "一、主要工作成效\n"
+    "（一）抓理论学习\n全年集中学习12次。\n"
+    "（二）抓组织建设\n新建支部2个。\n"
+    "二、存在的问题\n"
+    "一是学习不够深入。部分党员满足于读原文。二是支部建设不平衡。三是融合不够紧密。\n"
+    "三、下一步工作计划\n"
+    "（一）深化理论武装。持续学习。\n"
+    "（二）建强基层组织。\n";
+
+static void test_problems_under_heading(void **s)
+{
+    (void)s;
+    json_t *j = extract(HEADED, NULL);
+    expect_list(j, "achievements", "heading", "1", "抓理论学习|抓组织建设");
+    expect_list(j, "problems", "heading", "2", "学习不够深入|支部建设不平衡|融合不够紧密");
+    expect_list(j, "causes", "none", NULL, "");
+    expect_list(j, "plans", "heading", "3", "深化理论武装|建强基层组织");
+    expect_required(j, "annual-report", "", "");
+    json_t *first = json_array_get(json_object_get(json_object_get(j, "problems"), "items"), 0);
+    assert_string_equal(str(first, "marker"), "一是");
+    assert_string_equal(str(first, "text"), "学习不够深入。部分党员满足于读原文。");
+    assert_string_equal(str(first, "section"), "2");
+    json_decref(j);
+}
+
+static void test_inline_enumeration(void **s)
+{
+    (void)s;
+    json_t *j = extract("2023年工作总结\n"
+                        "一、工作情况\n"
+                        "（一）抓学习\n全年学习12次。\n"
+                        "（二）抓作风\n开展督查4次。今年以来，工作虽然取得了一些成绩，但仍存在以下不足：一是学习不深入，"
+                        "效果不明显。二是作风不扎实。\n"
+                        "二、2024年工作安排\n"
+                        "（一）深化学习。\n（二）改进作风。\n",
+                        NULL);
+    expect_list(j, "problems", "inline", "1.2", "学习不深入，效果不明显|作风不扎实");
+    expect_list(j, "causes", "none", NULL, "");
+    expect_required(j, "annual-report", "", "problems");
+    json_decref(j);
+
+    /* the cue line ends with its colon; the enumeration follows line by line */
+    j = extract("工作总结\n一、主要工作\n全年学习12次。\n工作中还存在以下问题：\n一是学习不深入。\n二是作风不实。\n"
+                "三是其他。\n二、下一步打算\n加强学习。\n",
+                NULL);
+    expect_list(j, "problems", "inline", "1", "学习不深入|作风不实|其他");
+    json_decref(j);
+}
+
+static void test_inline_clauses(void **s)
+{
+    (void)s;
+    json_t *j = extract("工作总结\n"
+                        "一、主要成效\n全年学习12次。\n"
+                        "对照要求，我们的工作还存在一些短板，主要表现在：学习不够深入；支部建设不平衡；融合载体不多。\n"
+                        "二、下一步打算\n一是深化学习。二是建强支部。\n",
+                        NULL);
+    expect_list(j, "problems", "inline", "1", "学习不够深入|支部建设不平衡|融合载体不多");
+    json_t *first = json_array_get(json_object_get(json_object_get(j, "problems"), "items"), 0);
+    assert_true(json_is_null(json_object_get(first, "marker")));
+    expect_list(j, "plans", "heading", "2", "深化学习|建强支部");
+    json_decref(j);
+}
+
+/* Causes written inside the problems section stay out of the problems;
+ * a cue opening its sentence takes the rest of it, lead words skipped. */
+static void test_causes_after_problems(void **s)
+{
+    (void)s;
+    json_t *j = extract("工作总结\n"
+                        "一、主要成效\n全年学习12次。\n"
+                        "二、存在的主要问题及原因\n"
+                        "一是学习不深入。二是督导不到位。\n"
+                        "剖析反思存在问题的原因：一是思想认识不到位。二是工作方法不科学。\n"
+                        "三、下一步工作思路\n1.加强学习。\n2.坚持问题导向推进整改。\n",
+                        NULL);
+    expect_list(j, "problems", "heading", "2", "学习不深入|督导不到位");
+    expect_list(j, "causes", "inline", "2", "思想认识不到位|工作方法不科学");
+    /* 坚持问题导向 under the plans is a plan, not a problems heading */
+    expect_list(j, "plans", "heading", "3", "加强学习|坚持问题导向推进整改");
+    json_decref(j);
+
+    j = extract("工作总结\n一、主要成效\n全年学习12次。\n二、存在问题\n学习不深入。\n"
+                "究其原因，主要是思想认识不到位；工作方法不科学。\n三、下一步打算\n加强学习。\n",
+                NULL);
+    expect_list(j, "problems", "heading", "2", "学习不深入");
+    expect_list(j, "causes", "inline", "2", "思想认识不到位|工作方法不科学");
+    json_decref(j);
+}
+
+/* 存在的问题及原因 holding （一）存在的问题 and （二）原因分析: two lists. */
+static void test_problems_and_causes_subsections(void **s)
+{
+    (void)s;
+    json_t *j = extract("工作总结\n一、主要成效\n全年学习12次。\n"
+                        "二、存在的问题及原因\n（一）存在的问题\n一是学习不深入。二是督导不到位。\n"
+                        "（二）原因分析\n一是认识不到位。\n"
+                        "三、下一步打算\n加强学习。\n",
+                        NULL);
+    expect_list(j, "problems", "heading", "2.1", "学习不深入|督导不到位");
+    expect_list(j, "causes", "heading", "2.2", "认识不到位");
+    json_decref(j);
+}
+
+static void test_plan_document(void **s)
+{
+    (void)s;
+    json_t *j = extract("2024年党建工作要点\n"
+                        "一、加强政治建设\n1.深化理论学习。\n2.坚持问题导向，查找存在的问题。\n"
+                        "二、加强组织建设\n3.规范组织生活。\n",
+                        NULL);
+    assert_string_equal(str(j, "doc_type"), "plan");
+    expect_list(j, "plans", "implicit", NULL, "加强政治建设|加强组织建设");
+    expect_list(j, "problems", "none", NULL, "");
+    expect_list(j, "achievements", "none", NULL, "");
+    expect_required(j, "work-plan", "", "");
+    json_decref(j);
+}
+
+static void test_missing_plans(void **s)
+{
+    (void)s;
+    static const char text[] = "工作总结\n一、主要成效\n全年学习12次。\n二、存在问题\n一是学习不深入。\n";
+    json_t *j = extract(text, NULL);
+    expect_list(j, "plans", "none", NULL, "");
+    expect_required(j, "annual-report", "plans", "");
+    json_decref(j);
+
+    hb_report *r = hb_extract(engine, text, strlen(text), NULL, NULL);
+    int passed = 1;
+    char *v = hb_report_verdict(r, &passed);
+    assert_int_equal(passed, 0);
+    assert_non_null(strstr(v, "未通过"));
+    assert_non_null(strstr(v, "缺少: 下一步计划 (plans)"));
+    hb_free(v);
+    hb_report_free(r);
+
+    r = hb_extract(engine, HEADED, strlen(HEADED), NULL, NULL);
+    v = hb_report_verdict(r, &passed);
+    assert_int_equal(passed, 1);
+    assert_non_null(strstr(v, "通过"));
+    assert_null(strstr(v, "缺少"));
+    hb_free(v);
+    hb_report_free(r);
+}
+
+static void test_duty_report(void **s)
+{
+    (void)s;
+    json_t *j = extract("2023年度抓基层党建工作述职报告\n"
+                        "一、履职情况\n（一）抓学习\n带头讲党课2次。\n"
+                        "二、存在的问题\n（一）学习不够系统\n（二）统筹力度不够\n"
+                        "三、产生问题的原因\n一是认识不到位。\n"
+                        "四、下一步打算\n一是加强学习。\n",
+                        NULL);
+    assert_string_equal(str(j, "doc_type"), "report");
+    expect_required(j, "duty-report", "", "");
+    expect_list(j, "problems", "heading", "2", "学习不够系统|统筹力度不够");
+    expect_list(j, "causes", "heading", "3", "认识不到位");
+    json_decref(j);
+}
+
+/* A report with no labels: its sections before the problems are achievements. */
+static void test_implicit_achievements(void **s)
+{
+    (void)s;
+    json_t *j = extract("工作总结\n一、抓理论学习\n学习12次。\n二、抓组织建设\n新建支部2个。\n"
+                        "三、存在问题\n学习不深入。\n四、下一步打算\n加强学习。\n",
+                        NULL);
+    expect_list(j, "achievements", "implicit", NULL, "抓理论学习|抓组织建设");
+    expect_list(j, "problems", "heading", "3", "学习不深入");
+    json_decref(j);
+
+    /* no headings at all: the paragraphs before the problems, bar the introduction */
+    j = extract("关于2023年工作情况的汇报\n现将有关情况汇报如下：\n一年来，我们认真学习，成效明显。全年学习12次。\n"
+                "但也存在一些不足：一是学习不深入。二是作风不实。\n下一步，我们将持续加强学习；不断改进作风。\n",
+                NULL);
+    expect_list(j, "achievements", "implicit", NULL, "一年来，我们认真学习，成效明显");
+    expect_list(j, "problems", "inline", NULL, "学习不深入|作风不实");
+    expect_list(j, "plans", "inline", NULL, "我们将持续加强学习|不断改进作风");
+    expect_required(j, "annual-report", "", "problems,plans");
+    json_decref(j);
+}
+
+/* Cues that do not introduce a list: mid-sentence, or cancelled by a `not` cue. */
+static void test_cues_that_introduce_nothing(void **s)
+{
+    (void)s;
+    json_t *j = extract("工作总结\n一、主要成效\n"
+                        "我们着力解决存在的问题，把今后一个时期的任务抓实。\n"
+                        "针对存在的问题，我们采取了以下措施：一是建立台账。二是跟踪督办。\n"
+                        "二、下一步打算\n加强学习。\n",
+                        NULL);
+    expect_list(j, "problems", "none", NULL, "");
+    expect_list(j, "causes", "none", NULL, "");
+    expect_required(j, "annual-report", "problems", "");
+    json_decref(j);
+}
+
+static void test_profile_option(void **s)
+{
+    (void)s;
+    json_t *j = extract(HEADED, "work-plan");
+    expect_required(j, "work-plan", "", "");
+    json_decref(j);
+
+    hb_extract_options xo = {.profile = "no-such-profile"};
+    hb_error err;
+    assert_null(hb_extract(engine, HEADED, strlen(HEADED), &xo, &err));
+    assert_int_equal(err.code, HB_ERR_ARG);
+    assert_non_null(strstr(err.message, "no-such-profile"));
+}
+
+/* Inputs built to make a naive cue matcher quadratic: cue words without
+ * punctuation in one paragraph, and cues before a colon that never comes. */
+static void test_pathological(void **s)
+{
+    (void)s;
+    const char *pieces[] = {"存在", "存在以下不足问题", "下一步"};
+    for (int k = 0; k < 3; k++) {
+        size_t n = 200000 / strlen(pieces[k]) + 1, len = strlen(pieces[k]);
+        char *t = malloc(n * len + 64);
+        strcpy(t, "工作总结\n");
+        char *w = t + strlen(t);
+        for (size_t i = 0; i < n; i++, w += len)
+            memcpy(w, pieces[k], len);
+        strcpy(w, "。\n");
+        clock_t t0 = clock();
+        hb_report *r = hb_extract(engine, t, strlen(t), NULL, NULL);
+        assert_non_null(r);
+        hb_report_free(r);
+        assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+        free(t);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_problems_under_heading),
+        cmocka_unit_test(test_inline_enumeration),
+        cmocka_unit_test(test_inline_clauses),
+        cmocka_unit_test(test_causes_after_problems),
+        cmocka_unit_test(test_problems_and_causes_subsections),
+        cmocka_unit_test(test_plan_document),
+        cmocka_unit_test(test_missing_plans),
+        cmocka_unit_test(test_duty_report),
+        cmocka_unit_test(test_implicit_achievements),
+        cmocka_unit_test(test_cues_that_introduce_nothing),
+        cmocka_unit_test(test_profile_option),
+        cmocka_unit_test(test_pathological),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
