@@ -1,0 +1,150 @@
+/* Shared by the fuzz targets (libFuzzer, and fuzz/replay.c for the test
+ * suite): the engine, loaded once; options taken from the first input bytes;
+ * a document built stage by stage in hb_extract()'s order; invariant checks
+ * that abort, so a broken invariant is a finding like a crash.
+ *
+ * Options: an input starting with the byte 0xF8 (never in UTF-8 text, and
+ * not a BOM) takes its options from the second byte, the rest is the
+ * report; any other input is the report itself with default options, so
+ * corpus/ files are seeds as they are.  Second byte: bits 0-2 the forced
+ * encoding (none, utf-8, gb18030, utf-16le, utf-16be, gbk, utf-8-bom, an
+ * unknown name), bit 3 a 64-byte --max-bytes, bits 4-5 a profile (none,
+ * annual-report, work-plan, an unknown name), bit 6 pretty JSON, bit 7 no
+ * terms. */
+#ifndef HB_FUZZ_H
+#define HB_FUZZ_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "decode.h"
+#include "docfacts.h"
+#include "doc.h"
+#include "engine.h"
+#include "huibao.h"
+#include "lines.h"
+#include "normalize.h"
+#include "paragraphs.h"
+#include "sections.h"
+#include "tokens.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+#define FZ_CHECK(cond)                                                                   \
+    do {                                                                                 \
+        if (!(cond)) {                                                                   \
+            fprintf(stderr, "%s:%d: invariant failed: %s\n", __FILE__, __LINE__, #cond); \
+            abort();                                                                     \
+        }                                                                                \
+    } while (0)
+
+enum { FZ_OPTION_MAGIC = 0xF8 };
+
+typedef struct {
+    hb_extract_options xo;
+    unsigned flags;         /* the option byte, 0 without one */
+    const char *data;
+    size_t size;
+} fz_input;
+
+static inline fz_input fz_options(const uint8_t *data, size_t size)
+{
+    static const char *const encodings[8] = {NULL, "utf-8", "gb18030", "utf-16le",
+                                             "utf-16be", "gbk", "utf-8-bom", "ebcdic"};
+    static const char *const profiles[4] = {NULL, "annual-report", "work-plan", "no-such-profile"};
+    fz_input in = {.data = (const char *)data, .size = size};
+    in.xo.path = "fuzz.txt";
+    if (size >= 2 && data[0] == FZ_OPTION_MAGIC) {
+        unsigned b = data[1];
+        in.flags = b;
+        in.xo.encoding = encodings[b & 7];
+        in.xo.max_bytes = b & 8 ? 64 : 0;
+        in.xo.profile = profiles[(b >> 4) & 3];
+        in.xo.top_terms = b & 128 ? -1 : 0;
+        in.data += 2;
+        in.size -= 2;
+    }
+    return in;
+}
+
+/* The engine of $HUIBAO_DICT (default dict/) with the general lexicon of
+ * $HUIBAO_LEXICON (default build/jieba.lex, when it exists), loaded once. */
+static inline hb_engine *fz_engine(void)
+{
+    static hb_engine *engine;
+    if (engine)
+        return engine;
+    const char *dict = getenv("HUIBAO_DICT");
+    const char *lex = getenv("HUIBAO_LEXICON");
+    if (!lex && access("build/jieba.lex", R_OK) == 0)
+        lex = "build/jieba.lex";
+    hb_engine_options eo = {.dict_dir = dict && *dict ? dict : "dict", .lexicon_path = lex && *lex ? lex : NULL};
+    hb_error err;
+    engine = hb_engine_new(&eo, &err);
+    if (!engine) {
+        fprintf(stderr, "fuzz: cannot load the engine: %s:%d: %s\n", err.file, err.line, err.message);
+        abort();
+    }
+    return engine;
+}
+
+enum fz_stage { FZ_DECODE, FZ_FOLD, FZ_LINES, FZ_PARAGRAPHS, FZ_DOCFACTS, FZ_TOKENS, FZ_SECTIONS };
+
+/* A document taken through the stages up to `upto`, as hb_extract() runs
+ * them; NULL when decoding refuses the input (after checking that it said
+ * why).  Free it with hb_report_free(). */
+static inline hb_doc *fz_doc(const fz_input *in, int upto)
+{
+    hb_doc *d = calloc(1, sizeof *d);
+    FZ_CHECK(d);
+    d->engine = fz_engine();
+    d->opts = in->xo;
+    d->opts.profile = NULL;
+    d->src_bytes = in->size;
+    d->title_para = d->addressee_para = -1;
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    hb_status st = hb_decode(d, in->data, in->size, &err);
+    if (st != HB_OK) {
+        FZ_CHECK(err.code == st && err.message[0]);
+        hb_report_free(d);
+        return NULL;
+    }
+    FZ_CHECK(d->text && d->encoding && hb_utf8_valid(d->text, d->len) && d->text[d->len] == '\0');
+    if (upto == FZ_DECODE || memchr(d->text, '\0', d->len))
+        return d;
+    char *fold;
+    FZ_CHECK(hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap));
+    d->fold = fold;
+    if (upto >= FZ_LINES)
+        FZ_CHECK(hb_lines(d));
+    if (upto >= FZ_PARAGRAPHS)
+        FZ_CHECK(hb_paragraphs(d));
+    if (upto >= FZ_DOCFACTS)
+        FZ_CHECK(hb_docfacts(d));
+    if (upto >= FZ_TOKENS)
+        FZ_CHECK(hb_tokens(d));
+    if (upto >= FZ_SECTIONS)
+        FZ_CHECK(hb_sections(d));
+    return d;
+}
+
+/* A map of n bytes into their source: every entry at a character start of
+ * the source (or its end, for a line end added after the last line), never
+ * decreasing, the last one the source length. */
+static inline void fz_check_map(const size_t *map, size_t n, const char *src, size_t srclen)
+{
+    for (size_t i = 0; i < n; i++) {
+        FZ_CHECK(map[i] <= srclen);
+        FZ_CHECK(map[i] == srclen || ((unsigned char)src[map[i]] & 0xC0) != 0x80);
+        if (i > 0)
+            FZ_CHECK(map[i] >= map[i - 1]);
+    }
+    FZ_CHECK(map[n] == srclen);
+}
+
+#endif

@@ -1,0 +1,593 @@
+#!/usr/bin/python3
+"""Hostile inputs through the CLI: every case pins its outcome, either the
+exact error message and exit code, or output that validates against
+docs/report.schema.json and names the expected warning.  Large inputs are
+generated here at run time; the small ones are also kept in tests/hostile/
+as fuzz seeds (`tests/hostile.py --write-seeds` refreshes them, and the
+suite fails when they drift from the definitions below).
+
+The CLI is $HUIBAO (default build/huibao), split like a shell command, so
+`make leakcheck` runs it under valgrind: there the big inputs shrink 100
+times and time limits are off; under an ASan build (a path holding "asan")
+time limits are four times longer.  Time limits catch quadratic behaviour:
+the inputs are sized so that a linear pass takes seconds and a quadratic one
+hours.
+
+Usage: tests/hostile.py [--write-seeds] [-k SUBSTRING]"""
+import json
+import os
+import resource
+import shlex
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+import jsonschema
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.chdir(ROOT)
+HUIBAO = shlex.split(os.environ.get("HUIBAO", "build/huibao"))
+os.environ.setdefault("HUIBAO_DICT", os.path.join(ROOT, "dict"))  # wherever the CLI was built
+VALGRIND = any("valgrind" in a for a in HUIBAO)
+SCALE = 100 if VALGRIND else 1
+TIME_FACTOR = None if VALGRIND else 4 if any("asan" in a for a in HUIBAO) else 1
+SEEDS = os.path.join(ROOT, "tests", "hostile")
+
+schema = json.load(open("docs/report.schema.json", encoding="utf-8"))
+validator = jsonschema.Draft202012Validator(schema)
+
+# A made-up report (not from the seeds) that the damaged variants start from.
+REPORT = """关于2024年度机关党建工作情况的报告
+
+市直机关工委：
+一、主要工作完成情况
+（一）加强理论学习。全年组织集中学习12次，开展专题研讨4次，覆盖党员236名。
+（二）夯实基层基础。一是规范组织生活，二是推进“四强”支部创建，新建党员活动室3个。
+二、存在的问题
+一是学习深度不够；二是融合还有差距。
+三、下一步工作计划
+继续深化《中国共产党章程》学习，推动各项工作再上新台阶。
+
+中共某某局机关委员会
+2024年12月20日
+"""
+U8 = REPORT.encode("utf-8")
+MID = U8.index("加强理论学习".encode())  # a character boundary inside the text
+
+
+def damaged(seq):
+    return U8[:MID] + seq + U8[MID:]
+
+
+# Small inputs: name -> bytes.  Each is used by a case below and kept in
+# tests/hostile/ as a fuzz seed.
+SMALL = {
+    "empty.txt": b"",
+    "bom_only_utf8.txt": b"\xef\xbb\xbf",
+    "bom_only_utf16le.txt": b"\xff\xfe",
+    "whitespace_only.txt": " \t\r\n\u3000\u3000\n\n   \r\n\f\n".encode(),
+    "nul_bytes.txt": U8[:30] + b"\0" + U8[30:],
+    "binary_png.bin": b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4,
+    "binary_controls.bin": bytes([1, 2, 3, 4, 5, 6, 7, 8, 0x0e, 0x0f, 0x1b, 0x7f, ord("a")]) * 64,
+    "undecodable.txt": b"\x80" * 1000,
+    "utf8_lone_continuation.txt": damaged(b"\x80"),
+    "utf8_overlong_2.txt": damaged(b"\xc0\xaf"),
+    "utf8_overlong_3.txt": damaged(b"\xe0\x80\xaf"),
+    "utf8_overlong_4.txt": damaged(b"\xf0\x80\x80\xaf"),
+    "utf8_surrogate.txt": damaged(b"\xed\xa0\x80"),
+    "utf8_above_10ffff.txt": damaged(b"\xf4\x90\x80\x80"),
+    "utf8_invalid_lead.txt": damaged(b"\xf5\xfe\xff"),
+    "utf8_five_byte.txt": damaged(b"\xf8\x88\x80\x80\x80"),
+    "utf8_truncated_mid.txt": damaged("加".encode()[:2]),
+    "utf8_truncated_end.txt": U8 + "加".encode()[:2],
+    "gb18030_truncated_2byte.txt": REPORT.encode("gb18030") + "党".encode("gb18030")[:1],
+    "gb18030_truncated_4byte.txt": REPORT.encode("gb18030") + "\U0001F600".encode("gb18030")[:2],
+    "utf16le_nobom_cjk.txt": REPORT.encode("utf-16-le"),
+    "utf16be_nobom_cjk.txt": REPORT.encode("utf-16-be"),
+    "utf16le_nobom_ascii.txt": ("Party building report 2024\n" * 4 + REPORT).encode("utf-16-le"),
+    "unbalanced_quotes.txt": "".join("“党建”《学习》「" if i % 3 else "”》』‘" for i in range(60)).encode()
+    + "\n提出“两个维护\n学习《章程\n”“》《\n".encode(),
+    "nested_titles_short.txt": ("学习" + "《" * 40 + "书" + "》" * 40 + "。\n").encode(),
+    "number_400_digits.txt": ("共有党员" + "9" * 400 + "人。\n").encode(),
+    "stars_short.txt": ("完成投资" + "**" * 500 + "万元。\n").encode(),
+}
+
+
+def sample(v, keep=500):
+    """v with every list cut to its first `keep` elements: validating a
+    million list items in Python takes minutes, and they share a schema."""
+    if isinstance(v, list):
+        return [sample(x, keep) for x in v[:keep]]
+    if isinstance(v, dict):
+        return {k: sample(x, keep) for k, x in v.items()}
+    return v
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+class Ctx:
+    def __init__(self, tmp):
+        self.tmp = tmp
+
+    def path(self, name):
+        return os.path.join(self.tmp, name)
+
+    def write(self, name, data):
+        p = self.path(name)
+        with open(p, "wb") as f:
+            f.write(data)
+        return p
+
+    def small(self, name):
+        return self.write(name, SMALL[name])
+
+    def run(self, args, limit=30, prefix=(), **kw):
+        kw.setdefault("stdout", subprocess.PIPE)
+        kw.setdefault("stderr", subprocess.PIPE)
+        t0 = time.monotonic()
+        p = subprocess.run(list(prefix) + HUIBAO + args, **kw)
+        p.seconds = time.monotonic() - t0
+        if TIME_FACTOR is not None:
+            check(p.seconds <= limit * TIME_FACTOR,
+                  f"took {p.seconds:.1f}s, limit {limit * TIME_FACTOR}s (quadratic?)")
+        p.errlines = [l for l in (p.stderr or b"").decode("utf-8", "replace").split("\n")
+                      if not l.startswith("huibao: note:")]
+        return p
+
+    def error(self, args, code, message, prefix_only=False, **kw):
+        """Exit `code` and exactly `message` on stderr (or a line starting
+        with it), nothing on stdout."""
+        p = self.run(args, **kw)
+        check(p.returncode == code, f"exit {p.returncode}, want {code}; stderr: {p.errlines}")
+        ok = any(l.startswith(message) for l in p.errlines) if prefix_only else message in p.errlines
+        check(ok, f"stderr {p.errlines}, want {message!r}")
+        if p.stdout is not None:
+            check(p.stdout == b"", f"unexpected output: {p.stdout[:200]!r}")
+        return p
+
+    def report(self, path, warning=None, limit=30, args=(), **expect):
+        """Exit 0 and one JSON report that validates against the schema,
+        holds `warning` (a code) and the `expect`ed values (dotted keys)."""
+        p = self.run(["extract", *args, path], limit=limit)
+        check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+        out = json.loads(p.stdout)
+        errors = sorted(validator.iter_errors(sample(out)), key=lambda e: list(e.path))
+        check(not errors, "schema: " + "; ".join(f"{'/'.join(map(str, e.path))}: {e.message[:200]}"
+                                                  for e in errors[:3]))
+        codes = {w["code"] for w in out["warnings"]}
+        if warning:
+            check(warning in codes, f"no {warning!r} warning; warnings: {sorted(codes)}")
+        for key, want in expect.items():  # stats__lines=1: out["stats"]["lines"] == 1
+            got = out
+            for k in key.split("__"):
+                got = got[k]
+            if callable(want):
+                check(want(got), f"{key}: unexpected {str(got)[:200]}")
+            else:
+                check(got == want, f"{key} = {got!r}, want {want!r}")
+        return out
+
+
+CASES = []
+
+
+def case(name):
+    def add(fn):
+        CASES.append((name, fn))
+        return fn
+    return add
+
+
+# ---- inputs refused with a reason ----
+
+@case("empty file")
+def _(c):
+    p = c.small("empty.txt")
+    c.error(["extract", p], 1, f"huibao: {p}: empty file")
+
+
+@case("only a UTF-8 byte order mark")
+def _(c):
+    p = c.small("bom_only_utf8.txt")
+    c.error(["extract", p], 1, f"huibao: {p}: empty file (only a byte order mark)")
+
+
+@case("only a UTF-16 byte order mark")
+def _(c):
+    p = c.small("bom_only_utf16le.txt")
+    c.error(["extract", p], 1, f"huibao: {p}: empty file (only a byte order mark)")
+
+
+@case("NUL byte in UTF-8 text")
+def _(c):
+    p = c.small("nul_bytes.txt")
+    c.error(["extract", p], 1, f"huibao: {p}: not a text file (NUL byte at offset 30)")
+
+
+@case("binary file with NUL bytes")
+def _(c):
+    p = c.small("binary_png.bin")
+    c.error(["extract", p], 1, f"huibao: {p}: not a text file (NUL byte at offset 8)")
+
+
+@case("binary file of control characters")
+def _(c):
+    p = c.small("binary_controls.bin")
+    c.error(["extract", p], 1, f"huibao: {p}: not a text file (more than 5% control characters)")
+
+
+@case("bytes that are text in no encoding")
+def _(c):
+    p = c.small("undecodable.txt")
+    c.error(["extract", p], 1, f"huibao: {p}: not text in UTF-8, UTF-16 or GB18030 (1000 undecodable bytes)")
+
+
+@case("a path that is a directory")
+def _(c):
+    c.error(["extract", c.tmp], 1, f"huibao: {c.tmp}: is a directory")
+
+
+@case("a path that does not exist")
+def _(c):
+    p = c.path("missing.txt")
+    c.error(["extract", p], 1, f"huibao: {p}: No such file or directory")
+
+
+@case("a file without read permission")
+def _(c):
+    p = c.write("unreadable.txt", U8)
+    os.chmod(p, 0)
+    prefix = ()
+    if os.geteuid() == 0:
+        # root reads any file: run as nobody, which needs to reach the file,
+        # the CLI and dict/
+        setpriv = shutil.which("setpriv")
+        if not setpriv:
+            return "skipped: running as root and setpriv is missing"
+        prefix = (setpriv, "--reuid=65534", "--regid=65534", "--clear-groups")
+        os.chmod(c.tmp, 0o755)
+        probe = subprocess.run(list(prefix) + HUIBAO + ["--version"], capture_output=True)
+        if probe.returncode != 0:
+            return f"skipped: the CLI cannot run as nobody ({probe.stderr.decode()[:100].strip()})"
+    c.error(["extract", "--dict", os.path.join(ROOT, "dict"), p], 1,
+            f"huibao: {p}: Permission denied", prefix=prefix)
+
+
+@case("--max-bytes exceeded")
+def _(c):
+    p = c.write("big.txt", U8)
+    c.error(["extract", "--max-bytes", "100", p], 1,
+            f"huibao: {p}: larger than the limit of 100 bytes (--max-bytes)")
+
+
+@case("an unknown --encoding")
+def _(c):
+    p = c.write("r.txt", U8)
+    c.error(["extract", "--encoding", "ebcdic", p], 1,
+            f"huibao: {p}: unknown encoding (use utf-8, gb18030, utf-16le or utf-16be)")
+
+
+@case("an unknown --profile")
+def _(c):
+    p = c.write("r.txt", U8)
+    c.error(["extract", "--profile", "no-such-profile", p], 1,
+            f"huibao: {p}: unknown profile 'no-such-profile'", prefix_only=True)
+
+
+@case("a --jsonl-in record larger than --max-bytes")
+def _(c):
+    f = c.write("records.jsonl", json.dumps({"path": "a", "text": REPORT}, ensure_ascii=False).encode() + b"\n")
+    c.error(["extract", "--jsonl-in", "--max-bytes", "100", f], 1, "huibao: a: input larger than the limit of 100 bytes")
+
+
+# ---- damaged or unusual encodings: output with a named warning ----
+
+@case("only whitespace")
+def _(c):
+    c.report(c.small("whitespace_only.txt"), "no-content", stats__paragraphs=0, title=None)
+
+
+for _name in [n for n in SMALL if n.startswith("utf8_")]:
+    @case("invalid UTF-8: " + _name[5:-4].replace("_", " "))
+    def _(c, name=_name):
+        c.report(c.small(name), "invalid-bytes", source__encoding="utf-8",
+                 title="关于2024年度机关党建工作情况的报告")
+
+
+@case("truncated GB18030 (two-byte character)")
+def _(c):
+    c.report(c.small("gb18030_truncated_2byte.txt"), "invalid-bytes", source__encoding="gb18030")
+
+
+@case("truncated GB18030 (four-byte character)")
+def _(c):
+    c.report(c.small("gb18030_truncated_4byte.txt"), "invalid-bytes", source__encoding="gb18030")
+
+
+@case("UTF-16LE without BOM, Chinese text")
+def _(c):
+    c.report(c.small("utf16le_nobom_cjk.txt"), "no-bom", source__encoding="utf-16le",
+             title="关于2024年度机关党建工作情况的报告")
+
+
+@case("UTF-16BE without BOM, Chinese text")
+def _(c):
+    c.report(c.small("utf16be_nobom_cjk.txt"), "no-bom", source__encoding="utf-16be",
+             title="关于2024年度机关党建工作情况的报告")
+
+
+@case("UTF-16LE without BOM, English lines first")
+def _(c):
+    c.report(c.small("utf16le_nobom_ascii.txt"), "no-bom", source__encoding="utf-16le")
+
+
+@case("unbalanced quotation and title marks everywhere")
+def _(c):
+    c.report(c.small("unbalanced_quotes.txt"), "unbalanced-mark")
+
+
+@case("a number with 400 digits")
+def _(c):
+    c.report(c.small("number_400_digits.txt"), "metric-overflow")
+
+
+@case("40 nested 《")
+def _(c):
+    c.report(c.small("nested_titles_short.txt"), "unbalanced-mark")
+
+
+# ---- big and pathological inputs: valid output in bounded time ----
+
+def big(n):
+    return max(1, n // SCALE)
+
+
+@case("a single 50 MB line")
+def _(c):
+    p = c.write("line.txt", "党建工作".encode() * big(50 * 1024 * 1024 // 12))
+    c.report(p, limit=60, stats__lines=1, stats__paragraphs=1)
+
+
+@case("a million one-character lines")
+def _(c):
+    n = big(1000000)
+    c.report(c.write("lines.txt", "字\n".encode() * n), stats__lines=n)
+
+
+@case("100,000 一、 headings")
+def _(c):
+    n = big(100000)
+    c.report(c.write("headings.txt", "一、加强学习\n".encode() * n), "numbering-repeat",
+             sections=lambda s: len(s) == n)
+
+
+@case("10,000 nested 《")
+def _(c):
+    n = big(10000)
+    c.report(c.write("nested.txt", ("学习" + "《" * n + "书" + "》" * n + "。\n").encode()), "unbalanced-mark")
+
+
+@case("10,000 unclosed 《 and “")
+def _(c):
+    n = big(10000)
+    c.report(c.write("unclosed.txt", ("《“" * n + "\n").encode()), "unbalanced-mark")
+
+
+@case("** a million times")
+def _(c):
+    c.report(c.write("stars.txt", ("完成" + "**" * big(1000000) + "万元。\n").encode()))
+
+
+@case("a million-digit number")
+def _(c):
+    c.report(c.write("digits.txt", ("共" + "9" * big(1000000) + "人。\n").encode()), "metric-overflow")
+
+
+@case("500,000 items in one paragraph (一是…：)")
+def _(c):
+    c.report(c.write("items.txt", ("存在问题：" + "一是加强:" * big(500000) + "\n").encode()))
+
+
+@case("50,000 一、 each with a （一）")
+def _(c):
+    n = big(50000)
+    c.report(c.write("nested_headings.txt", "一、标题\n（一）小标题\n".encode() * n),
+             sections=lambda s: len(s) == n)
+
+
+@case("a 5 MB 《》 title and a 5 MB quotation")
+def _(c):
+    n = big(5 * 1024 * 1024 // 3)
+    c.report(c.write("long_marks.txt", ("学习《" + "书" * n + "》，提出“" + "词" * n + "”。\n").encode()))
+
+
+# ---- dictionaries ----
+
+def dict_copy(c):
+    d = c.path("dict")
+    if not os.path.isdir(d):
+        shutil.copytree("dict", d)
+    return d
+
+
+def append_line(path, line):
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(line + "\n")
+    with open(path, encoding="utf-8") as f:
+        return sum(1 for _ in f)
+
+
+@case("a malformed dictionary line names file and line")
+def _(c):
+    d = dict_copy(c)
+    f = os.path.join(d, "section_kinds.txt")
+    n = append_line(f, "achievements")
+    c.error(["extract", "--dict", d, c.write("r.txt", U8)], 4,
+            f"huibao: {f}:{n}: expected 2 TAB-separated fields, found 1")
+
+
+@case("a dictionary regex that does not compile names file, line and offset")
+def _(c):
+    d = dict_copy(c)
+    f = os.path.join(d, "layout.txt")
+    pattern = "^(分享到|扫一扫"
+    n = append_line(f, "clutter\t" + pattern)
+    c.error(["extract", "--dict", d, c.write("r.txt", U8)], 4,
+            f"huibao: {f}:{n}: regex does not compile at offset {len(pattern.encode())}: "
+            "missing closing parenthesis")
+
+
+@case("a catastrophic dictionary regex stops at the match limit")
+def _(c):
+    d = dict_copy(c)
+    append_line(os.path.join(d, "layout.txt"), "clutter\t^(a+)+$")
+    p = c.write("r.txt", U8 + b"a" * 5000 + b"!\n" + ("a" * 30 + "!\n").encode() * 200)
+    c.run(["extract", "--dict", d, p], limit=10)
+    c.report(p, args=("--dict", d), limit=10)
+
+
+@case("a missing dictionary folder")
+def _(c):
+    d = c.path("no-such-dict")
+    c.error(["extract", "--dict", d, c.write("r.txt", U8)], 4, f"huibao: {d}/", prefix_only=True)
+
+
+# ---- output failures: an error, a non-zero exit, no truncated file ----
+
+@case("standard output is /dev/full")
+def _(c):
+    with open("/dev/full", "wb") as full:
+        c.error(["extract", c.write("r.txt", U8)], 5,
+                "huibao: standard output: write error: No space left on device", stdout=full)
+
+
+@case("-o /dev/full")
+def _(c):
+    c.error(["extract", "-o", "/dev/full", c.write("r.txt", U8)], 5,
+            "huibao: /dev/full: write error: No space left on device")
+    check(stat.S_ISCHR(os.stat("/dev/full").st_mode), "/dev/full was replaced")
+
+
+@case("standard output is a closed pipe")
+def _(c):
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        c.error(["extract", c.write("r.txt", U8)], 5, "huibao: standard output: write error: Broken pipe",
+                stdout=w)
+    finally:
+        os.close(w)
+
+
+@case("-o FILE when writing fails midway leaves FILE as it was")
+def _(c):
+    out = c.write("out.json", b"previous content\n")
+    inputs = [c.write(f"r{i}.txt", U8) for i in range(20)]
+
+    def small_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # writes fail with EFBIG instead
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
+
+    c.error(["extract", "--jsonl", "-o", out, *inputs], 5, f"huibao: {out}: write error: File too large",
+            preexec_fn=small_files)
+    check(open(out, "rb").read() == b"previous content\n", "the output file was changed")
+    left = [n for n in os.listdir(c.tmp) if n.startswith("out.json.tmp")]
+    check(not left, f"temporary files left: {left}")
+
+
+@case("-o in a missing folder")
+def _(c):
+    out = c.path("no-such-dir/out.json")
+    c.error(["extract", "-o", out, c.write("r.txt", U8)], 5, f"huibao: {out}: No such file or directory")
+
+
+# ---- batches: one bad report never loses the others ----
+
+@case("a batch with one unreadable report")
+def _(c):
+    good = [c.write(f"g{i}.txt", U8) for i in range(3)]
+    bad = c.small("nul_bytes.txt")
+    p = c.run(["extract", "--jsonl", good[0], bad, good[1], good[2]])
+    check(p.returncode == 1, f"exit {p.returncode}, want 1")
+    check(f"huibao: {bad}: not a text file (NUL byte at offset 30)" in p.errlines, f"stderr {p.errlines}")
+    paths = [json.loads(l)["source"]["path"] for l in p.stdout.decode().split("\n")[:-1]]
+    check(paths == good, f"reports {paths}")
+
+
+@case("--jsonl-in with one malformed record")
+def _(c):
+    recs = [json.dumps({"path": "a", "text": REPORT}, ensure_ascii=False), '{"path": "b", "text": ',
+            json.dumps({"path": "c", "text": "\u0000"}), json.dumps({"path": "d", "text": REPORT})]
+    f = c.write("records.jsonl", "\n".join(recs).encode() + b"\n")
+    p = c.run(["extract", "--jsonl-in", f])
+    check(p.returncode == 1, f"exit {p.returncode}, want 1")
+    check(any(l.startswith(f"huibao: {f}:2: invalid record: not JSON") for l in p.errlines),
+          f"stderr {p.errlines}")
+    check(any(l.startswith(f"huibao: {f}:3: invalid record: not JSON: \\u0000 is not allowed")
+              for l in p.errlines), f"stderr {p.errlines}")
+    paths = [json.loads(l)["source"]["path"] for l in p.stdout.decode().split("\n")[:-1]]
+    check(paths == ["a", "d"], f"reports {paths}")
+
+
+def write_seeds():
+    os.makedirs(SEEDS, exist_ok=True)
+    for name, data in SMALL.items():
+        with open(os.path.join(SEEDS, name), "wb") as f:
+            f.write(data)
+
+
+def seeds_drift():
+    drift = []
+    for name, data in SMALL.items():
+        p = os.path.join(SEEDS, name)
+        if not os.path.exists(p) or open(p, "rb").read() != data:
+            drift.append(name)
+    return drift
+
+
+def main():
+    args = sys.argv[1:]
+    if "--write-seeds" in args:
+        write_seeds()
+        return 0
+    only = args[args.index("-k") + 1] if "-k" in args else None
+    failed = passed = 0
+    drift = seeds_drift()
+    if drift:
+        print(f"FAIL tests/hostile/ differs from tests/hostile.py for {drift}: run tests/hostile.py --write-seeds")
+        failed += 1
+    for name, fn in CASES:
+        if only and only not in name:
+            continue
+        tmp = tempfile.mkdtemp(prefix="hb-hostile-")
+        t0 = time.monotonic()
+        try:
+            note = fn(Ctx(tmp))
+            print(f"ok   {name} ({time.monotonic() - t0:.1f}s){': ' + note if note else ''}")
+            passed += 1
+        except Failure as e:
+            print(f"FAIL {name}: {e}")
+            failed += 1
+        except Exception as e:  # a crash of the suite itself is a failure too
+            print(f"FAIL {name}: {type(e).__name__}: {e}")
+            failed += 1
+        finally:
+            os.chmod(tmp, 0o700)
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"hostile: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,223 @@
+/* Robustness fixes pinned at the library level: UTF-16 without BOM told by
+ * its code units, item titles that stop at the next item (their total size
+ * stays linear in the input), numbering checks that look back in constant
+ * time yet give the same warnings. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "doc.h"
+#include "huibao.h"
+#include "normalize.h"
+#include "testutil.h"
+
+static hb_engine *engine;
+
+static const char REPORT[] = "关于2024年度机关党建工作情况的报告\n"
+                             "一、主要工作完成情况\n"
+                             "全年组织集中学习12次，开展专题研讨4次。\n"
+                             "二、存在的问题\n"
+                             "一是学习深度不够；二是融合还有差距。\n";
+
+/* UTF-8 (BMP only) to UTF-16 code units in the given byte order. */
+static char *to_utf16(const char *s, int big_endian, size_t *n)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len * 2 + 2);
+    assert_non_null(out);
+    *n = 0;
+    for (size_t i = 0; i < len;) {
+        int cp;
+        i += (size_t)hb_utf8_next(s + i, len - i, &cp);
+        out[(*n)++] = (char)(big_endian ? cp >> 8 : cp & 0xFF);
+        out[(*n)++] = (char)(big_endian ? cp & 0xFF : cp >> 8);
+    }
+    return out;
+}
+
+static int has_warning(const hb_report *r, const char *code)
+{
+    for (size_t i = 0; i < r->warnings.n; i++)
+        if (strcmp(r->warnings.v[i].code, code) == 0)
+            return 1;
+    return 0;
+}
+
+static void check_utf16_without_bom(int big_endian)
+{
+    size_t n;
+    char *buf = to_utf16(REPORT, big_endian, &n);
+    hb_error err;
+    hb_report *r = hb_extract(engine, buf, n, NULL, &err);
+    free(buf);
+    if (!r)
+        fail_msg("%s", err.message);
+    assert_string_equal(r->encoding, big_endian ? "utf-16be" : "utf-16le");
+    assert_true(has_warning(r, "no-bom"));
+    assert_int_equal(r->len, strlen(REPORT));
+    assert_memory_equal(r->text, REPORT, r->len);
+    hb_report_free(r);
+}
+
+static void test_utf16le_without_bom(void **state)
+{
+    (void)state;
+    check_utf16_without_bom(0);
+}
+
+static void test_utf16be_without_bom(void **state)
+{
+    (void)state;
+    check_utf16_without_bom(1);
+}
+
+/* Neither GB18030 nor damaged UTF-8 nor English text passes for UTF-16. */
+static void test_no_false_utf16(void **state)
+{
+    (void)state;
+    static const char gbk[] = "\xb5\xb3\xbd\xa8\xb9\xa4\xd7\xf7\xb1\xa8\xb8\xe6\xa3\xac"
+                              "\xd7\xe9\xd6\xaf\xd1\xa7\xcf\xb0\x31\x32\xb4\xce\xa1\xa3\n"; /* 党建工作报告，组织学习12次。 */
+    hb_report *r = hb_extract(engine, gbk, sizeof gbk - 1, NULL, NULL);
+    assert_non_null(r);
+    assert_string_equal(r->encoding, "gb18030");
+    hb_report_free(r);
+
+    char damaged[256];
+    int n = snprintf(damaged, sizeof damaged, "%s\x80%s", "党建工作报告，组织学习", "十二次。\n");
+    r = hb_extract(engine, damaged, (size_t)n, NULL, NULL);
+    assert_non_null(r);
+    assert_string_equal(r->encoding, "utf-8");
+    assert_true(has_warning(r, "invalid-bytes"));
+    hb_report_free(r);
+
+    static const char english[] = "Party building report, second half of the year\xff\n";
+    r = hb_extract(engine, english, sizeof english - 1, NULL, NULL);
+    assert_non_null(r);
+    assert_string_not_equal(r->encoding, "utf-16le");
+    assert_string_not_equal(r->encoding, "utf-16be");
+    hb_report_free(r);
+}
+
+static const char *item_title(hb_report *r, size_t k)
+{
+    return hb_doc_orig(r, r->items.v[k].tstart, r->items.v[k].tend);
+}
+
+/* Items after commas: each title ends where the next item begins. */
+static void test_item_title_stops_at_next_item(void **state)
+{
+    (void)state;
+    hb_report *r = tu_extract(engine, "存在问题：一是学习不深，二是融合不够，三是作风不实。\n");
+    assert_non_null(r);
+    assert_int_equal(r->items.n, 3);
+    assert_string_equal(item_title(r, 0), "学习不深");
+    assert_string_equal(item_title(r, 1), "融合不够");
+    assert_string_equal(item_title(r, 2), "作风不实");
+    hb_report_free(r);
+}
+
+/* 20,000 items in one paragraph with no 。 or ；: the titles together stay
+ * within the paragraph, instead of each running to its end. */
+static void test_item_titles_linear(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    static const char unit[] = "一是加强:";
+    char *text = malloc(N * (sizeof unit - 1) + 2);
+    assert_non_null(text);
+    size_t n = 0;
+    for (int i = 0; i < N; i++)
+        memcpy(text + n, unit, sizeof unit - 1), n += sizeof unit - 1;
+    text[n++] = '\n';
+    text[n] = '\0';
+    hb_report *r = tu_extract(engine, text);
+    free(text);
+    assert_non_null(r);
+    assert_int_equal(r->items.n, N);
+    size_t total = 0;
+    for (size_t k = 0; k < r->items.n; k++) {
+        assert_true(r->items.v[k].tend <= r->items.v[k].vend);
+        total += r->items.v[k].tend - r->items.v[k].tstart;
+    }
+    assert_true(total <= r->view_len);
+    assert_string_equal(item_title(r, 0), "加强");
+    hb_report_free(r);
+}
+
+/* The constant-time look-back gives the warnings the full scan gave. */
+static void test_numbering_warnings(void **state)
+{
+    (void)state;
+    hb_report *r = tu_extract(engine, "一、甲工作\n（一）子一\n（二）子二\n二、乙工作\n（三）子三\n（三）子三又\n"
+                                      "（一）子一\n三、丙工作\n（一）丙一\n（三）丙三\n五、戊工作\n");
+    assert_non_null(r);
+    static const struct {
+        const char *code;
+        int line;
+    } want[] = {{"numbering-continues", 5}, {"numbering-repeat", 6}, {"numbering-restart", 7},
+                {"numbering-gap", 10}, {"numbering-gap", 11}};
+    assert_int_equal(r->warnings.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < r->warnings.n; i++) {
+        assert_string_equal(r->warnings.v[i].code, want[i].code);
+        assert_int_equal(r->warnings.v[i].line, want[i].line);
+    }
+    hb_report_free(r);
+}
+
+/* 4,000 sections alternating 一、 and （一）: each （一） is the first under
+ * its own parent, so no warning but the repeated 一、. */
+static void test_numbering_many_parents(void **state)
+{
+    (void)state;
+    enum { N = 2000 };
+    static const char unit[] = "一、标题\n（一）小标题\n";
+    char *text = malloc(N * (sizeof unit - 1) + 1);
+    assert_non_null(text);
+    for (int i = 0; i < N; i++)
+        memcpy(text + i * (sizeof unit - 1), unit, sizeof unit - 1);
+    text[N * (sizeof unit - 1)] = '\0';
+    hb_report *r = tu_extract(engine, text);
+    free(text);
+    assert_non_null(r);
+    assert_int_equal(r->sections.n, 2 * N);
+    size_t repeats = 0;
+    for (size_t i = 0; i < r->warnings.n; i++)
+        repeats += strcmp(r->warnings.v[i].code, "numbering-repeat") == 0;
+    assert_int_equal(repeats, N - 1);
+    assert_int_equal(r->warnings.n, N - 1);
+    hb_report_free(r);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    engine = tu_engine();
+    return engine ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    hb_engine_free(engine);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf16le_without_bom),
+        cmocka_unit_test(test_utf16be_without_bom),
+        cmocka_unit_test(test_no_false_utf16),
+        cmocka_unit_test(test_item_title_stops_at_next_item),
+        cmocka_unit_test(test_item_titles_linear),
+        cmocka_unit_test(test_numbering_warnings),
+        cmocka_unit_test(test_numbering_many_parents),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
