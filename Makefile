@@ -1,11 +1,11 @@
 # huibao — build, test, install.  Dependencies come from pkg-config.
-prefix ?= /usr/local
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
 bindir ?= $(prefix)/bin
 libdir ?= $(prefix)/lib
 includedir ?= $(prefix)/include
 datadir ?= $(prefix)/share
 mandir ?= $(datadir)/man
-PREFIX ?= $(prefix)
 DESTDIR ?=
 
 CC ?= cc
@@ -17,7 +17,7 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lm
 TEST_LIBS := $(shell pkg-config --libs cmocka)
 LEXICON ?= /usr/lib/python3/dist-packages/jieba/dict.txt
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
-             -DHB_DATADIR='"$(PREFIX)/share/huibao"'
+             -DHB_DATADIR='"$(datadir)/huibao"'
 
 B = build
 SRC := $(wildcard src/*.c)
@@ -26,7 +26,8 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 
-.PHONY: all test check unit schema oracle clean install uninstall bench asan leakcheck fuzz lexicon
+.PHONY: all test check unit schema oracle clean install uninstall bench asan leakcheck fuzz lexicon \
+        hostile fuzz-run fuzz-replay
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -67,7 +68,7 @@ oracle: all
 	/usr/bin/python3 tests/oracle/jieba_oracle.py --segdump $(B)/segdump --lexicon $(B)/jieba.lex \
 	    --huibao $(B)/huibao --fuzz 50 corpus/*.txt $(wildcard ../shared/seeds/*.txt)
 
-test check: all unit schema oracle
+test check: all unit schema oracle hostile fuzz-replay
 
 bench: all
 	bash bench/run.sh
@@ -83,6 +84,61 @@ leakcheck:
 	    TEST_RUNNER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
 	    HUIBAO_RUNNER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' test
 
+# Hostile inputs through the CLI (tests/hostile.py): each case pins its
+# exit code and message, or valid output with a named warning; then every
+# kept fuzz input must give schema-valid JSON or a reason (fuzz_schema.py).
+hostile: all
+	HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/hostile.py
+	HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/fuzz_schema.py tests/hostile \
+	    $(wildcard tests/fuzz_corpus tests/fuzz_regressions)
+
+# Fuzzing with clang's libFuzzer: each fuzz/fuzz_*.c is a target, built with
+# ASan+UBSan into build-fuzz/ and run for FUZZ_SECONDS on its own corpus
+# (build-fuzz/corpus/TARGET), seeded from corpus/, tests/hostile/,
+# tests/fuzz_corpus/ and tests/fuzz_regressions/.  Every finding (crash,
+# leak, timeout, out of memory) is moved to tests/fuzz_regressions/TARGET/,
+# where fuzz-replay (part of `make test`) runs it through the same target
+# built with the normal compiler; commit it with the fix.  Then every report
+# of the extract corpus must validate against the schema.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_NAMES := $(patsubst fuzz/%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+fuzz: all
+	@mkdir -p build-fuzz; echo '$(FUZZ_CC) $(FUZZ_FLAGS)' | cmp -s - build-fuzz/flags || \
+	    { rm -rf build-fuzz/obj build-fuzz/libhuibao.a; echo '$(FUZZ_CC) $(FUZZ_FLAGS)' > build-fuzz/flags; }
+	$(MAKE) B=build-fuzz CC=$(FUZZ_CC) CFLAGS='$(FUZZ_FLAGS) -fsanitize=fuzzer-no-link' fuzz-run
+	/usr/bin/python3 tests/fuzz_schema.py tests/hostile build-fuzz/corpus/fuzz_extract
+
+fuzz-run: $(FUZZ_NAMES:%=$(B)/%)
+	/usr/bin/python3 fuzz/seeds.py $(B)/seeds
+	@failed=; for t in $(FUZZ_NAMES); do \
+	    mkdir -p $(B)/corpus/$$t; seeds=; \
+	    for s in $(B)/seeds/$$t corpus tests/hostile tests/fuzz_corpus tests/fuzz_regressions/$$t; do \
+	        [ -d $$s ] && seeds="$$seeds $$s"; done; \
+	    echo "== $$t: $(FUZZ_SECONDS)s"; \
+	    ./$(B)/$$t -max_total_time=$(FUZZ_SECONDS) -timeout=20 -rss_limit_mb=4096 -max_len=65536 \
+	        -dict=fuzz/huibao.dict -artifact_prefix=$(B)/$$t- -print_final_stats=1 $(B)/corpus/$$t $$seeds \
+	        || failed="$$failed $$t"; \
+	    for a in $(B)/$$t-*; do [ -f "$$a" ] && mkdir -p tests/fuzz_regressions/$$t && \
+	        mv "$$a" tests/fuzz_regressions/$$t/ && echo "kept $$a in tests/fuzz_regressions/$$t/"; done; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: findings in$$failed (see tests/fuzz_regressions/)"; exit 1; fi
+
+$(B)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz.h $(B)/libhuibao.a
+	$(CC) $(ALL_CFLAGS) -Ifuzz -fsanitize=fuzzer $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+# The fuzz targets without libFuzzer, on their seeds and kept crashers.
+$(B)/replay/%: fuzz/%.c fuzz/fuzz.h fuzz/replay.c $(B)/libhuibao.a
+	@mkdir -p $(B)/replay
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Ifuzz $< fuzz/replay.c -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+fuzz-replay: all $(FUZZ_NAMES:%=$(B)/replay/%)
+	@/usr/bin/python3 fuzz/seeds.py $(B)/seeds
+	@set -e; for t in $(FUZZ_NAMES); do dirs="corpus tests/hostile $(wildcard tests/fuzz_corpus)"; \
+	    for s in $(B)/seeds/$$t tests/fuzz_regressions/$$t; do [ -d $$s ] && dirs="$$dirs $$s"; done; \
+	    HUIBAO_LEXICON=$(B)/jieba.lex $(TEST_RUNNER) $(B)/replay/$$t $$dirs; done
+
 clean:
 	rm -rf $(B) build-asan build-valgrind build-fuzz
 
@@ -95,7 +151,7 @@ install: all
 	cp -R dict/. $(DESTDIR)$(datadir)/huibao/dict/
 	if [ -f $(B)/jieba.lex ]; then install -m 644 $(B)/jieba.lex $(DESTDIR)$(datadir)/huibao/jieba.lex; fi
 	install -m 644 docs/huibao.1 $(DESTDIR)$(mandir)/man1/huibao.1
-	sed -e 's|@prefix@|$(PREFIX)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \
+	sed -e 's|@prefix@|$(prefix)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \
 	    -e 's|@libs@|$(shell pkg-config --libs $(PKGS)) -lm|g' huibao.pc.in > $(DESTDIR)$(libdir)/pkgconfig/huibao.pc
 
 uninstall:

@@ -164,7 +164,9 @@ static const char *find_dict(const cli_opts *o, char *buf, size_t cap)
     if (env && *env)
         return env;
     if (exe_sibling("../dict/slogans.txt", buf, cap) && exe_sibling("../dict", buf, cap))
-        return buf;
+        return buf; /* an uninstalled build: build/huibao beside dict/ */
+    if (exe_sibling("../share/huibao/dict", buf, cap))
+        return buf; /* installed, wherever the prefix was moved */
     return HB_DATADIR "/dict";
 }
 
@@ -175,7 +177,7 @@ static const char *find_lexicon(const cli_opts *o, char *buf, size_t cap)
     const char *env = getenv("HUIBAO_LEXICON");
     if (env && *env)
         return env;
-    if (exe_sibling("jieba.lex", buf, cap))
+    if (exe_sibling("jieba.lex", buf, cap) || exe_sibling("../share/huibao/jieba.lex", buf, cap))
         return buf;
     return HB_DATADIR "/jieba.lex";
 }
@@ -188,7 +190,7 @@ static char *read_file(const char *path, size_t max, size_t *len, char *why, siz
         snprintf(why, cap, "%s", strerror(errno));
         return NULL;
     }
-    struct stat st;
+    struct stat st = {0};
     if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         snprintf(why, cap, "is a directory");
         fclose(f);
@@ -350,6 +352,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "huibao: %s: %s\n", err.file, err.message);
         else
             fprintf(stderr, "huibao: %s: %s\n", eo.dict_dir, err.message);
+        free(o.files);
         return EXIT_SETUP;
     }
     const char *notes = hb_engine_notes(engine);
@@ -359,9 +362,17 @@ int main(int argc, char **argv)
     char *tmp = NULL;
     FILE *out = stdout;
     if (o.output) {
-        if (asprintf(&tmp, "%s.tmp.%ld", o.output, (long)getpid()) < 0 || !(out = fopen(tmp, "wb"))) {
+        /* A file is replaced only once everything was written; a device or
+         * pipe (/dev/stdout, /dev/full, a FIFO) is written in place: renaming
+         * a temporary file over it would replace the device itself. */
+        struct stat ost;
+        int in_place = stat(o.output, &ost) == 0 && !S_ISREG(ost.st_mode);
+        if (in_place ? !(out = fopen(o.output, "wb"))
+                     : asprintf(&tmp, "%s.tmp.%ld", o.output, (long)getpid()) < 0 || !(out = fopen(tmp, "wb"))) {
             fprintf(stderr, "huibao: %s: %s\n", o.output, strerror(errno));
             hb_engine_free(engine);
+            free(tmp);
+            free(o.files);
             return EXIT_OUTPUT;
         }
     }

@@ -1,5 +1,5 @@
 /* Encoding detection and conversion with iconv.  Order: BOM, forced
- * encoding, valid UTF-8, UTF-16 without BOM (NUL pattern), binary check,
+ * encoding, UTF-16 without BOM (NUL or code-unit pattern), binary check, valid UTF-8,
  * mostly-UTF-8 with damage, else GB18030 (a superset of GBK and GB2312). */
 #include "decode.h"
 
@@ -139,21 +139,39 @@ static void utf8_census(const char *buf, size_t len, size_t *good, size_t *bad_r
     }
 }
 
-/* UTF-16 without BOM: one byte of most pairs is NUL (ASCII) or the text is
- * CJK with a consistent high byte range; we only trust the NUL pattern. */
+/* A code unit of what these reports are written in: ASCII text, Latin-1,
+ * general punctuation to dingbats (… ① ○), CJK punctuation and ideographs,
+ * surrogates, full-width forms. */
+static int plausible_unit(unsigned u)
+{
+    return (u >= 0x20 && u < 0x7F) || u == '\t' || u == '\n' || u == '\r' || (u >= 0xA0 && u <= 0xFF) ||
+           (u >= 0x2000 && u <= 0x27BF) || (u >= 0x3000 && u <= 0x9FFF) || (u >= 0xD800 && u <= 0xDFFF) ||
+           (u >= 0xFF00 && u <= 0xFFEF);
+}
+
+/* UTF-16 without BOM.  ASCII leaves a NUL in one byte of most pairs; CJK
+ * text has few NULs and is told by its code units instead: read in the
+ * right byte order nearly all are plausible, in the wrong one about half. */
 static const char *utf16_guess(const char *buf, size_t len)
 {
     if (len < 4 || len % 2)
         return NULL;
-    size_t even = 0, odd = 0;
+    size_t even = 0, odd = 0, le = 0, be = 0;
     for (size_t i = 0; i < len; i += 2) {
-        even += buf[i] == 0;
-        odd += buf[i + 1] == 0;
+        unsigned a = (unsigned char)buf[i], b = (unsigned char)buf[i + 1];
+        even += a == 0;
+        odd += b == 0;
+        le += plausible_unit(a | b << 8);
+        be += plausible_unit(b | a << 8);
     }
     size_t pairs = len / 2;
     if (odd * 4 >= pairs && even * 50 < pairs)
         return "UTF-16LE";
     if (even * 4 >= pairs && odd * 50 < pairs)
+        return "UTF-16BE";
+    if (pairs >= 8 && le * 20 >= pairs * 19 && be * 10 < pairs * 7)
+        return "UTF-16LE";
+    if (pairs >= 8 && be * 20 >= pairs * 19 && le * 10 < pairs * 7)
         return "UTF-16BE";
     return NULL;
 }
@@ -250,9 +268,19 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         return finish(d, o, n, r, err);
     }
     const char *nul = first_nul(buf, len);
-    if (!nul && looks_binary(buf, len))
+    int utf8 = !nul && hb_utf8_valid(buf, len);
+    const char *u16 = utf8 ? NULL : utf16_guess(buf, len);
+    if (u16) {
+        d->encoding = u16[6] == 'L' ? "utf-16le" : "utf-16be";
+        long r = convert(d, u16, buf, len, &o, &n);
+        hb_doc_warn(d, "no-bom", 0, "no byte order mark; decoded as %s by its byte pattern", d->encoding);
+        return finish(d, o, n, r, err);
+    }
+    if (nul)
+        return fail(err, HB_ERR_BINARY, "not a text file (NUL byte at offset %zu)", (size_t)(nul - buf));
+    if (looks_binary(buf, len))
         return fail(err, HB_ERR_BINARY, "not a text file (more than 5%% control characters)");
-    if (!nul && hb_utf8_valid(buf, len)) {
+    if (utf8) {
         d->encoding = "utf-8";
         char *t = hb_arena_strndup(&d->arena, buf, len);
         if (!t)
@@ -260,17 +288,6 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         d->text = t;
         d->len = len;
         return HB_OK;
-    }
-    if (nul) {
-        const char *u16 = utf16_guess(buf, len);
-        if (u16) {
-            d->encoding = u16[6] == 'L' ? "utf-16le" : "utf-16be";
-            long r = convert(d, u16, buf, len, &o, &n);
-            hb_doc_warn(d, "no-bom", 0, "no byte order mark; decoded as %s by its NUL pattern",
-                        d->encoding);
-            return finish(d, o, n, r, err);
-        }
-        return fail(err, HB_ERR_BINARY, "not a text file (NUL byte at offset %zu)", (size_t)(nul - buf));
     }
     size_t good, bad_runs;
     utf8_census(buf, len, &good, &bad_runs);

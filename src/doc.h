@@ -98,6 +98,7 @@ struct hb_slogans_result;
 struct hb_documents_result;
 struct hb_lists_result;
 struct hb_terms_result;
+struct hb_quotes_result;
 
 struct hb_report {
     hb_arena arena;
@@ -148,6 +149,7 @@ struct hb_report {
     struct hb_documents_result *documents;
     struct hb_lists_result *lists;
     struct hb_terms_result *terms;
+    struct hb_quotes_result *quotes;   /* quotes.c: paired quotation and title marks */
 };
 
 typedef struct hb_report hb_doc;

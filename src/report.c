@@ -12,6 +12,7 @@
 #include "lines.h"
 #include "normalize.h"
 #include "paragraphs.h"
+#include "required.h"
 #include "sections.h"
 #include "sha256.h"
 #include "tokens.h"
@@ -143,6 +144,8 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     d->path = d->opts.path ? hb_arena_strndup(&d->arena, d->opts.path, strlen(d->opts.path)) : NULL;
     d->src_bytes = len;
     d->title_para = d->addressee_para = -1;
+    if (d->opts.profile && hb_profile_check(e, d->opts.profile, err) != HB_OK)
+        return fail(d, err, HB_ERR_ARG, NULL);
     hb_status st = hb_decode(d, buf, len, err);
     if (st != HB_OK)
         return fail(d, err, st, NULL);

@@ -85,6 +85,16 @@ int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
     return best;
 }
 
+unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
+{
+    const struct hb_section_rules *r = d->engine->sections;
+    unsigned mask = 0;
+    for (size_t i = 0; i < r->ncues; i++)
+        if (memmem(s, len, r->cues[i].cue, r->cues[i].len))
+            mask |= 1u << r->cues[i].kind;
+    return mask;
+}
+
 /* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
 static size_t title_end(const char *s, size_t from, size_t to)
 {
@@ -126,23 +136,37 @@ static const char *marker_text(const hb_marker *m, char *buf, size_t cap)
     return buf;
 }
 
+/* The last section of each marker style under each parent (slot
+ * (parent + 1) * HB_NSTYLES + style), and under any parent of each style, so
+ * the numbering check looks back in constant time: 100,000 headings must not
+ * make it quadratic. */
+enum { HB_NSTYLES = 8 };
+typedef struct {
+    HB_VEC(int) last_child;
+    int last_by_parent_style[HB_NSTYLES][HB_NSTYLES];
+} numbering;
+
+/* Makes room for the children of one more possible parent. */
+static int numbering_open(hb_doc *d, numbering *nb)
+{
+    for (int k = 0; k < HB_NSTYLES; k++)
+        if (!hb_vec_push(&d->arena, &nb->last_child, -1))
+            return 0;
+    return 1;
+}
+
 /* Numbering checks among siblings of one marker style. */
-static int check_numbering(hb_doc *d, int idx, const hb_marker *m)
+static int check_numbering(hb_doc *d, numbering *nb, int idx, const hb_marker *m)
 {
     const hb_section *s = &d->sections.v[idx];
-    int prev = -1, prev_parent_last = -1;
-    for (int i = idx - 1; i >= 0; i--) {
-        const hb_section *o = &d->sections.v[i];
-        if (o->style != s->style)
-            continue;
-        if (o->parent == s->parent) {
-            prev = i;
-            break;
-        }
-        if (prev_parent_last < 0 && s->parent >= 0 && o->parent >= 0 &&
-            d->sections.v[o->parent].style == d->sections.v[s->parent].style)
-            prev_parent_last = i;
-    }
+    int pstyle = s->parent >= 0 ? d->sections.v[s->parent].style : 0;
+    int *slot = &nb->last_child.v[(size_t)(s->parent + 1) * HB_NSTYLES + s->style];
+    int prev = *slot, prev_parent_last = -1;
+    if (prev < 0 && s->parent >= 0)
+        prev_parent_last = nb->last_by_parent_style[s->style][pstyle];
+    *slot = idx;
+    if (s->parent >= 0)
+        nb->last_by_parent_style[s->style][pstyle] = idx;
     char a[32], b[32];
     hb_marker pm = *m;
     if (prev >= 0) {
@@ -178,6 +202,9 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
     const char *v = d->view;
     size_t first_item = d->items.n;
     int at_boundary = 1;
+    /* First title terminator at or after the last title start: items only
+     * move forward, so reusing it keeps "一是…，一是…，" linear. */
+    size_t stop = 0;
     for (size_t i = from; i < pa->vend;) {
         int fam, num;
         size_t ml;
@@ -195,11 +222,13 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
             while (t < pa->vend && (v[t] == ' ' || v[t] == ',' || v[t] == ':'))
                 t++;
             it.tstart = t;
-            size_t e = t;
-            while (e < pa->vend && v[e] != ';' && v[e] != '!' && v[e] != '?' &&
-                   !(e + 3 <= pa->vend && memcmp(v + e, "。", 3) == 0))
-                e++;
-            it.tend = trim_end(v, t, e);
+            if (stop < t) {
+                stop = t;
+                while (stop < pa->vend && v[stop] != ';' && v[stop] != '!' && v[stop] != '?' &&
+                       !(stop + 3 <= pa->vend && memcmp(v + stop, "。", 3) == 0))
+                    stop++;
+            }
+            it.tend = trim_end(v, t, stop);
             if (!hb_vec_push(&d->arena, &d->items, it))
                 return 0;
             *last_family = fam;
@@ -214,9 +243,18 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
                       (i + 3 <= pa->vend && memcmp(v + i, "。", 3) == 0);
         i += (size_t)(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4);
     }
-    /* an item runs to the next item of this paragraph or the paragraph end */
-    for (size_t k = first_item; k < d->items.n; k++)
-        d->items.v[k].vend = k + 1 < d->items.n ? d->items.v[k + 1].vstart : pa->vend;
+    /* an item runs to the next item of this paragraph or the paragraph end;
+     * its title never runs into the next item (nor its separator) */
+    for (size_t k = first_item; k < d->items.n; k++) {
+        hb_item *it = &d->items.v[k];
+        it->vend = k + 1 < d->items.n ? d->items.v[k + 1].vstart : pa->vend;
+        if (it->tend > it->vend) {
+            it->tend = it->vend;
+            while (it->tend > it->tstart && (v[it->tend - 1] == ' ' || v[it->tend - 1] == ',' ||
+                                             v[it->tend - 1] == ':'))
+                it->tend--;
+        }
+    }
     return 1;
 }
 
@@ -225,6 +263,10 @@ int hb_sections(hb_doc *d)
     int stack[16];
     int depth = 0;
     int last_family = 0, last_number = 0, items_section = -2;
+    numbering nb = {0};
+    memset(nb.last_by_parent_style, -1, sizeof nb.last_by_parent_style);
+    if (!numbering_open(d, &nb))
+        return 0;
     for (size_t p = 0; p < d->paras.n; p++) {
         hb_para *pa = &d->paras.v[p];
         if (pa->role != HB_PARA_BODY) {
@@ -254,11 +296,11 @@ int hb_sections(hb_doc *d)
                 if (sec.kind == HB_KIND_OTHER && sec.parent >= 0)
                     sec.kind = d->sections.v[sec.parent].kind;
                 int idx = (int)d->sections.n;
-                if (!hb_vec_push(&d->arena, &d->sections, sec))
+                if (!hb_vec_push(&d->arena, &d->sections, sec) || !numbering_open(d, &nb))
                     return 0;
                 if (depth < 16)
                     stack[depth++] = idx;
-                if (!check_numbering(d, idx, &m))
+                if (!check_numbering(d, &nb, idx, &m))
                     return 0;
                 body_from = te;
             }

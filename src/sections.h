@@ -14,6 +14,10 @@ int hb_sections(hb_doc *d);
  * none: the cue found earliest wins (存在的主要问题及原因 → problems). */
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len);
 
+/* Every kind named anywhere in s[0..len): bit (1u << kind) per kind
+ * (存在的问题及原因 → problems and causes). */
+unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len);
+
 const char *hb_kind_name(int kind);
 
 #endif

@@ -213,7 +213,8 @@ hb_status hb_terms_run(hb_doc *d)
         for (size_t i = 0; i < c.cap; i++)
             if (c.slots[i].word)
                 c.slots[n++] = c.slots[i];
-        qsort(c.slots, n, sizeof *c.slots, by_count);
+        if (n > 1)
+            qsort(c.slots, n, sizeof *c.slots, by_count);
         if (n > (size_t)top)
             n = (size_t)top;
         d->terms = hb_arena_alloc(&d->arena, sizeof *d->terms);
@@ -221,7 +222,8 @@ hb_status hb_terms_run(hb_doc *d)
         if (!d->terms || !keep) {
             st = HB_ERR_NOMEM;
         } else {
-            memcpy(keep, c.slots, n * sizeof *keep);
+            if (n)
+                memcpy(keep, c.slots, n * sizeof *keep);
             d->terms->top = keep;
             d->terms->n = n;
         }

@@ -1,4 +1,4 @@
-/* Plain-text outputs: the token stream and the required-section verdict. */
+/* Plain-text outputs: the token stream (the verdict is in required.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,24 +85,6 @@ char *hb_report_tokens(const hb_report *r, unsigned flags)
         if (t->type == HB_TOK_SPACE)
             continue;
         sb_token(&b, r, hb_token_type_name(t->type), t->vstart, t->vend);
-    }
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
-}
-
-char *hb_report_verdict(const hb_report *r, int *passed)
-{
-    strbuf b = {0};
-    *passed = 1;
-    sb_add(&b, "", 0);
-    for (size_t i = 0; i < r->warnings.n; i++) {
-        char line[640];
-        int n = snprintf(line, sizeof line, "  warning: line %d: %s\n", r->warnings.v[i].line,
-                         r->warnings.v[i].message);
-        sb_add(&b, line, (size_t)n < sizeof line ? (size_t)n : sizeof line - 1);
     }
     if (b.failed) {
         free(b.s);
