@@ -113,6 +113,78 @@ int hb_subject_after(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t
     return 1;
 }
 
+static int is_han_word(const hb_doc *d, const word_list *w, int k)
+{
+    int cp;
+    hb_utf8_next(d->view + w->s[k], w->e[k] - w->s[k], &cp);
+    return hb_is_han(cp);
+}
+
+/* A function word that cannot start a phrase: a locality word, particle,
+ * preposition, conjunction or adverb (中的难点问题, 等难题, 为群众…). */
+static int is_function_word(const hb_doc *d, const word_list *w, int k)
+{
+    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    return tag && strchr("fupcd", tag[0]);
+}
+
+static int is_particle_de(const hb_doc *d, const word_list *w, int k)
+{
+    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    return tag && !strcmp(tag, "uj");
+}
+
+static int tagged_verb(const hb_doc *d, const word_list *w, int k)
+{
+    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    return tag && !strcmp(tag, "v");
+}
+
+/* 召开中心组集中学习会14次: whatever lies between the last leading word of
+ * dict/metric_verbs.txt and the number is what is counted, tagged as a noun
+ * or not (会 alone is no noun); so is the object after another verb
+ * (观看警示教育片).  Sets the phrase's first and last word and returns 1
+ * when such a word is at most MAX_PHRASE words (a quoted or bracketed group
+ * is one) back; else 0 and the walk
+ * by tags decides. */
+enum { MAX_PHRASE = 6 };
+static int phrase_after_verb(const hb_doc *d, const word_list *w, int top, int *first, int *last)
+{
+    int k = top - 1, start = -1;
+    for (int taken = 0; k >= 0 && taken < MAX_PHRASE; k--, taken++) {
+        int c = classify(d, w, k, k == top - 1);
+        if (c == W_VERB) {
+            if (k == top - 1)
+                return 0;
+            start = k + 1;
+            break;
+        }
+        if (c == W_CLOSE) { /* “最美养护工” is kept whole */
+            if ((k = match_group(d, w, k, -1)) < 0)
+                return 0;
+            continue;
+        }
+        if (c == W_OTHER && !is_han_word(d, w, k)) /* a number or a mark */
+            return 0;
+        if (k < top - 1 && tagged_verb(d, w, k) && classify(d, w, k + 1, 0) == W_NOUN) {
+            start = k + 1;
+            break;
+        }
+    }
+    if (start > 0 && start == top - 1 && w->e[start] - w->s[start] <= 3)
+        start--; /* 办结率, 占比, 发案数: a lone character glued to the verb is one noun */
+    int end = top - 1;
+    while (start >= 0 && start < end && is_function_word(d, w, start))
+        start++;
+    while (start >= 0 && start < end && is_particle_de(d, w, end))
+        end--; /* 职工总数的 */
+    if (start < 0 || start > end || is_function_word(d, w, start))
+        return 0;
+    *first = start;
+    *last = end;
+    return 1;
+}
+
 int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
 {
     word_list w;
@@ -123,7 +195,13 @@ int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_
     int top = w.n; /* the word after the phrase */
     for (int skipped = 0; skipped < 2 && top > 0 && classify(d, &w, top - 1, 1) == W_VERB; skipped++)
         top--;
-    int first = top; /* the first word taken */
+    int first, last;
+    if (phrase_after_verb(d, &w, top, &first, &last)) {
+        *ss = w.s[first];
+        *se = w.e[last];
+        return 1;
+    }
+    first = top; /* the first word taken */
     for (int k = top - 1; k >= 0; k--) {
         int c = classify(d, &w, k, first == top);
         if (c == W_CLOSE) {
