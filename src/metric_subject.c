@@ -166,7 +166,8 @@ static int phrase_after_verb(const hb_doc *d, const word_list *w, int top, int *
         }
         if (c == W_OTHER && !is_han_word(d, w, k)) /* a number or a mark */
             return 0;
-        if (k < top - 1 && tagged_verb(d, w, k) && classify(d, w, k + 1, 0) == W_NOUN) {
+        if (k < top - 1 && tagged_verb(d, w, k) &&
+            (classify(d, w, k + 1, 0) == W_NOUN || classify(d, w, k + 1, 0) == W_OPEN)) {
             start = k + 1;
             break;
         }

@@ -21,7 +21,7 @@ static hb_engine *engine;
 /* The first path at which two JSON values differ, for a readable failure. */
 static void first_difference(const json_t *a, const json_t *b, char *path, size_t cap)
 {
-    if (json_typeof(a) != json_typeof(b) || !json_is_object(a) && !json_is_array(a))
+    if (json_typeof(a) != json_typeof(b) || (!json_is_object(a) && !json_is_array(a)))
         return;
     size_t used = strlen(path);
     if (json_is_object(a)) {
