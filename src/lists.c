@@ -193,6 +193,7 @@ static size_t next_mark(const char *v, size_t *cursor, size_t i, size_t to, int 
 static int add_item(lists_ctx *c, int kind, size_t vs, size_t ts, size_t te, size_t title_end,
                     const char *marker, int section)
 {
+    title_end = hb_utf8_cap(c->d->view, ts, title_end, HB_HEADING_MAX_CHARS);
     hb_list_item it = {.vstart = vs, .vend = te, .tstart = ts, .tend = te, .title_end = title_end,
                        .marker = marker, .section = section};
     return hb_vec_push(&c->d->arena, &c->r->list[kind].items, it);

@@ -349,6 +349,12 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
         m.tend = m.send;
     else if (!hb_subject_before(d, cs, lead, &m.sstart, &m.send))
         return 0;
+    else if (!m.approx && m.send > m.sstart && (bound = bound_before(d, cs, m.sstart, &lead))) {
+        /* 不低于职工总数1%: the bound word stands before what is counted */
+        m.approx = 1;
+        if (!(m.approx_word = hb_arena_strndup(&d->arena, bound->word, bound->len)))
+            return 0;
+    }
     const char *cat = category_of(d, unit, &m);
     if (cat && !(m.category = hb_arena_strndup(&d->arena, cat, strlen(cat))))
         return 0;

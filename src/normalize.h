@@ -57,4 +57,17 @@ static inline int hb_is_han(int cp)
            (cp >= 0x20000 && cp <= 0x2FFFF) || cp == 0x3007;
 }
 
+/* Titles (headings, items, list entries) are for reading, not for holding
+ * a whole paragraph: at most this many characters are kept. */
+enum { HB_HEADING_MAX_CHARS = 200 };
+
+/* The end of the first max_chars characters of s[from..to) (valid UTF-8). */
+static inline size_t hb_utf8_cap(const char *s, size_t from, size_t to, size_t max_chars)
+{
+    int cp;
+    for (size_t n = 0; from < to && n < max_chars; n++)
+        from += (size_t)hb_utf8_next(s + from, to - from, &cp);
+    return from;
+}
+
 #endif

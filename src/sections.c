@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "markers.h"
+#include "normalize.h"
 
 typedef struct {
     char *cue;
@@ -254,6 +255,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
                                              v[it->tend - 1] == ':'))
                 it->tend--;
         }
+        it->tend = hb_utf8_cap(v, it->tstart, it->tend, HB_HEADING_MAX_CHARS);
     }
     return 1;
 }
@@ -282,6 +284,11 @@ int hb_sections(hb_doc *d)
             while (ts < pa->vend && d->view[ts] == ' ')
                 ts++;
             size_t te = trim_end(d->view, ts, title_end(d->view, ts, pa->vend));
+            size_t cap = hb_utf8_cap(d->view, ts, te, HB_HEADING_MAX_CHARS);
+            if (cap < te && !hb_doc_warn(d, "long-title", pa->first_line,
+                                         "a heading title longer than %d characters was cut", HB_HEADING_MAX_CHARS))
+                return 0;
+            te = cap;
             if (te > ts) {
                 while (depth > 0 && d->sections.v[stack[depth - 1]].rank >= m.rank)
                     depth--;

@@ -372,6 +372,15 @@ def _(c):
              sections=lambda s: len(s) == n)
 
 
+@case("a heading and an item of 100,000 characters")
+def _(c):
+    n = max(big(100000), 300)
+    c.report(c.write("long_heading.txt", ("一、" + "标" * n + "\n（一）" + "题" * 10 + "。一是" + "项" * n + "。二是好。\n").encode()),
+             "long-title",
+             sections=lambda s: len(s[0]["title"]) == 200 and
+             [len(i["title"]) for i in s[0]["children"][0]["items"]] == [200, 1])
+
+
 @case("10,000 nested 《")
 def _(c):
     n = big(10000)

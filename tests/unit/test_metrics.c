@@ -107,6 +107,8 @@ static void test_approximations(void **s)
     expect_keys("开展监督2次以上，发展党员25名左右，至少培育1个品牌，收入突破50万元。",
                 "2+次;25+名;1+个;50+万元");
     expect_keys("力争年内新建党组织5个以上，1,580余名党员报到。", "5+个;1580+名");
+    /* a bound word before what is counted */
+    expect_keys("按照不低于职工总数1%的比例配备。", "1+%");
     hb_report *r;
     keys("服务群众2万余户。", &r);
     const hb_metric *m = &r->metrics->list.v[0];
@@ -168,6 +170,40 @@ static void test_subjects_and_text(void **s)
     assert_string_equal(json_string_value(json_object_get(json_array_get(a, 2), "category")), "meeting");
     json_decref(root);
     hb_report_free(r);
+}
+
+/* The subject and category of the only metric of a sentence. */
+static void expect_subject(const char *text, const char *subject, const char *category)
+{
+    hb_report *r;
+    keys(text, &r);
+    assert_int_equal(r->metrics->list.n, 1);
+    const hb_metric *m = &r->metrics->list.v[0];
+    char got[256];
+    snprintf(got, sizeof got, "%.*s", (int)(m->send - m->sstart), r->view + m->sstart);
+    if (strcmp(got, subject))
+        fail_msg("%s: subject %s, expected %s", text, got, subject);
+    assert_string_equal(m->category, category);
+    hb_report_free(r);
+}
+
+static void test_subject_phrases(void **s)
+{
+    (void)s;
+    /* what follows the last leading verb, tagged as a noun or not */
+    expect_subject("全年召开中心组集中学习会14次。", "中心组集中学习会", "meeting");
+    expect_subject("委党委理论学习中心组全年开展集体学习15次。", "集体学习", "training");
+    /* the head noun decides the category: a meeting, not a branch */
+    expect_subject("全年召开支部党员大会5次。", "支部党员大会", "meeting");
+    /* the object of another verb; a quoted name stays whole */
+    expect_subject("党委班子成员到基层所队讲授专题党课××场次。", "专题党课", "training");
+    expect_subject("评选表彰“最美养护工”10名。", "“最美养护工”", "people");
+    /* function words do not start or end a phrase; a lone character joins its verb */
+    expect_subject("推动解决企业改革发展中的难点问题38个。", "难点问题", "count");
+    expect_subject("党员法官占员额法官总数的91%。", "员额法官总数", "percent");
+    expect_subject("诉求办结率达97.4%。", "办结率", "percent");
+    /* without a leading verb the walk by part of speech decides */
+    expect_subject("其中预备党员1名。", "预备党员", "people");
 }
 
 /* JSON: every field of the contract; span covers the metric as written. */
@@ -329,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_ranges_and_percentages),
         cmocka_unit_test(test_exclusions),
         cmocka_unit_test(test_subjects_and_text),
+        cmocka_unit_test(test_subject_phrases),
         cmocka_unit_test(test_json_fields),
         cmocka_unit_test(test_normalized_values),
         cmocka_unit_test(test_overflow),
