@@ -121,11 +121,11 @@ static int is_han_word(const hb_doc *d, const word_list *w, int k)
 }
 
 /* A function word that cannot start a phrase: a locality word, particle,
- * preposition, conjunction or adverb (中的难点问题, 等难题, 为群众…). */
+ * preposition or conjunction (中的难点问题, 等难题, 为群众…). */
 static int is_function_word(const hb_doc *d, const word_list *w, int k)
 {
     const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
-    return tag && strchr("fupcd", tag[0]);
+    return tag && strchr("fupc", tag[0]);
 }
 
 static int is_particle_de(const hb_doc *d, const word_list *w, int k)
