@@ -250,7 +250,7 @@ typedef struct {
     hb_engine *engine;
     FILE *out;
     int single;       /* one report, not JSON Lines */
-    int status, write_failed;
+    int status, write_failed, usage_error;
 } run_state;
 
 /* Runs the command on one report; `label` names it in messages. */
@@ -261,6 +261,12 @@ static void process(run_state *st, const char *label, const char *path, const ch
     hb_extract_options xo = {.path = path, .encoding = o->encoding, .profile = o->profile,
                              .max_bytes = o->max_bytes, .top_terms = o->top == 0 ? -1 : (int)o->top};
     hb_report *r = hb_extract(st->engine, buf, len, &xo, &err);
+    if (!r && err.code == HB_ERR_ARG) {
+        /* a wrong --encoding or --profile would fail every report alike */
+        fprintf(stderr, "huibao: %s\n", err.message);
+        st->usage_error = 1;
+        return;
+    }
     if (!r) {
         fprintf(stderr, "huibao: %s: %s\n", label, err.message);
         st->status = EXIT_INPUT;
@@ -307,7 +313,7 @@ static void read_records(run_state *st, const char *file)
     size_t cap = 0;
     ssize_t n;
     long lineno = 0;
-    while (!st->write_failed && (n = getline(&line, &cap, f)) >= 0) {
+    while (!st->write_failed && !st->usage_error && (n = getline(&line, &cap, f)) >= 0) {
         lineno++;
         if (n == 0 || (n == 1 && line[0] == '\n'))
             continue;
@@ -379,7 +385,7 @@ int main(int argc, char **argv)
 
     run_state st = {.o = &o, .engine = engine, .out = out,
                     .single = o.nfiles == 1 && !o.jsonl && !o.jsonl_in};
-    for (int i = 0; i < o.nfiles && !st.write_failed; i++) {
+    for (int i = 0; i < o.nfiles && !st.write_failed && !st.usage_error; i++) {
         const char *path = o.files[i];
         char why[256] = "";
         size_t len;
@@ -402,7 +408,11 @@ int main(int argc, char **argv)
         write_failed = 1;
     if (fclose(out) != 0)
         write_failed = 1;
-    if (write_failed) {
+    if (st.usage_error) {
+        if (tmp)
+            unlink(tmp);
+        status = EXIT_USAGE;
+    } else if (write_failed) {
         fprintf(stderr, "huibao: %s: write error: %s\n", o.output ? o.output : "standard output",
                 strerror(errno ? errno : EIO));
         if (tmp)

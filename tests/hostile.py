@@ -271,18 +271,22 @@ def _(c):
             f"huibao: {p}: larger than the limit of 100 bytes (--max-bytes)")
 
 
-@case("an unknown --encoding")
+@case("an unknown --encoding is a usage error and stops the batch")
 def _(c):
     p = c.write("r.txt", U8)
-    c.error(["extract", "--encoding", "ebcdic", p], 1,
-            f"huibao: {p}: unknown encoding (use utf-8, gb18030, utf-16le or utf-16be)")
+    r = c.error(["extract", "--encoding", "ebcdic", p, p], 2,
+                "huibao: unknown encoding (use utf-8, gb18030, utf-16le or utf-16be)")
+    check(len([l for l in r.errlines if l]) == 1, f"said more than once: {r.errlines}")
 
 
-@case("an unknown --profile")
+@case("an unknown --profile is a usage error and leaves no output file")
 def _(c):
     p = c.write("r.txt", U8)
-    c.error(["extract", "--profile", "no-such-profile", p], 1,
-            f"huibao: {p}: unknown profile 'no-such-profile'", prefix_only=True)
+    out = c.path("out.json")
+    c.error(["check", "--profile", "no-such-profile", "-o", out, p], 2,
+            "huibao: unknown profile 'no-such-profile'", prefix_only=True)
+    check(not os.path.exists(out) and not any(f.startswith("out.json") for f in os.listdir(os.path.dirname(out))),
+          "an output file was left behind")
 
 
 @case("a --jsonl-in record larger than --max-bytes")
