@@ -156,7 +156,8 @@ int hb_ac_build(hb_ac *ac)
         for (uint32_t c = x->child; c; c = ac->n[c].next)
             ac->eto[e++] = c;
         x->nedges = (uint16_t)(e - x->edge0);
-        qsort_r(ac->eto + x->edge0, x->nedges, sizeof *ac->eto, by_label, ac->n);
+        if (x->nedges > 1) /* eto is NULL in an automaton without words */
+            qsort_r(ac->eto + x->edge0, x->nedges, sizeof *ac->eto, by_label, ac->n);
         for (uint32_t k = x->edge0; k < e; k++) {
             uint32_t c = ac->eto[k];
             uint8_t b = ac->n[c].byte;

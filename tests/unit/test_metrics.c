@@ -126,6 +126,8 @@ static void test_ranges_and_percentages(void **s)
                 "3-5次;3-5批次;3-5支;1-2个");
     expect_keys("增长5%，下降５％，达到百分之八十，实现百分之百，95%以上。",
                 "5%;5%;80%;100%;95+%");
+    /* 三个百分 is no numbered formulation that would hide the count */
+    expect_keys("同比提高零点五个百分点，下降三个百分点。", "0.5个百分点;3个百分点");
 }
 
 static void test_exclusions(void **s)
