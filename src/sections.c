@@ -31,12 +31,12 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
     struct hb_section_rules *r = ctx;
     (void)nf;
     int kind = -1;
-    for (int k = 1; k <= HB_KIND_PLANS; k++)
+    for (int k = 0; k <= HB_KIND_PLANS; k++)
         if (strcmp(f[0], KIND_NAMES[k]) == 0)
             kind = k;
     if (kind < 0)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown kind '%s' (use achievements, problems, causes or plans)", f[0]);
+                            "unknown kind '%s' (use achievements, problems, causes, plans or other)", f[0]);
     if (!*f[1])
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "empty cue");
     kind_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
@@ -70,18 +70,37 @@ void hb_sections_rules_free(struct hb_section_rules *r)
     free(r);
 }
 
+/* Whether [at, at+n) lies inside a hit of an `other` cue (问题 in 问题导向). */
+static int masked(const struct hb_section_rules *r, const char *s, size_t len, size_t at, size_t n)
+{
+    for (size_t i = 0; i < r->ncues; i++) {
+        if (r->cues[i].kind != HB_KIND_OTHER || r->cues[i].len < n)
+            continue;
+        size_t lo = at + n > r->cues[i].len ? at + n - r->cues[i].len : 0;
+        const char *hit = memmem(s + lo, len - lo, r->cues[i].cue, r->cues[i].len);
+        if (hit && (size_t)(hit - s) <= at)
+            return 1;
+    }
+    return 0;
+}
+
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
 {
     const struct hb_section_rules *r = d->engine->sections;
     int best = HB_KIND_OTHER;
     size_t best_at = len, best_len = 0;
     for (size_t i = 0; i < r->ncues; i++) {
-        const char *hit = memmem(s, len, r->cues[i].cue, r->cues[i].len);
-        if (!hit)
+        if (r->cues[i].kind == HB_KIND_OTHER)
             continue;
-        size_t at = (size_t)(hit - s);
-        if (at < best_at || (at == best_at && r->cues[i].len > best_len))
-            best = r->cues[i].kind, best_at = at, best_len = r->cues[i].len;
+        for (const char *hit = s; (hit = memmem(hit, len - (size_t)(hit - s), r->cues[i].cue, r->cues[i].len)); hit++) {
+            size_t at = (size_t)(hit - s);
+            if (at > best_at || (at == best_at && r->cues[i].len <= best_len))
+                break;
+            if (!masked(r, s, len, at, r->cues[i].len)) {
+                best = r->cues[i].kind, best_at = at, best_len = r->cues[i].len;
+                break;
+            }
+        }
     }
     return best;
 }
@@ -91,7 +110,7 @@ unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
     const struct hb_section_rules *r = d->engine->sections;
     unsigned mask = 0;
     for (size_t i = 0; i < r->ncues; i++)
-        if (memmem(s, len, r->cues[i].cue, r->cues[i].len))
+        if (r->cues[i].kind != HB_KIND_OTHER && memmem(s, len, r->cues[i].cue, r->cues[i].len))
             mask |= 1u << r->cues[i].kind;
     return mask;
 }

@@ -112,6 +112,21 @@ static void test_nesting_skipped_levels_and_ids(void **s)
     hb_report_free(r);
 }
 
+/* The first cue in a title decides; a cue inside an `other` cue (问题导向,
+ * 问题整改) does not count. */
+static void test_kind_cues(void **s)
+{
+    (void)s;
+    hb_report *r = doc("一、坚持问题导向，抓好整改落实\n二、存在的主要问题及原因\n三、问题整改计划\n"
+                       "四、统筹安排部署\n");
+    assert_int_equal(r->sections.n, 4);
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
+    assert_int_equal(r->sections.v[2].kind, HB_KIND_PLANS);
+    assert_int_equal(r->sections.v[3].kind, HB_KIND_OTHER);
+    hb_report_free(r);
+}
+
 static void test_heading_opening_a_paragraph(void **s)
 {
     (void)s;
@@ -172,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_numbers_that_are_not_headings),
         cmocka_unit_test(test_item_markers),
         cmocka_unit_test(test_nesting_skipped_levels_and_ids),
+        cmocka_unit_test(test_kind_cues),
         cmocka_unit_test(test_heading_opening_a_paragraph),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
