@@ -136,7 +136,7 @@ static inline hb_doc *fz_doc(const fz_input *in, int upto)
 /* A map of n bytes into their source: every entry at a character start of
  * the source (or its end, for a line end added after the last line), never
  * decreasing, the last one the source length. */
-static inline void fz_check_map(const size_t *map, size_t n, const char *src, size_t srclen)
+static inline void fz_check_map(const hb_off *map, size_t n, const char *src, size_t srclen)
 {
     for (size_t i = 0; i < n; i++) {
         FZ_CHECK(map[i] <= srclen);

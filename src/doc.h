@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "huibao.h"
+#include "normalize.h"
 
 typedef struct hb_engine hb_engine;
 
@@ -120,13 +121,13 @@ struct hb_report {
     /* folded text and lines */
     const char *fold;
     size_t fold_len;
-    size_t *fmap;          /* fold byte -> text offset, fold_len + 1 entries */
+    hb_off *fmap;          /* fold byte -> text offset, fold_len + 1 entries */
     HB_VEC(hb_line) lines;
 
     /* view and paragraphs */
     const char *view;
     size_t view_len;
-    size_t *vmap;          /* view byte -> text offset, view_len + 1 entries */
+    hb_off *vmap;          /* view byte -> text offset, view_len + 1 entries */
     HB_VEC(hb_para) paras;
 
     HB_VEC(hb_token) tokens;

@@ -57,13 +57,13 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
     return out;
 }
 
-int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, size_t **map)
+int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, hb_off **map)
 {
     /* NFKC never grows a character beyond 18 code points; 32 bytes per input
      * character is ample, but allocate by need to stay lean on Han text. */
     size_t cap = len + len / 2 + 64;
     char *o = malloc(cap);
-    size_t *m = malloc((cap + 1) * sizeof *m);
+    hb_off *m = malloc((cap + 1) * sizeof *m);
     if (!o || !m) {
         free(o);
         free(m);
@@ -77,7 +77,7 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
             if (!no)
                 goto fail;
             o = no;
-            size_t *nm = realloc(m, (ncap + 1) * sizeof *m);
+            hb_off *nm = realloc(m, (ncap + 1) * sizeof *m);
             if (!nm)
                 goto fail;
             m = nm;
@@ -85,7 +85,7 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
         }
         if (text[i] == '\r') {
             o[j] = '\n';
-            m[j++] = i;
+            m[j++] = (hb_off)i;
             i += (i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
             continue;
         }
@@ -93,13 +93,13 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
         int n = hb_utf8_next(text + i, len - i, &cp);
         size_t k = fold_char(cp, text + i, n, o + j);
         for (size_t t = 0; t < k; t++)
-            m[j + t] = i;
+            m[j + t] = (hb_off)i;
         j += k;
         i += (size_t)n;
     }
-    m[j] = len;
+    m[j] = (hb_off)len;
     char *ao = hb_arena_alloc(a, j + 1);
-    size_t *am = hb_arena_alloc(a, (j + 1) * sizeof *am);
+    hb_off *am = hb_arena_alloc(a, (j + 1) * sizeof *am);
     if (!ao || !am)
         goto fail;
     memcpy(ao, o, j);
@@ -122,7 +122,7 @@ char *hb_fold_cstr(const char *s)
     hb_arena a = {0};
     char *o;
     size_t n;
-    size_t *m;
+    hb_off *m;
     char *r = NULL;
     if (hb_fold(&a, s, strlen(s), &o, &n, &m))
         r = strdup(o);

@@ -4,16 +4,22 @@
 #define HB_NORMALIZE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 
 /* 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int hb_utf8_valid(const char *s, size_t len);
 
-/* Folds text[0..len) (valid UTF-8) into arena memory.  *out is NUL-terminated;
+/* An offset into a report's text: maps hold one per byte, so 4 bytes rather
+ * than 8 halve their memory; texts are capped below HB_OFF_MAX. */
+typedef uint32_t hb_off;
+#define HB_OFF_MAX UINT32_MAX
+
+/* Folds text[0..len) (valid UTF-8, len < HB_OFF_MAX) into arena memory.  *out is NUL-terminated;
  * *map (out_len + 1 entries) gives for each output byte the offset in text of
  * the character it came from; map[out_len] == len.  Returns 0 when out of memory. */
-int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, size_t **map);
+int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, hb_off **map);
 
 /* Folds a NUL-terminated string; returns a malloc'd string, NULL when out of
  * memory.  Used for dictionary entries so they compare with the view. */

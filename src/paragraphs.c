@@ -67,11 +67,11 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, i
 
 typedef struct {
     char *v;
-    size_t *m;
+    hb_off *m;
     size_t n, cap;
 } view_buf;
 
-static int put(view_buf *b, const char *s, size_t n, const size_t *map)
+static int put(view_buf *b, const char *s, size_t n, const hb_off *map)
 {
     if (b->n + n + 1 > b->cap) {
         size_t ncap = (b->n + n + 1) * 2;
@@ -79,7 +79,7 @@ static int put(view_buf *b, const char *s, size_t n, const size_t *map)
         if (!nv)
             return 0;
         b->v = nv;
-        size_t *nm = realloc(b->m, (ncap + 1) * sizeof *nm);
+        hb_off *nm = realloc(b->m, (ncap + 1) * sizeof *nm);
         if (!nm)
             return 0;
         b->m = nm;
@@ -133,7 +133,7 @@ int hb_paragraphs(hb_doc *d)
         goto oom;
     if (b.n)
         memcpy(d->vmap, b.m, b.n * sizeof *d->vmap);
-    d->vmap[b.n] = d->len;
+    d->vmap[b.n] = (hb_off)d->len;
     d->view_len = b.n;
     free(b.v);
     free(b.m);

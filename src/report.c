@@ -149,6 +149,8 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     hb_status st = hb_decode(d, buf, len, err);
     if (st != HB_OK)
         return fail(d, err, st, NULL);
+    if (d->len >= HB_OFF_MAX)
+        return fail(d, err, HB_ERR_TOO_LARGE, "the decoded text is larger than 4 GiB");
     if (memchr(d->text, '\0', d->len))
         return fail(d, err, HB_ERR_BINARY, "not a text file (NUL character after decoding)");
     hb_sha256_hex(buf, len, d->sha256);

@@ -73,7 +73,8 @@ int main(int argc, char **argv)
     }
     hb_arena arena = {0};
     char *fold;
-    size_t flen, *map;
+    size_t flen;
+    hb_off *map;
     if (!hb_fold(&arena, text, len, &fold, &flen, &map)) {
         fprintf(stderr, "slogbench: out of memory\n");
         return 1;

@@ -20,7 +20,8 @@ static void test_fold_maps_back(void **s)
     hb_arena a = {0};
     const char *text = "１２％（一）\r\n　ＡＢ①…";
     char *out;
-    size_t n, *map;
+    size_t n;
+    hb_off *map;
     assert_true(hb_fold(&a, text, strlen(text), &out, &n, &map));
     assert_string_equal(out, "12%(一)\n AB①...");
     assert_int_equal(map[0], 0);          /* 1 ← １ */
@@ -39,7 +40,8 @@ static void test_fold_lone_cr_and_identity(void **s)
     (void)s;
     hb_arena a = {0};
     char *out;
-    size_t n, *map;
+    size_t n;
+    hb_off *map;
     assert_true(hb_fold(&a, "甲\r乙", 7, &out, &n, &map));
     assert_string_equal(out, "甲\n乙");
     assert_int_equal(map[3], 3);
