@@ -44,8 +44,8 @@ $(B)/libhuibao.a: $(OBJ)
 $(B)/huibao: cli/main.c include/huibao.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) cli/main.c -o $@ $(B)/libhuibao.a $(PKG_LIBS)
 
-$(B)/%: tools/%.c $(B)/libhuibao.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+$(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
 
 # The general lexicon (jieba's dict.txt) compiled once; without it huibao
 # still runs on its own dictionaries and says so.
@@ -54,7 +54,7 @@ $(B)/jieba.lex: $(B)/lexc
 	@if [ -f "$(LEXICON)" ]; then $(B)/lexc "$(LEXICON)" $@; \
 	else echo "note: $(LEXICON) not found (apt-get install python3-jieba); building without the general lexicon"; fi
 
-$(B)/tests/%: tests/unit/%.c $(B)/libhuibao.a | $(B)/tests
+$(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
 
 unit: $(UNIT_BIN)

@@ -17,35 +17,7 @@
 #include "lexicon.h"
 #include "normalize.h"
 #include "segment.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 1 << 16, n = 0;
-    char *p = malloc(cap);
-    while (p) {
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *q = realloc(p, cap *= 2);
-        if (!q)
-            free(p);
-        p = q;
-    }
-    if (f != stdin)
-        fclose(f);
-    *len = n;
-    return p;
-}
+#include "toolutil.h"
 
 typedef struct {
     const char *text;

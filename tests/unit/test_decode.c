@@ -10,8 +10,6 @@
 #include "doc.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 static hb_report *run(const char *bytes, size_t len, const char *force, hb_error *err)
 {
     hb_extract_options xo = {.encoding = force};
@@ -161,19 +159,6 @@ static void test_only_whitespace_is_valid_with_warning(void **s)
     hb_report_free(r);
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,5 +173,5 @@ int main(void)
         cmocka_unit_test(test_forced_encoding),
         cmocka_unit_test(test_only_whitespace_is_valid_with_warning),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

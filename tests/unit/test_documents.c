@@ -12,8 +12,6 @@
 #include "documents.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 static json_t *documents_of(const char *text, int *warnings)
 {
     hb_report *r = tu_extract(engine, text);
@@ -108,19 +106,6 @@ static void test_unbalanced_and_runaway_titles(void **s)
     json_decref(a);
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,5 +115,5 @@ int main(void)
         cmocka_unit_test(test_quotes_inside_titles_kept),
         cmocka_unit_test(test_unbalanced_and_runaway_titles),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -16,8 +16,6 @@
 #include "huibao.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 /* The first path at which two JSON values differ, for a readable failure. */
 static void first_difference(const json_t *a, const json_t *b, char *path, size_t cap)
 {
@@ -104,22 +102,8 @@ static void test_corpus_matches_golden(void **state)
     globfree(&g);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    engine = tu_engine();
-    return engine ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {cmocka_unit_test(test_corpus_matches_golden)};
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -17,8 +17,6 @@
 #include "normalize.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 static const char REPORT[] = "关于2024年度机关党建工作情况的报告\n"
                              "一、主要工作完成情况\n"
                              "全年组织集中学习12次，开展专题研讨4次。\n"
@@ -194,20 +192,6 @@ static void test_numbering_many_parents(void **state)
     hb_report_free(r);
 }
 
-static int setup(void **state)
-{
-    (void)state;
-    engine = tu_engine();
-    return engine ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,5 +203,5 @@ int main(void)
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_numbering_many_parents),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -12,8 +12,6 @@
 #include "normalize.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 static void test_fold_maps_back(void **s)
 {
     (void)s;
@@ -107,19 +105,6 @@ static void test_clause_break_joins_without_wrap_width(void **s)
     hb_report_free(r);
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,5 +115,5 @@ int main(void)
         cmocka_unit_test(test_short_lines_do_not_join),
         cmocka_unit_test(test_clause_break_joins_without_wrap_width),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -14,22 +14,6 @@
 
 #include "testutil.h"
 
-static hb_engine *engine;
-
-static int setup(void **s)
-{
-    (void)s;
-    engine = tu_engine();
-    return engine ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 /* The report as parsed JSON; profile NULL: chosen from the document. */
 static json_t *extract(const char *text, const char *profile)
 {
@@ -348,5 +332,5 @@ int main(void)
         cmocka_unit_test(test_profile_option),
         cmocka_unit_test(test_pathological),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -18,8 +18,6 @@
 #include "metrics.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 /* The scorer's view of one metric: value or *, + when approximate, a range
  * as lo-hi, then the unit: "6次", "*+场次", "3-5次", "3.5万人". */
 static void key_of(const hb_metric *m, char *buf, size_t cap)
@@ -345,19 +343,6 @@ static void test_pathological(void **s)
     }
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -374,5 +359,5 @@ int main(void)
         cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_pathological),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -13,8 +13,6 @@
 #include "quotes.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 static int has_warning(const hb_report *r, const char *code)
 {
     for (size_t i = 0; i < r->warnings.n; i++)
@@ -193,19 +191,6 @@ static void test_pathological(void **s)
     free(text);
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,5 +204,5 @@ int main(void)
         cmocka_unit_test(test_depth_cap_keeps_recent_pairs),
         cmocka_unit_test(test_pathological),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

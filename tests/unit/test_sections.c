@@ -12,8 +12,6 @@
 #include "markers.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 static void expect_marker(const char *s, int level, int rank, int number, size_t len)
 {
     hb_marker m;
@@ -167,19 +165,6 @@ static void test_items_sequence_across_paragraphs(void **s)
     hb_report_free(r);
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -192,5 +177,5 @@ int main(void)
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -17,8 +17,6 @@
 #include "slogans.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 /* The report's slogans as JSON; the caller json_decref()s it. */
 static json_t *slogans_of(const char *text)
 {
@@ -278,19 +276,6 @@ static void test_dict_errors_name_the_line(void **s)
     rmdir(dir);
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,5 +289,5 @@ int main(void)
         cmocka_unit_test(test_ac_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

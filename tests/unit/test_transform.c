@@ -17,8 +17,6 @@
 #include "doc.h"
 #include "testutil.h"
 
-static hb_engine *engine;
-
 /* "level number title kind" per section, one a line, in a malloc'd string. */
 static char *outline(hb_report *r)
 {
@@ -139,24 +137,11 @@ static void test_shared_seeds_when_present(void **s)
     run_glob("../shared/seeds/*.txt", 0);
 }
 
-static int setup(void **s)
-{
-    (void)s;
-    return (engine = tu_engine()) ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-    (void)s;
-    hb_engine_free(engine);
-    return 0;
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_shared_seeds_when_present),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -45,6 +45,23 @@ static inline hb_engine *tu_engine(void)
     return e;
 }
 
+/* The engine of a test file, shared by its tests: tu_setup and tu_teardown
+ * are the group fixtures that make and free it. */
+static hb_engine *engine;
+
+static inline int tu_setup(void **state)
+{
+    (void)state;
+    return (engine = tu_engine()) ? 0 : -1;
+}
+
+static inline int tu_teardown(void **state)
+{
+    (void)state;
+    hb_engine_free(engine);
+    return 0;
+}
+
 /* Extracts a report from a NUL-terminated UTF-8 string; aborts the test on failure. */
 static inline hb_report *tu_extract(hb_engine *e, const char *text)
 {
