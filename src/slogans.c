@@ -10,6 +10,7 @@
 #include "aho.h"
 #include "engine.h"
 #include "extract.h"
+#include "hash.h"
 #include "json_out.h"
 #include "normalize.h"
 #include "quotes.h"
@@ -186,14 +187,6 @@ typedef struct {
     HB_VEC(known_match) idioms; /* idiom stop words written in the text */
 } run_ctx;
 
-static uint32_t hash_bytes(const char *s, size_t n)
-{
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 16777619u;
-    return h;
-}
-
 static int rehash(hb_doc *d, struct hb_slogans_result *r)
 {
     size_t n = r->nslots ? r->nslots * 2 : 256;
@@ -202,7 +195,7 @@ static int rehash(hb_doc *d, struct hb_slogans_result *r)
         return 0;
     for (size_t i = 0; i < r->terms.n; i++) {
         const sl_term *t = &r->terms.v[i];
-        size_t h = hash_bytes(t->key, t->klen) & (n - 1);
+        size_t h = hb_hash_bytes(t->key, t->klen) & (n - 1);
         while (slots[h])
             h = (h + 1) & (n - 1);
         slots[h] = (uint32_t)(i + 1);
@@ -220,7 +213,7 @@ static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
     size_t len = ve - vs;
     if ((r->terms.n + 1) * 2 > r->nslots && !rehash(c->d, r))
         return NULL;
-    size_t h = hash_bytes(key, len) & (r->nslots - 1);
+    size_t h = hb_hash_bytes(key, len) & (r->nslots - 1);
     for (; r->slots[h]; h = (h + 1) & (r->nslots - 1)) {
         sl_term *t = &r->terms.v[r->slots[h] - 1];
         if (t->klen == len && memcmp(t->key, key, len) == 0) {

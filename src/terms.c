@@ -6,6 +6,7 @@
 
 #include "engine.h"
 #include "extract.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "segment.h"
 #include "normalize.h"
@@ -111,14 +112,6 @@ typedef struct {
     int failed;
 } counter;
 
-static uint64_t hash(const char *s, size_t n)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
-}
-
 static int is_content(const hb_doc *d, const char *w, size_t n)
 {
     if (n < 6) /* single characters carry little meaning on their own */
@@ -153,7 +146,7 @@ static int grow(counter *c)
     for (size_t i = 0; i < c->cap; i++) {
         if (!c->slots[i].word)
             continue;
-        size_t h = hash(c->slots[i].word, c->slots[i].len) & (ncap - 1);
+        size_t h = hb_hash_bytes(c->slots[i].word, c->slots[i].len) & (ncap - 1);
         while (ns[h].word)
             h = (h + 1) & (ncap - 1);
         ns[h] = c->slots[i];
@@ -175,7 +168,7 @@ static void count_word(void *ctx, size_t start, size_t end)
         c->failed = 1;
         return;
     }
-    size_t h = hash(w, n) & (c->cap - 1);
+    size_t h = hb_hash_bytes(w, n) & (c->cap - 1);
     while (c->slots[h].word && !(c->slots[h].len == n && memcmp(c->slots[h].word, w, n) == 0))
         h = (h + 1) & (c->cap - 1);
     if (!c->slots[h].word) {
