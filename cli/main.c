@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -300,6 +301,38 @@ static void process(run_state *st, const char *label, const char *path, const ch
     free(text);
 }
 
+/* Reads one line (with its '\n') into *buf, keeping at most `limit` bytes:
+ * the rest of a longer line is read and dropped, and *dropped says so, so a
+ * runaway line cannot exhaust memory.  Returns the length kept, -1 at the
+ * end of the file, -2 when out of memory. */
+static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t limit, int *dropped)
+{
+    size_t n = 0;
+    int c = EOF;
+    *dropped = 0;
+    while ((c = getc_unlocked(f)) != EOF) {
+        if (n < limit) {
+            if (n + 2 > *cap) {
+                size_t ncap = *cap ? *cap * 2 : 4096;
+                char *nb = realloc(*buf, ncap);
+                if (!nb)
+                    return -2;
+                *buf = nb;
+                *cap = ncap;
+            }
+            (*buf)[n++] = (char)c;
+        } else {
+            *dropped = 1;
+        }
+        if (c == '\n')
+            break;
+    }
+    if (n == 0 && !*dropped)
+        return -1;
+    (*buf)[n] = '\0';
+    return (ssize_t)n;
+}
+
 /* --jsonl-in: every line of the file is one report record. */
 static void read_records(run_state *st, const char *file)
 {
@@ -313,14 +346,23 @@ static void read_records(run_state *st, const char *file)
     size_t cap = 0;
     ssize_t n;
     long lineno = 0;
-    while (!st->write_failed && !st->usage_error && (n = getline(&line, &cap, f)) >= 0) {
+    /* a record escapes each byte of its text in at most 6 (\u00XX) */
+    size_t max = st->o->max_bytes ? st->o->max_bytes : HB_DEFAULT_MAX_BYTES;
+    size_t limit = max < (SIZE_MAX - 65536) / 6 ? max * 6 + 65536 : SIZE_MAX;
+    int dropped;
+    while (!st->write_failed && !st->usage_error && (n = read_line(f, &line, &cap, limit, &dropped)) >= 0) {
         lineno++;
-        if (n == 0 || (n == 1 && line[0] == '\n'))
-            continue;
         char *path, *text, label[PATH_MAX + 32];
         size_t len;
         hb_error err;
         snprintf(label, sizeof label, "%s:%ld", file, lineno);
+        if (dropped) {
+            fprintf(stderr, "huibao: %s: record longer than %zu bytes (--max-bytes)\n", label, limit);
+            st->status = EXIT_INPUT;
+            continue;
+        }
+        if (n == 0 || (n == 1 && line[0] == '\n'))
+            continue;
         if (hb_record_parse(line, (size_t)n, &path, &text, &len, &err) != HB_OK) {
             fprintf(stderr, "huibao: %s: %s\n", label, err.message);
             st->status = EXIT_INPUT;
@@ -330,8 +372,8 @@ static void read_records(run_state *st, const char *file)
         hb_free(path);
         hb_free(text);
     }
-    if (ferror(f)) {
-        fprintf(stderr, "huibao: %s: %s\n", file, strerror(errno));
+    if (n == -2 || ferror(f)) {
+        fprintf(stderr, "huibao: %s: %s\n", file, n == -2 ? "out of memory" : strerror(errno));
         st->status = EXIT_INPUT;
     }
     free(line);

@@ -295,6 +295,18 @@ def _(c):
     c.error(["extract", "--jsonl-in", "--max-bytes", "100", f], 1, "huibao: a: input larger than the limit of 100 bytes")
 
 
+@case("a --jsonl-in line far longer than --max-bytes allows is skipped unread")
+def _(c):
+    lines = [json.dumps({"path": "huge", "text": "党" * 100000}, ensure_ascii=False),
+             json.dumps({"path": "small", "text": "一、好"}, ensure_ascii=False)]
+    f = c.write("records.jsonl", ("\n".join(lines) + "\n").encode())
+    p = c.run(["extract", "--jsonl-in", "--max-bytes", "10", f])
+    check(p.returncode == 1, f"exit {p.returncode}")
+    check(any(l.startswith(f"huibao: {f}:1: record longer than") for l in p.errlines), f"stderr {p.errlines}")
+    out = [json.loads(l) for l in p.stdout.decode().splitlines()]
+    check([r["source"]["path"] for r in out] == ["small"], f"reports {out!r:.200}")
+
+
 # ---- damaged or unusual encodings: output with a named warning ----
 
 @case("only whitespace")
