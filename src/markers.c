@@ -100,6 +100,20 @@ static int set(hb_marker *m, int style, int rank, int level, int number, size_t 
     return 1;
 }
 
+/* 一、二季度 and 三、四月份 enumerate numerals, they open no section: the
+ * text after 一、 is the next numeral, then 、 or a word of time or rank. */
+static int counts_on(const char *s, size_t len, int v)
+{
+    static const char *const after[] = {"、", "季", "月", "类", "级", "等", "档", "批", "线"};
+    size_t n = cn_run(s, len);
+    if (n != 3 || hb_small_cn_number(s, n) != v + 1)
+        return 0;
+    for (size_t i = 0; i < sizeof after / sizeof *after; i++)
+        if (starts(s + n, len - n, after[i]))
+            return 1;
+    return 0;
+}
+
 int hb_heading_marker(const char *s, size_t len, hb_marker *m)
 {
     size_t n;
@@ -124,7 +138,7 @@ int hb_heading_marker(const char *s, size_t len, hb_marker *m)
     if ((n = cn_run(s, len)) > 0) {
         int v = hb_small_cn_number(s, n);
         if (v > 0 && starts(s + n, len - n, "、"))
-            return set(m, HB_MS_CN, 1, 1, v, n + 3, s, len);
+            return !counts_on(s + n + 3, len - n - 3, v) && set(m, HB_MS_CN, 1, 1, v, n + 3, s, len);
         if (v > 0 && n < len && s[n] == '.' && !(n + 1 < len && s[n + 1] >= '0' && s[n + 1] <= '9'))
             return set(m, HB_MS_CN, 1, 1, v, n + 1, s, len);
         return 0;

@@ -36,6 +36,8 @@ static void test_heading_variants(void **s)
     (void)s;
     expect_marker("一、总体情况", 1, 1, 1, 6);
     expect_marker("十二、其他", 1, 1, 12, 9);
+    expect_marker("一、二〇二三年工作回顾", 1, 1, 1, 6); /* a year, not an enumeration */
+    expect_marker("三、四个坚持", 1, 1, 3, 6);
     expect_marker("第三部分 下一步打算", 1, 0, 3, 13);
     expect_marker("第二章 工作", 1, 0, 2, 10);
     expect_marker("(一)强化责任", 2, 2, 1, 5);
@@ -57,6 +59,10 @@ static void test_numbers_that_are_not_headings(void **s)
     expect_no_marker("一、");
     expect_no_marker("第一议题制度");
     expect_no_marker("(一");
+    /* numerals enumerated, not a section */
+    expect_no_marker("一、二季度，全市完成投资12亿元");
+    expect_no_marker("三、四月份集中开展");
+    expect_no_marker("一、二、三类问题");
 }
 
 static void test_item_markers(void **s)
