@@ -14,7 +14,7 @@ WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-
 PKGS = libpcre2-8 libutf8proc jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lm
-TEST_LIBS := $(shell pkg-config --libs cmocka)
+TEST_LIBS := $(shell pkg-config --libs cmocka) -pthread
 LEXICON ?= /usr/lib/python3/dist-packages/jieba/dict.txt
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DHB_DATADIR='"$(datadir)/huibao"'
@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 
-.PHONY: all test check unit schema oracle clean install uninstall bench asan leakcheck fuzz lexicon \
+.PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
         hostile fuzz-run fuzz-replay
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
@@ -78,6 +78,11 @@ bench: all
 SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 asan:
 	$(MAKE) B=build-asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' test
+
+# ThreadSanitizer over the thread test: one engine shared by four threads.
+tsan:
+	$(MAKE) B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' build-tsan/tests/test_threads
+	HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
 
 leakcheck:
 	$(MAKE) B=build-valgrind CFLAGS='-O1 -g' \
@@ -140,7 +145,7 @@ fuzz-replay: all $(FUZZ_NAMES:%=$(B)/replay/%)
 	    HUIBAO_LEXICON=$(B)/jieba.lex $(TEST_RUNNER) $(B)/replay/$$t $$dirs; done
 
 clean:
-	rm -rf $(B) build-asan build-valgrind build-fuzz
+	rm -rf $(B) build-asan build-tsan build-valgrind build-fuzz
 
 install: all
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir) \

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <utf8proc.h>
 
+#include "engine.h"
 #include "normalize.h"
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";
@@ -218,6 +219,25 @@ static hb_status finish(hb_doc *d, char *owned, size_t n, long repaired, hb_erro
         hb_doc_warn(d, "invalid-bytes", 0, "%ld undecodable byte sequence%s replaced with U+FFFD",
                     repaired, repaired == 1 ? "" : "s");
     return HB_OK;
+}
+
+static const char *const CONVERTERS[] = {"GB18030", "UTF-16LE", "UTF-16BE"};
+
+hb_status hb_decode_load(struct hb_engine *e, hb_error *err)
+{
+    (void)err;
+    for (size_t i = 0; i < sizeof CONVERTERS / sizeof *CONVERTERS; i++) {
+        iconv_t cd = iconv_open("UTF-8", CONVERTERS[i]);
+        e->converters[i] = cd == (iconv_t)-1 ? NULL : cd; /* missing: hb_decode says so per report */
+    }
+    return HB_OK;
+}
+
+void hb_decode_unload(struct hb_engine *e)
+{
+    for (size_t i = 0; i < sizeof CONVERTERS / sizeof *CONVERTERS; i++)
+        if (e->converters[i])
+            iconv_close((iconv_t)e->converters[i]);
 }
 
 hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)

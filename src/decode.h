@@ -12,4 +12,11 @@
  * with err->message set. */
 hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err);
 
+/* glibc loads an iconv converter on iconv_open and unloads it when the last
+ * descriptor closes; the engine keeps one descriptor per converter open for
+ * its lifetime so that reports decoded in parallel do not load and unload
+ * modules over and over (slow, and a dlclose race for ThreadSanitizer). */
+hb_status hb_decode_load(struct hb_engine *e, hb_error *err);
+void hb_decode_unload(struct hb_engine *e);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "engine.h"
 #include "extract.h"
 
@@ -13,7 +14,7 @@ enum { MATCH_LIMIT = 1000000, DEPTH_LIMIT = 10000 };
 
 typedef hb_status (*loader)(struct hb_engine *, hb_error *);
 
-static const loader LOADERS[] = {hb_layout_load, hb_sections_load, hb_docfacts_load,
+static const loader LOADERS[] = {hb_decode_load, hb_layout_load, hb_sections_load, hb_docfacts_load,
                                  hb_extractors_load};
 
 hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
@@ -57,6 +58,7 @@ void hb_engine_free(hb_engine *e)
 {
     if (!e)
         return;
+    hb_decode_unload(e);
     hb_layout_free(e->layout);
     hb_sections_rules_free(e->sections);
     hb_docfacts_rules_free(e->docfacts);

@@ -24,6 +24,7 @@ struct hb_engine {
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
     int lexicon_off, domain_off; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
+    void *converters[3];         /* iconv descriptors kept open (decode.h) */
     struct hb_layout_rules *layout;
     struct hb_section_rules *sections;
     struct hb_docfact_rules *docfacts;
