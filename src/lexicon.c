@@ -429,7 +429,8 @@ static hb_status assign_ids(dict_parse *dp, size_t ncps, uint16_t *charmap, uint
         return HB_ERR_NOMEM;
     }
     memcpy(sorted, dp->cps, ncps * sizeof *sorted);
-    qsort(sorted, ncps, sizeof *sorted, cp_cmp);
+    if (ncps > 1)
+        qsort(sorted, ncps, sizeof *sorted, cp_cmp);
     size_t nc = 0;
     for (size_t i = 0; i < ncps;) {
         size_t j = i;
@@ -444,7 +445,8 @@ static hb_status assign_ids(dict_parse *dp, size_t ncps, uint16_t *charmap, uint
         hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "more than 65535 distinct characters");
         return HB_ERR_DICT;
     }
-    qsort(cc, nc, sizeof *cc, count_cmp);
+    if (nc > 1)
+        qsort(cc, nc, sizeof *cc, count_cmp);
     size_t ns = 0;
     for (size_t i = 0; i < nc; i++)
         ns += cc[i].cp >= CHARMAP_N;
@@ -464,7 +466,8 @@ static hb_status assign_ids(dict_parse *dp, size_t ncps, uint16_t *charmap, uint
             ns++;
         }
     }
-    qsort(*supp, ns, 2 * sizeof **supp, supp_cmp);
+    if (ns > 1)
+        qsort(*supp, ns, 2 * sizeof **supp, supp_cmp);
     *nsupp = (uint32_t)ns;
     free(cc);
     /* Ids through the same lookup the segmenter uses. */
@@ -572,7 +575,8 @@ hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_erro
     st = assign_ids(&dp, ncps, charmap, &supp, &nsupp, dict_txt, err);
     if (st != HB_OK)
         goto done;
-    qsort(dp.e, dp.n, sizeof *dp.e, entry_cmp);
+    if (dp.n > 1)
+        qsort(dp.e, dp.n, sizeof *dp.e, entry_cmp);
     size_t nwords = 0;
     for (size_t i = 0; i < dp.n; i++) {
         const lex_entry *x = &dp.e[i], *y = i + 1 < dp.n ? &dp.e[i + 1] : NULL;

@@ -102,7 +102,7 @@ hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_er
             st = load_one(dict_dir, de->d_name, ps, err);
     }
     closedir(dir);
-    if (st == HB_OK)
+    if (st == HB_OK && ps->n > 1)
         qsort(ps->v, ps->n, sizeof *ps->v, by_name);
     return st;
 }

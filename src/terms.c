@@ -63,7 +63,8 @@ hb_status hb_terms_load(struct hb_engine *e, hb_error *err)
     hb_status st = hb_dict_read(e->dict_dir, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
     if (st != HB_OK)
         return st;
-    qsort(e->terms->stop, e->terms->nstop, sizeof *e->terms->stop, cmp_str);
+    if (e->terms->nstop > 1) /* stop is NULL when the file lists no word */
+        qsort(e->terms->stop, e->terms->nstop, sizeof *e->terms->stop, cmp_str);
 
     const char *general = e->lexicon_off ? NULL : e->lexicon_path;
     hb_error lerr;
@@ -129,7 +130,7 @@ static int is_content(const hb_doc *d, const char *w, size_t n)
     key[n] = '\0';
     const char *k = key;
     const struct hb_term_rules *r = d->engine->terms;
-    if (bsearch(&k, r->stop, r->nstop, sizeof *r->stop, cmp_str))
+    if (r->nstop && bsearch(&k, r->stop, r->nstop, sizeof *r->stop, cmp_str))
         return 0;
     /* keep nouns, verbs, idioms and abbreviations; untagged added words too */
     const char *tag = hb_lexicon_tag(d->engine->lexicon, w, n);
