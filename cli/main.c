@@ -40,7 +40,7 @@ static const char USAGE[] =
     "  -o, --output FILE   write to FILE (replaced only when everything succeeded)\n"
     "  --encoding ENC      utf-8, gb18030, utf-16le or utf-16be instead of detecting\n"
     "  --profile NAME      required-section profile (dict/profiles/NAME.txt)\n"
-    "  --top N             number of top terms (default 20, 0 for none)\n"
+    "  --top N             number of top terms (default 20; 0: an empty list)\n"
     "  --max-bytes N       refuse larger inputs (default 268435456)\n"
     "  --dict DIR          dictionary folder (default: $HUIBAO_DICT, then the installed one)\n"
     "  --lexicon FILE      compiled general lexicon (default: $HUIBAO_LEXICON, then installed)\n"

@@ -228,10 +228,8 @@ hb_status hb_terms_run(hb_doc *d)
 
 void hb_terms_json(hb_doc *d, json_t *root)
 {
-    if (!d->terms)
-        return;
-    json_t *a = json_array();
-    for (size_t i = 0; i < d->terms->n; i++) {
+    json_t *a = json_array(); /* empty, not absent, under --top 0: the shape stays the same */
+    for (size_t i = 0; d->terms && i < d->terms->n; i++) {
         const term_count *t = &d->terms->top[i];
         json_array_append_new(a, json_pack("{s:s%,s:i}", "term", t->word, t->len, "count", t->count));
     }
