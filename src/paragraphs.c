@@ -8,7 +8,9 @@
 
 /* The display width at which this file's lines were wrapped, or 0 when they
  * were not: the most common width among long lines, allowing the ±2 that
- * punctuation and Latin characters cause. */
+ * punctuation and Latin characters cause.  Few lines may be wider than a
+ * wrap width: where many are, the common width is that of headings in a
+ * file of one line per paragraph. */
 static int wrap_width(const hb_doc *d)
 {
     enum { MAXW = 400 };
@@ -25,7 +27,10 @@ static int wrap_width(const hb_doc *d)
         if (n > bestn)
             bestn = n, best = w;
     }
-    return bestn >= 3 && bestn * 10 >= longs * 4 ? best : 0;
+    int wider = 0;
+    for (size_t i = 0; i < d->lines.n; i++)
+        wider += d->lines.v[i].kind == HB_LINE_TEXT && d->lines.v[i].width > best + 2;
+    return bestn >= 3 && bestn * 10 >= longs * 4 && wider * 4 <= bestn ? best : 0;
 }
 
 static int ends_sentence(const char *s, size_t len)

@@ -97,6 +97,30 @@ static void test_short_lines_do_not_join(void **s)
     hb_report_free(r);
 }
 
+/* One line per paragraph: the headings share a width, the paragraphs are
+ * long and of all widths, so that width is no wrap width and the title and
+ * the 称谓 line stay alone. */
+static void test_headings_of_one_width_are_no_wrap(void **s)
+{
+    (void)s;
+    const char *clause = "全面落实管党治党政治责任，扎实推进机关党的建设，";
+    char text[8192] = "某某区实验小学党支部书记抓基层党建工作述职报告\n各位领导、同志们：\n";
+    const char *headings[] = {"一、扛牢政治责任，把准学校办学方向", "二、夯实基层基础，建强支部战斗堡垒",
+                              "三、坚持立德树人，推动党建业务融合", "四、严格监督管理，纯洁党员教师队伍"};
+    for (int h = 0; h < 4; h++) {
+        strcat(text, headings[h]);
+        strcat(text, "\n");
+        for (int k = 0; k < 5 + 3 * h; k++) /* 120 to 240 characters */
+            strcat(text, clause);
+        strcat(text, "成效明显。\n");
+    }
+    hb_report *r = doc(text);
+    assert_int_equal(r->paras.n, 10);
+    assert_int_equal(r->title_para, 0);
+    assert_int_equal(r->addressee_para, 1);
+    hb_report_free(r);
+}
+
 static void test_clause_break_joins_without_wrap_width(void **s)
 {
     (void)s;
@@ -113,6 +137,7 @@ int main(void)
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_short_lines_do_not_join),
+        cmocka_unit_test(test_headings_of_one_width_are_no_wrap),
         cmocka_unit_test(test_clause_break_joins_without_wrap_width),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
