@@ -50,6 +50,19 @@ static int ends_mid_clause(const char *s, size_t len)
     return (len >= 1 && s[len - 1] == ',') || (len >= 3 && memcmp(s + len - 3, "、", 3) == 0);
 }
 
+/* 惠及居民3,400余⏎户: a line that ends in a number (with 余 or 多) and is no
+ * label (电话:12345678) was cut before the measure word that follows. */
+static int ends_in_cut_number(const char *s, size_t len, const char *next, size_t next_len)
+{
+    size_t n = len;
+    if (n >= 3 && (memcmp(s + n - 3, "余", 3) == 0 || memcmp(s + n - 3, "多", 3) == 0))
+        n -= 3;
+    if (n == 0 || s[n - 1] < '0' || s[n - 1] > '9' || memchr(s, ':', len))
+        return 0;
+    int cp;
+    return next_len > 0 && hb_utf8_next(next, next_len, &cp) == 3 && cp >= 0x4E00 && cp <= 0x9FFF;
+}
+
 static int opens_block(const char *s, size_t len)
 {
     hb_marker m;
@@ -65,7 +78,7 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, i
     size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
     if (cur->indented || ends_sentence(ps, pl) || opens_block(cs, cl))
         return 0;
-    if (ends_mid_clause(ps, pl))
+    if (ends_mid_clause(ps, pl) || ends_in_cut_number(ps, pl, cs, cl))
         return 1;
     return wrap > 0 && prev->width >= wrap - 4;
 }

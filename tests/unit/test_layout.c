@@ -127,6 +127,11 @@ static void test_clause_break_joins_without_wrap_width(void **s)
     hb_report *r = doc("我们坚持学习，\n不断提高水平。\n");
     assert_int_equal(r->paras.n, 1);
     hb_report_free(r);
+    /* a number cut from its measure word joins; a label line does not */
+    r = doc("惠及居民3,400余\n户，加装电梯27部。\n联系电话：12345678\n报送单位盖章。\n");
+    assert_int_equal(r->paras.n, 3);
+    assert_int_equal(r->paras.v[0].last_line, 2);
+    hb_report_free(r);
 }
 
 int main(void)
