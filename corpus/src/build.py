@@ -13,7 +13,9 @@ Annotated source format (UTF-8):
   ¶k             before a clause: a list item of kind k without an enumeration marker
   ⟦text⟧         a metric whose key is derived from text (digits or mask + unit only)
   ⟦text|key⟧     a metric with an explicit gold key; ⟦?text|key⟧ an optional one
-  ⟪P:xxx⟫        (wrapped files only) a page-number line xxx after the wrapped line holding this point
+  ⟪P:xxx⟫        a page-number line xxx: in a wrapped file after the wrapped line holding this
+                 point, else right here
+  ⟪W⟫            (files without wrap) a line break here, as a PDF copy cuts a line
 Everything else is copied verbatim.  Markers never change line structure.
 """
 import json, os, re, subprocess, sys, unicodedata
@@ -111,8 +113,11 @@ def parse(src):
         if c == "⟪":
             end = src.index("⟫", pos)
             tok = src[pos + 1:end]
-            assert tok.startswith("P:")
-            ann["page"].append((len(out), tok[2:]))
+            if tok == "W":
+                ann.setdefault("wrapat", []).append(len(out))
+            else:
+                assert tok.startswith("P:")
+                ann["page"].append((len(out), tok[2:]))
             pos = end + 1
             continue
         if c == "\n":
@@ -158,7 +163,10 @@ def transform(T, meta, ann):
                     ins.append((p, 0, "\n" + s))
             start += L + 1
     else:
-        assert not ann["page"], "page tokens need wrap"
+        for (o, s_) in ann["page"]:
+            ins.append((o, 0, "\n" + s_))
+        for o in ann.get("wrapat", []):
+            ins.append((o, 1, "\n"))
     ins.sort()
     out, last = [], 0
     for p, _, s in ins:
