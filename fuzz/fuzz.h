@@ -26,6 +26,7 @@
 #include "doc.h"
 #include "engine.h"
 #include "huibao.h"
+#include "json_out.h"
 #include "lines.h"
 #include "normalize.h"
 #include "paragraphs.h"
@@ -145,6 +146,21 @@ static inline void fz_check_map(const hb_off *map, size_t n, const char *src, si
             FZ_CHECK(map[i] >= map[i - 1]);
     }
     FZ_CHECK(map[n] == srclen);
+}
+
+/* One extractor's part of the report, written as the report writes it and
+ * parsed back: it must be valid JSON. */
+static inline json_t *fz_extractor_json(hb_doc *d, void (*write)(hb_doc *, hb_json_out *))
+{
+    hb_json_out *out = hb_json_out_new(d->len & 1); /* both layouts, by input */
+    FZ_CHECK(out);
+    write(d, out);
+    char *s = hb_json_out_finish(out);
+    FZ_CHECK(s);
+    json_t *root = json_loads(s, 0, NULL);
+    free(s);
+    FZ_CHECK(root);
+    return root;
 }
 
 #endif

@@ -22,9 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (i > 0)
                 FZ_CHECK(r->docs.v[i - 1].vs < doc->vs); /* first occurrences, in order */
         }
-        json_t *root = json_object();
-        FZ_CHECK(root);
-        hb_documents_json(d, root);
+        json_t *root = fz_extractor_json(d, hb_documents_json);
         json_t *docs = json_object_get(root, "documents");
         FZ_CHECK(json_is_array(docs) && json_array_size(docs) == r->docs.n);
         json_decref(root);

@@ -22,9 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 FZ_CHECK(cov[i - 1].end <= cov[i].start); /* sorted and disjoint */
             FZ_CHECK(hb_in_quote_or_title(d, cov[i].start) && hb_slogan_covered(d, cov[i].start, cov[i].end));
         }
-        json_t *root = json_object();
-        FZ_CHECK(root);
-        hb_slogans_json(d, root);
+        json_t *root = fz_extractor_json(d, hb_slogans_json);
         json_t *terms = json_object_get(root, "slogans"), *t;
         size_t i;
         FZ_CHECK(json_is_array(terms));

@@ -231,7 +231,7 @@ static json_t *cites_json(hb_doc *d, const hb_quote_list *ql, size_t i)
     return a;
 }
 
-void hb_documents_json(hb_doc *d, json_t *root)
+void hb_documents_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_documents_result *r = d->documents;
     hb_quote_list ql;
@@ -247,5 +247,5 @@ void hb_documents_json(hb_doc *d, json_t *root)
             json_decref(cites);
         json_array_append_new(a, o);
     }
-    json_object_set_new(root, "documents", a);
+    hb_json_field(out, "documents", a);
 }

@@ -6,7 +6,7 @@ typedef struct {
     hb_status (*load)(struct hb_engine *, hb_error *);
     void (*unload)(struct hb_engine *);
     hb_status (*run)(hb_doc *);
-    void (*json)(hb_doc *, json_t *);
+    void (*json)(hb_doc *, hb_json_out *);
 } extractor;
 
 #define ENTRY(name) {hb_##name##_load, hb_##name##_unload, hb_##name##_run, hb_##name##_json}
@@ -42,8 +42,8 @@ hb_status hb_extractors(hb_doc *d)
     return HB_OK;
 }
 
-void hb_extractors_json(hb_doc *d, json_t *root)
+void hb_extractors_json(hb_doc *d, hb_json_out *out)
 {
     for (int i = 0; i < N_EXTRACTORS; i++)
-        EXTRACTORS[i].json(d, root);
+        EXTRACTORS[i].json(d, out);
 }

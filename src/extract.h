@@ -5,9 +5,8 @@
 #ifndef HB_EXTRACT_H
 #define HB_EXTRACT_H
 
-#include <jansson.h>
-
 #include "doc.h"
+#include "json_out.h"
 
 struct hb_engine;
 
@@ -15,7 +14,7 @@ struct hb_engine;
     hb_status hb_##name##_load(struct hb_engine *e, hb_error *err);          \
     void hb_##name##_unload(struct hb_engine *e);                            \
     hb_status hb_##name##_run(hb_doc *d);                                    \
-    void hb_##name##_json(hb_doc *d, json_t *root);
+    void hb_##name##_json(hb_doc *d, hb_json_out *out);
 
 HB_EXTRACTOR(documents)
 HB_EXTRACTOR(slogans)
@@ -27,6 +26,6 @@ HB_EXTRACTOR(terms)
 hb_status hb_extractors_load(struct hb_engine *e, hb_error *err);
 void hb_extractors_unload(struct hb_engine *e);
 hb_status hb_extractors(hb_doc *d);
-void hb_extractors_json(hb_doc *d, json_t *root);
+void hb_extractors_json(hb_doc *d, hb_json_out *out);
 
 #endif

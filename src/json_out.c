@@ -109,33 +109,195 @@ static json_t *warnings_json(const hb_doc *d)
     return a;
 }
 
+enum { MAX_DEPTH = 8 };
+
+struct hb_json_out {
+    char *buf;
+    size_t len, cap;
+    int pretty;
+    int ok;
+    int depth;              /* of the values being written; the report's fields are at 1 */
+    int count[MAX_DEPTH];   /* values written so far at each depth */
+    char closer[MAX_DEPTH]; /* what ends the container holding that depth */
+};
+
+static void put(hb_json_out *out, const char *s, size_t n)
+{
+    if (!out->ok)
+        return;
+    if (out->len + n + 1 > out->cap) {
+        size_t cap = out->cap ? out->cap : 4096;
+        while (out->len + n + 1 > cap)
+            cap *= 2;
+        char *b = realloc(out->buf, cap);
+        if (!b) {
+            out->ok = 0;
+            return;
+        }
+        out->buf = b;
+        out->cap = cap;
+    }
+    memcpy(out->buf + out->len, s, n);
+    out->len += n;
+    out->buf[out->len] = '\0';
+}
+
+static void puts_(hb_json_out *out, const char *s)
+{
+    put(out, s, strlen(s));
+}
+
+/* A line break and the indentation of `depth` when pretty. */
+static void newline(hb_json_out *out, int depth)
+{
+    if (out->pretty) {
+        put(out, "\n", 1);
+        for (int i = 0; i < depth; i++)
+            put(out, "  ", 2);
+    }
+}
+
+/* The separator before the next value at the current depth, and its key
+ * when it is an object member (name != NULL). */
+static void next(hb_json_out *out, const char *name)
+{
+    if (out->count[out->depth]++)
+        put(out, ",", 1);
+    newline(out, out->depth);
+    if (name) {
+        put(out, "\"", 1);
+        puts_(out, name); /* member names are plain ASCII */
+        puts_(out, out->pretty ? "\": " : "\":");
+    }
+}
+
+/* Dumps v as it prints at the current depth: jansson indents from column 0,
+ * so each of its line breaks gets the outer indentation (strings never hold
+ * a raw line break).  Frees v. */
+static void value(hb_json_out *out, json_t *v)
+{
+    char *s = v ? json_dumps(v, JSON_ENCODE_ANY | (out->pretty ? JSON_INDENT(2) : JSON_COMPACT)) : NULL;
+    json_decref(v);
+    if (!s) {
+        out->ok = 0;
+        return;
+    }
+    for (const char *p = s, *nl; *p; p = nl + 1) {
+        nl = strchr(p, '\n');
+        if (!nl) {
+            puts_(out, p);
+            break;
+        }
+        put(out, p, (size_t)(nl - p));
+        newline(out, out->depth);
+    }
+    free(s);
+}
+
+static void begin(hb_json_out *out, const char *name, char opener)
+{
+    next(out, name);
+    put(out, &opener, 1);
+    if (out->depth + 1 >= MAX_DEPTH) {
+        out->ok = 0;
+        return;
+    }
+    out->count[++out->depth] = 0;
+    out->closer[out->depth] = opener == '{' ? '}' : ']';
+}
+
+static void end(hb_json_out *out)
+{
+    if (out->depth == 0)
+        return;
+    char closer = out->closer[out->depth];
+    if (out->count[out->depth--])
+        newline(out, out->depth);
+    put(out, &closer, 1);
+}
+
+void hb_json_field(hb_json_out *out, const char *name, json_t *v)
+{
+    next(out, name);
+    value(out, v);
+}
+
+void hb_json_object_open(hb_json_out *out, const char *name)
+{
+    begin(out, name, '{');
+}
+
+void hb_json_object_close(hb_json_out *out)
+{
+    end(out);
+}
+
+void hb_json_array_open(hb_json_out *out, const char *name)
+{
+    begin(out, name, '[');
+}
+
+void hb_json_array_elem(hb_json_out *out, json_t *v)
+{
+    hb_json_field(out, NULL, v);
+}
+
+void hb_json_array_close(hb_json_out *out)
+{
+    end(out);
+}
+
+hb_json_out *hb_json_out_new(int pretty)
+{
+    hb_json_out *out = calloc(1, sizeof *out);
+    if (!out)
+        return NULL;
+    out->pretty = pretty;
+    out->ok = 1;
+    put(out, "{", 1);
+    out->depth = 1;
+    out->closer[1] = '}';
+    return out;
+}
+
+char *hb_json_out_finish(hb_json_out *out)
+{
+    if (!out)
+        return NULL;
+    while (out->depth > 0)
+        end(out);
+    char *s = out->ok ? out->buf : NULL;
+    if (!s)
+        free(out->buf);
+    free(out);
+    return s;
+}
+
 char *hb_report_json(const hb_report *report, unsigned flags)
 {
     hb_doc *d = (hb_doc *)report; /* output only adds arena strings */
-    json_t *root = json_object();
-    if (!root)
+    hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
+    if (!out)
         return NULL;
     json_t *loose = NULL;
-    json_object_set_new(root, "schema_version", json_string(HB_SCHEMA_VERSION));
-    json_object_set_new(root, "source", source_json(d));
-    json_object_set_new(root, "title", hb_json_str_or_null(d->title));
-    json_object_set_new(root, "addressee", hb_json_str_or_null(d->addressee));
-    json_object_set_new(root, "signature",
-                        d->sign_org || d->sign_date
-                            ? json_pack("{s:o,s:o}", "organization", hb_json_str_or_null(d->sign_org),
-                                        "date", hb_json_str_or_null(d->sign_date))
-                            : json_null());
-    json_object_set_new(root, "doc_type", json_string(d->doc_type ? d->doc_type : "unknown"));
-    json_object_set_new(root, "years", years_json(d));
-    json_object_set_new(root, "stats", stats_json(d));
-    json_object_set_new(root, "sections", sections_json(d, &loose));
+    hb_json_field(out, "schema_version", json_string(HB_SCHEMA_VERSION));
+    hb_json_field(out, "source", source_json(d));
+    hb_json_field(out, "title", hb_json_str_or_null(d->title));
+    hb_json_field(out, "addressee", hb_json_str_or_null(d->addressee));
+    hb_json_field(out, "signature",
+                  d->sign_org || d->sign_date
+                      ? json_pack("{s:o,s:o}", "organization", hb_json_str_or_null(d->sign_org), "date",
+                                  hb_json_str_or_null(d->sign_date))
+                      : json_null());
+    hb_json_field(out, "doc_type", json_string(d->doc_type ? d->doc_type : "unknown"));
+    hb_json_field(out, "years", years_json(d));
+    hb_json_field(out, "stats", stats_json(d));
+    hb_json_field(out, "sections", sections_json(d, &loose));
     if (loose && json_array_size(loose))
-        json_object_set_new(root, "items", loose);
+        hb_json_field(out, "items", loose);
     else
         json_decref(loose);
-    hb_extractors_json(d, root);
-    json_object_set_new(root, "warnings", warnings_json(d));
-    char *out = json_dumps(root, JSON_ENSURE_ASCII * 0 | (flags & HB_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT));
-    json_decref(root);
-    return out;
+    hb_extractors_json(d, out);
+    hb_json_field(out, "warnings", warnings_json(d));
+    return hb_json_out_finish(out);
 }

@@ -714,19 +714,21 @@ static json_t *item_json(hb_doc *d, const hb_list_item *it)
                      hb_json_span(d, it->vstart, it->tend));
 }
 
-void hb_lists_json(hb_doc *d, json_t *root)
+void hb_lists_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_lists_result *r = d->lists;
     if (!r)
         return;
     for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++) {
         const hb_list *l = &r->list[k];
-        json_t *items = json_array();
+        hb_json_object_open(out, hb_kind_name(k));
+        hb_json_field(out, "found", json_string(FOUND_NAMES[l->found]));
+        hb_json_field(out, "section", section_id(d, l->section));
+        hb_json_array_open(out, "items");
         for (size_t i = 0; i < l->items.n; i++)
-            json_array_append_new(items, item_json(d, &l->items.v[i]));
-        json_object_set_new(root, hb_kind_name(k),
-                            json_pack("{s:s,s:o,s:o}", "found", FOUND_NAMES[l->found], "section",
-                                      section_id(d, l->section), "items", items));
+            hb_json_array_elem(out, item_json(d, &l->items.v[i]));
+        hb_json_array_close(out);
+        hb_json_object_close(out);
     }
-    json_object_set_new(root, "required", hb_required_json(r));
+    hb_json_field(out, "required", hb_required_json(r));
 }

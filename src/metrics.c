@@ -416,10 +416,10 @@ static json_t *metric_json(hb_doc *d, const hb_metric *m)
     return o;
 }
 
-void hb_metrics_json(hb_doc *d, json_t *root)
+void hb_metrics_json(hb_doc *d, hb_json_out *out)
 {
-    json_t *a = json_array();
+    hb_json_array_open(out, "metrics");
     for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++)
-        json_array_append_new(a, metric_json(d, &d->metrics->list.v[i]));
-    json_object_set_new(root, "metrics", a);
+        hb_json_array_elem(out, metric_json(d, &d->metrics->list.v[i]));
+    hb_json_array_close(out);
 }

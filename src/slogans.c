@@ -462,7 +462,7 @@ hb_status hb_slogans_run(hb_doc *d)
     return HB_OK;
 }
 
-void hb_slogans_json(hb_doc *d, json_t *root)
+void hb_slogans_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_slogans_result *r = d->slogans;
     const struct hb_slogan_dict *sd = d->engine->slogans ? d->engine->slogans->dict : NULL;
@@ -480,7 +480,7 @@ void hb_slogans_json(hb_doc *d, json_t *root)
             json_object_set_new(o, "canonical", json_string(canon));
         json_array_append_new(a, o);
     }
-    json_object_set_new(root, "slogans", a);
+    hb_json_field(out, "slogans", a);
 }
 
 /* ---- coverage queries ---- */

@@ -226,12 +226,12 @@ hb_status hb_terms_run(hb_doc *d)
     return st;
 }
 
-void hb_terms_json(hb_doc *d, json_t *root)
+void hb_terms_json(hb_doc *d, hb_json_out *out)
 {
     json_t *a = json_array(); /* empty, not absent, under --top 0: the shape stays the same */
     for (size_t i = 0; d->terms && i < d->terms->n; i++) {
         const term_count *t = &d->terms->top[i];
         json_array_append_new(a, json_pack("{s:s%,s:i}", "term", t->word, t->len, "count", t->count));
     }
-    json_object_set_new(root, "terms", a);
+    hb_json_field(out, "terms", a);
 }

@@ -46,6 +46,23 @@ static void first_difference(const json_t *a, const json_t *b, char *path, size_
     snprintf(path + used, cap - used, " (array length %zu vs %zu)", json_array_size(a), json_array_size(b));
 }
 
+/* The report is written field by field, not dumped as one tree: both
+ * layouts must still be exactly what jansson prints for the whole value. */
+static void check_layout(const char *pretty, const char *compact)
+{
+    json_error_t jerr;
+    json_t *v = json_loads(pretty, 0, &jerr);
+    if (!v)
+        fail_msg("pretty output is not JSON: %s at line %d", jerr.text, jerr.line);
+    char *want_pretty = json_dumps(v, JSON_INDENT(2));
+    char *want_compact = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    assert_string_equal(pretty, want_pretty);
+    assert_string_equal(compact, want_compact);
+    free(want_pretty);
+    free(want_compact);
+}
+
 static void check_file(const char *txt)
 {
     size_t len;
@@ -58,8 +75,12 @@ static void check_file(const char *txt)
     if (!r)
         fail_msg("%s: %s", txt, err.message);
     char *out = hb_report_json(r, HB_JSON_PRETTY);
+    char *compact = hb_report_json(r, 0);
     hb_report_free(r);
     assert_non_null(out);
+    assert_non_null(compact);
+    check_layout(out, compact);
+    hb_free(compact);
 
     const char *base = strrchr(txt, '/') ? strrchr(txt, '/') + 1 : txt;
     char golden[512];
