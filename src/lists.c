@@ -558,9 +558,43 @@ static int container_items(lists_ctx *c, int kind, int h)
     return 1;
 }
 
+/* Per section: does it hold sections or enumerations of its own, and does a
+ * sibling head a list of the same kind? */
+enum { HAS_PARTS = 1, IN_RUN = 2 };
+
+static unsigned char *section_shapes(lists_ctx *c)
+{
+    hb_doc *d = c->d;
+    size_t n = d->sections.n;
+    unsigned char *shape = hb_arena_alloc(&d->arena, n + 1);
+    int *runs = hb_arena_alloc(&d->arena, (n + 1) * (HB_KIND_PLANS + 1) * sizeof *runs);
+    if (!shape || !runs)
+        return NULL;
+    memset(shape, 0, n + 1);
+    memset(runs, 0, (n + 1) * (HB_KIND_PLANS + 1) * sizeof *runs);
+    for (size_t i = 0; i < n; i++) {
+        int p = d->sections.v[i].parent;
+        if (p >= 0)
+            shape[p] |= HAS_PARTS;
+        if (c->accepted[i])
+            runs[(size_t)(p + 1) * (HB_KIND_PLANS + 1) + (size_t)c->accepted[i]]++;
+    }
+    for (size_t k = 0; k < d->items.n; k++)
+        if (d->items.v[k].section >= 0)
+            shape[d->items.v[k].section] |= HAS_PARTS;
+    for (size_t i = 0; i < n; i++)
+        if (c->accepted[i] &&
+            runs[(size_t)(d->sections.v[i].parent + 1) * (HB_KIND_PLANS + 1) + (size_t)c->accepted[i]] > 1)
+            shape[i] |= IN_RUN;
+    return shape;
+}
+
 static int heading_lists(lists_ctx *c)
 {
     hb_doc *d = c->d;
+    unsigned char *shape = section_shapes(c);
+    if (!shape)
+        return 0;
     for (size_t i = 0; i < d->sections.n; i++) {
         int kind = c->accepted[i];
         if (!kind)
@@ -572,7 +606,14 @@ static int heading_lists(lists_ctx *c)
             l->section = h;
             l->vstart = d->sections.v[h].vstart;
         }
-        if (!container_items(c, kind, h))
+        /* 关于…的问题 （一） （二） … each heading one problem, its body what
+         * was done about it: the headings are the items, not their sentences */
+        const hb_section *s = &d->sections.v[h];
+        int ok = h == (int)i && shape[i] == IN_RUN
+                     ? add_item(c, kind, s->vstart, s->tstart, trim_end(d->view, s->tstart, s->vend), s->tend,
+                                s->marker, h)
+                     : container_items(c, kind, h);
+        if (!ok)
             return 0;
     }
     return 1;

@@ -116,6 +116,24 @@ unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
 }
 
 /* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
+/* A heading's kind from its own title, else its parent's.  Under problems,
+ * causes or plans a title word of another kind (紧盯问题整改 under 下一步打算)
+ * does not change it unless the parent names that kind too (存在的问题及原因
+ * → （二）原因分析). */
+static int child_kind(const hb_doc *d, const hb_section *s)
+{
+    int own = hb_section_kind_of(d, d->view + s->tstart, s->tend - s->tstart);
+    if (s->parent < 0)
+        return own;
+    const hb_section *p = &d->sections.v[s->parent];
+    if (own == HB_KIND_OTHER)
+        return p->kind;
+    if (own != p->kind && (p->kind == HB_KIND_PROBLEMS || p->kind == HB_KIND_CAUSES || p->kind == HB_KIND_PLANS) &&
+        !(hb_section_kinds_in(d, d->view + p->tstart, p->tend - p->tstart) & (1u << own)))
+        return p->kind;
+    return own;
+}
+
 static size_t title_end(const char *s, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
@@ -157,14 +175,20 @@ static const char *marker_text(const hb_marker *m, char *buf, size_t cap)
 }
 
 /* The last section of each marker style under each parent (slot
- * (parent + 1) * HB_NSTYLES + style), and under any parent of each style, so
- * the numbering check looks back in constant time: 100,000 headings must not
- * make it quadratic. */
-enum { HB_NSTYLES = 8 };
+ * (parent + 1) * HB_NSTYLES + style; style 0: of any style), and under any
+ * parent of each style, so the numbering check looks back in constant time:
+ * 100,000 headings must not make it quadratic. */
+enum { HB_NSTYLES = 8, ANY_STYLE = 0 };
 typedef struct {
     HB_VEC(int) last_child;
     int last_by_parent_style[HB_NSTYLES][HB_NSTYLES];
+    unsigned seen_styles;
 } numbering;
+
+static int last_child(const numbering *nb, int parent, int style)
+{
+    return nb->last_child.v[(size_t)(parent + 1) * HB_NSTYLES + style];
+}
 
 /* Makes room for the children of one more possible parent. */
 static int numbering_open(hb_doc *d, numbering *nb)
@@ -185,6 +209,8 @@ static int check_numbering(hb_doc *d, numbering *nb, int idx, const hb_marker *m
     if (prev < 0 && s->parent >= 0)
         prev_parent_last = nb->last_by_parent_style[s->style][pstyle];
     *slot = idx;
+    nb->last_child.v[(size_t)(s->parent + 1) * HB_NSTYLES + ANY_STYLE] = idx;
+    nb->seen_styles |= 1u << s->style;
     if (s->parent >= 0)
         nb->last_by_parent_style[s->style][pstyle] = idx;
     char a[32], b[32];
@@ -214,6 +240,38 @@ static int check_numbering(hb_doc *d, numbering *nb, int idx, const hb_marker *m
     }
     return hb_doc_warn(d, "numbering-gap", s->line, "%s is the first of its level here",
                        marker_text(m, a, sizeof a));
+}
+
+/* 1、 （二） 3、 or （一） 2、 （三）: a marker of another style that carries
+ * on the numbering of the run it interrupts is a slip of the typist.  It
+ * nests and is numbered as the next of that run (its level stays as
+ * written), with a warning.  Returns 0 only when out of memory. */
+static int marker_slip(hb_doc *d, const numbering *nb, const int *stack, int depth, hb_marker *m, int line)
+{
+    int k = depth;
+    while (k > 0 && d->sections.v[stack[k - 1]].rank >= m->rank)
+        k--;
+    int parent = k ? stack[k - 1] : -1;
+    int run = -1;
+    if (k < depth) { /* shallower than the run it follows */
+        int prev = last_child(nb, parent, ANY_STYLE);
+        if (prev >= 0 && last_child(nb, parent, m->style) < 0)
+            run = prev;
+    } else if (depth > 0 && !(nb->seen_styles & (1u << m->style)) &&
+               last_child(nb, stack[depth - 1], ANY_STYLE) < 0) { /* deeper, as a first child */
+        run = stack[depth - 1];
+    }
+    if (run < 0)
+        return 1;
+    const hb_section *r = &d->sections.v[run];
+    if (r->style == m->style || r->number + 1 != m->number)
+        return 1;
+    char a[32];
+    marker_text(m, a, sizeof a);
+    m->rank = r->rank;
+    m->style = r->style;
+    return hb_doc_warn(d, "marker-style", line, "%s continues the numbering of %s in another marker style", a,
+                       r->marker);
 }
 
 static int add_items(hb_doc *d, int p, size_t from, int section, int *last_family, int *last_number)
@@ -309,6 +367,8 @@ int hb_sections(hb_doc *d)
                 return 0;
             te = cap;
             if (te > ts) {
+                if (!marker_slip(d, &nb, stack, depth, &m, pa->first_line))
+                    return 0;
                 while (depth > 0 && d->sections.v[stack[depth - 1]].rank >= m.rank)
                     depth--;
                 hb_section sec = {.level = m.level, .rank = m.rank, .style = m.style,
@@ -318,9 +378,7 @@ int hb_sections(hb_doc *d)
                 sec.marker = hb_doc_orig(d, pa->vstart, pa->vstart + m.len);
                 if (!sec.marker)
                     return 0;
-                sec.kind = hb_section_kind_of(d, d->view + ts, te - ts);
-                if (sec.kind == HB_KIND_OTHER && sec.parent >= 0)
-                    sec.kind = d->sections.v[sec.parent].kind;
+                sec.kind = child_kind(d, &sec);
                 int idx = (int)d->sections.n;
                 if (!hb_vec_push(&d->arena, &d->sections, sec) || !numbering_open(d, &nb))
                     return 0;

@@ -184,6 +184,25 @@ static void test_problems_and_causes_subsections(void **s)
     json_decref(j);
 }
 
+/* A rectification report: one problem a heading, its body what was done.
+ * The headings are the items; a lone problem heading still gives its
+ * sentences. */
+static void test_run_of_problem_headings(void **s)
+{
+    (void)s;
+    json_t *j = extract("整改情况报告\n一、整改工作开展情况\n成立领导小组。\n二、问题整改落实情况\n"
+                        "（一）关于理论学习不深入的问题\n修订学习制度。举办培训班2期。\n"
+                        "（二）关于资金监管不到位的问题\n开展专项检查。追回资金12万元。\n"
+                        "三、下一步工作打算\n（一）紧盯未完成问题持续攻坚\n（二）巩固整改成果\n",
+                        NULL);
+    expect_list(j, "problems", "heading", "2.1", "关于理论学习不深入的问题|关于资金监管不到位的问题");
+    expect_list(j, "plans", "heading", "3", "紧盯未完成问题持续攻坚|巩固整改成果");
+    json_decref(j);
+    j = extract("工作总结\n一、主要成效\n全年学习12次。\n二、存在的问题\n学习不深入。督导不到位。\n", NULL);
+    expect_list(j, "problems", "heading", "2", "学习不深入|督导不到位");
+    json_decref(j);
+}
+
 static void test_plan_document(void **s)
 {
     (void)s;
@@ -324,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_inline_clauses),
         cmocka_unit_test(test_causes_after_problems),
         cmocka_unit_test(test_problems_and_causes_subsections),
+        cmocka_unit_test(test_run_of_problem_headings),
         cmocka_unit_test(test_plan_document),
         cmocka_unit_test(test_missing_plans),
         cmocka_unit_test(test_duty_report),

@@ -160,6 +160,49 @@ static void test_numbering_warnings(void **s)
     hb_report_free(r);
 }
 
+/* A marker of another style that carries on the run it interrupts nests as
+ * the run's next sibling, keeps its written level, and is warned about. */
+static void test_marker_slips(void **s)
+{
+    (void)s;
+    hb_report *r = doc("一、甲\n1、子\n二、乙\n1、子\n（二）子\n3、子\n");
+    assert_int_equal(r->sections.n, 6);
+    assert_string_equal(r->sections.v[4].id, "2.2");
+    assert_int_equal(r->sections.v[4].level, 2);
+    assert_string_equal(r->sections.v[5].id, "2.3");
+    assert_true(warned(r, "marker-style"));
+    assert_false(warned(r, "numbering-gap"));
+    hb_report_free(r);
+    r = doc("一、甲\n（一）子\n2.子\n（三）子\n");
+    assert_string_equal(r->sections.v[2].id, "1.2");
+    assert_string_equal(r->sections.v[3].id, "1.3");
+    assert_true(warned(r, "marker-style"));
+    hb_report_free(r);
+    /* a run that goes on across parts is no slip, nor is a heading whose
+     * number does not follow */
+    r = doc("一、甲\n1.子\n2.子\n二、乙\n3.子\n");
+    assert_string_equal(r->sections.v[4].id, "2.1");
+    assert_false(warned(r, "marker-style"));
+    hb_report_free(r);
+    r = doc("一、甲\n1.子\n（三）子\n4.子\n");
+    assert_string_equal(r->sections.v[3].id, "1.2.1");
+    assert_false(warned(r, "marker-style"));
+    hb_report_free(r);
+}
+
+/* Under problems, causes or plans another kind's word in a title does not
+ * change the kind, unless the parent names that kind too. */
+static void test_kind_under_a_list(void **s)
+{
+    (void)s;
+    hb_report *r = doc("一、下一步工作打算\n（一）紧盯未完成问题持续攻坚\n二、存在的问题及原因\n"
+                       "（一）主要问题\n（二）原因分析\n");
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_PLANS);
+    assert_int_equal(r->sections.v[3].kind, HB_KIND_PROBLEMS);
+    assert_int_equal(r->sections.v[4].kind, HB_KIND_CAUSES);
+    hb_report_free(r);
+}
+
 static void test_items_sequence_across_paragraphs(void **s)
 {
     (void)s;
@@ -182,6 +225,8 @@ int main(void)
         cmocka_unit_test(test_heading_opening_a_paragraph),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
+        cmocka_unit_test(test_marker_slips),
+        cmocka_unit_test(test_kind_under_a_list),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
