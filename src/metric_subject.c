@@ -65,6 +65,8 @@ static int classify(const hb_doc *d, const word_list *w, int k, int head)
     const char *tag = hb_lexicon_tag(d->engine->lexicon, s, n);
     if (hb_wordlist_find(&d->engine->metrics->verbs, s, n) && !(head && tag && !strcmp(tag, "vn")))
         return W_VERB;
+    if (hb_wordlist_find(&d->engine->metrics->nouns, s, n))
+        return W_NOUN;
     if (!tag) /* an added term (a slogan) is a name; a lone unknown character is not */
         return n > 3 ? W_NOUN : W_OTHER;
     if (tag[0] == 'n' || tag[0] == 'j' || tag[0] == 'l' || !strcmp(tag, "vn"))
@@ -166,8 +168,8 @@ static int phrase_after_verb(const hb_doc *d, const word_list *w, int top, int *
         }
         if (c == W_OTHER && !is_han_word(d, w, k)) /* a number or a mark */
             return 0;
-        if (k < top - 1 && tagged_verb(d, w, k) &&
-            (classify(d, w, k + 1, 0) == W_NOUN || classify(d, w, k + 1, 0) == W_OPEN)) {
+        int next = k < top - 1 ? classify(d, w, k + 1, 0) : W_OTHER;
+        if (tagged_verb(d, w, k) && (next == W_NOUN || next == W_OPEN)) {
             start = k + 1;
             break;
         }
@@ -186,16 +188,64 @@ static int phrase_after_verb(const hb_doc *d, const word_list *w, int top, int *
     return 1;
 }
 
+static int listed(const hb_doc *d, const hb_wordlist *l, const word_list *w, int k)
+{
+    return hb_wordlist_find(l, d->view + w->s[k], w->e[k] - w->s[k]) != NULL;
+}
+
+/* May word k be glued into a noun: a Han word that is neither a function
+ * word, a pronoun or numeral, nor one of the metric verbs? */
+static int gluable(const hb_doc *d, const word_list *w, int k)
+{
+    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    return is_han_word(d, w, k) && !(tag && strchr("fupcrm", tag[0])) &&
+           !listed(d, &d->engine->metrics->verbs, w, k);
+}
+
+/* 参保 + 率 → 参保率, 信访 投诉 + 件 → 信访投诉件: a suffix word of
+ * dict/metric_phrases.txt makes one word of itself, the word before it and
+ * up to two verbs glued before that.  The joined word is no lexicon entry,
+ * so classify() takes it for a noun. */
+enum { MAX_GLUED_VERBS = 2 };
+static void glue_suffixes(const hb_doc *d, word_list *w)
+{
+    int out = 0;
+    for (int k = 0; k < w->n; k++) {
+        if (out > 0 && listed(d, &d->engine->metrics->suffixes, w, k) && gluable(d, w, out - 1)) {
+            int j = out - 1;
+            for (int glued = 0; glued < MAX_GLUED_VERBS && j > 0 && tagged_verb(d, w, j - 1) && gluable(d, w, j - 1);
+                 glued++)
+                j--;
+            w->e[j] = w->e[k];
+            out = j + 1;
+            continue;
+        }
+        w->s[out] = w->s[k];
+        w->e[out] = w->e[k];
+        out++;
+    }
+    w->n = out;
+}
+
 int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
 {
     word_list w;
     if (!words_of(d, from, to, &w))
         return 0;
+    glue_suffixes(d, &w);
     /* 普及率达到98%: up to two verbs between the phrase and the number are
      * skipped (not a verbal noun such as 培训, which is the phrase itself) */
     int top = w.n; /* the word after the phrase */
-    for (int skipped = 0; skipped < 2 && top > 0 && classify(d, &w, top - 1, 1) == W_VERB; skipped++)
-        top--;
+    int skipped = 0;
+    while (skipped < 2 && top > 0 && classify(d, &w, top - 1, 1) == W_VERB)
+        top--, skipped++;
+    /* 治理率比去年同期提高: so is a comparison before the verb (not the 比
+     * of 占比, which compares with nothing) */
+    for (int k = top - 2; skipped && k >= 0 && k >= top - 4; k--)
+        if (listed(d, &d->engine->metrics->compares, &w, k)) {
+            top = k;
+            break;
+        }
     int first, last;
     if (phrase_after_verb(d, &w, top, &first, &last)) {
         *ss = w.s[first];

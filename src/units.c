@@ -153,17 +153,34 @@ static int add_unit(void *ctx, char **f, int nf, const char *file, int line, hb_
     return 0;
 }
 
-/* kind<TAB>word */
+/* kind<TAB>word: the word goes to the list of its kind */
+static int add_kind_word(const char *const *kinds, hb_wordlist *const *lists, size_t n, char **f, int nf,
+                         const char *file, int line, hb_error *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(f[0], kinds[i]))
+            return add_word(lists[i], f + 1, nf - 1, file, line, err);
+    char expected[128] = "";
+    for (size_t i = 0; i < n; i++)
+        snprintf(expected + strlen(expected), sizeof expected - strlen(expected), "%s%s",
+                 i == 0 ? "" : i + 1 < n ? ", " : " or ", kinds[i]);
+    return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown kind \"%s\" (expected %s)", f[0], expected);
+}
+
 static int add_exclusion(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     struct hb_metric_rules *r = ctx;
     static const char *const kinds[] = {"before", "after", "word", "numeral"};
-    hb_wordlist *lists[] = {&r->before, &r->after, &r->words, &r->numerals};
-    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
-        if (!strcmp(f[0], kinds[i]))
-            return add_word(lists[i], f + 1, nf - 1, file, line, err);
-    return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                        "unknown kind \"%s\" (expected before, after, word or numeral)", f[0]);
+    hb_wordlist *const lists[] = {&r->before, &r->after, &r->words, &r->numerals};
+    return add_kind_word(kinds, lists, 4, f, nf, file, line, err);
+}
+
+static int add_phrase_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_metric_rules *r = ctx;
+    static const char *const kinds[] = {"suffix", "compare", "noun"};
+    hb_wordlist *const lists[] = {&r->suffixes, &r->compares, &r->nouns};
+    return add_kind_word(kinds, lists, 3, f, nf, file, line, err);
 }
 
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
@@ -184,8 +201,13 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
     if ((st = hb_dict_read(dir, "metric_verbs.txt", 1, 1, HB_DICT_FOLD, add_word, &r->verbs, err)) ||
         (st = finish(&r->verbs, dir, "metric_verbs.txt", err)) ||
         (st = hb_dict_read(dir, "metric_approx.txt", 1, 1, HB_DICT_FOLD, add_word, &r->bounds, err)) ||
-        (st = finish(&r->bounds, dir, "metric_approx.txt", err)))
+        (st = finish(&r->bounds, dir, "metric_approx.txt", err)) ||
+        (st = hb_dict_read(dir, "metric_phrases.txt", 2, 2, HB_DICT_FOLD, add_phrase_rule, r, err)))
         return st;
+    hb_wordlist *phrases[] = {&r->suffixes, &r->compares, &r->nouns};
+    for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++)
+        if ((st = finish(phrases[i], dir, "metric_phrases.txt", err)))
+            return st;
     /* cues stay in file order: the first one found in a subject wins */
     return hb_dict_read(dir, "metric_subjects.txt", 2, 2, HB_DICT_FOLD, add_pair, &r->subjects, err);
 }
@@ -194,8 +216,8 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
 {
     if (!r)
         return;
-    hb_wordlist *all[] = {&r->units, &r->before, &r->after, &r->words,
-                          &r->numerals, &r->verbs, &r->bounds, &r->subjects};
+    hb_wordlist *all[] = {&r->units,  &r->before,   &r->after,    &r->words,   &r->numerals, &r->verbs,
+                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         wordlist_free(all[i]);
     free(r);

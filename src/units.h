@@ -36,6 +36,9 @@ struct hb_metric_rules {
     hb_wordlist verbs;     /* metric_verbs.txt */
     hb_wordlist bounds;    /* metric_approx.txt */
     hb_wordlist subjects;  /* metric_subjects.txt: cue → category, in file order */
+    hb_wordlist suffixes;  /* metric_phrases.txt kinds */
+    hb_wordlist compares;
+    hb_wordlist nouns;
 };
 
 /* Loads every metric rule file into e->metrics. */

@@ -204,6 +204,14 @@ static void test_subject_phrases(void **s)
     expect_subject("诉求办结率达97.4%。", "办结率", "percent");
     /* without a leading verb the walk by part of speech decides */
     expect_subject("其中预备党员1名。", "预备党员", "people");
+    /* dict/metric_phrases.txt: a suffix makes one noun of the words before
+     * it; a comparison before the verb is skipped (the 比 of 占比 is none);
+     * 清单 counts as a noun */
+    expect_subject("城乡居民医保参保率达到96.7%。", "城乡居民医保参保率", "percent");
+    expect_subject("信访投诉件同比减少17件。", "信访投诉件", "case");
+    expect_subject("农村生活污水治理率比去年同期提高3.5个百分点。", "农村生活污水治理率", "percent");
+    expect_subject("子企业中年轻干部占比达到25%。", "占比", "percent");
+    expect_subject("细化集体决策事项清单26项。", "集体决策事项清单", "document");
 }
 
 /* JSON: every field of the contract; span covers the metric as written. */
@@ -291,6 +299,11 @@ static void test_dict_errors(void **s)
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.message, "unknown kind"));
+    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf 'prefix\\t总\\n' >> %s/metric_phrases.txt", dir, dir);
+    assert_int_equal(system(cmd), 0);
+    assert_null(hb_engine_new(&eo, &err));
+    assert_non_null(strstr(err.file, "metric_phrases.txt"));
+    assert_string_equal(err.message, "unknown kind \"prefix\" (expected suffix, compare or noun)");
     snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf '届\\tcount\\tnomask\\n' >> %s/units.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
