@@ -27,7 +27,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 
 .PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
-        hostile fuzz-run fuzz-replay
+        hostile fuzz-run fuzz-replay docs-check
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -68,7 +68,11 @@ oracle: all
 	/usr/bin/python3 tests/oracle/jieba_oracle.py --segdump $(B)/segdump --lexicon $(B)/jieba.lex \
 	    --huibao $(B)/huibao --fuzz 50 corpus/*.txt $(wildcard ../shared/seeds/*.txt)
 
-test check: all unit schema oracle hostile fuzz-replay
+# Every warning code the library emits is in the manual's WARNINGS.
+docs-check:
+	/usr/bin/python3 tests/doc_warnings.py
+
+test check: all unit schema oracle hostile fuzz-replay docs-check
 
 bench: all
 	bash bench/run.sh
