@@ -24,7 +24,8 @@ typedef struct {
     size_t fstart, fend;  /* content in the folded text, without the newline */
     int kind;             /* enum hb_line_kind */
     int indented;         /* starts with spaces (U+3000 or ASCII) or a tab */
-    int width;            /* characters of content, indentation excluded */
+    int width;            /* display width of the content (a Han character is 2), indentation excluded */
+    int chars;            /* characters of the content */
 } hb_line;
 
 enum hb_para_role { HB_PARA_BODY, HB_PARA_TITLE, HB_PARA_ADDRESSEE, HB_PARA_SIGNATURE };

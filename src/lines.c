@@ -119,6 +119,7 @@ int hb_lines(hb_doc *d)
         ln.fstart = a;
         ln.fend = b;
         ln.width = hb_display_width(d->fold + a, b - a);
+        ln.chars = (int)hb_utf8_count(d->fold + a, b - a);
         if (!hb_vec_push(&d->arena, &d->lines, ln))
             goto oom;
         if (!nlp)

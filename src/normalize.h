@@ -56,6 +56,15 @@ static inline int hb_utf8_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/* Characters in s[0..len) (valid UTF-8): the bytes that start one. */
+static inline size_t hb_utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n;
+}
+
 /* CJK unified ideograph (the Han characters of these reports). */
 static inline int hb_is_han(int cp)
 {

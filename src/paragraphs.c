@@ -6,32 +6,40 @@
 #include "markers.h"
 #include "normalize.h"
 
-/* The display width at which this file's lines were wrapped, or 0 when they
- * were not: the most common width among long lines, allowing the ±2 that
- * punctuation and Latin characters cause.  Few lines may be wider than a
- * wrap width: where many are, the common width is that of headings in a
- * file of one line per paragraph. */
-static int wrap_width(const hb_doc *d)
+/* The line length at which this file's lines were wrapped, or 0 when they
+ * were not: the most common length among long lines, allowing the ±2 that
+ * punctuation and Latin characters cause.  Few lines may be longer than a
+ * wrap length: where many are, the common length is that of headings in a
+ * file of one line per paragraph.  Measured in display width (a word
+ * processor wraps by width: half-width digits are narrow) and in characters
+ * (a text exporter counts them), as by_width says. */
+enum { MAXLEN = 400 };
+static int wrap_length(const hb_doc *d, int by_width)
 {
-    enum { MAXW = 400 };
-    int hist[MAXW + 1] = {0};
-    int longs = 0;
+    int hist[MAXLEN + 1] = {0};
+    int longs = 0, floor = by_width ? 30 : 20; /* no wrap is narrower than 20 characters */
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
-        if (l->kind == HB_LINE_TEXT && l->width >= 30 && l->width <= MAXW)
-            hist[l->width]++, longs++;
+        int len = by_width ? l->width : l->chars;
+        if (l->kind == HB_LINE_TEXT && len >= floor && len <= MAXLEN)
+            hist[len]++, longs++;
     }
     int best = 0, bestn = 0;
-    for (int w = 2; w <= MAXW; w++) {
+    for (int w = 2; w <= MAXLEN; w++) {
         int n = hist[w] + hist[w - 1] + hist[w - 2];
         if (n > bestn)
             bestn = n, best = w;
     }
-    int wider = 0;
+    int longer = 0;
     for (size_t i = 0; i < d->lines.n; i++)
-        wider += d->lines.v[i].kind == HB_LINE_TEXT && d->lines.v[i].width > best + 2;
-    return bestn >= 3 && bestn * 10 >= longs * 4 && wider * 4 <= bestn ? best : 0;
+        longer += d->lines.v[i].kind == HB_LINE_TEXT &&
+                  (by_width ? d->lines.v[i].width : d->lines.v[i].chars) > best + 2;
+    return bestn >= 3 && bestn * 10 >= longs * 4 && longer * 4 <= bestn ? best : 0;
 }
+
+typedef struct {
+    int width, chars;
+} wrap_at;
 
 static int ends_sentence(const char *s, size_t len)
 {
@@ -72,7 +80,7 @@ static int opens_block(const char *s, size_t len)
 }
 
 /* Whether line `cur` continues the paragraph whose last line is `prev`. */
-static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, int wrap)
+static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, wrap_at wrap)
 {
     const char *ps = d->fold + prev->fstart, *cs = d->fold + cur->fstart;
     size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
@@ -80,7 +88,7 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, i
         return 0;
     if (ends_mid_clause(ps, pl) || ends_in_cut_number(ps, pl, cs, cl))
         return 1;
-    return wrap > 0 && prev->width >= wrap - 4;
+    return (wrap.width > 0 && prev->width >= wrap.width - 4) || (wrap.chars > 0 && prev->chars >= wrap.chars - 2);
 }
 
 typedef struct {
@@ -111,7 +119,7 @@ static int put(view_buf *b, const char *s, size_t n, const hb_off *map)
 
 int hb_paragraphs(hb_doc *d)
 {
-    int wrap = wrap_width(d);
+    wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
     view_buf b = {0};
     hb_para cur = {0};
     const hb_line *prev = NULL;

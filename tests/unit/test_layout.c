@@ -89,6 +89,21 @@ static void test_wrapped_lines_join(void **s)
     hb_report_free(r);
 }
 
+/* A text exporter wraps by characters, not width: a line holding
+ * half-width digits is narrower but just as full, and still continues. */
+static void test_wrapped_by_character_count(void **s)
+{
+    (void)s;
+    /* 26 characters a line; the third is narrower for its digits */
+    hb_report *r = doc("今年以来，局党委坚持以党的政治建设为统领，全面落实管\n"
+                       "党治党政治责任，扎实推进机关党的建设，各项工作取得明\n"
+                       "显成效，力争2025年新建高标准农田3万亩，推动重点\n"
+                       "项目按期建成见效，组织开展专题学习研讨十二次，理论水\n"
+                       "平进一步提升。\n");
+    assert_int_equal(r->paras.n, 1);
+    hb_report_free(r);
+}
+
 static void test_short_lines_do_not_join(void **s)
 {
     (void)s;
@@ -141,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_fold_lone_cr_and_identity),
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
         cmocka_unit_test(test_wrapped_lines_join),
+        cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),
         cmocka_unit_test(test_headings_of_one_width_are_no_wrap),
         cmocka_unit_test(test_clause_break_joins_without_wrap_width),
