@@ -159,6 +159,17 @@ static int at_clause_end(const char *v, size_t p, size_t lim)
     return is_separator(&t);
 }
 
+/* Whether view position p ends a clause that is no list of names: a
+ * separator other than 、, or the paragraph end. */
+static int at_sentence_part_end(const char *v, size_t p, size_t lim)
+{
+    if (p >= lim)
+        return 1;
+    int type, sub;
+    hb_token_at(v + p, lim - p, 0, &type, &sub);
+    return at_clause_end(v, p, lim) && !(type == HB_TOK_PUNCT && sub == HB_P_PAUSE);
+}
+
 /* The clause around [vs, ve): from just after the separator before vs to
  * the separator after ve, each at most WINDOW bytes away. ti: a token at or
  * before vs in the same paragraph. */
@@ -283,7 +294,9 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
         while (us < lim && v[us] == ' ')
             us++;
         unit = hb_wordlist_prefix(&r->units, v + us, lim - us);
-        if (!unit || (unit->digits_only && n.masked))
+        /* **所 names an office (**所所长, **部、**处), but 示范校××所。
+         * counts schools */
+        if (!unit || (unit->digits_only && n.masked && !at_sentence_part_end(v, us + unit->len, lim)))
             return 1;
         ue = us + unit->len;
     }

@@ -87,6 +87,8 @@ static void test_masks(void **s)
     expect_keys("建成率达***。为期***的培训。", "");
     expect_keys("**部、**处、**所负责，**人民政府，**人大常委会，落实**批示，**组织部。", "");
     expect_keys("整改隐患386处，新建4所学校，拍摄2部专题片。", "386处;4所;2部");
+    /* …but one at a clause end counts */
+    expect_keys("创建示范校××所，拍摄专题片**部。", "*所;*部");
     hb_report *r;
     keys("发展党员**名。", &r);
     const hb_metric *m = &r->metrics->list.v[0];
