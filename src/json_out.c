@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "strbuf.h"
 #include "sections.h"
 #include "tokens.h"
 
@@ -112,10 +113,8 @@ static json_t *warnings_json(const hb_doc *d)
 enum { MAX_DEPTH = 8 };
 
 struct hb_json_out {
-    char *buf;
-    size_t len, cap;
+    hb_strbuf buf;
     int pretty;
-    int ok;
     int depth;              /* of the values being written; the report's fields are at 1 */
     int count[MAX_DEPTH];   /* values written so far at each depth */
     char closer[MAX_DEPTH]; /* what ends the container holding that depth */
@@ -123,23 +122,7 @@ struct hb_json_out {
 
 static void put(hb_json_out *out, const char *s, size_t n)
 {
-    if (!out->ok)
-        return;
-    if (out->len + n + 1 > out->cap) {
-        size_t cap = out->cap ? out->cap : 4096;
-        while (out->len + n + 1 > cap)
-            cap *= 2;
-        char *b = realloc(out->buf, cap);
-        if (!b) {
-            out->ok = 0;
-            return;
-        }
-        out->buf = b;
-        out->cap = cap;
-    }
-    memcpy(out->buf + out->len, s, n);
-    out->len += n;
-    out->buf[out->len] = '\0';
+    hb_strbuf_add(&out->buf, s, n);
 }
 
 static void puts_(hb_json_out *out, const char *s)
@@ -179,7 +162,7 @@ static void value(hb_json_out *out, json_t *v)
     char *s = v ? json_dumps(v, JSON_ENCODE_ANY | (out->pretty ? JSON_INDENT(2) : JSON_COMPACT)) : NULL;
     json_decref(v);
     if (!s) {
-        out->ok = 0;
+        out->buf.failed = 1;
         return;
     }
     for (const char *p = s, *nl; *p; p = nl + 1) {
@@ -199,7 +182,7 @@ static void begin(hb_json_out *out, const char *name, char opener)
     next(out, name);
     put(out, &opener, 1);
     if (out->depth + 1 >= MAX_DEPTH) {
-        out->ok = 0;
+        out->buf.failed = 1;
         return;
     }
     out->count[++out->depth] = 0;
@@ -253,7 +236,6 @@ hb_json_out *hb_json_out_new(int pretty)
     if (!out)
         return NULL;
     out->pretty = pretty;
-    out->ok = 1;
     put(out, "{", 1);
     out->depth = 1;
     out->closer[1] = '}';
@@ -266,9 +248,7 @@ char *hb_json_out_finish(hb_json_out *out)
         return NULL;
     while (out->depth > 0)
         end(out);
-    char *s = out->ok ? out->buf : NULL;
-    if (!s)
-        free(out->buf);
+    char *s = hb_strbuf_take(&out->buf);
     free(out);
     return s;
 }

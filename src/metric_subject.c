@@ -233,11 +233,12 @@ int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_
     if (!words_of(d, from, to, &w))
         return 0;
     glue_suffixes(d, &w);
-    /* 普及率达到98%: up to two verbs between the phrase and the number are
-     * skipped (not a verbal noun such as 培训, which is the phrase itself) */
+    /* 普及率达到98%, 数量同比分别下降15%: up to three verbs between the
+     * phrase and the number are skipped (not a verbal noun such as 培训,
+     * which is the phrase itself) */
     int top = w.n; /* the word after the phrase */
     int skipped = 0;
-    while (skipped < 2 && top > 0 && classify(d, &w, top - 1, 1) == W_VERB)
+    while (skipped < 3 && top > 0 && classify(d, &w, top - 1, 1) == W_VERB)
         top--, skipped++;
     /* 治理率比去年同期提高: so is a comparison before the verb (not the 比
      * of 占比, which compares with nothing) */

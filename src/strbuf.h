@@ -1,0 +1,19 @@
+/* A growing NUL-terminated string for the outputs.  A failed allocation
+ * sticks, so a writer appends freely and checks once at the end. */
+#ifndef HB_STRBUF_H
+#define HB_STRBUF_H
+
+#include <stddef.h>
+
+typedef struct {
+    char *s;
+    size_t n, cap;
+    int failed;
+} hb_strbuf;
+
+void hb_strbuf_add(hb_strbuf *b, const char *s, size_t n);
+/* The string, which the caller frees; NULL (and nothing to free) after a
+ * failure. */
+char *hb_strbuf_take(hb_strbuf *b);
+
+#endif
