@@ -274,11 +274,10 @@ static void process(run_state *st, const char *label, const char *path, const ch
         return;
     }
     char *text = NULL;
+    const char *end = ""; /* a JSON report is no copy: its line end is written after it */
     if (!strcmp(o->command, "extract")) {
-        char *json = hb_report_json(r, st->single && o->pretty ? HB_JSON_PRETTY : 0);
-        if (json && asprintf(&text, "%s\n", json) < 0)
-            text = NULL;
-        hb_free(json);
+        text = hb_report_json(r, st->single && o->pretty ? HB_JSON_PRETTY : 0);
+        end = "\n";
     } else if (!strcmp(o->command, "tokens")) {
         text = hb_report_tokens(r, o->words ? HB_TOKENS_WORDS : 0);
     } else {
@@ -296,7 +295,7 @@ static void process(run_state *st, const char *label, const char *path, const ch
         st->status = EXIT_INPUT;
         return;
     }
-    if (!write_all(st->out, text) || fflush(st->out) != 0)
+    if (!write_all(st->out, text) || !write_all(st->out, end) || fflush(st->out) != 0)
         st->write_failed = 1;
     free(text);
 }

@@ -62,11 +62,39 @@ void hb_arena_release(hb_arena *a)
     a->head = NULL;
 }
 
+/* A block of its own holds any allocation larger than BLOCK_MIN, starting
+ * at its data: such a vector grows by realloc of its block, so doubling a
+ * large array does not leave each smaller copy behind in the arena.
+ * Returns 1 when grown, 0 when out of memory, -1 when v has no block of
+ * its own. */
+static int grow_own_block(hb_arena *a, void **v, size_t bytes)
+{
+    hb_arena_block **link = &a->head;
+    while (*link && (void *)(*link)->data != *v)
+        link = &(*link)->next;
+    if (!*link)
+        return -1;
+    hb_arena_block *b = realloc(*link, sizeof *b + bytes);
+    if (!b)
+        return 0;
+    memset((char *)b->data + b->used, 0, bytes - b->used);
+    b->size = b->used = bytes;
+    *link = b;
+    *v = b->data;
+    return 1;
+}
+
 int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
 {
     size_t ncap = *cap ? *cap * 2 : 16;
-    if (ncap > ((size_t)-1) / elem)
+    if (ncap > ((size_t)-1) / elem / 2)
         return 0;
+    size_t bytes = (ncap * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    int own = *cap * elem > BLOCK_MIN ? grow_own_block(a, v, bytes) : -1;
+    if (own >= 0) {
+        *cap = own ? ncap : *cap;
+        return own;
+    }
     void *nv = hb_arena_alloc(a, ncap * elem);
     if (!nv)
         return 0;
