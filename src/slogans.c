@@ -13,7 +13,9 @@
 #include "hash.h"
 #include "json_out.h"
 #include "normalize.h"
+#include "numeral.h"
 #include "quotes.h"
+#include "units.h"
 
 /* A quotation longer than this (in characters) is a quotation, not a term. */
 enum { TERM_MAX_CHARS = 40 };
@@ -341,6 +343,16 @@ static int on_idiom(void *ctx, size_t s, size_t e, int entry)
     return hb_vec_push(&c->d->arena, &c->idioms, k);
 }
 
+/* 一点五公里 has the shape of 一X五Y but is a decimal and its measure
+ * word (units.txt): a count, no formulation. */
+static int is_decimal_count(const hb_doc *d, size_t at)
+{
+    hb_numeral n;
+    if (!hb_numeral_parse(d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
+        return 0;
+    return hb_wordlist_prefix(&d->engine->metrics->units, d->view + n.end, d->view_len - n.end) != NULL;
+}
+
 /* Numeric formulations the dictionary does not list, found by the patterns
  * of dict/slogan_patterns.txt.  Where one overlaps dictionary matches, the
  * longer wins: 双报到双报告双考核 absorbs 双报到, 四个意识 stays known. */
@@ -360,8 +372,9 @@ static int discover(run_ctx *c)
             at = ov[1] > ov[0] ? ov[1] : ov[0] + (size_t)hb_utf8_len((unsigned char)d->view[ov[0]]);
             int g = rules->pat[p].mgroup;
             PCRE2_SIZE *m = pcre2_get_ovector_pointer(md);
-            if (g > 0 && m[2 * g] != PCRE2_UNSET &&
-                is_measure(rules, d->view + m[2 * g], m[2 * g + 1] - m[2 * g]))
+            if ((g > 0 && m[2 * g] != PCRE2_UNSET &&
+                 is_measure(rules, d->view + m[2 * g], m[2 * g + 1] - m[2 * g])) ||
+                is_decimal_count(d, ov[0]))
                 continue;
             found f = {ov[0], ov[1], rules->pat[p].category};
             if (!hb_vec_push(&d->arena, &fs, f)) {
