@@ -29,7 +29,8 @@ enum {
     MAX_PARTS = 4,
     GAP_CHARS = 12,      /* at most this many characters between the parts of a cue */
     KIND_LEAD = -1,      /* words skipped before the first item */
-    KIND_NOT = -2        /* words that cancel any cue they overlap */
+    KIND_NOT = -2,       /* words that cancel any cue they overlap */
+    KIND_GROUP = -3      /* a title ending that makes a heading a group of items (…方面) */
 };
 
 typedef struct {
@@ -53,13 +54,17 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
 {
     struct hb_list_rules *r = ctx;
     (void)nf;
-    int kind = !strcmp(f[0], "lead") ? KIND_LEAD : !strcmp(f[0], "not") ? KIND_NOT : 0;
+    int kind = !strcmp(f[0], "lead")    ? KIND_LEAD
+               : !strcmp(f[0], "not")   ? KIND_NOT
+               : !strcmp(f[0], "group") ? KIND_GROUP
+                                        : 0;
     for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS && !kind; k++)
         if (!strcmp(f[0], hb_kind_name(k)))
             kind = k;
     if (!kind)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown kind '%s' (use achievements, problems, causes, plans, lead or not)", f[0]);
+                            "unknown kind '%s' (use achievements, problems, causes, plans, lead, not or group)",
+                            f[0]);
     list_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
     if (!nc)
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
@@ -381,7 +386,7 @@ static int find_hits(lists_ctx *c, int p, unsigned want)
     size_t first = c->hits.n;
     for (size_t i = 0; i < c->rules->ncues; i++) {
         const list_cue *q = &c->rules->cues[i];
-        if (q->kind == KIND_LEAD || (q->kind > 0 && !(want & BIT(q->kind))))
+        if (q->kind == KIND_LEAD || q->kind == KIND_GROUP || (q->kind > 0 && !(want & BIT(q->kind))))
             continue;
         for (size_t a = from; a < to;) {
             const char *hit = memmem(v + a, to - a, q->part[0], q->len[0]);
@@ -527,8 +532,33 @@ static int add_sentences(lists_ctx *c, int kind, size_t from, size_t to, int sec
     return 1;
 }
 
+/* （一）党建工作方面 followed by 一是…二是…: a heading whose title ends in a
+ * group word of list_cues.txt and that holds enumerations of its own but no
+ * sections is a group; its enumerations are the items. */
+static int is_group(const lists_ctx *c, int j)
+{
+    const hb_doc *d = c->d;
+    const hb_section *s = &d->sections.v[j];
+    if ((size_t)j + 1 < d->sections.n && d->sections.v[j + 1].parent == j)
+        return 0;
+    size_t k = first_item_from(d, s->vstart);
+    if (k >= d->items.n || d->items.v[k].section != j)
+        return 0;
+    size_t te = trim_end(d->view, s->tstart, s->tend);
+    while (te > s->tstart && strchr(".,:;!?", d->view[te - 1]))
+        te--;
+    for (size_t i = 0; i < c->rules->ncues; i++) {
+        const list_cue *q = &c->rules->cues[i];
+        if (q->kind == KIND_GROUP && te - s->tstart >= q->len[0] &&
+            !memcmp(d->view + te - q->len[0], q->part[0], q->len[0]))
+            return 1;
+    }
+    return 0;
+}
+
 /* Items of a container: section h (or the whole document, h < 0) — its
- * child sections, else its enumerations, else its sentences. */
+ * child sections (a group's enumerations in its place), else its
+ * enumerations, else its sentences. */
 static int container_items(lists_ctx *c, int kind, int h)
 {
     hb_doc *d = c->d;
@@ -540,9 +570,14 @@ static int container_items(lists_ctx *c, int kind, int h)
         const hb_section *s = &d->sections.v[j];
         if (s->parent != h || (c->accepted[j] && c->accepted[j] != kind))
             continue;
-        if (!add_item(c, kind, s->vstart, s->tstart, trim_end(d->view, s->tstart, s->vend), s->tend,
-                      s->marker, (int)j))
+        if (is_group(c, (int)j)) {
+            for (size_t k = first_item_from(d, s->vstart); k < d->items.n && d->items.v[k].section == (int)j; k++)
+                if (!c->claimed[k] && !add_enum_item(c, kind, k, d->items.v[k].vend))
+                    return 0;
+        } else if (!add_item(c, kind, s->vstart, s->tstart, trim_end(d->view, s->tstart, s->vend), s->tend,
+                             s->marker, (int)j)) {
             return 0;
+        }
     }
     if (l->items.n > before)
         return 1;
@@ -628,8 +663,9 @@ static size_t list_start(const lists_ctx *c, int kind)
 }
 
 /* A report's unlabelled top-level sections before its problems (or causes,
- * or plans) are its achievements; without sections, its paragraphs are
- * (bar one that only introduces: 现将…汇报如下：). */
+ * or plans) are its achievements (one such section is their heading);
+ * without sections, its paragraphs are (bar one that only introduces:
+ * 现将…汇报如下：). */
 static int implicit_achievements(lists_ctx *c)
 {
     hb_doc *d = c->d;
@@ -639,6 +675,18 @@ static int implicit_achievements(lists_ctx *c)
     for (int k = HB_KIND_CAUSES; k <= HB_KIND_PLANS; k++)
         if (list_start(c, k) < bound)
             bound = list_start(c, k);
+    int unlabelled = 0, only = -1;
+    for (size_t j = 0; j < d->sections.n && d->sections.v[j].vstart < bound; j++)
+        if (d->sections.v[j].parent < 0 && d->sections.v[j].kind == HB_KIND_OTHER)
+            unlabelled++, only = (int)j;
+    if (unlabelled == 1 && bound < d->view_len) {
+        /* 一、这一年抓的几件事 then 二、存在的不足: one section holds the work
+         * done, whatever its title says — a heading of the list */
+        l->found = HB_FOUND_HEADING;
+        l->section = only;
+        l->vstart = d->sections.v[only].vstart;
+        return container_items(c, HB_KIND_ACHIEVEMENTS, only);
+    }
     for (size_t j = 0; j < d->sections.n && d->sections.v[j].vstart < bound; j++) {
         const hb_section *s = &d->sections.v[j];
         if (s->parent >= 0 || s->kind != HB_KIND_OTHER)
