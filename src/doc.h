@@ -137,7 +137,7 @@ struct hb_report {
     /* document facts */
     int title_para, addressee_para;  /* -1: none */
     const char *title, *addressee;
-    const char *sign_org, *sign_date;
+    const char *sign_org, *sign_date, *sign_name;
     int sign_line;
     const char *doc_type;
     HB_VEC(int) years;

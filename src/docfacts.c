@@ -20,7 +20,30 @@ struct hb_docfact_rules {
     type_cue *cues;
     size_t ncues;
     pcre2_code *date;   /* a whole-line date: groups year, month, day */
+    char **orgs;        /* signature.txt: endings of organisation names */
+    size_t norgs;
+    char **labels;      /* signature.txt: 述职人 … before a signer's name */
+    size_t nlabels;
 };
+
+static int add_signature_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_docfact_rules *r = ctx;
+    (void)nf;
+    int org = strcmp(f[0], "org") == 0;
+    if (!org && strcmp(f[0], "label") != 0)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown kind '%s' (use org or label)", f[0]);
+    char ***list = org ? &r->orgs : &r->labels;
+    size_t *n = org ? &r->norgs : &r->nlabels;
+    char **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    if (!nl)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    *list = nl;
+    if (!(nl[*n] = strdup(f[1])))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    (*n)++;
+    return 0;
+}
 
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
@@ -40,11 +63,14 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
     return 0;
 }
 
-/* Years and dates in numerals or digits; kept here rather than in dict/
- * because the ISO conversion below depends on the group layout. */
+/* A whole-line date in numerals or digits (2023年12月20日, 二〇二三年十二月,
+ * 2023.12.20, 2023-12-20, 2023/12/20): groups year, month and, unless only
+ * a month is written, day.  Kept here rather than in dict/ because the ISO
+ * conversion below depends on the group layout. */
 static const char DATE_RE[] =
-    "^(\\d{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月"
-    "\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日$";
+    "^(?|(\\d{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月"
+    "(?:\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日)?"
+    "|(\\d{4})(?|\\.(\\d{1,2})\\.(\\d{1,2})|-(\\d{1,2})-(\\d{1,2})|/(\\d{1,2})/(\\d{1,2})))$";
 
 hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
 {
@@ -54,7 +80,10 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     e->docfacts->date = hb_regex_compile(DATE_RE, "docfacts.c", 0, err);
     if (!e->docfacts->date)
         return HB_ERR_REGEX;
-    return hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
+    hb_status st = hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
+    if (st != HB_OK)
+        return st;
+    return hb_dict_read(e->dict_dir, "signature.txt", 2, 2, HB_DICT_FOLD, add_signature_word, e->docfacts, err);
 }
 
 void hb_docfacts_rules_free(struct hb_docfact_rules *r)
@@ -64,6 +93,12 @@ void hb_docfacts_rules_free(struct hb_docfact_rules *r)
     for (size_t i = 0; i < r->ncues; i++)
         free(r->cues[i].cue);
     free(r->cues);
+    for (size_t i = 0; i < r->norgs; i++)
+        free(r->orgs[i]);
+    free(r->orgs);
+    for (size_t i = 0; i < r->nlabels; i++)
+        free(r->labels[i]);
+    free(r->labels);
     pcre2_code_free(r->date);
     free(r);
 }
@@ -137,11 +172,55 @@ static int parse_date(hb_doc *d, const hb_para *p, pcre2_match_data *md, char is
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     int y = date_field(s + ov[2], ov[3] - ov[2]);
     int mo = date_field(s + ov[4], ov[5] - ov[4]);
-    int da = date_field(s + ov[6], ov[7] - ov[6]);
-    if (mo < 1 || mo > 12 || da < 1 || da > 31 || y < 1000 || y > 9999)
+    int da = ov[6] == PCRE2_UNSET ? 0 : date_field(s + ov[6], ov[7] - ov[6]);
+    if (mo < 1 || mo > 12 || da < 0 || da > 31 || y < 1000 || y > 9999)
         return 0;
-    snprintf(iso, 11, "%04d-%02d-%02d", y, mo, da);
+    iso[0] = '\0'; /* a month without its day is a date line but no ISO date */
+    if (da > 0)
+        snprintf(iso, 11, "%04d-%02d-%02d", y, mo, da);
     return 1;
+}
+
+static int ends_with(const char *s, size_t len, const char *w)
+{
+    size_t n = strlen(w);
+    return len >= n && memcmp(s + len - n, w, n) == 0;
+}
+
+static int ends_with_org(const hb_doc *d, const char *s, size_t len)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    for (size_t i = 0; i < r->norgs; i++)
+        if (ends_with(s, len, r->orgs[i]))
+            return 1;
+    return 0;
+}
+
+/* A short word that ends with no organisation word of signature.txt: the
+ * signer's own name (周立新), not an organisation. */
+static int is_person(const hb_doc *d, const char *s, size_t len)
+{
+    return len > 0 && hb_utf8_count(s, len) <= 4 && !memchr(s, ' ', len) && !ends_with_org(d, s, len);
+}
+
+/* Where the name starts in 述职人：…王××, or 0 when the line is no such
+ * label: the last word after the label (a title may come before it). */
+static size_t name_after_label(const hb_doc *d, const char *s, size_t len)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    for (size_t i = 0; i < r->nlabels; i++) {
+        size_t n = strlen(r->labels[i]);
+        if (len <= n + 1 || memcmp(s, r->labels[i], n) != 0 || s[n] != ':')
+            continue;
+        size_t at = len;
+        while (at > n + 1 && s[at - 1] == ' ')
+            at--;
+        size_t end = at;
+        while (at > n + 1 && s[at - 1] != ' ')
+            at--;
+        return at < end ? at : 0;
+    }
+    return 0;
 }
 
 static void find_signature(hb_doc *d, pcre2_match_data *md)
@@ -150,29 +229,47 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
         return;
     size_t last = d->paras.n - 1;
     char iso[11];
-    int date_para = -1, org_para = -1;
+    int date_para = -1, org_para = -1, name_para = -1;
     if (parse_date(d, &d->paras.v[last], md, iso))
         date_para = (int)last;
     size_t org_at = date_para >= 0 ? last - 1 : last;
     const hb_para *o = &d->paras.v[org_at];
     const char *os = d->view + o->vstart;
-    size_t on = o->vend - o->vstart;
-    if ((int)org_at > d->addressee_para && (int)org_at > d->title_para && para_width(d, o) <= 60 &&
-        unpunctuated(os, on) && !is_heading(d, o) && (date_para >= 0 || org_at + 1 == d->paras.n))
+    size_t on = o->vend - o->vstart, name_from = 0, org_end = o->vend;
+    int after_head = (int)org_at > d->addressee_para && (int)org_at > d->title_para;
+    if (after_head && para_width(d, o) <= 60 && unpunctuated(os, on) && !is_heading(d, o) &&
+        (date_para >= 0 || org_at + 1 == d->paras.n))
         org_para = (int)org_at;
     /* an organisation line alone must be at the very end and look like a name */
     if (date_para < 0 && org_para >= 0 && para_width(d, o) > 40)
         org_para = -1;
-    if (date_para < 0 && org_para < 0)
+    size_t sp = on; /* 青山街道党工委书记　陈××: a title, then the name */
+    while (sp > 0 && os[sp - 1] != ' ')
+        sp--;
+    if (org_para >= 0 && is_person(d, os + sp, on - sp)) {
+        name_para = org_para, name_from = sp;
+        size_t head = sp;
+        while (head > 0 && os[head - 1] == ' ')
+            head--;
+        if (!head || is_person(d, os, head) || !ends_with_org(d, os, head))
+            org_para = -1;
+        else
+            org_end = o->vstart + head;
+    } else if (org_para < 0 && after_head && para_width(d, o) <= 60 && (name_from = name_after_label(d, os, on)))
+        name_para = (int)org_at;
+    if (date_para < 0 && org_para < 0 && name_para < 0)
         return;
     if (date_para >= 0) {
-        d->sign_date = hb_arena_strndup(&d->arena, iso, 10);
+        d->sign_date = *iso ? hb_arena_strndup(&d->arena, iso, 10) : NULL;
         d->paras.v[date_para].role = HB_PARA_SIGNATURE;
         d->sign_line = d->paras.v[date_para].first_line;
     }
-    if (org_para >= 0) {
-        d->sign_org = hb_doc_orig(d, o->vstart, o->vend);
-        d->paras.v[org_para].role = HB_PARA_SIGNATURE;
+    if (org_para >= 0)
+        d->sign_org = hb_doc_orig(d, o->vstart, org_end);
+    if (name_para >= 0)
+        d->sign_name = hb_doc_orig(d, o->vstart + name_from, o->vend);
+    if (org_para >= 0 || name_para >= 0) {
+        d->paras.v[org_at].role = HB_PARA_SIGNATURE;
         d->sign_line = o->first_line;
     }
 }

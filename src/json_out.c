@@ -265,9 +265,9 @@ char *hb_report_json(const hb_report *report, unsigned flags)
     hb_json_field(out, "title", hb_json_str_or_null(d->title));
     hb_json_field(out, "addressee", hb_json_str_or_null(d->addressee));
     hb_json_field(out, "signature",
-                  d->sign_org || d->sign_date
-                      ? json_pack("{s:o,s:o}", "organization", hb_json_str_or_null(d->sign_org), "date",
-                                  hb_json_str_or_null(d->sign_date))
+                  d->sign_org || d->sign_date || d->sign_name
+                      ? json_pack("{s:o,s:o,s:o}", "organization", hb_json_str_or_null(d->sign_org), "date",
+                                  hb_json_str_or_null(d->sign_date), "name", hb_json_str_or_null(d->sign_name))
                       : json_null());
     hb_json_field(out, "doc_type", json_string(d->doc_type ? d->doc_type : "unknown"));
     hb_json_field(out, "years", years_json(d));
