@@ -202,6 +202,39 @@ static void test_run_of_problem_headings(void **s)
     json_decref(j);
 }
 
+/* （一）党建工作方面 holding 一是…二是…: a group (list_cues.txt), whose
+ * enumerations are the items; a 方面 heading without any is one item. */
+static void test_group_headings(void **s)
+{
+    (void)s;
+    json_t *j = extract("工作总结\n一、主要工作\n全年学习12次。\n二、存在的问题\n（一）党建工作方面\n"
+                        "一是融合不够深。二是发展不平衡。\n（二）生产经营方面\n一是盈利能力弱。\n"
+                        "三、下一步打算\n加强学习。\n",
+                        NULL);
+    expect_list(j, "problems", "heading", "2", "融合不够深|发展不平衡|盈利能力弱");
+    json_decref(j);
+    j = extract("对照检查材料\n一、学习情况\n认真学习。\n二、存在的问题\n（一）在理论学习方面\n学得不深。\n"
+                "（二）在担当作为方面\n闯劲不足。\n三、整改措施\n加强学习。\n",
+                NULL);
+    expect_list(j, "problems", "heading", "2", "在理论学习方面|在担当作为方面");
+    json_decref(j);
+}
+
+/* One section before the problems, whatever its title, is the heading of
+ * the achievements; several are implicit achievements. */
+static void test_achievements_by_position(void **s)
+{
+    (void)s;
+    json_t *j = extract("述职报告\n一、这一年抓的几件事\n一是修路。二是建园。\n二、存在的不足\n学习不够。\n"
+                        "三、下一步打算\n加强学习。\n",
+                        NULL);
+    expect_list(j, "achievements", "heading", "1", "修路|建园");
+    json_decref(j);
+    j = extract("述职报告\n一、加强学习\n学习12次。\n二、履职尽责\n修路3公里。\n三、存在的不足\n学习不够。\n", NULL);
+    expect_list(j, "achievements", "implicit", NULL, "加强学习|履职尽责");
+    json_decref(j);
+}
+
 static void test_plan_document(void **s)
 {
     (void)s;
@@ -342,6 +375,8 @@ int main(void)
         cmocka_unit_test(test_causes_after_problems),
         cmocka_unit_test(test_problems_and_causes_subsections),
         cmocka_unit_test(test_run_of_problem_headings),
+        cmocka_unit_test(test_group_headings),
+        cmocka_unit_test(test_achievements_by_position),
         cmocka_unit_test(test_plan_document),
         cmocka_unit_test(test_missing_plans),
         cmocka_unit_test(test_duty_report),

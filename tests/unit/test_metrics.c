@@ -88,6 +88,10 @@ static void test_masks(void **s)
     expect_keys("整改隐患386处，新建4所学校，拍摄2部专题片。", "386处;4所;2部");
     /* …but one at a clause end counts */
     expect_keys("创建示范校××所，拍摄专题片**部。", "*所;*部");
+    /* a Chinese decimal and its unit is a count, not a formulation shaped
+     * like 一X五Y; 门 and 宗 count, 一门心思 does not */
+    expect_keys("剩下的一点五公里也要修。修路三点五公里。", "1.5公里;3.5公里");
+    expect_keys("开发精品课程30门，盘活资产3至5宗，一门心思抓发展。", "30门;3-5宗");
     hb_report *r;
     keys("发展党员**名。", &r);
     const hb_metric *m = &r->metrics->list.v[0];
