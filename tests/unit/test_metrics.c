@@ -217,6 +217,9 @@ static void test_subject_phrases(void **s)
     expect_subject("农村生活污水治理率比去年同期提高3.5个百分点。", "农村生活污水治理率", "percent");
     expect_subject("子企业中年轻干部占比达到25%。", "占比", "percent");
     expect_subject("细化集体决策事项清单26项。", "集体决策事项清单", "document");
+    /* 收入 is a noun there, whatever its tag; a table's label cell counts */
+    expect_subject("全镇村集体经济收入达到386万元。", "全镇村集体经济收入", "money");
+    expect_subject("营业收入　86.4亿元", "营业收入", "money");
 }
 
 /* JSON: every field of the contract; span covers the metric as written. */
