@@ -14,11 +14,8 @@
 static json_t *facts(const char *text)
 {
     hb_report *r = tu_extract(engine, text);
-    assert_non_null(r);
-    char *s = hb_report_json(r, 0);
+    json_t *j = tu_json(r);
     hb_report_free(r);
-    json_t *j = json_loads(s, 0, NULL);
-    hb_free(s);
     assert_non_null(j);
     return j;
 }

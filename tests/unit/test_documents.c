@@ -15,11 +15,8 @@
 static json_t *documents_of(const char *text, int *warnings)
 {
     hb_report *r = tu_extract(engine, text);
-    assert_non_null(r);
-    char *js = hb_report_json(r, 0);
+    json_t *root = tu_json(r);
     hb_report_free(r);
-    json_t *root = json_loads(js, 0, NULL);
-    hb_free(js);
     assert_non_null(root);
     json_t *a = json_incref(json_object_get(root, "documents"));
     if (warnings)

@@ -21,11 +21,8 @@ static json_t *extract(const char *text, const char *profile)
     hb_report *r = hb_extract(engine, text, strlen(text), &xo, &err);
     if (!r)
         fail_msg("extract: %s", err.message);
-    char *s = hb_report_json(r, 0);
+    json_t *j = tu_json(r);
     hb_report_free(r);
-    json_error_t je;
-    json_t *j = json_loads(s, 0, &je);
-    hb_free(s);
     assert_non_null(j);
     return j;
 }

@@ -158,10 +158,8 @@ static void test_subjects_and_text(void **s)
     hb_report *r;
     keys("区直工委有4个机关事业单位党支部荣获市级称号，开展研讨交流6次，主持召开工委委员会议2次。", &r);
     assert_int_equal(r->metrics->list.n, 3);
-    json_error_t je;
-    char *js = hb_report_json(r, 0);
-    json_t *root = json_loads(js, 0, &je);
-    hb_free(js);
+    json_t *root = tu_json(r);
+    assert_non_null(root);
     json_t *a = json_object_get(root, "metrics");
     assert_string_equal(json_string_value(json_object_get(json_array_get(a, 0), "subject")),
                         "机关事业单位党支部");
@@ -229,10 +227,8 @@ static void test_json_fields(void **s)
     const char *text = "一、工作情况\n全年发展党员**名，服务３．５万人次。\n";
     hb_report *r = tu_extract(engine, text);
     assert_non_null(r);
-    char *js = hb_report_json(r, 0);
-    json_error_t je;
-    json_t *root = json_loads(js, 0, &je);
-    hb_free(js);
+    json_t *root = tu_json(r);
+    assert_non_null(root);
     json_t *a = json_object_get(root, "metrics");
     assert_int_equal(json_array_size(a), 2);
     json_t *m0 = json_array_get(a, 0), *m1 = json_array_get(a, 1);

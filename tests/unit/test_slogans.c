@@ -20,16 +20,7 @@
 /* The report's slogans as JSON; the caller json_decref()s it. */
 static json_t *slogans_of(const char *text)
 {
-    hb_report *r = tu_extract(engine, text);
-    assert_non_null(r);
-    char *js = hb_report_json(r, 0);
-    hb_report_free(r);
-    assert_non_null(js);
-    json_t *root = json_loads(js, 0, NULL);
-    hb_free(js);
-    assert_non_null(root);
-    json_t *a = json_incref(json_object_get(root, "slogans"));
-    json_decref(root);
+    json_t *a = tu_field(engine, text, "slogans");
     assert_non_null(a);
     return a;
 }

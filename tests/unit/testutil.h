@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "huibao.h"
 
 /* Whole file into a malloc'd buffer, NULL on failure. */
@@ -70,6 +72,28 @@ static inline hb_report *tu_extract(hb_engine *e, const char *text)
     if (!r)
         fprintf(stderr, "extract: %s\n", err.message);
     return r;
+}
+
+/* The report as parsed JSON (NULL when it cannot be made); the report is
+ * left to the caller. */
+static inline json_t *tu_json(const hb_report *r)
+{
+    char *s = r ? hb_report_json(r, 0) : NULL;
+    json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+    hb_free(s);
+    return j;
+}
+
+/* One top-level field of the report of `text` (a new reference, NULL when
+ * absent or when extraction fails). */
+static inline json_t *tu_field(hb_engine *e, const char *text, const char *key)
+{
+    hb_report *r = tu_extract(e, text);
+    json_t *root = tu_json(r);
+    hb_report_free(r);
+    json_t *v = json_incref(json_object_get(root, key));
+    json_decref(root);
+    return v;
 }
 
 #endif
