@@ -218,7 +218,7 @@ static int add_clause(lists_ctx *c, int kind, size_t from, size_t to, int sectio
         }
         for (size_t i = 0; i < c->rules->ncues; i++) {
             const list_cue *q = &c->rules->cues[i];
-            if (q->kind == KIND_LEAD && at(v, from, to, q->part[0], q->len[0])) {
+            if (q->kind == KIND_LEAD && q->len[0] > 3 && at(v, from, to, q->part[0], q->len[0])) {
                 from += q->len[0];
                 again = 1;
                 break;
@@ -329,6 +329,17 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
             return 1;
         }
         return add_clauses(c, h->kind, after, stop < end ? stop + stop_len(v, stop, end) : end, section);
+    }
+    /* 存在一些不足，如…；…: a lead word right after the cue's comma */
+    size_t comma = skip_spaces(v, p0, end);
+    if (comma < stop && v[comma] == ',') {
+        size_t after = skip_spaces(v, comma + 1, end);
+        for (size_t i = 0; i < c->rules->ncues; i++) {
+            const list_cue *q = &c->rules->cues[i];
+            if (q->kind == KIND_LEAD && at(v, after, end, q->part[0], q->len[0]))
+                return add_clauses(c, h->kind, after + q->len[0], stop < end ? stop + stop_len(v, stop, end) : end,
+                                   section);
+        }
     }
     /* a cue opening its sentence: 究其原因，主要是…；… */
     size_t b = h->vs;

@@ -139,7 +139,7 @@ int hb_heading_marker(const char *s, size_t len, hb_marker *m)
         int v = hb_small_cn_number(s, n);
         if (v > 0 && starts(s + n, len - n, "、"))
             return !counts_on(s + n + 3, len - n - 3, v) && set(m, HB_MS_CN, 1, 1, v, n + 3, s, len);
-        if (v > 0 && n < len && s[n] == '.' && !(n + 1 < len && s[n + 1] >= '0' && s[n + 1] <= '9'))
+        if (v > 0 && n < len && s[n] == '.') /* 一．2024年主要工作: no decimal after a Chinese numeral */
             return set(m, HB_MS_CN, 1, 1, v, n + 1, s, len);
         return 0;
     }
@@ -198,6 +198,12 @@ static size_t separator(const char *s, size_t len)
 int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen)
 {
     size_t n;
+    int cp;
+    if (len >= 3 && hb_utf8_next(s, len, &cp) == 3 && cp >= 0x2460 && cp <= 0x2473) { /* ：①…；②… */
+        *family = HB_IF_CIRCLED, *number = cp - 0x2460 + 1, *mlen = 3;
+        *mlen += separator(s + 3, len - 3);
+        return 1;
+    }
     if (starts(s, len, "另一方面")) {
         *family = HB_IF_FANGMIAN, *number = 2, *mlen = 12;
         *mlen += separator(s + 12, len - 12);

@@ -1,6 +1,7 @@
 /* Heading markers (一、 （一） 1. （1） ① 第一部分) and inline item markers
- * (一是 第一， 一方面 另一方面) recognised at a position of the folded view.
- * Shared by paragraph joining (a marker starts a paragraph) and sections. */
+ * (一是 第一， 一方面 另一方面, ① inside a paragraph) recognised at a
+ * position of the folded view.  Shared by paragraph joining (a marker
+ * starts a paragraph) and sections. */
 #ifndef HB_MARKERS_H
 #define HB_MARKERS_H
 
@@ -27,7 +28,7 @@ typedef struct {
 /* A heading marker at s[0..len)?  Requires some text after it. */
 int hb_heading_marker(const char *s, size_t len, hb_marker *m);
 
-enum hb_item_family { HB_IF_SHI = 1, HB_IF_DI, HB_IF_FANGMIAN, HB_IF_QI };
+enum hb_item_family { HB_IF_SHI = 1, HB_IF_DI, HB_IF_FANGMIAN, HB_IF_QI, HB_IF_CIRCLED };
 
 /* An inline item marker at s[0..len)?  Fills family, number and marker length
  * (separator such as "，" included). */

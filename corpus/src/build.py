@@ -53,13 +53,14 @@ CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩"
 HEAD_RE = re.compile(
     r"^[ \t　]*(?:"
     r"第(?P<part>[一二三四五六七八九十]+)部分"
-    r"|(?P<cn>[一二三四五六七八九十]+)、"
+    r"|(?P<cn>[一二三四五六七八九十]+)[、．.]"
     r"|[（(](?P<pcn>[一二三四五六七八九十]+)[）)]"
-    r"|(?P<ar>[0-9０-９]+)[.．、]"
+    r"|(?P<pcirc>[㈠-㈩])"
+    r"|(?P<ar>[0-9０-９]+)[.．、）)]"
     r"|[（(](?P<par>[0-9０-９]+)[）)]"
     r"|(?P<circ>[①-⑩])"
     r")[ 　]*")
-ITEM_RE = re.compile(r"^(?:(?P<shi>[一二三四五六七八九十]+)是|第(?P<di>[一二三四五六七八九十]+)[，,、：]|(?P<qi>其[一二三四五六七八九十])[，,、])")
+ITEM_RE = re.compile(r"^(?:(?P<shi>[一二三四五六七八九十]+)是|第(?P<di>[一二三四五六七八九十]+)[，,、：]|(?P<qi>其[一二三四五六七八九十])[，,、]|(?P<circ>[①-⑩]))")
 
 
 def parse(src):
@@ -192,8 +193,8 @@ def heading_title(text, lstart):
     m = HEAD_RE.match(line)
     assert m, "not a heading: " + line
     g = m.groupdict()
-    num = next(v for v in (g["part"], g["cn"], g["pcn"], g["ar"], g["par"]) if v) if not g["circ"] else None
-    number = CIRCLED.index(g["circ"]) + 1 if g["circ"] else cn_num(num)
+    num = next(v for v in (g["part"], g["cn"], g["pcn"], g["ar"], g["par"]) if v) if not (g["circ"] or g["pcirc"]) else None
+    number = CIRCLED.index(g["circ"]) + 1 if g["circ"] else (ord(g["pcirc"]) - 0x321F if g["pcirc"] else cn_num(num))
     rest = line[m.end():]
     cut = min([x for x in (rest.find("。"), rest.find("：")) if x >= 0] + [len(rest)])
     return number, rest[:cut].strip(), m.group(0).strip()
@@ -205,7 +206,7 @@ def item_title(T, o, next_item):
     m = ITEM_RE.match(T[o:lend])
     assert m, "not an item: " + T[o:o + 20]
     g = m.groupdict()
-    number = cn_num(g["shi"] or g["di"] or g["qi"][1])
+    number = CIRCLED.index(g["circ"]) + 1 if g["circ"] else cn_num(g["shi"] or g["di"] or g["qi"][1])
     s = o + m.end()
     stop = lend if next_item is None or next_item > lend else next_item
     rest = T[s:stop]

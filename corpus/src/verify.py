@@ -71,6 +71,7 @@ def main():
                        unicodedata.normalize("NFKC", str(n)) + "."]
             fw = "".join(chr(ord(c) + 0xFEE0) for c in str(n))
             markers += [fw + "．", fw + "、"]
+            markers += [f"{cn(n)}．", f"{cn(n)}.", f"{n}）", f"{n})"] + ([chr(0x321F + n)] if n <= 10 else [])
             if not any(ln.startswith(m) for m in markers):
                 errs.append(f"section line {s['line']} does not start with a number-{n} marker: {ln[:20]}")
             if s["title"] not in ln:
@@ -79,7 +80,7 @@ def main():
             ln = lines[it["line"] - 1]
             n = it["number"]
             if not any((m + it["title"][:4]) in ln or (m + "，" + it["title"][:4]) in ln
-                       for m in (cn(n) + "是", "第" + cn(n))):
+                       for m in (cn(n) + "是", "第" + cn(n)) + (("①②③④⑤⑥⑦⑧⑨⑩"[n - 1],) if n <= 10 else ())):
                 errs.append(f"item {n} {it['title'][:8]} not on line {it['line']}")
         flat = text.replace("\n", "")  # hard-wrapped lines
         for term, c in gold["slogans"].items():

@@ -138,6 +138,11 @@ static void test_inline_clauses(void **s)
     assert_true(json_is_null(json_object_get(first, "marker")));
     expect_list(j, "plans", "heading", "2", "深化学习|建强支部");
     json_decref(j);
+    /* a lead word right after the cue's comma starts the clauses; 如 does
+     * not count at a clause start (如期) */
+    j = extract("工作总结\n一、主要成效\n全年学习12次。\n但也还存在一些不足，如学习不够深入；如期整改率不高。\n", NULL);
+    expect_list(j, "problems", "inline", "1", "学习不够深入|如期整改率不高");
+    json_decref(j);
 }
 
 /* Causes written inside the problems section stay out of the problems;

@@ -80,6 +80,26 @@ static void test_item_markers(void **s)
     assert_int_equal(num, 2);
     assert_false(hb_item_marker("第一议题", 12, &fam, &num, &ml));
     assert_false(hb_item_marker("统一思想", 12, &fam, &num, &ml));
+    assert_true(hb_item_marker("②强化", 9, &fam, &num, &ml));
+    assert_int_equal(fam, HB_IF_CIRCLED);
+    assert_int_equal(num, 2);
+}
+
+/* 一．2024年… (a full-width dot, then digits) is a heading; ① inside a
+ * paragraph is an item, ① opening one a heading. */
+static void test_odd_marks(void **s)
+{
+    (void)s;
+    hb_report *r = tu_extract(engine, "一．2024年主要工作\n重点抓好三项工作：①抓学习；②抓队伍；③抓服务。\n"
+                                      "①加强学习。内容。\n");
+    assert_non_null(r);
+    assert_int_equal(r->sections.n, 2);
+    assert_int_equal(r->sections.v[0].level, 1);
+    assert_int_equal(r->sections.v[1].level, 4);
+    assert_int_equal(r->items.n, 3);
+    assert_int_equal(r->items.v[2].number, 3);
+    assert_memory_equal(r->view + r->items.v[1].tstart, "抓队伍", r->items.v[1].tend - r->items.v[1].tstart);
+    hb_report_free(r);
 }
 
 static hb_report *doc(const char *text)
@@ -226,6 +246,7 @@ int main(void)
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
         cmocka_unit_test(test_marker_slips),
+        cmocka_unit_test(test_odd_marks),
         cmocka_unit_test(test_kind_under_a_list),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
