@@ -286,7 +286,10 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
     for (size_t i = from; i < pa->vend;) {
         int fam, num;
         size_t ml;
-        if (at_boundary && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
+        /* ① needs no punctuation before it: 做到①…，②… */
+        int circled = i + 3 <= pa->vend && (unsigned char)v[i] == 0xE2 && (unsigned char)v[i + 1] == 0x91 &&
+                      (unsigned char)v[i + 2] >= 0xA0 && (unsigned char)v[i + 2] <= 0xB3;
+        if ((at_boundary || circled) && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
             (num == 1 || (fam == *last_family && num == *last_number + 1))) {
             hb_item it = {.number = num, .vstart = i, .para = p, .section = section};
             it.marker = hb_doc_orig(d, i, i + ml);
@@ -375,7 +378,10 @@ int hb_sections(hb_doc *d)
                                   .number = m.number, .vstart = pa->vstart, .tstart = ts,
                                   .tend = te, .para = (int)p, .line = pa->first_line,
                                   .parent = depth ? stack[depth - 1] : -1};
-                sec.marker = hb_doc_orig(d, pa->vstart, pa->vstart + m.len);
+                size_t mend = pa->vstart + m.len; /* 第一部分　: the space after is no part of it */
+                while (mend > pa->vstart + 1 && strchr(" :,", d->view[mend - 1]))
+                    mend--;
+                sec.marker = hb_doc_orig(d, pa->vstart, mend);
                 if (!sec.marker)
                     return 0;
                 sec.kind = child_kind(d, &sec);

@@ -94,11 +94,18 @@ static void test_odd_marks(void **s)
                                       "①加强学习。内容。\n");
     assert_non_null(r);
     assert_int_equal(r->sections.n, 2);
+    assert_string_equal(r->sections.v[0].marker, "一．");
     assert_int_equal(r->sections.v[0].level, 1);
     assert_int_equal(r->sections.v[1].level, 4);
     assert_int_equal(r->items.n, 3);
     assert_int_equal(r->items.v[2].number, 3);
     assert_memory_equal(r->view + r->items.v[1].tstart, "抓队伍", r->items.v[1].tend - r->items.v[1].tstart);
+    hb_report_free(r);
+    /* ① needs no punctuation before it; 第一部分's separator is no part of its marker */
+    r = tu_extract(engine, "第一部分　履职情况\n全院做到①立案即查控，②有财产即拍卖。\n");
+    assert_non_null(r);
+    assert_string_equal(r->sections.v[0].marker, "第一部分");
+    assert_int_equal(r->items.n, 2);
     hb_report_free(r);
 }
 
