@@ -307,6 +307,19 @@ def _(c):
     check([r["source"]["path"] for r in out] == ["small"], f"reports {out!r:.200}")
 
 
+@case("check gates a batch: exit 3 names the report and the missing part, exit 0 when all pass")
+def _(c):
+    good = c.write("good.txt", U8)
+    cut = REPORT[:REPORT.index("三、下一步工作计划")] + REPORT[REPORT.index("中共某某局"):]
+    bad = c.write("bad.txt", cut.encode("utf-8"))
+    p = c.run(["check", good, bad])
+    check(p.returncode == 3, f"exit {p.returncode}, want 3")
+    out = p.stdout.decode()
+    check(f"{bad}: " in out and "(plans)" in out.split(f"{bad}: ", 1)[1], f"output {out!r:.300}")
+    check("(plans)" not in out.split(f"{bad}: ", 1)[0], f"the passing report is blamed: {out!r:.300}")
+    p = c.run(["check", good])
+    check(p.returncode == 0, f"exit {p.returncode}, want 0")
+
 # ---- damaged or unusual encodings: output with a named warning ----
 
 @case("only whitespace")
