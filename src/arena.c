@@ -91,9 +91,11 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
         return 0;
     size_t bytes = (ncap * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     int own = *cap * elem > BLOCK_MIN ? grow_own_block(a, v, bytes) : -1;
-    if (own >= 0) {
-        *cap = own ? ncap : *cap;
-        return own;
+    if (own == 0)
+        return 0;
+    if (own == 1) {
+        *cap = ncap;
+        return 1;
     }
     void *nv = hb_arena_alloc(a, ncap * elem);
     if (!nv)

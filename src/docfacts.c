@@ -8,6 +8,7 @@
 #include "lines.h"
 #include "markers.h"
 #include "normalize.h"
+#include "units.h"
 
 /* dict/doc_types.txt: `plan|report<TAB>title|opening<TAB>cue` */
 typedef struct {
@@ -20,30 +21,9 @@ struct hb_docfact_rules {
     type_cue *cues;
     size_t ncues;
     pcre2_code *date;   /* a whole-line date: groups year, month, day */
-    char **orgs;        /* signature.txt: endings of organisation names */
-    size_t norgs;
-    char **labels;      /* signature.txt: 述职人 … before a signer's name */
-    size_t nlabels;
+    hb_wordlist orgs;   /* signature.txt: endings of organisation names */
+    hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
 };
-
-static int add_signature_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
-{
-    struct hb_docfact_rules *r = ctx;
-    (void)nf;
-    int org = strcmp(f[0], "org") == 0;
-    if (!org && strcmp(f[0], "label") != 0)
-        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown kind '%s' (use org or label)", f[0]);
-    char ***list = org ? &r->orgs : &r->labels;
-    size_t *n = org ? &r->norgs : &r->nlabels;
-    char **nl = realloc(*list, (*n + 1) * sizeof *nl);
-    if (!nl)
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    *list = nl;
-    if (!(nl[*n] = strdup(f[1])))
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    (*n)++;
-    return 0;
-}
 
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
@@ -83,7 +63,8 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     hb_status st = hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
     if (st != HB_OK)
         return st;
-    return hb_dict_read(e->dict_dir, "signature.txt", 2, 2, HB_DICT_FOLD, add_signature_word, e->docfacts, err);
+    return hb_kind_lists_read(e->dict_dir, "signature.txt", (const char *const[]){"org", "label"},
+                              (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
 }
 
 void hb_docfacts_rules_free(struct hb_docfact_rules *r)
@@ -93,12 +74,8 @@ void hb_docfacts_rules_free(struct hb_docfact_rules *r)
     for (size_t i = 0; i < r->ncues; i++)
         free(r->cues[i].cue);
     free(r->cues);
-    for (size_t i = 0; i < r->norgs; i++)
-        free(r->orgs[i]);
-    free(r->orgs);
-    for (size_t i = 0; i < r->nlabels; i++)
-        free(r->labels[i]);
-    free(r->labels);
+    hb_wordlist_free(&r->orgs);
+    hb_wordlist_free(&r->labels);
     pcre2_code_free(r->date);
     free(r);
 }
@@ -181,19 +158,9 @@ static int parse_date(hb_doc *d, const hb_para *p, pcre2_match_data *md, char is
     return 1;
 }
 
-static int ends_with(const char *s, size_t len, const char *w)
-{
-    size_t n = strlen(w);
-    return len >= n && memcmp(s + len - n, w, n) == 0;
-}
-
 static int ends_with_org(const hb_doc *d, const char *s, size_t len)
 {
-    const struct hb_docfact_rules *r = d->engine->docfacts;
-    for (size_t i = 0; i < r->norgs; i++)
-        if (ends_with(s, len, r->orgs[i]))
-            return 1;
-    return 0;
+    return hb_wordlist_suffix(&d->engine->docfacts->orgs, s, len) != NULL;
 }
 
 /* A short word that ends with no organisation word of signature.txt: the
@@ -207,20 +174,17 @@ static int is_person(const hb_doc *d, const char *s, size_t len)
  * label: the last word after the label (a title may come before it). */
 static size_t name_after_label(const hb_doc *d, const char *s, size_t len)
 {
-    const struct hb_docfact_rules *r = d->engine->docfacts;
-    for (size_t i = 0; i < r->nlabels; i++) {
-        size_t n = strlen(r->labels[i]);
-        if (len <= n + 1 || memcmp(s, r->labels[i], n) != 0 || s[n] != ':')
-            continue;
-        size_t at = len;
-        while (at > n + 1 && s[at - 1] == ' ')
-            at--;
-        size_t end = at;
-        while (at > n + 1 && s[at - 1] != ' ')
-            at--;
-        return at < end ? at : 0;
-    }
-    return 0;
+    const hb_rule_word *label = hb_wordlist_prefix(&d->engine->docfacts->labels, s, len);
+    size_t n = label ? label->len : 0;
+    if (!label || len <= n + 1 || s[n] != ':')
+        return 0;
+    size_t at = len;
+    while (at > n + 1 && s[at - 1] == ' ')
+        at--;
+    size_t end = at;
+    while (at > n + 1 && s[at - 1] != ' ')
+        at--;
+    return at < end ? at : 0;
 }
 
 static void find_signature(hb_doc *d, pcre2_match_data *md)

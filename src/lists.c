@@ -178,6 +178,7 @@ typedef struct {
     int *accepted;           /* per section: its kind when it heads a list of that kind, else 0 */
     size_t *body_from;       /* per paragraph: where text after a heading title starts */
     unsigned char *claimed;  /* per d->items entry: taken by an inline list */
+    unsigned char *shape;    /* per section: HAS_SECTIONS | HAS_ITEMS | IN_RUN */
     size_t claimed_range[HB_KIND_PLANS + 1][2];
     size_t stop_cursor;      /* first sentence end at or after the last query */
     size_t colon_cursor;     /* first colon at or after the last query */
@@ -204,6 +205,20 @@ static int add_item(lists_ctx *c, int kind, size_t vs, size_t ts, size_t te, siz
     return hb_vec_push(&c->d->arena, &c->r->list[kind].items, it);
 }
 
+/* Bytes of a lead word of list_cues.txt at v[from], 0 when none: only
+ * leads longer than `longer_than` bytes count (a one-character lead such
+ * as 如 starts many words: 如期, 如实). */
+enum { ONE_CHAR = 3 };
+static size_t lead_at(const lists_ctx *c, size_t from, size_t to, size_t longer_than)
+{
+    for (size_t i = 0; i < c->rules->ncues; i++) {
+        const list_cue *q = &c->rules->cues[i];
+        if (q->kind == KIND_LEAD && q->len[0] > longer_than && at(c->d->view, from, to, q->part[0], q->len[0]))
+            return q->len[0];
+    }
+    return 0;
+}
+
 /* One clause or sentence [from, to) with its terminator (；。!?) at its end,
  * lead words and separators skipped; an empty one is dropped. */
 static int add_clause(lists_ctx *c, int kind, size_t from, size_t to, int section)
@@ -216,13 +231,10 @@ static int add_clause(lists_ctx *c, int kind, size_t from, size_t to, int sectio
             from = skip_spaces(v, from + 1, to);
             again = 1;
         }
-        for (size_t i = 0; i < c->rules->ncues; i++) {
-            const list_cue *q = &c->rules->cues[i];
-            if (q->kind == KIND_LEAD && q->len[0] > 3 && at(v, from, to, q->part[0], q->len[0])) {
-                from += q->len[0];
-                again = 1;
-                break;
-            }
+        size_t lead = lead_at(c, from, to, ONE_CHAR);
+        if (lead) {
+            from += lead;
+            again = 1;
         }
     }
     size_t end = trim_end(v, from, to), title = end;
@@ -333,13 +345,9 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
     /* 存在一些不足，如…；…: a lead word right after the cue's comma */
     size_t comma = skip_spaces(v, p0, end);
     if (comma < stop && v[comma] == ',') {
-        size_t after = skip_spaces(v, comma + 1, end);
-        for (size_t i = 0; i < c->rules->ncues; i++) {
-            const list_cue *q = &c->rules->cues[i];
-            if (q->kind == KIND_LEAD && at(v, after, end, q->part[0], q->len[0]))
-                return add_clauses(c, h->kind, after + q->len[0], stop < end ? stop + stop_len(v, stop, end) : end,
-                                   section);
-        }
+        size_t after = skip_spaces(v, comma + 1, end), lead = lead_at(c, after, end, 0);
+        if (lead)
+            return add_clauses(c, h->kind, after + lead, stop < end ? stop + stop_len(v, stop, end) : end, section);
     }
     /* a cue opening its sentence: 究其原因，主要是…；… */
     size_t b = h->vs;
@@ -543,6 +551,35 @@ static int add_sentences(lists_ctx *c, int kind, size_t from, size_t to, int sec
     return 1;
 }
 
+/* Per section: does it hold sections, or enumerations, of its own, and does
+ * a sibling head a list of the same kind? */
+enum { HAS_SECTIONS = 1, HAS_ITEMS = 2, IN_RUN = 4 };
+
+static unsigned char *section_shapes(lists_ctx *c)
+{
+    hb_doc *d = c->d;
+    size_t n = d->sections.n;
+    unsigned char *shape = hb_arena_alloc(&d->arena, n + 1);
+    int *runs = hb_arena_alloc(&d->arena, (n + 1) * (HB_KIND_PLANS + 1) * sizeof *runs);
+    if (!shape || !runs)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        int p = d->sections.v[i].parent;
+        if (p >= 0)
+            shape[p] |= HAS_SECTIONS;
+        if (c->accepted[i])
+            runs[(size_t)(p + 1) * (HB_KIND_PLANS + 1) + (size_t)c->accepted[i]]++;
+    }
+    for (size_t k = 0; k < d->items.n; k++)
+        if (d->items.v[k].section >= 0)
+            shape[d->items.v[k].section] |= HAS_ITEMS;
+    for (size_t i = 0; i < n; i++)
+        if (c->accepted[i] &&
+            runs[(size_t)(d->sections.v[i].parent + 1) * (HB_KIND_PLANS + 1) + (size_t)c->accepted[i]] > 1)
+            shape[i] |= IN_RUN;
+    return shape;
+}
+
 /* （一）党建工作方面 followed by 一是…二是…: a heading whose title ends in a
  * group word of list_cues.txt and that holds enumerations of its own but no
  * sections is a group; its enumerations are the items. */
@@ -550,10 +587,7 @@ static int is_group(const lists_ctx *c, int j)
 {
     const hb_doc *d = c->d;
     const hb_section *s = &d->sections.v[j];
-    if ((size_t)j + 1 < d->sections.n && d->sections.v[j + 1].parent == j)
-        return 0;
-    size_t k = first_item_from(d, s->vstart);
-    if (k >= d->items.n || d->items.v[k].section != j)
+    if ((c->shape[j] & (HAS_SECTIONS | HAS_ITEMS)) != HAS_ITEMS)
         return 0;
     size_t te = trim_end(d->view, s->tstart, s->tend);
     while (te > s->tstart && strchr(".,:;!?", d->view[te - 1]))
@@ -604,43 +638,9 @@ static int container_items(lists_ctx *c, int kind, int h)
     return 1;
 }
 
-/* Per section: does it hold sections or enumerations of its own, and does a
- * sibling head a list of the same kind? */
-enum { HAS_PARTS = 1, IN_RUN = 2 };
-
-static unsigned char *section_shapes(lists_ctx *c)
-{
-    hb_doc *d = c->d;
-    size_t n = d->sections.n;
-    unsigned char *shape = hb_arena_alloc(&d->arena, n + 1);
-    int *runs = hb_arena_alloc(&d->arena, (n + 1) * (HB_KIND_PLANS + 1) * sizeof *runs);
-    if (!shape || !runs)
-        return NULL;
-    memset(shape, 0, n + 1);
-    memset(runs, 0, (n + 1) * (HB_KIND_PLANS + 1) * sizeof *runs);
-    for (size_t i = 0; i < n; i++) {
-        int p = d->sections.v[i].parent;
-        if (p >= 0)
-            shape[p] |= HAS_PARTS;
-        if (c->accepted[i])
-            runs[(size_t)(p + 1) * (HB_KIND_PLANS + 1) + (size_t)c->accepted[i]]++;
-    }
-    for (size_t k = 0; k < d->items.n; k++)
-        if (d->items.v[k].section >= 0)
-            shape[d->items.v[k].section] |= HAS_PARTS;
-    for (size_t i = 0; i < n; i++)
-        if (c->accepted[i] &&
-            runs[(size_t)(d->sections.v[i].parent + 1) * (HB_KIND_PLANS + 1) + (size_t)c->accepted[i]] > 1)
-            shape[i] |= IN_RUN;
-    return shape;
-}
-
 static int heading_lists(lists_ctx *c)
 {
     hb_doc *d = c->d;
-    unsigned char *shape = section_shapes(c);
-    if (!shape)
-        return 0;
     for (size_t i = 0; i < d->sections.n; i++) {
         int kind = c->accepted[i];
         if (!kind)
@@ -655,7 +655,7 @@ static int heading_lists(lists_ctx *c)
         /* 关于…的问题 （一） （二） … each heading one problem, its body what
          * was done about it: the headings are the items, not their sentences */
         const hb_section *s = &d->sections.v[h];
-        int ok = h == (int)i && shape[i] == IN_RUN
+        int ok = h == (int)i && c->shape[i] == IN_RUN
                      ? add_item(c, kind, s->vstart, s->tstart, trim_end(d->view, s->tstart, s->vend), s->tend,
                                 s->marker, h)
                      : container_items(c, kind, h);
@@ -754,7 +754,7 @@ hb_status hb_lists_run(hb_doc *d)
 
     unsigned want = c.plan_doc ? 0 : ~headed & (BIT(HB_KIND_ACHIEVEMENTS) | BIT(HB_KIND_PROBLEMS) |
                                                 BIT(HB_KIND_CAUSES) | BIT(HB_KIND_PLANS));
-    if (!find_inline(&c, want) || !heading_lists(&c))
+    if (!(c.shape = section_shapes(&c)) || !find_inline(&c, want) || !heading_lists(&c))
         return HB_ERR_NOMEM;
     if (plans_implicit) {
         if (!container_items(&c, HB_KIND_PLANS, -1))

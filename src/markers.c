@@ -177,7 +177,7 @@ int hb_heading_marker(const char *s, size_t len, hb_marker *m)
         return 0;
     }
     hb_utf8_next(s, len, &cp);
-    if (cp >= 0x2460 && cp <= 0x2473) { /* ① … ⑳ */
+    if (hb_is_circled(cp)) { /* ① … ⑳ */
         size_t at = 3;
         if (starts(s + at, len - at, "、") || starts(s + at, len - at, "."))
             at += s[at] == '.' ? 1 : 3;
@@ -199,7 +199,7 @@ int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *
 {
     size_t n;
     int cp;
-    if (len >= 3 && hb_utf8_next(s, len, &cp) == 3 && cp >= 0x2460 && cp <= 0x2473) { /* ：①…；②… */
+    if (len >= 3 && hb_utf8_next(s, len, &cp) == 3 && hb_is_circled(cp)) { /* ：①…；②… */
         *family = HB_IF_CIRCLED, *number = cp - 0x2460 + 1, *mlen = 3;
         *mlen += separator(s + 3, len - 3);
         return 1;

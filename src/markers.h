@@ -25,6 +25,12 @@ typedef struct {
     size_t len;  /* bytes of the marker in the view, trailing separator included */
 } hb_marker;
 
+/* ① … ⑳: a heading marker at a paragraph start, an item marker inside one. */
+static inline int hb_is_circled(int cp)
+{
+    return cp >= 0x2460 && cp <= 0x2473;
+}
+
 /* A heading marker at s[0..len)?  Requires some text after it. */
 int hb_heading_marker(const char *s, size_t len, hb_marker *m);
 

@@ -136,13 +136,16 @@ static int is_particle_de(const hb_doc *d, const word_list *w, int k)
     return tag && !strcmp(tag, "uj");
 }
 
+static int listed(const hb_doc *d, const hb_wordlist *l, const word_list *w, int k)
+{
+    return hb_wordlist_find(l, d->view + w->s[k], w->e[k] - w->s[k]) != NULL;
+}
+
 /* Tagged as a verb, and not a noun of dict/metric_phrases.txt (收入). */
 static int tagged_verb(const hb_doc *d, const word_list *w, int k)
 {
-    const char *s = d->view + w->s[k];
-    size_t n = w->e[k] - w->s[k];
-    const char *tag = hb_lexicon_tag(d->engine->lexicon, s, n);
-    return tag && !strcmp(tag, "v") && !hb_wordlist_find(&d->engine->metrics->nouns, s, n);
+    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    return tag && !strcmp(tag, "v") && !listed(d, &d->engine->metrics->nouns, w, k);
 }
 
 /* 召开中心组集中学习会14次: whatever lies between the last leading word of
@@ -198,11 +201,6 @@ static int is_space_word(const hb_doc *d, const word_list *w, int k)
     return type == HB_TOK_SPACE;
 }
 
-static int listed(const hb_doc *d, const hb_wordlist *l, const word_list *w, int k)
-{
-    return hb_wordlist_find(l, d->view + w->s[k], w->e[k] - w->s[k]) != NULL;
-}
-
 /* May word k be glued into a noun: a Han word that is neither a function
  * word, a pronoun or numeral, nor one of the metric verbs? */
 static int gluable(const hb_doc *d, const word_list *w, int k)
@@ -243,12 +241,12 @@ int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_
     if (!words_of(d, from, to, &w))
         return 0;
     glue_suffixes(d, &w);
-    /* 普及率达到98%, 数量同比分别下降15%: up to three verbs between the
-     * phrase and the number are skipped (not a verbal noun such as 培训,
-     * which is the phrase itself) */
     int top = w.n; /* the word after the phrase */
     while (top > 0 && is_space_word(d, &w, top - 1))
         top--; /* 营业收入　86.4亿元: a table's label cell */
+    /* 普及率达到98%, 数量同比分别下降15%: up to three verbs between the
+     * phrase and the number are skipped (not a verbal noun such as 培训,
+     * which is the phrase itself) */
     int skipped = 0;
     while (skipped < 3 && top > 0 && classify(d, &w, top - 1, 1) == W_VERB)
         top--, skipped++;

@@ -148,26 +148,16 @@ static int is_separator(const hb_token *t)
             t->sub == HB_P_COMMA || t->sub == HB_P_PAUSE);
 }
 
-/* Whether view position p starts a separator (or the paragraph ends). */
-static int at_clause_end(const char *v, size_t p, size_t lim)
+/* Whether view position p starts a separator (or the paragraph ends);
+ * with names_too 0, a 、 does not count: it lists names (**部、**处). */
+static int at_clause_end(const char *v, size_t p, size_t lim, int names_too)
 {
     if (p >= lim)
         return 1;
     int type, sub;
     hb_token_at(v + p, lim - p, 0, &type, &sub);
     hb_token t = {0, 0, (uint8_t)type, (uint8_t)sub, 0};
-    return is_separator(&t);
-}
-
-/* Whether view position p ends a clause that is no list of names: a
- * separator other than 、, or the paragraph end. */
-static int at_sentence_part_end(const char *v, size_t p, size_t lim)
-{
-    if (p >= lim)
-        return 1;
-    int type, sub;
-    hb_token_at(v + p, lim - p, 0, &type, &sub);
-    return at_clause_end(v, p, lim) && !(type == HB_TOK_PUNCT && sub == HB_P_PAUSE);
+    return is_separator(&t) && (names_too || sub != HB_P_PAUSE);
 }
 
 /* The clause around [vs, ve): from just after the separator before vs to
@@ -296,14 +286,14 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
         unit = hb_wordlist_prefix(&r->units, v + us, lim - us);
         /* **所 names an office (**所所长, **部、**处), but 示范校××所。
          * counts schools */
-        if (!unit || (unit->digits_only && n.masked && !at_sentence_part_end(v, us + unit->len, lim)))
+        if (!unit || (unit->digits_only && n.masked && !at_clause_end(v, us + unit->len, lim, 0)))
             return 1;
         ue = us + unit->len;
     }
     size_t end = ue, wl;
     const char *aw = hb_numeral_approx_after(v + ue, lim - ue, &wl);
     /* 3小时多。 but not 3个多部门: a lone 多 / 余 after the unit only at a clause end */
-    if (aw && (wl > 3 || at_clause_end(v, ue + wl, lim)))
+    if (aw && (wl > 3 || at_clause_end(v, ue + wl, lim, 1)))
         end = ue + wl;
     else
         aw = NULL;

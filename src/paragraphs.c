@@ -14,13 +14,18 @@
  * processor wraps by width: half-width digits are narrow) and in characters
  * (a text exporter counts them), as by_width says. */
 enum { MAXLEN = 400 };
+static int line_length(const hb_line *l, int by_width)
+{
+    return by_width ? l->width : l->chars;
+}
+
 static int wrap_length(const hb_doc *d, int by_width)
 {
     int hist[MAXLEN + 1] = {0};
     int longs = 0, floor = by_width ? 30 : 20; /* no wrap is narrower than 20 characters */
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
-        int len = by_width ? l->width : l->chars;
+        int len = line_length(l, by_width);
         if (l->kind == HB_LINE_TEXT && len >= floor && len <= MAXLEN)
             hist[len]++, longs++;
     }
@@ -32,8 +37,7 @@ static int wrap_length(const hb_doc *d, int by_width)
     }
     int longer = 0;
     for (size_t i = 0; i < d->lines.n; i++)
-        longer += d->lines.v[i].kind == HB_LINE_TEXT &&
-                  (by_width ? d->lines.v[i].width : d->lines.v[i].chars) > best + 2;
+        longer += d->lines.v[i].kind == HB_LINE_TEXT && line_length(&d->lines.v[i], by_width) > best + 2;
     return bestn >= 3 && bestn * 10 >= longs * 4 && longer * 4 <= bestn ? best : 0;
 }
 

@@ -115,7 +115,6 @@ unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
     return mask;
 }
 
-/* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
 /* A heading's kind from its own title, else its parent's.  Under problems,
  * causes or plans a title word of another kind (紧盯问题整改 under 下一步打算)
  * does not change it unless the parent names that kind too (存在的问题及原因
@@ -134,6 +133,7 @@ static int child_kind(const hb_doc *d, const hb_section *s)
     return own;
 }
 
+/* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
 static size_t title_end(const char *s, size_t from, size_t to)
 {
     for (size_t i = from; i < to; i++) {
@@ -286,10 +286,10 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
     for (size_t i = from; i < pa->vend;) {
         int fam, num;
         size_t ml;
+        int cp;
+        size_t clen = (size_t)hb_utf8_next(v + i, pa->vend - i, &cp);
         /* ① needs no punctuation before it: 做到①…，②… */
-        int circled = i + 3 <= pa->vend && (unsigned char)v[i] == 0xE2 && (unsigned char)v[i + 1] == 0x91 &&
-                      (unsigned char)v[i + 2] >= 0xA0 && (unsigned char)v[i + 2] <= 0xB3;
-        if ((at_boundary || circled) && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
+        if ((at_boundary || hb_is_circled(cp)) && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
             (num == 1 || (fam == *last_family && num == *last_number + 1))) {
             hb_item it = {.number = num, .vstart = i, .para = p, .section = section};
             it.marker = hb_doc_orig(d, i, i + ml);
@@ -322,7 +322,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         /* 剖析原因，一是… : a comma is a boundary too; 统一是 is not */
         at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' ||
                       (i + 3 <= pa->vend && memcmp(v + i, "。", 3) == 0);
-        i += (size_t)(c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4);
+        i += clen;
     }
     /* an item runs to the next item of this paragraph or the paragraph end;
      * its title never runs into the next item (nor its separator) */

@@ -110,7 +110,7 @@ const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size
     return NULL;
 }
 
-static void wordlist_free(hb_wordlist *l)
+void hb_wordlist_free(hb_wordlist *l)
 {
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].word);
@@ -153,34 +153,34 @@ static int add_unit(void *ctx, char **f, int nf, const char *file, int line, hb_
     return 0;
 }
 
+typedef struct {
+    const char *const *kinds;
+    hb_wordlist *const *lists;
+    size_t n;
+} kind_lists;
+
 /* kind<TAB>word: the word goes to the list of its kind */
-static int add_kind_word(const char *const *kinds, hb_wordlist *const *lists, size_t n, char **f, int nf,
-                         const char *file, int line, hb_error *err)
+static int add_kind_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(f[0], kinds[i]))
-            return add_word(lists[i], f + 1, nf - 1, file, line, err);
+    const kind_lists *k = ctx;
+    for (size_t i = 0; i < k->n; i++)
+        if (!strcmp(f[0], k->kinds[i]))
+            return add_word(k->lists[i], f + 1, nf - 1, file, line, err);
     char expected[128] = "";
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < k->n; i++)
         snprintf(expected + strlen(expected), sizeof expected - strlen(expected), "%s%s",
-                 i == 0 ? "" : i + 1 < n ? ", " : " or ", kinds[i]);
+                 i == 0 ? "" : i + 1 < k->n ? ", " : " or ", k->kinds[i]);
     return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown kind \"%s\" (expected %s)", f[0], expected);
 }
 
-static int add_exclusion(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+hb_status hb_kind_lists_read(const char *dir, const char *name, const char *const *kinds, hb_wordlist *const *lists,
+                             size_t n, hb_error *err)
 {
-    struct hb_metric_rules *r = ctx;
-    static const char *const kinds[] = {"before", "after", "word", "numeral"};
-    hb_wordlist *const lists[] = {&r->before, &r->after, &r->words, &r->numerals};
-    return add_kind_word(kinds, lists, 4, f, nf, file, line, err);
-}
-
-static int add_phrase_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
-{
-    struct hb_metric_rules *r = ctx;
-    static const char *const kinds[] = {"suffix", "compare", "noun"};
-    hb_wordlist *const lists[] = {&r->suffixes, &r->compares, &r->nouns};
-    return add_kind_word(kinds, lists, 3, f, nf, file, line, err);
+    kind_lists k = {kinds, lists, n};
+    hb_status st = hb_dict_read(dir, name, 2, 2, HB_DICT_FOLD, add_kind_word, &k, err);
+    for (size_t i = 0; st == HB_OK && i < n; i++)
+        st = finish(lists[i], dir, name, err);
+    return st;
 }
 
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
@@ -192,22 +192,16 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
     hb_status st;
     if ((st = hb_dict_read(dir, "units.txt", 2, 3, HB_DICT_FOLD, add_unit, &r->units, err)) ||
         (st = finish(&r->units, dir, "units.txt", err)) ||
-        (st = hb_dict_read(dir, "metric_exclusions.txt", 2, 2, HB_DICT_FOLD, add_exclusion, r, err)))
-        return st;
-    hb_wordlist *ex[] = {&r->before, &r->after, &r->words, &r->numerals};
-    for (size_t i = 0; i < sizeof ex / sizeof *ex; i++)
-        if ((st = finish(ex[i], dir, "metric_exclusions.txt", err)))
-            return st;
-    if ((st = hb_dict_read(dir, "metric_verbs.txt", 1, 1, HB_DICT_FOLD, add_word, &r->verbs, err)) ||
+        (st = hb_kind_lists_read(dir, "metric_exclusions.txt",
+                                 (const char *const[]){"before", "after", "word", "numeral"},
+                                 (hb_wordlist *const[]){&r->before, &r->after, &r->words, &r->numerals}, 4, err)) ||
+        (st = hb_dict_read(dir, "metric_verbs.txt", 1, 1, HB_DICT_FOLD, add_word, &r->verbs, err)) ||
         (st = finish(&r->verbs, dir, "metric_verbs.txt", err)) ||
         (st = hb_dict_read(dir, "metric_approx.txt", 1, 1, HB_DICT_FOLD, add_word, &r->bounds, err)) ||
         (st = finish(&r->bounds, dir, "metric_approx.txt", err)) ||
-        (st = hb_dict_read(dir, "metric_phrases.txt", 2, 2, HB_DICT_FOLD, add_phrase_rule, r, err)))
+        (st = hb_kind_lists_read(dir, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
+                                 (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
-    hb_wordlist *phrases[] = {&r->suffixes, &r->compares, &r->nouns};
-    for (size_t i = 0; i < sizeof phrases / sizeof *phrases; i++)
-        if ((st = finish(phrases[i], dir, "metric_phrases.txt", err)))
-            return st;
     /* cues stay in file order: the first one found in a subject wins */
     return hb_dict_read(dir, "metric_subjects.txt", 2, 2, HB_DICT_FOLD, add_pair, &r->subjects, err);
 }
@@ -219,6 +213,6 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
     hb_wordlist *all[] = {&r->units,  &r->before,   &r->after,    &r->words,   &r->numerals, &r->verbs,
                           &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
-        wordlist_free(all[i]);
+        hb_wordlist_free(all[i]);
     free(r);
 }

@@ -47,6 +47,14 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err);
 /* Frees the rules; accepts NULL and a partly loaded struct. */
 void hb_metric_rules_free(struct hb_metric_rules *r);
 
+/* Reads a KIND<TAB>WORD file of dict/ into one sorted list per kind
+ * (kinds[i] → lists[i]); an unknown kind or a word listed twice in one
+ * kind is an error naming the file and line. */
+hb_status hb_kind_lists_read(const char *dict_dir, const char *name, const char *const *kinds,
+                             hb_wordlist *const *lists, size_t n, hb_error *err);
+/* Frees a list's words and its storage (not the list struct). */
+void hb_wordlist_free(hb_wordlist *l);
+
 /* The entry equal to s[0..len), or NULL. */
 const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len);
 /* The longest entry that s[0..len) starts with, or NULL. */

@@ -13,9 +13,7 @@
 
 static json_t *facts(const char *text)
 {
-    hb_report *r = tu_extract(engine, text);
-    json_t *j = tu_json(r);
-    hb_report_free(r);
+    json_t *j = tu_extract_json(engine, text);
     assert_non_null(j);
     return j;
 }

@@ -14,9 +14,7 @@
 
 static json_t *documents_of(const char *text, int *warnings)
 {
-    hb_report *r = tu_extract(engine, text);
-    json_t *root = tu_json(r);
-    hb_report_free(r);
+    json_t *root = tu_extract_json(engine, text);
     assert_non_null(root);
     json_t *a = json_incref(json_object_get(root, "documents"));
     if (warnings)

@@ -84,13 +84,20 @@ static inline json_t *tu_json(const hb_report *r)
     return j;
 }
 
-/* One top-level field of the report of `text` (a new reference, NULL when
- * absent or when extraction fails). */
-static inline json_t *tu_field(hb_engine *e, const char *text, const char *key)
+/* The report of `text` as parsed JSON, NULL when extraction fails. */
+static inline json_t *tu_extract_json(hb_engine *e, const char *text)
 {
     hb_report *r = tu_extract(e, text);
     json_t *root = tu_json(r);
     hb_report_free(r);
+    return root;
+}
+
+/* One top-level field of the report of `text` (a new reference, NULL when
+ * absent or when extraction fails). */
+static inline json_t *tu_field(hb_engine *e, const char *text, const char *key)
+{
+    json_t *root = tu_extract_json(e, text);
     json_t *v = json_incref(json_object_get(root, key));
     json_decref(root);
     return v;
