@@ -41,8 +41,9 @@ $(B)/libhuibao.a: $(OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
-$(B)/huibao: cli/main.c include/huibao.h $(B)/libhuibao.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) cli/main.c -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+CLI_SRC := $(wildcard cli/*.c)
+$(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) include/huibao.h $(B)/libhuibao.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(CLI_SRC) -o $@ $(B)/libhuibao.a $(PKG_LIBS)
 
 $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)

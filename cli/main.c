@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "huibao.h"
+#include "outfile.h"
 
 #ifndef HB_DATADIR
 #define HB_DATADIR "/usr/local/share/huibao"
@@ -382,6 +383,7 @@ static void read_records(run_state *st, const char *file)
 
 int main(int argc, char **argv)
 {
+    out_init();
     cli_opts o = {0};
     parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error we report */
@@ -406,23 +408,15 @@ int main(int argc, char **argv)
     if (notes)
         fprintf(stderr, "huibao: note: %s", notes);
 
-    char *tmp = NULL;
-    FILE *out = stdout;
-    if (o.output) {
-        /* A file is replaced only once everything was written; a device or
-         * pipe (/dev/stdout, /dev/full, a FIFO) is written in place: renaming
-         * a temporary file over it would replace the device itself. */
-        struct stat ost;
-        int in_place = stat(o.output, &ost) == 0 && !S_ISREG(ost.st_mode);
-        if (in_place ? !(out = fopen(o.output, "wb"))
-                     : asprintf(&tmp, "%s.tmp.%ld", o.output, (long)getpid()) < 0 || !(out = fopen(tmp, "wb"))) {
-            fprintf(stderr, "huibao: %s: %s\n", o.output, strerror(errno));
-            hb_engine_free(engine);
-            free(tmp);
-            free(o.files);
-            return EXIT_OUTPUT;
-        }
+    out_file of;
+    char out_why[512];
+    if (out_open(&of, o.output ? o.output : "-", out_why, sizeof out_why) != 0) {
+        fprintf(stderr, "huibao: %s: %s\n", o.output, out_why);
+        hb_engine_free(engine);
+        free(o.files);
+        return EXIT_OUTPUT;
     }
+    FILE *out = of.fp;
 
     run_state st = {.o = &o, .engine = engine, .out = out,
                     .single = o.nfiles == 1 && !o.jsonl && !o.jsonl_in};
@@ -444,27 +438,19 @@ int main(int argc, char **argv)
         process(&st, path, path, buf, len);
         free(buf);
     }
-    int status = st.status, write_failed = st.write_failed;
-    if (ferror(out))
-        write_failed = 1;
-    if (fclose(out) != 0)
-        write_failed = 1;
+    int status = st.status;
     if (st.usage_error) {
-        if (tmp)
-            unlink(tmp);
+        out_abort(&of);
         status = EXIT_USAGE;
-    } else if (write_failed) {
+    } else if (st.write_failed) {
         fprintf(stderr, "huibao: %s: write error: %s\n", o.output ? o.output : "standard output",
                 strerror(errno ? errno : EIO));
-        if (tmp)
-            unlink(tmp);
+        out_abort(&of);
         status = EXIT_OUTPUT;
-    } else if (tmp && rename(tmp, o.output) != 0) {
-        fprintf(stderr, "huibao: %s: %s\n", o.output, strerror(errno));
-        unlink(tmp);
+    } else if (out_commit(&of, out_why, sizeof out_why) != 0) {
+        fprintf(stderr, "huibao: %s: %s\n", o.output ? o.output : "standard output", out_why);
         status = EXIT_OUTPUT;
     }
-    free(tmp);
     free(o.files);
     hb_engine_free(engine);
     return status;

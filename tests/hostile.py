@@ -544,6 +544,93 @@ def _(c):
     check(not left, f"temporary files left: {left}")
 
 
+@case("-o never follows a link planted at a temporary name")
+def _(c):
+    # The old temporary name was OUT.tmp.PID: plant a link there from the
+    # child itself, whose pid the exec keeps.
+    victim = c.write("victim.txt", b"precious\n")
+    out = c.path("out.json")
+    src = c.write("r.txt", U8)
+
+    def plant():
+        for name in (f"out.json.tmp.{os.getpid()}", "out.json.tmp"):
+            os.symlink(victim, os.path.join(c.tmp, name))
+
+    p = c.run(["extract", "-o", out, src], preexec_fn=plant)
+    check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+    check(open(victim, "rb").read() == b"precious\n", "the file behind the planted link was overwritten")
+    check(json.load(open(out, encoding="utf-8"))["title"], "no report written")
+
+
+@case("-o LINK replaces the link's target and keeps the link")
+def _(c):
+    target = c.write("real.json", b"old\n")
+    link = c.path("link.json")
+    os.symlink("real.json", link)
+    p = c.run(["extract", "-o", link, c.write("r.txt", U8)])
+    check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+    check(os.path.islink(link), "the link became a regular file")
+    check(json.load(open(target, encoding="utf-8"))["title"], "the link's target was not written")
+    dangling = c.path("dangling.json")
+    os.symlink("missing/nothing.json", dangling)
+    c.error(["extract", "-o", dangling, c.write("r.txt", U8)], 5,
+            f"huibao: {dangling}: a symbolic link to a missing file")
+    check(os.path.islink(dangling), "the dangling link was replaced")
+
+
+@case("-o LINK to a device writes the device and keeps the link")
+def _(c):
+    link = c.path("stdout-like")
+    os.symlink("/dev/null", link)
+    p = c.run(["extract", "-o", link, c.write("r.txt", U8)])
+    check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+    check(os.path.islink(link) and stat.S_ISCHR(os.stat("/dev/null").st_mode), "link or device replaced")
+
+
+@case("-o file mode follows the umask")
+def _(c):
+    out = c.path("out.json")
+
+    def mask():
+        os.umask(0o027)
+
+    p = c.run(["extract", "-o", out, c.write("r.txt", U8)], preexec_fn=mask)
+    check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+    mode = stat.S_IMODE(os.stat(out).st_mode)
+    check(mode == 0o640, f"mode {oct(mode)}, want 0o640")
+
+
+@case("closed standard error never lands in the -o output")
+def _(c):
+    out = c.path("out.jsonl")
+    bad = c.small("nul_bytes.txt")
+    good = c.write("r.txt", U8)
+    p = c.run(["extract", "--jsonl", "-o", out, bad, good], stderr=subprocess.DEVNULL,
+              preexec_fn=lambda: os.close(2))
+    check(p.returncode == 1, f"exit {p.returncode}, want 1")
+    lines = open(out, "rb").read().splitlines()
+    check(len(lines) == 1 and json.loads(lines[0])["title"], f"output is not one report: {lines[:3]!r}")
+
+
+@case("SIGTERM during -o removes the temporary file")
+def _(c):
+    out = c.write("out.jsonl", b"previous\n")
+    src = c.write("big.txt", (REPORT * big(3000)).encode())
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        p = subprocess.Popen(HUIBAO + ["extract", "--jsonl", "-o", out] + [src] * 50,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not any(n.startswith("out.jsonl.tmp.") for n in os.listdir(c.tmp)):
+            time.sleep(0.01)
+        time.sleep(0.2)
+        p.send_signal(sig)
+        p.wait()
+        check(p.returncode == -sig, f"exit {p.returncode}, want death by {sig}")
+        left = [n for n in os.listdir(c.tmp) if n.startswith("out.jsonl.tmp")]
+        check(not left, f"temporary files left after {sig}: {left}")
+        check(open(out, "rb").read() == b"previous\n", "the output file was changed")
+
+
 @case("-o in a missing folder")
 def _(c):
     out = c.path("no-such-dir/out.json")

@@ -1,0 +1,155 @@
+/* Output files written through a safe temporary name (see outfile.h). */
+#include "outfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Temporary files a signal must remove.  A slot's path is written before the
+ * slot is marked used, and the mark is cleared before the file is renamed or
+ * removed, so the handler only ever sees complete paths. */
+enum { SLOTS = 32 };
+static char slot_path[SLOTS][PATH_MAX];
+static volatile sig_atomic_t slot_used[SLOTS];
+static mode_t file_mode = 0644;
+
+static void remove_temporaries(int sig)
+{
+    for (int i = 0; i < SLOTS; i++)
+        if (slot_used[i])
+            unlink(slot_path[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void out_init(void)
+{
+    for (int fd = 0; fd <= 2; fd++)
+        if (fcntl(fd, F_GETFD) == -1 && errno == EBADF && open("/dev/null", fd ? O_WRONLY : O_RDONLY) != fd)
+            _exit(125); /* no /dev/null: nothing safe can be written */
+    mode_t mask = umask(0);
+    umask(mask);
+    file_mode = 0666 & ~mask;
+    struct sigaction sa = {.sa_handler = remove_temporaries};
+    sigemptyset(&sa.sa_mask);
+    const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+static int fail(char *why, size_t cap, const char *what)
+{
+    snprintf(why, cap, "%s", what);
+    return -1;
+}
+
+static void release_slot(out_file *of)
+{
+    if (of->slot >= 0)
+        slot_used[of->slot] = 0;
+    of->slot = -1;
+}
+
+int out_open(out_file *of, const char *path, char *why, size_t cap)
+{
+    memset(of, 0, sizeof *of);
+    of->slot = -1;
+    if (!strcmp(path, "-")) {
+        of->fp = stdout;
+        return 0;
+    }
+    /* The file to replace is the link's final target, never the link. */
+    struct stat st;
+    char *target = NULL;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        if (!(target = realpath(path, NULL)))
+            return fail(why, cap, errno == ENOENT ? "a symbolic link to a missing file" : strerror(errno));
+    } else if (!(target = strdup(path))) {
+        return fail(why, cap, strerror(errno));
+    }
+    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
+        free(target);
+        if (S_ISDIR(st.st_mode))
+            return fail(why, cap, strerror(EISDIR));
+        if (!(of->fp = fopen(path, "wb")))
+            return fail(why, cap, strerror(errno));
+        return 0;
+    }
+    char *slash = strrchr(target, '/');
+    size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
+    const char *base = slash ? slash + 1 : target;
+    size_t need = dirlen + strlen(base) + sizeof ".tmp.XXXXXX";
+    char *tmp = malloc(need);
+    if (!tmp) {
+        free(target);
+        return fail(why, cap, strerror(ENOMEM));
+    }
+    snprintf(tmp, need, "%.*s%s.tmp.XXXXXX", (int)dirlen, target, base);
+    int fd = mkstemp(tmp); /* O_EXCL: a planted name fails instead of being followed */
+    if (fd < 0 || fchmod(fd, file_mode) != 0 || !(of->fp = fdopen(fd, "wb"))) {
+        int e = errno;
+        if (fd >= 0) {
+            close(fd);
+            unlink(tmp);
+        }
+        free(tmp);
+        free(target);
+        return fail(why, cap, strerror(e));
+    }
+    of->target = target;
+    of->tmp = tmp;
+    for (int i = 0; i < SLOTS; i++)
+        if (!slot_used[i] && strlen(tmp) < PATH_MAX) {
+            memcpy(slot_path[i], tmp, strlen(tmp) + 1);
+            slot_used[i] = 1;
+            of->slot = i;
+            break;
+        }
+    return 0;
+}
+
+int out_commit(out_file *of, char *why, size_t cap)
+{
+    errno = 0;
+    int bad = fflush(of->fp) != 0 || ferror(of->fp);
+    int e = errno;
+    if (fclose(of->fp) != 0 && !bad) {
+        bad = 1;
+        e = errno;
+    }
+    of->fp = NULL;
+    if (!bad && of->tmp && rename(of->tmp, of->target) != 0) {
+        e = errno;
+        snprintf(why, cap, "%s", strerror(e));
+        out_abort(of);
+        return -1;
+    }
+    if (bad) {
+        snprintf(why, cap, "write error: %s", strerror(e ? e : EIO));
+        out_abort(of);
+        return -1;
+    }
+    release_slot(of);
+    free(of->tmp);
+    free(of->target);
+    of->tmp = of->target = NULL;
+    return 0;
+}
+
+void out_abort(out_file *of)
+{
+    if (of->fp && of->fp != stdout)
+        fclose(of->fp);
+    of->fp = NULL;
+    release_slot(of);
+    if (of->tmp)
+        unlink(of->tmp);
+    free(of->tmp);
+    free(of->target);
+    of->tmp = of->target = NULL;
+}
