@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "decode.h"
 #include "docfacts.h"
 #include "doc.h"

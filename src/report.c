@@ -77,31 +77,46 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
+/* Each source character is taken once (several view bytes may come from one:
+ * NFKC expansions), line ends are left out (wrap breaks were never in the
+ * view), and a run ends where the next character is not the next in text. */
+size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
+{
+    size_t v = *vpos, rs = 0, re = 0;
+    for (; v < ve; v++) {
+        size_t s = d->vmap[v];
+        if (v > *vpos && s == d->vmap[v - 1])
+            continue;
+        if (s >= d->len)
+            continue;
+        if (d->text[s] == '\n' || d->text[s] == '\r') {
+            if (re > rs)
+                break;
+            continue;
+        }
+        if (re > rs && s != re)
+            break;
+        if (re == rs)
+            rs = s;
+        size_t k = (size_t)hb_utf8_len((unsigned char)d->text[s]);
+        re = s + k < d->len ? s + k : d->len;
+    }
+    *vpos = v;
+    *start = rs;
+    return re - rs;
+}
+
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
 {
-    /* Copy each source character once: several view bytes may come from one
-     * (NFKC expansions), and wrap breaks were never in the view. */
-    size_t cap = 0;
-    for (size_t v = vs; v < ve; v++)
-        if (v == vs || d->vmap[v] != d->vmap[v - 1])
-            cap += (size_t)hb_utf8_len((unsigned char)d->text[d->vmap[v]]);
-    char *out = hb_arena_alloc(&d->arena, cap + 1);
+    size_t cap = 0, s, n;
+    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s)) > 0;)
+        cap += n;
+    char *out = hb_arena_alloc(&d->arena, cap + 1), *w = out;
     if (!out)
         return NULL;
-    size_t n = 0;
-    for (size_t v = vs; v < ve; v++) {
-        if (v != vs && d->vmap[v] == d->vmap[v - 1])
-            continue;
-        size_t s = d->vmap[v];
-        size_t k = (size_t)hb_utf8_len((unsigned char)d->text[s]);
-        if (s + k > d->len)
-            k = d->len - s;
-        if (d->text[s] == '\n' || d->text[s] == '\r')
-            continue;
-        memcpy(out + n, d->text + s, k);
-        n += k;
-    }
-    out[n] = '\0';
+    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s)) > 0; w += n)
+        memcpy(w, d->text + s, n);
+    *w = '\0';
     return out;
 }
 
@@ -144,6 +159,8 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     d->path = d->opts.path ? hb_arena_strndup(&d->arena, d->opts.path, strlen(d->opts.path)) : NULL;
     d->src_bytes = len;
     d->title_para = d->addressee_para = -1;
+    if (d->opts.until < HB_UNTIL_ALL || d->opts.until > HB_UNTIL_TEXT)
+        return fail(d, err, HB_ERR_ARG, "unknown hb_extract_options.until");
     if (d->opts.profile && hb_profile_check(e, d->opts.profile, err) != HB_OK)
         return fail(d, err, HB_ERR_ARG, NULL);
     hb_status st = hb_decode(d, buf, len, err);
@@ -153,12 +170,18 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
         return fail(d, err, HB_ERR_TOO_LARGE, "the decoded text is larger than 4 GiB");
     if (memchr(d->text, '\0', d->len))
         return fail(d, err, HB_ERR_BINARY, "not a text file (NUL character after decoding)");
-    hb_sha256_hex(buf, len, d->sha256);
+    if (d->opts.until == HB_UNTIL_TEXT)
+        return d;
     char *fold;
     if (!hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap))
         return fail(d, err, HB_ERR_NOMEM, NULL);
     d->fold = fold;
-    if (!hb_lines(d) || !hb_paragraphs(d) || !hb_docfacts(d) || !hb_tokens(d) || !hb_sections(d))
+    if (!hb_lines(d) || !hb_paragraphs(d) || !hb_docfacts(d) || !hb_tokens(d))
+        return fail(d, err, HB_ERR_NOMEM, NULL);
+    if (d->opts.until == HB_UNTIL_TOKENS)
+        return d;
+    hb_sha256_hex(buf, len, d->sha256);
+    if (!hb_sections(d))
         return fail(d, err, HB_ERR_NOMEM, NULL);
     if (d->paras.n == 0 && !hb_doc_warn(d, "no-content", 0, "the file holds only blank or layout lines"))
         return fail(d, err, HB_ERR_NOMEM, NULL);

@@ -5,7 +5,7 @@
 #ifndef HB_REQUIRED_H
 #define HB_REQUIRED_H
 
-#include <jansson.h>
+#include "json_out.h"
 
 #include "lists.h"
 
@@ -23,7 +23,7 @@ hb_status hb_profile_check(const struct hb_engine *e, const char *name, hb_error
  * and fills r->profile, r->missing and r->inline_only from r's lists. */
 void hb_required(hb_doc *d, struct hb_lists_result *r);
 
-/* {"profile": …, "missing": […], "inline_only": […]} */
-json_t *hb_required_json(const struct hb_lists_result *r);
+/* "required": {"profile": …, "missing": […], "inline_only": […]} */
+void hb_required_json(hb_json_out *out, const struct hb_lists_result *r);
 
 #endif

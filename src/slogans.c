@@ -479,21 +479,25 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_slogans_result *r = d->slogans;
     const struct hb_slogan_dict *sd = d->engine->slogans ? d->engine->slogans->dict : NULL;
-    json_t *a = json_array();
+    hb_json_array_open(out, "slogans");
     for (size_t i = 0; r && i < r->terms.n; i++) {
         const sl_term *t = &r->terms.v[i];
         if (t->count == 0)
             continue;
         const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
-        json_t *o = json_pack("{s:o,s:i,s:i,s:b,s:o,s:i}", "term", hb_json_orig(d, t->vs, t->ve), "count",
-                              t->count, "quoted", t->quoted, "known", t->entry >= 0, "category",
-                              hb_json_str_or_null(cat), "first_line", hb_doc_vline(d, t->vs));
         const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
-        if (o && canon)
-            json_object_set_new(o, "canonical", json_string(canon));
-        json_array_append_new(a, o);
+        hb_json_object_open(out, NULL);
+        hb_json_orig(out, "term", d, t->vs, t->ve);
+        hb_json_int(out, "count", t->count);
+        hb_json_int(out, "quoted", t->quoted);
+        hb_json_bool(out, "known", t->entry >= 0);
+        hb_json_str(out, "category", cat);
+        hb_json_int(out, "first_line", hb_doc_vline(d, t->vs));
+        if (canon)
+            hb_json_str(out, "canonical", canon);
+        hb_json_object_close(out);
     }
-    hb_json_field(out, "slogans", a);
+    hb_json_array_close(out);
 }
 
 /* ---- coverage queries ---- */

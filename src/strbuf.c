@@ -26,8 +26,8 @@ void hb_strbuf_add(hb_strbuf *b, const char *s, size_t n)
 
 char *hb_strbuf_take(hb_strbuf *b)
 {
-    if (!b->failed && !b->s)
-        hb_strbuf_add(b, "", 0);
+    if (!b->failed)
+        hb_strbuf_add(b, "", 0); /* the terminator, which fast appenders leave out */
     if (b->failed) {
         free(b->s);
         b->s = NULL;

@@ -12,7 +12,7 @@ typedef struct {
 } hb_strbuf;
 
 void hb_strbuf_add(hb_strbuf *b, const char *s, size_t n);
-/* The string, which the caller frees; NULL (and nothing to free) after a
+/* The string (terminated here), which the caller frees; NULL (and nothing to free) after a
  * failure. */
 char *hb_strbuf_take(hb_strbuf *b);
 

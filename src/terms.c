@@ -1,6 +1,7 @@
 /* Word segmentation for the report: the engine's lexicon (jieba's dict.txt,
  * plus dict/lexicon.txt and every slogan so that 一岗双责 stays whole) and
  * the top content words (the 词频 analysts read reports by). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -228,10 +229,13 @@ hb_status hb_terms_run(hb_doc *d)
 
 void hb_terms_json(hb_doc *d, hb_json_out *out)
 {
-    json_t *a = json_array(); /* empty, not absent, under --top 0: the shape stays the same */
+    hb_json_array_open(out, "terms"); /* empty, not absent, under --top 0: the shape stays the same */
     for (size_t i = 0; d->terms && i < d->terms->n; i++) {
         const term_count *t = &d->terms->top[i];
-        json_array_append_new(a, json_pack("{s:s%,s:i}", "term", t->word, t->len, "count", t->count));
+        hb_json_object_open(out, NULL);
+        hb_json_strn(out, "term", t->word, t->len);
+        hb_json_int(out, "count", t->count);
+        hb_json_object_close(out);
     }
-    hb_json_field(out, "terms", a);
+    hb_json_array_close(out);
 }

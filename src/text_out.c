@@ -9,12 +9,27 @@
 #include "terms.h"
 #include "tokens.h"
 
+/* "type<TAB>start<TAB>end<TAB>" for text range [start, end). */
+static void sb_head(hb_strbuf *b, const char *type, size_t start, size_t end)
+{
+    char head[80], *p = head + sizeof head;
+    *--p = '\t';
+    for (size_t n = end, k = 0; k < 2; n = start, k++) {
+        do
+            *--p = (char)('0' + n % 10);
+        while (n /= 10);
+        *--p = '\t';
+    }
+    size_t tn = strlen(type);
+    p -= tn;
+    memcpy(p, type, tn);
+    hb_strbuf_add(b, p, (size_t)(head + sizeof head - p));
+}
+
 static void sb_token(hb_strbuf *b, const hb_doc *d, const char *type, size_t vs, size_t ve)
 {
-    char head[96];
     size_t ts = hb_doc_vstart(d, vs), te = hb_doc_vend(d, ve);
-    int n = snprintf(head, sizeof head, "%s\t%zu\t%zu\t", type, ts, te);
-    hb_strbuf_add(b, head, (size_t)n);
+    sb_head(b, type, ts, te);
     hb_strbuf_add(b, d->text + ts, te - ts);
     hb_strbuf_add(b, "\n", 1);
 }
@@ -33,9 +48,7 @@ static void on_word(void *ctx, size_t start, size_t end)
         s++, n--;
     if (n == 0)
         return;
-    char head[64];
-    int k = snprintf(head, sizeof head, "word\t%zu\t%zu\t", start, end);
-    hb_strbuf_add(w->b, head, (size_t)k);
+    sb_head(w->b, "word", start, end);
     hb_strbuf_add(w->b, w->d->text + start, end - start);
     hb_strbuf_add(w->b, "\n", 1);
 }
