@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 
 #include "engine.h"
 #include "normalize.h"
@@ -93,10 +92,8 @@ static long repair_utf8(const char *buf, size_t len, char **out, size_t *outlen)
     size_t j = 0;
     long repaired = 0;
     for (size_t i = 0; i < len;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0) {
+        size_t n = hb_utf8_seq(buf + i, len - i);
+        if (n == 0) {
             memcpy(o + j, REPLACEMENT, 3);
             j += 3;
             i++;
@@ -125,10 +122,8 @@ static void utf8_census(const char *buf, size_t len, size_t *good, size_t *bad_r
             in_bad = 0;
             continue;
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0) {
+        size_t n = hb_utf8_seq(buf + i, len - i);
+        if (n == 0) {
             *bad_runs += !in_bad;
             in_bad = 1;
             i++;
