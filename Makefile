@@ -26,7 +26,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 
-.PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
+.PHONY: all test check unit schema oracle clean install uninstall bench bench-stages asan tsan leakcheck fuzz lexicon \
         hostile fuzz-run fuzz-replay docs-check
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
@@ -75,7 +75,12 @@ docs-check:
 
 test check: all unit schema oracle hostile fuzz-replay docs-check
 
+# The issue-15 table (speeds as ratios to same-run references, peak memory);
+# bench-stages: every per-stage bench/bench_* script (slower).
 bench: all
+	/usr/bin/python3 bench/table.py
+
+bench-stages: all
 	bash bench/run.sh
 
 # The whole suite under ASan+UBSan, and under valgrind, each in its own

@@ -105,7 +105,9 @@ hb_status hb_words(const hb_doc *d, const char *text, size_t len, unsigned flags
     return hb_segment(d->engine->lexicon, text, len, flags, fn, ctx);
 }
 
-/* Open-addressing table of word counts for one report. */
+/* Open-addressing table of word counts for one report: every word of two
+ * characters or more is counted, and whether it is a content word is asked
+ * once per distinct word, not per occurrence. */
 typedef struct {
     hb_doc *d;
     const char *base;
@@ -164,7 +166,7 @@ static void count_word(void *ctx, size_t start, size_t end)
     counter *c = ctx;
     const char *w = c->base + start;
     size_t n = end - start;
-    if (c->failed || !is_content(c->d, w, n))
+    if (c->failed || n < 6) /* the rest of is_content once per distinct word, at the end */
         return;
     if ((c->used + 1) * 2 > c->cap && !grow(c)) {
         c->failed = 1;
@@ -206,7 +208,7 @@ hb_status hb_terms_run(hb_doc *d)
     if (st == HB_OK) {
         size_t n = 0;
         for (size_t i = 0; i < c.cap; i++)
-            if (c.slots[i].word)
+            if (c.slots[i].word && is_content(d, c.slots[i].word, c.slots[i].len))
                 c.slots[n++] = c.slots[i];
         if (n > 1)
             qsort(c.slots, n, sizeof *c.slots, by_count);
