@@ -64,6 +64,10 @@ pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb
  * (including when a limit is hit). */
 int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2]);
+/* The same, but the match must start at `at` (lookbehinds still see the
+ * text before it). */
+int hb_regex_match_at(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
+                      size_t at, pcre2_match_data *md, size_t ov[2]);
 
 /* Appends a line to the engine's notes (hb_engine_notes). */
 void hb_engine_note(struct hb_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -356,19 +356,42 @@ static int is_decimal_count(const hb_doc *d, size_t at)
 /* Numeric formulations the dictionary does not list, found by the patterns
  * of dict/slogan_patterns.txt.  Where one overlaps dictionary matches, the
  * longer wins: 双报到双报告双考核 absorbs 双报到, 四个意识 stays known. */
+static int is_numeral_start(int cp)
+{
+    switch (cp) {
+    case 0x3007: case 0x96F6: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB: /* 〇零一二两三四 */
+    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E: /* 五六七八九十百 */
+    case 0x5343: case 0x4E07: case 0x53CC:                                                     /* 千万双 */
+        return 1;
+    }
+    return 0;
+}
+
 static int discover(run_ctx *c)
 {
     const struct hb_slogan_rules *rules = c->rules;
     hb_doc *d = c->d;
     HB_VEC(found) fs = {0};
+    /* A numeric formulation starts at a Chinese numeral (dict/README.md):
+     * the patterns are tried there only, anchored, not over the whole view. */
+    HB_VEC(size_t) starts = {0};
+    for (size_t i = 0; i < d->view_len;) {
+        int cp;
+        int n = hb_utf8_next(d->view + i, d->view_len - i, &cp);
+        if (n == 3 && is_numeral_start(cp) && !hb_vec_push(&d->arena, &starts, i))
+            return 0;
+        i += (size_t)n;
+    }
     pcre2_match_data *md = NULL;
-    for (size_t p = 0; p < rules->npat; p++) {
+    for (size_t p = 0; p < rules->npat && starts.n; p++) {
         pcre2_match_data_free(md);
         if (!(md = pcre2_match_data_create_from_pattern(rules->pat[p].re, NULL)))
             return 0;
         size_t ov[2];
         const pcre2_code *re = rules->pat[p].re;
-        for (size_t at = 0; at < d->view_len && hb_regex_find(d->engine, re, d->view, d->view_len, at, md, ov);) {
+        for (size_t k = 0, at = 0; k < starts.n; k++) {
+            if (starts.v[k] < at || !hb_regex_match_at(d->engine, re, d->view, d->view_len, starts.v[k], md, ov))
+                continue;
             at = ov[1] > ov[0] ? ov[1] : ov[0] + (size_t)hb_utf8_len((unsigned char)d->view[ov[0]]);
             int g = rules->pat[p].mgroup;
             PCRE2_SIZE *m = pcre2_get_ovector_pointer(md);
