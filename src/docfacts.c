@@ -57,7 +57,7 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     e->docfacts = calloc(1, sizeof *e->docfacts);
     if (!e->docfacts)
         return HB_ERR_NOMEM;
-    e->docfacts->date = hb_regex_compile(DATE_RE, "docfacts.c", 0, err);
+    e->docfacts->date = hb_regex_compile(DATE_RE, 0, "docfacts.c", 0, err);
     if (!e->docfacts->date)
         return HB_ERR_REGEX;
     hb_status st = hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);

@@ -55,19 +55,16 @@ hb_status hb_dict_read(const char *dict_dir, const char *name, int min_fields, i
 int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-/* Compiles a dictionary regex (UTF, JIT on); on failure fills *err with the
+/* Compiles a dictionary regex (UTF, JIT on, plus options such as
+ * PCRE2_ANCHORED: a match then starts where matching starts); on failure fills *err with the
  * file, line and pattern offset and returns NULL. */
-pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb_error *err);
+pcre2_code *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err);
 
 /* Matches re against s[0..len) from `start` with the engine's limits.
  * Returns 1 and fills ov[0..1] (start, end) on a match, 0 otherwise
  * (including when a limit is hit). */
 int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2]);
-/* The same, but the match must start at `at` (lookbehinds still see the
- * text before it). */
-int hb_regex_match_at(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
-                      size_t at, pcre2_match_data *md, size_t ov[2]);
 
 /* Appends a line to the engine's notes (hb_engine_notes). */
 void hb_engine_note(struct hb_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -3,12 +3,12 @@
 
 #include "engine.h"
 
-pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb_error *err)
+pcre2_code *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err)
 {
     int code;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_UCP, &code, &off, NULL);
+                                   PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_UCP | options, &code, &off, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);
@@ -19,26 +19,14 @@ pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb
     return re;
 }
 
-static int match(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len, size_t start,
-                 uint32_t options, pcre2_match_data *md, size_t ov[2])
+int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
+                  size_t start, pcre2_match_data *md, size_t ov[2])
 {
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK | options, md, e->mctx);
+    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
     if (rc < 0)
         return 0;
     PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
     ov[0] = v[0];
     ov[1] = v[1];
     return 1;
-}
-
-int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
-                  size_t start, pcre2_match_data *md, size_t ov[2])
-{
-    return match(e, re, s, len, start, 0, md, ov);
-}
-
-int hb_regex_match_at(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
-                      size_t at, pcre2_match_data *md, size_t ov[2])
-{
-    return match(e, re, s, len, at, PCRE2_ANCHORED, md, ov);
 }

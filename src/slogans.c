@@ -56,7 +56,7 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
     }
     pattern *p = &r->pat[r->npat];
     *p = (pattern){NULL, NULL, -1};
-    if (!(p->re = hb_regex_compile(f[1], file, line, err)))
+    if (!(p->re = hb_regex_compile(f[1], PCRE2_ANCHORED, file, line, err)))
         return -1;
     r->npat++;
     if (!(p->category = strdup(f[0])))
@@ -373,7 +373,7 @@ static int discover(run_ctx *c)
     hb_doc *d = c->d;
     HB_VEC(found) fs = {0};
     /* A numeric formulation starts at a Chinese numeral (dict/README.md):
-     * the patterns are tried there only, anchored, not over the whole view. */
+     * the patterns, compiled anchored, are tried there only. */
     HB_VEC(size_t) starts = {0};
     for (size_t i = 0; i < d->view_len;) {
         int cp;
@@ -390,7 +390,7 @@ static int discover(run_ctx *c)
         size_t ov[2];
         const pcre2_code *re = rules->pat[p].re;
         for (size_t k = 0, at = 0; k < starts.n; k++) {
-            if (starts.v[k] < at || !hb_regex_match_at(d->engine, re, d->view, d->view_len, starts.v[k], md, ov))
+            if (starts.v[k] < at || !hb_regex_find(d->engine, re, d->view, d->view_len, starts.v[k], md, ov))
                 continue;
             at = ov[1] > ov[0] ? ov[1] : ov[0] + (size_t)hb_utf8_len((unsigned char)d->view[ov[0]]);
             int g = rules->pat[p].mgroup;
