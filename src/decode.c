@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,14 @@ static int looks_binary(const char *buf, size_t len)
 {
     size_t ctl = 0;
     for (size_t i = 0; i < len; i++) {
+        if (i + 8 <= len) { /* eight bytes at a time when none is below 0x20 */
+            uint64_t w;
+            memcpy(&w, buf + i, 8);
+            if (!((w - 0x2020202020202020u) & ~w & 0x8080808080808080u)) {
+                i += 7;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)buf[i];
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             ctl++;
