@@ -85,7 +85,7 @@ docs-check:
 deps: $(OBJ)
 	/usr/bin/python3 tests/deps_acyclic.py $(OBJ)
 
-test check: all unit schema oracle hostile fuzz-replay docs-check
+test check: all unit schema oracle hostile fuzz-replay docs-check deps
 
 bench: all
 	bash bench/run.sh

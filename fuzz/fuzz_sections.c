@@ -20,7 +20,7 @@ static void check_markers(const char *s, size_t len)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
-    hb_doc *d = fz_doc(&in, FZ_SECTIONS);
+    hb_doc *d = fz_doc(&in, "sections");
     if (!d)
         return 0;
     if (d->view) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "extract.h"
 #include "lines.h"
 #include "markers.h"
 #include "normalize.h"
@@ -67,8 +68,9 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
                               (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
 }
 
-void hb_docfacts_rules_free(struct hb_docfact_rules *r)
+void hb_docfacts_unload(struct hb_engine *e)
 {
+    struct hb_docfact_rules *r = e->docfacts;
     if (!r)
         return;
     for (size_t i = 0; i < r->ncues; i++)
@@ -358,14 +360,14 @@ static int find_years(hb_doc *d)
     return 1;
 }
 
-int hb_docfacts(hb_doc *d)
+hb_status hb_docfacts_run(hb_doc *d)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->engine->docfacts->date, NULL);
     if (!md)
-        return 0;
+        return HB_ERR_NOMEM;
     find_title_and_addressee(d);
     find_signature(d, md);
     pcre2_match_data_free(md);
     find_doc_type(d);
-    return find_years(d);
+    return find_years(d) ? HB_OK : HB_ERR_NOMEM;
 }

@@ -13,7 +13,7 @@
 #include "normalize.h"
 #include "numeral.h"
 #include "slogans.h"
-#include "terms.h"
+#include "words.h"
 #include "tokens.h"
 #include "units.h"
 

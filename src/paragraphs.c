@@ -121,7 +121,7 @@ static int put(view_buf *b, const char *s, size_t n, const hb_off *map)
     return 1;
 }
 
-int hb_paragraphs(hb_doc *d)
+hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
     view_buf b = {0};
@@ -167,9 +167,9 @@ int hb_paragraphs(hb_doc *d)
     d->view_len = b.n;
     free(b.v);
     free(b.m);
-    return 1;
+    return HB_OK;
 oom:
     free(b.v);
     free(b.m);
-    return 0;
+    return HB_ERR_NOMEM;
 }

@@ -180,7 +180,7 @@ static int semicolon_splits(const char *s, size_t len)
     return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(s, len, &m);
 }
 
-int hb_tokens(hb_doc *d)
+hb_status hb_tokens_run(hb_doc *d)
 {
     int sentences = 0;
     for (size_t p = 0; p < d->paras.n; p++) {
@@ -191,7 +191,7 @@ int hb_tokens(hb_doc *d)
             size_t n = hb_token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
             hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub, (int32_t)p};
             if (!hb_vec_push(&d->arena, &d->tokens, t))
-                return 0;
+                return HB_ERR_NOMEM;
             if (d->view[i] == '"')
                 straight_open = !straight_open;
             if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
@@ -211,7 +211,7 @@ int hb_tokens(hb_doc *d)
         sentences += pending;
     }
     d->sentences = sentences;
-    return 1;
+    return HB_OK;
 }
 
 const char *hb_token_type_name(int type)
