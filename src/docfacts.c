@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "engine.h"
 #include "extract.h"
 #include "lines.h"
@@ -109,16 +110,12 @@ static int is_heading(const hb_doc *d, const hb_para *p)
     return hb_heading_marker(s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
 }
 
+/* 〇 零 一 … 九 and 十 as a date writes them (no 两). */
 static int cn_digit_value(int cp)
 {
-    static const int cps[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
-                              0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
-    if (cp == 0x96F6) /* 零 */
-        return 0;
-    for (int k = 0; k < 11; k++)
-        if (cps[k] == cp)
-            return k;
-    return -1;
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return v >= 0 && v <= 10 && cp != 0x4E24 /* 两 */ ? v : -1;
 }
 
 /* Value of a date field in digits or Chinese numerals: 二〇二三 is read

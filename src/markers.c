@@ -2,23 +2,15 @@
 
 #include <string.h>
 
+#include "chars.h"
 #include "normalize.h"
 
+/* 一 … 九 and 十: what a heading number is written with (no 〇 零 两). */
 static int cn_digit(int cp)
 {
-    switch (cp) {
-    case 0x4E00: return 1; /* 一 */
-    case 0x4E8C: return 2; /* 二 */
-    case 0x4E09: return 3; /* 三 */
-    case 0x56DB: return 4; /* 四 */
-    case 0x4E94: return 5; /* 五 */
-    case 0x516D: return 6; /* 六 */
-    case 0x4E03: return 7; /* 七 */
-    case 0x516B: return 8; /* 八 */
-    case 0x4E5D: return 9; /* 九 */
-    case 0x5341: return 10; /* 十 */
-    default: return -1;
-    }
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return v >= 1 && v <= 10 && !(cls & HB_CN_ALT) ? v : -1;
 }
 
 /* Length in bytes of the run of small-numeral characters at s. */

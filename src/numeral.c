@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "chars.h"
 #include "normalize.h"
 
 /* 2^53: past it doubles skip integers, so a count could silently change. */
@@ -13,12 +14,8 @@
 #define EXACT_MAX_U ((uint64_t)1 << 53)
 
 enum {
-    CP_LING = 0x96F6,   /* 零 */
     CP_OZERO = 0x3007,  /* 〇 */
     CP_LIANG = 0x4E24,  /* 两 */
-    CP_SHI = 0x5341,    /* 十 */
-    CP_BAI = 0x767E,    /* 百 */
-    CP_QIAN = 0x5343,   /* 千 */
     CP_WAN = 0x4E07,    /* 万 */
     CP_YI = 0x4EBF,     /* 亿 */
     CP_JI = 0x51E0,     /* 几 */
@@ -30,9 +27,6 @@ enum {
     CP_NIAN = 0x5E74,   /* 年 */
     CP_ZHI = 0x81F3,    /* 至 */
     CP_DAO = 0x5230,    /* 到 */
-    CP_TIMES = 0x00D7,  /* × */
-    CP_WCIRCLE = 0x25CB, /* ○ */
-    CP_WSQUARE = 0x25A1, /* □ */
     CP_EMDASH = 0x2014,
     CP_ENDASH = 0x2013,
     CP_WAVE = 0x301C    /* 〜 */
@@ -60,35 +54,30 @@ static int starts(const char *s, size_t len, size_t p, const char *w)
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 static int is_latin(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-static int is_mask(int c)
-{
-    return c == '*' || c == CP_TIMES || c == CP_WCIRCLE || c == CP_WSQUARE;
-}
+static int is_mask(int c) { return hb_is_mask_char(c); }
 
 /* 0-9 of a Chinese digit (两 = 2), -1 otherwise. */
 static int cn_digit(int cp)
 {
-    switch (cp) {
-    case CP_LING: case CP_OZERO: return 0;
-    case 0x4E00: return 1;
-    case 0x4E8C: case CP_LIANG: return 2;
-    case 0x4E09: return 3;
-    case 0x56DB: return 4;
-    case 0x4E94: return 5;
-    case 0x516D: return 6;
-    case 0x4E03: return 7;
-    case 0x516B: return 8;
-    case 0x4E5D: return 9;
-    default: return -1;
-    }
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return cls & HB_CN_DIGIT ? v : -1;
 }
 
+/* 十 百 千: 10, 100, 1000; 0 otherwise. */
 static double small_unit(int cp)
 {
-    return cp == CP_SHI ? 10 : cp == CP_BAI ? 100 : cp == CP_QIAN ? 1000 : 0;
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return cls & HB_CN_SCALE && v <= 1000 ? v : 0;
 }
 
-static int is_big(int cp) { return cp == CP_WAN || cp == CP_YI; }
+/* 万 亿 */
+static int is_big(int cp)
+{
+    unsigned cls;
+    return hb_cn_numeral(cp, &cls) >= 10000 && cls & HB_CN_SCALE;
+}
 static int is_unit(int cp) { return small_unit(cp) > 0 || is_big(cp); }
 static int is_cn_numeral(int cp) { return cn_digit(cp) >= 0 || is_unit(cp) || cp == CP_JI; }
 

@@ -2,24 +2,14 @@
 
 #include <string.h>
 
+#include "chars.h"
 #include "markers.h"
 #include "normalize.h"
 
 int hb_is_cn_numeral(int cp)
 {
-    switch (cp) {
-    case 0x96F6: case 0x3007: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB:
-    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E:
-    case 0x5343: case 0x4E07: case 0x4EBF:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static int is_mask_char(int cp)
-{
-    return cp == '*' || cp == 0xD7 /* × */ || cp == 0x25CB /* ○ */;
+    unsigned cls;
+    return hb_cn_numeral(cp, &cls) >= 0;
 }
 
 static int is_latin(int c)
@@ -75,16 +65,16 @@ size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *su
         *type = HB_TOK_NUMBER;
         return i;
     }
-    if (is_mask_char(cp) && (cp != 0x25CB || (len > n && (unsigned char)s[n] == 0xE2))) {
+    if (hb_is_mask_char(cp) && (!hb_is_shape_mask(cp) || (len > n && (unsigned char)s[n] == 0xE2))) {
         size_t i = 0;
         while (i < len) {
             int c;
             int k = hb_utf8_next(s + i, len - i, &c);
-            if (!is_mask_char(c) && c != 'X' && c != 'x')
+            if (!hb_is_mask_char(c) && c != 'X' && c != 'x')
                 break;
             i += (size_t)k;
         }
-        if (cp != 0x25CB || i > n) {
+        if (!hb_is_shape_mask(cp) || i > n) {
             *type = HB_TOK_MASK;
             return i;
         }
