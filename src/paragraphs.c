@@ -45,10 +45,10 @@ typedef struct {
     int width, chars;
 } wrap_at;
 
+/* On the folded line: full-width ！？；：） and … have become ASCII. */
 static int ends_sentence(const char *s, size_t len)
 {
-    static const char *const finals[] = {"。", "！", "？", "!", "?", ";", "；", ":", "：", "…", "...",
-                                         "。”", "！”", "？”", "。」", "。）", "。)"};
+    static const char *const finals[] = {"。", "!", "?", ";", ":", "...", "。”", "。」", "。)"};
     for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {
         size_t n = strlen(finals[i]);
         if (len >= n && memcmp(s + len - n, finals[i], n) == 0)

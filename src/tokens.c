@@ -17,24 +17,25 @@ static int is_latin(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* On the folded view: full-width ！？；：，（）～ and … have become ASCII. */
 static int punct_class(int cp)
 {
     switch (cp) {
-    case 0x3002: case '!': case '?': case 0xFF01: case 0xFF1F: case 0x2026:
+    case 0x3002: case '!': case '?':
         return HB_P_STOP;
-    case ';': case 0xFF1B:
+    case ';':
         return HB_P_SEMI;
-    case ':': case 0xFF1A:
+    case ':':
         return HB_P_COLON;
-    case ',': case 0xFF0C:
+    case ',':
         return HB_P_COMMA;
     case 0x3001:
         return HB_P_PAUSE;
-    case '(': case '[': case 0x3010: case 0x3014: case 0xFF08:
+    case '(': case '[': case 0x3010: case 0x3014:
         return HB_P_PAREN_OPEN;
-    case ')': case ']': case 0x3011: case 0x3015: case 0xFF09:
+    case ')': case ']': case 0x3011: case 0x3015:
         return HB_P_PAREN_CLOSE;
-    case '-': case '~': case 0x2014: case 0x2013: case 0x2015: case 0xFF5E:
+    case '-': case '~': case 0x2014: case 0x2013: case 0x2015:
         return HB_P_DASH;
     case '%': case 0x2030:
         return HB_P_PERCENT;
