@@ -25,6 +25,7 @@ struct hb_docfact_rules {
     pcre2_code *date;   /* a whole-line date: groups year, month, day */
     hb_wordlist orgs;   /* signature.txt: endings of organisation names */
     hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
+    hb_wordlist continues; /* title_words.txt: a second title line holding one */
 };
 
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -65,8 +66,12 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     hb_status st = hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e->dict_dir, "signature.txt", (const char *const[]){"org", "label"},
-                              (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
+    st = hb_kind_lists_read(e->dict_dir, "signature.txt", (const char *const[]){"org", "label"},
+                            (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
+    if (st != HB_OK)
+        return st;
+    return hb_kind_lists_read(e->dict_dir, "title_words.txt", (const char *const[]){"continues"},
+                              (hb_wordlist *const[]){&e->docfacts->continues}, 1, err);
 }
 
 void hb_docfacts_unload(struct hb_engine *e)
@@ -79,6 +84,7 @@ void hb_docfacts_unload(struct hb_engine *e)
     free(r->cues);
     hb_wordlist_free(&r->orgs);
     hb_wordlist_free(&r->labels);
+    hb_wordlist_free(&r->continues);
     pcre2_code_free(r->date);
     free(r);
 }
@@ -86,6 +92,14 @@ void hb_docfacts_unload(struct hb_engine *e)
 static int contains(const char *s, size_t len, const char *lit)
 {
     return memmem(s, len, lit, strlen(lit)) != NULL;
+}
+
+static int contains_any(const char *s, size_t len, const hb_wordlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (memmem(s, len, l->v[i].word, l->v[i].len))
+            return 1;
+    return 0;
 }
 
 /* No sentence punctuation at all: what title and signature lines look like. */
@@ -255,8 +269,7 @@ static void find_title_and_addressee(hb_doc *d)
                 const char *us = d->view + u->vstart;
                 size_t un = u->vend - u->vstart;
                 if (para_width(d, u) <= 60 && unpunctuated(us, un) && !is_heading(d, u) &&
-                    (contains(us, un, "报告") || contains(us, un, "汇报") || contains(us, un, "总结") ||
-                     contains(us, un, "要点") || contains(us, un, "计划"))) {
+                    contains_any(us, un, &d->engine->docfacts->continues)) {
                     d->paras.v[1].role = HB_PARA_TITLE;
                     d->title = hb_doc_orig(d, u->vstart, u->vend);
                     char *joined = NULL;
