@@ -229,7 +229,7 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const char *cat = unit ? unit->cat : NULL;
-    if (!cat || m->send <= m->sstart || (strcmp(cat, "activity") && strcmp(cat, "count")))
+    if (!cat || m->send <= m->sstart || !hb_wordlist_find(&r->refined, cat, strlen(cat)))
         return cat;
     /* the head noun is last: 支部党员大会 is a meeting, not a branch */
     const char *s = d->view + m->sstart;

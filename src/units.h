@@ -1,7 +1,8 @@
 /* The metric rules of dict/: measure words with their categories
  * (units.txt), exclusions (metric_exclusions.txt), words that never belong
  * to a counted subject (metric_verbs.txt), bound words (metric_approx.txt)
- * and subject cues that refine a category (metric_subjects.txt).  Loaded once into the engine; lookups are
+ * and subject cues that refine a category (metric_subjects.txt, for the
+ * categories of metric_refined.txt).  Loaded once into the engine; lookups are
  * read-only and thread-safe. */
 #ifndef HB_UNITS_H
 #define HB_UNITS_H
@@ -36,6 +37,7 @@ struct hb_metric_rules {
     hb_wordlist verbs;     /* metric_verbs.txt */
     hb_wordlist bounds;    /* metric_approx.txt */
     hb_wordlist subjects;  /* metric_subjects.txt: cue → category, in file order */
+    hb_wordlist refined;   /* metric_refined.txt: categories the subject cues refine */
     hb_wordlist suffixes;  /* metric_phrases.txt kinds */
     hb_wordlist compares;
     hb_wordlist nouns;
