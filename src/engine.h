@@ -8,6 +8,7 @@
 #include <pcre2.h>
 
 #include "huibao.h"
+#include "units.h"
 
 struct hb_layout_rules;
 struct hb_section_rules;
@@ -33,7 +34,9 @@ struct hb_engine {
     struct hb_slogan_rules *slogans;
     struct hb_document_rules *documents;
     struct hb_list_rules *lists;
-    struct hb_lexicon *lexicon;    /* shared by every stage that segments (words.c) */
+    /* shared by several stages, loaded before them */
+    struct hb_lexicon *lexicon;    /* every stage that segments (words.c) */
+    hb_wordlist units;             /* measure words: metrics, slogans (units.c) */
     struct hb_term_rules *terms;
     struct hb_profiles *profiles;  /* required.c */
     char *notes;

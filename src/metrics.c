@@ -278,12 +278,12 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
     const hb_rule_word *unit;
     size_t us = n.end, ue;
     if (n.percent) {
-        unit = hb_wordlist_find(&r->units, "%", 1);
+        unit = hb_wordlist_find(&d->engine->units, "%", 1);
         ue = n.end;
     } else {
         while (us < lim && v[us] == ' ')
             us++;
-        unit = hb_wordlist_prefix(&r->units, v + us, lim - us);
+        unit = hb_wordlist_prefix(&d->engine->units, v + us, lim - us);
         /* **所 names an office (**所所长, **部、**处), but 示范校××所。
          * counts schools */
         if (!unit || (unit->digits_only && n.masked && !at_clause_end(v, us + unit->len, lim, 0)))

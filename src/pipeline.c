@@ -10,6 +10,7 @@
 #include "error.h"
 #include "extract.h"
 #include "required.h"
+#include "units.h"
 #include "words.h"
 
 #define RULES(name) hb_##name##_load, hb_##name##_unload
@@ -69,6 +70,8 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
     pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
     /* what several stages share first, then each stage's own rules */
     hb_status st = hb_words_load(e, err);
+    if (st == HB_OK)
+        st = hb_units_load(e, err);
     for (size_t i = 0; st == HB_OK && i < hb_nstages; i++)
         if (hb_stages[i].load)
             st = hb_stages[i].load(e, err);
@@ -87,6 +90,7 @@ void hb_engine_free(hb_engine *e)
     for (size_t i = hb_nstages; i-- > 0;)
         if (hb_stages[i].unload)
             hb_stages[i].unload(e);
+    hb_units_unload(e);
     hb_words_unload(e);
     pcre2_match_context_free(e->mctx);
     free(e->notes);

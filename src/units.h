@@ -29,7 +29,6 @@ typedef struct {
 } hb_wordlist;
 
 struct hb_metric_rules {
-    hb_wordlist units;     /* units.txt: unit → category */
     hb_wordlist before;    /* metric_exclusions.txt kinds */
     hb_wordlist after;
     hb_wordlist words;
@@ -43,8 +42,14 @@ struct hb_metric_rules {
     hb_wordlist nouns;
 };
 
-/* Loads every metric rule file into e->metrics. */
 struct hb_engine;
+
+/* The measure words of units.txt (unit → category) into e->units: shared by
+ * metrics and slogans, so the engine owns them.  Loaded before the stages. */
+hb_status hb_units_load(struct hb_engine *e, hb_error *err);
+void hb_units_unload(struct hb_engine *e);
+
+/* Loads every metric rule file into e->metrics. */
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err);
 /* Frees the rules; accepts NULL and a partly loaded struct. */
 void hb_metric_rules_free(struct hb_metric_rules *r);
