@@ -8,6 +8,7 @@
 #include <pcre2.h>
 
 #include "huibao.h"
+#include "numeral.h"
 #include "units.h"
 
 struct hb_layout_rules;
@@ -37,6 +38,7 @@ struct hb_engine {
     /* shared by several stages, loaded before them */
     struct hb_lexicon *lexicon;    /* every stage that segments (words.c) */
     hb_wordlist units;             /* measure words: metrics, slogans (units.c) */
+    hb_numeral_words numerals;     /* approximation words: metrics, slogans (numeral.c) */
     struct hb_term_rules *terms;
     struct hb_profiles *profiles;  /* required.c */
     char *notes;

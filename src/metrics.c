@@ -112,10 +112,10 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
         starts[k++] = s;
     }
     while (k-- > 0)
-        if (hb_numeral_parse(v, lim, starts[k], n) && n->approx_word &&
+        if (hb_numeral_parse(&d->engine->numerals, v, lim, starts[k], n) && n->approx_word &&
             n->approx_start == starts[k] && n->end > pos && !glued(d, from, n->approx_start, n->approx_end))
             return 1;
-    return hb_numeral_parse(v, lim, pos, n);
+    return hb_numeral_parse(&d->engine->numerals, v, lim, pos, n);
 }
 
 /* A bound word of dict/metric_approx.txt before the number, right before it
@@ -291,7 +291,7 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
         ue = us + unit->len;
     }
     size_t end = ue, wl;
-    const char *aw = hb_numeral_approx_after(v + ue, lim - ue, &wl);
+    const char *aw = hb_numeral_approx_after(&d->engine->numerals, v + ue, lim - ue, &wl);
     /* 3小时多。 but not 3个多部门: a lone 多 / 余 after the unit only at a clause end */
     if (aw && (wl > 3 || at_clause_end(v, ue + wl, lim, 1)))
         end = ue + wl;

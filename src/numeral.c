@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "chars.h"
+#include "engine.h"
 #include "normalize.h"
 
 /* 2^53: past it doubles skip integers, so a count could silently change. */
@@ -566,18 +567,25 @@ static int start_ok(const char *s, size_t len, size_t pos)
     return 1;
 }
 
-static const char *const prefixes[] = {
-    "不少于", "不低于", "不超过", "不足", "不到", "将近", "接近", "大约", "大概",
-    "至少", "最少", "最多", "超过", "逾", "近", "约", "超", "上",
-};
-
-static const char *match_word(const char *s, size_t len, size_t p, const char *const *words,
-                              size_t nwords)
+hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
 {
-    for (size_t i = 0; i < nwords; i++)
-        if (starts(s, len, p, words[i]))
-            return words[i];
-    return NULL;
+    hb_numeral_words *w = &e->numerals;
+    return hb_kind_lists_read(e->dict_dir, "numeral_approx.txt", (const char *const[]){"before", "after", "after-unit"},
+                              (hb_wordlist *const[]){&w->before, &w->after, &w->after_unit}, 3, err);
+}
+
+void hb_numerals_unload(struct hb_engine *e)
+{
+    hb_wordlist_free(&e->numerals.before);
+    hb_wordlist_free(&e->numerals.after);
+    hb_wordlist_free(&e->numerals.after_unit);
+}
+
+/* The longest word of l at s[p], or NULL. */
+static const char *match_word(const char *s, size_t len, size_t p, const hb_wordlist *l)
+{
+    const hb_rule_word *w = hb_wordlist_prefix(l, s + p, len - p);
+    return w ? w->word : NULL;
 }
 
 static int is_range_sep(int cp)
@@ -586,9 +594,8 @@ static int is_range_sep(int cp)
            cp == CP_ENDASH || cp == CP_WAVE;
 }
 
-int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
+int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)
 {
-    static const char *const after[] = {"以上", "左右", "上下"};
     num a, b;
     size_t q = pos;
     int cp, l, bare = 0, pct_prefix = 0, suffix = 0;
@@ -603,12 +610,12 @@ int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
         !start_ok(text, len, pos))
         return 0;
 
-    w = match_word(text, len, q, prefixes, sizeof prefixes / sizeof *prefixes);
+    w = match_word(text, len, q, &words->before);
     if (w) {
         int c;
         size_t wl = strlen(w);
         cp_at(text, len, q + wl, &c);
-        /* 上 only before a bare unit: 上百, 上万 (not 上3, nor 以上百分之八十) */
+        /* 上 (if listed) only before a bare unit: 上百, 上万 (not 上3, nor 以上百分之八十) */
         if (!strcmp(w, "上") &&
             (!(small_unit(c) > 10 || is_big(c)) || starts(text, len, q + wl, "百分之")))
             return 0;
@@ -678,7 +685,7 @@ int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
         }
     }
 
-    w = match_word(text, len, q, after, sizeof after / sizeof *after);
+    w = match_word(text, len, q, &words->after);
     if (w) {
         note_approx(&a, w, q, q + strlen(w));
         q += strlen(w);
@@ -709,10 +716,9 @@ int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
     return 1;
 }
 
-const char *hb_numeral_approx_after(const char *s, size_t len, size_t *word_len)
+const char *hb_numeral_approx_after(const hb_numeral_words *words, const char *s, size_t len, size_t *word_len)
 {
-    static const char *const words[] = {"以上", "左右", "上下", "之多", "有余", "多", "余"};
-    const char *w = s ? match_word(s, len, 0, words, sizeof words / sizeof *words) : NULL;
+    const char *w = s ? match_word(s, len, 0, &words->after_unit) : NULL;
     if (word_len)
         *word_len = w ? strlen(w) : 0;
     return w;

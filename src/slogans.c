@@ -348,7 +348,7 @@ static int on_idiom(void *ctx, size_t s, size_t e, int entry)
 static int is_decimal_count(const hb_doc *d, size_t at)
 {
     hb_numeral n;
-    if (!hb_numeral_parse(d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
+    if (!hb_numeral_parse(&d->engine->numerals, d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
         return 0;
     return hb_wordlist_prefix(&d->engine->units, d->view + n.end, d->view_len - n.end) != NULL;
 }
