@@ -247,7 +247,7 @@ static int is_term(const char *v, size_t vs, size_t ve)
     for (size_t i = vs; i < ve;) {
         int cp;
         i += (size_t)hb_utf8_next(v + i, ve - i, &cp);
-        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':' || cp == 0x2026)
+        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':')
             return 0;
         int alnum = cp < 0x80 && ((unsigned)((cp | 32) - 'a') < 26u || (unsigned)(cp - '0') < 10u);
         if (hb_is_han(cp) || alnum || cp == '*' || cp == 0xD7)
