@@ -121,7 +121,7 @@ static int is_heading(const hb_doc *d, const hb_para *p)
     size_t ml;
     const char *s = d->view + p->vstart;
     size_t n = p->vend - p->vstart;
-    return hb_heading_marker(s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
+    return hb_heading_marker(&d->engine->counts_on, s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
 }
 
 /* 〇 零 一 … 九 and 十 as a date writes them (no 两). */

@@ -39,6 +39,7 @@ struct hb_engine {
     struct hb_lexicon *lexicon;    /* every stage that segments (words.c) */
     hb_wordlist units;             /* measure words: metrics, slogans (units.c) */
     hb_numeral_words numerals;     /* approximation words: metrics, slogans (numeral.c) */
+    hb_wordlist counts_on;         /* 一、二季度: paragraphs, docfacts, tokens, sections (markers.c) */
     struct hb_term_rules *terms;
     struct hb_profiles *profiles;  /* required.c */
     char *notes;

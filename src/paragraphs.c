@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "markers.h"
 #include "normalize.h"
 
@@ -75,12 +76,12 @@ static int ends_in_cut_number(const char *s, size_t len, const char *next, size_
     return next_len > 0 && hb_utf8_next(next, next_len, &cp) == 3 && cp >= 0x4E00 && cp <= 0x9FFF;
 }
 
-static int opens_block(const char *s, size_t len)
+static int opens_block(const hb_doc *d, const char *s, size_t len)
 {
     hb_marker m;
     int fam, num;
     size_t ml;
-    return hb_heading_marker(s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
+    return hb_heading_marker(&d->engine->counts_on, s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
 }
 
 /* Whether line `cur` continues the paragraph whose last line is `prev`. */
@@ -88,7 +89,7 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, w
 {
     const char *ps = d->fold + prev->fstart, *cs = d->fold + cur->fstart;
     size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
-    if (cur->indented || ends_sentence(ps, pl) || opens_block(cs, cl))
+    if (cur->indented || ends_sentence(ps, pl) || opens_block(d, cs, cl))
         return 0;
     if (ends_mid_clause(ps, pl) || ends_in_cut_number(ps, pl, cs, cl))
         return 1;

@@ -9,6 +9,7 @@
 #include "engine.h"
 #include "error.h"
 #include "extract.h"
+#include "markers.h"
 #include "numeral.h"
 #include "required.h"
 #include "units.h"
@@ -75,6 +76,8 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
         st = hb_units_load(e, err);
     if (st == HB_OK)
         st = hb_numerals_load(e, err);
+    if (st == HB_OK)
+        st = hb_markers_load(e, err);
     for (size_t i = 0; st == HB_OK && i < hb_nstages; i++)
         if (hb_stages[i].load)
             st = hb_stages[i].load(e, err);
@@ -93,6 +96,7 @@ void hb_engine_free(hb_engine *e)
     for (size_t i = hb_nstages; i-- > 0;)
         if (hb_stages[i].unload)
             hb_stages[i].unload(e);
+    hb_markers_unload(e);
     hb_numerals_unload(e);
     hb_units_unload(e);
     hb_words_unload(e);

@@ -361,7 +361,7 @@ hb_status hb_sections_run(hb_doc *d)
         size_t len = pa->vend - pa->vstart;
         hb_marker m;
         size_t body_from = pa->vstart;
-        if (hb_heading_marker(s, len, &m)) {
+        if (hb_heading_marker(&d->engine->counts_on, s, len, &m)) {
             size_t ts = pa->vstart + m.len;
             while (ts < pa->vend && d->view[ts] == ' ')
                 ts++;

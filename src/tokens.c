@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "chars.h"
+#include "engine.h"
 #include "markers.h"
 #include "normalize.h"
 
@@ -163,12 +164,12 @@ size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *su
 }
 
 /* A ； ends a sentence when an enumeration continues after it (；二是…). */
-static int semicolon_splits(const char *s, size_t len)
+static int semicolon_splits(const hb_doc *d, const char *s, size_t len)
 {
     int fam, num;
     size_t ml;
     hb_marker m;
-    return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(s, len, &m);
+    return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(&d->engine->counts_on, s, len, &m);
 }
 
 hb_status hb_tokens_run(hb_doc *d)
@@ -193,7 +194,7 @@ hb_status hb_tokens_run(hb_doc *d)
                 pending = 1;
             if (type == HB_TOK_PUNCT && depth == 0 && pending &&
                 (sub == HB_P_STOP ||
-                 (sub == HB_P_SEMI && semicolon_splits(d->view + i + n, pa->vend - i - n)))) {
+                 (sub == HB_P_SEMI && semicolon_splits(d, d->view + i + n, pa->vend - i - n)))) {
                 sentences++;
                 pending = 0;
             }
