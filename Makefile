@@ -25,14 +25,18 @@ OBJ := $(SRC:src/%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
+BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
 
 .PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
-        hostile fuzz-run fuzz-replay docs-check
+        hostile fuzz-run fuzz-replay docs-check deps
 
-all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
+all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon)
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/huibao.h | $(B)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+# -MMD -MP: each object's header dependencies in a .d file beside it.
+$(B)/obj/%.o: src/%.c | $(B)/obj
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(OBJ:.o=.d)
 
 $(B)/obj $(B)/tests:
 	mkdir -p $@
@@ -48,6 +52,10 @@ $(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) include/huibao.h $(B)/libhuibao.a
 $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
 
+# Benchmark drivers (make bench); they share the tools' helpers.
+$(B)/%: bench/%.c tools/toolutil.h $(B)/libhuibao.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
 # The general lexicon (jieba's dict.txt) compiled once; without it huibao
 # still runs on its own dictionaries and says so.
 lexicon: $(B)/jieba.lex
@@ -58,7 +66,8 @@ $(B)/jieba.lex: $(B)/lexc
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
 
-unit: $(UNIT_BIN)
+# The unit tests read the compiled lexicon, so it is built before they run.
+unit: $(UNIT_BIN) $(if $(wildcard tools/lexc.c),lexicon)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; HUIBAO_LEXICON=$(B)/jieba.lex $(TEST_RUNNER) $$t; done
 
 schema: all
@@ -73,7 +82,11 @@ oracle: all
 docs-check:
 	/usr/bin/python3 tests/doc_warnings.py
 
-test check: all unit schema oracle hostile fuzz-replay docs-check
+# No dependency cycle among the objects of src/ (by the symbols nm shows).
+deps: $(OBJ)
+	/usr/bin/python3 tests/deps_acyclic.py $(OBJ)
+
+test check: all unit schema oracle hostile fuzz-replay docs-check deps
 
 bench: all
 	bash bench/run.sh

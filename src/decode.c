@@ -13,6 +13,9 @@
 #include <utf8proc.h>
 
 #include "engine.h"
+#include "error.h"
+#include "extract.h"
+#include "sha256.h"
 #include "normalize.h"
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";
@@ -323,4 +326,19 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         return fail(err, HB_ERR_ENCODING, "not text in UTF-8, UTF-16 or GB18030 (%zu undecodable bytes)", (size_t)r);
     }
     return finish(d, o, n, r, err);
+}
+
+/* The decode stage: the input bytes to UTF-8 text, refused when the text is
+ * too large for hb_off or holds a NUL; and the input's SHA-256. */
+hb_status hb_decode_run(hb_doc *d)
+{
+    hb_status st = hb_decode(d, d->src, d->src_bytes, d->err);
+    if (st != HB_OK)
+        return st;
+    if (d->len >= HB_OFF_MAX)
+        return hb_error_set(d->err, HB_ERR_TOO_LARGE, "the decoded text is larger than 4 GiB");
+    if (memchr(d->text, '\0', d->len))
+        return hb_error_set(d->err, HB_ERR_BINARY, "not a text file (NUL character after decoding)");
+    hb_sha256_hex(d->src, d->src_bytes, d->sha256);
+    return HB_OK;
 }

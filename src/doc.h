@@ -109,6 +109,8 @@ struct hb_report {
 
     /* source */
     const char *path;
+    const char *src;       /* the input bytes, during hb_extract() only */
+    hb_error *err;         /* where a stage explains a refusal, during hb_extract() only */
     size_t src_bytes;
     const char *encoding;
     char sha256[65];

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "engine.h"
+#include "extract.h"
 #include "lines.h"
 #include "markers.h"
 #include "normalize.h"
@@ -23,6 +25,7 @@ struct hb_docfact_rules {
     pcre2_code *date;   /* a whole-line date: groups year, month, day */
     hb_wordlist orgs;   /* signature.txt: endings of organisation names */
     hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
+    hb_wordlist continues; /* title_words.txt: a second title line holding one */
 };
 
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -63,12 +66,17 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     hb_status st = hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e->dict_dir, "signature.txt", (const char *const[]){"org", "label"},
-                              (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
+    st = hb_kind_lists_read(e->dict_dir, "signature.txt", (const char *const[]){"org", "label"},
+                            (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
+    if (st != HB_OK)
+        return st;
+    return hb_kind_lists_read(e->dict_dir, "title_words.txt", (const char *const[]){"continues"},
+                              (hb_wordlist *const[]){&e->docfacts->continues}, 1, err);
 }
 
-void hb_docfacts_rules_free(struct hb_docfact_rules *r)
+void hb_docfacts_unload(struct hb_engine *e)
 {
+    struct hb_docfact_rules *r = e->docfacts;
     if (!r)
         return;
     for (size_t i = 0; i < r->ncues; i++)
@@ -76,6 +84,7 @@ void hb_docfacts_rules_free(struct hb_docfact_rules *r)
     free(r->cues);
     hb_wordlist_free(&r->orgs);
     hb_wordlist_free(&r->labels);
+    hb_wordlist_free(&r->continues);
     pcre2_code_free(r->date);
     free(r);
 }
@@ -83,6 +92,14 @@ void hb_docfacts_rules_free(struct hb_docfact_rules *r)
 static int contains(const char *s, size_t len, const char *lit)
 {
     return memmem(s, len, lit, strlen(lit)) != NULL;
+}
+
+static int contains_any(const char *s, size_t len, const hb_wordlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (memmem(s, len, l->v[i].word, l->v[i].len))
+            return 1;
+    return 0;
 }
 
 /* No sentence punctuation at all: what title and signature lines look like. */
@@ -104,19 +121,15 @@ static int is_heading(const hb_doc *d, const hb_para *p)
     size_t ml;
     const char *s = d->view + p->vstart;
     size_t n = p->vend - p->vstart;
-    return hb_heading_marker(s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
+    return hb_heading_marker(&d->engine->counts_on, s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
 }
 
+/* 〇 零 一 … 九 and 十 as a date writes them (no 两). */
 static int cn_digit_value(int cp)
 {
-    static const int cps[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
-                              0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
-    if (cp == 0x96F6) /* 零 */
-        return 0;
-    for (int k = 0; k < 11; k++)
-        if (cps[k] == cp)
-            return k;
-    return -1;
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return v >= 0 && v <= 10 && cp != 0x4E24 /* 两 */ ? v : -1;
 }
 
 /* Value of a date field in digits or Chinese numerals: 二〇二三 is read
@@ -256,8 +269,7 @@ static void find_title_and_addressee(hb_doc *d)
                 const char *us = d->view + u->vstart;
                 size_t un = u->vend - u->vstart;
                 if (para_width(d, u) <= 60 && unpunctuated(us, un) && !is_heading(d, u) &&
-                    (contains(us, un, "报告") || contains(us, un, "汇报") || contains(us, un, "总结") ||
-                     contains(us, un, "要点") || contains(us, un, "计划"))) {
+                    contains_any(us, un, &d->engine->docfacts->continues)) {
                     d->paras.v[1].role = HB_PARA_TITLE;
                     d->title = hb_doc_orig(d, u->vstart, u->vend);
                     char *joined = NULL;
@@ -358,14 +370,14 @@ static int find_years(hb_doc *d)
     return 1;
 }
 
-int hb_docfacts(hb_doc *d)
+hb_status hb_docfacts_run(hb_doc *d)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->engine->docfacts->date, NULL);
     if (!md)
-        return 0;
+        return HB_ERR_NOMEM;
     find_title_and_addressee(d);
     find_signature(d, md);
     pcre2_match_data_free(md);
     find_doc_type(d);
-    return find_years(d);
+    return find_years(d) ? HB_OK : HB_ERR_NOMEM;
 }

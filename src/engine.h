@@ -8,6 +8,8 @@
 #include <pcre2.h>
 
 #include "huibao.h"
+#include "numeral.h"
+#include "units.h"
 
 struct hb_layout_rules;
 struct hb_section_rules;
@@ -18,6 +20,7 @@ struct hb_document_rules;
 struct hb_list_rules;
 struct hb_lexicon;
 struct hb_term_rules;
+struct hb_profiles;
 
 struct hb_engine {
     char *dict_dir;
@@ -32,8 +35,13 @@ struct hb_engine {
     struct hb_slogan_rules *slogans;
     struct hb_document_rules *documents;
     struct hb_list_rules *lists;
-    struct hb_lexicon *lexicon;
+    /* shared by several stages, loaded before them */
+    struct hb_lexicon *lexicon;    /* every stage that segments (words.c) */
+    hb_wordlist units;             /* measure words: metrics, slogans (units.c) */
+    hb_numeral_words numerals;     /* approximation words: metrics, slogans (numeral.c) */
+    hb_wordlist counts_on;         /* 一、二季度: paragraphs, docfacts, tokens, sections (markers.c) */
     struct hb_term_rules *terms;
+    struct hb_profiles *profiles;  /* required.c */
     char *notes;
 };
 
@@ -67,13 +75,5 @@ int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s
 
 /* Appends a line to the engine's notes (hb_engine_notes). */
 void hb_engine_note(struct hb_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Stage loaders and freers, each in its stage's file. */
-hb_status hb_layout_load(struct hb_engine *e, hb_error *err);
-void hb_layout_free(struct hb_layout_rules *r);
-hb_status hb_sections_load(struct hb_engine *e, hb_error *err);
-void hb_sections_rules_free(struct hb_section_rules *r);
-hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err);
-void hb_docfacts_rules_free(struct hb_docfact_rules *r);
 
 #endif

@@ -253,15 +253,15 @@ char *hb_json_out_finish(hb_json_out *out)
     return s;
 }
 
-char *hb_report_json(const hb_report *report, unsigned flags)
+/* The early stages' fields (extract.h), in the order the report lists
+ * them; pipeline.c writes schema_version before and warnings after. */
+void hb_decode_json(hb_doc *d, hb_json_out *out)
 {
-    hb_doc *d = (hb_doc *)report; /* output only adds arena strings */
-    hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
-    if (!out)
-        return NULL;
-    json_t *loose = NULL;
-    hb_json_field(out, "schema_version", json_string(HB_SCHEMA_VERSION));
     hb_json_field(out, "source", source_json(d));
+}
+
+void hb_docfacts_json(hb_doc *d, hb_json_out *out)
+{
     hb_json_field(out, "title", hb_json_str_or_null(d->title));
     hb_json_field(out, "addressee", hb_json_str_or_null(d->addressee));
     hb_json_field(out, "signature",
@@ -271,13 +271,24 @@ char *hb_report_json(const hb_report *report, unsigned flags)
                       : json_null());
     hb_json_field(out, "doc_type", json_string(d->doc_type ? d->doc_type : "unknown"));
     hb_json_field(out, "years", years_json(d));
+}
+
+void hb_tokens_json(hb_doc *d, hb_json_out *out)
+{
     hb_json_field(out, "stats", stats_json(d));
+}
+
+void hb_sections_json(hb_doc *d, hb_json_out *out)
+{
+    json_t *loose = NULL;
     hb_json_field(out, "sections", sections_json(d, &loose));
     if (loose && json_array_size(loose))
         hb_json_field(out, "items", loose);
     else
         json_decref(loose);
-    hb_extractors_json(d, out);
+}
+
+void hb_json_warnings(hb_doc *d, hb_json_out *out)
+{
     hb_json_field(out, "warnings", warnings_json(d));
-    return hb_json_out_finish(out);
 }

@@ -35,4 +35,7 @@ void hb_json_array_open(hb_json_out *out, const char *name);
 void hb_json_array_elem(hb_json_out *out, json_t *value);
 void hb_json_array_close(hb_json_out *out);
 
+/* "warnings": every warning of the report, written last (pipeline.c). */
+void hb_json_warnings(hb_doc *d, hb_json_out *out);
+
 #endif

@@ -39,7 +39,13 @@ void hb_lexicon_free(struct hb_lexicon *lx);
 hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
                          const char *tag);
 
-/* jieba's load_userdict on a UTF-8 file: each line "word [freq] [tag]"
+/* hb_lexicon_add with a known frequency (freq >= 0) on valid UTF-8: the
+ * overlay insert alone (lexicon.c); hb_lexicon_add (userdict.c) suggests
+ * frequencies with the segmenter and calls it. */
+hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
+                         const char *tag);
+
+/* jieba's load_userdict (userdict.c) on a UTF-8 file: each line "word [freq] [tag]"
  * (word may hold spaces; a TAB also separates fields), blank lines and
  * lines starting with '#' skipped.  Errors name the file and line. */
 hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error *err);

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "extract.h"
+
 int hb_utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
@@ -128,4 +130,14 @@ char *hb_fold_cstr(const char *s)
         r = strdup(o);
     hb_arena_release(&a);
     return r;
+}
+
+/* The fold stage: the decoded text folded (normalize.h), with its map. */
+hb_status hb_fold_run(hb_doc *d)
+{
+    char *fold;
+    if (!hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap))
+        return HB_ERR_NOMEM;
+    d->fold = fold;
+    return HB_OK;
 }

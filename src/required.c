@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "extract.h"
 #include "sections.h"
 
 typedef struct {
@@ -85,7 +86,9 @@ static hb_status load_one(const char *dict_dir, const char *file, struct hb_prof
     return hb_dict_read(dict_dir, rel, 2, 3, HB_DICT_FOLD, profile_line, p, err);
 }
 
-hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_error *err)
+/* Every dict_dir/profiles/NAME.txt into *out; on failure *err names the
+ * file and line. */
+static hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_error *err)
 {
     struct hb_profiles *ps = *out = calloc(1, sizeof *ps);
     if (!ps)
@@ -107,7 +110,7 @@ hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_er
     return st;
 }
 
-void hb_profiles_free(struct hb_profiles *ps)
+static void hb_profiles_free(struct hb_profiles *ps)
 {
     if (!ps)
         return;
@@ -124,6 +127,17 @@ void hb_profiles_free(struct hb_profiles *ps)
     free(ps);
 }
 
+hb_status hb_required_load(struct hb_engine *e, hb_error *err)
+{
+    return hb_profiles_load(e->dict_dir, &e->profiles, err);
+}
+
+void hb_required_unload(struct hb_engine *e)
+{
+    hb_profiles_free(e->profiles);
+    e->profiles = NULL;
+}
+
 static const profile *find_profile(const struct hb_profiles *ps, const char *name)
 {
     for (size_t i = 0; ps && i < ps->n; i++)
@@ -134,7 +148,7 @@ static const profile *find_profile(const struct hb_profiles *ps, const char *nam
 
 hb_status hb_profile_check(const struct hb_engine *e, const char *name, hb_error *err)
 {
-    if (find_profile(hb_lists_profiles(e), name))
+    if (find_profile(e->profiles, name))
         return HB_OK;
     err->code = HB_ERR_ARG;
     snprintf(err->message, sizeof err->message, "unknown profile '%.200s' (no %.200s/profiles/%.60s.txt)", name,
@@ -178,9 +192,13 @@ static const profile *choose_profile(const hb_doc *d, const struct hb_profiles *
     return best;
 }
 
-void hb_required(hb_doc *d, struct hb_lists_result *r)
+/* Runs after lists: the profile that applies and the lists it misses. */
+hb_status hb_required_run(hb_doc *d)
 {
-    const struct hb_profiles *ps = hb_lists_profiles(d->engine);
+    struct hb_lists_result *r = d->lists;
+    if (!r)
+        return HB_OK;
+    const struct hb_profiles *ps = d->engine->profiles;
     /* an unknown --profile was refused by hb_extract() before any work */
     const profile *p = d->opts.profile ? find_profile(ps, d->opts.profile) : choose_profile(d, ps);
     r->profile = p ? p->name : NULL;
@@ -193,6 +211,7 @@ void hb_required(hb_doc *d, struct hb_lists_result *r)
         else if (r->list[k].found == HB_FOUND_INLINE)
             r->inline_only |= 1u << k;
     }
+    return HB_OK;
 }
 
 static json_t *kinds_json(unsigned mask)
@@ -204,10 +223,13 @@ static json_t *kinds_json(unsigned mask)
     return a;
 }
 
-json_t *hb_required_json(const struct hb_lists_result *r)
+void hb_required_json(hb_doc *d, hb_json_out *out)
 {
-    return json_pack("{s:o,s:o,s:o}", "profile", r->profile ? json_string(r->profile) : json_null(), "missing",
-                     kinds_json(r->missing), "inline_only", kinds_json(r->inline_only));
+    const struct hb_lists_result *r = d->lists;
+    if (!r)
+        return;
+    hb_json_field(out, "required", json_pack("{s:o,s:o,s:o}", "profile", r->profile ? json_string(r->profile) : json_null(), "missing",
+                     kinds_json(r->missing), "inline_only", kinds_json(r->inline_only)));
 }
 
 /* ---- the verdict -------------------------------------------------------- */
@@ -231,7 +253,7 @@ char *hb_report_verdict(const hb_report *d, int *passed)
     if (!f)
         return NULL;
     *passed = !r || !r->missing;
-    const profile *p = r && r->profile ? find_profile(hb_lists_profiles(d->engine), r->profile) : NULL;
+    const profile *p = r && r->profile ? find_profile(d->engine->profiles, r->profile) : NULL;
     if (p)
         fprintf(f, "%s（检查模板 %s%s%s）\n", *passed ? "通过" : "未通过", p->name, p->label ? " " : "",
                 p->label ? p->label : "");

@@ -247,7 +247,7 @@ static int is_term(const char *v, size_t vs, size_t ve)
     for (size_t i = vs; i < ve;) {
         int cp;
         i += (size_t)hb_utf8_next(v + i, ve - i, &cp);
-        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':' || cp == 0x2026)
+        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':')
             return 0;
         int alnum = cp < 0x80 && ((unsigned)((cp | 32) - 'a') < 26u || (unsigned)(cp - '0') < 10u);
         if (hb_is_han(cp) || alnum || cp == '*' || cp == 0xD7)
@@ -348,9 +348,9 @@ static int on_idiom(void *ctx, size_t s, size_t e, int entry)
 static int is_decimal_count(const hb_doc *d, size_t at)
 {
     hb_numeral n;
-    if (!hb_numeral_parse(d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
+    if (!hb_numeral_parse(&d->engine->numerals, d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
         return 0;
-    return hb_wordlist_prefix(&d->engine->metrics->units, d->view + n.end, d->view_len - n.end) != NULL;
+    return hb_wordlist_prefix(&d->engine->units, d->view + n.end, d->view_len - n.end) != NULL;
 }
 
 /* Numeric formulations the dictionary does not list, found by the patterns

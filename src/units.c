@@ -183,6 +183,17 @@ hb_status hb_kind_lists_read(const char *dir, const char *name, const char *cons
     return st;
 }
 
+hb_status hb_units_load(struct hb_engine *e, hb_error *err)
+{
+    hb_status st = hb_dict_read(e->dict_dir, "units.txt", 2, 3, HB_DICT_FOLD, add_unit, &e->units, err);
+    return st != HB_OK ? st : finish(&e->units, e->dict_dir, "units.txt", err);
+}
+
+void hb_units_unload(struct hb_engine *e)
+{
+    hb_wordlist_free(&e->units);
+}
+
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
 {
     struct hb_metric_rules *r = e->metrics = calloc(1, sizeof *r);
@@ -190,15 +201,15 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         return HB_ERR_NOMEM;
     const char *dir = e->dict_dir;
     hb_status st;
-    if ((st = hb_dict_read(dir, "units.txt", 2, 3, HB_DICT_FOLD, add_unit, &r->units, err)) ||
-        (st = finish(&r->units, dir, "units.txt", err)) ||
-        (st = hb_kind_lists_read(dir, "metric_exclusions.txt",
+    if ((st = hb_kind_lists_read(dir, "metric_exclusions.txt",
                                  (const char *const[]){"before", "after", "word", "numeral"},
                                  (hb_wordlist *const[]){&r->before, &r->after, &r->words, &r->numerals}, 4, err)) ||
         (st = hb_dict_read(dir, "metric_verbs.txt", 1, 1, HB_DICT_FOLD, add_word, &r->verbs, err)) ||
         (st = finish(&r->verbs, dir, "metric_verbs.txt", err)) ||
         (st = hb_dict_read(dir, "metric_approx.txt", 1, 1, HB_DICT_FOLD, add_word, &r->bounds, err)) ||
         (st = finish(&r->bounds, dir, "metric_approx.txt", err)) ||
+        (st = hb_dict_read(dir, "metric_refined.txt", 1, 1, HB_DICT_FOLD, add_word, &r->refined, err)) ||
+        (st = finish(&r->refined, dir, "metric_refined.txt", err)) ||
         (st = hb_kind_lists_read(dir, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
@@ -210,8 +221,8 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
 {
     if (!r)
         return;
-    hb_wordlist *all[] = {&r->units,  &r->before,   &r->after,    &r->words,   &r->numerals, &r->verbs,
-                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns};
+    hb_wordlist *all[] = {&r->before, &r->after, &r->words, &r->numerals, &r->verbs,
+                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns, &r->refined};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
     free(r);

@@ -81,6 +81,10 @@ static void test_masks(void **s)
     expect_keys("发展党员**名，组织活动***余场次，占比**％，**余人次参加。",
                 "*名;*+场次;*%;*+人次");
     expect_keys("阅读XX篇，经费xx万元，覆盖××人次，共＊＊个单位。", "*篇;*万元;*人次;*个");
+    /* every mask character of chars.c masks a metric: □ and ○ repeated
+     * (alone they are boxes and bullets), ✕ like × */
+    expect_keys("发展党员□□名，走访○○户，培训✕✕人次。", "*名;*户;*人次");
+    expect_keys("□名单位、○户代表参加。", "");
     /* offices, systems and ranks are not measure words after a mask */
     expect_keys("**局、**系统、**党校、**级领导、**部门、**单位推进落实。", "");
     expect_keys("建成率达***。为期***的培训。", "");

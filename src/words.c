@@ -1,0 +1,54 @@
+/* The engine's lexicon, shared by every stage that segments (metrics and
+ * their subjects, terms): jieba's dict.txt, dict/lexicon.txt and every
+ * slogan, so that 一岗双责 stays whole.  The engine loads it before the
+ * stages; no stage owns it. */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine.h"
+#include "lexicon.h"
+#include "words.h"
+
+static int add_slogan_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_lexicon *lx = ctx;
+    (void)nf;
+    if (hb_lexicon_add(lx, f[0], strlen(f[0]), HB_LEX_SUGGEST, NULL) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    return 0;
+}
+
+hb_status hb_words_load(struct hb_engine *e, hb_error *err)
+{
+    const char *general = e->lexicon_off ? NULL : e->lexicon_path;
+    hb_error lerr;
+    e->lexicon = hb_lexicon_open(general, &lerr);
+    if (!e->lexicon && general) {
+        hb_engine_note(e, "general lexicon not loaded (%s: %s); segmenting with dict/ words only",
+                       general, lerr.message);
+        e->lexicon = hb_lexicon_open(NULL, &lerr);
+    }
+    if (!e->lexicon) {
+        *err = lerr;
+        return lerr.code ? lerr.code : HB_ERR_NOMEM;
+    }
+    if (e->domain_off)
+        return HB_OK;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/lexicon.txt", e->dict_dir);
+    hb_status st = hb_lexicon_load_user(e->lexicon, path, err);
+    if (st != HB_OK)
+        return st;
+    return hb_dict_read(e->dict_dir, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
+}
+
+void hb_words_unload(struct hb_engine *e)
+{
+    hb_lexicon_free(e->lexicon);
+    e->lexicon = NULL;
+}
+
+hb_status hb_words(const hb_doc *d, const char *text, size_t len, unsigned flags, hb_word_fn fn, void *ctx)
+{
+    return hb_segment(d->engine->lexicon, text, len, flags, fn, ctx);
+}
