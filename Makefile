@@ -83,10 +83,14 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 asan:
 	$(MAKE) B=build-asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' test
 
-# ThreadSanitizer over the thread test: one engine shared by four threads.
+# ThreadSanitizer over the thread tests: one engine shared by four threads,
+# and two threads printing one report (test_ownership).
+TSAN_TESTS = test_threads test_ownership
 tsan:
-	$(MAKE) B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' build-tsan/tests/test_threads
-	HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+	$(MAKE) B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' \
+	    $(TSAN_TESTS:%=build-tsan/tests/%)
+	set -e; for t in $(TSAN_TESTS); do \
+	    HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
 
 leakcheck:
 	$(MAKE) B=build-valgrind CFLAGS='-O1 -g' \

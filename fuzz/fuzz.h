@@ -102,7 +102,7 @@ static inline hb_doc *fz_doc(const fz_input *in, int upto)
 {
     hb_doc *d = calloc(1, sizeof *d);
     FZ_CHECK(d);
-    d->engine = fz_engine();
+    d->engine = hb_engine_hold(fz_engine()); /* hb_report_free releases it */
     d->opts = in->xo;
     d->opts.profile = NULL;
     d->src_bytes = in->size;

@@ -23,11 +23,8 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
     if (!err)
         err = &local;
     memset(err, 0, sizeof *err);
-    if (!opts || !opts->dict_dir) {
-        err->code = HB_ERR_ARG;
-        snprintf(err->message, sizeof err->message, "no dictionary folder given");
-        return NULL;
-    }
+    if (!opts || !opts->dict_dir)
+        return hb_engine_new_default(opts, err);
     hb_engine *e = calloc(1, sizeof *e);
     if (!e || !(e->dict_dir = strdup(opts->dict_dir)) || !(e->mctx = pcre2_match_context_create(NULL)) ||
         (opts->lexicon_path && !(e->lexicon_path = strdup(opts->lexicon_path)))) {
@@ -54,9 +51,16 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
     return e;
 }
 
+const struct hb_engine *hb_engine_hold(const struct hb_engine *e)
+{
+    /* the count is the one part of a shared engine that changes */
+    atomic_fetch_add_explicit(&((struct hb_engine *)e)->holders, 1, memory_order_relaxed);
+    return e;
+}
+
 void hb_engine_free(hb_engine *e)
 {
-    if (!e)
+    if (!e || atomic_fetch_sub_explicit(&e->holders, 1, memory_order_acq_rel) > 0)
         return;
     hb_decode_unload(e);
     hb_layout_free(e->layout);

@@ -255,7 +255,11 @@ char *hb_json_out_finish(hb_json_out *out)
 
 char *hb_report_json(const hb_report *report, unsigned flags)
 {
-    hb_doc *d = (hb_doc *)report; /* output only adds arena strings */
+    /* The writers copy text into an arena: a copy of the report's header
+     * with a scratch arena of its own, so that printing never writes into
+     * the report and two threads may print one report at once. */
+    hb_doc scratch = *report, *d = &scratch;
+    scratch.arena = (hb_arena){0};
     hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
     if (!out)
         return NULL;
@@ -279,5 +283,6 @@ char *hb_report_json(const hb_report *report, unsigned flags)
         json_decref(loose);
     hb_extractors_json(d, out);
     hb_json_field(out, "warnings", warnings_json(d));
+    hb_arena_release(&scratch.arena);
     return hb_json_out_finish(out);
 }

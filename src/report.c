@@ -77,17 +77,10 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
-const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
+size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 {
     /* Copy each source character once: several view bytes may come from one
      * (NFKC expansions), and wrap breaks were never in the view. */
-    size_t cap = 0;
-    for (size_t v = vs; v < ve; v++)
-        if (v == vs || d->vmap[v] != d->vmap[v - 1])
-            cap += (size_t)hb_utf8_len((unsigned char)d->text[d->vmap[v]]);
-    char *out = hb_arena_alloc(&d->arena, cap + 1);
-    if (!out)
-        return NULL;
     size_t n = 0;
     for (size_t v = vs; v < ve; v++) {
         if (v != vs && d->vmap[v] == d->vmap[v - 1])
@@ -98,10 +91,20 @@ const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
             k = d->len - s;
         if (d->text[s] == '\n' || d->text[s] == '\r')
             continue;
-        memcpy(out + n, d->text + s, k);
+        if (out)
+            memcpy(out + n, d->text + s, k);
         n += k;
     }
-    out[n] = '\0';
+    if (out)
+        out[n] = '\0';
+    return n;
+}
+
+const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
+{
+    char *out = hb_arena_alloc(&d->arena, hb_doc_orig_copy(d, vs, ve, NULL) + 1);
+    if (out)
+        hb_doc_orig_copy(d, vs, ve, out);
     return out;
 }
 
@@ -138,7 +141,7 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     hb_doc *d = calloc(1, sizeof *d);
     if (!d)
         return fail(NULL, err, HB_ERR_NOMEM, NULL);
-    d->engine = e;
+    d->engine = hb_engine_hold(e);
     if (opts)
         d->opts = *opts;
     d->path = d->opts.path ? hb_arena_strndup(&d->arena, d->opts.path, strlen(d->opts.path)) : NULL;
@@ -173,5 +176,6 @@ void hb_report_free(hb_report *r)
     if (!r)
         return;
     hb_arena_release(&r->arena);
+    hb_engine_free((hb_engine *)r->engine);
     free(r);
 }
