@@ -19,6 +19,16 @@ LEXICON ?= /usr/lib/python3/dist-packages/jieba/dict.txt
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DHB_DATADIR='"$(datadir)/huibao"'
 
+# Objects are position-independent so that one set makes both libraries;
+# only what huibao.h marks HB_API leaves the shared one.
+ALL_CFLAGS += -fPIC -fvisibility=hidden
+VERSION := $(shell sed -n 's/^\#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)
+SONAME = libhuibao.so.0
+PYTHON ?= /usr/bin/python3
+# Where `make install` puts the Python module: on sys.path for /usr/local
+# on Debian; for another prefix, add it to PYTHONPATH (README).
+pythondir ?= $(prefix)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
+
 B = build
 SRC := $(wildcard src/*.c)
 OBJ := $(SRC:src/%.c=$(B)/obj/%.o)
@@ -27,7 +37,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 
 .PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
-        hostile fuzz-run fuzz-replay docs-check
+        hostile fuzz-run fuzz-replay docs-check link-test python install-shared uninstall-shared
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -46,6 +56,14 @@ $(B)/huibao: cli/main.c include/huibao.h $(B)/libhuibao.a
 
 $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+all: $(B)/libhuibao.so $(B)/$(SONAME)
+
+$(B)/libhuibao.so.$(VERSION): $(OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(B)/$(SONAME) $(B)/libhuibao.so: $(B)/libhuibao.so.$(VERSION)
+	ln -sf libhuibao.so.$(VERSION) $@
 
 # The general lexicon (jieba's dict.txt) compiled once; without it huibao
 # still runs on its own dictionaries and says so.
@@ -73,6 +91,20 @@ docs-check:
 	/usr/bin/python3 tests/doc_warnings.py
 
 test check: all unit schema oracle hostile fuzz-replay docs-check
+
+# The installed library as others use it: install into a temporary prefix,
+# build a small program with `pkg-config --cflags --libs huibao` against the
+# shared library, run it on a corpus report; and only hb_ symbols exported.
+test check: link-test python
+link-test: all
+	HUIBAO='$(B)/huibao' MAKE='$(MAKE)' CC='$(CC)' LDFLAGS='$(LDFLAGS)' bash tests/link/run.sh
+
+# The Python module (python/huibao) over this build's shared library.  A
+# sanitizer build's library cannot be loaded into an uninstrumented Python.
+python: $(B)/$(SONAME)
+	@if echo '$(CFLAGS)' | grep -q -- -fsanitize; then echo "python: skipped in a sanitizer build"; else \
+	    HUIBAO_LIB=$(B)/$(SONAME) HUIBAO_LEXICON=$(B)/jieba.lex PYTHONPATH=python \
+	    $(PYTHON) -m unittest discover -s tests/python -t tests/python; fi
 
 bench: all
 	bash bench/run.sh
@@ -166,6 +198,23 @@ install: all
 	install -m 644 docs/huibao.1 $(DESTDIR)$(mandir)/man1/huibao.1
 	sed -e 's|@prefix@|$(prefix)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \
 	    -e 's|@libs@|$(shell pkg-config --libs $(PKGS)) -lm|g' huibao.pc.in > $(DESTDIR)$(libdir)/pkgconfig/huibao.pc
+
+# The shared library, the schema and the Python module beside what
+# `install` puts in place.
+install: install-shared
+install-shared: all
+	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(datadir)/huibao $(DESTDIR)$(pythondir)/huibao
+	install -m 755 $(B)/libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/libhuibao.so.$(VERSION)
+	ln -sf libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(libdir)/libhuibao.so
+	install -m 644 docs/report.schema.json $(DESTDIR)$(datadir)/huibao/report.schema.json
+	install -m 644 python/huibao/*.py $(DESTDIR)$(pythondir)/huibao/
+	printf 'LIBDIR = "%s"\n' '$(libdir)' > $(DESTDIR)$(pythondir)/huibao/_installed.py
+
+uninstall: uninstall-shared
+uninstall-shared:
+	rm -f $(DESTDIR)$(libdir)/libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME) $(DESTDIR)$(libdir)/libhuibao.so
+	rm -rf $(DESTDIR)$(pythondir)/huibao
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/huibao $(DESTDIR)$(libdir)/libhuibao.a $(DESTDIR)$(includedir)/huibao.h \
