@@ -27,13 +27,8 @@ static const char *const SAMPLE = "corpus/jiwei_annual.txt";
 
 static hb_report *sample_report(hb_engine *e)
 {
-    size_t len;
-    char *buf = tu_read_file(SAMPLE, &len);
-    assert_non_null(buf);
-    hb_extract_options xo = {.path = SAMPLE};
     hb_error err;
-    hb_report *r = hb_extract(e, buf, len, &xo, &err);
-    free(buf);
+    hb_report *r = hb_extract_file(e, SAMPLE, NULL, &err);
     assert_non_null(r);
     return r;
 }
