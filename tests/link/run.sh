@@ -2,7 +2,8 @@
 # Installs into a temporary prefix, builds tests/link/demo.c with
 # `pkg-config --cflags --libs huibao` against the shared library, and checks
 # its output on a corpus report against `huibao extract`; then checks that
-# the shared library exports exactly the HB_API functions of huibao.h.
+# the installed Python module gives the same report, and that the shared
+# library exports exactly the HB_API functions of huibao.h.
 # From the Makefile's link-test: HUIBAO (the CLI), MAKE, CC, LDFLAGS.
 set -euo pipefail
 tmp=$(mktemp -d)
@@ -38,6 +39,17 @@ assert head["doc_type"] == j["doc_type"]
 assert int(head["metrics"]) == len(j["metrics"]) > 0
 assert lines[4].startswith("first ") and f"at line {j['metrics'][0]['line']}" in lines[4]
 PY
+
+# The installed Python module finds the installed library by itself (a
+# sanitizer build's library cannot be loaded into Python).
+if [[ "$LDFLAGS" != *-fsanitize* ]]; then
+    site=$(echo "$tmp"/prefix/lib/python3*/dist-packages)
+    (cd "$tmp" && env -u HUIBAO_DICT -u HUIBAO_LEXICON -u HUIBAO_LIB PYTHONPATH="$site" /usr/bin/python3 -c '
+import json, sys, huibao
+assert huibao.__file__.startswith(sys.argv[1]), huibao.__file__
+assert huibao.extract(sys.argv[2], path=sys.argv[3]) == json.load(open(sys.argv[4], encoding="utf-8"))
+' "$site" "$OLDPWD/$report" "$report" "$tmp/cli.json") || fail "the installed Python module"
+fi
 
 exported=$(nm -D --defined-only "$lib/libhuibao.so" | awk '{print $3}' | sort)
 declared=$(sed -n 's/^HB_API [^(]*[ *]\(hb_[a-z_0-9]*\)(.*/\1/p' include/huibao.h | sort)
