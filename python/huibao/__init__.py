@@ -12,6 +12,7 @@ $HUIBAO_LEXICON, then the installed ones); Engine(dict_dir=…) picks others.
 """
 import json
 import os
+import re
 import threading
 
 from ._lib import ffi, lib
@@ -44,17 +45,22 @@ def version():
     return ffi.string(lib.hb_version()).decode()
 
 
+_EXTENSION = re.compile(r"\.[A-Za-z][A-Za-z0-9]{0,7}")
+
+
 def _is_path(source):
-    """A path-like object is a path, bytes are text; a str is a path unless
-    it holds a line break or does not look like a file name (no folder and
-    no extension), so a missing file is an error, not a one-line report."""
+    """A path-like object is a path, bytes are text.  A str is a path when it
+    names an existing file, or has no line break and looks like a file name
+    (a folder, or an extension such as .txt), so that a missing file is an
+    error rather than a one-line report; any other str is text."""
     if isinstance(source, os.PathLike):
         return True
     if isinstance(source, (bytes, bytearray)):
         return False
     if "\n" in source or "\r" in source or len(source) > 4096:
         return False
-    return os.path.exists(source) or os.sep in source or os.path.splitext(source)[1] != ""
+    return (os.path.exists(source) or os.sep in source or
+            _EXTENSION.fullmatch(os.path.splitext(source)[1]) is not None)
 
 
 class Engine:

@@ -32,6 +32,11 @@ class Extract(unittest.TestCase):
         self.assertEqual(labelled["source"]["encoding"], "gb18030")
         self.assertEqual(labelled["metrics"], r["metrics"])
 
+    def test_one_line_text(self):
+        r = huibao.extract("全年开展活动3.5万次")
+        self.assertIsNone(r["source"]["path"])
+        self.assertEqual([(m["value"], m["unit"]) for m in r["metrics"]], [(3.5, "万次")])
+
     def test_options(self):
         self.assertEqual(huibao.extract(REPORT, top_terms=0)["terms"], [])
         self.assertEqual(len(huibao.extract(REPORT, top_terms=3)["terms"]), 3)
