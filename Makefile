@@ -19,6 +19,16 @@ LEXICON ?= /usr/lib/python3/dist-packages/jieba/dict.txt
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DHB_DATADIR='"$(datadir)/huibao"'
 
+# Objects are position-independent so that one set makes both libraries;
+# only what huibao.h marks HB_API leaves the shared one.
+ALL_CFLAGS += -fPIC -fvisibility=hidden
+VERSION := $(shell sed -n 's/^\#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)
+SONAME = libhuibao.so.0
+PYTHON ?= /usr/bin/python3
+# Where `make install` puts the Python module: on sys.path for /usr/local
+# on Debian; for another prefix, add it to PYTHONPATH (README).
+pythondir ?= $(prefix)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
+
 B = build
 SRC := $(wildcard src/*.c)
 OBJ := $(SRC:src/%.c=$(B)/obj/%.o)
@@ -28,7 +38,7 @@ TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
 
 .PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
-        hostile fuzz-run fuzz-replay docs-check deps
+        hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -55,6 +65,14 @@ $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 # Benchmark drivers (make bench); they share the tools' helpers.
 $(B)/%: bench/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+all: $(B)/libhuibao.so $(B)/$(SONAME)
+
+$(B)/libhuibao.so.$(VERSION): $(OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(B)/$(SONAME) $(B)/libhuibao.so: $(B)/libhuibao.so.$(VERSION)
+	ln -sf libhuibao.so.$(VERSION) $@
 
 # The general lexicon (jieba's dict.txt) compiled once; without it huibao
 # still runs on its own dictionaries and says so.
@@ -88,6 +106,20 @@ deps: $(OBJ)
 
 test check: all unit schema oracle hostile fuzz-replay docs-check deps
 
+# The installed library as others use it: install into a temporary prefix,
+# build a small program with `pkg-config --cflags --libs huibao` against the
+# shared library, run it on a corpus report; and only hb_ symbols exported.
+test check: link-test python
+link-test: all
+	HUIBAO='$(B)/huibao' MAKE='$(MAKE)' CC='$(CC)' LDFLAGS='$(LDFLAGS)' bash tests/link/run.sh
+
+# The Python module (python/huibao) over this build's shared library.  A
+# sanitizer build's library cannot be loaded into an uninstrumented Python.
+python: $(B)/$(SONAME)
+	@if echo '$(CFLAGS)' | grep -q -- -fsanitize; then echo "python: skipped in a sanitizer build"; else \
+	    HUIBAO_LIB=$(B)/$(SONAME) HUIBAO_LEXICON=$(B)/jieba.lex PYTHONPATH=python \
+	    $(PYTHON) -m unittest discover -s tests/python -t tests/python; fi
+
 bench: all
 	bash bench/run.sh
 
@@ -97,10 +129,14 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 asan:
 	$(MAKE) B=build-asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' test
 
-# ThreadSanitizer over the thread test: one engine shared by four threads.
+# ThreadSanitizer over the thread tests: one engine shared by four threads,
+# and two threads printing one report (test_ownership).
+TSAN_TESTS = test_threads test_ownership
 tsan:
-	$(MAKE) B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' build-tsan/tests/test_threads
-	HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+	$(MAKE) B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' \
+	    $(TSAN_TESTS:%=build-tsan/tests/%)
+	set -e; for t in $(TSAN_TESTS); do \
+	    HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
 
 leakcheck:
 	$(MAKE) B=build-valgrind CFLAGS='-O1 -g' \
@@ -176,6 +212,23 @@ install: all
 	install -m 644 docs/huibao.1 $(DESTDIR)$(mandir)/man1/huibao.1
 	sed -e 's|@prefix@|$(prefix)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \
 	    -e 's|@libs@|$(shell pkg-config --libs $(PKGS)) -lm|g' huibao.pc.in > $(DESTDIR)$(libdir)/pkgconfig/huibao.pc
+
+# The shared library, the schema and the Python module beside what
+# `install` puts in place.
+install: install-shared
+install-shared: all
+	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(datadir)/huibao $(DESTDIR)$(pythondir)/huibao
+	install -m 755 $(B)/libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/libhuibao.so.$(VERSION)
+	ln -sf libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(libdir)/libhuibao.so
+	install -m 644 docs/report.schema.json $(DESTDIR)$(datadir)/huibao/report.schema.json
+	install -m 644 python/huibao/*.py $(DESTDIR)$(pythondir)/huibao/
+	printf 'LIBDIR = "%s"\n' '$(libdir)' > $(DESTDIR)$(pythondir)/huibao/_installed.py
+
+uninstall: uninstall-shared
+uninstall-shared:
+	rm -f $(DESTDIR)$(libdir)/libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME) $(DESTDIR)$(libdir)/libhuibao.so
+	rm -rf $(DESTDIR)$(pythondir)/huibao
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/huibao $(DESTDIR)$(libdir)/libhuibao.a $(DESTDIR)$(includedir)/huibao.h \

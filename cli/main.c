@@ -12,10 +12,6 @@
 #include "huibao.h"
 #include "outfile.h"
 
-#ifndef HB_DATADIR
-#define HB_DATADIR "/usr/local/share/huibao"
-#endif
-
 enum {
     EXIT_OK = 0,
     EXIT_INPUT = 1,   /* at least one input file could not be read */
@@ -138,50 +134,6 @@ static void parse_args(int argc, char **argv, cli_opts *o)
         die_usage("unknown command", o->command);
     if (o->nfiles == 0)
         die_usage("no input file given", NULL);
-}
-
-/* The folder of this executable, for finding dict/ beside an uninstalled build. */
-static int exe_sibling(const char *rel, char *out, size_t cap)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return 0;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return 0;
-    *slash = '\0';
-    if ((size_t)snprintf(out, cap, "%s/%s", exe, rel) >= cap)
-        return 0;
-    struct stat st;
-    return stat(out, &st) == 0;
-}
-
-static const char *find_dict(const cli_opts *o, char *buf, size_t cap)
-{
-    if (o->dict)
-        return o->dict;
-    const char *env = getenv("HUIBAO_DICT");
-    if (env && *env)
-        return env;
-    if (exe_sibling("../dict/slogans.txt", buf, cap) && exe_sibling("../dict", buf, cap))
-        return buf; /* an uninstalled build: build/huibao beside dict/ */
-    if (exe_sibling("../share/huibao/dict", buf, cap))
-        return buf; /* installed, wherever the prefix was moved */
-    return HB_DATADIR "/dict";
-}
-
-static const char *find_lexicon(const cli_opts *o, char *buf, size_t cap)
-{
-    if (o->lexicon)
-        return o->lexicon;
-    const char *env = getenv("HUIBAO_LEXICON");
-    if (env && *env)
-        return env;
-    if (exe_sibling("jieba.lex", buf, cap) || exe_sibling("../share/huibao/jieba.lex", buf, cap))
-        return buf;
-    return HB_DATADIR "/jieba.lex";
 }
 
 /* Reads a whole file; on failure returns NULL with a reason in why. */
@@ -388,22 +340,28 @@ int main(int argc, char **argv)
     parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error we report */
 
-    char dictbuf[PATH_MAX], lexbuf[PATH_MAX];
-    hb_engine_options eo = {.dict_dir = find_dict(&o, dictbuf, sizeof dictbuf),
-                            .lexicon_path = find_lexicon(&o, lexbuf, sizeof lexbuf),
+    /* the library finds the default rules as hb_engine_new(NULL, …) does */
+    char *dict = o.dict ? NULL : hb_default_dict_dir(), *lexicon = o.lexicon ? NULL : hb_default_lexicon();
+    hb_engine_options eo = {.dict_dir = o.dict ? o.dict : dict, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
                             .domain_off = o.no_domain};
     hb_error err;
-    hb_engine *engine = hb_engine_new(&eo, &err);
+    hb_engine *engine = eo.dict_dir && eo.lexicon_path ? hb_engine_new(&eo, &err) : NULL;
     if (!engine) {
-        if (err.file[0] && err.line)
+        if (!eo.dict_dir || !eo.lexicon_path)
+            fprintf(stderr, "huibao: out of memory\n");
+        else if (err.file[0] && err.line)
             fprintf(stderr, "huibao: %s:%d: %s\n", err.file, err.line, err.message);
         else if (err.file[0])
             fprintf(stderr, "huibao: %s: %s\n", err.file, err.message);
         else
             fprintf(stderr, "huibao: %s: %s\n", eo.dict_dir, err.message);
+        free(dict);
+        free(lexicon);
         free(o.files);
         return EXIT_SETUP;
     }
+    free(dict);
+    free(lexicon);
     const char *notes = hb_engine_notes(engine);
     if (notes)
         fprintf(stderr, "huibao: note: %s", notes);

@@ -44,17 +44,10 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
-const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
+size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 {
     /* Copy each source character once: several view bytes may come from one
      * (NFKC expansions), and wrap breaks were never in the view. */
-    size_t cap = 0;
-    for (size_t v = vs; v < ve; v++)
-        if (v == vs || d->vmap[v] != d->vmap[v - 1])
-            cap += (size_t)hb_utf8_len((unsigned char)d->text[d->vmap[v]]);
-    char *out = hb_arena_alloc(&d->arena, cap + 1);
-    if (!out)
-        return NULL;
     size_t n = 0;
     for (size_t v = vs; v < ve; v++) {
         if (v != vs && d->vmap[v] == d->vmap[v - 1])
@@ -65,10 +58,20 @@ const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
             k = d->len - s;
         if (d->text[s] == '\n' || d->text[s] == '\r')
             continue;
-        memcpy(out + n, d->text + s, k);
+        if (out)
+            memcpy(out + n, d->text + s, k);
         n += k;
     }
-    out[n] = '\0';
+    if (out)
+        out[n] = '\0';
+    return n;
+}
+
+const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
+{
+    char *out = hb_arena_alloc(&d->arena, hb_doc_orig_copy(d, vs, ve, NULL) + 1);
+    if (out)
+        hb_doc_orig_copy(d, vs, ve, out);
     return out;
 }
 

@@ -165,6 +165,9 @@ size_t hb_doc_vstart(const hb_doc *d, size_t vpos);
 size_t hb_doc_vend(const hb_doc *d, size_t vpos_end);
 /* A NUL-terminated copy of the input text behind view range [vs, ve). */
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve);
+/* The same text written to out (NUL-terminated; NULL: only measured);
+ * returns its length without the NUL. */
+size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
 /* 1-based input line of view position v. */
 int hb_doc_vline(const hb_doc *d, size_t v);
 

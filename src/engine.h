@@ -6,6 +6,7 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 
 #include "huibao.h"
 #include "numeral.h"
@@ -23,6 +24,7 @@ struct hb_term_rules;
 struct hb_profiles;
 
 struct hb_engine {
+    atomic_int holders;          /* reports holding it (hb_engine_hold); its creator is not counted */
     char *dict_dir;
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
     int lexicon_off, domain_off; /* from hb_engine_options */
@@ -72,6 +74,12 @@ pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb
  * (including when a limit is hit). */
 int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2]);
+
+/* A report holds its engine so that hb_engine_free() may come first: the
+ * engine is freed when its creator and every holder have released it (each
+ * with hb_engine_free).  Returns e. */
+const struct hb_engine *hb_engine_hold(const struct hb_engine *e);
+
 
 /* Appends a line to the engine's notes (hb_engine_notes). */
 void hb_engine_note(struct hb_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -47,17 +47,39 @@ const size_t hb_nstages = sizeof hb_stages / sizeof *hb_stages;
  * fails fast instead of hanging a batch. */
 enum { MATCH_LIMIT = 1000000, DEPTH_LIMIT = 10000 };
 
+/* hb_engine_new() without a dictionary folder: the defaults. */
+static hb_engine *engine_new_default(const hb_engine_options *opts, hb_error *err)
+{
+    hb_engine_options o = {0};
+    if (opts)
+        o = *opts;
+    char *dict = hb_default_dict_dir(), *lexicon = opts ? NULL : hb_default_lexicon();
+    hb_engine *e = NULL;
+    if (!dict || (!opts && !lexicon)) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = HB_ERR_NOMEM;
+            snprintf(err->message, sizeof err->message, "%s", hb_strerror(HB_ERR_NOMEM));
+        }
+    } else {
+        o.dict_dir = dict;
+        if (!opts)
+            o.lexicon_path = lexicon;
+        e = hb_engine_new(&o, err);
+    }
+    free(dict);
+    free(lexicon);
+    return e;
+}
+
 hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
 {
     hb_error local;
     if (!err)
         err = &local;
     memset(err, 0, sizeof *err);
-    if (!opts || !opts->dict_dir) {
-        err->code = HB_ERR_ARG;
-        snprintf(err->message, sizeof err->message, "no dictionary folder given");
-        return NULL;
-    }
+    if (!opts || !opts->dict_dir)
+        return engine_new_default(opts, err);
     hb_engine *e = calloc(1, sizeof *e);
     if (!e || !(e->dict_dir = strdup(opts->dict_dir)) || !(e->mctx = pcre2_match_context_create(NULL)) ||
         (opts->lexicon_path && !(e->lexicon_path = strdup(opts->lexicon_path)))) {
@@ -89,9 +111,16 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
     return e;
 }
 
+const struct hb_engine *hb_engine_hold(const struct hb_engine *e)
+{
+    /* the count is the one part of a shared engine that changes */
+    atomic_fetch_add_explicit(&((struct hb_engine *)e)->holders, 1, memory_order_relaxed);
+    return e;
+}
+
 void hb_engine_free(hb_engine *e)
 {
-    if (!e)
+    if (!e || atomic_fetch_sub_explicit(&e->holders, 1, memory_order_acq_rel) > 0)
         return;
     for (size_t i = hb_nstages; i-- > 0;)
         if (hb_stages[i].unload)
@@ -113,7 +142,7 @@ hb_doc *hb_doc_start(const hb_engine *e, const char *buf, size_t len, const hb_e
     hb_doc *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
-    d->engine = e;
+    d->engine = hb_engine_hold(e);
     if (opts)
         d->opts = *opts;
     d->path = d->opts.path ? hb_arena_strndup(&d->arena, d->opts.path, strlen(d->opts.path)) : NULL;
@@ -158,12 +187,17 @@ void hb_report_free(hb_report *r)
     if (!r)
         return;
     hb_arena_release(&r->arena);
+    hb_engine_free((hb_engine *)r->engine);
     free(r);
 }
 
 char *hb_report_json(const hb_report *report, unsigned flags)
 {
-    hb_doc *d = (hb_doc *)report; /* output only adds arena strings */
+    /* The writers copy text into an arena: a copy of the report's header
+     * with a scratch arena of its own, so that printing never writes into
+     * the report and two threads may print one report at once. */
+    hb_doc scratch = *report, *d = &scratch;
+    scratch.arena = (hb_arena){0};
     hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
     if (!out)
         return NULL;
@@ -172,5 +206,6 @@ char *hb_report_json(const hb_report *report, unsigned flags)
         if (hb_stages[i].json)
             hb_stages[i].json(d, out);
     hb_json_warnings(d, out);
+    hb_arena_release(&scratch.arena);
     return hb_json_out_finish(out);
 }
