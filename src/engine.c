@@ -17,7 +17,7 @@ typedef hb_status (*loader)(struct hb_engine *, hb_error *);
 static const loader LOADERS[] = {hb_decode_load, hb_layout_load, hb_sections_load, hb_docfacts_load,
                                  hb_extractors_load};
 
-hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
+hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check, hb_error *err)
 {
     hb_error local;
     if (!err)
@@ -36,6 +36,15 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
         snprintf(err->message, sizeof err->message, "out of memory");
         return NULL;
     }
+    e->check = check;
+    hb_status ost = hb_dict_layers_init(e, opts, err);
+    if (ost != HB_OK) {
+        if (ost == HB_ERR_NOMEM)
+            snprintf(err->message, sizeof err->message, "out of memory");
+        err->code = ost;
+        hb_engine_free(e);
+        return NULL;
+    }
     e->lexicon_off = opts->lexicon_off;
     e->domain_off = opts->domain_off;
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
@@ -51,7 +60,13 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
             return NULL;
         }
     }
+    e->check = NULL;
     return e;
+}
+
+hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
+{
+    return hb_engine_load(opts, NULL, err);
 }
 
 void hb_engine_free(hb_engine *e)
@@ -66,6 +81,7 @@ void hb_engine_free(hb_engine *e)
     pcre2_match_context_free(e->mctx);
     free(e->notes);
     free(e->dict_dir);
+    hb_dict_layers_free(e);
     free(e->lexicon_path);
     free(e);
 }

@@ -44,7 +44,7 @@ hb_status hb_layout_load(struct hb_engine *e, hb_error *err)
     e->layout = calloc(1, sizeof *e->layout);
     if (!e->layout)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e->dict_dir, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
+    return hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
 }
 
 void hb_layout_free(struct hb_layout_rules *r)

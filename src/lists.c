@@ -96,10 +96,10 @@ hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
     e->lists = calloc(1, sizeof *e->lists);
     if (!e->lists)
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(e->dict_dir, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
+    hb_status st = hb_dict_read(e, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
     if (st != HB_OK)
         return st;
-    return hb_profiles_load(e->dict_dir, &e->lists->profiles, err);
+    return hb_profiles_load(e, &e->lists->profiles, err);
 }
 
 void hb_lists_unload(struct hb_engine *e)

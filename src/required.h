@@ -11,9 +11,11 @@
 
 struct hb_profiles;
 
-/* Reads every dict_dir/profiles/NAME.txt into *out (an empty set when the
- * folder is missing).  On failure *err names the file and line. */
-hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_error *err);
+/* Reads every profiles/NAME.txt of the dict folder and its overlays into
+ * *out (an overlay's NAME replaces the shipped one).  No profile at all, or
+ * one that requires nothing, is an error: it would pass every report.  On
+ * failure *err names the file and line. */
+hb_status hb_profiles_load(const struct hb_engine *e, struct hb_profiles **out, hb_error *err);
 void hb_profiles_free(struct hb_profiles *p);
 
 /* HB_OK when `name` is a loaded profile, else HB_ERR_ARG with *err filled. */

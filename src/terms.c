@@ -3,6 +3,7 @@
  * the top content words (the 词频 analysts read reports by). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine.h"
 #include "extract.h"
@@ -60,7 +61,7 @@ hb_status hb_terms_load(struct hb_engine *e, hb_error *err)
     e->terms = calloc(1, sizeof *e->terms);
     if (!e->terms)
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(e->dict_dir, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
+    hb_status st = hb_dict_read(e, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
     if (st != HB_OK)
         return st;
     if (e->terms->nstop > 1) /* stop is NULL when the file lists no word */
@@ -80,12 +81,24 @@ hb_status hb_terms_load(struct hb_engine *e, hb_error *err)
     }
     if (e->domain_off)
         return HB_OK;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/lexicon.txt", e->dict_dir);
-    st = hb_lexicon_load_user(e->lexicon, path, err);
-    if (st != HB_OK)
-        return st;
-    return hb_dict_read(e->dict_dir, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
+    /* each overlay's words are added after the shipped ones (a word listed
+     * again takes the later frequency and tag, as in jieba) */
+    for (size_t l = 0; l < hb_dict_layers(e); l++) {
+        char path[4096];
+        struct stat sb;
+        if (!hb_dict_path(e, l, "lexicon.txt", path, sizeof path))
+            return hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "path too long"), HB_ERR_DICT;
+        if (l > 0 && stat(path, &sb) != 0)
+            continue;
+        st = hb_dict_regular(path, err);
+        if (st == HB_OK)
+            st = hb_lexicon_load_user(e->lexicon, path, err);
+        if (st != HB_OK && (st = hb_dict_fault(e, err)) != HB_OK)
+            return st;
+        if (e->check)
+            e->check->fn(e->check->ctx, path, NULL);
+    }
+    return hb_dict_read(e, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
 }
 
 void hb_terms_unload(struct hb_engine *e)
