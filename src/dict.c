@@ -93,7 +93,7 @@ void hb_dict_layers_free(struct hb_engine *e)
 static const char *file_kind(mode_t m)
 {
     return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device"
-           : S_ISSOCK(m) ? "a socket" : "not a regular file";
+           : S_ISSOCK(m) ? "a socket" : "an unknown kind";
 }
 
 /* Opens path without blocking on a FIFO and refuses anything but a regular
@@ -108,10 +108,12 @@ static int open_rule_file(const char *path, struct stat *st, hb_error *err)
         hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot open: %s", strerror(errno));
         return -1;
     }
-    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-        int e = errno;
-        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot read: %s",
-                     S_ISREG(st->st_mode) ? strerror(e) : file_kind(st->st_mode));
+    int ok = fstat(fd, st) == 0;
+    if (!ok || !S_ISREG(st->st_mode)) {
+        if (!ok)
+            hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot read: %s", strerror(errno));
+        else
+            hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "not a regular file (%s)", file_kind(st->st_mode));
         close(fd);
         return -1;
     }
