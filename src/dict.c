@@ -338,8 +338,9 @@ static hb_status resolve_keys(const struct hb_engine *e, recs *rs, unsigned flag
                 order[k]->dropped = 1;
             } else if (k > i && order[k - 1]->layer == top && (flags & HB_DICT_UNIQUE)) {
                 const rec *r = order[k];
+                const char *tab = strrchr(r->key, '\t'); /* a kind list's word, a unit */
                 hb_dict_fail(err, HB_ERR_DICT, rs->paths[r->layer], r->line, 0, "\"%s\" is listed twice",
-                             r->fields[r->nf - 1]);
+                             tab ? tab + 1 : r->key);
                 st = hb_dict_fault(e, err);
             }
         }
