@@ -148,7 +148,7 @@ static void parse_args(int argc, char **argv, cli_opts *o)
         strcmp(o->command, "dict"))
         die_usage("unknown command", o->command);
     if (!strcmp(o->command, "dict") && (o->nfiles == 0 || strcmp(o->files[0], "check")))
-        die_usage("dict needs a subcommand", o->nfiles ? o->files[0] : "check");
+        die_usage("dict takes the subcommand check", o->nfiles ? o->files[0] : NULL);
     if (o->nfiles == 0)
         die_usage("no input file given", NULL);
 }

@@ -580,6 +580,11 @@ def _(c):
     check(got == sorted(want), f"stdout {got}, want {want}")
 
 
+@case("dict without the subcommand check is a usage error")
+def _(c):
+    c.error(["dict", "frob"], 2, "huibao: dict takes the subcommand check: frob")
+
+
 @case("dict check: each fault of a broken folder and of an overlay, exit 4")
 def _(c):
     d = dict_copy(c)
