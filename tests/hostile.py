@@ -651,6 +651,22 @@ def _(c):
           f"exit {p.returncode}, stdout {p.stdout!r}")
 
 
+@case("--dict-add: an overlay's lexicon.txt words keep whole")
+def _(c):
+    ov = c.path("overlay")
+    os.mkdir(ov)
+    with open(os.path.join(ov, "lexicon.txt"), "w", encoding="utf-8") as f:
+        f.write("巡河护岸 3000 n\n")
+    r = c.write("r.txt", "开展巡河护岸行动。\n".encode())
+
+    def words(*args):
+        p = c.run(["tokens", "--words", *args, r])
+        check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+        return [l.split("\t")[3] for l in p.stdout.decode().splitlines()]
+    check("巡河护岸" not in words(), "the word is whole without the overlay")
+    check("巡河护岸" in words("--dict-add", ov), "the overlay's word was cut")
+
+
 @case("HUIBAO_DICT_PATH layers its folders like --dict-add")
 def _(c):
     r = c.write("r.txt", OVERLAY_REPORT)
