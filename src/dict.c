@@ -150,9 +150,9 @@ static int slurp(const char *path, char **buf, size_t *len, hb_error *err)
         n += (size_t)r;
         if (n == cap && cap <= DICT_MAX_BYTES) { /* the file grew while read */
             size_t ncap = cap * 2 > DICT_MAX_BYTES + 1 ? DICT_MAX_BYTES + 1 : cap * 2;
-            char *nb = ncap > cap ? realloc(b, ncap + 1) : NULL;
+            char *nb = realloc(b, ncap + 1);
             if (!nb)
-                break;
+                free(b);
             b = nb;
             cap = ncap;
         }

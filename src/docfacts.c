@@ -60,7 +60,9 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     e->docfacts->date = hb_regex_compile(DATE_RE, "docfacts.c", 0, err);
     if (!e->docfacts->date)
         return HB_ERR_REGEX;
-    hb_status st = hb_dict_read(e, "doc_types.txt", 3, 3, HB_DICT_FOLD | HB_DICT_KEY(1) | HB_DICT_KEY(2), add_cue, e->docfacts, err);
+    /* an overlay's PLACE and CUE replace the shipped type of that cue */
+    hb_status st = hb_dict_read(e, "doc_types.txt", 3, 3, HB_DICT_FOLD | HB_DICT_KEY(1) | HB_DICT_KEY(2), add_cue,
+                                e->docfacts, err);
     if (st != HB_OK)
         return st;
     return hb_kind_lists_read(e, "signature.txt", (const char *const[]){"org", "label"},
