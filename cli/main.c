@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dict_cmd.h"
 #include "huibao.h"
 #include "outfile.h"
 
@@ -28,6 +29,8 @@ static const char USAGE[] =
     "  extract   print each report as JSON (one object; several files: JSON Lines)\n"
     "  check     print a verdict on required sections; exit 3 if any report misses one\n"
     "  tokens    print the typed token stream of one file\n"
+    "  dict check [DIR...]  check the rule files (the dict folder and its overlays,\n"
+    "            or DIR... layered over it) without reading a report; exit 4 on a fault\n"
     "\n"
     "Options:\n"
     "  --pretty            indent the JSON (a single file only)\n"
@@ -40,6 +43,8 @@ static const char USAGE[] =
     "  --top N             number of top terms (default 20; 0: an empty list)\n"
     "  --max-bytes N       refuse larger inputs (default 268435456)\n"
     "  --dict DIR          dictionary folder (default: $HUIBAO_DICT, then the installed one)\n"
+    "  --dict-add DIR      layer DIR's rule files over the dictionary folder (repeatable;\n"
+    "                      after those of $HUIBAO_DICT_PATH, a colon-separated list)\n"
     "  --lexicon FILE      compiled general lexicon (default: $HUIBAO_LEXICON, then installed)\n"
     "  --words             tokens: split Han runs into dictionary words\n"
     "  --no-domain         tokens: general lexicon only (the jieba-compatible mode)\n"
@@ -53,6 +58,8 @@ typedef struct {
     const char *command;
     int pretty, jsonl, jsonl_in, words, no_domain;
     const char *output, *encoding, *profile, *dict, *lexicon;
+    const char **dict_add;     /* --dict-add, in order */
+    size_t ndict_add;
     long top;
     size_t max_bytes;
     char **files;
@@ -79,7 +86,8 @@ static void parse_args(int argc, char **argv, cli_opts *o)
 {
     o->top = 20;
     o->files = calloc((size_t)argc, sizeof *o->files);
-    if (!o->files) {
+    o->dict_add = calloc((size_t)argc, sizeof *o->dict_add);
+    if (!o->files || !o->dict_add) {
         fprintf(stderr, "huibao: out of memory\n");
         exit(EXIT_INPUT);
     }
@@ -110,6 +118,8 @@ static void parse_args(int argc, char **argv, cli_opts *o)
             o->profile = VALUE();
         } else if (!strcmp(a, "--dict")) {
             o->dict = VALUE();
+        } else if (!strcmp(a, "--dict-add")) {
+            o->dict_add[o->ndict_add++] = VALUE();
         } else if (!strcmp(a, "--lexicon")) {
             o->lexicon = VALUE();
         } else if (!strcmp(a, "--top")) {
@@ -130,8 +140,11 @@ static void parse_args(int argc, char **argv, cli_opts *o)
     }
     if (!o->command)
         die_usage("no command given", NULL);
-    if (strcmp(o->command, "extract") && strcmp(o->command, "check") && strcmp(o->command, "tokens"))
+    if (strcmp(o->command, "extract") && strcmp(o->command, "check") && strcmp(o->command, "tokens") &&
+        strcmp(o->command, "dict"))
         die_usage("unknown command", o->command);
+    if (!strcmp(o->command, "dict") && (o->nfiles == 0 || strcmp(o->files[0], "check")))
+        die_usage("dict takes the subcommand check", o->nfiles ? o->files[0] : NULL);
     if (o->nfiles == 0)
         die_usage("no input file given", NULL);
 }
@@ -342,10 +355,30 @@ int main(int argc, char **argv)
 
     /* the library finds the default rules as hb_engine_new(NULL, …) does */
     char *dict = o.dict ? NULL : hb_default_dict_dir(), *lexicon = o.lexicon ? NULL : hb_default_lexicon();
-    hb_engine_options eo = {.dict_dir = o.dict ? o.dict : dict, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
-                            .domain_off = o.no_domain};
+    const char *dict_dir = o.dict ? o.dict : dict;
+    size_t noverlays;
+    const char **overlays = dict_overlays(o.dict_add, o.ndict_add, &noverlays);
+    if (!overlays || !dict_dir) {
+        fprintf(stderr, "huibao: out of memory\n");
+        return EXIT_INPUT;
+    }
+    if (!strcmp(o.command, "dict")) {
+        int status = o.nfiles > 1 ? dict_check(dict_dir, (const char *const *)o.files + 1, (size_t)o.nfiles - 1)
+                                  : dict_check(dict_dir, overlays, noverlays);
+        free(overlays);
+        free(o.files);
+        free(o.dict_add);
+        free(dict);
+        free(lexicon);
+        return status;
+    }
+    hb_engine_options eo = {.dict_dir = dict_dir, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
+                            .domain_off = o.no_domain,
+                            .dict_overlays = overlays, .n_dict_overlays = noverlays};
     hb_error err;
-    hb_engine *engine = eo.dict_dir && eo.lexicon_path ? hb_engine_new(&eo, &err) : NULL;
+    hb_engine *engine = eo.lexicon_path ? hb_engine_new(&eo, &err) : NULL;
+    free(overlays); /* the engine keeps its own copies */
+    free(o.dict_add);
     if (!engine) {
         if (!eo.dict_dir || !eo.lexicon_path)
             fprintf(stderr, "huibao: out of memory\n");

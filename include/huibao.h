@@ -80,6 +80,11 @@ typedef struct {
     int lexicon_off;           /* 1: segment with dict/ words only (oracle tests) */
     int domain_off;            /* 1: leave dict/lexicon.txt and slogans out of the
                                   segmenter: the jieba compatibility mode */
+    /* Folders layered over dict_dir, in order (--dict-add, HUIBAO_DICT_PATH):
+     * each rule file is read from dict_dir, then from every overlay that
+     * holds it; see dict/README.md for what a repeated entry means. */
+    const char *const *dict_overlays;
+    size_t n_dict_overlays;
 } hb_engine_options;
 
 /* Loads the dictionaries.  opts NULL: the default rules and lexicon, as the
@@ -91,6 +96,15 @@ HB_API hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err);
  * alive until they are freed, but no other thread may be inside a call
  * that takes this engine (hb_extract) when it is released. */
 HB_API void hb_engine_free(hb_engine *engine);
+
+/* Called by hb_dict_check once per fault (fault set, fault->file naming
+ * the rule file) and once per rule file read (fault NULL). */
+typedef void (*hb_dict_report_fn)(void *ctx, const char *file, const hb_error *fault);
+
+/* Reads every rule file as hb_engine_new() would, without stopping at the
+ * first fault.  Returns the number of faults (0: the rules load), or -1 when
+ * out of memory. */
+int hb_dict_check(const hb_engine_options *opts, hb_dict_report_fn fn, void *ctx);
 
 /* Non-fatal notes about the engine itself (e.g. "general lexicon not
  * found"), one per line; NULL when there are none.  Owned by the engine. */

@@ -63,14 +63,16 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     e->docfacts->date = hb_regex_compile(DATE_RE, "docfacts.c", 0, err);
     if (!e->docfacts->date)
         return HB_ERR_REGEX;
-    hb_status st = hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
+    /* an overlay's PLACE and CUE replace the shipped type of that cue */
+    hb_status st = hb_dict_read(e, "doc_types.txt", 3, 3, HB_DICT_FOLD | HB_DICT_KEY(1) | HB_DICT_KEY(2), add_cue,
+                                e->docfacts, err);
     if (st != HB_OK)
         return st;
-    st = hb_kind_lists_read(e->dict_dir, "signature.txt", (const char *const[]){"org", "label"},
+    st = hb_kind_lists_read(e, "signature.txt", (const char *const[]){"org", "label"},
                             (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e->dict_dir, "title_words.txt", (const char *const[]){"continues"},
+    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"continues"},
                               (hb_wordlist *const[]){&e->docfacts->continues}, 1, err);
 }
 

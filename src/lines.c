@@ -45,7 +45,7 @@ hb_status hb_lines_load(struct hb_engine *e, hb_error *err)
     e->layout = calloc(1, sizeof *e->layout);
     if (!e->layout)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e->dict_dir, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
+    return hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
 }
 
 void hb_lines_unload(struct hb_engine *e)

@@ -94,7 +94,7 @@ hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
     e->lists = calloc(1, sizeof *e->lists);
     if (!e->lists)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e->dict_dir, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
+    return hb_dict_read(e, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
 }
 
 void hb_lists_unload(struct hb_engine *e)

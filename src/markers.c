@@ -95,7 +95,7 @@ static int set(hb_marker *m, int style, int rank, int level, int number, size_t 
 
 hb_status hb_markers_load(struct hb_engine *e, hb_error *err)
 {
-    return hb_kind_lists_read(e->dict_dir, "marker_words.txt", (const char *const[]){"counts-on"},
+    return hb_kind_lists_read(e, "marker_words.txt", (const char *const[]){"counts-on"},
                               (hb_wordlist *const[]){&e->counts_on}, 1, err);
 }
 

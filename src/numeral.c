@@ -570,7 +570,7 @@ static int start_ok(const char *s, size_t len, size_t pos)
 hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
 {
     hb_numeral_words *w = &e->numerals;
-    return hb_kind_lists_read(e->dict_dir, "numeral_approx.txt", (const char *const[]){"before", "after", "after-unit"},
+    return hb_kind_lists_read(e, "numeral_approx.txt", (const char *const[]){"before", "after", "after-unit"},
                               (hb_wordlist *const[]){&w->before, &w->after, &w->after_unit}, 3, err);
 }
 

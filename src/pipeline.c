@@ -48,7 +48,8 @@ const size_t hb_nstages = sizeof hb_stages / sizeof *hb_stages;
 enum { MATCH_LIMIT = 1000000, DEPTH_LIMIT = 10000 };
 
 /* hb_engine_new() without a dictionary folder: the defaults. */
-static hb_engine *engine_new_default(const hb_engine_options *opts, hb_error *err)
+static hb_engine *engine_new_default(const hb_engine_options *opts, struct hb_dict_checker *check,
+                                     hb_error *err)
 {
     hb_engine_options o = {0};
     if (opts)
@@ -65,27 +66,34 @@ static hb_engine *engine_new_default(const hb_engine_options *opts, hb_error *er
         o.dict_dir = dict;
         if (!opts)
             o.lexicon_path = lexicon;
-        e = hb_engine_new(&o, err);
+        e = hb_engine_load(&o, check, err);
     }
     free(dict);
     free(lexicon);
     return e;
 }
 
-hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
+hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check, hb_error *err)
 {
     hb_error local;
     if (!err)
         err = &local;
     memset(err, 0, sizeof *err);
     if (!opts || !opts->dict_dir)
-        return engine_new_default(opts, err);
+        return engine_new_default(opts, check, err);
     hb_engine *e = calloc(1, sizeof *e);
     if (!e || !(e->dict_dir = strdup(opts->dict_dir)) || !(e->mctx = pcre2_match_context_create(NULL)) ||
         (opts->lexicon_path && !(e->lexicon_path = strdup(opts->lexicon_path)))) {
         hb_engine_free(e);
         err->code = HB_ERR_NOMEM;
         snprintf(err->message, sizeof err->message, "out of memory");
+        return NULL;
+    }
+    e->check = check;
+    hb_status ost = hb_dict_layers_init(e, opts, err);
+    if (ost != HB_OK) {
+        hb_error_set(err, ost, NULL);
+        hb_engine_free(e);
         return NULL;
     }
     e->lexicon_off = opts->lexicon_off;
@@ -108,7 +116,13 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
         hb_engine_free(e);
         return NULL;
     }
+    e->check = NULL;
     return e;
+}
+
+hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
+{
+    return hb_engine_load(opts, NULL, err);
 }
 
 const struct hb_engine *hb_engine_hold(const struct hb_engine *e)
@@ -132,6 +146,7 @@ void hb_engine_free(hb_engine *e)
     pcre2_match_context_free(e->mctx);
     free(e->notes);
     free(e->dict_dir);
+    hb_dict_layers_free(e);
     free(e->lexicon_path);
     free(e);
 }
@@ -208,4 +223,23 @@ char *hb_report_json(const hb_report *report, unsigned flags)
     hb_json_warnings(d, out);
     hb_arena_release(&scratch.arena);
     return hb_json_out_finish(out);
+}
+
+/* Loads every rule file in check mode: each fault is reported, and loading
+ * goes on where it can. */
+int hb_dict_check(const hb_engine_options *opts, hb_dict_report_fn fn, void *ctx)
+{
+    struct hb_dict_checker check = {fn, ctx, 0};
+    hb_engine_options o = *opts;
+    o.lexicon_off = 1; /* the general lexicon is no rule file */
+    hb_error err;
+    hb_engine *e = hb_engine_load(&o, &check, &err);
+    if (!e && err.code == HB_ERR_NOMEM)
+        return -1;
+    if (!e) { /* a fault that stopped loading: the rest was not read */
+        fn(ctx, err.file, &err);
+        check.faults++;
+    }
+    hb_engine_free(e);
+    return check.faults;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine.h"
 #include "extract.h"
@@ -71,42 +72,79 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const profile *)a)->name, ((const profile *)b)->name);
 }
 
-static hb_status load_one(const char *dict_dir, const char *file, struct hb_profiles *ps, hb_error *err)
+/* Reads profiles/NAME.txt from the topmost folder holding it: an overlay's
+ * profile replaces the shipped one of that name. */
+static hb_status load_one(const struct hb_engine *e, profile *p, hb_error *err)
 {
-    profile *nv = realloc(ps->v, (ps->n + 1) * sizeof *nv);
-    if (!nv)
-        return HB_ERR_NOMEM;
-    ps->v = nv;
-    profile *p = &nv[ps->n++];
-    memset(p, 0, sizeof *p);
-    if (!(p->name = strndup(file, strlen(file) - 4)))
-        return HB_ERR_NOMEM;
-    char rel[512];
-    snprintf(rel, sizeof rel, "profiles/%s", file);
-    return hb_dict_read(dict_dir, rel, 2, 3, HB_DICT_FOLD, profile_line, p, err);
+    char rel[512], path[4096] = "";
+    snprintf(rel, sizeof rel, "profiles/%s.txt", p->name);
+    hb_status st = hb_dict_read(e, rel, 2, 3, HB_DICT_FOLD | HB_DICT_TOP, profile_line, p, err);
+    if (st != HB_OK || p->require)
+        return st;
+    /* an empty profile would pass every report */
+    for (size_t l = hb_dict_layers(e); l-- > 0;) {
+        struct stat sb;
+        if (hb_dict_path(e, l, rel, path, sizeof path) && stat(path, &sb) == 0)
+            break;
+    }
+    hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "requires nothing (add a line: require<TAB>KIND)");
+    return hb_dict_fault(e, err);
 }
 
-/* Every dict_dir/profiles/NAME.txt into *out; on failure *err names the
- * file and line. */
-static hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_error *err)
+/* Adds the profile names of LAYER/profiles not seen yet. */
+static hb_status list_layer(const struct hb_engine *e, size_t layer, struct hb_profiles *ps)
 {
-    struct hb_profiles *ps = *out = calloc(1, sizeof *ps);
-    if (!ps)
-        return HB_ERR_NOMEM;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/profiles", dict_dir);
+    char path[4096];
+    if (!hb_dict_path(e, layer, "profiles", path, sizeof path))
+        return HB_OK;
     DIR *dir = opendir(path);
     if (!dir)
         return HB_OK;
     hb_status st = HB_OK;
     for (struct dirent *de; st == HB_OK && (de = readdir(dir));) {
         size_t n = strlen(de->d_name);
-        if (de->d_name[0] != '.' && n > 4 && n < 256 && !strcmp(de->d_name + n - 4, ".txt"))
-            st = load_one(dict_dir, de->d_name, ps, err);
+        if (de->d_name[0] == '.' || n <= 4 || n >= 256 || strcmp(de->d_name + n - 4, ".txt"))
+            continue;
+        size_t i = 0;
+        while (i < ps->n && (strlen(ps->v[i].name) != n - 4 || strncmp(ps->v[i].name, de->d_name, n - 4)))
+            i++;
+        if (i < ps->n)
+            continue;
+        profile *nv = realloc(ps->v, (ps->n + 1) * sizeof *nv);
+        if (!nv) {
+            st = HB_ERR_NOMEM;
+            break;
+        }
+        ps->v = nv;
+        memset(&nv[ps->n], 0, sizeof *nv);
+        if (!(nv[ps->n].name = strndup(de->d_name, n - 4)))
+            st = HB_ERR_NOMEM;
+        else
+            ps->n++;
     }
     closedir(dir);
-    if (st == HB_OK && ps->n > 1)
+    return st;
+}
+
+static hb_status hb_profiles_load(const struct hb_engine *e, struct hb_profiles **out, hb_error *err)
+{
+    struct hb_profiles *ps = *out = calloc(1, sizeof *ps);
+    if (!ps)
+        return HB_ERR_NOMEM;
+    hb_status st = HB_OK;
+    for (size_t l = 0; l < hb_dict_layers(e) && st == HB_OK; l++)
+        st = list_layer(e, l, ps);
+    if (st == HB_OK && ps->n == 0) {
+        /* without a profile `huibao check` would pass every report */
+        char path[4096];
+        hb_dict_path(e, 0, "profiles", path, sizeof path);
+        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "no profile (NAME.txt) in the folder");
+        return hb_dict_fault(e, err);
+    }
+    if (ps->n > 1)
         qsort(ps->v, ps->n, sizeof *ps->v, by_name);
+    for (size_t i = 0; i < ps->n && st == HB_OK; i++)
+        st = load_one(e, &ps->v[i], err);
     return st;
 }
 
@@ -129,7 +167,7 @@ static void hb_profiles_free(struct hb_profiles *ps)
 
 hb_status hb_required_load(struct hb_engine *e, hb_error *err)
 {
-    return hb_profiles_load(e->dict_dir, &e->profiles, err);
+    return hb_profiles_load(e, &e->profiles, err);
 }
 
 void hb_required_unload(struct hb_engine *e)

@@ -58,7 +58,9 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
     e->sections = calloc(1, sizeof *e->sections);
     if (!e->sections)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e->dict_dir, "section_kinds.txt", 2, 2, HB_DICT_FOLD, add_cue, e->sections, err);
+    /* keyed by the cue: an overlay re-classifies it */
+    return hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue, e->sections,
+                        err);
 }
 
 void hb_sections_unload(struct hb_engine *e)

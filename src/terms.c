@@ -3,6 +3,7 @@
  * the top content words (the 词频 analysts read reports by). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine.h"
 #include "extract.h"
@@ -52,7 +53,7 @@ hb_status hb_terms_load(struct hb_engine *e, hb_error *err)
     e->terms = calloc(1, sizeof *e->terms);
     if (!e->terms)
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(e->dict_dir, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
+    hb_status st = hb_dict_read(e, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
     if (st != HB_OK)
         return st;
     if (e->terms->nstop > 1) /* stop is NULL when the file lists no word */

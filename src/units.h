@@ -57,8 +57,12 @@ void hb_metric_rules_free(struct hb_metric_rules *r);
 /* Reads a KIND<TAB>WORD file of dict/ into one sorted list per kind
  * (kinds[i] → lists[i]); an unknown kind or a word listed twice in one
  * kind is an error naming the file and line. */
-hb_status hb_kind_lists_read(const char *dict_dir, const char *name, const char *const *kinds,
+hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const char *const *kinds,
                              hb_wordlist *const *lists, size_t n, hb_error *err);
+/* Reads a file of WORD (nfields 1) or WORD<TAB>VALUE lines (2; the value
+ * goes to cat) into a sorted list; a word listed twice is an error. */
+hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfields, hb_wordlist *l,
+                           hb_error *err);
 /* Frees a list's words and its storage (not the list struct). */
 void hb_wordlist_free(hb_wordlist *l);
 

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "engine.h"
+#include <sys/stat.h>
+
 #include "lexicon.h"
 #include "words.h"
 
@@ -34,12 +36,24 @@ hb_status hb_words_load(struct hb_engine *e, hb_error *err)
     }
     if (e->domain_off)
         return HB_OK;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/lexicon.txt", e->dict_dir);
-    hb_status st = hb_lexicon_load_user(e->lexicon, path, err);
-    if (st != HB_OK)
-        return st;
-    return hb_dict_read(e->dict_dir, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
+    /* each overlay's words are added after the shipped ones (a word listed
+     * again takes the later frequency and tag, as in jieba) */
+    for (size_t l = 0; l < hb_dict_layers(e); l++) {
+        char path[4096];
+        struct stat sb;
+        if (!hb_dict_path(e, l, "lexicon.txt", path, sizeof path))
+            return hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "path too long"), HB_ERR_DICT;
+        if (l > 0 && stat(path, &sb) != 0)
+            continue;
+        hb_status st = hb_dict_regular(path, err);
+        if (st == HB_OK)
+            st = hb_lexicon_load_user(e->lexicon, path, err);
+        if (st != HB_OK && (st = hb_dict_fault(e, err)) != HB_OK)
+            return st;
+        if (e->check)
+            e->check->fn(e->check->ctx, path, NULL);
+    }
+    return hb_dict_read(e, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
 }
 
 void hb_words_unload(struct hb_engine *e)

@@ -501,6 +501,181 @@ def _(c):
     c.error(["extract", "--dict", d, c.write("r.txt", U8)], 4, f"huibao: {d}/", prefix_only=True)
 
 
+def replace_rule_file(c, name, make):
+    """A copy of dict/ where `name` is replaced by what make(path) creates."""
+    d = dict_copy(c)
+    f = os.path.join(d, name)
+    os.remove(f)
+    make(f)
+    return f
+
+
+@case("a rule file that is a directory")
+def _(c):
+    f = replace_rule_file(c, "stopwords.txt", os.mkdir)
+    c.error(["extract", "--dict", c.path("dict"), c.write("r.txt", U8)], 4,
+            f"huibao: {f}: not a regular file (a directory)")
+
+
+@case("a rule file that is a FIFO with no writer does not block")
+def _(c):
+    f = replace_rule_file(c, "units.txt", os.mkfifo)
+    c.error(["extract", "--dict", c.path("dict"), c.write("r.txt", U8)], 4,
+            f"huibao: {f}: not a regular file (a FIFO)", limit=5)
+
+
+@case("a rule file that is a device (a link to /dev/zero)")
+def _(c):
+    f = replace_rule_file(c, "layout.txt", lambda f: os.symlink("/dev/zero", f))
+    c.error(["extract", "--dict", c.path("dict"), c.write("r.txt", U8)], 4,
+            f"huibao: {f}: not a regular file (a device)", limit=5)
+
+
+@case("an empty profile would pass every report: refused")
+def _(c):
+    d = dict_copy(c)
+    f = os.path.join(d, "profiles", "work-plan.txt")
+    open(f, "w").close()
+    c.error(["check", "--dict", d, c.write("r.txt", U8)], 4,
+            f"huibao: {f}: requires nothing (add a line: require<TAB>KIND)")
+
+
+@case("a profiles folder without a profile: refused")
+def _(c):
+    d = dict_copy(c)
+    shutil.rmtree(os.path.join(d, "profiles"))
+    os.mkdir(os.path.join(d, "profiles"))
+    c.error(["check", "--dict", d, c.write("r.txt", U8)], 4,
+            f"huibao: {d}/profiles: no profile (NAME.txt) in the folder")
+
+
+@case("an unknown slogan category names file and line")
+def _(c):
+    d = dict_copy(c)
+    f = os.path.join(d, "slogans.txt")
+    n = append_line(f, "星火燎原工程\tcampain")
+    c.error(["extract", "--dict", d, c.write("r.txt", U8)], 4,
+            f'huibao: {f}:{n}: unknown category "campain" (not in slogan_categories.txt)')
+
+
+@case("an overlay folder that does not exist")
+def _(c):
+    d = c.path("no-such-overlay")
+    c.error(["extract", "--dict-add", d, c.write("r.txt", U8)], 4,
+            f"huibao: {d}: overlay folder: No such file or directory")
+
+
+def rule_files(folder):
+    return sorted(os.path.relpath(os.path.join(r, n), folder)
+                  for r, _, names in os.walk(folder) for n in names if n.endswith(".txt"))
+
+
+@case("dict check: every shipped rule file OK, exit 0")
+def _(c):
+    d = dict_copy(c)
+    p = c.run(["dict", "check", "--dict", d])
+    check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+    want = [f"{d}/{name}: OK" for name in rule_files(d)]
+    got = sorted(p.stdout.decode().splitlines())
+    check(got == sorted(want), f"stdout {got}, want {want}")
+
+
+@case("dict without the subcommand check is a usage error")
+def _(c):
+    c.error(["dict", "frob"], 2, "huibao: dict takes the subcommand check: frob")
+
+
+@case("dict check: each fault of a broken folder and of an overlay, exit 4")
+def _(c):
+    d = dict_copy(c)
+    kinds = os.path.join(d, "section_kinds.txt")
+    n1 = append_line(kinds, "achievements")
+    n2 = append_line(kinds, "plans\t下一步\textra")
+    ov = c.path("overlay")
+    os.makedirs(os.path.join(ov, "profiles"))
+    with open(os.path.join(ov, "units.txt"), "w") as f:
+        f.write("趟\tactivity\n趟\tactivity\n")
+    open(os.path.join(ov, "profiles", "strict.txt"), "w").close()
+    p = c.run(["dict", "check", "--dict", d, ov])
+    check(p.returncode == 4, f"exit {p.returncode}; stderr: {p.errlines}")
+    want = [f"{kinds}:{n1}: expected 2 TAB-separated fields, found 1",
+            f"{kinds}:{n2}: expected 2 TAB-separated fields, found 3",
+            f'{ov}/units.txt:2: "趟" is listed twice',
+            f"{ov}/profiles/strict.txt: requires nothing (add a line: require<TAB>KIND)"]
+    check(sorted(l for l in p.errlines if l) == sorted(want), f"stderr {p.errlines}, want {want}")
+    out = p.stdout.decode().splitlines()
+    check(f"{d}/units.txt: OK" in out and f"{kinds}: OK" not in out and f"{ov}/units.txt: OK" not in out,
+          f"stdout {out}")
+
+
+# An unquoted made-up formulation, a made-up measure word, a problems
+# heading no shipped cue names, and a profile that also requires causes.
+OVERLAY_REPORT = """关于2024年度机关党建工作情况的报告
+
+一、主要工作完成情况
+全年深入推进星火燎原工程，组织集中学习12次，开展巡河9趟。
+二、几点遗憾
+一是学习深度不够；二是融合还有差距。
+三、下一步工作计划
+继续深化理论学习。
+""".encode()
+
+
+def overlay_folder(c):
+    ov = c.path("overlay")
+    os.makedirs(os.path.join(ov, "profiles"), exist_ok=True)
+    for name, text in [("slogans.txt", "星火燎原工程\tcampaign\n"), ("units.txt", "趟\tactivity\n"),
+                       ("section_kinds.txt", "problems\t遗憾\n"),
+                       ("profiles/annual-report.txt",
+                        "match\treport\nrequire\tachievements\nrequire\tproblems\nrequire\tcauses\n")]:
+        with open(os.path.join(ov, name), "w", encoding="utf-8") as f:
+            f.write(text)
+    return ov
+
+
+@case("--dict-add: an overlay's slogan, unit, cue and profile take effect")
+def _(c):
+    r = c.write("r.txt", OVERLAY_REPORT)
+    plain = c.report(r)
+    check(not plain["slogans"], f"slogans without the overlay: {plain['slogans']}")
+    check(plain["required"]["missing"] == ["problems"], f"required: {plain['required']}")
+    ov = overlay_folder(c)
+    out = c.report(r, args=("--dict-add", ov), slogans=lambda s: [(t["term"], t["known"], t["category"])
+                                                                 for t in s] == [("星火燎原工程", True, "campaign")])
+    check([m["text"] for m in out["metrics"]][-1:] == ["开展巡河9趟"], f"metrics: {out['metrics']}")
+    check([m["text"] for m in plain["metrics"]][-1:] != ["开展巡河9趟"], "the unit counted without the overlay")
+    check(out["required"] == {"profile": "annual-report", "missing": ["causes"], "inline_only": []},
+          f"required: {out['required']}")
+    p = c.run(["check", "--dict-add", ov, r])
+    check(p.returncode == 3 and "  缺少: 问题原因 (causes)" in p.stdout.decode().splitlines(),
+          f"exit {p.returncode}, stdout {p.stdout!r}")
+
+
+@case("--dict-add: an overlay's lexicon.txt words keep whole")
+def _(c):
+    ov = c.path("overlay")
+    os.mkdir(ov)
+    with open(os.path.join(ov, "lexicon.txt"), "w", encoding="utf-8") as f:
+        f.write("巡河护岸 3000 n\n")
+    r = c.write("r.txt", "开展巡河护岸行动。\n".encode())
+
+    def words(*args):
+        p = c.run(["tokens", "--words", *args, r])
+        check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+        return [l.split("\t")[3] for l in p.stdout.decode().splitlines()]
+    check("巡河护岸" not in words(), "the word is whole without the overlay")
+    check("巡河护岸" in words("--dict-add", ov), "the overlay's word was cut")
+
+
+@case("HUIBAO_DICT_PATH layers its folders like --dict-add")
+def _(c):
+    r = c.write("r.txt", OVERLAY_REPORT)
+    ov = overlay_folder(c)
+    p = c.run(["extract", r], env={**os.environ, "HUIBAO_DICT_PATH": f":{ov}:"})
+    check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+    check([t["term"] for t in json.loads(p.stdout)["slogans"]] == ["星火燎原工程"], "overlay not read")
+
+
 # ---- output failures: an error, a non-zero exit, no truncated file ----
 
 @case("standard output is /dev/full")

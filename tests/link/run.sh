@@ -20,8 +20,10 @@ export PKG_CONFIG_PATH="$lib/pkgconfig"
 flags=$(pkg-config --cflags --libs huibao) || fail "pkg-config huibao"
 # shellcheck disable=SC2086
 $CC -std=c11 -Wall -Werror $LDFLAGS tests/link/demo.c -o "$tmp/demo" $flags || fail "compile with: $flags"
-ldd "$tmp/demo" | grep -q "libhuibao.so.0 => $lib/" ||
-    LD_LIBRARY_PATH="$lib" ldd "$tmp/demo" | grep -q "libhuibao.so.0 => $lib/" || fail "demo not linked to the shared library"
+# (ldd's output is read whole: grep -q would close the pipe early, and
+# pipefail would take ldd's SIGPIPE for a failure)
+LD_LIBRARY_PATH="$lib" ldd "$tmp/demo" >"$tmp/ldd" || fail "ldd demo"
+grep -q "libhuibao.so.0 => $lib/" "$tmp/ldd" || fail "demo not linked to the shared library"
 
 # The installed library finds its own rules (share/huibao beside lib/),
 # whatever this checkout's environment says.

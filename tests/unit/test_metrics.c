@@ -294,7 +294,7 @@ static void test_dict_errors(void **s)
     assert_non_null(mkdtemp(dir));
     char cmd[512];
     snprintf(cmd, sizeof cmd,
-             "cp dict/*.txt %s/ && printf '次\\tactivity\\textra\\n' >> %s/units.txt", dir, dir);
+             "cp -r dict/. %s/ && printf '次\\tactivity\\textra\\n' >> %s/units.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     hb_engine_options eo = {.dict_dir = dir, .lexicon_off = 1};
     hb_error err;
@@ -303,20 +303,20 @@ static void test_dict_errors(void **s)
     assert_non_null(strstr(err.file, "units.txt"));
     assert_true(err.line > 0);
     snprintf(cmd, sizeof cmd,
-             "cp dict/*.txt %s/ && printf 'suffix\\t年\\n' >> %s/metric_exclusions.txt", dir, dir);
+             "cp -r dict/. %s/ && printf 'suffix\\t年\\n' >> %s/metric_exclusions.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.message, "unknown kind"));
-    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf 'prefix\\t总\\n' >> %s/metric_phrases.txt", dir, dir);
+    snprintf(cmd, sizeof cmd, "cp -r dict/. %s/ && printf 'prefix\\t总\\n' >> %s/metric_phrases.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.file, "metric_phrases.txt"));
     assert_string_equal(err.message, "unknown kind \"prefix\" (expected suffix, compare or noun)");
-    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf '届\\tcount\\tnomask\\n' >> %s/units.txt", dir, dir);
+    snprintf(cmd, sizeof cmd, "cp -r dict/. %s/ && printf '届\\tcount\\tnomask\\n' >> %s/units.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.message, "unknown flag"));
-    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf '名\\tpeople\\n' >> %s/units.txt", dir, dir);
+    snprintf(cmd, sizeof cmd, "cp -r dict/. %s/ && printf '名\\tpeople\\n' >> %s/units.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.message, "listed twice"));
