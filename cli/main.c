@@ -11,6 +11,7 @@
 
 #include "huibao.h"
 #include "outfile.h"
+#include "page.h"
 
 #ifndef HB_DATADIR
 #define HB_DATADIR "/usr/local/share/huibao"
@@ -32,6 +33,7 @@ static const char USAGE[] =
     "  extract   print each report as JSON (one object; several files: JSON Lines)\n"
     "  check     print a verdict on required sections; exit 3 if any report misses one\n"
     "  tokens    print the typed token stream of one file\n"
+    "  page      render summary.html from reports.jsonl files (--summary required)\n"
     "\n"
     "Options:\n"
     "  --pretty            indent the JSON (a single file only)\n"
@@ -45,6 +47,8 @@ static const char USAGE[] =
     "  --max-bytes N       refuse larger inputs (default 268435456)\n"
     "  --dict DIR          dictionary folder (default: $HUIBAO_DICT, then the installed one)\n"
     "  --lexicon FILE      compiled general lexicon (default: $HUIBAO_LEXICON, then installed)\n"
+    "  --summary FILE      page: the summary.json of the same reports\n"
+    "  --template FILE     page: the page template (default: the installed one)\n"
     "  --words             tokens: split Han runs into dictionary words\n"
     "  --no-domain         tokens: general lexicon only (the jieba-compatible mode)\n"
     "  -h, --help          show this help\n"
@@ -56,7 +60,7 @@ static const char USAGE[] =
 typedef struct {
     const char *command;
     int pretty, jsonl, jsonl_in, words, no_domain;
-    const char *output, *encoding, *profile, *dict, *lexicon;
+    const char *output, *encoding, *profile, *dict, *lexicon, *summary, *template_path;
     long top;
     size_t max_bytes;
     char **files;
@@ -116,6 +120,10 @@ static void parse_args(int argc, char **argv, cli_opts *o)
             o->dict = VALUE();
         } else if (!strcmp(a, "--lexicon")) {
             o->lexicon = VALUE();
+        } else if (!strcmp(a, "--summary")) {
+            o->summary = VALUE();
+        } else if (!strcmp(a, "--template")) {
+            o->template_path = VALUE();
         } else if (!strcmp(a, "--top")) {
             o->top = parse_number(VALUE(), a);
         } else if (!strcmp(a, "--max-bytes")) {
@@ -134,10 +142,13 @@ static void parse_args(int argc, char **argv, cli_opts *o)
     }
     if (!o->command)
         die_usage("no command given", NULL);
-    if (strcmp(o->command, "extract") && strcmp(o->command, "check") && strcmp(o->command, "tokens"))
+    if (strcmp(o->command, "extract") && strcmp(o->command, "check") && strcmp(o->command, "tokens") &&
+        strcmp(o->command, "page"))
         die_usage("unknown command", o->command);
     if (o->nfiles == 0)
         die_usage("no input file given", NULL);
+    if (!strcmp(o->command, "page") && !o->summary)
+        die_usage("page needs --summary FILE", NULL);
 }
 
 /* The folder of this executable, for finding dict/ beside an uninstalled build. */
@@ -182,6 +193,17 @@ static const char *find_lexicon(const cli_opts *o, char *buf, size_t cap)
     if (exe_sibling("jieba.lex", buf, cap) || exe_sibling("../share/huibao/jieba.lex", buf, cap))
         return buf;
     return HB_DATADIR "/jieba.lex";
+}
+
+/* The page template: --template, else beside an uninstalled build, else installed. */
+static const char *find_template(const cli_opts *o, char *buf, size_t cap)
+{
+    if (o->template_path)
+        return o->template_path;
+    if (exe_sibling("../templates/summary.html", buf, cap) ||
+        exe_sibling("../share/huibao/templates/summary.html", buf, cap))
+        return buf;
+    return HB_DATADIR "/templates/summary.html";
 }
 
 /* Reads a whole file; on failure returns NULL with a reason in why. */
@@ -387,6 +409,12 @@ int main(int argc, char **argv)
     cli_opts o = {0};
     parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error we report */
+    if (!strcmp(o.command, "page")) {
+        char tmplbuf[PATH_MAX];
+        int rc = page_command(o.files, o.nfiles, o.summary, find_template(&o, tmplbuf, sizeof tmplbuf), o.output);
+        free(o.files);
+        return rc;
+    }
 
     char dictbuf[PATH_MAX], lexbuf[PATH_MAX];
     hb_engine_options eo = {.dict_dir = find_dict(&o, dictbuf, sizeof dictbuf),
