@@ -116,9 +116,11 @@ static tnode *tmpl_parse(const char *src, const char *path, char *why, size_t ca
         }
         if (sigil == '/') {
             int ok = depth > 0 && !strcmp(open[depth]->name, name);
-            if (!ok)
-                snprintf(why, cap, "%s:%d: {{/%s}} closes %s%s", path, tagline, name,
-                         depth ? open[depth]->name : "nothing", depth ? ", which is open" : "");
+            if (!ok && depth)
+                snprintf(why, cap, "%s:%d: {{/%s}} does not close {{%c%s}}", path, tagline, name,
+                         "#?^"[open[depth]->kind - T_SECTION], open[depth]->name);
+            else if (!ok)
+                snprintf(why, cap, "%s:%d: {{/%s}} closes no section", path, tagline, name);
             free(name);
             if (!ok)
                 goto fail;
@@ -617,7 +619,7 @@ static json_t *section_model(const json_t *rep, int index)
 /* ------------------------------------------------------------------ */
 /* Charts: horizontal bars in a fixed viewBox, scaled by the page.      */
 
-enum { CHART_W = 760, LABEL_W = 200, BAR_AREA = 400, BAR_H = 16, ROW_H = 22, CHART_PAD = 6 };
+enum { CHART_W = 760, LABEL_W = 200, BAR_AREA = 300, BAR_H = 16, ROW_H = 22, CHART_PAD = 6 };
 
 /* A label cut to at most `max` characters (code points), with "…". */
 static json_t *short_label(const char *s, int max)
@@ -662,10 +664,10 @@ static json_t *bar_chart(const char *id, const char **labels, const json_int_t *
     for (size_t i = 0; i < n; i++) {
         int y = CHART_PAD + (int)i * ROW_H;
         double w = bar_width((double)values[i], (double)max);
-        json_t *b = json_pack("{s:s, s:o, s:b, s:I, s:I, s:i, s:i, s:i, s:i, s:f, s:f, s:f}",
+        json_t *b = json_pack("{s:s, s:o, s:b, s:I, s:I, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f}",
                               "full", labels[i], "label", short_label(labels[i], 14), "unnamed", !*labels[i],
                               "value", values[i], "value2", values2 ? values2[i] : 0,
-                              "label_x", LABEL_W - 6, "x", LABEL_W, "y", y, "ty", y + BAR_H - 3, "w", w,
+                              "label_x", LABEL_W - 6, "x", LABEL_W, "y", y, "h", BAR_H, "ty", y + BAR_H - 3, "w", w,
                               "w2", overlay && values2 ? bar_width((double)values2[i], (double)max) : 0.0,
                               "vx", LABEL_W + w + 6);
         json_array_append_new(bars, b);
