@@ -22,7 +22,8 @@ from html.parser import HTMLParser
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HUIBAO = os.environ.get("HUIBAO", os.path.join(ROOT, "build", "huibao")).split()
-OUT = os.path.join(ROOT, "build", "page-test")
+BUILD = os.path.join(ROOT, os.environ.get("BUILD_DIR", "build"))
+OUT = os.path.join(BUILD, "page-test")
 KINDS = ["achievements", "problems", "causes", "plans"]
 HOSTILE = ["<script>document.title='pwned'</script>", "</style><b>bold</b>",
            '"><img src=x onerror=alert(1)>', "]]>", "javascript:alert(1)",
@@ -383,7 +384,7 @@ def check_browser(pages):
         check(len(rows) == nreports, f"browser {name}: {len(rows)} rows rendered")
         check(doc.find("title").text().startswith("工作报告汇总"), f"browser {name}: title {doc.find('title').text()!r}")
         check(not doc.find_all("img"), f"browser {name}: an <img> in the rendered DOM")
-    shot = os.path.join(ROOT, "build", "summary.png")
+    shot = os.path.join(BUILD, "summary.png")
     if os.path.exists(shot):
         os.remove(shot)
     p = chromium("file://" + os.path.join(OUT, pages[0][0]), f"--screenshot={shot}", "--window-size=1280,2400")
