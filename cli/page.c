@@ -837,8 +837,8 @@ static json_t *dup_list(const json_t *dups)
     json_array_foreach(dups, i, d) {
         const char *sha = str_or(json_object_get(d, "sha256"), "");
         json_t *paths = json_object_get(d, "paths");
-        json_array_append_new(out, json_pack("{s:s, s:s%, s:O}", "sha256", sha, "short", sha, strlen(sha) < 12 ? strlen(sha) : 12,
-                                             "paths", paths ? paths : json_array()));
+        json_array_append_new(out, json_pack("{s:s, s:s%, s:o}", "sha256", sha, "short", sha, strlen(sha) < 12 ? strlen(sha) : 12,
+                                             "paths", json_is_array(paths) ? json_incref(paths) : json_array()));
     }
     return out;
 }
@@ -981,12 +981,12 @@ int page_write(FILE *out, const char *template_path, const char *summary_json, s
             object_chart("profiles", json_object_get(sum, "by_profile")));
         json_int_t metric_more;
         json_t *mchart = metric_chart(json_object_get(sum, "metrics"), &metric_more);
-        json_t *model = json_pack("{s:s, s:s, s:O, s:O, s:O, s:O, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+        json_t *model = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
             "version", HB_VERSION, "generated", when,
-            "total", json_object_get(reps, "total") ? json_object_get(reps, "total") : json_integer(0),
-            "passed", json_object_get(reps, "passed") ? json_object_get(reps, "passed") : json_integer(0),
-            "failed", json_object_get(reps, "failed") ? json_object_get(reps, "failed") : json_integer(0),
-            "unreadable_count", json_object_get(reps, "unreadable") ? json_object_get(reps, "unreadable") : json_integer(0),
+            "total", json_integer_value(json_object_get(reps, "total")),
+            "passed", json_integer_value(json_object_get(reps, "passed")),
+            "failed", json_integer_value(json_object_get(reps, "failed")),
+            "unreadable_count", json_integer_value(json_object_get(reps, "unreadable")),
             "unreadable", json_is_array(json_object_get(sum, "unreadable")) ? json_deep_copy(json_object_get(sum, "unreadable")) : json_array(),
             "duplicate_count", (json_int_t)json_array_size(json_object_get(sum, "duplicates")),
             "duplicates", dup_list(json_object_get(sum, "duplicates")),

@@ -348,6 +348,12 @@ def check_refusals(reports):
         f.write("{{#rows}}{{/row}}")
     cases.append((["page", os.path.join(OUT, "a.jsonl"), "--summary", ok_summary, "--template", tmpl, "-o", dest],
                   1, f"{tmpl}:1: {{{{/row}}}} does not close {{{{#rows}}}}"))
+    # wrong types anywhere in a report or the summary: a page, never a crash
+    odd = os.path.join(ROOT, "tests", "page")
+    p = run(["page", os.path.join(odd, "odd_reports.jsonl"), "--summary", os.path.join(odd, "odd_summary.json"),
+             "-o", os.path.join(OUT, "odd.html")])
+    check(p.returncode == 0 and os.path.getsize(os.path.join(OUT, "odd.html")) > 1000,
+          f"odd types: exit {p.returncode}, {p.stderr!r}")
     for args, code, msg in cases:
         p = run(args)
         check(p.returncode == code and msg in p.stderr, f"refusal {args[1:]}: exit {p.returncode}, {p.stderr!r}")
