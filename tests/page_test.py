@@ -14,6 +14,7 @@ import copy
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -390,6 +391,16 @@ def check_browser(pages):
         check(len(rows) == nreports, f"browser {name}: {len(rows)} rows rendered")
         check(doc.find("title").text().startswith("工作报告汇总"), f"browser {name}: title {doc.find('title').text()!r}")
         check(not doc.find_all("img"), f"browser {name}: an <img> in the rendered DOM")
+    # (with scripting off a browser shows the static page, whose rows and order
+    # check_structure asserts; --dump-dom itself needs scripting)
+    url = "file://" + os.path.join(OUT, pages[0][0])
+    # printing: A4 portrait pages
+    pdf = os.path.join(OUT, "summary.pdf")
+    chromium(url, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    with open(pdf, "rb") as f:
+        boxes = set(re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", f.read()))
+    check(boxes and all(abs(float(w) - 595.3) < 1 and abs(float(h) - 841.9) < 1 for w, h in boxes),
+          f"browser: printed pages are not A4 portrait: {boxes}")
     shot = os.path.join(BUILD, "summary.png")
     if os.path.exists(shot):
         os.remove(shot)
