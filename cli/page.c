@@ -555,6 +555,16 @@ static json_t *metric_model(const json_t *m)
     return o;
 }
 
+/* The length of the punctuation or space that `s` starts with, else 0. */
+static size_t lead_punct(const char *s)
+{
+    static const char *const P[] = {"。", "，", "：", "；", "、", ":", ";", ",", ".", " ", "\n", "\r", "\t"};
+    for (size_t i = 0; i < sizeof P / sizeof *P; i++)
+        if (!strncmp(s, P[i], strlen(P[i])))
+            return strlen(P[i]);
+    return 0;
+}
+
 static json_t *list_model(const json_t *rep, const char *kind)
 {
     json_t *l = json_object_get(rep, kind);
@@ -566,11 +576,16 @@ static json_t *list_model(const json_t *rep, const char *kind)
         if (i >= MAX_ITEMS)
             break;
         const char *title = str_or(json_object_get(it, "title"), "");
-        const char *text = str_or(json_object_get(it, "text"), "");
-        /* the full text only when it says more than the title */
-        int more = strlen(text) > strlen(title) + 4 || strncmp(text, title, strlen(title));
+        const char *more = str_or(json_object_get(it, "text"), "");
+        /* what the text says beyond its title, which it usually starts with */
+        size_t tl = strlen(title);
+        if (tl && !strncmp(more, title, tl)) {
+            more += tl;
+            for (size_t skip; (skip = lead_punct(more)) > 0;)
+                more += skip;
+        }
         json_array_append_new(items, json_pack("{s:s, s:s, s:o, s:O}", "marker", str_or(json_object_get(it, "marker"), ""),
-                                               "title", title, "more", more ? json_string(text) : json_null(),
+                                               "title", title, "more", *more ? json_string(more) : json_null(),
                                                "line", json_object_get(it, "line") ? json_object_get(it, "line") : json_null()));
     }
     size_t total = json_array_size(json_object_get(l, "items"));

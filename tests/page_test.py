@@ -349,6 +349,15 @@ def check_refusals(reports):
         f.write("{{#rows}}{{/row}}")
     cases.append((["page", os.path.join(OUT, "a.jsonl"), "--summary", ok_summary, "--template", tmpl, "-o", dest],
                   1, f"{tmpl}:1: {{{{/row}}}} does not close {{{{#rows}}}}"))
+    # the same inputs and SOURCE_DATE_EPOCH give the same bytes
+    pages = []
+    for i in range(2):
+        dest_i = os.path.join(OUT, f"same{i}.html")
+        run(["page", os.path.join(OUT, "a.jsonl"), "--summary", ok_summary, "-o", dest_i],
+            env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+        with open(dest_i, "rb") as f:
+            pages.append(f.read())
+    check(pages[0] == pages[1] and b"2023-11-14T22:13:20Z" in pages[0], "SOURCE_DATE_EPOCH: a reproducible page")
     # wrong types anywhere in a report or the summary: a page, never a crash
     odd = os.path.join(ROOT, "tests", "page")
     p = run(["page", os.path.join(odd, "odd_reports.jsonl"), "--summary", os.path.join(odd, "odd_summary.json"),
