@@ -38,7 +38,7 @@ TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
 
 .PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
-        hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared
+        hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared page
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -119,6 +119,14 @@ python: $(B)/$(SONAME)
 	@if echo '$(CFLAGS)' | grep -q -- -fsanitize; then echo "python: skipped in a sanitizer build"; else \
 	    HUIBAO_LIB=$(B)/$(SONAME) HUIBAO_LEXICON=$(B)/jieba.lex PYTHONPATH=python \
 	    $(PYTHON) -m unittest discover -s tests/python -t tests/python; fi
+
+# summary.html from the corpus (tests/page_test.py): its structure against
+# summary.json, hostile report text escaped, and, when chromium is installed,
+# the rendered DOM, the console and a screenshot in $(B)/summary.png.
+page: all
+	BUILD_DIR=$(B) HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/page_test.py
+
+test check: page
 
 bench: all
 	bash bench/run.sh
@@ -203,11 +211,12 @@ clean:
 
 install: all
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir) \
-	    $(DESTDIR)$(datadir)/huibao/dict $(DESTDIR)$(mandir)/man1
+	    $(DESTDIR)$(datadir)/huibao/dict $(DESTDIR)$(datadir)/huibao/templates $(DESTDIR)$(mandir)/man1
 	install -m 755 $(B)/huibao $(DESTDIR)$(bindir)/huibao
 	install -m 644 $(B)/libhuibao.a $(DESTDIR)$(libdir)/libhuibao.a
 	install -m 644 include/huibao.h $(DESTDIR)$(includedir)/huibao.h
 	cp -R dict/. $(DESTDIR)$(datadir)/huibao/dict/
+	install -m 644 templates/summary.html templates/README.md $(DESTDIR)$(datadir)/huibao/templates/
 	if [ -f $(B)/jieba.lex ]; then install -m 644 $(B)/jieba.lex $(DESTDIR)$(datadir)/huibao/jieba.lex; fi
 	install -m 644 docs/huibao.1 $(DESTDIR)$(mandir)/man1/huibao.1
 	sed -e 's|@prefix@|$(prefix)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \

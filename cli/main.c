@@ -12,6 +12,7 @@
 #include "dict_cmd.h"
 #include "huibao.h"
 #include "outfile.h"
+#include "page.h"
 
 enum {
     EXIT_OK = 0,
@@ -31,6 +32,7 @@ static const char USAGE[] =
     "  tokens    print the typed token stream of one file\n"
     "  dict check [DIR...]  check the rule files (the dict folder and its overlays,\n"
     "            or DIR... layered over it) without reading a report; exit 4 on a fault\n"
+    "  page      render summary.html from reports.jsonl files (--summary required)\n"
     "\n"
     "Options:\n"
     "  --pretty            indent the JSON (a single file only)\n"
@@ -46,6 +48,8 @@ static const char USAGE[] =
     "  --dict-add DIR      layer DIR's rule files over the dictionary folder (repeatable;\n"
     "                      after those of $HUIBAO_DICT_PATH, a colon-separated list)\n"
     "  --lexicon FILE      compiled general lexicon (default: $HUIBAO_LEXICON, then installed)\n"
+    "  --summary FILE      page: the summary.json of the same reports\n"
+    "  --template FILE     page: the page template (default: the installed one)\n"
     "  --words             tokens: split Han runs into dictionary words\n"
     "  --no-domain         tokens: general lexicon only (the jieba-compatible mode)\n"
     "  -h, --help          show this help\n"
@@ -57,7 +61,7 @@ static const char USAGE[] =
 typedef struct {
     const char *command;
     int pretty, jsonl, jsonl_in, words, no_domain;
-    const char *output, *encoding, *profile, *dict, *lexicon;
+    const char *output, *encoding, *profile, *dict, *lexicon, *summary, *template_path;
     const char **dict_add;     /* --dict-add, in order */
     size_t ndict_add;
     long top;
@@ -122,6 +126,10 @@ static void parse_args(int argc, char **argv, cli_opts *o)
             o->dict_add[o->ndict_add++] = VALUE();
         } else if (!strcmp(a, "--lexicon")) {
             o->lexicon = VALUE();
+        } else if (!strcmp(a, "--summary")) {
+            o->summary = VALUE();
+        } else if (!strcmp(a, "--template")) {
+            o->template_path = VALUE();
         } else if (!strcmp(a, "--top")) {
             o->top = parse_number(VALUE(), a);
         } else if (!strcmp(a, "--max-bytes")) {
@@ -141,12 +149,27 @@ static void parse_args(int argc, char **argv, cli_opts *o)
     if (!o->command)
         die_usage("no command given", NULL);
     if (strcmp(o->command, "extract") && strcmp(o->command, "check") && strcmp(o->command, "tokens") &&
-        strcmp(o->command, "dict"))
+        strcmp(o->command, "dict") && strcmp(o->command, "page"))
         die_usage("unknown command", o->command);
     if (!strcmp(o->command, "dict") && (o->nfiles == 0 || strcmp(o->files[0], "check")))
         die_usage("dict takes the subcommand check", o->nfiles ? o->files[0] : NULL);
     if (o->nfiles == 0)
         die_usage("no input file given", NULL);
+    if (!strcmp(o->command, "page") && !o->summary)
+        die_usage("page needs --summary FILE", NULL);
+}
+
+/* The page template: --template, else templates/ beside the rule folder in
+ * use (an uninstalled build's dict/, an installation's share/huibao/dict). */
+static const char *find_template(const cli_opts *o, const char *dict_dir, char *buf, size_t cap)
+{
+    if (o->template_path)
+        return o->template_path;
+    const char *slash = strrchr(dict_dir, '/');
+    int dirlen = slash ? (int)(slash - dict_dir) : 1;
+    if ((size_t)snprintf(buf, cap, "%.*s/templates/summary.html", dirlen, slash ? dict_dir : ".") >= cap)
+        return NULL;
+    return buf;
 }
 
 /* Reads a whole file; on failure returns NULL with a reason in why. */
@@ -352,7 +375,6 @@ int main(int argc, char **argv)
     cli_opts o = {0};
     parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error we report */
-
     /* the library finds the default rules as hb_engine_new(NULL, …) does */
     char *dict = o.dict ? NULL : hb_default_dict_dir(), *lexicon = o.lexicon ? NULL : hb_default_lexicon();
     const char *dict_dir = o.dict ? o.dict : dict;
@@ -361,6 +383,17 @@ int main(int argc, char **argv)
     if (!overlays || !dict_dir) {
         fprintf(stderr, "huibao: out of memory\n");
         return EXIT_INPUT;
+    }
+    if (!strcmp(o.command, "page")) {
+        char tmplbuf[PATH_MAX];
+        const char *tmpl = find_template(&o, dict_dir, tmplbuf, sizeof tmplbuf);
+        int rc = tmpl ? page_command(o.files, o.nfiles, o.summary, tmpl, o.output) : EXIT_USAGE;
+        free(overlays);
+        free(o.files);
+        free(o.dict_add);
+        free(dict);
+        free(lexicon);
+        return rc;
     }
     if (!strcmp(o.command, "dict")) {
         int status = o.nfiles > 1 ? dict_check(dict_dir, (const char *const *)o.files + 1, (size_t)o.nfiles - 1)
