@@ -54,7 +54,12 @@ typedef struct {
     int lexicon_off;           /* 1: segment with dict/ words only (oracle tests) */
     int domain_off;            /* 1: leave dict/lexicon.txt and slogans out of the
                                   segmenter: the jieba compatibility mode */
+    int lexicon_required;      /* 1: a lexicon_path that cannot be loaded is an
+                                  error, not a note (a lexicon the user named) */
 } hb_engine_options;
+
+/* Longest dict_dir accepted: a longer one is refused (HB_ERR_ARG), never cut. */
+#define HB_DICT_DIR_MAX 900
 
 /* Loads the dictionaries.  Returns a new engine, or NULL with *err filled.
  * The caller frees it with hb_engine_free(). */
@@ -73,7 +78,10 @@ typedef struct {
     int top_terms;          /* number of `terms`; 0: 20; negative: none */
 } hb_extract_options;
 
-#define HB_DEFAULT_MAX_BYTES ((size_t)256 << 20)
+/* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
+ * per heading) and ~30 on ordinary reports: 8 MiB, far above any real
+ * report, keeps one report within ~1.6 GB. */
+#define HB_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 
 /* Reads one report from `len` bytes at `buf` (any supported encoding).
  * Returns a new report, or NULL with *err filled.  The caller frees it with

@@ -28,6 +28,12 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
         snprintf(err->message, sizeof err->message, "no dictionary folder given");
         return NULL;
     }
+    if (strlen(opts->dict_dir) > HB_DICT_DIR_MAX) {
+        err->code = HB_ERR_ARG;
+        snprintf(err->message, sizeof err->message, "dictionary folder path longer than %d bytes",
+                 HB_DICT_DIR_MAX);
+        return NULL;
+    }
     hb_engine *e = calloc(1, sizeof *e);
     if (!e || !(e->dict_dir = strdup(opts->dict_dir)) || !(e->mctx = pcre2_match_context_create(NULL)) ||
         (opts->lexicon_path && !(e->lexicon_path = strdup(opts->lexicon_path)))) {
@@ -38,6 +44,7 @@ hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
     }
     e->lexicon_off = opts->lexicon_off;
     e->domain_off = opts->domain_off;
+    e->lexicon_required = opts->lexicon_required;
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
     for (size_t i = 0; i < sizeof LOADERS / sizeof *LOADERS; i++) {

@@ -22,7 +22,7 @@ struct hb_term_rules;
 struct hb_engine {
     char *dict_dir;
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
-    int lexicon_off, domain_off; /* from hb_engine_options */
+    int lexicon_off, domain_off, lexicon_required; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
     void *converters[3];         /* iconv descriptors kept open (decode.h) */
     struct hb_layout_rules *layout;

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -248,37 +247,42 @@ static int supp_cmp(const void *pa, const void *pb)
     return a[0] < b[0] ? -1 : a[0] > b[0];
 }
 
+/* Reads a whole regular file of at most HB_LEX_MAX_FILE bytes, NUL-terminated.
+ * O_NONBLOCK: a FIFO without a writer must not block the open; it is then
+ * refused like any file that is not regular. */
 static hb_status read_file(const char *path, char **buf, size_t *len, hb_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
         hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return HB_ERR_IO;
     }
-    size_t cap = 1 << 20, n = 0;
-    char *p = malloc(cap + 1);
-    while (p) {
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap)
+    const char *why = !S_ISREG(sb.st_mode)                   ? "not a regular file"
+                      : (uint64_t)sb.st_size > HB_LEX_MAX_FILE ? "larger than 1 GiB"
+                                                             : NULL;
+    size_t cap = why ? 0 : (size_t)sb.st_size, n = 0;
+    char *p = why ? NULL : malloc(cap + 1);
+    while (p && n < cap) {
+        ssize_t r = read(fd, p + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            why = r < 0 ? strerror(errno) : "changed while being read";
             break;
-        char *q = realloc(p, (cap *= 2) + 1);
-        if (!q) {
-            free(p);
-            p = NULL;
-        } else {
-            p = q;
         }
+        n += (size_t)r;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!p) {
-        hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory");
-        return HB_ERR_NOMEM;
-    }
-    if (bad) {
+    close(fd);
+    if (!why && !p)
+        why = "out of memory";
+    if (why) {
         free(p);
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "read error");
-        return HB_ERR_IO;
+        hb_status st = p || strcmp(why, "out of memory") ? HB_ERR_IO : HB_ERR_NOMEM;
+        hb_dict_fail(err, st, path, 0, 0, "%s", why);
+        return st;
     }
     p[n] = '\0';
     *buf = p;
@@ -376,6 +380,11 @@ static hb_status parse_dict(const char *path, char *buf, size_t len, dict_parse 
         if (!sp1 || sp1 == s) {
             hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0,
                          "invalid dictionary entry: expected \"word freq [tag]\"");
+            return HB_ERR_DICT;
+        }
+        if (hb_utf8_count(s, (size_t)(sp1 - s)) > HB_LEX_MAX_WORD) {
+            hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0, "word longer than %d characters",
+                         HB_LEX_MAX_WORD);
             return HB_ERR_DICT;
         }
         const char *f = sp1 + 1;
@@ -617,6 +626,49 @@ static int section_ok(const struct lex_header *h, uint64_t off, uint64_t n, uint
     return off % 8 == 0 && off <= h->file_size && n <= (h->file_size - off) / elem;
 }
 
+/* The trie of a damaged or crafted file must not make the walk loop or run
+ * long: every used slot's parent (check) is in range and leads back to the
+ * root within HB_LEX_MAX_WORD steps, no base sends a transition to the root
+ * or below it, scores are finite, and the supplementary map is sorted. */
+static int trie_sound(const struct hb_lexicon *lx)
+{
+    uint32_t n = lx->nnodes;
+    /* the parents apart from the nodes: the chains below jump around, and
+     * 4 bytes a slot stay in cache where 16 do not */
+    uint32_t *parent = malloc((size_t)n * sizeof *parent);
+    uint8_t *depth = calloc(n, 1); /* steps from the root + 1; 0: not known yet */
+    int ok = parent && depth && lx->nodes[0].check == 0;
+    for (uint32_t t = 0; t < n && ok; t++) {
+        const hb_lex_node *x = &lx->nodes[t];
+        parent[t] = x->check;
+        ok = x->base >= 0 && (x->logf == -1.0 || (x->logf >= 0 && x->logf < 64)) &&
+             (x->check < n || x->check == HB_LEX_NONE);
+    }
+    if (ok)
+        depth[0] = 1;
+    for (uint32_t t = 0; t < n && ok; t++) {
+        if (depth[t] || parent[t] == HB_LEX_NONE)
+            continue;
+        uint32_t chain[HB_LEX_MAX_WORD + 1];
+        int k = 0;
+        uint32_t s = t;
+        while (ok && !depth[s]) {
+            ok = k <= HB_LEX_MAX_WORD && parent[s] != HB_LEX_NONE;
+            if (ok) {
+                chain[k++] = s;
+                s = parent[s];
+            }
+        }
+        for (int d = depth[s]; ok && k > 0; k--)
+            ok = (depth[chain[k - 1]] = (uint8_t)++d) <= HB_LEX_MAX_WORD + 1;
+    }
+    free(parent);
+    free(depth);
+    for (uint32_t i = 1; i < lx->nsupp && ok; i++)
+        ok = lx->supp[2 * i - 2] < lx->supp[2 * i];
+    return ok;
+}
+
 struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 {
     struct hb_lexicon *lx = calloc(1, sizeof *lx);
@@ -626,22 +678,14 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     }
     if (!bin_path)
         return lx;
-    int fd = open(bin_path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        hb_dict_fail(err, HB_ERR_IO, bin_path, 0, 0, "cannot open: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    char *map;
+    size_t size;
+    if (read_file(bin_path, &map, &size, err) != HB_OK) {
         free(lx);
         return NULL;
     }
-    size_t size = (size_t)sb.st_size;
-    void *map = size >= sizeof(struct lex_header)
-                    ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)
-                    : MAP_FAILED;
-    close(fd);
-    const struct lex_header *h = map;
-    if (map == MAP_FAILED || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
+    const struct lex_header *h = (const struct lex_header *)map;
+    if (size < sizeof *h || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
         h->endian != LEX_ENDIAN || h->file_size != size || h->nnodes == 0 || h->ntags == 0 ||
         !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_node)) ||
         !section_ok(h, h->off_freq, h->nnodes, sizeof(uint32_t)) ||
@@ -649,8 +693,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
         !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
         !section_ok(h, h->off_tags, h->ntags, 8) || h->total < 0) {
-        if (map != MAP_FAILED)
-            munmap(map, size);
+        free(map);
         hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
                      "not a huibao lexicon (version %u); rebuild it with lexc", LEX_VERSION);
         free(lx);
@@ -658,7 +701,6 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     }
     const char *base = map;
     lx->map = map;
-    lx->maplen = size;
     lx->nodes = (const hb_lex_node *)(base + h->off_nodes);
     lx->nnodes = h->nnodes;
     lx->freq = (const uint32_t *)(base + h->off_freq);
@@ -669,6 +711,13 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     lx->tags = (const char(*)[8])(base + h->off_tags);
     lx->ntags = h->ntags;
     set_total(lx, h->total);
+    if (!trie_sound(lx)) {
+        hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
+                     "damaged lexicon (a trie slot out of range, a loop or a word over %d characters); "
+                     "rebuild it with lexc", HB_LEX_MAX_WORD);
+        hb_lexicon_free(lx);
+        return NULL;
+    }
     return lx;
 }
 
@@ -795,8 +844,7 @@ void hb_lexicon_free(struct hb_lexicon *lx)
 {
     if (!lx)
         return;
-    if (lx->map)
-        munmap(lx->map, lx->maplen);
+    free(lx->map);
     ov_free(lx->ov);
     free(lx);
 }
@@ -893,7 +941,8 @@ static hb_status suggest_freq(const struct hb_lexicon *lx, const char *word, siz
 hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
                          const char *tag)
 {
-    if (len == 0 || !hb_utf8_valid(word, len) || memchr(word, '\0', len))
+    if (len == 0 || !hb_utf8_valid(word, len) || memchr(word, '\0', len) ||
+        hb_utf8_count(word, len) > HB_LEX_MAX_WORD)
         return HB_ERR_ARG;
     if (freq < 0) {
         hb_status st = suggest_freq(lx, word, len, &freq);
@@ -1028,7 +1077,9 @@ hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error
             break;
         }
         st = hb_lexicon_add(lx, buf + a, wlen, freq, tag);
-        if (st != HB_OK)
+        if (st != HB_OK && hb_utf8_count(buf + a, wlen) > HB_LEX_MAX_WORD)
+            hb_dict_fail(err, st, path, lineno, 0, "word longer than %d characters", HB_LEX_MAX_WORD);
+        else if (st != HB_OK)
             hb_dict_fail(err, st, path, lineno, 0, "cannot add \"%.*s\": %s",
                          (int)(wlen > 60 ? 60 : wlen), buf + a, hb_strerror(st));
     }

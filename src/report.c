@@ -141,7 +141,7 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     d->engine = e;
     if (opts)
         d->opts = *opts;
-    d->path = d->opts.path ? hb_arena_strndup(&d->arena, d->opts.path, strlen(d->opts.path)) : NULL;
+    d->path = d->opts.path ? hb_decode_path(d, d->opts.path) : NULL;
     d->src_bytes = len;
     d->title_para = d->addressee_para = -1;
     if (d->opts.profile && hb_profile_check(e, d->opts.profile, err) != HB_OK)
