@@ -344,7 +344,7 @@ static void read_records(run_state *st, const char *file)
     }
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n;
+    ssize_t n = LINE_EOF;
     long lineno = 0;
     /* a record escapes each byte of its text in at most 6 (\u00XX) */
     size_t max = st->o->max_bytes ? st->o->max_bytes : HB_DEFAULT_MAX_BYTES;
