@@ -821,16 +821,11 @@ def _(c):
     check(raw[m["span"][0]:m["span"][1]].decode().endswith("1\u200b2次"), f"span {m['span']}")
 
 
-@case("a UTF-8 BOM on a GB18030 body is decoded by the body, with a warning")
-def _(c):
-    c.report(c.small("bom_utf8_gb18030_body.txt"), "bom-mismatch", source__encoding="gb18030",
-             title="关于2024年度机关党建工作情况的报告")
-
-
-@case("a UTF-16LE BOM on a UTF-8 body is decoded by the body, with a warning")
-def _(c):
-    c.report(c.small("bom_utf16le_utf8_body.txt"), "bom-mismatch", source__encoding="utf-8",
-             title="关于2024年度机关党建工作情况的报告")
+for _name, _bom, _body in [("bom_utf8_gb18030_body.txt", "UTF-8", "gb18030"),
+                           ("bom_utf16le_utf8_body.txt", "UTF-16LE", "utf-8")]:
+    @case(f"a {_bom} BOM on a {_body} body is decoded by the body, with a warning")
+    def _(c, name=_name, body=_body):
+        c.report(c.small(name), "bom-mismatch", source__encoding=body, title="关于2024年度机关党建工作情况的报告")
 
 
 @case("UTF-16LE without BOM and of odd length is decoded, its cut byte named")

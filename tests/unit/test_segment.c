@@ -187,6 +187,18 @@ static void test_supplementary(void **state)
     hb_lexicon_free(lx);
 }
 
+/* The bytes of the compiled SMALL_DICT, for damaging. */
+static size_t small_lexicon_bytes(char *buf, size_t cap)
+{
+    char small[512];
+    tmp_path(small, sizeof small, "small.lex");
+    FILE *f = fopen(small, "rb");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -205,13 +217,8 @@ static void test_open_errors(void **state)
     assert_int_equal(err.code, HB_ERR_DICT);
 
     /* A truncated lexicon is refused, not read past its end. */
-    char small[512];
-    tmp_path(small, sizeof small, "small.lex");
-    FILE *f = fopen(small, "rb");
-    assert_non_null(f);
     static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
+    size_t n = small_lexicon_bytes(buf, sizeof buf);
     write_file(p, buf, n - 100);
     assert_null(hb_lexicon_open(p, &err));
     assert_int_equal(err.code, HB_ERR_DICT);
@@ -223,14 +230,10 @@ static void test_open_errors(void **state)
 static void test_open_unsound(void **state)
 {
     (void)state;
-    char small[512], p[512];
-    tmp_path(small, sizeof small, "small.lex");
+    char p[512];
     tmp_path(p, sizeof p, "unsound.lex");
-    FILE *f = fopen(small, "rb");
-    assert_non_null(f);
     static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
+    size_t n = small_lexicon_bytes(buf, sizeof buf);
     uint32_t nnodes;
     uint64_t off_nodes;
     memcpy(&nnodes, buf + 16, 4);   /* struct lex_header in lexicon.c */
