@@ -1,5 +1,6 @@
 /* huibao: the command-line client of libhuibao.  It uses only huibao.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include "huibao.h"
 #include "outfile.h"
 #include "page.h"
+#include "records.h"
 
 enum {
     EXIT_OK = 0,
@@ -43,7 +45,7 @@ static const char USAGE[] =
     "  --encoding ENC      utf-8, gb18030, utf-16le or utf-16be instead of detecting\n"
     "  --profile NAME      required-section profile (dict/profiles/NAME.txt)\n"
     "  --top N             number of top terms (default 20; 0: an empty list)\n"
-    "  --max-bytes N       refuse larger inputs (default 268435456)\n"
+    "  --max-bytes N       refuse larger inputs (default 8388608)\n"
     "  --dict DIR          dictionary folder (default: $HUIBAO_DICT, then the installed one)\n"
     "  --dict-add DIR      layer DIR's rule files over the dictionary folder (repeatable;\n"
     "                      after those of $HUIBAO_DICT_PATH, a colon-separated list)\n"
@@ -76,13 +78,17 @@ static void die_usage(const char *msg, const char *arg)
     exit(EXIT_USAGE);
 }
 
-static long parse_number(const char *s, const char *opt)
+/* A non-negative decimal number no larger than max; anything else
+ * (empty, signs, trailing bytes, overflow) is a usage error. */
+static long parse_number(const char *s, const char *opt, long max)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || *end || v < 0)
+    if (errno || !*s || *end || *s < '0' || *s > '9' || v < 0)
         die_usage("not a non-negative number", opt);
+    if (v > max)
+        die_usage("number too large", opt);
     return v;
 }
 
@@ -131,9 +137,9 @@ static void parse_args(int argc, char **argv, cli_opts *o)
         } else if (!strcmp(a, "--template")) {
             o->template_path = VALUE();
         } else if (!strcmp(a, "--top")) {
-            o->top = parse_number(VALUE(), a);
+            o->top = parse_number(VALUE(), a, INT_MAX);
         } else if (!strcmp(a, "--max-bytes")) {
-            o->max_bytes = (size_t)parse_number(VALUE(), a);
+            o->max_bytes = (size_t)parse_number(VALUE(), a, LONG_MAX);
         } else if (!strcmp(a, "--")) {
             while (++i < argc)
                 o->files[o->nfiles++] = argv[i];
@@ -172,20 +178,44 @@ static const char *find_template(const cli_opts *o, const char *dict_dir, char *
     return buf;
 }
 
+/* Opens an input: "-" is standard input (a pipe is welcome there); a named
+ * path must be a regular file.  O_NONBLOCK keeps a FIFO without a writer
+ * from blocking the open; such a path is then refused.  On failure returns
+ * NULL with a reason in why. */
+static FILE *open_input(const char *path, struct stat *st, char *why, size_t cap)
+{
+    if (!strcmp(path, "-")) {
+        if (fstat(STDIN_FILENO, st) != 0)
+            memset(st, 0, sizeof *st);
+        return stdin;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, st) != 0) {
+        snprintf(why, cap, "%s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return NULL;
+    }
+    FILE *f = NULL;
+    if (S_ISDIR(st->st_mode))
+        snprintf(why, cap, "is a directory");
+    else if (!S_ISREG(st->st_mode))
+        snprintf(why, cap, "not a regular file (%s); give its contents on standard input as -",
+                 S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket" : "a device");
+    else if (fcntl(fd, F_SETFL, 0) != 0 || !(f = fdopen(fd, "rb")))
+        snprintf(why, cap, "%s", strerror(errno));
+    if (!f)
+        close(fd);
+    return f;
+}
+
 /* Reads a whole file; on failure returns NULL with a reason in why. */
 static char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap)
 {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        snprintf(why, cap, "%s", strerror(errno));
-        return NULL;
-    }
     struct stat st = {0};
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        snprintf(why, cap, "is a directory");
-        fclose(f);
+    FILE *f = open_input(path, &st, why, cap);
+    if (!f)
         return NULL;
-    }
     size_t bufcap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
     if (bufcap > max + 1)
         bufcap = max + 1;
@@ -289,69 +319,32 @@ static void process(run_state *st, const char *label, const char *path, const ch
     free(text);
 }
 
-/* Reads one line (with its '\n') into *buf, keeping at most `limit` bytes:
- * the rest of a longer line is read and dropped, and *dropped says so, so a
- * runaway line cannot exhaust memory.  Returns the length kept, -1 at the
- * end of the file, -2 when out of memory. */
-static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t limit, int *dropped)
-{
-    size_t n = 0;
-    int c = EOF;
-    *dropped = 0;
-    while ((c = getc_unlocked(f)) != EOF) {
-        if (n < limit) {
-            if (n + 2 > *cap) {
-                size_t ncap = *cap ? *cap * 2 : 4096;
-                char *nb = realloc(*buf, ncap);
-                if (!nb)
-                    return -2;
-                *buf = nb;
-                *cap = ncap;
-            }
-            (*buf)[n++] = (char)c;
-        } else {
-            *dropped = 1;
-        }
-        if (c == '\n')
-            break;
-    }
-    if (n == 0 && !*dropped)
-        return -1;
-    (*buf)[n] = '\0';
-    return (ssize_t)n;
-}
-
 /* --jsonl-in: every line of the file is one report record. */
 static void read_records(run_state *st, const char *file)
 {
-    FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+    struct stat sb;
+    char why[256] = "";
+    FILE *f = open_input(file, &sb, why, sizeof why);
     if (!f) {
-        fprintf(stderr, "huibao: %s: %s\n", file, strerror(errno));
+        fprintf(stderr, "huibao: %s: %s\n", file, why);
         st->status = EXIT_INPUT;
         return;
     }
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n;
+    ssize_t n = LINE_EOF;
     long lineno = 0;
     /* a record escapes each byte of its text in at most 6 (\u00XX) */
     size_t max = st->o->max_bytes ? st->o->max_bytes : HB_DEFAULT_MAX_BYTES;
     size_t limit = max < (SIZE_MAX - 65536) / 6 ? max * 6 + 65536 : SIZE_MAX;
-    int dropped;
-    while (!st->write_failed && !st->usage_error && (n = read_line(f, &line, &cap, limit, &dropped)) >= 0) {
-        lineno++;
+    char *rec;
+    while (!st->write_failed && !st->usage_error &&
+           (n = records_next(f, &line, &cap, limit, &lineno, &rec)) >= 0) {
         char *path, *text, label[PATH_MAX + 32];
         size_t len;
         hb_error err;
         snprintf(label, sizeof label, "%s:%ld", file, lineno);
-        if (dropped) {
-            fprintf(stderr, "huibao: %s: record longer than %zu bytes (--max-bytes)\n", label, limit);
-            st->status = EXIT_INPUT;
-            continue;
-        }
-        if (n == 0 || (n == 1 && line[0] == '\n'))
-            continue;
-        if (hb_record_parse(line, (size_t)n, &path, &text, &len, &err) != HB_OK) {
+        if (hb_record_parse(rec, (size_t)n, &path, &text, &len, &err) != HB_OK) {
             fprintf(stderr, "huibao: %s: %s\n", label, err.message);
             st->status = EXIT_INPUT;
             continue;
@@ -360,8 +353,12 @@ static void read_records(run_state *st, const char *file)
         hb_free(path);
         hb_free(text);
     }
-    if (n == -2 || ferror(f)) {
-        fprintf(stderr, "huibao: %s: %s\n", file, n == -2 ? "out of memory" : strerror(errno));
+    if (n == LINE_TOO_LONG) {
+        fprintf(stderr, "huibao: %s:%ld: record longer than %zu bytes (--max-bytes); the rest of the file is skipped\n",
+                file, lineno, limit);
+        st->status = EXIT_INPUT;
+    } else if (n == LINE_NOMEM || ferror(f)) {
+        fprintf(stderr, "huibao: %s: %s\n", file, n == LINE_NOMEM ? "out of memory" : strerror(errno));
         st->status = EXIT_INPUT;
     }
     free(line);
@@ -407,7 +404,8 @@ int main(int argc, char **argv)
     }
     hb_engine_options eo = {.dict_dir = dict_dir, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
                             .domain_off = o.no_domain,
-                            .dict_overlays = overlays, .n_dict_overlays = noverlays};
+                            .dict_overlays = overlays, .n_dict_overlays = noverlays,
+                            .lexicon_required = o.lexicon != NULL};
     hb_error err;
     hb_engine *engine = eo.lexicon_path ? hb_engine_new(&eo, &err) : NULL;
     free(overlays); /* the engine keeps its own copies */

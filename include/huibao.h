@@ -85,7 +85,12 @@ typedef struct {
      * holds it; see dict/README.md for what a repeated entry means. */
     const char *const *dict_overlays;
     size_t n_dict_overlays;
+    int lexicon_required;      /* 1: a lexicon_path that cannot be loaded is an
+                                  error, not a note (a lexicon the user named) */
 } hb_engine_options;
+
+/* Longest dict_dir accepted: a longer one is refused (HB_ERR_ARG), never cut. */
+#define HB_DICT_DIR_MAX 900
 
 /* Loads the dictionaries.  opts NULL: the default rules and lexicon, as the
  * huibao command finds them (hb_default_dict_dir, hb_default_lexicon).
@@ -131,7 +136,10 @@ typedef struct {
     int top_terms;          /* number of `terms`; 0: 20; negative: none */
 } hb_extract_options;
 
-#define HB_DEFAULT_MAX_BYTES ((size_t)256 << 20)
+/* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
+ * per heading) and ~30 on ordinary reports: 8 MiB, far above any real
+ * report, keeps one report within ~1.6 GB. */
+#define HB_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 
 /* Reads one report from `len` bytes at `buf` (any supported encoding);
  * buf is not kept.  Returns a new report, or NULL with *err filled.  The

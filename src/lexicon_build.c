@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,37 +215,42 @@ static int supp_cmp(const void *pa, const void *pb)
     return a[0] < b[0] ? -1 : a[0] > b[0];
 }
 
+/* A whole regular file of at most HB_LEX_MAX_FILE bytes.  O_NONBLOCK: a
+ * FIFO without a writer must not block the open; it is then refused like
+ * any file that is not regular. */
 hb_status hb_lex_read_file(const char *path, char **buf, size_t *len, hb_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
         hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return HB_ERR_IO;
     }
-    size_t cap = 1 << 20, n = 0;
-    char *p = malloc(cap + 1);
-    while (p) {
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap)
+    const char *why = !S_ISREG(sb.st_mode)                   ? "not a regular file"
+                      : (uint64_t)sb.st_size > HB_LEX_MAX_FILE ? "larger than 1 GiB"
+                                                             : NULL;
+    size_t cap = why ? 0 : (size_t)sb.st_size, n = 0;
+    char *p = why ? NULL : malloc(cap + 1);
+    while (p && n < cap) {
+        ssize_t r = read(fd, p + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0) {
+            why = r < 0 ? strerror(errno) : "changed while being read";
             break;
-        char *q = realloc(p, (cap *= 2) + 1);
-        if (!q) {
-            free(p);
-            p = NULL;
-        } else {
-            p = q;
         }
+        n += (size_t)r;
     }
-    int bad = ferror(f);
-    fclose(f);
-    if (!p) {
-        hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory");
-        return HB_ERR_NOMEM;
-    }
-    if (bad) {
+    close(fd);
+    if (!why && !p)
+        why = "out of memory";
+    if (why) {
         free(p);
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "read error");
-        return HB_ERR_IO;
+        hb_status st = p || strcmp(why, "out of memory") ? HB_ERR_IO : HB_ERR_NOMEM;
+        hb_dict_fail(err, st, path, 0, 0, "%s", why);
+        return st;
     }
     p[n] = '\0';
     *buf = p;
@@ -340,6 +347,11 @@ static hb_status parse_dict(const char *path, char *buf, size_t len, dict_parse 
         if (!sp1 || sp1 == s) {
             hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0,
                          "invalid dictionary entry: expected \"word freq [tag]\"");
+            return HB_ERR_DICT;
+        }
+        if (hb_utf8_count(s, (size_t)(sp1 - s)) > HB_LEX_MAX_WORD) {
+            hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0, "word longer than %d characters",
+                         HB_LEX_MAX_WORD);
             return HB_ERR_DICT;
         }
         const char *f = sp1 + 1;

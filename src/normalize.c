@@ -38,6 +38,11 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
         memcpy(buf, src, (size_t)srclen);
         return (size_t)srclen;
     }
+    /* Zero-width space, joiners, word joiner, BOM inside the text: NFKC
+     * keeps them, yet they split what a reader sees as one number
+     * (1\u200B2次 is 12) or one word; the map still spans them. */
+    if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+        return 0;
     utf8proc_int32_t dec[8];
     int last = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(cp, dec, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE, &last);

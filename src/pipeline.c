@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decode.h"
 #include "engine.h"
 #include "error.h"
 #include "extract.h"
@@ -81,6 +82,12 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     memset(err, 0, sizeof *err);
     if (!opts || !opts->dict_dir)
         return engine_new_default(opts, check, err);
+    if (strlen(opts->dict_dir) > HB_DICT_DIR_MAX) {
+        err->code = HB_ERR_ARG;
+        snprintf(err->message, sizeof err->message, "dictionary folder path longer than %d bytes",
+                 HB_DICT_DIR_MAX);
+        return NULL;
+    }
     hb_engine *e = calloc(1, sizeof *e);
     if (!e || !(e->dict_dir = strdup(opts->dict_dir)) || !(e->mctx = pcre2_match_context_create(NULL)) ||
         (opts->lexicon_path && !(e->lexicon_path = strdup(opts->lexicon_path)))) {
@@ -98,6 +105,7 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     }
     e->lexicon_off = opts->lexicon_off;
     e->domain_off = opts->domain_off;
+    e->lexicon_required = opts->lexicon_required;
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
     /* what several stages share first, then each stage's own rules */
@@ -160,7 +168,7 @@ hb_doc *hb_doc_start(const hb_engine *e, const char *buf, size_t len, const hb_e
     d->engine = hb_engine_hold(e);
     if (opts)
         d->opts = *opts;
-    d->path = d->opts.path ? hb_arena_strndup(&d->arena, d->opts.path, strlen(d->opts.path)) : NULL;
+    d->path = d->opts.path ? hb_decode_path(d, d->opts.path) : NULL;
     d->src = buf;
     d->src_bytes = len;
     d->err = err;

@@ -45,7 +45,8 @@ static hb_status suggest_freq(const struct hb_lexicon *lx, const char *word, siz
 hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
                          const char *tag)
 {
-    if (len == 0 || !hb_utf8_valid(word, len) || memchr(word, '\0', len))
+    if (len == 0 || !hb_utf8_valid(word, len) || memchr(word, '\0', len) ||
+        hb_utf8_count(word, len) > HB_LEX_MAX_WORD)
         return HB_ERR_ARG;
     if (freq < 0) {
         hb_status st = suggest_freq(lx, word, len, &freq);
@@ -157,7 +158,9 @@ hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error
             break;
         }
         st = hb_lexicon_add(lx, buf + a, wlen, freq, tag);
-        if (st != HB_OK)
+        if (st != HB_OK && hb_utf8_count(buf + a, wlen) > HB_LEX_MAX_WORD)
+            hb_dict_fail(err, st, path, lineno, 0, "word longer than %d characters", HB_LEX_MAX_WORD);
+        else if (st != HB_OK)
             hb_dict_fail(err, st, path, lineno, 0, "cannot add \"%.*s\": %s",
                          (int)(wlen > 60 ? 60 : wlen), buf + a, hb_strerror(st));
     }

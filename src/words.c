@@ -15,7 +15,10 @@ static int add_slogan_word(void *ctx, char **f, int nf, const char *file, int li
 {
     struct hb_lexicon *lx = ctx;
     (void)nf;
-    if (hb_lexicon_add(lx, f[0], strlen(f[0]), HB_LEX_SUGGEST, NULL) != HB_OK)
+    size_t len = strlen(f[0]);
+    if (hb_utf8_count(f[0], len) > HB_LEX_MAX_WORD)
+        return 0; /* too long to be one word for the segmenter; still matched as a slogan */
+    if (hb_lexicon_add(lx, f[0], len, HB_LEX_SUGGEST, NULL) != HB_OK)
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }
@@ -25,7 +28,7 @@ hb_status hb_words_load(struct hb_engine *e, hb_error *err)
     const char *general = e->lexicon_off ? NULL : e->lexicon_path;
     hb_error lerr;
     e->lexicon = hb_lexicon_open(general, &lerr);
-    if (!e->lexicon && general) {
+    if (!e->lexicon && general && !e->lexicon_required) {
         hb_engine_note(e, "general lexicon not loaded (%s: %s); segmenting with dict/ words only",
                        general, lerr.message);
         e->lexicon = hb_lexicon_open(NULL, &lerr);
