@@ -199,6 +199,8 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = finish(&r->verbs, dir, "metric_verbs.txt", err)) ||
         (st = hb_dict_read(dir, "metric_approx.txt", 1, 1, HB_DICT_FOLD, add_word, &r->bounds, err)) ||
         (st = finish(&r->bounds, dir, "metric_approx.txt", err)) ||
+        (st = hb_dict_read(dir, "metric_targets.txt", 1, 1, HB_DICT_FOLD, add_word, &r->targets, err)) ||
+        (st = finish(&r->targets, dir, "metric_targets.txt", err)) ||
         (st = hb_kind_lists_read(dir, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
@@ -211,7 +213,7 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
     if (!r)
         return;
     hb_wordlist *all[] = {&r->units,  &r->before,   &r->after,    &r->words,   &r->numerals, &r->verbs,
-                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns};
+                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns, &r->targets};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
     free(r);
