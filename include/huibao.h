@@ -113,6 +113,37 @@ char *hb_report_verdict(const hb_report *report, int *passed);
 hb_status hb_record_parse(const char *line, size_t len, char **path, char **text, size_t *text_len,
                           hb_error *err);
 
+/* A summary of many reports (summary.json, described in docs/huibao.1 and
+ * the README): counts by type, organisation, missing
+ * part, warning; metric counts and exact sums by (category, unit as written,
+ * target); slogans and documents by the number of reports citing them;
+ * unreadable inputs; every file's sha256 and duplicates.  Its JSON depends
+ * only on what was added (keys and lists sorted), and adding is associative
+ * and commutative: the summary of a union is the merge of the summaries of
+ * its parts.  Not thread-safe: one summary per thread, merged at the end. */
+typedef struct hb_summary hb_summary;
+
+/* A new, empty summary (NULL when out of memory); free with hb_summary_free(). */
+hb_summary *hb_summary_new(void);
+void hb_summary_free(hb_summary *s);
+
+/* Adds one JSON text: a report (hb_report_json), an error record
+ * {"path", "code", "message"} for an input that could not be read, or a
+ * summary (hb_summary_json).  HB_ERR_ARG with err->message for anything
+ * else; err may be NULL. */
+hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err);
+/* Adds a report, the same as adding its JSON. */
+hb_status hb_summary_add_report(hb_summary *s, const hb_report *r);
+/* Adds everything in src to dst (src unchanged; dst != src). */
+hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src);
+/* The summary as JSON (HB_JSON_PRETTY: indented), NUL-terminated; the
+ * caller frees it with hb_free().  NULL when out of memory. */
+char *hb_summary_json(const hb_summary *s, unsigned flags);
+
+/* The short stable word for a status in error records: io, encoding,
+ * binary, too-large, empty, nomem, arg, dict, regex ("ok" for HB_OK). */
+const char *hb_status_code(hb_status code);
+
 /* Releases a string returned by this library; accepts NULL. */
 void hb_free(void *p);
 
