@@ -144,6 +144,15 @@ char *hb_summary_json(const hb_summary *s, unsigned flags);
  * binary, too-large, empty, nomem, arg, dict, regex ("ok" for HB_OK). */
 const char *hb_status_code(hb_status code);
 
+/* The shortest text that reads back as exactly x with strtod ("6.8", not
+ * "6.7999999999999998"), ".0" added when it would read as an integer, as
+ * every real of the JSON output is written.  Returns its length; cap >= 32. */
+size_t hb_json_shortest(double x, char *out, size_t cap);
+
+/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL, as in a
+ * report's source.sha256 (computed on the bytes as read, before decoding). */
+void hb_sha256_hex(const void *data, size_t len, char hex[65]);
+
 /* Releases a string returned by this library; accepts NULL. */
 void hb_free(void *p);
 
