@@ -13,11 +13,7 @@ json_t *hb_json_orig(hb_doc *d, size_t vs, size_t ve);
 /* A string or null. */
 json_t *hb_json_str_or_null(const char *s);
 
-/* The shortest text that reads back as exactly x with strtod ("6.8", not
- * "6.7999999999999998"), with ".0" added when it would read as an integer.
- * Returns its length; cap must be at least 32. */
-size_t hb_json_shortest(double x, char *out, size_t cap);
-/* Rewrites every real of a dumped JSON text in its shortest form, in place
+/* Rewrites every real of a dumped JSON text in its shortest form (hb_json_shortest), in place
  * (jansson prints 17 significant digits; the shortest form is never longer). */
 void hb_json_shorten_reals(char *json);
 
