@@ -466,7 +466,7 @@ static void read_records(run_state *st, const char *file)
     }
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n;
+    ssize_t n = -1;
     long lineno = 0;
     /* a record escapes each byte of its text in at most 6 (\u00XX) */
     size_t max = st->o->max_bytes ? st->o->max_bytes : HB_DEFAULT_MAX_BYTES;
@@ -509,8 +509,11 @@ int main(int argc, char **argv)
     cli_opts o = {0};
     parse_args(argc, argv, &o);
     signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error: quiet on stdout */
-    if (!strcmp(o.command, "summary"))
-        return cmd_summary(&o);
+    if (!strcmp(o.command, "summary")) {
+        int rc = cmd_summary(&o);
+        free(o.files);
+        return rc;
+    }
 
     char dictbuf[PATH_MAX], lexbuf[PATH_MAX];
     hb_engine_options eo = {.dict_dir = find_dict(&o, dictbuf, sizeof dictbuf),
