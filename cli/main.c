@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -147,6 +148,19 @@ static const char *command_usage(const char *command)
     return USAGE;
 }
 
+/* The options that take no value: each sets its int field of cli_opts. */
+static const struct {
+    const char *name;
+    size_t field;
+} FLAGS[] = {
+    {"--pretty", offsetof(cli_opts, pretty)},     {"--jsonl", offsetof(cli_opts, jsonl)},
+    {"--jsonl-in", offsetof(cli_opts, jsonl_in)}, {"--words", offsetof(cli_opts, words)},
+    {"--no-domain", offsetof(cli_opts, no_domain)}, {"--resume", offsetof(cli_opts, resume)},
+    {"--progress", offsetof(cli_opts, progress)}, {"--quiet", offsetof(cli_opts, quiet)},
+    {"--bom", offsetof(cli_opts, bom)},           {"--metrics", offsetof(cli_opts, metrics)},
+    {"--json", offsetof(cli_opts, json)},         {"--notes", offsetof(cli_opts, notes)},
+};
+
 static void parse_args(int argc, char **argv, cli_opts *o)
 {
     int help = 0;
@@ -166,27 +180,21 @@ static void parse_args(int argc, char **argv, cli_opts *o)
             a = name;
         }
 #define VALUE() (inline_value ? inline_value : i + 1 < argc ? argv[++i] : (die_usage("option needs a value", a), ""))
-        if (inline_value && (!strcmp(a, "--help") || !strcmp(a, "--version") || !strcmp(a, "--pretty") ||
-                             !strcmp(a, "--jsonl") || !strcmp(a, "--jsonl-in") || !strcmp(a, "--words") ||
-                             !strcmp(a, "--no-domain") || !strcmp(a, "--resume") || !strcmp(a, "--progress") ||
-                             !strcmp(a, "--quiet") || !strcmp(a, "--bom") || !strcmp(a, "--metrics") ||
-                             !strcmp(a, "--json") || !strcmp(a, "--notes")))
+        int flag = -1;
+        for (size_t k = 0; k < sizeof FLAGS / sizeof *FLAGS; k++)
+            if (!strcmp(a, FLAGS[k].name))
+                flag = (int)k;
+        if (inline_value && (flag >= 0 || !strcmp(a, "--help") || !strcmp(a, "--version")))
             die_usage("option takes no value", argv[i]);
+        if (flag >= 0) {
+            *(int *)((char *)o + FLAGS[flag].field) = 1;
+            continue;
+        }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             help = 1;
         } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("huibao %s\n", HB_VERSION);
             exit(fclose(stdout) ? EXIT_OUTPUT : EXIT_OK);
-        } else if (!strcmp(a, "--pretty")) {
-            o->pretty = 1;
-        } else if (!strcmp(a, "--jsonl")) {
-            o->jsonl = 1;
-        } else if (!strcmp(a, "--jsonl-in")) {
-            o->jsonl_in = 1;
-        } else if (!strcmp(a, "--words")) {
-            o->words = 1;
-        } else if (!strcmp(a, "--no-domain")) {
-            o->no_domain = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             o->output = VALUE();
         } else if (!strcmp(a, "--encoding")) {
@@ -213,20 +221,6 @@ static void parse_args(int argc, char **argv, cli_opts *o)
             o->format = VALUE();
             if (table_format_of(o->format) < 0)
                 die_usage("unknown format (csv, tsv or xlsx)", o->format);
-        } else if (!strcmp(a, "--resume")) {
-            o->resume = 1;
-        } else if (!strcmp(a, "--progress")) {
-            o->progress = 1, o->quiet = 0;
-        } else if (!strcmp(a, "--quiet")) {
-            o->quiet = 1, o->progress = 0;
-        } else if (!strcmp(a, "--bom")) {
-            o->bom = 1;
-        } else if (!strcmp(a, "--metrics")) {
-            o->metrics = 1;
-        } else if (!strcmp(a, "--json")) {
-            o->json = 1;
-        } else if (!strcmp(a, "--notes")) {
-            o->notes = 1;
         } else if (!strcmp(a, "--")) {
             while (++i < argc)
                 o->files[o->nfiles++] = argv[i];
