@@ -417,11 +417,6 @@ static void progress(size_t done, size_t total, size_t failed, size_t bytes, dou
         fputc('\n', stderr);
 }
 
-typedef struct {
-    char *dir;
-    char *part_reports, *part_errors, *prev;  /* journal files */
-} outdir;
-
 static char *in_dir(const char *dir, const char *name)
 {
     char *p;

@@ -77,10 +77,12 @@ char *check_verdict(const hb_report *r, const char *label, const cli_opts *o, in
     if (!o->jsonl) {
         out = verdict_text(r, label, notes, passed);
     } else {
-        json_t *rec = json_pack("{s:s,s:O,s:b,s:O,s:O,s:O}", "path", label, "profile",
-                                json_object_get(req, "profile") ? json_object_get(req, "profile") : json_null(),
-                                "passed", *passed, "missing", json_object_get(req, "missing"), "inline_only",
-                                json_object_get(req, "inline_only"), "notes", notes);
+        json_t *profile = json_object_get(req, "profile"), *missing = json_object_get(req, "missing"),
+               *inline_only = json_object_get(req, "inline_only");
+        json_t *rec = json_pack("{s:s,s:o,s:b,s:o,s:o,s:O}", "path", label, "profile",
+                                profile ? json_incref(profile) : json_null(), "passed", *passed, "missing",
+                                missing ? json_incref(missing) : json_array(), "inline_only",
+                                inline_only ? json_incref(inline_only) : json_array(), "notes", notes);
         char *line = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
         if (line && asprintf(&out, "%s\n", line) < 0)
             out = NULL;
