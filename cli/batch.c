@@ -482,7 +482,8 @@ static int write_tables(const cli_opts *o, const char *dir)
     int ntables = o->format && !strcmp(o->format, "xlsx") ? 3 : 2;
     for (int t = 0; rc == 0 && t < ntables; t++) {
         char *p = in_dir(dir, tables[t].name), why[512] = "out of memory";
-        if (!p || table_write(in, 2, tables[t].fmt, tables[t].kind, o->bom, p, why, sizeof why) != 0) {
+        const char *names[2] = {"reports.jsonl", "errors.jsonl"};
+        if (!p || table_write(in, names, 2, tables[t].fmt, tables[t].kind, o->bom, p, why, sizeof why) != 0) {
             fprintf(stderr, "huibao: %s: %s\n", p ? p : tables[t].name, why);
             rc = -1;
         }

@@ -69,12 +69,14 @@ char *check_verdict(const hb_report *r, const char *label, const cli_opts *o, in
 void check_tally(long checked, long failed, long unreadable);
 
 /* Table files from report and error JSON Lines (reports.jsonl,
- * errors.jsonl), read twice: once for the metric columns, once for the
- * rows.  kind: 0 the reports table, 1 the metrics table, 2 both (an XLSX
- * workbook with a sheet each).  Returns 0, or -1 with a reason in why. */
+ * errors.jsonl; names[] for messages), read more than once: for the metric
+ * columns, the rows, then the unreadable inputs' rows.  kind: 0 the reports
+ * table, 1 the metrics table, 2 both (an XLSX workbook with a sheet each).
+ * Returns 0; 1 when an input is not report JSON ("NAME: line N: reason" in
+ * why); -1 when the output failed (the reason in why). */
 typedef enum { TABLE_CSV, TABLE_TSV, TABLE_XLSX } table_format;
-int table_write(FILE *const *inputs, int ninputs, table_format fmt, int kind, int bom, const char *path,
-                char *why, size_t cap);
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, table_format fmt, int kind, int bom,
+                const char *path, char *why, size_t cap);
 /* "csv", "tsv", "xlsx" → format; -1 for anything else. */
 int table_format_of(const char *name);
 

@@ -161,6 +161,7 @@ typedef struct {
     double *sums;
     long *counts;
     int errors_pass;      /* rows of unreadable inputs come after every report's */
+    const char *const *names;  /* of the inputs, for messages */
     char *why;
     size_t cap;
 } table_ctx;
@@ -373,13 +374,17 @@ static void headers(table_ctx *t)
     }
 }
 
+/* Returns 0, or 1 with "INPUT: line N: reason" in why. */
 static int each_input(FILE *const *in, int n, json_value_fn fn, table_ctx *t)
 {
     for (int i = 0; i < n; i++) {
         rewind(in[i]);
-        int rc = json_values(in[i], fn, t, t->why, t->cap);
-        if (rc)
-            return rc;
+        if (json_values(in[i], fn, t, t->why, t->cap)) {
+            char *msg = strdup(t->why);
+            snprintf(t->why, t->cap, "%s: %s", t->names[i], msg ? msg : "unreadable");
+            free(msg);
+            return 1;
+        }
     }
     return 0;
 }
@@ -417,13 +422,13 @@ static int copy_file(const char *path, FILE *to)
     return bad ? -1 : 0;
 }
 
-int table_write(FILE *const *inputs, int ninputs, table_format fmt, int kind, int bom, const char *path,
-                char *why, size_t cap)
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, table_format fmt, int kind, int bom,
+                const char *path, char *why, size_t cap)
 {
-    table_ctx t = {.kind = kind, .why = why, .cap = cap, .columns = json_object()};
+    table_ctx t = {.kind = kind, .names = names, .why = why, .cap = cap, .columns = json_object()};
     sink k = {.fmt = fmt};
     t.k = &k;
-    int rc = t.columns ? 0 : -1;
+    int rc = t.columns ? 0 : (snprintf(why, cap, "out of memory"), -1);
     if (rc == 0 && kind != 1)
         rc = each_input(inputs, ninputs, collect_columns, &t);
     if (rc == 0) {
@@ -449,8 +454,9 @@ int table_write(FILE *const *inputs, int ninputs, table_format fmt, int kind, in
     out_file of;
     char tmpx[] = "/tmp/huibao-xlsx-XXXXXX";
     const char *xlsx_path = NULL;
-    if (rc == 0 && out_open(&of, path, why, cap) != 0)
-        rc = -2;
+    int opened = rc == 0 && out_open(&of, path, why, cap) == 0;
+    if (rc == 0 && !opened)
+        rc = -1;
     if (rc == 0 && fmt == TABLE_XLSX) {
         /* libxlsxwriter writes by file name: the output's own temporary
          * file when it has one, else a scratch file copied at the end */
@@ -491,14 +497,14 @@ int table_write(FILE *const *inputs, int ninputs, table_format fmt, int kind, in
         unlink(tmpx);
     if (rc == 0)
         rc = out_commit(&of, why, cap);
-    else if (rc != -2)
+    else if (opened)
         out_abort(&of);
     free(t.colname);
     free(t.cells);
     free(t.sums);
     free(t.counts);
     json_decref(t.columns);
-    return rc ? -1 : 0;
+    return rc == 1 ? 1 : rc ? -1 : 0;
 }
 
 /* --- huibao table ------------------------------------------------------ */
@@ -561,9 +567,10 @@ int cmd_table(const cli_opts *o, hb_engine *engine)
         return EXIT_USAGE;
     }
     FILE **in = calloc((size_t)o->nfiles + 1, sizeof *in);
+    const char **names = calloc((size_t)o->nfiles + 1, sizeof *names);
     int n = 0, status = EXIT_OK;
     FILE *texts = NULL; /* consecutive report texts, extracted */
-    for (int i = 0; in && i < o->nfiles && status != EXIT_OUTPUT; i++) {
+    for (int i = 0; in && names && i < o->nfiles && status != EXIT_OUTPUT; i++) {
         const char *p = o->files[i];
         if (is_jsonl(p)) {
             texts = NULL;
@@ -573,13 +580,16 @@ int cmd_table(const cli_opts *o, hb_engine *engine)
                 status = EXIT_INPUT;
                 continue;
             }
+            names[n] = p;
             in[n++] = f;
             continue;
         }
-        if (!texts && !(texts = in[n++] = tmpfile())) {
-            n--;
-            status = EXIT_OUTPUT;
-            break;
+        if (!texts) {
+            if (!(texts = in[n] = tmpfile())) {
+                status = EXIT_OUTPUT;
+                break;
+            }
+            names[n++] = "the reports extracted from the texts";
         }
         int rc = extract_into(texts, o, engine, p);
         if (rc < 0)
@@ -587,17 +597,22 @@ int cmd_table(const cli_opts *o, hb_engine *engine)
         else if (rc > 0)
             status = EXIT_INPUT;
     }
-    char why[512] = "";
-    if (!in || status == EXIT_OUTPUT) {
+    char why[1024] = "";
+    int rc = 0;
+    if (!in || !names || status == EXIT_OUTPUT) {
         fprintf(stderr, "huibao: out of memory or scratch space\n");
         status = EXIT_OUTPUT;
-    } else if (table_write(in, n, fmt, fmt == TABLE_XLSX ? 2 : o->metrics, o->bom, o->output ? o->output : "-", why,
-                           sizeof why) != 0) {
+    } else if ((rc = table_write(in, names, n, fmt, fmt == TABLE_XLSX ? 2 : o->metrics, o->bom,
+                                 o->output ? o->output : "-", why, sizeof why)) > 0) {
+        fprintf(stderr, "huibao: %s\n", why); /* an input that holds no report JSON */
+        status = EXIT_INPUT;
+    } else if (rc < 0) {
         fprintf(stderr, "huibao: %s: %s\n", o->output ? o->output : "standard output", why);
-        status = strstr(why, "line ") == why ? EXIT_INPUT : EXIT_OUTPUT;
+        status = EXIT_OUTPUT;
     }
     for (int i = 0; i < n; i++)
         fclose(in[i]);
     free(in);
+    free(names);
     return status;
 }
