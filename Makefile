@@ -38,7 +38,7 @@ TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
 
 .PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
-        hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared page
+        hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared page batch-test
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon)
 
@@ -55,9 +55,12 @@ $(B)/libhuibao.a: $(OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# The CLI alone writes XLSX (libxlsxwriter) and runs threads (batch).
 CLI_SRC := $(wildcard cli/*.c)
+CLI_CFLAGS := $(shell pkg-config --cflags xlsxwriter)
+CLI_LIBS := $(shell pkg-config --libs xlsxwriter) -pthread
 $(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) include/huibao.h $(B)/libhuibao.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(CLI_SRC) -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -pthread $(LDFLAGS) $(CLI_SRC) -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(CLI_LIBS)
 
 $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
@@ -127,6 +130,13 @@ page: all
 	BUILD_DIR=$(B) HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/page_test.py
 
 test check: page
+
+# batch, table, summary and check on the corpus replicated to 2,000+ files
+# (tests/batch_test.py: kill -9 and --resume, XLSX through openpyxl).
+batch-test: all
+	HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/batch_test.py
+
+test check: batch-test
 
 bench: all
 	bash bench/run.sh

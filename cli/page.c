@@ -1034,11 +1034,49 @@ int page_write(FILE *out, const char *template_path, const char *summary_json, s
     return status;
 }
 
+/* The summary of the reports in the files, computed as `huibao summary`
+ * does; NULL with a reason naming the file and line. */
+static char *summary_of(char *const *files, int n, char *why, size_t cap)
+{
+    hb_summary *s = hb_summary_new();
+    char *line = NULL, *json = NULL;
+    size_t lcap = 0;
+    int ok = s != NULL;
+    for (int i = 0; ok && i < n; i++) {
+        FILE *f = fopen(files[i], "rb");
+        if (!f) {
+            snprintf(why, cap, "%s: %s", files[i], strerror(errno));
+            ok = 0;
+            break;
+        }
+        ssize_t len;
+        for (long lineno = 1; ok && (len = getline(&line, &lcap, f)) >= 0; lineno++) {
+            hb_error err;
+            size_t k = (size_t)len;
+            while (k && (line[k - 1] == '\n' || line[k - 1] == '\r' || line[k - 1] == ' '))
+                k--;
+            if (k && hb_summary_add_json(s, line, k, &err) != HB_OK) {
+                snprintf(why, cap, "%s:%ld: %s", files[i], lineno, err.message);
+                ok = 0;
+            }
+        }
+        fclose(f);
+    }
+    char *lib = ok ? hb_summary_json(s, 0) : NULL;
+    if (ok && !(lib && (json = strdup(lib))))
+        snprintf(why, cap, "out of memory");
+    hb_free(lib);
+    free(line);
+    hb_summary_free(s);
+    return json;
+}
+
 int page_command(char *const *reports_jsonl, int n, const char *summary_path, const char *template_path,
                  const char *output)
 {
     char why[1024] = "";
-    char *summary = read_whole(summary_path, why, sizeof why);
+    char *summary = summary_path ? read_whole(summary_path, why, sizeof why)
+                                 : summary_of(reports_jsonl, n, why, sizeof why);
     if (!summary) {
         fprintf(stderr, "huibao: %s\n", why);
         return 1;

@@ -18,7 +18,8 @@
 int page_write(FILE *out, const char *template_path, const char *summary_json, size_t summary_len,
                char *const *reports_jsonl, int n, char *why, size_t cap);
 
-/* `huibao page`: reads the summary file, renders into `output` ("-" or NULL:
+/* `huibao page`: reads the summary file (NULL: the summary of the reports,
+ * computed with hb_summary as `huibao summary` does), renders into `output` ("-" or NULL:
  * standard output) through a temporary file.  Returns an exit status
  * (0, 1 input, 5 output) after printing any error to stderr. */
 int page_command(char *const *reports_jsonl, int n, const char *summary_path,

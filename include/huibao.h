@@ -109,7 +109,7 @@ typedef void (*hb_dict_report_fn)(void *ctx, const char *file, const hb_error *f
 /* Reads every rule file as hb_engine_new() would, without stopping at the
  * first fault.  Returns the number of faults (0: the rules load), or -1 when
  * out of memory. */
-int hb_dict_check(const hb_engine_options *opts, hb_dict_report_fn fn, void *ctx);
+HB_API int hb_dict_check(const hb_engine_options *opts, hb_dict_report_fn fn, void *ctx);
 
 /* Non-fatal notes about the engine itself (e.g. "general lexicon not
  * found"), one per line; NULL when there are none.  Owned by the engine. */
@@ -226,6 +226,46 @@ HB_API const char *hb_report_missing(const hb_report *report, size_t i);
  * err->message set for a malformed record. */
 HB_API hb_status hb_record_parse(const char *line, size_t len, char **path, char **text, size_t *text_len,
                                  hb_error *err);
+
+/* A summary of many reports (summary.json, described in docs/huibao.1 and
+ * the README): counts by type, organisation, missing
+ * part, warning; metric counts and exact sums by (category, unit as written,
+ * target); slogans and documents by the number of reports citing them;
+ * unreadable inputs; every file's sha256 and duplicates.  Its JSON depends
+ * only on what was added (keys and lists sorted), and adding is associative
+ * and commutative: the summary of a union is the merge of the summaries of
+ * its parts.  Not thread-safe: one summary per thread, merged at the end. */
+typedef struct hb_summary hb_summary;
+
+/* A new, empty summary (NULL when out of memory); free with hb_summary_free(). */
+HB_API hb_summary *hb_summary_new(void);
+HB_API void hb_summary_free(hb_summary *s);
+
+/* Adds one JSON text: a report (hb_report_json), an error record
+ * {"path", "code", "message"} for an input that could not be read, or a
+ * summary (hb_summary_json).  HB_ERR_ARG with err->message for anything
+ * else; err may be NULL. */
+HB_API hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err);
+/* Adds a report, the same as adding its JSON. */
+HB_API hb_status hb_summary_add_report(hb_summary *s, const hb_report *r);
+/* Adds everything in src to dst (src unchanged; dst != src). */
+HB_API hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src);
+/* The summary as JSON (HB_JSON_PRETTY: indented), NUL-terminated; the
+ * caller frees it with hb_free().  NULL when out of memory. */
+HB_API char *hb_summary_json(const hb_summary *s, unsigned flags);
+
+/* The short stable word for a status in error records: io, encoding,
+ * binary, too-large, empty, nomem, arg, dict, regex ("ok" for HB_OK). */
+HB_API const char *hb_status_code(hb_status code);
+
+/* The shortest text that reads back as exactly x with strtod ("6.8", not
+ * "6.7999999999999998"), ".0" added when it would read as an integer, as
+ * every real of the JSON output is written.  Returns its length; cap >= 32. */
+HB_API size_t hb_json_shortest(double x, char *out, size_t cap);
+
+/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL, as in a
+ * report's source.sha256 (computed on the bytes as read, before decoding). */
+HB_API void hb_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* Releases a string returned by this library; accepts NULL. */
 HB_API void hb_free(void *p);

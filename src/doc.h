@@ -142,6 +142,9 @@ struct hb_report {
     const char *sign_org, *sign_date, *sign_name;
     int sign_line;
     const char *doc_type;
+    const char *organization;        /* signature, else title, else opening (我局); NULL: none */
+    const char *period;              /* 2023年上半年, 2021—2023年; NULL: none */
+    int period_from, period_to;
     HB_VEC(int) years;
 
     HB_VEC(hb_section) sections;

@@ -22,6 +22,23 @@ const char *hb_strerror(hb_status code)
     return "unknown error";
 }
 
+const char *hb_status_code(hb_status code)
+{
+    switch (code) {
+    case HB_OK: return "ok";
+    case HB_ERR_NOMEM: return "nomem";
+    case HB_ERR_IO: return "io";
+    case HB_ERR_ENCODING: return "encoding";
+    case HB_ERR_BINARY: return "binary";
+    case HB_ERR_TOO_LARGE: return "too-large";
+    case HB_ERR_EMPTY: return "empty";
+    case HB_ERR_DICT: return "dict";
+    case HB_ERR_REGEX: return "regex";
+    case HB_ERR_ARG: return "arg";
+    }
+    return "unknown";
+}
+
 void hb_free(void *p)
 {
     free(p);

@@ -12,6 +12,7 @@
 #include "metric_subject.h"
 #include "normalize.h"
 #include "numeral.h"
+#include "sections.h"
 #include "slogans.h"
 #include "words.h"
 #include "tokens.h"
@@ -394,6 +395,19 @@ static json_t *number_or_null(double x)
     return json_real(x);
 }
 
+/* A goal rather than a result: a target word of dict/metric_targets.txt in
+ * its clause, a plans section around it, or a plan document. */
+static int is_target(const hb_doc *d, const hb_metric *m, int sec)
+{
+    if ((d->doc_type && !strcmp(d->doc_type, "plan")) || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
+        return 1;
+    const hb_wordlist *l = &d->engine->metrics->targets;
+    for (size_t i = 0; i < l->n; i++)
+        if (memmem(d->view + m->tstart, m->tend - m->tstart, l->v[i].word, l->v[i].len))
+            return 1;
+    return 0;
+}
+
 static json_t *metric_json(hb_doc *d, const hb_metric *m)
 {
     int sec = d->paras.v[m->para].section;
@@ -414,6 +428,8 @@ static json_t *metric_json(hb_doc *d, const hb_metric *m)
                         m->send > m->sstart ? hb_json_orig(d, m->sstart, m->send) : json_null());
     json_object_set_new(o, "text", hb_json_orig(d, m->tstart, m->tend));
     json_object_set_new(o, "section", sec >= 0 ? json_string(d->sections.v[sec].id) : json_null());
+    json_object_set_new(o, "section_kind", json_string(hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER)));
+    json_object_set_new(o, "target", json_boolean(is_target(d, m, sec)));
     json_object_set_new(o, "line", json_integer(hb_doc_vline(d, m->vstart)));
     json_object_set_new(o, "span", hb_json_span(d, m->vstart, m->vend));
     return o;

@@ -210,6 +210,7 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = hb_wordlist_read(e, "metric_verbs.txt", 1, &r->verbs, err)) ||
         (st = hb_wordlist_read(e, "metric_approx.txt", 1, &r->bounds, err)) ||
         (st = hb_wordlist_read(e, "metric_refined.txt", 1, &r->refined, err)) ||
+        (st = hb_wordlist_read(e, "metric_targets.txt", 1, &r->targets, err)) ||
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
@@ -223,7 +224,8 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
     if (!r)
         return;
     hb_wordlist *all[] = {&r->before, &r->after, &r->words, &r->numerals, &r->verbs,
-                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns, &r->refined};
+                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns, &r->refined,
+                          &r->targets};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
     free(r);

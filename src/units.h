@@ -40,6 +40,7 @@ struct hb_metric_rules {
     hb_wordlist suffixes;  /* metric_phrases.txt kinds */
     hb_wordlist compares;
     hb_wordlist nouns;
+    hb_wordlist targets;   /* metric_targets.txt: 力争 计划 目标 … */
 };
 
 struct hb_engine;

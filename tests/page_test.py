@@ -188,6 +188,19 @@ def render(inputs, summary, out):
         return f.read()
 
 
+def check_own_summary():
+    """Without --summary, page computes the summary as `huibao summary`
+    does: the page equals the one rendered with that summary given."""
+    inputs = [os.path.join(OUT, i) for i in ("a.jsonl", "b.jsonl")]
+    p = run(["summary", "--json", "-o", os.path.join(OUT, "own-summary.json")] + inputs)
+    check(p.returncode == 0, f"huibao summary: exit {p.returncode}: {p.stderr}")
+    given = render(["a.jsonl", "b.jsonl"], "own-summary.json", "given.html")
+    p = run(["page"] + inputs + ["-o", os.path.join(OUT, "own.html")])
+    check(p.returncode == 0, f"huibao page without --summary: exit {p.returncode}: {p.stderr}")
+    with open(os.path.join(OUT, "own.html"), encoding="utf-8") as f:
+        check(f.read() == given, "page without --summary differs from page with huibao summary's")
+
+
 # ---------------------------------------------------------------- structure
 def expected_state(rep, kind):
     req = rep["required"]
@@ -331,7 +344,7 @@ def check_refusals(reports):
     with open(bad, "w") as f:
         f.write(json.dumps(reports[0], ensure_ascii=False) + "\n{not json\n")
     cases = [
-        (["page", bad], 2, "needs --summary"),
+        (["page", bad, "-o", dest], 1, f"{bad}:2: "),  # the summary is computed from the reports
         (["page", bad, "--summary", ok_summary, "-o", dest], 1, f"{bad}:2: not JSON"),
         (["page", os.path.join(OUT, "errors.jsonl"), "--summary", ok_summary, "-o", dest], 1,
          "errors.jsonl:1: not a huibao report"),
@@ -436,6 +449,7 @@ def main():
     hdoc = check_structure(hhtml, hostile, hsummary, "hostile")
     check_escaped(hhtml, hdoc, parse(hhtml)[1])
     check_refusals(reports)
+    check_own_summary()
     check_browser([("summary.html", len(reports)), ("hostile.html", len(hostile))])
     if failures:
         for f in failures:

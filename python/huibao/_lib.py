@@ -24,6 +24,9 @@ typedef struct {
     const char *lexicon_path;
     int lexicon_off;
     int domain_off;
+    const char *const *dict_overlays;
+    size_t n_dict_overlays;
+    int lexicon_required;
 } hb_engine_options;
 typedef struct {
     const char *path;
@@ -44,6 +47,13 @@ hb_report *hb_extract_file(const hb_engine *engine, const char *path,
 void hb_report_free(hb_report *report);
 char *hb_report_json(const hb_report *report, unsigned flags);
 void hb_free(void *p);
+typedef struct hb_summary hb_summary;
+hb_summary *hb_summary_new(void);
+void hb_summary_free(hb_summary *s);
+hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err);
+hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src);
+char *hb_summary_json(const hb_summary *s, unsigned flags);
+const char *hb_status_code(hb_status code);
 """)
 
 SONAME = "libhuibao.so.0"
