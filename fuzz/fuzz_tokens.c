@@ -1,11 +1,12 @@
 /* Fuzz target: the typed token stream and sentence count.  Tokens must tile
  * every paragraph; hb_token_at must make progress anywhere in the view. */
 #include "fuzz.h"
+#include "tokens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
-    hb_doc *d = fz_doc(&in, FZ_TOKENS);
+    hb_doc *d = fz_doc(&in, "tokens");
     if (!d)
         return 0;
     if (d->view) {

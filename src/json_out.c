@@ -121,6 +121,53 @@ void hb_json_int(hb_json_out *out, const char *name, long long v)
     put(out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
+size_t hb_json_shortest(double x, char *out, size_t cap)
+{
+    int n = 0;
+    for (int p = 1; p <= 17; p++) {
+        n = snprintf(out, cap, "%.*g", p, x);
+        if (strtod(out, NULL) == x)
+            break;
+    }
+    if (!strpbrk(out, ".eEni") && (size_t)n + 2 < cap) /* inf and nan never reach JSON */
+        n += snprintf(out + n, cap - (size_t)n, ".0");
+    return (size_t)n;
+}
+
+/* For text dumped by jansson (summary.c): it prints 17 significant digits. */
+void hb_json_shorten_reals(char *s)
+{
+    char *w = s;
+    int in_str = 0;
+    for (const char *r = s; *r;) {
+        if (in_str) {
+            if (*r == '\\' && r[1])
+                *w++ = *r++;
+            else if (*r == '"')
+                in_str = 0;
+            *w++ = *r++;
+        } else if (*r == '"') {
+            in_str = 1;
+            *w++ = *r++;
+        } else if (*r == '-' || (*r >= '0' && *r <= '9')) {
+            size_t n = strspn(r, "-+0123456789.eE");
+            if (memchr(r, '.', n) || memchr(r, 'e', n) || memchr(r, 'E', n)) {
+                char num[40];
+                size_t k = hb_json_shortest(strtod(r, NULL), num, sizeof num);
+                memcpy(w, num, k);
+                w += k;
+            } else {
+                memmove(w, r, n);
+                w += n;
+            }
+            r += n;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
 void hb_json_real(hb_json_out *out, const char *name, double x)
 {
     if (!isfinite(x)) {
@@ -128,31 +175,9 @@ void hb_json_real(hb_json_out *out, const char *name, double x)
         return;
     }
     char buf[40];
-    int n = 0;
-    for (int prec = 1; prec <= 17; prec++) {
-        n = snprintf(buf, sizeof buf - 2, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
-    /* jansson's touches: a '.' or an exponent so it reads back as a real,
-     * and no '+' or leading zeros in the exponent */
-    char *e = strchr(buf, 'e');
-    if (!e && !strchr(buf, '.')) {
-        memcpy(buf + n, ".0", 3);
-        n += 2;
-    } else if (e) {
-        char *from = e + 1, *to = e + 1;
-        if (*from == '+')
-            from++;
-        else if (*from == '-')
-            from++, to++;
-        while (*from == '0' && from[1])
-            from++;
-        memmove(to, from, strlen(from) + 1);
-        n = (int)strlen(buf);
-    }
+    size_t n = hb_json_shortest(x, buf, sizeof buf);
     next(out, name);
-    put(out, buf, (size_t)n);
+    put(out, buf, n);
 }
 
 void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n)
@@ -398,7 +423,46 @@ static void sections_json(hb_json_out *out, const hb_doc *d)
     free(mem);
 }
 
-static void warnings_json(hb_json_out *out, const hb_doc *d)
+/* The early stages' fields (extract.h), in the order the report lists
+ * them; pipeline.c writes schema_version before and warnings after. */
+void hb_decode_json(hb_doc *d, hb_json_out *out)
+{
+    source_json(out, d);
+}
+
+void hb_docfacts_json(hb_doc *d, hb_json_out *out)
+{
+    hb_json_str(out, "title", d->title);
+    hb_json_str(out, "addressee", d->addressee);
+    signature_json(out, d);
+    hb_json_str(out, "doc_type", d->doc_type ? d->doc_type : "unknown");
+    hb_json_str(out, "organization", d->organization);
+    if (d->period) {
+        hb_json_object_open(out, "period");
+        hb_json_str(out, "text", d->period);
+        hb_json_int(out, "from", d->period_from);
+        hb_json_int(out, "to", d->period_to);
+        hb_json_object_close(out);
+    } else {
+        hb_json_null(out, "period");
+    }
+    hb_json_array_open(out, "years");
+    for (size_t i = 0; i < d->years.n; i++)
+        hb_json_int(out, NULL, d->years.v[i]);
+    hb_json_array_close(out);
+}
+
+void hb_tokens_json(hb_doc *d, hb_json_out *out)
+{
+    stats_json(out, d);
+}
+
+void hb_sections_json(hb_doc *d, hb_json_out *out)
+{
+    sections_json(out, d);
+}
+
+void hb_json_warnings(hb_doc *d, hb_json_out *out)
 {
     hb_json_array_open(out, "warnings");
     for (size_t i = 0; i < d->warnings.n; i++) {
@@ -411,27 +475,4 @@ static void warnings_json(hb_json_out *out, const hb_doc *d)
         hb_json_object_close(out);
     }
     hb_json_array_close(out);
-}
-
-char *hb_report_json(const hb_report *report, unsigned flags)
-{
-    hb_doc *d = (hb_doc *)report; /* output only adds arena strings */
-    hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
-    if (!out)
-        return NULL;
-    hb_json_str(out, "schema_version", HB_SCHEMA_VERSION);
-    source_json(out, d);
-    hb_json_str(out, "title", d->title);
-    hb_json_str(out, "addressee", d->addressee);
-    signature_json(out, d);
-    hb_json_str(out, "doc_type", d->doc_type ? d->doc_type : "unknown");
-    hb_json_array_open(out, "years");
-    for (size_t i = 0; i < d->years.n; i++)
-        hb_json_int(out, NULL, d->years.v[i]);
-    hb_json_array_close(out);
-    stats_json(out, d);
-    sections_json(out, d);
-    hb_extractors_json(d, out);
-    warnings_json(out, d);
-    return hb_json_out_finish(out);
 }

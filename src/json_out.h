@@ -1,7 +1,7 @@
 /* The report's JSON, written straight into one growing buffer: no value
  * tree, one escape routine, numbers in their shortest round-trip form.  The
  * layout is exactly jansson's (compact, or JSON_INDENT(2) when pretty), which
- * the golden test checks; jansson only reads records.
+ * the golden test checks; jansson reads records and builds summaries.
  *
  * Every value writer takes `name`: the member's key inside an object (plain
  * ASCII, written as is), NULL for an element of an array.  A field is one
@@ -11,6 +11,10 @@
 #define HB_JSON_OUT_H
 
 #include "doc.h"
+
+/* Rewrites every real of a JSON text dumped by jansson in its shortest
+ * form (hb_json_shortest), in place; the shortest form is never longer. */
+void hb_json_shorten_reals(char *json);
 
 typedef struct hb_json_out hb_json_out;
 
@@ -23,9 +27,10 @@ char *hb_json_out_finish(hb_json_out *out);
 void hb_json_null(hb_json_out *out, const char *name);
 void hb_json_bool(hb_json_out *out, const char *name, int b);
 void hb_json_int(hb_json_out *out, const char *name, long long v);
-/* A real as jansson types it (a '.' or an exponent always), with the fewest
- * significant digits that read back to the same double: 6.8, not
- * 6.7999999999999998.  Not finite: null. */
+/* A real as hb_json_shortest writes it (the one routine for every real
+ * this library prints): the fewest significant digits that read back to the
+ * same double, 6.8 not 6.7999999999999998, and a '.' or an exponent always.
+ * Not finite: null. */
 void hb_json_real(hb_json_out *out, const char *name, double x);
 /* A UTF-8 string, or null when s is NULL. */
 void hb_json_str(hb_json_out *out, const char *name, const char *s);
@@ -46,5 +51,8 @@ void hb_json_object_open(hb_json_out *out, const char *name);
 void hb_json_object_close(hb_json_out *out);
 void hb_json_array_open(hb_json_out *out, const char *name);
 void hb_json_array_close(hb_json_out *out);
+
+/* "warnings": every warning of the report, written last (pipeline.c). */
+void hb_json_warnings(hb_doc *d, hb_json_out *out);
 
 #endif

@@ -6,7 +6,7 @@
 #include "doc.h"
 #include "extract.h"
 #include "strbuf.h"
-#include "terms.h"
+#include "words.h"
 #include "tokens.h"
 
 /* Decimal digits two at a time: an offset per word is most of the output. */
