@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "extract.h"
 #include "normalize.h"
 
 struct hb_layout_rules {
@@ -39,16 +40,17 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     return 0;
 }
 
-hb_status hb_layout_load(struct hb_engine *e, hb_error *err)
+hb_status hb_lines_load(struct hb_engine *e, hb_error *err)
 {
     e->layout = calloc(1, sizeof *e->layout);
     if (!e->layout)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e->dict_dir, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
+    return hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
 }
 
-void hb_layout_free(struct hb_layout_rules *r)
+void hb_lines_unload(struct hb_engine *e)
 {
+    struct hb_layout_rules *r = e->layout;
     if (!r)
         return;
     for (size_t i = 0; i < r->npageno; i++)
@@ -81,12 +83,12 @@ static int any_match(const hb_doc *d, pcre2_code **res, size_t n, const char *s,
     return 0;
 }
 
-int hb_lines(hb_doc *d)
+hb_status hb_lines_run(hb_doc *d)
 {
     const struct hb_layout_rules *r = d->engine->layout;
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
-        return 0;
+        return HB_ERR_NOMEM;
     size_t nl = 1;
     for (size_t i = 0; i < d->fold_len; i++)
         nl += d->fold[i] == '\n';
@@ -129,8 +131,8 @@ int hb_lines(hb_doc *d)
     d->nlines = k;
     d->line_starts[k] = d->len;
     pcre2_match_data_free(md);
-    return 1;
+    return HB_OK;
 oom:
     pcre2_match_data_free(md);
-    return 0;
+    return HB_ERR_NOMEM;
 }

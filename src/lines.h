@@ -5,8 +5,8 @@
 
 #include "doc.h"
 
-/* Fills d->lines, d->line_starts and d->nlines.  Returns 0 when out of memory. */
-int hb_lines(hb_doc *d);
+/* Fills d->lines, d->line_starts and d->nlines.  HB_ERR_NOMEM when out of memory. */
+hb_status hb_lines_run(hb_doc *d);
 
 /* Display width of s[0..len): Han and full-width characters count 2, others 1. */
 int hb_display_width(const char *s, size_t len);
