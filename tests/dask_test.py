@@ -23,6 +23,10 @@ sys.path.insert(0, os.path.join(ROOT, "contrib", "dask"))
 import huibao_dask  # noqa: E402
 
 HUIBAO = os.path.abspath(os.environ.get("HUIBAO", os.path.join(ROOT, "build", "huibao")))
+# the worker processes import the runner and the Python module over this build
+os.environ["PYTHONPATH"] = os.pathsep.join([os.path.join(ROOT, "contrib", "dask"), os.path.join(ROOT, "python")]
+                                           + [p for p in [os.environ.get("PYTHONPATH")] if p])
+os.environ.setdefault("HUIBAO_LIB", os.path.join(os.path.dirname(HUIBAO), "libhuibao.so.0"))
 COPIES = 14
 
 
@@ -87,16 +91,25 @@ class DaskRunner(unittest.TestCase):
         self.assertEqual(reports_in(out), collections.Counter(good), "a report is missing or repeated")
         self.assertTrue(os.path.getsize(os.path.join(out, "reports.csv")) > 0)
 
-    def test_same_summary_as_batch(self):
+    def same_summary_as_batch(self, use_module):
         self.assertTrue(all(a.startswith("tcp://127.0.0.1") for a in self.client.scheduler_info()["workers"]))
-        out = os.path.join(self.tmp, "dask")
+        out = os.path.join(self.tmp, "dask-module" if use_module else "dask-binary")
         t0 = time.monotonic()
-        summary, unreadable = huibao_dask.run(self.paths, out, self.client, HUIBAO, partition_size=20)
+        summary, unreadable = huibao_dask.run(self.paths, out, self.client, HUIBAO, partition_size=20,
+                                              use_module=use_module)
         seconds = time.monotonic() - t0
         self.assertEqual(unreadable, 1)
         self.check_run(out)
-        print("\n  %d files: dask (2 workers) %.2f s, huibao batch -j2 %.2f s"
-              % (len(self.paths), seconds, self.batch_seconds), file=sys.stderr)
+        print("\n  %d files: dask (2 workers, %s) %.2f s, huibao batch -j2 %.2f s"
+              % (len(self.paths), "module" if use_module else "binary", seconds, self.batch_seconds),
+              file=sys.stderr)
+
+    def test_same_summary_as_batch_module(self):
+        self.assertTrue(huibao_dask.module_available())
+        self.same_summary_as_batch(True)
+
+    def test_same_summary_as_batch_binary(self):
+        self.same_summary_as_batch(False)
 
     def test_worker_killed_mid_run(self):
         out = os.path.join(self.tmp, "dask-kill")
@@ -104,7 +117,8 @@ class DaskRunner(unittest.TestCase):
         result = {}
 
         def go():
-            result["value"] = huibao_dask.run(self.paths, out, self.client, HUIBAO, partition_size=8)
+            result["value"] = huibao_dask.run(self.paths, out, self.client, HUIBAO, partition_size=8,
+                                              use_module=True)
 
         t = threading.Thread(target=go)
         t.start()

@@ -2,8 +2,8 @@
 """huibao on a Dask cluster: the batch, split into partitions across machines.
 
 Each partition of input paths is extracted on a worker, either in-process
-through the Python module (python/huibao) or by the huibao binary through a
-pipe, and lands in OUTDIR/parts/NNNNN/ as reports.jsonl, errors.jsonl and
+through the Python module (python/huibao, over libhuibao.so) or by the
+huibao binary through a pipe (`huibao batch --files-from -`), and lands in OUTDIR/parts/NNNNN/ as reports.jsonl, errors.jsonl and
 summary.json -- exactly what `huibao batch` writes for those inputs.  The
 partition summaries are then merged pairwise on the cluster (a tree
 reduction) with the same merge as `huibao summary`, into OUTDIR/summary.json,
@@ -69,24 +69,70 @@ def _replace_dir(tmp, final):
     os.rename(tmp, final)
 
 
-def extract_partition(index, paths, outdir, huibao, dict_dir=None):
+def module_available():
+    """True when the Python module and its shared library load here."""
+    try:
+        import huibao  # noqa: F401
+        return True
+    except ImportError:
+        return False
+
+
+_engines = {}
+
+
+def _module_partition(paths, tmp, dict_dir):
+    """reports.jsonl, errors.jsonl and summary.json of one partition through
+    the Python module, in the process of the worker: the same JSON lines
+    and error records as `huibao batch` writes."""
+    import huibao
+    engine = _engines.get(dict_dir)
+    if engine is None:  # one engine per worker process, loaded once
+        engine = _engines[dict_dir] = huibao.Engine(dict_dir=dict_dir)
+    summary = huibao.Summary()
+    with open(os.path.join(tmp, "reports.jsonl"), "w", encoding="utf-8") as rep, \
+            open(os.path.join(tmp, "errors.jsonl"), "w", encoding="utf-8") as err:
+        for path in paths:
+            try:
+                line = engine.extract_json(path, path=path)
+                rep.write(line + "\n")
+            except huibao.HuibaoError as e:
+                line = json.dumps({"path": path, "code": e.status, "message": e.message},
+                                  ensure_ascii=False, separators=(",", ":"))
+                err.write(line + "\n")
+            summary.add(line)
+    with open(os.path.join(tmp, "summary.json"), "w", encoding="utf-8") as f:
+        f.write(summary.json(pretty=True))
+
+
+def _binary_partition(paths, tmp, huibao, dict_dir):
+    """The same through the huibao binary, fed the paths through a pipe; one
+    thread, since the cluster already runs one task per worker thread."""
+    env = dict(os.environ)
+    if dict_dir:
+        env["HUIBAO_DICT"] = dict_dir
+    proc = subprocess.run([huibao, "batch", "--quiet", "-j", "1", "--files-from", "-", "-o", tmp],
+                          input="\n".join(paths) + "\n", text=True, env=env,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode not in (0, 1):  # 1: some inputs failed, recorded in errors.jsonl
+        raise RuntimeError("huibao batch failed: %s" % proc.stderr.strip())
+
+
+def extract_partition(index, paths, outdir, huibao, dict_dir=None, use_module=False):
     """Runs on a worker: extracts one partition into OUTDIR/parts/NNNNN and
     returns the path of its summary.json."""
     parts = os.path.join(outdir, "parts")
     os.makedirs(parts, exist_ok=True)
     final = os.path.join(parts, "%05d" % index)
     tmp = tempfile.mkdtemp(prefix=".%05d-" % index, dir=parts)
-    env = dict(os.environ)
-    if dict_dir:
-        env["HUIBAO_DICT"] = dict_dir
-    # batch reads the list of paths from the pipe; one thread, since the
-    # cluster already runs one task per worker thread.
-    proc = subprocess.run([huibao, "batch", "--quiet", "-j", "1", "--files-from", "-", "-o", tmp],
-                          input="\n".join(paths) + "\n", text=True, env=env,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    if proc.returncode not in (0, 1):  # 1: some inputs failed, recorded in errors.jsonl
+    try:
+        if use_module:
+            _module_partition(paths, tmp, dict_dir)
+        else:
+            _binary_partition(paths, tmp, huibao, dict_dir)
+    except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise RuntimeError("huibao batch failed on partition %d: %s" % (index, proc.stderr.strip()))
+        raise
     _replace_dir(tmp, final)
     return os.path.join(final, "summary.json")
 
@@ -95,7 +141,7 @@ def merge_summaries(a, b, outdir, huibao):
     """Runs on a worker: the merge of two summary files, written beside them."""
     merged = os.path.join(outdir, "reduce")
     os.makedirs(merged, exist_ok=True)
-    proc = subprocess.run([huibao, "summary", "--json", a, b], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.run([huibao, "summary", "--json", "--pretty", a, b], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode != 0:
         raise RuntimeError("huibao summary failed: %s" % proc.stderr.decode("utf-8", "replace").strip())
     fd, tmp = tempfile.mkstemp(prefix=".merge-", suffix=".json", dir=merged)
@@ -116,14 +162,16 @@ def tree_reduce(client, summaries, outdir, huibao):
     return level[0]
 
 
-def run(paths, outdir, client, huibao, partition_size=50, dict_dir=None):
-    """Extracts every path on the cluster; returns (summary dict, failures)."""
+def run(paths, outdir, client, huibao, partition_size=50, dict_dir=None, use_module=False):
+    """Extracts every path on the cluster, through the Python module on the
+    workers when use_module, else through the huibao binary; returns
+    (summary dict, number of unreadable inputs)."""
     # OUTDIR's earlier parts and merges are replaced, never mixed in.
     for sub in ("parts", "reduce"):
         shutil.rmtree(os.path.join(outdir, sub), ignore_errors=True)
     os.makedirs(outdir, exist_ok=True)
     parts = partitions(paths, partition_size)
-    futures = [client.submit(extract_partition, i, part, outdir, huibao, dict_dir, pure=False)
+    futures = [client.submit(extract_partition, i, part, outdir, huibao, dict_dir, use_module, pure=False)
                for i, part in enumerate(parts)]
     final = tree_reduce(client, futures, outdir, huibao).result() if futures else None
     summary_path = os.path.join(outdir, "summary.json")
@@ -131,7 +179,7 @@ def run(paths, outdir, client, huibao, partition_size=50, dict_dir=None):
         os.replace(final, summary_path) if final.startswith(os.path.join(outdir, "reduce")) \
             else shutil.copyfile(final, summary_path)
     else:
-        subprocess.run([huibao, "summary", "--json", "-o", summary_path, os.devnull], check=True)
+        subprocess.run([huibao, "summary", "--json", "--pretty", "-o", summary_path, os.devnull], check=True)
     shutil.rmtree(os.path.join(outdir, "reduce"), ignore_errors=True)
     # temporaries of tasks whose worker died
     for tmp in glob.glob(os.path.join(outdir, "parts", ".*")):
@@ -154,6 +202,8 @@ def main(argv=None):
     ap.add_argument("--partition-size", type=int, default=50, help="reports per task (default 50)")
     ap.add_argument("--huibao", help="the huibao binary on every worker (default: $HUIBAO, the build, PATH)")
     ap.add_argument("--dict", help="rule folder on every worker (default: the binary's own)")
+    ap.add_argument("--engine", choices=("auto", "module", "binary"), default="auto",
+                    help="extract through the Python module or the binary (auto: the module when it loads)")
     args = ap.parse_args(argv)
     if args.partition_size < 1:
         ap.error("--partition-size must be at least 1")
@@ -170,7 +220,8 @@ def main(argv=None):
                                host="127.0.0.1", dashboard_address=None)
         client = Client(cluster)
     try:
-        summary, failed = run(paths, args.output, client, huibao, args.partition_size, args.dict)
+        use_module = args.engine == "module" or (args.engine == "auto" and module_available())
+        summary, failed = run(paths, args.output, client, huibao, args.partition_size, args.dict, use_module)
     finally:
         client.close()
         if cluster:
