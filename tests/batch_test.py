@@ -25,7 +25,9 @@ import tempfile
 import time
 
 HUIBAO = os.environ.get("HUIBAO", "build/huibao").split()
-COPIES = 55  # 37 corpus files x 55 + 5 > 2,000
+# 37 corpus files x 55 + 5 > 2,000; under valgrind (make leakcheck) the same
+# checks run on 3 copies, as hostile.py shrinks its inputs there
+COPIES = 3 if any("valgrind" in a for a in HUIBAO) else 55
 
 
 def run(args, **kw):
@@ -140,7 +142,7 @@ def test_kill_and_resume(root, first):
     check(p.returncode == 1, f"resume exit {p.returncode}")
     facts = json.load(open(os.path.join(out, "run.json")))
     check(facts["resumed"] >= len(journal) - 2, f"resumed {facts['resumed']} of {len(journal)}")
-    check(facts["files"] >= 2000, f"{facts['files']} files")
+    check(facts["files"] >= min(2000, COPIES * 37), f"{facts['files']} files")
     for name in ["reports.jsonl", "errors.jsonl", "summary.json", "reports.csv", "metrics.csv"]:
         a, b = open(os.path.join(first, name), "rb").read(), open(os.path.join(out, name), "rb").read()
         check(a == b, f"{name} after --resume differs from an uninterrupted run")

@@ -17,17 +17,19 @@ import threading
 
 from ._lib import ffi, lib
 
-__all__ = ["HuibaoError", "Engine", "extract", "extract_many", "frames", "version"]
+__all__ = ["HuibaoError", "Engine", "Summary", "extract", "extract_many", "frames", "version"]
 
 
 class HuibaoError(Exception):
     """A report or the rules could not be read.  `path` names the file
     (None for text), `code` is the library's hb_status name."""
 
-    def __init__(self, message, path=None, code=None):
+    def __init__(self, message, path=None, code=None, status=None):
         super().__init__(f"{path}: {message}" if path else message)
         self.path = path
         self.code = code
+        self.message = message
+        self.status = status  # the short word of errors.jsonl: io, encoding, binary …
 
 
 _CODES = {getattr(lib, n): n for n in dir(lib) if n.startswith("HB_ERR_")}
@@ -37,7 +39,8 @@ def _error(err, path=None):
     where = ffi.string(err.file).decode("utf-8", "replace") or path
     line = f":{err.line}" if err.line else ""
     msg = ffi.string(err.message).decode("utf-8", "replace")
-    return HuibaoError(msg, f"{where}{line}" if where else None, _CODES.get(err.code))
+    return HuibaoError(msg, f"{where}{line}" if where else None, _CODES.get(err.code),
+                       ffi.string(lib.hb_status_code(err.code)).decode())
 
 
 def version():
@@ -132,19 +135,24 @@ class Engine:
             raise _error(err, path)
         return ffi.gc(r, lib.hb_report_free)
 
-    def extract(self, source, **opts):
-        """One report as a dict.  source: a path (str or os.PathLike) or the
-        text itself (str with a line break, or bytes in any supported
-        encoding).  opts: path (the label in source.path), encoding,
-        profile, max_bytes, top_terms (0: none)."""
+    def extract_json(self, source, **opts):
+        """One report as its JSON text (one line), exactly as `huibao extract
+        --jsonl` writes it; options as for extract."""
         r = self._report(source, dict(opts))
         s = lib.hb_report_json(r, 0)
         if s == ffi.NULL:
             raise MemoryError("huibao: out of memory")
         try:
-            return json.loads(ffi.string(s).decode("utf-8"))
+            return ffi.string(s).decode("utf-8")
         finally:
             lib.hb_free(s)
+
+    def extract(self, source, **opts):
+        """One report as a dict.  source: a path (str or os.PathLike) or the
+        text itself (str with a line break, or bytes in any supported
+        encoding).  opts: path (the label in source.path), encoding,
+        profile, max_bytes, top_terms (0: none)."""
+        return json.loads(self.extract_json(source, **opts))
 
     def extract_many(self, sources, errors="raise", **opts):
         """A list of reports, in order.  errors="raise" stops at the first
@@ -168,6 +176,44 @@ class Engine:
         """pandas DataFrames of many reports: see huibao.frames."""
         from ._frames import frames
         return frames([r for r in self.extract_many(sources, errors, **opts) if "error" not in r])
+
+
+class Summary:
+    """summary.json of many reports, as `huibao summary` computes it: add
+    report JSON texts, error records {"path", "code", "message"} or earlier
+    summaries; merging is associative and commutative."""
+
+    def __init__(self):
+        ptr = lib.hb_summary_new()
+        if ptr == ffi.NULL:
+            raise MemoryError("huibao: out of memory")
+        self._ptr = ffi.gc(ptr, lib.hb_summary_free)
+
+    def add(self, text):
+        """Adds one JSON text (str or a dict, which is serialised)."""
+        if not isinstance(text, str):
+            text = json.dumps(text, ensure_ascii=False)
+        data = text.encode("utf-8")
+        err = ffi.new("hb_error *")
+        if lib.hb_summary_add_json(self._ptr, data, len(data), err) != lib.HB_OK:
+            raise _error(err)
+        return self
+
+    def merge(self, other):
+        """Adds everything in another Summary."""
+        if lib.hb_summary_merge(self._ptr, other._ptr) != lib.HB_OK:
+            raise MemoryError("huibao: out of memory")
+        return self
+
+    def json(self, pretty=False):
+        """The summary as JSON text, byte for byte what huibao writes."""
+        s = lib.hb_summary_json(self._ptr, 1 if pretty else 0)
+        if s == ffi.NULL:
+            raise MemoryError("huibao: out of memory")
+        try:
+            return ffi.string(s).decode("utf-8")
+        finally:
+            lib.hb_free(s)
 
 
 _default = None

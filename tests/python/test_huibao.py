@@ -136,3 +136,31 @@ class Frames(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Summaries(unittest.TestCase):
+    def test_extract_json_is_the_cli_line(self):
+        out = subprocess.run([HUIBAO, "extract", "--jsonl", CORPUS[2]], capture_output=True, text=True)
+        self.assertEqual(huibao.Engine().extract_json(CORPUS[2], path=CORPUS[2]), out.stdout.rstrip("\n"))
+
+    def test_summary_equals_cli_and_merges(self):
+        lines = [huibao.Engine().extract_json(p, path=p) for p in CORPUS]
+        whole = huibao.Summary()
+        for line in lines:
+            whole.add(line)
+        whole.add({"path": "gone.txt", "code": "io", "message": "No such file or directory"})
+        left, right = huibao.Summary(), huibao.Summary()
+        for i, line in enumerate(lines):
+            (left if i % 3 else right).add(line)
+        right.add({"path": "gone.txt", "code": "io", "message": "No such file or directory"})
+        self.assertEqual(left.merge(right).json(), whole.json())
+        data = json.loads(whole.json(pretty=True))
+        self.assertEqual(data["reports"]["total"], len(CORPUS) + 1)
+        self.assertEqual(data["reports"]["unreadable"], 1)
+        with self.assertRaises(huibao.HuibaoError):
+            huibao.Summary().add('{"not": "a report"}')
+
+    def test_error_status_word(self):
+        with self.assertRaises(huibao.HuibaoError) as cm:
+            huibao.extract("corpus/no_such_report.txt")
+        self.assertEqual(cm.exception.status, "io")
