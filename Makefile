@@ -37,7 +37,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
 
-.PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
+.PHONY: all test check unit schema oracle clean install uninstall bench bench-stages asan tsan leakcheck fuzz lexicon \
         hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared page batch-test dask-test
 
 all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon)
@@ -148,7 +148,12 @@ batch-test: all
 
 test check: batch-test
 
+# The issue-15 table (speeds as ratios to same-run references, peak memory);
+# bench-stages: every per-stage bench/bench_* script (slower).
 bench: all
+	/usr/bin/python3 bench/table.py
+
+bench-stages: all
 	bash bench/run.sh
 
 # The whole suite under ASan+UBSan, and under valgrind, each in its own

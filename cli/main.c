@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "dict_cmd.h"
@@ -364,10 +365,29 @@ char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap
     return buf;
 }
 
-static int write_all(FILE *out, const char *s)
+/* A report and its line end in one write(), so that writers sharing a
+ * stream never interleave (a short write carries on with the rest). */
+static int write_report(FILE *out, const char *s, const char *end)
 {
-    size_t n = strlen(s);
-    return fwrite(s, 1, n, out) == n;
+    if (fflush(out) != 0)
+        return 0;
+    struct iovec v[2] = {{(void *)s, strlen(s)}, {(void *)end, strlen(end)}};
+    int fd = fileno(out), i = 0;
+    while (i < 2) {
+        ssize_t n = writev(fd, v + i, 2 - i);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return 0;
+        size_t k = (size_t)n;
+        while (i < 2 && k >= v[i].iov_len)
+            k -= v[i++].iov_len;
+        if (i < 2) {
+            v[i].iov_base = (char *)v[i].iov_base + k;
+            v[i].iov_len -= k;
+        }
+    }
+    return 1;
 }
 
 typedef struct {
@@ -393,7 +413,10 @@ static void process(run_state *st, const char *label, const char *path, const ch
     const cli_opts *o = st->o;
     hb_error err;
     hb_extract_options xo = {.path = path, .encoding = o->encoding, .profile = o->profile,
-                             .max_bytes = o->max_bytes, .top_terms = o->top == 0 ? -1 : (int)o->top};
+                             .max_bytes = o->max_bytes, .top_terms = o->top == 0 ? -1 : (int)o->top,
+                             .until = strcmp(o->command, "tokens") ? HB_UNTIL_ALL
+                                      : o->words                   ? HB_UNTIL_TEXT
+                                                                   : HB_UNTIL_TOKENS};
     hb_report *r = hb_extract(st->engine, buf, len, &xo, &err);
     if (!r && err.code == HB_ERR_ARG) {
         /* a wrong --encoding or --profile would fail every report alike */
@@ -425,7 +448,7 @@ static void process(run_state *st, const char *label, const char *path, const ch
         input_failed(st);
         return;
     }
-    if (!write_all(st->out, text) || !write_all(st->out, end) || fflush(st->out) != 0)
+    if (!write_report(st->out, text, end))
         st->write_failed = errno ? errno : EIO;
     free(text);
 }

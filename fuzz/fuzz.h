@@ -21,6 +21,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "doc.h"
 #include "engine.h"
 #include "extract.h"

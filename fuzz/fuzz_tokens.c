@@ -1,6 +1,7 @@
 /* Fuzz target: the typed token stream and sentence count.  Tokens must tile
  * every paragraph; hb_token_at must make progress anywhere in the view. */
 #include "fuzz.h"
+#include "tokens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -134,7 +134,17 @@ typedef struct {
     const char *profile;    /* required-section profile; NULL: from doc_type */
     size_t max_bytes;       /* 0: HB_DEFAULT_MAX_BYTES */
     int top_terms;          /* number of `terms`; 0: 20; negative: none */
+    int until;              /* HB_UNTIL_ALL (0): every stage; see below */
 } hb_extract_options;
+
+/* Segmentation-only paths: hb_extract stops early and returns a report that
+ * serves hb_report_tokens alone (it is owned and freed like any report;
+ * hb_report_json and hb_report_verdict on it describe an empty document). */
+enum {
+    HB_UNTIL_ALL = 0,
+    HB_UNTIL_TOKENS = 1,  /* up to the token stream: hb_report_tokens(r, 0) */
+    HB_UNTIL_TEXT = 2     /* decoding only: hb_report_tokens(r, HB_TOKENS_WORDS) */
+};
 
 /* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
  * per heading) and ~30 on ordinary reports: 8 MiB, far above any real

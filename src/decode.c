@@ -6,11 +6,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <utf8proc.h>
 
 #include "engine.h"
 #include "error.h"
@@ -96,10 +96,8 @@ static long repair_utf8(const char *buf, size_t len, char **out, size_t *outlen)
     size_t j = 0;
     long repaired = 0;
     for (size_t i = 0; i < len;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0) {
+        size_t n = hb_utf8_seq(buf + i, len - i);
+        if (n == 0) {
             memcpy(o + j, REPLACEMENT, 3);
             j += 3;
             i++;
@@ -128,10 +126,8 @@ static void utf8_census(const char *buf, size_t len, size_t *good, size_t *bad_r
             in_bad = 0;
             continue;
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)buf + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0) {
+        size_t n = hb_utf8_seq(buf + i, len - i);
+        if (n == 0) {
             *bad_runs += !in_bad;
             in_bad = 1;
             i++;
@@ -194,6 +190,14 @@ static int looks_binary(const char *buf, size_t len)
 {
     size_t ctl = 0;
     for (size_t i = 0; i < len; i++) {
+        if (i + 8 <= len) { /* eight bytes at a time when none is below 0x20 */
+            uint64_t w;
+            memcpy(&w, buf + i, 8);
+            if (!((w - 0x2020202020202020u) & ~w & 0x8080808080808080u)) {
+                i += 7;
+                continue;
+            }
+        }
         unsigned char c = (unsigned char)buf[i];
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             ctl++;
@@ -400,6 +404,7 @@ hb_status hb_decode_run(hb_doc *d)
         return hb_error_set(d->err, HB_ERR_TOO_LARGE, "the decoded text is larger than 4 GiB");
     if (memchr(d->text, '\0', d->len))
         return hb_error_set(d->err, HB_ERR_BINARY, "not a text file (NUL character after decoding)");
-    hb_sha256_hex(d->src, d->src_bytes, d->sha256);
+    if (d->opts.until == HB_UNTIL_ALL) /* the token paths print no source */
+        hb_sha256_hex(d->src, d->src_bytes, d->sha256);
     return HB_OK;
 }

@@ -44,27 +44,44 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
+/* Each source character is taken once (several view bytes may come from one:
+ * NFKC expansions), line ends are left out (wrap breaks were never in the
+ * view), and a run ends where the next character is not the next in text. */
+size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
+{
+    size_t v = *vpos, rs = 0, re = 0;
+    for (; v < ve; v++) {
+        size_t s = d->vmap[v];
+        if (v > *vpos && s == d->vmap[v - 1])
+            continue;
+        if (s >= d->len)
+            continue;
+        if (d->text[s] == '\n' || d->text[s] == '\r') {
+            if (re > rs)
+                break;
+            continue;
+        }
+        if (re > rs && s != re)
+            break;
+        if (re == rs)
+            rs = s;
+        size_t k = (size_t)hb_utf8_len((unsigned char)d->text[s]);
+        re = s + k < d->len ? s + k : d->len;
+    }
+    *vpos = v;
+    *start = rs;
+    return re - rs;
+}
+
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 {
-    /* Copy each source character once: several view bytes may come from one
-     * (NFKC expansions), and wrap breaks were never in the view. */
-    size_t n = 0;
-    for (size_t v = vs; v < ve; v++) {
-        if (v != vs && d->vmap[v] == d->vmap[v - 1])
-            continue;
-        size_t s = d->vmap[v];
-        size_t k = (size_t)hb_utf8_len((unsigned char)d->text[s]);
-        if (s + k > d->len)
-            k = d->len - s;
-        if (d->text[s] == '\n' || d->text[s] == '\r')
-            continue;
+    size_t total = 0, s, n;
+    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s)) > 0; total += n)
         if (out)
-            memcpy(out + n, d->text + s, k);
-        n += k;
-    }
+            memcpy(out + total, d->text + s, n);
     if (out)
-        out[n] = '\0';
-    return n;
+        out[total] = '\0';
+    return total;
 }
 
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)

@@ -171,6 +171,9 @@ const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve);
 /* The same text written to out (NUL-terminated; NULL: only measured);
  * returns its length without the NUL. */
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
+/* The next contiguous run of that text from view position *vpos (advanced
+ * past it): sets *start, returns its length, 0 when the range is done. */
+size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start);
 /* 1-based input line of view position v. */
 int hb_doc_vline(const hb_doc *d, size_t v);
 

@@ -213,40 +213,42 @@ hb_status hb_documents_run(hb_doc *d)
     return HB_OK;
 }
 
-/* The titles nested in title i, as written, each once. */
-static json_t *cites_json(hb_doc *d, const hb_quote_list *ql, size_t i)
+/* "cites": the titles nested in title i, as written, each once; absent
+ * when there are none. */
+static void cites_json(hb_json_out *out, hb_doc *d, const hb_quote_list *ql, size_t i)
 {
-    json_t *a = json_array();
-    for (size_t j = i + 1; a && j < ql->n && ql->v[j].ostart < ql->v[i].oend; j++) {
+    HB_VEC(const char *) seen = {0};
+    for (size_t j = i + 1; j < ql->n && ql->v[j].ostart < ql->v[i].oend; j++) {
         if (ql->v[j].kind == HB_Q_QUOTE)
             continue;
-        json_t *s = hb_json_orig(d, ql->v[j].vstart, ql->v[j].vend);
-        size_t k;
-        json_t *x;
-        json_array_foreach(a, k, x) if (json_equal(x, s)) break;
-        if (k < json_array_size(a))
-            json_decref(s);
-        else
-            json_array_append_new(a, s);
+        const char *s = hb_doc_orig(d, ql->v[j].vstart, ql->v[j].vend);
+        size_t k = 0;
+        while (s && k < seen.n && strcmp(seen.v[k], s) != 0)
+            k++;
+        if (s && k == seen.n && hb_vec_push(&d->arena, &seen, s)) {
+            if (k == 0)
+                hb_json_array_open(out, "cites");
+            hb_json_str(out, NULL, s);
+        }
     }
-    return a;
+    if (seen.n)
+        hb_json_array_close(out);
 }
 
 void hb_documents_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_documents_result *r = d->documents;
     hb_quote_list ql;
-    json_t *a = json_array();
+    hb_json_array_open(out, "documents");
     for (size_t i = 0; r && hb_quotes(d, &ql) && i < r->docs.n; i++) {
         const hb_document *doc = &r->docs.v[i];
-        json_t *o = json_pack("{s:o,s:i,s:s,s:i}", "title", hb_json_orig(d, doc->vs, doc->ve), "count",
-                              doc->count, "kind", doc->kind, "first_line", hb_doc_vline(d, doc->vs));
-        json_t *cites = cites_json(d, &ql, doc->quote);
-        if (o && cites && json_array_size(cites))
-            json_object_set_new(o, "cites", cites);
-        else
-            json_decref(cites);
-        json_array_append_new(a, o);
+        hb_json_object_open(out, NULL);
+        hb_json_orig(out, "title", d, doc->vs, doc->ve);
+        hb_json_int(out, "count", doc->count);
+        hb_json_str(out, "kind", doc->kind);
+        hb_json_int(out, "first_line", hb_doc_vline(d, doc->vs));
+        cites_json(out, d, &ql, doc->quote);
+        hb_json_object_close(out);
     }
-    hb_json_field(out, "documents", a);
+    hb_json_array_close(out);
 }

@@ -100,9 +100,10 @@ void hb_dict_layers_free(struct hb_engine *e);
 int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-/* Compiles a dictionary regex (UTF, JIT on); on failure fills *err with the
+/* Compiles a dictionary regex (UTF, JIT on, plus options such as
+ * PCRE2_ANCHORED: a match then starts where matching starts); on failure fills *err with the
  * file, line and pattern offset and returns NULL. */
-pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb_error *err);
+pcre2_code *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err);
 
 /* Matches re against s[0..len) from `start` with the engine's limits.
  * Returns 1 and fills ov[0..1] (start, end) on a match, 0 otherwise

@@ -1,117 +1,19 @@
-/* The report as JSON (docs/report.schema.json), built with jansson. */
+/* The report as JSON (docs/report.schema.json), written as it is walked. */
 #include "json_out.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "extract.h"
-#include "strbuf.h"
 #include "sections.h"
+#include "strbuf.h"
 #include "tokens.h"
 
-json_t *hb_json_span(const hb_doc *d, size_t vs, size_t ve)
-{
-    return json_pack("[II]", (json_int_t)hb_doc_vstart(d, vs), (json_int_t)hb_doc_vend(d, ve));
-}
-
-json_t *hb_json_orig(hb_doc *d, size_t vs, size_t ve)
-{
-    const char *s = hb_doc_orig(d, vs, ve);
-    return s ? json_string(s) : json_null();
-}
-
-json_t *hb_json_str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *source_json(const hb_doc *d)
-{
-    return json_pack("{s:o,s:I,s:s,s:s}", "path", hb_json_str_or_null(d->path), "bytes",
-                     (json_int_t)d->src_bytes, "encoding", d->encoding, "sha256", d->sha256);
-}
-
-static json_t *stats_json(const hb_doc *d)
-{
-    size_t chars = 0;
-    for (size_t i = 0; i < d->len; i++) {
-        unsigned char c = (unsigned char)d->text[i];
-        if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            continue;
-        if (i + 3 <= d->len && memcmp(d->text + i, "\xE3\x80\x80", 3) == 0) /* U+3000 */
-            continue;
-        chars++;
-    }
-    size_t tokens = 0;
-    for (size_t i = 0; i < d->tokens.n; i++)
-        tokens += d->tokens.v[i].type != HB_TOK_SPACE;
-    return json_pack("{s:I,s:i,s:I,s:i,s:I}", "chars", (json_int_t)chars, "lines", d->nlines,
-                     "paragraphs", (json_int_t)d->paras.n, "sentences", d->sentences, "tokens",
-                     (json_int_t)tokens);
-}
-
-static json_t *item_json(hb_doc *d, const hb_item *it)
-{
-    return json_pack("{s:s,s:i,s:o,s:i,s:o}", "marker", it->marker, "number", it->number, "title",
-                     hb_json_orig(d, it->tstart, it->tend), "line", hb_doc_vline(d, it->vstart),
-                     "span", hb_json_span(d, it->vstart, it->vend));
-}
-
-static json_t *sections_json(hb_doc *d, json_t **loose_items)
-{
-    size_t n = d->sections.n;
-    json_t **objs = calloc(n + 1, sizeof *objs);
-    json_t *top = json_array();
-    *loose_items = json_array();
-    if (!objs || !top || !*loose_items) {
-        free(objs);
-        return top;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const hb_section *s = &d->sections.v[i];
-        objs[i] = json_pack("{s:s,s:i,s:s,s:i,s:o,s:s,s:i,s:o,s:[],s:[]}", "id", s->id, "level",
-                            s->level, "marker", s->marker, "number", s->number, "title",
-                            hb_json_orig(d, s->tstart, s->tend), "kind", hb_kind_name(s->kind),
-                            "line", s->line, "span", hb_json_span(d, s->vstart, s->vend), "items",
-                            "children");
-        if (!objs[i])
-            continue;
-        json_t *parent = s->parent >= 0 && objs[s->parent] ? json_object_get(objs[s->parent], "children") : top;
-        json_array_append_new(parent, objs[i]);
-    }
-    for (size_t k = 0; k < d->items.n; k++) {
-        const hb_item *it = &d->items.v[k];
-        json_t *dest = it->section >= 0 && objs[it->section] ? json_object_get(objs[it->section], "items")
-                                                             : *loose_items;
-        json_array_append_new(dest, item_json(d, it));
-    }
-    free(objs);
-    return top;
-}
-
-static json_t *years_json(const hb_doc *d)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < d->years.n; i++)
-        json_array_append_new(a, json_integer(d->years.v[i]));
-    return a;
-}
-
-static json_t *warnings_json(const hb_doc *d)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < d->warnings.n; i++) {
-        const hb_warning *w = &d->warnings.v[i];
-        json_t *o = json_pack("{s:s,s:s}", "code", w->code, "message", w->message);
-        if (o && w->line > 0)
-            json_object_set_new(o, "line", json_integer(w->line));
-        json_array_append_new(a, o);
-    }
-    return a;
-}
-
-enum { MAX_DEPTH = 8 };
+/* Sections nest at most one level per marker rank (six), each level two
+ * containers deep; beyond this the writer fails rather than grow. */
+enum { MAX_DEPTH = 64 };
 
 struct hb_json_out {
     hb_strbuf buf;
@@ -121,23 +23,27 @@ struct hb_json_out {
     char closer[MAX_DEPTH]; /* what ends the container holding that depth */
 };
 
-static void put(hb_json_out *out, const char *s, size_t n)
+static inline void put(hb_json_out *out, const char *s, size_t n)
 {
-    hb_strbuf_add(&out->buf, s, n);
-}
-
-static void puts_(hb_json_out *out, const char *s)
-{
-    put(out, s, strlen(s));
+    hb_strbuf *b = &out->buf;
+    if (b->n + n < b->cap) { /* the common case, without a call */
+        memcpy(b->s + b->n, s, n);
+        b->n += n;
+    } else {
+        hb_strbuf_add(b, s, n);
+    }
 }
 
 /* A line break and the indentation of `depth` when pretty. */
 static void newline(hb_json_out *out, int depth)
 {
-    if (out->pretty) {
-        put(out, "\n", 1);
-        for (int i = 0; i < depth; i++)
-            put(out, "  ", 2);
+    static const char SPACES[] = "                                ";
+    if (!out->pretty)
+        return;
+    put(out, "\n", 1);
+    for (size_t n = 2 * (size_t)depth, k; n > 0; n -= k) {
+        k = n < sizeof SPACES - 1 ? n : sizeof SPACES - 1;
+        put(out, SPACES, k);
     }
 }
 
@@ -150,9 +56,69 @@ static void next(hb_json_out *out, const char *name)
     newline(out, out->depth);
     if (name) {
         put(out, "\"", 1);
-        puts_(out, name); /* member names are plain ASCII */
-        puts_(out, out->pretty ? "\": " : "\":");
+        put(out, name, strlen(name)); /* member names are plain ASCII */
+        put(out, "\": ", out->pretty ? 3 : 2);
     }
+}
+
+/* jansson's escapes: '"', '\\' and control characters; UTF-8 passes as is. */
+static void put_escaped(hb_json_out *out, const char *s, size_t n)
+{
+    static const char HEX[] = "0123456789ABCDEF";
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '"' && c != '\\')
+            continue;
+        put(out, s + run, i - run);
+        run = i + 1;
+        char esc[6] = {'\\', 0};
+        size_t k = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            memcpy(esc + 1, "u00", 3);
+            esc[4] = HEX[c >> 4];
+            esc[5] = HEX[c & 15];
+            k = 6;
+        }
+        put(out, esc, k);
+    }
+    put(out, s + run, n - run);
+}
+
+void hb_json_null(hb_json_out *out, const char *name)
+{
+    next(out, name);
+    put(out, "null", 4);
+}
+
+void hb_json_bool(hb_json_out *out, const char *name, int b)
+{
+    next(out, name);
+    if (b)
+        put(out, "true", 4);
+    else
+        put(out, "false", 5);
+}
+
+void hb_json_int(hb_json_out *out, const char *name, long long v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    next(out, name);
+    put(out, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 size_t hb_json_shortest(double x, char *out, size_t cap)
@@ -168,6 +134,7 @@ size_t hb_json_shortest(double x, char *out, size_t cap)
     return (size_t)n;
 }
 
+/* For text dumped by jansson (summary.c): it prints 17 significant digits. */
 void hb_json_shorten_reals(char *s)
 {
     char *w = s;
@@ -201,28 +168,70 @@ void hb_json_shorten_reals(char *s)
     *w = '\0';
 }
 
-/* Dumps v as it prints at the current depth: jansson indents from column 0,
- * so each of its line breaks gets the outer indentation (strings never hold
- * a raw line break).  Frees v. */
-static void value(hb_json_out *out, json_t *v)
+void hb_json_real(hb_json_out *out, const char *name, double x)
 {
-    char *s = v ? json_dumps(v, JSON_ENCODE_ANY | (out->pretty ? JSON_INDENT(2) : JSON_COMPACT)) : NULL;
-    json_decref(v);
-    if (!s) {
-        out->buf.failed = 1;
+    if (!isfinite(x)) {
+        hb_json_null(out, name);
         return;
     }
-    hb_json_shorten_reals(s);
-    for (const char *p = s, *nl; *p; p = nl + 1) {
-        nl = strchr(p, '\n');
-        if (!nl) {
-            puts_(out, p);
-            break;
-        }
-        put(out, p, (size_t)(nl - p));
-        newline(out, out->depth);
-    }
-    free(s);
+    char buf[40];
+    size_t n = hb_json_shortest(x, buf, sizeof buf);
+    next(out, name);
+    put(out, buf, n);
+}
+
+void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n)
+{
+    next(out, name);
+    put(out, "\"", 1);
+    put_escaped(out, s, n);
+    put(out, "\"", 1);
+}
+
+void hb_json_str(hb_json_out *out, const char *name, const char *s)
+{
+    if (s)
+        hb_json_strn(out, name, s, strlen(s));
+    else
+        hb_json_null(out, name);
+}
+
+void hb_json_string_open(hb_json_out *out, const char *name)
+{
+    next(out, name);
+    put(out, "\"", 1);
+}
+
+void hb_json_string_add(hb_json_out *out, const char *s, size_t n)
+{
+    put_escaped(out, s, n);
+}
+
+void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
+{
+    size_t s, n;
+    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s)) > 0;)
+        put_escaped(out, d->text + s, n);
+}
+
+void hb_json_string_close(hb_json_out *out)
+{
+    put(out, "\"", 1);
+}
+
+void hb_json_orig(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve)
+{
+    hb_json_string_open(out, name);
+    hb_json_string_add_orig(out, d, vs, ve);
+    hb_json_string_close(out);
+}
+
+void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve)
+{
+    hb_json_array_open(out, name);
+    hb_json_int(out, NULL, (long long)hb_doc_vstart(d, vs));
+    hb_json_int(out, NULL, (long long)hb_doc_vend(d, ve));
+    hb_json_array_close(out);
 }
 
 static void begin(hb_json_out *out, const char *name, char opener)
@@ -247,12 +256,6 @@ static void end(hb_json_out *out)
     put(out, &closer, 1);
 }
 
-void hb_json_field(hb_json_out *out, const char *name, json_t *v)
-{
-    next(out, name);
-    value(out, v);
-}
-
 void hb_json_object_open(hb_json_out *out, const char *name)
 {
     begin(out, name, '{');
@@ -266,11 +269,6 @@ void hb_json_object_close(hb_json_out *out)
 void hb_json_array_open(hb_json_out *out, const char *name)
 {
     begin(out, name, '[');
-}
-
-void hb_json_array_elem(hb_json_out *out, json_t *v)
-{
-    hb_json_field(out, NULL, v);
 }
 
 void hb_json_array_close(hb_json_out *out)
@@ -301,46 +299,180 @@ char *hb_json_out_finish(hb_json_out *out)
     return s;
 }
 
+/* ---- the report's own fields ---- */
+
+static void source_json(hb_json_out *out, const hb_doc *d)
+{
+    hb_json_object_open(out, "source");
+    hb_json_str(out, "path", d->path);
+    hb_json_int(out, "bytes", (long long)d->src_bytes);
+    hb_json_str(out, "encoding", d->encoding);
+    hb_json_str(out, "sha256", d->sha256);
+    hb_json_object_close(out);
+}
+
+static void signature_json(hb_json_out *out, const hb_doc *d)
+{
+    if (!d->sign_org && !d->sign_date && !d->sign_name) {
+        hb_json_null(out, "signature");
+        return;
+    }
+    hb_json_object_open(out, "signature");
+    hb_json_str(out, "organization", d->sign_org);
+    hb_json_str(out, "date", d->sign_date);
+    hb_json_str(out, "name", d->sign_name);
+    hb_json_object_close(out);
+}
+
+static void stats_json(hb_json_out *out, const hb_doc *d)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < d->len; i++) {
+        unsigned char c = (unsigned char)d->text[i];
+        if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == 0xE3 && i + 3 <= d->len && memcmp(d->text + i, "\xE3\x80\x80", 3) == 0) /* U+3000 */
+            continue;
+        chars++;
+    }
+    size_t tokens = 0;
+    for (size_t i = 0; i < d->tokens.n; i++)
+        tokens += d->tokens.v[i].type != HB_TOK_SPACE;
+    hb_json_object_open(out, "stats");
+    hb_json_int(out, "chars", (long long)chars);
+    hb_json_int(out, "lines", d->nlines);
+    hb_json_int(out, "paragraphs", (long long)d->paras.n);
+    hb_json_int(out, "sentences", d->sentences);
+    hb_json_int(out, "tokens", (long long)tokens);
+    hb_json_object_close(out);
+}
+
+static void item_json(hb_json_out *out, const hb_doc *d, const hb_item *it)
+{
+    hb_json_object_open(out, NULL);
+    hb_json_str(out, "marker", it->marker);
+    hb_json_int(out, "number", it->number);
+    hb_json_orig(out, "title", d, it->tstart, it->tend);
+    hb_json_int(out, "line", hb_doc_vline(d, it->vstart));
+    hb_json_span(out, "span", d, it->vstart, it->vend);
+    hb_json_object_close(out);
+}
+
+/* The section tree as linked lists over the flat vectors, in input order:
+ * a section's first child and next sibling, its first item and the next. */
+typedef struct {
+    int *child, *sibling, *item, *next_item;
+} section_links;
+
+static void section_json(hb_json_out *out, const hb_doc *d, const section_links *l, int i)
+{
+    const hb_section *s = &d->sections.v[i];
+    hb_json_object_open(out, NULL);
+    hb_json_str(out, "id", s->id);
+    hb_json_int(out, "level", s->level);
+    hb_json_str(out, "marker", s->marker);
+    hb_json_int(out, "number", s->number);
+    hb_json_orig(out, "title", d, s->tstart, s->tend);
+    hb_json_str(out, "kind", hb_kind_name(s->kind));
+    hb_json_int(out, "line", s->line);
+    hb_json_span(out, "span", d, s->vstart, s->vend);
+    hb_json_array_open(out, "items");
+    for (int k = l->item[i]; k >= 0; k = l->next_item[k])
+        item_json(out, d, &d->items.v[k]);
+    hb_json_array_close(out);
+    hb_json_array_open(out, "children");
+    for (int c = l->child[i]; c >= 0; c = l->sibling[c])
+        section_json(out, d, l, c);
+    hb_json_array_close(out);
+    hb_json_object_close(out);
+}
+
+/* "sections", then "items" for those before any heading when there are some. */
+static void sections_json(hb_json_out *out, const hb_doc *d)
+{
+    size_t n = d->sections.n, ni = d->items.n;
+    int *mem = malloc((3 * n + ni + 2) * sizeof *mem);
+    if (!mem) {
+        out->buf.failed = 1;
+        return;
+    }
+    /* index n of child/item is the top level: sections without a parent, items before any */
+    section_links l = {mem, mem + n + 1, mem + 2 * n + 1, mem + 3 * n + 2};
+    for (size_t i = 0; i <= n; i++)
+        l.child[i] = l.item[i] = -1;
+    for (size_t i = n; i-- > 0;) {
+        int p = d->sections.v[i].parent >= 0 ? d->sections.v[i].parent : (int)n;
+        l.sibling[i] = l.child[p];
+        l.child[p] = (int)i;
+    }
+    for (size_t k = ni; k-- > 0;) {
+        int s = d->items.v[k].section >= 0 ? d->items.v[k].section : (int)n;
+        l.next_item[k] = l.item[s];
+        l.item[s] = (int)k;
+    }
+    hb_json_array_open(out, "sections");
+    for (int c = l.child[n]; c >= 0; c = l.sibling[c])
+        section_json(out, d, &l, c);
+    hb_json_array_close(out);
+    if (l.item[n] >= 0) {
+        hb_json_array_open(out, "items");
+        for (int k = l.item[n]; k >= 0; k = l.next_item[k])
+            item_json(out, d, &d->items.v[k]);
+        hb_json_array_close(out);
+    }
+    free(mem);
+}
+
 /* The early stages' fields (extract.h), in the order the report lists
  * them; pipeline.c writes schema_version before and warnings after. */
 void hb_decode_json(hb_doc *d, hb_json_out *out)
 {
-    hb_json_field(out, "source", source_json(d));
+    source_json(out, d);
 }
 
 void hb_docfacts_json(hb_doc *d, hb_json_out *out)
 {
-    hb_json_field(out, "title", hb_json_str_or_null(d->title));
-    hb_json_field(out, "addressee", hb_json_str_or_null(d->addressee));
-    hb_json_field(out, "signature",
-                  d->sign_org || d->sign_date || d->sign_name
-                      ? json_pack("{s:o,s:o,s:o}", "organization", hb_json_str_or_null(d->sign_org), "date",
-                                  hb_json_str_or_null(d->sign_date), "name", hb_json_str_or_null(d->sign_name))
-                      : json_null());
-    hb_json_field(out, "doc_type", json_string(d->doc_type ? d->doc_type : "unknown"));
-    hb_json_field(out, "organization", hb_json_str_or_null(d->organization));
-    hb_json_field(out, "period", d->period ? json_pack("{s:s,s:i,s:i}", "text", d->period, "from", d->period_from,
-                                                       "to", d->period_to)
-                                           : json_null());
-    hb_json_field(out, "years", years_json(d));
+    hb_json_str(out, "title", d->title);
+    hb_json_str(out, "addressee", d->addressee);
+    signature_json(out, d);
+    hb_json_str(out, "doc_type", d->doc_type ? d->doc_type : "unknown");
+    hb_json_str(out, "organization", d->organization);
+    if (d->period) {
+        hb_json_object_open(out, "period");
+        hb_json_str(out, "text", d->period);
+        hb_json_int(out, "from", d->period_from);
+        hb_json_int(out, "to", d->period_to);
+        hb_json_object_close(out);
+    } else {
+        hb_json_null(out, "period");
+    }
+    hb_json_array_open(out, "years");
+    for (size_t i = 0; i < d->years.n; i++)
+        hb_json_int(out, NULL, d->years.v[i]);
+    hb_json_array_close(out);
 }
 
 void hb_tokens_json(hb_doc *d, hb_json_out *out)
 {
-    hb_json_field(out, "stats", stats_json(d));
+    stats_json(out, d);
 }
 
 void hb_sections_json(hb_doc *d, hb_json_out *out)
 {
-    json_t *loose = NULL;
-    hb_json_field(out, "sections", sections_json(d, &loose));
-    if (loose && json_array_size(loose))
-        hb_json_field(out, "items", loose);
-    else
-        json_decref(loose);
+    sections_json(out, d);
 }
 
 void hb_json_warnings(hb_doc *d, hb_json_out *out)
 {
-    hb_json_field(out, "warnings", warnings_json(d));
+    hb_json_array_open(out, "warnings");
+    for (size_t i = 0; i < d->warnings.n; i++) {
+        const hb_warning *w = &d->warnings.v[i];
+        hb_json_object_open(out, NULL);
+        hb_json_str(out, "code", w->code);
+        hb_json_str(out, "message", w->message);
+        if (w->line > 0)
+            hb_json_int(out, "line", w->line);
+        hb_json_object_close(out);
+    }
+    hb_json_array_close(out);
 }

@@ -1,42 +1,55 @@
-/* JSON output helpers shared by the extractors' own writers. */
+/* The report's JSON, written straight into one growing buffer: no value
+ * tree, one escape routine, numbers in their shortest round-trip form.  The
+ * layout is exactly jansson's (compact, or JSON_INDENT(2) when pretty), which
+ * the golden test checks; jansson reads records and builds summaries.
+ *
+ * Every value writer takes `name`: the member's key inside an object (plain
+ * ASCII, written as is), NULL for an element of an array.  A field is one
+ * call, so adding one is one line in the stage's hb_X_json.  A failed
+ * allocation sticks: hb_json_out_finish then returns NULL. */
 #ifndef HB_JSON_OUT_H
 #define HB_JSON_OUT_H
 
-#include <jansson.h>
-
 #include "doc.h"
 
-/* [start, end) in text bytes for a view range. */
-json_t *hb_json_span(const hb_doc *d, size_t vs, size_t ve);
-/* The input text behind a view range as a JSON string (null when out of memory). */
-json_t *hb_json_orig(hb_doc *d, size_t vs, size_t ve);
-/* A string or null. */
-json_t *hb_json_str_or_null(const char *s);
-
-/* Rewrites every real of a dumped JSON text in its shortest form (hb_json_shortest), in place
- * (jansson prints 17 significant digits; the shortest form is never longer). */
+/* Rewrites every real of a JSON text dumped by jansson in its shortest
+ * form (hb_json_shortest), in place; the shortest form is never longer. */
 void hb_json_shorten_reals(char *json);
 
-/* The report object written field by field: each value is dumped and freed
- * as soon as it is made, so a huge report never holds its whole JSON tree
- * (a tree costs many times the text it prints). */
 typedef struct hb_json_out hb_json_out;
 
-/* A writer with an object opened (NULL when out of memory). */
+/* A writer with the report's object opened (NULL when out of memory). */
 hb_json_out *hb_json_out_new(int pretty);
-/* Closes the object, frees the writer and returns the text, which the
- * caller frees; NULL when anything ran out of memory. */
+/* Closes what is open, frees the writer and returns the NUL-terminated text,
+ * which the caller frees; NULL when anything ran out of memory. */
 char *hb_json_out_finish(hb_json_out *out);
 
-/* Writes "name": value into the open object and frees value (NULL counts
- * as out of memory). */
-void hb_json_field(hb_json_out *out, const char *name, json_t *value);
-/* Object and array members written one at a time; name is NULL for an
- * element of an array. */
+void hb_json_null(hb_json_out *out, const char *name);
+void hb_json_bool(hb_json_out *out, const char *name, int b);
+void hb_json_int(hb_json_out *out, const char *name, long long v);
+/* A real as hb_json_shortest writes it (the one routine for every real
+ * this library prints): the fewest significant digits that read back to the
+ * same double, 6.8 not 6.7999999999999998, and a '.' or an exponent always.
+ * Not finite: null. */
+void hb_json_real(hb_json_out *out, const char *name, double x);
+/* A UTF-8 string, or null when s is NULL. */
+void hb_json_str(hb_json_out *out, const char *name, const char *s);
+void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n);
+/* The input text behind a view range (hb_doc_orig) as a string. */
+void hb_json_orig(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve);
+/* [start, end] in text bytes for a view range. */
+void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve);
+
+/* A string written in parts, each escaped as it comes. */
+void hb_json_string_open(hb_json_out *out, const char *name);
+void hb_json_string_add(hb_json_out *out, const char *s, size_t n);
+void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve);
+void hb_json_string_close(hb_json_out *out);
+
+/* Containers; their members follow until the matching close. */
 void hb_json_object_open(hb_json_out *out, const char *name);
 void hb_json_object_close(hb_json_out *out);
 void hb_json_array_open(hb_json_out *out, const char *name);
-void hb_json_array_elem(hb_json_out *out, json_t *value);
 void hb_json_array_close(hb_json_out *out);
 
 /* "warnings": every warning of the report, written last (pipeline.c). */

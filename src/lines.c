@@ -27,7 +27,7 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     else
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown line kind '%s' (use pageno or clutter)", f[0]);
-    pcre2_code *re = hb_regex_compile(f[1], file, line, err);
+    pcre2_code *re = hb_regex_compile(f[1], 0, file, line, err);
     if (!re)
         return -1;
     pcre2_code **nl = realloc(*list, (*n + 1) * sizeof *nl);

@@ -760,46 +760,37 @@ hb_status hb_lists_run(hb_doc *d)
 
 static const char *const FOUND_NAMES[] = {"none", "heading", "inline", "implicit"};
 
-static json_t *section_id(const hb_doc *d, int s)
+static const char *section_id(const hb_doc *d, int s)
 {
-    return s >= 0 ? json_string(d->sections.v[s].id) : json_null();
+    return s >= 0 ? d->sections.v[s].id : NULL;
 }
 
 /* The text behind a view range, its paragraphs joined by line ends (a
  * section item spans several). */
-static json_t *text_json(hb_doc *d, size_t vs, size_t ve)
+static void text_json(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
 {
-    HB_VEC(const char *) parts = {0};
-    size_t total = 0;
+    hb_json_string_open(out, "text");
     for (size_t a = vs; a <= ve;) {
         const char *nl = a < ve ? memchr(d->view + a, '\n', ve - a) : NULL;
         size_t b = nl ? (size_t)(nl - d->view) : ve;
-        const char *s = hb_doc_orig(d, a, b);
-        if (!s || !hb_vec_push(&d->arena, &parts, s))
-            return json_null();
-        total += strlen(s) + 1;
+        if (a > vs)
+            hb_json_string_add(out, "\n", 1);
+        hb_json_string_add_orig(out, d, a, b);
         a = b + 1;
     }
-    char *out = hb_arena_alloc(&d->arena, total + 1), *w = out;
-    if (!out)
-        return json_null();
-    for (size_t i = 0; i < parts.n; i++) {
-        size_t n = strlen(parts.v[i]);
-        memcpy(w, parts.v[i], n);
-        w += n;
-        if (i + 1 < parts.n)
-            *w++ = '\n';
-    }
-    *w = '\0';
-    return json_string(out);
+    hb_json_string_close(out);
 }
 
-static json_t *item_json(hb_doc *d, const hb_list_item *it)
+static void item_json(hb_json_out *out, const hb_doc *d, const hb_list_item *it)
 {
-    return json_pack("{s:o,s:o,s:o,s:o,s:i,s:o}", "text", text_json(d, it->tstart, it->tend), "title",
-                     hb_json_orig(d, it->tstart, it->title_end), "marker", hb_json_str_or_null(it->marker),
-                     "section", section_id(d, it->section), "line", hb_doc_vline(d, it->vstart), "span",
-                     hb_json_span(d, it->vstart, it->tend));
+    hb_json_object_open(out, NULL);
+    text_json(out, d, it->tstart, it->tend);
+    hb_json_orig(out, "title", d, it->tstart, it->title_end);
+    hb_json_str(out, "marker", it->marker);
+    hb_json_str(out, "section", section_id(d, it->section));
+    hb_json_int(out, "line", hb_doc_vline(d, it->vstart));
+    hb_json_span(out, "span", d, it->vstart, it->tend);
+    hb_json_object_close(out);
 }
 
 void hb_lists_json(hb_doc *d, hb_json_out *out)
@@ -810,11 +801,11 @@ void hb_lists_json(hb_doc *d, hb_json_out *out)
     for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++) {
         const hb_list *l = &r->list[k];
         hb_json_object_open(out, hb_kind_name(k));
-        hb_json_field(out, "found", json_string(FOUND_NAMES[l->found]));
-        hb_json_field(out, "section", section_id(d, l->section));
+        hb_json_str(out, "found", FOUND_NAMES[l->found]);
+        hb_json_str(out, "section", section_id(d, l->section));
         hb_json_array_open(out, "items");
         for (size_t i = 0; i < l->items.n; i++)
-            hb_json_array_elem(out, item_json(d, &l->items.v[i]));
+            item_json(out, d, &l->items.v[i]);
         hb_json_array_close(out);
         hb_json_object_close(out);
     }

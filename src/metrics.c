@@ -386,13 +386,16 @@ hb_status hb_metrics_run(hb_doc *d)
     return HB_OK;
 }
 
-static json_t *number_or_null(double x)
+/* A whole number within 2^53 is an integer, anything else a real; NaN (no
+ * value) is null. */
+static void number_json(hb_json_out *out, const char *name, double x)
 {
     if (isnan(x))
-        return json_null();
-    if (x == floor(x) && fabs(x) <= EXACT_MAX)
-        return json_integer((json_int_t)x);
-    return json_real(x);
+        hb_json_null(out, name);
+    else if (x == floor(x) && fabs(x) <= EXACT_MAX)
+        hb_json_int(out, name, (long long)x);
+    else
+        hb_json_real(out, name, x);
 }
 
 /* A goal rather than a result: a target word of dict/metric_targets.txt in
@@ -408,37 +411,39 @@ static int is_target(const hb_doc *d, const hb_metric *m, int sec)
     return 0;
 }
 
-static json_t *metric_json(hb_doc *d, const hb_metric *m)
+static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
 {
     int sec = d->paras.v[m->para].section;
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    json_object_set_new(o, "value", number_or_null(m->value));
-    json_object_set_new(o, "value_max", number_or_null(m->value_max));
-    json_object_set_new(o, "masked", json_boolean(m->masked));
-    json_object_set_new(o, "approx", json_boolean(m->approx));
-    json_object_set_new(o, "approx_word", hb_json_str_or_null(m->approx_word));
-    json_object_set_new(o, "unit", json_string(m->unit));
-    json_object_set_new(o, "category", hb_json_str_or_null(m->category));
-    json_object_set_new(o, "normalized",
-                        json_pack("{s:o,s:o,s:s}", "value", number_or_null(m->norm_value),
-                                  "value_max", number_or_null(m->norm_max), "unit", m->norm_unit));
-    json_object_set_new(o, "subject",
-                        m->send > m->sstart ? hb_json_orig(d, m->sstart, m->send) : json_null());
-    json_object_set_new(o, "text", hb_json_orig(d, m->tstart, m->tend));
-    json_object_set_new(o, "section", sec >= 0 ? json_string(d->sections.v[sec].id) : json_null());
-    json_object_set_new(o, "section_kind", json_string(hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER)));
-    json_object_set_new(o, "target", json_boolean(is_target(d, m, sec)));
-    json_object_set_new(o, "line", json_integer(hb_doc_vline(d, m->vstart)));
-    json_object_set_new(o, "span", hb_json_span(d, m->vstart, m->vend));
-    return o;
+    hb_json_object_open(out, NULL);
+    number_json(out, "value", m->value);
+    number_json(out, "value_max", m->value_max);
+    hb_json_bool(out, "masked", m->masked);
+    hb_json_bool(out, "approx", m->approx);
+    hb_json_str(out, "approx_word", m->approx_word);
+    hb_json_str(out, "unit", m->unit);
+    hb_json_str(out, "category", m->category);
+    hb_json_object_open(out, "normalized");
+    number_json(out, "value", m->norm_value);
+    number_json(out, "value_max", m->norm_max);
+    hb_json_str(out, "unit", m->norm_unit);
+    hb_json_object_close(out);
+    if (m->send > m->sstart)
+        hb_json_orig(out, "subject", d, m->sstart, m->send);
+    else
+        hb_json_null(out, "subject");
+    hb_json_orig(out, "text", d, m->tstart, m->tend);
+    hb_json_str(out, "section", sec >= 0 ? d->sections.v[sec].id : NULL);
+    hb_json_str(out, "section_kind", hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
+    hb_json_bool(out, "target", is_target(d, m, sec));
+    hb_json_int(out, "line", hb_doc_vline(d, m->vstart));
+    hb_json_span(out, "span", d, m->vstart, m->vend);
+    hb_json_object_close(out);
 }
 
 void hb_metrics_json(hb_doc *d, hb_json_out *out)
 {
     hb_json_array_open(out, "metrics");
     for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++)
-        hb_json_array_elem(out, metric_json(d, &d->metrics->list.v[i]));
+        metric_json(out, d, &d->metrics->list.v[i]);
     hb_json_array_close(out);
 }

@@ -12,16 +12,18 @@ int hb_utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if ((unsigned char)s[i] < 0x80) {
-            i++;
-            continue;
+        if (i + 8 <= len) { /* eight ASCII bytes at a time */
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if (!(w & 0x8080808080808080u)) {
+                i += 8;
+                continue;
+            }
         }
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i), &cp);
-        if (n <= 0)
+        size_t n = hb_utf8_seq(s + i, len - i);
+        if (!n)
             return 0;
-        i += (size_t)n;
+        i += n;
     }
     return 1;
 }

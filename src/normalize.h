@@ -11,6 +11,30 @@
 /* 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
 int hb_utf8_valid(const char *s, size_t len);
 
+/* The length of the valid UTF-8 character at s (n > 0 bytes left), by the
+ * same rules; 0 when it is not one. */
+static inline size_t hb_utf8_seq(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    unsigned c = u[0];
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xE1 && c <= 0xEC && n >= 3 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80)
+        return 3; /* most of Chinese text, no special case to check */
+    if (c < 0xC2 || c > 0xF4)
+        return 0;
+    size_t k = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (n < k)
+        return 0;
+    for (size_t i = 1; i < k; i++)
+        if ((u[i] & 0xC0) != 0x80)
+            return 0;
+    if ((c == 0xE0 && u[1] < 0xA0) || (c == 0xED && u[1] >= 0xA0) || /* overlong, surrogate */
+        (c == 0xF0 && u[1] < 0x90) || (c == 0xF4 && u[1] >= 0x90))   /* overlong, past U+10FFFF */
+        return 0;
+    return k;
+}
+
 /* An offset into a report's text: maps hold one per byte, so 4 bytes rather
  * than 8 halve their memory; texts are capped below HB_OFF_MAX. */
 typedef uint32_t hb_off;

@@ -193,12 +193,22 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     hb_doc *d = hb_doc_start(e, buf, len, opts, err);
     if (!d)
         return fail(NULL, err, HB_ERR_NOMEM);
+    if (d->opts.until < HB_UNTIL_ALL || d->opts.until > HB_UNTIL_TEXT) {
+        hb_error_set(err, HB_ERR_ARG, "unknown hb_extract_options.until");
+        return fail(d, err, HB_ERR_ARG);
+    }
     if (d->opts.profile && hb_profile_check(e, d->opts.profile, err) != HB_OK)
         return fail(d, err, HB_ERR_ARG);
+    /* the segmentation-only paths stop after the stage they serve */
+    hb_status (*last)(hb_doc *) = d->opts.until == HB_UNTIL_TEXT     ? hb_decode_run
+                                   : d->opts.until == HB_UNTIL_TOKENS ? hb_tokens_run
+                                                                      : NULL;
     for (size_t i = 0; i < hb_nstages; i++) {
         hb_status st = hb_stages[i].run(d);
         if (st != HB_OK)
             return fail(d, err, st);
+        if (hb_stages[i].run == last)
+            break;
     }
     d->src = NULL; /* the caller's, gone after this call */
     d->err = NULL;
@@ -224,7 +234,7 @@ char *hb_report_json(const hb_report *report, unsigned flags)
     hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
     if (!out)
         return NULL;
-    hb_json_field(out, "schema_version", json_string(HB_SCHEMA_VERSION));
+    hb_json_str(out, "schema_version", HB_SCHEMA_VERSION);
     for (size_t i = 0; i < hb_nstages; i++)
         if (hb_stages[i].json)
             hb_stages[i].json(d, out);

@@ -3,12 +3,12 @@
 
 #include "engine.h"
 
-pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb_error *err)
+pcre2_code *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err)
 {
     int code;
     PCRE2_SIZE off;
     pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_UCP, &code, &off, NULL);
+                                   PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_UCP | options, &code, &off, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(code, msg, sizeof msg);

@@ -252,13 +252,13 @@ hb_status hb_required_run(hb_doc *d)
     return HB_OK;
 }
 
-static json_t *kinds_json(unsigned mask)
+static void kinds_json(hb_json_out *out, const char *name, unsigned mask)
 {
-    json_t *a = json_array();
+    hb_json_array_open(out, name);
     for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++)
         if (mask & (1u << k))
-            json_array_append_new(a, json_string(hb_kind_name(k)));
-    return a;
+            hb_json_str(out, NULL, hb_kind_name(k));
+    hb_json_array_close(out);
 }
 
 void hb_required_json(hb_doc *d, hb_json_out *out)
@@ -266,8 +266,11 @@ void hb_required_json(hb_doc *d, hb_json_out *out)
     const struct hb_lists_result *r = d->lists;
     if (!r)
         return;
-    hb_json_field(out, "required", json_pack("{s:o,s:o,s:o}", "profile", r->profile ? json_string(r->profile) : json_null(), "missing",
-                     kinds_json(r->missing), "inline_only", kinds_json(r->inline_only)));
+    hb_json_object_open(out, "required");
+    hb_json_str(out, "profile", r->profile);
+    kinds_json(out, "missing", r->missing);
+    kinds_json(out, "inline_only", r->inline_only);
+    hb_json_object_close(out);
 }
 
 /* ---- the verdict -------------------------------------------------------- */

@@ -168,6 +168,10 @@ static int thousands_after(const char *t, size_t len, size_t comma)
 static int glued(const char *t, size_t len, size_t p)
 {
     size_t pa = prev_start(t, p);
+    unsigned char lead = (unsigned char)t[pa];
+    if (lead >= 0x80 && lead != 0xC3 && lead != 0xE2 && lead != 0xEF)
+        return 0; /* `a` is none of the characters below (× ○ □ and full-width forms
+                     start with C3, E2, EF): Han text's common case, without decoding */
     int a = cp_at(t, len, pa), b = cp_at(t, len, p);
     if (is_numish(a) && (is_numish(b) || is_percent(b)))
         return 1;

@@ -60,7 +60,7 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
                             "unknown category \"%s\" (not in slogan_categories.txt)", f[0]);
     pattern *p = &r->pat[r->npat];
     *p = (pattern){NULL, NULL, -1};
-    if (!(p->re = hb_regex_compile(f[1], file, line, err)))
+    if (!(p->re = hb_regex_compile(f[1], PCRE2_ANCHORED, file, line, err)))
         return -1;
     r->npat++;
     if (!(p->category = strdup(f[0])))
@@ -363,19 +363,42 @@ static int is_decimal_count(const hb_doc *d, size_t at)
 /* Numeric formulations the dictionary does not list, found by the patterns
  * of dict/slogan_patterns.txt.  Where one overlaps dictionary matches, the
  * longer wins: 双报到双报告双考核 absorbs 双报到, 四个意识 stays known. */
+static int is_numeral_start(int cp)
+{
+    switch (cp) {
+    case 0x3007: case 0x96F6: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB: /* 〇零一二两三四 */
+    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E: /* 五六七八九十百 */
+    case 0x5343: case 0x4E07: case 0x53CC:                                                     /* 千万双 */
+        return 1;
+    }
+    return 0;
+}
+
 static int discover(run_ctx *c)
 {
     const struct hb_slogan_rules *rules = c->rules;
     hb_doc *d = c->d;
     HB_VEC(found) fs = {0};
+    /* A numeric formulation starts at a Chinese numeral (dict/README.md):
+     * the patterns, compiled anchored, are tried there only. */
+    HB_VEC(size_t) starts = {0};
+    for (size_t i = 0; i < d->view_len;) {
+        int cp;
+        int n = hb_utf8_next(d->view + i, d->view_len - i, &cp);
+        if (n == 3 && is_numeral_start(cp) && !hb_vec_push(&d->arena, &starts, i))
+            return 0;
+        i += (size_t)n;
+    }
     pcre2_match_data *md = NULL;
-    for (size_t p = 0; p < rules->npat; p++) {
+    for (size_t p = 0; p < rules->npat && starts.n; p++) {
         pcre2_match_data_free(md);
         if (!(md = pcre2_match_data_create_from_pattern(rules->pat[p].re, NULL)))
             return 0;
         size_t ov[2];
         const pcre2_code *re = rules->pat[p].re;
-        for (size_t at = 0; at < d->view_len && hb_regex_find(d->engine, re, d->view, d->view_len, at, md, ov);) {
+        for (size_t k = 0, at = 0; k < starts.n; k++) {
+            if (starts.v[k] < at || !hb_regex_find(d->engine, re, d->view, d->view_len, starts.v[k], md, ov))
+                continue;
             at = ov[1] > ov[0] ? ov[1] : ov[0] + (size_t)hb_utf8_len((unsigned char)d->view[ov[0]]);
             int g = rules->pat[p].mgroup;
             PCRE2_SIZE *m = pcre2_get_ovector_pointer(md);
@@ -486,21 +509,25 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_slogans_result *r = d->slogans;
     const struct hb_slogan_dict *sd = d->engine->slogans ? d->engine->slogans->dict : NULL;
-    json_t *a = json_array();
+    hb_json_array_open(out, "slogans");
     for (size_t i = 0; r && i < r->terms.n; i++) {
         const sl_term *t = &r->terms.v[i];
         if (t->count == 0)
             continue;
         const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
-        json_t *o = json_pack("{s:o,s:i,s:i,s:b,s:o,s:i}", "term", hb_json_orig(d, t->vs, t->ve), "count",
-                              t->count, "quoted", t->quoted, "known", t->entry >= 0, "category",
-                              hb_json_str_or_null(cat), "first_line", hb_doc_vline(d, t->vs));
         const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
-        if (o && canon)
-            json_object_set_new(o, "canonical", json_string(canon));
-        json_array_append_new(a, o);
+        hb_json_object_open(out, NULL);
+        hb_json_orig(out, "term", d, t->vs, t->ve);
+        hb_json_int(out, "count", t->count);
+        hb_json_int(out, "quoted", t->quoted);
+        hb_json_bool(out, "known", t->entry >= 0);
+        hb_json_str(out, "category", cat);
+        hb_json_int(out, "first_line", hb_doc_vline(d, t->vs));
+        if (canon)
+            hb_json_str(out, "canonical", canon);
+        hb_json_object_close(out);
     }
-    hb_json_field(out, "slogans", a);
+    hb_json_array_close(out);
 }
 
 /* ---- coverage queries ---- */

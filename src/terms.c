@@ -1,6 +1,7 @@
 /* Word segmentation for the report: the engine's lexicon (jieba's dict.txt,
  * plus dict/lexicon.txt and every slogan so that 一岗双责 stays whole) and
  * the top content words (the 词频 analysts read reports by). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -72,7 +73,9 @@ void hb_terms_unload(struct hb_engine *e)
     }
 }
 
-/* Open-addressing table of word counts for one report. */
+/* Open-addressing table of word counts for one report: every word of two
+ * characters or more is counted, and whether it is a content word is asked
+ * once per distinct word, not per occurrence. */
 typedef struct {
     hb_doc *d;
     const char *base;
@@ -131,7 +134,7 @@ static void count_word(void *ctx, size_t start, size_t end)
     counter *c = ctx;
     const char *w = c->base + start;
     size_t n = end - start;
-    if (c->failed || !is_content(c->d, w, n))
+    if (c->failed || n < 6) /* the rest of is_content once per distinct word, at the end */
         return;
     if ((c->used + 1) * 2 > c->cap && !grow(c)) {
         c->failed = 1;
@@ -173,7 +176,7 @@ hb_status hb_terms_run(hb_doc *d)
     if (st == HB_OK) {
         size_t n = 0;
         for (size_t i = 0; i < c.cap; i++)
-            if (c.slots[i].word)
+            if (c.slots[i].word && is_content(d, c.slots[i].word, c.slots[i].len))
                 c.slots[n++] = c.slots[i];
         if (n > 1)
             qsort(c.slots, n, sizeof *c.slots, by_count);
@@ -196,10 +199,13 @@ hb_status hb_terms_run(hb_doc *d)
 
 void hb_terms_json(hb_doc *d, hb_json_out *out)
 {
-    json_t *a = json_array(); /* empty, not absent, under --top 0: the shape stays the same */
+    hb_json_array_open(out, "terms"); /* empty, not absent, under --top 0: the shape stays the same */
     for (size_t i = 0; d->terms && i < d->terms->n; i++) {
         const term_count *t = &d->terms->top[i];
-        json_array_append_new(a, json_pack("{s:s%,s:i}", "term", t->word, t->len, "count", t->count));
+        hb_json_object_open(out, NULL);
+        hb_json_strn(out, "term", t->word, t->len);
+        hb_json_int(out, "count", t->count);
+        hb_json_object_close(out);
     }
-    hb_json_field(out, "terms", a);
+    hb_json_array_close(out);
 }

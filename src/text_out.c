@@ -9,14 +9,52 @@
 #include "words.h"
 #include "tokens.h"
 
-static void sb_token(hb_strbuf *b, const hb_doc *d, const char *type, size_t vs, size_t ve)
+/* Decimal digits two at a time: an offset per word is most of the output. */
+static char *put_uint(char *p, size_t v)
 {
-    char head[96];
-    size_t ts = hb_doc_vstart(d, vs), te = hb_doc_vend(d, ve);
-    int n = snprintf(head, sizeof head, "%s\t%zu\t%zu\t", type, ts, te);
-    hb_strbuf_add(b, head, (size_t)n);
-    hb_strbuf_add(b, d->text + ts, te - ts);
-    hb_strbuf_add(b, "\n", 1);
+    static const char PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                "8081828384858687888990919293949596979899";
+    static const unsigned long long POW10[] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
+                                               10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
+                                               100000000000ull, 1000000000000ull, 10000000000000ull,
+                                               100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+                                               100000000000000000ull, 1000000000000000000ull,
+                                               10000000000000000000ull};
+    /* log10 from the bit length (1233/4096 ~ log10 2), then one correction */
+    size_t digits = (size_t)((64 - __builtin_clzll((unsigned long long)v | 1)) * 1233 >> 12);
+    digits += digits < 20 && (unsigned long long)v >= POW10[digits];
+    digits += digits == 0; /* 0 */
+    char *e = p + digits;
+    for (; v >= 100; v /= 100) {
+        e -= 2;
+        memcpy(e, PAIRS + 2 * (v % 100), 2);
+    }
+    if (v >= 10)
+        memcpy(e - 2, PAIRS + 2 * v, 2);
+    else
+        e[-1] = (char)('0' + v);
+    return p + digits;
+}
+
+/* One output line: "type<TAB>start<TAB>end<TAB>text" for text range [start, end). */
+static void sb_line(hb_strbuf *b, const hb_doc *d, const char *type, size_t start, size_t end)
+{
+    size_t tn = strlen(type);
+    char *w = hb_strbuf_reserve(b, tn + 2 * 20 + 4 + (end - start)), *p = w;
+    if (!w)
+        return;
+    memcpy(p, type, tn);
+    p += tn;
+    *p++ = '\t';
+    p = put_uint(p, start);
+    *p++ = '\t';
+    p = put_uint(p, end);
+    *p++ = '\t';
+    memcpy(p, d->text + start, end - start);
+    p += end - start;
+    *p++ = '\n';
+    b->n += (size_t)(p - w);
 }
 
 typedef struct {
@@ -33,11 +71,7 @@ static void on_word(void *ctx, size_t start, size_t end)
         s++, n--;
     if (n == 0)
         return;
-    char head[64];
-    int k = snprintf(head, sizeof head, "word\t%zu\t%zu\t", start, end);
-    hb_strbuf_add(w->b, head, (size_t)k);
-    hb_strbuf_add(w->b, w->d->text + start, end - start);
-    hb_strbuf_add(w->b, "\n", 1);
+    sb_line(w->b, w->d, "word", start, end);
 }
 
 /* With HB_TOKENS_WORDS: the decoded text as jieba would cut it (numbers and
@@ -55,7 +89,7 @@ char *hb_report_tokens(const hb_report *r, unsigned flags)
         const hb_token *t = &r->tokens.v[i];
         if (t->type == HB_TOK_SPACE)
             continue;
-        sb_token(&b, r, hb_token_type_name(t->type), t->vstart, t->vend);
+        sb_line(&b, r, hb_token_type_name(t->type), hb_doc_vstart(r, t->vstart), hb_doc_vend(r, t->vend));
     }
     return hb_strbuf_take(&b);
 }

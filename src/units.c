@@ -31,6 +31,8 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     l->n++;
     if (r->len > l->maxlen)
         l->maxlen = r->len;
+    if (r->len < 256)
+        l->lens[r->len / 64] |= 1ull << (r->len % 64);
     return 1;
 }
 
@@ -75,12 +77,17 @@ static int is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
+static int may_have(const hb_wordlist *l, size_t n)
+{
+    return n >= 256 || (l->lens[n / 64] >> (n % 64) & 1);
+}
+
 const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
 {
     size_t n = len < l->maxlen ? len : l->maxlen;
     for (; n > 0; n--) {
-        if (n < len && is_cont((unsigned char)s[n]))
-            continue; /* not a character boundary */
+        if (!may_have(l, n) || (n < len && is_cont((unsigned char)s[n])))
+            continue; /* no entry so long, or not a character boundary */
         const hb_rule_word *r = hb_wordlist_find(l, s, n);
         if (r)
             return r;
@@ -92,7 +99,7 @@ const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size
 {
     size_t n = len < l->maxlen ? len : l->maxlen;
     for (; n > 0; n--) {
-        if (is_cont((unsigned char)s[len - n]))
+        if (!may_have(l, n) || is_cont((unsigned char)s[len - n]))
             continue;
         const hb_rule_word *r = hb_wordlist_find(l, s + len - n, n);
         if (r)

@@ -8,6 +8,7 @@
 #define HB_UNITS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "huibao.h"
 
@@ -26,6 +27,8 @@ typedef struct {
     hb_rule_word *v;
     size_t n, cap;
     size_t maxlen;   /* bytes of the longest entry */
+    uint64_t lens[4]; /* bit n: an entry of n bytes (n < 256), so prefix and
+                         suffix lookups skip the lengths no entry has */
 } hb_wordlist;
 
 struct hb_metric_rules {

@@ -34,6 +34,7 @@ typedef struct {
     const char *profile;
     size_t max_bytes;
     int top_terms;
+    int until;
 } hb_extract_options;
 const char *hb_version(void);
 hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err);

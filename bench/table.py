@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""make bench: the speed and memory table of issue 15, each speed as a ratio
+to a reference command measured in the same run on the same bytes.
+
+    /usr/bin/python3 bench/table.py [--mb 4] [--runs 3] [--big 10,50,200]
+
+Input: corpus/*.txt decoded to UTF-8 (as the oracle decodes them) and
+concatenated, repeated to --mb megabytes.  Each command runs --runs times
+(best kept); times are wall clock and CPU (user+sys), and the ratios use
+CPU time, which the other processes of a shared machine disturb less.
+Peak RSS comes from /usr/bin/time -v, for inputs of each --big size made
+on the fly in /tmp and deleted.
+"""
+import argparse
+import glob
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, os.pardir))
+HB = os.path.join(ROOT, "build", "huibao")
+ENV = dict(os.environ, HUIBAO_DICT=os.path.join(ROOT, "dict"),
+           HUIBAO_LEXICON=os.path.join(ROOT, "build", "jieba.lex"))
+JIEBA = ("import jieba, logging, sys\n"
+         "jieba.setLogLevel(logging.WARNING)\n"
+         "text = open(sys.argv[1], encoding='utf-8').read()\n"
+         "sys.stdout.write('\\n'.join(jieba.cut(text, HMM=False)))\n")
+
+
+def timed(cmd):
+    """(wall seconds, CPU seconds) of one run, output discarded."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, env=ENV)
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        sys.exit("bench: %s failed (status %d)" % (" ".join(cmd[:3]), status))
+    return wall, ru.ru_utime + ru.ru_stime
+
+
+def best(cmd, runs):
+    res = [timed(cmd) for _ in range(runs)]
+    return min(r[0] for r in res), min(r[1] for r in res)
+
+
+def peak_rss_kb(cmd):
+    out = subprocess.run(["/usr/bin/time", "-v"] + cmd, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, env=ENV, check=True).stderr.decode()
+    for line in out.splitlines():
+        if "Maximum resident set size" in line:
+            return int(line.split(":")[1])
+    sys.exit("bench: no peak RSS from /usr/bin/time")
+
+
+def corpus_text():
+    spec = importlib.util.spec_from_file_location(
+        "jieba_oracle", os.path.join(ROOT, "tests", "oracle", "jieba_oracle.py"))
+    oracle = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(oracle)
+    texts = []
+    for f in sorted(glob.glob(os.path.join(ROOT, "corpus", "*.txt"))):
+        with open(f, "rb") as fh:
+            try:
+                texts.append(oracle.decode(fh.read()))
+            except UnicodeDecodeError:
+                pass
+    return ("\n".join(texts) + "\n").encode("utf-8")
+
+
+def repeat_to(unit, nbytes):
+    return unit * max(1, -(-nbytes // len(unit)))
+
+
+def split_reports(data, size):
+    """Pieces of about `size` bytes, cut at line ends."""
+    pieces, start = [], 0
+    while start < len(data):
+        end = data.find(b"\n", start + size)
+        end = len(data) if end < 0 else end + 1
+        pieces.append(data[start:end])
+        start = end
+    return pieces
+
+
+rows = []
+
+
+def row(what, ours, ref, ref_name, target):
+    """ours/ref are (wall, cpu); the ratio is the reference's speed over ours."""
+    ratio = ref[1] / ours[1] if ours[1] > 0 else float("inf")
+    rows.append((what, "%.3f s / %.3f s" % ours, "%s %.3f s / %.3f s" % ((ref_name,) + ref),
+                 "%.2f" % ratio, target))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mb", type=float, default=4.0, help="size of the speed input")
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--jieba-mb", type=float, default=2.0)
+    ap.add_argument("--big", default="10,50,200", help="MB sizes for peak RSS")
+    args = ap.parse_args()
+    if not os.path.exists(HB):
+        sys.exit("bench: %s not found (run make)" % HB)
+    unit = corpus_text()
+    tmp = tempfile.mkdtemp(prefix="hb_bench_")
+    try:
+        data = repeat_to(unit, int(args.mb * 1e6))
+        big = os.path.join(tmp, "corpus.txt")
+        with open(big, "wb") as f:
+            f.write(data)
+        mb = len(data) / 1e6
+        print("input: corpus/*.txt as UTF-8, %d bytes repeated to %.1f MB; ratios use CPU time" % (len(unit), mb))
+
+        wc = best(["wc", "-m", big], args.runs)
+        ext = best([HB, "extract", big], args.runs)
+        row("extract, one file, %.1f MB (%.1f MB/s)" % (mb, mb / ext[1]), ext, wc, "wc -m", ">= 0.35 (terms on)")
+        ext0 = best([HB, "extract", "--top", "0", big], args.runs)
+        row("extract --top 0 (%.1f MB/s)" % (mb / ext0[1]), ext0, wc, "wc -m", ">= 0.5")
+
+        pieces = split_reports(data, 5000)
+        pdir = os.path.join(tmp, "batch")
+        os.mkdir(pdir)
+        names = []
+        for i, p in enumerate(pieces):
+            names.append(os.path.join(pdir, "r%05d.txt" % i))
+            with open(names[-1], "wb") as f:
+                f.write(p)
+        batch = best([HB, "extract"] + names, args.runs)
+        row("batch of %d 5 KB reports" % len(names), batch, ext, "same bytes in one file", ">= 0.8")
+
+        small = min((f for f in glob.glob(os.path.join(ROOT, "corpus", "*.txt"))
+                     if os.path.getsize(f) >= 3000), key=os.path.getsize)
+        n_small = 20
+        one = best([HB, "extract", small], n_small)
+        cat = best(["cat", small], n_small)
+        row("one small report end to end (%s, %d B)" % (os.path.basename(small), os.path.getsize(small)),
+            one, cat, "cat", ">= 0.33")
+
+        jdata = repeat_to(unit, int(args.jieba_mb * 1e6))
+        jpath = os.path.join(tmp, "jieba.txt")
+        with open(jpath, "wb") as f:
+            f.write(jdata)
+        words = best([HB, "tokens", "--words", jpath], args.runs)
+        jieba = best(["/usr/bin/python3", "-c", JIEBA, jpath], 1)
+        row("tokens --words, %.1f MB" % (len(jdata) / 1e6), words, jieba, "jieba cut(HMM=False)", ">= 50")
+
+        w = max(len(r[0]) for r in rows)
+        print("%-*s  %-19s  %-40s  %6s  %s" % (w, "what", "huibao wall / CPU", "reference wall / CPU",
+                                              "ratio", "target"))
+        for r in rows:
+            print("%-*s  %-19s  %-40s  %6s  %s" % ((w,) + r))
+        sys.stdout.flush()
+
+        print("\npeak RSS of one large report (huibao extract, /usr/bin/time -v):")
+        for size in [int(s) for s in args.big.split(",") if s]:
+            path = os.path.join(tmp, "big%d.txt" % size)
+            with open(path, "wb") as f:
+                chunk = repeat_to(unit, 1 << 20)
+                left = size * 10**6
+                while left > 0:
+                    f.write(chunk[:left])
+                    left -= len(chunk)
+            t0 = time.perf_counter()
+            kb = peak_rss_kb([HB, "extract", "--max-bytes", str(size * 10**6), path])
+            print("  %4d MB: %7.0f MB peak, %5.1f bytes per input byte  (%.0f s; target <= 6)" %
+                  (size, kb / 1024, kb * 1024 / (size * 1e6), time.perf_counter() - t0))
+            sys.stdout.flush()
+            os.unlink(path)
+    finally:
+        shutil.rmtree(tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

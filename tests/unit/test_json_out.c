@@ -1,0 +1,146 @@
+/* Unit tests for the JSON writer (src/json_out.c): numbers in their shortest
+ * round-trip form, jansson's string escapes and both of its layouts, with
+ * jansson itself as the oracle. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "json_out.h"
+
+/* One real written as the only field of an object, without its braces. */
+static char *real_text(double x)
+{
+    hb_json_out *out = hb_json_out_new(0);
+    assert_non_null(out);
+    hb_json_real(out, "x", x);
+    char *s = hb_json_out_finish(out);
+    assert_non_null(s);
+    assert_true(strncmp(s, "{\"x\":", 5) == 0);
+    size_t n = strlen(s);
+    memmove(s, s + 5, n - 5);
+    s[n - 6] = '\0'; /* the closing brace */
+    return s;
+}
+
+static void test_reals(void **state)
+{
+    (void)state;
+    static const struct {
+        double x;
+        const char *want;
+    } cases[] = {
+        {6.8, "6.8"},          {0.1 + 0.2, "0.30000000000000004"}, {-2.5, "-2.5"},
+        {100.0, "1e+02"},      {1e21, "1e+21"},                     {1.5e-7, "1.5e-07"},
+        {123456.789, "123456.789"}, {5e-324, "5e-324"},             {1e16, "1e+16"},
+        {96.2, "96.2"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *s = real_text(cases[i].x);
+        if (strcmp(s, cases[i].want) != 0)
+            fail_msg("%.17g: got %s, want %s", cases[i].x, s, cases[i].want);
+        free(s);
+    }
+    char *s = real_text(NAN);
+    assert_string_equal(s, "null");
+    free(s);
+}
+
+/* Random doubles: each reads back exactly, jansson reads it as a real, and
+ * one significant digit fewer would not read back. */
+static void test_random_reals_round_trip(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    for (int i = 0; i < 20000; i++) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        double x;
+        if (i % 2) {
+            uint64_t bits = seed & ~(0x7FFull << 52);
+            bits |= (uint64_t)(1023 - 30 + (int)(seed >> 58)) << 52; /* moderate exponents */
+            memcpy(&x, &bits, sizeof x);
+        } else {
+            x = (double)(seed % 100000) / 100.0; /* report-like decimals */
+        }
+        char *s = real_text(x);
+        assert_true(strtod(s, NULL) == x);
+        json_t *v = json_loads(s, JSON_DECODE_ANY, NULL);
+        assert_non_null(v);
+        assert_true(json_is_real(v));
+        json_decref(v);
+        int digits = 0; /* significant: from the first nonzero one; not the ".0" jansson's reals get */
+        size_t n = strlen(s);
+        const char *end = n > 2 && !strcmp(s + n - 2, ".0") ? s + n - 2 : s + n;
+        for (const char *p = s; p < end && *p != 'e'; p++)
+            digits += (digits > 0 || (*p >= '1' && *p <= '9')) && *p >= '0' && *p <= '9';
+        char shorter[400];
+        if (digits > 1) {
+            snprintf(shorter, sizeof shorter, "%.*g", digits - 1, x);
+            if (strtod(shorter, NULL) == x)
+                fail_msg("%.17g: %s is not the shortest (%s)", x, s, shorter);
+        }
+        free(s);
+    }
+}
+
+/* Strings with every escape, nested containers and empty ones: byte for
+ * byte what jansson dumps for the same value, in both layouts. */
+static void test_layout_matches_jansson(void **state)
+{
+    (void)state;
+    static const char text[] = "a\"b\\c/\b\f\n\r\t\x01\x1f\x7f 中文\xe2\x80\xa8";
+    for (int pretty = 0; pretty <= 1; pretty++) {
+        hb_json_out *out = hb_json_out_new(pretty);
+        hb_json_str(out, "s", text);
+        hb_json_str(out, "none", NULL);
+        hb_json_array_open(out, "empty");
+        hb_json_array_close(out);
+        hb_json_object_open(out, "o");
+        hb_json_object_close(out);
+        hb_json_array_open(out, "deep");
+        hb_json_object_open(out, NULL);
+        hb_json_int(out, "min", INT64_MIN);
+        hb_json_int(out, "max", INT64_MAX);
+        hb_json_bool(out, "t", 1);
+        hb_json_bool(out, "f", 0);
+        hb_json_array_open(out, "a");
+        for (int i = 0; i < 3; i++)
+            hb_json_int(out, NULL, i - 1);
+        hb_json_array_close(out);
+        hb_json_string_open(out, "parts");
+        hb_json_string_add(out, "x\n", 2);
+        hb_json_string_add(out, "\"y", 2);
+        hb_json_string_close(out);
+        hb_json_object_close(out);
+        hb_json_array_close(out);
+        char *got = hb_json_out_finish(out);
+        assert_non_null(got);
+
+        json_t *v = json_pack("{s:s,s:n,s:[],s:{},s:[{s:I,s:I,s:b,s:b,s:[i,i,i],s:s}]}", "s", text, "none",
+                              "empty", "o", "deep", "min", (json_int_t)INT64_MIN, "max",
+                              (json_int_t)INT64_MAX, "t", 1, "f", 0, "a", -1, 0, 1, "parts", "x\n\"y");
+        assert_non_null(v);
+        char *want = json_dumps(v, pretty ? JSON_INDENT(2) : JSON_COMPACT);
+        json_decref(v);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_reals),
+        cmocka_unit_test(test_random_reals_round_trip),
+        cmocka_unit_test(test_layout_matches_jansson),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
