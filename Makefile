@@ -150,8 +150,11 @@ test check: batch-test
 
 # The issue-15 table (speeds as ratios to same-run references, peak memory);
 # bench-stages: every per-stage bench/bench_* script (slower).
+# The issue-15 table (ratios to references measured in the same run), then
+# batch throughput with -j1 and -j2 and peak memory for 2,000 and 20,000 files.
 bench: all
 	/usr/bin/python3 bench/table.py
+	bash bench/bench_batch.sh
 
 bench-stages: all
 	bash bench/run.sh
