@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "engine.h"
 #include "extract.h"
+#include "script.h"
 
 /* Generous for any sane rule, small enough that a catastrophic pattern
  * fails fast instead of hanging a batch. */
@@ -15,7 +16,7 @@ enum { MATCH_LIMIT = 1000000, DEPTH_LIMIT = 10000 };
 typedef hb_status (*loader)(struct hb_engine *, hb_error *);
 
 static const loader LOADERS[] = {hb_decode_load, hb_layout_load, hb_sections_load, hb_docfacts_load,
-                                 hb_extractors_load};
+                                 hb_script_load, hb_extractors_load};
 
 hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
 {
@@ -62,6 +63,7 @@ void hb_engine_free(hb_engine *e)
     hb_layout_free(e->layout);
     hb_sections_rules_free(e->sections);
     hb_docfacts_rules_free(e->docfacts);
+    hb_script_rules_free(e->script);
     hb_extractors_unload(e);
     pcre2_match_context_free(e->mctx);
     free(e->notes);

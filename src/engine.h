@@ -18,6 +18,7 @@ struct hb_document_rules;
 struct hb_list_rules;
 struct hb_lexicon;
 struct hb_term_rules;
+struct hb_script_rules;
 
 struct hb_engine {
     char *dict_dir;
@@ -34,6 +35,7 @@ struct hb_engine {
     struct hb_list_rules *lists;
     struct hb_lexicon *lexicon;
     struct hb_term_rules *terms;
+    struct hb_script_rules *script; /* script.txt: traditional-script detection */
     char *notes;
 };
 

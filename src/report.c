@@ -13,6 +13,7 @@
 #include "normalize.h"
 #include "paragraphs.h"
 #include "required.h"
+#include "script.h"
 #include "sections.h"
 #include "sha256.h"
 #include "tokens.h"
@@ -158,7 +159,7 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     if (!hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap))
         return fail(d, err, HB_ERR_NOMEM, NULL);
     d->fold = fold;
-    if (!hb_lines(d) || !hb_paragraphs(d) || !hb_docfacts(d) || !hb_tokens(d) || !hb_sections(d))
+    if (!hb_strip_inline(d) || !hb_script(d) || !hb_lines(d) || !hb_furniture_warn(d) || !hb_paragraphs(d) || !hb_docfacts(d) || !hb_tokens(d) || !hb_sections(d))
         return fail(d, err, HB_ERR_NOMEM, NULL);
     if (d->paras.n == 0 && !hb_doc_warn(d, "no-content", 0, "the file holds only blank or layout lines"))
         return fail(d, err, HB_ERR_NOMEM, NULL);

@@ -144,14 +144,15 @@ hb_status hb_profile_check(const struct hb_engine *e, const char *name, hb_error
 
 /* ---- choosing and checking ---------------------------------------------- */
 
-/* Is the cue in the title (both lines of a split one) or the opening paragraph? */
+/* Is the cue in the title block (both lines of a split title, a subtitle)
+ * or the opening paragraph? */
 static int cue_in_head(const hb_doc *d, const char *cue)
 {
     size_t n = strlen(cue);
     int opening_seen = 0;
     for (size_t p = 0; p < d->paras.n && !opening_seen; p++) {
         const hb_para *pa = &d->paras.v[p];
-        if (pa->role != HB_PARA_TITLE && pa->role != HB_PARA_BODY)
+        if (pa->role != HB_PARA_TITLE && pa->role != HB_PARA_HEAD && pa->role != HB_PARA_BODY)
             continue;
         opening_seen = pa->role == HB_PARA_BODY;
         if (memmem(d->view + pa->vstart, pa->vend - pa->vstart, cue, n))

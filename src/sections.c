@@ -436,9 +436,9 @@ int hb_sections(hb_doc *d)
             d->sections.v[i].vend = end_all;
     free(open);
     free(children);
-    /* Without a title or opening cue, the headings tell: work done or
-     * problems make a report, only plans a plan. */
-    if (d->doc_type && strcmp(d->doc_type, "unknown") == 0 && d->sections.n > 0) {
+    /* Without a title or opening cue (doc_type still NULL), the headings
+     * tell: work done or problems make a report, only plans a plan. */
+    if (!d->doc_type && d->sections.n > 0) {
         int report = 0, plans = 0;
         for (size_t i = 0; i < d->sections.n; i++) {
             int k = d->sections.v[i].kind;
