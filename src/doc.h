@@ -124,6 +124,7 @@ struct hb_report {
     /* folded text and lines */
     const char *fold;
     size_t fold_len;
+    int converted_script;  /* the fold was converted to simplified characters (script.c) */
     hb_off *fmap;          /* fold byte -> text offset, fold_len + 1 entries */
     HB_VEC(hb_line) lines;
 

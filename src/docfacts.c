@@ -409,6 +409,10 @@ static void find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
     size_t from = (size_t)title, to = (size_t)title;
     if (title > 0 && kind[title - 1] == HEAD_TEXT && para_width(d, &d->paras.v[title - 1]) <= 60)
         from--;
+    /* 中共××委员会 / 关于…的报告: the issuer is the first part of a 关于 title */
+    if (title >= 0 && from > 0 && kind[from - 1] == HEAD_AUTHORITY &&
+        memcmp(d->view + d->paras.v[from].vstart, "关于", 6) == 0)
+        from--;
     if (title >= 0 && to + 1 < nhead && kind[to + 1] == HEAD_TEXT) {
         /* a title broken over two lines: the second short and naming the
          * kind, or carrying on with 及, 和, 暨 */

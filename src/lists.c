@@ -761,7 +761,11 @@ hb_status hb_lists_run(hb_doc *d)
             return HB_ERR_NOMEM;
         r->list[HB_KIND_PLANS].found = HB_FOUND_IMPLICIT;
     }
-    if (!c.plan_doc && r->list[HB_KIND_ACHIEVEMENTS].found == HB_FOUND_NONE && !implicit_achievements(&c))
+    /* a document that is neither report nor plan (a speech, an 意见) has
+     * no work sections to read as achievements */
+    int other_doc = d->doc_type && !strcmp(d->doc_type, "unknown");
+    if (!c.plan_doc && !other_doc && r->list[HB_KIND_ACHIEVEMENTS].found == HB_FOUND_NONE &&
+        !implicit_achievements(&c))
         return HB_ERR_NOMEM;
     hb_required(d, r);
     d->lists = r;

@@ -327,6 +327,11 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
     memcpy(u, v + n.scale_start, sclen);
     memcpy(u + sclen, uw, ulen);
     m.unit = u;
+    /* read in simplified characters, but reported as written (27項) */
+    if (d->converted_script && !n.percent && (!sclen || n.scale_end == us))
+        m.unit = hb_doc_orig(d, sclen ? n.scale_start : us, ue);
+    if (!m.unit)
+        return 0;
     double mult = n.scale * unit_scale(uw, ulen, &skip);
     m.norm_unit = hb_arena_strndup(&d->arena, uw + skip, ulen - skip);
     m.norm_value = scaled(m.value, mult);

@@ -149,6 +149,7 @@ int hb_script(hb_doc *d)
     d->fold = b.out;
     d->fold_len = b.n;
     d->fmap = b.map;
+    d->converted_script = 1;
     return hb_doc_warn(d, "traditional-script", 0,
                        "traditional script converted to simplified for analysis (OpenCC %s); spans point into the text as written",
                        config);

@@ -70,11 +70,34 @@ void hb_sections_rules_free(struct hb_section_rules *r)
     free(r);
 }
 
+/* Whether [at, at+n) lies between the parts of an `other` cue A…B (问题
+ * in 解决跨区域办理难问题): A before it and B ending at or after its end. */
+static int masked_gap(const char *cue, const char *gap, const char *s, size_t len, size_t at, size_t n)
+{
+    size_t al = (size_t)(gap - cue), bl = strlen(gap + 3);
+    const char *a = memmem(s, len, cue, al);
+    if (!a || (size_t)(a - s) > at)
+        return 0;
+    for (const char *b = a + al; (b = memmem(b, len - (size_t)(b - s), gap + 3, bl)); b++)
+        if ((size_t)(b - s) + bl >= at + n)
+            return 1;
+    return 0;
+}
+
 /* Whether [at, at+n) lies inside a hit of an `other` cue (问题 in 问题导向). */
 static int masked(const struct hb_section_rules *r, const char *s, size_t len, size_t at, size_t n)
 {
     for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].kind != HB_KIND_OTHER || r->cues[i].len < n)
+        if (r->cues[i].kind != HB_KIND_OTHER)
+            continue;
+        /* cues are folded: … is written ... */
+        const char *gap = strstr(r->cues[i].cue, "...");
+        if (gap) {
+            if (masked_gap(r->cues[i].cue, gap, s, len, at, n))
+                return 1;
+            continue;
+        }
+        if (r->cues[i].len < n)
             continue;
         size_t lo = at + n > r->cues[i].len ? at + n - r->cues[i].len : 0;
         const char *hit = memmem(s + lo, len - lo, r->cues[i].cue, r->cues[i].len);
