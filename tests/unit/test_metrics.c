@@ -167,6 +167,8 @@ static void test_more_units(void **s)
     /* traditional script: read through OpenCC, the unit reported as written */
     expect_keys("縣教育局2024年工作總結\n一、主要工作\n開設興趣社團41個，完成項目27項，發展黨員12名，投入經費1260萬元。\n",
                 "41個;27項;12名;1260萬元");
+    /* a sign before the number; a range is no sign; a missing number is null, not 1 */
+    expect_keys("增速为-6.4%，收益率为-3.2%，招募3-5名，完成投资约亿元。", "-6.4%;-3.2%;3-5名;null+亿元");
 }
 
 static void test_subjects_and_text(void **s)
