@@ -360,6 +360,23 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         }
         it->tend = hb_utf8_cap(v, it->tstart, it->tend, HB_HEADING_MAX_CHARS);
     }
+    /* 一是 (or 第一，) alone on its line: its title is the next line */
+    hb_item *last = d->items.n > first_item ? &d->items.v[d->items.n - 1] : NULL;
+    if (last && last->tstart >= pa->vend && (size_t)p + 1 < d->paras.n &&
+        d->paras.v[p + 1].role == HB_PARA_BODY) {
+        const hb_para *nx = &d->paras.v[p + 1];
+        hb_marker m;
+        int fam, num;
+        size_t ml, te = nx->vstart;
+        if (!hb_heading_marker(v + nx->vstart, nx->vend - nx->vstart, &m) &&
+            !hb_item_marker(v + nx->vstart, nx->vend - nx->vstart, &fam, &num, &ml)) {
+            while (te < nx->vend && v[te] != ';' && !(te + 3 <= nx->vend && memcmp(v + te, "。", 3) == 0))
+                te++;
+            last->tstart = nx->vstart;
+            last->tend = hb_utf8_cap(v, nx->vstart, trim_end(v, nx->vstart, te), HB_HEADING_MAX_CHARS);
+            last->vend = nx->vend;
+        }
+    }
     return 1;
 }
 

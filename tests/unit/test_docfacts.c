@@ -100,11 +100,15 @@ static void expect_head(const char *text, const char *want)
 static void test_title_block(void **s)
 {
     (void)s;
-    /* a title after its issuing authority, a dateline and a speaker line;
-     * the addressee several lines after the title */
+    /* an issuing authority before a 关于 title is its first part; before
+     * another title it is not the title; a dateline follows; the addressee
+     * comes several lines after the title */
     expect_head("中共东岭县委员会\n关于2024年全面从严治党工作情况的报告\n（2025年1月8日）\n市委：\n"
                 "现将有关情况报告如下。\n一、主要工作\n全年开展学习12次。\n",
-                "关于2024年全面从严治党工作情况的报告|市委|report|annual-report");
+                "中共东岭县委员会关于2024年全面从严治党工作情况的报告|市委|report|annual-report");
+    expect_head("中共东岭县委员会\n2024年全面从严治党工作报告\n（2025年1月8日）\n\n市委：\n"
+                "现将有关情况报告如下。\n一、主要工作\n全年开展学习12次。\n",
+                "2024年全面从严治党工作报告|市委|report|annual-report");
     /* a title over two lines, and 各位代表： after a dateline */
     expect_head("南平市人民政府关于2024年度\n法治政府建设情况的报告\n2025年1月10日在市十七届人大五次会议上\n"
                 "市长　周××\n各位代表：\n现在，我代表市人民政府报告工作。\n一、主要工作\n全年办结议案12件。\n",
@@ -115,9 +119,12 @@ static void test_title_block(void **s)
                 "凝心聚力抓落实 真抓实干开新局|同志们|unknown|speech");
     expect_head("在全市组织工作会议上的讲话\n各位常委、同志们：\n今天召开会议，主要是总结工作。\n一、成绩\n开展培训9期。\n",
                 "在全市组织工作会议上的讲话|各位常委、同志们|unknown|speech");
-    /* the kinds 意见, 规划, 方案 are plans; 意见 only where it ends the title */
+    /* 规划 and 方案 are plans; an 意见 (where it ends the title) is neither
+     * report nor plan and nothing is required of it */
     expect_head("关于加强基层党组织建设的实施意见\n各乡镇党委：\n为加强基层党建，现提出如下意见。\n一、总体要求\n到2025年建成10个示范点。\n",
-                "关于加强基层党组织建设的实施意见|各乡镇党委|plan|work-plan");
+                "关于加强基层党组织建设的实施意见|各乡镇党委|unknown|opinion");
+    expect_head("关于落实巡察反馈意见整改情况的报告\n一、整改情况\n已整改12项。\n",
+                "关于落实巡察反馈意见整改情况的报告|-|report|rectification");
     expect_head("白河镇“十五五”乡村振兴规划\n一、发展基础\n全镇耕地3万亩。\n",
                 "白河镇“十五五”乡村振兴规划|-|plan|work-plan");
     expect_head("关于落实巡察反馈意见整改情况的报告\n一、整改进展\n已整改40项。\n",
