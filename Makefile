@@ -19,20 +19,34 @@ LEXICON ?= /usr/lib/python3/dist-packages/jieba/dict.txt
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARNINGS) $(CFLAGS) -Iinclude -Isrc $(PKG_CFLAGS) \
              -DHB_DATADIR='"$(datadir)/huibao"'
 
+# Objects are position-independent so that one set makes both libraries;
+# only what huibao.h marks HB_API leaves the shared one.
+ALL_CFLAGS += -fPIC -fvisibility=hidden
+VERSION := $(shell sed -n 's/^\#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)
+SONAME = libhuibao.so.0
+PYTHON ?= /usr/bin/python3
+# Where `make install` puts the Python module: on sys.path for /usr/local
+# on Debian; for another prefix, add it to PYTHONPATH (README).
+pythondir ?= $(prefix)/lib/python$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')/dist-packages
+
 B = build
 SRC := $(wildcard src/*.c)
 OBJ := $(SRC:src/%.c=$(B)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
+BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
 
 .PHONY: all test check unit schema oracle clean install uninstall bench asan tsan leakcheck fuzz lexicon \
-        hostile fuzz-run fuzz-replay docs-check
+        hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared page batch-test dask-test
 
-all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(if $(wildcard tools/lexc.c),lexicon)
+all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon)
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/huibao.h | $(B)/obj
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+# -MMD -MP: each object's header dependencies in a .d file beside it.
+$(B)/obj/%.o: src/%.c | $(B)/obj
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+-include $(OBJ:.o=.d)
 
 $(B)/obj $(B)/tests:
 	mkdir -p $@
@@ -41,12 +55,27 @@ $(B)/libhuibao.a: $(OBJ)
 	rm -f $@
 	ar rcs $@ $^
 
+# The CLI alone writes XLSX (libxlsxwriter) and runs threads (batch).
 CLI_SRC := $(wildcard cli/*.c)
+CLI_CFLAGS := $(shell pkg-config --cflags xlsxwriter)
+CLI_LIBS := $(shell pkg-config --libs xlsxwriter) -pthread
 $(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) include/huibao.h $(B)/libhuibao.a
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(CLI_SRC) -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -pthread $(LDFLAGS) $(CLI_SRC) -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(CLI_LIBS)
 
 $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+# Benchmark drivers (make bench); they share the tools' helpers.
+$(B)/%: bench/%.c tools/toolutil.h $(B)/libhuibao.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
+
+all: $(B)/libhuibao.so $(B)/$(SONAME)
+
+$(B)/libhuibao.so.$(VERSION): $(OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(LDFLAGS) $^ -o $@ $(PKG_LIBS)
+
+$(B)/$(SONAME) $(B)/libhuibao.so: $(B)/libhuibao.so.$(VERSION)
+	ln -sf libhuibao.so.$(VERSION) $@
 
 # The general lexicon (jieba's dict.txt) compiled once; without it huibao
 # still runs on its own dictionaries and says so.
@@ -58,7 +87,8 @@ $(B)/jieba.lex: $(B)/lexc
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
 
-unit: $(UNIT_BIN)
+# The unit tests read the compiled lexicon, so it is built before they run.
+unit: $(UNIT_BIN) $(if $(wildcard tools/lexc.c),lexicon)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; HUIBAO_LEXICON=$(B)/jieba.lex $(TEST_RUNNER) $$t; done
 
 schema: all
@@ -73,7 +103,50 @@ oracle: all
 docs-check:
 	/usr/bin/python3 tests/doc_warnings.py
 
-test check: all unit schema oracle hostile fuzz-replay docs-check
+# No dependency cycle among the objects of src/ (by the symbols nm shows).
+deps: $(OBJ)
+	/usr/bin/python3 tests/deps_acyclic.py $(OBJ)
+
+test check: all unit schema oracle hostile fuzz-replay docs-check deps
+
+# The installed library as others use it: install into a temporary prefix,
+# build a small program with `pkg-config --cflags --libs huibao` against the
+# shared library, run it on a corpus report; and only hb_ symbols exported.
+test check: link-test python
+link-test: all
+	HUIBAO='$(B)/huibao' MAKE='$(MAKE)' CC='$(CC)' LDFLAGS='$(LDFLAGS)' bash tests/link/run.sh
+
+# The Python module (python/huibao) over this build's shared library.  A
+# sanitizer build's library cannot be loaded into an uninstrumented Python.
+python: $(B)/$(SONAME)
+	@if echo '$(CFLAGS)' | grep -q -- -fsanitize; then echo "python: skipped in a sanitizer build"; else \
+	    HUIBAO_LIB=$(B)/$(SONAME) HUIBAO_LEXICON=$(B)/jieba.lex PYTHONPATH=python \
+	    $(PYTHON) -m unittest discover -s tests/python -t tests/python; fi
+
+# summary.html from the corpus (tests/page_test.py): its structure against
+# summary.json, hostile report text escaped, and, when chromium is installed,
+# the rendered DOM, the console and a screenshot in $(B)/summary.png.
+page: all
+	BUILD_DIR=$(B) HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/page_test.py
+
+test check: page
+
+# batch, table, summary and check on the corpus replicated to 2,000+ files
+# (tests/batch_test.py: kill -9 and --resume, XLSX through openpyxl).
+# The Dask runner (contrib/dask): a LocalCluster of two worker processes over
+# loopback TCP gives the same summary.json as huibao batch, every report
+# exactly once, also when a worker is killed mid-run.  Needs the shared
+# library, so not in a sanitizer build.
+dask-test: all
+	@if echo '$(CFLAGS)' | grep -q -- -fsanitize; then echo "dask-test: skipped in a sanitizer build"; else \
+	    HUIBAO=$(B)/huibao HUIBAO_LIB=$(B)/$(SONAME) /usr/bin/python3 tests/dask_test.py; fi
+
+test check: dask-test
+
+batch-test: all
+	HUIBAO='$(HUIBAO_RUNNER) $(B)/huibao' /usr/bin/python3 tests/batch_test.py
+
+test check: batch-test
 
 bench: all
 	bash bench/run.sh
@@ -84,10 +157,14 @@ SAN_FLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-san
 asan:
 	$(MAKE) B=build-asan CFLAGS='$(SAN_FLAGS)' LDFLAGS='-fsanitize=address,undefined' test
 
-# ThreadSanitizer over the thread test: one engine shared by four threads.
+# ThreadSanitizer over the thread tests: one engine shared by four threads,
+# and two threads printing one report (test_ownership).
+TSAN_TESTS = test_threads test_ownership
 tsan:
-	$(MAKE) B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' build-tsan/tests/test_threads
-	HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/test_threads
+	$(MAKE) B=build-tsan CFLAGS='-O1 -g -fsanitize=thread' LDFLAGS='-fsanitize=thread' \
+	    $(TSAN_TESTS:%=build-tsan/tests/%)
+	set -e; for t in $(TSAN_TESTS); do \
+	    HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
 
 leakcheck:
 	$(MAKE) B=build-valgrind CFLAGS='-O1 -g' \
@@ -154,15 +231,33 @@ clean:
 
 install: all
 	install -d $(DESTDIR)$(bindir) $(DESTDIR)$(libdir)/pkgconfig $(DESTDIR)$(includedir) \
-	    $(DESTDIR)$(datadir)/huibao/dict $(DESTDIR)$(mandir)/man1
+	    $(DESTDIR)$(datadir)/huibao/dict $(DESTDIR)$(datadir)/huibao/templates $(DESTDIR)$(mandir)/man1
 	install -m 755 $(B)/huibao $(DESTDIR)$(bindir)/huibao
 	install -m 644 $(B)/libhuibao.a $(DESTDIR)$(libdir)/libhuibao.a
 	install -m 644 include/huibao.h $(DESTDIR)$(includedir)/huibao.h
 	cp -R dict/. $(DESTDIR)$(datadir)/huibao/dict/
+	install -m 644 templates/summary.html templates/README.md $(DESTDIR)$(datadir)/huibao/templates/
 	if [ -f $(B)/jieba.lex ]; then install -m 644 $(B)/jieba.lex $(DESTDIR)$(datadir)/huibao/jieba.lex; fi
 	install -m 644 docs/huibao.1 $(DESTDIR)$(mandir)/man1/huibao.1
 	sed -e 's|@prefix@|$(prefix)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \
 	    -e 's|@libs@|$(shell pkg-config --libs $(PKGS)) -lm|g' huibao.pc.in > $(DESTDIR)$(libdir)/pkgconfig/huibao.pc
+
+# The shared library, the schema and the Python module beside what
+# `install` puts in place.
+install: install-shared
+install-shared: all
+	install -d $(DESTDIR)$(libdir) $(DESTDIR)$(datadir)/huibao $(DESTDIR)$(pythondir)/huibao
+	install -m 755 $(B)/libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/libhuibao.so.$(VERSION)
+	ln -sf libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(libdir)/libhuibao.so
+	install -m 644 docs/report.schema.json $(DESTDIR)$(datadir)/huibao/report.schema.json
+	install -m 644 python/huibao/*.py $(DESTDIR)$(pythondir)/huibao/
+	printf 'LIBDIR = "%s"\n' '$(libdir)' > $(DESTDIR)$(pythondir)/huibao/_installed.py
+
+uninstall: uninstall-shared
+uninstall-shared:
+	rm -f $(DESTDIR)$(libdir)/libhuibao.so.$(VERSION) $(DESTDIR)$(libdir)/$(SONAME) $(DESTDIR)$(libdir)/libhuibao.so
+	rm -rf $(DESTDIR)$(pythondir)/huibao
 
 uninstall:
 	rm -f $(DESTDIR)$(bindir)/huibao $(DESTDIR)$(libdir)/libhuibao.a $(DESTDIR)$(includedir)/huibao.h \

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Metric extraction throughput: the UTF-8 reports of corpus/ and the seeds
 # (../shared/seeds), repeated to at least 50 MB in /tmp, read report by
-# report by tools/metricbench (the metrics stage timed alone, and the whole
+# report by bench/metricbench (the metrics stage timed alone, and the whole
 # pipeline), then the whole file as one 50 MB report through huibao extract
 # (a single huge report: linear time and memory).  Prints MB/s and peak RSS.
 set -eu
@@ -26,7 +26,7 @@ while [ "$(stat -c %s "$tmp/corpus.txt" 2>/dev/null || echo 0)" -lt $((50 << 20)
     cat "$tmp/sample.txt" >> "$tmp/corpus.txt"
 done
 
-echo "-- report by report (tools/metricbench)"
+echo "-- report by report (bench/metricbench)"
 "$B/metricbench" dict "$B/jieba.lex" "$tmp/corpus.txt"
 
 echo "-- one 50 MB report (huibao extract, JSON included)"

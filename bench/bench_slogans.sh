@@ -2,7 +2,7 @@
 # Slogan matching cost against dictionary size: bench/slogans_50.txt,
 # dict/slogans.txt (~830 surfaces) and bench/slogans_5000.txt (~5,500).
 #
-# 1. tools/slogbench: the dictionary scan alone (one Aho–Corasick automaton),
+# 1. bench/slogbench: the dictionary scan alone (one Aho–Corasick automaton),
 #    over the UTF-8 corpus reports folded and repeated to 64 MB.
 # 2. The whole pipeline (huibao extract) on a ~16 MB report, with a copy of
 #    dict/ whose slogans.txt is each list in turn; MB/s and peak RSS.

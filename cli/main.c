@@ -1,7 +1,9 @@
 /* huibao: the command-line client of libhuibao.  It uses only huibao.h. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,29 +11,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dict_cmd.h"
+#include "cli.h"
 #include "huibao.h"
 #include "outfile.h"
-
-#ifndef HB_DATADIR
-#define HB_DATADIR "/usr/local/share/huibao"
-#endif
-
-enum {
-    EXIT_OK = 0,
-    EXIT_INPUT = 1,   /* at least one input file could not be read */
-    EXIT_USAGE = 2,
-    EXIT_CHECK = 3,   /* check: a report misses a required part */
-    EXIT_SETUP = 4,   /* the dictionaries could not be loaded */
-    EXIT_OUTPUT = 5   /* writing the output failed */
-};
+#include "page.h"
+#include "records.h"
 
 static const char USAGE[] =
     "Usage: huibao COMMAND [OPTIONS] FILE...\n"
     "\n"
-    "Commands:\n"
+    "Commands (huibao COMMAND --help for each):\n"
     "  extract   print each report as JSON (one object; several files: JSON Lines)\n"
     "  check     print a verdict on required sections; exit 3 if any report misses one\n"
     "  tokens    print the typed token stream of one file\n"
+    "  batch     many reports into a folder: reports.jsonl, errors.jsonl, summary.json, tables\n"
+    "  table     one row per report (or per metric) as CSV, TSV or XLSX\n"
+    "  summary   totals over reports.jsonl files or earlier summaries\n"
+    "  dict check [DIR...]  check the rule files (the dict folder and its overlays,\n"
+    "            or DIR... layered over it) without reading a report; exit 4 on a fault\n"
+    "  page      render summary.html from reports.jsonl files (as batch writes it)\n"
+    "\n"
+    "FILE '-' is standard input.  Options take their value as --opt VALUE or --opt=VALUE.\n"
     "\n"
     "Options:\n"
     "  --pretty            indent the JSON (a single file only)\n"
@@ -42,26 +43,86 @@ static const char USAGE[] =
     "  --encoding ENC      utf-8, gb18030, utf-16le or utf-16be instead of detecting\n"
     "  --profile NAME      required-section profile (dict/profiles/NAME.txt)\n"
     "  --top N             number of top terms (default 20; 0: an empty list)\n"
-    "  --max-bytes N       refuse larger inputs (default 268435456)\n"
+    "  --max-bytes N       refuse larger inputs (default 8388608)\n"
     "  --dict DIR          dictionary folder (default: $HUIBAO_DICT, then the installed one)\n"
+    "  --dict-add DIR      layer DIR's rule files over the dictionary folder (repeatable;\n"
+    "                      after those of $HUIBAO_DICT_PATH, a colon-separated list)\n"
     "  --lexicon FILE      compiled general lexicon (default: $HUIBAO_LEXICON, then installed)\n"
+    "  --summary FILE      page: the summary.json of the same reports\n"
+    "  --template FILE     page: the page template (default: the installed one)\n"
     "  --words             tokens: split Han runs into dictionary words\n"
     "  --no-domain         tokens: general lexicon only (the jieba-compatible mode)\n"
     "  -h, --help          show this help\n"
-    "  --version           show the version\n"
+    "  -V, --version       show the version\n"
     "\n"
     "Exit status: 0 success, 1 an input failed, 2 usage, 3 check found a missing part,\n"
-    "4 dictionaries failed to load, 5 output could not be written.\n";
+    "4 dictionaries failed to load, 5 output could not be written.  When several apply:\n"
+    "2, 4 and 5 first (they stop the run), then 3, then 1: a report that misses a part\n"
+    "is never hidden by another input's read error.\n";
 
-typedef struct {
-    const char *command;
-    int pretty, jsonl, jsonl_in, words, no_domain;
-    const char *output, *encoding, *profile, *dict, *lexicon;
-    long top;
-    size_t max_bytes;
-    char **files;
-    int nfiles;
-} cli_opts;
+static const char USAGE_CHECK[] =
+    "Usage: huibao check [OPTIONS] FILE...\n"
+    "\n"
+    "A verdict per report on its required sections (dict/profiles/), with numbering\n"
+    "notes as FILE:LINE: message.\n"
+    "\n"
+    "  --jsonl             one JSON object a report: path, profile, passed, missing,\n"
+    "                      inline_only, notes; a closing tally on stderr\n"
+    "  --notes             also the notes the tool calls usual (a 工作要点 numbering its\n"
+    "                      items across parts)\n"
+    "  --profile NAME      required-section profile instead of the one by document type\n"
+    "  --jsonl-in, --encoding, --max-bytes, --dict, --lexicon, -o: as for extract\n"
+    "\n"
+    "Exit status, first that applies: 2 usage, 4 dictionaries, 5 output; then 3 when\n"
+    "any report misses a required part (even if another input could not be read);\n"
+    "then 1 when an input could not be read; else 0.\n";
+
+static const char USAGE_BATCH[] =
+    "Usage: huibao batch [OPTIONS] INPUT... -o OUTDIR\n"
+    "\n"
+    "Extracts every input into OUTDIR: reports.jsonl (input order), errors.jsonl (one\n"
+    "record per input that failed: path, code, message), summary.json, run.json,\n"
+    "reports.csv and metrics.csv.  Each is written under a temporary name and renamed\n"
+    "when complete; reports.jsonl.part and errors.jsonl.part grow while it runs.\n"
+    "\n"
+    "  INPUT               a file, or a folder searched recursively; '-': stdin\n"
+    "  --glob PATTERN      file names taken from folders (default *.txt)\n"
+    "  --files-from FILE   one input path a line ('-': standard input)\n"
+    "  --jsonl-in          inputs hold {\"path\": …, \"text\": …} records\n"
+    "  -j, --jobs N        threads (default: the cores available)\n"
+    "  --resume            keep the results already in OUTDIR for inputs with the same\n"
+    "                      path and sha256 (after an interrupted run), do the rest\n"
+    "  --format xlsx       also reports.xlsx (sheets reports and metrics)\n"
+    "  --progress, --quiet force or silence the progress line (default: on a terminal)\n"
+    "  --encoding, --profile, --max-bytes, --top, --dict, --lexicon: as for extract\n"
+    "\n"
+    "Exit status: 0 all inputs succeeded, 1 some failed (the rest written), 2 usage,\n"
+    "4 dictionaries, 5 OUTDIR could not be written.\n";
+
+static const char USAGE_TABLE[] =
+    "Usage: huibao table [OPTIONS] FILE...\n"
+    "\n"
+    "One row per input (failed ones with their status) or, with --metrics, one row per\n"
+    "metric.  FILE is a report text, or JSON Lines (*.jsonl, '-') of reports and error\n"
+    "records as batch and extract --jsonl write: both give the same table.\n"
+    "\n"
+    "  --format FMT        csv (RFC 4180, the default), tsv or xlsx (a workbook with the\n"
+    "                      sheets reports and metrics; needs -o or a non-terminal stdout)\n"
+    "  --metrics           the long form: one row per metric\n"
+    "  --bom               CSV: start with a UTF-8 byte order mark (for Excel)\n"
+    "  -o, --output FILE   write to FILE (replaced only when complete)\n";
+
+static const char USAGE_SUMMARY[] =
+    "Usage: huibao summary [OPTIONS] FILE...\n"
+    "\n"
+    "Totals over JSON Lines of reports and error records (reports.jsonl, errors.jsonl)\n"
+    "and earlier summaries (summary.json), merged: by type, organisation and profile;\n"
+    "passed, failed, unreadable; missing parts; duplicates; metrics by category, unit\n"
+    "and target; slogans; documents; warnings.  '-' reads standard input.\n"
+    "\n"
+    "  --json              summary.json (deterministic) instead of text for people\n"
+    "  --pretty            indent the JSON\n"
+    "  -o, --output FILE   write to FILE (replaced only when complete)\n";
 
 static void die_usage(const char *msg, const char *arg)
 {
@@ -69,43 +130,83 @@ static void die_usage(const char *msg, const char *arg)
     exit(EXIT_USAGE);
 }
 
-static long parse_number(const char *s, const char *opt)
+/* A non-negative decimal number no larger than max; anything else
+ * (empty, signs, trailing bytes, overflow) is a usage error. */
+static long parse_number(const char *s, const char *opt, long max)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || *end || v < 0)
+    if (errno || !*s || *end || *s < '0' || *s > '9' || v < 0)
         die_usage("not a non-negative number", opt);
+    if (v > max)
+        die_usage("number too large", opt);
     return v;
 }
 
+static const char *command_usage(const char *command)
+{
+    if (!command)
+        return USAGE;
+    if (!strcmp(command, "check"))
+        return USAGE_CHECK;
+    if (!strcmp(command, "batch"))
+        return USAGE_BATCH;
+    if (!strcmp(command, "table"))
+        return USAGE_TABLE;
+    if (!strcmp(command, "summary"))
+        return USAGE_SUMMARY;
+    return USAGE;
+}
+
+/* The options that take no value: each sets its int field of cli_opts. */
+static const struct {
+    const char *name;
+    size_t field;
+} FLAGS[] = {
+    {"--pretty", offsetof(cli_opts, pretty)},     {"--jsonl", offsetof(cli_opts, jsonl)},
+    {"--jsonl-in", offsetof(cli_opts, jsonl_in)}, {"--words", offsetof(cli_opts, words)},
+    {"--no-domain", offsetof(cli_opts, no_domain)}, {"--resume", offsetof(cli_opts, resume)},
+    {"--progress", offsetof(cli_opts, progress)}, {"--quiet", offsetof(cli_opts, quiet)},
+    {"--bom", offsetof(cli_opts, bom)},           {"--metrics", offsetof(cli_opts, metrics)},
+    {"--json", offsetof(cli_opts, json)},         {"--notes", offsetof(cli_opts, notes)},
+};
+
 static void parse_args(int argc, char **argv, cli_opts *o)
 {
+    int help = 0;
     o->top = 20;
     o->files = calloc((size_t)argc, sizeof *o->files);
-    if (!o->files) {
+    o->dict_add = calloc((size_t)argc, sizeof *o->dict_add);
+    if (!o->files || !o->dict_add) {
         fprintf(stderr, "huibao: out of memory\n");
         exit(EXIT_INPUT);
     }
+    char name[64];
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-#define VALUE() (i + 1 < argc ? argv[++i] : (die_usage("option needs a value", a), ""))
+        const char *a = argv[i], *inline_value = NULL;
+        const char *eq = strncmp(a, "--", 2) ? NULL : strchr(a, '=');
+        if (eq && (size_t)(eq - a) < sizeof name) { /* --opt=value */
+            snprintf(name, sizeof name, "%.*s", (int)(eq - a), a);
+            inline_value = eq + 1;
+            a = name;
+        }
+#define VALUE() (inline_value ? inline_value : i + 1 < argc ? argv[++i] : (die_usage("option needs a value", a), ""))
+        int flag = -1;
+        for (size_t k = 0; k < sizeof FLAGS / sizeof *FLAGS; k++)
+            if (!strcmp(a, FLAGS[k].name))
+                flag = (int)k;
+        if (inline_value && (flag >= 0 || !strcmp(a, "--help") || !strcmp(a, "--version")))
+            die_usage("option takes no value", argv[i]);
+        if (flag >= 0) {
+            *(int *)((char *)o + FLAGS[flag].field) = 1;
+            continue;
+        }
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(USAGE, stdout);
-            exit(fclose(stdout) ? EXIT_OUTPUT : EXIT_OK);
-        } else if (!strcmp(a, "--version")) {
+            help = 1;
+        } else if (!strcmp(a, "-V") || !strcmp(a, "--version")) {
             printf("huibao %s\n", HB_VERSION);
             exit(fclose(stdout) ? EXIT_OUTPUT : EXIT_OK);
-        } else if (!strcmp(a, "--pretty")) {
-            o->pretty = 1;
-        } else if (!strcmp(a, "--jsonl")) {
-            o->jsonl = 1;
-        } else if (!strcmp(a, "--jsonl-in")) {
-            o->jsonl_in = 1;
-        } else if (!strcmp(a, "--words")) {
-            o->words = 1;
-        } else if (!strcmp(a, "--no-domain")) {
-            o->no_domain = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
             o->output = VALUE();
         } else if (!strcmp(a, "--encoding")) {
@@ -114,12 +215,30 @@ static void parse_args(int argc, char **argv, cli_opts *o)
             o->profile = VALUE();
         } else if (!strcmp(a, "--dict")) {
             o->dict = VALUE();
+        } else if (!strcmp(a, "--dict-add")) {
+            o->dict_add[o->ndict_add++] = VALUE();
         } else if (!strcmp(a, "--lexicon")) {
             o->lexicon = VALUE();
+        } else if (!strcmp(a, "--summary")) {
+            o->summary = VALUE();
+        } else if (!strcmp(a, "--template")) {
+            o->template_path = VALUE();
         } else if (!strcmp(a, "--top")) {
-            o->top = parse_number(VALUE(), a);
+            o->top = parse_number(VALUE(), a, INT_MAX);
         } else if (!strcmp(a, "--max-bytes")) {
-            o->max_bytes = (size_t)parse_number(VALUE(), a);
+            o->max_bytes = (size_t)parse_number(VALUE(), a, LONG_MAX);
+        } else if (!strcmp(a, "-j") || !strcmp(a, "--jobs")) {
+            o->jobs = parse_number(VALUE(), a, 4096);
+        } else if (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9') { /* -j2 */
+            o->jobs = parse_number(a + 2, "-j", 4096);
+        } else if (!strcmp(a, "--glob")) {
+            o->glob = VALUE();
+        } else if (!strcmp(a, "--files-from")) {
+            o->files_from = VALUE();
+        } else if (!strcmp(a, "--format")) {
+            o->format = VALUE();
+            if (table_format_of(o->format) < 0)
+                die_usage("unknown format (csv, tsv or xlsx)", o->format);
         } else if (!strcmp(a, "--")) {
             while (++i < argc)
                 o->files[o->nfiles++] = argv[i];
@@ -132,72 +251,76 @@ static void parse_args(int argc, char **argv, cli_opts *o)
         }
 #undef VALUE
     }
+    static const char *const commands[] = {"extract", "check", "tokens", "batch", "table", "summary", "dict", "page"};
+    int known = 0;
+    for (size_t k = 0; o->command && k < sizeof commands / sizeof *commands; k++)
+        known |= !strcmp(o->command, commands[k]);
+    if (help) {
+        fputs(command_usage(known ? o->command : NULL), stdout);
+        exit(fclose(stdout) ? EXIT_OUTPUT : EXIT_OK);
+    }
     if (!o->command)
         die_usage("no command given", NULL);
-    if (strcmp(o->command, "extract") && strcmp(o->command, "check") && strcmp(o->command, "tokens"))
+    if (!known)
         die_usage("unknown command", o->command);
-    if (o->nfiles == 0)
+    if (o->nfiles == 0 && !o->files_from)
         die_usage("no input file given", NULL);
+    if (!strcmp(o->command, "batch") && !o->output)
+        die_usage("batch needs an output folder", "-o OUTDIR");
+    if (!strcmp(o->command, "dict") && (o->nfiles == 0 || strcmp(o->files[0], "check")))
+        die_usage("dict takes the subcommand check", o->nfiles ? o->files[0] : NULL);
 }
 
-/* The folder of this executable, for finding dict/ beside an uninstalled build. */
-static int exe_sibling(const char *rel, char *out, size_t cap)
+/* The page template: --template, else templates/ beside the rule folder in
+ * use (an uninstalled build's dict/, an installation's share/huibao/dict). */
+static const char *find_template(const cli_opts *o, const char *dict_dir, char *buf, size_t cap)
 {
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return 0;
-    exe[n] = '\0';
-    char *slash = strrchr(exe, '/');
-    if (!slash)
-        return 0;
-    *slash = '\0';
-    if ((size_t)snprintf(out, cap, "%s/%s", exe, rel) >= cap)
-        return 0;
-    struct stat st;
-    return stat(out, &st) == 0;
+    if (o->template_path)
+        return o->template_path;
+    const char *slash = strrchr(dict_dir, '/');
+    int dirlen = slash ? (int)(slash - dict_dir) : 1;
+    if ((size_t)snprintf(buf, cap, "%.*s/templates/summary.html", dirlen, slash ? dict_dir : ".") >= cap)
+        return NULL;
+    return buf;
 }
 
-static const char *find_dict(const cli_opts *o, char *buf, size_t cap)
+/* Opens an input: "-" is standard input (a pipe is welcome there); a named
+ * path must be a regular file.  O_NONBLOCK keeps a FIFO without a writer
+ * from blocking the open; such a path is then refused.  On failure returns
+ * NULL with a reason in why. */
+static FILE *open_input(const char *path, struct stat *st, char *why, size_t cap)
 {
-    if (o->dict)
-        return o->dict;
-    const char *env = getenv("HUIBAO_DICT");
-    if (env && *env)
-        return env;
-    if (exe_sibling("../dict/slogans.txt", buf, cap) && exe_sibling("../dict", buf, cap))
-        return buf; /* an uninstalled build: build/huibao beside dict/ */
-    if (exe_sibling("../share/huibao/dict", buf, cap))
-        return buf; /* installed, wherever the prefix was moved */
-    return HB_DATADIR "/dict";
-}
-
-static const char *find_lexicon(const cli_opts *o, char *buf, size_t cap)
-{
-    if (o->lexicon)
-        return o->lexicon;
-    const char *env = getenv("HUIBAO_LEXICON");
-    if (env && *env)
-        return env;
-    if (exe_sibling("jieba.lex", buf, cap) || exe_sibling("../share/huibao/jieba.lex", buf, cap))
-        return buf;
-    return HB_DATADIR "/jieba.lex";
-}
-
-/* Reads a whole file; on failure returns NULL with a reason in why. */
-static char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
+    if (!strcmp(path, "-")) {
+        if (fstat(STDIN_FILENO, st) != 0)
+            memset(st, 0, sizeof *st);
+        return stdin;
+    }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 || fstat(fd, st) != 0) {
         snprintf(why, cap, "%s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
         return NULL;
     }
-    struct stat st = {0};
-    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    FILE *f = NULL;
+    if (S_ISDIR(st->st_mode))
         snprintf(why, cap, "is a directory");
-        fclose(f);
+    else if (!S_ISREG(st->st_mode))
+        snprintf(why, cap, "not a regular file (%s); give its contents on standard input as -",
+                 S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket" : "a device");
+    else if (fcntl(fd, F_SETFL, 0) != 0 || !(f = fdopen(fd, "rb")))
+        snprintf(why, cap, "%s", strerror(errno));
+    if (!f)
+        close(fd);
+    return f;
+}
+
+char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap)
+{
+    struct stat st = {0};
+    FILE *f = open_input(path, &st, why, cap);
+    if (!f)
         return NULL;
-    }
     size_t bufcap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
     if (bufcap > max + 1)
         bufcap = max + 1;
@@ -252,8 +375,17 @@ typedef struct {
     hb_engine *engine;
     FILE *out;
     int single;       /* one report, not JSON Lines */
-    int status, write_failed, usage_error;
+    int status, usage_error;
+    int write_failed;  /* the errno of a failed write, 0: none */
+    long check_failed; /* check: reports that miss a required part */
+    long checked, unreadable;
 } run_state;
+
+static void input_failed(run_state *st)
+{
+    st->status = EXIT_INPUT;
+    st->unreadable++;
+}
 
 /* Runs the command on one report; `label` names it in messages. */
 static void process(run_state *st, const char *label, const char *path, const char *buf, size_t len)
@@ -271,7 +403,7 @@ static void process(run_state *st, const char *label, const char *path, const ch
     }
     if (!r) {
         fprintf(stderr, "huibao: %s: %s\n", label, err.message);
-        st->status = EXIT_INPUT;
+        input_failed(st);
         return;
     }
     char *text = NULL;
@@ -283,98 +415,62 @@ static void process(run_state *st, const char *label, const char *path, const ch
         text = hb_report_tokens(r, o->words ? HB_TOKENS_WORDS : 0);
     } else {
         int passed = 0;
-        char *verdict = hb_report_verdict(r, &passed);
-        if (verdict && asprintf(&text, "%s: %s", label, verdict) < 0)
-            text = NULL;
-        hb_free(verdict);
-        if (!passed && st->status == EXIT_OK)
-            st->status = EXIT_CHECK;
+        text = check_verdict(r, label, o, &passed);
+        st->checked++;
+        st->check_failed += !passed;
     }
     hb_report_free(r);
     if (!text) {
         fprintf(stderr, "huibao: %s: out of memory\n", label);
-        st->status = EXIT_INPUT;
+        input_failed(st);
         return;
     }
     if (!write_all(st->out, text) || !write_all(st->out, end) || fflush(st->out) != 0)
-        st->write_failed = 1;
+        st->write_failed = errno ? errno : EIO;
     free(text);
-}
-
-/* Reads one line (with its '\n') into *buf, keeping at most `limit` bytes:
- * the rest of a longer line is read and dropped, and *dropped says so, so a
- * runaway line cannot exhaust memory.  Returns the length kept, -1 at the
- * end of the file, -2 when out of memory. */
-static ssize_t read_line(FILE *f, char **buf, size_t *cap, size_t limit, int *dropped)
-{
-    size_t n = 0;
-    int c = EOF;
-    *dropped = 0;
-    while ((c = getc_unlocked(f)) != EOF) {
-        if (n < limit) {
-            if (n + 2 > *cap) {
-                size_t ncap = *cap ? *cap * 2 : 4096;
-                char *nb = realloc(*buf, ncap);
-                if (!nb)
-                    return -2;
-                *buf = nb;
-                *cap = ncap;
-            }
-            (*buf)[n++] = (char)c;
-        } else {
-            *dropped = 1;
-        }
-        if (c == '\n')
-            break;
-    }
-    if (n == 0 && !*dropped)
-        return -1;
-    (*buf)[n] = '\0';
-    return (ssize_t)n;
 }
 
 /* --jsonl-in: every line of the file is one report record. */
 static void read_records(run_state *st, const char *file)
 {
-    FILE *f = strcmp(file, "-") ? fopen(file, "rb") : stdin;
+    struct stat sb;
+    char why[256] = "";
+    FILE *f = open_input(file, &sb, why, sizeof why);
     if (!f) {
-        fprintf(stderr, "huibao: %s: %s\n", file, strerror(errno));
-        st->status = EXIT_INPUT;
+        fprintf(stderr, "huibao: %s: %s\n", file, why);
+        input_failed(st);
         return;
     }
     char *line = NULL;
     size_t cap = 0;
-    ssize_t n;
+    ssize_t n = LINE_EOF;
     long lineno = 0;
     /* a record escapes each byte of its text in at most 6 (\u00XX) */
     size_t max = st->o->max_bytes ? st->o->max_bytes : HB_DEFAULT_MAX_BYTES;
     size_t limit = max < (SIZE_MAX - 65536) / 6 ? max * 6 + 65536 : SIZE_MAX;
-    int dropped;
-    while (!st->write_failed && !st->usage_error && (n = read_line(f, &line, &cap, limit, &dropped)) >= 0) {
-        lineno++;
+    char *rec;
+    while (!st->write_failed && !st->usage_error &&
+           (n = records_next(f, &line, &cap, limit, &lineno, &rec)) >= 0) {
         char *path, *text, label[PATH_MAX + 32];
         size_t len;
         hb_error err;
         snprintf(label, sizeof label, "%s:%ld", file, lineno);
-        if (dropped) {
-            fprintf(stderr, "huibao: %s: record longer than %zu bytes (--max-bytes)\n", label, limit);
-            st->status = EXIT_INPUT;
-            continue;
-        }
-        if (n == 0 || (n == 1 && line[0] == '\n'))
-            continue;
-        if (hb_record_parse(line, (size_t)n, &path, &text, &len, &err) != HB_OK) {
+        if (hb_record_parse(rec, (size_t)n, &path, &text, &len, &err) != HB_OK) {
             fprintf(stderr, "huibao: %s: %s\n", label, err.message);
-            st->status = EXIT_INPUT;
+            input_failed(st);
             continue;
         }
         process(st, path ? path : label, path ? path : label, text, len);
         hb_free(path);
         hb_free(text);
     }
-    if (n == -2 || ferror(f)) {
-        fprintf(stderr, "huibao: %s: %s\n", file, n == -2 ? "out of memory" : strerror(errno));
-        st->status = EXIT_INPUT;
+    if (n == LINE_TOO_LONG) {
+        fprintf(stderr, "huibao: %s:%ld: record longer than %zu bytes (--max-bytes); the rest of the file is skipped\n",
+                file, lineno, limit);
+        input_failed(st);
+    } else if (n == LINE_NOMEM || ferror(f)) {
+        fprintf(stderr, "huibao: %s: %s\n", file, n == LINE_NOMEM ? "out of memory" : strerror(errno));
+        input_failed(st);
     }
     free(line);
     if (f != stdin)
@@ -386,27 +482,77 @@ int main(int argc, char **argv)
     out_init();
     cli_opts o = {0};
     parse_args(argc, argv, &o);
-    signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error we report */
-
-    char dictbuf[PATH_MAX], lexbuf[PATH_MAX];
-    hb_engine_options eo = {.dict_dir = find_dict(&o, dictbuf, sizeof dictbuf),
-                            .lexicon_path = find_lexicon(&o, lexbuf, sizeof lexbuf),
-                            .domain_off = o.no_domain};
+    signal(SIGPIPE, SIG_IGN); /* a closed pipe becomes a write error: quiet on stdout */
+    if (!strcmp(o.command, "summary")) {
+        int rc = cmd_summary(&o);
+        free(o.files);
+        free(o.dict_add);
+        return rc;
+    }
+    /* the library finds the default rules as hb_engine_new(NULL, …) does */
+    char *dict = o.dict ? NULL : hb_default_dict_dir(), *lexicon = o.lexicon ? NULL : hb_default_lexicon();
+    const char *dict_dir = o.dict ? o.dict : dict;
+    size_t noverlays;
+    const char **overlays = dict_overlays(o.dict_add, o.ndict_add, &noverlays);
+    if (!overlays || !dict_dir) {
+        fprintf(stderr, "huibao: out of memory\n");
+        return EXIT_INPUT;
+    }
+    char tmplbuf[PATH_MAX];
+    o.template_path = find_template(&o, dict_dir, tmplbuf, sizeof tmplbuf);
+    if (!strcmp(o.command, "page")) {
+        int rc = o.template_path ? page_command(o.files, o.nfiles, o.summary, o.template_path, o.output)
+                                 : EXIT_USAGE;
+        free(overlays);
+        free(o.files);
+        free(o.dict_add);
+        free(dict);
+        free(lexicon);
+        return rc;
+    }
+    if (!strcmp(o.command, "dict")) {
+        int status = o.nfiles > 1 ? dict_check(dict_dir, (const char *const *)o.files + 1, (size_t)o.nfiles - 1)
+                                  : dict_check(dict_dir, overlays, noverlays);
+        free(overlays);
+        free(o.files);
+        free(o.dict_add);
+        free(dict);
+        free(lexicon);
+        return status;
+    }
+    hb_engine_options eo = {.dict_dir = dict_dir, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
+                            .domain_off = o.no_domain,
+                            .dict_overlays = overlays, .n_dict_overlays = noverlays,
+                            .lexicon_required = o.lexicon != NULL};
     hb_error err;
-    hb_engine *engine = hb_engine_new(&eo, &err);
+    hb_engine *engine = eo.lexicon_path ? hb_engine_new(&eo, &err) : NULL;
+    free(overlays); /* the engine keeps its own copies */
+    free(o.dict_add);
     if (!engine) {
-        if (err.file[0] && err.line)
+        if (!eo.dict_dir || !eo.lexicon_path)
+            fprintf(stderr, "huibao: out of memory\n");
+        else if (err.file[0] && err.line)
             fprintf(stderr, "huibao: %s:%d: %s\n", err.file, err.line, err.message);
         else if (err.file[0])
             fprintf(stderr, "huibao: %s: %s\n", err.file, err.message);
         else
             fprintf(stderr, "huibao: %s: %s\n", eo.dict_dir, err.message);
+        free(dict);
+        free(lexicon);
         free(o.files);
         return EXIT_SETUP;
     }
+    free(dict);
+    free(lexicon);
     const char *notes = hb_engine_notes(engine);
     if (notes)
         fprintf(stderr, "huibao: note: %s", notes);
+    if (!strcmp(o.command, "batch") || !strcmp(o.command, "table")) {
+        int rc = !strcmp(o.command, "batch") ? cmd_batch(&o, engine) : cmd_table(&o, engine);
+        hb_engine_free(engine);
+        free(o.files);
+        return rc;
+    }
 
     out_file of;
     char out_why[512];
@@ -432,19 +578,23 @@ int main(int argc, char **argv)
         char *buf = read_file(path, max, &len, why, sizeof why);
         if (!buf) {
             fprintf(stderr, "huibao: %s: %s\n", path, why);
-            st.status = EXIT_INPUT;
+            input_failed(&st);
             continue;
         }
         process(&st, path, path, buf, len);
         free(buf);
     }
-    int status = st.status;
+    int status = st.check_failed ? EXIT_CHECK : st.status;
+    if (!strcmp(o.command, "check") && o.jsonl)
+        check_tally(st.checked, st.check_failed, st.unreadable);
     if (st.usage_error) {
         out_abort(&of);
         status = EXIT_USAGE;
+    } else if (st.write_failed == EPIPE && !o.output) {
+        status = EXIT_OK; /* … | head: the reader has all it wanted */
     } else if (st.write_failed) {
         fprintf(stderr, "huibao: %s: write error: %s\n", o.output ? o.output : "standard output",
-                strerror(errno ? errno : EIO));
+                strerror(st.write_failed));
         out_abort(&of);
         status = EXIT_OUTPUT;
     } else if (out_commit(&of, out_why, sizeof out_why) != 0) {

@@ -1,6 +1,6 @@
 /* Shared by the fuzz targets (libFuzzer, and fuzz/replay.c for the test
  * suite): the engine, loaded once; options taken from the first input bytes;
- * a document built stage by stage in hb_extract()'s order; invariant checks
+ * a document built stage by stage from hb_extract()'s table; invariant checks
  * that abort, so a broken invariant is a finding like a crash.
  *
  * Options: an input starting with the byte 0xF8 (never in UTF-8 text, and
@@ -21,17 +21,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "decode.h"
-#include "docfacts.h"
 #include "doc.h"
 #include "engine.h"
+#include "extract.h"
 #include "huibao.h"
 #include "json_out.h"
-#include "lines.h"
 #include "normalize.h"
-#include "paragraphs.h"
-#include "sections.h"
-#include "tokens.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -93,44 +88,34 @@ static inline hb_engine *fz_engine(void)
     return engine;
 }
 
-enum fz_stage { FZ_DECODE, FZ_FOLD, FZ_LINES, FZ_PARAGRAPHS, FZ_DOCFACTS, FZ_TOKENS, FZ_SECTIONS };
-
-/* A document taken through the stages up to `upto`, as hb_extract() runs
- * them; NULL when decoding refuses the input (after checking that it said
- * why).  Free it with hb_report_free(). */
-static inline hb_doc *fz_doc(const fz_input *in, int upto)
+/* A document taken through the stages of hb_extract() (extract.h's table)
+ * up to and including the one named `upto`; NULL when decoding refuses the
+ * input (after checking that it said why).  Free it with hb_report_free(). */
+static inline hb_doc *fz_doc(const fz_input *in, const char *upto)
 {
-    hb_doc *d = calloc(1, sizeof *d);
-    FZ_CHECK(d);
-    d->engine = fz_engine();
-    d->opts = in->xo;
-    d->opts.profile = NULL;
-    d->src_bytes = in->size;
-    d->title_para = d->addressee_para = -1;
     hb_error err;
     memset(&err, 0, sizeof err);
-    hb_status st = hb_decode(d, in->data, in->size, &err);
-    if (st != HB_OK) {
-        FZ_CHECK(err.code == st && err.message[0]);
-        hb_report_free(d);
-        return NULL;
+    hb_extract_options xo = in->xo;
+    xo.profile = NULL;
+    hb_doc *d = hb_doc_start(fz_engine(), in->data, in->size, &xo, &err);
+    FZ_CHECK(d);
+    size_t i = 0;
+    while (i < hb_nstages && strcmp(hb_stages[i].name, upto))
+        i++;
+    FZ_CHECK(i < hb_nstages);
+    for (size_t k = 0; k <= i; k++) {
+        hb_status st = hb_stages[k].run(d);
+        if (k == 0 && st != HB_OK) {
+            FZ_CHECK(err.code == st && err.message[0]);
+            hb_report_free(d);
+            return NULL;
+        }
+        FZ_CHECK(st == HB_OK);
+        if (k == 0)
+            FZ_CHECK(d->text && d->encoding && hb_utf8_valid(d->text, d->len) && d->text[d->len] == '\0');
     }
-    FZ_CHECK(d->text && d->encoding && hb_utf8_valid(d->text, d->len) && d->text[d->len] == '\0');
-    if (upto == FZ_DECODE || memchr(d->text, '\0', d->len))
-        return d;
-    char *fold;
-    FZ_CHECK(hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap));
-    d->fold = fold;
-    if (upto >= FZ_LINES)
-        FZ_CHECK(hb_lines(d));
-    if (upto >= FZ_PARAGRAPHS)
-        FZ_CHECK(hb_paragraphs(d));
-    if (upto >= FZ_DOCFACTS)
-        FZ_CHECK(hb_docfacts(d));
-    if (upto >= FZ_TOKENS)
-        FZ_CHECK(hb_tokens(d));
-    if (upto >= FZ_SECTIONS)
-        FZ_CHECK(hb_sections(d));
+    d->src = NULL;
+    d->err = NULL;
     return d;
 }
 

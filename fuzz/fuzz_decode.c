@@ -6,7 +6,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
-    hb_doc *d = fz_doc(&in, FZ_DECODE);
+    hb_doc *d = fz_doc(&in, "decode");
     if (!d)
         return 0;
     static const char *const known[] = {"utf-8", "utf-8-bom", "gb18030", "utf-16le", "utf-16be"};

@@ -3,17 +3,15 @@
 #include <jansson.h>
 
 #include "documents.h"
-#include "extract.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
-    hb_doc *d = fz_doc(&in, FZ_SECTIONS);
+    hb_doc *d = fz_doc(&in, "documents");
     if (!d)
         return 0;
     if (d->view) {
-        FZ_CHECK(hb_documents_run(d) == HB_OK);
         const struct hb_documents_result *r = d->documents;
         for (size_t i = 0; i < r->docs.n; i++) {
             const hb_document *doc = &r->docs.v[i];

@@ -8,7 +8,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_input in = fz_options(data, size);
     in.xo.encoding = "utf-8"; /* repair, never refuse: the folder gets every input */
     in.xo.max_bytes = 0;
-    hb_doc *d = fz_doc(&in, FZ_FOLD);
+    hb_doc *d = fz_doc(&in, "fold");
     if (!d)
         return 0;
     if (d->fold) {

@@ -2,18 +2,16 @@
  * and categories — after the stages that come before them. */
 #include <math.h>
 
-#include "extract.h"
 #include "fuzz.h"
 #include "metrics.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
-    hb_doc *d = fz_doc(&in, FZ_SECTIONS);
+    hb_doc *d = fz_doc(&in, "metrics");
     if (!d)
         return 0;
     if (d->view) {
-        FZ_CHECK(hb_documents_run(d) == HB_OK && hb_slogans_run(d) == HB_OK && hb_metrics_run(d) == HB_OK);
         const struct hb_metrics_result *r = d->metrics;
         for (size_t i = 0; i < r->list.n; i++) {
             const hb_metric *m = &r->list.v[i];
@@ -24,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (m->masked)
                 FZ_CHECK(isnan(m->value) && isnan(m->value_max));
             if (!isnan(m->value))
-                FZ_CHECK(m->value >= 0 && m->value <= 9007199254740992.0);
+                FZ_CHECK(fabs(m->value) <= 9007199254740992.0); /* signed: -6.4% */
             if (!isnan(m->value_max))
                 FZ_CHECK(!isnan(m->value) && m->value_max >= m->value);
             FZ_CHECK(!m->approx_word || m->approx);

@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_input in = fz_options(data, size);
     in.xo.encoding = "utf-8";
     in.xo.max_bytes = 0;
-    hb_doc *d = fz_doc(&in, FZ_FOLD);
+    hb_doc *d = fz_doc(&in, "fold");
     if (!d)
         return 0;
     const char *s = d->fold;
@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (((unsigned char)s[pos] & 0xC0) == 0x80)
             continue;
         hb_numeral n;
-        if (!hb_numeral_parse(s, len, pos, &n)) {
+        if (!hb_numeral_parse(&d->engine->numerals, s, len, pos, &n)) {
             FZ_CHECK(n.end == pos);
         } else {
             FZ_CHECK(n.start >= pos && n.start < n.end && n.end <= len);
@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 FZ_CHECK(n.approx_start <= n.approx_end && n.approx_end <= len);
         }
         size_t wl = 0;
-        const char *w = hb_numeral_approx_after(s + pos, len - pos, &wl);
+        const char *w = hb_numeral_approx_after(&d->engine->numerals, s + pos, len - pos, &wl);
         if (w)
             FZ_CHECK(wl > 0 && wl <= len - pos);
     }

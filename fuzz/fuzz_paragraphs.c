@@ -5,7 +5,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
-    hb_doc *d = fz_doc(&in, FZ_PARAGRAPHS);
+    hb_doc *d = fz_doc(&in, "paragraphs");
     if (!d)
         return 0;
     if (d->view) {

@@ -1,15 +1,16 @@
 #!/usr/bin/python3
 """Seeds for the fuzz targets whose input is not a report: fuzz/seeds.py OUT
 writes OUT/fuzz_dict/ (each dict/ file behind a "# NAME" line, the name
-fuzz_dict reads) and OUT/fuzz_records/ (each corpus/ report as a --jsonl-in
-record, and a few malformed records)."""
+fuzz_dict reads), OUT/fuzz_records/ (each corpus/ report as a --jsonl-in
+record, and a few malformed records) and OUT/fuzz_jsonl_in/ (whole --jsonl-in
+files: records behind a BOM, with CRLF, blank and whitespace-only lines)."""
 import glob
 import json
 import os
 import sys
 
 out = sys.argv[1]
-for sub in ("fuzz_dict", "fuzz_records"):
+for sub in ("fuzz_dict", "fuzz_records", "fuzz_jsonl_in"):
     os.makedirs(os.path.join(out, sub), exist_ok=True)
 
 for path in sorted(glob.glob("dict/**/*.txt", recursive=True)):
@@ -36,3 +37,11 @@ malformed = ['{"text": 1}', '{"path": 2, "text": ""}', '[1, 2]', '{"text": "a\\u
 for i, rec in enumerate(malformed):
     with open(os.path.join(out, "fuzz_records", f"malformed_{i}.jsonl"), "w", encoding="utf-8") as f:
         f.write(rec + "\n")
+
+small = [json.dumps({"path": "a", "text": "一、标题\n全年学习12次。"}, ensure_ascii=False), '{"text": "x"}'] + malformed[:3]
+files = {"bom_crlf.jsonl": "\ufeff" + "\r\n  \r\n\t\n".join(small) + "\r\n",
+         "blank_lines.jsonl": "\n\n" + "\n \n".join(small) + "\n\n",
+         "no_final_newline.jsonl": "\n".join(small)}
+for name, body in files.items():
+    with open(os.path.join(out, "fuzz_jsonl_in", name), "w", encoding="utf-8", newline="") as f:
+        f.write(body)

@@ -5,6 +5,19 @@
  * the same time.  Each call returns a report that owns everything it
  * allocated; hb_report_free() releases it in one call.  The library never
  * prints and never exits: every failure is a status code plus a message.
+ *
+ * Ownership:
+ *  - A report holds a reference to its engine, so the engine may be freed
+ *    before its reports: it goes away when the last of them is freed.
+ *  - Functions taking a `const hb_report *` never write into the report:
+ *    any number of threads may read and print one report at the same time.
+ *  - A `const char *` a report accessor returns is owned by the report (or
+ *    by its engine, which the report keeps alive) and valid until
+ *    hb_report_free(); a `char *` return is new and the caller frees it
+ *    with hb_free().
+ *
+ * Link with `pkg-config --cflags --libs huibao` (shared libhuibao.so, or
+ * `--static` for libhuibao.a).  Only hb_ symbols are exported.
  */
 #ifndef HUIBAO_H
 #define HUIBAO_H
@@ -17,6 +30,17 @@ extern "C" {
 
 #define HB_VERSION "0.1.0"
 #define HB_SCHEMA_VERSION "1"
+
+/* Marks what the shared library exports; everything else is hidden. */
+#if defined(__GNUC__) || defined(__clang__)
+#define HB_API __attribute__((visibility("default")))
+#else
+#define HB_API
+#endif
+
+/* The library's version, HB_VERSION of the build that made it (which may
+ * differ from the header a program was compiled with).  Static string. */
+HB_API const char *hb_version(void);
 
 typedef enum {
     HB_OK = 0,
@@ -33,7 +57,9 @@ typedef enum {
 
 /* Where and why something failed.  `file`, `line` and `offset` are set when
  * the failure is in a dictionary file (line is 1-based, offset is the byte
- * offset of a regex error inside its pattern); otherwise they are empty / 0. */
+ * offset of a regex error inside its pattern); hb_extract_file() sets `file`
+ * to the input's path; otherwise they are empty / 0.  `message` never
+ * repeats `file`. */
 typedef struct {
     hb_status code;
     char file[512];
@@ -43,27 +69,64 @@ typedef struct {
 } hb_error;
 
 /* A short English description of a status code; never NULL. */
-const char *hb_strerror(hb_status code);
+HB_API const char *hb_strerror(hb_status code);
 
 typedef struct hb_engine hb_engine;
 typedef struct hb_report hb_report;
 
 typedef struct {
-    const char *dict_dir;      /* folder with slogans.txt, units.txt, …; required */
+    const char *dict_dir;      /* folder with slogans.txt, units.txt, …; NULL: hb_default_dict_dir() */
     const char *lexicon_path;  /* compiled general lexicon (jieba.lex); NULL: none */
     int lexicon_off;           /* 1: segment with dict/ words only (oracle tests) */
     int domain_off;            /* 1: leave dict/lexicon.txt and slogans out of the
                                   segmenter: the jieba compatibility mode */
+    /* Folders layered over dict_dir, in order (--dict-add, HUIBAO_DICT_PATH):
+     * each rule file is read from dict_dir, then from every overlay that
+     * holds it; see dict/README.md for what a repeated entry means. */
+    const char *const *dict_overlays;
+    size_t n_dict_overlays;
+    int lexicon_required;      /* 1: a lexicon_path that cannot be loaded is an
+                                  error, not a note (a lexicon the user named) */
 } hb_engine_options;
 
-/* Loads the dictionaries.  Returns a new engine, or NULL with *err filled.
- * The caller frees it with hb_engine_free(). */
-hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err);
-void hb_engine_free(hb_engine *engine);
+/* Longest dict_dir accepted: a longer one is refused (HB_ERR_ARG), never cut. */
+#define HB_DICT_DIR_MAX 900
+
+/* Loads the dictionaries.  opts NULL: the default rules and lexicon, as the
+ * huibao command finds them (hb_default_dict_dir, hb_default_lexicon).
+ * Returns a new engine, or NULL with *err filled.  The caller releases it
+ * with hb_engine_free(). */
+HB_API hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err);
+/* Releases the caller's engine; accepts NULL.  Reports made from it keep it
+ * alive until they are freed, but no other thread may be inside a call
+ * that takes this engine (hb_extract) when it is released. */
+HB_API void hb_engine_free(hb_engine *engine);
+
+/* Called by hb_dict_check once per fault (fault set, fault->file naming
+ * the rule file) and once per rule file read (fault NULL). */
+typedef void (*hb_dict_report_fn)(void *ctx, const char *file, const hb_error *fault);
+
+/* Reads every rule file as hb_engine_new() would, without stopping at the
+ * first fault.  Returns the number of faults (0: the rules load), or -1 when
+ * out of memory. */
+HB_API int hb_dict_check(const hb_engine_options *opts, hb_dict_report_fn fn, void *ctx);
 
 /* Non-fatal notes about the engine itself (e.g. "general lexicon not
  * found"), one per line; NULL when there are none.  Owned by the engine. */
-const char *hb_engine_notes(const hb_engine *engine);
+HB_API const char *hb_engine_notes(const hb_engine *engine);
+
+/* Where the default rules are: $HUIBAO_DICT when set and not empty; else
+ * dict/ of the source tree when the library (or the program it is linked
+ * into) runs from its build folder; else share/huibao/dict beside the
+ * folder holding the library or program (a moved installation); else the
+ * compiled-in HB_DATADIR/dict.  A new string the caller frees with
+ * hb_free(); NULL when out of memory. */
+HB_API char *hb_default_dict_dir(void);
+/* The default compiled general lexicon, found the same way: $HUIBAO_LEXICON,
+ * jieba.lex in the build folder, share/huibao/jieba.lex beside it, then
+ * HB_DATADIR/jieba.lex.  The file may not exist: the engine then runs on its
+ * own dictionaries and says so in hb_engine_notes().  Freed with hb_free(). */
+HB_API char *hb_default_lexicon(void);
 
 typedef struct {
     const char *path;       /* shown in source.path; may be NULL */
@@ -73,23 +136,34 @@ typedef struct {
     int top_terms;          /* number of `terms`; 0: 20; negative: none */
 } hb_extract_options;
 
-#define HB_DEFAULT_MAX_BYTES ((size_t)256 << 20)
+/* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
+ * per heading) and ~30 on ordinary reports: 8 MiB, far above any real
+ * report, keeps one report within ~1.6 GB. */
+#define HB_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 
-/* Reads one report from `len` bytes at `buf` (any supported encoding).
- * Returns a new report, or NULL with *err filled.  The caller frees it with
- * hb_report_free(). */
-hb_report *hb_extract(const hb_engine *engine, const char *buf, size_t len,
-                      const hb_extract_options *opts, hb_error *err);
-void hb_report_free(hb_report *report);
+/* Reads one report from `len` bytes at `buf` (any supported encoding);
+ * buf is not kept.  Returns a new report, or NULL with *err filled.  The
+ * caller frees it with hb_report_free(). */
+HB_API hb_report *hb_extract(const hb_engine *engine, const char *buf, size_t len,
+                             const hb_extract_options *opts, hb_error *err);
+/* Reads the regular file at `path` (opts->max_bytes bounds it) and extracts
+ * it; source.path is opts->path, else `path`.  On failure returns NULL with
+ * err->file = path and err->message the reason ("No such file or
+ * directory", "not a regular file", "larger than the limit of N bytes", or
+ * any hb_extract() error). */
+HB_API hb_report *hb_extract_file(const hb_engine *engine, const char *path,
+                                  const hb_extract_options *opts, hb_error *err);
+/* Frees a report (and releases its engine); accepts NULL. */
+HB_API void hb_report_free(hb_report *report);
 
 enum {
     HB_JSON_PRETTY = 1u << 0   /* indented output; default is one line */
 };
 
-/* The report as JSON (schema ../docs/report.schema.json), NUL-terminated.
- * Returns a new string the caller frees with hb_free(), or NULL when out of
- * memory. */
-char *hb_report_json(const hb_report *report, unsigned flags);
+/* The report as JSON (docs/OUTPUT.md, schema docs/report.schema.json,
+ * installed in share/huibao/), NUL-terminated.  Returns a new string the
+ * caller frees with hb_free(), or NULL when out of memory. */
+HB_API char *hb_report_json(const hb_report *report, unsigned flags);
 
 enum {
     HB_TOKENS_WORDS = 1u << 0   /* split Han runs into dictionary words */
@@ -98,23 +172,103 @@ enum {
 /* The typed token stream, one token a line: "type<TAB>start<TAB>end<TAB>text"
  * with byte offsets into the decoded text.  Returns a new string the caller
  * frees with hb_free(), or NULL when out of memory. */
-char *hb_report_tokens(const hb_report *report, unsigned flags);
+HB_API char *hb_report_tokens(const hb_report *report, unsigned flags);
 
 /* A short human-readable verdict on the required sections: one line per
  * finding.  *passed is set to 1 when nothing required is missing.  Returns a
  * new string the caller frees with hb_free(). */
-char *hb_report_verdict(const hb_report *report, int *passed);
+HB_API char *hb_report_verdict(const hb_report *report, int *passed);
+
+/* Typed read access, without parsing the JSON.  Strings are owned by the
+ * report (valid until hb_report_free) and are NULL where the JSON has null. */
+
+/* source.path (NULL when none was given), source.sha256 (64 hex digits). */
+HB_API const char *hb_report_path(const hb_report *report);
+HB_API const char *hb_report_sha256(const hb_report *report);
+/* title; doc_type ("unknown" when not recognised); the signature's
+ * organization. */
+HB_API const char *hb_report_title(const hb_report *report);
+HB_API const char *hb_report_doc_type(const hb_report *report);
+HB_API const char *hb_report_organization(const hb_report *report);
+
+/* One entry of `metrics`, copied out by hb_report_metric(). */
+typedef struct {
+    double value, value_max;   /* as written; NAN where the JSON has null */
+    int masked, approx;        /* 0 or 1 */
+    const char *approx_word;   /* 余, 约, 以上 …; NULL when not approx */
+    const char *unit;          /* as folded, scale included: 万人, 次, % */
+    const char *category;      /* NULL: none */
+    const char *section;       /* id of the section holding it, NULL: none */
+    int line;                  /* 1-based input line */
+    size_t start, end;         /* span: byte offsets into the decoded text */
+} hb_metric_info;
+
+HB_API size_t hb_report_metric_count(const hb_report *report);
+/* Fills *out with metric i (0-based, in document order); its strings are
+ * owned by the report.  Returns 0 when i is out of range. */
+HB_API int hb_report_metric(const hb_report *report, size_t i, hb_metric_info *out);
+/* The metric's subject (what it counts) as written, NUL-terminated, into
+ * buf of cap bytes (truncated at a character boundary when it does not
+ * fit).  Returns the subject's full length in bytes (0: none, or i out of
+ * range), like snprintf; buf may be NULL when cap is 0. */
+HB_API size_t hb_report_metric_subject(const hb_report *report, size_t i, char *buf, size_t cap);
+
+/* required.missing: the lists the report's profile requires and it lacks,
+ * by name ("achievements", "problems", "causes", "plans"; static strings). */
+HB_API size_t hb_report_missing_count(const hb_report *report);
+/* Name of missing part i, NULL when i is out of range. */
+HB_API const char *hb_report_missing(const hb_report *report, size_t i);
 
 /* Reads one JSON Lines input record, {"path": "...", "text": "..."}, where
  * text is the report itself (path is optional).  On success *path (NULL when
  * absent) and *text are new NUL-terminated strings the caller frees with
  * hb_free(), *text_len is the length of the text.  Returns HB_ERR_ARG with
  * err->message set for a malformed record. */
-hb_status hb_record_parse(const char *line, size_t len, char **path, char **text, size_t *text_len,
-                          hb_error *err);
+HB_API hb_status hb_record_parse(const char *line, size_t len, char **path, char **text, size_t *text_len,
+                                 hb_error *err);
+
+/* A summary of many reports (summary.json, described in docs/huibao.1 and
+ * the README): counts by type, organisation, missing
+ * part, warning; metric counts and exact sums by (category, unit as written,
+ * target); slogans and documents by the number of reports citing them;
+ * unreadable inputs; every file's sha256 and duplicates.  Its JSON depends
+ * only on what was added (keys and lists sorted), and adding is associative
+ * and commutative: the summary of a union is the merge of the summaries of
+ * its parts.  Not thread-safe: one summary per thread, merged at the end. */
+typedef struct hb_summary hb_summary;
+
+/* A new, empty summary (NULL when out of memory); free with hb_summary_free(). */
+HB_API hb_summary *hb_summary_new(void);
+HB_API void hb_summary_free(hb_summary *s);
+
+/* Adds one JSON text: a report (hb_report_json), an error record
+ * {"path", "code", "message"} for an input that could not be read, or a
+ * summary (hb_summary_json).  HB_ERR_ARG with err->message for anything
+ * else; err may be NULL. */
+HB_API hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err);
+/* Adds a report, the same as adding its JSON. */
+HB_API hb_status hb_summary_add_report(hb_summary *s, const hb_report *r);
+/* Adds everything in src to dst (src unchanged; dst != src). */
+HB_API hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src);
+/* The summary as JSON (HB_JSON_PRETTY: indented), NUL-terminated; the
+ * caller frees it with hb_free().  NULL when out of memory. */
+HB_API char *hb_summary_json(const hb_summary *s, unsigned flags);
+
+/* The short stable word for a status in error records: io, encoding,
+ * binary, too-large, empty, nomem, arg, dict, regex ("ok" for HB_OK). */
+HB_API const char *hb_status_code(hb_status code);
+
+/* The shortest text that reads back as exactly x with strtod ("6.8", not
+ * "6.7999999999999998"), ".0" added when it would read as an integer, as
+ * every real of the JSON output is written.  Returns its length; cap >= 32. */
+HB_API size_t hb_json_shortest(double x, char *out, size_t cap);
+
+/* The SHA-256 of len bytes as 64 lowercase hex digits and a NUL, as in a
+ * report's source.sha256 (computed on the bytes as read, before decoding). */
+HB_API void hb_sha256_hex(const void *data, size_t len, char hex[65]);
 
 /* Releases a string returned by this library; accepts NULL. */
-void hb_free(void *p);
+HB_API void hb_free(void *p);
 
 #ifdef __cplusplus
 }

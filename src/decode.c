@@ -13,6 +13,9 @@
 #include <utf8proc.h>
 
 #include "engine.h"
+#include "error.h"
+#include "extract.h"
+#include "sha256.h"
 #include "normalize.h"
 
 static const char REPLACEMENT[] = "\xEF\xBF\xBD";
@@ -155,8 +158,11 @@ static int plausible_unit(unsigned u)
  * right byte order nearly all are plausible, in the wrong one about half. */
 static const char *utf16_guess(const char *buf, size_t len)
 {
-    if (len < 4 || len % 2)
+    /* A file cut short by a byte is still UTF-16 (its last byte becomes
+     * U+FFFD), when there are enough pairs to tell. */
+    if (len < 4 || (len % 2 && len < 33))
         return NULL;
+    len -= len % 2;
     size_t even = 0, odd = 0, le = 0, be = 0;
     for (size_t i = 0; i < len; i += 2) {
         unsigned a = (unsigned char)buf[i], b = (unsigned char)buf[i + 1];
@@ -221,6 +227,52 @@ static hb_status finish(hb_doc *d, char *owned, size_t n, long repaired, hb_erro
     return HB_OK;
 }
 
+/* A byte order mark the body contradicts: after a UTF-8 mark, bytes that are
+ * neither UTF-8 nor UTF-8 with a little damage (the test decoding by the body
+ * uses); after a UTF-16 mark, a body without NUL bytes that is valid UTF-8
+ * with multi-byte characters (UTF-16 text with a line end or an
+ * ASCII letter has NUL bytes; pure Han UTF-16 is valid UTF-8 only by rare
+ * accident, which a few characters can be, so at least four). */
+static int bom_contradicted(const char *body, size_t len, int utf16)
+{
+    if (!utf16) {
+        size_t good, bad_runs;
+        if (hb_utf8_valid(body, len))
+            return 0;
+        utf8_census(body, len, &good, &bad_runs);
+        return !(good > 0 && (bad_runs * 8 <= good || (bad_runs <= 3 && bad_runs <= good)));
+    }
+    size_t multibyte = 0;
+    for (size_t i = 0; i < len; i++)
+        multibyte += (unsigned char)body[i] >= 0xC0;
+    return multibyte >= 4 && !first_nul(body, len) && hb_utf8_valid(body, len);
+}
+
+static hb_status decode_body(hb_doc *d, const char *buf, size_t len, hb_error *err);
+
+/* Decodes the body after a contradicted byte order mark by what it is. */
+static hb_status decode_despite_bom(hb_doc *d, const char *bom, const char *body, size_t len, hb_error *err)
+{
+    hb_status st = decode_body(d, body, len, err);
+    if (st == HB_OK)
+        hb_doc_warn(d, "bom-mismatch", 0, "a %s byte order mark on a %s body: decoded by the body", bom,
+                    d->encoding);
+    return st;
+}
+
+const char *hb_decode_path(hb_doc *d, const char *path)
+{
+    size_t len = strlen(path), n;
+    char *o;
+    if (hb_utf8_valid(path, len))
+        return hb_arena_strndup(&d->arena, path, len);
+    if (repair_utf8(path, len, &o, &n) < 0)
+        return NULL;
+    char *t = hb_arena_strndup(&d->arena, o, n);
+    free(o);
+    return t;
+}
+
 static const char *const CONVERTERS[] = {"GB18030", "UTF-16LE", "UTF-16BE"};
 
 hb_status hb_decode_load(struct hb_engine *e, hb_error *err)
@@ -275,6 +327,8 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
         if (len == 3)
             return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)");
+        if (bom_contradicted(buf + 3, len - 3, 0))
+            return decode_despite_bom(d, "UTF-8", buf + 3, len - 3, err);
         d->encoding = "utf-8-bom";
         long r = repair_utf8(buf + 3, len - 3, &o, &n);
         return finish(d, o, n, r, err);
@@ -283,10 +337,20 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         int le = buf[0] == '\xFF';
         if (len == 2)
             return fail(err, HB_ERR_EMPTY, "empty file (only a byte order mark)");
+        if (bom_contradicted(buf + 2, len - 2, 1))
+            return decode_despite_bom(d, le ? "UTF-16LE" : "UTF-16BE", buf + 2, len - 2, err);
         d->encoding = le ? "utf-16le" : "utf-16be";
         long r = convert(d, le ? "UTF-16LE" : "UTF-16BE", buf + 2, len - 2, &o, &n);
         return finish(d, o, n, r, err);
     }
+    return decode_body(d, buf, len, err);
+}
+
+/* Decoding by the bytes themselves, without a byte order mark. */
+static hb_status decode_body(hb_doc *d, const char *buf, size_t len, hb_error *err)
+{
+    char *o;
+    size_t n;
     const char *nul = first_nul(buf, len);
     int utf8 = !nul && hb_utf8_valid(buf, len);
     const char *u16 = utf8 ? NULL : utf16_guess(buf, len);
@@ -323,4 +387,19 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         return fail(err, HB_ERR_ENCODING, "not text in UTF-8, UTF-16 or GB18030 (%zu undecodable bytes)", (size_t)r);
     }
     return finish(d, o, n, r, err);
+}
+
+/* The decode stage: the input bytes to UTF-8 text, refused when the text is
+ * too large for hb_off or holds a NUL; and the input's SHA-256. */
+hb_status hb_decode_run(hb_doc *d)
+{
+    hb_status st = hb_decode(d, d->src, d->src_bytes, d->err);
+    if (st != HB_OK)
+        return st;
+    if (d->len >= HB_OFF_MAX)
+        return hb_error_set(d->err, HB_ERR_TOO_LARGE, "the decoded text is larger than 4 GiB");
+    if (memchr(d->text, '\0', d->len))
+        return hb_error_set(d->err, HB_ERR_BINARY, "not a text file (NUL character after decoding)");
+    hb_sha256_hex(d->src, d->src_bytes, d->sha256);
+    return HB_OK;
 }

@@ -12,6 +12,11 @@
  * with err->message set. */
 hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err);
 
+/* The report's path as arena text for source.path: a name that is not
+ * UTF-8 (GBK bytes from a Windows archive) has each invalid byte replaced
+ * with U+FFFD, as the text's own damage is.  NULL when out of memory. */
+const char *hb_decode_path(hb_doc *d, const char *path);
+
 /* glibc loads an iconv converter on iconv_open and unloads it when the last
  * descriptor closes; the engine keeps one descriptor per converter open for
  * its lifetime so that reports decoded in parallel do not load and unload

@@ -1,9 +1,13 @@
-/* Reading the plain-text rule files of dict/. */
+/* Reading the plain-text rule files of dict/: the shipped folder, then the
+ * same-named file of each overlay folder (--dict-add, HUIBAO_DICT_PATH). */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine.h"
 #include "normalize.h"
@@ -24,94 +28,404 @@ int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int 
     return -1;
 }
 
+hb_status hb_dict_fault(const struct hb_engine *e, hb_error *err)
+{
+    hb_status st = err->code ? err->code : HB_ERR_DICT;
+    if (!e->check || st == HB_ERR_NOMEM)
+        return st;
+    e->check->fn(e->check->ctx, err->file, err);
+    e->check->faults++;
+    memset(err, 0, sizeof *err);
+    return HB_OK;
+}
+
+/* ---- layers ------------------------------------------------------------- */
+
+static const char *layer_dir(const struct hb_engine *e, size_t layer)
+{
+    return layer == 0 ? e->dict_dir : e->overlays[layer - 1];
+}
+
+size_t hb_dict_layers(const struct hb_engine *e)
+{
+    return 1 + e->n_overlays;
+}
+
+int hb_dict_path(const struct hb_engine *e, size_t layer, const char *name, char *buf, size_t cap)
+{
+    return (size_t)snprintf(buf, cap, "%s/%s", layer_dir(e, layer), name) < cap;
+}
+
+hb_status hb_dict_layers_init(struct hb_engine *e, const hb_engine_options *opts, hb_error *err)
+{
+    if (opts->n_dict_overlays && !opts->dict_overlays)
+        return hb_dict_fail(err, HB_ERR_ARG, NULL, 0, 0, "n_dict_overlays without dict_overlays"), HB_ERR_ARG;
+    if (opts->n_dict_overlays && !(e->overlays = calloc(opts->n_dict_overlays, sizeof *e->overlays)))
+        return HB_ERR_NOMEM;
+    for (size_t i = 0; i < opts->n_dict_overlays; i++) {
+        const char *dir = opts->dict_overlays[i];
+        struct stat st;
+        int found = dir && stat(dir, &st) == 0;
+        if (!found || !S_ISDIR(st.st_mode)) {
+            hb_dict_fail(err, HB_ERR_DICT, dir ? dir : "(null)", 0, 0, "overlay folder: %s",
+                         !dir ? "no name" : !found ? strerror(errno) : "not a folder");
+            return HB_ERR_DICT;
+        }
+        if (!(e->overlays[e->n_overlays++] = strdup(dir)))
+            return HB_ERR_NOMEM;
+    }
+    return HB_OK;
+}
+
+void hb_dict_layers_free(struct hb_engine *e)
+{
+    for (size_t i = 0; i < e->n_overlays; i++)
+        free(e->overlays[i]);
+    free(e->overlays);
+}
+
+/* ---- one file ----------------------------------------------------------- */
+
+/* A rule file is small text: this bound keeps a runaway file (or /dev/zero
+ * linked into dict/) from exhausting memory. */
+#define DICT_MAX_BYTES ((size_t)16 << 20)
+
+static const char *file_kind(mode_t m)
+{
+    return S_ISDIR(m) ? "a directory" : S_ISFIFO(m) ? "a FIFO" : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+           : S_ISSOCK(m) ? "a socket" : "an unknown kind";
+}
+
+/* Opens path without blocking on a FIFO and refuses anything but a regular
+ * file.  Returns the descriptor, -1 with *err filled, or -2 when the file
+ * does not exist. */
+static int open_rule_file(const char *path, struct stat *st, hb_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return -2;
+        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot open: %s", strerror(errno));
+        return -1;
+    }
+    int ok = fstat(fd, st) == 0;
+    if (!ok || !S_ISREG(st->st_mode)) {
+        if (!ok)
+            hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot read: %s", strerror(errno));
+        else
+            hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "not a regular file (%s)", file_kind(st->st_mode));
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+hb_status hb_dict_regular(const char *path, hb_error *err)
+{
+    struct stat st;
+    int fd = open_rule_file(path, &st, err);
+    if (fd == -2)
+        return HB_OK; /* the reader that follows names the missing file */
+    if (fd < 0)
+        return HB_ERR_DICT;
+    close(fd);
+    return HB_OK;
+}
+
+/* Reads the whole file into *buf (NUL-terminated), at most DICT_MAX_BYTES. */
+static int slurp(const char *path, char **buf, size_t *len, hb_error *err)
+{
+    struct stat st;
+    int fd = open_rule_file(path, &st, err);
+    if (fd < 0)
+        return fd;
+    size_t cap = (size_t)st.st_size < DICT_MAX_BYTES ? (size_t)st.st_size + 1 : DICT_MAX_BYTES + 1, n = 0;
+    char *b = malloc(cap + 1);
+    ssize_t r = 0;
+    while (b && n < cap && (r = read(fd, b + n, cap - n)) != 0) {
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            break;
+        n += (size_t)r;
+        if (n == cap && cap <= DICT_MAX_BYTES) { /* the file grew while read */
+            size_t ncap = cap * 2 > DICT_MAX_BYTES + 1 ? DICT_MAX_BYTES + 1 : cap * 2;
+            char *nb = realloc(b, ncap + 1);
+            if (!nb)
+                free(b);
+            b = nb;
+            cap = ncap;
+        }
+    }
+    int e = errno;
+    close(fd);
+    if (!b || r < 0 || n > DICT_MAX_BYTES) {
+        if (!b)
+            hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory");
+        else if (r < 0)
+            hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot read: %s", strerror(e));
+        else
+            hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "larger than %zu bytes: not a rule file",
+                         DICT_MAX_BYTES);
+        free(b);
+        return -1;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *len = n;
+    return 0;
+}
+
+/* ---- lines of every layer ----------------------------------------------- */
+
 enum { MAX_FIELDS = 16 };
 
-hb_status hb_dict_read(const char *dict_dir, const char *name, int min_fields, int max_fields,
-                       unsigned flags, hb_dict_line_fn fn, void *ctx, hb_error *err)
+typedef struct {
+    size_t layer;
+    int line, nf;
+    char *fields[MAX_FIELDS];
+    char *key;   /* the key fields joined by TAB */
+    int dropped; /* replaced by a later layer */
+} rec;
+
+typedef struct {
+    rec *v;
+    size_t n, cap;
+    char **paths; /* per layer, NULL when the layer lacks the file */
+} recs;
+
+static void recs_free(recs *rs, size_t layers)
 {
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dict_dir, name);
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if ((flags & HB_DICT_OPTIONAL) && errno == ENOENT)
-            return HB_OK;
-        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot open: %s", strerror(errno));
-        return HB_ERR_DICT;
+    for (size_t i = 0; i < rs->n; i++) {
+        for (int k = 0; k < rs->v[i].nf; k++)
+            free(rs->v[i].fields[k]);
+        free(rs->v[i].key);
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    free(rs->v);
+    for (size_t l = 0; rs->paths && l < layers; l++)
+        free(rs->paths[l]);
+    free(rs->paths);
+}
+
+static unsigned key_mask(unsigned flags)
+{
+    return (flags >> 8) & 0xFF;
+}
+
+/* Splits one line into a record; 0, -1 for a fault in the line (reported
+ * through *err), -2 when out of memory. */
+static int add_rec(recs *rs, size_t layer, int lineno, char *line, size_t n, int min_fields, int max_fields,
+                   unsigned flags, const char *path, hb_error *err)
+{
+    if (strlen(line) != n)
+        return hb_dict_fail(err, HB_ERR_DICT, path, lineno, 0, "NUL byte in line");
+    if (!hb_utf8_valid(line, n))
+        return hb_dict_fail(err, HB_ERR_DICT, path, lineno, 0, "line is not valid UTF-8");
+    char *fields[MAX_FIELDS + 1];
+    int nf = 0;
+    for (char *s = line;;) {
+        char *tab = strchr(s, '\t');
+        fields[nf++] = s;
+        if (!tab || nf > MAX_FIELDS)
+            break;
+        *tab = '\0';
+        s = tab + 1;
+    }
+    if (nf < min_fields || nf > max_fields) {
+        if (min_fields == max_fields)
+            return hb_dict_fail(err, HB_ERR_DICT, path, lineno, 0, "expected %d TAB-separated fields, found %d",
+                                min_fields, nf);
+        return hb_dict_fail(err, HB_ERR_DICT, path, lineno, 0, "expected %d to %d TAB-separated fields, found %d",
+                            min_fields, max_fields, nf);
+    }
+    if (rs->n == rs->cap) {
+        size_t ncap = rs->cap ? rs->cap * 2 : 256;
+        rec *nv = realloc(rs->v, ncap * sizeof *nv);
+        if (!nv)
+            return -2;
+        rs->v = nv;
+        rs->cap = ncap;
+    }
+    rec *r = &rs->v[rs->n++];
+    memset(r, 0, sizeof *r);
+    r->layer = layer;
+    r->line = lineno;
+    for (int i = 0; i < nf; i++) {
+        r->fields[i] = flags & HB_DICT_FOLD ? hb_fold_cstr(fields[i]) : strdup(fields[i]);
+        if (!r->fields[i])
+            return -2;
+        r->nf = i + 1;
+    }
+    size_t klen = 0;
+    unsigned mask = key_mask(flags);
+    for (int i = 0; i < nf; i++)
+        if (!mask || (mask & (1u << i)))
+            klen += strlen(r->fields[i]) + 1;
+    if (!(r->key = malloc(klen + 1)))
+        return -2;
+    r->key[0] = '\0';
+    for (int i = 0, first = 1; i < nf; i++)
+        if (!mask || (mask & (1u << i))) {
+            if (!first)
+                strcat(r->key, "\t");
+            strcat(r->key, r->fields[i]);
+            first = 0;
+        }
+    return 0;
+}
+
+/* Splits a file's text into records; faults go to the checker in check mode
+ * (the file is read on), else stop the reading. */
+static hb_status split_lines(const struct hb_engine *e, recs *rs, size_t layer, char *buf, size_t len,
+                             int min_fields, int max_fields, unsigned flags, const char *path, hb_error *err)
+{
     int lineno = 0;
-    hb_status st = HB_OK;
-    while ((n = getline(&line, &cap, f)) >= 0) {
+    for (size_t i = 0; i < len;) {
+        char *line = buf + i, *nl = memchr(line, '\n', len - i);
+        size_t n = nl ? (size_t)(nl - line) : len - i;
+        i += n + (nl != NULL);
         lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
+        while (n > 0 && line[n - 1] == '\r')
+            n--;
+        line[n] = '\0';
         if (lineno == 1 && n >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0)
-            memmove(line, line + 3, (size_t)(n -= 3) + 1);
+            line += 3, n -= 3;
         const char *p = line;
         while (*p == ' ')
             p++;
-        if (*p == '\0' || *p == '#')
+        if ((*p == '\0' && strlen(line) == n) || *p == '#')
             continue;
-        if (strlen(line) != (size_t)n) {
-            st = HB_ERR_DICT;
-            hb_dict_fail(err, st, path, lineno, 0, "NUL byte in line");
-            break;
-        }
-        if (!hb_utf8_valid(line, (size_t)n)) {
-            st = HB_ERR_DICT;
-            hb_dict_fail(err, st, path, lineno, 0, "line is not valid UTF-8");
-            break;
-        }
-        char *fields[MAX_FIELDS];
-        int nf = 0;
-        for (char *s = line;;) {
-            char *tab = strchr(s, '\t');
-            if (nf == MAX_FIELDS) {
-                nf++;
-                break;
+        int r = add_rec(rs, layer, lineno, line, n, min_fields, max_fields, flags, path, err);
+        if (r == -2)
+            return hb_dict_fail(err, HB_ERR_NOMEM, path, lineno, 0, "out of memory"), HB_ERR_NOMEM;
+        if (r < 0 && hb_dict_fault(e, err) != HB_OK)
+            return err->code;
+    }
+    return HB_OK;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    const rec *x = *(rec *const *)a, *y = *(rec *const *)b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    if (x->layer != y->layer)
+        return x->layer < y->layer ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+/* A key of a later layer replaces every line of earlier layers with that
+ * key; HB_DICT_UNIQUE: a key twice in one file is a fault. */
+static hb_status resolve_keys(const struct hb_engine *e, recs *rs, unsigned flags, hb_error *err)
+{
+    if (rs->n < 2 || (e->n_overlays == 0 && !(flags & HB_DICT_UNIQUE)))
+        return HB_OK;
+    rec **order = malloc(rs->n * sizeof *order);
+    if (!order)
+        return HB_ERR_NOMEM;
+    for (size_t i = 0; i < rs->n; i++)
+        order[i] = &rs->v[i];
+    qsort(order, rs->n, sizeof *order, by_key);
+    hb_status st = HB_OK;
+    for (size_t i = 0; i < rs->n && st == HB_OK;) {
+        size_t j = i + 1;
+        while (j < rs->n && !strcmp(order[j]->key, order[i]->key))
+            j++;
+        size_t top = order[j - 1]->layer;
+        for (size_t k = i; k < j && st == HB_OK; k++) {
+            if (order[k]->layer < top) {
+                order[k]->dropped = 1;
+            } else if (k > i && order[k - 1]->layer == top && (flags & HB_DICT_UNIQUE)) {
+                const rec *r = order[k];
+                const char *tab = strrchr(r->key, '\t'); /* a kind list's word, a unit */
+                hb_dict_fail(err, HB_ERR_DICT, rs->paths[r->layer], r->line, 0, "\"%s\" is listed twice",
+                             tab ? tab + 1 : r->key);
+                st = hb_dict_fault(e, err);
             }
-            fields[nf++] = s;
-            if (!tab)
-                break;
-            *tab = '\0';
-            s = tab + 1;
         }
-        if (nf < min_fields || nf > max_fields) {
-            st = HB_ERR_DICT;
-            if (min_fields == max_fields)
-                hb_dict_fail(err, st, path, lineno, 0, "expected %d TAB-separated fields, found %d",
-                             min_fields, nf);
-            else
-                hb_dict_fail(err, st, path, lineno, 0,
-                             "expected %d to %d TAB-separated fields, found %d", min_fields,
-                             max_fields, nf);
-            break;
-        }
-        char *folded[MAX_FIELDS] = {0};
-        int bad = 0;
-        if (flags & HB_DICT_FOLD) {
-            for (int i = 0; i < nf; i++) {
-                folded[i] = hb_fold_cstr(fields[i]);
-                if (!folded[i])
-                    bad = 1;
-                else
-                    fields[i] = folded[i];
+        i = j;
+    }
+    free(order);
+    return st;
+}
+
+static hb_status read_layers(const struct hb_engine *e, recs *rs, const char *name, int min_fields,
+                             int max_fields, unsigned flags, hb_error *err)
+{
+    size_t layers = hb_dict_layers(e);
+    if (!(rs->paths = calloc(layers, sizeof *rs->paths)))
+        return HB_ERR_NOMEM;
+    size_t found = 0;
+    for (size_t l = layers; l-- > 0;) {
+        char path[4096];
+        if (!hb_dict_path(e, l, name, path, sizeof path))
+            return hb_dict_fail(err, HB_ERR_DICT, layer_dir(e, l), 0, 0, "path too long"), HB_ERR_DICT;
+        char *buf = NULL;
+        size_t len = 0;
+        int r = slurp(path, &buf, &len, err);
+        if (r == -2) {
+            if (l == 0 && !found && !(flags & HB_DICT_OPTIONAL)) {
+                hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "cannot open: %s", strerror(ENOENT));
+                return hb_dict_fault(e, err);
             }
+            continue;
         }
-        if (bad) {
-            st = HB_ERR_NOMEM;
-            hb_dict_fail(err, st, path, lineno, 0, "out of memory");
-        } else if (fn(ctx, fields, nf, path, lineno, err) != 0) {
-            st = err && err->code ? err->code : HB_ERR_DICT;
+        if (r < 0) {
+            if (hb_dict_fault(e, err) != HB_OK)
+                return err->code;
+            continue;
         }
-        for (int i = 0; i < nf; i++)
-            free(folded[i]);
+        if (!(rs->paths[l] = strdup(path))) {
+            free(buf);
+            return HB_ERR_NOMEM;
+        }
+        found++;
+        hb_status st = split_lines(e, rs, l, buf, len, min_fields, max_fields, flags, path, err);
+        free(buf);
         if (st != HB_OK)
+            return st;
+        if (flags & HB_DICT_TOP)
             break;
     }
-    free(line);
-    fclose(f);
+    return HB_OK;
+}
+
+/* Records were read from the top layer down; callers see file order. */
+static int by_layer_line(const void *a, const void *b)
+{
+    const rec *x = a, *y = b;
+    if (x->layer != y->layer)
+        return x->layer < y->layer ? -1 : 1;
+    return (x->line > y->line) - (x->line < y->line);
+}
+
+hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fields, int max_fields,
+                       unsigned flags, hb_dict_line_fn fn, void *ctx, hb_error *err)
+{
+    recs rs = {0};
+    size_t layers = hb_dict_layers(e);
+    hb_status st = read_layers(e, &rs, name, min_fields, max_fields, flags, err);
+    if (st == HB_OK && rs.n > 1)
+        qsort(rs.v, rs.n, sizeof *rs.v, by_layer_line);
+    if (st == HB_OK)
+        st = resolve_keys(e, &rs, flags, err);
+    for (size_t i = 0; i < rs.n && st == HB_OK; i++) {
+        rec *r = &rs.v[i];
+        if (r->dropped)
+            continue;
+        /* callbacks may keep or change fields: hand them copies' pointers */
+        char *fields[MAX_FIELDS];
+        memcpy(fields, r->fields, sizeof fields);
+        if (fn(ctx, fields, r->nf, rs.paths[r->layer], r->line, err) != 0)
+            st = hb_dict_fault(e, err);
+    }
+    if (st == HB_OK && e->check)
+        for (size_t l = 0; l < layers; l++)
+            if (rs.paths[l])
+                e->check->fn(e->check->ctx, rs.paths[l], NULL);
+    if (st == HB_ERR_NOMEM && !err->code)
+        hb_dict_fail(err, st, name, 0, 0, "out of memory");
+    recs_free(&rs, layers);
     return st;
 }

@@ -111,6 +111,8 @@ struct hb_report {
 
     /* source */
     const char *path;
+    const char *src;       /* the input bytes, during hb_extract() only */
+    hb_error *err;         /* where a stage explains a refusal, during hb_extract() only */
     size_t src_bytes;
     const char *encoding;
     char sha256[65];
@@ -143,6 +145,9 @@ struct hb_report {
     const char *sign_org, *sign_date, *sign_name;
     int sign_line;
     const char *doc_type;
+    const char *organization;        /* signature, else title, else opening (我局); NULL: none */
+    const char *period;              /* 2023年上半年, 2021—2023年; NULL: none */
+    int period_from, period_to;
     HB_VEC(int) years;
 
     HB_VEC(hb_section) sections;
@@ -166,6 +171,9 @@ size_t hb_doc_vstart(const hb_doc *d, size_t vpos);
 size_t hb_doc_vend(const hb_doc *d, size_t vpos_end);
 /* A NUL-terminated copy of the input text behind view range [vs, ve). */
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve);
+/* The same text written to out (NUL-terminated; NULL: only measured);
+ * returns its length without the NUL. */
+size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
 /* 1-based input line of view position v. */
 int hb_doc_vline(const hb_doc *d, size_t v);
 

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "engine.h"
+#include "extract.h"
 #include "lines.h"
 #include "markers.h"
 #include "normalize.h"
@@ -24,8 +26,12 @@ struct hb_docfact_rules {
     size_t ncues;
     pcre2_code *date;   /* a whole-line date: groups year, month, day */
     pcre2_code *dateline; /* a line that opens with a date (2018年11月22日在…) */
+    pcre2_code *period; /* a year or span: groups from, to (span) or year */
     hb_wordlist orgs;   /* signature.txt: endings of organisation names */
     hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
+    hb_wordlist continues; /* title_words.txt: a second title line holding one */
+    hb_wordlist opens;  /* title_words.txt: a second title line opening with one (及, 暨) */
+    hb_wordlist roles;  /* signature.txt: 书记 局长 … after an organisation in a title */
 };
 
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -61,6 +67,12 @@ static const char DATE_RE[] =
 
 static const char DATELINE_RE[] =
     "^[(（]?\\s*(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月";
+/* The period a report is about, as its title or opening writes it:
+ * 2021—2023年, 2021年至2023年 (groups 1, 2) or 2023年, 2023年度,
+ * 2024年上半年, 2024年第三季度 (group 3).  Here for the same reason as DATE_RE. */
+static const char PERIOD_RE[] =
+    "(\\d{4})\\s*年?度?\\s*[-~至到—–]\\s*(\\d{4})\\s*年度?"
+    "|(\\d{4})\\s*年(?:度|上半年|下半年|前三季度|第?[一二三四1-4]季度|(?:1[0-2]|[1-9])月(?:份)?)?";
 
 hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
 {
@@ -70,15 +82,26 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     e->docfacts->date = hb_regex_compile(DATE_RE, "docfacts.c", 0, err);
     if (!e->docfacts->date || !(e->docfacts->dateline = hb_regex_compile(DATELINE_RE, "docfacts.c", 0, err)))
         return HB_ERR_REGEX;
-    hb_status st = hb_dict_read(e->dict_dir, "doc_types.txt", 3, 3, HB_DICT_FOLD, add_cue, e->docfacts, err);
+    e->docfacts->period = hb_regex_compile(PERIOD_RE, "docfacts.c", 0, err);
+    if (!e->docfacts->period)
+        return HB_ERR_REGEX;
+    /* an overlay's PLACE and CUE replace the shipped type of that cue */
+    hb_status st = hb_dict_read(e, "doc_types.txt", 3, 3, HB_DICT_FOLD | HB_DICT_KEY(1) | HB_DICT_KEY(2), add_cue,
+                                e->docfacts, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e->dict_dir, "signature.txt", (const char *const[]){"org", "label"},
-                              (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels}, 2, err);
+    st = hb_kind_lists_read(e, "signature.txt", (const char *const[]){"org", "label", "role"},
+                            (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels, &e->docfacts->roles},
+                            3, err);
+    if (st != HB_OK)
+        return st;
+    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"continues", "opens"},
+                              (hb_wordlist *const[]){&e->docfacts->continues, &e->docfacts->opens}, 2, err);
 }
 
-void hb_docfacts_rules_free(struct hb_docfact_rules *r)
+void hb_docfacts_unload(struct hb_engine *e)
 {
+    struct hb_docfact_rules *r = e->docfacts;
     if (!r)
         return;
     for (size_t i = 0; i < r->ncues; i++)
@@ -86,14 +109,26 @@ void hb_docfacts_rules_free(struct hb_docfact_rules *r)
     free(r->cues);
     hb_wordlist_free(&r->orgs);
     hb_wordlist_free(&r->labels);
+    hb_wordlist_free(&r->continues);
+    hb_wordlist_free(&r->opens);
+    hb_wordlist_free(&r->roles);
     pcre2_code_free(r->date);
     pcre2_code_free(r->dateline);
+    pcre2_code_free(r->period);
     free(r);
 }
 
 static int contains(const char *s, size_t len, const char *lit)
 {
     return memmem(s, len, lit, strlen(lit)) != NULL;
+}
+
+static int contains_any(const char *s, size_t len, const hb_wordlist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (memmem(s, len, l->v[i].word, l->v[i].len))
+            return 1;
+    return 0;
 }
 
 /* No sentence punctuation at all: what title and signature lines look like. */
@@ -115,19 +150,17 @@ static int is_heading(const hb_doc *d, const hb_para *p)
     size_t ml;
     const char *s = d->view + p->vstart;
     size_t n = p->vend - p->vstart;
-    return hb_heading_marker(s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
+    return hb_heading_marker(&d->engine->counts_on, s, n, &m) || hb_item_marker(s, n, &fam, &num, &ml);
 }
 
+/* 〇 零 一 … 九 and 十 as a date writes them (no 两). */
 static int cn_digit_value(int cp)
 {
-    static const int cps[] = {0x3007, 0x4E00, 0x4E8C, 0x4E09, 0x56DB, 0x4E94,
-                              0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341};
-    if (cp == 0x96F6 || cp == 0x25CB) /* 零, and ○ written for 〇 (二○二○年) */
+    if (cp == 0x25CB) /* ○ written for 〇 in a date (二○二○年); elsewhere a mask */
         return 0;
-    for (int k = 0; k < 11; k++)
-        if (cps[k] == cp)
-            return k;
-    return -1;
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return v >= 0 && v <= 10 && cp != 0x4E24 /* 两 */ ? v : -1;
 }
 
 /* Value of a date field in digits or Chinese numerals: 二〇二三 is read
@@ -415,13 +448,12 @@ static void find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
         from--;
     if (title >= 0 && to + 1 < nhead && kind[to + 1] == HEAD_TEXT) {
         /* a title broken over two lines: the second short and naming the
-         * kind, or carrying on with 及, 和, 暨 */
+         * kind, holding a continuation word or opening with 及, 和, 暨 */
         const hb_para *u = &d->paras.v[to + 1];
         const char *us = d->view + u->vstart;
         size_t un = u->vend - u->vstart;
-        if (para_width(d, u) <= 60 &&
-            (title_cue(r, us, un, -1, &type) >= 0 || memcmp(us, "及", 3) == 0 || memcmp(us, "和", 3) == 0 ||
-             memcmp(us, "暨", 3) == 0 || memcmp(us, "与", 3) == 0))
+        if (para_width(d, u) <= 60 && (title_cue(r, us, un, -1, &type) >= 0 || contains_any(us, un, &r->continues) ||
+                                       hb_wordlist_prefix(&r->opens, us, un)))
             to++;
     }
     if (title >= 0)
@@ -531,14 +563,110 @@ static int find_years(hb_doc *d)
     return 1;
 }
 
-int hb_docfacts(hb_doc *d)
+/* The title's view range, both lines of a title broken in two; 0 when there is none. */
+static int title_range(const hb_doc *d, size_t *vs, size_t *ve)
+{
+    if (d->title_para < 0)
+        return 0;
+    *vs = d->paras.v[d->title_para].vstart;
+    *ve = d->paras.v[d->title_para].vend;
+    if (d->title_para + 1 < (int)d->paras.n && d->paras.v[d->title_para + 1].role == HB_PARA_TITLE)
+        *ve = d->paras.v[d->title_para + 1].vend;
+    return 1;
+}
+
+static const hb_para *opening(const hb_doc *d)
+{
+    for (size_t k = 0; k < d->paras.n; k++)
+        if (d->paras.v[k].role == HB_PARA_BODY)
+            return &d->paras.v[k];
+    return NULL;
+}
+
+/* The organisation a title names before its year or 关于, or before a role
+ * (柏树岭村党支部书记抓…): 市第三人民医院党委书记2024年度… → 市第三人民医院党委. */
+static const char *title_org(hb_doc *d, pcre2_match_data *md)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    size_t vs, ve;
+    if (!title_range(d, &vs, &ve))
+        return NULL;
+    size_t end = ve;
+    const char *about = memmem(d->view + vs, ve - vs, "关于", strlen("关于"));
+    if (about)
+        end = (size_t)(about - d->view);
+    if (pcre2_match(r->period, (PCRE2_SPTR)d->view, end, vs, PCRE2_NO_UTF_CHECK, md, d->engine->mctx) >= 0)
+        end = pcre2_get_ovector_pointer(md)[0];
+    if (end == ve) { /* no year: up to the first post (柏树岭村党支部书记抓…) */
+        for (size_t i = 0; i < r->roles.n; i++) {
+            const char *hit = memmem(d->view + vs, end - vs, r->roles.v[i].word, r->roles.v[i].len);
+            if (hit)
+                end = (size_t)(hit - d->view);
+        }
+    }
+    const hb_rule_word *role = hb_wordlist_suffix(&r->roles, d->view + vs, end - vs);
+    if (role) /* a post right before the year: 局长2024年 */
+        end -= role->len;
+    const hb_rule_word *w = hb_wordlist_suffix(&r->orgs, d->view + vs, end - vs);
+    if (!w || end - vs <= w->len)
+        return NULL;
+    return hb_doc_orig(d, vs, end);
+}
+
+/* 我局, 我委, 我院 … in the opening paragraph. */
+static const char *opening_org(hb_doc *d)
+{
+    const hb_para *p = opening(d);
+    if (!p)
+        return NULL;
+    const char *s = d->view + p->vstart, *e = d->view + p->vend;
+    for (const char *at = s; (at = memmem(at, (size_t)(e - at), "我", strlen("我"))); at += strlen("我")) {
+        const char *w0 = at + strlen("我");
+        const hb_rule_word *w = hb_wordlist_prefix(&d->engine->docfacts->orgs, w0, (size_t)(e - w0));
+        if (w)
+            return hb_doc_orig(d, (size_t)(at - d->view), (size_t)(w0 - d->view) + w->len);
+    }
+    return NULL;
+}
+
+static int period_in(hb_doc *d, size_t vs, size_t ve, pcre2_match_data *md)
+{
+    if (pcre2_match(d->engine->docfacts->period, (PCRE2_SPTR)d->view, ve, vs, PCRE2_NO_UTF_CHECK, md,
+                    d->engine->mctx) < 0)
+        return 0;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    int span = ov[2] != PCRE2_UNSET;
+    int from = atoi(d->view + ov[span ? 2 : 6]), to = span ? atoi(d->view + ov[4]) : from;
+    if (from < 1900 || to > 2099 || to < from)
+        return 0;
+    d->period = hb_doc_orig(d, ov[0], ov[1]);
+    d->period_from = from;
+    d->period_to = to;
+    return 1;
+}
+
+static void find_period_and_org(hb_doc *d, pcre2_match_data *md)
+{
+    size_t vs, ve;
+    const hb_para *p;
+    if (!(title_range(d, &vs, &ve) && period_in(d, vs, ve, md)) && (p = opening(d)))
+        period_in(d, p->vstart, p->vend, md);
+    d->organization = d->sign_org;
+    if (!d->organization)
+        d->organization = title_org(d, md);
+    if (!d->organization)
+        d->organization = opening_org(d);
+}
+
+hb_status hb_docfacts_run(hb_doc *d)
 {
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->engine->docfacts->date, NULL);
     if (!md)
-        return 0;
+        return HB_ERR_NOMEM;
     find_title_and_addressee(d, md);
     find_signature(d, md);
-    pcre2_match_data_free(md);
     find_doc_type(d);
-    return find_years(d);
+    find_period_and_org(d, md);
+    pcre2_match_data_free(md);
+    return find_years(d) ? HB_OK : HB_ERR_NOMEM;
 }

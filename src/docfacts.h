@@ -6,7 +6,7 @@
 
 #include "doc.h"
 
-/* Returns 0 when out of memory. */
-int hb_docfacts(hb_doc *d);
+/* Title, addressee, signature, doc_type, years.  HB_ERR_NOMEM when out of memory. */
+hb_status hb_docfacts_run(hb_doc *d);
 
 #endif

@@ -75,7 +75,8 @@ hb_status hb_documents_load(struct hb_engine *e, hb_error *err)
     struct hb_document_rules *r = calloc(1, sizeof *r);
     if (!(e->documents = r))
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(e->dict_dir, "doc_kinds.txt", 3, 3, HB_DICT_FOLD, add_cue, r, err);
+    hb_status st = hb_dict_read(e, "doc_kinds.txt", 3, 3, HB_DICT_FOLD | HB_DICT_KEY(0) | HB_DICT_KEY(1), add_cue,
+                                r, err);
     if (st != HB_OK)
         return st;
     if (r->end.n > 1)

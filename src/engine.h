@@ -6,8 +6,11 @@
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
+#include <stdatomic.h>
 
 #include "huibao.h"
+#include "numeral.h"
+#include "units.h"
 
 struct hb_layout_rules;
 struct hb_section_rules;
@@ -19,11 +22,23 @@ struct hb_list_rules;
 struct hb_lexicon;
 struct hb_term_rules;
 struct hb_script_rules;
+struct hb_profiles;
+
+/* dict check mode (hb_dict_check): faults are reported and reading goes on. */
+struct hb_dict_checker {
+    hb_dict_report_fn fn;
+    void *ctx;
+    int faults;
+};
 
 struct hb_engine {
+    atomic_int holders;          /* reports holding it (hb_engine_hold); its creator is not counted */
     char *dict_dir;
+    char **overlays;             /* folders layered over dict_dir, in order */
+    size_t n_overlays;
+    struct hb_dict_checker *check; /* NULL except while hb_dict_check loads */
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
-    int lexicon_off, domain_off; /* from hb_engine_options */
+    int lexicon_off, domain_off, lexicon_required; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
     void *converters[3];         /* iconv descriptors kept open (decode.h) */
     struct hb_layout_rules *layout;
@@ -33,9 +48,14 @@ struct hb_engine {
     struct hb_slogan_rules *slogans;
     struct hb_document_rules *documents;
     struct hb_list_rules *lists;
-    struct hb_lexicon *lexicon;
+    /* shared by several stages, loaded before them */
+    struct hb_lexicon *lexicon;    /* every stage that segments (words.c) */
+    hb_wordlist units;             /* measure words: metrics, slogans (units.c) */
+    hb_numeral_words numerals;     /* approximation words: metrics, slogans (numeral.c) */
+    hb_wordlist counts_on;         /* 一、二季度: paragraphs, docfacts, tokens, sections (markers.c) */
     struct hb_term_rules *terms;
-    struct hb_script_rules *script; /* script.txt: traditional-script detection */
+    struct hb_script_rules *script; /* script.txt: traditional-script detection (script.c) */
+    struct hb_profiles *profiles;  /* required.c */
     char *notes;
 };
 
@@ -45,13 +65,38 @@ struct hb_engine {
 typedef int (*hb_dict_line_fn)(void *ctx, char **fields, int nfields,
                                const char *file, int line, hb_error *err);
 
-enum { HB_DICT_FOLD = 1, HB_DICT_OPTIONAL = 2 };
+enum {
+    HB_DICT_FOLD = 1,     /* fold every field (hb_fold_cstr) */
+    HB_DICT_OPTIONAL = 2, /* a missing file is not an error */
+    HB_DICT_TOP = 4,      /* read only the last layer holding the file (profiles) */
+    HB_DICT_UNIQUE = 8    /* a key listed twice in one file is an error */
+};
+/* The fields that make a line's key (bit i: field i); none: the whole line.
+ * A key of an overlay replaces every line of the layers below with it. */
+#define HB_DICT_KEY(i) (1u << (8 + (i)))
 
-/* Reads dict_dir/name: '#' comments and blank lines skipped, fields split on
- * TAB, each line checked to have min..max fields.  HB_DICT_OPTIONAL: a
- * missing file is not an error. */
-hb_status hb_dict_read(const char *dict_dir, const char *name, int min_fields, int max_fields,
+/* Reads `name` from the dict folder, then from each overlay holding it:
+ * '#' comments and blank lines skipped, fields split on TAB, each line
+ * checked to have min..max fields, lines with a key an upper layer has
+ * dropped.  A file must be a regular file of at most 16 MiB. */
+hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fields, int max_fields,
                        unsigned flags, hb_dict_line_fn fn, void *ctx, hb_error *err);
+
+/* A fault found after reading (*err filled by hb_dict_fail): in check mode
+ * reported and cleared, returning HB_OK so loading goes on; else returns
+ * err->code. */
+hb_status hb_dict_fault(const struct hb_engine *e, hb_error *err);
+
+/* 1 + the number of overlays; layer 0 is the dict folder. */
+size_t hb_dict_layers(const struct hb_engine *e);
+/* Writes LAYER_DIR/name to buf; 0 when it does not fit. */
+int hb_dict_path(const struct hb_engine *e, size_t layer, const char *name, char *buf, size_t cap);
+/* HB_ERR_DICT naming path when it exists and is not a regular file (a FIFO
+ * would block its reader), else HB_OK. */
+hb_status hb_dict_regular(const char *path, hb_error *err);
+/* Copies and checks opts' overlay folders into e; hb_dict_layers_free undoes. */
+hb_status hb_dict_layers_init(struct hb_engine *e, const hb_engine_options *opts, hb_error *err);
+void hb_dict_layers_free(struct hb_engine *e);
 
 /* Fills *err for a bad dictionary line and returns -1. */
 int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
@@ -67,15 +112,15 @@ pcre2_code *hb_regex_compile(const char *pattern, const char *file, int line, hb
 int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2]);
 
+/* A report holds its engine so that hb_engine_free() may come first: the
+ * engine is freed when its creator and every holder have released it (each
+ * with hb_engine_free).  Returns e. */
+const struct hb_engine *hb_engine_hold(const struct hb_engine *e);
+
+/* hb_engine_new, with check set for hb_dict_check. */
+hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check, hb_error *err);
+
 /* Appends a line to the engine's notes (hb_engine_notes). */
 void hb_engine_note(struct hb_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* Stage loaders and freers, each in its stage's file. */
-hb_status hb_layout_load(struct hb_engine *e, hb_error *err);
-void hb_layout_free(struct hb_layout_rules *r);
-hb_status hb_sections_load(struct hb_engine *e, hb_error *err);
-void hb_sections_rules_free(struct hb_section_rules *r);
-hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err);
-void hb_docfacts_rules_free(struct hb_docfact_rules *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* The report as JSON (docs/report.schema.json), built with jansson. */
 #include "json_out.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,6 +155,52 @@ static void next(hb_json_out *out, const char *name)
     }
 }
 
+size_t hb_json_shortest(double x, char *out, size_t cap)
+{
+    int n = 0;
+    for (int p = 1; p <= 17; p++) {
+        n = snprintf(out, cap, "%.*g", p, x);
+        if (strtod(out, NULL) == x)
+            break;
+    }
+    if (!strpbrk(out, ".eEni") && (size_t)n + 2 < cap) /* inf and nan never reach JSON */
+        n += snprintf(out + n, cap - (size_t)n, ".0");
+    return (size_t)n;
+}
+
+void hb_json_shorten_reals(char *s)
+{
+    char *w = s;
+    int in_str = 0;
+    for (const char *r = s; *r;) {
+        if (in_str) {
+            if (*r == '\\' && r[1])
+                *w++ = *r++;
+            else if (*r == '"')
+                in_str = 0;
+            *w++ = *r++;
+        } else if (*r == '"') {
+            in_str = 1;
+            *w++ = *r++;
+        } else if (*r == '-' || (*r >= '0' && *r <= '9')) {
+            size_t n = strspn(r, "-+0123456789.eE");
+            if (memchr(r, '.', n) || memchr(r, 'e', n) || memchr(r, 'E', n)) {
+                char num[40];
+                size_t k = hb_json_shortest(strtod(r, NULL), num, sizeof num);
+                memcpy(w, num, k);
+                w += k;
+            } else {
+                memmove(w, r, n);
+                w += n;
+            }
+            r += n;
+        } else {
+            *w++ = *r++;
+        }
+    }
+    *w = '\0';
+}
+
 /* Dumps v as it prints at the current depth: jansson indents from column 0,
  * so each of its line breaks gets the outer indentation (strings never hold
  * a raw line break).  Frees v. */
@@ -165,6 +212,7 @@ static void value(hb_json_out *out, json_t *v)
         out->buf.failed = 1;
         return;
     }
+    hb_json_shorten_reals(s);
     for (const char *p = s, *nl; *p; p = nl + 1) {
         nl = strchr(p, '\n');
         if (!nl) {
@@ -253,15 +301,15 @@ char *hb_json_out_finish(hb_json_out *out)
     return s;
 }
 
-char *hb_report_json(const hb_report *report, unsigned flags)
+/* The early stages' fields (extract.h), in the order the report lists
+ * them; pipeline.c writes schema_version before and warnings after. */
+void hb_decode_json(hb_doc *d, hb_json_out *out)
 {
-    hb_doc *d = (hb_doc *)report; /* output only adds arena strings */
-    hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
-    if (!out)
-        return NULL;
-    json_t *loose = NULL;
-    hb_json_field(out, "schema_version", json_string(HB_SCHEMA_VERSION));
     hb_json_field(out, "source", source_json(d));
+}
+
+void hb_docfacts_json(hb_doc *d, hb_json_out *out)
+{
     hb_json_field(out, "title", hb_json_str_or_null(d->title));
     hb_json_field(out, "addressee", hb_json_str_or_null(d->addressee));
     hb_json_field(out, "signature",
@@ -270,14 +318,29 @@ char *hb_report_json(const hb_report *report, unsigned flags)
                                   hb_json_str_or_null(d->sign_date), "name", hb_json_str_or_null(d->sign_name))
                       : json_null());
     hb_json_field(out, "doc_type", json_string(d->doc_type ? d->doc_type : "unknown"));
+    hb_json_field(out, "organization", hb_json_str_or_null(d->organization));
+    hb_json_field(out, "period", d->period ? json_pack("{s:s,s:i,s:i}", "text", d->period, "from", d->period_from,
+                                                       "to", d->period_to)
+                                           : json_null());
     hb_json_field(out, "years", years_json(d));
+}
+
+void hb_tokens_json(hb_doc *d, hb_json_out *out)
+{
     hb_json_field(out, "stats", stats_json(d));
+}
+
+void hb_sections_json(hb_doc *d, hb_json_out *out)
+{
+    json_t *loose = NULL;
     hb_json_field(out, "sections", sections_json(d, &loose));
     if (loose && json_array_size(loose))
         hb_json_field(out, "items", loose);
     else
         json_decref(loose);
-    hb_extractors_json(d, out);
+}
+
+void hb_json_warnings(hb_doc *d, hb_json_out *out)
+{
     hb_json_field(out, "warnings", warnings_json(d));
-    return hb_json_out_finish(out);
 }

@@ -13,6 +13,10 @@ json_t *hb_json_orig(hb_doc *d, size_t vs, size_t ve);
 /* A string or null. */
 json_t *hb_json_str_or_null(const char *s);
 
+/* Rewrites every real of a dumped JSON text in its shortest form (hb_json_shortest), in place
+ * (jansson prints 17 significant digits; the shortest form is never longer). */
+void hb_json_shorten_reals(char *json);
+
 /* The report object written field by field: each value is dumped and freed
  * as soon as it is made, so a huge report never holds its whole JSON tree
  * (a tree costs many times the text it prints). */
@@ -34,5 +38,8 @@ void hb_json_object_close(hb_json_out *out);
 void hb_json_array_open(hb_json_out *out, const char *name);
 void hb_json_array_elem(hb_json_out *out, json_t *value);
 void hb_json_array_close(hb_json_out *out);
+
+/* "warnings": every warning of the report, written last (pipeline.c). */
+void hb_json_warnings(hb_doc *d, hb_json_out *out);
 
 #endif

@@ -1,9 +1,9 @@
-/* The lexicon: compiling dict.txt to a double-array trie file, mapping it,
- * and the overlay of added words.  See lexicon.h for the jieba semantics. */
+/* The lexicon in use: mapping the compiled trie, the overlay of added
+ * words, and lookups.  See lexicon.h for the jieba semantics. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* O_CLOEXEC, strdup */
 #endif
-#include "lexicon.h"
+#include "lexicon_file.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,37 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
 #include "normalize.h"
-#include "segment.h"
 
-/* ---- file format ----
- * header, then 16-byte aligned sections: nodes, freq, tag, charmap
- * (65536 × uint16), supp pairs, tag names (8 bytes each).  Native byte
- * order; `endian` catches a file from another machine. */
-#define LEX_MAGIC "HBLEX\r\n\x1a"
-#define LEX_VERSION 1u
-#define LEX_ENDIAN 0x01020304u
-
-struct lex_header {
-    char magic[8];
-    uint32_t version, endian;
-    uint32_t nnodes, nsupp, ntags, reserved;
-    int64_t total;
-    uint64_t nwords;
-    uint64_t off_nodes, off_freq, off_tag, off_charmap, off_supp, off_tags, file_size;
-};
-
-enum { MAX_TAGS = 255, CHARMAP_N = 0x10000 };
-
-static double log_or_none(long long freq)
-{
-    return freq > 0 ? log((double)freq) : -1.0;
-}
 
 static void set_total(struct hb_lexicon *lx, long long total)
 {
@@ -50,571 +25,54 @@ static void set_total(struct hb_lexicon *lx, long long total)
     lx->logtotal = total > 0 ? log((double)total) : 0.0;
 }
 
-/* Decodes valid UTF-8 into code points; returns the count. */
-static size_t decode_cps(const char *s, size_t len, int32_t *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len;) {
-        int cp;
-        i += (size_t)hb_utf8_next(s + i, len - i, &cp);
-        out[n++] = cp;
-    }
-    return n;
-}
-
-/* ================= compiling ================= */
-
-typedef struct {
-    uint32_t *ids;   /* char ids of the word */
-    size_t at;       /* where they start in the pool */
-    uint32_t len;    /* in characters */
-    uint32_t freq;
-    uint32_t line;
-    uint8_t tag;
-} lex_entry;
-
-typedef struct {
-    hb_lex_node *nodes;
-    uint32_t *freq;
-    uint8_t *tag;
-    size_t size;         /* slots allocated */
-    size_t top;          /* highest slot used + 1 */
-    size_t next_check;   /* first slot worth trying for a new base */
-    lex_entry *e;
-} da_builder;
-
-static int da_reserve(da_builder *b, size_t need)
-{
-    if (need <= b->size)
-        return 0;
-    size_t n = b->size ? b->size : 1 << 16;
-    while (n < need)
-        n *= 2;
-    if (n > (size_t)INT32_MAX)
-        return -1;
-    hb_lex_node *nodes = realloc(b->nodes, n * sizeof *nodes);
-    if (!nodes)
-        return -1;
-    b->nodes = nodes;
-    uint32_t *freq = realloc(b->freq, n * sizeof *freq);
-    if (!freq)
-        return -1;
-    b->freq = freq;
-    uint8_t *tag = realloc(b->tag, n);
-    if (!tag)
-        return -1;
-    b->tag = tag;
-    for (size_t i = b->size; i < n; i++) {
-        b->nodes[i].base = 0;
-        b->nodes[i].check = HB_LEX_NONE;
-        b->nodes[i].logf = -1.0;
-        b->freq[i] = 0;
-        b->tag[i] = 0;
-    }
-    b->size = n;
-    return 0;
-}
-
-typedef struct {
-    uint32_t c;
-    size_t lo, hi;
-} da_group;
-
-/* First-fit base for a set of child ids (darts' scan: skip ahead once the
- * region before next_check is ~95% full, so placement stays near linear). */
-static int da_find_base(da_builder *b, const da_group *g, size_t ng, size_t *base_out)
-{
-    size_t c1 = g[0].c, cmax = g[ng - 1].c;
-    size_t pos = (c1 + 1 > b->next_check ? c1 + 1 : b->next_check) - 1;
-    size_t nonzero = 0;
-    int first = 1;
-    for (;;) {
-        pos++;
-        if (da_reserve(b, pos + cmax + 1) < 0)
-            return -1;
-        if (b->nodes[pos].check != HB_LEX_NONE) {
-            nonzero++;
-            continue;
-        }
-        if (first) {
-            b->next_check = pos;
-            first = 0;
-        }
-        size_t begin = pos - c1;
-        size_t k = 1;
-        while (k < ng && b->nodes[begin + g[k].c].check == HB_LEX_NONE)
-            k++;
-        if (k == ng) {
-            if (nonzero * 20 >= (pos - b->next_check + 1) * 19)
-                b->next_check = pos;
-            *base_out = begin;
-            return 0;
-        }
-    }
-}
-
-/* Places the children of slot s, which stands for the prefix of length d
- * shared by the sorted, deduplicated-by-position entries e[lo, hi). */
-static int da_build(da_builder *b, uint32_t s, size_t lo, size_t hi, uint32_t d)
-{
-    lex_entry *e = b->e;
-    while (lo < hi && e[lo].len == d)
-        lo++;
-    if (lo == hi)
-        return 0;
-    size_t ng = 0, cap = 8;
-    da_group *g = malloc(cap * sizeof *g);
-    if (!g)
-        return -1;
-    for (size_t i = lo; i < hi;) {
-        uint32_t c = e[i].ids[d];
-        size_t j = i + 1;
-        while (j < hi && e[j].ids[d] == c)
-            j++;
-        if (ng == cap) {
-            da_group *ng2 = realloc(g, (cap *= 2) * sizeof *g);
-            if (!ng2) {
-                free(g);
-                return -1;
-            }
-            g = ng2;
-        }
-        g[ng++] = (da_group){c, i, j};
-        i = j;
-    }
-    size_t base;
-    if (da_find_base(b, g, ng, &base) < 0) {
-        free(g);
-        return -1;
-    }
-    b->nodes[s].base = (int32_t)base;
-    for (size_t k = 0; k < ng; k++) {
-        size_t t = base + g[k].c;
-        b->nodes[t].check = s;
-        if (t + 1 > b->top)
-            b->top = t + 1;
-        /* Equal words sit together in line order: the last line wins, as
-         * in jieba's lfreq[word] = freq. */
-        size_t last = SIZE_MAX;
-        for (size_t i = g[k].lo; i < g[k].hi && e[i].len == d + 1; i++)
-            last = i;
-        if (last != SIZE_MAX) {
-            b->freq[t] = e[last].freq;
-            b->tag[t] = e[last].tag;
-            b->nodes[t].logf = log_or_none(e[last].freq);
-        }
-    }
-    int rc = 0;
-    for (size_t k = 0; k < ng && rc == 0; k++)
-        rc = da_build(b, (uint32_t)(base + g[k].c), g[k].lo, g[k].hi, d + 1);
-    free(g);
-    return rc;
-}
-
-static int entry_cmp(const void *pa, const void *pb)
-{
-    const lex_entry *a = pa, *b = pb;
-    uint32_t n = a->len < b->len ? a->len : b->len;
-    for (uint32_t i = 0; i < n; i++)
-        if (a->ids[i] != b->ids[i])
-            return a->ids[i] < b->ids[i] ? -1 : 1;
-    if (a->len != b->len)
-        return a->len < b->len ? -1 : 1;
-    return a->line < b->line ? -1 : a->line > b->line;
-}
-
-typedef struct {
-    int32_t cp;
-    uint32_t count;
-} char_count;
-
-static int count_cmp(const void *pa, const void *pb)
-{
-    const char_count *a = pa, *b = pb;
-    if (a->count != b->count)
-        return a->count > b->count ? -1 : 1;
-    return a->cp < b->cp ? -1 : a->cp > b->cp;
-}
-
-static int cp_cmp(const void *pa, const void *pb)
-{
-    const int32_t *a = pa, *b = pb;
-    return *a < *b ? -1 : *a > *b;
-}
-
-static int supp_cmp(const void *pa, const void *pb)
-{
-    const uint32_t *a = pa, *b = pb;
-    return a[0] < b[0] ? -1 : a[0] > b[0];
-}
-
-static hb_status read_file(const char *path, char **buf, size_t *len, hb_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-        return HB_ERR_IO;
-    }
-    size_t cap = 1 << 20, n = 0;
-    char *p = malloc(cap + 1);
-    while (p) {
-        n += fread(p + n, 1, cap - n, f);
-        if (n < cap)
-            break;
-        char *q = realloc(p, (cap *= 2) + 1);
-        if (!q) {
-            free(p);
-            p = NULL;
-        } else {
-            p = q;
-        }
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (!p) {
-        hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory");
-        return HB_ERR_NOMEM;
-    }
-    if (bad) {
-        free(p);
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "read error");
-        return HB_ERR_IO;
-    }
-    p[n] = '\0';
-    *buf = p;
-    *len = n;
-    return HB_OK;
-}
-
-static int is_ascii_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
-}
-
-/* Parses a decimal frequency; -1 when it is not one or exceeds max. */
-static long long parse_freq(const char *s, size_t n, long long max)
-{
-    if (n == 0)
-        return -1;
-    long long v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9')
-            return -1;
-        v = v * 10 + (s[i] - '0');
-        if (v > max)
-            return -1;
-    }
-    return v;
-}
-
-typedef struct {
-    char names[MAX_TAGS + 1][8];
-    uint32_t n;   /* names[0] is the empty "no tag" */
-} tag_table;
-
-static int tag_index(tag_table *t, const char *s, size_t n)
-{
-    if (n == 0)
-        return 0;
-    if (n > 7)
-        return -1;
-    for (uint32_t i = 1; i < t->n; i++)
-        if (strlen(t->names[i]) == n && memcmp(t->names[i], s, n) == 0)
-            return (int)i;
-    if (t->n > MAX_TAGS)
-        return -1;
-    memcpy(t->names[t->n], s, n);
-    t->names[t->n][n] = '\0';
-    return (int)t->n++;
-}
-
-typedef struct {
-    lex_entry *e;
-    size_t n;
-    uint32_t *ids;        /* pool behind every entry's ids */
-    int32_t *cps;         /* code points, same layout, before ids are known */
-    long long total;
-    tag_table tags;
-} dict_parse;
-
-/* jieba's gen_pfdict: strip, "word freq [tag]" split on single spaces,
- * total summed over every line (duplicates included). */
-static hb_status parse_dict(const char *path, char *buf, size_t len, dict_parse *dp, hb_error *err)
-{
-    size_t lines = 1;
-    for (size_t i = 0; i < len; i++)
-        lines += buf[i] == '\n';
-    dp->e = calloc(lines, sizeof *dp->e);
-    dp->cps = malloc((len + 1) * sizeof *dp->cps);
-    if (!dp->e || !dp->cps) {
-        hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory");
-        return HB_ERR_NOMEM;
-    }
-    size_t ncps = 0;
-    uint32_t lineno = 0;
-    for (size_t i = 0; i < len;) {
-        size_t end = i;
-        while (end < len && buf[end] != '\n')
-            end++;
-        size_t next = end < len ? end + 1 : end;
-        lineno++;
-        size_t a = i, z = end;
-        i = next;
-        if (z == len && a == z)
-            break; /* no line after a final newline */
-        while (a < z && is_ascii_space((unsigned char)buf[a]))
-            a++;
-        while (z > a && is_ascii_space((unsigned char)buf[z - 1]))
-            z--;
-        const char *s = buf + a;
-        size_t n = z - a;
-        if (memchr(s, '\0', n) || !hb_utf8_valid(s, n)) {
-            hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0, "line is not valid UTF-8");
-            return HB_ERR_DICT;
-        }
-        const char *sp1 = memchr(s, ' ', n);
-        if (!sp1 || sp1 == s) {
-            hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0,
-                         "invalid dictionary entry: expected \"word freq [tag]\"");
-            return HB_ERR_DICT;
-        }
-        const char *f = sp1 + 1;
-        const char *sp2 = memchr(f, ' ', (size_t)(s + n - f));
-        size_t flen = (size_t)((sp2 ? sp2 : s + n) - f);
-        long long freq = parse_freq(f, flen, UINT32_MAX);
-        if (freq < 0) {
-            hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0,
-                         "invalid frequency \"%.*s\"", (int)(flen > 40 ? 40 : flen), f);
-            return HB_ERR_DICT;
-        }
-        int tag = 0;
-        if (sp2) {
-            const char *t = sp2 + 1;
-            const char *sp3 = memchr(t, ' ', (size_t)(s + n - t));
-            tag = tag_index(&dp->tags, t, (size_t)((sp3 ? sp3 : s + n) - t));
-            if (tag < 0) {
-                hb_dict_fail(err, HB_ERR_DICT, path, (int)lineno, 0,
-                             "tag longer than 7 bytes or more than %d tags", MAX_TAGS);
-                return HB_ERR_DICT;
-            }
-        }
-        lex_entry *e = &dp->e[dp->n++];
-        e->at = ncps;
-        e->len = (uint32_t)decode_cps(s, (size_t)(sp1 - s), dp->cps + ncps);
-        ncps += e->len;
-        e->freq = (uint32_t)freq;
-        e->line = lineno;
-        e->tag = (uint8_t)tag;
-        dp->total += freq;
-    }
-    if (dp->n == 0) {
-        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "no words");
-        return HB_ERR_DICT;
-    }
-    return HB_OK;
-}
-
-/* Gives each distinct character an id, the most frequent first so the
- * busiest transitions pack densely; fills ids and the two maps. */
-static hb_status assign_ids(dict_parse *dp, size_t ncps, uint16_t *charmap, uint32_t **supp,
-                            uint32_t *nsupp, const char *path, hb_error *err)
-{
-    int32_t *sorted = malloc((ncps + 1) * sizeof *sorted);
-    char_count *cc = malloc((ncps + 1) * sizeof *cc);
-    dp->ids = malloc((ncps + 1) * sizeof *dp->ids);
-    if (!sorted || !cc || !dp->ids) {
-        free(sorted);
-        free(cc);
-        hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory");
-        return HB_ERR_NOMEM;
-    }
-    memcpy(sorted, dp->cps, ncps * sizeof *sorted);
-    if (ncps > 1)
-        qsort(sorted, ncps, sizeof *sorted, cp_cmp);
-    size_t nc = 0;
-    for (size_t i = 0; i < ncps;) {
-        size_t j = i;
-        while (j < ncps && sorted[j] == sorted[i])
-            j++;
-        cc[nc++] = (char_count){sorted[i], (uint32_t)(j - i)};
-        i = j;
-    }
-    free(sorted);
-    if (nc >= CHARMAP_N) {
-        free(cc);
-        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "more than 65535 distinct characters");
-        return HB_ERR_DICT;
-    }
-    if (nc > 1)
-        qsort(cc, nc, sizeof *cc, count_cmp);
-    size_t ns = 0;
-    for (size_t i = 0; i < nc; i++)
-        ns += cc[i].cp >= CHARMAP_N;
-    *supp = malloc((ns + 1) * 2 * sizeof **supp);
-    if (!*supp) {
-        free(cc);
-        hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory");
-        return HB_ERR_NOMEM;
-    }
-    ns = 0;
-    for (size_t i = 0; i < nc; i++) {
-        if (cc[i].cp < CHARMAP_N) {
-            charmap[cc[i].cp] = (uint16_t)(i + 1);
-        } else {
-            (*supp)[2 * ns] = (uint32_t)cc[i].cp;
-            (*supp)[2 * ns + 1] = (uint32_t)(i + 1);
-            ns++;
-        }
-    }
-    if (ns > 1)
-        qsort(*supp, ns, 2 * sizeof **supp, supp_cmp);
-    *nsupp = (uint32_t)ns;
-    free(cc);
-    /* Ids through the same lookup the segmenter uses. */
-    struct hb_lexicon tmp = {.charmap = charmap, .supp = *supp, .nsupp = (uint32_t)ns};
-    for (size_t i = 0; i < ncps; i++)
-        dp->ids[i] = hb_lex_char_id(&tmp, dp->cps[i]);
-    for (size_t i = 0; i < dp->n; i++)
-        dp->e[i].ids = dp->ids + dp->e[i].at;
-    return HB_OK;
-}
-
-static size_t align16(size_t n)
-{
-    return (n + 15) & ~(size_t)15;
-}
-
-static int write_section(FILE *f, size_t *at, size_t off, const void *p, size_t n)
-{
-    static const char zeros[16];
-    if (off > *at && fwrite(zeros, 1, off - *at, f) != off - *at)
-        return -1;
-    if (n && fwrite(p, 1, n, f) != n)
-        return -1;
-    *at = off + n;
-    return 0;
-}
-
-static hb_status write_lexicon(const char *out_path, const da_builder *b, const uint16_t *charmap,
-                               const uint32_t *supp, uint32_t nsupp, const dict_parse *dp,
-                               size_t nwords, hb_error *err)
-{
-    struct lex_header h;
-    memset(&h, 0, sizeof h);
-    memcpy(h.magic, LEX_MAGIC, 8);
-    h.version = LEX_VERSION;
-    h.endian = LEX_ENDIAN;
-    h.nnodes = (uint32_t)b->top;
-    h.nsupp = nsupp;
-    h.ntags = dp->tags.n;
-    h.total = dp->total;
-    h.nwords = nwords;
-    h.off_nodes = align16(sizeof h);
-    h.off_freq = align16(h.off_nodes + b->top * sizeof(hb_lex_node));
-    h.off_tag = align16(h.off_freq + b->top * sizeof(uint32_t));
-    h.off_charmap = align16(h.off_tag + b->top);
-    h.off_supp = align16(h.off_charmap + CHARMAP_N * sizeof(uint16_t));
-    h.off_tags = align16(h.off_supp + (size_t)nsupp * 2 * sizeof(uint32_t));
-    h.file_size = h.off_tags + (size_t)h.ntags * 8;
-
-    /* Write beside the target and rename, so a reader never maps half a file. */
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", out_path, (long)getpid()) >= (int)sizeof tmp) {
-        hb_dict_fail(err, HB_ERR_IO, out_path, 0, 0, "path too long");
-        return HB_ERR_IO;
-    }
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        hb_dict_fail(err, HB_ERR_IO, out_path, 0, 0, "cannot create: %s", strerror(errno));
-        return HB_ERR_IO;
-    }
-    size_t at = 0;
-    int bad = write_section(f, &at, 0, &h, sizeof h) ||
-              write_section(f, &at, h.off_nodes, b->nodes, b->top * sizeof(hb_lex_node)) ||
-              write_section(f, &at, h.off_freq, b->freq, b->top * sizeof(uint32_t)) ||
-              write_section(f, &at, h.off_tag, b->tag, b->top) ||
-              write_section(f, &at, h.off_charmap, charmap, CHARMAP_N * sizeof(uint16_t)) ||
-              write_section(f, &at, h.off_supp, supp, (size_t)nsupp * 2 * sizeof(uint32_t)) ||
-              write_section(f, &at, h.off_tags, dp->tags.names, (size_t)h.ntags * 8);
-    if (fclose(f) != 0)
-        bad = 1;
-    if (bad || rename(tmp, out_path) != 0) {
-        int e = errno;
-        remove(tmp);
-        hb_dict_fail(err, HB_ERR_IO, out_path, 0, 0, "cannot write: %s", strerror(e));
-        return HB_ERR_IO;
-    }
-    return HB_OK;
-}
-
-hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_error *err)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    hb_status st = read_file(dict_txt, &buf, &len, err);
-    if (st != HB_OK)
-        return st;
-    dict_parse dp;
-    memset(&dp, 0, sizeof dp);
-    dp.tags.n = 1;
-    da_builder b;
-    memset(&b, 0, sizeof b);
-    uint16_t *charmap = calloc(CHARMAP_N, sizeof *charmap);
-    uint32_t *supp = NULL, nsupp = 0;
-    if (!charmap) {
-        st = HB_ERR_NOMEM;
-        hb_dict_fail(err, st, dict_txt, 0, 0, "out of memory");
-        goto done;
-    }
-    st = parse_dict(dict_txt, buf, len, &dp, err);
-    if (st != HB_OK)
-        goto done;
-    size_t ncps = 0;
-    for (size_t i = 0; i < dp.n; i++)
-        ncps += dp.e[i].len;
-    st = assign_ids(&dp, ncps, charmap, &supp, &nsupp, dict_txt, err);
-    if (st != HB_OK)
-        goto done;
-    if (dp.n > 1)
-        qsort(dp.e, dp.n, sizeof *dp.e, entry_cmp);
-    size_t nwords = 0;
-    for (size_t i = 0; i < dp.n; i++) {
-        const lex_entry *x = &dp.e[i], *y = i + 1 < dp.n ? &dp.e[i + 1] : NULL;
-        nwords += !y || x->len != y->len || memcmp(x->ids, y->ids, x->len * sizeof *x->ids) != 0;
-    }
-    b.e = dp.e;
-    b.next_check = 1;
-    if (da_reserve(&b, 1 << 16) < 0) {
-        st = HB_ERR_NOMEM;
-        hb_dict_fail(err, st, dict_txt, 0, 0, "out of memory");
-        goto done;
-    }
-    b.nodes[0].check = 0; /* the root is taken; no transition reaches slot 0 */
-    b.top = 1;
-    if (da_build(&b, 0, 0, dp.n, 0) < 0) {
-        st = HB_ERR_NOMEM;
-        hb_dict_fail(err, st, dict_txt, 0, 0, "out of memory building the trie");
-        goto done;
-    }
-    st = write_lexicon(out_path, &b, charmap, supp, nsupp, &dp, nwords, err);
-done:
-    free(buf);
-    free(dp.e);
-    free(dp.cps);
-    free(dp.ids);
-    free(charmap);
-    free(supp);
-    free(b.nodes);
-    free(b.freq);
-    free(b.tag);
-    return st;
-}
-
 /* ================= opening ================= */
 
 static int section_ok(const struct lex_header *h, uint64_t off, uint64_t n, uint64_t elem)
 {
     return off % 8 == 0 && off <= h->file_size && n <= (h->file_size - off) / elem;
+}
+
+/* The trie of a damaged or crafted file must not make the walk loop or run
+ * long: every used slot's parent (check) is in range and leads back to the
+ * root within HB_LEX_MAX_WORD steps, no base sends a transition to the root
+ * or below it, scores are finite, and the supplementary map is sorted. */
+static int trie_sound(const struct hb_lexicon *lx)
+{
+    uint32_t n = lx->nnodes;
+    /* the parents apart from the nodes: the chains below jump around, and
+     * 4 bytes a slot stay in cache where 16 do not */
+    uint32_t *parent = malloc((size_t)n * sizeof *parent);
+    uint8_t *depth = calloc(n, 1); /* steps from the root + 1; 0: not known yet */
+    int ok = parent && depth && lx->nodes[0].check == 0;
+    for (uint32_t t = 0; t < n && ok; t++) {
+        const hb_lex_node *x = &lx->nodes[t];
+        parent[t] = x->check;
+        ok = x->base >= 0 && (x->logf == -1.0 || (x->logf >= 0 && x->logf < 64)) &&
+             (x->check < n || x->check == HB_LEX_NONE);
+    }
+    if (ok)
+        depth[0] = 1;
+    for (uint32_t t = 0; t < n && ok; t++) {
+        if (depth[t] || parent[t] == HB_LEX_NONE)
+            continue;
+        uint32_t chain[HB_LEX_MAX_WORD + 1];
+        int k = 0;
+        uint32_t s = t;
+        while (ok && !depth[s]) {
+            ok = k <= HB_LEX_MAX_WORD && parent[s] != HB_LEX_NONE;
+            if (ok) {
+                chain[k++] = s;
+                s = parent[s];
+            }
+        }
+        for (int d = depth[s]; ok && k > 0; k--)
+            ok = (depth[chain[k - 1]] = (uint8_t)++d) <= HB_LEX_MAX_WORD + 1;
+    }
+    free(parent);
+    free(depth);
+    for (uint32_t i = 1; i < lx->nsupp && ok; i++)
+        ok = lx->supp[2 * i - 2] < lx->supp[2 * i];
+    return ok;
 }
 
 struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
@@ -626,22 +84,14 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     }
     if (!bin_path)
         return lx;
-    int fd = open(bin_path, O_RDONLY | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        hb_dict_fail(err, HB_ERR_IO, bin_path, 0, 0, "cannot open: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    char *map;
+    size_t size;
+    if (hb_lex_read_file(bin_path, &map, &size, err) != HB_OK) {
         free(lx);
         return NULL;
     }
-    size_t size = (size_t)sb.st_size;
-    void *map = size >= sizeof(struct lex_header)
-                    ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0)
-                    : MAP_FAILED;
-    close(fd);
-    const struct lex_header *h = map;
-    if (map == MAP_FAILED || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
+    const struct lex_header *h = (const struct lex_header *)map;
+    if (size < sizeof *h || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
         h->endian != LEX_ENDIAN || h->file_size != size || h->nnodes == 0 || h->ntags == 0 ||
         !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_node)) ||
         !section_ok(h, h->off_freq, h->nnodes, sizeof(uint32_t)) ||
@@ -649,8 +99,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
         !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
         !section_ok(h, h->off_tags, h->ntags, 8) || h->total < 0) {
-        if (map != MAP_FAILED)
-            munmap(map, size);
+        free(map);
         hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
                      "not a huibao lexicon (version %u); rebuild it with lexc", LEX_VERSION);
         free(lx);
@@ -658,7 +107,6 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     }
     const char *base = map;
     lx->map = map;
-    lx->maplen = size;
     lx->nodes = (const hb_lex_node *)(base + h->off_nodes);
     lx->nnodes = h->nnodes;
     lx->freq = (const uint32_t *)(base + h->off_freq);
@@ -669,6 +117,13 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     lx->tags = (const char(*)[8])(base + h->off_tags);
     lx->ntags = h->ntags;
     set_total(lx, h->total);
+    if (!trie_sound(lx)) {
+        hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
+                     "damaged lexicon (a trie slot out of range, a loop or a word over %d characters); "
+                     "rebuild it with lexc", HB_LEX_MAX_WORD);
+        hb_lexicon_free(lx);
+        return NULL;
+    }
     return lx;
 }
 
@@ -795,8 +250,7 @@ void hb_lexicon_free(struct hb_lexicon *lx)
 {
     if (!lx)
         return;
-    if (lx->map)
-        munmap(lx->map, lx->maplen);
+    free(lx->map);
     ov_free(lx->ov);
     free(lx);
 }
@@ -855,51 +309,11 @@ long long hb_lexicon_total(const struct hb_lexicon *lx)
     return lx->total;
 }
 
-/* ================= adding words ================= */
-
-typedef struct {
-    const struct hb_lexicon *lx;
-    const char *text;
-    double f, ftotal;
-} suggest_ctx;
-
-static void suggest_word(void *ctx, size_t start, size_t end)
-{
-    suggest_ctx *s = ctx;
-    long long g = hb_lexicon_freq(s->lx, s->text + start, end - start);
-    s->f *= (double)(g < 0 ? 1 : g) / s->ftotal;
-}
-
-/* jieba's suggest_freq(word, tune=False) for a single string. */
-static hb_status suggest_freq(const struct hb_lexicon *lx, const char *word, size_t len,
-                              long long *out)
-{
-    long long own = hb_lexicon_freq(lx, word, len);
-    if (own < 0)
-        own = 1;
-    if (lx->total <= 0) {
-        *out = own > 1 ? own : 1;
-        return HB_OK;
-    }
-    suggest_ctx s = {lx, word, 1.0, (double)lx->total};
-    hb_status st = hb_segment(lx, word, len, 0, suggest_word, &s);
-    if (st != HB_OK)
-        return st;
-    long long f = (long long)(s.f * (double)lx->total) + 1;
-    *out = f > own ? f : own;
-    return HB_OK;
-}
-
-hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
+/* hb_lexicon_add once the frequency is known (userdict.c computes
+ * suggested ones with the segmenter). */
+hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
                          const char *tag)
 {
-    if (len == 0 || !hb_utf8_valid(word, len) || memchr(word, '\0', len))
-        return HB_ERR_ARG;
-    if (freq < 0) {
-        hb_status st = suggest_freq(lx, word, len, &freq);
-        if (st != HB_OK)
-            return st;
-    }
     if (freq > (1LL << 53) || lx->total > (1LL << 53) - freq)
         return HB_ERR_ARG; /* beyond exact doubles: log() would no longer match jieba */
     if (!lx->ov && !(lx->ov = ov_new()))
@@ -924,114 +338,4 @@ hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, lo
     ov->v[x].logf = log_or_none(freq);
     set_total(lx, lx->total + freq);
     return HB_OK;
-}
-
-/* jieba's re_userdict ^(.+?)( [0-9]+)?( [a-z]+)?$ : does the tail after the
- * word match ( [0-9]+)?( [a-z]+)?$ ?  Sets the freq and tag spans. */
-static int user_tail(const char *s, size_t n, size_t *fa, size_t *fn, size_t *ta, size_t *tn)
-{
-    size_t i = 0;
-    *fn = *tn = 0;
-    if (i < n && s[i] == ' ' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
-        size_t j = i + 1;
-        while (j < n && s[j] >= '0' && s[j] <= '9')
-            j++;
-        if (j == n || s[j] == ' ') {
-            *fa = i + 1;
-            *fn = j - i - 1;
-            i = j;
-        }
-    }
-    if (i < n && s[i] == ' ' && i + 1 < n && s[i + 1] >= 'a' && s[i + 1] <= 'z') {
-        size_t j = i + 1;
-        while (j < n && s[j] >= 'a' && s[j] <= 'z')
-            j++;
-        if (j == n) {
-            *ta = i + 1;
-            *tn = j - i - 1;
-            i = j;
-        }
-    }
-    return i == n;
-}
-
-/* Splits one stripped line into word, freq (-1: none) and tag. */
-static int user_line(char *s, size_t n, size_t *wlen, long long *freq, char **tag)
-{
-    size_t fa = 0, fn = 0, ta = 0, tn = 0;
-    *tag = NULL;
-    *freq = HB_LEX_SUGGEST;
-    if (memchr(s, '\t', n)) {
-        /* TAB-separated, as huibao's other dictionaries are. */
-        char *t1 = memchr(s, '\t', n);
-        *wlen = (size_t)(t1 - s);
-        char *f = t1 + 1, *t2 = memchr(f, '\t', (size_t)(s + n - f));
-        size_t flen = (size_t)((t2 ? t2 : s + n) - f);
-        if (flen && (*freq = parse_freq(f, flen, 1LL << 53)) < 0)
-            return -1;
-        if (flen == 0)
-            *freq = HB_LEX_SUGGEST;
-        if (t2) {
-            *tag = t2 + 1;
-            s[n] = '\0';
-        }
-        return *wlen ? 0 : -1;
-    }
-    size_t i = (size_t)hb_utf8_len((unsigned char)s[0]);
-    while (!user_tail(s + i, n - i, &fa, &fn, &ta, &tn))
-        i += (size_t)hb_utf8_len((unsigned char)s[i]);
-    *wlen = i;
-    if (fn && (*freq = parse_freq(s + i + fa, fn, 1LL << 53)) < 0)
-        return -1;
-    if (tn) {
-        *tag = s + i + ta;
-        s[i + ta + tn] = '\0';
-    }
-    return 0;
-}
-
-hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error *err)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    hb_status st = read_file(path, &buf, &len, err);
-    if (st != HB_OK)
-        return st;
-    int lineno = 0;
-    for (size_t i = 0; i < len && st == HB_OK;) {
-        size_t end = i;
-        while (end < len && buf[end] != '\n')
-            end++;
-        lineno++;
-        size_t a = i, z = end;
-        i = end < len ? end + 1 : end;
-        /* jieba strips bytes (ASCII whitespace) and then leading BOMs. */
-        while (a < z && is_ascii_space((unsigned char)buf[a]))
-            a++;
-        while (z > a && is_ascii_space((unsigned char)buf[z - 1]))
-            z--;
-        if (memchr(buf + a, '\0', z - a) || !hb_utf8_valid(buf + a, z - a)) {
-            st = HB_ERR_DICT;
-            hb_dict_fail(err, st, path, lineno, 0, "line is not valid UTF-8");
-            break;
-        }
-        while (z - a >= 3 && memcmp(buf + a, "\xEF\xBB\xBF", 3) == 0)
-            a += 3;
-        if (a == z || buf[a] == '#')
-            continue;
-        size_t wlen;
-        long long freq;
-        char *tag;
-        if (user_line(buf + a, z - a, &wlen, &freq, &tag) < 0) {
-            st = HB_ERR_DICT;
-            hb_dict_fail(err, st, path, lineno, 0, "invalid entry: expected \"word [freq] [tag]\"");
-            break;
-        }
-        st = hb_lexicon_add(lx, buf + a, wlen, freq, tag);
-        if (st != HB_OK)
-            hb_dict_fail(err, st, path, lineno, 0, "cannot add \"%.*s\": %s",
-                         (int)(wlen > 60 ? 60 : wlen), buf + a, hb_strerror(st));
-    }
-    free(buf);
-    return st;
 }

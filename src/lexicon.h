@@ -21,12 +21,23 @@ struct hb_lexicon;
  * form at out_path.  Errors name the file and line. */
 hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_error *err);
 
-/* Maps a compiled lexicon; bin_path NULL gives an empty general lexicon
- * (only added words).  Returns a new lexicon the caller frees with
- * hb_lexicon_free(), or NULL with *err filled (HB_ERR_IO when the file is
- * missing, HB_ERR_DICT when it is not a lexicon of this version). */
+/* Reads a compiled lexicon into memory; bin_path NULL gives an empty general
+ * lexicon (only added words).  The file is copied, not mapped, so rewriting
+ * it while huibao runs can never crash a reader (SIGBUS); it must be a
+ * regular file of at most HB_LEX_MAX_FILE bytes, and its trie is checked:
+ * every slot in range, every word reachable from the root within
+ * HB_LEX_MAX_WORD steps (no loops).  Returns a new lexicon the caller frees
+ * with hb_lexicon_free(), or NULL with *err filled (HB_ERR_IO when the file
+ * cannot be read, HB_ERR_DICT when it is not a sound lexicon of this
+ * version). */
 struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err);
+#define HB_LEX_MAX_FILE ((size_t)1 << 30)
 void hb_lexicon_free(struct hb_lexicon *lx);
+
+/* The longest word, in characters, the lexicon holds (jieba's longest has
+ * 16): the segmenter walks the trie from every position, so a longer word
+ * would make segmentation quadratic.  Longer words are refused. */
+#define HB_LEX_MAX_WORD 64
 
 /* freq for hb_lexicon_add: jieba's suggest_freq(word), the smallest
  * frequency that keeps the word whole. */
@@ -34,12 +45,19 @@ void hb_lexicon_free(struct hb_lexicon *lx);
 
 /* jieba's add_word(word, freq, tag): freq replaces the word's frequency
  * (0 removes it from segmentation), total grows by freq, missing prefixes
- * are added with frequency 0.  tag may be NULL.  word must be valid UTF-8.
+ * are added with frequency 0.  tag may be NULL.  word must be valid UTF-8
+ * and at most HB_LEX_MAX_WORD characters (else HB_ERR_ARG).
  * Not thread-safe: call only while the engine is being built. */
 hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
                          const char *tag);
 
-/* jieba's load_userdict on a UTF-8 file: each line "word [freq] [tag]"
+/* hb_lexicon_add with a known frequency (freq >= 0) on valid UTF-8: the
+ * overlay insert alone (lexicon.c); hb_lexicon_add (userdict.c) suggests
+ * frequencies with the segmenter and calls it. */
+hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
+                         const char *tag);
+
+/* jieba's load_userdict (userdict.c) on a UTF-8 file: each line "word [freq] [tag]"
  * (word may hold spaces; a TAB also separates fields), blank lines and
  * lines starting with '#' skipped.  Errors name the file and line. */
 hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error *err);
@@ -82,8 +100,7 @@ struct hb_lexicon {
     long long total;
     double logtotal;            /* log(total), as jieba's calc() computes it */
     struct hb_lex_overlay *ov;  /* NULL until a word is added */
-    void *map;
-    size_t maplen;
+    void *map;                  /* the file's bytes, malloc'd */
 };
 
 /* A position in the combined trie (general and overlay). */

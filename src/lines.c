@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "extract.h"
 #include "normalize.h"
 
 struct hb_layout_rules {
@@ -44,16 +45,17 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     return 0;
 }
 
-hb_status hb_layout_load(struct hb_engine *e, hb_error *err)
+hb_status hb_lines_load(struct hb_engine *e, hb_error *err)
 {
     e->layout = calloc(1, sizeof *e->layout);
     if (!e->layout)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e->dict_dir, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
+    return hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
 }
 
-void hb_layout_free(struct hb_layout_rules *r)
+void hb_lines_unload(struct hb_engine *e)
 {
+    struct hb_layout_rules *r = e->layout;
     if (!r)
         return;
     for (size_t i = 0; i < r->npageno; i++)
@@ -89,12 +91,12 @@ static int any_match(const hb_doc *d, pcre2_code **res, size_t n, const char *s,
     return 0;
 }
 
-int hb_lines(hb_doc *d)
+hb_status hb_lines_run(hb_doc *d)
 {
     const struct hb_layout_rules *r = d->engine->layout;
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
-        return 0;
+        return HB_ERR_NOMEM;
     size_t nl = 1;
     for (size_t i = 0; i < d->fold_len; i++)
         nl += d->fold[i] == '\n';
@@ -137,10 +139,10 @@ int hb_lines(hb_doc *d)
     d->nlines = k;
     d->line_starts[k] = d->len;
     pcre2_match_data_free(md);
-    return 1;
+    return HB_OK;
 oom:
     pcre2_match_data_free(md);
-    return 0;
+    return HB_ERR_NOMEM;
 }
 
 /* The earliest match of any inline rule in s[from..len), or 0. */
@@ -157,16 +159,19 @@ static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from,
     return found;
 }
 
-int hb_strip_inline(hb_doc *d)
+/* Removes the inline rules' matches (leftover HTML tags, 此处隐藏955个字)
+ * from d->fold and its map, with a `web-furniture` warning.  Runs before
+ * the lines stage, on the rules it loads. */
+hb_status hb_strip_run(hb_doc *d)
 {
     if (!d->engine->layout->ninlines)
-        return 1;
+        return HB_OK;
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     char *out = md ? hb_arena_alloc(&d->arena, d->fold_len + 1) : NULL;
     hb_off *map = out ? hb_arena_alloc(&d->arena, (d->fold_len + 1) * sizeof *map) : NULL;
     if (!map) {
         pcre2_match_data_free(md);
-        return 0;
+        return HB_ERR_NOMEM;
     }
     size_t n = 0, at = 0, cut[2] = {0, 0};
     int removed = 0, first_line = 0;
@@ -183,7 +188,7 @@ int hb_strip_inline(hb_doc *d)
     }
     pcre2_match_data_free(md);
     if (!removed)
-        return 1;
+        return HB_OK;
     memcpy(out + n, d->fold + at, d->fold_len - at);
     memcpy(map + n, d->fmap + at, (d->fold_len - at + 1) * sizeof *map);
     n += d->fold_len - at;
@@ -192,10 +197,14 @@ int hb_strip_inline(hb_doc *d)
     d->fold_len = n;
     d->fmap = map;
     return hb_doc_warn(d, "web-furniture", first_line, "%d piece%s of leftover markup or page text removed inside lines",
-                       removed, removed == 1 ? "" : "s");
+                       removed, removed == 1 ? "" : "s")
+               ? HB_OK
+               : HB_ERR_NOMEM;
 }
 
-int hb_furniture_warn(hb_doc *d)
+/* Warns `web-furniture` naming the layout lines skipped as web or export
+ * furniture (breadcrumbs, toolbars, source lines). */
+hb_status hb_furniture_run(hb_doc *d)
 {
     char buf[300];
     size_t used = 0;
@@ -215,7 +224,9 @@ int hb_furniture_warn(hb_doc *d)
         }
     }
     if (!n)
-        return 1;
+        return HB_OK;
     return hb_doc_warn(d, "web-furniture", first, "%d line%s of web or export furniture skipped (line %s%s)", n,
-                       n == 1 ? "" : "s", buf, n > 3 ? "; …" : "");
+                       n == 1 ? "" : "s", buf, n > 3 ? "; …" : "")
+               ? HB_OK
+               : HB_ERR_NOMEM;
 }

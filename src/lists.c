@@ -22,7 +22,6 @@
 #include "extract.h"
 #include "json_out.h"
 #include "normalize.h"
-#include "required.h"
 #include "sections.h"
 
 enum {
@@ -43,7 +42,6 @@ typedef struct {
 struct hb_list_rules {
     list_cue *cues;
     size_t ncues;
-    struct hb_profiles *profiles;
 };
 
 #define BIT(k) (1u << (k))
@@ -96,10 +94,7 @@ hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
     e->lists = calloc(1, sizeof *e->lists);
     if (!e->lists)
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(e->dict_dir, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
-    if (st != HB_OK)
-        return st;
-    return hb_profiles_load(e->dict_dir, &e->lists->profiles, err);
+    return hb_dict_read(e, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
 }
 
 void hb_lists_unload(struct hb_engine *e)
@@ -111,14 +106,8 @@ void hb_lists_unload(struct hb_engine *e)
         for (int k = 0; k < r->cues[i].nparts; k++)
             free(r->cues[i].part[k]);
     free(r->cues);
-    hb_profiles_free(r->profiles);
     free(r);
     e->lists = NULL;
-}
-
-const struct hb_profiles *hb_lists_profiles(const struct hb_engine *e)
-{
-    return e->lists ? e->lists->profiles : NULL;
 }
 
 /* ---- the view, character by character ---------------------------------- */
@@ -808,7 +797,6 @@ hb_status hb_lists_run(hb_doc *d)
     if (!c.plan_doc && !other_doc && r->list[HB_KIND_ACHIEVEMENTS].found == HB_FOUND_NONE &&
         !implicit_achievements(&c))
         return HB_ERR_NOMEM;
-    hb_required(d, r);
     d->lists = r;
     return HB_OK;
 }
@@ -875,5 +863,4 @@ void hb_lists_json(hb_doc *d, hb_json_out *out)
         hb_json_array_close(out);
         hb_json_object_close(out);
     }
-    hb_json_field(out, "required", hb_required_json(r));
 }

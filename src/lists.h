@@ -26,13 +26,9 @@ typedef struct {
 
 struct hb_lists_result {
     hb_list list[HB_KIND_PLANS + 1];  /* indexed by enum hb_kind; [HB_KIND_OTHER] unused */
+    /* written by the required stage (required.c), which runs after lists */
     const char *profile;              /* required-section profile name, NULL: none applies */
     unsigned missing, inline_only;    /* bit (1u << kind) per required kind */
 };
-
-struct hb_profiles;
-
-/* The profiles loaded with the list rules (for the required-section check). */
-const struct hb_profiles *hb_lists_profiles(const struct hb_engine *e);
 
 #endif

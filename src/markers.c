@@ -2,23 +2,16 @@
 
 #include <string.h>
 
+#include "chars.h"
+#include "engine.h"
 #include "normalize.h"
 
+/* 一 … 九 and 十: what a heading number is written with (no 〇 零 两). */
 static int cn_digit(int cp)
 {
-    switch (cp) {
-    case 0x4E00: return 1; /* 一 */
-    case 0x4E8C: return 2; /* 二 */
-    case 0x4E09: return 3; /* 三 */
-    case 0x56DB: return 4; /* 四 */
-    case 0x4E94: return 5; /* 五 */
-    case 0x516D: return 6; /* 六 */
-    case 0x4E03: return 7; /* 七 */
-    case 0x516B: return 8; /* 八 */
-    case 0x4E5D: return 9; /* 九 */
-    case 0x5341: return 10; /* 十 */
-    default: return -1;
-    }
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return v >= 1 && v <= 10 && !(cls & HB_CN_ALT) ? v : -1;
 }
 
 /* Length in bytes of the run of small-numeral characters at s. */
@@ -100,21 +93,29 @@ static int set(hb_marker *m, int style, int rank, int level, int number, size_t 
     return 1;
 }
 
-/* 一、二季度 and 三、四月份 enumerate numerals, they open no section: the
- * text after 一、 is the next numeral, then 、 or a word of time or rank. */
-static int counts_on(const char *s, size_t len, int v)
+hb_status hb_markers_load(struct hb_engine *e, hb_error *err)
 {
-    static const char *const after[] = {"、", "季", "月", "类", "级", "等", "档", "批", "线"};
+    return hb_kind_lists_read(e, "marker_words.txt", (const char *const[]){"counts-on"},
+                              (hb_wordlist *const[]){&e->counts_on}, 1, err);
+}
+
+void hb_markers_unload(struct hb_engine *e)
+{
+    hb_wordlist_free(&e->counts_on);
+}
+
+/* 一、二季度 and 三、四月份 enumerate numerals, they open no section: the
+ * text after 一、 is the next numeral, then a word of counts_on (、 or a
+ * word of time or rank). */
+static int counts_on(const hb_wordlist *words, const char *s, size_t len, int v)
+{
     size_t n = cn_run(s, len);
     if (n != 3 || hb_small_cn_number(s, n) != v + 1)
         return 0;
-    for (size_t i = 0; i < sizeof after / sizeof *after; i++)
-        if (starts(s + n, len - n, after[i]))
-            return 1;
-    return 0;
+    return hb_wordlist_prefix(words, s + n, len - n) != NULL;
 }
 
-int hb_heading_marker(const char *s, size_t len, hb_marker *m)
+int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
 {
     size_t n;
     int cp;
@@ -138,7 +139,7 @@ int hb_heading_marker(const char *s, size_t len, hb_marker *m)
     if ((n = cn_run(s, len)) > 0) {
         int v = hb_small_cn_number(s, n);
         if (v > 0 && starts(s + n, len - n, "、"))
-            return !counts_on(s + n + 3, len - n - 3, v) && set(m, HB_MS_CN, 1, 1, v, n + 3, s, len);
+            return !counts_on(counts, s + n + 3, len - n - 3, v) && set(m, HB_MS_CN, 1, 1, v, n + 3, s, len);
         if (v > 0 && n < len && s[n] == '.') /* 一．2024年主要工作: no decimal after a Chinese numeral */
             return set(m, HB_MS_CN, 1, 1, v, n + 1, s, len);
         return 0;

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "units.h"
+
 enum hb_marker_style {
     HB_MS_PART = 1, /* 第一部分 第一章 */
     HB_MS_CN,       /* 一、 */
@@ -31,8 +33,15 @@ static inline int hb_is_circled(int cp)
     return cp >= 0x2460 && cp <= 0x2473;
 }
 
-/* A heading marker at s[0..len)?  Requires some text after it. */
-int hb_heading_marker(const char *s, size_t len, hb_marker *m);
+/* A heading marker at s[0..len)?  Requires some text after it.  counts:
+ * the engine's counts_on words (dict/marker_words.txt). */
+int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m);
+
+/* The marker words of dict/marker_words.txt into the engine, shared by
+ * paragraphs, docfacts, tokens and sections.  Loaded before the stages. */
+struct hb_engine;
+hb_status hb_markers_load(struct hb_engine *e, hb_error *err);
+void hb_markers_unload(struct hb_engine *e);
 
 enum hb_item_family { HB_IF_SHI = 1, HB_IF_DI, HB_IF_FANGMIAN, HB_IF_QI, HB_IF_CIRCLED };
 

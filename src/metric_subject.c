@@ -7,7 +7,7 @@
 #include "engine.h"
 #include "lexicon.h"
 #include "normalize.h"
-#include "terms.h"
+#include "words.h"
 #include "tokens.h"
 #include "units.h"
 

@@ -12,8 +12,9 @@
 #include "metric_subject.h"
 #include "normalize.h"
 #include "numeral.h"
+#include "sections.h"
 #include "slogans.h"
-#include "terms.h"
+#include "words.h"
 #include "tokens.h"
 #include "units.h"
 
@@ -112,10 +113,10 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
         starts[k++] = s;
     }
     while (k-- > 0)
-        if (hb_numeral_parse(v, lim, starts[k], n) && n->approx_word &&
+        if (hb_numeral_parse(&d->engine->numerals, v, lim, starts[k], n) && n->approx_word &&
             n->approx_start == starts[k] && n->end > pos && !glued(d, from, n->approx_start, n->approx_end))
             return 1;
-    return hb_numeral_parse(v, lim, pos, n);
+    return hb_numeral_parse(&d->engine->numerals, v, lim, pos, n);
 }
 
 /* A bound word of dict/metric_approx.txt before the number, right before it
@@ -229,7 +230,7 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const char *cat = unit ? unit->cat : NULL;
-    if (!cat || m->send <= m->sstart || (strcmp(cat, "activity") && strcmp(cat, "count")))
+    if (!cat || m->send <= m->sstart || !hb_wordlist_find(&r->refined, cat, strlen(cat)))
         return cat;
     /* the head noun is last: 支部党员大会 is a meeting, not a branch */
     const char *s = d->view + m->sstart;
@@ -278,12 +279,12 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
     const hb_rule_word *unit;
     size_t us = n.end, ue;
     if (n.percent) {
-        unit = hb_wordlist_find(&r->units, "%", 1);
+        unit = hb_wordlist_find(&d->engine->units, "%", 1);
         ue = n.end;
     } else {
         while (us < lim && v[us] == ' ')
             us++;
-        unit = hb_wordlist_prefix(&r->units, v + us, lim - us);
+        unit = hb_wordlist_prefix(&d->engine->units, v + us, lim - us);
         /* **所 names an office (**所所长, **部、**处), but 示范校××所。
          * counts schools */
         if (!unit || (unit->digits_only && n.masked && !at_clause_end(v, us + unit->len, lim, 0)))
@@ -291,7 +292,7 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
         ue = us + unit->len;
     }
     size_t end = ue, wl;
-    const char *aw = hb_numeral_approx_after(v + ue, lim - ue, &wl);
+    const char *aw = hb_numeral_approx_after(&d->engine->numerals, v + ue, lim - ue, &wl);
     /* 3小时多。 but not 3个多部门: a lone 多 / 余 after the unit only at a clause end */
     if (aw && (wl > 3 || at_clause_end(v, ue + wl, lim, 1)))
         end = ue + wl;
@@ -408,6 +409,19 @@ static json_t *number_or_null(double x)
     return json_real(x);
 }
 
+/* A goal rather than a result: a target word of dict/metric_targets.txt in
+ * its clause, a plans section around it, or a plan document. */
+static int is_target(const hb_doc *d, const hb_metric *m, int sec)
+{
+    if ((d->doc_type && !strcmp(d->doc_type, "plan")) || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
+        return 1;
+    const hb_wordlist *l = &d->engine->metrics->targets;
+    for (size_t i = 0; i < l->n; i++)
+        if (memmem(d->view + m->tstart, m->tend - m->tstart, l->v[i].word, l->v[i].len))
+            return 1;
+    return 0;
+}
+
 static json_t *metric_json(hb_doc *d, const hb_metric *m)
 {
     int sec = d->paras.v[m->para].section;
@@ -428,6 +442,8 @@ static json_t *metric_json(hb_doc *d, const hb_metric *m)
                         m->send > m->sstart ? hb_json_orig(d, m->sstart, m->send) : json_null());
     json_object_set_new(o, "text", hb_json_orig(d, m->tstart, m->tend));
     json_object_set_new(o, "section", sec >= 0 ? json_string(d->sections.v[sec].id) : json_null());
+    json_object_set_new(o, "section_kind", json_string(hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER)));
+    json_object_set_new(o, "target", json_boolean(is_target(d, m, sec)));
     json_object_set_new(o, "line", json_integer(hb_doc_vline(d, m->vstart)));
     json_object_set_new(o, "span", hb_json_span(d, m->vstart, m->vend));
     return o;

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "extract.h"
+
 int hb_utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
@@ -36,6 +38,11 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
         memcpy(buf, src, (size_t)srclen);
         return (size_t)srclen;
     }
+    /* Zero-width space, joiners, word joiner, BOM inside the text: NFKC
+     * keeps them, yet they split what a reader sees as one number
+     * (1\u200B2次 is 12) or one word; the map still spans them. */
+    if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+        return 0;
     utf8proc_int32_t dec[8];
     int last = 0;
     utf8proc_ssize_t n = utf8proc_decompose_char(cp, dec, 8, UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_STABLE, &last);
@@ -128,4 +135,14 @@ char *hb_fold_cstr(const char *s)
         r = strdup(o);
     hb_arena_release(&a);
     return r;
+}
+
+/* The fold stage: the decoded text folded (normalize.h), with its map. */
+hb_status hb_fold_run(hb_doc *d)
+{
+    char *fold;
+    if (!hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap))
+        return HB_ERR_NOMEM;
+    d->fold = fold;
+    return HB_OK;
 }

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "chars.h"
+#include "engine.h"
 #include "normalize.h"
 
 /* 2^53: past it doubles skip integers, so a count could silently change. */
@@ -13,12 +15,8 @@
 #define EXACT_MAX_U ((uint64_t)1 << 53)
 
 enum {
-    CP_LING = 0x96F6,   /* 零 */
     CP_OZERO = 0x3007,  /* 〇 */
     CP_LIANG = 0x4E24,  /* 两 */
-    CP_SHI = 0x5341,    /* 十 */
-    CP_BAI = 0x767E,    /* 百 */
-    CP_QIAN = 0x5343,   /* 千 */
     CP_WAN = 0x4E07,    /* 万 */
     CP_YI = 0x4EBF,     /* 亿 */
     CP_JI = 0x51E0,     /* 几 */
@@ -30,9 +28,6 @@ enum {
     CP_NIAN = 0x5E74,   /* 年 */
     CP_ZHI = 0x81F3,    /* 至 */
     CP_DAO = 0x5230,    /* 到 */
-    CP_TIMES = 0x00D7,  /* × */
-    CP_WCIRCLE = 0x25CB, /* ○ */
-    CP_WSQUARE = 0x25A1, /* □ */
     CP_EMDASH = 0x2014,
     CP_ENDASH = 0x2013,
     CP_WAVE = 0x301C    /* 〜 */
@@ -60,35 +55,30 @@ static int starts(const char *s, size_t len, size_t p, const char *w)
 
 static int is_digit(int c) { return c >= '0' && c <= '9'; }
 static int is_latin(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
-static int is_mask(int c)
-{
-    return c == '*' || c == CP_TIMES || c == CP_WCIRCLE || c == CP_WSQUARE;
-}
+static int is_mask(int c) { return hb_is_mask_char(c); }
 
 /* 0-9 of a Chinese digit (两 = 2), -1 otherwise. */
 static int cn_digit(int cp)
 {
-    switch (cp) {
-    case CP_LING: case CP_OZERO: return 0;
-    case 0x4E00: return 1;
-    case 0x4E8C: case CP_LIANG: return 2;
-    case 0x4E09: return 3;
-    case 0x56DB: return 4;
-    case 0x4E94: return 5;
-    case 0x516D: return 6;
-    case 0x4E03: return 7;
-    case 0x516B: return 8;
-    case 0x4E5D: return 9;
-    default: return -1;
-    }
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return cls & HB_CN_DIGIT ? v : -1;
 }
 
+/* 十 百 千: 10, 100, 1000; 0 otherwise. */
 static double small_unit(int cp)
 {
-    return cp == CP_SHI ? 10 : cp == CP_BAI ? 100 : cp == CP_QIAN ? 1000 : 0;
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls);
+    return cls & HB_CN_SCALE && v <= 1000 ? v : 0;
 }
 
-static int is_big(int cp) { return cp == CP_WAN || cp == CP_YI; }
+/* 万 亿 */
+static int is_big(int cp)
+{
+    unsigned cls;
+    return hb_cn_numeral(cp, &cls) >= 10000 && cls & HB_CN_SCALE;
+}
 static int is_unit(int cp) { return small_unit(cp) > 0 || is_big(cp); }
 static int is_cn_numeral(int cp) { return cn_digit(cp) >= 0 || is_unit(cp) || cp == CP_JI; }
 
@@ -577,18 +567,25 @@ static int start_ok(const char *s, size_t len, size_t pos)
     return 1;
 }
 
-static const char *const prefixes[] = {
-    "不少于", "不低于", "不超过", "不足", "不到", "将近", "接近", "大约", "大概",
-    "至少", "最少", "最多", "超过", "逾", "近", "约", "超", "上",
-};
-
-static const char *match_word(const char *s, size_t len, size_t p, const char *const *words,
-                              size_t nwords)
+hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
 {
-    for (size_t i = 0; i < nwords; i++)
-        if (starts(s, len, p, words[i]))
-            return words[i];
-    return NULL;
+    hb_numeral_words *w = &e->numerals;
+    return hb_kind_lists_read(e, "numeral_approx.txt", (const char *const[]){"before", "after", "after-unit"},
+                              (hb_wordlist *const[]){&w->before, &w->after, &w->after_unit}, 3, err);
+}
+
+void hb_numerals_unload(struct hb_engine *e)
+{
+    hb_wordlist_free(&e->numerals.before);
+    hb_wordlist_free(&e->numerals.after);
+    hb_wordlist_free(&e->numerals.after_unit);
+}
+
+/* The longest word of l at s[p], or NULL. */
+static const char *match_word(const char *s, size_t len, size_t p, const hb_wordlist *l)
+{
+    const hb_rule_word *w = hb_wordlist_prefix(l, s + p, len - p);
+    return w ? w->word : NULL;
 }
 
 static int is_range_sep(int cp)
@@ -597,9 +594,8 @@ static int is_range_sep(int cp)
            cp == CP_ENDASH || cp == CP_WAVE;
 }
 
-int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
+int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)
 {
-    static const char *const after[] = {"以上", "左右", "上下"};
     num a, b;
     size_t q = pos;
     int cp, l, bare = 0, pct_prefix = 0, suffix = 0;
@@ -614,12 +610,12 @@ int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
         !start_ok(text, len, pos))
         return 0;
 
-    w = match_word(text, len, q, prefixes, sizeof prefixes / sizeof *prefixes);
+    w = match_word(text, len, q, &words->before);
     if (w) {
         int c;
         size_t wl = strlen(w);
         cp_at(text, len, q + wl, &c);
-        /* 上 only before a bare unit: 上百, 上万 (not 上3, nor 以上百分之八十) */
+        /* 上 (if listed) only before a bare unit: 上百, 上万 (not 上3, nor 以上百分之八十) */
         if (!strcmp(w, "上") &&
             (!(small_unit(c) > 10 || is_big(c)) || starts(text, len, q + wl, "百分之")))
             return 0;
@@ -689,7 +685,7 @@ int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
         }
     }
 
-    w = match_word(text, len, q, after, sizeof after / sizeof *after);
+    w = match_word(text, len, q, &words->after);
     if (w) {
         note_approx(&a, w, q, q + strlen(w));
         q += strlen(w);
@@ -720,10 +716,9 @@ int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out)
     return 1;
 }
 
-const char *hb_numeral_approx_after(const char *s, size_t len, size_t *word_len)
+const char *hb_numeral_approx_after(const hb_numeral_words *words, const char *s, size_t len, size_t *word_len)
 {
-    static const char *const words[] = {"以上", "左右", "上下", "之多", "有余", "多", "余"};
-    const char *w = s ? match_word(s, len, 0, words, sizeof words / sizeof *words) : NULL;
+    const char *w = s ? match_word(s, len, 0, &words->after_unit) : NULL;
     if (word_len)
         *word_len = w ? strlen(w) : 0;
     return w;

@@ -56,6 +56,20 @@
 
 #include <stddef.h>
 
+#include "units.h"
+
+/* The approximation words of dict/numeral_approx.txt, shared by every stage
+ * that reads numbers (the engine's e->numerals). */
+typedef struct {
+    hb_wordlist before;      /* 约 近 超过 …: right before the number */
+    hb_wordlist after;       /* 以上 左右 上下: right after it */
+    hb_wordlist after_unit;  /* 以上 左右 之多 多 余 …: after its unit */
+} hb_numeral_words;
+
+struct hb_engine;
+hb_status hb_numerals_load(struct hb_engine *e, hb_error *err);
+void hb_numerals_unload(struct hb_engine *e);
+
 /* Offsets are byte offsets into the text given to hb_numeral_parse. */
 typedef struct {
     size_t start, end;        /* all consumed: prefix, number, range, scale, suffix, % */
@@ -68,7 +82,7 @@ typedef struct {
     int percent;              /* 80%, 百分之八十: value is 80 */
     double scale;             /* 1, 1e4 (万), 1e8 (亿), 1e12 (万亿): normalized = value * scale */
     size_t scale_start, scale_end;   /* the scale word, empty (== end) when scale is 1 */
-    const char *approx_word;  /* static string of the first approximation word, or NULL */
+    const char *approx_word;  /* the first approximation word (the engine's, or static), or NULL */
     size_t approx_start, approx_end; /* where that word is */
 } hb_numeral;
 
@@ -76,11 +90,11 @@ typedef struct {
  * UTF-8; the bytes before pos are looked at to refuse a start inside a word
  * or another number).  Returns 1 and fills *out when a number starts here,
  * else 0 (out->end == pos). */
-int hb_numeral_parse(const char *text, size_t len, size_t pos, hb_numeral *out);
+int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out);
 
 /* An approximation word written after the unit (100人以上, 一个多月, 3年左右)
- * at the start of s[0..len): returns the static word and its byte length in
- * *word_len, else NULL. */
-const char *hb_numeral_approx_after(const char *s, size_t len, size_t *word_len);
+ * at the start of s[0..len): returns the word (words->after_unit) and its
+ * byte length in *word_len, else NULL. */
+const char *hb_numeral_approx_after(const hb_numeral_words *words, const char *s, size_t len, size_t *word_len);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine.h"
 #include "markers.h"
 #include "normalize.h"
 
@@ -45,10 +46,10 @@ typedef struct {
     int width, chars;
 } wrap_at;
 
+/* On the folded line: full-width ！？；：） and … have become ASCII. */
 static int ends_sentence(const char *s, size_t len)
 {
-    static const char *const finals[] = {"。", "！", "？", "!", "?", ";", "；", ":", "：", "…", "...",
-                                         "。”", "！”", "？”", "。」", "。）", "。)"};
+    static const char *const finals[] = {"。", "!", "?", ";", ":", "...", "。”", "。」", "。)"};
     for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {
         size_t n = strlen(finals[i]);
         if (len >= n && memcmp(s + len - n, finals[i], n) == 0)
@@ -75,12 +76,12 @@ static int ends_in_cut_number(const char *s, size_t len, const char *next, size_
     return next_len > 0 && hb_utf8_next(next, next_len, &cp) == 3 && cp >= 0x4E00 && cp <= 0x9FFF;
 }
 
-static int opens_block(const char *s, size_t len)
+static int opens_block(const hb_doc *d, const char *s, size_t len)
 {
     hb_marker m;
     int fam, num;
     size_t ml;
-    return hb_heading_marker(s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
+    return hb_heading_marker(&d->engine->counts_on, s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
 }
 
 /* Whether line `cur` continues the paragraph whose last line is `prev`. */
@@ -88,7 +89,7 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, w
 {
     const char *ps = d->fold + prev->fstart, *cs = d->fold + cur->fstart;
     size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
-    if (cur->indented || ends_sentence(ps, pl) || opens_block(cs, cl))
+    if (cur->indented || ends_sentence(ps, pl) || opens_block(d, cs, cl))
         return 0;
     if (ends_mid_clause(ps, pl) || ends_in_cut_number(ps, pl, cs, cl))
         return 1;
@@ -121,7 +122,7 @@ static int put(view_buf *b, const char *s, size_t n, const hb_off *map)
     return 1;
 }
 
-int hb_paragraphs(hb_doc *d)
+hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
     view_buf b = {0};
@@ -167,9 +168,9 @@ int hb_paragraphs(hb_doc *d)
     d->view_len = b.n;
     free(b.v);
     free(b.m);
-    return 1;
+    return HB_OK;
 oom:
     free(b.v);
     free(b.m);
-    return 0;
+    return HB_ERR_NOMEM;
 }

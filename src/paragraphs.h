@@ -6,7 +6,7 @@
 
 #include "doc.h"
 
-/* Fills d->view, d->vmap and d->paras.  Returns 0 when out of memory. */
-int hb_paragraphs(hb_doc *d);
+/* Fills d->view, d->vmap and d->paras.  HB_ERR_NOMEM when out of memory. */
+hb_status hb_paragraphs_run(hb_doc *d);
 
 #endif

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extract.h"
+
 struct hb_quotes_result {
     HB_VEC(hb_quote) spans;
 };
@@ -191,4 +193,12 @@ int hb_quote_inside(const hb_quote_list *q, size_t i, int kind)
         if (q->v[p].kind == kind)
             return 1;
     return 0;
+}
+
+/* The quotes stage: pairs the marks once, before the extractors that read
+ * them (and before their warnings). */
+hb_status hb_quotes_run(hb_doc *d)
+{
+    hb_quote_list ql;
+    return hb_quotes(d, &ql) ? HB_OK : HB_ERR_NOMEM;
 }

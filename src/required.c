@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine.h"
+#include "extract.h"
 #include "sections.h"
 
 typedef struct {
@@ -19,6 +21,7 @@ typedef struct {
     char *name;       /* the file name without .txt: what --profile takes */
     char *label;      /* shown by the verdict; NULL: none */
     unsigned require; /* bit (1u << kind) per required list */
+    int nothing;      /* `require nothing`: meant to pass every report (a speech) */
     profile_match *match;
     size_t nmatch;
 } profile;
@@ -34,13 +37,17 @@ static int profile_line(void *ctx, char **f, int nf, const char *file, int line,
 {
     profile *p = ctx;
     if (!strcmp(f[0], "require")) {
+        if (!strcmp(f[1], "nothing")) {
+            p->nothing = 1;
+            return nf == 2 ? 0 : hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "require takes one kind");
+        }
         for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++)
             if (!strcmp(f[1], hb_kind_name(k))) {
                 p->require |= 1u << k;
                 return nf == 2 ? 0 : hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "require takes one kind");
             }
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown kind '%s' (use achievements, problems, causes or plans)", f[1]);
+                            "unknown kind '%s' (use achievements, problems, causes, plans or nothing)", f[1]);
     }
     if (!strcmp(f[0], "match")) {
         if (strcmp(f[1], "report") && strcmp(f[1], "plan") && strcmp(f[1], "unknown") && strcmp(f[1], "*"))
@@ -70,44 +77,83 @@ static int by_name(const void *a, const void *b)
     return strcmp(((const profile *)a)->name, ((const profile *)b)->name);
 }
 
-static hb_status load_one(const char *dict_dir, const char *file, struct hb_profiles *ps, hb_error *err)
+/* Reads profiles/NAME.txt from the topmost folder holding it: an overlay's
+ * profile replaces the shipped one of that name. */
+static hb_status load_one(const struct hb_engine *e, profile *p, hb_error *err)
 {
-    profile *nv = realloc(ps->v, (ps->n + 1) * sizeof *nv);
-    if (!nv)
-        return HB_ERR_NOMEM;
-    ps->v = nv;
-    profile *p = &nv[ps->n++];
-    memset(p, 0, sizeof *p);
-    if (!(p->name = strndup(file, strlen(file) - 4)))
-        return HB_ERR_NOMEM;
-    char rel[512];
-    snprintf(rel, sizeof rel, "profiles/%s", file);
-    return hb_dict_read(dict_dir, rel, 2, 3, HB_DICT_FOLD, profile_line, p, err);
+    char rel[512], path[4096] = "";
+    snprintf(rel, sizeof rel, "profiles/%s.txt", p->name);
+    hb_status st = hb_dict_read(e, rel, 2, 3, HB_DICT_FOLD | HB_DICT_TOP, profile_line, p, err);
+    if (st != HB_OK || p->require || p->nothing)
+        return st;
+    /* an empty profile would pass every report: only `require nothing` may */
+    for (size_t l = hb_dict_layers(e); l-- > 0;) {
+        struct stat sb;
+        if (hb_dict_path(e, l, rel, path, sizeof path) && stat(path, &sb) == 0)
+            break;
+    }
+    hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "requires nothing (add a line: require<TAB>KIND)");
+    return hb_dict_fault(e, err);
 }
 
-hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_error *err)
+/* Adds the profile names of LAYER/profiles not seen yet. */
+static hb_status list_layer(const struct hb_engine *e, size_t layer, struct hb_profiles *ps)
 {
-    struct hb_profiles *ps = *out = calloc(1, sizeof *ps);
-    if (!ps)
-        return HB_ERR_NOMEM;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/profiles", dict_dir);
+    char path[4096];
+    if (!hb_dict_path(e, layer, "profiles", path, sizeof path))
+        return HB_OK;
     DIR *dir = opendir(path);
     if (!dir)
         return HB_OK;
     hb_status st = HB_OK;
     for (struct dirent *de; st == HB_OK && (de = readdir(dir));) {
         size_t n = strlen(de->d_name);
-        if (de->d_name[0] != '.' && n > 4 && n < 256 && !strcmp(de->d_name + n - 4, ".txt"))
-            st = load_one(dict_dir, de->d_name, ps, err);
+        if (de->d_name[0] == '.' || n <= 4 || n >= 256 || strcmp(de->d_name + n - 4, ".txt"))
+            continue;
+        size_t i = 0;
+        while (i < ps->n && (strlen(ps->v[i].name) != n - 4 || strncmp(ps->v[i].name, de->d_name, n - 4)))
+            i++;
+        if (i < ps->n)
+            continue;
+        profile *nv = realloc(ps->v, (ps->n + 1) * sizeof *nv);
+        if (!nv) {
+            st = HB_ERR_NOMEM;
+            break;
+        }
+        ps->v = nv;
+        memset(&nv[ps->n], 0, sizeof *nv);
+        if (!(nv[ps->n].name = strndup(de->d_name, n - 4)))
+            st = HB_ERR_NOMEM;
+        else
+            ps->n++;
     }
     closedir(dir);
-    if (st == HB_OK && ps->n > 1)
-        qsort(ps->v, ps->n, sizeof *ps->v, by_name);
     return st;
 }
 
-void hb_profiles_free(struct hb_profiles *ps)
+static hb_status hb_profiles_load(const struct hb_engine *e, struct hb_profiles **out, hb_error *err)
+{
+    struct hb_profiles *ps = *out = calloc(1, sizeof *ps);
+    if (!ps)
+        return HB_ERR_NOMEM;
+    hb_status st = HB_OK;
+    for (size_t l = 0; l < hb_dict_layers(e) && st == HB_OK; l++)
+        st = list_layer(e, l, ps);
+    if (st == HB_OK && ps->n == 0) {
+        /* without a profile `huibao check` would pass every report */
+        char path[4096];
+        hb_dict_path(e, 0, "profiles", path, sizeof path);
+        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "no profile (NAME.txt) in the folder");
+        return hb_dict_fault(e, err);
+    }
+    if (ps->n > 1)
+        qsort(ps->v, ps->n, sizeof *ps->v, by_name);
+    for (size_t i = 0; i < ps->n && st == HB_OK; i++)
+        st = load_one(e, &ps->v[i], err);
+    return st;
+}
+
+static void hb_profiles_free(struct hb_profiles *ps)
 {
     if (!ps)
         return;
@@ -124,6 +170,17 @@ void hb_profiles_free(struct hb_profiles *ps)
     free(ps);
 }
 
+hb_status hb_required_load(struct hb_engine *e, hb_error *err)
+{
+    return hb_profiles_load(e, &e->profiles, err);
+}
+
+void hb_required_unload(struct hb_engine *e)
+{
+    hb_profiles_free(e->profiles);
+    e->profiles = NULL;
+}
+
 static const profile *find_profile(const struct hb_profiles *ps, const char *name)
 {
     for (size_t i = 0; ps && i < ps->n; i++)
@@ -134,7 +191,7 @@ static const profile *find_profile(const struct hb_profiles *ps, const char *nam
 
 hb_status hb_profile_check(const struct hb_engine *e, const char *name, hb_error *err)
 {
-    if (find_profile(hb_lists_profiles(e), name))
+    if (find_profile(e->profiles, name))
         return HB_OK;
     err->code = HB_ERR_ARG;
     snprintf(err->message, sizeof err->message, "unknown profile '%.200s' (no %.200s/profiles/%.60s.txt)", name,
@@ -179,9 +236,13 @@ static const profile *choose_profile(const hb_doc *d, const struct hb_profiles *
     return best;
 }
 
-void hb_required(hb_doc *d, struct hb_lists_result *r)
+/* Runs after lists: the profile that applies and the lists it misses. */
+hb_status hb_required_run(hb_doc *d)
 {
-    const struct hb_profiles *ps = hb_lists_profiles(d->engine);
+    struct hb_lists_result *r = d->lists;
+    if (!r)
+        return HB_OK;
+    const struct hb_profiles *ps = d->engine->profiles;
     /* an unknown --profile was refused by hb_extract() before any work */
     const profile *p = d->opts.profile ? find_profile(ps, d->opts.profile) : choose_profile(d, ps);
     r->profile = p ? p->name : NULL;
@@ -194,6 +255,7 @@ void hb_required(hb_doc *d, struct hb_lists_result *r)
         else if (r->list[k].found == HB_FOUND_INLINE)
             r->inline_only |= 1u << k;
     }
+    return HB_OK;
 }
 
 static json_t *kinds_json(unsigned mask)
@@ -205,10 +267,13 @@ static json_t *kinds_json(unsigned mask)
     return a;
 }
 
-json_t *hb_required_json(const struct hb_lists_result *r)
+void hb_required_json(hb_doc *d, hb_json_out *out)
 {
-    return json_pack("{s:o,s:o,s:o}", "profile", r->profile ? json_string(r->profile) : json_null(), "missing",
-                     kinds_json(r->missing), "inline_only", kinds_json(r->inline_only));
+    const struct hb_lists_result *r = d->lists;
+    if (!r)
+        return;
+    hb_json_field(out, "required", json_pack("{s:o,s:o,s:o}", "profile", r->profile ? json_string(r->profile) : json_null(), "missing",
+                     kinds_json(r->missing), "inline_only", kinds_json(r->inline_only)));
 }
 
 /* ---- the verdict -------------------------------------------------------- */
@@ -232,7 +297,7 @@ char *hb_report_verdict(const hb_report *d, int *passed)
     if (!f)
         return NULL;
     *passed = !r || !r->missing;
-    const profile *p = r && r->profile ? find_profile(hb_lists_profiles(d->engine), r->profile) : NULL;
+    const profile *p = r && r->profile ? find_profile(d->engine->profiles, r->profile) : NULL;
     if (p)
         fprintf(f, "%s（检查模板 %s%s%s）\n", *passed ? "通过" : "未通过", p->name, p->label ? " " : "",
                 p->label ? p->label : "");

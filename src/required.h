@@ -5,25 +5,16 @@
 #ifndef HB_REQUIRED_H
 #define HB_REQUIRED_H
 
-#include <jansson.h>
-
 #include "lists.h"
 
-struct hb_profiles;
-
-/* Reads every dict_dir/profiles/NAME.txt into *out (an empty set when the
- * folder is missing).  On failure *err names the file and line. */
-hb_status hb_profiles_load(const char *dict_dir, struct hb_profiles **out, hb_error *err);
-void hb_profiles_free(struct hb_profiles *p);
+/* The stage (extract.h): hb_required_load reads every
+ * dict/profiles/NAME.txt into the engine (an empty set when the folder is
+ * missing); hb_required_run, after lists, chooses the profile
+ * (d->opts.profile, else by document type and title) and fills the lists
+ * result's profile, missing and inline_only; hb_required_json writes
+ * "required": {"profile": …, "missing": […], "inline_only": […]}. */
 
 /* HB_OK when `name` is a loaded profile, else HB_ERR_ARG with *err filled. */
 hb_status hb_profile_check(const struct hb_engine *e, const char *name, hb_error *err);
-
-/* Chooses the profile (d->opts.profile, else by document type and title)
- * and fills r->profile, r->missing and r->inline_only from r's lists. */
-void hb_required(hb_doc *d, struct hb_lists_result *r);
-
-/* {"profile": …, "missing": […], "inline_only": […]} */
-json_t *hb_required_json(const struct hb_lists_result *r);
 
 #endif

@@ -1,10 +1,13 @@
-#include "script.h"
-
+/* Script: a report written in traditional characters is converted to
+ * simplified ones (OpenCC, dict/script.txt) before any rule reads it, so
+ * every dictionary applies unchanged.  Only the folded text changes; its map
+ * still points each character at the one written in the input. */
 #include <opencc.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "extract.h"
 #include "units.h"
 
 struct hb_script_rules {
@@ -17,18 +20,19 @@ hb_status hb_script_load(struct hb_engine *e, hb_error *err)
     struct hb_script_rules *r = e->script = calloc(1, sizeof *r);
     if (!r)
         return HB_ERR_NOMEM;
-    hb_status st = hb_kind_lists_read(e->dict_dir, "script.txt", (const char *const[]){"config", "min", "mark"},
+    hb_status st = hb_kind_lists_read(e, "script.txt", (const char *const[]){"config", "min", "mark"},
                                       (hb_wordlist *const[]){&r->config, &r->min, &r->marks}, 3, err);
     if (st != HB_OK)
         return st;
     if (r->config.n == 1 && r->min.n == 1 && (r->threshold = atoi(r->min.v[0].word)) >= 1)
         return HB_OK;
     hb_dict_fail(err, HB_ERR_DICT, "script.txt", 0, 0, "needs one config line and one min line (a count >= 1)");
-    return HB_ERR_DICT;
+    return hb_dict_fault(e, err);
 }
 
-void hb_script_rules_free(struct hb_script_rules *r)
+void hb_script_unload(struct hb_engine *e)
 {
+    struct hb_script_rules *r = e->script;
     if (!r)
         return;
     hb_wordlist_free(&r->config);
@@ -120,17 +124,21 @@ static int convert_line(conv_buf *b, opencc_t cc, size_t a, size_t e)
     return 1;
 }
 
-int hb_script(hb_doc *d)
+/* Converts d->fold (a new buffer and map in the arena) when the text holds
+ * enough traditional-only characters; warns `traditional-script`. */
+hb_status hb_script_run(hb_doc *d)
 {
     if (!traditional(d))
-        return 1;
+        return HB_OK;
     const char *config = d->engine->script->config.v[0].word;
     /* opened per report: only traditional reports pay for loading it, and
      * no converter is shared between threads */
     opencc_t cc = opencc_open(config);
     if (cc == (opencc_t)-1)
         return hb_doc_warn(d, "traditional-script", 0,
-                           "the text is in traditional script but OpenCC '%s' does not open: read as written", config);
+                           "the text is in traditional script but OpenCC '%s' does not open: read as written", config)
+                   ? HB_OK
+                   : HB_ERR_NOMEM;
     conv_buf b = {d, NULL, NULL, 0, 0};
     int ok = grow(&b, d->fold_len + d->fold_len / 4 + 16);
     for (size_t a = 0; ok && a <= d->fold_len;) {
@@ -143,7 +151,7 @@ int hb_script(hb_doc *d)
     }
     opencc_close(cc);
     if (!ok)
-        return 0;
+        return HB_ERR_NOMEM;
     b.out[b.n] = '\0';
     b.map[b.n] = d->fmap[d->fold_len];
     d->fold = b.out;
@@ -152,5 +160,7 @@ int hb_script(hb_doc *d)
     d->converted_script = 1;
     return hb_doc_warn(d, "traditional-script", 0,
                        "traditional script converted to simplified for analysis (OpenCC %s); spans point into the text as written",
-                       config);
+                       config)
+               ? HB_OK
+               : HB_ERR_NOMEM;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "extract.h"
 #include "markers.h"
 #include "normalize.h"
 
@@ -57,11 +58,14 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
     e->sections = calloc(1, sizeof *e->sections);
     if (!e->sections)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e->dict_dir, "section_kinds.txt", 2, 2, HB_DICT_FOLD, add_cue, e->sections, err);
+    /* keyed by the cue: an overlay re-classifies it */
+    return hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue, e->sections,
+                        err);
 }
 
-void hb_sections_rules_free(struct hb_section_rules *r)
+void hb_sections_unload(struct hb_engine *e)
 {
+    struct hb_section_rules *r = e->sections;
     if (!r)
         return;
     for (size_t i = 0; i < r->ncues; i++)
@@ -368,7 +372,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         hb_marker m;
         int fam, num;
         size_t ml, te = nx->vstart;
-        if (!hb_heading_marker(v + nx->vstart, nx->vend - nx->vstart, &m) &&
+        if (!hb_heading_marker(&d->engine->counts_on, v + nx->vstart, nx->vend - nx->vstart, &m) &&
             !hb_item_marker(v + nx->vstart, nx->vend - nx->vstart, &fam, &num, &ml)) {
             while (te < nx->vend && v[te] != ';' && !(te + 3 <= nx->vend && memcmp(v + te, "。", 3) == 0))
                 te++;
@@ -380,7 +384,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
     return 1;
 }
 
-int hb_sections(hb_doc *d)
+hb_status hb_sections_run(hb_doc *d)
 {
     int stack[16];
     int depth = 0;
@@ -388,7 +392,7 @@ int hb_sections(hb_doc *d)
     numbering nb = {0};
     memset(nb.last_by_parent_style, -1, sizeof nb.last_by_parent_style);
     if (!numbering_open(d, &nb))
-        return 0;
+        return HB_ERR_NOMEM;
     for (size_t p = 0; p < d->paras.n; p++) {
         hb_para *pa = &d->paras.v[p];
         if (pa->role != HB_PARA_BODY) {
@@ -399,7 +403,7 @@ int hb_sections(hb_doc *d)
         size_t len = pa->vend - pa->vstart;
         hb_marker m;
         size_t body_from = pa->vstart;
-        if (hb_heading_marker(s, len, &m)) {
+        if (hb_heading_marker(&d->engine->counts_on, s, len, &m)) {
             size_t ts = pa->vstart + m.len;
             while (ts < pa->vend && d->view[ts] == ' ')
                 ts++;
@@ -407,11 +411,11 @@ int hb_sections(hb_doc *d)
             size_t cap = hb_utf8_cap(d->view, ts, te, HB_HEADING_MAX_CHARS);
             if (cap < te && !hb_doc_warn(d, "long-title", pa->first_line,
                                          "a heading title longer than %d characters was cut", HB_HEADING_MAX_CHARS))
-                return 0;
+                return HB_ERR_NOMEM;
             te = cap;
             if (te > ts) {
                 if (!marker_slip(d, &nb, stack, depth, &m, pa->first_line))
-                    return 0;
+                    return HB_ERR_NOMEM;
                 while (depth > 0 && d->sections.v[stack[depth - 1]].rank >= m.rank)
                     depth--;
                 hb_section sec = {.level = m.level, .rank = m.rank, .style = m.style,
@@ -423,15 +427,15 @@ int hb_sections(hb_doc *d)
                     mend--;
                 sec.marker = hb_doc_orig(d, pa->vstart, mend);
                 if (!sec.marker)
-                    return 0;
+                    return HB_ERR_NOMEM;
                 sec.kind = child_kind(d, &sec);
                 int idx = (int)d->sections.n;
                 if (!hb_vec_push(&d->arena, &d->sections, sec) || !numbering_open(d, &nb))
-                    return 0;
+                    return HB_ERR_NOMEM;
                 if (depth < 16)
                     stack[depth++] = idx;
                 if (!check_numbering(d, &nb, idx, &m))
-                    return 0;
+                    return HB_ERR_NOMEM;
                 body_from = te;
             }
         }
@@ -439,7 +443,7 @@ int hb_sections(hb_doc *d)
         if (pa->section != items_section)
             last_family = last_number = 0, items_section = pa->section;
         if (!add_items(d, (int)p, body_from, pa->section, &last_family, &last_number))
-            return 0;
+            return HB_ERR_NOMEM;
     }
     /* spans: heading to the next heading of the same or a higher rank, and
      * never into the signature; one pass with a stack keeps this linear */
@@ -454,7 +458,7 @@ int hb_sections(hb_doc *d)
     if (!open || !children) {
         free(open);
         free(children);
-        return 0;
+        return HB_ERR_NOMEM;
     }
     int nopen = 0, top_count = 0;
     for (size_t i = 0; i < d->sections.n; i++) {
@@ -487,5 +491,8 @@ int hb_sections(hb_doc *d)
         }
         d->doc_type = report ? "report" : plans ? "plan" : "unknown";
     }
-    return 1;
+    /* after the heading warnings, where the report has always listed it */
+    if (d->paras.n == 0 && !hb_doc_warn(d, "no-content", 0, "the file holds only blank or layout lines"))
+        return HB_ERR_NOMEM;
+    return HB_OK;
 }

@@ -7,8 +7,8 @@
 #include "doc.h"
 
 /* Fills d->sections, d->items, paragraph sections and numbering warnings.
- * Returns 0 when out of memory. */
-int hb_sections(hb_doc *d);
+ * HB_ERR_NOMEM when out of memory. */
+hb_status hb_sections_run(hb_doc *d);
 
 /* The kind named by cue words in s[0..len) of the view, HB_KIND_OTHER if
  * none: the cue found earliest wins (存在的主要问题及原因 → problems). */

@@ -3,9 +3,6 @@
 #ifndef HB_SHA256_H
 #define HB_SHA256_H
 
-#include <stddef.h>
-
-/* Writes 64 lowercase hex digits and a NUL to hex. */
-void hb_sha256_hex(const void *data, size_t len, char hex[65]);
+#include "huibao.h" /* hb_sha256_hex is public */
 
 #endif

@@ -9,12 +9,13 @@
 #include "engine.h"
 #include "normalize.h"
 #include "slogans.h"
+#include "units.h"
 
 typedef struct {
     char *surface;    /* folded term or alias */
     size_t len;
     int canon;        /* entry of the canonical term */
-    int line;
+    int file, line;   /* where it is listed: files[file] */
     char *written;    /* canonical entries: the term as written in the file */
     char *category;   /* canonical entries only */
 } sd_entry;
@@ -24,6 +25,9 @@ struct hb_slogan_dict {
     size_t n, cap;
     int *order;       /* entries sorted by surface */
     hb_ac *ac;
+    const hb_wordlist *cats; /* the categories a term may have; NULL: any */
+    char **files;     /* the shipped file, then each overlay's */
+    size_t nfiles;
 };
 
 static int push_entry(struct hb_slogan_dict *sd, const char *raw, size_t rawlen, int canon, int line,
@@ -40,7 +44,7 @@ static int push_entry(struct hb_slogan_dict *sd, const char *raw, size_t rawlen,
     char *w = strndup(raw, rawlen);
     char *f = w ? hb_fold_cstr(w) : NULL;
     sd_entry *x = &sd->e[sd->n];
-    *x = (sd_entry){f, f ? strlen(f) : 0, canon < 0 ? (int)sd->n : canon, line, NULL, NULL};
+    *x = (sd_entry){f, f ? strlen(f) : 0, canon < 0 ? (int)sd->n : canon, (int)sd->nfiles - 1, line, NULL, NULL};
     if (f && canon < 0) {
         x->written = w;
         x->category = strdup(category);
@@ -59,6 +63,17 @@ static int add_line(void *ctx, char **f, int nf, const char *file, int line, hb_
         tl--;
     if (tl == 0 || f[1][0] == '\0')
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "empty term or category");
+    if (sd->cats && !hb_wordlist_find(sd->cats, f[1], strlen(f[1])))
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                            "unknown category \"%s\" (not in slogan_categories.txt)", f[1]);
+    if (!sd->nfiles || strcmp(sd->files[sd->nfiles - 1], file)) {
+        char **files = realloc(sd->files, (sd->nfiles + 1) * sizeof *files);
+        if (files)
+            sd->files = files;
+        if (!files || !(files[sd->nfiles] = strdup(file)))
+            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+        sd->nfiles++;
+    }
     int canon = (int)sd->n;
     if (!push_entry(sd, f[0], tl, -1, line, f[1]))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
@@ -85,17 +100,19 @@ static int by_surface(const void *x, const void *y, void *ctx)
     const sd_entry *e = ctx;
     const sd_entry *a = &e[*(const int *)x], *b = &e[*(const int *)y];
     int c = cmp_surface(a->surface, a->len, b->surface, b->len);
-    return c ? c : a->line - b->line;
+    return c ? c : a->file != b->file ? a->file - b->file : a->line - b->line;
 }
 
-hb_status hb_slogan_dict_read(const char *dir, const char *name, struct hb_slogan_dict **out,
-                              hb_error *err)
+hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const hb_wordlist *cats,
+                              struct hb_slogan_dict **out, hb_error *err)
 {
     struct hb_slogan_dict *sd = calloc(1, sizeof *sd);
     *out = NULL;
     if (!sd)
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(dir, name, 2, 3, 0, add_line, sd, err);
+    sd->cats = cats;
+    /* an overlay's line replaces the shipped line of its term */
+    hb_status st = hb_dict_read(e, name, 2, 3, HB_DICT_KEY(0), add_line, sd, err);
     if (st == HB_OK && !(sd->order = malloc((sd->n ? sd->n : 1) * sizeof *sd->order)))
         st = HB_ERR_NOMEM;
     if (st == HB_OK) {
@@ -107,11 +124,13 @@ hb_status hb_slogan_dict_read(const char *dir, const char *name, struct hb_sloga
         for (size_t i = 1; i < sd->n && st == HB_OK; i++) {
             const sd_entry *a = &sd->e[sd->order[i - 1]], *b = &sd->e[sd->order[i]];
             if (cmp_surface(a->surface, a->len, b->surface, b->len) == 0 && a->canon != b->canon) {
-                char path[1024];
-                snprintf(path, sizeof path, "%s/%s", dir, name);
-                hb_dict_fail(err, HB_ERR_DICT, path, b->line, 0, "\"%s\" already listed on line %d",
-                             b->surface, a->line);
-                st = HB_ERR_DICT;
+                if (a->file == b->file)
+                    hb_dict_fail(err, HB_ERR_DICT, sd->files[b->file], b->line, 0,
+                                 "\"%s\" already listed on line %d", b->surface, a->line);
+                else
+                    hb_dict_fail(err, HB_ERR_DICT, sd->files[b->file], b->line, 0,
+                                 "\"%s\" already listed in %s:%d", b->surface, sd->files[a->file], a->line);
+                st = hb_dict_fault(e, err);
             }
         }
     }
@@ -141,6 +160,9 @@ void hb_slogan_dict_free(struct hb_slogan_dict *sd)
         free(sd->e[i].written);
         free(sd->e[i].category);
     }
+    for (size_t i = 0; i < sd->nfiles; i++)
+        free(sd->files[i]);
+    free(sd->files);
     free(sd->e);
     free(sd->order);
     hb_ac_free(sd->ac);

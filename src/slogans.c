@@ -32,6 +32,7 @@ typedef struct {
 } stopword;
 
 struct hb_slogan_rules {
+    hb_wordlist categories; /* slogan_categories.txt */
     struct hb_slogan_dict *dict;
     pattern *pat;
     size_t npat, patcap;
@@ -54,6 +55,9 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
         r->pat = p;
         r->patcap = cap;
     }
+    if (!hb_wordlist_find(&r->categories, f[0], strlen(f[0])))
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                            "unknown category \"%s\" (not in slogan_categories.txt)", f[0]);
     pattern *p = &r->pat[r->npat];
     *p = (pattern){NULL, NULL, -1};
     if (!(p->re = hb_regex_compile(f[1], file, line, err)))
@@ -120,11 +124,13 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
     struct hb_slogan_rules *r = calloc(1, sizeof *r);
     if (!(e->slogans = r))
         return HB_ERR_NOMEM;
-    hb_status st = hb_slogan_dict_read(e->dict_dir, "slogans.txt", &r->dict, err);
+    hb_status st = hb_wordlist_read(e, "slogan_categories.txt", 2, &r->categories, err);
     if (st == HB_OK)
-        st = hb_dict_read(e->dict_dir, "slogan_patterns.txt", 2, 2, 0, add_pattern, r, err);
+        st = hb_slogan_dict_read(e, "slogans.txt", &r->categories, &r->dict, err);
     if (st == HB_OK)
-        st = hb_dict_read(e->dict_dir, "slogan_stop.txt", 2, 2, HB_DICT_FOLD, add_stop, r, err);
+        st = hb_dict_read(e, "slogan_patterns.txt", 2, 2, HB_DICT_KEY(1), add_pattern, r, err);
+    if (st == HB_OK)
+        st = hb_dict_read(e, "slogan_stop.txt", 2, 2, HB_DICT_FOLD, add_stop, r, err);
     if (st != HB_OK)
         return st;
     if (r->nstop > 1)
@@ -143,6 +149,7 @@ void hb_slogans_unload(struct hb_engine *e)
     if (!r)
         return;
     hb_slogan_dict_free(r->dict);
+    hb_wordlist_free(&r->categories);
     for (size_t i = 0; i < r->npat; i++) {
         pcre2_code_free(r->pat[i].re);
         free(r->pat[i].category);
@@ -247,7 +254,7 @@ static int is_term(const char *v, size_t vs, size_t ve)
     for (size_t i = vs; i < ve;) {
         int cp;
         i += (size_t)hb_utf8_next(v + i, ve - i, &cp);
-        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':' || cp == 0x2026)
+        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':')
             return 0;
         int alnum = cp < 0x80 && ((unsigned)((cp | 32) - 'a') < 26u || (unsigned)(cp - '0') < 10u);
         if (hb_is_han(cp) || alnum || cp == '*' || cp == 0xD7)
@@ -348,9 +355,9 @@ static int on_idiom(void *ctx, size_t s, size_t e, int entry)
 static int is_decimal_count(const hb_doc *d, size_t at)
 {
     hb_numeral n;
-    if (!hb_numeral_parse(d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
+    if (!hb_numeral_parse(&d->engine->numerals, d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
         return 0;
-    return hb_wordlist_prefix(&d->engine->metrics->units, d->view + n.end, d->view_len - n.end) != NULL;
+    return hb_wordlist_prefix(&d->engine->units, d->view + n.end, d->view_len - n.end) != NULL;
 }
 
 /* Numeric formulations the dictionary does not list, found by the patterns

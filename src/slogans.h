@@ -27,6 +27,7 @@
 #include <stddef.h>
 
 #include "doc.h"
+#include "units.h"
 
 typedef struct {
     size_t start, end;  /* view range [start, end) */
@@ -47,10 +48,12 @@ const hb_vrange *hb_slogan_ranges(const hb_doc *d, size_t *n);
  * benchmark loads larger lists through the same reader. */
 struct hb_slogan_dict;
 
-/* Reads dir/name.  Returns HB_OK and a new dictionary in *out (free it with
- * hb_slogan_dict_free), or an error naming the file and line. */
-hb_status hb_slogan_dict_read(const char *dir, const char *name, struct hb_slogan_dict **out,
-                              hb_error *err);
+/* Reads name from the engine's dict folder and overlays; a category not in
+ * cats (NULL: any) is an error.  Returns HB_OK and a new dictionary in *out
+ * (free it with hb_slogan_dict_free), or an error naming the file and line. */
+struct hb_engine;
+hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const hb_wordlist *cats,
+                              struct hb_slogan_dict **out, hb_error *err);
 void hb_slogan_dict_free(struct hb_slogan_dict *sd);
 
 /* Number of surfaces (terms and aliases). */

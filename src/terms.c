@@ -3,6 +3,7 @@
  * the top content words (the 词频 analysts read reports by). */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "engine.h"
 #include "extract.h"
@@ -10,7 +11,7 @@
 #include "lexicon.h"
 #include "segment.h"
 #include "normalize.h"
-#include "terms.h"
+#include "words.h"
 
 struct hb_term_rules {
     char **stop;      /* sorted, for bsearch */
@@ -41,14 +42,6 @@ static int add_stopword(void *ctx, char **f, int nf, const char *file, int line,
     return 0;
 }
 
-static int add_slogan_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
-{
-    struct hb_lexicon *lx = ctx;
-    (void)nf;
-    if (hb_lexicon_add(lx, f[0], strlen(f[0]), HB_LEX_SUGGEST, NULL) != HB_OK)
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    return 0;
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -60,32 +53,13 @@ hb_status hb_terms_load(struct hb_engine *e, hb_error *err)
     e->terms = calloc(1, sizeof *e->terms);
     if (!e->terms)
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(e->dict_dir, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
+    hb_status st = hb_dict_read(e, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
     if (st != HB_OK)
         return st;
     if (e->terms->nstop > 1) /* stop is NULL when the file lists no word */
         qsort(e->terms->stop, e->terms->nstop, sizeof *e->terms->stop, cmp_str);
 
-    const char *general = e->lexicon_off ? NULL : e->lexicon_path;
-    hb_error lerr;
-    e->lexicon = hb_lexicon_open(general, &lerr);
-    if (!e->lexicon && general) {
-        hb_engine_note(e, "general lexicon not loaded (%s: %s); segmenting with dict/ words only",
-                       general, lerr.message);
-        e->lexicon = hb_lexicon_open(NULL, &lerr);
-    }
-    if (!e->lexicon) {
-        *err = lerr;
-        return lerr.code ? lerr.code : HB_ERR_NOMEM;
-    }
-    if (e->domain_off)
-        return HB_OK;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/lexicon.txt", e->dict_dir);
-    st = hb_lexicon_load_user(e->lexicon, path, err);
-    if (st != HB_OK)
-        return st;
-    return hb_dict_read(e->dict_dir, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
+    return HB_OK;
 }
 
 void hb_terms_unload(struct hb_engine *e)
@@ -96,12 +70,6 @@ void hb_terms_unload(struct hb_engine *e)
         free(e->terms->stop);
         free(e->terms);
     }
-    hb_lexicon_free(e->lexicon);
-}
-
-hb_status hb_words(const hb_doc *d, const char *text, size_t len, unsigned flags, hb_word_fn fn, void *ctx)
-{
-    return hb_segment(d->engine->lexicon, text, len, flags, fn, ctx);
 }
 
 /* Open-addressing table of word counts for one report. */

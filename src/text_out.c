@@ -6,7 +6,7 @@
 #include "doc.h"
 #include "extract.h"
 #include "strbuf.h"
-#include "terms.h"
+#include "words.h"
 #include "tokens.h"
 
 static void sb_token(hb_strbuf *b, const hb_doc *d, const char *type, size_t vs, size_t ve)

@@ -2,24 +2,15 @@
 
 #include <string.h>
 
+#include "chars.h"
+#include "engine.h"
 #include "markers.h"
 #include "normalize.h"
 
 int hb_is_cn_numeral(int cp)
 {
-    switch (cp) {
-    case 0x96F6: case 0x3007: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB:
-    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E:
-    case 0x5343: case 0x4E07: case 0x4EBF:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static int is_mask_char(int cp)
-{
-    return cp == '*' || cp == 0xD7 /* × */ || cp == 0x25CB /* ○ */;
+    unsigned cls;
+    return hb_cn_numeral(cp, &cls) >= 0;
 }
 
 static int is_latin(int c)
@@ -27,24 +18,25 @@ static int is_latin(int c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* On the folded view: full-width ！？；：，（）～ and … have become ASCII. */
 static int punct_class(int cp)
 {
     switch (cp) {
-    case 0x3002: case '!': case '?': case 0xFF01: case 0xFF1F: case 0x2026:
+    case 0x3002: case '!': case '?':
         return HB_P_STOP;
-    case ';': case 0xFF1B:
+    case ';':
         return HB_P_SEMI;
-    case ':': case 0xFF1A:
+    case ':':
         return HB_P_COLON;
-    case ',': case 0xFF0C:
+    case ',':
         return HB_P_COMMA;
     case 0x3001:
         return HB_P_PAUSE;
-    case '(': case '[': case 0x3010: case 0x3014: case 0xFF08:
+    case '(': case '[': case 0x3010: case 0x3014:
         return HB_P_PAREN_OPEN;
-    case ')': case ']': case 0x3011: case 0x3015: case 0xFF09:
+    case ')': case ']': case 0x3011: case 0x3015:
         return HB_P_PAREN_CLOSE;
-    case '-': case '~': case 0x2014: case 0x2013: case 0x2015: case 0xFF5E:
+    case '-': case '~': case 0x2014: case 0x2013: case 0x2015:
         return HB_P_DASH;
     case '%': case 0x2030:
         return HB_P_PERCENT;
@@ -75,16 +67,16 @@ size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *su
         *type = HB_TOK_NUMBER;
         return i;
     }
-    if (is_mask_char(cp) && (cp != 0x25CB || (len > n && (unsigned char)s[n] == 0xE2))) {
+    if (hb_is_mask_char(cp) && (!hb_is_shape_mask(cp) || (len > n && (unsigned char)s[n] == 0xE2))) {
         size_t i = 0;
         while (i < len) {
             int c;
             int k = hb_utf8_next(s + i, len - i, &c);
-            if (!is_mask_char(c) && c != 'X' && c != 'x')
+            if (!hb_is_mask_char(c) && c != 'X' && c != 'x')
                 break;
             i += (size_t)k;
         }
-        if (cp != 0x25CB || i > n) {
+        if (!hb_is_shape_mask(cp) || i > n) {
             *type = HB_TOK_MASK;
             return i;
         }
@@ -172,15 +164,15 @@ size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *su
 }
 
 /* A ； ends a sentence when an enumeration continues after it (；二是…). */
-static int semicolon_splits(const char *s, size_t len)
+static int semicolon_splits(const hb_doc *d, const char *s, size_t len)
 {
     int fam, num;
     size_t ml;
     hb_marker m;
-    return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(s, len, &m);
+    return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(&d->engine->counts_on, s, len, &m);
 }
 
-int hb_tokens(hb_doc *d)
+hb_status hb_tokens_run(hb_doc *d)
 {
     int sentences = 0;
     for (size_t p = 0; p < d->paras.n; p++) {
@@ -191,7 +183,7 @@ int hb_tokens(hb_doc *d)
             size_t n = hb_token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
             hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub, (int32_t)p};
             if (!hb_vec_push(&d->arena, &d->tokens, t))
-                return 0;
+                return HB_ERR_NOMEM;
             if (d->view[i] == '"')
                 straight_open = !straight_open;
             if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
@@ -202,7 +194,7 @@ int hb_tokens(hb_doc *d)
                 pending = 1;
             if (type == HB_TOK_PUNCT && depth == 0 && pending &&
                 (sub == HB_P_STOP ||
-                 (sub == HB_P_SEMI && semicolon_splits(d->view + i + n, pa->vend - i - n)))) {
+                 (sub == HB_P_SEMI && semicolon_splits(d, d->view + i + n, pa->vend - i - n)))) {
                 sentences++;
                 pending = 0;
             }
@@ -211,7 +203,7 @@ int hb_tokens(hb_doc *d)
         sentences += pending;
     }
     d->sentences = sentences;
-    return 1;
+    return HB_OK;
 }
 
 const char *hb_token_type_name(int type)

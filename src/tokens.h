@@ -6,8 +6,8 @@
 
 #include "doc.h"
 
-/* Fills d->tokens and d->sentences.  Returns 0 when out of memory. */
-int hb_tokens(hb_doc *d);
+/* Fills d->tokens and d->sentences.  HB_ERR_NOMEM when out of memory. */
+hb_status hb_tokens_run(hb_doc *d);
 
 /* Classifies the token starting at s[0] (len > 0) of the view; returns its
  * length and sets *type and *sub.  `quote_open` tells whether a straight

@@ -46,21 +46,12 @@ static int cmp_word(const void *a, const void *b)
     return cmp_bytes(x->word, x->len, y->word, y->len);
 }
 
-/* Sorts the list and refuses a word listed twice (the second line would be
- * silently ignored otherwise). */
-static hb_status finish(hb_wordlist *l, const char *dict_dir, const char *name, hb_error *err)
+/* Sorts the list for lookups; the reader (HB_DICT_UNIQUE) refused a word
+ * listed twice. */
+static void finish(hb_wordlist *l)
 {
     if (l->n > 1)
         qsort(l->v, l->n, sizeof *l->v, cmp_word);
-    for (size_t i = 1; i < l->n; i++)
-        if (cmp_word(&l->v[i - 1], &l->v[i]) == 0) {
-            char path[1024];
-            int line = l->v[i - 1].line > l->v[i].line ? l->v[i - 1].line : l->v[i].line;
-            snprintf(path, sizeof path, "%s/%s", dict_dir, name);
-            hb_dict_fail(err, HB_ERR_DICT, path, line, 0, "\"%s\" is listed twice", l->v[i].word);
-            return HB_ERR_DICT;
-        }
-    return HB_OK;
 }
 
 const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
@@ -173,14 +164,38 @@ static int add_kind_word(void *ctx, char **f, int nf, const char *file, int line
     return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown kind \"%s\" (expected %s)", f[0], expected);
 }
 
-hb_status hb_kind_lists_read(const char *dir, const char *name, const char *const *kinds, hb_wordlist *const *lists,
-                             size_t n, hb_error *err)
+hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const char *const *kinds,
+                             hb_wordlist *const *lists, size_t n, hb_error *err)
 {
     kind_lists k = {kinds, lists, n};
-    hb_status st = hb_dict_read(dir, name, 2, 2, HB_DICT_FOLD, add_kind_word, &k, err);
+    hb_status st = hb_dict_read(e, name, 2, 2, HB_DICT_FOLD | HB_DICT_UNIQUE, add_kind_word, &k, err);
     for (size_t i = 0; st == HB_OK && i < n; i++)
-        st = finish(lists[i], dir, name, err);
+        finish(lists[i]);
     return st;
+}
+
+hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfields, hb_wordlist *l,
+                           hb_error *err)
+{
+    hb_status st = hb_dict_read(e, name, nfields, nfields, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0),
+                                nfields == 1 ? add_word : add_pair, l, err);
+    if (st == HB_OK)
+        finish(l);
+    return st;
+}
+
+hb_status hb_units_load(struct hb_engine *e, hb_error *err)
+{
+    hb_status st = hb_dict_read(e, "units.txt", 2, 3, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0), add_unit,
+                                &e->units, err);
+    if (st == HB_OK)
+        finish(&e->units);
+    return st;
+}
+
+void hb_units_unload(struct hb_engine *e)
+{
+    hb_wordlist_free(&e->units);
 }
 
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
@@ -188,30 +203,29 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
     struct hb_metric_rules *r = e->metrics = calloc(1, sizeof *r);
     if (!r)
         return HB_ERR_NOMEM;
-    const char *dir = e->dict_dir;
     hb_status st;
-    if ((st = hb_dict_read(dir, "units.txt", 2, 3, HB_DICT_FOLD, add_unit, &r->units, err)) ||
-        (st = finish(&r->units, dir, "units.txt", err)) ||
-        (st = hb_kind_lists_read(dir, "metric_exclusions.txt",
+    if ((st = hb_kind_lists_read(e, "metric_exclusions.txt",
                                  (const char *const[]){"before", "after", "word", "numeral"},
                                  (hb_wordlist *const[]){&r->before, &r->after, &r->words, &r->numerals}, 4, err)) ||
-        (st = hb_dict_read(dir, "metric_verbs.txt", 1, 1, HB_DICT_FOLD, add_word, &r->verbs, err)) ||
-        (st = finish(&r->verbs, dir, "metric_verbs.txt", err)) ||
-        (st = hb_dict_read(dir, "metric_approx.txt", 1, 1, HB_DICT_FOLD, add_word, &r->bounds, err)) ||
-        (st = finish(&r->bounds, dir, "metric_approx.txt", err)) ||
-        (st = hb_kind_lists_read(dir, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
+        (st = hb_wordlist_read(e, "metric_verbs.txt", 1, &r->verbs, err)) ||
+        (st = hb_wordlist_read(e, "metric_approx.txt", 1, &r->bounds, err)) ||
+        (st = hb_wordlist_read(e, "metric_refined.txt", 1, &r->refined, err)) ||
+        (st = hb_wordlist_read(e, "metric_targets.txt", 1, &r->targets, err)) ||
+        (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
     /* cues stay in file order: the first one found in a subject wins */
-    return hb_dict_read(dir, "metric_subjects.txt", 2, 2, HB_DICT_FOLD, add_pair, &r->subjects, err);
+    return hb_dict_read(e, "metric_subjects.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(0), add_pair, &r->subjects,
+                        err);
 }
 
 void hb_metric_rules_free(struct hb_metric_rules *r)
 {
     if (!r)
         return;
-    hb_wordlist *all[] = {&r->units,  &r->before,   &r->after,    &r->words,   &r->numerals, &r->verbs,
-                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns};
+    hb_wordlist *all[] = {&r->before, &r->after, &r->words, &r->numerals, &r->verbs,
+                          &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns, &r->refined,
+                          &r->targets};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
     free(r);

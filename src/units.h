@@ -1,7 +1,8 @@
 /* The metric rules of dict/: measure words with their categories
  * (units.txt), exclusions (metric_exclusions.txt), words that never belong
  * to a counted subject (metric_verbs.txt), bound words (metric_approx.txt)
- * and subject cues that refine a category (metric_subjects.txt).  Loaded once into the engine; lookups are
+ * and subject cues that refine a category (metric_subjects.txt, for the
+ * categories of metric_refined.txt).  Loaded once into the engine; lookups are
  * read-only and thread-safe. */
 #ifndef HB_UNITS_H
 #define HB_UNITS_H
@@ -28,7 +29,6 @@ typedef struct {
 } hb_wordlist;
 
 struct hb_metric_rules {
-    hb_wordlist units;     /* units.txt: unit → category */
     hb_wordlist before;    /* metric_exclusions.txt kinds */
     hb_wordlist after;
     hb_wordlist words;
@@ -36,13 +36,21 @@ struct hb_metric_rules {
     hb_wordlist verbs;     /* metric_verbs.txt */
     hb_wordlist bounds;    /* metric_approx.txt */
     hb_wordlist subjects;  /* metric_subjects.txt: cue → category, in file order */
+    hb_wordlist refined;   /* metric_refined.txt: categories the subject cues refine */
     hb_wordlist suffixes;  /* metric_phrases.txt kinds */
     hb_wordlist compares;
     hb_wordlist nouns;
+    hb_wordlist targets;   /* metric_targets.txt: 力争 计划 目标 … */
 };
 
-/* Loads every metric rule file into e->metrics. */
 struct hb_engine;
+
+/* The measure words of units.txt (unit → category) into e->units: shared by
+ * metrics and slogans, so the engine owns them.  Loaded before the stages. */
+hb_status hb_units_load(struct hb_engine *e, hb_error *err);
+void hb_units_unload(struct hb_engine *e);
+
+/* Loads every metric rule file into e->metrics. */
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err);
 /* Frees the rules; accepts NULL and a partly loaded struct. */
 void hb_metric_rules_free(struct hb_metric_rules *r);
@@ -50,8 +58,12 @@ void hb_metric_rules_free(struct hb_metric_rules *r);
 /* Reads a KIND<TAB>WORD file of dict/ into one sorted list per kind
  * (kinds[i] → lists[i]); an unknown kind or a word listed twice in one
  * kind is an error naming the file and line. */
-hb_status hb_kind_lists_read(const char *dict_dir, const char *name, const char *const *kinds,
+hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const char *const *kinds,
                              hb_wordlist *const *lists, size_t n, hb_error *err);
+/* Reads a file of WORD (nfields 1) or WORD<TAB>VALUE lines (2; the value
+ * goes to cat) into a sorted list; a word listed twice is an error. */
+hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfields, hb_wordlist *l,
+                           hb_error *err);
 /* Frees a list's words and its storage (not the list struct). */
 void hb_wordlist_free(hb_wordlist *l);
 

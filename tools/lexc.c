@@ -1,4 +1,4 @@
-/* lexc: compiles jieba's dict.txt to the binary lexicon huibao maps.
+/* lexc: compiles jieba's dict.txt to the binary lexicon huibao reads.
  *
  *     lexc DICT_TXT OUT
  */

@@ -6,7 +6,7 @@
 
 Each file is decoded (UTF-8, GB18030 or UTF-16, a BOM dropped) and given to
 both sides with only the general lexicon loaded.  Two comparisons per file
-(docs: /work/shared/spec/SEGMENTATION.md):
+(docs/SEGMENTATION.md):
   huibao  segdump's default (huibao) mode: the tokens holding a Han character
           must equal jieba's, in order; numbers and masks are left out.
   jieba   segdump --jieba: every token must equal jieba's.

@@ -81,6 +81,10 @@ static void test_masks(void **s)
     expect_keys("发展党员**名，组织活动***余场次，占比**％，**余人次参加。",
                 "*名;*+场次;*%;*+人次");
     expect_keys("阅读XX篇，经费xx万元，覆盖××人次，共＊＊个单位。", "*篇;*万元;*人次;*个");
+    /* every mask character of chars.c masks a metric: □ and ○ repeated
+     * (alone they are boxes and bullets), ✕ like × */
+    expect_keys("发展党员□□名，走访○○户，培训✕✕人次。", "*名;*户;*人次");
+    expect_keys("□名单位、○户代表参加。", "");
     /* offices, systems and ranks are not measure words after a mask */
     expect_keys("**局、**系统、**党校、**级领导、**部门、**单位推进落实。", "");
     expect_keys("建成率达***。为期***的培训。", "");
@@ -309,7 +313,7 @@ static void test_dict_errors(void **s)
     assert_non_null(mkdtemp(dir));
     char cmd[512];
     snprintf(cmd, sizeof cmd,
-             "cp dict/*.txt %s/ && printf '次\\tactivity\\textra\\n' >> %s/units.txt", dir, dir);
+             "cp -r dict/. %s/ && printf '次\\tactivity\\textra\\n' >> %s/units.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     hb_engine_options eo = {.dict_dir = dir, .lexicon_off = 1};
     hb_error err;
@@ -318,20 +322,20 @@ static void test_dict_errors(void **s)
     assert_non_null(strstr(err.file, "units.txt"));
     assert_true(err.line > 0);
     snprintf(cmd, sizeof cmd,
-             "cp dict/*.txt %s/ && printf 'suffix\\t年\\n' >> %s/metric_exclusions.txt", dir, dir);
+             "cp -r dict/. %s/ && printf 'suffix\\t年\\n' >> %s/metric_exclusions.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.message, "unknown kind"));
-    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf 'prefix\\t总\\n' >> %s/metric_phrases.txt", dir, dir);
+    snprintf(cmd, sizeof cmd, "cp -r dict/. %s/ && printf 'prefix\\t总\\n' >> %s/metric_phrases.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.file, "metric_phrases.txt"));
     assert_string_equal(err.message, "unknown kind \"prefix\" (expected suffix, compare or noun)");
-    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf '届\\tcount\\tnomask\\n' >> %s/units.txt", dir, dir);
+    snprintf(cmd, sizeof cmd, "cp -r dict/. %s/ && printf '届\\tcount\\tnomask\\n' >> %s/units.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.message, "unknown flag"));
-    snprintf(cmd, sizeof cmd, "cp dict/*.txt %s/ && printf '名\\tpeople\\n' >> %s/units.txt", dir, dir);
+    snprintf(cmd, sizeof cmd, "cp -r dict/. %s/ && printf '名\\tpeople\\n' >> %s/units.txt", dir, dir);
     assert_int_equal(system(cmd), 0);
     assert_null(hb_engine_new(&eo, &err));
     assert_non_null(strstr(err.message, "listed twice"));

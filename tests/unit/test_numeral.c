@@ -1,5 +1,5 @@
 /* Unit tests for the numeral parser (src/numeral.c): every form and trap
- * listed in numeral.h. */
+ * listed in numeral.h, with the approximation words of dict/. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,14 +11,16 @@
 
 #include <cmocka.h>
 
+#include "engine.h"
 #include "numeral.h"
+#include "testutil.h"
 
 /* Parses text at pos and checks that exactly `taken` (from pos) was read. */
 static hb_numeral num_at(const char *text, size_t pos, const char *taken)
 {
     hb_numeral n;
     size_t want = strlen(taken);
-    if (!hb_numeral_parse(text, strlen(text), pos, &n))
+    if (!hb_numeral_parse(&engine->numerals, text, strlen(text), pos, &n))
         fail_msg("%s: no number", text);
     if (n.start != pos || n.end != pos + want || memcmp(text + pos, taken, want) != 0)
         fail_msg("%s: read [%zu, %zu), want \"%s\"", text, n.start, n.end, taken);
@@ -94,7 +96,7 @@ static hb_numeral masked(const char *text, const char *taken)
 static void none_at(const char *text, size_t pos)
 {
     hb_numeral n;
-    if (hb_numeral_parse(text, strlen(text), pos, &n))
+    if (hb_numeral_parse(&engine->numerals, text, strlen(text), pos, &n))
         fail_msg("%s at %zu: read a number [%zu, %zu)", text, pos, n.start, n.end);
     assert_int_equal(n.end, pos);
 }
@@ -457,29 +459,29 @@ static void test_approx_after(void **state)
 {
     (void)state;
     size_t n = 0;
-    assert_string_equal(hb_numeral_approx_after("以上。", strlen("以上。"), &n), "以上");
+    assert_string_equal(hb_numeral_approx_after(&engine->numerals, "以上。", strlen("以上。"), &n), "以上");
     assert_int_equal(n, strlen("以上"));
-    assert_string_equal(hb_numeral_approx_after("多月", strlen("多月"), &n), "多");
-    assert_string_equal(hb_numeral_approx_after("左右", strlen("左右"), &n), "左右");
-    assert_null(hb_numeral_approx_after("人", strlen("人"), &n));
+    assert_string_equal(hb_numeral_approx_after(&engine->numerals, "多月", strlen("多月"), &n), "多");
+    assert_string_equal(hb_numeral_approx_after(&engine->numerals, "左右", strlen("左右"), &n), "左右");
+    assert_null(hb_numeral_approx_after(&engine->numerals, "人", strlen("人"), &n));
     assert_int_equal(n, 0);
-    assert_null(hb_numeral_approx_after("以", strlen("以"), &n)); /* truncated word */
+    assert_null(hb_numeral_approx_after(&engine->numerals, "以", strlen("以"), &n)); /* truncated word */
 }
 
 static void test_edges(void **state)
 {
     (void)state;
     hb_numeral n;
-    assert_int_equal(hb_numeral_parse("", 0, 0, &n), 0);
-    assert_int_equal(hb_numeral_parse("3", 1, 1, &n), 0);
-    assert_int_equal(hb_numeral_parse(NULL, 0, 0, &n), 0);
+    assert_int_equal(hb_numeral_parse(&engine->numerals, "", 0, 0, &n), 0);
+    assert_int_equal(hb_numeral_parse(&engine->numerals, "3", 1, 1, &n), 0);
+    assert_int_equal(hb_numeral_parse(&engine->numerals, NULL, 0, 0, &n), 0);
     /* len bounds the text: no reading past it */
-    assert_int_equal(hb_numeral_parse("12345", 2, 0, &n), 1);
+    assert_int_equal(hb_numeral_parse(&engine->numerals, "12345", 2, 0, &n), 1);
     assert_int_equal(n.end, 2);
     eq("12345/2", n.value, 12);
-    assert_int_equal(hb_numeral_parse("百分之八十", strlen("百分"), 0, &n), 0);
+    assert_int_equal(hb_numeral_parse(&engine->numerals, "百分之八十", strlen("百分"), 0, &n), 0);
     none_at("核", 1); /* not a character boundary: 0xa0 0xb8 would decode as '8' */
-    assert_int_equal(hb_numeral_parse("两万", strlen("两万") - 1, 0, &n), 1);
+    assert_int_equal(hb_numeral_parse(&engine->numerals, "两万", strlen("两万") - 1, 0, &n), 1);
     assert_int_equal(n.end, strlen("两"));
 }
 
@@ -498,7 +500,7 @@ static void test_pathological(void **state)
             memcpy(t + i * ul, units[u], ul);
         for (size_t p = 0; p < len; p++) {
             hb_numeral n;
-            if (hb_numeral_parse(t, len, p, &n))
+            if (hb_numeral_parse(&engine->numerals, t, len, p, &n))
                 assert_true(n.end > p && n.end <= len);
         }
         free(t);
@@ -528,7 +530,7 @@ static void test_random_invariants(void **state)
         }
         for (size_t p = 0; p < len; p++) {
             hb_numeral n;
-            if (!hb_numeral_parse(buf, len, p, &n)) {
+            if (!hb_numeral_parse(&engine->numerals, buf, len, p, &n)) {
                 assert_int_equal(n.end, p);
                 continue;
             }
@@ -573,5 +575,5 @@ int main(void)
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_random_invariants),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -9,13 +9,14 @@
 #include <cmocka.h>
 
 #include "doc.h"
+#include "engine.h"
 #include "markers.h"
 #include "testutil.h"
 
 static void expect_marker(const char *s, int level, int rank, int number, size_t len)
 {
     hb_marker m;
-    if (!hb_heading_marker(s, strlen(s), &m))
+    if (!hb_heading_marker(&engine->counts_on, s, strlen(s), &m))
         fail_msg("no heading marker in '%s'", s);
     assert_int_equal(m.level, level);
     assert_int_equal(m.rank, rank);
@@ -26,7 +27,7 @@ static void expect_marker(const char *s, int level, int rank, int number, size_t
 static void expect_no_marker(const char *s)
 {
     hb_marker m;
-    if (hb_heading_marker(s, strlen(s), &m))
+    if (hb_heading_marker(&engine->counts_on, s, strlen(s), &m))
         fail_msg("'%s' taken for a heading", s);
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -72,7 +73,7 @@ static int teardown(void **state)
 {
     (void)state;
     const char *names[] = {"small.txt", "small.lex", "bad.txt", "user.txt", "garbage.lex",
-                           "empty.txt"};
+                           "empty.txt", "unsound.lex", "fifo.lex"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         tmp_path(p, sizeof p, names[i]);
@@ -186,6 +187,18 @@ static void test_supplementary(void **state)
     hb_lexicon_free(lx);
 }
 
+/* The bytes of the compiled SMALL_DICT, for damaging. */
+static size_t small_lexicon_bytes(char *buf, size_t cap)
+{
+    char small[512];
+    tmp_path(small, sizeof small, "small.lex");
+    FILE *f = fopen(small, "rb");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -204,16 +217,68 @@ static void test_open_errors(void **state)
     assert_int_equal(err.code, HB_ERR_DICT);
 
     /* A truncated lexicon is refused, not read past its end. */
-    char small[512];
-    tmp_path(small, sizeof small, "small.lex");
-    FILE *f = fopen(small, "rb");
-    assert_non_null(f);
     static char buf[1 << 20];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
+    size_t n = small_lexicon_bytes(buf, sizeof buf);
     write_file(p, buf, n - 100);
     assert_null(hb_lexicon_open(p, &err));
     assert_int_equal(err.code, HB_ERR_DICT);
+}
+
+/* A damaged trie (a loop among slots, a base sending the root to itself),
+ * a FIFO or a folder is refused at once; a word over HB_LEX_MAX_WORD
+ * characters is never added. */
+static void test_open_unsound(void **state)
+{
+    (void)state;
+    char p[512];
+    tmp_path(p, sizeof p, "unsound.lex");
+    static char buf[1 << 20];
+    size_t n = small_lexicon_bytes(buf, sizeof buf);
+    uint32_t nnodes;
+    uint64_t off_nodes;
+    memcpy(&nnodes, buf + 16, 4);   /* struct lex_header in lexicon.c */
+    memcpy(&off_nodes, buf + 48, 8);
+    hb_lex_node *nodes = (hb_lex_node *)(buf + off_nodes);
+    uint32_t a = 0, b = 0;
+    for (uint32_t t = 1; t < nnodes && !b; t++)
+        if (nodes[t].check != HB_LEX_NONE)
+            *(a ? &b : &a) = t;
+    assert_true(b > 0);
+    uint32_t ca = nodes[a].check, cb = nodes[b].check;
+    nodes[a].check = b;
+    nodes[b].check = a;
+    write_file(p, buf, n);
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    assert_null(hb_lexicon_open(p, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
+    assert_non_null(strstr(err.message, "damaged lexicon"));
+    nodes[a].check = ca;
+    nodes[b].check = cb;
+    write_file(p, buf, n);
+    struct hb_lexicon *lx = hb_lexicon_open(p, &err);
+    assert_non_null(lx); /* the same bytes, mended, are sound */
+    hb_lexicon_free(lx);
+    nodes[0].base = -1;
+    write_file(p, buf, n);
+    assert_null(hb_lexicon_open(p, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
+
+    tmp_path(p, sizeof p, "fifo.lex");
+    assert_int_equal(mkfifo(p, 0600), 0);
+    assert_null(hb_lexicon_open(p, &err));
+    assert_int_equal(err.code, HB_ERR_IO);
+    assert_string_equal(err.message, "not a regular file");
+    assert_null(hb_lexicon_open(tmpdir, &err));
+    assert_string_equal(err.message, "not a regular file");
+
+    lx = small_lexicon();
+    char word[3 * (HB_LEX_MAX_WORD + 1)];
+    for (int i = 0; i <= HB_LEX_MAX_WORD; i++)
+        memcpy(word + 3 * i, "啊", 3);
+    assert_int_equal(hb_lexicon_add(lx, word, sizeof word, 5, NULL), HB_ERR_ARG);
+    assert_int_equal(hb_lexicon_add(lx, word, sizeof word - 3, 5, NULL), HB_OK);
+    hb_lexicon_free(lx);
 }
 
 /* ---- segmentation, jieba mode ---- */
@@ -418,6 +483,7 @@ int main(void)
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_supplementary),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_open_unsound),
         cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_dag_and_ties),
         cmocka_unit_test(test_unknown_and_mixed),

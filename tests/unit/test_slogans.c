@@ -14,6 +14,7 @@
 
 #include "aho.h"
 #include "doc.h"
+#include "engine.h"
 #include "slogans.h"
 #include "testutil.h"
 
@@ -252,13 +253,14 @@ static void test_dict_errors_name_the_line(void **s)
     fclose(f);
     struct hb_slogan_dict *sd;
     hb_error err = {0};
-    assert_int_equal(hb_slogan_dict_read(dir, "s.txt", &sd, &err), HB_ERR_DICT);
+    struct hb_engine files = {.dict_dir = dir};
+    assert_int_equal(hb_slogan_dict_read(&files, "s.txt", NULL, &sd, &err), HB_ERR_DICT);
     assert_int_equal(err.line, 4);
     assert_non_null(strstr(err.message, "line 2"));
     f = fopen(path, "w");
     fputs("两个维护\tformulation\n党建＋\twork-method\t党建+\n", f);
     fclose(f);
-    assert_int_equal(hb_slogan_dict_read(dir, "s.txt", &sd, &err), HB_OK);
+    assert_int_equal(hb_slogan_dict_read(&files, "s.txt", NULL, &sd, &err), HB_OK);
     assert_int_equal(hb_slogan_dict_size(sd), 3);
     assert_true(hb_slogan_dict_find(sd, "党建+", strlen("党建+")) >= 0);
     assert_int_equal(hb_slogan_dict_find(sd, "党建", strlen("党建")), -1);

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "arena.h"
+#include "engine.h"
 #include "normalize.h"
 #include "slogans.h"
 #include "toolutil.h"
@@ -36,7 +37,8 @@ int main(int argc, char **argv)
     struct hb_slogan_dict *sd;
     hb_error err = {0};
     double t0 = now();
-    if (hb_slogan_dict_read(dirname(dpath), basename(fpath), &sd, &err) != HB_OK) {
+    struct hb_engine files = {.dict_dir = dirname(dpath)}; /* no overlays; any category */
+    if (hb_slogan_dict_read(&files, basename(fpath), NULL, &sd, &err) != HB_OK) {
         fprintf(stderr, "slogbench: %s:%d: %s\n", err.file, err.line, err.message);
         return 1;
     }

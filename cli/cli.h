@@ -1,0 +1,86 @@
+/* What the command files of the CLI share: the parsed options, the exit
+ * codes and a few helpers.  Each command file uses only huibao.h, jansson,
+ * libc and (table.c) libxlsxwriter. */
+#ifndef HB_CLI_H
+#define HB_CLI_H
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <jansson.h>
+
+#include "huibao.h"
+
+/* Exit codes, in the order of precedence when several apply: a usage,
+ * dictionary or output error ends the run; otherwise a report that misses
+ * a required part (3) is never hidden by another input's read error (1). */
+enum {
+    EXIT_OK = 0,
+    EXIT_INPUT = 1,   /* at least one input file could not be read */
+    EXIT_USAGE = 2,
+    EXIT_CHECK = 3,   /* check: a report misses a required part */
+    EXIT_SETUP = 4,   /* the dictionaries could not be loaded */
+    EXIT_OUTPUT = 5   /* writing the output failed */
+};
+
+typedef struct {
+    const char *command;
+    int pretty, jsonl, jsonl_in, words, no_domain;
+    const char *output, *encoding, *profile, *dict, *lexicon;
+    const char **dict_add;  /* --dict-add, in order */
+    size_t ndict_add;
+    long top;
+    size_t max_bytes;
+    char **files;
+    int nfiles;
+    /* batch, table, summary, check */
+    long jobs;              /* -j: 0 = the cores available */
+    const char *glob;       /* batch: file name pattern in folders (default *.txt) */
+    const char *files_from; /* batch: one input path a line ("-": stdin) */
+    int resume, progress, quiet;  /* progress: 1 --progress, 0 auto */
+    const char *format;     /* table: csv, tsv or xlsx; batch: xlsx adds reports.xlsx */
+    int bom, metrics, json, notes;
+    const char *summary, *template_path;  /* page */
+} cli_opts;
+
+/* Reads a whole file ("-": standard input); on failure returns NULL with a
+ * reason in why. */
+char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap);
+
+/* Writes all of buf with as few write() calls as the kernel allows (one for
+ * a regular file): a JSON line never interleaves with another writer's.
+ * Returns 0, or -1 with errno set. */
+int write_full(int fd, const char *buf, size_t len);
+
+/* Calls fn on each JSON value of a stream of concatenated values (JSON
+ * Lines, or one pretty-printed object), one value in memory at a time.
+ * fn returns 0 to go on.  Returns 0, -1 with a reason in why (a read error
+ * or text that is not JSON), or what fn returned. */
+typedef int (*json_value_fn)(void *ctx, const char *text, size_t len, long line);
+int json_values(FILE *f, json_value_fn fn, void *ctx, char *why, size_t cap);
+
+/* Commands (each returns an exit code). */
+int cmd_batch(const cli_opts *o, hb_engine *engine);
+int cmd_table(const cli_opts *o, hb_engine *engine);
+int cmd_summary(const cli_opts *o);
+
+/* check: the verdict on one report, as text or one JSON line (--jsonl),
+ * into a new string the caller frees; *passed is 1 when nothing required
+ * is missing.  NULL when out of memory. */
+char *check_verdict(const hb_report *r, const char *label, const cli_opts *o, int *passed);
+/* The closing tally of check on stderr. */
+void check_tally(long checked, long failed, long unreadable);
+
+/* Table files from report and error JSON Lines (reports.jsonl,
+ * errors.jsonl; names[] for messages), read more than once: for the metric
+ * columns, the rows, then the unreadable inputs' rows.  kind: 0 the reports
+ * table, 1 the metrics table, 2 both (an XLSX workbook with a sheet each).
+ * Returns 0; 1 when an input is not report JSON ("NAME: line N: reason" in
+ * why); -1 when the output failed (the reason in why). */
+typedef enum { TABLE_CSV, TABLE_TSV, TABLE_XLSX } table_format;
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, table_format fmt, int kind, int bom,
+                const char *path, char *why, size_t cap);
+/* "csv", "tsv", "xlsx" → format; -1 for anything else. */
+int table_format_of(const char *name);
+
+#endif

@@ -1,0 +1,28 @@
+/* summary.html: one self-contained page (inline CSS and SVG) from a
+ * summary.json text and the reports of one or more reports.jsonl files,
+ * rendered through a template file (templates/summary.html; the syntax is
+ * in templates/README.md). */
+#ifndef HB_CLI_PAGE_H
+#define HB_CLI_PAGE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Writes the page to `out`.  `summary_json` is the summary (SUMMARY_SPEC:
+ * summary_version 1), `reports_jsonl` the files holding one report JSON per
+ * line (regular files: they are read twice, for the table and for the
+ * per-report sections).  Returns 0; -1 when an input is wrong, with a reason
+ * naming the file and line in why ("summary: …" for the summary text); -2
+ * when writing failed.  On failure the output is incomplete and the caller
+ * discards it. */
+int page_write(FILE *out, const char *template_path, const char *summary_json, size_t summary_len,
+               char *const *reports_jsonl, int n, char *why, size_t cap);
+
+/* `huibao page`: reads the summary file (NULL: the summary of the reports,
+ * computed with hb_summary as `huibao summary` does), renders into `output` ("-" or NULL:
+ * standard output) through a temporary file.  Returns an exit status
+ * (0, 1 input, 5 output) after printing any error to stderr. */
+int page_command(char *const *reports_jsonl, int n, const char *summary_path,
+                 const char *template_path, const char *output);
+
+#endif

@@ -1,0 +1,618 @@
+/* Tables for people and tools: one row per input (reports table) or per
+ * metric (metrics table), as CSV (RFC 4180), TSV or an XLSX workbook written
+ * with libxlsxwriter (a sheet per table, header row frozen, numbers as
+ * numbers).  Everything is read from report JSON, so a table made from the
+ * texts and one made from reports.jsonl are the same: reports in input
+ * order, then the inputs that could not be read. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <xlsxwriter.h>
+
+#include "cli.h"
+#include "outfile.h"
+
+int table_format_of(const char *name)
+{
+    return !strcmp(name, "csv") ? TABLE_CSV : !strcmp(name, "tsv") ? TABLE_TSV : !strcmp(name, "xlsx") ? TABLE_XLSX : -1;
+}
+
+/* --- cells and sinks --------------------------------------------------- */
+
+typedef enum { CELL_EMPTY, CELL_STR, CELL_NUM, CELL_BOOL } cell_type;
+typedef struct {
+    cell_type type;
+    const char *s;
+    double x;
+} cell;
+
+static cell str_cell(const char *s)
+{
+    return s ? (cell){CELL_STR, s, 0} : (cell){CELL_EMPTY, NULL, 0};
+}
+
+static cell num_cell(double x)
+{
+    return (cell){CELL_NUM, NULL, x};
+}
+
+/* A JSON value as a cell: strings, numbers, booleans; null is empty. */
+static cell json_cell(const json_t *v)
+{
+    if (json_is_string(v))
+        return str_cell(json_string_value(v));
+    if (json_is_number(v))
+        return num_cell(json_number_value(v));
+    if (json_is_boolean(v))
+        return (cell){CELL_BOOL, NULL, json_is_true(v)};
+    return (cell){CELL_EMPTY, NULL, 0};
+}
+
+typedef struct {
+    table_format fmt;
+    FILE *out;               /* csv, tsv */
+    lxw_workbook *wb;        /* xlsx */
+    lxw_worksheet *ws[2];
+    lxw_format *bold;
+    lxw_row_t row[2];
+    int failed;
+} sink;
+
+/* An integral value as an integer, any other in its shortest exact form. */
+static void number_text(double x, char *buf, size_t cap)
+{
+    if (x == floor(x) && fabs(x) < 9007199254740992.0)
+        snprintf(buf, cap, "%.0f", x);
+    else
+        hb_json_shortest(x, buf, cap);
+}
+
+static void csv_field(FILE *f, const char *s, table_format fmt)
+{
+    if (fmt == TABLE_TSV) { /* TSV cannot quote: tabs and line breaks become spaces */
+        for (; *s; s++)
+            putc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
+        return;
+    }
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    putc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            putc('"', f);
+        putc(*s, f);
+    }
+    putc('"', f);
+}
+
+/* XLSX cells hold at most 32,767 characters: a longer text is cut at a
+ * character boundary rather than refused. */
+static const char *xlsx_text(const char *s, char *buf, size_t cap)
+{
+    size_t n = strlen(s);
+    if (n < cap)
+        return s;
+    n = cap - 1;
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+static void sink_row(sink *k, int sheet, const cell *c, int n, int header)
+{
+    if (k->fmt != TABLE_XLSX) {
+        for (int i = 0; i < n; i++) {
+            char num[40];
+            if (i)
+                putc(k->fmt == TABLE_TSV ? '\t' : ',', k->out);
+            if (c[i].type == CELL_STR)
+                csv_field(k->out, c[i].s, k->fmt);
+            else if (c[i].type == CELL_NUM)
+                number_text(c[i].x, num, sizeof num), fputs(num, k->out);
+            else if (c[i].type == CELL_BOOL)
+                fputs(c[i].x ? "true" : "false", k->out);
+        }
+        fputs(k->fmt == TABLE_CSV ? "\r\n" : "\n", k->out); /* RFC 4180 ends records with CRLF */
+        return;
+    }
+    lxw_worksheet *ws = k->ws[sheet];
+    lxw_row_t r = k->row[sheet]++;
+    static char cut[32767];
+    for (int i = 0; i < n; i++) {
+        lxw_error e = LXW_NO_ERROR;
+        if (c[i].type == CELL_STR)
+            e = worksheet_write_string(ws, r, (lxw_col_t)i, xlsx_text(c[i].s, cut, sizeof cut), header ? k->bold : NULL);
+        else if (c[i].type == CELL_NUM)
+            e = worksheet_write_number(ws, r, (lxw_col_t)i, c[i].x, NULL);
+        else if (c[i].type == CELL_BOOL)
+            e = worksheet_write_boolean(ws, r, (lxw_col_t)i, (int)c[i].x, NULL);
+        k->failed |= e != LXW_NO_ERROR;
+    }
+}
+
+/* --- the two tables ---------------------------------------------------- */
+
+static const char *const REPORT_HEAD[] = {"path", "status", "error", "organization", "title", "period",
+                                          "period_from", "period_to", "doc_type", "profile", "missing",
+                                          "inline_only", "warnings", "metrics", "targets"};
+enum { NREPORT_HEAD = sizeof REPORT_HEAD / sizeof *REPORT_HEAD };
+
+static const char *const METRIC_HEAD[] = {"path", "organization", "title", "period", "doc_type", "section",
+                                          "section_kind", "target", "category", "subject", "value", "value_max",
+                                          "unit", "normalized_value", "normalized_unit", "masked", "approx",
+                                          "line", "text"};
+enum { NMETRIC_HEAD = sizeof METRIC_HEAD / sizeof *METRIC_HEAD };
+
+typedef struct {
+    sink *k;
+    int kind;             /* 0 reports, 1 metrics, 2 both */
+    json_t *columns;      /* "category\tunit" → column index (achieved figures by normalized unit) */
+    const char **colname; /* sorted keys */
+    size_t ncol;
+    cell *cells;
+    double *sums;
+    long *counts;
+    int errors_pass;      /* rows of unreadable inputs come after every report's */
+    const char *const *names;  /* of the inputs, for messages */
+    char *why;
+    size_t cap;
+} table_ctx;
+
+/* A metric's column key: its category and normalized unit, so that a sum
+ * never adds 万元 to 人. */
+static int column_key(const json_t *m, char *buf, size_t cap)
+{
+    const char *cat = json_string_value(json_object_get(m, "category"));
+    const char *unit = json_string_value(json_object_get(json_object_get(m, "normalized"), "unit"));
+    return snprintf(buf, cap, "%s\t%s", cat ? cat : "other", unit ? unit : "") < (int)cap;
+}
+
+static int is_report(const json_t *v)
+{
+    return json_object_get(v, "schema_version") != NULL;
+}
+
+static int is_error(const json_t *v)
+{
+    return json_is_string(json_object_get(v, "code")) && json_object_get(v, "path");
+}
+
+static json_t *parse_row(table_ctx *t, const char *text, size_t len, long line)
+{
+    json_error_t jerr;
+    json_t *v = json_loadb(text, len, 0, &jerr);
+    if (!v || !json_is_object(v) || (!is_report(v) && !is_error(v))) {
+        snprintf(t->why, t->cap, "line %ld: %s", line, v ? "neither a report nor an error record" : jerr.text);
+        json_decref(v);
+        return NULL;
+    }
+    return v;
+}
+
+static int collect_columns(void *ctx, const char *text, size_t len, long line)
+{
+    table_ctx *t = ctx;
+    json_t *v = parse_row(t, text, len, line);
+    if (!v)
+        return -1;
+    size_t i;
+    json_t *m;
+    char key[512];
+    json_array_foreach(json_object_get(v, "metrics"), i, m)
+        if (!json_is_true(json_object_get(m, "target")) && column_key(m, key, sizeof key))
+            json_object_set_new(t->columns, key, json_integer(0));
+    json_decref(v);
+    return 0;
+}
+
+static char *joined(const json_t *arr)
+{
+    size_t n = 1, i;
+    json_t *v;
+    json_array_foreach(arr, i, v) n += strlen(json_string_value(v) ? json_string_value(v) : "") + 1;
+    char *s = calloc(n, 1);
+    json_array_foreach(arr, i, v) {
+        if (s && i)
+            strcat(s, ";");
+        if (s && json_string_value(v))
+            strcat(s, json_string_value(v));
+    }
+    return s;
+}
+
+static void report_row(table_ctx *t, const json_t *v)
+{
+    cell *c = t->cells;
+    const json_t *src = json_object_get(v, "source"), *req = json_object_get(v, "required");
+    const json_t *period = json_object_get(v, "period");
+    for (size_t i = 0; i < NREPORT_HEAD + 2 * t->ncol; i++)
+        c[i] = (cell){CELL_EMPTY, NULL, 0};
+    if (is_error(v)) {
+        c[0] = json_cell(json_object_get(v, "path"));
+        c[1] = str_cell("unreadable");
+        c[2] = json_cell(json_object_get(v, "message"));
+        sink_row(t->k, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
+        return;
+    }
+    int passed = json_array_size(json_object_get(req, "missing")) == 0;
+    char *missing = joined(json_object_get(req, "missing")), *inl = joined(json_object_get(req, "inline_only"));
+    c[0] = json_cell(json_object_get(src, "path"));
+    c[1] = str_cell(passed ? "passed" : "failed");
+    c[3] = json_cell(json_object_get(v, "organization"));
+    c[4] = json_cell(json_object_get(v, "title"));
+    c[5] = json_cell(json_object_get(period, "text"));
+    c[6] = json_cell(json_object_get(period, "from"));
+    c[7] = json_cell(json_object_get(period, "to"));
+    c[8] = json_cell(json_object_get(v, "doc_type"));
+    c[9] = json_cell(json_object_get(req, "profile"));
+    c[10] = str_cell(missing);
+    c[11] = str_cell(inl);
+    c[12] = num_cell((double)json_array_size(json_object_get(v, "warnings")));
+    for (size_t i = 0; i < t->ncol; i++)
+        t->sums[i] = 0, t->counts[i] = 0;
+    long metrics = 0, targets = 0;
+    size_t i;
+    json_t *m;
+    char key[512];
+    json_array_foreach(json_object_get(v, "metrics"), i, m) {
+        metrics++;
+        if (json_is_true(json_object_get(m, "target"))) {
+            targets++;
+            continue;
+        }
+        json_t *col = column_key(m, key, sizeof key) ? json_object_get(t->columns, key) : NULL;
+        if (!col)
+            continue;
+        size_t k = (size_t)json_integer_value(col);
+        t->counts[k]++;
+        json_t *x = json_object_get(json_object_get(m, "normalized"), "value");
+        if (json_is_number(x))
+            t->sums[k] += json_number_value(x);
+    }
+    c[13] = num_cell((double)metrics);
+    c[14] = num_cell((double)targets);
+    for (size_t k = 0; k < t->ncol; k++) {
+        c[NREPORT_HEAD + 2 * k] = num_cell((double)t->counts[k]);
+        c[NREPORT_HEAD + 2 * k + 1] = num_cell(t->sums[k]);
+    }
+    sink_row(t->k, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
+    free(missing);
+    free(inl);
+}
+
+static void metric_rows(table_ctx *t, int sheet, const json_t *v)
+{
+    if (is_error(v))
+        return;
+    const json_t *period = json_object_get(v, "period");
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(v, "metrics"), i, m) {
+        const json_t *norm = json_object_get(m, "normalized");
+        cell c[NMETRIC_HEAD] = {
+            json_cell(json_object_get(json_object_get(v, "source"), "path")),
+            json_cell(json_object_get(v, "organization")),
+            json_cell(json_object_get(v, "title")),
+            json_cell(json_object_get(period, "text")),
+            json_cell(json_object_get(v, "doc_type")),
+            json_cell(json_object_get(m, "section")),
+            json_cell(json_object_get(m, "section_kind")),
+            json_cell(json_object_get(m, "target")),
+            json_cell(json_object_get(m, "category")),
+            json_cell(json_object_get(m, "subject")),
+            json_cell(json_object_get(m, "value")),
+            json_cell(json_object_get(m, "value_max")),
+            json_cell(json_object_get(m, "unit")),
+            json_cell(json_object_get(norm, "value")),
+            json_cell(json_object_get(norm, "unit")),
+            json_cell(json_object_get(m, "masked")),
+            json_cell(json_object_get(m, "approx")),
+            json_cell(json_object_get(m, "line")),
+            json_cell(json_object_get(m, "text")),
+        };
+        sink_row(t->k, sheet, c, NMETRIC_HEAD, 0);
+    }
+}
+
+static int write_rows(void *ctx, const char *text, size_t len, long line)
+{
+    table_ctx *t = ctx;
+    static const char REPORT_START[] = "{\"schema_version\"";
+    if (t->errors_pass && !strncmp(text, REPORT_START, sizeof REPORT_START - 1))
+        return 0; /* a report as hb_report_json writes it: not parsed again for nothing */
+    json_t *v = parse_row(t, text, len, line);
+    if (!v)
+        return -1;
+    if (t->kind != 1 && is_error(v) == t->errors_pass)
+        report_row(t, v);
+    if (t->kind != 0 && !t->errors_pass)
+        metric_rows(t, t->kind == 2 ? 1 : 0, v);
+    json_decref(v);
+    return t->k->failed || (t->k->out && ferror(t->k->out)) ? (snprintf(t->why, t->cap, "write error"), -1) : 0;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void headers(table_ctx *t)
+{
+    if (t->kind != 1) {
+        size_t n = NREPORT_HEAD + 2 * t->ncol;
+        cell *c = t->cells;
+        char **names = calloc(2 * t->ncol + 1, sizeof *names);
+        for (size_t i = 0; i < NREPORT_HEAD; i++)
+            c[i] = str_cell(REPORT_HEAD[i]);
+        for (size_t k = 0; names && k < t->ncol; k++) {
+            const char *key = t->colname[k], *tab = strchr(key, '\t');
+            if (asprintf(&names[2 * k], "%.*s %s count", (int)(tab - key), key, tab + 1) < 0)
+                names[2 * k] = NULL;
+            if (asprintf(&names[2 * k + 1], "%.*s %s sum", (int)(tab - key), key, tab + 1) < 0)
+                names[2 * k + 1] = NULL;
+            c[NREPORT_HEAD + 2 * k] = str_cell(names[2 * k] ? names[2 * k] : "");
+            c[NREPORT_HEAD + 2 * k + 1] = str_cell(names[2 * k + 1] ? names[2 * k + 1] : "");
+        }
+        sink_row(t->k, 0, c, (int)n, 1);
+        for (size_t k = 0; names && k < 2 * t->ncol; k++)
+            free(names[k]);
+        free(names);
+    }
+    if (t->kind != 0) {
+        cell c[NMETRIC_HEAD];
+        for (size_t i = 0; i < NMETRIC_HEAD; i++)
+            c[i] = str_cell(METRIC_HEAD[i]);
+        sink_row(t->k, t->kind == 2 ? 1 : 0, c, NMETRIC_HEAD, 1);
+    }
+}
+
+/* Returns 0, or 1 with "INPUT: line N: reason" in why. */
+static int each_input(FILE *const *in, int n, json_value_fn fn, table_ctx *t)
+{
+    for (int i = 0; i < n; i++) {
+        rewind(in[i]);
+        if (json_values(in[i], fn, t, t->why, t->cap)) {
+            char *msg = strdup(t->why);
+            snprintf(t->why, t->cap, "%s: %s", t->names[i], msg ? msg : "unreadable");
+            free(msg);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int xlsx_open(sink *k, const char *file, int kind)
+{
+    lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+    k->wb = workbook_new_opt(file, &wo);
+    if (!k->wb)
+        return -1;
+    k->bold = workbook_add_format(k->wb);
+    format_set_bold(k->bold);
+    const char *names[2] = {kind == 1 ? "metrics" : "reports", "metrics"};
+    for (int s = 0; s < (kind == 2 ? 2 : 1); s++) {
+        if (!(k->ws[s] = workbook_add_worksheet(k->wb, names[s])))
+            return -1;
+        worksheet_freeze_panes(k->ws[s], 1, 0);
+    }
+    return 0;
+}
+
+/* Copies a finished file to an open stream (an XLSX for a pipe or stdout). */
+static int copy_file(const char *path, FILE *to)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return -1;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (fwrite(buf, 1, n, to) != n)
+            break;
+    int bad = ferror(f) || ferror(to);
+    fclose(f);
+    return bad ? -1 : 0;
+}
+
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, table_format fmt, int kind, int bom,
+                const char *path, char *why, size_t cap)
+{
+    table_ctx t = {.kind = kind, .names = names, .why = why, .cap = cap, .columns = json_object()};
+    sink k = {.fmt = fmt};
+    t.k = &k;
+    int rc = t.columns ? 0 : (snprintf(why, cap, "out of memory"), -1);
+    if (rc == 0 && kind != 1)
+        rc = each_input(inputs, ninputs, collect_columns, &t);
+    if (rc == 0) {
+        t.ncol = json_object_size(t.columns);
+        t.colname = calloc(t.ncol + 1, sizeof *t.colname);
+        t.cells = calloc(NREPORT_HEAD + 2 * t.ncol, sizeof *t.cells);
+        t.sums = calloc(t.ncol + 1, sizeof *t.sums);
+        t.counts = calloc(t.ncol + 1, sizeof *t.counts);
+        if (!t.colname || !t.cells || !t.sums || !t.counts) {
+            snprintf(why, cap, "out of memory");
+            rc = -1;
+        }
+    }
+    if (rc == 0) {
+        size_t i = 0;
+        const char *key;
+        json_t *v;
+        json_object_foreach(t.columns, key, v) t.colname[i++] = key;
+        qsort(t.colname, t.ncol, sizeof *t.colname, by_str);
+        for (i = 0; i < t.ncol; i++)
+            json_object_set_new(t.columns, t.colname[i], json_integer((json_int_t)i));
+    }
+    out_file of;
+    char tmpx[] = "/tmp/huibao-xlsx-XXXXXX";
+    const char *xlsx_path = NULL;
+    int opened = rc == 0 && out_open(&of, path, why, cap) == 0;
+    if (rc == 0 && !opened)
+        rc = -1;
+    if (rc == 0 && fmt == TABLE_XLSX) {
+        /* libxlsxwriter writes by file name: the output's own temporary
+         * file when it has one, else a scratch file copied at the end */
+        if (of.tmp)
+            xlsx_path = of.tmp;
+        else {
+            int fd = mkstemp(tmpx);
+            xlsx_path = fd >= 0 ? (close(fd), tmpx) : NULL;
+        }
+        if (!xlsx_path || xlsx_open(&k, xlsx_path, kind) != 0) {
+            snprintf(why, cap, "cannot create the workbook");
+            rc = -1;
+        }
+    } else if (rc == 0) {
+        k.out = of.fp;
+        if (bom && fmt == TABLE_CSV)
+            fputs("\xEF\xBB\xBF", k.out);
+    }
+    if (rc == 0) {
+        headers(&t);
+        rc = each_input(inputs, ninputs, write_rows, &t);
+        t.errors_pass = 1;
+        if (rc == 0 && kind != 1)
+            rc = each_input(inputs, ninputs, write_rows, &t);
+    }
+    if (k.wb) {
+        lxw_error e = workbook_close(k.wb);
+        if (rc == 0 && e != LXW_NO_ERROR) {
+            snprintf(why, cap, "workbook: %s", lxw_strerror(e));
+            rc = -1;
+        }
+        if (rc == 0 && xlsx_path == tmpx && copy_file(tmpx, of.fp) != 0) {
+            snprintf(why, cap, "write error: %s", strerror(errno ? errno : EIO));
+            rc = -1;
+        }
+    }
+    if (xlsx_path == tmpx)
+        unlink(tmpx);
+    if (rc == 0)
+        rc = out_commit(&of, why, cap);
+    else if (opened)
+        out_abort(&of);
+    free(t.colname);
+    free(t.cells);
+    free(t.sums);
+    free(t.counts);
+    json_decref(t.columns);
+    return rc == 1 ? 1 : rc ? -1 : 0;
+}
+
+/* --- huibao table ------------------------------------------------------ */
+
+static int is_jsonl(const char *path)
+{
+    size_t n = strlen(path);
+    return !strcmp(path, "-") || (n > 6 && !strcmp(path + n - 6, ".jsonl")) || (n > 5 && !strcmp(path + n - 5, ".json"));
+}
+
+/* Standard input copied to a scratch file: the table reads its input twice. */
+static FILE *spool_stdin(void)
+{
+    FILE *t = tmpfile();
+    char buf[65536];
+    size_t n;
+    while (t && (n = fread(buf, 1, sizeof buf, stdin)) > 0)
+        if (fwrite(buf, 1, n, t) != n) {
+            fclose(t);
+            return NULL;
+        }
+    return t;
+}
+
+/* A report text extracted into JSON Lines: the report, or an error record. */
+static int extract_into(FILE *to, const cli_opts *o, hb_engine *engine, const char *path)
+{
+    size_t max = o->max_bytes ? o->max_bytes : HB_DEFAULT_MAX_BYTES, len;
+    char why[600] = "";
+    char *buf = read_file(path, max, &len, why, sizeof why);
+    hb_error err = {.code = HB_ERR_IO};
+    hb_report *r = NULL;
+    if (buf) {
+        hb_extract_options xo = {.path = path, .encoding = o->encoding, .profile = o->profile, .max_bytes = o->max_bytes,
+                                 .top_terms = o->top == 0 ? -1 : (int)o->top};
+        r = hb_extract(engine, buf, len, &xo, &err);
+        free(buf);
+        snprintf(why, sizeof why, "%s", err.message);
+    }
+    char *line = NULL;
+    if (r) {
+        line = hb_report_json(r, 0);
+        hb_report_free(r);
+    } else {
+        fprintf(stderr, "huibao: %s: %s\n", path, why);
+        json_t *e = json_pack("{s:s,s:s,s:s}", "path", path, "code", hb_status_code(err.code), "message", why);
+        line = e ? json_dumps(e, JSON_COMPACT) : NULL;
+        json_decref(e);
+    }
+    int ok = line && fputs(line, to) >= 0 && putc('\n', to) != EOF;
+    free(line);
+    return ok ? (r ? 0 : 1) : -1;
+}
+
+int cmd_table(const cli_opts *o, hb_engine *engine)
+{
+    table_format fmt = o->format ? (table_format)table_format_of(o->format) : TABLE_CSV;
+    if (fmt == TABLE_XLSX && !o->output && isatty(STDOUT_FILENO)) {
+        fprintf(stderr, "huibao: an XLSX workbook is binary: give -o FILE.xlsx or redirect stdout\n");
+        return EXIT_USAGE;
+    }
+    FILE **in = calloc((size_t)o->nfiles + 1, sizeof *in);
+    const char **names = calloc((size_t)o->nfiles + 1, sizeof *names);
+    int n = 0, status = EXIT_OK;
+    FILE *texts = NULL; /* consecutive report texts, extracted */
+    for (int i = 0; in && names && i < o->nfiles && status != EXIT_OUTPUT; i++) {
+        const char *p = o->files[i];
+        if (is_jsonl(p)) {
+            texts = NULL;
+            FILE *f = strcmp(p, "-") ? fopen(p, "rb") : spool_stdin();
+            if (!f) {
+                fprintf(stderr, "huibao: %s: %s\n", p, strerror(errno));
+                status = EXIT_INPUT;
+                continue;
+            }
+            names[n] = p;
+            in[n++] = f;
+            continue;
+        }
+        if (!texts) {
+            if (!(texts = in[n] = tmpfile())) {
+                status = EXIT_OUTPUT;
+                break;
+            }
+            names[n++] = "the reports extracted from the texts";
+        }
+        int rc = extract_into(texts, o, engine, p);
+        if (rc < 0)
+            status = EXIT_OUTPUT;
+        else if (rc > 0)
+            status = EXIT_INPUT;
+    }
+    char why[1024] = "";
+    int rc = 0;
+    if (!in || !names || status == EXIT_OUTPUT) {
+        fprintf(stderr, "huibao: out of memory or scratch space\n");
+        status = EXIT_OUTPUT;
+    } else if ((rc = table_write(in, names, n, fmt, fmt == TABLE_XLSX ? 2 : o->metrics, o->bom,
+                                 o->output ? o->output : "-", why, sizeof why)) > 0) {
+        fprintf(stderr, "huibao: %s\n", why); /* an input that holds no report JSON */
+        status = EXIT_INPUT;
+    } else if (rc < 0) {
+        fprintf(stderr, "huibao: %s: %s\n", o->output ? o->output : "standard output", why);
+        status = EXIT_OUTPUT;
+    }
+    for (int i = 0; i < n; i++)
+        fclose(in[i]);
+    free(in);
+    free(names);
+    return status;
+}

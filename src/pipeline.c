@@ -1,0 +1,258 @@
+/* The pipeline: the one table of stages, and everything that walks it —
+ * engine creation and release, extraction, JSON output.  Adding a stage is
+ * one line here (and its declarations in extract.h).  This file depends on
+ * every stage; no stage depends on it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "engine.h"
+#include "error.h"
+#include "extract.h"
+#include "markers.h"
+#include "numeral.h"
+#include "required.h"
+#include "units.h"
+#include "words.h"
+
+#define RULES(name) hb_##name##_load, hb_##name##_unload
+#define STAGE(name, rules, json) {#name, rules, hb_##name##_run, json}
+#define JSON(name) hb_##name##_json
+#define NO_RULES NULL, NULL
+#define NO_JSON NULL
+
+/* Order matters: each stage reads what the ones above it wrote (metrics
+ * skip numbers inside slogans and titles found before them; required reads
+ * the lists).  strip removes inline furniture with the rules lines loads
+ * (it runs before script so that converting skips the markup); furniture
+ * warns about the lines that lines marked as clutter.  quotes runs after sections so that its warnings follow the
+ * heading warnings, as they always have. */
+const hb_stage hb_stages[] = {
+    STAGE(decode, RULES(decode), JSON(decode)),
+    STAGE(fold, NO_RULES, NO_JSON),
+    STAGE(strip, NO_RULES, NO_JSON),
+    STAGE(script, RULES(script), NO_JSON),
+    STAGE(lines, RULES(lines), NO_JSON),
+    STAGE(furniture, NO_RULES, NO_JSON),
+    STAGE(paragraphs, NO_RULES, NO_JSON),
+    STAGE(docfacts, RULES(docfacts), JSON(docfacts)),
+    STAGE(tokens, NO_RULES, JSON(tokens)),
+    STAGE(sections, RULES(sections), JSON(sections)),
+    STAGE(quotes, NO_RULES, NO_JSON),
+    STAGE(documents, RULES(documents), JSON(documents)),
+    STAGE(slogans, RULES(slogans), JSON(slogans)),
+    STAGE(metrics, RULES(metrics), JSON(metrics)),
+    STAGE(lists, RULES(lists), JSON(lists)),
+    STAGE(required, RULES(required), JSON(required)),
+    STAGE(terms, RULES(terms), JSON(terms)),
+};
+const size_t hb_nstages = sizeof hb_stages / sizeof *hb_stages;
+
+/* Generous for any sane rule, small enough that a catastrophic pattern
+ * fails fast instead of hanging a batch. */
+enum { MATCH_LIMIT = 1000000, DEPTH_LIMIT = 10000 };
+
+/* hb_engine_new() without a dictionary folder: the defaults. */
+static hb_engine *engine_new_default(const hb_engine_options *opts, struct hb_dict_checker *check,
+                                     hb_error *err)
+{
+    hb_engine_options o = {0};
+    if (opts)
+        o = *opts;
+    char *dict = hb_default_dict_dir(), *lexicon = opts ? NULL : hb_default_lexicon();
+    hb_engine *e = NULL;
+    if (!dict || (!opts && !lexicon)) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = HB_ERR_NOMEM;
+            snprintf(err->message, sizeof err->message, "%s", hb_strerror(HB_ERR_NOMEM));
+        }
+    } else {
+        o.dict_dir = dict;
+        if (!opts)
+            o.lexicon_path = lexicon;
+        e = hb_engine_load(&o, check, err);
+    }
+    free(dict);
+    free(lexicon);
+    return e;
+}
+
+hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check, hb_error *err)
+{
+    hb_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof *err);
+    if (!opts || !opts->dict_dir)
+        return engine_new_default(opts, check, err);
+    if (strlen(opts->dict_dir) > HB_DICT_DIR_MAX) {
+        err->code = HB_ERR_ARG;
+        snprintf(err->message, sizeof err->message, "dictionary folder path longer than %d bytes",
+                 HB_DICT_DIR_MAX);
+        return NULL;
+    }
+    hb_engine *e = calloc(1, sizeof *e);
+    if (!e || !(e->dict_dir = strdup(opts->dict_dir)) || !(e->mctx = pcre2_match_context_create(NULL)) ||
+        (opts->lexicon_path && !(e->lexicon_path = strdup(opts->lexicon_path)))) {
+        hb_engine_free(e);
+        err->code = HB_ERR_NOMEM;
+        snprintf(err->message, sizeof err->message, "out of memory");
+        return NULL;
+    }
+    e->check = check;
+    hb_status ost = hb_dict_layers_init(e, opts, err);
+    if (ost != HB_OK) {
+        hb_error_set(err, ost, NULL);
+        hb_engine_free(e);
+        return NULL;
+    }
+    e->lexicon_off = opts->lexicon_off;
+    e->domain_off = opts->domain_off;
+    e->lexicon_required = opts->lexicon_required;
+    pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
+    pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
+    /* what several stages share first, then each stage's own rules */
+    hb_status st = hb_words_load(e, err);
+    if (st == HB_OK)
+        st = hb_units_load(e, err);
+    if (st == HB_OK)
+        st = hb_numerals_load(e, err);
+    if (st == HB_OK)
+        st = hb_markers_load(e, err);
+    for (size_t i = 0; st == HB_OK && i < hb_nstages; i++)
+        if (hb_stages[i].load)
+            st = hb_stages[i].load(e, err);
+    if (st != HB_OK) {
+        hb_error_set(err, st, NULL);
+        hb_engine_free(e);
+        return NULL;
+    }
+    e->check = NULL;
+    return e;
+}
+
+hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
+{
+    return hb_engine_load(opts, NULL, err);
+}
+
+const struct hb_engine *hb_engine_hold(const struct hb_engine *e)
+{
+    /* the count is the one part of a shared engine that changes */
+    atomic_fetch_add_explicit(&((struct hb_engine *)e)->holders, 1, memory_order_relaxed);
+    return e;
+}
+
+void hb_engine_free(hb_engine *e)
+{
+    if (!e || atomic_fetch_sub_explicit(&e->holders, 1, memory_order_acq_rel) > 0)
+        return;
+    for (size_t i = hb_nstages; i-- > 0;)
+        if (hb_stages[i].unload)
+            hb_stages[i].unload(e);
+    hb_markers_unload(e);
+    hb_numerals_unload(e);
+    hb_units_unload(e);
+    hb_words_unload(e);
+    pcre2_match_context_free(e->mctx);
+    free(e->notes);
+    free(e->dict_dir);
+    hb_dict_layers_free(e);
+    free(e->lexicon_path);
+    free(e);
+}
+
+hb_doc *hb_doc_start(const hb_engine *e, const char *buf, size_t len, const hb_extract_options *opts,
+                     hb_error *err)
+{
+    hb_doc *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->engine = hb_engine_hold(e);
+    if (opts)
+        d->opts = *opts;
+    d->path = d->opts.path ? hb_decode_path(d, d->opts.path) : NULL;
+    d->src = buf;
+    d->src_bytes = len;
+    d->err = err;
+    d->title_para = d->addressee_para = -1;
+    return d;
+}
+
+static hb_report *fail(hb_doc *d, hb_error *err, hb_status code)
+{
+    hb_error_set(err, code, NULL);
+    hb_report_free(d);
+    return NULL;
+}
+
+hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_extract_options *opts,
+                      hb_error *err)
+{
+    hb_error local;
+    if (!err)
+        err = &local;
+    memset(err, 0, sizeof *err);
+    hb_doc *d = hb_doc_start(e, buf, len, opts, err);
+    if (!d)
+        return fail(NULL, err, HB_ERR_NOMEM);
+    if (d->opts.profile && hb_profile_check(e, d->opts.profile, err) != HB_OK)
+        return fail(d, err, HB_ERR_ARG);
+    for (size_t i = 0; i < hb_nstages; i++) {
+        hb_status st = hb_stages[i].run(d);
+        if (st != HB_OK)
+            return fail(d, err, st);
+    }
+    d->src = NULL; /* the caller's, gone after this call */
+    d->err = NULL;
+    return d;
+}
+
+void hb_report_free(hb_report *r)
+{
+    if (!r)
+        return;
+    hb_arena_release(&r->arena);
+    hb_engine_free((hb_engine *)r->engine);
+    free(r);
+}
+
+char *hb_report_json(const hb_report *report, unsigned flags)
+{
+    /* The writers copy text into an arena: a copy of the report's header
+     * with a scratch arena of its own, so that printing never writes into
+     * the report and two threads may print one report at once. */
+    hb_doc scratch = *report, *d = &scratch;
+    scratch.arena = (hb_arena){0};
+    hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
+    if (!out)
+        return NULL;
+    hb_json_field(out, "schema_version", json_string(HB_SCHEMA_VERSION));
+    for (size_t i = 0; i < hb_nstages; i++)
+        if (hb_stages[i].json)
+            hb_stages[i].json(d, out);
+    hb_json_warnings(d, out);
+    hb_arena_release(&scratch.arena);
+    return hb_json_out_finish(out);
+}
+
+/* Loads every rule file in check mode: each fault is reported, and loading
+ * goes on where it can. */
+int hb_dict_check(const hb_engine_options *opts, hb_dict_report_fn fn, void *ctx)
+{
+    struct hb_dict_checker check = {fn, ctx, 0};
+    hb_engine_options o = *opts;
+    o.lexicon_off = 1; /* the general lexicon is no rule file */
+    hb_error err;
+    hb_engine *e = hb_engine_load(&o, &check, &err);
+    if (!e && err.code == HB_ERR_NOMEM)
+        return -1;
+    if (!e) { /* a fault that stopped loading: the rest was not read */
+        fn(ctx, err.file, &err);
+        check.faults++;
+    }
+    hb_engine_free(e);
+    return check.faults;
+}

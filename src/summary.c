@@ -1,0 +1,586 @@
+/* The summary of many reports (summary.json): counts that add, lists that
+ * concatenate, so that merging summaries is associative and commutative and
+ * a run can be split anywhere.  Counters are kept in jansson objects (key →
+ * count); metric sums are exact millionths in __int128, never doubles, so
+ * the order of the additions cannot change a digit. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "huibao.h"
+#include "json_out.h"
+
+#define SUMMARY_VERSION "1"
+
+typedef __int128 hb_i128;
+
+typedef struct {
+    char *category;   /* "" when the metric has none */
+    char *unit;
+    int target;
+    json_int_t count, known, masked, approx;
+    hb_i128 sum;      /* millionths */
+} metric_row;
+
+struct hb_summary {
+    json_int_t passed, failed;    /* readable reports */
+    json_t *doc_type, *profile, *missing, *inline_only, *warnings;  /* key → count */
+    json_t *orgs;                 /* organisation → [reports, failed] */
+    json_t *slogans, *documents;  /* term or title → [reports, count] */
+    json_t *files;                /* sha256 → [path, …] (a multiset) */
+    json_t *unreadable;           /* [{path, code, message}, …] */
+    metric_row *rows;             /* sorted by category, unit, target */
+    size_t nrows, caprows;
+};
+
+hb_summary *hb_summary_new(void)
+{
+    hb_summary *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    json_t **objs[] = {&s->doc_type, &s->profile, &s->missing, &s->inline_only, &s->warnings,
+                       &s->orgs,     &s->slogans, &s->documents, &s->files};
+    for (size_t i = 0; i < sizeof objs / sizeof *objs; i++)
+        *objs[i] = json_object();
+    s->unreadable = json_array();
+    for (size_t i = 0; i < sizeof objs / sizeof *objs; i++)
+        if (!*objs[i]) {
+            hb_summary_free(s);
+            return NULL;
+        }
+    if (!s->unreadable) {
+        hb_summary_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void hb_summary_free(hb_summary *s)
+{
+    if (!s)
+        return;
+    json_t *objs[] = {s->doc_type, s->profile, s->missing, s->inline_only, s->warnings,
+                      s->orgs,     s->slogans, s->documents, s->files, s->unreadable};
+    for (size_t i = 0; i < sizeof objs / sizeof *objs; i++)
+        json_decref(objs[i]);
+    for (size_t i = 0; i < s->nrows; i++) {
+        free(s->rows[i].category);
+        free(s->rows[i].unit);
+    }
+    free(s->rows);
+    free(s);
+}
+
+/* --- counters ---------------------------------------------------------- */
+
+static int count_add(json_t *obj, const char *key, json_int_t n)
+{
+    json_t *v = json_object_get(obj, key);
+    if (v)
+        return json_integer_set(v, json_integer_value(v) + n);
+    return json_object_set_new(obj, key, json_integer(n));
+}
+
+/* obj[key] is an array of counters; adds add[0..n) to it. */
+static int counts_add(json_t *obj, const char *key, const json_int_t *add, size_t n)
+{
+    json_t *v = json_object_get(obj, key);
+    if (!v) {
+        if (!(v = json_array()) || json_object_set_new(obj, key, v))
+            return -1;
+        for (size_t i = 0; i < n; i++)
+            if (json_array_append_new(v, json_integer(0)))
+                return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *c = json_array_get(v, i);
+        if (!c || json_integer_set(c, json_integer_value(c) + add[i]))
+            return -1;
+    }
+    return 0;
+}
+
+static int key_cmp(const char *a, const char *b, int ta, int tb)
+{
+    int c = strcmp(a, b);
+    return c ? c : ta - tb;
+}
+
+static metric_row *row_for(hb_summary *s, const char *category, const char *unit, int target)
+{
+    size_t lo = 0, hi = s->nrows;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        metric_row *r = &s->rows[mid];
+        int c = key_cmp(r->category, category, 0, 0);
+        if (!c)
+            c = key_cmp(r->unit, unit, r->target, target);
+        if (!c)
+            return r;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (s->nrows == s->caprows) {
+        size_t cap = s->caprows ? s->caprows * 2 : 16;
+        metric_row *nr = realloc(s->rows, cap * sizeof *nr);
+        if (!nr)
+            return NULL;
+        s->rows = nr;
+        s->caprows = cap;
+    }
+    metric_row r = {.category = strdup(category), .unit = strdup(unit), .target = target};
+    if (!r.category || !r.unit) {
+        free(r.category);
+        free(r.unit);
+        return NULL;
+    }
+    memmove(s->rows + lo + 1, s->rows + lo, (s->nrows - lo) * sizeof *s->rows);
+    s->rows[lo] = r;
+    s->nrows++;
+    return &s->rows[lo];
+}
+
+/* A written value in exact millionths: the integer part exactly, the
+ * fraction rounded to six places (what a report writes). */
+static hb_i128 millionths(double x)
+{
+    double ip = floor(x);
+    hb_i128 v = (hb_i128)ip * 1000000;
+    return v + (hb_i128)llround((x - ip) * 1e6);
+}
+
+static const char *str_or(const json_t *v, const char *dflt)
+{
+    return json_is_string(v) ? json_string_value(v) : dflt;
+}
+
+/* --- adding one report, error record or summary ------------------------ */
+
+static hb_status add_report(hb_summary *s, const json_t *r)
+{
+    const json_t *req = json_object_get(r, "required");
+    const json_t *missing = json_object_get(req, "missing");
+    int failed = json_array_size(missing) > 0;
+    failed ? s->failed++ : s->passed++;
+    int bad = count_add(s->doc_type, str_or(json_object_get(r, "doc_type"), "unknown"), 1);
+    if (req)
+        bad |= count_add(s->profile, str_or(json_object_get(req, "profile"), ""), 1);
+    size_t i;
+    const json_t *v;
+    json_array_foreach(missing, i, v) bad |= count_add(s->missing, str_or(v, ""), 1);
+    json_array_foreach(json_object_get(req, "inline_only"), i, v) bad |= count_add(s->inline_only, str_or(v, ""), 1);
+    json_array_foreach(json_object_get(r, "warnings"), i, v)
+        bad |= count_add(s->warnings, str_or(json_object_get(v, "code"), ""), 1);
+    bad |= counts_add(s->orgs, str_or(json_object_get(r, "organization"), ""), (json_int_t[]){1, failed}, 2);
+    json_array_foreach(json_object_get(r, "slogans"), i, v)
+        bad |= counts_add(s->slogans, str_or(json_object_get(v, "term"), ""),
+                          (json_int_t[]){1, json_integer_value(json_object_get(v, "count"))}, 2);
+    /* a document cited by several entries of one report counts one report */
+    json_t *seen = json_object();
+    bad |= !seen;
+    json_array_foreach(json_object_get(r, "documents"), i, v) {
+        const char *t = str_or(json_object_get(v, "title"), "");
+        json_int_t n = json_integer_value(json_object_get(v, "count"));
+        bad |= counts_add(s->documents, t, (json_int_t[]){!json_object_get(seen, t), n}, 2);
+        bad |= json_object_set_new(seen, t, json_true());
+    }
+    json_decref(seen);
+    json_array_foreach(json_object_get(r, "metrics"), i, v) {
+        const json_t *val = json_object_get(v, "value");
+        metric_row *row = row_for(s, str_or(json_object_get(v, "category"), ""),
+                                  str_or(json_object_get(v, "unit"), ""), json_is_true(json_object_get(v, "target")));
+        if (!row)
+            return HB_ERR_NOMEM;
+        row->count++;
+        row->masked += json_is_true(json_object_get(v, "masked"));
+        row->approx += json_is_true(json_object_get(v, "approx"));
+        if (json_is_number(val)) {
+            row->known++;
+            row->sum += millionths(json_number_value(val));
+        }
+    }
+    const json_t *src = json_object_get(r, "source");
+    const char *sha = str_or(json_object_get(src, "sha256"), "");
+    json_t *paths = json_object_get(s->files, sha);
+    if (!paths && (!(paths = json_array()) || json_object_set_new(s->files, sha, paths)))
+        return HB_ERR_NOMEM;
+    const json_t *path = json_object_get(src, "path");
+    bad |= json_array_append_new(paths, json_string(str_or(path, "")));
+    return bad ? HB_ERR_NOMEM : HB_OK;
+}
+
+static hb_status add_error(hb_summary *s, const json_t *e)
+{
+    json_t *o = json_pack("{s:s,s:s,s:s}", "path", str_or(json_object_get(e, "path"), ""), "code",
+                          str_or(json_object_get(e, "code"), ""), "message",
+                          str_or(json_object_get(e, "message"), ""));
+    return o && !json_array_append_new(s->unreadable, o) ? HB_OK : HB_ERR_NOMEM;
+}
+
+/* Adds every key → count of `from` to `to`. */
+static int counters_merge(json_t *to, const json_t *from)
+{
+    const char *k;
+    json_t *v;
+    int bad = 0;
+    json_object_foreach((json_t *)from, k, v) bad |= count_add(to, k, json_integer_value(v));
+    return bad;
+}
+
+/* Adds every key → [a, b] of `from` to `to`. */
+static int pairs_merge(json_t *to, const json_t *from)
+{
+    const char *k;
+    json_t *v;
+    int bad = 0;
+    json_object_foreach((json_t *)from, k, v)
+        bad |= counts_add(to, k, (json_int_t[]){json_integer_value(json_array_get(v, 0)),
+                                                 json_integer_value(json_array_get(v, 1))}, 2);
+    return bad;
+}
+
+static int paths_merge(json_t *files, const char *sha, const json_t *paths)
+{
+    json_t *mine = json_object_get(files, sha);
+    if (!mine && (!(mine = json_array()) || json_object_set_new(files, sha, mine)))
+        return -1;
+    size_t i;
+    json_t *p;
+    int bad = 0;
+    json_array_foreach(paths, i, p) bad |= json_array_append(mine, p);
+    return bad;
+}
+
+static hb_status merge_row(hb_summary *dst, const metric_row *r)
+{
+    metric_row *d = row_for(dst, r->category, r->unit, r->target);
+    if (!d)
+        return HB_ERR_NOMEM;
+    d->count += r->count;
+    d->known += r->known;
+    d->masked += r->masked;
+    d->approx += r->approx;
+    d->sum += r->sum;
+    return HB_OK;
+}
+
+hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src)
+{
+    if (!dst || !src || dst == src)
+        return HB_ERR_ARG;
+    dst->passed += src->passed;
+    dst->failed += src->failed;
+    int bad = counters_merge(dst->doc_type, src->doc_type) | counters_merge(dst->profile, src->profile) |
+              counters_merge(dst->missing, src->missing) | counters_merge(dst->inline_only, src->inline_only) |
+              counters_merge(dst->warnings, src->warnings) | pairs_merge(dst->orgs, src->orgs) |
+              pairs_merge(dst->slogans, src->slogans) | pairs_merge(dst->documents, src->documents);
+    const char *k;
+    json_t *v;
+    json_object_foreach(src->files, k, v) bad |= paths_merge(dst->files, k, v);
+    size_t i;
+    json_array_foreach(src->unreadable, i, v) bad |= json_array_append(dst->unreadable, v);
+    for (size_t r = 0; r < src->nrows && !bad; r++)
+        bad |= merge_row(dst, &src->rows[r]) != HB_OK;
+    return bad ? HB_ERR_NOMEM : HB_OK;
+}
+
+/* A sum as hb_summary_json writes it (an integer, or the shortest real of
+ * an exact decimal with at most six places) back in millionths. */
+static int parse_sum(const json_t *v, hb_i128 *out)
+{
+    if (json_is_integer(v)) {
+        *out = (hb_i128)json_integer_value(v) * 1000000;
+        return 1;
+    }
+    if (!json_is_real(v))
+        return 0;
+    *out = millionths(json_real_value(v));
+    return 1;
+}
+
+static hb_status fail_arg(hb_error *err, const char *what)
+{
+    if (err) {
+        err->code = HB_ERR_ARG;
+        snprintf(err->message, sizeof err->message, "%s", what);
+    }
+    return HB_ERR_ARG;
+}
+
+/* Counters written as a list of objects back into key → count or key → [a, b]. */
+static int list_into(json_t *to, const json_t *list, const char *key, const char *a, const char *b)
+{
+    size_t i;
+    json_t *v;
+    int bad = !json_is_array(list);
+    json_array_foreach(list, i, v) {
+        const char *k = str_or(json_object_get(v, key), NULL);
+        if (!k)
+            return -1;
+        json_int_t n[2] = {json_integer_value(json_object_get(v, a)), json_integer_value(json_object_get(v, b))};
+        bad |= counts_add(to, k, n, 2);
+    }
+    return bad;
+}
+
+static hb_status add_summary(hb_summary *s, const json_t *j, hb_error *err)
+{
+    hb_summary *t = hb_summary_new();
+    if (!t)
+        return HB_ERR_NOMEM;
+    const json_t *rep = json_object_get(j, "reports");
+    t->passed = json_integer_value(json_object_get(rep, "passed"));
+    t->failed = json_integer_value(json_object_get(rep, "failed"));
+    int bad = counters_merge(t->doc_type, json_object_get(j, "by_doc_type")) |
+              counters_merge(t->profile, json_object_get(j, "by_profile")) |
+              counters_merge(t->missing, json_object_get(j, "missing")) |
+              counters_merge(t->inline_only, json_object_get(j, "inline_only")) |
+              counters_merge(t->warnings, json_object_get(j, "warnings")) |
+              list_into(t->orgs, json_object_get(j, "by_organization"), "organization", "reports", "failed") |
+              list_into(t->slogans, json_object_get(j, "slogans"), "term", "reports", "count") |
+              list_into(t->documents, json_object_get(j, "documents"), "title", "reports", "count");
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(j, "files"), i, v)
+        bad |= paths_merge(t->files, str_or(json_object_get(v, "sha256"), ""), json_object_get(v, "paths"));
+    json_array_foreach(json_object_get(j, "unreadable"), i, v) bad |= add_error(t, v) != HB_OK;
+    json_array_foreach(json_object_get(j, "metrics"), i, v) {
+        const json_t *cat = json_object_get(v, "category");
+        metric_row *r = row_for(t, str_or(cat, ""), str_or(json_object_get(v, "unit"), ""),
+                                json_is_true(json_object_get(v, "target")));
+        hb_i128 sum = 0;
+        if (!r || !parse_sum(json_object_get(v, "sum"), &sum)) {
+            bad = 1;
+            break;
+        }
+        r->count += json_integer_value(json_object_get(v, "count"));
+        r->known += json_integer_value(json_object_get(v, "known"));
+        r->masked += json_integer_value(json_object_get(v, "masked"));
+        r->approx += json_integer_value(json_object_get(v, "approx"));
+        r->sum += sum;
+    }
+    hb_status st = bad ? fail_arg(err, "malformed summary") : hb_summary_merge(s, t);
+    hb_summary_free(t);
+    return st;
+}
+
+hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (!s || !json)
+        return fail_arg(err, "no summary or no JSON text");
+    json_error_t jerr;
+    json_t *j = json_loadb(json, len, 0, &jerr);
+    if (!j || !json_is_object(j)) {
+        char why[300];
+        snprintf(why, sizeof why, "not a JSON object: %s", j ? "another JSON value" : jerr.text);
+        json_decref(j);
+        return fail_arg(err, why);
+    }
+    hb_status st;
+    if (json_object_get(j, "summary_version"))
+        st = add_summary(s, j, err);
+    else if (json_object_get(j, "schema_version"))
+        st = add_report(s, j);
+    else if (json_is_string(json_object_get(j, "code")) && json_object_get(j, "path"))
+        st = add_error(s, j);
+    else
+        st = fail_arg(err, "neither a report, an error record nor a summary");
+    json_decref(j);
+    if (st == HB_ERR_NOMEM && err) {
+        err->code = st;
+        snprintf(err->message, sizeof err->message, "%s", hb_strerror(st));
+    }
+    return st;
+}
+
+hb_status hb_summary_add_report(hb_summary *s, const hb_report *r)
+{
+    char *json = r ? hb_report_json(r, 0) : NULL;
+    if (!json)
+        return r ? HB_ERR_NOMEM : HB_ERR_ARG;
+    hb_status st = hb_summary_add_json(s, json, strlen(json), NULL);
+    hb_free(json);
+    return st;
+}
+
+/* --- output ------------------------------------------------------------ */
+
+/* The exact decimal of a sum of millionths, read back as the nearest
+ * double (jansson holds numbers as doubles; the writer prints its shortest
+ * form, which is the decimal itself for any sum a report can reach). */
+static json_t *sum_json(hb_i128 v)
+{
+    int neg = v < 0;
+    unsigned __int128 u = neg ? -(unsigned __int128)v : (unsigned __int128)v;
+    unsigned long long frac = (unsigned long long)(u % 1000000);
+    unsigned __int128 ip = u / 1000000;
+    if (frac == 0 && ip < ((unsigned __int128)1 << 53))
+        return json_integer(neg ? -(json_int_t)ip : (json_int_t)ip);
+    char digits[64], *p = digits + sizeof digits;
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + (int)(ip % 10));
+        ip /= 10;
+    } while (ip);
+    char text[96];
+    snprintf(text, sizeof text, "%s%s.%06llu", neg ? "-" : "", p, frac);
+    return json_real(strtod(text, NULL));
+}
+
+typedef struct {
+    const char *key;
+    json_int_t a, b;
+} entry;
+
+static int by_key(const void *x, const void *y)
+{
+    return strcmp(((const entry *)x)->key, ((const entry *)y)->key);
+}
+
+/* reports (a) descending, then key */
+static int by_reports(const void *x, const void *y)
+{
+    const entry *p = x, *q = y;
+    return p->a != q->a ? (p->a < q->a ? 1 : -1) : strcmp(p->key, q->key);
+}
+
+/* The entries of key → count or key → [a, b], sorted. */
+static entry *entries(const json_t *obj, int (*cmp)(const void *, const void *), size_t *n)
+{
+    *n = json_object_size(obj);
+    entry *e = calloc(*n + 1, sizeof *e);
+    if (!e)
+        return NULL;
+    size_t i = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach((json_t *)obj, k, v) {
+        e[i].key = k;
+        e[i].a = json_is_array(v) ? json_integer_value(json_array_get(v, 0)) : json_integer_value(v);
+        e[i].b = json_integer_value(json_array_get(v, 1));
+        i++;
+    }
+    qsort(e, *n, sizeof *e, cmp);
+    return e;
+}
+
+static json_t *counters_json(const json_t *obj)
+{
+    size_t n;
+    entry *e = entries(obj, by_key, &n);
+    json_t *o = e ? json_object() : NULL;
+    for (size_t i = 0; o && i < n; i++)
+        json_object_set_new(o, e[i].key, json_integer(e[i].a));
+    free(e);
+    return o;
+}
+
+static json_t *pairs_json(const json_t *obj, int (*cmp)(const void *, const void *), const char *key,
+                          const char *a, const char *b)
+{
+    size_t n;
+    entry *e = entries(obj, cmp, &n);
+    json_t *arr = e ? json_array() : NULL;
+    for (size_t i = 0; arr && i < n; i++)
+        json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", key, e[i].key, a, (json_int_t)e[i].a, b,
+                                             (json_int_t)e[i].b));
+    free(e);
+    return arr;
+}
+
+static int by_path_message(const void *x, const void *y)
+{
+    const json_t *p = *(json_t *const *)x, *q = *(json_t *const *)y;
+    const char *keys[] = {"path", "message", "code"};
+    for (size_t i = 0; i < 3; i++) {
+        int c = strcmp(str_or(json_object_get(p, keys[i]), ""), str_or(json_object_get(q, keys[i]), ""));
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+static int by_string(const void *x, const void *y)
+{
+    return strcmp(str_or(*(json_t *const *)x, ""), str_or(*(json_t *const *)y, ""));
+}
+
+/* A sorted copy of an array of JSON values. */
+static json_t *sorted(const json_t *arr, int (*cmp)(const void *, const void *))
+{
+    size_t n = json_array_size(arr);
+    json_t **v = calloc(n + 1, sizeof *v);
+    json_t *out = v ? json_array() : NULL;
+    for (size_t i = 0; v && i < n; i++)
+        v[i] = json_array_get(arr, i);
+    if (out)
+        qsort(v, n, sizeof *v, cmp);
+    for (size_t i = 0; out && i < n; i++)
+        json_array_append(out, v[i]);
+    free(v);
+    return out;
+}
+
+static void files_json(const hb_summary *s, json_t *files, json_t *dups)
+{
+    size_t n;
+    entry *e = entries(s->files, by_key, &n);
+    for (size_t i = 0; e && i < n; i++) {
+        json_t *paths = sorted(json_object_get(s->files, e[i].key), by_string);
+        json_t *f = json_pack("{s:s,s:o}", "sha256", e[i].key, "paths", paths);
+        if (json_array_size(paths) >= 2)
+            json_array_append(dups, f);
+        json_array_append_new(files, f);
+    }
+    free(e);
+}
+
+static json_t *metrics_json(const hb_summary *s)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < s->nrows; i++) {
+        const metric_row *r = &s->rows[i];
+        json_array_append_new(a, json_pack("{s:o,s:s,s:b,s:I,s:I,s:o,s:I,s:I}", "category",
+                                           *r->category ? json_string(r->category) : json_null(), "unit", r->unit,
+                                           "target", r->target, "count", (json_int_t)r->count, "known",
+                                           (json_int_t)r->known, "sum", sum_json(r->sum), "masked",
+                                           (json_int_t)r->masked, "approx", (json_int_t)r->approx));
+    }
+    return a;
+}
+
+char *hb_summary_json(const hb_summary *s, unsigned flags)
+{
+    if (!s)
+        return NULL;
+    json_int_t unreadable = (json_int_t)json_array_size(s->unreadable);
+    json_t *files = json_array(), *dups = json_array();
+    if (files && dups)
+        files_json(s, files, dups);
+    json_t *o = json_pack(
+        "{s:s,s:{s:I,s:I,s:I,s:I},s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "summary_version",
+        SUMMARY_VERSION, "reports", "total", s->passed + s->failed + unreadable, "passed", s->passed, "failed",
+        s->failed, "unreadable", unreadable, "by_doc_type", counters_json(s->doc_type), "by_profile",
+        counters_json(s->profile), "by_organization",
+        pairs_json(s->orgs, by_key, "organization", "reports", "failed"), "missing", counters_json(s->missing),
+        "inline_only", counters_json(s->inline_only), "unreadable", sorted(s->unreadable, by_path_message),
+        "files", files, "duplicates", dups, "metrics", metrics_json(s), "slogans",
+        pairs_json(s->slogans, by_reports, "term", "reports", "count"), "documents",
+        pairs_json(s->documents, by_reports, "title", "reports", "count"), "warnings",
+        counters_json(s->warnings));
+    if (!o)
+        return NULL;
+    char *text = json_dumps(o, (flags & HB_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT);
+    json_decref(o);
+    if (text)
+        hb_json_shorten_reals(text);
+    return text;
+}

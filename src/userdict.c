@@ -1,0 +1,169 @@
+/* jieba's added words beside the segmenter: suggest_freq (the smallest
+ * frequency that keeps a word whole, found by segmenting it), add_word and
+ * load_userdict over a hb_lexicon. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "lexicon_file.h"
+#include "normalize.h"
+#include "segment.h"
+
+typedef struct {
+    const struct hb_lexicon *lx;
+    const char *text;
+    double f, ftotal;
+} suggest_ctx;
+
+static void suggest_word(void *ctx, size_t start, size_t end)
+{
+    suggest_ctx *s = ctx;
+    long long g = hb_lexicon_freq(s->lx, s->text + start, end - start);
+    s->f *= (double)(g < 0 ? 1 : g) / s->ftotal;
+}
+
+/* jieba's suggest_freq(word, tune=False) for a single string. */
+static hb_status suggest_freq(const struct hb_lexicon *lx, const char *word, size_t len,
+                              long long *out)
+{
+    long long own = hb_lexicon_freq(lx, word, len);
+    if (own < 0)
+        own = 1;
+    if (lx->total <= 0) {
+        *out = own > 1 ? own : 1;
+        return HB_OK;
+    }
+    suggest_ctx s = {lx, word, 1.0, (double)lx->total};
+    hb_status st = hb_segment(lx, word, len, 0, suggest_word, &s);
+    if (st != HB_OK)
+        return st;
+    long long f = (long long)(s.f * (double)lx->total) + 1;
+    *out = f > own ? f : own;
+    return HB_OK;
+}
+
+hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
+                         const char *tag)
+{
+    if (len == 0 || !hb_utf8_valid(word, len) || memchr(word, '\0', len) ||
+        hb_utf8_count(word, len) > HB_LEX_MAX_WORD)
+        return HB_ERR_ARG;
+    if (freq < 0) {
+        hb_status st = suggest_freq(lx, word, len, &freq);
+        if (st != HB_OK)
+            return st;
+    }
+    return hb_lexicon_set(lx, word, len, freq, tag);
+}
+
+/* jieba's re_userdict ^(.+?)( [0-9]+)?( [a-z]+)?$ : does the tail after the
+ * word match ( [0-9]+)?( [a-z]+)?$ ?  Sets the freq and tag spans. */
+static int user_tail(const char *s, size_t n, size_t *fa, size_t *fn, size_t *ta, size_t *tn)
+{
+    size_t i = 0;
+    *fn = *tn = 0;
+    if (i < n && s[i] == ' ' && i + 1 < n && s[i + 1] >= '0' && s[i + 1] <= '9') {
+        size_t j = i + 1;
+        while (j < n && s[j] >= '0' && s[j] <= '9')
+            j++;
+        if (j == n || s[j] == ' ') {
+            *fa = i + 1;
+            *fn = j - i - 1;
+            i = j;
+        }
+    }
+    if (i < n && s[i] == ' ' && i + 1 < n && s[i + 1] >= 'a' && s[i + 1] <= 'z') {
+        size_t j = i + 1;
+        while (j < n && s[j] >= 'a' && s[j] <= 'z')
+            j++;
+        if (j == n) {
+            *ta = i + 1;
+            *tn = j - i - 1;
+            i = j;
+        }
+    }
+    return i == n;
+}
+
+/* Splits one stripped line into word, freq (-1: none) and tag. */
+static int user_line(char *s, size_t n, size_t *wlen, long long *freq, char **tag)
+{
+    size_t fa = 0, fn = 0, ta = 0, tn = 0;
+    *tag = NULL;
+    *freq = HB_LEX_SUGGEST;
+    if (memchr(s, '\t', n)) {
+        /* TAB-separated, as huibao's other dictionaries are. */
+        char *t1 = memchr(s, '\t', n);
+        *wlen = (size_t)(t1 - s);
+        char *f = t1 + 1, *t2 = memchr(f, '\t', (size_t)(s + n - f));
+        size_t flen = (size_t)((t2 ? t2 : s + n) - f);
+        if (flen && (*freq = hb_lex_parse_freq(f, flen, 1LL << 53)) < 0)
+            return -1;
+        if (flen == 0)
+            *freq = HB_LEX_SUGGEST;
+        if (t2) {
+            *tag = t2 + 1;
+            s[n] = '\0';
+        }
+        return *wlen ? 0 : -1;
+    }
+    size_t i = (size_t)hb_utf8_len((unsigned char)s[0]);
+    while (!user_tail(s + i, n - i, &fa, &fn, &ta, &tn))
+        i += (size_t)hb_utf8_len((unsigned char)s[i]);
+    *wlen = i;
+    if (fn && (*freq = hb_lex_parse_freq(s + i + fa, fn, 1LL << 53)) < 0)
+        return -1;
+    if (tn) {
+        *tag = s + i + ta;
+        s[i + ta + tn] = '\0';
+    }
+    return 0;
+}
+
+hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error *err)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    hb_status st = hb_lex_read_file(path, &buf, &len, err);
+    if (st != HB_OK)
+        return st;
+    int lineno = 0;
+    for (size_t i = 0; i < len && st == HB_OK;) {
+        size_t end = i;
+        while (end < len && buf[end] != '\n')
+            end++;
+        lineno++;
+        size_t a = i, z = end;
+        i = end < len ? end + 1 : end;
+        /* jieba strips bytes (ASCII whitespace) and then leading BOMs. */
+        while (a < z && hb_lex_is_space((unsigned char)buf[a]))
+            a++;
+        while (z > a && hb_lex_is_space((unsigned char)buf[z - 1]))
+            z--;
+        if (memchr(buf + a, '\0', z - a) || !hb_utf8_valid(buf + a, z - a)) {
+            st = HB_ERR_DICT;
+            hb_dict_fail(err, st, path, lineno, 0, "line is not valid UTF-8");
+            break;
+        }
+        while (z - a >= 3 && memcmp(buf + a, "\xEF\xBB\xBF", 3) == 0)
+            a += 3;
+        if (a == z || buf[a] == '#')
+            continue;
+        size_t wlen;
+        long long freq;
+        char *tag;
+        if (user_line(buf + a, z - a, &wlen, &freq, &tag) < 0) {
+            st = HB_ERR_DICT;
+            hb_dict_fail(err, st, path, lineno, 0, "invalid entry: expected \"word [freq] [tag]\"");
+            break;
+        }
+        st = hb_lexicon_add(lx, buf + a, wlen, freq, tag);
+        if (st != HB_OK && hb_utf8_count(buf + a, wlen) > HB_LEX_MAX_WORD)
+            hb_dict_fail(err, st, path, lineno, 0, "word longer than %d characters", HB_LEX_MAX_WORD);
+        else if (st != HB_OK)
+            hb_dict_fail(err, st, path, lineno, 0, "cannot add \"%.*s\": %s",
+                         (int)(wlen > 60 ? 60 : wlen), buf + a, hb_strerror(st));
+    }
+    free(buf);
+    return st;
+}

@@ -1,0 +1,210 @@
+/* The library's conveniences: hb_version, the default engine,
+ * hb_extract_file and its errors, and the typed accessors, which must say
+ * what the JSON says for every corpus report. */
+#include <glob.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "huibao.h"
+#include "testutil.h"
+
+static void test_version(void **s)
+{
+    (void)s;
+    assert_string_equal(hb_version(), HB_VERSION);
+}
+
+static const char *json_str(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+static void assert_same_str(const char *a, const char *b)
+{
+    if (a || b) {
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+    }
+}
+
+/* NAN for the JSON's null. */
+static double json_num(json_t *v)
+{
+    return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void assert_same_num(double a, double b)
+{
+    assert_true(isnan(a) ? isnan(b) : a == b);
+}
+
+static void check_accessors(const hb_report *r, json_t *j)
+{
+    json_t *src = json_object_get(j, "source");
+    assert_same_str(hb_report_path(r), json_str(src, "path"));
+    assert_string_equal(hb_report_sha256(r), json_str(src, "sha256"));
+    assert_same_str(hb_report_title(r), json_str(j, "title"));
+    assert_string_equal(hb_report_doc_type(r), json_str(j, "doc_type"));
+    assert_same_str(hb_report_organization(r), json_str(json_object_get(j, "signature"), "organization"));
+
+    json_t *metrics = json_object_get(j, "metrics");
+    assert_int_equal(hb_report_metric_count(r), json_array_size(metrics));
+    for (size_t i = 0; i < json_array_size(metrics); i++) {
+        json_t *m = json_array_get(metrics, i);
+        hb_metric_info mi;
+        assert_int_equal(hb_report_metric(r, i, &mi), 1);
+        assert_same_num(mi.value, json_num(json_object_get(m, "value")));
+        assert_same_num(mi.value_max, json_num(json_object_get(m, "value_max")));
+        assert_int_equal(mi.masked, json_is_true(json_object_get(m, "masked")));
+        assert_int_equal(mi.approx, json_is_true(json_object_get(m, "approx")));
+        assert_same_str(mi.approx_word, json_str(m, "approx_word"));
+        assert_string_equal(mi.unit, json_str(m, "unit"));
+        assert_same_str(mi.category, json_str(m, "category"));
+        assert_same_str(mi.section, json_str(m, "section"));
+        assert_int_equal(mi.line, json_integer_value(json_object_get(m, "line")));
+        json_t *span = json_object_get(m, "span");
+        assert_int_equal(mi.start, json_integer_value(json_array_get(span, 0)));
+        assert_int_equal(mi.end, json_integer_value(json_array_get(span, 1)));
+        const char *subject = json_str(m, "subject");
+        char buf[1024];
+        size_t n = hb_report_metric_subject(r, i, buf, sizeof buf);
+        assert_int_equal(n, subject ? strlen(subject) : 0);
+        assert_string_equal(buf, subject ? subject : "");
+    }
+    hb_metric_info none;
+    assert_int_equal(hb_report_metric(r, json_array_size(metrics), &none), 0);
+
+    json_t *missing = json_object_get(json_object_get(j, "required"), "missing");
+    assert_int_equal(hb_report_missing_count(r), json_array_size(missing));
+    for (size_t i = 0; i < json_array_size(missing); i++)
+        assert_string_equal(hb_report_missing(r, i), json_string_value(json_array_get(missing, i)));
+    assert_null(hb_report_missing(r, json_array_size(missing)));
+}
+
+/* Every corpus file read with hb_extract_file gives the JSON of hb_extract
+ * on its bytes, and the accessors agree with that JSON. */
+static void test_extract_file_and_accessors(void **s)
+{
+    (void)s;
+    glob_t g;
+    assert_int_equal(glob("corpus/*.txt", 0, NULL, &g), 0);
+    assert_true(g.gl_pathc >= 12);
+    size_t with_metrics = 0, with_missing = 0, with_subject_cut = 0;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        const char *path = g.gl_pathv[i];
+        hb_error err;
+        hb_report *r = hb_extract_file(engine, path, NULL, &err);
+        assert_non_null(r);
+        size_t len;
+        char *bytes = tu_read_file(path, &len);
+        hb_extract_options xo = {.path = path};
+        hb_report *r2 = hb_extract(engine, bytes, len, &xo, &err);
+        free(bytes);
+        assert_non_null(r2);
+        char *a = hb_report_json(r, 0), *b = hb_report_json(r2, 0);
+        assert_string_equal(a, b);
+        json_t *j = json_loads(a, 0, NULL);
+        assert_non_null(j);
+        check_accessors(r, j);
+        with_metrics += hb_report_metric_count(r) > 0;
+        with_missing += hb_report_missing_count(r) > 0;
+        /* a buffer too small keeps whole characters and says the full length */
+        for (size_t k = 0; k < hb_report_metric_count(r); k++) {
+            char small[5];
+            size_t n = hb_report_metric_subject(r, k, small, sizeof small);
+            assert_true(strlen(small) < sizeof small);
+            if (n >= sizeof small) {
+                with_subject_cut++;
+                assert_true(strlen(small) <= 4 && strlen(small) >= 2); /* 3-byte Han: one fits */
+            }
+        }
+        json_decref(j);
+        hb_free(a);
+        hb_free(b);
+        hb_report_free(r);
+        hb_report_free(r2);
+    }
+    assert_true(with_metrics > 10);
+    assert_true(with_missing > 0);
+    assert_true(with_subject_cut > 0);
+    globfree(&g);
+}
+
+static void expect_file_error(const char *path, size_t max, hb_status code, const char *message)
+{
+    hb_extract_options xo = {.max_bytes = max};
+    hb_error err;
+    assert_null(hb_extract_file(engine, path, &xo, &err));
+    assert_int_equal(err.code, code);
+    assert_string_equal(err.file, path);
+    assert_string_equal(err.message, message);
+}
+
+static void test_extract_file_errors(void **s)
+{
+    (void)s;
+    expect_file_error("corpus/no_such_report.txt", 0, HB_ERR_IO, "No such file or directory");
+    expect_file_error("corpus", 0, HB_ERR_IO, "is a directory");
+    expect_file_error("/dev/null", 0, HB_ERR_IO, "not a regular file");
+    expect_file_error("corpus/jiwei_annual.txt", 100, HB_ERR_TOO_LARGE, "larger than the limit of 100 bytes");
+    /* an error of the extraction itself still names the file */
+    hb_extract_options xo = {.encoding = "ebcdic"};
+    hb_error err;
+    assert_null(hb_extract_file(engine, "corpus/jiwei_annual.txt", &xo, &err));
+    assert_int_equal(err.code, HB_ERR_ARG);
+    assert_string_equal(err.file, "corpus/jiwei_annual.txt");
+}
+
+/* hb_engine_new(NULL, …) reads $HUIBAO_DICT and $HUIBAO_LEXICON and gives
+ * the engine the tests build by hand. */
+static void test_default_engine(void **s)
+{
+    (void)s;
+    const char *lex = getenv("HUIBAO_LEXICON");
+    setenv("HUIBAO_DICT", "dict", 1);
+    setenv("HUIBAO_LEXICON", lex ? lex : "build/jieba.lex", 1);
+    char *dict = hb_default_dict_dir(), *lexicon = hb_default_lexicon();
+    assert_string_equal(dict, "dict");
+    assert_string_equal(lexicon, lex ? lex : "build/jieba.lex");
+    hb_error err;
+    hb_engine *e = hb_engine_new(NULL, &err);
+    assert_non_null(e);
+    hb_report *a = hb_extract_file(e, "corpus/jiwei_annual.txt", NULL, &err);
+    hb_report *b = hb_extract_file(engine, "corpus/jiwei_annual.txt", NULL, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    char *ja = hb_report_json(a, 0), *jb = hb_report_json(b, 0);
+    assert_string_equal(ja, jb);
+    hb_free(ja);
+    hb_free(jb);
+    hb_report_free(a);
+    hb_report_free(b);
+    hb_engine_free(e);
+    /* a dictionary folder that is not there is named in the error */
+    setenv("HUIBAO_DICT", "no/such/dict", 1);
+    assert_null(hb_engine_new(NULL, &err));
+    assert_non_null(strstr(err.file, "no/such/dict"));
+    unsetenv("HUIBAO_DICT");
+    hb_free(dict);
+    hb_free(lexicon);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version),
+        cmocka_unit_test(test_extract_file_and_accessors),
+        cmocka_unit_test(test_extract_file_errors),
+        cmocka_unit_test(test_default_engine),
+    };
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
+}
