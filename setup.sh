@@ -7,7 +7,7 @@ SUDO=
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    build-essential pkg-config libpcre2-dev libutf8proc-dev libjansson-dev libcmocka-dev \
+    build-essential pkg-config libpcre2-dev libutf8proc-dev libjansson-dev libcmocka-dev libopencc-dev \
     python3 python3-jieba python3-jsonschema valgrind clang libclang-rt-dev \
     chromium fonts-noto-cjk libxlsxwriter-dev python3-openpyxl python3-cffi python3-pandas \
     python3-distributed >/dev/null

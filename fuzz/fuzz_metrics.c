@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (m->masked)
                 FZ_CHECK(isnan(m->value) && isnan(m->value_max));
             if (!isnan(m->value))
-                FZ_CHECK(m->value >= 0 && m->value <= 9007199254740992.0);
+                FZ_CHECK(fabs(m->value) <= 9007199254740992.0); /* signed: -6.4% */
             if (!isnan(m->value_max))
                 FZ_CHECK(!isnan(m->value) && m->value_max >= m->value);
             FZ_CHECK(!m->approx_word || m->approx);

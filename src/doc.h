@@ -28,7 +28,9 @@ typedef struct {
     int chars;            /* characters of the content */
 } hb_line;
 
-enum hb_para_role { HB_PARA_BODY, HB_PARA_TITLE, HB_PARA_ADDRESSEE, HB_PARA_SIGNATURE };
+/* HEAD: a line of the title block that is not the title (subtitle, dateline,
+ * speaker, issuing authority) */
+enum hb_para_role { HB_PARA_BODY, HB_PARA_TITLE, HB_PARA_ADDRESSEE, HB_PARA_SIGNATURE, HB_PARA_HEAD };
 
 typedef struct {
     size_t vstart, vend;  /* in view, without the trailing LF */
@@ -124,6 +126,7 @@ struct hb_report {
     /* folded text and lines */
     const char *fold;
     size_t fold_len;
+    int converted_script;  /* the fold was converted to simplified characters (script.c) */
     hb_off *fmap;          /* fold byte -> text offset, fold_len + 1 entries */
     HB_VEC(hb_line) lines;
 

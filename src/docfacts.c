@@ -12,21 +12,25 @@
 #include "normalize.h"
 #include "units.h"
 
-/* dict/doc_types.txt: `plan|report<TAB>title|opening<TAB>cue` */
+/* dict/doc_types.txt: `plan|report|other<TAB>title|end|opening<TAB>cue` */
+enum { CUE_REPORT, CUE_PLAN, CUE_OTHER };
+enum { AT_TITLE, AT_END, AT_OPENING };
 typedef struct {
     char *cue;
-    int plan;      /* 1: plan, 0: report */
-    int opening;   /* 1: cue for the opening paragraph, 0: for the title */
+    int type;      /* CUE_*: other is a document that is neither (a speech) */
+    int place;     /* AT_*: anywhere in the title, ending it, in the opening paragraph */
 } type_cue;
 
 struct hb_docfact_rules {
     type_cue *cues;
     size_t ncues;
     pcre2_code *date;   /* a whole-line date: groups year, month, day */
+    pcre2_code *dateline; /* a line that opens with a date (2018年11月22日在…) */
     pcre2_code *period; /* a year or span: groups from, to (span) or year */
     hb_wordlist orgs;   /* signature.txt: endings of organisation names */
     hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
     hb_wordlist continues; /* title_words.txt: a second title line holding one */
+    hb_wordlist opens;  /* title_words.txt: a second title line opening with one (及, 暨) */
     hb_wordlist roles;  /* signature.txt: 书记 局长 … after an organisation in a title */
 };
 
@@ -34,17 +38,21 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
 {
     struct hb_docfact_rules *r = ctx;
     (void)nf;
-    int plan = strcmp(f[0], "plan") == 0;
-    if (!plan && strcmp(f[0], "report") != 0)
-        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown type '%s' (use plan or report)", f[0]);
-    int opening = strcmp(f[1], "opening") == 0;
-    if (!opening && strcmp(f[1], "title") != 0)
-        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown place '%s' (use title or opening)", f[1]);
+    static const char *const types[] = {"report", "plan", "other"}, *const places[] = {"title", "end", "opening"};
+    int type = 0, place = 0;
+    while (type < 3 && strcmp(f[0], types[type]))
+        type++;
+    while (place < 3 && strcmp(f[1], places[place]))
+        place++;
+    if (type == 3)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown type '%s' (use report, plan or other)", f[0]);
+    if (place == 3)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown place '%s' (use title, end or opening)", f[1]);
     type_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
     if (!nc || !(f[2] = strdup(f[2])))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     r->cues = nc;
-    nc[r->ncues++] = (type_cue){f[2], plan, opening};
+    nc[r->ncues++] = (type_cue){f[2], type, place};
     return 0;
 }
 
@@ -53,10 +61,12 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
  * a month is written, day.  Kept here rather than in dict/ because the ISO
  * conversion below depends on the group layout. */
 static const char DATE_RE[] =
-    "^(?|(\\d{4}|[〇零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月"
+    "^(?|(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月"
     "(?:\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*日)?"
     "|(\\d{4})(?|\\.(\\d{1,2})\\.(\\d{1,2})|-(\\d{1,2})-(\\d{1,2})|/(\\d{1,2})/(\\d{1,2})))$";
 
+static const char DATELINE_RE[] =
+    "^[(（]?\\s*(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月";
 /* The period a report is about, as its title or opening writes it:
  * 2021—2023年, 2021年至2023年 (groups 1, 2) or 2023年, 2023年度,
  * 2024年上半年, 2024年第三季度 (group 3).  Here for the same reason as DATE_RE. */
@@ -70,7 +80,7 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     if (!e->docfacts)
         return HB_ERR_NOMEM;
     e->docfacts->date = hb_regex_compile(DATE_RE, 0, "docfacts.c", 0, err);
-    if (!e->docfacts->date)
+    if (!e->docfacts->date || !(e->docfacts->dateline = hb_regex_compile(DATELINE_RE, 0, "docfacts.c", 0, err)))
         return HB_ERR_REGEX;
     e->docfacts->period = hb_regex_compile(PERIOD_RE, 0, "docfacts.c", 0, err);
     if (!e->docfacts->period)
@@ -85,8 +95,8 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
                             3, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"continues"},
-                              (hb_wordlist *const[]){&e->docfacts->continues}, 1, err);
+    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"continues", "opens"},
+                              (hb_wordlist *const[]){&e->docfacts->continues, &e->docfacts->opens}, 2, err);
 }
 
 void hb_docfacts_unload(struct hb_engine *e)
@@ -100,8 +110,10 @@ void hb_docfacts_unload(struct hb_engine *e)
     hb_wordlist_free(&r->orgs);
     hb_wordlist_free(&r->labels);
     hb_wordlist_free(&r->continues);
+    hb_wordlist_free(&r->opens);
     hb_wordlist_free(&r->roles);
     pcre2_code_free(r->date);
+    pcre2_code_free(r->dateline);
     pcre2_code_free(r->period);
     free(r);
 }
@@ -144,6 +156,8 @@ static int is_heading(const hb_doc *d, const hb_para *p)
 /* 〇 零 一 … 九 and 十 as a date writes them (no 两). */
 static int cn_digit_value(int cp)
 {
+    if (cp == 0x25CB) /* ○ written for 〇 in a date (二○二○年); elsewhere a mask */
+        return 0;
     unsigned cls;
     int v = hb_cn_numeral(cp, &cls);
     return v >= 0 && v <= 10 && cp != 0x4E24 /* 两 */ ? v : -1;
@@ -169,10 +183,8 @@ static int date_field(const char *s, size_t len)
     return tens >= 0 ? tens * 10 + v : v;
 }
 
-static int parse_date(hb_doc *d, const hb_para *p, pcre2_match_data *md, char iso[11])
+static int parse_date(hb_doc *d, const char *s, size_t n, pcre2_match_data *md, char iso[11])
 {
-    const char *s = d->view + p->vstart;
-    size_t n = p->vend - p->vstart;
     if (pcre2_match(d->engine->docfacts->date, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md,
                     d->engine->mctx) < 0)
         return 0;
@@ -185,6 +197,24 @@ static int parse_date(hb_doc *d, const hb_para *p, pcre2_match_data *md, char is
     iso[0] = '\0'; /* a month without its day is a date line but no ISO date */
     if (da > 0)
         snprintf(iso, 11, "%04d-%02d-%02d", y, mo, da);
+    return 1;
+}
+
+/* The paragraph stops inside a sentence (…12次，推动各项工作): it holds
+ * punctuation, so it is prose, yet does not end with a sentence's last mark.
+ * What follows it is the rest of that sentence. */
+static int ends_mid_sentence(const hb_doc *d, const hb_para *p)
+{
+    static const char *const finals[] = {"。", "！", "？", "…", "”", "」", "』", "）", "!", "?", ";", ":", ")", "."};
+    const char *s = d->view + p->vstart;
+    size_t n = p->vend - p->vstart;
+    if (unpunctuated(s, n) || is_heading(d, p))
+        return 0;
+    for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {
+        size_t k = strlen(finals[i]);
+        if (n >= k && memcmp(s + n - k, finals[i], k) == 0)
+            return 0;
+    }
     return 1;
 }
 
@@ -224,12 +254,32 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
     size_t last = d->paras.n - 1;
     char iso[11];
     int date_para = -1, org_para = -1, name_para = -1;
-    if (parse_date(d, &d->paras.v[last], md, iso))
+    const hb_para *l = &d->paras.v[last];
+    const char *ls = d->view + l->vstart;
+    size_t ln = l->vend - l->vstart, sp = ln;
+    while (sp > 0 && ls[sp - 1] != ' ')
+        sp--;
+    size_t head = sp;
+    while (head > 0 && ls[head - 1] == ' ')
+        head--;
+    if (parse_date(d, ls, ln, md, iso))
         date_para = (int)last;
+    else if (head > 0 && para_width(d, l) <= 60 && ends_with_org(d, ls, head) && unpunctuated(ls, head) &&
+             parse_date(d, ls + sp, ln - sp, md, iso)) {
+        /* 沧源县政府　2024年1月: organisation and date on one line */
+        d->sign_date = *iso ? hb_arena_strndup(&d->arena, iso, 10) : NULL;
+        d->sign_org = hb_doc_orig(d, l->vstart, l->vstart + head);
+        d->paras.v[last].role = HB_PARA_SIGNATURE;
+        d->sign_line = l->first_line;
+        return;
+    }
     size_t org_at = date_para >= 0 ? last - 1 : last;
     const hb_para *o = &d->paras.v[org_at];
     const char *os = d->view + o->vstart;
     size_t on = o->vend - o->vstart, name_from = 0, org_end = o->vend;
+    /* a text cut mid-sentence ends with the rest of that sentence, no signature */
+    if (date_para < 0 && org_at > 0 && ends_mid_sentence(d, &d->paras.v[org_at - 1]))
+        return;
     int after_head = (int)org_at > d->addressee_para && (int)org_at > d->title_para;
     if (after_head && para_width(d, o) <= 60 && unpunctuated(os, on) && !is_heading(d, o) &&
         (date_para >= 0 || org_at + 1 == d->paras.n))
@@ -237,12 +287,12 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
     /* an organisation line alone must be at the very end and look like a name */
     if (date_para < 0 && org_para >= 0 && para_width(d, o) > 40)
         org_para = -1;
-    size_t sp = on; /* 青山街道党工委书记　陈××: a title, then the name */
+    sp = on; /* 青山街道党工委书记　陈××: a title, then the name */
     while (sp > 0 && os[sp - 1] != ' ')
         sp--;
     if (org_para >= 0 && is_person(d, os + sp, on - sp)) {
         name_para = org_para, name_from = sp;
-        size_t head = sp;
+        head = sp;
         while (head > 0 && os[head - 1] == ' ')
             head--;
         if (!head || is_person(d, os, head) || !ends_with_org(d, os, head))
@@ -268,84 +318,210 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
     }
 }
 
-static void find_title_and_addressee(hb_doc *d)
+/* The earliest title cue of a type in s[0..n): its offset, or -1; *type gets
+ * its CUE_* type.  End cues count only where they end the text. */
+static long title_cue(const struct hb_docfact_rules *r, const char *s, size_t n, int want_type, int *type)
 {
-    d->title_para = d->addressee_para = -1;
-    size_t p = 0;
-    if (p < d->paras.n) {
-        const hb_para *t = &d->paras.v[p];
-        const char *s = d->view + t->vstart;
-        size_t n = t->vend - t->vstart;
-        if (para_width(d, t) <= 100 && unpunctuated(s, n) && !is_heading(d, t) && d->paras.n > 1) {
-            d->title_para = 0;
-            t = &d->paras.v[0];
-            size_t end = t->vend;
-            /* a title broken over two lines: the second also unpunctuated and short */
-            if (d->paras.n > 2) {
-                const hb_para *u = &d->paras.v[1];
-                const char *us = d->view + u->vstart;
-                size_t un = u->vend - u->vstart;
-                if (para_width(d, u) <= 60 && unpunctuated(us, un) && !is_heading(d, u) &&
-                    contains_any(us, un, &d->engine->docfacts->continues)) {
-                    d->paras.v[1].role = HB_PARA_TITLE;
-                    d->title = hb_doc_orig(d, u->vstart, u->vend);
-                    char *joined = NULL;
-                    const char *first = hb_doc_orig(d, t->vstart, end);
-                    if (first && d->title && asprintf(&joined, "%s%s", first, d->title) > 0) {
-                        d->title = hb_arena_strndup(&d->arena, joined, strlen(joined));
-                        free(joined);
-                    }
-                    p = 2;
-                }
-            }
-            d->paras.v[0].role = HB_PARA_TITLE;
-            if (p == 0) {
-                d->title = hb_doc_orig(d, t->vstart, end);
-                p = 1;
-            }
+    long best = -1;
+    for (size_t i = 0; i < r->ncues; i++) {
+        const type_cue *c = &r->cues[i];
+        if (c->place == AT_OPENING || (want_type >= 0 && c->type != want_type))
+            continue;
+        size_t cl = strlen(c->cue);
+        const char *hit = NULL;
+        if (c->place == AT_END)
+            hit = n >= cl && memcmp(s + n - cl, c->cue, cl) == 0 ? s + n - cl : NULL;
+        else
+            hit = memmem(s, n, c->cue, cl);
+        if (hit && (best < 0 || hit - s < best)) {
+            best = hit - s;
+            *type = c->type;
         }
     }
-    /* the 称谓: a short line ending with ：, no other punctuation */
-    for (size_t k = p; k < d->paras.n && k < p + 2; k++) {
+    return best;
+}
+
+/* Lines of the title block, before the addressee and the body. */
+enum { HEAD_TEXT, HEAD_DATE, HEAD_SUB, HEAD_SPEAKER, HEAD_AUTHORITY };
+enum { HEAD_MAX = 8 };
+
+static int starts_with_date(const hb_doc *d, const char *s, size_t n, pcre2_match_data *md)
+{
+    size_t ov[2];
+    return hb_regex_find(d->engine, d->engine->docfacts->dateline, s, n, 0, md, ov);
+}
+
+static int head_kind(const hb_doc *d, const hb_para *p, pcre2_match_data *md)
+{
+    const char *s = d->view + p->vstart;
+    size_t n = p->vend - p->vstart;
+    int type;
+    int cue = title_cue(d->engine->docfacts, s, n, -1, &type) >= 0;
+    /* ——在全县工作会议上的讲话: a subtitle */
+    if (n >= 3 && (memcmp(s, "—", 3) == 0 || memcmp(s, "--", 2) == 0))
+        return HEAD_SUB;
+    /* 2018年11月22日在…会议上, （二〇二四年一月十日）: a dateline, unless
+     * it opens a title (2024年1月至6月工作总结) */
+    if (starts_with_date(d, s, n, md) && (!cue || type == CUE_OTHER))
+        return HEAD_DATE;
+    if (cue)
+        return HEAD_TEXT;
+    size_t sp = n;
+    while (sp > 0 && s[sp - 1] != ' ')
+        sp--;
+    /* 县人民政府县长　王××, or a name alone: the speaker */
+    if ((sp > 0 && is_person(d, s + sp, n - sp)) || is_person(d, s, n))
+        return HEAD_SPEAKER;
+    return ends_with_org(d, s, n) ? HEAD_AUTHORITY : HEAD_TEXT;
+}
+
+/* The 称谓: a short line ending with ：, no sentence punctuation but a comma
+ * between recipients (尊敬的各位领导，同志们：), and no 如下 (现将…汇报如下：). */
+static int is_addressee(const hb_doc *d, const hb_para *a)
+{
+    const char *s = d->view + a->vstart;
+    size_t n = a->vend - a->vstart;
+    if (n < 2 || s[n - 1] != ':' || para_width(d, a) > 80 || is_heading(d, a) || contains(s, n - 1, "如下"))
+        return 0;
+    return !contains(s, n - 1, "。") && !memchr(s, ';', n - 1) && !memchr(s, ':', n - 1) &&
+           !memchr(s, '!', n - 1) && !memchr(s, '?', n - 1) && (!memchr(s, ',', n - 1) || para_width(d, a) <= 40);
+}
+
+static void set_title(hb_doc *d, size_t from, size_t to)
+{
+    char *joined = NULL;
+    size_t len = 0;
+    for (size_t k = from; k <= to; k++) {
+        const hb_para *t = &d->paras.v[k];
+        const char *part = hb_doc_orig(d, t->vstart, t->vend);
+        char *nj = part ? realloc(joined, len + strlen(part) + 1) : NULL;
+        if (!nj)
+            break;
+        memcpy(nj + len, part, strlen(part) + 1);
+        joined = nj, len += strlen(part);
+        d->paras.v[k].role = HB_PARA_TITLE;
+    }
+    d->title_para = (int)from;
+    d->title = joined ? hb_arena_strndup(&d->arena, joined, len) : NULL;
+    free(joined);
+}
+
+/* The title block: up to HEAD_MAX short unpunctuated lines before the
+ * addressee, the first heading or the body.  The title is its first line
+ * naming a kind of document (or else its first plain line), with a plain
+ * line before it or a continuation after it (及2024年工作计划) joined; the
+ * other lines (subtitle, dateline, speaker, issuing authority) are HEAD. */
+static void find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
+{
+    d->title_para = d->addressee_para = -1;
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    int kind[HEAD_MAX];
+    size_t nhead = 0;
+    while (nhead < HEAD_MAX && nhead + 1 < d->paras.n) {
+        const hb_para *t = &d->paras.v[nhead];
+        const char *s = d->view + t->vstart;
+        size_t n = t->vend - t->vstart;
+        if (para_width(d, t) > 100 || !unpunctuated(s, n) || is_heading(d, t))
+            break;
+        kind[nhead++] = head_kind(d, t, md);
+    }
+    int title = -1, type;
+    for (size_t k = 0; k < nhead && title < 0; k++) {
+        const hb_para *t = &d->paras.v[k];
+        if (kind[k] == HEAD_TEXT && title_cue(r, d->view + t->vstart, t->vend - t->vstart, -1, &type) >= 0)
+            title = (int)k;
+    }
+    /* no line names the kind: the line above a subtitle (a slogan title may
+     * end like an organisation: …开新局), else the first plain line */
+    for (size_t k = 1; k < nhead && title < 0; k++)
+        if (kind[k] == HEAD_SUB && (kind[k - 1] == HEAD_TEXT || kind[k - 1] == HEAD_AUTHORITY))
+            title = (int)k - 1;
+    for (size_t k = 0; k < nhead && title < 0; k++)
+        if (kind[k] == HEAD_TEXT)
+            title = (int)k;
+    size_t from = (size_t)title, to = (size_t)title;
+    if (title > 0 && kind[title - 1] == HEAD_TEXT && para_width(d, &d->paras.v[title - 1]) <= 60)
+        from--;
+    /* 中共××委员会 / 关于…的报告: the issuer is the first part of a 关于 title */
+    if (title >= 0 && from > 0 && kind[from - 1] == HEAD_AUTHORITY &&
+        memcmp(d->view + d->paras.v[from].vstart, "关于", 6) == 0)
+        from--;
+    if (title >= 0 && to + 1 < nhead && kind[to + 1] == HEAD_TEXT) {
+        /* a title broken over two lines: the second short and naming the
+         * kind, holding a continuation word or opening with 及, 和, 暨 */
+        const hb_para *u = &d->paras.v[to + 1];
+        const char *us = d->view + u->vstart;
+        size_t un = u->vend - u->vstart;
+        if (para_width(d, u) <= 60 && (title_cue(r, us, un, -1, &type) >= 0 || contains_any(us, un, &r->continues) ||
+                                       hb_wordlist_prefix(&r->opens, us, un)))
+            to++;
+    }
+    if (title >= 0)
+        set_title(d, from, to);
+    for (size_t k = 0; k < nhead; k++)
+        if (d->paras.v[k].role == HB_PARA_BODY && (title >= 0 || kind[k] != HEAD_TEXT))
+            d->paras.v[k].role = HB_PARA_HEAD;
+    /* the addressee ends the title block, or follows it within two short lines */
+    for (size_t k = nhead; k < d->paras.n && k <= nhead + 2; k++) {
         const hb_para *a = &d->paras.v[k];
-        const char *s = d->view + a->vstart;
-        size_t n = a->vend - a->vstart;
-        if (n > 1 && s[n - 1] == ':' && unpunctuated(s, n - 1) && para_width(d, a) <= 50 && !is_heading(d, a)) {
+        if (is_addressee(d, a)) {
             d->addressee_para = (int)k;
             d->paras.v[k].role = HB_PARA_ADDRESSEE;
             d->addressee = hb_doc_orig(d, a->vstart, a->vend - 1);
             break;
         }
+        if (para_width(d, a) > 60 || is_heading(d, a))
+            break;
     }
 }
 
+/* A cue of type want (-1: any) in the lines of the given role among the
+ * first lines: the earliest one's type, or -1. */
+static int block_cue(const hb_doc *d, int role, int want)
+{
+    int type, found = -1;
+    for (size_t k = 0; found < 0 && k < d->paras.n && k < HEAD_MAX + 3; k++) {
+        const hb_para *p = &d->paras.v[k];
+        if (p->role == role && title_cue(d->engine->docfacts, d->view + p->vstart, p->vend - p->vstart, want, &type) >= 0)
+            found = type;
+    }
+    return found;
+}
+
+/* The type from the title and subtitle lines, else the opening paragraph.
+ * A cue of type other anywhere in the title block (在…会议上的讲话) makes the
+ * type unknown; else the cue written first in the title decides (2023年工作
+ * 总结和2024年工作计划 is a report), then the one in a subtitle. */
 static void find_doc_type(hb_doc *d)
 {
+    static const char *const names[] = {"report", "plan", "unknown"};
     const struct hb_docfact_rules *r = d->engine->docfacts;
-    int want_opening = d->title_para < 0;
+    int found = block_cue(d, HB_PARA_TITLE, CUE_OTHER);
+    if (found < 0)
+        found = block_cue(d, HB_PARA_HEAD, CUE_OTHER);
+    if (found < 0)
+        found = block_cue(d, HB_PARA_TITLE, -1);
+    if (found < 0)
+        found = block_cue(d, HB_PARA_HEAD, -1);
+    /* NULL: undecided, left to the headings (sections.c); "unknown" when
+     * a cue of type other decided it */
+    d->doc_type = found >= 0 ? names[found] : NULL;
+    if (found >= 0)
+        return;
     const hb_para *p = NULL;
-    if (!want_opening) {
-        p = &d->paras.v[d->title_para];
-    } else {
-        for (size_t k = 0; k < d->paras.n && !p; k++)
-            if (d->paras.v[k].role == HB_PARA_BODY)
-                p = &d->paras.v[k];
-    }
-    d->doc_type = "unknown";
+    for (size_t k = 0; k < d->paras.n && !p; k++)
+        if (d->paras.v[k].role == HB_PARA_BODY)
+            p = &d->paras.v[k];
     if (!p)
         return;
-    size_t vs = p->vstart, ve = p->vend;
-    if (!want_opening && d->title_para + 1 < (int)d->paras.n && d->paras.v[d->title_para + 1].role == HB_PARA_TITLE)
-        ve = d->paras.v[d->title_para + 1].vend;
-    /* The cue written first decides: 2023年工作总结和2024年工作计划 is a report. */
     size_t best_at = (size_t)-1;
     for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].opening != want_opening)
+        if (r->cues[i].place != AT_OPENING)
             continue;
-        const char *hit = memmem(d->view + vs, ve - vs, r->cues[i].cue, strlen(r->cues[i].cue));
+        const char *hit = memmem(d->view + p->vstart, p->vend - p->vstart, r->cues[i].cue, strlen(r->cues[i].cue));
         if (hit && (size_t)(hit - d->view) < best_at) {
             best_at = (size_t)(hit - d->view);
-            d->doc_type = r->cues[i].plan ? "plan" : "report";
+            d->doc_type = names[r->cues[i].type];
         }
     }
 }
@@ -487,7 +663,7 @@ hb_status hb_docfacts_run(hb_doc *d)
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->engine->docfacts->date, NULL);
     if (!md)
         return HB_ERR_NOMEM;
-    find_title_and_addressee(d);
+    find_title_and_addressee(d, md);
     find_signature(d, md);
     find_doc_type(d);
     find_period_and_org(d, md);

@@ -21,6 +21,7 @@ struct hb_document_rules;
 struct hb_list_rules;
 struct hb_lexicon;
 struct hb_term_rules;
+struct hb_script_rules;
 struct hb_profiles;
 
 /* dict check mode (hb_dict_check): faults are reported and reading goes on. */
@@ -53,6 +54,7 @@ struct hb_engine {
     hb_numeral_words numerals;     /* approximation words: metrics, slogans (numeral.c) */
     hb_wordlist counts_on;         /* 一、二季度: paragraphs, docfacts, tokens, sections (markers.c) */
     struct hb_term_rules *terms;
+    struct hb_script_rules *script; /* script.txt: traditional-script detection (script.c) */
     struct hb_profiles *profiles;  /* required.c */
     char *notes;
 };

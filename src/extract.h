@@ -23,7 +23,10 @@ struct hb_engine;
 
 HB_STAGE_RULES(decode) HB_STAGE_RUN(decode) HB_STAGE_JSON(decode)
 HB_STAGE_RUN(fold)
+HB_STAGE_RUN(strip)
+HB_STAGE_RULES(script) HB_STAGE_RUN(script)
 HB_STAGE_RULES(lines) HB_STAGE_RUN(lines)
+HB_STAGE_RUN(furniture)
 HB_STAGE_RUN(paragraphs)
 HB_STAGE_RULES(docfacts) HB_STAGE_RUN(docfacts) HB_STAGE_JSON(docfacts)
 HB_STAGE_RUN(tokens) HB_STAGE_JSON(tokens)

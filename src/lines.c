@@ -1,5 +1,6 @@
 #include "lines.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@ struct hb_layout_rules {
     size_t npageno;
     pcre2_code **clutter;
     size_t nclutter;
+    pcre2_code **inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
+    size_t ninlines;
 };
 
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -24,9 +27,11 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         list = &r->pageno, n = &r->npageno;
     else if (strcmp(f[0], "clutter") == 0)
         list = &r->clutter, n = &r->nclutter;
+    else if (strcmp(f[0], "inline") == 0)
+        list = &r->inlines, n = &r->ninlines;
     else
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown line kind '%s' (use pageno or clutter)", f[0]);
+                            "unknown line kind '%s' (use pageno, clutter or inline)", f[0]);
     pcre2_code *re = hb_regex_compile(f[1], 0, file, line, err);
     if (!re)
         return -1;
@@ -57,8 +62,11 @@ void hb_lines_unload(struct hb_engine *e)
         pcre2_code_free(r->pageno[i]);
     for (size_t i = 0; i < r->nclutter; i++)
         pcre2_code_free(r->clutter[i]);
+    for (size_t i = 0; i < r->ninlines; i++)
+        pcre2_code_free(r->inlines[i]);
     free(r->pageno);
     free(r->clutter);
+    free(r->inlines);
     free(r);
 }
 
@@ -135,4 +143,90 @@ hb_status hb_lines_run(hb_doc *d)
 oom:
     pcre2_match_data_free(md);
     return HB_ERR_NOMEM;
+}
+
+/* The earliest match of any inline rule in s[from..len), or 0. */
+static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from, pcre2_match_data *md,
+                        size_t best[2])
+{
+    const struct hb_layout_rules *r = d->engine->layout;
+    size_t ov[2];
+    int found = 0;
+    for (size_t i = 0; i < r->ninlines; i++)
+        if (hb_regex_find(d->engine, r->inlines[i], s, len, from, md, ov) && ov[1] > ov[0] &&
+            (!found || ov[0] < best[0]))
+            best[0] = ov[0], best[1] = ov[1], found = 1;
+    return found;
+}
+
+/* Removes the inline rules' matches (leftover HTML tags, 此处隐藏955个字)
+ * from d->fold and its map, with a `web-furniture` warning.  Runs before
+ * the lines stage, on the rules it loads. */
+hb_status hb_strip_run(hb_doc *d)
+{
+    if (!d->engine->layout->ninlines)
+        return HB_OK;
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    char *out = md ? hb_arena_alloc(&d->arena, d->fold_len + 1) : NULL;
+    hb_off *map = out ? hb_arena_alloc(&d->arena, (d->fold_len + 1) * sizeof *map) : NULL;
+    if (!map) {
+        pcre2_match_data_free(md);
+        return HB_ERR_NOMEM;
+    }
+    size_t n = 0, at = 0, cut[2] = {0, 0};
+    int removed = 0, first_line = 0;
+    while (at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, cut)) {
+        memcpy(out + n, d->fold + at, cut[0] - at);
+        memcpy(map + n, d->fmap + at, (cut[0] - at) * sizeof *map);
+        n += cut[0] - at;
+        if (!removed++) {
+            first_line = 1;
+            for (size_t k = 0; k < cut[0]; k++)
+                first_line += d->fold[k] == '\n';
+        }
+        at = cut[1];
+    }
+    pcre2_match_data_free(md);
+    if (!removed)
+        return HB_OK;
+    memcpy(out + n, d->fold + at, d->fold_len - at);
+    memcpy(map + n, d->fmap + at, (d->fold_len - at + 1) * sizeof *map);
+    n += d->fold_len - at;
+    out[n] = '\0';
+    d->fold = out;
+    d->fold_len = n;
+    d->fmap = map;
+    return hb_doc_warn(d, "web-furniture", first_line, "%d piece%s of leftover markup or page text removed inside lines",
+                       removed, removed == 1 ? "" : "s")
+               ? HB_OK
+               : HB_ERR_NOMEM;
+}
+
+/* Warns `web-furniture` naming the layout lines skipped as web or export
+ * furniture (breadcrumbs, toolbars, source lines). */
+hb_status hb_furniture_run(hb_doc *d)
+{
+    char buf[300];
+    size_t used = 0;
+    int n = 0, first = 0;
+    for (size_t i = 0; i < d->lines.n; i++) {
+        const hb_line *l = &d->lines.v[i];
+        if (l->kind != HB_LINE_CLUTTER)
+            continue;
+        if (!n++)
+            first = (int)i + 1;
+        if (n <= 3 && used + 4 < sizeof buf) {
+            /* a short excerpt of each: the warning says what was skipped */
+            size_t end = hb_utf8_cap(d->fold, l->fstart, l->fend, 12);
+            int w = snprintf(buf + used, sizeof buf - used, "%s%d %.*s%s", n > 1 ? "; " : "", (int)i + 1,
+                             (int)(end - l->fstart), d->fold + l->fstart, end < l->fend ? "…" : "");
+            used = w > 0 && used + (size_t)w < sizeof buf ? used + (size_t)w : used;
+        }
+    }
+    if (!n)
+        return HB_OK;
+    return hb_doc_warn(d, "web-furniture", first, "%d line%s of web or export furniture skipped (line %s%s)", n,
+                       n == 1 ? "" : "s", buf, n > 3 ? "; …" : "")
+               ? HB_OK
+               : HB_ERR_NOMEM;
 }

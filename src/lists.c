@@ -303,6 +303,37 @@ static int add_enumeration(lists_ctx *c, int kind, size_t k, size_t limit)
     return 1;
 }
 
+/* Where the text of a paragraph opening with a dash (——审判质效…) starts,
+ * 0 when it opens otherwise. */
+static size_t dash_start(const hb_doc *d, const hb_para *pa)
+{
+    const char *v = d->view;
+    size_t from = pa->vstart;
+    while (from < pa->vend && (at(v, from, pa->vend, "—", 3) || v[from] == '-'))
+        from += v[from] == '-' ? 1 : 3;
+    return from - pa->vstart >= 2 && from < pa->vend ? from : 0;
+}
+
+/* A dash paragraph as one item, titled by its first sentence. */
+static int add_dash_item(lists_ctx *c, int kind, const hb_para *pa, size_t from, int section)
+{
+    const char *v = c->d->view;
+    const char *stop = memmem(v + from, pa->vend - from, "。", 3);
+    size_t te = stop ? (size_t)(stop - v) : pa->vend;
+    return add_item(c, kind, pa->vstart, from, pa->vend, trim_end(v, from, te), "——", section);
+}
+
+/* The dash paragraphs from p on, one item each. */
+static int add_dash_paragraphs(lists_ctx *c, int kind, size_t p)
+{
+    const hb_doc *d = c->d;
+    size_t from;
+    for (; p < d->paras.n && d->paras.v[p].role == HB_PARA_BODY && (from = dash_start(d, &d->paras.v[p])); p++)
+        if (!add_dash_item(c, kind, &d->paras.v[p], from, d->paras.v[p].section))
+            return 0;
+    return 1;
+}
+
 /* The items a cue introduces; none when it introduces nothing. */
 static int inline_items(lists_ctx *c, const cue_hit *h)
 {
@@ -327,7 +358,8 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
             if (k < d->items.n && d->items.v[k].number == 1 &&
                 d->items.v[k].vstart == d->paras.v[h->para + 1].vstart)
                 return add_enumeration(c, h->kind, k, d->paras.v[h->para + 1].vend);
-            return 1;
+            /* or one ——… paragraph per item */
+            return add_dash_paragraphs(c, h->kind, (size_t)h->para + 1);
         }
         return add_clauses(c, h->kind, after, stop < end ? stop + stop_len(v, stop, end) : end, section);
     }
@@ -345,6 +377,11 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
     int opens = b == c->body_from[h->para] || v[b - 1] == '!' || v[b - 1] == '?' ||
                 (b >= 3 && memcmp(v + b - 3, "。", 3) == 0);
     if (!opens)
+        return 1;
+    /* 我们将同步建立…机制，…: one plan in a sentence about other things is
+     * no plans list; it takes ；-clauses */
+    size_t send = stop < end ? stop : end;
+    if (h->kind == HB_KIND_PLANS && !memchr(v + p0, ';', send - p0))
         return 1;
     return add_clauses(c, h->kind, p0, stop < end ? stop + stop_len(v, stop, end) : end, section);
 }
@@ -620,10 +657,14 @@ static int container_items(lists_ctx *c, int kind, int h)
             return 0;
     if (l->items.n > before)
         return 1;
-    for (size_t p = h >= 0 ? (size_t)d->sections.v[h].para : 0; p < d->paras.n && d->paras.v[p].vstart < ve; p++)
-        if (d->paras.v[p].section == h && d->paras.v[p].role == HB_PARA_BODY &&
-            !add_sentences(c, kind, c->body_from[p], d->paras.v[p].vend, h))
+    for (size_t p = h >= 0 ? (size_t)d->sections.v[h].para : 0; p < d->paras.n && d->paras.v[p].vstart < ve; p++) {
+        if (d->paras.v[p].section != h || d->paras.v[p].role != HB_PARA_BODY)
+            continue;
+        size_t dash = dash_start(d, &d->paras.v[p]);
+        if (dash ? !add_dash_item(c, kind, &d->paras.v[p], dash, h)
+                 : !add_sentences(c, kind, c->body_from[p], d->paras.v[p].vend, h))
             return 0;
+    }
     return 1;
 }
 
@@ -750,7 +791,11 @@ hb_status hb_lists_run(hb_doc *d)
             return HB_ERR_NOMEM;
         r->list[HB_KIND_PLANS].found = HB_FOUND_IMPLICIT;
     }
-    if (!c.plan_doc && r->list[HB_KIND_ACHIEVEMENTS].found == HB_FOUND_NONE && !implicit_achievements(&c))
+    /* a document that is neither report nor plan (a speech, an 意见) has
+     * no work sections to read as achievements */
+    int other_doc = d->doc_type && !strcmp(d->doc_type, "unknown");
+    if (!c.plan_doc && !other_doc && r->list[HB_KIND_ACHIEVEMENTS].found == HB_FOUND_NONE &&
+        !implicit_achievements(&c))
         return HB_ERR_NOMEM;
     d->lists = r;
     return HB_OK;

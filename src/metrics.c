@@ -318,6 +318,15 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
     }
     m.value = n.masked ? NAN : n.value;
     m.value_max = n.masked || !n.has_max ? NAN : n.value_max;
+    /* 约亿元: the number itself is missing, a scale word alone counts nothing */
+    if (!n.masked && n.scale_end > n.scale_start && core == n.scale_start)
+        m.value = m.value_max = NAN;
+    /* 增速为-6.4%: a sign written right before the number (not 3-5, a range) */
+    if (!n.masked && !n.has_max && n.start > pa->vstart && v[n.start - 1] == '-' &&
+        (n.start - 1 == pa->vstart || v[n.start - 2] < '0' || v[n.start - 2] > '9')) {
+        m.value = -m.value;
+        m.vstart = n.start - 1;
+    }
 
     /* unit as written: the numeral's scale word, then the measure word */
     const char *uw = n.percent ? "%" : v + us;
@@ -328,6 +337,11 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
     memcpy(u, v + n.scale_start, sclen);
     memcpy(u + sclen, uw, ulen);
     m.unit = u;
+    /* read in simplified characters, but reported as written (27項) */
+    if (d->converted_script && !n.percent && (!sclen || n.scale_end == us))
+        m.unit = hb_doc_orig(d, sclen ? n.scale_start : us, ue);
+    if (!m.unit)
+        return 0;
     double mult = n.scale * unit_scale(uw, ulen, &skip);
     m.norm_unit = hb_arena_strndup(&d->arena, uw + skip, ulen - skip);
     m.norm_value = scaled(m.value, mult);

@@ -24,12 +24,17 @@
 
 /* Order matters: each stage reads what the ones above it wrote (metrics
  * skip numbers inside slogans and titles found before them; required reads
- * the lists).  quotes runs after sections so that its warnings follow the
+ * the lists).  strip removes inline furniture with the rules lines loads
+ * (it runs before script so that converting skips the markup); furniture
+ * warns about the lines that lines marked as clutter.  quotes runs after sections so that its warnings follow the
  * heading warnings, as they always have. */
 const hb_stage hb_stages[] = {
     STAGE(decode, RULES(decode), JSON(decode)),
     STAGE(fold, NO_RULES, NO_JSON),
+    STAGE(strip, NO_RULES, NO_JSON),
+    STAGE(script, RULES(script), NO_JSON),
     STAGE(lines, RULES(lines), NO_JSON),
+    STAGE(furniture, NO_RULES, NO_JSON),
     STAGE(paragraphs, NO_RULES, NO_JSON),
     STAGE(docfacts, RULES(docfacts), JSON(docfacts)),
     STAGE(tokens, NO_RULES, JSON(tokens)),

@@ -21,6 +21,7 @@ typedef struct {
     char *name;       /* the file name without .txt: what --profile takes */
     char *label;      /* shown by the verdict; NULL: none */
     unsigned require; /* bit (1u << kind) per required list */
+    int nothing;      /* `require nothing`: meant to pass every report (a speech) */
     profile_match *match;
     size_t nmatch;
 } profile;
@@ -36,13 +37,17 @@ static int profile_line(void *ctx, char **f, int nf, const char *file, int line,
 {
     profile *p = ctx;
     if (!strcmp(f[0], "require")) {
+        if (!strcmp(f[1], "nothing")) {
+            p->nothing = 1;
+            return nf == 2 ? 0 : hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "require takes one kind");
+        }
         for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++)
             if (!strcmp(f[1], hb_kind_name(k))) {
                 p->require |= 1u << k;
                 return nf == 2 ? 0 : hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "require takes one kind");
             }
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown kind '%s' (use achievements, problems, causes or plans)", f[1]);
+                            "unknown kind '%s' (use achievements, problems, causes, plans or nothing)", f[1]);
     }
     if (!strcmp(f[0], "match")) {
         if (strcmp(f[1], "report") && strcmp(f[1], "plan") && strcmp(f[1], "unknown") && strcmp(f[1], "*"))
@@ -79,9 +84,9 @@ static hb_status load_one(const struct hb_engine *e, profile *p, hb_error *err)
     char rel[512], path[4096] = "";
     snprintf(rel, sizeof rel, "profiles/%s.txt", p->name);
     hb_status st = hb_dict_read(e, rel, 2, 3, HB_DICT_FOLD | HB_DICT_TOP, profile_line, p, err);
-    if (st != HB_OK || p->require)
+    if (st != HB_OK || p->require || p->nothing)
         return st;
-    /* an empty profile would pass every report */
+    /* an empty profile would pass every report: only `require nothing` may */
     for (size_t l = hb_dict_layers(e); l-- > 0;) {
         struct stat sb;
         if (hb_dict_path(e, l, rel, path, sizeof path) && stat(path, &sb) == 0)
@@ -196,14 +201,15 @@ hb_status hb_profile_check(const struct hb_engine *e, const char *name, hb_error
 
 /* ---- choosing and checking ---------------------------------------------- */
 
-/* Is the cue in the title (both lines of a split one) or the opening paragraph? */
+/* Is the cue in the title block (both lines of a split title, a subtitle)
+ * or the opening paragraph? */
 static int cue_in_head(const hb_doc *d, const char *cue)
 {
     size_t n = strlen(cue);
     int opening_seen = 0;
     for (size_t p = 0; p < d->paras.n && !opening_seen; p++) {
         const hb_para *pa = &d->paras.v[p];
-        if (pa->role != HB_PARA_TITLE && pa->role != HB_PARA_BODY)
+        if (pa->role != HB_PARA_TITLE && pa->role != HB_PARA_HEAD && pa->role != HB_PARA_BODY)
             continue;
         opening_seen = pa->role == HB_PARA_BODY;
         if (memmem(d->view + pa->vstart, pa->vend - pa->vstart, cue, n))

@@ -74,11 +74,34 @@ void hb_sections_unload(struct hb_engine *e)
     free(r);
 }
 
+/* Whether [at, at+n) lies between the parts of an `other` cue A…B (问题
+ * in 解决跨区域办理难问题): A before it and B ending at or after its end. */
+static int masked_gap(const char *cue, const char *gap, const char *s, size_t len, size_t at, size_t n)
+{
+    size_t al = (size_t)(gap - cue), bl = strlen(gap + 3);
+    const char *a = memmem(s, len, cue, al);
+    if (!a || (size_t)(a - s) > at)
+        return 0;
+    for (const char *b = a + al; (b = memmem(b, len - (size_t)(b - s), gap + 3, bl)); b++)
+        if ((size_t)(b - s) + bl >= at + n)
+            return 1;
+    return 0;
+}
+
 /* Whether [at, at+n) lies inside a hit of an `other` cue (问题 in 问题导向). */
 static int masked(const struct hb_section_rules *r, const char *s, size_t len, size_t at, size_t n)
 {
     for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].kind != HB_KIND_OTHER || r->cues[i].len < n)
+        if (r->cues[i].kind != HB_KIND_OTHER)
+            continue;
+        /* cues are folded: … is written ... */
+        const char *gap = strstr(r->cues[i].cue, "...");
+        if (gap) {
+            if (masked_gap(r->cues[i].cue, gap, s, len, at, n))
+                return 1;
+            continue;
+        }
+        if (r->cues[i].len < n)
             continue;
         size_t lo = at + n > r->cues[i].len ? at + n - r->cues[i].len : 0;
         const char *hit = memmem(s + lo, len - lo, r->cues[i].cue, r->cues[i].len);
@@ -341,6 +364,23 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         }
         it->tend = hb_utf8_cap(v, it->tstart, it->tend, HB_HEADING_MAX_CHARS);
     }
+    /* 一是 (or 第一，) alone on its line: its title is the next line */
+    hb_item *last = d->items.n > first_item ? &d->items.v[d->items.n - 1] : NULL;
+    if (last && last->tstart >= pa->vend && (size_t)p + 1 < d->paras.n &&
+        d->paras.v[p + 1].role == HB_PARA_BODY) {
+        const hb_para *nx = &d->paras.v[p + 1];
+        hb_marker m;
+        int fam, num;
+        size_t ml, te = nx->vstart;
+        if (!hb_heading_marker(&d->engine->counts_on, v + nx->vstart, nx->vend - nx->vstart, &m) &&
+            !hb_item_marker(v + nx->vstart, nx->vend - nx->vstart, &fam, &num, &ml)) {
+            while (te < nx->vend && v[te] != ';' && !(te + 3 <= nx->vend && memcmp(v + te, "。", 3) == 0))
+                te++;
+            last->tstart = nx->vstart;
+            last->tend = hb_utf8_cap(v, nx->vstart, trim_end(v, nx->vstart, te), HB_HEADING_MAX_CHARS);
+            last->vend = nx->vend;
+        }
+    }
     return 1;
 }
 
@@ -440,9 +480,9 @@ hb_status hb_sections_run(hb_doc *d)
             d->sections.v[i].vend = end_all;
     free(open);
     free(children);
-    /* Without a title or opening cue, the headings tell: work done or
-     * problems make a report, only plans a plan. */
-    if (d->doc_type && strcmp(d->doc_type, "unknown") == 0 && d->sections.n > 0) {
+    /* Without a title or opening cue (doc_type still NULL), the headings
+     * tell: work done or problems make a report, only plans a plan. */
+    if (!d->doc_type && d->sections.n > 0) {
         int report = 0, plans = 0;
         for (size_t i = 0; i < d->sections.n; i++) {
             int k = d->sections.v[i].kind;

@@ -180,9 +180,9 @@ def make_fixtures():
     return reports, hostile
 
 
-def render(inputs, summary, out):
+def render(inputs, summary, out, **kw):
     p = run(["page"] + [os.path.join(OUT, i) for i in inputs] + ["--summary", os.path.join(OUT, summary),
-                                                                   "-o", os.path.join(OUT, out)])
+                                                                   "-o", os.path.join(OUT, out)], **kw)
     check(p.returncode == 0, f"huibao page {out}: exit {p.returncode}: {p.stderr}")
     with open(os.path.join(OUT, out), encoding="utf-8") as f:
         return f.read()
@@ -194,13 +194,10 @@ def check_own_summary():
     inputs = [os.path.join(OUT, i) for i in ("a.jsonl", "b.jsonl")]
     p = run(["summary", "--json", "-o", os.path.join(OUT, "own-summary.json")] + inputs)
     check(p.returncode == 0, f"huibao summary: exit {p.returncode}: {p.stderr}")
-    fixed = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")  # the same date on both pages
-    p = run(["page"] + inputs + ["--summary", os.path.join(OUT, "own-summary.json"), "-o",
-                                 os.path.join(OUT, "given.html")], env=fixed)
-    check(p.returncode == 0, f"huibao page --summary: exit {p.returncode}: {p.stderr}")
-    with open(os.path.join(OUT, "given.html"), encoding="utf-8") as f:
-        given = f.read()
-    p = run(["page"] + inputs + ["-o", os.path.join(OUT, "own.html")], env=fixed)
+    # one fixed time: two runs a second apart must not differ in their stamp
+    epoch = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    given = render(["a.jsonl", "b.jsonl"], "own-summary.json", "given.html", env=epoch)
+    p = run(["page"] + inputs + ["-o", os.path.join(OUT, "own.html")], env=epoch)
     check(p.returncode == 0, f"huibao page without --summary: exit {p.returncode}: {p.stderr}")
     with open(os.path.join(OUT, "own.html"), encoding="utf-8") as f:
         check(f.read() == given, "page without --summary differs from page with huibao summary's")

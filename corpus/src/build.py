@@ -128,6 +128,12 @@ def parse(src):
     return meta, "".join(out), ann
 
 
+def required_by(profile):
+    """The kinds dict/profiles/PROFILE.txt requires, in the order written."""
+    path = os.path.join(os.path.dirname(CORPUS), "dict", "profiles", profile + ".txt")
+    return [l.split("\t")[1].strip() for l in open(path, encoding="utf-8") if l.startswith("require\t")]
+
+
 def derive_key(text):
     t = unicodedata.normalize("NFKC", text)
     m = re.match(r"^([*×Xx]+|[0-9][0-9.,]*)([^0-9*×Xx].*)$", t)
@@ -335,9 +341,7 @@ def build(path):
             its = list_items[k]
         lists[kind] = {"found": f, "items": its}
     profile = meta["profile"]
-    needed = {"annual-report": ["achievements", "problems", "plans"],
-              "duty-report": ["achievements", "problems", "plans"],
-              "work-plan": ["plans"]}[profile]
+    needed = required_by(profile)
     missing = [k for k in needed if lists[k]["found"] == "none"]
     title = meta.get("title", "null")
     if title == "first":

@@ -130,7 +130,7 @@ def perfect(gold):
     for k in gold["metrics"]["required"]:
         approx = "+" in k
         k2 = k.replace("+", "")
-        m = re.match(r"^(\*|[0-9]+(?:\.[0-9]+)?)(.*)$", k2)
+        m = re.match(r"^(\*|-?[0-9]+(?:\.[0-9]+)?)(.*)$", k2)
         metrics.append({"value": None if m.group(1) == "*" else float(m.group(1)), "masked": m.group(1) == "*",
                         "approx": approx, "unit": m.group(2)})
     out = {"source": {"path": "corpus/" + gold["file"]}, "doc_type": gold["doc_type"], "title": gold["title"],

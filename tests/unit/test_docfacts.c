@@ -60,6 +60,12 @@ static void test_signature(void **s)
     expect_signature("县财政局\n2024年1月10日\n", "县财政局|2024-01-10|-");
     expect_signature("2024年1月10日\n", "-|2024-01-10|-");
     expect_signature("以上报告，请审阅。\n", "none");
+    /* organisation and date on one line, read apart */
+    expect_signature("沧源县政府　2024年1月\n", "沧源县政府|-|-");
+    expect_signature("青山县水务局  2024年12月10日\n", "青山县水务局|2024-12-10|-");
+    /* a text cut mid-sentence: its last line is the rest of a sentence */
+    expect_signature("全年开展学习12次，推动各项工作\n取得新进展\n", "none");
+    expect_signature("全年开展学习12次，推动\n县财政局\n", "none");
 }
 
 static void test_title_addressee_type(void **s)
@@ -78,11 +84,136 @@ static void test_title_addressee_type(void **s)
     json_decref(j);
 }
 
+/* title|addressee|doc_type|profile of a report, "-" for null */
+static void expect_head(const char *text, const char *want)
+{
+    json_t *j = facts(text);
+    const char *t = field(j, "title"), *a = field(j, "addressee"), *ty = field(j, "doc_type");
+    const char *p = field(json_object_get(j, "required"), "profile");
+    char got[1024];
+    snprintf(got, sizeof got, "%s|%s|%s|%s", t ? t : "-", a ? a : "-", ty ? ty : "-", p ? p : "-");
+    if (strcmp(got, want))
+        fail_msg("%s: got %s, want %s", text, got, want);
+    json_decref(j);
+}
+
+static void test_title_block(void **s)
+{
+    (void)s;
+    /* an issuing authority before a 关于 title is its first part; before
+     * another title it is not the title; a dateline follows; the addressee
+     * comes several lines after the title */
+    expect_head("中共东岭县委员会\n关于2024年全面从严治党工作情况的报告\n（2025年1月8日）\n市委：\n"
+                "现将有关情况报告如下。\n一、主要工作\n全年开展学习12次。\n",
+                "中共东岭县委员会关于2024年全面从严治党工作情况的报告|市委|report|annual-report");
+    expect_head("中共东岭县委员会\n2024年全面从严治党工作报告\n（2025年1月8日）\n\n市委：\n"
+                "现将有关情况报告如下。\n一、主要工作\n全年开展学习12次。\n",
+                "2024年全面从严治党工作报告|市委|report|annual-report");
+    /* a title over two lines, and 各位代表： after a dateline */
+    expect_head("南平市人民政府关于2024年度\n法治政府建设情况的报告\n2025年1月10日在市十七届人大五次会议上\n"
+                "市长　周××\n各位代表：\n现在，我代表市人民政府报告工作。\n一、主要工作\n全年办结议案12件。\n",
+                "南平市人民政府关于2024年度法治政府建设情况的报告|各位代表|report|annual-report");
+    /* a speech: title, subtitle, dateline, speaker; no report to check */
+    expect_head("凝心聚力抓落实 真抓实干开新局\n——在全县2025年经济工作会议上的讲话\n（2024年12月22日）\n"
+                "县委书记　李××\n同志们：\n这次会议的主要任务是总结今年工作。\n一、今年工作回顾\n全年增长6.1%。\n",
+                "凝心聚力抓落实 真抓实干开新局|同志们|unknown|speech");
+    expect_head("在全市组织工作会议上的讲话\n各位常委、同志们：\n今天召开会议，主要是总结工作。\n一、成绩\n开展培训9期。\n",
+                "在全市组织工作会议上的讲话|各位常委、同志们|unknown|speech");
+    /* 规划 and 方案 are plans; an 意见 (where it ends the title) is neither
+     * report nor plan and nothing is required of it */
+    expect_head("关于加强基层党组织建设的实施意见\n各乡镇党委：\n为加强基层党建，现提出如下意见。\n一、总体要求\n到2025年建成10个示范点。\n",
+                "关于加强基层党组织建设的实施意见|各乡镇党委|unknown|opinion");
+    expect_head("关于落实巡察反馈意见整改情况的报告\n一、整改情况\n已整改12项。\n",
+                "关于落实巡察反馈意见整改情况的报告|-|report|rectification");
+    expect_head("白河镇“十五五”乡村振兴规划\n一、发展基础\n全镇耕地3万亩。\n",
+                "白河镇“十五五”乡村振兴规划|-|plan|work-plan");
+    expect_head("关于落实巡察反馈意见整改情况的报告\n一、整改进展\n已整改40项。\n",
+                "关于落实巡察反馈意见整改情况的报告|-|report|rectification");
+    /* the type from the subtitle when the title names no kind */
+    expect_head("砥砺奋进谱新篇\n——青山街道2024年工作总结\n一、主要工作\n开展活动12次。\n",
+                "砥砺奋进谱新篇|-|report|annual-report");
+    /* the type from the opening sentence when nothing in the title block says */
+    expect_head("青山街道党工委\n按照区委要求，现将2025年工作计划如下：\n一、加强学习\n开展学习12次。\n",
+                "-|-|plan|work-plan");
+    /* 现将…汇报如下： is the opening, no addressee */
+    expect_head("县交通局工作总结\n现将工作汇报如下：\n一、主要工作\n开展学习12次。\n", "县交通局工作总结|-|report|annual-report");
+}
+
+/* A dateline in Chinese numerals with ○ for zero is a date. */
+static void test_circle_zero(void **s)
+{
+    (void)s;
+    expect_signature("县财政局\n二○二四年十二月二十日\n", "县财政局|2024-12-20|-");
+    json_t *j = facts("二○二○年工作总结\n一、主要工作\n二○二○年开展学习12次。\n");
+    json_t *years = json_object_get(j, "years");
+    assert_int_equal(json_array_size(years), 1);
+    assert_int_equal(json_integer_value(json_array_get(years, 0)), 2020);
+    json_decref(j);
+}
+
+/* Web furniture is skipped and named in a warning; leftover HTML goes. */
+static void test_furniture(void **s)
+{
+    (void)s;
+    json_t *j = facts("首页 -> 要闻 -> 工作动态\n作者：办公室　来源：县政府网　访问量：1234\n【下载】【打印】【关闭】\n"
+                      "县林业局2024年工作总结精选8篇\n县林业局2024年工作总结.docx\n县林业局2024年工作总结\n"
+                      "<p style=\"text-indent:2em\">一、主要工作<br></p>\n全年造林1.2万亩&nbsp;，此处隐藏955个字……\n"
+                      "版权所有：东岭县人民政府　ICP备12345678号\n");
+    assert_string_equal(field(j, "title"), "县林业局2024年工作总结");
+    json_t *w = json_object_get(j, "warnings");
+    int lines = 0, inl = 0;
+    for (size_t i = 0; i < json_array_size(w); i++) {
+        const char *code = field(json_array_get(w, i), "code"), *msg = field(json_array_get(w, i), "message");
+        if (!strcmp(code, "web-furniture") && strstr(msg, "6 lines") && strstr(msg, "首页"))
+            lines++;
+        else if (!strcmp(code, "web-furniture"))
+            inl++;
+    }
+    assert_int_equal(lines, 1);
+    assert_int_equal(inl, 1);
+    json_t *secs = json_object_get(j, "sections");
+    assert_int_equal(json_array_size(secs), 1);
+    assert_string_equal(field(json_array_get(secs, 0), "title"), "主要工作");
+    json_decref(j);
+}
+
+/* Traditional script is read through OpenCC; spans point into the text. */
+static void test_traditional(void **s)
+{
+    (void)s;
+    const char *text = "東嶺縣水利局2024年工作總結\n各位領導：\n一、主要工作\n全年完成投資3.5億元，開展巡查860次。\n"
+                       "二、存在的問題\n一是資金缺口較大；二是專業人員不足。\n三、2025年工作計劃\n（一）推進水庫加固。\n";
+    json_t *j = facts(text);
+    assert_string_equal(field(j, "title"), "東嶺縣水利局2024年工作總結");
+    assert_string_equal(field(j, "doc_type"), "report");
+    json_t *secs = json_object_get(j, "sections");
+    assert_int_equal(json_array_size(secs), 3);
+    assert_string_equal(field(json_array_get(secs, 1), "kind"), "problems");
+    assert_string_equal(field(json_array_get(secs, 2), "kind"), "plans");
+    json_t *m = json_array_get(json_object_get(j, "metrics"), 0);
+    json_t *span = json_object_get(m, "span");
+    size_t a = (size_t)json_integer_value(json_array_get(span, 0)), b = (size_t)json_integer_value(json_array_get(span, 1));
+    assert_true(b > a && b <= strlen(text));
+    assert_memory_equal(text + a, "3.5億元", b - a);
+    json_t *probs = json_object_get(json_object_get(j, "problems"), "items");
+    assert_int_equal(json_array_size(probs), 2);
+    assert_string_equal(field(json_array_get(probs, 0), "title"), "資金缺口較大");
+    json_decref(j);
+    /* simplified text with a few shared characters is read as written */
+    j = facts("县廉政教育中心工作总结\n一、主要工作\n开展廉政教育12次。\n");
+    assert_int_equal(json_array_size(json_object_get(j, "warnings")), 0);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_signature),
         cmocka_unit_test(test_title_addressee_type),
+        cmocka_unit_test(test_title_block),
+        cmocka_unit_test(test_circle_zero),
+        cmocka_unit_test(test_furniture),
+        cmocka_unit_test(test_traditional),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -332,6 +332,42 @@ static void test_cues_that_introduce_nothing(void **s)
     json_decref(j);
 }
 
+/* Problems stated without a heading in government idioms: the clauses
+ * after 主要是：, or one —— paragraph per item after a cue line ending in ： */
+static void test_government_idioms(void **s)
+{
+    (void)s;
+    json_t *j = extract("县政府工作报告\n一、过去一年工作回顾\n全年增长6%。\n"
+                        "我们也清醒看到，全县发展仍面临不少困难和挑战，主要是：产业结构偏重；财政收支矛盾突出；"
+                        "少数干部担当不够。\n二、2025年工作安排\n（一）抓项目。\n",
+                        NULL);
+    expect_list(j, "problems", "inline", "1", "产业结构偏重|财政收支矛盾突出|少数干部担当不够");
+    json_decref(j);
+    j = extract("述职报告\n一、履职情况\n结案312件。\n二、存在的不足\n"
+                "但对照新期待，工作中还存在一些不容忽视的问题：\n——审判质效仍有提升空间。部分案件审理周期偏长。\n"
+                "——队伍专业化水平还有差距。青年干警占比高。\n三、今后努力方向\n（一）坚持政治建院。\n",
+                NULL);
+    expect_list(j, "problems", "heading", "2", "审判质效仍有提升空间|队伍专业化水平还有差距");
+    json_decref(j);
+    j = extract("工作总结\n一、主要工作\n开展学习12次。\n二、面临的困难和挑战\n"
+                "一是\n经济增长内生动力不足\n工业投资占比下降。\n二是\n产业结构调整任务艰巨\n传统产业占比超过七成。\n"
+                "三、下一步打算\n加强学习。\n",
+                NULL);
+    expect_list(j, "problems", "heading", "2", "经济增长内生动力不足|产业结构调整任务艰巨");
+    json_decref(j);
+}
+
+/* 我们将… or 计划 inside a sentence about other things is no plans list. */
+static void test_bare_plan_words(void **s)
+{
+    (void)s;
+    json_t *j = extract("关于优化服务的实施意见\n一、总体要求\n推行网上办理。\n"
+                        "我们将同步建立问题收集、分析、反馈闭环机制，有关计划由办公室另行制定。\n",
+                        NULL);
+    expect_list(j, "plans", "none", NULL, "");
+    json_decref(j);
+}
+
 static void test_profile_option(void **s)
 {
     (void)s;
@@ -384,6 +420,8 @@ int main(void)
         cmocka_unit_test(test_duty_report),
         cmocka_unit_test(test_implicit_achievements),
         cmocka_unit_test(test_cues_that_introduce_nothing),
+        cmocka_unit_test(test_government_idioms),
+        cmocka_unit_test(test_bare_plan_words),
         cmocka_unit_test(test_profile_option),
         cmocka_unit_test(test_pathological),
     };

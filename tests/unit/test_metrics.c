@@ -154,6 +154,25 @@ static void test_exclusions(void **s)
     expect_keys("一、工作情况\n（一）强化学习\n1.提高站位\n一是抓学习。", "");
     /* the Chinese comma is no thousands separator */
     expect_keys("培训100，200人次参加。", "");
+    /* the text counting its own parts, sessions of a congress, ages, classes */
+    expect_keys("重点抓好以下五个方面工作，归纳为如下三点。", "");
+    expect_keys("完成县十八届人大二次会议和政协三次会议确定的任务。", "");
+    expect_keys("为60岁以上老年人、年满70周岁的老人体检。", "");
+    expect_keys("对一类、二类出口企业即报即审。", "");
+}
+
+/* Compound measure words and the units of farms, finance, health and buildings. */
+static void test_more_units(void **s)
+{
+    (void)s;
+    expect_keys("购置智能装备312台套，吸引外资1.86亿美元、2350万美元。", "312台套;1.86亿美元;2350万美元");
+    expect_keys("出栏生猪23.5万头、家禽180万羽，发放贷款326笔，接诊1.2万例，改造危房137栋。",
+                "23.5万头;180万羽;326笔;1.2万例;137栋");
+    /* traditional script: read through OpenCC, the unit reported as written */
+    expect_keys("縣教育局2024年工作總結\n一、主要工作\n開設興趣社團41個，完成項目27項，發展黨員12名，投入經費1260萬元。\n",
+                "41個;27項;12名;1260萬元");
+    /* a sign before the number; a range is no sign; a missing number is null, not 1 */
+    expect_keys("增速为-6.4%，收益率为-3.2%，招募3-5名，完成投资约亿元。", "-6.4%;-3.2%;3-5名;null+亿元");
 }
 
 static void test_subjects_and_text(void **s)
@@ -369,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_approximations),
         cmocka_unit_test(test_ranges_and_percentages),
         cmocka_unit_test(test_exclusions),
+        cmocka_unit_test(test_more_units),
         cmocka_unit_test(test_subjects_and_text),
         cmocka_unit_test(test_subject_phrases),
         cmocka_unit_test(test_json_fields),

@@ -157,6 +157,17 @@ static void test_kind_cues(void **s)
     assert_int_equal(r->sections.v[2].kind, HB_KIND_PLANS);
     assert_int_equal(r->sections.v[3].kind, HB_KIND_OTHER);
     hb_report_free(r);
+    /* solving a problem is a task; 措施和成效 is what was done; advice and
+     * a review are plans and achievements */
+    r = doc("一、着力解决群众反映强烈的办事难问题\n二、主要措施和成效\n三、相关建议\n四、过去一年工作回顾\n"
+            "五、对下一步工作的建议\n");
+    assert_int_equal(r->sections.n, 5);
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_ACHIEVEMENTS);
+    assert_int_equal(r->sections.v[2].kind, HB_KIND_PLANS);
+    assert_int_equal(r->sections.v[3].kind, HB_KIND_ACHIEVEMENTS);
+    assert_int_equal(r->sections.v[4].kind, HB_KIND_PLANS);
+    hb_report_free(r);
 }
 
 static void test_heading_opening_a_paragraph(void **s)

@@ -1,0 +1,166 @@
+/* Script: a report written in traditional characters is converted to
+ * simplified ones (OpenCC, dict/script.txt) before any rule reads it, so
+ * every dictionary applies unchanged.  Only the folded text changes; its map
+ * still points each character at the one written in the input. */
+#include <opencc.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine.h"
+#include "extract.h"
+#include "units.h"
+
+struct hb_script_rules {
+    hb_wordlist config, min, marks;
+    int threshold;
+};
+
+hb_status hb_script_load(struct hb_engine *e, hb_error *err)
+{
+    struct hb_script_rules *r = e->script = calloc(1, sizeof *r);
+    if (!r)
+        return HB_ERR_NOMEM;
+    hb_status st = hb_kind_lists_read(e, "script.txt", (const char *const[]){"config", "min", "mark"},
+                                      (hb_wordlist *const[]){&r->config, &r->min, &r->marks}, 3, err);
+    if (st != HB_OK)
+        return st;
+    if (r->config.n == 1 && r->min.n == 1 && (r->threshold = atoi(r->min.v[0].word)) >= 1)
+        return HB_OK;
+    hb_dict_fail(err, HB_ERR_DICT, "script.txt", 0, 0, "needs one config line and one min line (a count >= 1)");
+    return hb_dict_fault(e, err);
+}
+
+void hb_script_unload(struct hb_engine *e)
+{
+    struct hb_script_rules *r = e->script;
+    if (!r)
+        return;
+    hb_wordlist_free(&r->config);
+    hb_wordlist_free(&r->min);
+    hb_wordlist_free(&r->marks);
+    free(r);
+}
+
+static int traditional(const hb_doc *d)
+{
+    const struct hb_script_rules *r = d->engine->script;
+    int hits = 0, cp;
+    for (size_t i = 0; i < d->fold_len && hits < r->threshold;) {
+        int n = hb_utf8_next(d->fold + i, d->fold_len - i, &cp);
+        if (n == 3 && hb_wordlist_find(&r->marks, d->fold + i, 3))
+            hits++;
+        i += (size_t)n;
+    }
+    return hits >= r->threshold;
+}
+
+typedef struct {
+    hb_doc *d;
+    char *out;
+    hb_off *map;
+    size_t n, cap;
+} conv_buf;
+
+static int grow(conv_buf *b, size_t cap)
+{
+    char *no = hb_arena_alloc(&b->d->arena, cap);
+    hb_off *nm = hb_arena_alloc(&b->d->arena, (cap + 1) * sizeof *nm);
+    if (!no || !nm)
+        return 0;
+    if (b->n) {
+        memcpy(no, b->out, b->n);
+        memcpy(nm, b->map, b->n * sizeof *nm);
+    }
+    b->out = no, b->map = nm, b->cap = cap;
+    return 1;
+}
+
+/* Appends s[0..len), every byte mapped to the text offset src. */
+static int put(conv_buf *b, const char *s, size_t len, hb_off src)
+{
+    if (b->n + len + 1 > b->cap && !grow(b, (b->n + len + 1) * 2))
+        return 0;
+    memcpy(b->out + b->n, s, len);
+    for (size_t k = 0; k < len; k++)
+        b->map[b->n + k] = src;
+    b->n += len;
+    return 1;
+}
+
+/* One line [a, b) of the fold.  OpenCC converts phrases as a whole, which
+ * almost always keeps the character count; then output character k maps to
+ * input character k.  Where a phrase changed the count, the line is
+ * converted character by character, which keeps the map exact. */
+static int convert_line(conv_buf *b, opencc_t cc, size_t a, size_t e)
+{
+    const hb_doc *d = b->d;
+    const char *s = d->fold + a;
+    size_t len = e - a;
+    char *c = len ? opencc_convert_utf8(cc, s, len) : NULL;
+    if (c && hb_utf8_count(c, strlen(c)) == hb_utf8_count(s, len)) {
+        size_t i = 0, j = 0, cl = strlen(c);
+        while (j < cl) {
+            size_t on = (size_t)hb_utf8_len((unsigned char)c[j]);
+            if (!put(b, c + j, on, d->fmap[a + i]))
+                return opencc_convert_utf8_free(c), 0;
+            i += (size_t)hb_utf8_len((unsigned char)s[i]);
+            j += on;
+        }
+        opencc_convert_utf8_free(c);
+        return 1;
+    }
+    if (c)
+        opencc_convert_utf8_free(c);
+    for (size_t i = 0; i < len;) {
+        size_t n = (size_t)hb_utf8_len((unsigned char)s[i]);
+        char *one = n > 1 ? opencc_convert_utf8(cc, s + i, n) : NULL;
+        int ok = one ? put(b, one, strlen(one), d->fmap[a + i]) : put(b, s + i, n, d->fmap[a + i]);
+        if (one)
+            opencc_convert_utf8_free(one);
+        if (!ok)
+            return 0;
+        i += n;
+    }
+    return 1;
+}
+
+/* Converts d->fold (a new buffer and map in the arena) when the text holds
+ * enough traditional-only characters; warns `traditional-script`. */
+hb_status hb_script_run(hb_doc *d)
+{
+    if (!traditional(d))
+        return HB_OK;
+    const char *config = d->engine->script->config.v[0].word;
+    /* opened per report: only traditional reports pay for loading it, and
+     * no converter is shared between threads */
+    opencc_t cc = opencc_open(config);
+    if (cc == (opencc_t)-1)
+        return hb_doc_warn(d, "traditional-script", 0,
+                           "the text is in traditional script but OpenCC '%s' does not open: read as written", config)
+                   ? HB_OK
+                   : HB_ERR_NOMEM;
+    conv_buf b = {d, NULL, NULL, 0, 0};
+    int ok = grow(&b, d->fold_len + d->fold_len / 4 + 16);
+    for (size_t a = 0; ok && a <= d->fold_len;) {
+        const char *nl = memchr(d->fold + a, '\n', d->fold_len - a);
+        size_t e = nl ? (size_t)(nl - d->fold) : d->fold_len;
+        ok = convert_line(&b, cc, a, e) && (!nl || put(&b, "\n", 1, d->fmap[e]));
+        if (!nl)
+            break;
+        a = e + 1;
+    }
+    opencc_close(cc);
+    if (!ok)
+        return HB_ERR_NOMEM;
+    b.out[b.n] = '\0';
+    b.map[b.n] = d->fmap[d->fold_len];
+    d->fold = b.out;
+    d->fold_len = b.n;
+    d->fmap = b.map;
+    d->converted_script = 1;
+    return hb_doc_warn(d, "traditional-script", 0,
+                       "traditional script converted to simplified for analysis (OpenCC %s); spans point into the text as written",
+                       config)
+               ? HB_OK
+               : HB_ERR_NOMEM;
+}
