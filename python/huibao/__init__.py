@@ -43,6 +43,16 @@ def _error(err, path=None):
                        ffi.string(lib.hb_status_code(err.code)).decode())
 
 
+def _take_string(s):
+    """A string the library returned, decoded and freed."""
+    if s == ffi.NULL:
+        raise MemoryError("huibao: out of memory")
+    try:
+        return ffi.string(s).decode("utf-8")
+    finally:
+        lib.hb_free(s)
+
+
 def version():
     """The version of the loaded library."""
     return ffi.string(lib.hb_version()).decode()
@@ -138,14 +148,7 @@ class Engine:
     def extract_json(self, source, **opts):
         """One report as its JSON text (one line), exactly as `huibao extract
         --jsonl` writes it; options as for extract."""
-        r = self._report(source, dict(opts))
-        s = lib.hb_report_json(r, 0)
-        if s == ffi.NULL:
-            raise MemoryError("huibao: out of memory")
-        try:
-            return ffi.string(s).decode("utf-8")
-        finally:
-            lib.hb_free(s)
+        return _take_string(lib.hb_report_json(self._report(source, dict(opts)), 0))
 
     def extract(self, source, **opts):
         """One report as a dict.  source: a path (str or os.PathLike) or the
@@ -207,13 +210,7 @@ class Summary:
 
     def json(self, pretty=False):
         """The summary as JSON text, byte for byte what huibao writes."""
-        s = lib.hb_summary_json(self._ptr, 1 if pretty else 0)
-        if s == ffi.NULL:
-            raise MemoryError("huibao: out of memory")
-        try:
-            return ffi.string(s).decode("utf-8")
-        finally:
-            lib.hb_free(s)
+        return _take_string(lib.hb_summary_json(self._ptr, 1 if pretty else 0))
 
 
 _default = None
