@@ -49,7 +49,7 @@ static const char USAGE[] =
     "  --dict-add DIR      layer DIR's rule files over the dictionary folder (repeatable;\n"
     "                      after those of $HUIBAO_DICT_PATH, a colon-separated list)\n"
     "  --lexicon FILE      compiled general lexicon (default: $HUIBAO_LEXICON, then installed)\n"
-    "  --summary FILE      page: the summary.json of the same reports\n"
+    "  --summary FILE      page: read the reports' summary.json instead of computing it\n"
     "  --template FILE     page: the page template (default: the installed one)\n"
     "  --words             tokens: split Han runs into dictionary words\n"
     "  --no-domain         tokens: general lexicon only (the jieba-compatible mode)\n"
