@@ -174,10 +174,13 @@ tsan:
 	set -e; for t in $(TSAN_TESTS); do \
 	    HUIBAO_LEXICON=build-tsan/jieba.lex TSAN_OPTIONS=halt_on_error=1 build-tsan/tests/$$t; done
 
+# Only the targets that run our C code through TEST_RUNNER or HUIBAO_RUNNER:
+# the others (oracle, python, dask-test, …) would repeat `make test` unchecked.
+VALGRIND = valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect
+LEAK_TARGETS = unit schema hostile fuzz-replay page batch-test
 leakcheck:
-	$(MAKE) B=build-valgrind CFLAGS='-O1 -g' \
-	    TEST_RUNNER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' \
-	    HUIBAO_RUNNER='valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect' test
+	$(MAKE) B=build-valgrind CFLAGS='-O1 -g' TEST_RUNNER='$(VALGRIND)' HUIBAO_RUNNER='$(VALGRIND)' \
+	    $(LEAK_TARGETS)
 
 # Hostile inputs through the CLI (tests/hostile.py): each case pins its
 # exit code and message, or valid output with a named warning; then every

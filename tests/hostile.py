@@ -136,11 +136,13 @@ class Ctx:
     def small(self, name):
         return self.write(name, SMALL[name])
 
-    def run(self, args, limit=30, prefix=(), **kw):
+    def run(self, args, limit=30, prefix=(), bare=False, **kw):
+        """bare: without the HUIBAO runner (valgrind), for cases that take
+        away a descriptor the runner itself needs."""
         kw.setdefault("stdout", subprocess.PIPE)
         kw.setdefault("stderr", subprocess.PIPE)
         t0 = time.monotonic()
-        p = subprocess.run(list(prefix) + HUIBAO + args, **kw)
+        p = subprocess.run(list(prefix) + (HUIBAO[-1:] if bare else HUIBAO) + args, **kw)
         p.seconds = time.monotonic() - t0
         if TIME_FACTOR is not None:
             check(p.seconds <= limit * TIME_FACTOR,
@@ -789,7 +791,7 @@ def _(c):
     bad = c.small("nul_bytes.txt")
     good = c.write("r.txt", U8)
     p = c.run(["extract", "--jsonl", "-o", out, bad, good], stderr=subprocess.DEVNULL,
-              preexec_fn=lambda: os.close(2))
+              preexec_fn=lambda: os.close(2), bare=True)
     check(p.returncode == 1, f"exit {p.returncode}, want 1")
     lines = open(out, "rb").read().splitlines()
     check(len(lines) == 1 and json.loads(lines[0])["title"], f"output is not one report: {lines[:3]!r}")
