@@ -396,6 +396,13 @@ def _(c):
     c.report(p, limit=60, args=("--max-bytes", "60000000"), stats__lines=1, stats__paragraphs=1)
 
 
+@case("300,000 leftover tags on one line are cut in linear time")
+def _(c):
+    n = big(300000)
+    p = c.write("tags.txt", "党建<b>工作".encode() * n + b"\n")
+    c.report(p, limit=10, args=("--max-bytes", "60000000"), stats__lines=1)
+
+
 @case("a million one-character lines")
 def _(c):
     n = big(1000000)
