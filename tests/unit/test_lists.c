@@ -393,6 +393,11 @@ static void test_coming_period_headings(void **s)
                 NULL);
     expect_list(j, "plans", "heading", "3", "毕业班备考|课后服务提质");
     json_decref(j);
+    j = extract("青山镇2024年上半年工作总结\n一、上半年工作开展情况\n完成投资3亿元。\n二、存在的问题\n项目落地慢。\n"
+                "三、下半年重点工作\n一是抓项目落地。二是抓安全生产。\n",
+                NULL);
+    expect_list(j, "plans", "heading", "3", "抓项目落地|抓安全生产");
+    json_decref(j);
     /* a plan carried out, or one named in quotation marks, is work done */
     j = extract("某某乡2024年工作总结\n一、年度计划执行情况\n各项指标均按计划完成。\n二、实施“强村计划”情况\n"
                 "集体经济收入超过10万元。\n三、存在的问题\n产业基础薄弱。\n",
@@ -415,6 +420,13 @@ static void test_suggestions_and_causes(void **s)
     expect_list(j, "problems", "heading", "2.1", "产品同质化严重|配套设施不完善");
     expect_list(j, "causes", "heading", "2.2", "规划引领不够|投入单一");
     expect_list(j, "plans", "heading", "3", "建议加大经费保障力度|建议增加培训名额");
+    json_decref(j);
+    /* …问题的整改 is the work done on them; the problems are elsewhere */
+    j = extract("县审计局2024年工作总结\n一、主要工作\n完成审计项目42个。\n二、审计查出问题的整改\n已建立台账。\n"
+                "三、存在的不足\n审计力量不足。\n四、下一步打算\n加强队伍建设。\n",
+                NULL);
+    expect_list(j, "achievements", "heading", "1", NULL);
+    expect_list(j, "problems", "heading", "3", "审计力量不足");
     json_decref(j);
 }
 
