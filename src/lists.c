@@ -409,10 +409,16 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
     if (!opens)
         return 1;
     /* 我们将同步建立…机制，…: one plan in a sentence about other things is
-     * no plans list; it takes ；-clauses */
+     * no plans list; it takes ；-clauses.  A cue and its comma opening the
+     * paragraph (新的一年，我们将…。…) make the paragraph about plans: its
+     * sentences are the items. */
     size_t send = stop < end ? stop : end;
-    if (h->kind == HB_KIND_PLANS && !memchr(v + p0, ';', send - p0))
-        return 1;
+    if (h->kind == HB_KIND_PLANS && !memchr(v + p0, ';', send - p0)) {
+        size_t after = skip_spaces(v, p0, end);
+        if (b != c->body_from[h->para] || after >= end || v[after] != ',')
+            return 1;
+        return add_sentences(c, h->kind, after + 1, end, section);
+    }
     return add_clauses(c, h->kind, p0, stop < end ? stop + stop_len(v, stop, end) : end, section);
 }
 

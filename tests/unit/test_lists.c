@@ -366,6 +366,14 @@ static void test_bare_plan_words(void **s)
                         NULL);
     expect_list(j, "plans", "none", NULL, "");
     json_decref(j);
+    /* a cue and its comma opening the paragraph: its sentences are plans,
+     * and no longer problems of the section it closes */
+    j = extract("县应急管理局2024年工作总结\n一、工作成效\n未发生较大事故。\n二、存在的问题\n企业主体责任落实不到位。\n"
+                "新的一年，我们将以更加务实的作风推进各项工作。压实企业主体责任。\n",
+                NULL);
+    expect_list(j, "problems", "heading", "2", "企业主体责任落实不到位");
+    expect_list(j, "plans", "inline", "2", "我们将以更加务实的作风推进各项工作|压实企业主体责任");
+    json_decref(j);
 }
 
 /* A heading naming the coming year (later than the one the report looks
