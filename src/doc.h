@@ -148,6 +148,8 @@ struct hb_report {
     const char *organization;        /* signature, else title, else opening (我局); NULL: none */
     const char *period;              /* 2023年上半年, 2021—2023年; NULL: none */
     int period_from, period_to;
+    int ref_year;                    /* the year the report looks back on (sections.c): period_to, else
+                                        the earliest year a heading names; 0: none */
     HB_VEC(int) years;
 
     HB_VEC(hb_section) sections;

@@ -27,6 +27,7 @@
 enum {
     MAX_PARTS = 4,
     GAP_CHARS = 12,      /* at most this many characters between the parts of a cue */
+    TAIL_CHARS = 4,      /* at most this many characters after a cue that ends its sentence */
     KIND_LEAD = -1,      /* words skipped before the first item */
     KIND_NOT = -2,       /* words that cancel any cue they overlap */
     KIND_GROUP = -3      /* a title ending that makes a heading a group of items (…方面) */
@@ -334,6 +335,32 @@ static int add_dash_paragraphs(lists_ctx *c, int kind, size_t p)
     return 1;
 }
 
+/* After a cue line ending with its colon (or a cue ending the line's last
+ * sentence): an enumeration on the next lines, or one ——… paragraph per item. */
+static int add_next_lines(lists_ctx *c, const cue_hit *h)
+{
+    const hb_doc *d = c->d;
+    if (h->para + 1 >= (int)d->paras.n)
+        return 1;
+    size_t k = first_item_from(d, d->paras.v[h->para + 1].vstart);
+    if (k < d->items.n && d->items.v[k].number == 1 && d->items.v[k].vstart == d->paras.v[h->para + 1].vstart)
+        return add_enumeration(c, h->kind, k, d->paras.v[h->para + 1].vend);
+    return add_dash_paragraphs(c, h->kind, (size_t)h->para + 1);
+}
+
+/* Does the sentence end within a few characters after the cue, with no
+ * punctuation between (…突出问题。, …不容忽视。, …问题亟待解决。)? */
+static int ends_sentence(const char *v, size_t from, size_t stop)
+{
+    int n = 0;
+    for (size_t i = from; i < stop; i += char_len(v, i), n++)
+        if (n == TAIL_CHARS || clause_break(v, i, stop) || v[i] == ')')
+            return 0;
+    return 1;
+}
+
+static int add_sentences(lists_ctx *c, int kind, size_t from, size_t to, int section);
+
 /* The items a cue introduces; none when it introduces nothing. */
 static int inline_items(lists_ctx *c, const cue_hit *h)
 {
@@ -352,15 +379,8 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
     size_t colon = next_mark(v, &c->colon_cursor, p0, end, 1);
     if (colon < stop) {
         size_t after = skip_spaces(v, colon + 1, end);
-        if (after == pa->vend && h->para + 1 < (int)d->paras.n) {
-            /* the cue line ends with its colon: an enumeration on the next lines */
-            k = first_item_from(d, d->paras.v[h->para + 1].vstart);
-            if (k < d->items.n && d->items.v[k].number == 1 &&
-                d->items.v[k].vstart == d->paras.v[h->para + 1].vstart)
-                return add_enumeration(c, h->kind, k, d->paras.v[h->para + 1].vend);
-            /* or one ——… paragraph per item */
-            return add_dash_paragraphs(c, h->kind, (size_t)h->para + 1);
-        }
+        if (after == pa->vend)
+            return add_next_lines(c, h);
         return add_clauses(c, h->kind, after, stop < end ? stop + stop_len(v, stop, end) : end, section);
     }
     /* 存在一些不足，如…；…: a lead word right after the cue's comma */
@@ -369,6 +389,16 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
         size_t after = skip_spaces(v, comma + 1, end), lead = lead_at(c, after, end, 0);
         if (lead)
             return add_clauses(c, h->kind, after + lead, stop < end ? stop + stop_len(v, stop, end) : end, section);
+    }
+    /* 仍然存在一些突出问题。A。B。: a cue that ends its sentence introduces
+     * the sentences after it in the paragraph, else the —— paragraphs or the
+     * enumeration on the next lines */
+    if (stop < end && ends_sentence(v, p0, stop) && h->kind != HB_KIND_PLANS) {
+        size_t next = skip_spaces(v, stop + stop_len(v, stop, end), end);
+        if (next < end)
+            return add_sentences(c, h->kind, next, end, section);
+        if (end == pa->vend)
+            return add_next_lines(c, h);
     }
     /* a cue opening its sentence: 究其原因，主要是…；… */
     size_t b = h->vs;
@@ -379,10 +409,16 @@ static int inline_items(lists_ctx *c, const cue_hit *h)
     if (!opens)
         return 1;
     /* 我们将同步建立…机制，…: one plan in a sentence about other things is
-     * no plans list; it takes ；-clauses */
+     * no plans list; it takes ；-clauses.  A cue and its comma opening the
+     * paragraph (新的一年，我们将…。…) make the paragraph about plans: its
+     * sentences are the items. */
     size_t send = stop < end ? stop : end;
-    if (h->kind == HB_KIND_PLANS && !memchr(v + p0, ';', send - p0))
-        return 1;
+    if (h->kind == HB_KIND_PLANS && !memchr(v + p0, ';', send - p0)) {
+        size_t after = skip_spaces(v, p0, end);
+        if (b != c->body_from[h->para] || after >= end || v[after] != ',')
+            return 1;
+        return add_sentences(c, h->kind, after + 1, end, section);
+    }
     return add_clauses(c, h->kind, p0, stop < end ? stop + stop_len(v, stop, end) : end, section);
 }
 
@@ -474,6 +510,17 @@ static int find_hits(lists_ctx *c, int p, unsigned want)
     return 1;
 }
 
+/* Where the sentence holding a cue starts: an inline list claims it with
+ * its items, so no heading list takes the cue's sentence either. */
+static size_t sentence_start(const lists_ctx *c, const cue_hit *h)
+{
+    const char *v = c->d->view;
+    size_t from = c->body_from[h->para], b = h->vs;
+    while (b > from && !(b >= from + 3 && memcmp(v + b - 3, "。", 3) == 0) && v[b - 1] != '!' && v[b - 1] != '?')
+        b--;
+    return skip_spaces(v, b, h->vs);
+}
+
 static int find_inline(lists_ctx *c, unsigned want)
 {
     hb_doc *d = c->d;
@@ -491,7 +538,7 @@ static int find_inline(lists_ctx *c, unsigned want)
             l->found = HB_FOUND_INLINE;
             l->section = d->paras.v[h->para].section;
             l->vstart = d->paras.v[h->para].vstart;
-            c->claimed_range[h->kind][0] = l->items.v[0].vstart;
+            c->claimed_range[h->kind][0] = sentence_start(c, h);
             c->claimed_range[h->kind][1] = l->items.v[l->items.n - 1].vend;
         }
     }
@@ -553,8 +600,9 @@ static int claimed_at(const lists_ctx *c, size_t vs, size_t ve)
     return 0;
 }
 
-/* The sentences of [from, to); a sentence that introduces ；-clauses after
- * a colon gives the clauses, one that only introduces (ends with ：) none. */
+/* The sentences of [from, to); a sentence of ；-clauses gives the clauses
+ * (after its colon when it has one: 重点抓好：A；B), one that only
+ * introduces (ends with ：) none. */
 static int add_sentences(lists_ctx *c, int kind, size_t from, size_t to, int section)
 {
     const char *v = c->d->view;
@@ -563,13 +611,13 @@ static int add_sentences(lists_ctx *c, int kind, size_t from, size_t to, int sec
         while (e < to && !stop_len(v, e, to)) {
             if (v[e] == ':' && !colon)
                 colon = e + 1;
-            semis += colon && v[e] == ';';
+            semis += v[e] == ';';
             e += char_len(v, e);
         }
         size_t next = e < to ? e + stop_len(v, e, to) : to;
         int ok = 1;
         if (!claimed_at(c, s, next) && !(colon && skip_spaces(v, colon, to) >= e))
-            ok = semis ? add_clauses(c, kind, colon, next, section) : add_clause(c, kind, s, next, section);
+            ok = semis ? add_clauses(c, kind, colon ? colon : s, next, section) : add_clause(c, kind, s, next, section);
         if (!ok)
             return 0;
         s = next;
@@ -661,6 +709,8 @@ static int container_items(lists_ctx *c, int kind, int h)
         if (d->paras.v[p].section != h || d->paras.v[p].role != HB_PARA_BODY)
             continue;
         size_t dash = dash_start(d, &d->paras.v[p]);
+        if (dash && claimed_at(c, d->paras.v[p].vstart, d->paras.v[p].vend))
+            continue;
         if (dash ? !add_dash_item(c, kind, &d->paras.v[p], dash, h)
                  : !add_sentences(c, kind, c->body_from[p], d->paras.v[p].vend, h))
             return 0;
@@ -685,7 +735,7 @@ static int heading_lists(lists_ctx *c)
         /* 关于…的问题 （一） （二） … each heading one problem, its body what
          * was done about it: the headings are the items, not their sentences */
         const hb_section *s = &d->sections.v[h];
-        int ok = h == (int)i && c->shape[i] == IN_RUN
+        int ok = h == (int)i && c->shape[i] == IN_RUN && (kind == HB_KIND_PROBLEMS || kind == HB_KIND_CAUSES)
                      ? add_item(c, kind, s->vstart, s->tstart, trim_end(d->view, s->tstart, s->vend), s->tend,
                                 s->marker, h)
                      : container_items(c, kind, h);

@@ -201,19 +201,23 @@ hb_status hb_profile_check(const struct hb_engine *e, const char *name, hb_error
 
 /* ---- choosing and checking ---------------------------------------------- */
 
-/* Is the cue in the title block (both lines of a split title, a subtitle)
- * or the opening paragraph? */
+/* Is the cue in the title block (both lines of a split title, a subtitle)?
+ * The opening paragraph counts only in a report without a title: where a
+ * title names the document, the opening's words (下面我讲三点意见, 整改 in
+ * a summary) do not rename it. */
 static int cue_in_head(const hb_doc *d, const char *cue)
 {
     size_t n = strlen(cue);
-    int opening_seen = 0;
-    for (size_t p = 0; p < d->paras.n && !opening_seen; p++) {
+    for (size_t p = 0; p < d->paras.n; p++) {
         const hb_para *pa = &d->paras.v[p];
         if (pa->role != HB_PARA_TITLE && pa->role != HB_PARA_HEAD && pa->role != HB_PARA_BODY)
             continue;
-        opening_seen = pa->role == HB_PARA_BODY;
+        if (pa->role == HB_PARA_BODY && d->title_para >= 0)
+            return 0;
         if (memmem(d->view + pa->vstart, pa->vend - pa->vstart, cue, n))
             return 1;
+        if (pa->role == HB_PARA_BODY)
+            return 0;
     }
     return 0;
 }

@@ -22,6 +22,11 @@ struct hb_section_rules {
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
 
+/* Not kinds of their own: a `coming` word (明年, a later year) followed by a
+ * `work` word (任务, 部署) names the plans (2025年工作部署). */
+enum { SK_COMING = HB_KIND_PLANS + 1, SK_WORK, NEXT_YEAR_LEN = 11 };
+static const char NEXT_YEAR[] = "{next-year}";
+
 const char *hb_kind_name(int kind)
 {
     return kind >= 0 && kind <= HB_KIND_PLANS ? KIND_NAMES[kind] : "other";
@@ -31,13 +36,14 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
 {
     struct hb_section_rules *r = ctx;
     (void)nf;
-    int kind = -1;
+    int kind = !strcmp(f[0], "coming") ? SK_COMING : !strcmp(f[0], "work") ? SK_WORK : -1;
     for (int k = 0; k <= HB_KIND_PLANS; k++)
         if (strcmp(f[0], KIND_NAMES[k]) == 0)
             kind = k;
     if (kind < 0)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown kind '%s' (use achievements, problems, causes, plans or other)", f[0]);
+                            "unknown kind '%s' (use achievements, problems, causes, plans, other, coming or work)",
+                            f[0]);
     if (!*f[1])
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "empty cue");
     kind_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
@@ -88,9 +94,30 @@ static int masked_gap(const char *cue, const char *gap, const char *s, size_t le
     return 0;
 }
 
-/* Whether [at, at+n) lies inside a hit of an `other` cue (问题 in 问题导向). */
+/* Whether [at, at+n) lies inside quotation or title marks: a name
+ * (实施“强村计划”情况), not what the heading is about. */
+static int quoted(const char *s, size_t len, size_t at, size_t n)
+{
+    static const char *const pairs[][2] = {{"“", "”"}, {"《", "》"}, {"「", "」"}};
+    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
+        const char *open = NULL;
+        for (const char *p = s; p < s + at; p++)
+            if (p + 3 <= s + at && !memcmp(p, pairs[k][0], 3))
+                open = p;
+            else if (open && p + 3 <= s + at && !memcmp(p, pairs[k][1], 3))
+                open = NULL;
+        if (open && memmem(s + at + n, len - at - n, pairs[k][1], 3))
+            return 1;
+    }
+    return 0;
+}
+
+/* Whether [at, at+n) lies inside a hit of an `other` cue (问题 in 问题导向)
+ * or inside quotation marks. */
 static int masked(const struct hb_section_rules *r, const char *s, size_t len, size_t at, size_t n)
 {
+    if (quoted(s, len, at, n))
+        return 1;
     for (size_t i = 0; i < r->ncues; i++) {
         if (r->cues[i].kind != HB_KIND_OTHER)
             continue;
@@ -111,13 +138,54 @@ static int masked(const struct hb_section_rules *r, const char *s, size_t len, s
     return 0;
 }
 
+/* Length of a year later than the report's own (2025年, 2025年度) at s[at], 0 if none. */
+static size_t next_year_at(const hb_doc *d, const char *s, size_t len, size_t at)
+{
+    if (!d->ref_year || at + 7 > len || (at > 0 && s[at - 1] >= '0' && s[at - 1] <= '9'))
+        return 0;
+    int y = 0;
+    for (size_t k = 0; k < 4; k++) {
+        if (s[at + k] < '0' || s[at + k] > '9')
+            return 0;
+        y = y * 10 + (s[at + k] - '0');
+    }
+    if (y <= d->ref_year || y > d->ref_year + 5 || memcmp(s + at + 4, "年", 3) != 0)
+        return 0;
+    return at + 10 <= len && !memcmp(s + at + 7, "度", 3) ? 10 : 7;
+}
+
+/* Where the first `coming` word followed by a `work` word starts in s, len if none;
+ * *n: the coming word's length. */
+static size_t coming_work(const hb_doc *d, const struct hb_section_rules *r, const char *s, size_t len, size_t *n)
+{
+    size_t best = len;
+    for (size_t i = 0; i < r->ncues; i++) {
+        const kind_cue *q = &r->cues[i];
+        if (q->kind != SK_COMING)
+            continue;
+        int year = q->len == NEXT_YEAR_LEN && !memcmp(q->cue, NEXT_YEAR, NEXT_YEAR_LEN);
+        for (size_t at = 0; at < best; at++) {
+            size_t cl = year ? next_year_at(d, s, len, at)
+                             : at + q->len <= len && !memcmp(s + at, q->cue, q->len) ? q->len : 0;
+            if (!cl || masked(r, s, len, at, cl))
+                continue;
+            for (size_t k = 0; k < r->ncues && best > at; k++)
+                if (r->cues[k].kind == SK_WORK && memmem(s + at + cl, len - at - cl, r->cues[k].cue, r->cues[k].len))
+                    best = at, *n = cl;
+        }
+    }
+    return best;
+}
+
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
 {
     const struct hb_section_rules *r = d->engine->sections;
     int best = HB_KIND_OTHER;
-    size_t best_at = len, best_len = 0;
+    size_t best_len = 0, best_at = coming_work(d, r, s, len, &best_len);
+    if (best_at < len)
+        best = HB_KIND_PLANS;
     for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].kind == HB_KIND_OTHER)
+        if (r->cues[i].kind == HB_KIND_OTHER || r->cues[i].kind > HB_KIND_PLANS)
             continue;
         for (const char *hit = s; (hit = memmem(hit, len - (size_t)(hit - s), r->cues[i].cue, r->cues[i].len)); hit++) {
             size_t at = (size_t)(hit - s);
@@ -137,8 +205,12 @@ unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
     const struct hb_section_rules *r = d->engine->sections;
     unsigned mask = 0;
     for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind != HB_KIND_OTHER && memmem(s, len, r->cues[i].cue, r->cues[i].len))
+        if (r->cues[i].kind != HB_KIND_OTHER && r->cues[i].kind <= HB_KIND_PLANS &&
+            memmem(s, len, r->cues[i].cue, r->cues[i].len))
             mask |= 1u << r->cues[i].kind;
+    size_t n;
+    if (coming_work(d, r, s, len, &n) < len)
+        mask |= 1u << HB_KIND_PLANS;
     return mask;
 }
 
@@ -428,7 +500,6 @@ hb_status hb_sections_run(hb_doc *d)
                 sec.marker = hb_doc_orig(d, pa->vstart, mend);
                 if (!sec.marker)
                     return HB_ERR_NOMEM;
-                sec.kind = child_kind(d, &sec);
                 int idx = (int)d->sections.n;
                 if (!hb_vec_push(&d->arena, &d->sections, sec) || !numbering_open(d, &nb))
                     return HB_ERR_NOMEM;
@@ -480,6 +551,20 @@ hb_status hb_sections_run(hb_doc *d)
             d->sections.v[i].vend = end_all;
     free(open);
     free(children);
+    /* kinds once every heading is known: a later year names the plans only
+     * against the year the report looks back on */
+    d->ref_year = d->period_to;
+    for (size_t i = 0; !d->period_to && i < d->sections.n; i++) {
+        const hb_section *s = &d->sections.v[i];
+        for (size_t k = s->tstart; k + 7 <= s->tend; k++)
+            if (d->view[k] >= '1' && d->view[k] <= '2' && (k == s->tstart || d->view[k - 1] < '0' || d->view[k - 1] > '9')) {
+                int y = atoi(d->view + k);
+                if (y >= 1900 && y <= 2099 && !memcmp(d->view + k + 4, "年", 3) && (!d->ref_year || y < d->ref_year))
+                    d->ref_year = y;
+            }
+    }
+    for (size_t i = 0; i < d->sections.n; i++)
+        d->sections.v[i].kind = child_kind(d, &d->sections.v[i]);
     /* Without a title or opening cue (doc_type still NULL), the headings
      * tell: work done or problems make a report, only plans a plan. */
     if (!d->doc_type && d->sections.n > 0) {

@@ -119,14 +119,18 @@ static void test_title_block(void **s)
                 "凝心聚力抓落实 真抓实干开新局|同志们|unknown|speech");
     expect_head("在全市组织工作会议上的讲话\n各位常委、同志们：\n今天召开会议，主要是总结工作。\n一、成绩\n开展培训9期。\n",
                 "在全市组织工作会议上的讲话|各位常委、同志们|unknown|speech");
-    /* 规划 and 方案 are plans; an 意见 (where it ends the title) is neither
-     * report nor plan and nothing is required of it */
+    /* an 意见, 规划 or 方案 (where it ends the title) is neither report nor
+     * plan and nothing is required of it */
     expect_head("关于加强基层党组织建设的实施意见\n各乡镇党委：\n为加强基层党建，现提出如下意见。\n一、总体要求\n到2025年建成10个示范点。\n",
                 "关于加强基层党组织建设的实施意见|各乡镇党委|unknown|opinion");
     expect_head("关于落实巡察反馈意见整改情况的报告\n一、整改情况\n已整改12项。\n",
                 "关于落实巡察反馈意见整改情况的报告|-|report|rectification");
     expect_head("白河镇“十五五”乡村振兴规划\n一、发展基础\n全镇耕地3万亩。\n",
-                "白河镇“十五五”乡村振兴规划|-|plan|work-plan");
+                "白河镇“十五五”乡村振兴规划|-|unknown|programme");
+    expect_head("青山街道2025年人居环境整治行动方案\n一、工作目标\n完成改厕300户。\n",
+                "青山街道2025年人居环境整治行动方案|-|unknown|programme");
+    expect_head("关于行动方案执行情况的报告\n一、执行情况\n完成改厕300户。\n",
+                "关于行动方案执行情况的报告|-|report|annual-report");
     expect_head("关于落实巡察反馈意见整改情况的报告\n一、整改进展\n已整改40项。\n",
                 "关于落实巡察反馈意见整改情况的报告|-|report|rectification");
     /* the type from the subtitle when the title names no kind */

@@ -366,6 +366,126 @@ static void test_bare_plan_words(void **s)
                         NULL);
     expect_list(j, "plans", "none", NULL, "");
     json_decref(j);
+    /* a cue and its comma opening the paragraph: its sentences are plans,
+     * and no longer problems of the section it closes */
+    j = extract("县应急管理局2024年工作总结\n一、工作成效\n未发生较大事故。\n二、存在的问题\n企业主体责任落实不到位。\n"
+                "新的一年，我们将以更加务实的作风推进各项工作。压实企业主体责任。\n",
+                NULL);
+    expect_list(j, "problems", "heading", "2", "企业主体责任落实不到位");
+    expect_list(j, "plans", "inline", "2", "我们将以更加务实的作风推进各项工作|压实企业主体责任");
+    json_decref(j);
+}
+
+/* A heading naming the coming year (later than the one the report looks
+ * back on) or term with a word of work is a plans heading; the same year
+ * as the report's, or a quoted 计划, is not. */
+static void test_coming_period_headings(void **s)
+{
+    (void)s;
+    json_t *j = extract("市科技局2024年工作总结\n一、2024年工作开展情况\n新建研发中心3家。\n二、存在的问题\n"
+                        "一是研发投入不足。二是人才缺乏。\n三、2025年重点工作\n（一）培育创新主体。\n（二）推进成果转化。\n",
+                        NULL);
+    expect_list(j, "achievements", "heading", "1", NULL);
+    expect_list(j, "plans", "heading", "3", "培育创新主体|推进成果转化");
+    expect_required(j, "annual-report", "", "");
+    json_decref(j);
+    /* no year in the title or opening: the earliest year a heading names */
+    j = extract("县政府工作报告\n一、2023年工作回顾\n全年增长6%。\n二、2024年工作部署\n"
+                "（一）扩大有效投资。\n（二）稳定工业增长。\n",
+                NULL);
+    expect_list(j, "achievements", "heading", "1", NULL);
+    expect_list(j, "plans", "heading", "2", "扩大有效投资|稳定工业增长");
+    json_decref(j);
+    j = extract("实验中学工作总结\n一、本学期工作回顾\n开展教研32次。\n二、存在的不足\n教师能力不强。\n"
+                "三、新学期主要工作\n重点抓好：毕业班备考；课后服务提质。\n",
+                NULL);
+    expect_list(j, "plans", "heading", "3", "毕业班备考|课后服务提质");
+    json_decref(j);
+    j = extract("青山镇2024年上半年工作总结\n一、上半年工作开展情况\n完成投资3亿元。\n二、存在的问题\n项目落地慢。\n"
+                "三、下半年重点工作\n一是抓项目落地。二是抓安全生产。\n",
+                NULL);
+    expect_list(j, "plans", "heading", "3", "抓项目落地|抓安全生产");
+    json_decref(j);
+    /* a plan carried out, or one named in quotation marks, is work done */
+    j = extract("某某乡2024年工作总结\n一、年度计划执行情况\n各项指标均按计划完成。\n二、实施“强村计划”情况\n"
+                "集体经济收入超过10万元。\n三、存在的问题\n产业基础薄弱。\n",
+                NULL);
+    expect_list(j, "achievements", "implicit", NULL, "年度计划执行情况|实施“强村计划”情况");
+    expect_list(j, "plans", "none", NULL, "");
+    expect_required(j, "annual-report", "plans", "");
+    json_decref(j);
+}
+
+/* 意见建议 is a plans heading; a sentence of ；-clauses under a heading
+ * gives one item per clause; 问题成因 is the causes. */
+static void test_suggestions_and_causes(void **s)
+{
+    (void)s;
+    json_t *j = extract("2024年度机关党建工作总结\n一、主要工作\n集中学习12次。\n二、存在问题及原因分析\n"
+                        "（一）存在问题。产品同质化严重；配套设施不完善。\n（二）问题成因。一是规划引领不够。二是投入单一。\n"
+                        "三、意见建议\n建议加大经费保障力度；建议增加培训名额。\n",
+                        NULL);
+    expect_list(j, "problems", "heading", "2.1", "产品同质化严重|配套设施不完善");
+    expect_list(j, "causes", "heading", "2.2", "规划引领不够|投入单一");
+    expect_list(j, "plans", "heading", "3", "建议加大经费保障力度|建议增加培训名额");
+    json_decref(j);
+    /* …问题的整改 is the work done on them; the problems are elsewhere */
+    j = extract("县审计局2024年工作总结\n一、主要工作\n完成审计项目42个。\n二、审计查出问题的整改\n已建立台账。\n"
+                "三、存在的不足\n审计力量不足。\n四、下一步打算\n加强队伍建设。\n",
+                NULL);
+    expect_list(j, "achievements", "heading", "1", NULL);
+    expect_list(j, "problems", "heading", "3", "审计力量不足");
+    json_decref(j);
+}
+
+/* A problems cue that ends its sentence (仍然存在一些突出问题。) introduces
+ * the sentences after it; the cue's sentence and its items are no part of
+ * the achievements heading's items. */
+static void test_problems_in_following_sentences(void **s)
+{
+    (void)s;
+    json_t *j = extract("县发改局2024年工作总结\n一、主要工作成效\n全年实施重点项目86个。\n"
+                        "同时，我们也清醒认识到，工作中仍然存在一些突出问题。项目储备质量不高。要素保障压力较大；用地指标紧张。\n"
+                        "二、下一步打算\n（一）抓项目储备。\n",
+                        NULL);
+    expect_list(j, "achievements", "heading", "1", "全年实施重点项目86个");
+    expect_list(j, "problems", "inline", "1", "项目储备质量不高|要素保障压力较大|用地指标紧张");
+    json_decref(j);
+    /* …不容忽视。 at the end of its line, then one —— paragraph per problem */
+    j = extract("县教育局2024年工作总结\n一、主要成绩\n新建幼儿园4所。\n"
+                "同时，教育发展中的短板弱项不容忽视。\n——乡村学校师资薄弱。\n——学前教育普惠程度不高。\n"
+                "二、下一步工作安排\n（一）推进优质均衡。\n",
+                NULL);
+    expect_list(j, "achievements", "heading", "1", "新建幼儿园4所");
+    expect_list(j, "problems", "inline", "1", "乡村学校师资薄弱|学前教育普惠程度不高");
+    json_decref(j);
+    /* a cue followed by more words in its sentence introduces nothing */
+    j = extract("工作总结\n一、主要成效\n我们着力破解突出问题，取得明显成效。全年办结事项120件。\n二、下一步打算\n加强学习。\n",
+                NULL);
+    expect_list(j, "problems", "none", NULL, "");
+    json_decref(j);
+}
+
+/* A speech, an 意见, a 方案: doc_type unknown and nothing required; the
+ * title names the kind, not a word of the opening (我讲三点意见). */
+static void test_other_kinds(void **s)
+{
+    (void)s;
+    json_t *j = extract("在全县经济工作会议上的讲话\n同志们：\n下面，我讲三点意见。\n一、肯定成绩\n增长6%。\n", NULL);
+    assert_string_equal(str(j, "doc_type"), "unknown");
+    expect_required(j, "speech", "", "");
+    json_decref(j);
+    j = extract("双河村2025年人居环境整治行动方案\n为改善人居环境，制定本方案。\n一、工作目标\n改厕80户。\n"
+                "我们将同步建立管护机制，具体计划另行制定。\n",
+                NULL);
+    assert_string_equal(str(j, "doc_type"), "unknown");
+    expect_required(j, "programme", "", "");
+    expect_list(j, "plans", "none", NULL, "");
+    json_decref(j);
+    /* 整改 in the opening of a titled summary does not make it a rectification report */
+    j = extract("某公司2024年度工作总结\n全年完成隐患整改120项，现总结如下。\n一、主要工作\n营收增长5%。\n", NULL);
+    expect_required(j, "annual-report", "problems,plans", "");
+    json_decref(j);
 }
 
 static void test_profile_option(void **s)
@@ -422,6 +542,10 @@ int main(void)
         cmocka_unit_test(test_cues_that_introduce_nothing),
         cmocka_unit_test(test_government_idioms),
         cmocka_unit_test(test_bare_plan_words),
+        cmocka_unit_test(test_coming_period_headings),
+        cmocka_unit_test(test_suggestions_and_causes),
+        cmocka_unit_test(test_problems_in_following_sentences),
+        cmocka_unit_test(test_other_kinds),
         cmocka_unit_test(test_profile_option),
         cmocka_unit_test(test_pathological),
     };
