@@ -14,11 +14,13 @@ static int cn_digit(int cp)
     return v >= 1 && v <= 10 && !(cls & HB_CN_ALT) ? v : -1;
 }
 
-/* Length in bytes of the run of small-numeral characters at s. */
+/* Length in bytes of the run of small-numeral characters at s, read up to
+ * four: no marker number has more than three (二十三), and a bound keeps
+ * trying a marker at every position of a long run linear. */
 static size_t cn_run(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i + 3 <= len) {
+    while (i + 3 <= len && i < 12) {
         int cp;
         hb_utf8_next(s + i, len - i, &cp);
         if (cn_digit(cp) < 0)
@@ -50,10 +52,11 @@ int hb_small_cn_number(const char *s, size_t len)
     return -1;
 }
 
+/* Digits at s, read up to three (a marker has at most two). */
 static size_t digit_run(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '9')
+    while (i < len && i < 3 && s[i] >= '0' && s[i] <= '9')
         i++;
     return i;
 }
