@@ -185,6 +185,22 @@ static int after_sentence(const char *s, size_t from, size_t i)
     return i >= from + 3 && memcmp(s + i - 3, "。", 3) == 0;
 }
 
+/* A 1. or （1） in mid-line (not glued to its parent's title) opens a run of
+ * headings only when its 2. follows after a sentence end of the same
+ * paragraph: one lone 1. after a sentence is an inline enumeration.  The
+ * search is bounded so that many lone 1. stay linear. */
+enum { SIBLING_WINDOW = 4096 };
+static int sibling_follows(const hb_doc *d, const char *s, size_t from, size_t at, size_t end, const hb_marker *m)
+{
+    hb_marker n;
+    size_t lim = end - at > SIBLING_WINDOW ? at + SIBLING_WINDOW : end;
+    for (size_t i = at + m->len; i < lim; i++)
+        if (after_sentence(s, from, i) && hb_heading_marker(&d->engine->counts_on, s + i, end - i, &n) &&
+            n.style == m->style && n.number == 2)
+            return 1;
+    return 0;
+}
+
 /* Sentence or clause punctuation: a heading title has ended before it. */
 static int is_punct(const char *s, size_t len)
 {
@@ -212,7 +228,8 @@ static int split_paragraph(hb_doc *d, heading_order *o, const view_buf *in, view
         size_t clen = (size_t)hb_utf8_next(s + i, pa->vend - i, &cp);
         if ((glued || after_sentence(s, pa->vstart, i)) &&
             hb_heading_marker(&d->engine->counts_on, s + i, pa->vend - i, &m) && order_fits(o, &m, glued) &&
-            !enumerates(s + i, pa->vend - i, &m)) {
+            !enumerates(s + i, pa->vend - i, &m) &&
+            (glued || m.number > 1 || m.rank < 3 || sibling_follows(d, s, pa->vstart, i, pa->vend, &m))) {
             size_t keep = i;
             while (keep > piece && s[keep - 1] == ' ')
                 keep--;

@@ -330,6 +330,14 @@ static void test_run_together(void **s)
     r = doc("一、主要工作\n全年完成投资12亿元。三、四月份集中开展。三、加强学习。（二）落实制度。1.5万人参加。\n");
     assert_int_equal(r->sections.n, 1);
     hb_report_free(r);
+    /* a lone 1. after a sentence is inline; with its 2. it opens headings */
+    r = doc("一、主要工作\n全年完成投资12亿元。1.抓好学习，开展培训。\n");
+    assert_int_equal(r->sections.n, 1);
+    hb_report_free(r);
+    r = doc("一、主要工作\n全年完成投资12亿元。1.抓好学习，开展培训。2.抓好落实。\n");
+    assert_int_equal(r->sections.n, 3);
+    expect_title(r, 2, "1.2", "抓好落实");
+    hb_report_free(r);
     /* a heading at its line's start keeps its whole title; a one-clause
      * glued title is whole */
     r = doc("一、落实情况通报制度不健全，需加强。\n二、教学工作成效显著（一）质量提升。合格率96%。\n");
