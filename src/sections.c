@@ -18,7 +18,7 @@ typedef struct {
 struct hb_section_rules {
     kind_cue *cues;
     size_t ncues;
-    hb_wordlist ends, joins;  /* heading_words.txt: a run-together title's last word, and what links two */
+    hb_wordlist ends, joins, inner; /* heading_words.txt: a glued title's last word, what links two, what sits between */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -64,8 +64,9 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
                                 e->sections, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e, "heading_words.txt", (const char *const[]){"ends", "joins"},
-                              (hb_wordlist *const[]){&e->sections->ends, &e->sections->joins}, 2, err);
+    return hb_kind_lists_read(e, "heading_words.txt", (const char *const[]){"ends", "joins", "inner"},
+                              (hb_wordlist *const[]){&e->sections->ends, &e->sections->joins, &e->sections->inner},
+                              3, err);
 }
 
 void hb_sections_unload(struct hb_engine *e)
@@ -78,6 +79,7 @@ void hb_sections_unload(struct hb_engine *e)
     free(r->cues);
     hb_wordlist_free(&r->ends);
     hb_wordlist_free(&r->joins);
+    hb_wordlist_free(&r->inner);
     free(r);
 }
 
@@ -197,8 +199,9 @@ static size_t title_word_end(const struct hb_section_rules *r, const char *s, si
  * (二、存在的主要问题对照年初目标，…), so that its title runs on into a
  * sentence of several clauses: in its first clause, the title ends
  * after the first title word that the body follows at once, not a joiner
- * (问题及原因) nor another title word (工作完成情况).  te when no title
- * word is followed by more text of its clause. */
+ * (问题及原因), an inner word (下一步工作打算) nor another title word
+ * (工作完成情况).  te when no title word is followed by more text of its
+ * clause. */
 static size_t glued_title_end(const hb_doc *d, size_t ts, size_t te)
 {
     const struct hb_section_rules *r = d->engine->sections;
@@ -211,7 +214,8 @@ static size_t glued_title_end(const hb_doc *d, size_t ts, size_t te)
     for (size_t i = ts; i < clause;) {
         int cp;
         size_t e = title_word_end(r, v, clause, i);
-        if (e && e < clause && !hb_wordlist_prefix(&r->joins, v + e, clause - e) && !title_word_end(r, v, clause, e))
+        if (e && e < clause && !hb_wordlist_prefix(&r->joins, v + e, clause - e) &&
+            !hb_wordlist_prefix(&r->inner, v + e, clause - e) && !title_word_end(r, v, clause, e))
             return e;
         i += (size_t)hb_utf8_next(v + i, clause - i, &cp);
     }
@@ -454,7 +458,10 @@ hb_status hb_sections_run(hb_doc *d)
             while (ts < pa->vend && d->view[ts] == ' ')
                 ts++;
             size_t te = trim_end(d->view, ts, title_end(d->view, ts, pa->vend));
-            if (pa->glued)
+            /* a level-1 title runs into its body in any layout once the
+             * line break after it is lost; other levels only where the
+             * line was cut from run-together text */
+            if (pa->glued || m.rank <= 1)
                 te = glued_title_end(d, ts, te);
             size_t cap = hb_utf8_cap(d->view, ts, te, HB_HEADING_MAX_CHARS);
             if (cap < te && !hb_doc_warn(d, "long-title", pa->first_line,

@@ -340,10 +340,13 @@ static void test_run_together(void **s)
     hb_report_free(r);
     /* a heading at its line's start keeps its whole title; a one-clause
      * glued title is whole */
-    r = doc("一、落实情况通报制度不健全，需加强。\n二、教学工作成效显著（一）质量提升。合格率96%。\n");
-    expect_title(r, 0, "1", "落实情况通报制度不健全,需加强");
-    expect_title(r, 1, "2", "教学工作成效显著");
-    expect_title(r, 2, "2.1", "质量提升");
+    r = doc("一、主要工作\n（一）落实情况通报制度不健全，需加强。\n二、教学工作成效显著（一）质量提升。合格率96%。\n"
+            "三、下一步工作打算对照目标，我们将：一是抓学习。\n");
+    expect_title(r, 1, "1.1", "落实情况通报制度不健全,需加强");
+    expect_title(r, 2, "2", "教学工作成效显著");
+    expect_title(r, 3, "2.1", "质量提升");
+    /* a level-1 title glued to its body at its line's start */
+    expect_title(r, 4, "3", "下一步工作打算");
     hb_report_free(r);
 }
 
