@@ -37,6 +37,7 @@ typedef struct {
     int first_line, last_line;  /* 1-based input lines */
     int role;             /* enum hb_para_role */
     int section;          /* index of the innermost section holding it, -1: none */
+    int glued;            /* cut from a run-together line at a heading in mid-line (paragraphs.c) */
 } hb_para;
 
 enum hb_token_type {

@@ -526,6 +526,28 @@ static void find_doc_type(hb_doc *d)
     }
 }
 
+/* Whether a year's number ending at v[at] is a year: 年 or 学年 follows,
+ * or a range to a year that is one (2024—2026年, 2023—2024学年, 2021至2023年). */
+static int year_follows(const char *v, size_t len, size_t at)
+{
+    static const char *const dashes[] = {"\xE2\x80\x94\xE2\x80\x94", "\xE2\x80\x94", "\xE2\x80\x93", "-",
+                                         "~", "至", "到"};
+    while (at < len && v[at] == ' ')
+        at++;
+    if ((at + 3 <= len && memcmp(v + at, "年", 3) == 0) || (at + 6 <= len && memcmp(v + at, "学年", 6) == 0))
+        return 1;
+    for (size_t k = 0; k < sizeof dashes / sizeof *dashes; k++) {
+        size_t n = strlen(dashes[k]), y = at + n;
+        if (at + n > len || memcmp(v + at, dashes[k], n) != 0)
+            continue;
+        if (y + 4 < len && (v[y] == '1' || v[y] == '2') && v[y + 1] >= '0' && v[y + 1] <= '9' &&
+            v[y + 2] >= '0' && v[y + 2] <= '9' && v[y + 3] >= '0' && v[y + 3] <= '9')
+            return year_follows(v, len, y + 4) == 1;
+        return 0;
+    }
+    return 0;
+}
+
 static int find_years(hb_doc *d)
 {
     const char *v = d->view;
@@ -543,11 +565,7 @@ static int find_years(hb_doc *d)
             if (val >= 1900 && !memmem(v + i, 12, "十", 3))
                 y = val, after = i + 12;
         }
-        if (y < 1900 || y > 2099 || after == 0)
-            continue;
-        while (after < d->view_len && v[after] == ' ')
-            after++;
-        if (after + 3 > d->view_len || memcmp(v + after, "年", 3) != 0)
+        if (y < 1900 || y > 2099 || after == 0 || !year_follows(v, d->view_len, after))
             continue;
         /* kept sorted ascending and distinct */
         size_t at = 0;

@@ -1,5 +1,6 @@
 #include "lines.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,17 +146,22 @@ oom:
     return HB_ERR_NOMEM;
 }
 
-/* The earliest match of any inline rule in s[from..len), or 0. */
+/* The earliest match of any inline rule in s[from..len), or 0.  next[i]
+ * caches rule i's next match ({start, end}; start SIZE_MAX: none left;
+ * empty: not searched yet), searched again only once `from` passes its
+ * start, so each rule walks the text once however many matches are removed. */
 static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from, pcre2_match_data *md,
-                        size_t best[2])
+                        size_t (*next)[2], size_t best[2])
 {
     const struct hb_layout_rules *r = d->engine->layout;
-    size_t ov[2];
     int found = 0;
-    for (size_t i = 0; i < r->ninlines; i++)
-        if (hb_regex_find(d->engine, r->inlines[i], s, len, from, md, ov) && ov[1] > ov[0] &&
-            (!found || ov[0] < best[0]))
-            best[0] = ov[0], best[1] = ov[1], found = 1;
+    for (size_t i = 0; i < r->ninlines; i++) {
+        if (next[i][0] != SIZE_MAX && (next[i][0] < from || next[i][1] <= next[i][0]) &&
+            !(hb_regex_find(d->engine, r->inlines[i], s, len, from, md, next[i]) && next[i][1] > next[i][0]))
+            next[i][0] = SIZE_MAX;
+        if (next[i][0] != SIZE_MAX && (!found || next[i][0] < best[0]))
+            best[0] = next[i][0], best[1] = next[i][1], found = 1;
+    }
     return found;
 }
 
@@ -169,13 +175,16 @@ hb_status hb_strip_run(hb_doc *d)
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     char *out = md ? hb_arena_alloc(&d->arena, d->fold_len + 1) : NULL;
     hb_off *map = out ? hb_arena_alloc(&d->arena, (d->fold_len + 1) * sizeof *map) : NULL;
-    if (!map) {
+    size_t(*next)[2] = map ? hb_arena_alloc(&d->arena, d->engine->layout->ninlines * sizeof *next) : NULL;
+    if (!next) {
         pcre2_match_data_free(md);
         return HB_ERR_NOMEM;
     }
+    for (size_t i = 0; i < d->engine->layout->ninlines; i++)
+        next[i][0] = next[i][1] = 0; /* empty: not searched yet */
     size_t n = 0, at = 0, cut[2] = {0, 0};
     int removed = 0, first_line = 0;
-    while (at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, cut)) {
+    while (at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, cut)) {
         memcpy(out + n, d->fold + at, cut[0] - at);
         memcpy(map + n, d->fmap + at, (cut[0] - at) * sizeof *map);
         n += cut[0] - at;

@@ -14,11 +14,13 @@ static int cn_digit(int cp)
     return v >= 1 && v <= 10 && !(cls & HB_CN_ALT) ? v : -1;
 }
 
-/* Length in bytes of the run of small-numeral characters at s. */
+/* Length in bytes of the run of small-numeral characters at s, read up to
+ * four: no marker number has more than three (二十三), and a bound keeps
+ * trying a marker at every position of a long run linear. */
 static size_t cn_run(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i + 3 <= len) {
+    while (i + 3 <= len && i < 12) {
         int cp;
         hb_utf8_next(s + i, len - i, &cp);
         if (cn_digit(cp) < 0)
@@ -50,10 +52,11 @@ int hb_small_cn_number(const char *s, size_t len)
     return -1;
 }
 
+/* Digits at s, read up to three (a marker has at most two). */
 static size_t digit_run(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len && s[i] >= '0' && s[i] <= '9')
+    while (i < len && i < 3 && s[i] >= '0' && s[i] <= '9')
         i++;
     return i;
 }
@@ -70,6 +73,14 @@ static int starts(const char *s, size_t len, const char *lit)
 {
     size_t n = strlen(lit);
     return len >= n && memcmp(s, lit, n) == 0;
+}
+
+/* The keycap sign after a digit (1️⃣: U+FE0F U+20E3, or U+20E3 alone):
+ * its length in bytes, 0 when there is none. */
+static size_t keycap(const char *s, size_t len)
+{
+    size_t at = starts(s, len, "\xEF\xB8\x8F") ? 3 : 0;
+    return starts(s + at, len - at, "\xE2\x83\xA3") ? at + 3 : 0;
 }
 
 /* Some visible text must follow a heading marker. */
@@ -164,20 +175,27 @@ int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_m
         }
         return 0;
     }
-    /* 1. 1、 1) — at most two digits, so years and amounts are not headings */
+    /* 1. 1、 2, 1) 1)、 1️⃣ — at most two digits, so years and amounts are
+     * not headings; no digit after . or , (1.5万, 1,200名) */
     if ((n = digit_run(s, len)) > 0) {
         if (n > 2 || n >= len)
             return 0;
         int v = atoi_n(s, n);
-        if (s[n] == '.' && !(n + 1 < len && s[n + 1] >= '0' && s[n + 1] <= '9'))
+        int digit_next = n + 1 < len && s[n + 1] >= '0' && s[n + 1] <= '9';
+        if ((s[n] == '.' || s[n] == ',') && !digit_next)
             return set(m, HB_MS_NUM, 3, 3, v, n + 1, s, len);
         if (starts(s + n, len - n, "、"))
             return set(m, HB_MS_NUM, 3, 3, v, n + 3, s, len);
         if (s[n] == ')')
-            return set(m, HB_MS_NUMP, 4, 4, v, n + 1, s, len);
+            return set(m, HB_MS_NUMP, 4, 4, v, n + 1 + (starts(s + n + 1, len - n - 1, "、") ? 3 : 0), s, len);
+        size_t k = keycap(s + n, len - n);
+        if (k)
+            return set(m, HB_MS_NUM, 3, 3, v, n + k, s, len);
         return 0;
     }
     hb_utf8_next(s, len, &cp);
+    if (cp == 0x1F51F) /* 🔟, the keycap ten after 9️⃣ */
+        return set(m, HB_MS_NUM, 3, 3, 10, 4 + (starts(s + 4, len - 4, "\xEF\xB8\x8F") ? 3 : 0), s, len);
     if (hb_is_circled(cp)) { /* ① … ⑳ */
         size_t at = 3;
         if (starts(s + at, len - at, "、") || starts(s + at, len - at, "."))
@@ -217,7 +235,10 @@ int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *
     }
     if ((starts(s, len, "第") || starts(s, len, "其")) && (n = cn_run(s + 3, len - 3)) > 0) {
         int v = hb_small_cn_number(s + 3, n);
-        size_t sep = separator(s + 3 + n, len - 3 - n);
+        size_t sep = separator(s + 3 + n, len - 3 - n), at = 3 + n + sep;
+        /* 第一、二季度: the next numeral follows, numerals are enumerated */
+        if (sep == 3 && at + 3 <= len && hb_small_cn_number(s + at, 3) == v + 1)
+            return 0;
         if (v > 0 && sep) {
             *family = s[1] == "第"[1] && s[2] == "第"[2] ? HB_IF_DI : HB_IF_QI;
             *number = v, *mlen = 3 + n + sep;

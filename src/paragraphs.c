@@ -122,6 +122,170 @@ static int put(view_buf *b, const char *s, size_t n, const hb_off *map)
     return 1;
 }
 
+/* Run-together text (a PDF or web copy flattened into long lines) carries
+ * its headings in mid-line: …问题。二、当前存在的主要问题从机关…, or a child
+ * glued to its parent's title: 一、主要工作完成情况（一）生产经营….  Such a
+ * heading must follow the level order of the headings before it, so that
+ * 一、二年级, 第一、二季度 or a list 1、2、3 inside a sentence never cuts. */
+enum { OPEN_MAX = 8 };
+typedef struct {
+    hb_marker open[OPEN_MAX]; /* the headings in force, outermost first */
+    int n;
+} heading_order;
+
+static void order_push(heading_order *o, const hb_marker *m)
+{
+    while (o->n > 0 && o->open[o->n - 1].rank >= m->rank)
+        o->n--;
+    if (o->n < OPEN_MAX)
+        o->open[o->n++] = *m;
+}
+
+/* Whether m may open a heading here: glued (no punctuation since the
+ * heading this piece opens with) only as its first child; else as the next
+ * of a heading in force, or as the first of a deeper level (the first 一、
+ * or 第一部分 of all when none is in force). */
+static int order_fits(const heading_order *o, const hb_marker *m, int glued)
+{
+    if (glued)
+        return o->n > 0 && m->number == 1 && m->rank > o->open[o->n - 1].rank;
+    for (int k = o->n - 1; k >= 0; k--)
+        if (o->open[k].style == m->style)
+            return m->number == o->open[k].number + 1;
+    if (m->number != 1)
+        return 0;
+    return o->n > 0 ? m->rank > o->open[o->n - 1].rank : m->rank <= 1;
+}
+
+/* 1、2、3号楼, (1)(2)两类: after the marker comes the next number, so the
+ * marker counts numbers in a sentence. */
+static int enumerates(const char *s, size_t len, const hb_marker *m)
+{
+    size_t at = m->len < len && s[m->len] == '(' ? m->len + 1 : m->len, k = at;
+    int v = 0;
+    while (k < len && k - at < 3 && s[k] >= '0' && s[k] <= '9')
+        v = v * 10 + (s[k++] - '0');
+    if (k == at && at + 3 <= len)
+        v = hb_small_cn_number(s + at, 3);
+    return v == m->number + 1;
+}
+
+/* The text before position i (not before from) ends a sentence (。！？,
+ * maybe closed by one quote or bracket) or is a space standing for a lost
+ * line break. */
+static int after_sentence(const char *s, size_t from, size_t i)
+{
+    if (i > from && (s[i - 1] == ' ' || s[i - 1] == '!' || s[i - 1] == '?'))
+        return 1;
+    if (i > from && s[i - 1] == ')')
+        i--;
+    else if (i >= from + 3 && (memcmp(s + i - 3, "\xE2\x80\x9D", 3) == 0 || /* ” */
+                               memcmp(s + i - 3, "\xE3\x80\x8D", 3) == 0))  /* 」 */
+        i -= 3;
+    return i >= from + 3 && memcmp(s + i - 3, "。", 3) == 0;
+}
+
+/* A 1. or （1） in mid-line (not glued to its parent's title) opens a run of
+ * headings only when its 2. follows after a sentence end of the same
+ * paragraph: one lone 1. after a sentence is an inline enumeration.  The
+ * search is bounded so that many lone 1. stay linear. */
+enum { SIBLING_WINDOW = 4096 };
+static int sibling_follows(const hb_doc *d, const char *s, size_t from, size_t at, size_t end, const hb_marker *m)
+{
+    hb_marker n;
+    size_t lim = end - at > SIBLING_WINDOW ? at + SIBLING_WINDOW : end;
+    for (size_t i = at + m->len; i < lim; i++)
+        if (after_sentence(s, from, i) && hb_heading_marker(&d->engine->counts_on, s + i, end - i, &n) &&
+            n.style == m->style && n.number == 2)
+            return 1;
+    return 0;
+}
+
+/* Sentence or clause punctuation: a heading title has ended before it. */
+static int is_punct(const char *s, size_t len)
+{
+    static const char *const marks[] = {"。", ",", ";", ":", "!", "?", "、"};
+    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+        if (len >= strlen(marks[k]) && memcmp(s, marks[k], strlen(marks[k])) == 0)
+            return 1;
+    return 0;
+}
+
+/* Copies paragraph [from, to) of in to out, cutting it where a heading
+ * begins in mid-line; each piece becomes a paragraph marked glued. */
+static int split_paragraph(hb_doc *d, heading_order *o, const view_buf *in, view_buf *out, const hb_para *pa)
+{
+    const char *s = in->v;
+    hb_marker m;
+    size_t piece = pa->vstart, i = piece + 1;
+    int glued = 0, cuts = 0;
+    if (hb_heading_marker(&d->engine->counts_on, s + piece, pa->vend - piece, &m))
+        order_push(o, &m), glued = 1, i = piece + m.len;
+    hb_para cur = *pa;
+    cur.vstart = out->n;
+    while (i < pa->vend) {
+        int cp;
+        size_t clen = (size_t)hb_utf8_next(s + i, pa->vend - i, &cp);
+        if ((glued || after_sentence(s, pa->vstart, i)) &&
+            hb_heading_marker(&d->engine->counts_on, s + i, pa->vend - i, &m) && order_fits(o, &m, glued) &&
+            !enumerates(s + i, pa->vend - i, &m) &&
+            (glued || m.number > 1 || m.rank < 3 || sibling_follows(d, s, pa->vstart, i, pa->vend, &m))) {
+            size_t keep = i;
+            while (keep > piece && s[keep - 1] == ' ')
+                keep--;
+            if (!put(out, s + piece, keep - piece, in->m + piece) || !put(out, "\n", 1, in->m + keep))
+                return 0;
+            cur.vend = out->n - 1;
+            cur.last_line = hb_doc_line_at(d, in->m[keep > piece ? keep - 1 : piece]);
+            cur.glued = 1;
+            if (!hb_vec_push(&d->arena, &d->paras, cur))
+                return 0;
+            cur = *pa;
+            cur.vstart = out->n;
+            cur.first_line = hb_doc_line_at(d, in->m[i]);
+            piece = i;
+            order_push(o, &m);
+            glued = 1, cuts++;
+            i += m.len;
+            continue;
+        }
+        if (is_punct(s + i, pa->vend - i))
+            glued = 0;
+        i += clen;
+    }
+    if (!put(out, s + piece, pa->vend - piece, in->m + piece) || !put(out, "\n", 1, in->m + pa->vend))
+        return 0;
+    cur.vend = out->n - 1;
+    cur.glued = cuts > 0 || cur.glued;
+    return hb_vec_push(&d->arena, &d->paras, cur) != 0;
+}
+
+/* Cuts every paragraph at its mid-line headings (see heading_order). */
+static int split_run_together(hb_doc *d, view_buf *b)
+{
+    view_buf out = {0};
+    heading_order o = {.n = 0};
+    size_t np = d->paras.n;
+    hb_para *old = malloc(np * sizeof *old);
+    if (np && !old)
+        return 0;
+    if (np)
+        memcpy(old, d->paras.v, np * sizeof *old);
+    d->paras.n = 0;
+    for (size_t p = 0; p < np; p++)
+        if (!split_paragraph(d, &o, b, &out, &old[p])) {
+            free(old);
+            free(out.v);
+            free(out.m);
+            return 0;
+        }
+    free(old);
+    free(b->v);
+    free(b->m);
+    *b = out;
+    return 1;
+}
+
 hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
@@ -158,6 +322,8 @@ hb_status hb_paragraphs_run(hb_doc *d)
         if (!put(&b, "\n", 1, &d->fmap[prev->fend]) || !hb_vec_push(&d->arena, &d->paras, cur))
             goto oom;
     }
+    if (!split_run_together(d, &b))
+        goto oom;
     d->view = hb_arena_strndup(&d->arena, b.v ? b.v : "", b.n);
     d->vmap = hb_arena_alloc(&d->arena, (b.n + 1) * sizeof *d->vmap);
     if (!d->view || !d->vmap)

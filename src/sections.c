@@ -18,6 +18,7 @@ typedef struct {
 struct hb_section_rules {
     kind_cue *cues;
     size_t ncues;
+    hb_wordlist ends, joins, inner; /* heading_words.txt: a glued title's last word, what links two, what sits between */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -65,8 +66,13 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
     if (!e->sections)
         return HB_ERR_NOMEM;
     /* keyed by the cue: an overlay re-classifies it */
-    return hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue, e->sections,
-                        err);
+    hb_status st = hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue,
+                                e->sections, err);
+    if (st != HB_OK)
+        return st;
+    return hb_kind_lists_read(e, "heading_words.txt", (const char *const[]){"ends", "joins", "inner"},
+                              (hb_wordlist *const[]){&e->sections->ends, &e->sections->joins, &e->sections->inner},
+                              3, err);
 }
 
 void hb_sections_unload(struct hb_engine *e)
@@ -77,6 +83,9 @@ void hb_sections_unload(struct hb_engine *e)
     for (size_t i = 0; i < r->ncues; i++)
         free(r->cues[i].cue);
     free(r->cues);
+    hb_wordlist_free(&r->ends);
+    hb_wordlist_free(&r->joins);
+    hb_wordlist_free(&r->inner);
     free(r);
 }
 
@@ -242,6 +251,47 @@ static size_t title_end(const char *s, size_t from, size_t to)
             return i;
     }
     return to;
+}
+
+/* The end of the longest word at s[at..len) that may end a heading title:
+ * a word of heading_words.txt or a section-kind cue (not masked by an
+ * `other` cue); 0 when none starts there. */
+static size_t title_word_end(const struct hb_section_rules *r, const char *s, size_t len, size_t at)
+{
+    const hb_rule_word *w = hb_wordlist_prefix(&r->ends, s + at, len - at);
+    size_t best = w ? at + w->len : 0;
+    for (size_t i = 0; i < r->ncues; i++)
+        if (r->cues[i].kind != HB_KIND_OTHER && at + r->cues[i].len > best && r->cues[i].len <= len - at &&
+            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, s, len, at, r->cues[i].len))
+            best = at + r->cues[i].len;
+    return best;
+}
+
+/* A heading of run-together text glued to its body with no punctuation
+ * (二、存在的主要问题对照年初目标，…), so that its title runs on into a
+ * sentence of several clauses: in its first clause, the title ends
+ * after the first title word that the body follows at once, not a joiner
+ * (问题及原因), an inner word (下一步工作打算) nor another title word
+ * (工作完成情况).  te when no title word is followed by more text of its
+ * clause. */
+static size_t glued_title_end(const hb_doc *d, size_t ts, size_t te)
+{
+    const struct hb_section_rules *r = d->engine->sections;
+    const char *v = d->view;
+    size_t clause = ts;
+    while (clause < te && v[clause] != ',' && v[clause] != ';')
+        clause++;
+    if (clause == te) /* a title of one clause (教育教学工作成效显著) is no sentence run into */
+        return te;
+    for (size_t i = ts; i < clause;) {
+        int cp;
+        size_t e = title_word_end(r, v, clause, i);
+        if (e && e < clause && !hb_wordlist_prefix(&r->joins, v + e, clause - e) &&
+            !hb_wordlist_prefix(&r->inner, v + e, clause - e) && !title_word_end(r, v, clause, e))
+            return e;
+        i += (size_t)hb_utf8_next(v + i, clause - i, &cp);
+    }
+    return te;
 }
 
 static size_t trim_end(const char *s, size_t from, size_t to)
@@ -418,8 +468,9 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
             continue;
         }
         unsigned char c = (unsigned char)v[i];
-        /* 剖析原因，一是… : a comma is a boundary too; 统一是 is not */
-        at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' ||
+        /* 剖析原因，一是… : a comma is a boundary too, and a space (a line
+         * break lost in run-together text: …加强。 一是…); 统一是 is not */
+        at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' || c == ' ' ||
                       (i + 3 <= pa->vend && memcmp(v + i, "。", 3) == 0);
         i += clen;
     }
@@ -428,12 +479,11 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
     for (size_t k = first_item; k < d->items.n; k++) {
         hb_item *it = &d->items.v[k];
         it->vend = k + 1 < d->items.n ? d->items.v[k + 1].vstart : pa->vend;
-        if (it->tend > it->vend) {
+        if (it->tend > it->vend)
             it->tend = it->vend;
-            while (it->tend > it->tstart && (v[it->tend - 1] == ' ' || v[it->tend - 1] == ',' ||
-                                             v[it->tend - 1] == ':'))
-                it->tend--;
-        }
+        /* …不足，⏎三是: a paragraph cut at the next item's line ends with a comma */
+        while (it->tend > it->tstart && (v[it->tend - 1] == ' ' || v[it->tend - 1] == ',' || v[it->tend - 1] == ':'))
+            it->tend--;
         it->tend = hb_utf8_cap(v, it->tstart, it->tend, HB_HEADING_MAX_CHARS);
     }
     /* 一是 (or 第一，) alone on its line: its title is the next line */
@@ -480,6 +530,11 @@ hb_status hb_sections_run(hb_doc *d)
             while (ts < pa->vend && d->view[ts] == ' ')
                 ts++;
             size_t te = trim_end(d->view, ts, title_end(d->view, ts, pa->vend));
+            /* a level-1 title runs into its body in any layout once the
+             * line break after it is lost; other levels only where the
+             * line was cut from run-together text */
+            if (pa->glued || m.rank <= 1)
+                te = glued_title_end(d, ts, te);
             size_t cap = hb_utf8_cap(d->view, ts, te, HB_HEADING_MAX_CHARS);
             if (cap < te && !hb_doc_warn(d, "long-title", pa->first_line,
                                          "a heading title longer than %d characters was cut", HB_HEADING_MAX_CHARS))

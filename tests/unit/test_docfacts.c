@@ -155,6 +155,30 @@ static void test_circle_zero(void **s)
     json_decref(j);
 }
 
+/* The years of a range count, a school year too; a title glued to a page
+ * number (…总结1/3) loses it. */
+static void test_year_ranges(void **s)
+{
+    (void)s;
+    json_t *j = facts("枫林中学2023—2024学年度工作总结1/3\n一、主要工作\n新建教室2间。\n三、今后打算\n到2026年建成智慧校园。\n");
+    json_t *years = json_object_get(j, "years");
+    assert_int_equal(json_array_size(years), 3);
+    assert_int_equal(json_integer_value(json_array_get(years, 0)), 2023);
+    assert_int_equal(json_integer_value(json_array_get(years, 2)), 2026);
+    assert_string_equal(field(j, "title"), "枫林中学2023—2024学年度工作总结");
+    json_decref(j);
+    j = facts("云岭镇乡村振兴三年行动方案\n（2024—2026年）\n一、总体目标\n建成示范村5个。\n");
+    years = json_object_get(j, "years");
+    assert_int_equal(json_array_size(years), 2);
+    assert_int_equal(json_integer_value(json_array_get(years, 0)), 2024);
+    assert_string_equal(field(j, "title"), "云岭镇乡村振兴三年行动方案");
+    json_decref(j);
+    /* a fraction in a sentence is kept: 2/3 is no year, no page */
+    j = facts("2023年工作总结\n一、主要工作\n占全体党员的2/3以上。\n");
+    assert_int_equal(json_array_size(json_object_get(j, "years")), 1);
+    json_decref(j);
+}
+
 /* Web furniture is skipped and named in a warning; leftover HTML goes. */
 static void test_furniture(void **s)
 {
@@ -216,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_title_addressee_type),
         cmocka_unit_test(test_title_block),
         cmocka_unit_test(test_circle_zero),
+        cmocka_unit_test(test_year_ranges),
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),
     };

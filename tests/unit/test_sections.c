@@ -253,6 +253,103 @@ static void test_items_sequence_across_paragraphs(void **s)
     hb_report_free(r);
 }
 
+/* Keycap digits and 2, (level 3 like 1.), 1)、 (level 4 like （1）); a
+ * thousands separator or a decimal is no marker. */
+static void test_more_marker_styles(void **s)
+{
+    (void)s;
+    expect_marker("1\xEF\xB8\x8F\xE2\x83\xA3做强肉牛养殖", 3, 3, 1, 7);
+    expect_marker("2\xE2\x83\xA3整治村容", 3, 3, 2, 4);
+    expect_marker("\xF0\x9F\x94\x9F\xEF\xB8\x8F完善制度", 3, 3, 10, 7);
+    expect_marker("2,整治村容村貌", 3, 3, 2, 2);
+    expect_marker("1)、组织生活", 4, 4, 1, 5);
+    expect_no_marker("1,200名党员参加");
+    expect_no_marker("3\xE2\x80\x83整治"); /* a digit before another sign */
+    int fam, num;
+    size_t ml;
+    /* 第一、二季度 enumerates numerals: no item */
+    assert_false(hb_item_marker("第一、二季度各一次", strlen("第一、二季度各一次"), &fam, &num, &ml));
+    assert_true(hb_item_marker("第一、加强学习", strlen("第一、加强学习"), &fam, &num, &ml));
+    /* the styles nest as their levels say */
+    hb_report *r = doc("一、为民服务\n1\xEF\xB8\x8F\xE2\x83\xA3养老服务。上门体检312人次。\n"
+                       "2\xEF\xB8\x8F\xE2\x83\xA3就业帮扶。招聘会4场。\n二、队伍建设\n1,组织生活\n1)、党员大会。召开4次。\n"
+                       "2)、支委会。召开24次。\n");
+    assert_int_equal(r->sections.n, 7);
+    assert_string_equal(r->sections.v[2].id, "1.2");
+    assert_memory_equal(r->view + r->sections.v[2].tstart, "就业帮扶", r->sections.v[2].tend - r->sections.v[2].tstart);
+    assert_string_equal(r->sections.v[6].id, "2.1.2");
+    assert_int_equal(r->sections.v[6].level, 4);
+    assert_string_equal(r->sections.v[6].marker, "2)、");
+    assert_memory_equal(r->view + r->sections.v[6].tstart, "支委会", r->sections.v[6].tend - r->sections.v[6].tstart);
+    hb_report_free(r);
+    /* 第一， alone on its line: an item titled by the next line */
+    r = doc("一、发挥党员作用\n第一，\n党员亮身份\n在职党员报到186名。\n第二，\n党员作表率\n覆盖居民2800户。\n");
+    assert_int_equal(r->items.n, 2);
+    assert_memory_equal(r->view + r->items.v[1].tstart, "党员作表率", r->items.v[1].tend - r->items.v[1].tstart);
+    assert_int_equal(r->items.v[1].section, 0);
+    hb_report_free(r);
+}
+
+static void expect_title(const hb_report *r, size_t k, const char *id, const char *title)
+{
+    assert_true(k < r->sections.n);
+    const hb_section *sec = &r->sections.v[k];
+    if (strcmp(sec->id, id) || sec->tend - sec->tstart != strlen(title) ||
+        memcmp(r->view + sec->tstart, title, strlen(title)))
+        fail_msg("section %zu: got %s %.*s, want %s %s", k, sec->id, (int)(sec->tend - sec->tstart),
+                 r->view + sec->tstart, id, title);
+}
+
+/* Run-together text: headings in mid-line follow the level order, a child
+ * glued to its parent's title, a title glued to its body ending after its
+ * title word, 一是 after a space, a page number glued to the next item. */
+static void test_run_together(void **s)
+{
+    (void)s;
+    hb_report *r = doc("2023年工作总结\n现将情况报告如下。一、主要工作完成情况（一）生产稳中有进。完成投资12亿元，"
+                       "一、二年级学生参加，第一、二季度各一次。（二）改革持续深化。对1、2、3号楼改造。 一是 抓学习；"
+                       "二是抓落实，\n2/37三是抓作风。二、存在的主要问题对照年初目标，仍有短板：一是储备不足；二是人才匮乏。"
+                       "三、下一步工作打算（一）坚持规划引领，加快布局。\n");
+    assert_int_equal(r->sections.n, 6);
+    expect_title(r, 0, "1", "主要工作完成情况");
+    expect_title(r, 1, "1.1", "生产稳中有进");
+    expect_title(r, 2, "1.2", "改革持续深化");
+    expect_title(r, 3, "2", "存在的主要问题");
+    expect_title(r, 4, "3", "下一步工作打算");
+    expect_title(r, 5, "3.1", "坚持规划引领,加快布局");
+    assert_int_equal(r->sections.v[3].kind, HB_KIND_PROBLEMS);
+    /* 一是 after a space, and 三是 behind the page number 2/37 */
+    size_t in_12 = 0, in_2 = 0;
+    for (size_t k = 0; k < r->items.n; k++)
+        in_12 += r->items.v[k].section == 2, in_2 += r->items.v[k].section == 3;
+    assert_int_equal(in_12, 3);
+    assert_int_equal(in_2, 2);
+    assert_null(memmem(r->view, r->view_len, "2/37", 4));
+    hb_report_free(r);
+    /* out of order, or inside a sentence: no heading */
+    r = doc("一、主要工作\n全年完成投资12亿元。三、四月份集中开展。三、加强学习。（二）落实制度。1.5万人参加。\n");
+    assert_int_equal(r->sections.n, 1);
+    hb_report_free(r);
+    /* a lone 1. after a sentence is inline; with its 2. it opens headings */
+    r = doc("一、主要工作\n全年完成投资12亿元。1.抓好学习，开展培训。\n");
+    assert_int_equal(r->sections.n, 1);
+    hb_report_free(r);
+    r = doc("一、主要工作\n全年完成投资12亿元。1.抓好学习，开展培训。2.抓好落实。\n");
+    assert_int_equal(r->sections.n, 3);
+    expect_title(r, 2, "1.2", "抓好落实");
+    hb_report_free(r);
+    /* a heading at its line's start keeps its whole title; a one-clause
+     * glued title is whole */
+    r = doc("一、主要工作\n（一）落实情况通报制度不健全，需加强。\n二、教学工作成效显著（一）质量提升。合格率96%。\n"
+            "三、下一步工作打算对照目标，我们将：一是抓学习。\n");
+    expect_title(r, 1, "1.1", "落实情况通报制度不健全,需加强");
+    expect_title(r, 2, "2", "教学工作成效显著");
+    expect_title(r, 3, "2.1", "质量提升");
+    /* a level-1 title glued to its body at its line's start */
+    expect_title(r, 4, "3", "下一步工作打算");
+    hb_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +364,8 @@ int main(void)
         cmocka_unit_test(test_marker_slips),
         cmocka_unit_test(test_odd_marks),
         cmocka_unit_test(test_kind_under_a_list),
+        cmocka_unit_test(test_more_marker_styles),
+        cmocka_unit_test(test_run_together),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
