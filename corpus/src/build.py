@@ -6,7 +6,9 @@ usage: python3 corpus/src/build.py [NAME.ann ...]      (default: every .ann file
 Annotated source format (UTF-8):
   header lines   %key: value      file, encoding, doc_type, profile, title, addressee,
                                   found (a=.. p=.. c=.. l=..), items_a/items_p/items_c/items_l: null,
-                                  wrap: N (hard-wrap every line longer than N characters)
+                                  wrap: N (hard-wrap every line longer than N characters),
+                                  quotations: A|B (quoted names and remarks that are no
+                                  slogans: honours, companies, products; left out of slogans)
   @N[kinds]|     at the start of a line: a numbered heading of level N; kinds p/c/l make its
                  title an item of the problems / causes / plans list
   §[kinds]       before 一是 / 第一， : an inline enumeration item (kinds as above)
@@ -324,7 +326,8 @@ def build(path):
     optl = [k for (_, _, k, opt) in ann["metric"] if opt]
     # slogans, documents, years
     terms, qwarn = quoted_terms(T)
-    slogans = merge_counts(terms)
+    not_slogans = {norm(x) for x in meta.get("quotations", "").split("|") if x}
+    slogans = merge_counts(t for t in terms if norm(t) not in not_slogans)
     docs = merge_counts(documents(T))
     years = sorted({int(y) for y in re.findall(r"(20[0-9]{2})年", T)})
     assert not re.search(r"20[0-9]{2}[-—～~至]20[0-9]{2}年", T), "year range"
