@@ -268,12 +268,11 @@ static int rehash(hb_doc *d, struct hb_slogans_result *r)
     return 1;
 }
 
-/* The term with surface view[vs..ve), created on first sight; NULL when out of memory. */
-static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
+/* The term with surface key[0..len) first written at view[vs..ve), created
+ * on first sight; NULL when out of memory. */
+static sl_term *term_keyed(run_ctx *c, const char *key, size_t len, size_t vs, size_t ve, int entry)
 {
     struct hb_slogans_result *r = c->r;
-    const char *key = c->d->view + vs;
-    size_t len = ve - vs;
     if ((r->terms.n + 1) * 2 > r->nslots && !rehash(c->d, r))
         return NULL;
     size_t h = hb_hash_bytes(key, len) & (r->nslots - 1);
@@ -292,6 +291,12 @@ static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
         return NULL;
     r->slots[h] = (uint32_t)r->terms.n;
     return &r->terms.v[r->terms.n - 1];
+}
+
+/* The term with surface view[vs..ve). */
+static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
+{
+    return term_keyed(c, c->d->view + vs, ve - vs, vs, ve, entry);
 }
 
 static int cover(run_ctx *c, size_t s, size_t e)
@@ -320,18 +325,19 @@ static int term_shape(const char *v, size_t vs, size_t ve)
 enum { BEFORE_REACH = 16 * 3 };
 
 /* The QUOTE_KINDS index of the first quote_kinds.txt rule that fits the
- * quotation q (content trimmed to [s, e)), -1 when it reads as a slogan.
+ * quotation q (its content, trimmed and on one line, is key[0..klen)), -1
+ * when it reads as a slogan.
  * A `before` rule of an honour counts only when the quotation closes the
  * phrase: a Han character after it (“五星级”党支部) makes it a grade inside
  * a longer name. */
-static int quote_kind(const run_ctx *c, const hb_quote *q, size_t s, size_t e, pcre2_match_data *md)
+static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size_t klen, pcre2_match_data *md)
 {
     const hb_doc *d = c->d;
     const hb_para *pa = &d->paras.v[q->para];
-    size_t ov[2];
+    size_t ov[2], pend = hb_quote_para_end(d, q);
     int next = 0;
-    if (q->oend < pa->vend)
-        hb_utf8_next(d->view + q->oend, pa->vend - q->oend, &next);
+    if (q->oend < pend)
+        hb_utf8_next(d->view + q->oend, pend - q->oend, &next);
     size_t from = q->ostart > pa->vstart + BEFORE_REACH ? q->ostart - BEFORE_REACH : pa->vstart;
     while (from < q->ostart && ((unsigned char)d->view[from] & 0xC0) == 0x80)
         from++;
@@ -339,9 +345,9 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, size_t s, size_t e, p
         const quote_rule *r = &c->rules->qk[i];
         int hit;
         if (r->place == QK_TERM)
-            hit = hb_regex_find(d->engine, r->re, d->view + s, e - s, 0, md, ov);
+            hit = hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
         else if (r->place == QK_AFTER)
-            hit = hb_regex_find(d->engine, r->re, d->view + q->oend, pa->vend - q->oend, 0, md, ov);
+            hit = hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
         else
             hit = !(r->kind == QK_HONOUR && hb_is_han(next)) && hb_regex_find(d->engine, r->re, d->view + from, q->ostart - from, 0, md, ov);
         if (hit)
@@ -387,8 +393,10 @@ static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
         int shape = s == e ? 0 : term_shape(v, s, e);
         if (!shape)
             continue;
-        int kind = shape == 2 ? QK_REMARK : quote_kind(c, q, s, e, md);
-        sl_term *t = term_at(c, s, e, -1);
+        size_t klen;
+        const char *key = hb_quote_text(c->d, s, e, &klen);
+        int kind = !key || shape == 2 ? QK_REMARK : quote_kind(c, q, key, klen, md);
+        sl_term *t = key ? term_keyed(c, key, klen, s, e, -1) : NULL;
         hb_vrange qr = {s, e};
         /* a remark's numbers are read as usual; a term's or a name's are not */
         if (!t || !hb_vec_push(&c->d->arena, &c->qterms, qr) ||

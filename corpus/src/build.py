@@ -229,10 +229,27 @@ def clause_title(T, o):
     return rest[:cut]
 
 
+def joined_lines(T):
+    """The lines of T, a line that leaves a “ 「 『 or 《 open within its last 40 characters
+    joined with the next one (a web copy that broke a quotation or a title over two
+    lines), with the number of the first."""
+    lines, out, ln = T.split("\n"), [], 0
+    while ln < len(lines):
+        line, first = lines[ln], ln + 1
+        while ln + 1 < len(lines) and any(line.count(o) > line.count(c) and len(line) - line.rfind(o) <= 40
+                                          for o, c in (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"))):
+            ln += 1
+            line += lines[ln]
+        out.append((first, line))
+        ln += 1
+    return out
+
+
 def quoted_terms(T):
-    """Every quoted span: “”, ‘’ (also nested), 「」, 『』, straight "". Same line only."""
+    """Every quoted span: “”, ‘’ (also nested), 「」, 『』, straight "". Same line, or two
+    lines joined by joined_lines."""
     terms, warnings = [], []
-    for ln, line in enumerate(T.split("\n"), 1):
+    for ln, line in joined_lines(T):
         for op, cl in (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』")):
             i = 0
             while True:
@@ -269,10 +286,10 @@ def documents(T):
                 depth -= 1
                 if depth == 0:
                     break
-            elif T[j] == "\n":
+            elif T[j] == "\n" and "\n" in T[i:j]:
                 raise AssertionError("unclosed 《 at " + T[i:i + 20])
             j += 1
-        docs.append(T[i + 1:j])
+        docs.append(T[i + 1:j].replace("\n", ""))
         i = j + 1
     return docs
 
