@@ -160,9 +160,23 @@ static void read_arabic(const char *s, size_t len, size_t p, arabic *a)
     a->end = q;
 }
 
+/* Whether a lone x / X ending at q stands for a hidden digit: a decimal
+ * part follows (x.6亿元, 1x.5万元) or a measure word of units.txt, after
+ * 万 / 亿 if written (开展活动x次, 培训X人次, x万元).  X光, X射线 name things. */
+static int lone_x_mask(const hb_wordlist *units, const char *s, size_t len, size_t q)
+{
+    int cp, l;
+    if (q + 1 < len && s[q] == '.' && cp_at(s, len, q + 1, &cp) &&
+        (is_digit(cp) || is_mask(cp) || cp == 'X' || cp == 'x'))
+        return 1;
+    if ((l = cp_at(s, len, q, &cp)) > 0 && is_big(cp))
+        q += (size_t)l;
+    return units && q < len && hb_wordlist_prefix(units, s + q, len - q) != NULL;
+}
+
 /* A run of digits and masks at p holding at least one mask.  Returns 1 with
  * *end, 0 when no mask, -1 when an X run touches a Latin letter (XXL). */
-static int mask_run(const char *s, size_t len, size_t p, size_t *end)
+static int mask_run(const hb_wordlist *units, const char *s, size_t len, size_t p, size_t *end)
 {
     size_t q = p;
     int masks = 0, xs = 0;
@@ -181,7 +195,7 @@ static int mask_run(const char *s, size_t len, size_t p, size_t *end)
             size_t r = q;
             while (r < len && (s[r] == 'X' || s[r] == 'x'))
                 r++;
-            if (r - q < 2) /* a lone X is a letter, not a mask */
+            if (r - q < 2 && !lone_x_mask(units, s, len, r)) /* a lone X is a letter */
                 break;
             masks++;
             xs = 1;
@@ -474,7 +488,7 @@ static int parse_core(const char *s, size_t len, size_t p, int bare, num *n)
 }
 
 /* A number at p without prefix, range or suffix. */
-static int parse_one(const char *s, size_t len, size_t p, int bare, num *n)
+static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t p, int bare, num *n)
 {
     int cp;
     int l = cp_at(s, len, p, &cp);
@@ -485,7 +499,7 @@ static int parse_one(const char *s, size_t len, size_t p, int bare, num *n)
         return 0;
     if (is_digit(cp) || is_mask(cp) || cp == 'X' || cp == 'x') {
         size_t e;
-        int m = mask_run(s, len, p, &e);
+        int m = mask_run(units, s, len, p, &e);
         if (m < 0)
             return 0;
         if (m > 0) {
@@ -570,6 +584,7 @@ static int start_ok(const char *s, size_t len, size_t pos)
 hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
 {
     hb_numeral_words *w = &e->numerals;
+    w->units = &e->units;
     return hb_kind_lists_read(e, "numeral_approx.txt", (const char *const[]){"before", "after", "after-unit"},
                               (hb_wordlist *const[]){&w->before, &w->after, &w->after_unit}, 3, err);
 }
@@ -631,7 +646,7 @@ int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len
         bare = 1; /* 百分之百 */
         q += strlen("百分之");
     }
-    if (!parse_one(text, len, q, bare, &a))
+    if (!parse_one(words->units, text, len, q, bare, &a))
         return 0;
     q = a.end;
 
@@ -662,7 +677,7 @@ int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len
         size_t r = q + (size_t)l;
         if (pct_prefix && starts(text, len, r, "百分之"))
             r += strlen("百分之");
-        if (parse_one(text, len, r, pct_prefix, &b) && !b.masked && !b.pair && !b.approx &&
+        if (parse_one(words->units, text, len, r, pct_prefix, &b) && !b.masked && !b.pair && !b.approx &&
             !b.reading) {
             size_t e = b.end;
             int pb = 0;

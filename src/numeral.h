@@ -35,7 +35,8 @@
  *   before 余/多/来 or a bigger unit: 百余, 近百, 上万, 百万; never 百姓,
  *   千方百计, 万众.
  * - Masks: a run of digits and *, ×, ○, □ or XX/xx holding at least one
- *   mask (1* and 3×4 are masked); a lone X is a letter; an X run touching a
+ *   mask (1* and 3×4 are masked); a lone X is a letter unless a decimal part
+ *   or a measure word follows (x次, X人次, x.6亿, 1x.5万); an X run touching a
  *   Latin letter (XXL, AXX) is not a mask.  Masked numbers take a scale,
  *   余/多 and %, never a range.
  * - 1,200 is twelve hundred only with groups of exactly three digits after a
@@ -64,6 +65,7 @@ typedef struct {
     hb_wordlist before;      /* 约 近 超过 …: right before the number */
     hb_wordlist after;       /* 以上 左右 上下: right after it */
     hb_wordlist after_unit;  /* 以上 左右 之多 多 余 …: after its unit */
+    const hb_wordlist *units; /* the engine's measure words: a lone X before one is a mask */
 } hb_numeral_words;
 
 struct hb_engine;

@@ -15,6 +15,13 @@ enum { F_NONE, F_DOUBLE, F_SINGLE, F_CORNER, F_WCORNER, F_STRAIGHT, F_BOOK, F_AN
 
 enum { MAX_WARNINGS = 50 };
 
+/* A web copy may put a line break inside a title or a quotation (深入学习
+ * 《中国共产党⏎纪律处分条例》): a mark left open at most this many bytes
+ * before its paragraph's end stays open into the next paragraph, for as many
+ * bytes, and pairs there across the break.  A paragraph ending in 。！？
+ * carries nothing. */
+enum { CARRY_REACH = 40 * 3 };
+
 /* Family of the mark at s[0..n) and whether it opens (1), closes (-1) or
  * toggles (0, straight quotes); returns its byte length, 0 when s is no mark. */
 static size_t mark_at(const char *s, size_t n, int *fam, int *dir)
@@ -56,7 +63,14 @@ static int kind_of(int fam)
 typedef struct {
     uint32_t pos, len;
     int fam;
+    int32_t para;      /* paragraph of the mark (a carried one opens before this one) */
 } open_mark;
+
+/* The marks a paragraph leaves open for the next (see CARRY_REACH). */
+typedef struct {
+    open_mark v[HB_QUOTE_MAX_DEPTH];
+    int n;
+} carry_marks;
 
 typedef struct {
     int dropped;       /* marks without a partner */
@@ -77,14 +91,37 @@ static int by_start(const void *a, const void *b)
     return x->oend > y->oend ? -1 : x->oend < y->oend;
 }
 
-/* Pairs the marks of paragraph p, appending its spans to r. */
-static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_notes *sn)
+/* Whether paragraph pa ends a sentence (then nothing is carried past it). */
+static int ends_sentence(const hb_doc *d, const hb_para *pa)
+{
+    const char *v = d->view;
+    size_t e = pa->vend;
+    if (e == pa->vstart)
+        return 1;
+    return v[e - 1] == '!' || v[e - 1] == '?' || (e - pa->vstart >= 3 && memcmp(v + e - 3, "\xE3\x80\x82", 3) == 0);
+}
+
+/* Pairs the marks of paragraph p, appending its spans to r; *carry holds the
+ * marks the previous paragraph left open and receives those p leaves. */
+static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_notes *sn, carry_marks *carry)
 {
     const hb_para *pa = &d->paras.v[p];
     open_mark st[HB_QUOTE_MAX_DEPTH];
     int sp = 0, titles = 0;
     size_t first = r->spans.n;
+    for (int j = 0; j < carry->n; j++) {
+        st[sp++] = carry->v[j];
+        titles += carry->v[j].fam == F_BOOK;
+    }
+    carry->n = 0;
     for (size_t i = pa->vstart; i < pa->vend;) {
+        /* carried marks still open past the reach lost their partner */
+        while (sp > 0 && st[0].para != p && i >= pa->vstart + CARRY_REACH) {
+            note_bad(sn, st[0].pos);
+            titles -= st[0].fam == F_BOOK;
+            memmove(st, st + 1, (size_t)(sp - 1) * sizeof *st);
+            sp--;
+        }
         int fam, dir;
         size_t n = mark_at(d->view + i, pa->vend - i, &fam, &dir);
         if (n == 0) {
@@ -110,7 +147,7 @@ static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_note
                 memmove(st, st + 1, (HB_QUOTE_MAX_DEPTH - 1) * sizeof *st);
                 sp--;
             }
-            st[sp++] = (open_mark){(uint32_t)i, (uint32_t)n, fam};
+            st[sp++] = (open_mark){(uint32_t)i, (uint32_t)n, fam, p};
             titles += fam == F_BOOK;
         } else if (k < 0) {
             if (fam != F_SINGLE) /* ’ doubles as an apostrophe */
@@ -122,7 +159,7 @@ static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_note
                 titles -= st[j].fam == F_BOOK;
             uint32_t cs = st[k].pos + st[k].len;
             if (cs < i) {
-                hb_quote q = {st[k].pos, (uint32_t)(i + n), cs, (uint32_t)i, (uint8_t)kind_of(fam), 0, -1, p};
+                hb_quote q = {st[k].pos, (uint32_t)(i + n), cs, (uint32_t)i, (uint8_t)kind_of(fam), 0, -1, st[k].para};
                 if (!hb_vec_push(&d->arena, &r->spans, q))
                     return 0;
             }
@@ -130,8 +167,13 @@ static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_note
         }
         i += n;
     }
-    for (int j = 0; j < sp; j++)
-        note_bad(sn, st[j].pos);
+    int keep = !ends_sentence(d, pa) && p + 1 < (int32_t)d->paras.n;
+    for (int j = 0; j < sp; j++) {
+        if (keep && st[j].para == p && st[j].pos + CARRY_REACH >= pa->vend)
+            carry->v[carry->n++] = st[j];
+        else
+            note_bad(sn, st[j].pos);
+    }
     /* Pairs close inner-first; order them by start and link each to the
      * nearest span containing it (the pairs are nested or disjoint). */
     size_t k = r->spans.n - first;
@@ -160,9 +202,10 @@ int hb_quotes(hb_doc *d, hb_quote_list *out)
         if (!r)
             return 0;
         int warned = 0, more = 0;
+        carry_marks carry = {.n = 0};
         for (size_t p = 0; p < d->paras.n; p++) {
             scan_notes sn = {0, 0};
-            if (!scan_para(d, r, (int32_t)p, &sn))
+            if (!scan_para(d, r, (int32_t)p, &sn, &carry))
                 return 0;
             if (!sn.dropped)
                 continue;
@@ -185,6 +228,32 @@ int hb_quotes(hb_doc *d, hb_quote_list *out)
     out->v = d->quotes->spans.v;
     out->n = d->quotes->spans.n;
     return 1;
+}
+
+size_t hb_quote_para_end(const hb_doc *d, const hb_quote *q)
+{
+    size_t p = (size_t)q->para;
+    while (p + 1 < d->paras.n && d->paras.v[p].vend < q->oend)
+        p++;
+    return d->paras.v[p].vend;
+}
+
+const char *hb_quote_text(hb_doc *d, size_t vs, size_t ve, size_t *len)
+{
+    const char *v = d->view + vs;
+    *len = ve - vs;
+    if (!memchr(v, '\n', *len))
+        return v;
+    char *out = hb_arena_alloc(&d->arena, *len + 1);
+    if (!out)
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < *len; i++)
+        if (v[i] != '\n')
+            out[n++] = v[i];
+    out[n] = '\0';
+    *len = n;
+    return out;
 }
 
 int hb_quote_inside(const hb_quote_list *q, size_t i, int kind)

@@ -4,9 +4,12 @@
  * paragraph.  Marks nest (an inner quote stays inside the outer term, an
  * inner title inside the outer title); a closing mark pairs with the nearest
  * open mark of its own family, and the opens it skips are unbalanced.  An
- * open mark never spans paragraphs: whatever is still open at the paragraph
- * end is dropped with an "unbalanced-mark" warning, so a missing closing mark
- * never swallows the rest of the paragraph.  At most HB_QUOTE_MAX_DEPTH
+ * open mark spans no more than one paragraph break: a mark opened near the
+ * end of a paragraph that ends in no 。！？ pairs with a closing mark near
+ * the start of the next one (a web copy that broke a title or a quotation
+ * over two lines: the term is the joined text, its span covers both lines);
+ * whatever is still open then is dropped with an "unbalanced-mark" warning,
+ * so a missing closing mark never swallows the rest of the text.  At most HB_QUOTE_MAX_DEPTH
  * marks stay open: one more drops the oldest, the likeliest to have lost its
  * partner, so a run of unclosed marks cannot stop later pairs from matching.
  * One warning per paragraph, at most 50 per report plus a summary.
@@ -35,8 +38,16 @@ typedef struct {
     uint8_t kind;           /* enum hb_quote_kind */
     uint8_t depth;          /* 0: not inside any other span */
     int32_t parent;         /* index of the enclosing span, -1: none */
-    int32_t para;
+    int32_t para;           /* paragraph of the opening mark */
 } hb_quote;
+
+/* The end of the paragraph holding q's closing mark (q may span a break). */
+size_t hb_quote_para_end(const hb_doc *d, const hb_quote *q);
+
+/* The content of q as one line: the view bytes, or (when q spans a
+ * paragraph break) an arena copy without the break.  *len receives its
+ * length; NULL when out of memory. */
+const char *hb_quote_text(hb_doc *d, size_t vs, size_t ve, size_t *len);
 
 typedef struct {
     const hb_quote *v;

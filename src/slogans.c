@@ -16,6 +16,7 @@
 #include "numeral.h"
 #include "quotes.h"
 #include "units.h"
+#include "words.h"
 
 /* A quotation longer than this (in characters) is a quotation, not a term. */
 enum { TERM_MAX_CHARS = 40 };
@@ -24,6 +25,7 @@ typedef struct {
     pcre2_code *re;
     char *category;
     int mgroup;       /* number of the group named "m", -1: none */
+    int agroup;       /* number of the group named "a" (the first part), -1: none */
 } pattern;
 
 typedef struct {
@@ -31,8 +33,22 @@ typedef struct {
     int measure;      /* 1: compared with group m; 0: an idiom, searched in the text */
 } stopword;
 
+/* quote_kinds.txt: what a quotation is when it is not a slogan */
+enum { QK_TERM, QK_BEFORE, QK_AFTER };
+enum { QK_REMARK, QK_HONOUR };
+static const char *const QUOTE_KINDS[] = {"remark", "honour", "organization", "product"};
+static const char *const QUOTE_PLACES[] = {"term", "before", "after"};
+
+typedef struct {
+    pcre2_code *re;
+    int kind;         /* index into QUOTE_KINDS */
+    int place;        /* QK_* */
+} quote_rule;
+
 struct hb_slogan_rules {
     hb_wordlist categories; /* slogan_categories.txt */
+    quote_rule *qk;
+    size_t nqk, qkcap;
     struct hb_slogan_dict *dict;
     pattern *pat;
     size_t npat, patcap;
@@ -43,23 +59,32 @@ struct hb_slogan_rules {
 
 /* ---- rules ---- */
 
+/* Room for one more element of size `size` in *v (holding n of *cap);
+ * returns 0 when out of memory. */
+static int grow(void **v, size_t n, size_t *cap, size_t size, size_t first)
+{
+    if (n < *cap)
+        return 1;
+    size_t c = *cap ? *cap * 2 : first;
+    void *p = realloc(*v, c * size);
+    if (!p)
+        return 0;
+    *v = p;
+    *cap = c;
+    return 1;
+}
+
 static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     struct hb_slogan_rules *r = ctx;
     (void)nf;
-    if (r->npat == r->patcap) {
-        size_t cap = r->patcap ? r->patcap * 2 : 8;
-        pattern *p = realloc(r->pat, cap * sizeof *p);
-        if (!p)
-            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-        r->pat = p;
-        r->patcap = cap;
-    }
+    if (!grow((void **)&r->pat, r->npat, &r->patcap, sizeof *r->pat, 8))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     if (!hb_wordlist_find(&r->categories, f[0], strlen(f[0])))
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown category \"%s\" (not in slogan_categories.txt)", f[0]);
     pattern *p = &r->pat[r->npat];
-    *p = (pattern){NULL, NULL, -1};
+    *p = (pattern){NULL, NULL, -1, -1};
     if (!(p->re = hb_regex_compile(f[1], PCRE2_ANCHORED, file, line, err)))
         return -1;
     r->npat++;
@@ -67,6 +92,8 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "m");
     p->mgroup = g > 0 ? g : -1;
+    g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "a");
+    p->agroup = g > 0 ? g : -1;
     return 0;
 }
 
@@ -77,17 +104,38 @@ static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_
     int measure = strcmp(f[1], "measure") == 0;
     if (!measure && strcmp(f[1], "idiom") != 0)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "kind must be idiom or measure, not \"%s\"", f[1]);
-    if (r->nstop == r->stopcap) {
-        size_t cap = r->stopcap ? r->stopcap * 2 : 64;
-        stopword *s = realloc(r->stop, cap * sizeof *s);
-        if (!s)
-            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-        r->stop = s;
-        r->stopcap = cap;
-    }
+    if (!grow((void **)&r->stop, r->nstop, &r->stopcap, sizeof *r->stop, 64))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     if (!(r->stop[r->nstop].word = strdup(f[0])))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     r->stop[r->nstop++].measure = measure;
+    return 0;
+}
+
+static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
+{
+    struct hb_slogan_rules *r = ctx;
+    (void)nf;
+    int kind = -1, place = -1;
+    for (int i = 0; i < (int)(sizeof QUOTE_KINDS / sizeof *QUOTE_KINDS); i++)
+        if (strcmp(f[0], QUOTE_KINDS[i]) == 0)
+            kind = i;
+    for (int i = 0; i < (int)(sizeof QUOTE_PLACES / sizeof *QUOTE_PLACES); i++)
+        if (strcmp(f[1], QUOTE_PLACES[i]) == 0)
+            place = i;
+    if (kind < 0)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
+                            "kind must be remark, honour, organization or product, not \"%s\"", f[0]);
+    if (place < 0)
+        return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "place must be term, before or after, not \"%s\"",
+                            f[1]);
+    if (!grow((void **)&r->qk, r->nqk, &r->qkcap, sizeof *r->qk, 16))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    uint32_t opts = place == QK_BEFORE ? PCRE2_ENDANCHORED : place == QK_AFTER ? PCRE2_ANCHORED : 0;
+    pcre2_code *re = hb_regex_compile(f[2], opts, file, line, err);
+    if (!re)
+        return -1;
+    r->qk[r->nqk++] = (quote_rule){re, kind, place};
     return 0;
 }
 
@@ -131,6 +179,8 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
         st = hb_dict_read(e, "slogan_patterns.txt", 2, 2, HB_DICT_KEY(1), add_pattern, r, err);
     if (st == HB_OK)
         st = hb_dict_read(e, "slogan_stop.txt", 2, 2, HB_DICT_FOLD, add_stop, r, err);
+    if (st == HB_OK)
+        st = hb_dict_read(e, "quote_kinds.txt", 3, 3, HB_DICT_KEY(1) | HB_DICT_KEY(2), add_quote_rule, r, err);
     if (st != HB_OK)
         return st;
     if (r->nstop > 1)
@@ -155,6 +205,9 @@ void hb_slogans_unload(struct hb_engine *e)
         free(r->pat[i].category);
     }
     free(r->pat);
+    for (size_t i = 0; i < r->nqk; i++)
+        pcre2_code_free(r->qk[i].re);
+    free(r->qk);
     for (size_t i = 0; i < r->nstop; i++)
         free(r->stop[i].word);
     free(r->stop);
@@ -172,6 +225,7 @@ typedef struct {
     int count, quoted;
     int entry;             /* dictionary entry, -1: not listed */
     const char *category;  /* of the discovery pattern, when not listed */
+    int qkind;             /* QUOTE_KINDS index when a quotation, not a slogan; -1 */
 } sl_term;
 
 struct hb_slogans_result {
@@ -214,12 +268,11 @@ static int rehash(hb_doc *d, struct hb_slogans_result *r)
     return 1;
 }
 
-/* The term with surface view[vs..ve), created on first sight; NULL when out of memory. */
-static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
+/* The term with surface key[0..len) first written at view[vs..ve), created
+ * on first sight; NULL when out of memory. */
+static sl_term *term_keyed(run_ctx *c, const char *key, size_t len, size_t vs, size_t ve, int entry)
 {
     struct hb_slogans_result *r = c->r;
-    const char *key = c->d->view + vs;
-    size_t len = ve - vs;
     if ((r->terms.n + 1) * 2 > r->nslots && !rehash(c->d, r))
         return NULL;
     size_t h = hb_hash_bytes(key, len) & (r->nslots - 1);
@@ -233,11 +286,17 @@ static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
     }
     if (entry < 0 && c->rules->dict)
         entry = hb_slogan_dict_find(c->rules->dict, key, len);
-    sl_term t = {key, (uint32_t)len, vs, ve, 0, 0, entry, NULL};
+    sl_term t = {key, (uint32_t)len, vs, ve, 0, 0, entry, NULL, -1};
     if (!hb_vec_push(&c->d->arena, &r->terms, t))
         return NULL;
     r->slots[h] = (uint32_t)r->terms.n;
     return &r->terms.v[r->terms.n - 1];
+}
+
+/* The term with surface view[vs..ve). */
+static sl_term *term_at(run_ctx *c, size_t vs, size_t ve, int entry)
+{
+    return term_keyed(c, c->d->view + vs, ve - vs, vs, ve, entry);
 }
 
 static int cover(run_ctx *c, size_t s, size_t e)
@@ -246,23 +305,55 @@ static int cover(run_ctx *c, size_t s, size_t e)
     return hb_vec_push(&c->d->arena, &c->r->covered, v);
 }
 
-/* Whether the quotation view[vs..ve) (spaces trimmed) reads as a term: short,
- * no sentence or clause ending inside, at least one word character. */
-static int is_term(const char *v, size_t vs, size_t ve)
+/* The quotation view[vs..ve) (spaces trimmed): 0 when it holds no word
+ * character, 2 when longer than a term can be (a remark), else 1. */
+static int term_shape(const char *v, size_t vs, size_t ve)
 {
     int chars = 0, word = 0;
     for (size_t i = vs; i < ve;) {
         int cp;
         i += (size_t)hb_utf8_next(v + i, ve - i, &cp);
-        if (cp == 0x3002 || cp == '!' || cp == '?' || cp == ';' || cp == ':')
-            return 0;
         int alnum = cp < 0x80 && ((unsigned)((cp | 32) - 'a') < 26u || (unsigned)(cp - '0') < 10u);
         if (hb_is_han(cp) || alnum || cp == '*' || cp == 0xD7)
             word = 1;
-        if (++chars > TERM_MAX_CHARS)
-            return 0;
+        ++chars;
     }
-    return word;
+    return !word ? 0 : chars > TERM_MAX_CHARS ? 2 : 1;
+}
+
+/* How far before the opening mark a `before` rule looks, in bytes. */
+enum { BEFORE_REACH = 16 * 3 };
+
+/* The QUOTE_KINDS index of the first quote_kinds.txt rule that fits the
+ * quotation q (its content, trimmed and on one line, is key[0..klen)), -1
+ * when it reads as a slogan.
+ * A `before` rule of an honour counts only when the quotation closes the
+ * phrase: a Han character after it (“五星级”党支部) makes it a grade inside
+ * a longer name. */
+static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size_t klen, pcre2_match_data *md)
+{
+    const hb_doc *d = c->d;
+    const hb_para *pa = &d->paras.v[q->para];
+    size_t ov[2], pend = hb_quote_para_end(d, q);
+    int next = 0;
+    if (q->oend < pend)
+        hb_utf8_next(d->view + q->oend, pend - q->oend, &next);
+    size_t from = q->ostart > pa->vstart + BEFORE_REACH ? q->ostart - BEFORE_REACH : pa->vstart;
+    while (from < q->ostart && ((unsigned char)d->view[from] & 0xC0) == 0x80)
+        from++;
+    for (size_t i = 0; i < c->rules->nqk; i++) {
+        const quote_rule *r = &c->rules->qk[i];
+        int hit;
+        if (r->place == QK_TERM)
+            hit = hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
+        else if (r->place == QK_AFTER)
+            hit = hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
+        else
+            hit = !(r->kind == QK_HONOUR && hb_is_han(next)) && hb_regex_find(d->engine, r->re, d->view + from, q->ostart - from, 0, md, ov);
+        if (hit)
+            return r->kind;
+    }
+    return -1;
 }
 
 static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
@@ -284,7 +375,11 @@ static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
 static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
 {
     const char *v = c->d->view;
-    for (size_t i = 0; i < ql->n; i++) {
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!md)
+        return 0;
+    int ok = 1;
+    for (size_t i = 0; ok && i < ql->n; i++) {
         const hb_quote *q = &ql->v[i];
         if (q->kind == HB_Q_TITLE && !hb_quote_inside(ql, i, HB_Q_TITLE) && !cover(c, q->ostart, q->oend))
             return 0;
@@ -295,16 +390,27 @@ static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
             s++;
         while (e > s && (v[e - 1] == ' ' || v[e - 1] == '\t'))
             e--;
-        if (s == e || !is_term(v, s, e))
+        int shape = s == e ? 0 : term_shape(v, s, e);
+        if (!shape)
             continue;
-        sl_term *t = term_at(c, s, e, -1);
+        size_t klen;
+        const char *key = hb_quote_text(c->d, s, e, &klen);
+        int kind = !key || shape == 2 ? QK_REMARK : quote_kind(c, q, key, klen, md);
+        sl_term *t = key ? term_keyed(c, key, klen, s, e, -1) : NULL;
         hb_vrange qr = {s, e};
-        if (!t || !hb_vec_push(&c->d->arena, &c->qterms, qr) || !cover(c, q->ostart, q->oend))
-            return 0;
+        /* a remark's numbers are read as usual; a term's or a name's are not */
+        if (!t || !hb_vec_push(&c->d->arena, &c->qterms, qr) ||
+            (kind != QK_REMARK && t->qkind != QK_REMARK && !cover(c, q->ostart, q->oend))) {
+            ok = 0;
+            break;
+        }
+        if (kind >= 0 && (t->qkind < 0 || kind == QK_REMARK))
+            t->qkind = kind;
         t->count++;
         t->quoted++;
     }
-    return 1;
+    pcre2_match_data_free(md);
+    return ok;
 }
 
 static int on_known(void *ctx, size_t s, size_t e, int entry)
@@ -374,6 +480,90 @@ static int is_numeral_start(int cp)
     return 0;
 }
 
+/* How far the words around a candidate are segmented: jieba cuts Han runs
+ * independently, so a run is segmented whole up to this many bytes each side. */
+enum { SEG_REACH = 96 };
+
+typedef struct {
+    size_t s, e;          /* the candidate, relative to the segmented window */
+    int start_ok, end_ok; /* a word starts at s / at e */
+    size_t last_ws, last_we; /* the word holding the candidate's last character */
+} bounds_query;
+
+static void note_bounds(void *ctx, size_t ws, size_t we)
+{
+    bounds_query *q = ctx;
+    q->start_ok |= ws == q->s;
+    q->end_ok |= ws == q->e;
+    if (ws < q->e && we >= q->e)
+        q->last_ws = ws, q->last_we = we;
+}
+
+/* A formulation never cuts a word of the lexicon: the candidate view[s..*e)
+ * must start and end where words do.  When its last character starts a
+ * two-character word (一区一特 + 色: 特色) the candidate grows to that word's
+ * end (unless grow is 0); when the word began earlier (九年一贯 of 一贯制,
+ * 一年三明 of 三明市) it is no formulation.  Returns 0 to drop the candidate. */
+static int on_word_bounds(const hb_doc *d, size_t s, size_t *e, int grow)
+{
+    const char *v = d->view;
+    size_t ws = s, we = *e;
+    for (int cp; ws > 0 && s - ws < SEG_REACH;) {
+        size_t p = ws;
+        do
+            p--;
+        while (p > 0 && ((unsigned char)v[p] & 0xC0) == 0x80);
+        hb_utf8_next(v + p, ws - p, &cp);
+        if (!hb_is_han(cp))
+            break;
+        ws = p;
+    }
+    for (int cp; we < d->view_len && we - *e < SEG_REACH;) {
+        int n = hb_utf8_next(v + we, d->view_len - we, &cp);
+        if (!hb_is_han(cp))
+            break;
+        we += (size_t)n;
+    }
+    bounds_query q = {s - ws, *e - ws, 0, we == *e, 0, 0};
+    if (hb_words(d, v + ws, we - ws, 0, note_bounds, &q) != HB_OK || !q.start_ok)
+        return 0;
+    if (q.end_ok)
+        return 1;
+    if (!grow)
+        return 0;
+    size_t last = *e;
+    do
+        last--;
+    while (last > s && ((unsigned char)v[last] & 0xC0) == 0x80);
+    int cp;
+    /* the grown word: two characters, the second no numeral */
+    if (q.last_ws != last - ws || q.last_we - q.e != 3 || q.last_we - q.last_ws != 6 ||
+        (hb_utf8_next(v + *e, we - *e, &cp), is_numeral_start(cp)))
+        return 0;
+    *e = ws + q.last_we;
+    return 1;
+}
+
+/* Whether the first part (group a of slogan_patterns.txt) is a measure word. */
+static int measure_first(const struct hb_slogan_rules *rules, const pattern *pt, const char *v,
+                         const PCRE2_SIZE *m)
+{
+    int g = pt->agroup;
+    return g > 0 && m[2 * g] != PCRE2_UNSET && is_measure(rules, v + m[2 * g], m[2 * g + 1] - m[2 * g]);
+}
+
+/* 九年一贯, 三人一组: a first part that is a measure word, followed by another
+ * numeral, is a rate or a count; with the same numeral again it is a
+ * formulation (一户一策, 一周一学). */
+static int is_rate(const struct hb_slogan_rules *rules, const pattern *pt, const char *v, size_t s,
+                   const PCRE2_SIZE *m)
+{
+    if (!measure_first(rules, pt, v, m))
+        return 0;
+    int g = pt->agroup;
+    return memcmp(v + s, v + m[2 * g + 1], m[2 * g] - s) != 0;
+}
+
 static int discover(run_ctx *c)
 {
     const struct hb_slogan_rules *rules = c->rules;
@@ -402,11 +592,21 @@ static int discover(run_ctx *c)
             at = ov[1] > ov[0] ? ov[1] : ov[0] + (size_t)hb_utf8_len((unsigned char)d->view[ov[0]]);
             int g = rules->pat[p].mgroup;
             PCRE2_SIZE *m = pcre2_get_ovector_pointer(md);
+            size_t fe = ov[1];
+            if (is_rate(rules, &rules->pat[p], d->view, ov[0], m)) {
+                /* 三人一组 counts no people: no formulation, no metric either */
+                if (!cover(c, ov[0], ov[1])) {
+                    pcre2_match_data_free(md);
+                    return 0;
+                }
+                continue;
+            }
             if ((g > 0 && m[2 * g] != PCRE2_UNSET &&
                  is_measure(rules, d->view + m[2 * g], m[2 * g + 1] - m[2 * g])) ||
-                is_decimal_count(d, ov[0]))
+                is_decimal_count(d, ov[0]) ||
+                !on_word_bounds(d, ov[0], &fe, !measure_first(rules, &rules->pat[p], d->view, m)))
                 continue;
-            found f = {ov[0], ov[1], rules->pat[p].category};
+            found f = {ov[0], fe, rules->pat[p].category};
             if (!hb_vec_push(&d->arena, &fs, f)) {
                 pcre2_match_data_free(md);
                 return 0;
@@ -505,6 +705,25 @@ hb_status hb_slogans_run(hb_doc *d)
     return HB_OK;
 }
 
+/* "quotations": the quoted spans that quote_kinds.txt says are no slogans. */
+static void quotations_json(hb_doc *d, hb_json_out *out)
+{
+    const struct hb_slogans_result *r = d->slogans;
+    hb_json_array_open(out, "quotations");
+    for (size_t i = 0; r && i < r->terms.n; i++) {
+        const sl_term *t = &r->terms.v[i];
+        if (t->qkind < 0 || t->count == 0)
+            continue;
+        hb_json_object_open(out, NULL);
+        hb_json_orig(out, "text", d, t->vs, t->ve);
+        hb_json_str(out, "kind", QUOTE_KINDS[t->qkind]);
+        hb_json_int(out, "count", t->count);
+        hb_json_int(out, "first_line", hb_doc_vline(d, t->vs));
+        hb_json_object_close(out);
+    }
+    hb_json_array_close(out);
+}
+
 void hb_slogans_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_slogans_result *r = d->slogans;
@@ -512,7 +731,7 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
     hb_json_array_open(out, "slogans");
     for (size_t i = 0; r && i < r->terms.n; i++) {
         const sl_term *t = &r->terms.v[i];
-        if (t->count == 0)
+        if (t->count == 0 || t->qkind >= 0)
             continue;
         const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
         const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
@@ -528,6 +747,7 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
         hb_json_object_close(out);
     }
     hb_json_array_close(out);
+    quotations_json(d, out);
 }
 
 /* ---- coverage queries ---- */

@@ -6,7 +6,9 @@ usage: python3 corpus/src/build.py [NAME.ann ...]      (default: every .ann file
 Annotated source format (UTF-8):
   header lines   %key: value      file, encoding, doc_type, profile, title, addressee,
                                   found (a=.. p=.. c=.. l=..), items_a/items_p/items_c/items_l: null,
-                                  wrap: N (hard-wrap every line longer than N characters)
+                                  wrap: N (hard-wrap every line longer than N characters),
+                                  quotations: A|B (quoted names and remarks that are no
+                                  slogans: honours, companies, products; left out of slogans)
   @N[kinds]|     at the start of a line: a numbered heading of level N; kinds p/c/l make its
                  title an item of the problems / causes / plans list
   §[kinds]       before 一是 / 第一， : an inline enumeration item (kinds as above)
@@ -227,10 +229,27 @@ def clause_title(T, o):
     return rest[:cut]
 
 
+def joined_lines(T):
+    """The lines of T, a line that leaves a “ 「 『 or 《 open within its last 40 characters
+    joined with the next one (a web copy that broke a quotation or a title over two
+    lines), with the number of the first."""
+    lines, out, ln = T.split("\n"), [], 0
+    while ln < len(lines):
+        line, first = lines[ln], ln + 1
+        while ln + 1 < len(lines) and any(line.count(o) > line.count(c) and len(line) - line.rfind(o) <= 40
+                                          for o, c in (("“", "”"), ("「", "」"), ("『", "』"), ("《", "》"))):
+            ln += 1
+            line += lines[ln]
+        out.append((first, line))
+        ln += 1
+    return out
+
+
 def quoted_terms(T):
-    """Every quoted span: “”, ‘’ (also nested), 「」, 『』, straight "". Same line only."""
+    """Every quoted span: “”, ‘’ (also nested), 「」, 『』, straight "". Same line, or two
+    lines joined by joined_lines."""
     terms, warnings = [], []
-    for ln, line in enumerate(T.split("\n"), 1):
+    for ln, line in joined_lines(T):
         for op, cl in (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』")):
             i = 0
             while True:
@@ -267,10 +286,10 @@ def documents(T):
                 depth -= 1
                 if depth == 0:
                     break
-            elif T[j] == "\n":
+            elif T[j] == "\n" and "\n" in T[i:j]:
                 raise AssertionError("unclosed 《 at " + T[i:i + 20])
             j += 1
-        docs.append(T[i + 1:j])
+        docs.append(T[i + 1:j].replace("\n", ""))
         i = j + 1
     return docs
 
@@ -324,7 +343,8 @@ def build(path):
     optl = [k for (_, _, k, opt) in ann["metric"] if opt]
     # slogans, documents, years
     terms, qwarn = quoted_terms(T)
-    slogans = merge_counts(terms)
+    not_slogans = {norm(x) for x in meta.get("quotations", "").split("|") if x}
+    slogans = merge_counts(t for t in terms if norm(t) not in not_slogans)
     docs = merge_counts(documents(T))
     years = sorted({int(y) for y in re.findall(r"(20[0-9]{2})年", T)})
     assert not re.search(r"20[0-9]{2}[-—～~至]20[0-9]{2}年", T), "year range"

@@ -85,6 +85,10 @@ static void test_masks(void **s)
      * (alone they are boxes and bullets), ✕ like × */
     expect_keys("发展党员□□名，走访○○户，培训✕✕人次。", "*名;*户;*人次");
     expect_keys("□名单位、○户代表参加。", "");
+    /* one x / X before a measure word, and digits hidden in part */
+    expect_keys("开展活动x次，培训X人次，营收x.6亿元，利润1x.5万元，签约X个项目，争取资金x万元。",
+                "*次;*人次;*亿元;*万元;*个;*万元");
+    expect_keys("配备X光机，开展X射线检测，X型结构。", "");
     /* offices, systems and ranks are not measure words after a mask */
     expect_keys("**局、**系统、**党校、**级领导、**部门、**单位推进落实。", "");
     expect_keys("建成率达***。为期***的培训。", "");
@@ -156,6 +160,11 @@ static void test_exclusions(void **s)
     expect_keys("培训100，200人次参加。", "");
     /* the text counting its own parts, sessions of a congress, ages, classes */
     expect_keys("重点抓好以下五个方面工作，归纳为如下三点。", "");
+    expect_keys("五个方面分别是，主要集中在两个方面：，概括为“严实细快”四个字，讲三句话，谈三点体会。", "");
+    /* …but another document's parts still count */
+    expect_keys("制定工作要点，共6个方面、28项任务。", "6个;28项");
+    expect_keys("政协十届五次会议，职代会三届二次会议期间收到提案12件。", "12件");
+    expect_keys("本文浏览次数:356次，访问量：1873次。", "");
     expect_keys("完成县十八届人大二次会议和政协三次会议确定的任务。", "");
     expect_keys("为60岁以上老年人、年满70周岁的老人体检。", "");
     expect_keys("对一类、二类出口企业即报即审。", "");

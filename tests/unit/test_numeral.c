@@ -451,6 +451,12 @@ static void test_masks(void **state)
     none("XXL");
     none_at("AXX", 1);
     none("X光");
+    none("X射线");
+    masked("x次", "x");
+    masked("X人次", "X");
+    masked("x.6亿元", "x.6亿");
+    masked("1x.5万元", "1x.5万");
+    masked("x万元", "x万");
     none("Windows");
     none_at("**", 1);
 }

@@ -39,7 +39,7 @@ static void test_field_order(void **s)
     (void)s;
     static const char *const want[] = {"schema_version", "source", "title", "addressee", "signature",
                                        "doc_type", "organization", "period", "years", "stats", "sections", "documents",
-                                       "slogans", "metrics", "achievements", "problems", "causes",
+                                       "slogans", "quotations", "metrics", "achievements", "problems", "causes",
                                        "plans", "required", "terms", "warnings"};
     hb_report *r = tu_extract(engine, REPORT);
     assert_non_null(r);

@@ -97,6 +97,33 @@ static void test_marks_never_cross_paragraphs(void **s)
     hb_report_free(r);
 }
 
+/* A web copy that broke a title or a quotation over two lines: the pair
+ * spans the break, the content reads joined, the spans stay in the text. */
+static void test_marks_cross_one_line_break(void **s)
+{
+    (void)s;
+    hb_quote_list q;
+    const char *text = "一、主要工作\n全年组织学习《中国共产党\n纪律处分条例》，开展“清风\n廉洁”主题活动3次。\n";
+    hb_report *r = scan(text, &q);
+    assert_int_equal(q.n, 2);
+    assert_int_equal(q.v[0].kind, HB_Q_TITLE);
+    assert_false(has_warning(r, "unbalanced-mark"));
+    json_t *docs = tu_field(engine, text, "documents");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(docs, 0), "title")), "中国共产党纪律处分条例");
+    json_decref(docs);
+    json_t *sl = tu_field(engine, text, "slogans");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(sl, 0), "term")), "清风廉洁");
+    json_decref(sl);
+    /* the spans point into the original text, line break included */
+    const char *open = strstr(text, "《");
+    assert_int_equal(hb_doc_vstart(r, q.v[0].ostart), (size_t)(open - text));
+    hb_report_free(r);
+    /* a mark far from the line end, or a paragraph ending a sentence, carries nothing */
+    r = scan("开展“文明旅游进景区志愿服务活动，全年共组织志愿者服务游客一万余人次并发放宣传资料三千余份\n次日”。\n", &q);
+    assert_int_equal(q.n, 0);
+    hb_report_free(r);
+}
+
 static void test_stray_and_mismatched_marks(void **s)
 {
     (void)s;
@@ -198,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_consecutive_and_families),
         cmocka_unit_test(test_missing_close_does_not_swallow),
         cmocka_unit_test(test_marks_never_cross_paragraphs),
+        cmocka_unit_test(test_marks_cross_one_line_break),
         cmocka_unit_test(test_stray_and_mismatched_marks),
         cmocka_unit_test(test_titles_and_inner_titles),
         cmocka_unit_test(test_empty_pairs_left_out),

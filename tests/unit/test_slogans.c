@@ -100,7 +100,8 @@ static void test_long_quotation_is_not_a_term(void **s)
     assert_null(find(a, "要坚持“两个维护”，这是最高政治原则。"));
     expect(a, "两个维护", 1, 1, 1, "formulation");
     expect(a, "学习贯彻习近平总书记考察陕西延安和河南安阳重要讲话精神", 1, 1, 0, NULL);
-    expect(a, "严肃政治纪律政治规矩，规范党内政治生活", 1, 1, 0, NULL);
+    /* a quoted remark with a clause break is a quotation, not a term */
+    assert_null(find(a, "严肃政治纪律政治规矩，规范党内政治生活"));
     json_decref(a);
 }
 
@@ -269,6 +270,107 @@ static void test_dict_errors_name_the_line(void **s)
     rmdir(dir);
 }
 
+/* The quotations that quote_kinds.txt takes out of the slogans. */
+static const char *quotation_kind(json_t *q, const char *text)
+{
+    size_t i;
+    json_t *x;
+    json_array_foreach(q, i, x) if (!strcmp(json_string_value(json_object_get(x, "text")), text)) return json_string_value(
+        json_object_get(x, "kind"));
+    return NULL;
+}
+
+static void test_names_and_remarks_are_no_slogans(void **s)
+{
+    (void)s;
+    const char *text = "公司荣获“先进基层党组织”称号，3个支部获评“五星支部”，学校被评为全市第二批“书香校园”。"
+                       "所属子公司“瀚海新能”与“云岭智造”公司签约，自主研发“蓝鲸一号”，“苍山牌”水泥畅销。"
+                       "他说：“我们要把工作做实，把群众放在心上。”大家表示“干就完了！”，"
+                       "开展“让群众满意，让组织放心”活动，推进“五星级”党支部创建，坚持“转作风、提效能”。"
+                       "力争再创建“五星支部”2个。\n";
+    json_t *a = slogans_of(text);
+    json_t *q = tu_field(engine, text, "quotations");
+    assert_non_null(q);
+    static const char *const want[][2] = {
+        {"先进基层党组织", "honour"}, {"五星支部", "honour"}, {"书香校园", "honour"},
+        {"瀚海新能", "organization"}, {"云岭智造", "organization"}, {"蓝鲸一号", "product"},
+        {"苍山牌", "product"}, {"我们要把工作做实，把群众放在心上。", "remark"}, {"干就完了！", "remark"},
+        {"让群众满意，让组织放心", "remark"}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *k = quotation_kind(q, want[i][0]);
+        if (!k || strcmp(k, want[i][1]))
+            fail_msg("\"%s\": kind %s, want %s", want[i][0], k ? k : "none", want[i][1]);
+        if (find(a, want[i][0]))
+            fail_msg("\"%s\" is still a slogan", want[i][0]);
+    }
+    /* a grade inside a longer name and a list of demands stay slogans; a name
+     * once judged is judged in every place (the second 五星支部) */
+    expect(a, "五星级", 1, 1, 0, NULL);
+    expect(a, "转作风、提效能", 1, 1, 0, NULL);
+    size_t i;
+    json_t *x;
+    json_array_foreach(q, i, x) if (!strcmp(json_string_value(json_object_get(x, "text")), "五星支部"))
+        assert_int_equal(ival(x, "count"), 2);
+    json_decref(q);
+    json_decref(a);
+    /* numbers inside a name are no metrics, those after it are */
+    json_t *m = tu_field(engine, "自主研发“蓝鲸一号”，力争再创建“五星支部”2个。\n", "metrics");
+    assert_int_equal(json_array_size(m), 1);
+    json_decref(m);
+}
+
+/* A formulation never cuts a longer word, and a measure word followed by
+ * another numeral is a rate. */
+static void test_formulations_keep_whole_words(void **s)
+{
+    (void)s;
+    json_t *a = slogans_of("坚持一区一特色，打造一镇一品牌、一村一品牌，配备一企一专员，推行一企一策、一人一档、一户一策，"
+                           "推行一周一学、一月一评，坚持五题五责。全区九年一贯制学校5所，实行三人一组，近一年三明市来访，"
+                           "一年一杭州。\n");
+    static const char *const yes[] = {"一区一特色", "一镇一品牌", "一村一品牌", "一企一专员", "一企一策",
+                                      "一人一档", "一户一策", "一周一学", "一月一评", "五题五责"};
+    static const char *const no[] = {"一区一特", "一镇一品", "一村一品", "一企一专", "九年一贯", "九年一贯制",
+                                     "三人一组", "一年三明", "一年一杭", "一年一杭州"};
+    for (size_t i = 0; i < sizeof yes / sizeof *yes; i++)
+        if (!find(a, yes[i]))
+            fail_msg("no formulation \"%s\"", yes[i]);
+    for (size_t i = 0; i < sizeof no / sizeof *no; i++)
+        if (find(a, no[i]))
+            fail_msg("\"%s\" is no formulation", no[i]);
+    json_decref(a);
+    /* 三人一组 counts no people either */
+    json_t *m = tu_field(engine, "实行三人一组结对帮带。\n", "metrics");
+    assert_int_equal(json_array_size(m), 0);
+    json_decref(m);
+}
+
+static void test_quote_kinds_errors(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/hb_qk_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/quote_kinds.txt", dir);
+    static const char *const bad[][2] = {{"# x\nslogan\tterm\t,\n", "kind must be"},
+                                         {"remark\tinside\t,\n", "place must be"},
+                                         {"honour\tafter\t(称号\n", "quote_kinds.txt"}};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        FILE *f = fopen(path, "w");
+        assert_non_null(f);
+        fputs(bad[i][0], f);
+        fclose(f);
+        const char *ov[] = {dir};
+        hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
+        hb_error err = {0};
+        hb_engine *e = hb_engine_new(&eo, &err);
+        assert_null(e);
+        if (!strstr(err.message, bad[i][1]) && !strstr(err.file, bad[i][1]))
+            fail_msg("%s: %s", err.file, err.message);
+    }
+    unlink(path);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -281,6 +383,9 @@ int main(void)
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
+        cmocka_unit_test(test_names_and_remarks_are_no_slogans),
+        cmocka_unit_test(test_formulations_keep_whole_words),
+        cmocka_unit_test(test_quote_kinds_errors),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
