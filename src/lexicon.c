@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,35 +32,6 @@ static int section_ok(const struct lex_header *h, uint64_t off, uint64_t n, uint
     return off % 8 == 0 && off <= h->file_size && n <= (h->file_size - off) / elem;
 }
 
-/* Maps a compiled file read-only (shared with every process that maps it;
- * pages are read on first touch).  Errors name the file. */
-static hb_status map_file(const char *path, void **map, size_t *size, hb_error *err)
-{
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
-        return HB_ERR_IO;
-    }
-    const char *why = !S_ISREG(sb.st_mode)                   ? "not a regular file"
-                      : (uint64_t)sb.st_size > HB_LEX_MAX_FILE ? "larger than 1 GiB"
-                                                             : NULL;
-    /* an empty file maps to nothing; its missing header refuses it */
-    void *p = why || sb.st_size == 0 ? NULL : mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (!why && p == MAP_FAILED)
-        why = strerror(errno);
-    close(fd);
-    if (why) {
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "%s", why);
-        return HB_ERR_IO;
-    }
-    *map = p;
-    *size = (size_t)sb.st_size;
-    return HB_OK;
-}
-
 struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 {
     struct hb_lexicon *lx = calloc(1, sizeof *lx);
@@ -73,7 +43,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         return lx;
     void *map;
     size_t size;
-    if (map_file(bin_path, &map, &size, err) != HB_OK) {
+    if (hb_file_map(bin_path, &map, &size, err) != HB_OK) {
         free(lx);
         return NULL;
     }
@@ -86,8 +56,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
         !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
         !section_ok(h, h->off_tags, h->ntags, 8) || h->total < 0) {
-        if (map)
-            munmap(map, size);
+        hb_file_unmap(map, size);
         hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
                      "not a huibao lexicon (version %u); rebuild it with lexc", LEX_VERSION);
         free(lx);
@@ -242,8 +211,7 @@ void hb_lexicon_free(struct hb_lexicon *lx)
 {
     if (!lx)
         return;
-    if (lx->map)
-        munmap(lx->map, lx->map_size);
+    hb_file_unmap(lx->map, lx->map_size);
     ov_free(lx->ov);
     free(lx);
 }
