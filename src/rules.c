@@ -125,6 +125,23 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
     return HB_OK;
 }
 
+hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
+                                  size_t n, hb_ac **ac, int **next, hb_error *err)
+{
+    if (!(*next = malloc((n ? n : 1) * sizeof **next)) || !(*ac = hb_ac_new()))
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    for (size_t i = n; i-- > 0;) {
+        (*next)[i] = -1;
+        for (size_t j = i + 1; pat[i] && j < n && (*next)[i] < 0; j++)
+            if (pat[j] && len[j] == len[i] && !memcmp(pat[j], pat[i], len[i]))
+                (*next)[i] = (int)j;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (pat[i] && !hb_ac_add(*ac, pat[i], len[i], (int)i))
+            return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    return hb_engine_build_ac(e, *ac, err);
+}
+
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err)
 {
     /* Write beside the target and rename, so a reader never maps half a file. */

@@ -35,6 +35,14 @@ hb_status hb_rules_load(struct hb_engine *e, hb_error *err);
  * that is refused is an error naming the rules file. */
 hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err);
 
+/* An automaton of n entries' patterns (pat[i] NULL: entry i left out), the
+ * value of a match being the first entry with that pattern, and next[i]
+ * the next entry with the same pattern (-1: none), so that a match reaches
+ * every entry it stands for.  *ac and *next are the caller's to free, also
+ * on failure. */
+hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
+                                  size_t n, hb_ac **ac, int **next, hb_error *err);
+
 /* Writes the recorded automata to path (a new file renamed over it). */
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err);
 

@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aho.h"
 #include "engine.h"
 #include "extract.h"
 #include "markers.h"
 #include "normalize.h"
+#include "rules.h"
 
 typedef struct {
     char *cue;
@@ -18,6 +20,8 @@ typedef struct {
 struct hb_section_rules {
     kind_cue *cues;
     size_t ncues;
+    hb_ac *kinds;   /* the cues of a kind other than `other`, found in one pass */
+    int *same;      /* the next cue with the same words, -1: none */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -58,9 +62,23 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
     e->sections = calloc(1, sizeof *e->sections);
     if (!e->sections)
         return HB_ERR_NOMEM;
+    struct hb_section_rules *r = e->sections;
     /* keyed by the cue: an overlay re-classifies it */
-    return hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue, e->sections,
-                        err);
+    hb_status st = hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue, r, err);
+    const char **pat = calloc(r->ncues ? r->ncues : 1, sizeof *pat);
+    size_t *len = calloc(r->ncues ? r->ncues : 1, sizeof *len);
+    if (st == HB_OK && (!pat || !len))
+        st = HB_ERR_NOMEM;
+    for (size_t i = 0; st == HB_OK && i < r->ncues; i++)
+        if (r->cues[i].kind != HB_KIND_OTHER) {
+            pat[i] = r->cues[i].cue;
+            len[i] = r->cues[i].len;
+        }
+    if (st == HB_OK)
+        st = hb_engine_build_entries(e, pat, len, r->ncues, &r->kinds, &r->same, err);
+    free(pat);
+    free(len);
+    return st;
 }
 
 void hb_sections_unload(struct hb_engine *e)
@@ -71,6 +89,8 @@ void hb_sections_unload(struct hb_engine *e)
     for (size_t i = 0; i < r->ncues; i++)
         free(r->cues[i].cue);
     free(r->cues);
+    hb_ac_free(r->kinds);
+    free(r->same);
     free(r);
 }
 
@@ -111,35 +131,47 @@ static int masked(const struct hb_section_rules *r, const char *s, size_t len, s
     return 0;
 }
 
+typedef struct {
+    const struct hb_section_rules *r;
+    const char *s;
+    size_t len;
+    int best;
+    size_t best_at, best_len;
+    unsigned mask;
+} kind_scan;
+
+/* The kind of the leftmost cue not inside an `other` cue; at one place the
+ * longest, then the first listed. */
+static int on_kind_cue(void *ctx, size_t at, size_t end, int value)
+{
+    kind_scan *k = ctx;
+    size_t n = end - at;
+    if ((at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, k->s, k->len, at, n))
+        k->best = k->r->cues[value].kind, k->best_at = at, k->best_len = n;
+    return 1;
+}
+
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
 {
-    const struct hb_section_rules *r = d->engine->sections;
-    int best = HB_KIND_OTHER;
-    size_t best_at = len, best_len = 0;
-    for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].kind == HB_KIND_OTHER)
-            continue;
-        for (const char *hit = s; (hit = memmem(hit, len - (size_t)(hit - s), r->cues[i].cue, r->cues[i].len)); hit++) {
-            size_t at = (size_t)(hit - s);
-            if (at > best_at || (at == best_at && r->cues[i].len <= best_len))
-                break;
-            if (!masked(r, s, len, at, r->cues[i].len)) {
-                best = r->cues[i].kind, best_at = at, best_len = r->cues[i].len;
-                break;
-            }
-        }
-    }
-    return best;
+    kind_scan k = {d->engine->sections, s, len, HB_KIND_OTHER, len, 0, 0};
+    hb_ac_scan_all(k.r->kinds, s, len, on_kind_cue, &k);
+    return k.best;
+}
+
+static int on_any_cue(void *ctx, size_t at, size_t end, int value)
+{
+    kind_scan *k = ctx;
+    (void)at, (void)end;
+    for (int i = value; i >= 0; i = k->r->same[i])
+        k->mask |= 1u << k->r->cues[i].kind;
+    return 1;
 }
 
 unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
 {
-    const struct hb_section_rules *r = d->engine->sections;
-    unsigned mask = 0;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind != HB_KIND_OTHER && memmem(s, len, r->cues[i].cue, r->cues[i].len))
-            mask |= 1u << r->cues[i].kind;
-    return mask;
+    kind_scan k = {d->engine->sections, s, len, HB_KIND_OTHER, len, 0, 0};
+    hb_ac_scan_all(k.r->kinds, s, len, on_any_cue, &k);
+    return k.mask;
 }
 
 /* A heading's kind from its own title, else its parent's.  Under problems,
