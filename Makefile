@@ -37,10 +37,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
 
-.PHONY: all test check unit schema oracle clean install uninstall bench bench-stages asan tsan leakcheck fuzz lexicon \
+.PHONY: all test check unit schema oracle clean install uninstall bench bench-stages asan tsan leakcheck fuzz lexicon rules \
         hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared page batch-test dask-test
 
-all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon)
+all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon) rules
 
 # -MMD -MP: each object's header dependencies in a .d file beside it.
 $(B)/obj/%.o: src/%.c | $(B)/obj
@@ -83,6 +83,13 @@ lexicon: $(B)/jieba.lex
 $(B)/jieba.lex: $(B)/lexc
 	@if [ -f "$(LEXICON)" ]; then $(B)/lexc "$(LEXICON)" $@; \
 	else echo "note: $(LEXICON) not found (apt-get install python3-jieba); building without the general lexicon"; fi
+
+# The automata built from dict/ (slogans, idioms), compiled once and mapped
+# at start (src/rules.h); huibao finds huibao.rules beside itself.  Rules
+# that differ from these (an overlay, an edited file) are built at start.
+rules: $(B)/huibao.rules
+$(B)/huibao.rules: $(B)/rulec $(wildcard dict/*.txt dict/profiles/*.txt)
+	$(B)/rulec dict $@
 
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
@@ -249,6 +256,7 @@ install: all
 	cp -R dict/. $(DESTDIR)$(datadir)/huibao/dict/
 	install -m 644 templates/summary.html templates/README.md $(DESTDIR)$(datadir)/huibao/templates/
 	if [ -f $(B)/jieba.lex ]; then install -m 644 $(B)/jieba.lex $(DESTDIR)$(datadir)/huibao/jieba.lex; fi
+	install -m 644 $(B)/huibao.rules $(DESTDIR)$(datadir)/huibao/huibao.rules
 	install -m 644 docs/huibao.1 $(DESTDIR)$(mandir)/man1/huibao.1
 	sed -e 's|@prefix@|$(prefix)|g' -e 's|@version@|$(shell sed -n 's/^#define HB_VERSION "\(.*\)"/\1/p' include/huibao.h)|g' \
 	    -e 's|@libs@|$(shell pkg-config --libs $(PKGS)) -lm|g' huibao.pc.in > $(DESTDIR)$(libdir)/pkgconfig/huibao.pc

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+
 typedef struct {
     uint32_t fail;    /* longest proper suffix that is a trie node */
     uint32_t out;     /* nearest node on the fail chain that ends a pattern, 0: none */
@@ -25,15 +26,28 @@ typedef struct {
 enum { MAX_TABLE = 64 << 20 };  /* bytes */
 
 struct hb_ac {
-    ac_node *n;
+    ac_node *n;       /* the trie while adding; after a build, for the scan without a table */
     size_t nn, cap;
+    char *pat;        /* the patterns added, built into the trie by hb_ac_build() */
+    size_t patlen, patcap;
+    struct ac_pattern { size_t off, len; int value; } *pv;
+    size_t npv, pvcap;
+    unsigned char key[32]; /* hb_ac_key, once asked for */
+    int have_key;
+    int maxvalue;
     uint8_t *ebyte;   /* edges, grouped by node and sorted by byte */
     uint32_t *eto;
     uint32_t root[256];
-    uint8_t cls[256]; /* byte -> class, 0: in no pattern */
-    size_t ncls;
-    uint32_t *delta;  /* state * ncls + class -> state; NULL: too large, walk the links */
-    uint32_t *first;  /* state -> first node on its output chain, 0: none */
+    uint8_t own_cls[256];
+    /* what the scan reads: built here, or in a compiled rules file */
+    const uint8_t *cls;     /* byte -> class, 0: in no pattern */
+    size_t ncls, nstates;
+    const uint32_t *delta;  /* state * ncls + class -> state; NULL: too large, walk the links */
+    const uint32_t *first;  /* state -> first node on its output chain, 0: none */
+    const uint32_t *out;    /* state -> next node on the chain */
+    const uint16_t *depth;
+    const int32_t *value;
+    void *own;              /* the arrays above when built here */
     size_t patterns;
     size_t maxlen;
     int built;
@@ -60,10 +74,8 @@ static uint32_t new_node(hb_ac *ac, uint8_t byte, uint16_t depth)
 hb_ac *hb_ac_new(void)
 {
     hb_ac *ac = calloc(1, sizeof *ac);
-    if (ac && (new_node(ac, 0, 0) != 0 || ac->nn != 1)) {
-        hb_ac_free(ac);
-        return NULL;
-    }
+    if (ac)
+        ac->maxvalue = -1;
     return ac;
 }
 
@@ -72,10 +84,11 @@ void hb_ac_free(hb_ac *ac)
     if (!ac)
         return;
     free(ac->n);
+    free(ac->pat);
+    free(ac->pv);
     free(ac->ebyte);
     free(ac->eto);
-    free(ac->delta);
-    free(ac->first);
+    free(ac->own);
     free(ac);
 }
 
@@ -86,8 +99,38 @@ size_t hb_ac_count(const hb_ac *ac)
 
 int hb_ac_add(hb_ac *ac, const char *s, size_t len, int value)
 {
-    if (ac->built || len == 0 || len > UINT16_MAX || memchr(s, '\n', len))
+    if (ac->built || len == 0 || len > UINT16_MAX || value < 0 || memchr(s, '\n', len))
         return 0;
+    if (ac->npv == ac->pvcap) {
+        size_t cap = ac->pvcap ? ac->pvcap * 2 : 64;
+        struct ac_pattern *pv = realloc(ac->pv, cap * sizeof *pv);
+        if (!pv)
+            return 0;
+        ac->pv = pv;
+        ac->pvcap = cap;
+    }
+    if (ac->patlen + len > ac->patcap) {
+        size_t cap = ac->patcap ? ac->patcap : 1024;
+        while (cap < ac->patlen + len)
+            cap *= 2;
+        char *pat = realloc(ac->pat, cap);
+        if (!pat)
+            return 0;
+        ac->pat = pat;
+        ac->patcap = cap;
+    }
+    memcpy(ac->pat + ac->patlen, s, len);
+    ac->pv[ac->npv++] = (struct ac_pattern){ac->patlen, len, value};
+    ac->patlen += len;
+    if (value > ac->maxvalue)
+        ac->maxvalue = value;
+    ac->have_key = 0;
+    return 1;
+}
+
+/* Puts pattern s[0..len) into the trie. */
+static int trie_add(hb_ac *ac, const char *s, size_t len, int value)
+{
     uint32_t cur = 0;
     for (size_t i = 0; i < len; i++) {
         uint8_t b = (uint8_t)s[i];
@@ -110,6 +153,37 @@ int hb_ac_add(hb_ac *ac, const char *s, size_t len, int value)
             ac->maxlen = len;
     }
     return 1;
+}
+
+/* Two 64-bit lanes of multiply-xorshift over 8-byte words: a key, not a
+ * defence (a crafted rules file may hold anything; hb_ac_adopt checks it). */
+static void mix(uint64_t h[2], const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i += 8) {
+        uint64_t w = 0;
+        memcpy(&w, b + i, n - i < 8 ? n - i : 8);
+        h[0] = (h[0] ^ w) * 0x9E3779B97F4A7C15ull;
+        h[0] ^= h[0] >> 32;
+        h[1] = (h[1] + w) * 0xC2B2AE3D27D4EB4Full;
+        h[1] ^= h[1] >> 29;
+    }
+}
+
+const unsigned char *hb_ac_key(hb_ac *ac)
+{
+    if (!ac->have_key) {
+        uint64_t h[2] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull}, tail[2] = {ac->npv, ac->patlen};
+        mix(h, ac->pat, ac->patlen);
+        for (size_t i = 0; i < ac->npv; i++) {
+            uint64_t v[2] = {ac->pv[i].len, (uint64_t)(uint32_t)ac->pv[i].value};
+            mix(h, v, sizeof v);
+        }
+        memcpy(ac->key, h, 16);
+        memcpy(ac->key + 16, tail, 16);
+        ac->have_key = 1;
+    }
+    return ac->key;
 }
 
 static uint32_t child_of(const hb_ac *ac, uint32_t s, uint8_t b)
@@ -137,6 +211,12 @@ int hb_ac_build(hb_ac *ac)
 {
     if (ac->built)
         return 1;
+    hb_ac_key(ac); /* before the patterns go */
+    if (new_node(ac, 0, 0) != 0 || ac->nn != 1)
+        return 0;
+    for (size_t i = 0; i < ac->npv; i++)
+        if (!trie_add(ac, ac->pat + ac->pv[i].off, ac->pv[i].len, ac->pv[i].value))
+            return 0;
     size_t ne = ac->nn - 1;
     ac->ebyte = malloc(ne ? ne : 1);
     ac->eto = malloc((ne ? ne : 1) * sizeof *ac->eto);
@@ -180,27 +260,128 @@ int hb_ac_build(hb_ac *ac)
     /* byte classes, output chains, then the table in breadth-first order:
      * a missing edge goes where the failure state's edge goes */
     for (size_t i = 1; i < ac->nn; i++)
-        if (!ac->cls[ac->n[i].byte])
-            ac->cls[ac->n[i].byte] = (uint8_t)++ac->ncls;
+        if (!ac->own_cls[ac->n[i].byte])
+            ac->own_cls[ac->n[i].byte] = (uint8_t)++ac->ncls;
     ac->ncls++;
-    if (!(ac->first = malloc(ac->nn * sizeof *ac->first))) {
+    ac->cls = ac->own_cls;
+    ac->nstates = ac->nn;
+    int table = ac->nn * ac->ncls * sizeof(uint32_t) <= MAX_TABLE;
+    size_t nn = ac->nn, cells = table ? nn * ac->ncls : 0;
+    /* one block: delta, first, out, value, depth (a compiled file's layout) */
+    char *own = malloc((cells + 3 * nn) * sizeof(uint32_t) + nn * sizeof(uint16_t));
+    if (!own) {
         free(queue);
         return 0;
     }
-    for (size_t i = 0; i < ac->nn; i++)
-        ac->first[i] = ac->n[i].value >= 0 ? (uint32_t)i : ac->n[i].out;
-    if (ac->nn * ac->ncls * sizeof *ac->delta <= MAX_TABLE &&
-        (ac->delta = calloc(ac->nn * ac->ncls, sizeof *ac->delta))) {
+    ac->own = own;
+    uint32_t *delta = (uint32_t *)own, *first = delta + cells, *out = first + nn;
+    int32_t *value = (int32_t *)(out + nn);
+    uint16_t *depth = (uint16_t *)(value + nn);
+    for (size_t i = 0; i < nn; i++) {
+        first[i] = ac->n[i].value >= 0 ? (uint32_t)i : ac->n[i].out;
+        out[i] = ac->n[i].out;
+        value[i] = ac->n[i].value;
+        depth[i] = ac->n[i].depth;
+    }
+    if (table) {
         for (size_t q = 0; q < tail; q++) {
             uint32_t s = queue[q];
-            uint32_t *row = ac->delta + (size_t)s * ac->ncls;
+            uint32_t *row = delta + (size_t)s * ac->ncls;
             if (s != 0)
-                memcpy(row, ac->delta + (size_t)ac->n[s].fail * ac->ncls, ac->ncls * sizeof *row);
+                memcpy(row, delta + (size_t)ac->n[s].fail * ac->ncls, ac->ncls * sizeof *row);
+            else
+                memset(row, 0, ac->ncls * sizeof *row);
             for (uint32_t k = ac->n[s].edge0; k < ac->n[s].edge0 + ac->n[s].nedges; k++)
                 row[ac->cls[ac->ebyte[k]]] = ac->eto[k];
         }
     }
+    ac->delta = table ? delta : NULL;
+    ac->first = first;
+    ac->out = out;
+    ac->value = value;
+    ac->depth = depth;
     free(queue);
+    free(ac->pat);
+    free(ac->pv);
+    ac->pat = NULL;
+    ac->pv = NULL;
+    ac->built = 1;
+    return 1;
+}
+
+/* ---- compiled form: a header, then the arrays of the scan in one block ---- */
+
+typedef struct {
+    uint32_t nstates, ncls, patterns, maxlen;
+    int32_t maxvalue;
+    uint32_t reserved[3];
+    uint8_t cls[256];
+} ac_head;
+
+static size_t block_size(size_t nstates, size_t ncls)
+{
+    return (nstates * ncls + 3 * nstates) * sizeof(uint32_t) + nstates * sizeof(uint16_t);
+}
+
+size_t hb_ac_compiled_size(const hb_ac *ac)
+{
+    return ac->built && ac->delta && ac->own ? sizeof(ac_head) + block_size(ac->nstates, ac->ncls) : 0;
+}
+
+int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
+{
+    if (!hb_ac_compiled_size(ac))
+        return 0;
+    ac_head h = {(uint32_t)ac->nstates, (uint32_t)ac->ncls, (uint32_t)ac->patterns, (uint32_t)ac->maxlen,
+                 ac->maxvalue, {0, 0, 0}, {0}};
+    memcpy(h.cls, ac->cls, 256);
+    size_t n = block_size(ac->nstates, ac->ncls);
+    return fwrite(&h, sizeof h, 1, f) == 1 && fwrite(ac->own, 1, n, f) == n;
+}
+
+/* Every state of a compiled automaton is checked (a few per pattern; the
+ * table itself is checked as the scan reads it, see step()): the output
+ * chains end, each at a shallower node holding a pattern, and every value
+ * is one the caller added. */
+int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
+{
+    const ac_head *h = blob;
+    if (ac->built || (uintptr_t)blob % 8 || size < sizeof *h || h->nstates == 0 || h->ncls == 0 ||
+        h->ncls > 256 || h->maxlen > UINT16_MAX || h->maxvalue != ac->maxvalue || h->patterns > ac->npv ||
+        (uint64_t)h->nstates * h->ncls * sizeof(uint32_t) > MAX_TABLE ||
+        size != sizeof *h + block_size(h->nstates, h->ncls))
+        return 0;
+    for (int b = 0; b < 256; b++)
+        if (h->cls[b] >= h->ncls)
+            return 0;
+    size_t nn = h->nstates, cells = nn * h->ncls;
+    const uint32_t *delta = (const uint32_t *)(h + 1), *first = delta + cells, *out = first + nn;
+    const int32_t *value = (const int32_t *)(out + nn);
+    const uint16_t *depth = (const uint16_t *)(value + nn);
+    if (depth[0] != 0)
+        return 0;
+    for (size_t i = 0; i < nn; i++) {
+        uint32_t o = out[i], f = first[i];
+        if (o >= nn || f >= nn || value[i] < -1 || value[i] > ac->maxvalue || depth[i] > h->maxlen ||
+            (i && depth[i] == 0) || (o && (depth[o] >= depth[i] || value[o] < 0)) ||
+            (f && (value[f] < 0 || (f != i && f != o))))
+            return 0;
+    }
+    ac->cls = h->cls;
+    ac->ncls = h->ncls;
+    ac->nstates = nn;
+    ac->delta = delta;
+    ac->first = first;
+    ac->out = out;
+    ac->value = value;
+    ac->depth = depth;
+    ac->patterns = h->patterns;
+    ac->maxlen = h->maxlen;
+    hb_ac_key(ac);
+    free(ac->pat);
+    free(ac->pv);
+    ac->pat = NULL;
+    ac->pv = NULL;
     ac->built = 1;
     return 1;
 }
@@ -208,8 +389,10 @@ int hb_ac_build(hb_ac *ac)
 /* The state after reading byte b in state s. */
 static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
 {
-    if (ac->delta)
-        return ac->delta[(size_t)s * ac->ncls + ac->cls[b]];
+    if (ac->delta) {
+        uint32_t t = ac->delta[(size_t)s * ac->ncls + ac->cls[b]];
+        return t < ac->nstates ? t : 0; /* a compiled file's table is not trusted */
+    }
     uint32_t t;
     while ((t = child_of(ac, s, b)) == 0 && s != 0)
         s = ac->n[s].fail;
@@ -241,13 +424,13 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
         if (i < len) {
             st = step(ac, st, (uint8_t)s[i]);
             end = i + 1;
-            for (uint32_t o = ac->first[st]; o; o = ac->n[o].out) {
-                size_t from = end - ac->n[o].depth;
+            for (uint32_t o = ac->first[st]; o && ac->depth[o] <= end; o = ac->out[o]) {
+                size_t from = end - ac->depth[o];
                 pending *p = &best[from & mask];
                 if (p->end == 0)
                     open++;
                 if (p->end == 0 || p->end < end)
-                    *p = (pending){from, end, ac->n[o].value};
+                    *p = (pending){from, end, ac->value[o]};
             }
         }
         size_t limit = i < len ? (end >= ac->maxlen ? end - ac->maxlen + 1 : 0) : len;
@@ -267,4 +450,18 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
     }
     free(best);
     return ok;
+}
+
+int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx)
+{
+    if (!ac->built || ac->patterns == 0)
+        return 1;
+    uint32_t st = 0;
+    for (size_t i = 0; i < len; i++) {
+        st = step(ac, st, (uint8_t)s[i]);
+        for (uint32_t o = ac->first[st]; o && ac->depth[o] <= i + 1; o = ac->out[o])
+            if (!fn(ctx, i + 1 - ac->depth[o], i + 1, ac->value[o]))
+                return 0;
+    }
+    return 1;
 }

@@ -6,6 +6,7 @@
 #define HB_AHO_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct hb_ac hb_ac;
 
@@ -13,16 +14,35 @@ typedef struct hb_ac hb_ac;
 hb_ac *hb_ac_new(void);
 void hb_ac_free(hb_ac *ac);
 
-/* Adds pattern s[0..len) (non-empty, no '\n') with a caller's value; a
- * repeated pattern keeps its first value.  Only before hb_ac_build().
- * Returns 0 when out of memory. */
+/* Adds pattern s[0..len) (non-empty, no '\n') with a caller's value (>= 0);
+ * a repeated pattern keeps its first value.  Only before hb_ac_build() or
+ * hb_ac_adopt().  Returns 0 when out of memory. */
 int hb_ac_add(hb_ac *ac, const char *s, size_t len, int value);
+
+/* The key of the patterns and values added, in order (a 128-bit hash and
+ * their counts): the automaton compiled from them is found by it in a compiled
+ * rules file (rules.c).  Owned by the automaton. */
+const unsigned char *hb_ac_key(hb_ac *ac);
+
+/* Instead of hb_ac_build(): takes the automaton compiled from the same
+ * patterns (hb_ac_write_compiled) from blob[0..size), which must stay
+ * mapped while the automaton lives.  The blob may be damaged or crafted:
+ * it is checked (sizes, every state's links and values, a value never
+ * beyond the largest added) and the scan bounds-checks its table, so a bad
+ * blob gives 0 here or wrong matches, never a crash or a loop.  Returns 0
+ * when the blob is refused (the automaton is then unchanged). */
+int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size);
+
+/* The compiled form of a built automaton: its size (0 when it has none,
+ * e.g. too large for a table) and writing it. */
+size_t hb_ac_compiled_size(const hb_ac *ac);
+int hb_ac_write_compiled(const hb_ac *ac, FILE *f);
 
 /* Freezes the automaton (failure links, compact edges).  Returns 0 when out
  * of memory.  Afterwards it is read-only and may be shared by threads. */
 int hb_ac_build(hb_ac *ac);
 
-/* Number of patterns added. */
+/* Number of distinct patterns, once built. */
 size_t hb_ac_count(const hb_ac *ac);
 
 /* Calls fn(ctx, start, end, value) for the leftmost-longest non-overlapping
@@ -31,5 +51,10 @@ size_t hb_ac_count(const hb_ac *ac);
  * pattern.  Returns 0 when out of memory or stopped by fn. */
 typedef int (*hb_ac_fn)(void *ctx, size_t start, size_t end, int value);
 int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx);
+
+/* Calls fn(ctx, start, end, value) for every occurrence of every pattern in
+ * s[0..len), overlapping ones included, in order of their end (at one end,
+ * longest first).  Returns 0 when stopped by fn. */
+int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx);
 
 #endif

@@ -73,3 +73,11 @@ char *hb_default_lexicon(void)
     return strdup(HB_DATADIR "/jieba.lex");
 }
 
+
+char *hb_default_rules(void)
+{
+    char buf[PATH_MAX];
+    if (sibling("huibao.rules", buf, sizeof buf) || sibling("../share/huibao/huibao.rules", buf, sizeof buf))
+        return strdup(buf);
+    return strdup(HB_DATADIR "/huibao.rules");
+}

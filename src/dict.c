@@ -6,10 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "engine.h"
+#include "lexicon.h"
 #include "normalize.h"
 
 int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
@@ -118,6 +120,39 @@ static int open_rule_file(const char *path, struct stat *st, hb_error *err)
         return -1;
     }
     return fd;
+}
+
+hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat sb;
+    if (fd < 0 || fstat(fd, &sb) != 0) {
+        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return HB_ERR_IO;
+    }
+    const char *why = !S_ISREG(sb.st_mode)                   ? "not a regular file"
+                      : (uint64_t)sb.st_size > HB_LEX_MAX_FILE ? "larger than 1 GiB"
+                                                             : NULL;
+    /* an empty file maps to nothing; its missing header refuses it */
+    void *p = why || sb.st_size == 0 ? NULL : mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (!why && p == MAP_FAILED)
+        why = strerror(errno);
+    close(fd);
+    if (why) {
+        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "%s", why);
+        return HB_ERR_IO;
+    }
+    *map = p;
+    *size = (size_t)sb.st_size;
+    return HB_OK;
+}
+
+void hb_file_unmap(void *map, size_t size)
+{
+    if (map)
+        munmap(map, size);
 }
 
 hb_status hb_dict_regular(const char *path, hb_error *err)

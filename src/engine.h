@@ -23,6 +23,8 @@ struct hb_lexicon;
 struct hb_term_rules;
 struct hb_script_rules;
 struct hb_profiles;
+struct hb_rules;
+struct hb_rules_record;
 
 /* dict check mode (hb_dict_check): faults are reported and reading goes on. */
 struct hb_dict_checker {
@@ -56,6 +58,8 @@ struct hb_engine {
     struct hb_term_rules *terms;
     struct hb_script_rules *script; /* script.txt: traditional-script detection (script.c) */
     struct hb_profiles *profiles;  /* required.c */
+    struct hb_rules *rules;        /* compiled automata, mapped (rules.c); NULL: none */
+    struct hb_rules_record *record; /* rulec: the automata built, to write */
     char *notes;
 };
 
@@ -91,6 +95,16 @@ hb_status hb_dict_fault(const struct hb_engine *e, hb_error *err);
 size_t hb_dict_layers(const struct hb_engine *e);
 /* Writes LAYER_DIR/name to buf; 0 when it does not fit. */
 int hb_dict_path(const struct hb_engine *e, size_t layer, const char *name, char *buf, size_t cap);
+/* Maps a compiled file (lexicon, rules) read-only: a regular file of at
+ * most HB_LEX_MAX_FILE bytes; pages are read on first touch and shared by
+ * every process mapping it.  An empty file gives map NULL.  Errors name the
+ * file (HB_ERR_IO). */
+hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err);
+void hb_file_unmap(void *map, size_t size);
+
+/* The compiled rules file found as the lexicon is (defaults.c); malloc'd. */
+char *hb_default_rules(void);
+
 /* HB_ERR_DICT naming path when it exists and is not a regular file (a FIFO
  * would block its reader), else HB_OK. */
 hb_status hb_dict_regular(const char *path, hb_error *err);
@@ -118,8 +132,10 @@ int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s
  * with hb_engine_free).  Returns e. */
 const struct hb_engine *hb_engine_hold(const struct hb_engine *e);
 
-/* hb_engine_new, with check set for hb_dict_check. */
-hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check, hb_error *err);
+/* hb_engine_new, with check set for hb_dict_check, and record set by rulec
+ * (every automaton built, none taken from a compiled rules file). */
+hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check,
+                          struct hb_rules_record *record, hb_error *err);
 
 /* Appends a line to the engine's notes (hb_engine_notes). */
 void hb_engine_note(struct hb_engine *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -21,15 +21,16 @@ struct hb_lexicon;
  * form at out_path.  Errors name the file and line. */
 hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_error *err);
 
-/* Reads a compiled lexicon into memory; bin_path NULL gives an empty general
- * lexicon (only added words).  The file is copied, not mapped, so rewriting
- * it while huibao runs can never crash a reader (SIGBUS); it must be a
- * regular file of at most HB_LEX_MAX_FILE bytes, and its trie is checked:
- * every slot in range, every word reachable from the root within
- * HB_LEX_MAX_WORD steps (no loops).  Returns a new lexicon the caller frees
- * with hb_lexicon_free(), or NULL with *err filled (HB_ERR_IO when the file
- * cannot be read, HB_ERR_DICT when it is not a sound lexicon of this
- * version). */
+/* Maps a compiled lexicon read-only; bin_path NULL gives an empty general
+ * lexicon (only added words).  It must be a regular file of at most
+ * HB_LEX_MAX_FILE bytes whose header and sections lie inside it; the trie is
+ * not scanned (that took longer than a small report): every walk
+ * bounds-checks its slots and stops after HB_LEX_MAX_WORD characters.
+ * Replace the file by renaming a new one over it (lexc and `make install`
+ * do): truncating a mapped file in place would kill its readers (SIGBUS).
+ * Returns a new lexicon the caller frees with hb_lexicon_free(), or NULL
+ * with *err filled (HB_ERR_IO when the file cannot be read, HB_ERR_DICT
+ * when it is not a lexicon of this version). */
 struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err);
 #define HB_LEX_MAX_FILE ((size_t)1 << 30)
 void hb_lexicon_free(struct hb_lexicon *lx);
@@ -100,7 +101,8 @@ struct hb_lexicon {
     long long total;
     double logtotal;            /* log(total), as jieba's calc() computes it */
     struct hb_lex_overlay *ov;  /* NULL until a word is added */
-    void *map;                  /* the file's bytes, malloc'd */
+    void *map;                  /* the file, mapped read-only; NULL: none */
+    size_t map_size;
 };
 
 /* A position in the combined trie (general and overlay). */

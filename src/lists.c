@@ -18,10 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aho.h"
 #include "engine.h"
 #include "extract.h"
 #include "json_out.h"
 #include "normalize.h"
+#include "rules.h"
 #include "sections.h"
 
 enum {
@@ -43,6 +45,8 @@ typedef struct {
 struct hb_list_rules {
     list_cue *cues;
     size_t ncues;
+    int *same;      /* the next cue with the same first part, -1: none */
+    hb_ac *first;   /* the first parts of the cues found in paragraphs; value: the first such cue */
 };
 
 #define BIT(k) (1u << (k))
@@ -90,12 +94,35 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
     return 0;
 }
 
+/* Cues that lead or group are not looked for in paragraphs. */
+static int searched(const list_cue *q)
+{
+    return q->kind != KIND_LEAD && q->kind != KIND_GROUP;
+}
+
 hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
 {
-    e->lists = calloc(1, sizeof *e->lists);
-    if (!e->lists)
+    struct hb_list_rules *r = e->lists = calloc(1, sizeof *e->lists);
+    if (!r)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, e->lists, err);
+    hb_status st = hb_dict_read(e, "list_cues.txt", 2, 2, HB_DICT_FOLD, add_cue, r, err);
+    if (st != HB_OK)
+        return st;
+    /* one automaton pass per paragraph finds every cue's first part */
+    const char **pat = calloc(r->ncues ? r->ncues : 1, sizeof *pat);
+    size_t *len = calloc(r->ncues ? r->ncues : 1, sizeof *len);
+    if (!pat || !len)
+        st = HB_ERR_NOMEM;
+    for (size_t i = 0; st == HB_OK && i < r->ncues; i++)
+        if (searched(&r->cues[i])) {
+            pat[i] = r->cues[i].part[0];
+            len[i] = r->cues[i].len[0];
+        }
+    if (st == HB_OK)
+        st = hb_engine_build_entries(e, pat, len, r->ncues, &r->first, &r->same, err);
+    free(pat);
+    free(len);
+    return st;
 }
 
 void hb_lists_unload(struct hb_engine *e)
@@ -107,6 +134,8 @@ void hb_lists_unload(struct hb_engine *e)
         for (int k = 0; k < r->cues[i].nparts; k++)
             free(r->cues[i].part[k]);
     free(r->cues);
+    free(r->same);
+    hb_ac_free(r->first);
     free(r);
     e->lists = NULL;
 }
@@ -157,6 +186,7 @@ typedef struct {
     size_t vs, ve;
     int kind;
     int para;
+    int cue;             /* its line in list_cues.txt: the order of hits that tie */
     size_t region_end;   /* the next cue of another kind in this paragraph, else its end */
 } cue_hit;
 
@@ -452,7 +482,37 @@ static int hit_order(const void *a, const void *b)
     const cue_hit *x = a, *y = b;
     if (x->vs != y->vs)
         return x->vs < y->vs ? -1 : 1;
-    return x->ve > y->ve ? -1 : x->ve < y->ve;
+    if (x->ve != y->ve)
+        return x->ve > y->ve ? -1 : 1;
+    return (x->cue > y->cue) - (x->cue < y->cue);
+}
+
+typedef struct {
+    lists_ctx *c;
+    int p;
+    unsigned want;
+    size_t from, to;
+} para_scan;
+
+/* A first part at [start, end) of the paragraph: each cue it opens that
+ * matches there whole is a hit. */
+static int on_first_part(void *ctx, size_t start, size_t end, int value)
+{
+    para_scan *ps = ctx;
+    lists_ctx *c = ps->c;
+    const char *v = c->d->view;
+    size_t a = ps->from + start;
+    (void)end;
+    for (int i = value; i >= 0; i = c->rules->same[i]) {
+        const list_cue *q = &c->rules->cues[i];
+        size_t e;
+        if ((q->kind > 0 && !(ps->want & BIT(q->kind))) || !cue_at(v, a, ps->to, q, &e))
+            continue;
+        cue_hit h = {.vs = a, .ve = e, .kind = q->kind, .para = ps->p, .cue = i, .region_end = ps->to};
+        if (!hb_vec_push(&c->d->arena, &c->hits, h))
+            return 0;
+    }
+    return 1;
 }
 
 /* Cues of the wanted kinds in paragraph p: leftmost-longest, a cue inside
@@ -465,25 +525,9 @@ static int find_hits(lists_ctx *c, int p, unsigned want)
     if (!want || from >= to)
         return 1;
     size_t first = c->hits.n;
-    for (size_t i = 0; i < c->rules->ncues; i++) {
-        const list_cue *q = &c->rules->cues[i];
-        if (q->kind == KIND_LEAD || q->kind == KIND_GROUP || (q->kind > 0 && !(want & BIT(q->kind))))
-            continue;
-        for (size_t a = from; a < to;) {
-            const char *hit = memmem(v + a, to - a, q->part[0], q->len[0]);
-            if (!hit)
-                break;
-            a = (size_t)(hit - v);
-            size_t e;
-            cue_hit h = {.vs = a, .kind = q->kind, .para = p, .region_end = to};
-            if (cue_at(v, a, to, q, &e)) {
-                h.ve = e;
-                if (!hb_vec_push(&d->arena, &c->hits, h))
-                    return 0;
-            }
-            a += char_len(v, a);
-        }
-    }
+    para_scan ps = {c, p, want, from, to};
+    if (!hb_ac_scan_all(c->rules->first, v + from, to - from, on_first_part, &ps))
+        return 0;
     size_t n = c->hits.n - first;
     if (n == 0)
         return 1;

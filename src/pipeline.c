@@ -13,6 +13,7 @@
 #include "markers.h"
 #include "numeral.h"
 #include "required.h"
+#include "rules.h"
 #include "units.h"
 #include "words.h"
 
@@ -55,6 +56,7 @@ enum { MATCH_LIMIT = 1000000, DEPTH_LIMIT = 10000 };
 
 /* hb_engine_new() without a dictionary folder: the defaults. */
 static hb_engine *engine_new_default(const hb_engine_options *opts, struct hb_dict_checker *check,
+                                     struct hb_rules_record *record,
                                      hb_error *err)
 {
     hb_engine_options o = {0};
@@ -72,21 +74,22 @@ static hb_engine *engine_new_default(const hb_engine_options *opts, struct hb_di
         o.dict_dir = dict;
         if (!opts)
             o.lexicon_path = lexicon;
-        e = hb_engine_load(&o, check, err);
+        e = hb_engine_load(&o, check, record, err);
     }
     free(dict);
     free(lexicon);
     return e;
 }
 
-hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check, hb_error *err)
+hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check,
+                          struct hb_rules_record *record, hb_error *err)
 {
     hb_error local;
     if (!err)
         err = &local;
     memset(err, 0, sizeof *err);
     if (!opts || !opts->dict_dir)
-        return engine_new_default(opts, check, err);
+        return engine_new_default(opts, check, record, err);
     if (strlen(opts->dict_dir) > HB_DICT_DIR_MAX) {
         err->code = HB_ERR_ARG;
         snprintf(err->message, sizeof err->message, "dictionary folder path longer than %d bytes",
@@ -114,7 +117,10 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
     /* what several stages share first, then each stage's own rules */
-    hb_status st = hb_words_load(e, err);
+    e->record = record;
+    hb_status st = record ? HB_OK : hb_rules_load(e, err);
+    if (st == HB_OK)
+        st = hb_words_load(e, err);
     if (st == HB_OK)
         st = hb_units_load(e, err);
     if (st == HB_OK)
@@ -130,12 +136,13 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
         return NULL;
     }
     e->check = NULL;
+    e->record = NULL;
     return e;
 }
 
 hb_engine *hb_engine_new(const hb_engine_options *opts, hb_error *err)
 {
-    return hb_engine_load(opts, NULL, err);
+    return hb_engine_load(opts, NULL, NULL, err);
 }
 
 const struct hb_engine *hb_engine_hold(const struct hb_engine *e)
@@ -156,6 +163,7 @@ void hb_engine_free(hb_engine *e)
     hb_numerals_unload(e);
     hb_units_unload(e);
     hb_words_unload(e);
+    hb_rules_free(e->rules); /* after the stages: their automata may point into it */
     pcre2_match_context_free(e->mctx);
     free(e->notes);
     free(e->dict_dir);
@@ -256,7 +264,7 @@ int hb_dict_check(const hb_engine_options *opts, hb_dict_report_fn fn, void *ctx
     hb_engine_options o = *opts;
     o.lexicon_off = 1; /* the general lexicon is no rule file */
     hb_error err;
-    hb_engine *e = hb_engine_load(&o, &check, &err);
+    hb_engine *e = hb_engine_load(&o, &check, NULL, &err);
     if (!e && err.code == HB_ERR_NOMEM)
         return -1;
     if (!e) { /* a fault that stopped loading: the rest was not read */

@@ -4,10 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aho.h"
 #include "engine.h"
 #include "extract.h"
 #include "markers.h"
 #include "normalize.h"
+#include "rules.h"
 
 typedef struct {
     char *cue;
@@ -19,6 +21,8 @@ struct hb_section_rules {
     kind_cue *cues;
     size_t ncues;
     hb_wordlist ends, joins, inner; /* heading_words.txt: a glued title's last word, what links two, what sits between */
+    hb_ac *kinds;   /* the cues of a kind other than `other`, found in one pass */
+    int *same;      /* the next cue with the same words, -1: none */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -65,14 +69,26 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
     e->sections = calloc(1, sizeof *e->sections);
     if (!e->sections)
         return HB_ERR_NOMEM;
+    struct hb_section_rules *r = e->sections;
     /* keyed by the cue: an overlay re-classifies it */
-    hb_status st = hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue,
-                                e->sections, err);
+    hb_status st = hb_dict_read(e, "section_kinds.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(1), add_cue, r, err);
+    const char **pat = calloc(r->ncues ? r->ncues : 1, sizeof *pat);
+    size_t *len = calloc(r->ncues ? r->ncues : 1, sizeof *len);
+    if (st == HB_OK && (!pat || !len))
+        st = HB_ERR_NOMEM;
+    for (size_t i = 0; st == HB_OK && i < r->ncues; i++)
+        if (r->cues[i].kind != HB_KIND_OTHER && r->cues[i].kind <= HB_KIND_PLANS) {
+            pat[i] = r->cues[i].cue;
+            len[i] = r->cues[i].len;
+        }
+    if (st == HB_OK)
+        st = hb_engine_build_entries(e, pat, len, r->ncues, &r->kinds, &r->same, err);
+    free(pat);
+    free(len);
     if (st != HB_OK)
         return st;
     return hb_kind_lists_read(e, "heading_words.txt", (const char *const[]){"ends", "joins", "inner"},
-                              (hb_wordlist *const[]){&e->sections->ends, &e->sections->joins, &e->sections->inner},
-                              3, err);
+                              (hb_wordlist *const[]){&r->ends, &r->joins, &r->inner}, 3, err);
 }
 
 void hb_sections_unload(struct hb_engine *e)
@@ -86,6 +102,8 @@ void hb_sections_unload(struct hb_engine *e)
     hb_wordlist_free(&r->ends);
     hb_wordlist_free(&r->joins);
     hb_wordlist_free(&r->inner);
+    hb_ac_free(r->kinds);
+    free(r->same);
     free(r);
 }
 
@@ -186,41 +204,56 @@ static size_t coming_work(const hb_doc *d, const struct hb_section_rules *r, con
     return best;
 }
 
+typedef struct {
+    const struct hb_section_rules *r;
+    const char *s;
+    size_t len;
+    int best;
+    size_t best_at, best_len;
+    unsigned mask;
+} kind_scan;
+
+/* The kind of the leftmost cue not inside an `other` cue; at one place the
+ * longest, then the first listed. */
+static int on_kind_cue(void *ctx, size_t at, size_t end, int value)
+{
+    kind_scan *k = ctx;
+    size_t n = end - at;
+    if ((at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, k->s, k->len, at, n))
+        k->best = k->r->cues[value].kind, k->best_at = at, k->best_len = n;
+    return 1;
+}
+
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
 {
     const struct hb_section_rules *r = d->engine->sections;
-    int best = HB_KIND_OTHER;
-    size_t best_len = 0, best_at = coming_work(d, r, s, len, &best_len);
-    if (best_at < len)
-        best = HB_KIND_PLANS;
-    for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].kind == HB_KIND_OTHER || r->cues[i].kind > HB_KIND_PLANS)
-            continue;
-        for (const char *hit = s; (hit = memmem(hit, len - (size_t)(hit - s), r->cues[i].cue, r->cues[i].len)); hit++) {
-            size_t at = (size_t)(hit - s);
-            if (at > best_at || (at == best_at && r->cues[i].len <= best_len))
-                break;
-            if (!masked(r, s, len, at, r->cues[i].len)) {
-                best = r->cues[i].kind, best_at = at, best_len = r->cues[i].len;
-                break;
-            }
-        }
-    }
-    return best;
+    kind_scan k = {r, s, len, HB_KIND_OTHER, len, 0, 0};
+    k.best_at = coming_work(d, r, s, len, &k.best_len);
+    if (k.best_at < len)
+        k.best = HB_KIND_PLANS;
+    hb_ac_scan_all(r->kinds, s, len, on_kind_cue, &k);
+    return k.best;
+}
+
+static int on_any_cue(void *ctx, size_t at, size_t end, int value)
+{
+    kind_scan *k = ctx;
+    (void)at, (void)end;
+    for (int i = value; i >= 0; i = k->r->same[i])
+        if (k->r->cues[i].kind != HB_KIND_OTHER && k->r->cues[i].kind <= HB_KIND_PLANS)
+            k->mask |= 1u << k->r->cues[i].kind;
+    return 1;
 }
 
 unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
 {
     const struct hb_section_rules *r = d->engine->sections;
-    unsigned mask = 0;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind != HB_KIND_OTHER && r->cues[i].kind <= HB_KIND_PLANS &&
-            memmem(s, len, r->cues[i].cue, r->cues[i].len))
-            mask |= 1u << r->cues[i].kind;
+    kind_scan k = {r, s, len, HB_KIND_OTHER, len, 0, 0};
+    hb_ac_scan_all(r->kinds, s, len, on_any_cue, &k);
     size_t n;
     if (coming_work(d, r, s, len, &n) < len)
-        mask |= 1u << HB_KIND_PLANS;
-    return mask;
+        k.mask |= 1u << HB_KIND_PLANS;
+    return k.mask;
 }
 
 /* A heading's kind from its own title, else its parent's.  Under problems,

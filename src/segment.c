@@ -230,7 +230,9 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n)
         double best = -INFINITY;
         int32_t bx = -1;
         hb_lex_cursor c = hb_lex_root();
-        for (size_t i = k; i < n; i++) {
+        /* no word is longer: a crafted trie cannot make the walk quadratic */
+        size_t stop = n - k > HB_LEX_MAX_WORD ? k + HB_LEX_MAX_WORD : n;
+        for (size_t i = k; i < stop; i++) {
             double lf;
             if (!hb_lex_step(lx, &c, s->cp[i], s->id[i], &lf))
                 break;

@@ -8,6 +8,7 @@
 #include "aho.h"
 #include "engine.h"
 #include "normalize.h"
+#include "rules.h"
 #include "slogans.h"
 #include "units.h"
 
@@ -139,8 +140,8 @@ hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const
     for (size_t i = 0; i < sd->n && st == HB_OK; i++)
         if (!hb_ac_add(sd->ac, sd->e[i].surface, sd->e[i].len, (int)i))
             st = HB_ERR_NOMEM;
-    if (st == HB_OK && !hb_ac_build(sd->ac))
-        st = HB_ERR_NOMEM;
+    if (st == HB_OK)
+        st = hb_engine_build_ac(e, sd->ac, err);
     if (st != HB_OK) {
         if (st == HB_ERR_NOMEM && err && !err->code)
             hb_dict_fail(err, st, name, 0, 0, "out of memory");

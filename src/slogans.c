@@ -15,6 +15,7 @@
 #include "normalize.h"
 #include "numeral.h"
 #include "quotes.h"
+#include "rules.h"
 #include "units.h"
 #include "words.h"
 
@@ -190,7 +191,7 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
     for (size_t i = 0; i < r->nstop; i++)
         if (!r->stop[i].measure && !hb_ac_add(r->idioms, r->stop[i].word, strlen(r->stop[i].word), (int)i))
             return HB_ERR_NOMEM;
-    return hb_ac_build(r->idioms) ? HB_OK : HB_ERR_NOMEM;
+    return hb_engine_build_ac(e, r->idioms, err);
 }
 
 void hb_slogans_unload(struct hb_engine *e)

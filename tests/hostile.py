@@ -972,13 +972,12 @@ def _(c):
         f.write(data)
     text = c.write("a.txt", ("啊" * big(200000) + "\n").encode())
     c.error(["extract", "--lexicon", lex, text], 4,
-            f"huibao: {lex}: damaged lexicon (a trie slot out of range, a loop or a word over 64 characters); "
-            "rebuild it with lexc", limit=10)
+            f"huibao: {lex}: damaged lexicon (its root is not a root); rebuild it with lexc", limit=10)
     r = c.run(["extract", text], env=dict(os.environ, HUIBAO_LEXICON=lex), limit=10)
     check(r.returncode == 0 and b"damaged lexicon" in r.stderr, f"exit {r.returncode}; {r.stderr[:300]!r}")
 
 
-@case("rewriting the lexicon while huibao runs never crashes it")
+@case("replacing the lexicon while huibao runs (a new file renamed over it, as lexc does) never crashes it")
 def _(c):
     if not os.path.exists(LEXICON):
         return "skipped: no compiled lexicon"
@@ -988,12 +987,52 @@ def _(c):
     p = subprocess.Popen(HUIBAO + ["extract", "--jsonl", "--lexicon", lex] + [src] * 20,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = p.stdout.readline()  # the engine, lexicon included, is loaded
-    with open(lex, "r+b") as f:  # in place, as `cp new.lex copy.lex` does
-        f.truncate(0)
+    # The lexicon is mapped: a new file renamed over it leaves the mapped one
+    # whole (truncating it in place is documented as unsupported: SIGBUS).
+    with open(lex + ".new", "wb") as f:
         f.write(b"\0" * 4096)
+    os.replace(lex + ".new", lex)
     out, err = p.communicate(timeout=300)
     check(p.returncode == 0, f"exit {p.returncode}; {err[:300]!r}")
     check(len((first + out).splitlines()) == 20, "reports lost")
+
+
+RULES = os.path.join(os.path.dirname(HUIBAO[-1]), "huibao.rules")
+
+
+@case("a damaged or crafted compiled rules file is refused naming it, never trusted")
+def _(c):
+    if not os.path.exists(RULES):
+        return "skipped: no compiled rules"
+    import struct
+    text = c.write("r.txt", REPORT.encode())
+    junk = c.write("junk.rules", b"HBRULES\x1a" + b"\xff" * 100)
+    c.error(["extract", text], 4,
+            f"huibao: {junk}: not a compiled rules file of this huibao (version 1); rebuild it with rulec (make)",
+            env=dict(os.environ, HUIBAO_RULES=junk))
+    data = bytearray(open(RULES, "rb").read())
+    count, = struct.unpack_from("=I", data, 16)
+    for i in range(count):  # every automaton's output links pointing past its states
+        off, size = struct.unpack_from("=QQ", data, 32 + 48 * i + 32)
+        nstates, ncls = struct.unpack_from("=II", data, off)
+        first = off + 288 + 4 * nstates * ncls
+        struct.pack_into("=I", data, first + 4 * nstates, 0xFFFFFFFF)
+    bad = c.write("bad.rules", bytes(data))
+    c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
+            env=dict(os.environ, HUIBAO_RULES=bad))
+
+
+@case("a slogan of a --dict-add overlay is found though huibao.rules was compiled without it")
+def _(c):
+    d = c.path("overlay")
+    os.mkdir(d)
+    with open(os.path.join(d, "slogans.txt"), "w", encoding="utf-8") as f:
+        f.write("杏花春雨工程\tcampaign\n")
+    text = c.write("r.txt", ("关于2024年工作情况的报告\n我们深入实施杏花春雨工程，成效明显。\n" + REPORT).encode())
+    p = c.run(["extract", "--dict-add", d, text])
+    check(p.returncode == 0, f"exit {p.returncode}; {p.errlines}")
+    terms = {s["term"]: s for s in json.loads(p.stdout)["slogans"]}
+    check(terms.get("杏花春雨工程", {}).get("known") is True, f"slogans {sorted(terms)}")
 
 
 @case("zero-width characters inside a number are folded away: 1\u200b2次 is 12")

@@ -1,0 +1,113 @@
+/* Fuzz target: the compiled rules file (what rulec writes and the engine
+ * maps, src/rules.h) from damaged bytes.  A small automaton is compiled
+ * once; each input damages a copy of the file, which hb_rules_open must
+ * refuse with a reason or accept, and each automaton in an accepted one must
+ * be refused naming the file or taken and scanned: matches inside the text,
+ * values among those added, never a crash or a loop.
+ *
+ * Input: a file starting with the rules magic is the rules file itself (a
+ * kept crasher stays replayable); any other input is a list of edits, 4
+ * bytes each: a 24-bit offset (little-endian, taken modulo the file size)
+ * and the byte to store there. */
+#include <fcntl.h>
+
+#include "aho.h"
+#include "fuzz.h"
+#include "rules.h"
+
+static const char *const PATS[] = {"党建", "党建引领", "一岗双责", "双责", "两学一做", "引领", "ab", "b"};
+enum { NPATS = sizeof PATS / sizeof *PATS };
+static const char TEXT[] = "坚持党建引领，落实一岗双责，推进两学一做。abab党建";
+
+static hb_ac *patterns(void)
+{
+    hb_ac *ac = hb_ac_new();
+    FZ_CHECK(ac);
+    for (int i = 0; i < NPATS; i++)
+        FZ_CHECK(hb_ac_add(ac, PATS[i], strlen(PATS[i]), i));
+    return ac;
+}
+
+static int on_match(void *ctx, size_t start, size_t end, int value)
+{
+    (void)ctx;
+    FZ_CHECK(start < end && end <= sizeof TEXT - 1 && value >= 0 && value < NPATS);
+    return 1;
+}
+
+/* The compiled file's bytes, and a file the damaged copies go to. */
+static char *base_file(size_t *len, const char **path)
+{
+    static char *bytes;
+    static size_t n;
+    static char dir[] = "/tmp/fuzz_rules.XXXXXX", file[64];
+    if (!bytes) {
+        FZ_CHECK(mkdtemp(dir));
+        snprintf(file, sizeof file, "%s/huibao.rules", dir);
+        hb_ac *ac = patterns();
+        FZ_CHECK(hb_ac_build(ac));
+        hb_ac *v[1] = {ac};
+        struct hb_rules_record rec = {v, 1, 1};
+        hb_error err;
+        FZ_CHECK(hb_rules_write(&rec, file, &err) == HB_OK);
+        hb_ac_free(ac);
+        FILE *f = fopen(file, "rb");
+        FZ_CHECK(f && fseek(f, 0, SEEK_END) == 0);
+        n = (size_t)ftell(f);
+        bytes = malloc(n);
+        rewind(f);
+        FZ_CHECK(bytes && fread(bytes, 1, n, f) == n);
+        fclose(f);
+    }
+    *len = n;
+    *path = file;
+    return bytes;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    size_t n;
+    const char *path;
+    const char *base = base_file(&n, &path);
+    char *file;
+    if (size >= 8 && memcmp(data, "HBRULES\x1a", 8) == 0) {
+        file = malloc(size);
+        FZ_CHECK(file);
+        memcpy(file, data, size);
+        n = size;
+    } else {
+        file = malloc(n);
+        FZ_CHECK(file);
+        memcpy(file, base, n);
+        for (size_t i = 0; i + 4 <= size; i += 4) {
+            size_t off = data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16;
+            file[off % n] = (char)data[i + 3];
+        }
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FZ_CHECK(fd >= 0 && write(fd, file, n) == (ssize_t)n && close(fd) == 0);
+    free(file);
+
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    struct hb_rules *r;
+    if (hb_rules_open(path, &r, &err) != HB_OK) {
+        FZ_CHECK(err.code != HB_OK && err.message[0] && !strcmp(err.file, path));
+        return 0;
+    }
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.rules = r;
+    e.dict_dir = (char *)"dict";
+    hb_ac *ac = patterns();
+    hb_status st = hb_engine_build_ac(&e, ac, &err);
+    if (st == HB_OK) {
+        FZ_CHECK(hb_ac_scan(ac, TEXT, sizeof TEXT - 1, on_match, NULL));
+        FZ_CHECK(hb_ac_scan_all(ac, TEXT, sizeof TEXT - 1, on_match, NULL));
+    } else {
+        FZ_CHECK(st == HB_ERR_DICT && !strcmp(err.file, path));
+    }
+    hb_ac_free(ac);
+    hb_rules_free(r);
+    return 0;
+}

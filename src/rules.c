@@ -1,0 +1,181 @@
+/* The compiled rules file (see rules.h).  Layout: a header, a directory of
+ * (key, offset, size) entries, then each automaton's compiled form
+ * (hb_ac_write_compiled) at an 8-byte aligned offset.  Native byte order;
+ * `endian` catches a file from another machine. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include "rules.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "engine.h"
+
+#define RULES_MAGIC "HBRULES\x1a"
+#define RULES_VERSION 1u
+#define RULES_ENDIAN 0x01020304u
+
+struct rules_header {
+    char magic[8];
+    uint32_t version, endian;
+    uint32_t count, reserved;
+    uint64_t file_size;
+};
+
+struct rules_entry {
+    unsigned char key[32];
+    uint64_t off, size;
+};
+
+struct hb_rules {
+    void *map;
+    size_t size;
+    const struct rules_entry *dir;
+    uint32_t count;
+    char *path;
+};
+
+void hb_rules_free(struct hb_rules *r)
+{
+    if (!r)
+        return;
+    hb_file_unmap(r->map, r->size);
+    free(r->path);
+    free(r);
+}
+
+hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err)
+{
+    *out = NULL;
+    struct hb_rules *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(path))) {
+        free(r);
+        return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    }
+    hb_status st = hb_file_map(path, &r->map, &r->size, err);
+    if (st != HB_OK) {
+        hb_rules_free(r);
+        return st;
+    }
+    const struct rules_header *h = r->map;
+    int ok = r->size >= sizeof *h && memcmp(h->magic, RULES_MAGIC, 8) == 0 && h->version == RULES_VERSION &&
+             h->endian == RULES_ENDIAN && h->file_size == r->size &&
+             h->count <= (r->size - sizeof *h) / sizeof(struct rules_entry);
+    r->dir = (const struct rules_entry *)(h + 1);
+    for (uint32_t i = 0; ok && i < h->count; i++)
+        ok = r->dir[i].off % 8 == 0 && r->dir[i].off <= r->size && r->dir[i].size <= r->size - r->dir[i].off;
+    if (!ok) {
+        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0,
+                     "not a compiled rules file of this huibao (version %u); rebuild it with rulec (make)",
+                     RULES_VERSION);
+        hb_rules_free(r);
+        return HB_ERR_DICT;
+    }
+    r->count = h->count;
+    *out = r;
+    return HB_OK;
+}
+
+hb_status hb_rules_load(struct hb_engine *e, hb_error *err)
+{
+    const char *env = getenv("HUIBAO_RULES");
+    char *path = env && *env ? strdup(env) : hb_default_rules();
+    if (!path)
+        return hb_dict_fail(err, HB_ERR_NOMEM, "huibao.rules", 0, 0, "out of memory"), HB_ERR_NOMEM;
+    struct stat sb;
+    hb_status st = HB_OK;
+    if ((env && *env) || stat(path, &sb) == 0)
+        st = hb_rules_open(path, &e->rules, err);
+    free(path);
+    return st;
+}
+
+hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err)
+{
+    const struct hb_rules *r = e->rules;
+    const unsigned char *key = hb_ac_key(ac);
+    for (uint32_t i = 0; r && i < r->count; i++) {
+        if (memcmp(r->dir[i].key, key, 32) != 0)
+            continue;
+        if (hb_ac_adopt(ac, (const char *)r->map + r->dir[i].off, r->dir[i].size))
+            return HB_OK;
+        hb_dict_fail(err, HB_ERR_DICT, r->path, 0, 0, "damaged compiled rules; rebuild them with rulec (make)");
+        return HB_ERR_DICT;
+    }
+    if (!hb_ac_build(ac))
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    struct hb_rules_record *rec = e->record;
+    if (rec && hb_ac_compiled_size(ac)) {
+        if (rec->n == rec->cap) {
+            size_t cap = rec->cap ? rec->cap * 2 : 8;
+            hb_ac **v = realloc(rec->v, cap * sizeof *v);
+            if (!v)
+                return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+            rec->v = v;
+            rec->cap = cap;
+        }
+        rec->v[rec->n++] = ac;
+    }
+    return HB_OK;
+}
+
+hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
+                                  size_t n, hb_ac **ac, int **next, hb_error *err)
+{
+    if (!(*next = malloc((n ? n : 1) * sizeof **next)) || !(*ac = hb_ac_new()))
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    for (size_t i = n; i-- > 0;) {
+        (*next)[i] = -1;
+        for (size_t j = i + 1; pat[i] && j < n && (*next)[i] < 0; j++)
+            if (pat[j] && len[j] == len[i] && !memcmp(pat[j], pat[i], len[i]))
+                (*next)[i] = (int)j;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (pat[i] && !hb_ac_add(*ac, pat[i], len[i], (int)i))
+            return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    return hb_engine_build_ac(e, *ac, err);
+}
+
+hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err)
+{
+    /* Write beside the target and rename, so a reader never maps half a file. */
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
+        return hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "path too long"), HB_ERR_IO;
+    struct rules_header h = {RULES_MAGIC, RULES_VERSION, RULES_ENDIAN, (uint32_t)rec->n, 0, 0};
+    struct rules_entry *dir = calloc(rec->n ? rec->n : 1, sizeof *dir);
+    if (!dir)
+        return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    uint64_t off = sizeof h + rec->n * sizeof *dir;
+    for (size_t i = 0; i < rec->n; i++) {
+        off = (off + 7) & ~(uint64_t)7;
+        memcpy(dir[i].key, hb_ac_key(rec->v[i]), 32);
+        dir[i].off = off;
+        dir[i].size = hb_ac_compiled_size(rec->v[i]);
+        off += dir[i].size;
+    }
+    h.file_size = off;
+    FILE *f = fopen(tmp, "wb");
+    int ok = f && fwrite(&h, sizeof h, 1, f) == 1 && fwrite(dir, sizeof *dir, rec->n, f) == rec->n;
+    for (size_t i = 0; ok && i < rec->n; i++) {
+        static const char zeros[8];
+        long at = ftell(f);
+        ok = at >= 0 && fwrite(zeros, 1, (size_t)(dir[i].off - (uint64_t)at), f) == dir[i].off - (uint64_t)at &&
+             hb_ac_write_compiled(rec->v[i], f);
+    }
+    if (f && fclose(f) != 0)
+        ok = 0;
+    free(dir);
+    if (!ok || rename(tmp, path) != 0) {
+        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        remove(tmp);
+        return HB_ERR_IO;
+    }
+    return HB_OK;
+}

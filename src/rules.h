@@ -1,0 +1,49 @@
+/* The compiled rules file (huibao.rules): automata that the engine would
+ * otherwise build at every start from dict/, compiled once by rulec at
+ * build time and mapped read-only.  Each automaton is found by the key of
+ * its patterns (hb_ac_key), so rules that differ from the compiled ones (an
+ * overlay, an edited dict/ file) simply miss and are built at start. */
+#ifndef HB_RULES_H
+#define HB_RULES_H
+
+#include "aho.h"
+#include "huibao.h"
+
+struct hb_engine;
+struct hb_rules;
+
+/* Automata built while an engine loads, for rulec to write. */
+struct hb_rules_record {
+    hb_ac **v;
+    size_t n, cap;
+};
+
+/* Maps path.  The file may be damaged or crafted: its header and directory
+ * are bounds-checked here, each automaton when it is taken (hb_ac_adopt).
+ * Returns HB_OK with *out set, or HB_ERR_IO / HB_ERR_DICT with *err naming
+ * the file. */
+hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err);
+void hb_rules_free(struct hb_rules *r);
+
+/* The engine's compiled rules: $HUIBAO_RULES (an error when it cannot be
+ * used), else huibao.rules found as the lexicon is (beside the program or
+ * library, share/huibao, HB_DATADIR; none found: none).  Sets e->rules. */
+hb_status hb_rules_load(struct hb_engine *e, hb_error *err);
+
+/* hb_ac_build(), or the same automaton taken from the engine's compiled
+ * rules; records it when the engine is being compiled.  A compiled one
+ * that is refused is an error naming the rules file. */
+hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err);
+
+/* An automaton of n entries' patterns (pat[i] NULL: entry i left out), the
+ * value of a match being the first entry with that pattern, and next[i]
+ * the next entry with the same pattern (-1: none), so that a match reaches
+ * every entry it stands for.  *ac and *next are the caller's to free, also
+ * on failure. */
+hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
+                                  size_t n, hb_ac **ac, int **next, hb_error *err);
+
+/* Writes the recorded automata to path (a new file renamed over it). */
+hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err);
+
+#endif

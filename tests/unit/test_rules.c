@@ -1,0 +1,208 @@
+/* The compiled rules file (src/rules.h): an automaton taken from it matches
+ * exactly as the one built at start; other patterns miss it and are built;
+ * a damaged or crafted file is refused naming it, or (a bad table) gives
+ * wrong matches, never a crash or a loop. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "aho.h"
+#include "engine.h"
+#include "rules.h"
+#include "testutil.h"
+
+static const char *const PATS[] = {"一岗双责", "双责", "两学一做", "学一", "党建", "党建引领", "引领", "ab", "b"};
+enum { NPATS = sizeof PATS / sizeof *PATS };
+static const char TEXT[] = "坚持党建引领，落实一岗双责，推进两学一做学习教育常态化。abab党建";
+
+static char dir[] = "/tmp/test_rules.XXXXXX";
+static char path[256];
+
+static hb_ac *patterns(int extra)
+{
+    hb_ac *ac = hb_ac_new();
+    assert_non_null(ac);
+    for (int i = 0; i < NPATS; i++)
+        assert_true(hb_ac_add(ac, PATS[i], strlen(PATS[i]), i));
+    if (extra)
+        assert_true(hb_ac_add(ac, "常态化", strlen("常态化"), NPATS));
+    return ac;
+}
+
+typedef struct {
+    char s[2048];
+    size_t n;
+} matches;
+
+static int collect(void *ctx, size_t start, size_t end, int value)
+{
+    matches *m = ctx;
+    assert_true(start < end && end <= sizeof TEXT - 1);
+    m->n += (size_t)snprintf(m->s + m->n, sizeof m->s - m->n, "%zu-%zu:%d ", start, end, value);
+    assert_true(m->n < sizeof m->s);
+    return 1;
+}
+
+static void scan(const hb_ac *ac, matches *m)
+{
+    memset(m, 0, sizeof *m);
+    assert_true(hb_ac_scan(ac, TEXT, sizeof TEXT - 1, collect, m));
+}
+
+/* A rules file holding the automaton of PATS. */
+static void write_rules(void)
+{
+    hb_ac *ac = patterns(0);
+    assert_true(hb_ac_build(ac));
+    hb_ac *v[1] = {ac};
+    struct hb_rules_record rec = {v, 1, 1};
+    hb_error err;
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_ac_free(ac);
+}
+
+static hb_status take(struct hb_rules *r, hb_ac *ac, hb_error *err)
+{
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.rules = r;
+    e.dict_dir = dir;
+    return hb_engine_build_ac(&e, ac, err);
+}
+
+static void test_same_matches(void **state)
+{
+    (void)state;
+    write_rules();
+    struct hb_rules *r;
+    hb_error err;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    hb_ac *built = patterns(0), *taken = patterns(0), *other = patterns(1);
+    assert_true(hb_ac_build(built));
+    assert_int_equal(take(r, taken, &err), HB_OK);
+    assert_int_equal(hb_ac_count(taken), NPATS);
+    matches a, b;
+    scan(built, &a);
+    scan(taken, &b);
+    assert_string_equal(a.s, b.s);
+    assert_non_null(strstr(a.s, ":5 ")); /* 党建引领, the longest */
+    /* one more pattern: another key, built at start, and it matches */
+    assert_int_equal(take(r, other, &err), HB_OK);
+    scan(other, &b);
+    assert_non_null(strstr(b.s, ":9 "));
+    hb_ac_free(built);
+    hb_ac_free(taken);
+    hb_ac_free(other);
+    hb_rules_free(r);
+}
+
+static char *file_bytes(size_t *n)
+{
+    char *b = tu_read_file(path, n);
+    assert_non_null(b);
+    return b;
+}
+
+static void put(const char *bytes, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bytes, 1, n, f), n);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void test_damaged_file(void **state)
+{
+    (void)state;
+    write_rules();
+    size_t n;
+    char *good = file_bytes(&n);
+    struct hb_rules *r;
+    hb_error err;
+    /* cut short, a wrong magic, a directory entry past the end */
+    size_t cuts[] = {0, 10, 40, n - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        put(good, cuts[i]);
+        memset(&err, 0, sizeof err);
+        assert_int_equal(hb_rules_open(path, &r, &err), HB_ERR_DICT);
+        assert_string_equal(err.file, path);
+        assert_non_null(strstr(err.message, "rebuild"));
+    }
+    char *bad = malloc(n);
+    assert_non_null(bad);
+    memcpy(bad, good, n);
+    bad[0] = 'X';
+    put(bad, n);
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_ERR_DICT);
+    memcpy(bad, good, n);
+    uint64_t far = n; /* the first entry's offset (after the 32-byte header and its key) */
+    memcpy(bad + 32 + 32, &far, 8);
+    put(bad, n);
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_ERR_DICT);
+
+    /* every byte of the automaton changed in turn, and random bytes: refused
+     * naming the file, or taken and scanned within bounds (ASan checks) */
+    uint64_t off;
+    memcpy(&off, good + 64, 8);
+    unsigned seed = 1;
+    int refused = 0, taken = 0;
+    for (size_t k = 0; k < 3000; k++) {
+        memcpy(bad, good, n);
+        seed = seed * 1103515245u + 12345u;
+        size_t at = k < n - off ? off + k : off + seed % (n - off);
+        bad[at] = (char)(k < n - off ? bad[at] ^ 0x5a : (char)(seed >> 16));
+        put(bad, n);
+        assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+        hb_ac *ac = patterns(0);
+        memset(&err, 0, sizeof err);
+        hb_status st = take(r, ac, &err);
+        if (st == HB_OK) {
+            matches m;
+            scan(ac, &m);
+            taken++;
+        } else {
+            assert_int_equal(st, HB_ERR_DICT);
+            assert_string_equal(err.file, path);
+            assert_non_null(strstr(err.message, "damaged compiled rules"));
+            refused++;
+        }
+        hb_ac_free(ac);
+        hb_rules_free(r);
+    }
+    assert_true(refused > 0 && taken > 0);
+    free(bad);
+    free(good);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(path, sizeof path, "%s/huibao.rules", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_same_matches),
+        cmocka_unit_test(test_damaged_file),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
