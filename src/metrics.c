@@ -64,7 +64,7 @@ static size_t comma_limit(const hb_doc *d, size_t pos, size_t lim)
         return lim;
     while (q + 3 < lim && v[q] == ',' && is_digit(v[q + 1]) && is_digit(v[q + 2]) &&
            is_digit(v[q + 3]) && (q + 4 == lim || !is_digit(v[q + 4]))) {
-        if ((unsigned char)d->text[d->vmap[q]] != ',' && (unsigned char)d->text[d->vmap[q - 1]] < 0x80)
+        if ((unsigned char)d->text[hb_doc_vstart(d, q)] != ',' && (unsigned char)d->text[hb_doc_vstart(d, q - 1)] < 0x80)
             return q;
         q += 4;
     }

@@ -97,35 +97,29 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, w
 }
 
 typedef struct {
-    char *v;
-    hb_off *m;
-    size_t n, cap;
+    hb_doc *d;
+    char *v;        /* room for the fold and a final LF: the view is never longer */
+    hb_omap m;
+    size_t n;
 } view_buf;
 
-static int put(view_buf *b, const char *s, size_t n, const hb_off *map)
+/* Appends fold bytes [at, at + n); s: other bytes standing for them (a
+ * joining space, a paragraph's LF), NULL: the fold's own. */
+static int put(view_buf *b, const char *s, size_t at, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t ncap = (b->n + n + 1) * 2;
-        char *nv = realloc(b->v, ncap);
-        if (!nv)
-            return 0;
-        b->v = nv;
-        hb_off *nm = realloc(b->m, (ncap + 1) * sizeof *nm);
-        if (!nm)
-            return 0;
-        b->m = nm;
-        b->cap = ncap;
-    }
-    memcpy(b->v + b->n, s, n);
-    memcpy(b->m + b->n, map, n * sizeof *map);
+    hb_doc *d = b->d;
+    memcpy(b->v + b->n, s ? s : d->fold + at, n);
+    int ok = hb_omap_copy(&d->arena, &b->m, b->n, &d->fmap, d->fold, at, n);
     b->n += n;
-    return 1;
+    return ok;
 }
 
 hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
-    view_buf b = {0};
+    view_buf b = {d, hb_arena_alloc(&d->arena, d->fold_len + 2), {0}, 0};
+    if (!b.v)
+        return HB_ERR_NOMEM;
     hb_para cur = {0};
     const hb_line *prev = NULL;
     int open = 0;
@@ -137,40 +131,33 @@ hb_status hb_paragraphs_run(hb_doc *d)
             /* Latin words wrapped at a line end need their space back. */
             char last = d->fold[prev->fend - 1], first = d->fold[l->fstart];
             if (((last | 32) >= 'a' && (last | 32) <= 'z') && ((first | 32) >= 'a' && (first | 32) <= 'z'))
-                if (!put(&b, " ", 1, &d->fmap[prev->fend]))
-                    goto oom;
+                if (!put(&b, " ", prev->fend, 1))
+                    return HB_ERR_NOMEM;
         } else {
             if (open) {
                 cur.vend = b.n;
-                if (!put(&b, "\n", 1, &d->fmap[prev->fend]) || !hb_vec_push(&d->arena, &d->paras, cur))
-                    goto oom;
+                if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
+                    return HB_ERR_NOMEM;
             }
             cur = (hb_para){.vstart = b.n, .first_line = (int)i + 1, .section = -1};
             open = 1;
         }
-        if (!put(&b, d->fold + l->fstart, l->fend - l->fstart, &d->fmap[l->fstart]))
-            goto oom;
+        if (!put(&b, NULL, l->fstart, l->fend - l->fstart))
+            return HB_ERR_NOMEM;
         cur.last_line = (int)i + 1;
         prev = l;
     }
     if (open) {
         cur.vend = b.n;
-        if (!put(&b, "\n", 1, &d->fmap[prev->fend]) || !hb_vec_push(&d->arena, &d->paras, cur))
-            goto oom;
+        if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
+            return HB_ERR_NOMEM;
     }
-    d->view = hb_arena_strndup(&d->arena, b.v ? b.v : "", b.n);
-    d->vmap = hb_arena_alloc(&d->arena, (b.n + 1) * sizeof *d->vmap);
-    if (!d->view || !d->vmap)
-        goto oom;
-    if (b.n)
-        memcpy(d->vmap, b.m, b.n * sizeof *d->vmap);
-    d->vmap[b.n] = (hb_off)d->len;
+    if (!hb_omap_put(&d->arena, &b.m, b.n, d->len))
+        return HB_ERR_NOMEM;
+    b.v[b.n] = '\0';
+    d->view = b.v;
     d->view_len = b.n;
-    free(b.v);
-    free(b.m);
+    d->vmap = b.m;
+    hb_doc_set_fold(d, NULL); /* no stage after this one reads the fold */
     return HB_OK;
-oom:
-    free(b.v);
-    free(b.m);
-    return HB_ERR_NOMEM;
 }

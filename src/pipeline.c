@@ -224,6 +224,7 @@ void hb_report_free(hb_report *r)
 {
     if (!r)
         return;
+    free(r->fold_own);
     hb_arena_release(&r->arena);
     hb_engine_free((hb_engine *)r->engine);
     free(r);
