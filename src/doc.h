@@ -59,10 +59,11 @@ enum hb_punct_class {
     HB_P_OTHER
 };
 
+/* 12 bytes, as a report holds about one for every ten bytes of text: the
+ * paragraph is not kept, tokens are in paragraph order and never cross one. */
 typedef struct {
     uint32_t vstart, vend;  /* in view */
     uint8_t type, sub;      /* hb_token_type; hb_punct_class for punctuation */
-    int32_t para;           /* paragraph index */
 } hb_token;
 
 enum hb_kind { HB_KIND_OTHER, HB_KIND_ACHIEVEMENTS, HB_KIND_PROBLEMS, HB_KIND_CAUSES, HB_KIND_PLANS };

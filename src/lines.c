@@ -139,6 +139,7 @@ hb_status hb_lines_run(hb_doc *d)
     }
     d->nlines = k;
     d->line_starts[k] = d->len;
+    hb_vec_trim(&d->arena, &d->lines);
     pcre2_match_data_free(md);
     return HB_OK;
 oom:

@@ -136,6 +136,7 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
     }
     if (!hb_omap_put(a, &m, j, len))
         goto fail;
+    hb_vec_trim(a, &m);
     char *shrunk = realloc(o, j + 1);
     if (shrunk)
         o = shrunk;

@@ -158,6 +158,8 @@ hb_status hb_paragraphs_run(hb_doc *d)
     d->view = b.v;
     d->view_len = b.n;
     d->vmap = b.m;
+    hb_vec_trim(&d->arena, &d->vmap);
+    hb_vec_trim(&d->arena, &d->paras);
     hb_doc_set_fold(d, NULL); /* no stage after this one reads the fold */
     return HB_OK;
 }
