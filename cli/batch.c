@@ -351,13 +351,12 @@ static void run_job(batch *b, job *j, slot *out, hb_summary *sum)
         out->error = error_line(j->label, err.code, err.message);
         return;
     }
+    /* summed here, in parallel, not by the one thread that writes */
+    out->unsummed = hb_summary_add_report(sum, r) != HB_OK;
     char *json = hb_report_json(r, 0);
     hb_report_free(r);
     size_t n = json ? strlen(json) : 0;
     if (json && (out->report = realloc(json, n + 2))) {
-        /* summed here, in parallel: parsing every report back is no small
-         * part of a run, too much for the one thread that writes */
-        out->unsummed = hb_summary_add_json(sum, out->report, n, NULL) != HB_OK;
         memcpy(out->report + n, "\n", 2);
     } else {
         hb_free(json);

@@ -147,7 +147,7 @@ enum {
 };
 
 /* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
- * per heading) and ~30 on ordinary reports: 8 MiB, far above any real
+ * per heading) and ~6 on ordinary reports: 8 MiB, far above any real
  * report, keeps one report within ~1.6 GB. */
 #define HB_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 
@@ -268,7 +268,8 @@ HB_API void hb_summary_free(hb_summary *s);
  * summary (hb_summary_json).  HB_ERR_ARG with err->message for anything
  * else; err may be NULL. */
 HB_API hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err);
-/* Adds a report, the same as adding its JSON. */
+/* Adds a report, the same as adding its JSON (it writes only the fields a
+ * summary reads). */
 HB_API hb_status hb_summary_add_report(hb_summary *s, const hb_report *r);
 /* Adds everything in src to dst (src unchanged; dst != src). */
 HB_API hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src);
