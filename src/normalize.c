@@ -167,6 +167,6 @@ hb_status hb_fold_run(hb_doc *d)
     char *fold;
     if (!hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap))
         return HB_ERR_NOMEM;
-    hb_doc_set_fold(d, fold);
+    d->fold = d->fold_own = fold; /* the first fold: nothing to free before it */
     return HB_OK;
 }
