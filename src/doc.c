@@ -52,6 +52,8 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
 {
     size_t v = *vpos, rs = 0, re = 0, hint = 0, prev = 0;
     for (; v < ve; v++) {
+        if (v > *vpos && ((unsigned char)d->view[v] & 0xC0) == 0x80)
+            continue; /* maps where its character's first byte does */
         size_t s = hb_omap_get(&d->vmap, d->view, v, &hint);
         if (v > *vpos && s == prev)
             continue;
