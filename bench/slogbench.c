@@ -52,7 +52,7 @@ int main(int argc, char **argv)
     hb_arena arena = {0};
     char *fold;
     size_t flen;
-    hb_off *map;
+    hb_omap map;
     if (!hb_fold(&arena, text, len, &fold, &flen, &map)) {
         fprintf(stderr, "slogbench: out of memory\n");
         return 1;
@@ -65,6 +65,7 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < reps; i++)
         memcpy(big + i * flen, fold, flen);
+    free(fold);
     size_t matches = 0;
     t0 = now();
     if (!hb_slogan_dict_scan(sd, big, total, count_match, &matches)) {

@@ -209,6 +209,7 @@ typedef struct {
     char *error;       /* an error record's JSON line, or NULL */
     const kept_line *reuse; /* a line of the earlier run */
     size_t bytes;
+    int unsummed;      /* the report could not be added to the summary */
 } slot;
 
 typedef struct {
@@ -226,6 +227,8 @@ typedef struct {
     size_t next_seq, write_seq, window;
     slot *ring;
     int no_more, usage_error;
+    hb_summary *sum;        /* each worker sums its reports apart and adds them here at its end */
+    int sum_failed;
 } batch;
 
 typedef struct {
@@ -308,7 +311,7 @@ static char *error_line(const char *path, hb_status code, const char *message)
     return line;
 }
 
-static void run_job(batch *b, job *j, slot *out)
+static void run_job(batch *b, job *j, slot *out, hb_summary *sum)
 {
     const cli_opts *o = b->o;
     size_t max = o->max_bytes ? o->max_bytes : HB_DEFAULT_MAX_BYTES;
@@ -348,24 +351,32 @@ static void run_job(batch *b, job *j, slot *out)
         out->error = error_line(j->label, err.code, err.message);
         return;
     }
+    /* summed here, in parallel, not by the one thread that writes */
+    out->unsummed = hb_summary_add_report(sum, r) != HB_OK;
     char *json = hb_report_json(r, 0);
     hb_report_free(r);
-    if (json && asprintf(&out->report, "%s\n", json) < 0)
-        out->report = NULL;
-    hb_free(json);
-    if (!out->report)
+    size_t n = json ? strlen(json) : 0;
+    if (json && (out->report = realloc(json, n + 2))) {
+        memcpy(out->report + n, "\n", 2);
+    } else {
+        hb_free(json);
         out->error = error_line(j->label, HB_ERR_NOMEM, "out of memory");
+    }
 }
 
 static void *worker(void *arg)
 {
     batch *b = arg;
+    hb_summary *sum = hb_summary_new();
     for (;;) {
         job j;
         pthread_mutex_lock(&b->mu);
         while (!b->no_more && !b->usage_error && b->next_seq >= b->write_seq + b->window)
             pthread_cond_wait(&b->can_take, &b->mu);
-        if (b->no_more || b->usage_error || !next_job(b, &j)) {
+        if (!sum || b->no_more || b->usage_error || !next_job(b, &j)) {
+            if (!sum || hb_summary_merge(b->sum, sum) != HB_OK)
+                b->sum_failed = 1;
+            hb_summary_free(sum);
             b->no_more = 1;
             pthread_cond_broadcast(&b->can_write);
             pthread_cond_broadcast(&b->can_take);
@@ -376,7 +387,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&b->mu);
 
         slot res = {0};
-        run_job(b, &j, &res);
+        run_job(b, &j, &res, sum);
         free(j.label);
         free(j.buf);
         res.done = 1;
@@ -545,7 +556,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     b.kept = &kept;
     b.window = (size_t)threads * 4;
     b.ring = calloc(b.window, sizeof *b.ring);
-    hb_summary *sum = hb_summary_new();
+    hb_summary *sum = b.sum = hb_summary_new();
     pthread_t *tid = calloc((size_t)threads, sizeof *tid);
     pthread_mutex_init(&b.mu, NULL);
     pthread_cond_init(&b.can_take, NULL);
@@ -595,9 +606,9 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
             }
         }
         if (line && status == EXIT_OK) {
-            if (write_full(fd_r, line, len) != 0)
+            if (write_full(fd_r, line, len) != 0 || s.unsummed)
                 status = EXIT_OUTPUT;
-            else if (hb_summary_add_json(sum, line, len, NULL) != HB_OK)
+            else if (s.reuse && hb_summary_add_json(sum, line, len, NULL) != HB_OK)
                 status = EXIT_OUTPUT;
         } else if (s.error && status == EXIT_OK) {
             failed++;
@@ -629,6 +640,8 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     }
     if (show)
         progress(done, total, failed, bytes, t0, 1);
+    if (status == EXIT_OK && b.sum_failed)
+        status = EXIT_OUTPUT;
     if (status == EXIT_OK && b.usage_error)
         status = EXIT_USAGE;
     if (status == EXIT_OUTPUT)

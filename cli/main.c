@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/uio.h>
 #include <unistd.h>
 
 #include "dict_cmd.h"
@@ -365,27 +364,23 @@ char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap
     return buf;
 }
 
-/* A report and its line end in one write(), so that writers sharing a
- * stream never interleave (a short write carries on with the rest). */
-static int write_report(FILE *out, const char *s, const char *end)
+/* One piece of output in one write() (a short write carries on with the
+ * rest), so that writers sharing a stream never interleave a report that
+ * comes in one piece.  ctx: the FILE, flushed first. */
+static int write_piece(void *ctx, const char *s, size_t n)
 {
+    FILE *out = ctx;
     if (fflush(out) != 0)
         return 0;
-    struct iovec v[2] = {{(void *)s, strlen(s)}, {(void *)end, strlen(end)}};
-    int fd = fileno(out), i = 0;
-    while (i < 2) {
-        ssize_t n = writev(fd, v + i, 2 - i);
-        if (n < 0 && errno == EINTR)
+    int fd = fileno(out);
+    while (n > 0) {
+        ssize_t k = write(fd, s, n);
+        if (k < 0 && errno == EINTR)
             continue;
-        if (n < 0)
+        if (k < 0)
             return 0;
-        size_t k = (size_t)n;
-        while (i < 2 && k >= v[i].iov_len)
-            k -= v[i++].iov_len;
-        if (i < 2) {
-            v[i].iov_base = (char *)v[i].iov_base + k;
-            v[i].iov_len -= k;
-        }
+        s += k;
+        n -= (size_t)k;
     }
     return 1;
 }
@@ -430,11 +425,21 @@ static void process(run_state *st, const char *label, const char *path, const ch
         return;
     }
     char *text = NULL;
-    const char *end = ""; /* a JSON report is no copy: its line end is written after it */
     if (!strcmp(o->command, "extract")) {
-        text = hb_report_json(r, st->single && o->pretty ? HB_JSON_PRETTY : 0);
-        end = "\n";
-    } else if (!strcmp(o->command, "tokens")) {
+        /* streamed: a large report's JSON is never held whole */
+        errno = 0;
+        hb_status ws = hb_report_write(r, (st->single && o->pretty ? HB_JSON_PRETTY : 0) | HB_JSON_LINE,
+                                       write_piece, st->out);
+        hb_report_free(r);
+        if (ws == HB_ERR_IO)
+            st->write_failed = errno ? errno : EIO;
+        if (ws == HB_ERR_NOMEM) {
+            fprintf(stderr, "huibao: %s: out of memory\n", label);
+            input_failed(st);
+        }
+        return;
+    }
+    if (!strcmp(o->command, "tokens")) {
         text = hb_report_tokens(r, o->words ? HB_TOKENS_WORDS : 0);
     } else {
         int passed = 0;
@@ -448,7 +453,7 @@ static void process(run_state *st, const char *label, const char *path, const ch
         input_failed(st);
         return;
     }
-    if (!write_report(st->out, text, end))
+    if (!write_piece(st->out, text, strlen(text)))
         st->write_failed = errno ? errno : EIO;
     free(text);
 }

@@ -124,15 +124,17 @@ static inline hb_doc *fz_doc(const fz_input *in, const char *upto)
 /* A map of n bytes into their source: every entry at a character start of
  * the source (or its end, for a line end added after the last line), never
  * decreasing, the last one the source length. */
-static inline void fz_check_map(const hb_off *map, size_t n, const char *src, size_t srclen)
+static inline void fz_check_map(const hb_omap *map, const char *derived, size_t n, const char *src, size_t srclen)
 {
-    for (size_t i = 0; i < n; i++) {
-        FZ_CHECK(map[i] <= srclen);
-        FZ_CHECK(map[i] == srclen || ((unsigned char)src[map[i]] & 0xC0) != 0x80);
-        if (i > 0)
-            FZ_CHECK(map[i] >= map[i - 1]);
+    size_t hint = 0, prev = 0;
+    for (size_t i = 0; i <= n; i++) {
+        size_t at = hb_omap_get(map, derived, i, &hint);
+        FZ_CHECK(at <= srclen);
+        FZ_CHECK(at == srclen || ((unsigned char)src[at] & 0xC0) != 0x80);
+        FZ_CHECK(at >= prev);
+        prev = at;
     }
-    FZ_CHECK(map[n] == srclen);
+    FZ_CHECK(hb_omap_at(map, derived, n) == srclen);
 }
 
 /* One extractor's part of the report, written as the report writes it and

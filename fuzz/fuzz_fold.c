@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (d->fold) {
         FZ_CHECK(hb_utf8_valid(d->fold, d->fold_len) && d->fold[d->fold_len] == '\0');
         FZ_CHECK(!memchr(d->fold, '\r', d->fold_len));
-        fz_check_map(d->fmap, d->fold_len, d->text, d->len);
+        fz_check_map(&d->fmap, d->fold, d->fold_len, d->text, d->len);
         /* folding is idempotent on what it produced */
         char *again = hb_fold_cstr(d->fold);
         FZ_CHECK(again);

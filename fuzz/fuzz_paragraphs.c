@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FZ_CHECK(l->fstart <= l->fend && l->fend <= d->fold_len && l->width >= 0);
         }
         FZ_CHECK(hb_utf8_valid(d->view, d->view_len) && d->view[d->view_len] == '\0');
-        fz_check_map(d->vmap, d->view_len, d->text, d->len);
+        fz_check_map(&d->vmap, d->view, d->view_len, d->text, d->len);
         size_t at = 0;
         for (size_t p = 0; p < d->paras.n; p++) {
             const hb_para *pa = &d->paras.v[p];

@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t p = 0; p < d->paras.n; p++) {
             const hb_para *pa = &d->paras.v[p];
             size_t at = pa->vstart;
-            for (; k < d->tokens.n && d->tokens.v[k].para == (int32_t)p; k++) {
+            for (; k < d->tokens.n && d->tokens.v[k].vstart < pa->vend; k++) {
                 const hb_token *t = &d->tokens.v[k];
                 FZ_CHECK(t->vstart == at && t->vend > t->vstart && t->vend <= pa->vend);
                 FZ_CHECK(t->type <= HB_TOK_OTHER);

@@ -147,7 +147,7 @@ enum {
 };
 
 /* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
- * per heading) and ~30 on ordinary reports: 8 MiB, far above any real
+ * per heading) and ~10 on ordinary reports: 8 MiB, far above any real
  * report, keeps one report within ~1.6 GB. */
 #define HB_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 
@@ -167,13 +167,25 @@ HB_API hb_report *hb_extract_file(const hb_engine *engine, const char *path,
 HB_API void hb_report_free(hb_report *report);
 
 enum {
-    HB_JSON_PRETTY = 1u << 0   /* indented output; default is one line */
+    HB_JSON_PRETTY = 1u << 0,  /* indented output; default is one line */
+    HB_JSON_LINE = 1u << 1     /* hb_report_write: a line end after the JSON */
 };
 
 /* The report as JSON (docs/OUTPUT.md, schema docs/report.schema.json,
  * installed in share/huibao/), NUL-terminated.  Returns a new string the
  * caller frees with hb_free(), or NULL when out of memory. */
 HB_API char *hb_report_json(const hb_report *report, unsigned flags);
+
+/* Receives output in pieces: s[0..n), not NUL-terminated.  Returns 0 when
+ * it failed (then no more pieces come). */
+typedef int (*hb_write_fn)(void *ctx, const char *s, size_t n);
+
+/* The same JSON handed to write as it is made, in pieces of about a
+ * megabyte, so that a large report's JSON is never held whole; a report
+ * shorter than that (with its line end) arrives in one call.  Returns
+ * HB_OK, HB_ERR_NOMEM, or HB_ERR_IO when write failed; after a failure the
+ * pieces already given stay written. */
+HB_API hb_status hb_report_write(const hb_report *report, unsigned flags, hb_write_fn write, void *ctx);
 
 enum {
     HB_TOKENS_WORDS = 1u << 0   /* split Han runs into dictionary words */
@@ -256,7 +268,8 @@ HB_API void hb_summary_free(hb_summary *s);
  * summary (hb_summary_json).  HB_ERR_ARG with err->message for anything
  * else; err may be NULL. */
 HB_API hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err);
-/* Adds a report, the same as adding its JSON. */
+/* Adds a report, the same as adding its JSON (it writes only the fields a
+ * summary reads). */
 HB_API hb_status hb_summary_add_report(hb_summary *s, const hb_report *r);
 /* Adds everything in src to dst (src unchanged; dst != src). */
 HB_API hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src);

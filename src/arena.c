@@ -106,3 +106,20 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
     *cap = ncap;
     return 1;
 }
+
+void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
+{
+    size_t bytes = (n * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    if (*cap * elem <= BLOCK_MIN || bytes <= BLOCK_MIN || bytes >= *cap * elem)
+        return;
+    hb_arena_block **link = &a->head;
+    while (*link && (void *)(*link)->data != *v)
+        link = &(*link)->next;
+    hb_arena_block *b = *link ? realloc(*link, sizeof *b + bytes) : NULL;
+    if (!b)
+        return; /* kept as it was */
+    b->size = b->used = bytes;
+    *link = b;
+    *v = b->data;
+    *cap = bytes / elem;
+}

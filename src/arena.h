@@ -23,6 +23,11 @@ void hb_arena_release(hb_arena *a);
 /* Makes room for one more element; returns 0 when out of memory. */
 int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem);
 
+/* Gives a complete vector's spare room back when it is large enough to have
+ * a block of its own (doubling leaves up to half of it unused). */
+void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem);
+#define hb_vec_trim(arena, vec) hb_vec_shrink((arena), (void **)&(vec)->v, &(vec)->cap, (vec)->n, sizeof *(vec)->v)
+
 #define hb_vec_push(arena, vec, value)                                              \
     (((vec)->n < (vec)->cap ||                                                      \
       hb_vec_grow((arena), (void **)&(vec)->v, &(vec)->cap, (vec)->n, sizeof *(vec)->v)) \

@@ -2,6 +2,7 @@
  * the input, input lines, copies of the original text, and warnings. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
@@ -21,16 +22,16 @@ int hb_doc_line_at(const hb_doc *d, size_t off)
 
 size_t hb_doc_vstart(const hb_doc *d, size_t v)
 {
-    return d->vmap[v < d->view_len ? v : d->view_len];
+    return hb_omap_at(&d->vmap, d->view, v < d->view_len ? v : d->view_len);
 }
 
 size_t hb_doc_vend(const hb_doc *d, size_t ve)
 {
     if (ve == 0)
-        return d->vmap[0];
+        return hb_omap_at(&d->vmap, d->view, 0);
     if (ve > d->view_len)
         ve = d->view_len;
-    size_t s = d->vmap[ve - 1];
+    size_t s = hb_omap_at(&d->vmap, d->view, ve - 1);
     if (s >= d->len)
         return d->len;
     size_t e = s + (size_t)hb_utf8_len((unsigned char)d->text[s]);
@@ -49,11 +50,14 @@ int hb_doc_vline(const hb_doc *d, size_t v)
  * view), and a run ends where the next character is not the next in text. */
 size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
 {
-    size_t v = *vpos, rs = 0, re = 0;
+    size_t v = *vpos, rs = 0, re = 0, hint = 0, prev = 0;
     for (; v < ve; v++) {
-        size_t s = d->vmap[v];
-        if (v > *vpos && s == d->vmap[v - 1])
+        if (v > *vpos && ((unsigned char)d->view[v] & 0xC0) == 0x80)
+            continue; /* maps where its character's first byte does */
+        size_t s = hb_omap_get(&d->vmap, d->view, v, &hint);
+        if (v > *vpos && s == prev)
             continue;
+        prev = s;
         if (s >= d->len)
             continue;
         if (d->text[s] == '\n' || d->text[s] == '\r') {
@@ -90,6 +94,13 @@ const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
     if (out)
         hb_doc_orig_copy(d, vs, ve, out);
     return out;
+}
+
+void hb_doc_set_fold(hb_doc *d, char *fold)
+{
+    if (d->fold_own != fold)
+        free(d->fold_own);
+    d->fold = d->fold_own = fold;
 }
 
 int hb_doc_warn(hb_doc *d, const char *code, int line, const char *fmt, ...)

@@ -4,8 +4,9 @@
  * system of every span in the output.  `view` is the matching view built from
  * it: width-folded (NFKC: full-width digits, letters, ASCII-able punctuation,
  * U+3000 → space), CR/CRLF → LF, indentation and wrap breaks removed, blank
- * and page-number lines dropped, one paragraph per line.  vmap[i] is the
- * `text` offset of the character that produced view byte i. */
+ * and page-number lines dropped, one paragraph per line.  vmap maps view
+ * byte i to the `text` offset of the character that produced it
+ * (hb_omap_at(&d->vmap, d->view, i)). */
 #ifndef HB_DOC_H
 #define HB_DOC_H
 
@@ -59,10 +60,11 @@ enum hb_punct_class {
     HB_P_OTHER
 };
 
+/* 12 bytes, as a report holds about one for every ten bytes of text: the
+ * paragraph is not kept, tokens are in paragraph order and never cross one. */
 typedef struct {
     uint32_t vstart, vend;  /* in view */
     uint8_t type, sub;      /* hb_token_type; hb_punct_class for punctuation */
-    int32_t para;           /* paragraph index */
 } hb_token;
 
 enum hb_kind { HB_KIND_OTHER, HB_KIND_ACHIEVEMENTS, HB_KIND_PROBLEMS, HB_KIND_CAUSES, HB_KIND_PLANS };
@@ -124,17 +126,19 @@ struct hb_report {
     size_t *line_starts;   /* text offset of each input line, nlines + 1 entries */
     int nlines;
 
-    /* folded text and lines */
+    /* folded text and lines; the fold is malloc'd and freed once the view
+     * is built (hb_doc_set_fold), as no stage after paragraphs reads it */
     const char *fold;
+    char *fold_own;
     size_t fold_len;
     int converted_script;  /* the fold was converted to simplified characters (script.c) */
-    hb_off *fmap;          /* fold byte -> text offset, fold_len + 1 entries */
+    hb_omap fmap;          /* fold byte -> text offset, for fold_len + 1 bytes */
     HB_VEC(hb_line) lines;
 
     /* view and paragraphs */
     const char *view;
     size_t view_len;
-    hb_off *vmap;          /* view byte -> text offset, view_len + 1 entries */
+    hb_omap vmap;          /* view byte -> text offset, for view_len + 1 bytes */
     HB_VEC(hb_para) paras;
 
     HB_VEC(hb_token) tokens;
@@ -182,6 +186,9 @@ size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
 size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start);
 /* 1-based input line of view position v. */
 int hb_doc_vline(const hb_doc *d, size_t v);
+
+/* Makes fold (malloc'd or NULL) the document's fold, freeing the one before. */
+void hb_doc_set_fold(hb_doc *d, char *fold);
 
 /* Records a warning; message is printf-style and copied. Returns 0 when out of memory. */
 int hb_doc_warn(hb_doc *d, const char *code, int line, const char *fmt, ...)

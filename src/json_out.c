@@ -15,13 +15,42 @@
  * containers deep; beyond this the writer fails rather than grow. */
 enum { MAX_DEPTH = 64 };
 
+/* A streaming writer hands its text on in pieces of about this size. */
+enum { CHUNK = 1 << 20 };
+
 struct hb_json_out {
     hb_strbuf buf;
+    hb_write_fn sink;       /* NULL: the whole text is kept for hb_json_out_finish */
+    void *ctx;
+    int sink_failed;
     int pretty;
     int depth;              /* of the values being written; the report's fields are at 1 */
     int count[MAX_DEPTH];   /* values written so far at each depth */
     char closer[MAX_DEPTH]; /* what ends the container holding that depth */
 };
+
+/* Hands the buffer on to the sink and empties it. */
+static void flush(hb_json_out *out)
+{
+    hb_strbuf *b = &out->buf;
+    if (b->n && !out->sink_failed && !out->sink(out->ctx, b->s, b->n))
+        out->sink_failed = 1;
+    b->n = 0;
+}
+
+static void spill(hb_json_out *out, const char *s, size_t n)
+{
+    hb_strbuf *b = &out->buf;
+    if (out->sink && b->n + n >= CHUNK) {
+        flush(out);
+        if (n >= CHUNK) {
+            if (!out->sink_failed && !out->sink(out->ctx, s, n))
+                out->sink_failed = 1;
+            return;
+        }
+    }
+    hb_strbuf_add(b, s, n);
+}
 
 static inline void put(hb_json_out *out, const char *s, size_t n)
 {
@@ -30,7 +59,7 @@ static inline void put(hb_json_out *out, const char *s, size_t n)
         memcpy(b->s + b->n, s, n);
         b->n += n;
     } else {
-        hb_strbuf_add(b, s, n);
+        spill(out, s, n);
     }
 }
 
@@ -297,6 +326,31 @@ char *hb_json_out_finish(hb_json_out *out)
     char *s = hb_strbuf_take(&out->buf);
     free(out);
     return s;
+}
+
+hb_json_out *hb_json_out_stream(int pretty, hb_write_fn write, void *ctx)
+{
+    hb_json_out *out = hb_json_out_new(pretty);
+    if (out) {
+        out->sink = write;
+        out->ctx = ctx;
+    }
+    return out;
+}
+
+hb_status hb_json_out_end(hb_json_out *out, const char *tail)
+{
+    while (out->depth > 0)
+        end(out);
+    put(out, tail, strlen(tail));
+    hb_status st = out->buf.failed ? HB_ERR_NOMEM : HB_OK;
+    if (st == HB_OK)
+        flush(out);
+    if (st == HB_OK && out->sink_failed)
+        st = HB_ERR_IO;
+    free(out->buf.s);
+    free(out);
+    return st;
 }
 
 /* ---- the report's own fields ---- */

@@ -24,6 +24,15 @@ hb_json_out *hb_json_out_new(int pretty);
  * which the caller frees; NULL when anything ran out of memory. */
 char *hb_json_out_finish(hb_json_out *out);
 
+/* A writer that hands its text to write in pieces (hb_report_write)
+ * instead of keeping it: about a megabyte at a time, all at once when
+ * shorter.  NULL when out of memory. */
+hb_json_out *hb_json_out_stream(int pretty, hb_write_fn write, void *ctx);
+/* Closes what is open, writes tail (a line end or ""), hands on the rest and
+ * frees the writer: HB_OK, HB_ERR_NOMEM, or HB_ERR_IO when write failed (the
+ * pieces before stay written). */
+hb_status hb_json_out_end(hb_json_out *out, const char *tail);
+
 void hb_json_null(hb_json_out *out, const char *name);
 void hb_json_bool(hb_json_out *out, const char *name, int b);
 void hb_json_int(hb_json_out *out, const char *name, long long v);

@@ -105,12 +105,13 @@ hb_status hb_lines_run(hb_doc *d)
     if (!d->line_starts)
         goto oom;
     int k = 0;
+    size_t hint = 0;
     for (size_t start = 0; start <= d->fold_len;) {
         const char *nlp = memchr(d->fold + start, '\n', d->fold_len - start);
         size_t end = nlp ? (size_t)(nlp - d->fold) : d->fold_len;
         if (!nlp && start == d->fold_len && k > 0)
             break; /* a final LF does not open another line */
-        d->line_starts[k++] = d->fmap[start];
+        d->line_starts[k++] = hb_omap_get(&d->fmap, d->fold, start, &hint);
         hb_line ln = {.fstart = start, .fend = end, .kind = HB_LINE_TEXT};
         size_t a = start, b = end;
         ln.indented = a < b && (d->fold[a] == ' ' || d->fold[a] == '\t');
@@ -139,6 +140,7 @@ hb_status hb_lines_run(hb_doc *d)
     }
     d->nlines = k;
     d->line_starts[k] = d->len;
+    hb_vec_trim(&d->arena, &d->lines);
     pcre2_match_data_free(md);
     return HB_OK;
 oom:
@@ -173,20 +175,26 @@ hb_status hb_strip_run(hb_doc *d)
     if (!d->engine->layout->ninlines)
         return HB_OK;
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    char *out = md ? hb_arena_alloc(&d->arena, d->fold_len + 1) : NULL;
-    hb_off *map = out ? hb_arena_alloc(&d->arena, (d->fold_len + 1) * sizeof *map) : NULL;
-    size_t(*next)[2] = map ? hb_arena_alloc(&d->arena, d->engine->layout->ninlines * sizeof *next) : NULL;
+    if (!md)
+        return HB_ERR_NOMEM;
+    size_t(*next)[2] = hb_arena_alloc(&d->arena, d->engine->layout->ninlines * sizeof *next);
     if (!next) {
         pcre2_match_data_free(md);
         return HB_ERR_NOMEM;
     }
     for (size_t i = 0; i < d->engine->layout->ninlines; i++)
         next[i][0] = next[i][1] = 0; /* empty: not searched yet */
+    char *out = NULL; /* made at the first match: most texts have none */
+    hb_omap map = {0};
     size_t n = 0, at = 0, cut[2] = {0, 0};
-    int removed = 0, first_line = 0;
-    while (at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, cut)) {
+    int removed = 0, first_line = 0, ok = 1;
+    while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, cut)) {
+        if (!out && !(out = malloc(d->fold_len + 1))) {
+            ok = 0;
+            break;
+        }
         memcpy(out + n, d->fold + at, cut[0] - at);
-        memcpy(map + n, d->fmap + at, (cut[0] - at) * sizeof *map);
+        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, cut[0] - at);
         n += cut[0] - at;
         if (!removed++) {
             first_line = 1;
@@ -196,13 +204,18 @@ hb_status hb_strip_run(hb_doc *d)
         at = cut[1];
     }
     pcre2_match_data_free(md);
+    if (ok && removed) /* the rest, and the end */
+        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, d->fold_len - at + 1);
+    if (!ok) {
+        free(out);
+        return HB_ERR_NOMEM;
+    }
     if (!removed)
         return HB_OK;
     memcpy(out + n, d->fold + at, d->fold_len - at);
-    memcpy(map + n, d->fmap + at, (d->fold_len - at + 1) * sizeof *map);
     n += d->fold_len - at;
     out[n] = '\0';
-    d->fold = out;
+    hb_doc_set_fold(d, out);
     d->fold_len = n;
     d->fmap = map;
     return hb_doc_warn(d, "web-furniture", first_line, "%d piece%s of leftover markup or page text removed inside lines",

@@ -64,7 +64,7 @@ static size_t comma_limit(const hb_doc *d, size_t pos, size_t lim)
         return lim;
     while (q + 3 < lim && v[q] == ',' && is_digit(v[q + 1]) && is_digit(v[q + 2]) &&
            is_digit(v[q + 3]) && (q + 4 == lim || !is_digit(v[q + 4]))) {
-        if ((unsigned char)d->text[d->vmap[q]] != ',' && (unsigned char)d->text[d->vmap[q - 1]] < 0x80)
+        if ((unsigned char)d->text[hb_doc_vstart(d, q)] != ',' && (unsigned char)d->text[hb_doc_vstart(d, q - 1)] < 0x80)
             return q;
         q += 4;
     }
@@ -157,23 +157,23 @@ static int at_clause_end(const char *v, size_t p, size_t lim, int names_too)
         return 1;
     int type, sub;
     hb_token_at(v + p, lim - p, 0, &type, &sub);
-    hb_token t = {0, 0, (uint8_t)type, (uint8_t)sub, 0};
+    hb_token t = {0, 0, (uint8_t)type, (uint8_t)sub};
     return is_separator(&t) && (names_too || sub != HB_P_PAUSE);
 }
 
 /* The clause around [vs, ve): from just after the separator before vs to
  * the separator after ve, each at most WINDOW bytes away. ti: a token at or
- * before vs in the same paragraph. */
-static void clause_bounds(const hb_doc *d, size_t ti, size_t vs, size_t ve, size_t *cs, size_t *ce)
+ * before vs in paragraph pa. */
+static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t ti, size_t vs, size_t ve, size_t *cs,
+                          size_t *ce)
 {
-    const hb_para *pa = &d->paras.v[d->tokens.v[ti].para];
     const char *v = d->view;
     size_t lo = vs > pa->vstart + WINDOW ? vs - WINDOW : pa->vstart;
     size_t hi = ve + WINDOW < pa->vend ? ve + WINDOW : pa->vend;
     *cs = lo;
     for (size_t i = ti; i-- > 0;) {
         const hb_token *t = &d->tokens.v[i];
-        if ((int)t->para != d->tokens.v[ti].para || t->vend <= lo)
+        if (t->vstart < pa->vstart || t->vend <= lo)
             break;
         if (t->vend <= vs && is_separator(t)) {
             *cs = t->vend;
@@ -183,7 +183,7 @@ static void clause_bounds(const hb_doc *d, size_t ti, size_t vs, size_t ve, size
     *ce = hi;
     for (size_t i = ti; i < d->tokens.n; i++) {
         const hb_token *t = &d->tokens.v[i];
-        if ((int)t->para != d->tokens.v[ti].para || t->vstart >= hi)
+        if (t->vstart >= pa->vend || t->vstart >= hi)
             break;
         if (t->vstart >= ve && is_separator(t)) {
             *ce = t->vstart;
@@ -249,13 +249,14 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
     return cat;
 }
 
-/* Reads the metric whose number starts at token ti, if any; *consumed is
- * where the next number may start.  Returns 0 when out of memory. */
-static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
+/* Reads the metric whose number starts at token ti, in paragraph para, if
+ * any; *consumed is where the next number may start.  Returns 0 when out of
+ * memory. */
+static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *consumed)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const hb_token *t = &d->tokens.v[ti];
-    const hb_para *pa = &d->paras.v[t->para];
+    const hb_para *pa = &d->paras.v[para];
     const char *v = d->view;
     size_t lim = comma_limit(d, t->vstart, pa->vend);
     hb_numeral n;
@@ -303,7 +304,7 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
     *consumed = end;
 
     hb_metric m = {0};
-    m.para = t->para;
+    m.para = (int)para;
     m.vstart = n.start;
     m.vend = end;
     m.masked = n.masked;
@@ -358,7 +359,7 @@ static int read_metric(hb_doc *d, size_t ti, size_t done, size_t *consumed)
 
     /* the clause fragment and what it counts */
     size_t cs, ce;
-    clause_bounds(d, ti, n.start, end, &cs, &ce);
+    clause_bounds(d, pa, ti, n.start, end, &cs, &ce);
     m.tstart = cs;
     m.tend = end;
     if (!hb_subject_after(d, end, ce, &m.sstart, &m.send))
@@ -389,14 +390,17 @@ hb_status hb_metrics_run(hb_doc *d)
     d->metrics = hb_arena_alloc(&d->arena, sizeof *d->metrics);
     if (!d->metrics)
         return HB_ERR_NOMEM;
-    size_t done = 0;
+    size_t done = 0, p = 0;
     for (size_t i = 0; i < d->tokens.n; i++) {
         const hb_token *t = &d->tokens.v[i];
         if (!is_number_token(t) || t->vstart < done)
             continue;
-        if (!read_metric(d, i, done, &done))
+        while (d->paras.v[p].vend <= t->vstart)
+            p++; /* the paragraph holding it */
+        if (!read_metric(d, p, i, done, &done))
             return HB_ERR_NOMEM;
     }
+    hb_vec_trim(&d->arena, &d->metrics->list);
     return HB_OK;
 }
 

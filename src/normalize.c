@@ -66,77 +66,99 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
     return out;
 }
 
-int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, hb_off **map)
+size_t hb_omap_find(const hb_omap *m, size_t pos)
+{
+    size_t lo = 0, hi = m->n - 1; /* the last run whose start is at or before pos */
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        if (m->v[mid].from <= pos)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n)
+{
+    if (n == 0)
+        return 1;
+    size_t k = hb_omap_find(src, from);
+    if (!hb_omap_put(a, m, pos, hb_omap_get(src, s, from, &k)))
+        return 0;
+    for (k++; k < src->n && src->v[k].from < from + n; k++)
+        if (!hb_omap_put(a, m, pos + (src->v[k].from - from), src->v[k].to))
+            return 0;
+    return 1;
+}
+
+int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, hb_omap *map)
 {
     /* NFKC never grows a character beyond 18 code points; 32 bytes per input
      * character is ample, but allocate by need to stay lean on Han text. */
-    size_t cap = len + len / 2 + 64;
+    size_t cap = len + 64;
     char *o = malloc(cap);
-    hb_off *m = malloc((cap + 1) * sizeof *m);
-    if (!o || !m) {
-        free(o);
-        free(m);
+    hb_omap m = {0};
+    if (!o)
         return 0;
-    }
     size_t j = 0;
     for (size_t i = 0; i < len;) {
         if (cap - j < 40) {
-            size_t ncap = cap * 2;
+            size_t ncap = cap + cap / 2;
             char *no = realloc(o, ncap);
             if (!no)
                 goto fail;
             o = no;
-            hb_off *nm = realloc(m, (ncap + 1) * sizeof *m);
-            if (!nm)
-                goto fail;
-            m = nm;
             cap = ncap;
         }
         if (text[i] == '\r') {
             o[j] = '\n';
-            m[j++] = (hb_off)i;
+            if (!hb_omap_put(a, &m, j++, i))
+                goto fail;
             i += (i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
             continue;
         }
         int cp;
         int n = hb_utf8_next(text + i, len - i, &cp);
         size_t k = fold_char(cp, text + i, n, o + j);
-        for (size_t t = 0; t < k; t++)
-            m[j + t] = (hb_off)i;
+        /* a character kept as it is maps byte for byte; any other maps
+         * each of its bytes to where it starts */
+        if (k == (size_t)n && memcmp(o + j, text + i, k) == 0) {
+            if (!hb_omap_put(a, &m, j, i))
+                goto fail;
+        } else {
+            for (size_t t = 0; t < k; t++)
+                if (!hb_omap_put(a, &m, j + t, i))
+                    goto fail;
+        }
         j += k;
         i += (size_t)n;
     }
-    m[j] = (hb_off)len;
-    char *ao = hb_arena_alloc(a, j + 1);
-    hb_off *am = hb_arena_alloc(a, (j + 1) * sizeof *am);
-    if (!ao || !am)
+    if (!hb_omap_put(a, &m, j, len))
         goto fail;
-    memcpy(ao, o, j);
-    ao[j] = '\0';
-    memcpy(am, m, (j + 1) * sizeof *am);
-    free(o);
-    free(m);
-    *out = ao;
+    hb_vec_trim(a, &m);
+    char *shrunk = realloc(o, j + 1);
+    if (shrunk)
+        o = shrunk;
+    o[j] = '\0';
+    *out = o;
     *out_len = j;
-    *map = am;
+    *map = m;
     return 1;
 fail:
     free(o);
-    free(m);
     return 0;
 }
 
 char *hb_fold_cstr(const char *s)
 {
     hb_arena a = {0};
-    char *o;
+    char *o = NULL;
     size_t n;
-    hb_off *m;
-    char *r = NULL;
-    if (hb_fold(&a, s, strlen(s), &o, &n, &m))
-        r = strdup(o);
+    hb_omap m;
+    hb_fold(&a, s, strlen(s), &o, &n, &m);
     hb_arena_release(&a);
-    return r;
+    return o;
 }
 
 /* The fold stage: the decoded text folded (normalize.h), with its map. */
@@ -145,6 +167,6 @@ hb_status hb_fold_run(hb_doc *d)
     char *fold;
     if (!hb_fold(&d->arena, d->text, d->len, &fold, &d->fold_len, &d->fmap))
         return HB_ERR_NOMEM;
-    d->fold = fold;
+    d->fold = d->fold_own = fold; /* the first fold: nothing to free before it */
     return HB_OK;
 }

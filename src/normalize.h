@@ -35,15 +35,68 @@ static inline size_t hb_utf8_seq(const char *s, size_t n)
     return k;
 }
 
-/* An offset into a report's text: maps hold one per byte, so 4 bytes rather
- * than 8 halve their memory; texts are capped below HB_OFF_MAX. */
+/* An offset into a report's text; texts are capped below HB_OFF_MAX. */
 typedef uint32_t hb_off;
 #define HB_OFF_MAX UINT32_MAX
 
-/* Folds text[0..len) (valid UTF-8, len < HB_OFF_MAX) into arena memory.  *out is NUL-terminated;
- * *map (out_len + 1 entries) gives for each output byte the offset in text of
- * the character it came from; map[out_len] == len.  Returns 0 when out of memory. */
-int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, hb_off **map);
+/* A map from the bytes of a text derived from the report's text (the fold,
+ * the view) back to text offsets: each byte maps to the start of the
+ * character it came from.  It is kept only where it breaks: run k says that
+ * the characters from byte v[k].from on are those of the text from v[k].to
+ * on, byte for byte, up to the next run; a character that folding changed
+ * has a run for each of its bytes.  Folding changes few characters, so a map
+ * costs a small fraction of the one offset per byte it stands for. */
+typedef struct {
+    hb_off from, to;
+} hb_omap_run;
+typedef HB_VEC(hb_omap_run) hb_omap;
+
+/* Maps the character at byte pos (past every byte given so far; the end of
+ * the derived text too) to text offset off; 0 when out of memory. */
+static inline int hb_omap_put(hb_arena *a, hb_omap *m, size_t pos, size_t off)
+{
+    if (m->n && m->v[m->n - 1].to + (pos - m->v[m->n - 1].from) == off)
+        return 1;
+    hb_omap_run r = {(hb_off)pos, (hb_off)off};
+    return hb_vec_push(a, m, r);
+}
+
+/* The run holding byte pos (maps start at 0). */
+size_t hb_omap_find(const hb_omap *m, size_t pos);
+
+/* The text offset of byte pos of the derived text s.  *hint is a run index
+ * kept between calls (start it at 0): a walk forward costs no search. */
+static inline size_t hb_omap_get(const hb_omap *m, const char *s, size_t pos, size_t *hint)
+{
+    size_t k = *hint;
+    if (k >= m->n || m->v[k].from > pos || (k + 1 < m->n && m->v[k + 1].from <= pos)) {
+        k = k + 1 < m->n && m->v[k + 1].from <= pos && (k + 2 >= m->n || m->v[k + 2].from > pos)
+                ? k + 1
+                : hb_omap_find(m, pos);
+        *hint = k;
+    }
+    size_t from = m->v[k].from;
+    while (pos > from && ((unsigned char)s[pos] & 0xC0) == 0x80)
+        pos--; /* to the start of the character */
+    return m->v[k].to + (pos - from);
+}
+
+static inline size_t hb_omap_at(const hb_omap *m, const char *s, size_t pos)
+{
+    size_t k = 0;
+    return hb_omap_get(m, s, pos, &k);
+}
+
+/* Maps bytes [pos, pos + n) of a new text as bytes [from, from + n) of the
+ * derived text s that src maps (from at a character start); 0 when out of
+ * memory. */
+int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n);
+
+/* Folds text[0..len) (valid UTF-8, len < HB_OFF_MAX).  *out is malloc'd
+ * (the caller frees it) and NUL-terminated; *map (in the arena) gives for each
+ * output byte, and for out_len, the offset in text of the character it came
+ * from; it maps out_len to len.  Returns 0 when out of memory. */
+int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, hb_omap *map);
 
 /* Folds a NUL-terminated string; returns a malloc'd string, NULL when out of
  * memory.  Used for dictionary entries so they compare with the view. */

@@ -97,29 +97,21 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, w
 }
 
 typedef struct {
-    char *v;
-    hb_off *m;
-    size_t n, cap;
+    hb_doc *d;
+    char *v;        /* room for the fold and a final LF: the view is never longer */
+    hb_omap m;
+    size_t n;
 } view_buf;
 
-static int put(view_buf *b, const char *s, size_t n, const hb_off *map)
+/* Appends fold bytes [at, at + n); s: other bytes standing for them (a
+ * joining space, a paragraph's LF), NULL: the fold's own. */
+static int put(view_buf *b, const char *s, size_t at, size_t n)
 {
-    if (b->n + n + 1 > b->cap) {
-        size_t ncap = (b->n + n + 1) * 2;
-        char *nv = realloc(b->v, ncap);
-        if (!nv)
-            return 0;
-        b->v = nv;
-        hb_off *nm = realloc(b->m, (ncap + 1) * sizeof *nm);
-        if (!nm)
-            return 0;
-        b->m = nm;
-        b->cap = ncap;
-    }
-    memcpy(b->v + b->n, s, n);
-    memcpy(b->m + b->n, map, n * sizeof *map);
+    hb_doc *d = b->d;
+    memcpy(b->v + b->n, s ? s : d->fold + at, n);
+    int ok = hb_omap_copy(&d->arena, &b->m, b->n, &d->fmap, d->fold, at, n);
     b->n += n;
-    return 1;
+    return ok;
 }
 
 /* Run-together text (a PDF or web copy flattened into long lines) carries
@@ -211,18 +203,21 @@ static int is_punct(const char *s, size_t len)
     return 0;
 }
 
-/* Copies paragraph [from, to) of in to out, cutting it where a heading
- * begins in mid-line; each piece becomes a paragraph marked glued. */
-static int split_paragraph(hb_doc *d, heading_order *o, const view_buf *in, view_buf *out, const hb_para *pa)
+/* A cut of a run-together paragraph: the piece before it ends at keep
+ * (spaces before the heading dropped), the next starts at at. */
+typedef struct {
+    size_t keep, at;
+} cut;
+typedef HB_VEC(cut) cut_list;
+
+/* Finds where paragraph pa of the view cuts at a heading begun in mid-line. */
+static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *pa, cut_list *cuts)
 {
-    const char *s = in->v;
     hb_marker m;
     size_t piece = pa->vstart, i = piece + 1;
-    int glued = 0, cuts = 0;
+    int glued = 0;
     if (hb_heading_marker(&d->engine->counts_on, s + piece, pa->vend - piece, &m))
         order_push(o, &m), glued = 1, i = piece + m.len;
-    hb_para cur = *pa;
-    cur.vstart = out->n;
     while (i < pa->vend) {
         int cp;
         size_t clen = (size_t)hb_utf8_next(s + i, pa->vend - i, &cp);
@@ -230,22 +225,14 @@ static int split_paragraph(hb_doc *d, heading_order *o, const view_buf *in, view
             hb_heading_marker(&d->engine->counts_on, s + i, pa->vend - i, &m) && order_fits(o, &m, glued) &&
             !enumerates(s + i, pa->vend - i, &m) &&
             (glued || m.number > 1 || m.rank < 3 || sibling_follows(d, s, pa->vstart, i, pa->vend, &m))) {
-            size_t keep = i;
-            while (keep > piece && s[keep - 1] == ' ')
-                keep--;
-            if (!put(out, s + piece, keep - piece, in->m + piece) || !put(out, "\n", 1, in->m + keep))
+            cut c = {i, i};
+            while (c.keep > piece && s[c.keep - 1] == ' ')
+                c.keep--;
+            if (!hb_vec_push(&d->arena, cuts, c))
                 return 0;
-            cur.vend = out->n - 1;
-            cur.last_line = hb_doc_line_at(d, in->m[keep > piece ? keep - 1 : piece]);
-            cur.glued = 1;
-            if (!hb_vec_push(&d->arena, &d->paras, cur))
-                return 0;
-            cur = *pa;
-            cur.vstart = out->n;
-            cur.first_line = hb_doc_line_at(d, in->m[i]);
             piece = i;
             order_push(o, &m);
-            glued = 1, cuts++;
+            glued = 1;
             i += m.len;
             continue;
         }
@@ -253,35 +240,68 @@ static int split_paragraph(hb_doc *d, heading_order *o, const view_buf *in, view
             glued = 0;
         i += clen;
     }
-    if (!put(out, s + piece, pa->vend - piece, in->m + piece) || !put(out, "\n", 1, in->m + pa->vend))
-        return 0;
-    cur.vend = out->n - 1;
-    cur.glued = cuts > 0 || cur.glued;
-    return hb_vec_push(&d->arena, &d->paras, cur) != 0;
+    return 1;
 }
 
-/* Cuts every paragraph at its mid-line headings (see heading_order). */
+/* Appends view bytes [from, from + n) of in to out, with their map. */
+static int put_view(view_buf *out, const view_buf *in, const char *s, size_t from, size_t n)
+{
+    memcpy(out->v + out->n, s ? s : in->v + from, n);
+    int ok = hb_omap_copy(&out->d->arena, &out->m, out->n, &in->m, in->v, from, n);
+    out->n += n;
+    return ok;
+}
+
+/* Cuts every paragraph at its mid-line headings (see heading_order); each
+ * piece becomes a paragraph marked glued.  The view is copied only when
+ * some paragraph is cut: one LF more per cut at the most. */
 static int split_run_together(hb_doc *d, view_buf *b)
 {
-    view_buf out = {0};
     heading_order o = {.n = 0};
-    size_t np = d->paras.n;
-    hb_para *old = malloc(np * sizeof *old);
-    if (np && !old)
+    cut_list cuts = {0};
+    size_t np = d->paras.n, *first = hb_arena_alloc(&d->arena, (np + 1) * sizeof *first);
+    if (!first)
         return 0;
-    if (np)
-        memcpy(old, d->paras.v, np * sizeof *old);
-    d->paras.n = 0;
-    for (size_t p = 0; p < np; p++)
-        if (!split_paragraph(d, &o, b, &out, &old[p])) {
-            free(old);
-            free(out.v);
-            free(out.m);
+    for (size_t p = 0; p < np; p++) {
+        first[p] = cuts.n;
+        if (!find_cuts(d, &o, b->v, &d->paras.v[p], &cuts))
             return 0;
+    }
+    first[np] = cuts.n;
+    if (!cuts.n)
+        return 1;
+    view_buf out = {d, hb_arena_alloc(&d->arena, b->n + cuts.n + 2), {0}, 0};
+    hb_para *old = hb_arena_alloc(&d->arena, np * sizeof *old);
+    if (!out.v || !old)
+        return 0;
+    memcpy(old, d->paras.v, np * sizeof *old);
+    d->paras.n = 0;
+    for (size_t p = 0; p < np; p++) {
+        const hb_para *pa = &old[p];
+        hb_para cur = *pa;
+        size_t piece = pa->vstart;
+        cur.vstart = out.n;
+        for (size_t k = first[p]; k < first[p + 1]; k++) {
+            const cut *c = &cuts.v[k];
+            if (!put_view(&out, b, NULL, piece, c->keep - piece) || !put_view(&out, b, "\n", c->keep, 1))
+                return 0;
+            cur.vend = out.n - 1;
+            cur.last_line = hb_doc_line_at(d, hb_omap_at(&b->m, b->v, c->keep > piece ? c->keep - 1 : piece));
+            cur.glued = 1;
+            if (!hb_vec_push(&d->arena, &d->paras, cur))
+                return 0;
+            cur = *pa;
+            cur.vstart = out.n;
+            cur.first_line = hb_doc_line_at(d, hb_omap_at(&b->m, b->v, c->at));
+            piece = c->at;
         }
-    free(old);
-    free(b->v);
-    free(b->m);
+        if (!put_view(&out, b, NULL, piece, pa->vend - piece) || !put_view(&out, b, "\n", pa->vend, 1))
+            return 0;
+        cur.vend = out.n - 1;
+        cur.glued = first[p + 1] > first[p] || cur.glued;
+        if (!hb_vec_push(&d->arena, &d->paras, cur))
+            return 0;
+    }
     *b = out;
     return 1;
 }
@@ -289,7 +309,9 @@ static int split_run_together(hb_doc *d, view_buf *b)
 hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
-    view_buf b = {0};
+    view_buf b = {d, hb_arena_alloc(&d->arena, d->fold_len + 2), {0}, 0};
+    if (!b.v)
+        return HB_ERR_NOMEM;
     hb_para cur = {0};
     const hb_line *prev = NULL;
     int open = 0;
@@ -301,42 +323,35 @@ hb_status hb_paragraphs_run(hb_doc *d)
             /* Latin words wrapped at a line end need their space back. */
             char last = d->fold[prev->fend - 1], first = d->fold[l->fstart];
             if (((last | 32) >= 'a' && (last | 32) <= 'z') && ((first | 32) >= 'a' && (first | 32) <= 'z'))
-                if (!put(&b, " ", 1, &d->fmap[prev->fend]))
-                    goto oom;
+                if (!put(&b, " ", prev->fend, 1))
+                    return HB_ERR_NOMEM;
         } else {
             if (open) {
                 cur.vend = b.n;
-                if (!put(&b, "\n", 1, &d->fmap[prev->fend]) || !hb_vec_push(&d->arena, &d->paras, cur))
-                    goto oom;
+                if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
+                    return HB_ERR_NOMEM;
             }
             cur = (hb_para){.vstart = b.n, .first_line = (int)i + 1, .section = -1};
             open = 1;
         }
-        if (!put(&b, d->fold + l->fstart, l->fend - l->fstart, &d->fmap[l->fstart]))
-            goto oom;
+        if (!put(&b, NULL, l->fstart, l->fend - l->fstart))
+            return HB_ERR_NOMEM;
         cur.last_line = (int)i + 1;
         prev = l;
     }
     if (open) {
         cur.vend = b.n;
-        if (!put(&b, "\n", 1, &d->fmap[prev->fend]) || !hb_vec_push(&d->arena, &d->paras, cur))
-            goto oom;
+        if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
+            return HB_ERR_NOMEM;
     }
-    if (!split_run_together(d, &b))
-        goto oom;
-    d->view = hb_arena_strndup(&d->arena, b.v ? b.v : "", b.n);
-    d->vmap = hb_arena_alloc(&d->arena, (b.n + 1) * sizeof *d->vmap);
-    if (!d->view || !d->vmap)
-        goto oom;
-    if (b.n)
-        memcpy(d->vmap, b.m, b.n * sizeof *d->vmap);
-    d->vmap[b.n] = (hb_off)d->len;
+    if (!split_run_together(d, &b) || !hb_omap_put(&d->arena, &b.m, b.n, d->len))
+        return HB_ERR_NOMEM;
+    b.v[b.n] = '\0';
+    d->view = b.v;
     d->view_len = b.n;
-    free(b.v);
-    free(b.m);
+    d->vmap = b.m;
+    hb_vec_trim(&d->arena, &d->vmap);
+    hb_vec_trim(&d->arena, &d->paras);
+    hb_doc_set_fold(d, NULL); /* no stage after this one reads the fold */
     return HB_OK;
-oom:
-    free(b.v);
-    free(b.m);
-    return HB_ERR_NOMEM;
 }

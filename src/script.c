@@ -57,32 +57,29 @@ static int traditional(const hb_doc *d)
 typedef struct {
     hb_doc *d;
     char *out;
-    hb_off *map;
-    size_t n, cap;
+    hb_omap map;
+    size_t n, cap, hint; /* hint: the fold's map run last read */
 } conv_buf;
 
-static int grow(conv_buf *b, size_t cap)
+/* Appends s[0..len), the converted form of the character at fold byte at
+ * (or a line end): each byte maps to that character's text offset. */
+static int put(conv_buf *b, const char *s, size_t len, size_t at)
 {
-    char *no = hb_arena_alloc(&b->d->arena, cap);
-    hb_off *nm = hb_arena_alloc(&b->d->arena, (cap + 1) * sizeof *nm);
-    if (!no || !nm)
-        return 0;
-    if (b->n) {
-        memcpy(no, b->out, b->n);
-        memcpy(nm, b->map, b->n * sizeof *nm);
+    const hb_doc *d = b->d;
+    if (b->n + len + 1 > b->cap) {
+        size_t ncap = (b->n + len + 1) * 2;
+        char *no = realloc(b->out, ncap);
+        if (!no)
+            return 0;
+        b->out = no, b->cap = ncap;
     }
-    b->out = no, b->map = nm, b->cap = cap;
-    return 1;
-}
-
-/* Appends s[0..len), every byte mapped to the text offset src. */
-static int put(conv_buf *b, const char *s, size_t len, hb_off src)
-{
-    if (b->n + len + 1 > b->cap && !grow(b, (b->n + len + 1) * 2))
-        return 0;
     memcpy(b->out + b->n, s, len);
-    for (size_t k = 0; k < len; k++)
-        b->map[b->n + k] = src;
+    size_t src = hb_omap_get(&d->fmap, d->fold, at, &b->hint);
+    /* a character left as it was keeps its run; any other maps byte by byte */
+    size_t same = (size_t)hb_utf8_len((unsigned char)d->fold[at]) == len && memcmp(s, d->fold + at, len) == 0 ? 1 : len;
+    for (size_t k = 0; k < same; k++)
+        if (!hb_omap_put(&b->d->arena, &b->map, b->n + k, src))
+            return 0;
     b->n += len;
     return 1;
 }
@@ -101,7 +98,7 @@ static int convert_line(conv_buf *b, opencc_t cc, size_t a, size_t e)
         size_t i = 0, j = 0, cl = strlen(c);
         while (j < cl) {
             size_t on = (size_t)hb_utf8_len((unsigned char)c[j]);
-            if (!put(b, c + j, on, d->fmap[a + i]))
+            if (!put(b, c + j, on, a + i))
                 return opencc_convert_utf8_free(c), 0;
             i += (size_t)hb_utf8_len((unsigned char)s[i]);
             j += on;
@@ -114,7 +111,7 @@ static int convert_line(conv_buf *b, opencc_t cc, size_t a, size_t e)
     for (size_t i = 0; i < len;) {
         size_t n = (size_t)hb_utf8_len((unsigned char)s[i]);
         char *one = n > 1 ? opencc_convert_utf8(cc, s + i, n) : NULL;
-        int ok = one ? put(b, one, strlen(one), d->fmap[a + i]) : put(b, s + i, n, d->fmap[a + i]);
+        int ok = one ? put(b, one, strlen(one), a + i) : put(b, s + i, n, a + i);
         if (one)
             opencc_convert_utf8_free(one);
         if (!ok)
@@ -139,22 +136,24 @@ hb_status hb_script_run(hb_doc *d)
                            "the text is in traditional script but OpenCC '%s' does not open: read as written", config)
                    ? HB_OK
                    : HB_ERR_NOMEM;
-    conv_buf b = {d, NULL, NULL, 0, 0};
-    int ok = grow(&b, d->fold_len + d->fold_len / 4 + 16);
+    conv_buf b = {d, NULL, {0}, 0, 0, 0};
+    int ok = 1;
     for (size_t a = 0; ok && a <= d->fold_len;) {
         const char *nl = memchr(d->fold + a, '\n', d->fold_len - a);
         size_t e = nl ? (size_t)(nl - d->fold) : d->fold_len;
-        ok = convert_line(&b, cc, a, e) && (!nl || put(&b, "\n", 1, d->fmap[e]));
+        ok = convert_line(&b, cc, a, e) && (!nl || put(&b, "\n", 1, e));
         if (!nl)
             break;
         a = e + 1;
     }
     opencc_close(cc);
-    if (!ok)
+    if (!ok || !hb_omap_put(&d->arena, &b.map, b.n, hb_omap_at(&d->fmap, d->fold, d->fold_len)) ||
+        (!b.out && !(b.out = malloc(1)))) {
+        free(b.out);
         return HB_ERR_NOMEM;
+    }
     b.out[b.n] = '\0';
-    b.map[b.n] = d->fmap[d->fold_len];
-    d->fold = b.out;
+    hb_doc_set_fold(d, b.out);
     d->fold_len = b.n;
     d->fmap = b.map;
     d->converted_script = 1;

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "huibao.h"
+#include "extract.h"
 #include "json_out.h"
 
 #define SUMMARY_VERSION "1"
@@ -403,7 +404,7 @@ hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_er
 
 hb_status hb_summary_add_report(hb_summary *s, const hb_report *r)
 {
-    char *json = r ? hb_report_json(r, 0) : NULL;
+    char *json = r ? hb_report_summary_json(r) : NULL;
     if (!json)
         return r ? HB_ERR_NOMEM : HB_ERR_ARG;
     hb_status st = hb_summary_add_json(s, json, strlen(json), NULL);

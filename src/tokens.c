@@ -181,7 +181,7 @@ hb_status hb_tokens_run(hb_doc *d)
         for (size_t i = pa->vstart; i < pa->vend;) {
             int type, sub;
             size_t n = hb_token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
-            hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub, (int32_t)p};
+            hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub};
             if (!hb_vec_push(&d->arena, &d->tokens, t))
                 return HB_ERR_NOMEM;
             if (d->view[i] == '"')
@@ -203,6 +203,7 @@ hb_status hb_tokens_run(hb_doc *d)
         sentences += pending;
     }
     d->sentences = sentences;
+    hb_vec_trim(&d->arena, &d->tokens);
     return HB_OK;
 }
 

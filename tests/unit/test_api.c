@@ -149,6 +149,38 @@ static void expect_file_error(const char *path, size_t max, hb_status code, cons
     assert_string_equal(err.message, message);
 }
 
+static int append(void *ctx, const char *s, size_t n)
+{
+    char **acc = ctx;
+    size_t had = *acc ? strlen(*acc) : 0;
+    *acc = realloc(*acc, had + n + 1);
+    assert_non_null(*acc);
+    memcpy(*acc + had, s, n);
+    (*acc)[had + n] = '\0';
+    return 1;
+}
+
+/* hb_report_write hands on exactly hb_report_json's text, then the line end. */
+static void test_report_write_streams_the_json(void **s)
+{
+    (void)s;
+    hb_error err;
+    hb_report *r = hb_extract_file(engine, "corpus/jiwei_annual.txt", NULL, &err);
+    assert_non_null(r);
+    for (unsigned flags = 0; flags <= HB_JSON_PRETTY; flags++) {
+        char *whole = hb_report_json(r, flags), *got = NULL;
+        assert_non_null(whole);
+        assert_int_equal(hb_report_write(r, flags | HB_JSON_LINE, append, &got), HB_OK);
+        assert_int_equal(strlen(got), strlen(whole) + 1);
+        assert_memory_equal(got, whole, strlen(whole));
+        assert_int_equal(got[strlen(whole)], '\n');
+        free(got);
+        hb_free(whole);
+    }
+    assert_int_equal(hb_report_write(r, 0, NULL, NULL), HB_ERR_ARG);
+    hb_report_free(r);
+}
+
 static void test_extract_file_errors(void **s)
 {
     (void)s;
@@ -204,6 +236,7 @@ int main(void)
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_extract_file_and_accessors),
         cmocka_unit_test(test_extract_file_errors),
+        cmocka_unit_test(test_report_write_streams_the_json),
         cmocka_unit_test(test_default_engine),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

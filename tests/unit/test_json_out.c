@@ -135,12 +135,83 @@ static void test_layout_matches_jansson(void **state)
     }
 }
 
+typedef struct {
+    char *s;
+    size_t n, calls;
+    size_t fail_at; /* the call that fails, 0: none */
+} sink;
+
+static int collect(void *ctx, const char *s, size_t n)
+{
+    sink *k = ctx;
+    if (++k->calls == k->fail_at)
+        return 0;
+    k->s = realloc(k->s, k->n + n + 1);
+    assert_non_null(k->s);
+    memcpy(k->s + k->n, s, n);
+    k->n += n;
+    k->s[k->n] = '\0';
+    return 1;
+}
+
+/* The same fields through both writers; `big` long strings make it large. */
+static void fields(hb_json_out *out, size_t big)
+{
+    static char text[70000];
+    memset(text, 'x', sizeof text - 1);
+    hb_json_str(out, "a", "short");
+    hb_json_array_open(out, "list");
+    for (size_t i = 0; i < big; i++)
+        hb_json_strn(out, NULL, text, i % 2 ? sizeof text - 1 : 1000);
+    hb_json_array_close(out);
+    hb_json_int(out, "n", 42);
+}
+
+static void test_stream_equals_whole(void **state)
+{
+    (void)state;
+    for (size_t big = 0; big <= 40; big += 40) {
+        hb_json_out *whole = hb_json_out_new(1);
+        fields(whole, big);
+        char *expect = hb_json_out_finish(whole);
+        assert_non_null(expect);
+        sink k = {0};
+        hb_json_out *out = hb_json_out_stream(1, collect, &k);
+        assert_non_null(out);
+        fields(out, big);
+        assert_int_equal(hb_json_out_end(out, "\n"), HB_OK);
+        assert_int_equal(k.n, strlen(expect) + 1);
+        assert_memory_equal(k.s, expect, k.n - 1);
+        assert_int_equal(k.s[k.n - 1], '\n');
+        if (big)
+            assert_true(k.calls > 1); /* ~1.4 MB: not held whole */
+        else
+            assert_int_equal(k.calls, 1); /* a short report in one piece */
+        free(k.s);
+        free(expect);
+    }
+}
+
+static void test_stream_write_failure(void **state)
+{
+    (void)state;
+    sink k = {.fail_at = 1};
+    hb_json_out *out = hb_json_out_stream(0, collect, &k);
+    assert_non_null(out);
+    fields(out, 40);
+    assert_int_equal(hb_json_out_end(out, ""), HB_ERR_IO);
+    assert_int_equal(k.calls, 1); /* nothing more after the failure */
+    free(k.s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reals),
         cmocka_unit_test(test_random_reals_round_trip),
         cmocka_unit_test(test_layout_matches_jansson),
+        cmocka_unit_test(test_stream_equals_whole),
+        cmocka_unit_test(test_stream_write_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -19,17 +20,18 @@ static void test_fold_maps_back(void **s)
     const char *text = "１２％（一）\r\n　ＡＢ①…";
     char *out;
     size_t n;
-    hb_off *map;
+    hb_omap map;
     assert_true(hb_fold(&a, text, strlen(text), &out, &n, &map));
     assert_string_equal(out, "12%(一)\n AB①...");
-    assert_int_equal(map[0], 0);          /* 1 ← １ */
-    assert_int_equal(map[1], 3);          /* 2 ← ２ */
-    assert_int_equal(map[2], 6);          /* % ← ％ */
-    assert_int_equal(map[3], 9);          /* ( ← （ */
-    assert_int_equal(map[8], 18);         /* LF ← CR of CRLF */
-    assert_int_equal(map[9], 20);         /* space ← U+3000 */
-    assert_int_equal(map[n - 1], map[n - 3]); /* ... all from one … */
-    assert_int_equal(map[n], strlen(text));
+    assert_int_equal(hb_omap_at(&map, out, 0), 0);          /* 1 ← １ */
+    assert_int_equal(hb_omap_at(&map, out, 1), 3);          /* 2 ← ２ */
+    assert_int_equal(hb_omap_at(&map, out, 2), 6);          /* % ← ％ */
+    assert_int_equal(hb_omap_at(&map, out, 3), 9);          /* ( ← （ */
+    assert_int_equal(hb_omap_at(&map, out, 8), 18);         /* LF ← CR of CRLF */
+    assert_int_equal(hb_omap_at(&map, out, 9), 20);         /* space ← U+3000 */
+    assert_int_equal(hb_omap_at(&map, out, n - 1), hb_omap_at(&map, out, n - 3)); /* ... all from one … */
+    assert_int_equal(hb_omap_at(&map, out, n), strlen(text));
+    free(out);
     hb_arena_release(&a);
 }
 
@@ -39,12 +41,17 @@ static void test_fold_lone_cr_and_identity(void **s)
     hb_arena a = {0};
     char *out;
     size_t n;
-    hb_off *map;
+    hb_omap map;
     assert_true(hb_fold(&a, "甲\r乙", 7, &out, &n, &map));
     assert_string_equal(out, "甲\n乙");
-    assert_int_equal(map[3], 3);
+    assert_int_equal(hb_omap_at(&map, out, 3), 3);
+    assert_int_equal(hb_omap_at(&map, out, 5), 4); /* a continuation byte: its character's start */
+    assert_int_equal(hb_omap_at(&map, out, 1), 0);
+    free(out);
     assert_true(hb_fold(&a, "", 0, &out, &n, &map));
     assert_int_equal(n, 0);
+    assert_int_equal(hb_omap_at(&map, out, 0), 0);
+    free(out);
     hb_arena_release(&a);
 }
 

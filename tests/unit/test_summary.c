@@ -18,6 +18,7 @@
 
 static char **reports;   /* the corpus reports' JSON, one line each */
 static size_t nreports;
+static char *from_reports; /* their summary made by hb_summary_add_report */
 
 static int setup(void **state)
 {
@@ -27,6 +28,7 @@ static int setup(void **state)
     if (glob("corpus/*.txt", 0, NULL, &g))
         return -1;
     reports = calloc(g.gl_pathc, sizeof *reports);
+    hb_summary *direct = hb_summary_new();
     for (size_t i = 0; i < g.gl_pathc; i++) {
         size_t len;
         char *buf = tu_read_file(g.gl_pathv[i], &len);
@@ -36,9 +38,13 @@ static int setup(void **state)
         if (!r)
             return -1;
         reports[nreports++] = hb_report_json(r, 0);
+        if (hb_summary_add_report(direct, r) != HB_OK)
+            return -1;
         hb_report_free(r);
     }
     globfree(&g);
+    from_reports = hb_summary_json(direct, HB_JSON_PRETTY);
+    hb_summary_free(direct);
     return 0;
 }
 
@@ -47,6 +53,7 @@ static int teardown(void **state)
     for (size_t i = 0; i < nreports; i++)
         hb_free(reports[i]);
     free(reports);
+    hb_free(from_reports);
     return tu_teardown(state);
 }
 
@@ -75,6 +82,22 @@ static char *whole_summary(void)
     hb_summary_free(s);
     assert_non_null(j);
     return j;
+}
+
+/* hb_summary_add_report reads only the fields a summary needs, and gives
+ * what the whole JSON of each report gives. */
+static void test_add_report_equals_add_json(void **state)
+{
+    (void)state;
+    hb_summary *s = hb_summary_new();
+    assert_non_null(s);
+    for (size_t i = 0; i < nreports; i++)
+        add(s, reports[i]);
+    char *j = hb_summary_json(s, HB_JSON_PRETTY);
+    hb_summary_free(s);
+    assert_non_null(from_reports);
+    assert_string_equal(from_reports, j);
+    hb_free(j);
 }
 
 static void test_random_splits_equal_whole(void **state)
@@ -214,6 +237,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_splits_equal_whole),
+        cmocka_unit_test(test_add_report_equals_add_json),
         cmocka_unit_test(test_counts_duplicates_and_errors),
         cmocka_unit_test(test_exact_sums),
         cmocka_unit_test(test_shortest_reals),
