@@ -11,7 +11,7 @@
 #include "units.h"
 
 struct hb_script_rules {
-    hb_wordlist config, min, marks;
+    hb_wordlist config, min, marks, plain;
     int threshold;
 };
 
@@ -20,8 +20,8 @@ hb_status hb_script_load(struct hb_engine *e, hb_error *err)
     struct hb_script_rules *r = e->script = calloc(1, sizeof *r);
     if (!r)
         return HB_ERR_NOMEM;
-    hb_status st = hb_kind_lists_read(e, "script.txt", (const char *const[]){"config", "min", "mark"},
-                                      (hb_wordlist *const[]){&r->config, &r->min, &r->marks}, 3, err);
+    hb_status st = hb_kind_lists_read(e, "script.txt", (const char *const[]){"config", "min", "mark", "plain"},
+                                      (hb_wordlist *const[]){&r->config, &r->min, &r->marks, &r->plain}, 4, err);
     if (st != HB_OK)
         return st;
     if (r->config.n == 1 && r->min.n == 1 && (r->threshold = atoi(r->min.v[0].word)) >= 1)
@@ -38,20 +38,31 @@ void hb_script_unload(struct hb_engine *e)
     hb_wordlist_free(&r->config);
     hb_wordlist_free(&r->min);
     hb_wordlist_free(&r->marks);
+    hb_wordlist_free(&r->plain);
     free(r);
 }
 
+/* At least `min` traditional marks, and more of them than of their
+ * simplified forms: a simplified report quoting a few traditional names
+ * (or many reports run together) stays as it is.  Both are common
+ * characters, so the first few hundred decide. */
+enum { SCRIPT_EVIDENCE = 400 };
 static int traditional(const hb_doc *d)
 {
     const struct hb_script_rules *r = d->engine->script;
-    int hits = 0, cp;
-    for (size_t i = 0; i < d->fold_len && hits < r->threshold;) {
+    size_t marks = 0, plain = 0;
+    int cp;
+    for (size_t i = 0; i < d->fold_len && marks + plain < SCRIPT_EVIDENCE;) {
         int n = hb_utf8_next(d->fold + i, d->fold_len - i, &cp);
-        if (n == 3 && hb_wordlist_find(&r->marks, d->fold + i, 3))
-            hits++;
+        if (n == 3) {
+            if (hb_wordlist_find(&r->marks, d->fold + i, 3))
+                marks++;
+            else if (hb_wordlist_find(&r->plain, d->fold + i, 3))
+                plain++;
+        }
         i += (size_t)n;
     }
-    return hits >= r->threshold;
+    return marks >= (size_t)r->threshold && marks > plain;
 }
 
 typedef struct {
