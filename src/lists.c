@@ -32,7 +32,8 @@ enum {
     TAIL_CHARS = 4,      /* at most this many characters after a cue that ends its sentence */
     KIND_LEAD = -1,      /* words skipped before the first item */
     KIND_NOT = -2,       /* words that cancel any cue they overlap */
-    KIND_GROUP = -3      /* a title ending that makes a heading a group of items (…方面) */
+    KIND_GROUP = -3,     /* a title ending that makes a heading a group of items (…方面) */
+    KIND_TASKS = -4      /* a title naming a plan's main tasks (重点任务) */
 };
 
 typedef struct {
@@ -60,13 +61,14 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
     int kind = !strcmp(f[0], "lead")    ? KIND_LEAD
                : !strcmp(f[0], "not")   ? KIND_NOT
                : !strcmp(f[0], "group") ? KIND_GROUP
+               : !strcmp(f[0], "tasks") ? KIND_TASKS
                                         : 0;
     for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS && !kind; k++)
         if (!strcmp(f[0], hb_kind_name(k)))
             kind = k;
     if (!kind)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown kind '%s' (use achievements, problems, causes, plans, lead, not or group)",
+                            "unknown kind '%s' (use achievements, problems, causes, plans, lead, not, group or tasks)",
                             f[0]);
     list_cue *nc = realloc(r->cues, (r->ncues + 1) * sizeof *nc);
     if (!nc)
@@ -94,10 +96,10 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
     return 0;
 }
 
-/* Cues that lead or group are not looked for in paragraphs. */
+/* Cues that lead, group or name tasks are not looked for in paragraphs. */
 static int searched(const list_cue *q)
 {
-    return q->kind != KIND_LEAD && q->kind != KIND_GROUP;
+    return q->kind != KIND_LEAD && q->kind != KIND_GROUP && q->kind != KIND_TASKS;
 }
 
 hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
@@ -791,10 +793,14 @@ static int heading_lists(lists_ctx *c)
 
 /* ---- implicit lists ----------------------------------------------------- */
 
+/* Where a list starts: an inline one at its cue's sentence, so that the
+ * section holding it (二、优化民生服务 …还存在一些短板：…) lies before it. */
 static size_t list_start(const lists_ctx *c, int kind)
 {
     const hb_list *l = &c->r->list[kind];
-    return l->found == HB_FOUND_NONE ? c->d->view_len : l->vstart;
+    return l->found == HB_FOUND_NONE     ? c->d->view_len
+           : l->found == HB_FOUND_INLINE ? c->claimed_range[kind][0]
+                                         : l->vstart;
 }
 
 /* A report's unlabelled top-level sections before its problems (or causes,
@@ -845,6 +851,24 @@ static int implicit_achievements(lists_ctx *c)
     return 1;
 }
 
+/* The first top-level section with sections of its own whose title names
+ * main tasks (二、重点任务, 本学期主要工作), -1 when none. */
+static int tasks_heading(const lists_ctx *c)
+{
+    const hb_doc *d = c->d;
+    for (size_t j = 0; j < d->sections.n; j++) {
+        const hb_section *s = &d->sections.v[j];
+        if (s->parent >= 0 || !(c->shape[j] & HAS_SECTIONS))
+            continue;
+        for (size_t i = 0; i < c->rules->ncues; i++) {
+            const list_cue *q = &c->rules->cues[i];
+            if (q->kind == KIND_TASKS && memmem(d->view + s->tstart, s->tend - s->tstart, q->part[0], q->len[0]))
+                return (int)j;
+        }
+    }
+    return -1;
+}
+
 /* ---- the stage ---------------------------------------------------------- */
 
 hb_status hb_lists_run(hb_doc *d)
@@ -865,11 +889,28 @@ hb_status hb_lists_run(hb_doc *d)
         c.body_from[d->sections.v[i].para] = d->sections.v[i].tend;
 
     accept_headings(&c);
+    /* a plan (or a 规划 with a plans heading) laid out with a main-tasks
+     * part: that part is the plans list, its sections the items, not the
+     * 保障措施 after it nor the parts around it */
+    int other_doc = d->doc_type && !strcmp(d->doc_type, "unknown");
+    if (!(c.shape = section_shapes(&c)))
+        return HB_ERR_NOMEM;
+    int tasks = tasks_heading(&c), plans_headed = 0;
+    for (size_t i = 0; i < d->sections.n; i++)
+        plans_headed |= c.accepted[i] == HB_KIND_PLANS;
+    if (tasks >= 0 && (c.plan_doc || (other_doc && plans_headed)))
+        for (size_t i = 0; i < d->sections.n; i++)
+            c.accepted[i] = (int)i == tasks                   ? HB_KIND_PLANS
+                            : c.accepted[i] == HB_KIND_PLANS ? 0
+                            : c.plan_doc                     ? 0
+                                                             : c.accepted[i];
+    else
+        tasks = -1;
     unsigned headed = 0;
     for (size_t i = 0; i < d->sections.n; i++)
         headed |= c.accepted[i] ? BIT(c.accepted[i]) : 0;
     /* a plan document is all plans unless it is laid out in labelled parts */
-    int plans_implicit = c.plan_doc && !(headed & BIT(HB_KIND_PLANS) && headed & ~BIT(HB_KIND_PLANS));
+    int plans_implicit = c.plan_doc && tasks < 0 && !(headed & BIT(HB_KIND_PLANS) && headed & ~BIT(HB_KIND_PLANS));
     if (plans_implicit)
         headed &= ~BIT(HB_KIND_PLANS);
     for (size_t i = 0; plans_implicit && i < d->sections.n; i++)
@@ -878,6 +919,7 @@ hb_status hb_lists_run(hb_doc *d)
 
     unsigned want = c.plan_doc ? 0 : ~headed & (BIT(HB_KIND_ACHIEVEMENTS) | BIT(HB_KIND_PROBLEMS) |
                                                 BIT(HB_KIND_CAUSES) | BIT(HB_KIND_PLANS));
+    /* shapes again: IN_RUN follows the headings accepted now */
     if (!(c.shape = section_shapes(&c)) || !find_inline(&c, want) || !heading_lists(&c))
         return HB_ERR_NOMEM;
     if (plans_implicit) {
@@ -887,7 +929,6 @@ hb_status hb_lists_run(hb_doc *d)
     }
     /* a document that is neither report nor plan (a speech, an 意见) has
      * no work sections to read as achievements */
-    int other_doc = d->doc_type && !strcmp(d->doc_type, "unknown");
     if (!c.plan_doc && !other_doc && r->list[HB_KIND_ACHIEVEMENTS].found == HB_FOUND_NONE &&
         !implicit_achievements(&c))
         return HB_ERR_NOMEM;

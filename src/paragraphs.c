@@ -134,13 +134,15 @@ static void order_push(heading_order *o, const hb_marker *m)
 }
 
 /* Whether m may open a heading here: glued (no punctuation since the
- * heading this piece opens with) only as its first child; else as the next
+ * heading this piece opens with) only as its first child or its next
+ * sibling (（一）推进老旧小区改造（二）加强…, a run of bare titles); else as the next
  * of a heading in force, or as the first of a deeper level (the first 一、
  * or 第一部分 of all when none is in force). */
 static int order_fits(const heading_order *o, const hb_marker *m, int glued)
 {
     if (glued)
-        return o->n > 0 && m->number == 1 && m->rank > o->open[o->n - 1].rank;
+        return o->n > 0 && ((m->number == 1 && m->rank > o->open[o->n - 1].rank) ||
+                            (m->style == o->open[o->n - 1].style && m->number == o->open[o->n - 1].number + 1));
     for (int k = o->n - 1; k >= 0; k--)
         if (o->open[k].style == m->style)
             return m->number == o->open[k].number + 1;
@@ -203,6 +205,8 @@ static int is_punct(const char *s, size_t len)
     return 0;
 }
 
+enum { MIN_TITLE = 6 }; /* bytes of title before a glued sibling: two characters */
+
 /* A cut of a run-together paragraph: the piece before it ends at keep
  * (spaces before the heading dropped), the next starts at at. */
 typedef struct {
@@ -214,17 +218,21 @@ typedef HB_VEC(cut) cut_list;
 static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *pa, cut_list *cuts)
 {
     hb_marker m;
-    size_t piece = pa->vstart, i = piece + 1;
+    size_t piece = pa->vstart, i = piece + 1, title = piece;
     int glued = 0;
     if (hb_heading_marker(&d->engine->counts_on, s + piece, pa->vend - piece, &m))
-        order_push(o, &m), glued = 1, i = piece + m.len;
+        order_push(o, &m), glued = 1, i = title = piece + m.len;
     while (i < pa->vend) {
         int cp;
         size_t clen = (size_t)hb_utf8_next(s + i, pa->vend - i, &cp);
-        if ((glued || after_sentence(s, pa->vstart, i)) &&
+        /* 重点做好以下工作：（一）…。（二）…: a first child after a colon,
+         * when its sibling follows a sentence end */
+        int colon = !glued && i > pa->vstart && s[i - 1] == ':';
+        if ((glued || colon || after_sentence(s, pa->vstart, i)) &&
             hb_heading_marker(&d->engine->counts_on, s + i, pa->vend - i, &m) && order_fits(o, &m, glued) &&
-            !enumerates(s + i, pa->vend - i, &m) &&
-            (glued || m.number > 1 || m.rank < 3 || sibling_follows(d, s, pa->vstart, i, pa->vend, &m))) {
+            !enumerates(s + i, pa->vend - i, &m) && (!glued || m.number == 1 || i >= title + MIN_TITLE) &&
+            (colon ? m.number == 1 && sibling_follows(d, s, pa->vstart, i, pa->vend, &m)
+                   : glued || m.number > 1 || m.rank < 3 || sibling_follows(d, s, pa->vstart, i, pa->vend, &m))) {
             cut c = {i, i};
             while (c.keep > piece && s[c.keep - 1] == ' ')
                 c.keep--;
@@ -233,7 +241,7 @@ static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *
             piece = i;
             order_push(o, &m);
             glued = 1;
-            i += m.len;
+            i = title = i + m.len;
             continue;
         }
         if (is_punct(s + i, pa->vend - i))

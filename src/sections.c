@@ -305,23 +305,32 @@ static size_t title_word_end(const struct hb_section_rules *r, const char *s, si
  * sentence of several clauses: in its first clause, the title ends
  * after the first title word that the body follows at once, not a joiner
  * (问题及原因), an inner word (下一步工作打算) nor another title word
- * (工作完成情况).  te when no title word is followed by more text of its
+ * (工作完成情况) unless a figure follows (工作计划2025年，公司将…: the body
+ * opens with its year).  te when no title word is followed by more text of its
  * clause. */
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
 static size_t glued_title_end(const hb_doc *d, size_t ts, size_t te)
 {
     const struct hb_section_rules *r = d->engine->sections;
-    const char *v = d->view;
-    size_t clause = ts;
-    while (clause < te && v[clause] != ',' && v[clause] != ';')
+    /* offsets from the title start: an `other` cue or a quote mark before
+     * the heading (…工作完成情况… 计划) masks nothing in it */
+    const char *v = d->view + ts;
+    size_t clause = 0, n = te - ts;
+    while (clause < n && v[clause] != ',' && v[clause] != ';')
         clause++;
-    if (clause == te) /* a title of one clause (教育教学工作成效显著) is no sentence run into */
+    if (clause == n) /* a title of one clause (教育教学工作成效显著) is no sentence run into */
         return te;
-    for (size_t i = ts; i < clause;) {
+    for (size_t i = 0; i < clause;) {
         int cp;
         size_t e = title_word_end(r, v, clause, i);
         if (e && e < clause && !hb_wordlist_prefix(&r->joins, v + e, clause - e) &&
-            !hb_wordlist_prefix(&r->inner, v + e, clause - e) && !title_word_end(r, v, clause, e))
-            return e;
+            !hb_wordlist_prefix(&r->inner, v + e, clause - e) &&
+            (is_digit(v[e]) || !title_word_end(r, v, clause, e)))
+            return ts + e;
         i += (size_t)hb_utf8_next(v + i, clause - i, &cp);
     }
     return te;
@@ -568,6 +577,13 @@ hb_status hb_sections_run(hb_doc *d)
              * line was cut from run-together text */
             if (pa->glued || m.rank <= 1)
                 te = glued_title_end(d, ts, te);
+            /* 一、强化党建引领 全年发展党员9名: a space stands for the line
+             * break after the title (a run-together copy lost it) */
+            for (size_t sp = ts; sp < te; sp++)
+                if (d->view[sp] == ' ') {
+                    te = sp;
+                    break;
+                }
             size_t cap = hb_utf8_cap(d->view, ts, te, HB_HEADING_MAX_CHARS);
             if (cap < te && !hb_doc_warn(d, "long-title", pa->first_line,
                                          "a heading title longer than %d characters was cut", HB_HEADING_MAX_CHARS))

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -524,6 +525,97 @@ static void test_pathological(void **s)
     }
 }
 
+/* Issue 14, round two: a list heading's items are its direct subsections,
+ * never its introduction, their bodies, deeper points or page numbers. */
+static void test_subsection_items(void **s)
+{
+    (void)s;
+    json_t *j = extract("公司2024年工作总结\n一、工作成效\n（一）经营稳步增长\n收入增长7%。\n"
+                        "二、2025年工作安排\n2025年，公司将紧扣发展主题，重点做好以下工作：\n"
+                        "（一）拓宽融资渠道\n争取债券。推进试点。\n1.争取额度。\n2.盘活资产。\n"
+                        "（二）提升运营效益\n新建充电桩320个。\n3/3\n",
+                        NULL);
+    expect_list(j, "plans", "heading", "2", "拓宽融资渠道|提升运营效益");
+    json_decref(j);
+}
+
+/* Run-together text: a first subsection after the intro's colon, and bare
+ * titles glued one after another, are headings of their own. */
+static void test_glued_subsections(void **s)
+{
+    (void)s;
+    json_t *j = extract("公司2024年工作总结\n一、主要工作完成情况全年开展排查42次。二、存在的不足人才短缺。"
+                        "三、2025年工作计划围绕三条主线，重点做好以下工作：（一）保障安全运行开展管网改造。"
+                        "（二）提升运营效益推进提质改造。四、有关要求（一）加强组织领导（二）强化考核督导\n",
+                        NULL);
+    expect_list(j, "plans", "heading", "3", "保障安全运行开展管网改造|提升运营效益推进提质改造");
+    json_t *secs = json_object_get(j, "sections");
+    json_t *last = json_array_get(secs, json_array_size(secs) - 1);
+    json_t *kids = json_object_get(last, "children");
+    assert_int_equal(json_array_size(kids), 2);
+    assert_string_equal(str(json_array_get(kids, 0), "title"), "加强组织领导");
+    assert_string_equal(str(json_array_get(kids, 1), "title"), "强化考核督导");
+    json_decref(j);
+}
+
+/* A heading about fixing the problems (问题…整改, 针对…问题) lists work
+ * done; the problems are those of the problems heading only. */
+static void test_rectification_fixes(void **s)
+{
+    (void)s;
+    static const char *const heads[] = {"对照巡察反馈问题逐项整改", "巡察反馈问题及整改情况", "對照反饋問題逐項整改"};
+    for (size_t k = 0; k < sizeof heads / sizeof *heads; k++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "关于巡察整改情况的报告\n一、总体情况\n召开会议6次。\n二、%s\n"
+                 "针对制度落实不到位的问题，已修订制度，整改完成。\n"
+                 "三、存在的不足\n个别科室重视不够；部分事项推进较慢。\n四、下一步打算\n一是持续跟踪；二是健全机制。\n",
+                 heads[k]);
+        json_t *j = extract(text, NULL);
+        expect_list(j, "problems", "heading", "3", "个别科室重视不够|部分事项推进较慢");
+        expect_list(j, "achievements", "implicit", NULL, NULL);
+        json_decref(j);
+    }
+}
+
+/* Flattened text: unlabelled sections (titles ended by a space) before an
+ * inline problems list are the achievements, the one holding it included. */
+static void test_flat_inline_problems(void **s)
+{
+    (void)s;
+    json_t *j = extract("街道2024年工作总结\n一、强化党建引领 全年发展党员9名。二、优化民生服务 新增站点3个。"
+                        "我们也清醒认识到，工作中还存在一些短板：物业覆盖率仅为58%；队伍不够稳定。"
+                        "三、2025年工作打算（一）推进小区改造（二）加强队伍建设\n",
+                        NULL);
+    expect_list(j, "achievements", "implicit", NULL, "强化党建引领|优化民生服务");
+    expect_list(j, "problems", "inline", "2", "物业覆盖率仅为58%|队伍不够稳定");
+    expect_list(j, "plans", "heading", "3", "推进小区改造|加强队伍建设");
+    json_decref(j);
+}
+
+/* In a plan, or a 规划 with a plans heading, the main-tasks part is the
+ * plans list: not implicit, not achievements, not its 保障措施. */
+static void test_tasks_heading(void **s)
+{
+    (void)s;
+    json_t *j = extract("小学2025年春季学期工作计划\n一、指导思想\n立德树人。\n二、本学期主要工作\n"
+                        "（一）加强师德建设\n学习4次。\n（二）深化课堂改革\n三、保障措施\n（一）加强组织领导\n",
+                        NULL);
+    assert_string_equal(str(j, "doc_type"), "plan");
+    expect_list(j, "plans", "heading", "2", "加强师德建设|深化课堂改革");
+    expect_list(j, "achievements", "none", NULL, "");
+    json_decref(j);
+    j = extract("县农业发展规划\n一、发展基础\n产量稳定。\n二、主要任务\n（一）保障粮食安全\n（二）发展特色产业\n"
+                "三、保障措施\n（一）加强组织领导\n（二）强化要素保障\n",
+                NULL);
+    expect_list(j, "plans", "heading", "2", "保障粮食安全|发展特色产业");
+    json_decref(j);
+    /* without a tasks part a plan stays implicit */
+    j = extract("2024年党建工作要点\n一、加强政治建设\n（一）深化理论学习\n二、保障措施\n（一）加强领导\n", NULL);
+    expect_list(j, "plans", "implicit", NULL, NULL);
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +631,11 @@ int main(void)
         cmocka_unit_test(test_missing_plans),
         cmocka_unit_test(test_duty_report),
         cmocka_unit_test(test_implicit_achievements),
+        cmocka_unit_test(test_subsection_items),
+        cmocka_unit_test(test_glued_subsections),
+        cmocka_unit_test(test_rectification_fixes),
+        cmocka_unit_test(test_flat_inline_problems),
+        cmocka_unit_test(test_tasks_heading),
         cmocka_unit_test(test_cues_that_introduce_nothing),
         cmocka_unit_test(test_government_idioms),
         cmocka_unit_test(test_bare_plan_words),
