@@ -206,6 +206,13 @@ static void test_title_page_text(void **s)
                 "<p style=\"text-align:center\"><strong>白河镇党委2024年度工作总结</strong></p>\n"
                 "今年以来，镇党委坚持以党建引领发展。\n一、主要工作\n开展活动12次。\n",
                 "白河镇党委2024年度工作总结|-|report|annual-report");
+    /* the fields after a date or a bar, and a font-size bar glued to the title */
+    expect_head("柳塘社区2024年工作总结 2024-12-26 10:30 来源：柳塘居委会\n一、主要工作\n开展活动12次。\n",
+                "柳塘社区2024年工作总结|-|report|annual-report");
+    expect_head("柳塘社区2024年工作总结 | 发布时间：2024-12-26 | 浏览次数：88\n一、主要工作\n开展活动12次。\n",
+                "柳塘社区2024年工作总结|-|report|annual-report");
+    expect_head("柳塘社区2024年工作总结【字体：大 中 小】\n一、主要工作\n开展活动12次。\n",
+                "柳塘社区2024年工作总结|-|report|annual-report");
     /* Word's own tags and comments are leftover markup too */
     expect_head("<!--StartFragment--><p class=MsoNormal>白河镇2024年工作总结<o:p></o:p></p>\n一、主要工作\n开展活动12次。\n",
                 "白河镇2024年工作总结|-|report|annual-report");
@@ -243,6 +250,11 @@ static void test_recipients(void **s)
                 "东岭县教育局2024年工作报告|各位代表、老师们、同志们|report|annual-report");
     expect_head("东岭县教育局2024年工作报告\n县委，县政府，市教育局：\n一、主要工作\n开展活动12次。\n",
                 "东岭县教育局2024年工作报告|县委，县政府，市教育局|report|annual-report");
+    expect_head("东岭县实验小学2024年工作总结\n尊敬的各位领导、各位评委，亲爱的老师们、同学们，家长朋友们：\n"
+                "一、主要工作\n开展活动12次。\n",
+                "东岭县实验小学2024年工作总结|尊敬的各位领导、各位评委，亲爱的老师们、同学们，家长朋友们|report|annual-report");
+    expect_head("东岭县人民政府2024年工作报告\n县委各部委，县级国家机关各部门，各人民团体：\n一、主要工作\n开展活动12次。\n",
+                "东岭县人民政府2024年工作报告|县委各部委，县级国家机关各部门，各人民团体|report|annual-report");
     /* a sentence with commas ending in ： is no 称谓 */
     expect_head("东岭县教育局2024年工作报告\n根据县委安排，结合我局实际，现将有关工作报告：\n一、主要工作\n开展活动12次。\n",
                 "东岭县教育局2024年工作报告|-|report|annual-report");
