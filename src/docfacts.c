@@ -29,8 +29,11 @@ struct hb_docfact_rules {
     pcre2_code *period; /* a year or span: groups from, to (span) or year */
     hb_wordlist orgs;   /* signature.txt: endings of organisation names */
     hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
+    hb_wordlist recipients; /* signature.txt: 各 … opening a long list of recipients */
     hb_wordlist continues; /* title_words.txt: a second title line holding one */
     hb_wordlist opens;  /* title_words.txt: a second title line opening with one (及, 暨) */
+    hb_wordlist leads;  /* title_words.txt: a first title line opening with one (关于, 在) goes on */
+    hb_wordlist hangs;  /* title_words.txt: a first title line ending with one (…的) goes on */
     hb_wordlist roles;  /* signature.txt: 书记 局长 … after an organisation in a title */
 };
 
@@ -90,13 +93,16 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
                                 e->docfacts, err);
     if (st != HB_OK)
         return st;
-    st = hb_kind_lists_read(e, "signature.txt", (const char *const[]){"org", "label", "role"},
-                            (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels, &e->docfacts->roles},
-                            3, err);
+    st = hb_kind_lists_read(e, "signature.txt", (const char *const[]){"org", "label", "role", "recipient"},
+                            (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels, &e->docfacts->roles,
+                                                   &e->docfacts->recipients},
+                            4, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"continues", "opens"},
-                              (hb_wordlist *const[]){&e->docfacts->continues, &e->docfacts->opens}, 2, err);
+    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"continues", "opens", "leads", "hangs"},
+                              (hb_wordlist *const[]){&e->docfacts->continues, &e->docfacts->opens, &e->docfacts->leads,
+                                                     &e->docfacts->hangs},
+                              4, err);
 }
 
 void hb_docfacts_unload(struct hb_engine *e)
@@ -111,6 +117,9 @@ void hb_docfacts_unload(struct hb_engine *e)
     hb_wordlist_free(&r->labels);
     hb_wordlist_free(&r->continues);
     hb_wordlist_free(&r->opens);
+    hb_wordlist_free(&r->leads);
+    hb_wordlist_free(&r->hangs);
+    hb_wordlist_free(&r->recipients);
     hb_wordlist_free(&r->roles);
     pcre2_code_free(r->date);
     pcre2_code_free(r->dateline);
@@ -342,8 +351,8 @@ static long title_cue(const struct hb_docfact_rules *r, const char *s, size_t n,
 }
 
 /* Lines of the title block, before the addressee and the body. */
-enum { HEAD_TEXT, HEAD_DATE, HEAD_SUB, HEAD_SPEAKER, HEAD_AUTHORITY };
-enum { HEAD_MAX = 8 };
+enum { HEAD_TEXT, HEAD_DATE, HEAD_SUB, HEAD_SPEAKER, HEAD_AUTHORITY, HEAD_MASTHEAD };
+enum { HEAD_MAX = 8, LATE_MAX = 4 };
 
 static int starts_with_date(const hb_doc *d, const char *s, size_t n, pcre2_match_data *md)
 {
@@ -375,16 +384,40 @@ static int head_kind(const hb_doc *d, const hb_para *p, pcre2_match_data *md)
     return ends_with_org(d, s, n) ? HEAD_AUTHORITY : HEAD_TEXT;
 }
 
+/* Commas in a 称谓 that lists recipients (各乡镇人民政府，县直各单位，局机关
+ *各股室、各下属单位): it opens with a recipient word of signature.txt or
+ * its first part names an organisation, and no part is as long as a clause. */
+static int recipient_list(const hb_doc *d, const char *s, size_t n)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    const char *comma = memchr(s, ',', n);
+    if (!hb_wordlist_prefix(&r->recipients, s, n) && !ends_with_org(d, s, (size_t)(comma - s)))
+        return 0;
+    for (const char *at = s, *end = s + n; at < end;) {
+        const char *c = memchr(at, ',', (size_t)(end - at));
+        if (!c)
+            c = end;
+        if (hb_utf8_count(at, (size_t)(c - at)) > 20)
+            return 0;
+        at = c + 1;
+    }
+    return 1;
+}
+
 /* The 称谓: a short line ending with ：, no sentence punctuation but a comma
  * between recipients (尊敬的各位领导，同志们：), and no 如下 (现将…汇报如下：). */
 static int is_addressee(const hb_doc *d, const hb_para *a)
 {
     const char *s = d->view + a->vstart;
     size_t n = a->vend - a->vstart;
-    if (n < 2 || s[n - 1] != ':' || para_width(d, a) > 80 || is_heading(d, a) || contains(s, n - 1, "如下"))
+    if (n < 2 || s[n - 1] != ':' || para_width(d, a) > 120 || is_heading(d, a) || contains(s, n - 1, "如下"))
         return 0;
-    return !contains(s, n - 1, "。") && !memchr(s, ';', n - 1) && !memchr(s, ':', n - 1) &&
-           !memchr(s, '!', n - 1) && !memchr(s, '?', n - 1) && (!memchr(s, ',', n - 1) || para_width(d, a) <= 40);
+    if (contains(s, n - 1, "。") || memchr(s, ';', n - 1) || memchr(s, ':', n - 1) || memchr(s, '!', n - 1) ||
+        memchr(s, '?', n - 1))
+        return 0;
+    if (!memchr(s, ',', n - 1))
+        return para_width(d, a) <= 80;
+    return para_width(d, a) <= 40 || recipient_list(d, s, n - 1);
 }
 
 static void set_title(hb_doc *d, size_t from, size_t to)
@@ -406,31 +439,83 @@ static void set_title(hb_doc *d, size_t from, size_t to)
     free(joined);
 }
 
+/* The title block from paragraph start: up to HEAD_MAX masthead lines and
+ * short unpunctuated lines that are no heading.  Their kinds go to kind[];
+ * returns how many there are. */
+static size_t head_block(const hb_doc *d, size_t start, int *kind, pcre2_match_data *md)
+{
+    size_t nhead = 0;
+    while (nhead < HEAD_MAX && start + nhead + 1 < d->paras.n) {
+        const hb_para *t = &d->paras.v[start + nhead];
+        const char *s = d->view + t->vstart;
+        size_t n = t->vend - t->vstart;
+        if (hb_layout_masthead(d, s, n, md))
+            kind[nhead++] = HEAD_MASTHEAD;
+        else if (para_width(d, t) > 100 || !unpunctuated(s, n) || is_heading(d, t))
+            break;
+        else
+            kind[nhead++] = head_kind(d, t, md);
+    }
+    return nhead;
+}
+
+/* The block's first plain line naming a kind of document, or -1. */
+static int cue_line(const hb_doc *d, size_t start, const int *kind, size_t nhead)
+{
+    int type;
+    for (size_t k = 0; k < nhead; k++) {
+        const hb_para *t = &d->paras.v[start + k];
+        if (kind[k] == HEAD_TEXT && title_cue(d->engine->docfacts, d->view + t->vstart, t->vend - t->vstart, -1, &type) >= 0)
+            return (int)k;
+    }
+    return -1;
+}
+
+static int ends_sentence(const hb_doc *d, const hb_para *p)
+{
+    const char *s = d->view + p->vstart;
+    size_t n = p->vend - p->vstart;
+    return (n >= 3 && memcmp(s + n - 3, "。", 3) == 0) || (n && (s[n - 1] == '!' || s[n - 1] == '?'));
+}
+
+/* Where the title block starts when page text the layout rules do not know
+ * (a site's own toolbar or field line) stands above the title: after up to
+ * LATE_MAX short lines that end no sentence and are no heading or 称谓, the
+ * first block holding a line that names a kind of document.  0 when the
+ * first block has one or no later block does. */
+static size_t late_start(const hb_doc *d, int *kind, size_t *nhead, int *title, pcre2_match_data *md)
+{
+    int k2[HEAD_MAX];
+    for (size_t s0 = 1; *title < 0 && s0 <= LATE_MAX && s0 < d->paras.n; s0++) {
+        const hb_para *p = &d->paras.v[s0 - 1];
+        if (is_heading(d, p) || para_width(d, p) > 100 || ends_sentence(d, p) || is_addressee(d, p))
+            break;
+        size_t n2 = head_block(d, s0, k2, md);
+        int t2 = cue_line(d, s0, k2, n2);
+        if (t2 >= 0) {
+            memcpy(kind, k2, n2 * sizeof *kind);
+            *nhead = n2, *title = t2;
+            return s0;
+        }
+    }
+    return 0;
+}
+
 /* The title block: up to HEAD_MAX short unpunctuated lines before the
  * addressee, the first heading or the body.  The title is its first line
  * naming a kind of document (or else its first plain line), with a plain
- * line before it or a continuation after it (及2024年工作计划) joined; the
- * other lines (subtitle, dateline, speaker, issuing authority) are HEAD. */
-static void find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
+ * line, an issuing authority or an opening fragment before it joined, and a
+ * continuation after it (及2024年工作计划); the other lines (masthead,
+ * subtitle, dateline, speaker) are HEAD. */
+static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
 {
     d->title_para = d->addressee_para = -1;
     const struct hb_docfact_rules *r = d->engine->docfacts;
     int kind[HEAD_MAX];
-    size_t nhead = 0;
-    while (nhead < HEAD_MAX && nhead + 1 < d->paras.n) {
-        const hb_para *t = &d->paras.v[nhead];
-        const char *s = d->view + t->vstart;
-        size_t n = t->vend - t->vstart;
-        if (para_width(d, t) > 100 || !unpunctuated(s, n) || is_heading(d, t))
-            break;
-        kind[nhead++] = head_kind(d, t, md);
-    }
-    int title = -1, type;
-    for (size_t k = 0; k < nhead && title < 0; k++) {
-        const hb_para *t = &d->paras.v[k];
-        if (kind[k] == HEAD_TEXT && title_cue(r, d->view + t->vstart, t->vend - t->vstart, -1, &type) >= 0)
-            title = (int)k;
-    }
+    size_t nhead = head_block(d, 0, kind, md);
+    int title = cue_line(d, 0, kind, nhead), type;
+    size_t start = title < 0 ? late_start(d, kind, &nhead, &title, md) : 0;
+    hb_para *const p = d->paras.v + start;
     /* no line names the kind: the line above a subtitle (a slogan title may
      * end like an organisation: …开新局), else the first plain line */
     for (size_t k = 1; k < nhead && title < 0; k++)
@@ -440,29 +525,43 @@ static void find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
         if (kind[k] == HEAD_TEXT)
             title = (int)k;
     size_t from = (size_t)title, to = (size_t)title;
-    if (title > 0 && kind[title - 1] == HEAD_TEXT && para_width(d, &d->paras.v[title - 1]) <= 60)
+    /* 县人力资源和社会保障局 / 2025年工作要点: the organisation is the first
+     * part of the title (发文机关+事由+文种), unless the title repeats it */
+    if (title > 0 && para_width(d, &p[title - 1]) <= 60 &&
+        (kind[title - 1] == HEAD_TEXT || kind[title - 1] == HEAD_AUTHORITY) &&
+        !(p[title].vend - p[title].vstart >= p[title - 1].vend - p[title - 1].vstart &&
+          memcmp(d->view + p[title].vstart, d->view + p[title - 1].vstart, p[title - 1].vend - p[title - 1].vstart) == 0))
         from--;
-    /* 中共××委员会 / 关于…的报告: the issuer is the first part of a 关于 title */
-    if (title >= 0 && from > 0 && kind[from - 1] == HEAD_AUTHORITY &&
-        memcmp(d->view + d->paras.v[from].vstart, "关于", 6) == 0)
+    /* 中共××委员会 / 关于2024年度 / …的报告: the issuer before a first line
+     * that goes on (关于, 在) */
+    if (from < (size_t)title && from > 0 && kind[from - 1] == HEAD_AUTHORITY &&
+        hb_wordlist_prefix(&r->leads, d->view + p[from].vstart, p[from].vend - p[from].vstart))
         from--;
-    if (title >= 0 && to + 1 < nhead && kind[to + 1] == HEAD_TEXT) {
+    if (title >= 0 && to + 1 < nhead) {
         /* a title broken over two lines: the second short and naming the
-         * kind, holding a continuation word or opening with 及, 和, 暨 */
-        const hb_para *u = &d->paras.v[to + 1];
-        const char *us = d->view + u->vstart;
-        size_t un = u->vend - u->vstart;
-        if (para_width(d, u) <= 60 && (title_cue(r, us, un, -1, &type) >= 0 || contains_any(us, un, &r->continues) ||
-                                       hb_wordlist_prefix(&r->opens, us, un)))
+         * kind, holding a continuation word or opening with 及, 和, 暨; or
+         * the first unfinished: ending with 的, or opening with 关于, 在 and
+         * naming no kind (then a short word such as 通知 is no speaker) */
+        const hb_para *t = &p[to], *u = &p[to + 1];
+        const char *us = d->view + u->vstart, *ts = d->view + t->vstart;
+        size_t un = u->vend - u->vstart, tn = t->vend - t->vstart;
+        int unfinished = hb_wordlist_suffix(&r->hangs, ts, tn) ||
+                         (hb_wordlist_prefix(&r->leads, ts, tn) && title_cue(r, ts, tn, -1, &type) < 0);
+        if (para_width(d, u) <= 60 && (kind[to + 1] == HEAD_TEXT || (unfinished && kind[to + 1] == HEAD_SPEAKER)) &&
+            (unfinished || title_cue(r, us, un, -1, &type) >= 0 || contains_any(us, un, &r->continues) ||
+             hb_wordlist_prefix(&r->opens, us, un)))
             to++;
     }
     if (title >= 0)
-        set_title(d, from, to);
-    for (size_t k = 0; k < nhead; k++)
-        if (d->paras.v[k].role == HB_PARA_BODY && (title >= 0 || kind[k] != HEAD_TEXT))
+        set_title(d, start + from, start + to);
+    for (size_t k = 0; k < start; k++)
+        if (d->paras.v[k].role == HB_PARA_BODY)
             d->paras.v[k].role = HB_PARA_HEAD;
+    for (size_t k = 0; k < nhead; k++)
+        if (p[k].role == HB_PARA_BODY && (title >= 0 || kind[k] != HEAD_TEXT))
+            p[k].role = HB_PARA_HEAD;
     /* the addressee ends the title block, or follows it within two short lines */
-    for (size_t k = nhead; k < d->paras.n && k <= nhead + 2; k++) {
+    for (size_t k = start + nhead; k < d->paras.n && k <= start + nhead + 2; k++) {
         const hb_para *a = &d->paras.v[k];
         if (is_addressee(d, a)) {
             d->addressee_para = (int)k;
@@ -473,6 +572,8 @@ static void find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
         if (para_width(d, a) > 60 || is_heading(d, a))
             break;
     }
+    return !start || hb_doc_warn(d, "web-furniture", d->paras.v[0].first_line,
+                                 "%zu line%s above the title skipped as page text", start, start == 1 ? "" : "s");
 }
 
 /* A cue of type want (-1: any) in the lines of the given role among the
@@ -480,7 +581,7 @@ static void find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
 static int block_cue(const hb_doc *d, int role, int want)
 {
     int type, found = -1;
-    for (size_t k = 0; found < 0 && k < d->paras.n && k < HEAD_MAX + 3; k++) {
+    for (size_t k = 0; found < 0 && k < d->paras.n && k < HEAD_MAX + LATE_MAX + 3; k++) {
         const hb_para *p = &d->paras.v[k];
         if (p->role == role && title_cue(d->engine->docfacts, d->view + p->vstart, p->vend - p->vstart, want, &type) >= 0)
             found = type;
@@ -488,7 +589,9 @@ static int block_cue(const hb_doc *d, int role, int want)
     return found;
 }
 
-/* The type from the title and subtitle lines, else the opening paragraph.
+/* The type from the title and subtitle lines, else the opening paragraph,
+ * else the first short lines before any heading (a title no block took:
+ * 某镇2024年工作总结 under a line of page text ending a sentence).
  * A cue of type other anywhere in the title block (在…会议上的讲话) makes the
  * type unknown; else the cue written first in the title decides (2023年工作
  * 总结和2024年工作计划 is a report), then the one in a subtitle. */
@@ -523,6 +626,15 @@ static void find_doc_type(hb_doc *d)
             best_at = (size_t)(hit - d->view);
             d->doc_type = names[r->cues[i].type];
         }
+    }
+    int type;
+    for (size_t k = 0; !d->doc_type && k < d->paras.n && k < HEAD_MAX + LATE_MAX; k++) {
+        const hb_para *q = &d->paras.v[k];
+        if (is_heading(d, q))
+            break;
+        if (q->role == HB_PARA_BODY && para_width(d, q) <= 100 &&
+            title_cue(r, d->view + q->vstart, q->vend - q->vstart, -1, &type) >= 0)
+            d->doc_type = names[type];
     }
 }
 
@@ -581,15 +693,14 @@ static int find_years(hb_doc *d)
     return 1;
 }
 
-/* The title's view range, both lines of a title broken in two; 0 when there is none. */
+/* The title's view range, every line of a title broken over lines; 0 when there is none. */
 static int title_range(const hb_doc *d, size_t *vs, size_t *ve)
 {
     if (d->title_para < 0)
         return 0;
-    *vs = d->paras.v[d->title_para].vstart;
-    *ve = d->paras.v[d->title_para].vend;
-    if (d->title_para + 1 < (int)d->paras.n && d->paras.v[d->title_para + 1].role == HB_PARA_TITLE)
-        *ve = d->paras.v[d->title_para + 1].vend;
+    *vs = *ve = d->paras.v[d->title_para].vstart;
+    for (size_t k = (size_t)d->title_para; k < d->paras.n && d->paras.v[k].role == HB_PARA_TITLE; k++)
+        *ve = d->paras.v[k].vend;
     return 1;
 }
 
@@ -613,6 +724,9 @@ static const char *title_org(hb_doc *d, pcre2_match_data *md)
     const char *about = memmem(d->view + vs, ve - vs, "关于", strlen("关于"));
     if (about)
         end = (size_t)(about - d->view);
+    const hb_rule_word *lead = hb_wordlist_prefix(&r->leads, d->view + vs, end - vs);
+    if (lead) /* 在县某局机关第二党支部 ⏎ …会上的讲话: the organisation follows 在 */
+        vs += lead->len;
     if (pcre2_match(r->period, (PCRE2_SPTR)d->view, end, vs, PCRE2_NO_UTF_CHECK, md, d->engine->mctx) >= 0)
         end = pcre2_get_ovector_pointer(md)[0];
     if (end == ve) { /* no year: up to the first post (柏树岭村党支部书记抓…) */
@@ -622,6 +736,8 @@ static const char *title_org(hb_doc *d, pcre2_match_data *md)
                 end = (size_t)(hit - d->view);
         }
     }
+    while (end > vs && (d->view[end - 1] == '\n' || d->view[end - 1] == ' '))
+        end--; /* 县人社局 ⏎ 2025年工作要点: the line break is no part of the name */
     const hb_rule_word *role = hb_wordlist_suffix(&r->roles, d->view + vs, end - vs);
     if (role) /* a post right before the year: 局长2024年 */
         end -= role->len;
@@ -681,7 +797,10 @@ hb_status hb_docfacts_run(hb_doc *d)
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->engine->docfacts->date, NULL);
     if (!md)
         return HB_ERR_NOMEM;
-    find_title_and_addressee(d, md);
+    if (!find_title_and_addressee(d, md)) {
+        pcre2_match_data_free(md);
+        return HB_ERR_NOMEM;
+    }
     find_signature(d, md);
     find_doc_type(d);
     find_period_and_org(d, md);

@@ -16,6 +16,8 @@ struct hb_layout_rules {
     size_t nclutter;
     pcre2_code **inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
     size_t ninlines;
+    pcre2_code **masthead; /* 版头 and 文号 lines: kept, but never the title */
+    size_t nmasthead;
 };
 
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -30,9 +32,11 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         list = &r->clutter, n = &r->nclutter;
     else if (strcmp(f[0], "inline") == 0)
         list = &r->inlines, n = &r->ninlines;
+    else if (strcmp(f[0], "masthead") == 0)
+        list = &r->masthead, n = &r->nmasthead;
     else
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
-                            "unknown line kind '%s' (use pageno, clutter or inline)", f[0]);
+                            "unknown line kind '%s' (use pageno, clutter, inline or masthead)", f[0]);
     pcre2_code *re = hb_regex_compile(f[1], 0, file, line, err);
     if (!re)
         return -1;
@@ -65,6 +69,9 @@ void hb_lines_unload(struct hb_engine *e)
         pcre2_code_free(r->clutter[i]);
     for (size_t i = 0; i < r->ninlines; i++)
         pcre2_code_free(r->inlines[i]);
+    for (size_t i = 0; i < r->nmasthead; i++)
+        pcre2_code_free(r->masthead[i]);
+    free(r->masthead);
     free(r->pageno);
     free(r->clutter);
     free(r->inlines);
@@ -90,6 +97,11 @@ static int any_match(const hb_doc *d, pcre2_code **res, size_t n, const char *s,
         if (hb_regex_find(d->engine, res[i], s, len, 0, md, ov))
             return 1;
     return 0;
+}
+
+int hb_layout_masthead(const hb_doc *d, const char *s, size_t len, pcre2_match_data *md)
+{
+    return any_match(d, d->engine->layout->masthead, d->engine->layout->nmasthead, s, len, md);
 }
 
 hb_status hb_lines_run(hb_doc *d)

@@ -100,15 +100,15 @@ static void expect_head(const char *text, const char *want)
 static void test_title_block(void **s)
 {
     (void)s;
-    /* an issuing authority before a 关于 title is its first part; before
-     * another title it is not the title; a dateline follows; the addressee
-     * comes several lines after the title */
+    /* an issuing authority before a title is its first part (发文机关+事由+
+     * 文种), a 关于 title or one starting with its year; a dateline follows;
+     * the addressee comes several lines after the title */
     expect_head("中共东岭县委员会\n关于2024年全面从严治党工作情况的报告\n（2025年1月8日）\n市委：\n"
                 "现将有关情况报告如下。\n一、主要工作\n全年开展学习12次。\n",
                 "中共东岭县委员会关于2024年全面从严治党工作情况的报告|市委|report|annual-report");
     expect_head("中共东岭县委员会\n2024年全面从严治党工作报告\n（2025年1月8日）\n\n市委：\n"
                 "现将有关情况报告如下。\n一、主要工作\n全年开展学习12次。\n",
-                "2024年全面从严治党工作报告|市委|report|annual-report");
+                "中共东岭县委员会2024年全面从严治党工作报告|市委|report|annual-report");
     /* a title over two lines, and 各位代表： after a dateline */
     expect_head("南平市人民政府关于2024年度\n法治政府建设情况的报告\n2025年1月10日在市十七届人大五次会议上\n"
                 "市长　周××\n各位代表：\n现在，我代表市人民政府报告工作。\n一、主要工作\n全年办结议案12件。\n",
@@ -141,6 +141,125 @@ static void test_title_block(void **s)
                 "-|-|plan|work-plan");
     /* 现将…汇报如下： is the opening, no addressee */
     expect_head("县交通局工作总结\n现将工作汇报如下：\n一、主要工作\n开展学习12次。\n", "县交通局工作总结|-|report|annual-report");
+}
+
+/* "title|organization" of a report */
+static void expect_title_org(const char *text, const char *want)
+{
+    json_t *j = facts(text);
+    const char *t = field(j, "title"), *o = field(j, "organization");
+    char got[1024];
+    snprintf(got, sizeof got, "%s|%s", t ? t : "-", o ? o : "-");
+    if (strcmp(got, want))
+        fail_msg("%s: got %s, want %s", text, got, want);
+    json_decref(j);
+}
+
+/* An organisation line above a title line is the title's first part, of
+ * whatever kind the organisation; a masthead (版头, 文号), a speaker, a
+ * dateline or a repeated organisation is not. */
+static void test_title_organisation_line(void **s)
+{
+    (void)s;
+    expect_title_org("东岭县人力资源和社会保障局\n2025年工作要点\n一、稳定就业\n（一）新增城镇就业3000人。\n",
+                     "东岭县人力资源和社会保障局2025年工作要点|东岭县人力资源和社会保障局");
+    expect_title_org("青溪职业技术学院\n2024年工作報告\n一、主要工作\n全年招生3000人。\n",
+                     "青溪职业技术学院2024年工作報告|青溪职业技术学院");
+    expect_title_org("白河乡柳湾村\n2025年工作安排\n一、发展产业\n新建大棚30个。\n", "白河乡柳湾村2025年工作安排|白河乡柳湾村");
+    expect_title_org("东岭县实验小学\n2024年工作总结\n一、主要工作\n开展活动12次。\n",
+                     "东岭县实验小学2024年工作总结|东岭县实验小学");
+    /* the title names the organisation again: it is not doubled */
+    expect_title_org("东岭县实验小学\n东岭县实验小学2024年工作总结\n一、主要工作\n开展活动12次。\n",
+                     "东岭县实验小学2024年工作总结|东岭县实验小学");
+    /* 版头 and 文号 (with its 签发人) stay out; the issuer line under them joins */
+    expect_title_org("东岭县财政局文件\n东财发〔2025〕3号\n东岭县财政局\n2025年工作要点\n一、加强预算\n（一）压减支出5%。\n",
+                     "东岭县财政局2025年工作要点|东岭县财政局");
+    expect_title_org("中共东岭县委员会文件\n东发［2024］12号　　签发人：王××\n2024年落实主体责任情况的报告\n"
+                     "一、主要工作\n开展学习12次。\n",
+                     "2024年落实主体责任情况的报告|-");
+    expect_title_org("〔2024〕12号\n2024年工作总结\n一、主要工作\n开展学习12次。\n", "2024年工作总结|-");
+    /* a speaker line, a dateline stay out */
+    expect_title_org("2024年工作总结\n东岭县水务局局长　周××\n（2025年1月16日）\n一、主要工作\n开展学习12次。\n",
+                     "2024年工作总结|-");
+    /* an opening fragment (在…) goes on in the next line; the organisation follows 在 */
+    expect_head("在县林业局机关第二党支部\n2024年度组织生活会上的讲话\n同志们：\n今天我们召开组织生活会。\n"
+                "一、成绩\n开展学习12次。\n",
+                "在县林业局机关第二党支部2024年度组织生活会上的讲话|同志们|unknown|speech");
+    expect_title_org("在县林业局机关第二党支部\n2024年度组织生活会上的发言\n周××\n一、成绩\n开展学习12次。\n",
+                     "在县林业局机关第二党支部2024年度组织生活会上的发言|县林业局机关第二党支部");
+    expect_head("在全县2025年\n经济工作会议上的讲话\n县委书记　李××\n同志们：\n这次会议很重要。\n一、工作回顾\n增长6%。\n",
+                "在全县2025年经济工作会议上的讲话|同志们|unknown|speech");
+    /* a 关于 line naming no kind takes the next short line */
+    expect_head("关于印发《东岭县2025年党建工作要点》的\n通知\n各乡镇党委：\n现印发给你们。\n一、加强学习\n开展学习12次。\n",
+                "关于印发《东岭县2025年党建工作要点》的通知|各乡镇党委|plan|work-plan");
+}
+
+/* A title on one line with the page's fields, a title in leftover HTML under
+ * page text, and page text no rule knows above the title. */
+static void test_title_page_text(void **s)
+{
+    (void)s;
+    expect_head("柳塘社区2024年工作总结　发布时间：2024-12-26　来源：柳塘居委会　作者：办公室\n"
+                "一、主要工作\n开展活动12次。\n二、存在的问题\n一是活动形式单一。\n三、2025年工作计划\n（一）丰富活动。\n",
+                "柳塘社区2024年工作总结|-|report|annual-report");
+    expect_head("社区工作总结精选8篇\n【下载】【打印】【收藏】\n白河镇党委2024年度工作总结.docx\n"
+                "<p style=\"text-align:center\"><strong>白河镇党委2024年度工作总结</strong></p>\n"
+                "今年以来，镇党委坚持以党建引领发展。\n一、主要工作\n开展活动12次。\n",
+                "白河镇党委2024年度工作总结|-|report|annual-report");
+    /* the fields after a date or a bar, and a font-size bar glued to the title */
+    expect_head("柳塘社区2024年工作总结 2024-12-26 10:30 来源：柳塘居委会\n一、主要工作\n开展活动12次。\n",
+                "柳塘社区2024年工作总结|-|report|annual-report");
+    expect_head("柳塘社区2024年工作总结 | 发布时间：2024-12-26 | 浏览次数：88\n一、主要工作\n开展活动12次。\n",
+                "柳塘社区2024年工作总结|-|report|annual-report");
+    expect_head("柳塘社区2024年工作总结【字体：大 中 小】\n一、主要工作\n开展活动12次。\n",
+                "柳塘社区2024年工作总结|-|report|annual-report");
+    /* Word's own tags and comments are leftover markup too */
+    expect_head("<!--StartFragment--><p class=MsoNormal>白河镇2024年工作总结<o:p></o:p></p>\n一、主要工作\n开展活动12次。\n",
+                "白河镇2024年工作总结|-|report|annual-report");
+    /* a field in a body sentence stays */
+    json_t *j = facts("白河镇2024年工作总结\n一、主要工作\n全年接待来访120人次　来源：信访台账。\n");
+    assert_int_equal(json_array_size(json_object_get(j, "metrics")), 1);
+    json_decref(j);
+    /* lines of a site's own (栏目：…, 阅读数：…) above the title are skipped and
+     * named; the type and the profile come from the title found after them */
+    j = facts("栏目：工作总结　　字号：T|T\n阅读数：128\n东岭县应急管理局2024年工作总结\n"
+              "2024年，我局坚持人民至上。\n一、安全生产\n开展检查120次。\n二、2025年工作安排\n（一）深化隐患排查。\n");
+    assert_string_equal(field(j, "title"), "东岭县应急管理局2024年工作总结");
+    assert_string_equal(field(j, "doc_type"), "report");
+    assert_string_equal(field(j, "organization"), "东岭县应急管理局");
+    json_t *w = json_object_get(j, "warnings");
+    int named = 0;
+    for (size_t i = 0; i < json_array_size(w); i++)
+        named += strstr(field(json_array_get(w, i), "message"), "2 lines above the title") != NULL;
+    assert_int_equal(named, 1);
+    json_decref(j);
+    /* a sentence above a short line ends the search: no title is taken from the body */
+    expect_head("今年以来，我们认真落实各项工作。\n主要工作情况\n一、学习\n开展学习12次。\n", "-|-|report|annual-report");
+}
+
+/* A 称谓 listing recipients with commas and 、, after a 版头 and 文号. */
+static void test_recipients(void **s)
+{
+    (void)s;
+    expect_head("东岭县人力资源和社会保障局文件\n东人社发〔2025〕6号\n东岭县人力资源和社会保障局\n"
+                "关于印发2025年工作要点的通知\n各乡镇人民政府，县直各单位，局机关各股室、各下属单位：\n"
+                "现将要点印发给你们。\n一、稳定就业\n新增就业3000人。\n",
+                "东岭县人力资源和社会保障局关于印发2025年工作要点的通知|各乡镇人民政府，县直各单位，局机关各股室、各下属单位|plan|work-plan");
+    expect_head("东岭县教育局2024年工作报告\n各位代表、老师们、同志们：\n现在我代表县教育局作工作报告。\n"
+                "一、主要工作\n开展活动12次。\n",
+                "东岭县教育局2024年工作报告|各位代表、老师们、同志们|report|annual-report");
+    expect_head("东岭县教育局2024年工作报告\n县委，县政府，市教育局：\n一、主要工作\n开展活动12次。\n",
+                "东岭县教育局2024年工作报告|县委，县政府，市教育局|report|annual-report");
+    expect_head("东岭县实验小学2024年工作总结\n尊敬的各位领导、各位评委，亲爱的老师们、同学们，家长朋友们：\n"
+                "一、主要工作\n开展活动12次。\n",
+                "东岭县实验小学2024年工作总结|尊敬的各位领导、各位评委，亲爱的老师们、同学们，家长朋友们|report|annual-report");
+    expect_head("东岭县人民政府2024年工作报告\n县委各部委，县级国家机关各部门，各人民团体：\n一、主要工作\n开展活动12次。\n",
+                "东岭县人民政府2024年工作报告|县委各部委，县级国家机关各部门，各人民团体|report|annual-report");
+    /* a sentence with commas ending in ： is no 称谓 */
+    expect_head("东岭县教育局2024年工作报告\n根据县委安排，结合我局实际，现将有关工作报告：\n一、主要工作\n开展活动12次。\n",
+                "东岭县教育局2024年工作报告|-|report|annual-report");
+    expect_head("东岭县教育局2024年工作报告\n各位领导，按照县委组织部统一部署和年初确定的工作目标任务要求：\n一、主要工作\n开展活动12次。\n",
+                "东岭县教育局2024年工作报告|-|report|annual-report");
 }
 
 /* A dateline in Chinese numerals with ○ for zero is a date. */
@@ -246,6 +365,9 @@ int main(void)
         cmocka_unit_test(test_signature),
         cmocka_unit_test(test_title_addressee_type),
         cmocka_unit_test(test_title_block),
+        cmocka_unit_test(test_title_organisation_line),
+        cmocka_unit_test(test_title_page_text),
+        cmocka_unit_test(test_recipients),
         cmocka_unit_test(test_circle_zero),
         cmocka_unit_test(test_year_ranges),
         cmocka_unit_test(test_furniture),
