@@ -891,7 +891,8 @@ hb_status hb_lists_run(hb_doc *d)
     accept_headings(&c);
     /* a plan (or a 规划 with a plans heading) laid out with a main-tasks
      * part: that part is the plans list, its sections the items, not the
-     * 保障措施 after it nor the parts around it */
+     * 保障措施 after it; a part looking back (上学期工作回顾, 存在的不足)
+     * keeps its own kind */
     int other_doc = d->doc_type && !strcmp(d->doc_type, "unknown");
     if (!(c.shape = section_shapes(&c)))
         return HB_ERR_NOMEM;
@@ -900,10 +901,7 @@ hb_status hb_lists_run(hb_doc *d)
         plans_headed |= c.accepted[i] == HB_KIND_PLANS;
     if (tasks >= 0 && (c.plan_doc || (other_doc && plans_headed)))
         for (size_t i = 0; i < d->sections.n; i++)
-            c.accepted[i] = (int)i == tasks                   ? HB_KIND_PLANS
-                            : c.accepted[i] == HB_KIND_PLANS ? 0
-                            : c.plan_doc                     ? 0
-                                                             : c.accepted[i];
+            c.accepted[i] = (int)i == tasks ? HB_KIND_PLANS : c.accepted[i] == HB_KIND_PLANS ? 0 : c.accepted[i];
     else
         tasks = -1;
     unsigned headed = 0;

@@ -610,6 +610,15 @@ static void test_tasks_heading(void **s)
                 NULL);
     expect_list(j, "plans", "heading", "2", "保障粮食安全|发展特色产业");
     json_decref(j);
+    /* a plan's parts looking back keep their own kinds */
+    j = extract("小学2025年春季学期工作计划\n一、上学期工作回顾\n开展教研活动12次。\n二、存在的不足\n"
+                "一是课后服务较单一；二是安全排查不够细。\n三、本学期主要工作\n（一）加强师德建设\n学习4次。\n"
+                "（二）深化课堂改革\n",
+                NULL);
+    expect_list(j, "achievements", "heading", "1", NULL);
+    expect_list(j, "problems", "heading", "2", "课后服务较单一|安全排查不够细");
+    expect_list(j, "plans", "heading", "3", "加强师德建设|深化课堂改革");
+    json_decref(j);
     /* without a tasks part a plan stays implicit */
     j = extract("2024年党建工作要点\n一、加强政治建设\n（一）深化理论学习\n二、保障措施\n（一）加强领导\n", NULL);
     expect_list(j, "plans", "implicit", NULL, NULL);
