@@ -389,11 +389,14 @@ def check_refusals(reports):
 def chromium(url, *extra):
     exe = shutil.which("chromium")
     profile = tempfile.mkdtemp(prefix="hb-chromium-")
+    args = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *extra, url]
     try:
-        return subprocess.run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                               "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                               f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *extra, url],
-                              capture_output=True, text=True, timeout=180)
+        try:
+            return subprocess.run(args, capture_output=True, text=True, timeout=180)
+        except subprocess.TimeoutExpired:  # headless chromium now and then hangs on a busy machine: once more
+            return subprocess.run(args, capture_output=True, text=True, timeout=300)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 
@@ -452,7 +455,10 @@ def main():
     check_escaped(hhtml, hdoc, parse(hhtml)[1])
     check_refusals(reports)
     check_own_summary()
-    check_browser([("summary.html", len(reports)), ("hostile.html", len(hostile))])
+    # The page the browser renders does not depend on how huibao was built:
+    # the sanitizer and valgrind runs (PAGE_BROWSER=0) check only the rest.
+    if os.environ.get("PAGE_BROWSER", "1") != "0":
+        check_browser([("summary.html", len(reports)), ("hostile.html", len(hostile))])
     if failures:
         for f in failures:
             print("FAIL:", f)
