@@ -260,9 +260,14 @@ unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
  * causes or plans a title word of another kind (紧盯问题整改 under 下一步打算)
  * does not change it unless the parent names that kind too (存在的问题及原因
  * → （二）原因分析). */
+enum { GLUED_KIND_CHARS = 24 };
 static int child_kind(const hb_doc *d, const hb_section *s)
 {
-    int own = hb_section_kind_of(d, d->view + s->tstart, s->tend - s->tstart);
+    /* A heading glued to its body whose title end no title word found runs
+     * on into the body (…落地见效围绕…整改问题157个): its kind comes from
+     * the first characters only, about the longest a heading title is. */
+    size_t te = d->paras.v[s->para].glued ? hb_utf8_cap(d->view, s->tstart, s->tend, GLUED_KIND_CHARS) : s->tend;
+    int own = hb_section_kind_of(d, d->view + s->tstart, te - s->tstart);
     if (s->parent < 0)
         return own;
     const hb_section *p = &d->sections.v[s->parent];

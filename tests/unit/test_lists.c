@@ -460,6 +460,12 @@ static void test_problems_in_following_sentences(void **s)
     expect_list(j, "achievements", "heading", "1", "新建幼儿园4所");
     expect_list(j, "problems", "inline", "1", "乡村学校师资薄弱|学前教育普惠程度不高");
     json_decref(j);
+    /* 仍有…短板。 ends its sentence: the sentences after it */
+    j = extract("镇2024年工作总结\n一、主要工作\n新修道路8公里。我们也看到，全镇发展仍有一些短板。"
+                "产业链条较短，附加值不高。集体经济增收渠道窄。\n二、下一步打算\n加强学习。\n",
+                NULL);
+    expect_list(j, "problems", "inline", "1", "产业链条较短，附加值不高|集体经济增收渠道窄");
+    json_decref(j);
     /* a cue followed by more words in its sentence introduces nothing */
     j = extract("工作总结\n一、主要成效\n我们着力破解突出问题，取得明显成效。全年办结事项120件。\n二、下一步打算\n加强学习。\n",
                 NULL);

@@ -348,6 +348,14 @@ static void test_run_together(void **s)
     /* a level-1 title glued to its body at its line's start */
     expect_title(r, 4, "3", "下一步工作打算");
     hb_report_free(r);
+    /* a flattened heading whose title end is unknown: its kind comes from its
+     * first characters, not from 问题 deep in the body glued to it */
+    r = doc("2024年工作总结\n现将情况报告如下。一、坚持服务发展，推动重点项目加快落地围绕全县中心工作开展督查20次，"
+            "查实各类问题86个。二、存在的主要问题对照目标仍有短板：一是储备不足；二是人才匮乏。\n");
+    assert_int_equal(r->sections.n, 2);
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
+    hb_report_free(r);
 }
 
 int main(void)
