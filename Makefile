@@ -11,8 +11,14 @@ DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARNINGS = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
-PKGS = libpcre2-8 libutf8proc jansson opencc
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKGS = libpcre2-8 libutf8proc jansson
+# OpenCC (traditional script, src/script.c) and libxlsxwriter (the CLI's
+# XLSX tables) are opened by soname when first needed, not linked: they
+# and the C++ runtime and libcrypto under them were most of a small run's
+# dynamic linking.
+soname = $(or $(shell objdump -p $(shell $(CC) -print-file-name=lib$(1).so) 2>/dev/null | \
+                sed -n 's/^ *SONAME *//p'),lib$(1).so)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) opencc) -DHB_OPENCC_SONAME='"$(call soname,opencc)"'
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) -lm
 TEST_LIBS := $(shell pkg-config --libs cmocka) -pthread
 LEXICON ?= /usr/lib/python3/dist-packages/jieba/dict.txt
@@ -57,8 +63,8 @@ $(B)/libhuibao.a: $(OBJ)
 
 # The CLI alone writes XLSX (libxlsxwriter) and runs threads (batch).
 CLI_SRC := $(wildcard cli/*.c)
-CLI_CFLAGS := $(shell pkg-config --cflags xlsxwriter)
-CLI_LIBS := $(shell pkg-config --libs xlsxwriter) -pthread
+CLI_CFLAGS := $(shell pkg-config --cflags xlsxwriter) -DHB_XLSXWRITER_SONAME='"$(call soname,xlsxwriter)"'
+CLI_LIBS := -pthread
 $(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) include/huibao.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -pthread $(LDFLAGS) $(CLI_SRC) -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(CLI_LIBS)
 

@@ -4,6 +4,7 @@
  * numbers).  Everything is read from report JSON, so a table made from the
  * texts and one made from reports.jsonl are the same: reports in input
  * order, then the inputs that could not be read. */
+#include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,6 +16,43 @@
 
 #include "cli.h"
 #include "outfile.h"
+
+/* libxlsxwriter (and the libcrypto and zlib under it) is opened by its
+ * soname (HB_XLSXWRITER_SONAME, from the build) only when a workbook is
+ * written: every other command starts without linking it. */
+static struct {
+    __typeof__(workbook_new_opt) *new_opt;
+    __typeof__(workbook_add_format) *add_format;
+    __typeof__(format_set_bold) *set_bold;
+    __typeof__(workbook_add_worksheet) *add_worksheet;
+    __typeof__(worksheet_freeze_panes) *freeze_panes;
+    __typeof__(worksheet_write_string) *write_string;
+    __typeof__(worksheet_write_number) *write_number;
+    __typeof__(worksheet_write_boolean) *write_boolean;
+    __typeof__(workbook_close) *close;
+    __typeof__(lxw_strerror) *error_text;
+} xl;
+
+static int xlsx_lib(void)
+{
+    static int loaded = -1;
+    if (loaded >= 0)
+        return loaded;
+    void *h = dlopen(HB_XLSXWRITER_SONAME, RTLD_NOW | RTLD_LOCAL);
+#define SYM(f, name) (f = (__typeof__(f))dlsym(h, name))
+    loaded = h && SYM(xl.new_opt, "workbook_new_opt") &&
+           SYM(xl.add_format, "workbook_add_format") &&
+           SYM(xl.set_bold, "format_set_bold") &&
+           SYM(xl.add_worksheet, "workbook_add_worksheet") &&
+           SYM(xl.freeze_panes, "worksheet_freeze_panes") &&
+           SYM(xl.write_string, "worksheet_write_string") &&
+           SYM(xl.write_number, "worksheet_write_number") &&
+           SYM(xl.write_boolean, "worksheet_write_boolean") &&
+           SYM(xl.close, "workbook_close") &&
+           SYM(xl.error_text, "lxw_strerror");
+#undef SYM
+    return loaded;
+}
 
 int table_format_of(const char *name)
 {
@@ -129,11 +167,11 @@ static void sink_row(sink *k, int sheet, const cell *c, int n, int header)
     for (int i = 0; i < n; i++) {
         lxw_error e = LXW_NO_ERROR;
         if (c[i].type == CELL_STR)
-            e = worksheet_write_string(ws, r, (lxw_col_t)i, xlsx_text(c[i].s, cut, sizeof cut), header ? k->bold : NULL);
+            e = xl.write_string(ws, r, (lxw_col_t)i, xlsx_text(c[i].s, cut, sizeof cut), header ? k->bold : NULL);
         else if (c[i].type == CELL_NUM)
-            e = worksheet_write_number(ws, r, (lxw_col_t)i, c[i].x, NULL);
+            e = xl.write_number(ws, r, (lxw_col_t)i, c[i].x, NULL);
         else if (c[i].type == CELL_BOOL)
-            e = worksheet_write_boolean(ws, r, (lxw_col_t)i, (int)c[i].x, NULL);
+            e = xl.write_boolean(ws, r, (lxw_col_t)i, (int)c[i].x, NULL);
         k->failed |= e != LXW_NO_ERROR;
     }
 }
@@ -392,16 +430,16 @@ static int each_input(FILE *const *in, int n, json_value_fn fn, table_ctx *t)
 static int xlsx_open(sink *k, const char *file, int kind)
 {
     lxw_workbook_options wo = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
-    k->wb = workbook_new_opt(file, &wo);
+    k->wb = xl.new_opt(file, &wo);
     if (!k->wb)
         return -1;
-    k->bold = workbook_add_format(k->wb);
-    format_set_bold(k->bold);
+    k->bold = xl.add_format(k->wb);
+    xl.set_bold(k->bold);
     const char *names[2] = {kind == 1 ? "metrics" : "reports", "metrics"};
     for (int s = 0; s < (kind == 2 ? 2 : 1); s++) {
-        if (!(k->ws[s] = workbook_add_worksheet(k->wb, names[s])))
+        if (!(k->ws[s] = xl.add_worksheet(k->wb, names[s])))
             return -1;
-        worksheet_freeze_panes(k->ws[s], 1, 0);
+        xl.freeze_panes(k->ws[s], 1, 0);
     }
     return 0;
 }
@@ -466,7 +504,10 @@ int table_write(FILE *const *inputs, const char *const *names, int ninputs, tabl
             int fd = mkstemp(tmpx);
             xlsx_path = fd >= 0 ? (close(fd), tmpx) : NULL;
         }
-        if (!xlsx_path || xlsx_open(&k, xlsx_path, kind) != 0) {
+        if (!xlsx_lib()) {
+            snprintf(why, cap, "cannot write XLSX: %s does not open", HB_XLSXWRITER_SONAME);
+            rc = -1;
+        } else if (!xlsx_path || xlsx_open(&k, xlsx_path, kind) != 0) {
             snprintf(why, cap, "cannot create the workbook");
             rc = -1;
         }
@@ -483,9 +524,9 @@ int table_write(FILE *const *inputs, const char *const *names, int ninputs, tabl
             rc = each_input(inputs, ninputs, write_rows, &t);
     }
     if (k.wb) {
-        lxw_error e = workbook_close(k.wb);
+        lxw_error e = xl.close(k.wb);
         if (rc == 0 && e != LXW_NO_ERROR) {
-            snprintf(why, cap, "workbook: %s", lxw_strerror(e));
+            snprintf(why, cap, "workbook: %s", xl.error_text(e));
             rc = -1;
         }
         if (rc == 0 && xlsx_path == tmpx && copy_file(tmpx, of.fp) != 0) {

@@ -24,9 +24,9 @@ typedef struct {
 struct hb_docfact_rules {
     type_cue *cues;
     size_t ncues;
-    pcre2_code *date;   /* a whole-line date: groups year, month, day */
-    pcre2_code *dateline; /* a line that opens with a date (2018年11月22日在…) */
-    pcre2_code *period; /* a year or span: groups from, to (span) or year */
+    hb_regex *date;   /* a whole-line date: groups year, month, day */
+    hb_regex *dateline; /* a line that opens with a date (2018年11月22日在…) */
+    hb_regex *period; /* a year or span: groups from, to (span) or year */
     hb_wordlist orgs;   /* signature.txt: endings of organisation names */
     hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
     hb_wordlist recipients; /* signature.txt: 各 … opening a long list of recipients */
@@ -121,9 +121,9 @@ void hb_docfacts_unload(struct hb_engine *e)
     hb_wordlist_free(&r->hangs);
     hb_wordlist_free(&r->recipients);
     hb_wordlist_free(&r->roles);
-    pcre2_code_free(r->date);
-    pcre2_code_free(r->dateline);
-    pcre2_code_free(r->period);
+    hb_regex_free(r->date);
+    hb_regex_free(r->dateline);
+    hb_regex_free(r->period);
     free(r);
 }
 
@@ -194,8 +194,7 @@ static int date_field(const char *s, size_t len)
 
 static int parse_date(hb_doc *d, const char *s, size_t n, pcre2_match_data *md, char iso[11])
 {
-    if (pcre2_match(d->engine->docfacts->date, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK, md,
-                    d->engine->mctx) < 0)
+    if (hb_regex_match(d->engine, d->engine->docfacts->date, s, n, 0, md) < 0)
         return 0;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     int y = date_field(s + ov[2], ov[3] - ov[2]);
@@ -727,7 +726,7 @@ static const char *title_org(hb_doc *d, pcre2_match_data *md)
     const hb_rule_word *lead = hb_wordlist_prefix(&r->leads, d->view + vs, end - vs);
     if (lead) /* 在县某局机关第二党支部 ⏎ …会上的讲话: the organisation follows 在 */
         vs += lead->len;
-    if (pcre2_match(r->period, (PCRE2_SPTR)d->view, end, vs, PCRE2_NO_UTF_CHECK, md, d->engine->mctx) >= 0)
+    if (hb_regex_match(d->engine, r->period, d->view, end, vs, md) >= 0)
         end = pcre2_get_ovector_pointer(md)[0];
     if (end == ve) { /* no year: up to the first post (柏树岭村党支部书记抓…) */
         for (size_t i = 0; i < r->roles.n; i++) {
@@ -765,8 +764,7 @@ static const char *opening_org(hb_doc *d)
 
 static int period_in(hb_doc *d, size_t vs, size_t ve, pcre2_match_data *md)
 {
-    if (pcre2_match(d->engine->docfacts->period, (PCRE2_SPTR)d->view, ve, vs, PCRE2_NO_UTF_CHECK, md,
-                    d->engine->mctx) < 0)
+    if (hb_regex_match(d->engine, d->engine->docfacts->period, d->view, ve, vs, md) < 0)
         return 0;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     int span = ov[2] != PCRE2_UNSET;
@@ -794,7 +792,7 @@ static void find_period_and_org(hb_doc *d, pcre2_match_data *md)
 
 hb_status hb_docfacts_run(hb_doc *d)
 {
-    pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->engine->docfacts->date, NULL);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(hb_regex_code(d->engine->docfacts->date), NULL);
     if (!md)
         return HB_ERR_NOMEM;
     if (!find_title_and_addressee(d, md)) {

@@ -116,15 +116,24 @@ void hb_dict_layers_free(struct hb_engine *e);
 int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
                  const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
-/* Compiles a dictionary regex (UTF, JIT on, plus options such as
- * PCRE2_ANCHORED: a match then starts where matching starts); on failure fills *err with the
- * file, line and pattern offset and returns NULL. */
-pcre2_code *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err);
+/* A dictionary regex.  It is JIT-compiled after a number of matches (a
+ * copy, published atomically), so it may be shared by threads. */
+typedef struct hb_regex hb_regex;
 
-/* Matches re against s[0..len) from `start` with the engine's limits.
- * Returns 1 and fills ov[0..1] (start, end) on a match, 0 otherwise
+/* Compiles a dictionary regex (UTF, plus options such as PCRE2_ANCHORED: a
+ * match then starts where matching starts); on failure fills *err with the
+ * file, line and pattern offset and returns NULL. */
+hb_regex *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err);
+void hb_regex_free(hb_regex *rx);
+/* The compiled pattern, for pcre2's queries (group names, match data). */
+const pcre2_code *hb_regex_code(const hb_regex *rx);
+
+/* pcre2_match of rx against s[0..len) from `start` with the engine's limits. */
+int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len, size_t start,
+                   pcre2_match_data *md);
+/* Returns 1 and fills ov[0..1] (start, end) on a match, 0 otherwise
  * (including when a limit is hit). */
-int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
+int hb_regex_find(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2]);
 
 /* A report holds its engine so that hb_engine_free() may come first: the

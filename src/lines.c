@@ -10,13 +10,13 @@
 #include "normalize.h"
 
 struct hb_layout_rules {
-    pcre2_code **pageno;
+    hb_regex **pageno;
     size_t npageno;
-    pcre2_code **clutter;
+    hb_regex **clutter;
     size_t nclutter;
-    pcre2_code **inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
+    hb_regex **inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
     size_t ninlines;
-    pcre2_code **masthead; /* 版头 and 文号 lines: kept, but never the title */
+    hb_regex **masthead; /* 版头 and 文号 lines: kept, but never the title */
     size_t nmasthead;
 };
 
@@ -24,7 +24,7 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
 {
     struct hb_layout_rules *r = ctx;
     (void)nf;
-    pcre2_code ***list;
+    hb_regex ***list;
     size_t *n;
     if (strcmp(f[0], "pageno") == 0)
         list = &r->pageno, n = &r->npageno;
@@ -37,12 +37,12 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     else
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown line kind '%s' (use pageno, clutter, inline or masthead)", f[0]);
-    pcre2_code *re = hb_regex_compile(f[1], 0, file, line, err);
+    hb_regex *re = hb_regex_compile(f[1], 0, file, line, err);
     if (!re)
         return -1;
-    pcre2_code **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    hb_regex **nl = realloc(*list, (*n + 1) * sizeof *nl);
     if (!nl) {
-        pcre2_code_free(re);
+        hb_regex_free(re);
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
     nl[(*n)++] = re;
@@ -64,13 +64,13 @@ void hb_lines_unload(struct hb_engine *e)
     if (!r)
         return;
     for (size_t i = 0; i < r->npageno; i++)
-        pcre2_code_free(r->pageno[i]);
+        hb_regex_free(r->pageno[i]);
     for (size_t i = 0; i < r->nclutter; i++)
-        pcre2_code_free(r->clutter[i]);
+        hb_regex_free(r->clutter[i]);
     for (size_t i = 0; i < r->ninlines; i++)
-        pcre2_code_free(r->inlines[i]);
+        hb_regex_free(r->inlines[i]);
     for (size_t i = 0; i < r->nmasthead; i++)
-        pcre2_code_free(r->masthead[i]);
+        hb_regex_free(r->masthead[i]);
     free(r->masthead);
     free(r->pageno);
     free(r->clutter);
@@ -89,7 +89,7 @@ int hb_display_width(const char *s, size_t len)
     return w;
 }
 
-static int any_match(const hb_doc *d, pcre2_code **res, size_t n, const char *s, size_t len,
+static int any_match(const hb_doc *d, hb_regex *const *res, size_t n, const char *s, size_t len,
                      pcre2_match_data *md)
 {
     size_t ov[2];

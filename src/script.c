@@ -2,7 +2,9 @@
  * simplified ones (OpenCC, dict/script.txt) before any rule reads it, so
  * every dictionary applies unchanged.  Only the folded text changes; its map
  * still points each character at the one written in the input. */
+#include <dlfcn.h>
 #include <opencc.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,6 +42,32 @@ void hb_script_unload(struct hb_engine *e)
     hb_wordlist_free(&r->marks);
     hb_wordlist_free(&r->plain);
     free(r);
+}
+
+/* OpenCC is opened by name (HB_OPENCC_SONAME, from the build) the first
+ * time a report needs it: a run that meets no traditional text never maps
+ * OpenCC and the C++ runtime under it, which cost a small report's run a
+ * fifth of its instructions in dynamic linking. */
+static struct {
+    __typeof__(opencc_open) *open;
+    __typeof__(opencc_close) *close;
+    __typeof__(opencc_convert_utf8) *convert;
+    __typeof__(opencc_convert_utf8_free) *free;
+} occ;
+static int occ_loaded;
+static pthread_once_t occ_once = PTHREAD_ONCE_INIT;
+
+static void occ_load(void)
+{
+    void *h = dlopen(HB_OPENCC_SONAME, RTLD_NOW | RTLD_LOCAL);
+    if (!h)
+        return;
+#define SYM(f, name) (f = (__typeof__(f))dlsym(h, name))
+    occ_loaded = SYM(occ.open, "opencc_open") && SYM(occ.close, "opencc_close") &&
+                 SYM(occ.convert, "opencc_convert_utf8") && SYM(occ.free, "opencc_convert_utf8_free");
+#undef SYM
+    if (!occ_loaded)
+        dlclose(h);
 }
 
 /* At least `min` traditional marks, and more of them than of their
@@ -104,27 +132,27 @@ static int convert_line(conv_buf *b, opencc_t cc, size_t a, size_t e)
     const hb_doc *d = b->d;
     const char *s = d->fold + a;
     size_t len = e - a;
-    char *c = len ? opencc_convert_utf8(cc, s, len) : NULL;
+    char *c = len ? occ.convert(cc, s, len) : NULL;
     if (c && hb_utf8_count(c, strlen(c)) == hb_utf8_count(s, len)) {
         size_t i = 0, j = 0, cl = strlen(c);
         while (j < cl) {
             size_t on = (size_t)hb_utf8_len((unsigned char)c[j]);
             if (!put(b, c + j, on, a + i))
-                return opencc_convert_utf8_free(c), 0;
+                return occ.free(c), 0;
             i += (size_t)hb_utf8_len((unsigned char)s[i]);
             j += on;
         }
-        opencc_convert_utf8_free(c);
+        occ.free(c);
         return 1;
     }
     if (c)
-        opencc_convert_utf8_free(c);
+        occ.free(c);
     for (size_t i = 0; i < len;) {
         size_t n = (size_t)hb_utf8_len((unsigned char)s[i]);
-        char *one = n > 1 ? opencc_convert_utf8(cc, s + i, n) : NULL;
+        char *one = n > 1 ? occ.convert(cc, s + i, n) : NULL;
         int ok = one ? put(b, one, strlen(one), a + i) : put(b, s + i, n, a + i);
         if (one)
-            opencc_convert_utf8_free(one);
+            occ.free(one);
         if (!ok)
             return 0;
         i += n;
@@ -141,10 +169,12 @@ hb_status hb_script_run(hb_doc *d)
     const char *config = d->engine->script->config.v[0].word;
     /* opened per report: only traditional reports pay for loading it, and
      * no converter is shared between threads */
-    opencc_t cc = opencc_open(config);
+    pthread_once(&occ_once, occ_load);
+    opencc_t cc = occ_loaded ? occ.open(config) : (opencc_t)-1;
     if (cc == (opencc_t)-1)
         return hb_doc_warn(d, "traditional-script", 0,
-                           "the text is in traditional script but OpenCC '%s' does not open: read as written", config)
+                           "the text is in traditional script but OpenCC '%s' does not open%s: read as written",
+                           config, occ_loaded ? "" : " (" HB_OPENCC_SONAME " not found)")
                    ? HB_OK
                    : HB_ERR_NOMEM;
     conv_buf b = {d, NULL, {0}, 0, 0, 0};
@@ -157,7 +187,7 @@ hb_status hb_script_run(hb_doc *d)
             break;
         a = e + 1;
     }
-    opencc_close(cc);
+    occ.close(cc);
     if (!ok || !hb_omap_put(&d->arena, &b.map, b.n, hb_omap_at(&d->fmap, d->fold, d->fold_len)) ||
         (!b.out && !(b.out = malloc(1)))) {
         free(b.out);

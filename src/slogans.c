@@ -23,7 +23,7 @@
 enum { TERM_MAX_CHARS = 40 };
 
 typedef struct {
-    pcre2_code *re;
+    hb_regex *re;
     char *category;
     int mgroup;       /* number of the group named "m", -1: none */
     int agroup;       /* number of the group named "a" (the first part), -1: none */
@@ -41,7 +41,7 @@ static const char *const QUOTE_KINDS[] = {"remark", "honour", "organization", "p
 static const char *const QUOTE_PLACES[] = {"term", "before", "after"};
 
 typedef struct {
-    pcre2_code *re;
+    hb_regex *re;
     int kind;         /* index into QUOTE_KINDS */
     int place;        /* QK_* */
 } quote_rule;
@@ -91,9 +91,9 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
     r->npat++;
     if (!(p->category = strdup(f[0])))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    int g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "m");
+    int g = pcre2_substring_number_from_name(hb_regex_code(p->re), (PCRE2_SPTR) "m");
     p->mgroup = g > 0 ? g : -1;
-    g = pcre2_substring_number_from_name(p->re, (PCRE2_SPTR) "a");
+    g = pcre2_substring_number_from_name(hb_regex_code(p->re), (PCRE2_SPTR) "a");
     p->agroup = g > 0 ? g : -1;
     return 0;
 }
@@ -133,7 +133,7 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     if (!grow((void **)&r->qk, r->nqk, &r->qkcap, sizeof *r->qk, 16))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     uint32_t opts = place == QK_BEFORE ? PCRE2_ENDANCHORED : place == QK_AFTER ? PCRE2_ANCHORED : 0;
-    pcre2_code *re = hb_regex_compile(f[2], opts, file, line, err);
+    hb_regex *re = hb_regex_compile(f[2], opts, file, line, err);
     if (!re)
         return -1;
     r->qk[r->nqk++] = (quote_rule){re, kind, place};
@@ -202,12 +202,12 @@ void hb_slogans_unload(struct hb_engine *e)
     hb_slogan_dict_free(r->dict);
     hb_wordlist_free(&r->categories);
     for (size_t i = 0; i < r->npat; i++) {
-        pcre2_code_free(r->pat[i].re);
+        hb_regex_free(r->pat[i].re);
         free(r->pat[i].category);
     }
     free(r->pat);
     for (size_t i = 0; i < r->nqk; i++)
-        pcre2_code_free(r->qk[i].re);
+        hb_regex_free(r->qk[i].re);
     free(r->qk);
     for (size_t i = 0; i < r->nstop; i++)
         free(r->stop[i].word);
@@ -583,10 +583,10 @@ static int discover(run_ctx *c)
     pcre2_match_data *md = NULL;
     for (size_t p = 0; p < rules->npat && starts.n; p++) {
         pcre2_match_data_free(md);
-        if (!(md = pcre2_match_data_create_from_pattern(rules->pat[p].re, NULL)))
+        if (!(md = pcre2_match_data_create_from_pattern(hb_regex_code(rules->pat[p].re), NULL)))
             return 0;
         size_t ov[2];
-        const pcre2_code *re = rules->pat[p].re;
+        hb_regex *re = rules->pat[p].re;
         for (size_t k = 0, at = 0; k < starts.n; k++) {
             if (starts.v[k] < at || !hb_regex_find(d->engine, re, d->view, d->view_len, starts.v[k], md, ov))
                 continue;
