@@ -14,6 +14,7 @@
 #ifndef HB_FUZZ_H
 #define HB_FUZZ_H
 
+#include <fcntl.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -41,6 +42,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
     } while (0)
 
 enum { FZ_OPTION_MAGIC = 0xF8 };
+
+/* A whole file, malloc'd (the compiled files the loaders' targets damage). */
+static inline char *fz_slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    FZ_CHECK(f && fseek(f, 0, SEEK_END) == 0);
+    *n = (size_t)ftell(f);
+    char *bytes = malloc(*n ? *n : 1);
+    rewind(f);
+    FZ_CHECK(bytes && fread(bytes, 1, *n, f) == *n);
+    fclose(f);
+    return bytes;
+}
+
+/* Writes to path a compiled file for a loader to open: the input itself when
+ * it starts with the file's 8-byte magic, else base[0..n) damaged by the
+ * input read as 4-byte edits (a 3-byte offset and a byte; offset 0xFFFFFF
+ * cuts the file to byte/256 of its length). */
+static inline void fz_write_damaged(const char *path, const char *base, size_t n, const uint8_t *data, size_t size,
+                                    const char magic[8])
+{
+    char *file;
+    if (size >= 8 && memcmp(data, magic, 8) == 0) {
+        file = malloc(size);
+        FZ_CHECK(file);
+        memcpy(file, data, size);
+        n = size;
+    } else {
+        file = malloc(n ? n : 1);
+        FZ_CHECK(file);
+        memcpy(file, base, n);
+        for (size_t i = 0; i + 4 <= size; i += 4) {
+            size_t off = data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16;
+            if (off == 0xFFFFFF)
+                n = n * data[i + 3] / 256;
+            else if (n)
+                file[off % n] = (char)data[i + 3];
+        }
+    }
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    FZ_CHECK(fd >= 0 && write(fd, file, n) == (ssize_t)n && close(fd) == 0);
+    free(file);
+}
 
 typedef struct {
     hb_extract_options xo;

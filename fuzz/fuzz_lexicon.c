@@ -10,7 +10,6 @@
  * and the byte to store there, except that an edit whose offset is 0xFFFFFF
  * cuts the file to value × 1/256 of its size.  The text segmented is fixed:
  * the dictionary's words, a supplementary-plane character, long runs. */
-#include <fcntl.h>
 #include <stdlib.h>
 
 #include "fuzz.h"
@@ -47,13 +46,7 @@ static char *base_file(size_t *len, const char **path)
         FZ_CHECK(f && fwrite(DICT, 1, sizeof DICT - 1, f) == sizeof DICT - 1 && fclose(f) == 0);
         hb_error err;
         FZ_CHECK(hb_lexicon_compile(src, lex, &err) == HB_OK);
-        f = fopen(lex, "rb");
-        FZ_CHECK(f && fseek(f, 0, SEEK_END) == 0);
-        n = (size_t)ftell(f);
-        bytes = malloc(n);
-        rewind(f);
-        FZ_CHECK(bytes && fread(bytes, 1, n, f) == n);
-        fclose(f);
+        bytes = fz_slurp(lex, &n);
     }
     *len = n;
     *path = lex;
@@ -65,27 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n;
     const char *path;
     const char *base = base_file(&n, &path);
-    char *file;
-    if (size >= 8 && memcmp(data, "HBLEX\r\n\x1a", 8) == 0) {
-        file = malloc(size ? size : 1);
-        FZ_CHECK(file);
-        memcpy(file, data, size);
-        n = size;
-    } else {
-        file = malloc(n);
-        FZ_CHECK(file);
-        memcpy(file, base, n);
-        for (size_t i = 0; i + 4 <= size; i += 4) {
-            size_t off = data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16;
-            if (off == 0xFFFFFF)
-                n = n * data[i + 3] / 256;
-            else if (n)
-                file[off % n] = (char)data[i + 3];
-        }
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FZ_CHECK(fd >= 0 && write(fd, file, n) == (ssize_t)n && close(fd) == 0);
-    free(file);
+    fz_write_damaged(path, base, n, data, size, "HBLEX\r\n\x1a");
 
     hb_error err;
     memset(&err, 0, sizeof err);

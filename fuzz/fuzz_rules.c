@@ -9,7 +9,6 @@
  * kept crasher stays replayable); any other input is a list of edits, 4
  * bytes each: a 24-bit offset (little-endian, taken modulo the file size)
  * and the byte to store there. */
-#include <fcntl.h>
 
 #include "aho.h"
 #include "fuzz.h"
@@ -51,13 +50,7 @@ static char *base_file(size_t *len, const char **path)
         hb_error err;
         FZ_CHECK(hb_rules_write(&rec, file, &err) == HB_OK);
         hb_ac_free(ac);
-        FILE *f = fopen(file, "rb");
-        FZ_CHECK(f && fseek(f, 0, SEEK_END) == 0);
-        n = (size_t)ftell(f);
-        bytes = malloc(n);
-        rewind(f);
-        FZ_CHECK(bytes && fread(bytes, 1, n, f) == n);
-        fclose(f);
+        bytes = fz_slurp(file, &n);
     }
     *len = n;
     *path = file;
@@ -69,24 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t n;
     const char *path;
     const char *base = base_file(&n, &path);
-    char *file;
-    if (size >= 8 && memcmp(data, "HBRULES\x1a", 8) == 0) {
-        file = malloc(size);
-        FZ_CHECK(file);
-        memcpy(file, data, size);
-        n = size;
-    } else {
-        file = malloc(n);
-        FZ_CHECK(file);
-        memcpy(file, base, n);
-        for (size_t i = 0; i + 4 <= size; i += 4) {
-            size_t off = data[i] | (size_t)data[i + 1] << 8 | (size_t)data[i + 2] << 16;
-            file[off % n] = (char)data[i + 3];
-        }
-    }
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    FZ_CHECK(fd >= 0 && write(fd, file, n) == (ssize_t)n && close(fd) == 0);
-    free(file);
+    fz_write_damaged(path, base, n, data, size, "HBRULES\x1a");
 
     hb_error err;
     memset(&err, 0, sizeof err);

@@ -207,6 +207,23 @@ static int by_label(const void *a, const void *b, void *nodes)
     return (int)n[*(const uint32_t *)a].byte - (int)n[*(const uint32_t *)b].byte;
 }
 
+/* The scan's arrays, built or taken from a compiled file: the patterns
+ * they came from are no longer needed. */
+static void set_scan(hb_ac *ac, const uint32_t *delta, const uint32_t *first, const uint32_t *out,
+                     const int32_t *value, const uint16_t *depth)
+{
+    ac->delta = delta;
+    ac->first = first;
+    ac->out = out;
+    ac->value = value;
+    ac->depth = depth;
+    free(ac->pat);
+    free(ac->pv);
+    ac->pat = NULL;
+    ac->pv = NULL;
+    ac->built = 1;
+}
+
 int hb_ac_build(hb_ac *ac)
 {
     if (ac->built)
@@ -295,17 +312,8 @@ int hb_ac_build(hb_ac *ac)
                 row[ac->cls[ac->ebyte[k]]] = ac->eto[k];
         }
     }
-    ac->delta = table ? delta : NULL;
-    ac->first = first;
-    ac->out = out;
-    ac->value = value;
-    ac->depth = depth;
+    set_scan(ac, table ? delta : NULL, first, out, value, depth);
     free(queue);
-    free(ac->pat);
-    free(ac->pv);
-    ac->pat = NULL;
-    ac->pv = NULL;
-    ac->built = 1;
     return 1;
 }
 
@@ -370,19 +378,10 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     ac->cls = h->cls;
     ac->ncls = h->ncls;
     ac->nstates = nn;
-    ac->delta = delta;
-    ac->first = first;
-    ac->out = out;
-    ac->value = value;
-    ac->depth = depth;
     ac->patterns = h->patterns;
     ac->maxlen = h->maxlen;
     hb_ac_key(ac);
-    free(ac->pat);
-    free(ac->pv);
-    ac->pat = NULL;
-    ac->pv = NULL;
-    ac->built = 1;
+    set_scan(ac, delta, first, out, value, depth);
     return 1;
 }
 

@@ -122,7 +122,7 @@ static int open_rule_file(const char *path, struct stat *st, hb_error *err)
     return fd;
 }
 
-hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err)
+int hb_file_open(const char *path, size_t *size, hb_error *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     struct stat sb;
@@ -130,22 +130,34 @@ hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err)
         hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
         if (fd >= 0)
             close(fd);
-        return HB_ERR_IO;
+        return -1;
     }
     const char *why = !S_ISREG(sb.st_mode)                   ? "not a regular file"
                       : (uint64_t)sb.st_size > HB_LEX_MAX_FILE ? "larger than 1 GiB"
                                                              : NULL;
-    /* an empty file maps to nothing; its missing header refuses it */
-    void *p = why || sb.st_size == 0 ? NULL : mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (!why && p == MAP_FAILED)
-        why = strerror(errno);
-    close(fd);
     if (why) {
         hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "%s", why);
+        close(fd);
+        return -1;
+    }
+    *size = (size_t)sb.st_size;
+    return fd;
+}
+
+hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err)
+{
+    int fd = hb_file_open(path, size, err);
+    if (fd < 0)
+        return HB_ERR_IO;
+    /* an empty file maps to nothing; its missing header refuses it */
+    void *p = *size == 0 ? NULL : mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+    int e = errno;
+    close(fd);
+    if (p == MAP_FAILED) {
+        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "%s", strerror(e));
         return HB_ERR_IO;
     }
     *map = p;
-    *size = (size_t)sb.st_size;
     return HB_OK;
 }
 

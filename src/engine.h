@@ -99,6 +99,9 @@ int hb_dict_path(const struct hb_engine *e, size_t layer, const char *name, char
  * most HB_LEX_MAX_FILE bytes; pages are read on first touch and shared by
  * every process mapping it.  An empty file gives map NULL.  Errors name the
  * file (HB_ERR_IO). */
+/* Opens a regular file of at most HB_LEX_MAX_FILE bytes without blocking on
+ * a FIFO: the descriptor and *size, or -1 with *err filled (HB_ERR_IO). */
+int hb_file_open(const char *path, size_t *size, hb_error *err);
 hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err);
 void hb_file_unmap(void *map, size_t size);
 

@@ -220,19 +220,12 @@ static int supp_cmp(const void *pa, const void *pb)
  * any file that is not regular. */
 hb_status hb_lex_read_file(const char *path, char **buf, size_t *len, hb_error *err)
 {
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    struct stat sb;
-    if (fd < 0 || fstat(fd, &sb) != 0) {
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "cannot open: %s", strerror(errno));
-        if (fd >= 0)
-            close(fd);
+    size_t cap, n = 0;
+    int fd = hb_file_open(path, &cap, err);
+    if (fd < 0)
         return HB_ERR_IO;
-    }
-    const char *why = !S_ISREG(sb.st_mode)                   ? "not a regular file"
-                      : (uint64_t)sb.st_size > HB_LEX_MAX_FILE ? "larger than 1 GiB"
-                                                             : NULL;
-    size_t cap = why ? 0 : (size_t)sb.st_size, n = 0;
-    char *p = why ? NULL : malloc(cap + 1);
+    const char *why = NULL;
+    char *p = malloc(cap + 1);
     while (p && n < cap) {
         ssize_t r = read(fd, p + n, cap - n);
         if (r < 0 && errno == EINTR)
