@@ -76,8 +76,10 @@ static const pcre2_code *code_for(hb_regex *rx, size_t bytes)
     pcre2_code *j = atomic_load_explicit(&rx->jit, memory_order_acquire);
     if (j)
         return j;
-    if (atomic_fetch_add_explicit(&rx->work, bytes < rx->run_max ? bytes : rx->run_max, memory_order_relaxed) <
-            JIT_AFTER ||
+    /* one long subject (a flattened report's only line) is reason enough */
+    if ((bytes < JIT_AFTER &&
+         atomic_fetch_add_explicit(&rx->work, bytes < rx->run_max ? bytes : rx->run_max, memory_order_relaxed) <
+             JIT_AFTER) ||
         atomic_flag_test_and_set(&rx->compiling))
         return rx->code;
     j = pcre2_code_copy(rx->code);
@@ -92,7 +94,13 @@ static const pcre2_code *code_for(hb_regex *rx, size_t bytes)
 int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len, size_t start,
                    pcre2_match_data *md)
 {
-    return pcre2_match(code_for(rx, len - start), (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
+    const pcre2_code *code = code_for(rx, len - start);
+    int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
+    /* a pattern that ran into the match limit backtracks hard: the JIT
+     * reaches that limit several times faster, so compile it at once */
+    if (code == rx->code && (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT))
+        atomic_fetch_add_explicit(&rx->work, JIT_AFTER, memory_order_relaxed);
+    return rc;
 }
 
 int hb_regex_find(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len,
