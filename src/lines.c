@@ -9,20 +9,38 @@
 #include "extract.h"
 #include "normalize.h"
 
+/* need: an ASCII byte every match contains (PCRE2's last required code
+ * unit, when it is no letter, so case cannot change it), or -1: a text
+ * without it is not searched at all. */
+typedef struct {
+    pcre2_code *re;
+    int need;
+} layout_rule;
+
 struct hb_layout_rules {
-    pcre2_code **pageno;
+    layout_rule *pageno;
     size_t npageno;
-    pcre2_code **clutter;
+    layout_rule *clutter;
     size_t nclutter;
-    pcre2_code **inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
+    layout_rule *inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
     size_t ninlines;
 };
+
+static int needed_byte(const pcre2_code *re)
+{
+    uint32_t type, unit;
+    if (pcre2_pattern_info(re, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(re, PCRE2_INFO_LASTCODEUNIT, &unit) != 0 || unit >= 0x80 ||
+        ((unit | 32) >= 'a' && (unit | 32) <= 'z'))
+        return -1;
+    return (int)unit;
+}
 
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     struct hb_layout_rules *r = ctx;
     (void)nf;
-    pcre2_code ***list;
+    layout_rule **list;
     size_t *n;
     if (strcmp(f[0], "pageno") == 0)
         list = &r->pageno, n = &r->npageno;
@@ -36,12 +54,12 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     pcre2_code *re = hb_regex_compile(f[1], 0, file, line, err);
     if (!re)
         return -1;
-    pcre2_code **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    layout_rule *nl = realloc(*list, (*n + 1) * sizeof *nl);
     if (!nl) {
         pcre2_code_free(re);
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
-    nl[(*n)++] = re;
+    nl[(*n)++] = (layout_rule){re, needed_byte(re)};
     *list = nl;
     return 0;
 }
@@ -60,11 +78,11 @@ void hb_lines_unload(struct hb_engine *e)
     if (!r)
         return;
     for (size_t i = 0; i < r->npageno; i++)
-        pcre2_code_free(r->pageno[i]);
+        pcre2_code_free(r->pageno[i].re);
     for (size_t i = 0; i < r->nclutter; i++)
-        pcre2_code_free(r->clutter[i]);
+        pcre2_code_free(r->clutter[i].re);
     for (size_t i = 0; i < r->ninlines; i++)
-        pcre2_code_free(r->inlines[i]);
+        pcre2_code_free(r->inlines[i].re);
     free(r->pageno);
     free(r->clutter);
     free(r->inlines);
@@ -82,12 +100,13 @@ int hb_display_width(const char *s, size_t len)
     return w;
 }
 
-static int any_match(const hb_doc *d, pcre2_code **res, size_t n, const char *s, size_t len,
-                     pcre2_match_data *md)
+/* has[c]: whether ASCII byte c occurs in the line. */
+static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, const char *s, size_t len,
+                     const unsigned char has[128], pcre2_match_data *md)
 {
     size_t ov[2];
     for (size_t i = 0; i < n; i++)
-        if (hb_regex_find(d->engine, res[i], s, len, 0, md, ov))
+        if ((rules[i].need < 0 || has[rules[i].need]) && hb_regex_find(d->engine, rules[i].re, s, len, 0, md, ov))
             return 1;
     return 0;
 }
@@ -122,11 +141,15 @@ hb_status hb_lines_run(hb_doc *d)
         /* U+FEFF inside the text (a BOM glued in by concatenation) is no content */
         while (b - a >= 3 && memcmp(d->fold + a, "\xEF\xBB\xBF", 3) == 0)
             a += 3;
+        unsigned char has[128] = {0};
+        for (size_t c = a; c < b; c++)
+            if ((unsigned char)d->fold[c] < 0x80)
+                has[(unsigned char)d->fold[c]] = 1;
         if (a == b)
             ln.kind = HB_LINE_BLANK;
-        else if (any_match(d, r->pageno, r->npageno, d->fold + a, b - a, md))
+        else if (any_match(d, r->pageno, r->npageno, d->fold + a, b - a, has, md))
             ln.kind = HB_LINE_PAGENO;
-        else if (any_match(d, r->clutter, r->nclutter, d->fold + a, b - a, md))
+        else if (any_match(d, r->clutter, r->nclutter, d->fold + a, b - a, has, md))
             ln.kind = HB_LINE_CLUTTER;
         ln.fstart = a;
         ln.fend = b;
@@ -158,8 +181,10 @@ static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from,
     const struct hb_layout_rules *r = d->engine->layout;
     int found = 0;
     for (size_t i = 0; i < r->ninlines; i++) {
+        const layout_rule *ru = &r->inlines[i];
         if (next[i][0] != SIZE_MAX && (next[i][0] < from || next[i][1] <= next[i][0]) &&
-            !(hb_regex_find(d->engine, r->inlines[i], s, len, from, md, next[i]) && next[i][1] > next[i][0]))
+            !((ru->need < 0 || memchr(s + from, ru->need, len - from)) &&
+              hb_regex_find(d->engine, ru->re, s, len, from, md, next[i]) && next[i][1] > next[i][0]))
             next[i][0] = SIZE_MAX;
         if (next[i][0] != SIZE_MAX && (!found || next[i][0] < best[0]))
             best[0] = next[i][0], best[1] = next[i][1], found = 1;
