@@ -22,7 +22,14 @@ pcre2_code *hb_regex_compile(const char *pattern, uint32_t options, const char *
 int hb_regex_find(const struct hb_engine *e, const pcre2_code *re, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2])
 {
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
+    if (start > len)
+        return 0;
+    /* the JIT code straight away, without pcre2_match's checks of what is
+     * known here (valid UTF-8, offset in range): it is called per line and
+     * per candidate.  A pattern without JIT code is left to the interpreter. */
+    int rc = pcre2_jit_match(re, (PCRE2_SPTR)s, len, start, 0, md, e->mctx);
+    if (rc == PCRE2_ERROR_JIT_BADOPTION)
+        rc = pcre2_match(re, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
     if (rc < 0)
         return 0;
     PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
