@@ -2,6 +2,7 @@
 #include "json_out.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,12 +91,28 @@ static void next(hb_json_out *out, const char *name)
     }
 }
 
-/* jansson's escapes: '"', '\\' and control characters; UTF-8 passes as is. */
+/* Whether one of the eight bytes of x is below 0x20, '"' or '\\' (the
+ * classic "has a byte less than / equal to" bit tricks: never a false no). */
+static int any_escape8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
+    uint64_t below = (x - ones * 0x20) & ~x, quote = (q - ones) & ~q, backslash = (b - ones) & ~b;
+    return ((below | quote | backslash) & highs) != 0;
+}
+
+/* jansson's escapes: '"', '\\' and control characters; UTF-8 passes as is.
+ * Eight bytes at a time while none needs escaping: most text is plain. */
 static void put_escaped(hb_json_out *out, const char *s, size_t n)
 {
     static const char HEX[] = "0123456789ABCDEF";
     size_t run = 0;
     for (size_t i = 0; i < n; i++) {
+        uint64_t x;
+        while (n - i >= 8 && (memcpy(&x, s + i, 8), !any_escape8(x)))
+            i += 8;
+        if (i == n)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;

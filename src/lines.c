@@ -9,22 +9,41 @@
 #include "extract.h"
 #include "normalize.h"
 
+/* need: an ASCII byte every match contains (PCRE2's last required code
+ * unit, when it is no letter, so case cannot change it), or -1: a text
+ * without it is not searched at all. */
+typedef struct {
+    hb_regex *re;
+    int need;
+} layout_rule;
+
 struct hb_layout_rules {
-    hb_regex **pageno;
+    layout_rule *pageno;
     size_t npageno;
-    hb_regex **clutter;
+    layout_rule *clutter;
     size_t nclutter;
-    hb_regex **inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
+    layout_rule *inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
     size_t ninlines;
-    hb_regex **masthead; /* 版头 and 文号 lines: kept, but never the title */
+    layout_rule *masthead; /* 版头 and 文号 lines: kept, but never the title */
     size_t nmasthead;
 };
+
+static int needed_byte(const hb_regex *rx)
+{
+    const pcre2_code *re = hb_regex_code(rx);
+    uint32_t type, unit;
+    if (pcre2_pattern_info(re, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(re, PCRE2_INFO_LASTCODEUNIT, &unit) != 0 || unit >= 0x80 ||
+        ((unit | 32) >= 'a' && (unit | 32) <= 'z'))
+        return -1;
+    return (int)unit;
+}
 
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     struct hb_layout_rules *r = ctx;
     (void)nf;
-    hb_regex ***list;
+    layout_rule **list;
     size_t *n;
     if (strcmp(f[0], "pageno") == 0)
         list = &r->pageno, n = &r->npageno;
@@ -40,12 +59,12 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     hb_regex *re = hb_regex_compile(f[1], 0, file, line, err);
     if (!re)
         return -1;
-    hb_regex **nl = realloc(*list, (*n + 1) * sizeof *nl);
+    layout_rule *nl = realloc(*list, (*n + 1) * sizeof *nl);
     if (!nl) {
         hb_regex_free(re);
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
-    nl[(*n)++] = re;
+    nl[(*n)++] = (layout_rule){re, needed_byte(re)};
     *list = nl;
     return 0;
 }
@@ -64,13 +83,13 @@ void hb_lines_unload(struct hb_engine *e)
     if (!r)
         return;
     for (size_t i = 0; i < r->npageno; i++)
-        hb_regex_free(r->pageno[i]);
+        hb_regex_free(r->pageno[i].re);
     for (size_t i = 0; i < r->nclutter; i++)
-        hb_regex_free(r->clutter[i]);
+        hb_regex_free(r->clutter[i].re);
     for (size_t i = 0; i < r->ninlines; i++)
-        hb_regex_free(r->inlines[i]);
+        hb_regex_free(r->inlines[i].re);
     for (size_t i = 0; i < r->nmasthead; i++)
-        hb_regex_free(r->masthead[i]);
+        hb_regex_free(r->masthead[i].re);
     free(r->masthead);
     free(r->pageno);
     free(r->clutter);
@@ -89,19 +108,31 @@ int hb_display_width(const char *s, size_t len)
     return w;
 }
 
-static int any_match(const hb_doc *d, hb_regex *const *res, size_t n, const char *s, size_t len,
-                     pcre2_match_data *md)
+/* has[c]: whether ASCII byte c occurs in the line. */
+static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, const char *s, size_t len,
+                     const unsigned char has[128], pcre2_match_data *md)
 {
     size_t ov[2];
     for (size_t i = 0; i < n; i++)
-        if (hb_regex_find(d->engine, res[i], s, len, 0, md, ov))
+        if ((rules[i].need < 0 || has[rules[i].need]) && hb_regex_find(d->engine, rules[i].re, s, len, 0, md, ov))
             return 1;
     return 0;
 }
 
+/* has[c]: whether ASCII byte c occurs in s[0..len). */
+static void ascii_in(const char *s, size_t len, unsigned char has[128])
+{
+    memset(has, 0, 128);
+    for (size_t c = 0; c < len; c++)
+        if ((unsigned char)s[c] < 0x80)
+            has[(unsigned char)s[c]] = 1;
+}
+
 int hb_layout_masthead(const hb_doc *d, const char *s, size_t len, pcre2_match_data *md)
 {
-    return any_match(d, d->engine->layout->masthead, d->engine->layout->nmasthead, s, len, md);
+    unsigned char has[128];
+    ascii_in(s, len, has);
+    return any_match(d, d->engine->layout->masthead, d->engine->layout->nmasthead, s, len, has, md);
 }
 
 hb_status hb_lines_run(hb_doc *d)
@@ -134,11 +165,13 @@ hb_status hb_lines_run(hb_doc *d)
         /* U+FEFF inside the text (a BOM glued in by concatenation) is no content */
         while (b - a >= 3 && memcmp(d->fold + a, "\xEF\xBB\xBF", 3) == 0)
             a += 3;
+        unsigned char has[128];
+        ascii_in(d->fold + a, b - a, has);
         if (a == b)
             ln.kind = HB_LINE_BLANK;
-        else if (any_match(d, r->pageno, r->npageno, d->fold + a, b - a, md))
+        else if (any_match(d, r->pageno, r->npageno, d->fold + a, b - a, has, md))
             ln.kind = HB_LINE_PAGENO;
-        else if (any_match(d, r->clutter, r->nclutter, d->fold + a, b - a, md))
+        else if (any_match(d, r->clutter, r->nclutter, d->fold + a, b - a, has, md))
             ln.kind = HB_LINE_CLUTTER;
         ln.fstart = a;
         ln.fend = b;
@@ -170,8 +203,10 @@ static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from,
     const struct hb_layout_rules *r = d->engine->layout;
     int found = 0;
     for (size_t i = 0; i < r->ninlines; i++) {
+        const layout_rule *ru = &r->inlines[i];
         if (next[i][0] != SIZE_MAX && (next[i][0] < from || next[i][1] <= next[i][0]) &&
-            !(hb_regex_find(d->engine, r->inlines[i], s, len, from, md, next[i]) && next[i][1] > next[i][0]))
+            !((ru->need < 0 || memchr(s + from, ru->need, len - from)) &&
+              hb_regex_find(d->engine, ru->re, s, len, from, md, next[i]) && next[i][1] > next[i][0]))
             next[i][0] = SIZE_MAX;
         if (next[i][0] != SIZE_MAX && (!found || next[i][0] < best[0]))
             best[0] = next[i][0], best[1] = next[i][1], found = 1;

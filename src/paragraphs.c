@@ -195,12 +195,13 @@ static int sibling_follows(const hb_doc *d, const char *s, size_t from, size_t a
     return 0;
 }
 
-/* Sentence or clause punctuation: a heading title has ended before it. */
+/* Sentence or clause punctuation: a heading title has ended before it.
+ * Asked at every character: the first byte rules out most at once. */
 static int is_punct(const char *s, size_t len)
 {
     static const char *const marks[] = {"。", ",", ";", ":", "!", "?", "、"};
     for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
-        if (len >= strlen(marks[k]) && memcmp(s, marks[k], strlen(marks[k])) == 0)
+        if (s[0] == marks[k][0] && len >= strlen(marks[k]) && memcmp(s, marks[k], strlen(marks[k])) == 0)
             return 1;
     return 0;
 }

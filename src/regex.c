@@ -95,7 +95,11 @@ int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_
                    pcre2_match_data *md)
 {
     const pcre2_code *code = code_for(rx, len - start);
-    int rc = pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
+    /* the JIT copy straight away, without pcre2_match's checks of what is
+     * known here (valid UTF-8, offset in range): it runs per line and per
+     * candidate */
+    int rc = code != rx->code ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, md, e->mctx)
+                              : pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
     /* a pattern that ran into the match limit backtracks hard: the JIT
      * reaches that limit several times faster, so compile it at once */
     if (code == rx->code && (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT))
@@ -106,7 +110,7 @@ int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_
 int hb_regex_find(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2])
 {
-    if (hb_regex_match(e, rx, s, len, start, md) < 0)
+    if (start > len || hb_regex_match(e, rx, s, len, start, md) < 0)
         return 0;
     PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
     ov[0] = v[0];

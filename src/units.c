@@ -36,10 +36,15 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     return 1;
 }
 
+/* memcmp's order, by hand: rule words are short and a binary search's
+ * comparisons end within a few bytes, sooner than a library call returns. */
 static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 {
-    int c = memcmp(a, b, an < bn ? an : bn);
-    return c ? c : (an > bn) - (an < bn);
+    size_t n = an < bn ? an : bn;
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
+    return (an > bn) - (an < bn);
 }
 
 static int cmp_word(const void *a, const void *b)
@@ -82,17 +87,43 @@ static int may_have(const hb_wordlist *l, size_t n)
     return n >= 256 || (l->lens[n / 64] >> (n % 64) & 1);
 }
 
+/* Narrows [*lo, *hi), the entries that begin with the k bytes before c, to
+ * those whose byte k is c.  In sorted order the entry of exactly k bytes
+ * comes first, then the others by byte k, so both ends are binary searches. */
+static void narrow(const hb_wordlist *l, size_t k, unsigned char c, size_t *lo, size_t *hi)
+{
+    size_t a = *lo, b = *hi;
+    while (a < b) {
+        size_t m = (a + b) / 2;
+        if (l->v[m].len <= k || (unsigned char)l->v[m].word[k] < c)
+            a = m + 1;
+        else
+            b = m;
+    }
+    *lo = a;
+    for (b = *hi; a < b;) {
+        size_t m = (a + b) / 2;
+        if ((unsigned char)l->v[m].word[k] <= c)
+            a = m + 1;
+        else
+            b = m;
+    }
+    *hi = a;
+}
+
+/* The longest entry that s starts with, ending at a character boundary:
+ * one byte at a time, the entries sharing the bytes read so far are
+ * narrowed until none is left. */
 const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
 {
-    size_t n = len < l->maxlen ? len : l->maxlen;
-    for (; n > 0; n--) {
-        if (!may_have(l, n) || (n < len && is_cont((unsigned char)s[n])))
-            continue; /* no entry so long, or not a character boundary */
-        const hb_rule_word *r = hb_wordlist_find(l, s, n);
-        if (r)
-            return r;
+    size_t n = len < l->maxlen ? len : l->maxlen, lo = 0, hi = l->n;
+    const hb_rule_word *best = NULL;
+    for (size_t k = 0; k < n && lo < hi; k++) {
+        narrow(l, k, (unsigned char)s[k], &lo, &hi);
+        if (lo < hi && l->v[lo].len == k + 1 && (k + 1 == len || !is_cont((unsigned char)s[k + 1])))
+            best = &l->v[lo];
     }
-    return NULL;
+    return best;
 }
 
 const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)

@@ -22,7 +22,8 @@ typedef struct {
 } hb_rule_word;
 
 /* A word list, sorted unless said otherwise: exact lookups by binary search, longest prefix by
- * trying each character boundary up to the longest entry. */
+ * narrowing the range of entries byte by byte; longest suffix by trying each
+ * character boundary up to the longest entry. */
 typedef struct {
     hb_rule_word *v;
     size_t n, cap;
