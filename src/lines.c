@@ -236,7 +236,7 @@ hb_status hb_strip_run(hb_doc *d)
     size_t n = 0, at = 0, cut[2] = {0, 0};
     int removed = 0, first_line = 0, ok = 1;
     while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, cut)) {
-        if (!out && !(out = malloc(d->fold_len + 1))) {
+        if (!out && !(out = malloc(d->fold_len + 1 + HB_TEXT_PAD))) {
             ok = 0;
             break;
         }
@@ -261,7 +261,7 @@ hb_status hb_strip_run(hb_doc *d)
         return HB_OK;
     memcpy(out + n, d->fold + at, d->fold_len - at);
     n += d->fold_len - at;
-    out[n] = '\0';
+    memset(out + n, 0, 1 + HB_TEXT_PAD);
     hb_doc_set_fold(d, out);
     d->fold_len = n;
     d->fmap = map;

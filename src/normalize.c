@@ -137,10 +137,11 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
     if (!hb_omap_put(a, &m, j, len))
         goto fail;
     hb_vec_trim(a, &m);
-    char *shrunk = realloc(o, j + 1);
-    if (shrunk)
-        o = shrunk;
-    o[j] = '\0';
+    char *shrunk = realloc(o, j + 1 + HB_TEXT_PAD);
+    if (!shrunk)
+        goto fail;
+    o = shrunk;
+    memset(o + j, 0, 1 + HB_TEXT_PAD);
     *out = o;
     *out_len = j;
     *map = m;

@@ -35,6 +35,11 @@ static inline size_t hb_utf8_seq(const char *s, size_t n)
     return k;
 }
 
+/* Zero bytes kept after every text a regex reads (the fold, the view, a
+ * joined quote): PCRE2's JIT reads whole 16-byte words, which may pass the
+ * end of the subject. */
+#define HB_TEXT_PAD 32
+
 /* An offset into a report's text; texts are capped below HB_OFF_MAX. */
 typedef uint32_t hb_off;
 #define HB_OFF_MAX UINT32_MAX

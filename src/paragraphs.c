@@ -279,7 +279,7 @@ static int split_run_together(hb_doc *d, view_buf *b)
     first[np] = cuts.n;
     if (!cuts.n)
         return 1;
-    view_buf out = {d, hb_arena_alloc(&d->arena, b->n + cuts.n + 2), {0}, 0};
+    view_buf out = {d, hb_arena_alloc(&d->arena, b->n + cuts.n + 2 + HB_TEXT_PAD), {0}, 0};
     hb_para *old = hb_arena_alloc(&d->arena, np * sizeof *old);
     if (!out.v || !old)
         return 0;
@@ -318,7 +318,7 @@ static int split_run_together(hb_doc *d, view_buf *b)
 hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
-    view_buf b = {d, hb_arena_alloc(&d->arena, d->fold_len + 2), {0}, 0};
+    view_buf b = {d, hb_arena_alloc(&d->arena, d->fold_len + 2 + HB_TEXT_PAD), {0}, 0};
     if (!b.v)
         return HB_ERR_NOMEM;
     hb_para cur = {0};
@@ -355,7 +355,7 @@ hb_status hb_paragraphs_run(hb_doc *d)
     }
     if (!split_run_together(d, &b) || !hb_omap_put(&d->arena, &b.m, b.n, d->len))
         return HB_ERR_NOMEM;
-    b.v[b.n] = '\0';
+    memset(b.v + b.n, 0, 1 + HB_TEXT_PAD);
     d->view = b.v;
     d->view_len = b.n;
     d->vmap = b.m;

@@ -244,14 +244,14 @@ const char *hb_quote_text(hb_doc *d, size_t vs, size_t ve, size_t *len)
     *len = ve - vs;
     if (!memchr(v, '\n', *len))
         return v;
-    char *out = hb_arena_alloc(&d->arena, *len + 1);
+    char *out = hb_arena_alloc(&d->arena, *len + 1 + HB_TEXT_PAD);
     if (!out)
         return NULL;
     size_t n = 0;
     for (size_t i = 0; i < *len; i++)
         if (v[i] != '\n')
             out[n++] = v[i];
-    out[n] = '\0';
+    memset(out + n, 0, 1 + HB_TEXT_PAD);
     *len = n;
     return out;
 }

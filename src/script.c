@@ -105,8 +105,8 @@ typedef struct {
 static int put(conv_buf *b, const char *s, size_t len, size_t at)
 {
     const hb_doc *d = b->d;
-    if (b->n + len + 1 > b->cap) {
-        size_t ncap = (b->n + len + 1) * 2;
+    if (b->n + len + 1 + HB_TEXT_PAD > b->cap) {
+        size_t ncap = (b->n + len + 1 + HB_TEXT_PAD) * 2;
         char *no = realloc(b->out, ncap);
         if (!no)
             return 0;
@@ -189,11 +189,11 @@ hb_status hb_script_run(hb_doc *d)
     }
     occ.close(cc);
     if (!ok || !hb_omap_put(&d->arena, &b.map, b.n, hb_omap_at(&d->fmap, d->fold, d->fold_len)) ||
-        (!b.out && !(b.out = malloc(1)))) {
+        (!b.out && !(b.out = malloc(1 + HB_TEXT_PAD)))) {
         free(b.out);
         return HB_ERR_NOMEM;
     }
-    b.out[b.n] = '\0';
+    memset(b.out + b.n, 0, 1 + HB_TEXT_PAD);
     hb_doc_set_fold(d, b.out);
     d->fold_len = b.n;
     d->fmap = b.map;
