@@ -90,7 +90,7 @@ $(B)/jieba.lex: $(B)/lexc
 	@if [ -f "$(LEXICON)" ]; then $(B)/lexc "$(LEXICON)" $@; \
 	else echo "note: $(LEXICON) not found (apt-get install python3-jieba); building without the general lexicon"; fi
 
-# The automata built from dict/ (slogans, idioms), compiled once and mapped
+# The automata built from dict/ (slogans, idioms), compiled once and read
 # at start (src/rules.h); huibao finds huibao.rules beside itself.  Rules
 # that differ from these (an overlay, an edited file) are built at start.
 rules: $(B)/huibao.rules

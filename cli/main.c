@@ -137,9 +137,9 @@ static long parse_number(const char *s, const char *opt, long max)
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    if (errno || !*s || *end || *s < '0' || *s > '9' || v < 0)
+    if ((errno && errno != ERANGE) || !*s || *end || *s < '0' || *s > '9' || v < 0)
         die_usage("not a non-negative number", opt);
-    if (v > max)
+    if (errno == ERANGE || v > max)
         die_usage("number too large", opt);
     return v;
 }

@@ -55,6 +55,24 @@ static void release_slot(out_file *of)
     of->slot = -1;
 }
 
+/* Opens without waiting for a FIFO's reader: a FIFO nobody reads is an
+ * error, not a hang. */
+static int open_in_place(out_file *of, const char *path, const struct stat *st, char *why, size_t cap)
+{
+    if (S_ISDIR(st->st_mode))
+        return fail(why, cap, strerror(EISDIR));
+    int fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return fail(why, cap, errno == ENXIO && S_ISFIFO(st->st_mode) ? "a FIFO nobody reads" : strerror(errno));
+    int flags = fcntl(fd, F_GETFL);
+    if (flags == -1 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1 || !(of->fp = fdopen(fd, "wb"))) {
+        int e = errno;
+        close(fd);
+        return fail(why, cap, strerror(e));
+    }
+    return 0;
+}
+
 int out_open(out_file *of, const char *path, char *why, size_t cap)
 {
     memset(of, 0, sizeof *of);
@@ -63,22 +81,18 @@ int out_open(out_file *of, const char *path, char *why, size_t cap)
         of->fp = stdout;
         return 0;
     }
-    /* The file to replace is the link's final target, never the link. */
+    /* What the path names, links followed, if not a regular file (a device,
+     * a pipe, /dev/stdout on a pipe) is written in place, never replaced. */
     struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return open_in_place(of, path, &st, why, cap);
+    /* The file to replace is the link's final target, never the link. */
     char *target = NULL;
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
         if (!(target = realpath(path, NULL)))
             return fail(why, cap, errno == ENOENT ? "a symbolic link to a missing file" : strerror(errno));
     } else if (!(target = strdup(path))) {
         return fail(why, cap, strerror(errno));
-    }
-    if (stat(target, &st) == 0 && !S_ISREG(st.st_mode)) {
-        free(target);
-        if (S_ISDIR(st.st_mode))
-            return fail(why, cap, strerror(EISDIR));
-        if (!(of->fp = fopen(path, "wb")))
-            return fail(why, cap, strerror(errno));
-        return 0;
     }
     char *slash = strrchr(target, '/');
     size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;

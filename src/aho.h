@@ -26,7 +26,7 @@ const unsigned char *hb_ac_key(hb_ac *ac);
 
 /* Instead of hb_ac_build(): takes the automaton compiled from the same
  * patterns (hb_ac_write_compiled) from blob[0..size), which must stay
- * mapped while the automaton lives.  The blob may be damaged or crafted:
+ * kept while the automaton lives.  The blob may be damaged or crafted:
  * it is checked (sizes, every state's links and values, a value never
  * beyond the largest added) and the scan bounds-checks its table, so a bad
  * blob gives 0 here or wrong matches, never a crash or a loop.  Returns 0

@@ -144,27 +144,50 @@ int hb_file_open(const char *path, size_t *size, hb_error *err)
     return fd;
 }
 
-hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err)
+/* Anonymous memory for a compiled file: in huge pages where the kernel
+ * gives them on request (a 16 MB lexicon is 8 faults instead of 4,000). */
+static void *file_buffer(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+hb_status hb_file_load(const char *path, void **data, size_t *size, hb_error *err)
 {
     int fd = hb_file_open(path, size, err);
     if (fd < 0)
         return HB_ERR_IO;
-    /* an empty file maps to nothing; its missing header refuses it */
-    void *p = *size == 0 ? NULL : mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+    /* read, not mapped: a file truncated or rewritten in place under a
+     * mapping kills its reader (SIGBUS); an empty file gives NULL */
+    char *b = *size ? file_buffer(*size) : NULL;
+    size_t n = 0;
+    ssize_t r = 1;
+    while (b && n < *size && (r = read(fd, b + n, *size - n)) != 0) {
+        if (r < 0 && errno != EINTR)
+            break;
+        n += r > 0 ? (size_t)r : 0;
+    }
     int e = errno;
     close(fd);
-    if (p == MAP_FAILED) {
-        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "%s", strerror(e));
+    if (*size && (!b || n != *size)) {
+        hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "%s",
+                     !b ? "out of memory" : r < 0 ? strerror(e) : "changed while being read");
+        hb_file_release(b, *size);
         return HB_ERR_IO;
     }
-    *map = p;
+    *data = b;
     return HB_OK;
 }
 
-void hb_file_unmap(void *map, size_t size)
+void hb_file_release(void *data, size_t size)
 {
-    if (map)
-        munmap(map, size);
+    if (data)
+        munmap(data, size);
 }
 
 hb_status hb_dict_regular(const char *path, hb_error *err)

@@ -509,6 +509,8 @@ static size_t late_start(const hb_doc *d, int *kind, size_t *nhead, int *title, 
 static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
 {
     d->title_para = d->addressee_para = -1;
+    if (d->paras.n == 0)
+        return 1;
     const struct hb_docfact_rules *r = d->engine->docfacts;
     int kind[HEAD_MAX];
     size_t nhead = head_block(d, 0, kind, md);

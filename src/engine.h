@@ -58,7 +58,7 @@ struct hb_engine {
     struct hb_term_rules *terms;
     struct hb_script_rules *script; /* script.txt: traditional-script detection (script.c) */
     struct hb_profiles *profiles;  /* required.c */
-    struct hb_rules *rules;        /* compiled automata, mapped (rules.c); NULL: none */
+    struct hb_rules *rules;        /* compiled automata, read at start (rules.c); NULL: none */
     struct hb_rules_record *record; /* rulec: the automata built, to write */
     char *notes;
 };
@@ -95,15 +95,15 @@ hb_status hb_dict_fault(const struct hb_engine *e, hb_error *err);
 size_t hb_dict_layers(const struct hb_engine *e);
 /* Writes LAYER_DIR/name to buf; 0 when it does not fit. */
 int hb_dict_path(const struct hb_engine *e, size_t layer, const char *name, char *buf, size_t cap);
-/* Maps a compiled file (lexicon, rules) read-only: a regular file of at
- * most HB_LEX_MAX_FILE bytes; pages are read on first touch and shared by
- * every process mapping it.  An empty file gives map NULL.  Errors name the
- * file (HB_ERR_IO). */
 /* Opens a regular file of at most HB_LEX_MAX_FILE bytes without blocking on
  * a FIFO: the descriptor and *size, or -1 with *err filled (HB_ERR_IO). */
 int hb_file_open(const char *path, size_t *size, hb_error *err);
-hb_status hb_file_map(const char *path, void **map, size_t *size, hb_error *err);
-void hb_file_unmap(void *map, size_t size);
+/* Reads a compiled file (lexicon, rules) whole into *data (NULL for an
+ * empty file; release it with hb_file_release): a file checked at load and then rewritten in place must
+ * not crash a run, as it would under a mapping.  Errors name the file
+ * (HB_ERR_IO). */
+hb_status hb_file_load(const char *path, void **data, size_t *size, hb_error *err);
+void hb_file_release(void *data, size_t size);
 
 /* The compiled rules file found as the lexicon is (defaults.c); malloc'd. */
 char *hb_default_rules(void);

@@ -43,7 +43,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         return lx;
     void *map;
     size_t size;
-    if (hb_file_map(bin_path, &map, &size, err) != HB_OK) {
+    if (hb_file_load(bin_path, &map, &size, err) != HB_OK) {
         free(lx);
         return NULL;
     }
@@ -56,15 +56,15 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
         !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
         !section_ok(h, h->off_tags, h->ntags, 8) || h->total < 0) {
-        hb_file_unmap(map, size);
+        hb_file_release(map, size);
         hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
                      "not a huibao lexicon (version %u); rebuild it with lexc", LEX_VERSION);
         free(lx);
         return NULL;
     }
     const char *base = map;
-    lx->map = map;
-    lx->map_size = size;
+    lx->file = map;
+    lx->file_size = size;
     lx->nodes = (const hb_lex_node *)(base + h->off_nodes);
     lx->nnodes = h->nnodes;
     lx->freq = (const uint32_t *)(base + h->off_freq);
@@ -211,7 +211,7 @@ void hb_lexicon_free(struct hb_lexicon *lx)
 {
     if (!lx)
         return;
-    hb_file_unmap(lx->map, lx->map_size);
+    hb_file_release(lx->file, lx->file_size);
     ov_free(lx->ov);
     free(lx);
 }

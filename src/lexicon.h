@@ -1,4 +1,4 @@
-/* The segmentation lexicon: jieba's dict.txt compiled to an mmap-able
+/* The segmentation lexicon: jieba's dict.txt compiled to a position-free
  * character-level double-array trie, plus an in-memory overlay of words added
  * at engine load (dict/lexicon.txt, slogans).
  *
@@ -21,13 +21,13 @@ struct hb_lexicon;
  * form at out_path.  Errors name the file and line. */
 hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_error *err);
 
-/* Maps a compiled lexicon read-only; bin_path NULL gives an empty general
+/* Reads a compiled lexicon into memory; bin_path NULL gives an empty general
  * lexicon (only added words).  It must be a regular file of at most
  * HB_LEX_MAX_FILE bytes whose header and sections lie inside it; the trie is
  * not scanned (that took longer than a small report): every walk
  * bounds-checks its slots and stops after HB_LEX_MAX_WORD characters.
- * Replace the file by renaming a new one over it (lexc and `make install`
- * do): truncating a mapped file in place would kill its readers (SIGBUS).
+ * It is read, not mapped, so a file rewritten in place while a run uses it
+ * cannot crash the run (a mapping would die of SIGBUS).
  * Returns a new lexicon the caller frees with hb_lexicon_free(), or NULL
  * with *err filled (HB_ERR_IO when the file cannot be read, HB_ERR_DICT
  * when it is not a lexicon of this version). */
@@ -101,8 +101,8 @@ struct hb_lexicon {
     long long total;
     double logtotal;            /* log(total), as jieba's calc() computes it */
     struct hb_lex_overlay *ov;  /* NULL until a word is added */
-    void *map;                  /* the file, mapped read-only; NULL: none */
-    size_t map_size;
+    void *file;                 /* the file's bytes, read at load; NULL: none */
+    size_t file_size;
 };
 
 /* A position in the combined trie (general and overlay). */

@@ -40,10 +40,12 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
         memcpy(buf, src, (size_t)srclen);
         return (size_t)srclen;
     }
-    /* Zero-width space, joiners, word joiner, BOM inside the text: NFKC
-     * keeps them, yet they split what a reader sees as one number
-     * (1\u200B2次 is 12) or one word; the map still spans them. */
-    if ((cp >= 0x200B && cp <= 0x200D) || cp == 0x2060 || cp == 0xFEFF)
+    /* Default-ignorable characters (zero-width space and joiners, soft
+     * hyphen, BOM inside the text, bidi marks, Mongolian vowel separator):
+     * NFKC keeps them, yet they split what a reader sees as one number
+     * (1\u00AD2次 is 12) or one word; the map still spans them.  Variation
+     * selectors stay: they belong to the character before (keycap 1️⃣). */
+    if (utf8proc_get_property(cp)->ignorable && !(cp >= 0xFE00 && cp <= 0xFE0F))
         return 0;
     utf8proc_int32_t dec[8];
     int last = 0;

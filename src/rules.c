@@ -34,7 +34,7 @@ struct rules_entry {
 };
 
 struct hb_rules {
-    void *map;
+    void *file; /* the whole file, read at open */
     size_t size;
     const struct rules_entry *dir;
     uint32_t count;
@@ -45,7 +45,7 @@ void hb_rules_free(struct hb_rules *r)
 {
     if (!r)
         return;
-    hb_file_unmap(r->map, r->size);
+    hb_file_release(r->file, r->size);
     free(r->path);
     free(r);
 }
@@ -58,16 +58,16 @@ hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err)
         free(r);
         return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
     }
-    hb_status st = hb_file_map(path, &r->map, &r->size, err);
+    hb_status st = hb_file_load(path, &r->file, &r->size, err);
     if (st != HB_OK) {
         hb_rules_free(r);
         return st;
     }
-    const struct rules_header *h = r->map;
+    const struct rules_header *h = r->file;
     int ok = r->size >= sizeof *h && memcmp(h->magic, RULES_MAGIC, 8) == 0 && h->version == RULES_VERSION &&
              h->endian == RULES_ENDIAN && h->file_size == r->size &&
              h->count <= (r->size - sizeof *h) / sizeof(struct rules_entry);
-    r->dir = (const struct rules_entry *)(h + 1);
+    r->dir = r->size >= sizeof *h ? (const struct rules_entry *)(h + 1) : NULL; /* an empty file reads as NULL */
     for (uint32_t i = 0; ok && i < h->count; i++)
         ok = r->dir[i].off % 8 == 0 && r->dir[i].off <= r->size && r->dir[i].size <= r->size - r->dir[i].off;
     if (!ok) {
@@ -103,7 +103,7 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
     for (uint32_t i = 0; r && i < r->count; i++) {
         if (memcmp(r->dir[i].key, key, 32) != 0)
             continue;
-        if (hb_ac_adopt(ac, (const char *)r->map + r->dir[i].off, r->dir[i].size))
+        if (hb_ac_adopt(ac, (const char *)r->file + r->dir[i].off, r->dir[i].size))
             return HB_OK;
         hb_dict_fail(err, HB_ERR_DICT, r->path, 0, 0, "damaged compiled rules; rebuild them with rulec (make)");
         return HB_ERR_DICT;
@@ -144,7 +144,7 @@ hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *
 
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err)
 {
-    /* Write beside the target and rename, so a reader never maps half a file. */
+    /* Write beside the target and rename, so a reader never loads half a file. */
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "path too long"), HB_ERR_IO;

@@ -1,6 +1,6 @@
 /* The compiled rules file (huibao.rules): automata that the engine would
  * otherwise build at every start from dict/, compiled once by rulec at
- * build time and mapped read-only.  Each automaton is found by the key of
+ * build time and read whole at start.  Each automaton is found by the key of
  * its patterns (hb_ac_key), so rules that differ from the compiled ones (an
  * overlay, an edited dict/ file) simply miss and are built at start. */
 #ifndef HB_RULES_H

@@ -98,6 +98,7 @@ SMALL = {
     "bom_utf16le_utf8_body.txt": b"\xff\xfe" + U8,
     "utf16le_nobom_odd.txt": REPORT.encode("utf-16-le")[:-1],
     "zero_width_number.txt": REPORT.replace("12次", "1\u200b2次").replace("236名", "2\u200d3\ufeff6名").encode(),
+    "ignorable_number.txt": REPORT.replace("12次", "1\u00ad2次").replace("236名", "2\u180e3\u200e6名").encode(),
 }
 
 
@@ -388,6 +389,41 @@ def _(c):
 
 def big(n):
     return max(1, n // SCALE)
+
+
+def peak_rss(args):
+    """Exit code and peak resident memory in bytes of one run (os.wait4 gives
+    that child's own rusage)."""
+    p = subprocess.Popen(HUIBAO + args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return p.returncode, usage.ru_maxrss * 1024
+
+
+DENSE = {  # 1 MiB each: what costs the most memory per input byte
+    "a heading on every line": "一、标题\n",
+    "a list marker on every line": "1.a\n",
+    "a metric every few characters": "开展活动3次，",
+    "a quotation every few characters": "“两个维护”《条例》",
+    "one line without a break": "党建工作" * 64,
+}
+
+
+@case("memory stays within the documented 200 bytes per input byte on dense inputs")
+def _(c):
+    if VALGRIND or TIME_FACTOR != 1:
+        return "skipped: a memory checker changes the footprint"
+    size = 1 << 20
+    _, base = peak_rss(["extract", c.write("tiny.txt", U8)])
+    worst = []
+    for name, unit in DENSE.items():
+        text = c.write("dense.txt", (unit * (size // len(unit.encode()) + 1)).encode()[:size])
+        code, peak = peak_rss(["extract", text])
+        check(code == 0, f"{name}: exit {code}")
+        worst.append(((peak - base) / size, name))
+    per_byte, name = max(worst)
+    check(per_byte <= 200, f"{name}: {per_byte:.0f} bytes per input byte")
+    return f"worst {per_byte:.0f} bytes per input byte ({name})"
 
 
 @case("a single 50 MB line")
@@ -779,6 +815,16 @@ def _(c):
     check(os.path.islink(link) and stat.S_ISCHR(os.stat("/dev/null").st_mode), "link or device replaced")
 
 
+@case("-o /dev/stdout on a pipe writes the pipe; -o FIFO nobody reads is an error, not a hang")
+def _(c):
+    p = c.run(["extract", "-o", "/dev/stdout", c.write("r.txt", U8)])
+    check(p.returncode == 0 and json.loads(p.stdout)["title"], f"exit {p.returncode}; stderr: {p.errlines}")
+    fifo = c.path("out.fifo")
+    os.mkfifo(fifo)
+    c.error(["extract", "-o", fifo, c.write("r.txt", U8)], 5, f"huibao: {fifo}: a FIFO nobody reads", timeout=60)
+    check(stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced")
+
+
 @case("-o file mode follows the umask")
 def _(c):
     out = c.path("out.json")
@@ -867,6 +913,7 @@ LEXICON = os.environ.get("HUIBAO_LEXICON") or os.path.join(os.path.dirname(HUIBA
 def _(c):
     p = c.write("r.txt", U8)
     c.error(["extract", "--top", "2147483648", p], 2, "huibao: number too large: --top")
+    c.error(["extract", "--top", "99999999999999999999", p], 2, "huibao: number too large: --top")
     c.error(["extract", "--top", "", p], 2, "huibao: not a non-negative number: --top")
     c.error(["extract", "--max-bytes", " 5", p], 2, "huibao: not a non-negative number: --max-bytes")
 
@@ -977,27 +1024,45 @@ def _(c):
     check(r.returncode == 0 and b"damaged lexicon" in r.stderr, f"exit {r.returncode}; {r.stderr[:300]!r}")
 
 
-@case("replacing the lexicon while huibao runs (a new file renamed over it, as lexc does) never crashes it")
-def _(c):
-    if not os.path.exists(LEXICON):
-        return "skipped: no compiled lexicon"
-    lex = c.path("copy.lex")
-    shutil.copy(LEXICON, lex)
+RULES = os.path.join(os.path.dirname(HUIBAO[-1]), "huibao.rules")
+
+
+def rewrite_while_running(c, original, name, option, env_name, in_place):
+    """Runs 20 reports with a copy of a compiled file and, once the first
+    report is out, replaces the copy by rename or truncates and rewrites it
+    in place: the run already started must finish whole."""
+    if not os.path.exists(original):
+        return f"skipped: no {original}"
+    copy = c.path(name)
+    shutil.copy(original, copy)
     src = c.write("big.txt", (REPORT * big(300)).encode())
-    p = subprocess.Popen(HUIBAO + ["extract", "--jsonl", "--lexicon", lex] + [src] * 20,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = p.stdout.readline()  # the engine, lexicon included, is loaded
-    # The lexicon is mapped: a new file renamed over it leaves the mapped one
-    # whole (truncating it in place is documented as unsupported: SIGBUS).
-    with open(lex + ".new", "wb") as f:
-        f.write(b"\0" * 4096)
-    os.replace(lex + ".new", lex)
+    args = HUIBAO + ["extract", "--jsonl"] + (option + [copy] if option else []) + [src] * 20
+    env = dict(os.environ, **({env_name: copy} if env_name else {}))
+    p = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    first = p.stdout.readline()  # the engine is loaded, the file with it
+    if in_place:
+        with open(copy, "r+b") as f:
+            f.truncate(0)
+            f.write(b"\0" * 4096)
+    else:
+        with open(copy + ".new", "wb") as f:
+            f.write(b"\0" * 4096)
+        os.replace(copy + ".new", copy)
     out, err = p.communicate(timeout=300)
     check(p.returncode == 0, f"exit {p.returncode}; {err[:300]!r}")
     check(len((first + out).splitlines()) == 20, "reports lost")
 
 
-RULES = os.path.join(os.path.dirname(HUIBAO[-1]), "huibao.rules")
+for _how, _in_place in (("replaced by rename (as lexc does)", False), ("truncated and rewritten in place", True)):
+    @case(f"the lexicon {_how} while huibao runs: no crash")
+    def _(c, in_place=_in_place):
+        return rewrite_while_running(c, LEXICON, "copy.lex", ["--lexicon"], None, in_place)
+
+    @case(f"the compiled rules {_how} while huibao runs: no crash")
+    def _(c, in_place=_in_place):
+        return rewrite_while_running(c, RULES, "copy.rules", None, "HUIBAO_RULES", in_place)
+
+
 
 
 @case("a damaged or crafted compiled rules file is refused naming it, never trusted")
@@ -1035,14 +1100,15 @@ def _(c):
     check(terms.get("杏花春雨工程", {}).get("known") is True, f"slogans {sorted(terms)}")
 
 
-@case("zero-width characters inside a number are folded away: 1\u200b2次 is 12")
-def _(c):
-    out = c.report(c.small("zero_width_number.txt"))
-    values = [(m["value"], m["unit"]) for m in out["metrics"]]
-    check((12, "次") in values and (236, "名") in values, f"metrics {values}")
-    raw = SMALL["zero_width_number.txt"]
-    m = next(m for m in out["metrics"] if m["unit"] == "次")
-    check(raw[m["span"][0]:m["span"][1]].decode().endswith("1\u200b2次"), f"span {m['span']}")
+for _name, _mark in (("zero_width_number.txt", "\u200b"), ("ignorable_number.txt", "\u00ad")):
+    @case(f"invisible characters inside a number are folded away: 1{ascii(_mark)[1:-1]}2次 is 12")
+    def _(c, name=_name, mark=_mark):
+        out = c.report(c.small(name))
+        values = [(m["value"], m["unit"]) for m in out["metrics"]]
+        check((12, "次") in values and (236, "名") in values, f"metrics {values}")
+        raw = SMALL[name]
+        m = next(m for m in out["metrics"] if m["unit"] == "次")
+        check(raw[m["span"][0]:m["span"][1]].decode().endswith(f"1{mark}2次"), f"span {m['span']}")
 
 
 for _name, _bom, _body in [("bom_utf8_gb18030_body.txt", "UTF-8", "gb18030"),
