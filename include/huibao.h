@@ -212,6 +212,10 @@ HB_API const char *hb_report_sha256(const hb_report *report);
 HB_API const char *hb_report_title(const hb_report *report);
 HB_API const char *hb_report_doc_type(const hb_report *report);
 HB_API const char *hb_report_organization(const hb_report *report);
+/* period.text as written (2023年上半年, 2021—2023年), NULL when the JSON
+ * has null; *from and *to (either may be NULL) get period.from and
+ * period.to, 0 when there is no period. */
+HB_API const char *hb_report_period(const hb_report *report, int *from, int *to);
 
 /* One entry of `metrics`, copied out by hb_report_metric(). */
 typedef struct {

@@ -146,6 +146,15 @@ const char *hb_report_organization(const hb_report *r)
     return r->sign_org;
 }
 
+const char *hb_report_period(const hb_report *r, int *from, int *to)
+{
+    if (from)
+        *from = r->period ? r->period_from : 0;
+    if (to)
+        *to = r->period ? r->period_to : 0;
+    return r->period;
+}
+
 size_t hb_report_metric_count(const hb_report *r)
 {
     return r->metrics ? r->metrics->list.n : 0;

@@ -55,6 +55,12 @@ static void check_accessors(const hb_report *r, json_t *j)
     assert_same_str(hb_report_title(r), json_str(j, "title"));
     assert_string_equal(hb_report_doc_type(r), json_str(j, "doc_type"));
     assert_same_str(hb_report_organization(r), json_str(json_object_get(j, "signature"), "organization"));
+    json_t *period = json_object_get(j, "period");
+    int from = -1, to = -1;
+    assert_same_str(hb_report_period(r, &from, &to), json_str(period, "text"));
+    assert_int_equal(from, json_integer_value(json_object_get(period, "from")));
+    assert_int_equal(to, json_integer_value(json_object_get(period, "to")));
+    assert_ptr_equal(hb_report_period(r, NULL, NULL), hb_report_period(r, &from, NULL));
 
     json_t *metrics = json_object_get(j, "metrics");
     assert_int_equal(hb_report_metric_count(r), json_array_size(metrics));
@@ -98,7 +104,7 @@ static void test_extract_file_and_accessors(void **s)
     glob_t g;
     assert_int_equal(glob("corpus/*.txt", 0, NULL, &g), 0);
     assert_true(g.gl_pathc >= 12);
-    size_t with_metrics = 0, with_missing = 0, with_subject_cut = 0;
+    size_t with_metrics = 0, with_missing = 0, with_subject_cut = 0, with_period = 0;
     for (size_t i = 0; i < g.gl_pathc; i++) {
         const char *path = g.gl_pathv[i];
         hb_error err;
@@ -117,6 +123,7 @@ static void test_extract_file_and_accessors(void **s)
         check_accessors(r, j);
         with_metrics += hb_report_metric_count(r) > 0;
         with_missing += hb_report_missing_count(r) > 0;
+        with_period += hb_report_period(r, NULL, NULL) != NULL;
         /* a buffer too small keeps whole characters and says the full length */
         for (size_t k = 0; k < hb_report_metric_count(r); k++) {
             char small[5];
@@ -135,6 +142,7 @@ static void test_extract_file_and_accessors(void **s)
     }
     assert_true(with_metrics > 10);
     assert_true(with_missing > 0);
+    assert_true(with_period > 0 && with_period < g.gl_pathc); /* both cases met */
     assert_true(with_subject_cut > 0);
     globfree(&g);
 }
@@ -178,6 +186,30 @@ static void test_report_write_streams_the_json(void **s)
         hb_free(whole);
     }
     assert_int_equal(hb_report_write(r, 0, NULL, NULL), HB_ERR_ARG);
+    hb_report_free(r);
+}
+
+/* A span in the title gives its first and last year; a report without a
+ * year gives NULL and zeros. */
+static void test_period(void **s)
+{
+    (void)s;
+    static const char span[] = "某县2021—2023年工作总结\n\n三年来，我们推进各项工作。\n",
+                      none[] = "工作总结\n\n一年来，我们推进各项工作。\n";
+    hb_error err;
+    hb_report *r = hb_extract(engine, span, sizeof span - 1, NULL, &err);
+    assert_non_null(r);
+    int from = 0, to = 0;
+    assert_string_equal(hb_report_period(r, &from, &to), "2021—2023年");
+    assert_int_equal(from, 2021);
+    assert_int_equal(to, 2023);
+    hb_report_free(r);
+    r = hb_extract(engine, none, sizeof none - 1, NULL, &err);
+    assert_non_null(r);
+    from = to = -1;
+    assert_null(hb_report_period(r, &from, &to));
+    assert_int_equal(from, 0);
+    assert_int_equal(to, 0);
     hb_report_free(r);
 }
 
@@ -235,6 +267,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_extract_file_and_accessors),
+        cmocka_unit_test(test_period),
         cmocka_unit_test(test_extract_file_errors),
         cmocka_unit_test(test_report_write_streams_the_json),
         cmocka_unit_test(test_default_engine),
