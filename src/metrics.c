@@ -119,9 +119,9 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
     return hb_numeral_parse(&d->engine->numerals, v, lim, pos, n);
 }
 
-/* A bound word of dict/metric_approx.txt before the number, right before it
- * (突破18万户) or before one verb (至少培育1个); NULL when none, else *at is
- * where the bound word starts. */
+/* A bound word (metric_approx.txt, numeral_approx.txt's kind bound) before
+ * the number, right before it (突破18万户) or before one verb (至少培育1个);
+ * NULL when none, else *at is where the bound word starts. */
 static const hb_rule_word *bound_before(const hb_doc *d, size_t from, size_t pos, size_t *at)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
