@@ -239,6 +239,27 @@ HB_API int hb_report_metric(const hb_report *report, size_t i, hb_metric_info *o
  * range), like snprintf; buf may be NULL when cap is 0. */
 HB_API size_t hb_report_metric_subject(const hb_report *report, size_t i, char *buf, size_t cap);
 
+/* One entry of `sections`, copied out by hb_report_section().  The
+ * sections are numbered in document order, which is the order of a walk of
+ * the tree (a section, then its children); parent links them into it. */
+typedef struct {
+    const char *id;            /* "2.1.3" */
+    const char *marker;        /* as written: 一、 （二） 3. */
+    int level;                 /* GB/T 9704 level: 一、=1 （一）=2 1.=3 （1）=4 */
+    int number;                /* the number the marker says */
+    const char *kind;          /* achievements, problems, causes, plans, other */
+    int parent;                /* index of the enclosing section, -1 at the top */
+    int line;                  /* 1-based line of the heading */
+} hb_section_info;
+
+HB_API size_t hb_report_section_count(const hb_report *report);
+/* Fills *out with section i (0-based); its strings are owned by the report
+ * (kind: a static string).  Returns 0 when i is out of range. */
+HB_API int hb_report_section(const hb_report *report, size_t i, hb_section_info *out);
+/* The section's title as written, into buf as hb_report_metric_subject()
+ * does (0: the heading has no title, or i out of range). */
+HB_API size_t hb_report_section_title(const hb_report *report, size_t i, char *buf, size_t cap);
+
 /* required.missing: the lists the report's profile requires and it lacks,
  * by name ("achievements", "problems", "causes", "plans"; static strings). */
 HB_API size_t hb_report_missing_count(const hb_report *report);
