@@ -42,11 +42,13 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 TOOLS := $(patsubst tools/%.c,$(B)/%,$(wildcard tools/*.c))
 BENCH_BIN := $(patsubst bench/%.c,$(B)/%,$(wildcard bench/*.c))
+# What reads the compiled lexicon depends on this (nothing when lexc is absent).
+LEXICON_DEP := $(if $(wildcard tools/lexc.c),lexicon)
 
 .PHONY: all test check unit schema oracle clean install uninstall bench bench-stages asan tsan leakcheck fuzz lexicon rules \
         hostile fuzz-run fuzz-replay docs-check deps link-test python install-shared uninstall-shared page batch-test dask-test
 
-all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(if $(wildcard tools/lexc.c),lexicon) rules
+all: $(B)/huibao $(B)/libhuibao.a $(TOOLS) $(BENCH_BIN) $(LEXICON_DEP) rules
 
 # -MMD -MP: each object's header dependencies in a .d file beside it.
 $(B)/obj/%.o: src/%.c | $(B)/obj
@@ -101,7 +103,7 @@ $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
 
 # The unit tests read the compiled lexicon, so it is built before they run.
-unit: $(UNIT_BIN) $(if $(wildcard tools/lexc.c),lexicon)
+unit: $(UNIT_BIN) $(LEXICON_DEP)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; HUIBAO_LEXICON=$(B)/jieba.lex $(TEST_RUNNER) $$t; done
 
 schema: all
@@ -129,11 +131,12 @@ test check: link-test python
 link-test: all
 	HUIBAO='$(B)/huibao' MAKE='$(MAKE)' CC='$(CC)' LDFLAGS='$(LDFLAGS)' bash tests/link/run.sh
 
-# The Python module (python/huibao) over this build's shared library.  A
+# The Python module (python/huibao) over this build's shared library, its
+# output compared with this build's huibao; both read the lexicon.  A
 # sanitizer build's library cannot be loaded into an uninstrumented Python.
-python: $(B)/$(SONAME)
+python: $(B)/$(SONAME) $(B)/huibao $(LEXICON_DEP)
 	@if echo '$(CFLAGS)' | grep -q -- -fsanitize; then echo "python: skipped in a sanitizer build"; else \
-	    HUIBAO_LIB=$(B)/$(SONAME) HUIBAO_LEXICON=$(B)/jieba.lex PYTHONPATH=python \
+	    HUIBAO=$(B)/huibao HUIBAO_LIB=$(B)/$(SONAME) HUIBAO_LEXICON=$(B)/jieba.lex PYTHONPATH=python \
 	    $(PYTHON) -m unittest discover -s tests/python -t tests/python; fi
 
 # summary.html from the corpus (tests/page_test.py): its structure against

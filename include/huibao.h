@@ -212,6 +212,10 @@ HB_API const char *hb_report_sha256(const hb_report *report);
 HB_API const char *hb_report_title(const hb_report *report);
 HB_API const char *hb_report_doc_type(const hb_report *report);
 HB_API const char *hb_report_organization(const hb_report *report);
+/* period.text as written (2023年上半年, 2021—2023年), NULL when the JSON
+ * has null; *from and *to (either may be NULL) get period.from and
+ * period.to, 0 when there is no period. */
+HB_API const char *hb_report_period(const hb_report *report, int *from, int *to);
 
 /* One entry of `metrics`, copied out by hb_report_metric(). */
 typedef struct {
@@ -234,6 +238,27 @@ HB_API int hb_report_metric(const hb_report *report, size_t i, hb_metric_info *o
  * fit).  Returns the subject's full length in bytes (0: none, or i out of
  * range), like snprintf; buf may be NULL when cap is 0. */
 HB_API size_t hb_report_metric_subject(const hb_report *report, size_t i, char *buf, size_t cap);
+
+/* One entry of `sections`, copied out by hb_report_section().  The
+ * sections are numbered in document order, which is the order of a walk of
+ * the tree (a section, then its children); parent links them into it. */
+typedef struct {
+    const char *id;            /* "2.1.3" */
+    const char *marker;        /* as written: 一、 （二） 3. */
+    int level;                 /* GB/T 9704 level: 一、=1 （一）=2 1.=3 （1）=4 */
+    int number;                /* the number the marker says */
+    const char *kind;          /* achievements, problems, causes, plans, other */
+    int parent;                /* index of the enclosing section, -1 at the top */
+    int line;                  /* 1-based line of the heading */
+} hb_section_info;
+
+HB_API size_t hb_report_section_count(const hb_report *report);
+/* Fills *out with section i (0-based); its strings are owned by the report
+ * (kind: a static string).  Returns 0 when i is out of range. */
+HB_API int hb_report_section(const hb_report *report, size_t i, hb_section_info *out);
+/* The section's title as written, into buf as hb_report_metric_subject()
+ * does (0: the heading has no title, or i out of range). */
+HB_API size_t hb_report_section_title(const hb_report *report, size_t i, char *buf, size_t cap);
 
 /* required.missing: the lists the report's profile requires and it lacks,
  * by name ("achievements", "problems", "causes", "plans"; static strings). */

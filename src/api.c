@@ -146,6 +146,15 @@ const char *hb_report_organization(const hb_report *r)
     return r->sign_org;
 }
 
+const char *hb_report_period(const hb_report *r, int *from, int *to)
+{
+    if (from)
+        *from = r->period ? r->period_from : 0;
+    if (to)
+        *to = r->period ? r->period_to : 0;
+    return r->period;
+}
+
 size_t hb_report_metric_count(const hb_report *r)
 {
     return r->metrics ? r->metrics->list.n : 0;
@@ -173,16 +182,17 @@ int hb_report_metric(const hb_report *r, size_t i, hb_metric_info *out)
     return 1;
 }
 
-size_t hb_report_metric_subject(const hb_report *r, size_t i, char *buf, size_t cap)
+/* The text as written of view span [vs, ve) into buf, snprintf-style;
+ * nothing when vs == ve. */
+static size_t copy_orig(const hb_report *r, size_t vs, size_t ve, char *buf, size_t cap)
 {
-    const hb_metric *m = i < hb_report_metric_count(r) ? &r->metrics->list.v[i] : NULL;
-    size_t n = m && m->send > m->sstart ? hb_doc_orig_copy(r, m->sstart, m->send, NULL) : 0;
+    size_t n = ve > vs ? hb_doc_orig_copy(r, vs, ve, NULL) : 0;
     if (cap == 0)
         return n;
     char *s = n ? malloc(n + 1) : NULL;
     size_t k = 0;
     if (s) {
-        hb_doc_orig_copy(r, m->sstart, m->send, s);
+        hb_doc_orig_copy(r, vs, ve, s);
         k = n < cap ? n : cap - 1;
         while (k > 0 && k < n && ((unsigned char)s[k] & 0xC0) == 0x80)
             k--; /* never cut a character in two */
@@ -191,6 +201,40 @@ size_t hb_report_metric_subject(const hb_report *r, size_t i, char *buf, size_t 
     }
     buf[k] = '\0';
     return n;
+}
+
+size_t hb_report_metric_subject(const hb_report *r, size_t i, char *buf, size_t cap)
+{
+    const hb_metric *m = i < hb_report_metric_count(r) ? &r->metrics->list.v[i] : NULL;
+    return copy_orig(r, m ? m->sstart : 0, m ? m->send : 0, buf, cap);
+}
+
+size_t hb_report_section_count(const hb_report *r)
+{
+    return r->sections.n;
+}
+
+int hb_report_section(const hb_report *r, size_t i, hb_section_info *out)
+{
+    if (i >= r->sections.n)
+        return 0;
+    const hb_section *s = &r->sections.v[i];
+    *out = (hb_section_info){
+        .id = s->id,
+        .marker = s->marker,
+        .level = s->level,
+        .number = s->number,
+        .kind = hb_kind_name(s->kind),
+        .parent = s->parent,
+        .line = s->line,
+    };
+    return 1;
+}
+
+size_t hb_report_section_title(const hb_report *r, size_t i, char *buf, size_t cap)
+{
+    const hb_section *s = i < r->sections.n ? &r->sections.v[i] : NULL;
+    return copy_orig(r, s ? s->tstart : 0, s ? s->tend : 0, buf, cap);
 }
 
 size_t hb_report_missing_count(const hb_report *r)

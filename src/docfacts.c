@@ -30,7 +30,6 @@ struct hb_docfact_rules {
     hb_wordlist orgs;   /* signature.txt: endings of organisation names */
     hb_wordlist labels; /* signature.txt: 述职人 … before a signer's name */
     hb_wordlist recipients; /* signature.txt: 各 … opening a long list of recipients */
-    hb_wordlist continues; /* title_words.txt: a second title line holding one */
     hb_wordlist opens;  /* title_words.txt: a second title line opening with one (及, 暨) */
     hb_wordlist leads;  /* title_words.txt: a first title line opening with one (关于, 在) goes on */
     hb_wordlist hangs;  /* title_words.txt: a first title line ending with one (…的) goes on */
@@ -99,10 +98,9 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
                             4, err);
     if (st != HB_OK)
         return st;
-    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"continues", "opens", "leads", "hangs"},
-                              (hb_wordlist *const[]){&e->docfacts->continues, &e->docfacts->opens, &e->docfacts->leads,
-                                                     &e->docfacts->hangs},
-                              4, err);
+    return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"opens", "leads", "hangs"},
+                              (hb_wordlist *const[]){&e->docfacts->opens, &e->docfacts->leads, &e->docfacts->hangs},
+                              3, err);
 }
 
 void hb_docfacts_unload(struct hb_engine *e)
@@ -115,7 +113,6 @@ void hb_docfacts_unload(struct hb_engine *e)
     free(r->cues);
     hb_wordlist_free(&r->orgs);
     hb_wordlist_free(&r->labels);
-    hb_wordlist_free(&r->continues);
     hb_wordlist_free(&r->opens);
     hb_wordlist_free(&r->leads);
     hb_wordlist_free(&r->hangs);
@@ -130,14 +127,6 @@ void hb_docfacts_unload(struct hb_engine *e)
 static int contains(const char *s, size_t len, const char *lit)
 {
     return memmem(s, len, lit, strlen(lit)) != NULL;
-}
-
-static int contains_any(const char *s, size_t len, const hb_wordlist *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (memmem(s, len, l->v[i].word, l->v[i].len))
-            return 1;
-    return 0;
 }
 
 /* No sentence punctuation at all: what title and signature lines look like. */
@@ -540,7 +529,7 @@ static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
         from--;
     if (title >= 0 && to + 1 < nhead) {
         /* a title broken over two lines: the second short and naming the
-         * kind, holding a continuation word or opening with 及, 和, 暨; or
+         * kind (a title cue of doc_types.txt) or opening with 及, 和, 暨; or
          * the first unfinished: ending with 的, or opening with 关于, 在 and
          * naming no kind (then a short word such as 通知 is no speaker) */
         const hb_para *t = &p[to], *u = &p[to + 1];
@@ -549,7 +538,7 @@ static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
         int unfinished = hb_wordlist_suffix(&r->hangs, ts, tn) ||
                          (hb_wordlist_prefix(&r->leads, ts, tn) && title_cue(r, ts, tn, -1, &type) < 0);
         if (para_width(d, u) <= 60 && (kind[to + 1] == HEAD_TEXT || (unfinished && kind[to + 1] == HEAD_SPEAKER)) &&
-            (unfinished || title_cue(r, us, un, -1, &type) >= 0 || contains_any(us, un, &r->continues) ||
+            (unfinished || title_cue(r, us, un, -1, &type) >= 0 ||
              hb_wordlist_prefix(&r->opens, us, un)))
             to++;
     }

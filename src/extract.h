@@ -4,9 +4,11 @@
  *   hb_X_unload(e)     frees them (also after a partial load);
  *   hb_X_run(d)        works on one document: HB_OK, or why it stopped;
  *   hb_X_json(d, out)  writes its fields of the report's JSON.
- * pipeline.c's table lists the stages in the order they run, with NULL
- * where a stage has no rules or no JSON; engine creation, engine release,
- * extraction, JSON output and the fuzz targets all walk that table. */
+ * HB_STAGE_LIST below names the stages in the order they run, each with
+ * RULES or NO_RULES and JSON or NO_JSON: this header declares their entry
+ * points from it and pipeline.c builds the table hb_stages from it, which
+ * engine creation, engine release, extraction, JSON output and the fuzz
+ * targets all walk.  Adding a stage is one line of the list. */
 #ifndef HB_EXTRACT_H
 #define HB_EXTRACT_H
 
@@ -15,29 +17,41 @@
 
 struct hb_engine;
 
-#define HB_STAGE_RULES(name)                                        \
+/* Order matters: each stage reads what the ones above it wrote (metrics
+ * skip numbers inside slogans and titles found before them; required reads
+ * the lists).  strip removes inline furniture with the rules lines loads
+ * (it runs before script so that converting skips the markup); furniture
+ * warns about the lines that lines marked as clutter.  quotes runs after
+ * sections so that its warnings follow the heading warnings, as they always
+ * have. */
+#define HB_STAGE_LIST(X)                 \
+    X(decode, RULES, JSON)               \
+    X(fold, NO_RULES, NO_JSON)           \
+    X(strip, NO_RULES, NO_JSON)          \
+    X(script, RULES, NO_JSON)            \
+    X(lines, RULES, NO_JSON)             \
+    X(furniture, NO_RULES, NO_JSON)      \
+    X(paragraphs, NO_RULES, NO_JSON)     \
+    X(docfacts, RULES, JSON)             \
+    X(tokens, NO_RULES, JSON)            \
+    X(sections, RULES, JSON)             \
+    X(quotes, NO_RULES, NO_JSON)         \
+    X(documents, RULES, JSON)            \
+    X(slogans, RULES, JSON)              \
+    X(metrics, RULES, JSON)              \
+    X(lists, RULES, JSON)                \
+    X(required, RULES, JSON)             \
+    X(terms, RULES, JSON)
+
+#define HB_DECLARE_RULES(name)                                      \
     hb_status hb_##name##_load(struct hb_engine *e, hb_error *err); \
     void hb_##name##_unload(struct hb_engine *e);
-#define HB_STAGE_RUN(name) hb_status hb_##name##_run(hb_doc *d);
-#define HB_STAGE_JSON(name) void hb_##name##_json(hb_doc *d, hb_json_out *out);
-
-HB_STAGE_RULES(decode) HB_STAGE_RUN(decode) HB_STAGE_JSON(decode)
-HB_STAGE_RUN(fold)
-HB_STAGE_RUN(strip)
-HB_STAGE_RULES(script) HB_STAGE_RUN(script)
-HB_STAGE_RULES(lines) HB_STAGE_RUN(lines)
-HB_STAGE_RUN(furniture)
-HB_STAGE_RUN(paragraphs)
-HB_STAGE_RULES(docfacts) HB_STAGE_RUN(docfacts) HB_STAGE_JSON(docfacts)
-HB_STAGE_RUN(tokens) HB_STAGE_JSON(tokens)
-HB_STAGE_RULES(sections) HB_STAGE_RUN(sections) HB_STAGE_JSON(sections)
-HB_STAGE_RUN(quotes)
-HB_STAGE_RULES(documents) HB_STAGE_RUN(documents) HB_STAGE_JSON(documents)
-HB_STAGE_RULES(slogans) HB_STAGE_RUN(slogans) HB_STAGE_JSON(slogans)
-HB_STAGE_RULES(metrics) HB_STAGE_RUN(metrics) HB_STAGE_JSON(metrics)
-HB_STAGE_RULES(lists) HB_STAGE_RUN(lists) HB_STAGE_JSON(lists)
-HB_STAGE_RULES(required) HB_STAGE_RUN(required) HB_STAGE_JSON(required)
-HB_STAGE_RULES(terms) HB_STAGE_RUN(terms) HB_STAGE_JSON(terms)
+#define HB_DECLARE_NO_RULES(name)
+#define HB_DECLARE_JSON(name) void hb_##name##_json(hb_doc *d, hb_json_out *out);
+#define HB_DECLARE_NO_JSON(name)
+#define HB_DECLARE_STAGE(name, rules, json) \
+    HB_DECLARE_##rules(name) hb_status hb_##name##_run(hb_doc *d); HB_DECLARE_##json(name)
+HB_STAGE_LIST(HB_DECLARE_STAGE)
 
 typedef struct {
     const char *name;

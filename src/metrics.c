@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "chars.h"
 #include "engine.h"
 #include "extract.h"
 #include "json_out.h"
@@ -119,9 +120,9 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
     return hb_numeral_parse(&d->engine->numerals, v, lim, pos, n);
 }
 
-/* A bound word of dict/metric_approx.txt before the number, right before it
- * (突破18万户) or before one verb (至少培育1个); NULL when none, else *at is
- * where the bound word starts. */
+/* A bound word (metric_approx.txt, numeral_approx.txt's kind bound) before
+ * the number, right before it (突破18万户) or before one verb (至少培育1个);
+ * NULL when none, else *at is where the bound word starts. */
 static const hb_rule_word *bound_before(const hb_doc *d, size_t from, size_t pos, size_t *at)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
@@ -196,21 +197,26 @@ static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t ti, size_t 
         (*ce)--;
 }
 
-/* Applies the scale a unit word itself carries (万元 matched whole): returns
- * the multiplier and the length of the scale prefix. */
+/* Applies the scale a unit word itself carries (万元, 万亿元 matched whole):
+ * returns the product of the 万 and 亿 it opens with (chars.h; 十, 百, 千
+ * are part of units such as 千米, 百分点) and their length in *skip.  Some
+ * of the unit is always left. */
 static double unit_scale(const char *u, size_t len, size_t *skip)
 {
-    static const struct { const char *w; double m; } scales[] = {
-        {"万亿", 1e12}, {"亿", 1e8}, {"万", 1e4}};
-    for (size_t i = 0; i < sizeof scales / sizeof *scales; i++) {
-        size_t n = strlen(scales[i].w);
-        if (len > n && memcmp(u, scales[i].w, n) == 0) {
-            *skip = n;
-            return scales[i].m;
-        }
+    double mult = 1;
+    size_t at = 0;
+    while (at < len) {
+        int cp;
+        unsigned cls;
+        size_t n = (size_t)hb_utf8_next(u + at, len - at, &cp);
+        int v = hb_cn_numeral(cp, &cls);
+        if (!(cls & HB_CN_SCALE) || v < 10000 || at + n >= len)
+            break;
+        mult *= v;
+        at += n;
     }
-    *skip = 0;
-    return 1;
+    *skip = at;
+    return mult;
 }
 
 /* value × mult rounded to the integer it is meant to be (1.26万 is 12600,

@@ -585,13 +585,17 @@ hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
 {
     hb_numeral_words *w = &e->numerals;
     w->units = &e->units;
-    return hb_kind_lists_read(e, "numeral_approx.txt", (const char *const[]){"before", "after", "after-unit"},
-                              (hb_wordlist *const[]){&w->before, &w->after, &w->after_unit}, 3, err);
+    hb_status st = hb_kind_lists_read(e, "numeral_approx.txt",
+                                      (const char *const[]){"before", "bound", "after", "after-unit"},
+                                      (hb_wordlist *const[]){&w->before, &w->bound, &w->after, &w->after_unit}, 4,
+                                      err);
+    return st ? st : hb_wordlist_add_all(&w->before, &w->bound);
 }
 
 void hb_numerals_unload(struct hb_engine *e)
 {
     hb_wordlist_free(&e->numerals.before);
+    hb_wordlist_free(&e->numerals.bound);
     hb_wordlist_free(&e->numerals.after);
     hb_wordlist_free(&e->numerals.after_unit);
 }

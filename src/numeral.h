@@ -62,7 +62,8 @@
 /* The approximation words of dict/numeral_approx.txt, shared by every stage
  * that reads numbers (the engine's e->numerals). */
 typedef struct {
-    hb_wordlist before;      /* 约 近 超过 …: right before the number */
+    hb_wordlist before;      /* 约 近 超过 上 …: right before the number (kinds before, bound) */
+    hb_wordlist bound;       /* 约 近 超过 …: also bound words of the metrics stage (units.h) */
     hb_wordlist after;       /* 以上 左右 上下: right after it */
     hb_wordlist after_unit;  /* 以上 左右 之多 多 余 …: after its unit */
     const hb_wordlist *units; /* the engine's measure words: a lone X before one is a mask */

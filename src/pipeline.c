@@ -1,7 +1,7 @@
 /* The pipeline: the one table of stages, and everything that walks it —
- * engine creation and release, extraction, JSON output.  Adding a stage is
- * one line here (and its declarations in extract.h).  This file depends on
- * every stage; no stage depends on it. */
+ * engine creation and release, extraction, JSON output.  The stages and
+ * their order are HB_STAGE_LIST of extract.h.  This file depends on every
+ * stage; no stage depends on it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,37 +17,13 @@
 #include "units.h"
 #include "words.h"
 
-#define RULES(name) hb_##name##_load, hb_##name##_unload
-#define STAGE(name, rules, json) {#name, rules, hb_##name##_run, json}
-#define JSON(name) hb_##name##_json
-#define NO_RULES NULL, NULL
-#define NO_JSON NULL
+#define ROW_RULES(name) hb_##name##_load, hb_##name##_unload
+#define ROW_NO_RULES(name) NULL, NULL
+#define ROW_JSON(name) hb_##name##_json
+#define ROW_NO_JSON(name) NULL
+#define ROW(name, rules, json) {#name, ROW_##rules(name), hb_##name##_run, ROW_##json(name)},
 
-/* Order matters: each stage reads what the ones above it wrote (metrics
- * skip numbers inside slogans and titles found before them; required reads
- * the lists).  strip removes inline furniture with the rules lines loads
- * (it runs before script so that converting skips the markup); furniture
- * warns about the lines that lines marked as clutter.  quotes runs after sections so that its warnings follow the
- * heading warnings, as they always have. */
-const hb_stage hb_stages[] = {
-    STAGE(decode, RULES(decode), JSON(decode)),
-    STAGE(fold, NO_RULES, NO_JSON),
-    STAGE(strip, NO_RULES, NO_JSON),
-    STAGE(script, RULES(script), NO_JSON),
-    STAGE(lines, RULES(lines), NO_JSON),
-    STAGE(furniture, NO_RULES, NO_JSON),
-    STAGE(paragraphs, NO_RULES, NO_JSON),
-    STAGE(docfacts, RULES(docfacts), JSON(docfacts)),
-    STAGE(tokens, NO_RULES, JSON(tokens)),
-    STAGE(sections, RULES(sections), JSON(sections)),
-    STAGE(quotes, NO_RULES, NO_JSON),
-    STAGE(documents, RULES(documents), JSON(documents)),
-    STAGE(slogans, RULES(slogans), JSON(slogans)),
-    STAGE(metrics, RULES(metrics), JSON(metrics)),
-    STAGE(lists, RULES(lists), JSON(lists)),
-    STAGE(required, RULES(required), JSON(required)),
-    STAGE(terms, RULES(terms), JSON(terms)),
-};
+const hb_stage hb_stages[] = {HB_STAGE_LIST(ROW)};
 const size_t hb_nstages = sizeof hb_stages / sizeof *hb_stages;
 
 /* Generous for any sane rule, small enough that a catastrophic pattern

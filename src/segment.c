@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "lexicon.h"
 #include "normalize.h"
 
@@ -105,14 +106,25 @@ typedef struct {
     int phan;   /* pending word holds a Han character; -1 not yet known */
 } whole_ctx;
 
-static int is_digit(int cp)
+/* The segmenter reads the text as written, the classes of chars.h are
+ * those of the folded view: full-width ASCII (０ ＊ Ｘ ％ ．) is narrowed
+ * before it is asked about. */
+static int narrow(int cp)
 {
-    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+    return cp >= 0xFF01 && cp <= 0xFF5E ? cp - 0xFEE0 : cp;
 }
 
+static int is_digit(int cp)
+{
+    cp = narrow(cp);
+    return cp >= '0' && cp <= '9';
+}
+
+/* A mask that combines with digits (1*, **%): * × ✕. */
 static int is_star(int cp)
 {
-    return cp == '*' || cp == 0xFF0A || cp == 0xD7; /* * ＊ × */
+    cp = narrow(cp);
+    return hb_is_mask_char(cp) && !hb_is_shape_mask(cp);
 }
 
 static int is_numish(int cp)
@@ -122,18 +134,19 @@ static int is_numish(int cp)
 
 static int is_point(int cp)
 {
-    return cp == '.' || cp == 0xFF0E;
+    return narrow(cp) == '.';
 }
 
 static int is_percent(int cp)
 {
-    return cp == '%' || cp == 0xFF05 || cp == 0x2030;
+    return narrow(cp) == '%' || cp == 0x2030; /* ‰ */
 }
 
 /* Letter and shape masks that only repeat: XX, xx, ＸＸ, ○○, □□. */
 static int is_shape_mask(int cp)
 {
-    return cp == 'X' || cp == 'x' || cp == 0xFF38 || cp == 0x25CB || cp == 0x25A1;
+    cp = narrow(cp);
+    return cp == 'X' || cp == 'x' || hb_is_shape_mask(cp);
 }
 
 static int cp_at(const char *t, size_t len, size_t i)

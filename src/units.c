@@ -139,6 +139,15 @@ const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size
     return NULL;
 }
 
+hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src)
+{
+    for (size_t i = 0; i < src->n; i++)
+        if (!push_word(dst, src->v[i].word, src->v[i].cat, src->v[i].line))
+            return HB_ERR_NOMEM;
+    finish(dst);
+    return HB_OK;
+}
+
 void hb_wordlist_free(hb_wordlist *l)
 {
     for (size_t i = 0; i < l->n; i++) {
@@ -247,6 +256,7 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
                                  (hb_wordlist *const[]){&r->before, &r->after, &r->words, &r->numerals}, 4, err)) ||
         (st = hb_wordlist_read(e, "metric_verbs.txt", 1, &r->verbs, err)) ||
         (st = hb_wordlist_read(e, "metric_approx.txt", 1, &r->bounds, err)) ||
+        (st = hb_wordlist_add_all(&r->bounds, &e->numerals.bound)) ||
         (st = hb_wordlist_read(e, "metric_refined.txt", 1, &r->refined, err)) ||
         (st = hb_wordlist_read(e, "metric_targets.txt", 1, &r->targets, err)) ||
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},

@@ -1,6 +1,7 @@
 /* The metric rules of dict/: measure words with their categories
  * (units.txt), exclusions (metric_exclusions.txt), words that never belong
- * to a counted subject (metric_verbs.txt), bound words (metric_approx.txt)
+ * to a counted subject (metric_verbs.txt), bound words (metric_approx.txt,
+ * and the numeral reader's of kind bound)
  * and subject cues that refine a category (metric_subjects.txt, for the
  * categories of metric_refined.txt).  Loaded once into the engine; lookups are
  * read-only and thread-safe. */
@@ -38,7 +39,7 @@ struct hb_metric_rules {
     hb_wordlist words;
     hb_wordlist numerals;
     hb_wordlist verbs;     /* metric_verbs.txt */
-    hb_wordlist bounds;    /* metric_approx.txt */
+    hb_wordlist bounds;    /* metric_approx.txt and numeral_approx.txt's kind bound */
     hb_wordlist subjects;  /* metric_subjects.txt: cue → category, in file order */
     hb_wordlist refined;   /* metric_refined.txt: categories the subject cues refine */
     hb_wordlist suffixes;  /* metric_phrases.txt kinds */
@@ -68,6 +69,9 @@ hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const 
  * goes to cat) into a sorted list; a word listed twice is an error. */
 hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfields, hb_wordlist *l,
                            hb_error *err);
+/* Adds copies of src's words to dst (a list shared by two rule files);
+ * returns HB_ERR_NOMEM or HB_OK. */
+hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src);
 /* Frees a list's words and its storage (not the list struct). */
 void hb_wordlist_free(hb_wordlist *l);
 

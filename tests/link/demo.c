@@ -15,8 +15,10 @@ int main(int argc, char **argv)
         return 1;
     }
     hb_metric_info m;
-    printf("version %s\ntitle %s\ndoc_type %s\nmetrics %zu\n", hb_version(), hb_report_title(r),
-           hb_report_doc_type(r), hb_report_metric_count(r));
+    int from, to;
+    const char *period = hb_report_period(r, &from, &to);
+    printf("version %s\ntitle %s\ndoc_type %s\nperiod %s %d %d\nmetrics %zu\n", hb_version(),
+           hb_report_title(r), hb_report_doc_type(r), period ? period : "-", from, to, hb_report_metric_count(r));
     if (hb_report_metric(r, 0, &m))
         printf("first %g%s at line %d\n", m.value, m.unit, m.line);
     char *json = hb_report_json(r, 0);

@@ -35,11 +35,13 @@ tail -n 1 "$tmp/out" | cmp -s - "$tmp/cli.json" || fail "demo's JSON differs fro
 import json, sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 j = json.load(open(sys.argv[2], encoding="utf-8"))
-head = dict(l.split(" ", 1) for l in lines[:4])
+head = dict(l.split(" ", 1) for l in lines[:5])
 assert head["title"] == j["title"], (head["title"], j["title"])
 assert head["doc_type"] == j["doc_type"]
+p = j["period"]
+assert head["period"] == f"{p['text']} {p['from']} {p['to']}", (head["period"], p)
 assert int(head["metrics"]) == len(j["metrics"]) > 0
-assert lines[4].startswith("first ") and f"at line {j['metrics'][0]['line']}" in lines[4]
+assert lines[5].startswith("first ") and f"at line {j['metrics'][0]['line']}" in lines[5]
 PY
 
 # The installed Python module finds the installed library by itself (a

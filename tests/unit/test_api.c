@@ -47,6 +47,31 @@ static void assert_same_num(double a, double b)
     assert_true(isnan(a) ? isnan(b) : a == b);
 }
 
+/* The sections of the JSON tree, walked as the accessors number them (a
+ * section, then its children), against hb_report_section(); returns the
+ * next index. */
+static size_t check_sections(const hb_report *r, json_t *list, int parent, size_t i)
+{
+    for (size_t k = 0; k < json_array_size(list); k++) {
+        json_t *s = json_array_get(list, k);
+        hb_section_info si;
+        assert_int_equal(hb_report_section(r, i, &si), 1);
+        assert_string_equal(si.id, json_str(s, "id"));
+        assert_string_equal(si.marker, json_str(s, "marker"));
+        assert_int_equal(si.level, json_integer_value(json_object_get(s, "level")));
+        assert_int_equal(si.number, json_integer_value(json_object_get(s, "number")));
+        assert_string_equal(si.kind, json_str(s, "kind"));
+        assert_int_equal(si.parent, parent);
+        assert_int_equal(si.line, json_integer_value(json_object_get(s, "line")));
+        const char *title = json_str(s, "title");
+        char buf[1024];
+        assert_int_equal(hb_report_section_title(r, i, buf, sizeof buf), title ? strlen(title) : 0);
+        assert_string_equal(buf, title ? title : "");
+        i = check_sections(r, json_object_get(s, "children"), (int)i, i + 1);
+    }
+    return i;
+}
+
 static void check_accessors(const hb_report *r, json_t *j)
 {
     json_t *src = json_object_get(j, "source");
@@ -55,6 +80,12 @@ static void check_accessors(const hb_report *r, json_t *j)
     assert_same_str(hb_report_title(r), json_str(j, "title"));
     assert_string_equal(hb_report_doc_type(r), json_str(j, "doc_type"));
     assert_same_str(hb_report_organization(r), json_str(json_object_get(j, "signature"), "organization"));
+    json_t *period = json_object_get(j, "period");
+    int from = -1, to = -1;
+    assert_same_str(hb_report_period(r, &from, &to), json_str(period, "text"));
+    assert_int_equal(from, json_integer_value(json_object_get(period, "from")));
+    assert_int_equal(to, json_integer_value(json_object_get(period, "to")));
+    assert_ptr_equal(hb_report_period(r, NULL, NULL), hb_report_period(r, &from, NULL));
 
     json_t *metrics = json_object_get(j, "metrics");
     assert_int_equal(hb_report_metric_count(r), json_array_size(metrics));
@@ -83,6 +114,12 @@ static void check_accessors(const hb_report *r, json_t *j)
     hb_metric_info none;
     assert_int_equal(hb_report_metric(r, json_array_size(metrics), &none), 0);
 
+    size_t nsec = check_sections(r, json_object_get(j, "sections"), -1, 0);
+    assert_int_equal(hb_report_section_count(r), nsec);
+    hb_section_info no_section;
+    assert_int_equal(hb_report_section(r, nsec, &no_section), 0);
+    assert_int_equal(hb_report_section_title(r, nsec, NULL, 0), 0);
+
     json_t *missing = json_object_get(json_object_get(j, "required"), "missing");
     assert_int_equal(hb_report_missing_count(r), json_array_size(missing));
     for (size_t i = 0; i < json_array_size(missing); i++)
@@ -98,7 +135,7 @@ static void test_extract_file_and_accessors(void **s)
     glob_t g;
     assert_int_equal(glob("corpus/*.txt", 0, NULL, &g), 0);
     assert_true(g.gl_pathc >= 12);
-    size_t with_metrics = 0, with_missing = 0, with_subject_cut = 0;
+    size_t with_metrics = 0, with_missing = 0, with_subject_cut = 0, with_period = 0, with_nested = 0;
     for (size_t i = 0; i < g.gl_pathc; i++) {
         const char *path = g.gl_pathv[i];
         hb_error err;
@@ -117,6 +154,8 @@ static void test_extract_file_and_accessors(void **s)
         check_accessors(r, j);
         with_metrics += hb_report_metric_count(r) > 0;
         with_missing += hb_report_missing_count(r) > 0;
+        with_period += hb_report_period(r, NULL, NULL) != NULL;
+        with_nested += hb_report_section_count(r) > json_array_size(json_object_get(j, "sections"));
         /* a buffer too small keeps whole characters and says the full length */
         for (size_t k = 0; k < hb_report_metric_count(r); k++) {
             char small[5];
@@ -135,6 +174,8 @@ static void test_extract_file_and_accessors(void **s)
     }
     assert_true(with_metrics > 10);
     assert_true(with_missing > 0);
+    assert_true(with_period > 0 && with_period < g.gl_pathc); /* both cases met */
+    assert_true(with_nested > 0); /* some report has children under a section */
     assert_true(with_subject_cut > 0);
     globfree(&g);
 }
@@ -178,6 +219,30 @@ static void test_report_write_streams_the_json(void **s)
         hb_free(whole);
     }
     assert_int_equal(hb_report_write(r, 0, NULL, NULL), HB_ERR_ARG);
+    hb_report_free(r);
+}
+
+/* A span in the title gives its first and last year; a report without a
+ * year gives NULL and zeros. */
+static void test_period(void **s)
+{
+    (void)s;
+    static const char span[] = "某县2021—2023年工作总结\n\n三年来，我们推进各项工作。\n",
+                      none[] = "工作总结\n\n一年来，我们推进各项工作。\n";
+    hb_error err;
+    hb_report *r = hb_extract(engine, span, sizeof span - 1, NULL, &err);
+    assert_non_null(r);
+    int from = 0, to = 0;
+    assert_string_equal(hb_report_period(r, &from, &to), "2021—2023年");
+    assert_int_equal(from, 2021);
+    assert_int_equal(to, 2023);
+    hb_report_free(r);
+    r = hb_extract(engine, none, sizeof none - 1, NULL, &err);
+    assert_non_null(r);
+    from = to = -1;
+    assert_null(hb_report_period(r, &from, &to));
+    assert_int_equal(from, 0);
+    assert_int_equal(to, 0);
     hb_report_free(r);
 }
 
@@ -235,6 +300,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_extract_file_and_accessors),
+        cmocka_unit_test(test_period),
         cmocka_unit_test(test_extract_file_errors),
         cmocka_unit_test(test_report_write_streams_the_json),
         cmocka_unit_test(test_default_engine),

@@ -1,5 +1,6 @@
 /* Golden tests: every corpus/NAME.txt through the library must give exactly
- * tests/golden/NAME.json (semantic JSON equality).  UPDATE_GOLDEN=1 rewrites
+ * tests/golden/NAME.json: the same JSON value (a mismatch names the first
+ * differing field), then the same bytes.  UPDATE_GOLDEN=1 rewrites
  * the golden files instead; review the diff by hand before committing. */
 #include <glob.h>
 #include <setjmp.h>
@@ -98,22 +99,37 @@ static void check_file(const char *txt)
         hb_free(out);
         return;
     }
+    size_t glen;
+    char *gbytes = tu_read_file(golden, &glen);
+    if (!gbytes)
+        fail_msg("%s: cannot read it (UPDATE_GOLDEN=1 creates it)", golden);
     json_error_t jerr;
-    json_t *want = json_load_file(golden, 0, &jerr);
+    json_t *want = json_loadb(gbytes, glen, 0, &jerr);
     if (!want)
-        fail_msg("%s: %s (UPDATE_GOLDEN=1 creates it)", golden, jerr.text);
+        fail_msg("%s: %s at line %d", golden, jerr.text, jerr.line);
     json_t *got = json_loads(out, 0, &jerr);
-    hb_free(out);
     assert_non_null(got);
     if (!json_equal(got, want)) {
         char path[1024] = "$";
         first_difference(got, want, path, sizeof path);
-        json_decref(got);
-        json_decref(want);
         fail_msg("%s differs from %s at %s", txt, golden, path);
     }
     json_decref(got);
     json_decref(want);
+    /* the same value must also be the same bytes (key order, spacing, reals'
+     * form), the golden file ending in one line end */
+    size_t n = strlen(out), at = 0;
+    while (at < n && at < glen && out[at] == gbytes[at])
+        at++;
+    if (!(at == n && glen == n + 1 && gbytes[n] == '\n')) {
+        int line = 1;
+        for (size_t i = 0; i < at; i++)
+            line += out[i] == '\n';
+        fail_msg("%s: output differs in its bytes from %s at byte %zu (line %d), though the JSON is equal",
+                 txt, golden, at, line);
+    }
+    free(gbytes);
+    hb_free(out);
 }
 
 static void test_corpus_matches_golden(void **state)

@@ -297,6 +297,11 @@ static void test_normalized_values(void **s)
     assert_string_equal(r->metrics->list.v[1].norm_unit, "元");
     assert_true(r->metrics->list.v[2].norm_value == 3e7);
     hb_report_free(r);
+    /* 万 and 亿 scale a unit, 千 is part of 千瓦 */
+    keys("装机1.2万千瓦。", &r);
+    assert_true(r->metrics->list.v[0].norm_value == 12000);
+    assert_string_equal(r->metrics->list.v[0].norm_unit, "千瓦");
+    hb_report_free(r);
 }
 
 static void test_overflow(void **s)

@@ -339,6 +339,9 @@ static void test_numbers_masks(void **state)
     assert_string_equal(seg(lx, s, HB_SEG_WHOLE), "比|**％|，|12.5%|的|XX");
     assert_string_equal(seg(lx, "共1,200人，3,4月", HB_SEG_WHOLE), "共|1,200|人|，|3|,|4|月");
     assert_string_equal(seg(lx, "××局○○村2023.5.1", HB_SEG_WHOLE), "××|局|○○|村|2023.5.1");
+    /* the masks of chars.h (✕, □), full-width forms as written */
+    assert_string_equal(seg(lx, "✕✕局□□村１２．５％，ＸＸ与ｘｘ", HB_SEG_WHOLE),
+                        "✕✕|局|□□|村|１２．５％|，|ＸＸ|与|ｘｘ");
     assert_string_equal(seg(lx, "1.工作", HB_SEG_WHOLE), "1|.|工作");
     assert_string_equal(seg(lx, "5‰", HB_SEG_WHOLE), "5‰");
     /* A Han word holding digits stays jieba's. */
