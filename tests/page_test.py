@@ -2,7 +2,8 @@
 """summary.html (huibao page): its structure against summary.json and the
 reports, hostile report text escaped, bad inputs refused, and, when Debian's
 chromium is installed, the page as a browser renders it (DOM, console, a
-screenshot in build/summary.png).
+screenshot in build/summary.png), and the page of `huibao batch corpus`
+rendered with its charts (a screenshot in build/corpus-summary.png).
 
 Fixtures: the corpus through `huibao extract --jsonl`; every other report gets
 the newer per-report fields (organization, period, metric target and
@@ -16,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -520,6 +522,63 @@ def check_browser(pages):
     check(p.returncode == 0 and os.path.getsize(shot) > 10000 if os.path.exists(shot) else False,
           f"browser: no screenshot ({p.stderr[-300:]})")
     print(f"page_test: screenshot in {os.path.relpath(shot, ROOT)}")
+    check_batch_page()
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return struct.unpack(">II", head[16:24]) if head[:8] == b"\x89PNG\r\n\x1a\n" else (0, 0)
+
+
+CHARTS = ["chart-metrics", "orgs", "slogans", "documents", "doc_types", "profiles"]
+
+
+def check_batch_page():
+    """The page `huibao batch corpus -o OUT` writes, as a browser renders it:
+    every report's row and every chart in the DOM, and a screenshot in
+    build/corpus-summary.png of all above the per-report sections (header,
+    the whole table, the charts), at its full height.  The per-report
+    sections make the page some 130,000 px tall, more than one screenshot
+    holds."""
+    out = os.path.join(OUT, "batch")
+    p = run(["batch", os.path.join(ROOT, "corpus"), "-o", out])
+    if not check(p.returncode == 0, f"batch page: huibao batch exit {p.returncode}: {p.stderr[-300:]}"):
+        return
+    page = os.path.join(out, "summary.html")
+    with open(page, encoding="utf-8") as f:
+        html = f.read()
+    with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+        total = json.load(f)["reports"]["total"]
+    static, _ = parse(html)
+    p = chromium("file://" + page, "--dump-dom")
+    console = [l for l in p.stderr.splitlines() if ":CONSOLE" in l or "Uncaught" in l]
+    check(p.returncode == 0 and not console, f"batch page: exit {p.returncode}, console {console[:5]}")
+    doc, _ = parse(p.stdout)
+    table = doc.find("table", id="completeness")
+    rows = table.find("tbody").find_all("tr") if table else []
+    check(len(rows) == total, f"batch page: {len(rows)} rows rendered for {total} reports")
+    for fig in CHARTS:
+        drawn, want = (len(d.find("figure", id=fig).find_all("g", cls="bar")) if d.find("figure", id=fig) else -1
+                       for d in (doc, static))
+        check(drawn > 0 and drawn == want, f"batch page: chart {fig}: {drawn} bars rendered, {want} written")
+    # the height of what comes before the per-report sections, as laid out
+    measure = os.path.join(OUT, "batch-measure.html")
+    with open(measure, "w", encoding="utf-8") as f:
+        f.write(html.replace("</body>", "<script>document.documentElement.setAttribute('data-top', "
+                                        "document.getElementById('reports').offsetTop)</script></body>"))
+    p = chromium("file://" + measure, "--window-size=1280,1000", "--dump-dom")
+    m = re.search(r'data-top="(\d+)"', p.stdout)
+    height = int(m.group(1)) if m else 0
+    if not check(height > 1000, f"batch page: overview height {height}"):
+        return
+    shot = os.path.join(BUILD, "corpus-summary.png")
+    if os.path.exists(shot):
+        os.remove(shot)
+    p = chromium("file://" + page, f"--screenshot={shot}", f"--window-size=1280,{height}")
+    ok = os.path.exists(shot) and png_size(shot) == (1280, height) and os.path.getsize(shot) > 100000
+    check(ok, f"batch page: screenshot {png_size(shot) if os.path.exists(shot) else None} ({p.stderr[-300:]})")
+    print(f"page_test: screenshot of the corpus batch page (1280x{height}) in {os.path.relpath(shot, ROOT)}")
 
 
 HOSTILE_INDEX = 0
