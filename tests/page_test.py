@@ -324,6 +324,14 @@ def check_structure(html, reports, summary, label):
           f"{label}: document bars")
     check(bars("doc_types") == [(k, v, 0) for k, v in summary["by_doc_type"].items()], f"{label}: type bars")
     check(bars("profiles") == [(k, v, 0) for k, v in summary["by_profile"].items()], f"{label}: profile bars")
+    # a label cut with … is written out in full below its chart (shown in print only)
+    for fig in doc.find_all("figure"):
+        cut = [g.find("text").text() for g in fig.find_all("g", cls="bar") if g.find("text").text().endswith("…")]
+        full = fig.find("ul", cls="full-names")
+        listed = [li.text() for li in full.find_all("li")] if full else []
+        check(len(listed) == len(cut) and all(l.startswith(c + " = " + c[:-1]) and len(l) > 2 * len(c) + 2
+                                              for l, c in zip(listed, cut)),
+              f"{label}: {fig.attrs.get('id')}: full names {listed[:3]} for {cut[:3]}")
     for fig_id, kind, counts in (("doc_types", "doc_type", "by_doc_type"), ("profiles", "profile", "by_profile")):
         shown = [g.find("text").text() for g in doc.find("figure", id=fig_id).find_all("g", cls="bar")]
         check(shown == [named(kind, k)[:14] if len(named(kind, k)) <= 14 else named(kind, k)[:13] + "…"
