@@ -677,7 +677,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
             status = EXIT_OUTPUT;
         if (status == EXIT_OK) { /* the page, from the files just written */
             char *rp = in_dir(dir, "reports.jsonl"), *sp = in_dir(dir, "summary.json"), *hp = in_dir(dir, "summary.html");
-            if (!rp || !sp || !hp || page_command(&rp, 1, sp, o->template_path, hp) != 0)
+            if (!rp || !sp || !hp || page_command(&rp, 1, sp, o->template_path, o->rules_dir, hp) != 0)
                 status = EXIT_OUTPUT;
             free(rp);
             free(sp);

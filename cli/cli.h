@@ -41,6 +41,7 @@ typedef struct {
     const char *format;     /* table: csv, tsv or xlsx; batch: xlsx adds reports.xlsx */
     int bom, metrics, json, notes;
     const char *summary, *template_path;  /* page */
+    const char *rules_dir;  /* the rule folder in use (--dict or the default): page labels */
 } cli_opts;
 
 /* Reads a whole file ("-": standard input); on failure returns NULL with a

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "huibao.h"
+#include "page.h"
 
 const char **dict_overlays(const char *const *adds, size_t nadds, size_t *n)
 {
@@ -70,6 +72,15 @@ int dict_check(const char *dict_dir, const char *const *overlays, size_t n)
     hb_engine_options eo = {.dict_dir = dict_dir, .dict_overlays = overlays, .n_dict_overlays = n};
     tally t = {0};
     int faults = hb_dict_check(&eo, on_report, &t);
+    /* the page's names are no rule of the library: checked here */
+    char labels[4096], why[1024];
+    snprintf(labels, sizeof labels, "%s/labels.txt", dict_dir);
+    if (faults >= 0 && access(labels, F_OK) == 0) {
+        if (page_labels_check(dict_dir, why, sizeof why) == 0)
+            printf("%s: OK\n", labels);
+        else
+            fprintf(stderr, "%s\n", why), faults++;
+    }
     for (size_t i = 0; i < t.n; i++) {
         if (!t.faults[i])
             printf("%s: OK\n", t.files[i]);

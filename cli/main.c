@@ -526,10 +526,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "huibao: out of memory\n");
         return EXIT_INPUT;
     }
-    char tmplbuf[PATH_MAX];
+    char tmplbuf[PATH_MAX], rulesbuf[PATH_MAX];
     o.template_path = find_template(&o, dict_dir, tmplbuf, sizeof tmplbuf);
+    /* a copy: batch writes its page after the default folder's name is freed */
+    if ((size_t)snprintf(rulesbuf, sizeof rulesbuf, "%s", dict_dir) < sizeof rulesbuf)
+        o.rules_dir = rulesbuf;
     if (!strcmp(o.command, "page")) {
-        int rc = o.template_path ? page_command(o.files, o.nfiles, o.summary, o.template_path, o.output)
+        int rc = o.template_path ? page_command(o.files, o.nfiles, o.summary, o.template_path, o.rules_dir, o.output)
                                  : EXIT_USAGE;
         free(overlays);
         free(o.files);

@@ -294,6 +294,7 @@ typedef struct {
     int failed;
     char *why;
     size_t cap;
+    struct labels *lb;
 } reader;
 
 static void reader_rewind(reader *rd)
@@ -355,6 +356,135 @@ static json_t *reader_next(void *arg)
         return v;
     }
     return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Names for codes, as office staff read them: dict/labels.txt, and for */
+/* a profile the `label` line of dict/profiles/NAME.txt (the name        */
+/* `huibao check` shows).  A code without a name is shown as written.   */
+
+typedef struct labels {
+    json_t *names;       /* kind → {code: name}; profiles are added as met */
+    json_t *ratio;       /* {category: true}: ratios, whose sum means nothing */
+    const char *dict_dir;
+} labels;
+
+static const char *const LABEL_KINDS[] = {"doc_type", "category", "warning", "error"};
+
+/* Splits a line at its TABs into at most `max` fields; the count found. */
+static int split_tabs(char *line, char **f, int max)
+{
+    int n = 0;
+    for (char *p = line; p; n++) {
+        char *tab = strchr(p, '\t');
+        if (tab)
+            *tab = '\0';
+        if (n < max)
+            f[n] = p;
+        p = tab ? tab + 1 : NULL;
+    }
+    return n;
+}
+
+/* Reads DICT/labels.txt; a folder without one names nothing.  -1 with the
+ * file and line in why for a malformed line. */
+static int labels_read(labels *lb, const char *dict_dir, char *why, size_t cap)
+{
+    lb->dict_dir = dict_dir;
+    lb->names = json_object();
+    lb->ratio = json_object();
+    for (size_t k = 0; k < sizeof LABEL_KINDS / sizeof *LABEL_KINDS; k++)
+        json_object_set_new(lb->names, LABEL_KINDS[k], json_object());
+    json_object_set_new(lb->names, "profile", json_object());
+    char path[4096];
+    snprintf(path, sizeof path, "%s/labels.txt", dict_dir ? dict_dir : ".");
+    FILE *f = dict_dir ? fopen(path, "rb") : NULL;
+    if (!f) {
+        if (dict_dir && errno != ENOENT) {
+            snprintf(why, cap, "%s: %s", path, strerror(errno));
+            return -1;
+        }
+        return 0;
+    }
+    char *line = NULL, *fld[4];
+    size_t lcap = 0;
+    long lineno = 0;
+    int st = 0;
+    while (!st && getline(&line, &lcap, f) >= 0) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!*line || *line == '#')
+            continue;
+        int nf = split_tabs(line, fld, 4);
+        json_t *names = nf >= 3 && nf <= 4 ? json_object_get(lb->names, fld[0]) : NULL;
+        json_t *name = names ? json_string(fld[2]) : NULL;
+        if (nf < 3 || nf > 4)
+            snprintf(why, cap, "%s:%ld: expected 3 or 4 TAB-separated fields, found %d", path, lineno, nf), st = -1;
+        else if (!names || !strcmp(fld[0], "profile"))
+            snprintf(why, cap, "%s:%ld: unknown kind '%s' (use doc_type, category, warning or error; "
+                     "a profile is named by the label line of its file)", path, lineno, fld[0]), st = -1;
+        else if (!*fld[1] || !name)
+            snprintf(why, cap, "%s:%ld: an empty code or a name that is not UTF-8", path, lineno), st = -1;
+        else if (nf == 4 && (strcmp(fld[0], "category") || strcmp(fld[3], "ratio")))
+            snprintf(why, cap, "%s:%ld: the fourth field can only be 'ratio', on a category line", path, lineno), st = -1;
+        if (!st) {
+            json_object_set_new(names, fld[1], name);
+            if (nf == 4)
+                json_object_set_new(lb->ratio, fld[1], json_true());
+        } else {
+            json_decref(name);
+        }
+    }
+    if (!st && ferror(f))
+        snprintf(why, cap, "%s: read error", path), st = -1;
+    free(line);
+    fclose(f);
+    return st;
+}
+
+int page_labels_check(const char *dict_dir, char *why, size_t cap)
+{
+    labels lb;
+    int st = labels_read(&lb, dict_dir, why, cap);
+    json_decref(lb.names);
+    json_decref(lb.ratio);
+    return st;
+}
+
+/* The `label` line of profiles/NAME.txt, else NULL. */
+static json_t *profile_file_label(const char *dict_dir, const char *name)
+{
+    /* the name comes from a report: only a file name's characters, never a path */
+    static const char OK[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-";
+    if (!dict_dir || !*name || strspn(name, OK) != strlen(name))
+        return NULL;
+    char path[4096], *line = NULL;
+    size_t lcap = 0;
+    snprintf(path, sizeof path, "%s/profiles/%s.txt", dict_dir, name);
+    FILE *f = fopen(path, "rb");
+    json_t *label = NULL;
+    while (f && !label && getline(&line, &lcap, f) >= 0) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (!strncmp(line, "label\t", 6) && line[6])
+            label = json_string(line + 6);
+    }
+    if (f)
+        fclose(f);
+    free(line);
+    return label;
+}
+
+/* The name of `code` of `kind` (doc_type, category, warning, error,
+ * profile), else the code itself. */
+static json_t *label_of(labels *lb, const char *kind, const char *code)
+{
+    json_t *names = json_object_get(lb->names, kind);
+    json_t *name = json_object_get(names, code);
+    if (!name && !strcmp(kind, "profile")) {
+        name = profile_file_label(lb->dict_dir, code);
+        json_object_set_new(names, code, name ? name : json_string(code));
+    }
+    return json_string(name ? json_string_value(name) : code);
 }
 
 /* ------------------------------------------------------------------ */
@@ -446,7 +576,7 @@ static const char *basename_of(const char *path)
 }
 
 /* What the table row and the report's own section share. */
-static json_t *report_head(const json_t *rep, int index)
+static json_t *report_head(const json_t *rep, int index, labels *lb)
 {
     json_t *src = json_object_get(rep, "source");
     json_t *req = json_object_get(rep, "required");
@@ -455,14 +585,16 @@ static json_t *report_head(const json_t *rep, int index)
     json_t *period = json_object_get(rep, "period");
     const char *path = str_or(json_object_get(src, "path"), "");
     int ok = json_array_size(missing) == 0;
+    const char *profile = str_or(json_object_get(req, "profile"), "");
+    const char *doc_type = str_or(json_object_get(rep, "doc_type"), "");
     char anchor[32];
     snprintf(anchor, sizeof anchor, "r%d", index);
-    return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:s, s:s, s:s, s:b, s:i, s:o, s:o}",
+    return json_pack("{s:s, s:i, s:s, s:s, s:o, s:o, s:o, s:s, s:o, s:s, s:o, s:s, s:b, s:i, s:o, s:o}",
                      "anchor", anchor, "index", index, "path", path, "name", *path ? basename_of(path) : anchor,
                      "title", str_or_null(json_object_get(rep, "title")), "org", report_org(rep),
                      "period", str_or_null(json_object_get(period, "text")),
-                     "profile", str_or(json_object_get(req, "profile"), ""),
-                     "doc_type", str_or(json_object_get(rep, "doc_type"), ""),
+                     "profile", profile, "profile_label", label_of(lb, "profile", profile),
+                     "doc_type", doc_type, "doc_type_label", label_of(lb, "doc_type", doc_type),
                      "status", ok ? "passed" : "failed", "ok", ok, "rank", ok ? 1 : 0,
                      "missing", joined(missing), "inline_only", joined(inl));
 }
@@ -491,9 +623,9 @@ static json_t *cell(const json_t *rep, const char *kind)
     return c;
 }
 
-static json_t *row_model(const json_t *rep, int index)
+static json_t *row_model(const json_t *rep, int index, labels *lb)
 {
-    json_t *row = report_head(rep, index);
+    json_t *row = report_head(rep, index, lb);
     json_t *cells = json_array();
     for (size_t k = 0; k < NKINDS; k++)
         json_array_append_new(cells, cell(rep, KINDS[k]));
@@ -534,18 +666,20 @@ static json_t *number_text(const json_t *v)
     return json_string(buf);
 }
 
-static json_t *metric_model(const json_t *m)
+static json_t *metric_model(const json_t *m, labels *lb)
 {
     json_t *value = number_text(json_object_get(m, "value"));
     json_t *vmax = number_text(json_object_get(m, "value_max"));
     json_t *target = json_object_get(m, "target");
     const char *sk = str_or(json_object_get(m, "section_kind"), NULL);
-    json_t *o = json_pack("{s:o, s:o, s:b, s:b, s:s, s:o, s:o, s:s, s:O, s:b, s:b, s:b, s:b}",
+    const char *cat = str_or(json_object_get(m, "category"), "");
+    json_t *o = json_pack("{s:o, s:o, s:b, s:b, s:s, s:o, s:o, s:o, s:s, s:O, s:b, s:b, s:b, s:b}",
                           "value", value, "value_max", vmax,
                           "masked", json_is_true(json_object_get(m, "masked")),
                           "approx", json_is_true(json_object_get(m, "approx")),
                           "unit", str_or(json_object_get(m, "unit"), ""),
                           "category", str_or_null(json_object_get(m, "category")),
+                          "category_label", *cat ? label_of(lb, "category", cat) : json_null(),
                           "subject", str_or_null(json_object_get(m, "subject")),
                           "text", str_or(json_object_get(m, "text"), ""),
                           "line", json_object_get(m, "line") ? json_object_get(m, "line") : json_null(),
@@ -596,9 +730,27 @@ static json_t *list_model(const json_t *rep, const char *kind)
     return o;
 }
 
-static json_t *section_model(const json_t *rep, int index)
+/* Warnings (`code`, `label`, `message`, `line`) or unreadable files
+ * (`path`, `code`, `label`, `message`): the objects with their code named. */
+static json_t *coded_list(const json_t *list, const char *kind, labels *lb)
 {
-    json_t *o = report_head(rep, index);
+    json_t *out = json_array();
+    size_t i;
+    json_t *e;
+    json_array_foreach(list, i, e) {
+        const char *code = str_or(json_object_get(e, "code"), "");
+        json_t *line = json_object_get(e, "line");
+        json_array_append_new(out, json_pack("{s:s, s:o, s:s, s:s, s:O}", "code", code, "label", label_of(lb, kind, code),
+                                             "message", str_or(json_object_get(e, "message"), ""),
+                                             "path", str_or(json_object_get(e, "path"), ""),
+                                             "line", line ? line : json_null()));
+    }
+    return out;
+}
+
+static json_t *section_model(const json_t *rep, int index, labels *lb)
+{
+    json_t *o = report_head(rep, index, lb);
     json_t *outline = json_array();
     int outline_more = 0;
     outline_add(outline, json_object_get(rep, "sections"), &outline_more);
@@ -609,17 +761,12 @@ static json_t *section_model(const json_t *rep, int index)
     json_array_foreach(ms, i, m) {
         if (i >= MAX_METRIC_ROWS)
             break;
-        json_array_append_new(metrics, metric_model(m));
+        json_array_append_new(metrics, metric_model(m, lb));
     }
     json_t *lists = json_array();
     for (size_t k = 1; k < NKINDS; k++) /* problems, causes, plans */
         json_array_append_new(lists, list_model(rep, KINDS[k]));
-    json_t *warnings = json_array();
-    json_t *w;
-    json_array_foreach(json_object_get(rep, "warnings"), i, w)
-        json_array_append_new(warnings, json_pack("{s:s, s:s, s:O}", "code", str_or(json_object_get(w, "code"), ""),
-                                                  "message", str_or(json_object_get(w, "message"), ""),
-                                                  "line", json_object_get(w, "line") ? json_object_get(w, "line") : json_null()));
+    json_t *warnings = coded_list(json_object_get(rep, "warnings"), "warning", lb);
     size_t nm = json_array_size(ms);
     json_object_set_new(o, "outline", outline);
     json_object_set_new(o, "outline_more", json_integer(outline_more));
@@ -666,65 +813,74 @@ static double bar_width(double v, double max)
     return max > 0 ? round(v / max * BAR_AREA * 10) / 10 : 0;
 }
 
-/* One bar chart: `labels`, `values` (bar length) and `values2` (a second
- * number: drawn over the bar when `overlay`, else only written). */
-static json_t *bar_chart(const char *id, const char **labels, const json_int_t *values, const json_int_t *values2,
-                         size_t n, int overlay)
+/* One bar chart: `names` shown for `codes`, `values` (bar length) and
+ * `values2` (a second number: drawn over the bar when `overlay`, else only
+ * written). */
+static json_t *bar_chart(const char *id, const char **names, const char **codes, const json_int_t *values,
+                         const json_int_t *values2, size_t n, int overlay)
 {
     json_int_t max = 0;
     for (size_t i = 0; i < n; i++)
         if (values[i] > max)
             max = values[i];
     json_t *bars = json_array();
+    int any_cut = 0;
     for (size_t i = 0; i < n; i++) {
         int y = CHART_PAD + (int)i * ROW_H;
         double w = bar_width((double)values[i], (double)max);
-        json_t *b = json_pack("{s:s, s:o, s:b, s:I, s:I, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f}",
-                              "full", labels[i], "label", short_label(labels[i], 14), "unnamed", !*labels[i],
+        json_t *label = short_label(names[i], 14);
+        int cut = strcmp(json_string_value(label), names[i]) != 0;
+        any_cut |= cut;
+        json_t *b = json_pack("{s:s, s:s, s:b, s:o, s:b, s:b, s:I, s:I, s:i, s:i, s:i, s:i, s:i, s:f, s:f, s:f}",
+                              "full", names[i], "code", codes[i], "named", strcmp(names[i], codes[i]) != 0,
+                              "label", label, "cut", cut, "unnamed", !*names[i],
                               "value", values[i], "value2", values2 ? values2[i] : 0,
                               "label_x", LABEL_W - 6, "x", LABEL_W, "y", y, "h", BAR_H, "ty", y + BAR_H - 3, "w", w,
                               "w2", overlay && values2 ? bar_width((double)values2[i], (double)max) : 0.0,
                               "vx", LABEL_W + w + 6);
         json_array_append_new(bars, b);
     }
-    json_t *c = json_pack("{s:s, s:o, s:b, s:i, s:i, s:i}", "id", id, "bars", bars, "has_bars", n > 0,
+    json_t *c = json_pack("{s:s, s:o, s:b, s:b, s:i, s:i, s:i}", "id", id, "bars", bars, "has_bars", n > 0, "any_cut", any_cut,
                           "width", CHART_W, "height", (int)n * ROW_H + 2 * CHART_PAD, "x", LABEL_W);
     static const char *const IDS[] = {"orgs", "slogans", "documents", "doc_types", "profiles"};
     set_flags(c, "is_", IDS, sizeof IDS / sizeof *IDS, id);
     return c;
 }
 
-/* From a list of objects: label key, value key, second value key. */
+/* From a list of objects: label key, value key, second value key; an
+ * object's `code`, when it has one, is what its label names. */
 static json_t *list_chart(const char *id, const json_t *list, const char *lk, const char *vk, const char *v2k,
                           int overlay, size_t limit)
 {
     size_t n = json_array_size(list) < limit ? json_array_size(list) : limit;
-    const char **labels = calloc(n + 1, sizeof *labels);
+    const char **names = calloc(n + 1, sizeof *names), **codes = calloc(n + 1, sizeof *codes);
     json_int_t *v = calloc(n + 1, sizeof *v), *v2 = calloc(n + 1, sizeof *v2);
     json_t *c = NULL;
-    if (labels && v && v2) {
+    if (names && codes && v && v2) {
         for (size_t i = 0; i < n; i++) {
             json_t *e = json_array_get(list, i);
-            labels[i] = str_or(json_object_get(e, lk), "");
+            names[i] = str_or(json_object_get(e, lk), "");
+            codes[i] = str_or(json_object_get(e, "code"), names[i]);
             v[i] = json_integer_value(json_object_get(e, vk));
             v2[i] = json_integer_value(json_object_get(e, v2k));
         }
-        c = bar_chart(id, labels, v, v2, n, overlay);
+        c = bar_chart(id, names, codes, v, v2, n, overlay);
     }
-    free(labels);
+    free(names);
+    free(codes);
     free(v);
     free(v2);
     return c;
 }
 
-/* From an object {label: count}, in its key order. */
-static json_t *object_chart(const char *id, const json_t *obj)
+/* From an object {code: count}, in its key order, codes of `kind` named. */
+static json_t *object_chart(const char *id, const json_t *obj, const char *kind, labels *lb)
 {
     json_t *list = json_array();
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)obj, k, v)
-        json_array_append_new(list, json_pack("{s:s, s:O}", "label", k, "value", v));
+        json_array_append_new(list, json_pack("{s:o, s:s, s:O}", "label", label_of(lb, kind, k), "code", k, "value", v));
     json_t *c = list_chart(id, list, "label", "value", "", 0, SIZE_MAX);
     json_decref(list);
     return c;
@@ -763,7 +919,8 @@ static json_t *org_chart(const json_t *orgs)
 
 /* Metrics: one group per (category, unit), an achieved and a target bar in
  * it; a bar's length is the number of figures, its hatched end the masked
- * ones; sums are written per unit, never across units. */
+ * ones; sums are written per unit, never across units, and never for a
+ * ratio (a category flagged so in labels.txt: 85% + 90% is no figure). */
 typedef struct {
     const char *category, *unit;
     const json_t *row[2];   /* [0] achieved, [1] target */
@@ -779,7 +936,7 @@ static int mgroup_order(const void *a, const void *b)
     return c ? c : strcmp(x->unit, y->unit);
 }
 
-static json_t *metric_chart(const json_t *rows, json_int_t *more)
+static json_t *metric_chart(const json_t *rows, labels *lb, json_int_t *more)
 {
     size_t n = json_array_size(rows), ng = 0;
     mgroup *g = calloc(n + 1, sizeof *g);
@@ -815,6 +972,8 @@ static json_t *metric_chart(const json_t *rows, json_int_t *more)
     int y = CHART_PAD;
     for (size_t j = 0; j < ng; j++) {
         json_t *bars = json_array();
+        json_t *cat_label = label_of(lb, "category", g[j].category);
+        int ratio = json_is_true(json_object_get(lb->ratio, g[j].category));
         int y0 = y;
         for (int t = 0; t < 2; t++) {
             const json_t *r = g[j].row[t];
@@ -825,9 +984,9 @@ static json_t *metric_chart(const json_t *rows, json_int_t *more)
             double w = bar_width((double)count, (double)max);
             double wm = count > 0 ? round(w * (double)masked / (double)count * 10) / 10 : 0;
             json_t *sum = json_object_get(r, "sum");
-            json_array_append_new(bars, json_pack("{s:s, s:s, s:s, s:s, s:b, s:I, s:I, s:I, s:I, s:O, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i, s:I}",
+            json_array_append_new(bars, json_pack("{s:s, s:s, s:s, s:O, s:s, s:b, s:b, s:I, s:I, s:I, s:I, s:O, s:i, s:i, s:i, s:f, s:f, s:f, s:f, s:i, s:I}",
                 "cls", t ? "target" : "achieved", "cls_short", t ? "t" : "a", "category", g[j].category,
-                "unit", g[j].unit, "is_target", t, "count", count, "masked", masked,
+                "category_label", cat_label, "unit", g[j].unit, "is_target", t, "ratio", ratio, "count", count, "masked", masked,
                 "known", json_integer_value(json_object_get(r, "known")),
                 "approx", json_integer_value(json_object_get(r, "approx")), "sum", sum ? sum : json_null(),
                 "y", y, "h", MBAR_H, "x", LABEL_W, "w_known", w - wm, "x_masked", LABEL_W + w - wm, "w_masked", wm,
@@ -835,8 +994,9 @@ static json_t *metric_chart(const json_t *rows, json_int_t *more)
                 "masked_pct", count > 0 ? (json_int_t)llround(100.0 * (double)masked / (double)count) : 0));
             y += MBAR_H + MBAR_GAP;
         }
-        json_array_append_new(groups, json_pack("{s:s, s:s, s:b, s:o, s:i, s:i}", "category", g[j].category,
-                                                "unit", g[j].unit, "unnamed", !*g[j].category,
+        json_array_append_new(groups, json_pack("{s:s, s:o, s:s, s:b, s:b, s:o, s:i, s:i}", "category", g[j].category,
+                                                "category_label", cat_label, "unit", g[j].unit, "ratio", ratio,
+                                                "unnamed", !*g[j].category,
                                                 "bars", bars, "label_x", LABEL_W - 6, "ty", (y0 + y) / 2 + 3));
         y += GROUP_GAP;
     }
@@ -858,13 +1018,13 @@ static json_t *dup_list(const json_t *dups)
     return out;
 }
 
-static json_t *counts_list(const json_t *obj)
+static json_t *counts_list(const json_t *obj, const char *kind, labels *lb)
 {
     json_t *out = json_array();
     const char *k;
     json_t *v;
     json_object_foreach((json_t *)obj, k, v)
-        json_array_append_new(out, json_pack("{s:s, s:O}", "code", k, "count", v));
+        json_array_append_new(out, json_pack("{s:s, s:o, s:O}", "code", k, "label", label_of(lb, kind, k), "count", v));
     return out;
 }
 
@@ -903,7 +1063,7 @@ static json_t *read_rows(reader *rd)
             }
             rows = nr;
         }
-        rows[n++] = row_model(rep, rd->index);
+        rows[n++] = row_model(rep, rd->index, rd->lb);
         json_decref(rep);
     }
     if (n)
@@ -921,7 +1081,7 @@ static json_t *section_next(void *arg)
     json_t *rep = reader_next(rd);
     if (!rep)
         return NULL;
-    json_t *s = section_model(rep, rd->index);
+    json_t *s = section_model(rep, rd->index, rd->lb);
     json_decref(rep);
     return s;
 }
@@ -950,8 +1110,8 @@ static char *read_whole(const char *path, char *why, size_t cap)
     return buf;
 }
 
-int page_write(FILE *out, const char *template_path, const char *summary_json, size_t summary_len,
-               char *const *reports_jsonl, int n, char *why, size_t cap)
+int page_write(FILE *out, const char *template_path, const char *dict_dir, const char *summary_json,
+               size_t summary_len, char *const *reports_jsonl, int n, char *why, size_t cap)
 {
     for (int i = 0; i < n; i++)
         if (!strcmp(reports_jsonl[i], "-")) {
@@ -968,14 +1128,18 @@ int page_write(FILE *out, const char *template_path, const char *summary_json, s
         json_decref(sum);
         return -1;
     }
-    char *src = read_whole(template_path, why, cap);
+    labels lb;
+    int lst = labels_read(&lb, dict_dir, why, cap);
+    char *src = lst ? NULL : read_whole(template_path, why, cap);
     tnode *tree = src ? tmpl_parse(src, template_path, why, cap) : NULL;
     if (!tree) {
         free(src);
+        json_decref(lb.names);
+        json_decref(lb.ratio);
         json_decref(sum);
         return -1;
     }
-    reader rd = {.files = reports_jsonl, .n = n, .why = why, .cap = cap};
+    reader rd = {.files = reports_jsonl, .n = n, .why = why, .cap = cap, .lb = &lb};
     json_t *rows = read_rows(&rd);
     int status = rd.failed ? -1 : 0;
     if (!status) {
@@ -992,20 +1156,20 @@ int page_write(FILE *out, const char *template_path, const char *summary_json, s
             org_chart(json_object_get(sum, "by_organization")),
             list_chart("slogans", json_object_get(sum, "slogans"), "term", "reports", "count", 0, MAX_BARS),
             list_chart("documents", json_object_get(sum, "documents"), "title", "reports", "count", 0, MAX_BARS),
-            object_chart("doc_types", json_object_get(sum, "by_doc_type")),
-            object_chart("profiles", json_object_get(sum, "by_profile")));
+            object_chart("doc_types", json_object_get(sum, "by_doc_type"), "doc_type", &lb),
+            object_chart("profiles", json_object_get(sum, "by_profile"), "profile", &lb));
         json_int_t metric_more;
-        json_t *mchart = metric_chart(json_object_get(sum, "metrics"), &metric_more);
+        json_t *mchart = metric_chart(json_object_get(sum, "metrics"), &lb, &metric_more);
         json_t *model = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
             "version", HB_VERSION, "generated", when,
             "total", json_integer_value(json_object_get(reps, "total")),
             "passed", json_integer_value(json_object_get(reps, "passed")),
             "failed", json_integer_value(json_object_get(reps, "failed")),
             "unreadable_count", json_integer_value(json_object_get(reps, "unreadable")),
-            "unreadable", json_is_array(json_object_get(sum, "unreadable")) ? json_deep_copy(json_object_get(sum, "unreadable")) : json_array(),
+            "unreadable", coded_list(json_object_get(sum, "unreadable"), "error", &lb),
             "duplicate_count", (json_int_t)json_array_size(json_object_get(sum, "duplicates")),
             "duplicates", dup_list(json_object_get(sum, "duplicates")),
-            "warnings", counts_list(json_object_get(sum, "warnings")),
+            "warnings", counts_list(json_object_get(sum, "warnings"), "warning", &lb),
             "kinds", kinds, "rows", rows, "charts", charts,
             "metric_chart", mchart, "metric_more", metric_more);
         rows = NULL;
@@ -1030,6 +1194,8 @@ int page_write(FILE *out, const char *template_path, const char *summary_json, s
     free(rd.buf);
     tnode_free(tree);
     free(src);
+    json_decref(lb.names);
+    json_decref(lb.ratio);
     json_decref(sum);
     return status;
 }
@@ -1072,7 +1238,7 @@ static char *summary_of(char *const *files, int n, char *why, size_t cap)
 }
 
 int page_command(char *const *reports_jsonl, int n, const char *summary_path, const char *template_path,
-                 const char *output)
+                 const char *dict_dir, const char *output)
 {
     char why[1024] = "";
     char *summary = summary_path ? read_whole(summary_path, why, sizeof why)
@@ -1088,7 +1254,7 @@ int page_command(char *const *reports_jsonl, int n, const char *summary_path, co
         free(summary);
         return 5;
     }
-    int rc = page_write(of.fp, template_path, summary, strlen(summary), reports_jsonl, n, why, sizeof why);
+    int rc = page_write(of.fp, template_path, dict_dir, summary, strlen(summary), reports_jsonl, n, why, sizeof why);
     free(summary);
     if (rc != 0) {
         if (rc == -2)

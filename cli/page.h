@@ -11,18 +11,23 @@
 /* Writes the page to `out`.  `summary_json` is the summary (SUMMARY_SPEC:
  * summary_version 1), `reports_jsonl` the files holding one report JSON per
  * line (regular files: they are read twice, for the table and for the
- * per-report sections).  Returns 0; -1 when an input is wrong, with a reason
+ * per-report sections).  Codes are shown by the names of `dict_dir`'s
+ * labels.txt and profiles/ (NULL: as written).  Returns 0; -1 when an input is wrong, with a reason
  * naming the file and line in why ("summary: …" for the summary text); -2
  * when writing failed.  On failure the output is incomplete and the caller
  * discards it. */
-int page_write(FILE *out, const char *template_path, const char *summary_json, size_t summary_len,
-               char *const *reports_jsonl, int n, char *why, size_t cap);
+int page_write(FILE *out, const char *template_path, const char *dict_dir, const char *summary_json,
+               size_t summary_len, char *const *reports_jsonl, int n, char *why, size_t cap);
+
+/* Reads DICT_DIR/labels.txt as the page does: 0, or -1 with the file and
+ * line of the fault in why (`huibao dict check`). */
+int page_labels_check(const char *dict_dir, char *why, size_t cap);
 
 /* `huibao page`: reads the summary file (NULL: the summary of the reports,
  * computed with hb_summary as `huibao summary` does), renders into `output` ("-" or NULL:
  * standard output) through a temporary file.  Returns an exit status
  * (0, 1 input, 5 output) after printing any error to stderr. */
 int page_command(char *const *reports_jsonl, int n, const char *summary_path,
-                 const char *template_path, const char *output);
+                 const char *template_path, const char *dict_dir, const char *output);
 
 #endif

@@ -2,9 +2,11 @@
 """The Dask runner (contrib/dask/huibao_dask.py) against `huibao batch`.
 
 A LocalCluster of two worker processes talking over loopback TCP extracts
-the corpus replicated to 518 files; its summary.json must equal the bytes of
-`huibao batch -j2`'s on the same inputs and its partitions must hold every
-report exactly once -- also when a worker process is killed mid-run."""
+the corpus replicated to 995 files; its summary.json, reports.csv,
+metrics.csv and summary.html must equal the bytes of `huibao batch -j2`'s on
+the same inputs, its run.json must count the same, and its partitions must
+hold every report exactly once -- also when a worker process is killed
+mid-run.  A worker where the Python module does not load uses the binary."""
 import collections
 import glob
 import json
@@ -27,7 +29,11 @@ HUIBAO = os.path.abspath(os.environ.get("HUIBAO", os.path.join(ROOT, "build", "h
 os.environ["PYTHONPATH"] = os.pathsep.join([os.path.join(ROOT, "contrib", "dask"), os.path.join(ROOT, "python")]
                                            + [p for p in [os.environ.get("PYTHONPATH")] if p])
 os.environ.setdefault("HUIBAO_LIB", os.path.join(os.path.dirname(HUIBAO), "libhuibao.so.0"))
+# one time stamp for every summary.html, so batch's and Dask's compare byte for byte
+os.environ["SOURCE_DATE_EPOCH"] = "1700000000"
 COPIES = 14
+# what `huibao batch` writes that the Dask run must write the same bytes of
+SAME = ["summary.json", "reports.csv", "metrics.csv", "summary.html"]
 
 
 def replicate(dst):
@@ -72,8 +78,12 @@ class DaskRunner(unittest.TestCase):
                            stderr=subprocess.PIPE)
         cls.batch_seconds = time.monotonic() - t0
         assert p.returncode == 1, p.stderr  # the one unreadable file
-        with open(os.path.join(cls.batch, "summary.json"), "rb") as f:
-            cls.want = f.read()
+        cls.want = {}
+        for name in SAME:
+            with open(os.path.join(cls.batch, name), "rb") as f:
+                cls.want[name] = f.read()
+        with open(os.path.join(cls.batch, "run.json"), encoding="utf-8") as f:
+            cls.want_run = json.load(f)
         cls.cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                    dashboard_address=None)
         cls.client = Client(cls.cluster)
@@ -85,18 +95,23 @@ class DaskRunner(unittest.TestCase):
         shutil.rmtree(cls.tmp, ignore_errors=True)
 
     def check_run(self, out):
-        with open(os.path.join(out, "summary.json"), "rb") as f:
-            self.assertEqual(f.read(), self.want, "the Dask summary differs from huibao batch's")
+        for name in SAME:
+            with open(os.path.join(out, name), "rb") as f:
+                self.assertEqual(f.read(), self.want[name], "the Dask %s differs from huibao batch's" % name)
+        with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
+            got = json.load(f)
+        self.assertEqual(sorted(got), sorted(self.want_run), "run.json keys")
+        for key in ("files", "bytes", "reports", "failed", "huibao"):
+            self.assertEqual(got[key], self.want_run[key], "run.json " + key)
         good = [p for p in self.paths if not p.endswith("binary.txt")]
         self.assertEqual(reports_in(out), collections.Counter(good), "a report is missing or repeated")
-        self.assertTrue(os.path.getsize(os.path.join(out, "reports.csv")) > 0)
 
     def same_summary_as_batch(self, use_module):
         self.assertTrue(all(a.startswith("tcp://127.0.0.1") for a in self.client.scheduler_info()["workers"]))
         out = os.path.join(self.tmp, "dask-module" if use_module else "dask-binary")
         t0 = time.monotonic()
         summary, unreadable = huibao_dask.run(self.paths, out, self.client, HUIBAO, partition_size=20,
-                                              use_module=use_module)
+                                              engine="module" if use_module else "binary")
         seconds = time.monotonic() - t0
         self.assertEqual(unreadable, 1)
         self.check_run(out)
@@ -111,6 +126,29 @@ class DaskRunner(unittest.TestCase):
     def test_same_summary_as_batch_binary(self):
         self.same_summary_as_batch(False)
 
+    def test_worker_without_module_uses_binary(self):
+        """A worker whose module cannot load (here: its library is missing)
+        extracts with the binary under --engine auto, and refuses under
+        --engine module."""
+        out = os.path.join(self.tmp, "no-module")
+        some = self.paths[:5] + self.paths[-1:]
+        code = ("import sys, huibao_dask\n"
+                "assert not huibao_dask.module_available()\n"
+                "huibao_dask.extract_partition(0, sys.argv[3:], sys.argv[1], sys.argv[2], engine='auto')\n"
+                "try:\n"
+                "    huibao_dask.extract_partition(1, sys.argv[3:], sys.argv[1], sys.argv[2], engine='module')\n"
+                "except RuntimeError as e:\n"
+                "    print(e)\n")
+        p = subprocess.run([sys.executable, "-c", code, out, HUIBAO] + some, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True,
+                           env=dict(os.environ, HUIBAO_LIB=os.path.join(self.tmp, "no-such-lib.so")))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("does not load on this worker", p.stdout)
+        self.assertEqual(reports_in(out), collections.Counter(some[:-1]))
+        self.assertFalse(os.path.exists(os.path.join(out, "parts", "00001")))
+        with open(os.path.join(out, "parts", "00000", "errors.jsonl"), encoding="utf-8") as f:
+            self.assertEqual([json.loads(l)["path"] for l in f], some[-1:])
+
     def test_worker_killed_mid_run(self):
         out = os.path.join(self.tmp, "dask-kill")
         pids = list(self.client.run(os.getpid).values())
@@ -118,7 +156,7 @@ class DaskRunner(unittest.TestCase):
 
         def go():
             result["value"] = huibao_dask.run(self.paths, out, self.client, HUIBAO, partition_size=8,
-                                              use_module=True)
+                                              engine="module")
 
         t = threading.Thread(target=go)
         t.start()

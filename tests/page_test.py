@@ -2,7 +2,8 @@
 """summary.html (huibao page): its structure against summary.json and the
 reports, hostile report text escaped, bad inputs refused, and, when Debian's
 chromium is installed, the page as a browser renders it (DOM, console, a
-screenshot in build/summary.png).
+screenshot in build/summary.png), and the page of `huibao batch corpus`
+rendered with its charts (a screenshot in build/corpus-summary.png).
 
 Fixtures: the corpus through `huibao extract --jsonl`; every other report gets
 the newer per-report fields (organization, period, metric target and
@@ -16,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -102,6 +104,34 @@ def parse(html):
     b.feed(html)
     b.close()
     return b.root, b.attr_values
+
+
+# ---------------------------------------------------------------- labels
+def read_labels(dict_dir=os.path.join(ROOT, "dict")):
+    """dict/labels.txt as {kind: {code: name}} and the set of ratio
+    categories; profiles from the label lines of dict/profiles/."""
+    names, ratio = {"profile": {}}, set()
+    with open(os.path.join(dict_dir, "labels.txt"), encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line and not line.startswith("#"):
+                kind, code, name, *flag = line.split("\t")
+                names.setdefault(kind, {})[code] = name
+                if flag == ["ratio"]:
+                    ratio.add(code)
+    for path in glob.glob(os.path.join(dict_dir, "profiles", "*.txt")):
+        with open(path, encoding="utf-8") as f:
+            label = [l[6:].rstrip("\n") for l in f if l.startswith("label\t")]
+        if label:
+            names["profile"][os.path.basename(path)[:-4]] = label[0]
+    return names, ratio
+
+
+LABELS, RATIO = read_labels()
+
+
+def named(kind, code):
+    return LABELS.get(kind, {}).get(code, code)
 
 
 # ---------------------------------------------------------------- fixtures
@@ -259,6 +289,11 @@ def check_structure(html, reports, summary, label):
         check(row.find_all("td")[1].text() == org, f"{label}: {anchor} organisation {row.find_all('td')[1].text()!r}")
         period = (rep.get("period") or {}).get("text") or "—"
         check(row.find_all("td")[2].text() == period, f"{label}: {anchor} period")
+        # codes are named for people; the code stays in the tooltip
+        prof = row.find_all("td")[3]
+        code = rep["required"]["profile"]
+        check(prof.text() == named("profile", code) and prof.attrs.get("title") == code,
+              f"{label}: {anchor} profile shown as {prof.text()!r}, title {prof.attrs.get('title')!r}")
         art = articles[anchor]
         mt = art.find("table", cls="metrics")
         nrows = len(mt.find("tbody").find_all("tr")) if mt else 0
@@ -272,6 +307,9 @@ def check_structure(html, reports, summary, label):
         check(nout == min(len(list(flatten(rep["sections"]))), 400), f"{label}: {anchor} outline {nout}")
         warns = art.find("ul", cls="warnings")
         check((len(warns.find_all("li")) if warns else 0) == len(rep["warnings"]), f"{label}: {anchor} warnings")
+        shown = [(s.text(), s.attrs.get("title")) for s in warns.find_all("span", cls="code")] if warns else []
+        check(shown == [(named("warning", w["code"]), w["code"]) for w in rep["warnings"]],
+              f"{label}: {anchor} warnings named {shown}")
 
     # charts: every bar is a number of summary.json
     def bars(fig_id):
@@ -286,6 +324,18 @@ def check_structure(html, reports, summary, label):
           f"{label}: document bars")
     check(bars("doc_types") == [(k, v, 0) for k, v in summary["by_doc_type"].items()], f"{label}: type bars")
     check(bars("profiles") == [(k, v, 0) for k, v in summary["by_profile"].items()], f"{label}: profile bars")
+    # a label cut with … is written out in full below its chart (shown in print only)
+    for fig in doc.find_all("figure"):
+        cut = [g.find("text").text() for g in fig.find_all("g", cls="bar") if g.find("text").text().endswith("…")]
+        full = fig.find("ul", cls="full-names")
+        listed = [li.text() for li in full.find_all("li")] if full else []
+        check(len(listed) == len(cut) and all(l.startswith(c + " = " + c[:-1]) and len(l) > 2 * len(c) + 2
+                                              for l, c in zip(listed, cut)),
+              f"{label}: {fig.attrs.get('id')}: full names {listed[:3]} for {cut[:3]}")
+    for fig_id, kind, counts in (("doc_types", "doc_type", "by_doc_type"), ("profiles", "profile", "by_profile")):
+        shown = [g.find("text").text() for g in doc.find("figure", id=fig_id).find_all("g", cls="bar")]
+        check(shown == [named(kind, k)[:14] if len(named(kind, k)) <= 14 else named(kind, k)[:13] + "…"
+                        for k in summary[counts]], f"{label}: {fig_id} bars show {shown}")
     # metrics: each bar is one (category, unit, target) row; the groups with most figures
     rows_by_key = {(m["category"], m["unit"], m["target"]): m for m in summary["metrics"]}
     drawn = doc.find("figure", id="chart-metrics").find_all("g", cls="metric")
@@ -296,6 +346,10 @@ def check_structure(html, reports, summary, label):
     check(len(drawn) == sum(1 for m in summary["metrics"] if (m["category"], m["unit"]) in top),
           f"{label}: {len(drawn)} metric bars")
     maxc = max((rows_by_key[k]["count"] for k in rows_by_key if k[:2] in top), default=0)
+    fig = doc.find("figure", id="chart-metrics")
+    heads = [t.text() for t in (fig.find("svg", cls="chart").children if fig.find("svg", cls="chart") else []) if getattr(t, "tag", "") == "text"]
+    check(heads == [("未分类" if not c else "") + named("category", c) + " · " + u for c, u in top],
+          f"{label}: metric groups named {heads[:5]}")
     for g in drawn:
         a = g.attrs
         key = (a["data-category"], a["data-unit"], a["data-target"] == "true")
@@ -303,7 +357,14 @@ def check_structure(html, reports, summary, label):
         if not check(m is not None and key[:2] in top, f"{label}: metric bar {key} not in summary"):
             continue
         check((int(a["data-count"]), int(a["data-masked"])) == (m["count"], m["masked"]), f"{label}: {key} counts")
-        check(float(a["data-sum"]) == float(m["sum"]), f"{label}: {key} sum {a['data-sum']} != {m['sum']}")
+        # a ratio's figures are counted, never added up
+        value_text = g.find_all("text")[-1].text()
+        if key[0] in RATIO:
+            check(a["data-sum"] == "" and "合计" not in value_text and "合计" not in g.find("title").text(),
+                  f"{label}: {key} ratios summed: {value_text!r}")
+        else:
+            check(float(a["data-sum"]) == float(m["sum"]), f"{label}: {key} sum {a['data-sum']} != {m['sum']}")
+            check(m["known"] == 0 or f"合计 {a['data-sum']} " in value_text, f"{label}: {key} no sum in {value_text!r}")
         known, masked = (float(r.attrs["width"]) for r in g.find_all("rect"))
         check(abs(known + masked - m["count"] / maxc * 300) < 0.2 and abs(masked - known * 0 - (known + masked) *
               m["masked"] / m["count"]) < 0.2, f"{label}: {key} bar lengths {known}+{masked}")
@@ -337,6 +398,40 @@ def check_escaped(html, doc, attrs):
     slogans = [g.attrs["data-label"] for g in doc.find("figure", id="slogans").find_all("g", cls="bar")]
     check(all(h in slogans for h in HOSTILE), "hostile: slogan bars carry the strings as data")
     check("]]>" not in html and "<script>document" not in html, "hostile: raw strings in the page source")
+
+
+def check_labels(reports):
+    """The names come from the rule folder's labels.txt, edited by users: a
+    name given there is shown, a code it lacks is shown as written, and a
+    malformed line is refused naming the file and line."""
+    codes = {r["required"]["profile"] for r in reports}
+    check(any(named("profile", c) != c for c in codes) and named("category", "percent") != "percent"
+          and "percent" in RATIO,
+          "labels: the shipped rules name no profile or category, or percent is no ratio")
+    rules = os.path.join(OUT, "rules")
+    shutil.rmtree(rules, ignore_errors=True)
+    shutil.copytree(os.path.join(ROOT, "dict"), rules)
+    with open(os.path.join(rules, "labels.txt"), "w", encoding="utf-8") as f:
+        f.write("# mine\ndoc_type\tplan\t本单位计划\n")
+    args = ["page", os.path.join(OUT, "a.jsonl"), "--summary", os.path.join(OUT, "summary.json"),
+            "--template", os.path.join(ROOT, "templates", "summary.html"), "--dict", rules]
+    p = run(args + ["-o", os.path.join(OUT, "mine.html")])
+    check(p.returncode == 0, f"labels: page with my labels.txt: exit {p.returncode}: {p.stderr}")
+    with open(os.path.join(OUT, "mine.html"), encoding="utf-8") as f:
+        doc, _ = parse(f.read())
+    shown = {g.attrs["data-label"]: g.find("text").text() for g in doc.find("figure", id="doc_types").find_all("g", cls="bar")}
+    check(shown.get("plan") == "本单位计划" and shown.get("report") == "report", f"labels: my names {shown}")
+    # percent is no ratio in that file: its figures are added again
+    sums = [g.attrs["data-sum"] for g in doc.find_all("g", cls="metric") if g.attrs["data-category"] == "percent"]
+    check(sums and all(sums), f"labels: percent without the ratio flag has sums {sums}")
+    with open(os.path.join(rules, "labels.txt"), "a", encoding="utf-8") as f:
+        f.write("category\tpercent\n")
+    dest = os.path.join(OUT, "refused.html")
+    p = run(args + ["-o", dest])
+    check(p.returncode == 1 and "labels.txt:3: expected 3 or 4 TAB-separated fields" in p.stderr
+          and not os.path.exists(dest), f"labels: a bad line: exit {p.returncode}, {p.stderr!r}")
+    p = run(["dict", "check", "--dict", rules])
+    check(p.returncode == 4 and "labels.txt:3: expected 3 or 4" in p.stderr, f"labels: dict check: {p.stderr!r}")
 
 
 def check_refusals(reports):
@@ -435,6 +530,63 @@ def check_browser(pages):
     check(p.returncode == 0 and os.path.getsize(shot) > 10000 if os.path.exists(shot) else False,
           f"browser: no screenshot ({p.stderr[-300:]})")
     print(f"page_test: screenshot in {os.path.relpath(shot, ROOT)}")
+    check_batch_page()
+
+
+def png_size(path):
+    with open(path, "rb") as f:
+        head = f.read(24)
+    return struct.unpack(">II", head[16:24]) if head[:8] == b"\x89PNG\r\n\x1a\n" else (0, 0)
+
+
+CHARTS = ["chart-metrics", "orgs", "slogans", "documents", "doc_types", "profiles"]
+
+
+def check_batch_page():
+    """The page `huibao batch corpus -o OUT` writes, as a browser renders it:
+    every report's row and every chart in the DOM, and a screenshot in
+    build/corpus-summary.png of all above the per-report sections (header,
+    the whole table, the charts), at its full height.  The per-report
+    sections make the page some 130,000 px tall, more than one screenshot
+    holds."""
+    out = os.path.join(OUT, "batch")
+    p = run(["batch", os.path.join(ROOT, "corpus"), "-o", out])
+    if not check(p.returncode == 0, f"batch page: huibao batch exit {p.returncode}: {p.stderr[-300:]}"):
+        return
+    page = os.path.join(out, "summary.html")
+    with open(page, encoding="utf-8") as f:
+        html = f.read()
+    with open(os.path.join(out, "summary.json"), encoding="utf-8") as f:
+        total = json.load(f)["reports"]["total"]
+    static, _ = parse(html)
+    p = chromium("file://" + page, "--dump-dom")
+    console = [l for l in p.stderr.splitlines() if ":CONSOLE" in l or "Uncaught" in l]
+    check(p.returncode == 0 and not console, f"batch page: exit {p.returncode}, console {console[:5]}")
+    doc, _ = parse(p.stdout)
+    table = doc.find("table", id="completeness")
+    rows = table.find("tbody").find_all("tr") if table else []
+    check(len(rows) == total, f"batch page: {len(rows)} rows rendered for {total} reports")
+    for fig in CHARTS:
+        drawn, want = (len(d.find("figure", id=fig).find_all("g", cls="bar")) if d.find("figure", id=fig) else -1
+                       for d in (doc, static))
+        check(drawn > 0 and drawn == want, f"batch page: chart {fig}: {drawn} bars rendered, {want} written")
+    # the height of what comes before the per-report sections, as laid out
+    measure = os.path.join(OUT, "batch-measure.html")
+    with open(measure, "w", encoding="utf-8") as f:
+        f.write(html.replace("</body>", "<script>document.documentElement.setAttribute('data-top', "
+                                        "document.getElementById('reports').offsetTop)</script></body>"))
+    p = chromium("file://" + measure, "--window-size=1280,1000", "--dump-dom")
+    m = re.search(r'data-top="(\d+)"', p.stdout)
+    height = int(m.group(1)) if m else 0
+    if not check(height > 1000, f"batch page: overview height {height}"):
+        return
+    shot = os.path.join(BUILD, "corpus-summary.png")
+    if os.path.exists(shot):
+        os.remove(shot)
+    p = chromium("file://" + page, f"--screenshot={shot}", f"--window-size=1280,{height}")
+    ok = os.path.exists(shot) and png_size(shot) == (1280, height) and os.path.getsize(shot) > 100000
+    check(ok, f"batch page: screenshot {png_size(shot) if os.path.exists(shot) else None} ({p.stderr[-300:]})")
+    print(f"page_test: screenshot of the corpus batch page (1280x{height}) in {os.path.relpath(shot, ROOT)}")
 
 
 HOSTILE_INDEX = 0
@@ -454,6 +606,7 @@ def main():
     hdoc = check_structure(hhtml, hostile, hsummary, "hostile")
     check_escaped(hhtml, hdoc, parse(hhtml)[1])
     check_refusals(reports)
+    check_labels(reports)
     check_own_summary()
     # The page the browser renders does not depend on how huibao was built:
     # the sanitizer and valgrind runs (PAGE_BROWSER=0) check only the rest.

@@ -3,11 +3,15 @@
 
 Each partition of input paths is extracted on a worker, either in-process
 through the Python module (python/huibao, over libhuibao.so) or by the
-huibao binary through a pipe (`huibao batch --files-from -`), and lands in OUTDIR/parts/NNNNN/ as reports.jsonl, errors.jsonl and
-summary.json -- exactly what `huibao batch` writes for those inputs.  The
-partition summaries are then merged pairwise on the cluster (a tree
-reduction) with the same merge as `huibao summary`, into OUTDIR/summary.json,
-and the tables are written from the partitions' reports.
+huibao binary through a pipe (`huibao batch --files-from -`): with
+--engine auto each worker checks once whether the module loads there and
+uses the binary when it does not.  A partition lands in OUTDIR/parts/NNNNN/
+as reports.jsonl, errors.jsonl and summary.json -- exactly what `huibao
+batch` writes for those inputs.  The partition summaries are then merged
+pairwise on the cluster (a tree reduction) with the same merge as `huibao
+summary`, into OUTDIR/summary.json; the installed binary then writes what
+`huibao batch` writes beside it from the partitions: reports.csv,
+metrics.csv, summary.html and run.json.
 
 A partition's results are written under a temporary name and renamed into
 place, so a task that is run again after a worker died replaces its own
@@ -16,6 +20,7 @@ earlier result instead of adding to it: every report lands exactly once.
 Usage:
     huibao_dask.py INPUT... -o OUTDIR [--scheduler tcp://HOST:8786]
                    [--workers 2] [--partition-size 50] [--files-from FILE]
+                   [--engine auto|module|binary]
 Without --scheduler a LocalCluster of --workers processes is started.
 """
 import argparse
@@ -26,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 # The Python module, when it can be imported on this machine (the workers
 # check again for themselves).
@@ -69,13 +75,28 @@ def _replace_dir(tmp, final):
     os.rename(tmp, final)
 
 
+_module_here = None
+
+
 def module_available():
-    """True when the Python module and its shared library load here."""
-    try:
-        import huibao  # noqa: F401
-        return True
-    except ImportError:
-        return False
+    """True when the Python module and its shared library load in this
+    process; tried once per process (a worker's tasks ask it each time)."""
+    global _module_here
+    if _module_here is None:
+        try:
+            import huibao  # noqa: F401
+            _module_here = True
+        except ImportError:
+            _module_here = False
+    return _module_here
+
+
+def _env(dict_dir):
+    """The environment of a huibao command: the rule folder, if one is given."""
+    env = dict(os.environ)
+    if dict_dir:
+        env["HUIBAO_DICT"] = dict_dir
+    return env
 
 
 _engines = {}
@@ -108,19 +129,21 @@ def _module_partition(paths, tmp, dict_dir):
 def _binary_partition(paths, tmp, huibao, dict_dir):
     """The same through the huibao binary, fed the paths through a pipe; one
     thread, since the cluster already runs one task per worker thread."""
-    env = dict(os.environ)
-    if dict_dir:
-        env["HUIBAO_DICT"] = dict_dir
     proc = subprocess.run([huibao, "batch", "--quiet", "-j", "1", "--files-from", "-", "-o", tmp],
-                          input="\n".join(paths) + "\n", text=True, env=env,
+                          input="\n".join(paths) + "\n", text=True, env=_env(dict_dir),
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if proc.returncode not in (0, 1):  # 1: some inputs failed, recorded in errors.jsonl
         raise RuntimeError("huibao batch failed: %s" % proc.stderr.strip())
 
 
-def extract_partition(index, paths, outdir, huibao, dict_dir=None, use_module=False):
+def extract_partition(index, paths, outdir, huibao, dict_dir=None, engine="auto"):
     """Runs on a worker: extracts one partition into OUTDIR/parts/NNNNN and
-    returns the path of its summary.json."""
+    returns the path of its summary.json.  engine: "module" (the Python
+    module, an error where it does not load), "binary", or "auto" (the
+    module where it loads on this worker, else the binary)."""
+    if engine == "module" and not module_available():
+        raise RuntimeError("huibao_dask: the Python module does not load on this worker")
+    use_module = engine != "binary" and module_available()
     parts = os.path.join(outdir, "parts")
     os.makedirs(parts, exist_ok=True)
     final = os.path.join(parts, "%05d" % index)
@@ -162,16 +185,45 @@ def tree_reduce(client, summaries, outdir, huibao):
     return level[0]
 
 
-def run(paths, outdir, client, huibao, partition_size=50, dict_dir=None, use_module=False):
-    """Extracts every path on the cluster, through the Python module on the
-    workers when use_module, else through the huibao binary; returns
-    (summary dict, number of unreadable inputs)."""
+def write_beside(outdir, nparts, huibao, dict_dir, run_info):
+    """What `huibao batch` writes beside summary.json, by the binary from the
+    partitions: reports.csv and metrics.csv (the reports, then the
+    unreadable inputs, each in input order, as batch's tables list them),
+    summary.html and run.json."""
+    parts = [os.path.join(outdir, "parts", "%05d" % i) for i in range(nparts)]
+    reports = [os.path.join(p, "reports.jsonl") for p in parts]
+    errors = [os.path.join(p, "errors.jsonl") for p in parts]
+    env = _env(dict_dir)
+    for name, opts in (("reports.csv", []), ("metrics.csv", ["--metrics"])):
+        subprocess.run([huibao, "table", "--format", "csv", *opts, "-o", os.path.join(outdir, name)]
+                       + reports + errors, check=True, env=env)
+    subprocess.run([huibao, "page", "--summary", os.path.join(outdir, "summary.json"),
+                    "-o", os.path.join(outdir, "summary.html")] + reports, check=True, env=env)
+    with open(os.path.join(outdir, "run.json"), "w", encoding="utf-8") as f:
+        json.dump(run_info, f, indent=2)
+        f.write("\n")
+
+
+def input_bytes(paths):
+    total = 0
+    for p in paths:
+        try:
+            total += os.path.getsize(p)
+        except OSError:  # unreadable: recorded in errors.jsonl
+            pass
+    return total
+
+
+def run(paths, outdir, client, huibao, partition_size=50, dict_dir=None, engine="auto"):
+    """Extracts every path on the cluster (engine: see extract_partition);
+    returns (summary dict, number of unreadable inputs)."""
+    started = time.time()
     # OUTDIR's earlier parts and merges are replaced, never mixed in.
     for sub in ("parts", "reduce"):
         shutil.rmtree(os.path.join(outdir, sub), ignore_errors=True)
     os.makedirs(outdir, exist_ok=True)
     parts = partitions(paths, partition_size)
-    futures = [client.submit(extract_partition, i, part, outdir, huibao, dict_dir, use_module, pure=False)
+    futures = [client.submit(extract_partition, i, part, outdir, huibao, dict_dir, engine, pure=False)
                for i, part in enumerate(parts)]
     final = tree_reduce(client, futures, outdir, huibao).result() if futures else None
     summary_path = os.path.join(outdir, "summary.json")
@@ -184,12 +236,17 @@ def run(paths, outdir, client, huibao, partition_size=50, dict_dir=None, use_mod
     # temporaries of tasks whose worker died
     for tmp in glob.glob(os.path.join(outdir, "parts", ".*")):
         shutil.rmtree(tmp, ignore_errors=True)
-    jsonls = [os.path.join(outdir, "parts", "%05d" % i, "reports.jsonl") for i in range(len(parts))]
-    for fmt, name in (("csv", "reports.csv"),):
-        subprocess.run([huibao, "table", "--format", fmt, "-o", os.path.join(outdir, name)] + jsonls, check=True)
     with open(summary_path, encoding="utf-8") as f:
         summary = json.load(f)
-    return summary, summary["reports"]["unreadable"]
+    version = subprocess.run([huibao, "--version"], stdout=subprocess.PIPE, text=True, check=True).stdout.split()
+    r = summary["reports"]
+    write_beside(outdir, len(parts), huibao, dict_dir, {
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
+        "milliseconds": int((time.time() - started) * 1000), "threads": sum(client.nthreads().values()),
+        "files": len(paths), "bytes": input_bytes(paths), "reports": r["total"] - r["unreadable"],
+        "failed": r["unreadable"],
+        "resumed": 0, "huibao": version[-1]})
+    return summary, r["unreadable"]
 
 
 def main(argv=None):
@@ -203,7 +260,8 @@ def main(argv=None):
     ap.add_argument("--huibao", help="the huibao binary on every worker (default: $HUIBAO, the build, PATH)")
     ap.add_argument("--dict", help="rule folder on every worker (default: the binary's own)")
     ap.add_argument("--engine", choices=("auto", "module", "binary"), default="auto",
-                    help="extract through the Python module or the binary (auto: the module when it loads)")
+                    help="extract through the Python module or the binary (auto: on each worker, the module "
+                    "where it loads, else the binary)")
     args = ap.parse_args(argv)
     if args.partition_size < 1:
         ap.error("--partition-size must be at least 1")
@@ -220,8 +278,7 @@ def main(argv=None):
                                host="127.0.0.1", dashboard_address=None)
         client = Client(cluster)
     try:
-        use_module = args.engine == "module" or (args.engine == "auto" and module_available())
-        summary, failed = run(paths, args.output, client, huibao, args.partition_size, args.dict, use_module)
+        summary, failed = run(paths, args.output, client, huibao, args.partition_size, args.dict, args.engine)
     finally:
         client.close()
         if cluster:
