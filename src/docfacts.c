@@ -34,6 +34,9 @@ struct hb_docfact_rules {
     hb_wordlist leads;  /* title_words.txt: a first title line opening with one (关于, 在) goes on */
     hb_wordlist hangs;  /* title_words.txt: a first title line ending with one (…的) goes on */
     hb_wordlist roles;  /* signature.txt: 书记 局长 … after an organisation in a title */
+    hb_wordlist reports; /* signature.txt: 现将 … before the reporting organisation in the opening */
+    hb_wordlist holds;  /* signature.txt: 担任 当选 … before an organisation and a post in the opening */
+    hb_wordlist announces; /* signature.txt: 如下: the opening sentence naming what is reported */
 };
 
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -70,11 +73,16 @@ static const char DATE_RE[] =
 static const char DATELINE_RE[] =
     "^[(（]?\\s*(\\d{4}|[〇○零一二三四五六七八九]{4})\\s*年\\s*(\\d{1,2}|[一二三四五六七八九十]{1,3})\\s*月";
 /* The period a report is about, as its title or opening writes it:
- * 2021—2023年, 2021年至2023年 (groups 1, 2) or 2023年, 2023年度,
- * 2024年上半年, 2024年第三季度 (group 3).  Here for the same reason as DATE_RE. */
+ * 2021—2023年, 2021年至2023年, 2023—2024学年(度)(第一学期) (groups 1, 2) or
+ * 2023年, 2023年度, 二〇二三年度, 2024年上半年, 2024年第三季度 (group 3); a
+ * year in digits or in four Chinese numerals (○ for 〇, as dates write it).
+ * Here for the same reason as DATE_RE. */
+#define YEAR_RE "(\\d{4}|[〇○零一二三四五六七八九]{4})"
 static const char PERIOD_RE[] =
-    "(\\d{4})\\s*年?度?\\s*[-~至到—–]\\s*(\\d{4})\\s*年度?"
-    "|(\\d{4})\\s*年(?:度|上半年|下半年|前三季度|第?[一二三四1-4]季度|(?:1[0-2]|[1-9])月(?:份)?)?";
+    YEAR_RE "\\s*(?:学?年度?)?\\s*[-~至到—–]{1,2}\\s*" YEAR_RE
+    "\\s*(?:学年度?(?:第[一二12]学期|[上下]学期)?|年度?)"
+    "|" YEAR_RE "\\s*年(?:度|上半年|下半年|前三季度|第?[一二三四1-4]季度|(?:1[0-2]|[1-9])月(?:份)?)?";
+#undef YEAR_RE
 
 hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
 {
@@ -92,10 +100,12 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
                                 e->docfacts, err);
     if (st != HB_OK)
         return st;
-    st = hb_kind_lists_read(e, "signature.txt", (const char *const[]){"org", "label", "role", "recipient"},
+    st = hb_kind_lists_read(e, "signature.txt",
+                            (const char *const[]){"org", "label", "role", "recipient", "reports", "holds", "announce"},
                             (hb_wordlist *const[]){&e->docfacts->orgs, &e->docfacts->labels, &e->docfacts->roles,
-                                                   &e->docfacts->recipients},
-                            4, err);
+                                                   &e->docfacts->recipients, &e->docfacts->reports,
+                                                   &e->docfacts->holds, &e->docfacts->announces},
+                            7, err);
     if (st != HB_OK)
         return st;
     return hb_kind_lists_read(e, "title_words.txt", (const char *const[]){"opens", "leads", "hangs"},
@@ -118,6 +128,9 @@ void hb_docfacts_unload(struct hb_engine *e)
     hb_wordlist_free(&r->hangs);
     hb_wordlist_free(&r->recipients);
     hb_wordlist_free(&r->roles);
+    hb_wordlist_free(&r->reports);
+    hb_wordlist_free(&r->holds);
+    hb_wordlist_free(&r->announces);
     hb_regex_free(r->date);
     hb_regex_free(r->dateline);
     hb_regex_free(r->period);
@@ -753,13 +766,98 @@ static const char *opening_org(hb_doc *d)
     return NULL;
 }
 
+/* A character of a name: Han, or a mask (××县). */
+static int name_char(int cp)
+{
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || hb_is_mask_char(cp);
+}
+
+/* Where an organisation's name written from view[at] ends: the shortest run
+ * of name characters ending with an organisation word that a post of
+ * signature.txt follows (柳湾村党支部书记), or, unless need_post, a figure,
+ * punctuation or a `leads` word (第三分局党委2023年…, …党委关于…); 0 if none. */
+static size_t org_end(const hb_doc *d, size_t at, size_t end, int need_post)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    const char *v = d->view;
+    for (size_t p = at; p < end && hb_utf8_count(v + at, p - at) < 30;) {
+        int cp, next = 0;
+        p += (size_t)hb_utf8_next(v + p, end - p, &cp);
+        if (!name_char(cp))
+            return 0;
+        const hb_rule_word *w = hb_wordlist_suffix(&r->orgs, v + at, p - at);
+        if (!w || p - at <= w->len)
+            continue;
+        if (hb_wordlist_prefix(&r->roles, v + p, end - p))
+            return p;
+        if (p < end)
+            hb_utf8_next(v + p, end - p, &next);
+        if (!need_post && (p == end || !name_char(next) || hb_wordlist_prefix(&r->leads, v + p, end - p)))
+            return p;
+    }
+    return 0;
+}
+
+/* The organisation a line of the title block names before a post or a year
+ * (述职人：县林业局副局长　赵文博; 青岚县人民法院党组书记、院长; ——在县林业局2023年度…会上):
+ * a line above the body, or above the addressee. */
+static const char *head_org(hb_doc *d)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    const char *v = d->view;
+    for (size_t k = 0; k < d->paras.n; k++) {
+        const hb_para *p = &d->paras.v[k];
+        size_t at = p->vstart;
+        int cp;
+        if (p->role == HB_PARA_BODY && (int)k > d->addressee_para)
+            break;
+        if (p->role != HB_PARA_HEAD && p->role != HB_PARA_BODY)
+            continue;
+        for (size_t n; at < p->vend; at += n) /* past ——, （ and spaces */
+            if (n = (size_t)hb_utf8_next(v + at, p->vend - at, &cp), name_char(cp))
+                break;
+        const hb_rule_word *w = hb_wordlist_prefix(&r->labels, v + at, p->vend - at);
+        if (w && at + w->len < p->vend && v[at + w->len] == ':')
+            for (at += w->len + 1; at < p->vend && v[at] == ' ';)
+                at++;
+        if ((w = hb_wordlist_prefix(&r->leads, v + at, p->vend - at)))
+            at += w->len;
+        size_t end = org_end(d, at, p->vend, 0);
+        if (end)
+            return hb_doc_orig(d, at, end);
+    }
+    return NULL;
+}
+
+/* The organisation the opening names after a `reports` word (现将第三分局党委
+ * 2023年…汇报如下) or, before its post, after a `holds` word (当选柳湾村党支部
+ * 书记): the first one written. */
+static const char *opening_name(hb_doc *d, const hb_para *p)
+{
+    const struct hb_docfact_rules *r = d->engine->docfacts;
+    const hb_wordlist *lists[] = {&r->reports, &r->holds};
+    size_t best = p->vend, best_end = 0;
+    for (int need_post = 0; need_post < 2; need_post++)
+        for (size_t i = 0; i < lists[need_post]->n; i++) {
+            const hb_rule_word *w = &lists[need_post]->v[i];
+            for (const char *at = d->view + p->vstart; (at = memmem(at, d->view + p->vend - at, w->word, w->len));
+                 at += w->len) {
+                size_t from = (size_t)(at - d->view) + w->len, end = org_end(d, from, p->vend, need_post);
+                if (end && from < best)
+                    best = from, best_end = end;
+            }
+        }
+    return best_end ? hb_doc_orig(d, best, best_end) : NULL;
+}
+
 static int period_in(hb_doc *d, size_t vs, size_t ve, pcre2_match_data *md)
 {
     if (hb_regex_match(d->engine, d->engine->docfacts->period, d->view, ve, vs, md) < 0)
         return 0;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-    int span = ov[2] != PCRE2_UNSET;
-    int from = atoi(d->view + ov[span ? 2 : 6]), to = span ? atoi(d->view + ov[4]) : from;
+    int span = ov[2] != PCRE2_UNSET, g = span ? 2 : 6;
+    int from = date_field(d->view + ov[g], ov[g + 1] - ov[g]);
+    int to = span ? date_field(d->view + ov[4], ov[5] - ov[4]) : from;
     if (from < 1900 || to > 2099 || to < from)
         return 0;
     d->period = hb_doc_orig(d, ov[0], ov[1]);
@@ -768,15 +866,40 @@ static int period_in(hb_doc *d, size_t vs, size_t ve, pcre2_match_data *md)
     return 1;
 }
 
+/* The period of the opening sentence that announces the report (下面，我将
+ * 2023年度的履职情况报告如下), before an earlier year of the opening
+ * (本人自2021年…以来). */
+static int announced_period(hb_doc *d, const hb_para *p, pcre2_match_data *md)
+{
+    const hb_wordlist *l = &d->engine->docfacts->announces;
+    const char *s = d->view + p->vstart;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *hit = memmem(s, p->vend - p->vstart, l->v[i].word, l->v[i].len);
+        if (!hit)
+            continue;
+        size_t from = (size_t)(hit - s);
+        while (from > 0 && s[from - 1] != '!' && s[from - 1] != '?' &&
+               !(from >= 3 && memcmp(s + from - 3, "。", 3) == 0))
+            from--;
+        if (period_in(d, p->vstart + from, (size_t)(hit - d->view), md))
+            return 1;
+    }
+    return 0;
+}
+
 static void find_period_and_org(hb_doc *d, pcre2_match_data *md)
 {
     size_t vs, ve;
-    const hb_para *p;
-    if (!(title_range(d, &vs, &ve) && period_in(d, vs, ve, md)) && (p = opening(d)))
+    const hb_para *p = opening(d);
+    if (!(title_range(d, &vs, &ve) && period_in(d, vs, ve, md)) && p && !announced_period(d, p, md))
         period_in(d, p->vstart, p->vend, md);
     d->organization = d->sign_org;
     if (!d->organization)
         d->organization = title_org(d, md);
+    if (!d->organization)
+        d->organization = head_org(d);
+    if (!d->organization && p)
+        d->organization = opening_name(d, p);
     if (!d->organization)
         d->organization = opening_org(d);
 }

@@ -428,10 +428,18 @@ static int is_target(const hb_doc *d, const hb_metric *m, int sec)
 {
     if ((d->doc_type && !strcmp(d->doc_type, "plan")) || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
         return 1;
-    const hb_wordlist *l = &d->engine->metrics->targets;
+    const hb_wordlist *l = &d->engine->metrics->targets, *no = &d->engine->metrics->not_targets;
+    const char *s = d->view + m->tstart;
+    size_t len = m->tend - m->tstart;
     for (size_t i = 0; i < l->n; i++)
-        if (memmem(d->view + m->tstart, m->tend - m->tstart, l->v[i].word, l->v[i].len))
-            return 1;
+        for (const char *hit = s; (hit = memmem(hit, len - (size_t)(hit - s), l->v[i].word, l->v[i].len));
+             hit += l->v[i].len) {
+            size_t k = 0; /* 拟 in 拟提拔人选, 计划 in 完成年度计划的103.5%: no goal */
+            while (k < no->n && !hb_cue_masked(no->v[k].word, no->v[k].len, s, len, (size_t)(hit - s), l->v[i].len))
+                k++;
+            if (k == no->n)
+                return 1;
+        }
     return 0;
 }
 

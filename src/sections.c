@@ -107,20 +107,6 @@ void hb_sections_unload(struct hb_engine *e)
     free(r);
 }
 
-/* Whether [at, at+n) lies between the parts of an `other` cue A…B (问题
- * in 解决跨区域办理难问题): A before it and B ending at or after its end. */
-static int masked_gap(const char *cue, const char *gap, const char *s, size_t len, size_t at, size_t n)
-{
-    size_t al = (size_t)(gap - cue), bl = strlen(gap + 3);
-    const char *a = memmem(s, len, cue, al);
-    if (!a || (size_t)(a - s) > at)
-        return 0;
-    for (const char *b = a + al; (b = memmem(b, len - (size_t)(b - s), gap + 3, bl)); b++)
-        if ((size_t)(b - s) + bl >= at + n)
-            return 1;
-    return 0;
-}
-
 /* Whether [at, at+n) lies inside quotation or title marks: a name
  * (实施“强村计划”情况), not what the heading is about. */
 static int quoted(const char *s, size_t len, size_t at, size_t n)
@@ -145,23 +131,9 @@ static int masked(const struct hb_section_rules *r, const char *s, size_t len, s
 {
     if (quoted(s, len, at, n))
         return 1;
-    for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].kind != HB_KIND_OTHER)
-            continue;
-        /* cues are folded: … is written ... */
-        const char *gap = strstr(r->cues[i].cue, "...");
-        if (gap) {
-            if (masked_gap(r->cues[i].cue, gap, s, len, at, n))
-                return 1;
-            continue;
-        }
-        if (r->cues[i].len < n)
-            continue;
-        size_t lo = at + n > r->cues[i].len ? at + n - r->cues[i].len : 0;
-        const char *hit = memmem(s + lo, len - lo, r->cues[i].cue, r->cues[i].len);
-        if (hit && (size_t)(hit - s) <= at)
+    for (size_t i = 0; i < r->ncues; i++)
+        if (r->cues[i].kind == HB_KIND_OTHER && hb_cue_masked(r->cues[i].cue, r->cues[i].len, s, len, at, n))
             return 1;
-    }
     return 0;
 }
 

@@ -231,6 +231,26 @@ hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfie
     return st;
 }
 
+int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
+{
+    const char *gap = memmem(mask, mlen, "...", 3);
+    if (gap) {
+        size_t al = (size_t)(gap - mask), bl = mlen - al - 3;
+        const char *a = memmem(s, len, mask, al);
+        if (!a || (size_t)(a - s) > at)
+            return 0;
+        for (const char *b = a + al; (b = memmem(b, len - (size_t)(b - s), gap + 3, bl)); b++)
+            if ((size_t)(b - s) + bl >= at + n)
+                return 1;
+        return 0;
+    }
+    if (mlen < n)
+        return 0;
+    size_t lo = at + n > mlen ? at + n - mlen : 0;
+    const char *hit = memmem(s + lo, len - lo, mask, mlen);
+    return hit && (size_t)(hit - s) <= at;
+}
+
 hb_status hb_units_load(struct hb_engine *e, hb_error *err)
 {
     hb_status st = hb_dict_read(e, "units.txt", 2, 3, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0), add_unit,
@@ -258,7 +278,8 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = hb_wordlist_read(e, "metric_approx.txt", 1, &r->bounds, err)) ||
         (st = hb_wordlist_add_all(&r->bounds, &e->numerals.bound)) ||
         (st = hb_wordlist_read(e, "metric_refined.txt", 1, &r->refined, err)) ||
-        (st = hb_wordlist_read(e, "metric_targets.txt", 1, &r->targets, err)) ||
+        (st = hb_kind_lists_read(e, "metric_targets.txt", (const char *const[]){"target", "not"},
+                                 (hb_wordlist *const[]){&r->targets, &r->not_targets}, 2, err)) ||
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
@@ -273,7 +294,7 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
         return;
     hb_wordlist *all[] = {&r->before, &r->after, &r->words, &r->numerals, &r->verbs,
                           &r->bounds, &r->subjects, &r->suffixes, &r->compares, &r->nouns, &r->refined,
-                          &r->targets};
+                          &r->targets, &r->not_targets};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
     free(r);

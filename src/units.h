@@ -46,6 +46,7 @@ struct hb_metric_rules {
     hb_wordlist compares;
     hb_wordlist nouns;
     hb_wordlist targets;   /* metric_targets.txt: 力争 计划 目标 … */
+    hb_wordlist not_targets; /* metric_targets.txt: 拟提拔, 完成…计划: no goal */
 };
 
 struct hb_engine;
@@ -72,6 +73,12 @@ hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfie
 /* Adds copies of src's words to dst (a list shared by two rule files);
  * returns HB_ERR_NOMEM or HB_OK. */
 hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src);
+/* Whether a cue found at s[at, at+n) lies inside a hit of the masking word
+ * mask (its folded bytes, mlen long): the word written over it (拟 in
+ * 拟提拔), or a word A…B (folded A...B) with A before it and B ending at or
+ * after its end (计划 in 完成年度计划). */
+int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n);
+
 /* Frees a list's words and its storage (not the list struct). */
 void hb_wordlist_free(hb_wordlist *l);
 

@@ -178,9 +178,9 @@ static void test_title_organisation_line(void **s)
                      "一、主要工作\n开展学习12次。\n",
                      "2024年落实主体责任情况的报告|-");
     expect_title_org("〔2024〕12号\n2024年工作总结\n一、主要工作\n开展学习12次。\n", "2024年工作总结|-");
-    /* a speaker line, a dateline stay out */
+    /* a speaker line, a dateline stay out of the title; the speaker's post names the organisation */
     expect_title_org("2024年工作总结\n东岭县水务局局长　周××\n（2025年1月16日）\n一、主要工作\n开展学习12次。\n",
-                     "2024年工作总结|-");
+                     "2024年工作总结|东岭县水务局");
     /* an opening fragment (在…) goes on in the next line; the organisation follows 在 */
     expect_head("在县林业局机关第二党支部\n2024年度组织生活会上的讲话\n同志们：\n今天我们召开组织生活会。\n"
                 "一、成绩\n开展学习12次。\n",
@@ -298,6 +298,60 @@ static void test_year_ranges(void **s)
     json_decref(j);
 }
 
+/* "organization|period text|from|to" of a report, "-" for null. */
+static void expect_org_period(const char *text, const char *want)
+{
+    json_t *j = facts(text);
+    const char *o = field(j, "organization");
+    json_t *p = json_object_get(j, "period");
+    char got[1024];
+    if (json_is_object(p))
+        snprintf(got, sizeof got, "%s|%s|%lld|%lld", o ? o : "-", field(p, "text"),
+                 (long long)json_integer_value(json_object_get(p, "from")),
+                 (long long)json_integer_value(json_object_get(p, "to")));
+    else
+        snprintf(got, sizeof got, "%s|-", o ? o : "-");
+    if (strcmp(got, want))
+        fail_msg("%s: got %s, want %s", text, got, want);
+    json_decref(j);
+}
+
+/* The period from school-year spans and Chinese-numeral years in a title,
+ * from the sentence that announces the report rather than the first year of
+ * the opening; the organisation from the opening (现将…, 当选…书记) or a
+ * title-block line when nothing else names it. */
+static void test_org_period(void **s)
+{
+    (void)s;
+    expect_org_period("东湖中学2024—2025学年第一学期工作总结\n一、教学工作\n开展公开课12节。\n",
+                      "东湖中学|2024—2025学年第一学期|2024|2025");
+    expect_org_period("城南小学2023-2024学年度德育工作总结\n一、主要工作\n开展活动8次。\n",
+                      "城南小学|2023-2024学年度|2023|2024");
+    expect_org_period("中共东岭县林业局党组关于二〇二三年度党建工作情况的报告\n一、主要工作\n开展学习12次。\n",
+                      "中共东岭县林业局党组|二〇二三年度|2023|2023");
+    expect_org_period("二○二四年工作总结\n一、主要工作\n开展学习12次。\n", "-|二○二四年|2024|2024");
+    /* 2019年 opens the sentence about the post; the report is on 2023年度 */
+    expect_org_period("述职报告\n各位领导：\n本人自2019年当选石桥村党支部书记以来，团结班子成员开展工作。"
+                      "下面，我将2023年度履职情况报告如下。\n一、履职情况\n发展党员2名。\n",
+                      "石桥村党支部|2023年度|2023|2023");
+    /* 现将 + an organisation before its year, or before 关于 */
+    expect_org_period("按照上级要求，现将第二分局党委2024年党建工作情况汇报如下：\n一、主要工作\n开展学习12次。\n",
+                      "第二分局党委|2024年|2024|2024");
+    expect_org_period("根据通知要求，现将中共东岭县审计局党组关于2024年落实主体责任的情况报告如下。\n"
+                      "一、主要工作\n开展学习12次。\n",
+                      "中共东岭县审计局党组|2024年|2024|2024");
+    /* a post held: 任县人民政府副县长 */
+    expect_org_period("2024年度述职报告\n各位领导：\n本人自2022年任东岭县人民政府副县长以来，分管农业农村工作。\n"
+                      "一、主要工作\n新建农田3万亩。\n",
+                      "东岭县人民政府|2024年度|2024|2024");
+    /* 现将 before no organisation, 任 inside 任务: nothing */
+    expect_org_period("2024年工作总结\n现将全年工作情况汇报如下：\n一、主要工作\n完成任务分解到各科室。\n",
+                      "-|2024年|2024|2024");
+    /* 述职人：… on a title-block line */
+    expect_org_period("2024年度述职报告\n述职人：东岭县水务局副局长　周××\n尊敬的各位领导：\n一、主要工作\n开展学习12次。\n",
+                      "东岭县水务局|2024年度|2024|2024");
+}
+
 /* Web furniture is skipped and named in a warning; leftover HTML goes. */
 static void test_furniture(void **s)
 {
@@ -370,6 +424,7 @@ int main(void)
         cmocka_unit_test(test_recipients),
         cmocka_unit_test(test_circle_zero),
         cmocka_unit_test(test_year_ranges),
+        cmocka_unit_test(test_org_period),
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),
     };

@@ -286,6 +286,35 @@ static void test_json_fields(void **s)
     hb_report_free(r);
 }
 
+/* "1" or "0" for each metric's target flag, in order. */
+static void expect_targets(const char *text, const char *want)
+{
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    json_t *root = tu_json(r);
+    assert_non_null(root);
+    json_t *a = json_object_get(root, "metrics");
+    char got[64] = "";
+    for (size_t i = 0; i < json_array_size(a) && i + 1 < sizeof got; i++)
+        got[i] = json_is_true(json_object_get(json_array_get(a, i), "target")) ? '1' : '0';
+    if (strcmp(got, want))
+        fail_msg("%s: got %s, want %s", text, got, want);
+    json_decref(root);
+    hb_report_free(r);
+}
+
+/* A target word makes a goal unless a `not` phrase of metric_targets.txt
+ * holds it: 拟提拔 is a step taken, 完成…计划 an achieved rate. */
+static void test_targets(void **s)
+{
+    (void)s;
+    expect_targets("2024年工作总结\n一、主要工作\n力争新发展党员10名，已发展党员8名。\n", "10");
+    expect_targets("2024年工作总结\n一、主要工作\n对6名拟提拔人选开展廉政审查，拟新建站点3个。\n", "01");
+    expect_targets("2024年工作总结\n一、主要工作\n产值完成全年计划的103.5%，完成年度目标任务的112%。\n", "00");
+    /* …but a goal word before the phrase still makes a goal */
+    expect_targets("2024年工作总结\n一、主要工作\n力争完成年度计划的110%。\n计划投资5亿元。\n", "11");
+}
+
 static void test_normalized_values(void **s)
 {
     (void)s;
@@ -406,6 +435,7 @@ int main(void)
         cmocka_unit_test(test_subjects_and_text),
         cmocka_unit_test(test_subject_phrases),
         cmocka_unit_test(test_json_fields),
+        cmocka_unit_test(test_targets),
         cmocka_unit_test(test_normalized_values),
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_dict_errors),
