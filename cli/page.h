@@ -25,4 +25,8 @@ int page_write(FILE *out, const char *template_path, const char *summary_json, s
 int page_command(char *const *reports_jsonl, int n, const char *summary_path,
                  const char *template_path, const char *output);
 
+/* The same from a summary already made (batch). */
+int page_from_summary(char *const *reports_jsonl, int n, const char *summary, const char *summary_path,
+                      const char *template_path, const char *output);
+
 #endif
