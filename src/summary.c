@@ -557,27 +557,70 @@ static int by_sha_path(const void *x, const void *y)
     return c ? c : strcmp(file_path(a), file_path(b));
 }
 
-/* Files by sha256, each with its paths in order; those under two or more
- * paths are the duplicates. */
-static void files_json(const hb_summary *s, json_t *files, json_t *dups)
+/* The files sorted by sha256 then path; NULL when out of memory. */
+static const char **sorted_files(const hb_summary *s)
 {
     const char **v = malloc((s->nfiles + 1) * sizeof *v);
-    if (!v)
-        return;
-    memcpy(v, s->files, s->nfiles * sizeof *v);
-    qsort(v, s->nfiles, sizeof *v, by_sha_path);
-    for (size_t i = 0, j; i < s->nfiles; i = j) {
-        json_t *paths = json_array();
-        for (j = i; j < s->nfiles && !strcmp(v[j], v[i]); j++)
-            json_array_append_new(paths, json_string(file_path(v[j])));
-        json_t *f = json_pack("{s:s,s:o}", "sha256", v[i], "paths", paths);
-        if (json_array_size(paths) >= 2)
-            json_array_append(dups, f);
-        if (files)
-            json_array_append(files, f);
-        json_decref(f);
+    if (v) {
+        memcpy(v, s->files, s->nfiles * sizeof *v);
+        qsort(v, s->nfiles, sizeof *v, by_sha_path);
     }
-    free(v);
+    return v;
+}
+
+/* The end of the group of files under v[i]'s sha256. */
+static size_t group_end(const char **v, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && !strcmp(v[j], v[i]))
+        j++;
+    return j;
+}
+
+/* The files under two or more paths. */
+static json_t *duplicates_json(const char **v, size_t n)
+{
+    json_t *dups = json_array();
+    for (size_t i = 0, j; dups && i < n; i = j) {
+        json_t *paths = (j = group_end(v, n, i)) - i >= 2 ? json_array() : NULL;
+        for (size_t k = i; paths && k < j; k++)
+            json_array_append_new(paths, json_string(file_path(v[k])));
+        if (paths)
+            json_array_append_new(dups, json_pack("{s:s,s:o}", "sha256", v[i], "paths", paths));
+    }
+    return dups;
+}
+
+/* A JSON string as jansson writes it; nothing for text that is not UTF-8
+ * (jansson refuses it too). */
+static void put_string(FILE *m, const char *s)
+{
+    json_t *j = json_string(s);
+    char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    if (t)
+        fputs(t, m);
+    free(t);
+    json_decref(j);
+}
+
+/* The elements of "files", written as json_dumps would write them, straight
+ * from the sorted list: no JSON value per file, whatever their number. */
+static void files_text(FILE *m, const char **v, size_t n, int pretty)
+{
+    for (size_t i = 0, j; i < n; i = j) {
+        j = group_end(v, n, i);
+        fputs(i ? "," : "", m);
+        fputs(pretty ? "\n    {\n      \"sha256\": " : "{\"sha256\":", m);
+        put_string(m, v[i]);
+        fputs(pretty ? ",\n      \"paths\": [" : ",\"paths\":[", m);
+        for (size_t k = i; k < j; k++) {
+            fputs(k > i ? "," : "", m);
+            fputs(pretty ? "\n        " : "", m);
+            put_string(m, file_path(v[k]));
+        }
+        fputs(pretty ? "\n      ]\n    }" : "]}", m);
+    }
+    fputs(pretty && n ? "\n  " : "", m);
 }
 
 static json_t *metrics_json(const hb_summary *s)
@@ -599,9 +642,10 @@ char *hb_summary_json(const hb_summary *s, unsigned flags)
     if (!s)
         return NULL;
     json_int_t unreadable = (json_int_t)json_array_size(s->unreadable);
-    json_t *files = json_array(), *dups = json_array();
-    if (files && dups)
-        files_json(s, (flags & HB_SUMMARY_NO_FILES) ? NULL : files, dups);
+    const char **v = sorted_files(s);
+    if (!v)
+        return NULL;
+    json_t *files = json_array(), *dups = duplicates_json(v, s->nfiles);
     json_t *o = json_pack(
         "{s:s,s:{s:I,s:I,s:I,s:I},s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "summary_version",
         SUMMARY_VERSION, "reports", "total", s->passed + s->failed + unreadable, "passed", s->passed, "failed",
@@ -613,11 +657,28 @@ char *hb_summary_json(const hb_summary *s, unsigned flags)
         pairs_json(s->slogans, by_reports, "term", "reports", "count"), "documents",
         pairs_json(s->documents, by_reports, "title", "reports", "count"), "warnings",
         counters_json(s->warnings));
-    if (!o)
-        return NULL;
-    char *text = json_dumps(o, (flags & HB_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT);
+    int pretty = (flags & HB_JSON_PRETTY) != 0;
+    char *text = o ? json_dumps(o, pretty ? JSON_INDENT(2) : JSON_COMPACT) : NULL;
     json_decref(o);
-    if (text)
-        hb_json_shorten_reals(text);
-    return text;
+    /* the files go into the empty array left for them */
+    const char *mark = pretty ? "\"files\": [" : "\"files\":[";
+    char *at = text && !(flags & HB_SUMMARY_NO_FILES) ? strstr(text, mark) : NULL, *out = text;
+    if (at) {
+        size_t len, head = (size_t)(at - text) + strlen(mark);
+        FILE *m = open_memstream(&out, &len);
+        if (m) {
+            fwrite(text, 1, head, m);
+            files_text(m, v, s->nfiles, pretty);
+            fputs(text + head, m);
+        }
+        if (!m || fclose(m) != 0) {
+            free(out);
+            out = NULL;
+        }
+        free(text);
+    }
+    free(v);
+    if (out)
+        hb_json_shorten_reals(out);
+    return out;
 }
