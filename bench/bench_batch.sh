@@ -1,7 +1,7 @@
 #!/bin/bash
 # huibao batch: throughput with one and two threads on the corpus replicated
 # to 2,000 files, and peak memory for 2,000 and 20,000 small files (the
-# reorder window keeps it bounded: only the summary's list of files grows).
+# reorder window and a compact list of files keep the growth small).
 # Prints files/s, MB/s and peak RSS.
 set -eu
 cd "$(dirname "$0")/.."

@@ -128,6 +128,70 @@ static int read_list(const char *from, const cli_opts *o, strvec *out)
 
 /* --- results kept from an earlier run (--resume) ------------------------ */
 
+static int hash_files(FILE *acc, const char *dir)
+{
+    strvec files = {0};
+    int bad = walk(dir, "*", &files, 0) != 0;
+    for (size_t i = 0; i < files.n && !bad; i++) {
+        char why[600], hex[65];
+        size_t len;
+        char *buf = read_file(files.v[i], (size_t)1 << 30, &len, why, sizeof why);
+        if (buf) {
+            hb_sha256_hex(buf, len, hex);
+            fprintf(acc, "%s\t%s\n", files.v[i] + strlen(dir), hex);
+        }
+        bad = !buf;
+        free(buf);
+    }
+    strvec_free(&files);
+    return bad ? -1 : 0;
+}
+
+int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon, char hex[65])
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *acc = open_memstream(&text, &len);
+    int bad = !acc || hash_files(acc, dict_dir) != 0;
+    for (size_t i = 0; i < n && !bad; i++)
+        bad = hash_files(acc, overlays[i]) != 0;
+    char why[600], lex[65] = "";
+    size_t llen;
+    char *buf = bad || !lexicon ? NULL : read_file(lexicon, (size_t)1 << 30, &llen, why, sizeof why);
+    if (buf) /* a lexicon that does not load leaves the engine on dict/ alone */
+        hb_sha256_hex(buf, llen, lex);
+    free(buf);
+    if (acc)
+        bad |= fprintf(acc, "lexicon\t%s\n", lex) < 0 || fclose(acc) != 0;
+    if (!bad)
+        hb_sha256_hex(text, len, hex);
+    free(text);
+    return bad ? -1 : 0;
+}
+
+/* What decides a report's JSON besides its text: results of a run that
+ * differs in any of these are not reused. */
+static json_t *results_identity(const cli_opts *o)
+{
+    return json_pack("{s:s,s:s,s:s?,s:s?,s:I,s:I,s:b}", "huibao", HB_VERSION, "rules", o->rules_id, "encoding",
+                     o->encoding, "profile", o->profile, "top", (json_int_t)o->top, "max_bytes",
+                     (json_int_t)o->max_bytes, "no_domain", o->no_domain);
+}
+
+/* Whether the run facts in `file` (run.json, or run.json.part of a killed
+ * run) name the same results as this run; says why not on stderr. */
+static int same_results(const char *file, const json_t *mine)
+{
+    json_t *facts = json_load_file(file, 0, NULL);
+    int same = json_equal(json_object_get(facts, "results"), (json_t *)mine);
+    if (!same)
+        fprintf(stderr, "huibao: %s: %s; --resume extracts every input again\n", file,
+                facts ? "the earlier results were made by another huibao, other rules or other options"
+                      : "no record of how the earlier results were made");
+    json_decref(facts);
+    return same;
+}
+
 typedef struct {
     char *key;   /* sha256 '\n' path */
     off_t off;
@@ -435,9 +499,9 @@ static char *in_dir(const char *dir, const char *name)
     return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
 }
 
-static const char *const OUTPUTS[] = {"reports.jsonl", "errors.jsonl", "summary.json", "run.json",
-                                      "reports.csv",   "metrics.csv",  "reports.tsv",  "metrics.tsv",
-                                      "reports.xlsx",  "summary.html"};
+static const char *const OUTPUTS[] = {"reports.jsonl", "errors.jsonl", "summary.json", "reports.csv",
+                                      "metrics.csv",   "reports.tsv",  "metrics.tsv",  "reports.xlsx",
+                                      "summary.html",  "run.json"};
 
 /* Temporary files (NAME.tmp.XXXXXX) a killed run left behind. */
 static void remove_stale(const char *dir)
@@ -457,6 +521,20 @@ static void remove_stale(const char *dir)
     }
     if (d)
         closedir(d);
+}
+
+/* The outputs of an earlier run that the new reports.jsonl would contradict,
+ * run.json (the mark of a complete run) first: a run killed while it writes
+ * them leaves no old table beside new reports, and none this run's format
+ * does not write. */
+static void remove_previous(const char *dir)
+{
+    for (size_t i = sizeof OUTPUTS / sizeof *OUTPUTS; i-- > 2;) {
+        char *p = in_dir(dir, OUTPUTS[i]);
+        if (p)
+            unlink(p);
+        free(p);
+    }
 }
 
 static int write_text_file(const char *dir, const char *name, const char *text)
@@ -535,17 +613,32 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     kept_index kept = {.fd = -1};
     int status = part_r && part_e && prev && final_r && final_e ? EXIT_OK : EXIT_OUTPUT;
     remove_stale(dir);
+    json_t *results = results_identity(o);
+    char *facts = in_dir(dir, "run.json"), *facts_part = in_dir(dir, "run.json.part");
+    if (!results || !facts || !facts_part)
+        status = EXIT_OUTPUT;
     if (status == EXIT_OK && o->resume) {
         /* the journal of a killed run, else the reports of a finished one */
         struct stat st;
+        const char *made_by = facts;
         if (stat(part_r, &st) == 0)
-            rename(part_r, prev);
+            rename(part_r, prev), made_by = facts_part;
         else if (stat(final_r, &st) == 0 && link(final_r, prev) != 0 && errno == EEXIST)
             unlink(prev), link(final_r, prev);
+        if (stat(prev, &st) == 0 && !same_results(made_by, results))
+            unlink(prev);
         if (index_kept(&kept, prev) != 0) {
             fprintf(stderr, "huibao: %s: %s\n", prev, strerror(errno));
             status = EXIT_OUTPUT;
         }
+    }
+    if (status == EXIT_OK) { /* how the journal's results are made, for a --resume after a kill */
+        json_t *pj = json_pack("{s:O}", "results", results);
+        char *text = pj ? json_dumps(pj, JSON_INDENT(2)) : NULL;
+        if (!text || write_text_file(dir, "run.json.part", text) != 0)
+            status = EXIT_OUTPUT;
+        free(text);
+        json_decref(pj);
     }
     int fd_r = status == EXIT_OK ? open_part(part_r) : -1, fd_e = status == EXIT_OK ? open_part(part_e) : -1;
     if (status == EXIT_OK && (fd_r < 0 || fd_e < 0)) {
@@ -648,6 +741,8 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         fprintf(stderr, "huibao: %s: the output could not be written: %s\n", dir, strerror(errno ? errno : EIO));
     if ((fd_r >= 0 && close(fd_r) != 0) || (fd_e >= 0 && close(fd_e) != 0))
         status = status == EXIT_OK ? EXIT_OUTPUT : status;
+    if (status == EXIT_OK)
+        remove_previous(dir);
     if (status == EXIT_OK && (rename(part_r, final_r) != 0 || rename(part_e, final_e) != 0)) {
         fprintf(stderr, "huibao: %s: %s\n", dir, strerror(errno));
         status = EXIT_OUTPUT;
@@ -655,33 +750,44 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     if (status == EXIT_USAGE) {
         unlink(part_r);
         unlink(part_e);
+        unlink(facts_part);
     }
     if (status == EXIT_OK) {
         unlink(prev);
-        char *sj = hb_summary_json(sum, HB_JSON_PRETTY), *run = NULL;
+        char *sj = hb_summary_json(sum, HB_JSON_PRETTY);
         if (!sj || write_text_file(dir, "summary.json", sj) != 0)
             status = EXIT_OUTPUT;
-        char when[32];
-        strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&started));
-        json_t *rj = json_pack("{s:s,s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:s}", "started", when, "milliseconds", (json_int_t)((now() - t0) * 1000),
-                               "threads", nstarted, "files", (json_int_t)done, "bytes", (json_int_t)bytes, "reports",
-                               (json_int_t)(done - failed), "failed", (json_int_t)failed, "resumed",
-                               (json_int_t)reused, "huibao", HB_VERSION);
-        run = rj ? json_dumps(rj, JSON_INDENT(2)) : NULL;
-        json_decref(rj);
-        if (status == EXIT_OK && (!run || write_text_file(dir, "run.json", run) != 0))
-            status = EXIT_OUTPUT;
         hb_free(sj);
-        free(run);
+        /* the page needs no list of files: memory does not follow their number */
+        char *brief = status == EXIT_OK ? hb_summary_json(sum, HB_SUMMARY_NO_FILES) : NULL;
+        hb_summary_free(sum);
+        sum = NULL;
         if (status == EXIT_OK && write_tables(o, dir) != 0)
             status = EXIT_OUTPUT;
         if (status == EXIT_OK) { /* the page, from the files just written */
             char *rp = in_dir(dir, "reports.jsonl"), *sp = in_dir(dir, "summary.json"), *hp = in_dir(dir, "summary.html");
-            if (!rp || !sp || !hp || page_command(&rp, 1, sp, o->template_path, o->rules_dir, hp) != 0)
+            if (!rp || !sp || !hp || !brief || page_from_summary(&rp, 1, brief, sp, o->template_path, o->rules_dir, hp) != 0)
                 status = EXIT_OUTPUT;
             free(rp);
             free(sp);
             free(hp);
+        }
+        hb_free(brief);
+        if (status == EXIT_OK) { /* last: it marks a complete run */
+            char when[32];
+            strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&started));
+            json_t *rj = json_pack("{s:s,s:I,s:i,s:I,s:I,s:I,s:I,s:I,s:s,s:O}", "started", when, "milliseconds",
+                                   (json_int_t)((now() - t0) * 1000), "threads", nstarted, "files", (json_int_t)done,
+                                   "bytes", (json_int_t)bytes, "reports", (json_int_t)(done - failed), "failed",
+                                   (json_int_t)failed, "resumed", (json_int_t)reused, "huibao", HB_VERSION,
+                                   "results", results);
+            char *run = rj ? json_dumps(rj, JSON_INDENT(2)) : NULL;
+            json_decref(rj);
+            if (!run || write_text_file(dir, "run.json", run) != 0)
+                status = EXIT_OUTPUT;
+            else
+                unlink(facts_part);
+            free(run);
         }
         if (status == EXIT_OK && failed)
             status = EXIT_INPUT;
@@ -702,6 +808,9 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     if (kept.fd >= 0)
         close(kept.fd);
     strvec_free(&b.inputs);
+    json_decref(results);
+    free(facts);
+    free(facts_part);
     free(part_r);
     free(part_e);
     free(prev);

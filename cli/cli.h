@@ -42,7 +42,13 @@ typedef struct {
     int bom, metrics, json, notes;
     const char *summary, *template_path;  /* page */
     const char *rules_dir;  /* the rule folder in use (--dict or the default): page labels */
+    char rules_id[65];      /* batch: sha256 of the rule files and lexicon in use */
 } cli_opts;
+
+/* batch: the sha256 of every rule file (their names and bytes, in the
+ * order the engine layers them) and of the lexicon, into hex; 0, or -1 when
+ * one cannot be read. */
+int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon, char hex[65]);
 
 /* Reads a whole file ("-": standard input); on failure returns NULL with a
  * reason in why. */

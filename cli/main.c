@@ -551,6 +551,9 @@ int main(int argc, char **argv)
         free(lexicon);
         return status;
     }
+    if (!strcmp(o.command, "batch") &&
+        rules_identity(dict_dir, overlays, noverlays, o.lexicon ? o.lexicon : lexicon, o.rules_id) != 0)
+        o.rules_id[0] = '\0'; /* the engine load below names what is wrong */
     hb_engine_options eo = {.dict_dir = dict_dir, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
                             .domain_off = o.no_domain,
                             .dict_overlays = overlays, .n_dict_overlays = noverlays,

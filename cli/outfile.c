@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,4 +167,11 @@ void out_abort(out_file *of)
     free(of->tmp);
     free(of->target);
     of->tmp = of->target = NULL;
+}
+
+int out_reader_gone(void)
+{
+    /* the write end of a pipe polls POLLERR once no reader is left */
+    struct pollfd p = {.fd = STDOUT_FILENO, .events = 0};
+    return poll(&p, 1, 0) == 1 && (p.revents & POLLERR);
 }

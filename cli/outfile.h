@@ -37,4 +37,8 @@ int out_commit(out_file *of, char *why, size_t cap);
 /* Closes and removes the temporary file; the target stays as it was. */
 void out_abort(out_file *of);
 
+/* Whether standard output is a pipe whose reader has gone (… | head): a
+ * failed write there is no error to report. */
+int out_reader_gone(void);
+
 #endif

@@ -161,17 +161,17 @@ fail:
 }
 
 /* Rendering: a stack of contexts; a name is looked up from the innermost
- * object outwards.  One section name may be a stream: its elements come one
- * at a time from a callback, so the per-report sections never all sit in
- * memory at once. */
+ * object outwards.  Two section names are streams, their elements made one
+ * at a time from the reports, so neither the rows nor the per-report
+ * sections ever all sit in memory at once: `rows` (failing reports first:
+ * the passing ones wait in a temporary file) and `reports`. */
+typedef struct reader reader;
 typedef struct {
     FILE *out;
     json_t *stack[TMPL_MAX_DEPTH + 2];
     int depth;
-    const char *stream;
-    json_t *(*next)(void *arg);
-    void *arg;
-    const int *stop;     /* set by the stream on an error */
+    reader *rd;          /* the reports behind both streams */
+    int any;             /* there is at least one report: `rows` is true */
 } renderer;
 
 static void put_escaped(FILE *out, const char *s, size_t n)
@@ -254,23 +254,24 @@ static void render_in(renderer *r, json_t *ctx, const tnode *body)
     r->depth--;
 }
 
+static int render_failed(const renderer *r);
+static void render_stream(renderer *r, const tnode *n);
+
 static void render(renderer *r, const tnode *n)
 {
-    for (; n && !*r->stop; n = n->next) {
+    for (; n && !render_failed(r); n = n->next) {
         json_t *v = n->kind == T_TEXT ? NULL : lookup(r, n->name);
+        int stream = !v && n->kind != T_TEXT && n->kind != T_SLOT &&
+                     (!strcmp(n->name, "rows") || !strcmp(n->name, "reports"));
         if (n->kind == T_TEXT) {
             fwrite(n->text, 1, n->len, r->out);
         } else if (n->kind == T_SLOT) {
             put_value(r->out, v);
         } else if (n->kind == T_IF || n->kind == T_INVERTED) {
-            if (truthy(v) == (n->kind == T_IF))
+            if ((stream ? r->any && !strcmp(n->name, "rows") : truthy(v)) == (n->kind == T_IF))
                 render(r, n->child);
-        } else if (!v && r->stream && !strcmp(n->name, r->stream)) {
-            json_t *item;
-            while (!*r->stop && (item = r->next(r->arg))) {
-                render_in(r, item, n->child);
-                json_decref(item);
-            }
+        } else if (stream) {
+            render_stream(r, n);
         } else if (json_is_array(v)) {
             for (size_t i = 0; i < json_array_size(v); i++)
                 render_in(r, json_array_get(v, i), n->child);
@@ -283,7 +284,7 @@ static void render(renderer *r, const tnode *n)
 /* ------------------------------------------------------------------ */
 /* Reading reports.jsonl, one report at a time.                        */
 
-typedef struct {
+struct reader {
     char *const *files;
     int n, fi;
     FILE *f;
@@ -295,7 +296,7 @@ typedef struct {
     char *why;
     size_t cap;
     struct labels *lb;
-} reader;
+};
 
 static void reader_rewind(reader *rd)
 {
@@ -1037,53 +1038,62 @@ static void generated_at(char *buf, size_t cap)
     strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static int row_order(const void *a, const void *b)
+static int render_failed(const renderer *r)
 {
-    const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-    json_int_t rx = json_integer_value(json_object_get(x, "rank")), ry = json_integer_value(json_object_get(y, "rank"));
-    if (rx != ry)
-        return rx < ry ? -1 : 1;
-    json_int_t ix = json_integer_value(json_object_get(x, "index")), iy = json_integer_value(json_object_get(y, "index"));
-    return ix < iy ? -1 : ix > iy;
+    return r->rd->failed;
 }
 
-/* The table rows, failing reports first, then in input order. */
-static json_t *read_rows(reader *rd)
+/* Whether the files hold a line that is not blank: a report, or an error
+ * the first stream will name. */
+static int any_line(reader *rd)
 {
-    size_t n = 0, cap = 0;
-    json_t **rows = NULL, *rep;
-    while ((rep = reader_next(rd))) {
-        if (n == cap) {
-            json_t **nr = realloc(rows, (cap = cap ? cap * 2 : 64) * sizeof *rows);
-            if (!nr) {
-                json_decref(rep);
-                snprintf(rd->why, rd->cap, "out of memory");
-                rd->failed = 1;
-                break;
-            }
-            rows = nr;
-        }
-        rows[n++] = row_model(rep, rd->index, rd->lb);
-        json_decref(rep);
+    json_t *v = reader_next(rd);
+    int any = v != NULL || rd->failed;
+    json_decref(v);
+    reader_rewind(rd);
+    return any;
+}
+
+/* A write error on `to` is left for the caller's check of the output. */
+static int copy_back(FILE *from, FILE *to)
+{
+    char chunk[65536];
+    size_t n;
+    rewind(from);
+    while ((n = fread(chunk, 1, sizeof chunk, from)) > 0 && fwrite(chunk, 1, n, to) == n)
+        ;
+    return ferror(from) ? -1 : 0;
+}
+
+/* One pass over the reports: rows of failing reports go out at once and
+ * the others to a temporary file copied after them, which keeps the order
+ * (failing first, then input order) with nothing held in memory. */
+static void render_stream(renderer *r, const tnode *n)
+{
+    reader *rd = r->rd;
+    int rows = !strcmp(n->name, "rows");
+    FILE *out = r->out, *later = rows ? tmpfile() : NULL;
+    if (rows && !later) {
+        snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno));
+        rd->failed = 1;
+        return;
     }
-    if (n)
-        qsort(rows, n, sizeof *rows, row_order);
-    json_t *out = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(out, rows[i]);
-    free(rows);
-    return out;
-}
-
-static json_t *section_next(void *arg)
-{
-    reader *rd = arg;
-    json_t *rep = reader_next(rd);
-    if (!rep)
-        return NULL;
-    json_t *s = section_model(rep, rd->index, rd->lb);
-    json_decref(rep);
-    return s;
+    reader_rewind(rd);
+    json_t *rep;
+    while ((rep = reader_next(rd))) {
+        json_t *item = rows ? row_model(rep, rd->index, rd->lb) : section_model(rep, rd->index, rd->lb);
+        json_decref(rep);
+        r->out = rows && json_integer_value(json_object_get(item, "rank")) ? later : out;
+        render_in(r, item, n->child);
+        json_decref(item);
+    }
+    r->out = out;
+    if (later && !rd->failed && (ferror(later) || copy_back(later, out) != 0)) {
+        snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno ? errno : EIO));
+        rd->failed = 1;
+    }
+    if (later)
+        fclose(later);
 }
 
 static char *read_whole(const char *path, char *why, size_t cap)
@@ -1140,9 +1150,8 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
         return -1;
     }
     reader rd = {.files = reports_jsonl, .n = n, .why = why, .cap = cap, .lb = &lb};
-    json_t *rows = read_rows(&rd);
-    int status = rd.failed ? -1 : 0;
-    if (!status) {
+    int status = 0;
+    {
         char when[32];
         generated_at(when, sizeof when);
         json_t *reps = json_object_get(sum, "reports");
@@ -1160,7 +1169,7 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
             object_chart("profiles", json_object_get(sum, "by_profile"), "profile", &lb));
         json_int_t metric_more;
         json_t *mchart = metric_chart(json_object_get(sum, "metrics"), &lb, &metric_more);
-        json_t *model = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:I}",
+        json_t *model = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
             "version", HB_VERSION, "generated", when,
             "total", json_integer_value(json_object_get(reps, "total")),
             "passed", json_integer_value(json_object_get(reps, "passed")),
@@ -1170,15 +1179,13 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
             "duplicate_count", (json_int_t)json_array_size(json_object_get(sum, "duplicates")),
             "duplicates", dup_list(json_object_get(sum, "duplicates")),
             "warnings", counts_list(json_object_get(sum, "warnings"), "warning", &lb),
-            "kinds", kinds, "rows", rows, "charts", charts,
+            "kinds", kinds, "charts", charts,
             "metric_chart", mchart, "metric_more", metric_more);
-        rows = NULL;
         if (!model) {
             snprintf(why, cap, "out of memory");
             status = -1;
         } else {
-            reader_rewind(&rd);
-            renderer r = {.out = out, .stream = "reports", .next = section_next, .arg = &rd, .stop = &rd.failed};
+            renderer r = {.out = out, .rd = &rd, .any = any_line(&rd)};
             render_in(&r, model, tree->child);
             json_decref(model);
             if (rd.failed) {
@@ -1189,7 +1196,6 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
             }
         }
     }
-    json_decref(rows);
     reader_rewind(&rd);
     free(rd.buf);
     tnode_free(tree);
@@ -1228,7 +1234,7 @@ static char *summary_of(char *const *files, int n, char *why, size_t cap)
         }
         fclose(f);
     }
-    char *lib = ok ? hb_summary_json(s, 0) : NULL;
+    char *lib = ok ? hb_summary_json(s, HB_SUMMARY_NO_FILES) : NULL;
     if (ok && !(lib && (json = strdup(lib))))
         snprintf(why, cap, "out of memory");
     hb_free(lib);
@@ -1247,15 +1253,26 @@ int page_command(char *const *reports_jsonl, int n, const char *summary_path, co
         fprintf(stderr, "huibao: %s\n", why);
         return 1;
     }
+    int rc = page_from_summary(reports_jsonl, n, summary, summary_path, template_path, dict_dir, output);
+    free(summary);
+    return rc;
+}
+
+int page_from_summary(char *const *reports_jsonl, int n, const char *summary, const char *summary_path,
+                      const char *template_path, const char *dict_dir, const char *output)
+{
+    char why[1024] = "";
     out_file of;
     const char *dest = output ? output : "-";
     if (out_open(&of, dest, why, sizeof why) != 0) {
         fprintf(stderr, "huibao: %s: %s\n", dest, why);
-        free(summary);
         return 5;
     }
     int rc = page_write(of.fp, template_path, dict_dir, summary, strlen(summary), reports_jsonl, n, why, sizeof why);
-    free(summary);
+    if (rc == -2 && !output && out_reader_gone()) {
+        out_abort(&of);
+        return 0; /* … | head */
+    }
     if (rc != 0) {
         if (rc == -2)
             fprintf(stderr, "huibao: %s: %s\n", output ? output : "standard output", why);

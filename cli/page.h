@@ -30,4 +30,8 @@ int page_labels_check(const char *dict_dir, char *why, size_t cap);
 int page_command(char *const *reports_jsonl, int n, const char *summary_path,
                  const char *template_path, const char *dict_dir, const char *output);
 
+/* The same from a summary already made (batch). */
+int page_from_summary(char *const *reports_jsonl, int n, const char *summary, const char *summary_path,
+                      const char *template_path, const char *dict_dir, const char *output);
+
 #endif

@@ -199,6 +199,7 @@ typedef struct {
     double *sums;
     long *counts;
     int errors_pass;      /* rows of unreadable inputs come after every report's */
+    int write_failed;     /* the output, not an input, failed */
     const char *const *names;  /* of the inputs, for messages */
     char *why;
     size_t cap;
@@ -374,7 +375,8 @@ static int write_rows(void *ctx, const char *text, size_t len, long line)
     if (t->kind != 0 && !t->errors_pass)
         metric_rows(t, t->kind == 2 ? 1 : 0, v);
     json_decref(v);
-    return t->k->failed || (t->k->out && ferror(t->k->out)) ? (snprintf(t->why, t->cap, "write error"), -1) : 0;
+    t->write_failed = t->k->failed || (t->k->out && ferror(t->k->out));
+    return t->write_failed ? (snprintf(t->why, t->cap, "write error"), -1) : 0;
 }
 
 static int by_str(const void *a, const void *b)
@@ -418,6 +420,8 @@ static int each_input(FILE *const *in, int n, json_value_fn fn, table_ctx *t)
     for (int i = 0; i < n; i++) {
         rewind(in[i]);
         if (json_values(in[i], fn, t, t->why, t->cap)) {
+            if (t->write_failed)
+                return -1;
             char *msg = strdup(t->why);
             snprintf(t->why, t->cap, "%s: %s", t->names[i], msg ? msg : "unreadable");
             free(msg);
@@ -647,6 +651,8 @@ int cmd_table(const cli_opts *o, hb_engine *engine)
                                  o->output ? o->output : "-", why, sizeof why)) > 0) {
         fprintf(stderr, "huibao: %s\n", why); /* an input that holds no report JSON */
         status = EXIT_INPUT;
+    } else if (rc < 0 && !o->output && out_reader_gone()) {
+        /* … | head: the reader has all it wanted */
     } else if (rc < 0) {
         fprintf(stderr, "huibao: %s: %s\n", o->output ? o->output : "standard output", why);
         status = EXIT_OUTPUT;

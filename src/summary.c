@@ -32,7 +32,9 @@ struct hb_summary {
     json_t *doc_type, *profile, *missing, *inline_only, *warnings;  /* key → count */
     json_t *orgs;                 /* organisation → [reports, failed] */
     json_t *slogans, *documents;  /* term or title → [reports, count] */
-    json_t *files;                /* sha256 → [path, …] (a multiset) */
+    char **files;                 /* "sha256\0path" per report (a multiset): a few
+                                   * bytes beyond the path, however many files */
+    size_t nfiles, capfiles;
     json_t *unreadable;           /* [{path, code, message}, …] */
     metric_row *rows;             /* sorted by category, unit, target */
     size_t nrows, caprows;
@@ -44,7 +46,7 @@ hb_summary *hb_summary_new(void)
     if (!s)
         return NULL;
     json_t **objs[] = {&s->doc_type, &s->profile, &s->missing, &s->inline_only, &s->warnings,
-                       &s->orgs,     &s->slogans, &s->documents, &s->files};
+                       &s->orgs,     &s->slogans, &s->documents};
     for (size_t i = 0; i < sizeof objs / sizeof *objs; i++)
         *objs[i] = json_object();
     s->unreadable = json_array();
@@ -65,9 +67,12 @@ void hb_summary_free(hb_summary *s)
     if (!s)
         return;
     json_t *objs[] = {s->doc_type, s->profile, s->missing, s->inline_only, s->warnings,
-                      s->orgs,     s->slogans, s->documents, s->files, s->unreadable};
+                      s->orgs,     s->slogans, s->documents, s->unreadable};
     for (size_t i = 0; i < sizeof objs / sizeof *objs; i++)
         json_decref(objs[i]);
+    for (size_t i = 0; i < s->nfiles; i++)
+        free(s->files[i]);
+    free(s->files);
     for (size_t i = 0; i < s->nrows; i++) {
         free(s->rows[i].category);
         free(s->rows[i].unit);
@@ -103,6 +108,33 @@ static int counts_add(json_t *obj, const char *key, const json_int_t *add, size_
             return -1;
     }
     return 0;
+}
+
+/* One more file under sha256 `sha`; -1 when out of memory. */
+static int file_add(hb_summary *s, const char *sha, size_t shalen, const char *path)
+{
+    if (s->nfiles == s->capfiles) {
+        size_t cap = s->capfiles ? s->capfiles * 2 : 64;
+        char **v = realloc(s->files, cap * sizeof *v);
+        if (!v)
+            return -1;
+        s->files = v;
+        s->capfiles = cap;
+    }
+    size_t plen = strlen(path);
+    char *f = malloc(shalen + plen + 2);
+    if (!f)
+        return -1;
+    memcpy(f, sha, shalen);
+    f[shalen] = '\0';
+    memcpy(f + shalen + 1, path, plen + 1);
+    s->files[s->nfiles++] = f;
+    return 0;
+}
+
+static const char *file_path(const char *f)
+{
+    return f + strlen(f) + 1;
 }
 
 static int key_cmp(const char *a, const char *b, int ta, int tb)
@@ -208,11 +240,7 @@ static hb_status add_report(hb_summary *s, const json_t *r)
     }
     const json_t *src = json_object_get(r, "source");
     const char *sha = str_or(json_object_get(src, "sha256"), "");
-    json_t *paths = json_object_get(s->files, sha);
-    if (!paths && (!(paths = json_array()) || json_object_set_new(s->files, sha, paths)))
-        return HB_ERR_NOMEM;
-    const json_t *path = json_object_get(src, "path");
-    bad |= json_array_append_new(paths, json_string(str_or(path, "")));
+    bad |= file_add(s, sha, strlen(sha), str_or(json_object_get(src, "path"), ""));
     return bad ? HB_ERR_NOMEM : HB_OK;
 }
 
@@ -246,15 +274,12 @@ static int pairs_merge(json_t *to, const json_t *from)
     return bad;
 }
 
-static int paths_merge(json_t *files, const char *sha, const json_t *paths)
+static int paths_merge(hb_summary *s, const char *sha, const json_t *paths)
 {
-    json_t *mine = json_object_get(files, sha);
-    if (!mine && (!(mine = json_array()) || json_object_set_new(files, sha, mine)))
-        return -1;
     size_t i;
     json_t *p;
     int bad = 0;
-    json_array_foreach(paths, i, p) bad |= json_array_append(mine, p);
+    json_array_foreach(paths, i, p) bad |= file_add(s, sha, strlen(sha), str_or(p, ""));
     return bad;
 }
 
@@ -281,9 +306,9 @@ hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src)
               counters_merge(dst->missing, src->missing) | counters_merge(dst->inline_only, src->inline_only) |
               counters_merge(dst->warnings, src->warnings) | pairs_merge(dst->orgs, src->orgs) |
               pairs_merge(dst->slogans, src->slogans) | pairs_merge(dst->documents, src->documents);
-    const char *k;
     json_t *v;
-    json_object_foreach(src->files, k, v) bad |= paths_merge(dst->files, k, v);
+    for (size_t f = 0; f < src->nfiles && !bad; f++)
+        bad |= file_add(dst, src->files[f], strlen(src->files[f]), file_path(src->files[f]));
     size_t i;
     json_array_foreach(src->unreadable, i, v) bad |= json_array_append(dst->unreadable, v);
     for (size_t r = 0; r < src->nrows && !bad; r++)
@@ -349,7 +374,7 @@ static hb_status add_summary(hb_summary *s, const json_t *j, hb_error *err)
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(j, "files"), i, v)
-        bad |= paths_merge(t->files, str_or(json_object_get(v, "sha256"), ""), json_object_get(v, "paths"));
+        bad |= paths_merge(t, str_or(json_object_get(v, "sha256"), ""), json_object_get(v, "paths"));
     json_array_foreach(json_object_get(j, "unreadable"), i, v) bad |= add_error(t, v) != HB_OK;
     json_array_foreach(json_object_get(j, "metrics"), i, v) {
         const json_t *cat = json_object_get(v, "category");
@@ -509,11 +534,6 @@ static int by_path_message(const void *x, const void *y)
     return 0;
 }
 
-static int by_string(const void *x, const void *y)
-{
-    return strcmp(str_or(*(json_t *const *)x, ""), str_or(*(json_t *const *)y, ""));
-}
-
 /* A sorted copy of an array of JSON values. */
 static json_t *sorted(const json_t *arr, int (*cmp)(const void *, const void *))
 {
@@ -530,18 +550,77 @@ static json_t *sorted(const json_t *arr, int (*cmp)(const void *, const void *))
     return out;
 }
 
-static void files_json(const hb_summary *s, json_t *files, json_t *dups)
+static int by_sha_path(const void *x, const void *y)
 {
-    size_t n;
-    entry *e = entries(s->files, by_key, &n);
-    for (size_t i = 0; e && i < n; i++) {
-        json_t *paths = sorted(json_object_get(s->files, e[i].key), by_string);
-        json_t *f = json_pack("{s:s,s:o}", "sha256", e[i].key, "paths", paths);
-        if (json_array_size(paths) >= 2)
-            json_array_append(dups, f);
-        json_array_append_new(files, f);
+    const char *a = *(const char *const *)x, *b = *(const char *const *)y;
+    int c = strcmp(a, b);
+    return c ? c : strcmp(file_path(a), file_path(b));
+}
+
+/* The files sorted by sha256 then path; NULL when out of memory. */
+static const char **sorted_files(const hb_summary *s)
+{
+    const char **v = malloc((s->nfiles + 1) * sizeof *v);
+    if (v) {
+        memcpy(v, s->files, s->nfiles * sizeof *v);
+        qsort(v, s->nfiles, sizeof *v, by_sha_path);
     }
-    free(e);
+    return v;
+}
+
+/* The end of the group of files under v[i]'s sha256. */
+static size_t group_end(const char **v, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j < n && !strcmp(v[j], v[i]))
+        j++;
+    return j;
+}
+
+/* The files under two or more paths. */
+static json_t *duplicates_json(const char **v, size_t n)
+{
+    json_t *dups = json_array();
+    for (size_t i = 0, j; dups && i < n; i = j) {
+        json_t *paths = (j = group_end(v, n, i)) - i >= 2 ? json_array() : NULL;
+        for (size_t k = i; paths && k < j; k++)
+            json_array_append_new(paths, json_string(file_path(v[k])));
+        if (paths)
+            json_array_append_new(dups, json_pack("{s:s,s:o}", "sha256", v[i], "paths", paths));
+    }
+    return dups;
+}
+
+/* A JSON string as jansson writes it; nothing for text that is not UTF-8
+ * (jansson refuses it too). */
+static void put_string(FILE *m, const char *s)
+{
+    json_t *j = json_string(s);
+    char *t = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    if (t)
+        fputs(t, m);
+    free(t);
+    json_decref(j);
+}
+
+/* The elements of "files", written as json_dumps would write them, straight
+ * from the sorted list: no JSON value per file, whatever their number. */
+static void files_text(FILE *m, const char **v, size_t n, int pretty)
+{
+    for (size_t i = 0, j; i < n; i = j) {
+        j = group_end(v, n, i);
+        fputs(i ? "," : "", m);
+        fputs(pretty ? "\n    {\n      \"sha256\": " : "{\"sha256\":", m);
+        put_string(m, v[i]);
+        fputs(pretty ? ",\n      \"paths\": [" : ",\"paths\":[", m);
+        for (size_t k = i; k < j; k++) {
+            fputs(k > i ? "," : "", m);
+            fputs(pretty ? "\n        " : "", m);
+            put_string(m, file_path(v[k]));
+        }
+        fputs(pretty ? "\n      ]\n    }" : "]}", m);
+    }
+    fputs(pretty && n ? "\n  " : "", m);
 }
 
 static json_t *metrics_json(const hb_summary *s)
@@ -563,9 +642,10 @@ char *hb_summary_json(const hb_summary *s, unsigned flags)
     if (!s)
         return NULL;
     json_int_t unreadable = (json_int_t)json_array_size(s->unreadable);
-    json_t *files = json_array(), *dups = json_array();
-    if (files && dups)
-        files_json(s, files, dups);
+    const char **v = sorted_files(s);
+    if (!v)
+        return NULL;
+    json_t *files = json_array(), *dups = duplicates_json(v, s->nfiles);
     json_t *o = json_pack(
         "{s:s,s:{s:I,s:I,s:I,s:I},s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "summary_version",
         SUMMARY_VERSION, "reports", "total", s->passed + s->failed + unreadable, "passed", s->passed, "failed",
@@ -577,11 +657,28 @@ char *hb_summary_json(const hb_summary *s, unsigned flags)
         pairs_json(s->slogans, by_reports, "term", "reports", "count"), "documents",
         pairs_json(s->documents, by_reports, "title", "reports", "count"), "warnings",
         counters_json(s->warnings));
-    if (!o)
-        return NULL;
-    char *text = json_dumps(o, (flags & HB_JSON_PRETTY) ? JSON_INDENT(2) : JSON_COMPACT);
+    int pretty = (flags & HB_JSON_PRETTY) != 0;
+    char *text = o ? json_dumps(o, pretty ? JSON_INDENT(2) : JSON_COMPACT) : NULL;
     json_decref(o);
-    if (text)
-        hb_json_shorten_reals(text);
-    return text;
+    /* the files go into the empty array left for them */
+    const char *mark = pretty ? "\"files\": [" : "\"files\":[";
+    char *at = text && !(flags & HB_SUMMARY_NO_FILES) ? strstr(text, mark) : NULL, *out = text;
+    if (at) {
+        size_t len, head = (size_t)(at - text) + strlen(mark);
+        FILE *m = open_memstream(&out, &len);
+        if (m) {
+            fwrite(text, 1, head, m);
+            files_text(m, v, s->nfiles, pretty);
+            fputs(text + head, m);
+        }
+        if (!m || fclose(m) != 0) {
+            free(out);
+            out = NULL;
+        }
+        free(text);
+    }
+    free(v);
+    if (out)
+        hb_json_shorten_reals(out);
+    return out;
 }

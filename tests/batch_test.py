@@ -214,6 +214,46 @@ def test_summary_merge(out):
     check("报告 reports:" in text and "duplicates" in text, "text summary")
 
 
+def test_outdir_replaced(root):
+    """A rerun into an old OUTDIR: nothing of the old run stays beside the
+    new reports, and run.json, the mark of a complete run, comes last."""
+    out = os.path.join(root, "rerun")
+    p = run(["batch", "--quiet", "--format", "xlsx", "corpus", "-o", out])
+    check(p.returncode == 0 and os.path.isfile(os.path.join(out, "reports.xlsx")), f"xlsx run: {p.stderr[-300:]!r}")
+    for name in ["reports.tsv", "metrics.tsv"]:  # as a tsv run before would have left them
+        with open(os.path.join(out, name), "w") as f:
+            f.write("old\n")
+    p = run(["batch", "--quiet", "corpus/plan_school.txt", "-o", out])
+    check(p.returncode == 0, f"rerun exit {p.returncode}: {p.stderr[-300:]!r}")
+    want = {"reports.jsonl", "errors.jsonl", "summary.json", "reports.csv", "metrics.csv", "summary.html", "run.json"}
+    check(set(os.listdir(out)) == want, f"after a csv rerun: {sorted(os.listdir(out))}")
+    mtime = {n: os.stat(os.path.join(out, n)).st_mtime_ns for n in want}
+    check(all(mtime["run.json"] >= t for t in mtime.values()), f"run.json written before the rest: {mtime}")
+    check(b"plan_school" in open(os.path.join(out, "reports.csv"), "rb").read()
+          and b"annual_transport" not in open(os.path.join(out, "summary.html"), "rb").read(), "old tables kept")
+
+
+def test_resume_needs_same_results(root):
+    """--resume reuses results only when the same huibao, rules and options
+    made them; otherwise it says so and extracts again."""
+    out = os.path.join(root, "options")
+    check(run(["batch", "--quiet", "corpus", "-o", out]).returncode == 0, "first run")
+    facts = json.load(open(os.path.join(out, "run.json")))
+    check(set(facts["results"]) >= {"huibao", "rules", "profile", "top"}, f"run.json results {facts}")
+    p = run(["batch", "--quiet", "--resume", "corpus", "-o", out])
+    n = json.load(open(os.path.join(out, "run.json")))["resumed"]
+    check(p.returncode == 0 and n == facts["files"], f"same options: resumed {n} of {facts['files']}")
+    overlay = os.path.join(root, "overlay")
+    os.makedirs(overlay)
+    with open(os.path.join(overlay, "slogans.txt"), "w") as f:
+        f.write("四个自信\tformulation\n")
+    for extra in [["--top", "3"], ["--profile", "annual-report"], ["--dict-add", overlay]]:
+        p = run(["batch", "--quiet", "--resume", *extra, "corpus", "-o", out])
+        n = json.load(open(os.path.join(out, "run.json")))["resumed"]
+        check(p.returncode == 0 and n == 0, f"{extra}: resumed {n}, exit {p.returncode}, {p.stderr[-300:]!r}")
+        check(b"--resume extracts every input again" in p.stderr, f"{extra}: nothing said: {p.stderr!r}")
+
+
 def test_check_and_pipes(out):
     good, bad = "corpus/annual_transport.txt", "corpus/village_noplan.txt"
     p = run(["check", good, "/nonexistent/file.txt", bad])
@@ -229,6 +269,19 @@ def test_check_and_pipes(out):
     sh = subprocess.run(" ".join(HUIBAO) + " extract --jsonl corpus/*.txt | head -c 10 >/dev/null",
                         shell=True, stderr=subprocess.PIPE)
     check(sh.stderr == b"", f"a closed pipe said {sh.stderr!r}")
+    reports = os.path.join(out, "reports.jsonl")
+    for args in [["table", reports], ["table", "--format", "tsv", reports], ["table", "--metrics", reports],
+                 ["page", reports]]:
+        r, w = os.pipe()
+        os.close(r)  # the reader has gone before the first row, like … | head -0
+        try:
+            p = run(args, stdout=w)
+        finally:
+            os.close(w)
+        check(p.returncode == 0 and p.stderr == b"", f"{args} on a closed pipe: exit {p.returncode}, {p.stderr!r}")
+    p = run(["table", reports, "-o", "/dev/full"])
+    check(p.returncode == 5 and b"write error" in p.stderr and b"reports.jsonl" not in p.stderr,
+          f"a full disk named the input: exit {p.returncode}, {p.stderr!r}")
     for args in [["-V"], ["batch", "--help"], ["table", "--help"], ["summary", "--help"], ["check", "--help"]]:
         p = run(args)
         check(p.returncode == 0 and p.stdout, f"{args}: exit {p.returncode}")
@@ -247,6 +300,10 @@ def main():
         print("ok   kill -9 then --resume")
         small = test_xlsx_and_tables(root)
         print("ok   xlsx, csv, tsv: same tables from texts and reports.jsonl")
+        test_outdir_replaced(root)
+        print("ok   a rerun into an old OUTDIR replaces every output, run.json last")
+        test_resume_needs_same_results(root)
+        print("ok   --resume reuses only what the same version, rules and options made")
         test_summary_merge(small)
         print("ok   summary merges parts into the same bytes")
         test_check_and_pipes(small)
