@@ -101,7 +101,7 @@ class DaskRunner(unittest.TestCase):
         with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
             got = json.load(f)
         self.assertEqual(sorted(got), sorted(self.want_run), "run.json keys")
-        for key in ("files", "bytes", "reports", "failed", "huibao"):
+        for key in ("files", "bytes", "reports", "failed", "huibao", "results"):
             self.assertEqual(got[key], self.want_run[key], "run.json " + key)
         good = [p for p in self.paths if not p.endswith("binary.txt")]
         self.assertEqual(reports_in(out), collections.Counter(good), "a report is missing or repeated")

@@ -240,13 +240,26 @@ def run(paths, outdir, client, huibao, partition_size=50, dict_dir=None, engine=
         summary = json.load(f)
     version = subprocess.run([huibao, "--version"], stdout=subprocess.PIPE, text=True, check=True).stdout.split()
     r = summary["reports"]
+    # what decides the results (version, rules, options), as batch records it
     write_beside(outdir, len(parts), huibao, dict_dir, {
         "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
         "milliseconds": int((time.time() - started) * 1000), "threads": sum(client.nthreads().values()),
         "files": len(paths), "bytes": input_bytes(paths), "reports": r["total"] - r["unreadable"],
         "failed": r["unreadable"],
-        "resumed": 0, "huibao": version[-1]})
+        "resumed": 0, "huibao": version[-1], "results": results_identity(huibao, dict_dir)})
     return summary, r["unreadable"]
+
+
+def results_identity(huibao, dict_dir):
+    """The `results` object of batch's run.json (version, a hash of the rules
+    and lexicon, the options), from the binary itself: a batch of no input."""
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = os.path.join(tmp, "none.lst")
+        open(empty, "w").close()
+        out = os.path.join(tmp, "out")
+        subprocess.run([huibao, "batch", "--quiet", "--files-from", empty, "-o", out], check=True, env=_env(dict_dir))
+        with open(os.path.join(out, "run.json"), encoding="utf-8") as f:
+            return json.load(f)["results"]
 
 
 def main(argv=None):
