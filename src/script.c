@@ -5,6 +5,7 @@
 #include <dlfcn.h>
 #include <opencc.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,10 +13,28 @@
 #include "extract.h"
 #include "units.h"
 
+enum { BMP = 0x10000 };
+
 struct hb_script_rules {
     hb_wordlist config, min, marks, plain;
     int threshold;
+    /* the marks and plain characters as bit sets over the BMP: the first few
+     * hundred characters of every report are looked up in them */
+    uint64_t is_mark[BMP / 64], is_plain[BMP / 64];
 };
+
+static void char_set(uint64_t *set, const hb_wordlist *w)
+{
+    int cp;
+    for (size_t i = 0; i < w->n; i++)
+        if (hb_utf8_next(w->v[i].word, w->v[i].len, &cp) == 3 && w->v[i].len == 3)
+            set[cp / 64] |= 1ull << (cp % 64);
+}
+
+static int in_set(const uint64_t *set, int cp)
+{
+    return (set[cp / 64] >> (cp % 64)) & 1;
+}
 
 hb_status hb_script_load(struct hb_engine *e, hb_error *err)
 {
@@ -26,6 +45,8 @@ hb_status hb_script_load(struct hb_engine *e, hb_error *err)
                                       (hb_wordlist *const[]){&r->config, &r->min, &r->marks, &r->plain}, 4, err);
     if (st != HB_OK)
         return st;
+    char_set(r->is_mark, &r->marks);
+    char_set(r->is_plain, &r->plain);
     if (r->config.n == 1 && r->min.n == 1 && (r->threshold = atoi(r->min.v[0].word)) >= 1)
         return HB_OK;
     hb_dict_fail(err, HB_ERR_DICT, "script.txt", 0, 0, "needs one config line and one min line (a count >= 1)");
@@ -83,9 +104,9 @@ static int traditional(const hb_doc *d)
     for (size_t i = 0; i < d->fold_len && marks + plain < SCRIPT_EVIDENCE;) {
         int n = hb_utf8_next(d->fold + i, d->fold_len - i, &cp);
         if (n == 3) {
-            if (hb_wordlist_find(&r->marks, d->fold + i, 3))
+            if (in_set(r->is_mark, cp))
                 marks++;
-            else if (hb_wordlist_find(&r->plain, d->fold + i, 3))
+            else if (in_set(r->is_plain, cp))
                 plain++;
         }
         i += (size_t)n;
