@@ -554,14 +554,22 @@ static int write_text_file(const char *dir, const char *name, const char *text)
 }
 
 /* The tables from the finished reports.jsonl and errors.jsonl. */
-static int write_tables(const cli_opts *o, const char *dir)
+/* The files made from reports.jsonl once every report is in: the tables
+ * and the page.  Each reads the reports again on its own, so they run side
+ * by side on the run's threads; with one thread, one after the other. */
+typedef struct {
+    const cli_opts *o;
+    const char *dir;
+    const char *brief;     /* the summary without its file list, for the page */
+    int ntables, next, failed;
+    pthread_mutex_t mu;
+} finish;
+
+static int write_table(const finish *f, int t)
 {
-    char *rp = in_dir(dir, "reports.jsonl"), *ep = in_dir(dir, "errors.jsonl");
-    FILE *in[2] = {rp ? fopen(rp, "rb") : NULL, ep ? fopen(ep, "rb") : NULL};
-    free(rp);
-    free(ep);
-    int rc = in[0] && in[1] ? 0 : -1;
+    const cli_opts *o = f->o;
     int tsv = o->format && !strcmp(o->format, "tsv");
+    static const char *const inputs[2] = {"reports.jsonl", "errors.jsonl"};
     struct {
         const char *name;
         table_format fmt;
@@ -569,20 +577,65 @@ static int write_tables(const cli_opts *o, const char *dir)
     } tables[] = {{tsv ? "reports.tsv" : "reports.csv", tsv ? TABLE_TSV : TABLE_CSV, 0},
                   {tsv ? "metrics.tsv" : "metrics.csv", tsv ? TABLE_TSV : TABLE_CSV, 1},
                   {"reports.xlsx", TABLE_XLSX, 2}};
-    int ntables = o->format && !strcmp(o->format, "xlsx") ? 3 : 2;
-    for (int t = 0; rc == 0 && t < ntables; t++) {
-        char *p = in_dir(dir, tables[t].name), why[512] = "out of memory";
-        const char *names[2] = {"reports.jsonl", "errors.jsonl"};
-        if (!p || table_write(in, names, 2, tables[t].fmt, tables[t].kind, o->bom, p, why, sizeof why) != 0) {
-            fprintf(stderr, "huibao: %s: %s\n", p ? p : tables[t].name, why);
-            rc = -1;
-        }
-        free(p);
+    char *rp = in_dir(f->dir, inputs[0]), *ep = in_dir(f->dir, inputs[1]), *p = in_dir(f->dir, tables[t].name);
+    FILE *in[2] = {rp ? fopen(rp, "rb") : NULL, ep ? fopen(ep, "rb") : NULL};
+    char why[512] = "out of memory";
+    int rc = 0;
+    if (!in[0] || !in[1]) {
+        fprintf(stderr, "huibao: %s: %s\n", f->dir, strerror(errno ? errno : ENOMEM));
+        rc = -1;
+    } else if (!p || table_write(in, inputs, 2, tables[t].fmt, tables[t].kind, o->bom, p, why, sizeof why) != 0) {
+        fprintf(stderr, "huibao: %s: %s\n", p ? p : tables[t].name, why);
+        rc = -1;
     }
     for (int i = 0; i < 2; i++)
         if (in[i])
             fclose(in[i]);
+    free(rp);
+    free(ep);
+    free(p);
     return rc;
+}
+
+static int write_page(const finish *f)
+{
+    char *rp = in_dir(f->dir, "reports.jsonl"), *sp = in_dir(f->dir, "summary.json"), *hp = in_dir(f->dir, "summary.html");
+    int rc = rp && sp && hp && f->brief ? page_from_summary(&rp, 1, f->brief, sp, f->o->template_path, f->o->rules_dir, hp) : -1;
+    free(rp);
+    free(sp);
+    free(hp);
+    return rc;
+}
+
+static void *finish_worker(void *arg)
+{
+    finish *f = arg;
+    for (;;) {
+        pthread_mutex_lock(&f->mu);
+        int task = f->failed ? -1 : f->next++;
+        pthread_mutex_unlock(&f->mu);
+        if (task < 0 || task > f->ntables)
+            return NULL;
+        int rc = task < f->ntables ? write_table(f, task) : write_page(f);
+        pthread_mutex_lock(&f->mu);
+        f->failed |= rc != 0;
+        pthread_mutex_unlock(&f->mu);
+    }
+}
+
+static int write_outputs(const cli_opts *o, const char *dir, const char *brief, int threads)
+{
+    finish f = {.o = o, .dir = dir, .brief = brief, .ntables = o->format && !strcmp(o->format, "xlsx") ? 3 : 2};
+    pthread_mutex_init(&f.mu, NULL);
+    pthread_t tid[3];
+    int started = 0;
+    while (started < threads - 1 && started < f.ntables && pthread_create(&tid[started], NULL, finish_worker, &f) == 0)
+        started++;
+    finish_worker(&f);
+    for (int t = 0; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&f.mu);
+    return f.failed ? -1 : 0;
 }
 
 static int open_part(const char *path)
@@ -762,16 +815,8 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         char *brief = status == EXIT_OK ? hb_summary_json(sum, HB_SUMMARY_NO_FILES) : NULL;
         hb_summary_free(sum);
         sum = NULL;
-        if (status == EXIT_OK && write_tables(o, dir) != 0)
+        if (status == EXIT_OK && write_outputs(o, dir, brief, nstarted) != 0)
             status = EXIT_OUTPUT;
-        if (status == EXIT_OK) { /* the page, from the files just written */
-            char *rp = in_dir(dir, "reports.jsonl"), *sp = in_dir(dir, "summary.json"), *hp = in_dir(dir, "summary.html");
-            if (!rp || !sp || !hp || !brief || page_from_summary(&rp, 1, brief, sp, o->template_path, o->rules_dir, hp) != 0)
-                status = EXIT_OUTPUT;
-            free(rp);
-            free(sp);
-            free(hp);
-        }
         hb_free(brief);
         if (status == EXIT_OK) { /* last: it marks a complete run */
             char when[32];

@@ -11,10 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Temporary files a signal must remove.  A slot's path is written before the
- * slot is marked used, and the mark is cleared before the file is renamed or
+/* Temporary files a signal must remove.  A thread claims a free slot
+ * atomically (batch writes its tables side by side), writes the path, then
+ * marks it complete; the mark is cleared before the file is renamed or
  * removed, so the handler only ever sees complete paths. */
-enum { SLOTS = 32 };
+enum { SLOTS = 32, SLOT_FREE = 0, SLOT_CLAIMED = 1, SLOT_USED = 2 };
 static char slot_path[SLOTS][PATH_MAX];
 static volatile sig_atomic_t slot_used[SLOTS];
 static mode_t file_mode = 0644;
@@ -22,7 +23,7 @@ static mode_t file_mode = 0644;
 static void remove_temporaries(int sig)
 {
     for (int i = 0; i < SLOTS; i++)
-        if (slot_used[i])
+        if (slot_used[i] == SLOT_USED)
             unlink(slot_path[i]);
     signal(sig, SIG_DFL);
     raise(sig);
@@ -52,7 +53,7 @@ static int fail(char *why, size_t cap, const char *what)
 static void release_slot(out_file *of)
 {
     if (of->slot >= 0)
-        slot_used[of->slot] = 0;
+        __atomic_store_n(&slot_used[of->slot], SLOT_FREE, __ATOMIC_SEQ_CST);
     of->slot = -1;
 }
 
@@ -118,13 +119,16 @@ int out_open(out_file *of, const char *path, char *why, size_t cap)
     }
     of->target = target;
     of->tmp = tmp;
-    for (int i = 0; i < SLOTS; i++)
-        if (!slot_used[i] && strlen(tmp) < PATH_MAX) {
+    for (int i = 0; i < SLOTS && strlen(tmp) < PATH_MAX; i++) {
+        sig_atomic_t free_slot = SLOT_FREE;
+        if (__atomic_compare_exchange_n(&slot_used[i], &free_slot, SLOT_CLAIMED, 0, __ATOMIC_SEQ_CST,
+                                        __ATOMIC_SEQ_CST)) {
             memcpy(slot_path[i], tmp, strlen(tmp) + 1);
-            slot_used[i] = 1;
+            __atomic_store_n(&slot_used[i], SLOT_USED, __ATOMIC_SEQ_CST);
             of->slot = i;
             break;
         }
+    }
     return 0;
 }
 
