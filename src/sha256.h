@@ -5,4 +5,8 @@
 
 #include "huibao.h" /* hb_sha256_hex is public */
 
+/* hb_sha256_hex uses the CPU's SHA extensions where it has them; this is
+ * the portable code every CPU runs otherwise, for the tests to compare. */
+void hb_sha256_hex_portable(const void *data, size_t len, char hex[65]);
+
 #endif
