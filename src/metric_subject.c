@@ -15,10 +15,15 @@
  * word; past it the first words are dropped. */
 enum { MAX_WORDS = 64 };
 
+/* Each word's lexicon tag and role are looked up once, when first asked:
+ * the walks below ask about the same words several times. */
 typedef struct {
     size_t s[MAX_WORDS], e[MAX_WORDS];
     int n;
     size_t base;
+    const char *tag[MAX_WORDS];
+    signed char tagged[MAX_WORDS]; /* tag[k] is known */
+    signed char role[2][MAX_WORDS]; /* classify()'s answer by head, -1 until asked */
 } word_list;
 
 static void collect_word(void *ctx, size_t s, size_t e)
@@ -38,14 +43,27 @@ static int words_of(const hb_doc *d, size_t vs, size_t ve, word_list *w)
 {
     w->n = 0;
     w->base = vs;
-    return vs >= ve || hb_words(d, d->view + vs, ve - vs, 0, collect_word, w) == HB_OK;
+    if (vs < ve && hb_words(d, d->view + vs, ve - vs, 0, collect_word, w) != HB_OK)
+        return 0;
+    memset(w->tagged, 0, (size_t)w->n);
+    memset(w->role, -1, sizeof w->role);
+    return 1;
+}
+
+static const char *tag_of(const hb_doc *d, word_list *w, int k)
+{
+    if (!w->tagged[k]) {
+        w->tag[k] = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+        w->tagged[k] = 1;
+    }
+    return w->tag[k];
 }
 
 enum { W_NOUN, W_MOD, W_CONJ, W_VERB, W_OPEN, W_CLOSE, W_OTHER };
 
 /* The role of word k in a noun phrase.  head: a verbal noun of the verb
  * list may be the phrase itself (开展培训3期 counts 培训). */
-static int classify(const hb_doc *d, const word_list *w, int k, int head)
+static int classify_word(const hb_doc *d, word_list *w, int k, int head)
 {
     const char *s = d->view + w->s[k];
     size_t n = w->e[k] - w->s[k];
@@ -62,7 +80,7 @@ static int classify(const hb_doc *d, const word_list *w, int k, int head)
             return W_CLOSE;
         return W_OTHER;
     }
-    const char *tag = hb_lexicon_tag(d->engine->lexicon, s, n);
+    const char *tag = tag_of(d, w, k);
     if (hb_wordlist_find(&d->engine->metrics->verbs, s, n) && !(head && tag && !strcmp(tag, "vn")))
         return W_VERB;
     if (hb_wordlist_find(&d->engine->metrics->nouns, s, n))
@@ -76,9 +94,17 @@ static int classify(const hb_doc *d, const word_list *w, int k, int head)
     return tag[0] == 'c' ? W_CONJ : W_OTHER;
 }
 
+static int classify(const hb_doc *d, word_list *w, int k, int head)
+{
+    head = head != 0;
+    if (w->role[head][k] < 0)
+        w->role[head][k] = (signed char)classify_word(d, w, k, head);
+    return w->role[head][k];
+}
+
 /* The word closing the group opened at k (step 1) or opening the group
  * closed at k (step -1); -1 when unbalanced in the window. */
-static int match_group(const hb_doc *d, const word_list *w, int k, int step)
+static int match_group(const hb_doc *d, word_list *w, int k, int step)
 {
     int depth = 0;
     for (int i = k; i >= 0 && i < w->n; i += step) {
@@ -115,7 +141,7 @@ int hb_subject_after(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t
     return 1;
 }
 
-static int is_han_word(const hb_doc *d, const word_list *w, int k)
+static int is_han_word(const hb_doc *d, word_list *w, int k)
 {
     int cp;
     hb_utf8_next(d->view + w->s[k], w->e[k] - w->s[k], &cp);
@@ -124,27 +150,27 @@ static int is_han_word(const hb_doc *d, const word_list *w, int k)
 
 /* A function word that cannot start a phrase: a locality word, particle,
  * preposition or conjunction (中的难点问题, 等难题, 为群众…). */
-static int is_function_word(const hb_doc *d, const word_list *w, int k)
+static int is_function_word(const hb_doc *d, word_list *w, int k)
 {
-    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    const char *tag = tag_of(d, w, k);
     return tag && strchr("fupc", tag[0]);
 }
 
-static int is_particle_de(const hb_doc *d, const word_list *w, int k)
+static int is_particle_de(const hb_doc *d, word_list *w, int k)
 {
-    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    const char *tag = tag_of(d, w, k);
     return tag && !strcmp(tag, "uj");
 }
 
-static int listed(const hb_doc *d, const hb_wordlist *l, const word_list *w, int k)
+static int listed(const hb_doc *d, const hb_wordlist *l, word_list *w, int k)
 {
     return hb_wordlist_find(l, d->view + w->s[k], w->e[k] - w->s[k]) != NULL;
 }
 
 /* Tagged as a verb, and not a noun of dict/metric_phrases.txt (收入). */
-static int tagged_verb(const hb_doc *d, const word_list *w, int k)
+static int tagged_verb(const hb_doc *d, word_list *w, int k)
 {
-    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    const char *tag = tag_of(d, w, k);
     return tag && !strcmp(tag, "v") && !listed(d, &d->engine->metrics->nouns, w, k);
 }
 
@@ -156,7 +182,7 @@ static int tagged_verb(const hb_doc *d, const word_list *w, int k)
  * is one) back; else 0 and the walk
  * by tags decides. */
 enum { MAX_PHRASE = 6 };
-static int phrase_after_verb(const hb_doc *d, const word_list *w, int top, int *first, int *last)
+static int phrase_after_verb(const hb_doc *d, word_list *w, int top, int *first, int *last)
 {
     int k = top - 1, start = -1;
     for (int taken = 0; k >= 0 && taken < MAX_PHRASE; k--, taken++) {
@@ -194,7 +220,7 @@ static int phrase_after_verb(const hb_doc *d, const word_list *w, int top, int *
     return 1;
 }
 
-static int is_space_word(const hb_doc *d, const word_list *w, int k)
+static int is_space_word(const hb_doc *d, word_list *w, int k)
 {
     int type, sub;
     hb_token_at(d->view + w->s[k], w->e[k] - w->s[k], 0, &type, &sub);
@@ -203,9 +229,9 @@ static int is_space_word(const hb_doc *d, const word_list *w, int k)
 
 /* May word k be glued into a noun: a Han word that is neither a function
  * word, a pronoun or numeral, nor one of the metric verbs? */
-static int gluable(const hb_doc *d, const word_list *w, int k)
+static int gluable(const hb_doc *d, word_list *w, int k)
 {
-    const char *tag = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
+    const char *tag = tag_of(d, w, k);
     return is_han_word(d, w, k) && !(tag && strchr("fupcrm", tag[0])) &&
            !listed(d, &d->engine->metrics->verbs, w, k);
 }
@@ -225,14 +251,17 @@ static void glue_suffixes(const hb_doc *d, word_list *w)
                  glued++)
                 j--;
             w->e[j] = w->e[k];
+            w->tagged[j] = 0; /* a new word */
             out = j + 1;
             continue;
         }
         w->s[out] = w->s[k];
         w->e[out] = w->e[k];
+        w->tag[out] = w->tag[k];
+        w->tagged[out] = w->tagged[k];
         out++;
     }
-    w->n = out;
+    w->n = out; /* no role was asked yet: glue_suffixes runs first */
 }
 
 int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)

@@ -114,7 +114,8 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
         starts[k++] = s;
     }
     while (k-- > 0)
-        if (hb_numeral_parse(&d->engine->numerals, v, lim, starts[k], n) && n->approx_word &&
+        if (hb_numeral_opens_approx(&d->engine->numerals, v, lim, starts[k]) &&
+            hb_numeral_parse(&d->engine->numerals, v, lim, starts[k], n) && n->approx_word &&
             n->approx_start == starts[k] && n->end > pos && !glued(d, from, n->approx_start, n->approx_end))
             return 1;
     return hb_numeral_parse(&d->engine->numerals, v, lim, pos, n);

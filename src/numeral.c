@@ -607,6 +607,15 @@ static const char *match_word(const char *s, size_t len, size_t p, const hb_word
     return w ? w->word : NULL;
 }
 
+int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos)
+{
+    int cp;
+    if (pos >= len)
+        return 0;
+    cp_at(text, len, pos, &cp);
+    return cp == CP_JI || cp == CP_SHU || match_word(text, len, pos, &words->before);
+}
+
 static int is_range_sep(int cp)
 {
     return cp == '-' || cp == '~' || cp == CP_ZHI || cp == CP_DAO || cp == CP_EMDASH ||

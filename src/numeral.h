@@ -94,6 +94,10 @@ typedef struct {
  * or another number).  Returns 1 and fills *out when a number starts here,
  * else 0 (out->end == pos). */
 int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out);
+/* Whether a numeral read at pos may open with an approximation word (one
+ * of words->before, or 几 数): only then can hb_numeral_parse report one
+ * starting at pos, so callers looking for that skip the full reading. */
+int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos);
 
 /* An approximation word written after the unit (100人以上, 一个多月, 3年左右)
  * at the start of s[0..len): returns the word (words->after_unit) and its

@@ -6,6 +6,44 @@
 #include <string.h>
 
 #include "engine.h"
+#include "hash.h"
+
+static int is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+/* A character's bit in heads or tails (512 bits). */
+static unsigned char_key(const char *c, size_t n)
+{
+    unsigned h = 0;
+    for (size_t i = 0; i < n; i++)
+        h = h * 31 + (unsigned char)c[i];
+    return h & 511;
+}
+
+static int has_key(const uint64_t *set, unsigned k)
+{
+    return set[k / 64] >> (k % 64) & 1;
+}
+
+/* Bytes of the character starting s[0..len) (continuation bytes after it). */
+static size_t head_len(const char *s, size_t len)
+{
+    size_t m = 1;
+    while (m < len && is_cont((unsigned char)s[m]))
+        m++;
+    return m;
+}
+
+/* Where the last character of s[0..len) starts (len > 0). */
+static size_t tail_start(const char *s, size_t len)
+{
+    size_t j = len - 1;
+    while (j > 0 && is_cont((unsigned char)s[j]))
+        j--;
+    return j;
+}
 
 static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
 {
@@ -33,11 +71,18 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
         l->maxlen = r->len;
     if (r->len < 256)
         l->lens[r->len / 64] |= 1ull << (r->len % 64);
+    if (r->len) {
+        unsigned h = char_key(w, head_len(w, r->len));
+        size_t t = tail_start(w, r->len);
+        l->heads[h / 64] |= 1ull << (h % 64);
+        h = char_key(w + t, r->len - t);
+        l->tails[h / 64] |= 1ull << (h % 64);
+    }
     return 1;
 }
 
-/* memcmp's order, by hand: rule words are short and a binary search's
- * comparisons end within a few bytes, sooner than a library call returns. */
+/* memcmp's order, by hand: rule words are short and comparisons end
+ * within a few bytes, sooner than a library call returns. */
 static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
 {
     size_t n = an < bn ? an : bn;
@@ -53,33 +98,56 @@ static int cmp_word(const void *a, const void *b)
     return cmp_bytes(x->word, x->len, y->word, y->len);
 }
 
-/* Sorts the list for lookups; the reader (HB_DICT_UNIQUE) refused a word
- * listed twice. */
-static void finish(hb_wordlist *l)
+/* The FNV-1a step of hb_hash_bytes, so a prefix's hash grows a byte at a time. */
+static uint64_t hash_step(uint64_t h, unsigned char c)
+{
+    return (h ^ c) * 1099511628211ull;
+}
+
+/* The slot holding s[0..len) (hash h), or the empty slot where it goes. */
+static hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s, size_t len)
+{
+    for (size_t i = (size_t)h & l->mask;; i = (i + 1) & l->mask) {
+        hb_word_slot *t = &l->slots[i];
+        if (!t->entry || (t->hash == h && t->len == len && !memcmp(l->v[t->entry - 1].word, s, len)))
+            return t;
+    }
+}
+
+/* Puts entry i's first len bytes in the index; an entry wins over a mere
+ * prefix, the first of equal entries (hb_wordlist_add_all) over the others. */
+static void index_key(hb_wordlist *l, size_t i, size_t len, uint64_t h)
+{
+    hb_word_slot *t = slot_of(l, h, l->v[i].word, len);
+    if (!t->entry || (len == l->v[i].len && l->v[t->entry - 1].len != len))
+        *t = (hb_word_slot){h, (uint32_t)(i + 1), (uint32_t)len};
+}
+
+/* Sorts the list and indexes it for lookups; the reader (HB_DICT_UNIQUE)
+ * refused a word listed twice.  Returns 0 when out of memory. */
+static int finish(hb_wordlist *l)
 {
     if (l->n > 1)
         qsort(l->v, l->n, sizeof *l->v, cmp_word);
-}
-
-const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
-{
-    size_t lo = 0, hi = l->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        int c = cmp_bytes(l->v[mid].word, l->v[mid].len, s, len);
-        if (c == 0)
-            return &l->v[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
+    size_t keys = 0, size = 8;
+    for (size_t i = 0; i < l->n; i++)
+        keys += l->v[i].len;
+    while (size < 2 * keys)
+        size *= 2;
+    free(l->slots);
+    if (!(l->slots = calloc(size, sizeof *l->slots)))
+        return 0;
+    l->mask = size - 1;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *w = l->v[i].word;
+        uint64_t h = hb_hash_bytes("", 0);
+        for (size_t k = 1; k <= l->v[i].len; k++) {
+            h = hash_step(h, (unsigned char)w[k - 1]);
+            if (k == l->v[i].len || !is_cont((unsigned char)w[k]))
+                index_key(l, i, k, h);
+        }
     }
-    return NULL;
-}
-
-static int is_cont(unsigned char c)
-{
-    return (c & 0xC0) == 0x80;
+    return 1;
 }
 
 static int may_have(const hb_wordlist *l, size_t n)
@@ -87,48 +155,42 @@ static int may_have(const hb_wordlist *l, size_t n)
     return n >= 256 || (l->lens[n / 64] >> (n % 64) & 1);
 }
 
-/* Narrows [*lo, *hi), the entries that begin with the k bytes before c, to
- * those whose byte k is c.  In sorted order the entry of exactly k bytes
- * comes first, then the others by byte k, so both ends are binary searches. */
-static void narrow(const hb_wordlist *l, size_t k, unsigned char c, size_t *lo, size_t *hi)
+const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
 {
-    size_t a = *lo, b = *hi;
-    while (a < b) {
-        size_t m = (a + b) / 2;
-        if (l->v[m].len <= k || (unsigned char)l->v[m].word[k] < c)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *lo = a;
-    for (b = *hi; a < b;) {
-        size_t m = (a + b) / 2;
-        if ((unsigned char)l->v[m].word[k] <= c)
-            a = m + 1;
-        else
-            b = m;
-    }
-    *hi = a;
+    if (!len || !l->slots || !may_have(l, len) || !has_key(l->heads, char_key(s, head_len(s, len))))
+        return NULL;
+    const hb_word_slot *t = slot_of(l, hb_hash_bytes(s, len), s, len);
+    return t->entry && l->v[t->entry - 1].len == len ? &l->v[t->entry - 1] : NULL;
 }
 
 /* The longest entry that s starts with, ending at a character boundary:
- * one byte at a time, the entries sharing the bytes read so far are
- * narrowed until none is left. */
+ * the hash grows a byte at a time and is looked up at each boundary until
+ * no entry goes on with the bytes read. */
 const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
 {
-    size_t n = len < l->maxlen ? len : l->maxlen, lo = 0, hi = l->n;
+    size_t n = len < l->maxlen ? len : l->maxlen;
     const hb_rule_word *best = NULL;
-    for (size_t k = 0; k < n && lo < hi; k++) {
-        narrow(l, k, (unsigned char)s[k], &lo, &hi);
-        if (lo < hi && l->v[lo].len == k + 1 && (k + 1 == len || !is_cont((unsigned char)s[k + 1])))
-            best = &l->v[lo];
+    if (!len || !l->slots || !has_key(l->heads, char_key(s, head_len(s, len))))
+        return NULL;
+    uint64_t h = hb_hash_bytes("", 0);
+    for (size_t k = 1; k <= n; k++) {
+        h = hash_step(h, (unsigned char)s[k - 1]);
+        if (k < len && is_cont((unsigned char)s[k]))
+            continue;
+        const hb_word_slot *t = slot_of(l, h, s, k);
+        if (!t->entry)
+            break;
+        if (l->v[t->entry - 1].len == k)
+            best = &l->v[t->entry - 1];
     }
     return best;
 }
 
 const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
 {
-    size_t n = len < l->maxlen ? len : l->maxlen;
+    size_t n = len < l->maxlen ? len : l->maxlen, t = len ? tail_start(s, len) : 0;
+    if (!len || !has_key(l->tails, char_key(s + t, len - t)))
+        return NULL;
     for (; n > 0; n--) {
         if (!may_have(l, n) || is_cont((unsigned char)s[len - n]))
             continue;
@@ -144,8 +206,7 @@ hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src)
     for (size_t i = 0; i < src->n; i++)
         if (!push_word(dst, src->v[i].word, src->v[i].cat, src->v[i].line))
             return HB_ERR_NOMEM;
-    finish(dst);
-    return HB_OK;
+    return finish(dst) ? HB_OK : HB_ERR_NOMEM;
 }
 
 void hb_wordlist_free(hb_wordlist *l)
@@ -155,6 +216,7 @@ void hb_wordlist_free(hb_wordlist *l)
         free(l->v[i].cat);
     }
     free(l->v);
+    free(l->slots);
 }
 
 /* unit<TAB>category, cue<TAB>category */
@@ -217,7 +279,8 @@ hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const 
     kind_lists k = {kinds, lists, n};
     hb_status st = hb_dict_read(e, name, 2, 2, HB_DICT_FOLD | HB_DICT_UNIQUE, add_kind_word, &k, err);
     for (size_t i = 0; st == HB_OK && i < n; i++)
-        finish(lists[i]);
+        if (!finish(lists[i]))
+            st = HB_ERR_NOMEM;
     return st;
 }
 
@@ -226,8 +289,8 @@ hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfie
 {
     hb_status st = hb_dict_read(e, name, nfields, nfields, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0),
                                 nfields == 1 ? add_word : add_pair, l, err);
-    if (st == HB_OK)
-        finish(l);
+    if (st == HB_OK && !finish(l))
+        st = HB_ERR_NOMEM;
     return st;
 }
 
@@ -255,8 +318,8 @@ hb_status hb_units_load(struct hb_engine *e, hb_error *err)
 {
     hb_status st = hb_dict_read(e, "units.txt", 2, 3, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0), add_unit,
                                 &e->units, err);
-    if (st == HB_OK)
-        finish(&e->units);
+    if (st == HB_OK && !finish(&e->units))
+        st = HB_ERR_NOMEM;
     return st;
 }
 

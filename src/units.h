@@ -22,15 +22,29 @@ typedef struct {
     int digits_only;  /* units.txt: not a unit after a mask (**部 is an office) */
 } hb_rule_word;
 
-/* A word list, sorted unless said otherwise: exact lookups by binary search, longest prefix by
- * narrowing the range of entries byte by byte; longest suffix by trying each
- * character boundary up to the longest entry. */
+/* One key of a list's hash index: an entry, or the first len bytes of one
+ * (ending at a character boundary), so a prefix lookup stops at the first
+ * character no entry continues with. */
+typedef struct {
+    uint64_t hash;
+    uint32_t entry; /* index in v, plus 1; 0: an empty slot */
+    uint32_t len;
+} hb_word_slot;
+
+/* A word list, sorted unless said otherwise, with a hash index of its
+ * entries and their prefixes once loaded: exact and longest-prefix lookups
+ * hash the bytes once; longest suffix tries each character boundary up to
+ * the longest entry. */
 typedef struct {
     hb_rule_word *v;
     size_t n, cap;
+    hb_word_slot *slots; /* the hash index; NULL until loaded */
+    size_t mask;         /* slots - 1, a power of two minus one */
     size_t maxlen;   /* bytes of the longest entry */
-    uint64_t lens[4]; /* bit n: an entry of n bytes (n < 256), so prefix and
+    uint64_t lens[4]; /* bit n: an entry of n bytes (n < 256), so exact and
                          suffix lookups skip the lengths no entry has */
+    uint64_t heads[8], tails[8]; /* bit k: an entry whose first (last) character
+                                    hashes to k: most lookups end on one test */
 } hb_wordlist;
 
 struct hb_metric_rules {

@@ -14,8 +14,11 @@
 #include <jansson.h>
 
 #include "doc.h"
+#include "engine.h"
 #include "metrics.h"
+#include "numeral.h"
 #include "testutil.h"
+#include "units.h"
 
 /* The scorer's view of one metric: value or *, + when approximate, a range
  * as lo-hi, then the unit: "6次", "*+场次", "3-5次", "3.5万人". */
@@ -423,6 +426,79 @@ static void test_pathological(void **s)
     }
 }
 
+static int cont_byte(char c)
+{
+    return ((unsigned char)c & 0xC0) == 0x80;
+}
+
+/* The longest entry at s's start (at_end 0) or end (1) by trying them all,
+ * whole characters of s only, as the lookups promise; exact: len only. */
+static const hb_rule_word *brute(const hb_wordlist *l, const char *s, size_t len, int how)
+{
+    const hb_rule_word *best = NULL;
+    for (size_t i = 0; i < l->n; i++) {
+        const hb_rule_word *w = &l->v[i];
+        size_t n = w->len;
+        if (n > len || (how == 0 && n != len) || (best && best->len >= n))
+            continue;
+        if (how == 1 && !memcmp(s, w->word, n) && (n == len || !cont_byte(s[n])))
+            best = w;
+        else if (how == 2 && !memcmp(s + len - n, w->word, n) && !cont_byte(s[len - n]))
+            best = w;
+        else if (how == 0 && !memcmp(s, w->word, n))
+            best = w;
+    }
+    return best;
+}
+
+static void same_word(const hb_rule_word *got, const hb_rule_word *want, const char *s, size_t len, int how)
+{
+    if (!got != !want || (got && (got->len != want->len || memcmp(got->word, want->word, got->len))))
+        fail_msg("lookup %d of \"%.*s\": got %s, want %s", how, (int)len, s, got ? got->word : "none",
+                 want ? want->word : "none");
+}
+
+/* The hashed lookups of every rule list agree with trying each entry, on
+ * text made of the entries themselves (cut anywhere, even inside a
+ * character) and the characters around them. */
+static void test_wordlist_lookups(void **state)
+{
+    (void)state;
+    const struct hb_metric_rules *r = engine->metrics;
+    const hb_wordlist *lists[] = {&r->before, &r->after, &r->words, &r->numerals, &r->verbs, &r->bounds,
+                                  &r->refined, &r->suffixes, &r->compares, &r->nouns, &r->targets,
+                                  &r->not_targets, &engine->units, &engine->numerals.before,
+                                  &engine->numerals.after, &engine->numerals.after_unit};
+    for (size_t li = 0; li < sizeof lists / sizeof *lists; li++) {
+        const hb_wordlist *l = lists[li];
+        size_t cap = 16, n = 0;
+        for (size_t i = 0; i < l->n; i++)
+            cap += l->v[i].len + 8;
+        char *text = malloc(cap);
+        assert_non_null(text);
+        for (size_t i = 0; i < l->n; i++) {
+            memcpy(text + n, l->v[i].word, l->v[i].len);
+            n += l->v[i].len;
+            /* a character cut short, then one more */
+            memcpy(text + n, i % 2 ? "\xe7\x9a" "a" : "的", i % 2 ? 3 : 3);
+            n += 3;
+        }
+        for (size_t a = 0; a < n; a++) {
+            if (cont_byte(text[a]))
+                continue;
+            for (size_t b = a + 1; b <= n && b <= a + l->maxlen + 4; b++) {
+                for (int how = 0; how < 3; how++) {
+                    const hb_rule_word *got = how == 0   ? hb_wordlist_find(l, text + a, b - a)
+                                              : how == 1 ? hb_wordlist_prefix(l, text + a, b - a)
+                                                         : hb_wordlist_suffix(l, text + a, b - a);
+                    same_word(got, brute(l, text + a, b - a, how), text + a, b - a, how);
+                }
+            }
+        }
+        free(text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -440,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_pathological),
+        cmocka_unit_test(test_wordlist_lookups),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
