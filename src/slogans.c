@@ -249,6 +249,7 @@ typedef struct {
     HB_VEC(hb_vrange) qterms;  /* quoted terms' content, by start */
     HB_VEC(known_match) known; /* dictionary matches, by start */
     HB_VEC(known_match) idioms; /* idiom stop words written in the text */
+    size_t base;               /* view offset of the text the idioms are scanned in */
 } run_ctx;
 
 static int rehash(hb_doc *d, struct hb_slogans_result *r)
@@ -453,7 +454,7 @@ static int by_found(const void *a, const void *b)
 static int on_idiom(void *ctx, size_t s, size_t e, int entry)
 {
     run_ctx *c = ctx;
-    known_match k = {s, e, entry, 0};
+    known_match k = {c->base + s, c->base + e, entry, 0};
     return hb_vec_push(&c->d->arena, &c->idioms, k);
 }
 
@@ -617,12 +618,25 @@ static int discover(run_ctx *c)
     pcre2_match_data_free(md);
     if (fs.n == 0)
         return 1;
-    /* idioms written in the text: a candidate overlapping one is dropped
-     * (举一反三 around 一反三堵 in 举一反三堵塞漏洞) */
-    if (!hb_ac_scan(rules->idioms, d->view, d->view_len, on_idiom, c))
-        return 0;
     if (fs.n > 1)
         qsort(fs.v, fs.n, sizeof *fs.v, by_found);
+    /* idioms written in the text: a candidate overlapping one is dropped
+     * (举一反三 around 一反三堵 in 举一反三堵塞漏洞).  No idiom holds a line
+     * break, so the paragraphs of the candidates are scanned alone. */
+    for (size_t i = 0, done = 0; i < fs.n; i++) {
+        if (fs.v[i].e <= done)
+            continue;
+        const char *v = d->view;
+        size_t ps = fs.v[i].s > done ? fs.v[i].s : done, pe = fs.v[i].e;
+        while (ps > done && v[ps - 1] != '\n')
+            ps--;
+        const char *nl = memchr(v + pe, '\n', d->view_len - pe);
+        pe = nl ? (size_t)(nl - v) : d->view_len;
+        c->base = ps;
+        if (!hb_ac_scan(rules->idioms, v + ps, pe - ps, on_idiom, c))
+            return 0;
+        done = pe;
+    }
     size_t k0 = 0, id = 0, last = 0;
     for (size_t i = 0; i < fs.n; i++) {
         const found *f = &fs.v[i];
@@ -678,7 +692,7 @@ hb_status hb_slogans_run(hb_doc *d)
     hb_quote_list ql;
     if (!r || !hb_quotes(d, &ql))
         return HB_ERR_NOMEM;
-    run_ctx c = {d, rules, r, {0}, {0}, {0}};
+    run_ctx c = {d, rules, r, {0}, {0}, {0}, 0};
     if (!quoted_terms(&c, &ql))
         return HB_ERR_NOMEM;
     if (rules->dict && !hb_slogan_dict_scan(rules->dict, d->view, d->view_len, on_known, &c))
