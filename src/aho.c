@@ -51,12 +51,14 @@ struct hb_ac {
     size_t patterns;
     size_t maxlen;
     int built;
-    /* Which texts may start a pattern: a bit per hash of its first
-     * head_len bytes (the shortest pattern's, at most 8), so the scans step
-     * over text where none can begin without reading the table (whose rows
-     * miss the cache).  NULL: none built, every byte is stepped. */
-    uint64_t *starts;
-    unsigned start_shift;   /* 64 - log2(bits) */
+    /* Where a pattern may start: the first head_len bytes of every pattern
+     * (the shortest one's length, at most 8) in a small hash table with the
+     * state they lead to, so the scans skip text where none begins and
+     * start their walk past those bytes, without reading the table (whose
+     * rows miss the cache).  NULL: none built, every byte is stepped. */
+    struct ac_start { uint64_t head; uint32_t state; } *starts; /* state 0: empty slot */
+    size_t start_mask;
+    unsigned start_shift;   /* 64 - log2(slots) */
     size_t head_len;
     unsigned char head_mask[8];
     int lead_only;          /* no pattern starts with a UTF-8 continuation byte */
@@ -217,8 +219,9 @@ static int by_label(const void *a, const void *b, void *nodes)
     return (int)n[*(const uint32_t *)a].byte - (int)n[*(const uint32_t *)b].byte;
 }
 
-/* The hash of the head_len bytes at p (avail of them readable, at least head_len). */
-static inline uint64_t head_hash(const hb_ac *ac, const char *p, size_t avail)
+/* The head_len bytes at p (avail of them readable, at least head_len) as
+ * one word; the same bytes give the same word on any byte order. */
+static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
 {
     uint64_t w, m;
     if (avail >= 8) {
@@ -229,20 +232,32 @@ static inline uint64_t head_hash(const hb_ac *ac, const char *p, size_t avail)
         memcpy(&w, b, 8);
     }
     memcpy(&m, ac->head_mask, 8);
-    return ((w & m) * 0x9E3779B97F4A7C15ull) >> ac->start_shift;
+    return w & m;
 }
 
-/* Whether a pattern may start at s[i] of s[0..len). */
-static inline int may_start(const hb_ac *ac, const char *s, size_t len, size_t i)
+static inline size_t head_slot(const hb_ac *ac, uint64_t w)
+{
+    return (size_t)((w * 0x9E3779B97F4A7C15ull) >> ac->start_shift);
+}
+
+/* The state after the head_len bytes at s[i] of s[0..len) when a pattern
+ * starts with them, else 0. */
+static inline uint32_t start_state(const hb_ac *ac, const char *s, size_t len, size_t i)
 {
     if (len - i < ac->head_len || (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80))
         return 0;
-    uint64_t h = head_hash(ac, s + i, len - i);
-    return (ac->starts[h >> 6] >> (h & 63)) & 1;
+    uint64_t w = head_word(ac, s + i, len - i);
+    for (size_t h = head_slot(ac, w);; h = (h + 1) & ac->start_mask) {
+        if (ac->starts[h].state == 0 || ac->starts[h].head == w)
+            return ac->starts[h].state;
+    }
 }
 
-/* The start filter, from the patterns added; without memory the scans step
- * every byte, as they would with it. */
+static uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b);
+
+/* The start table, from the patterns added; without memory the scans step
+ * every byte, as they would with it.  A head that leads nowhere in a damaged
+ * compiled table is left out (its matches are lost, as the scan's would be). */
 static void build_starts(hb_ac *ac)
 {
     if (ac->npv == 0)
@@ -251,21 +266,32 @@ static void build_starts(hb_ac *ac)
     for (size_t i = 0; i < ac->npv; i++)
         if (ac->pv[i].len < minlen)
             minlen = ac->pv[i].len;
-    unsigned lg = 12; /* about 32 bits per pattern: few false starts */
-    while (lg < 22 && ((size_t)1 << lg) < 32 * ac->npv)
+    unsigned lg = 4; /* at most half full: short probes */
+    while (((size_t)1 << lg) < 2 * ac->npv)
         lg++;
-    if (!(ac->starts = calloc((size_t)1 << (lg - 6), sizeof *ac->starts)))
+    if (!(ac->starts = calloc((size_t)1 << lg, sizeof *ac->starts)))
         return;
+    ac->start_mask = ((size_t)1 << lg) - 1;
     ac->start_shift = 64 - lg;
     ac->head_len = minlen;
     memset(ac->head_mask, 0, 8);
     memset(ac->head_mask, 0xFF, minlen);
     ac->lead_only = 1;
     for (size_t i = 0; i < ac->npv; i++) {
-        if (((unsigned char)ac->pat[ac->pv[i].off] & 0xC0) == 0x80)
+        const char *p = ac->pat + ac->pv[i].off;
+        if (((unsigned char)p[0] & 0xC0) == 0x80)
             ac->lead_only = 0;
-        uint64_t h = head_hash(ac, ac->pat + ac->pv[i].off, ac->pv[i].len);
-        ac->starts[h >> 6] |= (uint64_t)1 << (h & 63);
+        uint32_t st = 0;
+        size_t k = 0;
+        for (uint32_t t; k < minlen && ac->depth[t = step(ac, st, (uint8_t)p[k])] == k + 1; k++)
+            st = t;
+        if (k < minlen)
+            continue;
+        uint64_t w = head_word(ac, p, ac->pv[i].len);
+        size_t h = head_slot(ac, w);
+        while (ac->starts[h].state && ac->starts[h].head != w)
+            h = (h + 1) & ac->start_mask;
+        ac->starts[h] = (struct ac_start){w, st};
     }
 }
 
@@ -461,28 +487,35 @@ static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
     return t;
 }
 
-/* Leftmost-longest: at each start where a pattern may begin (the start
- * filter), the longest pattern there, found by following trie edges only
- * (a step that lands no deeper left the trie); then on past its end. */
+/* Leftmost-longest: at each place where a pattern's first bytes are (the
+ * start table), the longest pattern there, found by following trie edges
+ * only (a step that lands no deeper left the trie); then on past its end. */
 int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx)
 {
     if (!ac->built || ac->patterns == 0)
         return ac->built || ac->patterns == 0;
     for (size_t i = 0; i < len; i++) {
-        if (ac->starts && !may_start(ac, s, len, i))
-            continue;
         uint32_t st = 0;
+        size_t j = i;
+        if (ac->starts) {
+            if (!(st = start_state(ac, s, len, i)))
+                continue;
+            j += ac->head_len;
+        }
         size_t end = 0;
         int value = -1;
-        for (size_t j = i; j < len && j - i < ac->maxlen; j++) {
+        for (;;) {
+            if (ac->value[st] >= 0)
+                end = j, value = ac->value[st];
+            if (j == len || j - i >= ac->maxlen)
+                break;
             uint32_t t = step(ac, st, (uint8_t)s[j]);
             if (ac->depth[t] != j - i + 1)
                 break;
             st = t;
-            if (ac->value[t] >= 0)
-                end = j + 1, value = ac->value[t];
+            j++;
         }
-        if (end) {
+        if (end > i) {
             if (!fn(ctx, i, end, value))
                 return 0;
             i = end - 1;
@@ -497,7 +530,7 @@ int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void
         return 1;
     uint32_t st = 0;
     for (size_t i = 0; i < len; i++) {
-        if (st == 0 && ac->starts && !may_start(ac, s, len, i))
+        if (st == 0 && ac->starts && !start_state(ac, s, len, i))
             continue; /* at the root with nothing starting here: stays there */
         st = step(ac, st, (uint8_t)s[i]);
         for (uint32_t o = ac->first[st]; o && ac->depth[o] <= i + 1; o = ac->out[o])
