@@ -59,6 +59,9 @@ struct hb_ac {
     struct ac_start { uint64_t head; uint32_t state; } *starts; /* state 0: empty slot */
     size_t start_mask;
     unsigned start_shift;   /* 64 - log2(slots) */
+    uint64_t *start_bits;   /* a bit per hash of a head, 32 per pattern: most text is
+                               turned away here, before a probe of the table */
+    unsigned bits_shift;    /* 64 - log2(bits) */
     size_t head_len;
     unsigned char head_mask[8];
     int lead_only;          /* no pattern starts with a UTF-8 continuation byte */
@@ -101,6 +104,7 @@ void hb_ac_free(hb_ac *ac)
     free(ac->eto);
     free(ac->own);
     free(ac->starts);
+    free(ac->start_bits);
     free(ac);
 }
 
@@ -235,9 +239,9 @@ static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
     return w & m;
 }
 
-static inline size_t head_slot(const hb_ac *ac, uint64_t w)
+static inline uint64_t head_hash(uint64_t w)
 {
-    return (size_t)((w * 0x9E3779B97F4A7C15ull) >> ac->start_shift);
+    return w * 0x9E3779B97F4A7C15ull;
 }
 
 /* The state after the head_len bytes at s[i] of s[0..len) when a pattern
@@ -246,8 +250,10 @@ static inline uint32_t start_state(const hb_ac *ac, const char *s, size_t len, s
 {
     if (len - i < ac->head_len || (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80))
         return 0;
-    uint64_t w = head_word(ac, s + i, len - i);
-    for (size_t h = head_slot(ac, w);; h = (h + 1) & ac->start_mask) {
+    uint64_t w = head_word(ac, s + i, len - i), hh = head_hash(w), bit = hh >> ac->bits_shift;
+    if (!((ac->start_bits[bit / 64] >> (bit % 64)) & 1))
+        return 0;
+    for (size_t h = (size_t)(hh >> ac->start_shift);; h = (h + 1) & ac->start_mask) {
         if (ac->starts[h].state == 0 || ac->starts[h].head == w)
             return ac->starts[h].state;
     }
@@ -269,8 +275,16 @@ static void build_starts(hb_ac *ac)
     unsigned lg = 4; /* at most half full: short probes */
     while (((size_t)1 << lg) < 2 * ac->npv)
         lg++;
-    if (!(ac->starts = calloc((size_t)1 << lg, sizeof *ac->starts)))
+    ac->starts = calloc((size_t)1 << lg, sizeof *ac->starts);
+    ac->start_bits = calloc((size_t)1 << (lg + 4 - 6), sizeof *ac->start_bits);
+    if (!ac->starts || !ac->start_bits) {
+        free(ac->starts);
+        free(ac->start_bits);
+        ac->starts = NULL;
+        ac->start_bits = NULL;
         return;
+    }
+    ac->bits_shift = 64 - (lg + 4);
     ac->start_mask = ((size_t)1 << lg) - 1;
     ac->start_shift = 64 - lg;
     ac->head_len = minlen;
@@ -287,8 +301,9 @@ static void build_starts(hb_ac *ac)
             st = t;
         if (k < minlen)
             continue;
-        uint64_t w = head_word(ac, p, ac->pv[i].len);
-        size_t h = head_slot(ac, w);
+        uint64_t w = head_word(ac, p, ac->pv[i].len), hh = head_hash(w), bit = hh >> ac->bits_shift;
+        ac->start_bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+        size_t h = (size_t)(hh >> ac->start_shift);
         while (ac->starts[h].state && ac->starts[h].head != w)
             h = (h + 1) & ac->start_mask;
         ac->starts[h] = (struct ac_start){w, st};
