@@ -51,6 +51,20 @@ struct hb_ac {
     size_t patterns;
     size_t maxlen;
     int built;
+    /* Where a pattern may start: the first head_len bytes of every pattern
+     * (the shortest one's length, at most 8) in a small hash table with the
+     * state they lead to, so the scans skip text where none begins and
+     * start their walk past those bytes, without reading the table (whose
+     * rows miss the cache).  NULL: none built, every byte is stepped. */
+    struct ac_start { uint64_t head; uint32_t state; } *starts; /* state 0: empty slot */
+    size_t start_mask;
+    unsigned start_shift;   /* 64 - log2(slots) */
+    uint64_t *start_bits;   /* a bit per hash of a head, 32 per pattern: most text is
+                               turned away here, before a probe of the table */
+    unsigned bits_shift;    /* 64 - log2(bits) */
+    size_t head_len;
+    unsigned char head_mask[8];
+    int lead_only;          /* no pattern starts with a UTF-8 continuation byte */
 };
 
 static uint32_t new_node(hb_ac *ac, uint8_t byte, uint16_t depth)
@@ -89,6 +103,8 @@ void hb_ac_free(hb_ac *ac)
     free(ac->ebyte);
     free(ac->eto);
     free(ac->own);
+    free(ac->starts);
+    free(ac->start_bits);
     free(ac);
 }
 
@@ -207,6 +223,93 @@ static int by_label(const void *a, const void *b, void *nodes)
     return (int)n[*(const uint32_t *)a].byte - (int)n[*(const uint32_t *)b].byte;
 }
 
+/* The head_len bytes at p (avail of them readable, at least head_len) as
+ * one word; the same bytes give the same word on any byte order. */
+static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
+{
+    uint64_t w, m;
+    if (avail >= 8) {
+        memcpy(&w, p, 8);
+    } else {
+        unsigned char b[8] = {0};
+        memcpy(b, p, ac->head_len);
+        memcpy(&w, b, 8);
+    }
+    memcpy(&m, ac->head_mask, 8);
+    return w & m;
+}
+
+static inline uint64_t head_hash(uint64_t w)
+{
+    return w * 0x9E3779B97F4A7C15ull;
+}
+
+/* The state after the head_len bytes at s[i] of s[0..len) when a pattern
+ * starts with them, else 0. */
+static inline uint32_t start_state(const hb_ac *ac, const char *s, size_t len, size_t i)
+{
+    if (len - i < ac->head_len || (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80))
+        return 0;
+    uint64_t w = head_word(ac, s + i, len - i), hh = head_hash(w), bit = hh >> ac->bits_shift;
+    if (!((ac->start_bits[bit / 64] >> (bit % 64)) & 1))
+        return 0;
+    for (size_t h = (size_t)(hh >> ac->start_shift);; h = (h + 1) & ac->start_mask) {
+        if (ac->starts[h].state == 0 || ac->starts[h].head == w)
+            return ac->starts[h].state;
+    }
+}
+
+static uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b);
+
+/* The start table, from the patterns added; without memory the scans step
+ * every byte, as they would with it.  A head that leads nowhere in a damaged
+ * compiled table is left out (its matches are lost, as the scan's would be). */
+static void build_starts(hb_ac *ac)
+{
+    if (ac->npv == 0)
+        return;
+    size_t minlen = 8;
+    for (size_t i = 0; i < ac->npv; i++)
+        if (ac->pv[i].len < minlen)
+            minlen = ac->pv[i].len;
+    unsigned lg = 4; /* at most half full: short probes */
+    while (((size_t)1 << lg) < 2 * ac->npv)
+        lg++;
+    ac->starts = calloc((size_t)1 << lg, sizeof *ac->starts);
+    ac->start_bits = calloc((size_t)1 << (lg + 4 - 6), sizeof *ac->start_bits);
+    if (!ac->starts || !ac->start_bits) {
+        free(ac->starts);
+        free(ac->start_bits);
+        ac->starts = NULL;
+        ac->start_bits = NULL;
+        return;
+    }
+    ac->bits_shift = 64 - (lg + 4);
+    ac->start_mask = ((size_t)1 << lg) - 1;
+    ac->start_shift = 64 - lg;
+    ac->head_len = minlen;
+    memset(ac->head_mask, 0, 8);
+    memset(ac->head_mask, 0xFF, minlen);
+    ac->lead_only = 1;
+    for (size_t i = 0; i < ac->npv; i++) {
+        const char *p = ac->pat + ac->pv[i].off;
+        if (((unsigned char)p[0] & 0xC0) == 0x80)
+            ac->lead_only = 0;
+        uint32_t st = 0;
+        size_t k = 0;
+        for (uint32_t t; k < minlen && ac->depth[t = step(ac, st, (uint8_t)p[k])] == k + 1; k++)
+            st = t;
+        if (k < minlen)
+            continue;
+        uint64_t w = head_word(ac, p, ac->pv[i].len), hh = head_hash(w), bit = hh >> ac->bits_shift;
+        ac->start_bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+        size_t h = (size_t)(hh >> ac->start_shift);
+        while (ac->starts[h].state && ac->starts[h].head != w)
+            h = (h + 1) & ac->start_mask;
+        ac->starts[h] = (struct ac_start){w, st};
+    }
+}
+
 /* The scan's arrays, built or taken from a compiled file: the patterns
  * they came from are no longer needed. */
 static void set_scan(hb_ac *ac, const uint32_t *delta, const uint32_t *first, const uint32_t *out,
@@ -217,6 +320,7 @@ static void set_scan(hb_ac *ac, const uint32_t *delta, const uint32_t *first, co
     ac->out = out;
     ac->value = value;
     ac->depth = depth;
+    build_starts(ac);
     free(ac->pat);
     free(ac->pv);
     ac->pat = NULL;
@@ -398,57 +502,41 @@ static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
     return t;
 }
 
-typedef struct {
-    size_t start, end;  /* end 0: empty slot */
-    int value;
-} pending;
-
+/* Leftmost-longest: at each place where a pattern's first bytes are (the
+ * start table), the longest pattern there, found by following trie edges
+ * only (a step that lands no deeper left the trie); then on past its end. */
 int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx)
 {
-    if (!ac->built || ac->patterns == 0 || len == 0)
+    if (!ac->built || ac->patterns == 0)
         return ac->built || ac->patterns == 0;
-    /* best[p % w]: the longest match starting at p, for the starts still
-     * open; a start is decided once the scan is maxlen bytes past it. */
-    size_t w = 1;
-    while (w <= ac->maxlen)
-        w <<= 1;
-    pending *best = calloc(w, sizeof *best);
-    if (!best)
-        return 0;
-    size_t mask = w - 1, next = 0, floor = 0, open = 0;
-    uint32_t st = 0;
-    int ok = 1;
-    for (size_t i = 0; i <= len && ok; i++) {
-        size_t end = i;
-        if (i < len) {
-            st = step(ac, st, (uint8_t)s[i]);
-            end = i + 1;
-            for (uint32_t o = ac->first[st]; o && ac->depth[o] <= end; o = ac->out[o]) {
-                size_t from = end - ac->depth[o];
-                pending *p = &best[from & mask];
-                if (p->end == 0)
-                    open++;
-                if (p->end == 0 || p->end < end)
-                    *p = (pending){from, end, ac->value[o]};
-            }
-        }
-        size_t limit = i < len ? (end >= ac->maxlen ? end - ac->maxlen + 1 : 0) : len;
-        if (open == 0 && next < limit)
-            next = limit; /* nothing pending: skip ahead */
-        for (; next < limit && ok; next++) {
-            pending *p = &best[next & mask];
-            if (p->end == 0)
+    for (size_t i = 0; i < len; i++) {
+        uint32_t st = 0;
+        size_t j = i;
+        if (ac->starts) {
+            if (!(st = start_state(ac, s, len, i)))
                 continue;
-            if (next >= floor) {
-                ok = fn(ctx, p->start, p->end, p->value);
-                floor = p->end;
-            }
-            p->end = 0;
-            open--;
+            j += ac->head_len;
+        }
+        size_t end = 0;
+        int value = -1;
+        for (;;) {
+            if (ac->value[st] >= 0)
+                end = j, value = ac->value[st];
+            if (j == len || j - i >= ac->maxlen)
+                break;
+            uint32_t t = step(ac, st, (uint8_t)s[j]);
+            if (ac->depth[t] != j - i + 1)
+                break;
+            st = t;
+            j++;
+        }
+        if (end > i) {
+            if (!fn(ctx, i, end, value))
+                return 0;
+            i = end - 1;
         }
     }
-    free(best);
-    return ok;
+    return 1;
 }
 
 int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx)
@@ -457,6 +545,8 @@ int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void
         return 1;
     uint32_t st = 0;
     for (size_t i = 0; i < len; i++) {
+        if (st == 0 && ac->starts && !start_state(ac, s, len, i))
+            continue; /* at the root with nothing starting here: stays there */
         st = step(ac, st, (uint8_t)s[i]);
         for (uint32_t o = ac->first[st]; o && ac->depth[o] <= i + 1; o = ac->out[o])
             if (!fn(ctx, i + 1 - ac->depth[o], i + 1, ac->value[o]))

@@ -55,6 +55,9 @@ static size_t mark_at(const char *s, size_t n, int *fam, int *dir)
     return 0;
 }
 
+/* The first bytes of the marks mark_at() knows. */
+static const unsigned char MARK_LEAD[256] = {['"'] = 1, ['<'] = 1, ['>'] = 1, [0xE2] = 1, [0xE3] = 1};
+
 static int kind_of(int fam)
 {
     return fam == F_BOOK ? HB_Q_TITLE : fam == F_ANGLE || fam == F_ASCII_ANGLE ? HB_Q_INNER_TITLE : HB_Q_QUOTE;
@@ -115,6 +118,12 @@ static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_note
     }
     carry->n = 0;
     for (size_t i = pa->vstart; i < pa->vend;) {
+        /* most bytes start no mark: step over them (a carried mark past
+         * the reach is dropped at the next mark or the end, as here) */
+        while (i < pa->vend && !MARK_LEAD[(unsigned char)d->view[i]])
+            i++;
+        if (i == pa->vend)
+            break;
         /* carried marks still open past the reach lost their partner */
         while (sp > 0 && st[0].para != p && i >= pa->vstart + CARRY_REACH) {
             note_bad(sn, st[0].pos);

@@ -21,7 +21,7 @@ struct hb_section_rules {
     kind_cue *cues;
     size_t ncues;
     hb_wordlist ends, joins, inner; /* heading_words.txt: a glued title's last word, what links two, what sits between */
-    hb_ac *kinds;   /* the cues of a kind other than `other`, found in one pass */
+    hb_ac *kinds;   /* the cues of a kind other than `other`, coming and work words, found in one pass */
     int *same;      /* the next cue with the same words, -1: none */
 };
 
@@ -35,6 +35,11 @@ static const char NEXT_YEAR[] = "{next-year}";
 const char *hb_kind_name(int kind)
 {
     return kind >= 0 && kind <= HB_KIND_PLANS ? KIND_NAMES[kind] : "other";
+}
+
+static int is_next_year(const kind_cue *q)
+{
+    return q->len == NEXT_YEAR_LEN && !memcmp(q->cue, NEXT_YEAR, NEXT_YEAR_LEN);
 }
 
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -76,8 +81,9 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
     size_t *len = calloc(r->ncues ? r->ncues : 1, sizeof *len);
     if (st == HB_OK && (!pat || !len))
         st = HB_ERR_NOMEM;
+    /* the coming and work words too: one pass finds all a title holds */
     for (size_t i = 0; st == HB_OK && i < r->ncues; i++)
-        if (r->cues[i].kind != HB_KIND_OTHER && r->cues[i].kind <= HB_KIND_PLANS) {
+        if (r->cues[i].kind != HB_KIND_OTHER && !is_next_year(&r->cues[i])) {
             pat[i] = r->cues[i].cue;
             len[i] = r->cues[i].len;
         }
@@ -153,79 +159,101 @@ static size_t next_year_at(const hb_doc *d, const char *s, size_t len, size_t at
     return at + 10 <= len && !memcmp(s + at + 7, "度", 3) ? 10 : 7;
 }
 
-/* Where the first `coming` word followed by a `work` word starts in s, len if none;
- * *n: the coming word's length. */
-static size_t coming_work(const hb_doc *d, const struct hb_section_rules *r, const char *s, size_t len, size_t *n)
-{
-    size_t best = len;
-    for (size_t i = 0; i < r->ncues; i++) {
-        const kind_cue *q = &r->cues[i];
-        if (q->kind != SK_COMING)
-            continue;
-        int year = q->len == NEXT_YEAR_LEN && !memcmp(q->cue, NEXT_YEAR, NEXT_YEAR_LEN);
-        for (size_t at = 0; at < best; at++) {
-            size_t cl = year ? next_year_at(d, s, len, at)
-                             : at + q->len <= len && !memcmp(s + at, q->cue, q->len) ? q->len : 0;
-            if (!cl || masked(r, s, len, at, cl))
-                continue;
-            for (size_t k = 0; k < r->ncues && best > at; k++)
-                if (r->cues[k].kind == SK_WORK && memmem(s + at + cl, len - at - cl, r->cues[k].cue, r->cues[k].len))
-                    best = at, *n = cl;
-        }
-    }
-    return best;
-}
-
 typedef struct {
+    const hb_doc *d;
     const struct hb_section_rules *r;
     const char *s;
     size_t len;
-    int best;
+    int best;              /* the leftmost cue's kind, HB_KIND_OTHER: none */
     size_t best_at, best_len;
-    unsigned mask;
+    unsigned mask;         /* every kind named */
+    size_t work_after;     /* 1 + where the last work word starts, 0: none */
+    int coming;            /* a coming word was seen */
+    size_t come_at, come_len;
+    size_t come_cue;       /* the coming cue found at come_at, first listed */
 } kind_scan;
 
-/* The kind of the leftmost cue not inside an `other` cue; at one place the
- * longest, then the first listed. */
-static int on_kind_cue(void *ctx, size_t at, size_t end, int value)
+/* A coming word at s[at..at+n) (cue i) that a work word follows and no
+ * `other` cue masks: kept if it is the leftmost, at one place the first listed. */
+static void coming_at(kind_scan *k, size_t at, size_t n, size_t i)
+{
+    if (k->work_after > at + n && (at < k->come_at || (at == k->come_at && i < k->come_cue)) &&
+        !masked(k->r, k->s, k->len, at, n))
+        k->come_at = at, k->come_len = n, k->come_cue = i;
+}
+
+/* The second pass, once the work words are known. */
+static int on_coming(void *ctx, size_t at, size_t end, int value)
+{
+    kind_scan *k = ctx;
+    for (int i = value; i >= 0; i = k->r->same[i])
+        if (k->r->cues[i].kind == SK_COMING)
+            coming_at(k, at, end - at, (size_t)i);
+    return 1;
+}
+
+/* Every cue, overlapping ones included: the leftmost kind cue not inside an
+ * `other` cue (at one place the longest, then the first listed), the kinds
+ * named, and where the work words and the coming words are. */
+static int on_cue(void *ctx, size_t at, size_t end, int value)
 {
     kind_scan *k = ctx;
     size_t n = end - at;
-    if ((at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, k->s, k->len, at, n))
-        k->best = k->r->cues[value].kind, k->best_at = at, k->best_len = n;
+    int kind = -1;
+    for (int i = value; i >= 0; i = k->r->same[i]) {
+        int ki = k->r->cues[i].kind;
+        if (ki == SK_WORK && k->work_after < at + 1)
+            k->work_after = at + 1;
+        else if (ki == SK_COMING)
+            k->coming = 1;
+        else if (ki != HB_KIND_OTHER && ki <= HB_KIND_PLANS) {
+            k->mask |= 1u << ki;
+            if (kind < 0)
+                kind = ki;
+        }
+    }
+    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, k->s, k->len, at, n))
+        k->best = kind, k->best_at = at, k->best_len = n;
     return 1;
+}
+
+/* Scans s[0..len): the kind cues, then where the first `coming` word
+ * followed by a `work` word starts (come_at, len if none). */
+static void scan_kinds(const hb_doc *d, const char *s, size_t len, kind_scan *k)
+{
+    const struct hb_section_rules *r = d->engine->sections;
+    *k = (kind_scan){d, r, s, len, HB_KIND_OTHER, len, 0, 0, 0, 0, len, 0, r->ncues};
+    hb_ac_scan_all(r->kinds, s, len, on_cue, k);
+    if (!k->work_after)
+        return;
+    if (k->coming)
+        hb_ac_scan_all(r->kinds, s, len, on_coming, k);
+    if (!d->ref_year)
+        return;
+    for (size_t i = 0; i < r->ncues; i++)
+        if (r->cues[i].kind == SK_COMING && is_next_year(&r->cues[i]))
+            for (size_t at = 0; at <= k->come_at && at < len; at++) {
+                size_t cl = next_year_at(d, s, len, at);
+                if (cl)
+                    coming_at(k, at, cl, i);
+            }
 }
 
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
 {
-    const struct hb_section_rules *r = d->engine->sections;
-    kind_scan k = {r, s, len, HB_KIND_OTHER, len, 0, 0};
-    k.best_at = coming_work(d, r, s, len, &k.best_len);
-    if (k.best_at < len)
-        k.best = HB_KIND_PLANS;
-    hb_ac_scan_all(r->kinds, s, len, on_kind_cue, &k);
+    kind_scan k;
+    scan_kinds(d, s, len, &k);
+    /* the coming word wins unless a kind cue starts before it, or there and longer */
+    if (k.come_at < len && !(k.best_at < k.come_at || (k.best_at == k.come_at && k.best_len > k.come_len)))
+        return HB_KIND_PLANS;
     return k.best;
-}
-
-static int on_any_cue(void *ctx, size_t at, size_t end, int value)
-{
-    kind_scan *k = ctx;
-    (void)at, (void)end;
-    for (int i = value; i >= 0; i = k->r->same[i])
-        if (k->r->cues[i].kind != HB_KIND_OTHER && k->r->cues[i].kind <= HB_KIND_PLANS)
-            k->mask |= 1u << k->r->cues[i].kind;
-    return 1;
 }
 
 unsigned hb_section_kinds_in(const hb_doc *d, const char *s, size_t len)
 {
-    const struct hb_section_rules *r = d->engine->sections;
-    kind_scan k = {r, s, len, HB_KIND_OTHER, len, 0, 0};
-    hb_ac_scan_all(r->kinds, s, len, on_any_cue, &k);
-    size_t n;
-    if (coming_work(d, r, s, len, &n) < len)
-        k.mask |= 1u << HB_KIND_PLANS;
-    return k.mask;
+    kind_scan k;
+    scan_kinds(d, s, len, &k);
+    return k.mask | (k.come_at < len ? 1u << HB_KIND_PLANS : 0);
 }
 
 /* A heading's kind from its own title, else its parent's.  Under problems,
@@ -442,6 +470,11 @@ static int marker_slip(hb_doc *d, const numbering *nb, const int *stack, int dep
                        r->marker);
 }
 
+/* The first bytes of what add_items() reads inside a clause: a boundary
+ * (；：！？，space, 。 of lead byte E3) or a circled number (E2). */
+static const unsigned char CLAUSE_LEAD[256] = {[';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1, [','] = 1,
+                                               [' '] = 1, [0xE2] = 1, [0xE3] = 1};
+
 static int add_items(hb_doc *d, int p, size_t from, int section, int *last_family, int *last_number)
 {
     const hb_para *pa = &d->paras.v[p];
@@ -452,6 +485,13 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
      * move forward, so reusing it keeps "一是…，一是…，" linear. */
     size_t stop = 0;
     for (size_t i = from; i < pa->vend;) {
+        /* inside a clause only ① (U+2460…, lead byte E2) may start an item:
+         * step to the next byte that may end the clause or start one */
+        if (!at_boundary)
+            while (i < pa->vend && !CLAUSE_LEAD[(unsigned char)v[i]])
+                i++;
+        if (i == pa->vend)
+            break;
         int fam, num;
         size_t ml;
         int cp;

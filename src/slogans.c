@@ -46,6 +46,9 @@ typedef struct {
     int place;        /* QK_* */
 } quote_rule;
 
+/* The characters a numeric formulation may start with lie in U+3000…U+9FFF. */
+enum { NUMERAL_LO = 0x3000, NUMERAL_SPAN = 0x7000 };
+
 struct hb_slogan_rules {
     hb_wordlist categories; /* slogan_categories.txt */
     quote_rule *qk;
@@ -56,6 +59,7 @@ struct hb_slogan_rules {
     stopword *stop;
     size_t nstop, stopcap;
     hb_ac *idioms;    /* the idiom stop words, found in one pass */
+    uint64_t numerals[NUMERAL_SPAN / 64]; /* is_numeral_start() of U+3000…U+9FFF, for the scan */
 };
 
 /* ---- rules ---- */
@@ -168,6 +172,18 @@ static int is_measure(const struct hb_slogan_rules *r, const char *s, size_t len
            r->stop[lo].word[len] == '\0';
 }
 
+/* The characters a numeric formulation starts with (dict/README.md). */
+static int is_numeral_start(int cp)
+{
+    switch (cp) {
+    case 0x3007: case 0x96F6: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB: /* 〇零一二两三四 */
+    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E: /* 五六七八九十百 */
+    case 0x5343: case 0x4E07: case 0x53CC:                                                     /* 千万双 */
+        return 1;
+    }
+    return 0;
+}
+
 hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
 {
     struct hb_slogan_rules *r = calloc(1, sizeof *r);
@@ -186,6 +202,9 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
         return st;
     if (r->nstop > 1)
         qsort(r->stop, r->nstop, sizeof *r->stop, by_stop);
+    for (int cp = NUMERAL_LO; cp < NUMERAL_LO + NUMERAL_SPAN; cp++)
+        if (is_numeral_start(cp))
+            r->numerals[(cp - NUMERAL_LO) / 64] |= (uint64_t)1 << (cp % 64);
     if (!(r->idioms = hb_ac_new()))
         return HB_ERR_NOMEM;
     for (size_t i = 0; i < r->nstop; i++)
@@ -249,6 +268,7 @@ typedef struct {
     HB_VEC(hb_vrange) qterms;  /* quoted terms' content, by start */
     HB_VEC(known_match) known; /* dictionary matches, by start */
     HB_VEC(known_match) idioms; /* idiom stop words written in the text */
+    size_t base;               /* view offset of the text the idioms are scanned in */
 } run_ctx;
 
 static int rehash(hb_doc *d, struct hb_slogans_result *r)
@@ -453,7 +473,7 @@ static int by_found(const void *a, const void *b)
 static int on_idiom(void *ctx, size_t s, size_t e, int entry)
 {
     run_ctx *c = ctx;
-    known_match k = {s, e, entry, 0};
+    known_match k = {c->base + s, c->base + e, entry, 0};
     return hb_vec_push(&c->d->arena, &c->idioms, k);
 }
 
@@ -465,20 +485,6 @@ static int is_decimal_count(const hb_doc *d, size_t at)
     if (!hb_numeral_parse(&d->engine->numerals, d->view, d->view_len, at, &n) || !memmem(d->view + n.start, n.end - n.start, "点", 3))
         return 0;
     return hb_wordlist_prefix(&d->engine->units, d->view + n.end, d->view_len - n.end) != NULL;
-}
-
-/* Numeric formulations the dictionary does not list, found by the patterns
- * of dict/slogan_patterns.txt.  Where one overlaps dictionary matches, the
- * longer wins: 双报到双报告双考核 absorbs 双报到, 四个意识 stays known. */
-static int is_numeral_start(int cp)
-{
-    switch (cp) {
-    case 0x3007: case 0x96F6: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB: /* 〇零一二两三四 */
-    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E: /* 五六七八九十百 */
-    case 0x5343: case 0x4E07: case 0x53CC:                                                     /* 千万双 */
-        return 1;
-    }
-    return 0;
 }
 
 /* How far the words around a candidate are segmented: jieba cuts Han runs
@@ -565,6 +571,9 @@ static int is_rate(const struct hb_slogan_rules *rules, const pattern *pt, const
     return memcmp(v + s, v + m[2 * g + 1], m[2 * g] - s) != 0;
 }
 
+/* Numeric formulations the dictionary does not list, found by the patterns
+ * of dict/slogan_patterns.txt.  Where one overlaps dictionary matches, the
+ * longer wins: 双报到双报告双考核 absorbs 双报到, 四个意识 stays known. */
 static int discover(run_ctx *c)
 {
     const struct hb_slogan_rules *rules = c->rules;
@@ -573,12 +582,18 @@ static int discover(run_ctx *c)
     /* A numeric formulation starts at a Chinese numeral (dict/README.md):
      * the patterns, compiled anchored, are tried there only. */
     HB_VEC(size_t) starts = {0};
+    /* the view is valid UTF-8: step by characters, looking up those of three bytes */
+    const unsigned char *u = (const unsigned char *)d->view;
     for (size_t i = 0; i < d->view_len;) {
-        int cp;
-        int n = hb_utf8_next(d->view + i, d->view_len - i, &cp);
-        if (n == 3 && is_numeral_start(cp) && !hb_vec_push(&d->arena, &starts, i))
-            return 0;
-        i += (size_t)n;
+        unsigned b = u[i];
+        size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        if (n == 3) {
+            unsigned cp = ((b & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
+            if (cp - NUMERAL_LO < NUMERAL_SPAN && (rules->numerals[(cp - NUMERAL_LO) / 64] >> (cp % 64)) & 1 &&
+                !hb_vec_push(&d->arena, &starts, i))
+                return 0;
+        }
+        i += n;
     }
     pcre2_match_data *md = NULL;
     for (size_t p = 0; p < rules->npat && starts.n; p++) {
@@ -617,12 +632,25 @@ static int discover(run_ctx *c)
     pcre2_match_data_free(md);
     if (fs.n == 0)
         return 1;
-    /* idioms written in the text: a candidate overlapping one is dropped
-     * (举一反三 around 一反三堵 in 举一反三堵塞漏洞) */
-    if (!hb_ac_scan(rules->idioms, d->view, d->view_len, on_idiom, c))
-        return 0;
     if (fs.n > 1)
         qsort(fs.v, fs.n, sizeof *fs.v, by_found);
+    /* idioms written in the text: a candidate overlapping one is dropped
+     * (举一反三 around 一反三堵 in 举一反三堵塞漏洞).  No idiom holds a line
+     * break, so the paragraphs of the candidates are scanned alone. */
+    for (size_t i = 0, done = 0; i < fs.n; i++) {
+        if (fs.v[i].e <= done)
+            continue;
+        const char *v = d->view;
+        size_t ps = fs.v[i].s > done ? fs.v[i].s : done, pe = fs.v[i].e;
+        while (ps > done && v[ps - 1] != '\n')
+            ps--;
+        const char *nl = memchr(v + pe, '\n', d->view_len - pe);
+        pe = nl ? (size_t)(nl - v) : d->view_len;
+        c->base = ps;
+        if (!hb_ac_scan(rules->idioms, v + ps, pe - ps, on_idiom, c))
+            return 0;
+        done = pe;
+    }
     size_t k0 = 0, id = 0, last = 0;
     for (size_t i = 0; i < fs.n; i++) {
         const found *f = &fs.v[i];
@@ -678,7 +706,7 @@ hb_status hb_slogans_run(hb_doc *d)
     hb_quote_list ql;
     if (!r || !hb_quotes(d, &ql))
         return HB_ERR_NOMEM;
-    run_ctx c = {d, rules, r, {0}, {0}, {0}};
+    run_ctx c = {d, rules, r, {0}, {0}, {0}, 0};
     if (!quoted_terms(&c, &ql))
         return HB_ERR_NOMEM;
     if (rules->dict && !hb_slogan_dict_scan(rules->dict, d->view, d->view_len, on_known, &c))

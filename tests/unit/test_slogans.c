@@ -194,30 +194,54 @@ static void test_ac_leftmost_longest(void **s)
     hb_ac_free(ac);
 }
 
-/* Random dictionaries against a naive leftmost-longest matcher. */
+static int count_all(void *ctx, size_t s, size_t e, int v)
+{
+    (void)s, (void)e, (void)v;
+    ++*(int *)ctx;
+    return 1;
+}
+
+/* Random dictionaries against a naive leftmost-longest matcher (and every
+ * occurrence against a naive count): shortest patterns of 1 to 9 bytes, so
+ * the start table keys on 1 to 8 bytes, over bytes of which some are UTF-8
+ * lead and continuation bytes, matches up to the text's last byte. */
 static void test_ac_against_naive(void **s)
 {
     (void)s;
+    static const char ALPHA[] = "ab\xE4\xB8";
     srand(7);
-    for (int round = 0; round < 50; round++) {
+    for (int round = 0; round < 300; round++) {
         hb_ac *ac = hb_ac_new();
-        char pats[40][6];
-        int np = 1 + rand() % 40;
+        char pats[40][13];
+        int np = 1 + rand() % 40, minl = 1 + round % 9, nalpha = round % 2 ? 4 : 2;
         for (int i = 0; i < np; i++) {
-            int l = 1 + rand() % 5;
+            int l = minl + rand() % 4;
             for (int k = 0; k < l; k++)
-                pats[i][k] = (char)('a' + rand() % 3);
+                pats[i][k] = ALPHA[rand() % nalpha];
             pats[i][l] = '\0';
             hb_ac_add(ac, pats[i], (size_t)l, i);
         }
         assert_true(hb_ac_build(ac));
         char text[200];
         for (int k = 0; k < 199; k++)
-            text[k] = (char)('a' + rand() % 3);
+            text[k] = ALPHA[rand() % nalpha];
         text[199] = '\0';
+        /* a pattern at the very end, where fewer than 8 bytes are left */
+        memcpy(text + 199 - strlen(pats[0]), pats[0], strlen(pats[0]));
         hits got = {0};
         assert_true(hb_ac_scan(ac, text, 199, collect, &got));
-        int m = 0;
+        int m = 0, all = 0;
+        for (size_t p = 0; p < 199; p++)
+            for (int i = 0; i < np; i++) {
+                size_t l = strlen(pats[i]);
+                int first = 1; /* a repeated pattern is one pattern */
+                for (int j = 0; j < i; j++)
+                    first &= strcmp(pats[i], pats[j]) != 0;
+                all += first && p + l <= 199 && !memcmp(text + p, pats[i], l);
+            }
+        int got_all = 0;
+        assert_true(hb_ac_scan_all(ac, text, 199, count_all, &got_all));
+        assert_int_equal(got_all, all);
         for (size_t p = 0; p < 199 && m < 64;) {
             size_t best = 0;
             for (int i = 0; i < np; i++) {
