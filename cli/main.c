@@ -424,12 +424,13 @@ static void process(run_state *st, const char *label, const char *path, const ch
         input_failed(st);
         return;
     }
-    char *text = NULL;
-    if (!strcmp(o->command, "extract")) {
-        /* streamed: a large report's JSON is never held whole */
+    int tokens = !strcmp(o->command, "tokens");
+    if (tokens || !strcmp(o->command, "extract")) {
+        /* streamed: a large report's JSON or words are never held whole */
         errno = 0;
-        hb_status ws = hb_report_write(r, (st->single && o->pretty ? HB_JSON_PRETTY : 0) | HB_JSON_LINE,
-                                       write_piece, st->out);
+        hb_status ws = tokens ? hb_report_tokens_write(r, o->words ? HB_TOKENS_WORDS : 0, write_piece, st->out)
+                              : hb_report_write(r, (st->single && o->pretty ? HB_JSON_PRETTY : 0) | HB_JSON_LINE,
+                                                write_piece, st->out);
         hb_report_free(r);
         if (ws == HB_ERR_IO)
             st->write_failed = errno ? errno : EIO;
@@ -439,14 +440,10 @@ static void process(run_state *st, const char *label, const char *path, const ch
         }
         return;
     }
-    if (!strcmp(o->command, "tokens")) {
-        text = hb_report_tokens(r, o->words ? HB_TOKENS_WORDS : 0);
-    } else {
-        int passed = 0;
-        text = check_verdict(r, label, o, &passed);
-        st->checked++;
-        st->check_failed += !passed;
-    }
+    int passed = 0;
+    char *text = check_verdict(r, label, o, &passed);
+    st->checked++;
+    st->check_failed += !passed;
     hb_report_free(r);
     if (!text) {
         fprintf(stderr, "huibao: %s: out of memory\n", label);

@@ -198,6 +198,13 @@ enum {
  * frees with hb_free(), or NULL when out of memory. */
 HB_API char *hb_report_tokens(const hb_report *report, unsigned flags);
 
+/* The same lines handed to write as they are made, in pieces of about
+ * 64 KiB (the last one shorter), so that a large text's words are never held
+ * whole.  Returns HB_OK, HB_ERR_ARG, HB_ERR_NOMEM, or HB_ERR_IO when write
+ * failed (no more pieces come after it). */
+HB_API hb_status hb_report_tokens_write(const hb_report *report, unsigned flags, hb_write_fn write,
+                                        void *ctx);
+
 /* A short human-readable verdict on the required sections: one line per
  * finding.  *passed is set to 1 when nothing required is missing.  Returns a
  * new string the caller frees with hb_free(). */

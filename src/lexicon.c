@@ -104,18 +104,15 @@ struct hb_lex_overlay {
     uint32_t n, cap;
     uint32_t *slots;  /* open addressing on (parent, cp): node index, 0 empty */
     uint32_t mask;
+    uint32_t *root;   /* the root's children by code point < 0x10000, 0: none; the
+                         walk from every position starts there */
 };
-
-static uint32_t ov_hash(uint32_t parent, int32_t cp)
-{
-    uint64_t k = ((uint64_t)parent << 21) ^ (uint32_t)cp;
-    k *= 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(k >> 32);
-}
 
 static uint32_t ov_find(const struct hb_lex_overlay *ov, uint32_t parent, int32_t cp)
 {
-    for (uint32_t i = ov_hash(parent, cp) & ov->mask;; i = (i + 1) & ov->mask) {
+    if (parent == 0 && (uint32_t)cp < 0x10000)
+        return ov->root[cp];
+    for (uint32_t i = hb_lex_ov_hash(parent, cp) & ov->mask;; i = (i + 1) & ov->mask) {
         uint32_t x = ov->slots[i];
         if (x == 0)
             return 0;
@@ -146,7 +143,7 @@ static int ov_rehash(struct hb_lex_overlay *ov, uint32_t nslots)
     ov->slots = slots;
     ov->mask = nslots - 1;
     for (uint32_t x = 1; x < ov->n; x++) {
-        uint32_t i = ov_hash(ov->v[x].parent, ov->v[x].cp) & ov->mask;
+        uint32_t i = hb_lex_ov_hash(ov->v[x].parent, ov->v[x].cp) & ov->mask;
         while (slots[i])
             i = (i + 1) & ov->mask;
         slots[i] = x;
@@ -173,10 +170,12 @@ static uint32_t ov_child(struct hb_lex_overlay *ov, uint32_t parent, int32_t cp)
         return 0;
     x = ov->n++;
     ov->v[x] = (ov_node){.parent = parent, .cp = cp, .logf = -1.0};
-    uint32_t i = ov_hash(parent, cp) & ov->mask;
+    uint32_t i = hb_lex_ov_hash(parent, cp) & ov->mask;
     while (ov->slots[i])
         i = (i + 1) & ov->mask;
     ov->slots[i] = x;
+    if (parent == 0 && (uint32_t)cp < 0x10000)
+        ov->root[cp] = x;
     return x;
 }
 
@@ -188,7 +187,9 @@ static struct hb_lex_overlay *ov_new(void)
     ov->cap = 64;
     ov->v = calloc(ov->cap, sizeof *ov->v);
     ov->n = 1;
-    if (!ov->v || ov_rehash(ov, 128) < 0) {
+    ov->root = calloc(0x10000, sizeof *ov->root);
+    if (!ov->v || !ov->root || ov_rehash(ov, 128) < 0) {
+        free(ov->root);
         free(ov->v);
         free(ov);
         return NULL;
@@ -204,6 +205,7 @@ static void ov_free(struct hb_lex_overlay *ov)
         free(ov->v[x].tag);
     free(ov->v);
     free(ov->slots);
+    free(ov->root);
     free(ov);
 }
 
@@ -213,6 +215,7 @@ void hb_lexicon_free(struct hb_lexicon *lx)
         return;
     hb_file_release(lx->file, lx->file_size);
     ov_free(lx->ov);
+    free(lx->ov_edges);
     free(lx);
 }
 
@@ -277,6 +280,8 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
 {
     if (freq > (1LL << 53) || lx->total > (1LL << 53) - freq)
         return HB_ERR_ARG; /* beyond exact doubles: log() would no longer match jieba */
+    if (!lx->ov_edges && !(lx->ov_edges = calloc(HB_LEX_OV_BITS / 8, 1)))
+        return HB_ERR_NOMEM;
     if (!lx->ov && !(lx->ov = ov_new()))
         return HB_ERR_NOMEM;
     struct hb_lex_overlay *ov = lx->ov;
@@ -284,6 +289,8 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
     for (size_t i = 0; i < len;) {
         int cp;
         i += (size_t)hb_utf8_next(word + i, len - i, &cp);
+        uint32_t h = hb_lex_ov_hash(x, cp) >> 16;
+        lx->ov_edges[h >> 3] |= (uint8_t)(1u << (h & 7));
         if (!(x = ov_child(ov, x, cp)))
             return HB_ERR_NOMEM;
     }

@@ -101,6 +101,10 @@ struct hb_lexicon {
     long long total;
     double logtotal;            /* log(total), as jieba's calc() computes it */
     struct hb_lex_overlay *ov;  /* NULL until a word is added */
+    uint8_t *ov_edges;          /* HB_LEX_OV_BITS bits, one set per overlay edge
+                                   (parent, cp) by hb_lex_ov_hash: most walks leave the
+                                   overlay at their first or second character, and the
+                                   test spares them the lookup */
     void *file;                 /* the file's bytes, read at load; NULL: none */
     size_t file_size;
 };
@@ -132,6 +136,22 @@ static inline uint32_t hb_lex_char_id(const struct hb_lexicon *lx, int cp)
     return lo < lx->nsupp && lx->supp[2 * lo] == (uint32_t)cp ? lx->supp[2 * lo + 1] : 0;
 }
 
+#define HB_LEX_OV_BITS (1u << 16)
+
+static inline uint32_t hb_lex_ov_hash(uint32_t parent, int32_t cp)
+{
+    uint64_t k = ((uint64_t)parent << 21) ^ (uint32_t)cp;
+    k *= 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(k >> 32);
+}
+
+/* 0 when the overlay has no child of node o by cp; 1 when it may have. */
+static inline int hb_lex_ov_may(const struct hb_lexicon *lx, uint32_t o, int cp)
+{
+    uint32_t h = hb_lex_ov_hash(o, cp) >> 16; /* the table's slots use the low bits */
+    return lx->ov_edges[h >> 3] >> (h & 7) & 1;
+}
+
 /* Overlay step (lexicon.c): fills *o and returns 1 when the overlay has the
  * child; *logf/has_value describe the overlay word, if any. */
 int hb_lex_ov_step(const struct hb_lex_overlay *ov, uint32_t *o, int cp, double *logf,
@@ -150,7 +170,7 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
             b = t;
     }
     c->b = b;
-    if (lx->ov && c->o != HB_LEX_NONE) {
+    if (lx->ov && c->o != HB_LEX_NONE && hb_lex_ov_may(lx, c->o, cp)) {
         int has = 0;
         if (!hb_lex_ov_step(lx->ov, &c->o, cp, logf, &has))
             c->o = HB_LEX_NONE;

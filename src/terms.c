@@ -169,7 +169,9 @@ hb_status hb_terms_run(hb_doc *d)
         if (pa->role != HB_PARA_BODY)
             continue;
         c.base = d->view + pa->vstart;
-        if (hb_segment(d->engine->lexicon, c.base, pa->vend - pa->vstart, HB_SEG_WHOLE, count_word, &c) != HB_OK)
+        /* jieba's own words: gluing numbers whole never changes a word
+         * holding a Han character, and only those are counted */
+        if (hb_segment(d->engine->lexicon, c.base, pa->vend - pa->vstart, 0, count_word, &c) != HB_OK)
             c.failed = 1;
     }
     hb_status st = c.failed ? HB_ERR_NOMEM : HB_OK;

@@ -37,11 +37,31 @@ static char *put_uint(char *p, size_t v)
     return p + digits;
 }
 
+/* Where the lines go: kept whole (write NULL) or handed to write in pieces
+ * of PIECE bytes, so that a large text's lines are never held whole and the
+ * buffer stays in cache. */
+typedef struct {
+    hb_strbuf b;
+    const hb_doc *d;
+    hb_write_fn write;
+    void *ctx;
+    int write_failed;
+} tok_out;
+
+enum { PIECE = 64 << 10 };
+
+static void flush(tok_out *o)
+{
+    if (!o->b.failed && !o->write_failed && o->b.n && !o->write(o->ctx, o->b.s, o->b.n))
+        o->write_failed = 1;
+    o->b.n = 0;
+}
+
 /* One output line: "type<TAB>start<TAB>end<TAB>text" for text range [start, end). */
-static void sb_line(hb_strbuf *b, const hb_doc *d, const char *type, size_t start, size_t end)
+static void sb_line(tok_out *o, const char *type, size_t start, size_t end)
 {
     size_t tn = strlen(type);
-    char *w = hb_strbuf_reserve(b, tn + 2 * 20 + 4 + (end - start)), *p = w;
+    char *w = hb_strbuf_reserve(&o->b, tn + 2 * 20 + 4 + (end - start)), *p = w;
     if (!w)
         return;
     memcpy(p, type, tn);
@@ -51,45 +71,57 @@ static void sb_line(hb_strbuf *b, const hb_doc *d, const char *type, size_t star
     *p++ = '\t';
     p = put_uint(p, end);
     *p++ = '\t';
-    memcpy(p, d->text + start, end - start);
+    memcpy(p, o->d->text + start, end - start);
     p += end - start;
     *p++ = '\n';
-    b->n += (size_t)(p - w);
+    o->b.n += (size_t)(p - w);
+    if (o->write && o->b.n >= PIECE)
+        flush(o);
 }
-
-typedef struct {
-    hb_strbuf *b;
-    const hb_doc *d;
-} word_ctx;
 
 static void on_word(void *ctx, size_t start, size_t end)
 {
-    word_ctx *w = ctx;
-    const char *s = w->d->text + start;
+    tok_out *o = ctx;
+    const char *s = o->d->text + start;
     size_t n = end - start;
     while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
         s++, n--;
     if (n == 0)
         return;
-    sb_line(w->b, w->d, "word", start, end);
+    sb_line(o, "word", start, end);
 }
 
 /* With HB_TOKENS_WORDS: the decoded text as jieba would cut it (numbers and
  * masks kept whole), so the output compares with jieba.cut line for line. */
-char *hb_report_tokens(const hb_report *r, unsigned flags)
+static void tokens_out(const hb_report *r, unsigned flags, tok_out *o)
 {
-    hb_strbuf b = {0};
     if (flags & HB_TOKENS_WORDS) {
-        word_ctx w = {&b, r};
-        if (hb_words(r, r->text, r->len, HB_SEG_WHOLE, on_word, &w) != HB_OK)
-            b.failed = 1;
-        return hb_strbuf_take(&b);
+        if (hb_words(r, r->text, r->len, HB_SEG_WHOLE, on_word, o) != HB_OK)
+            o->b.failed = 1;
+        return;
     }
     for (size_t i = 0; i < r->tokens.n; i++) {
         const hb_token *t = &r->tokens.v[i];
         if (t->type == HB_TOK_SPACE)
             continue;
-        sb_line(&b, r, hb_token_type_name(t->type), hb_doc_vstart(r, t->vstart), hb_doc_vend(r, t->vend));
+        sb_line(o, hb_token_type_name(t->type), hb_doc_vstart(r, t->vstart), hb_doc_vend(r, t->vend));
     }
-    return hb_strbuf_take(&b);
+}
+
+char *hb_report_tokens(const hb_report *r, unsigned flags)
+{
+    tok_out o = {.d = r};
+    tokens_out(r, flags, &o);
+    return hb_strbuf_take(&o.b);
+}
+
+hb_status hb_report_tokens_write(const hb_report *r, unsigned flags, hb_write_fn write, void *ctx)
+{
+    if (!r || !write)
+        return HB_ERR_ARG;
+    tok_out o = {.d = r, .write = write, .ctx = ctx};
+    tokens_out(r, flags, &o);
+    flush(&o);
+    free(o.b.s);
+    return o.b.failed ? HB_ERR_NOMEM : o.write_failed ? HB_ERR_IO : HB_OK;
 }

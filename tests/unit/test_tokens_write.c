@@ -1,0 +1,109 @@
+/* hb_report_tokens_write: the streamed token and word lines are
+ * hb_report_tokens' bytes, in bounded pieces, and a failed write stops
+ * them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "huibao.h"
+#include "testutil.h"
+
+typedef struct {
+    char *s;
+    size_t n, biggest;
+    int calls, fail_at; /* fail_at: the call that fails, 0: none */
+} sink;
+
+static int collect(void *ctx, const char *s, size_t n)
+{
+    sink *k = ctx;
+    k->calls++;
+    if (k->fail_at && k->calls == k->fail_at)
+        return 0;
+    char *ns = realloc(k->s, k->n + n + 1);
+    if (!ns)
+        return 0;
+    memcpy(ns + k->n, s, n);
+    k->s = ns;
+    k->n += n;
+    k->s[k->n] = '\0';
+    if (n > k->biggest)
+        k->biggest = n;
+    return 1;
+}
+
+/* A corpus report repeated to a few hundred KB: many pieces of output. */
+static hb_report *big_report(int until)
+{
+    size_t len;
+    char *one = tu_read_file("corpus/jiwei_annual.txt", &len);
+    assert_non_null(one);
+    enum { TIMES = 40 };
+    char *text = malloc(len * TIMES);
+    assert_non_null(text);
+    for (int i = 0; i < TIMES; i++)
+        memcpy(text + (size_t)i * len, one, len);
+    hb_extract_options xo = {.until = until};
+    hb_error err;
+    hb_report *r = hb_extract(engine, text, len * TIMES, &xo, &err);
+    assert_non_null(r);
+    free(one);
+    free(text);
+    return r;
+}
+
+static void streamed_equals_whole(int until, unsigned flags)
+{
+    hb_report *r = big_report(until);
+    char *whole = hb_report_tokens(r, flags);
+    assert_non_null(whole);
+    sink k = {0};
+    assert_int_equal(hb_report_tokens_write(r, flags, collect, &k), HB_OK);
+    assert_true(k.calls > 2);
+    assert_true(k.biggest < (size_t)128 << 10); /* never held whole */
+    assert_int_equal(k.n, strlen(whole));
+    assert_string_equal(k.s, whole);
+    free(k.s);
+    hb_free(whole);
+    hb_report_free(r);
+}
+
+static void test_words_streamed(void **s)
+{
+    (void)s;
+    streamed_equals_whole(HB_UNTIL_TEXT, HB_TOKENS_WORDS);
+}
+
+static void test_tokens_streamed(void **s)
+{
+    (void)s;
+    streamed_equals_whole(HB_UNTIL_TOKENS, 0);
+}
+
+static void test_write_failure_stops(void **s)
+{
+    (void)s;
+    hb_report *r = big_report(HB_UNTIL_TEXT);
+    sink k = {.fail_at = 2};
+    assert_int_equal(hb_report_tokens_write(r, HB_TOKENS_WORDS, collect, &k), HB_ERR_IO);
+    assert_int_equal(k.calls, 2); /* nothing more after the failure */
+    assert_int_equal(hb_report_tokens_write(r, 0, NULL, &k), HB_ERR_ARG);
+    free(k.s);
+    hb_report_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_words_streamed),
+        cmocka_unit_test(test_tokens_streamed),
+        cmocka_unit_test(test_write_failure_stops),
+    };
+    return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
+}
