@@ -402,8 +402,9 @@ static void input_failed(run_state *st)
     st->unreadable++;
 }
 
-/* Runs the command on one report; `label` names it in messages. */
-static void process(run_state *st, const char *label, const char *path, const char *buf, size_t len)
+/* Runs the command on one report; `label` names it in messages.  buf (from
+ * malloc) is handed to the report: a large input is never held twice. */
+static void process(run_state *st, const char *label, const char *path, char *buf, size_t len)
 {
     const cli_opts *o = st->o;
     hb_error err;
@@ -412,7 +413,7 @@ static void process(run_state *st, const char *label, const char *path, const ch
                              .until = strcmp(o->command, "tokens") ? HB_UNTIL_ALL
                                       : o->words                   ? HB_UNTIL_TEXT
                                                                    : HB_UNTIL_TOKENS};
-    hb_report *r = hb_extract(st->engine, buf, len, &xo, &err);
+    hb_report *r = hb_extract_owned(st->engine, buf, len, &xo, &err);
     if (!r && err.code == HB_ERR_ARG) {
         /* a wrong --encoding or --profile would fail every report alike */
         fprintf(stderr, "huibao: %s\n", err.message);
@@ -490,7 +491,6 @@ static void read_records(run_state *st, const char *file)
         }
         process(st, path ? path : label, path ? path : label, text, len);
         hb_free(path);
-        hb_free(text);
     }
     if (n == LINE_TOO_LONG) {
         fprintf(stderr, "huibao: %s:%ld: record longer than %zu bytes (--max-bytes); the rest of the file is skipped\n",
@@ -616,7 +616,6 @@ int main(int argc, char **argv)
             continue;
         }
         process(&st, path, path, buf, len);
-        free(buf);
     }
     int status = st.check_failed ? EXIT_CHECK : st.status;
     if (!strcmp(o.command, "check") && o.jsonl)

@@ -120,9 +120,12 @@ struct hb_report {
     const char *encoding;
     char sha256[65];
 
-    /* decoded text */
+    /* decoded text: in text_own (the decoder's output, malloc'd), in the
+     * arena, or in src_own (the input itself, when hb_extract_owned was given
+     * valid UTF-8); src_own is freed once decoded when the text is not in it */
     const char *text;
     size_t len;
+    char *text_own, *src_own;
     size_t *line_starts;   /* text offset of each input line, nlines + 1 entries */
     int nlines;
 

@@ -264,6 +264,7 @@ hb_status hb_strip_run(hb_doc *d)
     memset(out + n, 0, 1 + HB_TEXT_PAD);
     hb_doc_set_fold(d, out);
     d->fold_len = n;
+    hb_arena_free(&d->arena, d->fmap.v);
     d->fmap = map;
     return hb_doc_warn(d, "web-furniture", first_line, "%d piece%s of leftover markup or page text removed inside lines",
                        removed, removed == 1 ? "" : "s")
