@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -507,6 +508,10 @@ static void read_records(run_state *st, const char *file)
 
 int main(int argc, char **argv)
 {
+    /* what a report gives back early (its input, the uncut view, its
+     * tokens) is unmapped at once: glibc's moving threshold would keep it
+     * in the heap, out of reach of the report's later, smaller arrays */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     out_init();
     cli_opts o = {0};
     parse_args(argc, argv, &o);

@@ -147,7 +147,7 @@ enum {
 };
 
 /* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
- * per heading) and ~10 on ordinary reports: 8 MiB, far above any real
+ * per heading) and ~6 on ordinary reports: 8 MiB, far above any real
  * report, keeps one report within ~1.6 GB. */
 #define HB_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 

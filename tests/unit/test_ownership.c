@@ -11,7 +11,9 @@
  *    makes of the same bytes, whether the text is the input itself (UTF-8,
  *    with or without a byte order mark), lies inside it after a mark the
  *    body contradicts, or is the decoder's (repaired) output and the input
- *    is freed once decoded (ASan saw a use-after-free of the second). */
+ *    is freed once decoded (ASan saw a use-after-free of the second);
+ *  - a full report's token stream, given back after the last stage that
+ *    reads it, is made again for hb_report_tokens(). */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -132,6 +134,27 @@ static void owned_matches_borrowed(const char *buf, size_t len)
     hb_report_free(b);
 }
 
+/* A full report gives its tokens back after the metrics stage; its token
+ * stream, made again, is the one the tokens-only path prints. */
+static void test_released_tokens_made_again(void **s)
+{
+    (void)s;
+    hb_error err;
+    hb_extract_options xo = {.until = HB_UNTIL_TOKENS};
+    hb_report *full = hb_extract_file(engine, SAMPLE, NULL, &err), *part = hb_extract_file(engine, SAMPLE, &xo, &err);
+    assert_non_null(full);
+    assert_non_null(part);
+    char *a = hb_report_tokens(full, 0), *b = hb_report_tokens(part, 0);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true(strlen(a) > 1000);
+    assert_string_equal(a, b);
+    hb_free(a);
+    hb_free(b);
+    hb_report_free(full);
+    hb_report_free(part);
+}
+
 static void test_owned_input_matches_borrowed(void **s)
 {
     (void)s;
@@ -160,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_report_outlives_engine),
         cmocka_unit_test(test_two_threads_print_one_report),
         cmocka_unit_test(test_owned_input_matches_borrowed),
+        cmocka_unit_test(test_released_tokens_made_again),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
