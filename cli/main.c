@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -402,8 +403,9 @@ static void input_failed(run_state *st)
     st->unreadable++;
 }
 
-/* Runs the command on one report; `label` names it in messages. */
-static void process(run_state *st, const char *label, const char *path, const char *buf, size_t len)
+/* Runs the command on one report; `label` names it in messages.  buf (from
+ * malloc) is handed to the report: a large input is never held twice. */
+static void process(run_state *st, const char *label, const char *path, char *buf, size_t len)
 {
     const cli_opts *o = st->o;
     hb_error err;
@@ -412,7 +414,7 @@ static void process(run_state *st, const char *label, const char *path, const ch
                              .until = strcmp(o->command, "tokens") ? HB_UNTIL_ALL
                                       : o->words                   ? HB_UNTIL_TEXT
                                                                    : HB_UNTIL_TOKENS};
-    hb_report *r = hb_extract(st->engine, buf, len, &xo, &err);
+    hb_report *r = hb_extract_owned(st->engine, buf, len, &xo, &err);
     if (!r && err.code == HB_ERR_ARG) {
         /* a wrong --encoding or --profile would fail every report alike */
         fprintf(stderr, "huibao: %s\n", err.message);
@@ -487,7 +489,6 @@ static void read_records(run_state *st, const char *file)
         }
         process(st, path ? path : label, path ? path : label, text, len);
         hb_free(path);
-        hb_free(text);
     }
     if (n == LINE_TOO_LONG) {
         fprintf(stderr, "huibao: %s:%ld: record longer than %zu bytes (--max-bytes); the rest of the file is skipped\n",
@@ -504,6 +505,10 @@ static void read_records(run_state *st, const char *file)
 
 int main(int argc, char **argv)
 {
+    /* what a report gives back early (its input, the uncut view, its
+     * tokens) is unmapped at once: glibc's moving threshold would keep it
+     * in the heap, out of reach of the report's later, smaller arrays */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     out_init();
     cli_opts o = {0};
     parse_args(argc, argv, &o);
@@ -613,7 +618,6 @@ int main(int argc, char **argv)
             continue;
         }
         process(&st, path, path, buf, len);
-        free(buf);
     }
     int status = st.check_failed ? EXIT_CHECK : st.status;
     if (!strcmp(o.command, "check") && o.jsonl)

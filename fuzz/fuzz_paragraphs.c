@@ -5,18 +5,20 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
-    hb_doc *d = fz_doc(&in, "paragraphs");
+    hb_doc *d = fz_doc(&in, "furniture");
     if (!d)
         return 0;
+    /* the lines, checked before the paragraphs stage gives them back */
+    FZ_CHECK(d->nlines >= 1 && (size_t)d->nlines == d->lines.n);
+    for (int i = 0; i < d->nlines; i++)
+        FZ_CHECK(d->line_starts[i] < d->line_starts[i + 1] || d->line_starts[i] == d->len);
+    FZ_CHECK(d->line_starts[d->nlines] == d->len);
+    for (size_t i = 0; i < d->lines.n; i++) {
+        const hb_line *l = &d->lines.v[i];
+        FZ_CHECK(l->fstart <= l->fend && l->fend <= d->fold_len && l->width >= 0);
+    }
+    FZ_CHECK(hb_paragraphs_run(d) == HB_OK && !d->lines.n && !d->fold);
     if (d->view) {
-        FZ_CHECK(d->nlines >= 1 && (size_t)d->nlines == d->lines.n);
-        for (int i = 0; i < d->nlines; i++)
-            FZ_CHECK(d->line_starts[i] < d->line_starts[i + 1] || d->line_starts[i] == d->len);
-        FZ_CHECK(d->line_starts[d->nlines] == d->len);
-        for (size_t i = 0; i < d->lines.n; i++) {
-            const hb_line *l = &d->lines.v[i];
-            FZ_CHECK(l->fstart <= l->fend && l->fend <= d->fold_len && l->width >= 0);
-        }
         FZ_CHECK(hb_utf8_valid(d->view, d->view_len) && d->view[d->view_len] == '\0');
         fz_check_map(&d->vmap, d->view, d->view_len, d->text, d->len);
         size_t at = 0;

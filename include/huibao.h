@@ -147,7 +147,7 @@ enum {
 };
 
 /* Memory grows by up to ~200 bytes per input byte on dense inputs (a line
- * per heading) and ~10 on ordinary reports: 8 MiB, far above any real
+ * per heading) and ~6 on ordinary reports: 8 MiB, far above any real
  * report, keeps one report within ~1.6 GB. */
 #define HB_DEFAULT_MAX_BYTES ((size_t)8 << 20)
 
@@ -156,6 +156,12 @@ enum {
  * caller frees it with hb_report_free(). */
 HB_API hb_report *hb_extract(const hb_engine *engine, const char *buf, size_t len,
                              const hb_extract_options *opts, hb_error *err);
+/* As hb_extract, but the report takes buf (from malloc; freed by the
+ * library, on failure too): valid UTF-8 becomes the report's text without a
+ * copy, and any other input is freed once decoded, so a large input costs
+ * one copy of itself less. */
+HB_API hb_report *hb_extract_owned(const hb_engine *engine, char *buf, size_t len,
+                                   const hb_extract_options *opts, hb_error *err);
 /* Reads the regular file at `path` (opts->max_bytes bounds it) and extracts
  * it; source.path is opts->path, else `path`.  On failure returns NULL with
  * err->file = path and err->message the reason ("No such file or

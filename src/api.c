@@ -112,8 +112,7 @@ hb_report *hb_extract_file(const hb_engine *engine, const char *path, const hb_e
         o = *opts;
     if (!o.path)
         o.path = path;
-    hb_report *r = hb_extract(engine, buf, len, &o, err);
-    free(buf);
+    hb_report *r = hb_extract_owned(engine, buf, len, &o, err);
     if (!r)
         snprintf(err->file, sizeof err->file, "%s", path);
     return r;

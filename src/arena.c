@@ -51,6 +51,26 @@ char *hb_arena_strndup(hb_arena *a, const char *s, size_t len)
     return p;
 }
 
+/* The link to the block of its own whose data is v; NULL: v has none. */
+static hb_arena_block **own_block(hb_arena *a, const void *v)
+{
+    hb_arena_block **link = &a->head;
+    while (*link && (const void *)(*link)->data != v)
+        link = &(*link)->next;
+    return *link ? link : NULL;
+}
+
+void hb_arena_free(hb_arena *a, void *p)
+{
+    hb_arena_block **link = p ? own_block(a, p) : NULL;
+    /* only a block it fills: a head block's data may hold others */
+    if (link && (*link)->size > BLOCK_MIN) {
+        hb_arena_block *b = *link;
+        *link = b->next;
+        free(b);
+    }
+}
+
 void hb_arena_release(hb_arena *a)
 {
     hb_arena_block *b = a->head;
@@ -69,15 +89,14 @@ void hb_arena_release(hb_arena *a)
  * its own. */
 static int grow_own_block(hb_arena *a, void **v, size_t bytes)
 {
-    hb_arena_block **link = &a->head;
-    while (*link && (void *)(*link)->data != *v)
-        link = &(*link)->next;
-    if (!*link)
+    hb_arena_block **link = own_block(a, *v);
+    if (!link)
         return -1;
     hb_arena_block *b = realloc(*link, sizeof *b + bytes);
     if (!b)
         return 0;
-    memset((char *)b->data + b->used, 0, bytes - b->used);
+    /* the room past the elements is left untouched (no memset): a vector
+     * never reads it, and pages never written cost no memory */
     b->size = b->used = bytes;
     *link = b;
     *v = b->data;
@@ -112,10 +131,8 @@ void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
     size_t bytes = (n * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     if (*cap * elem <= BLOCK_MIN || bytes <= BLOCK_MIN || bytes >= *cap * elem)
         return;
-    hb_arena_block **link = &a->head;
-    while (*link && (void *)(*link)->data != *v)
-        link = &(*link)->next;
-    hb_arena_block *b = *link ? realloc(*link, sizeof *b + bytes) : NULL;
+    hb_arena_block **link = own_block(a, *v);
+    hb_arena_block *b = link ? realloc(*link, sizeof *b + bytes) : NULL;
     if (!b)
         return; /* kept as it was */
     b->size = b->used = bytes;

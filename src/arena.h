@@ -15,6 +15,10 @@ typedef struct {
 void *hb_arena_alloc(hb_arena *a, size_t size);
 /* A NUL-terminated copy of len bytes at s. */
 char *hb_arena_strndup(hb_arena *a, const char *s, size_t len);
+/* Gives back early an allocation larger than 64 KiB (a block of its own: a
+ * text, a map or a vector a later stage no longer reads); others stay until
+ * the release. */
+void hb_arena_free(hb_arena *a, void *p);
 void hb_arena_release(hb_arena *a);
 
 /* A growable array in an arena: HB_VEC(type) name; hb_vec_push(arena, &name, value). */

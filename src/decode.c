@@ -213,17 +213,35 @@ static const struct {
     {"utf-16be", "UTF-16BE"}, {"utf-8-bom", "UTF-8"},
 };
 
+/* Valid UTF-8 buf[0..len) as the text: the input itself when it was handed
+ * over (hb_extract_owned) and buf runs to its end, where a NUL follows;
+ * else a copy. */
+static hb_status take_text(hb_doc *d, const char *buf, size_t len, hb_error *err)
+{
+    const char *t = buf;
+    if (!d->src_own || buf + len != d->src_own + d->src_bytes)
+        t = hb_arena_strndup(&d->arena, buf, len);
+    if (!t)
+        return fail(err, HB_ERR_NOMEM, "out of memory");
+    d->text = t;
+    d->len = len;
+    return HB_OK;
+}
+
 static hb_status finish(hb_doc *d, char *owned, size_t n, long repaired, hb_error *err)
 {
     if (repaired < 0) {
         free(owned);
         return fail(err, HB_ERR_NOMEM, "out of memory");
     }
-    char *t = hb_arena_strndup(&d->arena, owned, n);
-    free(owned);
-    if (!t)
+    /* the decoder's output becomes the text, trimmed to its length */
+    char *t = realloc(owned, n + 1);
+    if (!t) {
+        free(owned);
         return fail(err, HB_ERR_NOMEM, "out of memory");
-    d->text = t;
+    }
+    t[n] = '\0';
+    d->text = d->text_own = t;
     d->len = n;
     if (repaired > 0)
         hb_doc_warn(d, "invalid-bytes", 0, "%ld undecodable byte sequence%s replaced with U+FFFD",
@@ -334,6 +352,8 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         if (bom_contradicted(buf + 3, len - 3, 0))
             return decode_despite_bom(d, "UTF-8", buf + 3, len - 3, err);
         d->encoding = "utf-8-bom";
+        if (hb_utf8_valid(buf + 3, len - 3))
+            return take_text(d, buf + 3, len - 3, err);
         long r = repair_utf8(buf + 3, len - 3, &o, &n);
         return finish(d, o, n, r, err);
     }
@@ -370,12 +390,7 @@ static hb_status decode_body(hb_doc *d, const char *buf, size_t len, hb_error *e
         return fail(err, HB_ERR_BINARY, "not a text file (more than 5%% control characters)");
     if (utf8) {
         d->encoding = "utf-8";
-        char *t = hb_arena_strndup(&d->arena, buf, len);
-        if (!t)
-            return fail(err, HB_ERR_NOMEM, "out of memory");
-        d->text = t;
-        d->len = len;
-        return HB_OK;
+        return take_text(d, buf, len, err);
     }
     size_t good, bad_runs;
     utf8_census(buf, len, &good, &bad_runs);
@@ -406,5 +421,11 @@ hb_status hb_decode_run(hb_doc *d)
         return hb_error_set(d->err, HB_ERR_BINARY, "not a text file (NUL character after decoding)");
     if (d->opts.until == HB_UNTIL_ALL) /* the token paths print no source */
         hb_sha256_hex(d->src, d->src_bytes, d->sha256);
+    uintptr_t t = (uintptr_t)d->text, own = (uintptr_t)d->src_own;
+    if (own && (t < own || t > own + d->src_bytes)) {
+        free(d->src_own); /* an input handed over, read no more */
+        d->src_own = NULL;
+        d->src = NULL;
+    }
     return HB_OK;
 }

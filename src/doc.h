@@ -33,12 +33,13 @@ typedef struct {
  * speaker, issuing authority) */
 enum hb_para_role { HB_PARA_BODY, HB_PARA_TITLE, HB_PARA_ADDRESSEE, HB_PARA_SIGNATURE, HB_PARA_HEAD };
 
+/* 24 bytes: a flattened report has a paragraph for every few dozen bytes. */
 typedef struct {
-    size_t vstart, vend;  /* in view, without the trailing LF */
+    uint32_t vstart, vend;  /* in view, without the trailing LF */
     int first_line, last_line;  /* 1-based input lines */
-    int role;             /* enum hb_para_role */
     int section;          /* index of the innermost section holding it, -1: none */
-    int glued;            /* cut from a run-together line at a heading in mid-line (paragraphs.c) */
+    uint8_t role;         /* enum hb_para_role */
+    uint8_t glued;        /* cut from a run-together line at a heading in mid-line (paragraphs.c) */
 } hb_para;
 
 enum hb_token_type {
@@ -60,11 +61,13 @@ enum hb_punct_class {
     HB_P_OTHER
 };
 
-/* 12 bytes, as a report holds about one for every ten bytes of text: the
+/* 9 bytes (packed: aligned it would be 12), as a report holds about one
+ * for every eight bytes of text, more than any other per-byte array: the
  * paragraph is not kept, tokens are in paragraph order and never cross one. */
-typedef struct {
+typedef struct __attribute__((packed)) {
     uint32_t vstart, vend;  /* in view */
-    uint8_t type, sub;      /* hb_token_type; hb_punct_class for punctuation */
+    uint8_t type : 4;       /* hb_token_type */
+    uint8_t sub : 4;        /* hb_punct_class for punctuation; quote and book-title mark kinds */
 } hb_token;
 
 enum hb_kind { HB_KIND_OTHER, HB_KIND_ACHIEVEMENTS, HB_KIND_PROBLEMS, HB_KIND_CAUSES, HB_KIND_PLANS };
@@ -120,10 +123,13 @@ struct hb_report {
     const char *encoding;
     char sha256[65];
 
-    /* decoded text */
+    /* decoded text: in text_own (the decoder's output, malloc'd), in the
+     * arena, or in src_own (the input itself, when hb_extract_owned was given
+     * valid UTF-8); src_own is freed once decoded when the text is not in it */
     const char *text;
     size_t len;
-    size_t *line_starts;   /* text offset of each input line, nlines + 1 entries */
+    char *text_own, *src_own;
+    hb_off *line_starts;   /* text offset of each input line, nlines + 1 entries */
     int nlines;
 
     /* folded text and lines; the fold is malloc'd and freed once the view
@@ -141,7 +147,10 @@ struct hb_report {
     hb_omap vmap;          /* view byte -> text offset, for view_len + 1 bytes */
     HB_VEC(hb_para) paras;
 
+    /* given back after the metrics stage, the last that reads them
+     * (hb_tokens_release); a later stage that needs them moves the release */
     HB_VEC(hb_token) tokens;
+    size_t text_tokens;    /* tokens other than spaces (stats.tokens) */
     int sentences;
 
     /* document facts */

@@ -406,9 +406,7 @@ static void stats_json(hb_json_out *out, const hb_doc *d)
             continue;
         chars++;
     }
-    size_t tokens = 0;
-    for (size_t i = 0; i < d->tokens.n; i++)
-        tokens += d->tokens.v[i].type != HB_TOK_SPACE;
+    size_t tokens = d->text_tokens;
     hb_json_object_open(out, "stats");
     hb_json_int(out, "chars", (long long)chars);
     hb_json_int(out, "lines", d->nlines);

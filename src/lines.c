@@ -154,7 +154,7 @@ hb_status hb_lines_run(hb_doc *d)
         size_t end = nlp ? (size_t)(nlp - d->fold) : d->fold_len;
         if (!nlp && start == d->fold_len && k > 0)
             break; /* a final LF does not open another line */
-        d->line_starts[k++] = hb_omap_get(&d->fmap, d->fold, start, &hint);
+        d->line_starts[k++] = (hb_off)hb_omap_get(&d->fmap, d->fold, start, &hint);
         hb_line ln = {.fstart = start, .fend = end, .kind = HB_LINE_TEXT};
         size_t a = start, b = end;
         ln.indented = a < b && (d->fold[a] == ' ' || d->fold[a] == '\t');
@@ -184,7 +184,7 @@ hb_status hb_lines_run(hb_doc *d)
         start = end + 1;
     }
     d->nlines = k;
-    d->line_starts[k] = d->len;
+    d->line_starts[k] = (hb_off)d->len;
     hb_vec_trim(&d->arena, &d->lines);
     pcre2_match_data_free(md);
     return HB_OK;
@@ -264,6 +264,7 @@ hb_status hb_strip_run(hb_doc *d)
     memset(out + n, 0, 1 + HB_TEXT_PAD);
     hb_doc_set_fold(d, out);
     d->fold_len = n;
+    hb_arena_free(&d->arena, d->fmap.v);
     d->fmap = map;
     return hb_doc_warn(d, "web-furniture", first_line, "%d piece%s of leftover markup or page text removed inside lines",
                        removed, removed == 1 ? "" : "s")

@@ -311,6 +311,12 @@ static int split_run_together(hb_doc *d, view_buf *b)
         if (!hb_vec_push(&d->arena, &d->paras, cur))
             return 0;
     }
+    /* the uncut view, its map and paragraphs are read no more */
+    hb_arena_free(&d->arena, b->v);
+    hb_arena_free(&d->arena, b->m.v);
+    hb_arena_free(&d->arena, old);
+    hb_arena_free(&d->arena, first);
+    hb_arena_free(&d->arena, cuts.v);
     *b = out;
     return 1;
 }
@@ -356,11 +362,20 @@ hb_status hb_paragraphs_run(hb_doc *d)
     if (!split_run_together(d, &b) || !hb_omap_put(&d->arena, &b.m, b.n, d->len))
         return HB_ERR_NOMEM;
     memset(b.v + b.n, 0, 1 + HB_TEXT_PAD);
+    /* blank lines and indentation left room the view does not use */
+    size_t room = b.n + 1 + HB_TEXT_PAD, cap = d->fold_len + 2 + HB_TEXT_PAD;
+    hb_vec_shrink(&d->arena, (void **)&b.v, &cap, room, 1);
     d->view = b.v;
     d->view_len = b.n;
     d->vmap = b.m;
     hb_vec_trim(&d->arena, &d->vmap);
     hb_vec_trim(&d->arena, &d->paras);
-    hb_doc_set_fold(d, NULL); /* no stage after this one reads the fold */
+    /* no stage after this one reads the fold, its map or its lines */
+    hb_doc_set_fold(d, NULL);
+    hb_arena_free(&d->arena, d->fmap.v);
+    hb_arena_free(&d->arena, d->lines.v);
+    d->fmap = (hb_omap){0};
+    d->lines.v = NULL;
+    d->lines.n = d->lines.cap = 0;
     return HB_OK;
 }

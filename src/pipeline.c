@@ -14,6 +14,7 @@
 #include "numeral.h"
 #include "required.h"
 #include "rules.h"
+#include "tokens.h"
 #include "units.h"
 #include "words.h"
 
@@ -172,16 +173,20 @@ static hb_report *fail(hb_doc *d, hb_error *err, hb_status code)
     return NULL;
 }
 
-hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_extract_options *opts,
-                      hb_error *err)
+/* own: buf is malloc'd and the report's to keep or free (hb_extract_owned). */
+static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t len,
+                          const hb_extract_options *opts, hb_error *err)
 {
     hb_error local;
     if (!err)
         err = &local;
     memset(err, 0, sizeof *err);
     hb_doc *d = hb_doc_start(e, buf, len, opts, err);
-    if (!d)
+    if (!d) {
+        free(own);
         return fail(NULL, err, HB_ERR_NOMEM);
+    }
+    d->src_own = own;
     if (d->opts.until < HB_UNTIL_ALL || d->opts.until > HB_UNTIL_TEXT) {
         hb_error_set(err, HB_ERR_ARG, "unknown hb_extract_options.until");
         return fail(d, err, HB_ERR_ARG);
@@ -198,10 +203,35 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
             return fail(d, err, st);
         if (hb_stages[i].run == last)
             break;
+        if (hb_stages[i].run == hb_metrics_run)
+            hb_tokens_release(d); /* read by no later stage (doc.h) */
     }
     d->src = NULL; /* the caller's, gone after this call */
     d->err = NULL;
     return d;
+}
+
+hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_extract_options *opts,
+                      hb_error *err)
+{
+    return extract(e, NULL, buf, len, opts, err);
+}
+
+hb_report *hb_extract_owned(const hb_engine *e, char *buf, size_t len, const hb_extract_options *opts,
+                            hb_error *err)
+{
+    /* a NUL after the input lets valid UTF-8 be the text as it is */
+    char *own = realloc(buf, len + 1);
+    if (!own) {
+        free(buf);
+        if (err) {
+            memset(err, 0, sizeof *err);
+            hb_error_set(err, HB_ERR_NOMEM, NULL);
+        }
+        return NULL;
+    }
+    own[len] = '\0';
+    return extract(e, own, own, len, opts, err);
 }
 
 void hb_report_free(hb_report *r)
@@ -209,6 +239,8 @@ void hb_report_free(hb_report *r)
     if (!r)
         return;
     free(r->fold_own);
+    free(r->text_own);
+    free(r->src_own);
     hb_arena_release(&r->arena);
     hb_engine_free((hb_engine *)r->engine);
     free(r);

@@ -217,6 +217,7 @@ hb_status hb_script_run(hb_doc *d)
     memset(b.out + b.n, 0, 1 + HB_TEXT_PAD);
     hb_doc_set_fold(d, b.out);
     d->fold_len = b.n;
+    hb_arena_free(&d->arena, d->fmap.v);
     d->fmap = b.map;
     d->converted_script = 1;
     return hb_doc_warn(d, "traditional-script", 0,

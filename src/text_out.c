@@ -100,12 +100,22 @@ static void tokens_out(const hb_report *r, unsigned flags, tok_out *o)
             o->b.failed = 1;
         return;
     }
-    for (size_t i = 0; i < r->tokens.n; i++) {
-        const hb_token *t = &r->tokens.v[i];
+    /* a full report gave its tokens back (hb_tokens_release): made again
+     * on a copy with an arena of its own, as printing never writes into it */
+    hb_doc scratch = *r;
+    scratch.arena = (hb_arena){0};
+    if (!r->tokens.v && r->paras.n) {
+        scratch.text_tokens = 0;
+        if (hb_tokens_run(&scratch) != HB_OK)
+            o->b.failed = 1;
+    }
+    for (size_t i = 0; i < scratch.tokens.n; i++) {
+        const hb_token *t = &scratch.tokens.v[i];
         if (t->type == HB_TOK_SPACE)
             continue;
         sb_line(o, hb_token_type_name(t->type), hb_doc_vstart(r, t->vstart), hb_doc_vend(r, t->vend));
     }
+    hb_arena_release(&scratch.arena);
 }
 
 char *hb_report_tokens(const hb_report *r, unsigned flags)

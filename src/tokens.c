@@ -184,6 +184,7 @@ hb_status hb_tokens_run(hb_doc *d)
             hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub};
             if (!hb_vec_push(&d->arena, &d->tokens, t))
                 return HB_ERR_NOMEM;
+            d->text_tokens += type != HB_TOK_SPACE;
             if (d->view[i] == '"')
                 straight_open = !straight_open;
             if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
@@ -205,6 +206,13 @@ hb_status hb_tokens_run(hb_doc *d)
     d->sentences = sentences;
     hb_vec_trim(&d->arena, &d->tokens);
     return HB_OK;
+}
+
+void hb_tokens_release(hb_doc *d)
+{
+    hb_arena_free(&d->arena, d->tokens.v);
+    d->tokens.v = NULL;
+    d->tokens.n = d->tokens.cap = 0;
 }
 
 const char *hb_token_type_name(int type)

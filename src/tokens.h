@@ -17,6 +17,11 @@ size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *su
 /* Whether cp is a Chinese numeral character (零〇一二两三…十百千万亿). */
 int hb_is_cn_numeral(int cp);
 
+/* Gives the tokens back (hb_extract calls it once no later stage reads
+ * them): on a large report they are the largest array after the texts.
+ * d->text_tokens keeps their count; hb_report_tokens makes them again. */
+void hb_tokens_release(hb_doc *d);
+
 const char *hb_token_type_name(int type);
 
 #endif
