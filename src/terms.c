@@ -15,8 +15,7 @@
 #include "words.h"
 
 struct hb_term_rules {
-    char **stop;      /* sorted, for bsearch */
-    size_t nstop;
+    hb_wordlist stop;  /* stopwords.txt, hashed (units.h) */
 };
 
 typedef struct {
@@ -31,44 +30,18 @@ struct hb_terms_result {
     size_t n;
 };
 
-static int add_stopword(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
-{
-    struct hb_term_rules *r = ctx;
-    (void)nf;
-    char **ns = realloc(r->stop, (r->nstop + 1) * sizeof *ns);
-    if (!ns || !(f[0] = strdup(f[0])))
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    r->stop = ns;
-    ns[r->nstop++] = f[0];
-    return 0;
-}
-
-
-static int cmp_str(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 hb_status hb_terms_load(struct hb_engine *e, hb_error *err)
 {
     e->terms = calloc(1, sizeof *e->terms);
     if (!e->terms)
         return HB_ERR_NOMEM;
-    hb_status st = hb_dict_read(e, "stopwords.txt", 1, 1, HB_DICT_FOLD, add_stopword, e->terms, err);
-    if (st != HB_OK)
-        return st;
-    if (e->terms->nstop > 1) /* stop is NULL when the file lists no word */
-        qsort(e->terms->stop, e->terms->nstop, sizeof *e->terms->stop, cmp_str);
-
-    return HB_OK;
+    return hb_wordlist_read(e, "stopwords.txt", 1, &e->terms->stop, err);
 }
 
 void hb_terms_unload(struct hb_engine *e)
 {
     if (e->terms) {
-        for (size_t i = 0; i < e->terms->nstop; i++)
-            free(e->terms->stop[i]);
-        free(e->terms->stop);
+        hb_wordlist_free(&e->terms->stop);
         free(e->terms);
     }
 }
@@ -94,14 +67,7 @@ static int is_content(const hb_doc *d, const char *w, size_t n)
         if (!hb_is_han(cp))
             return 0;
     }
-    char key[256];
-    if (n >= sizeof key)
-        return 1;
-    memcpy(key, w, n);
-    key[n] = '\0';
-    const char *k = key;
-    const struct hb_term_rules *r = d->engine->terms;
-    if (r->nstop && bsearch(&k, r->stop, r->nstop, sizeof *r->stop, cmp_str))
+    if (hb_wordlist_find(&d->engine->terms->stop, w, n))
         return 0;
     /* keep nouns, verbs, idioms and abbreviations; untagged added words too */
     const char *tag = hb_lexicon_tag(d->engine->lexicon, w, n);
@@ -150,12 +116,31 @@ static void count_word(void *ctx, size_t start, size_t end)
     c->slots[h].count++;
 }
 
-static int by_count(const void *a, const void *b)
+/* More frequent first, then earlier first: a total order (first is unique). */
+static int before(const term_count *x, const term_count *y)
 {
-    const term_count *x = a, *y = b;
-    if (x->count != y->count)
-        return x->count > y->count ? -1 : 1;
-    return x->first < y->first ? -1 : x->first > y->first;
+    return x->count != y->count ? x->count > y->count : x->first < y->first;
+}
+
+/* Moves the `top` first content words in that order to the front of the
+ * table; returns how many there are.  An insertion into a list of `top`
+ * instead of sorting every distinct word: a report has hundreds. */
+static size_t select_top(hb_doc *d, term_count *slots, size_t cap, size_t top)
+{
+    size_t n = 0;
+    for (size_t i = 0; top && i < cap; i++) {
+        if (!slots[i].word || (n == top && !before(&slots[i], &slots[n - 1])) ||
+            !is_content(d, slots[i].word, slots[i].len))
+            continue;
+        term_count t = slots[i];
+        size_t k = n < top ? n++ : n - 1; /* the slot t may take: a free one, or the last */
+        while (k > 0 && before(&t, &slots[k - 1])) {
+            slots[k] = slots[k - 1];
+            k--;
+        }
+        slots[k] = t;
+    }
+    return n;
 }
 
 hb_status hb_terms_run(hb_doc *d)
@@ -176,14 +161,7 @@ hb_status hb_terms_run(hb_doc *d)
     }
     hb_status st = c.failed ? HB_ERR_NOMEM : HB_OK;
     if (st == HB_OK) {
-        size_t n = 0;
-        for (size_t i = 0; i < c.cap; i++)
-            if (c.slots[i].word && is_content(d, c.slots[i].word, c.slots[i].len))
-                c.slots[n++] = c.slots[i];
-        if (n > 1)
-            qsort(c.slots, n, sizeof *c.slots, by_count);
-        if (n > (size_t)top)
-            n = (size_t)top;
+        size_t n = select_top(d, c.slots, c.cap, (size_t)top);
         d->terms = hb_arena_alloc(&d->arena, sizeof *d->terms);
         term_count *keep = hb_arena_alloc(&d->arena, (n + 1) * sizeof *keep);
         if (!d->terms || !keep) {
