@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "engine.h"
 #include "lexicon.h"
 #include "normalize.h"
@@ -145,12 +147,22 @@ int hb_file_open(const char *path, size_t *size, hb_error *err)
 }
 
 /* Anonymous memory for a compiled file: in huge pages where the kernel
- * gives them on request (a 16 MB lexicon is 8 faults instead of 4,000). */
+ * gives them on request (a 16 MB lexicon is 8 faults instead of 4,000).
+ * Only whole aligned 2 MiB pages can be huge, so the buffer starts on one:
+ * mmap's own placement left up to 2 MiB at each end in small pages. */
 static void *file_buffer(size_t size)
 {
-    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    const size_t huge = (size_t)2 << 20;
+    char *p = mmap(NULL, size + huge, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return NULL;
+    size_t head = (huge - (uintptr_t)p % huge) % huge, page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t end = (head + size + page - 1) / page * page;
+    if (head)
+        munmap(p, head);
+    if (end < size + huge)
+        munmap(p + end, size + huge - end);
+    p += head;
 #ifdef MADV_HUGEPAGE
     madvise(p, size, MADV_HUGEPAGE);
 #endif
@@ -250,6 +262,9 @@ static int slurp(const char *path, char **buf, size_t *len, hb_error *err)
 
 enum { MAX_FIELDS = 16 };
 
+/* Fields point into the file's text, or into the arena when folding
+ * changed them; keys are in the arena: one allocation per file and a few
+ * per read instead of several per line. */
 typedef struct {
     size_t layer;
     int line, nf;
@@ -262,19 +277,20 @@ typedef struct {
     rec *v;
     size_t n, cap;
     char **paths; /* per layer, NULL when the layer lacks the file */
+    char **texts; /* per layer, the file's text the fields point into */
+    hb_arena mem;
 } recs;
 
 static void recs_free(recs *rs, size_t layers)
 {
-    for (size_t i = 0; i < rs->n; i++) {
-        for (int k = 0; k < rs->v[i].nf; k++)
-            free(rs->v[i].fields[k]);
-        free(rs->v[i].key);
-    }
     free(rs->v);
     for (size_t l = 0; rs->paths && l < layers; l++)
         free(rs->paths[l]);
+    for (size_t l = 0; rs->texts && l < layers; l++)
+        free(rs->texts[l]);
     free(rs->paths);
+    free(rs->texts);
+    hb_arena_release(&rs->mem);
 }
 
 static unsigned key_mask(unsigned flags)
@@ -320,27 +336,33 @@ static int add_rec(recs *rs, size_t layer, int lineno, char *line, size_t n, int
     memset(r, 0, sizeof *r);
     r->layer = layer;
     r->line = lineno;
-    for (int i = 0; i < nf; i++) {
-        r->fields[i] = flags & HB_DICT_FOLD ? hb_fold_cstr(fields[i]) : strdup(fields[i]);
-        if (!r->fields[i])
-            return -2;
-        r->nf = i + 1;
-    }
-    size_t klen = 0;
+    size_t flen[MAX_FIELDS], klen = 0;
     unsigned mask = key_mask(flags);
-    for (int i = 0; i < nf; i++)
-        if (!mask || (mask & (1u << i)))
-            klen += strlen(r->fields[i]) + 1;
-    if (!(r->key = malloc(klen + 1)))
-        return -2;
-    r->key[0] = '\0';
-    for (int i = 0, first = 1; i < nf; i++)
-        if (!mask || (mask & (1u << i))) {
-            if (!first)
-                strcat(r->key, "\t");
-            strcat(r->key, r->fields[i]);
-            first = 0;
+    for (int i = 0; i < nf; i++) {
+        r->fields[i] = fields[i];
+        flen[i] = strlen(fields[i]);
+        if ((flags & HB_DICT_FOLD) && !hb_fold_is_identity(fields[i], flen[i])) {
+            char *f = hb_fold_cstr(fields[i]);
+            r->fields[i] = f ? hb_arena_strndup(&rs->mem, f, flen[i] = strlen(f)) : NULL;
+            free(f);
+            if (!r->fields[i])
+                return -2;
         }
+        r->nf = i + 1;
+        if (!mask || (mask & (1u << i)))
+            klen += flen[i] + 1;
+    }
+    if (!(r->key = hb_arena_alloc(&rs->mem, klen + 1)))
+        return -2;
+    char *k = r->key;
+    for (int i = 0; i < nf; i++)
+        if (!mask || (mask & (1u << i))) {
+            if (k != r->key)
+                *k++ = '\t';
+            memcpy(k, r->fields[i], flen[i]);
+            k += flen[i];
+        }
+    *k = '\0';
     return 0;
 }
 
@@ -424,7 +446,7 @@ static hb_status read_layers(const struct hb_engine *e, recs *rs, const char *na
                              int max_fields, unsigned flags, hb_error *err)
 {
     size_t layers = hb_dict_layers(e);
-    if (!(rs->paths = calloc(layers, sizeof *rs->paths)))
+    if (!(rs->paths = calloc(layers, sizeof *rs->paths)) || !(rs->texts = calloc(layers, sizeof *rs->texts)))
         return HB_ERR_NOMEM;
     size_t found = 0;
     for (size_t l = layers; l-- > 0;) {
@@ -446,13 +468,11 @@ static hb_status read_layers(const struct hb_engine *e, recs *rs, const char *na
                 return err->code;
             continue;
         }
-        if (!(rs->paths[l] = strdup(path))) {
-            free(buf);
+        rs->texts[l] = buf;
+        if (!(rs->paths[l] = strdup(path)))
             return HB_ERR_NOMEM;
-        }
         found++;
         hb_status st = split_lines(e, rs, l, buf, len, min_fields, max_fields, flags, path, err);
-        free(buf);
         if (st != HB_OK)
             return st;
         if (flags & HB_DICT_TOP)
@@ -476,7 +496,11 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
     recs rs = {0};
     size_t layers = hb_dict_layers(e);
     hb_status st = read_layers(e, &rs, name, min_fields, max_fields, flags, err);
-    if (st == HB_OK && rs.n > 1)
+    /* one layer (the usual case) is read in order already */
+    size_t sorted = 1;
+    while (sorted < rs.n && by_layer_line(&rs.v[sorted - 1], &rs.v[sorted]) < 0)
+        sorted++;
+    if (st == HB_OK && sorted < rs.n)
         qsort(rs.v, rs.n, sizeof *rs.v, by_layer_line);
     if (st == HB_OK)
         st = resolve_keys(e, &rs, flags, err);

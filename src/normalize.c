@@ -28,15 +28,17 @@ int hb_utf8_valid(const char *s, size_t len)
     return 1;
 }
 
+/* ASCII, Han and ①..⑳ (kept for layout) map to themselves: the fast path. */
+static int folds_to_itself(int cp)
+{
+    return cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x2460 && cp <= 0x2473);
+}
+
 /* Writes the folding of one code point into buf (at least 32 bytes); returns
- * the byte count.  ASCII and Han map to themselves: the fast path. */
+ * the byte count. */
 static size_t fold_char(int cp, const char *src, int srclen, char *buf)
 {
-    if (cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF)) {
-        memcpy(buf, src, (size_t)srclen);
-        return (size_t)srclen;
-    }
-    if (cp >= 0x2460 && cp <= 0x2473) { /* ①..⑳ */
+    if (folds_to_itself(cp)) {
         memcpy(buf, src, (size_t)srclen);
         return (size_t)srclen;
     }
@@ -153,13 +155,30 @@ fail:
     return 0;
 }
 
+/* Rule fields are folded one by one at every engine load: most are ASCII
+ * and Han, which fold to themselves, so they are copied without building
+ * the map hb_fold() keeps for documents. */
+int hb_fold_is_identity(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        int cp;
+        i += (size_t)hb_utf8_next(s + i, len - i, &cp);
+        if (cp == '\r' || !folds_to_itself(cp))
+            return 0;
+    }
+    return 1;
+}
+
 char *hb_fold_cstr(const char *s)
 {
+    size_t len = strlen(s);
+    if (hb_fold_is_identity(s, len))
+        return strdup(s);
     hb_arena a = {0};
     char *o = NULL;
     size_t n;
     hb_omap m;
-    hb_fold(&a, s, strlen(s), &o, &n, &m);
+    hb_fold(&a, s, len, &o, &n, &m);
     hb_arena_release(&a);
     return o;
 }

@@ -106,6 +106,9 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
 /* Folds a NUL-terminated string; returns a malloc'd string, NULL when out of
  * memory.  Used for dictionary entries so they compare with the view. */
 char *hb_fold_cstr(const char *s);
+/* Whether folding leaves s[0..len) as it is (ASCII without CR, Han, ①..⑳):
+ * such text needs no copy. */
+int hb_fold_is_identity(const char *s, size_t len);
 
 /* Decodes one UTF-8 character at s (valid UTF-8, n > 0 bytes left);
  * stores the code point and returns its length. */
