@@ -559,7 +559,9 @@ int main(int argc, char **argv)
     hb_engine_options eo = {.dict_dir = dict_dir, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
                             .domain_off = o.no_domain,
                             .dict_overlays = overlays, .n_dict_overlays = noverlays,
-                            .lexicon_required = o.lexicon != NULL};
+                            .lexicon_required = o.lexicon != NULL,
+                            /* tokens --words segments only: no stage's rules */
+                            .words_only = !strcmp(o.command, "tokens") && o.words};
     hb_error err;
     hb_engine *engine = eo.lexicon_path ? hb_engine_new(&eo, &err) : NULL;
     free(overlays); /* the engine keeps its own copies */

@@ -87,6 +87,12 @@ typedef struct {
     size_t n_dict_overlays;
     int lexicon_required;      /* 1: a lexicon_path that cannot be loaded is an
                                   error, not a note (a lexicon the user named) */
+    int words_only;            /* 1: load only what HB_UNTIL_TEXT and
+                                  hb_report_tokens(r, HB_TOKENS_WORDS) need (the
+                                  lexicon with dict/lexicon.txt and the slogan
+                                  words): a faster start; hb_extract with any
+                                  other `until` then fails with HB_ERR_ARG, and
+                                  hb_extract_options.profile is not checked */
 } hb_engine_options;
 
 /* Longest dict_dir accepted: a longer one is refused (HB_ERR_ARG), never cut. */

@@ -40,7 +40,7 @@ struct hb_engine {
     size_t n_overlays;
     struct hb_dict_checker *check; /* NULL except while hb_dict_check loads */
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
-    int lexicon_off, domain_off, lexicon_required; /* from hb_engine_options */
+    int lexicon_off, domain_off, lexicon_required, words_only; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
     void *converters[3];         /* iconv descriptors kept open (decode.h) */
     struct hb_layout_rules *layout;

@@ -51,7 +51,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     if (size < sizeof *h || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
         h->endian != LEX_ENDIAN || h->file_size != size || h->nnodes == 0 || h->ntags == 0 ||
         !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_node)) ||
-        !section_ok(h, h->off_freq, h->nnodes, sizeof(uint32_t)) ||
+        !section_ok(h, h->off_logf, h->nnodes, sizeof(double)) ||
         !section_ok(h, h->off_tag, h->nnodes, 1) ||
         !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
         !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
@@ -67,7 +67,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     lx->file_size = size;
     lx->nodes = (const hb_lex_node *)(base + h->off_nodes);
     lx->nnodes = h->nnodes;
-    lx->freq = (const uint32_t *)(base + h->off_freq);
+    lx->logf = (const double *)(base + h->off_logf);
     lx->tag = (const uint8_t *)(base + h->off_tag);
     lx->charmap = (const uint16_t *)(base + h->off_charmap);
     lx->supp = (const uint32_t *)(base + h->off_supp);
@@ -252,7 +252,12 @@ long long hb_lexicon_freq(const struct hb_lexicon *lx, const char *word, size_t 
         return -1;
     if (h.o != HB_LEX_NONE && lx->ov->v[h.o].has_value)
         return lx->ov->v[h.o].freq;
-    return h.b != HB_LEX_NONE ? (long long)lx->freq[h.b] : 0;
+    if (h.b == HB_LEX_NONE)
+        return 0;
+    /* The file keeps log(freq) only: freq < 2^32 comes back exactly, as the
+     * error of exp(log(f)) is far below 0.5; a crafted value stays in range. */
+    double lf = lx->logf[h.b];
+    return lf >= 0 && lf < 23.0 ? llround(exp(lf)) : 0;
 }
 
 const char *hb_lexicon_tag(const struct hb_lexicon *lx, const char *word, size_t len)

@@ -77,11 +77,11 @@ long long hb_lexicon_total(const struct hb_lexicon *lx);
 /* ---- internal: the walk the segmenter runs at every position ---- */
 
 /* One slot of the double array: child of s by char id c is t = base[s] + c
- * when check[t] == s.  logf = log(freq) for a word, -1 for a bare prefix. */
+ * when check[t] == s.  8 bytes, so the array the walks miss in is half
+ * what it would be with the frequency beside them (issue 15). */
 typedef struct {
     int32_t base;
     uint32_t check;
-    double logf;
 } hb_lex_node;
 
 #define HB_LEX_NONE UINT32_MAX
@@ -91,7 +91,8 @@ struct hb_lex_overlay;
 struct hb_lexicon {
     const hb_lex_node *nodes;   /* nnodes slots, root at 0 */
     uint32_t nnodes;
-    const uint32_t *freq;       /* per slot */
+    const double *logf;         /* per slot: log(freq) for a word, -1 for a bare prefix;
+                                   freq itself is exp(logf) rounded (exact below 2^32) */
     const uint8_t *tag;         /* per slot, index into tags; 0: none */
     const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent */
     const uint32_t *supp;       /* (code point, id) pairs for the rest, sorted */
@@ -180,7 +181,7 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
         c->o = HB_LEX_NONE;
     }
     if (b != HB_LEX_NONE) {
-        *logf = lx->nodes[b].logf;
+        *logf = lx->logf[b];
         return 1;
     }
     if (c->o != HB_LEX_NONE) {

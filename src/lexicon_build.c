@@ -42,7 +42,7 @@ typedef struct {
 
 typedef struct {
     hb_lex_node *nodes;
-    uint32_t *freq;
+    double *logf;
     uint8_t *tag;
     size_t size;         /* slots allocated */
     size_t top;          /* highest slot used + 1 */
@@ -63,10 +63,10 @@ static int da_reserve(da_builder *b, size_t need)
     if (!nodes)
         return -1;
     b->nodes = nodes;
-    uint32_t *freq = realloc(b->freq, n * sizeof *freq);
-    if (!freq)
+    double *logf = realloc(b->logf, n * sizeof *logf);
+    if (!logf)
         return -1;
-    b->freq = freq;
+    b->logf = logf;
     uint8_t *tag = realloc(b->tag, n);
     if (!tag)
         return -1;
@@ -74,8 +74,7 @@ static int da_reserve(da_builder *b, size_t need)
     for (size_t i = b->size; i < n; i++) {
         b->nodes[i].base = 0;
         b->nodes[i].check = HB_LEX_NONE;
-        b->nodes[i].logf = -1.0;
-        b->freq[i] = 0;
+        b->logf[i] = -1.0;
         b->tag[i] = 0;
     }
     b->size = n;
@@ -166,9 +165,8 @@ static int da_build(da_builder *b, uint32_t s, size_t lo, size_t hi, uint32_t d)
         for (size_t i = g[k].lo; i < g[k].hi && e[i].len == d + 1; i++)
             last = i;
         if (last != SIZE_MAX) {
-            b->freq[t] = e[last].freq;
             b->tag[t] = e[last].tag;
-            b->nodes[t].logf = log_or_none(e[last].freq);
+            b->logf[t] = log_or_none(e[last].freq);
         }
     }
     int rc = 0;
@@ -479,8 +477,8 @@ static hb_status write_lexicon(const char *out_path, const da_builder *b, const 
     h.total = dp->total;
     h.nwords = nwords;
     h.off_nodes = align16(sizeof h);
-    h.off_freq = align16(h.off_nodes + b->top * sizeof(hb_lex_node));
-    h.off_tag = align16(h.off_freq + b->top * sizeof(uint32_t));
+    h.off_logf = align16(h.off_nodes + b->top * sizeof(hb_lex_node));
+    h.off_tag = align16(h.off_logf + b->top * sizeof(double));
     h.off_charmap = align16(h.off_tag + b->top);
     h.off_supp = align16(h.off_charmap + CHARMAP_N * sizeof(uint16_t));
     h.off_tags = align16(h.off_supp + (size_t)nsupp * 2 * sizeof(uint32_t));
@@ -500,7 +498,7 @@ static hb_status write_lexicon(const char *out_path, const da_builder *b, const 
     size_t at = 0;
     int bad = write_section(f, &at, 0, &h, sizeof h) ||
               write_section(f, &at, h.off_nodes, b->nodes, b->top * sizeof(hb_lex_node)) ||
-              write_section(f, &at, h.off_freq, b->freq, b->top * sizeof(uint32_t)) ||
+              write_section(f, &at, h.off_logf, b->logf, b->top * sizeof(double)) ||
               write_section(f, &at, h.off_tag, b->tag, b->top) ||
               write_section(f, &at, h.off_charmap, charmap, CHARMAP_N * sizeof(uint16_t)) ||
               write_section(f, &at, h.off_supp, supp, (size_t)nsupp * 2 * sizeof(uint32_t)) ||
@@ -574,7 +572,7 @@ done:
     free(charmap);
     free(supp);
     free(b.nodes);
-    free(b.freq);
+    free(b.logf);
     free(b.tag);
     return st;
 }

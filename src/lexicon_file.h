@@ -10,11 +10,11 @@
 #include "lexicon.h"
 
 /* ---- file format ----
- * header, then 16-byte aligned sections: nodes, freq, tag, charmap
+ * header, then 16-byte aligned sections: nodes, logf, tag, charmap
  * (65536 × uint16), supp pairs, tag names (8 bytes each).  Native byte
  * order; `endian` catches a file from another machine. */
 #define LEX_MAGIC "HBLEX\r\n\x1a"
-#define LEX_VERSION 1u
+#define LEX_VERSION 2u /* 2: 8-byte nodes, logf beside them, no freq section */
 #define LEX_ENDIAN 0x01020304u
 
 struct lex_header {
@@ -23,7 +23,7 @@ struct lex_header {
     uint32_t nnodes, nsupp, ntags, reserved;
     int64_t total;
     uint64_t nwords;
-    uint64_t off_nodes, off_freq, off_tag, off_charmap, off_supp, off_tags, file_size;
+    uint64_t off_nodes, off_logf, off_tag, off_charmap, off_supp, off_tags, file_size;
 };
 
 enum { MAX_TAGS = 255, CHARMAP_N = 0x10000 };

@@ -91,13 +91,18 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     e->lexicon_off = opts->lexicon_off;
     e->domain_off = opts->domain_off;
     e->lexicon_required = opts->lexicon_required;
+    e->words_only = opts->words_only;
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
     /* what several stages share first, then each stage's own rules */
     e->record = record;
-    hb_status st = record ? HB_OK : hb_rules_load(e, err);
+    hb_status st = record || e->words_only ? HB_OK : hb_rules_load(e, err);
     if (st == HB_OK)
         st = hb_words_load(e, err);
+    if (st == HB_OK && e->words_only) { /* decoding and the segmenter: no stage's rules */
+        st = hb_decode_load(e, err);
+        goto loaded;
+    }
     if (st == HB_OK)
         st = hb_units_load(e, err);
     if (st == HB_OK)
@@ -107,6 +112,7 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     for (size_t i = 0; st == HB_OK && i < hb_nstages; i++)
         if (hb_stages[i].load)
             st = hb_stages[i].load(e, err);
+loaded:
     if (st != HB_OK) {
         hb_error_set(err, st, NULL);
         hb_engine_free(e);
@@ -191,7 +197,11 @@ static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t
         hb_error_set(err, HB_ERR_ARG, "unknown hb_extract_options.until");
         return fail(d, err, HB_ERR_ARG);
     }
-    if (d->opts.profile && hb_profile_check(e, d->opts.profile, err) != HB_OK)
+    if (e->words_only && d->opts.until != HB_UNTIL_TEXT) {
+        hb_error_set(err, HB_ERR_ARG, "engine loaded for words only (hb_engine_options.words_only)");
+        return fail(d, err, HB_ERR_ARG);
+    }
+    if (d->opts.profile && !e->words_only && hb_profile_check(e, d->opts.profile, err) != HB_OK)
         return fail(d, err, HB_ERR_ARG);
     /* the segmentation-only paths stop after the stage they serve */
     hb_status (*last)(hb_doc *) = d->opts.until == HB_UNTIL_TEXT     ? hb_decode_run

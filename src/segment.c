@@ -266,8 +266,10 @@ static void walk_window(const struct hb_lexicon *lx, const scratch *s, size_t n,
             size_t j = live[a];
             if (cur[j].b < lx->nnodes) { /* NONE never is; nor the root of an empty lexicon */
                 uint32_t t = (uint32_t)lx->nodes[cur[j].b].base + s->id[at[j]];
-                if (t < lx->nnodes)
+                if (t < lx->nnodes) {
                     __builtin_prefetch(&lx->nodes[t]);
+                    __builtin_prefetch(&lx->logf[t]);
+                }
             }
         }
         size_t kept = 0;

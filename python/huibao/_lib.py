@@ -27,6 +27,7 @@ typedef struct {
     const char *const *dict_overlays;
     size_t n_dict_overlays;
     int lexicon_required;
+    int words_only;
 } hb_engine_options;
 typedef struct {
     const char *path;

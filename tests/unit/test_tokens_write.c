@@ -39,7 +39,7 @@ static int collect(void *ctx, const char *s, size_t n)
 }
 
 /* A corpus report repeated to a few hundred KB: many pieces of output. */
-static hb_report *big_report(int until)
+static hb_report *big_report_of(const hb_engine *e, int until)
 {
     size_t len;
     char *one = tu_read_file("corpus/jiwei_annual.txt", &len);
@@ -51,11 +51,16 @@ static hb_report *big_report(int until)
         memcpy(text + (size_t)i * len, one, len);
     hb_extract_options xo = {.until = until};
     hb_error err;
-    hb_report *r = hb_extract(engine, text, len * TIMES, &xo, &err);
+    hb_report *r = hb_extract(e, text, len * TIMES, &xo, &err);
     assert_non_null(r);
     free(one);
     free(text);
     return r;
+}
+
+static hb_report *big_report(int until)
+{
+    return big_report_of(engine, until);
 }
 
 static void streamed_equals_whole(int until, unsigned flags)
@@ -98,12 +103,48 @@ static void test_write_failure_stops(void **s)
     hb_report_free(r);
 }
 
+/* hb_engine_options.words_only: the same words as a whole engine (the
+ * lexicon's added words included: dict/lexicon.txt and the slogans), and
+ * no other path. */
+static void test_words_only_engine(void **s)
+{
+    (void)s;
+    hb_engine_options eo = {.dict_dir = "dict", .lexicon_path = "build/jieba.lex", .words_only = 1};
+    hb_error err;
+    hb_engine *wo = hb_engine_new(&eo, &err);
+    assert_non_null(wo);
+    hb_report *a = big_report(HB_UNTIL_TEXT), *b = big_report_of(wo, HB_UNTIL_TEXT);
+    char *wa = hb_report_tokens(a, HB_TOKENS_WORDS), *wb = hb_report_tokens(b, HB_TOKENS_WORDS);
+    assert_non_null(wa);
+    assert_non_null(wb);
+    assert_string_equal(wa, wb);
+    char *ja = hb_report_json(a, 0), *jb = hb_report_json(b, 0);
+    assert_non_null(jb);
+    assert_string_equal(ja, jb); /* the same empty document */
+    hb_free(ja);
+    hb_free(jb);
+    hb_free(wa);
+    hb_free(wb);
+    hb_report_free(a);
+    hb_report_free(b);
+    hb_extract_options xo = {.until = HB_UNTIL_ALL};
+    const int untils[] = {HB_UNTIL_ALL, HB_UNTIL_TOKENS};
+    for (size_t i = 0; i < 2; i++) {
+        xo.until = untils[i];
+        assert_null(hb_extract(wo, "一", 3, &xo, &err));
+        assert_int_equal(err.code, HB_ERR_ARG);
+        assert_non_null(strstr(err.message, "words only"));
+    }
+    hb_engine_free(wo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_words_streamed),
         cmocka_unit_test(test_tokens_streamed),
         cmocka_unit_test(test_write_failure_stops),
+        cmocka_unit_test(test_words_only_engine),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
