@@ -3,7 +3,9 @@
  * and output links and then the full transition table over byte classes
  * (bytes that occur in no pattern share class 0), so the scan makes exactly
  * one table lookup per text byte, never a failure walk.  A table that would
- * exceed MAX_TABLE falls back to sorted edges and failure links. */
+ * exceed MAX_TABLE falls back to sorted edges and failure links.  Links are
+ * 16-bit when every state fits (link_width()): half the bytes to read at
+ * start and half the cache lines per row in the scan. */
 #include "aho.h"
 
 #include <stdint.h>
@@ -42,9 +44,10 @@ struct hb_ac {
     /* what the scan reads: built here, or in a compiled rules file */
     const uint8_t *cls;     /* byte -> class, 0: in no pattern */
     size_t ncls, nstates;
-    const uint32_t *delta;  /* state * ncls + class -> state; NULL: too large, walk the links */
-    const uint32_t *first;  /* state -> first node on its output chain, 0: none */
-    const uint32_t *out;    /* state -> next node on the chain */
+    const void *delta;      /* state * ncls + class -> state; NULL: too large, walk the links */
+    const void *first;      /* state -> first node on its output chain, 0: none */
+    const void *out;        /* state -> next node on the chain */
+    size_t width;           /* bytes of each link in the three arrays above: 2 or 4 */
     const uint16_t *depth;
     const int32_t *value;
     void *own;              /* the arrays above when built here */
@@ -66,6 +69,30 @@ struct hb_ac {
     unsigned char head_mask[8];
     int lead_only;          /* no pattern starts with a UTF-8 continuation byte */
 };
+
+/* Bytes per link for an automaton of nstates states. */
+static size_t link_width(size_t nstates)
+{
+    return nstates <= 65536 ? 2 : 4;
+}
+
+size_t hb_ac_width(const hb_ac *ac)
+{
+    return ac->width;
+}
+
+static inline uint32_t link_at(const void *a, size_t width, size_t i)
+{
+    return width == 2 ? ((const uint16_t *)a)[i] : ((const uint32_t *)a)[i];
+}
+
+static inline void link_put(void *a, size_t width, size_t i, uint32_t v)
+{
+    if (width == 2)
+        ((uint16_t *)a)[i] = (uint16_t)v;
+    else
+        ((uint32_t *)a)[i] = v;
+}
 
 static uint32_t new_node(hb_ac *ac, uint8_t byte, uint16_t depth)
 {
@@ -310,9 +337,33 @@ static void build_starts(hb_ac *ac)
     }
 }
 
+/* The scan's arrays in one block, built here or a compiled file's: value
+ * first so that every array is aligned for its type whatever the width. */
+struct ac_block {
+    int32_t *value;
+    void *delta, *first, *out;
+    uint16_t *depth;
+};
+
+static size_t block_size(size_t nstates, size_t cells, size_t width)
+{
+    return nstates * sizeof(int32_t) + (cells + 2 * nstates) * width + nstates * sizeof(uint16_t);
+}
+
+static struct ac_block block_at(void *p, size_t nstates, size_t cells, size_t width)
+{
+    struct ac_block b;
+    b.value = p;
+    b.delta = b.value + nstates;
+    b.first = (char *)b.delta + cells * width;
+    b.out = (char *)b.first + nstates * width;
+    b.depth = (uint16_t *)((char *)b.out + nstates * width);
+    return b;
+}
+
 /* The scan's arrays, built or taken from a compiled file: the patterns
  * they came from are no longer needed. */
-static void set_scan(hb_ac *ac, const uint32_t *delta, const uint32_t *first, const uint32_t *out,
+static void set_scan(hb_ac *ac, const void *delta, const void *first, const void *out,
                      const int32_t *value, const uint16_t *depth)
 {
     ac->delta = delta;
@@ -386,37 +437,36 @@ int hb_ac_build(hb_ac *ac)
     ac->ncls++;
     ac->cls = ac->own_cls;
     ac->nstates = ac->nn;
-    int table = ac->nn * ac->ncls * sizeof(uint32_t) <= MAX_TABLE;
-    size_t nn = ac->nn, cells = table ? nn * ac->ncls : 0;
-    /* one block: delta, first, out, value, depth (a compiled file's layout) */
-    char *own = malloc((cells + 3 * nn) * sizeof(uint32_t) + nn * sizeof(uint16_t));
+    size_t nn = ac->nn, w = ac->width = link_width(nn);
+    int table = nn * ac->ncls * w <= MAX_TABLE;
+    size_t cells = table ? nn * ac->ncls : 0;
+    char *own = malloc(block_size(nn, cells, w));
     if (!own) {
         free(queue);
         return 0;
     }
     ac->own = own;
-    uint32_t *delta = (uint32_t *)own, *first = delta + cells, *out = first + nn;
-    int32_t *value = (int32_t *)(out + nn);
-    uint16_t *depth = (uint16_t *)(value + nn);
+    struct ac_block b = block_at(own, nn, cells, w);
     for (size_t i = 0; i < nn; i++) {
-        first[i] = ac->n[i].value >= 0 ? (uint32_t)i : ac->n[i].out;
-        out[i] = ac->n[i].out;
-        value[i] = ac->n[i].value;
-        depth[i] = ac->n[i].depth;
+        link_put(b.first, w, i, ac->n[i].value >= 0 ? (uint32_t)i : ac->n[i].out);
+        link_put(b.out, w, i, ac->n[i].out);
+        b.value[i] = ac->n[i].value;
+        b.depth[i] = ac->n[i].depth;
     }
     if (table) {
+        size_t rowbytes = ac->ncls * w;
         for (size_t q = 0; q < tail; q++) {
             uint32_t s = queue[q];
-            uint32_t *row = delta + (size_t)s * ac->ncls;
+            char *row = (char *)b.delta + s * rowbytes;
             if (s != 0)
-                memcpy(row, delta + (size_t)ac->n[s].fail * ac->ncls, ac->ncls * sizeof *row);
+                memcpy(row, (char *)b.delta + ac->n[s].fail * rowbytes, rowbytes);
             else
-                memset(row, 0, ac->ncls * sizeof *row);
+                memset(row, 0, rowbytes);
             for (uint32_t k = ac->n[s].edge0; k < ac->n[s].edge0 + ac->n[s].nedges; k++)
-                row[ac->cls[ac->ebyte[k]]] = ac->eto[k];
+                link_put(row, w, ac->cls[ac->ebyte[k]], ac->eto[k]);
         }
     }
-    set_scan(ac, table ? delta : NULL, first, out, value, depth);
+    set_scan(ac, table ? b.delta : NULL, b.first, b.out, b.value, b.depth);
     free(queue);
     return 1;
 }
@@ -426,18 +476,16 @@ int hb_ac_build(hb_ac *ac)
 typedef struct {
     uint32_t nstates, ncls, patterns, maxlen;
     int32_t maxvalue;
-    uint32_t reserved[3];
+    uint32_t width;   /* bytes per link: link_width(nstates) */
+    uint32_t reserved[2];
     uint8_t cls[256];
 } ac_head;
 
-static size_t block_size(size_t nstates, size_t ncls)
-{
-    return (nstates * ncls + 3 * nstates) * sizeof(uint32_t) + nstates * sizeof(uint16_t);
-}
-
 size_t hb_ac_compiled_size(const hb_ac *ac)
 {
-    return ac->built && ac->delta && ac->own ? sizeof(ac_head) + block_size(ac->nstates, ac->ncls) : 0;
+    return ac->built && ac->delta && ac->own
+               ? sizeof(ac_head) + block_size(ac->nstates, ac->nstates * ac->ncls, ac->width)
+               : 0;
 }
 
 int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
@@ -445,9 +493,9 @@ int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
     if (!hb_ac_compiled_size(ac))
         return 0;
     ac_head h = {(uint32_t)ac->nstates, (uint32_t)ac->ncls, (uint32_t)ac->patterns, (uint32_t)ac->maxlen,
-                 ac->maxvalue, {0, 0, 0}, {0}};
+                 ac->maxvalue, (uint32_t)ac->width, {0, 0}, {0}};
     memcpy(h.cls, ac->cls, 256);
-    size_t n = block_size(ac->nstates, ac->ncls);
+    size_t n = hb_ac_compiled_size(ac) - sizeof h;
     return fwrite(&h, sizeof h, 1, f) == 1 && fwrite(ac->own, 1, n, f) == n;
 }
 
@@ -460,20 +508,20 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     const ac_head *h = blob;
     if (ac->built || (uintptr_t)blob % 8 || size < sizeof *h || h->nstates == 0 || h->ncls == 0 ||
         h->ncls > 256 || h->maxlen > UINT16_MAX || h->maxvalue != ac->maxvalue || h->patterns > ac->npv ||
-        (uint64_t)h->nstates * h->ncls * sizeof(uint32_t) > MAX_TABLE ||
-        size != sizeof *h + block_size(h->nstates, h->ncls))
+        h->width != link_width(h->nstates) || (uint64_t)h->nstates * h->ncls * h->width > MAX_TABLE ||
+        size != sizeof *h + block_size(h->nstates, (size_t)h->nstates * h->ncls, h->width))
         return 0;
     for (int b = 0; b < 256; b++)
         if (h->cls[b] >= h->ncls)
             return 0;
-    size_t nn = h->nstates, cells = nn * h->ncls;
-    const uint32_t *delta = (const uint32_t *)(h + 1), *first = delta + cells, *out = first + nn;
-    const int32_t *value = (const int32_t *)(out + nn);
-    const uint16_t *depth = (const uint16_t *)(value + nn);
+    size_t nn = h->nstates, w = h->width;
+    struct ac_block b = block_at((void *)(h + 1), nn, nn * h->ncls, w); /* only read */
+    const int32_t *value = b.value;
+    const uint16_t *depth = b.depth;
     if (depth[0] != 0)
         return 0;
     for (size_t i = 0; i < nn; i++) {
-        uint32_t o = out[i], f = first[i];
+        uint32_t o = link_at(b.out, w, i), f = link_at(b.first, w, i);
         if (o >= nn || f >= nn || value[i] < -1 || value[i] > ac->maxvalue || depth[i] > h->maxlen ||
             (i && depth[i] == 0) || (o && (depth[o] >= depth[i] || value[o] < 0)) ||
             (f && (value[f] < 0 || (f != i && f != o))))
@@ -482,10 +530,11 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     ac->cls = h->cls;
     ac->ncls = h->ncls;
     ac->nstates = nn;
+    ac->width = w;
     ac->patterns = h->patterns;
     ac->maxlen = h->maxlen;
     hb_ac_key(ac);
-    set_scan(ac, delta, first, out, value, depth);
+    set_scan(ac, b.delta, b.first, b.out, value, depth);
     return 1;
 }
 
@@ -493,7 +542,7 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
 static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
 {
     if (ac->delta) {
-        uint32_t t = ac->delta[(size_t)s * ac->ncls + ac->cls[b]];
+        uint32_t t = link_at(ac->delta, ac->width, (size_t)s * ac->ncls + ac->cls[b]);
         return t < ac->nstates ? t : 0; /* a compiled file's table is not trusted */
     }
     uint32_t t;
@@ -548,7 +597,8 @@ int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void
         if (st == 0 && ac->starts && !start_state(ac, s, len, i))
             continue; /* at the root with nothing starting here: stays there */
         st = step(ac, st, (uint8_t)s[i]);
-        for (uint32_t o = ac->first[st]; o && ac->depth[o] <= i + 1; o = ac->out[o])
+        for (uint32_t o = link_at(ac->first, ac->width, st); o && ac->depth[o] <= i + 1;
+             o = link_at(ac->out, ac->width, o))
             if (!fn(ctx, i + 1 - ac->depth[o], i + 1, ac->value[o]))
                 return 0;
     }

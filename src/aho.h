@@ -38,6 +38,9 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size);
 size_t hb_ac_compiled_size(const hb_ac *ac);
 int hb_ac_write_compiled(const hb_ac *ac, FILE *f);
 
+/* Bytes per state link of a built automaton: 2 up to 65,536 states, else 4. */
+size_t hb_ac_width(const hb_ac *ac);
+
 /* Freezes the automaton (failure links, compact edges).  Returns 0 when out
  * of memory.  Afterwards it is read-only and may be shared by threads. */
 int hb_ac_build(hb_ac *ac);

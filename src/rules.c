@@ -18,7 +18,7 @@
 #include "engine.h"
 
 #define RULES_MAGIC "HBRULES\x1a"
-#define RULES_VERSION 1u
+#define RULES_VERSION 2u /* 2: 16-bit links in small automata */
 #define RULES_ENDIAN 0x01020304u
 
 struct rules_header {

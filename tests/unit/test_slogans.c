@@ -201,10 +201,73 @@ static int count_all(void *ctx, size_t s, size_t e, int v)
     return 1;
 }
 
+/* Both scans of ac against naive ones over text[0..n): the leftmost-longest
+ * matches and the count of every occurrence of the np patterns (a repeated
+ * pattern is one pattern). */
+static void check_naive(const hb_ac *ac, char *const *pats, int np, const char *text, size_t n)
+{
+    hits got = {0};
+    assert_true(hb_ac_scan(ac, text, n, collect, &got));
+    int m = 0, all = 0;
+    for (int i = 0; i < np; i++) {
+        int first = 1;
+        for (int j = 0; j < i && first && np <= 64; j++) /* large sets are made without repeats */
+            first = strcmp(pats[i], pats[j]) != 0;
+        size_t l = strlen(pats[i]);
+        for (size_t p = 0; first && p + l <= n; p++)
+            all += !memcmp(text + p, pats[i], l);
+    }
+    int got_all = 0;
+    assert_true(hb_ac_scan_all(ac, text, n, count_all, &got_all));
+    assert_int_equal(got_all, all);
+    for (size_t p = 0; p < n && m < 64;) {
+        size_t best = 0;
+        for (int i = 0; i < np; i++) {
+            size_t l = strlen(pats[i]);
+            if (l > best && p + l <= n && !memcmp(text + p, pats[i], l))
+                best = l;
+        }
+        if (!best) {
+            p++;
+            continue;
+        }
+        assert_true(m < got.n);
+        assert_int_equal(got.s[m], p);
+        assert_int_equal(got.e[m], p + best);
+        m++;
+        p += best;
+    }
+    if (m < 64)
+        assert_int_equal(m, got.n);
+}
+
+/* ac's compiled form taken by a new automaton of the same patterns. */
+static hb_ac *adopted(const hb_ac *ac, char *const *pats, int np, void **blob)
+{
+    size_t n = hb_ac_compiled_size(ac);
+    assert_true(n > 0);
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_true(hb_ac_write_compiled(ac, f));
+    rewind(f);
+    *blob = malloc(n); /* malloc's alignment is the 8 bytes adopt asks for */
+    assert_non_null(*blob);
+    assert_int_equal(fread(*blob, 1, n, f), n);
+    fclose(f);
+    hb_ac *taken = hb_ac_new();
+    assert_non_null(taken);
+    for (int i = 0; i < np; i++)
+        assert_true(hb_ac_add(taken, pats[i], strlen(pats[i]), i));
+    assert_true(hb_ac_adopt(taken, *blob, n));
+    assert_int_equal(hb_ac_width(taken), hb_ac_width(ac));
+    return taken;
+}
+
 /* Random dictionaries against a naive leftmost-longest matcher (and every
  * occurrence against a naive count): shortest patterns of 1 to 9 bytes, so
  * the start table keys on 1 to 8 bytes, over bytes of which some are UTF-8
- * lead and continuation bytes, matches up to the text's last byte. */
+ * lead and continuation bytes, matches up to the text's last byte.  Built
+ * and taken from the compiled form; small, so with 16-bit links. */
 static void test_ac_against_naive(void **s)
 {
     (void)s;
@@ -212,57 +275,72 @@ static void test_ac_against_naive(void **s)
     srand(7);
     for (int round = 0; round < 300; round++) {
         hb_ac *ac = hb_ac_new();
-        char pats[40][13];
+        char store[40][13], *pats[40];
         int np = 1 + rand() % 40, minl = 1 + round % 9, nalpha = round % 2 ? 4 : 2;
         for (int i = 0; i < np; i++) {
             int l = minl + rand() % 4;
+            pats[i] = store[i];
             for (int k = 0; k < l; k++)
                 pats[i][k] = ALPHA[rand() % nalpha];
             pats[i][l] = '\0';
             hb_ac_add(ac, pats[i], (size_t)l, i);
         }
         assert_true(hb_ac_build(ac));
+        assert_int_equal(hb_ac_width(ac), 2);
         char text[200];
         for (int k = 0; k < 199; k++)
             text[k] = ALPHA[rand() % nalpha];
         text[199] = '\0';
         /* a pattern at the very end, where fewer than 8 bytes are left */
         memcpy(text + 199 - strlen(pats[0]), pats[0], strlen(pats[0]));
-        hits got = {0};
-        assert_true(hb_ac_scan(ac, text, 199, collect, &got));
-        int m = 0, all = 0;
-        for (size_t p = 0; p < 199; p++)
-            for (int i = 0; i < np; i++) {
-                size_t l = strlen(pats[i]);
-                int first = 1; /* a repeated pattern is one pattern */
-                for (int j = 0; j < i; j++)
-                    first &= strcmp(pats[i], pats[j]) != 0;
-                all += first && p + l <= 199 && !memcmp(text + p, pats[i], l);
-            }
-        int got_all = 0;
-        assert_true(hb_ac_scan_all(ac, text, 199, count_all, &got_all));
-        assert_int_equal(got_all, all);
-        for (size_t p = 0; p < 199 && m < 64;) {
-            size_t best = 0;
-            for (int i = 0; i < np; i++) {
-                size_t l = strlen(pats[i]);
-                if (l > best && p + l <= 199 && !memcmp(text + p, pats[i], l))
-                    best = l;
-            }
-            if (!best) {
-                p++;
-                continue;
-            }
-            assert_true(m < got.n);
-            assert_int_equal(got.s[m], p);
-            assert_int_equal(got.e[m], p + best);
-            m++;
-            p += best;
-        }
-        if (m < 64)
-            assert_int_equal(m, got.n);
+        check_naive(ac, pats, np, text, 199);
+        void *blob;
+        hb_ac *taken = adopted(ac, pats, np, &blob);
+        check_naive(taken, pats, np, text, 199);
+        hb_ac_free(taken);
+        free(blob);
         hb_ac_free(ac);
     }
+}
+
+/* An automaton of more than 65,536 states has 32-bit links: the same scans,
+ * built and taken from the compiled form.  Distinct patterns (a prefix
+ * keeps them apart), some of them planted in the text. */
+static void test_ac_wide_against_naive(void **s)
+{
+    (void)s;
+    enum { NP = 20000, LEN = 8 };
+    static char store[NP][LEN + 1];
+    static char *pats[NP];
+    srand(11);
+    hb_ac *ac = hb_ac_new();
+    assert_non_null(ac);
+    for (int i = 0; i < NP; i++) {
+        pats[i] = store[i];
+        snprintf(pats[i], 4, "%c%c%c", 'a' + i % 16, 'a' + i / 16 % 16, 'a' + i / 256 % 16);
+        pats[i][3] = (char)('a' + i / 4096);
+        for (int k = 4; k < LEN - i % 3; k++)
+            pats[i][k] = (char)('a' + rand() % 16);
+        pats[i][LEN - i % 3] = '\0';
+        assert_true(hb_ac_add(ac, pats[i], strlen(pats[i]), i));
+    }
+    assert_true(hb_ac_build(ac));
+    assert_int_equal(hb_ac_width(ac), 4);
+    char text[400];
+    for (int k = 0; k < 399; k++)
+        text[k] = (char)('a' + rand() % 16);
+    text[399] = '\0';
+    for (int k = 0; k < 20; k++) {
+        const char *p = pats[rand() % NP];
+        memcpy(text + rand() % (399 - LEN), p, strlen(p));
+    }
+    check_naive(ac, pats, NP, text, 399);
+    void *blob;
+    hb_ac *taken = adopted(ac, pats, NP, &blob);
+    check_naive(taken, pats, NP, text, 399);
+    hb_ac_free(taken);
+    free(blob);
+    hb_ac_free(ac);
 }
 
 static void test_dict_errors_name_the_line(void **s)
@@ -406,6 +484,7 @@ int main(void)
         cmocka_unit_test(test_coverage_queries),
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
+        cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
         cmocka_unit_test(test_formulations_keep_whole_words),
