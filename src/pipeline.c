@@ -58,6 +58,20 @@ static hb_engine *engine_new_default(const hb_engine_options *opts, struct hb_di
     return e;
 }
 
+/* What several stages share, then each stage's own rules. */
+static hb_status load_stages(hb_engine *e, hb_error *err)
+{
+    hb_status st = hb_units_load(e, err);
+    if (st == HB_OK)
+        st = hb_numerals_load(e, err);
+    if (st == HB_OK)
+        st = hb_markers_load(e, err);
+    for (size_t i = 0; st == HB_OK && i < hb_nstages; i++)
+        if (hb_stages[i].load)
+            st = hb_stages[i].load(e, err);
+    return st;
+}
+
 hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker *check,
                           struct hb_rules_record *record, hb_error *err)
 {
@@ -94,25 +108,12 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     e->words_only = opts->words_only;
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
-    /* what several stages share first, then each stage's own rules */
     e->record = record;
     hb_status st = record || e->words_only ? HB_OK : hb_rules_load(e, err);
     if (st == HB_OK)
         st = hb_words_load(e, err);
-    if (st == HB_OK && e->words_only) { /* decoding and the segmenter: no stage's rules */
-        st = hb_decode_load(e, err);
-        goto loaded;
-    }
-    if (st == HB_OK)
-        st = hb_units_load(e, err);
-    if (st == HB_OK)
-        st = hb_numerals_load(e, err);
-    if (st == HB_OK)
-        st = hb_markers_load(e, err);
-    for (size_t i = 0; st == HB_OK && i < hb_nstages; i++)
-        if (hb_stages[i].load)
-            st = hb_stages[i].load(e, err);
-loaded:
+    if (st == HB_OK) /* a words-only engine: decoding and the segmenter, no stage's rules */
+        st = e->words_only ? hb_decode_load(e, err) : load_stages(e, err);
     if (st != HB_OK) {
         hb_error_set(err, st, NULL);
         hb_engine_free(e);

@@ -263,6 +263,18 @@ static hb_ac *adopted(const hb_ac *ac, char *const *pats, int np, void **blob)
     return taken;
 }
 
+/* The naive comparison on the automaton as built and as taken back from
+ * its compiled form. */
+static void check_built_and_adopted(const hb_ac *ac, char *const *pats, int np, const char *text, size_t n)
+{
+    check_naive(ac, pats, np, text, n);
+    void *blob;
+    hb_ac *taken = adopted(ac, pats, np, &blob);
+    check_naive(taken, pats, np, text, n);
+    hb_ac_free(taken);
+    free(blob);
+}
+
 /* Random dictionaries against a naive leftmost-longest matcher (and every
  * occurrence against a naive count): shortest patterns of 1 to 9 bytes, so
  * the start table keys on 1 to 8 bytes, over bytes of which some are UTF-8
@@ -293,12 +305,7 @@ static void test_ac_against_naive(void **s)
         text[199] = '\0';
         /* a pattern at the very end, where fewer than 8 bytes are left */
         memcpy(text + 199 - strlen(pats[0]), pats[0], strlen(pats[0]));
-        check_naive(ac, pats, np, text, 199);
-        void *blob;
-        hb_ac *taken = adopted(ac, pats, np, &blob);
-        check_naive(taken, pats, np, text, 199);
-        hb_ac_free(taken);
-        free(blob);
+        check_built_and_adopted(ac, pats, np, text, 199);
         hb_ac_free(ac);
     }
 }
@@ -334,12 +341,7 @@ static void test_ac_wide_against_naive(void **s)
         const char *p = pats[rand() % NP];
         memcpy(text + rand() % (399 - LEN), p, strlen(p));
     }
-    check_naive(ac, pats, NP, text, 399);
-    void *blob;
-    hb_ac *taken = adopted(ac, pats, NP, &blob);
-    check_naive(taken, pats, NP, text, 399);
-    hb_ac_free(taken);
-    free(blob);
+    check_built_and_adopted(ac, pats, NP, text, 399);
     hb_ac_free(ac);
 }
 
