@@ -92,6 +92,12 @@ static cell json_cell(const json_t *v)
 
 typedef struct {
     table_format fmt;
+    int kind;                /* 0 the reports table, 1 the metrics table, 2 both */
+    const char *file;        /* "-": standard output */
+    const char *path;        /* the file's name in messages */
+    out_file of;
+    int opened;
+    char scratch[32];        /* an XLSX for a stream is written here first */
     FILE *out;               /* csv, tsv */
     lxw_workbook *wb;        /* xlsx */
     lxw_worksheet *ws[2];
@@ -190,8 +196,9 @@ static const char *const METRIC_HEAD[] = {"path", "organization", "title", "peri
 enum { NMETRIC_HEAD = sizeof METRIC_HEAD / sizeof *METRIC_HEAD };
 
 typedef struct {
-    sink *k;
-    int kind;             /* 0 reports, 1 metrics, 2 both */
+    sink *sinks;
+    int nsinks;
+    int reports, metrics; /* whether some sink takes that table */
     json_t *columns;      /* "category\tunit" → column index (achieved figures by normalized unit) */
     const char **colname; /* sorted keys */
     size_t ncol;
@@ -267,6 +274,16 @@ static char *joined(const json_t *arr)
     return s;
 }
 
+/* A row of table 0 (reports) or 1 (metrics) to every sink that takes it. */
+static void emit(table_ctx *t, int table, const cell *c, int n, int header)
+{
+    for (int i = 0; i < t->nsinks; i++) {
+        sink *k = &t->sinks[i];
+        if (k->kind == 2 || k->kind == table)
+            sink_row(k, k->kind == 2 ? table : 0, c, n, header);
+    }
+}
+
 static void report_row(table_ctx *t, const json_t *v)
 {
     cell *c = t->cells;
@@ -278,7 +295,7 @@ static void report_row(table_ctx *t, const json_t *v)
         c[0] = json_cell(json_object_get(v, "path"));
         c[1] = str_cell("unreadable");
         c[2] = json_cell(json_object_get(v, "message"));
-        sink_row(t->k, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
+        emit(t, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
         return;
     }
     int passed = json_array_size(json_object_get(req, "missing")) == 0;
@@ -322,12 +339,12 @@ static void report_row(table_ctx *t, const json_t *v)
         c[NREPORT_HEAD + 2 * k] = num_cell((double)t->counts[k]);
         c[NREPORT_HEAD + 2 * k + 1] = num_cell(t->sums[k]);
     }
-    sink_row(t->k, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
+    emit(t, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
     free(missing);
     free(inl);
 }
 
-static void metric_rows(table_ctx *t, int sheet, const json_t *v)
+static void metric_rows(table_ctx *t, const json_t *v)
 {
     if (is_error(v))
         return;
@@ -357,7 +374,7 @@ static void metric_rows(table_ctx *t, int sheet, const json_t *v)
             json_cell(json_object_get(m, "line")),
             json_cell(json_object_get(m, "text")),
         };
-        sink_row(t->k, sheet, c, NMETRIC_HEAD, 0);
+        emit(t, 1, c, NMETRIC_HEAD, 0);
     }
 }
 
@@ -370,13 +387,19 @@ static int write_rows(void *ctx, const char *text, size_t len, long line)
     json_t *v = parse_row(t, text, len, line);
     if (!v)
         return -1;
-    if (t->kind != 1 && is_error(v) == t->errors_pass)
+    if (t->reports && is_error(v) == t->errors_pass)
         report_row(t, v);
-    if (t->kind != 0 && !t->errors_pass)
-        metric_rows(t, t->kind == 2 ? 1 : 0, v);
+    if (t->metrics && !t->errors_pass)
+        metric_rows(t, v);
     json_decref(v);
-    t->write_failed = t->k->failed || (t->k->out && ferror(t->k->out));
-    return t->write_failed ? (snprintf(t->why, t->cap, "write error"), -1) : 0;
+    for (int i = 0; i < t->nsinks && !t->write_failed; i++) {
+        sink *k = &t->sinks[i];
+        if (k->failed || (k->out && ferror(k->out))) {
+            snprintf(t->why, t->cap, "%s: write error", k->path);
+            t->write_failed = 1;
+        }
+    }
+    return t->write_failed ? -1 : 0;
 }
 
 static int by_str(const void *a, const void *b)
@@ -386,7 +409,7 @@ static int by_str(const void *a, const void *b)
 
 static void headers(table_ctx *t)
 {
-    if (t->kind != 1) {
+    if (t->reports) {
         size_t n = NREPORT_HEAD + 2 * t->ncol;
         cell *c = t->cells;
         char **names = calloc(2 * t->ncol + 1, sizeof *names);
@@ -401,16 +424,16 @@ static void headers(table_ctx *t)
             c[NREPORT_HEAD + 2 * k] = str_cell(names[2 * k] ? names[2 * k] : "");
             c[NREPORT_HEAD + 2 * k + 1] = str_cell(names[2 * k + 1] ? names[2 * k + 1] : "");
         }
-        sink_row(t->k, 0, c, (int)n, 1);
+        emit(t, 0, c, (int)n, 1);
         for (size_t k = 0; names && k < 2 * t->ncol; k++)
             free(names[k]);
         free(names);
     }
-    if (t->kind != 0) {
+    if (t->metrics) {
         cell c[NMETRIC_HEAD];
         for (size_t i = 0; i < NMETRIC_HEAD; i++)
             c[i] = str_cell(METRIC_HEAD[i]);
-        sink_row(t->k, t->kind == 2 ? 1 : 0, c, NMETRIC_HEAD, 1);
+        emit(t, 1, c, NMETRIC_HEAD, 1);
     }
 }
 
@@ -464,14 +487,69 @@ static int copy_file(const char *path, FILE *to)
     return bad ? -1 : 0;
 }
 
-int table_write(FILE *const *inputs, const char *const *names, int ninputs, table_format fmt, int kind, int bom,
-                const char *path, char *why, size_t cap)
+/* Opens a sink's output; an XLSX goes to the output's own temporary file
+ * when it has one (libxlsxwriter writes by file name), else to a scratch
+ * file copied at the end. */
+static int sink_open(sink *k, char *why, size_t cap)
 {
-    table_ctx t = {.kind = kind, .names = names, .why = why, .cap = cap, .columns = json_object()};
-    sink k = {.fmt = fmt};
-    t.k = &k;
-    int rc = t.columns ? 0 : (snprintf(why, cap, "out of memory"), -1);
-    if (rc == 0 && kind != 1)
+    char whyo[512];
+    if (out_open(&k->of, k->file, whyo, sizeof whyo) != 0) {
+        snprintf(why, cap, "%s: %s", k->path, whyo);
+        return -1;
+    }
+    k->opened = 1;
+    if (k->fmt != TABLE_XLSX) {
+        k->out = k->of.fp;
+        return 0;
+    }
+    const char *file = k->of.tmp;
+    if (!file) {
+        snprintf(k->scratch, sizeof k->scratch, "/tmp/huibao-xlsx-XXXXXX");
+        int fd = mkstemp(k->scratch);
+        file = fd >= 0 ? (close(fd), k->scratch) : (k->scratch[0] = '\0', NULL);
+    }
+    if (!xlsx_lib())
+        snprintf(why, cap, "%s: cannot write XLSX: %s does not open", k->path, HB_XLSXWRITER_SONAME);
+    else if (!file || xlsx_open(k, file, k->kind) != 0)
+        snprintf(why, cap, "%s: cannot create the workbook", k->path);
+    else
+        return 0;
+    return -1;
+}
+
+/* Closes the workbook and copies a scratch one; returns rc, or -1 with why. */
+static int sink_close(sink *k, int rc, char *why, size_t cap)
+{
+    if (k->wb) {
+        lxw_error e = xl.close(k->wb);
+        k->wb = NULL;
+        if (rc == 0 && e != LXW_NO_ERROR) {
+            snprintf(why, cap, "%s: workbook: %s", k->path, xl.error_text(e));
+            rc = -1;
+        }
+        if (rc == 0 && k->scratch[0] && copy_file(k->scratch, k->of.fp) != 0) {
+            snprintf(why, cap, "%s: write error: %s", k->path, strerror(errno ? errno : EIO));
+            rc = -1;
+        }
+    }
+    if (k->scratch[0])
+        unlink(k->scratch);
+    return rc;
+}
+
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, const table_out *outs, int nouts,
+                int bom, char *why, size_t cap)
+{
+    table_ctx t = {.nsinks = nouts, .names = names, .why = why, .cap = cap, .columns = json_object(),
+                   .sinks = calloc((size_t)nouts, sizeof(sink))};
+    int rc = t.columns && t.sinks ? 0 : (snprintf(why, cap, "out of memory"), -1);
+    for (int i = 0; rc == 0 && i < nouts; i++) {
+        t.sinks[i] = (sink){.fmt = outs[i].fmt, .kind = outs[i].kind,
+                            .file = outs[i].path, .path = strcmp(outs[i].path, "-") ? outs[i].path : "standard output"};
+        t.reports |= outs[i].kind != 1;
+        t.metrics |= outs[i].kind != 0;
+    }
+    if (rc == 0 && t.reports)
         rc = each_input(inputs, ninputs, collect_columns, &t);
     if (rc == 0) {
         t.ncol = json_object_size(t.columns);
@@ -493,57 +571,31 @@ int table_write(FILE *const *inputs, const char *const *names, int ninputs, tabl
         for (i = 0; i < t.ncol; i++)
             json_object_set_new(t.columns, t.colname[i], json_integer((json_int_t)i));
     }
-    out_file of;
-    char tmpx[] = "/tmp/huibao-xlsx-XXXXXX";
-    const char *xlsx_path = NULL;
-    int opened = rc == 0 && out_open(&of, path, why, cap) == 0;
-    if (rc == 0 && !opened)
-        rc = -1;
-    if (rc == 0 && fmt == TABLE_XLSX) {
-        /* libxlsxwriter writes by file name: the output's own temporary
-         * file when it has one, else a scratch file copied at the end */
-        if (of.tmp)
-            xlsx_path = of.tmp;
-        else {
-            int fd = mkstemp(tmpx);
-            xlsx_path = fd >= 0 ? (close(fd), tmpx) : NULL;
-        }
-        if (!xlsx_lib()) {
-            snprintf(why, cap, "cannot write XLSX: %s does not open", HB_XLSXWRITER_SONAME);
-            rc = -1;
-        } else if (!xlsx_path || xlsx_open(&k, xlsx_path, kind) != 0) {
-            snprintf(why, cap, "cannot create the workbook");
-            rc = -1;
-        }
-    } else if (rc == 0) {
-        k.out = of.fp;
-        if (bom && fmt == TABLE_CSV)
-            fputs("\xEF\xBB\xBF", k.out);
+    for (int i = 0; rc == 0 && i < nouts; i++) {
+        rc = sink_open(&t.sinks[i], why, cap);
+        if (rc == 0 && bom && t.sinks[i].fmt == TABLE_CSV)
+            fputs("\xEF\xBB\xBF", t.sinks[i].out);
     }
     if (rc == 0) {
         headers(&t);
         rc = each_input(inputs, ninputs, write_rows, &t);
         t.errors_pass = 1;
-        if (rc == 0 && kind != 1)
+        if (rc == 0 && t.reports)
             rc = each_input(inputs, ninputs, write_rows, &t);
     }
-    if (k.wb) {
-        lxw_error e = xl.close(k.wb);
-        if (rc == 0 && e != LXW_NO_ERROR) {
-            snprintf(why, cap, "workbook: %s", xl.error_text(e));
+    for (int i = 0; t.sinks && i < nouts; i++)
+        rc = sink_close(&t.sinks[i], rc, why, cap);
+    for (int i = 0; t.sinks && i < nouts; i++) {
+        sink *k = &t.sinks[i];
+        char whyc[512];
+        if (rc == 0 && out_commit(&k->of, whyc, sizeof whyc) != 0) {
+            snprintf(why, cap, "%s: %s", k->path, whyc);
             rc = -1;
-        }
-        if (rc == 0 && xlsx_path == tmpx && copy_file(tmpx, of.fp) != 0) {
-            snprintf(why, cap, "write error: %s", strerror(errno ? errno : EIO));
-            rc = -1;
-        }
+        } else if (rc != 0 && k->opened)
+            out_abort(&k->of);
+        k->opened = 0;
     }
-    if (xlsx_path == tmpx)
-        unlink(tmpx);
-    if (rc == 0)
-        rc = out_commit(&of, why, cap);
-    else if (opened)
-        out_abort(&of);
+    free(t.sinks);
     free(t.colname);
     free(t.cells);
     free(t.sums);
@@ -647,14 +699,14 @@ int cmd_table(const cli_opts *o, hb_engine *engine)
     if (!in || !names || status == EXIT_OUTPUT) {
         fprintf(stderr, "huibao: out of memory or scratch space\n");
         status = EXIT_OUTPUT;
-    } else if ((rc = table_write(in, names, n, fmt, fmt == TABLE_XLSX ? 2 : o->metrics, o->bom,
-                                 o->output ? o->output : "-", why, sizeof why)) > 0) {
+    } else if ((rc = table_write(in, names, n, &(table_out){o->output ? o->output : "-", fmt, fmt == TABLE_XLSX ? 2 : o->metrics},
+                                 1, o->bom, why, sizeof why)) > 0) {
         fprintf(stderr, "huibao: %s\n", why); /* an input that holds no report JSON */
         status = EXIT_INPUT;
     } else if (rc < 0 && !o->output && out_reader_gone()) {
         /* … | head: the reader has all it wanted */
     } else if (rc < 0) {
-        fprintf(stderr, "huibao: %s: %s\n", o->output ? o->output : "standard output", why);
+        fprintf(stderr, "huibao: %s\n", why);
         status = EXIT_OUTPUT;
     }
     for (int i = 0; i < n; i++)

@@ -191,6 +191,22 @@ def test_xlsx_and_tables(root):
         a = run(["table"] + extra + jsonl).stdout
         b = run(["table"] + extra + inputs).stdout
         check(a == b and a, f"table {extra} from reports.jsonl differs from the texts")
+    # JSON values split anywhere: pretty-printed, two on a line, and strings
+    # of escaped quotes and brackets long enough that the 64 KiB reads of
+    # the splitter end inside them
+    odd = os.path.join(root, "odd.jsonl")
+    with open(odd, "w", encoding="utf-8") as f:
+        for i, rec in enumerate(json.loads(l) for l in lines(jsonl[0])):
+            rec["zz_pad"] = '\\"{[' * (1000 + 37 * i) + "\n}"
+            f.write(json.dumps(rec, ensure_ascii=i % 2 == 0, indent=2 if i % 3 == 0 else None))
+            f.write(" " if i % 4 == 1 else "\n")
+    for extra in [[], ["--metrics"]]:
+        check(run(["table"] + extra + [odd, jsonl[1]]).stdout == run(["table"] + extra + jsonl).stdout,
+              f"table {extra} of the same reports split differently")
+    with open(odd, "a", encoding="utf-8") as f:
+        f.write('{"schema_version": "1", "title": "a\\"}')
+    p = run(["table", odd])
+    check(p.returncode == 1 and b"the last JSON value is cut short" in p.stderr, f"a cut value: {p.returncode} {p.stderr!r}")
     csv = open(os.path.join(out, "reports.csv"), "rb").read()
     check(csv == run(["table"] + jsonl).stdout, "batch's reports.csv differs from huibao table")
     check(csv.split(b"\r\n")[0].startswith(b"path,status,"), "CSV header or CRLF")
