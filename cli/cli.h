@@ -79,9 +79,8 @@ char *check_verdict(const hb_report *r, const char *label, const cli_opts *o, in
 void check_tally(long checked, long failed, long unreadable);
 
 /* Table files from report and error JSON Lines (reports.jsonl,
- * errors.jsonl; names[] for messages), read more than once: for the metric
- * columns, the rows, then the unreadable inputs' rows.  Each pass feeds
- * every output, so one read makes several tables.  An output's kind: 0 the
+ * errors.jsonl; names[] for messages), read twice: the reports' rows, then
+ * the unreadable inputs' rows.  Each read feeds every output.  An output's kind: 0 the
  * reports table, 1 the metrics table, 2 both (an XLSX workbook with a sheet
  * each).  Returns 0; 1 when an input is not report JSON ("NAME: line N:
  * reason" in why); -1 when an output failed ("OUTPUT: reason" in why; every
