@@ -93,6 +93,20 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report_free(r);
 }
 
+/* Rules anchored at the line start are tried only on lines starting with a
+ * byte their match can start with; a rule whose first letter is caseless
+ * still sees every case. */
+static void test_anchored_rules_by_first_byte(void **s)
+{
+    (void)s;
+    hb_doc *d = through_lines("PAGE 7\npage 8 of 9\nPage 3\n第 3 页\n12\n来源：新华网\n今年来源：新华网\n3/5\n");
+    static const int want[] = {HB_LINE_PAGENO, HB_LINE_PAGENO, HB_LINE_PAGENO, HB_LINE_PAGENO,
+                               HB_LINE_PAGENO, HB_LINE_CLUTTER, HB_LINE_TEXT, HB_LINE_PAGENO};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        assert_int_equal(d->lines.v[i].kind, want[i]);
+    hb_report_free(d);
+}
+
 static void test_wrapped_lines_join(void **s)
 {
     (void)s;
@@ -233,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_fold_identity_runs),
         cmocka_unit_test(test_orig_by_runs),
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
+        cmocka_unit_test(test_anchored_rules_by_first_byte),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),
