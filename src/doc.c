@@ -47,14 +47,20 @@ int hb_doc_vline(const hb_doc *d, size_t v)
 
 /* Each source character is taken once (several view bytes may come from one:
  * NFKC expansions), line ends are left out (wrap breaks were never in the
- * view), and a run ends where the next character is not the next in text. */
+ * view), and a run ends where the next character is not the next in text.
+ * In a run of the map, every character before the run's last is the text's
+ * own, of the same length, and the next one follows it in the text
+ * (normalize.h); so, once a character is taken, those after it up to the
+ * run's last are taken at once, up to the first line end among them. */
 size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
 {
+    const hb_omap *m = &d->vmap;
+    const unsigned char *view = (const unsigned char *)d->view;
     size_t v = *vpos, rs = 0, re = 0, hint = 0, prev = 0;
     for (; v < ve; v++) {
-        if (v > *vpos && ((unsigned char)d->view[v] & 0xC0) == 0x80)
+        if (v > *vpos && (view[v] & 0xC0) == 0x80)
             continue; /* maps where its character's first byte does */
-        size_t s = hb_omap_get(&d->vmap, d->view, v, &hint);
+        size_t s = hb_omap_get(m, d->view, v, &hint);
         if (v > *vpos && s == prev)
             continue;
         prev = s;
@@ -71,6 +77,29 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
             rs = s;
         size_t k = (size_t)hb_utf8_len((unsigned char)d->text[s]);
         re = s + k < d->len ? s + k : d->len;
+        if ((view[v] & 0xC0) == 0x80)
+            continue;
+        size_t from = m->v[hint].from, to = m->v[hint].to;
+        size_t end = hint + 1 < m->n && m->v[hint + 1].from < ve ? m->v[hint + 1].from : ve;
+        size_t next = v + (size_t)hb_utf8_len(view[v]), last = end - 1;
+        while (last > v && (view[last] & 0xC0) == 0x80)
+            last--; /* the run's last character in the range */
+        size_t sl = to + (last - from);
+        if (next >= last || to + (next - from) != re || sl > d->len)
+            continue;
+        const char *nl = memchr(d->text + re, '\n', sl - re);
+        size_t stop = nl ? (size_t)(nl - d->text) : sl;
+        const char *cr = memchr(d->text + re, '\r', stop - re);
+        if (cr)
+            stop = (size_t)(cr - d->text);
+        if (stop < sl) { /* a line end: the run is done */
+            re = stop;
+            v = from + (stop - to);
+            break;
+        }
+        prev = re;
+        re = sl;
+        v = last - 1;
     }
     *vpos = v;
     *start = rs;

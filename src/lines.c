@@ -15,6 +15,8 @@
 typedef struct {
     hb_regex *re;
     int need;
+    int anchored;          /* the match can only start at the line's start... */
+    uint8_t first[32];     /* ...with one of these bytes (bit c) */
 } layout_rule;
 
 struct hb_layout_rules {
@@ -37,6 +39,31 @@ static int needed_byte(const hb_regex *rx)
         ((unit | 32) >= 'a' && (unit | 32) <= 'z'))
         return -1;
     return (int)unit;
+}
+
+/* For a pattern anchored at the line start, the bytes its match may start
+ * with, as PCRE2 itself knows them: a line starting with another is not
+ * matched at all (most lines, for most rules), without a call.  A first
+ * unit that is an ASCII letter may stand for other cases (Kelvin sign for
+ * k), so it filters nothing. */
+static void first_bytes(const hb_regex *rx, layout_rule *r)
+{
+    const pcre2_code *re = hb_regex_code(rx);
+    uint32_t all, type, unit;
+    const uint8_t *map = NULL;
+    r->anchored = 0;
+    if (pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &all) != 0 || !(all & PCRE2_ANCHORED) ||
+        pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type) != 0)
+        return;
+    if (type == 1 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 256 &&
+        !((unit | 32) >= 'a' && (unit | 32) <= 'z')) {
+        memset(r->first, 0, sizeof r->first);
+        r->first[unit / 8] = (uint8_t)(1u << (unit % 8));
+        r->anchored = 1;
+    } else if (type == 0 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map) {
+        memcpy(r->first, map, sizeof r->first);
+        r->anchored = 1;
+    }
 }
 
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -64,7 +91,9 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         hb_regex_free(re);
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
-    nl[(*n)++] = (layout_rule){re, needed_byte(re)};
+    layout_rule *rule = &nl[(*n)++];
+    *rule = (layout_rule){.re = re, .need = needed_byte(re)};
+    first_bytes(re, rule);
     *list = nl;
     return 0;
 }
@@ -113,8 +142,11 @@ static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, const 
                      const unsigned char has[128], pcre2_match_data *md)
 {
     size_t ov[2];
+    unsigned c = len ? (unsigned char)s[0] : 0;
     for (size_t i = 0; i < n; i++)
-        if ((rules[i].need < 0 || has[rules[i].need]) && hb_regex_find(d->engine, rules[i].re, s, len, 0, md, ov))
+        if ((rules[i].need < 0 || has[rules[i].need]) &&
+            !(rules[i].anchored && len && !((rules[i].first[c / 8] >> (c % 8)) & 1)) &&
+            hb_regex_find(d->engine, rules[i].re, s, len, 0, md, ov))
             return 1;
     return 0;
 }

@@ -34,6 +34,33 @@ static int folds_to_itself(int cp)
     return cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x2460 && cp <= 0x2473);
 }
 
+/* The length of the longest prefix of s[0..min(n, max)) made of whole
+ * characters that fold to themselves (folds_to_itself) other than CR, read
+ * from their bytes: most of a report. */
+static size_t identity_prefix(const char *s, size_t n, size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    if (n > max)
+        n = max;
+    while (i < n) {
+        unsigned c = u[i];
+        if (c < 0x80) {
+            if (c == '\r')
+                break;
+            i++;
+            continue;
+        }
+        if (n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
+            break;
+        if (!((c >= 0xE5 && c <= 0xE9) || (c == 0xE4 && u[i + 1] >= 0xB8) || /* U+4E00..U+9FFF */
+              (c == 0xE2 && u[i + 1] == 0x91 && u[i + 2] >= 0xA0 && u[i + 2] <= 0xB3))) /* ①..⑳ */
+            break;
+        i += 3;
+    }
+    return i;
+}
+
 /* Writes the folding of one code point into buf (at least 32 bytes); returns
  * the byte count. */
 static size_t fold_char(int cp, const char *src, int srclen, char *buf)
@@ -120,6 +147,15 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
             if (!hb_omap_put(a, &m, j++, i))
                 goto fail;
             i += (i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        size_t same = identity_prefix(text + i, len - i, cap - j - 40);
+        if (same) { /* one run of the map, as it is */
+            if (!hb_omap_put(a, &m, j, i))
+                goto fail;
+            memcpy(o + j, text + i, same);
+            i += same;
+            j += same;
             continue;
         }
         int cp;

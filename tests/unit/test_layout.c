@@ -93,6 +93,20 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report_free(r);
 }
 
+/* Rules anchored at the line start are tried only on lines starting with a
+ * byte their match can start with; a rule whose first letter is caseless
+ * still sees every case. */
+static void test_anchored_rules_by_first_byte(void **s)
+{
+    (void)s;
+    hb_doc *d = through_lines("PAGE 7\npage 8 of 9\nPage 3\n第 3 页\n12\n来源：新华网\n今年来源：新华网\n3/5\n");
+    static const int want[] = {HB_LINE_PAGENO, HB_LINE_PAGENO, HB_LINE_PAGENO, HB_LINE_PAGENO,
+                               HB_LINE_PAGENO, HB_LINE_CLUTTER, HB_LINE_TEXT, HB_LINE_PAGENO};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        assert_int_equal(d->lines.v[i].kind, want[i]);
+    hb_report_free(d);
+}
+
 static void test_wrapped_lines_join(void **s)
 {
     (void)s;
@@ -175,12 +189,65 @@ static void test_clause_break_joins_without_wrap_width(void **s)
     hb_report_free(r);
 }
 
+/* Runs of characters that fold to themselves are copied whole, one map run
+ * each; the bytes around the ranges they are read from (U+4DFF before the
+ * Han block, ①..⑳ among the enclosed numbers) still map one by one. */
+static void test_fold_identity_runs(void **s)
+{
+    (void)s;
+    hb_arena a = {0};
+    char *out;
+    size_t n;
+    hb_omap map;
+    const char *same = "一二三abc⑳龥\n";
+    assert_true(hb_fold(&a, same, strlen(same), &out, &n, &map));
+    assert_string_equal(out, same);
+    assert_int_equal(map.n, 1); /* one run, to the end */
+    free(out);
+    const char *edges = "\xE4\xB7\xBF丁㉑Ａ⑳";   /* U+4DFF, U+4E01, ㉑ (folds to 21), Ａ */
+    assert_true(hb_fold(&a, edges, strlen(edges), &out, &n, &map));
+    assert_string_equal(out, "\xE4\xB7\xBF丁21A⑳");
+    assert_int_equal(hb_omap_at(&map, out, 3), 3);   /* 丁 */
+    assert_int_equal(hb_omap_at(&map, out, 6), 6);   /* 2 ← ㉑ */
+    assert_int_equal(hb_omap_at(&map, out, 7), 6);   /* 1 ← ㉑ */
+    assert_int_equal(hb_omap_at(&map, out, 8), 9);   /* A ← Ａ */
+    assert_int_equal(hb_omap_at(&map, out, 9), 12);  /* ⑳ */
+    assert_int_equal(hb_omap_at(&map, out, n), strlen(edges));
+    free(out);
+    hb_arena_release(&a);
+}
+
+/* hb_doc_orig takes the view's map runs whole: folded characters, an
+ * expansion read from its middle, line ends inside the range and a range
+ * over two paragraphs give the text as written, line ends left out. */
+static void test_orig_by_runs(void **s)
+{
+    (void)s;
+    hb_report *r = doc("今年完成ＡＢ项目１２个，㈱参与。\r\n第二段文字\r第三段\n");
+    assert_int_equal(r->paras.n, 3);
+    assert_string_equal(hb_doc_orig(r, r->paras.v[0].vstart, r->paras.v[0].vend), "今年完成ＡＢ项目１２个，㈱参与。");
+    const char *v = strstr(r->view, "(株)");
+    assert_non_null(v);
+    size_t p = (size_t)(v - r->view);
+    assert_string_equal(hb_doc_orig(r, p + 1, p + 5), "㈱");       /* from inside the expansion */
+    assert_string_equal(hb_doc_orig(r, p, r->paras.v[0].vend), "㈱参与。");
+    assert_string_equal(hb_doc_orig(r, 3, p), "年完成ＡＢ项目１２个，");
+    assert_string_equal(hb_doc_orig(r, 1, 6), "今年");               /* from a continuation byte */
+    assert_string_equal(hb_doc_orig(r, r->paras.v[0].vstart, r->paras.v[2].vend),
+                        "今年完成ＡＢ项目１２个，㈱参与。第二段文字第三段");
+    assert_string_equal(hb_doc_orig(r, r->paras.v[1].vstart + 3, r->paras.v[2].vstart + 3), "二段文字第");
+    hb_report_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold_maps_back),
         cmocka_unit_test(test_fold_lone_cr_and_identity),
+        cmocka_unit_test(test_fold_identity_runs),
+        cmocka_unit_test(test_orig_by_runs),
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
+        cmocka_unit_test(test_anchored_rules_by_first_byte),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),
