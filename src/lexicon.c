@@ -143,7 +143,9 @@ static struct hb_lex_overlay *ov_new(void)
     ov->cap = 64;
     ov->v = calloc(ov->cap, sizeof *ov->v);
     ov->n = 1;
-    ov->root = calloc(0x10000, sizeof *ov->root);
+    ov->root = calloc(0x10000 + 0x10000 / 32, sizeof *ov->root);
+    if (ov->root)
+        ov->root_word = ov->root + 0x10000;
     if (!ov->v || !ov->root || ov_rehash(ov, 128) < 0) {
         free(ov->root);
         free(ov->v);
@@ -263,6 +265,8 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
         ov->v[x].tag = t;
     }
     ov->v[x].has_value = 1;
+    if (ov->v[x].parent == 0 && (uint32_t)ov->v[x].cp < 0x10000)
+        ov->root_word[ov->v[x].cp >> 5] |= 1u << (ov->v[x].cp & 31);
     ov->v[x].freq = freq;
     ov->v[x].logf = log_or_none(freq);
     set_total(lx, lx->total + freq);

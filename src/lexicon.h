@@ -105,6 +105,9 @@ struct hb_lex_overlay {
     uint32_t mask;
     uint32_t *root;    /* the root's children by code point < 0x10000, 0: none; the
                           walk from every position starts there */
+    uint32_t *root_word; /* bit per code point < 0x10000: that root child has a value
+                            (an added one-character word), so the walk's first step
+                            need not read its node; in root's allocation */
 };
 
 struct hb_lexicon {
@@ -206,9 +209,10 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
             b = t;
     }
     c->b = b;
-    uint32_t x = lx->ov && c->o != HB_LEX_NONE ? hb_lex_ov_next(lx, c->o, cp) : 0;
+    uint32_t o = c->o, x = lx->ov && o != HB_LEX_NONE ? hb_lex_ov_next(lx, o, cp) : 0;
     c->o = x ? x : HB_LEX_NONE;
-    if (x && lx->ov->v[x].has_value) {
+    if (x && (o == 0 && (uint32_t)cp < 0x10000 ? (lx->ov->root_word[cp >> 5] >> (cp & 31) & 1) != 0
+                                                : lx->ov->v[x].has_value != 0)) {
         *logf = lx->ov->v[x].logf;
         return 1;
     }
