@@ -553,7 +553,6 @@ static int write_text_file(const char *dir, const char *name, const char *text)
     return rc;
 }
 
-/* The tables from the finished reports.jsonl and errors.jsonl. */
 /* The files made from reports.jsonl once every report is in: the tables
  * and the page.  Each reads the reports again on its own, so they run side
  * by side on the run's threads; with one thread, one after the other. */
@@ -561,39 +560,43 @@ typedef struct {
     const cli_opts *o;
     const char *dir;
     const char *brief;     /* the summary without its file list, for the page */
-    int ntables, next, failed;
+    int next, failed;
     pthread_mutex_t mu;
 } finish;
 
-static int write_table(const finish *f, int t)
+/* Every table in one read of reports.jsonl and errors.jsonl. */
+static int write_tables(const finish *f)
 {
     const cli_opts *o = f->o;
     int tsv = o->format && !strcmp(o->format, "tsv");
+    table_format fmt = tsv ? TABLE_TSV : TABLE_CSV;
     static const char *const inputs[2] = {"reports.jsonl", "errors.jsonl"};
-    struct {
-        const char *name;
-        table_format fmt;
-        int kind;
-    } tables[] = {{tsv ? "reports.tsv" : "reports.csv", tsv ? TABLE_TSV : TABLE_CSV, 0},
-                  {tsv ? "metrics.tsv" : "metrics.csv", tsv ? TABLE_TSV : TABLE_CSV, 1},
-                  {"reports.xlsx", TABLE_XLSX, 2}};
-    char *rp = in_dir(f->dir, inputs[0]), *ep = in_dir(f->dir, inputs[1]), *p = in_dir(f->dir, tables[t].name);
-    FILE *in[2] = {rp ? fopen(rp, "rb") : NULL, ep ? fopen(ep, "rb") : NULL};
-    char why[512] = "out of memory";
+    const char *names[3] = {tsv ? "reports.tsv" : "reports.csv", tsv ? "metrics.tsv" : "metrics.csv", "reports.xlsx"};
+    int nouts = o->format && !strcmp(o->format, "xlsx") ? 3 : 2;
+    char *paths[3] = {0}, *rp = in_dir(f->dir, inputs[0]), *ep = in_dir(f->dir, inputs[1]);
+    table_out outs[3];
+    int bad = !rp || !ep;
+    for (int t = 0; t < nouts; t++) {
+        bad |= !(paths[t] = in_dir(f->dir, names[t]));
+        outs[t] = (table_out){paths[t], t < 2 ? fmt : TABLE_XLSX, t};
+    }
+    FILE *in[2] = {bad ? NULL : fopen(rp, "rb"), bad ? NULL : fopen(ep, "rb")};
+    char why[1024];
     int rc = 0;
     if (!in[0] || !in[1]) {
         fprintf(stderr, "huibao: %s: %s\n", f->dir, strerror(errno ? errno : ENOMEM));
         rc = -1;
-    } else if (!p || table_write(in, inputs, 2, tables[t].fmt, tables[t].kind, o->bom, p, why, sizeof why) != 0) {
-        fprintf(stderr, "huibao: %s: %s\n", p ? p : tables[t].name, why);
+    } else if (table_write(in, inputs, 2, outs, nouts, o->bom, why, sizeof why) != 0) {
+        fprintf(stderr, "huibao: %s\n", why);
         rc = -1;
     }
     for (int i = 0; i < 2; i++)
         if (in[i])
             fclose(in[i]);
+    for (int t = 0; t < nouts; t++)
+        free(paths[t]);
     free(rp);
     free(ep);
-    free(p);
     return rc;
 }
 
@@ -607,6 +610,7 @@ static int write_page(const finish *f)
     return rc;
 }
 
+/* The tables and the page, side by side when there are two threads. */
 static void *finish_worker(void *arg)
 {
     finish *f = arg;
@@ -614,9 +618,9 @@ static void *finish_worker(void *arg)
         pthread_mutex_lock(&f->mu);
         int task = f->failed ? -1 : f->next++;
         pthread_mutex_unlock(&f->mu);
-        if (task < 0 || task > f->ntables)
+        if (task < 0 || task > 1)
             return NULL;
-        int rc = task < f->ntables ? write_table(f, task) : write_page(f);
+        int rc = task == 0 ? write_tables(f) : write_page(f);
         pthread_mutex_lock(&f->mu);
         f->failed |= rc != 0;
         pthread_mutex_unlock(&f->mu);
@@ -625,15 +629,13 @@ static void *finish_worker(void *arg)
 
 static int write_outputs(const cli_opts *o, const char *dir, const char *brief, int threads)
 {
-    finish f = {.o = o, .dir = dir, .brief = brief, .ntables = o->format && !strcmp(o->format, "xlsx") ? 3 : 2};
+    finish f = {.o = o, .dir = dir, .brief = brief};
     pthread_mutex_init(&f.mu, NULL);
-    pthread_t tid[3];
-    int started = 0;
-    while (started < threads - 1 && started < f.ntables && pthread_create(&tid[started], NULL, finish_worker, &f) == 0)
-        started++;
+    pthread_t tid;
+    int started = threads > 1 && pthread_create(&tid, NULL, finish_worker, &f) == 0;
     finish_worker(&f);
-    for (int t = 0; t < started; t++)
-        pthread_join(tid[t], NULL);
+    if (started)
+        pthread_join(tid, NULL);
     pthread_mutex_destroy(&f.mu);
     return f.failed ? -1 : 0;
 }

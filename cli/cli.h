@@ -79,14 +79,20 @@ char *check_verdict(const hb_report *r, const char *label, const cli_opts *o, in
 void check_tally(long checked, long failed, long unreadable);
 
 /* Table files from report and error JSON Lines (reports.jsonl,
- * errors.jsonl; names[] for messages), read more than once: for the metric
- * columns, the rows, then the unreadable inputs' rows.  kind: 0 the reports
- * table, 1 the metrics table, 2 both (an XLSX workbook with a sheet each).
- * Returns 0; 1 when an input is not report JSON ("NAME: line N: reason" in
- * why); -1 when the output failed (the reason in why). */
+ * errors.jsonl; names[] for messages), read twice: the reports' rows, then
+ * the unreadable inputs' rows.  Each read feeds every output.  An output's kind: 0 the
+ * reports table, 1 the metrics table, 2 both (an XLSX workbook with a sheet
+ * each).  Returns 0; 1 when an input is not report JSON ("NAME: line N:
+ * reason" in why); -1 when an output failed ("OUTPUT: reason" in why; every
+ * output is then left as it was). */
 typedef enum { TABLE_CSV, TABLE_TSV, TABLE_XLSX } table_format;
-int table_write(FILE *const *inputs, const char *const *names, int ninputs, table_format fmt, int kind, int bom,
-                const char *path, char *why, size_t cap);
+typedef struct {
+    const char *path; /* "-": standard output */
+    table_format fmt;
+    int kind;
+} table_out;
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, const table_out *outs, int nouts,
+                int bom, char *why, size_t cap);
 /* "csv", "tsv", "xlsx" → format; -1 for anything else. */
 int table_format_of(const char *name);
 

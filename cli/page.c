@@ -163,15 +163,25 @@ fail:
 /* Rendering: a stack of contexts; a name is looked up from the innermost
  * object outwards.  Two section names are streams, their elements made one
  * at a time from the reports, so neither the rows nor the per-report
- * sections ever all sit in memory at once: `rows` (failing reports first:
- * the passing ones wait in a temporary file) and `reports`. */
+ * sections ever all sit in memory at once: `rows` (failing reports first)
+ * and `reports`.  One read of the reports renders every stream of the
+ * template into temporary files, copied out where each stands; a report is
+ * parsed once however many streams show it. */
 typedef struct reader reader;
+enum { MAX_STREAMS = 8 };
+typedef struct {
+    const tnode *node;
+    FILE *first, *later; /* rows: the failing reports' rows, then the others' */
+} stream;
 typedef struct {
     FILE *out;
     json_t *stack[TMPL_MAX_DEPTH + 2];
     int depth;
-    reader *rd;          /* the reports behind both streams */
+    reader *rd;          /* the reports behind the streams */
     int any;             /* there is at least one report: `rows` is true */
+    const tnode *tree;
+    stream streams[MAX_STREAMS];
+    int nstreams, prepared;
 } renderer;
 
 static void put_escaped(FILE *out, const char *s, size_t n)
@@ -261,16 +271,16 @@ static void render(renderer *r, const tnode *n)
 {
     for (; n && !render_failed(r); n = n->next) {
         json_t *v = n->kind == T_TEXT ? NULL : lookup(r, n->name);
-        int stream = !v && n->kind != T_TEXT && n->kind != T_SLOT &&
-                     (!strcmp(n->name, "rows") || !strcmp(n->name, "reports"));
+        int streamed = !v && n->kind != T_TEXT && n->kind != T_SLOT &&
+                       (!strcmp(n->name, "rows") || !strcmp(n->name, "reports"));
         if (n->kind == T_TEXT) {
             fwrite(n->text, 1, n->len, r->out);
         } else if (n->kind == T_SLOT) {
             put_value(r->out, v);
         } else if (n->kind == T_IF || n->kind == T_INVERTED) {
-            if ((stream ? r->any && !strcmp(n->name, "rows") : truthy(v)) == (n->kind == T_IF))
+            if ((streamed ? r->any && !strcmp(n->name, "rows") : truthy(v)) == (n->kind == T_IF))
                 render(r, n->child);
-        } else if (stream) {
+        } else if (streamed) {
             render_stream(r, n);
         } else if (json_is_array(v)) {
             for (size_t i = 0; i < json_array_size(v); i++)
@@ -1065,35 +1075,95 @@ static int copy_back(FILE *from, FILE *to)
     return ferror(from) ? -1 : 0;
 }
 
-/* One pass over the reports: rows of failing reports go out at once and
- * the others to a temporary file copied after them, which keeps the order
- * (failing first, then input order) with nothing held in memory. */
+static int is_stream(const tnode *n)
+{
+    return n->kind == T_SECTION && (!strcmp(n->name, "rows") || !strcmp(n->name, "reports"));
+}
+
+/* The template's streams, in order (not those inside a stream). */
+static void find_streams(renderer *r, const tnode *n)
+{
+    for (; n; n = n->next)
+        if (is_stream(n)) {
+            if (r->nstreams < MAX_STREAMS)
+                r->streams[r->nstreams++].node = n;
+            else if (!r->rd->failed) {
+                snprintf(r->rd->why, r->rd->cap, "the template shows the reports more than %d times", MAX_STREAMS);
+                r->rd->failed = 1;
+            }
+        } else if (n->kind != T_TEXT && n->kind != T_SLOT) {
+            find_streams(r, n->child);
+        }
+}
+
+/* Renders every stream in one pass over the reports, each element with the
+ * top-level names around it. */
+static void prepare_streams(renderer *r)
+{
+    reader *rd = r->rd;
+    find_streams(r, r->tree);
+    int rows = 0, sections = 0;
+    for (int i = 0; i < r->nstreams && !rd->failed; i++) {
+        stream *s = &r->streams[i];
+        int is_rows = !strcmp(s->node->name, "rows");
+        rows |= is_rows;
+        sections |= !is_rows;
+        if (!(s->first = tmpfile()) || (is_rows && !(s->later = tmpfile()))) {
+            snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno));
+            rd->failed = 1;
+        }
+    }
+    FILE *out = r->out;
+    int depth = r->depth;
+    r->depth = 1;
+    reader_rewind(rd);
+    json_t *rep;
+    while (!rd->failed && (rep = reader_next(rd))) {
+        json_t *row = rows ? row_model(rep, rd->index, rd->lb) : NULL;
+        json_t *section = sections ? section_model(rep, rd->index, rd->lb) : NULL;
+        json_decref(rep);
+        int later = row && json_integer_value(json_object_get(row, "rank"));
+        for (int i = 0; i < r->nstreams; i++) {
+            stream *s = &r->streams[i];
+            r->out = s->later ? (later ? s->later : s->first) : s->first;
+            render_in(r, s->later ? row : section, s->node->child);
+        }
+        json_decref(row);
+        json_decref(section);
+    }
+    r->out = out;
+    r->depth = depth;
+}
+
 static void render_stream(renderer *r, const tnode *n)
 {
     reader *rd = r->rd;
-    int rows = !strcmp(n->name, "rows");
-    FILE *out = r->out, *later = rows ? tmpfile() : NULL;
-    if (rows && !later) {
-        snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno));
-        rd->failed = 1;
+    if (!r->prepared) {
+        r->prepared = 1;
+        prepare_streams(r);
+    }
+    for (int i = 0; i < r->nstreams && !rd->failed; i++) {
+        stream *s = &r->streams[i];
+        if (s->node != n)
+            continue;
+        for (FILE *f = s->first; f; f = f == s->first ? s->later : NULL)
+            if (ferror(f) || copy_back(f, r->out) != 0) {
+                snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno ? errno : EIO));
+                rd->failed = 1;
+                break;
+            }
         return;
     }
-    reader_rewind(rd);
-    json_t *rep;
-    while ((rep = reader_next(rd))) {
-        json_t *item = rows ? row_model(rep, rd->index, rd->lb) : section_model(rep, rd->index, rd->lb);
-        json_decref(rep);
-        r->out = rows && json_integer_value(json_object_get(item, "rank")) ? later : out;
-        render_in(r, item, n->child);
-        json_decref(item);
+}
+
+static void streams_close(renderer *r)
+{
+    for (int i = 0; i < r->nstreams; i++) {
+        if (r->streams[i].first)
+            fclose(r->streams[i].first);
+        if (r->streams[i].later)
+            fclose(r->streams[i].later);
     }
-    r->out = out;
-    if (later && !rd->failed && (ferror(later) || copy_back(later, out) != 0)) {
-        snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno ? errno : EIO));
-        rd->failed = 1;
-    }
-    if (later)
-        fclose(later);
 }
 
 static char *read_whole(const char *path, char *why, size_t cap)
@@ -1185,8 +1255,9 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
             snprintf(why, cap, "out of memory");
             status = -1;
         } else {
-            renderer r = {.out = out, .rd = &rd, .any = any_line(&rd)};
+            renderer r = {.out = out, .rd = &rd, .any = any_line(&rd), .tree = tree->child};
             render_in(&r, model, tree->child);
+            streams_close(&r);
             json_decref(model);
             if (rd.failed) {
                 status = -1;

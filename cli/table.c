@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,6 +93,12 @@ static cell json_cell(const json_t *v)
 
 typedef struct {
     table_format fmt;
+    int kind;                /* 0 the reports table, 1 the metrics table, 2 both */
+    const char *file;        /* "-": standard output */
+    const char *path;        /* the file's name in messages */
+    out_file of;
+    int opened;
+    char scratch[32];        /* an XLSX for a stream is written here first */
     FILE *out;               /* csv, tsv */
     lxw_workbook *wb;        /* xlsx */
     lxw_worksheet *ws[2];
@@ -190,14 +197,19 @@ static const char *const METRIC_HEAD[] = {"path", "organization", "title", "peri
 enum { NMETRIC_HEAD = sizeof METRIC_HEAD / sizeof *METRIC_HEAD };
 
 typedef struct {
-    sink *k;
-    int kind;             /* 0 reports, 1 metrics, 2 both */
-    json_t *columns;      /* "category\tunit" → column index (achieved figures by normalized unit) */
-    const char **colname; /* sorted keys */
-    size_t ncol;
-    cell *cells;
-    double *sums;
+    sink *sinks;
+    int nsinks;
+    int reports, metrics; /* whether some sink takes that table */
+    json_t *columns;      /* "category\tunit" → column id, in order of discovery
+                             (achieved figures by normalized unit) */
+    const char **colname; /* the keys, sorted once every report is read */
+    size_t *place;        /* column id → its place among the sorted keys */
+    size_t ncol, colcap;
+    double *sums;         /* by column id, for the report being read */
     long *counts;
+    size_t *touched;      /* the column ids the report has figures in */
+    size_t ntouched;
+    FILE *parked;         /* report rows waiting for the columns to be known */
     int errors_pass;      /* rows of unreadable inputs come after every report's */
     int write_failed;     /* the output, not an input, failed */
     const char *const *names;  /* of the inputs, for messages */
@@ -236,22 +248,6 @@ static json_t *parse_row(table_ctx *t, const char *text, size_t len, long line)
     return v;
 }
 
-static int collect_columns(void *ctx, const char *text, size_t len, long line)
-{
-    table_ctx *t = ctx;
-    json_t *v = parse_row(t, text, len, line);
-    if (!v)
-        return -1;
-    size_t i;
-    json_t *m;
-    char key[512];
-    json_array_foreach(json_object_get(v, "metrics"), i, m)
-        if (!json_is_true(json_object_get(m, "target")) && column_key(m, key, sizeof key))
-            json_object_set_new(t->columns, key, json_integer(0));
-    json_decref(v);
-    return 0;
-}
-
 static char *joined(const json_t *arr)
 {
     size_t n = 1, i;
@@ -267,19 +263,76 @@ static char *joined(const json_t *arr)
     return s;
 }
 
-static void report_row(table_ctx *t, const json_t *v)
+/* A row of table 0 (reports) or 1 (metrics) to every sink that takes it. */
+static void emit(table_ctx *t, int table, const cell *c, int n, int header)
 {
-    cell *c = t->cells;
+    for (int i = 0; i < t->nsinks; i++) {
+        sink *k = &t->sinks[i];
+        if (k->kind == 2 || k->kind == table)
+            sink_row(k, k->kind == 2 ? table : 0, c, n, header);
+    }
+}
+
+/* A column id for a metric key, new ones numbered in order of discovery;
+ * SIZE_MAX when out of memory. */
+static size_t column_id(table_ctx *t, const char *key)
+{
+    json_t *id = json_object_get(t->columns, key);
+    if (id)
+        return (size_t)json_integer_value(id);
+    if (t->ncol == t->colcap) {
+        size_t cap = t->colcap ? 2 * t->colcap : 64;
+        double *sums = realloc(t->sums, cap * sizeof *sums);
+        t->sums = sums ? sums : t->sums;
+        long *counts = sums ? realloc(t->counts, cap * sizeof *counts) : NULL;
+        t->counts = counts ? counts : t->counts;
+        size_t *touched = counts ? realloc(t->touched, cap * sizeof *touched) : NULL;
+        t->touched = touched ? touched : t->touched;
+        if (!touched)
+            return SIZE_MAX;
+        memset(sums + t->colcap, 0, (cap - t->colcap) * sizeof *sums);
+        memset(counts + t->colcap, 0, (cap - t->colcap) * sizeof *counts);
+        t->colcap = cap;
+    }
+    if (json_object_set_new(t->columns, key, json_integer((json_int_t)t->ncol)) != 0)
+        return SIZE_MAX;
+    return t->ncol++;
+}
+
+/* A parked row: its fixed cells, then (column id, count, sum) for each
+ * column the report has figures in. */
+static void park_cell(FILE *f, const cell *c)
+{
+    putc(c->type, f);
+    if (c->type == CELL_STR) {
+        uint32_t n = (uint32_t)strlen(c->s);
+        fwrite(&n, sizeof n, 1, f);
+        fwrite(c->s, 1, n, f);
+    } else if (c->type != CELL_EMPTY) {
+        fwrite(&c->x, sizeof c->x, 1, f);
+    }
+}
+
+/* A report's row, parked; an error record's row (all metric columns
+ * empty), written at once in the errors pass. */
+static int report_row(table_ctx *t, const json_t *v)
+{
+    cell c[NREPORT_HEAD];
     const json_t *src = json_object_get(v, "source"), *req = json_object_get(v, "required");
     const json_t *period = json_object_get(v, "period");
-    for (size_t i = 0; i < NREPORT_HEAD + 2 * t->ncol; i++)
+    for (size_t i = 0; i < NREPORT_HEAD; i++)
         c[i] = (cell){CELL_EMPTY, NULL, 0};
     if (is_error(v)) {
         c[0] = json_cell(json_object_get(v, "path"));
         c[1] = str_cell("unreadable");
         c[2] = json_cell(json_object_get(v, "message"));
-        sink_row(t->k, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
-        return;
+        cell *all = calloc(NREPORT_HEAD + 2 * t->ncol, sizeof *all);
+        if (!all)
+            return -1;
+        memcpy(all, c, sizeof c);
+        emit(t, 0, all, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
+        free(all);
+        return 0;
     }
     int passed = json_array_size(json_object_get(req, "missing")) == 0;
     char *missing = joined(json_object_get(req, "missing")), *inl = joined(json_object_get(req, "inline_only"));
@@ -295,39 +348,123 @@ static void report_row(table_ctx *t, const json_t *v)
     c[10] = str_cell(missing);
     c[11] = str_cell(inl);
     c[12] = num_cell((double)json_array_size(json_object_get(v, "warnings")));
-    for (size_t i = 0; i < t->ncol; i++)
-        t->sums[i] = 0, t->counts[i] = 0;
     long metrics = 0, targets = 0;
     size_t i;
     json_t *m;
     char key[512];
+    int rc = missing && inl ? 0 : -1;
+    t->ntouched = 0;
     json_array_foreach(json_object_get(v, "metrics"), i, m) {
         metrics++;
         if (json_is_true(json_object_get(m, "target"))) {
             targets++;
             continue;
         }
-        json_t *col = column_key(m, key, sizeof key) ? json_object_get(t->columns, key) : NULL;
-        if (!col)
+        size_t k = column_key(m, key, sizeof key) ? column_id(t, key) : SIZE_MAX - 1;
+        if (k == SIZE_MAX - 1)
             continue;
-        size_t k = (size_t)json_integer_value(col);
-        t->counts[k]++;
+        if (k == SIZE_MAX) {
+            rc = -1;
+            break;
+        }
+        if (t->counts[k]++ == 0)
+            t->touched[t->ntouched++] = k;
         json_t *x = json_object_get(json_object_get(m, "normalized"), "value");
         if (json_is_number(x))
             t->sums[k] += json_number_value(x);
     }
     c[13] = num_cell((double)metrics);
     c[14] = num_cell((double)targets);
-    for (size_t k = 0; k < t->ncol; k++) {
-        c[NREPORT_HEAD + 2 * k] = num_cell((double)t->counts[k]);
-        c[NREPORT_HEAD + 2 * k + 1] = num_cell(t->sums[k]);
+    for (size_t j = 0; j < NREPORT_HEAD; j++)
+        park_cell(t->parked, &c[j]);
+    uint32_t n = (uint32_t)t->ntouched;
+    fwrite(&n, sizeof n, 1, t->parked);
+    for (size_t j = 0; j < t->ntouched; j++) {
+        size_t k = t->touched[j];
+        uint32_t id = (uint32_t)k;
+        fwrite(&id, sizeof id, 1, t->parked);
+        fwrite(&t->counts[k], sizeof t->counts[k], 1, t->parked);
+        fwrite(&t->sums[k], sizeof t->sums[k], 1, t->parked);
+        t->counts[k] = 0;
+        t->sums[k] = 0;
     }
-    sink_row(t->k, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
     free(missing);
     free(inl);
+    return rc;
 }
 
-static void metric_rows(table_ctx *t, int sheet, const json_t *v)
+/* One parked cell; a text goes to text[*used…], its offset in *off (the
+ * buffer may move until the row is complete). */
+static int unpark_cell(FILE *f, cell *c, char **text, size_t *cap, size_t *used, size_t *off)
+{
+    int type = getc(f);
+    uint32_t n;
+    *c = (cell){(cell_type)type, NULL, 0};
+    if (type == CELL_STR) {
+        if (fread(&n, sizeof n, 1, f) != 1)
+            return -1;
+        if (*used + n + 1 > *cap) {
+            char *nt = realloc(*text, 2 * (*used + n + 1));
+            if (!nt)
+                return -1;
+            *text = nt;
+            *cap = 2 * (*used + n + 1);
+        }
+        if (fread(*text + *used, 1, n, f) != n)
+            return -1;
+        (*text)[*used + n] = '\0';
+        *off = *used;
+        *used += n + 1;
+        return 0;
+    }
+    if (type == CELL_NUM || type == CELL_BOOL)
+        return fread(&c->x, sizeof c->x, 1, f) == 1 ? 0 : -1;
+    return type == CELL_EMPTY ? 0 : -1;
+}
+
+/* The parked rows, each with every metric column, in input order. */
+static int unpark_rows(table_ctx *t)
+{
+    FILE *f = t->parked;
+    cell *c = calloc(NREPORT_HEAD + 2 * t->ncol, sizeof *c);
+    char *text = NULL;
+    size_t cap = 0;
+    int rc = c && fflush(f) == 0 && !ferror(f) ? 0 : -1, next;
+    rewind(f);
+    while (rc == 0 && (next = getc(f)) != EOF) {
+        ungetc(next, f);
+        size_t off[NREPORT_HEAD], used = 0;
+        for (size_t i = 0; i < NREPORT_HEAD && rc == 0; i++)
+            rc = unpark_cell(f, &c[i], &text, &cap, &used, &off[i]);
+        for (size_t i = 0; i < NREPORT_HEAD && rc == 0; i++)
+            if (c[i].type == CELL_STR)
+                c[i].s = text + off[i];
+        for (size_t k = 0; k < 2 * t->ncol; k++)
+            c[NREPORT_HEAD + k] = num_cell(0);
+        uint32_t n = 0, id;
+        long count;
+        double sum;
+        rc = rc == 0 && fread(&n, sizeof n, 1, f) == 1 ? 0 : -1;
+        for (uint32_t j = 0; j < n && rc == 0; j++) {
+            if (fread(&id, sizeof id, 1, f) != 1 || fread(&count, sizeof count, 1, f) != 1 ||
+                fread(&sum, sizeof sum, 1, f) != 1 || id >= t->ncol) {
+                rc = -1;
+                break;
+            }
+            c[NREPORT_HEAD + 2 * t->place[id]] = num_cell((double)count);
+            c[NREPORT_HEAD + 2 * t->place[id] + 1] = num_cell(sum);
+        }
+        if (rc == 0)
+            emit(t, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
+    }
+    if (rc != 0)
+        snprintf(t->why, t->cap, "temporary file: %s", strerror(errno ? errno : EIO));
+    free(text);
+    free(c);
+    return rc;
+}
+
+static void metric_rows(table_ctx *t, const json_t *v)
 {
     if (is_error(v))
         return;
@@ -357,8 +494,21 @@ static void metric_rows(table_ctx *t, int sheet, const json_t *v)
             json_cell(json_object_get(m, "line")),
             json_cell(json_object_get(m, "text")),
         };
-        sink_row(t->k, sheet, c, NMETRIC_HEAD, 0);
+        emit(t, 1, c, NMETRIC_HEAD, 0);
     }
+}
+
+/* Whether a write failed, in which case why says where. */
+static int sinks_failed(table_ctx *t)
+{
+    for (int i = 0; i < t->nsinks && !t->write_failed; i++) {
+        sink *k = &t->sinks[i];
+        if (k->failed || (k->out && ferror(k->out))) {
+            snprintf(t->why, t->cap, "%s: write error", k->path);
+            t->write_failed = 1;
+        }
+    }
+    return t->write_failed;
 }
 
 static int write_rows(void *ctx, const char *text, size_t len, long line)
@@ -370,13 +520,18 @@ static int write_rows(void *ctx, const char *text, size_t len, long line)
     json_t *v = parse_row(t, text, len, line);
     if (!v)
         return -1;
-    if (t->kind != 1 && is_error(v) == t->errors_pass)
-        report_row(t, v);
-    if (t->kind != 0 && !t->errors_pass)
-        metric_rows(t, t->kind == 2 ? 1 : 0, v);
+    if (t->reports && is_error(v) == t->errors_pass && report_row(t, v) != 0) {
+        snprintf(t->why, t->cap, "out of memory");
+        t->write_failed = 1;
+    }
+    if (t->metrics && !t->errors_pass)
+        metric_rows(t, v);
     json_decref(v);
-    t->write_failed = t->k->failed || (t->k->out && ferror(t->k->out));
-    return t->write_failed ? (snprintf(t->why, t->cap, "write error"), -1) : 0;
+    if (t->parked && ferror(t->parked) && !t->write_failed) {
+        snprintf(t->why, t->cap, "temporary file: %s", strerror(errno ? errno : EIO));
+        t->write_failed = 1;
+    }
+    return sinks_failed(t) ? -1 : 0;
 }
 
 static int by_str(const void *a, const void *b)
@@ -384,34 +539,52 @@ static int by_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void headers(table_ctx *t)
+/* The reports table's head: its fixed columns, then a count and a sum for
+ * each metric column in sorted order. */
+static int reports_head(table_ctx *t)
 {
-    if (t->kind != 1) {
-        size_t n = NREPORT_HEAD + 2 * t->ncol;
-        cell *c = t->cells;
-        char **names = calloc(2 * t->ncol + 1, sizeof *names);
-        for (size_t i = 0; i < NREPORT_HEAD; i++)
-            c[i] = str_cell(REPORT_HEAD[i]);
-        for (size_t k = 0; names && k < t->ncol; k++) {
-            const char *key = t->colname[k], *tab = strchr(key, '\t');
-            if (asprintf(&names[2 * k], "%.*s %s count", (int)(tab - key), key, tab + 1) < 0)
-                names[2 * k] = NULL;
-            if (asprintf(&names[2 * k + 1], "%.*s %s sum", (int)(tab - key), key, tab + 1) < 0)
-                names[2 * k + 1] = NULL;
-            c[NREPORT_HEAD + 2 * k] = str_cell(names[2 * k] ? names[2 * k] : "");
-            c[NREPORT_HEAD + 2 * k + 1] = str_cell(names[2 * k + 1] ? names[2 * k + 1] : "");
-        }
-        sink_row(t->k, 0, c, (int)n, 1);
-        for (size_t k = 0; names && k < 2 * t->ncol; k++)
-            free(names[k]);
+    t->colname = calloc(t->ncol + 1, sizeof *t->colname);
+    t->place = calloc(t->ncol + 1, sizeof *t->place);
+    cell *c = calloc(NREPORT_HEAD + 2 * t->ncol, sizeof *c);
+    char **names = calloc(2 * t->ncol + 1, sizeof *names);
+    if (!t->colname || !t->place || !c || !names) {
+        free(c);
         free(names);
+        snprintf(t->why, t->cap, "out of memory");
+        return -1;
     }
-    if (t->kind != 0) {
-        cell c[NMETRIC_HEAD];
-        for (size_t i = 0; i < NMETRIC_HEAD; i++)
-            c[i] = str_cell(METRIC_HEAD[i]);
-        sink_row(t->k, t->kind == 2 ? 1 : 0, c, NMETRIC_HEAD, 1);
+    size_t i = 0;
+    const char *key;
+    json_t *v;
+    json_object_foreach(t->columns, key, v) t->colname[i++] = key;
+    qsort(t->colname, t->ncol, sizeof *t->colname, by_str);
+    for (i = 0; i < t->ncol; i++)
+        t->place[json_integer_value(json_object_get(t->columns, t->colname[i]))] = i;
+    for (i = 0; i < NREPORT_HEAD; i++)
+        c[i] = str_cell(REPORT_HEAD[i]);
+    for (size_t k = 0; k < t->ncol; k++) {
+        const char *name = t->colname[k], *tab = strchr(name, '\t');
+        if (asprintf(&names[2 * k], "%.*s %s count", (int)(tab - name), name, tab + 1) < 0)
+            names[2 * k] = NULL;
+        if (asprintf(&names[2 * k + 1], "%.*s %s sum", (int)(tab - name), name, tab + 1) < 0)
+            names[2 * k + 1] = NULL;
+        c[NREPORT_HEAD + 2 * k] = str_cell(names[2 * k] ? names[2 * k] : "");
+        c[NREPORT_HEAD + 2 * k + 1] = str_cell(names[2 * k + 1] ? names[2 * k + 1] : "");
     }
+    emit(t, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 1);
+    for (size_t k = 0; k < 2 * t->ncol; k++)
+        free(names[k]);
+    free(names);
+    free(c);
+    return 0;
+}
+
+static void metrics_head(table_ctx *t)
+{
+    cell c[NMETRIC_HEAD];
+    for (size_t i = 0; i < NMETRIC_HEAD; i++)
+        c[i] = str_cell(METRIC_HEAD[i]);
+    emit(t, 1, c, NMETRIC_HEAD, 1);
 }
 
 /* Returns 0, or 1 with "INPUT: line N: reason" in why. */
@@ -464,90 +637,108 @@ static int copy_file(const char *path, FILE *to)
     return bad ? -1 : 0;
 }
 
-int table_write(FILE *const *inputs, const char *const *names, int ninputs, table_format fmt, int kind, int bom,
-                const char *path, char *why, size_t cap)
+/* Opens a sink's output; an XLSX goes to the output's own temporary file
+ * when it has one (libxlsxwriter writes by file name), else to a scratch
+ * file copied at the end. */
+static int sink_open(sink *k, char *why, size_t cap)
 {
-    table_ctx t = {.kind = kind, .names = names, .why = why, .cap = cap, .columns = json_object()};
-    sink k = {.fmt = fmt};
-    t.k = &k;
-    int rc = t.columns ? 0 : (snprintf(why, cap, "out of memory"), -1);
-    if (rc == 0 && kind != 1)
-        rc = each_input(inputs, ninputs, collect_columns, &t);
-    if (rc == 0) {
-        t.ncol = json_object_size(t.columns);
-        t.colname = calloc(t.ncol + 1, sizeof *t.colname);
-        t.cells = calloc(NREPORT_HEAD + 2 * t.ncol, sizeof *t.cells);
-        t.sums = calloc(t.ncol + 1, sizeof *t.sums);
-        t.counts = calloc(t.ncol + 1, sizeof *t.counts);
-        if (!t.colname || !t.cells || !t.sums || !t.counts) {
-            snprintf(why, cap, "out of memory");
-            rc = -1;
-        }
+    char whyo[512];
+    if (out_open(&k->of, k->file, whyo, sizeof whyo) != 0) {
+        snprintf(why, cap, "%s: %s", k->path, whyo);
+        return -1;
     }
-    if (rc == 0) {
-        size_t i = 0;
-        const char *key;
-        json_t *v;
-        json_object_foreach(t.columns, key, v) t.colname[i++] = key;
-        qsort(t.colname, t.ncol, sizeof *t.colname, by_str);
-        for (i = 0; i < t.ncol; i++)
-            json_object_set_new(t.columns, t.colname[i], json_integer((json_int_t)i));
+    k->opened = 1;
+    if (k->fmt != TABLE_XLSX) {
+        k->out = k->of.fp;
+        return 0;
     }
-    out_file of;
-    char tmpx[] = "/tmp/huibao-xlsx-XXXXXX";
-    const char *xlsx_path = NULL;
-    int opened = rc == 0 && out_open(&of, path, why, cap) == 0;
-    if (rc == 0 && !opened)
-        rc = -1;
-    if (rc == 0 && fmt == TABLE_XLSX) {
-        /* libxlsxwriter writes by file name: the output's own temporary
-         * file when it has one, else a scratch file copied at the end */
-        if (of.tmp)
-            xlsx_path = of.tmp;
-        else {
-            int fd = mkstemp(tmpx);
-            xlsx_path = fd >= 0 ? (close(fd), tmpx) : NULL;
-        }
-        if (!xlsx_lib()) {
-            snprintf(why, cap, "cannot write XLSX: %s does not open", HB_XLSXWRITER_SONAME);
-            rc = -1;
-        } else if (!xlsx_path || xlsx_open(&k, xlsx_path, kind) != 0) {
-            snprintf(why, cap, "cannot create the workbook");
-            rc = -1;
-        }
-    } else if (rc == 0) {
-        k.out = of.fp;
-        if (bom && fmt == TABLE_CSV)
-            fputs("\xEF\xBB\xBF", k.out);
+    const char *file = k->of.tmp;
+    if (!file) {
+        snprintf(k->scratch, sizeof k->scratch, "/tmp/huibao-xlsx-XXXXXX");
+        int fd = mkstemp(k->scratch);
+        file = fd >= 0 ? (close(fd), k->scratch) : (k->scratch[0] = '\0', NULL);
     }
-    if (rc == 0) {
-        headers(&t);
-        rc = each_input(inputs, ninputs, write_rows, &t);
-        t.errors_pass = 1;
-        if (rc == 0 && kind != 1)
-            rc = each_input(inputs, ninputs, write_rows, &t);
-    }
-    if (k.wb) {
-        lxw_error e = xl.close(k.wb);
+    if (!xlsx_lib())
+        snprintf(why, cap, "%s: cannot write XLSX: %s does not open", k->path, HB_XLSXWRITER_SONAME);
+    else if (!file || xlsx_open(k, file, k->kind) != 0)
+        snprintf(why, cap, "%s: cannot create the workbook", k->path);
+    else
+        return 0;
+    return -1;
+}
+
+/* Closes the workbook and copies a scratch one; returns rc, or -1 with why. */
+static int sink_close(sink *k, int rc, char *why, size_t cap)
+{
+    if (k->wb) {
+        lxw_error e = xl.close(k->wb);
+        k->wb = NULL;
         if (rc == 0 && e != LXW_NO_ERROR) {
-            snprintf(why, cap, "workbook: %s", xl.error_text(e));
+            snprintf(why, cap, "%s: workbook: %s", k->path, xl.error_text(e));
             rc = -1;
         }
-        if (rc == 0 && xlsx_path == tmpx && copy_file(tmpx, of.fp) != 0) {
-            snprintf(why, cap, "write error: %s", strerror(errno ? errno : EIO));
+        if (rc == 0 && k->scratch[0] && copy_file(k->scratch, k->of.fp) != 0) {
+            snprintf(why, cap, "%s: write error: %s", k->path, strerror(errno ? errno : EIO));
             rc = -1;
         }
     }
-    if (xlsx_path == tmpx)
-        unlink(tmpx);
-    if (rc == 0)
-        rc = out_commit(&of, why, cap);
-    else if (opened)
-        out_abort(&of);
+    if (k->scratch[0])
+        unlink(k->scratch);
+    return rc;
+}
+
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, const table_out *outs, int nouts,
+                int bom, char *why, size_t cap)
+{
+    table_ctx t = {.nsinks = nouts, .names = names, .why = why, .cap = cap, .columns = json_object(),
+                   .sinks = calloc((size_t)nouts, sizeof(sink))};
+    int rc = t.columns && t.sinks ? 0 : (snprintf(why, cap, "out of memory"), -1);
+    for (int i = 0; rc == 0 && i < nouts; i++) {
+        t.sinks[i] = (sink){.fmt = outs[i].fmt, .kind = outs[i].kind,
+                            .file = outs[i].path, .path = strcmp(outs[i].path, "-") ? outs[i].path : "standard output"};
+        t.reports |= outs[i].kind != 1;
+        t.metrics |= outs[i].kind != 0;
+    }
+    for (int i = 0; rc == 0 && i < nouts; i++) {
+        rc = sink_open(&t.sinks[i], why, cap);
+        if (rc == 0 && bom && t.sinks[i].fmt == TABLE_CSV)
+            fputs("\xEF\xBB\xBF", t.sinks[i].out);
+    }
+    if (rc == 0 && t.reports && !(t.parked = tmpfile())) {
+        snprintf(why, cap, "temporary file: %s", strerror(errno));
+        rc = -1;
+    }
+    /* one read: metric rows go out, report rows wait for their columns */
+    if (rc == 0) {
+        if (t.metrics)
+            metrics_head(&t);
+        rc = each_input(inputs, ninputs, write_rows, &t);
+    }
+    if (rc == 0 && t.reports && (reports_head(&t) != 0 || unpark_rows(&t) != 0 || sinks_failed(&t)))
+        rc = -1;
+    t.errors_pass = 1;
+    if (rc == 0 && t.reports)
+        rc = each_input(inputs, ninputs, write_rows, &t);
+    for (int i = 0; t.sinks && i < nouts; i++)
+        rc = sink_close(&t.sinks[i], rc, why, cap);
+    for (int i = 0; t.sinks && i < nouts; i++) {
+        sink *k = &t.sinks[i];
+        char whyc[512];
+        if (rc == 0 && out_commit(&k->of, whyc, sizeof whyc) != 0) {
+            snprintf(why, cap, "%s: %s", k->path, whyc);
+            rc = -1;
+        } else if (rc != 0 && k->opened)
+            out_abort(&k->of);
+        k->opened = 0;
+    }
+    if (t.parked)
+        fclose(t.parked);
+    free(t.sinks);
     free(t.colname);
-    free(t.cells);
+    free(t.place);
     free(t.sums);
     free(t.counts);
+    free(t.touched);
     json_decref(t.columns);
     return rc == 1 ? 1 : rc ? -1 : 0;
 }
@@ -647,14 +838,14 @@ int cmd_table(const cli_opts *o, hb_engine *engine)
     if (!in || !names || status == EXIT_OUTPUT) {
         fprintf(stderr, "huibao: out of memory or scratch space\n");
         status = EXIT_OUTPUT;
-    } else if ((rc = table_write(in, names, n, fmt, fmt == TABLE_XLSX ? 2 : o->metrics, o->bom,
-                                 o->output ? o->output : "-", why, sizeof why)) > 0) {
+    } else if ((rc = table_write(in, names, n, &(table_out){o->output ? o->output : "-", fmt, fmt == TABLE_XLSX ? 2 : o->metrics},
+                                 1, o->bom, why, sizeof why)) > 0) {
         fprintf(stderr, "huibao: %s\n", why); /* an input that holds no report JSON */
         status = EXIT_INPUT;
     } else if (rc < 0 && !o->output && out_reader_gone()) {
         /* … | head: the reader has all it wanted */
     } else if (rc < 0) {
-        fprintf(stderr, "huibao: %s: %s\n", o->output ? o->output : "standard output", why);
+        fprintf(stderr, "huibao: %s\n", why);
         status = EXIT_OUTPUT;
     }
     for (int i = 0; i < n; i++)

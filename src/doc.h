@@ -132,8 +132,9 @@ struct hb_report {
     hb_off *line_starts;   /* text offset of each input line, nlines + 1 entries */
     int nlines;
 
-    /* folded text and lines; the fold is malloc'd and freed once the view
-     * is built (hb_doc_set_fold), as no stage after paragraphs reads it */
+    /* folded text and lines; the fold is malloc'd (hb_doc_set_fold), closed
+     * up in place by strip, and its buffer becomes the view's (view_own), as
+     * no stage after paragraphs reads it */
     const char *fold;
     char *fold_own;
     size_t fold_len;
@@ -141,8 +142,10 @@ struct hb_report {
     hb_omap fmap;          /* fold byte -> text offset, for fold_len + 1 bytes */
     HB_VEC(hb_line) lines;
 
-    /* view and paragraphs */
+    /* view and paragraphs; view_own is its malloc'd buffer, the fold's
+     * own buffer rewritten in place (paragraphs.c) */
     const char *view;
+    char *view_own;
     size_t view_len;
     hb_omap vmap;          /* view byte -> text offset, for view_len + 1 bytes */
     HB_VEC(hb_para) paras;

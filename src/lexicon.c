@@ -51,8 +51,9 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     if (size < sizeof *h || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
         h->endian != LEX_ENDIAN || h->file_size != size || h->nnodes == 0 || h->ntags == 0 ||
         !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_node)) ||
-        !section_ok(h, h->off_logf, h->nnodes, sizeof(double)) ||
-        !section_ok(h, h->off_tag, h->nnodes, 1) ||
+        !section_ok(h, h->off_fidx, h->nnodes, sizeof(uint16_t)) || h->nlogv == 0 ||
+        !section_ok(h, h->off_logv, h->nlogv, sizeof(double)) ||
+        !section_ok(h, h->off_vtag, h->nlogv, 1) ||
         !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
         !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
         !section_ok(h, h->off_tags, h->ntags, 8) || h->total < 0) {
@@ -67,8 +68,10 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     lx->file_size = size;
     lx->nodes = (const hb_lex_node *)(base + h->off_nodes);
     lx->nnodes = h->nnodes;
-    lx->logf = (const double *)(base + h->off_logf);
-    lx->tag = (const uint8_t *)(base + h->off_tag);
+    lx->fidx = (const uint16_t *)(base + h->off_fidx);
+    lx->logv = (const double *)(base + h->off_logv);
+    lx->nlogv = h->nlogv;
+    lx->vtag = (const uint8_t *)(base + h->off_vtag);
     lx->charmap = (const uint16_t *)(base + h->off_charmap);
     lx->supp = (const uint32_t *)(base + h->off_supp);
     lx->nsupp = h->nsupp;
@@ -214,7 +217,7 @@ long long hb_lexicon_freq(const struct hb_lexicon *lx, const char *word, size_t 
         return 0;
     /* The file keeps log(freq) only: freq < 2^32 comes back exactly, as the
      * error of exp(log(f)) is far below 0.5; a crafted value stays in range. */
-    double lf = lx->logf[h.b];
+    double lf = lx->fidx[h.b] < lx->nlogv ? lx->logv[lx->fidx[h.b]] : -1;
     return lf >= 0 && lf < 23.0 ? llround(exp(lf)) : 0;
 }
 
@@ -225,9 +228,9 @@ const char *hb_lexicon_tag(const struct hb_lexicon *lx, const char *word, size_t
         return NULL;
     if (h.o != HB_LEX_NONE && lx->ov->v[h.o].tag)
         return lx->ov->v[h.o].tag;
-    if (h.b != HB_LEX_NONE && lx->tag[h.b] && lx->tag[h.b] < lx->ntags &&
-        lx->tags[lx->tag[h.b]][7] == '\0')
-        return lx->tags[lx->tag[h.b]];
+    uint32_t v = h.b != HB_LEX_NONE ? lx->fidx[h.b] : UINT32_MAX;
+    if (v < lx->nlogv && lx->vtag[v] && lx->vtag[v] < lx->ntags && lx->tags[lx->vtag[v]][7] == '\0')
+        return lx->tags[lx->vtag[v]];
     return NULL;
 }
 

@@ -42,11 +42,12 @@ typedef struct {
 
 typedef struct {
     hb_lex_node *nodes;
-    double *logf;
+    uint32_t *freq;      /* per slot; 0 for a prefix */
     uint8_t *tag;
     size_t size;         /* slots allocated */
     size_t top;          /* highest slot used + 1 */
-    size_t next_check;   /* first slot worth trying for a new base */
+    uint32_t *up;        /* up[i] == i: slot i is free; else a slot nearer the next
+                            free one (a union-find forest, paths halved) */
     lex_entry *e;
 } da_builder;
 
@@ -63,18 +64,23 @@ static int da_reserve(da_builder *b, size_t need)
     if (!nodes)
         return -1;
     b->nodes = nodes;
-    double *logf = realloc(b->logf, n * sizeof *logf);
-    if (!logf)
+    uint32_t *freq = realloc(b->freq, n * sizeof *freq);
+    if (!freq)
         return -1;
-    b->logf = logf;
+    b->freq = freq;
     uint8_t *tag = realloc(b->tag, n);
     if (!tag)
         return -1;
     b->tag = tag;
+    uint32_t *up = realloc(b->up, n * sizeof *up);
+    if (!up)
+        return -1;
+    b->up = up;
     for (size_t i = b->size; i < n; i++) {
+        b->up[i] = (uint32_t)i;
         b->nodes[i].base = 0;
         b->nodes[i].check = HB_LEX_NONE;
-        b->logf[i] = -1.0;
+        b->freq[i] = 0;
         b->tag[i] = 0;
     }
     b->size = n;
@@ -86,92 +92,175 @@ typedef struct {
     size_t lo, hi;
 } da_group;
 
-/* First-fit base for a set of child ids (darts' scan: skip ahead once the
- * region before next_check is ~95% full, so placement stays near linear). */
+/* The first free slot at or after i (slots past the array are free). */
+static size_t da_free_from(da_builder *b, size_t i)
+{
+    while (i < b->size && b->up[i] != i) {
+        uint32_t u = b->up[i];
+        if (u < b->size)
+            b->up[i] = b->up[u];
+        i = u;
+    }
+    return i;
+}
+
+static void da_take(da_builder *b, size_t t, uint32_t parent)
+{
+    b->nodes[t].check = parent;
+    b->up[t] = (uint32_t)(t + 1);
+    if (t + 1 > b->top)
+        b->top = t + 1;
+}
+
+/* First-fit base for a set of child ids, trying only free slots for the
+ * first child: no region is given up, so holes are filled to the end. */
 static int da_find_base(da_builder *b, const da_group *g, size_t ng, size_t *base_out)
 {
     size_t c1 = g[0].c, cmax = g[ng - 1].c;
-    size_t pos = (c1 + 1 > b->next_check ? c1 + 1 : b->next_check) - 1;
-    size_t nonzero = 0;
-    int first = 1;
-    for (;;) {
-        pos++;
+    for (size_t pos = da_free_from(b, c1 + 1);; pos = da_free_from(b, pos + 1)) {
         if (da_reserve(b, pos + cmax + 1) < 0)
             return -1;
-        if (b->nodes[pos].check != HB_LEX_NONE) {
-            nonzero++;
-            continue;
-        }
-        if (first) {
-            b->next_check = pos;
-            first = 0;
-        }
         size_t begin = pos - c1;
         size_t k = 1;
         while (k < ng && b->nodes[begin + g[k].c].check == HB_LEX_NONE)
             k++;
         if (k == ng) {
-            if (nonzero * 20 >= (pos - b->next_check + 1) * 19)
-                b->next_check = pos;
             *base_out = begin;
             return 0;
         }
     }
 }
 
-/* Places the children of slot s, which stands for the prefix of length d
- * shared by the sorted, deduplicated-by-position entries e[lo, hi). */
-static int da_build(da_builder *b, uint32_t s, size_t lo, size_t hi, uint32_t d)
+/* A trie node: the prefix of length d shared by the sorted entries
+ * e[lo, hi), reached from its parent by char id c; its nkids children are
+ * the nodes kid0, kid0 + 1, …  (breadth-first order keeps them together). */
+typedef struct {
+    size_t lo, hi;
+    uint32_t d, c, nkids, kid0, slot;
+    int32_t base;
+} da_node;
+
+/* A key ranked by a count, most first, then by key: characters by how
+ * often they occur (their ids), trie nodes by their number of children. */
+typedef struct {
+    int32_t cp;
+    uint32_t count;
+} char_count;
+
+static int count_cmp(const void *pa, const void *pb)
 {
-    lex_entry *e = b->e;
-    while (lo < hi && e[lo].len == d)
+    const char_count *a = pa, *b = pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return a->cp < b->cp ? -1 : a->cp > b->cp;
+}
+
+/* The children of node t, as groups of entries by their next character;
+ * *g grows as needed.  Returns the count, or -1 when out of memory. */
+static long da_groups(const lex_entry *e, const da_node *t, da_group **g, size_t *cap)
+{
+    size_t lo = t->lo, ng = 0;
+    while (lo < t->hi && e[lo].len == t->d)
         lo++;
-    if (lo == hi)
-        return 0;
-    size_t ng = 0, cap = 8;
-    da_group *g = malloc(cap * sizeof *g);
-    if (!g)
-        return -1;
-    for (size_t i = lo; i < hi;) {
-        uint32_t c = e[i].ids[d];
+    for (size_t i = lo; i < t->hi;) {
+        uint32_t c = e[i].ids[t->d];
         size_t j = i + 1;
-        while (j < hi && e[j].ids[d] == c)
+        while (j < t->hi && e[j].ids[t->d] == c)
             j++;
-        if (ng == cap) {
-            da_group *ng2 = realloc(g, (cap *= 2) * sizeof *g);
-            if (!ng2) {
-                free(g);
+        if (ng == *cap) {
+            size_t ncap = *cap ? *cap * 2 : 64;
+            da_group *ng2 = realloc(*g, ncap * sizeof **g);
+            if (!ng2)
                 return -1;
-            }
-            g = ng2;
+            *g = ng2;
+            *cap = ncap;
         }
-        g[ng++] = (da_group){c, i, j};
+        (*g)[ng++] = (da_group){c, i, j};
         i = j;
     }
-    size_t base;
-    if (da_find_base(b, g, ng, &base) < 0) {
-        free(g);
-        return -1;
+    return (long)ng;
+}
+
+/* Every node of the trie over the n entries, breadth first; NULL when out
+ * of memory. */
+static da_node *da_nodes(const lex_entry *e, size_t n, size_t *count)
+{
+    size_t nv = 1, cap = 1024, gcap = 0;
+    da_node *v = malloc(cap * sizeof *v);
+    da_group *g = NULL;
+    if (!v)
+        return NULL;
+    v[0] = (da_node){.lo = 0, .hi = n};
+    for (size_t i = 0; i < nv; i++) {
+        long ng = da_groups(e, &v[i], &g, &gcap);
+        da_node *nv2 = ng >= 0 && nv + (size_t)ng > cap ? realloc(v, (cap = (nv + (size_t)ng) * 2) * sizeof *v) : v;
+        if (ng < 0 || !nv2) {
+            free(v);
+            free(g);
+            return NULL;
+        }
+        v = nv2;
+        v[i].nkids = (uint32_t)ng;
+        v[i].kid0 = (uint32_t)nv;
+        for (long k = 0; k < ng; k++)
+            v[nv++] = (da_node){.lo = g[k].lo, .hi = g[k].hi, .d = v[i].d + 1, .c = g[k].c};
     }
-    b->nodes[s].base = (int32_t)base;
-    for (size_t k = 0; k < ng; k++) {
-        size_t t = base + g[k].c;
-        b->nodes[t].check = s;
-        if (t + 1 > b->top)
-            b->top = t + 1;
-        /* Equal words sit together in line order: the last line wins, as
-         * in jieba's lfreq[word] = freq. */
-        size_t last = SIZE_MAX;
-        for (size_t i = g[k].lo; i < g[k].hi && e[i].len == d + 1; i++)
-            last = i;
-        if (last != SIZE_MAX) {
-            b->tag[t] = e[last].tag;
-            b->logf[t] = log_or_none(e[last].freq);
+    free(g);
+    *count = nv;
+    return v;
+}
+
+/* Places the trie: the bases of the nodes with the most children first,
+ * each at the first slot where all its children fit (a base does not
+ * depend on where its own node lies), so the narrow ones fill the holes
+ * the wide ones leave and the array is nearly full (depth first with a
+ * skip over 95%-full regions left a third of it empty, bytes every run
+ * reads); then the slots follow from the bases, root down. */
+static int da_build(da_builder *b, size_t n)
+{
+    size_t nv = 0, gcap = 0, no = 0;
+    da_node *v = da_nodes(b->e, n, &nv);
+    char_count *ord = v ? malloc(nv * sizeof *ord) : NULL; /* node index, its children */
+    da_group *g = NULL;
+    int rc = ord ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < nv; i++)
+        if (v[i].nkids)
+            ord[no++] = (char_count){(int32_t)i, v[i].nkids};
+    if (rc == 0 && no > 1)
+        qsort(ord, no, sizeof *ord, count_cmp);
+    for (size_t k = 0; rc == 0 && k < no; k++) {
+        da_node *t = &v[ord[k].cp];
+        size_t base;
+        if (da_groups(b->e, t, &g, &gcap) < 0 || da_find_base(b, g, t->nkids, &base) < 0) {
+            rc = -1;
+            break;
+        }
+        t->base = (int32_t)base;
+        for (uint32_t j = 0; j < t->nkids; j++)
+            da_take(b, base + g[j].c, 0); /* the parent's slot is set below */
+    }
+    for (size_t i = 0; rc == 0 && i < nv; i++) { /* parents come before their children */
+        const da_node *t = &v[i];
+        if (!t->nkids)
+            continue;
+        b->nodes[t->slot].base = t->base;
+        for (uint32_t j = 0; j < t->nkids; j++) {
+            da_node *kid = &v[t->kid0 + j];
+            kid->slot = (uint32_t)t->base + kid->c;
+            b->nodes[kid->slot].check = t->slot;
+            /* Equal words sit together in line order: the last line wins, as
+             * in jieba's lfreq[word] = freq. */
+            size_t last = SIZE_MAX;
+            for (size_t x = kid->lo; x < kid->hi && b->e[x].len == kid->d; x++)
+                last = x;
+            if (last != SIZE_MAX) {
+                b->tag[kid->slot] = b->e[last].tag;
+                b->freq[kid->slot] = b->e[last].freq;
+            }
         }
     }
-    int rc = 0;
-    for (size_t k = 0; k < ng && rc == 0; k++)
-        rc = da_build(b, (uint32_t)(base + g[k].c), g[k].lo, g[k].hi, d + 1);
+    free(v);
+    free(ord);
     free(g);
     return rc;
 }
@@ -186,19 +275,6 @@ static int entry_cmp(const void *pa, const void *pb)
     if (a->len != b->len)
         return a->len < b->len ? -1 : 1;
     return a->line < b->line ? -1 : a->line > b->line;
-}
-
-typedef struct {
-    int32_t cp;
-    uint32_t count;
-} char_count;
-
-static int count_cmp(const void *pa, const void *pb)
-{
-    const char_count *a = pa, *b = pb;
-    if (a->count != b->count)
-        return a->count > b->count ? -1 : 1;
-    return a->cp < b->cp ? -1 : a->cp > b->cp;
 }
 
 static int cp_cmp(const void *pa, const void *pb)
@@ -462,10 +538,89 @@ static int write_section(FILE *f, size_t *at, size_t off, const void *p, size_t 
     return 0;
 }
 
-static hb_status write_lexicon(const char *out_path, const da_builder *b, const uint16_t *charmap,
+static int u64_cmp(const void *pa, const void *pb)
+{
+    const uint64_t *a = pa, *b = pb;
+    return *a < *b ? -1 : *a > *b;
+}
+
+/* A slot's value: its frequency and tag, 0 for a bare prefix. */
+static uint64_t slot_value(const da_builder *b, size_t t)
+{
+    return (uint64_t)b->freq[t] << 8 | b->tag[t];
+}
+
+/* The slots' (frequency, tag) pairs as indexes into a table of the distinct
+ * ones, as log(freq) (-1 for frequency 0) and tag; [0] is a bare prefix.
+ * Returns 0, or -1 when out of memory or when there are more than
+ * MAX_LOGV - 1 distinct pairs (*nlogv is then MAX_LOGV). */
+static int index_values(const da_builder *b, uint16_t **fidx, double **logv, uint8_t **vtag, uint32_t *nlogv)
+{
+    uint64_t *v = malloc((b->top + 1) * sizeof *v);
+    *fidx = malloc((b->top + 1) * sizeof **fidx);
+    *logv = NULL;
+    *vtag = NULL;
+    *nlogv = 0;
+    if (!v || !*fidx) {
+        free(v);
+        return -1;
+    }
+    size_t n = 0;
+    for (size_t t = 0; t < b->top; t++)
+        if (slot_value(b, t))
+            v[n++] = slot_value(b, t);
+    if (n > 1)
+        qsort(v, n, sizeof *v, u64_cmp);
+    size_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        if (d == 0 || v[d - 1] != v[i])
+            v[d++] = v[i];
+    if (d + 1 > MAX_LOGV) {
+        free(v);
+        *nlogv = MAX_LOGV;
+        return -1;
+    }
+    *logv = malloc((d + 1) * sizeof **logv);
+    *vtag = malloc(d + 1);
+    if (!*logv || !*vtag) {
+        free(v);
+        return -1;
+    }
+    (*logv)[0] = -1.0;
+    (*vtag)[0] = 0;
+    for (size_t i = 0; i < d; i++) {
+        (*logv)[i + 1] = log_or_none((long long)(v[i] >> 8));
+        (*vtag)[i + 1] = (uint8_t)v[i];
+    }
+    for (size_t t = 0; t < b->top; t++) {
+        uint64_t x = slot_value(b, t);
+        const uint64_t *at = x ? bsearch(&x, v, d, sizeof *v, u64_cmp) : NULL;
+        (*fidx)[t] = (uint16_t)(at ? at - v + 1 : 0);
+    }
+    *nlogv = (uint32_t)(d + 1);
+    free(v);
+    return 0;
+}
+
+static hb_status write_lexicon(const char *dict_txt, const char *out_path, const da_builder *b,
+                               const uint16_t *charmap,
                                const uint32_t *supp, uint32_t nsupp, const dict_parse *dp,
                                size_t nwords, hb_error *err)
 {
+    uint16_t *fidx;
+    double *logv;
+    uint8_t *vtag;
+    uint32_t nlogv;
+    if (index_values(b, &fidx, &logv, &vtag, &nlogv) < 0) {
+        free(fidx);
+        free(logv);
+        free(vtag);
+        hb_status st = nlogv ? HB_ERR_DICT : HB_ERR_NOMEM;
+        hb_dict_fail(err, st, dict_txt, 0, 0,
+                     nlogv ? "more than %d distinct (frequency, tag) pairs (the compiled form indexes them "
+                             "in 16 bits)" : "out of memory", MAX_LOGV - 1);
+        return st;
+    }
     struct lex_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, LEX_MAGIC, 8);
@@ -477,32 +632,44 @@ static hb_status write_lexicon(const char *out_path, const da_builder *b, const 
     h.total = dp->total;
     h.nwords = nwords;
     h.off_nodes = align16(sizeof h);
-    h.off_logf = align16(h.off_nodes + b->top * sizeof(hb_lex_node));
-    h.off_tag = align16(h.off_logf + b->top * sizeof(double));
-    h.off_charmap = align16(h.off_tag + b->top);
+    h.nlogv = nlogv;
+    h.off_fidx = align16(h.off_nodes + b->top * sizeof(hb_lex_node));
+    h.off_vtag = align16(h.off_fidx + b->top * sizeof(uint16_t));
+    h.off_charmap = align16(h.off_vtag + nlogv);
     h.off_supp = align16(h.off_charmap + CHARMAP_N * sizeof(uint16_t));
     h.off_tags = align16(h.off_supp + (size_t)nsupp * 2 * sizeof(uint32_t));
-    h.file_size = h.off_tags + (size_t)h.ntags * 8;
+    h.off_logv = align16(h.off_tags + (size_t)h.ntags * 8);
+    h.file_size = h.off_logv + (size_t)nlogv * sizeof(double);
 
     /* Write beside the target and rename, so a reader never maps half a file. */
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", out_path, (long)getpid()) >= (int)sizeof tmp) {
         hb_dict_fail(err, HB_ERR_IO, out_path, 0, 0, "path too long");
+        free(fidx);
+        free(logv);
+        free(vtag);
         return HB_ERR_IO;
     }
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         hb_dict_fail(err, HB_ERR_IO, out_path, 0, 0, "cannot create: %s", strerror(errno));
+        free(fidx);
+        free(logv);
+        free(vtag);
         return HB_ERR_IO;
     }
     size_t at = 0;
     int bad = write_section(f, &at, 0, &h, sizeof h) ||
               write_section(f, &at, h.off_nodes, b->nodes, b->top * sizeof(hb_lex_node)) ||
-              write_section(f, &at, h.off_logf, b->logf, b->top * sizeof(double)) ||
-              write_section(f, &at, h.off_tag, b->tag, b->top) ||
+              write_section(f, &at, h.off_fidx, fidx, b->top * sizeof(uint16_t)) ||
+              write_section(f, &at, h.off_vtag, vtag, nlogv) ||
               write_section(f, &at, h.off_charmap, charmap, CHARMAP_N * sizeof(uint16_t)) ||
               write_section(f, &at, h.off_supp, supp, (size_t)nsupp * 2 * sizeof(uint32_t)) ||
-              write_section(f, &at, h.off_tags, dp->tags.names, (size_t)h.ntags * 8);
+              write_section(f, &at, h.off_tags, dp->tags.names, (size_t)h.ntags * 8) ||
+              write_section(f, &at, h.off_logv, logv, (size_t)nlogv * sizeof(double));
+    free(fidx);
+    free(logv);
+    free(vtag);
     if (fclose(f) != 0)
         bad = 1;
     if (bad || rename(tmp, out_path) != 0) {
@@ -550,20 +717,18 @@ hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_erro
         nwords += !y || x->len != y->len || memcmp(x->ids, y->ids, x->len * sizeof *x->ids) != 0;
     }
     b.e = dp.e;
-    b.next_check = 1;
     if (da_reserve(&b, 1 << 16) < 0) {
         st = HB_ERR_NOMEM;
         hb_dict_fail(err, st, dict_txt, 0, 0, "out of memory");
         goto done;
     }
-    b.nodes[0].check = 0; /* the root is taken; no transition reaches slot 0 */
-    b.top = 1;
-    if (da_build(&b, 0, 0, dp.n, 0) < 0) {
+    da_take(&b, 0, 0); /* the root; no transition reaches slot 0 */
+    if (da_build(&b, dp.n) < 0) {
         st = HB_ERR_NOMEM;
         hb_dict_fail(err, st, dict_txt, 0, 0, "out of memory building the trie");
         goto done;
     }
-    st = write_lexicon(out_path, &b, charmap, supp, nsupp, &dp, nwords, err);
+    st = write_lexicon(dict_txt, out_path, &b, charmap, supp, nsupp, &dp, nwords, err);
 done:
     free(buf);
     free(dp.e);
@@ -572,7 +737,8 @@ done:
     free(charmap);
     free(supp);
     free(b.nodes);
-    free(b.logf);
+    free(b.freq);
     free(b.tag);
+    free(b.up);
     return st;
 }

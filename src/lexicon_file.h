@@ -10,23 +10,25 @@
 #include "lexicon.h"
 
 /* ---- file format ----
- * header, then 16-byte aligned sections: nodes, logf, tag, charmap
- * (65536 × uint16), supp pairs, tag names (8 bytes each).  Native byte
- * order; `endian` catches a file from another machine. */
+ * header, then 16-byte aligned sections: nodes, fidx (uint16 a slot),
+ * vtag (nlogv bytes), charmap (65536 × uint16), supp pairs, tag names (8
+ * bytes each), logv (nlogv doubles).  Native byte order; `endian` catches
+ * a file from another machine. */
 #define LEX_MAGIC "HBLEX\r\n\x1a"
-#define LEX_VERSION 2u /* 2: 8-byte nodes, logf beside them, no freq section */
+#define LEX_VERSION 3u /* 3: 8-byte nodes, a slot's (freq, tag) as a 2-byte index (2: 8-byte logf, tag) */
 #define LEX_ENDIAN 0x01020304u
 
 struct lex_header {
     char magic[8];
     uint32_t version, endian;
-    uint32_t nnodes, nsupp, ntags, reserved;
+    uint32_t nnodes, nsupp, ntags, nlogv;
     int64_t total;
     uint64_t nwords;
-    uint64_t off_nodes, off_logf, off_tag, off_charmap, off_supp, off_tags, file_size;
+    uint64_t off_nodes, off_fidx, off_vtag, off_charmap, off_supp, off_tags, file_size;
+    uint64_t off_logv;
 };
 
-enum { MAX_TAGS = 255, CHARMAP_N = 0x10000 };
+enum { MAX_TAGS = 255, CHARMAP_N = 0x10000, MAX_LOGV = 0x10000 };
 
 static inline double log_or_none(long long freq)
 {

@@ -216,7 +216,9 @@ static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from,
 
 /* Removes the inline rules' matches (leftover HTML tags, 此处隐藏955个字)
  * from d->fold and its map, with a `web-furniture` warning.  Runs before
- * the lines stage, on the rules it loads. */
+ * the lines stage, on the rules it loads.  The matches are all found first,
+ * on the fold as it is, then the fold is closed up in its own buffer: a
+ * large input's fold is never held twice. */
 hb_status hb_strip_run(hb_doc *d)
 {
     if (!d->engine->layout->ninlines)
@@ -231,43 +233,45 @@ hb_status hb_strip_run(hb_doc *d)
     }
     for (size_t i = 0; i < d->engine->layout->ninlines; i++)
         next[i][0] = next[i][1] = 0; /* empty: not searched yet */
-    char *out = NULL; /* made at the first match: most texts have none */
-    hb_omap map = {0};
-    size_t n = 0, at = 0, cut[2] = {0, 0};
-    int removed = 0, first_line = 0, ok = 1;
-    while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, cut)) {
-        if (!out && !(out = malloc(d->fold_len + 1 + HB_TEXT_PAD))) {
-            ok = 0;
-            break;
-        }
-        memcpy(out + n, d->fold + at, cut[0] - at);
-        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, cut[0] - at);
-        n += cut[0] - at;
-        if (!removed++) {
-            first_line = 1;
-            for (size_t k = 0; k < cut[0]; k++)
-                first_line += d->fold[k] == '\n';
-        }
-        at = cut[1];
+    typedef struct {
+        size_t start, end;
+    } piece;
+    HB_VEC(piece) cuts = {0};
+    size_t at = 0, found[2] = {0, 0};
+    int first_line = 0, ok = 1;
+    while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, found)) {
+        ok = hb_vec_push(&d->arena, &cuts, ((piece){found[0], found[1]}));
+        at = found[1];
     }
     pcre2_match_data_free(md);
-    if (ok && removed) /* the rest, and the end */
-        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, d->fold_len - at + 1);
-    if (!ok) {
-        free(out);
+    if (!ok)
         return HB_ERR_NOMEM;
-    }
-    if (!removed)
+    if (!cuts.n)
         return HB_OK;
-    memcpy(out + n, d->fold + at, d->fold_len - at);
-    n += d->fold_len - at;
+    first_line = 1;
+    for (size_t k = 0; k < cuts.v[0].start; k++)
+        first_line += d->fold[k] == '\n';
+    char *out = d->fold_own; /* the fold stage's own copy: closed up in place */
+    hb_omap map = {0};
+    size_t n = 0;
+    at = 0;
+    for (size_t k = 0; ok && k <= cuts.n; k++) {
+        /* the kept bytes before cut k, or the rest and the end */
+        size_t to = k < cuts.n ? cuts.v[k].start : d->fold_len;
+        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, to - at + (k == cuts.n));
+        memmove(out + n, d->fold + at, to - at);
+        n += to - at;
+        at = k < cuts.n ? cuts.v[k].end : at;
+    }
+    if (!ok)
+        return HB_ERR_NOMEM;
     memset(out + n, 0, 1 + HB_TEXT_PAD);
-    hb_doc_set_fold(d, out);
     d->fold_len = n;
     hb_arena_free(&d->arena, d->fmap.v);
+    hb_arena_free(&d->arena, cuts.v);
     d->fmap = map;
     return hb_doc_warn(d, "web-furniture", first_line, "%d piece%s of leftover markup or page text removed inside lines",
-                       removed, removed == 1 ? "" : "s")
+                       (int)cuts.n, cuts.n == 1 ? "" : "s")
                ? HB_OK
                : HB_ERR_NOMEM;
 }

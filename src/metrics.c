@@ -9,6 +9,7 @@
 #include "chars.h"
 #include "engine.h"
 #include "extract.h"
+#include "hash.h"
 #include "json_out.h"
 #include "metric_subject.h"
 #include "normalize.h"
@@ -256,6 +257,47 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
     return cat;
 }
 
+/* The unit, scale word then measure word, NUL-terminated and kept once per
+ * report: a large report states thousands of metrics in a few dozen units.
+ * NULL when out of memory. */
+static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const char *word, size_t wlen)
+{
+    struct hb_metrics_result *r = d->metrics;
+    char key[64];
+    size_t len = sclen + wlen;
+    char *u = len < sizeof key ? key : hb_arena_alloc(&d->arena, len + 1);
+    if (!u)
+        return NULL;
+    memcpy(u, scale, sclen);
+    memcpy(u + sclen, word, wlen);
+    u[len] = '\0';
+    if (u != key) /* no unit is that long: not worth a slot */
+        return u;
+    if (2 * (r->nunits + 1) > r->unit_slots) { /* at most half full */
+        size_t n = r->unit_slots ? 2 * r->unit_slots : 64;
+        const char **slots = hb_arena_alloc(&d->arena, n * sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < r->unit_slots; i++) {
+            size_t k = r->units[i] ? (size_t)hb_hash_bytes(r->units[i], strlen(r->units[i])) & (n - 1) : 0;
+            while (r->units[i] && slots[k])
+                k = (k + 1) & (n - 1);
+            if (r->units[i])
+                slots[k] = r->units[i];
+        }
+        r->units = slots;
+        r->unit_slots = n;
+    }
+    size_t k = (size_t)hb_hash_bytes(key, len) & (r->unit_slots - 1);
+    for (; r->units[k]; k = (k + 1) & (r->unit_slots - 1))
+        if (!strcmp(r->units[k], key))
+            return r->units[k];
+    if (!(u = hb_arena_strndup(&d->arena, key, len)))
+        return NULL;
+    r->nunits++;
+    return r->units[k] = u;
+}
+
 /* Reads the metric whose number starts at token ti, in paragraph para, if
  * any; *consumed is where the next number may start.  Returns 0 when out of
  * memory. */
@@ -339,11 +381,9 @@ static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *c
     /* unit as written: the numeral's scale word, then the measure word */
     const char *uw = n.percent ? "%" : v + us;
     size_t ulen = n.percent ? 1 : ue - us, sclen = n.scale_end - n.scale_start, skip;
-    char *u = hb_arena_alloc(&d->arena, sclen + ulen + 1);
+    const char *u = unit_kept(d, v + n.scale_start, sclen, uw, ulen);
     if (!u)
         return 0;
-    memcpy(u, v + n.scale_start, sclen);
-    memcpy(u + sclen, uw, ulen);
     m.unit = u;
     /* read in simplified characters, but reported as written (27項) */
     if (d->converted_script && !n.percent && (!sclen || n.scale_end == us))
@@ -351,11 +391,9 @@ static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *c
     if (!m.unit)
         return 0;
     double mult = n.scale * unit_scale(uw, ulen, &skip);
-    m.norm_unit = hb_arena_strndup(&d->arena, uw + skip, ulen - skip);
+    m.norm_unit = u + sclen + skip;
     m.norm_value = scaled(m.value, mult);
     m.norm_max = scaled(m.value_max, mult);
-    if (!m.norm_unit)
-        return 0;
     if (n.overflow || (!isnan(m.value) && isnan(m.norm_value))) {
         /* a million-digit number is quoted by its start */
         const char *as_written = hb_doc_orig(d, n.start, end - n.start > 60 ? n.start + 60 : end);
@@ -365,25 +403,24 @@ static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *c
     }
 
     /* the clause fragment and what it counts */
-    size_t cs, ce;
+    size_t cs, ce, ss, se;
     clause_bounds(d, pa, ti, n.start, end, &cs, &ce);
-    m.tstart = cs;
-    m.tend = end;
-    if (!hb_subject_after(d, end, ce, &m.sstart, &m.send))
+    if (!hb_subject_after(d, end, ce, &ss, &se))
         return 0;
-    if (m.send > m.sstart)
-        m.tend = m.send;
-    else if (!hb_subject_before(d, cs, lead, &m.sstart, &m.send))
+    int after = se > ss;
+    if (!after && !hb_subject_before(d, cs, lead, &ss, &se))
         return 0;
-    else if (!m.approx && m.send > m.sstart && (bound = bound_before(d, cs, m.sstart, &lead))) {
+    m.tstart = (hb_off)cs;
+    m.tend = (hb_off)(after ? se : end);
+    m.sstart = (hb_off)ss;
+    m.send = (hb_off)se;
+    if (!after && !m.approx && se > ss && (bound = bound_before(d, cs, ss, &lead))) {
         /* 不低于职工总数1%: the bound word stands before what is counted */
         m.approx = 1;
         if (!(m.approx_word = hb_arena_strndup(&d->arena, bound->word, bound->len)))
             return 0;
     }
-    const char *cat = category_of(d, unit, &m);
-    if (cat && !(m.category = hb_arena_strndup(&d->arena, cat, strlen(cat))))
-        return 0;
+    m.category = category_of(d, unit, &m); /* the engine's, which the report holds */
     return hb_vec_push(&d->arena, &d->metrics->list, m);
 }
 

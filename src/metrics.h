@@ -8,26 +8,32 @@
 #define HB_METRICS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "doc.h"
 
+/* 96 bytes: a flattened statistical report has a metric for every 150
+ * bytes or so.  The strings are shared: units are kept once per report
+ * (norm_unit is the tail of unit), words and categories are the engine's. */
 typedef struct {
     double value, value_max;   /* as written, scale not applied; NAN: null */
     double norm_value;         /* value with every scale applied; NAN: null */
     double norm_max;           /* value_max likewise */
-    int masked, approx;
     const char *approx_word;   /* 余 多 近 约 以上 …; static, NULL when not approx */
     const char *unit;          /* folded, scale included: 万人, 人次, % */
     const char *norm_unit;     /* the unit without its scale: 人 */
     const char *category;      /* from dict/units.txt, refined by the subject; may be NULL */
-    size_t vstart, vend;       /* the metric in the view: approximation word to unit */
-    size_t tstart, tend;       /* the clause fragment it was read from */
-    size_t sstart, send;       /* what it counts; empty when nothing was found */
+    hb_off vstart, vend;       /* the metric in the view: approximation word to unit */
+    hb_off tstart, tend;       /* the clause fragment it was read from */
+    hb_off sstart, send;       /* what it counts; empty when nothing was found */
     int para;
+    uint8_t masked, approx;
 } hb_metric;
 
 struct hb_metrics_result {
     HB_VEC(hb_metric) list;    /* in document order */
+    const char **units;        /* the units so far, an open-addressed set (metrics.c) */
+    size_t nunits, unit_slots;
 };
 
 #endif

@@ -84,10 +84,11 @@ static int opens_block(const hb_doc *d, const char *s, size_t len)
     return hb_heading_marker(&d->engine->counts_on, s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
 }
 
-/* Whether line `cur` continues the paragraph whose last line is `prev`. */
-static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, wrap_at wrap)
+/* Whether line `cur` continues the paragraph whose last line is `prev`,
+ * whose text is at ps (in the view: the fold it came from is overwritten). */
+static int continues(const hb_doc *d, const char *ps, const hb_line *prev, const hb_line *cur, wrap_at wrap)
 {
-    const char *ps = d->fold + prev->fstart, *cs = d->fold + cur->fstart;
+    const char *cs = d->fold + cur->fstart;
     size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
     if (cur->indented || ends_sentence(ps, pl) || opens_block(d, cs, cl))
         return 0;
@@ -96,20 +97,23 @@ static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, w
     return (wrap.width > 0 && prev->width >= wrap.width - 4) || (wrap.chars > 0 && prev->chars >= wrap.chars - 2);
 }
 
+/* The view is built in the buffer of the text it is made from (the fold,
+ * then the uncut view), front to back: it never gets ahead of what it reads,
+ * so no text is held twice. */
 typedef struct {
     hb_doc *d;
-    char *v;        /* room for the fold and a final LF: the view is never longer */
+    char *v;        /* malloc'd; room for the fold and a final LF: the view is never longer */
     hb_omap m;
     size_t n;
 } view_buf;
 
-/* Appends fold bytes [at, at + n); s: other bytes standing for them (a
- * joining space, a paragraph's LF), NULL: the fold's own. */
+/* Appends fold bytes [at, at + n) (at >= b->n); s: other bytes standing for
+ * them (a joining space, a paragraph's LF), NULL: the fold's own. */
 static int put(view_buf *b, const char *s, size_t at, size_t n)
 {
     hb_doc *d = b->d;
-    memcpy(b->v + b->n, s ? s : d->fold + at, n);
-    int ok = hb_omap_copy(&d->arena, &b->m, b->n, &d->fmap, d->fold, at, n);
+    int ok = hb_omap_copy(&d->arena, &b->m, b->n, &d->fmap, d->fold, at, n); /* before the move */
+    memmove(b->v + b->n, s ? s : d->fold + at, n);
     b->n += n;
     return ok;
 }
@@ -255,15 +259,17 @@ static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *
 /* Appends view bytes [from, from + n) of in to out, with their map. */
 static int put_view(view_buf *out, const view_buf *in, const char *s, size_t from, size_t n)
 {
-    memcpy(out->v + out->n, s ? s : in->v + from, n);
     int ok = hb_omap_copy(&out->d->arena, &out->m, out->n, &in->m, in->v, from, n);
+    memmove(out->v + out->n, s ? s : in->v + from, n);
     out->n += n;
     return ok;
 }
 
 /* Cuts every paragraph at its mid-line headings (see heading_order); each
- * piece becomes a paragraph marked glued.  The view is copied only when
- * some paragraph is cut: one LF more per cut at the most. */
+ * piece becomes a paragraph marked glued.  When some paragraph is cut, the
+ * view grows by one LF a cut: the uncut view moves to the end of its grown
+ * buffer and the cut one is written from the start, never past what is left
+ * to read. */
 static int split_run_together(hb_doc *d, view_buf *b)
 {
     heading_order o = {.n = 0};
@@ -279,10 +285,15 @@ static int split_run_together(hb_doc *d, view_buf *b)
     first[np] = cuts.n;
     if (!cuts.n)
         return 1;
-    view_buf out = {d, hb_arena_alloc(&d->arena, b->n + cuts.n + 2 + HB_TEXT_PAD), {0}, 0};
-    hb_para *old = hb_arena_alloc(&d->arena, np * sizeof *old);
-    if (!out.v || !old)
+    char *grown = realloc(b->v, b->n + cuts.n + 2 + HB_TEXT_PAD);
+    if (!grown)
         return 0;
+    d->view_own = b->v = grown;
+    hb_para *old = hb_arena_alloc(&d->arena, np * sizeof *old);
+    if (!old)
+        return 0;
+    memmove(grown + cuts.n, grown, b->n);
+    view_buf in = {d, grown + cuts.n, b->m, b->n}, out = {d, grown, {0}, 0};
     memcpy(old, d->paras.v, np * sizeof *old);
     d->paras.n = 0;
     for (size_t p = 0; p < np; p++) {
@@ -292,28 +303,30 @@ static int split_run_together(hb_doc *d, view_buf *b)
         cur.vstart = out.n;
         for (size_t k = first[p]; k < first[p + 1]; k++) {
             const cut *c = &cuts.v[k];
-            if (!put_view(&out, b, NULL, piece, c->keep - piece) || !put_view(&out, b, "\n", c->keep, 1))
+            /* the lines before the bytes are overwritten */
+            int last = hb_doc_line_at(d, hb_omap_at(&in.m, in.v, c->keep > piece ? c->keep - 1 : piece));
+            int next = hb_doc_line_at(d, hb_omap_at(&in.m, in.v, c->at));
+            if (!put_view(&out, &in, NULL, piece, c->keep - piece) || !put_view(&out, &in, "\n", c->keep, 1))
                 return 0;
             cur.vend = out.n - 1;
-            cur.last_line = hb_doc_line_at(d, hb_omap_at(&b->m, b->v, c->keep > piece ? c->keep - 1 : piece));
+            cur.last_line = last;
             cur.glued = 1;
             if (!hb_vec_push(&d->arena, &d->paras, cur))
                 return 0;
             cur = *pa;
             cur.vstart = out.n;
-            cur.first_line = hb_doc_line_at(d, hb_omap_at(&b->m, b->v, c->at));
+            cur.first_line = next;
             piece = c->at;
         }
-        if (!put_view(&out, b, NULL, piece, pa->vend - piece) || !put_view(&out, b, "\n", pa->vend, 1))
+        if (!put_view(&out, &in, NULL, piece, pa->vend - piece) || !put_view(&out, &in, "\n", pa->vend, 1))
             return 0;
         cur.vend = out.n - 1;
         cur.glued = first[p + 1] > first[p] || cur.glued;
         if (!hb_vec_push(&d->arena, &d->paras, cur))
             return 0;
     }
-    /* the uncut view, its map and paragraphs are read no more */
-    hb_arena_free(&d->arena, b->v);
-    hb_arena_free(&d->arena, b->m.v);
+    /* the uncut view's map and paragraphs are read no more */
+    hb_arena_free(&d->arena, in.m.v);
     hb_arena_free(&d->arena, old);
     hb_arena_free(&d->arena, first);
     hb_arena_free(&d->arena, cuts.v);
@@ -324,19 +337,27 @@ static int split_run_together(hb_doc *d, view_buf *b)
 hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
-    view_buf b = {d, hb_arena_alloc(&d->arena, d->fold_len + 2 + HB_TEXT_PAD), {0}, 0};
+    size_t cap = d->fold_len + 2 + HB_TEXT_PAD;
+    /* the fold's own buffer when it has one (else the fold is the text) */
+    view_buf b = {d, d->fold_own ? realloc(d->fold_own, cap) : malloc(cap), {0}, 0};
     if (!b.v)
         return HB_ERR_NOMEM;
+    if (d->fold_own)
+        d->fold = b.v;
+    d->fold_own = NULL;
+    d->view_own = b.v;
     hb_para cur = {0};
     const hb_line *prev = NULL;
+    size_t prev_at = 0; /* where prev's text is in the view */
     int open = 0;
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
         if (l->kind != HB_LINE_TEXT)
             continue;
-        if (open && continues(d, prev, l, wrap)) {
+        if (open && continues(d, b.v + prev_at, prev, l, wrap)) {
             /* Latin words wrapped at a line end need their space back. */
-            char last = d->fold[prev->fend - 1], first = d->fold[l->fstart];
+            char last = prev->fend > prev->fstart ? b.v[prev_at + prev->fend - prev->fstart - 1] : 0;
+            char first = d->fold[l->fstart];
             if (((last | 32) >= 'a' && (last | 32) <= 'z') && ((first | 32) >= 'a' && (first | 32) <= 'z'))
                 if (!put(&b, " ", prev->fend, 1))
                     return HB_ERR_NOMEM;
@@ -349,6 +370,7 @@ hb_status hb_paragraphs_run(hb_doc *d)
             cur = (hb_para){.vstart = b.n, .first_line = (int)i + 1, .section = -1};
             open = 1;
         }
+        prev_at = b.n;
         if (!put(&b, NULL, l->fstart, l->fend - l->fstart))
             return HB_ERR_NOMEM;
         cur.last_line = (int)i + 1;
@@ -363,15 +385,17 @@ hb_status hb_paragraphs_run(hb_doc *d)
         return HB_ERR_NOMEM;
     memset(b.v + b.n, 0, 1 + HB_TEXT_PAD);
     /* blank lines and indentation left room the view does not use */
-    size_t room = b.n + 1 + HB_TEXT_PAD, cap = d->fold_len + 2 + HB_TEXT_PAD;
-    hb_vec_shrink(&d->arena, (void **)&b.v, &cap, room, 1);
+    char *fit = realloc(b.v, b.n + 1 + HB_TEXT_PAD);
+    if (fit)
+        d->view_own = b.v = fit;
     d->view = b.v;
     d->view_len = b.n;
     d->vmap = b.m;
     hb_vec_trim(&d->arena, &d->vmap);
     hb_vec_trim(&d->arena, &d->paras);
-    /* no stage after this one reads the fold, its map or its lines */
-    hb_doc_set_fold(d, NULL);
+    /* no stage after this one reads the fold (now the view, or the text),
+     * its map or its lines */
+    d->fold = NULL;
     hb_arena_free(&d->arena, d->fmap.v);
     hb_arena_free(&d->arena, d->lines.v);
     d->fmap = (hb_omap){0};

@@ -250,6 +250,7 @@ void hb_report_free(hb_report *r)
     if (!r)
         return;
     free(r->fold_own);
+    free(r->view_own);
     free(r->text_own);
     free(r->src_own);
     hb_arena_release(&r->arena);

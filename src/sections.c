@@ -637,6 +637,9 @@ hb_status hb_sections_run(hb_doc *d)
         if (!add_items(d, (int)p, body_from, pa->section, &last_family, &last_number))
             return HB_ERR_NOMEM;
     }
+    hb_arena_free(&d->arena, nb.last_child.v);
+    hb_vec_trim(&d->arena, &d->sections);
+    hb_vec_trim(&d->arena, &d->items);
     /* spans: heading to the next heading of the same or a higher rank, and
      * never into the signature; one pass with a stack keeps this linear */
     size_t end_all = d->view_len;

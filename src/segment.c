@@ -281,7 +281,7 @@ static void walk_window(const struct hb_lexicon *lx, const scratch *s, size_t n,
                 uint32_t t = (uint32_t)lx->nodes[cur[j].b].base + s->id[at[j]];
                 if (t < lx->nnodes) {
                     __builtin_prefetch(&lx->nodes[t]);
-                    __builtin_prefetch(&lx->logf[t]);
+                    __builtin_prefetch(&lx->fidx[t]);
                 }
             }
         }

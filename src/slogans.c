@@ -630,6 +630,7 @@ static int discover(run_ctx *c)
         }
     }
     pcre2_match_data_free(md);
+    hb_arena_free(&d->arena, starts.v); /* the scratch vectors of a large report go at once */
     if (fs.n == 0)
         return 1;
     if (fs.n > 1)
@@ -684,6 +685,7 @@ static int discover(run_ctx *c)
         if (!cover(c, f->s, f->e))
             return 0;
     }
+    hb_arena_free(&d->arena, fs.v);
     return 1;
 }
 
@@ -713,6 +715,9 @@ hb_status hb_slogans_run(hb_doc *d)
         return HB_ERR_NOMEM;
     if (!discover(&c) || !count_known(&c))
         return HB_ERR_NOMEM;
+    hb_arena_free(&d->arena, c.known.v);
+    hb_arena_free(&d->arena, c.qterms.v);
+    hb_arena_free(&d->arena, c.idioms.v);
     /* covered: sorted and merged into disjoint ranges */
     hb_vrange *cv = r->covered.v;
     size_t n = r->covered.n, m = 0;
@@ -727,6 +732,7 @@ hb_status hb_slogans_run(hb_doc *d)
         }
     }
     r->covered.n = m;
+    hb_vec_trim(&d->arena, &r->covered);
     if (r->terms.n > 1)
         qsort(r->terms.v, r->terms.n, sizeof *r->terms.v, by_first);
     r->slots = NULL; /* indexes are stale after the sort */

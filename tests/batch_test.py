@@ -191,6 +191,47 @@ def test_xlsx_and_tables(root):
         a = run(["table"] + extra + jsonl).stdout
         b = run(["table"] + extra + inputs).stdout
         check(a == b and a, f"table {extra} from reports.jsonl differs from the texts")
+    # JSON values split anywhere: pretty-printed, two on a line, and strings
+    # of escaped quotes and brackets long enough that the 64 KiB reads of
+    # the splitter end inside them
+    odd = os.path.join(root, "odd.jsonl")
+    with open(odd, "w", encoding="utf-8") as f:
+        for i, rec in enumerate(json.loads(l) for l in lines(jsonl[0])):
+            rec["zz_pad"] = '\\"{[' * (1000 + 37 * i) + "\n}"
+            f.write(json.dumps(rec, ensure_ascii=i % 2 == 0, indent=2 if i % 3 == 0 else None))
+            f.write(" " if i % 4 == 1 else "\n")
+    for extra in [[], ["--metrics"]]:
+        check(run(["table"] + extra + [odd, jsonl[1]]).stdout == run(["table"] + extra + jsonl).stdout,
+              f"table {extra} of the same reports split differently")
+    with open(odd, "a", encoding="utf-8") as f:
+        f.write('{"schema_version": "1", "title": "a\\"}')
+    p = run(["table", odd])
+    check(p.returncode == 1 and b"the last JSON value is cut short" in p.stderr, f"a cut value: {p.returncode} {p.stderr!r}")
+    # the metric columns: a count and a sum per category and normalized unit
+    # of the achieved figures, every column in every row, keys sorted
+    import csv as csvmod
+    import io
+    table = list(csvmod.reader(io.StringIO(run(["table"] + jsonl).stdout.decode())))
+    head, body = table[0], {r[0]: r for r in table[1:]}
+    want_cols, want = set(), {}
+    for rec in (json.loads(l) for l in lines(jsonl[0])):
+        sums = want.setdefault(rec["source"]["path"], {})
+        for m in rec["metrics"]:
+            if m["target"]:
+                continue
+            key = f'{m["category"] or "other"} {(m["normalized"] or {}).get("unit") or ""}'
+            want_cols.add(key)
+            c, x = sums.get(key, (0, 0))
+            v = (m["normalized"] or {}).get("value")
+            sums[key] = (c + 1, x + (v if isinstance(v, (int, float)) else 0))
+    cols = [h[:-len(" count")] for h in head if h.endswith(" count")]
+    check(cols == sorted(want_cols, key=lambda k: k.replace(" ", "\t", 1).encode()), f"metric columns {cols[:4]}")
+    for path, sums in want.items():
+        row = dict(zip(head, body[path]))
+        for key in cols:
+            c, x = sums.get(key, (0, 0))
+            check(int(row[key + " count"]) == c and abs(float(row[key + " sum"]) - x) <= 1e-9 * max(1, abs(x)),
+                  f"{path}: {key}: {row[key + ' count']}, {row[key + ' sum']} against {c}, {x}")
     csv = open(os.path.join(out, "reports.csv"), "rb").read()
     check(csv == run(["table"] + jsonl).stdout, "batch's reports.csv differs from huibao table")
     check(csv.split(b"\r\n")[0].startswith(b"path,status,"), "CSV header or CRLF")

@@ -998,7 +998,7 @@ def _(c):
 def lexicon_header(data):
     """The fields of a compiled lexicon's header (src/lexicon.c, struct lex_header)."""
     import struct
-    names = ("nnodes nsupp ntags reserved total nwords off_nodes off_logf off_tag off_charmap "
+    names = ("nnodes nsupp ntags nlogv total nwords off_nodes off_fidx off_vtag off_charmap "
              "off_supp off_tags file_size").split()
     return dict(zip(names, struct.unpack_from("=4I q 8Q", data, 16)))
 

@@ -480,6 +480,40 @@ def check_refusals(reports):
         check(not os.path.exists(dest), f"refusal {args[1:]}: left {dest} behind")
 
 
+def check_streams(reports):
+    """Streams anywhere and repeated: each shows every report, rows failing
+    first, with the top-level names inside; more than 8 are refused."""
+    ok_summary = os.path.join(OUT, "summary.json")
+    tmpl = os.path.join(OUT, "streams.html")
+    with open(tmpl, "w") as f:
+        f.write("A{{#reports}}{{index}}/{{total}} {{/reports}}\n"
+                "B{{#kinds}}{{kind}}{{/kinds}}{{?rows}}R{{#rows}}{{index}}:{{status}} {{/rows}}{{/rows}}\n"
+                "C{{#reports}}{{name}} {{/reports}}\n")
+    dest = os.path.join(OUT, "streams.out")
+    inputs = [os.path.join(OUT, i) for i in ("a.jsonl", "b.jsonl")]
+    p = run(["page", *inputs, "--summary", ok_summary, "--template", tmpl, "-o", dest])
+    check(p.returncode == 0, f"streams template: exit {p.returncode}, {p.stderr!r}")
+    reps = []
+    for i in inputs:
+        with open(i, encoding="utf-8") as f:
+            reps += [json.loads(l) for l in f if l.strip()]
+    with open(ok_summary, encoding="utf-8") as f:
+        total = json.load(f)["reports"]["total"]
+    with open(dest, encoding="utf-8") as f:
+        a, b, c = f.read().split("\n")[:3]
+    n = len(reps)
+    check(a == "A" + "".join(f"{i}/{total} " for i in range(1, n + 1)), f"first stream: {a[:80]!r}")
+    check(c == "C" + "".join(os.path.basename(r["source"]["path"]) + " " for r in reps), f"third stream: {c[:80]!r}")
+    rows = b.split("R", 1)[1].split()
+    failing = [i + 1 for i, r in enumerate(reps) if r["required"]["missing"]]
+    want = [f"{i}:failed" for i in failing] + [f"{i}:passed" for i in range(1, n + 1) if i not in failing]
+    check(rows == want and failing, f"rows stream: {rows[:6]} against {want[:6]}")
+    with open(tmpl, "w") as f:
+        f.write("{{#rows}}x{{/rows}}" * 9)
+    p = run(["page", os.path.join(OUT, "a.jsonl"), "--summary", ok_summary, "--template", tmpl, "-o", dest])
+    check(p.returncode == 1 and "more than 8 times" in p.stderr, f"nine streams: exit {p.returncode}, {p.stderr!r}")
+
+
 # ---------------------------------------------------------------- browser
 def chromium(url, *extra):
     exe = shutil.which("chromium")
@@ -606,6 +640,7 @@ def main():
     hdoc = check_structure(hhtml, hostile, hsummary, "hostile")
     check_escaped(hhtml, hdoc, parse(hhtml)[1])
     check_refusals(reports)
+    check_streams(reports)
     check_labels(reports)
     check_own_summary()
     # The page the browser renders does not depend on how huibao was built:

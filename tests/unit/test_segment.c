@@ -199,6 +199,19 @@ static size_t small_lexicon_bytes(char *buf, size_t cap)
     return n;
 }
 
+/* small_lexicon_bytes to be damaged and written at path (tmp_path of
+ * name), with its slot count and the section offset at header byte
+ * field_at (struct lex_header in lexicon_file.h). */
+static size_t small_lexicon_section(char *path, const char *name, char *buf, size_t cap, size_t field_at,
+                                    uint32_t *nnodes, uint64_t *off)
+{
+    tmp_path(path, 512, name);
+    size_t n = small_lexicon_bytes(buf, cap);
+    memcpy(nnodes, buf + 16, 4);
+    memcpy(off, buf + field_at, 8);
+    return n;
+}
+
 static void test_open_errors(void **state)
 {
     (void)state;
@@ -224,6 +237,71 @@ static void test_open_errors(void **state)
     assert_int_equal(err.code, HB_ERR_DICT);
 }
 
+/* A slot's frequency index past the table of frequencies (a crafted file:
+ * the table is not scanned at load) reads as a bare prefix. */
+static void test_open_bad_freq_index(void **state)
+{
+    (void)state;
+    char p[512];
+    static char buf[1 << 20];
+    uint32_t nnodes;
+    uint64_t off_fidx;
+    size_t n = small_lexicon_section(p, "fidx.lex", buf, sizeof buf, 56, &nnodes, &off_fidx);
+    memset(buf + off_fidx, 0xff, (size_t)nnodes * sizeof(uint16_t));
+    write_file(p, buf, n);
+    hb_error err;
+    struct hb_lexicon *lx = hb_lexicon_open(p, &err);
+    assert_non_null(lx);
+    assert_int_equal(hb_lexicon_freq(lx, "中国", strlen("中国")), 0);
+    assert_string_equal(seg(lx, "中国工作", 0), "中|国|工|作"); /* no word: one character each */
+    hb_lexicon_free(lx);
+}
+
+/* Writes n two-character words (U+4E00 + i / 512, U+4E00 + i % 512), word
+ * i with frequency freq0 + i, to a dict.txt at path. */
+static void write_counted_dict(const char *path, size_t n, long long freq0)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    for (size_t i = 0; i < n; i++) {
+        unsigned a = 0x4E00 + (unsigned)(i / 512), b = 0x4E00 + (unsigned)(i % 512);
+        fprintf(f, "%c%c%c%c%c%c %lld\n", 0xE0 | a >> 12, 0x80 | (a >> 6 & 63), 0x80 | (a & 63),
+                0xE0 | b >> 12, 0x80 | (b >> 6 & 63), 0x80 | (b & 63), freq0 + (long long)i);
+    }
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Every frequency comes back exactly through the table of distinct
+ * (frequency, tag) pairs, up to the 65,535 a 2-byte index holds; one more
+ * is refused with the file named. */
+static void test_frequency_table(void **state)
+{
+    (void)state;
+    char txt[512], bin[512];
+    tmp_path(txt, sizeof txt, "counted.txt");
+    tmp_path(bin, sizeof bin, "counted.lex");
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    write_counted_dict(txt, 65535, 4000000000LL - 65535);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    static const size_t probe[] = {0, 1, 511, 512, 40000, 65534};
+    for (size_t k = 0; k < sizeof probe / sizeof *probe; k++) {
+        size_t i = probe[k];
+        unsigned a = 0x4E00 + (unsigned)(i / 512), b = 0x4E00 + (unsigned)(i % 512);
+        char w[7] = {(char)(0xE0 | a >> 12), (char)(0x80 | (a >> 6 & 63)), (char)(0x80 | (a & 63)),
+                     (char)(0xE0 | b >> 12), (char)(0x80 | (b >> 6 & 63)), (char)(0x80 | (b & 63)), 0};
+        assert_int_equal(hb_lexicon_freq(lx, w, 6), 4000000000LL - 65535 + (long long)i);
+        assert_int_equal(hb_lexicon_freq(lx, w, 3), 0); /* a bare prefix */
+    }
+    hb_lexicon_free(lx);
+    write_counted_dict(txt, 65536, 1);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_ERR_DICT);
+    assert_string_equal(err.file, txt);
+    assert_non_null(strstr(err.message, "65535 distinct (frequency, tag) pairs"));
+}
+
 /* A root that is not a root (its base sending it to itself, a parent of its
  * own), a FIFO or a folder is refused at once.  A loop among other slots
  * cannot be reached from a sound root (each slot has one parent), so a
@@ -233,13 +311,10 @@ static void test_open_unsound(void **state)
 {
     (void)state;
     char p[512];
-    tmp_path(p, sizeof p, "unsound.lex");
     static char buf[1 << 20];
-    size_t n = small_lexicon_bytes(buf, sizeof buf);
     uint32_t nnodes;
     uint64_t off_nodes;
-    memcpy(&nnodes, buf + 16, 4);   /* struct lex_header in lexicon_file.h */
-    memcpy(&off_nodes, buf + 48, 8);
+    size_t n = small_lexicon_section(p, "unsound.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
     hb_lex_node *nodes = (hb_lex_node *)(buf + off_nodes);
     uint32_t a = 0, b = 0;
     for (uint32_t t = 1; t < nnodes && !b; t++)
@@ -492,6 +567,8 @@ int main(void)
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_supplementary),
         cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_open_bad_freq_index),
+        cmocka_unit_test(test_frequency_table),
         cmocka_unit_test(test_open_unsound),
         cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_dag_and_ties),
