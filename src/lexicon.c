@@ -93,50 +93,6 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 
 /* ================= the overlay ================= */
 
-typedef struct {
-    uint32_t parent;
-    int32_t cp;
-    long long freq;
-    double logf;
-    char *tag;
-    int has_value;
-} ov_node;
-
-struct hb_lex_overlay {
-    ov_node *v;       /* [0] is the root */
-    uint32_t n, cap;
-    uint32_t *slots;  /* open addressing on (parent, cp): node index, 0 empty */
-    uint32_t mask;
-    uint32_t *root;   /* the root's children by code point < 0x10000, 0: none; the
-                         walk from every position starts there */
-};
-
-static uint32_t ov_find(const struct hb_lex_overlay *ov, uint32_t parent, int32_t cp)
-{
-    if (parent == 0 && (uint32_t)cp < 0x10000)
-        return ov->root[cp];
-    for (uint32_t i = hb_lex_ov_hash(parent, cp) & ov->mask;; i = (i + 1) & ov->mask) {
-        uint32_t x = ov->slots[i];
-        if (x == 0)
-            return 0;
-        if (ov->v[x].parent == parent && ov->v[x].cp == cp)
-            return x;
-    }
-}
-
-int hb_lex_ov_step(const struct hb_lex_overlay *ov, uint32_t *o, int cp, double *logf,
-                   int *has_value)
-{
-    uint32_t x = ov_find(ov, *o, cp);
-    if (!x)
-        return 0;
-    *o = x;
-    *has_value = ov->v[x].has_value;
-    if (*has_value)
-        *logf = ov->v[x].logf;
-    return 1;
-}
-
 static int ov_rehash(struct hb_lex_overlay *ov, uint32_t nslots)
 {
     uint32_t *slots = calloc(nslots, sizeof *slots);
@@ -158,12 +114,12 @@ static int ov_rehash(struct hb_lex_overlay *ov, uint32_t nslots)
  * 0 when out of memory. */
 static uint32_t ov_child(struct hb_lex_overlay *ov, uint32_t parent, int32_t cp)
 {
-    uint32_t x = ov_find(ov, parent, cp);
+    uint32_t x = hb_lex_ov_find(ov, parent, cp);
     if (x)
         return x;
     if (ov->n == ov->cap) {
         uint32_t cap = ov->cap * 2;
-        ov_node *v = realloc(ov->v, cap * sizeof *v);
+        hb_lex_ov_node *v = realloc(ov->v, cap * sizeof *v);
         if (!v)
             return 0;
         ov->v = v;
@@ -172,7 +128,7 @@ static uint32_t ov_child(struct hb_lex_overlay *ov, uint32_t parent, int32_t cp)
     if ((ov->n + 1) * 2 > ov->mask + 1 && ov_rehash(ov, (ov->mask + 1) * 2) < 0)
         return 0;
     x = ov->n++;
-    ov->v[x] = (ov_node){.parent = parent, .cp = cp, .logf = -1.0};
+    ov->v[x] = (hb_lex_ov_node){.parent = parent, .cp = cp, .logf = -1.0};
     uint32_t i = hb_lex_ov_hash(parent, cp) & ov->mask;
     while (ov->slots[i])
         i = (i + 1) & ov->mask;
@@ -190,7 +146,9 @@ static struct hb_lex_overlay *ov_new(void)
     ov->cap = 64;
     ov->v = calloc(ov->cap, sizeof *ov->v);
     ov->n = 1;
-    ov->root = calloc(0x10000, sizeof *ov->root);
+    ov->root = calloc(0x10000 + 0x10000 / 32, sizeof *ov->root);
+    if (ov->root)
+        ov->root_word = ov->root + 0x10000;
     if (!ov->v || !ov->root || ov_rehash(ov, 128) < 0) {
         free(ov->root);
         free(ov->v);
@@ -310,6 +268,8 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
         ov->v[x].tag = t;
     }
     ov->v[x].has_value = 1;
+    if (ov->v[x].parent == 0 && (uint32_t)ov->v[x].cp < 0x10000)
+        ov->root_word[ov->v[x].cp >> 5] |= 1u << (ov->v[x].cp & 31);
     ov->v[x].freq = freq;
     ov->v[x].logf = log_or_none(freq);
     set_total(lx, lx->total + freq);

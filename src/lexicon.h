@@ -87,7 +87,29 @@ typedef struct {
 
 #define HB_LEX_NONE UINT32_MAX
 
-struct hb_lex_overlay;
+/* The overlay of added words: a trie of code points in a hash table, small
+ * (dict/lexicon.txt and the slogans), walked beside the general trie.  Its
+ * lookups are inline because every walk asks it at its first character. */
+typedef struct {
+    uint32_t parent;
+    int32_t cp;
+    double logf;      /* log(freq), -1 for freq 0; valid when has_value */
+    int has_value;    /* an added word ends here */
+    long long freq;
+    char *tag;
+} hb_lex_ov_node;
+
+struct hb_lex_overlay {
+    hb_lex_ov_node *v; /* [0] is the root */
+    uint32_t n, cap;
+    uint32_t *slots;   /* open addressing on (parent, cp): node index, 0 empty */
+    uint32_t mask;
+    uint32_t *root;    /* the root's children by code point < 0x10000, 0: none; the
+                          walk from every position starts there */
+    uint32_t *root_word; /* bit per code point < 0x10000: that root child has a value
+                            (an added one-character word), so the walk's first step
+                            need not read its node; in root's allocation */
+};
 
 struct hb_lexicon {
     const hb_lex_node *nodes;   /* nnodes slots, root at 0 */
@@ -156,10 +178,26 @@ static inline int hb_lex_ov_may(const struct hb_lexicon *lx, uint32_t o, int cp)
     return lx->ov_edges[h >> 3] >> (h & 7) & 1;
 }
 
-/* Overlay step (lexicon.c): fills *o and returns 1 when the overlay has the
- * child; *logf/has_value describe the overlay word, if any. */
-int hb_lex_ov_step(const struct hb_lex_overlay *ov, uint32_t *o, int cp, double *logf,
-                   int *has_value);
+/* The overlay child of node o by cp, 0 when it has none. */
+static inline uint32_t hb_lex_ov_find(const struct hb_lex_overlay *ov, uint32_t o, int32_t cp)
+{
+    if (o == 0 && (uint32_t)cp < 0x10000)
+        return ov->root[cp];
+    for (uint32_t i = hb_lex_ov_hash(o, cp) & ov->mask;; i = (i + 1) & ov->mask) {
+        uint32_t x = ov->slots[i];
+        if (x == 0 || (ov->v[x].parent == o && ov->v[x].cp == cp))
+            return x;
+    }
+}
+
+/* hb_lex_ov_find for a walk: the root's table is one load, deeper nodes
+ * ask the edge bits first, as most walks leave the overlay there. */
+static inline uint32_t hb_lex_ov_next(const struct hb_lexicon *lx, uint32_t o, int cp)
+{
+    if (o != 0 && !hb_lex_ov_may(lx, o, cp))
+        return 0;
+    return hb_lex_ov_find(lx->ov, o, cp);
+}
 
 /* Extends the cursor by one character.  Returns 0 when the longer string is
  * not "in FREQ" (the walk ends); else 1 with *logf = log(freq) for a word or
@@ -174,14 +212,12 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
             b = t;
     }
     c->b = b;
-    if (lx->ov && c->o != HB_LEX_NONE && hb_lex_ov_may(lx, c->o, cp)) {
-        int has = 0;
-        if (!hb_lex_ov_step(lx->ov, &c->o, cp, logf, &has))
-            c->o = HB_LEX_NONE;
-        else if (has)
-            return 1;
-    } else {
-        c->o = HB_LEX_NONE;
+    uint32_t o = c->o, x = lx->ov && o != HB_LEX_NONE ? hb_lex_ov_next(lx, o, cp) : 0;
+    c->o = x ? x : HB_LEX_NONE;
+    if (x && (o == 0 && (uint32_t)cp < 0x10000 ? (lx->ov->root_word[cp >> 5] >> (cp & 31) & 1) != 0
+                                                : lx->ov->v[x].has_value != 0)) {
+        *logf = lx->ov->v[x].logf;
+        return 1;
     }
     if (b != HB_LEX_NONE) {
         uint32_t f = lx->fidx[b];

@@ -68,7 +68,9 @@ static void scratch_init(scratch *s)
     s->heap = NULL;
 }
 
-static int scratch_reserve(scratch *s, size_t n)
+/* Room for n chars, keeping the first `used` chars' code points, ids and
+ * offsets (the block is decoded as it is measured). */
+static int scratch_reserve(scratch *s, size_t n, size_t used)
 {
     if (n <= s->cap)
         return 0;
@@ -82,14 +84,21 @@ static int scratch_reserve(scratch *s, size_t n)
     char *p = malloc((cap + 1) * each);
     if (!p)
         return -1;
+    /* Widest first keeps every array aligned. */
+    size_t *off = (size_t *)p;
+    double *score = (double *)(off + cap + 1);
+    int32_t *cp = (int32_t *)(score + cap + 1);
+    uint32_t *id = (uint32_t *)(cp + cap + 1);
+    memcpy(off, s->off, used * sizeof *off);
+    memcpy(cp, s->cp, used * sizeof *cp);
+    memcpy(id, s->id, used * sizeof *id);
     free(s->heap);
     s->heap = p;
-    /* Widest first keeps every array aligned. */
-    s->off = (size_t *)p;
-    s->score = (double *)(s->off + cap + 1);
-    s->cp = (int32_t *)(s->score + cap + 1);
-    s->id = (uint32_t *)(s->cp + cap + 1);
-    s->next = (int32_t *)(s->id + cap + 1);
+    s->off = off;
+    s->score = score;
+    s->cp = cp;
+    s->id = id;
+    s->next = (int32_t *)(id + cap + 1);
     s->cap = cap;
     return 0;
 }
@@ -180,11 +189,15 @@ static int thousands_after(const char *t, size_t len, size_t comma)
  * number, mask or percentage? */
 static int glued(const char *t, size_t len, size_t p)
 {
+    /* `a` is none of the characters below unless it is ASCII or starts with
+     * C3, E2 or EF (× ○ □ and full-width forms): Han text's common case,
+     * told from the bytes before p without decoding (valid UTF-8: a lead
+     * byte C3 two bytes back, or E2/EF three back, starts the last char) */
+    const unsigned char *u = (const unsigned char *)t;
+    if (u[p - 1] >= 0x80 && !(p >= 2 && u[p - 2] == 0xC3) &&
+        !(p >= 3 && (u[p - 3] == 0xE2 || u[p - 3] == 0xEF)))
+        return 0;
     size_t pa = prev_start(t, p);
-    unsigned char lead = (unsigned char)t[pa];
-    if (lead >= 0x80 && lead != 0xC3 && lead != 0xE2 && lead != 0xEF)
-        return 0; /* `a` is none of the characters below (× ○ □ and full-width forms
-                     start with C3, E2, EF): Han text's common case, without decoding */
     int a = cp_at(t, len, pa), b = cp_at(t, len, p);
     if (is_numish(a) && (is_numish(b) || is_percent(b)))
         return 1;
@@ -367,28 +380,24 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
             i += (size_t)l;
             continue;
         }
-        /* Measure the block, then decode it into scratch. */
+        /* Decode the block into scratch as far as it goes. */
         size_t end = i, n = 0;
         while (end < len) {
             int c2;
             int l2 = hb_utf8_next(text + end, len - end, &c2);
             if (!in_block(c2))
                 break;
+            if (n == s.cap && scratch_reserve(&s, n + 1, n) < 0) {
+                st = HB_ERR_NOMEM;
+                break;
+            }
+            s.off[n] = end - i;
+            s.cp[n] = c2;
+            s.id[n++] = hb_lex_char_id(lx, c2);
             end += (size_t)l2;
-            n++;
         }
-        if (scratch_reserve(&s, n) < 0) {
-            st = HB_ERR_NOMEM;
+        if (st != HB_OK)
             break;
-        }
-        size_t j = i;
-        for (size_t k = 0; k < n; k++) {
-            s.off[k] = j - i;
-            int c3;
-            j += (size_t)hb_utf8_next(text + j, end - j, &c3);
-            s.cp[k] = c3;
-            s.id[k] = hb_lex_char_id(lx, s.cp[k]);
-        }
         s.off[n] = end - i;
         cut_block(lx, &s, &g, n, i, fn, ctx);
         i = end;

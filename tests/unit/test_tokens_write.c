@@ -138,6 +138,64 @@ static void test_words_only_engine(void **s)
     hb_engine_free(wo);
 }
 
+/* Word lines' offsets are kept as running decimals (text_out.c): every
+ * line's offsets must still be those of its text, across digit-count
+ * changes (9 -> 10 … 99999 -> 100000), carries, a jump over a long run of
+ * skipped spaces, words longer than the 16 bytes copied at once and a
+ * word at the very end of the text. */
+static void test_word_offsets(void **s)
+{
+    (void)s;
+    static const char *const pieces[] = {"工作", "a", "，", "2023年", "党建工作责任制", "x",
+                                         "中华人民共和国全国人民代表大会", "。\n"};
+    size_t cap = 300000, n = 0;
+    char *text = malloc(cap + 20000);
+    assert_non_null(text);
+    for (size_t i = 0; n < cap; i++) {
+        const char *p = pieces[i % 8];
+        memcpy(text + n, p, strlen(p));
+        n += strlen(p);
+        if (i == 5000) { /* skipped whitespace words: the next offset jumps by more than 9999 */
+            memset(text + n, ' ', 12000);
+            n += 12000;
+        }
+    }
+    memcpy(text + n, "结束", 6); /* the last word ends the text: no 16 bytes after it */
+    n += 6;
+    hb_extract_options xo = {.until = HB_UNTIL_TEXT};
+    hb_error err;
+    hb_report *r = hb_extract(engine, text, n, &xo, &err);
+    assert_non_null(r);
+    char *out = hb_report_tokens(r, HB_TOKENS_WORDS);
+    assert_non_null(out);
+    size_t last_end = 0, lines = 0;
+    int jumped = 0;
+    for (char *line = out; *line;) {
+        char *nl = strchr(line, '\n');
+        /* a word "\n" itself is skipped as whitespace, so each line ends at its own '\n' */
+        assert_non_null(nl);
+        assert_memory_equal(line, "word\t", 5);
+        char *e;
+        unsigned long long st = strtoull(line + 5, &e, 10);
+        assert_int_equal(*e, '\t');
+        unsigned long long en = strtoull(e + 1, &e, 10);
+        assert_int_equal(*e, '\t');
+        assert_true(st >= last_end && en > st && en <= n);
+        jumped |= st - last_end > 9999;
+        assert_int_equal((size_t)(nl - (e + 1)), en - st);
+        assert_memory_equal(e + 1, text + st, en - st);
+        last_end = en;
+        lines++;
+        line = nl + 1;
+    }
+    assert_true(jumped);
+    assert_int_equal(last_end, n);
+    assert_true(lines > 10000);
+    hb_free(out);
+    hb_report_free(r);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -145,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_tokens_streamed),
         cmocka_unit_test(test_write_failure_stops),
         cmocka_unit_test(test_words_only_engine),
+        cmocka_unit_test(test_word_offsets),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
