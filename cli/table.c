@@ -360,9 +360,9 @@ static int report_row(table_ctx *t, const json_t *v)
             targets++;
             continue;
         }
-        size_t k = column_key(m, key, sizeof key) ? column_id(t, key) : SIZE_MAX - 1;
-        if (k == SIZE_MAX - 1)
+        if (!column_key(m, key, sizeof key))
             continue;
+        size_t k = column_id(t, key);
         if (k == SIZE_MAX) {
             rc = -1;
             break;
