@@ -267,12 +267,17 @@ static void render_in(renderer *r, json_t *ctx, const tnode *body)
 static int render_failed(const renderer *r);
 static void render_stream(renderer *r, const tnode *n);
 
+/* A section, condition or inversion over one of the two streams. */
+static int names_stream(const tnode *n)
+{
+    return n->kind != T_TEXT && n->kind != T_SLOT && (!strcmp(n->name, "rows") || !strcmp(n->name, "reports"));
+}
+
 static void render(renderer *r, const tnode *n)
 {
     for (; n && !render_failed(r); n = n->next) {
         json_t *v = n->kind == T_TEXT ? NULL : lookup(r, n->name);
-        int streamed = !v && n->kind != T_TEXT && n->kind != T_SLOT &&
-                       (!strcmp(n->name, "rows") || !strcmp(n->name, "reports"));
+        int streamed = !v && names_stream(n);
         if (n->kind == T_TEXT) {
             fwrite(n->text, 1, n->len, r->out);
         } else if (n->kind == T_SLOT) {
@@ -1075,16 +1080,11 @@ static int copy_back(FILE *from, FILE *to)
     return ferror(from) ? -1 : 0;
 }
 
-static int is_stream(const tnode *n)
-{
-    return n->kind == T_SECTION && (!strcmp(n->name, "rows") || !strcmp(n->name, "reports"));
-}
-
 /* The template's streams, in order (not those inside a stream). */
 static void find_streams(renderer *r, const tnode *n)
 {
     for (; n; n = n->next)
-        if (is_stream(n)) {
+        if (n->kind == T_SECTION && names_stream(n)) {
             if (r->nstreams < MAX_STREAMS)
                 r->streams[r->nstreams++].node = n;
             else if (!r->rd->failed) {

@@ -205,8 +205,10 @@ typedef struct {
     const char **colname; /* the keys, sorted once every report is read */
     size_t *place;        /* column id → its place among the sorted keys */
     size_t ncol, colcap;
-    double *sums;         /* by column id, for the report being read */
-    long *counts;
+    struct tally {
+        long count;
+        double sum;
+    } *tally;             /* by column id, for the report being read */
     size_t *touched;      /* the column ids the report has figures in */
     size_t ntouched;
     FILE *parked;         /* report rows waiting for the columns to be known */
@@ -282,16 +284,14 @@ static size_t column_id(table_ctx *t, const char *key)
         return (size_t)json_integer_value(id);
     if (t->ncol == t->colcap) {
         size_t cap = t->colcap ? 2 * t->colcap : 64;
-        double *sums = realloc(t->sums, cap * sizeof *sums);
-        t->sums = sums ? sums : t->sums;
-        long *counts = sums ? realloc(t->counts, cap * sizeof *counts) : NULL;
-        t->counts = counts ? counts : t->counts;
-        size_t *touched = counts ? realloc(t->touched, cap * sizeof *touched) : NULL;
-        t->touched = touched ? touched : t->touched;
+        struct tally *tally = realloc(t->tally, cap * sizeof *tally);
+        if (tally)
+            t->tally = tally;
+        size_t *touched = tally ? realloc(t->touched, cap * sizeof *touched) : NULL;
         if (!touched)
             return SIZE_MAX;
-        memset(sums + t->colcap, 0, (cap - t->colcap) * sizeof *sums);
-        memset(counts + t->colcap, 0, (cap - t->colcap) * sizeof *counts);
+        t->touched = touched;
+        memset(tally + t->colcap, 0, (cap - t->colcap) * sizeof *tally);
         t->colcap = cap;
     }
     if (json_object_set_new(t->columns, key, json_integer((json_int_t)t->ncol)) != 0)
@@ -367,11 +367,11 @@ static int report_row(table_ctx *t, const json_t *v)
             rc = -1;
             break;
         }
-        if (t->counts[k]++ == 0)
+        if (t->tally[k].count++ == 0)
             t->touched[t->ntouched++] = k;
         json_t *x = json_object_get(json_object_get(m, "normalized"), "value");
         if (json_is_number(x))
-            t->sums[k] += json_number_value(x);
+            t->tally[k].sum += json_number_value(x);
     }
     c[13] = num_cell((double)metrics);
     c[14] = num_cell((double)targets);
@@ -383,10 +383,9 @@ static int report_row(table_ctx *t, const json_t *v)
         size_t k = t->touched[j];
         uint32_t id = (uint32_t)k;
         fwrite(&id, sizeof id, 1, t->parked);
-        fwrite(&t->counts[k], sizeof t->counts[k], 1, t->parked);
-        fwrite(&t->sums[k], sizeof t->sums[k], 1, t->parked);
-        t->counts[k] = 0;
-        t->sums[k] = 0;
+        fwrite(&t->tally[k].count, sizeof t->tally[k].count, 1, t->parked);
+        fwrite(&t->tally[k].sum, sizeof t->tally[k].sum, 1, t->parked);
+        t->tally[k] = (struct tally){0};
     }
     free(missing);
     free(inl);
@@ -736,8 +735,7 @@ int table_write(FILE *const *inputs, const char *const *names, int ninputs, cons
     free(t.sinks);
     free(t.colname);
     free(t.place);
-    free(t.sums);
-    free(t.counts);
+    free(t.tally);
     free(t.touched);
     json_decref(t.columns);
     return rc == 1 ? 1 : rc ? -1 : 0;
