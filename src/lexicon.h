@@ -199,6 +199,14 @@ static inline uint32_t hb_lex_ov_next(const struct hb_lexicon *lx, uint32_t o, i
     return hb_lex_ov_find(lx->ov, o, cp);
 }
 
+/* Does overlay node x, the child of o by cp, end an added word?  A root
+ * child is told by root_word, without reading its node. */
+static inline int hb_lex_ov_valued(const struct hb_lex_overlay *ov, uint32_t o, uint32_t x, int cp)
+{
+    return o == 0 && (uint32_t)cp < 0x10000 ? (ov->root_word[cp >> 5] >> (cp & 31) & 1) != 0
+                                             : ov->v[x].has_value != 0;
+}
+
 /* Extends the cursor by one character.  Returns 0 when the longer string is
  * not "in FREQ" (the walk ends); else 1 with *logf = log(freq) for a word or
  * -1 for a prefix of frequency 0. */
@@ -214,8 +222,7 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
     c->b = b;
     uint32_t o = c->o, x = lx->ov && o != HB_LEX_NONE ? hb_lex_ov_next(lx, o, cp) : 0;
     c->o = x ? x : HB_LEX_NONE;
-    if (x && (o == 0 && (uint32_t)cp < 0x10000 ? (lx->ov->root_word[cp >> 5] >> (cp & 31) & 1) != 0
-                                                : lx->ov->v[x].has_value != 0)) {
+    if (x && hb_lex_ov_valued(lx->ov, o, x, cp)) {
         *logf = lx->ov->v[x].logf;
         return 1;
     }

@@ -8,15 +8,34 @@
 
 #include "extract.h"
 
+/* Two 3-byte characters at the start of the 8 bytes w (little-endian) led
+ * by E1..EC or EE..EF, which need no check past the continuation bits (E0
+ * can be overlong, ED a surrogate): Han and CJK punctuation.  Bit n of
+ * 0xDFFE is set for every low nibble n of a lead byte but 0 and D. */
+static inline int two_plain_3byte(uint64_t w)
+{
+    return (w & 0xC0C0F0C0C0F0u) == 0x8080E08080E0u &&
+           (0xDFFEu >> (w & 0x0F) & 0xDFFEu >> (w >> 24 & 0x0F) & 1);
+}
+
 int hb_utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
-        if (i + 8 <= len) { /* eight ASCII bytes at a time */
+        if (len - i >= 8) {
             uint64_t w;
             memcpy(&w, s + i, 8);
-            if (!(w & 0x8080808080808080u)) {
+            uint64_t high = w & 0x8080808080808080u;
+            if (!high) { /* eight ASCII bytes at a time */
                 i += 8;
+                continue;
+            }
+            if (two_plain_3byte(w)) {
+                i += 6;
+                continue;
+            }
+            if (!(w & 0x80)) { /* ASCII up to the first byte that is not */
+                i += (size_t)__builtin_ctzll(high) >> 3;
                 continue;
             }
         }

@@ -51,7 +51,7 @@ typedef struct {
     size_t cap;
     void *heap;
     int32_t s_cp[STACK_CHARS];
-    uint32_t s_id[STACK_CHARS];
+    uint32_t s_id[STACK_CHARS + 1];
     size_t s_off[STACK_CHARS + 1];
     double s_score[STACK_CHARS + 1];
     int32_t s_next[STACK_CHARS + 1];
@@ -185,18 +185,10 @@ static int thousands_after(const char *t, size_t len, size_t comma)
     return !(i < len && t[i] >= '0' && t[i] <= '9');
 }
 
-/* Is byte position p (a character boundary, 0 < p < len) strictly inside a
- * number, mask or percentage? */
-static int glued(const char *t, size_t len, size_t p)
+/* glued() past its first test: a and b may be number, mask or percent
+ * characters.  Kept apart, so that the test alone is inlined. */
+static __attribute__((noinline)) int glued_slow(const char *t, size_t len, size_t p)
 {
-    /* `a` is none of the characters below unless it is ASCII or starts with
-     * C3, E2 or EF (× ○ □ and full-width forms): Han text's common case,
-     * told from the bytes before p without decoding (valid UTF-8: a lead
-     * byte C3 two bytes back, or E2/EF three back, starts the last char) */
-    const unsigned char *u = (const unsigned char *)t;
-    if (u[p - 1] >= 0x80 && !(p >= 2 && u[p - 2] == 0xC3) &&
-        !(p >= 3 && (u[p - 3] == 0xE2 || u[p - 3] == 0xEF)))
-        return 0;
     size_t pa = prev_start(t, p);
     int a = cp_at(t, len, pa), b = cp_at(t, len, p);
     if (is_numish(a) && (is_numish(b) || is_percent(b)))
@@ -212,6 +204,24 @@ static int glued(const char *t, size_t len, size_t p)
     if (a == ',' && is_digit(b))
         return pa > 0 && is_digit(cp_at(t, len, prev_start(t, pa))) && thousands_after(t, len, pa);
     return 0;
+}
+
+/* Is byte position p (a character boundary, 0 < p < len) strictly inside a
+ * number, mask or percentage? */
+static inline int glued(const char *t, size_t len, size_t p)
+{
+    /* `a` and `b` are none of the characters glued_slow looks for unless they
+     * are ASCII or start with C3, E2 or EF (× ✕ ○ □ ‰ and full-width forms):
+     * Han text's common case, told from the bytes around p without decoding
+     * (valid UTF-8: a lead byte C3 two bytes back, or E2/EF three back,
+     * starts the last char) */
+    const unsigned char *u = (const unsigned char *)t;
+    if (u[p] >= 0x80 && u[p] != 0xC3 && u[p] != 0xE2 && u[p] != 0xEF)
+        return 0;
+    if (u[p - 1] >= 0x80 && !(p >= 2 && u[p - 2] == 0xC3) &&
+        !(p >= 3 && (u[p - 3] == 0xE2 || u[p - 3] == 0xEF)))
+        return 0;
+    return glued_slow(t, len, p);
 }
 
 static int has_han(const char *t, size_t s, size_t e)
@@ -247,9 +257,12 @@ static void whole_word(void *ctx, size_t s, size_t e)
 /* ---- the jieba core ---- */
 
 /* DAG[k] for up to WIN positions at once: the walks are independent, so
- * each round first prefetches every live walk's next trie slot, then steps
- * them all, and the cache misses of the walks overlap instead of following
- * one another (the misses are most of the segmenter's time). */
+ * each round steps every live walk and prefetches its next trie slot, and
+ * the cache misses of the walks overlap instead of following one another
+ * (the misses are most of the segmenter's time).  The general trie and the
+ * overlay are walked apart: both hold every prefix of their words, so the
+ * combined walk reaches exactly as far as the longer of the two, and an
+ * overlay word then sets its end's frequency (overlay_window). */
 enum { WIN = 16 };
 
 typedef struct {
@@ -258,47 +271,102 @@ typedef struct {
     double lf[WIN][HB_LEX_MAX_WORD];
 } dag_window;
 
-static void walk_window(const struct hb_lexicon *lx, const scratch *s, size_t n, size_t k0,
-                        size_t w, dag_window *g)
+/* The general trie's part of DAG[k0 + j], j < w.  Walk j reads char
+ * k0 + j + r in round r: the rounds stop at HB_LEX_MAX_WORD (no word is
+ * longer: a crafted trie cannot make a walk quadratic) and a walk leaves
+ * the live list, which stays in ascending j, when it reaches the block's
+ * end.  s->id[n] is read past the block, never followed. */
+static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const scratch *s,
+                                                   size_t n, size_t k0, size_t w, dag_window *g)
 {
-    hb_lex_cursor cur[WIN];
-    size_t at[WIN], stop[WIN];
+    const hb_lex_node *nodes = lx->nodes;
+    const uint16_t *fidx = lx->fidx;
+    const double *logv = lx->logv;
+    const uint32_t *id = s->id + k0;
+    uint32_t nn = lx->nnodes, nlogv = lx->nlogv, cur[WIN], tgt[WIN];
     uint8_t live[WIN];
     size_t nlive = 0;
     for (size_t j = 0; j < w; j++) {
-        size_t k = k0 + j;
-        cur[j] = hb_lex_root();
-        at[j] = k;
-        /* no word is longer: a crafted trie cannot make the walk quadratic */
-        stop[j] = n - k > HB_LEX_MAX_WORD ? k + HB_LEX_MAX_WORD : n;
         g->n[j] = 0;
-        live[nlive++] = (uint8_t)j;
-    }
-    while (nlive) {
-        for (size_t a = 0; a < nlive; a++) {
-            size_t j = live[a];
-            if (cur[j].b < lx->nnodes) { /* NONE never is; nor the root of an empty lexicon */
-                uint32_t t = (uint32_t)lx->nodes[cur[j].b].base + s->id[at[j]];
-                if (t < lx->nnodes) {
-                    __builtin_prefetch(&lx->nodes[t]);
-                    __builtin_prefetch(&lx->fidx[t]);
-                }
-            }
+        uint32_t t = nn ? (uint32_t)nodes[0].base + id[j] : 0; /* an empty lexicon has no root */
+        if (t < nn) {
+            cur[j] = 0;
+            tgt[j] = t;
+            live[nlive++] = (uint8_t)j;
         }
+    }
+    size_t lim = n - k0;
+    for (size_t r = 0; r < HB_LEX_MAX_WORD; r++) {
+        while (nlive && live[nlive - 1] + r >= lim)
+            nlive--;
+        if (!nlive)
+            break;
         size_t kept = 0;
         for (size_t a = 0; a < nlive; a++) {
-            size_t j = live[a], i = at[j];
-            double lf;
-            if (!hb_lex_step(lx, &cur[j], s->cp[i], s->id[i], &lf))
+            size_t j = live[a], i = j + r;
+            uint32_t t = tgt[j];
+            if (nodes[t].check != cur[j])
                 continue;
+            uint32_t f = fidx[t];
+            double lf = f < nlogv ? logv[f] : -1; /* a crafted index: a prefix */
             if (lf >= 0) {
-                g->end[j][g->n[j]] = (int32_t)i;
+                g->end[j][g->n[j]] = (int32_t)(k0 + i);
                 g->lf[j][g->n[j]++] = lf;
             }
-            if ((at[j] = i + 1) < stop[j])
-                live[kept++] = (uint8_t)j;
+            uint32_t next = (uint32_t)nodes[t].base + id[i + 1];
+            if (next >= nn)
+                continue;
+            __builtin_prefetch(&nodes[next]);
+            __builtin_prefetch(&fidx[next]);
+            cur[j] = t;
+            tgt[j] = next;
+            live[kept++] = (uint8_t)j;
         }
         nlive = kept;
+    }
+}
+
+/* An added word ending at block char i sets DAG[k0 + j]'s entry there: its
+ * log(freq), or none for frequency 0. */
+static void dag_set(dag_window *g, size_t j, int32_t i, double lf)
+{
+    size_t m = g->n[j], p = 0;
+    while (p < m && g->end[j][p] < i)
+        p++;
+    if (p < m && g->end[j][p] == i) {
+        if (lf >= 0)
+            g->lf[j][p] = lf;
+        else {
+            memmove(&g->end[j][p], &g->end[j][p + 1], (m - p - 1) * sizeof g->end[j][0]);
+            memmove(&g->lf[j][p], &g->lf[j][p + 1], (m - p - 1) * sizeof g->lf[j][0]);
+            g->n[j]--;
+        }
+    } else if (lf >= 0) {
+        memmove(&g->end[j][p + 1], &g->end[j][p], (m - p) * sizeof g->end[j][0]);
+        memmove(&g->lf[j][p + 1], &g->lf[j][p], (m - p) * sizeof g->lf[j][0]);
+        g->end[j][p] = i;
+        g->lf[j][p] = lf;
+        g->n[j]++;
+    }
+}
+
+/* The overlay's part of DAG[k0 + j], j < w: its walks, bounded as the
+ * general ones, mostly end at their first or second character. */
+static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t n, size_t k0,
+                           size_t w, dag_window *g)
+{
+    const struct hb_lex_overlay *ov = lx->ov;
+    for (size_t j = 0; j < w; j++) {
+        size_t k = k0 + j, stop = n - k > HB_LEX_MAX_WORD ? k + HB_LEX_MAX_WORD : n;
+        uint32_t o = 0, x = hb_lex_ov_find(ov, 0, s->cp[k]);
+        for (size_t i = k; x;) {
+            if (hb_lex_ov_valued(ov, o, x, s->cp[i]))
+                dag_set(g, j, (int32_t)i, ov->v[x].logf);
+            if (++i == stop)
+                break;
+            o = x;
+            x = hb_lex_ov_next(lx, o, s->cp[i]);
+        }
     }
 }
 
@@ -311,6 +379,8 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
     for (size_t hi = n; hi > 0;) {
         size_t k0 = hi > WIN ? hi - WIN : 0;
         walk_window(lx, s, n, k0, hi - k0, g);
+        if (lx->ov)
+            overlay_window(lx, s, n, k0, hi - k0, g);
         for (size_t k = hi; k-- > k0;) {
             size_t j = k - k0;
             double best = -INFINITY;
@@ -337,6 +407,11 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
 static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, size_t n,
                       size_t base, hb_word_fn fn, void *ctx)
 {
+    if (n == 1) { /* one way to cut it */
+        fn(ctx, base, base + s->off[1]);
+        return;
+    }
+    s->id[n] = 0;
     calc_route(lx, s, n, g);
     size_t x = 0, buf = SIZE_MAX;
     while (x < n) {
@@ -357,6 +432,17 @@ static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, si
         fn(ctx, base + s->off[buf], base + s->off[n]);
 }
 
+/* hb_utf8_next with the 3-byte case first: Han text. */
+static inline int next_char(const char *t, size_t n, int *cp)
+{
+    const unsigned char *u = (const unsigned char *)t;
+    if (u[0] >= 0xE0 && u[0] < 0xF0 && n >= 3) {
+        *cp = ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+        return 3;
+    }
+    return hb_utf8_next(t, n, cp);
+}
+
 hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, unsigned flags,
                      hb_word_fn fn, void *ctx)
 {
@@ -369,38 +455,36 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
     scratch_init(&s);
     dag_window g;
     hb_status st = HB_OK;
-    size_t i = 0;
-    while (i < len) {
+    size_t n = 0, start = 0; /* the block being read: n chars from byte start */
+    for (size_t i = 0; i < len;) {
         int cp;
-        int l = hb_utf8_next(text + i, len - i, &cp);
-        if (!in_block(cp)) {
-            if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
-                l = 2;
-            fn(ctx, i, i + (size_t)l);
-            i += (size_t)l;
-            continue;
-        }
-        /* Decode the block into scratch as far as it goes. */
-        size_t end = i, n = 0;
-        while (end < len) {
-            int c2;
-            int l2 = hb_utf8_next(text + end, len - end, &c2);
-            if (!in_block(c2))
-                break;
+        int l = next_char(text + i, len - i, &cp);
+        if (in_block(cp)) {
             if (n == s.cap && scratch_reserve(&s, n + 1, n) < 0) {
                 st = HB_ERR_NOMEM;
                 break;
             }
-            s.off[n] = end - i;
-            s.cp[n] = c2;
-            s.id[n++] = hb_lex_char_id(lx, c2);
-            end += (size_t)l2;
+            if (n == 0)
+                start = i;
+            s.off[n] = i - start;
+            s.cp[n] = cp;
+            s.id[n++] = hb_lex_char_id(lx, cp);
+            i += (size_t)l;
+            continue;
         }
-        if (st != HB_OK)
-            break;
-        s.off[n] = end - i;
-        cut_block(lx, &s, &g, n, i, fn, ctx);
-        i = end;
+        if (n) {
+            s.off[n] = i - start;
+            cut_block(lx, &s, &g, n, start, fn, ctx);
+            n = 0;
+        }
+        if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
+            l = 2;
+        fn(ctx, i, i + (size_t)l);
+        i += (size_t)l;
+    }
+    if (n && st == HB_OK) {
+        s.off[n] = len - start;
+        cut_block(lx, &s, &g, n, start, fn, ctx);
     }
     if (w.have)
         w.fn(w.ctx, w.ps, w.pe);

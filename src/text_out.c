@@ -3,73 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "doc.h"
 #include "extract.h"
 #include "strbuf.h"
 #include "words.h"
 #include "tokens.h"
-
-/* Decimal digits two at a time: an offset per word is most of the output. */
-static char *put_uint(char *p, size_t v)
-{
-    static const char PAIRS[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                "8081828384858687888990919293949596979899";
-    static const unsigned long long POW10[] = {1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull,
-                                               10000000ull, 100000000ull, 1000000000ull, 10000000000ull,
-                                               100000000000ull, 1000000000000ull, 10000000000000ull,
-                                               100000000000000ull, 1000000000000000ull, 10000000000000000ull,
-                                               100000000000000000ull, 1000000000000000000ull,
-                                               10000000000000000000ull};
-    /* log10 from the bit length (1233/4096 ~ log10 2), then one correction */
-    size_t digits = (size_t)((64 - __builtin_clzll((unsigned long long)v | 1)) * 1233 >> 12);
-    digits += digits < 20 && (unsigned long long)v >= POW10[digits];
-    digits += digits == 0; /* 0 */
-    char *e = p + digits;
-    for (; v >= 100; v /= 100) {
-        e -= 2;
-        memcpy(e, PAIRS + 2 * (v % 100), 2);
-    }
-    if (v >= 10)
-        memcpy(e - 2, PAIRS + 2 * v, 2);
-    else
-        e[-1] = (char)('0' + v);
-    return p + digits;
-}
-
-/* An offset as decimal text, kept up to date by adding the step to the
- * next offset digit by digit: the steps between words are a few bytes, so
- * this is a digit or two of work where a conversion divides the whole
- * number (the offsets were most of the words' output time). */
-typedef struct {
-    size_t v;
-    unsigned n;      /* digits in d */
-    char d[24];      /* the 4 bytes past the 20 digits let callers copy 24 at once */
-} dec_offset;
-
-static inline void dec_advance(dec_offset *c, size_t v)
-{
-    if (v == c->v) /* a word starts where the last one ended */
-        return;
-    if (v < c->v || v - c->v > 9999) {
-        c->n = (unsigned)(put_uint(c->d, v) - c->d);
-        c->v = v;
-        return;
-    }
-    size_t carry = v - c->v;
-    c->v = v;
-    for (unsigned i = c->n; carry;) {
-        if (i == 0) { /* one digit more: 99 -> 100 */
-            memmove(c->d + 1, c->d, c->n++);
-            c->d[0] = '0';
-            i = 1;
-        }
-        i--;
-        size_t s = (size_t)(c->d[i] - '0') + carry;
-        c->d[i] = (char)('0' + s % 10);
-        carry = s / 10;
-    }
-}
 
 /* Where the lines go: kept whole (write NULL) or handed to write in pieces
  * of PIECE bytes, so that a large text's lines are never held whole and the
@@ -80,7 +19,7 @@ typedef struct {
     hb_write_fn write;
     void *ctx;
     int write_failed;
-    dec_offset at;   /* the last offset a word line printed */
+    hb_dec_offset at;   /* the last offset a word line printed */
 } tok_out;
 
 enum { PIECE = 64 << 10 };
@@ -115,9 +54,9 @@ static void sb_line(tok_out *o, const char *type, size_t start, size_t end)
     memcpy(p, type, tn);
     p += tn;
     *p++ = '\t';
-    p = put_uint(p, start);
+    p = hb_put_uint(p, start);
     *p++ = '\t';
-    p = put_uint(p, end);
+    p = hb_put_uint(p, end);
     *p++ = '\t';
     memcpy(p, o->d->text + start, end - start);
     p += end - start;
@@ -129,19 +68,19 @@ static void sb_line(tok_out *o, const char *type, size_t start, size_t end)
  * copied 16 bytes at once (the room asked for covers the overshoot). */
 static void word_line(tok_out *o, size_t start, size_t end)
 {
-    enum { WORD_TAB = 5, COPY = 16 };
+    enum { WORD_TAB = 5, COPY = 16, DIGITS = 24 };
     size_t n = end - start;
-    char *w = room(o, WORD_TAB + 2 * sizeof o->at.d + 3 + (n > COPY ? n : COPY)), *p = w;
+    char *w = room(o, WORD_TAB + 2 * DIGITS + 3 + (n > COPY ? n : COPY)), *p = w;
     if (!w)
         return;
     memcpy(p, "word\t", WORD_TAB);
     p += WORD_TAB;
-    dec_advance(&o->at, start);
-    memcpy(p, o->at.d, sizeof o->at.d);
+    hb_dec_advance(&o->at, start);
+    memcpy(p, o->at.d + HB_DEC_END - o->at.n, DIGITS);
     p += o->at.n;
     *p++ = '\t';
-    dec_advance(&o->at, end);
-    memcpy(p, o->at.d, sizeof o->at.d);
+    hb_dec_advance(&o->at, end);
+    memcpy(p, o->at.d + HB_DEC_END - o->at.n, DIGITS);
     p += o->at.n;
     *p++ = '\t';
     if (n <= COPY && start + COPY <= o->d->len)
@@ -158,10 +97,12 @@ static void on_word(void *ctx, size_t start, size_t end)
     tok_out *o = ctx;
     const char *s = o->d->text + start;
     size_t n = end - start;
-    while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
-        s++, n--;
-    if (n == 0)
-        return;
+    if ((unsigned char)*s <= ' ') { /* else no blank to skip: most words */
+        while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+            s++, n--;
+        if (n == 0)
+            return;
+    }
     word_line(o, start, end);
 }
 
@@ -194,7 +135,8 @@ static void tokens_out(const hb_report *r, unsigned flags, tok_out *o)
 
 char *hb_report_tokens(const hb_report *r, unsigned flags)
 {
-    tok_out o = {.d = r, .at = {.n = 1, .d = "0"}};
+    tok_out o = {.d = r};
+    hb_dec_set(&o.at, 0);
     tokens_out(r, flags, &o);
     return hb_strbuf_take(&o.b);
 }
@@ -203,7 +145,8 @@ hb_status hb_report_tokens_write(const hb_report *r, unsigned flags, hb_write_fn
 {
     if (!r || !write)
         return HB_ERR_ARG;
-    tok_out o = {.d = r, .write = write, .ctx = ctx, .at = {.n = 1, .d = "0"}};
+    tok_out o = {.d = r, .write = write, .ctx = ctx};
+    hb_dec_set(&o.at, 0);
     tokens_out(r, flags, &o);
     flush(&o);
     free(o.b.s);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "huibao.h"
 #include "lexicon.h"
@@ -560,6 +561,92 @@ static void test_long_block(void **state)
     hb_lexicon_free(lx);
 }
 
+/* ---- hb_segment against jieba's algorithm written out plainly ---- */
+
+/* cut(HMM=False) of one block of Han characters (3 bytes each) by the
+ * book: DAG from FREQ.get (hb_lexicon_freq, the lexicon's own walk), the
+ * route right to left with tuple max, words joined with '|'. */
+static void naive_cut(const struct hb_lexicon *lx, const char *t, size_t nch, char *out, size_t *on)
+{
+    double route[80];
+    int next[80];
+    double logtotal = log((double)hb_lexicon_total(lx));
+    route[nch] = 0.0;
+    for (size_t k = nch; k-- > 0;) {
+        double best = -INFINITY;
+        int bx = -1;
+        for (size_t i = k; i < nch; i++) {
+            long long f = hb_lexicon_freq(lx, t + 3 * k, 3 * (i - k + 1));
+            if (f < 0)
+                break;
+            if (f == 0)
+                continue;
+            double sc = log((double)f) - logtotal + route[i + 1];
+            if (sc >= best) {
+                best = sc;
+                bx = (int)i;
+            }
+        }
+        if (bx < 0) {
+            best = 0.0 - logtotal + route[k + 1];
+            bx = (int)k;
+        }
+        route[k] = best;
+        next[k] = bx;
+    }
+    for (size_t x = 0; x < nch; x = (size_t)next[x] + 1) {
+        if (*on)
+            out[(*on)++] = '|';
+        size_t len = 3 * ((size_t)next[x] + 1 - x);
+        memcpy(out + *on, t + 3 * x, len);
+        *on += len;
+    }
+    out[*on] = '\0';
+}
+
+/* Random added words (frequency 0 taking words out, words the general trie
+ * has only a prefix of, prefixes of added words) and random texts over a
+ * few characters, with blocks longer than the segmenter's window of 16. */
+static void test_random_against_naive(void **state)
+{
+    (void)state;
+    static const char *const alpha[] = {"甲", "乙", "丙", "中", "国", "人", "民", "工", "作", "党"};
+    static const char *const known[] = {"甲乙", "乙丙", "甲", "丙", "中国", "中国人", "国人", "人民", "工作", "党建"};
+    uint64_t seed = 12345;
+#define RND(n) ((seed = seed * 6364136223846793005u + 1442695040888963407u), (size_t)(seed >> 33) % (n))
+    for (int round = 0; round < 30; round++) {
+        struct hb_lexicon *lx = small_lexicon();
+        for (size_t a = RND(12); a > 0; a--) {
+            char w[64];
+            size_t n = 0;
+            if (RND(2)) { /* a word of SMALL_DICT, often taken out */
+                const char *k = known[RND(10)];
+                n = strlen(k);
+                memcpy(w, k, n);
+            } else {
+                for (size_t k = 1 + RND(6); k > 0; k--) {
+                    memcpy(w + n, alpha[RND(10)], 3);
+                    n += 3;
+                }
+            }
+            assert_int_equal(hb_lexicon_add(lx, w, n, RND(3) ? (long long)RND(200) : 0, NULL), HB_OK);
+        }
+        for (int t = 0; t < 100; t++) {
+            char text[512], want[1024];
+            size_t n = 0, on = 0, nch = 1 + RND(t % 10 ? 20 : 70);
+            for (size_t k = 0; k < nch; k++) {
+                memcpy(text + n, alpha[RND(10)], 3);
+                n += 3;
+            }
+            text[n] = '\0';
+            naive_cut(lx, text, nch, want, &on);
+            assert_string_equal(seg(lx, text, 0), want);
+        }
+        hb_lexicon_free(lx);
+    }
+#undef RND
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_load_user),
         cmocka_unit_test(test_general_lexicon),
         cmocka_unit_test(test_long_block),
+        cmocka_unit_test(test_random_against_naive),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

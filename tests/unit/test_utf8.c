@@ -1,0 +1,174 @@
+/* hb_utf8_valid (normalize.c, which reads Han two characters at a time)
+ * against a validator written from RFC 3629 the plain way: edge cases at
+ * every alignment, then random bytes and random mixes of characters. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "normalize.h"
+
+/* Decode each character, refuse overlongs, surrogates and > U+10FFFF. */
+static int naive_valid(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        unsigned c = s[i];
+        size_t k;
+        uint32_t cp, min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            k = 2, cp = c & 0x1F, min = 0x80;
+        } else if ((c & 0xF0) == 0xE0) {
+            k = 3, cp = c & 0x0F, min = 0x800;
+        } else if ((c & 0xF8) == 0xF0) {
+            k = 4, cp = c & 0x07, min = 0x10000;
+        } else {
+            return 0;
+        }
+        if (len - i < k)
+            return 0;
+        for (size_t j = 1; j < k; j++) {
+            if ((s[i + j] & 0xC0) != 0x80)
+                return 0;
+            cp = cp << 6 | (s[i + j] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return 0;
+        i += k;
+    }
+    return 1;
+}
+
+static uint64_t seed = 88172645463325252u;
+
+static unsigned rnd(unsigned n)
+{
+    seed ^= seed << 13;
+    seed ^= seed >> 7;
+    seed ^= seed << 17;
+    return (unsigned)(seed % n);
+}
+
+static void check(const unsigned char *s, size_t len)
+{
+    int want = naive_valid(s, len), got = hb_utf8_valid((const char *)s, len);
+    if (want != got) {
+        fprintf(stderr, "hb_utf8_valid %d, expected %d on", got, want);
+        for (size_t i = 0; i < len; i++)
+            fprintf(stderr, " %02X", s[i]);
+        fprintf(stderr, "\n");
+    }
+    assert_int_equal(got, want);
+}
+
+/* `piece` after 0..9 ASCII bytes and before Han, ASCII or nothing, so it
+ * falls at every place of the 8-byte window and at the very end. */
+static void check_everywhere(const char *piece)
+{
+    static const char *const after[] = {"", "a", "工作", "ab", "。中", "abcdefghij", "x工"};
+    unsigned char buf[64];
+    size_t pn = strlen(piece);
+    for (size_t lead = 0; lead < 10; lead++)
+        for (size_t a = 0; a < sizeof after / sizeof after[0]; a++) {
+            size_t n = 0;
+            memset(buf, 'z', lead);
+            n += lead;
+            memcpy(buf + n, piece, pn);
+            n += pn;
+            memcpy(buf + n, after[a], strlen(after[a]));
+            n += strlen(after[a]);
+            check(buf, n);
+        }
+}
+
+static void test_edge_cases(void **s)
+{
+    (void)s;
+    static const char *const pieces[] = {
+        "", "a", "\x7F", "\xC2\x80", "\xDF\xBF", "\xC0\x80", "\xC1\xBF", "\xC2", "\xC2\x41",
+        "\xE0\xA0\x80", "\xE0\x9F\xBF", "\xE0\x80\x80", "\xE1\x80\x80", "\xEC\xBF\xBF",
+        "\xED\x9F\xBF", "\xED\xA0\x80", "\xED\xBF\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+        "\xEF\xBC\x8C", "\xE4\xB8\x80", "\xE9\xBF\xBF", "\xE4\xB8", "\xE4", "\xE4\x41\x80",
+        "\xE4\x80\x41", "\xE4\xC0\x80", "\xF0\x90\x80\x80", "\xF0\x8F\xBF\xBF",
+        "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xF8\x88\x80\x80\x80",
+        "\xFF", "\x80", "\xBF", "\xF0\x90\x80", "\xF0\x9F\x98\x80", "工作\xED\xA0\x80作",
+        "工\xE0\x80\x80作", "中文中文", "中文\xE4\xB8", "中\xE4文", "\xE4\xB8\xE4\xB8\x80",
+    };
+    for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++)
+        check_everywhere(pieces[i]);
+    /* every two-byte tail after a Han character, so each lead of the pair tested */
+    for (unsigned lead = 0xE0; lead <= 0xEF; lead++)
+        for (unsigned b1 = 0x70; b1 <= 0xC8; b1++) {
+            char p[8] = "\xE5\xB7\xA5";
+            p[3] = (char)lead;
+            p[4] = (char)b1;
+            p[5] = (char)0x80;
+            p[6] = 0;
+            check_everywhere(p);
+        }
+}
+
+static void test_random_bytes(void **s)
+{
+    (void)s;
+    unsigned char buf[48];
+    for (int t = 0; t < 200000; t++) {
+        size_t n = rnd(sizeof buf + 1);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (unsigned char)(rnd(4) ? 0x80 + rnd(0x80) : rnd(0x100));
+        check(buf, n);
+    }
+}
+
+/* Valid characters of every length, with now and then one byte changed,
+ * dropped or cut off: most inputs are long runs of valid text. */
+static void test_random_text(void **s)
+{
+    (void)s;
+    static const char *const chars[] = {"a", " ", "\n", "1", "\xC3\x97", "\xE5\xB7\xA5", "\xE4\xBD\x9C",
+                                        "\xEF\xBC\x8C", "\xE3\x80\x82", "\xE2\x91\xA0", "\xE0\xA4\x85",
+                                        "\xED\x95\x9C", "\xEE\x80\x80", "\xF0\x9F\x98\x80"};
+    unsigned char buf[300];
+    for (int t = 0; t < 50000; t++) {
+        size_t n = 0, want = 20 + rnd(250);
+        while (n < want) {
+            const char *c = chars[rnd(sizeof chars / sizeof chars[0])];
+            memcpy(buf + n, c, strlen(c));
+            n += strlen(c);
+        }
+        check(buf, n);
+        switch (rnd(4)) {
+        case 0:
+            buf[rnd((unsigned)n)] = (unsigned char)rnd(0x100);
+            break;
+        case 1:
+            n--;
+            break;
+        case 2: {
+            size_t at = rnd((unsigned)n);
+            memmove(buf + at, buf + at + 1, n - at - 1);
+            n--;
+            break;
+        }
+        default:
+            n = rnd((unsigned)n);
+        }
+        check(buf, n);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_edge_cases),
+        cmocka_unit_test(test_random_bytes),
+        cmocka_unit_test(test_random_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
