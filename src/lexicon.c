@@ -146,9 +146,11 @@ static struct hb_lex_overlay *ov_new(void)
     ov->cap = 64;
     ov->v = calloc(ov->cap, sizeof *ov->v);
     ov->n = 1;
-    ov->root = calloc(0x10000 + 0x10000 / 32, sizeof *ov->root);
-    if (ov->root)
+    ov->root = calloc(0x10000 + 0x10000 / 32 + HB_LEX_OV_ROOT_IDS, sizeof *ov->root);
+    if (ov->root) {
         ov->root_word = ov->root + 0x10000;
+        ov->root_id = ov->root_word + 0x10000 / 32;
+    }
     if (!ov->v || !ov->root || ov_rehash(ov, 128) < 0) {
         free(ov->root);
         free(ov->v);
@@ -257,8 +259,12 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
         i += (size_t)hb_utf8_next(word + i, len - i, &cp);
         uint32_t h = hb_lex_ov_hash(x, cp) >> 16;
         lx->ov_edges[h >> 3] |= (uint8_t)(1u << (h & 7));
+        uint32_t parent = x;
         if (!(x = ov_child(ov, x, cp)))
             return HB_ERR_NOMEM;
+        uint32_t id = parent == 0 ? hb_lex_char_id(lx, cp) : 0;
+        if (id && id < HB_LEX_OV_ROOT_IDS)
+            ov->root_id[id] |= x;
     }
     if (tag && *tag) {
         char *t = strdup(tag);
@@ -270,6 +276,9 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
     ov->v[x].has_value = 1;
     if (ov->v[x].parent == 0 && (uint32_t)ov->v[x].cp < 0x10000)
         ov->root_word[ov->v[x].cp >> 5] |= 1u << (ov->v[x].cp & 31);
+    uint32_t id = ov->v[x].parent == 0 ? hb_lex_char_id(lx, ov->v[x].cp) : 0;
+    if (id && id < HB_LEX_OV_ROOT_IDS)
+        ov->root_id[id] |= HB_LEX_OV_VALUED;
     ov->v[x].freq = freq;
     ov->v[x].logf = log_or_none(freq);
     set_total(lx, lx->total + freq);

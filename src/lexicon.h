@@ -109,7 +109,15 @@ struct hb_lex_overlay {
     uint32_t *root_word; /* bit per code point < 0x10000: that root child has a value
                             (an added one-character word), so the walk's first step
                             need not read its node; in root's allocation */
+    uint32_t *root_id;   /* the root's children by general char id below
+                            HB_LEX_OV_ROOT_IDS, HB_LEX_OV_VALUED set when it has a
+                            value: the ids of common characters are small, so their
+                            entries share cache lines that root[]'s do not; in root's
+                            allocation */
 };
+
+#define HB_LEX_OV_ROOT_IDS 0x10000u
+#define HB_LEX_OV_VALUED 0x80000000u
 
 struct hb_lexicon {
     const hb_lex_node *nodes;   /* nnodes slots, root at 0 */

@@ -309,10 +309,12 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
                 continue;
             uint32_t f = fidx[t];
             double lf = f < nlogv ? logv[f] : -1; /* a crafted index: a prefix */
-            if (lf >= 0) {
-                g->end[j][g->n[j]] = (int32_t)(k0 + i);
-                g->lf[j][g->n[j]++] = lf;
-            }
+            /* stored always, kept when a word ends here: a branch on the
+             * frequency, a load behind two others, would often guess wrong */
+            size_t m = g->n[j];
+            g->end[j][m] = (int32_t)(k0 + i);
+            g->lf[j][m] = lf;
+            g->n[j] = (uint8_t)(m + (lf >= 0));
             uint32_t next = (uint32_t)nodes[t].base + id[i + 1];
             if (next >= nn)
                 continue;
@@ -357,15 +359,27 @@ static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t
 {
     const struct hb_lex_overlay *ov = lx->ov;
     for (size_t j = 0; j < w; j++) {
-        size_t k = k0 + j, stop = n - k > HB_LEX_MAX_WORD ? k + HB_LEX_MAX_WORD : n;
-        uint32_t o = 0, x = hb_lex_ov_find(ov, 0, s->cp[k]);
-        for (size_t i = k; x;) {
+        size_t k = k0 + j;
+        uint32_t id = s->id[k], x;
+        int valued;
+        if (id && id < HB_LEX_OV_ROOT_IDS) {
+            x = ov->root_id[id] & ~HB_LEX_OV_VALUED;
+            valued = (ov->root_id[id] & HB_LEX_OV_VALUED) != 0;
+        } else {
+            x = hb_lex_ov_find(ov, 0, s->cp[k]);
+            valued = x && hb_lex_ov_valued(ov, 0, x, s->cp[k]);
+        }
+        if (!x)
+            continue;
+        if (valued)
+            dag_set(g, j, (int32_t)k, ov->v[x].logf);
+        size_t stop = n - k > HB_LEX_MAX_WORD ? k + HB_LEX_MAX_WORD : n;
+        for (size_t i = k + 1; i < stop; i++) {
+            uint32_t o = x;
+            if (!(x = hb_lex_ov_next(lx, o, s->cp[i])))
+                break;
             if (hb_lex_ov_valued(ov, o, x, s->cp[i]))
                 dag_set(g, j, (int32_t)i, ov->v[x].logf);
-            if (++i == stop)
-                break;
-            o = x;
-            x = hb_lex_ov_next(lx, o, s->cp[i]);
         }
     }
 }
@@ -388,10 +402,10 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
             for (size_t e = 0; e < g->n[j]; e++) {
                 int32_t i = g->end[j][e];
                 double sc = g->lf[j][e] - logtotal + s->score[i + 1];
-                if (sc >= best) { /* ascending i: >= gives ties to the larger end */
-                    best = sc;
-                    bx = i;
-                }
+                /* ascending i: >= gives ties to the larger end; written so as to
+                 * compile without a branch, which would guess wrong half the time */
+                bx = sc >= best ? i : bx;
+                best = best > sc ? best : sc;
             }
             if (bx < 0) { /* DAG[k] = [k], FREQ 0 or missing: log(1) */
                 best = 0.0 - logtotal + s->score[k + 1];
