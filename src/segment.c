@@ -275,7 +275,8 @@ typedef struct {
  * k0 + j + r in round r: the rounds stop at HB_LEX_MAX_WORD (no word is
  * longer: a crafted trie cannot make a walk quadratic) and a walk leaves
  * the live list, which stays in ascending j, when it reaches the block's
- * end.  s->id[n] is read past the block, never followed. */
+ * end.  s->id[n] is read past the block, never followed.  Not inlined: in
+ * its caller the loop ran out of registers. */
 static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const scratch *s,
                                                    size_t n, size_t k0, size_t w, dag_window *g)
 {
@@ -469,37 +470,38 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
     scratch_init(&s);
     dag_window g;
     hb_status st = HB_OK;
-    size_t n = 0, start = 0; /* the block being read: n chars from byte start */
     for (size_t i = 0; i < len;) {
         int cp;
         int l = next_char(text + i, len - i, &cp);
-        if (in_block(cp)) {
-            if (n == s.cap && scratch_reserve(&s, n + 1, n) < 0) {
-                st = HB_ERR_NOMEM;
-                break;
-            }
-            if (n == 0)
-                start = i;
-            s.off[n] = i - start;
-            s.cp[n] = cp;
-            s.id[n++] = hb_lex_char_id(lx, cp);
+        if (!in_block(cp)) {
+            if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
+                l = 2;
+            fn(ctx, i, i + (size_t)l);
             i += (size_t)l;
             continue;
         }
-        if (n) {
-            s.off[n] = i - start;
-            cut_block(lx, &s, &g, n, start, fn, ctx);
-            n = 0;
-        }
-        if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
-            l = 2;
-        fn(ctx, i, i + (size_t)l);
-        i += (size_t)l;
-    }
-    if (n && st == HB_OK) {
-        s.off[n] = len - start;
+        /* The block into scratch, through locals: a store through s.off
+         * could be s.cap for all the compiler knows. */
+        size_t start = i, n = 0, cap = s.cap, *off = s.off;
+        int32_t *cps = s.cp;
+        uint32_t *ids = s.id;
+        do {
+            if (n == cap) {
+                if (scratch_reserve(&s, n + 1, n) < 0) {
+                    st = HB_ERR_NOMEM;
+                    goto done;
+                }
+                cap = s.cap, off = s.off, cps = s.cp, ids = s.id;
+            }
+            off[n] = i - start;
+            cps[n] = cp;
+            ids[n++] = hb_lex_char_id(lx, cp);
+            i += (size_t)l;
+        } while (i < len && (l = next_char(text + i, len - i, &cp), in_block(cp)));
+        off[n] = i - start;
         cut_block(lx, &s, &g, n, start, fn, ctx);
     }
+done:
     if (w.have)
         w.fn(w.ctx, w.ps, w.pe);
     free(s.heap);
