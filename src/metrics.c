@@ -408,9 +408,8 @@ hb_status hb_metrics_run(hb_doc *d)
     for (size_t p = 0; p < d->paras.n; p++) {
         if (!d->paras.v[p].numbers)
             continue;
-        int sentences = 0; /* counted by the tokens stage */
         tok.n = 0;
-        if (!hb_tokens_para(d, p, &tok, &sentences))
+        if (!hb_tokens_para(d, p, &tok, NULL))
             return HB_ERR_NOMEM;
         for (size_t i = 0; i < tok.n; i++) {
             const hb_token *t = &tok.v[i];

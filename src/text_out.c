@@ -195,9 +195,8 @@ static void tokens_out(const hb_report *r, unsigned flags, tok_out *o)
     scratch.arena = (hb_arena){0};
     hb_token_vec tok = {0};
     for (size_t p = 0; p < r->paras.n && !o->b.failed; p++) {
-        int sentences = 0;
         tok.n = 0;
-        if (!hb_tokens_para(&scratch, p, &tok, &sentences))
+        if (!hb_tokens_para(&scratch, p, &tok, NULL))
             o->b.failed = 1;
         type_lines(r, &tok, o);
     }

@@ -184,6 +184,9 @@ int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences)
             return 0;
         if (d->view[i] == '"')
             straight_open = !straight_open;
+        i += n;
+        if (!sentences)
+            continue;
         if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
             depth++;
         else if ((type == HB_TOK_QUOTE_CLOSE || type == HB_TOK_BOOK_CLOSE) && depth > 0)
@@ -191,13 +194,13 @@ int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences)
         else if (type != HB_TOK_SPACE && type != HB_TOK_PUNCT)
             pending = 1;
         if (type == HB_TOK_PUNCT && depth == 0 && pending &&
-            (sub == HB_P_STOP || (sub == HB_P_SEMI && semicolon_splits(d, d->view + i + n, pa->vend - i - n)))) {
+            (sub == HB_P_STOP || (sub == HB_P_SEMI && semicolon_splits(d, d->view + i, pa->vend - i)))) {
             (*sentences)++;
             pending = 0;
         }
-        i += n;
     }
-    *sentences += pending;
+    if (sentences)
+        *sentences += pending;
     return 1;
 }
 

@@ -13,7 +13,7 @@
 hb_status hb_tokens_run(hb_doc *d);
 
 /* Appends the tokens of paragraph p to *out (in d's arena) and adds its
- * sentences to *sentences; 0 when out of memory. */
+ * sentences to *sentences (NULL: not counted); 0 when out of memory. */
 int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences);
 
 /* A number, a Chinese numeral or a masked number: where a metric may start. */
