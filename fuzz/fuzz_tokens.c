@@ -1,5 +1,6 @@
-/* Fuzz target: the typed token stream and sentence count.  Tokens must tile
- * every paragraph; hb_token_at must make progress anywhere in the view. */
+/* Fuzz target: the typed token stream and sentence count.  Each
+ * paragraph's tokens must tile it and agree with what the stage counted and
+ * marked; hb_token_at must make progress anywhere in the view. */
 #include "fuzz.h"
 #include "tokens.h"
 
@@ -10,20 +11,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!d)
         return 0;
     if (d->view) {
-        size_t k = 0;
+        hb_token_vec tok = {0};
+        int sentences = 0;
+        size_t text_tokens = 0;
         for (size_t p = 0; p < d->paras.n; p++) {
             const hb_para *pa = &d->paras.v[p];
-            size_t at = pa->vstart;
-            for (; k < d->tokens.n && d->tokens.v[k].vstart < pa->vend; k++) {
-                const hb_token *t = &d->tokens.v[k];
+            size_t at = pa->vstart, numbers = 0;
+            tok.n = 0;
+            FZ_CHECK(hb_tokens_para(d, p, &tok, &sentences));
+            for (size_t k = 0; k < tok.n; k++) {
+                const hb_token *t = &tok.v[k];
                 FZ_CHECK(t->vstart == at && t->vend > t->vstart && t->vend <= pa->vend);
                 FZ_CHECK(t->type <= HB_TOK_OTHER);
                 FZ_CHECK(hb_utf8_valid(d->view + t->vstart, t->vend - t->vstart));
+                text_tokens += t->type != HB_TOK_SPACE;
+                numbers += hb_token_is_number(t);
                 at = t->vend;
             }
-            FZ_CHECK(at == pa->vend);
+            FZ_CHECK(at == pa->vend && !numbers == !pa->numbers);
         }
-        FZ_CHECK(k == d->tokens.n && d->sentences >= 0);
+        /* the stage counted the same stream */
+        FZ_CHECK(sentences == d->sentences && text_tokens == d->text_tokens);
         /* from any character start (of the first 4 KiB: each call may scan
          * to the end of a run), with either quote state */
         for (size_t i = 0; i < d->view_len && i < 4096; i++) {

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "doc.h"
+#include "hash.h"
 
 int hb_doc_line_at(const hb_doc *d, size_t off)
 {
@@ -123,6 +124,47 @@ const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
     if (out)
         hb_doc_orig_copy(d, vs, ve, out);
     return out;
+}
+
+const char *hb_doc_keep(hb_doc *d, const char *s, size_t len)
+{
+    if (2 * (d->nkept + 1) > d->kept_slots) {
+        size_t n = d->kept_slots ? 2 * d->kept_slots : 64;
+        const char **slots = hb_arena_alloc(&d->arena, n * sizeof *slots);
+        if (!slots)
+            return NULL;
+        for (size_t i = 0; i < d->kept_slots; i++) {
+            if (!d->kept[i])
+                continue;
+            size_t k = (size_t)hb_hash_bytes(d->kept[i], strlen(d->kept[i])) & (n - 1);
+            while (slots[k])
+                k = (k + 1) & (n - 1);
+            slots[k] = d->kept[i];
+        }
+        hb_arena_free(&d->arena, d->kept);
+        d->kept = slots;
+        d->kept_slots = n;
+    }
+    size_t k = (size_t)hb_hash_bytes(s, len) & (d->kept_slots - 1);
+    for (; d->kept[k]; k = (k + 1) & (d->kept_slots - 1))
+        if (!strncmp(d->kept[k], s, len) && !d->kept[k][len])
+            return d->kept[k];
+    const char *u = hb_arena_strndup(&d->arena, s, len);
+    if (u) {
+        d->nkept++;
+        d->kept[k] = u;
+    }
+    return u;
+}
+
+const char *hb_doc_orig_kept(hb_doc *d, size_t vs, size_t ve)
+{
+    char key[HB_KEEP_MAX];
+    size_t n = hb_doc_orig_copy(d, vs, ve, NULL);
+    if (n >= sizeof key)
+        return hb_doc_orig(d, vs, ve);
+    hb_doc_orig_copy(d, vs, ve, key);
+    return hb_doc_keep(d, key, n);
 }
 
 void hb_doc_set_fold(hb_doc *d, char *fold)

@@ -40,6 +40,7 @@ typedef struct {
     int section;          /* index of the innermost section holding it, -1: none */
     uint8_t role;         /* enum hb_para_role */
     uint8_t glued;        /* cut from a run-together line at a heading in mid-line (paragraphs.c) */
+    uint8_t numbers;      /* holds a number token (tokens.c): metrics reads no other paragraph */
 } hb_para;
 
 enum hb_token_type {
@@ -69,14 +70,15 @@ typedef struct __attribute__((packed)) {
     uint8_t type : 4;       /* hb_token_type */
     uint8_t sub : 4;        /* hb_punct_class for punctuation; quote and book-title mark kinds */
 } hb_token;
+typedef HB_VEC(hb_token) hb_token_vec;
 
 enum hb_kind { HB_KIND_OTHER, HB_KIND_ACHIEVEMENTS, HB_KIND_PROBLEMS, HB_KIND_CAUSES, HB_KIND_PLANS };
 
 typedef struct {
     const char *marker;   /* as written in the input, e.g. "一是", "第一，" */
     int number;
-    size_t vstart, vend;  /* marker to the next item or the paragraph end */
-    size_t tstart, tend;  /* title: after the marker up to the first 。 or ； */
+    hb_off vstart, vend;  /* marker to the next item or the paragraph end */
+    hb_off tstart, tend;  /* title: after the marker up to the first 。 or ； */
     int para;
     int section;          /* -1: before any heading */
 } hb_item;
@@ -87,14 +89,15 @@ typedef struct {
     int style;            /* marker family, for numbering checks */
     int number;
     const char *marker;   /* as written in the input */
-    size_t vstart, vend;  /* heading to the next heading of the same or higher rank */
-    size_t tstart, tend;  /* title in view */
+    const char *id;       /* "2.1.3", at most HB_SECTION_ID_MAX bytes, in the arena */
+    hb_off vstart, vend;  /* heading to the next heading of the same or higher rank */
+    hb_off tstart, tend;  /* title in view */
     int para;             /* heading paragraph */
     int line;
     int kind;             /* enum hb_kind */
     int parent;           /* index, -1 for top level */
-    char id[48];          /* "2.1.3" */
 } hb_section;
+enum { HB_SECTION_ID_MAX = 47 };
 
 typedef struct {
     const char *code;
@@ -150,9 +153,9 @@ struct hb_report {
     hb_omap vmap;          /* view byte -> text offset, for view_len + 1 bytes */
     HB_VEC(hb_para) paras;
 
-    /* given back after the metrics stage, the last that reads them
-     * (hb_tokens_release); a later stage that needs them moves the release */
-    HB_VEC(hb_token) tokens;
+    /* kept only for HB_UNTIL_TOKENS (hb_tokens_run); a stage that reads
+     * tokens makes a paragraph's again (hb_tokens_para) */
+    hb_token_vec tokens;
     size_t text_tokens;    /* tokens other than spaces (stats.tokens) */
     int sentences;
 
@@ -172,6 +175,10 @@ struct hb_report {
     HB_VEC(hb_section) sections;
     HB_VEC(hb_item) items;
     HB_VEC(hb_warning) warnings;
+    /* short strings kept once per report (hb_doc_keep): an open-addressed
+     * set, at most half full */
+    const char **kept;
+    size_t nkept, kept_slots;
 
     struct hb_metrics_result *metrics;
     struct hb_slogans_result *slogans;
@@ -190,6 +197,13 @@ size_t hb_doc_vstart(const hb_doc *d, size_t vpos);
 size_t hb_doc_vend(const hb_doc *d, size_t vpos_end);
 /* A NUL-terminated copy of the input text behind view range [vs, ve). */
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve);
+/* The same, kept once per report when short (hb_doc_keep): a large report
+ * writes thousands of headings and items with a few dozen markers. */
+const char *hb_doc_orig_kept(hb_doc *d, size_t vs, size_t ve);
+/* The report's one copy of the len bytes at s (len < HB_KEEP_MAX, no NUL
+ * among them), NUL-terminated; NULL when out of memory. */
+enum { HB_KEEP_MAX = 64 };
+const char *hb_doc_keep(hb_doc *d, const char *s, size_t len);
 /* The same text written to out (NUL-terminated; NULL: only measured);
  * returns its length without the NUL. */
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);

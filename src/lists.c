@@ -697,6 +697,7 @@ static unsigned char *section_shapes(lists_ctx *c)
         if (c->accepted[i] &&
             runs[(size_t)(d->sections.v[i].parent + 1) * (HB_KIND_PLANS + 1) + (size_t)c->accepted[i]] > 1)
             shape[i] |= IN_RUN;
+    hb_arena_free(&d->arena, runs);
     return shape;
 }
 
@@ -918,6 +919,7 @@ hb_status hb_lists_run(hb_doc *d)
     unsigned want = c.plan_doc ? 0 : ~headed & (BIT(HB_KIND_ACHIEVEMENTS) | BIT(HB_KIND_PROBLEMS) |
                                                 BIT(HB_KIND_CAUSES) | BIT(HB_KIND_PLANS));
     /* shapes again: IN_RUN follows the headings accepted now */
+    hb_arena_free(a, c.shape);
     if (!(c.shape = section_shapes(&c)) || !find_inline(&c, want) || !heading_lists(&c))
         return HB_ERR_NOMEM;
     if (plans_implicit) {
@@ -931,6 +933,12 @@ hb_status hb_lists_run(hb_doc *d)
         !implicit_achievements(&c))
         return HB_ERR_NOMEM;
     d->lists = r;
+    /* the per-section and per-paragraph scratch: no later stage reads it */
+    hb_arena_free(a, c.accepted);
+    hb_arena_free(a, c.body_from);
+    hb_arena_free(a, c.claimed);
+    hb_arena_free(a, c.shape);
+    hb_arena_free(a, c.hits.v);
     return HB_OK;
 }
 

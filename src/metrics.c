@@ -9,7 +9,6 @@
 #include "chars.h"
 #include "engine.h"
 #include "extract.h"
-#include "hash.h"
 #include "json_out.h"
 #include "metric_subject.h"
 #include "normalize.h"
@@ -166,17 +165,17 @@ static int at_clause_end(const char *v, size_t p, size_t lim, int names_too)
 
 /* The clause around [vs, ve): from just after the separator before vs to
  * the separator after ve, each at most WINDOW bytes away. ti: a token at or
- * before vs in paragraph pa. */
-static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t ti, size_t vs, size_t ve, size_t *cs,
-                          size_t *ce)
+ * before vs among the tokens of paragraph pa. */
+static void clause_bounds(const hb_doc *d, const hb_para *pa, const hb_token_vec *tok, size_t ti, size_t vs,
+                          size_t ve, size_t *cs, size_t *ce)
 {
     const char *v = d->view;
     size_t lo = vs > pa->vstart + WINDOW ? vs - WINDOW : pa->vstart;
     size_t hi = ve + WINDOW < pa->vend ? ve + WINDOW : pa->vend;
     *cs = lo;
     for (size_t i = ti; i-- > 0;) {
-        const hb_token *t = &d->tokens.v[i];
-        if (t->vstart < pa->vstart || t->vend <= lo)
+        const hb_token *t = &tok->v[i];
+        if (t->vend <= lo)
             break;
         if (t->vend <= vs && is_separator(t)) {
             *cs = t->vend;
@@ -184,9 +183,9 @@ static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t ti, size_t 
         }
     }
     *ce = hi;
-    for (size_t i = ti; i < d->tokens.n; i++) {
-        const hb_token *t = &d->tokens.v[i];
-        if (t->vstart >= pa->vend || t->vstart >= hi)
+    for (size_t i = ti; i < tok->n; i++) {
+        const hb_token *t = &tok->v[i];
+        if (t->vstart >= hi)
             break;
         if (t->vstart >= ve && is_separator(t)) {
             *ce = t->vstart;
@@ -258,12 +257,11 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
 }
 
 /* The unit, scale word then measure word, NUL-terminated and kept once per
- * report: a large report states thousands of metrics in a few dozen units.
- * NULL when out of memory. */
+ * report (hb_doc_keep): a large report states thousands of metrics in a few
+ * dozen units.  NULL when out of memory. */
 static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const char *word, size_t wlen)
 {
-    struct hb_metrics_result *r = d->metrics;
-    char key[64];
+    char key[HB_KEEP_MAX];
     size_t len = sclen + wlen;
     char *u = len < sizeof key ? key : hb_arena_alloc(&d->arena, len + 1);
     if (!u)
@@ -271,40 +269,16 @@ static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const c
     memcpy(u, scale, sclen);
     memcpy(u + sclen, word, wlen);
     u[len] = '\0';
-    if (u != key) /* no unit is that long: not worth a slot */
-        return u;
-    if (2 * (r->nunits + 1) > r->unit_slots) { /* at most half full */
-        size_t n = r->unit_slots ? 2 * r->unit_slots : 64;
-        const char **slots = hb_arena_alloc(&d->arena, n * sizeof *slots);
-        if (!slots)
-            return NULL;
-        for (size_t i = 0; i < r->unit_slots; i++) {
-            size_t k = r->units[i] ? (size_t)hb_hash_bytes(r->units[i], strlen(r->units[i])) & (n - 1) : 0;
-            while (r->units[i] && slots[k])
-                k = (k + 1) & (n - 1);
-            if (r->units[i])
-                slots[k] = r->units[i];
-        }
-        r->units = slots;
-        r->unit_slots = n;
-    }
-    size_t k = (size_t)hb_hash_bytes(key, len) & (r->unit_slots - 1);
-    for (; r->units[k]; k = (k + 1) & (r->unit_slots - 1))
-        if (!strcmp(r->units[k], key))
-            return r->units[k];
-    if (!(u = hb_arena_strndup(&d->arena, key, len)))
-        return NULL;
-    r->nunits++;
-    return r->units[k] = u;
+    return u != key ? u /* no unit is that long: not worth a slot */ : hb_doc_keep(d, key, len);
 }
 
-/* Reads the metric whose number starts at token ti, in paragraph para, if
- * any; *consumed is where the next number may start.  Returns 0 when out of
- * memory. */
-static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *consumed)
+/* Reads the metric whose number starts at token ti of paragraph para (its
+ * tokens: tok), if any; *consumed is where the next number may start.
+ * Returns 0 when out of memory. */
+static int read_metric(hb_doc *d, size_t para, const hb_token_vec *tok, size_t ti, size_t done, size_t *consumed)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
-    const hb_token *t = &d->tokens.v[ti];
+    const hb_token *t = &tok->v[ti];
     const hb_para *pa = &d->paras.v[para];
     const char *v = d->view;
     size_t lim = comma_limit(d, t->vstart, pa->vend);
@@ -387,7 +361,7 @@ static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *c
     m.unit = u;
     /* read in simplified characters, but reported as written (27項) */
     if (d->converted_script && !n.percent && (!sclen || n.scale_end == us))
-        m.unit = hb_doc_orig(d, sclen ? n.scale_start : us, ue);
+        m.unit = hb_doc_orig_kept(d, sclen ? n.scale_start : us, ue);
     if (!m.unit)
         return 0;
     double mult = n.scale * unit_scale(uw, ulen, &skip);
@@ -404,7 +378,7 @@ static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *c
 
     /* the clause fragment and what it counts */
     size_t cs, ce, ss, se;
-    clause_bounds(d, pa, ti, n.start, end, &cs, &ce);
+    clause_bounds(d, pa, tok, ti, n.start, end, &cs, &ce);
     if (!hb_subject_after(d, end, ce, &ss, &se))
         return 0;
     int after = se > ss;
@@ -424,26 +398,26 @@ static int read_metric(hb_doc *d, size_t para, size_t ti, size_t done, size_t *c
     return hb_vec_push(&d->arena, &d->metrics->list, m);
 }
 
-static int is_number_token(const hb_token *t)
-{
-    return t->type == HB_TOK_NUMBER || t->type == HB_TOK_CNUM || t->type == HB_TOK_MASK;
-}
-
 hb_status hb_metrics_run(hb_doc *d)
 {
     d->metrics = hb_arena_alloc(&d->arena, sizeof *d->metrics);
     if (!d->metrics)
         return HB_ERR_NOMEM;
-    size_t done = 0, p = 0;
-    for (size_t i = 0; i < d->tokens.n; i++) {
-        const hb_token *t = &d->tokens.v[i];
-        if (!is_number_token(t) || t->vstart < done)
+    hb_token_vec tok = {0};
+    size_t done = 0;
+    for (size_t p = 0; p < d->paras.n; p++) {
+        if (!d->paras.v[p].numbers)
             continue;
-        while (d->paras.v[p].vend <= t->vstart)
-            p++; /* the paragraph holding it */
-        if (!read_metric(d, p, i, done, &done))
+        tok.n = 0;
+        if (!hb_tokens_para(d, p, &tok, NULL))
             return HB_ERR_NOMEM;
+        for (size_t i = 0; i < tok.n; i++) {
+            const hb_token *t = &tok.v[i];
+            if (hb_token_is_number(t) && t->vstart >= done && !read_metric(d, p, &tok, i, done, &done))
+                return HB_ERR_NOMEM;
+        }
     }
+    hb_arena_free(&d->arena, tok.v);
     hb_vec_trim(&d->arena, &d->metrics->list);
     return HB_OK;
 }

@@ -14,7 +14,7 @@
 
 /* 96 bytes: a flattened statistical report has a metric for every 150
  * bytes or so.  The strings are shared: units are kept once per report
- * (norm_unit is the tail of unit), words and categories are the engine's. */
+ * (hb_doc_keep; norm_unit is the tail of unit), words and categories are the engine's. */
 typedef struct {
     double value, value_max;   /* as written, scale not applied; NAN: null */
     double norm_value;         /* value with every scale applied; NAN: null */
@@ -32,8 +32,6 @@ typedef struct {
 
 struct hb_metrics_result {
     HB_VEC(hb_metric) list;    /* in document order */
-    const char **units;        /* the units so far, an open-addressed set (metrics.c) */
-    size_t nunits, unit_slots;
 };
 
 #endif

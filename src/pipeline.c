@@ -214,8 +214,6 @@ static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t
             return fail(d, err, st);
         if (hb_stages[i].run == last)
             break;
-        if (hb_stages[i].run == hb_metrics_run)
-            hb_tokens_release(d); /* read by no later stage (doc.h) */
     }
     d->src = NULL; /* the caller's, gone after this call */
     d->err = NULL;

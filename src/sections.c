@@ -500,12 +500,12 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         if ((at_boundary || hb_is_circled(cp)) && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
             (num == 1 || (fam == *last_family && num == *last_number + 1))) {
             hb_item it = {.number = num, .vstart = i, .para = p, .section = section};
-            it.marker = hb_doc_orig(d, i, i + ml);
+            it.marker = hb_doc_orig_kept(d, i, i + ml);
             if (!it.marker)
                 return 0;
             /* the separator after the marker is not part of the marker */
             size_t mend = i + ml;
-            it.marker = hb_doc_orig(d, i, mend - ((v[mend - 1] == ',' || v[mend - 1] == ':') ? 1
+            it.marker = hb_doc_orig_kept(d, i, mend - ((v[mend - 1] == ',' || v[mend - 1] == ':') ? 1
                                                   : (mend - i >= 3 && memcmp(v + mend - 3, "、", 3) == 0 && fam != HB_IF_SHI) ? 3 : 0));
             size_t t = mend;
             while (t < pa->vend && (v[t] == ' ' || v[t] == ',' || v[t] == ':'))
@@ -618,7 +618,7 @@ hb_status hb_sections_run(hb_doc *d)
                 size_t mend = pa->vstart + m.len; /* 第一部分　: the space after is no part of it */
                 while (mend > pa->vstart + 1 && strchr(" :,", d->view[mend - 1]))
                     mend--;
-                sec.marker = hb_doc_orig(d, pa->vstart, mend);
+                sec.marker = hb_doc_orig_kept(d, pa->vstart, mend);
                 if (!sec.marker)
                     return HB_ERR_NOMEM;
                 int idx = (int)d->sections.n;
@@ -661,12 +661,14 @@ hb_status hb_sections_run(hb_doc *d)
         while (nopen > 0 && d->sections.v[open[nopen - 1]].rank >= s->rank)
             d->sections.v[open[--nopen]].vend = s->vstart;
         open[nopen++] = (int)i;
-        char id[sizeof s->id + 16];
-        if (s->parent >= 0)
-            snprintf(id, sizeof id, "%s.%d", d->sections.v[s->parent].id, ++children[s->parent]);
-        else
-            snprintf(id, sizeof id, "%d", ++top_count);
-        snprintf(s->id, sizeof s->id, "%.*s", (int)sizeof s->id - 1, id);
+        char id[HB_SECTION_ID_MAX + 16];
+        int len = s->parent >= 0 ? snprintf(id, sizeof id, "%s.%d", d->sections.v[s->parent].id, ++children[s->parent])
+                                 : snprintf(id, sizeof id, "%d", ++top_count);
+        if (!(s->id = hb_arena_strndup(&d->arena, id, len < HB_SECTION_ID_MAX ? (size_t)len : HB_SECTION_ID_MAX))) {
+            free(open);
+            free(children);
+            return HB_ERR_NOMEM;
+        }
     }
     while (nopen > 0)
         d->sections.v[open[--nopen]].vend = end_all;

@@ -106,6 +106,16 @@ static void on_word(void *ctx, size_t start, size_t end)
     word_line(o, start, end);
 }
 
+/* One line for each token but the spaces: its type and its span in text. */
+static void type_lines(const hb_report *r, const hb_token_vec *tok, tok_out *o)
+{
+    for (size_t i = 0; i < tok->n; i++) {
+        const hb_token *t = &tok->v[i];
+        if (t->type != HB_TOK_SPACE)
+            sb_line(o, hb_token_type_name(t->type), hb_doc_vstart(r, t->vstart), hb_doc_vend(r, t->vend));
+    }
+}
+
 /* With HB_TOKENS_WORDS: the decoded text as jieba would cut it (numbers and
  * masks kept whole), so the output compares with jieba.cut line for line. */
 static void tokens_out(const hb_report *r, unsigned flags, tok_out *o)
@@ -115,20 +125,21 @@ static void tokens_out(const hb_report *r, unsigned flags, tok_out *o)
             o->b.failed = 1;
         return;
     }
-    /* a full report gave its tokens back (hb_tokens_release): made again
-     * on a copy with an arena of its own, as printing never writes into it */
+    if (r->tokens.v || !r->paras.n) {
+        type_lines(r, &r->tokens, o);
+        return;
+    }
+    /* a full report kept no tokens (hb_tokens_run): made again a paragraph
+     * at a time on a copy with an arena of its own, as printing never
+     * writes into it */
     hb_doc scratch = *r;
     scratch.arena = (hb_arena){0};
-    if (!r->tokens.v && r->paras.n) {
-        scratch.text_tokens = 0;
-        if (hb_tokens_run(&scratch) != HB_OK)
+    hb_token_vec tok = {0};
+    for (size_t p = 0; p < r->paras.n && !o->b.failed; p++) {
+        tok.n = 0;
+        if (!hb_tokens_para(&scratch, p, &tok, NULL))
             o->b.failed = 1;
-    }
-    for (size_t i = 0; i < scratch.tokens.n; i++) {
-        const hb_token *t = &scratch.tokens.v[i];
-        if (t->type == HB_TOK_SPACE)
-            continue;
-        sb_line(o, hb_token_type_name(t->type), hb_doc_vstart(r, t->vstart), hb_doc_vend(r, t->vend));
+        type_lines(r, &tok, o);
     }
     hb_arena_release(&scratch.arena);
 }

@@ -172,47 +172,67 @@ static int semicolon_splits(const hb_doc *d, const char *s, size_t len)
     return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(&d->engine->counts_on, s, len, &m);
 }
 
+int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences)
+{
+    const hb_para *pa = &d->paras.v[p];
+    int straight_open = 0, depth = 0, pending = 0;
+    for (size_t i = pa->vstart; i < pa->vend;) {
+        int type, sub;
+        size_t n = hb_token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
+        hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub};
+        if (!hb_vec_push(&d->arena, out, t))
+            return 0;
+        if (d->view[i] == '"')
+            straight_open = !straight_open;
+        i += n;
+        if (!sentences)
+            continue;
+        if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
+            depth++;
+        else if ((type == HB_TOK_QUOTE_CLOSE || type == HB_TOK_BOOK_CLOSE) && depth > 0)
+            depth--;
+        else if (type != HB_TOK_SPACE && type != HB_TOK_PUNCT)
+            pending = 1;
+        if (type == HB_TOK_PUNCT && depth == 0 && pending &&
+            (sub == HB_P_STOP || (sub == HB_P_SEMI && semicolon_splits(d, d->view + i, pa->vend - i)))) {
+            (*sentences)++;
+            pending = 0;
+        }
+    }
+    if (sentences)
+        *sentences += pending;
+    return 1;
+}
+
+int hb_token_is_number(const hb_token *t)
+{
+    return t->type == HB_TOK_NUMBER || t->type == HB_TOK_CNUM || t->type == HB_TOK_MASK;
+}
+
 hb_status hb_tokens_run(hb_doc *d)
 {
+    /* The whole stream is kept for hb_report_tokens alone: at one token
+     * for every eight bytes of text it was the largest array after the
+     * texts, and metrics, its only later reader, makes again the tokens of
+     * the paragraphs it marks here. */
+    int keep = d->opts.until == HB_UNTIL_TOKENS;
+    hb_token_vec one = {0}, *out = keep ? &d->tokens : &one;
     int sentences = 0;
     for (size_t p = 0; p < d->paras.n; p++) {
-        const hb_para *pa = &d->paras.v[p];
-        int straight_open = 0, depth = 0, pending = 0;
-        for (size_t i = pa->vstart; i < pa->vend;) {
-            int type, sub;
-            size_t n = hb_token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
-            hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub};
-            if (!hb_vec_push(&d->arena, &d->tokens, t))
-                return HB_ERR_NOMEM;
-            d->text_tokens += type != HB_TOK_SPACE;
-            if (d->view[i] == '"')
-                straight_open = !straight_open;
-            if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
-                depth++;
-            else if ((type == HB_TOK_QUOTE_CLOSE || type == HB_TOK_BOOK_CLOSE) && depth > 0)
-                depth--;
-            else if (type != HB_TOK_SPACE && type != HB_TOK_PUNCT)
-                pending = 1;
-            if (type == HB_TOK_PUNCT && depth == 0 && pending &&
-                (sub == HB_P_STOP ||
-                 (sub == HB_P_SEMI && semicolon_splits(d, d->view + i + n, pa->vend - i - n)))) {
-                sentences++;
-                pending = 0;
-            }
-            i += n;
+        size_t from = out->n;
+        if (!hb_tokens_para(d, p, out, &sentences))
+            return HB_ERR_NOMEM;
+        for (size_t i = from; i < out->n; i++) {
+            d->text_tokens += out->v[i].type != HB_TOK_SPACE;
+            d->paras.v[p].numbers |= hb_token_is_number(&out->v[i]);
         }
-        sentences += pending;
+        if (!keep)
+            one.n = 0;
     }
     d->sentences = sentences;
     hb_vec_trim(&d->arena, &d->tokens);
+    hb_arena_free(&d->arena, one.v);
     return HB_OK;
-}
-
-void hb_tokens_release(hb_doc *d)
-{
-    hb_arena_free(&d->arena, d->tokens.v);
-    d->tokens.v = NULL;
-    d->tokens.n = d->tokens.cap = 0;
 }
 
 const char *hb_token_type_name(int type)

@@ -6,8 +6,18 @@
 
 #include "doc.h"
 
-/* Fills d->tokens and d->sentences.  HB_ERR_NOMEM when out of memory. */
+/* Counts the tokens (d->text_tokens) and sentences, and marks the
+ * paragraphs holding a number token (hb_para.numbers).  Keeps them all in
+ * d->tokens only for HB_UNTIL_TOKENS; the others make them again a
+ * paragraph at a time (hb_tokens_para).  HB_ERR_NOMEM when out of memory. */
 hb_status hb_tokens_run(hb_doc *d);
+
+/* Appends the tokens of paragraph p to *out (in d's arena) and adds its
+ * sentences to *sentences (NULL: not counted); 0 when out of memory. */
+int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences);
+
+/* A number, a Chinese numeral or a masked number: where a metric may start. */
+int hb_token_is_number(const hb_token *t);
 
 /* Classifies the token starting at s[0] (len > 0) of the view; returns its
  * length and sets *type and *sub.  `quote_open` tells whether a straight
@@ -16,11 +26,6 @@ size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *su
 
 /* Whether cp is a Chinese numeral character (零〇一二两三…十百千万亿). */
 int hb_is_cn_numeral(int cp);
-
-/* Gives the tokens back (hb_extract calls it once no later stage reads
- * them): on a large report they are the largest array after the texts.
- * d->text_tokens keeps their count; hb_report_tokens makes them again. */
-void hb_tokens_release(hb_doc *d);
 
 const char *hb_token_type_name(int type);
 
