@@ -499,6 +499,58 @@ static void test_wordlist_lookups(void **state)
     }
 }
 
+/* The entry occurring last in s, the longest of those ending there, by
+ * searching s for each entry in list order (the first listed wins a tie). */
+static const hb_rule_word *brute_last(const hb_wordlist *l, const char *s, size_t len)
+{
+    const hb_rule_word *best = NULL;
+    size_t best_end = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const hb_rule_word *w = &l->v[i];
+        for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), w->word, w->len)); p++) {
+            size_t e = (size_t)(p - s) + w->len;
+            if (e > best_end || (e == best_end && w->len > best->len))
+                best = w, best_end = e;
+        }
+    }
+    return best;
+}
+
+/* hb_wordlist_last agrees with searching for every subject cue, on runs of
+ * cues and other characters in every order and every cut of them. */
+static void test_wordlist_last(void **state)
+{
+    (void)state;
+    const hb_wordlist *lists[] = {&engine->metrics->subjects, &engine->metrics->nouns, &engine->units};
+    static const char *const filler[] = {"的", "党", "a", "12", "员", "会议"};
+    for (size_t li = 0; li < sizeof lists / sizeof *lists; li++) {
+        const hb_wordlist *l = lists[li];
+        assert_true(l->n > 0);
+        size_t cap = 64, n = 0;
+        for (size_t i = 0; i < l->n; i++)
+            cap += l->v[i].len + 8;
+        char *text = malloc(cap);
+        assert_non_null(text);
+        for (size_t i = 0; i < l->n; i++) {
+            memcpy(text + n, l->v[(i * 7) % l->n].word, l->v[(i * 7) % l->n].len);
+            n += l->v[(i * 7) % l->n].len;
+            const char *f = filler[i % 6];
+            memcpy(text + n, f, strlen(f));
+            n += strlen(f);
+        }
+        for (size_t a = 0; a < n; a++) {
+            if (cont_byte(text[a]))
+                continue;
+            for (size_t b = a; b <= n && b <= a + 40; b++) {
+                if (b < n && cont_byte(text[b]))
+                    continue;
+                same_word(hb_wordlist_last(l, text + a, b - a), brute_last(l, text + a, b - a), text + a, b - a, 3);
+            }
+        }
+        free(text);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -517,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_wordlist_lookups),
+        cmocka_unit_test(test_wordlist_last),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
