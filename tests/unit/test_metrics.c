@@ -451,6 +451,26 @@ static const hb_rule_word *brute(const hb_wordlist *l, const char *s, size_t len
     return best;
 }
 
+/* The entries of l, entry i * step % n in place i, each followed by
+ * fill[i % nfill]; malloc'd, its length in *len. */
+static char *list_text(const hb_wordlist *l, size_t step, const char *const *fill, size_t nfill, size_t *len)
+{
+    size_t cap = 16, n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        cap += l->v[i].len + 8;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t i = 0; i < l->n; i++) {
+        const hb_rule_word *w = &l->v[i * step % l->n];
+        memcpy(text + n, w->word, w->len);
+        n += w->len;
+        memcpy(text + n, fill[i % nfill], strlen(fill[i % nfill]));
+        n += strlen(fill[i % nfill]);
+    }
+    *len = n;
+    return text;
+}
+
 static void same_word(const hb_rule_word *got, const hb_rule_word *want, const char *s, size_t len, int how)
 {
     if (!got != !want || (got && (got->len != want->len || memcmp(got->word, want->word, got->len))))
@@ -471,18 +491,10 @@ static void test_wordlist_lookups(void **state)
                                   &engine->numerals.after, &engine->numerals.after_unit};
     for (size_t li = 0; li < sizeof lists / sizeof *lists; li++) {
         const hb_wordlist *l = lists[li];
-        size_t cap = 16, n = 0;
-        for (size_t i = 0; i < l->n; i++)
-            cap += l->v[i].len + 8;
-        char *text = malloc(cap);
-        assert_non_null(text);
-        for (size_t i = 0; i < l->n; i++) {
-            memcpy(text + n, l->v[i].word, l->v[i].len);
-            n += l->v[i].len;
-            /* a character cut short, then one more */
-            memcpy(text + n, i % 2 ? "\xe7\x9a" "a" : "的", i % 2 ? 3 : 3);
-            n += 3;
-        }
+        /* after every other entry a character cut short, then one more */
+        static const char *const fill[] = {"的", "\xe7\x9a" "a"};
+        size_t n;
+        char *text = list_text(l, 1, fill, 2, &n);
         for (size_t a = 0; a < n; a++) {
             if (cont_byte(text[a]))
                 continue;
@@ -526,18 +538,8 @@ static void test_wordlist_last(void **state)
     for (size_t li = 0; li < sizeof lists / sizeof *lists; li++) {
         const hb_wordlist *l = lists[li];
         assert_true(l->n > 0);
-        size_t cap = 64, n = 0;
-        for (size_t i = 0; i < l->n; i++)
-            cap += l->v[i].len + 8;
-        char *text = malloc(cap);
-        assert_non_null(text);
-        for (size_t i = 0; i < l->n; i++) {
-            memcpy(text + n, l->v[(i * 7) % l->n].word, l->v[(i * 7) % l->n].len);
-            n += l->v[(i * 7) % l->n].len;
-            const char *f = filler[i % 6];
-            memcpy(text + n, f, strlen(f));
-            n += strlen(f);
-        }
+        size_t n;
+        char *text = list_text(l, 7, filler, 6, &n);
         for (size_t a = 0; a < n; a++) {
             if (cont_byte(text[a]))
                 continue;
