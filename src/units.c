@@ -324,11 +324,12 @@ hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfie
 
 int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
 {
+    /* a hit must start at or before at: the search stops there */
     const char *gap = memmem(mask, mlen, "...", 3);
     if (gap) {
         size_t al = (size_t)(gap - mask), bl = mlen - al - 3;
-        const char *a = memmem(s, len, mask, al);
-        if (!a || (size_t)(a - s) > at)
+        const char *a = memmem(s, at + al < len ? at + al : len, mask, al);
+        if (!a)
             return 0;
         for (const char *b = a + al; (b = memmem(b, len - (size_t)(b - s), gap + 3, bl)); b++)
             if ((size_t)(b - s) + bl >= at + n)
@@ -337,9 +338,8 @@ int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size
     }
     if (mlen < n)
         return 0;
-    size_t lo = at + n > mlen ? at + n - mlen : 0;
-    const char *hit = memmem(s + lo, len - lo, mask, mlen);
-    return hit && (size_t)(hit - s) <= at;
+    size_t lo = at + n > mlen ? at + n - mlen : 0, hi = at + mlen < len ? at + mlen : len;
+    return lo < hi && memmem(s + lo, hi - lo, mask, mlen) != NULL;
 }
 
 hb_status hb_units_load(struct hb_engine *e, hb_error *err)

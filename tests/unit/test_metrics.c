@@ -553,6 +553,51 @@ static void test_wordlist_last(void **state)
     }
 }
 
+/* hb_cue_masked by trying every place: a plain mask covering [at, at+n),
+ * or A...B with the first A at or before at and some B after it ending at
+ * or past at+n. */
+static int brute_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
+{
+    const char *gap = memmem(mask, mlen, "...", 3);
+    if (!gap) {
+        for (size_t p = 0; p + mlen <= len; p++)
+            if (p <= at && p + mlen >= at + n && !memcmp(s + p, mask, mlen))
+                return 1;
+        return 0;
+    }
+    size_t al = (size_t)(gap - mask), bl = mlen - al - 3, pa = 0;
+    while (pa + al <= len && memcmp(s + pa, mask, al))
+        pa++;
+    if (pa + al > len || pa > at)
+        return 0;
+    for (size_t q = pa + al; q + bl <= len; q++)
+        if (!memcmp(s + q, gap + 3, bl) && q + bl >= at + n)
+            return 1;
+    return 0;
+}
+
+/* hb_cue_masked against trying every place, on texts of a few letters. */
+static void test_cue_masked(void **state)
+{
+    (void)state;
+    static const char *const masks[] = {"ab", "a", "abc", "ba", "a...b", "ab...c", "...b", "c...", "b...ab"};
+    unsigned seed = 99;
+    for (int round = 0; round < 20000; round++) {
+        char s[24];
+        size_t len = ((seed = seed * 1103515245u + 12345u) >> 16) % sizeof s;
+        for (size_t i = 0; i < len; i++)
+            s[i] = "abc"[((seed = seed * 1103515245u + 12345u) >> 16) % 3];
+        if (!len)
+            continue;
+        size_t at = ((seed = seed * 1103515245u + 12345u) >> 16) % len;
+        size_t n = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % (len - at);
+        const char *m = masks[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof masks / sizeof *masks)];
+        int got = hb_cue_masked(m, strlen(m), s, len, at, n), want = brute_masked(m, strlen(m), s, len, at, n);
+        if (got != want)
+            fail_msg("mask %s over \"%.*s\" at %zu+%zu: %d, want %d", m, (int)len, s, at, n, got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_wordlist_lookups),
         cmocka_unit_test(test_wordlist_last),
+        cmocka_unit_test(test_cue_masked),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
