@@ -667,6 +667,8 @@ static int find_years(hb_doc *d)
 {
     const char *v = d->view;
     for (size_t i = 0; i + 4 <= d->view_len; i++) {
+        if (v[i] != '1' && v[i] != '2' && v[i] != "一"[0]) /* 一 and 二 share their first byte */
+            continue;
         int y = -1;
         size_t after = 0;
         if ((v[i] == '1' || v[i] == '2') && (i == 0 || v[i - 1] < '0' || v[i - 1] > '9') &&

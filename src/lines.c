@@ -8,6 +8,7 @@
 #include "engine.h"
 #include "extract.h"
 #include "normalize.h"
+#include "regex_lits.h"
 
 /* need: an ASCII byte every match contains (PCRE2's last required code
  * unit, when it is no letter, so case cannot change it), or -1: a text
@@ -17,7 +18,16 @@ typedef struct {
     int need;
     int anchored;          /* the match can only start at the line's start... */
     uint8_t first[32];     /* ...with one of these bytes (bit c) */
+    int lits;              /* bit of its literal set (regex_lits.h) in a line's probe, -1: none */
+    char *lit;             /* inline rules: the one literal every match holds, when a match
+                              lies on one line (regex_lits.h one_line), else NULL */
+    size_t litlen;
 } layout_rule;
+
+/* At most this many line rules have a literal set (regex_lits.h): one
+ * pass over a line says which of them may match it at all, where a match
+ * per rule cost most lines a dozen PCRE2 calls. */
+enum { MAX_LIT_SETS = 64 };
 
 struct hb_layout_rules {
     layout_rule *pageno;
@@ -28,6 +38,8 @@ struct hb_layout_rules {
     size_t ninlines;
     layout_rule *masthead; /* 版头 and 文号 lines: kept, but never the title */
     size_t nmasthead;
+    hb_litset *lits;       /* the line rules' literal sets */
+    int nlits;
 };
 
 static int needed_byte(const hb_regex *rx)
@@ -66,6 +78,39 @@ static void first_bytes(const hb_regex *rx, layout_rule *r)
     }
 }
 
+/* An inline rule whose every match holds one literal on the line where it
+ * starts keeps a copy; returns 0 when out of memory. */
+static int inline_literal(layout_rule *rule, const char *pattern)
+{
+    hb_lits l;
+    hb_regex_literals(pattern, 0, &l);
+    if (l.n != 1 || !l.one_line)
+        return 1;
+    if (!(rule->lit = malloc(l.len[0])))
+        return 0;
+    memcpy(rule->lit, l.buf + l.off[0], l.len[0]);
+    rule->litlen = l.len[0];
+    return 1;
+}
+
+/* Gives rule a bit of r->lits when its pattern has a literal set;
+ * returns 0 when out of memory. */
+static int index_literals(struct hb_layout_rules *r, layout_rule *rule, const char *pattern)
+{
+    hb_lits l;
+    rule->lits = -1;
+    hb_regex_literals(pattern, 0, &l);
+    if (!l.n || r->nlits == MAX_LIT_SETS)
+        return 1;
+    if (!r->lits && !(r->lits = hb_litset_new()))
+        return 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!hb_litset_add(r->lits, l.buf + l.off[i], l.len[i], r->nlits))
+            return 0;
+    rule->lits = r->nlits++;
+    return 1;
+}
+
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     struct hb_layout_rules *r = ctx;
@@ -92,9 +137,12 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
     layout_rule *rule = &nl[(*n)++];
-    *rule = (layout_rule){.re = re, .need = needed_byte(re)};
+    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1};
     first_bytes(re, rule);
     *list = nl;
+    /* inline rules search the whole text, not a line */
+    if (!(list == &r->inlines ? inline_literal(rule, f[1]) : index_literals(r, rule, f[1])))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }
 
@@ -115,10 +163,13 @@ void hb_lines_unload(struct hb_engine *e)
         hb_regex_free(r->pageno[i].re);
     for (size_t i = 0; i < r->nclutter; i++)
         hb_regex_free(r->clutter[i].re);
-    for (size_t i = 0; i < r->ninlines; i++)
+    for (size_t i = 0; i < r->ninlines; i++) {
         hb_regex_free(r->inlines[i].re);
+        free(r->inlines[i].lit);
+    }
     for (size_t i = 0; i < r->nmasthead; i++)
         hb_regex_free(r->masthead[i].re);
+    hb_litset_free(r->lits);
     free(r->masthead);
     free(r->pageno);
     free(r->clutter);
@@ -137,34 +188,58 @@ int hb_display_width(const char *s, size_t len)
     return w;
 }
 
-/* has[c]: whether ASCII byte c occurs in the line. */
-static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, const char *s, size_t len,
-                     const unsigned char has[128], pcre2_match_data *md)
+/* What is known of one line before its rules run: which ASCII bytes it
+ * holds, and (found when first asked) which literal sets occur in it. */
+typedef struct {
+    const char *s;
+    size_t len;
+    unsigned char has[128];
+    int probed;
+    uint64_t sets;
+} line_probe;
+
+static void probe_start(line_probe *p, const char *s, size_t len)
+{
+    p->s = s;
+    p->len = len;
+    p->probed = 0;
+    p->sets = 0;
+    memset(p->has, 0, sizeof p->has);
+    for (size_t c = 0; c < len; c++)
+        if ((unsigned char)s[c] < 0x80)
+            p->has[(unsigned char)s[c]] = 1;
+}
+
+/* Whether rule r may match the probed line, from what the probe knows. */
+static int may_match(const hb_litset *x, const layout_rule *r, line_probe *p)
+{
+    unsigned c = p->len ? (unsigned char)p->s[0] : 0;
+    if ((r->need >= 0 && !p->has[r->need]) || (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)))
+        return 0;
+    if (r->lits < 0)
+        return 1;
+    if (!p->probed) {
+        p->sets = hb_litset_scan(x, p->s, p->len);
+        p->probed = 1;
+    }
+    return (p->sets >> r->lits) & 1;
+}
+
+static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, line_probe *p, pcre2_match_data *md)
 {
     size_t ov[2];
-    unsigned c = len ? (unsigned char)s[0] : 0;
     for (size_t i = 0; i < n; i++)
-        if ((rules[i].need < 0 || has[rules[i].need]) &&
-            !(rules[i].anchored && len && !((rules[i].first[c / 8] >> (c % 8)) & 1)) &&
-            hb_regex_find(d->engine, rules[i].re, s, len, 0, md, ov))
+        if (may_match(d->engine->layout->lits, &rules[i], p) &&
+            hb_regex_find(d->engine, rules[i].re, p->s, p->len, 0, md, ov))
             return 1;
     return 0;
 }
 
-/* has[c]: whether ASCII byte c occurs in s[0..len). */
-static void ascii_in(const char *s, size_t len, unsigned char has[128])
-{
-    memset(has, 0, 128);
-    for (size_t c = 0; c < len; c++)
-        if ((unsigned char)s[c] < 0x80)
-            has[(unsigned char)s[c]] = 1;
-}
-
 int hb_layout_masthead(const hb_doc *d, const char *s, size_t len, pcre2_match_data *md)
 {
-    unsigned char has[128];
-    ascii_in(s, len, has);
-    return any_match(d, d->engine->layout->masthead, d->engine->layout->nmasthead, s, len, has, md);
+    line_probe p;
+    probe_start(&p, s, len);
+    return any_match(d, d->engine->layout->masthead, d->engine->layout->nmasthead, &p, md);
 }
 
 hb_status hb_lines_run(hb_doc *d)
@@ -197,13 +272,13 @@ hb_status hb_lines_run(hb_doc *d)
         /* U+FEFF inside the text (a BOM glued in by concatenation) is no content */
         while (b - a >= 3 && memcmp(d->fold + a, "\xEF\xBB\xBF", 3) == 0)
             a += 3;
-        unsigned char has[128];
-        ascii_in(d->fold + a, b - a, has);
+        line_probe probe;
+        probe_start(&probe, d->fold + a, b - a);
         if (a == b)
             ln.kind = HB_LINE_BLANK;
-        else if (any_match(d, r->pageno, r->npageno, d->fold + a, b - a, has, md))
+        else if (any_match(d, r->pageno, r->npageno, &probe, md))
             ln.kind = HB_LINE_PAGENO;
-        else if (any_match(d, r->clutter, r->nclutter, d->fold + a, b - a, has, md))
+        else if (any_match(d, r->clutter, r->nclutter, &probe, md))
             ln.kind = HB_LINE_CLUTTER;
         ln.fstart = a;
         ln.fend = b;
@@ -225,20 +300,51 @@ oom:
     return HB_ERR_NOMEM;
 }
 
+/* Rule ru's first match in s[from..len) into ov.  A rule with a literal
+ * is run only on the lines holding it, each as if the text ended there:
+ * its matches lie on one line and hold the literal, and on such a line it
+ * finds what it would in the whole text (regex_lits.h).  line: the rule's
+ * last line ([0] > [1]: none yet), whose end is not looked for again while
+ * its matches are taken one by one (a long line of many). */
+static int inline_find(const hb_doc *d, const layout_rule *ru, const char *s, size_t len, size_t from,
+                       pcre2_match_data *md, size_t ov[2], size_t line[2])
+{
+    if (!ru->lit)
+        return (ru->need < 0 || memchr(s + from, ru->need, len - from)) &&
+               hb_regex_find(d->engine, ru->re, s, len, from, md, ov);
+    for (size_t at = from; at < len;) {
+        const char *q = memmem(s + at, len - at, ru->lit, ru->litlen);
+        if (!q)
+            return 0;
+        size_t qo = (size_t)(q - s);
+        if (!(line[0] <= qo && qo < line[1])) { /* no LF in [line[0], line[1]) */
+            const char *nl = memrchr(s + at, '\n', qo - at);
+            line[0] = nl ? (size_t)(nl + 1 - s) : at;
+            nl = memchr(q, '\n', len - qo);
+            line[1] = nl ? (size_t)(nl - s) : len;
+        }
+        at = at > line[0] ? at : line[0];
+        if ((ru->need < 0 || memchr(s + at, ru->need, line[1] - at)) &&
+            hb_regex_find(d->engine, ru->re, s, line[1], at, md, ov))
+            return 1;
+        at = line[1] + 1;
+    }
+    return 0;
+}
+
 /* The earliest match of any inline rule in s[from..len), or 0.  next[i]
  * caches rule i's next match ({start, end}; start SIZE_MAX: none left;
  * empty: not searched yet), searched again only once `from` passes its
  * start, so each rule walks the text once however many matches are removed. */
 static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from, pcre2_match_data *md,
-                        size_t (*next)[2], size_t best[2])
+                        size_t (*next)[2], size_t (*line)[2], size_t best[2])
 {
     const struct hb_layout_rules *r = d->engine->layout;
     int found = 0;
     for (size_t i = 0; i < r->ninlines; i++) {
         const layout_rule *ru = &r->inlines[i];
         if (next[i][0] != SIZE_MAX && (next[i][0] < from || next[i][1] <= next[i][0]) &&
-            !((ru->need < 0 || memchr(s + from, ru->need, len - from)) &&
-              hb_regex_find(d->engine, ru->re, s, len, from, md, next[i]) && next[i][1] > next[i][0]))
+            !(inline_find(d, ru, s, len, from, md, next[i], line[i]) && next[i][1] > next[i][0]))
             next[i][0] = SIZE_MAX;
         if (next[i][0] != SIZE_MAX && (!found || next[i][0] < best[0]))
             best[0] = next[i][0], best[1] = next[i][1], found = 1;
@@ -258,20 +364,23 @@ hb_status hb_strip_run(hb_doc *d)
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return HB_ERR_NOMEM;
-    size_t(*next)[2] = hb_arena_alloc(&d->arena, d->engine->layout->ninlines * sizeof *next);
+    size_t ni = d->engine->layout->ninlines;
+    size_t(*next)[2] = hb_arena_alloc(&d->arena, 2 * ni * sizeof *next), (*line)[2] = next + ni;
     if (!next) {
         pcre2_match_data_free(md);
         return HB_ERR_NOMEM;
     }
-    for (size_t i = 0; i < d->engine->layout->ninlines; i++)
+    for (size_t i = 0; i < ni; i++) {
         next[i][0] = next[i][1] = 0; /* empty: not searched yet */
+        line[i][0] = 1, line[i][1] = 0; /* no line yet */
+    }
     typedef struct {
         size_t start, end;
     } piece;
     HB_VEC(piece) cuts = {0};
     size_t at = 0, found[2] = {0, 0};
     int first_line = 0, ok = 1;
-    while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, found)) {
+    while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, line, found)) {
         ok = hb_vec_push(&d->arena, &cuts, ((piece){found[0], found[1]}));
         at = found[1];
     }

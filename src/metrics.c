@@ -240,19 +240,9 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
     if (!cat || m->send <= m->sstart || !hb_wordlist_find(&r->refined, cat, strlen(cat)))
         return cat;
     /* the head noun is last: 支部党员大会 is a meeting, not a branch */
-    const char *s = d->view + m->sstart;
-    size_t n = m->send - m->sstart, best_end = 0, best_len = 0;
-    for (size_t i = 0; i < r->subjects.n; i++) {
-        const hb_rule_word *cue = &r->subjects.v[i];
-        for (const char *p = s; (p = memmem(p, n - (size_t)(p - s), cue->word, cue->len)); p++) {
-            size_t e = (size_t)(p - s) + cue->len;
-            if (e > best_end || (e == best_end && cue->len > best_len)) {
-                best_end = e;
-                best_len = cue->len;
-                cat = cue->cat;
-            }
-        }
-    }
+    const hb_rule_word *cue = hb_wordlist_last(&r->subjects, d->view + m->sstart, m->send - m->sstart);
+    if (cue)
+        cat = cue->cat;
     return cat;
 }
 

@@ -199,15 +199,15 @@ static int sibling_follows(const hb_doc *d, const char *s, size_t from, size_t a
     return 0;
 }
 
-/* Sentence or clause punctuation: a heading title has ended before it.
- * Asked at every character: the first byte rules out most at once. */
+/* Sentence or clause punctuation (。 , ; : ! ? 、): a heading title has
+ * ended before it.  Asked at every character: the first byte rules out
+ * most at once (。 and 、 start E3). */
 static int is_punct(const char *s, size_t len)
 {
-    static const char *const marks[] = {"。", ",", ";", ":", "!", "?", "、"};
-    for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
-        if (s[0] == marks[k][0] && len >= strlen(marks[k]) && memcmp(s, marks[k], strlen(marks[k])) == 0)
-            return 1;
-    return 0;
+    unsigned char c = (unsigned char)s[0];
+    if (c == ',' || c == ';' || c == ':' || c == '!' || c == '?')
+        return 1;
+    return c == 0xE3 && len >= 3 && (memcmp(s, "。", 3) == 0 || memcmp(s, "、", 3) == 0);
 }
 
 enum { MIN_TITLE = 6 }; /* bytes of title before a glued sibling: two characters */

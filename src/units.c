@@ -123,12 +123,20 @@ static void index_key(hb_wordlist *l, size_t i, size_t len, uint64_t h)
         *t = (hb_word_slot){h, (uint32_t)(i + 1), (uint32_t)len};
 }
 
-/* Sorts the list and indexes it for lookups; the reader (HB_DICT_UNIQUE)
- * refused a word listed twice.  Returns 0 when out of memory. */
-static int finish(hb_wordlist *l)
+/* A word listed twice in one file (no HB_DICT_UNIQUE): the earlier line first. */
+static int cmp_word_line(const void *a, const void *b)
+{
+    const hb_rule_word *x = a, *y = b;
+    int c = cmp_word(a, b);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sorts the list by cmp and indexes it for lookups: a word listed twice is
+ * found as its first entry.  Returns 0 when out of memory. */
+static int index_sorted(hb_wordlist *l, int (*cmp)(const void *, const void *))
 {
     if (l->n > 1)
-        qsort(l->v, l->n, sizeof *l->v, cmp_word);
+        qsort(l->v, l->n, sizeof *l->v, cmp);
     size_t keys = 0, size = 8;
     for (size_t i = 0; i < l->n; i++)
         keys += l->v[i].len;
@@ -148,6 +156,13 @@ static int finish(hb_wordlist *l)
         }
     }
     return 1;
+}
+
+/* Sorts and indexes a list whose reader (HB_DICT_UNIQUE) refused a word
+ * listed twice. */
+static int finish(hb_wordlist *l)
+{
+    return index_sorted(l, cmp_word);
 }
 
 static int may_have(const hb_wordlist *l, size_t n)
@@ -195,6 +210,19 @@ const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size
         if (!may_have(l, n) || is_cont((unsigned char)s[len - n]))
             continue;
         const hb_rule_word *r = hb_wordlist_find(l, s + len - n, n);
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
+const hb_rule_word *hb_wordlist_last(const hb_wordlist *l, const char *s, size_t len)
+{
+    /* the longest entry ending at each character boundary, from the right:
+     * the first found ends last (entries are valid UTF-8, so none ends
+     * inside a character) */
+    for (size_t e = len; e > 0; e = tail_start(s, e)) {
+        const hb_rule_word *r = hb_wordlist_suffix(l, s, e);
         if (r)
             return r;
     }
@@ -296,11 +324,12 @@ hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfie
 
 int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
 {
+    /* a hit must start at or before at: the search stops there */
     const char *gap = memmem(mask, mlen, "...", 3);
     if (gap) {
         size_t al = (size_t)(gap - mask), bl = mlen - al - 3;
-        const char *a = memmem(s, len, mask, al);
-        if (!a || (size_t)(a - s) > at)
+        const char *a = memmem(s, at + al < len ? at + al : len, mask, al);
+        if (!a)
             return 0;
         for (const char *b = a + al; (b = memmem(b, len - (size_t)(b - s), gap + 3, bl)); b++)
             if ((size_t)(b - s) + bl >= at + n)
@@ -309,9 +338,8 @@ int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size
     }
     if (mlen < n)
         return 0;
-    size_t lo = at + n > mlen ? at + n - mlen : 0;
-    const char *hit = memmem(s + lo, len - lo, mask, mlen);
-    return hit && (size_t)(hit - s) <= at;
+    size_t lo = at + n > mlen ? at + n - mlen : 0, hi = at + mlen < len ? at + mlen : len;
+    return lo < hi && memmem(s + lo, hi - lo, mask, mlen) != NULL;
 }
 
 hb_status hb_units_load(struct hb_engine *e, hb_error *err)
@@ -346,9 +374,11 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
-    /* cues stay in file order: the first one found in a subject wins */
-    return hb_dict_read(e, "metric_subjects.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(0), add_pair, &r->subjects,
-                        err);
+    /* a cue listed twice: the first line wins (hb_wordlist_last finds it) */
+    st = hb_dict_read(e, "metric_subjects.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(0), add_pair, &r->subjects, err);
+    if (st == HB_OK && !index_sorted(&r->subjects, cmp_word_line))
+        st = HB_ERR_NOMEM;
+    return st;
 }
 
 void hb_metric_rules_free(struct hb_metric_rules *r)

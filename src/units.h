@@ -54,7 +54,7 @@ struct hb_metric_rules {
     hb_wordlist numerals;
     hb_wordlist verbs;     /* metric_verbs.txt */
     hb_wordlist bounds;    /* metric_approx.txt and numeral_approx.txt's kind bound */
-    hb_wordlist subjects;  /* metric_subjects.txt: cue → category, in file order */
+    hb_wordlist subjects;  /* metric_subjects.txt: cue → category (a cue listed twice: first line first) */
     hb_wordlist refined;   /* metric_refined.txt: categories the subject cues refine */
     hb_wordlist suffixes;  /* metric_phrases.txt kinds */
     hb_wordlist compares;
@@ -84,6 +84,10 @@ hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const 
  * goes to cat) into a sorted list; a word listed twice is an error. */
 hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfields, hb_wordlist *l,
                            hb_error *err);
+/* The entry whose occurrence in s[0..len) ends last, the longest of those
+ * ending there; NULL when none occurs.  One suffix lookup per character
+ * from the end instead of a search per entry. */
+const hb_rule_word *hb_wordlist_last(const hb_wordlist *l, const char *s, size_t len);
 /* Adds copies of src's words to dst (a list shared by two rule files);
  * returns HB_ERR_NOMEM or HB_OK. */
 hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src);

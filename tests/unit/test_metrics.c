@@ -451,6 +451,26 @@ static const hb_rule_word *brute(const hb_wordlist *l, const char *s, size_t len
     return best;
 }
 
+/* The entries of l, entry i * step % n in place i, each followed by
+ * fill[i % nfill]; malloc'd, its length in *len. */
+static char *list_text(const hb_wordlist *l, size_t step, const char *const *fill, size_t nfill, size_t *len)
+{
+    size_t cap = 16, n = 0;
+    for (size_t i = 0; i < l->n; i++)
+        cap += l->v[i].len + 8;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (size_t i = 0; i < l->n; i++) {
+        const hb_rule_word *w = &l->v[i * step % l->n];
+        memcpy(text + n, w->word, w->len);
+        n += w->len;
+        memcpy(text + n, fill[i % nfill], strlen(fill[i % nfill]));
+        n += strlen(fill[i % nfill]);
+    }
+    *len = n;
+    return text;
+}
+
 static void same_word(const hb_rule_word *got, const hb_rule_word *want, const char *s, size_t len, int how)
 {
     if (!got != !want || (got && (got->len != want->len || memcmp(got->word, want->word, got->len))))
@@ -471,18 +491,10 @@ static void test_wordlist_lookups(void **state)
                                   &engine->numerals.after, &engine->numerals.after_unit};
     for (size_t li = 0; li < sizeof lists / sizeof *lists; li++) {
         const hb_wordlist *l = lists[li];
-        size_t cap = 16, n = 0;
-        for (size_t i = 0; i < l->n; i++)
-            cap += l->v[i].len + 8;
-        char *text = malloc(cap);
-        assert_non_null(text);
-        for (size_t i = 0; i < l->n; i++) {
-            memcpy(text + n, l->v[i].word, l->v[i].len);
-            n += l->v[i].len;
-            /* a character cut short, then one more */
-            memcpy(text + n, i % 2 ? "\xe7\x9a" "a" : "的", i % 2 ? 3 : 3);
-            n += 3;
-        }
+        /* after every other entry a character cut short, then one more */
+        static const char *const fill[] = {"的", "\xe7\x9a" "a"};
+        size_t n;
+        char *text = list_text(l, 1, fill, 2, &n);
         for (size_t a = 0; a < n; a++) {
             if (cont_byte(text[a]))
                 continue;
@@ -496,6 +508,93 @@ static void test_wordlist_lookups(void **state)
             }
         }
         free(text);
+    }
+}
+
+/* The entry occurring last in s, the longest of those ending there, by
+ * searching s for each entry in list order (the first listed wins a tie). */
+static const hb_rule_word *brute_last(const hb_wordlist *l, const char *s, size_t len)
+{
+    const hb_rule_word *best = NULL;
+    size_t best_end = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const hb_rule_word *w = &l->v[i];
+        for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), w->word, w->len)); p++) {
+            size_t e = (size_t)(p - s) + w->len;
+            if (e > best_end || (e == best_end && w->len > best->len))
+                best = w, best_end = e;
+        }
+    }
+    return best;
+}
+
+/* hb_wordlist_last agrees with searching for every subject cue, on runs of
+ * cues and other characters in every order and every cut of them. */
+static void test_wordlist_last(void **state)
+{
+    (void)state;
+    const hb_wordlist *lists[] = {&engine->metrics->subjects, &engine->metrics->nouns, &engine->units};
+    static const char *const filler[] = {"的", "党", "a", "12", "员", "会议"};
+    for (size_t li = 0; li < sizeof lists / sizeof *lists; li++) {
+        const hb_wordlist *l = lists[li];
+        assert_true(l->n > 0);
+        size_t n;
+        char *text = list_text(l, 7, filler, 6, &n);
+        for (size_t a = 0; a < n; a++) {
+            if (cont_byte(text[a]))
+                continue;
+            for (size_t b = a; b <= n && b <= a + 40; b++) {
+                if (b < n && cont_byte(text[b]))
+                    continue;
+                same_word(hb_wordlist_last(l, text + a, b - a), brute_last(l, text + a, b - a), text + a, b - a, 3);
+            }
+        }
+        free(text);
+    }
+}
+
+/* hb_cue_masked by trying every place: a plain mask covering [at, at+n),
+ * or A...B with the first A at or before at and some B after it ending at
+ * or past at+n. */
+static int brute_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
+{
+    const char *gap = memmem(mask, mlen, "...", 3);
+    if (!gap) {
+        for (size_t p = 0; p + mlen <= len; p++)
+            if (p <= at && p + mlen >= at + n && !memcmp(s + p, mask, mlen))
+                return 1;
+        return 0;
+    }
+    size_t al = (size_t)(gap - mask), bl = mlen - al - 3, pa = 0;
+    while (pa + al <= len && memcmp(s + pa, mask, al))
+        pa++;
+    if (pa + al > len || pa > at)
+        return 0;
+    for (size_t q = pa + al; q + bl <= len; q++)
+        if (!memcmp(s + q, gap + 3, bl) && q + bl >= at + n)
+            return 1;
+    return 0;
+}
+
+/* hb_cue_masked against trying every place, on texts of a few letters. */
+static void test_cue_masked(void **state)
+{
+    (void)state;
+    static const char *const masks[] = {"ab", "a", "abc", "ba", "a...b", "ab...c", "...b", "c...", "b...ab"};
+    unsigned seed = 99;
+    for (int round = 0; round < 20000; round++) {
+        char s[24];
+        size_t len = ((seed = seed * 1103515245u + 12345u) >> 16) % sizeof s;
+        for (size_t i = 0; i < len; i++)
+            s[i] = "abc"[((seed = seed * 1103515245u + 12345u) >> 16) % 3];
+        if (!len)
+            continue;
+        size_t at = ((seed = seed * 1103515245u + 12345u) >> 16) % len;
+        size_t n = 1 + ((seed = seed * 1103515245u + 12345u) >> 16) % (len - at);
+        const char *m = masks[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof masks / sizeof *masks)];
+        int got = hb_cue_masked(m, strlen(m), s, len, at, n), want = brute_masked(m, strlen(m), s, len, at, n);
+        if (got != want)
+            fail_msg("mask %s over \"%.*s\" at %zu+%zu: %d, want %d", m, (int)len, s, at, n, got, want);
     }
 }
 
@@ -517,6 +616,8 @@ int main(void)
         cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_wordlist_lookups),
+        cmocka_unit_test(test_wordlist_last),
+        cmocka_unit_test(test_cue_masked),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

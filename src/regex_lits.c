@@ -1,0 +1,490 @@
+/* Required literals of a pattern: a small recursive reading of PCRE2's
+ * syntax.  Each part of a pattern gives a set of strings one of which every
+ * match of it holds, or none: a literal character gives itself, a run of
+ * them one string, a class of listed characters each of them, a group the
+ * union of its branches' sets (none when a branch has none), a sequence the
+ * most selective set of its required parts (the longest shortest string).
+ * A part that may be absent (?, *, {0,n}) or a lookaround gives none.
+ * Anything not understood gives up on the whole pattern. */
+#include "regex_lits.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
+
+enum { MAX_DEPTH = 32, MAX_RUN = 256 };
+
+typedef struct {
+    int n; /* -1: none */
+    uint16_t off[HB_LITS_MAX], len[HB_LITS_MAX];
+} set;
+
+typedef struct {
+    const char *p;
+    int bad;
+    int depth;
+    int dotall;   /* . matches a line feed (PCRE2_DOTALL or (?s)) */
+    int multiline; /* $ matches before a line feed (PCRE2_MULTILINE or (?m)) */
+    int newline;  /* some part may match a line feed or asserts the end (one_line) */
+    hb_lits *out;
+    size_t used; /* of out->buf */
+} parser;
+
+static const set NONE = {.n = -1};
+
+static int ascii_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Bytes of the UTF-8 character at p, 0 when cut short. */
+static size_t char_len(const char *p)
+{
+    unsigned char c = (unsigned char)*p;
+    size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    for (size_t i = 1; i < n; i++)
+        if (!p[i])
+            return 0;
+    return n;
+}
+
+/* A set of one string, copied into the output's buffer. */
+static set one(parser *ps, const char *s, size_t len)
+{
+    if (!len || ps->used + len > sizeof ps->out->buf) {
+        ps->bad = 1;
+        return NONE;
+    }
+    memcpy(ps->out->buf + ps->used, s, len);
+    set r = {.n = 1};
+    r.off[0] = (uint16_t)ps->used;
+    r.len[0] = (uint16_t)len;
+    ps->used += len;
+    return r;
+}
+
+static set join(set a, set b)
+{
+    if (a.n < 0 || b.n < 0 || a.n + b.n > HB_LITS_MAX)
+        return NONE;
+    for (int i = 0; i < b.n; i++) {
+        a.off[a.n] = b.off[i];
+        a.len[a.n++] = b.len[i];
+    }
+    return a;
+}
+
+static size_t shortest(const set *s)
+{
+    size_t m = SIZE_MAX;
+    for (int i = 0; i < s->n; i++)
+        m = s->len[i] < m ? s->len[i] : m;
+    return m;
+}
+
+/* The more selective of two sets: the longer shortest string, then fewer strings. */
+static set better(set a, set b)
+{
+    if (a.n < 0)
+        return b;
+    if (b.n < 0)
+        return a;
+    size_t sa = shortest(&a), sb = shortest(&b);
+    return sb > sa || (sb == sa && b.n < a.n) ? b : a;
+}
+
+static set parse_alt(parser *ps);
+
+/* After an item: its least count (*min) and whether it is exactly one. */
+static void quantifier(parser *ps, int *min, int *exactly_one)
+{
+    const char *p = ps->p;
+    *min = 1;
+    *exactly_one = 1;
+    if (*p == '?' || *p == '*' || *p == '+') {
+        *min = *p == '+';
+        *exactly_one = 0;
+        p++;
+    } else if (*p == '{') {
+        long lo = 0, hi = -1;
+        p++;
+        if (!(*p >= '0' && *p <= '9')) {
+            ps->bad = 1; /* {,n} or a literal brace: not read */
+            return;
+        }
+        while (*p >= '0' && *p <= '9' && lo < 100000)
+            lo = lo * 10 + (*p++ - '0');
+        if (*p == ',') {
+            p++;
+            if (*p >= '0' && *p <= '9')
+                for (hi = 0; *p >= '0' && *p <= '9' && hi < 100000;)
+                    hi = hi * 10 + (*p++ - '0');
+            else
+                hi = -2; /* no upper bound */
+        } else {
+            hi = lo;
+        }
+        if (*p != '}') {
+            ps->bad = 1;
+            return;
+        }
+        p++;
+        *min = lo > 0;
+        *exactly_one = lo == 1 && hi == 1;
+    } else {
+        return;
+    }
+    if (*p == '?' || *p == '+') /* lazy or possessive: the same counts */
+        p++;
+    ps->p = p;
+}
+
+/* A character class [...]: the set of its characters when they are all
+ * listed one by one, else none. */
+static set parse_class(parser *ps)
+{
+    const char *p = ps->p + 1;
+    int negated = *p == '^', listed = 1, lf_in = 0, lf_out = 0; /* a line feed listed / excluded */
+    if (negated)
+        p++;
+    set s = {.n = 0};
+    for (int first = 1;; first = 0) {
+        if (!*p) {
+            ps->bad = 1;
+            return NONE;
+        }
+        if (*p == ']' && !first) {
+            p++;
+            break;
+        }
+        if (p[0] == '[' && p[1] == ':') { /* [:alpha:] */
+            const char *end = strstr(p + 2, ":]");
+            if (!end) {
+                ps->bad = 1;
+                return NONE;
+            }
+            p = end + 2;
+            listed = 0;
+            lf_in = 1; /* [:space:], [:cntrl:]: not told apart */
+            continue;
+        }
+        const char *c = p;
+        size_t n;
+        if (*p == '\\') {
+            unsigned char e = (unsigned char)p[1];
+            if (e && !ascii_alnum(e)) {
+                c = p + 1;
+                n = char_len(c);
+                p = c + n;
+            } else if (e && strchr("dDsSwWhHvVnrtfae", e)) {
+                p += 2;
+                listed = 0;
+                lf_in |= strchr("DsWHvn", e) != NULL;
+                lf_out |= strchr("snv", e) != NULL;
+                continue;
+            } else {
+                ps->bad = 1;
+                return NONE;
+            }
+        } else {
+            n = char_len(p);
+            p += n;
+        }
+        if (!n) {
+            ps->bad = 1;
+            return NONE;
+        }
+        if (*c == '\n')
+            lf_in = lf_out = 1;
+        if (*p == '-' && p[1] != ']') {
+            listed = 0; /* a range */
+            lf_in |= (unsigned char)*c <= '\n';
+        }
+        if (listed) {
+            set m = one(ps, c, n);
+            s = ps->bad ? NONE : join(s, m);
+            if (s.n < 0)
+                listed = 0;
+        }
+    }
+    ps->p = p;
+    ps->newline |= negated ? !lf_out : lf_in;
+    return negated || !listed || s.n <= 0 ? NONE : s;
+}
+
+/* A group (...): its branches' set, none for a lookaround. */
+static set parse_group(parser *ps)
+{
+    const char *p = ps->p + 1;
+    int look = 0;
+    if (*p == '?') {
+        const char *q = p + 1;
+        if (*q == ':' || *q == '>' || *q == '|') {
+            p = q + 1;
+        } else if (*q == '=' || *q == '!') {
+            look = 1;
+            p = q + 1;
+        } else if (*q == '<' && (q[1] == '=' || q[1] == '!')) {
+            look = 1;
+            p = q + 2;
+        } else if (*q == '<' || *q == '\'' || (*q == 'P' && q[1] == '<')) {
+            q += *q == 'P' ? 2 : 1;
+            while (ascii_alnum((unsigned char)*q) || *q == '_')
+                q++;
+            if (*q != '>' && *q != '\'') {
+                ps->bad = 1;
+                return NONE;
+            }
+            p = q + 1;
+        } else if (*q == 'm' || *q == 's') { /* (?m) (?s) (?ms): no literal changes */
+            for (; *q == 'm' || *q == 's'; q++) {
+                ps->dotall |= *q == 's'; /* kept past the group: only ever more careful */
+                ps->multiline |= *q == 'm';
+            }
+            if (*q == ')') {
+                ps->p = q + 1;
+                return NONE;
+            }
+            if (*q != ':') {
+                ps->bad = 1;
+                return NONE;
+            }
+            p = q + 1;
+        } else { /* other options, comments, conditions, recursion */
+            ps->bad = 1;
+            return NONE;
+        }
+    } else if (*p == '*') { /* verbs */
+        ps->bad = 1;
+        return NONE;
+    }
+    if (++ps->depth > MAX_DEPTH) {
+        ps->bad = 1;
+        return NONE;
+    }
+    ps->p = p;
+    int multiline = ps->multiline; /* (?m) inside holds to the group's end */
+    set s = parse_alt(ps);
+    ps->multiline = multiline;
+    ps->depth--;
+    if (ps->bad || *ps->p != ')') {
+        ps->bad = 1;
+        return NONE;
+    }
+    ps->p++;
+    return look ? NONE : s;
+}
+
+static set parse_seq(parser *ps)
+{
+    set best = NONE;
+    char run[MAX_RUN];
+    size_t nrun = 0;
+    while (!ps->bad && *ps->p && *ps->p != '|' && *ps->p != ')') {
+        const char *p = ps->p;
+        const char *lit = NULL; /* a literal character, litn bytes */
+        size_t litn = 0;
+        set item = NONE;
+        if (*p == '(') {
+            item = parse_group(ps);
+        } else if (*p == '[') {
+            item = parse_class(ps);
+        } else if (*p == '\\') {
+            unsigned char e = (unsigned char)p[1];
+            if (e && !ascii_alnum(e)) {
+                lit = p + 1;
+                litn = char_len(lit);
+                ps->p = lit + litn;
+            } else if (e && strchr("dDsSwWhHvVRbBAzZGKnrtfae", e)) {
+                ps->p = p + 2;
+                ps->newline |= strchr("sDWHvRnZzG", e) != NULL;
+            } else {
+                ps->bad = 1;
+            }
+        } else if (*p == '^' || *p == '$' || *p == '.') {
+            ps->newline |= (*p == '.' && ps->dotall) || (*p == '$' && !ps->multiline);
+            ps->p = p + 1;
+        } else if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
+            ps->bad = 1;
+        } else {
+            lit = p;
+            litn = char_len(p);
+            ps->newline |= *p == '\n';
+            ps->p = p + litn;
+        }
+        if (ps->bad || (lit && !litn)) {
+            ps->bad = 1;
+            break;
+        }
+        int min, exactly_one;
+        quantifier(ps, &min, &exactly_one);
+        if (ps->bad)
+            break;
+        if (lit && exactly_one && nrun + litn <= sizeof run) {
+            memcpy(run + nrun, lit, litn);
+            nrun += litn;
+            continue;
+        }
+        if (nrun) /* the run ends here */
+            best = better(best, one(ps, run, nrun));
+        nrun = 0;
+        if (lit && min)
+            best = better(best, one(ps, lit, litn));
+        else if (min)
+            best = better(best, item);
+    }
+    if (nrun)
+        best = better(best, one(ps, run, nrun));
+    return ps->bad ? NONE : best;
+}
+
+static set parse_alt(parser *ps)
+{
+    set s = parse_seq(ps);
+    while (!ps->bad && *ps->p == '|') {
+        ps->p++;
+        s = join(s, parse_seq(ps));
+    }
+    return ps->bad ? NONE : s;
+}
+
+void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
+{
+    const uint32_t known = PCRE2_ANCHORED | PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_MULTILINE |
+                           PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY;
+    out->n = 0;
+    out->one_line = 0;
+    if (options & ~known)
+        return;
+    parser ps = {.p = pattern,
+                 .out = out,
+                 .dotall = (options & PCRE2_DOTALL) != 0,
+                 .multiline = (options & PCRE2_MULTILINE) != 0};
+    set s = parse_alt(&ps);
+    if (ps.bad || *ps.p || s.n <= 0)
+        return;
+    out->n = (size_t)s.n;
+    out->one_line = !ps.newline;
+    for (int i = 0; i < s.n; i++) {
+        out->off[i] = s.off[i];
+        out->len[i] = s.len[i];
+    }
+}
+
+/* ---- hb_litset: literals by their first bytes ---- */
+
+typedef struct {
+    char *word;
+    size_t len;
+    uint64_t sets;
+    int32_t next; /* the next literal of its slot, -1: none */
+} lit;
+
+enum { SLOTS = 4096 };
+
+/* Literals of two bytes are keyed by those bytes, longer ones by a hash of
+ * their first three (Han literals share their first two bytes by the
+ * dozen); one bit table for both says where a literal may start. */
+struct hb_litset {
+    uint64_t byte_sets[256];   /* one-byte literals (ASCII) */
+    uint64_t keys[1024];       /* bit k: a literal's key is k */
+    int32_t slot[SLOTS];       /* the literals by their key's low 12 bits, chained */
+    uint64_t all;              /* every set with a literal */
+    int pairs;                 /* some literal has two bytes */
+    lit *v;
+    size_t n, cap;
+};
+
+static unsigned key2(const char *s)
+{
+    return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
+}
+
+static unsigned key3(const char *s)
+{
+    uint32_t v = (uint32_t)(unsigned char)s[0] << 16 | (uint32_t)(unsigned char)s[1] << 8 | (unsigned char)s[2];
+    return (v * 2654435761u) >> 16;
+}
+
+hb_litset *hb_litset_new(void)
+{
+    hb_litset *x = calloc(1, sizeof *x);
+    if (x)
+        for (size_t i = 0; i < SLOTS; i++)
+            x->slot[i] = -1;
+    return x;
+}
+
+void hb_litset_free(hb_litset *x)
+{
+    if (!x)
+        return;
+    for (size_t i = 0; i < x->n; i++)
+        free(x->v[i].word);
+    free(x->v);
+    free(x);
+}
+
+int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
+{
+    uint64_t bit = 1ull << which;
+    x->all |= bit;
+    if (len == 1) {
+        x->byte_sets[(unsigned char)s[0]] |= bit;
+        return 1;
+    }
+    unsigned k = len == 2 ? key2(s) : key3(s);
+    for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
+        if (x->v[i].len == len && !memcmp(x->v[i].word, s, len)) {
+            x->v[i].sets |= bit;
+            return 1;
+        }
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 32;
+        lit *v = realloc(x->v, cap * sizeof *v);
+        if (!v)
+            return 0;
+        x->v = v;
+        x->cap = cap;
+    }
+    char *w = malloc(len);
+    if (!w)
+        return 0;
+    memcpy(w, s, len);
+    x->v[x->n] = (lit){w, len, bit, x->slot[k % SLOTS]};
+    x->slot[k % SLOTS] = (int32_t)x->n++;
+    x->keys[k / 64] |= 1ull << (k % 64);
+    x->pairs |= len == 2;
+    return 1;
+}
+
+/* The sets of the literals keyed k that s[0..left) starts with. */
+static uint64_t sets_at(const hb_litset *x, unsigned k, const char *s, size_t left)
+{
+    uint64_t found = 0;
+    if ((x->keys[k / 64] >> (k % 64)) & 1)
+        for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
+            if (x->v[i].len <= left && !memcmp(x->v[i].word, s, x->v[i].len))
+                found |= x->v[i].sets;
+    return found;
+}
+
+uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
+{
+    uint64_t found = 0;
+    /* a literal starts at a character: from one to the next */
+    for (size_t i = 0; i < len && found != x->all;) {
+        unsigned char b = (unsigned char)s[i];
+        found |= x->byte_sets[b];
+        if (x->pairs && i + 2 <= len)
+            found |= sets_at(x, key2(s + i), s + i, len - i);
+        if (i + 3 <= len)
+            found |= sets_at(x, key3(s + i), s + i, len - i);
+        i += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+    }
+    return found;
+}

@@ -1,0 +1,45 @@
+/* Literals a regular expression cannot match without: a set of strings of
+ * which every match holds at least one, read from the pattern's text.  A
+ * text holding none of them is not matched, so a caller can skip the match
+ * (lines.c asks one automaton about every layout rule's set at once). */
+#ifndef HB_REGEX_LITS_H
+#define HB_REGEX_LITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum { HB_LITS_MAX = 32 };
+
+typedef struct {
+    size_t n;                    /* 0: no set known, the pattern must be run */
+    int one_line;                /* no part of a match, lookarounds included, can be a line
+                                    feed, and none asserts the subject's end ($ outside
+                                    multiline mode, \Z, \z) or the start offset (\G): a
+                                    match lies on one line, found there with the subject
+                                    ending at that line's end */
+    size_t off[HB_LITS_MAX], len[HB_LITS_MAX];  /* each string: bytes of buf */
+    char buf[1024];
+} hb_lits;
+
+/* The set for a PCRE2 pattern compiled with PCRE2_UTF and `options`.  The
+ * reading is conservative: whatever it does not know (case-insensitive or
+ * extended options, backreferences, \p, \x, verbs, ranges in a class) gives
+ * an empty set, and an empty set is always correct.  Sets out->n. */
+void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out);
+
+/* Up to 64 numbered sets of literals, asked about together: one pass over a
+ * text says which sets have a literal in it. */
+typedef struct hb_litset hb_litset;
+
+/* A new empty collection; NULL when out of memory. */
+hb_litset *hb_litset_new(void);
+void hb_litset_free(hb_litset *x);
+
+/* Adds s[0..len) (non-empty, valid UTF-8) to set number which (0..63);
+ * returns 0 when out of memory. */
+int hb_litset_add(hb_litset *x, const char *s, size_t len, int which);
+
+/* Bit k: a literal of set k occurs in the valid UTF-8 text s[0..len). */
+uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len);
+
+#endif
