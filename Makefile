@@ -95,9 +95,11 @@ $(B)/jieba.lex: $(B)/lexc
 # The automata built from dict/ (slogans, idioms), compiled once and read
 # at start (src/rules.h); huibao finds huibao.rules beside itself.  Rules
 # that differ from these (an overlay, an edited file) are built at start.
+# With the general lexicon, it also keeps the frequencies suggested for the
+# words dict/ adds to it.
 rules: $(B)/huibao.rules
-$(B)/huibao.rules: $(B)/rulec $(wildcard dict/*.txt dict/profiles/*.txt)
-	$(B)/rulec dict $@
+$(B)/huibao.rules: $(B)/rulec $(wildcard dict/*.txt dict/profiles/*.txt) $(if $(LEXICON_DEP),$(B)/jieba.lex)
+	if [ -f $(B)/jieba.lex ]; then $(B)/rulec dict $@ $(B)/jieba.lex; else $(B)/rulec dict $@; fi
 
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)

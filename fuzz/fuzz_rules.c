@@ -1,6 +1,7 @@
 /* Fuzz target: the compiled rules file (what rulec writes and the engine
- * maps, src/rules.h) from damaged bytes.  A small automaton is compiled
- * once; each input damages a copy of the file, which hb_rules_open must
+ * maps, src/rules.h) from damaged bytes.  Two small automata are compiled
+ * once, one with a transition table and one without (the form of large
+ * ones: edges and failure links); each input damages a copy of the file, which hb_rules_open must
  * refuse with a reason or accept, and each automaton in an accepted one must
  * be refused naming the file or taken and scanned: matches inside the text,
  * values among those added, never a crash or a loop.
@@ -18,12 +19,17 @@ static const char *const PATS[] = {"党建", "党建引领", "一岗双责", "�
 enum { NPATS = sizeof PATS / sizeof *PATS };
 static const char TEXT[] = "坚持党建引领，落实一岗双责，推进两学一做。abab党建";
 
-static hb_ac *patterns(void)
+/* The patterns in order (with a table), or reversed (another key) without one. */
+static hb_ac *patterns(int sparse)
 {
     hb_ac *ac = hb_ac_new();
     FZ_CHECK(ac);
-    for (int i = 0; i < NPATS; i++)
-        FZ_CHECK(hb_ac_add(ac, PATS[i], strlen(PATS[i]), i));
+    if (sparse)
+        hb_ac_set_table_max(ac, 0);
+    for (int i = 0; i < NPATS; i++) {
+        int k = sparse ? NPATS - 1 - i : i;
+        FZ_CHECK(hb_ac_add(ac, PATS[k], strlen(PATS[k]), k));
+    }
     return ac;
 }
 
@@ -43,13 +49,13 @@ static char *base_file(size_t *len, const char **path)
     if (!bytes) {
         FZ_CHECK(mkdtemp(dir));
         snprintf(file, sizeof file, "%s/huibao.rules", dir);
-        hb_ac *ac = patterns();
-        FZ_CHECK(hb_ac_build(ac));
-        hb_ac *v[1] = {ac};
-        struct hb_rules_record rec = {v, 1, 1};
+        hb_ac *v[2] = {patterns(0), patterns(1)};
+        FZ_CHECK(hb_ac_build(v[0]) && hb_ac_build(v[1]));
+        struct hb_rules_record rec = {v, 2, 2};
         hb_error err;
         FZ_CHECK(hb_rules_write(&rec, file, &err) == HB_OK);
-        hb_ac_free(ac);
+        hb_ac_free(v[0]);
+        hb_ac_free(v[1]);
         bytes = fz_slurp(file, &n);
     }
     *len = n;
@@ -75,15 +81,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset(&e, 0, sizeof e);
     e.rules = r;
     e.dict_dir = (char *)"dict";
-    hb_ac *ac = patterns();
-    hb_status st = hb_engine_build_ac(&e, ac, &err);
-    if (st == HB_OK) {
-        FZ_CHECK(hb_ac_scan(ac, TEXT, sizeof TEXT - 1, on_match, NULL));
-        FZ_CHECK(hb_ac_scan_all(ac, TEXT, sizeof TEXT - 1, on_match, NULL));
-    } else {
-        FZ_CHECK(st == HB_ERR_DICT && !strcmp(err.file, path));
+    for (int sparse = 0; sparse < 2; sparse++) {
+        hb_ac *ac = patterns(sparse);
+        hb_status st = hb_engine_build_ac(&e, ac, &err);
+        if (st == HB_OK) {
+            FZ_CHECK(hb_ac_scan(ac, TEXT, sizeof TEXT - 1, on_match, NULL));
+            FZ_CHECK(hb_ac_scan_all(ac, TEXT, sizeof TEXT - 1, on_match, NULL));
+        } else {
+            FZ_CHECK(st == HB_ERR_DICT && !strcmp(err.file, path));
+        }
+        hb_ac_free(ac);
     }
-    hb_ac_free(ac);
     hb_rules_free(r);
     return 0;
 }

@@ -2,8 +2,11 @@
  * keeps its children in sibling lists; hb_ac_build() computes the failure
  * and output links and then the full transition table over byte classes
  * (bytes that occur in no pattern share class 0), so the scan makes exactly
- * one table lookup per text byte, never a failure walk.  A table that would
- * exceed MAX_TABLE falls back to sorted edges and failure links.  Links are
+ * one table lookup per text byte, never a failure walk.  A table larger than
+ * the automaton's table_max (TABLE_MAX: the cue lists' tables, not the
+ * slogan dictionary's 2 MB, which took a small report's start longer to read
+ * than its scans gain) is replaced by the trie's sorted edges and failure
+ * links, which the leftmost-longest scan barely walks.  Links are
  * 16-bit when every state fits (link_width()): half the bytes to read at
  * start and half the cache lines per row in the scan. */
 #include "aho.h"
@@ -25,7 +28,9 @@ typedef struct {
     int32_t value;    /* -1: no pattern ends here */
 } ac_node;
 
-enum { MAX_TABLE = 64 << 20 };  /* bytes */
+/* TABLE_MAX: the default table_max; MAX_TABLE: the largest table a
+ * compiled file may hold (its sizes are not trusted) */
+enum { TABLE_MAX = 256 << 10, MAX_TABLE = 64 << 20 };  /* bytes */
 
 struct hb_ac {
     ac_node *n;       /* the trie while adding; after a build, for the scan without a table */
@@ -44,7 +49,11 @@ struct hb_ac {
     /* what the scan reads: built here, or in a compiled rules file */
     const uint8_t *cls;     /* byte -> class, 0: in no pattern */
     size_t ncls, nstates;
-    const void *delta;      /* state * ncls + class -> state; NULL: too large, walk the links */
+    const void *delta;      /* state * ncls + class -> state; NULL: the edges below */
+    size_t table_max;       /* the largest table hb_ac_build makes */
+    const uint32_t *sedge0; /* without a table: state -> its first edge (nstates + 1) */
+    const uint8_t *sbyte;   /* each edge's byte, sorted within a state */
+    const void *sto, *sfail; /* each edge's target; each state's failure link */
     const void *first;      /* state -> first node on its output chain, 0: none */
     const void *out;        /* state -> next node on the chain */
     size_t width;           /* bytes of each link in the three arrays above: 2 or 4 */
@@ -115,9 +124,16 @@ static uint32_t new_node(hb_ac *ac, uint8_t byte, uint16_t depth)
 hb_ac *hb_ac_new(void)
 {
     hb_ac *ac = calloc(1, sizeof *ac);
-    if (ac)
+    if (ac) {
         ac->maxvalue = -1;
+        ac->table_max = TABLE_MAX;
+    }
     return ac;
+}
+
+void hb_ac_set_table_max(hb_ac *ac, size_t bytes)
+{
+    ac->table_max = bytes;
 }
 
 void hb_ac_free(hb_ac *ac)
@@ -229,19 +245,27 @@ const unsigned char *hb_ac_key(hb_ac *ac)
     return ac->key;
 }
 
-static uint32_t child_of(const hb_ac *ac, uint32_t s, uint8_t b)
+/* The index of byte b in bytes[lo..end), sorted; end when it is not there. */
+static inline uint32_t find_byte(const uint8_t *bytes, uint32_t lo, uint32_t end, uint8_t b)
 {
-    if (s == 0)
-        return ac->root[b];
-    uint32_t lo = ac->n[s].edge0, hi = lo + ac->n[s].nedges;
+    uint32_t hi = end;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        if (ac->ebyte[mid] < b)
+        if (bytes[mid] < b)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < ac->n[s].edge0 + ac->n[s].nedges && ac->ebyte[lo] == b ? ac->eto[lo] : 0;
+    return lo < end && bytes[lo] == b ? lo : end;
+}
+
+/* The child of s by b while building, 0: none. */
+static uint32_t child_of(const hb_ac *ac, uint32_t s, uint8_t b)
+{
+    if (s == 0)
+        return ac->root[b];
+    uint32_t end = ac->n[s].edge0 + ac->n[s].nedges, k = find_byte(ac->ebyte, ac->n[s].edge0, end, b);
+    return k < end ? ac->eto[k] : 0;
 }
 
 static int by_label(const void *a, const void *b, void *nodes)
@@ -337,40 +361,55 @@ static void build_starts(hb_ac *ac)
     }
 }
 
-/* The scan's arrays in one block, built here or a compiled file's: value
- * first so that every array is aligned for its type whatever the width. */
+/* The scan's arrays in one block, built here or a compiled file's, widest
+ * elements first so that every array is aligned for its type whatever the
+ * width.  With a table (cells of it): value, delta, first, out, depth.
+ * Without (sparse): value, edge0, first, out, fail, to, depth, byte, the
+ * nstates - 1 edges of the trie grouped by state. */
 struct ac_block {
     int32_t *value;
-    void *delta, *first, *out;
+    uint32_t *edge0;
+    void *delta, *first, *out, *fail, *to;
     uint16_t *depth;
+    uint8_t *byte;
 };
 
-static size_t block_size(size_t nstates, size_t cells, size_t width)
+static size_t block_size(size_t nstates, size_t cells, int sparse, size_t width)
 {
-    return nstates * sizeof(int32_t) + (cells + 2 * nstates) * width + nstates * sizeof(uint16_t);
+    size_t ne = sparse ? nstates - 1 : 0;
+    return nstates * sizeof(int32_t) + (sparse ? (nstates + 1) * sizeof(uint32_t) : 0) +
+           (cells + (sparse ? 3 : 2) * nstates + ne) * width + nstates * sizeof(uint16_t) + ne;
 }
 
-static struct ac_block block_at(void *p, size_t nstates, size_t cells, size_t width)
+static struct ac_block block_at(void *p, size_t nstates, size_t cells, int sparse, size_t width)
 {
+    size_t ne = sparse ? nstates - 1 : 0;
     struct ac_block b;
     b.value = p;
-    b.delta = b.value + nstates;
+    b.edge0 = (uint32_t *)(b.value + nstates);
+    b.delta = b.edge0 + (sparse ? nstates + 1 : 0);
     b.first = (char *)b.delta + cells * width;
     b.out = (char *)b.first + nstates * width;
-    b.depth = (uint16_t *)((char *)b.out + nstates * width);
+    b.fail = (char *)b.out + nstates * width;
+    b.to = (char *)b.fail + (sparse ? nstates : 0) * width;
+    b.depth = (uint16_t *)((char *)b.to + ne * width);
+    b.byte = (uint8_t *)(b.depth + nstates);
     return b;
 }
 
 /* The scan's arrays, built or taken from a compiled file: the patterns
  * they came from are no longer needed. */
-static void set_scan(hb_ac *ac, const void *delta, const void *first, const void *out,
-                     const int32_t *value, const uint16_t *depth)
+static void set_scan(hb_ac *ac, const struct ac_block *b, int sparse)
 {
-    ac->delta = delta;
-    ac->first = first;
-    ac->out = out;
-    ac->value = value;
-    ac->depth = depth;
+    ac->delta = sparse ? NULL : b->delta;
+    ac->first = b->first;
+    ac->out = b->out;
+    ac->value = b->value;
+    ac->depth = b->depth;
+    ac->sedge0 = b->edge0;
+    ac->sbyte = b->byte;
+    ac->sto = b->to;
+    ac->sfail = b->fail;
     build_starts(ac);
     free(ac->pat);
     free(ac->pv);
@@ -438,22 +477,34 @@ int hb_ac_build(hb_ac *ac)
     ac->cls = ac->own_cls;
     ac->nstates = ac->nn;
     size_t nn = ac->nn, w = ac->width = link_width(nn);
-    int table = nn * ac->ncls * w <= MAX_TABLE;
-    size_t cells = table ? nn * ac->ncls : 0;
-    char *own = malloc(block_size(nn, cells, w));
+    int sparse = nn * ac->ncls * w > ac->table_max;
+    size_t cells = sparse ? 0 : nn * ac->ncls;
+    char *own = malloc(block_size(nn, cells, sparse, w));
     if (!own) {
         free(queue);
         return 0;
     }
     ac->own = own;
-    struct ac_block b = block_at(own, nn, cells, w);
+    struct ac_block b = block_at(own, nn, cells, sparse, w);
+    size_t k2 = 0; /* edges laid out so far */
     for (size_t i = 0; i < nn; i++) {
         link_put(b.first, w, i, ac->n[i].value >= 0 ? (uint32_t)i : ac->n[i].out);
         link_put(b.out, w, i, ac->n[i].out);
         b.value[i] = ac->n[i].value;
         b.depth[i] = ac->n[i].depth;
+        if (!sparse)
+            continue;
+        /* edges regrouped by state number (the build laid them out breadth-first) */
+        link_put(b.fail, w, i, ac->n[i].fail);
+        b.edge0[i] = (uint32_t)k2;
+        for (uint32_t k = ac->n[i].edge0; k < ac->n[i].edge0 + ac->n[i].nedges; k++, k2++) {
+            link_put(b.to, w, k2, ac->eto[k]);
+            b.byte[k2] = ac->ebyte[k];
+        }
     }
-    if (table) {
+    if (sparse)
+        b.edge0[nn] = (uint32_t)k2;
+    else {
         size_t rowbytes = ac->ncls * w;
         for (size_t q = 0; q < tail; q++) {
             uint32_t s = queue[q];
@@ -466,8 +517,15 @@ int hb_ac_build(hb_ac *ac)
                 link_put(row, w, ac->cls[ac->ebyte[k]], ac->eto[k]);
         }
     }
-    set_scan(ac, table ? b.delta : NULL, b.first, b.out, b.value, b.depth);
+    set_scan(ac, &b, sparse);
     free(queue);
+    /* the scans read only the block */
+    free(ac->n);
+    free(ac->ebyte);
+    free(ac->eto);
+    ac->n = NULL;
+    ac->ebyte = NULL;
+    ac->eto = NULL;
     return 1;
 }
 
@@ -477,14 +535,16 @@ typedef struct {
     uint32_t nstates, ncls, patterns, maxlen;
     int32_t maxvalue;
     uint32_t width;   /* bytes per link: link_width(nstates) */
-    uint32_t reserved[2];
+    uint32_t sparse;  /* 1: edges and failure links instead of a table */
+    uint32_t reserved;
     uint8_t cls[256];
 } ac_head;
 
 size_t hb_ac_compiled_size(const hb_ac *ac)
 {
-    return ac->built && ac->delta && ac->own
-               ? sizeof(ac_head) + block_size(ac->nstates, ac->nstates * ac->ncls, ac->width)
+    return ac->built && ac->own
+               ? sizeof(ac_head) + block_size(ac->nstates, ac->delta ? ac->nstates * ac->ncls : 0, !ac->delta,
+                                              ac->width)
                : 0;
 }
 
@@ -493,29 +553,45 @@ int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
     if (!hb_ac_compiled_size(ac))
         return 0;
     ac_head h = {(uint32_t)ac->nstates, (uint32_t)ac->ncls, (uint32_t)ac->patterns, (uint32_t)ac->maxlen,
-                 ac->maxvalue, (uint32_t)ac->width, {0, 0}, {0}};
+                 ac->maxvalue, (uint32_t)ac->width, !ac->delta, 0, {0}};
     memcpy(h.cls, ac->cls, 256);
     size_t n = hb_ac_compiled_size(ac) - sizeof h;
     return fwrite(&h, sizeof h, 1, f) == 1 && fwrite(ac->own, 1, n, f) == n;
 }
 
-/* Every state of a compiled automaton is checked (a few per pattern; the
- * table itself is checked as the scan reads it, see step()): the output
- * chains end, each at a shallower node holding a pattern, and every value
- * is one the caller added. */
+/* The edges of a compiled automaton without a table are grouped by state;
+ * their targets and the failure links are checked as the scan reads them
+ * (sparse_child(), step()), as a table's cells are. */
+static int sparse_ok(const uint32_t *edge0, size_t nn)
+{
+    if (edge0[0] != 0 || edge0[nn] != nn - 1)
+        return 0;
+    for (size_t i = 0; i < nn; i++)
+        if (edge0[i] > edge0[i + 1])
+            return 0;
+    return 1;
+}
+
+/* Every state of a compiled automaton is checked (a few per pattern; a
+ * table is checked as the scan reads it, see step()): the output chains
+ * end, each at a shallower node holding a pattern, and every value is one
+ * the caller added. */
 int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
 {
     const ac_head *h = blob;
     if (ac->built || (uintptr_t)blob % 8 || size < sizeof *h || h->nstates == 0 || h->ncls == 0 ||
         h->ncls > 256 || h->maxlen > UINT16_MAX || h->maxvalue != ac->maxvalue || h->patterns > ac->npv ||
-        h->width != link_width(h->nstates) || (uint64_t)h->nstates * h->ncls * h->width > MAX_TABLE ||
-        size != sizeof *h + block_size(h->nstates, (size_t)h->nstates * h->ncls, h->width))
+        h->width != link_width(h->nstates) || h->sparse > 1 ||
+        (!h->sparse && (uint64_t)h->nstates * h->ncls * h->width > MAX_TABLE) ||
+        size != sizeof *h + block_size(h->nstates, h->sparse ? 0 : (size_t)h->nstates * h->ncls, (int)h->sparse,
+                                       h->width))
         return 0;
     for (int b = 0; b < 256; b++)
         if (h->cls[b] >= h->ncls)
             return 0;
     size_t nn = h->nstates, w = h->width;
-    struct ac_block b = block_at((void *)(h + 1), nn, nn * h->ncls, w); /* only read */
+    int sparse = (int)h->sparse;
+    struct ac_block b = block_at((void *)(h + 1), nn, sparse ? 0 : nn * h->ncls, sparse, w); /* only read */
     const int32_t *value = b.value;
     const uint16_t *depth = b.depth;
     if (depth[0] != 0)
@@ -527,15 +603,31 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
             (f && (value[f] < 0 || (f != i && f != o))))
             return 0;
     }
+    if (sparse && !sparse_ok(b.edge0, nn))
+        return 0;
     ac->cls = h->cls;
     ac->ncls = h->ncls;
     ac->nstates = nn;
     ac->width = w;
     ac->patterns = h->patterns;
     ac->maxlen = h->maxlen;
+    for (uint32_t k = sparse ? b.edge0[0] : 0; sparse && k < b.edge0[1]; k++) {
+        uint32_t t = link_at(b.to, w, k);
+        ac->root[b.byte[k]] = t < nn ? t : 0;
+    }
     hb_ac_key(ac);
-    set_scan(ac, b.delta, b.first, b.out, value, depth);
+    set_scan(ac, &b, sparse);
     return 1;
+}
+
+/* The child of state s by byte b in an automaton without a table, 0: none. */
+static inline uint32_t sparse_child(const hb_ac *ac, uint32_t s, uint8_t b)
+{
+    if (s == 0)
+        return ac->root[b];
+    uint32_t end = ac->sedge0[s + 1], k = find_byte(ac->sbyte, ac->sedge0[s], end, b);
+    uint32_t t = k < end ? link_at(ac->sto, ac->width, k) : 0;
+    return t < ac->nstates ? t : 0; /* a compiled file's edges are not trusted */
 }
 
 /* The state after reading byte b in state s. */
@@ -546,8 +638,11 @@ static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
         return t < ac->nstates ? t : 0; /* a compiled file's table is not trusted */
     }
     uint32_t t;
-    while ((t = child_of(ac, s, b)) == 0 && s != 0)
-        s = ac->n[s].fail;
+    while ((t = sparse_child(ac, s, b)) == 0 && s != 0) {
+        /* a compiled file's link that is not shallower would not end the walk */
+        uint32_t f = link_at(ac->sfail, ac->width, s);
+        s = f < ac->nstates && ac->depth[f] < ac->depth[s] ? f : 0;
+    }
     return t;
 }
 

@@ -41,6 +41,10 @@ int hb_ac_write_compiled(const hb_ac *ac, FILE *f);
 /* Bytes per state link of a built automaton: 2 up to 65,536 states, else 4. */
 size_t hb_ac_width(const hb_ac *ac);
 
+/* The largest transition table hb_ac_build() makes, in bytes (default
+ * 256 KiB; tests give 0 to exercise the form without one). */
+void hb_ac_set_table_max(hb_ac *ac, size_t bytes);
+
 /* Freezes the automaton (failure links, compact edges).  Returns 0 when out
  * of memory.  Afterwards it is read-only and may be shared by threads. */
 int hb_ac_build(hb_ac *ac);

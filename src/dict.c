@@ -13,6 +13,7 @@
 
 #include "arena.h"
 #include "engine.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "normalize.h"
 
@@ -278,6 +279,7 @@ typedef struct {
     size_t n, cap;
     char **paths; /* per layer, NULL when the layer lacks the file */
     char **texts; /* per layer, the file's text the fields point into */
+    int keys;     /* resolve_keys() will compare keys: make them */
     hb_arena mem;
 } recs;
 
@@ -352,6 +354,8 @@ static int add_rec(recs *rs, size_t layer, int lineno, char *line, size_t n, int
         if (!mask || (mask & (1u << i)))
             klen += flen[i] + 1;
     }
+    if (!rs->keys)
+        return 0;
     if (!(r->key = hb_arena_alloc(&rs->mem, klen + 1)))
         return -2;
     char *k = r->key;
@@ -407,11 +411,32 @@ static int by_key(const void *a, const void *b)
     return (x->line > y->line) - (x->line < y->line);
 }
 
+/* No key twice (the usual case), found without sorting; 0 also when out
+ * of memory (the sort then finds out). */
+static int keys_distinct(const recs *rs)
+{
+    size_t size = 16;
+    while (size < 2 * rs->n)
+        size *= 2;
+    const char **slot = calloc(size, sizeof *slot);
+    int distinct = slot != NULL;
+    for (size_t i = 0; i < rs->n && distinct; i++) {
+        const char *k = rs->v[i].key;
+        size_t h = (size_t)hb_hash_bytes(k, strlen(k)) & (size - 1);
+        for (; slot[h] && (distinct = strcmp(slot[h], k) != 0); h = (h + 1) & (size - 1))
+            ;
+        slot[h] = k;
+    }
+    free(slot);
+    return distinct;
+}
+
 /* A key of a later layer replaces every line of earlier layers with that
  * key; HB_DICT_UNIQUE: a key twice in one file is a fault. */
 static hb_status resolve_keys(const struct hb_engine *e, recs *rs, unsigned flags, hb_error *err)
 {
-    if (rs->n < 2 || (e->n_overlays == 0 && !(flags & HB_DICT_UNIQUE)))
+    if (rs->n < 2 || (e->n_overlays == 0 && !(flags & HB_DICT_UNIQUE)) ||
+        (e->n_overlays == 0 && keys_distinct(rs)))
         return HB_OK;
     rec **order = malloc(rs->n * sizeof *order);
     if (!order)
@@ -495,6 +520,7 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
 {
     recs rs = {0};
     size_t layers = hb_dict_layers(e);
+    rs.keys = e->n_overlays > 0 || (flags & HB_DICT_UNIQUE);
     hb_status st = read_layers(e, &rs, name, min_fields, max_fields, flags, err);
     /* one layer (the usual case) is read in order already */
     size_t sorted = 1;

@@ -143,15 +143,20 @@ static struct hb_lex_overlay *ov_new(void)
     struct hb_lex_overlay *ov = calloc(1, sizeof *ov);
     if (!ov)
         return NULL;
-    ov->cap = 64;
-    ov->v = calloc(ov->cap, sizeof *ov->v);
+    /* room for the engine's own words (dict/lexicon.txt and the slogans: some
+     * 5,000 nodes) without growing on the way there; a node is written
+     * whole when it is made, so only the root needs zeroing */
+    ov->cap = 8192;
+    ov->v = malloc(ov->cap * sizeof *ov->v);
+    if (ov->v)
+        memset(&ov->v[0], 0, sizeof ov->v[0]);
     ov->n = 1;
     ov->root = calloc(0x10000 + 0x10000 / 32 + HB_LEX_OV_ROOT_IDS, sizeof *ov->root);
     if (ov->root) {
         ov->root_word = ov->root + 0x10000;
         ov->root_id = ov->root_word + 0x10000 / 32;
     }
-    if (!ov->v || !ov->root || ov_rehash(ov, 128) < 0) {
+    if (!ov->v || !ov->root || ov_rehash(ov, 2 * ov->cap) < 0) {
         free(ov->root);
         free(ov->v);
         free(ov);
@@ -160,12 +165,35 @@ static struct hb_lex_overlay *ov_new(void)
     return ov;
 }
 
+/* The overlay's copy of tag, made on its first use (among the first 64
+ * tags: past them, a copy each, so that a crafted file of distinct tags
+ * does not cost a search per word); NULL when out of memory. */
+static const char *ov_tag(struct hb_lex_overlay *ov, const char *tag)
+{
+    for (size_t i = 0; i < ov->ntags && i < 64; i++)
+        if (!strcmp(ov->tags[i], tag))
+            return ov->tags[i];
+    if (ov->ntags == ov->tagcap) {
+        size_t cap = ov->tagcap ? ov->tagcap * 2 : 16;
+        char **v = realloc(ov->tags, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        ov->tags = v;
+        ov->tagcap = cap;
+    }
+    char *t = strdup(tag);
+    if (t)
+        ov->tags[ov->ntags++] = t;
+    return t;
+}
+
 static void ov_free(struct hb_lex_overlay *ov)
 {
     if (!ov)
         return;
-    for (uint32_t x = 1; x < ov->n; x++)
-        free(ov->v[x].tag);
+    for (size_t i = 0; i < ov->ntags; i++)
+        free(ov->tags[i]);
+    free(ov->tags);
     free(ov->v);
     free(ov->slots);
     free(ov->root);
@@ -267,10 +295,9 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
             ov->root_id[id] |= x;
     }
     if (tag && *tag) {
-        char *t = strdup(tag);
+        const char *t = ov_tag(ov, tag);
         if (!t)
             return HB_ERR_NOMEM;
-        free(ov->v[x].tag);
         ov->v[x].tag = t;
     }
     ov->v[x].has_value = 1;

@@ -58,6 +58,23 @@ hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, lo
 hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, long long freq,
                          const char *tag);
 
+/* The suggested frequencies of the words an engine adds at load
+ * (dict/lexicon.txt, the slogans), recorded by rulec in the rules file and
+ * replayed at start, so that each word is not segmented again: while the
+ * words added are those recorded, in order and with the frequencies asked,
+ * hb_lexicon_add takes the recorded frequency; from the first that differs
+ * (an edited dict/ file, an overlay) it segments, as without a memo.
+ * The key: the memo made with this general lexicon (its header). */
+void hb_lexicon_memo_key(const struct hb_lexicon *lx, unsigned char key[32]);
+
+/* Starts replaying blob[0..size) (NULL: nothing to replay) and, when
+ * record is set, recording.  Returns HB_ERR_NOMEM or HB_OK. */
+hb_status hb_lexicon_memo_start(struct hb_lexicon *lx, const void *blob, size_t size, int record);
+
+/* Ends the memo; when recording, returns the blob to write (malloc'd, its
+ * size in *size), else NULL. */
+void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size);
+
 /* jieba's load_userdict (userdict.c) on a UTF-8 file: each line "word [freq] [tag]"
  * (word may hold spaces; a TAB also separates fields), blank lines and
  * lines starting with '#' skipped.  Errors name the file and line. */
@@ -96,7 +113,7 @@ typedef struct {
     double logf;      /* log(freq), -1 for freq 0; valid when has_value */
     int has_value;    /* an added word ends here */
     long long freq;
-    char *tag;
+    const char *tag;  /* one of the overlay's tags */
 } hb_lex_ov_node;
 
 struct hb_lex_overlay {
@@ -114,6 +131,8 @@ struct hb_lex_overlay {
                             value: the ids of common characters are small, so their
                             entries share cache lines that root[]'s do not; in root's
                             allocation */
+    char **tags;       /* each distinct tag once: a few dozen for thousands of words */
+    size_t ntags, tagcap;
 };
 
 #define HB_LEX_OV_ROOT_IDS 0x10000u
@@ -141,6 +160,8 @@ struct hb_lexicon {
                                    test spares them the lookup */
     void *file;                 /* the file's bytes, read at load; NULL: none */
     size_t file_size;
+    struct hb_lex_memo *memo;   /* while an engine adds its words (userdict.c), which
+                                   ends it (hb_lexicon_memo_end) before the lexicon is shared */
 };
 
 /* A position in the combined trie (general and overlay). */

@@ -18,7 +18,7 @@
 #include "engine.h"
 
 #define RULES_MAGIC "HBRULES\x1a"
-#define RULES_VERSION 2u /* 2: 16-bit links in small automata */
+#define RULES_VERSION 3u /* 3: large automata as edges, not tables (2: 16-bit links) */
 #define RULES_ENDIAN 0x01020304u
 
 struct rules_header {
@@ -96,16 +96,24 @@ hb_status hb_rules_load(struct hb_engine *e, hb_error *err)
     return st;
 }
 
+const void *hb_rules_find(const struct hb_rules *r, const unsigned char *key, size_t *size)
+{
+    for (uint32_t i = 0; r && i < r->count; i++)
+        if (memcmp(r->dir[i].key, key, 32) == 0) {
+            *size = r->dir[i].size;
+            return (const char *)r->file + r->dir[i].off;
+        }
+    return NULL;
+}
+
 hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err)
 {
-    const struct hb_rules *r = e->rules;
-    const unsigned char *key = hb_ac_key(ac);
-    for (uint32_t i = 0; r && i < r->count; i++) {
-        if (memcmp(r->dir[i].key, key, 32) != 0)
-            continue;
-        if (hb_ac_adopt(ac, (const char *)r->file + r->dir[i].off, r->dir[i].size))
+    size_t size;
+    const void *blob = hb_rules_find(e->rules, hb_ac_key(ac), &size);
+    if (blob) {
+        if (hb_ac_adopt(ac, blob, size))
             return HB_OK;
-        hb_dict_fail(err, HB_ERR_DICT, r->path, 0, 0, "damaged compiled rules; rebuild them with rulec (make)");
+        hb_dict_fail(err, HB_ERR_DICT, e->rules->path, 0, 0, "damaged compiled rules; rebuild them with rulec (make)");
         return HB_ERR_DICT;
     }
     if (!hb_ac_build(ac))
@@ -148,26 +156,27 @@ hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "path too long"), HB_ERR_IO;
-    struct rules_header h = {RULES_MAGIC, RULES_VERSION, RULES_ENDIAN, (uint32_t)rec->n, 0, 0};
-    struct rules_entry *dir = calloc(rec->n ? rec->n : 1, sizeof *dir);
+    size_t n = rec->n + (rec->memo != NULL); /* the automata, then the memo */
+    struct rules_header h = {RULES_MAGIC, RULES_VERSION, RULES_ENDIAN, (uint32_t)n, 0, 0};
+    struct rules_entry *dir = calloc(n ? n : 1, sizeof *dir);
     if (!dir)
         return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
-    uint64_t off = sizeof h + rec->n * sizeof *dir;
-    for (size_t i = 0; i < rec->n; i++) {
+    uint64_t off = sizeof h + n * sizeof *dir;
+    for (size_t i = 0; i < n; i++) {
         off = (off + 7) & ~(uint64_t)7;
-        memcpy(dir[i].key, hb_ac_key(rec->v[i]), 32);
+        memcpy(dir[i].key, i < rec->n ? hb_ac_key(rec->v[i]) : rec->memo_key, 32);
         dir[i].off = off;
-        dir[i].size = hb_ac_compiled_size(rec->v[i]);
+        dir[i].size = i < rec->n ? hb_ac_compiled_size(rec->v[i]) : rec->memo_size;
         off += dir[i].size;
     }
     h.file_size = off;
     FILE *f = fopen(tmp, "wb");
-    int ok = f && fwrite(&h, sizeof h, 1, f) == 1 && fwrite(dir, sizeof *dir, rec->n, f) == rec->n;
-    for (size_t i = 0; ok && i < rec->n; i++) {
+    int ok = f && fwrite(&h, sizeof h, 1, f) == 1 && fwrite(dir, sizeof *dir, n, f) == n;
+    for (size_t i = 0; ok && i < n; i++) {
         static const char zeros[8];
         long at = ftell(f);
         ok = at >= 0 && fwrite(zeros, 1, (size_t)(dir[i].off - (uint64_t)at), f) == dir[i].off - (uint64_t)at &&
-             hb_ac_write_compiled(rec->v[i], f);
+             (i < rec->n ? hb_ac_write_compiled(rec->v[i], f) : fwrite(rec->memo, 1, rec->memo_size, f) == rec->memo_size);
     }
     if (f && fclose(f) != 0)
         ok = 0;

@@ -12,10 +12,14 @@
 struct hb_engine;
 struct hb_rules;
 
-/* Automata built while an engine loads, for rulec to write. */
+/* Automata built while an engine loads, and the memo of the words its
+ * lexicon was given (hb_lexicon_memo_end; NULL: none), for rulec to write. */
 struct hb_rules_record {
     hb_ac **v;
     size_t n, cap;
+    unsigned char memo_key[32];
+    void *memo;
+    size_t memo_size;
 };
 
 /* Maps path.  The file may be damaged or crafted: its header and directory
@@ -24,6 +28,10 @@ struct hb_rules_record {
  * the file. */
 hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err);
 void hb_rules_free(struct hb_rules *r);
+
+/* The blob filed under key in r (NULL: none), its size in *size; NULL when
+ * there is none. */
+const void *hb_rules_find(const struct hb_rules *r, const unsigned char *key, size_t *size);
 
 /* The engine's compiled rules: $HUIBAO_RULES (an error when it cannot be
  * used), else huibao.rules found as the lexicon is (beside the program or
@@ -43,7 +51,7 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
 hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
                                   size_t n, hb_ac **ac, int **next, hb_error *err);
 
-/* Writes the recorded automata to path (a new file renamed over it). */
+/* Writes the recorded automata and memo to path (a new file renamed over it). */
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "aho.h"
+#include "arena.h"
 #include "engine.h"
 #include "normalize.h"
 #include "rules.h"
@@ -29,6 +30,7 @@ struct hb_slogan_dict {
     const hb_wordlist *cats; /* the categories a term may have; NULL: any */
     char **files;     /* the shipped file, then each overlay's */
     size_t nfiles;
+    hb_arena mem;     /* the entries' strings: one allocation per block, not three per entry */
 };
 
 static int push_entry(struct hb_slogan_dict *sd, const char *raw, size_t rawlen, int canon, int line,
@@ -42,17 +44,19 @@ static int push_entry(struct hb_slogan_dict *sd, const char *raw, size_t rawlen,
         sd->e = e;
         sd->cap = cap;
     }
-    char *w = strndup(raw, rawlen);
-    char *f = w ? hb_fold_cstr(w) : NULL;
+    char *w = hb_arena_strndup(&sd->mem, raw, rawlen), *f = w;
+    if (w && !hb_fold_is_identity(w, rawlen)) {
+        char *folded = hb_fold_cstr(w);
+        f = folded ? hb_arena_strndup(&sd->mem, folded, strlen(folded)) : NULL;
+        free(folded);
+    }
     sd_entry *x = &sd->e[sd->n];
     *x = (sd_entry){f, f ? strlen(f) : 0, canon < 0 ? (int)sd->n : canon, (int)sd->nfiles - 1, line, NULL, NULL};
     if (f && canon < 0) {
         x->written = w;
-        x->category = strdup(category);
-        w = NULL;
+        x->category = hb_arena_strndup(&sd->mem, category, strlen(category));
     }
-    free(w);
-    sd->n++; /* counted even when half-built, so free() releases it */
+    sd->n++;
     return f && (canon >= 0 || x->category);
 }
 
@@ -156,11 +160,7 @@ void hb_slogan_dict_free(struct hb_slogan_dict *sd)
 {
     if (!sd)
         return;
-    for (size_t i = 0; i < sd->n; i++) {
-        free(sd->e[i].surface);
-        free(sd->e[i].written);
-        free(sd->e[i].category);
-    }
+    hb_arena_release(&sd->mem);
     for (size_t i = 0; i < sd->nfiles; i++)
         free(sd->files[i]);
     free(sd->files);

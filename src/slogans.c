@@ -173,14 +173,17 @@ static int is_measure(const struct hb_slogan_rules *r, const char *s, size_t len
 }
 
 /* The characters a numeric formulation starts with (dict/README.md). */
+static const int NUMERAL_STARTS[] = {
+    0x3007, 0x96F6, 0x4E00, 0x4E8C, 0x4E24, 0x4E09, 0x56DB, /* 〇零一二两三四 */
+    0x4E94, 0x516D, 0x4E03, 0x516B, 0x4E5D, 0x5341, 0x767E, /* 五六七八九十百 */
+    0x5343, 0x4E07, 0x53CC,                                 /* 千万双 */
+};
+
 static int is_numeral_start(int cp)
 {
-    switch (cp) {
-    case 0x3007: case 0x96F6: case 0x4E00: case 0x4E8C: case 0x4E24: case 0x4E09: case 0x56DB: /* 〇零一二两三四 */
-    case 0x4E94: case 0x516D: case 0x4E03: case 0x516B: case 0x4E5D: case 0x5341: case 0x767E: /* 五六七八九十百 */
-    case 0x5343: case 0x4E07: case 0x53CC:                                                     /* 千万双 */
-        return 1;
-    }
+    for (size_t i = 0; i < sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS; i++)
+        if (cp == NUMERAL_STARTS[i])
+            return 1;
     return 0;
 }
 
@@ -202,9 +205,10 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
         return st;
     if (r->nstop > 1)
         qsort(r->stop, r->nstop, sizeof *r->stop, by_stop);
-    for (int cp = NUMERAL_LO; cp < NUMERAL_LO + NUMERAL_SPAN; cp++)
-        if (is_numeral_start(cp))
-            r->numerals[(cp - NUMERAL_LO) / 64] |= (uint64_t)1 << (cp % 64);
+    for (size_t i = 0; i < sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS; i++) {
+        int cp = NUMERAL_STARTS[i]; /* all in U+3000…U+9FFF */
+        r->numerals[(cp - NUMERAL_LO) / 64] |= (uint64_t)1 << (cp % 64);
+    }
     if (!(r->idioms = hb_ac_new()))
         return HB_ERR_NOMEM;
     for (size_t i = 0; i < r->nstop; i++)

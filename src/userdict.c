@@ -1,13 +1,156 @@
 /* jieba's added words beside the segmenter: suggest_freq (the smallest
  * frequency that keeps a word whole, found by segmenting it), add_word and
  * load_userdict over a hb_lexicon. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "hash.h"
 #include "lexicon_file.h"
 #include "normalize.h"
 #include "segment.h"
+
+/* ---- the memo of an engine's added words ----
+ * Blob: a head, n entries, then the words' bytes.  From a rules file it may
+ * be damaged or crafted: each entry is checked when it is reached, and a bad
+ * one ends the replay (the words are then segmented, as without a memo). */
+struct memo_head {
+    uint32_t n, reserved;
+    uint64_t words;   /* bytes of the words after the entries */
+};
+
+struct memo_entry {
+    uint64_t off;     /* of the word in the words' bytes */
+    uint32_t len, reserved;
+    int64_t asked;    /* the frequency asked for, HB_LEX_SUGGEST: a suggestion */
+    int64_t freq;     /* the frequency given */
+};
+
+struct hb_lex_memo {
+    /* replaying: the next entry, while every word so far matched */
+    const struct memo_entry *v;
+    const char *words;
+    uint64_t nwords;
+    uint32_t n, at;
+    int on;
+    /* recording */
+    int record;
+    struct memo_entry *rv;
+    size_t rn, rcap;
+    char *rw;
+    size_t rwlen, rwcap;
+};
+
+void hb_lexicon_memo_key(const struct hb_lexicon *lx, unsigned char key[32])
+{
+    /* the general lexicon's header stands for it (its sizes and total);
+     * the last half keeps the key apart from any automaton's (hb_ac_key) */
+    struct lex_header h;
+    memset(&h, 0, sizeof h);
+    if (lx->file && lx->file_size >= sizeof h)
+        memcpy(&h, lx->file, sizeof h);
+    uint64_t k[4] = {hb_hash_bytes((const char *)&h, sizeof h), hb_hash_bytes((const char *)&h + 1, sizeof h - 1),
+                     UINT64_MAX, 0};
+    memcpy(&k[3], "lexmemo", 8);
+    memcpy(key, k, 32);
+}
+
+hb_status hb_lexicon_memo_start(struct hb_lexicon *lx, const void *blob, size_t size, int record)
+{
+    struct hb_lex_memo *m = calloc(1, sizeof *m);
+    if (!m)
+        return HB_ERR_NOMEM;
+    const struct memo_head *h = blob;
+    if (blob && (uintptr_t)blob % 8 == 0 && size >= sizeof *h && h->n <= (size - sizeof *h) / sizeof *m->v &&
+        h->words == size - sizeof *h - h->n * sizeof *m->v) {
+        m->v = (const struct memo_entry *)(h + 1);
+        m->n = h->n;
+        m->words = (const char *)(m->v + h->n);
+        m->nwords = h->words;
+        m->on = 1;
+    }
+    m->record = record;
+    lx->memo = m;
+    return HB_OK;
+}
+
+void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size)
+{
+    struct hb_lex_memo *m = lx->memo;
+    void *out = NULL;
+    *size = 0;
+    if (m && m->record) {
+        struct memo_head h = {(uint32_t)m->rn, 0, m->rwlen};
+        size_t n = sizeof h + m->rn * sizeof *m->rv + m->rwlen;
+        if ((out = malloc(n))) {
+            memcpy(out, &h, sizeof h);
+            if (m->rn)
+                memcpy((char *)out + sizeof h, m->rv, m->rn * sizeof *m->rv);
+            if (m->rwlen)
+                memcpy((char *)out + sizeof h + m->rn * sizeof *m->rv, m->rw, m->rwlen);
+            *size = n;
+        }
+    }
+    if (m) {
+        free(m->rv);
+        free(m->rw);
+        free(m);
+    }
+    lx->memo = NULL;
+    return out;
+}
+
+/* The frequency the memo gives the next word added (asked: as passed to
+ * hb_lexicon_add), 0 when it has none: then and ever after the words are
+ * segmented, as the lexicon has left the recorded path. */
+static int memo_take(struct hb_lex_memo *m, const char *word, size_t len, long long asked, long long *freq)
+{
+    if (!m || !m->on)
+        return 0;
+    const struct memo_entry *x = m->at < m->n ? &m->v[m->at] : NULL;
+    m->on = x && x->len == len && x->off <= m->nwords && len <= m->nwords - x->off &&
+            !memcmp(m->words + x->off, word, len) && x->asked == asked && x->freq >= 0 &&
+            x->freq <= (1LL << 53) && (asked < 0 || x->freq == asked);
+    if (!m->on)
+        return 0;
+    m->at++;
+    *freq = x->freq;
+    return 1;
+}
+
+/* Notes a word added, when recording; out of memory, the memo is left
+ * unwritten. */
+static void memo_note(struct hb_lex_memo *m, const char *word, size_t len, long long asked, long long freq)
+{
+    if (!m || !m->record)
+        return;
+    if (m->rn == m->rcap) {
+        size_t cap = m->rcap ? m->rcap * 2 : 256;
+        struct memo_entry *v = realloc(m->rv, cap * sizeof *v);
+        if (!v) {
+            m->record = 0;
+            return;
+        }
+        m->rv = v;
+        m->rcap = cap;
+    }
+    if (m->rwlen + len + 1 > m->rwcap) {
+        size_t cap = m->rwcap ? m->rwcap : 4096;
+        while (cap < m->rwlen + len + 1)
+            cap *= 2;
+        char *w = realloc(m->rw, cap);
+        if (!w) {
+            m->record = 0;
+            return;
+        }
+        m->rw = w;
+        m->rwcap = cap;
+    }
+    m->rv[m->rn++] = (struct memo_entry){m->rwlen, (uint32_t)len, 0, asked, freq};
+    memcpy(m->rw + m->rwlen, word, len);
+    m->rwlen += len;
+}
 
 typedef struct {
     const struct hb_lexicon *lx;
@@ -48,12 +191,18 @@ hb_status hb_lexicon_add(struct hb_lexicon *lx, const char *word, size_t len, lo
     if (len == 0 || !hb_utf8_valid(word, len) || memchr(word, '\0', len) ||
         hb_utf8_count(word, len) > HB_LEX_MAX_WORD)
         return HB_ERR_ARG;
-    if (freq < 0) {
+    long long asked = freq;
+    if (!memo_take(lx->memo, word, len, asked, &freq) && freq < 0) {
         hb_status st = suggest_freq(lx, word, len, &freq);
         if (st != HB_OK)
             return st;
     }
-    return hb_lexicon_set(lx, word, len, freq, tag);
+    hb_status st = hb_lexicon_set(lx, word, len, freq, tag);
+    if (st == HB_OK)
+        memo_note(lx->memo, word, len, asked, freq);
+    else if (lx->memo)
+        lx->memo->on = 0;
+    return st;
 }
 
 /* jieba's re_userdict ^(.+?)( [0-9]+)?( [a-z]+)?$ : does the tail after the

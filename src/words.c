@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "lexicon.h"
+#include "rules.h"
 #include "words.h"
 
 static int add_slogan_word(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -22,6 +23,8 @@ static int add_slogan_word(void *ctx, char **f, int nf, const char *file, int li
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }
+
+static hb_status add_words(struct hb_engine *e, hb_error *err);
 
 hb_status hb_words_load(struct hb_engine *e, hb_error *err)
 {
@@ -39,8 +42,30 @@ hb_status hb_words_load(struct hb_engine *e, hb_error *err)
     }
     if (e->domain_off)
         return HB_OK;
-    /* each overlay's words are added after the shipped ones (a word listed
-     * again takes the later frequency and tag, as in jieba) */
+    unsigned char key[32];
+    size_t size = 0;
+    hb_lexicon_memo_key(e->lexicon, key);
+    const void *memo = hb_rules_find(e->rules, key, &size);
+    if (hb_lexicon_memo_start(e->lexicon, memo, size, e->record != NULL) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    hb_status st = add_words(e, err);
+    void *made = hb_lexicon_memo_end(e->lexicon, &size);
+    if (made && e->record) {
+        free(e->record->memo);
+        memcpy(e->record->memo_key, key, 32);
+        e->record->memo = made;
+        e->record->memo_size = size;
+    } else {
+        free(made);
+    }
+    return st;
+}
+
+/* dict/lexicon.txt of each layer, then the slogans: each overlay's words are
+ * added after the shipped ones (a word listed again takes the later
+ * frequency and tag, as in jieba). */
+static hb_status add_words(struct hb_engine *e, hb_error *err)
+{
     for (size_t l = 0; l < hb_dict_layers(e); l++) {
         char path[4096];
         struct stat sb;

@@ -1073,16 +1073,17 @@ def _(c):
     text = c.write("r.txt", REPORT.encode())
     junk = c.write("junk.rules", b"HBRULES\x1a" + b"\xff" * 100)
     c.error(["extract", text], 4,
-            f"huibao: {junk}: not a compiled rules file of this huibao (version 2); rebuild it with rulec (make)",
+            f"huibao: {junk}: not a compiled rules file of this huibao (version 3); rebuild it with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=junk))
     data = bytearray(open(RULES, "rb").read())
     count, = struct.unpack_from("=I", data, 16)
     for i in range(count):  # every automaton's output links pointing past its states
         off, size = struct.unpack_from("=QQ", data, 32 + 48 * i + 32)
         nstates, ncls = struct.unpack_from("=II", data, off)
-        width, = struct.unpack_from("=I", data, off + 20)  # bytes per link, 2 or 4
-        # after the 288-byte head: value (int32 per state), delta, first, out
-        first = off + 288 + 4 * nstates + width * nstates * ncls
+        width, sparse = struct.unpack_from("=II", data, off + 20)  # bytes per link, 2 or 4; no table
+        # after the 288-byte head: value (int32 per state), then a table or
+        # edge starts (uint32 per state and one), first, out
+        first = off + 288 + 4 * nstates + (4 * (nstates + 1) if sparse else width * nstates * ncls)
         struct.pack_into("=H" if width == 2 else "=I", data, first + width * nstates, (1 << 8 * width) - 1)
     bad = c.write("bad.rules", bytes(data))
     c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",

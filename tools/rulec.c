@@ -2,8 +2,10 @@
  * slogan dictionary, the idiom stop words …) to the rules file huibao maps
  * at start (huibao.rules; src/rules.h).
  *
- *     rulec DICT_DIR OUT
- */
+ *     rulec DICT_DIR OUT [LEXICON]
+ *
+ * With LEXICON (build/jieba.lex), also the frequencies suggested for the
+ * words dict/ adds to it (hb_lexicon_memo_key). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +17,17 @@
 int main(int argc, char **argv)
 {
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: rulec DICT_DIR OUT\n"
-               "Compiles the automata of a huibao dictionary folder to a rules file.\n");
+        printf("usage: rulec DICT_DIR OUT [LEXICON]\n"
+               "Compiles the automata of a huibao dictionary folder to a rules file, with the\n"
+               "frequencies suggested for its words in the compiled general LEXICON.\n");
         return 0;
     }
-    if (argc != 3) {
-        fprintf(stderr, "usage: rulec DICT_DIR OUT\n");
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: rulec DICT_DIR OUT [LEXICON]\n");
         return 2;
     }
-    hb_engine_options o = {.dict_dir = argv[1], .lexicon_off = 1};
+    /* with the general lexicon, for the memo of the words added to it */
+    hb_engine_options o = {.dict_dir = argv[1], .lexicon_path = argc == 4 ? argv[3] : NULL, .lexicon_off = argc != 4};
     struct hb_rules_record rec = {0};
     hb_error err;
     memset(&err, 0, sizeof err);
@@ -31,6 +35,7 @@ int main(int argc, char **argv)
     hb_status st = e ? hb_rules_write(&rec, argv[2], &err) : err.code;
     hb_engine_free(e);
     free(rec.v);
+    free(rec.memo);
     if (st != HB_OK) {
         if (err.line > 0)
             fprintf(stderr, "rulec: %s:%d: %s\n", err.file, err.line, err.message);

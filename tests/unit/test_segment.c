@@ -471,6 +471,106 @@ static void test_overlay_without_general(void **state)
     hb_lexicon_free(lx);
 }
 
+/* ---- the memo of suggested frequencies ---- */
+
+static const char *const MEMO_WORDS[] = {"人民工作", "一岗双责", "中国人民工作", "工作人民"};
+enum { NMEMO = 4 };
+
+/* Adds the memo words (the second replaced by `second` unless NULL; the
+ * third with a frequency of its own) and keeps their frequencies. */
+static void add_memo_words(struct hb_lexicon *lx, const char *second, long long freq[NMEMO])
+{
+    for (int i = 0; i < NMEMO; i++) {
+        const char *w = i == 1 && second ? second : MEMO_WORDS[i];
+        assert_int_equal(hb_lexicon_add(lx, w, strlen(w), i == 2 ? 7 : HB_LEX_SUGGEST, NULL), HB_OK);
+        freq[i] = hb_lexicon_freq(lx, w, strlen(w));
+    }
+}
+
+/* The frequencies the memo words get on a fresh lexicon replaying blob. */
+static long long replay(const void *blob, size_t size, const char *second, long long freq[NMEMO])
+{
+    struct hb_lexicon *lx = small_lexicon();
+    assert_int_equal(hb_lexicon_memo_start(lx, blob, size, 0), HB_OK);
+    add_memo_words(lx, second, freq);
+    size_t n;
+    assert_null(hb_lexicon_memo_end(lx, &n));
+    long long total = hb_lexicon_total(lx);
+    hb_lexicon_free(lx);
+    return total;
+}
+
+/* Recorded while the words are added, the memo replayed on a fresh lexicon
+ * gives them the frequencies they were given (and it is what gives them:
+ * a changed recorded frequency is taken); from a word that differs from
+ * the recorded one, words are segmented again; a damaged memo is not
+ * trusted: a bad entry ends the replay there. */
+static void test_memo(void **state)
+{
+    (void)state;
+    long long want[NMEMO], got[NMEMO];
+    struct hb_lexicon *lx = small_lexicon();
+    add_memo_words(lx, NULL, want);
+    long long total = hb_lexicon_total(lx);
+    unsigned char key[32], other[32];
+    hb_lexicon_memo_key(lx, key);
+    hb_lexicon_free(lx);
+    assert_int_equal(want[0], 14); /* jieba's suggest_freq (test_overlay) */
+
+    lx = small_lexicon();
+    hb_lexicon_memo_key(lx, other);
+    assert_memory_equal(key, other, 32); /* the same general lexicon */
+    assert_int_equal(hb_lexicon_memo_start(lx, NULL, 0, 1), HB_OK);
+    add_memo_words(lx, NULL, got);
+    assert_memory_equal(got, want, sizeof want);
+    size_t size;
+    unsigned char *blob = hb_lexicon_memo_end(lx, &size);
+    hb_lexicon_free(lx);
+    assert_non_null(blob);
+    lx = hb_lexicon_open(NULL, NULL);
+    hb_lexicon_memo_key(lx, other);
+    assert_memory_not_equal(key, other, 32); /* another general lexicon */
+    hb_lexicon_free(lx);
+
+    /* blob: a 16-byte head, 32-byte entries (offset, length, asked, given) */
+    unsigned char *copy = malloc(size);
+    assert_non_null(copy);
+    assert_int_equal(replay(blob, size, NULL, got), total);
+    assert_memory_equal(got, want, sizeof want);
+    memcpy(copy, blob, size);
+    long long changed = 99;
+    memcpy(copy + 16 + 24, &changed, 8);
+    replay(copy, size, NULL, got);
+    assert_int_equal(got[0], 99);
+    assert_int_equal(replay(copy, size - 1, NULL, got), total); /* cut short: nothing taken */
+    assert_memory_equal(got, want, sizeof want);
+
+    /* an edited word: it and the words after it as without a memo */
+    long long plain[NMEMO];
+    lx = small_lexicon();
+    add_memo_words(lx, "两学一做", plain);
+    hb_lexicon_free(lx);
+    replay(blob, size, "两学一做", got);
+    assert_memory_equal(got, plain, sizeof plain);
+
+    /* damaged entries: a word outside the blob, a frequency out of range */
+    uint64_t far = UINT64_MAX - 2;
+    long long bad = -5;
+    for (int k = 0; k < 2; k++) {
+        memcpy(copy, blob, size);
+        if (k == 0)
+            memcpy(copy + 16 + 32, &far, 8);
+        else
+            memcpy(copy + 16 + 32 + 24, &bad, 8);
+        changed = 99;
+        memcpy(copy + 16 + 3 * 32 + 24, &changed, 8); /* past the bad entry: not reached */
+        assert_int_equal(replay(copy, size, NULL, got), total);
+        assert_memory_equal(got, want, sizeof want);
+    }
+    free(copy);
+    free(blob);
+}
+
 static void test_load_user(void **state)
 {
     (void)state;
@@ -663,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_numbers_masks),
         cmocka_unit_test(test_overlay),
         cmocka_unit_test(test_overlay_without_general),
+        cmocka_unit_test(test_memo),
         cmocka_unit_test(test_load_user),
         cmocka_unit_test(test_general_lexicon),
         cmocka_unit_test(test_long_block),

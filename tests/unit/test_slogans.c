@@ -279,7 +279,8 @@ static void check_built_and_adopted(const hb_ac *ac, char *const *pats, int np, 
  * occurrence against a naive count): shortest patterns of 1 to 9 bytes, so
  * the start table keys on 1 to 8 bytes, over bytes of which some are UTF-8
  * lead and continuation bytes, matches up to the text's last byte.  Built
- * and taken from the compiled form; small, so with 16-bit links. */
+ * and taken from the compiled form; small, so with 16-bit links; every
+ * third one without a table (edges and failure links, as large ones are). */
 static void test_ac_against_naive(void **s)
 {
     (void)s;
@@ -287,6 +288,8 @@ static void test_ac_against_naive(void **s)
     srand(7);
     for (int round = 0; round < 300; round++) {
         hb_ac *ac = hb_ac_new();
+        if (round % 3 == 0)
+            hb_ac_set_table_max(ac, 0);
         char store[40][13], *pats[40];
         int np = 1 + rand() % 40, minl = 1 + round % 9, nalpha = round % 2 ? 4 : 2;
         for (int i = 0; i < np; i++) {
@@ -311,17 +314,19 @@ static void test_ac_against_naive(void **s)
 }
 
 /* An automaton of more than 65,536 states has 32-bit links: the same scans,
- * built and taken from the compiled form.  Distinct patterns (a prefix
+ * built and taken from the compiled form, with a table (table_max raised)
+ * and without (the default for one this large).  Distinct patterns (a prefix
  * keeps them apart), some of them planted in the text. */
-static void test_ac_wide_against_naive(void **s)
+static void wide_against_naive(size_t table_max)
 {
-    (void)s;
     enum { NP = 20000, LEN = 8 };
     static char store[NP][LEN + 1];
     static char *pats[NP];
     srand(11);
     hb_ac *ac = hb_ac_new();
     assert_non_null(ac);
+    if (table_max)
+        hb_ac_set_table_max(ac, table_max);
     for (int i = 0; i < NP; i++) {
         pats[i] = store[i];
         snprintf(pats[i], 4, "%c%c%c", 'a' + i % 16, 'a' + i / 16 % 16, 'a' + i / 256 % 16);
@@ -343,6 +348,13 @@ static void test_ac_wide_against_naive(void **s)
     }
     check_built_and_adopted(ac, pats, NP, text, 399);
     hb_ac_free(ac);
+}
+
+static void test_ac_wide_against_naive(void **s)
+{
+    (void)s;
+    wide_against_naive(0);
+    wide_against_naive(SIZE_MAX);
 }
 
 static void test_dict_errors_name_the_line(void **s)
