@@ -5,7 +5,7 @@
 
 /* A switch, not a table walk: every character of a numeral candidate is
  * asked about, and the compiler turns the cases into a few comparisons. */
-int hb_cn_numeral(int cp, unsigned *cls)
+int hb_cn_numeral_lookup(int cp, unsigned *cls)
 {
     enum { D = HB_CN_DIGIT, A = HB_CN_DIGIT | HB_CN_ALT, S = HB_CN_SCALE };
 #define CN(c, v, k) \
