@@ -10,20 +10,40 @@ enum {
     HB_CN_SCALE = 1u << 2  /* 十 百 千 万 亿 */
 };
 
+/* The Chinese numerals: X(code point, value, classes), one table for the
+ * switch (hb_cn_numeral_lookup) and the filter in front of it. */
+#define HB_CN_D HB_CN_DIGIT
+#define HB_CN_A (HB_CN_DIGIT | HB_CN_ALT)
+#define HB_CN_S HB_CN_SCALE
+#define HB_CN_NUMERALS(X) \
+    X(0x3007, 0, HB_CN_A)         /* 〇 */ \
+    X(0x96F6, 0, HB_CN_A)         /* 零 */ \
+    X(0x4E00, 1, HB_CN_D)         /* 一 */ \
+    X(0x4E8C, 2, HB_CN_D)         /* 二 */ \
+    X(0x4E24, 2, HB_CN_A)         /* 两 */ \
+    X(0x4E09, 3, HB_CN_D)         /* 三 */ \
+    X(0x56DB, 4, HB_CN_D)         /* 四 */ \
+    X(0x4E94, 5, HB_CN_D)         /* 五 */ \
+    X(0x516D, 6, HB_CN_D)         /* 六 */ \
+    X(0x4E03, 7, HB_CN_D)         /* 七 */ \
+    X(0x516B, 8, HB_CN_D)         /* 八 */ \
+    X(0x4E5D, 9, HB_CN_D)         /* 九 */ \
+    X(0x5341, 10, HB_CN_S)        /* 十 */ \
+    X(0x767E, 100, HB_CN_S)       /* 百 */ \
+    X(0x5343, 1000, HB_CN_S)      /* 千 */ \
+    X(0x4E07, 10000, HB_CN_S)     /* 万 */ \
+    X(0x4EBF, 100000000, HB_CN_S) /* 亿 */
+
 /* The value of a Chinese numeral character (0-9, or 10 … 1e8 for a scale
  * word) with its classes in *cls; -1 (and *cls 0) for any other.  The
- * switch itself; callers use hb_cn_numeral. */
+ * switch itself; callers use hb_cn_numeral, which asks a filter of two
+ * 64-bit masks (low six bits of the code point, next six) first: the
+ * tokenizer asks about every Han character, twice.  test_numeral checks
+ * the two agree on every code point. */
 int hb_cn_numeral_lookup(int cp, unsigned *cls);
 
-/* The numerals of hb_cn_numeral_lookup's switch, for a filter of two
- * 64-bit masks (low six bits, next six) that turns away most characters
- * before the call: the tokenizer asks about every Han character, twice.
- * test_numeral checks the two agree on every code point. */
-#define HB_CN_NUMERALS(X) \
-    X(0x3007) X(0x96F6) X(0x4E00) X(0x4E8C) X(0x4E24) X(0x4E09) X(0x56DB) X(0x4E94) X(0x516D) \
-    X(0x4E03) X(0x516B) X(0x4E5D) X(0x5341) X(0x767E) X(0x5343) X(0x4E07) X(0x4EBF)
-#define HB_CN_LOW_BIT(c) | (1ull << ((c) & 63))
-#define HB_CN_HIGH_BIT(c) | (1ull << (((c) >> 6) & 63))
+#define HB_CN_LOW_BIT(c, v, k) | (1ull << ((c) & 63))
+#define HB_CN_HIGH_BIT(c, v, k) | (1ull << (((c) >> 6) & 63))
 
 static inline int hb_cn_numeral(int cp, unsigned *cls)
 {

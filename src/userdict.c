@@ -10,6 +10,7 @@
 #include "lexicon_file.h"
 #include "normalize.h"
 #include "segment.h"
+#include "strbuf.h"
 
 /* ---- the memo of an engine's added words ----
  * Blob: a head, n entries, then the words' bytes.  From a rules file it may
@@ -34,12 +35,10 @@ struct hb_lex_memo {
     uint64_t nwords;
     uint32_t n, at;
     int on;
-    /* recording */
+    /* recording: the entries and the words' bytes (a failed allocation
+     * sticks in the buffer and leaves the memo unwritten) */
     int record;
-    struct memo_entry *rv;
-    size_t rn, rcap;
-    char *rw;
-    size_t rwlen, rwcap;
+    hb_strbuf rv, rw;
 };
 
 void hb_lexicon_memo_key(const struct hb_lexicon *lx, unsigned char key[32])
@@ -80,21 +79,21 @@ void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size)
     struct hb_lex_memo *m = lx->memo;
     void *out = NULL;
     *size = 0;
-    if (m && m->record) {
-        struct memo_head h = {(uint32_t)m->rn, 0, m->rwlen};
-        size_t n = sizeof h + m->rn * sizeof *m->rv + m->rwlen;
+    if (m && m->record && !m->rv.failed && !m->rw.failed) {
+        struct memo_head h = {(uint32_t)(m->rv.n / sizeof(struct memo_entry)), 0, m->rw.n};
+        size_t n = sizeof h + m->rv.n + m->rw.n;
         if ((out = malloc(n))) {
             memcpy(out, &h, sizeof h);
-            if (m->rn)
-                memcpy((char *)out + sizeof h, m->rv, m->rn * sizeof *m->rv);
-            if (m->rwlen)
-                memcpy((char *)out + sizeof h + m->rn * sizeof *m->rv, m->rw, m->rwlen);
+            if (m->rv.n)
+                memcpy((char *)out + sizeof h, m->rv.s, m->rv.n);
+            if (m->rw.n)
+                memcpy((char *)out + sizeof h + m->rv.n, m->rw.s, m->rw.n);
             *size = n;
         }
     }
     if (m) {
-        free(m->rv);
-        free(m->rw);
+        free(m->rv.s);
+        free(m->rw.s);
         free(m);
     }
     lx->memo = NULL;
@@ -119,37 +118,14 @@ static int memo_take(struct hb_lex_memo *m, const char *word, size_t len, long l
     return 1;
 }
 
-/* Notes a word added, when recording; out of memory, the memo is left
- * unwritten. */
+/* Notes a word added, when recording. */
 static void memo_note(struct hb_lex_memo *m, const char *word, size_t len, long long asked, long long freq)
 {
     if (!m || !m->record)
         return;
-    if (m->rn == m->rcap) {
-        size_t cap = m->rcap ? m->rcap * 2 : 256;
-        struct memo_entry *v = realloc(m->rv, cap * sizeof *v);
-        if (!v) {
-            m->record = 0;
-            return;
-        }
-        m->rv = v;
-        m->rcap = cap;
-    }
-    if (m->rwlen + len + 1 > m->rwcap) {
-        size_t cap = m->rwcap ? m->rwcap : 4096;
-        while (cap < m->rwlen + len + 1)
-            cap *= 2;
-        char *w = realloc(m->rw, cap);
-        if (!w) {
-            m->record = 0;
-            return;
-        }
-        m->rw = w;
-        m->rwcap = cap;
-    }
-    m->rv[m->rn++] = (struct memo_entry){m->rwlen, (uint32_t)len, 0, asked, freq};
-    memcpy(m->rw + m->rwlen, word, len);
-    m->rwlen += len;
+    struct memo_entry x = {m->rw.n, (uint32_t)len, 0, asked, freq};
+    hb_strbuf_add(&m->rv, (const char *)&x, sizeof x);
+    hb_strbuf_add(&m->rw, word, len);
 }
 
 typedef struct {
