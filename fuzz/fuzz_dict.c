@@ -101,10 +101,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!e) {
         FZ_CHECK(err.code != HB_OK && err.message[0]);
         if (err.code == HB_ERR_DICT || err.code == HB_ERR_REGEX) {
-            /* an empty profile is a fault of the whole file: no line to name;
+            /* an empty profile, or script.txt without its one config and
+             * one min line, is a fault of the whole file: no line to name;
              * a category missing from slogan_categories.txt is found at its
              * use in slogans.txt, whose message names the damaged file */
-            int placed = err.line >= 1 || strstr(err.message, "requires nothing");
+            int placed = err.line >= 1 || strstr(err.message, "requires nothing") ||
+                         strstr(err.message, "needs one config line");
             int named = strstr(err.file, name) || strstr(err.message, name);
             if (!named || !placed)
                 fprintf(stderr, "dictionary error without its place: file '%s' line %d: %s (fuzzed %s)\n",
