@@ -18,9 +18,9 @@ enum { BMP = 0x10000 };
 struct hb_script_rules {
     hb_wordlist config, min, marks, plain;
     int threshold;
-    /* the marks and plain characters as bit sets over the BMP: the first few
-     * hundred characters of every report are looked up in them */
-    uint64_t is_mark[BMP / 64], is_plain[BMP / 64];
+    /* bit sets over the BMP, looked up for every character of a report
+     * until enough evidence (a mark or a plain character) is found */
+    uint64_t is_mark[BMP / 64], is_evidence[BMP / 64];
 };
 
 static void char_set(uint64_t *set, const hb_wordlist *w)
@@ -46,7 +46,8 @@ hb_status hb_script_load(struct hb_engine *e, hb_error *err)
     if (st != HB_OK)
         return st;
     char_set(r->is_mark, &r->marks);
-    char_set(r->is_plain, &r->plain);
+    char_set(r->is_evidence, &r->marks);
+    char_set(r->is_evidence, &r->plain);
     if (r->config.n == 1 && r->min.n == 1 && (r->threshold = atoi(r->min.v[0].word)) >= 1)
         return HB_OK;
     hb_dict_fail(err, HB_ERR_DICT, "script.txt", 0, 0, "needs one config line and one min line (a count >= 1)");
@@ -100,16 +101,23 @@ static int traditional(const hb_doc *d)
 {
     const struct hb_script_rules *r = d->engine->script;
     size_t marks = 0, plain = 0;
-    int cp;
-    for (size_t i = 0; i < d->fold_len && marks + plain < SCRIPT_EVIDENCE;) {
-        int n = hb_utf8_next(d->fold + i, d->fold_len - i, &cp);
-        if (n == 3) {
+    /* the fold is valid UTF-8 and the evidence characters take three bytes:
+     * a short report is read to its end, so this loop runs per character */
+    const unsigned char *u = (const unsigned char *)d->fold, *end = u + d->fold_len;
+    while (u < end && marks + plain < SCRIPT_EVIDENCE) {
+        unsigned c = *u;
+        if (c < 0xE0 || c >= 0xF0 || end - u < 3) {
+            u += hb_utf8_len((unsigned char)c);
+            continue;
+        }
+        int cp = (int)((c & 0x0F) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+        u += 3;
+        if (in_set(r->is_evidence, cp)) {
             if (in_set(r->is_mark, cp))
                 marks++;
-            else if (in_set(r->is_plain, cp))
+            else
                 plain++;
         }
-        i += (size_t)n;
     }
     return marks >= (size_t)r->threshold && marks > plain;
 }
