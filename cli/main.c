@@ -403,26 +403,28 @@ static void input_failed(run_state *st)
     st->unreadable++;
 }
 
-/* Runs the command on one report; `label` names it in messages.  buf (from
- * malloc) is handed to the report: a large input is never held twice. */
-static void process(run_state *st, const char *label, const char *path, char *buf, size_t len)
+static hb_extract_options extract_options(const cli_opts *o, const char *path)
+{
+    return (hb_extract_options){.path = path, .encoding = o->encoding, .profile = o->profile,
+                                .max_bytes = o->max_bytes, .top_terms = o->top == 0 ? -1 : (int)o->top,
+                                .until = strcmp(o->command, "tokens") ? HB_UNTIL_ALL
+                                         : o->words                   ? HB_UNTIL_TEXT
+                                                                      : HB_UNTIL_TOKENS};
+}
+
+/* Writes what the command makes of one report, r (freed here), or of its
+ * failure, err; `label` names it in messages. */
+static void emit(run_state *st, const char *label, hb_report *r, const hb_error *err)
 {
     const cli_opts *o = st->o;
-    hb_error err;
-    hb_extract_options xo = {.path = path, .encoding = o->encoding, .profile = o->profile,
-                             .max_bytes = o->max_bytes, .top_terms = o->top == 0 ? -1 : (int)o->top,
-                             .until = strcmp(o->command, "tokens") ? HB_UNTIL_ALL
-                                      : o->words                   ? HB_UNTIL_TEXT
-                                                                   : HB_UNTIL_TOKENS};
-    hb_report *r = hb_extract_owned(st->engine, buf, len, &xo, &err);
-    if (!r && err.code == HB_ERR_ARG) {
+    if (!r && err->code == HB_ERR_ARG) {
         /* a wrong --encoding or --profile would fail every report alike */
-        fprintf(stderr, "huibao: %s\n", err.message);
+        fprintf(stderr, "huibao: %s\n", err->message);
         st->usage_error = 1;
         return;
     }
     if (!r) {
-        fprintf(stderr, "huibao: %s: %s\n", label, err.message);
+        fprintf(stderr, "huibao: %s: %s\n", label, err->message);
         input_failed(st);
         return;
     }
@@ -455,6 +457,57 @@ static void process(run_state *st, const char *label, const char *path, char *bu
     if (!write_piece(st->out, text, strlen(text)))
         st->write_failed = errno ? errno : EIO;
     free(text);
+}
+
+/* Runs the command on one report.  buf (from malloc) is handed to the
+ * report: a large input is never held twice. */
+static void process(run_state *st, const char *label, const char *path, char *buf, size_t len)
+{
+    hb_error err;
+    hb_extract_options xo = extract_options(st->o, path);
+    emit(st, label, hb_extract_owned(st->engine, buf, len, &xo, &err), &err);
+}
+
+/* Small files read ahead and extracted together (hb_extract_owned_n), so
+ * that a batch of small reports runs stage by stage; what a group holds at
+ * once stays small.  A file that cannot be read keeps its place, so every
+ * message comes in the order of the files. */
+enum { GROUP_FILES = 16, GROUP_FILE_MAX = 64 << 10 };
+typedef struct {
+    size_t n;
+    const char *path[GROUP_FILES];
+    char *buf[GROUP_FILES]; /* NULL: not read, why[] says why */
+    size_t len[GROUP_FILES];
+    char why[GROUP_FILES][256];
+} file_group;
+
+static void flush_group(run_state *st, file_group *g)
+{
+    char *bufs[GROUP_FILES];
+    size_t lens[GROUP_FILES], m = 0;
+    hb_extract_options xo[GROUP_FILES];
+    hb_report *r[GROUP_FILES];
+    hb_error err[GROUP_FILES];
+    for (size_t k = 0; k < g->n; k++)
+        if (g->buf[k]) {
+            bufs[m] = g->buf[k];
+            lens[m] = g->len[k];
+            xo[m++] = extract_options(st->o, g->path[k]);
+        }
+    hb_extract_owned_n(st->engine, m, bufs, lens, xo, r, err);
+    for (size_t k = 0, j = 0; k < g->n; k++) {
+        if (st->write_failed || st->usage_error) {
+            if (g->buf[k])
+                hb_report_free(r[j++]);
+        } else if (!g->buf[k]) {
+            fprintf(stderr, "huibao: %s: %s\n", g->path[k], g->why[k]);
+            input_failed(st);
+        } else {
+            emit(st, g->path[k], r[j], &err[j]);
+            j++;
+        }
+    }
+    g->n = 0;
 }
 
 /* --jsonl-in: every line of the file is one report record. */
@@ -604,22 +657,20 @@ int main(int argc, char **argv)
 
     run_state st = {.o = &o, .engine = engine, .out = out,
                     .single = o.nfiles == 1 && !o.jsonl && !o.jsonl_in};
+    file_group group = {0};
     for (int i = 0; i < o.nfiles && !st.write_failed && !st.usage_error; i++) {
         const char *path = o.files[i];
-        char why[256] = "";
-        size_t len;
-        size_t max = o.max_bytes ? o.max_bytes : HB_DEFAULT_MAX_BYTES;
         if (o.jsonl_in) {
             read_records(&st, path);
             continue;
         }
-        char *buf = read_file(path, max, &len, why, sizeof why);
-        if (!buf) {
-            fprintf(stderr, "huibao: %s: %s\n", path, why);
-            input_failed(&st);
-            continue;
-        }
-        process(&st, path, path, buf, len);
+        size_t k = group.n++;
+        size_t max = o.max_bytes ? o.max_bytes : HB_DEFAULT_MAX_BYTES;
+        group.path[k] = path;
+        group.why[k][0] = '\0';
+        group.buf[k] = read_file(path, max, &group.len[k], group.why[k], sizeof group.why[k]);
+        if (group.n == GROUP_FILES || (group.buf[k] && group.len[k] > GROUP_FILE_MAX) || i + 1 == o.nfiles)
+            flush_group(&st, &group);
     }
     int status = st.check_failed ? EXIT_CHECK : st.status;
     if (!strcmp(o.command, "check") && o.jsonl)

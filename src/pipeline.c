@@ -180,13 +180,12 @@ static hb_report *fail(hb_doc *d, hb_error *err, hb_status code)
     return NULL;
 }
 
-/* own: buf is malloc'd and the report's to keep or free (hb_extract_owned). */
-static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t len,
-                          const hb_extract_options *opts, hb_error *err)
+/* The report of buf[0..len) before its stages run, its options checked;
+ * NULL with *err filled on failure.  own: buf is malloc'd and the report's
+ * to keep or free (hb_extract_owned). */
+static hb_doc *begin(const hb_engine *e, char *own, const char *buf, size_t len,
+                     const hb_extract_options *opts, hb_error *err)
 {
-    hb_error local;
-    if (!err)
-        err = &local;
     memset(err, 0, sizeof *err);
     hb_doc *d = hb_doc_start(e, buf, len, opts, err);
     if (!d) {
@@ -204,19 +203,51 @@ static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t
     }
     if (d->opts.profile && !e->words_only && hb_profile_check(e, d->opts.profile, err) != HB_OK)
         return fail(d, err, HB_ERR_ARG);
-    /* the segmentation-only paths stop after the stage they serve */
-    hb_status (*last)(hb_doc *) = d->opts.until == HB_UNTIL_TEXT     ? hb_decode_run
-                                   : d->opts.until == HB_UNTIL_TOKENS ? hb_tokens_run
-                                                                      : NULL;
-    for (size_t i = 0; i < hb_nstages; i++) {
-        hb_status st = hb_stages[i].run(d);
-        if (st != HB_OK)
-            return fail(d, err, st);
-        if (hb_stages[i].run == last)
-            break;
-    }
-    d->src = NULL; /* the caller's, gone after this call */
-    d->err = NULL;
+    return d;
+}
+
+/* The stage a report stops after: the segmentation-only paths stop after
+ * the stage they serve; NULL runs them all. */
+static hb_status (*last_stage(const hb_doc *d))(hb_doc *)
+{
+    return d->opts.until == HB_UNTIL_TEXT ? hb_decode_run : d->opts.until == HB_UNTIL_TOKENS ? hb_tokens_run : NULL;
+}
+
+/* Runs the stages over the reports d[0..n) (n <= GROUP, NULL entries
+ * skipped) stage by stage, not report by report: a stage's rules are still
+ * in the processor's caches for the next report.  A report whose stage
+ * fails is freed, its entry set to NULL and errs[k] filled. */
+enum { GROUP = 16 };
+static void run_stages(hb_doc **d, hb_error **errs, size_t n)
+{
+    int done[GROUP] = {0};
+    for (size_t i = 0; i < hb_nstages; i++)
+        for (size_t k = 0; k < n; k++) {
+            if (!d[k] || done[k])
+                continue;
+            hb_status st = hb_stages[i].run(d[k]);
+            if (st != HB_OK) {
+                d[k] = fail(d[k], errs[k], st);
+                continue;
+            }
+            done[k] = hb_stages[i].run == last_stage(d[k]);
+        }
+    for (size_t k = 0; k < n; k++)
+        if (d[k]) {
+            d[k]->src = NULL; /* the caller's, gone after this call */
+            d[k]->err = NULL;
+        }
+}
+
+static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t len,
+                          const hb_extract_options *opts, hb_error *err)
+{
+    hb_error local;
+    if (!err)
+        err = &local;
+    hb_doc *d = begin(e, own, buf, len, opts, err);
+    if (d)
+        run_stages(&d, &err, 1);
     return d;
 }
 
@@ -226,21 +257,47 @@ hb_report *hb_extract(const hb_engine *e, const char *buf, size_t len, const hb_
     return extract(e, NULL, buf, len, opts, err);
 }
 
-hb_report *hb_extract_owned(const hb_engine *e, char *buf, size_t len, const hb_extract_options *opts,
-                            hb_error *err)
+/* A NUL after the input lets valid UTF-8 be the text as it is; NULL (buf
+ * freed, *err filled) when there is no room for it. */
+static char *terminated(char *buf, size_t len, hb_error *err)
 {
-    /* a NUL after the input lets valid UTF-8 be the text as it is */
     char *own = realloc(buf, len + 1);
     if (!own) {
         free(buf);
-        if (err) {
-            memset(err, 0, sizeof *err);
-            hb_error_set(err, HB_ERR_NOMEM, NULL);
-        }
+        memset(err, 0, sizeof *err);
+        hb_error_set(err, HB_ERR_NOMEM, NULL);
         return NULL;
     }
     own[len] = '\0';
-    return extract(e, own, own, len, opts, err);
+    return own;
+}
+
+hb_report *hb_extract_owned(const hb_engine *e, char *buf, size_t len, const hb_extract_options *opts,
+                            hb_error *err)
+{
+    hb_error local;
+    if (!err)
+        err = &local;
+    char *own = terminated(buf, len, err);
+    return own ? extract(e, own, own, len, opts, err) : NULL;
+}
+
+void hb_extract_owned_n(const hb_engine *e, size_t n, char *const bufs[], const size_t lens[],
+                        const hb_extract_options opts[], hb_report *reports[], hb_error errs[])
+{
+    for (size_t from = 0; from < n; from += GROUP) {
+        size_t m = n - from < GROUP ? n - from : GROUP;
+        hb_doc *d[GROUP];
+        hb_error local[GROUP], *err[GROUP];
+        for (size_t k = 0; k < m; k++) {
+            size_t at = from + k;
+            err[k] = errs ? &errs[at] : &local[k];
+            char *own = terminated(bufs[at], lens[at], err[k]);
+            d[k] = own ? begin(e, own, own, lens[at], opts ? &opts[at] : NULL, err[k]) : NULL;
+        }
+        run_stages(d, err, m);
+        memcpy(reports + from, d, m * sizeof *d);
+    }
 }
 
 void hb_report_free(hb_report *r)

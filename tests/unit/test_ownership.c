@@ -13,7 +13,10 @@
  *    body contradicts, or is the decoder's (repaired) output and the input
  *    is freed once decoded (ASan saw a use-after-free of the second);
  *  - a full report's token stream, given back after the last stage that
- *    reads it, is made again for hb_report_tokens(). */
+ *    reads it, is made again for hb_report_tokens();
+ *  - hb_extract_owned_n() gives every input the report (or the error)
+ *    hb_extract_owned() gives it alone, over more inputs than one group,
+ *    whatever the other inputs of its group do. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,6 +27,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <glob.h>
 
 #include "huibao.h"
 #include "testutil.h"
@@ -177,6 +181,84 @@ static void test_owned_input_matches_borrowed(void **s)
     free(text);
 }
 
+/* What hb_extract_owned() makes of one input: its JSON and tokens, or its
+ * error (code and message). */
+static char *outcome(hb_report *r, const hb_error *err)
+{
+    char *s = NULL;
+    if (!r)
+        return assert_true(asprintf(&s, "error %d %s", err->code, err->message) > 0), s;
+    char *json = hb_report_json(r, 0), *tokens = hb_report_tokens(r, 0);
+    assert_non_null(json);
+    assert_non_null(tokens);
+    assert_true(asprintf(&s, "%s\n%s", json, tokens) > 0);
+    hb_free(json);
+    hb_free(tokens);
+    hb_report_free(r);
+    return s;
+}
+
+static char *copy_of(const char *s, size_t n)
+{
+    char *c = malloc(n ? n : 1);
+    assert_non_null(c);
+    memcpy(c, s, n);
+    return c;
+}
+
+static void test_owned_n_matches_one_by_one(void **s)
+{
+    (void)s;
+    glob_t g;
+    assert_int_equal(glob("corpus/*.txt", 0, NULL, &g), 0);
+    enum { N = 40 }; /* more than a group */
+    assert_true(g.gl_pathc >= 8);
+    char *text[N];
+    size_t len[N];
+    hb_extract_options xo[N];
+    for (size_t i = 0; i < N; i++) {
+        text[i] = tu_read_file(g.gl_pathv[i % g.gl_pathc], &len[i]);
+        assert_non_null(text[i]);
+        xo[i] = (hb_extract_options){.path = g.gl_pathv[i % g.gl_pathc]};
+    }
+    /* among them: an input over its limit, a bad profile, a tokens-only
+     * path, an empty input and another encoding's bytes */
+    xo[1].max_bytes = 100;
+    xo[5].profile = "no-such-profile";
+    xo[6].until = HB_UNTIL_TOKENS;
+    len[7] = 0;
+    xo[20].encoding = "utf-16le";
+    char *bufs[N], *expected[N];
+    hb_report *r[N];
+    hb_error err[N];
+    for (size_t i = 0; i < N; i++) {
+        hb_error e1;
+        expected[i] = outcome(hb_extract_owned(engine, copy_of(text[i], len[i]), len[i], &xo[i], &e1), &e1);
+        bufs[i] = copy_of(text[i], len[i]);
+    }
+    hb_extract_owned_n(engine, N, bufs, len, xo, r, err);
+    for (size_t i = 0; i < N; i++) {
+        char *got = outcome(r[i], &err[i]);
+        assert_string_equal(got, expected[i]);
+        free(got);
+        bufs[i] = copy_of(text[i], len[i]);
+    }
+    assert_null(r[1]);
+    assert_null(r[5]);
+    assert_null(r[7]); /* an empty input is an error */
+    assert_non_null(strstr(expected[6], "\n"));
+    /* default options and no errors asked for; nothing at all */
+    hb_extract_owned_n(engine, N, bufs, len, NULL, r, NULL);
+    for (size_t i = 0; i < N; i++) {
+        assert_true(i == 7 ? r[i] == NULL : r[i] != NULL);
+        hb_report_free(r[i]);
+        free(expected[i]);
+        free(text[i]);
+    }
+    hb_extract_owned_n(engine, 0, NULL, NULL, NULL, NULL, NULL);
+    globfree(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_two_threads_print_one_report),
         cmocka_unit_test(test_owned_input_matches_borrowed),
         cmocka_unit_test(test_released_tokens_made_again),
+        cmocka_unit_test(test_owned_n_matches_one_by_one),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
