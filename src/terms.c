@@ -1,6 +1,7 @@
 /* Word segmentation for the report: the engine's lexicon (jieba's dict.txt,
  * plus dict/lexicon.txt and every slogan so that 一岗双责 stays whole) and
  * the top content words (the 词频 analysts read reports by). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +9,6 @@
 
 #include "engine.h"
 #include "extract.h"
-#include "hash.h"
 #include "lexicon.h"
 #include "segment.h"
 #include "normalize.h"
@@ -18,11 +18,11 @@ struct hb_term_rules {
     hb_wordlist stop;  /* stopwords.txt, hashed (units.h) */
 };
 
+/* 12 bytes: a report's distinct words are counted in an array of these. */
 typedef struct {
-    const char *word;  /* in the view, not NUL-terminated */
-    size_t len;
+    uint32_t first;    /* view offset of the first occurrence, where the word is read */
+    uint32_t len;
     int count;
-    size_t first;      /* view offset of the first occurrence */
 } term_count;
 
 struct hb_terms_result {
@@ -46,14 +46,22 @@ void hb_terms_unload(struct hb_engine *e)
     }
 }
 
-/* Open-addressing table of word counts for one report: every word of two
- * characters or more is counted, and whether it is a content word is asked
- * once per distinct word, not per occurrence. */
+/* Word counts for one report: every word of two characters or more is
+ * counted, and whether it is a content word is asked once per distinct
+ * word, and only of those the top list may take (select_top).  The words
+ * are kept in order of first occurrence (paragraphs are in view order and
+ * the segmenter reports words left to right); the open-addressing table
+ * holds indices into them, so that it is small to clear and to grow.  Both
+ * are in the report's arena: malloc served tables of a few KiB from its
+ * large bins, at about 30,000 instructions a report. */
 typedef struct {
     hb_doc *d;
     const char *base;
-    term_count *slots;
-    size_t cap, used;
+    HB_VEC(term_count) words;  /* the distinct words, `first` ascending */
+    uint32_t *slots;           /* index into words + 1, 0: empty; the view is below
+                                  4 GiB (uint32_t offsets), so are the words */
+    size_t cap;
+    int maxcount;
     int failed;
 } counter;
 
@@ -75,71 +83,141 @@ static int is_content(const hb_doc *d, const char *w, size_t n)
            tag[0] == 'j';
 }
 
+/* A 5 KB report has 260 to 410 distinct words of two characters or
+ * more: these sizes make room for them at once. */
+enum { FIRST_WORDS = 512, FIRST_SLOTS = 2 * FIRST_WORDS };
+
+/* The counted words are 6 bytes or more (two characters at least), so
+ * they are read 8 bytes at a time, the last 8 overlapping the one before,
+ * or under 8 as their first and last 4: a third of the byte-wise FNV's
+ * work, and never a byte outside the word. */
+static inline uint64_t word_chunk(const char *s, size_t n, size_t i)
+{
+    uint64_t x;
+    if (n < 8) {
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        return (uint64_t)a << 32 | b;
+    }
+    memcpy(&x, s + (i + 8 < n ? i : n - 8), 8);
+    return x;
+}
+
+static inline uint64_t word_hash(const char *s, size_t n)
+{
+    uint64_t h = n;
+    for (size_t i = 0;; i += 8) {
+        h = (h ^ word_chunk(s, n, i)) * 0x9E3779B97F4A7C15ull;
+        if (i + 8 >= n)
+            break;
+    }
+    return h ^ h >> 32; /* the table's index is the low bits: let the high ones in */
+}
+
+static inline int same_word(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0;; i += 8) {
+        if (word_chunk(a, n, i) != word_chunk(b, n, i))
+            return 0;
+        if (i + 8 >= n)
+            return 1;
+    }
+}
+
+/* Doubles the table, kept at most half full. */
 static int grow(counter *c)
 {
-    size_t ncap = c->cap ? c->cap * 2 : 1024;
-    term_count *ns = calloc(ncap, sizeof *ns);
+    size_t ncap = c->cap * 2;
+    uint32_t *ns = hb_arena_alloc(&c->d->arena, ncap * sizeof *ns);
     if (!ns)
         return 0;
-    for (size_t i = 0; i < c->cap; i++) {
-        if (!c->slots[i].word)
-            continue;
-        size_t h = hb_hash_bytes(c->slots[i].word, c->slots[i].len) & (ncap - 1);
-        while (ns[h].word)
+    for (size_t i = 0; i < c->words.n; i++) {
+        const term_count *t = &c->words.v[i];
+        size_t h = word_hash(c->d->view + t->first, t->len) & (ncap - 1);
+        while (ns[h])
             h = (h + 1) & (ncap - 1);
-        ns[h] = c->slots[i];
+        ns[h] = (uint32_t)i + 1;
     }
-    free(c->slots);
+    hb_arena_free(&c->d->arena, c->slots);
     c->slots = ns;
     c->cap = ncap;
     return 1;
 }
 
-static void count_word(void *ctx, size_t start, size_t end)
+/* count_word for a word of two characters or more. */
+static __attribute__((noinline)) void count_long(counter *c, const char *w, size_t n)
 {
-    counter *c = ctx;
-    const char *w = c->base + start;
-    size_t n = end - start;
-    if (c->failed || n < 6) /* the rest of is_content once per distinct word, at the end */
+    const char *view = c->d->view;
+    if (c->failed)
         return;
-    if ((c->used + 1) * 2 > c->cap && !grow(c)) {
+    if ((c->words.n + 1) * 2 > c->cap && !grow(c)) {
         c->failed = 1;
         return;
     }
-    size_t h = hb_hash_bytes(w, n) & (c->cap - 1);
-    while (c->slots[h].word && !(c->slots[h].len == n && memcmp(c->slots[h].word, w, n) == 0))
-        h = (h + 1) & (c->cap - 1);
-    if (!c->slots[h].word) {
-        c->slots[h] = (term_count){w, n, 0, (size_t)(w - c->d->view)};
-        c->used++;
-    }
-    c->slots[h].count++;
-}
-
-/* More frequent first, then earlier first: a total order (first is unique). */
-static int before(const term_count *x, const term_count *y)
-{
-    return x->count != y->count ? x->count > y->count : x->first < y->first;
-}
-
-/* Moves the `top` first content words in that order to the front of the
- * table; returns how many there are.  An insertion into a list of `top`
- * instead of sorting every distinct word: a report has hundreds. */
-static size_t select_top(hb_doc *d, term_count *slots, size_t cap, size_t top)
-{
-    size_t n = 0;
-    for (size_t i = 0; top && i < cap; i++) {
-        if (!slots[i].word || (n == top && !before(&slots[i], &slots[n - 1])) ||
-            !is_content(d, slots[i].word, slots[i].len))
-            continue;
-        term_count t = slots[i];
-        size_t k = n < top ? n++ : n - 1; /* the slot t may take: a free one, or the last */
-        while (k > 0 && before(&t, &slots[k - 1])) {
-            slots[k] = slots[k - 1];
-            k--;
+    size_t h = word_hash(w, n) & (c->cap - 1);
+    term_count *t;
+    for (;; h = (h + 1) & (c->cap - 1)) {
+        if (!c->slots[h]) {
+            term_count nt = {(uint32_t)(w - view), (uint32_t)n, 0};
+            if (!hb_vec_push(&c->d->arena, &c->words, nt)) {
+                c->failed = 1;
+                return;
+            }
+            c->slots[h] = (uint32_t)c->words.n;
+            t = &c->words.v[c->words.n - 1];
+            break;
         }
-        slots[k] = t;
+        t = &c->words.v[c->slots[h] - 1];
+        if (t->len == n && same_word(view + t->first, w, n))
+            break;
     }
+    if (++t->count > c->maxcount)
+        c->maxcount = t->count;
+}
+
+/* Half the words are single characters: they leave before count_long
+ * saves its registers. */
+static void count_word(void *ctx, size_t start, size_t end)
+{
+    counter *c = ctx;
+    if (end - start >= 6) /* the rest of is_content once per distinct word, at the end */
+        count_long(c, c->base + start, end - start);
+}
+
+/* Copies the `top` first content words, more frequent first, then earlier
+ * first (a total order: first is unique), to out; returns how many, or
+ * SIZE_MAX when memory runs out.  A counting sort by count, stable, so
+ * words of one count stay in order of first occurrence; is_content is asked
+ * down that order only until `top` are found: tens of words, not the
+ * hundreds a report has, as most of the top are content words. */
+static size_t select_top(hb_doc *d, const counter *c, size_t top, term_count *out)
+{
+    if (!top)
+        return 0;
+    size_t nb = (size_t)c->maxcount + 1;
+    uint32_t *at = hb_arena_alloc(&d->arena, (nb + c->words.n) * sizeof *at); /* per count,
+                                                                         then the sorted indices */
+    if (!at)
+        return SIZE_MAX;
+    uint32_t *order = at + nb;
+    for (size_t i = 0; i < c->words.n; i++)
+        at[c->words.v[i].count]++;
+    uint32_t pos = 0; /* at[k]: where the words counted k times start */
+    for (size_t k = nb; k-- > 1;) {
+        uint32_t m = at[k];
+        at[k] = pos;
+        pos += m;
+    }
+    for (size_t i = 0; i < c->words.n; i++)
+        order[at[c->words.v[i].count]++] = (uint32_t)i;
+    size_t n = 0;
+    for (size_t i = 0; i < c->words.n && n < top; i++) {
+        const term_count *t = &c->words.v[order[i]];
+        if (is_content(d, d->view + t->first, t->len))
+            out[n++] = *t;
+    }
+    hb_arena_free(&d->arena, at);
     return n;
 }
 
@@ -148,7 +226,11 @@ hb_status hb_terms_run(hb_doc *d)
     int top = d->opts.top_terms == 0 ? 20 : d->opts.top_terms;
     if (top < 0)
         return HB_OK;
-    counter c = {.d = d};
+    counter c = {.d = d, .cap = FIRST_SLOTS};
+    c.slots = hb_arena_alloc(&d->arena, FIRST_SLOTS * sizeof *c.slots);
+    c.words.v = hb_arena_alloc(&d->arena, FIRST_WORDS * sizeof *c.words.v);
+    c.words.cap = FIRST_WORDS;
+    c.failed = !c.slots || !c.words.v;
     for (size_t p = 0; p < d->paras.n && !c.failed; p++) {
         const hb_para *pa = &d->paras.v[p];
         if (pa->role != HB_PARA_BODY)
@@ -161,19 +243,20 @@ hb_status hb_terms_run(hb_doc *d)
     }
     hb_status st = c.failed ? HB_ERR_NOMEM : HB_OK;
     if (st == HB_OK) {
-        size_t n = select_top(d, c.slots, c.cap, (size_t)top);
-        d->terms = hb_arena_alloc(&d->arena, sizeof *d->terms);
-        term_count *keep = hb_arena_alloc(&d->arena, (n + 1) * sizeof *keep);
-        if (!d->terms || !keep) {
+        size_t room = c.words.n < (size_t)top ? c.words.n : (size_t)top;
+        term_count *keep = hb_arena_alloc(&d->arena, (room + 1) * sizeof *keep);
+        size_t n = keep ? select_top(d, &c, room, keep) : SIZE_MAX;
+        d->terms = n != SIZE_MAX ? hb_arena_alloc(&d->arena, sizeof *d->terms) : NULL;
+        if (!d->terms) {
             st = HB_ERR_NOMEM;
         } else {
-            if (n)
-                memcpy(keep, c.slots, n * sizeof *keep);
             d->terms->top = keep;
             d->terms->n = n;
         }
     }
-    free(c.slots);
+    /* a large input's tables have blocks of their own: given back now */
+    hb_arena_free(&d->arena, c.words.v);
+    hb_arena_free(&d->arena, c.slots);
     return st;
 }
 
@@ -183,7 +266,7 @@ void hb_terms_json(hb_doc *d, hb_json_out *out)
     for (size_t i = 0; d->terms && i < d->terms->n; i++) {
         const term_count *t = &d->terms->top[i];
         hb_json_object_open(out, NULL);
-        hb_json_strn(out, "term", t->word, t->len);
+        hb_json_strn(out, "term", d->view + t->first, t->len);
         hb_json_int(out, "count", t->count);
         hb_json_object_close(out);
     }
