@@ -1,7 +1,8 @@
 /* Fuzz target: the whole report (every extractor: documents, slogans,
  * metrics, lists, terms, required sections) and its three outputs.  The JSON
  * must parse back, hold the contract's top-level fields, and every span and
- * line must lie inside the input. */
+ * line must lie inside the input.  Extracted in a group with its two halves
+ * (hb_extract_owned_n), each gives what it gives alone. */
 #include <jansson.h>
 
 #include "fuzz.h"
@@ -42,9 +43,42 @@ static void check_positions(const json_t *v, const hb_report *r)
     }
 }
 
+static void check_group(const fz_input *in)
+{
+    size_t half = in->size / 2;
+    const char *part[3] = {in->data, in->data, in->data + half};
+    size_t len[3] = {in->size, half, in->size - half};
+    char *bufs[3];
+    hb_extract_options xo[3];
+    hb_report *r[3];
+    hb_error err[3];
+    for (int k = 0; k < 3; k++) {
+        FZ_CHECK((bufs[k] = malloc(len[k] + 1)));
+        memcpy(bufs[k], part[k], len[k]);
+        xo[k] = in->xo;
+    }
+    hb_extract_owned_n(fz_engine(), 3, bufs, len, xo, r, err);
+    for (int k = 0; k < 3; k++) {
+        hb_error alone_err;
+        hb_report *alone = hb_extract(fz_engine(), part[k], len[k], &in->xo, &alone_err);
+        FZ_CHECK(!alone == !r[k]);
+        if (alone) {
+            char *a = hb_report_json(alone, 0), *b = hb_report_json(r[k], 0);
+            FZ_CHECK(a && b && strcmp(a, b) == 0);
+            hb_free(a);
+            hb_free(b);
+        } else {
+            FZ_CHECK(alone_err.code == err[k].code && strcmp(alone_err.message, err[k].message) == 0);
+        }
+        hb_report_free(alone);
+        hb_report_free(r[k]);
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     fz_input in = fz_options(data, size);
+    check_group(&in);
     hb_error err;
     hb_report *r = hb_extract(fz_engine(), in.data, in.size, &in.xo, &err);
     if (!r) {
