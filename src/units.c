@@ -137,9 +137,13 @@ static int index_sorted(hb_wordlist *l, int (*cmp)(const void *, const void *))
 {
     if (l->n > 1)
         qsort(l->v, l->n, sizeof *l->v, cmp);
+    /* one key per character boundary of each entry, not per byte: a table
+     * sized by bytes was three times too large for Chinese words, and
+     * zeroing it cost more than indexing */
     size_t keys = 0, size = 8;
     for (size_t i = 0; i < l->n; i++)
-        keys += l->v[i].len;
+        for (size_t k = 0; k < l->v[i].len; k++)
+            keys += !is_cont((unsigned char)l->v[i].word[k]);
     while (size < 2 * keys)
         size *= 2;
     free(l->slots);
