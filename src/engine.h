@@ -124,9 +124,11 @@ int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int 
 typedef struct hb_regex hb_regex;
 
 /* Compiles a dictionary regex (UTF, plus options such as PCRE2_ANCHORED: a
- * match then starts where matching starts); on failure fills *err with the
- * file, line and pattern offset and returns NULL. */
-hb_regex *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err);
+ * match then starts where matching starts), or takes it from e's compiled
+ * rules (e NULL: no rules); on failure fills *err with the file, line and
+ * pattern offset (or the damaged rules file) and returns NULL. */
+hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint32_t options, const char *file,
+                           int line, hb_error *err);
 void hb_regex_free(hb_regex *rx);
 /* The compiled pattern, for pcre2's queries (group names, match data). */
 const pcre2_code *hb_regex_code(const hb_regex *rx);
