@@ -38,6 +38,7 @@ struct hb_engine {
     char *dict_dir;
     char **overlays;             /* folders layered over dict_dir, in order */
     size_t n_overlays;
+    struct hb_dict_kept *kept;   /* a file's records between two readers (HB_DICT_KEEP) */
     struct hb_dict_checker *check; /* NULL except while hb_dict_check loads */
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
     int lexicon_off, domain_off, lexicon_required, words_only; /* from hb_engine_options */
@@ -73,7 +74,10 @@ enum {
     HB_DICT_FOLD = 1,     /* fold every field (hb_fold_cstr) */
     HB_DICT_OPTIONAL = 2, /* a missing file is not an error */
     HB_DICT_TOP = 4,      /* read only the last layer holding the file (profiles) */
-    HB_DICT_UNIQUE = 8    /* a key listed twice in one file is an error */
+    HB_DICT_UNIQUE = 8,   /* a key listed twice in one file is an error */
+    HB_DICT_KEEP = 16     /* keep the records for the next reader of the file
+                             (the same fields and flags, keys aside): slogans.txt
+                             is read by the lexicon, then by the slogan stage */
 };
 /* The fields that make a line's key (bit i: field i); none: the whole line.
  * A key of an overlay replaces every line of the layers below with it. */

@@ -60,13 +60,13 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     r->len = strlen(w);
     r->line = line;
     r->digits_only = 0;
-    r->word = strdup(w);
-    r->cat = cat ? strdup(cat) : NULL;
-    if (!r->word || (cat && !r->cat)) {
-        free(r->word);
-        free(r->cat);
+    /* the word and its category in one allocation (freed with the word):
+     * some 1,100 rule words are read at every start */
+    size_t cl = cat ? strlen(cat) + 1 : 0;
+    if (!(r->word = malloc(r->len + 1 + cl)))
         return 0;
-    }
+    memcpy(r->word, w, r->len + 1);
+    r->cat = cat ? memcpy(r->word + r->len + 1, cat, cl) : NULL;
     l->n++;
     if (r->len > l->maxlen)
         l->maxlen = r->len;
@@ -309,10 +309,8 @@ hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src)
 
 void hb_wordlist_free(hb_wordlist *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].word);
-        free(l->v[i].cat);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].word); /* and its category (push_word) */
     free(l->v);
     free(l->slots);
 }

@@ -17,7 +17,7 @@
 typedef struct {
     char *word;
     size_t len;
-    char *cat;
+    char *cat;        /* in the word's allocation */
     int line;         /* in its file, for error messages */
     int digits_only;  /* units.txt: not a unit after a mask (**部 is an office) */
 } hb_rule_word;
