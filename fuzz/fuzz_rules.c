@@ -1,10 +1,12 @@
 /* Fuzz target: the compiled rules file (what rulec writes and the engine
  * maps, src/rules.h) from damaged bytes.  Two small automata are compiled
  * once, one with a transition table and one without (the form of large
- * ones: edges and failure links); each input damages a copy of the file, which hb_rules_open must
- * refuse with a reason or accept, and each automaton in an accepted one must
+ * ones: edges and failure links), and a regex serialized; each input
+ * damages a copy of the file, which hb_rules_open must refuse with a reason
+ * or accept, and each automaton in an accepted one must
  * be refused naming the file or taken and scanned: matches inside the text,
- * values among those added, never a crash or a loop.
+ * values among those added, never a crash or a loop; the regex is refused
+ * naming the file, or taken (or compiled, when it is stale) and run.
  *
  * Input: a file starting with the rules magic is the rules file itself (a
  * kept crasher stays replayable); any other input is a list of edits, 4
@@ -18,6 +20,7 @@
 static const char *const PATS[] = {"党建", "党建引领", "一岗双责", "双责", "两学一做", "引领", "ab", "b"};
 enum { NPATS = sizeof PATS / sizeof *PATS };
 static const char TEXT[] = "坚持党建引领，落实一岗双责，推进两学一做。abab党建";
+static const char REGEX[] = "(党建|两学)(引领|一做)";
 
 /* The patterns in order (with a table), or reversed (another key) without one. */
 static hb_ac *patterns(int sparse)
@@ -51,9 +54,17 @@ static char *base_file(size_t *len, const char **path)
         snprintf(file, sizeof file, "%s/huibao.rules", dir);
         hb_ac *v[2] = {patterns(0), patterns(1)};
         FZ_CHECK(hb_ac_build(v[0]) && hb_ac_build(v[1]));
-        struct hb_rules_record rec = {v, 2, 2};
+        struct hb_rules_record rec = {.v = v, .n = 2, .cap = 2};
+        struct hb_engine e;
+        memset(&e, 0, sizeof e);
+        e.record = &rec;
         hb_error err;
+        hb_regex *rx = hb_regex_compile(&e, REGEX, 0, "t", 1, &err);
+        FZ_CHECK(rx && rec.nblobs == 1);
+        hb_regex_free(rx);
         FZ_CHECK(hb_rules_write(&rec, file, &err) == HB_OK);
+        rec.v = NULL; /* not the record's to free */
+        hb_rules_record_free(&rec);
         hb_ac_free(v[0]);
         hb_ac_free(v[1]);
         bytes = fz_slurp(file, &n);
@@ -91,6 +102,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FZ_CHECK(st == HB_ERR_DICT && !strcmp(err.file, path));
         }
         hb_ac_free(ac);
+    }
+    /* the serialized regex: refused naming the file, or run */
+    memset(&err, 0, sizeof err);
+    hb_regex *rx = hb_regex_compile(&e, REGEX, 0, "t", 1, &err);
+    if (rx) {
+        pcre2_match_data *md = pcre2_match_data_create_from_pattern(hb_regex_code(rx), NULL);
+        FZ_CHECK(md);
+        pcre2_match(hb_regex_code(rx), (PCRE2_SPTR)TEXT, sizeof TEXT - 1, 0, 0, md, NULL);
+        pcre2_match_data_free(md);
+        hb_regex_free(rx);
+    } else {
+        FZ_CHECK(err.code == HB_ERR_DICT && !strcmp(err.file, path));
     }
     hb_rules_free(r);
     return 0;

@@ -10,6 +10,7 @@
  * 16-bit when every state fits (link_width()): half the bytes to read at
  * start and half the cache lines per row in the scan. */
 #include "aho.h"
+#include "hash.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -216,27 +217,14 @@ static int trie_add(hb_ac *ac, const char *s, size_t len, int value)
 
 /* Two 64-bit lanes of multiply-xorshift over 8-byte words: a key, not a
  * defence (a crafted rules file may hold anything; hb_ac_adopt checks it). */
-static void mix(uint64_t h[2], const void *p, size_t n)
-{
-    const unsigned char *b = p;
-    for (size_t i = 0; i < n; i += 8) {
-        uint64_t w = 0;
-        memcpy(&w, b + i, n - i < 8 ? n - i : 8);
-        h[0] = (h[0] ^ w) * 0x9E3779B97F4A7C15ull;
-        h[0] ^= h[0] >> 32;
-        h[1] = (h[1] + w) * 0xC2B2AE3D27D4EB4Full;
-        h[1] ^= h[1] >> 29;
-    }
-}
-
 const unsigned char *hb_ac_key(hb_ac *ac)
 {
     if (!ac->have_key) {
         uint64_t h[2] = {0x243F6A8885A308D3ull, 0x13198A2E03707344ull}, tail[2] = {ac->npv, ac->patlen};
-        mix(h, ac->pat, ac->patlen);
+        hb_hash_mix(h, ac->pat, ac->patlen);
         for (size_t i = 0; i < ac->npv; i++) {
             uint64_t v[2] = {ac->pv[i].len, (uint64_t)(uint32_t)ac->pv[i].value};
-            mix(h, v, sizeof v);
+            hb_hash_mix(h, v, sizeof v);
         }
         memcpy(ac->key, h, 16);
         memcpy(ac->key + 16, tail, 16);

@@ -61,8 +61,12 @@ int hb_dict_path(const struct hb_engine *e, size_t layer, const char *name, char
     return (size_t)snprintf(buf, cap, "%s/%s", layer_dir(e, layer), name) < cap;
 }
 
+static struct hb_dict_kept *kept_new(void);
+
 hb_status hb_dict_layers_init(struct hb_engine *e, const hb_engine_options *opts, hb_error *err)
 {
+    if (!(e->kept = kept_new()))
+        return HB_ERR_NOMEM;
     if (opts->n_dict_overlays && !opts->dict_overlays)
         return hb_dict_fail(err, HB_ERR_ARG, NULL, 0, 0, "n_dict_overlays without dict_overlays"), HB_ERR_ARG;
     if (opts->n_dict_overlays && !(e->overlays = calloc(opts->n_dict_overlays, sizeof *e->overlays)))
@@ -82,12 +86,6 @@ hb_status hb_dict_layers_init(struct hb_engine *e, const hb_engine_options *opts
     return HB_OK;
 }
 
-void hb_dict_layers_free(struct hb_engine *e)
-{
-    for (size_t i = 0; i < e->n_overlays; i++)
-        free(e->overlays[i]);
-    free(e->overlays);
-}
 
 /* ---- one file ----------------------------------------------------------- */
 
@@ -293,6 +291,38 @@ static void recs_free(recs *rs, size_t layers)
     free(rs->paths);
     free(rs->texts);
     hb_arena_release(&rs->mem);
+}
+
+/* Records a reader left for the next reader of the same file: without
+ * overlays keys drop nothing, so two readers asking the same fields and
+ * flags (keys aside) get the same records. */
+struct hb_dict_kept {
+    char name[64];
+    int min_fields, max_fields;
+    unsigned flags; /* without the key bits and HB_DICT_KEEP */
+    int full;
+    recs rs;
+    size_t layers;
+};
+
+static struct hb_dict_kept *kept_new(void)
+{
+    return calloc(1, sizeof(struct hb_dict_kept));
+}
+
+void hb_dict_layers_free(struct hb_engine *e)
+{
+    for (size_t i = 0; i < e->n_overlays; i++)
+        free(e->overlays[i]);
+    free(e->overlays);
+    if (e->kept && e->kept->full)
+        recs_free(&e->kept->rs, e->kept->layers);
+    free(e->kept);
+}
+
+static unsigned same_flags(unsigned flags)
+{
+    return flags & ~(HB_DICT_KEEP | HB_DICT_KEY(0) * 0xFFu);
 }
 
 static unsigned key_mask(unsigned flags)
@@ -520,8 +550,16 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
 {
     recs rs = {0};
     size_t layers = hb_dict_layers(e);
-    rs.keys = e->n_overlays > 0 || (flags & HB_DICT_UNIQUE);
-    hb_status st = read_layers(e, &rs, name, min_fields, max_fields, flags, err);
+    struct hb_dict_kept *k = e->kept;
+    hb_status st = HB_OK;
+    if (k && k->full && !strcmp(k->name, name) && k->min_fields == min_fields && k->max_fields == max_fields &&
+        k->flags == same_flags(flags)) {
+        rs = k->rs; /* the last reader's: taken over, freed below */
+        k->full = 0;
+    } else {
+        rs.keys = e->n_overlays > 0 || (flags & HB_DICT_UNIQUE);
+        st = read_layers(e, &rs, name, min_fields, max_fields, flags, err);
+    }
     /* one layer (the usual case) is read in order already */
     size_t sorted = 1;
     while (sorted < rs.n && by_layer_line(&rs.v[sorted - 1], &rs.v[sorted]) < 0)
@@ -546,6 +584,18 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
                 e->check->fn(e->check->ctx, rs.paths[l], NULL);
     if (st == HB_ERR_NOMEM && !err->code)
         hb_dict_fail(err, st, name, 0, 0, "out of memory");
+    /* not in check mode: its checker hears of every file read, each time */
+    if (st == HB_OK && (flags & HB_DICT_KEEP) && k && !k->full && !e->check && e->n_overlays == 0 &&
+        strlen(name) < sizeof k->name) {
+        strcpy(k->name, name);
+        k->min_fields = min_fields;
+        k->max_fields = max_fields;
+        k->flags = same_flags(flags);
+        k->rs = rs;
+        k->layers = layers;
+        k->full = 1;
+        return st;
+    }
     recs_free(&rs, layers);
     return st;
 }

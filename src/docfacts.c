@@ -89,10 +89,10 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     e->docfacts = calloc(1, sizeof *e->docfacts);
     if (!e->docfacts)
         return HB_ERR_NOMEM;
-    e->docfacts->date = hb_regex_compile(DATE_RE, 0, "docfacts.c", 0, err);
-    if (!e->docfacts->date || !(e->docfacts->dateline = hb_regex_compile(DATELINE_RE, 0, "docfacts.c", 0, err)))
+    e->docfacts->date = hb_regex_compile(e, DATE_RE, 0, "docfacts.c", 0, err);
+    if (!e->docfacts->date || !(e->docfacts->dateline = hb_regex_compile(e, DATELINE_RE, 0, "docfacts.c", 0, err)))
         return HB_ERR_REGEX;
-    e->docfacts->period = hb_regex_compile(PERIOD_RE, 0, "docfacts.c", 0, err);
+    e->docfacts->period = hb_regex_compile(e, PERIOD_RE, 0, "docfacts.c", 0, err);
     if (!e->docfacts->period)
         return HB_ERR_REGEX;
     /* an overlay's PLACE and CUE replace the shipped type of that cue */

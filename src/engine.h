@@ -38,6 +38,7 @@ struct hb_engine {
     char *dict_dir;
     char **overlays;             /* folders layered over dict_dir, in order */
     size_t n_overlays;
+    struct hb_dict_kept *kept;   /* a file's records between two readers (HB_DICT_KEEP) */
     struct hb_dict_checker *check; /* NULL except while hb_dict_check loads */
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
     int lexicon_off, domain_off, lexicon_required, words_only; /* from hb_engine_options */
@@ -73,7 +74,10 @@ enum {
     HB_DICT_FOLD = 1,     /* fold every field (hb_fold_cstr) */
     HB_DICT_OPTIONAL = 2, /* a missing file is not an error */
     HB_DICT_TOP = 4,      /* read only the last layer holding the file (profiles) */
-    HB_DICT_UNIQUE = 8    /* a key listed twice in one file is an error */
+    HB_DICT_UNIQUE = 8,   /* a key listed twice in one file is an error */
+    HB_DICT_KEEP = 16     /* keep the records for the next reader of the file
+                             (the same fields and flags, keys aside): slogans.txt
+                             is read by the lexicon, then by the slogan stage */
 };
 /* The fields that make a line's key (bit i: field i); none: the whole line.
  * A key of an overlay replaces every line of the layers below with it. */
@@ -124,9 +128,11 @@ int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int 
 typedef struct hb_regex hb_regex;
 
 /* Compiles a dictionary regex (UTF, plus options such as PCRE2_ANCHORED: a
- * match then starts where matching starts); on failure fills *err with the
- * file, line and pattern offset and returns NULL. */
-hb_regex *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err);
+ * match then starts where matching starts), or takes it from e's compiled
+ * rules (e NULL: no rules); on failure fills *err with the file, line and
+ * pattern offset (or the damaged rules file) and returns NULL. */
+hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint32_t options, const char *file,
+                           int line, hb_error *err);
 void hb_regex_free(hb_regex *rx);
 /* The compiled pattern, for pcre2's queries (group names, match data). */
 const pcre2_code *hb_regex_code(const hb_regex *rx);

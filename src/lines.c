@@ -113,7 +113,8 @@ static int index_literals(struct hb_layout_rules *r, layout_rule *rule, const ch
 
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
-    struct hb_layout_rules *r = ctx;
+    const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
+    struct hb_layout_rules *r = e->layout;
     (void)nf;
     layout_rule **list;
     size_t *n;
@@ -128,7 +129,7 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     else
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown line kind '%s' (use pageno, clutter, inline or masthead)", f[0]);
-    hb_regex *re = hb_regex_compile(f[1], 0, file, line, err);
+    hb_regex *re = hb_regex_compile(e, f[1], 0, file, line, err);
     if (!re)
         return -1;
     layout_rule *nl = realloc(*list, (*n + 1) * sizeof *nl);
@@ -151,7 +152,7 @@ hb_status hb_lines_load(struct hb_engine *e, hb_error *err)
     e->layout = calloc(1, sizeof *e->layout);
     if (!e->layout)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e->layout, err);
+    return hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e, err);
 }
 
 void hb_lines_unload(struct hb_engine *e)

@@ -6,7 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <string.h>
+
 #include "engine.h"
+#include "hash.h"
+#include "rules.h"
 
 #ifndef HB_REGEX_JIT_AFTER
 #define HB_REGEX_JIT_AFTER 16384
@@ -26,17 +30,72 @@ struct hb_regex {
     atomic_flag compiling;       /* one thread compiles the copy */
 };
 
-hb_regex *hb_regex_compile(const char *pattern, uint32_t options, const char *file, int line, hb_error *err)
+/* A pattern's key in the compiled rules: its text and all its options, so
+ * an edited pattern misses; the tail's bit 32 sets it apart from an
+ * automaton's key (hb_ac_key), whose tail is its pattern count and bytes. */
+static void regex_key(const char *pattern, uint32_t options, unsigned char key[32])
+{
+    uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull}, tail[2] = {strlen(pattern), options | 1ull << 32};
+    hb_hash_mix(h, pattern, tail[0]);
+    hb_hash_mix(h, tail, sizeof tail);
+    memcpy(key, h, 16);
+    memcpy(key + 16, tail, 16);
+}
+
+/* The pattern compiled at build time (rulec): decoding it costs a tenth of
+ * compiling.  NULL when there is none, or it was serialized by another
+ * PCRE2 (then it is compiled here); a blob failing its check is an error. */
+static pcre2_code *from_rules(const struct hb_engine *e, const unsigned char *key, hb_status *st, hb_error *err)
+{
+    size_t size;
+    const unsigned char *b = e && e->rules ? hb_rules_find_checked(e, key, &size, st, err) : NULL;
+    pcre2_code *re = NULL;
+    /* 16 bytes: the serialized header pcre2 reads before checking it */
+    if (b && size >= 16 && pcre2_serialize_get_number_of_codes(b) == 1 &&
+        pcre2_serialize_decode(&re, 1, b, NULL) != 1)
+        re = NULL;
+    return re;
+}
+
+/* Files the compiled pattern for rulec to write. */
+static hb_status record(const struct hb_engine *e, const unsigned char *key, const pcre2_code *re)
+{
+    uint8_t *bytes;
+    PCRE2_SIZE n;
+    if (pcre2_serialize_encode(&re, 1, &bytes, &n, NULL) != 1)
+        return HB_ERR_NOMEM;
+    hb_status st = hb_rules_record_checked(e->record, key, bytes, n);
+    pcre2_serialize_free(bytes);
+    return st;
+}
+
+hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint32_t options, const char *file,
+                           int line, hb_error *err)
 {
     int code;
     PCRE2_SIZE off;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-                                   PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_UCP | options, &code, &off, NULL);
-    if (!re) {
-        PCRE2_UCHAR msg[256];
-        pcre2_get_error_message(code, msg, sizeof msg);
-        hb_dict_fail(err, HB_ERR_REGEX, file, line, (int)off, "regex does not compile at offset %d: %s", (int)off, msg);
+    unsigned char key[32];
+    hb_status st = HB_OK;
+    options |= PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_UCP;
+    if (e && (e->rules || e->record))
+        regex_key(pattern, options, key);
+    pcre2_code *re = from_rules(e, key, &st, err);
+    if (st != HB_OK)
         return NULL;
+    if (!re) {
+        re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &code, &off, NULL);
+        if (!re) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(code, msg, sizeof msg);
+            hb_dict_fail(err, HB_ERR_REGEX, file, line, (int)off, "regex does not compile at offset %d: %s", (int)off,
+                         msg);
+            return NULL;
+        }
+        if (e && e->record && record(e, key, re) != HB_OK) {
+            pcre2_code_free(re);
+            hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+            return NULL;
+        }
     }
     hb_regex *rx = malloc(sizeof *rx);
     if (!rx) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "engine.h"
+#include "hash.h"
 
 #define RULES_MAGIC "HBRULES\x1a"
 #define RULES_VERSION 3u /* 3: large automata as edges, not tables (2: 16-bit links) */
@@ -106,6 +107,11 @@ const void *hb_rules_find(const struct hb_rules *r, const unsigned char *key, si
     return NULL;
 }
 
+static void damaged(const struct hb_engine *e, hb_error *err)
+{
+    hb_dict_fail(err, HB_ERR_DICT, e->rules->path, 0, 0, "damaged compiled rules; rebuild them with rulec (make)");
+}
+
 hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err)
 {
     size_t size;
@@ -113,7 +119,7 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
     if (blob) {
         if (hb_ac_adopt(ac, blob, size))
             return HB_OK;
-        hb_dict_fail(err, HB_ERR_DICT, e->rules->path, 0, 0, "damaged compiled rules; rebuild them with rulec (make)");
+        damaged(e, err);
         return HB_ERR_DICT;
     }
     if (!hb_ac_build(ac))
@@ -150,13 +156,90 @@ hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *
     return hb_engine_build_ac(e, *ac, err);
 }
 
+/* The check of a blob's bytes (two words ahead of them): each 8-byte word
+ * goes to one of two lanes, half the work of hb_hash_mix, as a blob (a
+ * serialized regex holds pcre2's 1 KiB of character tables) is read at
+ * every start. */
+static void blob_check(const void *p, size_t n, uint64_t h[2])
+{
+    const unsigned char *b = p;
+    uint64_t w[2], tail[2] = {0, 0};
+    h[0] = 0xA4093822299F31D0ull ^ n;
+    h[1] = 0x082EFA98EC4E6C89ull;
+    size_t whole = n / 16 * 16;
+    memcpy(tail, b + whole, n - whole);
+    for (size_t i = 0; i <= whole; i += 16) {
+        memcpy(w, i < whole ? b + i : (const void *)tail, 16);
+        for (int k = 0; k < 2; k++) {
+            h[k] = (h[k] ^ w[k]) * 0x9E3779B97F4A7C15ull;
+            h[k] ^= h[k] >> 32;
+        }
+    }
+}
+
+hb_status hb_rules_record_checked(struct hb_rules_record *rec, const unsigned char *key, const void *data,
+                                  size_t size)
+{
+    if (rec->nblobs == rec->blobs_cap) {
+        size_t cap = rec->blobs_cap ? rec->blobs_cap * 2 : 16;
+        struct hb_rules_blob *v = realloc(rec->blobs, cap * sizeof *v);
+        if (!v)
+            return HB_ERR_NOMEM;
+        rec->blobs = v;
+        rec->blobs_cap = cap;
+    }
+    uint64_t h[2];
+    unsigned char *b = malloc(sizeof h + size);
+    if (!b)
+        return HB_ERR_NOMEM;
+    blob_check(data, size, h);
+    memcpy(b, h, sizeof h);
+    memcpy(b + sizeof h, data, size);
+    struct hb_rules_blob *x = &rec->blobs[rec->nblobs++];
+    memcpy(x->key, key, 32);
+    x->data = b;
+    x->size = sizeof h + size;
+    return HB_OK;
+}
+
+const void *hb_rules_find_checked(const struct hb_engine *e, const unsigned char *key, size_t *size,
+                                  hb_status *st, hb_error *err)
+{
+    size_t n;
+    const unsigned char *b = hb_rules_find(e->rules, key, &n);
+    uint64_t h[2], want[2];
+    *st = HB_OK;
+    if (!b)
+        return NULL;
+    if (n >= sizeof want) {
+        memcpy(want, b, sizeof want);
+        blob_check(b + sizeof want, n - sizeof want, h);
+    }
+    if (n < sizeof want || memcmp(h, want, sizeof h) != 0) {
+        *st = HB_ERR_DICT;
+        damaged(e, err);
+        return NULL;
+    }
+    *size = n - sizeof want;
+    return b + sizeof want;
+}
+
+void hb_rules_record_free(struct hb_rules_record *rec)
+{
+    for (size_t i = 0; i < rec->nblobs; i++)
+        free(rec->blobs[i].data);
+    free(rec->blobs);
+    free(rec->v);
+    free(rec->memo);
+}
+
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err)
 {
     /* Write beside the target and rename, so a reader never loads half a file. */
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "path too long"), HB_ERR_IO;
-    size_t n = rec->n + (rec->memo != NULL); /* the automata, then the memo */
+    size_t memo = rec->memo != NULL, n = rec->n + memo + rec->nblobs; /* the automata, the memo, the blobs */
     struct rules_header h = {RULES_MAGIC, RULES_VERSION, RULES_ENDIAN, (uint32_t)n, 0, 0};
     struct rules_entry *dir = calloc(n ? n : 1, sizeof *dir);
     if (!dir)
@@ -164,9 +247,10 @@ hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb
     uint64_t off = sizeof h + n * sizeof *dir;
     for (size_t i = 0; i < n; i++) {
         off = (off + 7) & ~(uint64_t)7;
-        memcpy(dir[i].key, i < rec->n ? hb_ac_key(rec->v[i]) : rec->memo_key, 32);
+        const struct hb_rules_blob *b = i >= rec->n + memo ? &rec->blobs[i - rec->n - memo] : NULL;
+        memcpy(dir[i].key, i < rec->n ? hb_ac_key(rec->v[i]) : b ? b->key : rec->memo_key, 32);
         dir[i].off = off;
-        dir[i].size = i < rec->n ? hb_ac_compiled_size(rec->v[i]) : rec->memo_size;
+        dir[i].size = i < rec->n ? hb_ac_compiled_size(rec->v[i]) : b ? b->size : rec->memo_size;
         off += dir[i].size;
     }
     h.file_size = off;
@@ -176,7 +260,9 @@ hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb
         static const char zeros[8];
         long at = ftell(f);
         ok = at >= 0 && fwrite(zeros, 1, (size_t)(dir[i].off - (uint64_t)at), f) == dir[i].off - (uint64_t)at &&
-             (i < rec->n ? hb_ac_write_compiled(rec->v[i], f) : fwrite(rec->memo, 1, rec->memo_size, f) == rec->memo_size);
+             (i < rec->n ? hb_ac_write_compiled(rec->v[i], f)
+                         : fwrite(i < rec->n + memo ? rec->memo : rec->blobs[i - rec->n - memo].data, 1,
+                                  (size_t)dir[i].size, f) == dir[i].size);
     }
     if (f && fclose(f) != 0)
         ok = 0;

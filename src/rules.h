@@ -20,7 +20,23 @@ struct hb_rules_record {
     unsigned char memo_key[32];
     void *memo;
     size_t memo_size;
+    struct hb_rules_blob *blobs; /* other compiled forms (regexes), owned */
+    size_t nblobs, blobs_cap;
 };
+
+struct hb_rules_blob {
+    unsigned char key[32];
+    void *data;
+    size_t size;
+};
+
+/* Files a copy of data[0..size) under key, after a check of its bytes:
+ * what a scan cannot bounds-check as it reads (a serialized regex) is
+ * trusted only when its check matches (hb_rules_find_checked). */
+hb_status hb_rules_record_checked(struct hb_rules_record *rec, const unsigned char *key, const void *data,
+                                  size_t size);
+/* Frees what the record owns (not the struct). */
+void hb_rules_record_free(struct hb_rules_record *rec);
 
 /* Maps path.  The file may be damaged or crafted: its header and directory
  * are bounds-checked here, each automaton when it is taken (hb_ac_adopt).
@@ -38,6 +54,12 @@ const void *hb_rules_find(const struct hb_rules *r, const unsigned char *key, si
  * library, share/huibao, HB_DATADIR; none found: none).  Sets e->rules. */
 hb_status hb_rules_load(struct hb_engine *e, hb_error *err);
 
+/* The bytes filed under key by hb_rules_record_checked in the engine's
+ * compiled rules, their size in *size; NULL when none are (*st HB_OK) or
+ * when they fail their check (*st HB_ERR_DICT, *err naming the file). */
+const void *hb_rules_find_checked(const struct hb_engine *e, const unsigned char *key, size_t *size,
+                                  hb_status *st, hb_error *err);
+
 /* hb_ac_build(), or the same automaton taken from the engine's compiled
  * rules; records it when the engine is being compiled.  A compiled one
  * that is refused is an error naming the rules file. */
@@ -51,7 +73,7 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
 hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
                                   size_t n, hb_ac **ac, int **next, hb_error *err);
 
-/* Writes the recorded automata and memo to path (a new file renamed over it). */
+/* Writes the recorded automata, memo and blobs to path (a new file renamed over it). */
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* The formulation dictionary (see slogans.h): surfaces folded like the view,
  * a sorted index for exact lookups of quoted terms, and one automaton for
  * finding every surface in running text. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,14 +101,6 @@ static int cmp_surface(const char *a, size_t al, const char *b, size_t bl)
     return c ? c : (al > bl) - (al < bl);
 }
 
-static int by_surface(const void *x, const void *y, void *ctx)
-{
-    const sd_entry *e = ctx;
-    const sd_entry *a = &e[*(const int *)x], *b = &e[*(const int *)y];
-    int c = cmp_surface(a->surface, a->len, b->surface, b->len);
-    return c ? c : a->file != b->file ? a->file - b->file : a->line - b->line;
-}
-
 hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const hb_wordlist *cats,
                               struct hb_slogan_dict **out, hb_error *err)
 {
@@ -118,12 +111,12 @@ hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const
     sd->cats = cats;
     /* an overlay's line replaces the shipped line of its term */
     hb_status st = hb_dict_read(e, name, 2, 3, HB_DICT_KEY(0), add_line, sd, err);
-    if (st == HB_OK && !(sd->order = malloc((sd->n ? sd->n : 1) * sizeof *sd->order)))
+    /* by surface, then where listed: entries are in file and line order */
+    if (st == HB_OK && (!(sd->order = malloc((sd->n ? sd->n : 1) * sizeof *sd->order)) ||
+                        !hb_sort_strings(sd->order, sd->e, sd->n, sizeof *sd->e, offsetof(sd_entry, surface),
+                                         offsetof(sd_entry, len), -1)))
         st = HB_ERR_NOMEM;
     if (st == HB_OK) {
-        for (size_t i = 0; i < sd->n; i++)
-            sd->order[i] = (int)i;
-        qsort_r(sd->order, sd->n, sizeof *sd->order, by_surface, sd->e);
         /* A surface listed under two terms would be counted under either;
          * an alias that folds to its own term (党建＋|党建+) is harmless. */
         for (size_t i = 1; i < sd->n && st == HB_OK; i++) {

@@ -81,7 +81,8 @@ static int grow(void **v, size_t n, size_t *cap, size_t size, size_t first)
 
 static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
-    struct hb_slogan_rules *r = ctx;
+    const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
+    struct hb_slogan_rules *r = e->slogans;
     (void)nf;
     if (!grow((void **)&r->pat, r->npat, &r->patcap, sizeof *r->pat, 8))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
@@ -90,7 +91,7 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
                             "unknown category \"%s\" (not in slogan_categories.txt)", f[0]);
     pattern *p = &r->pat[r->npat];
     *p = (pattern){NULL, NULL, -1, -1};
-    if (!(p->re = hb_regex_compile(f[1], PCRE2_ANCHORED, file, line, err)))
+    if (!(p->re = hb_regex_compile(e, f[1], PCRE2_ANCHORED, file, line, err)))
         return -1;
     r->npat++;
     if (!(p->category = strdup(f[0])))
@@ -119,7 +120,8 @@ static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_
 
 static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
-    struct hb_slogan_rules *r = ctx;
+    const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
+    struct hb_slogan_rules *r = e->slogans;
     (void)nf;
     int kind = -1, place = -1;
     for (int i = 0; i < (int)(sizeof QUOTE_KINDS / sizeof *QUOTE_KINDS); i++)
@@ -137,7 +139,7 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     if (!grow((void **)&r->qk, r->nqk, &r->qkcap, sizeof *r->qk, 16))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     uint32_t opts = place == QK_BEFORE ? PCRE2_ENDANCHORED : place == QK_AFTER ? PCRE2_ANCHORED : 0;
-    hb_regex *re = hb_regex_compile(f[2], opts, file, line, err);
+    hb_regex *re = hb_regex_compile(e, f[2], opts, file, line, err);
     if (!re)
         return -1;
     r->qk[r->nqk++] = (quote_rule){re, kind, place};
@@ -196,11 +198,11 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
     if (st == HB_OK)
         st = hb_slogan_dict_read(e, "slogans.txt", &r->categories, &r->dict, err);
     if (st == HB_OK)
-        st = hb_dict_read(e, "slogan_patterns.txt", 2, 2, HB_DICT_KEY(1), add_pattern, r, err);
+        st = hb_dict_read(e, "slogan_patterns.txt", 2, 2, HB_DICT_KEY(1), add_pattern, e, err);
     if (st == HB_OK)
         st = hb_dict_read(e, "slogan_stop.txt", 2, 2, HB_DICT_FOLD, add_stop, r, err);
     if (st == HB_OK)
-        st = hb_dict_read(e, "quote_kinds.txt", 3, 3, HB_DICT_KEY(1) | HB_DICT_KEY(2), add_quote_rule, r, err);
+        st = hb_dict_read(e, "quote_kinds.txt", 3, 3, HB_DICT_KEY(1) | HB_DICT_KEY(2), add_quote_rule, e, err);
     if (st != HB_OK)
         return st;
     if (r->nstop > 1)

@@ -1,6 +1,7 @@
 /* Loading and looking up the metric rules of dict/ (see units.h). */
 #include "units.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,13 +60,13 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     r->len = strlen(w);
     r->line = line;
     r->digits_only = 0;
-    r->word = strdup(w);
-    r->cat = cat ? strdup(cat) : NULL;
-    if (!r->word || (cat && !r->cat)) {
-        free(r->word);
-        free(r->cat);
+    /* the word and its category in one allocation (freed with the word):
+     * some 1,100 rule words are read at every start */
+    size_t cl = cat ? strlen(cat) + 1 : 0;
+    if (!(r->word = malloc(r->len + 1 + cl)))
         return 0;
-    }
+    memcpy(r->word, w, r->len + 1);
+    r->cat = cat ? memcpy(r->word + r->len + 1, cat, cl) : NULL;
     l->n++;
     if (r->len > l->maxlen)
         l->maxlen = r->len;
@@ -81,27 +82,87 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     return 1;
 }
 
-/* memcmp's order, by hand: rule words are short and comparisons end
- * within a few bytes, sooner than a library call returns. */
-static int cmp_bytes(const char *a, size_t an, const char *b, size_t bn)
-{
-    size_t n = an < bn ? an : bn;
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return (unsigned char)a[i] < (unsigned char)b[i] ? -1 : 1;
-    return (an > bn) - (an < bn);
-}
-
-static int cmp_word(const void *a, const void *b)
-{
-    const hb_rule_word *x = a, *y = b;
-    return cmp_bytes(x->word, x->len, y->word, y->len);
-}
-
 /* The FNV-1a step of hb_hash_bytes, so a prefix's hash grows a byte at a time. */
 static uint64_t hash_step(uint64_t h, unsigned char c)
 {
     return (h ^ c) * 1099511628211ull;
+}
+
+/* One record being sorted, 16 bytes to move: its string's first 8 bytes
+ * big-endian (most comparisons end there, without a call), the
+ * tie-breaker, its index (its string in the sort's arrays). */
+typedef struct {
+    uint64_t head;
+    int tie, i;
+} sort_item;
+
+typedef struct {
+    const char **s;
+    size_t *len;
+} sort_strs;
+
+static int item_cmp(const sort_strs *t, const sort_item *a, const sort_item *b)
+{
+    if (a->head != b->head)
+        return a->head < b->head ? -1 : 1;
+    size_t la = t->len[a->i], lb = t->len[b->i], n = la < lb ? la : lb;
+    int c = n > 8 ? memcmp(t->s[a->i] + 8, t->s[b->i] + 8, n - 8) : 0;
+    if (!c)
+        c = (la > lb) - (la < lb);
+    return c ? c : (a->tie > b->tie) - (a->tie < b->tie);
+}
+
+enum { SORT_RUN = 8 }; /* sorted by insertion first: three merge passes fewer */
+
+int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_t str_off, size_t len_off,
+                    long tie_off)
+{
+    size_t m = n ? n : 1;
+    sort_item *v = malloc(2 * m * sizeof *v), *tmp = v ? v + m : NULL;
+    sort_strs t = {malloc(m * sizeof *t.s), malloc(m * sizeof *t.len)};
+    int ok = v && t.s && t.len;
+    for (size_t i = 0; ok && i < n; i++) {
+        const char *rec = (const char *)base + i * stride;
+        memcpy(&t.s[i], rec + str_off, sizeof *t.s);
+        memcpy(&t.len[i], rec + len_off, sizeof *t.len);
+        unsigned char b[8] = {0};
+        memcpy(b, t.s[i], t.len[i] < 8 ? t.len[i] : 8);
+        uint64_t h = 0;
+        for (int k = 0; k < 8; k++)
+            h = h << 8 | b[k];
+        v[i] = (sort_item){h, 0, (int)i};
+        if (tie_off >= 0)
+            memcpy(&v[i].tie, rec + tie_off, sizeof v[i].tie);
+    }
+    /* stable throughout: records equal in string and tie keep their order */
+    for (size_t lo = 0; ok && lo < n; lo += SORT_RUN)
+        for (size_t i = lo + 1; i < n && i < lo + SORT_RUN; i++) {
+            sort_item x = v[i];
+            size_t k = i;
+            for (; k > lo && item_cmp(&t, &x, &v[k - 1]) < 0; k--)
+                v[k] = v[k - 1];
+            v[k] = x;
+        }
+    for (size_t w = SORT_RUN; ok && w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n, a = lo, b = mid, k = lo;
+            while (a < mid && b < hi)
+                tmp[k++] = item_cmp(&t, &v[b], &v[a]) < 0 ? v[b++] : v[a++];
+            while (a < mid)
+                tmp[k++] = v[a++];
+            while (b < hi)
+                tmp[k++] = v[b++];
+        }
+        sort_item *x = v;
+        v = tmp;
+        tmp = x;
+    }
+    for (size_t i = 0; ok && i < n; i++)
+        order[i] = v[i].i;
+    free(v < tmp ? v : tmp); /* the one allocation, whichever half holds the result */
+    free(t.s);
+    free(t.len);
+    return ok;
 }
 
 /* The slot holding s[0..len) (hash h), or the empty slot where it goes. */
@@ -123,23 +184,32 @@ static void index_key(hb_wordlist *l, size_t i, size_t len, uint64_t h)
         *t = (hb_word_slot){h, (uint32_t)(i + 1), (uint32_t)len};
 }
 
-/* A word listed twice in one file (no HB_DICT_UNIQUE): the earlier line first. */
-static int cmp_word_line(const void *a, const void *b)
+/* Sorts the list by its words (memcmp's order; by_line: a word listed
+ * twice in one file, without HB_DICT_UNIQUE, earlier line first; else
+ * equal words keep their order) and indexes it for lookups: a word listed
+ * twice is found as its first entry.  Returns 0 when out of memory. */
+static int index_sorted(hb_wordlist *l, int by_line)
 {
-    const hb_rule_word *x = a, *y = b;
-    int c = cmp_word(a, b);
-    return c ? c : (x->line > y->line) - (x->line < y->line);
-}
-
-/* Sorts the list by cmp and indexes it for lookups: a word listed twice is
- * found as its first entry.  Returns 0 when out of memory. */
-static int index_sorted(hb_wordlist *l, int (*cmp)(const void *, const void *))
-{
-    if (l->n > 1)
-        qsort(l->v, l->n, sizeof *l->v, cmp);
+    int *order = malloc((l->n ? l->n : 1) * sizeof *order);
+    hb_rule_word *v = malloc((l->cap ? l->cap : 1) * sizeof *v);
+    if (!order || !v || !hb_sort_strings(order, l->v, l->n, sizeof *l->v, offsetof(hb_rule_word, word),
+                                         offsetof(hb_rule_word, len), by_line ? (long)offsetof(hb_rule_word, line) : -1)) {
+        free(order);
+        free(v);
+        return 0;
+    }
+    for (size_t i = 0; i < l->n; i++)
+        v[i] = l->v[order[i]];
+    free(order);
+    free(l->v);
+    l->v = v;
+    /* one key per character boundary of each entry, not per byte: a table
+     * sized by bytes was three times too large for Chinese words, and
+     * zeroing it cost more than indexing */
     size_t keys = 0, size = 8;
     for (size_t i = 0; i < l->n; i++)
-        keys += l->v[i].len;
+        for (size_t k = 0; k < l->v[i].len; k++)
+            keys += !is_cont((unsigned char)l->v[i].word[k]);
     while (size < 2 * keys)
         size *= 2;
     free(l->slots);
@@ -162,7 +232,7 @@ static int index_sorted(hb_wordlist *l, int (*cmp)(const void *, const void *))
  * listed twice. */
 static int finish(hb_wordlist *l)
 {
-    return index_sorted(l, cmp_word);
+    return index_sorted(l, 0);
 }
 
 static int may_have(const hb_wordlist *l, size_t n)
@@ -239,10 +309,8 @@ hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src)
 
 void hb_wordlist_free(hb_wordlist *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        free(l->v[i].word);
-        free(l->v[i].cat);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i].word); /* and its category (push_word) */
     free(l->v);
     free(l->slots);
 }
@@ -376,7 +444,7 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         return st;
     /* a cue listed twice: the first line wins (hb_wordlist_last finds it) */
     st = hb_dict_read(e, "metric_subjects.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(0), add_pair, &r->subjects, err);
-    if (st == HB_OK && !index_sorted(&r->subjects, cmp_word_line))
+    if (st == HB_OK && !index_sorted(&r->subjects, 1))
         st = HB_ERR_NOMEM;
     return st;
 }

@@ -17,7 +17,7 @@
 typedef struct {
     char *word;
     size_t len;
-    char *cat;
+    char *cat;        /* in the word's allocation */
     int line;         /* in its file, for error messages */
     int digits_only;  /* units.txt: not a unit after a mask (**部 is an office) */
 } hb_rule_word;
@@ -96,6 +96,15 @@ hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src);
  * 拟提拔), or a word A…B (folded A...B) with A before it and B ending at or
  * after its end (计划 in 完成年度计划). */
 int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n);
+
+/* Fills order[0..n) with the indices of n records (at base, stride bytes
+ * apart) sorted by the string each holds (a const char * at str_off, its
+ * length a size_t at len_off): memcmp's order, a prefix first; equal
+ * strings by the int at tie_off, or (tie_off -1) in index order.  A merge
+ * sort on each string's first 8 bytes as a number: most comparisons end
+ * there, without a call.  Returns 0 when out of memory. */
+int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_t str_off, size_t len_off,
+                    long tie_off);
 
 /* Frees a list's words and its storage (not the list struct). */
 void hb_wordlist_free(hb_wordlist *l);

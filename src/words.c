@@ -81,7 +81,8 @@ static hb_status add_words(struct hb_engine *e, hb_error *err)
         if (e->check)
             e->check->fn(e->check->ctx, path, NULL);
     }
-    return hb_dict_read(e, "slogans.txt", 2, 3, 0, add_slogan_word, e->lexicon, err);
+    /* the slogan stage reads the file next: its records are kept for it */
+    return hb_dict_read(e, "slogans.txt", 2, 3, e->words_only ? 0 : HB_DICT_KEEP, add_slogan_word, e->lexicon, err);
 }
 
 void hb_words_unload(struct hb_engine *e)

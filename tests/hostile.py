@@ -1077,6 +1077,7 @@ def _(c):
             env=dict(os.environ, HUIBAO_RULES=junk))
     data = bytearray(open(RULES, "rb").read())
     count, = struct.unpack_from("=I", data, 16)
+    automata = 0
     for i in range(count):  # every automaton's output links pointing past its states
         off, size = struct.unpack_from("=QQ", data, 32 + 48 * i + 32)
         nstates, ncls = struct.unpack_from("=II", data, off)
@@ -1084,8 +1085,23 @@ def _(c):
         # after the 288-byte head: value (int32 per state), then a table or
         # edge starts (uint32 per state and one), first, out
         first = off + 288 + 4 * nstates + (4 * (nstates + 1) if sparse else width * nstates * ncls)
+        if width not in (2, 4) or sparse > 1 or first + width * (nstates + 1) > off + size:
+            continue  # not an automaton: the memo, a serialized regex
         struct.pack_into("=H" if width == 2 else "=I", data, first + width * nstates, (1 << 8 * width) - 1)
+        automata += 1
+    check(automata >= 2, f"{automata} automata damaged")
     bad = c.write("bad.rules", bytes(data))
+    c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
+            env=dict(os.environ, HUIBAO_RULES=bad))
+    # a serialized regex (its key's tail: pattern length, options with bit 32)
+    # with one byte changed: its check fails, so it is refused, not decoded
+    data = bytearray(open(RULES, "rb").read())
+    regexes = [struct.unpack_from("=QQ", data, 32 + 48 * i + 32) for i in range(count)
+               if data[32 + 48 * i + 28:32 + 48 * i + 32] == b"\x01\0\0\0"]
+    check(len(regexes) > 30, f"{len(regexes)} regexes in {RULES}")
+    off, size = regexes[0]
+    data[off + size // 2] ^= 0x10
+    bad = c.write("bad_regex.rules", bytes(data))
     c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=bad))
 

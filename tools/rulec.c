@@ -34,8 +34,7 @@ int main(int argc, char **argv)
     hb_engine *e = hb_engine_load(&o, NULL, &rec, &err);
     hb_status st = e ? hb_rules_write(&rec, argv[2], &err) : err.code;
     hb_engine_free(e);
-    free(rec.v);
-    free(rec.memo);
+    hb_rules_record_free(&rec);
     if (st != HB_OK) {
         if (err.line > 0)
             fprintf(stderr, "rulec: %s:%d: %s\n", err.file, err.line, err.message);

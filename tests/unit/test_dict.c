@@ -1,5 +1,6 @@
-/* The rule-file reader: overlay layers, keys, duplicates, file kinds, and
- * hb_dict_check collecting every fault. */
+/* The rule-file reader: overlay layers, keys, duplicates, file kinds,
+ * records kept for a second reader (HB_DICT_KEEP), and hb_dict_check
+ * collecting every fault. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,42 @@ static void test_overlay_key_replaces(void **s)
     e.n_overlays = 0; /* without overlays nothing is dropped */
     assert_string_equal(read_all(&e, "k.txt", 2, HB_DICT_KEY(0), &st, &err),
                         "人|people@base:2;次|activity@base:3;个|count@base:4;");
+}
+
+/* HB_DICT_KEEP: the next reader of the file asking the same fields and
+ * flags (keys aside) gets the kept records, read once (the file rewritten
+ * in between shows which); another reader, an overlay or a checker reads
+ * the file itself. */
+static void test_kept_for_next_reader(void **s)
+{
+    (void)s;
+    char *ov[] = {over1};
+    struct hb_engine e = {.dict_dir = base, .overlays = ov};
+    hb_engine_options none = {0};
+    hb_error err = {0};
+    hb_status st;
+    assert_int_equal(hb_dict_layers_init(&e, &none, &err), HB_OK);
+    put(base, "s.txt", "两学一做\tformulation\n");
+    assert_string_equal(read_all(&e, "s.txt", 2, HB_DICT_KEEP, &st, &err), "两学一做|formulation@base:1;");
+    put(base, "s.txt", "# changed\n一岗双责\tformulation\n");
+    assert_string_equal(read_all(&e, "s.txt", 2, HB_DICT_KEY(0), &st, &err), "两学一做|formulation@base:1;");
+    assert_int_equal(st, HB_OK);
+    assert_string_equal(read_all(&e, "s.txt", 2, HB_DICT_KEY(0), &st, &err), "一岗双责|formulation@base:2;");
+    /* other flags, another file: not the kept records (freed with the layers) */
+    read_all(&e, "s.txt", 2, HB_DICT_KEEP, &st, &err);
+    assert_string_equal(read_all(&e, "s.txt", 2, HB_DICT_FOLD, &st, &err), "一岗双责|formulation@base:2;");
+    put(base, "t.txt", "两学一做\tformulation\n");
+    assert_string_equal(read_all(&e, "t.txt", 2, 0, &st, &err), "两学一做|formulation@base:1;");
+    /* with an overlay nothing is kept */
+    e.n_overlays = 1;
+    put(over1, "u.txt", "x\ty\n");
+    put(base, "u.txt", "a\tb\n");
+    read_all(&e, "u.txt", 2, HB_DICT_KEEP, &st, &err);
+    put(base, "u.txt", "c\td\n");
+    assert_string_equal(read_all(&e, "u.txt", 2, 0, &st, &err), "c|d@base:1;x|y@o1:1;");
+    e.n_overlays = 0; /* the overlays are this test's, not the layers' to free */
+    e.overlays = NULL;
+    hb_dict_layers_free(&e);
 }
 
 /* HB_DICT_UNIQUE refuses a key twice in one file, not across layers. */
@@ -199,6 +236,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_overlay_key_replaces),
+        cmocka_unit_test(test_kept_for_next_reader),
         cmocka_unit_test(test_unique_within_a_file),
         cmocka_unit_test(test_top_and_missing),
         cmocka_unit_test(test_not_a_regular_file),

@@ -530,6 +530,64 @@ static const hb_rule_word *brute_last(const hb_wordlist *l, const char *s, size_
 
 /* hb_wordlist_last agrees with searching for every subject cue, on runs of
  * cues and other characters in every order and every cut of them. */
+/* hb_sort_strings against qsort with the plain comparison (memcmp order, a
+ * prefix first, then the tie, then the index: stable): strings sharing
+ * their first 8 bytes, shorter and longer than 8, repeated, with and
+ * without a tie field. */
+typedef struct {
+    const char *s;
+    size_t len;
+    int tie;
+} sort_rec;
+
+static const sort_rec *sort_base;
+static int sort_by_tie;
+
+static int sort_ref(const void *x, const void *y)
+{
+    int i = *(const int *)x, j = *(const int *)y;
+    const sort_rec *a = &sort_base[i], *b = &sort_base[j];
+    size_t n = a->len < b->len ? a->len : b->len;
+    int c = memcmp(a->s, b->s, n);
+    if (!c)
+        c = (a->len > b->len) - (a->len < b->len);
+    if (!c && sort_by_tie)
+        c = (a->tie > b->tie) - (a->tie < b->tie);
+    return c ? c : (i > j) - (i < j);
+}
+
+static void test_sort_strings(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"党建", "引领", "a", "ab", "\xff", "一岗双责", "", "12345678"};
+    enum { N = 600 };
+    static char text[N][64];
+    static sort_rec recs[N];
+    int got[N], want[N];
+    unsigned seed = 7;
+    for (int round = 0; round < 40; round++) {
+        size_t n = (size_t)(round * 15) % N + 1;
+        for (size_t i = 0; i < n; i++) {
+            text[i][0] = '\0';
+            for (int k = 0; k < 4; k++) {
+                seed = seed * 1103515245u + 12345u;
+                if (seed >> 28 < 11)
+                    strcat(text[i], parts[(seed >> 16) % 8]);
+            }
+            seed = seed * 1103515245u + 12345u;
+            recs[i] = (sort_rec){text[i], strlen(text[i]), (int)(seed >> 16) % 5};
+        }
+        sort_base = recs;
+        sort_by_tie = round % 2;
+        for (size_t i = 0; i < n; i++)
+            want[i] = (int)i;
+        qsort(want, n, sizeof *want, sort_ref);
+        assert_true(hb_sort_strings(got, recs, n, sizeof *recs, offsetof(sort_rec, s), offsetof(sort_rec, len),
+                                    sort_by_tie ? (long)offsetof(sort_rec, tie) : -1));
+        assert_memory_equal(got, want, n * sizeof *got);
+    }
+}
+
 static void test_wordlist_last(void **state)
 {
     (void)state;
@@ -617,6 +675,7 @@ int main(void)
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_wordlist_lookups),
         cmocka_unit_test(test_wordlist_last),
+        cmocka_unit_test(test_sort_strings),
         cmocka_unit_test(test_cue_masked),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

@@ -44,7 +44,7 @@ static void test_same_matches_before_and_after_jit(void **s)
 {
     (void)s;
     hb_error err = {0};
-    hb_regex *rx = hb_regex_compile("第(\\d+)页", 0, "test", 1, &err);
+    hb_regex *rx = hb_regex_compile(NULL, "第(\\d+)页", 0, "test", 1, &err);
     assert_non_null(rx);
     size_t c0, s0, c, sum;
     scan(rx, &c0, &s0); /* the first matches are interpreted, the later ones run JIT code */
@@ -61,7 +61,7 @@ static void test_anchored_counts_little(void **s)
 {
     (void)s;
     hb_error err = {0};
-    hb_regex *rx = hb_regex_compile("^第\\d+页", 0, "test", 1, &err);
+    hb_regex *rx = hb_regex_compile(NULL, "^第\\d+页", 0, "test", 1, &err);
     assert_non_null(rx);
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(hb_regex_code(rx), NULL);
     size_t ov[2];
@@ -78,7 +78,7 @@ static void test_bad_pattern_names_file_and_offset(void **s)
 {
     (void)s;
     hb_error err = {0};
-    assert_null(hb_regex_compile("第(\\d+页", 0, "layout.txt", 7, &err));
+    assert_null(hb_regex_compile(NULL, "第(\\d+页", 0, "layout.txt", 7, &err));
     assert_int_equal(err.code, HB_ERR_REGEX);
     assert_string_equal(err.file, "layout.txt");
     assert_int_equal(err.line, 7);
@@ -100,7 +100,7 @@ static void test_threads_cross_the_switch_together(void **s)
 {
     (void)s;
     hb_error err = {0};
-    hb_regex *rx = hb_regex_compile("共(\\d+)页", 0, "test", 1, &err), *ref = hb_regex_compile("共(\\d+)页", 0, "test", 1, &err);
+    hb_regex *rx = hb_regex_compile(NULL, "共(\\d+)页", 0, "test", 1, &err), *ref = hb_regex_compile(NULL, "共(\\d+)页", 0, "test", 1, &err);
     assert_non_null(rx);
     assert_non_null(ref);
     size_t c0, s0;

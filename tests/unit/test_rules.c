@@ -1,7 +1,9 @@
 /* The compiled rules file (src/rules.h): an automaton taken from it matches
  * exactly as the one built at start; other patterns miss it and are built;
  * a damaged or crafted file is refused naming it, or (a bad table) gives
- * wrong matches, never a crash or a loop. */
+ * wrong matches, never a crash or a loop.  A regex is taken from it under
+ * its pattern's key, compiled when it was serialized by another PCRE2, and
+ * refused naming the file when its bytes fail their check. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -181,6 +183,135 @@ static void test_damaged_file(void **state)
     free(good);
 }
 
+/* The first group of rx's match in s, as "start-end", or "none". */
+static const char *group1(const hb_regex *rx, const char *s, char *buf, size_t cap)
+{
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(hb_regex_code(rx), NULL);
+    assert_non_null(md);
+    int rc = pcre2_match(hb_regex_code(rx), (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL);
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+    if (rc >= 2)
+        snprintf(buf, cap, "%zu-%zu", (size_t)ov[2], (size_t)ov[3]);
+    else
+        snprintf(buf, cap, "none");
+    pcre2_match_data_free(md);
+    return buf;
+}
+
+static const char PAGE[] = "第(\\d+)页", SHEET[] = "共(\\d+)张", SUBJECT[] = "共12张 第3页";
+
+/* Two regexes compiled for rulec, their blobs swapped when swap is set
+ * (each key then holds the other pattern: only a regex taken from the file
+ * can show it), written to the rules file. */
+static void write_regexes(int swap)
+{
+    struct hb_rules_record rec = {0};
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.record = &rec;
+    hb_error err;
+    hb_regex *a = hb_regex_compile(&e, PAGE, 0, "t", 1, &err), *b = hb_regex_compile(&e, SHEET, 0, "t", 2, &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_int_equal(rec.nblobs, 2);
+    if (swap) {
+        void *d = rec.blobs[0].data;
+        size_t n = rec.blobs[0].size;
+        rec.blobs[0].data = rec.blobs[1].data, rec.blobs[0].size = rec.blobs[1].size;
+        rec.blobs[1].data = d, rec.blobs[1].size = n;
+    }
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_rules_record_free(&rec);
+    hb_regex_free(a);
+    hb_regex_free(b);
+}
+
+/* PAGE compiled with the rules file as it is now: NULL when refused. */
+static hb_regex *page_from_file(hb_error *err)
+{
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, err), HB_OK);
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.rules = r;
+    memset(err, 0, sizeof *err);
+    hb_regex *rx = hb_regex_compile(&e, PAGE, 0, "t", 1, err);
+    hb_rules_free(r);
+    return rx;
+}
+
+static void test_regex_taken(void **state)
+{
+    (void)state;
+    char buf[32];
+    hb_error err;
+    write_regexes(0);
+    hb_regex *rx = page_from_file(&err);
+    assert_non_null(rx);
+    assert_string_equal(group1(rx, SUBJECT, buf, sizeof buf), "12-13");
+    hb_regex_free(rx);
+    /* the key of PAGE holding SHEET's code: the file's code is the one run */
+    write_regexes(1);
+    rx = page_from_file(&err);
+    assert_non_null(rx);
+    assert_string_equal(group1(rx, SUBJECT, buf, sizeof buf), "3-5");
+    hb_regex_free(rx);
+    /* a pattern the file lacks is compiled */
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.rules = r;
+    rx = hb_regex_compile(&e, "(\\d)张", 0, "t", 1, &err);
+    assert_non_null(rx);
+    assert_string_equal(group1(rx, SUBJECT, buf, sizeof buf), "4-5");
+    hb_regex_free(rx);
+    hb_rules_free(r);
+}
+
+static void test_regex_damaged_or_stale(void **state)
+{
+    (void)state;
+    char buf[32];
+    hb_error err;
+    write_regexes(0);
+    size_t n;
+    char *good = file_bytes(&n);
+    /* the entries' offsets: the header (32 bytes), then 48 bytes an entry */
+    uint64_t off[2];
+    memcpy(&off[0], good + 32 + 32, 8);
+    memcpy(&off[1], good + 32 + 48 + 32, 8);
+    assert_true(off[0] < off[1] && off[1] < n);
+    /* any byte of PAGE's blob changed, its check included: refused naming the file */
+    for (uint64_t at = off[0]; at < off[1]; at += 97) {
+        good[at] ^= 0x21;
+        put(good, n);
+        good[at] ^= 0x21;
+        assert_null(page_from_file(&err));
+        assert_int_equal(err.code, HB_ERR_DICT);
+        assert_string_equal(err.file, path);
+        assert_non_null(strstr(err.message, "damaged compiled rules"));
+    }
+    /* serialized by another PCRE2 (its version word changed, the check
+     * made again): compiled from the pattern, no error */
+    struct hb_rules_record rec = {0};
+    size_t size = (size_t)(off[1] - off[0]) - 16;
+    unsigned char key[32], *ser = malloc(size);
+    assert_non_null(ser);
+    memcpy(key, good + 32, 32);
+    memcpy(ser, good + off[0] + 16, size);
+    ser[4] ^= 0x40; /* the version: magic, version, config, count */
+    assert_int_equal(hb_rules_record_checked(&rec, key, ser, size), HB_OK);
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_rules_record_free(&rec);
+    hb_regex *rx = page_from_file(&err);
+    assert_non_null(rx);
+    assert_string_equal(group1(rx, SUBJECT, buf, sizeof buf), "12-13");
+    hb_regex_free(rx);
+    free(ser);
+    free(good);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -203,6 +334,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_matches),
         cmocka_unit_test(test_damaged_file),
+        cmocka_unit_test(test_regex_taken),
+        cmocka_unit_test(test_regex_damaged_or_stale),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
