@@ -156,38 +156,36 @@ hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *
     return hb_engine_build_ac(e, *ac, err);
 }
 
-/* The check of a blob's bytes (two words ahead of them): each 8-byte word
- * goes to one of two lanes, half the work of hb_hash_mix, as a blob (a
- * serialized regex holds pcre2's 1 KiB of character tables) is read at
- * every start. */
+/* The check of a blob's bytes, two words ahead of them. */
 static void blob_check(const void *p, size_t n, uint64_t h[2])
 {
-    const unsigned char *b = p;
-    uint64_t w[2], tail[2] = {0, 0};
     h[0] = 0xA4093822299F31D0ull ^ n;
     h[1] = 0x082EFA98EC4E6C89ull;
-    size_t whole = n / 16 * 16;
-    memcpy(tail, b + whole, n - whole);
-    for (size_t i = 0; i <= whole; i += 16) {
-        memcpy(w, i < whole ? b + i : (const void *)tail, 16);
-        for (int k = 0; k < 2; k++) {
-            h[k] = (h[k] ^ w[k]) * 0x9E3779B97F4A7C15ull;
-            h[k] ^= h[k] >> 32;
+    hb_hash_mix(h, p, n);
+}
+
+hb_status hb_rules_record_blob(struct hb_rules_record *rec, const unsigned char *key, void *data, size_t size)
+{
+    if (rec->nblobs == rec->blobs_cap) {
+        size_t cap = rec->blobs_cap ? rec->blobs_cap * 2 : 16;
+        struct hb_rules_blob *v = realloc(rec->blobs, cap * sizeof *v);
+        if (!v) {
+            free(data);
+            return HB_ERR_NOMEM;
         }
+        rec->blobs = v;
+        rec->blobs_cap = cap;
     }
+    struct hb_rules_blob *x = &rec->blobs[rec->nblobs++];
+    memcpy(x->key, key, 32);
+    x->data = data;
+    x->size = size;
+    return HB_OK;
 }
 
 hb_status hb_rules_record_checked(struct hb_rules_record *rec, const unsigned char *key, const void *data,
                                   size_t size)
 {
-    if (rec->nblobs == rec->blobs_cap) {
-        size_t cap = rec->blobs_cap ? rec->blobs_cap * 2 : 16;
-        struct hb_rules_blob *v = realloc(rec->blobs, cap * sizeof *v);
-        if (!v)
-            return HB_ERR_NOMEM;
-        rec->blobs = v;
-        rec->blobs_cap = cap;
-    }
     uint64_t h[2];
     unsigned char *b = malloc(sizeof h + size);
     if (!b)
@@ -195,11 +193,7 @@ hb_status hb_rules_record_checked(struct hb_rules_record *rec, const unsigned ch
     blob_check(data, size, h);
     memcpy(b, h, sizeof h);
     memcpy(b + sizeof h, data, size);
-    struct hb_rules_blob *x = &rec->blobs[rec->nblobs++];
-    memcpy(x->key, key, 32);
-    x->data = b;
-    x->size = sizeof h + size;
-    return HB_OK;
+    return hb_rules_record_blob(rec, key, b, sizeof h + size);
 }
 
 const void *hb_rules_find_checked(const struct hb_engine *e, const unsigned char *key, size_t *size,
@@ -230,7 +224,6 @@ void hb_rules_record_free(struct hb_rules_record *rec)
         free(rec->blobs[i].data);
     free(rec->blobs);
     free(rec->v);
-    free(rec->memo);
 }
 
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err)
@@ -239,7 +232,7 @@ hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid()) >= (int)sizeof tmp)
         return hb_dict_fail(err, HB_ERR_IO, path, 0, 0, "path too long"), HB_ERR_IO;
-    size_t memo = rec->memo != NULL, n = rec->n + memo + rec->nblobs; /* the automata, the memo, the blobs */
+    size_t n = rec->n + rec->nblobs; /* the automata, then the blobs */
     struct rules_header h = {RULES_MAGIC, RULES_VERSION, RULES_ENDIAN, (uint32_t)n, 0, 0};
     struct rules_entry *dir = calloc(n ? n : 1, sizeof *dir);
     if (!dir)
@@ -247,10 +240,10 @@ hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb
     uint64_t off = sizeof h + n * sizeof *dir;
     for (size_t i = 0; i < n; i++) {
         off = (off + 7) & ~(uint64_t)7;
-        const struct hb_rules_blob *b = i >= rec->n + memo ? &rec->blobs[i - rec->n - memo] : NULL;
-        memcpy(dir[i].key, i < rec->n ? hb_ac_key(rec->v[i]) : b ? b->key : rec->memo_key, 32);
+        const struct hb_rules_blob *b = i < rec->n ? NULL : &rec->blobs[i - rec->n];
+        memcpy(dir[i].key, b ? b->key : hb_ac_key(rec->v[i]), 32);
         dir[i].off = off;
-        dir[i].size = i < rec->n ? hb_ac_compiled_size(rec->v[i]) : b ? b->size : rec->memo_size;
+        dir[i].size = b ? b->size : hb_ac_compiled_size(rec->v[i]);
         off += dir[i].size;
     }
     h.file_size = off;
@@ -261,8 +254,7 @@ hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb
         long at = ftell(f);
         ok = at >= 0 && fwrite(zeros, 1, (size_t)(dir[i].off - (uint64_t)at), f) == dir[i].off - (uint64_t)at &&
              (i < rec->n ? hb_ac_write_compiled(rec->v[i], f)
-                         : fwrite(i < rec->n + memo ? rec->memo : rec->blobs[i - rec->n - memo].data, 1,
-                                  (size_t)dir[i].size, f) == dir[i].size);
+                         : fwrite(rec->blobs[i - rec->n].data, 1, (size_t)dir[i].size, f) == dir[i].size);
     }
     if (f && fclose(f) != 0)
         ok = 0;

@@ -12,15 +12,13 @@
 struct hb_engine;
 struct hb_rules;
 
-/* Automata built while an engine loads, and the memo of the words its
- * lexicon was given (hb_lexicon_memo_end; NULL: none), for rulec to write. */
+/* What an engine being compiled made, for rulec to write: its automata,
+ * and blobs filed by key (the memo of the words its lexicon was given,
+ * serialized regexes). */
 struct hb_rules_record {
     hb_ac **v;
     size_t n, cap;
-    unsigned char memo_key[32];
-    void *memo;
-    size_t memo_size;
-    struct hb_rules_blob *blobs; /* other compiled forms (regexes), owned */
+    struct hb_rules_blob *blobs; /* owned */
     size_t nblobs, blobs_cap;
 };
 
@@ -30,6 +28,9 @@ struct hb_rules_blob {
     size_t size;
 };
 
+/* Files data[0..size) (from malloc; the record's from now on, also on
+ * failure) under key. */
+hb_status hb_rules_record_blob(struct hb_rules_record *rec, const unsigned char *key, void *data, size_t size);
 /* Files a copy of data[0..size) under key, after a check of its bytes:
  * what a scan cannot bounds-check as it reads (a serialized regex) is
  * trusted only when its check matches (hb_rules_find_checked). */
@@ -73,7 +74,7 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
 hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
                                   size_t n, hb_ac **ac, int **next, hb_error *err);
 
-/* Writes the recorded automata, memo and blobs to path (a new file renamed over it). */
+/* Writes the recorded automata and blobs to path (a new file renamed over it). */
 hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb_error *err);
 
 #endif

@@ -50,14 +50,10 @@ hb_status hb_words_load(struct hb_engine *e, hb_error *err)
         return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
     hb_status st = add_words(e, err);
     void *made = hb_lexicon_memo_end(e->lexicon, &size);
-    if (made && e->record) {
-        free(e->record->memo);
-        memcpy(e->record->memo_key, key, 32);
-        e->record->memo = made;
-        e->record->memo_size = size;
-    } else {
+    if (made && e->record && hb_rules_record_blob(e->record, key, made, size) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    if (!e->record)
         free(made);
-    }
     return st;
 }
 
