@@ -8,7 +8,8 @@ Input: corpus/*.txt decoded to UTF-8 (as the oracle decodes them) and
 concatenated, repeated to --mb megabytes.  Each command runs --runs times
 (best kept); times are wall clock and CPU (user+sys), and the ratios use
 CPU time, which the other processes of a shared machine disturb less.
-Peak RSS comes from /usr/bin/time -v, for inputs of each --big size made
+Rows marked "floor" time a part every run of the row above must do, so
+their ratio bounds what that row can reach.  Peak RSS comes from /usr/bin/time -v, for inputs of each --big size made
 on the fly in /tmp and deleted.
 """
 import argparse
@@ -24,6 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, os.pardir))
 HB = os.path.join(ROOT, "build", "huibao")
+LEXREAD = os.path.join(ROOT, "build", "lexread")
 ENV = dict(os.environ, HUIBAO_DICT=os.path.join(ROOT, "dict"),
            HUIBAO_LEXICON=os.path.join(ROOT, "build", "jieba.lex"))
 JIEBA = ("import jieba, logging, sys\n"
@@ -121,6 +123,9 @@ def main():
         row("extract, one file, %.1f MB (%.1f MB/s)" % (mb, mb / ext[1]), ext, wc, "wc -m", ">= 0.35 (terms on)")
         ext0 = best([HB, "extract", "--top", "0", big], args.runs)
         row("extract --top 0 (%.1f MB/s)" % (mb / ext0[1]), ext0, wc, "wc -m", ">= 0.5")
+        # top terms need the whole text segmented: this alone bounds the row above
+        seg = best([HB, "tokens", "--words", big], args.runs)
+        row("  floor: segmentation alone (tokens --words)", seg, wc, "wc -m", "bounds 0.35")
 
         pieces = split_reports(data, 5000)
         pdir = os.path.join(tmp, "batch")
@@ -140,6 +145,9 @@ def main():
         cat = best(["cat", small], n_small)
         row("one small report end to end (%s, %d B)" % (os.path.basename(small), os.path.getsize(small)),
             one, cat, "cat", ">= 0.33")
+        # every start reads the lexicon whole (not mapped): this alone bounds the row above
+        lexread = best([LEXREAD, ENV["HUIBAO_LEXICON"]], n_small)
+        row("  floor: read the lexicon and exit (build/lexread)", lexread, cat, "cat", "bounds 0.33")
 
         jdata = repeat_to(unit, int(args.jieba_mb * 1e6))
         jpath = os.path.join(tmp, "jieba.txt")
