@@ -46,6 +46,32 @@ static size_t tail_start(const char *s, size_t len)
     return j;
 }
 
+/* A block of a list's words: each word and its category copied once into
+ * it, not allocated one by one. */
+struct hb_word_block {
+    struct hb_word_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+/* Room for n bytes of text in l's blocks, each twice the last (up to 8 KiB:
+ * most lists are short); NULL when out of memory. */
+static char *word_room(hb_wordlist *l, size_t n)
+{
+    struct hb_word_block *b = l->text;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = !b ? 256 : b->cap < 8192 ? 2 * b->cap : b->cap;
+        if (cap < n)
+            cap = n;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        *b = (struct hb_word_block){l->text, 0, cap};
+        l->text = b;
+    }
+    b->used += n;
+    return b->data + b->used - n;
+}
+
 static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
 {
     if (l->n == l->cap) {
@@ -60,10 +86,8 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     r->len = strlen(w);
     r->line = line;
     r->digits_only = 0;
-    /* the word and its category in one allocation (freed with the word):
-     * some 1,100 rule words are read at every start */
     size_t cl = cat ? strlen(cat) + 1 : 0;
-    if (!(r->word = malloc(r->len + 1 + cl)))
+    if (!(r->word = word_room(l, r->len + 1 + cl)))
         return 0;
     memcpy(r->word, w, r->len + 1);
     r->cat = cat ? memcpy(r->word + r->len + 1, cat, cl) : NULL;
@@ -309,8 +333,10 @@ hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src)
 
 void hb_wordlist_free(hb_wordlist *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].word); /* and its category (push_word) */
+    for (struct hb_word_block *b = l->text, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
     free(l->v);
     free(l->slots);
 }
