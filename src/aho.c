@@ -560,6 +560,31 @@ static int sparse_ok(const uint32_t *edge0, size_t nn)
     return 1;
 }
 
+/* The states of hb_ac_adopt's check for one link width w (2 or 4, a
+ * constant where it is inlined, so link_at does not test it per link):
+ * each value is -1 or one the caller added, each depth 1..maxlen, each
+ * output link to a shallower node holding a pattern, each chain's first
+ * the state itself or its output link. */
+static inline int states_ok_w(const struct ac_block *b, size_t nn, int maxvalue, unsigned maxlen, size_t w)
+{
+    const int32_t *value = b->value;
+    const uint16_t *depth = b->depth;
+    for (size_t i = 0; i < nn; i++) {
+        uint32_t o = link_at(b->out, w, i), f = link_at(b->first, w, i);
+        unsigned d = depth[i];
+        if (o >= nn || f >= nn || (uint32_t)value[i] + 1 > (uint32_t)maxvalue + 1 ||
+            (i ? d - 1 >= maxlen : d != 0) || (o && (depth[o] >= d || value[o] < 0)) ||
+            (f && (value[f] < 0 || (f != i && f != o))))
+            return 0;
+    }
+    return 1;
+}
+
+static int states_ok(const struct ac_block *b, size_t nn, int maxvalue, unsigned maxlen, size_t w)
+{
+    return w == 2 ? states_ok_w(b, nn, maxvalue, maxlen, 2) : states_ok_w(b, nn, maxvalue, maxlen, 4);
+}
+
 /* Every state of a compiled automaton is checked (a few per pattern; a
  * table is checked as the scan reads it, see step()): the output chains
  * end, each at a shallower node holding a pattern, and every value is one
@@ -580,17 +605,8 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     size_t nn = h->nstates, w = h->width;
     int sparse = (int)h->sparse;
     struct ac_block b = block_at((void *)(h + 1), nn, sparse ? 0 : nn * h->ncls, sparse, w); /* only read */
-    const int32_t *value = b.value;
-    const uint16_t *depth = b.depth;
-    if (depth[0] != 0)
+    if (!states_ok(&b, nn, ac->maxvalue, h->maxlen, w))
         return 0;
-    for (size_t i = 0; i < nn; i++) {
-        uint32_t o = link_at(b.out, w, i), f = link_at(b.first, w, i);
-        if (o >= nn || f >= nn || value[i] < -1 || value[i] > ac->maxvalue || depth[i] > h->maxlen ||
-            (i && depth[i] == 0) || (o && (depth[o] >= depth[i] || value[o] < 0)) ||
-            (f && (value[f] < 0 || (f != i && f != o))))
-            return 0;
-    }
     if (sparse && !sparse_ok(b.edge0, nn))
         return 0;
     ac->cls = h->cls;
