@@ -57,29 +57,25 @@ static int gather_slogan(void *ctx, char **f, int nf, const char *file, int line
     return 0;
 }
 
-/* The key of the overlay made by these words on this general lexicon:
- * dict/lexicon.txt's bytes, the slogans, the lexicon's header (as the
- * memo's key has it); the last half keeps it apart from other keys. */
-static void overlay_key(const struct hb_lexicon *lx, const char *text, size_t len, const slogan_words *sw,
+/* The key of the overlay made on this general lexicon (its header, as the
+ * memo's key has it) by dict/lexicon.txt's bytes and slogans.txt's (its
+ * file key, skey); the last half keeps it apart from other keys. */
+static void overlay_key(const struct hb_lexicon *lx, const char *text, size_t len, const unsigned char *skey,
                         unsigned char key[32])
 {
     unsigned char memo[32];
     hb_lexicon_memo_key(lx, memo);
     uint64_t h[2] = {0x6C65786F766C6179ull ^ len, 0x2F0C4F3E91D58A27ull};
     hb_hash_mix(h, memo, 16);
+    hb_hash_mix(h, skey, 16);
     hb_hash_mix(h, text, len);
-    for (size_t i = 0; i < sw->n; i++) {
-        uint64_t n = sw->v[i].len;
-        hb_hash_mix(h, &n, sizeof n);
-        hb_hash_mix(h, sw->v[i].w, sw->v[i].len);
-    }
     uint64_t k[4] = {h[0], h[1], UINT64_MAX, 0};
     memcpy(&k[3], "lexovl", 7);
     memcpy(key, k, 32);
 }
 
 /* dict/lexicon.txt's words, then the slogans, added one by one (and the
- * overlay they made filed under key when compiling the rules). */
+ * overlay they made filed under key, unless NULL, when compiling the rules). */
 static hb_status add_gathered(struct hb_engine *e, char *text, size_t len, const char *path,
                               const slogan_words *sw, const unsigned char *key, hb_error *err)
 {
@@ -88,7 +84,7 @@ static hb_status add_gathered(struct hb_engine *e, char *text, size_t len, const
     for (size_t i = 0; i < sw->n; i++)
         if (add_slogan(e->lexicon, sw->v[i].w, sw->v[i].len, sw->v[i].file, sw->v[i].line, err) != 0)
             return err->code;
-    if (!e->record)
+    if (!e->record || !key)
         return HB_OK;
     size_t size;
     void *made = hb_lexicon_overlay_save(e->lexicon, &size);
@@ -98,11 +94,13 @@ static hb_status add_gathered(struct hb_engine *e, char *text, size_t len, const
     return st;
 }
 
-/* Without overlay folders or a checker: dict/lexicon.txt's text and the
- * slogans are read first, and the overlay of their words comes whole from
- * the rules file when rulec filed it for the same words and general
- * lexicon (an edited file misses the key); else they are added as
- * add_words() does, lexicon.txt's faults first as there. */
+/* Without overlay folders or a checker: the overlay of dict/lexicon.txt's
+ * words and the slogans comes whole from the rules file when rulec filed
+ * it for the same two files and general lexicon (an edited file misses the
+ * key; slogans.txt is then not even split here).  Else they are added as
+ * add_words() does, lexicon.txt's faults first as there (its text and the
+ * slogans are read before any word is added, and the overlay is filed
+ * when compiling). */
 static hb_status add_own_words(struct hb_engine *e, hb_error *err)
 {
     char path[4096], *text = NULL;
@@ -111,25 +109,31 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
         return hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "path too long"), HB_ERR_DICT;
     if (hb_dict_regular(path, err) != HB_OK || hb_lex_read_file(path, &text, &len, err) != HB_OK)
         return hb_dict_fault(e, err);
+    unsigned char skey[32], key[32];
+    int keyed = hb_dict_file_key(e, "slogans.txt", "lexicon words", skey);
+    if (keyed)
+        overlay_key(e->lexicon, text, len, skey, key);
+    const void *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
+    hb_status st = HB_OK;
+    if (blob) {
+        if ((st = hb_lexicon_overlay_load(e->lexicon, blob, size)) == HB_ERR_DICT)
+            hb_rules_damaged(e, err);
+        else if (st != HB_OK)
+            hb_dict_fail(err, st, e->dict_dir, 0, 0, "out of memory");
+        free(text);
+        return st;
+    }
     slogan_words sw = {0};
     hb_error serr;
     memset(&serr, 0, sizeof serr);
-    unsigned char key[32];
-    hb_status st = hb_dict_read(e, "slogans.txt", 2, 3, HB_DICT_KEEP, gather_slogan, &sw, &serr);
+    st = hb_dict_read(e, "slogans.txt", 2, 3, HB_DICT_KEEP, gather_slogan, &sw, &serr);
     if (st != HB_OK) { /* slogans.txt's fault, unless lexicon.txt has one */
         if (hb_lexicon_load_user_text(e->lexicon, text, len, path, err) != HB_OK)
             st = hb_dict_fault(e, err);
         else
             *err = serr;
     } else {
-        overlay_key(e->lexicon, text, len, &sw, key);
-        const void *blob = e->record ? NULL : hb_rules_find(e->rules, key, &size);
-        if (blob && (st = hb_lexicon_overlay_load(e->lexicon, blob, size)) == HB_ERR_DICT)
-            hb_rules_damaged(e, err);
-        else if (blob && st != HB_OK)
-            hb_dict_fail(err, st, e->dict_dir, 0, 0, "out of memory");
-        else if (!blob && st == HB_OK)
-            st = add_gathered(e, text, len, path, &sw, key, err);
+        st = add_gathered(e, text, len, path, &sw, keyed ? key : NULL, err);
     }
     free(text);
     free(sw.v);

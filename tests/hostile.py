@@ -1157,10 +1157,13 @@ def _(c):
     lists = [struct.unpack_from("=QQ", data, 32 + 48 * i + 32) for i in range(count)
              if data[32 + 48 * i + 24:32 + 48 * i + 32] == b"dictfil\0"]
     check(len(lists) >= 10, f"{len(lists)} compiled lists in {RULES}")
+    damaged = 0
     for off, size in lists:  # the first list: a 192-byte head (entries, slots, ...), 32-byte entries
         n, nslots = struct.unpack_from("=QQ", data, off)
-        if nslots:
+        if 0 < nslots <= size and 192 + 32 * n + 16 * nslots <= size:  # not the slogans' entries
             struct.pack_into("=I", data, off + 192 + 32 * n + 8, n + 1)
+            damaged += 1
+    check(damaged >= 10, f"{damaged} lists damaged")
     bad = c.write("bad_lists.rules", bytes(data))
     c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=bad))
