@@ -398,7 +398,8 @@ static void set_scan(hb_ac *ac, const struct ac_block *b, int sparse)
     ac->sbyte = b->byte;
     ac->sto = b->to;
     ac->sfail = b->fail;
-    build_starts(ac);
+    if (!ac->starts)
+        build_starts(ac);
     free(ac->pat);
     free(ac->pv);
     ac->pat = NULL;
@@ -524,16 +525,38 @@ typedef struct {
     int32_t maxvalue;
     uint32_t width;   /* bytes per link: link_width(nstates) */
     uint32_t sparse;  /* 1: edges and failure links instead of a table */
-    uint32_t reserved;
+    uint32_t starts;  /* 1: the start table follows the block */
     uint8_t cls[256];
 } ac_head;
 
+/* The start table after the block (ac_head.starts 1; 0: none, built at
+ * adoption from the patterns, as files before it had): a head, the slots
+ * (head word, state, 4 zero bytes), the bits, at an 8-byte offset. */
+struct starts_head {
+    uint32_t lg, head_len, lead_only, reserved;
+};
+
+static size_t pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static size_t starts_size(size_t slots)
+{
+    return sizeof(struct starts_head) + slots * 16 + slots / 4 * 8;
+}
+
+static size_t compiled_block(const hb_ac *ac)
+{
+    return block_size(ac->nstates, ac->delta ? ac->nstates * ac->ncls : 0, !ac->delta, ac->width);
+}
+
 size_t hb_ac_compiled_size(const hb_ac *ac)
 {
-    return ac->built && ac->own
-               ? sizeof(ac_head) + block_size(ac->nstates, ac->delta ? ac->nstates * ac->ncls : 0, !ac->delta,
-                                              ac->width)
-               : 0;
+    if (!ac->built || !ac->own)
+        return 0;
+    size_t n = sizeof(ac_head) + compiled_block(ac);
+    return ac->starts ? pad8(n) + starts_size(ac->start_mask + 1) : n;
 }
 
 int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
@@ -541,10 +564,64 @@ int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
     if (!hb_ac_compiled_size(ac))
         return 0;
     ac_head h = {(uint32_t)ac->nstates, (uint32_t)ac->ncls, (uint32_t)ac->patterns, (uint32_t)ac->maxlen,
-                 ac->maxvalue, (uint32_t)ac->width, !ac->delta, 0, {0}};
+                 ac->maxvalue, (uint32_t)ac->width, !ac->delta, ac->starts != NULL, {0}};
     memcpy(h.cls, ac->cls, 256);
-    size_t n = hb_ac_compiled_size(ac) - sizeof h;
-    return fwrite(&h, sizeof h, 1, f) == 1 && fwrite(ac->own, 1, n, f) == n;
+    size_t n = compiled_block(ac);
+    static const char zeros[8];
+    int ok = fwrite(&h, sizeof h, 1, f) == 1 && fwrite(ac->own, 1, n, f) == n;
+    if (!ok || !ac->starts)
+        return ok;
+    size_t slots = ac->start_mask + 1, lg = 64 - ac->start_shift;
+    struct starts_head sh = {(uint32_t)lg, (uint32_t)ac->head_len, (uint32_t)ac->lead_only, 0};
+    ok = fwrite(zeros, 1, pad8(sizeof h + n) - (sizeof h + n), f) == pad8(sizeof h + n) - (sizeof h + n) &&
+         fwrite(&sh, sizeof sh, 1, f) == 1;
+    for (size_t i = 0; ok && i < slots; i++) {
+        uint32_t st[2] = {ac->starts[i].state, 0};
+        ok = fwrite(&ac->starts[i].head, 8, 1, f) == 1 && fwrite(st, sizeof st, 1, f) == 1;
+    }
+    return ok && fwrite(ac->start_bits, 8, slots / 4, f) == slots / 4;
+}
+
+/* Takes a compiled start table (p, n bytes) for an automaton of nn states:
+ * 1; -1 when it is damaged (a state out of range, no empty slot to end a
+ * probe); 0 when out of memory (the table is then built, as without one). */
+static int adopt_starts(hb_ac *ac, const char *p, size_t n, size_t nn)
+{
+    struct starts_head sh;
+    if (n < sizeof sh)
+        return 0;
+    memcpy(&sh, p, sizeof sh);
+    if (sh.lg < 4 || sh.lg > 30 || sh.head_len < 1 || sh.head_len > 8 || sh.lead_only > 1 ||
+        n != starts_size((size_t)1 << sh.lg))
+        return -1;
+    size_t slots = (size_t)1 << sh.lg;
+    const char *sp = p + sizeof sh;
+    int empty = 0;
+    for (size_t i = 0; i < slots; i++) {
+        uint32_t st;
+        memcpy(&st, sp + i * 16 + 8, 4);
+        if (st >= nn)
+            return -1;
+        empty |= st == 0;
+    }
+    if (!empty)
+        return -1;
+    if (!(ac->starts = malloc(slots * sizeof *ac->starts)) ||
+        !(ac->start_bits = malloc(slots / 4 * sizeof *ac->start_bits)))
+        return 0;
+    for (size_t i = 0; i < slots; i++) {
+        memcpy(&ac->starts[i].head, sp + i * 16, 8);
+        memcpy(&ac->starts[i].state, sp + i * 16 + 8, 4);
+    }
+    memcpy(ac->start_bits, sp + slots * 16, slots / 4 * 8);
+    ac->start_mask = slots - 1;
+    ac->start_shift = 64 - sh.lg;
+    ac->bits_shift = 64 - (sh.lg + 4);
+    ac->head_len = sh.head_len;
+    memset(ac->head_mask, 0, 8);
+    memset(ac->head_mask, 0xFF, sh.head_len);
+    ac->lead_only = (int)sh.lead_only;
+    return 1;
 }
 
 /* The edges of a compiled automaton without a table are grouped by state;
@@ -560,6 +637,31 @@ static int sparse_ok(const uint32_t *edge0, size_t nn)
     return 1;
 }
 
+/* The states of hb_ac_adopt's check for one link width w (2 or 4, a
+ * constant where it is inlined, so link_at does not test it per link):
+ * each value is -1 or one the caller added, each depth 1..maxlen, each
+ * output link to a shallower node holding a pattern, each chain's first
+ * the state itself or its output link. */
+static inline int states_ok_w(const struct ac_block *b, size_t nn, int maxvalue, unsigned maxlen, size_t w)
+{
+    const int32_t *value = b->value;
+    const uint16_t *depth = b->depth;
+    for (size_t i = 0; i < nn; i++) {
+        uint32_t o = link_at(b->out, w, i), f = link_at(b->first, w, i);
+        unsigned d = depth[i];
+        if (o >= nn || f >= nn || (uint32_t)value[i] + 1 > (uint32_t)maxvalue + 1 ||
+            (i ? d - 1 >= maxlen : d != 0) || (o && (depth[o] >= d || value[o] < 0)) ||
+            (f && (value[f] < 0 || (f != i && f != o))))
+            return 0;
+    }
+    return 1;
+}
+
+static int states_ok(const struct ac_block *b, size_t nn, int maxvalue, unsigned maxlen, size_t w)
+{
+    return w == 2 ? states_ok_w(b, nn, maxvalue, maxlen, 2) : states_ok_w(b, nn, maxvalue, maxlen, 4);
+}
+
 /* Every state of a compiled automaton is checked (a few per pattern; a
  * table is checked as the scan reads it, see step()): the output chains
  * end, each at a shallower node holding a pattern, and every value is one
@@ -569,10 +671,12 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     const ac_head *h = blob;
     if (ac->built || (uintptr_t)blob % 8 || size < sizeof *h || h->nstates == 0 || h->ncls == 0 ||
         h->ncls > 256 || h->maxlen > UINT16_MAX || h->maxvalue != ac->maxvalue || h->patterns > ac->npv ||
-        h->width != link_width(h->nstates) || h->sparse > 1 ||
-        (!h->sparse && (uint64_t)h->nstates * h->ncls * h->width > MAX_TABLE) ||
-        size != sizeof *h + block_size(h->nstates, h->sparse ? 0 : (size_t)h->nstates * h->ncls, (int)h->sparse,
-                                       h->width))
+        h->width != link_width(h->nstates) || h->sparse > 1 || h->starts > 1 ||
+        (!h->sparse && (uint64_t)h->nstates * h->ncls * h->width > MAX_TABLE))
+        return 0;
+    size_t end = sizeof *h + block_size(h->nstates, h->sparse ? 0 : (size_t)h->nstates * h->ncls, (int)h->sparse,
+                                        h->width);
+    if (h->starts ? size < pad8(end) : size != end)
         return 0;
     for (int b = 0; b < 256; b++)
         if (h->cls[b] >= h->ncls)
@@ -580,19 +684,19 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     size_t nn = h->nstates, w = h->width;
     int sparse = (int)h->sparse;
     struct ac_block b = block_at((void *)(h + 1), nn, sparse ? 0 : nn * h->ncls, sparse, w); /* only read */
-    const int32_t *value = b.value;
-    const uint16_t *depth = b.depth;
-    if (depth[0] != 0)
+    if (!states_ok(&b, nn, ac->maxvalue, h->maxlen, w))
         return 0;
-    for (size_t i = 0; i < nn; i++) {
-        uint32_t o = link_at(b.out, w, i), f = link_at(b.first, w, i);
-        if (o >= nn || f >= nn || value[i] < -1 || value[i] > ac->maxvalue || depth[i] > h->maxlen ||
-            (i && depth[i] == 0) || (o && (depth[o] >= depth[i] || value[o] < 0)) ||
-            (f && (value[f] < 0 || (f != i && f != o))))
-            return 0;
-    }
     if (sparse && !sparse_ok(b.edge0, nn))
         return 0;
+    int took = h->starts ? adopt_starts(ac, (const char *)blob + pad8(end), size - pad8(end), nn) : 0;
+    if (took < 1) {
+        free(ac->starts);
+        free(ac->start_bits);
+        ac->starts = NULL;
+        ac->start_bits = NULL;
+        if (took < 0)
+            return 0;
+    }
     ac->cls = h->cls;
     ac->ncls = h->ncls;
     ac->nstates = nn;

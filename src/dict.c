@@ -257,6 +257,25 @@ static int slurp(const char *path, char **buf, size_t *len, hb_error *err)
     return 0;
 }
 
+int hb_dict_file_key(const struct hb_engine *e, const char *name, const char *what, unsigned char key[32])
+{
+    char path[4096], *buf;
+    size_t len;
+    hb_error err;
+    if (e->n_overlays || e->check || !hb_dict_path(e, 0, name, path, sizeof path) ||
+        slurp(path, &buf, &len, &err) != 0)
+        return 0;
+    uint64_t h[2] = {0x64696374666B6579ull ^ len, 0x8F14E45FCEEA167Aull};
+    hb_hash_mix(h, name, strlen(name) + 1);
+    hb_hash_mix(h, what, strlen(what) + 1);
+    hb_hash_mix(h, buf, len);
+    free(buf);
+    uint64_t k[4] = {h[0], h[1], UINT64_MAX, 0};
+    memcpy(&k[3], "dictfil", 8);
+    memcpy(key, k, 32);
+    return 1;
+}
+
 /* ---- lines of every layer ----------------------------------------------- */
 
 enum { MAX_FIELDS = 16 };

@@ -90,6 +90,13 @@ enum {
 hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fields, int max_fields,
                        unsigned flags, hb_dict_line_fn fn, void *ctx, hb_error *err);
 
+/* The key of what a reader (`what`: its kind and parameters) makes of
+ * dict/name's bytes, for the rules file (rulec files it, an engine takes
+ * it instead of reading); 0 when there is none: overlay folders or a
+ * checker (their files are read as ever), or the file cannot be read (its
+ * reader then says why). */
+int hb_dict_file_key(const struct hb_engine *e, const char *name, const char *what, unsigned char key[32]);
+
 /* A fault found after reading (*err filled by hb_dict_fail): in check mode
  * reported and cleared, returning HB_OK so loading goes on; else returns
  * err->code. */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,10 +111,47 @@ static int ov_rehash(struct hb_lex_overlay *ov, uint32_t nslots)
     return 0;
 }
 
+/* Files node x (parent and cp set) where the walks find it: the hash
+ * slots, the edge bits, the root's tables. */
+static void ov_index(struct hb_lexicon *lx, uint32_t x)
+{
+    struct hb_lex_overlay *ov = lx->ov;
+    uint32_t parent = ov->v[x].parent;
+    int32_t cp = ov->v[x].cp;
+    uint32_t i = hb_lex_ov_hash(parent, cp) & ov->mask;
+    while (ov->slots[i])
+        i = (i + 1) & ov->mask;
+    ov->slots[i] = x;
+    uint32_t h = hb_lex_ov_hash(parent, cp) >> 16;
+    lx->ov_edges[h >> 3] |= (uint8_t)(1u << (h & 7));
+    if (parent != 0)
+        return;
+    if ((uint32_t)cp < 0x10000)
+        ov->root[cp] = x;
+    uint32_t id = hb_lex_char_id(lx, cp);
+    if (id && id < HB_LEX_OV_ROOT_IDS)
+        ov->root_id[id] |= x;
+}
+
+/* Marks node x as ending an added word (its value set by the caller). */
+static void ov_valued(struct hb_lexicon *lx, uint32_t x)
+{
+    struct hb_lex_overlay *ov = lx->ov;
+    ov->v[x].has_value = 1;
+    if (ov->v[x].parent != 0)
+        return;
+    if ((uint32_t)ov->v[x].cp < 0x10000)
+        ov->root_word[ov->v[x].cp >> 5] |= 1u << (ov->v[x].cp & 31);
+    uint32_t id = hb_lex_char_id(lx, ov->v[x].cp);
+    if (id && id < HB_LEX_OV_ROOT_IDS)
+        ov->root_id[id] |= HB_LEX_OV_VALUED;
+}
+
 /* The child of parent by cp, created (without a value) when missing;
  * 0 when out of memory. */
-static uint32_t ov_child(struct hb_lex_overlay *ov, uint32_t parent, int32_t cp)
+static uint32_t ov_child(struct hb_lexicon *lx, uint32_t parent, int32_t cp)
 {
+    struct hb_lex_overlay *ov = lx->ov;
     uint32_t x = hb_lex_ov_find(ov, parent, cp);
     if (x)
         return x;
@@ -129,35 +167,47 @@ static uint32_t ov_child(struct hb_lex_overlay *ov, uint32_t parent, int32_t cp)
         return 0;
     x = ov->n++;
     ov->v[x] = (hb_lex_ov_node){.parent = parent, .cp = cp, .logf = -1.0};
-    uint32_t i = hb_lex_ov_hash(parent, cp) & ov->mask;
-    while (ov->slots[i])
-        i = (i + 1) & ov->mask;
-    ov->slots[i] = x;
-    if (parent == 0 && (uint32_t)cp < 0x10000)
-        ov->root[cp] = x;
+    ov_index(lx, x);
     return x;
 }
 
-static struct hb_lex_overlay *ov_new(void)
+/* The root's tables (overlay struct): 520 KiB of which a run touches a few
+ * pages, so mapped zero pages rather than calloc's, which clears them all
+ * when it takes them from the heap. */
+#define OV_ROOT_WORDS (0x10000 + 0x10000 / 32 + HB_LEX_OV_ROOT_IDS)
+
+static uint32_t *ov_root_new(void)
+{
+    void *p = mmap(NULL, OV_ROOT_WORDS * sizeof(uint32_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+static void ov_root_free(uint32_t *root)
+{
+    if (root)
+        munmap(root, OV_ROOT_WORDS * sizeof(uint32_t));
+}
+
+/* An empty overlay with room for cap nodes. */
+static struct hb_lex_overlay *ov_new(uint32_t cap)
 {
     struct hb_lex_overlay *ov = calloc(1, sizeof *ov);
     if (!ov)
         return NULL;
-    /* room for the engine's own words (dict/lexicon.txt and the slogans: some
-     * 5,000 nodes) without growing on the way there; a node is written
-     * whole when it is made, so only the root needs zeroing */
-    ov->cap = 8192;
+    /* a node is written whole when it is made, so only the root needs zeroing */
+    ov->cap = cap;
     ov->v = malloc(ov->cap * sizeof *ov->v);
     if (ov->v)
         memset(&ov->v[0], 0, sizeof ov->v[0]);
     ov->n = 1;
-    ov->root = calloc(0x10000 + 0x10000 / 32 + HB_LEX_OV_ROOT_IDS, sizeof *ov->root);
+    ov->root = ov_root_new();
     if (ov->root) {
         ov->root_word = ov->root + 0x10000;
         ov->root_id = ov->root_word + 0x10000 / 32;
     }
     if (!ov->v || !ov->root || ov_rehash(ov, 2 * ov->cap) < 0) {
-        free(ov->root);
+        ov_root_free(ov->root);
         free(ov->v);
         free(ov);
         return NULL;
@@ -196,7 +246,7 @@ static void ov_free(struct hb_lex_overlay *ov)
     free(ov->tags);
     free(ov->v);
     free(ov->slots);
-    free(ov->root);
+    ov_root_free(ov->root);
     free(ov);
 }
 
@@ -208,6 +258,105 @@ void hb_lexicon_free(struct hb_lexicon *lx)
     ov_free(lx->ov);
     free(lx->ov_edges);
     free(lx);
+}
+
+/* ---- the overlay as a blob: rulec files it in the rules file ----
+ * A head, a record per node (node 0, the root, included), then the tags,
+ * each ending in NUL.  From a rules file it may be damaged or crafted:
+ * every record is checked before it is filed. */
+struct ov_head {
+    uint32_t n, ntags;
+    uint64_t tagbytes;
+    int64_t total;  /* the lexicon's total with the words added */
+};
+
+struct ov_rec {
+    uint32_t parent;
+    int32_t cp;
+    uint32_t tag;   /* 0: none, else 1 + its index */
+    uint32_t has_value;
+    int64_t freq;
+    double logf;
+};
+
+void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
+{
+    const struct hb_lex_overlay *ov = lx->ov;
+    uint32_t n = ov ? ov->n : 1, ntags = ov ? (uint32_t)ov->ntags : 0;
+    uint64_t tagbytes = 0;
+    for (uint32_t i = 0; i < ntags; i++)
+        tagbytes += strlen(ov->tags[i]) + 1;
+    *size = sizeof(struct ov_head) + n * sizeof(struct ov_rec) + tagbytes;
+    char *b = malloc(*size);
+    if (!b)
+        return NULL;
+    struct ov_head h = {n, ntags, tagbytes, lx->total};
+    memcpy(b, &h, sizeof h);
+    struct ov_rec *r = (struct ov_rec *)(b + sizeof h);
+    r[0] = (struct ov_rec){0, 0, 0, 0, 0, 0.0}; /* the root, also of no overlay */
+    for (uint32_t x = 1; x < n; x++) {
+        const hb_lex_ov_node *v = &ov->v[x];
+        uint32_t tag = 0;
+        while (v->tag && ov->tags[tag] != v->tag)
+            tag++;
+        r[x] = (struct ov_rec){v->parent, v->cp, v->tag ? tag + 1 : 0, (uint32_t)v->has_value, v->freq, v->logf};
+    }
+    char *t = (char *)(r + n);
+    for (uint32_t i = 0; i < ntags; i++)
+        t = stpcpy(t, ov->tags[i]) + 1;
+    return b;
+}
+
+/* Is the blob an overlay whose every node hangs below an earlier one? */
+static int overlay_ok(const struct ov_head *h, size_t size)
+{
+    if (size < sizeof *h || h->n == 0 || h->n > (1u << 26) || h->tagbytes > size ||
+        (size - sizeof *h - h->tagbytes) / sizeof(struct ov_rec) != h->n ||
+        (size - sizeof *h - h->tagbytes) % sizeof(struct ov_rec) || h->total < 0)
+        return 0;
+    const struct ov_rec *r = (const struct ov_rec *)(h + 1);
+    for (uint32_t x = 1; x < h->n; x++)
+        if (r[x].parent >= x || r[x].cp < 0 || r[x].cp >= 0x110000 || r[x].tag > h->ntags ||
+            r[x].has_value > 1 || r[x].freq < 0 || r[x].freq > (1LL << 53))
+            return 0;
+    const char *t = (const char *)(r + h->n);
+    size_t ends = 0;
+    for (uint64_t i = 0; i < h->tagbytes; i++)
+        ends += t[i] == '\0';
+    return ends == h->ntags && (h->tagbytes == 0 || t[h->tagbytes - 1] == '\0');
+}
+
+hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size)
+{
+    const struct ov_head *h = blob;
+    if (lx->ov || (uintptr_t)blob % 8 || !overlay_ok(h, size))
+        return HB_ERR_DICT;
+    if (h->n == 1) { /* no word added: no overlay */
+        set_total(lx, h->total);
+        return HB_OK;
+    }
+    uint32_t cap = 8192;
+    while (cap < h->n)
+        cap *= 2;
+    if (!(lx->ov_edges = calloc(HB_LEX_OV_BITS / 8, 1)) || !(lx->ov = ov_new(cap)) ||
+        (h->ntags && !(lx->ov->tags = malloc(h->ntags * sizeof *lx->ov->tags))))
+        return HB_ERR_NOMEM;
+    struct hb_lex_overlay *ov = lx->ov;
+    ov->tagcap = h->ntags;
+    const struct ov_rec *r = (const struct ov_rec *)(h + 1);
+    for (const char *t = (const char *)(r + h->n); ov->ntags < h->ntags; t += strlen(t) + 1)
+        if (!(ov->tags[ov->ntags++] = strdup(t)))
+            return HB_ERR_NOMEM;
+    for (uint32_t x = 1; x < h->n; x++) {
+        ov->v[x] = (hb_lex_ov_node){.parent = r[x].parent, .cp = r[x].cp, .logf = r[x].logf, .freq = r[x].freq,
+                                    .tag = r[x].tag ? ov->tags[r[x].tag - 1] : NULL};
+        ov_index(lx, x);
+        if (r[x].has_value)
+            ov_valued(lx, x);
+    }
+    ov->n = h->n;
+    set_total(lx, h->total);
+    return HB_OK;
 }
 
 /* ================= lookups ================= */
@@ -278,21 +427,17 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
         return HB_ERR_ARG; /* beyond exact doubles: log() would no longer match jieba */
     if (!lx->ov_edges && !(lx->ov_edges = calloc(HB_LEX_OV_BITS / 8, 1)))
         return HB_ERR_NOMEM;
-    if (!lx->ov && !(lx->ov = ov_new()))
+    /* room for the engine's own words (dict/lexicon.txt and the slogans:
+     * some 5,000 nodes) without growing on the way there */
+    if (!lx->ov && !(lx->ov = ov_new(8192)))
         return HB_ERR_NOMEM;
     struct hb_lex_overlay *ov = lx->ov;
     uint32_t x = 0;
     for (size_t i = 0; i < len;) {
         int cp;
         i += (size_t)hb_utf8_next(word + i, len - i, &cp);
-        uint32_t h = hb_lex_ov_hash(x, cp) >> 16;
-        lx->ov_edges[h >> 3] |= (uint8_t)(1u << (h & 7));
-        uint32_t parent = x;
-        if (!(x = ov_child(ov, x, cp)))
+        if (!(x = ov_child(lx, x, cp)))
             return HB_ERR_NOMEM;
-        uint32_t id = parent == 0 ? hb_lex_char_id(lx, cp) : 0;
-        if (id && id < HB_LEX_OV_ROOT_IDS)
-            ov->root_id[id] |= x;
     }
     if (tag && *tag) {
         const char *t = ov_tag(ov, tag);
@@ -300,12 +445,7 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
             return HB_ERR_NOMEM;
         ov->v[x].tag = t;
     }
-    ov->v[x].has_value = 1;
-    if (ov->v[x].parent == 0 && (uint32_t)ov->v[x].cp < 0x10000)
-        ov->root_word[ov->v[x].cp >> 5] |= 1u << (ov->v[x].cp & 31);
-    uint32_t id = ov->v[x].parent == 0 ? hb_lex_char_id(lx, ov->v[x].cp) : 0;
-    if (id && id < HB_LEX_OV_ROOT_IDS)
-        ov->root_id[id] |= HB_LEX_OV_VALUED;
+    ov_valued(lx, x);
     ov->v[x].freq = freq;
     ov->v[x].logf = log_or_none(freq);
     set_total(lx, lx->total + freq);

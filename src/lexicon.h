@@ -75,10 +75,21 @@ hb_status hb_lexicon_memo_start(struct hb_lexicon *lx, const void *blob, size_t 
  * size in *size), else NULL. */
 void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size);
 
+/* The overlay of added words as a blob (malloc'd, its size in *size; NULL
+ * when out of memory), for rulec to file in the rules file; and the
+ * overlay taken from such a blob by a lexicon no word was added to yet,
+ * with the total it had: HB_OK, HB_ERR_NOMEM, or HB_ERR_DICT for a blob
+ * that is no overlay (damaged or crafted: every node is checked). */
+void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size);
+hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size);
+
 /* jieba's load_userdict (userdict.c) on a UTF-8 file: each line "word [freq] [tag]"
  * (word may hold spaces; a TAB also separates fields), blank lines and
  * lines starting with '#' skipped.  Errors name the file and line. */
 hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error *err);
+/* The same on the file's text, read already (buf[len] is NUL; its lines are
+ * changed); errors name path. */
+hb_status hb_lexicon_load_user_text(struct hb_lexicon *lx, char *buf, size_t len, const char *path, hb_error *err);
 
 /* jieba's FREQ.get(word): the frequency, 0 for a prefix that is not a word,
  * -1 when the string is not in the lexicon at all. */

@@ -107,7 +107,7 @@ const void *hb_rules_find(const struct hb_rules *r, const unsigned char *key, si
     return NULL;
 }
 
-static void damaged(const struct hb_engine *e, hb_error *err)
+void hb_rules_damaged(const struct hb_engine *e, hb_error *err)
 {
     hb_dict_fail(err, HB_ERR_DICT, e->rules->path, 0, 0, "damaged compiled rules; rebuild them with rulec (make)");
 }
@@ -119,7 +119,7 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
     if (blob) {
         if (hb_ac_adopt(ac, blob, size))
             return HB_OK;
-        damaged(e, err);
+        hb_rules_damaged(e, err);
         return HB_ERR_DICT;
     }
     if (!hb_ac_build(ac))
@@ -211,7 +211,7 @@ const void *hb_rules_find_checked(const struct hb_engine *e, const unsigned char
     }
     if (n < sizeof want || memcmp(h, want, sizeof h) != 0) {
         *st = HB_ERR_DICT;
-        damaged(e, err);
+        hb_rules_damaged(e, err);
         return NULL;
     }
     *size = n - sizeof want;

@@ -61,6 +61,9 @@ hb_status hb_rules_load(struct hb_engine *e, hb_error *err);
 const void *hb_rules_find_checked(const struct hb_engine *e, const unsigned char *key, size_t *size,
                                   hb_status *st, hb_error *err);
 
+/* Fills *err: the engine's compiled rules are damaged (naming the file). */
+void hb_rules_damaged(const struct hb_engine *e, hb_error *err);
+
 /* hb_ac_build(), or the same automaton taken from the engine's compiled
  * rules; records it when the engine is being compiled.  A compiled one
  * that is refused is an error naming the rules file. */

@@ -9,6 +9,7 @@
 #include "aho.h"
 #include "arena.h"
 #include "engine.h"
+#include "hash.h"
 #include "normalize.h"
 #include "rules.h"
 #include "slogans.h"
@@ -101,14 +102,128 @@ static int cmp_surface(const char *a, size_t al, const char *b, size_t bl)
     return c ? c : (al > bl) - (al < bl);
 }
 
-hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const hb_wordlist *cats,
-                              struct hb_slogan_dict **out, hb_error *err)
+/* ---- the entries and their order as rulec compiled them ----
+ * A head, the entries (offsets of their strings in the text; UINT64_MAX:
+ * none), the order (padded to 8 bytes), the text.  From a rules file they
+ * may be damaged or crafted: every offset, entry and index is checked. */
+struct sd_head {
+    uint64_t n, text;
+};
+
+struct sd_rec {
+    uint64_t surface, len, written, category;
+    int32_t canon, line;
+};
+
+static size_t sd_pad8(size_t n)
 {
-    struct hb_slogan_dict *sd = calloc(1, sizeof *sd);
-    *out = NULL;
-    if (!sd)
+    return (n + 7) & ~(size_t)7;
+}
+
+/* The text's bytes of s (with its NUL), 0 for NULL. */
+static size_t sd_strsize(const char *s)
+{
+    return s ? strlen(s) + 1 : 0;
+}
+
+static void *sd_save(const struct hb_slogan_dict *sd, size_t *size)
+{
+    size_t text = 0;
+    for (size_t i = 0; i < sd->n; i++)
+        text += sd->e[i].len + 1 + sd_strsize(sd->e[i].written) + sd_strsize(sd->e[i].category);
+    *size = sizeof(struct sd_head) + sd->n * sizeof(struct sd_rec) + sd_pad8(sd->n * sizeof(int)) + sd_pad8(text);
+    char *b = calloc(1, *size);
+    if (!b)
+        return NULL;
+    struct sd_head h = {sd->n, text};
+    memcpy(b, &h, sizeof h);
+    struct sd_rec *r = (struct sd_rec *)(b + sizeof h);
+    char *order = (char *)(r + sd->n), *t0 = order + sd_pad8(sd->n * sizeof(int)), *t = t0;
+    memcpy(order, sd->order, sd->n * sizeof(int));
+    for (size_t i = 0; i < sd->n; i++) {
+        const sd_entry *x = &sd->e[i];
+        r[i] = (struct sd_rec){(uint64_t)(t - t0), x->len, UINT64_MAX, UINT64_MAX, x->canon, x->line};
+        memcpy(t, x->surface, x->len + 1);
+        t += x->len + 1;
+        if (x->written) {
+            r[i].written = (uint64_t)(t - t0);
+            t = stpcpy(t, x->written) + 1;
+        }
+        if (x->category) {
+            r[i].category = (uint64_t)(t - t0);
+            t = stpcpy(t, x->category) + 1;
+        }
+    }
+    return b;
+}
+
+/* Is r[0..n) a dictionary over text[0..tn): strings inside it, each entry's
+ * canonical entry a term with its written form and category? */
+static int sd_ok(const struct sd_rec *r, size_t n, const int *order, const char *text, uint64_t tn)
+{
+    if (tn && text[tn - 1])
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r[i].surface >= tn || r[i].len >= tn - r[i].surface || text[r[i].surface + r[i].len] ||
+            (r[i].written != UINT64_MAX && r[i].written >= tn) || (r[i].category != UINT64_MAX && r[i].category >= tn) ||
+            r[i].canon < 0 || (uint64_t)r[i].canon >= n || order[i] < 0 || (uint64_t)order[i] >= n)
+            return 0;
+        const struct sd_rec *c = &r[r[i].canon];
+        if (c->canon != r[i].canon || c->written == UINT64_MAX || c->category == UINT64_MAX)
+            return 0;
+    }
+    return 1;
+}
+
+/* Takes the entries from blob into the empty sd: HB_OK, HB_ERR_DICT when
+ * damaged, HB_ERR_NOMEM. */
+static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t size)
+{
+    struct sd_head h;
+    if (size < sizeof h)
+        return HB_ERR_DICT;
+    memcpy(&h, blob, sizeof h);
+    size_t left = size - sizeof h;
+    if (h.n > left / (sizeof(struct sd_rec) + sizeof(int)) || h.n > INT32_MAX || h.text > left ||
+        h.n * sizeof(struct sd_rec) + sd_pad8(h.n * sizeof(int)) + sd_pad8(h.text) != left)
+        return HB_ERR_DICT;
+    const struct sd_rec *r = (const struct sd_rec *)(blob + sizeof h);
+    const int *order = (const int *)(r + h.n);
+    const char *t0 = (const char *)order + sd_pad8(h.n * sizeof(int));
+    if (!sd_ok(r, h.n, order, t0, h.text))
+        return HB_ERR_DICT;
+    char *t = h.text ? hb_arena_alloc(&sd->mem, h.text) : NULL;
+    sd->e = malloc((h.n ? h.n : 1) * sizeof *sd->e);
+    sd->order = malloc((h.n ? h.n : 1) * sizeof *sd->order);
+    if ((h.text && !t) || !sd->e || !sd->order)
         return HB_ERR_NOMEM;
-    sd->cats = cats;
+    if (h.text)
+        memcpy(t, t0, h.text);
+    memcpy(sd->order, order, h.n * sizeof *sd->order);
+    for (size_t i = 0; i < h.n; i++)
+        sd->e[i] = (sd_entry){t + r[i].surface, r[i].len, r[i].canon, 0, r[i].line,
+                              r[i].written == UINT64_MAX ? NULL : t + r[i].written,
+                              r[i].category == UINT64_MAX ? NULL : t + r[i].category};
+    sd->n = sd->cap = h.n;
+    return HB_OK;
+}
+
+/* The key of the dictionary made of the file name with these categories
+ * (NULL: any), 0 when there is none (hb_dict_file_key). */
+static int sd_key(const struct hb_engine *e, const char *name, const hb_wordlist *cats, unsigned char key[32])
+{
+    uint64_t h[2] = {0x736C6F67616E6463ull, cats ? cats->n : UINT64_MAX};
+    for (size_t i = 0; cats && i < cats->n; i++)
+        hb_hash_mix(h, cats->v[i].word, cats->v[i].len + 1);
+    char what[64];
+    snprintf(what, sizeof what, "slogans %016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+    return hb_dict_file_key(e, name, what, key);
+}
+
+/* The entries of the file's lines, sorted, a surface listed under two
+ * terms refused. */
+static hb_status sd_read(const struct hb_engine *e, struct hb_slogan_dict *sd, const char *name, hb_error *err)
+{
     /* an overlay's line replaces the shipped line of its term */
     hb_status st = hb_dict_read(e, name, 2, 3, HB_DICT_KEY(0), add_line, sd, err);
     /* by surface, then where listed: entries are in file and line order */
@@ -132,6 +247,24 @@ hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const
             }
         }
     }
+    return st;
+}
+
+hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const hb_wordlist *cats,
+                              struct hb_slogan_dict **out, hb_error *err)
+{
+    struct hb_slogan_dict *sd = calloc(1, sizeof *sd);
+    *out = NULL;
+    if (!sd)
+        return HB_ERR_NOMEM;
+    sd->cats = cats;
+    unsigned char key[32];
+    size_t size = 0;
+    int keyed = sd_key(e, name, cats, key);
+    const char *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
+    hb_status st = blob ? sd_load(sd, blob, size) : sd_read(e, sd, name, err);
+    if (blob && st == HB_ERR_DICT)
+        hb_rules_damaged(e, err);
     if (st == HB_OK && !(sd->ac = hb_ac_new()))
         st = HB_ERR_NOMEM;
     for (size_t i = 0; i < sd->n && st == HB_OK; i++)
@@ -139,6 +272,10 @@ hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const
             st = HB_ERR_NOMEM;
     if (st == HB_OK)
         st = hb_engine_build_ac(e, sd->ac, err);
+    if (st == HB_OK && keyed && e->record) {
+        void *made = sd_save(sd, &size);
+        st = made ? hb_rules_record_blob(e->record, key, made, size) : HB_ERR_NOMEM;
+    }
     if (st != HB_OK) {
         if (st == HB_ERR_NOMEM && err && !err->code)
             hb_dict_fail(err, st, name, 0, 0, "out of memory");

@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "hash.h"
+#include "rules.h"
 
 static int is_cont(unsigned char c)
 {
@@ -46,6 +47,32 @@ static size_t tail_start(const char *s, size_t len)
     return j;
 }
 
+/* A block of a list's words: each word and its category copied once into
+ * it, not allocated one by one. */
+struct hb_word_block {
+    struct hb_word_block *next;
+    size_t used, cap;
+    char data[];
+};
+
+/* Room for n bytes of text in l's blocks, each twice the last (up to 8 KiB:
+ * most lists are short); NULL when out of memory. */
+static char *word_room(hb_wordlist *l, size_t n)
+{
+    struct hb_word_block *b = l->text;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = !b ? 256 : b->cap < 8192 ? 2 * b->cap : b->cap;
+        if (cap < n)
+            cap = n;
+        if (!(b = malloc(sizeof *b + cap)))
+            return NULL;
+        *b = (struct hb_word_block){l->text, 0, cap};
+        l->text = b;
+    }
+    b->used += n;
+    return b->data + b->used - n;
+}
+
 static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
 {
     if (l->n == l->cap) {
@@ -60,10 +87,8 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     r->len = strlen(w);
     r->line = line;
     r->digits_only = 0;
-    /* the word and its category in one allocation (freed with the word):
-     * some 1,100 rule words are read at every start */
     size_t cl = cat ? strlen(cat) + 1 : 0;
-    if (!(r->word = malloc(r->len + 1 + cl)))
+    if (!(r->word = word_room(l, r->len + 1 + cl)))
         return 0;
     memcpy(r->word, w, r->len + 1);
     r->cat = cat ? memcpy(r->word + r->len + 1, cat, cl) : NULL;
@@ -309,8 +334,10 @@ hb_status hb_wordlist_add_all(hb_wordlist *dst, const hb_wordlist *src)
 
 void hb_wordlist_free(hb_wordlist *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->v[i].word); /* and its category (push_word) */
+    for (struct hb_word_block *b = l->text, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
     free(l->v);
     free(l->slots);
 }
@@ -369,25 +396,198 @@ static int add_kind_word(void *ctx, char **f, int nf, const char *file, int line
     return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "unknown kind \"%s\" (expected %s)", f[0], expected);
 }
 
+/* ---- lists compiled by rulec ----
+ * A file's lists as its reader left them, each: a head, the entries (the
+ * offsets of word and category in the list's text), the index's slots, the
+ * text (padded to 8 bytes).  From a rules file they may be damaged or
+ * crafted: every offset, index entry and length is checked, and a lookup
+ * needs an empty slot to end. */
+struct list_head {
+    uint64_t n, nslots, text, maxlen;
+    uint64_t lens[4], heads[8], tails[8];
+};
+
+struct list_entry {
+    uint64_t word, len, cat; /* cat UINT64_MAX: none */
+    int32_t line, digits_only;
+};
+
+static size_t pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
+static size_t list_text(const hb_wordlist *l)
+{
+    size_t t = 0;
+    for (size_t i = 0; i < l->n; i++)
+        t += l->v[i].len + 1 + (l->v[i].cat ? strlen(l->v[i].cat) + 1 : 0);
+    return t;
+}
+
+static size_t list_size(const hb_wordlist *l)
+{
+    return sizeof(struct list_head) + l->n * sizeof(struct list_entry) +
+           (l->slots ? l->mask + 1 : 0) * sizeof(hb_word_slot) + pad8(list_text(l));
+}
+
+/* Writes l's blob at p (list_size bytes). */
+static void list_save(const hb_wordlist *l, char *p)
+{
+    struct list_head h = {l->n, l->slots ? l->mask + 1 : 0, list_text(l), l->maxlen, {0}, {0}, {0}};
+    memcpy(h.lens, l->lens, sizeof h.lens);
+    memcpy(h.heads, l->heads, sizeof h.heads);
+    memcpy(h.tails, l->tails, sizeof h.tails);
+    memcpy(p, &h, sizeof h);
+    struct list_entry *x = (struct list_entry *)(p + sizeof h);
+    char *slots = (char *)(x + l->n), *text = slots + h.nslots * sizeof(hb_word_slot), *t = text;
+    if (h.nslots)
+        memcpy(slots, l->slots, h.nslots * sizeof(hb_word_slot));
+    memset(text, 0, pad8(h.text));
+    for (size_t i = 0; i < l->n; i++) {
+        const hb_rule_word *r = &l->v[i];
+        x[i] = (struct list_entry){(uint64_t)(t - text), r->len, UINT64_MAX, r->line, r->digits_only};
+        memcpy(t, r->word, r->len + 1);
+        t += r->len + 1;
+        if (r->cat) {
+            x[i].cat = (uint64_t)(t - text);
+            t = stpcpy(t, r->cat) + 1;
+        }
+    }
+}
+
+/* Takes one list from p[0..size) into the empty list l: the bytes it took,
+ * 0 when damaged, (size_t)-1 when out of memory. */
+static size_t list_load(hb_wordlist *l, const char *p, size_t size)
+{
+    struct list_head h;
+    if (size < sizeof h)
+        return 0;
+    memcpy(&h, p, sizeof h);
+    size_t left = size - sizeof h;
+    if (h.n > left / sizeof(struct list_entry) || h.nslots > left / sizeof(hb_word_slot) ||
+        (h.nslots & (h.nslots - 1)) || h.text > left ||
+        h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot) + pad8(h.text) > left ||
+        (h.text && p[sizeof h + h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot) + h.text - 1]))
+        return 0;
+    const struct list_entry *x = (const struct list_entry *)(p + sizeof h);
+    const hb_word_slot *slots = (const hb_word_slot *)(x + h.n);
+    const char *text = (const char *)(slots + h.nslots);
+    int empty = 0;
+    for (size_t i = 0; i < h.n; i++)
+        if (x[i].word >= h.text || x[i].len >= h.text - x[i].word || text[x[i].word + x[i].len] ||
+            (x[i].cat != UINT64_MAX && x[i].cat >= h.text))
+            return 0;
+    for (size_t i = 0; i < h.nslots; i++) {
+        empty |= slots[i].entry == 0;
+        if (slots[i].entry > h.n || (slots[i].entry && slots[i].len > x[slots[i].entry - 1].len))
+            return 0;
+    }
+    if (h.nslots && !empty)
+        return 0; /* a probe would never end */
+    char *t = h.text ? word_room(l, h.text) : NULL;
+    l->v = malloc((h.n ? h.n : 1) * sizeof *l->v);
+    l->slots = h.nslots ? malloc(h.nslots * sizeof *l->slots) : NULL;
+    if ((h.text && !t) || !l->v || (h.nslots && !l->slots))
+        return (size_t)-1;
+    if (h.text)
+        memcpy(t, text, h.text);
+    for (size_t i = 0; i < h.n; i++)
+        l->v[i] = (hb_rule_word){t + x[i].word, x[i].len, x[i].cat == UINT64_MAX ? NULL : t + x[i].cat,
+                                 x[i].line, x[i].digits_only};
+    if (h.nslots)
+        memcpy(l->slots, slots, h.nslots * sizeof *l->slots);
+    l->n = l->cap = h.n;
+    l->mask = h.nslots ? h.nslots - 1 : 0;
+    l->maxlen = h.maxlen;
+    memcpy(l->lens, h.lens, sizeof h.lens);
+    memcpy(l->heads, h.heads, sizeof h.heads);
+    memcpy(l->tails, h.tails, sizeof h.tails);
+    return sizeof h + h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot) + pad8(h.text);
+}
+
+/* The lists a reader made of a file, as rulec compiled them: HB_OK when
+ * taken, else whatever reading them gives (recording them when compiling). */
+static hb_status read_lists(const struct hb_engine *e, const char *name, const char *what, hb_wordlist *const *lists,
+                            size_t n, hb_status (*read)(const struct hb_engine *e, const char *name, void *ctx,
+                                                        hb_error *err),
+                            void *ctx, hb_error *err)
+{
+    unsigned char key[32];
+    size_t size = 0;
+    int keyed = hb_dict_file_key(e, name, what, key);
+    const char *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
+    for (size_t i = 0; blob && i < n; i++) {
+        size_t took = lists[i]->n || lists[i]->slots ? 0 : list_load(lists[i], blob, size);
+        if (took == (size_t)-1)
+            return hb_dict_fail(err, HB_ERR_NOMEM, name, 0, 0, "out of memory"), HB_ERR_NOMEM;
+        if (took == 0) {
+            hb_rules_damaged(e, err);
+            return HB_ERR_DICT;
+        }
+        blob += took;
+        size -= took;
+    }
+    if (blob)
+        return HB_OK;
+    hb_status st = read(e, name, ctx, err);
+    if (st != HB_OK || !keyed || !e->record)
+        return st;
+    size = 0;
+    for (size_t i = 0; i < n; i++)
+        size += list_size(lists[i]);
+    char *made = malloc(size ? size : 1);
+    if (!made)
+        return hb_dict_fail(err, HB_ERR_NOMEM, name, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    for (size_t i = 0, at = 0; i < n; at += list_size(lists[i]), i++)
+        list_save(lists[i], made + at);
+    if ((st = hb_rules_record_blob(e->record, key, made, size)) != HB_OK)
+        hb_dict_fail(err, st, name, 0, 0, "out of memory");
+    return st;
+}
+
+static hb_status read_kinds(const struct hb_engine *e, const char *name, void *ctx, hb_error *err)
+{
+    const kind_lists *k = ctx;
+    hb_status st = hb_dict_read(e, name, 2, 2, HB_DICT_FOLD | HB_DICT_UNIQUE, add_kind_word, ctx, err);
+    for (size_t i = 0; st == HB_OK && i < k->n; i++)
+        if (!finish(k->lists[i]))
+            st = HB_ERR_NOMEM;
+    return st;
+}
+
 hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const char *const *kinds,
                              hb_wordlist *const *lists, size_t n, hb_error *err)
 {
     kind_lists k = {kinds, lists, n};
-    hb_status st = hb_dict_read(e, name, 2, 2, HB_DICT_FOLD | HB_DICT_UNIQUE, add_kind_word, &k, err);
-    for (size_t i = 0; st == HB_OK && i < n; i++)
-        if (!finish(lists[i]))
-            st = HB_ERR_NOMEM;
+    char what[256] = "kinds";
+    for (size_t i = 0; i < n; i++)
+        snprintf(what + strlen(what), sizeof what - strlen(what), " %s", kinds[i]);
+    if (strlen(what) + 1 >= sizeof what) /* cannot tell such kinds apart: read */
+        return read_kinds(e, name, &k, err);
+    return read_lists(e, name, what, lists, n, read_kinds, &k, err);
+}
+
+typedef struct {
+    int nfields;
+    hb_wordlist *l;
+} one_list;
+
+static hb_status read_one(const struct hb_engine *e, const char *name, void *ctx, hb_error *err)
+{
+    const one_list *o = ctx;
+    hb_status st = hb_dict_read(e, name, o->nfields, o->nfields, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0),
+                                o->nfields == 1 ? add_word : add_pair, o->l, err);
+    if (st == HB_OK && !finish(o->l))
+        st = HB_ERR_NOMEM;
     return st;
 }
 
 hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfields, hb_wordlist *l,
                            hb_error *err)
 {
-    hb_status st = hb_dict_read(e, name, nfields, nfields, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0),
-                                nfields == 1 ? add_word : add_pair, l, err);
-    if (st == HB_OK && !finish(l))
-        st = HB_ERR_NOMEM;
-    return st;
+    one_list o = {nfields, l};
+    return read_lists(e, name, nfields == 1 ? "words" : "pairs", &l, 1, read_one, &o, err);
 }
 
 int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
@@ -410,18 +610,32 @@ int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size
     return lo < hi && memmem(s + lo, hi - lo, mask, mlen) != NULL;
 }
 
-hb_status hb_units_load(struct hb_engine *e, hb_error *err)
+static hb_status read_units(const struct hb_engine *e, const char *name, void *ctx, hb_error *err)
 {
-    hb_status st = hb_dict_read(e, "units.txt", 2, 3, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0), add_unit,
-                                &e->units, err);
-    if (st == HB_OK && !finish(&e->units))
+    hb_status st = hb_dict_read(e, name, 2, 3, HB_DICT_FOLD | HB_DICT_UNIQUE | HB_DICT_KEY(0), add_unit, ctx, err);
+    if (st == HB_OK && !finish(ctx))
         st = HB_ERR_NOMEM;
     return st;
+}
+
+hb_status hb_units_load(struct hb_engine *e, hb_error *err)
+{
+    hb_wordlist *l = &e->units;
+    return read_lists(e, "units.txt", "units", &l, 1, read_units, l, err);
 }
 
 void hb_units_unload(struct hb_engine *e)
 {
     hb_wordlist_free(&e->units);
+}
+
+/* a cue listed twice: the first line wins (hb_wordlist_last finds it) */
+static hb_status read_subjects(const struct hb_engine *e, const char *name, void *ctx, hb_error *err)
+{
+    hb_status st = hb_dict_read(e, name, 2, 2, HB_DICT_FOLD | HB_DICT_KEY(0), add_pair, ctx, err);
+    if (st == HB_OK && !index_sorted(ctx, 1))
+        st = HB_ERR_NOMEM;
+    return st;
 }
 
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
@@ -442,11 +656,8 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
-    /* a cue listed twice: the first line wins (hb_wordlist_last finds it) */
-    st = hb_dict_read(e, "metric_subjects.txt", 2, 2, HB_DICT_FOLD | HB_DICT_KEY(0), add_pair, &r->subjects, err);
-    if (st == HB_OK && !index_sorted(&r->subjects, 1))
-        st = HB_ERR_NOMEM;
-    return st;
+    hb_wordlist *l = &r->subjects;
+    return read_lists(e, "metric_subjects.txt", "subjects", &l, 1, read_subjects, l, err);
 }
 
 void hb_metric_rules_free(struct hb_metric_rules *r)

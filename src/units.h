@@ -17,7 +17,7 @@
 typedef struct {
     char *word;
     size_t len;
-    char *cat;        /* in the word's allocation */
+    char *cat;        /* beside the word, in the list's text blocks */
     int line;         /* in its file, for error messages */
     int digits_only;  /* units.txt: not a unit after a mask (**部 is an office) */
 } hb_rule_word;
@@ -45,6 +45,8 @@ typedef struct {
                          suffix lookups skip the lengths no entry has */
     uint64_t heads[8], tails[8]; /* bit k: an entry whose first (last) character
                                     hashes to k: most lookups end on one test */
+    struct hb_word_block *text;  /* the words and categories, a few KiB a block:
+                                    some 1,200 rule words are read at every start */
 } hb_wordlist;
 
 struct hb_metric_rules {

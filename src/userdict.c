@@ -250,8 +250,15 @@ hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error
     char *buf = NULL;
     size_t len = 0;
     hb_status st = hb_lex_read_file(path, &buf, &len, err);
-    if (st != HB_OK)
-        return st;
+    if (st == HB_OK)
+        st = hb_lexicon_load_user_text(lx, buf, len, path, err);
+    free(buf);
+    return st;
+}
+
+hb_status hb_lexicon_load_user_text(struct hb_lexicon *lx, char *buf, size_t len, const char *path, hb_error *err)
+{
+    hb_status st = HB_OK;
     int lineno = 0;
     for (size_t i = 0; i < len && st == HB_OK;) {
         size_t end = i;
@@ -289,6 +296,5 @@ hb_status hb_lexicon_load_user(struct hb_lexicon *lx, const char *path, hb_error
             hb_dict_fail(err, st, path, lineno, 0, "cannot add \"%.*s\": %s",
                          (int)(wlen > 60 ? 60 : wlen), buf + a, hb_strerror(st));
     }
-    free(buf);
     return st;
 }

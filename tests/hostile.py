@@ -1106,6 +1106,69 @@ def _(c):
             env=dict(os.environ, HUIBAO_RULES=bad))
 
 
+@case("an edited dict/lexicon.txt or slogans.txt is honoured though huibao.rules holds the words' overlay")
+def _(c):
+    if not os.path.exists(RULES):
+        return "skipped: no compiled rules"
+    import shutil
+    text = c.write("t.txt", "我们落实杏花春雨工程和梨花细雨行动。\n".encode())
+    for name, line in (("lexicon.txt", "梨花细雨行动 50 n\n"), ("slogans.txt", "梨花细雨行动\tcampaign\n")):
+        d = c.path("dict_" + name)
+        shutil.copytree(os.environ["HUIBAO_DICT"], d)
+        with open(os.path.join(d, name), "a", encoding="utf-8") as f:
+            f.write(line)
+        p = c.run(["tokens", "--words", text], env=dict(os.environ, HUIBAO_DICT=d))
+        check(p.returncode == 0, f"exit {p.returncode}; {p.errlines}")
+        check("\t梨花细雨行动\n" in p.stdout.decode(), f"{name}: {p.stdout.decode()!r}")
+    # the overlay's blob (its key ends in lexovl) with a node before its parent
+    import struct
+    data = bytearray(open(RULES, "rb").read())
+    count, = struct.unpack_from("=I", data, 16)
+    blobs = [struct.unpack_from("=QQ", data, 32 + 48 * i + 32) for i in range(count)
+             if data[32 + 48 * i + 24:32 + 48 * i + 32] == b"lexovl\0\0"]
+    check(len(blobs) == 1, f"{len(blobs)} overlays in {RULES}")
+    off, size = blobs[0]
+    struct.pack_into("=I", data, off + 24 + 32 * 2, 2)
+    bad = c.write("bad_overlay.rules", bytes(data))
+    c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
+            env=dict(os.environ, HUIBAO_RULES=bad))
+
+
+@case("an edited word list (stopwords.txt) is honoured though huibao.rules holds its compiled list")
+def _(c):
+    if not os.path.exists(RULES):
+        return "skipped: no compiled rules"
+    import shutil
+    text = c.write("t.txt", "我们开展调研工作。调研调研调研，调研成效明显。\n".encode())
+    d = c.path("dict")
+    shutil.copytree(os.environ["HUIBAO_DICT"], d)
+    for edited in (False, True):
+        if edited:
+            with open(os.path.join(d, "stopwords.txt"), "a", encoding="utf-8") as f:
+                f.write("调研\n")
+        p = c.run(["extract", text], env=dict(os.environ, HUIBAO_DICT=d))
+        check(p.returncode == 0, f"exit {p.returncode}; {p.errlines}")
+        terms = [t["term"] for t in json.loads(p.stdout)["terms"]]
+        check(("调研" in terms) != edited, f"edited {edited}: terms {terms}")
+    # each compiled list (its key ends in dictfil) with an index slot past its entries
+    import struct
+    data = bytearray(open(RULES, "rb").read())
+    count, = struct.unpack_from("=I", data, 16)
+    lists = [struct.unpack_from("=QQ", data, 32 + 48 * i + 32) for i in range(count)
+             if data[32 + 48 * i + 24:32 + 48 * i + 32] == b"dictfil\0"]
+    check(len(lists) >= 10, f"{len(lists)} compiled lists in {RULES}")
+    damaged = 0
+    for off, size in lists:  # the first list: a 192-byte head (entries, slots, ...), 32-byte entries
+        n, nslots = struct.unpack_from("=QQ", data, off)
+        if 0 < nslots <= size and 192 + 32 * n + 16 * nslots <= size:  # not the slogans' entries
+            struct.pack_into("=I", data, off + 192 + 32 * n + 8, n + 1)
+            damaged += 1
+    check(damaged >= 10, f"{damaged} lists damaged")
+    bad = c.write("bad_lists.rules", bytes(data))
+    c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
+            env=dict(os.environ, HUIBAO_RULES=bad))
+
+
 @case("a slogan of a --dict-add overlay is found though huibao.rules was compiled without it")
 def _(c):
     d = c.path("overlay")

@@ -149,6 +149,29 @@ static void test_damaged_file(void **state)
     put(bad, n);
     assert_int_equal(hb_rules_open(path, &r, &err), HB_ERR_DICT);
 
+    /* the start table after the block (its head: log2 of its slots, then
+     * 16-byte slots, then a 64-bit word of bits per four slots): a state past the
+     * automaton's is refused */
+    uint64_t aoff, asize;
+    memcpy(&aoff, good + 64, 8);
+    memcpy(&asize, good + 72, 8);
+    uint32_t flag, lg = 4;
+    memcpy(&flag, good + aoff + 28, 4);
+    assert_int_equal(flag, 1);
+    while (lg < 20 && !(16 + 18 * ((uint64_t)1 << lg) <= asize &&
+                        !memcmp(good + aoff + asize - (16 + 18 * ((uint64_t)1 << lg)), &lg, 4)))
+        lg++;
+    assert_true(lg < 20);
+    memcpy(bad, good, n);
+    uint32_t past = UINT32_MAX;
+    memcpy(bad + aoff + asize - (16 + 18 * ((uint64_t)1 << lg)) + 16 + 8, &past, 4);
+    put(bad, n);
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    hb_ac *starts = patterns(0);
+    assert_int_equal(take(r, starts, &err), HB_ERR_DICT);
+    hb_ac_free(starts);
+    hb_rules_free(r);
+
     /* every byte of the automaton changed in turn, and random bytes: refused
      * naming the file, or taken and scanned within bounds (ASan checks) */
     uint64_t off;

@@ -471,6 +471,90 @@ static void test_overlay_without_general(void **state)
     hb_lexicon_free(lx);
 }
 
+/* ---- the overlay as a blob (the rules file's) ---- */
+
+static const char *const BLOB_WORDS[] = {"一岗双责", "人民工作", "中国", "\xF0\xA0\x80\x80甲", "乙", "一岗"};
+
+static struct hb_lexicon *blob_lexicon(void)
+{
+    struct hb_lexicon *lx = small_lexicon();
+    static const long long freq[] = {10, HB_LEX_SUGGEST, 0, 5, 4, 2};
+    static const char *const tag[] = {"n", NULL, "x", "l", "n", NULL};
+    for (size_t i = 0; i < sizeof BLOB_WORDS / sizeof *BLOB_WORDS; i++)
+        assert_int_equal(hb_lexicon_add(lx, BLOB_WORDS[i], strlen(BLOB_WORDS[i]), freq[i], tag[i]), HB_OK);
+    return lx;
+}
+
+/* A fresh lexicon taking blob: HB_OK, and then it answers as want does. */
+static hb_status taken_as(const void *blob, size_t size, const struct hb_lexicon *want)
+{
+    struct hb_lexicon *lx = small_lexicon();
+    hb_status st = hb_lexicon_overlay_load(lx, blob, size);
+    if (st == HB_OK && want) {
+        assert_int_equal(hb_lexicon_total(lx), hb_lexicon_total(want));
+        static const char *const probe[] = {"一岗双责", "一岗", "一", "人民工作", "人民", "中国", "中国人",
+                                            "\xF0\xA0\x80\x80甲", "\xF0\xA0\x80\x80", "乙", "甲乙", "丙"};
+        for (size_t i = 0; i < sizeof probe / sizeof *probe; i++) {
+            size_t n = strlen(probe[i]);
+            assert_int_equal(hb_lexicon_freq(lx, probe[i], n), hb_lexicon_freq(want, probe[i], n));
+            const char *a = hb_lexicon_tag(lx, probe[i], n), *b = hb_lexicon_tag(want, probe[i], n);
+            assert_true(a == b || (a && b && !strcmp(a, b)));
+        }
+        const char *text = "落实一岗双责中国人民工作\xF0\xA0\x80\x80甲乙丙一岗乙";
+        char cut[256];
+        snprintf(cut, sizeof cut, "%s", seg(want, text, 0));
+        assert_string_equal(seg(lx, text, 0), cut);
+    }
+    hb_lexicon_free(lx);
+    return st;
+}
+
+/* Saved and taken by a fresh lexicon, the overlay answers every lookup
+ * and segmentation as the one the words were added to; a lexicon that has
+ * added words refuses one; a damaged blob (a node before its parent, a
+ * code point or tag out of range, a cut, tags without their NUL) is
+ * refused, not trusted; no words added give no overlay. */
+static void test_overlay_blob(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = blob_lexicon();
+    size_t size;
+    unsigned char *blob = hb_lexicon_overlay_save(lx, &size);
+    assert_non_null(blob);
+    assert_int_equal(taken_as(blob, size, lx), HB_OK);
+    assert_int_equal(hb_lexicon_overlay_load(lx, blob, size), HB_ERR_DICT);
+
+    /* a 24-byte head (nodes, tags, tag bytes, total), 32-byte nodes
+     * (parent, code point, tag, has_value, freq, log freq), the tags */
+    uint32_t n;
+    memcpy(&n, blob, 4);
+    assert_true(n > 8);
+    unsigned char *copy = malloc(size);
+    assert_non_null(copy);
+    static const struct { size_t at; uint32_t value; } damage[] = {
+        {24 + 32 * 2, 2}, {24 + 32 * 3, 7}, {24 + 32 * 2 + 4, 0x110000}, {24 + 32 * 2 + 8, 99}, {24 + 32 * 2 + 12, 2},
+    };
+    for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
+        memcpy(copy, blob, size);
+        memcpy(copy + damage[i].at, &damage[i].value, 4);
+        assert_int_equal(taken_as(copy, size, NULL), HB_ERR_DICT);
+    }
+    memcpy(copy, blob, size);
+    assert_int_equal(taken_as(copy, size - 1, NULL), HB_ERR_DICT);
+    copy[size - 1] = 'x';
+    assert_int_equal(taken_as(copy, size, NULL), HB_ERR_DICT);
+    free(copy);
+    free(blob);
+    hb_lexicon_free(lx);
+
+    lx = small_lexicon();
+    blob = hb_lexicon_overlay_save(lx, &size);
+    assert_non_null(blob);
+    assert_int_equal(taken_as(blob, size, lx), HB_OK);
+    free(blob);
+    hb_lexicon_free(lx);
+}
+
 /* ---- the memo of suggested frequencies ---- */
 
 static const char *const MEMO_WORDS[] = {"人民工作", "一岗双责", "中国人民工作", "工作人民"};
@@ -763,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_numbers_masks),
         cmocka_unit_test(test_overlay),
         cmocka_unit_test(test_overlay_without_general),
+        cmocka_unit_test(test_overlay_blob),
         cmocka_unit_test(test_memo),
         cmocka_unit_test(test_load_user),
         cmocka_unit_test(test_general_lexicon),
