@@ -86,6 +86,24 @@ static inline void wrote(hb_json_out *out, const char *end)
     out->buf.n = (size_t)(end - out->buf.s);
 }
 
+/* memcpy for the short strings of most calls (keys, units, ids), in two
+ * overlapping moves instead of a call. */
+static inline void copy_short(char *p, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        memcpy(p, s, 8);
+        memcpy(p + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(p, s, 4);
+        memcpy(p + n - 4, s + n - 4, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = s[i];
+    } else {
+        memcpy(p, s, n);
+    }
+}
+
 /* A line break and the indentation of `depth` when pretty. */
 static char *newline(hb_json_out *out, char *p, int depth)
 {
@@ -119,7 +137,7 @@ static char *next(hb_json_out *out, const char *name, size_t more)
     p = newline(out, p, out->depth);
     if (name) {
         *p++ = '"';
-        memcpy(p, name, klen);
+        copy_short(p, name, klen);
         p += klen;
         *p++ = '"';
         *p++ = ':';
@@ -139,8 +157,33 @@ static void value(hb_json_out *out, const char *name, const char *s, size_t n)
     }
 }
 
-/* Whether one of the eight bytes of x is below 0x20, '"' or '\\' (the
- * classic "has a byte less than / equal to" bit tricks: never a false no). */
+/* Sixteen bytes, compared lane by lane (GCC and Clang vectors: SSE2 on
+ * x86-64, NEON on arm64). */
+typedef unsigned char hb_bytes16 __attribute__((vector_size(16)));
+
+static hb_bytes16 load16(const char *s)
+{
+    hb_bytes16 v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+static int any_lane(hb_bytes16 mask)
+{
+    uint64_t w[2];
+    memcpy(w, &mask, sizeof w);
+    return (w[0] | w[1]) != 0;
+}
+
+/* Whether a byte of the sixteen at s is below 0x20, '"' or '\\'. */
+static int any_escape16(const char *s)
+{
+    hb_bytes16 x = load16(s);
+    return any_lane((hb_bytes16)(x < 0x20) | (hb_bytes16)(x == '"') | (hb_bytes16)(x == '\\'));
+}
+
+/* The same for the eight bytes of x (the classic "has a byte less than /
+ * equal to" bit tricks: never a false no). */
 static int any_escape8(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
@@ -154,20 +197,38 @@ static int needs_escape(unsigned char c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
+/* Whether s[0..n), 4 <= n < 16, holds a byte that needs an escape: two
+ * overlapping reads that cover it, never past its end. */
+static int any_escape_short(const char *s, size_t n)
+{
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        return any_escape8(a) || any_escape8(b);
+    }
+    uint32_t lo, hi;
+    memcpy(&lo, s, 4);
+    memcpy(&hi, s + n - 4, 4);
+    a = (uint64_t)lo | (uint64_t)hi << 32;
+    return any_escape8(a);
+}
+
 /* How many bytes of s[0..n) pass as they are before the first that needs an
- * escape.  Eight bytes at a time, the last eight read whole (overlapping
- * those before) rather than byte by byte: most text is plain. */
+ * escape.  Sixteen bytes at a time, the last sixteen read whole (overlapping
+ * those before), short strings in two overlapping reads: most text is
+ * plain, and most strings are short. */
 static size_t plain_prefix(const char *s, size_t n)
 {
     size_t i = 0;
-    uint64_t x;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&x, s + i, 8);
-        if (any_escape8(x))
-            break;
-    }
-    if (i + 8 > n && n >= 8 && (memcpy(&x, s + n - 8, 8), !any_escape8(x)))
+    if (n >= 16) {
+        while (i + 16 <= n && !any_escape16(s + i))
+            i += 16;
+        if (i + 16 > n && !any_escape16(s + n - 16))
+            return n;
+    } else if (n >= 4 && !any_escape_short(s, n)) {
         return n;
+    }
     while (i < n && !needs_escape((unsigned char)s[i]))
         i++;
     return i;
@@ -363,6 +424,17 @@ void hb_json_real(hb_json_out *out, const char *name, double x)
 
 void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n)
 {
+    if (n <= 16 && plain_prefix(s, n) == n) { /* most: a unit, an id, a kind */
+        char *p = next(out, name, n + 2);
+        if (p) {
+            *p++ = '"';
+            copy_short(p, s, n);
+            p += n;
+            *p++ = '"';
+            wrote(out, p);
+        }
+        return;
+    }
     hb_json_string_open(out, name);
     put_escaped(out, s, n);
     hb_json_string_close(out);
@@ -553,17 +625,6 @@ static int visible_at(const char *text, size_t len, size_t i)
     if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
         return 0;
     return !(c == 0xE3 && i + 3 <= len && memcmp(text + i, "\xE3\x80\x80", 3) == 0);
-}
-
-/* Sixteen bytes, compared lane by lane (GCC and Clang vectors: SSE2 on
- * x86-64, NEON on arm64). */
-typedef unsigned char hb_bytes16 __attribute__((vector_size(16)));
-
-static hb_bytes16 load16(const char *s)
-{
-    hb_bytes16 v;
-    memcpy(&v, s, sizeof v);
-    return v;
 }
 
 /* How many characters of the text are not white space: visible_at over
