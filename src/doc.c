@@ -64,7 +64,8 @@ int hb_doc_vline(const hb_doc *d, size_t v)
  * In a run of the map, every character before the run's last is the text's
  * own, of the same length, and the next one follows it in the text
  * (normalize.h); so, once a character is taken, those after it up to the
- * run's last are taken at once, up to the first line end among them. */
+ * run's last are taken at once, up to the first line end among them, and
+ * the run's last with them unless it is one. */
 size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *khint)
 {
     const hb_omap *m = &d->vmap;
@@ -109,6 +110,14 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, 
             re = stop;
             v = from + (stop - to);
             break;
+        }
+        unsigned char c = sl < d->len ? (unsigned char)d->text[sl] : '\n';
+        if (c != '\n' && c != '\r') {
+            prev = sl;
+            re = sl + (size_t)hb_utf8_len(c) < d->len ? sl + (size_t)hb_utf8_len(c) : d->len;
+            size_t after = last + (size_t)hb_utf8_len(view[last]);
+            v = (after < ve ? after : ve) - 1;
+            continue;
         }
         prev = re;
         re = sl;

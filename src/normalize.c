@@ -117,7 +117,7 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
 }
 
 /* The last run of [lo, hi] whose start is at or before pos (lo when none). */
-static size_t run_in(const hb_omap *m, size_t lo, size_t hi, size_t pos)
+static inline size_t run_in(const hb_omap *m, size_t lo, size_t hi, size_t pos)
 {
     while (lo < hi) {
         size_t mid = (lo + hi + 1) / 2;
