@@ -481,12 +481,29 @@ void hb_json_orig(hb_json_out *out, const char *name, const hb_doc *d, size_t vs
     hb_json_string_close(out);
 }
 
+/* The array written in one piece, as array_open, two ints and array_close
+ * would write it: a span follows every item of the report. */
 void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve)
 {
-    hb_json_array_open(out, name);
-    hb_json_int(out, NULL, (long long)hb_doc_vstart_hint(d, vs, &out->vrun));
-    hb_json_int(out, NULL, (long long)hb_doc_vend_hint(d, ve, &out->vrun));
-    hb_json_array_close(out);
+    size_t start = hb_doc_vstart_hint(d, vs, &out->vrun), end = hb_doc_vend_hint(d, ve, &out->vrun);
+    int depth = out->depth;
+    if (depth + 1 >= MAX_DEPTH) {
+        out->buf.failed = 1;
+        return;
+    }
+    size_t inner = out->pretty ? 3 + 2 * (size_t)depth : 0; /* a line break at depth + 1 */
+    char *p = next(out, name, 3 * inner + 2 * 20 + 3);
+    if (!p)
+        return;
+    *p++ = '[';
+    p = newline(out, p, depth + 1);
+    p = hb_put_uint(p, start);
+    *p++ = ',';
+    p = newline(out, p, depth + 1);
+    p = hb_put_uint(p, end);
+    p = newline(out, p, depth);
+    *p++ = ']';
+    wrote(out, p);
 }
 
 void hb_json_line(hb_json_out *out, const char *name, const hb_doc *d, size_t v)
