@@ -21,6 +21,19 @@ int hb_doc_line_at(const hb_doc *d, size_t off)
     return lo + 1;
 }
 
+int hb_doc_line_at_hint(const hb_doc *d, size_t off, size_t *hint)
+{
+    size_t k = *hint, n = (size_t)d->nlines;
+    for (int step = 0; step < 16 && k < n && d->line_starts[k] <= off; step++, k++)
+        if (k + 1 == n || d->line_starts[k + 1] > off) {
+            *hint = k;
+            return (int)k + 1;
+        }
+    int line = hb_doc_line_at(d, off);
+    *hint = (size_t)line - 1;
+    return line;
+}
+
 size_t hb_doc_vstart_hint(const hb_doc *d, size_t v, size_t *hint)
 {
     return hb_omap_get(&d->vmap, d->view, v < d->view_len ? v : d->view_len, hint);

@@ -192,6 +192,9 @@ typedef struct hb_report hb_doc;
 
 /* text offset -> 1-based input line */
 int hb_doc_line_at(const hb_doc *d, size_t text_off);
+/* The same from *hint, the line index last found (start it at 0): a line at
+ * or a few after it is found by walking, others by the binary search. */
+int hb_doc_line_at_hint(const hb_doc *d, size_t text_off, size_t *hint);
 /* view range -> text range */
 size_t hb_doc_vstart(const hb_doc *d, size_t vpos);
 size_t hb_doc_vend(const hb_doc *d, size_t vpos_end);

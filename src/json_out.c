@@ -28,6 +28,7 @@ struct hb_json_out {
     int pretty;
     int depth;              /* of the values being written; the report's fields are at 1 */
     size_t vrun;            /* the view map's run last read: spans come in input order */
+    size_t line;            /* the input line last found (an index) */
     int count[MAX_DEPTH];   /* values written so far at each depth */
     char closer[MAX_DEPTH]; /* what ends the container holding that depth */
 };
@@ -508,7 +509,7 @@ void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs
 
 void hb_json_line(hb_json_out *out, const char *name, const hb_doc *d, size_t v)
 {
-    hb_json_int(out, name, hb_doc_line_at(d, hb_doc_vstart_hint(d, v, &out->vrun)));
+    hb_json_int(out, name, hb_doc_line_at_hint(d, hb_doc_vstart_hint(d, v, &out->vrun), &out->line));
 }
 
 static void begin(hb_json_out *out, const char *name, char opener)

@@ -202,6 +202,26 @@ static void test_orig_every_range(void **state)
     hb_report_free(r);
 }
 
+/* A line from a hint, walking ahead, back or far off, is the line the
+ * binary search finds. */
+static void test_line_at_hint(void **state)
+{
+    (void)state;
+    char text[4000] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(text, i % 7 ? "甲乙丙\n" : "\n");
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    size_t hint = 0;
+    unsigned seed = 11;
+    for (int i = 0; i < 3000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t off = i < 1000 ? (size_t)i * r->len / 1000 : (seed >> 8) % (r->len + 1);
+        assert_int_equal(hb_doc_line_at_hint(r, off, &hint), hb_doc_line_at(r, off));
+    }
+    hb_report_free(r);
+}
+
 /* The constant-time look-back gives the warnings the full scan gave. */
 static void test_numbering_warnings(void **state)
 {
@@ -255,6 +275,7 @@ int main(void)
         cmocka_unit_test(test_item_title_stops_at_next_item),
         cmocka_unit_test(test_item_titles_linear),
         cmocka_unit_test(test_orig_every_range),
+        cmocka_unit_test(test_line_at_hint),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_numbering_many_parents),
     };
