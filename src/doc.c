@@ -145,7 +145,7 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, 
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 {
     size_t total = 0, s, n, hint = d->vmap.n;
-    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s, &hint)) > 0; total += n)
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &hint)) > 0; total += n)
         if (out)
             memcpy(out + total, d->text + s, n);
     if (out)

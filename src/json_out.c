@@ -466,7 +466,7 @@ void hb_json_string_add(hb_json_out *out, const char *s, size_t n)
 void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
 {
     size_t s, n;
-    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s, &out->vrun)) > 0;)
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &out->vrun)) > 0;)
         put_escaped(out, d->text + s, n);
 }
 
