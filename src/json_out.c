@@ -291,8 +291,8 @@ void hb_json_int(hb_json_out *out, const char *name, long long v)
 }
 
 /* x as %.*g writes it with precision p, given its p significant digits
- * (no trailing zero) and the exponent e of the first: exponent form below
- * 1e-4 and from 10^p on, else positional without trailing zeros. */
+ * (no trailing zero) and the exponent e of the first (|e| < 100): exponent
+ * form below 1e-4 and from 10^p on, else positional without trailing zeros. */
 static size_t like_g(double x, const char *digits, int p, int e, char *out)
 {
     char *o = out;
@@ -307,10 +307,8 @@ static size_t like_g(double x, const char *digits, int p, int e, char *out)
         }
         *o++ = 'e';
         *o++ = e < 0 ? '-' : '+';
-        int a = e < 0 ? -e : e;
-        if (a >= 100)
-            *o++ = (char)('0' + a / 100);
-        *o++ = (char)('0' + a / 10 % 10);
+        int a = e < 0 ? -e : e; /* two digits: |e| <= 22 on the fast path */
+        *o++ = (char)('0' + a / 10);
         *o++ = (char)('0' + a % 10);
     } else if (e < 0) {
         memcpy(o, "0.0000", (size_t)(1 - e));
