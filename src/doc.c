@@ -21,24 +21,49 @@ int hb_doc_line_at(const hb_doc *d, size_t off)
     return lo + 1;
 }
 
-size_t hb_doc_vstart(const hb_doc *d, size_t v)
+int hb_doc_line_at_hint(const hb_doc *d, size_t off, size_t *hint)
 {
-    return hb_omap_at(&d->vmap, d->view, v < d->view_len ? v : d->view_len);
+    size_t k = *hint, n = (size_t)d->nlines;
+    for (int step = 0; step < 16 && k < n && d->line_starts[k] <= off; step++, k++)
+        if (k + 1 == n || d->line_starts[k + 1] > off) {
+            *hint = k;
+            return (int)k + 1;
+        }
+    int line = hb_doc_line_at(d, off);
+    *hint = (size_t)line - 1;
+    return line;
 }
 
-size_t hb_doc_vend(const hb_doc *d, size_t ve)
+size_t hb_doc_vstart_hint(const hb_doc *d, size_t v, size_t *hint)
+{
+    return hb_omap_get(&d->vmap, d->view, v < d->view_len ? v : d->view_len, hint);
+}
+
+size_t hb_doc_vstart(const hb_doc *d, size_t v)
+{
+    size_t hint = d->vmap.n;
+    return hb_doc_vstart_hint(d, v, &hint);
+}
+
+size_t hb_doc_vend_hint(const hb_doc *d, size_t ve, size_t *hint)
 {
     if (ve == 0)
-        return hb_omap_at(&d->vmap, d->view, 0);
+        return hb_omap_get(&d->vmap, d->view, 0, hint);
     if (ve > d->view_len)
         ve = d->view_len;
-    size_t s = hb_omap_at(&d->vmap, d->view, ve - 1);
+    size_t s = hb_omap_get(&d->vmap, d->view, ve - 1, hint);
     if (s >= d->len)
         return d->len;
     size_t e = s + (size_t)hb_utf8_len((unsigned char)d->text[s]);
     if (d->text[s] == '\r' && s + 1 < d->len && d->text[s + 1] == '\n')
         e = s + 2;
     return e < d->len ? e : d->len;
+}
+
+size_t hb_doc_vend(const hb_doc *d, size_t ve)
+{
+    size_t hint = d->vmap.n;
+    return hb_doc_vend_hint(d, ve, &hint);
 }
 
 int hb_doc_vline(const hb_doc *d, size_t v)
@@ -52,12 +77,13 @@ int hb_doc_vline(const hb_doc *d, size_t v)
  * In a run of the map, every character before the run's last is the text's
  * own, of the same length, and the next one follows it in the text
  * (normalize.h); so, once a character is taken, those after it up to the
- * run's last are taken at once, up to the first line end among them. */
-size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
+ * run's last are taken at once, up to the first line end among them, and
+ * the run's last with them unless it is one. */
+size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *khint)
 {
     const hb_omap *m = &d->vmap;
     const unsigned char *view = (const unsigned char *)d->view;
-    size_t v = *vpos, rs = 0, re = 0, hint = 0, prev = 0;
+    size_t v = *vpos, rs = 0, re = 0, hint = *khint, prev = 0;
     for (; v < ve; v++) {
         if (v > *vpos && (view[v] & 0xC0) == 0x80)
             continue; /* maps where its character's first byte does */
@@ -98,19 +124,28 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start)
             v = from + (stop - to);
             break;
         }
+        unsigned char c = sl < d->len ? (unsigned char)d->text[sl] : '\n';
+        if (c != '\n' && c != '\r') {
+            prev = sl;
+            re = sl + (size_t)hb_utf8_len(c) < d->len ? sl + (size_t)hb_utf8_len(c) : d->len;
+            size_t after = last + (size_t)hb_utf8_len(view[last]);
+            v = (after < ve ? after : ve) - 1;
+            continue;
+        }
         prev = re;
         re = sl;
         v = last - 1;
     }
     *vpos = v;
     *start = rs;
+    *khint = hint;
     return re - rs;
 }
 
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 {
-    size_t total = 0, s, n;
-    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s)) > 0; total += n)
+    size_t total = 0, s, n, hint = d->vmap.n;
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &hint)) > 0; total += n)
         if (out)
             memcpy(out + total, d->text + s, n);
     if (out)

@@ -192,9 +192,16 @@ typedef struct hb_report hb_doc;
 
 /* text offset -> 1-based input line */
 int hb_doc_line_at(const hb_doc *d, size_t text_off);
+/* The same from *hint, the line index last found (start it at 0): a line at
+ * or a few after it is found by walking, others by the binary search. */
+int hb_doc_line_at_hint(const hb_doc *d, size_t text_off, size_t *hint);
 /* view range -> text range */
 size_t hb_doc_vstart(const hb_doc *d, size_t vpos);
 size_t hb_doc_vend(const hb_doc *d, size_t vpos_end);
+/* The same with *hint, a run of the view map kept between calls (start it
+ * at 0; hb_omap_get): positions asked in order cost (almost) no search. */
+size_t hb_doc_vstart_hint(const hb_doc *d, size_t vpos, size_t *hint);
+size_t hb_doc_vend_hint(const hb_doc *d, size_t vpos_end, size_t *hint);
 /* A NUL-terminated copy of the input text behind view range [vs, ve). */
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve);
 /* The same, kept once per report when short (hb_doc_keep): a large report
@@ -208,8 +215,9 @@ const char *hb_doc_keep(hb_doc *d, const char *s, size_t len);
  * returns its length without the NUL. */
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
 /* The next contiguous run of that text from view position *vpos (advanced
- * past it): sets *start, returns its length, 0 when the range is done. */
-size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start);
+ * past it): sets *start, returns its length, 0 when the range is done.
+ * *hint as for hb_doc_vstart_hint. */
+size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
 /* 1-based input line of view position v. */
 int hb_doc_vline(const hb_doc *d, size_t v);
 

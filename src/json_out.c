@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "extract.h"
 #include "sections.h"
 #include "strbuf.h"
@@ -26,6 +27,8 @@ struct hb_json_out {
     int sink_failed;
     int pretty;
     int depth;              /* of the values being written; the report's fields are at 1 */
+    size_t vrun;            /* the view map's run last read: spans come in input order */
+    size_t line;            /* the input line last found (an index) */
     int count[MAX_DEPTH];   /* values written so far at each depth */
     char closer[MAX_DEPTH]; /* what ends the container holding that depth */
 };
@@ -64,35 +67,124 @@ static inline void put(hb_json_out *out, const char *s, size_t n)
     }
 }
 
+static char *grow(hb_json_out *out, size_t n)
+{
+    if (out->sink && out->buf.n + n >= CHUNK)
+        flush(out);
+    return hb_strbuf_reserve(&out->buf, n);
+}
+
+/* Room for n more bytes (n small) at the end of the text, where the caller
+ * writes them and then calls wrote(); NULL after a failure. */
+static inline char *room(hb_json_out *out, size_t n)
+{
+    hb_strbuf *b = &out->buf;
+    return b->n + n < b->cap ? b->s + b->n : grow(out, n);
+}
+
+static inline void wrote(hb_json_out *out, const char *end)
+{
+    out->buf.n = (size_t)(end - out->buf.s);
+}
+
+/* memcpy for the short strings of most calls (keys, units, ids), in two
+ * overlapping moves instead of a call. */
+static inline void copy_short(char *p, const char *s, size_t n)
+{
+    if (n >= 8 && n <= 16) {
+        memcpy(p, s, 8);
+        memcpy(p + n - 8, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        memcpy(p, s, 4);
+        memcpy(p + n - 4, s + n - 4, 4);
+    } else if (n < 4) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = s[i];
+    } else {
+        memcpy(p, s, n);
+    }
+}
+
 /* A line break and the indentation of `depth` when pretty. */
-static void newline(hb_json_out *out, int depth)
+static char *newline(hb_json_out *out, char *p, int depth)
 {
-    static const char SPACES[] = "                                ";
-    if (!out->pretty)
-        return;
-    put(out, "\n", 1);
-    for (size_t n = 2 * (size_t)depth, k; n > 0; n -= k) {
-        k = n < sizeof SPACES - 1 ? n : sizeof SPACES - 1;
-        put(out, SPACES, k);
+    if (out->pretty) {
+        *p++ = '\n';
+        memset(p, ' ', 2 * (size_t)depth);
+        p += 2 * (size_t)depth;
     }
+    return p;
 }
 
-/* The separator before the next value at the current depth, and its key
- * when it is an object member (name != NULL). */
-static void next(hb_json_out *out, const char *name)
+/* The room newline() takes. */
+static size_t newline_room(const hb_json_out *out)
 {
+    return out->pretty ? 1 + 2 * (size_t)out->depth : 0;
+}
+
+/* Starts the next value at the current depth: the separator before it, and
+ * its key when it is an object member (name != NULL, plain ASCII), with room
+ * for `more` bytes after them.  Returns where the value goes (the caller
+ * ends with wrote()), NULL after a failure.  One check of the room for
+ * everything: this runs for every value of the report. */
+static char *next(hb_json_out *out, const char *name, size_t more)
+{
+    size_t klen = name ? strlen(name) : 0;
+    char *p = room(out, 1 + newline_room(out) + klen + 4 + more);
+    if (!p)
+        return NULL;
     if (out->count[out->depth]++)
-        put(out, ",", 1);
-    newline(out, out->depth);
+        *p++ = ',';
+    p = newline(out, p, out->depth);
     if (name) {
-        put(out, "\"", 1);
-        put(out, name, strlen(name)); /* member names are plain ASCII */
-        put(out, "\": ", out->pretty ? 3 : 2);
+        *p++ = '"';
+        copy_short(p, name, klen);
+        p += klen;
+        *p++ = '"';
+        *p++ = ':';
+        if (out->pretty)
+            *p++ = ' ';
+    }
+    return p;
+}
+
+/* A value of n bytes. */
+static void value(hb_json_out *out, const char *name, const char *s, size_t n)
+{
+    char *p = next(out, name, n);
+    if (p) {
+        memcpy(p, s, n);
+        wrote(out, p + n);
     }
 }
 
-/* Whether one of the eight bytes of x is below 0x20, '"' or '\\' (the
- * classic "has a byte less than / equal to" bit tricks: never a false no). */
+/* Sixteen bytes, compared lane by lane (GCC and Clang vectors: SSE2 on
+ * x86-64, NEON on arm64). */
+typedef unsigned char hb_bytes16 __attribute__((vector_size(16)));
+
+static hb_bytes16 load16(const char *s)
+{
+    hb_bytes16 v;
+    memcpy(&v, s, sizeof v);
+    return v;
+}
+
+static int any_lane(hb_bytes16 mask)
+{
+    uint64_t w[2];
+    memcpy(w, &mask, sizeof w);
+    return (w[0] | w[1]) != 0;
+}
+
+/* Whether a byte of the sixteen at s is below 0x20, '"' or '\\'. */
+static int any_escape16(const char *s)
+{
+    hb_bytes16 x = load16(s);
+    return any_lane((hb_bytes16)(x < 0x20) | (hb_bytes16)(x == '"') | (hb_bytes16)(x == '\\'));
+}
+
+/* The same for the eight bytes of x (the classic "has a byte less than /
+ * equal to" bit tricks: never a false no). */
 static int any_escape8(uint64_t x)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
@@ -101,25 +193,60 @@ static int any_escape8(uint64_t x)
     return ((below | quote | backslash) & highs) != 0;
 }
 
-/* jansson's escapes: '"', '\\' and control characters; UTF-8 passes as is.
- * Eight bytes at a time while none needs escaping: most text is plain. */
+static int needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* Whether s[0..n), 4 <= n < 16, holds a byte that needs an escape: two
+ * overlapping reads that cover it, never past its end. */
+static int any_escape_short(const char *s, size_t n)
+{
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+        return any_escape8(a) || any_escape8(b);
+    }
+    uint32_t lo, hi;
+    memcpy(&lo, s, 4);
+    memcpy(&hi, s + n - 4, 4);
+    a = (uint64_t)lo | (uint64_t)hi << 32;
+    return any_escape8(a);
+}
+
+/* How many bytes of s[0..n) pass as they are before the first that needs an
+ * escape.  Sixteen bytes at a time, the last sixteen read whole (overlapping
+ * those before), short strings in two overlapping reads: most text is
+ * plain, and most strings are short. */
+static size_t plain_prefix(const char *s, size_t n)
+{
+    size_t i = 0;
+    if (n >= 16) {
+        while (i + 16 <= n && !any_escape16(s + i))
+            i += 16;
+        if (i + 16 > n && !any_escape16(s + n - 16))
+            return n;
+    } else if (n >= 4 && !any_escape_short(s, n)) {
+        return n;
+    }
+    while (i < n && !needs_escape((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
+/* jansson's escapes: '"', '\\' and control characters; UTF-8 passes as is. */
 static void put_escaped(hb_json_out *out, const char *s, size_t n)
 {
     static const char HEX[] = "0123456789ABCDEF";
-    size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t x;
-        while (n - i >= 8 && (memcpy(&x, s + i, 8), !any_escape8(x)))
-            i += 8;
-        if (i == n)
-            break;
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        put(out, s + run, i - run);
-        run = i + 1;
+    for (;;) {
+        size_t k = plain_prefix(s, n);
+        put(out, s, k);
+        if (k == n)
+            return;
+        unsigned char c = (unsigned char)s[k];
         char esc[6] = {'\\', 0};
-        size_t k = 2;
+        size_t e = 2;
         switch (c) {
         case '"': esc[1] = '"'; break;
         case '\\': esc[1] = '\\'; break;
@@ -132,43 +259,113 @@ static void put_escaped(hb_json_out *out, const char *s, size_t n)
             memcpy(esc + 1, "u00", 3);
             esc[4] = HEX[c >> 4];
             esc[5] = HEX[c & 15];
-            k = 6;
+            e = 6;
         }
-        put(out, esc, k);
+        put(out, esc, e);
+        s += k + 1;
+        n -= k + 1;
     }
-    put(out, s + run, n - run);
 }
 
 void hb_json_null(hb_json_out *out, const char *name)
 {
-    next(out, name);
-    put(out, "null", 4);
+    value(out, name, "null", 4);
 }
 
 void hb_json_bool(hb_json_out *out, const char *name, int b)
 {
-    next(out, name);
     if (b)
-        put(out, "true", 4);
+        value(out, name, "true", 4);
     else
-        put(out, "false", 5);
+        value(out, name, "false", 5);
 }
 
 void hb_json_int(hb_json_out *out, const char *name, long long v)
 {
-    char tmp[24], *p = tmp + sizeof tmp;
-    unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-    do
-        *--p = (char)('0' + u % 10);
-    while (u /= 10);
+    char *p = next(out, name, 21);
+    if (!p)
+        return;
     if (v < 0)
-        *--p = '-';
-    next(out, name);
-    put(out, p, (size_t)(tmp + sizeof tmp - p));
+        *p++ = '-';
+    wrote(out, hb_put_uint(p, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v));
+}
+
+/* x as %.*g writes it with precision p, given its p significant digits
+ * (no trailing zero) and the exponent e of the first (|e| < 100): exponent
+ * form below 1e-4 and from 10^p on, else positional without trailing zeros. */
+static size_t like_g(double x, const char *digits, int p, int e, char *out)
+{
+    char *o = out;
+    if (x < 0)
+        *o++ = '-';
+    if (e < -4 || e >= p) {
+        *o++ = digits[0];
+        if (p > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)p - 1);
+            o += p - 1;
+        }
+        *o++ = 'e';
+        *o++ = e < 0 ? '-' : '+';
+        int a = e < 0 ? -e : e; /* two digits: |e| <= 22 on the fast path */
+        *o++ = (char)('0' + a / 10);
+        *o++ = (char)('0' + a % 10);
+    } else if (e < 0) {
+        memcpy(o, "0.0000", (size_t)(1 - e));
+        o += 1 - e;
+        memcpy(o, digits, (size_t)p);
+        o += p;
+    } else {
+        memcpy(o, digits, (size_t)e + 1);
+        o += e + 1;
+        if (p > e + 1) {
+            *o++ = '.';
+            memcpy(o, digits + e + 1, (size_t)(p - e - 1));
+            o += p - e - 1;
+        }
+    }
+    return (size_t)(o - out);
+}
+
+/* The fast path of hb_json_shortest, for x = m / 10^k with m an integer
+ * below 10^15 and k <= 22 (most reals of a report: 12.5, 0.35): m and 10^k
+ * are exact doubles, so the division rounds as strtod reads m·10^-k, and two
+ * decimals of at most 15 significant digits never read as one double; so
+ * m·10^-k (k the least that works) is what the search by precision finds
+ * first, and %.*g writes its digits.  0 for any other x. */
+static size_t short_decimal(double x, char *out)
+{
+    static const double POW10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+    double a = fabs(x);
+    if (!(a >= 1e-300 && a < 1e15))
+        return 0;
+    for (int k = 0; k < (int)(sizeof POW10 / sizeof *POW10); k++) {
+        double m = nearbyint(a * POW10[k]);
+        if (m >= 1e15)
+            return 0;
+        if (m / POW10[k] != a)
+            continue;
+        char digits[24];
+        int n = (int)(hb_put_uint(digits, (size_t)m) - digits), p = n;
+        while (p > 1 && digits[p - 1] == '0')
+            p--;
+        return like_g(x, digits, p, n - 1 - k, out);
+    }
+    return 0;
 }
 
 size_t hb_json_shortest(double x, char *out, size_t cap)
 {
+    size_t fast = cap >= 32 ? short_decimal(x, out) : 0;
+    if (fast) {
+        if (!memchr(out, '.', fast) && !memchr(out, 'e', fast)) {
+            memcpy(out + fast, ".0", 2);
+            fast += 2;
+        }
+        out[fast] = '\0';
+        return fast;
+    }
     int n = 0;
     for (int p = 1; p <= 17; p++) {
         n = snprintf(out, cap, "%.*g", p, x);
@@ -221,17 +418,25 @@ void hb_json_real(hb_json_out *out, const char *name, double x)
         return;
     }
     char buf[40];
-    size_t n = hb_json_shortest(x, buf, sizeof buf);
-    next(out, name);
-    put(out, buf, n);
+    value(out, name, buf, hb_json_shortest(x, buf, sizeof buf));
 }
 
 void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n)
 {
-    next(out, name);
-    put(out, "\"", 1);
+    if (n <= 16 && plain_prefix(s, n) == n) { /* most: a unit, an id, a kind */
+        char *p = next(out, name, n + 2);
+        if (p) {
+            *p++ = '"';
+            copy_short(p, s, n);
+            p += n;
+            *p++ = '"';
+            wrote(out, p);
+        }
+        return;
+    }
+    hb_json_string_open(out, name);
     put_escaped(out, s, n);
-    put(out, "\"", 1);
+    hb_json_string_close(out);
 }
 
 void hb_json_str(hb_json_out *out, const char *name, const char *s)
@@ -244,8 +449,11 @@ void hb_json_str(hb_json_out *out, const char *name, const char *s)
 
 void hb_json_string_open(hb_json_out *out, const char *name)
 {
-    next(out, name);
-    put(out, "\"", 1);
+    char *p = next(out, name, 1);
+    if (p) {
+        *p++ = '"';
+        wrote(out, p);
+    }
 }
 
 void hb_json_string_add(hb_json_out *out, const char *s, size_t n)
@@ -256,7 +464,7 @@ void hb_json_string_add(hb_json_out *out, const char *s, size_t n)
 void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
 {
     size_t s, n;
-    for (size_t v = vs; (n = hb_doc_orig_run(d, &v, ve, &s)) > 0;)
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &out->vrun)) > 0;)
         put_escaped(out, d->text + s, n);
 }
 
@@ -272,18 +480,43 @@ void hb_json_orig(hb_json_out *out, const char *name, const hb_doc *d, size_t vs
     hb_json_string_close(out);
 }
 
+/* The array written in one piece, as array_open, two ints and array_close
+ * would write it: a span follows every item of the report. */
 void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve)
 {
-    hb_json_array_open(out, name);
-    hb_json_int(out, NULL, (long long)hb_doc_vstart(d, vs));
-    hb_json_int(out, NULL, (long long)hb_doc_vend(d, ve));
-    hb_json_array_close(out);
+    size_t start = hb_doc_vstart_hint(d, vs, &out->vrun), end = hb_doc_vend_hint(d, ve, &out->vrun);
+    int depth = out->depth;
+    if (depth + 1 >= MAX_DEPTH) {
+        out->buf.failed = 1;
+        return;
+    }
+    size_t inner = out->pretty ? 3 + 2 * (size_t)depth : 0; /* a line break at depth + 1 */
+    char *p = next(out, name, 3 * inner + 2 * 20 + 3);
+    if (!p)
+        return;
+    *p++ = '[';
+    p = newline(out, p, depth + 1);
+    p = hb_put_uint(p, start);
+    *p++ = ',';
+    p = newline(out, p, depth + 1);
+    p = hb_put_uint(p, end);
+    p = newline(out, p, depth);
+    *p++ = ']';
+    wrote(out, p);
+}
+
+void hb_json_line(hb_json_out *out, const char *name, const hb_doc *d, size_t v)
+{
+    hb_json_int(out, name, hb_doc_line_at_hint(d, hb_doc_vstart_hint(d, v, &out->vrun), &out->line));
 }
 
 static void begin(hb_json_out *out, const char *name, char opener)
 {
-    next(out, name);
-    put(out, &opener, 1);
+    char *p = next(out, name, 1);
+    if (p) {
+        *p++ = opener;
+        wrote(out, p);
+    }
     if (out->depth + 1 >= MAX_DEPTH) {
         out->buf.failed = 1;
         return;
@@ -297,9 +530,14 @@ static void end(hb_json_out *out)
     if (out->depth == 0)
         return;
     char closer = out->closer[out->depth];
-    if (out->count[out->depth--])
-        newline(out, out->depth);
-    put(out, &closer, 1);
+    int any = out->count[out->depth--];
+    char *p = room(out, newline_room(out) + 1);
+    if (!p)
+        return;
+    if (any)
+        p = newline(out, p, out->depth);
+    *p++ = closer;
+    wrote(out, p);
 }
 
 void hb_json_object_open(hb_json_out *out, const char *name)
@@ -395,17 +633,41 @@ static void signature_json(hb_json_out *out, const hb_doc *d)
     hb_json_object_close(out);
 }
 
+/* Whether text[i] starts a character that is not white space (space, tab,
+ * line ends, U+3000). */
+static int visible_at(const char *text, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)text[i];
+    if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        return 0;
+    return !(c == 0xE3 && i + 3 <= len && memcmp(text + i, "\xE3\x80\x80", 3) == 0);
+}
+
+/* How many characters of the text are not white space: visible_at over
+ * sixteen bytes at once (the count runs over every byte of the input). */
+static size_t visible_chars(const char *text, size_t len)
+{
+    size_t chars = 0, i = 0;
+    while (i + 18 <= len) {
+        hb_bytes16 lanes = {0}; /* a count per byte, summed before one can pass 255 */
+        for (int k = 0; k < 255 && i + 18 <= len; k++, i += 16) {
+            hb_bytes16 x = load16(text + i), x1 = load16(text + i + 1), x2 = load16(text + i + 2);
+            hb_bytes16 skip = (hb_bytes16)((x & 0xC0) == 0x80) | (hb_bytes16)(x == ' ') | (hb_bytes16)(x == '\t') |
+                              (hb_bytes16)(x == '\n') | (hb_bytes16)(x == '\r') |
+                              (hb_bytes16)((x == 0xE3) & (x1 == 0x80) & (x2 == 0x80));
+            lanes += ~skip & 1;
+        }
+        for (size_t k = 0; k < sizeof lanes; k++)
+            chars += lanes[k];
+    }
+    for (; i < len; i++)
+        chars += (size_t)visible_at(text, len, i);
+    return chars;
+}
+
 static void stats_json(hb_json_out *out, const hb_doc *d)
 {
-    size_t chars = 0;
-    for (size_t i = 0; i < d->len; i++) {
-        unsigned char c = (unsigned char)d->text[i];
-        if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
-            continue;
-        if (c == 0xE3 && i + 3 <= d->len && memcmp(d->text + i, "\xE3\x80\x80", 3) == 0) /* U+3000 */
-            continue;
-        chars++;
-    }
+    size_t chars = visible_chars(d->text, d->len);
     size_t tokens = d->text_tokens;
     hb_json_object_open(out, "stats");
     hb_json_int(out, "chars", (long long)chars);
@@ -422,7 +684,7 @@ static void item_json(hb_json_out *out, const hb_doc *d, const hb_item *it)
     hb_json_str(out, "marker", it->marker);
     hb_json_int(out, "number", it->number);
     hb_json_orig(out, "title", d, it->tstart, it->tend);
-    hb_json_int(out, "line", hb_doc_vline(d, it->vstart));
+    hb_json_line(out, "line", d, it->vstart);
     hb_json_span(out, "span", d, it->vstart, it->vend);
     hb_json_object_close(out);
 }

@@ -48,6 +48,10 @@ void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n);
 void hb_json_orig(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve);
 /* [start, end] in text bytes for a view range. */
 void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve);
+/* The input line of view position v (hb_doc_vline).  These three map view
+ * positions through the writer's place in the view map, so spans written in
+ * input order cost no search of it. */
+void hb_json_line(hb_json_out *out, const char *name, const hb_doc *d, size_t v);
 
 /* A string written in parts, each escaped as it comes. */
 void hb_json_string_open(hb_json_out *out, const char *name);

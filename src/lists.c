@@ -974,7 +974,7 @@ static void item_json(hb_json_out *out, const hb_doc *d, const hb_list_item *it)
     hb_json_orig(out, "title", d, it->tstart, it->title_end);
     hb_json_str(out, "marker", it->marker);
     hb_json_str(out, "section", section_id(d, it->section));
-    hb_json_int(out, "line", hb_doc_vline(d, it->vstart));
+    hb_json_line(out, "line", d, it->vstart);
     hb_json_span(out, "span", d, it->vstart, it->tend);
     hb_json_object_close(out);
 }

@@ -469,7 +469,7 @@ static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
     hb_json_str(out, "section", sec >= 0 ? d->sections.v[sec].id : NULL);
     hb_json_str(out, "section_kind", hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
     hb_json_bool(out, "target", is_target(d, m, sec));
-    hb_json_int(out, "line", hb_doc_vline(d, m->vstart));
+    hb_json_line(out, "line", d, m->vstart);
     hb_json_span(out, "span", d, m->vstart, m->vend);
     hb_json_object_close(out);
 }

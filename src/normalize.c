@@ -116,9 +116,9 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
     return out;
 }
 
-size_t hb_omap_find(const hb_omap *m, size_t pos)
+/* The last run of [lo, hi] whose start is at or before pos (lo when none). */
+static inline size_t run_in(const hb_omap *m, size_t lo, size_t hi, size_t pos)
 {
-    size_t lo = 0, hi = m->n - 1; /* the last run whose start is at or before pos */
     while (lo < hi) {
         size_t mid = (lo + hi + 1) / 2;
         if (m->v[mid].from <= pos)
@@ -127,6 +127,25 @@ size_t hb_omap_find(const hb_omap *m, size_t pos)
             hi = mid - 1;
     }
     return lo;
+}
+
+size_t hb_omap_find(const hb_omap *m, size_t pos)
+{
+    return run_in(m, 0, m->n - 1, pos);
+}
+
+size_t hb_omap_seek(const hb_omap *m, size_t pos, size_t k)
+{
+    if (k >= m->n)
+        return hb_omap_find(m, pos);
+    if (m->v[k].from > pos) /* then k > 0: run 0 starts at 0 */
+        return run_in(m, 0, k - 1, pos);
+    size_t step = 1;
+    while (k + step < m->n && m->v[k + step].from <= pos) {
+        k += step;
+        step *= 2;
+    }
+    return run_in(m, k, k + step < m->n ? k + step - 1 : m->n - 1, pos);
 }
 
 int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n)

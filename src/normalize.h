@@ -68,16 +68,21 @@ static inline int hb_omap_put(hb_arena *a, hb_omap *m, size_t pos, size_t off)
 
 /* The run holding byte pos (maps start at 0). */
 size_t hb_omap_find(const hb_omap *m, size_t pos);
+/* The same, searched from run k (any value; m->n: a plain binary search):
+ * forward by doubling steps, so a walk forward costs the log of how far it
+ * goes, not of the map's size; backward by a binary search below k. */
+size_t hb_omap_seek(const hb_omap *m, size_t pos, size_t k);
 
 /* The text offset of byte pos of the derived text s.  *hint is a run index
- * kept between calls (start it at 0): a walk forward costs no search. */
+ * kept between calls (start it at 0): a walk forward costs no search, or a
+ * short one (hb_omap_seek). */
 static inline size_t hb_omap_get(const hb_omap *m, const char *s, size_t pos, size_t *hint)
 {
     size_t k = *hint;
     if (k >= m->n || m->v[k].from > pos || (k + 1 < m->n && m->v[k + 1].from <= pos)) {
         k = k + 1 < m->n && m->v[k + 1].from <= pos && (k + 2 >= m->n || m->v[k + 2].from > pos)
                 ? k + 1
-                : hb_omap_find(m, pos);
+                : hb_omap_seek(m, pos, k);
         *hint = k;
     }
     size_t from = m->v[k].from;
@@ -88,7 +93,7 @@ static inline size_t hb_omap_get(const hb_omap *m, const char *s, size_t pos, si
 
 static inline size_t hb_omap_at(const hb_omap *m, const char *s, size_t pos)
 {
-    size_t k = 0;
+    size_t k = m->n;
     return hb_omap_get(m, s, pos, &k);
 }
 

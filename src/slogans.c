@@ -759,7 +759,7 @@ static void quotations_json(hb_doc *d, hb_json_out *out)
         hb_json_orig(out, "text", d, t->vs, t->ve);
         hb_json_str(out, "kind", QUOTE_KINDS[t->qkind]);
         hb_json_int(out, "count", t->count);
-        hb_json_int(out, "first_line", hb_doc_vline(d, t->vs));
+        hb_json_line(out, "first_line", d, t->vs);
         hb_json_object_close(out);
     }
     hb_json_array_close(out);
@@ -782,7 +782,7 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
         hb_json_int(out, "quoted", t->quoted);
         hb_json_bool(out, "known", t->entry >= 0);
         hb_json_str(out, "category", cat);
-        hb_json_int(out, "first_line", hb_doc_vline(d, t->vs));
+        hb_json_line(out, "first_line", d, t->vs);
         if (canon)
             hb_json_str(out, "canonical", canon);
         hb_json_object_close(out);

@@ -148,6 +148,80 @@ static void test_item_titles_linear(void **state)
     hb_report_free(r);
 }
 
+/* The text behind a view range taken one character at a time: each text
+ * character once, line ends left out (what hb_doc_orig_run's jumps over a
+ * run of the map must give). */
+static size_t orig_by_char(const hb_report *r, size_t vs, size_t ve, char *out)
+{
+    size_t n = 0, prev = (size_t)-1;
+    for (size_t v = vs; v < ve; v++) {
+        if (((unsigned char)r->view[v] & 0xC0) == 0x80)
+            continue;
+        size_t s = hb_omap_at(&r->vmap, r->view, v);
+        if (s == prev || s >= r->len || r->text[s] == '\n' || r->text[s] == '\r') {
+            prev = s;
+            continue;
+        }
+        prev = s;
+        size_t k = (size_t)hb_utf8_len((unsigned char)r->text[s]);
+        k = s + k < r->len ? k : r->len - s;
+        memcpy(out + n, r->text + s, k);
+        n += k;
+    }
+    out[n] = '\0';
+    return n;
+}
+
+/* Folded punctuation and digits, an expansion (…), CRLF, indentation and a
+ * wrapped line: every range of the view gives its text as taken character
+ * by character. */
+static void test_orig_every_range(void **state)
+{
+    (void)state;
+    hb_report *r = tu_extract(engine, "关于２０２３年工作的汇报\r\n\r\n"
+                                      "　　一、主要成效：全年完成（１２）项，增长１５％……达到\r\n"
+                                      "预期目标，“三会一课”４８次。\r\n"
+                                      "　　二、存在问题；一是ＡＢ不够，二是…\n");
+    assert_non_null(r);
+    char *got = malloc(4 * r->view_len + 1), *want = malloc(4 * r->view_len + 1);
+    assert_non_null(got);
+    assert_non_null(want);
+    for (size_t vs = 0; vs <= r->view_len; vs++) {
+        if (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
+            continue;
+        for (size_t ve = vs; ve <= r->view_len; ve++) {
+            if (ve < r->view_len && ((unsigned char)r->view[ve] & 0xC0) == 0x80)
+                continue;
+            size_t n = hb_doc_orig_copy(r, vs, ve, got);
+            assert_int_equal(n, orig_by_char(r, vs, ve, want));
+            assert_string_equal(got, want);
+        }
+    }
+    free(got);
+    free(want);
+    hb_report_free(r);
+}
+
+/* A line from a hint, walking ahead, back or far off, is the line the
+ * binary search finds. */
+static void test_line_at_hint(void **state)
+{
+    (void)state;
+    char text[4000] = "";
+    for (int i = 0; i < 200; i++)
+        strcat(text, i % 7 ? "甲乙丙\n" : "\n");
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    size_t hint = 0;
+    unsigned seed = 11;
+    for (int i = 0; i < 3000; i++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t off = i < 1000 ? (size_t)i * r->len / 1000 : (seed >> 8) % (r->len + 1);
+        assert_int_equal(hb_doc_line_at_hint(r, off, &hint), hb_doc_line_at(r, off));
+    }
+    hb_report_free(r);
+}
+
 /* The constant-time look-back gives the warnings the full scan gave. */
 static void test_numbering_warnings(void **state)
 {
@@ -200,6 +274,8 @@ int main(void)
         cmocka_unit_test(test_no_false_utf16),
         cmocka_unit_test(test_item_title_stops_at_next_item),
         cmocka_unit_test(test_item_titles_linear),
+        cmocka_unit_test(test_orig_every_range),
+        cmocka_unit_test(test_line_at_hint),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_numbering_many_parents),
     };

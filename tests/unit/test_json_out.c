@@ -41,6 +41,12 @@ static void test_reals(void **state)
         {100.0, "1e+02"},      {1e21, "1e+21"},                     {1.5e-7, "1.5e-07"},
         {123456.789, "123456.789"}, {5e-324, "5e-324"},             {1e16, "1e+16"},
         {96.2, "96.2"},
+        /* the fast path (m / 10^k) at its edges, as the search by precision writes them */
+        {3.0, "3.0"},          {1200.0, "1.2e+03"},                 {1e-5, "1e-05"},
+        {0.0001, "0.0001"},    {-0.00012, "-0.00012"},              {0.0, "0.0"},
+        {-0.0, "-0.0"},        {123456789012345.0, "123456789012345.0"}, {1e15, "1e+15"},
+        {999999999999999.9, "999999999999999.9"}, {12345678901234.5, "12345678901234.5"},
+        {1.0 / 3, "0.3333333333333333"}, {1e-22, "1e-22"}, {1.5e-23, "1.5e-23"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char *s = real_text(cases[i].x);
@@ -135,6 +141,37 @@ static void test_layout_matches_jansson(void **state)
     }
 }
 
+/* The escaper reads sixteen, eight or four bytes at once, the last ones
+ * overlapping: a byte to escape at every place of strings of every length up
+ * to 40, as jansson escapes it. */
+static void test_escape_at_every_place(void **state)
+{
+    (void)state;
+    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f};
+    char text[41];
+    for (size_t n = 0; n <= 40; n++) {
+        for (size_t at = 0; at <= n; at++) { /* at == n: none */
+            for (size_t k = 0; k < sizeof specials; k++) {
+                for (size_t i = 0; i < n; i++)
+                    text[i] = (char)('a' + i % 26);
+                if (at < n)
+                    text[at] = specials[k];
+                hb_json_out *out = hb_json_out_new(0);
+                hb_json_strn(out, "s", text, n);
+                char *got = hb_json_out_finish(out);
+                assert_non_null(got);
+                json_t *v = json_pack("{s:s%}", "s", text, n);
+                assert_non_null(v);
+                char *want = json_dumps(v, JSON_COMPACT);
+                json_decref(v);
+                assert_string_equal(got, want);
+                free(got);
+                free(want);
+            }
+        }
+    }
+}
+
 typedef struct {
     char *s;
     size_t n, calls;
@@ -210,6 +247,7 @@ int main(void)
         cmocka_unit_test(test_reals),
         cmocka_unit_test(test_random_reals_round_trip),
         cmocka_unit_test(test_layout_matches_jansson),
+        cmocka_unit_test(test_escape_at_every_place),
         cmocka_unit_test(test_stream_equals_whole),
         cmocka_unit_test(test_stream_write_failure),
     };

@@ -36,6 +36,31 @@ static void test_fold_maps_back(void **s)
     hb_arena_release(&a);
 }
 
+/* hb_omap_seek from any run, ahead of pos or behind it, finds the run a
+ * binary search does; so does hb_omap_get walking back and forth with one
+ * hint. */
+static void test_omap_seek_from_anywhere(void **s)
+{
+    (void)s;
+    hb_arena a = {0};
+    const char *text = "１２％（一）甲乙，丙：丁（二）ＡＢ，，，戊己";
+    char *out;
+    size_t n;
+    hb_omap map;
+    assert_true(hb_fold(&a, text, strlen(text), &out, &n, &map));
+    assert_true(map.n > 8);
+    size_t hint = 0;
+    for (size_t pos = 0; pos <= n; pos++) {
+        for (size_t k = 0; k <= map.n; k++)
+            assert_int_equal(hb_omap_seek(&map, pos, k), hb_omap_find(&map, pos));
+        size_t back = n - pos;
+        assert_int_equal(hb_omap_get(&map, out, pos, &hint), hb_omap_at(&map, out, pos));
+        assert_int_equal(hb_omap_get(&map, out, back, &hint), hb_omap_at(&map, out, back));
+    }
+    free(out);
+    hb_arena_release(&a);
+}
+
 static void test_fold_lone_cr_and_identity(void **s)
 {
     (void)s;
@@ -243,6 +268,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold_maps_back),
+        cmocka_unit_test(test_omap_seek_from_anywhere),
         cmocka_unit_test(test_fold_lone_cr_and_identity),
         cmocka_unit_test(test_fold_identity_runs),
         cmocka_unit_test(test_orig_by_runs),

@@ -93,12 +93,52 @@ static void test_partial_runs(void **s)
     }
 }
 
+/* stats.chars counts the characters that are not white space sixteen bytes
+ * at a time: against a count byte by byte, for texts whose spaces, line
+ * ends and U+3000 fall on every side of the blocks' edges. */
+static void test_stats_chars(void **s)
+{
+    (void)s;
+    static const char *const pieces[] = {"中", "a", " ", "\t", "\r\n", "\n", "\xE3\x80\x80", "。", "1"};
+    unsigned seed = 7;
+    for (int round = 0; round < 200; round++) {
+        char text[512] = "标题\n";
+        size_t n = strlen(text);
+        for (int k = round % 60; k > 0; k--) {
+            seed = seed * 1103515245u + 12345u;
+            const char *p = pieces[(seed >> 16) % (sizeof pieces / sizeof *pieces)];
+            memcpy(text + n, p, strlen(p) + 1);
+            n += strlen(p);
+        }
+        hb_report *r = tu_extract(engine, text);
+        assert_non_null(r);
+        long long want = 0;
+        for (size_t i = 0; i < r->len; i++) {
+            unsigned char c = (unsigned char)r->text[i];
+            if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+                continue;
+            if (c == 0xE3 && i + 3 <= r->len && memcmp(r->text + i, "\xE3\x80\x80", 3) == 0)
+                continue;
+            want++;
+        }
+        char *json = hb_report_json(r, 0);
+        assert_non_null(json);
+        json_t *root = json_loads(json, 0, NULL);
+        assert_non_null(root);
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(root, "stats"), "chars")), want);
+        json_decref(root);
+        hb_free(json);
+        hb_report_free(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_order),
         cmocka_unit_test(test_stage_order),
         cmocka_unit_test(test_partial_runs),
+        cmocka_unit_test(test_stats_chars),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
