@@ -80,11 +80,15 @@ static int classify_word(const hb_doc *d, word_list *w, int k, int head)
             return W_CLOSE;
         return W_OTHER;
     }
-    const char *tag = tag_of(d, w, k);
-    if (hb_wordlist_find(&d->engine->metrics->verbs, s, n) && !(head && tag && !strcmp(tag, "vn")))
-        return W_VERB;
+    /* the lexicon's tag is looked up only when the lists do not decide */
+    if (hb_wordlist_find(&d->engine->metrics->verbs, s, n)) {
+        const char *tag = head ? tag_of(d, w, k) : NULL;
+        if (!(tag && !strcmp(tag, "vn")))
+            return W_VERB;
+    }
     if (hb_wordlist_find(&d->engine->metrics->nouns, s, n))
         return W_NOUN;
+    const char *tag = tag_of(d, w, k);
     if (!tag) /* an added term (a slogan) is a name; a lone unknown character is not */
         return n > 3 ? W_NOUN : W_OTHER;
     if (tag[0] == 'n' || tag[0] == 'j' || tag[0] == 'l' || !strcmp(tag, "vn"))
@@ -220,11 +224,12 @@ static int phrase_after_verb(const hb_doc *d, word_list *w, int top, int *first,
     return 1;
 }
 
+/* A run of spaces or tabs: hb_token_at's HB_TOK_SPACE, which its first
+ * byte decides (asking hb_token_at measured the whole run). */
 static int is_space_word(const hb_doc *d, word_list *w, int k)
 {
-    int type, sub;
-    hb_token_at(d->view + w->s[k], w->e[k] - w->s[k], 0, &type, &sub);
-    return type == HB_TOK_SPACE;
+    char c = d->view[w->s[k]];
+    return c == ' ' || c == '\t';
 }
 
 /* May word k be glued into a noun: a Han word that is neither a function

@@ -280,16 +280,8 @@ static int read_metric(hb_doc *d, size_t para, const hb_token_vec *tok, size_t t
         return 1;
     *consumed = n.end;
 
-    /* ordinals, dates, names and idioms */
-    size_t core = n.approx_word && n.approx_start == n.start ? n.approx_end : n.start;
-    if (hb_wordlist_suffix(&r->before, v + pa->vstart, n.start - pa->vstart) ||
-        hb_wordlist_prefix(&r->words, v + core, lim - core) ||
-        hb_wordlist_prefix(&r->after, v + n.end, lim - n.end) ||
-        (!n.approx && !n.has_max && !n.percent &&
-         hb_wordlist_find(&r->numerals, v + n.start, n.end - n.start)))
-        return 1;
-
-    /* the measure word */
+    /* the measure word, asked first: most numbers without one (years,
+     * item numbers) are turned away by it in one lookup */
     const hb_rule_word *unit;
     size_t us = n.end, ue;
     if (n.percent) {
@@ -305,6 +297,15 @@ static int read_metric(hb_doc *d, size_t para, const hb_token_vec *tok, size_t t
             return 1;
         ue = us + unit->len;
     }
+
+    /* ordinals, dates, names and idioms */
+    size_t core = n.approx_word && n.approx_start == n.start ? n.approx_end : n.start;
+    if (hb_wordlist_suffix(&r->before, v + pa->vstart, n.start - pa->vstart) ||
+        hb_wordlist_prefix(&r->words, v + core, lim - core) ||
+        hb_wordlist_prefix(&r->after, v + n.end, lim - n.end) ||
+        (!n.approx && !n.has_max && !n.percent &&
+         hb_wordlist_find(&r->numerals, v + n.start, n.end - n.start)))
+        return 1;
     size_t end = ue, wl;
     const char *aw = hb_numeral_approx_after(&d->engine->numerals, v + ue, lim - ue, &wl);
     /* 3小时多。 but not 3个多部门: a lone 多 / 余 after the unit only at a clause end */
