@@ -37,8 +37,10 @@ static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
                                    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
                                    1e17, 1e18};
 
-/* The code point at p and its length; 0 (cp -1) past the end. */
-static int cp_at(const char *s, size_t len, size_t p, int *cp)
+/* The code point at p and its length; 0 (cp -1) past the end.  Inlined:
+ * the grammar asks for every character and the one after it, and a call
+ * cost more than the decoding. */
+static inline __attribute__((always_inline)) int cp_at(const char *s, size_t len, size_t p, int *cp)
 {
     if (p >= len) {
         *cp = -1;
