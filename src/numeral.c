@@ -59,8 +59,12 @@ static int is_digit(int c) { return c >= '0' && c <= '9'; }
 static int is_latin(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 static int is_mask(int c) { return hb_is_mask_char(c); }
 
+/* The character classes below are asked about every character, several
+ * times: inlined, most end on chars.h's inline filter. */
+#define HB_HOT static inline __attribute__((always_inline))
+
 /* 0-9 of a Chinese digit (两 = 2), -1 otherwise. */
-static int cn_digit(int cp)
+HB_HOT int cn_digit(int cp)
 {
     unsigned cls;
     int v = hb_cn_numeral(cp, &cls);
@@ -68,7 +72,7 @@ static int cn_digit(int cp)
 }
 
 /* 十 百 千: 10, 100, 1000; 0 otherwise. */
-static double small_unit(int cp)
+HB_HOT double small_unit(int cp)
 {
     unsigned cls;
     int v = hb_cn_numeral(cp, &cls);
@@ -76,13 +80,19 @@ static double small_unit(int cp)
 }
 
 /* 万 亿 */
-static int is_big(int cp)
+HB_HOT int is_big(int cp)
 {
     unsigned cls;
     return hb_cn_numeral(cp, &cls) >= 10000 && cls & HB_CN_SCALE;
 }
-static int is_unit(int cp) { return small_unit(cp) > 0 || is_big(cp); }
-static int is_cn_numeral(int cp) { return cn_digit(cp) >= 0 || is_unit(cp) || cp == CP_JI; }
+HB_HOT int is_unit(int cp) { return small_unit(cp) > 0 || is_big(cp); }
+/* A digit, a scale word or 几: every numeral of chars.h is a digit or a
+ * scale word, so one lookup answers. */
+HB_HOT int is_cn_numeral(int cp)
+{
+    unsigned cls;
+    return hb_cn_numeral(cp, &cls) >= 0 || cp == CP_JI;
+}
 
 /* Neighbouring digits read as a range: 七八 7..8, 三五 3..5, 一两 1..2. */
 static int pair_ok(int a, int b) { return (a >= 1 && b == a + 1) || (a == 3 && b == 5); }
