@@ -2,9 +2,12 @@
  * metric_subject.h. */
 #include "metric_subject.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "normalize.h"
 #include "words.h"
@@ -15,14 +18,88 @@
  * word; past it the first words are dropped. */
 enum { MAX_WORDS = 64 };
 
-/* Each word's lexicon tag and role are looked up once, when first asked:
- * the walks below ask about the same words several times. */
+/* What a word's bytes alone decide: its lexicon tag, and whether the verb
+ * list and the nouns of metric_phrases.txt hold it. */
+enum { F_KNOWN = 1, F_VERB = 2, F_NOUN = 4 };
+
+typedef struct {
+    uint64_t hash;
+    const char *tag;
+    size_t at, len; /* the word's bytes in the view; len 0: an empty slot */
+    unsigned flags;
+} memo_slot;
+
+/* An open-addressing table, kept at most half full: it starts small, for
+ * a short report, and doubles as the words come. */
+enum { MEMO_START = 256 };
+
+struct hb_subject_memo {
+    memo_slot *slot;
+    size_t mask, used;
+};
+
+hb_subject_memo *hb_subject_memo_new(void)
+{
+    hb_subject_memo *m = malloc(sizeof *m);
+    if (m && !(m->slot = calloc(MEMO_START, sizeof *m->slot))) {
+        free(m);
+        return NULL;
+    }
+    if (m) {
+        m->mask = MEMO_START - 1;
+        m->used = 0;
+    }
+    return m;
+}
+
+void hb_subject_memo_free(hb_subject_memo *m)
+{
+    if (m)
+        free(m->slot);
+    free(m);
+}
+
+/* The slot of the word s[0..n) (hash h), or the empty slot where it goes. */
+static memo_slot *memo_slot_of(const hb_doc *d, const hb_subject_memo *m, uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
+        memo_slot *t = &m->slot[i];
+        if (!t->len || (t->hash == h && t->len == n && !memcmp(d->view + t->at, s, n)))
+            return t;
+    }
+}
+
+/* Doubles the table; 0 when out of memory (it then keeps the words it has,
+ * and the others are looked up each time they are asked about). */
+static int memo_grow(hb_subject_memo *m)
+{
+    size_t size = 2 * (m->mask + 1);
+    memo_slot *v = calloc(size, sizeof *v);
+    if (!v)
+        return 0;
+    for (size_t i = 0; i <= m->mask; i++) {
+        if (!m->slot[i].len)
+            continue;
+        size_t k = (size_t)m->slot[i].hash & (size - 1);
+        while (v[k].len)
+            k = (k + 1) & (size - 1);
+        v[k] = m->slot[i];
+    }
+    free(m->slot);
+    m->slot = v;
+    m->mask = size - 1;
+    return 1;
+}
+
+/* Each word's facts and role are looked up once, when first asked: the
+ * walks below ask about the same words several times. */
 typedef struct {
     size_t s[MAX_WORDS], e[MAX_WORDS];
     int n;
     size_t base;
+    hb_subject_memo *memo;
     const char *tag[MAX_WORDS];
-    signed char tagged[MAX_WORDS]; /* tag[k] is known */
+    unsigned char flags[MAX_WORDS]; /* the facts of word k, 0 until asked (tag[k] with them) */
     signed char role[2][MAX_WORDS]; /* classify()'s answer by head, -1 until asked */
 } word_list;
 
@@ -39,23 +116,48 @@ static void collect_word(void *ctx, size_t s, size_t e)
     w->n++;
 }
 
-static int words_of(const hb_doc *d, size_t vs, size_t ve, word_list *w)
+static int words_of(const hb_doc *d, hb_subject_memo *memo, size_t vs, size_t ve, word_list *w)
 {
     w->n = 0;
     w->base = vs;
+    w->memo = memo;
     if (vs < ve && hb_words(d, d->view + vs, ve - vs, 0, collect_word, w) != HB_OK)
         return 0;
-    memset(w->tagged, 0, (size_t)w->n);
+    memset(w->flags, 0, (size_t)w->n);
     memset(w->role, -1, sizeof w->role);
     return 1;
 }
 
+/* Word k's facts (F_*), from the report's memo when the same bytes were
+ * asked about before. */
+static unsigned facts_of(const hb_doc *d, word_list *w, int k)
+{
+    if (w->flags[k])
+        return w->flags[k];
+    const char *s = d->view + w->s[k];
+    size_t n = w->e[k] - w->s[k];
+    uint64_t h = hb_hash_bytes(s, n);
+    hb_subject_memo *memo = w->memo;
+    memo_slot *t = memo_slot_of(d, memo, h, s, n), x = *t;
+    if (!t->len) {
+        const struct hb_metric_rules *r = d->engine->metrics;
+        x = (memo_slot){h, hb_lexicon_tag(d->engine->lexicon, s, n), w->s[k], n,
+                        F_KNOWN | (hb_wordlist_find(&r->verbs, s, n) ? F_VERB : 0) |
+                            (hb_wordlist_find(&r->nouns, s, n) ? F_NOUN : 0)};
+        if (2 * (memo->used + 1) > memo->mask + 1 && memo_grow(memo))
+            t = memo_slot_of(d, memo, h, s, n);
+        if (2 * (memo->used + 1) <= memo->mask + 1) {
+            *t = x;
+            memo->used++;
+        }
+    }
+    w->tag[k] = x.tag;
+    return w->flags[k] = (unsigned char)x.flags;
+}
+
 static const char *tag_of(const hb_doc *d, word_list *w, int k)
 {
-    if (!w->tagged[k]) {
-        w->tag[k] = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
-        w->tagged[k] = 1;
-    }
+    facts_of(d, w, k);
     return w->tag[k];
 }
 
@@ -80,15 +182,12 @@ static int classify_word(const hb_doc *d, word_list *w, int k, int head)
             return W_CLOSE;
         return W_OTHER;
     }
-    /* the lexicon's tag is looked up only when the lists do not decide */
-    if (hb_wordlist_find(&d->engine->metrics->verbs, s, n)) {
-        const char *tag = head ? tag_of(d, w, k) : NULL;
-        if (!(tag && !strcmp(tag, "vn")))
-            return W_VERB;
-    }
-    if (hb_wordlist_find(&d->engine->metrics->nouns, s, n))
+    unsigned f = facts_of(d, w, k);
+    const char *tag = w->tag[k];
+    if (f & F_VERB && !(head && tag && !strcmp(tag, "vn")))
+        return W_VERB;
+    if (f & F_NOUN)
         return W_NOUN;
-    const char *tag = tag_of(d, w, k);
     if (!tag) /* an added term (a slogan) is a name; a lone unknown character is not */
         return n > 3 ? W_NOUN : W_OTHER;
     if (tag[0] == 'n' || tag[0] == 'j' || tag[0] == 'l' || !strcmp(tag, "vn"))
@@ -121,10 +220,10 @@ static int match_group(const hb_doc *d, word_list *w, int k, int step)
     return -1;
 }
 
-int hb_subject_after(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
+int hb_subject_after(const hb_doc *d, hb_subject_memo *memo, size_t from, size_t to, size_t *ss, size_t *se)
 {
     word_list w;
-    if (!words_of(d, from, to, &w))
+    if (!words_of(d, memo, from, to, &w))
         return 0;
     int last = -1; /* the last head word taken */
     for (int k = 0; k < w.n; k++) {
@@ -175,7 +274,7 @@ static int listed(const hb_doc *d, const hb_wordlist *l, word_list *w, int k)
 static int tagged_verb(const hb_doc *d, word_list *w, int k)
 {
     const char *tag = tag_of(d, w, k);
-    return tag && !strcmp(tag, "v") && !listed(d, &d->engine->metrics->nouns, w, k);
+    return tag && !strcmp(tag, "v") && !(facts_of(d, w, k) & F_NOUN);
 }
 
 /* 召开中心组集中学习会14次: whatever lies between the last leading word of
@@ -237,8 +336,7 @@ static int is_space_word(const hb_doc *d, word_list *w, int k)
 static int gluable(const hb_doc *d, word_list *w, int k)
 {
     const char *tag = tag_of(d, w, k);
-    return is_han_word(d, w, k) && !(tag && strchr("fupcrm", tag[0])) &&
-           !listed(d, &d->engine->metrics->verbs, w, k);
+    return is_han_word(d, w, k) && !(tag && strchr("fupcrm", tag[0])) && !(facts_of(d, w, k) & F_VERB);
 }
 
 /* 参保 + 率 → 参保率, 信访 投诉 + 件 → 信访投诉件: a suffix word of
@@ -256,23 +354,23 @@ static void glue_suffixes(const hb_doc *d, word_list *w)
                  glued++)
                 j--;
             w->e[j] = w->e[k];
-            w->tagged[j] = 0; /* a new word */
+            w->flags[j] = 0; /* a new word */
             out = j + 1;
             continue;
         }
         w->s[out] = w->s[k];
         w->e[out] = w->e[k];
         w->tag[out] = w->tag[k];
-        w->tagged[out] = w->tagged[k];
+        w->flags[out] = w->flags[k];
         out++;
     }
     w->n = out; /* no role was asked yet: glue_suffixes runs first */
 }
 
-int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
+int hb_subject_before(const hb_doc *d, hb_subject_memo *memo, size_t from, size_t to, size_t *ss, size_t *se)
 {
     word_list w;
-    if (!words_of(d, from, to, &w))
+    if (!words_of(d, memo, from, to, &w))
         return 0;
     glue_suffixes(d, &w);
     int top = w.n; /* the word after the phrase */

@@ -265,7 +265,8 @@ static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const c
 /* Reads the metric whose number starts at token ti of paragraph para (its
  * tokens: tok), if any; *consumed is where the next number may start.
  * Returns 0 when out of memory. */
-static int read_metric(hb_doc *d, size_t para, const hb_token_vec *tok, size_t ti, size_t done, size_t *consumed)
+static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, const hb_token_vec *tok, size_t ti,
+                       size_t done, size_t *consumed)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const hb_token *t = &tok->v[ti];
@@ -370,10 +371,10 @@ static int read_metric(hb_doc *d, size_t para, const hb_token_vec *tok, size_t t
     /* the clause fragment and what it counts */
     size_t cs, ce, ss, se;
     clause_bounds(d, pa, tok, ti, n.start, end, &cs, &ce);
-    if (!hb_subject_after(d, end, ce, &ss, &se))
+    if (!hb_subject_after(d, memo, end, ce, &ss, &se))
         return 0;
     int after = se > ss;
-    if (!after && !hb_subject_before(d, cs, lead, &ss, &se))
+    if (!after && !hb_subject_before(d, memo, cs, lead, &ss, &se))
         return 0;
     m.tstart = (hb_off)cs;
     m.tend = (hb_off)(after ? se : end);
@@ -395,22 +396,25 @@ hb_status hb_metrics_run(hb_doc *d)
     if (!d->metrics)
         return HB_ERR_NOMEM;
     hb_token_vec tok = {0};
+    hb_subject_memo *memo = hb_subject_memo_new();
     size_t done = 0;
-    for (size_t p = 0; p < d->paras.n; p++) {
+    hb_status st = memo ? HB_OK : HB_ERR_NOMEM;
+    for (size_t p = 0; st == HB_OK && p < d->paras.n; p++) {
         if (!d->paras.v[p].numbers)
             continue;
         tok.n = 0;
         if (!hb_tokens_para(d, p, &tok, NULL))
-            return HB_ERR_NOMEM;
-        for (size_t i = 0; i < tok.n; i++) {
+            st = HB_ERR_NOMEM;
+        for (size_t i = 0; st == HB_OK && i < tok.n; i++) {
             const hb_token *t = &tok.v[i];
-            if (hb_token_is_number(t) && t->vstart >= done && !read_metric(d, p, &tok, i, done, &done))
-                return HB_ERR_NOMEM;
+            if (hb_token_is_number(t) && t->vstart >= done && !read_metric(d, memo, p, &tok, i, done, &done))
+                st = HB_ERR_NOMEM;
         }
     }
+    hb_subject_memo_free(memo);
     hb_arena_free(&d->arena, tok.v);
     hb_vec_trim(&d->arena, &d->metrics->list);
-    return HB_OK;
+    return st;
 }
 
 /* A whole number within 2^53 is an integer, anything else a real; NaN (no

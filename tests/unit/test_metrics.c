@@ -15,6 +15,7 @@
 
 #include "doc.h"
 #include "engine.h"
+#include "metric_subject.h"
 #include "metrics.h"
 #include "numeral.h"
 #include "testutil.h"
@@ -656,6 +657,43 @@ static void test_cue_masked(void **state)
     }
 }
 
+/* The memo of word facts kept through a report's metrics answers as the
+ * lookups it saves: every window of a long report (hundreds of distinct
+ * words, so the memo grows several times) gets the same subject from the
+ * shared memo as from a fresh one, asked twice (the second time from the
+ * memo). */
+static void test_subject_memo(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = tu_read_file("corpus/jiwei_annual.txt", &len);
+    assert_non_null(text);
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    assert_true(r->metrics->list.n > 50);
+    hb_subject_memo *shared = hb_subject_memo_new();
+    assert_non_null(shared);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < r->metrics->list.n; i++) {
+            const hb_metric *m = &r->metrics->list.v[i];
+            hb_subject_memo *fresh = hb_subject_memo_new();
+            size_t a0, a1, b0, b1;
+            assert_non_null(fresh);
+            assert_true(hb_subject_before(r, fresh, m->tstart, m->vstart, &a0, &a1));
+            assert_true(hb_subject_before(r, shared, m->tstart, m->vstart, &b0, &b1));
+            assert_int_equal(a0, b0);
+            assert_int_equal(a1, b1);
+            assert_true(hb_subject_after(r, fresh, m->vend, m->vend + (m->tend - m->vend), &a0, &a1));
+            assert_true(hb_subject_after(r, shared, m->vend, m->vend + (m->tend - m->vend), &b0, &b1));
+            assert_int_equal(a0, b0);
+            assert_int_equal(a1, b1);
+            hb_subject_memo_free(fresh);
+        }
+    hb_subject_memo_free(shared);
+    hb_report_free(r);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -677,6 +715,7 @@ int main(void)
         cmocka_unit_test(test_wordlist_last),
         cmocka_unit_test(test_sort_strings),
         cmocka_unit_test(test_cue_masked),
+        cmocka_unit_test(test_subject_memo),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
