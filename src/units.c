@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "hash.h"
+#include "normalize.h"
 
 static int is_cont(unsigned char c)
 {
@@ -28,13 +29,13 @@ static int has_key(const uint64_t *set, unsigned k)
     return set[k / 64] >> (k % 64) & 1;
 }
 
-/* Bytes of the character starting s[0..len) (continuation bytes after it). */
+/* Bytes of the character starting s[0..len), as its first byte says (the
+ * words and texts are valid UTF-8): every lookup asks, and a scan of the
+ * continuation bytes cost more than the rest of most lookups. */
 static size_t head_len(const char *s, size_t len)
 {
-    size_t m = 1;
-    while (m < len && is_cont((unsigned char)s[m]))
-        m++;
-    return m;
+    size_t m = (size_t)hb_utf8_len((unsigned char)s[0]);
+    return m < len ? m : len;
 }
 
 /* Where the last character of s[0..len) starts (len > 0). */
