@@ -69,8 +69,7 @@ static memo_slot *memo_slot_of(const hb_doc *d, const hb_subject_memo *m, uint64
     }
 }
 
-/* Doubles the table; 0 when out of memory (it then keeps the words it has,
- * and the others are looked up each time they are asked about). */
+/* Doubles the table; 0 when out of memory. */
 static int memo_grow(hb_subject_memo *m)
 {
     size_t size = 2 * (m->mask + 1);
@@ -89,6 +88,16 @@ static int memo_grow(hb_subject_memo *m)
     m->slot = v;
     m->mask = size - 1;
     return 1;
+}
+
+/* Keeps x, whose word the memo lacks; a memo that cannot grow (out of
+ * memory) keeps the words it has, and the others are looked up each time. */
+static void memo_put(const hb_doc *d, hb_subject_memo *m, const memo_slot *x)
+{
+    if (2 * (m->used + 1) > m->mask + 1 && !memo_grow(m))
+        return;
+    *memo_slot_of(d, m, x->hash, d->view + x->at, x->len) = *x;
+    m->used++;
 }
 
 /* Each word's facts and role are looked up once, when first asked: the
@@ -136,20 +145,16 @@ static unsigned facts_of(const hb_doc *d, word_list *w, int k)
         return w->flags[k];
     const char *s = d->view + w->s[k];
     size_t n = w->e[k] - w->s[k];
-    uint64_t h = hb_hash_bytes(s, n);
     hb_subject_memo *memo = w->memo;
-    memo_slot *t = memo_slot_of(d, memo, h, s, n), x = *t;
-    if (!t->len) {
+    uint64_t h = memo ? hb_hash_bytes(s, n) : 0;
+    memo_slot x = memo ? *memo_slot_of(d, memo, h, s, n) : (memo_slot){0};
+    if (!x.len) {
         const struct hb_metric_rules *r = d->engine->metrics;
         x = (memo_slot){h, hb_lexicon_tag(d->engine->lexicon, s, n), w->s[k], n,
                         F_KNOWN | (hb_wordlist_find(&r->verbs, s, n) ? F_VERB : 0) |
                             (hb_wordlist_find(&r->nouns, s, n) ? F_NOUN : 0)};
-        if (2 * (memo->used + 1) > memo->mask + 1 && memo_grow(memo))
-            t = memo_slot_of(d, memo, h, s, n);
-        if (2 * (memo->used + 1) <= memo->mask + 1) {
-            *t = x;
-            memo->used++;
-        }
+        if (memo)
+            memo_put(d, memo, &x);
     }
     w->tag[k] = x.tag;
     return w->flags[k] = (unsigned char)x.flags;
