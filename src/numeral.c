@@ -524,15 +524,15 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
     if (cn_digit(cp) >= 0) {
         /* a run of bare digits: one digit, a pair, a reading or nothing */
         size_t q = p;
-        int nd = 0, zero = 0, allo = 1, d0 = cn_digit(cp), d1 = -1, c;
+        int nd = 0, zero = 0, allo = 1, d0 = cn_digit(cp), d1 = -1, c, dc;
         uint64_t m = 0;
-        while ((l = cp_at(s, len, q, &c)) > 0 && cn_digit(c) >= 0) {
+        while ((l = cp_at(s, len, q, &c)) > 0 && (dc = cn_digit(c)) >= 0) {
             if (nd == 1)
-                d1 = cn_digit(c);
-            zero |= cn_digit(c) == 0;
+                d1 = dc;
+            zero |= dc == 0;
             allo &= c == CP_OZERO;
             if (nd < 16)
-                m = m * 10 + (uint64_t)cn_digit(c);
+                m = m * 10 + (uint64_t)dc;
             nd++;
             q += (size_t)l;
         }
