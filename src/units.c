@@ -391,10 +391,20 @@ hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfie
     return st;
 }
 
+/* The first "..." of mask[0..mlen), or NULL: asked at every call, and a
+ * masking word seldom holds a dot (memmem's set-up cost more than this). */
+static const char *gap_of(const char *mask, size_t mlen)
+{
+    for (const char *p = mask; mlen >= 3 && (p = memchr(p, '.', (size_t)(mask + mlen - 2 - p))); p++)
+        if (p[1] == '.' && p[2] == '.')
+            return p;
+    return NULL;
+}
+
 int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
 {
     /* a hit must start at or before at: the search stops there */
-    const char *gap = memmem(mask, mlen, "...", 3);
+    const char *gap = gap_of(mask, mlen);
     if (gap) {
         size_t al = (size_t)(gap - mask), bl = mlen - al - 3;
         const char *a = memmem(s, at + al < len ? at + al : len, mask, al);
@@ -405,10 +415,15 @@ int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size
                 return 1;
         return 0;
     }
-    if (mlen < n)
+    if (mlen < n || !mlen)
         return 0;
+    /* a hit covering the cue starts in [lo, hi - mlen]: a few places, each
+     * turned away by its first byte but one */
     size_t lo = at + n > mlen ? at + n - mlen : 0, hi = at + mlen < len ? at + mlen : len;
-    return lo < hi && memmem(s + lo, hi - lo, mask, mlen) != NULL;
+    for (size_t p = lo; p + mlen <= hi; p++)
+        if (s[p] == mask[0] && !memcmp(s + p + 1, mask + 1, mlen - 1))
+            return 1;
+    return 0;
 }
 
 hb_status hb_units_load(struct hb_engine *e, hb_error *err)

@@ -639,13 +639,16 @@ static int brute_masked(const char *mask, size_t mlen, const char *s, size_t len
 static void test_cue_masked(void **state)
 {
     (void)state;
-    static const char *const masks[] = {"ab", "a", "abc", "ba", "a...b", "ab...c", "...b", "c...", "b...ab"};
+    /* dots that make no gap (a.b, a..b) are letters of the word; the
+     * first "..." of a.b...c or a....b is the gap */
+    static const char *const masks[] = {"ab",   "a",    "abc",  "ba",  "a...b", "ab...c", "...b",  "c...",
+                                        "b...ab", "a.b", "a..b", ".",  "..",    "a....b", "a.b...c"};
     unsigned seed = 99;
-    for (int round = 0; round < 20000; round++) {
+    for (int round = 0; round < 40000; round++) {
         char s[24];
         size_t len = ((seed = seed * 1103515245u + 12345u) >> 16) % sizeof s;
         for (size_t i = 0; i < len; i++)
-            s[i] = "abc"[((seed = seed * 1103515245u + 12345u) >> 16) % 3];
+            s[i] = "abc."[((seed = seed * 1103515245u + 12345u) >> 16) % 4];
         if (!len)
             continue;
         size_t at = ((seed = seed * 1103515245u + 12345u) >> 16) % len;
