@@ -570,7 +570,8 @@ static int start_ok(const char *s, size_t len, size_t pos)
     while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80)
         a--;
     cp_at(s, len, a, &prev);
-    if (a > 0) {
+    /* the character before that matters only after these marks */
+    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ',')) {
         b = a - 1;
         while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
             b--;
