@@ -2,9 +2,12 @@
  * metric_subject.h. */
 #include "metric_subject.h"
 
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
+#include "hash.h"
 #include "lexicon.h"
 #include "normalize.h"
 #include "words.h"
@@ -15,14 +18,97 @@
  * word; past it the first words are dropped. */
 enum { MAX_WORDS = 64 };
 
-/* Each word's lexicon tag and role are looked up once, when first asked:
- * the walks below ask about the same words several times. */
+/* What a word's bytes alone decide: its lexicon tag, and whether the verb
+ * list and the nouns of metric_phrases.txt hold it. */
+enum { F_KNOWN = 1, F_VERB = 2, F_NOUN = 4 };
+
+typedef struct {
+    uint64_t hash;
+    const char *tag;
+    size_t at, len; /* the word's bytes in the view; len 0: an empty slot */
+    unsigned flags;
+} memo_slot;
+
+/* An open-addressing table, kept at most half full: it starts small, for
+ * a short report, and doubles as the words come. */
+enum { MEMO_START = 256 };
+
+struct hb_subject_memo {
+    memo_slot *slot;
+    size_t mask, used;
+};
+
+hb_subject_memo *hb_subject_memo_new(void)
+{
+    hb_subject_memo *m = malloc(sizeof *m);
+    if (m && !(m->slot = calloc(MEMO_START, sizeof *m->slot))) {
+        free(m);
+        return NULL;
+    }
+    if (m) {
+        m->mask = MEMO_START - 1;
+        m->used = 0;
+    }
+    return m;
+}
+
+void hb_subject_memo_free(hb_subject_memo *m)
+{
+    if (m)
+        free(m->slot);
+    free(m);
+}
+
+/* The slot of the word s[0..n) (hash h), or the empty slot where it goes. */
+static memo_slot *memo_slot_of(const hb_doc *d, const hb_subject_memo *m, uint64_t h, const char *s, size_t n)
+{
+    for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
+        memo_slot *t = &m->slot[i];
+        if (!t->len || (t->hash == h && t->len == n && !memcmp(d->view + t->at, s, n)))
+            return t;
+    }
+}
+
+/* Doubles the table; 0 when out of memory. */
+static int memo_grow(hb_subject_memo *m)
+{
+    size_t size = 2 * (m->mask + 1);
+    memo_slot *v = calloc(size, sizeof *v);
+    if (!v)
+        return 0;
+    for (size_t i = 0; i <= m->mask; i++) {
+        if (!m->slot[i].len)
+            continue;
+        size_t k = (size_t)m->slot[i].hash & (size - 1);
+        while (v[k].len)
+            k = (k + 1) & (size - 1);
+        v[k] = m->slot[i];
+    }
+    free(m->slot);
+    m->slot = v;
+    m->mask = size - 1;
+    return 1;
+}
+
+/* Keeps x, whose word the memo lacks; a memo that cannot grow (out of
+ * memory) keeps the words it has, and the others are looked up each time. */
+static void memo_put(const hb_doc *d, hb_subject_memo *m, const memo_slot *x)
+{
+    if (2 * (m->used + 1) > m->mask + 1 && !memo_grow(m))
+        return;
+    *memo_slot_of(d, m, x->hash, d->view + x->at, x->len) = *x;
+    m->used++;
+}
+
+/* Each word's facts and role are looked up once, when first asked: the
+ * walks below ask about the same words several times. */
 typedef struct {
     size_t s[MAX_WORDS], e[MAX_WORDS];
     int n;
     size_t base;
+    hb_subject_memo *memo;
     const char *tag[MAX_WORDS];
-    signed char tagged[MAX_WORDS]; /* tag[k] is known */
+    unsigned char flags[MAX_WORDS]; /* the facts of word k, 0 until asked (tag[k] with them) */
     signed char role[2][MAX_WORDS]; /* classify()'s answer by head, -1 until asked */
 } word_list;
 
@@ -39,23 +125,44 @@ static void collect_word(void *ctx, size_t s, size_t e)
     w->n++;
 }
 
-static int words_of(const hb_doc *d, size_t vs, size_t ve, word_list *w)
+static int words_of(const hb_doc *d, hb_subject_memo *memo, size_t vs, size_t ve, word_list *w)
 {
     w->n = 0;
     w->base = vs;
+    w->memo = memo;
     if (vs < ve && hb_words(d, d->view + vs, ve - vs, 0, collect_word, w) != HB_OK)
         return 0;
-    memset(w->tagged, 0, (size_t)w->n);
+    memset(w->flags, 0, (size_t)w->n);
     memset(w->role, -1, sizeof w->role);
     return 1;
 }
 
+/* Word k's facts (F_*), from the report's memo when the same bytes were
+ * asked about before. */
+static unsigned facts_of(const hb_doc *d, word_list *w, int k)
+{
+    if (w->flags[k])
+        return w->flags[k];
+    const char *s = d->view + w->s[k];
+    size_t n = w->e[k] - w->s[k];
+    hb_subject_memo *memo = w->memo;
+    uint64_t h = memo ? hb_hash_bytes(s, n) : 0;
+    memo_slot x = memo ? *memo_slot_of(d, memo, h, s, n) : (memo_slot){0};
+    if (!x.len) {
+        const struct hb_metric_rules *r = d->engine->metrics;
+        x = (memo_slot){h, hb_lexicon_tag(d->engine->lexicon, s, n), w->s[k], n,
+                        F_KNOWN | (hb_wordlist_find(&r->verbs, s, n) ? F_VERB : 0) |
+                            (hb_wordlist_find(&r->nouns, s, n) ? F_NOUN : 0)};
+        if (memo)
+            memo_put(d, memo, &x);
+    }
+    w->tag[k] = x.tag;
+    return w->flags[k] = (unsigned char)x.flags;
+}
+
 static const char *tag_of(const hb_doc *d, word_list *w, int k)
 {
-    if (!w->tagged[k]) {
-        w->tag[k] = hb_lexicon_tag(d->engine->lexicon, d->view + w->s[k], w->e[k] - w->s[k]);
-        w->tagged[k] = 1;
-    }
+    facts_of(d, w, k);
     return w->tag[k];
 }
 
@@ -80,10 +187,11 @@ static int classify_word(const hb_doc *d, word_list *w, int k, int head)
             return W_CLOSE;
         return W_OTHER;
     }
-    const char *tag = tag_of(d, w, k);
-    if (hb_wordlist_find(&d->engine->metrics->verbs, s, n) && !(head && tag && !strcmp(tag, "vn")))
+    unsigned f = facts_of(d, w, k);
+    const char *tag = w->tag[k];
+    if (f & F_VERB && !(head && tag && !strcmp(tag, "vn")))
         return W_VERB;
-    if (hb_wordlist_find(&d->engine->metrics->nouns, s, n))
+    if (f & F_NOUN)
         return W_NOUN;
     if (!tag) /* an added term (a slogan) is a name; a lone unknown character is not */
         return n > 3 ? W_NOUN : W_OTHER;
@@ -117,10 +225,10 @@ static int match_group(const hb_doc *d, word_list *w, int k, int step)
     return -1;
 }
 
-int hb_subject_after(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
+int hb_subject_after(const hb_doc *d, hb_subject_memo *memo, size_t from, size_t to, size_t *ss, size_t *se)
 {
     word_list w;
-    if (!words_of(d, from, to, &w))
+    if (!words_of(d, memo, from, to, &w))
         return 0;
     int last = -1; /* the last head word taken */
     for (int k = 0; k < w.n; k++) {
@@ -171,7 +279,7 @@ static int listed(const hb_doc *d, const hb_wordlist *l, word_list *w, int k)
 static int tagged_verb(const hb_doc *d, word_list *w, int k)
 {
     const char *tag = tag_of(d, w, k);
-    return tag && !strcmp(tag, "v") && !listed(d, &d->engine->metrics->nouns, w, k);
+    return tag && !strcmp(tag, "v") && !(facts_of(d, w, k) & F_NOUN);
 }
 
 /* 召开中心组集中学习会14次: whatever lies between the last leading word of
@@ -220,11 +328,12 @@ static int phrase_after_verb(const hb_doc *d, word_list *w, int top, int *first,
     return 1;
 }
 
+/* A run of spaces or tabs: hb_token_at's HB_TOK_SPACE, which its first
+ * byte decides (asking hb_token_at measured the whole run). */
 static int is_space_word(const hb_doc *d, word_list *w, int k)
 {
-    int type, sub;
-    hb_token_at(d->view + w->s[k], w->e[k] - w->s[k], 0, &type, &sub);
-    return type == HB_TOK_SPACE;
+    char c = d->view[w->s[k]];
+    return c == ' ' || c == '\t';
 }
 
 /* May word k be glued into a noun: a Han word that is neither a function
@@ -232,8 +341,7 @@ static int is_space_word(const hb_doc *d, word_list *w, int k)
 static int gluable(const hb_doc *d, word_list *w, int k)
 {
     const char *tag = tag_of(d, w, k);
-    return is_han_word(d, w, k) && !(tag && strchr("fupcrm", tag[0])) &&
-           !listed(d, &d->engine->metrics->verbs, w, k);
+    return is_han_word(d, w, k) && !(tag && strchr("fupcrm", tag[0])) && !(facts_of(d, w, k) & F_VERB);
 }
 
 /* 参保 + 率 → 参保率, 信访 投诉 + 件 → 信访投诉件: a suffix word of
@@ -251,23 +359,23 @@ static void glue_suffixes(const hb_doc *d, word_list *w)
                  glued++)
                 j--;
             w->e[j] = w->e[k];
-            w->tagged[j] = 0; /* a new word */
+            w->flags[j] = 0; /* a new word */
             out = j + 1;
             continue;
         }
         w->s[out] = w->s[k];
         w->e[out] = w->e[k];
         w->tag[out] = w->tag[k];
-        w->tagged[out] = w->tagged[k];
+        w->flags[out] = w->flags[k];
         out++;
     }
     w->n = out; /* no role was asked yet: glue_suffixes runs first */
 }
 
-int hb_subject_before(const hb_doc *d, size_t from, size_t to, size_t *ss, size_t *se)
+int hb_subject_before(const hb_doc *d, hb_subject_memo *memo, size_t from, size_t to, size_t *ss, size_t *se)
 {
     word_list w;
-    if (!words_of(d, from, to, &w))
+    if (!words_of(d, memo, from, to, &w))
         return 0;
     glue_suffixes(d, &w);
     int top = w.n; /* the word after the phrase */

@@ -37,8 +37,10 @@ static const double pow10_tab[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
                                    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
                                    1e17, 1e18};
 
-/* The code point at p and its length; 0 (cp -1) past the end. */
-static int cp_at(const char *s, size_t len, size_t p, int *cp)
+/* The code point at p and its length; 0 (cp -1) past the end.  Inlined:
+ * the grammar asks for every character and the one after it, and a call
+ * cost more than the decoding. */
+static inline __attribute__((always_inline)) int cp_at(const char *s, size_t len, size_t p, int *cp)
 {
     if (p >= len) {
         *cp = -1;
@@ -57,8 +59,12 @@ static int is_digit(int c) { return c >= '0' && c <= '9'; }
 static int is_latin(int c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 static int is_mask(int c) { return hb_is_mask_char(c); }
 
+/* The character classes below are asked about every character, several
+ * times: inlined, most end on chars.h's inline filter. */
+#define HB_HOT static inline __attribute__((always_inline))
+
 /* 0-9 of a Chinese digit (两 = 2), -1 otherwise. */
-static int cn_digit(int cp)
+HB_HOT int cn_digit(int cp)
 {
     unsigned cls;
     int v = hb_cn_numeral(cp, &cls);
@@ -66,7 +72,7 @@ static int cn_digit(int cp)
 }
 
 /* 十 百 千: 10, 100, 1000; 0 otherwise. */
-static double small_unit(int cp)
+HB_HOT double small_unit(int cp)
 {
     unsigned cls;
     int v = hb_cn_numeral(cp, &cls);
@@ -74,13 +80,19 @@ static double small_unit(int cp)
 }
 
 /* 万 亿 */
-static int is_big(int cp)
+HB_HOT int is_big(int cp)
 {
     unsigned cls;
     return hb_cn_numeral(cp, &cls) >= 10000 && cls & HB_CN_SCALE;
 }
-static int is_unit(int cp) { return small_unit(cp) > 0 || is_big(cp); }
-static int is_cn_numeral(int cp) { return cn_digit(cp) >= 0 || is_unit(cp) || cp == CP_JI; }
+HB_HOT int is_unit(int cp) { return small_unit(cp) > 0 || is_big(cp); }
+/* A digit, a scale word or 几: every numeral of chars.h is a digit or a
+ * scale word, so one lookup answers. */
+HB_HOT int is_cn_numeral(int cp)
+{
+    unsigned cls;
+    return hb_cn_numeral(cp, &cls) >= 0 || cp == CP_JI;
+}
 
 /* Neighbouring digits read as a range: 七八 7..8, 三五 3..5, 一两 1..2. */
 static int pair_ok(int a, int b) { return (a >= 1 && b == a + 1) || (a == 3 && b == 5); }
@@ -512,15 +524,15 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
     if (cn_digit(cp) >= 0) {
         /* a run of bare digits: one digit, a pair, a reading or nothing */
         size_t q = p;
-        int nd = 0, zero = 0, allo = 1, d0 = cn_digit(cp), d1 = -1, c;
+        int nd = 0, zero = 0, allo = 1, d0 = cn_digit(cp), d1 = -1, c, dc;
         uint64_t m = 0;
-        while ((l = cp_at(s, len, q, &c)) > 0 && cn_digit(c) >= 0) {
+        while ((l = cp_at(s, len, q, &c)) > 0 && (dc = cn_digit(c)) >= 0) {
             if (nd == 1)
-                d1 = cn_digit(c);
-            zero |= cn_digit(c) == 0;
+                d1 = dc;
+            zero |= dc == 0;
             allo &= c == CP_OZERO;
             if (nd < 16)
-                m = m * 10 + (uint64_t)cn_digit(c);
+                m = m * 10 + (uint64_t)dc;
             nd++;
             q += (size_t)l;
         }
@@ -558,7 +570,8 @@ static int start_ok(const char *s, size_t len, size_t pos)
     while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80)
         a--;
     cp_at(s, len, a, &prev);
-    if (a > 0) {
+    /* the character before that matters only after these marks */
+    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ',')) {
         b = a - 1;
         while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
             b--;

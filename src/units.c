@@ -8,6 +8,7 @@
 
 #include "engine.h"
 #include "hash.h"
+#include "normalize.h"
 #include "rules.h"
 
 static int is_cont(unsigned char c)
@@ -29,13 +30,13 @@ static int has_key(const uint64_t *set, unsigned k)
     return set[k / 64] >> (k % 64) & 1;
 }
 
-/* Bytes of the character starting s[0..len) (continuation bytes after it). */
+/* Bytes of the character starting s[0..len), as its first byte says (the
+ * words and texts are valid UTF-8): every lookup asks, and a scan of the
+ * continuation bytes cost more than the rest of most lookups. */
 static size_t head_len(const char *s, size_t len)
 {
-    size_t m = 1;
-    while (m < len && is_cont((unsigned char)s[m]))
-        m++;
-    return m;
+    size_t m = (size_t)hb_utf8_len((unsigned char)s[0]);
+    return m < len ? m : len;
 }
 
 /* Where the last character of s[0..len) starts (len > 0). */
@@ -590,10 +591,20 @@ hb_status hb_wordlist_read(const struct hb_engine *e, const char *name, int nfie
     return read_lists(e, name, nfields == 1 ? "words" : "pairs", &l, 1, read_one, &o, err);
 }
 
+/* The first "..." of mask[0..mlen), or NULL: asked at every call, and a
+ * masking word seldom holds a dot (memmem's set-up cost more than this). */
+static const char *gap_of(const char *mask, size_t mlen)
+{
+    for (const char *p = mask; mlen >= 3 && (p = memchr(p, '.', (size_t)(mask + mlen - 2 - p))); p++)
+        if (p[1] == '.' && p[2] == '.')
+            return p;
+    return NULL;
+}
+
 int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
 {
     /* a hit must start at or before at: the search stops there */
-    const char *gap = memmem(mask, mlen, "...", 3);
+    const char *gap = gap_of(mask, mlen);
     if (gap) {
         size_t al = (size_t)(gap - mask), bl = mlen - al - 3;
         const char *a = memmem(s, at + al < len ? at + al : len, mask, al);
@@ -604,10 +615,15 @@ int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size
                 return 1;
         return 0;
     }
-    if (mlen < n)
+    if (mlen < n || !mlen)
         return 0;
+    /* a hit covering the cue starts in [lo, hi - mlen]: a few places, each
+     * turned away by its first byte but one */
     size_t lo = at + n > mlen ? at + n - mlen : 0, hi = at + mlen < len ? at + mlen : len;
-    return lo < hi && memmem(s + lo, hi - lo, mask, mlen) != NULL;
+    for (size_t p = lo; p + mlen <= hi; p++)
+        if (s[p] == mask[0] && !memcmp(s + p + 1, mask + 1, mlen - 1))
+            return 1;
+    return 0;
 }
 
 static hb_status read_units(const struct hb_engine *e, const char *name, void *ctx, hb_error *err)

@@ -15,6 +15,7 @@
 
 #include "doc.h"
 #include "engine.h"
+#include "metric_subject.h"
 #include "metrics.h"
 #include "numeral.h"
 #include "testutil.h"
@@ -638,13 +639,16 @@ static int brute_masked(const char *mask, size_t mlen, const char *s, size_t len
 static void test_cue_masked(void **state)
 {
     (void)state;
-    static const char *const masks[] = {"ab", "a", "abc", "ba", "a...b", "ab...c", "...b", "c...", "b...ab"};
+    /* dots that make no gap (a.b, a..b) are letters of the word; the
+     * first "..." of a.b...c or a....b is the gap */
+    static const char *const masks[] = {"ab",   "a",    "abc",  "ba",  "a...b", "ab...c", "...b",  "c...",
+                                        "b...ab", "a.b", "a..b", ".",  "..",    "a....b", "a.b...c"};
     unsigned seed = 99;
-    for (int round = 0; round < 20000; round++) {
+    for (int round = 0; round < 40000; round++) {
         char s[24];
         size_t len = ((seed = seed * 1103515245u + 12345u) >> 16) % sizeof s;
         for (size_t i = 0; i < len; i++)
-            s[i] = "abc"[((seed = seed * 1103515245u + 12345u) >> 16) % 3];
+            s[i] = "abc."[((seed = seed * 1103515245u + 12345u) >> 16) % 4];
         if (!len)
             continue;
         size_t at = ((seed = seed * 1103515245u + 12345u) >> 16) % len;
@@ -654,6 +658,53 @@ static void test_cue_masked(void **state)
         if (got != want)
             fail_msg("mask %s over \"%.*s\" at %zu+%zu: %d, want %d", m, (int)len, s, at, n, got, want);
     }
+}
+
+/* The memo of word facts kept through a long report's metrics answers as
+ * the lookups it saves: every window of five corpus reports read as one
+ * (hundreds of distinct words, so the memo grows) gets the same subject
+ * from the shared memo as without one, asked twice (the second time from
+ * the memo). */
+static void test_subject_memo(void **state)
+{
+    (void)state;
+    const char *files[] = {"corpus/jiwei_annual.txt", "corpus/annual_transport.txt", "corpus/school_duty.txt",
+                           "corpus/company_plan.txt", "corpus/street_summary.txt"};
+    char *text = NULL;
+    size_t len = 0;
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+        size_t n;
+        char *one = tu_read_file(files[f], &n);
+        assert_non_null(one);
+        text = realloc(text, len + n + 2);
+        assert_non_null(text);
+        memcpy(text + len, one, n);
+        len += n;
+        text[len++] = '\n';
+        text[len] = '\0';
+        free(one);
+    }
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    assert_true(r->metrics->list.n > 200);
+    hb_subject_memo *memo = hb_subject_memo_new();
+    assert_non_null(memo);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < r->metrics->list.n; i++) {
+            const hb_metric *m = &r->metrics->list.v[i];
+            size_t a0, a1, b0, b1;
+            assert_true(hb_subject_before(r, NULL, m->tstart, m->vstart, &a0, &a1));
+            assert_true(hb_subject_before(r, memo, m->tstart, m->vstart, &b0, &b1));
+            assert_int_equal(a0, b0);
+            assert_int_equal(a1, b1);
+            assert_true(hb_subject_after(r, NULL, m->vend, m->tend, &a0, &a1));
+            assert_true(hb_subject_after(r, memo, m->vend, m->tend, &b0, &b1));
+            assert_int_equal(a0, b0);
+            assert_int_equal(a1, b1);
+        }
+    hb_subject_memo_free(memo);
+    hb_report_free(r);
+    free(text);
 }
 
 int main(void)
@@ -677,6 +728,7 @@ int main(void)
         cmocka_unit_test(test_wordlist_last),
         cmocka_unit_test(test_sort_strings),
         cmocka_unit_test(test_cue_masked),
+        cmocka_unit_test(test_subject_memo),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
