@@ -1,6 +1,7 @@
 /* Fuzz target: the typed token stream and sentence count.  Each
- * paragraph's tokens must tile it and agree with what the stage counted and
- * marked; hb_token_at must make progress anywhere in the view. */
+ * paragraph's tokens must tile it and agree with what the stage counted,
+ * marked and kept for metrics (where the number tokens start); hb_token_at
+ * must make progress anywhere in the view. */
 #include "fuzz.h"
 #include "tokens.h"
 
@@ -13,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (d->view) {
         hb_token_vec tok = {0};
         int sentences = 0;
-        size_t text_tokens = 0;
+        size_t text_tokens = 0, starts = 0;
         for (size_t p = 0; p < d->paras.n; p++) {
             const hb_para *pa = &d->paras.v[p];
             size_t at = pa->vstart, numbers = 0;
@@ -25,13 +26,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 FZ_CHECK(t->type <= HB_TOK_OTHER);
                 FZ_CHECK(hb_utf8_valid(d->view + t->vstart, t->vend - t->vstart));
                 text_tokens += t->type != HB_TOK_SPACE;
-                numbers += hb_token_is_number(t);
+                if (hb_token_is_number(t)) {
+                    FZ_CHECK(starts < d->number_starts.n && d->number_starts.v[starts] == t->vstart);
+                    numbers++, starts++;
+                }
                 at = t->vend;
             }
             FZ_CHECK(at == pa->vend && !numbers == !pa->numbers);
         }
         /* the stage counted the same stream */
-        FZ_CHECK(sentences == d->sentences && text_tokens == d->text_tokens);
+        FZ_CHECK(sentences == d->sentences && text_tokens == d->text_tokens && starts == d->number_starts.n);
         /* from any character start (of the first 4 KiB: each call may scan
          * to the end of a run), with either quote state */
         for (size_t i = 0; i < d->view_len && i < 4096; i++) {

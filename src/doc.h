@@ -153,9 +153,13 @@ struct hb_report {
     hb_omap vmap;          /* view byte -> text offset, for view_len + 1 bytes */
     HB_VEC(hb_para) paras;
 
-    /* kept only for HB_UNTIL_TOKENS (hb_tokens_run); a stage that reads
-     * tokens makes a paragraph's again (hb_tokens_para) */
+    /* kept only for HB_UNTIL_TOKENS (hb_tokens_run); hb_report_tokens
+     * makes a paragraph's again (hb_tokens_para) */
     hb_token_vec tokens;
+    /* where each number token starts (hb_token_is_number), in view order:
+     * what metrics reads of the stream; it frees them (empty for
+     * HB_UNTIL_TOKENS) */
+    HB_VEC(hb_off) number_starts;
     size_t text_tokens;    /* tokens other than spaces (stats.tokens) */
     int sentences;
 

@@ -1,4 +1,5 @@
-/* Metrics: one pass over the token stream; at each number token the numeral
+/* Metrics: one pass over the number tokens' starts (the tokens stage keeps
+ * no more of its stream); at each the numeral
  * is read (with an approximation word written before it), checked against
  * the exclusions, and kept when a measure word follows.  See metrics.h. */
 #include "metrics.h"
@@ -169,34 +170,76 @@ static int at_clause_end(const char *v, size_t p, size_t lim, int names_too)
     return is_separator(&t) && (names_too || sub != HB_P_PAUSE);
 }
 
+/* The length of the separator (is_separator) starting at v[p], 0 when
+ * none: ，；：！？ (ASCII once folded), 。 and 、. */
+static int separator_len(const char *v, size_t p, size_t end)
+{
+    const unsigned char *u = (const unsigned char *)v + p;
+    switch (u[0]) {
+    case ',': case ';': case ':': case '!': case '?':
+        return 1;
+    case 0xE3: /* 、 。 */
+        return p + 2 < end && u[1] == 0x80 && (u[2] == 0x81 || u[2] == 0x82) ? 3 : 0;
+    default:
+        return 0;
+    }
+}
+
+/* Whether the ',' at q lies inside a number token (1,200: the only
+ * separator a token other than itself can hold), found among the number
+ * tokens' starts (d->number_starts); *ts, *te: that token. */
+static int in_number(const hb_doc *d, const hb_para *pa, size_t q, size_t *ts, size_t *te)
+{
+    const char *v = d->view;
+    if (v[q] != ',' || q == pa->vstart || q + 1 >= pa->vend || !is_digit(v[q - 1]) || !is_digit(v[q + 1]))
+        return 0;
+    const hb_off *st = d->number_starts.v;
+    size_t lo = 0, hi = d->number_starts.n;
+    while (lo < hi) { /* the last start at or before q */
+        size_t mid = lo + (hi - lo) / 2;
+        if (st[mid] <= q)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0 || st[lo - 1] < pa->vstart)
+        return 0;
+    int type, sub;
+    *ts = st[lo - 1];
+    *te = *ts + hb_token_at(v + *ts, pa->vend - *ts, 0, &type, &sub);
+    return q < *te;
+}
+
 /* The clause around [vs, ve): from just after the separator before vs to
- * the separator after ve, each at most WINDOW bytes away. ti: a token at or
- * before vs among the tokens of paragraph pa. */
-static void clause_bounds(const hb_doc *d, const hb_para *pa, const hb_token_vec *tok, size_t ti, size_t vs,
-                          size_t ve, size_t *cs, size_t *ce)
+ * the separator after ve, each at most WINDOW bytes away.  The separators
+ * are read off the view (a token of their own but for a thousands comma),
+ * not from the paragraph's tokens, which are not kept. */
+static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t vs, size_t ve, size_t *cs, size_t *ce)
 {
     const char *v = d->view;
     size_t lo = vs > pa->vstart + WINDOW ? vs - WINDOW : pa->vstart;
     size_t hi = ve + WINDOW < pa->vend ? ve + WINDOW : pa->vend;
+    size_t ts, te;
     *cs = lo;
-    for (size_t i = ti; i-- > 0;) {
-        const hb_token *t = &tok->v[i];
-        if (t->vend <= lo)
+    for (size_t e = vs; e > lo;) { /* the character ending at e */
+        size_t s = prev_char(v, e);
+        if (in_number(d, pa, s, &ts, &te))
+            e = ts;
+        else if (separator_len(v, s, pa->vend)) {
+            *cs = e;
             break;
-        if (t->vend <= vs && is_separator(t)) {
-            *cs = t->vend;
-            break;
-        }
+        } else
+            e = s;
     }
     *ce = hi;
-    for (size_t i = ti; i < tok->n; i++) {
-        const hb_token *t = &tok->v[i];
-        if (t->vstart >= hi)
+    for (size_t s = ve; s < hi;) {
+        if (in_number(d, pa, s, &ts, &te))
+            s = te;
+        else if (separator_len(v, s, pa->vend)) {
+            *ce = s;
             break;
-        if (t->vstart >= ve && is_separator(t)) {
-            *ce = t->vstart;
-            break;
-        }
+        } else
+            s += (size_t)hb_utf8_len((unsigned char)v[s]);
     }
     while (*cs > lo && *cs < pa->vend && ((unsigned char)v[*cs] & 0xC0) == 0x80)
         (*cs)++; /* the window may start inside a character */
@@ -268,23 +311,23 @@ static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const c
     return u != key ? u /* no unit is that long: not worth a slot */ : hb_doc_keep(d, key, len);
 }
 
-/* Reads the metric whose number starts at token ti of paragraph para (its
- * tokens: tok), if any; *consumed is where the next number may start.
+/* Reads the metric whose number token starts at view position at of
+ * paragraph para, if any; *consumed is where the next number may start.
  * Returns 0 when out of memory. */
-static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, const hb_token_vec *tok, size_t ti,
-                       size_t done, size_t *consumed)
+static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, size_t at, size_t done, size_t *consumed)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
-    const hb_token *t = &tok->v[ti];
     const hb_para *pa = &d->paras.v[para];
     const char *v = d->view;
-    size_t lim = comma_limit(d, t->vstart, pa->vend);
+    size_t lim = comma_limit(d, at, pa->vend);
     hb_numeral n;
 
-    *consumed = t->vend;
     size_t from = done > pa->vstart ? done : pa->vstart;
-    if (!parse_at(d, lim, t->vstart, from, &n))
+    if (!parse_at(d, lim, at, from, &n)) {
+        int type, sub; /* no numeral: the next may start after the token */
+        *consumed = at + hb_token_at(v + at, pa->vend - at, 0, &type, &sub);
         return 1;
+    }
     *consumed = n.end;
 
     /* the measure word, asked first: most numbers without one (years,
@@ -376,7 +419,7 @@ static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, const hb_t
 
     /* the clause fragment and what it counts */
     size_t cs, ce, ss, se;
-    clause_bounds(d, pa, tok, ti, n.start, end, &cs, &ce);
+    clause_bounds(d, pa, n.start, end, &cs, &ce);
     if (!hb_subject_after(d, memo, end, ce, &ss, &se))
         return 0;
     int after = se > ss;
@@ -401,26 +444,25 @@ hb_status hb_metrics_run(hb_doc *d)
     d->metrics = hb_arena_alloc(&d->arena, sizeof *d->metrics);
     if (!d->metrics)
         return HB_ERR_NOMEM;
-    hb_token_vec tok = {0};
     /* the memo pays where words repeat, in long reports; without one (or
      * out of memory for it) every word is looked up */
     hb_subject_memo *memo = d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL;
     size_t done = 0;
     hb_status st = HB_OK;
-    for (size_t p = 0; st == HB_OK && p < d->paras.n; p++) {
+    const hb_off *at = d->number_starts.v;
+    size_t k = 0, n = d->number_starts.n;
+    for (size_t p = 0; st == HB_OK && p < d->paras.n && k < n; p++) {
         if (!d->paras.v[p].numbers)
             continue;
-        tok.n = 0;
-        if (!hb_tokens_para(d, p, &tok, NULL))
-            st = HB_ERR_NOMEM;
-        for (size_t i = 0; st == HB_OK && i < tok.n; i++) {
-            const hb_token *t = &tok.v[i];
-            if (hb_token_is_number(t) && t->vstart >= done && !read_metric(d, memo, p, &tok, i, done, &done))
+        /* the paragraphs before took the starts before this one */
+        for (; st == HB_OK && k < n && at[k] < d->paras.v[p].vend; k++)
+            if (at[k] >= done && !read_metric(d, memo, p, at[k], done, &done))
                 st = HB_ERR_NOMEM;
-        }
     }
     hb_subject_memo_free(memo);
-    hb_arena_free(&d->arena, tok.v);
+    hb_arena_free(&d->arena, d->number_starts.v);
+    d->number_starts.v = NULL;
+    d->number_starts.n = d->number_starts.cap = 0;
     hb_vec_trim(&d->arena, &d->metrics->list);
     return st;
 }

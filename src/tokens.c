@@ -45,11 +45,49 @@ static int punct_class(int cp)
     }
 }
 
+/* Whether the three bytes at u (at least three left) surely are a Han
+ * character other than a numeral, in the bytes' own terms: lead byte E4..E9
+ * is U+4000..U+9FFF as hb_utf8_next reads it, all Han but U+4DC0..U+4DFF
+ * (E4 with 0x37 in the middle six bits), and the numerals are turned away
+ * by chars.h's filter of the low and middle six bits (a character it lets
+ * through is left to the general test). */
+static inline int plain_han3(const unsigned char *u)
+{
+    const unsigned long long low = 0 HB_CN_NUMERALS(HB_CN_LOW_BIT), high = 0 HB_CN_NUMERALS(HB_CN_HIGH_BIT);
+    unsigned mid = u[1] & 63u, lo = u[2] & 63u;
+    return (unsigned)(u[0] - 0xE4) <= 5 && (u[0] != 0xE4 || mid != 0x37) && !((low >> lo & 1) && (high >> mid & 1));
+}
+
+/* The length of the run of Han characters other than numerals at s: the
+ * bulk of a report's text, so most characters are judged by their bytes
+ * alone, without decoding them. */
+static size_t han_run(const char *s, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        while (i + 3 <= len && plain_han3(u + i))
+            i += 3;
+        if (i == len)
+            break;
+        int c, k = hb_utf8_next(s + i, len - i, &c);
+        if (!hb_is_han(c) || hb_is_cn_numeral(c))
+            break;
+        i += (size_t)k;
+    }
+    return i;
+}
+
 size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *sub)
 {
+    *sub = 0;
+    /* a Han character other than a numeral is no mask, Latin or digit */
+    if (len >= 3 && plain_han3((const unsigned char *)s)) {
+        *type = HB_TOK_HAN;
+        return han_run(s, len);
+    }
     int cp;
     size_t n = (size_t)hb_utf8_next(s, len, &cp);
-    *sub = 0;
     if (cp >= '0' && cp <= '9') {
         size_t i = 0;
         while (i < len && s[i] >= '0' && s[i] <= '9')
@@ -111,16 +149,8 @@ size_t hb_token_at(const char *s, size_t len, int quote_open, int *type, int *su
         return i;
     }
     if (hb_is_han(cp)) {
-        size_t i = 0;
-        while (i < len) {
-            int c;
-            int k = hb_utf8_next(s + i, len - i, &c);
-            if (!hb_is_han(c) || hb_is_cn_numeral(c))
-                break;
-            i += (size_t)k;
-        }
         *type = HB_TOK_HAN;
-        return i;
+        return han_run(s, len);
     }
     if (cp == ' ' || cp == '\t') {
         size_t i = 0;
@@ -172,20 +202,34 @@ static int semicolon_splits(const hb_doc *d, const char *s, size_t len)
     return hb_item_marker(s, len, &fam, &num, &ml) || hb_heading_marker(&d->engine->counts_on, s, len, &m);
 }
 
-int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences)
+/* What a walk over a paragraph's tokens gathers. */
+typedef struct {
+    hb_token_vec *all;  /* every token, NULL: none */
+    int starts;         /* whether to note where number tokens start (d->number_starts) */
+    int *sentences;     /* sentences counted, NULL: not counted */
+    size_t words;       /* tokens other than spaces */
+    int numbers;        /* number tokens seen */
+} tok_walk;
+
+static int walk_para(hb_doc *d, size_t p, tok_walk *w)
 {
     const hb_para *pa = &d->paras.v[p];
     int straight_open = 0, depth = 0, pending = 0;
     for (size_t i = pa->vstart; i < pa->vend;) {
         int type, sub;
         size_t n = hb_token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
-        hb_token t = {(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub};
-        if (!hb_vec_push(&d->arena, out, t))
+        if (w->all && !hb_vec_push(&d->arena, w->all, ((hb_token){(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub})))
             return 0;
+        if (type == HB_TOK_NUMBER || type == HB_TOK_CNUM || type == HB_TOK_MASK) {
+            w->numbers++;
+            if (w->starts && !hb_vec_push(&d->arena, &d->number_starts, (hb_off)i))
+                return 0;
+        }
+        w->words += type != HB_TOK_SPACE;
         if (d->view[i] == '"')
             straight_open = !straight_open;
         i += n;
-        if (!sentences)
+        if (!w->sentences)
             continue;
         if (type == HB_TOK_QUOTE_OPEN || type == HB_TOK_BOOK_OPEN)
             depth++;
@@ -195,13 +239,19 @@ int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences)
             pending = 1;
         if (type == HB_TOK_PUNCT && depth == 0 && pending &&
             (sub == HB_P_STOP || (sub == HB_P_SEMI && semicolon_splits(d, d->view + i, pa->vend - i)))) {
-            (*sentences)++;
+            (*w->sentences)++;
             pending = 0;
         }
     }
-    if (sentences)
-        *sentences += pending;
+    if (w->sentences)
+        *w->sentences += pending;
     return 1;
+}
+
+int hb_tokens_para(hb_doc *d, size_t p, hb_token_vec *out, int *sentences)
+{
+    tok_walk w = {out, 0, sentences, 0, 0};
+    return walk_para(d, p, &w);
 }
 
 int hb_token_is_number(const hb_token *t)
@@ -213,25 +263,20 @@ hb_status hb_tokens_run(hb_doc *d)
 {
     /* The whole stream is kept for hb_report_tokens alone: at one token
      * for every eight bytes of text it was the largest array after the
-     * texts, and metrics, its only later reader, makes again the tokens of
-     * the paragraphs it marks here. */
+     * texts.  Metrics, its only later reader, needs no more than where the
+     * number tokens start (about one token in ten, four bytes each). */
     int keep = d->opts.until == HB_UNTIL_TOKENS;
-    hb_token_vec one = {0}, *out = keep ? &d->tokens : &one;
-    int sentences = 0;
+    tok_walk w = {keep ? &d->tokens : NULL, !keep, &d->sentences, 0, 0};
+    d->sentences = 0;
     for (size_t p = 0; p < d->paras.n; p++) {
-        size_t from = out->n;
-        if (!hb_tokens_para(d, p, out, &sentences))
+        w.numbers = 0;
+        if (!walk_para(d, p, &w))
             return HB_ERR_NOMEM;
-        for (size_t i = from; i < out->n; i++) {
-            d->text_tokens += out->v[i].type != HB_TOK_SPACE;
-            d->paras.v[p].numbers |= hb_token_is_number(&out->v[i]);
-        }
-        if (!keep)
-            one.n = 0;
+        d->paras.v[p].numbers = w.numbers > 0;
     }
-    d->sentences = sentences;
+    d->text_tokens = w.words;
     hb_vec_trim(&d->arena, &d->tokens);
-    hb_arena_free(&d->arena, one.v);
+    hb_vec_trim(&d->arena, &d->number_starts);
     return HB_OK;
 }
 

@@ -8,8 +8,9 @@
 
 /* Counts the tokens (d->text_tokens) and sentences, and marks the
  * paragraphs holding a number token (hb_para.numbers).  Keeps them all in
- * d->tokens only for HB_UNTIL_TOKENS; the others make them again a
- * paragraph at a time (hb_tokens_para).  HB_ERR_NOMEM when out of memory. */
+ * d->tokens only for HB_UNTIL_TOKENS (hb_report_tokens makes them again a
+ * paragraph at a time, hb_tokens_para), else where the number tokens start
+ * (d->number_starts, for metrics).  HB_ERR_NOMEM when out of memory. */
 hb_status hb_tokens_run(hb_doc *d);
 
 /* Appends the tokens of paragraph p to *out (in d's arena) and adds its
