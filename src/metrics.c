@@ -172,7 +172,7 @@ static int at_clause_end(const char *v, size_t p, size_t lim, int names_too)
 
 /* The length of the separator (is_separator) starting at v[p], 0 when
  * none: ，；：！？ (ASCII once folded), 。 and 、. */
-static int separator_len(const char *v, size_t p, size_t end)
+static inline int separator_len(const char *v, size_t p, size_t end)
 {
     const unsigned char *u = (const unsigned char *)v + p;
     switch (u[0]) {
@@ -185,9 +185,9 @@ static int separator_len(const char *v, size_t p, size_t end)
     }
 }
 
-/* Whether the ',' at q lies inside a number token (1,200: the only
- * separator a token other than itself can hold), found among the number
- * tokens' starts (d->number_starts); *ts, *te: that token. */
+/* Whether the separator at q is a ',' inside a number token (1,200: the
+ * only separator a token other than itself can hold), found among the
+ * number tokens' starts (d->number_starts); *ts, *te: that token. */
 static int in_number(const hb_doc *d, const hb_para *pa, size_t q, size_t *ts, size_t *te)
 {
     const char *v = d->view;
@@ -223,23 +223,25 @@ static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t vs, size_t 
     *cs = lo;
     for (size_t e = vs; e > lo;) { /* the character ending at e */
         size_t s = prev_char(v, e);
-        if (in_number(d, pa, s, &ts, &te))
+        if (!separator_len(v, s, pa->vend))
+            e = s;
+        else if (in_number(d, pa, s, &ts, &te))
             e = ts;
-        else if (separator_len(v, s, pa->vend)) {
+        else {
             *cs = e;
             break;
-        } else
-            e = s;
+        }
     }
     *ce = hi;
     for (size_t s = ve; s < hi;) {
-        if (in_number(d, pa, s, &ts, &te))
+        if (!separator_len(v, s, pa->vend))
+            s += (size_t)hb_utf8_len((unsigned char)v[s]);
+        else if (in_number(d, pa, s, &ts, &te))
             s = te;
-        else if (separator_len(v, s, pa->vend)) {
+        else {
             *ce = s;
             break;
-        } else
-            s += (size_t)hb_utf8_len((unsigned char)v[s]);
+        }
     }
     while (*cs > lo && *cs < pa->vend && ((unsigned char)v[*cs] & 0xC0) == 0x80)
         (*cs)++; /* the window may start inside a character */
