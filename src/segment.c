@@ -270,8 +270,16 @@ enum { WIN = 16 };
 
 typedef struct {
     uint8_t len[WIN];                   /* row j holds ends k0 + j .. k0 + j + len[j] - 1 */
-    double lf[WIN][HB_LEX_MAX_WORD];    /* log(freq) of the word k0 + j .. k0 + j + r, -1: none */
+    double lf[WIN][HB_LEX_MAX_WORD];    /* log(freq) of the word k0 + j .. k0 + j + r, NaN: none */
 } dag_window;
+
+/* A DAG slot's value for log(freq) lf (-1: a prefix, not a word): a slot
+ * without a word holds NaN, so that its score is NaN and never taken
+ * (route_window) without a test of its own. */
+static inline double dag_lf(double lf)
+{
+    return lf >= 0 ? lf : NAN;
+}
 
 /* The general trie's part of DAG[k0 + j], j < w; id is the block's char ids
  * from k0 on, lim the chars left there.  Walk j reads char j + r in round
@@ -300,7 +308,7 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         if (t >= nn || nodes[t].check != 0)
             continue;
         uint32_t f = fidx[t];
-        g->lf[j][0] = f < nlogv ? logv[f] : -1; /* a crafted index: a prefix */
+        g->lf[j][0] = dag_lf(f < nlogv ? logv[f] : -1); /* a crafted index: a prefix */
         g->len[j] = 1;
         uint32_t next = (uint32_t)nodes[t].base + id[j + 1];
         if (next >= nn)
@@ -323,7 +331,7 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
             if (nodes[t].check != at[a].cur)
                 continue;
             uint32_t f = fidx[t];
-            g->lf[j][r] = f < nlogv ? logv[f] : -1; /* a crafted index: a prefix */
+            g->lf[j][r] = dag_lf(f < nlogv ? logv[f] : -1); /* a crafted index: a prefix */
             g->len[j] = (uint8_t)(r + 1);
             uint32_t next = (uint32_t)nodes[t].base + id[j + r + 1];
             if (next >= nn)
@@ -344,8 +352,8 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
 static void dag_set(dag_window *g, size_t j, size_t r, double lf)
 {
     while (g->len[j] <= r)
-        g->lf[j][g->len[j]++] = -1;
-    g->lf[j][r] = lf;
+        g->lf[j][g->len[j]++] = NAN;
+    g->lf[j][r] = dag_lf(lf);
 }
 
 /* The overlay's part of DAG[k0 + j], j < w: its walks, bounded as the
@@ -388,10 +396,10 @@ static void route_window(double logtotal, scratch *s, size_t k0, size_t hi, cons
         double best = -INFINITY;
         int32_t bx = -1;
         for (size_t r = 0, m = g->len[k - k0]; r < m; r++) {
-            double sc = lf[r] - logtotal + after[r];
+            double sc = lf[r] - logtotal + after[r]; /* NaN for no word: never >= */
             /* ascending ends: >= gives ties to the larger end; written so as to
              * compile without a branch, which would guess wrong half the time */
-            int take = (lf[r] >= 0) & (sc >= best);
+            int take = sc >= best;
             bx = take ? (int32_t)(k + r) : bx;
             best = take ? sc : best;
         }
