@@ -281,6 +281,31 @@ static inline double dag_lf(double lf)
     return lf >= 0 ? lf : NAN;
 }
 
+/* The general trie as its walks read it. */
+typedef struct {
+    const hb_lex_node *nodes;
+    const uint16_t *fidx;
+    const double *logv;
+    uint32_t nn, nlogv;
+} trie_view;
+
+/* Walk j arrives at slot t with char r of its word (id: the window's char
+ * ids): DAG slot (j, r) gets t's log(freq).  Returns the slot the walk
+ * asks for next, fetched ahead, or one >= nn when there is none. */
+static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window *g, size_t j, size_t r,
+                                   uint32_t t)
+{
+    uint32_t f = tv.fidx[t];
+    g->lf[j][r] = dag_lf(f < tv.nlogv ? tv.logv[f] : -1); /* a crafted index: a prefix */
+    g->len[j] = (uint8_t)(r + 1);
+    uint32_t next = (uint32_t)tv.nodes[t].base + id[j + r + 1];
+    if (next < tv.nn) {
+        __builtin_prefetch(&tv.nodes[next]);
+        __builtin_prefetch(&tv.fidx[next]);
+    }
+    return next;
+}
+
 /* The general trie's part of DAG[k0 + j], j < w; id is the block's char ids
  * from k0 on, lim the chars left there.  Walk j reads char j + r in round
  * r: the rounds stop at HB_LEX_MAX_WORD (no word is longer: a crafted trie
@@ -292,10 +317,9 @@ static inline double dag_lf(double lf)
 static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const uint32_t *id,
                                                    size_t lim, size_t w, dag_window *g)
 {
-    const hb_lex_node *nodes = lx->nodes;
-    const uint16_t *fidx = lx->fidx;
-    const double *logv = lx->logv;
-    uint32_t nn = lx->nnodes, nlogv = lx->nlogv;
+    const trie_view tv = {lx->nodes, lx->fidx, lx->logv, lx->nnodes, lx->nlogv};
+    const hb_lex_node *nodes = tv.nodes;
+    uint32_t nn = tv.nn;
     struct {
         uint32_t cur, tgt; /* the walk is at slot cur and asks for slot tgt */
     } at[WIN];
@@ -307,14 +331,9 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         uint32_t t = nn ? (uint32_t)nodes[0].base + id[j] : 0; /* an empty lexicon has no root */
         if (t >= nn || nodes[t].check != 0)
             continue;
-        uint32_t f = fidx[t];
-        g->lf[j][0] = dag_lf(f < nlogv ? logv[f] : -1); /* a crafted index: a prefix */
-        g->len[j] = 1;
-        uint32_t next = (uint32_t)nodes[t].base + id[j + 1];
+        uint32_t next = walk_arrive(tv, id, g, j, 0, t);
         if (next >= nn)
             continue;
-        __builtin_prefetch(&nodes[next]);
-        __builtin_prefetch(&fidx[next]);
         at[nlive].cur = t;
         at[nlive].tgt = next;
         live[nlive++] = (uint8_t)j;
@@ -330,14 +349,9 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
             uint32_t t = at[a].tgt;
             if (nodes[t].check != at[a].cur)
                 continue;
-            uint32_t f = fidx[t];
-            g->lf[j][r] = dag_lf(f < nlogv ? logv[f] : -1); /* a crafted index: a prefix */
-            g->len[j] = (uint8_t)(r + 1);
-            uint32_t next = (uint32_t)nodes[t].base + id[j + r + 1];
+            uint32_t next = walk_arrive(tv, id, g, j, r, t);
             if (next >= nn)
                 continue;
-            __builtin_prefetch(&nodes[next]);
-            __builtin_prefetch(&fidx[next]);
             at[kept].cur = t;
             at[kept].tgt = next;
             live[kept++] = (uint8_t)j;
