@@ -262,95 +262,112 @@ static void whole_word(void *ctx, size_t s, size_t e)
  * (the misses are most of the segmenter's time).  The general trie and the
  * overlay are walked apart: both hold every prefix of their words, so the
  * combined walk reaches exactly as far as the longer of the two, and an
- * overlay word then sets its end's frequency (overlay_window). */
+ * overlay word then sets its end's frequency (overlay_window).
+ * DAG[k0 + j] is kept dense, one slot per end the walks reached: a walk
+ * step is one store, an added word's end one store too (no sorted insert),
+ * and the route reads a row in ascending end without an index. */
 enum { WIN = 16 };
 
 typedef struct {
-    uint8_t n[WIN];                       /* DAG[k0 + j] has n[j] ends */
-    int32_t end[WIN][HB_LEX_MAX_WORD];    /* ascending */
-    double lf[WIN][HB_LEX_MAX_WORD];
+    uint8_t len[WIN];                   /* row j holds ends k0 + j .. k0 + j + len[j] - 1 */
+    double lf[WIN][HB_LEX_MAX_WORD];    /* log(freq) of the word k0 + j .. k0 + j + r, NaN: none */
 } dag_window;
 
-/* The general trie's part of DAG[k0 + j], j < w.  Walk j reads char
- * k0 + j + r in round r: the rounds stop at HB_LEX_MAX_WORD (no word is
- * longer: a crafted trie cannot make a walk quadratic) and a walk leaves
- * the live list, which stays in ascending j, when it reaches the block's
- * end.  s->id[n] is read past the block, never followed.  Not inlined: in
- * its caller the loop ran out of registers. */
-static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const scratch *s,
-                                                   size_t n, size_t k0, size_t w, dag_window *g)
+/* A DAG slot's value for log(freq) lf (-1: a prefix, not a word): a slot
+ * without a word holds NaN, so that its score is NaN and never taken
+ * (route_window) without a test of its own. */
+static inline double dag_lf(double lf)
 {
-    const hb_lex_node *nodes = lx->nodes;
-    const uint16_t *fidx = lx->fidx;
-    const double *logv = lx->logv;
-    const uint32_t *id = s->id + k0;
-    uint32_t nn = lx->nnodes, nlogv = lx->nlogv, cur[WIN], tgt[WIN];
+    return lf >= 0 ? lf : NAN;
+}
+
+/* The general trie as its walks read it. */
+typedef struct {
+    const hb_lex_node *nodes;
+    const uint16_t *fidx;
+    const double *logv;
+    uint32_t nn, nlogv;
+} trie_view;
+
+/* Walk j arrives at slot t with char r of its word (id: the window's char
+ * ids): DAG slot (j, r) gets t's log(freq).  Returns the slot the walk
+ * asks for next, fetched ahead, or one >= nn when there is none. */
+static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window *g, size_t j, size_t r,
+                                   uint32_t t)
+{
+    uint32_t f = tv.fidx[t];
+    g->lf[j][r] = dag_lf(f < tv.nlogv ? tv.logv[f] : -1); /* a crafted index: a prefix */
+    g->len[j] = (uint8_t)(r + 1);
+    uint32_t next = (uint32_t)tv.nodes[t].base + id[j + r + 1];
+    if (next < tv.nn) {
+        __builtin_prefetch(&tv.nodes[next]);
+        __builtin_prefetch(&tv.fidx[next]);
+    }
+    return next;
+}
+
+/* The general trie's part of DAG[k0 + j], j < w; id is the block's char ids
+ * from k0 on, lim the chars left there.  Walk j reads char j + r in round
+ * r: the rounds stop at HB_LEX_MAX_WORD (no word is longer: a crafted trie
+ * cannot make a walk quadratic) and a walk leaves the live list, which
+ * stays in ascending j, when it reaches the block's end.  id[lim] is read
+ * past the block, never followed.  The live walks' state is kept packed
+ * (at and live by the same index), so a round reads it in order.  Not
+ * inlined: in its caller the loop ran out of registers. */
+static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const uint32_t *id,
+                                                   size_t lim, size_t w, dag_window *g)
+{
+    const trie_view tv = {lx->nodes, lx->fidx, lx->logv, lx->nnodes, lx->nlogv};
+    const hb_lex_node *nodes = tv.nodes;
+    uint32_t nn = tv.nn;
+    struct {
+        uint32_t cur, tgt; /* the walk is at slot cur and asks for slot tgt */
+    } at[WIN];
     uint8_t live[WIN];
     size_t nlive = 0;
+    /* round 0 apart: every walk starts at the root, none has left yet */
     for (size_t j = 0; j < w; j++) {
-        g->n[j] = 0;
+        g->len[j] = 0;
         uint32_t t = nn ? (uint32_t)nodes[0].base + id[j] : 0; /* an empty lexicon has no root */
-        if (t < nn) {
-            cur[j] = 0;
-            tgt[j] = t;
-            live[nlive++] = (uint8_t)j;
-        }
+        if (t >= nn || nodes[t].check != 0)
+            continue;
+        uint32_t next = walk_arrive(tv, id, g, j, 0, t);
+        if (next >= nn)
+            continue;
+        at[nlive].cur = t;
+        at[nlive].tgt = next;
+        live[nlive++] = (uint8_t)j;
     }
-    size_t lim = n - k0;
-    for (size_t r = 0; r < HB_LEX_MAX_WORD; r++) {
+    for (size_t r = 1; r < HB_LEX_MAX_WORD; r++) {
         while (nlive && live[nlive - 1] + r >= lim)
             nlive--;
         if (!nlive)
             break;
         size_t kept = 0;
-        for (size_t a = 0; a < nlive; a++) {
-            size_t j = live[a], i = j + r;
-            uint32_t t = tgt[j];
-            if (nodes[t].check != cur[j])
+        for (size_t a = 0; a < nlive; a++) { /* kept <= a: the packed state is read before it is written */
+            size_t j = live[a];
+            uint32_t t = at[a].tgt;
+            if (nodes[t].check != at[a].cur)
                 continue;
-            uint32_t f = fidx[t];
-            double lf = f < nlogv ? logv[f] : -1; /* a crafted index: a prefix */
-            /* stored always, kept when a word ends here: a branch on the
-             * frequency, a load behind two others, would often guess wrong */
-            size_t m = g->n[j];
-            g->end[j][m] = (int32_t)(k0 + i);
-            g->lf[j][m] = lf;
-            g->n[j] = (uint8_t)(m + (lf >= 0));
-            uint32_t next = (uint32_t)nodes[t].base + id[i + 1];
+            uint32_t next = walk_arrive(tv, id, g, j, r, t);
             if (next >= nn)
                 continue;
-            __builtin_prefetch(&nodes[next]);
-            __builtin_prefetch(&fidx[next]);
-            cur[j] = t;
-            tgt[j] = next;
+            at[kept].cur = t;
+            at[kept].tgt = next;
             live[kept++] = (uint8_t)j;
         }
         nlive = kept;
     }
 }
 
-/* An added word ending at block char i sets DAG[k0 + j]'s entry there: its
- * log(freq), or none for frequency 0. */
-static void dag_set(dag_window *g, size_t j, int32_t i, double lf)
+/* An added word of r + 1 chars from k0 + j sets DAG[k0 + j]'s slot there:
+ * its log(freq), or none (-1) for frequency 0.  Slots between the general
+ * walk's reach and it are no words. */
+static void dag_set(dag_window *g, size_t j, size_t r, double lf)
 {
-    size_t m = g->n[j], p = 0;
-    while (p < m && g->end[j][p] < i)
-        p++;
-    if (p < m && g->end[j][p] == i) {
-        if (lf >= 0)
-            g->lf[j][p] = lf;
-        else {
-            memmove(&g->end[j][p], &g->end[j][p + 1], (m - p - 1) * sizeof g->end[j][0]);
-            memmove(&g->lf[j][p], &g->lf[j][p + 1], (m - p - 1) * sizeof g->lf[j][0]);
-            g->n[j]--;
-        }
-    } else if (lf >= 0) {
-        memmove(&g->end[j][p + 1], &g->end[j][p], (m - p) * sizeof g->end[j][0]);
-        memmove(&g->lf[j][p + 1], &g->lf[j][p], (m - p) * sizeof g->lf[j][0]);
-        g->end[j][p] = i;
-        g->lf[j][p] = lf;
-        g->n[j]++;
-    }
+    while (g->len[j] <= r)
+        g->lf[j][g->len[j]++] = NAN;
+    g->lf[j][r] = dag_lf(lf);
 }
 
 /* The overlay's part of DAG[k0 + j], j < w: its walks, bounded as the
@@ -373,48 +390,53 @@ static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t
         if (!x)
             continue;
         if (valued)
-            dag_set(g, j, (int32_t)k, ov->v[x].logf);
+            dag_set(g, j, 0, ov->v[x].logf);
         size_t stop = n - k > HB_LEX_MAX_WORD ? k + HB_LEX_MAX_WORD : n;
         for (size_t i = k + 1; i < stop; i++) {
             uint32_t o = x;
             if (!(x = hb_lex_ov_next(lx, o, s->cp[i])))
                 break;
             if (hb_lex_ov_valued(ov, o, x, s->cp[i]))
-                dag_set(g, j, (int32_t)i, ov->v[x].logf);
+                dag_set(g, j, i - k, ov->v[x].logf);
         }
+    }
+}
+
+/* route[k] for k in [k0, hi), right to left, from DAG row k - k0. */
+static void route_window(double logtotal, scratch *s, size_t k0, size_t hi, const dag_window *g)
+{
+    for (size_t k = hi; k-- > k0;) {
+        const double *lf = g->lf[k - k0], *after = s->score + k + 1;
+        double best = -INFINITY;
+        int32_t bx = -1;
+        for (size_t r = 0, m = g->len[k - k0]; r < m; r++) {
+            double sc = lf[r] - logtotal + after[r]; /* NaN for no word: never >= */
+            /* ascending ends: >= gives ties to the larger end; written so as to
+             * compile without a branch, which would guess wrong half the time */
+            int take = sc >= best;
+            bx = take ? (int32_t)(k + r) : bx;
+            best = take ? sc : best;
+        }
+        if (bx < 0) { /* DAG[k] = [k], FREQ 0 or missing: log(1) */
+            best = 0.0 - logtotal + after[0];
+            bx = (int32_t)k;
+        }
+        s->score[k] = best;
+        s->next[k] = bx;
     }
 }
 
 /* route[] over block chars 0..n-1 (scratch filled), right to left. */
 static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_window *g)
 {
-    const double logtotal = lx->logtotal;
     s->score[n] = 0.0;
     s->next[n] = 0;
     for (size_t hi = n; hi > 0;) {
         size_t k0 = hi > WIN ? hi - WIN : 0;
-        walk_window(lx, s, n, k0, hi - k0, g);
+        walk_window(lx, s->id + k0, n - k0, hi - k0, g);
         if (lx->ov)
             overlay_window(lx, s, n, k0, hi - k0, g);
-        for (size_t k = hi; k-- > k0;) {
-            size_t j = k - k0;
-            double best = -INFINITY;
-            int32_t bx = -1;
-            for (size_t e = 0; e < g->n[j]; e++) {
-                int32_t i = g->end[j][e];
-                double sc = g->lf[j][e] - logtotal + s->score[i + 1];
-                /* ascending i: >= gives ties to the larger end; written so as to
-                 * compile without a branch, which would guess wrong half the time */
-                bx = sc >= best ? i : bx;
-                best = best > sc ? best : sc;
-            }
-            if (bx < 0) { /* DAG[k] = [k], FREQ 0 or missing: log(1) */
-                best = 0.0 - logtotal + s->score[k + 1];
-                bx = (int32_t)k;
-            }
-            s->score[k] = best;
-            s->next[k] = bx;
-        }
+        route_window(lx->logtotal, s, k0, hi, g);
         hi = k0;
     }
 }
@@ -458,6 +480,38 @@ static inline int next_char(const char *t, size_t n, int *cp)
     return hb_utf8_next(t, n, cp);
 }
 
+/* Reads the block starting at text[i] into s (code points, char ids,
+ * offsets from i); returns its length in chars, 0 when scratch for it
+ * cannot be had.  Apart from hb_segment, and growing scratch outside its
+ * inner loop, so that the loop keeps its pointers in registers.  Block
+ * chars are below U+10000, so their ids are all in charmap. */
+static __attribute__((noinline)) size_t read_block(const struct hb_lexicon *lx, scratch *s, const char *text,
+                                                   size_t len, size_t i)
+{
+    const uint16_t *charmap = lx->charmap;
+    const char *b = text + i, *p = b, *end = text + len;
+    size_t n = 0;
+    for (;;) {
+        size_t cap = s->cap, *off = s->off;
+        int32_t *cps = s->cp;
+        uint32_t *ids = s->id;
+        for (; n < cap; n++) {
+            int cp, l;
+            if (p == end || (l = next_char(p, (size_t)(end - p), &cp), !in_block(cp)))
+                goto done;
+            off[n] = (size_t)(p - b);
+            cps[n] = cp;
+            ids[n] = charmap ? charmap[cp] : 0;
+            p += l;
+        }
+        if (scratch_reserve(s, n + 1, n) < 0)
+            return 0;
+    }
+done:
+    s->off[n] = (size_t)(p - b);
+    return n;
+}
+
 hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, unsigned flags,
                      hb_word_fn fn, void *ctx)
 {
@@ -480,28 +534,14 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
             i += (size_t)l;
             continue;
         }
-        /* The block into scratch, through locals: a store through s.off
-         * could be s.cap for all the compiler knows. */
-        size_t start = i, n = 0, cap = s.cap, *off = s.off;
-        int32_t *cps = s.cp;
-        uint32_t *ids = s.id;
-        do {
-            if (n == cap) {
-                if (scratch_reserve(&s, n + 1, n) < 0) {
-                    st = HB_ERR_NOMEM;
-                    goto done;
-                }
-                cap = s.cap, off = s.off, cps = s.cp, ids = s.id;
-            }
-            off[n] = i - start;
-            cps[n] = cp;
-            ids[n++] = hb_lex_char_id(lx, cp);
-            i += (size_t)l;
-        } while (i < len && (l = next_char(text + i, len - i, &cp), in_block(cp)));
-        off[n] = i - start;
-        cut_block(lx, &s, &g, n, start, fn, ctx);
+        size_t n = read_block(lx, &s, text, len, i);
+        if (!n) {
+            st = HB_ERR_NOMEM;
+            break;
+        }
+        cut_block(lx, &s, &g, n, i, fn, ctx);
+        i += s.off[n];
     }
-done:
     if (w.have)
         w.fn(w.ctx, w.ps, w.pe);
     free(s.heap);

@@ -745,6 +745,29 @@ static void test_long_block(void **state)
     hb_lexicon_free(lx);
 }
 
+/* Blocks ending just before, at and after the stack scratch's size (256
+ * chars), where the block reader grows scratch between two chars, then
+ * a block after them. */
+static void test_block_at_scratch_edge(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    for (size_t nch = 255; nch <= 258; nch++) {
+        char text[3 * 260 + 16], want[4 * 260 + 16];
+        size_t tn = 0, wn = 0;
+        for (size_t i = 0; i < nch; i++) {
+            memcpy(text + tn, i % 2 ? "国" : "中", 3);
+            tn += 3;
+        }
+        strcpy(text + tn, "。中国");
+        for (size_t i = 0; i + 1 < nch; i += 2)
+            wn += (size_t)sprintf(want + wn, "中国|");
+        wn += (size_t)sprintf(want + wn, nch % 2 ? "中|。|中国" : "。|中国");
+        assert_string_equal(seg(lx, text, 0), want);
+    }
+    hb_lexicon_free(lx);
+}
+
 /* ---- hb_segment against jieba's algorithm written out plainly ---- */
 
 /* cut(HMM=False) of one block of Han characters (3 bytes each) by the
@@ -852,6 +875,7 @@ int main(void)
         cmocka_unit_test(test_load_user),
         cmocka_unit_test(test_general_lexicon),
         cmocka_unit_test(test_long_block),
+        cmocka_unit_test(test_block_at_scratch_edge),
         cmocka_unit_test(test_random_against_naive),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
