@@ -738,6 +738,52 @@ static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
     return t;
 }
 
+/* The next place after i where a pattern may start: the next byte, or
+ * when every pattern starts with a UTF-8 lead byte the next byte that is no
+ * continuation byte, so a Chinese text is stepped a character at a time. */
+static inline size_t next_place(const hb_ac *ac, const char *s, size_t len, size_t i)
+{
+    i++;
+    if (ac->lead_only)
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    return i;
+}
+
+/* Bytes from the first byte of w (eight bytes of text, loaded little-endian
+ * as in normalize.c) to the next that is no UTF-8 continuation byte, at
+ * most 8: a continuation byte is 10xxxxxx, which the xor turns to zero. */
+static inline size_t lead_gap(uint64_t w)
+{
+    uint64_t x = ((w >> 8) & 0x00C0C0C0C0C0C0C0ull) ^ 0x0080808080808080ull;
+    return 1 + ((size_t)__builtin_ctzll(x | 1ull << 63) >> 3);
+}
+
+/* The first place from i on where a pattern's head is (its state in *st),
+ * len when none: the loop over most of a text, one load of eight bytes per
+ * place for both the start filter and the step to the next place. */
+static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st)
+{
+    const uint64_t *bits = ac->start_bits;
+    unsigned shift = ac->bits_shift;
+    int lead_only = ac->lead_only;
+    uint64_t mask;
+    memcpy(&mask, ac->head_mask, 8);
+    for (size_t last = len >= 8 ? len - 8 : 0; len >= 8 && i <= last;) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t bit = head_hash(w & mask) >> shift;
+        if ((bits[bit / 64] >> (bit % 64)) & 1 && (*st = start_state(ac, s, len, i)))
+            return i;
+        size_t gap = lead_gap(w);
+        i += lead_only ? gap : 1;
+    }
+    for (; i < len; i = next_place(ac, s, len, i))
+        if ((*st = start_state(ac, s, len, i)))
+            return i;
+    return len;
+}
+
 /* Leftmost-longest: at each place where a pattern's first bytes are (the
  * start table), the longest pattern there, found by following trie edges
  * only (a step that lands no deeper left the trie); then on past its end. */
@@ -745,13 +791,13 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
 {
     if (!ac->built || ac->patterns == 0)
         return ac->built || ac->patterns == 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len;) {
         uint32_t st = 0;
         size_t j = i;
         if (ac->starts) {
-            if (!(st = start_state(ac, s, len, i)))
-                continue;
-            j += ac->head_len;
+            if ((i = find_start(ac, s, len, i, &st)) == len)
+                break;
+            j = i + ac->head_len;
         }
         size_t end = 0;
         int value = -1;
@@ -769,7 +815,9 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
         if (end > i) {
             if (!fn(ctx, i, end, value))
                 return 0;
-            i = end - 1;
+            i = end;
+        } else {
+            i = next_place(ac, s, len, i);
         }
     }
     return 1;
@@ -781,8 +829,10 @@ int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void
         return 1;
     uint32_t st = 0;
     for (size_t i = 0; i < len; i++) {
-        if (st == 0 && ac->starts && !start_state(ac, s, len, i))
-            continue; /* at the root with nothing starting here: stays there */
+        uint32_t head;
+        /* at the root, it stays there up to where a pattern's head is */
+        if (st == 0 && ac->starts && (i = find_start(ac, s, len, i, &head)) == len)
+            break;
         st = step(ac, st, (uint8_t)s[i]);
         for (uint32_t o = link_at(ac->first, ac->width, st); o && ac->depth[o] <= i + 1;
              o = link_at(ac->out, ac->width, o))
