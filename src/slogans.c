@@ -15,6 +15,7 @@
 #include "normalize.h"
 #include "numeral.h"
 #include "quotes.h"
+#include "regex_lits.h"
 #include "rules.h"
 #include "units.h"
 #include "words.h"
@@ -59,6 +60,8 @@ struct hb_slogan_rules {
     stopword *stop;
     size_t nstop, stopcap;
     hb_ac *idioms;    /* the idiom stop words, found in one pass */
+    hb_litset *qlits; /* the literals quote rule k cannot match without: set k */
+    uint64_t qlit_rules; /* bit k: quote rule k has a set in qlits */
     uint64_t numerals[NUMERAL_SPAN / 64]; /* is_numeral_start() of U+3000…U+9FFF, for the scan */
 };
 
@@ -118,6 +121,26 @@ static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_
     return 0;
 }
 
+/* Gives quote rule k (of the first 64) the set of literals its pattern
+ * cannot match without (regex_lits.h), so that a quotation whose text
+ * around it holds none skips the rule; returns 0 when out of memory.  The
+ * end anchor of a `before` rule only says where a match ends, not what it
+ * holds: the set is read without it. */
+static int index_quote_literals(struct hb_slogan_rules *r, size_t k, const char *regex, uint32_t opts)
+{
+    hb_lits l;
+    hb_regex_literals(regex, opts & ~(uint32_t)PCRE2_ENDANCHORED, &l);
+    if (!l.n || k >= 64)
+        return 1;
+    if (!r->qlits && !(r->qlits = hb_litset_new()))
+        return 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!hb_litset_add(r->qlits, l.buf + l.off[i], l.len[i], (int)k))
+            return 0;
+    r->qlit_rules |= (uint64_t)1 << k;
+    return 1;
+}
+
 static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -143,6 +166,8 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     if (!re)
         return -1;
     r->qk[r->nqk++] = (quote_rule){re, kind, place};
+    if (!index_quote_literals(r, r->nqk - 1, f[2], opts))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }
 
@@ -238,6 +263,7 @@ void hb_slogans_unload(struct hb_engine *e)
         free(r->stop[i].word);
     free(r->stop);
     hb_ac_free(r->idioms);
+    hb_litset_free(r->qlits);
     free(r);
     e->slogans = NULL;
 }
@@ -368,15 +394,27 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
     size_t from = q->ostart > pa->vstart + BEFORE_REACH ? q->ostart - BEFORE_REACH : pa->vstart;
     while (from < q->ostart && ((unsigned char)d->view[from] & 0xC0) == 0x80)
         from++;
-    for (size_t i = 0; i < c->rules->nqk; i++) {
-        const quote_rule *r = &c->rules->qk[i];
-        int hit;
-        if (r->place == QK_TERM)
-            hit = hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
-        else if (r->place == QK_AFTER)
+    /* the literal sets found in the quotation and in the text before it,
+     * asked once each when a rule with a set is met (`after` rules run on
+     * the rest of the paragraph, too long to look through each time) */
+    uint64_t in_term = 0, in_before = 0;
+    int probed_term = 0, probed_before = 0;
+    const struct hb_slogan_rules *rules = c->rules;
+    for (size_t i = 0; i < rules->nqk; i++) {
+        const quote_rule *r = &rules->qk[i];
+        int has_set = i < 64 && (rules->qlit_rules >> i) & 1, hit;
+        if (r->place == QK_TERM) {
+            if (has_set && !probed_term)
+                in_term = hb_litset_scan(rules->qlits, key, klen), probed_term = 1;
+            hit = (!has_set || (in_term >> i) & 1) && hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
+        } else if (r->place == QK_AFTER) {
             hit = hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
-        else
-            hit = !(r->kind == QK_HONOUR && hb_is_han(next)) && hb_regex_find(d->engine, r->re, d->view + from, q->ostart - from, 0, md, ov);
+        } else {
+            if (has_set && !probed_before)
+                in_before = hb_litset_scan(rules->qlits, d->view + from, q->ostart - from), probed_before = 1;
+            hit = !(r->kind == QK_HONOUR && hb_is_han(next)) && (!has_set || (in_before >> i) & 1) &&
+                  hb_regex_find(d->engine, r->re, d->view + from, q->ostart - from, 0, md, ov);
+        }
         if (hit)
             return r->kind;
     }

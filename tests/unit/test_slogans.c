@@ -435,6 +435,29 @@ static void test_names_and_remarks_are_no_slogans(void **s)
     json_decref(m);
 }
 
+/* A `before` or `term` rule is tried only where the text it looks at holds
+ * one of its pattern's literals (regex_lits.h): a cue at the paragraph's
+ * start, one right before the mark and one inside a longer word are still
+ * found; without a cue the quotation stays a slogan. */
+static void test_quote_rules_found_by_their_literals(void **s)
+{
+    (void)s;
+    const char *text = "荣获“先锋岗”。\n去年被命名为“示范点”，又有两个村旗下“星火科技”负责经营，“星火工坊”运行良好。\n";
+    json_t *a = slogans_of(text);
+    json_t *q = tu_field(engine, text, "quotations");
+    assert_non_null(q);
+    static const char *const want[][2] = {{"先锋岗", "honour"}, {"示范点", "honour"}, {"星火科技", "organization"}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *k = quotation_kind(q, want[i][0]);
+        if (!k || strcmp(k, want[i][1]))
+            fail_msg("\"%s\": kind %s, want %s", want[i][0], k ? k : "none", want[i][1]);
+    }
+    assert_int_equal(json_array_size(q), 3);
+    expect(a, "星火工坊", 1, 1, 0, NULL);
+    json_decref(q);
+    json_decref(a);
+}
+
 /* A formulation never cuts a longer word, and a measure word followed by
  * another numeral is a rate. */
 static void test_formulations_keep_whole_words(void **s)
@@ -501,6 +524,7 @@ int main(void)
         cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
+        cmocka_unit_test(test_quote_rules_found_by_their_literals),
         cmocka_unit_test(test_formulations_keep_whole_words),
         cmocka_unit_test(test_quote_kinds_errors),
     };
