@@ -722,13 +722,24 @@ static inline uint32_t sparse_child(const hb_ac *ac, uint32_t s, uint8_t b)
     return t < ac->nstates ? t : 0; /* a compiled file's edges are not trusted */
 }
 
-/* The state after reading byte b in state s. */
-static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
+/* The trie's child of state s by byte b, 0: none (a table's transition
+ * that is no child lands no deeper, which the caller checks).  The
+ * leftmost-longest scan needs no more: it stops where the trie ends,
+ * without the failure links step() would follow. */
+static inline uint32_t trie_child(const hb_ac *ac, uint32_t s, uint8_t b)
 {
     if (ac->delta) {
         uint32_t t = link_at(ac->delta, ac->width, (size_t)s * ac->ncls + ac->cls[b]);
         return t < ac->nstates ? t : 0; /* a compiled file's table is not trusted */
     }
+    return sparse_child(ac, s, b);
+}
+
+/* The state after reading byte b in state s. */
+static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
+{
+    if (ac->delta)
+        return trie_child(ac, s, b); /* the table's transition */
     uint32_t t;
     while ((t = sparse_child(ac, s, b)) == 0 && s != 0) {
         /* a compiled file's link that is not shallower would not end the walk */
@@ -759,25 +770,35 @@ static inline size_t lead_gap(uint64_t w)
     return 1 + ((size_t)__builtin_ctzll(x | 1ull << 63) >> 3);
 }
 
-/* The first place from i on where a pattern's head is (its state in *st),
- * len when none: the loop over most of a text, one load of eight bytes per
- * place for both the start filter and the step to the next place. */
-static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st)
+/* The first place from i on, before the last eight bytes, where a
+ * pattern's head is (its state in *st); else the first place in those
+ * bytes.  One load of eight bytes per place for both the start filter and
+ * the step; by_char, a constant where this is inlined, steps characters. */
+static inline size_t filter_heads(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st, int by_char)
 {
     const uint64_t *bits = ac->start_bits;
     unsigned shift = ac->bits_shift;
-    int lead_only = ac->lead_only;
     uint64_t mask;
     memcpy(&mask, ac->head_mask, 8);
-    for (size_t last = len >= 8 ? len - 8 : 0; len >= 8 && i <= last;) {
+    while (i + 8 <= len) {
         uint64_t w;
         memcpy(&w, s + i, 8);
         uint64_t bit = head_hash(w & mask) >> shift;
         if ((bits[bit / 64] >> (bit % 64)) & 1 && (*st = start_state(ac, s, len, i)))
             return i;
-        size_t gap = lead_gap(w);
-        i += lead_only ? gap : 1;
+        i += by_char ? lead_gap(w) : 1;
     }
+    *st = 0;
+    return i;
+}
+
+/* The first place from i on where a pattern's head is (its state in *st),
+ * len when none. */
+static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st)
+{
+    i = ac->lead_only ? filter_heads(ac, s, len, i, st, 1) : filter_heads(ac, s, len, i, st, 0);
+    if (*st)
+        return i;
     for (; i < len; i = next_place(ac, s, len, i))
         if ((*st = start_state(ac, s, len, i)))
             return i;
@@ -806,7 +827,7 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
                 end = j, value = ac->value[st];
             if (j == len || j - i >= ac->maxlen)
                 break;
-            uint32_t t = step(ac, st, (uint8_t)s[j]);
+            uint32_t t = trie_child(ac, st, (uint8_t)s[j]);
             if (ac->depth[t] != j - i + 1)
                 break;
             st = t;
