@@ -739,6 +739,41 @@ static int by_range(const void *a, const void *b)
     return x->start != y->start ? (x->start < y->start ? -1 : 1) : (x->end < y->end) - (x->end > y->end);
 }
 
+/* The end of the ascending run of v[0..n) that starts at i. */
+static size_t run_end(const hb_vrange *v, size_t n, size_t i)
+{
+    for (i++; i < n && by_range(&v[i - 1], &v[i]) <= 0; i++)
+        ;
+    return i;
+}
+
+/* Sorts v[0..n) as by_range does.  The ranges come in a few ascending
+ * runs (quotations, dictionary matches, each pattern's discoveries), which
+ * are merged pairwise through scratch until one is left, instead of a
+ * qsort calling by_range n log n times.  Ranges that compare equal are the
+ * same range, so the order is qsort's.  Returns 0 when out of memory. */
+static int sort_ranges(hb_doc *d, hb_vrange *v, size_t n)
+{
+    hb_vrange *src = v, *dst = NULL, *scratch = NULL;
+    while (run_end(src, n, 0) < n) {
+        if (!scratch && !(scratch = dst = hb_arena_alloc(&d->arena, n * sizeof *dst)))
+            return 0;
+        for (size_t i = 0; i < n;) {
+            size_t mid = run_end(src, n, i), end = mid < n ? run_end(src, n, mid) : n;
+            for (size_t x = i, y = mid; i < end; i++)
+                dst[i] = y == end || (x < mid && by_range(&src[x], &src[y]) <= 0) ? src[x++] : src[y++];
+        }
+        hb_vrange *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    if (scratch)
+        hb_arena_free(&d->arena, scratch);
+    return 1;
+}
+
 static int by_first(const void *a, const void *b)
 {
     const sl_term *x = a, *y = b;
@@ -765,8 +800,8 @@ hb_status hb_slogans_run(hb_doc *d)
     /* covered: sorted and merged into disjoint ranges */
     hb_vrange *cv = r->covered.v;
     size_t n = r->covered.n, m = 0;
-    if (n > 1)
-        qsort(cv, n, sizeof *cv, by_range);
+    if (n > 1 && !sort_ranges(d, cv, n))
+        return HB_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         if (m > 0 && cv[i].start < cv[m - 1].end) {
             if (cv[i].end > cv[m - 1].end)

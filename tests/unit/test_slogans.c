@@ -153,6 +153,31 @@ static void test_coverage_queries(void **s)
     hb_report_free(r);
 }
 
+/* The covered ranges come from quotations, dictionary matches and each
+ * pattern's discoveries, each source in text order; merged, they are one
+ * ascending list of disjoint ranges holding every one of them. */
+static void test_coverage_merged_from_every_source(void **s)
+{
+    (void)s;
+    const char *text = "落实三强三优，“红色引擎”增强四个意识，《工作要点》推进一岗双责，“五星支部”做到三强三优，"
+                       "增强四个意识，学习《“红色引擎”工程方案》。\n";
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    const char *v = r->view;
+    static const char *const parts[] = {"三强三优", "红色引擎", "四个意识", "工作要点", "一岗双责", "五星支部"};
+    size_t n;
+    const hb_vrange *rg = hb_slogan_ranges(r, &n);
+    for (size_t i = 1; i < n; i++)
+        assert_true(rg[i - 1].end <= rg[i].start);
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+        for (const char *p = strstr(v, parts[k]); p; p = strstr(p + 1, parts[k])) {
+            size_t at = (size_t)(p - v);
+            if (!hb_slogan_covered(r, at, at + strlen(parts[k])))
+                fail_msg("\"%s\" at %zu is not covered", parts[k], at);
+        }
+    hb_report_free(r);
+}
+
 /* ---- the automaton ---- */
 
 typedef struct {
@@ -519,6 +544,7 @@ int main(void)
         cmocka_unit_test(test_long_quotation_is_not_a_term),
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_coverage_queries),
+        cmocka_unit_test(test_coverage_merged_from_every_source),
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
         cmocka_unit_test(test_ac_wide_against_naive),
