@@ -45,6 +45,7 @@ typedef struct {
     hb_regex *re;
     int kind;         /* index into QUOTE_KINDS */
     int place;        /* QK_* */
+    int unit;         /* a byte every match holds (PCRE2's required code unit), -1: none */
 } quote_rule;
 
 /* The characters a numeric formulation may start with lie in U+3000…U+9FFF. */
@@ -141,6 +142,18 @@ static int index_quote_literals(struct hb_slogan_rules *r, size_t k, const char 
     return 1;
 }
 
+/* The code unit PCRE2 says every match of re holds (its last literal
+ * character's last byte: 号 of …号$), -1: none.  Only a byte of a non-ASCII
+ * character, which no case folding changes. */
+static int required_unit(const hb_regex *re)
+{
+    uint32_t type = 0, unit = 0;
+    if (pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_LASTCODEUNIT, &unit) != 0 || unit < 0x80 || unit > 0xFF)
+        return -1;
+    return (int)unit;
+}
+
 static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -165,7 +178,7 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     hb_regex *re = hb_regex_compile(e, f[2], opts, file, line, err);
     if (!re)
         return -1;
-    r->qk[r->nqk++] = (quote_rule){re, kind, place};
+    r->qk[r->nqk++] = (quote_rule){re, kind, place, required_unit(re)};
     if (!index_quote_literals(r, r->nqk - 1, f[2], opts))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
@@ -406,13 +419,15 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
         if (r->place == QK_TERM) {
             if (has_set && !probed_term)
                 in_term = hb_litset_scan(rules->qlits, key, klen), probed_term = 1;
-            hit = (!has_set || (in_term >> i) & 1) && hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
+            hit = (!has_set || (in_term >> i) & 1) && (r->unit < 0 || memchr(key, r->unit, klen)) &&
+                  hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
         } else if (r->place == QK_AFTER) {
             hit = hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
         } else {
             if (has_set && !probed_before)
                 in_before = hb_litset_scan(rules->qlits, d->view + from, q->ostart - from), probed_before = 1;
             hit = !(r->kind == QK_HONOUR && hb_is_han(next)) && (!has_set || (in_before >> i) & 1) &&
+                  (r->unit < 0 || memchr(d->view + from, r->unit, q->ostart - from)) &&
                   hb_regex_find(d->engine, r->re, d->view + from, q->ostart - from, 0, md, ov);
         }
         if (hit)
