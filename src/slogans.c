@@ -46,6 +46,8 @@ typedef struct {
     int kind;         /* index into QUOTE_KINDS */
     int place;        /* QK_* */
     int unit;         /* a byte every match holds (PCRE2's required code unit), -1: none */
+    const uint8_t *first; /* an `after` rule: PCRE2's map of the bytes its match may start
+                             with (in its compiled code), NULL: any */
 } quote_rule;
 
 /* The characters a numeric formulation may start with lie in U+3000…U+9FFF. */
@@ -178,7 +180,10 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     hb_regex *re = hb_regex_compile(e, f[2], opts, file, line, err);
     if (!re)
         return -1;
-    r->qk[r->nqk++] = (quote_rule){re, kind, place, required_unit(re)};
+    const uint8_t *first = NULL;
+    if (place == QK_AFTER && pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_FIRSTBITMAP, &first) != 0)
+        first = NULL;
+    r->qk[r->nqk++] = (quote_rule){re, kind, place, required_unit(re), first};
     if (!index_quote_literals(r, r->nqk - 1, f[2], opts))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
@@ -422,7 +427,9 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
             hit = (!has_set || (in_term >> i) & 1) && (r->unit < 0 || memchr(key, r->unit, klen)) &&
                   hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
         } else if (r->place == QK_AFTER) {
-            hit = hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
+            unsigned b = q->oend < pend ? (unsigned char)d->view[q->oend] : 0;
+            hit = (!r->first || q->oend == pend || (r->first[b / 8] >> (b % 8)) & 1) &&
+                  hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
         } else {
             if (has_set && !probed_before)
                 in_before = hb_litset_scan(rules->qlits, d->view + from, q->ostart - from), probed_before = 1;

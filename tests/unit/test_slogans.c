@@ -463,8 +463,9 @@ static void test_names_and_remarks_are_no_slogans(void **s)
 /* A `before` or `term` rule is tried only where the text it looks at holds
  * one of its pattern's literals (regex_lits.h): a cue at the paragraph's
  * start, one right before the mark and one inside a longer word are still
- * found; without a cue the quotation stays a slogan. */
-static void test_quote_rules_found_by_their_literals(void **s)
+ * found; without a cue the quotation stays a slogan.  So are `after` rules
+ * where their first bytes are. */
+static void test_quote_rules_found_where_they_can_match(void **s)
 {
     (void)s;
     const char *text = "荣获“先锋岗”。\n去年被命名为“示范点”，又有两个村旗下“星火科技”负责经营，“星火工坊”运行良好。\n";
@@ -479,6 +480,18 @@ static void test_quote_rules_found_by_their_literals(void **s)
     }
     assert_int_equal(json_array_size(q), 3);
     expect(a, "星火工坊", 1, 1, 0, NULL);
+    json_decref(q);
+    json_decref(a);
+    /* an `after` rule is tried only where PCRE2 says its match may start:
+     * right after the mark, not after a comma, nor at the paragraph's end */
+    text = "与“东岳能源”公司合作，“西岭材料”，公司认可，获评“红旗手”荣誉。\n再读“北辰精工”\n";
+    a = slogans_of(text);
+    q = tu_field(engine, text, "quotations");
+    assert_string_equal(quotation_kind(q, "东岳能源"), "organization");
+    assert_string_equal(quotation_kind(q, "红旗手"), "honour");
+    assert_int_equal(json_array_size(q), 2);
+    expect(a, "西岭材料", 1, 1, 0, NULL);
+    expect(a, "北辰精工", 1, 1, 0, NULL);
     json_decref(q);
     json_decref(a);
 }
@@ -550,7 +563,7 @@ int main(void)
         cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
-        cmocka_unit_test(test_quote_rules_found_by_their_literals),
+        cmocka_unit_test(test_quote_rules_found_where_they_can_match),
         cmocka_unit_test(test_formulations_keep_whole_words),
         cmocka_unit_test(test_quote_kinds_errors),
     };
