@@ -722,13 +722,24 @@ static inline uint32_t sparse_child(const hb_ac *ac, uint32_t s, uint8_t b)
     return t < ac->nstates ? t : 0; /* a compiled file's edges are not trusted */
 }
 
-/* The state after reading byte b in state s. */
-static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
+/* The trie's child of state s by byte b, 0: none (a table's transition
+ * that is no child lands no deeper, which the caller checks).  The
+ * leftmost-longest scan needs no more: it stops where the trie ends,
+ * without the failure links step() would follow. */
+static inline uint32_t trie_child(const hb_ac *ac, uint32_t s, uint8_t b)
 {
     if (ac->delta) {
         uint32_t t = link_at(ac->delta, ac->width, (size_t)s * ac->ncls + ac->cls[b]);
         return t < ac->nstates ? t : 0; /* a compiled file's table is not trusted */
     }
+    return sparse_child(ac, s, b);
+}
+
+/* The state after reading byte b in state s. */
+static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
+{
+    if (ac->delta)
+        return trie_child(ac, s, b); /* the table's transition */
     uint32_t t;
     while ((t = sparse_child(ac, s, b)) == 0 && s != 0) {
         /* a compiled file's link that is not shallower would not end the walk */
@@ -738,6 +749,62 @@ static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
     return t;
 }
 
+/* The next place after i where a pattern may start: the next byte, or
+ * when every pattern starts with a UTF-8 lead byte the next byte that is no
+ * continuation byte, so a Chinese text is stepped a character at a time. */
+static inline size_t next_place(const hb_ac *ac, const char *s, size_t len, size_t i)
+{
+    i++;
+    if (ac->lead_only)
+        while (i < len && ((unsigned char)s[i] & 0xC0) == 0x80)
+            i++;
+    return i;
+}
+
+/* Bytes from the first byte of w (eight bytes of text, loaded little-endian
+ * as in normalize.c) to the next that is no UTF-8 continuation byte, at
+ * most 8: a continuation byte is 10xxxxxx, which the xor turns to zero. */
+static inline size_t lead_gap(uint64_t w)
+{
+    uint64_t x = ((w >> 8) & 0x00C0C0C0C0C0C0C0ull) ^ 0x0080808080808080ull;
+    return 1 + ((size_t)__builtin_ctzll(x | 1ull << 63) >> 3);
+}
+
+/* The first place from i on, before the last eight bytes, where a
+ * pattern's head is (its state in *st); else the first place in those
+ * bytes.  One load of eight bytes per place for both the start filter and
+ * the step; by_char, a constant where this is inlined, steps characters. */
+static inline size_t filter_heads(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st, int by_char)
+{
+    const uint64_t *bits = ac->start_bits;
+    unsigned shift = ac->bits_shift;
+    uint64_t mask;
+    memcpy(&mask, ac->head_mask, 8);
+    while (i + 8 <= len) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t bit = head_hash(w & mask) >> shift;
+        if ((bits[bit / 64] >> (bit % 64)) & 1 && (*st = start_state(ac, s, len, i)))
+            return i;
+        i += by_char ? lead_gap(w) : 1;
+    }
+    *st = 0;
+    return i;
+}
+
+/* The first place from i on where a pattern's head is (its state in *st),
+ * len when none. */
+static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st)
+{
+    i = ac->lead_only ? filter_heads(ac, s, len, i, st, 1) : filter_heads(ac, s, len, i, st, 0);
+    if (*st)
+        return i;
+    for (; i < len; i = next_place(ac, s, len, i))
+        if ((*st = start_state(ac, s, len, i)))
+            return i;
+    return len;
+}
+
 /* Leftmost-longest: at each place where a pattern's first bytes are (the
  * start table), the longest pattern there, found by following trie edges
  * only (a step that lands no deeper left the trie); then on past its end. */
@@ -745,13 +812,13 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
 {
     if (!ac->built || ac->patterns == 0)
         return ac->built || ac->patterns == 0;
-    for (size_t i = 0; i < len; i++) {
+    for (size_t i = 0; i < len;) {
         uint32_t st = 0;
         size_t j = i;
         if (ac->starts) {
-            if (!(st = start_state(ac, s, len, i)))
-                continue;
-            j += ac->head_len;
+            if ((i = find_start(ac, s, len, i, &st)) == len)
+                break;
+            j = i + ac->head_len;
         }
         size_t end = 0;
         int value = -1;
@@ -760,7 +827,7 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
                 end = j, value = ac->value[st];
             if (j == len || j - i >= ac->maxlen)
                 break;
-            uint32_t t = step(ac, st, (uint8_t)s[j]);
+            uint32_t t = trie_child(ac, st, (uint8_t)s[j]);
             if (ac->depth[t] != j - i + 1)
                 break;
             st = t;
@@ -769,7 +836,9 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
         if (end > i) {
             if (!fn(ctx, i, end, value))
                 return 0;
-            i = end - 1;
+            i = end;
+        } else {
+            i = next_place(ac, s, len, i);
         }
     }
     return 1;
@@ -781,8 +850,10 @@ int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void
         return 1;
     uint32_t st = 0;
     for (size_t i = 0; i < len; i++) {
-        if (st == 0 && ac->starts && !start_state(ac, s, len, i))
-            continue; /* at the root with nothing starting here: stays there */
+        uint32_t head;
+        /* at the root, it stays there up to where a pattern's head is */
+        if (st == 0 && ac->starts && (i = find_start(ac, s, len, i, &head)) == len)
+            break;
         st = step(ac, st, (uint8_t)s[i]);
         for (uint32_t o = link_at(ac->first, ac->width, st); o && ac->depth[o] <= i + 1;
              o = link_at(ac->out, ac->width, o))

@@ -54,8 +54,10 @@ size_t hb_ac_count(const hb_ac *ac);
 
 /* Calls fn(ctx, start, end, value) for the leftmost-longest non-overlapping
  * matches in s[0..len), in text order; fn returns 0 to stop with a failure.
- * Reads each byte once, plus at most the longest pattern's length where a
- * pattern's first bytes are (a table of them says where); no memory.
+ * Reads eight bytes at each character (each byte when some pattern starts
+ * with a UTF-8 continuation byte), plus at most the longest pattern's
+ * length where a pattern's first bytes are (a table of them says where);
+ * no memory.
  * Returns 0 when stopped by fn. */
 typedef int (*hb_ac_fn)(void *ctx, size_t start, size_t end, int value);
 int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx);

@@ -15,6 +15,7 @@
 #include "normalize.h"
 #include "numeral.h"
 #include "quotes.h"
+#include "regex_lits.h"
 #include "rules.h"
 #include "units.h"
 #include "words.h"
@@ -44,6 +45,9 @@ typedef struct {
     hb_regex *re;
     int kind;         /* index into QUOTE_KINDS */
     int place;        /* QK_* */
+    int unit;         /* a byte every match holds (PCRE2's required code unit), -1: none */
+    const uint8_t *first; /* an `after` rule: PCRE2's map of the bytes its match may start
+                             with (in its compiled code), NULL: any */
 } quote_rule;
 
 /* The characters a numeric formulation may start with lie in U+3000…U+9FFF. */
@@ -59,6 +63,8 @@ struct hb_slogan_rules {
     stopword *stop;
     size_t nstop, stopcap;
     hb_ac *idioms;    /* the idiom stop words, found in one pass */
+    hb_litset *qlits; /* the literals quote rule k cannot match without: set k */
+    uint64_t qlit_rules; /* bit k: quote rule k has a set in qlits */
     uint64_t numerals[NUMERAL_SPAN / 64]; /* is_numeral_start() of U+3000…U+9FFF, for the scan */
 };
 
@@ -118,6 +124,38 @@ static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_
     return 0;
 }
 
+/* Gives quote rule k (of the first 64) the set of literals its pattern
+ * cannot match without (regex_lits.h), so that a quotation whose text
+ * around it holds none skips the rule; returns 0 when out of memory.  The
+ * end anchor of a `before` rule only says where a match ends, not what it
+ * holds: the set is read without it. */
+static int index_quote_literals(struct hb_slogan_rules *r, size_t k, const char *regex, uint32_t opts)
+{
+    hb_lits l;
+    hb_regex_literals(regex, opts & ~(uint32_t)PCRE2_ENDANCHORED, &l);
+    if (!l.n || k >= 64)
+        return 1;
+    if (!r->qlits && !(r->qlits = hb_litset_new()))
+        return 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!hb_litset_add(r->qlits, l.buf + l.off[i], l.len[i], (int)k))
+            return 0;
+    r->qlit_rules |= (uint64_t)1 << k;
+    return 1;
+}
+
+/* The code unit PCRE2 says every match of re holds (its last literal
+ * character's last byte: 号 of …号$), -1: none.  Only a byte of a non-ASCII
+ * character, which no case folding changes. */
+static int required_unit(const hb_regex *re)
+{
+    uint32_t type = 0, unit = 0;
+    if (pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_LASTCODEUNIT, &unit) != 0 || unit < 0x80 || unit > 0xFF)
+        return -1;
+    return (int)unit;
+}
+
 static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -142,7 +180,12 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     hb_regex *re = hb_regex_compile(e, f[2], opts, file, line, err);
     if (!re)
         return -1;
-    r->qk[r->nqk++] = (quote_rule){re, kind, place};
+    const uint8_t *first = NULL;
+    if (place == QK_AFTER && pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_FIRSTBITMAP, &first) != 0)
+        first = NULL;
+    r->qk[r->nqk++] = (quote_rule){re, kind, place, required_unit(re), first};
+    if (!index_quote_literals(r, r->nqk - 1, f[2], opts))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }
 
@@ -238,6 +281,7 @@ void hb_slogans_unload(struct hb_engine *e)
         free(r->stop[i].word);
     free(r->stop);
     hb_ac_free(r->idioms);
+    hb_litset_free(r->qlits);
     free(r);
     e->slogans = NULL;
 }
@@ -368,15 +412,31 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
     size_t from = q->ostart > pa->vstart + BEFORE_REACH ? q->ostart - BEFORE_REACH : pa->vstart;
     while (from < q->ostart && ((unsigned char)d->view[from] & 0xC0) == 0x80)
         from++;
-    for (size_t i = 0; i < c->rules->nqk; i++) {
-        const quote_rule *r = &c->rules->qk[i];
-        int hit;
-        if (r->place == QK_TERM)
-            hit = hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
-        else if (r->place == QK_AFTER)
-            hit = hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
-        else
-            hit = !(r->kind == QK_HONOUR && hb_is_han(next)) && hb_regex_find(d->engine, r->re, d->view + from, q->ostart - from, 0, md, ov);
+    /* the literal sets found in the quotation and in the text before it,
+     * asked once each when a rule with a set is met (`after` rules run on
+     * the rest of the paragraph, too long to look through each time) */
+    uint64_t in_term = 0, in_before = 0;
+    int probed_term = 0, probed_before = 0;
+    const struct hb_slogan_rules *rules = c->rules;
+    for (size_t i = 0; i < rules->nqk; i++) {
+        const quote_rule *r = &rules->qk[i];
+        int has_set = i < 64 && (rules->qlit_rules >> i) & 1, hit;
+        if (r->place == QK_TERM) {
+            if (has_set && !probed_term)
+                in_term = hb_litset_scan(rules->qlits, key, klen), probed_term = 1;
+            hit = (!has_set || (in_term >> i) & 1) && (r->unit < 0 || memchr(key, r->unit, klen)) &&
+                  hb_regex_find(d->engine, r->re, key, klen, 0, md, ov);
+        } else if (r->place == QK_AFTER) {
+            unsigned b = q->oend < pend ? (unsigned char)d->view[q->oend] : 0;
+            hit = (!r->first || q->oend == pend || (r->first[b / 8] >> (b % 8)) & 1) &&
+                  hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
+        } else {
+            if (has_set && !probed_before)
+                in_before = hb_litset_scan(rules->qlits, d->view + from, q->ostart - from), probed_before = 1;
+            hit = !(r->kind == QK_HONOUR && hb_is_han(next)) && (!has_set || (in_before >> i) & 1) &&
+                  (r->unit < 0 || memchr(d->view + from, r->unit, q->ostart - from)) &&
+                  hb_regex_find(d->engine, r->re, d->view + from, q->ostart - from, 0, md, ov);
+        }
         if (hit)
             return r->kind;
     }
@@ -701,6 +761,41 @@ static int by_range(const void *a, const void *b)
     return x->start != y->start ? (x->start < y->start ? -1 : 1) : (x->end < y->end) - (x->end > y->end);
 }
 
+/* The end of the ascending run of v[0..n) that starts at i. */
+static size_t run_end(const hb_vrange *v, size_t n, size_t i)
+{
+    for (i++; i < n && by_range(&v[i - 1], &v[i]) <= 0; i++)
+        ;
+    return i;
+}
+
+/* Sorts v[0..n) as by_range does.  The ranges come in a few ascending
+ * runs (quotations, dictionary matches, each pattern's discoveries), which
+ * are merged pairwise through scratch until one is left, instead of a
+ * qsort calling by_range n log n times.  Ranges that compare equal are the
+ * same range, so the order is qsort's.  Returns 0 when out of memory. */
+static int sort_ranges(hb_doc *d, hb_vrange *v, size_t n)
+{
+    hb_vrange *src = v, *dst = NULL, *scratch = NULL;
+    while (run_end(src, n, 0) < n) {
+        if (!scratch && !(scratch = dst = hb_arena_alloc(&d->arena, n * sizeof *dst)))
+            return 0;
+        for (size_t i = 0; i < n;) {
+            size_t mid = run_end(src, n, i), end = mid < n ? run_end(src, n, mid) : n;
+            for (size_t x = i, y = mid; i < end; i++)
+                dst[i] = y == end || (x < mid && by_range(&src[x], &src[y]) <= 0) ? src[x++] : src[y++];
+        }
+        hb_vrange *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != v)
+        memcpy(v, src, n * sizeof *v);
+    if (scratch)
+        hb_arena_free(&d->arena, scratch);
+    return 1;
+}
+
 static int by_first(const void *a, const void *b)
 {
     const sl_term *x = a, *y = b;
@@ -727,8 +822,8 @@ hb_status hb_slogans_run(hb_doc *d)
     /* covered: sorted and merged into disjoint ranges */
     hb_vrange *cv = r->covered.v;
     size_t n = r->covered.n, m = 0;
-    if (n > 1)
-        qsort(cv, n, sizeof *cv, by_range);
+    if (n > 1 && !sort_ranges(d, cv, n))
+        return HB_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         if (m > 0 && cv[i].start < cv[m - 1].end) {
             if (cv[i].end > cv[m - 1].end)

@@ -58,6 +58,83 @@ static void scan(const hb_ac *ac, matches *m)
     assert_true(hb_ac_scan(ac, TEXT, sizeof TEXT - 1, collect, m));
 }
 
+/* The leftmost-longest matches of pats[0..n) in t[0..len), byte by byte. */
+static void naive_longest(const char *const *pats, int n, const char *t, size_t len, matches *m)
+{
+    for (size_t i = 0; i < len;) {
+        size_t best = 0;
+        int value = -1;
+        for (int k = 0; k < n; k++) {
+            size_t pl = strlen(pats[k]);
+            if (pl <= len - i && i + pl > best && memcmp(t + i, pats[k], pl) == 0)
+                best = i + pl, value = k;
+        }
+        if (best) {
+            m->n += (size_t)snprintf(m->s + m->n, sizeof m->s - m->n, "%zu-%zu:%d ", i, best, value);
+            i = best;
+        } else {
+            i++;
+        }
+    }
+}
+
+/* Every occurrence of pats[0..n) in t[0..len), by end, longest first. */
+static void naive_all(const char *const *pats, int n, const char *t, size_t len, matches *m)
+{
+    for (size_t e = 1; e <= len; e++)
+        for (size_t pl = e; pl >= 1; pl--)
+            for (int k = 0; k < n; k++)
+                if (strlen(pats[k]) == pl && memcmp(t + e - pl, pats[k], pl) == 0)
+                    m->n += (size_t)snprintf(m->s + m->n, sizeof m->s - m->n, "%zu-%zu:%d ", e - pl, e, k);
+}
+
+/* The scans step a text a character at a time where no pattern starts: on
+ * bytes of any kind (lone continuation bytes, cut characters, texts shorter
+ * than the eight bytes read at once) they find what a byte-by-byte search
+ * does, with patterns of one byte and of two characters at least. */
+static void test_scan_any_bytes(void **state)
+{
+    (void)state;
+    static const char *const HAN[] = {"一岗双责", "双责", "两学一做", "学一", "党建", "党建引领", "引领"};
+    static const char *const PIECES[] = {"一岗双责", "双责", "两学一", "做", "党建", "引领", "ab", "b", "\x80", "\xBF\xBF",
+                                         "\xE5", "\xE5\x85", "x", "，", "。"};
+    const char *const *sets[] = {PATS, HAN};
+    int counts[] = {NPATS, sizeof HAN / sizeof *HAN};
+    srand(15);
+    for (int set = 0; set < 2; set++) {
+        for (int table = 0; table < 2; table++) {
+            hb_ac *ac = hb_ac_new();
+            assert_non_null(ac);
+            for (int k = 0; k < counts[set]; k++)
+                assert_true(hb_ac_add(ac, sets[set][k], strlen(sets[set][k]), k));
+            if (!table)
+                hb_ac_set_table_max(ac, 0);
+            assert_true(hb_ac_build(ac));
+            for (int round = 0; round < 400; round++) {
+                char t[64];
+                size_t len = 0;
+                for (int parts = rand() % 8; parts > 0; parts--) {
+                    const char *p = PIECES[rand() % (int)(sizeof PIECES / sizeof *PIECES)];
+                    if (len + strlen(p) <= sizeof t)
+                        memcpy(t + len, p, strlen(p)), len += strlen(p);
+                }
+                matches got, want;
+                memset(&got, 0, sizeof got);
+                memset(&want, 0, sizeof want);
+                assert_true(hb_ac_scan(ac, t, len, collect, &got));
+                naive_longest(sets[set], counts[set], t, len, &want);
+                assert_string_equal(got.s, want.s);
+                memset(&got, 0, sizeof got);
+                memset(&want, 0, sizeof want);
+                assert_true(hb_ac_scan_all(ac, t, len, collect, &got));
+                naive_all(sets[set], counts[set], t, len, &want);
+                assert_string_equal(got.s, want.s);
+            }
+            hb_ac_free(ac);
+        }
+    }
+}
+
 /* A rules file holding the automaton of PATS. */
 static void write_rules(void)
 {
@@ -356,6 +433,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_matches),
+        cmocka_unit_test(test_scan_any_bytes),
         cmocka_unit_test(test_damaged_file),
         cmocka_unit_test(test_regex_taken),
         cmocka_unit_test(test_regex_damaged_or_stale),

@@ -153,6 +153,31 @@ static void test_coverage_queries(void **s)
     hb_report_free(r);
 }
 
+/* The covered ranges come from quotations, dictionary matches and each
+ * pattern's discoveries, each source in text order; merged, they are one
+ * ascending list of disjoint ranges holding every one of them. */
+static void test_coverage_merged_from_every_source(void **s)
+{
+    (void)s;
+    const char *text = "落实三强三优，“红色引擎”增强四个意识，《工作要点》推进一岗双责，“五星支部”做到三强三优，"
+                       "增强四个意识，学习《“红色引擎”工程方案》。\n";
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    const char *v = r->view;
+    static const char *const parts[] = {"三强三优", "红色引擎", "四个意识", "工作要点", "一岗双责", "五星支部"};
+    size_t n;
+    const hb_vrange *rg = hb_slogan_ranges(r, &n);
+    for (size_t i = 1; i < n; i++)
+        assert_true(rg[i - 1].end <= rg[i].start);
+    for (size_t k = 0; k < sizeof parts / sizeof *parts; k++)
+        for (const char *p = strstr(v, parts[k]); p; p = strstr(p + 1, parts[k])) {
+            size_t at = (size_t)(p - v);
+            if (!hb_slogan_covered(r, at, at + strlen(parts[k])))
+                fail_msg("\"%s\" at %zu is not covered", parts[k], at);
+        }
+    hb_report_free(r);
+}
+
 /* ---- the automaton ---- */
 
 typedef struct {
@@ -435,6 +460,42 @@ static void test_names_and_remarks_are_no_slogans(void **s)
     json_decref(m);
 }
 
+/* A `before` or `term` rule is tried only where the text it looks at holds
+ * one of its pattern's literals (regex_lits.h): a cue at the paragraph's
+ * start, one right before the mark and one inside a longer word are still
+ * found; without a cue the quotation stays a slogan.  So are `after` rules
+ * where their first bytes are. */
+static void test_quote_rules_found_where_they_can_match(void **s)
+{
+    (void)s;
+    const char *text = "荣获“先锋岗”。\n去年被命名为“示范点”，又有两个村旗下“星火科技”负责经营，“星火工坊”运行良好。\n";
+    json_t *a = slogans_of(text);
+    json_t *q = tu_field(engine, text, "quotations");
+    assert_non_null(q);
+    static const char *const want[][2] = {{"先锋岗", "honour"}, {"示范点", "honour"}, {"星火科技", "organization"}};
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+        const char *k = quotation_kind(q, want[i][0]);
+        if (!k || strcmp(k, want[i][1]))
+            fail_msg("\"%s\": kind %s, want %s", want[i][0], k ? k : "none", want[i][1]);
+    }
+    assert_int_equal(json_array_size(q), 3);
+    expect(a, "星火工坊", 1, 1, 0, NULL);
+    json_decref(q);
+    json_decref(a);
+    /* an `after` rule is tried only where PCRE2 says its match may start:
+     * right after the mark, not after a comma, nor at the paragraph's end */
+    text = "与“东岳能源”公司合作，“西岭材料”，公司认可，获评“红旗手”荣誉。\n再读“北辰精工”\n";
+    a = slogans_of(text);
+    q = tu_field(engine, text, "quotations");
+    assert_string_equal(quotation_kind(q, "东岳能源"), "organization");
+    assert_string_equal(quotation_kind(q, "红旗手"), "honour");
+    assert_int_equal(json_array_size(q), 2);
+    expect(a, "西岭材料", 1, 1, 0, NULL);
+    expect(a, "北辰精工", 1, 1, 0, NULL);
+    json_decref(q);
+    json_decref(a);
+}
+
 /* A formulation never cuts a longer word, and a measure word followed by
  * another numeral is a rate. */
 static void test_formulations_keep_whole_words(void **s)
@@ -496,11 +557,13 @@ int main(void)
         cmocka_unit_test(test_long_quotation_is_not_a_term),
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_coverage_queries),
+        cmocka_unit_test(test_coverage_merged_from_every_source),
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
         cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
+        cmocka_unit_test(test_quote_rules_found_where_they_can_match),
         cmocka_unit_test(test_formulations_keep_whole_words),
         cmocka_unit_test(test_quote_kinds_errors),
     };
