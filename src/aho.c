@@ -536,11 +536,6 @@ struct starts_head {
     uint32_t lg, head_len, lead_only, reserved;
 };
 
-static size_t pad8(size_t n)
-{
-    return (n + 7) & ~(size_t)7;
-}
-
 static size_t starts_size(size_t slots)
 {
     return sizeof(struct starts_head) + slots * 16 + slots / 4 * 8;
@@ -556,7 +551,7 @@ size_t hb_ac_compiled_size(const hb_ac *ac)
     if (!ac->built || !ac->own)
         return 0;
     size_t n = sizeof(ac_head) + compiled_block(ac);
-    return ac->starts ? pad8(n) + starts_size(ac->start_mask + 1) : n;
+    return ac->starts ? hb_pad8(n) + starts_size(ac->start_mask + 1) : n;
 }
 
 int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
@@ -573,7 +568,7 @@ int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
         return ok;
     size_t slots = ac->start_mask + 1, lg = 64 - ac->start_shift;
     struct starts_head sh = {(uint32_t)lg, (uint32_t)ac->head_len, (uint32_t)ac->lead_only, 0};
-    ok = fwrite(zeros, 1, pad8(sizeof h + n) - (sizeof h + n), f) == pad8(sizeof h + n) - (sizeof h + n) &&
+    ok = fwrite(zeros, 1, hb_pad8(sizeof h + n) - (sizeof h + n), f) == hb_pad8(sizeof h + n) - (sizeof h + n) &&
          fwrite(&sh, sizeof sh, 1, f) == 1;
     for (size_t i = 0; ok && i < slots; i++) {
         uint32_t st[2] = {ac->starts[i].state, 0};
@@ -676,7 +671,7 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
         return 0;
     size_t end = sizeof *h + block_size(h->nstates, h->sparse ? 0 : (size_t)h->nstates * h->ncls, (int)h->sparse,
                                         h->width);
-    if (h->starts ? size < pad8(end) : size != end)
+    if (h->starts ? size < hb_pad8(end) : size != end)
         return 0;
     for (int b = 0; b < 256; b++)
         if (h->cls[b] >= h->ncls)
@@ -688,7 +683,7 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
         return 0;
     if (sparse && !sparse_ok(b.edge0, nn))
         return 0;
-    int took = h->starts ? adopt_starts(ac, (const char *)blob + pad8(end), size - pad8(end), nn) : 0;
+    int took = h->starts ? adopt_starts(ac, (const char *)blob + hb_pad8(end), size - hb_pad8(end), nn) : 0;
     if (took < 1) {
         free(ac->starts);
         free(ac->start_bits);

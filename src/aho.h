@@ -38,6 +38,13 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size);
 size_t hb_ac_compiled_size(const hb_ac *ac);
 int hb_ac_write_compiled(const hb_ac *ac, FILE *f);
 
+/* n rounded up to 8: the compiled records of huibao.rules (automata and
+ * the blobs beside them) and their parts start on 8-byte boundaries. */
+static inline size_t hb_pad8(size_t n)
+{
+    return (n + 7) & ~(size_t)7;
+}
+
 /* Bytes per state link of a built automaton: 2 up to 65,536 states, else 4. */
 size_t hb_ac_width(const hb_ac *ac);
 

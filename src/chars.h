@@ -45,10 +45,18 @@ int hb_cn_numeral_lookup(int cp, unsigned *cls);
 #define HB_CN_LOW_BIT(c, v, k) | (1ull << ((c) & 63))
 #define HB_CN_HIGH_BIT(c, v, k) | (1ull << (((c) >> 6) & 63))
 
-static inline int hb_cn_numeral(int cp, unsigned *cls)
+/* The filter: may a code point with these low six bits and next six bits
+ * be a numeral?  (Also asked of a character's UTF-8 bytes, whose last two
+ * carry those bits: tokens.c.) */
+static inline int hb_cn_numeral_may(unsigned low6, unsigned mid6)
 {
     const unsigned long long low = 0 HB_CN_NUMERALS(HB_CN_LOW_BIT), high = 0 HB_CN_NUMERALS(HB_CN_HIGH_BIT);
-    if (!(low >> (cp & 63) & 1) || !(high >> ((cp >> 6) & 63) & 1)) {
+    return (low >> low6 & 1) && (high >> mid6 & 1);
+}
+
+static inline int hb_cn_numeral(int cp, unsigned *cls)
+{
+    if (!hb_cn_numeral_may((unsigned)cp & 63, ((unsigned)cp >> 6) & 63)) {
         *cls = 0;
         return -1;
     }

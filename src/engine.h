@@ -143,6 +143,9 @@ hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint3
 void hb_regex_free(hb_regex *rx);
 /* The compiled pattern, for pcre2's queries (group names, match data). */
 const pcre2_code *hb_regex_code(const hb_regex *rx);
+/* The code unit PCRE2 says every match holds (its last required one), -1
+ * when it knows none: a text without it need not be matched. */
+int hb_regex_required_unit(const hb_regex *rx);
 
 /* pcre2_match of rx against s[0..len) from `start` with the engine's limits. */
 int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len, size_t start,

@@ -44,13 +44,8 @@ struct hb_layout_rules {
 
 static int needed_byte(const hb_regex *rx)
 {
-    const pcre2_code *re = hb_regex_code(rx);
-    uint32_t type, unit;
-    if (pcre2_pattern_info(re, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
-        pcre2_pattern_info(re, PCRE2_INFO_LASTCODEUNIT, &unit) != 0 || unit >= 0x80 ||
-        ((unit | 32) >= 'a' && (unit | 32) <= 'z'))
-        return -1;
-    return (int)unit;
+    int unit = hb_regex_required_unit(rx);
+    return unit < 0 || unit >= 0x80 || ((unit | 32) >= 'a' && (unit | 32) <= 'z') ? -1 : unit;
 }
 
 /* For a pattern anchored at the line start, the bytes its match may start

@@ -127,6 +127,15 @@ const pcre2_code *hb_regex_code(const hb_regex *rx)
     return rx->code;
 }
 
+int hb_regex_required_unit(const hb_regex *rx)
+{
+    uint32_t type, unit;
+    if (pcre2_pattern_info(rx->code, PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
+        pcre2_pattern_info(rx->code, PCRE2_INFO_LASTCODEUNIT, &unit) != 0)
+        return -1;
+    return (int)unit;
+}
+
 /* The code to match with: the JIT copy when there is one; the JIT-compiling
  * thread publishes its copy only when complete, and the others go on with
  * the interpreter meanwhile (both give the same matches). */

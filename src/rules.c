@@ -239,7 +239,7 @@ hb_status hb_rules_write(const struct hb_rules_record *rec, const char *path, hb
         return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
     uint64_t off = sizeof h + n * sizeof *dir;
     for (size_t i = 0; i < n; i++) {
-        off = (off + 7) & ~(uint64_t)7;
+        off = hb_pad8(off);
         const struct hb_rules_blob *b = i < rec->n ? NULL : &rec->blobs[i - rec->n];
         memcpy(dir[i].key, b ? b->key : hb_ac_key(rec->v[i]), 32);
         dir[i].off = off;

@@ -115,11 +115,6 @@ struct sd_rec {
     int32_t canon, line;
 };
 
-static size_t sd_pad8(size_t n)
-{
-    return (n + 7) & ~(size_t)7;
-}
-
 /* The text's bytes of s (with its NUL), 0 for NULL. */
 static size_t sd_strsize(const char *s)
 {
@@ -131,14 +126,14 @@ static void *sd_save(const struct hb_slogan_dict *sd, size_t *size)
     size_t text = 0;
     for (size_t i = 0; i < sd->n; i++)
         text += sd->e[i].len + 1 + sd_strsize(sd->e[i].written) + sd_strsize(sd->e[i].category);
-    *size = sizeof(struct sd_head) + sd->n * sizeof(struct sd_rec) + sd_pad8(sd->n * sizeof(int)) + sd_pad8(text);
+    *size = sizeof(struct sd_head) + sd->n * sizeof(struct sd_rec) + hb_pad8(sd->n * sizeof(int)) + hb_pad8(text);
     char *b = calloc(1, *size);
     if (!b)
         return NULL;
     struct sd_head h = {sd->n, text};
     memcpy(b, &h, sizeof h);
     struct sd_rec *r = (struct sd_rec *)(b + sizeof h);
-    char *order = (char *)(r + sd->n), *t0 = order + sd_pad8(sd->n * sizeof(int)), *t = t0;
+    char *order = (char *)(r + sd->n), *t0 = order + hb_pad8(sd->n * sizeof(int)), *t = t0;
     memcpy(order, sd->order, sd->n * sizeof(int));
     for (size_t i = 0; i < sd->n; i++) {
         const sd_entry *x = &sd->e[i];
@@ -185,11 +180,11 @@ static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t siz
     memcpy(&h, blob, sizeof h);
     size_t left = size - sizeof h;
     if (h.n > left / (sizeof(struct sd_rec) + sizeof(int)) || h.n > INT32_MAX || h.text > left ||
-        h.n * sizeof(struct sd_rec) + sd_pad8(h.n * sizeof(int)) + sd_pad8(h.text) != left)
+        h.n * sizeof(struct sd_rec) + hb_pad8(h.n * sizeof(int)) + hb_pad8(h.text) != left)
         return HB_ERR_DICT;
     const struct sd_rec *r = (const struct sd_rec *)(blob + sizeof h);
     const int *order = (const int *)(r + h.n);
-    const char *t0 = (const char *)order + sd_pad8(h.n * sizeof(int));
+    const char *t0 = (const char *)order + hb_pad8(h.n * sizeof(int));
     if (!sd_ok(r, h.n, order, t0, h.text))
         return HB_ERR_DICT;
     char *t = h.text ? hb_arena_alloc(&sd->mem, h.text) : NULL;

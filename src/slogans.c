@@ -149,11 +149,8 @@ static int index_quote_literals(struct hb_slogan_rules *r, size_t k, const char 
  * character, which no case folding changes. */
 static int required_unit(const hb_regex *re)
 {
-    uint32_t type = 0, unit = 0;
-    if (pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_LASTCODETYPE, &type) != 0 || type != 1 ||
-        pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_LASTCODEUNIT, &unit) != 0 || unit < 0x80 || unit > 0xFF)
-        return -1;
-    return (int)unit;
+    int unit = hb_regex_required_unit(re);
+    return unit >= 0x80 && unit <= 0xFF ? unit : -1;
 }
 
 static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)

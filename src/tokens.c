@@ -53,9 +53,8 @@ static int punct_class(int cp)
  * through is left to the general test). */
 static inline int plain_han3(const unsigned char *u)
 {
-    const unsigned long long low = 0 HB_CN_NUMERALS(HB_CN_LOW_BIT), high = 0 HB_CN_NUMERALS(HB_CN_HIGH_BIT);
     unsigned mid = u[1] & 63u, lo = u[2] & 63u;
-    return (unsigned)(u[0] - 0xE4) <= 5 && (u[0] != 0xE4 || mid != 0x37) && !((low >> lo & 1) && (high >> mid & 1));
+    return (unsigned)(u[0] - 0xE4) <= 5 && (u[0] != 0xE4 || mid != 0x37) && !hb_cn_numeral_may(lo, mid);
 }
 
 /* The length of the run of Han characters other than numerals at s: the

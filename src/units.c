@@ -413,11 +413,6 @@ struct list_entry {
     int32_t line, digits_only;
 };
 
-static size_t pad8(size_t n)
-{
-    return (n + 7) & ~(size_t)7;
-}
-
 static size_t list_text(const hb_wordlist *l)
 {
     size_t t = 0;
@@ -429,7 +424,7 @@ static size_t list_text(const hb_wordlist *l)
 static size_t list_size(const hb_wordlist *l)
 {
     return sizeof(struct list_head) + l->n * sizeof(struct list_entry) +
-           (l->slots ? l->mask + 1 : 0) * sizeof(hb_word_slot) + pad8(list_text(l));
+           (l->slots ? l->mask + 1 : 0) * sizeof(hb_word_slot) + hb_pad8(list_text(l));
 }
 
 /* Writes l's blob at p (list_size bytes). */
@@ -444,7 +439,7 @@ static void list_save(const hb_wordlist *l, char *p)
     char *slots = (char *)(x + l->n), *text = slots + h.nslots * sizeof(hb_word_slot), *t = text;
     if (h.nslots)
         memcpy(slots, l->slots, h.nslots * sizeof(hb_word_slot));
-    memset(text, 0, pad8(h.text));
+    memset(text, 0, hb_pad8(h.text));
     for (size_t i = 0; i < l->n; i++) {
         const hb_rule_word *r = &l->v[i];
         x[i] = (struct list_entry){(uint64_t)(t - text), r->len, UINT64_MAX, r->line, r->digits_only};
@@ -467,9 +462,10 @@ static size_t list_load(hb_wordlist *l, const char *p, size_t size)
     memcpy(&h, p, sizeof h);
     size_t left = size - sizeof h;
     if (h.n > left / sizeof(struct list_entry) || h.nslots > left / sizeof(hb_word_slot) ||
-        (h.nslots & (h.nslots - 1)) || h.text > left ||
-        h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot) + pad8(h.text) > left ||
-        (h.text && p[sizeof h + h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot) + h.text - 1]))
+        (h.nslots & (h.nslots - 1)) || h.text > left)
+        return 0;
+    size_t text_at = sizeof h + h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot);
+    if (text_at - sizeof h + hb_pad8(h.text) > left || (h.text && p[text_at + h.text - 1]))
         return 0;
     const struct list_entry *x = (const struct list_entry *)(p + sizeof h);
     const hb_word_slot *slots = (const hb_word_slot *)(x + h.n);
@@ -504,7 +500,7 @@ static size_t list_load(hb_wordlist *l, const char *p, size_t size)
     memcpy(l->lens, h.lens, sizeof h.lens);
     memcpy(l->heads, h.heads, sizeof h.heads);
     memcpy(l->tails, h.tails, sizeof h.tails);
-    return sizeof h + h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot) + pad8(h.text);
+    return text_at + hb_pad8(h.text);
 }
 
 /* The lists a reader made of a file, as rulec compiled them: HB_OK when
