@@ -97,27 +97,39 @@ static void occ_load(void)
  * (or many reports run together) stays as it is.  Both are common
  * characters, so the first few hundred decide. */
 enum { SCRIPT_EVIDENCE = 400 };
+
+/* Whether the plain characters already outnumber every mark still to
+ * come: at most the evidence left to count, and one per three bytes left
+ * (evidence takes three).  A simplified report stops here, well before its
+ * end, instead of reading all of a short report. */
+static int plain_decided(size_t marks, size_t plain, size_t bytes_left)
+{
+    size_t left = SCRIPT_EVIDENCE - marks - plain;
+    if (bytes_left / 3 < left)
+        left = bytes_left / 3;
+    return marks + left <= plain;
+}
+
 static int traditional(const hb_doc *d)
 {
     const struct hb_script_rules *r = d->engine->script;
     size_t marks = 0, plain = 0;
-    /* the fold is valid UTF-8 and the evidence characters take three bytes:
-     * a short report is read to its end, so this loop runs per character */
+    /* the fold is valid UTF-8 and the evidence characters take three bytes */
     const unsigned char *u = (const unsigned char *)d->fold, *end = u + d->fold_len;
-    while (u < end && marks + plain < SCRIPT_EVIDENCE) {
+    while (end - u >= 3 && marks + plain < SCRIPT_EVIDENCE) {
         unsigned c = *u;
-        if (c < 0xE0 || c >= 0xF0 || end - u < 3) {
+        if ((c & 0xF0) != 0xE0) {
             u += hb_utf8_len((unsigned char)c);
             continue;
         }
         int cp = (int)((c & 0x0F) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
         u += 3;
-        if (in_set(r->is_evidence, cp)) {
-            if (in_set(r->is_mark, cp))
-                marks++;
-            else
-                plain++;
-        }
+        if (!in_set(r->is_evidence, cp))
+            continue;
+        if (in_set(r->is_mark, cp))
+            marks++;
+        else if (plain_decided(marks, ++plain, (size_t)(end - u)))
+            return 0;
     }
     return marks >= (size_t)r->threshold && marks > plain;
 }

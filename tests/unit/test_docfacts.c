@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -413,6 +414,28 @@ static void test_traditional(void **s)
     json_decref(j);
 }
 
+/* The script check stops once the simplified forms outnumber every mark
+ * still to come (at most 400 characters of evidence in all): 199 of them
+ * before 300 marks leave the marks ahead when the count ends, 200 do not. */
+static void test_traditional_decided_early(void **s)
+{
+    (void)s;
+    for (int plain = 199; plain <= 200; plain++) {
+        char text[4096], *t = text;
+        for (int i = 0; i < plain; i++)
+            t += sprintf(t, "们");
+        for (int i = 0; i < 300; i++)
+            t += sprintf(t, "們");
+        json_t *j = facts(text);
+        json_t *ws = json_object_get(j, "warnings");
+        int converted = 0;
+        for (size_t i = 0; i < json_array_size(ws); i++)
+            converted |= !strcmp(field(json_array_get(ws, i), "code"), "traditional-script");
+        assert_int_equal(converted, plain == 199);
+        json_decref(j);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -427,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_org_period),
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),
+        cmocka_unit_test(test_traditional_decided_early),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
