@@ -57,6 +57,26 @@ static void test_same_matches_before_and_after_jit(void **s)
     hb_regex_free(rx);
 }
 
+/* A pattern PCRE2 knows no start for (\d under UCP is any digit) counts
+ * each byte sixteen times: a few short subjects switch it to JIT code, and
+ * the matches stay the same across the switch. */
+static void test_startless_switches_early(void **s)
+{
+    (void)s;
+    hb_error err = {0};
+    hb_regex *rx = hb_regex_compile(NULL, "(\\d{4})\\s*年", 0, "test", 1, &err);
+    assert_non_null(rx);
+    pcre2_match_data *md = pcre2_match_data_create_from_pattern(hb_regex_code(rx), NULL);
+    const char *piece = "本人自担任局长以来，认真履职尽责。现将2023年度工作情况报告如下，请予审议。";
+    size_t ov[2], len = strlen(piece);
+    for (int i = 0; i < 64; i++) { /* 64 short subjects: 8 KiB, weighed over 16 KiB */
+        assert_true(hb_regex_find(engine, rx, piece, len, 0, md, ov));
+        assert_memory_equal(piece + ov[0], "2023年", ov[1] - ov[0]);
+    }
+    pcre2_match_data_free(md);
+    hb_regex_free(rx);
+}
+
 static void test_anchored_counts_little(void **s)
 {
     (void)s;
@@ -126,6 +146,7 @@ int main(void)
     fill_subject();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_matches_before_and_after_jit),
+        cmocka_unit_test(test_startless_switches_early),
         cmocka_unit_test(test_anchored_counts_little),
         cmocka_unit_test(test_bad_pattern_names_file_and_offset),
         cmocka_unit_test(test_threads_cross_the_switch_together),
