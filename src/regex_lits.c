@@ -375,6 +375,16 @@ void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
     }
 }
 
+int hb_lits_in(const hb_lits *l, const char *s, size_t len)
+{
+    if (!l->n)
+        return 1;
+    for (size_t i = 0; i < l->n; i++)
+        if (memmem(s, len, l->buf + l->off[i], l->len[i]))
+            return 1;
+    return 0;
+}
+
 /* ---- hb_litset: literals by their first bytes ---- */
 
 typedef struct {

@@ -27,6 +27,10 @@ typedef struct {
  * an empty set, and an empty set is always correct.  Sets out->n. */
 void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out);
 
+/* Whether s[0..len) may hold a match: one of l's strings is in it, or l
+ * has none (no set known). */
+int hb_lits_in(const hb_lits *l, const char *s, size_t len);
+
 /* Up to 64 numbered sets of literals, asked about together: one pass over a
  * text says which sets have a literal in it. */
 typedef struct hb_litset hb_litset;

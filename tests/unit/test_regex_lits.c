@@ -261,6 +261,21 @@ static void test_one_line(void **state)
  * texts drawn from a small alphabet of ASCII and Han characters (so that
  * literals share first bytes and occur overlapping, at the text's edges,
  * and not at all). */
+/* hb_lits_in: a text holding none of a set's strings may not match; one
+ * with no set known always may. */
+static void test_lits_in(void **state)
+{
+    (void)state;
+    hb_lits l;
+    hb_regex_literals("(字号|字体)\\s*:", 0, &l);
+    const char *with = "【字体：大 中 小】", *without = "本文共三段，字数不多。";
+    assert_true(hb_lits_in(&l, with, strlen(with)));
+    assert_false(hb_lits_in(&l, without, strlen(without)));
+    assert_false(hb_lits_in(&l, with, 3)); /* the string must lie whole inside */
+    hb_regex_literals("\\d+", 0, &l);
+    assert_true(hb_lits_in(&l, without, strlen(without)));
+}
+
 static void test_litset(void **state)
 {
     (void)state;
@@ -316,6 +331,7 @@ int main(void)
         cmocka_unit_test(test_sets),
         cmocka_unit_test(test_sound),
         cmocka_unit_test(test_one_line),
+        cmocka_unit_test(test_lits_in),
         cmocka_unit_test(test_litset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
