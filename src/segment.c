@@ -489,7 +489,11 @@ static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, si
 static __attribute__((noinline)) size_t read_block(const struct hb_lexicon *lx, scratch *s, const char *text,
                                                    size_t len, size_t i)
 {
-    const uint16_t *charmap = lx->charmap;
+    /* an empty lexicon has no char map: every id is 0, no_ids[cp & 0]
+     * (a mask, not a test in the loop) */
+    static const uint16_t no_ids[1];
+    const uint16_t *charmap = lx->charmap ? lx->charmap : no_ids;
+    const int idmask = lx->charmap ? 0xFFFF : 0;
     const char *b = text + i, *p = b, *end = text + len;
     size_t n = 0;
     for (;;) {
@@ -502,7 +506,7 @@ static __attribute__((noinline)) size_t read_block(const struct hb_lexicon *lx, 
                 goto done;
             off[n] = (size_t)(p - b);
             cps[n] = cp;
-            ids[n] = charmap ? charmap[cp] : 0;
+            ids[n] = charmap[cp & idmask];
             p += l;
         }
         if (scratch_reserve(s, n + 1, n) < 0)
