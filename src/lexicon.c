@@ -28,6 +28,19 @@ static void set_total(struct hb_lexicon *lx, long long total)
 
 /* ================= opening ================= */
 
+/* lx->dagv from the file's logv (lexicon.h): a pass over the distinct
+ * values (jieba's dict.txt has 16,838), not over the trie. */
+static int set_dag_values(struct hb_lexicon *lx)
+{
+    lx->dagv = malloc(((size_t)lx->nlogv + 1) * sizeof *lx->dagv);
+    if (!lx->dagv)
+        return -1;
+    for (uint32_t f = 0; f < lx->nlogv; f++)
+        lx->dagv[f] = hb_lex_dag_value(lx->logv[f]);
+    lx->dagv[lx->nlogv] = NAN;
+    return 0;
+}
+
 static int section_ok(const struct lex_header *h, uint64_t off, uint64_t n, uint64_t elem)
 {
     return off % 8 == 0 && off <= h->file_size && n <= (h->file_size - off) / elem;
@@ -79,6 +92,11 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     lx->tags = (const char(*)[8])(base + h->off_tags);
     lx->ntags = h->ntags;
     set_total(lx, h->total);
+    if (set_dag_values(lx) < 0) {
+        hb_dict_fail(err, HB_ERR_NOMEM, bin_path, 0, 0, "out of memory");
+        hb_lexicon_free(lx);
+        return NULL;
+    }
     /* No pass over the trie: a walk bounds-checks every slot and stops
      * after HB_LEX_MAX_WORD characters (hb_lex_step, segment.c), so a
      * crafted trie can give odd words but never a crash, a loop or a
@@ -255,6 +273,7 @@ void hb_lexicon_free(struct hb_lexicon *lx)
     if (!lx)
         return;
     hb_file_release(lx->file, lx->file_size);
+    free(lx->dagv);
     ov_free(lx->ov);
     free(lx->ov_edges);
     free(lx);

@@ -10,6 +10,7 @@
 #ifndef HB_LEXICON_H
 #define HB_LEXICON_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -157,6 +158,9 @@ struct hb_lexicon {
                                    prefix; freq is exp(logv) rounded (exact below 2^32) */
     const uint8_t *vtag;        /* the tag of each, index into tags; 0: none */
     uint32_t nlogv;
+    double *dagv;               /* nlogv + 1 values the segmenter's DAG takes for logv:
+                                   hb_lex_dag_value of each, then a NaN for an index past
+                                   them (a crafted file), so a walk's arrival is one load */
     const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent */
     const uint32_t *supp;       /* (code point, id) pairs for the rest, sorted */
     uint32_t nsupp;
@@ -174,6 +178,14 @@ struct hb_lexicon {
     struct hb_lex_memo *memo;   /* while an engine adds its words (userdict.c), which
                                    ends it (hb_lexicon_memo_end) before the lexicon is shared */
 };
+
+/* What the segmenter's DAG holds for log(freq) lf (-1: a prefix, not a
+ * word): a slot without a word holds NaN, so that its score is NaN and
+ * never taken (segment.c, route_window) without a test of its own. */
+static inline double hb_lex_dag_value(double lf)
+{
+    return lf >= 0 ? lf : NAN;
+}
 
 /* A position in the combined trie (general and overlay). */
 typedef struct {
@@ -230,13 +242,17 @@ static inline uint32_t hb_lex_ov_find(const struct hb_lex_overlay *ov, uint32_t 
     }
 }
 
-/* hb_lex_ov_find for a walk: the root's table is one load, deeper nodes
- * ask the edge bits first, as most walks leave the overlay there. */
+/* The overlay child of node o != 0 by cp, 0 when it has none: the edge
+ * bits first, as most walks leave the overlay there. */
+static inline uint32_t hb_lex_ov_child(const struct hb_lexicon *lx, uint32_t o, int cp)
+{
+    return hb_lex_ov_may(lx, o, cp) ? hb_lex_ov_find(lx->ov, o, cp) : 0;
+}
+
+/* hb_lex_ov_find for a walk: the root's table is one load. */
 static inline uint32_t hb_lex_ov_next(const struct hb_lexicon *lx, uint32_t o, int cp)
 {
-    if (o != 0 && !hb_lex_ov_may(lx, o, cp))
-        return 0;
-    return hb_lex_ov_find(lx->ov, o, cp);
+    return o != 0 ? hb_lex_ov_child(lx, o, cp) : hb_lex_ov_find(lx->ov, 0, cp);
 }
 
 /* Does overlay node x, the child of o by cp, end an added word?  A root
@@ -245,6 +261,18 @@ static inline int hb_lex_ov_valued(const struct hb_lex_overlay *ov, uint32_t o, 
 {
     return o == 0 && (uint32_t)cp < 0x10000 ? (ov->root_word[cp >> 5] >> (cp & 31) & 1) != 0
                                              : ov->v[x].has_value != 0;
+}
+
+/* The root's child by a char of general id `id` (0: none) and code point
+ * cp, HB_LEX_OV_VALUED set when it ends an added word; 0 when the
+ * overlay has none.  A char with an id below HB_LEX_OV_ROOT_IDS is one
+ * load of root_id. */
+static inline uint32_t hb_lex_ov_root(const struct hb_lex_overlay *ov, uint32_t id, int cp)
+{
+    if (id && id < HB_LEX_OV_ROOT_IDS)
+        return ov->root_id[id];
+    uint32_t x = hb_lex_ov_find(ov, 0, cp);
+    return x && hb_lex_ov_valued(ov, 0, x, cp) ? x | HB_LEX_OV_VALUED : x;
 }
 
 /* Extends the cursor by one character.  Returns 0 when the longer string is

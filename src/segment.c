@@ -20,16 +20,43 @@
 #include "lexicon.h"
 #include "normalize.h"
 
-/* ASCII members of re_han_default. */
-static int ascii_word_char(int c)
+/* Sets of bytes, a bit each: a test reads one word where a chain of
+ * compares took ten instructions or more. */
+#define BIT(c) (1ull << ((c) & 63))
+#define BITS(lo, hi) ((BIT(hi) << 1) - BIT(lo)) /* lo..hi, in one word, hi & 63 < 63 */
+
+static inline int in_set(const uint64_t set[4], unsigned char b)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '#' || c == '&' || c == '.' || c == '_' || c == '%' || c == '-';
+    return set[b >> 6] >> (b & 63) & 1;
 }
 
-static int in_block(int cp)
+/* The ASCII members of re_han_default, [a-zA-Z0-9+#&._%-]. */
+static const uint64_t ascii_word[4] = {
+    BIT('#') | BIT('%') | BIT('&') | BIT('+') | BIT('-') | BIT('.') | BITS('0', '9'),
+    BITS('A', 'Z') | BIT('_') | BITS('a', 'z'),
+};
+
+/* The first bytes of the chars glued() looks at: ASCII, and C3, E2 and EF
+ * (× ✕ ○ □ ‰ and the full-width forms). */
+static const uint64_t glue_lead[4] = {~0ull, ~0ull, 0, BIT(0xC3) | BIT(0xE2) | BIT(0xEF)};
+#undef BITS
+#undef BIT
+
+/* The length of the block char at u (n > 0 bytes left, valid UTF-8), its
+ * code point in *cp; 0 when it is no block char.  Block chars are ASCII
+ * or Han U+4E00..U+9FD5, three bytes led by E4..E9: the first byte tells
+ * which, and only they are decoded. */
+static inline int block_char(const unsigned char *u, size_t n, int *cp)
 {
-    return cp < 0x80 ? ascii_word_char(cp) : cp >= 0x4E00 && cp <= 0x9FD5;
+    if (u[0] < 0x80) {
+        *cp = u[0];
+        return in_set(ascii_word, u[0]);
+    }
+    if (u[0] - 0xE4u > 0xE9 - 0xE4 || n < 3)
+        return 0;
+    int c = ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    *cp = c;
+    return (unsigned)(c - 0x4E00) <= 0x9FD5 - 0x4E00 ? 3 : 0;
 }
 
 /* re_eng */
@@ -216,7 +243,7 @@ static inline int glued(const char *t, size_t len, size_t p)
      * (valid UTF-8: a lead byte C3 two bytes back, or E2/EF three back,
      * starts the last char) */
     const unsigned char *u = (const unsigned char *)t;
-    if (u[p] >= 0x80 && u[p] != 0xC3 && u[p] != 0xE2 && u[p] != 0xEF)
+    if (!in_set(glue_lead, u[p]))
         return 0;
     if (u[p - 1] >= 0x80 && !(p >= 2 && u[p - 2] == 0xC3) &&
         !(p >= 3 && (u[p - 3] == 0xE2 || u[p - 3] == 0xEF)))
@@ -273,19 +300,11 @@ typedef struct {
     double lf[WIN][HB_LEX_MAX_WORD];    /* log(freq) of the word k0 + j .. k0 + j + r, NaN: none */
 } dag_window;
 
-/* A DAG slot's value for log(freq) lf (-1: a prefix, not a word): a slot
- * without a word holds NaN, so that its score is NaN and never taken
- * (route_window) without a test of its own. */
-static inline double dag_lf(double lf)
-{
-    return lf >= 0 ? lf : NAN;
-}
-
 /* The general trie as its walks read it. */
 typedef struct {
     const hb_lex_node *nodes;
     const uint16_t *fidx;
-    const double *logv;
+    const double *dagv;
     uint32_t nn, nlogv;
 } trie_view;
 
@@ -296,7 +315,7 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window 
                                    uint32_t t)
 {
     uint32_t f = tv.fidx[t];
-    g->lf[j][r] = dag_lf(f < tv.nlogv ? tv.logv[f] : -1); /* a crafted index: a prefix */
+    g->lf[j][r] = tv.dagv[f < tv.nlogv ? f : tv.nlogv]; /* a crafted index: a prefix */
     g->len[j] = (uint8_t)(r + 1);
     uint32_t next = (uint32_t)tv.nodes[t].base + id[j + r + 1];
     if (next < tv.nn) {
@@ -317,7 +336,7 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window 
 static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const uint32_t *id,
                                                    size_t lim, size_t w, dag_window *g)
 {
-    const trie_view tv = {lx->nodes, lx->fidx, lx->logv, lx->nnodes, lx->nlogv};
+    const trie_view tv = {lx->nodes, lx->fidx, lx->dagv, lx->nnodes, lx->nlogv};
     const hb_lex_node *nodes = tv.nodes;
     uint32_t nn = tv.nn;
     struct {
@@ -326,9 +345,11 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
     uint8_t live[WIN];
     size_t nlive = 0;
     /* round 0 apart: every walk starts at the root, none has left yet */
+    uint32_t root_base = nn ? (uint32_t)nodes[0].base : 0; /* an empty lexicon has no root:
+                                                              every t >= nn */
     for (size_t j = 0; j < w; j++) {
         g->len[j] = 0;
-        uint32_t t = nn ? (uint32_t)nodes[0].base + id[j] : 0; /* an empty lexicon has no root */
+        uint32_t t = root_base + id[j];
         if (t >= nn || nodes[t].check != 0)
             continue;
         uint32_t next = walk_arrive(tv, id, g, j, 0, t);
@@ -367,7 +388,7 @@ static void dag_set(dag_window *g, size_t j, size_t r, double lf)
 {
     while (g->len[j] <= r)
         g->lf[j][g->len[j]++] = NAN;
-    g->lf[j][r] = dag_lf(lf);
+    g->lf[j][r] = hb_lex_dag_value(lf);
 }
 
 /* The overlay's part of DAG[k0 + j], j < w: its walks, bounded as the
@@ -376,29 +397,19 @@ static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t
                            size_t w, dag_window *g)
 {
     const struct hb_lex_overlay *ov = lx->ov;
+    const uint32_t *id = s->id + k0;
+    const int32_t *cp = s->cp + k0;
+    size_t left = n - k0; /* chars from k0 to the block's end */
     for (size_t j = 0; j < w; j++) {
-        size_t k = k0 + j;
-        uint32_t id = s->id[k], x;
-        int valued;
-        if (id && id < HB_LEX_OV_ROOT_IDS) {
-            x = ov->root_id[id] & ~HB_LEX_OV_VALUED;
-            valued = (ov->root_id[id] & HB_LEX_OV_VALUED) != 0;
-        } else {
-            x = hb_lex_ov_find(ov, 0, s->cp[k]);
-            valued = x && hb_lex_ov_valued(ov, 0, x, s->cp[k]);
-        }
+        uint32_t e = hb_lex_ov_root(ov, id[j], cp[j]), x = e & ~HB_LEX_OV_VALUED;
         if (!x)
             continue;
-        if (valued)
+        if (e & HB_LEX_OV_VALUED)
             dag_set(g, j, 0, ov->v[x].logf);
-        size_t stop = n - k > HB_LEX_MAX_WORD ? k + HB_LEX_MAX_WORD : n;
-        for (size_t i = k + 1; i < stop; i++) {
-            uint32_t o = x;
-            if (!(x = hb_lex_ov_next(lx, o, s->cp[i])))
-                break;
-            if (hb_lex_ov_valued(ov, o, x, s->cp[i]))
-                dag_set(g, j, i - k, ov->v[x].logf);
-        }
+        size_t stop = left - j < HB_LEX_MAX_WORD ? left - j : HB_LEX_MAX_WORD;
+        for (size_t r = 1; r < stop && (x = hb_lex_ov_child(lx, x, cp[j + r])); r++)
+            if (ov->v[x].has_value)
+                dag_set(g, j, r, ov->v[x].logf);
     }
 }
 
@@ -411,8 +422,9 @@ static void route_window(double logtotal, scratch *s, size_t k0, size_t hi, cons
         int32_t bx = -1;
         for (size_t r = 0, m = g->len[k - k0]; r < m; r++) {
             double sc = lf[r] - logtotal + after[r]; /* NaN for no word: never >= */
-            /* ascending ends: >= gives ties to the larger end; written so as to
-             * compile without a branch, which would guess wrong half the time */
+            /* ascending ends: >= gives ties to the larger end.  GCC 12 makes
+             * this a short branch; a branchless form (maxsd and a mask) took
+             * three instructions more a slot for no clear gain in time */
             int take = sc >= best;
             bx = take ? (int32_t)(k + r) : bx;
             best = take ? sc : best;
@@ -469,17 +481,6 @@ static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, si
         fn(ctx, base + s->off[buf], base + s->off[n]);
 }
 
-/* hb_utf8_next with the 3-byte case first: Han text. */
-static inline int next_char(const char *t, size_t n, int *cp)
-{
-    const unsigned char *u = (const unsigned char *)t;
-    if (u[0] >= 0xE0 && u[0] < 0xF0 && n >= 3) {
-        *cp = ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
-        return 3;
-    }
-    return hb_utf8_next(t, n, cp);
-}
-
 /* Reads the block starting at text[i] into s (code points, char ids,
  * offsets from i); returns its length in chars, 0 when scratch for it
  * cannot be had.  Apart from hb_segment, and growing scratch outside its
@@ -488,7 +489,11 @@ static inline int next_char(const char *t, size_t n, int *cp)
 static __attribute__((noinline)) size_t read_block(const struct hb_lexicon *lx, scratch *s, const char *text,
                                                    size_t len, size_t i)
 {
-    const uint16_t *charmap = lx->charmap;
+    /* an empty lexicon has no char map: every id is 0, no_ids[cp & 0]
+     * (a mask, not a test in the loop) */
+    static const uint16_t no_ids[1];
+    const uint16_t *charmap = lx->charmap ? lx->charmap : no_ids;
+    const int idmask = lx->charmap ? 0xFFFF : 0;
     const char *b = text + i, *p = b, *end = text + len;
     size_t n = 0;
     for (;;) {
@@ -497,11 +502,11 @@ static __attribute__((noinline)) size_t read_block(const struct hb_lexicon *lx, 
         uint32_t *ids = s->id;
         for (; n < cap; n++) {
             int cp, l;
-            if (p == end || (l = next_char(p, (size_t)(end - p), &cp), !in_block(cp)))
+            if (p == end || !(l = block_char((const unsigned char *)p, (size_t)(end - p), &cp)))
                 goto done;
             off[n] = (size_t)(p - b);
             cps[n] = cp;
-            ids[n] = charmap ? charmap[cp] : 0;
+            ids[n] = charmap[cp & idmask];
             p += l;
         }
         if (scratch_reserve(s, n + 1, n) < 0)
@@ -526,8 +531,8 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
     hb_status st = HB_OK;
     for (size_t i = 0; i < len;) {
         int cp;
-        int l = next_char(text + i, len - i, &cp);
-        if (!in_block(cp)) {
+        if (!block_char((const unsigned char *)text + i, len - i, &cp)) {
+            int l = hb_utf8_next(text + i, len - i, &cp);
             if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
                 l = 2;
             fn(ctx, i, i + (size_t)l);

@@ -406,6 +406,26 @@ static void test_unknown_and_mixed(void **state)
     hb_lexicon_free(lx);
 }
 
+/* The block set, read from a char's first byte (segment.c, block_char):
+ * each ASCII member joins an added word, a non-member cuts it; a char led
+ * by E4..E9 outside U+4E00..U+9FD5 (U+4DC0, U+4DFF) is a block of its own. */
+static void test_block_chars(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    for (const char *c = "+#&._%-@/:!~ ^"; *c; c++) {
+        char w[4] = {'x', *c, 'y', '\0'}, want[8];
+        assert_int_equal(hb_lexicon_add(lx, w, 3, 10, NULL), HB_OK);
+        int member = strchr("+#&._%-", *c) != NULL;
+        snprintf(want, sizeof want, member ? "x%cy" : "x|%c|y", *c);
+        assert_string_equal(seg(lx, w, 0), want);
+    }
+    assert_string_equal(seg(lx, "中\xE4\xB7\x80国中\xE4\xB7\xBF国", 0),
+                        "中|\xE4\xB7\x80|国|中|\xE4\xB7\xBF|国");
+    assert_string_equal(seg(lx, "\x7F中国\x7F", 0), "\x7F|中国|\x7F");
+    hb_lexicon_free(lx);
+}
+
 static void test_numbers_masks(void **state)
 {
     (void)state;
@@ -867,6 +887,7 @@ int main(void)
         cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_dag_and_ties),
         cmocka_unit_test(test_unknown_and_mixed),
+        cmocka_unit_test(test_block_chars),
         cmocka_unit_test(test_numbers_masks),
         cmocka_unit_test(test_overlay),
         cmocka_unit_test(test_overlay_without_general),
