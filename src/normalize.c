@@ -18,7 +18,7 @@ static inline int two_plain_3byte(uint64_t w)
            (0xDFFEu >> (w & 0x0F) & 0xDFFEu >> (w >> 24 & 0x0F) & 1);
 }
 
-int hb_utf8_valid(const char *s, size_t len)
+size_t hb_utf8_valid_prefix(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
@@ -41,10 +41,10 @@ int hb_utf8_valid(const char *s, size_t len)
         }
         size_t n = hb_utf8_seq(s + i, len - i);
         if (!n)
-            return 0;
+            return i;
         i += n;
     }
-    return 1;
+    return len;
 }
 
 /* ASCII, Han and ①..⑳ (kept for layout) map to themselves: the fast path. */

@@ -8,8 +8,16 @@
 
 #include "arena.h"
 
-/* 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-int hb_utf8_valid(const char *s, size_t len);
+/* The length of the longest prefix of s[0..len) made of whole valid UTF-8
+ * characters (no overlongs, surrogates or > U+10FFFF): where a repair of
+ * damaged text has its first work to do. */
+size_t hb_utf8_valid_prefix(const char *s, size_t len);
+
+/* 1 when s[0..len) is valid UTF-8. */
+static inline int hb_utf8_valid(const char *s, size_t len)
+{
+    return hb_utf8_valid_prefix(s, len) == len;
+}
 
 /* The length of the valid UTF-8 character at s (n > 0 bytes left), by the
  * same rules; 0 when it is not one. */
