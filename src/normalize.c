@@ -116,6 +116,33 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
     return out;
 }
 
+/* The folding of the characters between identity runs (full-width and CJK
+ * punctuation, mostly: ，（）：) repeats a few dozen code points all through a
+ * report: each is asked of utf8proc once per fold, then read from here.
+ * A folding longer than a slot holds is not kept. */
+typedef struct {
+    int32_t cp; /* -1: empty */
+    uint8_t len;
+    char out[11];
+} fold_memo_slot;
+enum { FOLD_MEMO_SLOTS = 256 };
+
+static size_t fold_char_memo(fold_memo_slot *memo, int cp, const char *src, int srclen, char *buf)
+{
+    fold_memo_slot *slot = &memo[(uint32_t)cp * 2654435761u >> 24];
+    if (slot->cp == cp) {
+        memcpy(buf, slot->out, slot->len);
+        return slot->len;
+    }
+    size_t k = fold_char(cp, src, srclen, buf);
+    if (k <= sizeof slot->out) {
+        slot->cp = cp;
+        slot->len = (uint8_t)k;
+        memcpy(slot->out, buf, k);
+    }
+    return k;
+}
+
 /* The last run of [lo, hi] whose start is at or before pos (lo when none). */
 static inline size_t run_in(const hb_omap *m, size_t lo, size_t hi, size_t pos)
 {
@@ -171,6 +198,8 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
     if (!o)
         return 0;
     size_t j = 0;
+    fold_memo_slot memo[FOLD_MEMO_SLOTS];
+    memset(memo, 0xFF, sizeof memo); /* every cp -1 */
     for (size_t i = 0; i < len;) {
         if (cap - j < 40) {
             size_t ncap = cap + cap / 2;
@@ -198,7 +227,7 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
         }
         int cp;
         int n = hb_utf8_next(text + i, len - i, &cp);
-        size_t k = fold_char(cp, text + i, n, o + j);
+        size_t k = fold_char_memo(memo, cp, text + i, n, o + j);
         /* a character kept as it is maps byte for byte; any other maps
          * each of its bytes to where it starts */
         if (k == (size_t)n && memcmp(o + j, text + i, k) == 0) {

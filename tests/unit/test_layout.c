@@ -61,6 +61,38 @@ static void test_omap_seek_from_anywhere(void **s)
     hb_arena_release(&a);
 }
 
+/* Characters folded many times over (their folding kept once per fold),
+ * a folding too long to keep (㍿: 株式会社) and two that share a slot of the
+ * keep give what folding each alone gives. */
+static void test_fold_repeats_as_alone(void **s)
+{
+    (void)s;
+    static const char *const chars[] = {"，", "（", "）", "１", "　", "㍿", "\xE2\x80\x8B", "ｶﾞ", "、"};
+    hb_arena a = {0};
+    char text[4096], want[8192];
+    size_t tn = 0, wn = 0;
+    for (int rep = 0; rep < 40; rep++)
+        for (size_t c = 0; c < sizeof chars / sizeof *chars; c++) {
+            char *one;
+            size_t n;
+            hb_omap m;
+            assert_true(hb_fold(&a, chars[c], strlen(chars[c]), &one, &n, &m));
+            memcpy(text + tn, chars[c], strlen(chars[c]));
+            tn += strlen(chars[c]);
+            memcpy(want + wn, one, n);
+            wn += n;
+            free(one);
+        }
+    char *out;
+    size_t n;
+    hb_omap map;
+    assert_true(hb_fold(&a, text, tn, &out, &n, &map));
+    assert_int_equal(n, wn);
+    assert_memory_equal(out, want, n);
+    free(out);
+    hb_arena_release(&a);
+}
+
 static void test_fold_lone_cr_and_identity(void **s)
 {
     (void)s;
@@ -269,6 +301,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold_maps_back),
         cmocka_unit_test(test_omap_seek_from_anywhere),
+        cmocka_unit_test(test_fold_repeats_as_alone),
         cmocka_unit_test(test_fold_lone_cr_and_identity),
         cmocka_unit_test(test_fold_identity_runs),
         cmocka_unit_test(test_orig_by_runs),
