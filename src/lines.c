@@ -390,12 +390,12 @@ hb_status hb_strip_run(hb_doc *d)
         first_line += d->fold[k] == '\n';
     char *out = d->fold_own; /* the fold stage's own copy: closed up in place */
     hb_omap map = {0};
-    size_t n = 0;
+    size_t n = 0, hint = 0;
     at = 0;
     for (size_t k = 0; ok && k <= cuts.n; k++) {
         /* the kept bytes before cut k, or the rest and the end */
         size_t to = k < cuts.n ? cuts.v[k].start : d->fold_len;
-        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, to - at + (k == cuts.n));
+        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, to - at + (k == cuts.n), &hint);
         memmove(out + n, d->fold + at, to - at);
         n += to - at;
         at = k < cuts.n ? cuts.v[k].end : at;

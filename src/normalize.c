@@ -175,16 +175,18 @@ size_t hb_omap_seek(const hb_omap *m, size_t pos, size_t k)
     return run_in(m, k, k + step < m->n ? k + step - 1 : m->n - 1, pos);
 }
 
-int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n)
+int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n,
+                 size_t *hint)
 {
     if (n == 0)
         return 1;
-    size_t k = hb_omap_find(src, from);
+    size_t k = *hint;
     if (!hb_omap_put(a, m, pos, hb_omap_get(src, s, from, &k)))
         return 0;
     for (k++; k < src->n && src->v[k].from < from + n; k++)
         if (!hb_omap_put(a, m, pos + (src->v[k].from - from), src->v[k].to))
             return 0;
+    *hint = k - 1; /* the run holding the piece's last byte */
     return 1;
 }
 

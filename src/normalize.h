@@ -107,8 +107,11 @@ static inline size_t hb_omap_at(const hb_omap *m, const char *s, size_t pos)
 
 /* Maps bytes [pos, pos + n) of a new text as bytes [from, from + n) of the
  * derived text s that src maps (from at a character start); 0 when out of
- * memory. */
-int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n);
+ * memory.  *hint is a run index of src kept between calls, as for
+ * hb_omap_get: callers copy pieces in order, so each starts its search
+ * where the last one ended. */
+int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n,
+                 size_t *hint);
 
 /* Folds text[0..len) (valid UTF-8, len < HB_OFF_MAX).  *out is malloc'd
  * (the caller frees it) and NUL-terminated; *map (in the arena) gives for each
