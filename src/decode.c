@@ -123,8 +123,7 @@ static size_t utf8_leads(const char *s, size_t len)
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t lead = (w & w << 1 & 0x8080808080808080u) >> 7; /* bits 7 and 6 set: 1 per byte */
-        n += (size_t)(lead * 0x0101010101010101u >> 56);
+        n += hb_high_bits(w & w << 1 & 0x8080808080808080u); /* bits 7 and 6 set */
     }
     for (; i < len; i++)
         n += (unsigned char)s[i] >= 0xC0;

@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
@@ -157,12 +158,30 @@ static inline int hb_utf8_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/* How many bytes of m have their high bit set (m: high bits only, as the
+ * masks below are): bytes are counted eight at a time. */
+static inline unsigned hb_high_bits(uint64_t m)
+{
+    return (unsigned)((m >> 7) * 0x0101010101010101u >> 56);
+}
+
+/* The continuation bytes (10xxxxxx) of the eight bytes of w, as high bits. */
+static inline uint64_t hb_utf8_cont8(uint64_t w)
+{
+    return w & ~(w << 1) & 0x8080808080808080u;
+}
+
 /* Characters in s[0..len) (valid UTF-8): the bytes that start one. */
 static inline size_t hb_utf8_count(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    size_t n = len, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        n -= hb_high_bits(hb_utf8_cont8(w));
+    }
+    for (; i < len; i++)
+        n -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return n;
 }
 

@@ -11,6 +11,7 @@
 
 #include "doc.h"
 #include "extract.h"
+#include "lines.h"
 #include "normalize.h"
 #include "testutil.h"
 
@@ -178,6 +179,43 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report_free(r);
 }
 
+/* A line's width and characters, counted eight bytes at a time with its
+ * ASCII bytes, are those of hb_display_width and hb_utf8_count: 2-byte,
+ * 4-byte, and the E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
+ * place of the eight-byte word and of the line's tail. */
+static void test_line_width_and_chars(void **s)
+{
+    (void)s;
+    static const char *const pieces[] = {"é", "𠀀", "ก", "Ⴀ", "ᄀ", "工作。", "abc"};
+    char text[4096];
+    size_t n = 0;
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
+        for (size_t lead = 0; lead < 10; lead++) {
+            for (size_t k = 0; k < lead; k++)
+                text[n++] = k % 2 ? 'x' : 'z';
+            memcpy(text + n, pieces[p], strlen(pieces[p]));
+            n += strlen(pieces[p]);
+            memcpy(text + n, lead % 3 ? "报告书\n" : "\n", lead % 3 ? 10 : 1);
+            n += lead % 3 ? 10 : 1;
+        }
+    text[n] = 0;
+    hb_doc *d = through_lines(text);
+    assert_true(d->lines.n >= 70);
+    for (size_t i = 0; i < d->lines.n; i++) {
+        const hb_line *l = &d->lines.v[i];
+        assert_int_equal(l->width, hb_display_width(d->fold + l->fstart, l->fend - l->fstart));
+        assert_int_equal(l->chars, (int)hb_utf8_count(d->fold + l->fstart, l->fend - l->fstart));
+    }
+    hb_report_free(d);
+    /* the plain way, for hb_utf8_count's words and tail */
+    for (size_t len = 0; len <= n; len += 7) {
+        size_t want = 0;
+        for (size_t i = 0; i < len; i++)
+            want += ((unsigned char)text[i] & 0xC0) != 0x80;
+        assert_int_equal(hb_utf8_count(text, len), want);
+    }
+}
+
 /* Rules anchored at the line start are tried only on lines starting with a
  * byte their match can start with; a rule whose first letter is caseless
  * still sees every case. */
@@ -332,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_fold_repeats_as_alone),
         cmocka_unit_test(test_omap_copy_any_hint),
         cmocka_unit_test(test_fold_lone_cr_and_identity),
+        cmocka_unit_test(test_line_width_and_chars),
         cmocka_unit_test(test_fold_identity_runs),
         cmocka_unit_test(test_orig_by_runs),
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
