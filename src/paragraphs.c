@@ -172,14 +172,19 @@ static int enumerates(const char *s, size_t len, const hb_marker *m)
 /* The text before position i (not before from) ends a sentence (。！？,
  * maybe closed by one quote or bracket) or is a space standing for a lost
  * line break. */
+/* The bytes a sentence end (。 ” 」 ! ? ) and space) or a colon ends with:
+ * a heading in mid-line comes after one of them, so a character after any
+ * other byte is turned away at once. */
+static const unsigned char ENDS_CLAUSE[256] = {
+    [' '] = 1, ['!'] = 1, ['?'] = 1, [')'] = 1, [':'] = 1, [0x82] = 1, [0x8D] = 1, [0x9D] = 1,
+};
+
 static int after_sentence(const char *s, size_t from, size_t i)
 {
     if (i == from)
         return 0;
-    /* asked at every character: the last byte of 。 ” 」 or of the ASCII
-     * marks turns most away at once */
     unsigned char c = (unsigned char)s[i - 1];
-    if (c != 0x82 && c != 0x8D && c != 0x9D && c != ' ' && c != '!' && c != '?' && c != ')')
+    if (!ENDS_CLAUSE[c])
         return 0;
     if (c == ' ' || c == '!' || c == '?')
         return 1;
@@ -227,6 +232,16 @@ typedef struct {
 } cut;
 typedef HB_VEC(cut) cut_list;
 
+/* The first character start from i on (i > the paragraph's start) whose
+ * byte before is in ENDS_CLAUSE, or end: only there may a heading open
+ * when none glues to the one before. */
+static size_t next_clause_start(const char *s, size_t i, size_t end)
+{
+    while (i < end && (!ENDS_CLAUSE[(unsigned char)s[i - 1]] || ((unsigned char)s[i] & 0xC0) == 0x80))
+        i++;
+    return i;
+}
+
 /* Finds where paragraph pa of the view cuts at a heading begun in mid-line. */
 static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *pa, cut_list *cuts)
 {
@@ -236,6 +251,8 @@ static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *
     if (hb_heading_marker(&d->engine->counts_on, s + piece, pa->vend - piece, &m))
         order_push(o, &m), glued = 1, i = title = piece + m.len;
     while (i < pa->vend) {
+        if (!glued && (i = next_clause_start(s, i, pa->vend)) == pa->vend)
+            break;
         size_t clen = (size_t)hb_utf8_len((unsigned char)s[i]);
         /* 重点做好以下工作：（一）…。（二）…: a first child after a colon,
          * when its sibling follows a sentence end */

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -355,6 +356,19 @@ static void test_run_together(void **s)
     assert_int_equal(r->sections.n, 2);
     assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
     assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
+    hb_report_free(r);
+    /* after 。 closed by a quote or bracket, after ！: the scan goes from one
+     * such byte to the next (ア holds the last byte of 。 inside it) */
+    static const char *const ends[] = {"他说“抓好学习。”", "「抓好学习。」", "(抓好学习。)", "抓好学习！"};
+    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+        char text[256];
+        snprintf(text, sizeof text, "一、主要工作\nアア%s二、存在的问题不足。\n", ends[k]);
+        r = doc(text);
+        assert_int_equal(r->sections.n, 2);
+        hb_report_free(r);
+    }
+    r = doc("一、主要工作\n抓好学习ア二、存在的问题不足。\n");
+    assert_int_equal(r->sections.n, 1);
     hb_report_free(r);
 }
 
