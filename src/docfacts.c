@@ -663,20 +663,13 @@ static int year_follows(const char *v, size_t len, size_t at)
     return 0;
 }
 
-/* The bytes of w equal to c, as high bits: exact for each byte. */
-static uint64_t bytes_eq(uint64_t w, unsigned char c)
-{
-    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu, x = w ^ 0x0101010101010101u * c;
-    return ~(((x & low7) + low7) | x) & ~low7;
-}
-
 /* The bytes of the eight of w where a year may start, as high bits: a '1'
  * or '2', or 一 or 二 (E4 B8, E4 BA: E4 alone leads a tenth of Han text;
  * an E4 in the last byte counts). */
 static uint64_t year_starts8(uint64_t w)
 {
-    uint64_t second = bytes_eq(w, 0xB8) | bytes_eq(w, 0xBA);
-    return bytes_eq(w, '1') | bytes_eq(w, '2') | (bytes_eq(w, 0xE4) & (second >> 8 | 1ull << 63));
+    uint64_t second = hb_bytes_eq8(w, 0xB8) | hb_bytes_eq8(w, 0xBA);
+    return hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2') | (hb_bytes_eq8(w, 0xE4) & (second >> 8 | 1ull << 63));
 }
 
 static int find_years(hb_doc *d)

@@ -165,6 +165,14 @@ static inline unsigned hb_high_bits(uint64_t m)
     return (unsigned)((m >> 7) * 0x0101010101010101u >> 56);
 }
 
+/* The bytes of the eight of w equal to c, as high bits: exact for each
+ * byte, so the first is found by its trailing zeros. */
+static inline uint64_t hb_bytes_eq8(uint64_t w, unsigned char c)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu, x = w ^ 0x0101010101010101u * c;
+    return ~(((x & low7) + low7) | x) & ~low7;
+}
+
 /* The continuation bytes (10xxxxxx) of the eight bytes of w, as high bits. */
 static inline uint64_t hb_utf8_cont8(uint64_t w)
 {
