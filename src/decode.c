@@ -87,15 +87,17 @@ static long convert(hb_doc *d, const char *from, const char *buf, size_t len, ch
     return repaired;
 }
 
-/* Copies UTF-8 text, replacing each invalid sequence with U+FFFD. */
-static long repair_utf8(const char *buf, size_t len, char **out, size_t *outlen)
+/* Copies UTF-8 text, replacing each invalid sequence with U+FFFD; its
+ * first `valid` bytes (hb_utf8_valid_prefix) are copied whole. */
+static long repair_utf8(const char *buf, size_t len, size_t valid, char **out, size_t *outlen)
 {
     char *o = malloc(len * 3 + 1);
     if (!o)
         return -1;
-    size_t j = 0;
+    memcpy(o, buf, valid);
+    size_t j = valid;
     long repaired = 0;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = valid; i < len;) {
         size_t n = hb_utf8_seq(buf + i, len - i);
         if (n == 0) {
             memcpy(o + j, REPLACEMENT, 3);
@@ -113,14 +115,31 @@ static long repair_utf8(const char *buf, size_t len, char **out, size_t *outlen)
     return repaired;
 }
 
+/* The multi-byte characters of valid UTF-8 s[0..len): their lead bytes
+ * (C0 and up), counted eight bytes at a time. */
+static size_t utf8_leads(const char *s, size_t len)
+{
+    size_t n = 0, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        n += hb_high_bits(w & w << 1 & 0x8080808080808080u); /* bits 7 and 6 set */
+    }
+    for (; i < len; i++)
+        n += (unsigned char)s[i] >= 0xC0;
+    return n;
+}
+
 /* Counts valid multi-byte UTF-8 characters and runs of invalid bytes: a
  * damaged UTF-8 file has few runs among many valid characters, while GBK
- * text forms a valid UTF-8 sequence only by accident. */
-static void utf8_census(const char *buf, size_t len, size_t *good, size_t *bad_runs)
+ * text forms a valid UTF-8 sequence only by accident.  The first `valid`
+ * bytes (hb_utf8_valid_prefix) hold no invalid run. */
+static void utf8_census(const char *buf, size_t len, size_t valid, size_t *good, size_t *bad_runs)
 {
-    *good = *bad_runs = 0;
+    *good = utf8_leads(buf, valid);
+    *bad_runs = 0;
     int in_bad = 0;
-    for (size_t i = 0; i < len;) {
+    for (size_t i = valid; i < len;) {
         if ((unsigned char)buf[i] < 0x80) {
             i++;
             in_bad = 0;
@@ -151,8 +170,11 @@ static int plausible_unit(unsigned u)
 
 /* UTF-16 without BOM.  ASCII leaves a NUL in one byte of most pairs; CJK
  * text has few NULs and is told by its code units instead: read in the
- * right byte order nearly all are plausible, in the wrong one about half. */
-static const char *utf16_guess(const char *buf, size_t len)
+ * right byte order nearly all are plausible, in the wrong one about half.
+ * Without a NUL (has_nul 0) only the code units can tell, so the count
+ * stops once neither order can reach the 95% it needs (damaged UTF-8: a
+ * large file is not read through). */
+static const char *utf16_guess(const char *buf, size_t len, int has_nul)
 {
     /* A file cut short by a byte is still UTF-16 (its last byte becomes
      * U+FFFD), when there are enough pairs to tell. */
@@ -160,14 +182,17 @@ static const char *utf16_guess(const char *buf, size_t len)
         return NULL;
     len -= len % 2;
     size_t even = 0, odd = 0, le = 0, be = 0;
+    size_t pairs = len / 2;
     for (size_t i = 0; i < len; i += 2) {
         unsigned a = (unsigned char)buf[i], b = (unsigned char)buf[i + 1];
         even += a == 0;
         odd += b == 0;
         le += plausible_unit(a | b << 8);
         be += plausible_unit(b | a << 8);
+        size_t seen = i / 2 + 1; /* misses * 20 > pairs: that order's share stays below 95% */
+        if (!has_nul && i % 4096 == 0 && (seen - le) * 20 > pairs && (seen - be) * 20 > pairs)
+            return NULL;
     }
-    size_t pairs = len / 2;
     if (odd * 4 >= pairs && even * 50 < pairs)
         return "UTF-16LE";
     if (even * 4 >= pairs && odd * 50 < pairs)
@@ -258,10 +283,10 @@ static hb_status finish(hb_doc *d, char *owned, size_t n, long repaired, hb_erro
 static int bom_contradicted(const char *body, size_t len, int utf16)
 {
     if (!utf16) {
-        size_t good, bad_runs;
-        if (hb_utf8_valid(body, len))
+        size_t good, bad_runs, valid = hb_utf8_valid_prefix(body, len);
+        if (valid == len)
             return 0;
-        utf8_census(body, len, &good, &bad_runs);
+        utf8_census(body, len, valid, &good, &bad_runs);
         return !(good > 0 && (bad_runs * 8 <= good || (bad_runs <= 3 && bad_runs <= good)));
     }
     size_t multibyte = 0;
@@ -284,11 +309,11 @@ static hb_status decode_despite_bom(hb_doc *d, const char *bom, const char *body
 
 const char *hb_decode_path(hb_doc *d, const char *path)
 {
-    size_t len = strlen(path), n;
+    size_t len = strlen(path), n, valid = hb_utf8_valid_prefix(path, len);
     char *o;
-    if (hb_utf8_valid(path, len))
+    if (valid == len)
         return hb_arena_strndup(&d->arena, path, len);
-    if (repair_utf8(path, len, &o, &n) < 0)
+    if (repair_utf8(path, len, valid, &o, &n) < 0)
         return NULL;
     char *t = hb_arena_strndup(&d->arena, o, n);
     free(o);
@@ -339,7 +364,7 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
                     (iname[6] == 'B' && memcmp(buf, "\xFE\xFF", 2) == 0))) {
             buf += 2, len -= 2;
         }
-        long r = strcmp(iname, "UTF-8") == 0 ? repair_utf8(buf, len, &o, &n)
+        long r = strcmp(iname, "UTF-8") == 0 ? repair_utf8(buf, len, hb_utf8_valid_prefix(buf, len), &o, &n)
                                              : convert(d, iname, buf, len, &o, &n);
         return finish(d, o, n, r, err);
     }
@@ -352,9 +377,10 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err)
         if (bom_contradicted(buf + 3, len - 3, 0))
             return decode_despite_bom(d, "UTF-8", buf + 3, len - 3, err);
         d->encoding = "utf-8-bom";
-        if (hb_utf8_valid(buf + 3, len - 3))
+        size_t valid = hb_utf8_valid_prefix(buf + 3, len - 3);
+        if (valid == len - 3)
             return take_text(d, buf + 3, len - 3, err);
-        long r = repair_utf8(buf + 3, len - 3, &o, &n);
+        long r = repair_utf8(buf + 3, len - 3, valid, &o, &n);
         return finish(d, o, n, r, err);
     }
     if (len >= 2 && (memcmp(buf, "\xFF\xFE", 2) == 0 || memcmp(buf, "\xFE\xFF", 2) == 0)) {
@@ -376,8 +402,9 @@ static hb_status decode_body(hb_doc *d, const char *buf, size_t len, hb_error *e
     char *o;
     size_t n;
     const char *nul = first_nul(buf, len);
-    int utf8 = !nul && hb_utf8_valid(buf, len);
-    const char *u16 = utf8 ? NULL : utf16_guess(buf, len);
+    size_t valid = nul ? 0 : hb_utf8_valid_prefix(buf, len);
+    int utf8 = !nul && valid == len;
+    const char *u16 = utf8 ? NULL : utf16_guess(buf, len, nul != NULL);
     if (u16) {
         d->encoding = u16[6] == 'L' ? "utf-16le" : "utf-16be";
         long r = convert(d, u16, buf, len, &o, &n);
@@ -393,10 +420,10 @@ static hb_status decode_body(hb_doc *d, const char *buf, size_t len, hb_error *e
         return take_text(d, buf, len, err);
     }
     size_t good, bad_runs;
-    utf8_census(buf, len, &good, &bad_runs);
+    utf8_census(buf, len, valid, &good, &bad_runs);
     if (good > 0 && (bad_runs * 8 <= good || (bad_runs <= 3 && bad_runs <= good))) {
         d->encoding = "utf-8";
-        long r = repair_utf8(buf, len, &o, &n);
+        long r = repair_utf8(buf, len, valid, &o, &n);
         return finish(d, o, n, r, err);
     }
     d->encoding = "gb18030";

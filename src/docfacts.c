@@ -663,10 +663,27 @@ static int year_follows(const char *v, size_t len, size_t at)
     return 0;
 }
 
+/* The bytes of the eight of w where a year may start, as high bits: a '1'
+ * or '2', or 一 or 二 (E4 B8, E4 BA: E4 alone leads a tenth of Han text;
+ * an E4 in the last byte counts). */
+static uint64_t year_starts8(uint64_t w)
+{
+    uint64_t second = hb_bytes_eq8(w, 0xB8) | hb_bytes_eq8(w, 0xBA);
+    return hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2') | (hb_bytes_eq8(w, 0xE4) & (second >> 8 | 1ull << 63));
+}
+
 static int find_years(hb_doc *d)
 {
     const char *v = d->view;
     for (size_t i = 0; i + 4 <= d->view_len; i++) {
+        if (i + 8 <= d->view_len) { /* on to the first of the eight bytes where one may start */
+            uint64_t w;
+            memcpy(&w, v + i, 8);
+            uint64_t m = year_starts8(w);
+            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 7;
+            if (!m || i + 4 > d->view_len)
+                continue;
+        }
         if (v[i] != '1' && v[i] != '2' && v[i] != "一"[0]) /* 一 and 二 share their first byte */
             continue;
         int y = -1;

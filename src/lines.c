@@ -210,32 +210,68 @@ int hb_display_width(const char *s, size_t len)
 }
 
 /* What is known of one line before its rules run: which ASCII bytes it
- * holds, and (found when first asked) which literal sets occur in it. */
+ * holds (bit c of has), its display width and characters, and (found when
+ * first asked) which literal sets occur in it. */
 typedef struct {
     const char *s;
     size_t len;
-    unsigned char has[128];
+    uint64_t has[2];
+    int width, chars;
     int probed;
     uint64_t sets;
 } line_probe;
 
+/* Adds the ASCII bytes of the eight at s (their high bits: ascii) to has. */
+static void note_ascii(uint64_t has[2], const char *s, uint64_t ascii)
+{
+    for (; ascii; ascii &= ascii - 1) {
+        unsigned c = (unsigned char)s[__builtin_ctzll(ascii) >> 3];
+        has[c >> 6] |= 1ull << (c & 63);
+    }
+}
+
+/* One pass over the line, eight bytes at a time, for the ASCII bytes, the
+ * characters and the width (hb_display_width): a character is wide from
+ * U+1100, so a lead byte from E2 up makes it wide and one below E0 narrow;
+ * leads E0 and E1 (U+0800..U+1FFF, rare here) send the width to
+ * hb_display_width.  The line is valid UTF-8, as the fold is. */
 static void probe_start(line_probe *p, const char *s, size_t len)
 {
+    const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
+    size_t chars = len, wide = 0, i = 0;
+    int e0e1 = 0;
     p->s = s;
     p->len = len;
     p->probed = 0;
     p->sets = 0;
-    memset(p->has, 0, sizeof p->has);
-    for (size_t c = 0; c < len; c++)
-        if ((unsigned char)s[c] < 0x80)
-            p->has[(unsigned char)s[c]] = 1;
+    p->has[0] = p->has[1] = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        chars -= hb_high_bits(hb_utf8_cont8(w));
+        wide += hb_high_bits(w & w << 1 & w << 2 & highs); /* E0 and up */
+        uint64_t e = (w ^ ones * 0xE0) & ones * 0xFE;      /* a zero byte: E0 or E1 */
+        e0e1 |= ((e - ones) & ~e & highs) != 0;
+        note_ascii(p->has, s + i, ~w & highs);
+    }
+    for (; i < len; i++) {
+        unsigned c = (unsigned char)s[i];
+        chars -= (c & 0xC0) == 0x80;
+        wide += c >= 0xE0;
+        e0e1 |= (c & 0xFE) == 0xE0;
+        if (c < 0x80)
+            p->has[c >> 6] |= 1ull << (c & 63);
+    }
+    p->chars = (int)chars;
+    p->width = e0e1 ? hb_display_width(s, len) : (int)(chars + wide);
 }
 
 /* Whether rule r may match the probed line, from what the probe knows. */
 static int may_match(const hb_litset *x, const layout_rule *r, line_probe *p)
 {
     unsigned c = p->len ? (unsigned char)p->s[0] : 0;
-    if ((r->need >= 0 && !p->has[r->need]) || (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)))
+    if ((r->need >= 0 && !(p->has[r->need >> 6] >> (r->need & 63) & 1)) ||
+        (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)))
         return 0;
     if (r->lits < 0)
         return 1;
@@ -270,8 +306,8 @@ hb_status hb_lines_run(hb_doc *d)
     if (!md)
         return HB_ERR_NOMEM;
     size_t nl = 1;
-    for (size_t i = 0; i < d->fold_len; i++)
-        nl += d->fold[i] == '\n';
+    for (const char *q = d->fold, *end = q + d->fold_len; (q = memchr(q, '\n', (size_t)(end - q))); q++)
+        nl++;
     d->line_starts = hb_arena_alloc(&d->arena, (nl + 1) * sizeof *d->line_starts);
     if (!d->line_starts)
         goto oom;
@@ -303,8 +339,8 @@ hb_status hb_lines_run(hb_doc *d)
             ln.kind = HB_LINE_CLUTTER;
         ln.fstart = a;
         ln.fend = b;
-        ln.width = hb_display_width(d->fold + a, b - a);
-        ln.chars = (int)hb_utf8_count(d->fold + a, b - a);
+        ln.width = probe.width;
+        ln.chars = probe.chars;
         if (!hb_vec_push(&d->arena, &d->lines, ln))
             goto oom;
         if (!nlp)
@@ -421,12 +457,12 @@ hb_status hb_strip_run(hb_doc *d)
         first_line += d->fold[k] == '\n';
     char *out = d->fold_own; /* the fold stage's own copy: closed up in place */
     hb_omap map = {0};
-    size_t n = 0;
+    size_t n = 0, hint = 0;
     at = 0;
     for (size_t k = 0; ok && k <= cuts.n; k++) {
         /* the kept bytes before cut k, or the rest and the end */
         size_t to = k < cuts.n ? cuts.v[k].start : d->fold_len;
-        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, to - at + (k == cuts.n));
+        ok = hb_omap_copy(&d->arena, &map, n, &d->fmap, d->fold, at, to - at + (k == cuts.n), &hint);
         memmove(out + n, d->fold + at, to - at);
         n += to - at;
         at = k < cuts.n ? cuts.v[k].end : at;

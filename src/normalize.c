@@ -18,7 +18,7 @@ static inline int two_plain_3byte(uint64_t w)
            (0xDFFEu >> (w & 0x0F) & 0xDFFEu >> (w >> 24 & 0x0F) & 1);
 }
 
-int hb_utf8_valid(const char *s, size_t len)
+size_t hb_utf8_valid_prefix(const char *s, size_t len)
 {
     size_t i = 0;
     while (i < len) {
@@ -41,10 +41,10 @@ int hb_utf8_valid(const char *s, size_t len)
         }
         size_t n = hb_utf8_seq(s + i, len - i);
         if (!n)
-            return 0;
+            return i;
         i += n;
     }
-    return 1;
+    return len;
 }
 
 /* ASCII, Han and ①..⑳ (kept for layout) map to themselves: the fast path. */
@@ -70,9 +70,9 @@ static size_t identity_prefix(const char *s, size_t n, size_t max)
             i++;
             continue;
         }
-        if (n - i < 3 || (u[i + 1] & 0xC0) != 0x80 || (u[i + 2] & 0xC0) != 0x80)
-            break;
-        if (!((c >= 0xE5 && c <= 0xE9) || (c == 0xE4 && u[i + 1] >= 0xB8) || /* U+4E00..U+9FFF */
+        /* the text is valid UTF-8: these leads have their continuation bytes */
+        if (n - i < 3 ||
+            !(c - 0xE5u <= 4 || (c == 0xE4 && u[i + 1] >= 0xB8) || /* U+4E00..U+9FFF */
               (c == 0xE2 && u[i + 1] == 0x91 && u[i + 2] >= 0xA0 && u[i + 2] <= 0xB3))) /* ①..⑳ */
             break;
         i += 3;
@@ -116,6 +116,38 @@ static size_t fold_char(int cp, const char *src, int srclen, char *buf)
     return out;
 }
 
+/* The folding of the characters between identity runs (full-width and CJK
+ * punctuation, mostly: ，（）：) repeats a few dozen code points all through a
+ * report: each is asked of utf8proc once per fold, then read from here.
+ * A folding longer than a slot holds is not kept; a slot says too whether
+ * the folding is the character itself (its map is then byte for byte). */
+typedef struct {
+    int32_t cp; /* -1: empty */
+    uint8_t len;
+    uint8_t same; /* the folding is the character itself */
+    char out[10];
+} fold_memo_slot;
+enum { FOLD_MEMO_SLOTS = 256 };
+
+static size_t fold_char_memo(fold_memo_slot *memo, int cp, const char *src, int srclen, char *buf, int *same)
+{
+    fold_memo_slot *slot = &memo[(uint32_t)cp * 2654435761u >> 24];
+    if (slot->cp == cp) {
+        memcpy(buf, slot->out, slot->len);
+        *same = slot->same;
+        return slot->len;
+    }
+    size_t k = fold_char(cp, src, srclen, buf);
+    *same = k == (size_t)srclen && memcmp(buf, src, k) == 0;
+    if (k <= sizeof slot->out) {
+        slot->cp = cp;
+        slot->len = (uint8_t)k;
+        slot->same = (uint8_t)*same;
+        memcpy(slot->out, buf, k);
+    }
+    return k;
+}
+
 /* The last run of [lo, hi] whose start is at or before pos (lo when none). */
 static inline size_t run_in(const hb_omap *m, size_t lo, size_t hi, size_t pos)
 {
@@ -148,16 +180,18 @@ size_t hb_omap_seek(const hb_omap *m, size_t pos, size_t k)
     return run_in(m, k, k + step < m->n ? k + step - 1 : m->n - 1, pos);
 }
 
-int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n)
+int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n,
+                 size_t *hint)
 {
     if (n == 0)
         return 1;
-    size_t k = hb_omap_find(src, from);
+    size_t k = *hint;
     if (!hb_omap_put(a, m, pos, hb_omap_get(src, s, from, &k)))
         return 0;
     for (k++; k < src->n && src->v[k].from < from + n; k++)
         if (!hb_omap_put(a, m, pos + (src->v[k].from - from), src->v[k].to))
             return 0;
+    *hint = k - 1; /* the run holding the piece's last byte */
     return 1;
 }
 
@@ -171,6 +205,8 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
     if (!o)
         return 0;
     size_t j = 0;
+    fold_memo_slot memo[FOLD_MEMO_SLOTS];
+    memset(memo, 0xFF, sizeof memo); /* every cp -1 */
     for (size_t i = 0; i < len;) {
         if (cap - j < 40) {
             size_t ncap = cap + cap / 2;
@@ -187,21 +223,22 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
             i += (i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
             continue;
         }
-        size_t same = identity_prefix(text + i, len - i, cap - j - 40);
-        if (same) { /* one run of the map, as it is */
+        size_t run = identity_prefix(text + i, len - i, cap - j - 40);
+        if (run) { /* one run of the map, as it is */
             if (!hb_omap_put(a, &m, j, i))
                 goto fail;
-            memcpy(o + j, text + i, same);
-            i += same;
-            j += same;
+            memcpy(o + j, text + i, run);
+            i += run;
+            j += run;
             continue;
         }
         int cp;
         int n = hb_utf8_next(text + i, len - i, &cp);
-        size_t k = fold_char(cp, text + i, n, o + j);
+        int same;
+        size_t k = fold_char_memo(memo, cp, text + i, n, o + j, &same);
         /* a character kept as it is maps byte for byte; any other maps
          * each of its bytes to where it starts */
-        if (k == (size_t)n && memcmp(o + j, text + i, k) == 0) {
+        if (same) {
             if (!hb_omap_put(a, &m, j, i))
                 goto fail;
         } else {

@@ -5,11 +5,20 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 
-/* 1 when s[0..len) is valid UTF-8 (no overlongs, surrogates or > U+10FFFF). */
-int hb_utf8_valid(const char *s, size_t len);
+/* The length of the longest prefix of s[0..len) made of whole valid UTF-8
+ * characters (no overlongs, surrogates or > U+10FFFF): where a repair of
+ * damaged text has its first work to do. */
+size_t hb_utf8_valid_prefix(const char *s, size_t len);
+
+/* 1 when s[0..len) is valid UTF-8. */
+static inline int hb_utf8_valid(const char *s, size_t len)
+{
+    return hb_utf8_valid_prefix(s, len) == len;
+}
 
 /* The length of the valid UTF-8 character at s (n > 0 bytes left), by the
  * same rules; 0 when it is not one. */
@@ -99,8 +108,11 @@ static inline size_t hb_omap_at(const hb_omap *m, const char *s, size_t pos)
 
 /* Maps bytes [pos, pos + n) of a new text as bytes [from, from + n) of the
  * derived text s that src maps (from at a character start); 0 when out of
- * memory. */
-int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n);
+ * memory.  *hint is a run index of src kept between calls, as for
+ * hb_omap_get: callers copy pieces in order, so each starts its search
+ * where the last one ended. */
+int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const char *s, size_t from, size_t n,
+                 size_t *hint);
 
 /* Folds text[0..len) (valid UTF-8, len < HB_OFF_MAX).  *out is malloc'd
  * (the caller frees it) and NUL-terminated; *map (in the arena) gives for each
@@ -146,12 +158,38 @@ static inline int hb_utf8_len(unsigned char c)
     return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 }
 
+/* How many bytes of m have their high bit set (m: high bits only, as the
+ * masks below are): bytes are counted eight at a time. */
+static inline unsigned hb_high_bits(uint64_t m)
+{
+    return (unsigned)((m >> 7) * 0x0101010101010101u >> 56);
+}
+
+/* The bytes of the eight of w equal to c, as high bits: exact for each
+ * byte, so the first is found by its trailing zeros. */
+static inline uint64_t hb_bytes_eq8(uint64_t w, unsigned char c)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Fu, x = w ^ 0x0101010101010101u * c;
+    return ~(((x & low7) + low7) | x) & ~low7;
+}
+
+/* The continuation bytes (10xxxxxx) of the eight bytes of w, as high bits. */
+static inline uint64_t hb_utf8_cont8(uint64_t w)
+{
+    return w & ~(w << 1) & 0x8080808080808080u;
+}
+
 /* Characters in s[0..len) (valid UTF-8): the bytes that start one. */
 static inline size_t hb_utf8_count(const char *s, size_t len)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++)
-        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    size_t n = len, i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        n -= hb_high_bits(hb_utf8_cont8(w));
+    }
+    for (; i < len; i++)
+        n -= ((unsigned char)s[i] & 0xC0) == 0x80;
     return n;
 }
 

@@ -105,6 +105,7 @@ typedef struct {
     char *v;        /* malloc'd; room for the fold and a final LF: the view is never longer */
     hb_omap m;
     size_t n;
+    size_t hint;    /* the run of the map read from (the fold's, the uncut view's) last read */
 } view_buf;
 
 /* Appends fold bytes [at, at + n) (at >= b->n); s: other bytes standing for
@@ -112,7 +113,7 @@ typedef struct {
 static int put(view_buf *b, const char *s, size_t at, size_t n)
 {
     hb_doc *d = b->d;
-    int ok = hb_omap_copy(&d->arena, &b->m, b->n, &d->fmap, d->fold, at, n); /* before the move */
+    int ok = hb_omap_copy(&d->arena, &b->m, b->n, &d->fmap, d->fold, at, n, &b->hint); /* before the move */
     memmove(b->v + b->n, s ? s : d->fold + at, n);
     b->n += n;
     return ok;
@@ -171,9 +172,21 @@ static int enumerates(const char *s, size_t len, const hb_marker *m)
 /* The text before position i (not before from) ends a sentence (。！？,
  * maybe closed by one quote or bracket) or is a space standing for a lost
  * line break. */
+/* The bytes a sentence end (。 ” 」 ! ? ) and space) or a colon ends with:
+ * a heading in mid-line comes after one of them, so a character after any
+ * other byte is turned away at once. */
+static const unsigned char ENDS_CLAUSE[256] = {
+    [' '] = 1, ['!'] = 1, ['?'] = 1, [')'] = 1, [':'] = 1, [0x82] = 1, [0x8D] = 1, [0x9D] = 1,
+};
+
 static int after_sentence(const char *s, size_t from, size_t i)
 {
-    if (i > from && (s[i - 1] == ' ' || s[i - 1] == '!' || s[i - 1] == '?'))
+    if (i == from)
+        return 0;
+    unsigned char c = (unsigned char)s[i - 1];
+    if (!ENDS_CLAUSE[c])
+        return 0;
+    if (c == ' ' || c == '!' || c == '?')
         return 1;
     if (i > from && s[i - 1] == ')')
         i--;
@@ -219,6 +232,16 @@ typedef struct {
 } cut;
 typedef HB_VEC(cut) cut_list;
 
+/* The first character start from i on (i > the paragraph's start) whose
+ * byte before is in ENDS_CLAUSE, or end: only there may a heading open
+ * when none glues to the one before. */
+static size_t next_clause_start(const char *s, size_t i, size_t end)
+{
+    while (i < end && (!ENDS_CLAUSE[(unsigned char)s[i - 1]] || ((unsigned char)s[i] & 0xC0) == 0x80))
+        i++;
+    return i;
+}
+
 /* Finds where paragraph pa of the view cuts at a heading begun in mid-line. */
 static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *pa, cut_list *cuts)
 {
@@ -228,8 +251,9 @@ static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *
     if (hb_heading_marker(&d->engine->counts_on, s + piece, pa->vend - piece, &m))
         order_push(o, &m), glued = 1, i = title = piece + m.len;
     while (i < pa->vend) {
-        int cp;
-        size_t clen = (size_t)hb_utf8_next(s + i, pa->vend - i, &cp);
+        if (!glued && (i = next_clause_start(s, i, pa->vend)) == pa->vend)
+            break;
+        size_t clen = (size_t)hb_utf8_len((unsigned char)s[i]);
         /* 重点做好以下工作：（一）…。（二）…: a first child after a colon,
          * when its sibling follows a sentence end */
         int colon = !glued && i > pa->vstart && s[i - 1] == ':';
@@ -257,9 +281,9 @@ static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *
 }
 
 /* Appends view bytes [from, from + n) of in to out, with their map. */
-static int put_view(view_buf *out, const view_buf *in, const char *s, size_t from, size_t n)
+static int put_view(view_buf *out, view_buf *in, const char *s, size_t from, size_t n)
 {
-    int ok = hb_omap_copy(&out->d->arena, &out->m, out->n, &in->m, in->v, from, n);
+    int ok = hb_omap_copy(&out->d->arena, &out->m, out->n, &in->m, in->v, from, n, &in->hint);
     memmove(out->v + out->n, s ? s : in->v + from, n);
     out->n += n;
     return ok;
@@ -293,7 +317,7 @@ static int split_run_together(hb_doc *d, view_buf *b)
     if (!old)
         return 0;
     memmove(grown + cuts.n, grown, b->n);
-    view_buf in = {d, grown + cuts.n, b->m, b->n}, out = {d, grown, {0}, 0};
+    view_buf in = {.d = d, .v = grown + cuts.n, .m = b->m, .n = b->n}, out = {.d = d, .v = grown};
     memcpy(old, d->paras.v, np * sizeof *old);
     d->paras.n = 0;
     for (size_t p = 0; p < np; p++) {
@@ -339,7 +363,7 @@ hb_status hb_paragraphs_run(hb_doc *d)
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
     size_t cap = d->fold_len + 2 + HB_TEXT_PAD;
     /* the fold's own buffer when it has one (else the fold is the text) */
-    view_buf b = {d, d->fold_own ? realloc(d->fold_own, cap) : malloc(cap), {0}, 0};
+    view_buf b = {.d = d, .v = d->fold_own ? realloc(d->fold_own, cap) : malloc(cap)};
     if (!b.v)
         return HB_ERR_NOMEM;
     if (d->fold_own)

@@ -475,6 +475,24 @@ static int marker_slip(hb_doc *d, const numbering *nb, const int *stack, int dep
 static const unsigned char CLAUSE_LEAD[256] = {[';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1, [','] = 1,
                                                [' '] = 1, [0xE2] = 1, [0xE3] = 1};
 
+/* The first byte of v[i..end) in CLAUSE_LEAD, or end.  Every such byte
+ * is below 0x40 or E2/E3: the scan goes on eight bytes at a time to the
+ * first byte that is (digits too), then asks the table. */
+static size_t next_clause_lead(const char *v, size_t i, size_t end)
+{
+    const uint64_t highs = 0x8080808080808080u;
+    while (i < end && !CLAUSE_LEAD[(unsigned char)v[i]]) {
+        i++;
+        if (i + 8 <= end) {
+            uint64_t w;
+            memcpy(&w, v + i, 8);
+            uint64_t m = (~w & ~w << 1 & highs) | hb_bytes_eq8(w, 0xE2) | hb_bytes_eq8(w, 0xE3);
+            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 8;
+        }
+    }
+    return i < end ? i : end;
+}
+
 static int add_items(hb_doc *d, int p, size_t from, int section, int *last_family, int *last_number)
 {
     const hb_para *pa = &d->paras.v[p];
@@ -488,8 +506,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         /* inside a clause only ① (U+2460…, lead byte E2) may start an item:
          * step to the next byte that may end the clause or start one */
         if (!at_boundary)
-            while (i < pa->vend && !CLAUSE_LEAD[(unsigned char)v[i]])
-                i++;
+            i = next_clause_lead(v, i, pa->vend);
         if (i == pa->vend)
             break;
         int fam, num;

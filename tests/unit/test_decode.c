@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -92,6 +93,28 @@ static void test_damaged_utf8_is_repaired(void **s)
     expect_repair("测试\x80报告", 13, "测试\xEF\xBF\xBD报告");
 }
 
+/* Damage after a long valid stretch: the stretch is taken whole (its
+ * characters counted by their lead bytes) and the count of UTF-16 code
+ * units stops early; the result is the same as for damage near the start. */
+static void test_damage_after_long_valid_text(void **s)
+{
+    (void)s;
+    enum { REPS = 3000 };
+    static const char unit[] = "报告a，1"; /* 3 + 3 + 1 + 3 + 1 bytes */
+    size_t un = sizeof unit - 1, len = REPS * un;
+    char *in = malloc(len + 8), *want = malloc(len + 16);
+    assert_non_null(in);
+    assert_non_null(want);
+    for (size_t i = 0; i < REPS; i++)
+        memcpy(in + i * un, unit, un);
+    memcpy(want, in, len);
+    memcpy(in + len, "\xE6\xB5", 2); /* cut short at the end */
+    memcpy(want + len, "\xEF\xBF\xBD\xEF\xBF\xBD", 7);
+    expect_repair(in, len + 2, want);
+    free(in);
+    free(want);
+}
+
 static void test_utf16_lone_surrogate(void **s)
 {
     (void)s;
@@ -167,6 +190,7 @@ int main(void)
         cmocka_unit_test(test_gb18030),
         cmocka_unit_test(test_utf16_without_bom_by_nul_pattern),
         cmocka_unit_test(test_damaged_utf8_is_repaired),
+        cmocka_unit_test(test_damage_after_long_valid_text),
         cmocka_unit_test(test_utf16_lone_surrogate),
         cmocka_unit_test(test_truncated_gb18030),
         cmocka_unit_test(test_refusals),

@@ -275,6 +275,25 @@ static void test_circle_zero(void **s)
     json_decref(j);
 }
 
+/* A year is found at each place of the eight bytes the scan skips by,
+ * whether its first byte is a digit or the E4 of 二. */
+static void test_year_at_every_place(void **s)
+{
+    (void)s;
+    static const char *const years[] = {"2023年", "二〇二三年"};
+    for (size_t y = 0; y < 2; y++)
+        for (size_t lead = 0; lead < 9; lead++) {
+            char text[256];
+            snprintf(text, sizeof text, "工作总结\n一、主要工作\n%.*s%s开展学习12次。\n", (int)lead, "abcdefgh",
+                     years[y]);
+            json_t *j = facts(text);
+            json_t *got = json_object_get(j, "years");
+            assert_int_equal(json_array_size(got), 1);
+            assert_int_equal(json_integer_value(json_array_get(got, 0)), 2023);
+            json_decref(j);
+        }
+}
+
 /* The years of a range count, a school year too; a title glued to a page
  * number (…总结1/3) loses it. */
 static void test_year_ranges(void **s)
@@ -446,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_title_page_text),
         cmocka_unit_test(test_recipients),
         cmocka_unit_test(test_circle_zero),
+        cmocka_unit_test(test_year_at_every_place),
         cmocka_unit_test(test_year_ranges),
         cmocka_unit_test(test_org_period),
         cmocka_unit_test(test_furniture),

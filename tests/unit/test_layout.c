@@ -11,6 +11,7 @@
 
 #include "doc.h"
 #include "extract.h"
+#include "lines.h"
 #include "normalize.h"
 #include "testutil.h"
 
@@ -38,7 +39,8 @@ static void test_fold_maps_back(void **s)
 
 /* hb_omap_seek from any run, ahead of pos or behind it, finds the run a
  * binary search does; so does hb_omap_get walking back and forth with one
- * hint. */
+ * hint; hb_omap_copy with a hint from anywhere (ahead of the piece, behind
+ * it, past the map's end) makes the map a search from nothing makes. */
 static void test_omap_seek_from_anywhere(void **s)
 {
     (void)s;
@@ -57,6 +59,51 @@ static void test_omap_seek_from_anywhere(void **s)
         assert_int_equal(hb_omap_get(&map, out, pos, &hint), hb_omap_at(&map, out, pos));
         assert_int_equal(hb_omap_get(&map, out, back, &hint), hb_omap_at(&map, out, back));
     }
+    for (size_t from = 0; from < n; from++) {
+        if (((unsigned char)out[from] & 0xC0) == 0x80)
+            continue;
+        for (size_t start = 0; start <= map.n + 1; start++) {
+            hb_omap want = {0}, got = {0};
+            size_t far = map.n, h = start;
+            assert_true(hb_omap_copy(&a, &want, 5, &map, out, from, n - from, &far));
+            assert_true(hb_omap_copy(&a, &got, 5, &map, out, from, n - from, &h));
+            assert_int_equal(got.n, want.n);
+            assert_memory_equal(got.v, want.v, got.n * sizeof *got.v);
+            assert_int_equal(h, far);
+        }
+    }
+    free(out);
+    hb_arena_release(&a);
+}
+
+/* Characters folded many times over (their folding kept once per fold),
+ * a folding too long to keep (㍿: 株式会社) and two that share a slot of the
+ * keep give what folding each alone gives. */
+static void test_fold_repeats_as_alone(void **s)
+{
+    (void)s;
+    static const char *const chars[] = {"，", "（", "）", "１", "　", "㍿", "\xE2\x80\x8B", "ｶﾞ", "、"};
+    hb_arena a = {0};
+    char text[4096], want[8192];
+    size_t tn = 0, wn = 0;
+    for (int rep = 0; rep < 40; rep++)
+        for (size_t c = 0; c < sizeof chars / sizeof *chars; c++) {
+            char *one;
+            size_t n;
+            hb_omap m;
+            assert_true(hb_fold(&a, chars[c], strlen(chars[c]), &one, &n, &m));
+            memcpy(text + tn, chars[c], strlen(chars[c]));
+            tn += strlen(chars[c]);
+            memcpy(want + wn, one, n);
+            wn += n;
+            free(one);
+        }
+    char *out;
+    size_t n;
+    hb_omap map;
+    assert_true(hb_fold(&a, text, tn, &out, &n, &map));
+    assert_int_equal(n, wn);
+    assert_memory_equal(out, want, n);
     free(out);
     hb_arena_release(&a);
 }
@@ -116,6 +163,43 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report *r = doc(text);
     assert_int_equal(r->paras.n, 2);
     hb_report_free(r);
+}
+
+/* A line's width and characters, counted eight bytes at a time with its
+ * ASCII bytes, are those of hb_display_width and hb_utf8_count: 2-byte,
+ * 4-byte, and the E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
+ * place of the eight-byte word and of the line's tail. */
+static void test_line_width_and_chars(void **s)
+{
+    (void)s;
+    static const char *const pieces[] = {"é", "𠀀", "ก", "Ⴀ", "ᄀ", "工作。", "abc"};
+    char text[4096];
+    size_t n = 0;
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
+        for (size_t lead = 0; lead < 10; lead++) {
+            for (size_t k = 0; k < lead; k++)
+                text[n++] = k % 2 ? 'x' : 'z';
+            memcpy(text + n, pieces[p], strlen(pieces[p]));
+            n += strlen(pieces[p]);
+            memcpy(text + n, lead % 3 ? "报告书\n" : "\n", lead % 3 ? 10 : 1);
+            n += lead % 3 ? 10 : 1;
+        }
+    text[n] = 0;
+    hb_doc *d = through_lines(text);
+    assert_true(d->lines.n >= 70);
+    for (size_t i = 0; i < d->lines.n; i++) {
+        const hb_line *l = &d->lines.v[i];
+        assert_int_equal(l->width, hb_display_width(d->fold + l->fstart, l->fend - l->fstart));
+        assert_int_equal(l->chars, (int)hb_utf8_count(d->fold + l->fstart, l->fend - l->fstart));
+    }
+    hb_report_free(d);
+    /* the plain way, for hb_utf8_count's words and tail */
+    for (size_t len = 0; len <= n; len += 7) {
+        size_t want = 0;
+        for (size_t i = 0; i < len; i++)
+            want += ((unsigned char)text[i] & 0xC0) != 0x80;
+        assert_int_equal(hb_utf8_count(text, len), want);
+    }
 }
 
 /* Rules anchored at the line start are tried only on lines starting with a
@@ -269,7 +353,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold_maps_back),
         cmocka_unit_test(test_omap_seek_from_anywhere),
+        cmocka_unit_test(test_fold_repeats_as_alone),
         cmocka_unit_test(test_fold_lone_cr_and_identity),
+        cmocka_unit_test(test_line_width_and_chars),
         cmocka_unit_test(test_fold_identity_runs),
         cmocka_unit_test(test_orig_by_runs),
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),

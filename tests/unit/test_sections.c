@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -300,6 +301,20 @@ static void expect_title(const hb_report *r, size_t k, const char *id, const cha
                  r->view + sec->tstart, id, title);
 }
 
+/* ① inside a clause starts an item wherever it falls in the eight bytes
+ * the clause scan skips by, after a digit (a byte the scan stops at) too. */
+static void test_circled_item_at_every_place(void **s)
+{
+    (void)s;
+    for (int lead = 0; lead < 9; lead++) {
+        char text[256];
+        snprintf(text, sizeof text, "一、主要工作\n做到%.*s甲乙丙丁9①抓学习②抓落实。\n", lead, "abcdefghi");
+        hb_report *r = doc(text);
+        assert_int_equal(r->items.n, 2);
+        hb_report_free(r);
+    }
+}
+
 /* Run-together text: headings in mid-line follow the level order, a child
  * glued to its parent's title, a title glued to its body ending after its
  * title word, 一是 after a space, a page number glued to the next item. */
@@ -356,6 +371,19 @@ static void test_run_together(void **s)
     assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
     assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
     hb_report_free(r);
+    /* after 。 closed by a quote or bracket, after ！: the scan goes from one
+     * such byte to the next (ア holds the last byte of 。 inside it) */
+    static const char *const ends[] = {"他说“抓好学习。”", "「抓好学习。」", "(抓好学习。)", "抓好学习！"};
+    for (size_t k = 0; k < sizeof ends / sizeof *ends; k++) {
+        char text[256];
+        snprintf(text, sizeof text, "一、主要工作\nアア%s二、存在的问题不足。\n", ends[k]);
+        r = doc(text);
+        assert_int_equal(r->sections.n, 2);
+        hb_report_free(r);
+    }
+    r = doc("一、主要工作\n抓好学习ア二、存在的问题不足。\n");
+    assert_int_equal(r->sections.n, 1);
+    hb_report_free(r);
 }
 
 int main(void)
@@ -373,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_odd_marks),
         cmocka_unit_test(test_kind_under_a_list),
         cmocka_unit_test(test_more_marker_styles),
+        cmocka_unit_test(test_circled_item_at_every_place),
         cmocka_unit_test(test_run_together),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

@@ -1,4 +1,4 @@
-/* hb_utf8_valid (normalize.c, which reads Han two characters at a time)
+/* hb_utf8_valid and hb_utf8_valid_prefix (normalize.c, which reads Han two characters at a time)
  * against a validator written from RFC 3629 the plain way: edge cases at
  * every alignment, then random bytes and random mixes of characters. */
 #include <setjmp.h>
@@ -55,8 +55,20 @@ static unsigned rnd(unsigned n)
     return (unsigned)(seed % n);
 }
 
+/* The longest valid prefix, the plain way (a valid prefix holds whole
+ * characters). */
+static size_t naive_prefix(const unsigned char *s, size_t len)
+{
+    size_t best = 0;
+    for (size_t k = 1; k <= len; k++)
+        if (naive_valid(s, k))
+            best = k;
+    return best;
+}
+
 static void check(const unsigned char *s, size_t len)
 {
+    assert_int_equal(hb_utf8_valid_prefix((const char *)s, len), naive_prefix(s, len));
     int want = naive_valid(s, len), got = hb_utf8_valid((const char *)s, len);
     if (want != got) {
         fprintf(stderr, "hb_utf8_valid %d, expected %d on", got, want);
