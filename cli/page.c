@@ -182,6 +182,9 @@ typedef struct {
     const tnode *tree;
     stream streams[MAX_STREAMS];
     int nstreams, prepared;
+    int rows, sections;  /* whether some stream shows the rows, the sections */
+    int early;           /* the streams rendered before the page's names are known */
+    int stale;           /* meanwhile a name was looked up among the page's names */
 } renderer;
 
 static void put_escaped(FILE *out, const char *s, size_t n)
@@ -231,7 +234,7 @@ static void put_value(FILE *out, const json_t *v)
     }
 }
 
-static json_t *lookup(const renderer *r, const char *name)
+static json_t *lookup(renderer *r, const char *name)
 {
     if (!strcmp(name, "."))
         return r->stack[r->depth - 1];
@@ -240,6 +243,8 @@ static json_t *lookup(const renderer *r, const char *name)
         if (v)
             return v;
     }
+    /* the page's own names would have answered (or a stream inside a stream) */
+    r->stale |= r->early;
     return NULL;
 }
 
@@ -1096,43 +1101,55 @@ static void find_streams(renderer *r, const tnode *n)
         }
 }
 
-/* Renders every stream in one pass over the reports, each element with the
- * top-level names around it. */
-static void prepare_streams(renderer *r)
+/* The template's streams and a temporary file for each (two for rows). */
+static void open_streams(renderer *r)
 {
     reader *rd = r->rd;
     find_streams(r, r->tree);
-    int rows = 0, sections = 0;
     for (int i = 0; i < r->nstreams && !rd->failed; i++) {
         stream *s = &r->streams[i];
         int is_rows = !strcmp(s->node->name, "rows");
-        rows |= is_rows;
-        sections |= !is_rows;
+        r->rows |= is_rows;
+        r->sections |= !is_rows;
         if (!(s->first = tmpfile()) || (is_rows && !(s->later = tmpfile()))) {
             snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno));
             rd->failed = 1;
         }
     }
+}
+
+/* One report into every stream, with the top-level names around it. */
+static void render_report(renderer *r, const json_t *rep, int index)
+{
+    labels *lb = r->rd->lb;
+    json_t *row = r->rows ? row_model(rep, index, lb) : NULL;
+    json_t *section = r->sections ? section_model(rep, index, lb) : NULL;
+    int later = row && json_integer_value(json_object_get(row, "rank"));
     FILE *out = r->out;
     int depth = r->depth;
     r->depth = 1;
-    reader_rewind(rd);
-    json_t *rep;
-    while (!rd->failed && (rep = reader_next(rd))) {
-        json_t *row = rows ? row_model(rep, rd->index, rd->lb) : NULL;
-        json_t *section = sections ? section_model(rep, rd->index, rd->lb) : NULL;
-        json_decref(rep);
-        int later = row && json_integer_value(json_object_get(row, "rank"));
-        for (int i = 0; i < r->nstreams; i++) {
-            stream *s = &r->streams[i];
-            r->out = s->later ? (later ? s->later : s->first) : s->first;
-            render_in(r, s->later ? row : section, s->node->child);
-        }
-        json_decref(row);
-        json_decref(section);
+    for (int i = 0; i < r->nstreams; i++) {
+        stream *s = &r->streams[i];
+        r->out = s->later ? (later ? s->later : s->first) : s->first;
+        render_in(r, s->later ? row : section, s->node->child);
     }
     r->out = out;
     r->depth = depth;
+    json_decref(row);
+    json_decref(section);
+}
+
+/* Renders every stream in one pass over the reports. */
+static void prepare_streams(renderer *r)
+{
+    reader *rd = r->rd;
+    open_streams(r);
+    reader_rewind(rd);
+    json_t *rep;
+    while (!rd->failed && (rep = reader_next(rd))) {
+        render_report(r, rep, rd->index);
+        json_decref(rep);
+    }
 }
 
 static void render_stream(renderer *r, const tnode *n)
@@ -1163,6 +1180,7 @@ static void streams_close(renderer *r)
             fclose(r->streams[i].first);
         if (r->streams[i].later)
             fclose(r->streams[i].later);
+        r->streams[i].first = r->streams[i].later = NULL;
     }
 }
 
@@ -1190,14 +1208,9 @@ static char *read_whole(const char *path, char *why, size_t cap)
     return buf;
 }
 
-int page_write(FILE *out, const char *template_path, const char *dict_dir, const char *summary_json,
-               size_t summary_len, char *const *reports_jsonl, int n, char *why, size_t cap)
+/* The summary text as a JSON object; NULL with "summary: …" in why. */
+static json_t *summary_value(const char *summary_json, size_t summary_len, char *why, size_t cap)
 {
-    for (int i = 0; i < n; i++)
-        if (!strcmp(reports_jsonl[i], "-")) {
-            snprintf(why, cap, "-: the reports are read twice; give a file, not standard input");
-            return -1;
-        }
     json_error_t je;
     json_t *sum = json_loadb(summary_json, summary_len, 0, &je);
     if (!sum || !json_is_object(sum) || !json_is_object(json_object_get(sum, "reports"))) {
@@ -1206,73 +1219,180 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
         else
             snprintf(why, cap, "summary: line %d: %s", je.line, je.text);
         json_decref(sum);
+        return NULL;
+    }
+    return sum;
+}
+
+/* The page's own names: counts, lists and charts of the summary. */
+static json_t *page_model(const json_t *sum, labels *lb)
+{
+    char when[32];
+    generated_at(when, sizeof when);
+    json_t *reps = json_object_get(sum, "reports");
+    json_t *kinds = json_array();
+    for (size_t k = 0; k < NKINDS; k++) {
+        json_t *o = json_pack("{s:s}", "kind", KINDS[k]);
+        set_kind_flags(o, KINDS[k]);
+        json_array_append_new(kinds, o);
+    }
+    json_t *charts = json_pack("[o, o, o, o, o]",
+        org_chart(json_object_get(sum, "by_organization")),
+        list_chart("slogans", json_object_get(sum, "slogans"), "term", "reports", "count", 0, MAX_BARS),
+        list_chart("documents", json_object_get(sum, "documents"), "title", "reports", "count", 0, MAX_BARS),
+        object_chart("doc_types", json_object_get(sum, "by_doc_type"), "doc_type", lb),
+        object_chart("profiles", json_object_get(sum, "by_profile"), "profile", lb));
+    json_int_t metric_more;
+    json_t *mchart = metric_chart(json_object_get(sum, "metrics"), lb, &metric_more);
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
+        "version", HB_VERSION, "generated", when,
+        "total", json_integer_value(json_object_get(reps, "total")),
+        "passed", json_integer_value(json_object_get(reps, "passed")),
+        "failed", json_integer_value(json_object_get(reps, "failed")),
+        "unreadable_count", json_integer_value(json_object_get(reps, "unreadable")),
+        "unreadable", coded_list(json_object_get(sum, "unreadable"), "error", lb),
+        "duplicate_count", (json_int_t)json_array_size(json_object_get(sum, "duplicates")),
+        "duplicates", dup_list(json_object_get(sum, "duplicates")),
+        "warnings", counts_list(json_object_get(sum, "warnings"), "warning", lb),
+        "kinds", kinds, "charts", charts,
+        "metric_chart", mchart, "metric_more", metric_more);
+}
+
+/* The whole page through r (its streams rendered already, or rendered
+ * when first met); 0, -1 with why, -2 when writing failed. */
+static int render_page(FILE *out, const json_t *sum, labels *lb, renderer *r, char *why, size_t cap)
+{
+    json_t *model = page_model(sum, lb);
+    if (!model) {
+        snprintf(why, cap, "out of memory");
         return -1;
     }
+    r->out = out;
+    render_in(r, model, r->tree);
+    streams_close(r);
+    json_decref(model);
+    if (r->rd->failed) {
+        if (r->rd->why != why)
+            snprintf(why, cap, "%s", r->rd->why);
+        return -1;
+    }
+    if (fflush(out) != 0 || ferror(out)) {
+        snprintf(why, cap, "write error: %s", strerror(errno ? errno : EIO));
+        return -2;
+    }
+    return 0;
+}
+
+/* The template read and parsed (its text in *src, kept alive for the
+ * tree); NULL with why. */
+static tnode *template_load(const char *template_path, char **src, char *why, size_t cap)
+{
+    *src = read_whole(template_path, why, cap);
+    tnode *tree = *src ? tmpl_parse(*src, template_path, why, cap) : NULL;
+    if (!tree) {
+        free(*src);
+        *src = NULL;
+    }
+    return tree;
+}
+
+int page_write(FILE *out, const char *template_path, const char *dict_dir, const char *summary_json,
+               size_t summary_len, char *const *reports_jsonl, int n, char *why, size_t cap)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(reports_jsonl[i], "-")) {
+            snprintf(why, cap, "-: the reports are read twice; give a file, not standard input");
+            return -1;
+        }
+    json_t *sum = summary_value(summary_json, summary_len, why, cap);
+    if (!sum)
+        return -1;
     labels lb;
     int lst = labels_read(&lb, dict_dir, why, cap);
-    char *src = lst ? NULL : read_whole(template_path, why, cap);
-    tnode *tree = src ? tmpl_parse(src, template_path, why, cap) : NULL;
+    char *src = NULL;
+    tnode *tree = lst ? NULL : template_load(template_path, &src, why, cap);
     if (!tree) {
-        free(src);
         json_decref(lb.names);
         json_decref(lb.ratio);
         json_decref(sum);
         return -1;
     }
     reader rd = {.files = reports_jsonl, .n = n, .why = why, .cap = cap, .lb = &lb};
-    int status = 0;
-    {
-        char when[32];
-        generated_at(when, sizeof when);
-        json_t *reps = json_object_get(sum, "reports");
-        json_t *kinds = json_array();
-        for (size_t k = 0; k < NKINDS; k++) {
-            json_t *o = json_pack("{s:s}", "kind", KINDS[k]);
-            set_kind_flags(o, KINDS[k]);
-            json_array_append_new(kinds, o);
-        }
-        json_t *charts = json_pack("[o, o, o, o, o]",
-            org_chart(json_object_get(sum, "by_organization")),
-            list_chart("slogans", json_object_get(sum, "slogans"), "term", "reports", "count", 0, MAX_BARS),
-            list_chart("documents", json_object_get(sum, "documents"), "title", "reports", "count", 0, MAX_BARS),
-            object_chart("doc_types", json_object_get(sum, "by_doc_type"), "doc_type", &lb),
-            object_chart("profiles", json_object_get(sum, "by_profile"), "profile", &lb));
-        json_int_t metric_more;
-        json_t *mchart = metric_chart(json_object_get(sum, "metrics"), &lb, &metric_more);
-        json_t *model = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
-            "version", HB_VERSION, "generated", when,
-            "total", json_integer_value(json_object_get(reps, "total")),
-            "passed", json_integer_value(json_object_get(reps, "passed")),
-            "failed", json_integer_value(json_object_get(reps, "failed")),
-            "unreadable_count", json_integer_value(json_object_get(reps, "unreadable")),
-            "unreadable", coded_list(json_object_get(sum, "unreadable"), "error", &lb),
-            "duplicate_count", (json_int_t)json_array_size(json_object_get(sum, "duplicates")),
-            "duplicates", dup_list(json_object_get(sum, "duplicates")),
-            "warnings", counts_list(json_object_get(sum, "warnings"), "warning", &lb),
-            "kinds", kinds, "charts", charts,
-            "metric_chart", mchart, "metric_more", metric_more);
-        if (!model) {
-            snprintf(why, cap, "out of memory");
-            status = -1;
-        } else {
-            renderer r = {.out = out, .rd = &rd, .any = any_line(&rd), .tree = tree->child};
-            render_in(&r, model, tree->child);
-            streams_close(&r);
-            json_decref(model);
-            if (rd.failed) {
-                status = -1;
-            } else if (fflush(out) != 0 || ferror(out)) {
-                snprintf(why, cap, "write error: %s", strerror(errno ? errno : EIO));
-                status = -2;
-            }
-        }
-    }
+    renderer r = {.rd = &rd, .any = any_line(&rd), .tree = tree->child};
+    int status = render_page(out, sum, &lb, &r, why, cap);
     reader_rewind(&rd);
     free(rd.buf);
     tnode_free(tree);
     free(src);
     json_decref(lb.names);
     json_decref(lb.ratio);
+    json_decref(sum);
+    return status;
+}
+
+/* --- the page fed one report at a time (batch) ------------------------ */
+
+struct page_run {
+    labels lb;
+    char *src;
+    tnode *tree;
+    reader rd;          /* no files: its index, failure and reason */
+    renderer r;
+    json_t *top;        /* stands for the page's names until the summary is known */
+    int usable;         /* the streams hold every report so far */
+    char why[1024];
+};
+
+page_run *page_begin(const char *template_path, const char *dict_dir)
+{
+    page_run *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->rd = (reader){.why = p->why, .cap = sizeof p->why, .lb = &p->lb};
+    /* a fault here is left for page_from_summary to find and say again */
+    int lst = labels_read(&p->lb, dict_dir, p->why, sizeof p->why);
+    p->tree = lst ? NULL : template_load(template_path, &p->src, p->why, sizeof p->why);
+    p->top = json_object();
+    p->r = (renderer){.rd = &p->rd, .tree = p->tree ? p->tree->child : NULL, .prepared = 1, .early = 1};
+    p->r.stack[0] = p->top;
+    p->r.depth = 1;
+    if (p->tree && p->top)
+        open_streams(&p->r);
+    p->usable = p->tree && p->top && !p->rd.failed;
+    return p;
+}
+
+void page_add(page_run *p, const json_t *report)
+{
+    if (!p || !p->usable)
+        return;
+    p->r.any = 1;
+    render_report(&p->r, report, ++p->rd.index);
+    p->usable = !p->r.stale && !p->rd.failed;
+}
+
+void page_run_free(page_run *p)
+{
+    if (!p)
+        return;
+    streams_close(&p->r);
+    tnode_free(p->tree);
+    free(p->src);
+    json_decref(p->lb.names);
+    json_decref(p->lb.ratio);
+    json_decref(p->top);
+    free(p);
+}
+
+/* The page from streams rendered as the reports came. */
+static int page_write_run(FILE *out, page_run *p, const char *summary_json, char *why, size_t cap)
+{
+    json_t *sum = summary_value(summary_json, strlen(summary_json), why, cap);
+    if (!sum)
+        return -1;
+    p->r.early = 0;
+    p->r.depth = 0;
+    int status = render_page(out, sum, &p->lb, &p->r, why, cap);
     json_decref(sum);
     return status;
 }
@@ -1324,13 +1444,13 @@ int page_command(char *const *reports_jsonl, int n, const char *summary_path, co
         fprintf(stderr, "huibao: %s\n", why);
         return 1;
     }
-    int rc = page_from_summary(reports_jsonl, n, summary, summary_path, template_path, dict_dir, output);
+    int rc = page_from_summary(reports_jsonl, n, summary, summary_path, template_path, dict_dir, output, NULL);
     free(summary);
     return rc;
 }
 
 int page_from_summary(char *const *reports_jsonl, int n, const char *summary, const char *summary_path,
-                      const char *template_path, const char *dict_dir, const char *output)
+                      const char *template_path, const char *dict_dir, const char *output, page_run *run)
 {
     char why[1024] = "";
     out_file of;
@@ -1339,7 +1459,9 @@ int page_from_summary(char *const *reports_jsonl, int n, const char *summary, co
         fprintf(stderr, "huibao: %s: %s\n", dest, why);
         return 5;
     }
-    int rc = page_write(of.fp, template_path, dict_dir, summary, strlen(summary), reports_jsonl, n, why, sizeof why);
+    int rc = run && run->usable ? page_write_run(of.fp, run, summary, why, sizeof why)
+                                : page_write(of.fp, template_path, dict_dir, summary, strlen(summary), reports_jsonl, n,
+                                             why, sizeof why);
     if (rc == -2 && !output && out_reader_gone()) {
         out_abort(&of);
         return 0; /* … | head */
