@@ -317,7 +317,7 @@ void hb_report_free(hb_report *r)
  * arena: a copy of the report's header with a scratch arena of its own, so
  * that printing never writes into the report and two threads may print one
  * report at once. */
-static void report_fields(const hb_report *report, hb_json_out *out, int for_summary)
+static void report_fields(const hb_report *report, hb_json_out *out)
 {
     /* what summary.c reads of a report: the other stages' fields (sections,
      * lists, terms) were most of what a summary parsed back */
@@ -328,7 +328,7 @@ static void report_fields(const hb_report *report, hb_json_out *out, int for_sum
     for (size_t i = 0; i < hb_nstages; i++) {
         char key[40];
         snprintf(key, sizeof key, " %s ", hb_stages[i].name);
-        if (hb_stages[i].json && (!for_summary || strstr(SUMMARY_READS, key)))
+        if (hb_stages[i].json && (!hb_json_out_brief(out) || strstr(SUMMARY_READS, key)))
             hb_stages[i].json(d, out);
     }
     hb_json_warnings(d, out);
@@ -340,7 +340,7 @@ char *hb_report_json(const hb_report *report, unsigned flags)
     hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
     if (!out)
         return NULL;
-    report_fields(report, out, 0);
+    report_fields(report, out);
     return hb_json_out_finish(out);
 }
 
@@ -349,7 +349,8 @@ char *hb_report_summary_json(const hb_report *report)
     hb_json_out *out = hb_json_out_new(0);
     if (!out)
         return NULL;
-    report_fields(report, out, 1);
+    hb_json_out_set_brief(out);
+    report_fields(report, out);
     return hb_json_out_finish(out);
 }
 
@@ -360,7 +361,7 @@ hb_status hb_report_write(const hb_report *report, unsigned flags, hb_write_fn w
     hb_json_out *out = hb_json_out_stream((flags & HB_JSON_PRETTY) != 0, write, ctx);
     if (!out)
         return HB_ERR_NOMEM;
-    report_fields(report, out, 0);
+    report_fields(report, out);
     return hb_json_out_end(out, flags & HB_JSON_LINE ? "\n" : "");
 }
 

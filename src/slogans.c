@@ -857,6 +857,19 @@ static void quotations_json(hb_doc *d, hb_json_out *out)
     hb_json_array_close(out);
 }
 
+/* A slogan's fields after its term and count. */
+static void slogan_rest_json(hb_json_out *out, hb_doc *d, const sl_term *t, const struct hb_slogan_dict *sd)
+{
+    const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
+    const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
+    hb_json_int(out, "quoted", t->quoted);
+    hb_json_bool(out, "known", t->entry >= 0);
+    hb_json_str(out, "category", cat);
+    hb_json_line(out, "first_line", d, t->vs);
+    if (canon)
+        hb_json_str(out, "canonical", canon);
+}
+
 void hb_slogans_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_slogans_result *r = d->slogans;
@@ -866,21 +879,16 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
         const sl_term *t = &r->terms.v[i];
         if (t->count == 0 || t->qkind >= 0)
             continue;
-        const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
-        const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
         hb_json_object_open(out, NULL);
         hb_json_orig(out, "term", d, t->vs, t->ve);
         hb_json_int(out, "count", t->count);
-        hb_json_int(out, "quoted", t->quoted);
-        hb_json_bool(out, "known", t->entry >= 0);
-        hb_json_str(out, "category", cat);
-        hb_json_line(out, "first_line", d, t->vs);
-        if (canon)
-            hb_json_str(out, "canonical", canon);
+        if (!hb_json_out_brief(out)) /* a summary reads the two above */
+            slogan_rest_json(out, d, t, sd);
         hb_json_object_close(out);
     }
     hb_json_array_close(out);
-    quotations_json(d, out);
+    if (!hb_json_out_brief(out))
+        quotations_json(d, out);
 }
 
 /* ---- coverage queries ---- */
