@@ -271,6 +271,7 @@ typedef struct {
     int done;
     char *report;      /* a report's JSON line, or NULL */
     json_t *value;     /* the report parsed, for the tables and the page */
+    page_part *part;   /* its part of the page, rendered by the worker */
     char *error;       /* an error record's JSON line, or NULL */
     const kept_line *reuse; /* a line of the earlier run */
     size_t bytes;
@@ -293,6 +294,7 @@ typedef struct {
     slot *ring;
     int no_more, usage_error;
     hb_summary *sum;        /* each worker sums its reports apart and adds them here at its end */
+    page_run *page;         /* each worker renders its reports' parts of the page */
     int sum_failed;
 } batch;
 
@@ -425,6 +427,7 @@ static void run_job(batch *b, job *j, slot *out, hb_summary *sum)
         memcpy(out->report + n, "\n", 2);
         /* parsed here, in parallel, once for the tables and the page */
         out->value = json_loadb(out->report, n, 0, NULL);
+        out->part = out->value ? page_render_part(b->page, out->value) : NULL;
     } else {
         hb_free(json);
         out->error = error_line(j->label, HB_ERR_NOMEM, "out of memory");
@@ -596,10 +599,14 @@ static void tables_begin(finish *f)
         free(paths[t]);
 }
 
-/* A report into the tables and the page as it is written. */
-static int feed_outputs(finish *f, const json_t *report)
+/* A report into the tables and the page as it is written: its part of the
+ * page rendered by its worker, or here (a result of an earlier run). */
+static int feed_outputs(finish *f, const json_t *report, const page_part *part)
 {
-    page_add(f->page, report);
+    if (part)
+        page_put_part(f->page, part);
+    else
+        page_add(f->page, report);
     return f->tables && table_add(f->tables, report) != 0 ? -1 : 0;
 }
 
@@ -752,7 +759,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     finish fin = {.o = o, .dir = dir};
     if (status == EXIT_OK) { /* a table that does not open fails the run at its end, as it always did */
         tables_begin(&fin);
-        fin.page = page_begin(o->template_path, o->rules_dir);
+        fin.page = b.page = page_begin(o->template_path, o->rules_dir);
     }
     for (int t = 0; status == EXIT_OK && t < threads; t++)
         if (pthread_create(&tid[nstarted], NULL, worker, &b) == 0)
@@ -802,7 +809,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
                 status = EXIT_OUTPUT;
             else if (s.reuse && hb_summary_add_json(sum, line, len, NULL) != HB_OK)
                 status = EXIT_OUTPUT;
-            else if (feed_outputs(&fin, s.value) != 0)
+            else if (feed_outputs(&fin, s.value, s.part) != 0)
                 status = EXIT_OUTPUT;
         } else if (s.error && status == EXIT_OK) {
             failed++;
@@ -814,6 +821,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         bytes += s.bytes;
         free(s.report);
         json_decref(s.value);
+        page_part_free(s.part);
         free(s.error);
         if (status != EXIT_OK) {
             pthread_mutex_lock(&b.mu);
@@ -832,6 +840,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     for (size_t k = 0; k < b.window && b.ring; k++) {
         free(b.ring[k].report);
         json_decref(b.ring[k].value);
+        page_part_free(b.ring[k].part);
         free(b.ring[k].error);
     }
     if (show)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,8 @@ typedef struct {
     int rows, sections;  /* whether some stream shows the rows, the sections */
     int early;           /* the streams rendered before the page's names are known */
     int stale;           /* meanwhile a name was looked up among the page's names */
+    struct page_part *part;  /* a worker's rendering: where its holes go */
+    int cur;             /* the stream being rendered */
 } renderer;
 
 static void put_escaped(FILE *out, const char *s, size_t n)
@@ -271,6 +274,7 @@ static void render_in(renderer *r, json_t *ctx, const tnode *body)
 
 static int render_failed(const renderer *r);
 static void render_stream(renderer *r, const tnode *n);
+static int put_hole(renderer *r, const json_t *v);
 
 /* A section, condition or inversion over one of the two streams. */
 static int names_stream(const tnode *n)
@@ -286,7 +290,8 @@ static void render(renderer *r, const tnode *n)
         if (n->kind == T_TEXT) {
             fwrite(n->text, 1, n->len, r->out);
         } else if (n->kind == T_SLOT) {
-            put_value(r->out, v);
+            if (!r->part || !put_hole(r, v))
+                put_value(r->out, v);
         } else if (n->kind == T_IF || n->kind == T_INVERTED) {
             if ((streamed ? r->any && !strcmp(n->name, "rows") : truthy(v)) == (n->kind == T_IF))
                 render(r, n->child);
@@ -388,6 +393,7 @@ typedef struct labels {
     json_t *names;       /* kind → {code: name}; profiles are added as met */
     json_t *ratio;       /* {category: true}: ratios, whose sum means nothing */
     const char *dict_dir;
+    pthread_mutex_t mu;  /* the profiles met: batch's workers add them */
 } labels;
 
 static const char *const LABEL_KINDS[] = {"doc_type", "category", "warning", "error"};
@@ -412,6 +418,7 @@ static int split_tabs(char *line, char **f, int max)
 static int labels_read(labels *lb, const char *dict_dir, char *why, size_t cap)
 {
     lb->dict_dir = dict_dir;
+    pthread_mutex_init(&lb->mu, NULL);
     lb->names = json_object();
     lb->ratio = json_object();
     for (size_t k = 0; k < sizeof LABEL_KINDS / sizeof *LABEL_KINDS; k++)
@@ -463,12 +470,18 @@ static int labels_read(labels *lb, const char *dict_dir, char *why, size_t cap)
     return st;
 }
 
+static void labels_free(labels *lb)
+{
+    json_decref(lb->names);
+    json_decref(lb->ratio);
+    pthread_mutex_destroy(&lb->mu);
+}
+
 int page_labels_check(const char *dict_dir, char *why, size_t cap)
 {
     labels lb;
     int st = labels_read(&lb, dict_dir, why, cap);
-    json_decref(lb.names);
-    json_decref(lb.ratio);
+    labels_free(&lb);
     return st;
 }
 
@@ -499,13 +512,16 @@ static json_t *profile_file_label(const char *dict_dir, const char *name)
  * profile), else the code itself. */
 static json_t *label_of(labels *lb, const char *kind, const char *code)
 {
+    pthread_mutex_lock(&lb->mu);
     json_t *names = json_object_get(lb->names, kind);
     json_t *name = json_object_get(names, code);
     if (!name && !strcmp(kind, "profile")) {
         name = profile_file_label(lb->dict_dir, code);
         json_object_set_new(names, code, name ? name : json_string(code));
     }
-    return json_string(name ? json_string_value(name) : code);
+    json_t *label = json_string(name ? json_string_value(name) : code);
+    pthread_mutex_unlock(&lb->mu);
+    return label;
 }
 
 /* ------------------------------------------------------------------ */
@@ -535,9 +551,13 @@ static json_t *str_or_null(const json_t *v)
 static void set_flags(json_t *o, const char *prefix, const char *const *values, size_t n, const char *value)
 {
     char key[64];
+    size_t pl = strlen(prefix);
+    memcpy(key, prefix, pl); /* the prefixes and values are short constants */
     for (size_t i = 0; i < n; i++) {
-        snprintf(key, sizeof key, "%s%s", prefix, values[i]);
-        for (char *c = key; *c; c++)
+        /* copied, not formatted: every report's models set some 300 flags */
+        size_t vl = strlen(values[i]);
+        memcpy(key + pl, values[i], vl + 1);
+        for (char *c = key + pl; *c; c++)
             if (*c == '-')
                 *c = '_';
         json_object_set_new(o, key, json_boolean(value && !strcmp(values[i], value)));
@@ -1101,6 +1121,66 @@ static void find_streams(renderer *r, const tnode *n)
         }
 }
 
+/* A report's part of the page rendered by a worker, before its place among
+ * the reports (its index) is known: where the index would be written, a
+ * hole, filled in by page_put_part in input order. */
+typedef struct page_part {
+    char *text[MAX_STREAMS];
+    size_t len[MAX_STREAMS];
+    int later;            /* a passing report: its row after the failing ones' */
+    struct hole {
+        size_t at;        /* in text[stream] */
+        int stream;
+        int anchor;       /* "r" and the index, else the index alone */
+    } *hole;
+    size_t nhole, holecap;
+    json_t *anchor, *index;  /* what the models hold in the index's places */
+    int stale, failed;
+} page_part;
+
+/* The index's places in a model: its anchor, its index, and its name when
+ * the report has no path (report_head names it by its anchor then). */
+static void place_holes(page_part *part, const json_t *rep, json_t *model)
+{
+    if (!model)
+        return;
+    const char *path = str_or(json_object_get(json_object_get(rep, "source"), "path"), "");
+    json_object_set(model, "anchor", part->anchor);
+    json_object_set(model, "index", part->index);
+    if (!*path)
+        json_object_set(model, "name", part->anchor);
+}
+
+static void part_models(page_part *part, const json_t *rep, json_t *row, json_t *section, int later)
+{
+    place_holes(part, rep, row);
+    place_holes(part, rep, section);
+    part->later = later;
+}
+
+/* A slot showing the index: noted as a hole instead of written.  0 for any
+ * other value. */
+static int put_hole(renderer *r, const json_t *v)
+{
+    page_part *p = r->part;
+    if (v != p->anchor && v != p->index)
+        return 0;
+    if (p->nhole == p->holecap) {
+        size_t cap = p->holecap ? 2 * p->holecap : 8;
+        struct hole *h = realloc(p->hole, cap * sizeof *h);
+        if (!h) {
+            p->failed = 1;
+            return 1;
+        }
+        p->hole = h;
+        p->holecap = cap;
+    }
+    long at = ftell(r->out);
+    p->failed |= at < 0;
+    p->hole[p->nhole++] = (struct hole){(size_t)(at < 0 ? 0 : at), r->cur, v == p->anchor};
+    return 1;
+}
+
 /* The template's streams and a temporary file for each (two for rows). */
 static void open_streams(renderer *r)
 {
@@ -1125,11 +1205,14 @@ static void render_report(renderer *r, const json_t *rep, int index)
     json_t *row = r->rows ? row_model(rep, index, lb) : NULL;
     json_t *section = r->sections ? section_model(rep, index, lb) : NULL;
     int later = row && json_integer_value(json_object_get(row, "rank"));
+    if (r->part)
+        part_models(r->part, rep, row, section, later);
     FILE *out = r->out;
     int depth = r->depth;
     r->depth = 1;
     for (int i = 0; i < r->nstreams; i++) {
         stream *s = &r->streams[i];
+        r->cur = i;
         r->out = s->later ? (later ? s->later : s->first) : s->first;
         render_in(r, s->later ? row : section, s->node->child);
     }
@@ -1324,8 +1407,7 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
     free(rd.buf);
     tnode_free(tree);
     free(src);
-    json_decref(lb.names);
-    json_decref(lb.ratio);
+    labels_free(&lb);
     json_decref(sum);
     return status;
 }
@@ -1339,6 +1421,7 @@ struct page_run {
     reader rd;          /* no files: its index, failure and reason */
     renderer r;
     json_t *top;        /* stands for the page's names until the summary is known */
+    int ready;          /* the template and streams are there (workers read this, never usable) */
     int usable;         /* the streams hold every report so far */
     char why[1024];
 };
@@ -1358,17 +1441,84 @@ page_run *page_begin(const char *template_path, const char *dict_dir)
     p->r.depth = 1;
     if (p->tree && p->top)
         open_streams(&p->r);
-    p->usable = p->tree && p->top && !p->rd.failed;
+    p->ready = p->usable = p->tree && p->top && !p->rd.failed;
     return p;
+}
+
+void page_part_free(page_part *part)
+{
+    if (!part)
+        return;
+    for (int i = 0; i < MAX_STREAMS; i++)
+        free(part->text[i]);
+    free(part->hole);
+    json_decref(part->anchor);
+    json_decref(part->index);
+    free(part);
+}
+
+page_part *page_render_part(page_run *p, const json_t *report)
+{
+    page_part *part = p && p->ready ? calloc(1, sizeof *part) : NULL;
+    if (!part)
+        return NULL;
+    /* nonzero, as an index and its anchor are: what a condition on them sees */
+    part->anchor = json_string("r1");
+    part->index = json_integer(1);
+    renderer r = p->r; /* the template and streams; its own files, in memory */
+    r.part = part;
+    r.any = 1;
+    int bad = !part->anchor || !part->index;
+    FILE *mem[MAX_STREAMS] = {0};
+    for (int i = 0; i < r.nstreams && !bad; i++) {
+        bad = !(mem[i] = open_memstream(&part->text[i], &part->len[i]));
+        r.streams[i].first = mem[i];
+        r.streams[i].later = p->r.streams[i].later ? mem[i] : NULL;
+    }
+    if (!bad)
+        render_report(&r, report, 1);
+    for (int i = 0; i < r.nstreams; i++)
+        bad |= mem[i] && fclose(mem[i]) != 0;
+    part->stale = r.stale;
+    if (bad || part->failed) {
+        page_part_free(part);
+        return NULL;
+    }
+    return part;
+}
+
+/* A stream's text with its holes filled by the index. */
+static void put_filled(FILE *to, const page_part *part, int k, int index)
+{
+    size_t from = 0;
+    for (size_t h = 0; h < part->nhole; h++) {
+        const struct hole *at = &part->hole[h];
+        if (at->stream != k)
+            continue;
+        fwrite(part->text[k] + from, 1, at->at - from, to);
+        fprintf(to, at->anchor ? "r%d" : "%d", index);
+        from = at->at;
+    }
+    fwrite(part->text[k] + from, 1, part->len[k] - from, to);
+}
+
+void page_put_part(page_run *p, const page_part *part)
+{
+    if (!p || !p->usable)
+        return;
+    p->usable = part && !part->stale;
+    int index = ++p->rd.index;
+    for (int i = 0; p->usable && i < p->r.nstreams; i++) {
+        stream *s = &p->r.streams[i];
+        put_filled(s->later && part->later ? s->later : s->first, part, i, index);
+    }
 }
 
 void page_add(page_run *p, const json_t *report)
 {
-    if (!p || !p->usable)
-        return;
-    p->r.any = 1;
-    render_report(&p->r, report, ++p->rd.index);
-    p->usable = !p->r.stale && !p->rd.failed;
+    page_part *part = page_render_part(p, report);
+    page_put_part(p, part);
+    page_part_free(part);
 }
 
 void page_run_free(page_run *p)
@@ -1378,8 +1528,7 @@ void page_run_free(page_run *p)
     streams_close(&p->r);
     tnode_free(p->tree);
     free(p->src);
-    json_decref(p->lb.names);
-    json_decref(p->lb.ratio);
+    labels_free(&p->lb);
     json_decref(p->top);
     free(p);
 }
@@ -1392,6 +1541,7 @@ static int page_write_run(FILE *out, page_run *p, const char *summary_json, char
         return -1;
     p->r.early = 0;
     p->r.depth = 0;
+    p->r.any = p->rd.index > 0;
     int status = render_page(out, sum, &p->lb, &p->r, why, cap);
     json_decref(sum);
     return status;

@@ -42,6 +42,15 @@ page_run *page_begin(const char *template_path, const char *dict_dir);
 void page_add(page_run *run, const json_t *report);
 void page_run_free(page_run *run);
 
+/* page_add in two steps, so that the rendering runs on batch's workers:
+ * page_render_part (any thread, any order; NULL when out of memory) renders
+ * a report's part with holes where its index goes, page_put_part (one
+ * thread, in input order) fills them and adds the part to the page. */
+typedef struct page_part page_part;
+page_part *page_render_part(page_run *run, const json_t *report);
+void page_put_part(page_run *run, const page_part *part);
+void page_part_free(page_part *part);
+
 /* The same from a summary already made (batch), through `run` (NULL: none)
  * when it holds every report. */
 int page_from_summary(char *const *reports_jsonl, int n, const char *summary, const char *summary_path,
