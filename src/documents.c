@@ -245,11 +245,9 @@ void hb_documents_json(hb_doc *d, hb_json_out *out)
         hb_json_object_open(out, NULL);
         hb_json_orig(out, "title", d, doc->vs, doc->ve);
         hb_json_int(out, "count", doc->count);
-        if (!hb_json_out_brief(out)) { /* a summary reads the two above */
-            hb_json_str(out, "kind", doc->kind);
-            hb_json_line(out, "first_line", d, doc->vs);
-            cites_json(out, d, &ql, doc->quote);
-        }
+        hb_json_str(out, "kind", doc->kind);
+        hb_json_line(out, "first_line", d, doc->vs);
+        cites_json(out, d, &ql, doc->quote);
         hb_json_object_close(out);
     }
     hb_json_array_close(out);

@@ -26,7 +26,6 @@ struct hb_json_out {
     void *ctx;
     int sink_failed;
     int pretty;
-    int brief;              /* hb_json_out_set_brief */
     int depth;              /* of the values being written; the report's fields are at 1 */
     size_t vrun;            /* the view map's run last read: spans come in input order */
     size_t line;            /* the input line last found (an index) */
@@ -573,16 +572,6 @@ hb_json_out *hb_json_out_new(int pretty)
     return out;
 }
 
-void hb_json_out_set_brief(hb_json_out *out)
-{
-    out->brief = 1;
-}
-
-int hb_json_out_brief(const hb_json_out *out)
-{
-    return out->brief;
-}
-
 char *hb_json_out_finish(hb_json_out *out)
 {
     if (!out)
@@ -811,11 +800,9 @@ void hb_json_warnings(hb_doc *d, hb_json_out *out)
         const hb_warning *w = &d->warnings.v[i];
         hb_json_object_open(out, NULL);
         hb_json_str(out, "code", w->code);
-        if (!out->brief) {
-            hb_json_str(out, "message", w->message);
-            if (w->line > 0)
-                hb_json_int(out, "line", w->line);
-        }
+        hb_json_str(out, "message", w->message);
+        if (w->line > 0)
+            hb_json_int(out, "line", w->line);
         hb_json_object_close(out);
     }
     hb_json_array_close(out);

@@ -20,12 +20,6 @@ typedef struct hb_json_out hb_json_out;
 
 /* A writer with the report's object opened (NULL when out of memory). */
 hb_json_out *hb_json_out_new(int pretty);
-/* Marks a writer as a summary's (hb_report_summary_json): the stages then
- * write of each item only what summary.c reads (a metric's key, flags and
- * value; a slogan's or document's text and count; a warning's code), as
- * parsing the rest back was most of a summary's cost. */
-void hb_json_out_set_brief(hb_json_out *out);
-int hb_json_out_brief(const hb_json_out *out);
 /* Closes what is open, frees the writer and returns the NUL-terminated text,
  * which the caller frees; NULL when anything ran out of memory. */
 char *hb_json_out_finish(hb_json_out *out);

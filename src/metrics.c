@@ -502,9 +502,22 @@ static int is_target(const hb_doc *d, const hb_metric *m, int sec)
     return 0;
 }
 
-/* A metric's fields after its category. */
-static void metric_rest_json(hb_json_out *out, hb_doc *d, const hb_metric *m, int sec)
+int hb_metric_target(const hb_doc *d, const hb_metric *m)
 {
+    return is_target(d, m, d->paras.v[m->para].section);
+}
+
+static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
+{
+    int sec = d->paras.v[m->para].section;
+    hb_json_object_open(out, NULL);
+    number_json(out, "value", m->value);
+    number_json(out, "value_max", m->value_max);
+    hb_json_bool(out, "masked", m->masked);
+    hb_json_bool(out, "approx", m->approx);
+    hb_json_str(out, "approx_word", m->approx_word);
+    hb_json_str(out, "unit", m->unit);
+    hb_json_str(out, "category", m->category);
     hb_json_object_open(out, "normalized");
     number_json(out, "value", m->norm_value);
     number_json(out, "value_max", m->norm_max);
@@ -520,25 +533,6 @@ static void metric_rest_json(hb_json_out *out, hb_doc *d, const hb_metric *m, in
     hb_json_bool(out, "target", is_target(d, m, sec));
     hb_json_line(out, "line", d, m->vstart);
     hb_json_span(out, "span", d, m->vstart, m->vend);
-}
-
-/* A summary's writer (hb_json_out_set_brief) takes the fields up to the
- * category and whether the metric is a target: all a summary reads. */
-static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
-{
-    int sec = d->paras.v[m->para].section;
-    hb_json_object_open(out, NULL);
-    number_json(out, "value", m->value);
-    number_json(out, "value_max", m->value_max);
-    hb_json_bool(out, "masked", m->masked);
-    hb_json_bool(out, "approx", m->approx);
-    hb_json_str(out, "approx_word", m->approx_word);
-    hb_json_str(out, "unit", m->unit);
-    hb_json_str(out, "category", m->category);
-    if (hb_json_out_brief(out))
-        hb_json_bool(out, "target", is_target(d, m, sec));
-    else
-        metric_rest_json(out, d, m, sec);
     hb_json_object_close(out);
 }
 

@@ -319,18 +319,12 @@ void hb_report_free(hb_report *r)
  * report at once. */
 static void report_fields(const hb_report *report, hb_json_out *out)
 {
-    /* what summary.c reads of a report: the other stages' fields (sections,
-     * lists, terms) were most of what a summary parsed back */
-    static const char *const SUMMARY_READS = " decode docfacts documents slogans metrics required ";
     hb_doc scratch = *report, *d = &scratch;
     scratch.arena = (hb_arena){0};
     hb_json_str(out, "schema_version", HB_SCHEMA_VERSION);
-    for (size_t i = 0; i < hb_nstages; i++) {
-        char key[40];
-        snprintf(key, sizeof key, " %s ", hb_stages[i].name);
-        if (hb_stages[i].json && (!hb_json_out_brief(out) || strstr(SUMMARY_READS, key)))
+    for (size_t i = 0; i < hb_nstages; i++)
+        if (hb_stages[i].json)
             hb_stages[i].json(d, out);
-    }
     hb_json_warnings(d, out);
     hb_arena_release(&scratch.arena);
 }
@@ -340,16 +334,6 @@ char *hb_report_json(const hb_report *report, unsigned flags)
     hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
     if (!out)
         return NULL;
-    report_fields(report, out);
-    return hb_json_out_finish(out);
-}
-
-char *hb_report_summary_json(const hb_report *report)
-{
-    hb_json_out *out = hb_json_out_new(0);
-    if (!out)
-        return NULL;
-    hb_json_out_set_brief(out);
     report_fields(report, out);
     return hb_json_out_finish(out);
 }

@@ -857,17 +857,26 @@ static void quotations_json(hb_doc *d, hb_json_out *out)
     hb_json_array_close(out);
 }
 
-/* A slogan's fields after its term and count. */
-static void slogan_rest_json(hb_json_out *out, hb_doc *d, const sl_term *t, const struct hb_slogan_dict *sd)
+/* Whether a term is one of "slogans" (counted, and not a quotation). */
+static int listed(const sl_term *t)
 {
-    const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
-    const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
-    hb_json_int(out, "quoted", t->quoted);
-    hb_json_bool(out, "known", t->entry >= 0);
-    hb_json_str(out, "category", cat);
-    hb_json_line(out, "first_line", d, t->vs);
-    if (canon)
-        hb_json_str(out, "canonical", canon);
+    return t->count != 0 && t->qkind < 0;
+}
+
+size_t hb_slogan_terms(const hb_doc *d)
+{
+    return d->slogans ? d->slogans->terms.n : 0;
+}
+
+int hb_slogan_listed(const hb_doc *d, size_t i, size_t *vs, size_t *ve, int *count)
+{
+    const sl_term *t = &d->slogans->terms.v[i];
+    if (!listed(t))
+        return 0;
+    *vs = t->vs;
+    *ve = t->ve;
+    *count = t->count;
+    return 1;
 }
 
 void hb_slogans_json(hb_doc *d, hb_json_out *out)
@@ -877,18 +886,23 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
     hb_json_array_open(out, "slogans");
     for (size_t i = 0; r && i < r->terms.n; i++) {
         const sl_term *t = &r->terms.v[i];
-        if (t->count == 0 || t->qkind >= 0)
+        if (!listed(t))
             continue;
+        const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
+        const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
         hb_json_object_open(out, NULL);
         hb_json_orig(out, "term", d, t->vs, t->ve);
         hb_json_int(out, "count", t->count);
-        if (!hb_json_out_brief(out)) /* a summary reads the two above */
-            slogan_rest_json(out, d, t, sd);
+        hb_json_int(out, "quoted", t->quoted);
+        hb_json_bool(out, "known", t->entry >= 0);
+        hb_json_str(out, "category", cat);
+        hb_json_line(out, "first_line", d, t->vs);
+        if (canon)
+            hb_json_str(out, "canonical", canon);
         hb_json_object_close(out);
     }
     hb_json_array_close(out);
-    if (!hb_json_out_brief(out))
-        quotations_json(d, out);
+    quotations_json(d, out);
 }
 
 /* ---- coverage queries ---- */
