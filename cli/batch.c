@@ -607,7 +607,11 @@ static int feed_outputs(finish *f, const json_t *report, const page_part *part)
         page_put_part(f->page, part);
     else
         page_add(f->page, report);
-    return f->tables && table_add(f->tables, report) != 0 ? -1 : 0;
+    if (f->tables && table_add(f->tables, report) != 0) {
+        fprintf(stderr, "huibao: %s\n", f->why);
+        return -1;
+    }
+    return 0;
 }
 
 /* The tables completed with the rows of errors.jsonl. */
