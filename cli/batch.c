@@ -270,6 +270,8 @@ static const kept_line *find_kept(const kept_index *ix, const char *sha, const c
 typedef struct {
     int done;
     char *report;      /* a report's JSON line, or NULL */
+    json_t *value;     /* the report parsed, for the tables and the page */
+    page_part *part;   /* its part of the page, rendered by the worker */
     char *error;       /* an error record's JSON line, or NULL */
     const kept_line *reuse; /* a line of the earlier run */
     size_t bytes;
@@ -292,6 +294,7 @@ typedef struct {
     slot *ring;
     int no_more, usage_error;
     hb_summary *sum;        /* each worker sums its reports apart and adds them here at its end */
+    page_run *page;         /* each worker renders its reports' parts of the page */
     int sum_failed;
 } batch;
 
@@ -422,6 +425,9 @@ static void run_job(batch *b, job *j, slot *out, hb_summary *sum)
     size_t n = json ? strlen(json) : 0;
     if (json && (out->report = realloc(json, n + 2))) {
         memcpy(out->report + n, "\n", 2);
+        /* parsed here, in parallel, once for the tables and the page */
+        out->value = json_loadb(out->report, n, 0, NULL);
+        out->part = out->value ? page_render_part(b->page, out->value) : NULL;
     } else {
         hb_free(json);
         out->error = error_line(j->label, HB_ERR_NOMEM, "out of memory");
@@ -553,49 +559,79 @@ static int write_text_file(const char *dir, const char *name, const char *text)
     return rc;
 }
 
-/* The files made from reports.jsonl once every report is in: the tables
- * and the page.  Each reads the reports again on its own, so they run side
- * by side on the run's threads; with one thread, one after the other. */
+/* The files made from the reports besides reports.jsonl: the tables and
+ * the page.  Each report reaches them as it is written, already parsed by
+ * its worker; what is left once every report is in (the reports table's
+ * rows, which wait for its columns; the page around its per-report parts)
+ * runs side by side on the run's threads; with one thread, one after the
+ * other. */
 typedef struct {
     const cli_opts *o;
     const char *dir;
     const char *brief;     /* the summary without its file list, for the page */
+    table_run *tables;     /* NULL: they could not be opened, why says why */
+    page_run *page;
+    char why[1024];
     int next, failed;
     pthread_mutex_t mu;
 } finish;
 
-/* Every table in one read of reports.jsonl and errors.jsonl. */
-static int write_tables(const finish *f)
+/* Opens every table this run writes. */
+static void tables_begin(finish *f)
 {
     const cli_opts *o = f->o;
     int tsv = o->format && !strcmp(o->format, "tsv");
     table_format fmt = tsv ? TABLE_TSV : TABLE_CSV;
-    static const char *const inputs[2] = {"reports.jsonl", "errors.jsonl"};
     const char *names[3] = {tsv ? "reports.tsv" : "reports.csv", tsv ? "metrics.tsv" : "metrics.csv", "reports.xlsx"};
     int nouts = o->format && !strcmp(o->format, "xlsx") ? 3 : 2;
-    char *paths[3] = {0}, *rp = in_dir(f->dir, inputs[0]), *ep = in_dir(f->dir, inputs[1]);
+    char *paths[3] = {0};
     table_out outs[3];
-    int bad = !rp || !ep;
+    int bad = 0;
     for (int t = 0; t < nouts; t++) {
         bad |= !(paths[t] = in_dir(f->dir, names[t]));
         outs[t] = (table_out){paths[t], t < 2 ? fmt : TABLE_XLSX, t};
     }
-    FILE *in[2] = {bad ? NULL : fopen(rp, "rb"), bad ? NULL : fopen(ep, "rb")};
-    char why[1024];
-    int rc = 0;
-    if (!in[0] || !in[1]) {
-        fprintf(stderr, "huibao: %s: %s\n", f->dir, strerror(errno ? errno : ENOMEM));
-        rc = -1;
-    } else if (table_write(in, inputs, 2, outs, nouts, o->bom, why, sizeof why) != 0) {
-        fprintf(stderr, "huibao: %s\n", why);
-        rc = -1;
-    }
-    for (int i = 0; i < 2; i++)
-        if (in[i])
-            fclose(in[i]);
+    if (bad)
+        snprintf(f->why, sizeof f->why, "%s: %s", f->dir, strerror(ENOMEM));
+    else
+        f->tables = table_begin(outs, nouts, o->bom, f->why, sizeof f->why);
     for (int t = 0; t < nouts; t++)
         free(paths[t]);
-    free(rp);
+}
+
+/* A report into the tables and the page as it is written: its part of the
+ * page rendered by its worker, or here (a result of an earlier run). */
+static int feed_outputs(finish *f, const json_t *report, const page_part *part)
+{
+    if (part)
+        page_put_part(f->page, part);
+    else
+        page_add(f->page, report);
+    if (f->tables && table_add(f->tables, report) != 0) {
+        fprintf(stderr, "huibao: %s\n", f->why);
+        return -1;
+    }
+    return 0;
+}
+
+/* The tables completed with the rows of errors.jsonl. */
+static int write_tables(finish *f)
+{
+    char *ep = in_dir(f->dir, "errors.jsonl");
+    static const char *const inputs[1] = {"errors.jsonl"};
+    FILE *in[1] = {ep ? fopen(ep, "rb") : NULL};
+    int rc = f->tables ? 0 : -1;
+    if (rc == 0 && !in[0]) {
+        snprintf(f->why, sizeof f->why, "%s: %s", f->dir, strerror(errno ? errno : ENOMEM));
+        rc = -1;
+    }
+    if (f->tables)
+        rc = table_end(f->tables, rc, in, inputs, 1) != 0 ? -1 : rc;
+    f->tables = NULL;
+    if (rc)
+        fprintf(stderr, "huibao: %s\n", f->why);
+    if (in[0])
+        fclose(in[0]);
     free(ep);
     return rc;
 }
@@ -603,7 +639,9 @@ static int write_tables(const finish *f)
 static int write_page(const finish *f)
 {
     char *rp = in_dir(f->dir, "reports.jsonl"), *sp = in_dir(f->dir, "summary.json"), *hp = in_dir(f->dir, "summary.html");
-    int rc = rp && sp && hp && f->brief ? page_from_summary(&rp, 1, f->brief, sp, f->o->template_path, f->o->rules_dir, hp) : -1;
+    int rc = rp && sp && hp && f->brief
+                 ? page_from_summary(&rp, 1, f->brief, sp, f->o->template_path, f->o->rules_dir, hp, f->page)
+                 : -1;
     free(rp);
     free(sp);
     free(hp);
@@ -627,17 +665,27 @@ static void *finish_worker(void *arg)
     }
 }
 
-static int write_outputs(const cli_opts *o, const char *dir, const char *brief, int threads)
+static int write_outputs(finish *f, const char *brief, int threads)
 {
-    finish f = {.o = o, .dir = dir, .brief = brief};
-    pthread_mutex_init(&f.mu, NULL);
+    f->brief = brief;
+    pthread_mutex_init(&f->mu, NULL);
     pthread_t tid;
-    int started = threads > 1 && pthread_create(&tid, NULL, finish_worker, &f) == 0;
-    finish_worker(&f);
+    int started = threads > 1 && pthread_create(&tid, NULL, finish_worker, f) == 0;
+    finish_worker(f);
     if (started)
         pthread_join(tid, NULL);
-    pthread_mutex_destroy(&f.mu);
-    return f.failed ? -1 : 0;
+    pthread_mutex_destroy(&f->mu);
+    return f->failed ? -1 : 0;
+}
+
+/* What a run that did not complete leaves of the tables and the page: nothing. */
+static void outputs_discard(finish *f)
+{
+    if (f->tables)
+        table_end(f->tables, -1, NULL, NULL, 0);
+    f->tables = NULL;
+    page_run_free(f->page);
+    f->page = NULL;
 }
 
 static int open_part(const char *path)
@@ -712,6 +760,11 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     int nstarted = 0;
     if (status == EXIT_OK && (!b.ring || !sum || !tid))
         status = EXIT_OUTPUT;
+    finish fin = {.o = o, .dir = dir};
+    if (status == EXIT_OK) { /* a table that does not open fails the run at its end, as it always did */
+        tables_begin(&fin);
+        fin.page = b.page = page_begin(o->template_path, o->rules_dir);
+    }
     for (int t = 0; status == EXIT_OK && t < threads; t++)
         if (pthread_create(&tid[nstarted], NULL, worker, &b) == 0)
             nstarted++;
@@ -754,9 +807,13 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
             }
         }
         if (line && status == EXIT_OK) {
-            if (write_full(fd_r, line, len) != 0 || s.unsummed)
+            if (s.reuse)
+                s.value = json_loadb(line, len, 0, NULL);
+            if (write_full(fd_r, line, len) != 0 || s.unsummed || !s.value)
                 status = EXIT_OUTPUT;
             else if (s.reuse && hb_summary_add_json(sum, line, len, NULL) != HB_OK)
+                status = EXIT_OUTPUT;
+            else if (feed_outputs(&fin, s.value, s.part) != 0)
                 status = EXIT_OUTPUT;
         } else if (s.error && status == EXIT_OK) {
             failed++;
@@ -767,6 +824,8 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         done++;
         bytes += s.bytes;
         free(s.report);
+        json_decref(s.value);
+        page_part_free(s.part);
         free(s.error);
         if (status != EXIT_OK) {
             pthread_mutex_lock(&b.mu);
@@ -784,6 +843,8 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     /* results of inputs still in the window when the run stopped */
     for (size_t k = 0; k < b.window && b.ring; k++) {
         free(b.ring[k].report);
+        json_decref(b.ring[k].value);
+        page_part_free(b.ring[k].part);
         free(b.ring[k].error);
     }
     if (show)
@@ -817,7 +878,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         char *brief = status == EXIT_OK ? hb_summary_json(sum, HB_SUMMARY_NO_FILES) : NULL;
         hb_summary_free(sum);
         sum = NULL;
-        if (status == EXIT_OK && write_outputs(o, dir, brief, nstarted) != 0)
+        if (status == EXIT_OK && write_outputs(&fin, brief, nstarted) != 0)
             status = EXIT_OUTPUT;
         hb_free(brief);
         if (status == EXIT_OK) { /* last: it marks a complete run */
@@ -839,6 +900,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         if (status == EXIT_OK && failed)
             status = EXIT_INPUT;
     }
+    outputs_discard(&fin);
     pthread_mutex_destroy(&b.mu);
     pthread_cond_destroy(&b.can_take);
     pthread_cond_destroy(&b.can_write);

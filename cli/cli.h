@@ -93,6 +93,16 @@ typedef struct {
 } table_out;
 int table_write(FILE *const *inputs, const char *const *names, int ninputs, const table_out *outs, int nouts,
                 int bom, char *why, size_t cap);
+/* The same fed one report at a time by a caller that holds each one parsed
+ * already (batch), in input order: table_begin opens the outputs (NULL with
+ * why when one cannot be), table_add takes a report's rows (0, or -1 when an
+ * output failed), table_end (rc: 0, or nonzero to discard the outputs) reads
+ * the unreadable inputs' rows from `errors` and commits or removes every
+ * output; it frees the run and returns as table_write does. */
+typedef struct table_run table_run;
+table_run *table_begin(const table_out *outs, int nouts, int bom, char *why, size_t cap);
+int table_add(table_run *run, const json_t *report);
+int table_end(table_run *run, int rc, FILE *const *errors, const char *const *names, int n);
 /* "csv", "tsv", "xlsx" → format; -1 for anything else. */
 int table_format_of(const char *name);
 

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,11 @@ typedef struct {
     const tnode *tree;
     stream streams[MAX_STREAMS];
     int nstreams, prepared;
+    int rows, sections;  /* whether some stream shows the rows, the sections */
+    int early;           /* the streams rendered before the page's names are known */
+    int stale;           /* meanwhile a name was looked up among the page's names */
+    struct page_part *part;  /* a worker's rendering: where its holes go */
+    int cur;             /* the stream being rendered */
 } renderer;
 
 static void put_escaped(FILE *out, const char *s, size_t n)
@@ -231,7 +237,7 @@ static void put_value(FILE *out, const json_t *v)
     }
 }
 
-static json_t *lookup(const renderer *r, const char *name)
+static json_t *lookup(renderer *r, const char *name)
 {
     if (!strcmp(name, "."))
         return r->stack[r->depth - 1];
@@ -240,6 +246,8 @@ static json_t *lookup(const renderer *r, const char *name)
         if (v)
             return v;
     }
+    /* the page's own names would have answered (or a stream inside a stream) */
+    r->stale |= r->early;
     return NULL;
 }
 
@@ -266,6 +274,7 @@ static void render_in(renderer *r, json_t *ctx, const tnode *body)
 
 static int render_failed(const renderer *r);
 static void render_stream(renderer *r, const tnode *n);
+static int put_hole(renderer *r, const json_t *v);
 
 /* A section, condition or inversion over one of the two streams. */
 static int names_stream(const tnode *n)
@@ -281,7 +290,8 @@ static void render(renderer *r, const tnode *n)
         if (n->kind == T_TEXT) {
             fwrite(n->text, 1, n->len, r->out);
         } else if (n->kind == T_SLOT) {
-            put_value(r->out, v);
+            if (!r->part || !put_hole(r, v))
+                put_value(r->out, v);
         } else if (n->kind == T_IF || n->kind == T_INVERTED) {
             if ((streamed ? r->any && !strcmp(n->name, "rows") : truthy(v)) == (n->kind == T_IF))
                 render(r, n->child);
@@ -383,6 +393,7 @@ typedef struct labels {
     json_t *names;       /* kind → {code: name}; profiles are added as met */
     json_t *ratio;       /* {category: true}: ratios, whose sum means nothing */
     const char *dict_dir;
+    pthread_mutex_t mu;  /* the profiles met: batch's workers add them */
 } labels;
 
 static const char *const LABEL_KINDS[] = {"doc_type", "category", "warning", "error"};
@@ -407,6 +418,7 @@ static int split_tabs(char *line, char **f, int max)
 static int labels_read(labels *lb, const char *dict_dir, char *why, size_t cap)
 {
     lb->dict_dir = dict_dir;
+    pthread_mutex_init(&lb->mu, NULL);
     lb->names = json_object();
     lb->ratio = json_object();
     for (size_t k = 0; k < sizeof LABEL_KINDS / sizeof *LABEL_KINDS; k++)
@@ -458,12 +470,18 @@ static int labels_read(labels *lb, const char *dict_dir, char *why, size_t cap)
     return st;
 }
 
+static void labels_free(labels *lb)
+{
+    json_decref(lb->names);
+    json_decref(lb->ratio);
+    pthread_mutex_destroy(&lb->mu);
+}
+
 int page_labels_check(const char *dict_dir, char *why, size_t cap)
 {
     labels lb;
     int st = labels_read(&lb, dict_dir, why, cap);
-    json_decref(lb.names);
-    json_decref(lb.ratio);
+    labels_free(&lb);
     return st;
 }
 
@@ -494,13 +512,16 @@ static json_t *profile_file_label(const char *dict_dir, const char *name)
  * profile), else the code itself. */
 static json_t *label_of(labels *lb, const char *kind, const char *code)
 {
+    pthread_mutex_lock(&lb->mu);
     json_t *names = json_object_get(lb->names, kind);
     json_t *name = json_object_get(names, code);
     if (!name && !strcmp(kind, "profile")) {
         name = profile_file_label(lb->dict_dir, code);
         json_object_set_new(names, code, name ? name : json_string(code));
     }
-    return json_string(name ? json_string_value(name) : code);
+    json_t *label = json_string(name ? json_string_value(name) : code);
+    pthread_mutex_unlock(&lb->mu);
+    return label;
 }
 
 /* ------------------------------------------------------------------ */
@@ -530,9 +551,13 @@ static json_t *str_or_null(const json_t *v)
 static void set_flags(json_t *o, const char *prefix, const char *const *values, size_t n, const char *value)
 {
     char key[64];
+    size_t pl = strlen(prefix);
+    memcpy(key, prefix, pl); /* the prefixes and values are short constants */
     for (size_t i = 0; i < n; i++) {
-        snprintf(key, sizeof key, "%s%s", prefix, values[i]);
-        for (char *c = key; *c; c++)
+        /* copied, not formatted: every report's models set some 300 flags */
+        size_t vl = strlen(values[i]);
+        memcpy(key + pl, values[i], vl + 1);
+        for (char *c = key + pl; *c; c++)
             if (*c == '-')
                 *c = '_';
         json_object_set_new(o, key, json_boolean(value && !strcmp(values[i], value)));
@@ -1096,43 +1121,118 @@ static void find_streams(renderer *r, const tnode *n)
         }
 }
 
-/* Renders every stream in one pass over the reports, each element with the
- * top-level names around it. */
-static void prepare_streams(renderer *r)
+/* A report's part of the page rendered by a worker, before its place among
+ * the reports (its index) is known: where the index would be written, a
+ * hole, filled in by page_put_part in input order. */
+typedef struct page_part {
+    char *text[MAX_STREAMS];
+    size_t len[MAX_STREAMS];
+    int later;            /* a passing report: its row after the failing ones' */
+    struct hole {
+        size_t at;        /* in text[stream] */
+        int stream;
+        int anchor;       /* "r" and the index, else the index alone */
+    } *hole;
+    size_t nhole, holecap;
+    json_t *anchor, *index;  /* what the models hold in the index's places */
+    int stale, failed;
+} page_part;
+
+/* The index's places in a model: its anchor, its index, and its name when
+ * the report has no path (report_head names it by its anchor then). */
+static void place_holes(page_part *part, const json_t *rep, json_t *model)
+{
+    if (!model)
+        return;
+    const char *path = str_or(json_object_get(json_object_get(rep, "source"), "path"), "");
+    json_object_set(model, "anchor", part->anchor);
+    json_object_set(model, "index", part->index);
+    if (!*path)
+        json_object_set(model, "name", part->anchor);
+}
+
+static void part_models(page_part *part, const json_t *rep, json_t *row, json_t *section, int later)
+{
+    place_holes(part, rep, row);
+    place_holes(part, rep, section);
+    part->later = later;
+}
+
+/* A slot showing the index: noted as a hole instead of written.  0 for any
+ * other value. */
+static int put_hole(renderer *r, const json_t *v)
+{
+    page_part *p = r->part;
+    if (v != p->anchor && v != p->index)
+        return 0;
+    if (p->nhole == p->holecap) {
+        size_t cap = p->holecap ? 2 * p->holecap : 8;
+        struct hole *h = realloc(p->hole, cap * sizeof *h);
+        if (!h) {
+            p->failed = 1;
+            return 1;
+        }
+        p->hole = h;
+        p->holecap = cap;
+    }
+    long at = ftell(r->out);
+    p->failed |= at < 0;
+    p->hole[p->nhole++] = (struct hole){(size_t)(at < 0 ? 0 : at), r->cur, v == p->anchor};
+    return 1;
+}
+
+/* The template's streams and a temporary file for each (two for rows). */
+static void open_streams(renderer *r)
 {
     reader *rd = r->rd;
     find_streams(r, r->tree);
-    int rows = 0, sections = 0;
     for (int i = 0; i < r->nstreams && !rd->failed; i++) {
         stream *s = &r->streams[i];
         int is_rows = !strcmp(s->node->name, "rows");
-        rows |= is_rows;
-        sections |= !is_rows;
+        r->rows |= is_rows;
+        r->sections |= !is_rows;
         if (!(s->first = tmpfile()) || (is_rows && !(s->later = tmpfile()))) {
             snprintf(rd->why, rd->cap, "temporary file: %s", strerror(errno));
             rd->failed = 1;
         }
     }
+}
+
+/* One report into every stream, with the top-level names around it. */
+static void render_report(renderer *r, const json_t *rep, int index)
+{
+    labels *lb = r->rd->lb;
+    json_t *row = r->rows ? row_model(rep, index, lb) : NULL;
+    json_t *section = r->sections ? section_model(rep, index, lb) : NULL;
+    int later = row && json_integer_value(json_object_get(row, "rank"));
+    if (r->part)
+        part_models(r->part, rep, row, section, later);
     FILE *out = r->out;
     int depth = r->depth;
     r->depth = 1;
-    reader_rewind(rd);
-    json_t *rep;
-    while (!rd->failed && (rep = reader_next(rd))) {
-        json_t *row = rows ? row_model(rep, rd->index, rd->lb) : NULL;
-        json_t *section = sections ? section_model(rep, rd->index, rd->lb) : NULL;
-        json_decref(rep);
-        int later = row && json_integer_value(json_object_get(row, "rank"));
-        for (int i = 0; i < r->nstreams; i++) {
-            stream *s = &r->streams[i];
-            r->out = s->later ? (later ? s->later : s->first) : s->first;
-            render_in(r, s->later ? row : section, s->node->child);
-        }
-        json_decref(row);
-        json_decref(section);
+    for (int i = 0; i < r->nstreams; i++) {
+        stream *s = &r->streams[i];
+        r->cur = i;
+        r->out = s->later ? (later ? s->later : s->first) : s->first;
+        render_in(r, s->later ? row : section, s->node->child);
     }
     r->out = out;
     r->depth = depth;
+    json_decref(row);
+    json_decref(section);
+}
+
+/* Renders every stream in one pass over the reports. */
+static void prepare_streams(renderer *r)
+{
+    reader *rd = r->rd;
+    open_streams(r);
+    reader_rewind(rd);
+    json_t *rep;
+    while (!rd->failed && (rep = reader_next(rd))) {
+        render_report(r, rep, rd->index);
+        json_decref(rep);
+    }
 }
 
 static void render_stream(renderer *r, const tnode *n)
@@ -1163,6 +1263,7 @@ static void streams_close(renderer *r)
             fclose(r->streams[i].first);
         if (r->streams[i].later)
             fclose(r->streams[i].later);
+        r->streams[i].first = r->streams[i].later = NULL;
     }
 }
 
@@ -1190,14 +1291,9 @@ static char *read_whole(const char *path, char *why, size_t cap)
     return buf;
 }
 
-int page_write(FILE *out, const char *template_path, const char *dict_dir, const char *summary_json,
-               size_t summary_len, char *const *reports_jsonl, int n, char *why, size_t cap)
+/* The summary text as a JSON object; NULL with "summary: …" in why. */
+static json_t *summary_value(const char *summary_json, size_t summary_len, char *why, size_t cap)
 {
-    for (int i = 0; i < n; i++)
-        if (!strcmp(reports_jsonl[i], "-")) {
-            snprintf(why, cap, "-: the reports are read twice; give a file, not standard input");
-            return -1;
-        }
     json_error_t je;
     json_t *sum = json_loadb(summary_json, summary_len, 0, &je);
     if (!sum || !json_is_object(sum) || !json_is_object(json_object_get(sum, "reports"))) {
@@ -1206,73 +1302,247 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
         else
             snprintf(why, cap, "summary: line %d: %s", je.line, je.text);
         json_decref(sum);
+        return NULL;
+    }
+    return sum;
+}
+
+/* The page's own names: counts, lists and charts of the summary. */
+static json_t *page_model(const json_t *sum, labels *lb)
+{
+    char when[32];
+    generated_at(when, sizeof when);
+    json_t *reps = json_object_get(sum, "reports");
+    json_t *kinds = json_array();
+    for (size_t k = 0; k < NKINDS; k++) {
+        json_t *o = json_pack("{s:s}", "kind", KINDS[k]);
+        set_kind_flags(o, KINDS[k]);
+        json_array_append_new(kinds, o);
+    }
+    json_t *charts = json_pack("[o, o, o, o, o]",
+        org_chart(json_object_get(sum, "by_organization")),
+        list_chart("slogans", json_object_get(sum, "slogans"), "term", "reports", "count", 0, MAX_BARS),
+        list_chart("documents", json_object_get(sum, "documents"), "title", "reports", "count", 0, MAX_BARS),
+        object_chart("doc_types", json_object_get(sum, "by_doc_type"), "doc_type", lb),
+        object_chart("profiles", json_object_get(sum, "by_profile"), "profile", lb));
+    json_int_t metric_more;
+    json_t *mchart = metric_chart(json_object_get(sum, "metrics"), lb, &metric_more);
+    return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
+        "version", HB_VERSION, "generated", when,
+        "total", json_integer_value(json_object_get(reps, "total")),
+        "passed", json_integer_value(json_object_get(reps, "passed")),
+        "failed", json_integer_value(json_object_get(reps, "failed")),
+        "unreadable_count", json_integer_value(json_object_get(reps, "unreadable")),
+        "unreadable", coded_list(json_object_get(sum, "unreadable"), "error", lb),
+        "duplicate_count", (json_int_t)json_array_size(json_object_get(sum, "duplicates")),
+        "duplicates", dup_list(json_object_get(sum, "duplicates")),
+        "warnings", counts_list(json_object_get(sum, "warnings"), "warning", lb),
+        "kinds", kinds, "charts", charts,
+        "metric_chart", mchart, "metric_more", metric_more);
+}
+
+/* The whole page through r (its streams rendered already, or rendered
+ * when first met); 0, -1 with why, -2 when writing failed. */
+static int render_page(FILE *out, const json_t *sum, labels *lb, renderer *r, char *why, size_t cap)
+{
+    json_t *model = page_model(sum, lb);
+    if (!model) {
+        snprintf(why, cap, "out of memory");
         return -1;
     }
+    r->out = out;
+    render_in(r, model, r->tree);
+    streams_close(r);
+    json_decref(model);
+    if (r->rd->failed) {
+        if (r->rd->why != why)
+            snprintf(why, cap, "%s", r->rd->why);
+        return -1;
+    }
+    if (fflush(out) != 0 || ferror(out)) {
+        snprintf(why, cap, "write error: %s", strerror(errno ? errno : EIO));
+        return -2;
+    }
+    return 0;
+}
+
+/* The template read and parsed (its text in *src, kept alive for the
+ * tree); NULL with why. */
+static tnode *template_load(const char *template_path, char **src, char *why, size_t cap)
+{
+    *src = read_whole(template_path, why, cap);
+    tnode *tree = *src ? tmpl_parse(*src, template_path, why, cap) : NULL;
+    if (!tree) {
+        free(*src);
+        *src = NULL;
+    }
+    return tree;
+}
+
+int page_write(FILE *out, const char *template_path, const char *dict_dir, const char *summary_json,
+               size_t summary_len, char *const *reports_jsonl, int n, char *why, size_t cap)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(reports_jsonl[i], "-")) {
+            snprintf(why, cap, "-: the reports are read twice; give a file, not standard input");
+            return -1;
+        }
+    json_t *sum = summary_value(summary_json, summary_len, why, cap);
+    if (!sum)
+        return -1;
     labels lb;
     int lst = labels_read(&lb, dict_dir, why, cap);
-    char *src = lst ? NULL : read_whole(template_path, why, cap);
-    tnode *tree = src ? tmpl_parse(src, template_path, why, cap) : NULL;
+    char *src = NULL;
+    tnode *tree = lst ? NULL : template_load(template_path, &src, why, cap);
     if (!tree) {
-        free(src);
         json_decref(lb.names);
         json_decref(lb.ratio);
         json_decref(sum);
         return -1;
     }
     reader rd = {.files = reports_jsonl, .n = n, .why = why, .cap = cap, .lb = &lb};
-    int status = 0;
-    {
-        char when[32];
-        generated_at(when, sizeof when);
-        json_t *reps = json_object_get(sum, "reports");
-        json_t *kinds = json_array();
-        for (size_t k = 0; k < NKINDS; k++) {
-            json_t *o = json_pack("{s:s}", "kind", KINDS[k]);
-            set_kind_flags(o, KINDS[k]);
-            json_array_append_new(kinds, o);
-        }
-        json_t *charts = json_pack("[o, o, o, o, o]",
-            org_chart(json_object_get(sum, "by_organization")),
-            list_chart("slogans", json_object_get(sum, "slogans"), "term", "reports", "count", 0, MAX_BARS),
-            list_chart("documents", json_object_get(sum, "documents"), "title", "reports", "count", 0, MAX_BARS),
-            object_chart("doc_types", json_object_get(sum, "by_doc_type"), "doc_type", &lb),
-            object_chart("profiles", json_object_get(sum, "by_profile"), "profile", &lb));
-        json_int_t metric_more;
-        json_t *mchart = metric_chart(json_object_get(sum, "metrics"), &lb, &metric_more);
-        json_t *model = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:I}",
-            "version", HB_VERSION, "generated", when,
-            "total", json_integer_value(json_object_get(reps, "total")),
-            "passed", json_integer_value(json_object_get(reps, "passed")),
-            "failed", json_integer_value(json_object_get(reps, "failed")),
-            "unreadable_count", json_integer_value(json_object_get(reps, "unreadable")),
-            "unreadable", coded_list(json_object_get(sum, "unreadable"), "error", &lb),
-            "duplicate_count", (json_int_t)json_array_size(json_object_get(sum, "duplicates")),
-            "duplicates", dup_list(json_object_get(sum, "duplicates")),
-            "warnings", counts_list(json_object_get(sum, "warnings"), "warning", &lb),
-            "kinds", kinds, "charts", charts,
-            "metric_chart", mchart, "metric_more", metric_more);
-        if (!model) {
-            snprintf(why, cap, "out of memory");
-            status = -1;
-        } else {
-            renderer r = {.out = out, .rd = &rd, .any = any_line(&rd), .tree = tree->child};
-            render_in(&r, model, tree->child);
-            streams_close(&r);
-            json_decref(model);
-            if (rd.failed) {
-                status = -1;
-            } else if (fflush(out) != 0 || ferror(out)) {
-                snprintf(why, cap, "write error: %s", strerror(errno ? errno : EIO));
-                status = -2;
-            }
-        }
-    }
+    renderer r = {.rd = &rd, .any = any_line(&rd), .tree = tree->child};
+    int status = render_page(out, sum, &lb, &r, why, cap);
     reader_rewind(&rd);
     free(rd.buf);
     tnode_free(tree);
     free(src);
-    json_decref(lb.names);
-    json_decref(lb.ratio);
+    labels_free(&lb);
+    json_decref(sum);
+    return status;
+}
+
+/* --- the page fed one report at a time (batch) ------------------------ */
+
+struct page_run {
+    labels lb;
+    char *src;
+    tnode *tree;
+    reader rd;          /* no files: its index, failure and reason */
+    renderer r;
+    json_t *top;        /* stands for the page's names until the summary is known */
+    int ready;          /* the template and streams are there (workers read this, never usable) */
+    int usable;         /* the streams hold every report so far */
+    char why[1024];
+};
+
+page_run *page_begin(const char *template_path, const char *dict_dir)
+{
+    page_run *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->rd = (reader){.why = p->why, .cap = sizeof p->why, .lb = &p->lb};
+    /* a fault here is left for page_from_summary to find and say again */
+    int lst = labels_read(&p->lb, dict_dir, p->why, sizeof p->why);
+    p->tree = lst ? NULL : template_load(template_path, &p->src, p->why, sizeof p->why);
+    p->top = json_object();
+    p->r = (renderer){.rd = &p->rd, .tree = p->tree ? p->tree->child : NULL, .prepared = 1, .early = 1};
+    p->r.stack[0] = p->top;
+    p->r.depth = 1;
+    if (p->tree && p->top)
+        open_streams(&p->r);
+    p->ready = p->usable = p->tree && p->top && !p->rd.failed;
+    return p;
+}
+
+void page_part_free(page_part *part)
+{
+    if (!part)
+        return;
+    for (int i = 0; i < MAX_STREAMS; i++)
+        free(part->text[i]);
+    free(part->hole);
+    json_decref(part->anchor);
+    json_decref(part->index);
+    free(part);
+}
+
+page_part *page_render_part(page_run *p, const json_t *report)
+{
+    page_part *part = p && p->ready ? calloc(1, sizeof *part) : NULL;
+    if (!part)
+        return NULL;
+    /* nonzero, as an index and its anchor are: what a condition on them sees */
+    part->anchor = json_string("r1");
+    part->index = json_integer(1);
+    renderer r = p->r; /* the template and streams; its own files, in memory */
+    r.part = part;
+    r.any = 1;
+    int bad = !part->anchor || !part->index;
+    FILE *mem[MAX_STREAMS] = {0};
+    for (int i = 0; i < r.nstreams && !bad; i++) {
+        bad = !(mem[i] = open_memstream(&part->text[i], &part->len[i]));
+        r.streams[i].first = mem[i];
+        r.streams[i].later = p->r.streams[i].later ? mem[i] : NULL;
+    }
+    if (!bad)
+        render_report(&r, report, 1);
+    for (int i = 0; i < r.nstreams; i++)
+        bad |= mem[i] && fclose(mem[i]) != 0;
+    part->stale = r.stale;
+    if (bad || part->failed) {
+        page_part_free(part);
+        return NULL;
+    }
+    return part;
+}
+
+/* A stream's text with its holes filled by the index. */
+static void put_filled(FILE *to, const page_part *part, int k, int index)
+{
+    size_t from = 0;
+    for (size_t h = 0; h < part->nhole; h++) {
+        const struct hole *at = &part->hole[h];
+        if (at->stream != k)
+            continue;
+        fwrite(part->text[k] + from, 1, at->at - from, to);
+        fprintf(to, at->anchor ? "r%d" : "%d", index);
+        from = at->at;
+    }
+    fwrite(part->text[k] + from, 1, part->len[k] - from, to);
+}
+
+void page_put_part(page_run *p, const page_part *part)
+{
+    if (!p || !p->usable)
+        return;
+    p->usable = part && !part->stale;
+    int index = ++p->rd.index;
+    for (int i = 0; p->usable && i < p->r.nstreams; i++) {
+        stream *s = &p->r.streams[i];
+        put_filled(s->later && part->later ? s->later : s->first, part, i, index);
+    }
+}
+
+void page_add(page_run *p, const json_t *report)
+{
+    page_part *part = page_render_part(p, report);
+    page_put_part(p, part);
+    page_part_free(part);
+}
+
+void page_run_free(page_run *p)
+{
+    if (!p)
+        return;
+    streams_close(&p->r);
+    tnode_free(p->tree);
+    free(p->src);
+    labels_free(&p->lb);
+    json_decref(p->top);
+    free(p);
+}
+
+/* The page from streams rendered as the reports came. */
+static int page_write_run(FILE *out, page_run *p, const char *summary_json, char *why, size_t cap)
+{
+    json_t *sum = summary_value(summary_json, strlen(summary_json), why, cap);
+    if (!sum)
+        return -1;
+    p->r.early = 0;
+    p->r.depth = 0;
+    p->r.any = p->rd.index > 0;
+    int status = render_page(out, sum, &p->lb, &p->r, why, cap);
     json_decref(sum);
     return status;
 }
@@ -1324,13 +1594,13 @@ int page_command(char *const *reports_jsonl, int n, const char *summary_path, co
         fprintf(stderr, "huibao: %s\n", why);
         return 1;
     }
-    int rc = page_from_summary(reports_jsonl, n, summary, summary_path, template_path, dict_dir, output);
+    int rc = page_from_summary(reports_jsonl, n, summary, summary_path, template_path, dict_dir, output, NULL);
     free(summary);
     return rc;
 }
 
 int page_from_summary(char *const *reports_jsonl, int n, const char *summary, const char *summary_path,
-                      const char *template_path, const char *dict_dir, const char *output)
+                      const char *template_path, const char *dict_dir, const char *output, page_run *run)
 {
     char why[1024] = "";
     out_file of;
@@ -1339,7 +1609,9 @@ int page_from_summary(char *const *reports_jsonl, int n, const char *summary, co
         fprintf(stderr, "huibao: %s: %s\n", dest, why);
         return 5;
     }
-    int rc = page_write(of.fp, template_path, dict_dir, summary, strlen(summary), reports_jsonl, n, why, sizeof why);
+    int rc = run && run->usable ? page_write_run(of.fp, run, summary, why, sizeof why)
+                                : page_write(of.fp, template_path, dict_dir, summary, strlen(summary), reports_jsonl, n,
+                                             why, sizeof why);
     if (rc == -2 && !output && out_reader_gone()) {
         out_abort(&of);
         return 0; /* … | head */

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 /* Writes the page to `out`.  `summary_json` is the summary (SUMMARY_SPEC:
  * summary_version 1), `reports_jsonl` the files holding one report JSON per
  * line (regular files: they are read twice, for the table and for the
@@ -30,8 +32,28 @@ int page_labels_check(const char *dict_dir, char *why, size_t cap);
 int page_command(char *const *reports_jsonl, int n, const char *summary_path,
                  const char *template_path, const char *dict_dir, const char *output);
 
-/* The same from a summary already made (batch). */
+/* The per-report parts of the page rendered as each report comes, in input
+ * order (batch: no second read of reports.jsonl).  A template whose
+ * per-report parts ask for the page's own names (counts, charts: known only
+ * at the end), or a fault in the template or labels, leaves the run unused:
+ * page_from_summary then reads the reports files as `huibao page` does. */
+typedef struct page_run page_run;
+page_run *page_begin(const char *template_path, const char *dict_dir);
+void page_add(page_run *run, const json_t *report);
+void page_run_free(page_run *run);
+
+/* page_add in two steps, so that the rendering runs on batch's workers:
+ * page_render_part (any thread, any order; NULL when out of memory) renders
+ * a report's part with holes where its index goes, page_put_part (one
+ * thread, in input order) fills them and adds the part to the page. */
+typedef struct page_part page_part;
+page_part *page_render_part(page_run *run, const json_t *report);
+void page_put_part(page_run *run, const page_part *part);
+void page_part_free(page_part *part);
+
+/* The same from a summary already made (batch), through `run` (NULL: none)
+ * when it holds every report. */
 int page_from_summary(char *const *reports_jsonl, int n, const char *summary, const char *summary_path,
-                      const char *template_path, const char *dict_dir, const char *output);
+                      const char *template_path, const char *dict_dir, const char *output, page_run *run);
 
 #endif

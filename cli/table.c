@@ -219,6 +219,11 @@ typedef struct {
     size_t cap;
 } table_ctx;
 
+/* table_run, the incremental form (cli.h), is the same context */
+struct table_run {
+    table_ctx t;
+};
+
 /* A metric's column key: its category and normalized unit, so that a sum
  * never adds 万元 to 人. */
 static int column_key(const json_t *m, char *buf, size_t cap)
@@ -510,6 +515,22 @@ static int sinks_failed(table_ctx *t)
     return t->write_failed;
 }
 
+/* One report or error record, in the pass that takes it. */
+static int add_value(table_ctx *t, const json_t *v)
+{
+    if (t->reports && is_error(v) == t->errors_pass && report_row(t, v) != 0) {
+        snprintf(t->why, t->cap, "out of memory");
+        t->write_failed = 1;
+    }
+    if (t->metrics && !t->errors_pass)
+        metric_rows(t, v);
+    if (t->parked && ferror(t->parked) && !t->write_failed) {
+        snprintf(t->why, t->cap, "temporary file: %s", strerror(errno ? errno : EIO));
+        t->write_failed = 1;
+    }
+    return sinks_failed(t) ? -1 : 0;
+}
+
 static int write_rows(void *ctx, const char *text, size_t len, long line)
 {
     table_ctx *t = ctx;
@@ -519,18 +540,9 @@ static int write_rows(void *ctx, const char *text, size_t len, long line)
     json_t *v = parse_row(t, text, len, line);
     if (!v)
         return -1;
-    if (t->reports && is_error(v) == t->errors_pass && report_row(t, v) != 0) {
-        snprintf(t->why, t->cap, "out of memory");
-        t->write_failed = 1;
-    }
-    if (t->metrics && !t->errors_pass)
-        metric_rows(t, v);
+    int rc = add_value(t, v);
     json_decref(v);
-    if (t->parked && ferror(t->parked) && !t->write_failed) {
-        snprintf(t->why, t->cap, "temporary file: %s", strerror(errno ? errno : EIO));
-        t->write_failed = 1;
-    }
-    return sinks_failed(t) ? -1 : 0;
+    return rc;
 }
 
 static int by_str(const void *a, const void *b)
@@ -686,59 +698,91 @@ static int sink_close(sink *k, int rc, char *why, size_t cap)
     return rc;
 }
 
-int table_write(FILE *const *inputs, const char *const *names, int ninputs, const table_out *outs, int nouts,
-                int bom, char *why, size_t cap)
+/* Opens every output and writes the metrics table's head; NULL with why
+ * when one cannot be opened (those opened are removed). */
+table_run *table_begin(const table_out *outs, int nouts, int bom, char *why, size_t cap)
 {
-    table_ctx t = {.nsinks = nouts, .names = names, .why = why, .cap = cap, .columns = json_object(),
-                   .sinks = calloc((size_t)nouts, sizeof(sink))};
-    int rc = t.columns && t.sinks ? 0 : (snprintf(why, cap, "out of memory"), -1);
+    table_run *run = calloc(1, sizeof *run);
+    table_ctx *t = run ? &run->t : NULL;
+    if (!t) {
+        snprintf(why, cap, "out of memory");
+        return NULL;
+    }
+    *t = (table_ctx){.nsinks = nouts, .why = why, .cap = cap, .columns = json_object(),
+                     .sinks = calloc((size_t)nouts, sizeof(sink))};
+    int rc = t->columns && t->sinks ? 0 : (snprintf(why, cap, "out of memory"), -1);
     for (int i = 0; rc == 0 && i < nouts; i++) {
-        t.sinks[i] = (sink){.fmt = outs[i].fmt, .kind = outs[i].kind,
-                            .file = outs[i].path, .path = strcmp(outs[i].path, "-") ? outs[i].path : "standard output"};
-        t.reports |= outs[i].kind != 1;
-        t.metrics |= outs[i].kind != 0;
+        t->sinks[i] = (sink){.fmt = outs[i].fmt, .kind = outs[i].kind,
+                             .file = outs[i].path, .path = strcmp(outs[i].path, "-") ? outs[i].path : "standard output"};
+        t->reports |= outs[i].kind != 1;
+        t->metrics |= outs[i].kind != 0;
     }
     for (int i = 0; rc == 0 && i < nouts; i++) {
-        rc = sink_open(&t.sinks[i], why, cap);
-        if (rc == 0 && bom && t.sinks[i].fmt == TABLE_CSV)
-            fputs("\xEF\xBB\xBF", t.sinks[i].out);
+        rc = sink_open(&t->sinks[i], why, cap);
+        if (rc == 0 && bom && t->sinks[i].fmt == TABLE_CSV)
+            fputs("\xEF\xBB\xBF", t->sinks[i].out);
     }
-    if (rc == 0 && t.reports && !(t.parked = tmpfile())) {
+    if (rc == 0 && t->reports && !(t->parked = tmpfile())) {
         snprintf(why, cap, "temporary file: %s", strerror(errno));
         rc = -1;
     }
-    /* one read: metric rows go out, report rows wait for their columns */
-    if (rc == 0) {
-        if (t.metrics)
-            metrics_head(&t);
-        rc = each_input(inputs, ninputs, write_rows, &t);
+    if (rc != 0) {
+        table_end(run, rc, NULL, NULL, 0);
+        return NULL;
     }
-    if (rc == 0 && t.reports && (reports_head(&t) != 0 || unpark_rows(&t) != 0 || sinks_failed(&t)))
+    /* one read: metric rows go out, report rows wait for their columns */
+    if (t->metrics)
+        metrics_head(t);
+    return run;
+}
+
+int table_add(table_run *run, const json_t *report)
+{
+    return add_value(&run->t, report);
+}
+
+int table_end(table_run *run, int rc, FILE *const *inputs, const char *const *names, int ninputs)
+{
+    table_ctx *t = &run->t;
+    t->names = names;
+    if (rc == 0 && t->reports && (reports_head(t) != 0 || unpark_rows(t) != 0 || sinks_failed(t)))
         rc = -1;
-    t.errors_pass = 1;
-    if (rc == 0 && t.reports)
-        rc = each_input(inputs, ninputs, write_rows, &t);
-    for (int i = 0; t.sinks && i < nouts; i++)
-        rc = sink_close(&t.sinks[i], rc, why, cap);
-    for (int i = 0; t.sinks && i < nouts; i++) {
-        sink *k = &t.sinks[i];
+    t->errors_pass = 1;
+    if (rc == 0 && t->reports)
+        rc = each_input(inputs, ninputs, write_rows, t);
+    for (int i = 0; t->sinks && i < t->nsinks; i++)
+        rc = sink_close(&t->sinks[i], rc, t->why, t->cap);
+    for (int i = 0; t->sinks && i < t->nsinks; i++) {
+        sink *k = &t->sinks[i];
         char whyc[512];
         if (rc == 0 && out_commit(&k->of, whyc, sizeof whyc) != 0) {
-            snprintf(why, cap, "%s: %s", k->path, whyc);
+            snprintf(t->why, t->cap, "%s: %s", k->path, whyc);
             rc = -1;
         } else if (rc != 0 && k->opened)
             out_abort(&k->of);
         k->opened = 0;
     }
-    if (t.parked)
-        fclose(t.parked);
-    free(t.sinks);
-    free(t.colname);
-    free(t.place);
-    free(t.tally);
-    free(t.touched);
-    json_decref(t.columns);
+    if (t->parked)
+        fclose(t->parked);
+    free(t->sinks);
+    free(t->colname);
+    free(t->place);
+    free(t->tally);
+    free(t->touched);
+    json_decref(t->columns);
+    free(run);
     return rc == 1 ? 1 : rc ? -1 : 0;
+}
+
+int table_write(FILE *const *inputs, const char *const *names, int ninputs, const table_out *outs, int nouts,
+                int bom, char *why, size_t cap)
+{
+    table_run *run = table_begin(outs, nouts, bom, why, cap);
+    if (!run)
+        return -1;
+    run->t.names = names;
+    int rc = each_input(inputs, ninputs, write_rows, &run->t);
+    return table_end(run, rc, inputs, names, ninputs);
 }
 
 /* --- huibao table ------------------------------------------------------ */

@@ -323,8 +323,9 @@ HB_API void hb_summary_free(hb_summary *s);
  * summary (hb_summary_json).  HB_ERR_ARG with err->message for anything
  * else; err may be NULL. */
 HB_API hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_error *err);
-/* Adds a report, the same as adding its JSON (it writes only the fields a
- * summary reads). */
+/* Adds a report, the same as adding its JSON, read from the report's own
+ * fields: no JSON is written or parsed.  The report is not written to
+ * (threads may add one report to their own summaries at once). */
 HB_API hb_status hb_summary_add_report(hb_summary *s, const hb_report *r);
 /* Adds everything in src to dst (src unchanged; dst != src). */
 HB_API hb_status hb_summary_merge(hb_summary *dst, const hb_summary *src);

@@ -72,7 +72,4 @@ extern const size_t hb_nstages;
 hb_doc *hb_doc_start(const struct hb_engine *e, const char *buf, size_t len, const hb_extract_options *opts,
                      hb_error *err);
 
-/* The report's JSON with only the fields a summary reads (hb_summary_add_report). */
-char *hb_report_summary_json(const hb_report *report);
-
 #endif

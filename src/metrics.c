@@ -502,6 +502,11 @@ static int is_target(const hb_doc *d, const hb_metric *m, int sec)
     return 0;
 }
 
+int hb_metric_target(const hb_doc *d, const hb_metric *m)
+{
+    return is_target(d, m, d->paras.v[m->para].section);
+}
+
 static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
 {
     int sec = d->paras.v[m->para].section;

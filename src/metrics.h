@@ -34,4 +34,7 @@ struct hb_metrics_result {
     HB_VEC(hb_metric) list;    /* in document order */
 };
 
+/* A metric's `target`: a goal rather than a result. */
+int hb_metric_target(const hb_doc *d, const hb_metric *m);
+
 #endif

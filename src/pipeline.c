@@ -317,20 +317,14 @@ void hb_report_free(hb_report *r)
  * arena: a copy of the report's header with a scratch arena of its own, so
  * that printing never writes into the report and two threads may print one
  * report at once. */
-static void report_fields(const hb_report *report, hb_json_out *out, int for_summary)
+static void report_fields(const hb_report *report, hb_json_out *out)
 {
-    /* what summary.c reads of a report: the other stages' fields (sections,
-     * lists, terms) were most of what a summary parsed back */
-    static const char *const SUMMARY_READS = " decode docfacts documents slogans metrics required ";
     hb_doc scratch = *report, *d = &scratch;
     scratch.arena = (hb_arena){0};
     hb_json_str(out, "schema_version", HB_SCHEMA_VERSION);
-    for (size_t i = 0; i < hb_nstages; i++) {
-        char key[40];
-        snprintf(key, sizeof key, " %s ", hb_stages[i].name);
-        if (hb_stages[i].json && (!for_summary || strstr(SUMMARY_READS, key)))
+    for (size_t i = 0; i < hb_nstages; i++)
+        if (hb_stages[i].json)
             hb_stages[i].json(d, out);
-    }
     hb_json_warnings(d, out);
     hb_arena_release(&scratch.arena);
 }
@@ -340,16 +334,7 @@ char *hb_report_json(const hb_report *report, unsigned flags)
     hb_json_out *out = hb_json_out_new((flags & HB_JSON_PRETTY) != 0);
     if (!out)
         return NULL;
-    report_fields(report, out, 0);
-    return hb_json_out_finish(out);
-}
-
-char *hb_report_summary_json(const hb_report *report)
-{
-    hb_json_out *out = hb_json_out_new(0);
-    if (!out)
-        return NULL;
-    report_fields(report, out, 1);
+    report_fields(report, out);
     return hb_json_out_finish(out);
 }
 
@@ -360,7 +345,7 @@ hb_status hb_report_write(const hb_report *report, unsigned flags, hb_write_fn w
     hb_json_out *out = hb_json_out_stream((flags & HB_JSON_PRETTY) != 0, write, ctx);
     if (!out)
         return HB_ERR_NOMEM;
-    report_fields(report, out, 0);
+    report_fields(report, out);
     return hb_json_out_end(out, flags & HB_JSON_LINE ? "\n" : "");
 }
 

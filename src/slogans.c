@@ -857,6 +857,28 @@ static void quotations_json(hb_doc *d, hb_json_out *out)
     hb_json_array_close(out);
 }
 
+/* Whether a term is one of "slogans" (counted, and not a quotation). */
+static int listed(const sl_term *t)
+{
+    return t->count != 0 && t->qkind < 0;
+}
+
+size_t hb_slogan_terms(const hb_doc *d)
+{
+    return d->slogans ? d->slogans->terms.n : 0;
+}
+
+int hb_slogan_listed(const hb_doc *d, size_t i, size_t *vs, size_t *ve, int *count)
+{
+    const sl_term *t = &d->slogans->terms.v[i];
+    if (!listed(t))
+        return 0;
+    *vs = t->vs;
+    *ve = t->ve;
+    *count = t->count;
+    return 1;
+}
+
 void hb_slogans_json(hb_doc *d, hb_json_out *out)
 {
     const struct hb_slogans_result *r = d->slogans;
@@ -864,7 +886,7 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
     hb_json_array_open(out, "slogans");
     for (size_t i = 0; r && i < r->terms.n; i++) {
         const sl_term *t = &r->terms.v[i];
-        if (t->count == 0 || t->qkind >= 0)
+        if (!listed(t))
             continue;
         const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
         const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;

@@ -42,6 +42,12 @@ int hb_slogan_covered(const hb_doc *d, size_t vs, size_t ve);
 /* The covered ranges themselves, sorted and disjoint; *n receives their number. */
 const hb_vrange *hb_slogan_ranges(const hb_doc *d, size_t *n);
 
+/* The report's terms, slogans and quotations (hb_summary_add_report walks
+ * them), and whether term i is one the JSON lists under "slogans": then its
+ * view range (its text is hb_doc_orig of it) and count. */
+size_t hb_slogan_terms(const hb_doc *d);
+int hb_slogan_listed(const hb_doc *d, size_t i, size_t *vs, size_t *ve, int *count);
+
 /* The formulation dictionary: a file of the dict/slogans.txt format
  * (term<TAB>category[<TAB>alias|alias…]) with every term and alias folded
  * into one Aho–Corasick automaton.  The stage loads dict/slogans.txt; the

@@ -12,8 +12,13 @@
 #include <jansson.h>
 
 #include "huibao.h"
-#include "extract.h"
+#include "documents.h"
 #include "json_out.h"
+#include "lists.h"
+#include "metrics.h"
+#include "quotes.h"
+#include "sections.h"
+#include "slogans.h"
 
 #define SUMMARY_VERSION "1"
 
@@ -195,13 +200,50 @@ static const char *str_or(const json_t *v, const char *dflt)
 
 /* --- adding one report, error record or summary ------------------------ */
 
+/* What a report adds, field by field: its JSON (add_report) and the report
+ * itself (hb_summary_add_report) go through these same steps. */
+
+/* A report's head: whether it failed, its type, organisation and file. */
+static int head_add(hb_summary *s, int failed, const char *doc_type, const char *org, const char *sha,
+                    const char *path)
+{
+    failed ? s->failed++ : s->passed++;
+    return count_add(s->doc_type, doc_type, 1) | counts_add(s->orgs, org, (json_int_t[]){1, failed}, 2) |
+           file_add(s, sha, strlen(sha), path);
+}
+
+/* A document cited by several entries of one report counts one report:
+ * `seen` holds the titles this report has given. */
+static int document_add(hb_summary *s, json_t *seen, const char *title, json_int_t count)
+{
+    return counts_add(s->documents, title, (json_int_t[]){!json_object_get(seen, title), count}, 2) |
+           json_object_set_new(seen, title, json_true());
+}
+
+static int metric_add(hb_summary *s, const char *category, const char *unit, int target, int masked, int approx,
+                      int known, double value)
+{
+    metric_row *row = row_for(s, category, unit, target);
+    if (!row)
+        return -1;
+    row->count++;
+    row->masked += masked;
+    row->approx += approx;
+    if (known) {
+        row->known++;
+        row->sum += millionths(value);
+    }
+    return 0;
+}
+
 static hb_status add_report(hb_summary *s, const json_t *r)
 {
     const json_t *req = json_object_get(r, "required");
     const json_t *missing = json_object_get(req, "missing");
-    int failed = json_array_size(missing) > 0;
-    failed ? s->failed++ : s->passed++;
-    int bad = count_add(s->doc_type, str_or(json_object_get(r, "doc_type"), "unknown"), 1);
+    const json_t *src = json_object_get(r, "source");
+    int bad = head_add(s, json_array_size(missing) > 0, str_or(json_object_get(r, "doc_type"), "unknown"),
+                       str_or(json_object_get(r, "organization"), ""), str_or(json_object_get(src, "sha256"), ""),
+                       str_or(json_object_get(src, "path"), ""));
     if (req)
         bad |= count_add(s->profile, str_or(json_object_get(req, "profile"), ""), 1);
     size_t i;
@@ -210,37 +252,21 @@ static hb_status add_report(hb_summary *s, const json_t *r)
     json_array_foreach(json_object_get(req, "inline_only"), i, v) bad |= count_add(s->inline_only, str_or(v, ""), 1);
     json_array_foreach(json_object_get(r, "warnings"), i, v)
         bad |= count_add(s->warnings, str_or(json_object_get(v, "code"), ""), 1);
-    bad |= counts_add(s->orgs, str_or(json_object_get(r, "organization"), ""), (json_int_t[]){1, failed}, 2);
     json_array_foreach(json_object_get(r, "slogans"), i, v)
         bad |= counts_add(s->slogans, str_or(json_object_get(v, "term"), ""),
                           (json_int_t[]){1, json_integer_value(json_object_get(v, "count"))}, 2);
-    /* a document cited by several entries of one report counts one report */
     json_t *seen = json_object();
     bad |= !seen;
-    json_array_foreach(json_object_get(r, "documents"), i, v) {
-        const char *t = str_or(json_object_get(v, "title"), "");
-        json_int_t n = json_integer_value(json_object_get(v, "count"));
-        bad |= counts_add(s->documents, t, (json_int_t[]){!json_object_get(seen, t), n}, 2);
-        bad |= json_object_set_new(seen, t, json_true());
-    }
+    json_array_foreach(json_object_get(r, "documents"), i, v)
+        bad |= document_add(s, seen, str_or(json_object_get(v, "title"), ""),
+                            json_integer_value(json_object_get(v, "count")));
     json_decref(seen);
     json_array_foreach(json_object_get(r, "metrics"), i, v) {
         const json_t *val = json_object_get(v, "value");
-        metric_row *row = row_for(s, str_or(json_object_get(v, "category"), ""),
-                                  str_or(json_object_get(v, "unit"), ""), json_is_true(json_object_get(v, "target")));
-        if (!row)
-            return HB_ERR_NOMEM;
-        row->count++;
-        row->masked += json_is_true(json_object_get(v, "masked"));
-        row->approx += json_is_true(json_object_get(v, "approx"));
-        if (json_is_number(val)) {
-            row->known++;
-            row->sum += millionths(json_number_value(val));
-        }
+        bad |= metric_add(s, str_or(json_object_get(v, "category"), ""), str_or(json_object_get(v, "unit"), ""),
+                          json_is_true(json_object_get(v, "target")), json_is_true(json_object_get(v, "masked")),
+                          json_is_true(json_object_get(v, "approx")), json_is_number(val), json_number_value(val));
     }
-    const json_t *src = json_object_get(r, "source");
-    const char *sha = str_or(json_object_get(src, "sha256"), "");
-    bad |= file_add(s, sha, strlen(sha), str_or(json_object_get(src, "path"), ""));
     return bad ? HB_ERR_NOMEM : HB_OK;
 }
 
@@ -427,14 +453,67 @@ hb_status hb_summary_add_json(hb_summary *s, const char *json, size_t len, hb_er
     return st;
 }
 
+/* The required kinds in a mask, by name, each added to `to`; how many. */
+static int kinds_add(json_t *to, unsigned mask, int *bad)
+{
+    int n = 0;
+    for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++)
+        if (mask & (1u << k)) {
+            *bad |= count_add(to, hb_kind_name(k), 1);
+            n++;
+        }
+    return n;
+}
+
+/* The report's fields as its JSON writes them (a string NULL where the JSON
+ * has null, a number not finite where it has null), without the JSON. */
+static int doc_add(hb_summary *s, hb_doc *d)
+{
+    const struct hb_lists_result *req = d->lists;
+    int bad = 0, failed = 0;
+    if (req) {
+        bad |= count_add(s->profile, req->profile ? req->profile : "", 1);
+        failed = kinds_add(s->missing, req->missing, &bad) > 0;
+        kinds_add(s->inline_only, req->inline_only, &bad);
+    }
+    bad |= head_add(s, failed, d->doc_type ? d->doc_type : "unknown", d->organization ? d->organization : "",
+                    d->sha256, d->path ? d->path : "");
+    for (size_t i = 0; i < d->warnings.n; i++)
+        bad |= count_add(s->warnings, d->warnings.v[i].code ? d->warnings.v[i].code : "", 1);
+    size_t vs, ve;
+    int count;
+    for (size_t i = 0; i < hb_slogan_terms(d); i++)
+        if (hb_slogan_listed(d, i, &vs, &ve, &count)) {
+            const char *term = hb_doc_orig(d, vs, ve);
+            bad |= !term || counts_add(s->slogans, term, (json_int_t[]){1, count}, 2);
+        }
+    json_t *seen = json_object();
+    hb_quote_list ql;
+    bad |= !seen;
+    for (size_t i = 0; seen && d->documents && hb_quotes(d, &ql) && i < d->documents->docs.n; i++) {
+        const hb_document *doc = &d->documents->docs.v[i];
+        const char *title = hb_doc_orig(d, doc->vs, doc->ve);
+        bad |= !title || document_add(s, seen, title, doc->count);
+    }
+    json_decref(seen);
+    for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++) {
+        const hb_metric *m = &d->metrics->list.v[i];
+        bad |= metric_add(s, m->category ? m->category : "", m->unit ? m->unit : "", hb_metric_target(d, m),
+                          m->masked != 0, m->approx != 0, isfinite(m->value), m->value);
+    }
+    return bad;
+}
+
 hb_status hb_summary_add_report(hb_summary *s, const hb_report *r)
 {
-    char *json = r ? hb_report_summary_json(r) : NULL;
-    if (!json)
-        return r ? HB_ERR_NOMEM : HB_ERR_ARG;
-    hb_status st = hb_summary_add_json(s, json, strlen(json), NULL);
-    hb_free(json);
-    return st;
+    if (!s || !r)
+        return HB_ERR_ARG;
+    /* texts are copied out into a scratch arena: the report is not written */
+    hb_doc scratch = *r;
+    scratch.arena = (hb_arena){0};
+    int bad = doc_add(s, &scratch);
+    hb_arena_release(&scratch.arena);
+    return bad ? HB_ERR_NOMEM : HB_OK;
 }
 
 /* --- output ------------------------------------------------------------ */

@@ -331,6 +331,31 @@ def test_check_and_pipes(out):
     check(run(["batch", "corpus"]).returncode == 2, "batch without -o")
 
 
+def test_page_as_page_command(root, small):
+    """batch renders each report's part of summary.html on its workers as it
+    goes; the page equals `huibao page` of its reports, with the shipped
+    template and with one whose per-report part asks for a page-wide name
+    (which batch then renders from reports.jsonl at the end)."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    odd = os.path.join(root, "odd_template.html")
+    with open("templates/summary.html", encoding="utf-8") as f:
+        text = f.read()
+    check("{{#reports}}" in text, "the shipped template has no reports section")
+    with open(odd, "w", encoding="utf-8") as f:
+        f.write(text.replace("{{#reports}}", "{{#reports}}<i>{{total}} {{version}}</i>", 1))
+    for template in [[], ["--template", odd]]:
+        for jobs in ["-j1", "-j2"]:
+            out = os.path.join(root, "page_out")
+            shutil.rmtree(out, ignore_errors=True)
+            run(["batch", jobs, "--quiet"] + template + [small, "-o", out], env=env)
+            page = os.path.join(root, "page.html")
+            p = run(["page"] + template + [os.path.join(out, "reports.jsonl"), "--summary",
+                     os.path.join(out, "summary.json"), "-o", page], env=env)
+            check(p.returncode == 0, f"page exit {p.returncode}: {p.stderr[-300:]!r}")
+            with open(page, "rb") as a, open(os.path.join(out, "summary.html"), "rb") as b:
+                check(a.read() == b.read(), f"batch {jobs} {template}: summary.html differs from huibao page's")
+
+
 def main():
     root = tempfile.mkdtemp(prefix="huibao-batch-")
     try:
@@ -345,6 +370,8 @@ def main():
         print("ok   a rerun into an old OUTDIR replaces every output, run.json last")
         test_resume_needs_same_results(root)
         print("ok   --resume reuses only what the same version, rules and options made")
+        test_page_as_page_command(root, small)
+        print("ok   summary.html as huibao page makes it, any template")
         test_summary_merge(small)
         print("ok   summary merges parts into the same bytes")
         test_check_and_pipes(small)

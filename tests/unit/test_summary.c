@@ -100,6 +100,49 @@ static void test_add_report_equals_add_json(void **state)
     hb_free(j);
 }
 
+/* The summary of one report added from its fields against the summary of
+ * its JSON. */
+static void assert_add_report_as_json(const char *text, const hb_extract_options *xo)
+{
+    hb_report *r = hb_extract(engine, text, strlen(text), xo, NULL);
+    assert_non_null(r);
+    hb_summary *direct = hb_summary_new(), *parsed = hb_summary_new();
+    char *json = hb_report_json(r, 0);
+    assert_int_equal(hb_summary_add_report(direct, r), HB_OK);
+    add(parsed, json);
+    char *a = hb_summary_json(direct, HB_JSON_PRETTY), *b = hb_summary_json(parsed, HB_JSON_PRETTY);
+    assert_string_equal(a, b);
+    hb_free(a);
+    hb_free(b);
+    hb_free(json);
+    hb_summary_free(direct);
+    hb_summary_free(parsed);
+    hb_report_free(r);
+}
+
+/* hb_summary_add_report reads the report's fields, not its JSON: where the
+ * JSON has null or leaves a field out, it counts what the JSON gives. */
+static void test_add_report_edges(void **state)
+{
+    (void)state;
+    static const char *const TEXTS[] = {
+        /* no organisation, title or profile beyond the default */
+        "今年以来开展活动三次。\n",
+        /* a document cited twice (one report), one nested in another, a
+         * quotation that is no slogan, masked and approximate figures */
+        "某某县教育局2023年工作总结\n一、主要成绩\n认真学习《关于进一步加强〈学校安全工作条例〉落实的通知》，"
+        "再次学习《关于进一步加强〈学校安全工作条例〉落实的通知》。坚持“以人为本”，所谓“躺平”不可取。"
+        "培训教师××人，新建学校约3所，投入资金1.25亿元，完成全年任务的103.5%。\n"
+        "二、存在问题\n一是投入不足。\n三、下一步计划\n力争新增学位500个以上。\n",
+    };
+    for (size_t i = 0; i < sizeof TEXTS / sizeof *TEXTS; i++) {
+        assert_add_report_as_json(TEXTS[i], &(hb_extract_options){.path = "edge.txt"});
+        assert_add_report_as_json(TEXTS[i], &(hb_extract_options){.path = NULL, .top_terms = -1});
+        /* a report stopped after its tokens: no lists, no required, no metrics */
+        assert_add_report_as_json(TEXTS[i], &(hb_extract_options){.path = "t.txt", .until = HB_UNTIL_TOKENS});
+    }
+}
+
 static void test_random_splits_equal_whole(void **state)
 {
     (void)state;
@@ -238,6 +281,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_splits_equal_whole),
         cmocka_unit_test(test_add_report_equals_add_json),
+        cmocka_unit_test(test_add_report_edges),
         cmocka_unit_test(test_counts_duplicates_and_errors),
         cmocka_unit_test(test_exact_sums),
         cmocka_unit_test(test_shortest_reals),
