@@ -46,8 +46,10 @@ typedef struct {
     char d[HB_DEC_END + 24]; /* the bytes past the digits let callers copy 24 at once */
 } hb_dec_offset;
 
-/* c = v, converted whole. */
-static inline void hb_dec_set(hb_dec_offset *c, size_t v)
+/* c = v, converted whole.  Out of line: hb_dec_advance's rare way, kept
+ * out of its callers' bodies so that the common way inlines cheaply
+ * (unused: not every file that includes this converts). */
+static __attribute__((noinline, cold, unused)) void hb_dec_set(hb_dec_offset *c, size_t v)
 {
     char tmp[24];
     c->n = (unsigned)(hb_put_uint(tmp, v) - tmp);
@@ -70,7 +72,9 @@ static inline void hb_dec_advance(hb_dec_offset *c, size_t v)
         const uint64_t ones = 0x0101010101010101u;
         uint64_t x;
         memcpy(&x, c->d + HB_DEC_END - 8, 8);
-        x = __builtin_bswap64(x) - '0' * ones + (step < 10 ? step : (step / 10) << 8 | step % 10);
+        /* the step's tens in the second byte: step + 246 * (step / 10),
+         * the tenth as a multiply (exact below 1029) */
+        x = __builtin_bswap64(x) - '0' * ones + step + 246 * (step * 205 >> 11);
         uint64_t y = x + 0xF6 * ones;
         if (y >= x) { /* else the eighth digit carried: a number this long is rare */
             y -= ((y >> 7) & ones) * 0xF6;

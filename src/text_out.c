@@ -10,6 +10,8 @@
 #include "words.h"
 #include "tokens.h"
 
+enum { PIECE = 64 << 10, WORDS_HELD = 256 };
+
 /* Where the lines go: kept whole (write NULL) or handed to write in pieces
  * of PIECE bytes, so that a large text's lines are never held whole and the
  * buffer stays in cache. */
@@ -19,10 +21,15 @@ typedef struct {
     hb_write_fn write;
     void *ctx;
     int write_failed;
-    hb_dec_offset at;   /* the last offset a word line printed */
+    hb_dec_offset at;   /* the last offset a line printed */
+    size_t hint;        /* the view map's run of the last token (hb_doc_vstart_hint) */
+    /* words held for word_lines: the callback only notes a word, and the
+     * batch is written in one loop with one room check, where a line each
+     * call cost more in the call's overhead than in its bytes */
+    size_t words[WORDS_HELD][2];
+    unsigned nwords;
+    size_t word_bytes; /* the held words' bytes */
 } tok_out;
-
-enum { PIECE = 64 << 10 };
 
 static void flush(tok_out *o)
 {
@@ -44,19 +51,31 @@ static void line_done(tok_out *o, const char *w, const char *p)
         flush(o);
 }
 
+enum { DIGITS = 24 }; /* room for an offset: put_offset copies this many */
+
+/* Offset v at p from the running decimal: a line's start is most often the
+ * last line's end, and the end a few bytes on, where a conversion would
+ * divide the whole number. */
+static inline __attribute__((always_inline)) char *put_offset(hb_dec_offset *at, char *p, size_t v)
+{
+    hb_dec_advance(at, v);
+    memcpy(p, at->d + HB_DEC_END - at->n, DIGITS);
+    return p + at->n;
+}
+
 /* One output line: "type<TAB>start<TAB>end<TAB>text" for text range [start, end). */
 static void sb_line(tok_out *o, const char *type, size_t start, size_t end)
 {
     size_t tn = strlen(type);
-    char *w = room(o, tn + 2 * 20 + 4 + (end - start)), *p = w;
+    char *w = room(o, tn + 2 * DIGITS + 3 + (end - start)), *p = w;
     if (!w)
         return;
     memcpy(p, type, tn);
     p += tn;
     *p++ = '\t';
-    p = hb_put_uint(p, start);
+    p = put_offset(&o->at, p, start);
     *p++ = '\t';
-    p = hb_put_uint(p, end);
+    p = put_offset(&o->at, p, end);
     *p++ = '\t';
     memcpy(p, o->d->text + start, end - start);
     p += end - start;
@@ -64,55 +83,82 @@ static void sb_line(tok_out *o, const char *type, size_t start, size_t end)
     line_done(o, w, p);
 }
 
-/* sb_line for a word: the offsets from the running decimal, short words
- * copied 16 bytes at once (the room asked for covers the overshoot). */
-static void word_line(tok_out *o, size_t start, size_t end)
+/* The line of word [start, end) at p (room for WORD_LINE and the word's
+ * bytes), short words copied 16 bytes at once (the room covers the
+ * overshoot); returns the line's end. */
+enum { WORD_TAB = 5, COPY = 16, WORD_LINE = WORD_TAB + 2 * DIGITS + 3 + COPY };
+static inline __attribute__((always_inline)) char *word_line(const hb_doc *d, hb_dec_offset *at, char *p,
+                                                            size_t start, size_t end)
 {
-    enum { WORD_TAB = 5, COPY = 16, DIGITS = 24 };
     size_t n = end - start;
-    char *w = room(o, WORD_TAB + 2 * DIGITS + 3 + (n > COPY ? n : COPY)), *p = w;
-    if (!w)
-        return;
     memcpy(p, "word\t", WORD_TAB);
     p += WORD_TAB;
-    hb_dec_advance(&o->at, start);
-    memcpy(p, o->at.d + HB_DEC_END - o->at.n, DIGITS);
-    p += o->at.n;
+    p = put_offset(at, p, start);
     *p++ = '\t';
-    hb_dec_advance(&o->at, end);
-    memcpy(p, o->at.d + HB_DEC_END - o->at.n, DIGITS);
-    p += o->at.n;
+    p = put_offset(at, p, end);
     *p++ = '\t';
-    if (n <= COPY && start + COPY <= o->d->len)
-        memcpy(p, o->d->text + start, COPY);
+    if (n <= COPY && start + COPY <= d->len)
+        memcpy(p, d->text + start, COPY);
     else
-        memcpy(p, o->d->text + start, n);
+        memcpy(p, d->text + start, n);
     p += n;
     *p++ = '\n';
+    return p;
+}
+
+/* Whether s[0..n) is all blanks, a word jieba's output leaves out. */
+static int blank_word(const char *s, size_t n)
+{
+    if ((unsigned char)*s > ' ') /* most words */
+        return 0;
+    while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
+        s++, n--;
+    return n == 0;
+}
+
+/* The held words' lines, in one room. */
+static void word_lines(tok_out *o)
+{
+    unsigned k = o->nwords;
+    char *w = room(o, k * (size_t)WORD_LINE + o->word_bytes), *p = w;
+    o->nwords = 0;
+    o->word_bytes = 0;
+    if (!w)
+        return;
+    /* the decimal and the text as locals: the lines' bytes written through
+     * p would otherwise make the compiler load them again after each */
+    hb_dec_offset at = o->at;
+    const hb_doc *d = o->d;
+    for (unsigned i = 0; i < k; i++) {
+        size_t start = o->words[i][0], end = o->words[i][1];
+        if (!blank_word(d->text + start, end - start))
+            p = word_line(d, &at, p, start, end);
+    }
+    o->at = at;
     line_done(o, w, p);
 }
 
 static void on_word(void *ctx, size_t start, size_t end)
 {
     tok_out *o = ctx;
-    const char *s = o->d->text + start;
-    size_t n = end - start;
-    if ((unsigned char)*s <= ' ') { /* else no blank to skip: most words */
-        while (n && (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r'))
-            s++, n--;
-        if (n == 0)
-            return;
-    }
-    word_line(o, start, end);
+    o->words[o->nwords][0] = start;
+    o->words[o->nwords][1] = end;
+    o->word_bytes += end - start;
+    if (++o->nwords == WORDS_HELD)
+        word_lines(o);
 }
 
-/* One line for each token but the spaces: its type and its span in text. */
+/* One line for each token but the spaces: its type and its span in text.
+ * The tokens come in order, so the view map's run is kept between them
+ * (a search from scratch for each offset was most of this output's time). */
 static void type_lines(const hb_report *r, const hb_token_vec *tok, tok_out *o)
 {
     for (size_t i = 0; i < tok->n; i++) {
         const hb_token *t = &tok->v[i];
-        if (t->type != HB_TOK_SPACE)
-            sb_line(o, hb_token_type_name(t->type), hb_doc_vstart(r, t->vstart), hb_doc_vend(r, t->vend));
+        if (t->type != HB_TOK_SPACE) {
+            size_t start = hb_doc_vstart_hint(r, t->vstart, &o->hint);
+            sb_line(o, hb_token_type_name(t->type), start, hb_doc_vend_hint(r, t->vend, &o->hint));
+        }
     }
 }
 
@@ -123,6 +169,7 @@ static void tokens_out(const hb_report *r, unsigned flags, tok_out *o)
     if (flags & HB_TOKENS_WORDS) {
         if (hb_words(r, r->text, r->len, HB_SEG_WHOLE, on_word, o) != HB_OK)
             o->b.failed = 1;
+        word_lines(o);
         return;
     }
     if (r->tokens.v || !r->paras.n) {

@@ -11,8 +11,11 @@
 
 #include <cmocka.h>
 
+#include "doc.h"
 #include "huibao.h"
+#include "strbuf.h"
 #include "testutil.h"
+#include "tokens.h"
 
 typedef struct {
     char *s;
@@ -196,6 +199,55 @@ static void test_word_offsets(void **s)
     free(text);
 }
 
+/* Token lines keep the view map's run between tokens and their offsets as
+ * running decimals (text_out.c): each line must still be the token's own
+ * span as hb_doc_vstart and hb_doc_vend give it from scratch, on a text the
+ * fold changes (full-width forms, CRLF, circled numbers), both when the
+ * report kept its tokens and when the lines are made a paragraph at a time. */
+static void test_token_offsets(void **s)
+{
+    (void)s;
+    static const char piece[] = "一、２０２３年ＡＢＣ工作 ①完成率98.5%\r\n  二是加强　党建, ok\r\n\r\n";
+    size_t n = 0, times = 3000;
+    char *text = malloc(sizeof piece * times);
+    assert_non_null(text);
+    for (size_t i = 0; i < times; i++, n += sizeof piece - 1)
+        memcpy(text + n, piece, sizeof piece - 1);
+    hb_extract_options xo = {.until = HB_UNTIL_TOKENS};
+    hb_error err;
+    hb_report *kept = hb_extract(engine, text, n, &xo, &err);
+    assert_non_null(kept);
+    hb_strbuf want = {0};
+    char line[64];
+    for (size_t i = 0; i < kept->tokens.n; i++) {
+        const hb_token *t = &kept->tokens.v[i];
+        if (t->type == HB_TOK_SPACE)
+            continue;
+        size_t st = hb_doc_vstart(kept, t->vstart), en = hb_doc_vend(kept, t->vend);
+        snprintf(line, sizeof line, "%s\t%zu\t%zu\t", hb_token_type_name(t->type), st, en);
+        hb_strbuf_add(&want, line, strlen(line));
+        hb_strbuf_add(&want, text + st, en - st);
+        hb_strbuf_add(&want, "\n", 1);
+    }
+    char *expect = hb_strbuf_take(&want);
+    assert_non_null(expect);
+    xo.until = HB_UNTIL_ALL;
+    hb_report *full = hb_extract(engine, text, n, &xo, &err);
+    assert_non_null(full);
+    assert_null(full->tokens.v); /* the lines are made again a paragraph at a time */
+    char *a = hb_report_tokens(kept, 0), *b = hb_report_tokens(full, 0);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_string_equal(a, expect);
+    assert_string_equal(b, expect);
+    hb_free(a);
+    hb_free(b);
+    free(expect);
+    hb_report_free(kept);
+    hb_report_free(full);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_write_failure_stops),
         cmocka_unit_test(test_words_only_engine),
         cmocka_unit_test(test_word_offsets),
+        cmocka_unit_test(test_token_offsets),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
