@@ -152,22 +152,29 @@ static int plausible_unit(unsigned u)
 /* UTF-16 without BOM.  ASCII leaves a NUL in one byte of most pairs; CJK
  * text has few NULs and is told by its code units instead: read in the
  * right byte order nearly all are plausible, in the wrong one about half. */
-static const char *utf16_guess(const char *buf, size_t len)
+static const char *utf16_guess(const char *buf, size_t len, int has_nul)
 {
     /* A file cut short by a byte is still UTF-16 (its last byte becomes
      * U+FFFD), when there are enough pairs to tell. */
     if (len < 4 || (len % 2 && len < 33))
         return NULL;
     len -= len % 2;
-    size_t even = 0, odd = 0, le = 0, be = 0;
+    size_t even = 0, odd = 0, le = 0, be = 0, pairs = len / 2;
+    /* the implausible units an order may have and still be told (19 in 20
+     * plausible): without NUL bytes only the units can tell, so a text
+     * past that in both orders is no UTF-16, and a GB18030 report is known
+     * from its first lines instead of read to its end */
+    size_t most_bad = pairs - (pairs * 19 + 19) / 20;
     for (size_t i = 0; i < len; i += 2) {
         unsigned a = (unsigned char)buf[i], b = (unsigned char)buf[i + 1];
         even += a == 0;
         odd += b == 0;
         le += plausible_unit(a | b << 8);
         be += plausible_unit(b | a << 8);
+        size_t seen = i / 2 + 1;
+        if (!has_nul && seen - le > most_bad && seen - be > most_bad)
+            return NULL;
     }
-    size_t pairs = len / 2;
     if (odd * 4 >= pairs && even * 50 < pairs)
         return "UTF-16LE";
     if (even * 4 >= pairs && odd * 50 < pairs)
@@ -377,7 +384,7 @@ static hb_status decode_body(hb_doc *d, const char *buf, size_t len, hb_error *e
     size_t n;
     const char *nul = first_nul(buf, len);
     int utf8 = !nul && hb_utf8_valid(buf, len);
-    const char *u16 = utf8 ? NULL : utf16_guess(buf, len);
+    const char *u16 = utf8 ? NULL : utf16_guess(buf, len, nul != NULL);
     if (u16) {
         d->encoding = u16[6] == 'L' ? "utf-16le" : "utf-16be";
         long r = convert(d, u16, buf, len, &o, &n);
