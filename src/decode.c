@@ -170,10 +170,7 @@ static int plausible_unit(unsigned u)
 
 /* UTF-16 without BOM.  ASCII leaves a NUL in one byte of most pairs; CJK
  * text has few NULs and is told by its code units instead: read in the
- * right byte order nearly all are plausible, in the wrong one about half.
- * Without a NUL (has_nul 0) only the code units can tell, so the count
- * stops once neither order can reach the 95% it needs (damaged UTF-8: a
- * large file is not read through). */
+ * right byte order nearly all are plausible, in the wrong one about half. */
 static const char *utf16_guess(const char *buf, size_t len, int has_nul)
 {
     /* A file cut short by a byte is still UTF-16 (its last byte becomes
@@ -181,16 +178,20 @@ static const char *utf16_guess(const char *buf, size_t len, int has_nul)
     if (len < 4 || (len % 2 && len < 33))
         return NULL;
     len -= len % 2;
-    size_t even = 0, odd = 0, le = 0, be = 0;
-    size_t pairs = len / 2;
+    size_t even = 0, odd = 0, le = 0, be = 0, pairs = len / 2;
+    /* the implausible units an order may have and still be told (19 in 20
+     * plausible): without NUL bytes only the units can tell, so a text
+     * past that in both orders is no UTF-16, and a GB18030 report is known
+     * from its first lines instead of read to its end */
+    size_t most_bad = pairs - (pairs * 19 + 19) / 20;
     for (size_t i = 0; i < len; i += 2) {
         unsigned a = (unsigned char)buf[i], b = (unsigned char)buf[i + 1];
         even += a == 0;
         odd += b == 0;
         le += plausible_unit(a | b << 8);
         be += plausible_unit(b | a << 8);
-        size_t seen = i / 2 + 1; /* misses * 20 > pairs: that order's share stays below 95% */
-        if (!has_nul && i % 4096 == 0 && (seen - le) * 20 > pairs && (seen - be) * 20 > pairs)
+        size_t seen = i / 2 + 1;
+        if (!has_nul && seen - le > most_bad && seen - be > most_bad)
             return NULL;
     }
     if (odd * 4 >= pairs && even * 50 < pairs)

@@ -10,6 +10,7 @@
 
 #include "huibao.h"
 #include "numeral.h"
+#include "regex_lits.h"
 #include "units.h"
 
 struct hb_layout_rules;
@@ -141,6 +142,12 @@ typedef struct hb_regex hb_regex;
 hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint32_t options, const char *file,
                            int line, hb_error *err);
 void hb_regex_free(hb_regex *rx);
+/* hb_regex_literals() of the pattern, or the set filed for it in e's
+ * compiled rules (reading the layout rules' sets cost every start a quarter
+ * of a million instructions); recorded when e is being compiled.  On
+ * failure (out of memory, damaged rules) fills *err. */
+hb_status hb_regex_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
+                               hb_lits *out, const char *file, int line, hb_error *err);
 /* The compiled pattern, for pcre2's queries (group names, match data). */
 const pcre2_code *hb_regex_code(const hb_regex *rx);
 /* The code unit PCRE2 says every match holds (its last required one), -1

@@ -103,30 +103,19 @@ enum { FEW_LITS = 2 };
  * (发布时间…来源…, 20 literals) tries its match at every line start, a
  * third of a million instructions on a small report.  Returns 0 when out
  * of memory. */
-static int inline_literal(struct hb_layout_rules *r, layout_rule *rule, const char *pattern)
+static int inline_literal(struct hb_layout_rules *r, layout_rule *rule, const hb_lits *l)
 {
-    hb_lits l;
-    hb_regex_literals(pattern, 0, &l);
-    if (!l.n)
+    if (!l->n)
         return 1;
-    if (l.n > FEW_LITS)
-        return index_set(&r->inline_lits, &r->ninline_lits, rule, &l);
-    if (l.n > 1 || !l.one_line)
-        return (rule->few = malloc(sizeof l)) ? (*rule->few = l, 1) : 0;
-    if (!(rule->lit = malloc(l.len[0])))
+    if (l->n > FEW_LITS)
+        return index_set(&r->inline_lits, &r->ninline_lits, rule, l);
+    if (l->n > 1 || !l->one_line)
+        return (rule->few = malloc(sizeof *l)) ? (*rule->few = *l, 1) : 0;
+    if (!(rule->lit = malloc(l->len[0])))
         return 0;
-    memcpy(rule->lit, l.buf + l.off[0], l.len[0]);
-    rule->litlen = l.len[0];
+    memcpy(rule->lit, l->buf + l->off[0], l->len[0]);
+    rule->litlen = l->len[0];
     return 1;
-}
-
-/* Gives rule a bit of r->lits when its pattern has a literal set;
- * returns 0 when out of memory. */
-static int index_literals(struct hb_layout_rules *r, layout_rule *rule, const char *pattern)
-{
-    hb_lits l;
-    hb_regex_literals(pattern, 0, &l);
-    return index_set(&r->lits, &r->nlits, rule, &l);
 }
 
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -159,8 +148,11 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1};
     first_bytes(re, rule);
     *list = nl;
+    hb_lits l;
+    if (hb_regex_literals_of(e, f[1], 0, &l, file, line, err) != HB_OK)
+        return -1;
     /* inline rules search the whole text, not a line */
-    if (!(list == &r->inlines ? inline_literal(r, rule, f[1]) : index_literals(r, rule, f[1])))
+    if (!(list == &r->inlines ? inline_literal(r, rule, &l) : index_set(&r->lits, &r->nlits, rule, &l)))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }

@@ -481,25 +481,34 @@ static void number_json(hb_json_out *out, const char *name, double x)
         hb_json_real(out, name, x);
 }
 
+/* The clause of a target scan and the phrases that mask a target word. */
+typedef struct {
+    const char *s;
+    size_t len;
+    const hb_wordlist *no;
+} target_scan;
+
+/* Stops the scan (0) at a target word no `not` phrase masks: 拟 in
+ * 拟提拔人选, 计划 in 完成年度计划的103.5% are no goal. */
+static int on_target_word(void *ctx, size_t start, size_t end, int value)
+{
+    const target_scan *t = ctx;
+    (void)value;
+    for (size_t k = 0; k < t->no->n; k++)
+        if (hb_cue_masked(t->no->v[k].word, t->no->v[k].len, t->s, t->len, start, end - start))
+            return 1;
+    return 0;
+}
+
 /* A goal rather than a result: a target word of dict/metric_targets.txt in
  * its clause, a plans section around it, or a plan document. */
 static int is_target(const hb_doc *d, const hb_metric *m, int sec)
 {
     if ((d->doc_type && !strcmp(d->doc_type, "plan")) || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
         return 1;
-    const hb_wordlist *l = &d->engine->metrics->targets, *no = &d->engine->metrics->not_targets;
-    const char *s = d->view + m->tstart;
-    size_t len = m->tend - m->tstart;
-    for (size_t i = 0; i < l->n; i++)
-        for (const char *hit = s; (hit = memmem(hit, len - (size_t)(hit - s), l->v[i].word, l->v[i].len));
-             hit += l->v[i].len) {
-            size_t k = 0; /* 拟 in 拟提拔人选, 计划 in 完成年度计划的103.5%: no goal */
-            while (k < no->n && !hb_cue_masked(no->v[k].word, no->v[k].len, s, len, (size_t)(hit - s), l->v[i].len))
-                k++;
-            if (k == no->n)
-                return 1;
-        }
-    return 0;
+    const struct hb_metric_rules *r = d->engine->metrics;
+    target_scan t = {d->view + m->tstart, m->tend - m->tstart, &r->not_targets};
+    return !hb_ac_scan_all(r->target_ac, t.s, t.len, on_target_word, &t);
 }
 
 int hb_metric_target(const hb_doc *d, const hb_metric *m)

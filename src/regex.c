@@ -39,12 +39,17 @@ struct hb_regex {
     atomic_flag compiling;       /* one thread compiles the copy */
 };
 
-/* A pattern's key in the compiled rules: its text and all its options, so
- * an edited pattern misses; the tail's bit 32 sets it apart from an
- * automaton's key (hb_ac_key), whose tail is its pattern count and bytes. */
-static void regex_key(const char *pattern, uint32_t options, unsigned char key[32])
+/* What a pattern's key in the compiled rules files under it (a bit of the
+ * key's tail above the options): its compiled code, its literal set. */
+enum { KEY_CODE = 32, KEY_LITERALS = 33 };
+
+/* A pattern's key in the compiled rules: its text, all its options and
+ * what is filed, so an edited pattern misses; the tail's bit 32 or 33
+ * sets it apart from an automaton's key (hb_ac_key), whose tail is its
+ * pattern count and bytes. */
+static void regex_key(const char *pattern, uint32_t options, int filed, unsigned char key[32])
 {
-    uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull}, tail[2] = {strlen(pattern), options | 1ull << 32};
+    uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull}, tail[2] = {strlen(pattern), options | 1ull << filed};
     hb_hash_mix(h, pattern, tail[0]);
     hb_hash_mix(h, tail, sizeof tail);
     memcpy(key, h, 16);
@@ -97,7 +102,7 @@ hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint3
     hb_status st = HB_OK;
     options |= PCRE2_UTF | PCRE2_NO_UTF_CHECK | PCRE2_UCP;
     if (e && (e->rules || e->record))
-        regex_key(pattern, options, key);
+        regex_key(pattern, options, KEY_CODE, key);
     pcre2_code *re = from_rules(e, key, &st, err);
     if (st != HB_OK)
         return NULL;
@@ -131,6 +136,77 @@ hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint3
     atomic_init(&rx->work, 0);
     atomic_flag_clear(&rx->compiling);
     return rx;
+}
+
+/* A literal set in the compiled rules: its count and one_line, each
+ * literal's length, then their bytes one after another (uint32_t each). */
+enum { LITS_HEAD = 2 };
+
+/* The set filed as blob[0..size), into *out; 0 when its sizes do not add
+ * up (a crafted file), which the caller treats as damage. */
+static int lits_decode(const unsigned char *blob, size_t size, hb_lits *out)
+{
+    uint32_t head[LITS_HEAD], len[HB_LITS_MAX];
+    if (size < sizeof head)
+        return 0;
+    memcpy(head, blob, sizeof head);
+    size_t at = sizeof head + head[0] * sizeof *len, used = 0;
+    if (head[0] > HB_LITS_MAX || size < at)
+        return 0;
+    memcpy(len, blob + sizeof head, head[0] * sizeof *len);
+    out->n = head[0];
+    out->one_line = (int)head[1];
+    for (size_t i = 0; i < out->n; i++) {
+        if (len[i] > sizeof out->buf - used)
+            return 0;
+        out->off[i] = used;
+        out->len[i] = len[i];
+        used += len[i];
+    }
+    if (size != at + used)
+        return 0;
+    memcpy(out->buf, blob + at, used);
+    return 1;
+}
+
+/* Files the set l for rulec to write. */
+static hb_status lits_record(const struct hb_engine *e, const unsigned char *key, const hb_lits *l)
+{
+    uint32_t blob[LITS_HEAD + HB_LITS_MAX + sizeof l->buf / sizeof(uint32_t)];
+    unsigned char *b = (unsigned char *)blob;
+    uint32_t head[LITS_HEAD] = {(uint32_t)l->n, (uint32_t)l->one_line};
+    size_t at = sizeof head + l->n * sizeof(uint32_t);
+    memcpy(b, head, sizeof head);
+    for (size_t i = 0; i < l->n; i++) {
+        uint32_t len = (uint32_t)l->len[i];
+        memcpy(b + sizeof head + i * sizeof len, &len, sizeof len);
+        memcpy(b + at, l->buf + l->off[i], l->len[i]);
+        at += l->len[i];
+    }
+    return hb_rules_record_checked(e->record, key, b, at);
+}
+
+hb_status hb_regex_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options, hb_lits *out,
+                               const char *file, int line, hb_error *err)
+{
+    unsigned char key[32];
+    hb_status st = HB_OK;
+    size_t size;
+    if (e && (e->rules || e->record))
+        regex_key(pattern, options, KEY_LITERALS, key);
+    const unsigned char *b = e && e->rules ? hb_rules_find_checked(e, key, &size, &st, err) : NULL;
+    if (st != HB_OK)
+        return st;
+    if (b) {
+        if (lits_decode(b, size, out))
+            return HB_OK;
+        hb_rules_damaged(e, err);
+        return HB_ERR_DICT;
+    }
+    hb_regex_literals(pattern, options, out);
+    if (e && e->record && lits_record(e, key, out) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory"), HB_ERR_NOMEM;
+    return HB_OK;
 }
 
 void hb_regex_free(hb_regex *rx)

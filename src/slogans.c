@@ -129,16 +129,14 @@ static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_
  * around it holds none skips the rule; returns 0 when out of memory.  The
  * end anchor of a `before` rule only says where a match ends, not what it
  * holds: the set is read without it. */
-static int index_quote_literals(struct hb_slogan_rules *r, size_t k, const char *regex, uint32_t opts)
+static int index_quote_literals(struct hb_slogan_rules *r, size_t k, const hb_lits *l)
 {
-    hb_lits l;
-    hb_regex_literals(regex, opts & ~(uint32_t)PCRE2_ENDANCHORED, &l);
-    if (!l.n || k >= 64)
+    if (!l->n || k >= 64)
         return 1;
     if (!r->qlits && !(r->qlits = hb_litset_new()))
         return 0;
-    for (size_t i = 0; i < l.n; i++)
-        if (!hb_litset_add(r->qlits, l.buf + l.off[i], l.len[i], (int)k))
+    for (size_t i = 0; i < l->n; i++)
+        if (!hb_litset_add(r->qlits, l->buf + l->off[i], l->len[i], (int)k))
             return 0;
     r->qlit_rules |= (uint64_t)1 << k;
     return 1;
@@ -181,7 +179,10 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     if (place == QK_AFTER && pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_FIRSTBITMAP, &first) != 0)
         first = NULL;
     r->qk[r->nqk++] = (quote_rule){re, kind, place, required_unit(re), first};
-    if (!index_quote_literals(r, r->nqk - 1, f[2], opts))
+    hb_lits l;
+    if (hb_regex_literals_of(e, f[2], opts & ~(uint32_t)PCRE2_ENDANCHORED, &l, file, line, err) != HB_OK)
+        return -1;
+    if (!index_quote_literals(r, r->nqk - 1, &l))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }

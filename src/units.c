@@ -650,6 +650,17 @@ static hb_status read_subjects(const struct hb_engine *e, const char *name, void
     return st;
 }
 
+/* An automaton of a list's words, the value of a match the word's index. */
+static hb_status wordlist_ac(const struct hb_engine *e, const hb_wordlist *l, hb_ac **ac, hb_error *err)
+{
+    if (!(*ac = hb_ac_new()))
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    for (size_t i = 0; i < l->n; i++)
+        if (!hb_ac_add(*ac, l->v[i].word, l->v[i].len, (int)i))
+            return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    return hb_engine_build_ac(e, *ac, err);
+}
+
 hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
 {
     struct hb_metric_rules *r = e->metrics = calloc(1, sizeof *r);
@@ -665,6 +676,7 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = hb_wordlist_read(e, "metric_refined.txt", 1, &r->refined, err)) ||
         (st = hb_kind_lists_read(e, "metric_targets.txt", (const char *const[]){"target", "not"},
                                  (hb_wordlist *const[]){&r->targets, &r->not_targets}, 2, err)) ||
+        (st = wordlist_ac(e, &r->targets, &r->target_ac, err)) ||
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
@@ -681,5 +693,6 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
                           &r->targets, &r->not_targets};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
+    hb_ac_free(r->target_ac);
     free(r);
 }

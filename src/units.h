@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aho.h"
 #include "huibao.h"
 
 /* One folded word of a rule list and its payload (a category, or NULL). */
@@ -63,6 +64,8 @@ struct hb_metric_rules {
     hb_wordlist nouns;
     hb_wordlist targets;   /* metric_targets.txt: 力争 计划 目标 … */
     hb_wordlist not_targets; /* metric_targets.txt: 拟提拔, 完成…计划: no goal */
+    hb_ac *target_ac;      /* the target words: one pass over a metric's clause,
+                              not a memmem per word (eight a metric) */
 };
 
 struct hb_engine;

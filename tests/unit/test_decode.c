@@ -68,6 +68,27 @@ static void test_utf16_without_bom_by_nul_pattern(void **s)
     hb_report_free(r);
 }
 
+/* Without NUL bytes UTF-16 is told by its code units, 19 in 20 plausible:
+ * 40 pairs may have two implausible ones (here first, where a guess that
+ * stops early would stop), not three.  产 is A7 4E in UTF-16LE: no UTF-8,
+ * and implausible read the other way (U+A74E). */
+static void test_utf16_without_nul_at_the_bound(void **s)
+{
+    (void)s;
+    char buf[80];
+    for (int bad = 2; bad <= 3; bad++) {
+        for (int i = 0; i < 40; i++) {
+            buf[2 * i] = i < bad ? '\xA1' : '\xA7';
+            buf[2 * i + 1] = i < bad ? '\xA1' : '\x4E';
+        }
+        hb_error err;
+        hb_report *r = run(buf, sizeof buf, NULL, &err);
+        assert_non_null(r);
+        assert_string_equal(r->encoding, bad == 2 ? "utf-16le" : "gb18030");
+        hb_report_free(r);
+    }
+}
+
 static void expect_repair(const char *bytes, size_t len, const char *want)
 {
     hb_error err;
@@ -189,6 +210,7 @@ int main(void)
         cmocka_unit_test(test_utf16_with_bom),
         cmocka_unit_test(test_gb18030),
         cmocka_unit_test(test_utf16_without_bom_by_nul_pattern),
+        cmocka_unit_test(test_utf16_without_nul_at_the_bound),
         cmocka_unit_test(test_damaged_utf8_is_repaired),
         cmocka_unit_test(test_damage_after_long_valid_text),
         cmocka_unit_test(test_utf16_lone_surrogate),

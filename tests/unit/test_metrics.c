@@ -343,6 +343,8 @@ static void test_targets(void **s)
     expect_targets("2024年工作总结\n一、主要工作\n产值完成全年计划的103.5%，完成年度目标任务的112%。\n", "00");
     /* …but a goal word before the phrase still makes a goal */
     expect_targets("2024年工作总结\n一、主要工作\n力争完成年度计划的110%。\n计划投资5亿元。\n", "11");
+    /* a masked target word does not hide a later one in the same clause */
+    expect_targets("2024年工作总结\n一、主要工作\n拟提拔人选中拟增补干部3名，拟提拔人选5名。\n", "10");
 }
 
 static void test_normalized_values(void **s)

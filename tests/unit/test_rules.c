@@ -3,7 +3,8 @@
  * a damaged or crafted file is refused naming it, or (a bad table) gives
  * wrong matches, never a crash or a loop.  A regex is taken from it under
  * its pattern's key, compiled when it was serialized by another PCRE2, and
- * refused naming the file when its bytes fail their check. */
+ * refused naming the file when its bytes fail their check.  A pattern's
+ * literal set is taken from it the same way. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -412,6 +413,73 @@ static void test_regex_damaged_or_stale(void **state)
     free(good);
 }
 
+static const char *const LIT_PATTERNS[] = {"(?:发布时间|来源|作者)[:：]", "^\\d+$", "第.{1,3}页"};
+enum { NLIT_PATTERNS = sizeof LIT_PATTERNS / sizeof *LIT_PATTERNS };
+
+/* The literal sets of pattern i read from the rules file and from the
+ * pattern: the same strings in the same order, the same one_line. */
+static void assert_same_literals(const hb_lits *a, const hb_lits *b)
+{
+    assert_int_equal(a->n, b->n);
+    assert_int_equal(a->one_line, b->one_line);
+    for (size_t i = 0; i < a->n; i++) {
+        assert_int_equal(a->len[i], b->len[i]);
+        assert_memory_equal(a->buf + a->off[i], b->buf + b->off[i], a->len[i]);
+    }
+}
+
+/* The literal sets recorded for rulec are taken back as they were read
+ * (an empty set too); a blob whose lengths do not add up, its check made
+ * again as a crafted file would, is refused naming the file. */
+static void test_literals_taken(void **state)
+{
+    (void)state;
+    hb_error err;
+    struct hb_rules_record rec = {0};
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.record = &rec;
+    hb_lits l, want;
+    for (int i = 0; i < NLIT_PATTERNS; i++)
+        assert_int_equal(hb_regex_literals_of(&e, LIT_PATTERNS[i], 0, &l, "t", i, &err), HB_OK);
+    assert_int_equal(rec.nblobs, NLIT_PATTERNS);
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    memset(&e, 0, sizeof e);
+    e.rules = r;
+    for (int i = 0; i < NLIT_PATTERNS; i++) {
+        memset(&l, 0xA5, sizeof l);
+        assert_int_equal(hb_regex_literals_of(&e, LIT_PATTERNS[i], 0, &l, "t", i, &err), HB_OK);
+        hb_regex_literals(LIT_PATTERNS[i], 0, &want);
+        assert_same_literals(&l, &want);
+    }
+    /* both kinds were taken: a set of three, and none (\d is no literal) */
+    hb_regex_literals(LIT_PATTERNS[0], 0, &want);
+    assert_int_equal(want.n, 3);
+    hb_regex_literals(LIT_PATTERNS[1], 0, &want);
+    assert_int_equal(want.n, 0);
+    hb_rules_free(r);
+    /* the first pattern's blob with one byte short of its literals */
+    unsigned char key[32];
+    memcpy(key, rec.blobs[0].key, 32);
+    size_t size = rec.blobs[0].size - 16 - 1;
+    unsigned char *bad = malloc(size);
+    assert_non_null(bad);
+    memcpy(bad, (unsigned char *)rec.blobs[0].data + 16, size);
+    hb_rules_record_free(&rec);
+    memset(&rec, 0, sizeof rec);
+    assert_int_equal(hb_rules_record_checked(&rec, key, bad, size), HB_OK);
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_rules_record_free(&rec);
+    free(bad);
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    e.rules = r;
+    assert_int_equal(hb_regex_literals_of(&e, LIT_PATTERNS[0], 0, &l, "t", 1, &err), HB_ERR_DICT);
+    assert_string_equal(err.file, path);
+    hb_rules_free(r);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -437,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_damaged_file),
         cmocka_unit_test(test_regex_taken),
         cmocka_unit_test(test_regex_damaged_or_stale),
+        cmocka_unit_test(test_literals_taken),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
