@@ -809,8 +809,10 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         if (line && status == EXIT_OK) {
             if (s.reuse)
                 s.value = json_loadb(line, len, 0, NULL);
-            if (write_full(fd_r, line, len) != 0 || s.unsummed || !s.value)
+            if (write_full(fd_r, line, len) != 0)
                 status = EXIT_OUTPUT;
+            else if (s.unsummed || !s.value) /* our own JSON: only memory can fail it */
+                status = EXIT_OUTPUT, errno = ENOMEM;
             else if (s.reuse && hb_summary_add_json(sum, line, len, NULL) != HB_OK)
                 status = EXIT_OUTPUT;
             else if (feed_outputs(&fin, s.value, s.part) != 0)

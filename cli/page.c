@@ -1395,8 +1395,7 @@ int page_write(FILE *out, const char *template_path, const char *dict_dir, const
     char *src = NULL;
     tnode *tree = lst ? NULL : template_load(template_path, &src, why, cap);
     if (!tree) {
-        json_decref(lb.names);
-        json_decref(lb.ratio);
+        labels_free(&lb);
         json_decref(sum);
         return -1;
     }

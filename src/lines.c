@@ -18,7 +18,8 @@ typedef struct {
     int need;
     int anchored;          /* the match can only start at the line's start... */
     uint8_t first[32];     /* ...with one of these bytes (bit c) */
-    int lits;              /* bit of its literal set (regex_lits.h) in a line's probe, -1: none */
+    int lits;              /* bit of its literal set (regex_lits.h): in a line's probe, or for an
+                              inline rule in what inline_lits says of the whole text; -1: none */
     char *lit;             /* inline rules: the one literal every match holds, when a match
                               lies on one line (regex_lits.h one_line), else NULL */
     size_t litlen;
@@ -82,11 +83,8 @@ static int index_set(hb_litset **set, int *nsets, layout_rule *rule, const hb_li
 {
     if (!l->n || *nsets == MAX_LIT_SETS)
         return 1;
-    if (!*set && !(*set = hb_litset_new()))
+    if (!hb_litset_add_lits(set, l, *nsets))
         return 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (!hb_litset_add(*set, l->buf + l->off[i], l->len[i], *nsets))
-            return 0;
     rule->lits = (*nsets)++;
     return 1;
 }
@@ -424,8 +422,8 @@ hb_status hb_strip_run(hb_doc *d)
     uint64_t may = r->inline_lits ? hb_litset_scan(r->inline_lits, d->fold, d->fold_len) : 0;
     for (size_t i = 0; i < ni; i++) {
         const layout_rule *ru = &r->inlines[i];
-        int may_match = ru->lits >= 0 ? (int)((may >> ru->lits) & 1) : !ru->few || hb_lits_in(ru->few, d->fold, d->fold_len);
-        next[i][0] = may_match ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
+        int may_run = ru->lits >= 0 ? (int)((may >> ru->lits) & 1) : !ru->few || hb_lits_in(ru->few, d->fold, d->fold_len);
+        next[i][0] = may_run ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
         next[i][1] = 0;
         line[i][0] = 1, line[i][1] = 0; /* no line yet */
     }

@@ -165,6 +165,10 @@ static inline unsigned hb_high_bits(uint64_t m)
     return (unsigned)((m >> 7) * 0x0101010101010101u >> 56);
 }
 
+/* The eight-byte scans (here, lines.c, docfacts.c, sections.c) take a
+ * word's first byte as its lowest: byte k of s is bits 8k..8k+7. */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "eight-byte scans assume little-endian words");
+
 /* The bytes of the eight of w equal to c, as high bits: exact for each
  * byte, so the first is found by its trailing zeros. */
 static inline uint64_t hb_bytes_eq8(uint64_t w, unsigned char c)

@@ -169,9 +169,6 @@ static int enumerates(const char *s, size_t len, const hb_marker *m)
     return v == m->number + 1;
 }
 
-/* The text before position i (not before from) ends a sentence (。！？,
- * maybe closed by one quote or bracket) or is a space standing for a lost
- * line break. */
 /* The bytes a sentence end (。 ” 」 ! ? ) and space) or a colon ends with:
  * a heading in mid-line comes after one of them, so a character after any
  * other byte is turned away at once. */
@@ -179,6 +176,9 @@ static const unsigned char ENDS_CLAUSE[256] = {
     [' '] = 1, ['!'] = 1, ['?'] = 1, [')'] = 1, [':'] = 1, [0x82] = 1, [0x8D] = 1, [0x9D] = 1,
 };
 
+/* The text before position i (not before from) ends a sentence (。！？,
+ * maybe closed by one quote or bracket) or is a space standing for a lost
+ * line break. */
 static int after_sentence(const char *s, size_t from, size_t i)
 {
     if (i == from)
@@ -188,7 +188,7 @@ static int after_sentence(const char *s, size_t from, size_t i)
         return 0;
     if (c == ' ' || c == '!' || c == '?')
         return 1;
-    if (i > from && s[i - 1] == ')')
+    if (s[i - 1] == ')')
         i--;
     else if (i >= from + 3 && (memcmp(s + i - 3, "\xE2\x80\x9D", 3) == 0 || /* ” */
                                memcmp(s + i - 3, "\xE3\x80\x8D", 3) == 0))  /* 」 */

@@ -24,8 +24,8 @@ enum { JIT_AFTER = HB_REGEX_JIT_AFTER, JIT_ANCHORED_RUN = 256 };
 
 /* A pattern PCRE2 knows no start for (no first code unit, no map of first
  * bytes: \d under UCP is any digit) has the interpreter try a whole match
- * at every character, some twenty times the work a byte of a pattern with
- * a start map costs; its bytes count that many times, so it is compiled
+ * at every character, over ten times the work a byte of a pattern with
+ * a start map costs; its bytes count sixteen times, so it is compiled
  * after the first few small reports, not after a hundred (docfacts'
  * period: 60,000 instructions a 5 KB report interpreted). */
 enum { JIT_STARTLESS_WEIGHT = 16 };
@@ -49,7 +49,10 @@ enum { KEY_CODE = 32, KEY_LITERALS = 33 };
  * pattern count and bytes. */
 static void regex_key(const char *pattern, uint32_t options, int filed, unsigned char key[32])
 {
-    uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull}, tail[2] = {strlen(pattern), options | 1ull << filed};
+    /* a literal set is what regex_lits.c read then: its reading's version is in the key */
+    uint64_t version = filed == KEY_LITERALS ? (uint64_t)HB_LITS_VERSION << 40 : 0;
+    uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull},
+             tail[2] = {strlen(pattern), options | 1ull << filed | version};
     hb_hash_mix(h, pattern, tail[0]);
     hb_hash_mix(h, tail, sizeof tail);
     memcpy(key, h, 16);

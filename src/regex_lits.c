@@ -472,6 +472,16 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
     return 1;
 }
 
+int hb_litset_add_lits(hb_litset **x, const hb_lits *l, int which)
+{
+    if (!*x && !(*x = hb_litset_new()))
+        return 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (!hb_litset_add(*x, l->buf + l->off[i], l->len[i], which))
+            return 0;
+    return 1;
+}
+
 /* The sets of the literals keyed k that s[0..left) starts with. */
 static uint64_t sets_at(const hb_litset *x, unsigned k, const char *s, size_t left)
 {

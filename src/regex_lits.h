@@ -35,6 +35,11 @@ int hb_lits_in(const hb_lits *l, const char *s, size_t len);
  * text says which sets have a literal in it. */
 typedef struct hb_litset hb_litset;
 
+/* Raise when hb_regex_literals reads a pattern differently: the sets rulec
+ * filed in huibao.rules by another reading are then not taken (a set too
+ * narrow would skip a rule that can match). */
+#define HB_LITS_VERSION 1
+
 /* A new empty collection; NULL when out of memory. */
 hb_litset *hb_litset_new(void);
 void hb_litset_free(hb_litset *x);
@@ -42,6 +47,10 @@ void hb_litset_free(hb_litset *x);
 /* Adds s[0..len) (non-empty, valid UTF-8) to set number which (0..63);
  * returns 0 when out of memory. */
 int hb_litset_add(hb_litset *x, const char *s, size_t len, int which);
+
+/* Adds every literal of l to set number which of *x, made first when *x is
+ * NULL; returns 0 when out of memory. */
+int hb_litset_add_lits(hb_litset **x, const hb_lits *l, int which);
 
 /* Bit k: a literal of set k occurs in the valid UTF-8 text s[0..len). */
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len);

@@ -133,11 +133,8 @@ static int index_quote_literals(struct hb_slogan_rules *r, size_t k, const hb_li
 {
     if (!l->n || k >= 64)
         return 1;
-    if (!r->qlits && !(r->qlits = hb_litset_new()))
+    if (!hb_litset_add_lits(&r->qlits, l, (int)k))
         return 0;
-    for (size_t i = 0; i < l->n; i++)
-        if (!hb_litset_add(r->qlits, l->buf + l->off[i], l->len[i], (int)k))
-            return 0;
     r->qlit_rules |= (uint64_t)1 << k;
     return 1;
 }

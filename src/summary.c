@@ -488,9 +488,8 @@ static int doc_add(hb_summary *s, hb_doc *d)
             bad |= !term || counts_add(s->slogans, term, (json_int_t[]){1, count}, 2);
         }
     json_t *seen = json_object();
-    hb_quote_list ql;
     bad |= !seen;
-    for (size_t i = 0; seen && d->documents && hb_quotes(d, &ql) && i < d->documents->docs.n; i++) {
+    for (size_t i = 0; seen && d->documents && i < d->documents->docs.n; i++) {
         const hb_document *doc = &d->documents->docs.v[i];
         const char *title = hb_doc_orig(d, doc->vs, doc->ve);
         bad |= !title || document_add(s, seen, title, doc->count);
@@ -640,7 +639,7 @@ static int by_sha_path(const void *x, const void *y)
 static const char **sorted_files(const hb_summary *s)
 {
     const char **v = malloc((s->nfiles + 1) * sizeof *v);
-    if (v) {
+    if (v && s->nfiles) { /* none: s->files may be NULL, which memcpy may not take */
         memcpy(v, s->files, s->nfiles * sizeof *v);
         qsort(v, s->nfiles, sizeof *v, by_sha_path);
     }

@@ -83,10 +83,11 @@ static void sb_line(tok_out *o, const char *type, size_t start, size_t end)
     line_done(o, w, p);
 }
 
+enum { WORD_TAB = 5, COPY = 16, WORD_LINE = WORD_TAB + 2 * DIGITS + 3 + COPY };
+
 /* The line of word [start, end) at p (room for WORD_LINE and the word's
  * bytes), short words copied 16 bytes at once (the room covers the
  * overshoot); returns the line's end. */
-enum { WORD_TAB = 5, COPY = 16, WORD_LINE = WORD_TAB + 2 * DIGITS + 3 + COPY };
 static inline __attribute__((always_inline)) char *word_line(const hb_doc *d, hb_dec_offset *at, char *p,
                                                             size_t start, size_t end)
 {
