@@ -46,6 +46,11 @@ static int section_ok(const struct lex_header *h, uint64_t off, uint64_t n, uint
     return off % 8 == 0 && off <= h->file_size && n <= (h->file_size - off) / elem;
 }
 
+/* The char map of an empty lexicon: no char has an id.  Never written;
+ * not const, so that it takes zero pages (.bss), not 128 KiB of the
+ * binary. */
+static uint16_t no_char_ids[CHARMAP_N];
+
 struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 {
     struct hb_lexicon *lx = calloc(1, sizeof *lx);
@@ -53,6 +58,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         hb_dict_fail(err, HB_ERR_NOMEM, bin_path, 0, 0, "out of memory");
         return NULL;
     }
+    lx->charmap = no_char_ids;
     if (!bin_path)
         return lx;
     void *map;
@@ -112,147 +118,202 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 
 /* ================= the overlay ================= */
 
-static int ov_rehash(struct hb_lex_overlay *ov, uint32_t nslots)
-{
-    uint32_t *slots = calloc(nslots, sizeof *slots);
-    if (!slots)
-        return -1;
-    free(ov->slots);
-    ov->slots = slots;
-    ov->mask = nslots - 1;
-    for (uint32_t x = 1; x < ov->n; x++) {
-        uint32_t i = hb_lex_ov_hash(ov->v[x].parent, ov->v[x].cp) & ov->mask;
-        while (slots[i])
-            i = (i + 1) & ov->mask;
-        slots[i] = x;
-    }
-    return 0;
-}
+/* The most slots an overlay takes: its slots and bases stay far inside
+ * 32 bits, and a crafted word list cannot ask for more memory than this. */
+#define OV_MAX_SLOTS (1u << 26)
+/* room for the engine's own words (dict/lexicon.txt and the slogans: some
+ * 5,000 slots beside the root's children) without growing on the way there */
+#define OV_FIRST_SLOTS (HB_LEX_OV_MIN_SLOTS + 0x4000u)
 
-/* Files node x (parent and cp set) where the walks find it: the hash
- * slots, the edge bits, the root's tables. */
-static void ov_index(struct hb_lexicon *lx, uint32_t x)
+/* The slots' arrays of the overlay struct: a few MiB of which a run touches
+ * the pages its words are on, so mapped zero pages rather than calloc's,
+ * which clears them all when it takes them from the heap; grown by
+ * mremap, whose new pages are zero too. */
+static void *ov_map(size_t size)
 {
-    struct hb_lex_overlay *ov = lx->ov;
-    uint32_t parent = ov->v[x].parent;
-    int32_t cp = ov->v[x].cp;
-    uint32_t i = hb_lex_ov_hash(parent, cp) & ov->mask;
-    while (ov->slots[i])
-        i = (i + 1) & ov->mask;
-    ov->slots[i] = x;
-    uint32_t h = hb_lex_ov_hash(parent, cp) >> 16;
-    lx->ov_edges[h >> 3] |= (uint8_t)(1u << (h & 7));
-    if (parent != 0)
-        return;
-    if ((uint32_t)cp < 0x10000)
-        ov->root[cp] = x;
-    uint32_t id = hb_lex_char_id(lx, cp);
-    if (id && id < HB_LEX_OV_ROOT_IDS)
-        ov->root_id[id] |= x;
-}
-
-/* Marks node x as ending an added word (its value set by the caller). */
-static void ov_valued(struct hb_lexicon *lx, uint32_t x)
-{
-    struct hb_lex_overlay *ov = lx->ov;
-    ov->v[x].has_value = 1;
-    if (ov->v[x].parent != 0)
-        return;
-    if ((uint32_t)ov->v[x].cp < 0x10000)
-        ov->root_word[ov->v[x].cp >> 5] |= 1u << (ov->v[x].cp & 31);
-    uint32_t id = hb_lex_char_id(lx, ov->v[x].cp);
-    if (id && id < HB_LEX_OV_ROOT_IDS)
-        ov->root_id[id] |= HB_LEX_OV_VALUED;
-}
-
-/* The child of parent by cp, created (without a value) when missing;
- * 0 when out of memory. */
-static uint32_t ov_child(struct hb_lexicon *lx, uint32_t parent, int32_t cp)
-{
-    struct hb_lex_overlay *ov = lx->ov;
-    uint32_t x = hb_lex_ov_find(ov, parent, cp);
-    if (x)
-        return x;
-    if (ov->n == ov->cap) {
-        uint32_t cap = ov->cap * 2;
-        hb_lex_ov_node *v = realloc(ov->v, cap * sizeof *v);
-        if (!v)
-            return 0;
-        ov->v = v;
-        ov->cap = cap;
-    }
-    if ((ov->n + 1) * 2 > ov->mask + 1 && ov_rehash(ov, (ov->mask + 1) * 2) < 0)
-        return 0;
-    x = ov->n++;
-    ov->v[x] = (hb_lex_ov_node){.parent = parent, .cp = cp, .logf = -1.0};
-    ov_index(lx, x);
-    return x;
-}
-
-/* The root's tables (overlay struct): 520 KiB of which a run touches a few
- * pages, so mapped zero pages rather than calloc's, which clears them all
- * when it takes them from the heap. */
-#define OV_ROOT_WORDS (0x10000 + 0x10000 / 32 + HB_LEX_OV_ROOT_IDS)
-
-static uint32_t *ov_root_new(void)
-{
-    void *p = mmap(NULL, OV_ROOT_WORDS * sizeof(uint32_t), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     return p == MAP_FAILED ? NULL : p;
 }
 
-static void ov_root_free(uint32_t *root)
+static void *ov_remap(void *p, size_t old, size_t size)
 {
-    if (root)
-        munmap(root, OV_ROOT_WORDS * sizeof(uint32_t));
+    p = mremap(p, old, size, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? NULL : p;
 }
 
-/* An empty overlay with room for cap nodes. */
+/* Grows the overlay to `need` slots or more, the new ones free; -1 when
+ * out of memory or past OV_MAX_SLOTS. */
+static int ov_grow(struct hb_lex_overlay *ov, uint64_t need)
+{
+    if (need <= ov->cap)
+        return 0;
+    if (need > OV_MAX_SLOTS)
+        return -1;
+    uint32_t cap = ov->cap;
+    while (cap < need)
+        cap *= 2;
+    hb_lex_node *da = ov_remap(ov->da, ov->cap * sizeof *da, cap * sizeof *da);
+    if (!da)
+        return -1;
+    ov->da = da;
+    hb_lex_ov_aux *aux = ov_remap(ov->aux, ov->cap * sizeof *aux, cap * sizeof *aux);
+    if (!aux)
+        return -1; /* the larger da stays: cap still tells how much of it is in use */
+    ov->aux = aux;
+    double *val = realloc(ov->val, cap * sizeof *val);
+    if (!val)
+        return -1;
+    ov->val = val;
+    ov->cap = cap;
+    return 0;
+}
+
+/* Is slot t (maybe past cap, where all are free) taken? */
+static int ov_used(const struct hb_lex_overlay *ov, int64_t t)
+{
+    return t < ov->cap && ov->da[t].check != 0;
+}
+
+static void ov_free(struct hb_lex_overlay *ov);
+
+/* An empty overlay (its root alone) with room for cap slots. */
 static struct hb_lex_overlay *ov_new(uint32_t cap)
 {
     struct hb_lex_overlay *ov = calloc(1, sizeof *ov);
     if (!ov)
         return NULL;
-    /* a node is written whole when it is made, so only the root needs zeroing */
     ov->cap = cap;
-    ov->v = malloc(ov->cap * sizeof *ov->v);
-    if (ov->v)
-        memset(&ov->v[0], 0, sizeof ov->v[0]);
-    ov->n = 1;
-    ov->root = ov_root_new();
-    if (ov->root) {
-        ov->root_word = ov->root + 0x10000;
-        ov->root_id = ov->root_word + 0x10000 / 32;
-    }
-    if (!ov->v || !ov->root || ov_rehash(ov, 2 * ov->cap) < 0) {
-        ov_root_free(ov->root);
-        free(ov->v);
-        free(ov);
+    ov->da = ov_map(cap * sizeof *ov->da);
+    ov->aux = ov_map(cap * sizeof *ov->aux);
+    ov->val = malloc(cap * sizeof *ov->val);
+    if (!ov->da || !ov->aux || !ov->val) {
+        ov_free(ov);
         return NULL;
     }
+    /* the root's check is no slot's number + 1: it is no child */
+    ov->da[0] = (hb_lex_node){HB_LEX_OV_ROOT_BASE, UINT32_MAX};
+    ov->n = 1;
+    ov->free_from = 1;
     return ov;
 }
 
-/* The overlay's copy of tag, made on its first use (among the first 64
- * tags: past them, a copy each, so that a crafted file of distinct tags
- * does not cost a search per word); NULL when out of memory. */
-static const char *ov_tag(struct hb_lex_overlay *ov, const char *tag)
+/* Slot t (free, below cap) becomes a child of s, with no children and no
+ * value. */
+static void ov_take(struct hb_lex_overlay *ov, uint32_t s, uint32_t t)
+{
+    ov->da[t] = (hb_lex_node){0, s + 1};
+    ov->aux[t] = (hb_lex_ov_aux){0, ov->aux[s].first, 0, 0};
+    ov->aux[s].first = t;
+    ov->n++;
+}
+
+/* A base b where every b + lab[i] (k of them, the least m) is a free slot
+ * other than the root's, first fit from the lowest free slot. */
+static int64_t ov_find_base(struct hb_lex_overlay *ov, const int64_t *lab, size_t k, int64_t m)
+{
+    while (ov_used(ov, ov->free_from))
+        ov->free_from++;
+    for (int64_t f = ov->free_from;; f++) {
+        if (ov_used(ov, f))
+            continue;
+        size_t i = 0;
+        while (i < k && !ov_used(ov, f - m + lab[i]))
+            i++;
+        if (i == k)
+            return f - m;
+    }
+}
+
+/* Moves the children of s (s != 0), and makes room for a new one by cp
+ * unless cp < 0, to a base where all fit; 0, or -1 when out of memory. */
+static int ov_relocate(struct hb_lex_overlay *ov, uint32_t s, int32_t cp)
+{
+    int64_t stack[64], *lab = stack, old = ov->da[s].base, m = cp >= 0 ? cp : INT64_MAX, top = m;
+    size_t k = cp >= 0;
+    for (uint32_t c = ov->aux[s].first; c; c = ov->aux[c].next)
+        k++;
+    if (k > 64 && !(lab = malloc(k * sizeof *lab)))
+        return -1;
+    k = 0;
+    if (cp >= 0)
+        lab[k++] = cp;
+    for (uint32_t c = ov->aux[s].first; c; c = ov->aux[c].next) {
+        lab[k] = (int64_t)c - old;
+        m = lab[k] < m ? lab[k] : m;
+        top = lab[k] > top || top == INT64_MAX ? lab[k] : top;
+        k++;
+    }
+    int64_t b = ov_find_base(ov, lab, k, m);
+    if (lab != stack)
+        free(lab);
+    if (ov_grow(ov, (uint64_t)(b + top) + 1) < 0)
+        return -1;
+    uint32_t prev = 0;
+    for (uint32_t c = ov->aux[s].first, next; c; c = next) {
+        next = ov->aux[c].next;
+        uint32_t t = (uint32_t)(b + ((int64_t)c - old));
+        ov->da[t] = ov->da[c];
+        ov->val[t] = ov->val[c];
+        ov->aux[t] = ov->aux[c];
+        for (uint32_t g = ov->aux[t].first; g; g = ov->aux[g].next)
+            ov->da[g].check = (ov->da[g].check & HB_LEX_OV_WORD) | (t + 1);
+        ov->da[c] = (hb_lex_node){0, 0};
+        if (c < ov->free_from)
+            ov->free_from = c;
+        if (prev)
+            ov->aux[prev].next = t;
+        else
+            ov->aux[s].first = t;
+        prev = t;
+    }
+    ov->da[s].base = (int32_t)b;
+    return 0;
+}
+
+/* The child of s by cp, made (without a value) when missing, moving s's
+ * children, or the children of the slot's owner when s is the root (which
+ * never moves); 0 when out of memory. */
+static uint32_t ov_child(struct hb_lex_overlay *ov, uint32_t s, int32_t cp)
+{
+    uint32_t x = hb_lex_ov_step(ov, s, cp);
+    if (x)
+        return x;
+    int64_t t = (int64_t)ov->da[s].base + cp;
+    if (s != 0 && (!ov->aux[s].first || t < 1 || ov_used(ov, t))) {
+        if (ov_relocate(ov, s, cp) < 0)
+            return 0;
+        t = (int64_t)ov->da[s].base + cp;
+    } else if (s == 0 && ov_used(ov, t) && ov_relocate(ov, (ov->da[t].check & ~HB_LEX_OV_WORD) - 1, -1) < 0) {
+        return 0;
+    }
+    if (ov_grow(ov, (uint64_t)t + 1) < 0)
+        return 0;
+    ov_take(ov, s, (uint32_t)t);
+    return (uint32_t)t;
+}
+
+/* The number (1 + index) of the overlay's copy of tag, made on its first
+ * use (among the first 64 tags: past them, a copy each, so that a crafted
+ * file of distinct tags does not cost a search per word); 0 when out of
+ * memory. */
+static uint32_t ov_tag(struct hb_lex_overlay *ov, const char *tag)
 {
     for (size_t i = 0; i < ov->ntags && i < 64; i++)
         if (!strcmp(ov->tags[i], tag))
-            return ov->tags[i];
+            return (uint32_t)i + 1;
     if (ov->ntags == ov->tagcap) {
         size_t cap = ov->tagcap ? ov->tagcap * 2 : 16;
         char **v = realloc(ov->tags, cap * sizeof *v);
         if (!v)
-            return NULL;
+            return 0;
         ov->tags = v;
         ov->tagcap = cap;
     }
     char *t = strdup(tag);
-    if (t)
-        ov->tags[ov->ntags++] = t;
-    return t;
+    if (!t)
+        return 0;
+    ov->tags[ov->ntags++] = t;
+    return (uint32_t)ov->ntags;
 }
 
 static void ov_free(struct hb_lex_overlay *ov)
@@ -262,9 +323,11 @@ static void ov_free(struct hb_lex_overlay *ov)
     for (size_t i = 0; i < ov->ntags; i++)
         free(ov->tags[i]);
     free(ov->tags);
-    free(ov->v);
-    free(ov->slots);
-    ov_root_free(ov->root);
+    free(ov->val);
+    if (ov->da)
+        munmap(ov->da, ov->cap * sizeof *ov->da);
+    if (ov->aux)
+        munmap(ov->aux, ov->cap * sizeof *ov->aux);
     free(ov);
 }
 
@@ -275,14 +338,14 @@ void hb_lexicon_free(struct hb_lexicon *lx)
     hb_file_release(lx->file, lx->file_size);
     free(lx->dagv);
     ov_free(lx->ov);
-    free(lx->ov_edges);
     free(lx);
 }
 
 /* ---- the overlay as a blob: rulec files it in the rules file ----
- * A head, a record per node (node 0, the root, included), then the tags,
- * each ending in NUL.  From a rules file it may be damaged or crafted:
- * every record is checked before it is filed. */
+ * A head, a record per used slot, each after its parent's (the root's,
+ * record 0, first), then the tags, each ending in NUL.  A record gives the
+ * slot, so that loading is a copy, not a placing.  From a rules file it may
+ * be damaged or crafted: every record is checked before it is filed. */
 struct ov_head {
     uint32_t n, ntags;
     uint64_t tagbytes;
@@ -290,13 +353,28 @@ struct ov_head {
 };
 
 struct ov_rec {
-    uint32_t parent;
+    uint32_t parent; /* its record's index */
     int32_t cp;
-    uint32_t tag;   /* 0: none, else 1 + its index */
-    uint32_t has_value;
+    uint32_t tag;    /* 0: none, else 1 + its index */
+    uint32_t slot;
     int64_t freq;
-    double logf;
+    double logf;     /* NaN: no word ends here */
+    int32_t base;
+    uint32_t zero;
 };
+
+/* Appends the records of slot x's children, and theirs, after record at
+ * (x's own); returns the next free record's index. */
+static uint32_t ov_save_below(const struct hb_lex_overlay *ov, uint32_t x, uint32_t at, struct ov_rec *r)
+{
+    uint32_t next = at + 1;
+    for (uint32_t c = ov->aux[x].first; c; c = ov->aux[c].next) {
+        r[next] = (struct ov_rec){at, (int32_t)((int64_t)c - ov->da[x].base), ov->aux[c].tag, c,
+                                  ov->aux[c].freq, hb_lex_ov_word(ov, c) ? ov->val[c] : NAN, ov->da[c].base, 0};
+        next = ov_save_below(ov, c, next, r);
+    }
+    return next;
+}
 
 void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
 {
@@ -312,53 +390,74 @@ void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
     struct ov_head h = {n, ntags, tagbytes, lx->total};
     memcpy(b, &h, sizeof h);
     struct ov_rec *r = (struct ov_rec *)(b + sizeof h);
-    r[0] = (struct ov_rec){0, 0, 0, 0, 0, 0.0}; /* the root, also of no overlay */
-    for (uint32_t x = 1; x < n; x++) {
-        const hb_lex_ov_node *v = &ov->v[x];
-        uint32_t tag = 0;
-        while (v->tag && ov->tags[tag] != v->tag)
-            tag++;
-        r[x] = (struct ov_rec){v->parent, v->cp, v->tag ? tag + 1 : 0, (uint32_t)v->has_value, v->freq, v->logf};
-    }
+    r[0] = (struct ov_rec){0, 0, 0, 0, 0, NAN, HB_LEX_OV_ROOT_BASE, 0}; /* the root, also of no overlay */
+    if (ov)
+        ov_save_below(ov, 0, 0, r);
     char *t = (char *)(r + n);
     for (uint32_t i = 0; i < ntags; i++)
         t = stpcpy(t, ov->tags[i]) + 1;
     return b;
 }
 
-/* Is the blob an overlay whose every node hangs below an earlier one? */
-static int overlay_ok(const struct ov_head *h, size_t size)
+/* The depth of each record (the root's 0) within HB_LEX_MAX_WORD, as
+ * added words are: the segmenter's walks are bounded by it.  0, or -1
+ * when a record is deeper or memory runs out. */
+static int overlay_depths_ok(const struct ov_rec *r, uint32_t n)
 {
-    if (size < sizeof *h || h->n == 0 || h->n > (1u << 26) || h->tagbytes > size ||
+    uint8_t *depth = malloc(n);
+    if (!depth)
+        return -1;
+    depth[0] = 0;
+    uint32_t x = 1;
+    while (x < n && (depth[x] = (uint8_t)(depth[r[x].parent] + 1)) <= HB_LEX_MAX_WORD)
+        x++;
+    free(depth);
+    return x == n ? 0 : -1;
+}
+
+/* Is the blob an overlay whose every record hangs below an earlier one
+ * at the slot its parent's base gives, its fields in range, no deeper
+ * than the longest word?  (That no two share a slot is checked as they
+ * are filed.)  *slots: how many slots it spans. */
+static int overlay_ok(const struct ov_head *h, size_t size, uint64_t *slots)
+{
+    if (size < sizeof *h || h->n == 0 || h->n > OV_MAX_SLOTS || h->tagbytes > size ||
         (size - sizeof *h - h->tagbytes) / sizeof(struct ov_rec) != h->n ||
         (size - sizeof *h - h->tagbytes) % sizeof(struct ov_rec) || h->total < 0)
         return 0;
     const struct ov_rec *r = (const struct ov_rec *)(h + 1);
-    for (uint32_t x = 1; x < h->n; x++)
+    if (r[0].slot != 0 || r[0].base != HB_LEX_OV_ROOT_BASE || !isnan(r[0].logf))
+        return 0;
+    *slots = HB_LEX_OV_MIN_SLOTS;
+    for (uint32_t x = 1; x < h->n; x++) {
         if (r[x].parent >= x || r[x].cp < 0 || r[x].cp >= 0x110000 || r[x].tag > h->ntags ||
-            r[x].has_value > 1 || r[x].freq < 0 || r[x].freq > (1LL << 53))
+            r[x].freq < 0 || r[x].freq > (1LL << 53) || r[x].slot == 0 || r[x].slot >= OV_MAX_SLOTS ||
+            r[x].slot != (uint64_t)((int64_t)r[r[x].parent].base + r[x].cp))
             return 0;
+        *slots = r[x].slot >= *slots ? (uint64_t)r[x].slot + 1 : *slots;
+    }
     const char *t = (const char *)(r + h->n);
     size_t ends = 0;
     for (uint64_t i = 0; i < h->tagbytes; i++)
         ends += t[i] == '\0';
-    return ends == h->ntags && (h->tagbytes == 0 || t[h->tagbytes - 1] == '\0');
+    return ends == h->ntags && (h->tagbytes == 0 || t[h->tagbytes - 1] == '\0') &&
+           overlay_depths_ok(r, h->n) == 0;
 }
 
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size)
 {
     const struct ov_head *h = blob;
-    if (lx->ov || (uintptr_t)blob % 8 || !overlay_ok(h, size))
+    uint64_t slots;
+    if (lx->ov || (uintptr_t)blob % 8 || !overlay_ok(h, size, &slots))
         return HB_ERR_DICT;
     if (h->n == 1) { /* no word added: no overlay */
         set_total(lx, h->total);
         return HB_OK;
     }
-    uint32_t cap = 8192;
-    while (cap < h->n)
+    uint32_t cap = OV_FIRST_SLOTS;
+    while (cap < slots)
         cap *= 2;
-    if (!(lx->ov_edges = calloc(HB_LEX_OV_BITS / 8, 1)) || !(lx->ov = ov_new(cap)) ||
-        (h->ntags && !(lx->ov->tags = malloc(h->ntags * sizeof *lx->ov->tags))))
+    if (!(lx->ov = ov_new(cap)) || (h->ntags && !(lx->ov->tags = malloc(h->ntags * sizeof *lx->ov->tags))))
         return HB_ERR_NOMEM;
     struct hb_lex_overlay *ov = lx->ov;
     ov->tagcap = h->ntags;
@@ -367,13 +466,18 @@ hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_
         if (!(ov->tags[ov->ntags++] = strdup(t)))
             return HB_ERR_NOMEM;
     for (uint32_t x = 1; x < h->n; x++) {
-        ov->v[x] = (hb_lex_ov_node){.parent = r[x].parent, .cp = r[x].cp, .logf = r[x].logf, .freq = r[x].freq,
-                                    .tag = r[x].tag ? ov->tags[r[x].tag - 1] : NULL};
-        ov_index(lx, x);
-        if (r[x].has_value)
-            ov_valued(lx, x);
+        uint32_t t = r[x].slot;
+        if (ov->da[t].check) /* two records on one slot */
+            return HB_ERR_DICT;
+        ov_take(ov, r[r[x].parent].slot, t);
+        ov->da[t].base = r[x].base;
+        if (!isnan(r[x].logf)) {
+            ov->da[t].check |= HB_LEX_OV_WORD;
+            ov->val[t] = r[x].logf;
+        }
+        ov->aux[t].tag = r[x].tag;
+        ov->aux[t].freq = r[x].freq;
     }
-    ov->n = h->n;
     set_total(lx, h->total);
     return HB_OK;
 }
@@ -409,8 +513,8 @@ long long hb_lexicon_freq(const struct hb_lexicon *lx, const char *word, size_t 
     lex_hit h = lookup(lx, word, len);
     if (!h.found)
         return -1;
-    if (h.o != HB_LEX_NONE && lx->ov->v[h.o].has_value)
-        return lx->ov->v[h.o].freq;
+    if (h.o != HB_LEX_NONE && hb_lex_ov_word(lx->ov, h.o))
+        return lx->ov->aux[h.o].freq;
     if (h.b == HB_LEX_NONE)
         return 0;
     /* The file keeps log(freq) only: freq < 2^32 comes back exactly, as the
@@ -424,8 +528,8 @@ const char *hb_lexicon_tag(const struct hb_lexicon *lx, const char *word, size_t
     lex_hit h = lookup(lx, word, len);
     if (!h.found)
         return NULL;
-    if (h.o != HB_LEX_NONE && lx->ov->v[h.o].tag)
-        return lx->ov->v[h.o].tag;
+    if (h.o != HB_LEX_NONE && lx->ov->aux[h.o].tag)
+        return lx->ov->tags[lx->ov->aux[h.o].tag - 1];
     uint32_t v = h.b != HB_LEX_NONE ? lx->fidx[h.b] : UINT32_MAX;
     if (v < lx->nlogv && lx->vtag[v] && lx->vtag[v] < lx->ntags && lx->tags[lx->vtag[v]][7] == '\0')
         return lx->tags[lx->vtag[v]];
@@ -444,29 +548,21 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
 {
     if (freq > (1LL << 53) || lx->total > (1LL << 53) - freq)
         return HB_ERR_ARG; /* beyond exact doubles: log() would no longer match jieba */
-    if (!lx->ov_edges && !(lx->ov_edges = calloc(HB_LEX_OV_BITS / 8, 1)))
-        return HB_ERR_NOMEM;
-    /* room for the engine's own words (dict/lexicon.txt and the slogans:
-     * some 5,000 nodes) without growing on the way there */
-    if (!lx->ov && !(lx->ov = ov_new(8192)))
+    if (!lx->ov && !(lx->ov = ov_new(OV_FIRST_SLOTS)))
         return HB_ERR_NOMEM;
     struct hb_lex_overlay *ov = lx->ov;
     uint32_t x = 0;
     for (size_t i = 0; i < len;) {
         int cp;
         i += (size_t)hb_utf8_next(word + i, len - i, &cp);
-        if (!(x = ov_child(lx, x, cp)))
+        if (!(x = ov_child(ov, x, cp)))
             return HB_ERR_NOMEM;
     }
-    if (tag && *tag) {
-        const char *t = ov_tag(ov, tag);
-        if (!t)
-            return HB_ERR_NOMEM;
-        ov->v[x].tag = t;
-    }
-    ov_valued(lx, x);
-    ov->v[x].freq = freq;
-    ov->v[x].logf = log_or_none(freq);
+    if (tag && *tag && !(ov->aux[x].tag = ov_tag(ov, tag)))
+        return HB_ERR_NOMEM;
+    ov->aux[x].freq = freq;
+    ov->da[x].check |= HB_LEX_OV_WORD;
+    ov->val[x] = log_or_none(freq);
     set_total(lx, lx->total + freq);
     return HB_OK;
 }

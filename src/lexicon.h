@@ -116,39 +116,35 @@ typedef struct {
 
 #define HB_LEX_NONE UINT32_MAX
 
-/* The overlay of added words: a trie of code points in a hash table, small
- * (dict/lexicon.txt and the slogans), walked beside the general trie.  Its
- * lookups are inline because every walk asks it at its first character. */
+/* The overlay of added words (dict/lexicon.txt, the slogans): small, walked
+ * beside the general trie, as a double array of its own over code points:
+ * the child of slot o by cp is t = da[o].base + cp when da[t].check, but
+ * for its HB_LEX_OV_WORD bit, is o + 1 (0: a free slot), one load and a
+ * compare a step.  The root is slot 0,
+ * its base HB_LEX_OV_ROOT_BASE and it never moves, so a walk's first step
+ * is da[cp + 1]; the overlay has at least HB_LEX_OV_MIN_SLOTS slots, so
+ * that step needs no bounds test for a char below U+10000.  A slot where
+ * an added word ends has HB_LEX_OV_WORD set in its check: a walk reads its
+ * value from val only there, and otherwise one line a step. */
 typedef struct {
-    uint32_t parent;
-    int32_t cp;
-    double logf;      /* log(freq), -1 for freq 0; valid when has_value */
-    int has_value;    /* an added word ends here */
-    long long freq;
-    const char *tag;  /* one of the overlay's tags */
-} hb_lex_ov_node;
+    uint32_t first, next; /* the slot's first child, its next sibling; 0: none (0 is the root) */
+    uint32_t tag;         /* 0: none, else 1 + its index in tags */
+    long long freq;       /* of the added word ending here */
+} hb_lex_ov_aux;
 
 struct hb_lex_overlay {
-    hb_lex_ov_node *v; /* [0] is the root */
-    uint32_t n, cap;
-    uint32_t *slots;   /* open addressing on (parent, cp): node index, 0 empty */
-    uint32_t mask;
-    uint32_t *root;    /* the root's children by code point < 0x10000, 0: none; the
-                          walk from every position starts there */
-    uint32_t *root_word; /* bit per code point < 0x10000: that root child has a value
-                            (an added one-character word), so the walk's first step
-                            need not read its node; in root's allocation */
-    uint32_t *root_id;   /* the root's children by general char id below
-                            HB_LEX_OV_ROOT_IDS, HB_LEX_OV_VALUED set when it has a
-                            value: the ids of common characters are small, so their
-                            entries share cache lines that root[]'s do not; in root's
-                            allocation */
-    char **tags;       /* each distinct tag once: a few dozen for thousands of words */
+    hb_lex_node *da;    /* cap slots */
+    double *val;        /* log(freq) of the added word ending at a slot, -1 for freq 0 */
+    hb_lex_ov_aux *aux; /* what only adding, saving and lookups read */
+    uint32_t cap, n;    /* slots, of which used */
+    uint32_t free_from; /* no free slot below it (but 0) */
+    char **tags;        /* each distinct tag once: a few dozen for thousands of words */
     size_t ntags, tagcap;
 };
 
-#define HB_LEX_OV_ROOT_IDS 0x10000u
-#define HB_LEX_OV_VALUED 0x80000000u
+#define HB_LEX_OV_ROOT_BASE 1
+#define HB_LEX_OV_MIN_SLOTS (0x10000u + HB_LEX_OV_ROOT_BASE)
+#define HB_LEX_OV_WORD 0x80000000u
 
 struct hb_lexicon {
     const hb_lex_node *nodes;   /* nnodes slots, root at 0 */
@@ -161,7 +157,8 @@ struct hb_lexicon {
     double *dagv;               /* nlogv + 1 values the segmenter's DAG takes for logv:
                                    hb_lex_dag_value of each, then a NaN for an index past
                                    them (a crafted file), so a walk's arrival is one load */
-    const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent */
+    const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent; all 0 for an
+                                   empty lexicon */
     const uint32_t *supp;       /* (code point, id) pairs for the rest, sorted */
     uint32_t nsupp;
     const char (*tags)[8];      /* tag names, [0] empty */
@@ -169,10 +166,6 @@ struct hb_lexicon {
     long long total;
     double logtotal;            /* log(total), as jieba's calc() computes it */
     struct hb_lex_overlay *ov;  /* NULL until a word is added */
-    uint8_t *ov_edges;          /* HB_LEX_OV_BITS bits, one set per overlay edge
-                                   (parent, cp) by hb_lex_ov_hash: most walks leave the
-                                   overlay at their first or second character, and the
-                                   test spares them the lookup */
     void *file;                 /* the file's bytes, read at load; NULL: none */
     size_t file_size;
     struct hb_lex_memo *memo;   /* while an engine adds its words (userdict.c), which
@@ -202,7 +195,7 @@ static inline hb_lex_cursor hb_lex_root(void)
 static inline uint32_t hb_lex_char_id(const struct hb_lexicon *lx, int cp)
 {
     if (cp < 0x10000)
-        return lx->charmap ? lx->charmap[cp] : 0;
+        return lx->charmap[cp];
     uint32_t lo = 0, hi = lx->nsupp;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
@@ -214,65 +207,17 @@ static inline uint32_t hb_lex_char_id(const struct hb_lexicon *lx, int cp)
     return lo < lx->nsupp && lx->supp[2 * lo] == (uint32_t)cp ? lx->supp[2 * lo + 1] : 0;
 }
 
-#define HB_LEX_OV_BITS (1u << 16)
-
-static inline uint32_t hb_lex_ov_hash(uint32_t parent, int32_t cp)
+/* The overlay's child of slot o by cp, 0 when it has none. */
+static inline uint32_t hb_lex_ov_step(const struct hb_lex_overlay *ov, uint32_t o, int cp)
 {
-    uint64_t k = ((uint64_t)parent << 21) ^ (uint32_t)cp;
-    k *= 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(k >> 32);
+    uint32_t t = (uint32_t)ov->da[o].base + (uint32_t)cp;
+    return t < ov->cap && (ov->da[t].check & ~HB_LEX_OV_WORD) == o + 1 ? t : 0;
 }
 
-/* 0 when the overlay has no child of node o by cp; 1 when it may have. */
-static inline int hb_lex_ov_may(const struct hb_lexicon *lx, uint32_t o, int cp)
+/* Does an added word end at used slot x? */
+static inline int hb_lex_ov_word(const struct hb_lex_overlay *ov, uint32_t x)
 {
-    uint32_t h = hb_lex_ov_hash(o, cp) >> 16; /* the table's slots use the low bits */
-    return lx->ov_edges[h >> 3] >> (h & 7) & 1;
-}
-
-/* The overlay child of node o by cp, 0 when it has none. */
-static inline uint32_t hb_lex_ov_find(const struct hb_lex_overlay *ov, uint32_t o, int32_t cp)
-{
-    if (o == 0 && (uint32_t)cp < 0x10000)
-        return ov->root[cp];
-    for (uint32_t i = hb_lex_ov_hash(o, cp) & ov->mask;; i = (i + 1) & ov->mask) {
-        uint32_t x = ov->slots[i];
-        if (x == 0 || (ov->v[x].parent == o && ov->v[x].cp == cp))
-            return x;
-    }
-}
-
-/* The overlay child of node o != 0 by cp, 0 when it has none: the edge
- * bits first, as most walks leave the overlay there. */
-static inline uint32_t hb_lex_ov_child(const struct hb_lexicon *lx, uint32_t o, int cp)
-{
-    return hb_lex_ov_may(lx, o, cp) ? hb_lex_ov_find(lx->ov, o, cp) : 0;
-}
-
-/* hb_lex_ov_find for a walk: the root's table is one load. */
-static inline uint32_t hb_lex_ov_next(const struct hb_lexicon *lx, uint32_t o, int cp)
-{
-    return o != 0 ? hb_lex_ov_child(lx, o, cp) : hb_lex_ov_find(lx->ov, 0, cp);
-}
-
-/* Does overlay node x, the child of o by cp, end an added word?  A root
- * child is told by root_word, without reading its node. */
-static inline int hb_lex_ov_valued(const struct hb_lex_overlay *ov, uint32_t o, uint32_t x, int cp)
-{
-    return o == 0 && (uint32_t)cp < 0x10000 ? (ov->root_word[cp >> 5] >> (cp & 31) & 1) != 0
-                                             : ov->v[x].has_value != 0;
-}
-
-/* The root's child by a char of general id `id` (0: none) and code point
- * cp, HB_LEX_OV_VALUED set when it ends an added word; 0 when the
- * overlay has none.  A char with an id below HB_LEX_OV_ROOT_IDS is one
- * load of root_id. */
-static inline uint32_t hb_lex_ov_root(const struct hb_lex_overlay *ov, uint32_t id, int cp)
-{
-    if (id && id < HB_LEX_OV_ROOT_IDS)
-        return ov->root_id[id];
-    uint32_t x = hb_lex_ov_find(ov, 0, cp);
-    return x && hb_lex_ov_valued(ov, 0, x, cp) ? x | HB_LEX_OV_VALUED : x;
+    return (ov->da[x].check & HB_LEX_OV_WORD) != 0;
 }
 
 /* Extends the cursor by one character.  Returns 0 when the longer string is
@@ -288,10 +233,10 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
             b = t;
     }
     c->b = b;
-    uint32_t o = c->o, x = lx->ov && o != HB_LEX_NONE ? hb_lex_ov_next(lx, o, cp) : 0;
+    uint32_t x = lx->ov && c->o != HB_LEX_NONE ? hb_lex_ov_step(lx->ov, c->o, cp) : 0;
     c->o = x ? x : HB_LEX_NONE;
-    if (x && hb_lex_ov_valued(lx->ov, o, x, cp)) {
-        *logf = lx->ov->v[x].logf;
+    if (x && hb_lex_ov_word(lx->ov, x)) {
+        *logf = lx->ov->val[x];
         return 1;
     }
     if (b != HB_LEX_NONE) {

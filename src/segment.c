@@ -42,19 +42,20 @@ static const uint64_t glue_lead[4] = {~0ull, ~0ull, 0, BIT(0xC3) | BIT(0xE2) | B
 #undef BITS
 #undef BIT
 
-/* The length of the block char at u (n > 0 bytes left, valid UTF-8), its
- * code point in *cp; 0 when it is no block char.  Block chars are ASCII
- * or Han U+4E00..U+9FD5, three bytes led by E4..E9: the first byte tells
- * which, and only they are decoded. */
-static inline int block_char(const unsigned char *u, size_t n, int *cp)
+/* The length of the block char at u (valid UTF-8), its code point in
+ * *cp; 0 when it is no block char.  Block chars are ASCII or Han
+ * U+4E00..U+9FD5, three bytes led by E4..E9: the first byte tells which,
+ * and only they are decoded. */
+static inline int block_char(const unsigned char *u, int *cp)
 {
     if (u[0] < 0x80) {
         *cp = u[0];
         return in_set(ascii_word, u[0]);
     }
-    if (u[0] - 0xE4u > 0xE9 - 0xE4 || n < 3)
+    if (u[0] - 0xE4u > 0xE9 - 0xE4)
         return 0;
-    int c = ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+    /* 1110xxxx 10yyyyyy 10zzzzzz: the marker bits taken off at once */
+    int c = (u[0] << 12) + (u[1] << 6) + u[2] - ((0xE0 << 12) + (0x80 << 6) + 0x80);
     *cp = c;
     return (unsigned)(c - 0x4E00) <= 0x9FD5 - 0x4E00 ? 3 : 0;
 }
@@ -77,7 +78,7 @@ typedef struct {
     int32_t *next;
     size_t cap;
     void *heap;
-    int32_t s_cp[STACK_CHARS];
+    int32_t s_cp[STACK_CHARS + 1];
     uint32_t s_id[STACK_CHARS + 1];
     size_t s_off[STACK_CHARS + 1];
     double s_score[STACK_CHARS + 1];
@@ -391,25 +392,30 @@ static void dag_set(dag_window *g, size_t j, size_t r, double lf)
     g->lf[j][r] = hb_lex_dag_value(lf);
 }
 
-/* The overlay's part of DAG[k0 + j], j < w: its walks, bounded as the
- * general ones, mostly end at their first or second character. */
-static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t n, size_t k0,
-                           size_t w, dag_window *g)
+/* The overlay's part of DAG[k0 + j], j < w: its walks mostly end at
+ * their first or second character.  A block char is below U+10000, so the
+ * first step, from the root, is in bounds; a walk stops at the block's end
+ * on the code point -1 after it (no slot's child), and within
+ * HB_LEX_MAX_WORD characters, as the overlay is no deeper. */
+static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t k0, size_t w,
+                           dag_window *g)
 {
-    const struct hb_lex_overlay *ov = lx->ov;
-    const uint32_t *id = s->id + k0;
+    const hb_lex_node *da = lx->ov->da;
+    const double *val = lx->ov->val;
+    uint32_t cap = lx->ov->cap;
     const int32_t *cp = s->cp + k0;
-    size_t left = n - k0; /* chars from k0 to the block's end */
     for (size_t j = 0; j < w; j++) {
-        uint32_t e = hb_lex_ov_root(ov, id[j], cp[j]), x = e & ~HB_LEX_OV_VALUED;
-        if (!x)
+        uint32_t x = (uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE, c = da[x].check;
+        if ((c & ~HB_LEX_OV_WORD) != 1)
             continue;
-        if (e & HB_LEX_OV_VALUED)
-            dag_set(g, j, 0, ov->v[x].logf);
-        size_t stop = left - j < HB_LEX_MAX_WORD ? left - j : HB_LEX_MAX_WORD;
-        for (size_t r = 1; r < stop && (x = hb_lex_ov_child(lx, x, cp[j + r])); r++)
-            if (ov->v[x].has_value)
-                dag_set(g, j, r, ov->v[x].logf);
+        for (size_t r = 0;;) {
+            if (c & HB_LEX_OV_WORD)
+                dag_set(g, j, r, val[x]);
+            uint32_t t = (uint32_t)da[x].base + (uint32_t)cp[j + ++r];
+            if (t >= cap || ((c = da[t].check) & ~HB_LEX_OV_WORD) != x + 1)
+                break;
+            x = t;
+        }
     }
 }
 
@@ -447,7 +453,7 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
         size_t k0 = hi > WIN ? hi - WIN : 0;
         walk_window(lx, s->id + k0, n - k0, hi - k0, g);
         if (lx->ov)
-            overlay_window(lx, s, n, k0, hi - k0, g);
+            overlay_window(lx, s, k0, hi - k0, g);
         route_window(lx->logtotal, s, k0, hi, g);
         hi = k0;
     }
@@ -461,6 +467,7 @@ static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, si
         return;
     }
     s->id[n] = 0;
+    s->cp[n] = -1;
     calc_route(lx, s, n, g);
     size_t x = 0, buf = SIZE_MAX;
     while (x < n) {
@@ -489,11 +496,7 @@ static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, si
 static __attribute__((noinline)) size_t read_block(const struct hb_lexicon *lx, scratch *s, const char *text,
                                                    size_t len, size_t i)
 {
-    /* an empty lexicon has no char map: every id is 0, no_ids[cp & 0]
-     * (a mask, not a test in the loop) */
-    static const uint16_t no_ids[1];
-    const uint16_t *charmap = lx->charmap ? lx->charmap : no_ids;
-    const int idmask = lx->charmap ? 0xFFFF : 0;
+    const uint16_t *charmap = lx->charmap;
     const char *b = text + i, *p = b, *end = text + len;
     size_t n = 0;
     for (;;) {
@@ -502,11 +505,11 @@ static __attribute__((noinline)) size_t read_block(const struct hb_lexicon *lx, 
         uint32_t *ids = s->id;
         for (; n < cap; n++) {
             int cp, l;
-            if (p == end || !(l = block_char((const unsigned char *)p, (size_t)(end - p), &cp)))
+            if (p == end || !(l = block_char((const unsigned char *)p, &cp)))
                 goto done;
             off[n] = (size_t)(p - b);
             cps[n] = cp;
-            ids[n] = charmap[cp & idmask];
+            ids[n] = charmap[cp];
             p += l;
         }
         if (scratch_reserve(s, n + 1, n) < 0)
@@ -531,7 +534,7 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
     hb_status st = HB_OK;
     for (size_t i = 0; i < len;) {
         int cp;
-        if (!block_char((const unsigned char *)text + i, len - i, &cp)) {
+        if (!block_char((const unsigned char *)text + i, &cp)) {
             int l = hb_utf8_next(text + i, len - i, &cp);
             if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
                 l = 2;

@@ -1073,7 +1073,7 @@ def _(c):
     text = c.write("r.txt", REPORT.encode())
     junk = c.write("junk.rules", b"HBRULES\x1a" + b"\xff" * 100)
     c.error(["extract", text], 4,
-            f"huibao: {junk}: not a compiled rules file of this huibao (version 3); rebuild it with rulec (make)",
+            f"huibao: {junk}: not a compiled rules file of this huibao (version 4); rebuild it with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=junk))
     data = bytearray(open(RULES, "rb").read())
     count, = struct.unpack_from("=I", data, 16)
@@ -1120,7 +1120,8 @@ def _(c):
         p = c.run(["tokens", "--words", text], env=dict(os.environ, HUIBAO_DICT=d))
         check(p.returncode == 0, f"exit {p.returncode}; {p.errlines}")
         check("\t梨花细雨行动\n" in p.stdout.decode(), f"{name}: {p.stdout.decode()!r}")
-    # the overlay's blob (its key ends in lexovl) with a node before its parent
+    # the overlay's blob (its key ends in lexovl; a 24-byte head, 40-byte records) with a record
+    # before its parent
     import struct
     data = bytearray(open(RULES, "rb").read())
     count, = struct.unpack_from("=I", data, 16)
@@ -1128,7 +1129,7 @@ def _(c):
              if data[32 + 48 * i + 24:32 + 48 * i + 32] == b"lexovl\0\0"]
     check(len(blobs) == 1, f"{len(blobs)} overlays in {RULES}")
     off, size = blobs[0]
-    struct.pack_into("=I", data, off + 24 + 32 * 2, 2)
+    struct.pack_into("=I", data, off + 24 + 40 * 2, 2)
     bad = c.write("bad_overlay.rules", bytes(data))
     c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=bad))

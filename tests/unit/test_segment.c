@@ -532,7 +532,8 @@ static hb_status taken_as(const void *blob, size_t size, const struct hb_lexicon
 /* Saved and taken by a fresh lexicon, the overlay answers every lookup
  * and segmentation as the one the words were added to; a lexicon that has
  * added words refuses one; a damaged blob (a node before its parent, a
- * code point or tag out of range, a cut, tags without their NUL) is
+ * code point or tag out of range, a slot off its parent's base, the root
+ * moved, a cut, tags without their NUL) is
  * refused, not trusted; no words added give no overlay. */
 static void test_overlay_blob(void **state)
 {
@@ -544,15 +545,19 @@ static void test_overlay_blob(void **state)
     assert_int_equal(taken_as(blob, size, lx), HB_OK);
     assert_int_equal(hb_lexicon_overlay_load(lx, blob, size), HB_ERR_DICT);
 
-    /* a 24-byte head (nodes, tags, tag bytes, total), 32-byte nodes
-     * (parent, code point, tag, has_value, freq, log freq), the tags */
+    /* a 24-byte head (records, tags, tag bytes, total), 40-byte records
+     * (parent record, code point, tag, slot, freq, log freq, base, zero),
+     * the tags */
     uint32_t n;
     memcpy(&n, blob, 4);
     assert_true(n > 8);
     unsigned char *copy = malloc(size);
     assert_non_null(copy);
     static const struct { size_t at; uint32_t value; } damage[] = {
-        {24 + 32 * 2, 2}, {24 + 32 * 3, 7}, {24 + 32 * 2 + 4, 0x110000}, {24 + 32 * 2 + 8, 99}, {24 + 32 * 2 + 12, 2},
+        {24 + 40 * 2, 2}, {24 + 40 * 3, 7}, {24 + 40 * 2 + 4, 0x110000}, {24 + 40 * 2 + 8, 99},
+        {24 + 40 * 2 + 12, 2},     /* a slot not where its parent's base puts it */
+        {24 + 40 * 2 + 12, 0},     /* the root's slot */
+        {24 + 32, 5},              /* the root's base moved */
     };
     for (size_t i = 0; i < sizeof damage / sizeof *damage; i++) {
         memcpy(copy, blob, size);
@@ -571,6 +576,110 @@ static void test_overlay_blob(void **state)
     blob = hb_lexicon_overlay_save(lx, &size);
     assert_non_null(blob);
     assert_int_equal(taken_as(blob, size, lx), HB_OK);
+    free(blob);
+    hb_lexicon_free(lx);
+}
+
+/* Writes code point c as UTF-8 at p; returns the bytes written (1 or 3). */
+static size_t put_cp(char *p, unsigned c)
+{
+    if (c < 0x80) {
+        p[0] = (char)c;
+        return 1;
+    }
+    p[0] = (char)(0xE0 | c >> 12);
+    p[1] = (char)(0x80 | (c >> 6 & 63));
+    p[2] = (char)(0x80 | (c & 63));
+    return 3;
+}
+
+/* The words test_overlay_relocate adds: 中 and 国 in turn, each followed
+ * by the next of 150 consecutive chars (the two nodes' children take
+ * each other's slots, and move), then an ASCII char followed by 国 for
+ * each of 0..z (the root's children fall on slots the other nodes took,
+ * which are moved away). */
+static size_t relocate_word(size_t i, char *w)
+{
+    size_t n = 0;
+    if (i < 300) {
+        n += put_cp(w, i % 2 ? 0x56FD : 0x4E2D);
+        n += put_cp(w + n, 0x4E00 + (unsigned)i / 2);
+    } else {
+        n += put_cp(w, '0' + (unsigned)(i - 300));
+        n += put_cp(w + n, 0x56FD);
+    }
+    return n;
+}
+enum { RELOCATE_WORDS = 300 + 'z' - '0' + 1 };
+
+/* Every word keeps its frequency and every prefix stays a bare prefix. */
+static void assert_relocated(const struct hb_lexicon *lx)
+{
+    char w[8];
+    for (size_t i = 0; i < RELOCATE_WORDS; i++) {
+        size_t n = relocate_word(i, w);
+        assert_int_equal(hb_lexicon_freq(lx, w, n), (long long)i + 1);
+        assert_int_equal(hb_lexicon_freq(lx, w, n - 3), 0);
+    }
+    assert_int_equal(hb_lexicon_freq(lx, "中国", strlen("中国")), -1);
+    assert_string_equal(seg(lx, "中丁a国", 0), "中丁|a国");
+}
+
+/* The overlay's double array moves a node's children when a new child's
+ * slot is taken, and the root's never: every lookup answers as before, and
+ * so does the overlay saved and taken by a fresh lexicon.  A blob deeper
+ * than the longest word (a record hung below a 64-character word's last)
+ * is refused: the segmenter's walks are bounded by the depth. */
+static void test_overlay_relocate(void **state)
+{
+    (void)state;
+    hb_error err;
+    struct hb_lexicon *lx = hb_lexicon_open(NULL, &err), *fresh = hb_lexicon_open(NULL, &err);
+    assert_non_null(lx);
+    assert_non_null(fresh);
+    char w[8];
+    for (size_t i = 0; i < RELOCATE_WORDS; i++)
+        assert_int_equal(hb_lexicon_add(lx, w, relocate_word(i, w), (long long)i + 1, NULL), HB_OK);
+    assert_relocated(lx);
+    size_t size;
+    void *blob = hb_lexicon_overlay_save(lx, &size);
+    assert_non_null(blob);
+    assert_int_equal(hb_lexicon_overlay_load(fresh, blob, size), HB_OK);
+    assert_relocated(fresh);
+    free(blob);
+    hb_lexicon_free(fresh);
+    hb_lexicon_free(lx);
+
+    lx = hb_lexicon_open(NULL, &err);
+    assert_non_null(lx);
+    char deep[64 * 3 + 1] = "";
+    for (int i = 0; i < 64; i++)
+        strcat(deep, "深");
+    assert_int_equal(hb_lexicon_add(lx, "浅", strlen("浅"), 5, NULL), HB_OK);
+    assert_int_equal(hb_lexicon_add(lx, deep, strlen(deep), 5, NULL), HB_OK);
+    blob = hb_lexicon_overlay_save(lx, &size);
+    assert_non_null(blob);
+    struct rec { uint32_t parent; int32_t cp; uint32_t tag, slot; int64_t freq; double logf; int32_t base; uint32_t zero; };
+    unsigned char *r = (unsigned char *)blob + 24;
+    uint32_t n, last = 0, shallow = 0;
+    memcpy(&n, blob, 4);
+    for (uint32_t x = 1; x < n; x++) {
+        struct rec v;
+        memcpy(&v, r + x * sizeof v, sizeof v);
+        last = v.cp == 0x6DF1 && v.freq == 5 ? x : last;
+        shallow = v.cp == 0x6D45 ? x : shallow;
+    }
+    assert_true(last && shallow && last < shallow);
+    struct rec leaf, v;
+    memcpy(&leaf, r + last * sizeof leaf, sizeof leaf);
+    memcpy(&v, r + shallow * sizeof v, sizeof v);
+    v.parent = last; /* 浅 as the 65th char, where the leaf's base puts it */
+    v.cp = (int32_t)(v.slot - (uint32_t)leaf.base);
+    memcpy(r + shallow * sizeof v, &v, sizeof v);
+    fresh = hb_lexicon_open(NULL, &err);
+    assert_non_null(fresh);
+    assert_int_equal(hb_lexicon_overlay_load(fresh, blob, size), HB_ERR_DICT);
+    hb_lexicon_free(fresh);
     free(blob);
     hb_lexicon_free(lx);
 }
@@ -892,6 +1001,7 @@ int main(void)
         cmocka_unit_test(test_overlay),
         cmocka_unit_test(test_overlay_without_general),
         cmocka_unit_test(test_overlay_blob),
+        cmocka_unit_test(test_overlay_relocate),
         cmocka_unit_test(test_memo),
         cmocka_unit_test(test_load_user),
         cmocka_unit_test(test_general_lexicon),
