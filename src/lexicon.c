@@ -28,16 +28,24 @@ static void set_total(struct hb_lexicon *lx, long long total)
 
 /* ================= opening ================= */
 
-/* lx->dagv from the file's logv (lexicon.h): a pass over the distinct
- * values (jieba's dict.txt has 16,838), not over the trie. */
+/* lx->dagx from the file's logv (lexicon.h): a pass over the distinct
+ * values (jieba's dict.txt has 16,838), not over the trie.  Mapped zero
+ * pages, so that the indices past them, which a crafted file alone has,
+ * cost no writes (they read as NaN). */
 static int set_dag_values(struct hb_lexicon *lx)
 {
-    lx->dagv = malloc(((size_t)lx->nlogv + 1) * sizeof *lx->dagv);
-    if (!lx->dagv)
+    void *p = mmap(NULL, HB_LEX_DAG_SLOTS * sizeof *lx->dagx, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
         return -1;
-    for (uint32_t f = 0; f < lx->nlogv; f++)
-        lx->dagv[f] = hb_lex_dag_value(lx->logv[f]);
-    lx->dagv[lx->nlogv] = NAN;
+    uint64_t *dagx = lx->dagx = p;
+    const double *logv = lx->logv;
+    uint32_t n = lx->nlogv < HB_LEX_DAG_SLOTS ? lx->nlogv : HB_LEX_DAG_SLOTS;
+    for (uint32_t f = 0; f < n; f++) { /* hb_lex_dag_value: NaN, so 0, for a prefix */
+        uint64_t bits;
+        memcpy(&bits, &logv[f], sizeof bits);
+        dagx[f] = logv[f] >= 0 ? bits ^ HB_LEX_NAN_BITS : 0;
+    }
     return 0;
 }
 
@@ -336,7 +344,8 @@ void hb_lexicon_free(struct hb_lexicon *lx)
     if (!lx)
         return;
     hb_file_release(lx->file, lx->file_size);
-    free(lx->dagv);
+    if (lx->dagx)
+        munmap(lx->dagx, HB_LEX_DAG_SLOTS * sizeof *lx->dagx);
     ov_free(lx->ov);
     free(lx);
 }

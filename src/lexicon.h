@@ -154,9 +154,11 @@ struct hb_lexicon {
                                    prefix; freq is exp(logv) rounded (exact below 2^32) */
     const uint8_t *vtag;        /* the tag of each, index into tags; 0: none */
     uint32_t nlogv;
-    double *dagv;               /* nlogv + 1 values the segmenter's DAG takes for logv:
-                                   hb_lex_dag_value of each, then a NaN for an index past
-                                   them (a crafted file), so a walk's arrival is one load */
+    uint64_t *dagx;             /* the value the segmenter's DAG takes for each index a
+                                   slot can hold (HB_LEX_DAG_SLOTS): hb_lex_dag_value of
+                                   logv, its bits XORed with HB_LEX_NAN_BITS, so that the
+                                   zero words past nlogv (a crafted file's indices) read
+                                   as NaN and a walk's arrival is one load, no bounds test */
     const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent; all 0 for an
                                    empty lexicon */
     const uint32_t *supp;       /* (code point, id) pairs for the rest, sorted */
@@ -171,6 +173,9 @@ struct hb_lexicon {
     struct hb_lex_memo *memo;   /* while an engine adds its words (userdict.c), which
                                    ends it (hb_lexicon_memo_end) before the lexicon is shared */
 };
+
+#define HB_LEX_DAG_SLOTS 0x10000u
+#define HB_LEX_NAN_BITS 0x7FF8000000000000ull
 
 /* What the segmenter's DAG holds for log(freq) lf (-1: a prefix, not a
  * word): a slot without a word holds NaN, so that its score is NaN and

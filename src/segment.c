@@ -305,8 +305,8 @@ typedef struct {
 typedef struct {
     const hb_lex_node *nodes;
     const uint16_t *fidx;
-    const double *dagv;
-    uint32_t nn, nlogv;
+    const uint64_t *dagx;
+    uint32_t nn;
 } trie_view;
 
 /* Walk j arrives at slot t with char r of its word (id: the window's char
@@ -315,8 +315,8 @@ typedef struct {
 static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window *g, size_t j, size_t r,
                                    uint32_t t)
 {
-    uint32_t f = tv.fidx[t];
-    g->lf[j][r] = tv.dagv[f < tv.nlogv ? f : tv.nlogv]; /* a crafted index: a prefix */
+    uint64_t lf = tv.dagx[tv.fidx[t]] ^ HB_LEX_NAN_BITS; /* a crafted index: NaN, a prefix */
+    memcpy(&g->lf[j][r], &lf, sizeof lf);
     g->len[j] = (uint8_t)(r + 1);
     uint32_t next = (uint32_t)tv.nodes[t].base + id[j + r + 1];
     if (next < tv.nn) {
@@ -337,7 +337,7 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window 
 static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const uint32_t *id,
                                                    size_t lim, size_t w, dag_window *g)
 {
-    const trie_view tv = {lx->nodes, lx->fidx, lx->dagv, lx->nnodes, lx->nlogv};
+    const trie_view tv = {lx->nodes, lx->fidx, lx->dagx, lx->nnodes};
     const hb_lex_node *nodes = tv.nodes;
     uint32_t nn = tv.nn;
     struct {

@@ -87,42 +87,53 @@ static int is_content(const hb_doc *d, const char *w, size_t n)
  * more: these sizes make room for them at once. */
 enum { FIRST_WORDS = 512, FIRST_SLOTS = 2 * FIRST_WORDS };
 
-/* The counted words are 6 bytes or more (two characters at least), so
- * they are read 8 bytes at a time, the last 8 overlapping the one before,
- * or under 8 as their first and last 4: a third of the byte-wise FNV's
- * work, and never a byte outside the word. */
-static inline uint64_t word_chunk(const char *s, size_t n, size_t i)
+/* The counted words are 6 bytes or more (two characters at least).  The
+ * last 16 bytes at most (five Han characters: most words whole) are read
+ * as their first and last 8, overlapping, or under 8 as their first and
+ * last 4; bytes before them 8 at a time: two loads for most words, never
+ * a byte outside the word. */
+static inline uint64_t load8(const char *s)
 {
     uint64_t x;
+    memcpy(&x, s, 8);
+    return x;
+}
+
+/* The first and last bytes of s[0..n), 6 <= n <= 16, as two words. */
+static inline void word_ends(const char *s, size_t n, uint64_t *head, uint64_t *tail)
+{
     if (n < 8) {
         uint32_t a, b;
         memcpy(&a, s, 4);
         memcpy(&b, s + n - 4, 4);
-        return (uint64_t)a << 32 | b;
+        *head = a;
+        *tail = b;
+    } else {
+        *head = load8(s);
+        *tail = load8(s + n - 8);
     }
-    memcpy(&x, s + (i + 8 < n ? i : n - 8), 8);
-    return x;
 }
 
 static inline uint64_t word_hash(const char *s, size_t n)
 {
-    uint64_t h = n;
-    for (size_t i = 0;; i += 8) {
-        h = (h ^ word_chunk(s, n, i)) * 0x9E3779B97F4A7C15ull;
-        if (i + 8 >= n)
-            break;
-    }
+    uint64_t h = n, head, tail;
+    for (; n > 16; s += 8, n -= 8)
+        h = (h ^ load8(s)) * 0x9E3779B97F4A7C15ull;
+    word_ends(s, n, &head, &tail);
+    h = (h ^ head) * 0x9E3779B97F4A7C15ull;
+    h = (h ^ tail) * 0x9E3779B97F4A7C15ull;
     return h ^ h >> 32; /* the table's index is the low bits: let the high ones in */
 }
 
 static inline int same_word(const char *a, const char *b, size_t n)
 {
-    for (size_t i = 0;; i += 8) {
-        if (word_chunk(a, n, i) != word_chunk(b, n, i))
+    for (; n > 16; a += 8, b += 8, n -= 8)
+        if (load8(a) != load8(b))
             return 0;
-        if (i + 8 >= n)
-            return 1;
-    }
+    uint64_t ha, ta, hb, tb;
+    word_ends(a, n, &ha, &ta);
+    word_ends(b, n, &hb, &tb);
+    return ((ha ^ hb) | (ta ^ tb)) == 0;
 }
 
 /* Doubles the table, kept at most half full. */
