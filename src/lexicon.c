@@ -205,12 +205,13 @@ static struct hb_lex_overlay *ov_new(uint32_t cap)
     return ov;
 }
 
-/* Slot t (free, below cap) becomes a child of s, with no children and no
- * value. */
-static void ov_take(struct hb_lex_overlay *ov, uint32_t s, uint32_t t)
+/* Slot t (free, below cap) becomes a child of s with no children and no
+ * value yet, base, tag and freq as given (0 for a new one). */
+static void ov_take(struct hb_lex_overlay *ov, uint32_t s, uint32_t t, int32_t base, uint32_t tag,
+                    long long freq)
 {
-    ov->da[t] = (hb_lex_node){0, s + 1};
-    ov->aux[t] = (hb_lex_ov_aux){0, ov->aux[s].first, 0, 0};
+    ov->da[t] = (hb_lex_node){base, s + 1};
+    ov->aux[t] = (hb_lex_ov_aux){0, ov->aux[s].first, tag, freq};
     ov->aux[s].first = t;
     ov->n++;
 }
@@ -296,7 +297,7 @@ static uint32_t ov_child(struct hb_lex_overlay *ov, uint32_t s, int32_t cp)
     }
     if (ov_grow(ov, (uint64_t)t + 1) < 0)
         return 0;
-    ov_take(ov, s, (uint32_t)t);
+    ov_take(ov, s, (uint32_t)t, 0, 0, 0);
     return (uint32_t)t;
 }
 
@@ -408,27 +409,9 @@ void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
     return b;
 }
 
-/* The depth of each record (the root's 0) within HB_LEX_MAX_WORD, as
- * added words are: the segmenter's walks are bounded by it.  0, or -1
- * when a record is deeper or memory runs out. */
-static int overlay_depths_ok(const struct ov_rec *r, uint32_t n)
-{
-    uint8_t *depth = malloc(n);
-    if (!depth)
-        return -1;
-    depth[0] = 0;
-    uint32_t x = 1;
-    while (x < n && (depth[x] = (uint8_t)(depth[r[x].parent] + 1)) <= HB_LEX_MAX_WORD)
-        x++;
-    free(depth);
-    return x == n ? 0 : -1;
-}
-
-/* Is the blob an overlay whose every record hangs below an earlier one
- * at the slot its parent's base gives, its fields in range, no deeper
- * than the longest word?  (That no two share a slot is checked as they
- * are filed.)  *slots: how many slots it spans. */
-static int overlay_ok(const struct ov_head *h, size_t size, uint64_t *slots)
+/* Is the blob's head an overlay's: its size that of its records and tags,
+ * its first record the root's, its tags each ending in NUL? */
+static int overlay_head_ok(const struct ov_head *h, size_t size)
 {
     if (size < sizeof *h || h->n == 0 || h->n > OV_MAX_SLOTS || h->tagbytes > size ||
         (size - sizeof *h - h->tagbytes) / sizeof(struct ov_rec) != h->n ||
@@ -437,55 +420,84 @@ static int overlay_ok(const struct ov_head *h, size_t size, uint64_t *slots)
     const struct ov_rec *r = (const struct ov_rec *)(h + 1);
     if (r[0].slot != 0 || r[0].base != HB_LEX_OV_ROOT_BASE || !isnan(r[0].logf))
         return 0;
-    *slots = HB_LEX_OV_MIN_SLOTS;
-    for (uint32_t x = 1; x < h->n; x++) {
-        if (r[x].parent >= x || r[x].cp < 0 || r[x].cp >= 0x110000 || r[x].tag > h->ntags ||
-            r[x].freq < 0 || r[x].freq > (1LL << 53) || r[x].slot == 0 || r[x].slot >= OV_MAX_SLOTS ||
-            r[x].slot != (uint64_t)((int64_t)r[r[x].parent].base + r[x].cp))
-            return 0;
-        *slots = r[x].slot >= *slots ? (uint64_t)r[x].slot + 1 : *slots;
-    }
     const char *t = (const char *)(r + h->n);
     size_t ends = 0;
     for (uint64_t i = 0; i < h->tagbytes; i++)
         ends += t[i] == '\0';
-    return ends == h->ntags && (h->tagbytes == 0 || t[h->tagbytes - 1] == '\0') &&
-           overlay_depths_ok(r, h->n) == 0;
+    return ends == h->ntags && (h->tagbytes == 0 || t[h->tagbytes - 1] == '\0');
+}
+
+/* Does record x hang below an earlier one, at the slot its parent's base
+ * gives, its fields in range, no deeper than the longest word (depth: by
+ * record, the earlier ones set)?  The segmenter's walks are bounded by the
+ * depth. */
+static int overlay_rec_ok(const struct ov_rec *r, uint32_t x, uint32_t ntags, uint8_t *depth)
+{
+    const struct ov_rec *v = &r[x];
+    if (v->parent >= x || v->cp < 0 || v->cp >= 0x110000 || v->tag > ntags || v->freq < 0 ||
+        v->freq > (1LL << 53) || v->slot == 0 || v->slot >= OV_MAX_SLOTS ||
+        v->slot != (uint64_t)((int64_t)r[v->parent].base + v->cp))
+        return 0;
+    depth[x] = (uint8_t)(depth[v->parent] + 1);
+    return depth[x] <= HB_LEX_MAX_WORD;
+}
+
+/* Files the records past the root's, checking each as it goes: HB_OK,
+ * HB_ERR_DICT for a damaged one or two on one slot, HB_ERR_NOMEM. */
+static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h)
+{
+    const struct ov_rec *r = (const struct ov_rec *)(h + 1);
+    uint8_t *depth = malloc(h->n);
+    if (!depth)
+        return HB_ERR_NOMEM;
+    depth[0] = 0;
+    hb_status st = HB_OK;
+    for (uint32_t x = 1; x < h->n && st == HB_OK; x++) {
+        uint32_t t = r[x].slot;
+        if (!overlay_rec_ok(r, x, h->ntags, depth) || ov_used(ov, t)) {
+            st = HB_ERR_DICT;
+        } else if (t >= ov->cap && ov_grow(ov, (uint64_t)t + 1) < 0) {
+            st = HB_ERR_NOMEM;
+        } else {
+            ov_take(ov, r[r[x].parent].slot, t, r[x].base, r[x].tag, r[x].freq);
+            if (!isnan(r[x].logf)) {
+                ov->da[t].check |= HB_LEX_OV_WORD;
+                ov->val[t] = r[x].logf;
+            }
+        }
+    }
+    free(depth);
+    return st;
+}
+
+/* The overlay of a checked head, with its tags and records; HB_OK,
+ * HB_ERR_DICT or HB_ERR_NOMEM. */
+static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h)
+{
+    if (h->ntags && !(ov->tags = malloc(h->ntags * sizeof *ov->tags)))
+        return HB_ERR_NOMEM;
+    ov->tagcap = h->ntags;
+    for (const char *t = (const char *)((const struct ov_rec *)(h + 1) + h->n); ov->ntags < h->ntags;
+         t += strlen(t) + 1)
+        if (!(ov->tags[ov->ntags++] = strdup(t)))
+            return HB_ERR_NOMEM;
+    return overlay_file(ov, h);
 }
 
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size)
 {
     const struct ov_head *h = blob;
-    uint64_t slots;
-    if (lx->ov || (uintptr_t)blob % 8 || !overlay_ok(h, size, &slots))
+    if (lx->ov || (uintptr_t)blob % 8 || !overlay_head_ok(h, size))
         return HB_ERR_DICT;
-    if (h->n == 1) { /* no word added: no overlay */
-        set_total(lx, h->total);
-        return HB_OK;
-    }
-    uint32_t cap = OV_FIRST_SLOTS;
-    while (cap < slots)
-        cap *= 2;
-    if (!(lx->ov = ov_new(cap)) || (h->ntags && !(lx->ov->tags = malloc(h->ntags * sizeof *lx->ov->tags))))
-        return HB_ERR_NOMEM;
-    struct hb_lex_overlay *ov = lx->ov;
-    ov->tagcap = h->ntags;
-    const struct ov_rec *r = (const struct ov_rec *)(h + 1);
-    for (const char *t = (const char *)(r + h->n); ov->ntags < h->ntags; t += strlen(t) + 1)
-        if (!(ov->tags[ov->ntags++] = strdup(t)))
+    if (h->n > 1) { /* else no word added: no overlay */
+        if (!(lx->ov = ov_new(OV_FIRST_SLOTS)))
             return HB_ERR_NOMEM;
-    for (uint32_t x = 1; x < h->n; x++) {
-        uint32_t t = r[x].slot;
-        if (ov->da[t].check) /* two records on one slot */
-            return HB_ERR_DICT;
-        ov_take(ov, r[r[x].parent].slot, t);
-        ov->da[t].base = r[x].base;
-        if (!isnan(r[x].logf)) {
-            ov->da[t].check |= HB_LEX_OV_WORD;
-            ov->val[t] = r[x].logf;
+        hb_status st = overlay_read(lx->ov, h);
+        if (st != HB_OK) {
+            ov_free(lx->ov);
+            lx->ov = NULL;
+            return st;
         }
-        ov->aux[t].tag = r[x].tag;
-        ov->aux[t].freq = r[x].freq;
     }
     set_total(lx, h->total);
     return HB_OK;
