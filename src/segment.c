@@ -263,9 +263,8 @@ static int has_han(const char *t, size_t s, size_t e)
     return 0;
 }
 
-static void whole_word(void *ctx, size_t s, size_t e)
+static inline __attribute__((always_inline)) void whole_word(whole_ctx *w, size_t s, size_t e)
 {
-    whole_ctx *w = ctx;
     if (w->have && glued(w->text, w->len, s)) {
         if (w->phan < 0)
             w->phan = has_han(w->text, w->ps, w->pe);
@@ -280,6 +279,23 @@ static void whole_word(void *ctx, size_t s, size_t e)
     w->pe = e;
     w->phan = -1;
     w->have = 1;
+}
+
+/* Where the words go: to the caller's fn, or under HB_SEG_WHOLE through
+ * whole_word, called directly rather than through a pointer, so that it
+ * is inlined where a word is cut. */
+typedef struct {
+    hb_word_fn fn;
+    void *ctx;
+    whole_ctx *whole; /* NULL: jieba's words as they are */
+} word_sink;
+
+static inline __attribute__((always_inline)) void put_word(const word_sink *o, size_t s, size_t e)
+{
+    if (o->whole)
+        whole_word(o->whole, s, e);
+    else
+        o->fn(o->ctx, s, e);
 }
 
 /* ---- the jieba core ---- */
@@ -459,11 +475,12 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
     }
 }
 
-static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, size_t n,
-                      size_t base, hb_word_fn fn, void *ctx)
+static inline __attribute__((always_inline)) void cut_block(const struct hb_lexicon *lx, scratch *s,
+                                                            dag_window *g, size_t n, size_t base,
+                                                            const word_sink *out)
 {
     if (n == 1) { /* one way to cut it */
-        fn(ctx, base, base + s->off[1]);
+        put_word(out, base, base + s->off[1]);
         return;
     }
     s->id[n] = 0;
@@ -477,15 +494,15 @@ static void cut_block(const struct hb_lexicon *lx, scratch *s, dag_window *g, si
                 buf = x;
         } else {
             if (buf != SIZE_MAX) {
-                fn(ctx, base + s->off[buf], base + s->off[x]);
+                put_word(out, base + s->off[buf], base + s->off[x]);
                 buf = SIZE_MAX;
             }
-            fn(ctx, base + s->off[x], base + s->off[y]);
+            put_word(out, base + s->off[x], base + s->off[y]);
         }
         x = y;
     }
     if (buf != SIZE_MAX)
-        fn(ctx, base + s->off[buf], base + s->off[n]);
+        put_word(out, base + s->off[buf], base + s->off[n]);
 }
 
 /* Reads the block starting at text[i] into s (code points, char ids,
@@ -520,14 +537,12 @@ done:
     return n;
 }
 
-hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, unsigned flags,
-                     hb_word_fn fn, void *ctx)
+/* The loop over the text, made twice (segment_plain, segment_whole), each
+ * with out->whole known, so that whole_word is inlined where it is used
+ * and the plain words pay no test for it. */
+static inline __attribute__((always_inline)) hb_status segment_run(const struct hb_lexicon *lx, const char *text,
+                                                                    size_t len, const word_sink *out)
 {
-    whole_ctx w = {fn, ctx, text, len, 0, 0, 0, -1};
-    if (flags & HB_SEG_WHOLE) {
-        fn = whole_word;
-        ctx = &w;
-    }
     scratch s;
     scratch_init(&s);
     dag_window g;
@@ -538,7 +553,7 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
             int l = hb_utf8_next(text + i, len - i, &cp);
             if (cp == '\r' && i + 1 < len && text[i + 1] == '\n')
                 l = 2;
-            fn(ctx, i, i + (size_t)l);
+            put_word(out, i, i + (size_t)l);
             i += (size_t)l;
             continue;
         }
@@ -547,11 +562,33 @@ hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, 
             st = HB_ERR_NOMEM;
             break;
         }
-        cut_block(lx, &s, &g, n, i, fn, ctx);
+        cut_block(lx, &s, &g, n, i, out);
         i += s.off[n];
     }
-    if (w.have)
-        w.fn(w.ctx, w.ps, w.pe);
     free(s.heap);
     return st;
+}
+
+static __attribute__((noinline)) hb_status segment_plain(const struct hb_lexicon *lx, const char *text,
+                                                          size_t len, hb_word_fn fn, void *ctx)
+{
+    const word_sink out = {fn, ctx, NULL};
+    return segment_run(lx, text, len, &out);
+}
+
+static __attribute__((noinline)) hb_status segment_whole(const struct hb_lexicon *lx, const char *text,
+                                                          size_t len, hb_word_fn fn, void *ctx)
+{
+    whole_ctx w = {fn, ctx, text, len, 0, 0, 0, -1};
+    const word_sink out = {fn, ctx, &w};
+    hb_status st = segment_run(lx, text, len, &out);
+    if (w.have)
+        w.fn(w.ctx, w.ps, w.pe);
+    return st;
+}
+
+hb_status hb_segment(const struct hb_lexicon *lx, const char *text, size_t len, unsigned flags,
+                     hb_word_fn fn, void *ctx)
+{
+    return flags & HB_SEG_WHOLE ? segment_whole(lx, text, len, fn, ctx) : segment_plain(lx, text, len, fn, ctx);
 }
