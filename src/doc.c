@@ -142,12 +142,20 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, 
     return re - rs;
 }
 
-size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
+/* The length of the text behind view bytes [vs, ve), written to out as
+ * far as it fits in cap bytes: all of it when the length is at most cap. */
+static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap)
 {
     size_t total = 0, s, n, hint = d->vmap.n;
     for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &hint)) > 0; total += n)
-        if (out)
+        if (total + n <= cap)
             memcpy(out + total, d->text + s, n);
+    return total;
+}
+
+size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
+{
+    size_t total = orig_upto(d, vs, ve, out, out ? SIZE_MAX : 0);
     if (out)
         out[total] = '\0';
     return total;
@@ -195,11 +203,8 @@ const char *hb_doc_keep(hb_doc *d, const char *s, size_t len)
 const char *hb_doc_orig_kept(hb_doc *d, size_t vs, size_t ve)
 {
     char key[HB_KEEP_MAX];
-    size_t n = hb_doc_orig_copy(d, vs, ve, NULL);
-    if (n >= sizeof key)
-        return hb_doc_orig(d, vs, ve);
-    hb_doc_orig_copy(d, vs, ve, key);
-    return hb_doc_keep(d, key, n);
+    size_t n = orig_upto(d, vs, ve, key, sizeof key); /* one walk: most are short */
+    return n < sizeof key ? hb_doc_keep(d, key, n) : hb_doc_orig(d, vs, ve);
 }
 
 void hb_doc_set_fold(hb_doc *d, char *fold)
