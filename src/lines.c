@@ -368,6 +368,19 @@ oom:
     return HB_ERR_NOMEM;
 }
 
+/* The line holding s[q] from `at` on, into line ({start, end}: no LF in
+ * [start, end), end at one or at len), unless the last one asked holds it
+ * (a long line of many matches is not looked through again for each). */
+static void line_of(const char *s, size_t len, size_t at, size_t q, size_t line[2])
+{
+    if (line[0] <= q && q < line[1])
+        return;
+    const char *nl = memrchr(s + at, '\n', q - at);
+    line[0] = nl ? (size_t)(nl + 1 - s) : at;
+    nl = memchr(s + q, '\n', len - q);
+    line[1] = nl ? (size_t)(nl - s) : len;
+}
+
 /* Where string k of l first occurs in s[at..len), SIZE_MAX: nowhere. */
 static size_t lit_at(const hb_lits *l, size_t k, const char *s, size_t len, size_t at)
 {
@@ -381,9 +394,9 @@ static size_t lit_at(const hb_lits *l, size_t k, const char *s, size_t len, size
  * starting past the line's end (mc's offset limit).  A line holding none
  * after `from` starts no match.  pos[k]: where string k was last found
  * (SIZE_MAX: nowhere after), looked for again once passed, so each string
- * is looked for through the text once. */
+ * is looked for through the text once; line as for inline_find. */
 static int start_find(const layout_rule *ru, const char *s, size_t len, size_t from, pcre2_match_context *mc,
-                      pcre2_match_data *md, size_t ov[2], size_t *pos)
+                      pcre2_match_data *md, size_t ov[2], size_t *pos, size_t line[2])
 {
     const hb_lits *l = ru->start;
     for (size_t at = from; at < len;) {
@@ -395,13 +408,10 @@ static int start_find(const layout_rule *ru, const char *s, size_t len, size_t f
         }
         if (q == SIZE_MAX)
             return 0;
-        const char *nl = memrchr(s + at, '\n', q - at);
-        size_t a = nl ? (size_t)(nl + 1 - s) : at;
-        nl = memchr(s + q, '\n', len - q);
-        size_t end = nl ? (size_t)(nl - s) : len;
-        if (hb_regex_find_upto(mc, ru->re, s, len, a, end, md, ov))
+        line_of(s, len, at, q, line);
+        if (hb_regex_find_upto(mc, ru->re, s, len, at > line[0] ? at : line[0], line[1], md, ov))
             return 1;
-        at = end + 1;
+        at = line[1] + 1;
     }
     return 0;
 }
@@ -422,13 +432,7 @@ static int inline_find(const hb_doc *d, const layout_rule *ru, const char *s, si
         const char *q = hb_lit_find(s + at, len - at, ru->lit, ru->litlen);
         if (!q)
             return 0;
-        size_t qo = (size_t)(q - s);
-        if (!(line[0] <= qo && qo < line[1])) { /* no LF in [line[0], line[1]) */
-            const char *nl = memrchr(s + at, '\n', qo - at);
-            line[0] = nl ? (size_t)(nl + 1 - s) : at;
-            nl = memchr(q, '\n', len - qo);
-            line[1] = nl ? (size_t)(nl - s) : len;
-        }
+        line_of(s, len, at, (size_t)(q - s), line);
         at = at > line[0] ? at : line[0];
         if ((ru->need < 0 || memchr(s + at, ru->need, line[1] - at)) &&
             hb_regex_find(d->engine, ru->re, s, line[1], at, md, ov))
@@ -457,7 +461,7 @@ static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from,
     for (size_t i = 0; i < r->ninlines; i++) {
         const layout_rule *ru = &r->inlines[i];
         if (next[i][0] != SIZE_MAX && (next[i][0] < from || next[i][1] <= next[i][0]) &&
-            !((ru->start ? start_find(ru, s, len, from, st->mc, st->md, next[i], st->pos[i])
+            !((ru->start ? start_find(ru, s, len, from, st->mc, st->md, next[i], st->pos[i], st->line[i])
                          : inline_find(d, ru, s, len, from, st->md, next[i], st->line[i])) &&
               next[i][1] > next[i][0]))
             next[i][0] = SIZE_MAX;
