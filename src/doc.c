@@ -79,11 +79,35 @@ int hb_doc_vline(const hb_doc *d, size_t v)
  * (normalize.h); so, once a character is taken, those after it up to the
  * run's last are taken at once, up to the first line end among them, and
  * the run's last with them unless it is one. */
+/* When view bytes [v, ve) (character starts) lie in one run of the map
+ * before its last character and their text holds no line end, that text
+ * at *start: the same bytes (most ranges asked for, a metric's text or
+ * subject, a title).  Returns their length, 0 when they do not qualify. */
+static size_t one_run(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
+{
+    const hb_omap *m = &d->vmap;
+    const unsigned char *view = (const unsigned char *)d->view;
+    if (v >= ve || ve >= d->view_len || (view[v] & 0xC0) == 0x80 || (view[ve] & 0xC0) == 0x80)
+        return 0;
+    size_t s = hb_omap_get(m, d->view, v, hint), n = ve - v;
+    if (*hint + 1 >= m->n || ve >= m->v[*hint + 1].from || s + n > d->len || memchr(d->text + s, '\n', n) ||
+        memchr(d->text + s, '\r', n))
+        return 0;
+    *start = s;
+    return n;
+}
+
 size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *khint)
 {
     const hb_omap *m = &d->vmap;
     const unsigned char *view = (const unsigned char *)d->view;
     size_t v = *vpos, rs = 0, re = 0, hint = *khint, prev = 0;
+    size_t whole = one_run(d, v, ve, start, &hint);
+    if (whole) {
+        *vpos = ve;
+        *khint = hint;
+        return whole;
+    }
     for (; v < ve; v++) {
         if (v > *vpos && (view[v] & 0xC0) == 0x80)
             continue; /* maps where its character's first byte does */
@@ -142,12 +166,20 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, 
     return re - rs;
 }
 
-size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
+/* The length of the text behind view bytes [vs, ve), written to out as
+ * far as it fits in cap bytes: all of it when the length is at most cap. */
+static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap)
 {
     size_t total = 0, s, n, hint = d->vmap.n;
     for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &hint)) > 0; total += n)
-        if (out)
+        if (total + n <= cap)
             memcpy(out + total, d->text + s, n);
+    return total;
+}
+
+size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
+{
+    size_t total = orig_upto(d, vs, ve, out, out ? SIZE_MAX : 0);
     if (out)
         out[total] = '\0';
     return total;
@@ -195,11 +227,8 @@ const char *hb_doc_keep(hb_doc *d, const char *s, size_t len)
 const char *hb_doc_orig_kept(hb_doc *d, size_t vs, size_t ve)
 {
     char key[HB_KEEP_MAX];
-    size_t n = hb_doc_orig_copy(d, vs, ve, NULL);
-    if (n >= sizeof key)
-        return hb_doc_orig(d, vs, ve);
-    hb_doc_orig_copy(d, vs, ve, key);
-    return hb_doc_keep(d, key, n);
+    size_t n = orig_upto(d, vs, ve, key, sizeof key); /* one walk: most are short */
+    return n < sizeof key ? hb_doc_keep(d, key, n) : hb_doc_orig(d, vs, ve);
 }
 
 void hb_doc_set_fold(hb_doc *d, char *fold)

@@ -148,6 +148,9 @@ void hb_regex_free(hb_regex *rx);
  * failure (out of memory, damaged rules) fills *err. */
 hb_status hb_regex_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
                                hb_lits *out, const char *file, int line, hb_error *err);
+/* The same for hb_regex_start_literals(), filed under its own key. */
+hb_status hb_regex_start_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
+                                     hb_lits *out, const char *file, int line, hb_error *err);
 /* The compiled pattern, for pcre2's queries (group names, match data). */
 const pcre2_code *hb_regex_code(const hb_regex *rx);
 /* The code unit PCRE2 says every match holds (its last required one), -1
@@ -161,6 +164,11 @@ int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_
  * (including when a limit is hit). */
 int hb_regex_find(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len,
                   size_t start, pcre2_match_data *md, size_t ov[2]);
+/* hb_regex_find with no match attempt starting after `limit` (start <=
+ * limit <= len; PCRE2's offset limit, set in mctx, a copy of the
+ * engine's context: rx compiled with PCRE2_USE_OFFSET_LIMIT). */
+int hb_regex_find_upto(pcre2_match_context *mctx, hb_regex *rx, const char *s, size_t len, size_t start,
+                       size_t limit, pcre2_match_data *md, size_t ov[2]);
 
 /* A report holds its engine so that hb_engine_free() may come first: the
  * engine is freed when its creator and every holder have released it (each

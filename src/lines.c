@@ -24,6 +24,8 @@ typedef struct {
                               lies on one line (regex_lits.h one_line), else NULL */
     size_t litlen;
     hb_lits *few;          /* other inline rules: a set of at most FEW_LITS literals, or NULL */
+    hb_lits *start;        /* other inline rules: at most START_LITS strings, one of which every
+                              match holds on the line its attempt starts on, or NULL */
 } layout_rule;
 
 /* At most this many line rules have a literal set (regex_lits.h): one
@@ -94,6 +96,18 @@ static int index_set(hb_litset **set, int *nsets, layout_rule *rule, const hb_li
  * by r->inline_lits, one pass of some 14 instructions a byte for all. */
 enum { FEW_LITS = 2 };
 
+/* An inline rule whose matches may run on past a line is run only on the
+ * lines holding one of the strings of its start set (at most this many,
+ * each looked for on its own), when it has one: the web-page field rule
+ * (发布时间…来源…) tried a match at every line start, some 1,500
+ * instructions a line, and the 字号 rule at every space and E3 byte. */
+enum { START_LITS = 4 };
+
+static int one_literal(const hb_lits *l)
+{
+    return l->n == 1 && l->one_line;
+}
+
 /* An inline rule whose every match holds one literal on the line where it
  * starts keeps a copy.  Any other with a literal set keeps it, or gets a
  * bit of r->inline_lits when it is large, so that a text holding none of
@@ -107,7 +121,7 @@ static int inline_literal(struct hb_layout_rules *r, layout_rule *rule, const hb
         return 1;
     if (l->n > FEW_LITS)
         return index_set(&r->inline_lits, &r->ninline_lits, rule, l);
-    if (l->n > 1 || !l->one_line)
+    if (!one_literal(l))
         return (rule->few = malloc(sizeof *l)) ? (*rule->few = *l, 1) : 0;
     if (!(rule->lit = malloc(l->len[0])))
         return 0;
@@ -134,7 +148,13 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     else
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown line kind '%s' (use pageno, clutter, inline or masthead)", f[0]);
-    hb_regex *re = hb_regex_compile(e, f[1], 0, file, line, err);
+    hb_lits l, start = {0};
+    if (hb_regex_literals_of(e, f[1], 0, &l, file, line, err) != HB_OK ||
+        (list == &r->inlines && !one_literal(&l) &&
+         hb_regex_start_literals_of(e, f[1], 0, &start, file, line, err) != HB_OK))
+        return -1;
+    int by_start = start.n > 0 && start.n <= START_LITS;
+    hb_regex *re = hb_regex_compile(e, f[1], by_start ? PCRE2_USE_OFFSET_LIMIT : 0, file, line, err);
     if (!re)
         return -1;
     layout_rule *nl = realloc(*list, (*n + 1) * sizeof *nl);
@@ -146,12 +166,12 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1};
     first_bytes(re, rule);
     *list = nl;
-    hb_lits l;
-    if (hb_regex_literals_of(e, f[1], 0, &l, file, line, err) != HB_OK)
-        return -1;
     /* inline rules search the whole text, not a line */
-    if (!(list == &r->inlines ? inline_literal(r, rule, &l) : index_set(&r->lits, &r->nlits, rule, &l)))
+    if ((by_start && !(rule->start = malloc(sizeof start))) ||
+        !(list == &r->inlines ? inline_literal(r, rule, &l) : index_set(&r->lits, &r->nlits, rule, &l)))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    if (by_start)
+        *rule->start = start;
     return 0;
 }
 
@@ -176,6 +196,7 @@ void hb_lines_unload(struct hb_engine *e)
         hb_regex_free(r->inlines[i].re);
         free(r->inlines[i].lit);
         free(r->inlines[i].few);
+        free(r->inlines[i].start);
     }
     for (size_t i = 0; i < r->nmasthead; i++)
         hb_regex_free(r->masthead[i].re);
@@ -347,6 +368,54 @@ oom:
     return HB_ERR_NOMEM;
 }
 
+/* The line holding s[q] from `at` on, into line ({start, end}: no LF in
+ * [start, end), end at one or at len), unless the last one asked holds it
+ * (a long line of many matches is not looked through again for each). */
+static void line_of(const char *s, size_t len, size_t at, size_t q, size_t line[2])
+{
+    if (line[0] <= q && q < line[1])
+        return;
+    const char *nl = memrchr(s + at, '\n', q - at);
+    line[0] = nl ? (size_t)(nl + 1 - s) : at;
+    nl = memchr(s + q, '\n', len - q);
+    line[1] = nl ? (size_t)(nl - s) : len;
+}
+
+/* Where string k of l first occurs in s[at..len), SIZE_MAX: nowhere. */
+static size_t lit_at(const hb_lits *l, size_t k, const char *s, size_t len, size_t at)
+{
+    const char *f = hb_lit_find(s + at, len - at, l->buf + l->off[k], l->len[k]);
+    return f ? (size_t)(f - s) : SIZE_MAX;
+}
+
+/* Rule ru's first match in s[from..len) into ov, for a rule with a start
+ * set: searched only from the lines holding one of its strings, the whole
+ * text still its subject (a match may run on past the line), no attempt
+ * starting past the line's end (mc's offset limit).  A line holding none
+ * after `from` starts no match.  pos[k]: where string k was last found
+ * (SIZE_MAX: nowhere after), looked for again once passed, so each string
+ * is looked for through the text once; line as for inline_find. */
+static int start_find(const layout_rule *ru, const char *s, size_t len, size_t from, pcre2_match_context *mc,
+                      pcre2_match_data *md, size_t ov[2], size_t *pos, size_t line[2])
+{
+    const hb_lits *l = ru->start;
+    for (size_t at = from; at < len;) {
+        size_t q = SIZE_MAX;
+        for (size_t k = 0; k < l->n; k++) {
+            if (pos[k] < at)
+                pos[k] = lit_at(l, k, s, len, at);
+            q = pos[k] < q ? pos[k] : q;
+        }
+        if (q == SIZE_MAX)
+            return 0;
+        line_of(s, len, at, q, line);
+        if (hb_regex_find_upto(mc, ru->re, s, len, at > line[0] ? at : line[0], line[1], md, ov))
+            return 1;
+        at = line[1] + 1;
+    }
+    return 0;
+}
+
 /* Rule ru's first match in s[from..len) into ov.  A rule with a literal
  * is run only on the lines holding it, each as if the text ended there:
  * its matches lie on one line and hold the literal, and on such a line it
@@ -360,16 +429,10 @@ static int inline_find(const hb_doc *d, const layout_rule *ru, const char *s, si
         return (ru->need < 0 || memchr(s + from, ru->need, len - from)) &&
                hb_regex_find(d->engine, ru->re, s, len, from, md, ov);
     for (size_t at = from; at < len;) {
-        const char *q = memmem(s + at, len - at, ru->lit, ru->litlen);
+        const char *q = hb_lit_find(s + at, len - at, ru->lit, ru->litlen);
         if (!q)
             return 0;
-        size_t qo = (size_t)(q - s);
-        if (!(line[0] <= qo && qo < line[1])) { /* no LF in [line[0], line[1]) */
-            const char *nl = memrchr(s + at, '\n', qo - at);
-            line[0] = nl ? (size_t)(nl + 1 - s) : at;
-            nl = memchr(q, '\n', len - qo);
-            line[1] = nl ? (size_t)(nl - s) : len;
-        }
+        line_of(s, len, at, (size_t)(q - s), line);
         at = at > line[0] ? at : line[0];
         if ((ru->need < 0 || memchr(s + at, ru->need, line[1] - at)) &&
             hb_regex_find(d->engine, ru->re, s, line[1], at, md, ov))
@@ -379,24 +442,78 @@ static int inline_find(const hb_doc *d, const layout_rule *ru, const char *s, si
     return 0;
 }
 
+typedef struct {
+    pcre2_match_data *md;
+    pcre2_match_context *mc; /* for the rules with a start set */
+    size_t (*next)[2], (*line)[2];
+    size_t (*pos)[START_LITS];   /* start_find's */
+} inline_state;
+
 /* The earliest match of any inline rule in s[from..len), or 0.  next[i]
  * caches rule i's next match ({start, end}; start SIZE_MAX: none left;
  * empty: not searched yet), searched again only once `from` passes its
  * start, so each rule walks the text once however many matches are removed. */
-static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from, pcre2_match_data *md,
-                        size_t (*next)[2], size_t (*line)[2], size_t best[2])
+static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from, inline_state *st, size_t best[2])
 {
+    size_t(*next)[2] = st->next;
     const struct hb_layout_rules *r = d->engine->layout;
     int found = 0;
     for (size_t i = 0; i < r->ninlines; i++) {
         const layout_rule *ru = &r->inlines[i];
         if (next[i][0] != SIZE_MAX && (next[i][0] < from || next[i][1] <= next[i][0]) &&
-            !(inline_find(d, ru, s, len, from, md, next[i], line[i]) && next[i][1] > next[i][0]))
+            !((ru->start ? start_find(ru, s, len, from, st->mc, st->md, next[i], st->pos[i], st->line[i])
+                         : inline_find(d, ru, s, len, from, st->md, next[i], st->line[i])) &&
+              next[i][1] > next[i][0]))
             next[i][0] = SIZE_MAX;
         if (next[i][0] != SIZE_MAX && (!found || next[i][0] < best[0]))
             best[0] = next[i][0], best[1] = next[i][1], found = 1;
     }
     return found;
+}
+
+typedef struct {
+    size_t start, end;
+} piece;
+typedef HB_VEC(piece) pieces;
+
+/* Whether inline rule ru may match the fold, told by what is known of the
+ * whole text (may: the sets of r->inline_lits it holds); a rule with a
+ * start set gets where each of its strings first occurs (pos). */
+static int may_run(const hb_doc *d, const layout_rule *ru, uint64_t may, size_t *pos)
+{
+    if (ru->lits >= 0 ? !((may >> ru->lits) & 1) : ru->few && !hb_lits_in(ru->few, d->fold, d->fold_len))
+        return 0;
+    for (size_t k = 0; ru->start && k < ru->start->n; k++)
+        pos[k] = lit_at(ru->start, k, d->fold, d->fold_len, 0);
+    return 1;
+}
+
+/* Every inline rule's matches, earliest first, none overlapping, into cuts
+ * (in the arena).  Returns HB_OK or why not. */
+static hb_status find_cuts(hb_doc *d, pieces *cuts)
+{
+    const struct hb_layout_rules *r = d->engine->layout;
+    size_t ni = r->ninlines;
+    inline_state st = {.md = pcre2_match_data_create(4, NULL), .mc = pcre2_match_context_copy(d->engine->mctx)};
+    st.next = hb_arena_alloc(&d->arena, 2 * ni * sizeof *st.next);
+    st.pos = hb_arena_alloc(&d->arena, ni * sizeof *st.pos);
+    int ok = st.md && st.mc && st.next && st.pos;
+    /* a rule none of whose literals the text holds has no match */
+    uint64_t may = ok && r->inline_lits ? hb_litset_scan(r->inline_lits, d->fold, d->fold_len) : 0;
+    st.line = st.next + ni;
+    for (size_t i = 0; ok && i < ni; i++) {
+        st.next[i][0] = may_run(d, &r->inlines[i], may, st.pos[i]) ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
+        st.next[i][1] = 0;
+        st.line[i][0] = 1, st.line[i][1] = 0; /* no line yet */
+    }
+    size_t at = 0, found[2] = {0, 0};
+    while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, &st, found)) {
+        ok = hb_vec_push(&d->arena, cuts, ((piece){found[0], found[1]}));
+        at = found[1];
+    }
+    pcre2_match_data_free(st.md);
+    pcre2_match_context_free(st.mc);
+    return ok ? HB_OK : HB_ERR_NOMEM;
 }
 
 /* Removes the inline rules' matches (leftover HTML tags, 此处隐藏955个字)
@@ -408,47 +525,16 @@ hb_status hb_strip_run(hb_doc *d)
 {
     if (!d->engine->layout->ninlines)
         return HB_OK;
-    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    if (!md)
-        return HB_ERR_NOMEM;
-    size_t ni = d->engine->layout->ninlines;
-    size_t(*next)[2] = hb_arena_alloc(&d->arena, 2 * ni * sizeof *next), (*line)[2] = next + ni;
-    if (!next) {
-        pcre2_match_data_free(md);
-        return HB_ERR_NOMEM;
-    }
-    const struct hb_layout_rules *r = d->engine->layout;
-    /* a rule none of whose literals the text holds has no match */
-    uint64_t may = r->inline_lits ? hb_litset_scan(r->inline_lits, d->fold, d->fold_len) : 0;
-    for (size_t i = 0; i < ni; i++) {
-        const layout_rule *ru = &r->inlines[i];
-        int may_run = ru->lits >= 0 ? (int)((may >> ru->lits) & 1) : !ru->few || hb_lits_in(ru->few, d->fold, d->fold_len);
-        next[i][0] = may_run ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
-        next[i][1] = 0;
-        line[i][0] = 1, line[i][1] = 0; /* no line yet */
-    }
-    typedef struct {
-        size_t start, end;
-    } piece;
-    HB_VEC(piece) cuts = {0};
-    size_t at = 0, found[2] = {0, 0};
-    int first_line = 0, ok = 1;
-    while (ok && at < d->fold_len && first_inline(d, d->fold, d->fold_len, at, md, next, line, found)) {
-        ok = hb_vec_push(&d->arena, &cuts, ((piece){found[0], found[1]}));
-        at = found[1];
-    }
-    pcre2_match_data_free(md);
-    if (!ok)
-        return HB_ERR_NOMEM;
-    if (!cuts.n)
-        return HB_OK;
-    first_line = 1;
+    pieces cuts = {0};
+    hb_status st = find_cuts(d, &cuts);
+    if (st != HB_OK || !cuts.n)
+        return st;
+    int first_line = 1, ok = 1;
     for (size_t k = 0; k < cuts.v[0].start; k++)
         first_line += d->fold[k] == '\n';
     char *out = d->fold_own; /* the fold stage's own copy: closed up in place */
     hb_omap map = {0};
-    size_t n = 0, hint = 0;
-    at = 0;
+    size_t n = 0, hint = 0, at = 0;
     for (size_t k = 0; ok && k <= cuts.n; k++) {
         /* the kept bytes before cut k, or the rest and the end */
         size_t to = k < cuts.n ? cuts.v[k].start : d->fold_len;

@@ -40,8 +40,9 @@ struct hb_regex {
 };
 
 /* What a pattern's key in the compiled rules files under it (a bit of the
- * key's tail above the options): its compiled code, its literal set. */
-enum { KEY_CODE = 32, KEY_LITERALS = 33 };
+ * key's tail above the options): its compiled code, its literal set, its
+ * set of strings on a match's first line (hb_regex_start_literals). */
+enum { KEY_CODE = 32, KEY_LITERALS = 33, KEY_START_LITERALS = 34 };
 
 /* A pattern's key in the compiled rules: its text, all its options and
  * what is filed, so an edited pattern misses; the tail's bit 32 or 33
@@ -50,7 +51,7 @@ enum { KEY_CODE = 32, KEY_LITERALS = 33 };
 static void regex_key(const char *pattern, uint32_t options, int filed, unsigned char key[32])
 {
     /* a literal set is what regex_lits.c read then: its reading's version is in the key */
-    uint64_t version = filed == KEY_LITERALS ? (uint64_t)HB_LITS_VERSION << 40 : 0;
+    uint64_t version = filed != KEY_CODE ? (uint64_t)HB_LITS_VERSION << 40 : 0;
     uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull},
              tail[2] = {strlen(pattern), options | 1ull << filed | version};
     hb_hash_mix(h, pattern, tail[0]);
@@ -189,14 +190,16 @@ static hb_status lits_record(const struct hb_engine *e, const unsigned char *key
     return hb_rules_record_checked(e->record, key, b, at);
 }
 
-hb_status hb_regex_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options, hb_lits *out,
-                               const char *file, int line, hb_error *err)
+/* The set filed as `filed` for pattern, else read by `read` and recorded. */
+static hb_status literals_of(const struct hb_engine *e, const char *pattern, uint32_t options, int filed,
+                             void (*read)(const char *, uint32_t, hb_lits *), hb_lits *out, const char *file,
+                             int line, hb_error *err)
 {
     unsigned char key[32];
     hb_status st = HB_OK;
     size_t size;
     if (e && (e->rules || e->record))
-        regex_key(pattern, options, KEY_LITERALS, key);
+        regex_key(pattern, options, filed, key);
     const unsigned char *b = e && e->rules ? hb_rules_find_checked(e, key, &size, &st, err) : NULL;
     if (st != HB_OK)
         return st;
@@ -206,10 +209,22 @@ hb_status hb_regex_literals_of(const struct hb_engine *e, const char *pattern, u
         hb_rules_damaged(e, err);
         return HB_ERR_DICT;
     }
-    hb_regex_literals(pattern, options, out);
+    read(pattern, options, out);
     if (e && e->record && lits_record(e, key, out) != HB_OK)
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory"), HB_ERR_NOMEM;
     return HB_OK;
+}
+
+hb_status hb_regex_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options, hb_lits *out,
+                               const char *file, int line, hb_error *err)
+{
+    return literals_of(e, pattern, options, KEY_LITERALS, hb_regex_literals, out, file, line, err);
+}
+
+hb_status hb_regex_start_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
+                                     hb_lits *out, const char *file, int line, hb_error *err)
+{
+    return literals_of(e, pattern, options, KEY_START_LITERALS, hb_regex_start_literals, out, file, line, err);
 }
 
 void hb_regex_free(hb_regex *rx)
@@ -257,15 +272,16 @@ static const pcre2_code *code_for(hb_regex *rx, size_t bytes)
     return rx->code;
 }
 
-int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len, size_t start,
-                   pcre2_match_data *md)
+/* pcre2_match with mctx, counting `work` bytes of subject toward the JIT. */
+static int match_in(pcre2_match_context *mctx, hb_regex *rx, const char *s, size_t len, size_t start, size_t work,
+                    pcre2_match_data *md)
 {
-    const pcre2_code *code = code_for(rx, len - start);
+    const pcre2_code *code = code_for(rx, work);
     /* the JIT copy straight away, without pcre2_match's checks of what is
      * known here (valid UTF-8, offset in range): it runs per line and per
      * candidate */
-    int rc = code != rx->code ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, md, e->mctx)
-                              : pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, e->mctx);
+    int rc = code != rx->code ? pcre2_jit_match(code, (PCRE2_SPTR)s, len, start, 0, md, mctx)
+                              : pcre2_match(code, (PCRE2_SPTR)s, len, start, PCRE2_NO_UTF_CHECK, md, mctx);
     /* a pattern that ran into the match limit backtracks hard: the JIT
      * reaches that limit several times faster, so compile it at once */
     if (code == rx->code && (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT))
@@ -273,13 +289,35 @@ int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_
     return rc;
 }
 
-int hb_regex_find(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len,
-                  size_t start, pcre2_match_data *md, size_t ov[2])
+int hb_regex_match(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len, size_t start,
+                   pcre2_match_data *md)
 {
-    if (start > len || hb_regex_match(e, rx, s, len, start, md) < 0)
+    return match_in(e->mctx, rx, s, len, start, len - start, md);
+}
+
+/* The match's place into ov; 0 when there is none (rc < 0). */
+static int found(int rc, pcre2_match_data *md, size_t ov[2])
+{
+    if (rc < 0)
         return 0;
     PCRE2_SIZE *v = pcre2_get_ovector_pointer(md);
     ov[0] = v[0];
     ov[1] = v[1];
     return 1;
+}
+
+int hb_regex_find(const struct hb_engine *e, hb_regex *rx, const char *s, size_t len,
+                  size_t start, pcre2_match_data *md, size_t ov[2])
+{
+    return start <= len && found(hb_regex_match(e, rx, s, len, start, md), md, ov);
+}
+
+int hb_regex_find_upto(pcre2_match_context *mctx, hb_regex *rx, const char *s, size_t len, size_t start,
+                       size_t limit, pcre2_match_data *md, size_t ov[2])
+{
+    if (start > limit || limit > len)
+        return 0;
+    pcre2_set_offset_limit(mctx, limit);
+    /* the bytes of the attempts' span count: what the search mostly reads */
+    return found(match_in(mctx, rx, s, len, start, limit - start, md), md, ov);
 }

@@ -30,11 +30,20 @@ typedef struct {
     int dotall;   /* . matches a line feed (PCRE2_DOTALL or (?s)) */
     int multiline; /* $ matches before a line feed (PCRE2_MULTILINE or (?m)) */
     int newline;  /* some part may match a line feed or asserts the end (one_line) */
+    int at_start; /* \\G: a match depends on where the search starts (no start set) */
     hb_lits *out;
     size_t used; /* of out->buf */
 } parser;
 
 static const set NONE = {.n = -1};
+
+/* What a part gives: the set any match of it holds, and the set it holds
+ * before any line feed it may consume (hb_regex_start_literals). */
+typedef struct {
+    set any, start;
+} sets;
+
+static const sets NONE2 = {{.n = -1}, {.n = -1}};
 
 static int ascii_alnum(unsigned char c)
 {
@@ -97,7 +106,17 @@ static set better(set a, set b)
     return sb > sa || (sb == sa && b.n < a.n) ? b : a;
 }
 
-static set parse_alt(parser *ps);
+/* The cheaper set to look for: fewer strings, then the longer shortest one. */
+static set fewer(set a, set b)
+{
+    if (a.n < 0)
+        return b;
+    if (b.n < 0)
+        return a;
+    return b.n < a.n || (b.n == a.n && shortest(&b) > shortest(&a)) ? b : a;
+}
+
+static sets parse_alt(parser *ps);
 
 /* After an item: its least count (*min) and whether it is exactly one. */
 static void quantifier(parser *ps, int *min, int *exactly_one)
@@ -143,6 +162,11 @@ static void quantifier(parser *ps, int *min, int *exactly_one)
     ps->p = p;
 }
 
+/* Escapes in a class that stand for one control character each, and
+ * those characters (\n is left to the line-feed reckoning of the rest). */
+#define CONTROL_ESCAPES "trf"
+#define CONTROL_CHARS "\t\r\f"
+
 /* A character class [...]: the set of its characters when they are all
  * listed one by one, else none. */
 static set parse_class(parser *ps)
@@ -180,6 +204,10 @@ static set parse_class(parser *ps)
                 c = p + 1;
                 n = char_len(c);
                 p = c + n;
+            } else if (e && strchr(CONTROL_ESCAPES, e)) { /* \t: a tab, listed like a space */
+                c = &CONTROL_CHARS[strchr(CONTROL_ESCAPES, e) - CONTROL_ESCAPES];
+                n = 1;
+                p += 2;
             } else if (e && strchr("dDsSwWhHvVnrtfae", e)) {
                 p += 2;
                 listed = 0;
@@ -216,8 +244,8 @@ static set parse_class(parser *ps)
     return negated || !listed || s.n <= 0 ? NONE : s;
 }
 
-/* A group (...): its branches' set, none for a lookaround. */
-static set parse_group(parser *ps)
+/* A group (...): its branches' sets, none for a lookaround. */
+static sets parse_group(parser *ps)
 {
     const char *p = ps->p + 1;
     int look = 0;
@@ -237,7 +265,7 @@ static set parse_group(parser *ps)
                 q++;
             if (*q != '>' && *q != '\'') {
                 ps->bad = 1;
-                return NONE;
+                return NONE2;
             }
             p = q + 1;
         } else if (*q == 'm' || *q == 's') { /* (?m) (?s) (?ms): no literal changes */
@@ -247,52 +275,67 @@ static set parse_group(parser *ps)
             }
             if (*q == ')') {
                 ps->p = q + 1;
-                return NONE;
+                return NONE2;
             }
             if (*q != ':') {
                 ps->bad = 1;
-                return NONE;
+                return NONE2;
             }
             p = q + 1;
         } else { /* other options, comments, conditions, recursion */
             ps->bad = 1;
-            return NONE;
+            return NONE2;
         }
     } else if (*p == '*') { /* verbs */
         ps->bad = 1;
-        return NONE;
+        return NONE2;
     }
     if (++ps->depth > MAX_DEPTH) {
         ps->bad = 1;
-        return NONE;
+        return NONE2;
     }
     ps->p = p;
     int multiline = ps->multiline; /* (?m) inside holds to the group's end */
-    set s = parse_alt(ps);
+    sets s = parse_alt(ps);
     ps->multiline = multiline;
     ps->depth--;
     if (ps->bad || *ps->p != ')') {
         ps->bad = 1;
-        return NONE;
+        return NONE2;
     }
     ps->p++;
-    return look ? NONE : s;
+    return look ? NONE2 : s;
 }
 
-static set parse_seq(parser *ps)
+/* Takes the required string set r of a sequence's part into *best; clean:
+ * no line feed may be consumed before it. */
+static void item_add(sets *best, set r, int clean)
 {
-    set best = NONE;
+    best->any = better(best->any, r);
+    if (clean)
+        best->start = fewer(best->start, r);
+}
+
+/* A sequence: its most selective required set, and (start) the cheapest
+ * required set among its parts before the first that may consume a line
+ * feed. */
+static sets parse_seq(parser *ps)
+{
+    sets best = NONE2;
     char run[MAX_RUN];
     size_t nrun = 0;
+    int clean = 1, run_clean = 1; /* no line feed consumed before the part, the run */
     while (!ps->bad && *ps->p && *ps->p != '|' && *ps->p != ')') {
         const char *p = ps->p;
         const char *lit = NULL; /* a literal character, litn bytes */
         size_t litn = 0;
-        set item = NONE;
+        sets item = NONE2;
+        int newline = ps->newline;
+        ps->newline = 0;
         if (*p == '(') {
             item = parse_group(ps);
         } else if (*p == '[') {
-            item = parse_class(ps);
+            item.any = item.start = parse_class(ps);
         } else if (*p == '\\') {
             unsigned char e = (unsigned char)p[1];
             if (e && !ascii_alnum(e)) {
@@ -302,6 +345,7 @@ static set parse_seq(parser *ps)
             } else if (e && strchr("dDsSwWhHvVRbBAzZGKnrtfae", e)) {
                 ps->p = p + 2;
                 ps->newline |= strchr("sDWHvRnZzG", e) != NULL;
+                ps->at_start |= e == 'G';
             } else {
                 ps->bad = 1;
             }
@@ -324,35 +368,42 @@ static set parse_seq(parser *ps)
         quantifier(ps, &min, &exactly_one);
         if (ps->bad)
             break;
+        int crosses = ps->newline; /* this part may consume a line feed */
+        ps->newline |= newline;
         if (lit && exactly_one && nrun + litn <= sizeof run) {
+            run_clean = nrun ? run_clean : clean;
             memcpy(run + nrun, lit, litn);
             nrun += litn;
+            clean &= !crosses;
             continue;
         }
         if (nrun) /* the run ends here */
-            best = better(best, one(ps, run, nrun));
+            item_add(&best, one(ps, run, nrun), run_clean);
         nrun = 0;
         if (lit && min)
-            best = better(best, one(ps, lit, litn));
+            item_add(&best, one(ps, lit, litn), clean);
         else if (min)
-            best = better(best, item);
+            best = (sets){better(best.any, item.any), clean ? fewer(best.start, item.start) : best.start};
+        clean &= !crosses;
     }
     if (nrun)
-        best = better(best, one(ps, run, nrun));
-    return ps->bad ? NONE : best;
+        item_add(&best, one(ps, run, nrun), run_clean);
+    return ps->bad ? NONE2 : best;
 }
 
-static set parse_alt(parser *ps)
+static sets parse_alt(parser *ps)
 {
-    set s = parse_seq(ps);
+    sets s = parse_seq(ps);
     while (!ps->bad && *ps->p == '|') {
         ps->p++;
-        s = join(s, parse_seq(ps));
+        sets b = parse_seq(ps);
+        s = (sets){join(s.any, b.any), join(s.start, b.start)};
     }
-    return ps->bad ? NONE : s;
+    return ps->bad ? NONE2 : s;
 }
 
-void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
+/* The set of pattern read for the one or the other use (start). */
+static void literals(const char *pattern, uint32_t options, int start, hb_lits *out)
 {
     const uint32_t known = PCRE2_ANCHORED | PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_MULTILINE |
                            PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY;
@@ -364,8 +415,9 @@ void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
                  .out = out,
                  .dotall = (options & PCRE2_DOTALL) != 0,
                  .multiline = (options & PCRE2_MULTILINE) != 0};
-    set s = parse_alt(&ps);
-    if (ps.bad || *ps.p || s.n <= 0)
+    sets both = parse_alt(&ps);
+    set s = start ? both.start : both.any;
+    if (ps.bad || *ps.p || s.n <= 0 || (start && ps.at_start))
         return;
     out->n = (size_t)s.n;
     out->one_line = !ps.newline;
@@ -373,6 +425,36 @@ void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
         out->off[i] = s.off[i];
         out->len[i] = s.len[i];
     }
+}
+
+void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
+{
+    literals(pattern, options, 0, out);
+}
+
+void hb_regex_start_literals(const char *pattern, uint32_t options, hb_lits *out)
+{
+    literals(pattern, options, 1, out);
+}
+
+const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
+{
+    size_t k = n - 1; /* the byte looked for */
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)lit[i] < 0x80) {
+            k = i;
+            break;
+        }
+    for (size_t at = k; at < len;) {
+        const char *q = memchr(s + at, lit[k], len - at);
+        if (!q)
+            return NULL;
+        size_t start = (size_t)(q - s) - k;
+        if (start + n <= len && !memcmp(s + start, lit, n))
+            return s + start;
+        at = (size_t)(q - s) + 1;
+    }
+    return NULL;
 }
 
 int hb_lits_in(const hb_lits *l, const char *s, size_t len)

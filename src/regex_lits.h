@@ -27,6 +27,21 @@ typedef struct {
  * an empty set, and an empty set is always correct.  Sets out->n. */
 void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out);
 
+/* A set for the same pattern of which every match holds one string with
+ * no line feed consumed before it: the string starts on the line where
+ * the match attempt starts (with \\K, not where the match is said to),
+ * at or after that start.  A search may then skip the lines holding none,
+ * or start at any line.  No set when the pattern holds \\G, whose
+ * matches depend on where a search starts.  The set of the fewest strings
+ * among the parts that qualify (one byte each is looked for fastest). */
+void hb_regex_start_literals(const char *pattern, uint32_t options, hb_lits *out);
+
+/* The first occurrence of lit[0..n) (n > 0) in s[0..len), or NULL: a
+ * memchr for one of its bytes, an ASCII one when it has one (rare in
+ * Chinese text), else its last, then a compare (memmem's set-up and
+ * shifts cost some four instructions a byte on "<!--"). */
+const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n);
+
 /* Whether s[0..len) may hold a match: one of l's strings is in it, or l
  * has none (no set known). */
 int hb_lits_in(const hb_lits *l, const char *s, size_t len);
@@ -38,7 +53,7 @@ typedef struct hb_litset hb_litset;
 /* Raise when hb_regex_literals reads a pattern differently: the sets rulec
  * filed in huibao.rules by another reading are then not taken (a set too
  * narrow would skip a rule that can match). */
-#define HB_LITS_VERSION 1
+#define HB_LITS_VERSION 2
 
 /* A new empty collection; NULL when out of memory. */
 hb_litset *hb_litset_new(void);

@@ -66,6 +66,7 @@ struct hb_slogan_rules {
     hb_litset *qlits; /* the literals quote rule k cannot match without: set k */
     uint64_t qlit_rules; /* bit k: quote rule k has a set in qlits */
     uint64_t numerals[NUMERAL_SPAN / 64]; /* is_numeral_start() of U+3000…U+9FFF, for the scan */
+    uint64_t numeral_lows; /* bit k: a numeral start's low six bits are k (its last UTF-8 byte's) */
 };
 
 /* ---- rules ---- */
@@ -248,6 +249,7 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
     for (size_t i = 0; i < sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS; i++) {
         int cp = NUMERAL_STARTS[i]; /* all in U+3000…U+9FFF */
         r->numerals[(cp - NUMERAL_LO) / 64] |= (uint64_t)1 << (cp % 64);
+        r->numeral_lows |= (uint64_t)1 << (cp & 63);
     }
     if (!(r->idioms = hb_ac_new()))
         return HB_ERR_NOMEM;
@@ -643,12 +645,13 @@ static int discover(run_ctx *c)
     /* A numeric formulation starts at a Chinese numeral (dict/README.md):
      * the patterns, compiled anchored, are tried there only. */
     HB_VEC(size_t) starts = {0};
-    /* the view is valid UTF-8: step by characters, looking up those of three bytes */
+    /* the view is valid UTF-8: step by characters, looking up those of three
+     * bytes whose last byte may end a numeral start (a quarter of them) */
     const unsigned char *u = (const unsigned char *)d->view;
     for (size_t i = 0; i < d->view_len;) {
         unsigned b = u[i];
         size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-        if (n == 3) {
+        if (n == 3 && (rules->numeral_lows >> (u[i + 2] & 63)) & 1) {
             unsigned cp = ((b & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
             if (cp - NUMERAL_LO < NUMERAL_SPAN && (rules->numerals[(cp - NUMERAL_LO) / 64] >> (cp % 64)) & 1 &&
                 !hb_vec_push(&d->arena, &starts, i))

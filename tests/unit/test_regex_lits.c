@@ -18,17 +18,22 @@
 #include "regex_lits.h"
 #include "testutil.h"
 
-/* The set as "a|b|c" (empty: none known). */
-static const char *set_of(const char *pattern)
+/* The set pattern gets from read as "a|b|c" (empty: none known). */
+static const char *joined(const char *pattern, void (*read)(const char *, uint32_t, hb_lits *))
 {
     static char out[2048];
     hb_lits l;
-    hb_regex_literals(pattern, 0, &l);
+    read(pattern, 0, &l);
     size_t n = 0;
     out[0] = '\0';
     for (size_t i = 0; i < l.n; i++)
         n += (size_t)snprintf(out + n, sizeof out - n, "%s%.*s", i ? "|" : "", (int)l.len[i], l.buf + l.off[i]);
     return out;
+}
+
+static const char *set_of(const char *pattern)
+{
+    return joined(pattern, hb_regex_literals);
 }
 
 static void test_sets(void **state)
@@ -257,6 +262,121 @@ static void test_one_line(void **state)
     pcre2_match_data_free(md);
 }
 
+static const char *start_of(const char *pattern)
+{
+    return joined(pattern, hb_regex_start_literals);
+}
+
+static void test_start_sets(void **state)
+{
+    (void)state;
+    assert_string_equal(start_of("a\\s*b"), "a");
+    assert_string_equal(start_of("ab\\s*cdef"), "ab");              /* cdef may lie on a later line */
+    assert_string_equal(start_of("[ \\t]+x|\\|y"), "x||y");          /* per branch the fewest strings */
+    assert_string_equal(start_of("(?m)^[^\\n。]{2,9}?\\K(?:[ \\t]+|\\|)(?:来源|作者|时间|日期)\\s*:"), " |\t||");
+    assert_string_equal(start_of("(?<=\\S)[ \\t]*[【\\[]\\s*(?:字号|字体)"), "【|[");
+    assert_string_equal(start_of("x*(?:ab|cd)\\s*e"), "ab|cd");
+    /* a line feed may come first: no set */
+    const char *none[] = {"\\s*ab", "[^x]ab", "(?s).ab", "(?:a|\\n)*b\\s", "\\Gab", "ab\\G", "(?=\\n)ab",
+                          "(?:\\s*a)b", "\\Dab", "a?b?"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        if (*start_of(none[i]))
+            fail_msg("pattern %s: start set %s, want none", none[i], start_of(none[i]));
+}
+
+/* The first match at or after from, the way strip runs a rule with a
+ * start set: from each line holding one of its strings, the whole text the
+ * subject, no attempt starting past the line's end.  ov[0] = SIZE_MAX: none. */
+static void by_start_lines(pcre2_code *re, const hb_lits *l, const char *t, size_t len, size_t from,
+                           pcre2_match_context *mc, pcre2_match_data *md, size_t ov[2])
+{
+    ov[0] = SIZE_MAX;
+    for (size_t at = from; at < len;) {
+        const char *nl = memchr(t + at, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - t) : len;
+        int holds = 0;
+        for (size_t k = 0; k < l->n; k++) {
+            const char *q = hb_lit_find(t + at, len - at, l->buf + l->off[k], l->len[k]);
+            holds |= q && (size_t)(q - t) <= end;
+        }
+        pcre2_set_offset_limit(mc, end);
+        if (holds && pcre2_match(re, (PCRE2_SPTR)t, len, at, 0, md, mc) >= 0) {
+            ov[0] = pcre2_get_ovector_pointer(md)[0];
+            ov[1] = pcre2_get_ovector_pointer(md)[1];
+            return;
+        }
+        at = end + 1;
+    }
+}
+
+/* Searching from the lines holding a start string finds the whole text's
+ * matches, on texts made of the patterns' parts joined by spaces and line
+ * feeds. */
+static void test_start_lines(void **state)
+{
+    (void)state;
+    const char *pats[] = {"(?<=\\S)[ \\t]*[【\\[]\\s*(?:字号|字体)\\s*:?\\s*[大中小](?:\\s*[大中小]){1,2}\\s*[】\\]]",
+                          "(?m)^[^\\n。:|]{2,8}?\\K(?:[ \\t]+|[ \\t]*\\|[ \\t]*)(?:来源|作者|(?:时间)(?=\\s*:\\s*\\d))\\s*:[^\\n。]*$",
+                          "</?[a-z]{1,4}(\\s[^<>]{0,20})?/?>", "a\\s*b", "x*(?:ab|cd)\\s*e", "此处\\s*\\d+\\s*字"};
+    const char *parts[] = {"a", "b", "ab", "cd", "e", "x", "<p", ">", "</b>", "【", "字号", ":", "大", "中", "】", "[",
+                           "来源", "作者", "时间", "12", "|", "\t", "。", "文字", "此处", "3字", "", " "};
+    enum { NPARTS = sizeof parts / sizeof *parts };
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    pcre2_match_context *mc = pcre2_match_context_create(NULL);
+    unsigned seed = 11;
+    for (size_t p = 0; p < sizeof pats / sizeof *pats; p++) {
+        hb_lits l;
+        hb_regex_start_literals(pats[p], 0, &l);
+        if (!l.n)
+            fail_msg("%s: no start set", pats[p]);
+        int ec;
+        PCRE2_SIZE eo;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)pats[p], PCRE2_ZERO_TERMINATED,
+                                       PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT, &ec, &eo, NULL);
+        assert_non_null(re);
+        for (int round = 0; round < 400; round++) {
+            char t[512];
+            size_t n = 0;
+            int k = (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+            for (int j = 0; j < k; j++) {
+                const char *w = parts[((seed = seed * 1103515245u + 12345u) >> 16) % NPARTS];
+                memcpy(t + n, w, strlen(w));
+                n += strlen(w);
+                t[n++] = ((seed >> 20) & 3) ? ' ' : '\n';
+            }
+            for (size_t from = 0; from < n; from++) {
+                if (((unsigned char)t[from] & 0xC0) == 0x80)
+                    continue; /* strip searches from character starts */
+                size_t want[2] = {SIZE_MAX, 0}, got[2];
+                pcre2_set_offset_limit(mc, PCRE2_UNSET);
+                if (pcre2_match(re, (PCRE2_SPTR)t, n, from, 0, md, mc) >= 0) {
+                    want[0] = pcre2_get_ovector_pointer(md)[0];
+                    want[1] = pcre2_get_ovector_pointer(md)[1];
+                }
+                by_start_lines(re, &l, t, n, from, mc, md, got);
+                if (got[0] != want[0] || (want[0] != SIZE_MAX && got[1] != want[1]))
+                    fail_msg("%s on \"%.*s\" from %zu: by start lines %zu, whole text %zu", pats[p], (int)n, t, from,
+                             got[0], want[0]);
+            }
+        }
+        pcre2_code_free(re);
+    }
+    pcre2_match_context_free(mc);
+    pcre2_match_data_free(md);
+}
+
+/* hb_lit_find finds what memmem finds, whichever byte it looks for. */
+static void test_lit_find(void **state)
+{
+    (void)state;
+    const char *text = "ab<!-- x --> 【字号】 a<!b <!--", *lits[] = {"<!--", "-->", "【", "字号", "号】", "b", "!b <", "x"};
+    for (size_t i = 0; i < sizeof lits / sizeof *lits; i++)
+        for (size_t from = 0; from <= strlen(text); from++) {
+            const char *want = memmem(text + from, strlen(text) - from, lits[i], strlen(lits[i]));
+            assert_ptr_equal(hb_lit_find(text + from, strlen(text) - from, lits[i], strlen(lits[i])), want);
+        }
+}
+
 /* hb_litset_scan against searching for every literal of every set, on
  * texts drawn from a small alphabet of ASCII and Han characters (so that
  * literals share first bytes and occur overlapping, at the text's edges,
@@ -331,6 +451,9 @@ int main(void)
         cmocka_unit_test(test_sets),
         cmocka_unit_test(test_sound),
         cmocka_unit_test(test_one_line),
+        cmocka_unit_test(test_start_sets),
+        cmocka_unit_test(test_start_lines),
+        cmocka_unit_test(test_lit_find),
         cmocka_unit_test(test_lits_in),
         cmocka_unit_test(test_litset),
     };

@@ -200,6 +200,24 @@ static void test_numbering_warnings(void **s)
     hb_report_free(r);
 }
 
+/* Section ids: "parent.n" with n of several digits, levels deep. */
+static void test_ids(void **s)
+{
+    (void)s;
+    char text[2048];
+    size_t n = (size_t)snprintf(text, sizeof text, "一、甲\n（一）乙\n");
+    for (int i = 1; i <= 12; i++)
+        n += (size_t)snprintf(text + n, sizeof text - n, "%d.第%d项工作\n", i, i);
+    snprintf(text + n, sizeof text - n, "（1）丙\n二、丁\n");
+    hb_report *r = doc(text);
+    assert_int_equal(r->sections.n, 16);
+    assert_string_equal(r->sections.v[13].id, "1.1.12");
+    assert_string_equal(r->sections.v[13].marker, "12.");
+    assert_string_equal(r->sections.v[14].id, "1.1.12.1");
+    assert_string_equal(r->sections.v[15].id, "2");
+    hb_report_free(r);
+}
+
 /* A marker of another style that carries on the run it interrupts nests as
  * the run's next sibling, keeps its written level, and is warned about. */
 static void test_marker_slips(void **s)
@@ -397,6 +415,7 @@ int main(void)
         cmocka_unit_test(test_heading_opening_a_paragraph),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
+        cmocka_unit_test(test_ids),
         cmocka_unit_test(test_marker_slips),
         cmocka_unit_test(test_odd_marks),
         cmocka_unit_test(test_kind_under_a_list),
