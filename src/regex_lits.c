@@ -495,16 +495,25 @@ static uint64_t sets_at(const hb_litset *x, unsigned k, const char *s, size_t le
 
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 {
+    /* a character's width by its first byte's high nibble (a continuation
+     * byte, never first in valid UTF-8, counts 2), read from a table: the
+     * chain of compares it replaces mispredicted at every change between
+     * ASCII and Han, and the loop read x->pairs and x->all again at each
+     * character (memcmp in sets_at might, for all the compiler knows,
+     * write them) */
+    static const unsigned char width[16] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 4};
+    const int pairs = x->pairs;
+    const uint64_t all = x->all;
     uint64_t found = 0;
     /* a literal starts at a character: from one to the next */
-    for (size_t i = 0; i < len && found != x->all;) {
+    for (size_t i = 0; i < len && found != all;) {
         unsigned char b = (unsigned char)s[i];
         found |= x->byte_sets[b];
-        if (x->pairs && i + 2 <= len)
+        if (pairs && i + 2 <= len)
             found |= sets_at(x, key2(s + i), s + i, len - i);
         if (i + 3 <= len)
             found |= sets_at(x, key3(s + i), s + i, len - i);
-        i += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        i += width[b >> 4];
     }
     return found;
 }
