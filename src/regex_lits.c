@@ -16,6 +16,8 @@
 #endif
 #include <pcre2.h>
 
+#include "normalize.h"
+
 enum { MAX_DEPTH = 32, MAX_RUN = 256 };
 
 typedef struct {
@@ -495,13 +497,8 @@ static uint64_t sets_at(const hb_litset *x, unsigned k, const char *s, size_t le
 
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 {
-    /* a character's width by its first byte's high nibble (a continuation
-     * byte, never first in valid UTF-8, counts 2), read from a table: the
-     * chain of compares it replaces mispredicted at every change between
-     * ASCII and Han, and the loop read x->pairs and x->all again at each
-     * character (memcmp in sets_at might, for all the compiler knows,
-     * write them) */
-    static const unsigned char width[16] = {1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 4};
+    /* in locals: the loop read them again at each character (memcmp in
+     * sets_at might, for all the compiler knows, write them) */
     const int pairs = x->pairs;
     const uint64_t all = x->all;
     uint64_t found = 0;
@@ -513,7 +510,7 @@ uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
             found |= sets_at(x, key2(s + i), s + i, len - i);
         if (i + 3 <= len)
             found |= sets_at(x, key3(s + i), s + i, len - i);
-        i += width[b >> 4];
+        i += (size_t)hb_utf8_len(b);
     }
     return found;
 }
