@@ -24,7 +24,8 @@ void hb_arena_release(hb_arena *a);
 /* A growable array in an arena: HB_VEC(type) name; hb_vec_push(arena, &name, value). */
 #define HB_VEC(T) struct { T *v; size_t n, cap; }
 
-/* Makes room for one more element; returns 0 when out of memory. */
+/* Makes room for one more element; returns 0 when out of memory.  The
+ * room past the n elements is not cleared: a vector never reads it. */
 int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem);
 
 /* Gives a complete vector's spare room back when it is large enough to have

@@ -216,11 +216,14 @@ static hb_status (*last_stage(const hb_doc *d))(hb_doc *)
 /* Runs the stages over the reports d[0..n) (n <= GROUP, NULL entries
  * skipped) stage by stage, not report by report: a stage's rules are still
  * in the processor's caches for the next report.  A report whose stage
- * fails is freed, its entry set to NULL and errs[k] filled. */
-enum { GROUP = 16 };
+ * fails is freed, its entry set to NULL and errs[k] filled.  64 reports of
+ * 5 KB took 9% less time than 16 (best of 25, the 793 reports of the
+ * issue's batch row): each stage starts cold once per group, and a group's
+ * reports stay small beside the rules. */
+enum { GROUP = 64 };
 static void run_stages(hb_doc **d, hb_error **errs, size_t n)
 {
-    int done[GROUP] = {0};
+    unsigned char done[GROUP] = {0};
     for (size_t i = 0; i < hb_nstages; i++)
         for (size_t k = 0; k < n; k++) {
             if (!d[k] || done[k])
@@ -285,13 +288,14 @@ hb_report *hb_extract_owned(const hb_engine *e, char *buf, size_t len, const hb_
 void hb_extract_owned_n(const hb_engine *e, size_t n, char *const bufs[], const size_t lens[],
                         const hb_extract_options opts[], hb_report *reports[], hb_error errs[])
 {
+    hb_error unread; /* where the errors go that the caller does not ask for */
     for (size_t from = 0; from < n; from += GROUP) {
         size_t m = n - from < GROUP ? n - from : GROUP;
         hb_doc *d[GROUP];
-        hb_error local[GROUP], *err[GROUP];
+        hb_error *err[GROUP];
         for (size_t k = 0; k < m; k++) {
             size_t at = from + k;
-            err[k] = errs ? &errs[at] : &local[k];
+            err[k] = errs ? &errs[at] : &unread;
             char *own = terminated(bufs[at], lens[at], err[k]);
             d[k] = own ? begin(e, own, own, lens[at], opts ? &opts[at] : NULL, err[k]) : NULL;
         }

@@ -16,6 +16,8 @@
 #endif
 #include <pcre2.h>
 
+#include "normalize.h"
+
 enum { MAX_DEPTH = 32, MAX_RUN = 256 };
 
 typedef struct {
@@ -577,16 +579,20 @@ static uint64_t sets_at(const hb_litset *x, unsigned k, const char *s, size_t le
 
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 {
+    /* in locals: the loop read them again at each character (memcmp in
+     * sets_at might, for all the compiler knows, write them) */
+    const int pairs = x->pairs;
+    const uint64_t all = x->all;
     uint64_t found = 0;
     /* a literal starts at a character: from one to the next */
-    for (size_t i = 0; i < len && found != x->all;) {
+    for (size_t i = 0; i < len && found != all;) {
         unsigned char b = (unsigned char)s[i];
         found |= x->byte_sets[b];
-        if (x->pairs && i + 2 <= len)
+        if (pairs && i + 2 <= len)
             found |= sets_at(x, key2(s + i), s + i, len - i);
         if (i + 3 <= len)
             found |= sets_at(x, key3(s + i), s + i, len - i);
-        i += b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        i += (size_t)hb_utf8_len(b);
     }
     return found;
 }
