@@ -29,7 +29,6 @@ typedef struct {
      * call cost more in the call's overhead than in its bytes */
     size_t words[WORDS_HELD][2];
     unsigned nwords;
-    size_t word_bytes; /* the held words' bytes */
 } tok_out;
 
 static void flush(tok_out *o)
@@ -90,9 +89,9 @@ enum { WORD_TAB = 5, COPY = 16, WORD_LINE = WORD_TAB + 2 * 8 + 3 + COPY };
  * bytes) from its offsets' text, each stored as 8 bytes at once and short
  * words copied 16 bytes at once (the room covers the overshoot); returns
  * the line's end. */
-static inline __attribute__((always_inline)) char *word_line(const hb_doc *d, char *p, uint64_t from,
-                                                            unsigned from_n, uint64_t to, unsigned to_n,
-                                                            size_t start, size_t end)
+static inline __attribute__((always_inline)) char *word_line(const char *text, size_t len, char *p,
+                                                            uint64_t from, unsigned from_n, uint64_t to,
+                                                            unsigned to_n, size_t start, size_t end)
 {
     size_t n = end - start;
     memcpy(p, "word\t", WORD_TAB);
@@ -103,10 +102,10 @@ static inline __attribute__((always_inline)) char *word_line(const hb_doc *d, ch
     memcpy(p, &to, 8);
     p += to_n;
     *p++ = '\t';
-    if (n <= COPY && start + COPY <= d->len)
-        memcpy(p, d->text + start, COPY);
+    if (n <= COPY && start + COPY <= len)
+        memcpy(p, text + start, COPY);
     else
-        memcpy(p, d->text + start, n);
+        memcpy(p, text + start, n);
     p += n;
     *p++ = '\n';
     return p;
@@ -127,18 +126,20 @@ static int blank_word(const char *s, size_t n)
  * the last end's text serves as the start. */
 static void held_lines(tok_out *o, unsigned k)
 {
-    char *w = room(o, k * (size_t)WORD_LINE + o->word_bytes), *p = w;
+    /* the words' bytes: at most the span from the first word's start */
+    char *w = room(o, k * (size_t)WORD_LINE + (o->words[k - 1][1] - o->words[0][0])), *p = w;
     if (!w)
         return;
     /* the state as locals: the lines' bytes written through p would
      * otherwise make the compiler load them again after each */
     hb_dec8 at = o->at8;
-    const hb_doc *d = o->d;
+    const char *text = o->d->text;
+    size_t len = o->d->len;
     unsigned at_n;
     uint64_t at_text = hb_dec8_text(&at, &at_n);
     for (unsigned i = 0; i < k; i++) {
         size_t start = o->words[i][0], end = o->words[i][1];
-        if (blank_word(d->text + start, end - start))
+        if (blank_word(text + start, end - start))
             continue;
         if (start != at.v) {
             hb_dec8_advance(&at, start);
@@ -148,7 +149,7 @@ static void held_lines(tok_out *o, unsigned k)
         unsigned from_n = at_n;
         hb_dec8_advance(&at, end);
         at_text = hb_dec8_text(&at, &at_n);
-        p = word_line(d, p, from, from_n, at_text, at_n, start, end);
+        p = word_line(text, len, p, from, from_n, at_text, at_n, start, end);
     }
     o->at8 = at;
     line_done(o, w, p);
@@ -169,7 +170,6 @@ static void word_lines(tok_out *o)
                 sb_line(o, "word", start, end);
         }
     }
-    o->word_bytes = 0;
 }
 
 static void on_word(void *ctx, size_t start, size_t end)
@@ -177,7 +177,6 @@ static void on_word(void *ctx, size_t start, size_t end)
     tok_out *o = ctx;
     o->words[o->nwords][0] = start;
     o->words[o->nwords][1] = end;
-    o->word_bytes += end - start;
     if (++o->nwords == WORDS_HELD)
         word_lines(o);
 }
