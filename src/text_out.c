@@ -135,21 +135,20 @@ static void held_lines(tok_out *o, unsigned k)
     hb_dec8 at = o->at8;
     const char *text = o->d->text;
     size_t len = o->d->len;
-    unsigned at_n;
-    uint64_t at_text = hb_dec8_text(&at, &at_n);
+    uint64_t at_text = hb_dec8_text(&at);
     for (unsigned i = 0; i < k; i++) {
         size_t start = o->words[i][0], end = o->words[i][1];
         if (blank_word(text + start, end - start))
             continue;
         if (start != at.v) {
             hb_dec8_advance(&at, start);
-            at_text = hb_dec8_text(&at, &at_n);
+            at_text = hb_dec8_text(&at);
         }
         uint64_t from = at_text;
-        unsigned from_n = at_n;
+        unsigned from_n = at.n;
         hb_dec8_advance(&at, end);
-        at_text = hb_dec8_text(&at, &at_n);
-        p = word_line(text, len, p, from, from_n, at_text, at_n, start, end);
+        at_text = hb_dec8_text(&at);
+        p = word_line(text, len, p, from, from_n, at_text, at.n, start, end);
     }
     o->at8 = at;
     line_done(o, w, p);
@@ -228,6 +227,7 @@ char *hb_report_tokens(const hb_report *r, unsigned flags)
 {
     tok_out o = {.d = r};
     hb_dec_set(&o.at, 0);
+    hb_dec8_set(&o.at8, 0);
     tokens_out(r, flags, &o);
     return hb_strbuf_take(&o.b);
 }
@@ -238,6 +238,7 @@ hb_status hb_report_tokens_write(const hb_report *r, unsigned flags, hb_write_fn
         return HB_ERR_ARG;
     tok_out o = {.d = r, .write = write, .ctx = ctx};
     hb_dec_set(&o.at, 0);
+    hb_dec8_set(&o.at8, 0);
     tokens_out(r, flags, &o);
     flush(&o);
     free(o.b.s);
