@@ -69,36 +69,52 @@ enum {
     U8_CARRY = U8_SHORT | U8_LONG | U8_TWO_CONTS,
 };
 
-#define U8_TABLE(...) _mm256_setr_epi8(__VA_ARGS__, __VA_ARGS__)
+/* The three tables, by the high nibble of the byte before, its low nibble,
+ * and the high nibble of the byte itself. */
+static const uint8_t U8_HI1[16] = {
+    U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, /* ASCII */
+    U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS, U8_TWO_CONTS,                 /* continuation */
+    U8_SHORT | U8_OVERLONG2, U8_SHORT, U8_SHORT | U8_OVERLONG3 | U8_SURROGATE,
+    U8_SHORT | U8_LARGE | U8_LARGE_1000,
+};
+static const uint8_t U8_LO1[16] = {
+    U8_CARRY | U8_OVERLONG3 | U8_OVERLONG2 | U8_LARGE_1000, U8_CARRY | U8_OVERLONG2, U8_CARRY, U8_CARRY,
+    U8_CARRY | U8_LARGE, U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000,
+    U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000,
+    U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000,
+    U8_CARRY | U8_LARGE | U8_LARGE_1000 | U8_SURROGATE, U8_CARRY | U8_LARGE | U8_LARGE_1000,
+    U8_CARRY | U8_LARGE | U8_LARGE_1000,
+};
+static const uint8_t U8_HI2[16] = {
+    U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, /* ASCII */
+    U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_OVERLONG3 | U8_LARGE_1000,           /* 80..8F */
+    U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_OVERLONG3 | U8_LARGE,                /* 90..9F */
+    U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_SURROGATE | U8_LARGE,                /* A0..BF */
+    U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_SURROGATE | U8_LARGE,
+    U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, /* leads */
+};
 
 /* The bytes of the 64 bytes (prev, cur) that stand n before each of cur's. */
 #define U8_BACK(cur, prev, n) _mm256_alignr_epi8(cur, _mm256_permute2x128_si256(prev, cur, 0x21), 16 - (n))
 
-__attribute__((target("avx2"))) static __m256i utf8_errors(__m256i cur, __m256i prev)
+/* The tables in both lanes, loaded once for all the blocks. */
+typedef struct {
+    __m256i hi1, lo1, hi2;
+} u8_tables;
+
+__attribute__((target("avx2"))) static __m256i u8_table(const uint8_t t[16])
+{
+    return _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)t));
+}
+
+__attribute__((target("avx2"))) static __m256i utf8_errors(const u8_tables *t, __m256i cur, __m256i prev)
 {
     const __m256i nib = _mm256_set1_epi8(0x0F);
-    const __m256i hi1_t = U8_TABLE(
-        U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_LONG, U8_TWO_CONTS, U8_TWO_CONTS,
-        U8_TWO_CONTS, U8_TWO_CONTS, U8_SHORT | U8_OVERLONG2, U8_SHORT, U8_SHORT | U8_OVERLONG3 | U8_SURROGATE,
-        U8_SHORT | U8_LARGE | U8_LARGE_1000);
-    const __m256i lo1_t = U8_TABLE(
-        U8_CARRY | U8_OVERLONG3 | U8_OVERLONG2 | U8_LARGE_1000, U8_CARRY | U8_OVERLONG2, U8_CARRY, U8_CARRY,
-        U8_CARRY | U8_LARGE, U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000,
-        U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000,
-        U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000, U8_CARRY | U8_LARGE | U8_LARGE_1000,
-        U8_CARRY | U8_LARGE | U8_LARGE_1000 | U8_SURROGATE, U8_CARRY | U8_LARGE | U8_LARGE_1000,
-        U8_CARRY | U8_LARGE | U8_LARGE_1000);
-    const __m256i hi2_t = U8_TABLE(
-        U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT,
-        U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_OVERLONG3 | U8_LARGE_1000,
-        U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_OVERLONG3 | U8_LARGE,
-        U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_SURROGATE | U8_LARGE,
-        U8_LONG | U8_OVERLONG2 | U8_TWO_CONTS | U8_SURROGATE | U8_LARGE, U8_SHORT, U8_SHORT, U8_SHORT, U8_SHORT);
     __m256i prev1 = U8_BACK(cur, prev, 1);
     __m256i pairs = _mm256_and_si256(
-        _mm256_and_si256(_mm256_shuffle_epi8(hi1_t, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nib)),
-                         _mm256_shuffle_epi8(lo1_t, _mm256_and_si256(prev1, nib))),
-        _mm256_shuffle_epi8(hi2_t, _mm256_and_si256(_mm256_srli_epi16(cur, 4), nib)));
+        _mm256_and_si256(_mm256_shuffle_epi8(t->hi1, _mm256_and_si256(_mm256_srli_epi16(prev1, 4), nib)),
+                         _mm256_shuffle_epi8(t->lo1, _mm256_and_si256(prev1, nib))),
+        _mm256_shuffle_epi8(t->hi2, _mm256_and_si256(_mm256_srli_epi16(cur, 4), nib)));
     /* a byte two after E0..FF or three after F0..FF must be a continuation:
      * there the pair's TWO_CONTS is right, elsewhere an error */
     __m256i third = _mm256_subs_epu8(U8_BACK(cur, prev, 2), _mm256_set1_epi8((char)(0xE0 - 0x80)));
@@ -113,11 +129,12 @@ __attribute__((target("avx2"))) static __m256i utf8_errors(__m256i cur, __m256i 
  * finish; the scalar loop goes on from there. */
 __attribute__((target("avx2"))) static size_t valid_blocks_avx2(const char *s, size_t len)
 {
+    const u8_tables t = {u8_table(U8_HI1), u8_table(U8_LO1), u8_table(U8_HI2)};
     __m256i prev = _mm256_setzero_si256();
     size_t i = 0;
     for (; i + 32 <= len; i += 32) {
         __m256i cur = _mm256_loadu_si256((const __m256i *)(s + i));
-        __m256i err = utf8_errors(cur, prev);
+        __m256i err = utf8_errors(&t, cur, prev);
         if (!_mm256_testz_si256(err, err))
             break;
         prev = cur;
