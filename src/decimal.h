@@ -89,4 +89,54 @@ static inline void hb_dec_advance(hb_dec_offset *c, size_t v)
     hb_dec_set(c, v);
 }
 
+/* An offset below HB_DEC8_LIMIT as its eight digits' values in a register,
+ * the units in the low byte: the word lines' offsets, where hb_dec_offset
+ * kept the digits in memory and every line copied 24 bytes of them.  The
+ * digits' count is kept, not found from the highest digit each time: an
+ * offset that reaches the next power of ten is converted whole. */
+#define HB_DEC8_LIMIT 100000000u
+typedef struct {
+    uint64_t x;
+    size_t v;
+    size_t next;     /* 10^n: the first offset with more digits */
+    unsigned n;      /* digits */
+    unsigned zeros;  /* bits of the zeros before them in x */
+} hb_dec8;
+
+/* c = v (< HB_DEC8_LIMIT), converted whole: the rare way. */
+static __attribute__((noinline, cold, unused)) void hb_dec8_set(hb_dec8 *c, size_t v)
+{
+    c->v = v;
+    c->x = 0;
+    c->n = 0;
+    c->next = 1;
+    do {
+        c->x |= (uint64_t)(v % 10) << 8 * c->n++;
+        c->next *= 10;
+        v /= 10;
+    } while (v);
+    c->zeros = 64 - 8 * c->n;
+}
+
+/* c = v (< HB_DEC8_LIMIT): a step below 100 that keeps the number of digits
+ * added as in hb_dec_advance, the eighth digit never carrying. */
+static inline void hb_dec8_advance(hb_dec8 *c, size_t v)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    size_t step = v - c->v;
+    if (step < 100 && v < c->next) {
+        uint64_t x = c->x + step + 246 * (step * 205 >> 11) + 0xF6 * ones;
+        c->x = x - ((x >> 7) & ones) * 0xF6;
+        c->v = v;
+    } else {
+        hb_dec8_set(c, v);
+    }
+}
+
+/* c's decimal text as the low c->n bytes of the result (little-endian). */
+static inline uint64_t hb_dec8_text(const hb_dec8 *c)
+{
+    return __builtin_bswap64(c->x | 0x3030303030303030u) >> c->zeros;
+}
+
 #endif

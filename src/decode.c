@@ -210,9 +210,7 @@ static const char *first_nul(const char *buf, size_t len)
     return memchr(buf, '\0', len);
 }
 
-/* Share of control bytes (other than tab, LF, CR, FF, ESC-free text) that
- * marks a file as binary. */
-static int looks_binary(const char *buf, size_t len)
+size_t hb_control_bytes_portable(const char *buf, size_t len)
 {
     size_t ctl = 0;
     for (size_t i = 0; i < len; i++) {
@@ -228,7 +226,43 @@ static int looks_binary(const char *buf, size_t len)
         if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f')
             ctl++;
     }
-    return ctl * 20 > len;
+    return ctl;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_CONTROL_AVX2 1
+
+/* 32 bytes a step: the portable loop went byte by byte for eight bytes
+ * around every line end, most of this count's time. */
+__attribute__((target("avx2,popcnt"))) static size_t control_bytes_avx2(const char *buf, size_t len)
+{
+    size_t ctl = 0, i = 0;
+    for (; i + 32 <= len; i += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(buf + i));
+        __m256i low = _mm256_cmpeq_epi8(_mm256_min_epu8(x, _mm256_set1_epi8(0x1F)), x);
+        __m256i white = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t')), _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n'))),
+            _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\r')), _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\f'))));
+        ctl += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(_mm256_andnot_si256(white, low)));
+    }
+    return ctl + hb_control_bytes_portable(buf + i, len - i);
+}
+#endif
+
+size_t hb_control_bytes(const char *buf, size_t len)
+{
+#ifdef HB_CONTROL_AVX2
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+        return control_bytes_avx2(buf, len);
+#endif
+    return hb_control_bytes_portable(buf, len);
+}
+
+/* Share of control bytes (hb_control_bytes) that marks a file as binary. */
+static int looks_binary(const char *buf, size_t len)
+{
+    return hb_control_bytes(buf, len) * 20 > len;
 }
 
 static const struct {

@@ -17,6 +17,12 @@ hb_status hb_decode(hb_doc *d, const char *buf, size_t len, hb_error *err);
  * with U+FFFD, as the text's own damage is.  NULL when out of memory. */
 const char *hb_decode_path(hb_doc *d, const char *path);
 
+/* Control bytes in buf[0..len) other than tab, LF, CR and FF: text with
+ * more than 5% of them is refused as binary.  The portable count is the one
+ * CPUs without AVX2 run, for the tests to compare. */
+size_t hb_control_bytes(const char *buf, size_t len);
+size_t hb_control_bytes_portable(const char *buf, size_t len);
+
 /* glibc loads an iconv converter on iconv_open and unloads it when the last
  * descriptor closes; the engine keeps one descriptor per converter open for
  * its lifetime so that reports decoded in parallel do not load and unload

@@ -14,6 +14,10 @@
  * damaged text has its first work to do. */
 size_t hb_utf8_valid_prefix(const char *s, size_t len);
 
+/* The same without the vector code that CPUs with AVX2 run (normalize.c):
+ * for the tests to compare. */
+size_t hb_utf8_valid_prefix_portable(const char *s, size_t len);
+
 /* 1 when s[0..len) is valid UTF-8. */
 static inline int hb_utf8_valid(const char *s, size_t len)
 {

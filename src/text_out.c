@@ -21,14 +21,14 @@ typedef struct {
     hb_write_fn write;
     void *ctx;
     int write_failed;
-    hb_dec_offset at;   /* the last offset a line printed */
+    hb_dec_offset at;   /* the last offset a type line printed */
+    hb_dec8 at8;        /* the last offset a word line printed */
     size_t hint;        /* the view map's run of the last token (hb_doc_vstart_hint) */
     /* words held for word_lines: the callback only notes a word, and the
      * batch is written in one loop with one room check, where a line each
      * call cost more in the call's overhead than in its bytes */
     size_t words[WORDS_HELD][2];
     unsigned nwords;
-    size_t word_bytes; /* the held words' bytes */
 } tok_out;
 
 static void flush(tok_out *o)
@@ -83,25 +83,29 @@ static void sb_line(tok_out *o, const char *type, size_t start, size_t end)
     line_done(o, w, p);
 }
 
-enum { WORD_TAB = 5, COPY = 16, WORD_LINE = WORD_TAB + 2 * DIGITS + 3 + COPY };
+enum { WORD_TAB = 5, COPY = 16, WORD_LINE = WORD_TAB + 2 * 8 + 3 + COPY };
 
 /* The line of word [start, end) at p (room for WORD_LINE and the word's
- * bytes), short words copied 16 bytes at once (the room covers the
- * overshoot); returns the line's end. */
-static inline __attribute__((always_inline)) char *word_line(const hb_doc *d, hb_dec_offset *at, char *p,
-                                                            size_t start, size_t end)
+ * bytes) from its offsets' text, each stored as 8 bytes at once and short
+ * words copied 16 bytes at once (the room covers the overshoot); returns
+ * the line's end. */
+static inline __attribute__((always_inline)) char *word_line(const char *text, size_t len, char *p,
+                                                            uint64_t from, unsigned from_n, uint64_t to,
+                                                            unsigned to_n, size_t start, size_t end)
 {
     size_t n = end - start;
     memcpy(p, "word\t", WORD_TAB);
     p += WORD_TAB;
-    p = put_offset(at, p, start);
+    memcpy(p, &from, 8);
+    p += from_n;
     *p++ = '\t';
-    p = put_offset(at, p, end);
+    memcpy(p, &to, 8);
+    p += to_n;
     *p++ = '\t';
-    if (n <= COPY && start + COPY <= d->len)
-        memcpy(p, d->text + start, COPY);
+    if (n <= COPY && start + COPY <= len)
+        memcpy(p, text + start, COPY);
     else
-        memcpy(p, d->text + start, n);
+        memcpy(p, text + start, n);
     p += n;
     *p++ = '\n';
     return p;
@@ -117,26 +121,54 @@ static int blank_word(const char *s, size_t n)
     return n == 0;
 }
 
-/* The held words' lines, in one room. */
+/* The held words' lines, in one room, their offsets from the running
+ * decimal in a register: a word most often starts where the last ended, so
+ * the last end's text serves as the start. */
+static void held_lines(tok_out *o, unsigned k)
+{
+    /* the words' bytes: at most the span from the first word's start */
+    char *w = room(o, k * (size_t)WORD_LINE + (o->words[k - 1][1] - o->words[0][0])), *p = w;
+    if (!w)
+        return;
+    /* the state as locals: the lines' bytes written through p would
+     * otherwise make the compiler load them again after each */
+    hb_dec8 at = o->at8;
+    const char *text = o->d->text;
+    size_t len = o->d->len;
+    uint64_t at_text = hb_dec8_text(&at);
+    for (unsigned i = 0; i < k; i++) {
+        size_t start = o->words[i][0], end = o->words[i][1];
+        if (blank_word(text + start, end - start))
+            continue;
+        if (start != at.v) {
+            hb_dec8_advance(&at, start);
+            at_text = hb_dec8_text(&at);
+        }
+        uint64_t from = at_text;
+        unsigned from_n = at.n;
+        hb_dec8_advance(&at, end);
+        at_text = hb_dec8_text(&at);
+        p = word_line(text, len, p, from, from_n, at_text, at.n, start, end);
+    }
+    o->at8 = at;
+    line_done(o, w, p);
+}
+
+/* The held words' lines: offsets past the register decimal's reach (a
+ * text of 100 MB or more) a line at a time. */
 static void word_lines(tok_out *o)
 {
     unsigned k = o->nwords;
-    char *w = room(o, k * (size_t)WORD_LINE + o->word_bytes), *p = w;
     o->nwords = 0;
-    o->word_bytes = 0;
-    if (!w)
-        return;
-    /* the decimal and the text as locals: the lines' bytes written through
-     * p would otherwise make the compiler load them again after each */
-    hb_dec_offset at = o->at;
-    const hb_doc *d = o->d;
-    for (unsigned i = 0; i < k; i++) {
-        size_t start = o->words[i][0], end = o->words[i][1];
-        if (!blank_word(d->text + start, end - start))
-            p = word_line(d, &at, p, start, end);
+    if (k && o->words[k - 1][1] < HB_DEC8_LIMIT) {
+        held_lines(o, k);
+    } else {
+        for (unsigned i = 0; i < k; i++) {
+            size_t start = o->words[i][0], end = o->words[i][1];
+            if (!blank_word(o->d->text + start, end - start))
+                sb_line(o, "word", start, end);
+        }
     }
-    o->at = at;
-    line_done(o, w, p);
 }
 
 static void on_word(void *ctx, size_t start, size_t end)
@@ -144,7 +176,6 @@ static void on_word(void *ctx, size_t start, size_t end)
     tok_out *o = ctx;
     o->words[o->nwords][0] = start;
     o->words[o->nwords][1] = end;
-    o->word_bytes += end - start;
     if (++o->nwords == WORDS_HELD)
         word_lines(o);
 }
@@ -196,6 +227,7 @@ char *hb_report_tokens(const hb_report *r, unsigned flags)
 {
     tok_out o = {.d = r};
     hb_dec_set(&o.at, 0);
+    hb_dec8_set(&o.at8, 0);
     tokens_out(r, flags, &o);
     return hb_strbuf_take(&o.b);
 }
@@ -206,6 +238,7 @@ hb_status hb_report_tokens_write(const hb_report *r, unsigned flags, hb_write_fn
         return HB_ERR_ARG;
     tok_out o = {.d = r, .write = write, .ctx = ctx};
     hb_dec_set(&o.at, 0);
+    hb_dec8_set(&o.at8, 0);
     tokens_out(r, flags, &o);
     flush(&o);
     free(o.b.s);

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "decode.h"
 #include "doc.h"
 #include "testutil.h"
 
@@ -203,6 +204,38 @@ static void test_only_whitespace_is_valid_with_warning(void **s)
     hb_report_free(r);
 }
 
+/* The control bytes' count, AVX2 against portable: each byte value below
+ * 0x21 (and 0x7F, 0x80, 0xFF) at every place of texts of every length up
+ * to 200, around the 32-byte blocks' edges; then random mixes. */
+static void test_control_bytes_paths(void **state)
+{
+    (void)state;
+    char buf[200];
+    for (size_t len = 0; len <= sizeof buf; len++) {
+        memset(buf, 'a', len);
+        assert_int_equal(hb_control_bytes(buf, len), 0);
+        for (size_t at = 0; at < len; at++)
+            for (unsigned c = 0; c <= 0xFF; c++) {
+                if (c > 0x20 && c != 0x7F && c != 0x80 && c != 0xFF)
+                    continue;
+                buf[at] = (char)c;
+                size_t want = hb_control_bytes_portable(buf, len);
+                assert_int_equal(want, c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f');
+                assert_int_equal(hb_control_bytes(buf, len), want);
+                buf[at] = 'a';
+            }
+    }
+    uint64_t seed = 5;
+    for (int t = 0; t < 20000; t++) {
+        size_t len = (size_t)(seed >> 40) % (sizeof buf + 1);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            buf[i] = (char)(seed >> 60 ? 0x40 + (seed >> 33) % 0xC0 : (seed >> 33) % 0x21);
+        }
+        assert_int_equal(hb_control_bytes(buf, len), hb_control_bytes_portable(buf, len));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_forced_encoding),
         cmocka_unit_test(test_only_whitespace_is_valid_with_warning),
+        cmocka_unit_test(test_control_bytes_paths),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

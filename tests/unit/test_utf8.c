@@ -1,6 +1,9 @@
 /* hb_utf8_valid and hb_utf8_valid_prefix (normalize.c, which reads Han two characters at a time)
  * against a validator written from RFC 3629 the plain way: edge cases at
- * every alignment, then random bytes and random mixes of characters. */
+ * every alignment, then random bytes and random mixes of characters; and
+ * the vector path (AVX2, 32-byte blocks) against the portable one on long
+ * inputs: each edge case at every place, every byte value at every place,
+ * every truncation, random bytes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,15 +69,21 @@ static size_t naive_prefix(const unsigned char *s, size_t len)
     return best;
 }
 
+/* The input of a failed check, in hex. */
+static void show(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        fprintf(stderr, " %02X", s[i]);
+    fprintf(stderr, "\n");
+}
+
 static void check(const unsigned char *s, size_t len)
 {
     assert_int_equal(hb_utf8_valid_prefix((const char *)s, len), naive_prefix(s, len));
     int want = naive_valid(s, len), got = hb_utf8_valid((const char *)s, len);
     if (want != got) {
         fprintf(stderr, "hb_utf8_valid %d, expected %d on", got, want);
-        for (size_t i = 0; i < len; i++)
-            fprintf(stderr, " %02X", s[i]);
-        fprintf(stderr, "\n");
+        show(s, len);
     }
     assert_int_equal(got, want);
 }
@@ -99,19 +108,21 @@ static void check_everywhere(const char *piece)
         }
 }
 
+/* Characters and broken ones: each kind of error the rules name. */
+static const char *const pieces[] = {
+    "", "a", "\x7F", "\xC2\x80", "\xDF\xBF", "\xC0\x80", "\xC1\xBF", "\xC2", "\xC2\x41",
+    "\xE0\xA0\x80", "\xE0\x9F\xBF", "\xE0\x80\x80", "\xE1\x80\x80", "\xEC\xBF\xBF",
+    "\xED\x9F\xBF", "\xED\xA0\x80", "\xED\xBF\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
+    "\xEF\xBC\x8C", "\xE4\xB8\x80", "\xE9\xBF\xBF", "\xE4\xB8", "\xE4", "\xE4\x41\x80",
+    "\xE4\x80\x41", "\xE4\xC0\x80", "\xF0\x90\x80\x80", "\xF0\x8F\xBF\xBF",
+    "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xF8\x88\x80\x80\x80",
+    "\xFF", "\x80", "\xBF", "\xF0\x90\x80", "\xF0\x9F\x98\x80", "工作\xED\xA0\x80作",
+    "工\xE0\x80\x80作", "中文中文", "中文\xE4\xB8", "中\xE4文", "\xE4\xB8\xE4\xB8\x80",
+};
+
 static void test_edge_cases(void **s)
 {
     (void)s;
-    static const char *const pieces[] = {
-        "", "a", "\x7F", "\xC2\x80", "\xDF\xBF", "\xC0\x80", "\xC1\xBF", "\xC2", "\xC2\x41",
-        "\xE0\xA0\x80", "\xE0\x9F\xBF", "\xE0\x80\x80", "\xE1\x80\x80", "\xEC\xBF\xBF",
-        "\xED\x9F\xBF", "\xED\xA0\x80", "\xED\xBF\xBF", "\xEE\x80\x80", "\xEF\xBF\xBF",
-        "\xEF\xBC\x8C", "\xE4\xB8\x80", "\xE9\xBF\xBF", "\xE4\xB8", "\xE4", "\xE4\x41\x80",
-        "\xE4\x80\x41", "\xE4\xC0\x80", "\xF0\x90\x80\x80", "\xF0\x8F\xBF\xBF",
-        "\xF4\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80", "\xF8\x88\x80\x80\x80",
-        "\xFF", "\x80", "\xBF", "\xF0\x90\x80", "\xF0\x9F\x98\x80", "工作\xED\xA0\x80作",
-        "工\xE0\x80\x80作", "中文中文", "中文\xE4\xB8", "中\xE4文", "\xE4\xB8\xE4\xB8\x80",
-    };
     for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++)
         check_everywhere(pieces[i]);
     /* every two-byte tail after a Han character, so each lead of the pair tested */
@@ -175,12 +186,76 @@ static void test_random_text(void **s)
     }
 }
 
+/* The vector path's answer is the portable one's (and so the RFC's). */
+static void same_paths(const unsigned char *s, size_t len)
+{
+    size_t want = hb_utf8_valid_prefix_portable((const char *)s, len);
+    size_t got = hb_utf8_valid_prefix((const char *)s, len);
+    if (got != want) {
+        fprintf(stderr, "prefix %zu, portable %zu on", got, want);
+        show(s, len);
+    }
+    assert_int_equal(got, want);
+}
+
+/* Valid text of n bytes or a few more (ASCII, Han, 2- and 4-byte
+ * characters) at buf; returns its length. */
+static size_t valid_text(unsigned char *buf, size_t n)
+{
+    static const char *const chars[] = {"a", "\xE5\xB7\xA5", "\xC3\x97", "\xF0\x9F\x98\x80", "\xEF\xBC\x8C", "7"};
+    size_t k = 0;
+    while (k < n) {
+        const char *c = chars[rnd(sizeof chars / sizeof chars[0])];
+        memcpy(buf + k, c, strlen(c));
+        k += strlen(c);
+    }
+    return k;
+}
+
+static void test_vector_path(void **s)
+{
+    (void)s;
+    unsigned char buf[400], text[200];
+    size_t tn = valid_text(text, 160);
+    /* each piece at every place of a long valid text, so across the blocks'
+     * edges at every alignment */
+    for (size_t i = 0; i < sizeof pieces / sizeof pieces[0]; i++) {
+        size_t pn = strlen(pieces[i]);
+        for (size_t at = 0; at <= tn; at++) {
+            memcpy(buf, text, at);
+            memcpy(buf + at, pieces[i], pn);
+            memcpy(buf + at + pn, text + at, tn - at);
+            same_paths(buf, tn + pn);
+        }
+    }
+    /* every byte value at every place */
+    for (size_t at = 0; at < tn; at++)
+        for (unsigned b = 0; b < 0x100; b++) {
+            memcpy(buf, text, tn);
+            buf[at] = (unsigned char)b;
+            same_paths(buf, tn);
+        }
+    /* every truncation, also inside a character */
+    for (size_t n = 0; n <= tn; n++)
+        same_paths(text, n);
+    for (int t = 0; t < 20000; t++) {
+        size_t n = 64 + rnd(300);
+        for (size_t i = 0; i < n; i++)
+            buf[i] = (unsigned char)(rnd(4) ? 0x80 + rnd(0x80) : rnd(0x100));
+        same_paths(buf, n);
+        n = valid_text(buf, 64 + rnd(300));
+        buf[rnd((unsigned)n)] = (unsigned char)rnd(0x100);
+        same_paths(buf, n);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_edge_cases),
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_random_text),
+        cmocka_unit_test(test_vector_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
