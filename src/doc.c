@@ -71,14 +71,6 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
-/* Each source character is taken once (several view bytes may come from one:
- * NFKC expansions), line ends are left out (wrap breaks were never in the
- * view), and a run ends where the next character is not the next in text.
- * In a run of the map, every character before the run's last is the text's
- * own, of the same length, and the next one follows it in the text
- * (normalize.h); so, once a character is taken, those after it up to the
- * run's last are taken at once, up to the first line end among them, and
- * the run's last with them unless it is one. */
 /* When view bytes [v, ve) (character starts) lie in one run of the map
  * before its last character and their text holds no line end, that text
  * at *start: the same bytes (most ranges asked for, a metric's text or
@@ -97,6 +89,14 @@ static size_t one_run(const hb_doc *d, size_t v, size_t ve, size_t *start, size_
     return n;
 }
 
+/* Each source character is taken once (several view bytes may come from one:
+ * NFKC expansions), line ends are left out (wrap breaks were never in the
+ * view), and a run ends where the next character is not the next in text.
+ * In a run of the map, every character before the run's last is the text's
+ * own, of the same length, and the next one follows it in the text
+ * (normalize.h); so, once a character is taken, those after it up to the
+ * run's last are taken at once, up to the first line end among them, and
+ * the run's last with them unless it is one. */
 size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *khint)
 {
     const hb_omap *m = &d->vmap;

@@ -160,18 +160,23 @@ static int ov_grow(struct hb_lex_overlay *ov, uint64_t need)
     uint32_t cap = ov->cap;
     while (cap < need)
         cap *= 2;
-    hb_lex_node *da = ov_remap(ov->da, ov->cap * sizeof *da, cap * sizeof *da);
-    if (!da)
-        return -1;
-    ov->da = da;
-    hb_lex_ov_aux *aux = ov_remap(ov->aux, ov->cap * sizeof *aux, cap * sizeof *aux);
-    if (!aux)
-        return -1; /* the larger da stays: cap still tells how much of it is in use */
-    ov->aux = aux;
+    /* val first: a larger val is harmless, while da and aux must stay
+     * mapped as cap says, which is what ov_free unmaps */
     double *val = realloc(ov->val, cap * sizeof *val);
     if (!val)
         return -1;
     ov->val = val;
+    hb_lex_node *da = ov_remap(ov->da, ov->cap * sizeof *da, cap * sizeof *da);
+    if (!da)
+        return -1;
+    hb_lex_ov_aux *aux = ov_remap(ov->aux, ov->cap * sizeof *aux, cap * sizeof *aux);
+    if (!aux) {
+        hb_lex_node *back = ov_remap(da, cap * sizeof *da, ov->cap * sizeof *da); /* a shrink, in place */
+        ov->da = back ? back : da;
+        return -1;
+    }
+    ov->da = da;
+    ov->aux = aux;
     ov->cap = cap;
     return 0;
 }
@@ -569,6 +574,8 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
 {
     if (freq > (1LL << 53) || lx->total > (1LL << 53) - freq)
         return HB_ERR_ARG; /* beyond exact doubles: log() would no longer match jieba */
+    if (hb_utf8_count(word, len) > HB_LEX_MAX_WORD)
+        return HB_ERR_ARG; /* the overlay's walks take no longer word (segment.c) */
     if (!lx->ov && !(lx->ov = ov_new(OV_FIRST_SLOTS)))
         return HB_ERR_NOMEM;
     struct hb_lex_overlay *ov = lx->ov;

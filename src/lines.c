@@ -500,7 +500,7 @@ static hb_status find_cuts(hb_doc *d, pieces *cuts)
     int ok = st.md && st.mc && st.next && st.pos;
     /* a rule none of whose literals the text holds has no match */
     uint64_t may = ok && r->inline_lits ? hb_litset_scan(r->inline_lits, d->fold, d->fold_len) : 0;
-    st.line = st.next + ni;
+    st.line = st.next ? st.next + ni : NULL;
     for (size_t i = 0; ok && i < ni; i++) {
         st.next[i][0] = may_run(d, &r->inlines[i], may, st.pos[i]) ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
         st.next[i][1] = 0;

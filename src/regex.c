@@ -45,8 +45,8 @@ struct hb_regex {
 enum { KEY_CODE = 32, KEY_LITERALS = 33, KEY_START_LITERALS = 34 };
 
 /* A pattern's key in the compiled rules: its text, all its options and
- * what is filed, so an edited pattern misses; the tail's bit 32 or 33
- * sets it apart from an automaton's key (hb_ac_key), whose tail is its
+ * what is filed, so an edited pattern misses; the tail's bit 32, 33 or
+ * 34 sets it apart from an automaton's key (hb_ac_key), whose tail is its
  * pattern count and bytes. */
 static void regex_key(const char *pattern, uint32_t options, int filed, unsigned char key[32])
 {

@@ -650,7 +650,7 @@ static int discover(run_ctx *c)
     const unsigned char *u = (const unsigned char *)d->view;
     for (size_t i = 0; i < d->view_len;) {
         unsigned b = u[i];
-        size_t n = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+        size_t n = (size_t)hb_utf8_len((unsigned char)b);
         if (n == 3 && (rules->numeral_lows >> (u[i + 2] & 63)) & 1) {
             unsigned cp = ((b & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
             if (cp - NUMERAL_LO < NUMERAL_SPAN && (rules->numerals[(cp - NUMERAL_LO) / 64] >> (cp % 64)) & 1 &&
