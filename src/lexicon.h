@@ -138,6 +138,7 @@ struct hb_lex_overlay {
     hb_lex_ov_aux *aux; /* what only adding, saving and lookups read */
     uint32_t cap, n;    /* slots, of which used */
     uint32_t free_from; /* no free slot below it (but 0) */
+    uint32_t fit_from;  /* where the last search past free_from's window found its base */
     char **tags;        /* each distinct tag once: a few dozen for thousands of words */
     size_t ntags, tagcap;
 };

@@ -16,6 +16,7 @@ hours.
 Usage: tests/hostile.py [--write-seeds] [-k SUBSTRING]"""
 import json
 import os
+import random
 import resource
 import shlex
 import shutil
@@ -717,6 +718,25 @@ def _(c):
         return [l.split("\t")[3] for l in p.stdout.decode().splitlines()]
     check("巡河护岸" not in words(), "the word is whole without the overlay")
     check("巡河护岸" in words("--dict-add", ov), "the overlay's word was cut")
+
+
+@case("an overlay of 100,000 user words loads in linear time, each kept whole")
+def _(c):
+    # random two-to-five-character words of 3,000 common Han characters: the
+    # overlay's double array once searched its dense slots for every word
+    rnd = random.Random(7)
+    chars = [chr(0x4E00 + i) for i in range(3000)]
+    words = ["".join(rnd.choice(chars) for _ in range(rnd.randint(2, 5))) for _ in range(big(100000))]
+    ov = c.path("overlay")
+    os.mkdir(ov)
+    with open(os.path.join(ov, "lexicon.txt"), "w", encoding="utf-8") as f:
+        f.writelines(f"{w} 100000 n\n" for w in words)
+    picked = [words[i] for i in range(0, len(words), max(1, len(words) // 20))]
+    r = c.write("r.txt", ("，".join(picked) + "。\n").encode())
+    p = c.run(["tokens", "--words", "--dict-add", ov, r], limit=10)
+    check(p.returncode == 0, f"exit {p.returncode}; stderr: {p.errlines}")
+    got = [l.split("\t")[3] for l in p.stdout.decode().splitlines()]
+    check(all(w in got for w in picked), f"words cut: {[w for w in picked if w not in got][:5]}")
 
 
 @case("HUIBAO_DICT_PATH layers its folders like --dict-add")
