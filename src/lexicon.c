@@ -41,10 +41,11 @@ static int set_dag_values(struct hb_lexicon *lx)
     uint64_t *dagx = lx->dagx = p;
     const double *logv = lx->logv;
     uint32_t n = lx->nlogv < HB_LEX_DAG_SLOTS ? lx->nlogv : HB_LEX_DAG_SLOTS;
-    for (uint32_t f = 0; f < n; f++) { /* hb_lex_dag_value: NaN, so 0, for a prefix */
+    for (uint32_t f = 0; f < n; f++) { /* a prefix's NaN gives 0, as the words past n */
+        double v = hb_lex_dag_value(logv[f]);
         uint64_t bits;
-        memcpy(&bits, &logv[f], sizeof bits);
-        dagx[f] = logv[f] >= 0 ? bits ^ HB_LEX_NAN_BITS : 0;
+        memcpy(&bits, &v, sizeof bits);
+        dagx[f] = bits ^ HB_LEX_NAN_BITS;
     }
     return 0;
 }
