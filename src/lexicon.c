@@ -409,6 +409,8 @@ static uint32_t ov_save_below(const struct hb_lex_overlay *ov, uint32_t x, uint3
 void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
 {
     const struct hb_lex_overlay *ov = lx->ov;
+    if (ov && ov->taken)
+        return NULL; /* no sibling links to follow */
     uint32_t n = ov ? ov->n : 1, ntags = ov ? (uint32_t)ov->ntags : 0;
     uint64_t tagbytes = 0;
     for (uint32_t i = 0; i < ntags; i++)
@@ -479,7 +481,12 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
         } else if (t >= ov->cap && ov_grow(ov, (uint64_t)t + 1) < 0) {
             st = HB_ERR_NOMEM;
         } else {
-            ov_take(ov, r[r[x].parent].slot, t, r[x].base, r[x].tag, r[x].freq);
+            /* no sibling links, which only adding and saving follow: their
+             * aux lines would be most of the pages a start touches */
+            ov->da[t] = (hb_lex_node){r[x].base, r[r[x].parent].slot + 1};
+            ov->n++;
+            if (r[x].tag || r[x].freq)
+                ov->aux[t] = (hb_lex_ov_aux){0, 0, r[x].tag, r[x].freq};
             if (!isnan(r[x].logf)) {
                 ov->da[t].check |= HB_LEX_OV_WORD;
                 ov->val[t] = r[x].logf;
@@ -512,6 +519,7 @@ hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_
     if (h->n > 1) { /* else no word added: no overlay */
         if (!(lx->ov = ov_new(OV_FIRST_SLOTS)))
             return HB_ERR_NOMEM;
+        lx->ov->taken = 1;
         hb_status st = overlay_read(lx->ov, h);
         if (st != HB_OK) {
             ov_free(lx->ov);
@@ -591,6 +599,8 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
         return HB_ERR_ARG; /* beyond exact doubles: log() would no longer match jieba */
     if (hb_utf8_count(word, len) > HB_LEX_MAX_WORD)
         return HB_ERR_ARG; /* the overlay's walks take no longer word (segment.c) */
+    if (lx->ov && lx->ov->taken)
+        return HB_ERR_ARG; /* the engine adds no word to an overlay it took whole */
     if (!lx->ov && !(lx->ov = ov_new(OV_FIRST_SLOTS)))
         return HB_ERR_NOMEM;
     struct hb_lex_overlay *ov = lx->ov;

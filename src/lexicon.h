@@ -77,10 +77,12 @@ hb_status hb_lexicon_memo_start(struct hb_lexicon *lx, const void *blob, size_t 
 void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size);
 
 /* The overlay of added words as a blob (malloc'd, its size in *size; NULL
- * when out of memory), for rulec to file in the rules file; and the
- * overlay taken from such a blob by a lexicon no word was added to yet,
- * with the total it had: HB_OK, HB_ERR_NOMEM, or HB_ERR_DICT for a blob
- * that is no overlay (damaged or crafted: every node is checked). */
+ * when out of memory or when the overlay was itself taken from a blob), for
+ * rulec to file in the rules file; and the overlay taken from such a blob
+ * by a lexicon no word was added to yet, with the total it had: HB_OK,
+ * HB_ERR_NOMEM, or HB_ERR_DICT for a blob that is no overlay (damaged or
+ * crafted: every node is checked).  A taken overlay is read only: adding a
+ * word to its lexicon gives HB_ERR_ARG. */
 void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size);
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size);
 
@@ -135,7 +137,9 @@ typedef struct {
 struct hb_lex_overlay {
     hb_lex_node *da;    /* cap slots */
     double *val;        /* log(freq) of the added word ending at a slot, -1 for freq 0 */
-    hb_lex_ov_aux *aux; /* what only adding, saving and lookups read */
+    hb_lex_ov_aux *aux; /* what only adding, saving and lookups read; in an overlay
+                           taken from a blob, the tag and freq of its words alone */
+    int taken;          /* taken from a blob: read only (no word added, never saved) */
     uint32_t cap, n;    /* slots, of which used */
     uint32_t free_from; /* no free slot below it (but 0) */
     uint32_t fit_from;  /* where the last search past free_from's window found its base */

@@ -530,8 +530,8 @@ static hb_status taken_as(const void *blob, size_t size, const struct hb_lexicon
 }
 
 /* Saved and taken by a fresh lexicon, the overlay answers every lookup
- * and segmentation as the one the words were added to; a lexicon that has
- * added words refuses one; a damaged blob (a node before its parent, a
+ * and segmentation as the one the words were added to, and adds or saves
+ * no word of its own; a lexicon that has added words refuses one; a damaged blob (a node before its parent, a
  * code point or tag out of range, a slot off its parent's base, the root
  * moved, a cut, tags without their NUL) is
  * refused, not trusted; no words added give no overlay. */
@@ -544,6 +544,13 @@ static void test_overlay_blob(void **state)
     assert_non_null(blob);
     assert_int_equal(taken_as(blob, size, lx), HB_OK);
     assert_int_equal(hb_lexicon_overlay_load(lx, blob, size), HB_ERR_DICT);
+    struct hb_lexicon *taker = small_lexicon(); /* a taken overlay is read only */
+    assert_int_equal(hb_lexicon_overlay_load(taker, blob, size), HB_OK);
+    assert_int_equal(hb_lexicon_add(taker, "丙", strlen("丙"), 3, NULL), HB_ERR_ARG);
+    size_t resize;
+    assert_null(hb_lexicon_overlay_save(taker, &resize));
+    assert_int_equal(hb_lexicon_freq(taker, "丙", strlen("丙")), hb_lexicon_freq(lx, "丙", strlen("丙")));
+    hb_lexicon_free(taker);
 
     /* a 24-byte head (records, tags, tag bytes, total), 40-byte records
      * (parent record, code point, tag, slot, freq, log freq, base, zero),
