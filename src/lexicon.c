@@ -469,14 +469,16 @@ static int overlay_rec_ok(const struct ov_rec *r, uint32_t x, uint32_t ntags, ui
 static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h)
 {
     const struct ov_rec *r = (const struct ov_rec *)(h + 1);
+    /* the slots filed, as bits: reading da to find a slot taken twice
+     * would fault each of its pages twice, for the read and the write */
     uint8_t *depth = malloc(h->n);
-    if (!depth)
-        return HB_ERR_NOMEM;
-    depth[0] = 0;
-    hb_status st = HB_OK;
+    uint64_t *filed = calloc(OV_MAX_SLOTS / 64, sizeof *filed);
+    hb_status st = depth && filed ? HB_OK : HB_ERR_NOMEM;
+    if (depth)
+        depth[0] = 0;
     for (uint32_t x = 1; x < h->n && st == HB_OK; x++) {
         uint32_t t = r[x].slot;
-        if (!overlay_rec_ok(r, x, h->ntags, depth) || ov_used(ov, t)) {
+        if (!overlay_rec_ok(r, x, h->ntags, depth) || filed[t / 64] >> t % 64 & 1) {
             st = HB_ERR_DICT;
         } else if (t >= ov->cap && ov_grow(ov, (uint64_t)t + 1) < 0) {
             st = HB_ERR_NOMEM;
@@ -484,6 +486,7 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
             /* no sibling links, which only adding and saving follow: their
              * aux lines would be most of the pages a start touches */
             ov->da[t] = (hb_lex_node){r[x].base, r[r[x].parent].slot + 1};
+            filed[t / 64] |= 1ull << t % 64;
             ov->n++;
             if (r[x].tag || r[x].freq)
                 ov->aux[t] = (hb_lex_ov_aux){0, 0, r[x].tag, r[x].freq};
@@ -494,6 +497,7 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
         }
     }
     free(depth);
+    free(filed);
     return st;
 }
 
