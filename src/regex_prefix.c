@@ -406,24 +406,47 @@ static offsets parse_seq(parser *ps, offsets s, single *one)
     return s;
 }
 
+/* Takes branch b's first condition (kept at ps->out->c[mark], if any)
+ * into the union u of the branches' first conditions: some offset of one
+ * of them holds a character of one of their classes.  u->nr set past
+ * HB_PREFIX_RANGES: no union (a branch without a condition, a negated
+ * class, too many ranges). */
+static void unite(parser *ps, size_t mark, hb_prefix_cond *u)
+{
+    const hb_prefix_cond *b = &ps->out->c[mark];
+    if (ps->out->n == mark || b->negated || u->nr + b->nr > HB_PREFIX_RANGES) {
+        u->nr = HB_PREFIX_RANGES + 1;
+        return;
+    }
+    u->at |= b->at;
+    memcpy(u->lo + u->nr, b->lo, b->nr * sizeof *b->lo);
+    memcpy(u->hi + u->nr, b->hi, b->nr * sizeof *b->hi);
+    u->nr += b->nr;
+}
+
 /* Branches entered at offsets s: where any of them ends.  With several,
- * none is necessary, so their conditions are not kept. */
+ * none of their conditions is necessary, but the union of their first
+ * ones is: (有限公司|股份公司) starts with 有 or 股. */
 static offsets parse_alt(parser *ps, offsets s, single *one)
 {
     size_t mark = ps->out->n;
     offsets e = parse_seq(ps, s, one);
     if (ps->bad || *ps->p != '|')
         return e;
-    int record = ps->record;
+    hb_prefix_cond u;
+    memset(&u, 0, sizeof u);
+    unite(ps, mark, &u);
     ps->out->n = mark;
-    ps->record = 0;
     one->is = 0;
     single other;
     while (!ps->bad && *ps->p == '|') {
         ps->p++;
         e |= parse_seq(ps, s, &other);
+        unite(ps, mark, &u);
+        ps->out->n = mark;
     }
-    ps->record = record;
+    if (u.nr <= HB_PREFIX_RANGES)
+        keep(ps, u.at, &u);
     return e;
 }
 

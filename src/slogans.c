@@ -50,6 +50,7 @@ typedef struct {
     int unit;         /* a byte every match holds (PCRE2's required code unit), -1: none */
     const uint8_t *first; /* an `after` rule: PCRE2's map of the bytes its match may start
                              with (in its compiled code), NULL: any */
+    hb_prefix chars;  /* an `after` rule: the classes of its match's first characters */
 } quote_rule;
 
 /* The characters a numeric formulation may start with lie in U+3000…U+9FFF. */
@@ -179,7 +180,10 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     const uint8_t *first = NULL;
     if (place == QK_AFTER && pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_FIRSTBITMAP, &first) != 0)
         first = NULL;
-    r->qk[r->nqk++] = (quote_rule){re, kind, place, required_unit(re), first};
+    quote_rule *q = &r->qk[r->nqk++];
+    *q = (quote_rule){re, kind, place, required_unit(re), first, {0}};
+    if (place == QK_AFTER)
+        hb_regex_prefix(f[2], opts, &q->chars);
     hb_lits l;
     if (hb_regex_literals_of(e, f[2], opts & ~(uint32_t)PCRE2_ENDANCHORED, &l, file, line, err) != HB_OK)
         return -1;
@@ -429,6 +433,7 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
         } else if (r->place == QK_AFTER) {
             unsigned b = q->oend < pend ? (unsigned char)d->view[q->oend] : 0;
             hit = (!r->first || q->oend == pend || (r->first[b / 8] >> (b % 8)) & 1) &&
+                  hb_prefix_may_match(&r->chars, d->view + q->oend, pend - q->oend) &&
                   hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
         } else {
             if (has_set && !probed_before)
