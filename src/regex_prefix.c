@@ -19,7 +19,7 @@
 
 #include "normalize.h"
 
-enum { MAX_DEPTH = 32, MAX_GROUPS = 32 };
+enum { MAX_DEPTH = 32, MAX_GROUPS = 9 }; /* the groups \1 … \9 refer to */
 
 /* Bit k: a part may start k characters after the match's start. */
 typedef uint32_t offsets;
@@ -36,7 +36,7 @@ typedef struct {
     /* group N's one class, for \N: known[N] is 0 when the group is not a
      * single character of a class (or not closed yet) */
     int known[MAX_GROUPS + 1];
-    hb_prefix_cond one[MAX_GROUPS + 1];
+    hb_prefix_cond *one; /* MAX_GROUPS + 1 of them, not cleared: read where known */
 } parser;
 
 /* What one part is when it is a single character of a known class. */
@@ -149,7 +149,7 @@ static int parse_class(parser *ps, hb_prefix_cond *c)
 {
     const char *p = ps->p + 1;
     int listed = 1;
-    memset(c, 0, sizeof *c);
+    c->nr = 0;
     if ((c->negated = *p == '^'))
         p++;
     for (int first = 1;; first = 0) {
@@ -336,7 +336,7 @@ static offsets parse_atom(parser *ps, offsets s, single *one)
     if (r < 0)
         return 0;
     if (r > 0) {
-        memset(&one->c, 0, sizeof one->c);
+        one->c.negated = 0;
         one->c.nr = 1;
         one->c.lo[0] = one->c.hi[0] = cp;
         one->is = 1;
@@ -395,7 +395,8 @@ static offsets parse_repeat(parser *ps, offsets s, single *one)
 static offsets parse_seq(parser *ps, offsets s, single *one)
 {
     int parts = 0;
-    single part = {0};
+    single part;
+    part.is = 0;
     while (!ps->bad && *ps->p && *ps->p != '|' && *ps->p != ')') {
         s = parse_repeat(ps, s, &part);
         parts++;
@@ -434,7 +435,9 @@ static offsets parse_alt(parser *ps, offsets s, single *one)
     if (ps->bad || *ps->p != '|')
         return e;
     hb_prefix_cond u;
-    memset(&u, 0, sizeof u);
+    u.at = 0;
+    u.negated = 0;
+    u.nr = 0;
     unite(ps, mark, &u);
     ps->out->n = mark;
     one->is = 0;
@@ -470,22 +473,24 @@ static int asked_before(const hb_prefix_cond *a, const hb_prefix_cond *b)
 
 static void set_lows(hb_prefix_cond *c)
 {
-    memset(c->lows, c->negated ? 0xFF : 0, sizeof c->lows);
-    for (unsigned r = 0; r < c->nr && !c->negated; r++) {
-        uint32_t hi = c->hi[r] - c->lo[r] >= HB_PREFIX_LOWS ? c->lo[r] + HB_PREFIX_LOWS - 1 : c->hi[r];
-        for (uint32_t cp = c->lo[r]; cp <= hi; cp++)
+    int all = c->negated; /* a negated class, or a range as wide as the map: every bit */
+    for (unsigned r = 0; r < c->nr; r++)
+        all |= c->hi[r] - c->lo[r] >= HB_PREFIX_LOWS - 1;
+    memset(c->lows, all ? 0xFF : 0, sizeof c->lows);
+    for (unsigned r = 0; r < c->nr && !all; r++)
+        for (uint32_t cp = c->lo[r]; cp <= c->hi[r]; cp++)
             c->lows[cp % HB_PREFIX_LOWS / 64] |= (uint64_t)1 << (cp % 64);
-    }
 }
 
 void hb_regex_prefix(const char *pattern, uint32_t options, hb_prefix *out)
 {
     const uint32_t known = PCRE2_ANCHORED | PCRE2_ENDANCHORED | PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK |
                            PCRE2_MULTILINE | PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY;
-    memset(out, 0, sizeof *out);
+    out->n = 0; /* the conditions past n are never read */
     if (options & ~known)
         return;
-    parser ps = {.p = pattern, .record = 1, .out = out};
+    hb_prefix_cond groups[MAX_GROUPS + 1];
+    parser ps = {.p = pattern, .record = 1, .out = out, .one = groups};
     single one;
     parse_alt(&ps, 1, &one);
     if (ps.bad || *ps.p) {
@@ -514,7 +519,8 @@ static int in_class(const hb_prefix_cond *c, uint32_t cp)
 
 int hb_prefix_may_match(const hb_prefix *p, const char *s, size_t len)
 {
-    size_t at[HB_PREFIX_CHARS + 1] = {0}, n = 1; /* where characters 0..n-1 start */
+    size_t at[HB_PREFIX_CHARS + 1], n = 1; /* where characters 0..n-1 start */
+    at[0] = 0;
     for (size_t k = 0; k < p->n; k++) {
         const hb_prefix_cond *c = &p->c[k];
         int fits = 0;
