@@ -5,7 +5,8 @@
  * condition at those offsets, and moves them on by one; a group moves
  * them as its branches do; a repeat {n,m} is read as n to m copies.  Only
  * what every match passes through gives conditions: not a part that may be
- * absent, a lookaround, or a branch of several.  Anything not understood
+ * absent or a lookaround; of a branch of several, only its first, united
+ * with the other branches' first.  Anything not understood
  * gives no conditions at all (a branch after it would make those before it
  * not necessary). */
 #include "regex_prefix.h"

@@ -15,7 +15,7 @@ enum { HB_PREFIX_CHARS = 8, HB_PREFIX_MAX = 12, HB_PREFIX_RANGES = 24, HB_PREFIX
 
 /* One condition: the character at one of the offsets `at` (bit k: offset
  * k; several when what comes before varies in length, as after a? or
- * (?:x|yz)) is in the class. */
+ * (?:x|yz), or for the union of branches) is in the class. */
 typedef struct {
     uint8_t at;
     uint8_t negated;  /* [^...]: a character in none of the ranges */
@@ -32,11 +32,12 @@ typedef struct {
 } hb_prefix;
 
 /* The conditions every match of pattern (PCRE2, UTF, with `options`) meets
- * at its start.  The reading is conservative: it stops at the first part it
- * does not know (a variable repeat, \R, an inline option...) and keeps
- * what it read before; a part that may be absent, a lookaround and a group
- * of several branches give conditions only on the length of what they
- * match.  Options it does not know (caseless, extended) give none. */
+ * at its start.  The reading is conservative: a part it does not know (\R,
+ * \K, an inline option, a verb...) gives no conditions at all, as a branch
+ * after it would make those before it not necessary; a part that may be
+ * absent and a lookaround give conditions only on the length of what they
+ * match, branches of several the union of their first conditions.  Options
+ * it does not know (caseless, extended) give none. */
 void hb_regex_prefix(const char *pattern, uint32_t options, hb_prefix *out);
 
 /* 0 when no match can start at s (valid UTF-8, len bytes to the subject's
