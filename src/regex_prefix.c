@@ -20,7 +20,10 @@
 
 #include "normalize.h"
 
-enum { MAX_DEPTH = 32, MAX_GROUPS = 9 }; /* the groups \1 … \9 refer to */
+/* MAX_GROUPS: the groups \1 … \9 refer to; MAX_STEPS: parts read in all,
+ * repeats read again included, so that nested repeats cannot make a
+ * pattern's reading take long (the dict/ patterns read a few hundred) */
+enum { MAX_DEPTH = 32, MAX_GROUPS = 9, MAX_STEPS = 4096 };
 
 /* Bit k: a part may start k characters after the match's start. */
 typedef uint32_t offsets;
@@ -31,6 +34,7 @@ typedef struct {
     const char *p;
     int bad;      /* a part not understood: nothing is known */
     int depth;
+    int steps;    /* parts read so far */
     int record;   /* conditions met here are necessary and kept */
     hb_prefix *out;
     int groups;   /* capturing groups opened so far */
@@ -303,6 +307,10 @@ static offsets parse_atom(parser *ps, offsets s, single *one)
 {
     const char *p = ps->p;
     one->is = 0;
+    if (++ps->steps > MAX_STEPS) {
+        ps->bad = 1;
+        return 0;
+    }
     if (*p == '(')
         return parse_group(ps, s, one);
     if (*p == '[') {

@@ -70,6 +70,14 @@ static void test_reads(void **state)
     for (size_t i = 0; i < sizeof none / sizeof *none; i++)
         if (*conds(none[i]))
             fail_msg("pattern %s: %s, want nothing", none[i], conds(none[i]));
+    /* nested repeats are read again and again: their reading is bounded */
+    char nested[256] = "";
+    for (int k = 0; k < 30; k++)
+        strcat(nested, "(");
+    strcat(nested, "a?");
+    for (int k = 0; k < 30; k++)
+        strcat(nested, "){0,9}");
+    assert_string_equal(conds(nested), "");
     hb_prefix p;
     hb_regex_prefix("abc", PCRE2_CASELESS, &p);
     assert_int_equal(p.n, 0);
