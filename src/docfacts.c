@@ -668,50 +668,67 @@ static int year_follows(const char *v, size_t len, size_t at)
  * an E4 in the last byte counts). */
 static uint64_t year_starts8(uint64_t w)
 {
-    uint64_t second = hb_bytes_eq8(w, 0xB8) | hb_bytes_eq8(w, 0xBA);
-    return hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2') | (hb_bytes_eq8(w, 0xE4) & (second >> 8 | 1ull << 63));
+    const uint64_t ones = 0x0101010101010101u;
+    /* digits only in words holding ASCII; B8 and BA, which differ in bit 1
+     * alone, as one byte, only after an E4 */
+    uint64_t m = ~w & ones * 0x80 ? hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2') : 0, e4 = hb_bytes_eq8(w, 0xE4);
+    return e4 ? m | (e4 & (hb_bytes_eq8(w | ones * 2, 0xBA) >> 8 | 1ull << 63)) : m;
 }
 
+/* Takes the year that may start at v[i] (i + 4 <= view_len) into the
+ * report's sorted distinct years; 0 when out of memory. */
+static int year_at(hb_doc *d, size_t i)
+{
+    const char *v = d->view;
+    if (v[i] != '1' && v[i] != '2' && v[i] != "一"[0]) /* 一 and 二 share their first byte */
+        return 1;
+    int y = -1;
+    size_t after = 0;
+    if ((v[i] == '1' || v[i] == '2') && (i == 0 || v[i - 1] < '0' || v[i - 1] > '9') &&
+        v[i + 1] >= '0' && v[i + 1] <= '9' && v[i + 2] >= '0' && v[i + 2] <= '9' &&
+        v[i + 3] >= '0' && v[i + 3] <= '9') {
+        y = atoi(v + i);
+        after = i + 4;
+    } else if (i + 12 <= d->view_len && (memcmp(v + i, "二", 3) == 0 || memcmp(v + i, "一", 3) == 0)) {
+        /* 二〇二三年: four numerals read digit by digit */
+        int val = date_field(v + i, 12);
+        if (val >= 1900 && !memmem(v + i, 12, "十", 3))
+            y = val, after = i + 12;
+    }
+    if (y < 1900 || y > 2099 || after == 0 || !year_follows(v, d->view_len, after))
+        return 1;
+    /* kept sorted ascending and distinct */
+    size_t at = 0;
+    while (at < d->years.n && d->years.v[at] < y)
+        at++;
+    if (at < d->years.n && d->years.v[at] == y)
+        return 1;
+    if (!hb_vec_push(&d->arena, &d->years, y))
+        return 0;
+    memmove(d->years.v + at + 1, d->years.v + at, (d->years.n - 1 - at) * sizeof *d->years.v);
+    d->years.v[at] = y;
+    return 1;
+}
+
+/* Every year of the view, eight bytes a step: each place where one may
+ * start (year_starts8) is tried in turn from one load, the word not read
+ * again from the place after it. */
 static int find_years(hb_doc *d)
 {
     const char *v = d->view;
-    for (size_t i = 0; i + 4 <= d->view_len; i++) {
-        if (i + 8 <= d->view_len) { /* on to the first of the eight bytes where one may start */
-            uint64_t w;
-            memcpy(&w, v + i, 8);
-            uint64_t m = year_starts8(w);
-            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 7;
-            if (!m || i + 4 > d->view_len)
-                continue;
+    size_t i = 0, n = d->view_len;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, v + i, 8);
+        for (uint64_t m = year_starts8(w); m; m &= m - 1) {
+            size_t at = i + ((size_t)__builtin_ctzll(m) >> 3);
+            if (at + 4 <= n && !year_at(d, at))
+                return 0;
         }
-        if (v[i] != '1' && v[i] != '2' && v[i] != "一"[0]) /* 一 and 二 share their first byte */
-            continue;
-        int y = -1;
-        size_t after = 0;
-        if ((v[i] == '1' || v[i] == '2') && (i == 0 || v[i - 1] < '0' || v[i - 1] > '9') &&
-            v[i + 1] >= '0' && v[i + 1] <= '9' && v[i + 2] >= '0' && v[i + 2] <= '9' &&
-            v[i + 3] >= '0' && v[i + 3] <= '9') {
-            y = atoi(v + i);
-            after = i + 4;
-        } else if (i + 12 <= d->view_len && (memcmp(v + i, "二", 3) == 0 || memcmp(v + i, "一", 3) == 0)) {
-            /* 二〇二三年: four numerals read digit by digit */
-            int val = date_field(v + i, 12);
-            if (val >= 1900 && !memmem(v + i, 12, "十", 3))
-                y = val, after = i + 12;
-        }
-        if (y < 1900 || y > 2099 || after == 0 || !year_follows(v, d->view_len, after))
-            continue;
-        /* kept sorted ascending and distinct */
-        size_t at = 0;
-        while (at < d->years.n && d->years.v[at] < y)
-            at++;
-        if (at < d->years.n && d->years.v[at] == y)
-            continue;
-        if (!hb_vec_push(&d->arena, &d->years, y))
-            return 0;
-        memmove(d->years.v + at + 1, d->years.v + at, (d->years.n - 1 - at) * sizeof *d->years.v);
-        d->years.v[at] = y;
     }
+    for (; i + 4 <= n; i++)
+        if (!year_at(d, i))
+            return 0;
     return 1;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "extract.h"
+#include "normalize.h"
 
 struct hb_quotes_result {
     HB_VEC(hb_quote) spans;
@@ -57,6 +58,27 @@ static size_t mark_at(const char *s, size_t n, int *fam, int *dir)
 
 /* The first bytes of the marks mark_at() knows. */
 static const unsigned char MARK_LEAD[256] = {['"'] = 1, ['<'] = 1, ['>'] = 1, [0xE2] = 1, [0xE3] = 1};
+
+/* The first byte of MARK_LEAD at or after i in v[0..end), end when none:
+ * eight bytes a step (a Han character's three bytes took a table lookup
+ * each), E2 and E3 found as one byte with bit 0 set, '<' and '>' with bit
+ * 1, the ASCII ones looked for only in words holding ASCII. */
+static size_t next_lead(const char *v, size_t i, size_t end)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    for (; i + 8 <= end; i += 8) {
+        uint64_t w;
+        memcpy(&w, v + i, 8);
+        uint64_t m = hb_bytes_eq8(w | ones, 0xE3);
+        if (~w & ones * 0x80)
+            m |= hb_bytes_eq8(w, '"') | hb_bytes_eq8(w | ones * 2, '>');
+        if (m)
+            return i + (size_t)__builtin_ctzll(m) / 8;
+    }
+    while (i < end && !MARK_LEAD[(unsigned char)v[i]])
+        i++;
+    return i;
+}
 
 static int kind_of(int fam)
 {
@@ -120,9 +142,7 @@ static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_note
     for (size_t i = pa->vstart; i < pa->vend;) {
         /* most bytes start no mark: step over them (a carried mark past
          * the reach is dropped at the next mark or the end, as here) */
-        while (i < pa->vend && !MARK_LEAD[(unsigned char)d->view[i]])
-            i++;
-        if (i == pa->vend)
+        if ((i = next_lead(d->view, i, pa->vend)) == pa->vend)
             break;
         /* carried marks still open past the reach lost their partner */
         while (sp > 0 && st[0].para != p && i >= pa->vstart + CARRY_REACH) {

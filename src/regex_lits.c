@@ -210,6 +210,16 @@ static set parse_class(parser *ps)
                 c = &CONTROL_CHARS[strchr(CONTROL_ESCAPES, e) - CONTROL_ESCAPES];
                 n = 1;
                 p += 2;
+            } else if (e == 'x') { /* \x{4E00}: a code point, read as a range is (maybe a line feed) */
+                p += 2;
+                if (*p == '{' && strchr(p, '}'))
+                    p = strchr(p, '}') + 1;
+                else
+                    for (int k = 0; k < 2 && *p && strchr("0123456789abcdefABCDEF", *p); k++)
+                        p++;
+                listed = 0;
+                lf_in = 1;
+                continue;
             } else if (e && strchr("dDsSwWhHvVnrtfae", e)) {
                 p += 2;
                 listed = 0;

@@ -23,7 +23,7 @@ typedef struct {
 
 /* The set for a PCRE2 pattern compiled with PCRE2_UTF and `options`.  The
  * reading is conservative: whatever it does not know (case-insensitive or
- * extended options, backreferences, \p, \x, verbs, ranges in a class) gives
+ * extended options, backreferences, \p, \x outside a class, verbs, ranges in a class) gives
  * an empty set, and an empty set is always correct.  Sets out->n. */
 void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out);
 
@@ -53,7 +53,7 @@ typedef struct hb_litset hb_litset;
 /* Raise when hb_regex_literals reads a pattern differently: the sets rulec
  * filed in huibao.rules by another reading are then not taken (a set too
  * narrow would skip a rule that can match). */
-#define HB_LITS_VERSION 2
+#define HB_LITS_VERSION 3
 
 /* A new empty collection; NULL when out of memory. */
 hb_litset *hb_litset_new(void);

@@ -16,6 +16,7 @@
 #include "numeral.h"
 #include "quotes.h"
 #include "regex_lits.h"
+#include "regex_prefix.h"
 #include "rules.h"
 #include "units.h"
 #include "words.h"
@@ -28,6 +29,7 @@ typedef struct {
     char *category;
     int mgroup;       /* number of the group named "m", -1: none */
     int agroup;       /* number of the group named "a" (the first part), -1: none */
+    hb_prefix first;  /* what the characters at a match's start must be */
 } pattern;
 
 typedef struct {
@@ -48,6 +50,7 @@ typedef struct {
     int unit;         /* a byte every match holds (PCRE2's required code unit), -1: none */
     const uint8_t *first; /* an `after` rule: PCRE2's map of the bytes its match may start
                              with (in its compiled code), NULL: any */
+    hb_prefix chars;  /* an `after` rule: the classes of its match's first characters */
 } quote_rule;
 
 /* The characters a numeric formulation may start with lie in U+3000…U+9FFF. */
@@ -97,7 +100,7 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown category \"%s\" (not in slogan_categories.txt)", f[0]);
     pattern *p = &r->pat[r->npat];
-    *p = (pattern){NULL, NULL, -1, -1};
+    *p = (pattern){NULL, NULL, -1, -1, {0}};
     if (!(p->re = hb_regex_compile(e, f[1], PCRE2_ANCHORED, file, line, err)))
         return -1;
     r->npat++;
@@ -107,6 +110,7 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
     p->mgroup = g > 0 ? g : -1;
     g = pcre2_substring_number_from_name(hb_regex_code(p->re), (PCRE2_SPTR) "a");
     p->agroup = g > 0 ? g : -1;
+    hb_regex_prefix(f[1], PCRE2_ANCHORED, &p->first);
     return 0;
 }
 
@@ -176,7 +180,10 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     const uint8_t *first = NULL;
     if (place == QK_AFTER && pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_FIRSTBITMAP, &first) != 0)
         first = NULL;
-    r->qk[r->nqk++] = (quote_rule){re, kind, place, required_unit(re), first};
+    quote_rule *q = &r->qk[r->nqk++];
+    *q = (quote_rule){re, kind, place, required_unit(re), first, {0}};
+    if (place == QK_AFTER)
+        hb_regex_prefix(f[2], opts, &q->chars);
     hb_lits l;
     if (hb_regex_literals_of(e, f[2], opts & ~(uint32_t)PCRE2_ENDANCHORED, &l, file, line, err) != HB_OK)
         return -1;
@@ -426,6 +433,7 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
         } else if (r->place == QK_AFTER) {
             unsigned b = q->oend < pend ? (unsigned char)d->view[q->oend] : 0;
             hit = (!r->first || q->oend == pend || (r->first[b / 8] >> (b % 8)) & 1) &&
+                  hb_prefix_may_match(&r->chars, d->view + q->oend, pend - q->oend) &&
                   hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
         } else {
             if (has_set && !probed_before)
@@ -666,8 +674,12 @@ static int discover(run_ctx *c)
             return 0;
         size_t ov[2];
         hb_regex *re = rules->pat[p].re;
+        const hb_prefix *first = &rules->pat[p].first;
         for (size_t k = 0, at = 0; k < starts.n; k++) {
-            if (starts.v[k] < at || !hb_regex_find(d->engine, re, d->view, d->view_len, starts.v[k], md, ov))
+            /* most numerals start no match: the characters after them say so */
+            size_t sk = starts.v[k];
+            if (sk < at || !hb_prefix_may_match(first, d->view + sk, d->view_len - sk) ||
+                !hb_regex_find(d->engine, re, d->view, d->view_len, sk, md, ov))
                 continue;
             at = ov[1] > ov[0] ? ov[1] : ov[0] + (size_t)hb_utf8_len((unsigned char)d->view[ov[0]]);
             int g = rules->pat[p].mgroup;

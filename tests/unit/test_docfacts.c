@@ -292,6 +292,20 @@ static void test_year_at_every_place(void **s)
             assert_int_equal(json_integer_value(json_array_get(got, 0)), 2023);
             json_decref(j);
         }
+    /* two in one eight bytes, or after a place that only looked like one (人: E4 BA) */
+    static const char *const pairs[] = {"2022年2023年", "人二〇二二年人2023年"};
+    for (size_t y = 0; y < 2; y++)
+        for (size_t lead = 0; lead < 9; lead++) {
+            char text[256];
+            snprintf(text, sizeof text, "工作总结\n一、主要工作\n%.*s%s开展学习12次。\n", (int)lead, "abcdefgh",
+                     pairs[y]);
+            json_t *j = facts(text);
+            json_t *got = json_object_get(j, "years");
+            assert_int_equal(json_array_size(got), 2);
+            assert_int_equal(json_integer_value(json_array_get(got, 0)), 2022);
+            assert_int_equal(json_integer_value(json_array_get(got, 1)), 2023);
+            json_decref(j);
+        }
 }
 
 /* The years of a range count, a school year too; a title glued to a page

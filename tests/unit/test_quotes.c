@@ -192,6 +192,27 @@ static void test_depth_cap_keeps_recent_pairs(void **s)
 
 /* A million open marks in one paragraph and a million pairs: linear, and
  * the warnings stay bounded. */
+/* Every mark is found at each place of the eight bytes the scan steps by,
+ * after ASCII or Han text. */
+static void test_marks_at_every_place(void **s)
+{
+    (void)s;
+    static const char *const fill[] = {"abcdefghijklmnop", "一二三四五六七八"};
+    for (size_t f = 0; f < 2; f++)
+        for (int lead = 0; lead < 16; lead += f ? 3 : 1) {
+            char text[256];
+            snprintf(text, sizeof text, "%.*s“甲”与《乙<丁>》及\"丙\"、‘戊’「己」『庚』。\n", lead, fill[f]);
+            hb_quote_list q;
+            hb_report *r = scan(text, &q);
+            static const char *const want[] = {"甲", "乙<丁>", "丁", "丙", "戊", "己", "庚"};
+            assert_int_equal(q.n, 7);
+            for (size_t i = 0; i < 7; i++)
+                assert_string_equal(content(r, &q, i), want[i]);
+            assert_false(has_warning(r, "unbalanced-mark"));
+            hb_report_free(r);
+        }
+}
+
 static void test_pathological(void **s)
 {
     (void)s;
@@ -230,6 +251,7 @@ int main(void)
         cmocka_unit_test(test_titles_and_inner_titles),
         cmocka_unit_test(test_empty_pairs_left_out),
         cmocka_unit_test(test_depth_cap_keeps_recent_pairs),
+        cmocka_unit_test(test_marks_at_every_place),
         cmocka_unit_test(test_pathological),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

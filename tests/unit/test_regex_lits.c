@@ -48,6 +48,8 @@ static void test_sets(void **state)
     assert_string_equal(set_of("(?:篇一|第\\d+篇)"), "篇一|第");
     assert_string_equal(set_of("(?<name>文件)号"), "文件");
     assert_string_equal(set_of("x{1}yz"), "xyz");
+    assert_string_equal(set_of("[\\x{4E00}-\\x{9FFF}]{2,}[0-9]+号$"), "号"); /* \x in a class: any character */
+    assert_string_equal(set_of("[^\\x41]牌"), "牌");
     /* what may be absent, or is not read, gives nothing */
     const char *none[] = {"a?", "a*", "(abc)?", "a{0,3}", "(?=abc)", "(?<=报告)\\d", "(?!x)", "[a-z]", "[^abc]",
                           "abc|", "abc|.*", "(?i)abc", "(?i:page)", "a\\p{Han}", "(a)\\1", "(*UTF)abc", "a{,3}",
