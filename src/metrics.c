@@ -185,6 +185,17 @@ static inline int separator_len(const char *v, size_t p, size_t end)
     }
 }
 
+/* Whether one of the eight bytes of x may start a separator
+ * (separator_len): an ASCII byte or E3.  Han text, lead bytes E4..E9 and
+ * continuation bytes, has none, so the clause scans skip it eight bytes at
+ * a time (the classic has-zero-byte trick finds E3). */
+static int may_separate8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t e3 = x ^ (ones * 0xE3);
+    return ((~x & highs) | ((e3 - ones) & ~e3 & highs)) != 0;
+}
+
 /* Whether the separator at q is a ',' inside a number token (1,200: the
  * only separator a token other than itself can hold), found among the
  * number tokens' starts (d->number_starts); *ts, *te: that token. */
@@ -213,29 +224,38 @@ static int in_number(const hb_doc *d, const hb_para *pa, size_t q, size_t *ts, s
 /* The clause around [vs, ve): from just after the separator before vs to
  * the separator after ve, each at most WINDOW bytes away.  The separators
  * are read off the view (a token of their own but for a thousands comma),
- * not from the paragraph's tokens, which are not kept. */
+ * not from the paragraph's tokens, which are not kept.  The scans go byte
+ * by byte, eight at a time where none may start one: a separator's first
+ * byte is never a continuation byte, so every byte it is found at starts
+ * a character. */
 static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t vs, size_t ve, size_t *cs, size_t *ce)
 {
     const char *v = d->view;
     size_t lo = vs > pa->vstart + WINDOW ? vs - WINDOW : pa->vstart;
     size_t hi = ve + WINDOW < pa->vend ? ve + WINDOW : pa->vend;
-    size_t ts, te;
+    size_t ts, te, first = lo, len;
+    uint64_t x;
+    while (first > 0 && ((unsigned char)v[first] & 0xC0) == 0x80)
+        first--; /* the character holding lo is the first looked at */
     *cs = lo;
-    for (size_t e = vs; e > lo;) { /* the character ending at e */
-        size_t s = prev_char(v, e);
-        if (!separator_len(v, s, pa->vend))
-            e = s;
-        else if (in_number(d, pa, s, &ts, &te))
-            e = ts;
+    for (size_t b = vs; b > first;) {
+        if (b - first >= 8 && (memcpy(&x, v + b - 8, 8), !may_separate8(x)))
+            b -= 8;
+        else if (!(len = (size_t)separator_len(v, --b, pa->vend)))
+            continue;
+        else if (in_number(d, pa, b, &ts, &te))
+            b = ts;
         else {
-            *cs = e;
+            *cs = b + len;
             break;
         }
     }
     *ce = hi;
     for (size_t s = ve; s < hi;) {
-        if (!separator_len(v, s, pa->vend))
-            s += (size_t)hb_utf8_len((unsigned char)v[s]);
+        if (hi - s >= 8 && (memcpy(&x, v + s, 8), !may_separate8(x)))
+            s += 8;
+        else if (!separator_len(v, s, pa->vend))
+            s++;
         else if (in_number(d, pa, s, &ts, &te))
             s = te;
         else {
@@ -288,7 +308,7 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const char *cat = unit ? unit->cat : NULL;
-    if (!cat || m->send <= m->sstart || !hb_wordlist_find(&r->refined, cat, strlen(cat)))
+    if (!cat || m->send <= m->sstart || !r->refined_unit[unit - d->engine->units.v])
         return cat;
     /* the head noun is last: 支部党员大会 is a meeting, not a branch */
     const hb_rule_word *cue = hb_wordlist_last(&r->subjects, d->view + m->sstart, m->send - m->sstart);

@@ -199,7 +199,7 @@ static int mask_run(const hb_wordlist *units, const char *s, size_t len, size_t 
         if (!l)
             break;
         if (is_digit(cp) || is_mask(cp)) {
-            masks += is_mask(cp);
+            masks += !is_digit(cp);
             q += (size_t)l;
             continue;
         }

@@ -16,12 +16,28 @@ static int is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-/* A character's bit in heads or tails (512 bits). */
+/* A character's bit in heads or tails (512 bits): h * 31 + byte over its
+ * bytes.  Every lookup asks once; a character is one to four bytes, so the
+ * sum is written out (the loop cost more than the rest of most lookups). */
 static unsigned char_key(const char *c, size_t n)
 {
-    unsigned h = 0;
-    for (size_t i = 0; i < n; i++)
-        h = h * 31 + (unsigned char)c[i];
+    const unsigned char *u = (const unsigned char *)c;
+    unsigned h;
+    switch (n) {
+    case 1:
+        h = u[0];
+        break;
+    case 2:
+        h = u[0] * 31u + u[1];
+        break;
+    case 3:
+        h = u[0] * 961u + u[1] * 31u + u[2];
+        break;
+    default:
+        h = 0;
+        for (size_t i = 0; i < n; i++)
+            h = h * 31 + u[i];
+    }
     return h & 511;
 }
 
@@ -191,23 +207,74 @@ int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_
     return ok;
 }
 
-/* The slot holding s[0..len) (hash h), or the empty slot where it goes. */
-static hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s, size_t len)
+/* The slot of index slots (mask: its size - 1) holding s[0..len) (hash h),
+ * or the empty slot where it goes; the keys are the entries' first len
+ * bytes, or with ends their last. */
+static inline __attribute__((always_inline)) hb_word_slot *slot_in(const hb_wordlist *l, hb_word_slot *slots,
+                                                                   size_t mask, int ends, uint64_t h,
+                                                                   const char *s, size_t len)
 {
-    for (size_t i = (size_t)h & l->mask;; i = (i + 1) & l->mask) {
-        hb_word_slot *t = &l->slots[i];
-        if (!t->entry || (t->hash == h && t->len == len && !memcmp(l->v[t->entry - 1].word, s, len)))
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        hb_word_slot *t = &slots[i];
+        if (!t->entry)
+            return t;
+        const hb_rule_word *w = &l->v[t->entry - 1];
+        if (t->hash == h && t->len == len && !memcmp(ends ? w->word + w->len - len : w->word, s, len))
             return t;
     }
 }
 
-/* Puts entry i's first len bytes in the index; an entry wins over a mere
- * prefix, the first of equal entries (hb_wordlist_add_all) over the others. */
-static void index_key(hb_wordlist *l, size_t i, size_t len, uint64_t h)
+static hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s, size_t len)
 {
-    hb_word_slot *t = slot_of(l, h, l->v[i].word, len);
-    if (!t->entry || (len == l->v[i].len && l->v[t->entry - 1].len != len))
+    return slot_in(l, l->slots, l->mask, 0, h, s, len);
+}
+
+/* Puts entry i's first (ends: last) len bytes in that index; an entry wins
+ * over a mere prefix or ending, the first of equal entries
+ * (hb_wordlist_add_all) over the others. */
+static void index_key(hb_wordlist *l, int ends, size_t i, size_t len, uint64_t h)
+{
+    const hb_rule_word *w = &l->v[i];
+    hb_word_slot *t = ends ? slot_in(l, l->ends, l->ends_mask, 1, h, w->word + w->len - len, len)
+                           : slot_of(l, h, w->word, len);
+    if (!t->entry || (len == w->len && l->v[t->entry - 1].len != len))
         *t = (hb_word_slot){h, (uint32_t)(i + 1), (uint32_t)len};
+}
+
+/* A zeroed index for one key per character of every entry, kept at most
+ * half full (a table sized by bytes was three times too large for Chinese
+ * words, and zeroing it cost more than indexing); NULL when out of memory. */
+static hb_word_slot *index_table(const hb_wordlist *l, size_t *mask)
+{
+    size_t keys = 0, size = 8;
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t k = 0; k < l->v[i].len; k++)
+            keys += !is_cont((unsigned char)l->v[i].word[k]);
+    while (size < 2 * keys)
+        size *= 2;
+    *mask = size - 1;
+    return calloc(size, sizeof(hb_word_slot));
+}
+
+/* Indexes every entry's endings at character boundaries, each hashed from
+ * the entry's last byte back, as hb_wordlist_suffix reads a text.  Returns
+ * 0 when out of memory. */
+static int index_ends(hb_wordlist *l)
+{
+    free(l->ends);
+    if (!(l->ends = index_table(l, &l->ends_mask)))
+        return 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *w = l->v[i].word;
+        size_t len = l->v[i].len;
+        uint64_t h = hb_hash_bytes("", 0);
+        for (size_t k = 1; k <= len; k++) {
+            h = hash_step(h, (unsigned char)w[len - k]);
+            if (!is_cont((unsigned char)w[len - k]))
+                index_key(l, 1, i, k, h);
+        }
+    }
+    return 1;
 }
 
 /* Sorts the list by its words (memcmp's order; by_line: a word listed
@@ -229,29 +296,19 @@ static int index_sorted(hb_wordlist *l, int by_line)
     free(order);
     free(l->v);
     l->v = v;
-    /* one key per character boundary of each entry, not per byte: a table
-     * sized by bytes was three times too large for Chinese words, and
-     * zeroing it cost more than indexing */
-    size_t keys = 0, size = 8;
-    for (size_t i = 0; i < l->n; i++)
-        for (size_t k = 0; k < l->v[i].len; k++)
-            keys += !is_cont((unsigned char)l->v[i].word[k]);
-    while (size < 2 * keys)
-        size *= 2;
     free(l->slots);
-    if (!(l->slots = calloc(size, sizeof *l->slots)))
+    if (!(l->slots = index_table(l, &l->mask)))
         return 0;
-    l->mask = size - 1;
     for (size_t i = 0; i < l->n; i++) {
         const char *w = l->v[i].word;
         uint64_t h = hb_hash_bytes("", 0);
         for (size_t k = 1; k <= l->v[i].len; k++) {
             h = hash_step(h, (unsigned char)w[k - 1]);
             if (k == l->v[i].len || !is_cont((unsigned char)w[k]))
-                index_key(l, i, k, h);
+                index_key(l, 0, i, k, h);
         }
     }
-    return 1;
+    return index_ends(l);
 }
 
 /* Sorts and indexes a list whose reader (HB_DICT_UNIQUE) refused a word
@@ -297,19 +354,27 @@ const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size
     return best;
 }
 
+/* As hb_wordlist_prefix, from the end: the hash grows a byte at a time
+ * backward and is looked up in the endings' index at each character
+ * start, until no entry ends with the bytes read. */
 const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
 {
     size_t n = len < l->maxlen ? len : l->maxlen, t = len ? tail_start(s, len) : 0;
-    if (!len || !has_key(l->tails, char_key(s + t, len - t)))
+    const hb_rule_word *best = NULL;
+    if (!len || !l->ends || !has_key(l->tails, char_key(s + t, len - t)))
         return NULL;
-    for (; n > 0; n--) {
-        if (!may_have(l, n) || is_cont((unsigned char)s[len - n]))
+    uint64_t h = hb_hash_bytes("", 0);
+    for (size_t k = 1; k <= n; k++) {
+        h = hash_step(h, (unsigned char)s[len - k]);
+        if (is_cont((unsigned char)s[len - k]))
             continue;
-        const hb_rule_word *r = hb_wordlist_find(l, s + len - n, n);
-        if (r)
-            return r;
+        const hb_word_slot *x = slot_in(l, l->ends, l->ends_mask, 1, h, s + len - k, k);
+        if (!x->entry)
+            break;
+        if (l->v[x->entry - 1].len == k)
+            best = &l->v[x->entry - 1];
     }
-    return NULL;
+    return best;
 }
 
 const hb_rule_word *hb_wordlist_last(const hb_wordlist *l, const char *s, size_t len)
@@ -341,6 +406,7 @@ void hb_wordlist_free(hb_wordlist *l)
     }
     free(l->v);
     free(l->slots);
+    free(l->ends);
 }
 
 /* unit<TAB>category, cue<TAB>category */
@@ -500,6 +566,8 @@ static size_t list_load(hb_wordlist *l, const char *p, size_t size)
     memcpy(l->lens, h.lens, sizeof h.lens);
     memcpy(l->heads, h.heads, sizeof h.heads);
     memcpy(l->tails, h.tails, sizeof h.tails);
+    if (!index_ends(l))
+        return (size_t)-1;
     return text_at + hb_pad8(h.text);
 }
 
@@ -680,6 +748,12 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
+    if (!(r->refined_unit = calloc(e->units.n ? e->units.n : 1, 1)))
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    for (size_t i = 0; i < e->units.n; i++) {
+        const char *cat = e->units.v[i].cat;
+        r->refined_unit[i] = cat && hb_wordlist_find(&r->refined, cat, strlen(cat));
+    }
     hb_wordlist *l = &r->subjects;
     return read_lists(e, "metric_subjects.txt", "subjects", &l, 1, read_subjects, l, err);
 }
@@ -694,5 +768,6 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
     hb_ac_free(r->target_ac);
+    free(r->refined_unit);
     free(r);
 }

@@ -33,17 +33,20 @@ typedef struct {
 } hb_word_slot;
 
 /* A word list, sorted unless said otherwise, with a hash index of its
- * entries and their prefixes once loaded: exact and longest-prefix lookups
- * hash the bytes once; longest suffix tries each character boundary up to
- * the longest entry. */
+ * entries and their prefixes once loaded, and one of their endings: exact,
+ * longest-prefix and longest-suffix lookups hash the bytes once. */
 typedef struct {
     hb_rule_word *v;
     size_t n, cap;
     hb_word_slot *slots; /* the hash index; NULL until loaded */
     size_t mask;         /* slots - 1, a power of two minus one */
+    hb_word_slot *ends;  /* the same of each entry's endings, hashed from its
+                            last byte back: a suffix lookup reads the text
+                            from its end once; made at load, not compiled */
+    size_t ends_mask;
     size_t maxlen;   /* bytes of the longest entry */
-    uint64_t lens[4]; /* bit n: an entry of n bytes (n < 256), so exact and
-                         suffix lookups skip the lengths no entry has */
+    uint64_t lens[4]; /* bit n: an entry of n bytes (n < 256), so exact
+                         lookups skip the lengths no entry has */
     uint64_t heads[8], tails[8]; /* bit k: an entry whose first (last) character
                                     hashes to k: most lookups end on one test */
     struct hb_word_block *text;  /* the words and categories, a few KiB a block:
@@ -59,6 +62,8 @@ struct hb_metric_rules {
     hb_wordlist bounds;    /* metric_approx.txt and numeral_approx.txt's kind bound */
     hb_wordlist subjects;  /* metric_subjects.txt: cue → category (a cue listed twice: first line first) */
     hb_wordlist refined;   /* metric_refined.txt: categories the subject cues refine */
+    unsigned char *refined_unit; /* by index in the engine's units: its category is
+                                    refined (asked of every metric, answered at load) */
     hb_wordlist suffixes;  /* metric_phrases.txt kinds */
     hb_wordlist compares;
     hb_wordlist nouns;
