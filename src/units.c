@@ -16,45 +16,6 @@ static int is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-/* A character's bit in heads or tails (512 bits): h * 31 + byte over its
- * bytes.  Every lookup asks once; a character is one to four bytes, so the
- * sum is written out (the loop cost more than the rest of most lookups). */
-static unsigned char_key(const char *c, size_t n)
-{
-    const unsigned char *u = (const unsigned char *)c;
-    unsigned h;
-    switch (n) {
-    case 1:
-        h = u[0];
-        break;
-    case 2:
-        h = u[0] * 31u + u[1];
-        break;
-    case 3:
-        h = u[0] * 961u + u[1] * 31u + u[2];
-        break;
-    default:
-        h = 0;
-        for (size_t i = 0; i < n; i++)
-            h = h * 31 + u[i];
-    }
-    return h & 511;
-}
-
-static int has_key(const uint64_t *set, unsigned k)
-{
-    return set[k / 64] >> (k % 64) & 1;
-}
-
-/* Bytes of the character starting s[0..len), as its first byte says (the
- * words and texts are valid UTF-8): every lookup asks, and a scan of the
- * continuation bytes cost more than the rest of most lookups. */
-static size_t head_len(const char *s, size_t len)
-{
-    size_t m = (size_t)hb_utf8_len((unsigned char)s[0]);
-    return m < len ? m : len;
-}
-
 /* Where the last character of s[0..len) starts (len > 0). */
 static size_t tail_start(const char *s, size_t len)
 {
@@ -115,10 +76,10 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     if (r->len < 256)
         l->lens[r->len / 64] |= 1ull << (r->len % 64);
     if (r->len) {
-        unsigned h = char_key(w, head_len(w, r->len));
+        unsigned h = hb_word_char_key(w, hb_word_head_len(w, r->len));
         size_t t = tail_start(w, r->len);
         l->heads[h / 64] |= 1ull << (h % 64);
-        h = char_key(w + t, r->len - t);
+        h = hb_word_char_key(w + t, r->len - t);
         l->tails[h / 64] |= 1ull << (h % 64);
     }
     return 1;
@@ -207,6 +168,29 @@ int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_
     return ok;
 }
 
+/* Whether a[0..n) equals b[0..n): a key is a few characters, compared as
+ * two overlapping reads of 8 or 4 bytes each (never a byte outside it) or
+ * byte by byte under 4; memcmp's call cost more than the compare. */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return !memcmp(a, b, n);
+    if (n >= 8) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8), memcpy(&a1, a + n - 8, 8), memcpy(&b0, b, 8), memcpy(&b1, b + n - 8, 8);
+        return !((a0 ^ b0) | (a1 ^ b1));
+    }
+    if (n >= 4) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4), memcpy(&a1, a + n - 4, 4), memcpy(&b0, b, 4), memcpy(&b1, b + n - 4, 4);
+        return !((a0 ^ b0) | (a1 ^ b1));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* The slot of index slots (mask: its size - 1) holding s[0..len) (hash h),
  * or the empty slot where it goes; the keys are the entries' first len
  * bytes, or with ends their last. */
@@ -219,7 +203,7 @@ static inline __attribute__((always_inline)) hb_word_slot *slot_in(const hb_word
         if (!t->entry)
             return t;
         const hb_rule_word *w = &l->v[t->entry - 1];
-        if (t->hash == h && t->len == len && !memcmp(ends ? w->word + w->len - len : w->word, s, len))
+        if (t->hash == h && t->len == len && same_bytes(ends ? w->word + w->len - len : w->word, s, len))
             return t;
     }
 }
@@ -323,9 +307,9 @@ static int may_have(const hb_wordlist *l, size_t n)
     return n >= 256 || (l->lens[n / 64] >> (n % 64) & 1);
 }
 
-const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
+const hb_rule_word *hb_wordlist_find_indexed(const hb_wordlist *l, const char *s, size_t len)
 {
-    if (!len || !l->slots || !may_have(l, len) || !has_key(l->heads, char_key(s, head_len(s, len))))
+    if (!l->slots || !may_have(l, len)) /* hb_wordlist_find asked the filter */
         return NULL;
     const hb_word_slot *t = slot_of(l, hb_hash_bytes(s, len), s, len);
     return t->entry && l->v[t->entry - 1].len == len ? &l->v[t->entry - 1] : NULL;
@@ -334,11 +318,11 @@ const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t
 /* The longest entry that s starts with, ending at a character boundary:
  * the hash grows a byte at a time and is looked up at each boundary until
  * no entry goes on with the bytes read. */
-const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
+const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char *s, size_t len)
 {
     size_t n = len < l->maxlen ? len : l->maxlen;
     const hb_rule_word *best = NULL;
-    if (!len || !l->slots || !has_key(l->heads, char_key(s, head_len(s, len))))
+    if (!l->slots) /* hb_wordlist_prefix asked the filter */
         return NULL;
     uint64_t h = hb_hash_bytes("", 0);
     for (size_t k = 1; k <= n; k++) {
@@ -361,7 +345,7 @@ const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size
 {
     size_t n = len < l->maxlen ? len : l->maxlen, t = len ? tail_start(s, len) : 0;
     const hb_rule_word *best = NULL;
-    if (!len || !l->ends || !has_key(l->tails, char_key(s + t, len - t)))
+    if (!len || !l->ends || !hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t)))
         return NULL;
     uint64_t h = hb_hash_bytes("", 0);
     for (size_t k = 1; k <= n; k++) {

@@ -13,6 +13,7 @@
 
 #include "aho.h"
 #include "huibao.h"
+#include "normalize.h"
 
 /* One folded word of a rule list and its payload (a category, or NULL). */
 typedef struct {
@@ -52,6 +53,53 @@ typedef struct {
     struct hb_word_block *text;  /* the words and categories, a few KiB a block:
                                     some 1,200 rule words are read at every start */
 } hb_wordlist;
+
+/* A character's bit in heads or tails (512 bits): h * 31 + byte over its
+ * bytes.  Every lookup asks once; a character is one to four bytes, so the
+ * sum is written out (the loop cost more than the rest of most lookups). */
+static inline unsigned hb_word_char_key(const char *c, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)c;
+    unsigned h;
+    switch (n) {
+    case 1:
+        h = u[0];
+        break;
+    case 2:
+        h = u[0] * 31u + u[1];
+        break;
+    case 3:
+        h = u[0] * 961u + u[1] * 31u + u[2];
+        break;
+    default:
+        h = 0;
+        for (size_t i = 0; i < n; i++)
+            h = h * 31 + u[i];
+    }
+    return h & 511;
+}
+
+static inline int hb_word_has_key(const uint64_t *set, unsigned k)
+{
+    return set[k / 64] >> (k % 64) & 1;
+}
+
+/* Bytes of the character starting s[0..len), as its first byte says (the
+ * words and texts are valid UTF-8): every lookup asks, and a scan of the
+ * continuation bytes cost more than the rest of most lookups. */
+static inline size_t hb_word_head_len(const char *s, size_t len)
+{
+    size_t m = (size_t)hb_utf8_len((unsigned char)s[0]);
+    return m < len ? m : len;
+}
+
+/* Whether an entry of l may start s[0..len): the filter of first
+ * characters alone (never a false no), inline for the callers that ask
+ * at many places where none starts. */
+static inline int hb_wordlist_may_start(const hb_wordlist *l, const char *s, size_t len)
+{
+    return len && hb_word_has_key(l->heads, hb_word_char_key(s, hb_word_head_len(s, len)));
+}
 
 struct hb_metric_rules {
     hb_wordlist before;    /* metric_exclusions.txt kinds */
@@ -119,10 +167,20 @@ int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_
 /* Frees a list's words and its storage (not the list struct). */
 void hb_wordlist_free(hb_wordlist *l);
 
-/* The entry equal to s[0..len), or NULL. */
-const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len);
-/* The longest entry that s[0..len) starts with, or NULL. */
-const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len);
+/* The entry equal to s[0..len), or NULL (the filter of first characters
+ * asked inline, as for hb_wordlist_prefix). */
+const hb_rule_word *hb_wordlist_find_indexed(const hb_wordlist *l, const char *s, size_t len);
+static inline const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
+{
+    return hb_wordlist_may_start(l, s, len) ? hb_wordlist_find_indexed(l, s, len) : NULL;
+}
+/* The longest entry that s[0..len) starts with, or NULL.  The filter of
+ * first characters is asked inline: most places asked about start none. */
+const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char *s, size_t len);
+static inline const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
+{
+    return hb_wordlist_may_start(l, s, len) ? hb_wordlist_prefix_indexed(l, s, len) : NULL;
+}
 /* The longest entry that s[0..len) ends with, or NULL. */
 const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len);
 
