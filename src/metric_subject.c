@@ -64,7 +64,7 @@ static memo_slot *memo_slot_of(const hb_doc *d, const hb_subject_memo *m, uint64
 {
     for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
         memo_slot *t = &m->slot[i];
-        if (!t->len || (t->hash == h && t->len == n && !memcmp(d->view + t->at, s, n)))
+        if (!t->len || (t->hash == h && t->len == n && hb_same_bytes(d->view + t->at, s, n)))
             return t;
     }
 }

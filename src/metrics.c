@@ -333,10 +333,30 @@ static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const c
     return u != key ? u /* no unit is that long: not worth a slot */ : hb_doc_keep(d, key, len);
 }
 
+/* What a run of the stage keeps for its metrics: the memo of word facts
+ * (NULL: none), and each measure word's kept unit (by its index in the
+ * engine's units, NULL until asked; kept NULL when out of memory). */
+typedef struct {
+    hb_subject_memo *memo;
+    const char **kept;
+} metric_run;
+
+/* unit_kept, by the measure word's entry when no scale word comes first
+ * (the unit is then the entry as written): most metrics, each entry's
+ * string kept once a report, not hashed and compared every time. */
+static const char *unit_of(hb_doc *d, metric_run *run, const hb_rule_word *unit, const char *scale, size_t sclen,
+                           const char *word, size_t wlen)
+{
+    if (!unit || sclen || !run->kept)
+        return unit_kept(d, scale, sclen, word, wlen);
+    const char **k = &run->kept[unit - d->engine->units.v];
+    return *k ? *k : (*k = unit_kept(d, scale, sclen, word, wlen));
+}
+
 /* Reads the metric whose number token starts at view position at of
  * paragraph para, if any; *consumed is where the next number may start.
  * Returns 0 when out of memory. */
-static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, size_t at, size_t done, size_t *consumed)
+static int read_metric(hb_doc *d, metric_run *run, size_t para, size_t at, size_t done, size_t *consumed)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const hb_para *pa = &d->paras.v[para];
@@ -418,7 +438,7 @@ static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, size_t at,
     /* unit as written: the numeral's scale word, then the measure word */
     const char *uw = n.percent ? "%" : v + us;
     size_t ulen = n.percent ? 1 : ue - us, sclen = n.scale_end - n.scale_start, skip;
-    const char *u = unit_kept(d, v + n.scale_start, sclen, uw, ulen);
+    const char *u = unit_of(d, run, unit, v + n.scale_start, sclen, uw, ulen);
     if (!u)
         return 0;
     m.unit = u;
@@ -442,10 +462,10 @@ static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, size_t at,
     /* the clause fragment and what it counts */
     size_t cs, ce, ss, se;
     clause_bounds(d, pa, n.start, end, &cs, &ce);
-    if (!hb_subject_after(d, memo, end, ce, &ss, &se))
+    if (!hb_subject_after(d, run->memo, end, ce, &ss, &se))
         return 0;
     int after = se > ss;
-    if (!after && !hb_subject_before(d, memo, cs, lead, &ss, &se))
+    if (!after && !hb_subject_before(d, run->memo, cs, lead, &ss, &se))
         return 0;
     m.tstart = (hb_off)cs;
     m.tend = (hb_off)(after ? se : end);
@@ -468,7 +488,8 @@ hb_status hb_metrics_run(hb_doc *d)
         return HB_ERR_NOMEM;
     /* the memo pays where words repeat, in long reports; without one (or
      * out of memory for it) every word is looked up */
-    hb_subject_memo *memo = d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL;
+    metric_run run = {d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL,
+                      hb_arena_alloc(&d->arena, (d->engine->units.n + 1) * sizeof *run.kept)};
     size_t done = 0;
     hb_status st = HB_OK;
     const hb_off *at = d->number_starts.v;
@@ -478,10 +499,11 @@ hb_status hb_metrics_run(hb_doc *d)
             continue;
         /* the paragraphs before took the starts before this one */
         for (; st == HB_OK && k < n && at[k] < d->paras.v[p].vend; k++)
-            if (at[k] >= done && !read_metric(d, memo, p, at[k], done, &done))
+            if (at[k] >= done && !read_metric(d, &run, p, at[k], done, &done))
                 st = HB_ERR_NOMEM;
     }
-    hb_subject_memo_free(memo);
+    hb_subject_memo_free(run.memo);
+    hb_arena_free(&d->arena, run.kept);
     hb_arena_free(&d->arena, d->number_starts.v);
     d->number_starts.v = NULL;
     d->number_starts.n = d->number_starts.cap = 0;

@@ -613,8 +613,10 @@ void hb_numerals_unload(struct hb_engine *e)
     hb_wordlist_free(&e->numerals.after_unit);
 }
 
-/* The longest word of l at s[p], or NULL. */
-static const char *match_word(const char *s, size_t len, size_t p, const hb_wordlist *l)
+/* The longest word of l at s[p], or NULL.  Inlined: it is asked at
+ * every number, before and after it, and most places start no word, which
+ * the list's inline filter tells at once. */
+HB_HOT const char *match_word(const char *s, size_t len, size_t p, const hb_wordlist *l)
 {
     const hb_rule_word *w = hb_wordlist_prefix(l, s + p, len - p);
     return w ? w->word : NULL;

@@ -168,29 +168,6 @@ int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_
     return ok;
 }
 
-/* Whether a[0..n) equals b[0..n): a key is a few characters, compared as
- * two overlapping reads of 8 or 4 bytes each (never a byte outside it) or
- * byte by byte under 4; memcmp's call cost more than the compare. */
-static inline int same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n > 16)
-        return !memcmp(a, b, n);
-    if (n >= 8) {
-        uint64_t a0, a1, b0, b1;
-        memcpy(&a0, a, 8), memcpy(&a1, a + n - 8, 8), memcpy(&b0, b, 8), memcpy(&b1, b + n - 8, 8);
-        return !((a0 ^ b0) | (a1 ^ b1));
-    }
-    if (n >= 4) {
-        uint32_t a0, a1, b0, b1;
-        memcpy(&a0, a, 4), memcpy(&a1, a + n - 4, 4), memcpy(&b0, b, 4), memcpy(&b1, b + n - 4, 4);
-        return !((a0 ^ b0) | (a1 ^ b1));
-    }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
 /* The slot of index slots (mask: its size - 1) holding s[0..len) (hash h),
  * or the empty slot where it goes; the keys are the entries' first len
  * bytes, or with ends their last. */
@@ -203,7 +180,7 @@ static inline __attribute__((always_inline)) hb_word_slot *slot_in(const hb_word
         if (!t->entry)
             return t;
         const hb_rule_word *w = &l->v[t->entry - 1];
-        if (t->hash == h && t->len == len && same_bytes(ends ? w->word + w->len - len : w->word, s, len))
+        if (t->hash == h && t->len == len && hb_same_bytes(ends ? w->word + w->len - len : w->word, s, len))
             return t;
     }
 }

@@ -573,6 +573,24 @@ static const hb_rule_word *brute_last(const hb_wordlist *l, const char *s, size_
     return best;
 }
 
+/* hb_same_bytes agrees with memcmp at every length up to 24 (its byte,
+ * 4-byte, 8-byte and memcmp paths), a difference at every place, reading
+ * from unaligned starts. */
+static void test_same_bytes(void **state)
+{
+    (void)state;
+    char a[32], b[32];
+    for (size_t n = 0; n <= 24; n++)
+        for (size_t at = 0; at <= n; at++) { /* at == n: no difference */
+            for (size_t i = 0; i < n; i++)
+                a[1 + i] = b[3 + i] = (char)(0x80 + i * 7);
+            if (at < n)
+                b[3 + at] ^= 0x10;
+            assert_int_equal(hb_same_bytes(a + 1, b + 3, n), !memcmp(a + 1, b + 3, n));
+            assert_int_equal(hb_same_bytes(a + 1, b + 3, n), at == n);
+        }
+}
+
 /* hb_wordlist_last agrees with searching for every subject cue, on runs of
  * cues and other characters in every order and every cut of them. */
 /* hb_sort_strings against qsort with the plain comparison (memcmp order, a
@@ -772,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_wordlist_lookups),
         cmocka_unit_test(test_wordlist_last),
+        cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_sort_strings),
         cmocka_unit_test(test_cue_masked),
         cmocka_unit_test(test_subject_memo),
