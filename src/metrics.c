@@ -542,11 +542,18 @@ static int on_target_word(void *ctx, size_t start, size_t end, int value)
     return 0;
 }
 
-/* A goal rather than a result: a target word of dict/metric_targets.txt in
- * its clause, a plans section around it, or a plan document. */
-static int is_target(const hb_doc *d, const hb_metric *m, int sec)
+/* Whether the report is a plan, whose every metric is a goal. */
+static int is_plan(const hb_doc *d)
 {
-    if ((d->doc_type && !strcmp(d->doc_type, "plan")) || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
+    return d->doc_type && !strcmp(d->doc_type, "plan");
+}
+
+/* A goal rather than a result: a target word of dict/metric_targets.txt in
+ * its clause, a plans section around it, or a plan document (plan:
+ * is_plan, asked once for all metrics). */
+static int is_target(const hb_doc *d, const hb_metric *m, int sec, int plan)
+{
+    if (plan || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
         return 1;
     const struct hb_metric_rules *r = d->engine->metrics;
     target_scan t = {d->view + m->tstart, m->tend - m->tstart, &r->not_targets};
@@ -555,10 +562,10 @@ static int is_target(const hb_doc *d, const hb_metric *m, int sec)
 
 int hb_metric_target(const hb_doc *d, const hb_metric *m)
 {
-    return is_target(d, m, d->paras.v[m->para].section);
+    return is_target(d, m, d->paras.v[m->para].section, is_plan(d));
 }
 
-static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
+static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m, int plan)
 {
     int sec = d->paras.v[m->para].section;
     hb_json_object_open(out, NULL);
@@ -581,7 +588,7 @@ static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
     hb_json_orig(out, "text", d, m->tstart, m->tend);
     hb_json_str(out, "section", sec >= 0 ? d->sections.v[sec].id : NULL);
     hb_json_str(out, "section_kind", hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
-    hb_json_bool(out, "target", is_target(d, m, sec));
+    hb_json_bool(out, "target", is_target(d, m, sec, plan));
     hb_json_line(out, "line", d, m->vstart);
     hb_json_span(out, "span", d, m->vstart, m->vend);
     hb_json_object_close(out);
@@ -589,8 +596,9 @@ static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
 
 void hb_metrics_json(hb_doc *d, hb_json_out *out)
 {
+    int plan = is_plan(d);
     hb_json_array_open(out, "metrics");
     for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++)
-        metric_json(out, d, &d->metrics->list.v[i]);
+        metric_json(out, d, &d->metrics->list.v[i], plan);
     hb_json_array_close(out);
 }

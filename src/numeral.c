@@ -19,8 +19,8 @@ enum {
     CP_LIANG = 0x4E24,  /* 两 */
     CP_WAN = 0x4E07,    /* 万 */
     CP_YI = 0x4EBF,     /* 亿 */
-    CP_JI = 0x51E0,     /* 几 */
-    CP_SHU = 0x6570,    /* 数 */
+    CP_JI = HB_CP_JI,   /* 几 */
+    CP_SHU = HB_CP_SHU, /* 数 */
     CP_DIAN = 0x70B9,   /* 点 */
     CP_YU = 0x4F59,     /* 余 */
     CP_DUO = 0x591A,    /* 多 */
@@ -620,15 +620,6 @@ HB_HOT const char *match_word(const char *s, size_t len, size_t p, const hb_word
 {
     const hb_rule_word *w = hb_wordlist_prefix(l, s + p, len - p);
     return w ? w->word : NULL;
-}
-
-int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos)
-{
-    int cp;
-    if (pos >= len)
-        return 0;
-    cp_at(text, len, pos, &cp);
-    return cp == CP_JI || cp == CP_SHU || match_word(text, len, pos, &words->before);
 }
 
 static int is_range_sep(int cp)

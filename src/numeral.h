@@ -57,6 +57,7 @@
 
 #include <stddef.h>
 
+#include "normalize.h"
 #include "units.h"
 
 /* The approximation words of dict/numeral_approx.txt, shared by every stage
@@ -94,10 +95,22 @@ typedef struct {
  * or another number).  Returns 1 and fills *out when a number starts here,
  * else 0 (out->end == pos). */
 int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out);
+/* 几 and 数: an unknown digit (几十, 数百), approximate in itself. */
+enum { HB_CP_JI = 0x51E0, HB_CP_SHU = 0x6570 };
+
 /* Whether a numeral read at pos may open with an approximation word (one
  * of words->before, or 几 数): only then can hb_numeral_parse report one
- * starting at pos, so callers looking for that skip the full reading. */
-int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos);
+ * starting at pos, so callers looking for that skip the full reading.
+ * Inline: asked at up to three places before every number, most of which
+ * the word list's filter of first characters turns away at once. */
+static inline int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos)
+{
+    int cp;
+    if (pos >= len)
+        return 0;
+    hb_utf8_next(text + pos, len - pos, &cp);
+    return cp == HB_CP_JI || cp == HB_CP_SHU || hb_wordlist_prefix(&words->before, text + pos, len - pos);
+}
 
 /* An approximation word written after the unit (100人以上, 一个多月, 3年左右)
  * at the start of s[0..len): returns the word (words->after_unit) and its
