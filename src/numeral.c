@@ -195,11 +195,13 @@ static int mask_run(const hb_wordlist *units, const char *s, size_t len, size_t 
 
     for (;;) {
         int cp, cp2;
+        while (q < len && is_digit(s[q])) /* a run of ASCII digits: no decoding */
+            q++;
         int l = cp_at(s, len, q, &cp);
         if (!l)
             break;
-        if (is_digit(cp) || is_mask(cp)) {
-            masks += !is_digit(cp);
+        if (is_mask(cp)) {
+            masks++;
             q += (size_t)l;
             continue;
         }
