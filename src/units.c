@@ -218,11 +218,14 @@ static hb_word_slot *index_table(const hb_wordlist *l, size_t *mask)
 }
 
 /* Indexes every entry's endings at character boundaries, each hashed from
- * the entry's last byte back, as hb_wordlist_suffix reads a text.  Returns
- * 0 when out of memory. */
+ * the entry's last byte back, as hb_wordlist_suffix reads a text, when the
+ * list's owner asked for it (want_ends).  Returns 0 when out of memory. */
 static int index_ends(hb_wordlist *l)
 {
     free(l->ends);
+    l->ends = NULL;
+    if (!l->want_ends)
+        return 1;
     if (!(l->ends = index_table(l, &l->ends_mask)))
         return 0;
     for (size_t i = 0; i < l->n; i++) {
@@ -315,15 +318,21 @@ const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char 
     return best;
 }
 
-/* As hb_wordlist_prefix, from the end: the hash grows a byte at a time
- * backward and is looked up in the endings' index at each character
+/* With an index of endings, as hb_wordlist_prefix from the end: the hash
+ * grows a byte at a time backward and is looked up at each character
  * start, until no entry ends with the bytes read. */
 const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
 {
     size_t n = len < l->maxlen ? len : l->maxlen, t = len ? tail_start(s, len) : 0;
     const hb_rule_word *best = NULL;
-    if (!len || !l->ends || !hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t)))
+    if (!len || !hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t)))
         return NULL;
+    if (!l->ends) {
+        for (; n > 0; n--)
+            if (may_have(l, n) && !is_cont((unsigned char)s[len - n]) && (best = hb_wordlist_find(l, s + len - n, n)))
+                return best;
+        return NULL;
+    }
     uint64_t h = hb_hash_bytes("", 0);
     for (size_t k = 1; k <= n; k++) {
         h = hash_step(h, (unsigned char)s[len - k]);
@@ -695,6 +704,9 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
     struct hb_metric_rules *r = e->metrics = calloc(1, sizeof *r);
     if (!r)
         return HB_ERR_NOMEM;
+    /* asked of the text before every metric (ordinals, bound words and
+     * the verbs before them, the subject cues): an index of endings */
+    r->before.want_ends = r->bounds.want_ends = r->verbs.want_ends = r->subjects.want_ends = 1;
     hb_status st;
     if ((st = hb_kind_lists_read(e, "metric_exclusions.txt",
                                  (const char *const[]){"before", "after", "word", "numeral"},
