@@ -105,21 +105,6 @@ static int glued(const hb_doc *d, size_t from, size_t ws, size_t we)
     return !q.boundary;
 }
 
-/* Where the character ending at view position s (a boundary, s > 0)
- * starts, its code point in *cp.  A three-byte character, most Han, is
- * told by the lead byte three back (valid UTF-8: it spans [s - 3, s)). */
-static size_t char_before(const char *v, size_t s, int *cp)
-{
-    const unsigned char *u = (const unsigned char *)v + s;
-    if (s >= 3 && (u[-3] & 0xF0) == 0xE0) {
-        *cp = (u[-3] & 0x0F) << 12 | (u[-2] & 0x3F) << 6 | (u[-1] & 0x3F);
-        return s - 3;
-    }
-    size_t p = prev_char(v, s);
-    hb_utf8_next(v + p, s - p, cp);
-    return p;
-}
-
 /* The numeral at pos, taking an approximation word written right before it
  * (近百, 超过300, 不少于5): the longest such start wins. */
 static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_numeral *n)
@@ -129,7 +114,7 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
     int k = 0;
     for (size_t s = pos; k < MAX_PREFIX_CHARS && s > from;) {
         int cp;
-        s = char_before(v, s, &cp);
+        s = hb_char_before(v, s, &cp);
         if (s < from || !hb_is_han(cp)) /* approximation words are Han */
             break;
         starts[k++] = s;

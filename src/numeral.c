@@ -563,22 +563,15 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
 static int start_ok(const char *s, size_t len, size_t pos)
 {
     int cur, prev, prev2 = -1;
-    size_t a, b;
+    size_t a;
 
     if (pos == 0)
         return 1;
     cp_at(s, len, pos, &cur);
-    a = pos - 1;
-    while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80)
-        a--;
-    cp_at(s, len, a, &prev);
+    a = hb_char_before(s, pos, &prev);
     /* the character before that matters only after these marks */
-    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ',')) {
-        b = a - 1;
-        while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
-            b--;
-        cp_at(s, len, b, &prev2);
-    }
+    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ','))
+        hb_char_before(s, a, &prev2);
     if (is_digit(prev))
         return 0; /* the 3 of 123 */
     if (is_mask(prev) && (is_digit(cur) || is_mask(cur)))

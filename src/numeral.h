@@ -95,6 +95,24 @@ typedef struct {
  * or another number).  Returns 1 and fills *out when a number starts here,
  * else 0 (out->end == pos). */
 int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out);
+/* Where the character ending at text[s] starts (s > 0, a boundary of
+ * valid UTF-8), its code point in *cp: the reader and the metrics look at
+ * the characters before a number.  A three-byte character, most Han, is
+ * told by the lead byte three back (it spans [s - 3, s)). */
+static inline size_t hb_char_before(const char *text, size_t s, int *cp)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    if (s >= 3 && (u[s - 3] & 0xF0) == 0xE0) {
+        *cp = (u[s - 3] & 0x0F) << 12 | (u[s - 2] & 0x3F) << 6 | (u[s - 1] & 0x3F);
+        return s - 3;
+    }
+    size_t p = s - 1;
+    while (p > 0 && (u[p] & 0xC0) == 0x80)
+        p--;
+    hb_utf8_next(text + p, s - p, cp);
+    return p;
+}
+
 /* 几 and 数: an unknown digit (几十, 数百), approximate in itself. */
 enum { HB_CP_JI = 0x51E0, HB_CP_SHU = 0x6570 };
 
