@@ -516,7 +516,7 @@ static void number_json(hb_json_out *out, const char *name, double x)
 {
     if (isnan(x))
         hb_json_null(out, name);
-    else if (x == floor(x) && fabs(x) <= EXACT_MAX)
+    else if (fabs(x) <= EXACT_MAX && x == (double)(long long)x) /* no call to floor */
         hb_json_int(out, name, (long long)x);
     else
         hb_json_real(out, name, x);
