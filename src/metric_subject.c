@@ -59,12 +59,34 @@ void hb_subject_memo_free(hb_subject_memo *m)
     free(m);
 }
 
+/* The memo's hash of the word s[0..n): a word is a few characters, read
+ * as two overlapping loads of 8 or 4 bytes and mixed, where FNV went byte
+ * by byte (a third of the lookup). */
+static uint64_t word_hash(const char *s, size_t n)
+{
+    const uint64_t k = 0x9E3779B97F4A7C15ull;
+    uint64_t a, b;
+    if (n >= 8 && n <= 16) {
+        memcpy(&a, s, 8);
+        memcpy(&b, s + n - 8, 8);
+    } else if (n >= 4 && n < 8) {
+        uint32_t x, y;
+        memcpy(&x, s, 4);
+        memcpy(&y, s + n - 4, 4);
+        a = x;
+        b = y;
+    } else {
+        return hb_hash_bytes(s, n);
+    }
+    return hb_hash_lane(hb_hash_lane(n, a, k), b, k);
+}
+
 /* The slot of the word s[0..n) (hash h), or the empty slot where it goes. */
 static memo_slot *memo_slot_of(const hb_doc *d, const hb_subject_memo *m, uint64_t h, const char *s, size_t n)
 {
     for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
         memo_slot *t = &m->slot[i];
-        if (!t->len || (t->hash == h && t->len == n && !memcmp(d->view + t->at, s, n)))
+        if (!t->len || (t->hash == h && t->len == n && hb_same_bytes(d->view + t->at, s, n)))
             return t;
     }
 }
@@ -146,7 +168,7 @@ static unsigned facts_of(const hb_doc *d, word_list *w, int k)
     const char *s = d->view + w->s[k];
     size_t n = w->e[k] - w->s[k];
     hb_subject_memo *memo = w->memo;
-    uint64_t h = memo ? hb_hash_bytes(s, n) : 0;
+    uint64_t h = memo ? word_hash(s, n) : 0;
     memo_slot x = memo ? *memo_slot_of(d, memo, h, s, n) : (memo_slot){0};
     if (!x.len) {
         const struct hb_metric_rules *r = d->engine->metrics;

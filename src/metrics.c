@@ -114,8 +114,7 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
     int k = 0;
     for (size_t s = pos; k < MAX_PREFIX_CHARS && s > from;) {
         int cp;
-        s = prev_char(v, s);
-        hb_utf8_next(v + s, pos - s, &cp);
+        s = hb_char_before(v, s, &cp);
         if (s < from || !hb_is_han(cp)) /* approximation words are Han */
             break;
         starts[k++] = s;
@@ -185,6 +184,17 @@ static inline int separator_len(const char *v, size_t p, size_t end)
     }
 }
 
+/* Whether one of the eight bytes of x may start a separator
+ * (separator_len): an ASCII byte or E3.  Han text, lead bytes E4..E9 and
+ * continuation bytes, has none, so the clause scans skip it eight bytes at
+ * a time (the classic has-zero-byte trick finds E3). */
+static int may_separate8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t e3 = x ^ (ones * 0xE3);
+    return ((~x & highs) | ((e3 - ones) & ~e3 & highs)) != 0;
+}
+
 /* Whether the separator at q is a ',' inside a number token (1,200: the
  * only separator a token other than itself can hold), found among the
  * number tokens' starts (d->number_starts); *ts, *te: that token. */
@@ -213,29 +223,38 @@ static int in_number(const hb_doc *d, const hb_para *pa, size_t q, size_t *ts, s
 /* The clause around [vs, ve): from just after the separator before vs to
  * the separator after ve, each at most WINDOW bytes away.  The separators
  * are read off the view (a token of their own but for a thousands comma),
- * not from the paragraph's tokens, which are not kept. */
+ * not from the paragraph's tokens, which are not kept.  The scans go byte
+ * by byte, eight at a time where none may start one: a separator's first
+ * byte is never a continuation byte, so every byte it is found at starts
+ * a character. */
 static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t vs, size_t ve, size_t *cs, size_t *ce)
 {
     const char *v = d->view;
     size_t lo = vs > pa->vstart + WINDOW ? vs - WINDOW : pa->vstart;
     size_t hi = ve + WINDOW < pa->vend ? ve + WINDOW : pa->vend;
-    size_t ts, te;
+    size_t ts, te, first = lo, len;
+    uint64_t x;
+    while (first > 0 && ((unsigned char)v[first] & 0xC0) == 0x80)
+        first--; /* the character holding lo is the first looked at */
     *cs = lo;
-    for (size_t e = vs; e > lo;) { /* the character ending at e */
-        size_t s = prev_char(v, e);
-        if (!separator_len(v, s, pa->vend))
-            e = s;
-        else if (in_number(d, pa, s, &ts, &te))
-            e = ts;
+    for (size_t b = vs; b > first;) {
+        if (b - first >= 8 && (memcpy(&x, v + b - 8, 8), !may_separate8(x)))
+            b -= 8;
+        else if (!(len = (size_t)separator_len(v, --b, pa->vend)))
+            continue;
+        else if (in_number(d, pa, b, &ts, &te))
+            b = ts;
         else {
-            *cs = e;
+            *cs = b + len;
             break;
         }
     }
     *ce = hi;
     for (size_t s = ve; s < hi;) {
-        if (!separator_len(v, s, pa->vend))
-            s += (size_t)hb_utf8_len((unsigned char)v[s]);
+        if (hi - s >= 8 && (memcpy(&x, v + s, 8), !may_separate8(x)))
+            s += 8;
+        else if (!separator_len(v, s, pa->vend))
+            s++;
         else if (in_number(d, pa, s, &ts, &te))
             s = te;
         else {
@@ -288,7 +307,7 @@ static const char *category_of(const hb_doc *d, const hb_rule_word *unit, const 
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const char *cat = unit ? unit->cat : NULL;
-    if (!cat || m->send <= m->sstart || !hb_wordlist_find(&r->refined, cat, strlen(cat)))
+    if (!cat || m->send <= m->sstart || !r->refined_unit[unit - d->engine->units.v])
         return cat;
     /* the head noun is last: 支部党员大会 is a meeting, not a branch */
     const hb_rule_word *cue = hb_wordlist_last(&r->subjects, d->view + m->sstart, m->send - m->sstart);
@@ -313,10 +332,30 @@ static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const c
     return u != key ? u /* no unit is that long: not worth a slot */ : hb_doc_keep(d, key, len);
 }
 
+/* What a run of the stage keeps for its metrics: the memo of word facts
+ * (NULL: none), and each measure word's kept unit (by its index in the
+ * engine's units, NULL until asked; kept NULL when out of memory). */
+typedef struct {
+    hb_subject_memo *memo;
+    const char **kept;
+} metric_run;
+
+/* unit_kept, by the measure word's entry when no scale word comes first
+ * (the unit is then the entry as written): most metrics, each entry's
+ * string kept once a report, not hashed and compared every time. */
+static const char *unit_of(hb_doc *d, metric_run *run, const hb_rule_word *unit, const char *scale, size_t sclen,
+                           const char *word, size_t wlen)
+{
+    if (!unit || sclen || !run->kept)
+        return unit_kept(d, scale, sclen, word, wlen);
+    const char **k = &run->kept[unit - d->engine->units.v];
+    return *k ? *k : (*k = unit_kept(d, scale, sclen, word, wlen));
+}
+
 /* Reads the metric whose number token starts at view position at of
  * paragraph para, if any; *consumed is where the next number may start.
  * Returns 0 when out of memory. */
-static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, size_t at, size_t done, size_t *consumed)
+static int read_metric(hb_doc *d, metric_run *run, size_t para, size_t at, size_t done, size_t *consumed)
 {
     const struct hb_metric_rules *r = d->engine->metrics;
     const hb_para *pa = &d->paras.v[para];
@@ -398,7 +437,7 @@ static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, size_t at,
     /* unit as written: the numeral's scale word, then the measure word */
     const char *uw = n.percent ? "%" : v + us;
     size_t ulen = n.percent ? 1 : ue - us, sclen = n.scale_end - n.scale_start, skip;
-    const char *u = unit_kept(d, v + n.scale_start, sclen, uw, ulen);
+    const char *u = unit_of(d, run, unit, v + n.scale_start, sclen, uw, ulen);
     if (!u)
         return 0;
     m.unit = u;
@@ -422,10 +461,10 @@ static int read_metric(hb_doc *d, hb_subject_memo *memo, size_t para, size_t at,
     /* the clause fragment and what it counts */
     size_t cs, ce, ss, se;
     clause_bounds(d, pa, n.start, end, &cs, &ce);
-    if (!hb_subject_after(d, memo, end, ce, &ss, &se))
+    if (!hb_subject_after(d, run->memo, end, ce, &ss, &se))
         return 0;
     int after = se > ss;
-    if (!after && !hb_subject_before(d, memo, cs, lead, &ss, &se))
+    if (!after && !hb_subject_before(d, run->memo, cs, lead, &ss, &se))
         return 0;
     m.tstart = (hb_off)cs;
     m.tend = (hb_off)(after ? se : end);
@@ -448,7 +487,8 @@ hb_status hb_metrics_run(hb_doc *d)
         return HB_ERR_NOMEM;
     /* the memo pays where words repeat, in long reports; without one (or
      * out of memory for it) every word is looked up */
-    hb_subject_memo *memo = d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL;
+    metric_run run = {d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL,
+                      hb_arena_alloc(&d->arena, (d->engine->units.n + 1) * sizeof *run.kept)};
     size_t done = 0;
     hb_status st = HB_OK;
     const hb_off *at = d->number_starts.v;
@@ -458,10 +498,11 @@ hb_status hb_metrics_run(hb_doc *d)
             continue;
         /* the paragraphs before took the starts before this one */
         for (; st == HB_OK && k < n && at[k] < d->paras.v[p].vend; k++)
-            if (at[k] >= done && !read_metric(d, memo, p, at[k], done, &done))
+            if (at[k] >= done && !read_metric(d, &run, p, at[k], done, &done))
                 st = HB_ERR_NOMEM;
     }
-    hb_subject_memo_free(memo);
+    hb_subject_memo_free(run.memo);
+    hb_arena_free(&d->arena, run.kept);
     hb_arena_free(&d->arena, d->number_starts.v);
     d->number_starts.v = NULL;
     d->number_starts.n = d->number_starts.cap = 0;
@@ -475,7 +516,7 @@ static void number_json(hb_json_out *out, const char *name, double x)
 {
     if (isnan(x))
         hb_json_null(out, name);
-    else if (x == floor(x) && fabs(x) <= EXACT_MAX)
+    else if (fabs(x) <= EXACT_MAX && x == (double)(long long)x) /* no call to floor */
         hb_json_int(out, name, (long long)x);
     else
         hb_json_real(out, name, x);
@@ -500,11 +541,18 @@ static int on_target_word(void *ctx, size_t start, size_t end, int value)
     return 0;
 }
 
-/* A goal rather than a result: a target word of dict/metric_targets.txt in
- * its clause, a plans section around it, or a plan document. */
-static int is_target(const hb_doc *d, const hb_metric *m, int sec)
+/* Whether the report is a plan, whose every metric is a goal. */
+static int is_plan(const hb_doc *d)
 {
-    if ((d->doc_type && !strcmp(d->doc_type, "plan")) || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
+    return d->doc_type && !strcmp(d->doc_type, "plan");
+}
+
+/* A goal rather than a result: a target word of dict/metric_targets.txt in
+ * its clause, a plans section around it, or a plan document (plan:
+ * is_plan, asked once for all metrics). */
+static int is_target(const hb_doc *d, const hb_metric *m, int sec, int plan)
+{
+    if (plan || (sec >= 0 && d->sections.v[sec].kind == HB_KIND_PLANS))
         return 1;
     const struct hb_metric_rules *r = d->engine->metrics;
     target_scan t = {d->view + m->tstart, m->tend - m->tstart, &r->not_targets};
@@ -513,10 +561,10 @@ static int is_target(const hb_doc *d, const hb_metric *m, int sec)
 
 int hb_metric_target(const hb_doc *d, const hb_metric *m)
 {
-    return is_target(d, m, d->paras.v[m->para].section);
+    return is_target(d, m, d->paras.v[m->para].section, is_plan(d));
 }
 
-static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
+static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m, int plan)
 {
     int sec = d->paras.v[m->para].section;
     hb_json_object_open(out, NULL);
@@ -539,7 +587,7 @@ static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
     hb_json_orig(out, "text", d, m->tstart, m->tend);
     hb_json_str(out, "section", sec >= 0 ? d->sections.v[sec].id : NULL);
     hb_json_str(out, "section_kind", hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
-    hb_json_bool(out, "target", is_target(d, m, sec));
+    hb_json_bool(out, "target", is_target(d, m, sec, plan));
     hb_json_line(out, "line", d, m->vstart);
     hb_json_span(out, "span", d, m->vstart, m->vend);
     hb_json_object_close(out);
@@ -547,8 +595,9 @@ static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m)
 
 void hb_metrics_json(hb_doc *d, hb_json_out *out)
 {
+    int plan = is_plan(d);
     hb_json_array_open(out, "metrics");
     for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++)
-        metric_json(out, d, &d->metrics->list.v[i]);
+        metric_json(out, d, &d->metrics->list.v[i], plan);
     hb_json_array_close(out);
 }

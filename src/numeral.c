@@ -19,8 +19,8 @@ enum {
     CP_LIANG = 0x4E24,  /* 两 */
     CP_WAN = 0x4E07,    /* 万 */
     CP_YI = 0x4EBF,     /* 亿 */
-    CP_JI = 0x51E0,     /* 几 */
-    CP_SHU = 0x6570,    /* 数 */
+    CP_JI = HB_CP_JI,   /* 几 */
+    CP_SHU = HB_CP_SHU, /* 数 */
     CP_DIAN = 0x70B9,   /* 点 */
     CP_YU = 0x4F59,     /* 余 */
     CP_DUO = 0x591A,    /* 多 */
@@ -195,11 +195,13 @@ static int mask_run(const hb_wordlist *units, const char *s, size_t len, size_t 
 
     for (;;) {
         int cp, cp2;
+        while (q < len && is_digit(s[q])) /* a run of ASCII digits: no decoding */
+            q++;
         int l = cp_at(s, len, q, &cp);
         if (!l)
             break;
-        if (is_digit(cp) || is_mask(cp)) {
-            masks += is_mask(cp);
+        if (is_mask(cp)) {
+            masks++;
             q += (size_t)l;
             continue;
         }
@@ -561,22 +563,15 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
 static int start_ok(const char *s, size_t len, size_t pos)
 {
     int cur, prev, prev2 = -1;
-    size_t a, b;
+    size_t a;
 
     if (pos == 0)
         return 1;
     cp_at(s, len, pos, &cur);
-    a = pos - 1;
-    while (a > 0 && ((unsigned char)s[a] & 0xC0) == 0x80)
-        a--;
-    cp_at(s, len, a, &prev);
+    a = hb_char_before(s, pos, &prev);
     /* the character before that matters only after these marks */
-    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ',')) {
-        b = a - 1;
-        while (b > 0 && ((unsigned char)s[b] & 0xC0) == 0x80)
-            b--;
-        cp_at(s, len, b, &prev2);
-    }
+    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ','))
+        hb_char_before(s, a, &prev2);
     if (is_digit(prev))
         return 0; /* the 3 of 123 */
     if (is_mask(prev) && (is_digit(cur) || is_mask(cur)))
@@ -613,20 +608,13 @@ void hb_numerals_unload(struct hb_engine *e)
     hb_wordlist_free(&e->numerals.after_unit);
 }
 
-/* The longest word of l at s[p], or NULL. */
-static const char *match_word(const char *s, size_t len, size_t p, const hb_wordlist *l)
+/* The longest word of l at s[p], or NULL.  Inlined: it is asked at
+ * every number, before and after it, and most places start no word, which
+ * the list's inline filter tells at once. */
+HB_HOT const char *match_word(const char *s, size_t len, size_t p, const hb_wordlist *l)
 {
     const hb_rule_word *w = hb_wordlist_prefix(l, s + p, len - p);
     return w ? w->word : NULL;
-}
-
-int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos)
-{
-    int cp;
-    if (pos >= len)
-        return 0;
-    cp_at(text, len, pos, &cp);
-    return cp == CP_JI || cp == CP_SHU || match_word(text, len, pos, &words->before);
 }
 
 static int is_range_sep(int cp)

@@ -57,6 +57,7 @@
 
 #include <stddef.h>
 
+#include "normalize.h"
 #include "units.h"
 
 /* The approximation words of dict/numeral_approx.txt, shared by every stage
@@ -94,10 +95,40 @@ typedef struct {
  * or another number).  Returns 1 and fills *out when a number starts here,
  * else 0 (out->end == pos). */
 int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out);
+/* Where the character ending at text[s] starts (s > 0, a boundary of
+ * valid UTF-8), its code point in *cp: the reader and the metrics look at
+ * the characters before a number.  A three-byte character, most Han, is
+ * told by the lead byte three back (it spans [s - 3, s)). */
+static inline size_t hb_char_before(const char *text, size_t s, int *cp)
+{
+    const unsigned char *u = (const unsigned char *)text;
+    if (s >= 3 && (u[s - 3] & 0xF0) == 0xE0) {
+        *cp = (u[s - 3] & 0x0F) << 12 | (u[s - 2] & 0x3F) << 6 | (u[s - 1] & 0x3F);
+        return s - 3;
+    }
+    size_t p = s - 1;
+    while (p > 0 && (u[p] & 0xC0) == 0x80)
+        p--;
+    hb_utf8_next(text + p, s - p, cp);
+    return p;
+}
+
+/* 几 and 数: an unknown digit (几十, 数百), approximate in itself. */
+enum { HB_CP_JI = 0x51E0, HB_CP_SHU = 0x6570 };
+
 /* Whether a numeral read at pos may open with an approximation word (one
  * of words->before, or 几 数): only then can hb_numeral_parse report one
- * starting at pos, so callers looking for that skip the full reading. */
-int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos);
+ * starting at pos, so callers looking for that skip the full reading.
+ * Inline: asked at up to three places before every number, most of which
+ * the word list's filter of first characters turns away at once. */
+static inline int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos)
+{
+    int cp;
+    if (pos >= len)
+        return 0;
+    hb_utf8_next(text + pos, len - pos, &cp);
+    return cp == HB_CP_JI || cp == HB_CP_SHU || hb_wordlist_prefix(&words->before, text + pos, len - pos);
+}
 
 /* An approximation word written after the unit (100人以上, 一个多月, 3年左右)
  * at the start of s[0..len): returns the word (words->after_unit) and its

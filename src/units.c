@@ -16,29 +16,6 @@ static int is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-/* A character's bit in heads or tails (512 bits). */
-static unsigned char_key(const char *c, size_t n)
-{
-    unsigned h = 0;
-    for (size_t i = 0; i < n; i++)
-        h = h * 31 + (unsigned char)c[i];
-    return h & 511;
-}
-
-static int has_key(const uint64_t *set, unsigned k)
-{
-    return set[k / 64] >> (k % 64) & 1;
-}
-
-/* Bytes of the character starting s[0..len), as its first byte says (the
- * words and texts are valid UTF-8): every lookup asks, and a scan of the
- * continuation bytes cost more than the rest of most lookups. */
-static size_t head_len(const char *s, size_t len)
-{
-    size_t m = (size_t)hb_utf8_len((unsigned char)s[0]);
-    return m < len ? m : len;
-}
-
 /* Where the last character of s[0..len) starts (len > 0). */
 static size_t tail_start(const char *s, size_t len)
 {
@@ -99,10 +76,10 @@ static int push_word(hb_wordlist *l, const char *w, const char *cat, int line)
     if (r->len < 256)
         l->lens[r->len / 64] |= 1ull << (r->len % 64);
     if (r->len) {
-        unsigned h = char_key(w, head_len(w, r->len));
+        unsigned h = hb_word_char_key(w, hb_word_head_len(w, r->len));
         size_t t = tail_start(w, r->len);
         l->heads[h / 64] |= 1ull << (h % 64);
-        h = char_key(w + t, r->len - t);
+        h = hb_word_char_key(w + t, r->len - t);
         l->tails[h / 64] |= 1ull << (h % 64);
     }
     return 1;
@@ -191,23 +168,77 @@ int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_
     return ok;
 }
 
-/* The slot holding s[0..len) (hash h), or the empty slot where it goes. */
-static hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s, size_t len)
+/* The slot of index slots (mask: its size - 1) holding s[0..len) (hash h),
+ * or the empty slot where it goes; the keys are the entries' first len
+ * bytes, or with ends their last. */
+static inline __attribute__((always_inline)) hb_word_slot *slot_in(const hb_wordlist *l, hb_word_slot *slots,
+                                                                   size_t mask, int ends, uint64_t h,
+                                                                   const char *s, size_t len)
 {
-    for (size_t i = (size_t)h & l->mask;; i = (i + 1) & l->mask) {
-        hb_word_slot *t = &l->slots[i];
-        if (!t->entry || (t->hash == h && t->len == len && !memcmp(l->v[t->entry - 1].word, s, len)))
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        hb_word_slot *t = &slots[i];
+        if (!t->entry)
+            return t;
+        const hb_rule_word *w = &l->v[t->entry - 1];
+        if (t->hash == h && t->len == len && hb_same_bytes(ends ? w->word + w->len - len : w->word, s, len))
             return t;
     }
 }
 
-/* Puts entry i's first len bytes in the index; an entry wins over a mere
- * prefix, the first of equal entries (hb_wordlist_add_all) over the others. */
-static void index_key(hb_wordlist *l, size_t i, size_t len, uint64_t h)
+static hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s, size_t len)
 {
-    hb_word_slot *t = slot_of(l, h, l->v[i].word, len);
-    if (!t->entry || (len == l->v[i].len && l->v[t->entry - 1].len != len))
+    return slot_in(l, l->slots, l->mask, 0, h, s, len);
+}
+
+/* Puts entry i's first (ends: last) len bytes in that index; an entry wins
+ * over a mere prefix or ending, the first of equal entries
+ * (hb_wordlist_add_all) over the others. */
+static void index_key(hb_wordlist *l, int ends, size_t i, size_t len, uint64_t h)
+{
+    const hb_rule_word *w = &l->v[i];
+    hb_word_slot *t = ends ? slot_in(l, l->ends, l->ends_mask, 1, h, w->word + w->len - len, len)
+                           : slot_of(l, h, w->word, len);
+    if (!t->entry || (len == w->len && l->v[t->entry - 1].len != len))
         *t = (hb_word_slot){h, (uint32_t)(i + 1), (uint32_t)len};
+}
+
+/* A zeroed index for one key per character of every entry, kept at most
+ * half full (a table sized by bytes was three times too large for Chinese
+ * words, and zeroing it cost more than indexing); NULL when out of memory. */
+static hb_word_slot *index_table(const hb_wordlist *l, size_t *mask)
+{
+    size_t keys = 0, size = 8;
+    for (size_t i = 0; i < l->n; i++)
+        for (size_t k = 0; k < l->v[i].len; k++)
+            keys += !is_cont((unsigned char)l->v[i].word[k]);
+    while (size < 2 * keys)
+        size *= 2;
+    *mask = size - 1;
+    return calloc(size, sizeof(hb_word_slot));
+}
+
+/* Indexes every entry's endings at character boundaries, each hashed from
+ * the entry's last byte back, as hb_wordlist_suffix reads a text, when the
+ * list's owner asked for it (want_ends).  Returns 0 when out of memory. */
+static int index_ends(hb_wordlist *l)
+{
+    free(l->ends);
+    l->ends = NULL;
+    if (!l->want_ends)
+        return 1;
+    if (!(l->ends = index_table(l, &l->ends_mask)))
+        return 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *w = l->v[i].word;
+        size_t len = l->v[i].len;
+        uint64_t h = hb_hash_bytes("", 0);
+        for (size_t k = 1; k <= len; k++) {
+            h = hash_step(h, (unsigned char)w[len - k]);
+            if (!is_cont((unsigned char)w[len - k]))
+                index_key(l, 1, i, k, h);
+        }
+    }
+    return 1;
 }
 
 /* Sorts the list by its words (memcmp's order; by_line: a word listed
@@ -229,29 +260,19 @@ static int index_sorted(hb_wordlist *l, int by_line)
     free(order);
     free(l->v);
     l->v = v;
-    /* one key per character boundary of each entry, not per byte: a table
-     * sized by bytes was three times too large for Chinese words, and
-     * zeroing it cost more than indexing */
-    size_t keys = 0, size = 8;
-    for (size_t i = 0; i < l->n; i++)
-        for (size_t k = 0; k < l->v[i].len; k++)
-            keys += !is_cont((unsigned char)l->v[i].word[k]);
-    while (size < 2 * keys)
-        size *= 2;
     free(l->slots);
-    if (!(l->slots = calloc(size, sizeof *l->slots)))
+    if (!(l->slots = index_table(l, &l->mask)))
         return 0;
-    l->mask = size - 1;
     for (size_t i = 0; i < l->n; i++) {
         const char *w = l->v[i].word;
         uint64_t h = hb_hash_bytes("", 0);
         for (size_t k = 1; k <= l->v[i].len; k++) {
             h = hash_step(h, (unsigned char)w[k - 1]);
             if (k == l->v[i].len || !is_cont((unsigned char)w[k]))
-                index_key(l, i, k, h);
+                index_key(l, 0, i, k, h);
         }
     }
-    return 1;
+    return index_ends(l);
 }
 
 /* Sorts and indexes a list whose reader (HB_DICT_UNIQUE) refused a word
@@ -266,9 +287,9 @@ static int may_have(const hb_wordlist *l, size_t n)
     return n >= 256 || (l->lens[n / 64] >> (n % 64) & 1);
 }
 
-const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
+const hb_rule_word *hb_wordlist_find_indexed(const hb_wordlist *l, const char *s, size_t len)
 {
-    if (!len || !l->slots || !may_have(l, len) || !has_key(l->heads, char_key(s, head_len(s, len))))
+    if (!l->slots || !may_have(l, len)) /* hb_wordlist_find asked the filter */
         return NULL;
     const hb_word_slot *t = slot_of(l, hb_hash_bytes(s, len), s, len);
     return t->entry && l->v[t->entry - 1].len == len ? &l->v[t->entry - 1] : NULL;
@@ -277,11 +298,11 @@ const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t
 /* The longest entry that s starts with, ending at a character boundary:
  * the hash grows a byte at a time and is looked up at each boundary until
  * no entry goes on with the bytes read. */
-const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
+const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char *s, size_t len)
 {
     size_t n = len < l->maxlen ? len : l->maxlen;
     const hb_rule_word *best = NULL;
-    if (!len || !l->slots || !has_key(l->heads, char_key(s, head_len(s, len))))
+    if (!l->slots) /* hb_wordlist_prefix asked the filter */
         return NULL;
     uint64_t h = hb_hash_bytes("", 0);
     for (size_t k = 1; k <= n; k++) {
@@ -297,19 +318,33 @@ const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size
     return best;
 }
 
+/* With an index of endings, as hb_wordlist_prefix from the end: the hash
+ * grows a byte at a time backward and is looked up at each character
+ * start, until no entry ends with the bytes read. */
 const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
 {
     size_t n = len < l->maxlen ? len : l->maxlen, t = len ? tail_start(s, len) : 0;
-    if (!len || !has_key(l->tails, char_key(s + t, len - t)))
+    const hb_rule_word *best = NULL;
+    if (!len || !hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t)))
         return NULL;
-    for (; n > 0; n--) {
-        if (!may_have(l, n) || is_cont((unsigned char)s[len - n]))
-            continue;
-        const hb_rule_word *r = hb_wordlist_find(l, s + len - n, n);
-        if (r)
-            return r;
+    if (!l->ends) {
+        for (; n > 0; n--)
+            if (may_have(l, n) && !is_cont((unsigned char)s[len - n]) && (best = hb_wordlist_find(l, s + len - n, n)))
+                return best;
+        return NULL;
     }
-    return NULL;
+    uint64_t h = hb_hash_bytes("", 0);
+    for (size_t k = 1; k <= n; k++) {
+        h = hash_step(h, (unsigned char)s[len - k]);
+        if (is_cont((unsigned char)s[len - k]))
+            continue;
+        const hb_word_slot *x = slot_in(l, l->ends, l->ends_mask, 1, h, s + len - k, k);
+        if (!x->entry)
+            break;
+        if (l->v[x->entry - 1].len == k)
+            best = &l->v[x->entry - 1];
+    }
+    return best;
 }
 
 const hb_rule_word *hb_wordlist_last(const hb_wordlist *l, const char *s, size_t len)
@@ -341,6 +376,7 @@ void hb_wordlist_free(hb_wordlist *l)
     }
     free(l->v);
     free(l->slots);
+    free(l->ends);
 }
 
 /* unit<TAB>category, cue<TAB>category */
@@ -500,6 +536,8 @@ static size_t list_load(hb_wordlist *l, const char *p, size_t size)
     memcpy(l->lens, h.lens, sizeof h.lens);
     memcpy(l->heads, h.heads, sizeof h.heads);
     memcpy(l->tails, h.tails, sizeof h.tails);
+    if (!index_ends(l))
+        return (size_t)-1;
     return text_at + hb_pad8(h.text);
 }
 
@@ -666,6 +704,9 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
     struct hb_metric_rules *r = e->metrics = calloc(1, sizeof *r);
     if (!r)
         return HB_ERR_NOMEM;
+    /* asked of the text before every metric (ordinals, bound words and
+     * the verbs before them, the subject cues): an index of endings */
+    r->before.want_ends = r->bounds.want_ends = r->verbs.want_ends = r->subjects.want_ends = 1;
     hb_status st;
     if ((st = hb_kind_lists_read(e, "metric_exclusions.txt",
                                  (const char *const[]){"before", "after", "word", "numeral"},
@@ -680,6 +721,12 @@ hb_status hb_metric_rules_load(struct hb_engine *e, hb_error *err)
         (st = hb_kind_lists_read(e, "metric_phrases.txt", (const char *const[]){"suffix", "compare", "noun"},
                                  (hb_wordlist *const[]){&r->suffixes, &r->compares, &r->nouns}, 3, err)))
         return st;
+    if (!(r->refined_unit = calloc(e->units.n ? e->units.n : 1, 1)))
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    for (size_t i = 0; i < e->units.n; i++) {
+        const char *cat = e->units.v[i].cat;
+        r->refined_unit[i] = cat && hb_wordlist_find(&r->refined, cat, strlen(cat));
+    }
     hb_wordlist *l = &r->subjects;
     return read_lists(e, "metric_subjects.txt", "subjects", &l, 1, read_subjects, l, err);
 }
@@ -694,5 +741,6 @@ void hb_metric_rules_free(struct hb_metric_rules *r)
     for (size_t i = 0; i < sizeof all / sizeof *all; i++)
         hb_wordlist_free(all[i]);
     hb_ac_free(r->target_ac);
+    free(r->refined_unit);
     free(r);
 }

@@ -10,9 +10,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "aho.h"
 #include "huibao.h"
+#include "normalize.h"
 
 /* One folded word of a rule list and its payload (a category, or NULL). */
 typedef struct {
@@ -33,22 +35,100 @@ typedef struct {
 } hb_word_slot;
 
 /* A word list, sorted unless said otherwise, with a hash index of its
- * entries and their prefixes once loaded: exact and longest-prefix lookups
- * hash the bytes once; longest suffix tries each character boundary up to
- * the longest entry. */
+ * entries and their prefixes once loaded, and one of their endings: exact,
+ * longest-prefix and longest-suffix lookups hash the bytes once. */
 typedef struct {
     hb_rule_word *v;
     size_t n, cap;
     hb_word_slot *slots; /* the hash index; NULL until loaded */
     size_t mask;         /* slots - 1, a power of two minus one */
+    hb_word_slot *ends;  /* the same of each entry's endings, hashed from its
+                            last byte back: a suffix lookup reads the text
+                            from its end once; made at load, not compiled,
+                            for a list whose owner set want_ends before */
+    size_t ends_mask;
+    int want_ends;       /* suffix lookups at every number: worth the index
+                            (all 38 lists' endings cost 360K instructions a
+                            start, a tenth of it) */
     size_t maxlen;   /* bytes of the longest entry */
-    uint64_t lens[4]; /* bit n: an entry of n bytes (n < 256), so exact and
-                         suffix lookups skip the lengths no entry has */
+    uint64_t lens[4]; /* bit n: an entry of n bytes (n < 256), so exact
+                         lookups skip the lengths no entry has */
     uint64_t heads[8], tails[8]; /* bit k: an entry whose first (last) character
                                     hashes to k: most lookups end on one test */
     struct hb_word_block *text;  /* the words and categories, a few KiB a block:
                                     some 1,200 rule words are read at every start */
 } hb_wordlist;
+
+/* A character's bit in heads or tails (512 bits): h * 31 + byte over its
+ * bytes.  Every lookup asks once; a character is one to four bytes, so the
+ * sum is written out (the loop cost more than the rest of most lookups). */
+static inline unsigned hb_word_char_key(const char *c, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)c;
+    unsigned h;
+    switch (n) {
+    case 1:
+        h = u[0];
+        break;
+    case 2:
+        h = u[0] * 31u + u[1];
+        break;
+    case 3:
+        h = u[0] * 961u + u[1] * 31u + u[2];
+        break;
+    default:
+        h = 0;
+        for (size_t i = 0; i < n; i++)
+            h = h * 31 + u[i];
+    }
+    return h & 511;
+}
+
+static inline int hb_word_has_key(const uint64_t *set, unsigned k)
+{
+    return set[k / 64] >> (k % 64) & 1;
+}
+
+/* Bytes of the character starting s[0..len), as its first byte says (the
+ * words and texts are valid UTF-8): every lookup asks, and a scan of the
+ * continuation bytes cost more than the rest of most lookups. */
+static inline size_t hb_word_head_len(const char *s, size_t len)
+{
+    size_t m = (size_t)hb_utf8_len((unsigned char)s[0]);
+    return m < len ? m : len;
+}
+
+/* Whether a[0..n) equals b[0..n): a word list's key or a word is a few
+ * characters, compared as two overlapping reads of 8 or 4 bytes each
+ * (never a byte outside it) or byte by byte under 4; memcmp's call cost
+ * more than the compare. */
+static inline int hb_same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return !memcmp(a, b, n);
+    if (n >= 8) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8), memcpy(&a1, a + n - 8, 8), memcpy(&b0, b, 8), memcpy(&b1, b + n - 8, 8);
+        return !((a0 ^ b0) | (a1 ^ b1));
+    }
+    if (n >= 4) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4), memcpy(&a1, a + n - 4, 4), memcpy(&b0, b, 4), memcpy(&b1, b + n - 4, 4);
+        return !((a0 ^ b0) | (a1 ^ b1));
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+/* Whether an entry of l may start s[0..len): the filter of first
+ * characters alone (never a false no), inline for the callers that ask
+ * at many places where none starts. */
+static inline int hb_wordlist_may_start(const hb_wordlist *l, const char *s, size_t len)
+{
+    return len && hb_word_has_key(l->heads, hb_word_char_key(s, hb_word_head_len(s, len)));
+}
 
 struct hb_metric_rules {
     hb_wordlist before;    /* metric_exclusions.txt kinds */
@@ -59,6 +139,8 @@ struct hb_metric_rules {
     hb_wordlist bounds;    /* metric_approx.txt and numeral_approx.txt's kind bound */
     hb_wordlist subjects;  /* metric_subjects.txt: cue → category (a cue listed twice: first line first) */
     hb_wordlist refined;   /* metric_refined.txt: categories the subject cues refine */
+    unsigned char *refined_unit; /* by index in the engine's units: its category is
+                                    refined (asked of every metric, answered at load) */
     hb_wordlist suffixes;  /* metric_phrases.txt kinds */
     hb_wordlist compares;
     hb_wordlist nouns;
@@ -114,11 +196,23 @@ int hb_sort_strings(int *order, const void *base, size_t n, size_t stride, size_
 /* Frees a list's words and its storage (not the list struct). */
 void hb_wordlist_free(hb_wordlist *l);
 
-/* The entry equal to s[0..len), or NULL. */
-const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len);
-/* The longest entry that s[0..len) starts with, or NULL. */
-const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len);
-/* The longest entry that s[0..len) ends with, or NULL. */
+/* The entry equal to s[0..len), or NULL (the filter of first characters
+ * asked inline, as for hb_wordlist_prefix). */
+const hb_rule_word *hb_wordlist_find_indexed(const hb_wordlist *l, const char *s, size_t len);
+static inline const hb_rule_word *hb_wordlist_find(const hb_wordlist *l, const char *s, size_t len)
+{
+    return hb_wordlist_may_start(l, s, len) ? hb_wordlist_find_indexed(l, s, len) : NULL;
+}
+/* The longest entry that s[0..len) starts with, or NULL.  The filter of
+ * first characters is asked inline: most places asked about start none. */
+const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char *s, size_t len);
+static inline const hb_rule_word *hb_wordlist_prefix(const hb_wordlist *l, const char *s, size_t len)
+{
+    return hb_wordlist_may_start(l, s, len) ? hb_wordlist_prefix_indexed(l, s, len) : NULL;
+}
+/* The longest entry that s[0..len) ends with, or NULL: through the index
+ * of endings when the list has one (want_ends), else an exact lookup at
+ * each character boundary up to the longest entry. */
 const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len);
 
 #endif

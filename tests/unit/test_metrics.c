@@ -282,6 +282,22 @@ static void test_clause_commas(void **s)
     expect_clause("召开会议3次、培训5次。", 1, "培训5次");
 }
 
+/* The clause scans skip Han text eight bytes at a time and look closer at
+ * ASCII and E3 bytes (，；：！？ folded, 、。): every separator ends a
+ * clause, however far into a run; a 。 holding the window's first byte
+ * (WINDOW, 120 bytes, back from the number) still ends it. */
+static void test_clause_scan(void **s)
+{
+    (void)s;
+    const char *t = "问：全年召开会议研讨交流3次；开展学习教育培训活动5次！其余?另有专题会议7场:结束";
+    expect_clause(t, 0, "全年召开会议研讨交流3次");
+    expect_clause(t, 1, "开展学习教育培训活动5次");
+    expect_clause(t, 2, "另有专题会议7场");
+    /* 119 bytes between the 。 and the number: the window starts in the 。 */
+    expect_clause("前文内容。ab党员干部群众参加学习教育培训活动推动工作落实见效全面提升能力水平建设基层组织强5次。", 0,
+                  "ab党员干部群众参加学习教育培训活动推动工作落实见效全面提升能力水平建设基层组织强5次");
+}
+
 /* JSON: every field of the contract; span covers the metric as written. */
 static void test_json_fields(void **s)
 {
@@ -557,6 +573,24 @@ static const hb_rule_word *brute_last(const hb_wordlist *l, const char *s, size_
     return best;
 }
 
+/* hb_same_bytes agrees with memcmp at every length up to 24 (its byte,
+ * 4-byte, 8-byte and memcmp paths), a difference at every place, reading
+ * from unaligned starts. */
+static void test_same_bytes(void **state)
+{
+    (void)state;
+    char a[32], b[32];
+    for (size_t n = 0; n <= 24; n++)
+        for (size_t at = 0; at <= n; at++) { /* at == n: no difference */
+            for (size_t i = 0; i < n; i++)
+                a[1 + i] = b[3 + i] = (char)(0x80 + i * 7);
+            if (at < n)
+                b[3 + at] ^= 0x10;
+            assert_int_equal(hb_same_bytes(a + 1, b + 3, n), !memcmp(a + 1, b + 3, n));
+            assert_int_equal(hb_same_bytes(a + 1, b + 3, n), at == n);
+        }
+}
+
 /* hb_wordlist_last agrees with searching for every subject cue, on runs of
  * cues and other characters in every order and every cut of them. */
 /* hb_sort_strings against qsort with the plain comparison (memcmp order, a
@@ -746,6 +780,7 @@ int main(void)
         cmocka_unit_test(test_more_units),
         cmocka_unit_test(test_subjects_and_text),
         cmocka_unit_test(test_clause_commas),
+        cmocka_unit_test(test_clause_scan),
         cmocka_unit_test(test_subject_phrases),
         cmocka_unit_test(test_json_fields),
         cmocka_unit_test(test_targets),
@@ -755,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_wordlist_lookups),
         cmocka_unit_test(test_wordlist_last),
+        cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_sort_strings),
         cmocka_unit_test(test_cue_masked),
         cmocka_unit_test(test_subject_memo),

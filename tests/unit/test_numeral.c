@@ -573,10 +573,32 @@ static void test_random_invariants(void **state)
     }
 }
 
+/* hb_char_before agrees with walking back over continuation bytes and
+ * decoding, at every character end of a text of one- to four-byte
+ * characters (the three-byte ones read from their lead byte three back). */
+static void test_char_before(void **state)
+{
+    (void)state;
+    const char *t = "a\xc3\x97" "3\xe4\xb8\x87\xf0\xa0\x80\x80\xe3\x80\x87" "b\xe9\xbe\xa5";
+    size_t len = strlen(t);
+    for (size_t s = 1; s <= len; s++) {
+        if (s < len && ((unsigned char)t[s] & 0xC0) == 0x80)
+            continue; /* not a character end */
+        size_t p = s - 1;
+        while (p > 0 && ((unsigned char)t[p] & 0xC0) == 0x80)
+            p--;
+        int want, got;
+        hb_utf8_next(t + p, len - p, &want);
+        assert_int_equal(hb_char_before(t, s, &got), p);
+        assert_int_equal(got, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arabic),
+        cmocka_unit_test(test_char_before),
         cmocka_unit_test(test_arabic_decimals),
         cmocka_unit_test(test_thousands),
         cmocka_unit_test(test_lookback),
