@@ -18,12 +18,24 @@ typedef struct {
     int kind;
 } kind_cue;
 
+/* Buckets of the title-word index: a cue's first two bytes pick one. */
+enum { TITLE_BUCKETS = 1024 };
+
 struct hb_section_rules {
     kind_cue *cues;
     size_t ncues;
     hb_wordlist ends, joins, inner; /* heading_words.txt: a glued title's last word, what links two, what sits between */
     hb_ac *kinds;   /* the cues of a kind other than `other`, coming and work words, found in one pass */
     int *same;      /* the next cue with the same words, -1: none */
+    /* the `other` cues that may mask a hit of cue i: maskers + masker_at[i],
+     * ending at -1; masker_at[ncues]: every `other` cue (a later year's hit) */
+    int *maskers;
+    size_t *masker_at;
+    /* the cues of a kind other than `other` by their first two bytes
+     * (title_bucket), chained by title_next; one-byte cues in title_short */
+    int title_head[TITLE_BUCKETS];
+    int *title_next;
+    int title_short;
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -70,6 +82,60 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
     return 0;
 }
 
+/* Whether the `other` cue m may mask a hit of cue c: a hit of m covering
+ * c's words holds them (hb_cue_masked), unless m is written A...B, which
+ * covers whatever lies between A and B.  A superset is safe: masked() asks
+ * hb_cue_masked of each. */
+static int may_mask(const kind_cue *m, const kind_cue *c)
+{
+    return memmem(m->cue, m->len, c->cue, c->len) || memmem(m->cue, m->len, "...", 3);
+}
+
+/* Fills r->maskers: a title's kind cues were each checked against every
+ * `other` cue (16), a fifth of the stage's instructions. */
+static int index_maskers(struct hb_section_rules *r)
+{
+    size_t nother = 0, n = 0;
+    for (size_t i = 0; i < r->ncues; i++)
+        nother += r->cues[i].kind == HB_KIND_OTHER;
+    r->maskers = malloc((r->ncues + 1) * (nother + 1) * sizeof *r->maskers);
+    r->masker_at = malloc((r->ncues + 1) * sizeof *r->masker_at);
+    if (!r->maskers || !r->masker_at)
+        return 0;
+    for (size_t c = 0; c <= r->ncues; c++) {
+        r->masker_at[c] = n;
+        for (size_t i = 0; i < r->ncues; i++)
+            if (r->cues[i].kind == HB_KIND_OTHER && (c == r->ncues || may_mask(&r->cues[i], &r->cues[c])))
+                r->maskers[n++] = (int)i;
+        r->maskers[n++] = -1;
+    }
+    return 1;
+}
+
+static unsigned title_bucket(const char *s)
+{
+    return ((unsigned char)s[0] << 6 ^ (unsigned char)s[1]) % TITLE_BUCKETS;
+}
+
+/* Fills the title-word index: title_word_end compared every cue at every
+ * character of a glued title. */
+static int index_title_words(struct hb_section_rules *r)
+{
+    r->title_next = malloc((r->ncues ? r->ncues : 1) * sizeof *r->title_next);
+    if (!r->title_next)
+        return 0;
+    for (size_t b = 0; b < TITLE_BUCKETS; b++)
+        r->title_head[b] = -1;
+    r->title_short = -1;
+    for (size_t i = r->ncues; i-- > 0;)
+        if (r->cues[i].kind != HB_KIND_OTHER) {
+            int *head = r->cues[i].len < 2 ? &r->title_short : &r->title_head[title_bucket(r->cues[i].cue)];
+            r->title_next[i] = *head;
+            *head = (int)i;
+        }
+    return 1;
+}
+
 hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
 {
     e->sections = calloc(1, sizeof *e->sections);
@@ -92,6 +158,8 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
         st = hb_engine_build_entries(e, pat, len, r->ncues, &r->kinds, &r->same, err);
     free(pat);
     free(len);
+    if (st == HB_OK && (!index_maskers(r) || !index_title_words(r)))
+        st = HB_ERR_NOMEM;
     if (st != HB_OK)
         return st;
     return hb_kind_lists_read(e, "heading_words.txt", (const char *const[]){"ends", "joins", "inner"},
@@ -111,6 +179,9 @@ void hb_sections_unload(struct hb_engine *e)
     hb_wordlist_free(&r->inner);
     hb_ac_free(r->kinds);
     free(r->same);
+    free(r->maskers);
+    free(r->masker_at);
+    free(r->title_next);
     free(r);
 }
 
@@ -132,14 +203,14 @@ static int quoted(const char *s, size_t len, size_t at, size_t n)
     return 0;
 }
 
-/* Whether [at, at+n) lies inside a hit of an `other` cue (问题 in 问题导向)
- * or inside quotation marks. */
-static int masked(const struct hb_section_rules *r, const char *s, size_t len, size_t at, size_t n)
+/* Whether [at, at+n), a hit of cue c (r->ncues: a later year), lies inside
+ * a hit of an `other` cue (问题 in 问题导向) or inside quotation marks. */
+static int masked(const struct hb_section_rules *r, size_t c, const char *s, size_t len, size_t at, size_t n)
 {
     if (quoted(s, len, at, n))
         return 1;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind == HB_KIND_OTHER && hb_cue_masked(r->cues[i].cue, r->cues[i].len, s, len, at, n))
+    for (const int *m = r->maskers + r->masker_at[c]; *m >= 0; m++)
+        if (hb_cue_masked(r->cues[*m].cue, r->cues[*m].len, s, len, at, n))
             return 1;
     return 0;
 }
@@ -179,7 +250,7 @@ typedef struct {
 static void coming_at(kind_scan *k, size_t at, size_t n, size_t i)
 {
     if (k->work_after > at + n && (at < k->come_at || (at == k->come_at && i < k->come_cue)) &&
-        !masked(k->r, k->s, k->len, at, n))
+        !masked(k->r, is_next_year(&k->r->cues[i]) ? k->r->ncues : i, k->s, k->len, at, n))
         k->come_at = at, k->come_len = n, k->come_cue = i;
 }
 
@@ -213,7 +284,7 @@ static int on_cue(void *ctx, size_t at, size_t end, int value)
                 kind = ki;
         }
     }
-    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, k->s, k->len, at, n))
+    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, (size_t)value, k->s, k->len, at, n))
         k->best = kind, k->best_at = at, k->best_len = n;
     return 1;
 }
@@ -295,15 +366,23 @@ static size_t title_end(const char *s, size_t from, size_t to)
 /* The end of the longest word at s[at..len) that may end a heading title:
  * a word of heading_words.txt or a section-kind cue (not masked by an
  * `other` cue); 0 when none starts there. */
+/* best, or the end of the hit of a cue of chain i (from r->title_head or
+ * title_short) at s[at] that ends later and no `other` cue masks. */
+static size_t later_cue_end(const struct hb_section_rules *r, int i, const char *s, size_t len, size_t at,
+                            size_t best)
+{
+    for (; i >= 0; i = r->title_next[i])
+        if (at + r->cues[i].len > best && r->cues[i].len <= len - at &&
+            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, (size_t)i, s, len, at, r->cues[i].len))
+            best = at + r->cues[i].len;
+    return best;
+}
+
 static size_t title_word_end(const struct hb_section_rules *r, const char *s, size_t len, size_t at)
 {
     const hb_rule_word *w = hb_wordlist_prefix(&r->ends, s + at, len - at);
-    size_t best = w ? at + w->len : 0;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind != HB_KIND_OTHER && at + r->cues[i].len > best && r->cues[i].len <= len - at &&
-            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, s, len, at, r->cues[i].len))
-            best = at + r->cues[i].len;
-    return best;
+    size_t best = later_cue_end(r, r->title_short, s, len, at, w ? at + w->len : 0);
+    return len - at >= 2 ? later_cue_end(r, r->title_head[title_bucket(s + at)], s, len, at, best) : best;
 }
 
 /* A heading of run-together text glued to its body with no punctuation
@@ -518,13 +597,12 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         if ((at_boundary || hb_is_circled(cp)) && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
             (num == 1 || (fam == *last_family && num == *last_number + 1))) {
             hb_item it = {.number = num, .vstart = i, .para = p, .section = section};
-            it.marker = hb_doc_orig_kept(d, i, i + ml);
-            if (!it.marker)
-                return 0;
             /* the separator after the marker is not part of the marker */
             size_t mend = i + ml;
             it.marker = hb_doc_orig_kept(d, i, mend - ((v[mend - 1] == ',' || v[mend - 1] == ':') ? 1
                                                   : (mend - i >= 3 && memcmp(v + mend - 3, "、", 3) == 0 && fam != HB_IF_SHI) ? 3 : 0));
+            if (!it.marker)
+                return 0;
             size_t t = mend;
             while (t < pa->vend && (v[t] == ' ' || v[t] == ',' || v[t] == ':'))
                 t++;

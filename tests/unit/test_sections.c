@@ -169,6 +169,13 @@ static void test_kind_cues(void **s)
     assert_int_equal(r->sections.v[3].kind, HB_KIND_ACHIEVEMENTS);
     assert_int_equal(r->sections.v[4].kind, HB_KIND_PLANS);
     hb_report_free(r);
+    /* a cue masked by an A…B cue whose words do not hold it (短板 inside
+     * 解决…问题), and the same cue where no `other` cue covers it */
+    r = doc("一、解决生产中的短板问题\n二、发展中的短板\n");
+    assert_int_equal(r->sections.n, 2);
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
+    hb_report_free(r);
 }
 
 static void test_heading_opening_a_paragraph(void **s)
