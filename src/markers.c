@@ -144,12 +144,13 @@ static int heading_may_start(const char *s, size_t len)
     return len >= 3 && (u[0] == 0xE2 || u[0] == 0xF0 || ((u[0] & 0xF0) == 0xE0 && numeral_or(u, NULL)));
 }
 
-int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
+/* hb_heading_marker past its first test: kept out of line, so that the
+ * many texts turned away pay no saving of the registers it uses. */
+static __attribute__((noinline)) int heading_marker(const hb_wordlist *counts, const char *s, size_t len,
+                                                     hb_marker *m)
 {
     size_t n;
     int cp;
-    if (len == 0 || !heading_may_start(s, len))
-        return 0;
     /* 第一部分 第一章 */
     if (starts(s, len, "第") && (n = cn_run(s + 3, len - 3)) > 0) {
         int v = hb_small_cn_number(s + 3, n);
@@ -223,6 +224,11 @@ int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_m
     return 0;
 }
 
+int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
+{
+    return len && heading_may_start(s, len) && heading_marker(counts, s, len, m);
+}
+
 static size_t separator(const char *s, size_t len)
 {
     if (len && (s[0] == ',' || s[0] == ':'))
@@ -232,14 +238,12 @@ static size_t separator(const char *s, size_t len)
     return 0;
 }
 
-int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen)
+/* hb_item_marker past its first test, out of line as heading_marker. */
+static __attribute__((noinline)) int item_marker(const char *s, size_t len, int *family, int *number,
+                                                  size_t *mlen)
 {
     size_t n;
     int cp;
-    /* ①, or 另, 第, 其 or a numeral first: sections ask at every clause start */
-    if (len < 3 || (((unsigned char)s[0] & 0xF0) != 0xE0) ||
-        ((unsigned char)s[0] != 0xE2 && !numeral_or((const unsigned char *)s, "另") && memcmp(s, "其", 3)))
-        return 0;
     if (len >= 3 && hb_utf8_next(s, len, &cp) == 3 && hb_is_circled(cp)) { /* ：①…；②… */
         *family = HB_IF_CIRCLED, *number = cp - 0x2460 + 1, *mlen = 3;
         *mlen += separator(s + 3, len - 3);
@@ -277,4 +281,12 @@ int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *
         }
     }
     return 0;
+}
+
+int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen)
+{
+    /* ①, or 另, 第, 其 or a numeral first: sections ask at every clause start */
+    return len >= 3 && ((unsigned char)s[0] & 0xF0) == 0xE0 &&
+           ((unsigned char)s[0] == 0xE2 || numeral_or((const unsigned char *)s, "另") || !memcmp(s, "其", 3)) &&
+           item_marker(s, len, family, number, mlen);
 }

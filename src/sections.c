@@ -37,6 +37,7 @@ struct hb_section_rules {
     int title_head[TITLE_BUCKETS];
     int *title_next;
     int title_short;
+    int next_year;  /* the {next-year} cue of kind coming (one: cues are keyed), -1: none */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -180,6 +181,10 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
     free(len);
     if (st == HB_OK && (!index_maskers(r) || !index_title_words(r)))
         st = HB_ERR_NOMEM;
+    r->next_year = -1;
+    for (size_t i = 0; i < r->ncues; i++)
+        if (r->cues[i].kind == SK_COMING && is_next_year(&r->cues[i]))
+            r->next_year = (int)i;
     if (st != HB_OK)
         return st;
     return hb_kind_lists_read(e, "heading_words.txt", (const char *const[]){"ends", "joins", "inner"},
@@ -320,15 +325,13 @@ static void scan_kinds(const hb_doc *d, const char *s, size_t len, kind_scan *k)
         return;
     if (k->coming)
         hb_ac_scan_all(r->kinds, s, len, on_coming, k);
-    if (!d->ref_year)
+    if (!d->ref_year || r->next_year < 0)
         return;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind == SK_COMING && is_next_year(&r->cues[i]))
-            for (size_t at = 0; at <= k->come_at && at < len; at++) {
-                size_t cl = next_year_at(d, s, len, at);
-                if (cl)
-                    coming_at(k, at, cl, i);
-            }
+    for (size_t at = 0; at <= k->come_at && at < len; at++) {
+        size_t cl = next_year_at(d, s, len, at);
+        if (cl)
+            coming_at(k, at, cl, (size_t)r->next_year);
+    }
 }
 
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
@@ -371,15 +374,45 @@ static int child_kind(const hb_doc *d, const hb_section *s)
     return own;
 }
 
+/* Sets of first bytes the scans below look for: each byte is below 0x40
+ * or E2/E3 (next_in).  CLAUSE_LEAD: what add_items() reads inside a
+ * clause, a boundary (；：！？，space, 。 of lead byte E3) or a circled
+ * number (E2); TITLE_END: where a heading title may end (：, 。); ITEM_END:
+ * where an item's title may end (；！？, 。). */
+static const unsigned char CLAUSE_LEAD[256] = {[';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1, [','] = 1,
+                                               [' '] = 1, [0xE2] = 1, [0xE3] = 1};
+static const unsigned char TITLE_END[256] = {[':'] = 1, [0xE3] = 1};
+static const unsigned char ITEM_END[256] = {[';'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1};
+
+/* The first byte of v[i..end) in the set t, or end.  Every such byte is
+ * below 0x40 or E2/E3: the scan goes on eight bytes at a time to the first
+ * byte that is (digits too), then asks the table. */
+static size_t next_in(const unsigned char *t, const char *v, size_t i, size_t end)
+{
+    const uint64_t highs = 0x8080808080808080u;
+    while (i < end && !t[(unsigned char)v[i]]) {
+        i++;
+        if (i + 8 <= end) {
+            uint64_t w;
+            memcpy(&w, v + i, 8);
+            uint64_t m = (~w & ~w << 1 & highs) | hb_bytes_eq8(w, 0xE2) | hb_bytes_eq8(w, 0xE3);
+            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 8;
+        }
+    }
+    return i < end ? i : end;
+}
+
+static int is_full_stop(const char *s, size_t i, size_t to)
+{
+    return i + 3 <= to && memcmp(s + i, "。", 3) == 0;
+}
+
 /* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
 static size_t title_end(const char *s, size_t from, size_t to)
 {
-    for (size_t i = from; i < to; i++) {
-        if (s[i] == ':')
+    for (size_t i = from; (i = next_in(TITLE_END, s, i, to)) < to; i++)
+        if (s[i] == ':' || is_full_stop(s, i, to))
             return i;
-        if (i + 3 <= to && memcmp(s + i, "。", 3) == 0)
-            return i;
-    }
     return to;
 }
 
@@ -570,29 +603,6 @@ static int marker_slip(hb_doc *d, const numbering *nb, const int *stack, int dep
                        r->marker);
 }
 
-/* The first bytes of what add_items() reads inside a clause: a boundary
- * (；：！？，space, 。 of lead byte E3) or a circled number (E2). */
-static const unsigned char CLAUSE_LEAD[256] = {[';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1, [','] = 1,
-                                               [' '] = 1, [0xE2] = 1, [0xE3] = 1};
-
-/* The first byte of v[i..end) in CLAUSE_LEAD, or end.  Every such byte
- * is below 0x40 or E2/E3: the scan goes on eight bytes at a time to the
- * first byte that is (digits too), then asks the table. */
-static size_t next_clause_lead(const char *v, size_t i, size_t end)
-{
-    const uint64_t highs = 0x8080808080808080u;
-    while (i < end && !CLAUSE_LEAD[(unsigned char)v[i]]) {
-        i++;
-        if (i + 8 <= end) {
-            uint64_t w;
-            memcpy(&w, v + i, 8);
-            uint64_t m = (~w & ~w << 1 & highs) | hb_bytes_eq8(w, 0xE2) | hb_bytes_eq8(w, 0xE3);
-            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 8;
-        }
-    }
-    return i < end ? i : end;
-}
-
 static int add_items(hb_doc *d, int p, size_t from, int section, int *last_family, int *last_number)
 {
     const hb_para *pa = &d->paras.v[p];
@@ -606,7 +616,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         /* inside a clause only ① (U+2460…, lead byte E2) may start an item:
          * step to the next byte that may end the clause or start one */
         if (!at_boundary)
-            i = next_clause_lead(v, i, pa->vend);
+            i = next_in(CLAUSE_LEAD, v, i, pa->vend);
         if (i == pa->vend)
             break;
         int fam, num;
@@ -629,8 +639,8 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
             it.tstart = t;
             if (stop < t) {
                 stop = t;
-                while (stop < pa->vend && v[stop] != ';' && v[stop] != '!' && v[stop] != '?' &&
-                       !(stop + 3 <= pa->vend && memcmp(v + stop, "。", 3) == 0))
+                while ((stop = next_in(ITEM_END, v, stop, pa->vend)) < pa->vend && v[stop] != ';' &&
+                       v[stop] != '!' && v[stop] != '?' && !is_full_stop(v, stop, pa->vend))
                     stop++;
             }
             it.tend = trim_end(v, t, stop);
@@ -646,7 +656,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         /* 剖析原因，一是… : a comma is a boundary too, and a space (a line
          * break lost in run-together text: …加强。 一是…); 统一是 is not */
         at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' || c == ' ' ||
-                      (i + 3 <= pa->vend && memcmp(v + i, "。", 3) == 0);
+                      is_full_stop(v, i, pa->vend);
         i += clen;
     }
     /* an item runs to the next item of this paragraph or the paragraph end;
@@ -671,7 +681,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         size_t ml, te = nx->vstart;
         if (!hb_heading_marker(&d->engine->counts_on, v + nx->vstart, nx->vend - nx->vstart, &m) &&
             !hb_item_marker(v + nx->vstart, nx->vend - nx->vstart, &fam, &num, &ml)) {
-            while (te < nx->vend && v[te] != ';' && !(te + 3 <= nx->vend && memcmp(v + te, "。", 3) == 0))
+            while (te < nx->vend && v[te] != ';' && !is_full_stop(v, te, nx->vend))
                 te++;
             last->tstart = nx->vstart;
             last->tend = hb_utf8_cap(v, nx->vstart, trim_end(v, nx->vstart, te), HB_HEADING_MAX_CHARS);
