@@ -104,14 +104,17 @@ static int holds(const kind_cue *m, const kind_cue *c)
 static int index_maskers(struct hb_section_rules *r)
 {
     size_t nother = 0, n = 0;
-    int *other = malloc((r->ncues ? r->ncues : 1) * sizeof *other), *gap = malloc((r->ncues ? r->ncues : 1) * sizeof *gap);
-    r->maskers = malloc((r->ncues + 1) * (r->ncues + 1) * sizeof *r->maskers);
+    for (size_t i = 0; i < r->ncues; i++)
+        nother += r->cues[i].kind == HB_KIND_OTHER;
+    int *other = malloc((nother + 1) * sizeof *other), *gap = malloc((nother + 1) * sizeof *gap);
+    r->maskers = malloc((r->ncues + 1) * (nother + 1) * sizeof *r->maskers);
     r->masker_at = malloc((r->ncues + 1) * sizeof *r->masker_at);
     if (!other || !gap || !r->maskers || !r->masker_at) {
         free(other);
         free(gap);
         return 0;
     }
+    nother = 0;
     for (size_t i = 0; i < r->ncues; i++)
         if (r->cues[i].kind == HB_KIND_OTHER) {
             gap[nother] = hb_lit_find(r->cues[i].cue, r->cues[i].len, "...", 3) != NULL;
