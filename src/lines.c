@@ -26,12 +26,18 @@ typedef struct {
     hb_lits *few;          /* other inline rules: a set of at most FEW_LITS literals, or NULL */
     hb_lits *start;        /* other inline rules: at most START_LITS strings, one of which every
                               match holds on the line its attempt starts on, or NULL */
+    int by_char;           /* bit of a line rule whose first characters a document's lines are
+                              asked about (first_chars), -1: none */
 } layout_rule;
 
 /* At most this many line rules have a literal set (regex_lits.h): one
  * pass over a line says which of them may match it at all, where a match
  * per rule cost most lines a dozen PCRE2 calls. */
 enum { MAX_LIT_SETS = 64 };
+
+/* At most this many line rules are asked about the first characters of a
+ * document's lines (index_by_char): a bit each in first_char. */
+enum { MAX_BY_CHAR = 32 };
 
 struct hb_layout_rules {
     layout_rule *pageno;
@@ -46,6 +52,7 @@ struct hb_layout_rules {
     int nlits;
     hb_litset *inline_lits; /* the inline rules' sets, asked once about a whole text */
     int ninline_lits;
+    int nby_char;          /* line rules with a by_char bit */
 };
 
 static int needed_byte(const hb_regex *rx)
@@ -77,6 +84,40 @@ static void first_bytes(const hb_regex *rx, layout_rule *r)
         memcpy(r->first, map, sizeof r->first);
         r->anchored = 1;
     }
+}
+
+/* Whether a match of the anchored pattern rx may start with the character
+ * s[0..n): a partial match of it alone, PCRE2_PARTIAL_HARD, which reports
+ * a partial match as soon as the attempt reaches the subject's end, so
+ * that only a character no match of any line starts with gives no match.
+ * An error (a limit) says it may. */
+static int may_start_with(const pcre2_code *re, const char *s, size_t n, pcre2_match_data *md,
+                          pcre2_match_context *mc)
+{
+    return pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_PARTIAL_HARD, md, mc) != PCRE2_ERROR_NOMATCH;
+}
+
+/* A line rule anchored at the line start that PCRE2 knows no first bytes
+ * of (^\d{1,3}$ under UCP, a caseless letter, an optional group first)
+ * gets a bit of its own, so that each document asks PCRE2 once for each
+ * character its lines start with whether the rule's match may start so
+ * (first_chars): such a rule was run on every line.  Only one that no
+ * match starts with 一 by: the others start with Han characters, so the
+ * question would cost more than it spares.  Returns 0 when out of memory. */
+static int index_by_char(struct hb_layout_rules *r, const struct hb_engine *e, layout_rule *rule)
+{
+    uint32_t all;
+    rule->by_char = -1;
+    if (rule->anchored || r->nby_char == MAX_BY_CHAR ||
+        pcre2_pattern_info(hb_regex_code(rule->re), PCRE2_INFO_ALLOPTIONS, &all) != 0 || !(all & PCRE2_ANCHORED))
+        return 1;
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!md)
+        return 0;
+    if (!may_start_with(hb_regex_code(rule->re), "一", 3, md, e->mctx))
+        rule->by_char = r->nby_char++;
+    pcre2_match_data_free(md);
+    return 1;
 }
 
 /* Gives rule a bit of *set for the literal set l, when it has one and a
@@ -163,11 +204,12 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
     layout_rule *rule = &nl[(*n)++];
-    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1};
+    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1};
     first_bytes(re, rule);
     *list = nl;
     /* inline rules search the whole text, not a line */
     if ((by_start && !(rule->start = malloc(sizeof start))) ||
+        (list != &r->inlines && list != &r->masthead && !index_by_char(r, e, rule)) ||
         !(list == &r->inlines ? inline_literal(r, rule, &l) : index_set(&r->lits, &r->nlits, rule, &l)))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     if (by_start)
@@ -220,9 +262,28 @@ int hb_display_width(const char *s, size_t len)
     return w;
 }
 
+/* What a document's lines start with: for a first character (cp), which
+ * by_char rules were asked about it (known) and which may match a line
+ * starting with it (may).  A cache of FIRST_SLOTS by the code point (a
+ * zeroed slot knows nothing, whatever its cp): a report's lines start with
+ * a few hundred characters (a 600 KB one asked PCRE2 1,103 times with 256
+ * slots, 617 with 1,024). */
+enum { FIRST_SLOTS = 1024 };
+typedef struct {
+    int cp;
+    uint32_t known, may;
+} first_char;
+
+typedef struct {
+    first_char slot[FIRST_SLOTS];
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+} first_chars;
+
 /* What is known of one line before its rules run: which ASCII bytes it
  * holds (bit c of has), its display width and characters, and (found when
- * first asked) which literal sets occur in it. */
+ * first asked) which literal sets occur in it; firsts: the document's
+ * cache of first characters, NULL: none. */
 typedef struct {
     const char *s;
     size_t len;
@@ -230,6 +291,7 @@ typedef struct {
     int width, chars;
     int probed;
     uint64_t sets;
+    first_chars *firsts;
 } line_probe;
 
 /* Adds the ASCII bytes of the eight at s (their high bits: ascii) to has. */
@@ -253,6 +315,7 @@ static void probe_start(line_probe *p, const char *s, size_t len)
     int e0e1 = 0;
     p->s = s;
     p->len = len;
+    p->firsts = NULL;
     p->probed = 0;
     p->sets = 0;
     p->has[0] = p->has[1] = 0;
@@ -277,6 +340,23 @@ static void probe_start(line_probe *p, const char *s, size_t len)
     p->width = e0e1 ? hb_display_width(s, len) : (int)(chars + wide);
 }
 
+/* Whether by_char rule r may match the probed line (not empty), from its
+ * first character, asked of PCRE2 the first time a line starts with it. */
+static int may_start(const layout_rule *r, line_probe *p)
+{
+    int cp;
+    size_t n = (size_t)hb_utf8_next(p->s, p->len, &cp);
+    first_char *f = &p->firsts->slot[(unsigned)cp % FIRST_SLOTS];
+    uint32_t bit = 1u << r->by_char;
+    if (f->cp != cp)
+        *f = (first_char){cp, 0, 0};
+    if (!(f->known & bit)) {
+        f->known |= bit;
+        f->may |= may_start_with(hb_regex_code(r->re), p->s, n, p->firsts->md, p->firsts->mc) ? bit : 0;
+    }
+    return (f->may & bit) != 0;
+}
+
 /* Whether rule r may match the probed line, from what the probe knows. */
 static int may_match(const hb_litset *x, const layout_rule *r, line_probe *p)
 {
@@ -284,13 +364,12 @@ static int may_match(const hb_litset *x, const layout_rule *r, line_probe *p)
     if ((r->need >= 0 && !(p->has[r->need >> 6] >> (r->need & 63) & 1)) ||
         (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)))
         return 0;
-    if (r->lits < 0)
-        return 1;
-    if (!p->probed) {
+    if (r->lits >= 0 && !p->probed) {
         p->sets = hb_litset_scan(x, p->s, p->len);
         p->probed = 1;
     }
-    return (p->sets >> r->lits) & 1;
+    /* the first character last: asking PCRE2 costs a match */
+    return (r->lits < 0 || ((p->sets >> r->lits) & 1)) && (r->by_char < 0 || !p->firsts || !p->len || may_start(r, p));
 }
 
 static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, line_probe *p, pcre2_match_data *md)
@@ -316,6 +395,7 @@ hb_status hb_lines_run(hb_doc *d)
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return HB_ERR_NOMEM;
+    first_chars firsts = {.md = md, .mc = d->engine->mctx};
     size_t nl = 1;
     for (const char *q = d->fold, *end = q + d->fold_len; (q = memchr(q, '\n', (size_t)(end - q))); q++)
         nl++;
@@ -342,6 +422,7 @@ hb_status hb_lines_run(hb_doc *d)
             a += 3;
         line_probe probe;
         probe_start(&probe, d->fold + a, b - a);
+        probe.firsts = r->nby_char ? &firsts : NULL;
         if (a == b)
             ln.kind = HB_LINE_BLANK;
         else if (any_match(d, r->pageno, r->npageno, &probe, md))

@@ -10,6 +10,7 @@
 #include "extract.h"
 #include "markers.h"
 #include "normalize.h"
+#include "regex_lits.h"
 #include "rules.h"
 
 typedef struct {
@@ -18,12 +19,25 @@ typedef struct {
     int kind;
 } kind_cue;
 
+/* Buckets of the title-word index: a cue's first two bytes pick one. */
+enum { TITLE_BUCKETS = 1024 };
+
 struct hb_section_rules {
     kind_cue *cues;
     size_t ncues;
     hb_wordlist ends, joins, inner; /* heading_words.txt: a glued title's last word, what links two, what sits between */
     hb_ac *kinds;   /* the cues of a kind other than `other`, coming and work words, found in one pass */
     int *same;      /* the next cue with the same words, -1: none */
+    /* the `other` cues that may mask a hit of cue i: maskers + masker_at[i],
+     * ending at -1; masker_at[ncues]: every `other` cue (a later year's hit) */
+    int *maskers;
+    size_t *masker_at;
+    /* the cues of a kind other than `other` by their first two bytes
+     * (title_bucket), chained by title_next; one-byte cues in title_short */
+    int title_head[TITLE_BUCKETS];
+    int *title_next;
+    int title_short;
+    int next_year;  /* the {next-year} cue of kind coming (one: cues are keyed), -1: none */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -70,6 +84,82 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
     return 0;
 }
 
+/* Whether the words of cue m hold those of cue c: a few bytes each, so
+ * compared in place (hb_lit_find's memchr cost the start-up 70,000
+ * instructions over the 1,600 pairs). */
+static int holds(const kind_cue *m, const kind_cue *c)
+{
+    for (size_t at = 0; at + c->len <= m->len; at++)
+        if (m->cue[at] == c->cue[0] && !memcmp(m->cue + at, c->cue, c->len))
+            return 1;
+    return 0;
+}
+
+/* Fills r->maskers: a title's kind cues were each checked against every
+ * `other` cue (16), a fifth of the stage's instructions.  An `other` cue
+ * may mask a hit of cue c when its words hold c's (hb_cue_masked: a hit
+ * covering c's holds them), or when it is written A...B, which covers
+ * whatever lies between A and B.  A superset is safe: masked() asks
+ * hb_cue_masked of each. */
+static int index_maskers(struct hb_section_rules *r)
+{
+    size_t nother = 0, n = 0;
+    for (size_t i = 0; i < r->ncues; i++)
+        nother += r->cues[i].kind == HB_KIND_OTHER;
+    int *other = malloc((nother + 1) * sizeof *other), *gap = malloc((nother + 1) * sizeof *gap);
+    r->maskers = malloc((r->ncues + 1) * (nother + 1) * sizeof *r->maskers);
+    r->masker_at = malloc((r->ncues + 1) * sizeof *r->masker_at);
+    if (!other || !gap || !r->maskers || !r->masker_at) {
+        free(other);
+        free(gap);
+        return 0;
+    }
+    nother = 0;
+    for (size_t i = 0; i < r->ncues; i++)
+        if (r->cues[i].kind == HB_KIND_OTHER) {
+            gap[nother] = hb_lit_find(r->cues[i].cue, r->cues[i].len, "...", 3) != NULL;
+            other[nother++] = (int)i;
+        }
+    for (size_t c = 0; c <= r->ncues; c++) {
+        r->masker_at[c] = n;
+        for (size_t k = 0; k < nother; k++) {
+            const kind_cue *m = &r->cues[other[k]];
+            if (c == r->ncues || gap[k] || holds(m, &r->cues[c]))
+                r->maskers[n++] = other[k];
+        }
+        r->maskers[n++] = -1;
+    }
+    free(other);
+    free(gap);
+    int *fit = realloc(r->maskers, n * sizeof *fit); /* most pairs are none */
+    r->maskers = fit ? fit : r->maskers;
+    return 1;
+}
+
+static unsigned title_bucket(const char *s)
+{
+    return ((unsigned char)s[0] << 6 ^ (unsigned char)s[1]) % TITLE_BUCKETS;
+}
+
+/* Fills the title-word index: title_word_end compared every cue at every
+ * character of a glued title. */
+static int index_title_words(struct hb_section_rules *r)
+{
+    r->title_next = malloc((r->ncues ? r->ncues : 1) * sizeof *r->title_next);
+    if (!r->title_next)
+        return 0;
+    for (size_t b = 0; b < TITLE_BUCKETS; b++)
+        r->title_head[b] = -1;
+    r->title_short = -1;
+    for (size_t i = r->ncues; i-- > 0;)
+        if (r->cues[i].kind != HB_KIND_OTHER) {
+            int *head = r->cues[i].len < 2 ? &r->title_short : &r->title_head[title_bucket(r->cues[i].cue)];
+            r->title_next[i] = *head;
+            *head = (int)i;
+        }
+    return 1;
+}
+
 hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
 {
     e->sections = calloc(1, sizeof *e->sections);
@@ -92,6 +182,12 @@ hb_status hb_sections_load(struct hb_engine *e, hb_error *err)
         st = hb_engine_build_entries(e, pat, len, r->ncues, &r->kinds, &r->same, err);
     free(pat);
     free(len);
+    if (st == HB_OK && (!index_maskers(r) || !index_title_words(r)))
+        st = HB_ERR_NOMEM;
+    r->next_year = -1;
+    for (size_t i = 0; i < r->ncues; i++)
+        if (r->cues[i].kind == SK_COMING && is_next_year(&r->cues[i]))
+            r->next_year = (int)i;
     if (st != HB_OK)
         return st;
     return hb_kind_lists_read(e, "heading_words.txt", (const char *const[]){"ends", "joins", "inner"},
@@ -111,6 +207,9 @@ void hb_sections_unload(struct hb_engine *e)
     hb_wordlist_free(&r->inner);
     hb_ac_free(r->kinds);
     free(r->same);
+    free(r->maskers);
+    free(r->masker_at);
+    free(r->title_next);
     free(r);
 }
 
@@ -132,14 +231,14 @@ static int quoted(const char *s, size_t len, size_t at, size_t n)
     return 0;
 }
 
-/* Whether [at, at+n) lies inside a hit of an `other` cue (问题 in 问题导向)
- * or inside quotation marks. */
-static int masked(const struct hb_section_rules *r, const char *s, size_t len, size_t at, size_t n)
+/* Whether [at, at+n), a hit of cue c (r->ncues: a later year), lies inside
+ * a hit of an `other` cue (问题 in 问题导向) or inside quotation marks. */
+static int masked(const struct hb_section_rules *r, size_t c, const char *s, size_t len, size_t at, size_t n)
 {
     if (quoted(s, len, at, n))
         return 1;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind == HB_KIND_OTHER && hb_cue_masked(r->cues[i].cue, r->cues[i].len, s, len, at, n))
+    for (const int *m = r->maskers + r->masker_at[c]; *m >= 0; m++)
+        if (hb_cue_masked(r->cues[*m].cue, r->cues[*m].len, s, len, at, n))
             return 1;
     return 0;
 }
@@ -179,7 +278,7 @@ typedef struct {
 static void coming_at(kind_scan *k, size_t at, size_t n, size_t i)
 {
     if (k->work_after > at + n && (at < k->come_at || (at == k->come_at && i < k->come_cue)) &&
-        !masked(k->r, k->s, k->len, at, n))
+        !masked(k->r, is_next_year(&k->r->cues[i]) ? k->r->ncues : i, k->s, k->len, at, n))
         k->come_at = at, k->come_len = n, k->come_cue = i;
 }
 
@@ -213,7 +312,7 @@ static int on_cue(void *ctx, size_t at, size_t end, int value)
                 kind = ki;
         }
     }
-    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, k->s, k->len, at, n))
+    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, (size_t)value, k->s, k->len, at, n))
         k->best = kind, k->best_at = at, k->best_len = n;
     return 1;
 }
@@ -229,15 +328,13 @@ static void scan_kinds(const hb_doc *d, const char *s, size_t len, kind_scan *k)
         return;
     if (k->coming)
         hb_ac_scan_all(r->kinds, s, len, on_coming, k);
-    if (!d->ref_year)
+    if (!d->ref_year || r->next_year < 0)
         return;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind == SK_COMING && is_next_year(&r->cues[i]))
-            for (size_t at = 0; at <= k->come_at && at < len; at++) {
-                size_t cl = next_year_at(d, s, len, at);
-                if (cl)
-                    coming_at(k, at, cl, i);
-            }
+    for (size_t at = 0; at <= k->come_at && at < len; at++) {
+        size_t cl = next_year_at(d, s, len, at);
+        if (cl)
+            coming_at(k, at, cl, (size_t)r->next_year);
+    }
 }
 
 int hb_section_kind_of(const hb_doc *d, const char *s, size_t len)
@@ -280,30 +377,68 @@ static int child_kind(const hb_doc *d, const hb_section *s)
     return own;
 }
 
+/* Sets of first bytes the scans below look for: each byte is below 0x40
+ * or E2/E3 (next_in).  CLAUSE_LEAD: what add_items() reads inside a
+ * clause, a boundary (；：！？，space, 。 of lead byte E3) or a circled
+ * number (E2); TITLE_END: where a heading title may end (：, 。); ITEM_END:
+ * where an item's title may end (；！？, 。). */
+static const unsigned char CLAUSE_LEAD[256] = {[';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1, [','] = 1,
+                                               [' '] = 1, [0xE2] = 1, [0xE3] = 1};
+static const unsigned char TITLE_END[256] = {[':'] = 1, [0xE3] = 1};
+static const unsigned char ITEM_END[256] = {[';'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1};
+
+/* The first byte of v[i..end) in the set t, or end.  Every such byte is
+ * below 0x40 or E2/E3: the scan goes on eight bytes at a time to the first
+ * byte that is (digits too), then asks the table. */
+static size_t next_in(const unsigned char *t, const char *v, size_t i, size_t end)
+{
+    const uint64_t highs = 0x8080808080808080u;
+    while (i < end && !t[(unsigned char)v[i]]) {
+        i++;
+        if (i + 8 <= end) {
+            uint64_t w;
+            memcpy(&w, v + i, 8);
+            uint64_t m = (~w & ~w << 1 & highs) | hb_bytes_eq8(w, 0xE2) | hb_bytes_eq8(w, 0xE3);
+            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 8;
+        }
+    }
+    return i < end ? i : end;
+}
+
+static int is_full_stop(const char *s, size_t i, size_t to)
+{
+    return i + 3 <= to && memcmp(s + i, "。", 3) == 0;
+}
+
 /* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
 static size_t title_end(const char *s, size_t from, size_t to)
 {
-    for (size_t i = from; i < to; i++) {
-        if (s[i] == ':')
+    for (size_t i = from; (i = next_in(TITLE_END, s, i, to)) < to; i++)
+        if (s[i] == ':' || is_full_stop(s, i, to))
             return i;
-        if (i + 3 <= to && memcmp(s + i, "。", 3) == 0)
-            return i;
-    }
     return to;
 }
 
 /* The end of the longest word at s[at..len) that may end a heading title:
  * a word of heading_words.txt or a section-kind cue (not masked by an
  * `other` cue); 0 when none starts there. */
+/* best, or the end of the hit of a cue of chain i (from r->title_head or
+ * title_short) at s[at] that ends later and no `other` cue masks. */
+static size_t later_cue_end(const struct hb_section_rules *r, int i, const char *s, size_t len, size_t at,
+                            size_t best)
+{
+    for (; i >= 0; i = r->title_next[i])
+        if (at + r->cues[i].len > best && r->cues[i].len <= len - at &&
+            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, (size_t)i, s, len, at, r->cues[i].len))
+            best = at + r->cues[i].len;
+    return best;
+}
+
 static size_t title_word_end(const struct hb_section_rules *r, const char *s, size_t len, size_t at)
 {
     const hb_rule_word *w = hb_wordlist_prefix(&r->ends, s + at, len - at);
-    size_t best = w ? at + w->len : 0;
-    for (size_t i = 0; i < r->ncues; i++)
-        if (r->cues[i].kind != HB_KIND_OTHER && at + r->cues[i].len > best && r->cues[i].len <= len - at &&
-            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, s, len, at, r->cues[i].len))
-            best = at + r->cues[i].len;
-    return best;
+    size_t best = later_cue_end(r, r->title_short, s, len, at, w ? at + w->len : 0);
+    return len - at >= 2 ? later_cue_end(r, r->title_head[title_bucket(s + at)], s, len, at, best) : best;
 }
 
 /* A heading of run-together text glued to its body with no punctuation
@@ -471,29 +606,6 @@ static int marker_slip(hb_doc *d, const numbering *nb, const int *stack, int dep
                        r->marker);
 }
 
-/* The first bytes of what add_items() reads inside a clause: a boundary
- * (；：！？，space, 。 of lead byte E3) or a circled number (E2). */
-static const unsigned char CLAUSE_LEAD[256] = {[';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1, [','] = 1,
-                                               [' '] = 1, [0xE2] = 1, [0xE3] = 1};
-
-/* The first byte of v[i..end) in CLAUSE_LEAD, or end.  Every such byte
- * is below 0x40 or E2/E3: the scan goes on eight bytes at a time to the
- * first byte that is (digits too), then asks the table. */
-static size_t next_clause_lead(const char *v, size_t i, size_t end)
-{
-    const uint64_t highs = 0x8080808080808080u;
-    while (i < end && !CLAUSE_LEAD[(unsigned char)v[i]]) {
-        i++;
-        if (i + 8 <= end) {
-            uint64_t w;
-            memcpy(&w, v + i, 8);
-            uint64_t m = (~w & ~w << 1 & highs) | hb_bytes_eq8(w, 0xE2) | hb_bytes_eq8(w, 0xE3);
-            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 8;
-        }
-    }
-    return i < end ? i : end;
-}
-
 static int add_items(hb_doc *d, int p, size_t from, int section, int *last_family, int *last_number)
 {
     const hb_para *pa = &d->paras.v[p];
@@ -507,7 +619,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         /* inside a clause only ① (U+2460…, lead byte E2) may start an item:
          * step to the next byte that may end the clause or start one */
         if (!at_boundary)
-            i = next_clause_lead(v, i, pa->vend);
+            i = next_in(CLAUSE_LEAD, v, i, pa->vend);
         if (i == pa->vend)
             break;
         int fam, num;
@@ -518,21 +630,20 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         if ((at_boundary || hb_is_circled(cp)) && hb_item_marker(v + i, pa->vend - i, &fam, &num, &ml) &&
             (num == 1 || (fam == *last_family && num == *last_number + 1))) {
             hb_item it = {.number = num, .vstart = i, .para = p, .section = section};
-            it.marker = hb_doc_orig_kept(d, i, i + ml);
-            if (!it.marker)
-                return 0;
             /* the separator after the marker is not part of the marker */
             size_t mend = i + ml;
             it.marker = hb_doc_orig_kept(d, i, mend - ((v[mend - 1] == ',' || v[mend - 1] == ':') ? 1
                                                   : (mend - i >= 3 && memcmp(v + mend - 3, "、", 3) == 0 && fam != HB_IF_SHI) ? 3 : 0));
+            if (!it.marker)
+                return 0;
             size_t t = mend;
             while (t < pa->vend && (v[t] == ' ' || v[t] == ',' || v[t] == ':'))
                 t++;
             it.tstart = t;
             if (stop < t) {
                 stop = t;
-                while (stop < pa->vend && v[stop] != ';' && v[stop] != '!' && v[stop] != '?' &&
-                       !(stop + 3 <= pa->vend && memcmp(v + stop, "。", 3) == 0))
+                while ((stop = next_in(ITEM_END, v, stop, pa->vend)) < pa->vend && v[stop] != ';' &&
+                       v[stop] != '!' && v[stop] != '?' && !is_full_stop(v, stop, pa->vend))
                     stop++;
             }
             it.tend = trim_end(v, t, stop);
@@ -548,7 +659,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         /* 剖析原因，一是… : a comma is a boundary too, and a space (a line
          * break lost in run-together text: …加强。 一是…); 统一是 is not */
         at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' || c == ' ' ||
-                      (i + 3 <= pa->vend && memcmp(v + i, "。", 3) == 0);
+                      is_full_stop(v, i, pa->vend);
         i += clen;
     }
     /* an item runs to the next item of this paragraph or the paragraph end;
@@ -573,7 +684,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         size_t ml, te = nx->vstart;
         if (!hb_heading_marker(&d->engine->counts_on, v + nx->vstart, nx->vend - nx->vstart, &m) &&
             !hb_item_marker(v + nx->vstart, nx->vend - nx->vstart, &fam, &num, &ml)) {
-            while (te < nx->vend && v[te] != ';' && !(te + 3 <= nx->vend && memcmp(v + te, "。", 3) == 0))
+            while (te < nx->vend && v[te] != ';' && !is_full_stop(v, te, nx->vend))
                 te++;
             last->tstart = nx->vstart;
             last->tend = hb_utf8_cap(v, nx->vstart, trim_end(v, nx->vstart, te), HB_HEADING_MAX_CHARS);

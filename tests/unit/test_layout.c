@@ -216,6 +216,84 @@ static void test_anchored_rules_by_first_byte(void **s)
     hb_report_free(d);
 }
 
+/* The page-number and clutter patterns of dict/layout.txt, compiled as the
+ * engine compiles them (kind: "pageno" or "clutter"), at most 64. */
+static size_t layout_patterns(const char *kind, pcre2_code **out)
+{
+    size_t len, n = 0;
+    char *text = tu_read_file("dict/layout.txt", &len);
+    assert_non_null(text);
+    for (char *line = strtok(text, "\n"); line && n < 64; line = strtok(NULL, "\n")) {
+        char *tab = strchr(line, '\t');
+        if (line[0] == '#' || !tab || (size_t)(tab - line) != strlen(kind) || strncmp(line, kind, strlen(kind)))
+            continue;
+        int code;
+        PCRE2_SIZE off;
+        out[n] = pcre2_compile((PCRE2_SPTR)(tab + 1), PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_UCP, &code, &off, NULL);
+        assert_non_null(out[n++]);
+    }
+    free(text);
+    return n;
+}
+
+static int any_matches(pcre2_code *const *re, size_t n, const char *s, size_t len, pcre2_match_data *md)
+{
+    for (size_t i = 0; i < n; i++)
+        if (pcre2_match(re[i], (PCRE2_SPTR)s, len, 0, 0, md, NULL) >= 0)
+            return 1;
+    return 0;
+}
+
+/* Random lines of pieces that the rules' first bytes, first characters
+ * (a rule PCRE2 knows no first bytes of is asked once per character a
+ * document's lines start with), needed bytes and literal sets are about:
+ * the lines stage finds the kind each pattern run on each line finds. */
+static void test_line_filters_never_reject_a_match(void **s)
+{
+    (void)s;
+    static const char *const pieces[] = {
+        "12", "3", "٣", "߁", "Page", "PAGE", "page", "K", "ſ", "K", " ", "/", "of", "第", "页", "共", "—", "-",
+        "下载", "【", "】", "[", "|", "打印", "关闭", "一", "工作", "来源", ":", "。", ",", ">", "»", "篇",
+        "精选", "范文", "图", "版权所有", "字号", "大", "中", "小", ".docx", "->", "→", "作者", "发布时间", "x"};
+    pcre2_code *pageno[64], *clutter[64];
+    size_t np = layout_patterns("pageno", pageno), nc = layout_patterns("clutter", clutter);
+    assert_true(np > 3 && nc > 10);
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    static char text[1 << 17];
+    unsigned seed = 12345;
+    for (int round = 0; round < 8; round++) {
+        size_t n = 0;
+        for (int line = 0; line < 400; line++) {
+            int parts = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 6;
+            for (int k = 0; k < parts; k++) {
+                const char *p = pieces[((seed = seed * 1103515245u + 12345u) >> 16) % (sizeof pieces / sizeof *pieces)];
+                memcpy(text + n, p, strlen(p));
+                n += strlen(p);
+            }
+            text[n++] = '\n';
+        }
+        text[n] = 0;
+        hb_doc *d = through_lines(text);
+        for (size_t i = 0; i < d->lines.n; i++) {
+            const hb_line *l = &d->lines.v[i];
+            const char *t = d->fold + l->fstart;
+            size_t len = l->fend - l->fstart;
+            int want = !len ? HB_LINE_BLANK
+                       : any_matches(pageno, np, t, len, md) ? HB_LINE_PAGENO
+                       : any_matches(clutter, nc, t, len, md) ? HB_LINE_CLUTTER
+                                                              : HB_LINE_TEXT;
+            if (l->kind != want)
+                fail_msg("line '%.*s': kind %d, its patterns say %d", (int)len, t, l->kind, want);
+        }
+        hb_report_free(d);
+    }
+    pcre2_match_data_free(md);
+    for (size_t i = 0; i < np; i++)
+        pcre2_code_free(pageno[i]);
+    for (size_t i = 0; i < nc; i++)
+        pcre2_code_free(clutter[i]);
+}
+
 static void test_wrapped_lines_join(void **s)
 {
     (void)s;
@@ -360,6 +438,7 @@ int main(void)
         cmocka_unit_test(test_orig_by_runs),
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
         cmocka_unit_test(test_anchored_rules_by_first_byte),
+        cmocka_unit_test(test_line_filters_never_reject_a_match),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),

@@ -11,6 +11,7 @@
 
 #include "doc.h"
 #include "engine.h"
+#include "chars.h"
 #include "markers.h"
 #include "testutil.h"
 
@@ -85,6 +86,54 @@ static void test_item_markers(void **s)
     assert_true(hb_item_marker("②强化", 9, &fam, &num, &ml));
     assert_int_equal(fam, HB_IF_CIRCLED);
     assert_int_equal(num, 2);
+}
+
+static size_t put_utf8(char *out, int cp)
+{
+    if (cp < 0x80)
+        return out[0] = (char)cp, 1;
+    if (cp < 0x800)
+        return out[0] = (char)(0xC0 | cp >> 6), out[1] = (char)(0x80 | (cp & 63)), 2;
+    if (cp < 0x10000)
+        return out[0] = (char)(0xE0 | cp >> 12), out[1] = (char)(0x80 | (cp >> 6 & 63)),
+               out[2] = (char)(0x80 | (cp & 63)), 3;
+    return out[0] = (char)(0xF0 | cp >> 18), out[1] = (char)(0x80 | (cp >> 12 & 63)),
+           out[2] = (char)(0x80 | (cp >> 6 & 63)), out[3] = (char)(0x80 | (cp & 63)), 4;
+}
+
+/* The markers turn most characters away by the first (heading_may_start,
+ * markers.c): a character opens a marker before one of the endings below
+ * exactly when it is one of those markers are written with. */
+static void test_marker_first_characters(void **s)
+{
+    (void)s;
+    static const char *const heads[] = {"、标题", ".标题", ")标题", "一部分 标题", "一)标题", "\xEF\xB8\x8F\xE2\x83\xA3标题",
+                                        " 标题", "十、标题", "2)标题"};
+    static const char *const items[] = {"是标题", "一是标题", "一,标题", "一方面,标题", "方面,标题", ",标题"};
+    for (int cp = 1; cp < 0x20000; cp++) {
+        if (cp >= 0xD800 && cp < 0xE000)
+            continue;
+        char text[64];
+        size_t n = put_utf8(text, cp);
+        unsigned cls;
+        int v = hb_cn_numeral(cp, &cls), numeral = v >= 1 && v <= 10 && !(cls & HB_CN_ALT);
+        int heading = numeral || (cp >= '0' && cp <= '9') || cp == '(' || cp == 0x7B2C /* 第 */ ||
+                      hb_is_circled(cp) || cp == 0x1F51F;
+        int item = numeral || cp == 0x7B2C || cp == 0x5176 /* 其 */ || cp == 0x53E6 /* 另 */ || hb_is_circled(cp);
+        int got_heading = 0, got_item = 0;
+        for (size_t k = 0; k < sizeof heads / sizeof *heads; k++) {
+            size_t len = n + (size_t)snprintf(text + n, sizeof text - n, "%s", heads[k]);
+            hb_marker m;
+            got_heading |= hb_heading_marker(&engine->counts_on, text, len, &m);
+        }
+        for (size_t k = 0; k < sizeof items / sizeof *items; k++) {
+            size_t len = n + (size_t)snprintf(text + n, sizeof text - n, "%s", items[k]), ml;
+            int fam, num;
+            got_item |= hb_item_marker(text, len, &fam, &num, &ml);
+        }
+        if (got_heading != heading || got_item != item)
+            fail_msg("U+%04X: heading %d (expected %d), item %d (expected %d)", cp, got_heading, heading, got_item, item);
+    }
 }
 
 /* 一．2024年… (a full-width dot, then digits) is a heading; ① inside a
@@ -168,6 +217,13 @@ static void test_kind_cues(void **s)
     assert_int_equal(r->sections.v[2].kind, HB_KIND_PLANS);
     assert_int_equal(r->sections.v[3].kind, HB_KIND_ACHIEVEMENTS);
     assert_int_equal(r->sections.v[4].kind, HB_KIND_PLANS);
+    hb_report_free(r);
+    /* a cue masked by an A…B cue whose words do not hold it (短板 inside
+     * 解决…问题), and the same cue where no `other` cue covers it */
+    r = doc("一、解决生产中的短板问题\n二、发展中的短板\n");
+    assert_int_equal(r->sections.n, 2);
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
     hb_report_free(r);
 }
 
@@ -410,6 +466,7 @@ int main(void)
         cmocka_unit_test(test_heading_variants),
         cmocka_unit_test(test_numbers_that_are_not_headings),
         cmocka_unit_test(test_item_markers),
+        cmocka_unit_test(test_marker_first_characters),
         cmocka_unit_test(test_nesting_skipped_levels_and_ids),
         cmocka_unit_test(test_kind_cues),
         cmocka_unit_test(test_heading_opening_a_paragraph),
