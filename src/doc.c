@@ -71,19 +71,25 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
-/* When view bytes [v, ve) (character starts) lie in one run of the map
- * before its last character and their text holds no line end, that text
- * at *start: the same bytes (most ranges asked for, a metric's text or
- * subject, a title).  Returns their length, 0 when they do not qualify. */
-static size_t one_run(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
+size_t hb_doc_orig_whole(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
 {
     const hb_omap *m = &d->vmap;
     const unsigned char *view = (const unsigned char *)d->view;
     if (v >= ve || ve >= d->view_len || (view[v] & 0xC0) == 0x80 || (view[ve] & 0xC0) == 0x80)
         return 0;
     size_t s = hb_omap_get(m, d->view, v, hint), n = ve - v;
-    if (*hint + 1 >= m->n || ve >= m->v[*hint + 1].from || s + n > d->len || memchr(d->text + s, '\n', n) ||
-        memchr(d->text + s, '\r', n))
+    if (*hint + 1 >= m->n || ve >= m->v[*hint + 1].from || s + n > d->len)
+        return 0;
+    *start = s;
+    return n;
+}
+
+/* hb_doc_orig_whole when the text holds no line end (most ranges asked
+ * for, a metric's text or subject, a title). */
+static size_t one_run(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
+{
+    size_t s = 0, n = hb_doc_orig_whole(d, v, ve, &s, hint);
+    if (!n || memchr(d->text + s, '\n', n) || memchr(d->text + s, '\r', n))
         return 0;
     *start = s;
     return n;

@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "doc.h"
 #include "huibao.h"
+#include "json_out.h"
 #include "normalize.h"
 #include "testutil.h"
 
@@ -202,6 +204,58 @@ static void test_orig_every_range(void **state)
     hb_report_free(r);
 }
 
+/* The JSON writer's strings of the input text (hb_json_orig, and in parts
+ * hb_json_string_add_orig) are what jansson dumps for the text taken
+ * character by character: an ASCII quote, a tab and a backslash to escape
+ * inside one run of the map and across runs, a lone CR, CRLF and wrapped
+ * lines.  Each start's ranges in one writer, ends ascending then
+ * descending: its places in the map move both ways. */
+static void test_json_orig_every_range(void **state)
+{
+    (void)state;
+    hb_report *r = tu_extract(engine, "关于２０２３年工作的汇报\r\n\r\n"
+                                      "　　一、主要\"成效\"：全年\t完成（１２）项\\增长１５％……达到\r\n"
+                                      "预期目标，“三会一课”４８次。\r"
+                                      "　　二、存在问题；一是ＡＢ\"不够\"，二是…\n");
+    assert_non_null(r);
+    char *want = malloc(4 * r->view_len + 1);
+    assert_non_null(want);
+    for (size_t vs = 0; vs <= r->view_len; vs++) {
+        if (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
+            continue;
+        hb_json_out *out = hb_json_out_new(0);
+        json_t *expect = json_array();
+        hb_json_array_open(out, "t");
+        for (int down = 0; down <= 1; down++)
+            for (size_t i = vs; i <= r->view_len; i++) {
+                size_t ve = down ? r->view_len - (i - vs) : i;
+                if (ve < r->view_len && ((unsigned char)r->view[ve] & 0xC0) == 0x80)
+                    continue;
+                size_t n = orig_by_char(r, vs, ve, want);
+                json_array_append_new(expect, json_stringn(want, n));
+                if (down) {
+                    hb_json_string_open(out, NULL);
+                    hb_json_string_add_orig(out, r, vs, ve);
+                    hb_json_string_close(out);
+                } else {
+                    hb_json_orig(out, NULL, r, vs, ve);
+                }
+            }
+        hb_json_array_close(out);
+        char *got = hb_json_out_finish(out), *dump = json_dumps(expect, JSON_COMPACT);
+        assert_non_null(got);
+        assert_non_null(dump);
+        assert_true(strncmp(got, "{\"t\":", 5) == 0);
+        got[strlen(got) - 1] = '\0';
+        assert_string_equal(got + 5, dump);
+        free(got);
+        free(dump);
+        json_decref(expect);
+    }
+    free(want);
+    hb_report_free(r);
+}
+
 /* A line from a hint, walking ahead, back or far off, is the line the
  * binary search finds. */
 static void test_line_at_hint(void **state)
@@ -275,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_item_title_stops_at_next_item),
         cmocka_unit_test(test_item_titles_linear),
         cmocka_unit_test(test_orig_every_range),
+        cmocka_unit_test(test_json_orig_every_range),
         cmocka_unit_test(test_line_at_hint),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_numbering_many_parents),

@@ -172,6 +172,40 @@ static void test_escape_at_every_place(void **state)
     }
 }
 
+/* Strings longer than the writer's slice (64 KiB) with bytes to escape at
+ * its edges and between, and keys not known until run time (the wrappers
+ * count them then): as jansson dumps them. */
+static void test_long_strings_and_runtime_keys(void **state)
+{
+    (void)state;
+    enum { LEN = 140000 };
+    static const size_t at[] = {0, 15, 16, 17, 65535, 65536, 65537, 65551, 131071, 131072, LEN - 1};
+    char *text = malloc(LEN);
+    assert_non_null(text);
+    for (size_t i = 0; i < LEN; i++)
+        text[i] = (char)('a' + i % 26);
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        text[at[i]] = i % 2 ? '"' : '\n';
+    char key[32];
+    snprintf(key, sizeof key, "key_%d", LEN); /* not a literal: counted at run time */
+    for (int pretty = 0; pretty <= 1; pretty++) {
+        hb_json_out *out = hb_json_out_new(pretty);
+        hb_json_strn(out, key, text, LEN);
+        hb_json_strn(out, "plain", text + 1, 15); /* no escape, under 16 bytes */
+        hb_json_int(out, key + 4, -7);
+        char *got = hb_json_out_finish(out);
+        assert_non_null(got);
+        json_t *v = json_pack("{s:s%,s:s%,s:i}", key, text, (size_t)LEN, "plain", text + 1, (size_t)15, key + 4, -7);
+        assert_non_null(v);
+        char *want = json_dumps(v, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+        json_decref(v);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+    }
+    free(text);
+}
+
 typedef struct {
     char *s;
     size_t n, calls;
@@ -248,6 +282,7 @@ int main(void)
         cmocka_unit_test(test_random_reals_round_trip),
         cmocka_unit_test(test_layout_matches_jansson),
         cmocka_unit_test(test_escape_at_every_place),
+        cmocka_unit_test(test_long_strings_and_runtime_keys),
         cmocka_unit_test(test_stream_equals_whole),
         cmocka_unit_test(test_stream_write_failure),
     };
