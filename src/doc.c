@@ -172,6 +172,60 @@ size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, 
     return re - rs;
 }
 
+/* The run-at-a-time walk: in a run of the map (normalize.h) the view's
+ * characters before its last are the text's own, of the same length, each
+ * following the one before in the text, so the characters of a segment of
+ * the range in one run are one stretch of the text, from the text of its
+ * first character to the end of its last's.  A stretch's first character
+ * is left out when it is the last one taken (an NFKC expansion's bytes, each
+ * a run of its own, all come from one character), and a stretch that does
+ * not follow the piece in the text ends it.  What hb_doc_orig_run does
+ * a character at a time, but for the line ends, kept here. */
+size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint)
+{
+    const hb_omap *m = &d->vmap;
+    const unsigned char *view = (const unsigned char *)d->view;
+    size_t v = *vpos, k = *hint, rs = 0, re = 0, prev = SIZE_MAX;
+    while (v < ve) {
+        if (v > *vpos && (view[v] & 0xC0) == 0x80) { /* maps where its character's first byte does */
+            v++;
+            continue;
+        }
+        size_t s = hb_omap_get(m, d->view, v, &k), from = m->v[k].from, to = m->v[k].to;
+        size_t end = k + 1 < m->n && m->v[k + 1].from < ve ? m->v[k + 1].from : ve, last = end - 1;
+        while (last > v && (view[last] & 0xC0) == 0x80)
+            last--; /* the segment's last character */
+        size_t tl = last > v ? to + (last - from) : s, first = s, at = v;
+        if (s == prev) { /* taken already: from the next character on */
+            if (tl == s) {
+                v = end;
+                continue;
+            }
+            first = s + (size_t)hb_utf8_len((unsigned char)d->text[s]);
+            at = v + (size_t)hb_utf8_len(view[v]);
+        }
+        if (first >= d->len) {
+            prev = tl;
+            v = end;
+            continue;
+        }
+        if (re > rs && first != re) {
+            v = at;
+            break;
+        }
+        prev = tl;
+        if (re == rs)
+            rs = first;
+        re = tl < d->len ? tl + (size_t)hb_utf8_len((unsigned char)d->text[tl]) : d->len;
+        re = re < d->len ? re : d->len;
+        v = end;
+    }
+    *vpos = v < ve ? v : ve;
+    *start = rs;
+    *hint = k;
+    return re - rs;
+}
+
 /* The length of the text behind view bytes [vs, ve), written to out as
  * far as it fits in cap bytes: all of it when the length is at most cap. */
 static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap)

@@ -222,6 +222,10 @@ size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
  * past it): sets *start, returns its length, 0 when the range is done.
  * *hint as for hb_doc_vstart_hint. */
 size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
+/* The same text in pieces that keep its line ends (the caller leaves them
+ * out): each a stretch of the text, taken a run of the view map at a time,
+ * not a character at a time. */
+size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
 /* When view bytes [vs, ve) are the same bytes of the text from *start on
  * (character starts in one run of the map, before its last character):
  * their length; 0 when not.  The text may hold line ends, which the text

@@ -145,8 +145,9 @@ static inline __attribute__((always_inline)) char *next(hb_json_out *out, const 
     return p;
 }
 
-/* A value of n bytes (short: a literal, a number). */
-static void value(hb_json_out *out, const char *name, size_t klen, const char *s, size_t n)
+/* A value of n bytes (short: a literal, a number); inlined, so that a
+ * literal's copy is two moves. */
+static inline __attribute__((always_inline)) void value(hb_json_out *out, const char *name, size_t klen, const char *s, size_t n)
 {
     char *p = next(out, name, klen, n);
     if (p) {
@@ -267,10 +268,12 @@ static char *put_escape(char *p, unsigned char c)
     return p;
 }
 
-/* jansson's escapes: '"', '\\' and control characters; UTF-8 passes as is.
- * Written in slices of at most SLICE bytes, each with one room check and
- * another after each escape. */
-static void put_escaped(hb_json_out *out, const char *s, size_t n)
+/* Writes s[0..n) escaped as jansson escapes: '"', '\\' and control
+ * characters; UTF-8 passes as is.  The input text's line ends are left
+ * out instead when `text` (hb_doc_orig_piece keeps them).  Written in
+ * slices of at most SLICE bytes, each with one room check and another
+ * after each escape. */
+static void put_escaped(hb_json_out *out, const char *s, size_t n, int text)
 {
     while (n > 0) {
         size_t take = n < SLICE ? n : SLICE;
@@ -279,8 +282,11 @@ static void put_escaped(hb_json_out *out, const char *s, size_t n)
             return;
         size_t k = copy_plain(p, s, take);
         p += k;
-        if (k < take)
-            p = put_escape(p, (unsigned char)s[k++]);
+        if (k < take) {
+            unsigned char c = (unsigned char)s[k++];
+            if (!text || (c != '\n' && c != '\r'))
+                p = put_escape(p, c);
+        }
         wrote(out, p);
         s += k;
         n -= k;
@@ -455,7 +461,7 @@ void hb_json_strn_k(hb_json_out *out, const char *name, size_t klen, const char 
         return;
     }
     wrote(out, p + k);
-    put_escaped(out, s + k, n - k);
+    put_escaped(out, s + k, n - k, 0);
     hb_json_string_close(out);
 }
 
@@ -478,7 +484,7 @@ void hb_json_string_open_k(hb_json_out *out, const char *name, size_t klen)
 
 void hb_json_string_add(hb_json_out *out, const char *s, size_t n)
 {
-    put_escaped(out, s, n);
+    put_escaped(out, s, n, 0);
 }
 
 /* The text of view bytes [vs, ve) at p when it is one piece of the input
@@ -494,12 +500,13 @@ static char *orig_whole(hb_json_out *out, char *p, const hb_doc *d, size_t vs, s
     return n && n <= SLICE && copy_plain(p, d->text + s, n) == n ? p + n : NULL;
 }
 
-/* The runs of the text of view bytes [vs, ve), escaped. */
+/* The text of view bytes [vs, ve) piece by piece, escaped, its line ends
+ * left out. */
 static void orig_runs(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
 {
     size_t s, n;
-    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &out->vrun)) > 0;)
-        put_escaped(out, d->text + s, n);
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_piece(d, &v, ve, &s, &out->vrun)) > 0;)
+        put_escaped(out, d->text + s, n, 1);
 }
 
 void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
