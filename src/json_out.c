@@ -180,36 +180,29 @@ static inline int any_escape16(hb_bytes16 x)
     return any_lane((hb_bytes16)(x < 0x20) | (hb_bytes16)(x == '"') | (hb_bytes16)(x == '\\'));
 }
 
-/* The same for the eight bytes of x (the classic "has a byte less than /
- * equal to" bit tricks: never a false no). */
-static inline int any_escape8(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
-    uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\');
-    uint64_t below = (x - ones * 0x20) & ~x, quote = (q - ones) & ~q, backslash = (b - ones) & ~b;
-    return ((below | quote | backslash) & highs) != 0;
-}
-
 static inline int needs_escape(unsigned char c)
 {
     return c < 0x20 || c == '"' || c == '\\';
 }
 
 /* Whether s[0..n), 4 <= n < 16, holds a byte that needs an escape: two
- * overlapping reads that cover it, never past its end. */
+ * overlapping reads that cover it, never past its end, checked as one
+ * vector (a read of 4 bytes doubled: a zero byte would need one). */
 static inline int any_escape_short(const char *s, size_t n)
 {
-    uint64_t a, b;
+    uint64_t w[2];
     if (n >= 8) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-        return any_escape8(a) || any_escape8(b);
+        memcpy(&w[0], s, 8);
+        memcpy(&w[1], s + n - 8, 8);
+    } else {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        w[0] = w[1] = (uint64_t)lo | (uint64_t)hi << 32;
     }
-    uint32_t lo, hi;
-    memcpy(&lo, s, 4);
-    memcpy(&hi, s + n - 4, 4);
-    a = (uint64_t)lo | (uint64_t)hi << 32;
-    return any_escape8(a);
+    hb_bytes16 x;
+    memcpy(&x, w, sizeof x);
+    return any_escape16(x);
 }
 
 /* Copies to p the bytes of s[0..n) that pass as they are, up to the first
@@ -465,12 +458,42 @@ void hb_json_strn_k(hb_json_out *out, const char *name, size_t klen, const char 
     hb_json_string_close(out);
 }
 
+/* The bytes that end a NUL-terminated string's plain run: those jansson
+ * escapes, and the NUL. */
+static const unsigned char STOPS[256] = {
+    [0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+/* How far a NUL-terminated string is copied a byte at a time before its
+ * length is asked: units, kinds, ids and most other strings are shorter. */
+enum { SHORT_STR = 24 };
+
+/* The string copied as its end is looked for, a byte at a time: for the
+ * short strings of most calls, one pass instead of strlen, an escape check
+ * and a copy. */
 void hb_json_str_k(hb_json_out *out, const char *name, size_t klen, const char *s)
 {
-    if (s)
-        hb_json_strn_k(out, name, klen, s, strlen(s));
-    else
+    if (!s) {
         hb_json_null_k(out, name, klen);
+        return;
+    }
+    char *p = next(out, name, klen, SHORT_STR + 2);
+    if (!p)
+        return;
+    *p++ = '"';
+    size_t i = 0;
+    while (i < SHORT_STR && !STOPS[(unsigned char)s[i]]) {
+        p[i] = s[i];
+        i++;
+    }
+    if (i < SHORT_STR && !s[i]) {
+        p[i] = '"';
+        wrote(out, p + i + 1);
+        return;
+    }
+    wrote(out, p + i);
+    put_escaped(out, s + i, strlen(s + i), 0);
+    hb_json_string_close(out);
 }
 
 void hb_json_string_open_k(hb_json_out *out, const char *name, size_t klen)

@@ -142,8 +142,9 @@ static void test_layout_matches_jansson(void **state)
 }
 
 /* The escaper reads sixteen, eight or four bytes at once, the last ones
- * overlapping: a byte to escape at every place of strings of every length up
- * to 40, as jansson escapes it. */
+ * overlapping, and a C string a byte at a time up to 24 bytes: a byte to
+ * escape at every place of strings of every length up to 40, as jansson
+ * escapes it. */
 static void test_escape_at_every_place(void **state)
 {
     (void)state;
@@ -156,13 +157,15 @@ static void test_escape_at_every_place(void **state)
                     text[i] = (char)('a' + i % 26);
                 if (at < n)
                     text[at] = specials[k];
+                text[n] = '\0'; /* and as a C string (hb_json_str: copied as its end is found) */
                 hb_json_out *out = hb_json_out_new(0);
                 hb_json_strn(out, "s", text, n);
+                hb_json_str(out, "t", text);
                 char *got = hb_json_out_finish(out);
                 assert_non_null(got);
-                json_t *v = json_pack("{s:s%}", "s", text, n);
+                json_t *v = json_pack("{s:s%,s:s}", "s", text, n, "t", text);
                 assert_non_null(v);
-                char *want = json_dumps(v, JSON_COMPACT);
+                char *want = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
                 json_decref(v);
                 assert_string_equal(got, want);
                 free(got);
