@@ -84,12 +84,49 @@ size_t hb_doc_orig_whole(const hb_doc *d, size_t v, size_t ve, size_t *start, si
     return n;
 }
 
+/* Whether x holds a byte equal to '\n' or '\r' (XORed away, a zero byte:
+ * the classic "has a zero byte" test, never a false yes or no). */
+static inline int line_end8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t a = x ^ (ones * '\n'), b = x ^ (ones * '\r');
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & highs ? 1 : 0;
+}
+
+/* Whether s[0..n) holds a line end: eight bytes at a time, the last eight
+ * overlapping those before, four and four under eight: the texts asked
+ * about are short (units, markers, a metric's text), where two memchr
+ * calls cost some twenty instructions each. */
+static int has_line_end(const char *s, size_t n)
+{
+    uint64_t x;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, s + i, 8);
+            if (line_end8(x))
+                return 1;
+        }
+        memcpy(&x, s + n - 8, 8);
+        return line_end8(x);
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        return line_end8((uint64_t)lo | (uint64_t)hi << 32);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' || s[i] == '\r')
+            return 1;
+    return 0;
+}
+
 /* hb_doc_orig_whole when the text holds no line end (most ranges asked
  * for, a metric's text or subject, a title). */
 static size_t one_run(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
 {
     size_t s = 0, n = hb_doc_orig_whole(d, v, ve, &s, hint);
-    if (!n || memchr(d->text + s, '\n', n) || memchr(d->text + s, '\r', n))
+    if (!n || has_line_end(d->text + s, n))
         return 0;
     *start = s;
     return n;
@@ -227,11 +264,12 @@ size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start
 }
 
 /* The length of the text behind view bytes [vs, ve), written to out as
- * far as it fits in cap bytes: all of it when the length is at most cap. */
-static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap)
+ * far as it fits in cap bytes: all of it when the length is at most cap.
+ * *hint: a run of the view map to start from (hb_omap_get). */
+static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap, size_t *hint)
 {
-    size_t total = 0, s, n, hint = d->vmap.n;
-    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &hint)) > 0; total += n)
+    size_t total = 0, s, n;
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, hint)) > 0; total += n)
         if (total + n <= cap)
             memcpy(out + total, d->text + s, n);
     return total;
@@ -239,7 +277,7 @@ static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t
 
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 {
-    size_t total = orig_upto(d, vs, ve, out, out ? SIZE_MAX : 0);
+    size_t hint = d->vmap.n, total = orig_upto(d, vs, ve, out, out ? SIZE_MAX : 0, &hint);
     if (out)
         out[total] = '\0';
     return total;
@@ -247,9 +285,10 @@ size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
 {
-    char *out = hb_arena_alloc(&d->arena, hb_doc_orig_copy(d, vs, ve, NULL) + 1);
+    size_t n = orig_upto(d, vs, ve, NULL, 0, &d->orig_hint);
+    char *out = hb_arena_alloc(&d->arena, n + 1);
     if (out)
-        hb_doc_orig_copy(d, vs, ve, out);
+        out[orig_upto(d, vs, ve, out, n, &d->orig_hint)] = '\0';
     return out;
 }
 
@@ -287,7 +326,7 @@ const char *hb_doc_keep(hb_doc *d, const char *s, size_t len)
 const char *hb_doc_orig_kept(hb_doc *d, size_t vs, size_t ve)
 {
     char key[HB_KEEP_MAX];
-    size_t n = orig_upto(d, vs, ve, key, sizeof key); /* one walk: most are short */
+    size_t n = orig_upto(d, vs, ve, key, sizeof key, &d->orig_hint); /* one walk: most are short */
     return n < sizeof key ? hb_doc_keep(d, key, n) : hb_doc_orig(d, vs, ve);
 }
 

@@ -151,6 +151,7 @@ struct hb_report {
     char *view_own;
     size_t view_len;
     hb_omap vmap;          /* view byte -> text offset, for view_len + 1 bytes */
+    size_t orig_hint;      /* vmap's run of the last hb_doc_orig(_kept) text: stages ask in input order */
     HB_VEC(hb_para) paras;
 
     /* kept only for HB_UNTIL_TOKENS (hb_tokens_run); hb_report_tokens
