@@ -729,11 +729,11 @@ static int visible_at(const char *text, size_t len, size_t i)
     return !(c == 0xE3 && i + 3 <= len && memcmp(text + i, "\xE3\x80\x80", 3) == 0);
 }
 
-/* How many characters of the text are not white space: visible_at over
- * sixteen bytes at once (the count runs over every byte of the input). */
-static size_t visible_chars(const char *text, size_t len)
+/* How many characters of text[i..len) are not white space: visible_at over
+ * sixteen bytes at once. */
+static size_t visible_chars_from(const char *text, size_t len, size_t i)
 {
-    size_t chars = 0, i = 0;
+    size_t chars = 0;
     while (i + 18 <= len) {
         hb_bytes16 lanes = {0}; /* a count per byte, summed before one can pass 255 */
         for (int k = 0; k < 255 && i + 18 <= len; k++, i += 16) {
@@ -749,6 +749,44 @@ static size_t visible_chars(const char *text, size_t len)
     for (; i < len; i++)
         chars += (size_t)visible_at(text, len, i);
     return chars;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_VISIBLE_AVX2 1
+
+/* The same, 32 bytes a step (the count runs over every byte of the input:
+ * 2 instructions a byte sixteen at a time, under 1 here), the rest as
+ * above. */
+__attribute__((target("avx2,popcnt"))) static size_t visible_chars_avx2(const char *text, size_t len)
+{
+    size_t skipped = 0, i = 0;
+    for (; i + 34 <= len; i += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(text + i));
+        __m256i x1 = _mm256_loadu_si256((const __m256i *)(text + i + 1));
+        __m256i x2 = _mm256_loadu_si256((const __m256i *)(text + i + 2));
+        __m256i cont = _mm256_cmpeq_epi8(_mm256_and_si256(x, _mm256_set1_epi8((char)0xC0)), _mm256_set1_epi8((char)0x80));
+        __m256i space = _mm256_or_si256(
+            _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8(' ')), _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\t'))),
+            _mm256_or_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8('\n')), _mm256_cmpeq_epi8(x, _mm256_set1_epi8('\r'))));
+        __m256i ideo = _mm256_and_si256(_mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)0xE3)),
+                                        _mm256_and_si256(_mm256_cmpeq_epi8(x1, _mm256_set1_epi8((char)0x80)),
+                                                         _mm256_cmpeq_epi8(x2, _mm256_set1_epi8((char)0x80))));
+        __m256i skip = _mm256_or_si256(cont, _mm256_or_si256(space, ideo));
+        skipped += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(skip));
+    }
+    return i - skipped + visible_chars_from(text, len, i);
+}
+#endif
+
+/* How many characters of the text are not white space (stats.chars). */
+static size_t visible_chars(const char *text, size_t len)
+{
+#ifdef HB_VISIBLE_AVX2
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+        return visible_chars_avx2(text, len);
+#endif
+    return visible_chars_from(text, len, 0);
 }
 
 static void stats_json(hb_json_out *out, const hb_doc *d)

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "extract.h"
 #include "json_out.h"
 
 /* One real written as the only field of an object, without its braces. */
@@ -209,6 +210,59 @@ static void test_long_strings_and_runtime_keys(void **state)
     free(text);
 }
 
+/* stats.chars of a text: its characters but white space (space, tab, line
+ * ends, U+3000), counted here one character at a time. */
+static size_t chars_by_hand(const char *t, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        chars += !(c == 0xE3 && i + 3 <= n && !memcmp(t + i, "\xE3\x80\x80", 3));
+    }
+    return chars;
+}
+
+/* stats.chars (32 bytes a step where the CPU has AVX2, else 16, the last
+ * bytes one at a time) on random mixes of Han characters, U+3000, ASCII
+ * letters and white space, from every offset of the buffer and of every
+ * length up to 300: the count one character at a time. */
+static void test_stats_chars(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"中", "\xE3\x80\x80", "a", " ", "\t", "\r\n", "\n", "、", "\xE3\x80\x81", "1"};
+    char text[400];
+    size_t n = 0;
+    uint64_t seed = 0x2545F4914F6CDD1Du;
+    while (n < 360) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
+        memcpy(text + n, p, strlen(p));
+        n += strlen(p);
+    }
+    hb_doc *d = calloc(1, sizeof *d);
+    assert_non_null(d);
+    for (size_t from = 0; from < 40; from++)
+        for (size_t len = 0; from + len <= n && len <= 300; len++) {
+            d->text = text + from;
+            d->len = len;
+            hb_json_out *out = hb_json_out_new(0);
+            hb_tokens_json(d, out);
+            char *got = hb_json_out_finish(out);
+            assert_non_null(got);
+            json_t *v = json_loads(got, 0, NULL);
+            assert_non_null(v);
+            json_int_t chars = json_integer_value(json_object_get(json_object_get(v, "stats"), "chars"));
+            if ((size_t)chars != chars_by_hand(text + from, len))
+                fail_msg("from %zu, %zu bytes: %lld, by hand %zu", from, len, (long long)chars,
+                         chars_by_hand(text + from, len));
+            json_decref(v);
+            free(got);
+        }
+    free(d);
+}
+
 typedef struct {
     char *s;
     size_t n, calls;
@@ -286,6 +340,7 @@ int main(void)
         cmocka_unit_test(test_layout_matches_jansson),
         cmocka_unit_test(test_escape_at_every_place),
         cmocka_unit_test(test_long_strings_and_runtime_keys),
+        cmocka_unit_test(test_stats_chars),
         cmocka_unit_test(test_stream_equals_whole),
         cmocka_unit_test(test_stream_write_failure),
     };
