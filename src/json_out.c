@@ -482,9 +482,12 @@ void hb_json_str_k(hb_json_out *out, const char *name, size_t klen, const char *
         return;
     *p++ = '"';
     size_t i = 0;
-    while (i < SHORT_STR && !STOPS[(unsigned char)s[i]]) {
-        p[i] = s[i];
-        i++;
+#pragma GCC unroll 24 /* SHORT_STR: no count to test at each byte */
+    for (; i < SHORT_STR; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (STOPS[c])
+            break;
+        p[i] = (char)c;
     }
     if (i < SHORT_STR && !s[i]) {
         p[i] = '"';
