@@ -34,7 +34,6 @@ struct hb_json_out {
     int empty;              /* the innermost open container holds no value yet */
     size_t slack;           /* the room a value takes besides its key and its own text */
     size_t vrun;            /* the view map's run of the last start read: spans come in input order */
-    size_t vend_run;        /* and of the last end, which runs ahead of the starts */
     size_t line;            /* the input line last found (an index) */
     char closer[MAX_DEPTH]; /* what ends the container holding that depth */
 };
@@ -566,10 +565,12 @@ void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_do
 }
 
 /* The array written in one piece, as array_open, two ints and array_close
- * would write it: a span follows every item of the report. */
+ * would write it: a span follows every item of the report.  Its end is
+ * looked for from its start's run and not kept: the next start is nearer
+ * this start than this end (a section's end is past its children). */
 void hb_json_span_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
 {
-    size_t start = hb_doc_vstart_hint(d, vs, &out->vrun), end = hb_doc_vend_hint(d, ve, &out->vend_run);
+    size_t start = hb_doc_vstart_hint(d, vs, &out->vrun), k = out->vrun, end = hb_doc_vend_hint(d, ve, &k);
     int depth = out->depth;
     if (depth + 1 >= MAX_DEPTH) {
         out->buf.failed = 1;

@@ -106,8 +106,8 @@ static inline void hb_json_span(hb_json_out *out, const char *name, const hb_doc
 }
 
 /* The input line of view position v (hb_doc_vline).  These three map view
- * positions through the writer's places in the view map (one for starts,
- * one for ends), so spans written in input order cost no search of it. */
+ * positions through the writer's place in the view map, so spans written
+ * in input order cost no search of it. */
 static inline void hb_json_line(hb_json_out *out, const char *name, const hb_doc *d, size_t v)
 {
     hb_json_line_k(out, name, hb_json_key_len(name), d, v);
