@@ -121,103 +121,16 @@ static int has_line_end(const char *s, size_t n)
     return 0;
 }
 
-/* hb_doc_orig_whole when the text holds no line end (most ranges asked
- * for, a metric's text or subject, a title). */
-static size_t one_run(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
-{
-    size_t s = 0, n = hb_doc_orig_whole(d, v, ve, &s, hint);
-    if (!n || has_line_end(d->text + s, n))
-        return 0;
-    *start = s;
-    return n;
-}
-
-/* Each source character is taken once (several view bytes may come from one:
- * NFKC expansions), line ends are left out (wrap breaks were never in the
- * view), and a run ends where the next character is not the next in text.
- * In a run of the map, every character before the run's last is the text's
- * own, of the same length, and the next one follows it in the text
- * (normalize.h); so, once a character is taken, those after it up to the
- * run's last are taken at once, up to the first line end among them, and
- * the run's last with them unless it is one. */
-size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *khint)
-{
-    const hb_omap *m = &d->vmap;
-    const unsigned char *view = (const unsigned char *)d->view;
-    size_t v = *vpos, rs = 0, re = 0, hint = *khint, prev = 0;
-    size_t whole = one_run(d, v, ve, start, &hint);
-    if (whole) {
-        *vpos = ve;
-        *khint = hint;
-        return whole;
-    }
-    for (; v < ve; v++) {
-        if (v > *vpos && (view[v] & 0xC0) == 0x80)
-            continue; /* maps where its character's first byte does */
-        size_t s = hb_omap_get(m, d->view, v, &hint);
-        if (v > *vpos && s == prev)
-            continue;
-        prev = s;
-        if (s >= d->len)
-            continue;
-        if (d->text[s] == '\n' || d->text[s] == '\r') {
-            if (re > rs)
-                break;
-            continue;
-        }
-        if (re > rs && s != re)
-            break;
-        if (re == rs)
-            rs = s;
-        size_t k = (size_t)hb_utf8_len((unsigned char)d->text[s]);
-        re = s + k < d->len ? s + k : d->len;
-        if ((view[v] & 0xC0) == 0x80)
-            continue;
-        size_t from = m->v[hint].from, to = m->v[hint].to;
-        size_t end = hint + 1 < m->n && m->v[hint + 1].from < ve ? m->v[hint + 1].from : ve;
-        size_t next = v + (size_t)hb_utf8_len(view[v]), last = end - 1;
-        while (last > v && (view[last] & 0xC0) == 0x80)
-            last--; /* the run's last character in the range */
-        size_t sl = to + (last - from);
-        if (next >= last || to + (next - from) != re || sl > d->len)
-            continue;
-        const char *nl = memchr(d->text + re, '\n', sl - re);
-        size_t stop = nl ? (size_t)(nl - d->text) : sl;
-        const char *cr = memchr(d->text + re, '\r', stop - re);
-        if (cr)
-            stop = (size_t)(cr - d->text);
-        if (stop < sl) { /* a line end: the run is done */
-            re = stop;
-            v = from + (stop - to);
-            break;
-        }
-        unsigned char c = sl < d->len ? (unsigned char)d->text[sl] : '\n';
-        if (c != '\n' && c != '\r') {
-            prev = sl;
-            re = sl + (size_t)hb_utf8_len(c) < d->len ? sl + (size_t)hb_utf8_len(c) : d->len;
-            size_t after = last + (size_t)hb_utf8_len(view[last]);
-            v = (after < ve ? after : ve) - 1;
-            continue;
-        }
-        prev = re;
-        re = sl;
-        v = last - 1;
-    }
-    *vpos = v;
-    *start = rs;
-    *khint = hint;
-    return re - rs;
-}
-
-/* The run-at-a-time walk: in a run of the map (normalize.h) the view's
- * characters before its last are the text's own, of the same length, each
- * following the one before in the text, so the characters of a segment of
- * the range in one run are one stretch of the text, from the text of its
- * first character to the end of its last's.  A stretch's first character
- * is left out when it is the last one taken (an NFKC expansion's bytes, each
- * a run of its own, all come from one character), and a stretch that does
- * not follow the piece in the text ends it.  What hb_doc_orig_run does
- * a character at a time, but for the line ends, kept here. */
+/* Each source character is taken once (several view bytes may come from
+ * one: NFKC expansions), and a piece ends where the next character is not
+ * the next in the text.  A run at a time: in a run of the map (normalize.h)
+ * the view's characters before its last are the text's own, of the same
+ * length, each following the one before in the text, so the characters of
+ * a segment of the range in one run are one stretch of the text, from the
+ * text of its first character to the end of its last's.  A stretch's first
+ * character is left out when it is the last one taken (an NFKC expansion's
+ * bytes, each a run of its own, all come from one character), and a
+ * stretch that does not follow the piece in the text ends it. */
 size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint)
 {
     const hb_omap *m = &d->vmap;
@@ -253,8 +166,8 @@ size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start
         prev = tl;
         if (re == rs)
             rs = first;
-        re = tl < d->len ? tl + (size_t)hb_utf8_len((unsigned char)d->text[tl]) : d->len;
-        re = re < d->len ? re : d->len;
+        size_t after = tl < d->len ? tl + (size_t)hb_utf8_len((unsigned char)d->text[tl]) : d->len;
+        re = after < d->len ? after : d->len;
         v = end;
     }
     *vpos = v < ve ? v : ve;
@@ -263,15 +176,28 @@ size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start
     return re - rs;
 }
 
-/* The length of the text behind view bytes [vs, ve), written to out as
- * far as it fits in cap bytes: all of it when the length is at most cap.
- * *hint: a run of the view map to start from (hb_omap_get). */
+/* The length of the text behind view bytes [vs, ve), its line ends left
+ * out (wrap breaks were never in the view), written to out as far as it
+ * fits in cap bytes: all of it when the length is at most cap.  *hint: a
+ * run of the view map to start from (hb_omap_get). */
 static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap, size_t *hint)
 {
     size_t total = 0, s, n;
-    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, hint)) > 0; total += n)
-        if (total + n <= cap)
-            memcpy(out + total, d->text + s, n);
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_piece(d, &v, ve, &s, hint)) > 0;) {
+        const char *t = d->text + s;
+        if (!has_line_end(t, n)) { /* most */
+            if (total + n <= cap)
+                memcpy(out + total, t, n);
+            total += n;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (t[i] != '\n' && t[i] != '\r') {
+                if (total < cap)
+                    out[total] = t[i];
+                total++;
+            }
+    }
     return total;
 }
 

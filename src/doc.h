@@ -219,13 +219,10 @@ const char *hb_doc_keep(hb_doc *d, const char *s, size_t len);
 /* The same text written to out (NUL-terminated; NULL: only measured);
  * returns its length without the NUL. */
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
-/* The next contiguous run of that text from view position *vpos (advanced
- * past it): sets *start, returns its length, 0 when the range is done.
- * *hint as for hb_doc_vstart_hint. */
-size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
-/* The same text in pieces that keep its line ends (the caller leaves them
- * out): each a stretch of the text, taken a run of the view map at a time,
- * not a character at a time. */
+/* The next piece of that text from view position *vpos (advanced past
+ * it), line ends kept (the caller leaves them out): a stretch of the text,
+ * taken a run of the view map at a time.  Sets *start, returns its length,
+ * 0 when the range is done.  *hint as for hb_doc_vstart_hint. */
 size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
 /* When view bytes [vs, ve) are the same bytes of the text from *start on
  * (character starts in one run of the map, before its last character):

@@ -151,8 +151,8 @@ static void test_item_titles_linear(void **state)
 }
 
 /* The text behind a view range taken one character at a time: each text
- * character once, line ends left out (what hb_doc_orig_run's jumps over a
- * run of the map must give). */
+ * character once, line ends left out (what hb_doc_orig_piece's jumps over
+ * a run of the map must give). */
 static size_t orig_by_char(const hb_report *r, size_t vs, size_t ve, char *out)
 {
     size_t n = 0, prev = (size_t)-1;
@@ -202,6 +202,48 @@ static void test_orig_every_range(void **state)
     free(got);
     free(want);
     hb_report_free(r);
+}
+
+/* The same on random texts of folded characters (full-width digits and
+ * punctuation, ㈱ and … that expand, U+3000), CRLF, lone CRs, indented and
+ * blank lines: every range from about every fifth byte. */
+static void test_orig_random_texts(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"中", "文", "１", "２", "，", "。", "：", "（", "）", "㈱", "…", "％",
+                                         "\xE3\x80\x80", "a", "B", "3", " ", "\r\n", "\n", "\r", "\n\n", "\n　　",
+                                         "一、", "（二）", "\"", "\t"};
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    for (int round = 0; round < 12; round++) {
+        char text[700] = "关于工作的报告\n";
+        size_t n = strlen(text);
+        while (n < 600) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
+            memcpy(text + n, p, strlen(p));
+            n += strlen(p);
+        }
+        text[n] = '\0';
+        hb_report *r = tu_extract(engine, text);
+        assert_non_null(r);
+        char *got = malloc(4 * r->view_len + 1), *want = malloc(4 * r->view_len + 1);
+        assert_non_null(got);
+        assert_non_null(want);
+        for (size_t vs = 0; vs <= r->view_len; vs += 5) {
+            while (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
+                vs++; /* ranges start and end at characters */
+            for (size_t ve = vs; ve <= r->view_len; ve++) {
+                if (ve < r->view_len && ((unsigned char)r->view[ve] & 0xC0) == 0x80)
+                    continue;
+                size_t k = hb_doc_orig_copy(r, vs, ve, got);
+                assert_int_equal(k, orig_by_char(r, vs, ve, want));
+                assert_string_equal(got, want);
+            }
+        }
+        free(got);
+        free(want);
+        hb_report_free(r);
+    }
 }
 
 /* The JSON writer's strings of the input text (hb_json_orig, and in parts
@@ -330,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_item_titles_linear),
         cmocka_unit_test(test_orig_every_range),
         cmocka_unit_test(test_json_orig_every_range),
+        cmocka_unit_test(test_orig_random_texts),
         cmocka_unit_test(test_line_at_hint),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_numbering_many_parents),
