@@ -11,8 +11,8 @@
  * The writers are inline wrappers that count the key where they are
  * called, at compile time for a literal (nearly every key), around
  * functions that take its length (the _k ones): a report has a key for
- * every few dozen bytes of its text, and counting each at run time was a
- * fifth of the writer's instructions. */
+ * every few dozen bytes of its text, and counting each at run time took
+ * 13 of the 85 instructions a value cost. */
 #ifndef HB_JSON_OUT_H
 #define HB_JSON_OUT_H
 
