@@ -71,115 +71,139 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
-/* When view bytes [v, ve) (character starts) lie in one run of the map
- * before its last character and their text holds no line end, that text
- * at *start: the same bytes (most ranges asked for, a metric's text or
- * subject, a title).  Returns their length, 0 when they do not qualify. */
-static size_t one_run(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
+size_t hb_doc_orig_whole(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
 {
     const hb_omap *m = &d->vmap;
     const unsigned char *view = (const unsigned char *)d->view;
     if (v >= ve || ve >= d->view_len || (view[v] & 0xC0) == 0x80 || (view[ve] & 0xC0) == 0x80)
         return 0;
     size_t s = hb_omap_get(m, d->view, v, hint), n = ve - v;
-    if (*hint + 1 >= m->n || ve >= m->v[*hint + 1].from || s + n > d->len || memchr(d->text + s, '\n', n) ||
-        memchr(d->text + s, '\r', n))
+    if (*hint + 1 >= m->n || ve >= m->v[*hint + 1].from || s + n > d->len)
         return 0;
     *start = s;
     return n;
 }
 
-/* Each source character is taken once (several view bytes may come from one:
- * NFKC expansions), line ends are left out (wrap breaks were never in the
- * view), and a run ends where the next character is not the next in text.
- * In a run of the map, every character before the run's last is the text's
- * own, of the same length, and the next one follows it in the text
- * (normalize.h); so, once a character is taken, those after it up to the
- * run's last are taken at once, up to the first line end among them, and
- * the run's last with them unless it is one. */
-size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *khint)
+/* Whether x holds a byte equal to '\n' or '\r' (XORed away, a zero byte:
+ * the classic "has a zero byte" test, never a false yes or no). */
+static inline int line_end8(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t a = x ^ (ones * '\n'), b = x ^ (ones * '\r');
+    return (((a - ones) & ~a) | ((b - ones) & ~b)) & highs ? 1 : 0;
+}
+
+/* Whether s[0..n) holds a line end: eight bytes at a time, the last eight
+ * overlapping those before, four and four under eight: the texts asked
+ * about are short (units, markers, a metric's text), where two memchr
+ * calls cost some twenty instructions each. */
+static int has_line_end(const char *s, size_t n)
+{
+    uint64_t x;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, s + i, 8);
+            if (line_end8(x))
+                return 1;
+        }
+        memcpy(&x, s + n - 8, 8);
+        return line_end8(x);
+    }
+    if (n >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s, 4);
+        memcpy(&hi, s + n - 4, 4);
+        return line_end8((uint64_t)lo | (uint64_t)hi << 32);
+    }
+    for (size_t i = 0; i < n; i++)
+        if (s[i] == '\n' || s[i] == '\r')
+            return 1;
+    return 0;
+}
+
+/* Each source character is taken once (several view bytes may come from
+ * one: NFKC expansions), and a piece ends where the next character is not
+ * the next in the text.  A run at a time: in a run of the map (normalize.h)
+ * the view's characters before its last are the text's own, of the same
+ * length, each following the one before in the text, so the characters of
+ * a segment of the range in one run are one stretch of the text, from the
+ * text of its first character to the end of its last's.  A stretch's first
+ * character is left out when it is the last one taken (an NFKC expansion's
+ * bytes, each a run of its own, all come from one character), and a
+ * stretch that does not follow the piece in the text ends it. */
+size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint)
 {
     const hb_omap *m = &d->vmap;
     const unsigned char *view = (const unsigned char *)d->view;
-    size_t v = *vpos, rs = 0, re = 0, hint = *khint, prev = 0;
-    size_t whole = one_run(d, v, ve, start, &hint);
-    if (whole) {
-        *vpos = ve;
-        *khint = hint;
-        return whole;
-    }
-    for (; v < ve; v++) {
-        if (v > *vpos && (view[v] & 0xC0) == 0x80)
-            continue; /* maps where its character's first byte does */
-        size_t s = hb_omap_get(m, d->view, v, &hint);
-        if (v > *vpos && s == prev)
-            continue;
-        prev = s;
-        if (s >= d->len)
-            continue;
-        if (d->text[s] == '\n' || d->text[s] == '\r') {
-            if (re > rs)
-                break;
+    size_t v = *vpos, k = *hint, rs = 0, re = 0, prev = SIZE_MAX;
+    while (v < ve) {
+        if (v > *vpos && (view[v] & 0xC0) == 0x80) { /* maps where its character's first byte does */
+            v++;
             continue;
         }
-        if (re > rs && s != re)
-            break;
-        if (re == rs)
-            rs = s;
-        size_t k = (size_t)hb_utf8_len((unsigned char)d->text[s]);
-        re = s + k < d->len ? s + k : d->len;
-        if ((view[v] & 0xC0) == 0x80)
-            continue;
-        size_t from = m->v[hint].from, to = m->v[hint].to;
-        size_t end = hint + 1 < m->n && m->v[hint + 1].from < ve ? m->v[hint + 1].from : ve;
-        size_t next = v + (size_t)hb_utf8_len(view[v]), last = end - 1;
+        size_t s = hb_omap_get(m, d->view, v, &k), from = m->v[k].from, to = m->v[k].to;
+        size_t end = k + 1 < m->n && m->v[k + 1].from < ve ? m->v[k + 1].from : ve, last = end - 1;
         while (last > v && (view[last] & 0xC0) == 0x80)
-            last--; /* the run's last character in the range */
-        size_t sl = to + (last - from);
-        if (next >= last || to + (next - from) != re || sl > d->len)
+            last--; /* the segment's last character */
+        size_t tl = last > v ? to + (last - from) : s, first = s, at = v;
+        if (s == prev) { /* taken already: from the next character on */
+            if (tl == s) {
+                v = end;
+                continue;
+            }
+            first = s + (size_t)hb_utf8_len((unsigned char)d->text[s]);
+            at = v + (size_t)hb_utf8_len(view[v]);
+        }
+        if (first >= d->len) {
+            prev = tl;
+            v = end;
             continue;
-        const char *nl = memchr(d->text + re, '\n', sl - re);
-        size_t stop = nl ? (size_t)(nl - d->text) : sl;
-        const char *cr = memchr(d->text + re, '\r', stop - re);
-        if (cr)
-            stop = (size_t)(cr - d->text);
-        if (stop < sl) { /* a line end: the run is done */
-            re = stop;
-            v = from + (stop - to);
+        }
+        if (re > rs && first != re) {
+            v = at;
             break;
         }
-        unsigned char c = sl < d->len ? (unsigned char)d->text[sl] : '\n';
-        if (c != '\n' && c != '\r') {
-            prev = sl;
-            re = sl + (size_t)hb_utf8_len(c) < d->len ? sl + (size_t)hb_utf8_len(c) : d->len;
-            size_t after = last + (size_t)hb_utf8_len(view[last]);
-            v = (after < ve ? after : ve) - 1;
-            continue;
-        }
-        prev = re;
-        re = sl;
-        v = last - 1;
+        prev = tl;
+        if (re == rs)
+            rs = first;
+        size_t after = tl < d->len ? tl + (size_t)hb_utf8_len((unsigned char)d->text[tl]) : d->len;
+        re = after < d->len ? after : d->len;
+        v = end;
     }
-    *vpos = v;
+    *vpos = v < ve ? v : ve;
     *start = rs;
-    *khint = hint;
+    *hint = k;
     return re - rs;
 }
 
-/* The length of the text behind view bytes [vs, ve), written to out as
- * far as it fits in cap bytes: all of it when the length is at most cap. */
-static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap)
+/* The length of the text behind view bytes [vs, ve), its line ends left
+ * out (wrap breaks were never in the view), written to out as far as it
+ * fits in cap bytes: all of it when the length is at most cap.  *hint: a
+ * run of the view map to start from (hb_omap_get). */
+static size_t orig_upto(const hb_doc *d, size_t vs, size_t ve, char *out, size_t cap, size_t *hint)
 {
-    size_t total = 0, s, n, hint = d->vmap.n;
-    for (size_t v = vs; v < ve && (n = hb_doc_orig_run(d, &v, ve, &s, &hint)) > 0; total += n)
-        if (total + n <= cap)
-            memcpy(out + total, d->text + s, n);
+    size_t total = 0, s, n;
+    for (size_t v = vs; v < ve && (n = hb_doc_orig_piece(d, &v, ve, &s, hint)) > 0;) {
+        const char *t = d->text + s;
+        if (!has_line_end(t, n)) { /* most */
+            if (total + n <= cap)
+                memcpy(out + total, t, n);
+            total += n;
+            continue;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (t[i] != '\n' && t[i] != '\r') {
+                if (total < cap)
+                    out[total] = t[i];
+                total++;
+            }
+    }
     return total;
 }
 
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 {
-    size_t total = orig_upto(d, vs, ve, out, out ? SIZE_MAX : 0);
+    size_t hint = d->vmap.n, total = orig_upto(d, vs, ve, out, out ? SIZE_MAX : 0, &hint);
     if (out)
         out[total] = '\0';
     return total;
@@ -187,9 +211,10 @@ size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out)
 
 const char *hb_doc_orig(hb_doc *d, size_t vs, size_t ve)
 {
-    char *out = hb_arena_alloc(&d->arena, hb_doc_orig_copy(d, vs, ve, NULL) + 1);
+    size_t n = orig_upto(d, vs, ve, NULL, 0, &d->orig_hint);
+    char *out = hb_arena_alloc(&d->arena, n + 1);
     if (out)
-        hb_doc_orig_copy(d, vs, ve, out);
+        out[orig_upto(d, vs, ve, out, n, &d->orig_hint)] = '\0';
     return out;
 }
 
@@ -227,7 +252,7 @@ const char *hb_doc_keep(hb_doc *d, const char *s, size_t len)
 const char *hb_doc_orig_kept(hb_doc *d, size_t vs, size_t ve)
 {
     char key[HB_KEEP_MAX];
-    size_t n = orig_upto(d, vs, ve, key, sizeof key); /* one walk: most are short */
+    size_t n = orig_upto(d, vs, ve, key, sizeof key, &d->orig_hint); /* one walk: most are short */
     return n < sizeof key ? hb_doc_keep(d, key, n) : hb_doc_orig(d, vs, ve);
 }
 

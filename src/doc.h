@@ -151,6 +151,7 @@ struct hb_report {
     char *view_own;
     size_t view_len;
     hb_omap vmap;          /* view byte -> text offset, for view_len + 1 bytes */
+    size_t orig_hint;      /* vmap's run of the last hb_doc_orig(_kept) text: stages ask in input order */
     HB_VEC(hb_para) paras;
 
     /* kept only for HB_UNTIL_TOKENS (hb_tokens_run); hb_report_tokens
@@ -218,10 +219,17 @@ const char *hb_doc_keep(hb_doc *d, const char *s, size_t len);
 /* The same text written to out (NUL-terminated; NULL: only measured);
  * returns its length without the NUL. */
 size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
-/* The next contiguous run of that text from view position *vpos (advanced
- * past it): sets *start, returns its length, 0 when the range is done.
- * *hint as for hb_doc_vstart_hint. */
-size_t hb_doc_orig_run(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
+/* The next piece of that text from view position *vpos (advanced past
+ * it), line ends kept (the caller leaves them out): a stretch of the text,
+ * taken a run of the view map at a time.  Sets *start, returns its length,
+ * 0 when the range is done.  *hint as for hb_doc_vstart_hint. */
+size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
+/* When view bytes [vs, ve) are the same bytes of the text from *start on
+ * (character starts in one run of the map, before its last character):
+ * their length; 0 when not.  The text may hold line ends, which the text
+ * of the range leaves out: the caller that finds none has it whole (a
+ * writer that escapes control characters finds them as it copies). */
+size_t hb_doc_orig_whole(const hb_doc *d, size_t vs, size_t ve, size_t *start, size_t *hint);
 /* 1-based input line of view position v. */
 int hb_doc_vline(const hb_doc *d, size_t v);
 

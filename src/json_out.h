@@ -6,7 +6,13 @@
  * Every value writer takes `name`: the member's key inside an object (plain
  * ASCII, written as is), NULL for an element of an array.  A field is one
  * call, so adding one is one line in the stage's hb_X_json.  A failed
- * allocation sticks: hb_json_out_finish then returns NULL. */
+ * allocation sticks: hb_json_out_finish then returns NULL.
+ *
+ * The writers are inline wrappers that count the key where they are
+ * called, at compile time for a literal (nearly every key), around
+ * functions that take its length (the _k ones): a report has a key for
+ * every few dozen bytes of its text, and counting each at run time took
+ * 13 of the 85 instructions a value cost. */
 #ifndef HB_JSON_OUT_H
 #define HB_JSON_OUT_H
 
@@ -33,36 +39,99 @@ hb_json_out *hb_json_out_stream(int pretty, hb_write_fn write, void *ctx);
  * pieces before stay written). */
 hb_status hb_json_out_end(hb_json_out *out, const char *tail);
 
-void hb_json_null(hb_json_out *out, const char *name);
-void hb_json_bool(hb_json_out *out, const char *name, int b);
-void hb_json_int(hb_json_out *out, const char *name, long long v);
+/* A key's length: folded to a constant for a literal; 0 for none. */
+static inline size_t hb_json_key_len(const char *name)
+{
+    return name ? __builtin_strlen(name) : 0;
+}
+
+void hb_json_null_k(hb_json_out *out, const char *name, size_t klen);
+void hb_json_bool_k(hb_json_out *out, const char *name, size_t klen, int b);
+void hb_json_int_k(hb_json_out *out, const char *name, size_t klen, long long v);
+void hb_json_real_k(hb_json_out *out, const char *name, size_t klen, double x);
+void hb_json_str_k(hb_json_out *out, const char *name, size_t klen, const char *s);
+void hb_json_strn_k(hb_json_out *out, const char *name, size_t klen, const char *s, size_t n);
+void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve);
+void hb_json_span_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve);
+void hb_json_line_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t v);
+void hb_json_string_open_k(hb_json_out *out, const char *name, size_t klen);
+void hb_json_object_open_k(hb_json_out *out, const char *name, size_t klen);
+void hb_json_array_open_k(hb_json_out *out, const char *name, size_t klen);
+
+static inline void hb_json_null(hb_json_out *out, const char *name)
+{
+    hb_json_null_k(out, name, hb_json_key_len(name));
+}
+
+static inline void hb_json_bool(hb_json_out *out, const char *name, int b)
+{
+    hb_json_bool_k(out, name, hb_json_key_len(name), b);
+}
+
+static inline void hb_json_int(hb_json_out *out, const char *name, long long v)
+{
+    hb_json_int_k(out, name, hb_json_key_len(name), v);
+}
+
 /* A real as hb_json_shortest writes it (the one routine for every real
  * this library prints): the fewest significant digits that read back to the
  * same double, 6.8 not 6.7999999999999998, and a '.' or an exponent always.
  * Not finite: null. */
-void hb_json_real(hb_json_out *out, const char *name, double x);
+static inline void hb_json_real(hb_json_out *out, const char *name, double x)
+{
+    hb_json_real_k(out, name, hb_json_key_len(name), x);
+}
+
 /* A UTF-8 string, or null when s is NULL. */
-void hb_json_str(hb_json_out *out, const char *name, const char *s);
-void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n);
+static inline void hb_json_str(hb_json_out *out, const char *name, const char *s)
+{
+    hb_json_str_k(out, name, hb_json_key_len(name), s);
+}
+
+static inline void hb_json_strn(hb_json_out *out, const char *name, const char *s, size_t n)
+{
+    hb_json_strn_k(out, name, hb_json_key_len(name), s, n);
+}
+
 /* The input text behind a view range (hb_doc_orig) as a string. */
-void hb_json_orig(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve);
+static inline void hb_json_orig(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve)
+{
+    hb_json_orig_k(out, name, hb_json_key_len(name), d, vs, ve);
+}
+
 /* [start, end] in text bytes for a view range. */
-void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve);
+static inline void hb_json_span(hb_json_out *out, const char *name, const hb_doc *d, size_t vs, size_t ve)
+{
+    hb_json_span_k(out, name, hb_json_key_len(name), d, vs, ve);
+}
+
 /* The input line of view position v (hb_doc_vline).  These three map view
- * positions through the writer's place in the view map, so spans written in
- * input order cost no search of it. */
-void hb_json_line(hb_json_out *out, const char *name, const hb_doc *d, size_t v);
+ * positions through the writer's place in the view map, so spans written
+ * in input order cost no search of it. */
+static inline void hb_json_line(hb_json_out *out, const char *name, const hb_doc *d, size_t v)
+{
+    hb_json_line_k(out, name, hb_json_key_len(name), d, v);
+}
 
 /* A string written in parts, each escaped as it comes. */
-void hb_json_string_open(hb_json_out *out, const char *name);
+static inline void hb_json_string_open(hb_json_out *out, const char *name)
+{
+    hb_json_string_open_k(out, name, hb_json_key_len(name));
+}
 void hb_json_string_add(hb_json_out *out, const char *s, size_t n);
 void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve);
 void hb_json_string_close(hb_json_out *out);
 
 /* Containers; their members follow until the matching close. */
-void hb_json_object_open(hb_json_out *out, const char *name);
+static inline void hb_json_object_open(hb_json_out *out, const char *name)
+{
+    hb_json_object_open_k(out, name, hb_json_key_len(name));
+}
 void hb_json_object_close(hb_json_out *out);
-void hb_json_array_open(hb_json_out *out, const char *name);
+static inline void hb_json_array_open(hb_json_out *out, const char *name)
+{
+    hb_json_array_open_k(out, name, hb_json_key_len(name));
+}
 void hb_json_array_close(hb_json_out *out);
 
 /* "warnings": every warning of the report, written last (pipeline.c). */

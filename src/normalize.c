@@ -281,9 +281,14 @@ size_t hb_omap_seek(const hb_omap *m, size_t pos, size_t k)
 {
     if (k >= m->n)
         return hb_omap_find(m, pos);
-    if (m->v[k].from > pos) /* then k > 0: run 0 starts at 0 */
-        return run_in(m, 0, k - 1, pos);
     size_t step = 1;
+    if (m->v[k].from > pos) { /* then k > 0: run 0 starts at 0 */
+        while (step < k && m->v[k - step].from > pos) {
+            k -= step;
+            step *= 2;
+        }
+        return run_in(m, step < k ? k - step : 0, k - 1, pos);
+    }
     while (k + step < m->n && m->v[k + step].from <= pos) {
         k += step;
         step *= 2;

@@ -81,9 +81,11 @@ static inline int hb_omap_put(hb_arena *a, hb_omap *m, size_t pos, size_t off)
 
 /* The run holding byte pos (maps start at 0). */
 size_t hb_omap_find(const hb_omap *m, size_t pos);
-/* The same, searched from run k (any value; m->n: a plain binary search):
- * forward by doubling steps, so a walk forward costs the log of how far it
- * goes, not of the map's size; backward by a binary search below k. */
+/* The same, searched from run k (any value; m->n: a plain binary search)
+ * by doubling steps, forward or backward, so a walk costs the log of how
+ * far it goes, not of the map's size (the JSON writer's spans and texts
+ * step back a little now and then: a metric's text starts before its
+ * subject). */
 size_t hb_omap_seek(const hb_omap *m, size_t pos, size_t k);
 
 /* The text offset of byte pos of the derived text s.  *hint is a run index

@@ -136,8 +136,9 @@ static inline int same_word(const char *a, const char *b, size_t n)
     return ((ha ^ hb) | (ta ^ tb)) == 0;
 }
 
-/* Doubles the table, kept at most half full. */
-static int grow(counter *c)
+/* Doubles the table, kept at most half full.  Out of line and cold: in
+ * count_long's body its registers were saved for every word. */
+static __attribute__((noinline, cold)) int grow(counter *c)
 {
     size_t ncap = c->cap * 2;
     uint32_t *ns = hb_arena_alloc(&c->d->arena, ncap * sizeof *ns);
@@ -156,30 +157,40 @@ static int grow(counter *c)
     return 1;
 }
 
+/* A word not seen before, counted once, into empty slot h.  Out of line:
+ * a report's words are mostly repeats, and the push's call made count_long
+ * save registers for every word. */
+static __attribute__((noinline)) void add_word(counter *c, size_t h, const char *w, size_t n)
+{
+    term_count nt = {(uint32_t)(w - c->d->view), (uint32_t)n, 1};
+    if (!hb_vec_push(&c->d->arena, &c->words, nt)) {
+        c->failed = 1;
+        return;
+    }
+    c->slots[h] = (uint32_t)c->words.n;
+    if (c->maxcount < 1)
+        c->maxcount = 1;
+}
+
 /* count_word for a word of two characters or more. */
 static __attribute__((noinline)) void count_long(counter *c, const char *w, size_t n)
 {
-    const char *view = c->d->view;
     if (c->failed)
         return;
     if ((c->words.n + 1) * 2 > c->cap && !grow(c)) {
         c->failed = 1;
         return;
     }
-    size_t h = word_hash(w, n) & (c->cap - 1);
+    const char *view = c->d->view;
+    size_t mask = c->cap - 1, h = word_hash(w, n) & mask;
     term_count *t;
-    for (;; h = (h + 1) & (c->cap - 1)) {
-        if (!c->slots[h]) {
-            term_count nt = {(uint32_t)(w - view), (uint32_t)n, 0};
-            if (!hb_vec_push(&c->d->arena, &c->words, nt)) {
-                c->failed = 1;
-                return;
-            }
-            c->slots[h] = (uint32_t)c->words.n;
-            t = &c->words.v[c->words.n - 1];
-            break;
+    for (;; h = (h + 1) & mask) {
+        uint32_t i = c->slots[h];
+        if (!i) {
+            add_word(c, h, w, n);
+            return;
         }
-        t = &c->words.v[c->slots[h] - 1];
+        t = &c->words.v[i - 1];
         if (t->len == n && same_word(view + t->first, w, n))
             break;
     }

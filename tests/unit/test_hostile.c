@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "doc.h"
 #include "huibao.h"
+#include "json_out.h"
 #include "normalize.h"
 #include "testutil.h"
 
@@ -149,8 +151,8 @@ static void test_item_titles_linear(void **state)
 }
 
 /* The text behind a view range taken one character at a time: each text
- * character once, line ends left out (what hb_doc_orig_run's jumps over a
- * run of the map must give). */
+ * character once, line ends left out (what hb_doc_orig_piece's jumps over
+ * a run of the map must give). */
 static size_t orig_by_char(const hb_report *r, size_t vs, size_t ve, char *out)
 {
     size_t n = 0, prev = (size_t)-1;
@@ -172,23 +174,18 @@ static size_t orig_by_char(const hb_report *r, size_t vs, size_t ve, char *out)
     return n;
 }
 
-/* Folded punctuation and digits, an expansion (…), CRLF, indentation and a
- * wrapped line: every range of the view gives its text as taken character
- * by character. */
-static void test_orig_every_range(void **state)
+/* hb_doc_orig_copy of every range of r's view from about every step-th
+ * byte (ranges start and end at characters) is the text taken character
+ * by character; frees r. */
+static void check_ranges(hb_report *r, size_t step)
 {
-    (void)state;
-    hb_report *r = tu_extract(engine, "关于２０２３年工作的汇报\r\n\r\n"
-                                      "　　一、主要成效：全年完成（１２）项，增长１５％……达到\r\n"
-                                      "预期目标，“三会一课”４８次。\r\n"
-                                      "　　二、存在问题；一是ＡＢ不够，二是…\n");
     assert_non_null(r);
     char *got = malloc(4 * r->view_len + 1), *want = malloc(4 * r->view_len + 1);
     assert_non_null(got);
     assert_non_null(want);
-    for (size_t vs = 0; vs <= r->view_len; vs++) {
-        if (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
-            continue;
+    for (size_t vs = 0; vs <= r->view_len; vs += step) {
+        while (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
+            vs++;
         for (size_t ve = vs; ve <= r->view_len; ve++) {
             if (ve < r->view_len && ((unsigned char)r->view[ve] & 0xC0) == 0x80)
                 continue;
@@ -198,6 +195,95 @@ static void test_orig_every_range(void **state)
         }
     }
     free(got);
+    free(want);
+    hb_report_free(r);
+}
+
+/* Folded punctuation and digits, an expansion (…), CRLF, indentation and a
+ * wrapped line: every range of the view gives its text as taken character
+ * by character. */
+static void test_orig_every_range(void **state)
+{
+    (void)state;
+    check_ranges(tu_extract(engine, "关于２０２３年工作的汇报\r\n\r\n"
+                                    "　　一、主要成效：全年完成（１２）项，增长１５％……达到\r\n"
+                                    "预期目标，“三会一课”４８次。\r\n"
+                                    "　　二、存在问题；一是ＡＢ不够，二是…\n"),
+                 1);
+}
+
+/* The same on random texts of folded characters (full-width digits and
+ * punctuation, ㈱ and … that expand, U+3000), CRLF, lone CRs, indented and
+ * blank lines: every range from about every fifth byte. */
+static void test_orig_random_texts(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"中", "文", "１", "２", "，", "。", "：", "（", "）", "㈱", "…", "％",
+                                         "\xE3\x80\x80", "a", "B", "3", " ", "\r\n", "\n", "\r", "\n\n", "\n　　",
+                                         "一、", "（二）", "\"", "\t"};
+    uint64_t seed = 0x9E3779B97F4A7C15u;
+    for (int round = 0; round < 12; round++) {
+        char text[700] = "关于工作的报告\n";
+        size_t n = strlen(text);
+        while (n < 600) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
+            memcpy(text + n, p, strlen(p));
+            n += strlen(p);
+        }
+        text[n] = '\0';
+        check_ranges(tu_extract(engine, text), 5);
+    }
+}
+
+/* The JSON writer's strings of the input text (hb_json_orig, and in parts
+ * hb_json_string_add_orig) are what jansson dumps for the text taken
+ * character by character: an ASCII quote, a tab and a backslash to escape
+ * inside one run of the map and across runs, a lone CR, CRLF and wrapped
+ * lines.  Each start's ranges in one writer, ends ascending then
+ * descending: its places in the map move both ways. */
+static void test_json_orig_every_range(void **state)
+{
+    (void)state;
+    hb_report *r = tu_extract(engine, "关于２０２３年工作的汇报\r\n\r\n"
+                                      "　　一、主要\"成效\"：全年\t完成（１２）项\\增长１５％……达到\r\n"
+                                      "预期目标，“三会一课”４８次。\r"
+                                      "　　二、存在问题；一是ＡＢ\"不够\"，二是…\n");
+    assert_non_null(r);
+    char *want = malloc(4 * r->view_len + 1);
+    assert_non_null(want);
+    for (size_t vs = 0; vs <= r->view_len; vs++) {
+        if (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
+            continue;
+        hb_json_out *out = hb_json_out_new(0);
+        json_t *expect = json_array();
+        hb_json_array_open(out, "t");
+        for (int down = 0; down <= 1; down++)
+            for (size_t i = vs; i <= r->view_len; i++) {
+                size_t ve = down ? r->view_len - (i - vs) : i;
+                if (ve < r->view_len && ((unsigned char)r->view[ve] & 0xC0) == 0x80)
+                    continue;
+                size_t n = orig_by_char(r, vs, ve, want);
+                json_array_append_new(expect, json_stringn(want, n));
+                if (down) {
+                    hb_json_string_open(out, NULL);
+                    hb_json_string_add_orig(out, r, vs, ve);
+                    hb_json_string_close(out);
+                } else {
+                    hb_json_orig(out, NULL, r, vs, ve);
+                }
+            }
+        hb_json_array_close(out);
+        char *got = hb_json_out_finish(out), *dump = json_dumps(expect, JSON_COMPACT);
+        assert_non_null(got);
+        assert_non_null(dump);
+        assert_true(strncmp(got, "{\"t\":", 5) == 0);
+        got[strlen(got) - 1] = '\0';
+        assert_string_equal(got + 5, dump);
+        free(got);
+        free(dump);
+        json_decref(expect);
+    }
     free(want);
     hb_report_free(r);
 }
@@ -275,6 +361,8 @@ int main(void)
         cmocka_unit_test(test_item_title_stops_at_next_item),
         cmocka_unit_test(test_item_titles_linear),
         cmocka_unit_test(test_orig_every_range),
+        cmocka_unit_test(test_json_orig_every_range),
+        cmocka_unit_test(test_orig_random_texts),
         cmocka_unit_test(test_line_at_hint),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_numbering_many_parents),

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "extract.h"
 #include "json_out.h"
 
 /* One real written as the only field of an object, without its braces. */
@@ -142,8 +143,9 @@ static void test_layout_matches_jansson(void **state)
 }
 
 /* The escaper reads sixteen, eight or four bytes at once, the last ones
- * overlapping: a byte to escape at every place of strings of every length up
- * to 40, as jansson escapes it. */
+ * overlapping, and a C string a byte at a time up to 24 bytes: a byte to
+ * escape at every place of strings of every length up to 40, as jansson
+ * escapes it. */
 static void test_escape_at_every_place(void **state)
 {
     (void)state;
@@ -156,13 +158,15 @@ static void test_escape_at_every_place(void **state)
                     text[i] = (char)('a' + i % 26);
                 if (at < n)
                     text[at] = specials[k];
+                text[n] = '\0'; /* and as a C string (hb_json_str: copied as its end is found) */
                 hb_json_out *out = hb_json_out_new(0);
                 hb_json_strn(out, "s", text, n);
+                hb_json_str(out, "t", text);
                 char *got = hb_json_out_finish(out);
                 assert_non_null(got);
-                json_t *v = json_pack("{s:s%}", "s", text, n);
+                json_t *v = json_pack("{s:s%,s:s}", "s", text, n, "t", text);
                 assert_non_null(v);
-                char *want = json_dumps(v, JSON_COMPACT);
+                char *want = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
                 json_decref(v);
                 assert_string_equal(got, want);
                 free(got);
@@ -170,6 +174,93 @@ static void test_escape_at_every_place(void **state)
             }
         }
     }
+}
+
+/* Strings longer than the writer's slice (64 KiB) with bytes to escape at
+ * its edges and between, and keys not known until run time (the wrappers
+ * count them then): as jansson dumps them. */
+static void test_long_strings_and_runtime_keys(void **state)
+{
+    (void)state;
+    enum { LEN = 140000 };
+    static const size_t at[] = {0, 15, 16, 17, 65535, 65536, 65537, 65551, 131071, 131072, LEN - 1};
+    char *text = malloc(LEN);
+    assert_non_null(text);
+    for (size_t i = 0; i < LEN; i++)
+        text[i] = (char)('a' + i % 26);
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++)
+        text[at[i]] = i % 2 ? '"' : '\n';
+    char key[32];
+    snprintf(key, sizeof key, "key_%d", LEN); /* not a literal: counted at run time */
+    for (int pretty = 0; pretty <= 1; pretty++) {
+        hb_json_out *out = hb_json_out_new(pretty);
+        hb_json_strn(out, key, text, LEN);
+        hb_json_strn(out, "plain", text + 1, 15); /* no escape, under 16 bytes */
+        hb_json_int(out, key + 4, -7);
+        char *got = hb_json_out_finish(out);
+        assert_non_null(got);
+        json_t *v = json_pack("{s:s%,s:s%,s:i}", key, text, (size_t)LEN, "plain", text + 1, (size_t)15, key + 4, -7);
+        assert_non_null(v);
+        char *want = json_dumps(v, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+        json_decref(v);
+        assert_string_equal(got, want);
+        free(got);
+        free(want);
+    }
+    free(text);
+}
+
+/* stats.chars of a text: its characters but white space (space, tab, line
+ * ends, U+3000), counted here one character at a time. */
+static size_t chars_by_hand(const char *t, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)t[i];
+        if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        chars += !(c == 0xE3 && i + 3 <= n && !memcmp(t + i, "\xE3\x80\x80", 3));
+    }
+    return chars;
+}
+
+/* stats.chars (32 bytes a step where the CPU has AVX2, else 16, the last
+ * bytes one at a time) on random mixes of Han characters, U+3000, ASCII
+ * letters and white space, from every offset of the buffer and of every
+ * length up to 300: the count one character at a time. */
+static void test_stats_chars(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"中", "\xE3\x80\x80", "a", " ", "\t", "\r\n", "\n", "、", "\xE3\x80\x81", "1"};
+    char text[400];
+    size_t n = 0;
+    uint64_t seed = 0x2545F4914F6CDD1Du;
+    while (n < 360) {
+        seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+        const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
+        memcpy(text + n, p, strlen(p));
+        n += strlen(p);
+    }
+    hb_doc *d = calloc(1, sizeof *d);
+    assert_non_null(d);
+    for (size_t from = 0; from < 40; from++)
+        for (size_t len = 0; from + len <= n && len <= 300; len++) {
+            d->text = text + from;
+            d->len = len;
+            hb_json_out *out = hb_json_out_new(0);
+            hb_tokens_json(d, out);
+            char *got = hb_json_out_finish(out);
+            assert_non_null(got);
+            json_t *v = json_loads(got, 0, NULL);
+            assert_non_null(v);
+            json_int_t chars = json_integer_value(json_object_get(json_object_get(v, "stats"), "chars"));
+            if ((size_t)chars != chars_by_hand(text + from, len))
+                fail_msg("from %zu, %zu bytes: %lld, by hand %zu", from, len, (long long)chars,
+                         chars_by_hand(text + from, len));
+            json_decref(v);
+            free(got);
+        }
+    free(d);
 }
 
 typedef struct {
@@ -248,6 +339,8 @@ int main(void)
         cmocka_unit_test(test_random_reals_round_trip),
         cmocka_unit_test(test_layout_matches_jansson),
         cmocka_unit_test(test_escape_at_every_place),
+        cmocka_unit_test(test_long_strings_and_runtime_keys),
+        cmocka_unit_test(test_stats_chars),
         cmocka_unit_test(test_stream_equals_whole),
         cmocka_unit_test(test_stream_write_failure),
     };
