@@ -501,8 +501,50 @@ static int parse_core(const char *s, size_t len, size_t p, int bare, num *n)
     return 1;
 }
 
-/* A number at p without prefix, range or suffix. */
-static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t p, int bare, num *n)
+/* Whether parse_core, after one digit token, stops at the character cp
+ * (-1: the end): it goes on only at a Chinese numeral, 几, 数, 点 (三点五)
+ * and 余 / 多 before a scale word (20多万). */
+static int ends_number(int cp)
+{
+    unsigned cls;
+    return hb_cn_numeral(cp, &cls) < 0 && cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU &&
+           cp != CP_DUO;
+}
+
+/* Whether the character at e, right after ASCII digits (and a decimal
+ * part), lets no rule of the grammar go on: ends_number, and mask_run
+ * goes on at a mask, an X or a dot (12**, 1XX, 1.X). */
+static int ends_plain(const char *s, size_t len, size_t e)
+{
+    int cp;
+    if (e >= len)
+        return 1;
+    if (!((unsigned char)s[e] & 0x80))
+        return s[e] != '.' && s[e] != 'X' && s[e] != 'x' && !is_mask(s[e]);
+    cp_at(s, len, e, &cp);
+    return !is_mask(cp) && ends_number(cp);
+}
+
+/* The common number: ASCII digits, thousands groups, a decimal part, then
+ * a measure word or a mark (ends_plain).  Read as parse_core would read
+ * it, one arabic token and nothing after, without mask_run's scan and the
+ * grammar's questions at each character (about 900 instructions a number
+ * before).  0 when the full grammar has to read it. */
+static int plain_arabic(const char *s, size_t len, size_t p, num *n)
+{
+    arabic a;
+    read_arabic(s, len, p, &a);
+    if (a.bad || !ends_plain(s, len, a.end))
+        return 0;
+    n->lo = n->hi = a.v;
+    n->overflow = a.ovf;
+    n->end = a.end;
+    return 1;
+}
+
+/* A number at p without prefix, range or suffix; fast: plain_arabic may
+ * read it. */
+static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t p, int bare, int fast, num *n)
 {
     int cp;
     int l = cp_at(s, len, p, &cp);
@@ -511,6 +553,8 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
     n->scale = 1;
     if (!l)
         return 0;
+    if (fast && is_digit(cp) && plain_arabic(s, len, p, n))
+        return 1;
     if (is_digit(cp) || is_mask(cp) || cp == 'X' || cp == 'x') {
         size_t e;
         int m = mask_run(units, s, len, p, &e);
@@ -537,6 +581,11 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
                 m = m * 10 + (uint64_t)dc;
             nd++;
             q += (size_t)l;
+        }
+        if (nd == 1 && fast && ends_number(c)) { /* 一是, 三个: what parse_core reads */
+            n->lo = n->hi = d0;
+            n->end = q;
+            return 1;
         }
         if (nd == 1 || (nd == 2 && !zero && pair_ok(d0, d1)))
             return parse_core(s, len, p, bare, n);
@@ -623,7 +672,9 @@ static int is_range_sep(int cp)
            cp == CP_ENDASH || cp == CP_WAVE;
 }
 
-int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)
+/* hb_numeral_parse; fast: plain numbers take plain_arabic's way. */
+static int parse_numeral(const hb_numeral_words *words, const char *text, size_t len, size_t pos, int fast,
+                         hb_numeral *out)
 {
     num a, b;
     size_t q = pos;
@@ -660,7 +711,7 @@ int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len
         bare = 1; /* 百分之百 */
         q += strlen("百分之");
     }
-    if (!parse_one(words->units, text, len, q, bare, &a))
+    if (!parse_one(words->units, text, len, q, bare, fast, &a))
         return 0;
     q = a.end;
 
@@ -691,7 +742,7 @@ int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len
         size_t r = q + (size_t)l;
         if (pct_prefix && starts(text, len, r, "百分之"))
             r += strlen("百分之");
-        if (parse_one(words->units, text, len, r, pct_prefix, &b) && !b.masked && !b.pair && !b.approx &&
+        if (parse_one(words->units, text, len, r, pct_prefix, fast, &b) && !b.masked && !b.pair && !b.approx &&
             !b.reading) {
             size_t e = b.end;
             int pb = 0;
@@ -743,6 +794,16 @@ int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len
         out->scale_start = out->scale_end = q;
     out->end = q;
     return 1;
+}
+
+int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)
+{
+    return parse_numeral(words, text, len, pos, 1, out);
+}
+
+int hb_numeral_parse_full(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)
+{
+    return parse_numeral(words, text, len, pos, 0, out);
 }
 
 const char *hb_numeral_approx_after(const hb_numeral_words *words, const char *s, size_t len, size_t *word_len)

@@ -95,6 +95,10 @@ typedef struct {
  * or another number).  Returns 1 and fills *out when a number starts here,
  * else 0 (out->end == pos). */
 int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out);
+/* The same without the shortcut for plain numbers (ASCII digits, then a
+ * measure word or a mark), every number read by the whole grammar: for the
+ * tests to compare. */
+int hb_numeral_parse_full(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out);
 /* Where the character ending at text[s] starts (s > 0, a boundary of
  * valid UTF-8), its code point in *cp: the reader and the metrics look at
  * the characters before a number.  A three-byte character, most Han, is

@@ -573,6 +573,82 @@ static void test_random_invariants(void **state)
     }
 }
 
+/* Whether two readings are the same, field by field (NaN equal to NaN). */
+static int same_reading(const hb_numeral *a, const hb_numeral *b)
+{
+#define SAME_D(x, y) ((isnan(x) && isnan(y)) || (x) == (y))
+    return a->start == b->start && a->end == b->end && SAME_D(a->value, b->value) &&
+           SAME_D(a->value_max, b->value_max) && a->has_max == b->has_max && a->masked == b->masked &&
+           a->approx == b->approx && a->overflow == b->overflow && a->percent == b->percent &&
+           a->scale == b->scale && a->scale_start == b->scale_start && a->scale_end == b->scale_end &&
+           a->approx_word == b->approx_word && a->approx_start == b->approx_start &&
+           a->approx_end == b->approx_end;
+#undef SAME_D
+}
+
+/* The shortcut for plain numbers reads what the whole grammar reads, at
+ * every position of buf[0..len) and with every shorter len. */
+static void agree_everywhere(const char *buf, size_t len)
+{
+    for (size_t cut = len; cut > 0; cut--)
+        for (size_t p = 0; p < cut; p++) {
+            hb_numeral fast, full;
+            int a = hb_numeral_parse(&engine->numerals, buf, cut, p, &fast);
+            int b = hb_numeral_parse_full(&engine->numerals, buf, cut, p, &full);
+            if (a != b || !same_reading(&fast, &full))
+                fail_msg("%.*s (len %zu) at %zu: shortcut %d [%zu, %zu) %.17g, grammar %d [%zu, %zu) %.17g",
+                         (int)len, buf, cut, p, a, fast.start, fast.end, fast.value, b, full.start, full.end,
+                         full.value);
+        }
+}
+
+/* The edges of the shortcuts: what may follow the digits (masks, X, scale
+ * words, 余 / 多 before one, a second dot, 点), thousands groups and
+ * decimals, full-width digits (folded before the reader, not read as
+ * digits), a lone Chinese digit before a measure word. */
+static void test_plain_shortcut_edges(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "6次", "12.5个", "1,200人", "1,234.5吨", "1234,567元", "3.5.6", "3.", "12.X", "12.5*", "12**人",
+        "1××万元", "1XX家", "2X次", "1x.5万元", "3X光", "12XL", "3十", "3百人", "2千", "5万元", "1.5亿",
+        "2万亿", "20多万", "30余万人", "20余人", "20多个", "100来人", "3几", "3数", "3点5", "3〇", "3零",
+        "3两", "3○", "3□", "3✕", "3×", "100+人", "100%", "30%~50%", "3至5万", "3-5", "3~5个", "近300人",
+        "超过300", "约3.5万", "１２人", "１2人", "9007199254740993人", "9,007,199,254,740,993元",
+        "99999999999999999999.5个", "0.000000000000000000001", "1,2", "1,2000", "1,200,00", "2023年",
+        "G20峰会", "PM2.5", "3个多月", "5年以上", "100左右", "3 个", "3\n个", "3\"", "百分之3",
+        "三个", "一是", "两人", "十两", "零个", "〇", "零点五", "三点", "三点五", "三余万", "三多", "三〇",
+        "一2", "三几", "三数", "十个", "三十", "一百", "三万", "七八个", "三四", "一二三四", "近三个", "三来人",
+        "三%", "三至五", "三-5", "三X", "三*", "几个", "数百"};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        agree_everywhere(cases[i], strlen(cases[i]));
+}
+
+/* The same over random strings of digits, marks and the grammar's
+ * characters. */
+static void test_plain_shortcut_random(void **state)
+{
+    (void)state;
+    static const char *const alpha[] = {
+        "0", "1", "5", "9", "0", "3", "7", ",", ".", "-", "~", "%", "*", "×", "X", "x", "a", "+", " ",
+        "零", "〇", "一", "两", "十", "百", "千", "万", "亿", "几", "数", "点", "余", "多", "来", "至",
+        "年", "近", "以上", "人", "个", "元", "—", "○", "１", "，"};
+    uint32_t seed = 4242;
+    char buf[256];
+    for (int it = 0; it < 4000; it++) {
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int parts = 1 + (int)(seed >> 16) % 8;
+        for (int i = 0; i < parts; i++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = alpha[(seed >> 16) % (sizeof alpha / sizeof *alpha)];
+            memcpy(buf + len, a, strlen(a));
+            len += strlen(a);
+        }
+        agree_everywhere(buf, len);
+    }
+}
+
 /* hb_char_before agrees with walking back over continuation bytes and
  * decoding, at every character end of a text of one- to four-byte
  * characters (the three-byte ones read from their lead byte three back). */
@@ -620,6 +696,8 @@ int main(void)
         cmocka_unit_test(test_filter_agrees),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_random_invariants),
+        cmocka_unit_test(test_plain_shortcut_edges),
+        cmocka_unit_test(test_plain_shortcut_random),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
