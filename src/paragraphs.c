@@ -46,16 +46,17 @@ typedef struct {
     int width, chars;
 } wrap_at;
 
-/* On the folded line: full-width ！？；：） and … have become ASCII. */
+/* Whether s[0..len) ends with the string literal lit: its length known at
+ * compile time, so the compare is a load or two, not a call. */
+#define ENDS_WITH(s, len, lit) ((len) >= sizeof(lit) - 1 && memcmp((s) + (len) - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
+
+/* On the folded line: full-width ！？；：） and … have become ASCII.  Asked
+ * of every line that may continue a paragraph. */
 static int ends_sentence(const char *s, size_t len)
 {
-    static const char *const finals[] = {"。", "!", "?", ";", ":", "...", "。”", "。」", "。)"};
-    for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {
-        size_t n = strlen(finals[i]);
-        if (len >= n && memcmp(s + len - n, finals[i], n) == 0)
-            return 1;
-    }
-    return 0;
+    return ENDS_WITH(s, len, "。") || ENDS_WITH(s, len, "!") || ENDS_WITH(s, len, "?") || ENDS_WITH(s, len, ";") ||
+           ENDS_WITH(s, len, ":") || ENDS_WITH(s, len, "...") || ENDS_WITH(s, len, "。”") ||
+           ENDS_WITH(s, len, "。」") || ENDS_WITH(s, len, "。)");
 }
 
 static int ends_mid_clause(const char *s, size_t len)
