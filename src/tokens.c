@@ -68,8 +68,10 @@ static inline __attribute__((always_inline)) size_t han_run(const char *s, size_
 
 /* A mark (quotation and title marks, punctuation by class) or another
  * character alone: the end of token_at's tests, where ASCII punctuation
- * goes at once. */
-static inline size_t mark_token(int cp, size_t n, int quote_open, int *type, int *sub)
+ * goes at once (inlined in both places: a call cost a mark 25
+ * instructions). */
+static inline __attribute__((always_inline)) size_t mark_token(int cp, size_t n, int quote_open, int *type,
+                                                               int *sub)
 {
     switch (cp) {
     case 0x201C: case 0x300C: case 0x300E: case 0x2018: /* “ 「 『 ‘ */
