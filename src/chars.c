@@ -7,24 +7,25 @@
  * asked about, and the compiler turns the cases into a few comparisons. */
 int hb_cn_numeral_lookup(int cp, unsigned *cls)
 {
-#define CN(c, v, k) \
+#define CN(c, v, k, a) \
     case c: \
         *cls = k; \
         return v;
     switch (cp) {
-        HB_CN_NUMERALS(CN)
+        HB_CN_NUMERALS(CN, 0)
     }
 #undef CN
     *cls = 0;
     return -1;
 }
 
-int hb_is_mask_char(int cp)
-{
-    return cp == '*' || cp == 0xD7 /* × */ || cp == 0x2715 /* ✕ */ || hb_is_shape_mask(cp);
-}
-
-int hb_is_shape_mask(int cp)
-{
-    return cp == 0x25CB /* ○ */ || cp == 0x25A1 /* □ */;
-}
+/* Word k of hb_plain_han_bits: the numerals in it cleared (a numeral
+ * outside U+4000..U+9FFF, 〇, falls in no word). */
+#define PLAIN_NUMERAL(c, v, k, w) | ((c) >= 0x4000 && ((c) - 0x4000) >> 6 == (w) ? 1ull << ((c) & 63) : 0)
+#define PLAIN_WORD(w) ((w) == (0x4DC0 - 0x4000) >> 6 ? 0 : ~(0 HB_CN_NUMERALS(PLAIN_NUMERAL, w)))
+#define PLAIN_4(w) PLAIN_WORD(w), PLAIN_WORD((w) + 1), PLAIN_WORD((w) + 2), PLAIN_WORD((w) + 3)
+#define PLAIN_16(w) PLAIN_4(w), PLAIN_4((w) + 4), PLAIN_4((w) + 8), PLAIN_4((w) + 12)
+#define PLAIN_64(w) PLAIN_16(w), PLAIN_16((w) + 16), PLAIN_16((w) + 32), PLAIN_16((w) + 48)
+const unsigned long long hb_plain_han_bits[HB_PLAIN_HAN_WORDS] = {
+    PLAIN_64(0), PLAIN_64(64), PLAIN_64(128), PLAIN_64(192), PLAIN_64(256), PLAIN_64(320),
+};

@@ -2,6 +2,7 @@
  * to keep (circled numbers, which mark level-4 headings). */
 #include "normalize.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -164,15 +165,56 @@ static int folds_to_itself(int cp)
     return cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x2460 && cp <= 0x2473);
 }
 
-/* The length of the longest prefix of s[0..min(n, max)) made of whole
- * characters that fold to themselves (folds_to_itself) other than CR, read
- * from their bytes: most of a report. */
-static size_t identity_prefix(const char *s, size_t n, size_t max)
+/* Punctuation that NFKC keeps as it is (。、“”《》—), by code point from
+ * U+2000 (bits 0..127) and from U+3000 (bits 128..191): it ends no identity
+ * run, so it costs neither a lookup in the memo nor a run of the map.  Built
+ * from fold_char at first use, so it says what utf8proc says. */
+enum { PUNCT_GENERAL = 0x2000, PUNCT_CJK = 0x3000, PUNCT_GENERAL_N = 128, PUNCT_CJK_N = 64 };
+static uint64_t punct_same[(PUNCT_GENERAL_N + PUNCT_CJK_N) / 64];
+static pthread_once_t punct_once = PTHREAD_ONCE_INIT;
+
+static size_t fold_char(int cp, const char *src, int srclen, char *buf);
+
+/* The bit of punct_same for code point cp, or -1 when it has none. */
+static inline int punct_bit(unsigned cp)
 {
-    const unsigned char *u = (const unsigned char *)s;
-    size_t i = 0;
-    if (n > max)
-        n = max;
+    if (cp - PUNCT_GENERAL < PUNCT_GENERAL_N)
+        return (int)(cp - PUNCT_GENERAL);
+    if (cp - PUNCT_CJK < PUNCT_CJK_N)
+        return (int)(cp - PUNCT_CJK) + PUNCT_GENERAL_N;
+    return -1;
+}
+
+static void punct_build(void)
+{
+    for (unsigned cp = PUNCT_GENERAL; cp < PUNCT_CJK + PUNCT_CJK_N; cp++) {
+        int bit = punct_bit(cp);
+        if (bit < 0)
+            continue;
+        char src[4], buf[32];
+        size_t n = (size_t)utf8proc_encode_char((utf8proc_int32_t)cp, (utf8proc_uint8_t *)src);
+        if (fold_char((int)cp, src, (int)n, buf) == n && memcmp(buf, src, n) == 0)
+            punct_same[bit / 64] |= 1ull << (bit % 64);
+    }
+}
+
+/* Whether the 3-byte character at u (valid UTF-8) folds to itself: Han,
+ * ①..⑳, or punctuation in punct_same. */
+static inline int same_3byte(const unsigned char *u)
+{
+    unsigned c = u[0];
+    if (c - 0xE5u <= 4 || (c == 0xE4 && u[1] >= 0xB8)) /* U+4E00..U+9FFF */
+        return 1;
+    if (c == 0xE2 && u[1] == 0x91 && u[2] >= 0xA0 && u[2] <= 0xB3) /* ①..⑳ */
+        return 1;
+    int bit = punct_bit(((c & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu));
+    return bit >= 0 && (punct_same[bit / 64] >> (bit % 64) & 1);
+}
+
+/* identity_prefix one character at a time, from i on: the portable way,
+ * and the end of the vector one. */
+static size_t identity_chars(const unsigned char *u, size_t i, size_t n)
+{
     while (i < n) {
         unsigned c = u[i];
         if (c < 0x80) {
@@ -181,14 +223,92 @@ static size_t identity_prefix(const char *s, size_t n, size_t max)
             i++;
             continue;
         }
-        /* the text is valid UTF-8: these leads have their continuation bytes */
-        if (n - i < 3 ||
-            !(c - 0xE5u <= 4 || (c == 0xE4 && u[i + 1] >= 0xB8) || /* U+4E00..U+9FFF */
-              (c == 0xE2 && u[i + 1] == 0x91 && u[i + 2] >= 0xA0 && u[i + 2] <= 0xB3))) /* ①..⑳ */
+        /* the text is valid UTF-8: a lead has its continuation bytes */
+        if (n - i < 3 || (c & 0xF0) != 0xE0 || !same_3byte(u + i))
             break;
         i += 3;
     }
     return i;
+}
+
+#ifdef HB_UTF8_AVX2
+/* The first byte of the 32 at s that no identity run passes by itself: a
+ * CR, or a lead other than that of Han (E5..E9, E4 B8..BF); 32 when none.
+ * Continuation bytes pass: their lead has passed.  ①..⑳ stop it too, for
+ * the scalar test (same_3byte): they are rare, and every constant here is
+ * a register the loop keeps.  Reads s[0..33). */
+__attribute__((target("avx2"))) static unsigned identity_stop32(const char *s)
+{
+    const __m256i b0 = _mm256_loadu_si256((const __m256i *)s), b1 = _mm256_loadu_si256((const __m256i *)(s + 1));
+#define B(c) _mm256_set1_epi8((char)(c))
+#define AT_LEAST(x, c) _mm256_cmpeq_epi8(_mm256_max_epu8(x, B(c)), x) /* unsigned x >= c */
+    __m256i han = _mm256_cmpeq_epi8(_mm256_min_epu8(_mm256_sub_epi8(b0, B(0xE5)), B(4)), _mm256_sub_epi8(b0, B(0xE5)));
+    han = _mm256_or_si256(han, _mm256_and_si256(_mm256_cmpeq_epi8(b0, B(0xE4)), AT_LEAST(b1, 0xB8)));
+    __m256i stop = _mm256_or_si256(_mm256_andnot_si256(han, AT_LEAST(b0, 0xC0)), _mm256_cmpeq_epi8(b0, B('\r')));
+#undef AT_LEAST
+#undef B
+    unsigned m = (unsigned)_mm256_movemask_epi8(stop);
+    return m ? (unsigned)__builtin_ctz(m) : 32;
+}
+
+/* The vector loop, 32 bytes a step; at a stop, the character there passes
+ * when it is punctuation of punct_same (the vector knows no table).  The
+ * last bytes go a character at a time, from the start of the character the
+ * last block may have cut. */
+__attribute__((target("avx2"))) static size_t identity_prefix_avx2(const char *s, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i + 34 <= n) {
+        unsigned k = identity_stop32(s + i);
+        i += k;
+        if (k == 32)
+            continue;
+        /* a CR or a lead, whose character ends before n */
+        if ((u[i] & 0xF0) != 0xE0 || !same_3byte(u + i))
+            return i;
+        i += 3;
+    }
+    while (i > 0 && i < n && (u[i] & 0xC0) == 0x80)
+        i--;
+    return identity_chars(u, i, n);
+}
+#endif
+
+/* The table built, and whether the vector scan runs here: asked once a fold. */
+static int identity_setup(void)
+{
+    pthread_once(&punct_once, punct_build);
+#ifdef HB_UTF8_AVX2
+    return __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
+
+/* The length of the longest prefix of s[0..n) made of whole characters that
+ * fold to themselves, other than CR: ASCII, Han, ①..⑳ and the punctuation
+ * NFKC keeps, read from their bytes; most of a report.  vector: what
+ * identity_setup said. */
+static inline size_t identity_prefix(const char *s, size_t n, int vector)
+{
+#ifdef HB_UTF8_AVX2
+    if (vector)
+        return identity_prefix_avx2(s, n);
+#endif
+    (void)vector;
+    return identity_chars((const unsigned char *)s, 0, n);
+}
+
+size_t hb_fold_identity_prefix(const char *s, size_t n)
+{
+    return identity_prefix(s, n, identity_setup());
+}
+
+size_t hb_fold_identity_prefix_portable(const char *s, size_t n)
+{
+    identity_setup();
+    return identity_prefix(s, n, 0);
 }
 
 /* Writes the folding of one code point into buf (at least 32 bytes); returns
@@ -323,6 +443,7 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
     size_t j = 0;
     fold_memo_slot memo[FOLD_MEMO_SLOTS];
     memset(memo, 0xFF, sizeof memo); /* every cp -1 */
+    int vector = identity_setup();
     for (size_t i = 0; i < len;) {
         if (cap - j < 40) {
             size_t ncap = cap + cap / 2;
@@ -339,7 +460,7 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
             i += (i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
             continue;
         }
-        size_t run = identity_prefix(text + i, len - i, cap - j - 40);
+        size_t run = identity_prefix(text + i, len - i < cap - j - 40 ? len - i : cap - j - 40, vector);
         if (run) { /* one run of the map, as it is */
             if (!hb_omap_put(a, &m, j, i))
                 goto fail;

@@ -126,6 +126,13 @@ int hb_omap_copy(hb_arena *a, hb_omap *m, size_t pos, const hb_omap *src, const 
  * from; it maps out_len to len.  Returns 0 when out of memory. */
 int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_len, hb_omap *map);
 
+/* The length of the longest prefix of s[0..n) (valid UTF-8) made of whole
+ * characters that folding leaves as they are, other than CR: what hb_fold
+ * copies as one run.  With the vector code CPUs with AVX2 run, and without
+ * it, for the tests to compare. */
+size_t hb_fold_identity_prefix(const char *s, size_t n);
+size_t hb_fold_identity_prefix_portable(const char *s, size_t n);
+
 /* Folds a NUL-terminated string; returns a malloc'd string, NULL when out of
  * memory.  Used for dictionary entries so they compare with the view. */
 char *hb_fold_cstr(const char *s);

@@ -46,16 +46,17 @@ typedef struct {
     int width, chars;
 } wrap_at;
 
-/* On the folded line: full-width ！？；：） and … have become ASCII. */
+/* Whether s[0..len) ends with the string literal lit: its length known at
+ * compile time, so the compare is a load or two, not a call. */
+#define ENDS_WITH(s, len, lit) ((len) >= sizeof(lit) - 1 && memcmp((s) + (len) - (sizeof(lit) - 1), lit, sizeof(lit) - 1) == 0)
+
+/* On the folded line: full-width ！？；：） and … have become ASCII.  Asked
+ * of every line that may continue a paragraph. */
 static int ends_sentence(const char *s, size_t len)
 {
-    static const char *const finals[] = {"。", "!", "?", ";", ":", "...", "。”", "。」", "。)"};
-    for (size_t i = 0; i < sizeof finals / sizeof *finals; i++) {
-        size_t n = strlen(finals[i]);
-        if (len >= n && memcmp(s + len - n, finals[i], n) == 0)
-            return 1;
-    }
-    return 0;
+    return ENDS_WITH(s, len, "。") || ENDS_WITH(s, len, "!") || ENDS_WITH(s, len, "?") || ENDS_WITH(s, len, ";") ||
+           ENDS_WITH(s, len, ":") || ENDS_WITH(s, len, "...") || ENDS_WITH(s, len, "。”") ||
+           ENDS_WITH(s, len, "。」") || ENDS_WITH(s, len, "。)");
 }
 
 static int ends_mid_clause(const char *s, size_t len)
@@ -171,10 +172,13 @@ static int enumerates(const char *s, size_t len, const hb_marker *m)
 
 /* The bytes a sentence end (。 ” 」 ! ? ) and space) or a colon ends with:
  * a heading in mid-line comes after one of them, so a character after any
- * other byte is turned away at once. */
-static const unsigned char ENDS_CLAUSE[256] = {
-    [' '] = 1, ['!'] = 1, ['?'] = 1, [')'] = 1, [':'] = 1, [0x82] = 1, [0x8D] = 1, [0x9D] = 1,
-};
+ * other byte is turned away at once.  The ASCII ones, and the last bytes
+ * of 。 」 ” (E3 80 82, E3 80 8D, E2 80 9D): */
+#define CLAUSE_END_ASCII(X) X(' ') X('!') X('?') X(')') X(':')
+#define CLAUSE_END_TAIL(X) X(0x82) X(0x8D) X(0x9D)
+#define CLAUSE_END_SET(c) [c] = 1,
+static const unsigned char ENDS_CLAUSE[256] = {CLAUSE_END_ASCII(CLAUSE_END_SET) CLAUSE_END_TAIL(CLAUSE_END_SET)};
+#undef CLAUSE_END_SET
 
 /* The text before position i (not before from) ends a sentence (。！？,
  * maybe closed by one quote or bracket) or is a space standing for a lost
@@ -232,29 +236,79 @@ typedef struct {
 } cut;
 typedef HB_VEC(cut) cut_list;
 
-/* The first character start from i on (i > the paragraph's start) whose
- * byte before is in ENDS_CLAUSE, or end: only there may a heading open
- * when none glues to the one before. */
-static size_t next_clause_start(const char *s, size_t i, size_t end)
+/* The bytes a clause may end with, as next_clause_start's skips test them:
+ * one below 0x40, or 82, 8D, 9D (。 」 ” end so); a superset of
+ * ENDS_CLAUSE, which the loop asks at each place a skip stops. */
+enum { CLAUSE_ASCII_BELOW = 0x40 };
+
+/* From s[i - 1] on, eight bytes at a time, to the first such byte: i moved
+ * to the place after it, or by eight past none. */
+static inline size_t clause_skip8(const char *s, size_t i)
 {
     const uint64_t highs = 0x8080808080808080u;
+    uint64_t w;
+    memcpy(&w, s + i - 1, 8);
+    uint64_t m = (~w & ~w << 1 & highs) | hb_bytes_eq8(w, 0x82) | hb_bytes_eq8(w, 0x8D) | hb_bytes_eq8(w, 0x9D);
+    return i + (m ? (size_t)__builtin_ctzll(m) >> 3 : 8);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_CLAUSE_AVX2 1
+
+/* The same 32 bytes a step (s[i - 2 .. i + 31), i >= 2) while 32 are left
+ * before end, and only to the bytes that may let a heading open: an ASCII
+ * one, or a last byte of 。 」 ” after the 80 they hold.  Any other byte
+ * of ENDS_CLAUSE (the last byte of a Han character such as 丂, E4 B8 82)
+ * is no sentence end to after_sentence nor a colon, so find_cuts would
+ * step over the place. */
+__attribute__((target("avx2"))) static size_t clause_skip32(const char *s, size_t i, size_t end)
+{
+    const __m256i cont80 = _mm256_set1_epi8((char)0x80);
+    for (; i + 32 <= end; i += 32) {
+        __m256i w = _mm256_loadu_si256((const __m256i *)(s + i - 1)), ascii = _mm256_setzero_si256(),
+                tail = _mm256_setzero_si256();
+#define CLAUSE_EQ(into, c) into = _mm256_or_si256(into, _mm256_cmpeq_epi8(w, _mm256_set1_epi8((char)(c))));
+#define CLAUSE_EQ_ASCII(c) CLAUSE_EQ(ascii, c)
+#define CLAUSE_EQ_TAIL(c) CLAUSE_EQ(tail, c)
+        CLAUSE_END_ASCII(CLAUSE_EQ_ASCII)
+        CLAUSE_END_TAIL(CLAUSE_EQ_TAIL)
+#undef CLAUSE_EQ_TAIL
+#undef CLAUSE_EQ_ASCII
+#undef CLAUSE_EQ
+        tail = _mm256_and_si256(tail, _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i - 2)), cont80));
+        unsigned bits = (unsigned)_mm256_movemask_epi8(_mm256_or_si256(ascii, tail));
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+    return i;
+}
+#endif
+
+/* The first character start from i on (i > the paragraph's start) whose
+ * byte before is in ENDS_CLAUSE, or end: only there may a heading open
+ * when none glues to the one before.  Byte by byte it was a sixth of the
+ * stage: the skips go to the next byte that may be one, 32 bytes a step
+ * where the CPU has AVX2 (vector), else eight. */
+static size_t next_clause_start(const char *s, size_t i, size_t end, int vector)
+{
+    (void)vector;
     while (i < end && (!ENDS_CLAUSE[(unsigned char)s[i - 1]] || ((unsigned char)s[i] & 0xC0) == 0x80)) {
         i++;
-        /* eight bytes at a time (s[i - 1] on) to the next that may be in
-         * ENDS_CLAUSE: one below 0x40, or 82, 8D, 9D (。 」 ” end so);
-         * byte by byte it was a sixth of the stage */
-        if (i + 8 <= end) {
-            uint64_t w;
-            memcpy(&w, s + i - 1, 8);
-            uint64_t m = (~w & ~w << 1 & highs) | hb_bytes_eq8(w, 0x82) | hb_bytes_eq8(w, 0x8D) | hb_bytes_eq8(w, 0x9D);
-            i += m ? (size_t)__builtin_ctzll(m) >> 3 : 8;
+#ifdef HB_CLAUSE_AVX2
+        if (vector && i >= 2 && i + 32 <= end) {
+            i = clause_skip32(s, i, end);
+            continue;
         }
+#endif
+        if (i + 8 <= end)
+            i = clause_skip8(s, i);
     }
     return i;
 }
 
 /* Finds where paragraph pa of the view cuts at a heading begun in mid-line. */
-static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *pa, cut_list *cuts)
+static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *pa, cut_list *cuts, int vector)
 {
     hb_marker m;
     size_t piece = pa->vstart, i = piece + 1, title = piece;
@@ -262,7 +316,7 @@ static int find_cuts(hb_doc *d, heading_order *o, const char *s, const hb_para *
     if (hb_heading_marker(&d->engine->counts_on, s + piece, pa->vend - piece, &m))
         order_push(o, &m), glued = 1, i = title = piece + m.len;
     while (i < pa->vend) {
-        if (!glued && (i = next_clause_start(s, i, pa->vend)) == pa->vend)
+        if (!glued && (i = next_clause_start(s, i, pa->vend, vector)) == pa->vend)
             break;
         size_t clen = (size_t)hb_utf8_len((unsigned char)s[i]);
         /* 重点做好以下工作：（一）…。（二）…: a first child after a colon,
@@ -309,12 +363,17 @@ static int split_run_together(hb_doc *d, view_buf *b)
 {
     heading_order o = {.n = 0};
     cut_list cuts = {0};
+#ifdef HB_CLAUSE_AVX2
+    int vector = __builtin_cpu_supports("avx2");
+#else
+    int vector = 0;
+#endif
     size_t np = d->paras.n, *first = hb_arena_alloc(&d->arena, (np + 1) * sizeof *first);
     if (!first)
         return 0;
     for (size_t p = 0; p < np; p++) {
         first[p] = cuts.n;
-        if (!find_cuts(d, &o, b->v, &d->paras.v[p], &cuts))
+        if (!find_cuts(d, &o, b->v, &d->paras.v[p], &cuts, vector))
             return 0;
     }
     first[np] = cuts.n;

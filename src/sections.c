@@ -381,20 +381,59 @@ static int child_kind(const hb_doc *d, const hb_section *s)
  * or E2/E3 (next_in).  CLAUSE_LEAD: what add_items() reads inside a
  * clause, a boundary (；：！？，space, 。 of lead byte E3) or a circled
  * number (E2); TITLE_END: where a heading title may end (：, 。); ITEM_END:
- * where an item's title may end (；！？, 。). */
-static const unsigned char CLAUSE_LEAD[256] = {[';'] = 1, [':'] = 1, ['!'] = 1, ['?'] = 1, [','] = 1,
-                                               [' '] = 1, [0xE2] = 1, [0xE3] = 1};
-static const unsigned char TITLE_END[256] = {[':'] = 1, [0xE3] = 1};
-static const unsigned char ITEM_END[256] = {[';'] = 1, ['!'] = 1, ['?'] = 1, [0xE3] = 1};
+ * where an item's title may end (；！？, 。).  Each is a list, for its table
+ * and its vector scan. */
+#define CLAUSE_LEAD_BYTES(X) X(';') X(':') X('!') X('?') X(',') X(' ') X(0xE2) X(0xE3)
+#define TITLE_END_BYTES(X) X(':') X(0xE3)
+#define ITEM_END_BYTES(X) X(';') X('!') X('?') X(0xE3)
+#define BYTE_IN_SET(c) [c] = 1,
+static const unsigned char CLAUSE_LEAD[256] = {CLAUSE_LEAD_BYTES(BYTE_IN_SET)};
+static const unsigned char TITLE_END[256] = {TITLE_END_BYTES(BYTE_IN_SET)};
+static const unsigned char ITEM_END[256] = {ITEM_END_BYTES(BYTE_IN_SET)};
+#undef BYTE_IN_SET
 
-/* The first byte of v[i..end) in the set t, or end.  Every such byte is
- * below 0x40 or E2/E3: the scan goes on eight bytes at a time to the first
- * byte that is (digits too), then asks the table. */
-static size_t next_in(const unsigned char *t, const char *v, size_t i, size_t end)
+/* From v[i] on, 32 bytes a step while 32 are left before end, to the first
+ * byte of a set: i moved there, or to where fewer are left.  NULL where the
+ * CPU has no AVX2. */
+typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SET_EQ(c) m = _mm256_or_si256(m, _mm256_cmpeq_epi8(w, _mm256_set1_epi8((char)(c))));
+#define SET_SCAN32(name, BYTES) \
+    __attribute__((target("avx2"))) static size_t name(const char *v, size_t i, size_t end) \
+    { \
+        for (; i + 32 <= end; i += 32) { \
+            __m256i w = _mm256_loadu_si256((const __m256i *)(v + i)), m = _mm256_setzero_si256(); \
+            BYTES(SET_EQ) \
+            unsigned bits = (unsigned)_mm256_movemask_epi8(m); \
+            if (bits) \
+                return i + (size_t)__builtin_ctz(bits); \
+        } \
+        return i; \
+    }
+SET_SCAN32(clause_lead32, CLAUSE_LEAD_BYTES)
+SET_SCAN32(title_end32, TITLE_END_BYTES)
+SET_SCAN32(item_end32, ITEM_END_BYTES)
+#undef SET_SCAN32
+#undef SET_EQ
+#define SCAN32(f) (__builtin_cpu_supports("avx2") ? (f) : NULL)
+#else
+#define SCAN32(f) ((set_scan32)NULL)
+#endif
+
+/* The first byte of v[i..end) in the set t, or end: 32 bytes a step with
+ * scan32 (the set's vector scan, NULL: none), else eight at a time to the
+ * next byte below 0x40 or E2/E3 (digits too), then the table. */
+static inline size_t next_in(const unsigned char *t, set_scan32 scan32, const char *v, size_t i, size_t end)
 {
     const uint64_t highs = 0x8080808080808080u;
     while (i < end && !t[(unsigned char)v[i]]) {
         i++;
+        if (scan32 && i + 32 <= end) {
+            i = scan32(v, i, end);
+            continue;
+        }
         if (i + 8 <= end) {
             uint64_t w;
             memcpy(&w, v + i, 8);
@@ -413,7 +452,7 @@ static int is_full_stop(const char *s, size_t i, size_t to)
 /* End of a heading title: the first 。 or ： (folded :), else the paragraph end. */
 static size_t title_end(const char *s, size_t from, size_t to)
 {
-    for (size_t i = from; (i = next_in(TITLE_END, s, i, to)) < to; i++)
+    for (size_t i = from; (i = next_in(TITLE_END, SCAN32(title_end32), s, i, to)) < to; i++)
         if (s[i] == ':' || is_full_stop(s, i, to))
             return i;
     return to;
@@ -619,7 +658,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
         /* inside a clause only ① (U+2460…, lead byte E2) may start an item:
          * step to the next byte that may end the clause or start one */
         if (!at_boundary)
-            i = next_in(CLAUSE_LEAD, v, i, pa->vend);
+            i = next_in(CLAUSE_LEAD, SCAN32(clause_lead32), v, i, pa->vend);
         if (i == pa->vend)
             break;
         int fam, num;
@@ -642,7 +681,7 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
             it.tstart = t;
             if (stop < t) {
                 stop = t;
-                while ((stop = next_in(ITEM_END, v, stop, pa->vend)) < pa->vend && v[stop] != ';' &&
+                while ((stop = next_in(ITEM_END, SCAN32(item_end32), v, stop, pa->vend)) < pa->vend && v[stop] != ';' &&
                        v[stop] != '!' && v[stop] != '?' && !is_full_stop(v, stop, pa->vend))
                     stop++;
             }

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -426,6 +427,27 @@ static void test_orig_by_runs(void **s)
     hb_report_free(r);
 }
 
+/* A run-together paragraph cuts after 。 and 。” wherever the bytes fall
+ * in the 32-byte steps of the clause scan, and not after a Han character
+ * whose last byte is that of 。 (丂, E4 B8 82) once a comma has ended the
+ * glued title. */
+static void test_mid_line_cuts_at_every_offset(void **s)
+{
+    (void)s;
+    for (int pad = 0; pad < 70; pad++) {
+        char text[1024], fill[256] = "";
+        for (int k = 0; k < pad / 3; k++)
+            strcat(fill, "工");
+        strcat(fill, (const char *const[]){"", "a", "ab"}[pad % 3]);
+        snprintf(text, sizeof text, "一、总体情况%s完成。二、主要问题，%s丂三、其他%s。”三、继续推进\n", fill, fill, fill);
+        hb_report *r = doc(text);
+        assert_int_equal(r->paras.n, 3);
+        assert_memory_equal(r->view + r->paras.v[1].vstart, "二、主要问题", strlen("二、主要问题"));
+        assert_memory_equal(r->view + r->paras.v[2].vstart, "三、继续推进", strlen("三、继续推进"));
+        hb_report_free(r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_line_width_and_chars),
         cmocka_unit_test(test_fold_identity_runs),
         cmocka_unit_test(test_orig_by_runs),
+        cmocka_unit_test(test_mid_line_cuts_at_every_offset),
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
         cmocka_unit_test(test_anchored_rules_by_first_byte),
         cmocka_unit_test(test_line_filters_never_reject_a_match),

@@ -13,6 +13,7 @@
 
 #include "chars.h"
 #include "engine.h"
+#include "normalize.h"
 #include "numeral.h"
 #include "testutil.h"
 
@@ -531,6 +532,22 @@ static void test_filter_agrees(void **state)
     assert_int_equal(numerals, 17);
 }
 
+/* hb_plain_han3's bits, made at compile time, say for every character of
+ * U+4000..U+9FFF what hb_is_han and the numeral switch say; it says no for
+ * every other three-byte character (the tokenizer asks hb_is_han then). */
+static void test_plain_han(void **state)
+{
+    (void)state;
+    for (int cp = 0x800; cp <= 0xFFFF; cp++) {
+        unsigned char u[3] = {(unsigned char)(0xE0 | cp >> 12), (unsigned char)(0x80 | (cp >> 6 & 63)),
+                              (unsigned char)(0x80 | (cp & 63))};
+        unsigned cls;
+        int want = cp >= 0x4000 && cp <= 0x9FFF && hb_is_han(cp) && hb_cn_numeral_lookup(cp, &cls) < 0;
+        if (hb_plain_han3(u) != want)
+            fail_msg("U+%04X: plain %d, expected %d", cp, hb_plain_han3(u), want);
+    }
+}
+
 static void test_random_invariants(void **state)
 {
     (void)state;
@@ -694,6 +711,7 @@ int main(void)
         cmocka_unit_test(test_approx_after),
         cmocka_unit_test(test_edges),
         cmocka_unit_test(test_filter_agrees),
+        cmocka_unit_test(test_plain_han),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_random_invariants),
         cmocka_unit_test(test_plain_shortcut_edges),

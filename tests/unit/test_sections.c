@@ -387,6 +387,21 @@ static void test_circled_item_at_every_place(void **s)
         assert_int_equal(r->items.n, 2);
         hb_report_free(r);
     }
+    /* and past the 32 bytes a step of the clause scan: 一是 after a colon,
+     * 二是 after a comma and 三是 after a ； at every place of two blocks,
+     * 二是's title ending at its ； */
+    for (int lead = 0; lead < 70; lead++) {
+        char text[1024], fill[256] = "";
+        for (int k = 0; k < lead / 3; k++)
+            strcat(fill, "甲");
+        strcat(fill, (const char *const[]){"", "a", "ab"}[lead % 3]);
+        snprintf(text, sizeof text, "一、主要工作\n%s9项重点：一是抓学习%s，二是抓落实%s；三是抓作风。\n", fill, fill, fill);
+        hb_report *r = doc(text);
+        assert_int_equal(r->items.n, 3);
+        assert_int_equal(r->items.v[1].number, 2);
+        assert_int_equal(r->items.v[1].tend - r->items.v[1].tstart, strlen("抓落实") + strlen(fill));
+        hb_report_free(r);
+    }
 }
 
 /* Run-together text: headings in mid-line follow the level order, a child

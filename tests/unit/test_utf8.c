@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -249,6 +250,67 @@ static void test_vector_path(void **s)
     }
 }
 
+/* hb_fold_identity_prefix, the plain way: character by character, whether
+ * it is no CR and is ASCII, Han, ①..⑳, or punctuation of U+2000..U+207F or
+ * U+3000..U+303F that hb_fold_cstr leaves as it is. */
+static size_t naive_identity(const unsigned char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        int cp, k = hb_utf8_next((const char *)s + i, n - i, &cp);
+        if ((size_t)k > n - i || cp == '\r')
+            break;
+        int same = cp < 0x80 || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x2460 && cp <= 0x2473);
+        if (!same && ((cp >= 0x2000 && cp < 0x2080) || (cp >= 0x3000 && cp < 0x3040))) {
+            char c[5] = {0}, *f;
+            memcpy(c, s + i, (size_t)k);
+            assert_non_null(f = hb_fold_cstr(c));
+            same = strcmp(f, c) == 0;
+            free(f);
+        }
+        if (!same)
+            break;
+        i += (size_t)k;
+    }
+    return i;
+}
+
+/* Random valid text of ASCII, CR, Han (both sides of U+4E00), circled
+ * numbers and their neighbours, punctuation that folds to itself and that
+ * does not (…, ，, ideographic space, zero-width space), 2- and 4-byte
+ * characters: the vector scan and the portable one agree with the plain
+ * way from every start and for every bound. */
+static void test_identity_prefix(void **s)
+{
+    (void)s;
+    static const char *const chars[] = {"a", "\r", "\n", "7", "\xE5\xB7\xA5", "\xE4\xB8\x80", "\xE4\xB7\xBF",
+                                        "\xE9\xBF\xBF", "\xE2\x91\xA0", "\xE2\x91\xB3", "\xE2\x91\xB4",
+                                        "\xE2\x91\x9F", "\xE3\x80\x82", "\xE3\x80\x81", "\xE2\x80\x9C",
+                                        "\xE2\x80\x94", "\xE3\x80\x8A", "\xE2\x80\xA6", "\xEF\xBC\x8C",
+                                        "\xE3\x80\x80", "\xE2\x80\x8B", "\xC3\x97", "\xF0\x9F\x98\x80",
+                                        "\xE3\x89\x91"};
+    unsigned char buf[200];
+    for (int t = 0; t < 300; t++) {
+        size_t n = 0, want = rnd(150);
+        /* long identity stretches now and then, so the vector loop runs */
+        unsigned odd = 2 + rnd(30);
+        while (n < want) {
+            const char *c = rnd(odd) ? chars[rnd(2) ? 0 : 4] : chars[rnd(sizeof chars / sizeof chars[0])];
+            memcpy(buf + n, c, strlen(c));
+            n += strlen(c);
+        }
+        for (size_t from = 0; from <= n; from++) {
+            if ((buf[from] & 0xC0) == 0x80 && from < n)
+                continue;
+            for (size_t to = from; to <= n; to++) {
+                size_t want_len = naive_identity(buf + from, to - from);
+                assert_int_equal(hb_fold_identity_prefix_portable((const char *)buf + from, to - from), want_len);
+                assert_int_equal(hb_fold_identity_prefix((const char *)buf + from, to - from), want_len);
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +318,7 @@ int main(void)
         cmocka_unit_test(test_random_bytes),
         cmocka_unit_test(test_random_text),
         cmocka_unit_test(test_vector_path),
+        cmocka_unit_test(test_identity_prefix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
