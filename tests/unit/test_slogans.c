@@ -338,6 +338,49 @@ static void test_ac_against_naive(void **s)
     }
 }
 
+/* Han text as the dictionary's scan sees it: characters of three bytes
+ * stepped two at a time, heads of 5 to 8 bytes, patterns shorter than 8
+ * bytes (the second filter's short heads) and longer (their first 8 bytes),
+ * a few characters of one byte between, patterns at the text's end.  The
+ * filters never skip a match the naive scan finds. */
+static void test_ac_han_against_naive(void **s)
+{
+    (void)s;
+    static const char *const CH[] = {"党", "建", "工", "作", "两", "学", "1", "e"};
+    srand(13);
+    for (int round = 0; round < 300; round++) {
+        hb_ac *ac = hb_ac_new();
+        if (round % 3 == 0)
+            hb_ac_set_table_max(ac, 0);
+        char store[30][40], *pats[30];
+        int np = 1 + rand() % 30, nch = round % 2 ? 8 : 6;
+        for (int i = 0; i < np; i++) {
+            int l = 2 + rand() % 5;
+            pats[i] = store[i];
+            pats[i][0] = '\0';
+            for (int k = 0; k < l; k++)
+                strcat(pats[i], CH[rand() % nch]);
+            hb_ac_add(ac, pats[i], strlen(pats[i]), i);
+        }
+        assert_true(hb_ac_build(ac));
+        char text[1000] = "";
+        size_t n = 0;
+        while (n < 900) {
+            const char *c = CH[rand() % 10 < 9 ? rand() % 6 : 6 + rand() % 2];
+            memcpy(text + n, c, strlen(c));
+            n += strlen(c);
+        }
+        for (int k = 0; k < 5; k++) { /* whole patterns here and there, one at the end */
+            const char *p = pats[rand() % np];
+            size_t at = k == 4 ? n - strlen(p) : (size_t)(rand() % 280) * 3;
+            memcpy(text + at, p, strlen(p));
+        }
+        text[n] = '\0';
+        check_built_and_adopted(ac, pats, np, text, n);
+        hb_ac_free(ac);
+    }
+}
+
 /* An automaton of more than 65,536 states has 32-bit links: the same scans,
  * built and taken from the compiled form, with a table (table_max raised)
  * and without (the default for one this large).  Distinct patterns (a prefix
@@ -560,6 +603,7 @@ int main(void)
         cmocka_unit_test(test_coverage_merged_from_every_source),
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
+        cmocka_unit_test(test_ac_han_against_naive),
         cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
