@@ -126,6 +126,23 @@ static void test_discovery(void **s)
     json_decref(a);
 }
 
+/* The numeral starts are looked for two characters a step in Han text:
+ * a formulation whose numeral is the first or the second of a pair, after
+ * one byte or two of ASCII, at the text's end, each found. */
+static void test_discovery_at_every_alignment(void **s)
+{
+    (void)s;
+    const char *before[] = {"", "要", "a", "ab", "推行", "推行a", "abc推行"};
+    for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
+        char text[160];
+        snprintf(text, sizeof text, "%s三强三优，%s五题五责", before[k], before[k]);
+        json_t *a = slogans_of(text);
+        expect(a, "三强三优", 1, 0, 0, "numeric");
+        expect(a, "五题五责", 1, 0, 0, "numeric");
+        json_decref(a);
+    }
+}
+
 static void test_coverage_queries(void **s)
 {
     (void)s;
@@ -599,6 +616,7 @@ int main(void)
         cmocka_unit_test(test_nested_and_titles),
         cmocka_unit_test(test_long_quotation_is_not_a_term),
         cmocka_unit_test(test_discovery),
+        cmocka_unit_test(test_discovery_at_every_alignment),
         cmocka_unit_test(test_coverage_queries),
         cmocka_unit_test(test_coverage_merged_from_every_source),
         cmocka_unit_test(test_ac_leftmost_longest),
