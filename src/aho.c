@@ -903,7 +903,9 @@ static inline size_t longest_w(const hb_ac *ac, const char *s, size_t i, size_t 
         } else if (st == 0) {
             t = ac->root[b];
         } else {
-            uint32_t hi = ac->sedge0[st + 1], k = find_byte(ac->sbyte, ac->sedge0[st], hi, b);
+            /* deep in the trie most states have one edge: no search */
+            uint32_t lo = ac->sedge0[st], hi = ac->sedge0[st + 1];
+            uint32_t k = hi - lo == 1 ? (ac->sbyte[lo] == b ? lo : hi) : find_byte(ac->sbyte, lo, hi, b);
             t = k < hi ? link_at(ac->sto, w, k) : 0;
         }
         /* a compiled file's links are not trusted */
