@@ -74,6 +74,13 @@ struct hb_ac {
     unsigned start_shift;   /* 64 - log2(slots) */
     uint64_t *start_bits;   /* a bit per hash of a head, 32 per pattern: most text is
                                turned away here, before a probe of the table */
+    /* A second test where a head's bit is set (a tenth of Chinese text:
+     * two characters that begin some entry), before the probe and the
+     * walk: short_bits (same index) marks the heads of patterns shorter
+     * than 8 bytes; long_bits, by the hash of all 8 bytes, the first 8
+     * bytes of the others.  Three characters that begin no entry are
+     * turned away.  All three in one allocation, start_bits first. */
+    uint64_t *short_bits, *long_bits;
     unsigned bits_shift;    /* 64 - log2(bits) */
     size_t head_len;
     unsigned char head_mask[8];
@@ -283,22 +290,56 @@ static inline uint64_t head_hash(uint64_t w)
     return w * 0x9E3779B97F4A7C15ull;
 }
 
+static inline void set_bit(uint64_t *bits, uint64_t i)
+{
+    bits[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+static inline int bit_at(const uint64_t *bits, uint64_t i)
+{
+    return (int)(bits[i / 64] >> (i % 64)) & 1;
+}
+
+/* The state after head hw (its hash hh) when a pattern starts with it, else 0. */
+static inline uint32_t probe(const hb_ac *ac, uint64_t hw, uint64_t hh)
+{
+    for (size_t h = (size_t)(hh >> ac->start_shift);; h = (h + 1) & ac->start_mask)
+        if (ac->starts[h].state == 0 || ac->starts[h].head == hw)
+            return ac->starts[h].state;
+}
+
 /* The state after the head_len bytes at s[i] of s[0..len) when a pattern
  * starts with them, else 0. */
 static inline uint32_t start_state(const hb_ac *ac, const char *s, size_t len, size_t i)
 {
     if (len - i < ac->head_len || (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80))
         return 0;
-    uint64_t w = head_word(ac, s + i, len - i), hh = head_hash(w), bit = hh >> ac->bits_shift;
-    if (!((ac->start_bits[bit / 64] >> (bit % 64)) & 1))
-        return 0;
-    for (size_t h = (size_t)(hh >> ac->start_shift);; h = (h + 1) & ac->start_mask) {
-        if (ac->starts[h].state == 0 || ac->starts[h].head == w)
-            return ac->starts[h].state;
-    }
+    uint64_t w = head_word(ac, s + i, len - i), hh = head_hash(w);
+    return bit_at(ac->start_bits, hh >> ac->bits_shift) ? probe(ac, w, hh) : 0;
 }
 
 static uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b);
+
+/* The three bit arrays of a start table of 2^lg slots (16 bits a slot
+ * each), zeroed; 0 when out of memory. */
+static int alloc_bits(hb_ac *ac, unsigned lg)
+{
+    size_t words = (size_t)1 << (lg + 4 - 6);
+    if (!(ac->start_bits = calloc(3 * words, sizeof *ac->start_bits)))
+        return 0;
+    ac->short_bits = ac->start_bits + words;
+    ac->long_bits = ac->short_bits + words;
+    return 1;
+}
+
+/* No start table: the scans step every place. */
+static void drop_starts(hb_ac *ac)
+{
+    free(ac->starts);
+    free(ac->start_bits);
+    ac->starts = NULL;
+    ac->start_bits = ac->short_bits = ac->long_bits = NULL;
+}
 
 /* The start table, from the patterns added; without memory the scans step
  * every byte, as they would with it.  A head that leads nowhere in a damaged
@@ -315,12 +356,8 @@ static void build_starts(hb_ac *ac)
     while (((size_t)1 << lg) < 2 * ac->npv)
         lg++;
     ac->starts = calloc((size_t)1 << lg, sizeof *ac->starts);
-    ac->start_bits = calloc((size_t)1 << (lg + 4 - 6), sizeof *ac->start_bits);
-    if (!ac->starts || !ac->start_bits) {
-        free(ac->starts);
-        free(ac->start_bits);
-        ac->starts = NULL;
-        ac->start_bits = NULL;
+    if (!ac->starts || !alloc_bits(ac, lg)) {
+        drop_starts(ac);
         return;
     }
     ac->bits_shift = 64 - (lg + 4);
@@ -341,7 +378,14 @@ static void build_starts(hb_ac *ac)
         if (k < minlen)
             continue;
         uint64_t w = head_word(ac, p, ac->pv[i].len), hh = head_hash(w), bit = hh >> ac->bits_shift;
-        ac->start_bits[bit / 64] |= (uint64_t)1 << (bit % 64);
+        set_bit(ac->start_bits, bit);
+        if (ac->pv[i].len < 8) {
+            set_bit(ac->short_bits, bit);
+        } else {
+            uint64_t all;
+            memcpy(&all, p, 8);
+            set_bit(ac->long_bits, head_hash(all) >> ac->bits_shift);
+        }
         size_t h = (size_t)(hh >> ac->start_shift);
         while (ac->starts[h].state && ac->starts[h].head != w)
             h = (h + 1) & ac->start_mask;
@@ -531,14 +575,15 @@ typedef struct {
 
 /* The start table after the block (ac_head.starts 1; 0: none, built at
  * adoption from the patterns, as files before it had): a head, the slots
- * (head word, state, 4 zero bytes), the bits, at an 8-byte offset. */
+ * (head word, state, 4 zero bytes), the bits (start, short, long), at an
+ * 8-byte offset. */
 struct starts_head {
     uint32_t lg, head_len, lead_only, reserved;
 };
 
 static size_t starts_size(size_t slots)
 {
-    return sizeof(struct starts_head) + slots * 16 + slots / 4 * 8;
+    return sizeof(struct starts_head) + slots * 16 + 3 * slots / 4 * 8;
 }
 
 static size_t compiled_block(const hb_ac *ac)
@@ -574,7 +619,7 @@ int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
         uint32_t st[2] = {ac->starts[i].state, 0};
         ok = fwrite(&ac->starts[i].head, 8, 1, f) == 1 && fwrite(st, sizeof st, 1, f) == 1;
     }
-    return ok && fwrite(ac->start_bits, 8, slots / 4, f) == slots / 4;
+    return ok && fwrite(ac->start_bits, 8, 3 * slots / 4, f) == 3 * slots / 4;
 }
 
 /* Takes a compiled start table (p, n bytes) for an automaton of nn states:
@@ -601,14 +646,13 @@ static int adopt_starts(hb_ac *ac, const char *p, size_t n, size_t nn)
     }
     if (!empty)
         return -1;
-    if (!(ac->starts = malloc(slots * sizeof *ac->starts)) ||
-        !(ac->start_bits = malloc(slots / 4 * sizeof *ac->start_bits)))
+    if (!(ac->starts = malloc(slots * sizeof *ac->starts)) || !alloc_bits(ac, sh.lg))
         return 0;
     for (size_t i = 0; i < slots; i++) {
         memcpy(&ac->starts[i].head, sp + i * 16, 8);
         memcpy(&ac->starts[i].state, sp + i * 16 + 8, 4);
     }
-    memcpy(ac->start_bits, sp + slots * 16, slots / 4 * 8);
+    memcpy(ac->start_bits, sp + slots * 16, 3 * slots / 4 * 8);
     ac->start_mask = slots - 1;
     ac->start_shift = 64 - sh.lg;
     ac->bits_shift = 64 - (sh.lg + 4);
@@ -685,10 +729,7 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
         return 0;
     int took = h->starts ? adopt_starts(ac, (const char *)blob + hb_pad8(end), size - hb_pad8(end), nn) : 0;
     if (took < 1) {
-        free(ac->starts);
-        free(ac->start_bits);
-        ac->starts = NULL;
-        ac->start_bits = NULL;
+        drop_starts(ac);
         if (took < 0)
             return 0;
     }
@@ -765,21 +806,59 @@ static inline size_t lead_gap(uint64_t w)
     return 1 + ((size_t)__builtin_ctzll(x | 1ull << 63) >> 3);
 }
 
-/* The first place from i on, before the last eight bytes, where a
- * pattern's head is (its state in *st); else the first place in those
- * bytes.  One load of eight bytes per place for both the start filter and
- * the step; by_char, a constant where this is inlined, steps characters. */
-static inline size_t filter_heads(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st, int by_char)
+/* Where the head's bit of the eight bytes w is set (hw its head, hh the
+ * head's hash; a tenth of Chinese text): the state after the head when a
+ * pattern may start there, else 0.  The bit of a short pattern's head or
+ * that of a long one's first eight bytes turns most of these places away
+ * before the probe. */
+static inline uint32_t head_state(const hb_ac *ac, uint64_t w, uint64_t hw, uint64_t hh)
+{
+    if (!bit_at(ac->short_bits, hh >> ac->bits_shift) && !bit_at(ac->long_bits, head_hash(w) >> ac->bits_shift))
+        return 0;
+    return probe(ac, hw, hh);
+}
+
+/* The bytes 1 to 5 of w (little-endian) when two characters of three bytes
+ * (Han text) start w: the next places are 3 and 6 bytes on (lead_gap()
+ * would step past a continuation byte at 6, where no pattern starts). */
+enum { TWO_3BYTE_MASK = 0x0000C0C0F0C0C000ull, TWO_3BYTE = 0x00008080E0808000ull };
+
+/* The first place from i on, before the last eleven bytes, that has its
+ * head's bit or is no character of three bytes with another after it: Han
+ * text two characters a step, on two loads of eight bytes and no
+ * lead_gap(), the only work most of it needs. */
+static inline size_t skip_pairs(const hb_ac *ac, const char *s, size_t len, size_t i, uint64_t mask)
 {
     const uint64_t *bits = ac->start_bits;
     unsigned shift = ac->bits_shift;
+    for (size_t stop = len - 11; len >= 11 && i <= stop; i += 6) {
+        uint64_t w, w2;
+        memcpy(&w, s + i, 8);
+        memcpy(&w2, s + i + 3, 8);
+        if ((w & TWO_3BYTE_MASK) != TWO_3BYTE || bit_at(bits, head_hash(w & mask) >> shift))
+            break;
+        if (bit_at(bits, head_hash(w2 & mask) >> shift))
+            return i + 3;
+    }
+    return i;
+}
+
+/* The first place from i on, before the last eight bytes, where a
+ * pattern may start (head_state()) and its head is (its state in *st);
+ * else the first place in those bytes.  One load of eight bytes per place
+ * for both the filter and the step; by_char, a constant where this is
+ * inlined, steps characters, two at a time where it can (skip_pairs()). */
+static inline size_t filter_heads(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st, int by_char)
+{
     uint64_t mask;
     memcpy(&mask, ac->head_mask, 8);
     while (i + 8 <= len) {
+        if (by_char && (i = skip_pairs(ac, s, len, i, mask)) + 8 > len)
+            break;
         uint64_t w;
         memcpy(&w, s + i, 8);
-        uint64_t bit = head_hash(w & mask) >> shift;
-        if ((bits[bit / 64] >> (bit % 64)) & 1 && (*st = start_state(ac, s, len, i)))
+        uint64_t hh = head_hash(w & mask);
+        if (bit_at(ac->start_bits, hh >> ac->bits_shift) && (*st = head_state(ac, w, w & mask, hh)))
             return i;
         i += by_char ? lead_gap(w) : 1;
     }
@@ -800,9 +879,54 @@ static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, u
     return len;
 }
 
+/* The end of the longest pattern at s[i] whose first j - i bytes led to
+ * state st, 0 when none (its value in *value), the walk ending at stop
+ * (the text's end or the longest pattern's).  Trie edges only: a step that
+ * lands no deeper left the trie.  The link width w and sparse (no table)
+ * are constants where this is inlined, so a step of a dictionary's walk
+ * is a search of the state's few edges and no more. */
+static inline size_t longest_w(const hb_ac *ac, const char *s, size_t i, size_t j, size_t stop, uint32_t st,
+                               int *value, size_t w, int sparse)
+{
+    const int32_t *val = ac->value;
+    const uint16_t *depth = ac->depth;
+    size_t end = 0;
+    for (;; j++) {
+        if (val[st] >= 0)
+            end = j, *value = val[st];
+        if (j == stop)
+            return end;
+        uint8_t b = (uint8_t)s[j];
+        uint32_t t;
+        if (!sparse) {
+            t = link_at(ac->delta, w, (size_t)st * ac->ncls + ac->cls[b]);
+        } else if (st == 0) {
+            t = ac->root[b];
+        } else {
+            /* deep in the trie most states have one edge: no search */
+            uint32_t lo = ac->sedge0[st], hi = ac->sedge0[st + 1];
+            uint32_t k = hi - lo == 1 ? (ac->sbyte[lo] == b ? lo : hi) : find_byte(ac->sbyte, lo, hi, b);
+            t = k < hi ? link_at(ac->sto, w, k) : 0;
+        }
+        /* a compiled file's links are not trusted */
+        if (t >= ac->nstates || depth[t] != j - i + 1)
+            return end;
+        st = t;
+    }
+}
+
+static size_t longest(const hb_ac *ac, const char *s, size_t i, size_t j, size_t stop, uint32_t st, int *value)
+{
+    if (ac->delta)
+        return ac->width == 2 ? longest_w(ac, s, i, j, stop, st, value, 2, 0)
+                              : longest_w(ac, s, i, j, stop, st, value, 4, 0);
+    return ac->width == 2 ? longest_w(ac, s, i, j, stop, st, value, 2, 1)
+                          : longest_w(ac, s, i, j, stop, st, value, 4, 1);
+}
+
 /* Leftmost-longest: at each place where a pattern's first bytes are (the
- * start table), the longest pattern there, found by following trie edges
- * only (a step that lands no deeper left the trie); then on past its end. */
+ * start table), the longest pattern there (longest()); then on past its
+ * end. */
 int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx)
 {
     if (!ac->built || ac->patterns == 0)
@@ -815,19 +939,8 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
                 break;
             j = i + ac->head_len;
         }
-        size_t end = 0;
         int value = -1;
-        for (;;) {
-            if (ac->value[st] >= 0)
-                end = j, value = ac->value[st];
-            if (j == len || j - i >= ac->maxlen)
-                break;
-            uint32_t t = trie_child(ac, st, (uint8_t)s[j]);
-            if (ac->depth[t] != j - i + 1)
-                break;
-            st = t;
-            j++;
-        }
+        size_t end = longest(ac, s, i, j, len - i > ac->maxlen ? i + ac->maxlen : len, st, &value);
         if (end > i) {
             if (!fn(ctx, i, end, value))
                 return 0;

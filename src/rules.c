@@ -19,7 +19,7 @@
 #include "hash.h"
 
 #define RULES_MAGIC "HBRULES\x1a"
-#define RULES_VERSION 4u /* 4: the lexicon overlay as a double array (3: large automata as edges, not tables) */
+#define RULES_VERSION 5u /* 5: automata keep a second start filter (4: the lexicon overlay as a double array; 3: large automata as edges, not tables) */
 #define RULES_ENDIAN 0x01020304u
 
 struct rules_header {

@@ -69,7 +69,9 @@ struct hb_slogan_rules {
     hb_litset *qlits; /* the literals quote rule k cannot match without: set k */
     uint64_t qlit_rules; /* bit k: quote rule k has a set in qlits */
     uint64_t numerals[NUMERAL_SPAN / 64]; /* is_numeral_start() of U+3000…U+9FFF, for the scan */
-    uint64_t numeral_lows; /* bit k: a numeral start's low six bits are k (its last UTF-8 byte's) */
+    /* bit k of word j: a numeral start's low twelve bits are 64 j + k (the
+     * payloads of its two continuation bytes), nearly exact for the scan */
+    uint64_t numeral_low12[64];
 };
 
 /* ---- rules ---- */
@@ -256,7 +258,7 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
     for (size_t i = 0; i < sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS; i++) {
         int cp = NUMERAL_STARTS[i]; /* all in U+3000…U+9FFF */
         r->numerals[(cp - NUMERAL_LO) / 64] |= (uint64_t)1 << (cp % 64);
-        r->numeral_lows |= (uint64_t)1 << (cp & 63);
+        r->numeral_low12[cp >> 6 & 63] |= (uint64_t)1 << (cp & 63);
     }
     if (!(r->idioms = hb_ac_new()))
         return HB_ERR_NOMEM;
@@ -642,6 +644,13 @@ static int is_rate(const struct hb_slogan_rules *rules, const pattern *pt, const
     return memcmp(v + s, v + m[2 * g + 1], m[2 * g] - s) != 0;
 }
 
+/* Whether the character of three bytes at the low end of w (little-endian)
+ * may be a numeral start: the low twelve bits of its code point are one's. */
+static inline int may_be_numeral(const struct hb_slogan_rules *r, uint64_t w)
+{
+    return (r->numeral_low12[w >> 8 & 63] >> (w >> 16 & 63)) & 1;
+}
+
 /* Numeric formulations the dictionary does not list, found by the patterns
  * of dict/slogan_patterns.txt.  Where one overlaps dictionary matches, the
  * longer wins: 双报到双报告双考核 absorbs 双报到, 四个意识 stays known. */
@@ -653,13 +662,25 @@ static int discover(run_ctx *c)
     /* A numeric formulation starts at a Chinese numeral (dict/README.md):
      * the patterns, compiled anchored, are tried there only. */
     HB_VEC(size_t) starts = {0};
-    /* the view is valid UTF-8: step by characters, looking up those of three
-     * bytes whose last byte may end a numeral start (a quarter of them) */
+    /* the view is valid UTF-8: step by characters, two at a time in Han
+     * text, looking up those of three bytes whose low twelve bits may be a
+     * numeral start's (may_be_numeral) */
     const unsigned char *u = (const unsigned char *)d->view;
     for (size_t i = 0; i < d->view_len;) {
+        if (d->view_len - i >= 8) {
+            /* two characters of three bytes, neither last byte a numeral's:
+             * one load and two bit tests for both (Han text, mostly) */
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if ((w & 0xC0C0F0C0C0F0u) == 0x8080E08080E0u && !may_be_numeral(rules, w) &&
+                !may_be_numeral(rules, w >> 24)) {
+                i += 6;
+                continue;
+            }
+        }
         unsigned b = u[i];
         size_t n = (size_t)hb_utf8_len((unsigned char)b);
-        if (n == 3 && (rules->numeral_lows >> (u[i + 2] & 63)) & 1) {
+        if (n == 3 && (rules->numeral_low12[u[i + 1] & 63] >> (u[i + 2] & 63)) & 1) {
             unsigned cp = ((b & 0x0Fu) << 12) | ((u[i + 1] & 0x3Fu) << 6) | (u[i + 2] & 0x3Fu);
             if (cp - NUMERAL_LO < NUMERAL_SPAN && (rules->numerals[(cp - NUMERAL_LO) / 64] >> (cp % 64)) & 1 &&
                 !hb_vec_push(&d->arena, &starts, i))

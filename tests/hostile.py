@@ -1093,7 +1093,7 @@ def _(c):
     text = c.write("r.txt", REPORT.encode())
     junk = c.write("junk.rules", b"HBRULES\x1a" + b"\xff" * 100)
     c.error(["extract", text], 4,
-            f"huibao: {junk}: not a compiled rules file of this huibao (version 4); rebuild it with rulec (make)",
+            f"huibao: {junk}: not a compiled rules file of this huibao (version 5); rebuild it with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=junk))
     data = bytearray(open(RULES, "rb").read())
     count, = struct.unpack_from("=I", data, 16)

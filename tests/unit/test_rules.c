@@ -228,21 +228,21 @@ static void test_damaged_file(void **state)
     assert_int_equal(hb_rules_open(path, &r, &err), HB_ERR_DICT);
 
     /* the start table after the block (its head: log2 of its slots, then
-     * 16-byte slots, then a 64-bit word of bits per four slots): a state past the
-     * automaton's is refused */
+     * 16-byte slots, then three arrays of a 64-bit word of bits per four
+     * slots): a state past the automaton's is refused */
     uint64_t aoff, asize;
     memcpy(&aoff, good + 64, 8);
     memcpy(&asize, good + 72, 8);
     uint32_t flag, lg = 4;
     memcpy(&flag, good + aoff + 28, 4);
     assert_int_equal(flag, 1);
-    while (lg < 20 && !(16 + 18 * ((uint64_t)1 << lg) <= asize &&
-                        !memcmp(good + aoff + asize - (16 + 18 * ((uint64_t)1 << lg)), &lg, 4)))
+    while (lg < 20 && !(16 + 22 * ((uint64_t)1 << lg) <= asize &&
+                        !memcmp(good + aoff + asize - (16 + 22 * ((uint64_t)1 << lg)), &lg, 4)))
         lg++;
     assert_true(lg < 20);
     memcpy(bad, good, n);
     uint32_t past = UINT32_MAX;
-    memcpy(bad + aoff + asize - (16 + 18 * ((uint64_t)1 << lg)) + 16 + 8, &past, 4);
+    memcpy(bad + aoff + asize - (16 + 22 * ((uint64_t)1 << lg)) + 16 + 8, &past, 4);
     put(bad, n);
     assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
     hb_ac *starts = patterns(0);

@@ -126,6 +126,23 @@ static void test_discovery(void **s)
     json_decref(a);
 }
 
+/* The numeral starts are looked for two characters a step in Han text:
+ * a formulation whose numeral is the first or the second of a pair, after
+ * one byte or two of ASCII, at the text's end, each found. */
+static void test_discovery_at_every_alignment(void **s)
+{
+    (void)s;
+    const char *before[] = {"", "要", "a", "ab", "推行", "推行a", "abc推行"};
+    for (size_t k = 0; k < sizeof before / sizeof *before; k++) {
+        char text[160];
+        snprintf(text, sizeof text, "%s三强三优，%s五题五责", before[k], before[k]);
+        json_t *a = slogans_of(text);
+        expect(a, "三强三优", 1, 0, 0, "numeric");
+        expect(a, "五题五责", 1, 0, 0, "numeric");
+        json_decref(a);
+    }
+}
+
 static void test_coverage_queries(void **s)
 {
     (void)s;
@@ -334,6 +351,49 @@ static void test_ac_against_naive(void **s)
         /* a pattern at the very end, where fewer than 8 bytes are left */
         memcpy(text + 199 - strlen(pats[0]), pats[0], strlen(pats[0]));
         check_built_and_adopted(ac, pats, np, text, 199);
+        hb_ac_free(ac);
+    }
+}
+
+/* Han text as the dictionary's scan sees it: characters of three bytes
+ * stepped two at a time, heads of 5 to 8 bytes, patterns shorter than 8
+ * bytes (the second filter's short heads) and longer (their first 8 bytes),
+ * a few characters of one byte between, patterns at the text's end.  The
+ * filters never skip a match the naive scan finds. */
+static void test_ac_han_against_naive(void **s)
+{
+    (void)s;
+    static const char *const CH[] = {"党", "建", "工", "作", "两", "学", "1", "e"};
+    srand(13);
+    for (int round = 0; round < 300; round++) {
+        hb_ac *ac = hb_ac_new();
+        if (round % 3 == 0)
+            hb_ac_set_table_max(ac, 0);
+        char store[30][40], *pats[30];
+        int np = 1 + rand() % 30, nch = round % 2 ? 8 : 6;
+        for (int i = 0; i < np; i++) {
+            int l = 2 + rand() % 5;
+            pats[i] = store[i];
+            pats[i][0] = '\0';
+            for (int k = 0; k < l; k++)
+                strcat(pats[i], CH[rand() % nch]);
+            hb_ac_add(ac, pats[i], strlen(pats[i]), i);
+        }
+        assert_true(hb_ac_build(ac));
+        char text[1000] = "";
+        size_t n = 0;
+        while (n < 900) {
+            const char *c = CH[rand() % 10 < 9 ? rand() % 6 : 6 + rand() % 2];
+            memcpy(text + n, c, strlen(c));
+            n += strlen(c);
+        }
+        for (int k = 0; k < 5; k++) { /* whole patterns here and there, one at the end */
+            const char *p = pats[rand() % np];
+            size_t at = k == 4 ? n - strlen(p) : (size_t)(rand() % 280) * 3;
+            memcpy(text + at, p, strlen(p));
+        }
+        text[n] = '\0';
+        check_built_and_adopted(ac, pats, np, text, n);
         hb_ac_free(ac);
     }
 }
@@ -556,10 +616,12 @@ int main(void)
         cmocka_unit_test(test_nested_and_titles),
         cmocka_unit_test(test_long_quotation_is_not_a_term),
         cmocka_unit_test(test_discovery),
+        cmocka_unit_test(test_discovery_at_every_alignment),
         cmocka_unit_test(test_coverage_queries),
         cmocka_unit_test(test_coverage_merged_from_every_source),
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
+        cmocka_unit_test(test_ac_han_against_naive),
         cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
