@@ -479,40 +479,53 @@ int hb_lits_in(const hb_lits *l, const char *s, size_t len)
     return 0;
 }
 
-/* ---- hb_litset: literals by their first bytes ---- */
+/* ---- hb_litset: literals by their first characters ---- */
 
 typedef struct {
     char *word;
     size_t len;
+    uint32_t head, mask; /* its first four bytes (fewer: mask), as memcpy loads them */
     uint64_t sets;
     int32_t next; /* the next literal of its slot, -1: none */
 } lit;
 
 enum { SLOTS = 4096 };
 
-/* Literals of two bytes are keyed by those bytes, longer ones by a hash of
- * their first three (Han literals share their first two bytes by the
- * dozen); one bit table for both says where a literal may start. */
+/* The bytes of the character at u, and its key into *k: 16 bits that tell
+ * most characters apart.  An ASCII byte is its own key; a three-byte
+ * character (all Han) has its two continuation bytes (the lead byte tells
+ * apart only some 16 blocks, mostly Han's six: those sharing a key are
+ * rare characters, a false hit each, checked); any other its first two
+ * bytes.  The low byte's ranges keep the kinds apart (00..7F, 80..BF,
+ * C2..DF, F0..F4).  u holds the character whole (n > 1: two bytes at least). */
+static inline size_t char_at(const unsigned char *u, unsigned *k)
+{
+    if ((u[0] & 0xF0) == 0xE0) {
+        *k = u[1] | (unsigned)u[2] << 8;
+        return 3;
+    }
+    if (u[0] < 0x80) {
+        *k = u[0];
+        return 1;
+    }
+    *k = u[0] | (unsigned)u[1] << 8;
+    return (size_t)hb_utf8_len(u[0]);
+}
+
+/* Literals by their first character's key (char_at): a bit table of the
+ * keys that start one, the sets of the one-byte literals (ASCII) by their
+ * byte, the longer ones chained by the key's low 12 bits.  A text's
+ * character costs a key and a bit; the literals are compared only where
+ * one may start (some 12 instructions a Han character, where a hash of
+ * three bytes and a table of two took 35). */
 struct hb_litset {
-    uint64_t byte_sets[256];   /* one-byte literals (ASCII) */
-    uint64_t keys[1024];       /* bit k: a literal's key is k */
-    int32_t slot[SLOTS];       /* the literals by their key's low 12 bits, chained */
+    uint64_t keys[1024];       /* bit k: a literal's first character has key k */
+    uint64_t byte_sets[128];   /* one-byte literals */
+    int32_t slot[SLOTS];       /* the longer literals by their key's low 12 bits, chained */
     uint64_t all;              /* every set with a literal */
-    int pairs;                 /* some literal has two bytes */
     lit *v;
     size_t n, cap;
 };
-
-static unsigned key2(const char *s)
-{
-    return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
-}
-
-static unsigned key3(const char *s)
-{
-    uint32_t v = (uint32_t)(unsigned char)s[0] << 16 | (uint32_t)(unsigned char)s[1] << 8 | (unsigned char)s[2];
-    return (v * 2654435761u) >> 16;
-}
 
 hb_litset *hb_litset_new(void)
 {
@@ -537,11 +550,13 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
 {
     uint64_t bit = 1ull << which;
     x->all |= bit;
+    unsigned k;
+    char_at((const unsigned char *)s, &k);
+    x->keys[k / 64] |= 1ull << (k % 64);
     if (len == 1) {
-        x->byte_sets[(unsigned char)s[0]] |= bit;
+        x->byte_sets[k & 0x7F] |= bit;
         return 1;
     }
-    unsigned k = len == 2 ? key2(s) : key3(s);
     for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
         if (x->v[i].len == len && !memcmp(x->v[i].word, s, len)) {
             x->v[i].sets |= bit;
@@ -559,10 +574,14 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
     if (!w)
         return 0;
     memcpy(w, s, len);
-    x->v[x->n] = (lit){w, len, bit, x->slot[k % SLOTS]};
+    unsigned char head[4] = {0}, mask[4] = {0};
+    memcpy(head, s, len < 4 ? len : 4);
+    memset(mask, 0xFF, len < 4 ? len : 4);
+    lit *l = &x->v[x->n];
+    *l = (lit){.word = w, .len = len, .sets = bit, .next = x->slot[k % SLOTS]};
+    memcpy(&l->head, head, 4);
+    memcpy(&l->mask, mask, 4);
     x->slot[k % SLOTS] = (int32_t)x->n++;
-    x->keys[k / 64] |= 1ull << (k % 64);
-    x->pairs |= len == 2;
     return 1;
 }
 
@@ -576,33 +595,56 @@ int hb_litset_add_lits(hb_litset **x, const hb_lits *l, int which)
     return 1;
 }
 
-/* The sets of the literals keyed k that s[0..left) starts with. */
-static uint64_t sets_at(const hb_litset *x, unsigned k, const char *s, size_t left)
+/* Whether s[0..left) starts with l: its first four bytes compared in one
+ * (most candidates differ there), the rest by memcmp. */
+static int starts_with(const lit *l, const char *s, size_t left)
 {
-    uint64_t found = 0;
-    if ((x->keys[k / 64] >> (k % 64)) & 1)
-        for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
-            if (x->v[i].len <= left && !memcmp(x->v[i].word, s, x->v[i].len))
-                found |= x->v[i].sets;
+    uint32_t w;
+    if (l->len > left)
+        return 0;
+    if (left < 4)
+        return !memcmp(l->word, s, l->len);
+    memcpy(&w, s, 4);
+    return (w & l->mask) == l->head && (l->len <= 4 || !memcmp(l->word + 4, s + 4, l->len - 4));
+}
+
+/* The sets of the literals keyed k that s[0..left) starts with (n: the
+ * bytes of its first character). */
+static uint64_t sets_at(const hb_litset *x, unsigned k, size_t n, const char *s, size_t left)
+{
+    uint64_t found = n == 1 ? x->byte_sets[k] : 0;
+    for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
+        if (starts_with(&x->v[i], s, left))
+            found |= x->v[i].sets;
     return found;
+}
+
+/* Adds to *found the sets of the literals u[0..left) starts with (u holds
+ * the character there whole); returns the bytes to the next character, or
+ * left once every set is found. */
+static inline size_t step(const hb_litset *x, const unsigned char *u, size_t left, uint64_t *found)
+{
+    unsigned k;
+    size_t n = char_at(u, &k);
+    if ((x->keys[k / 64] >> (k % 64)) & 1) {
+        *found |= sets_at(x, k, n, (const char *)u, left);
+        if (*found == x->all)
+            return left;
+    }
+    return n;
 }
 
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 {
-    /* in locals: the loop read them again at each character (memcmp in
-     * sets_at might, for all the compiler knows, write them) */
-    const int pairs = x->pairs;
-    const uint64_t all = x->all;
+    const unsigned char *u = (const unsigned char *)s;
     uint64_t found = 0;
-    /* a literal starts at a character: from one to the next */
-    for (size_t i = 0; i < len && found != all;) {
-        unsigned char b = (unsigned char)s[i];
-        found |= x->byte_sets[b];
-        if (pairs && i + 2 <= len)
-            found |= sets_at(x, key2(s + i), s + i, len - i);
-        if (i + 3 <= len)
-            found |= sets_at(x, key3(s + i), s + i, len - i);
-        i += (size_t)hb_utf8_len(b);
-    }
+    size_t i = 0;
+    /* a literal starts at a character: from one to the next, first where
+     * any character lies whole in the text, then where its lead says so
+     * (one cut short at the end starts none) */
+    while (i + 4 <= len)
+        i += step(x, u + i, len - i, &found);
+    while (i < len && i + (size_t)hb_utf8_len(u[i]) <= len)
+        i += step(x, u + i, len - i, &found);
     return found;
 }
