@@ -28,6 +28,8 @@ typedef struct {
                               match holds on the line its attempt starts on, or NULL */
     int by_char;           /* bit of a line rule whose first characters a document's lines are
                               asked about (first_chars), -1: none */
+    long most;             /* a line rule whose matches span the line: its most characters
+                              (hb_regex_whole_max), -1: none */
 } layout_rule;
 
 /* At most this many line rules have a literal set (regex_lits.h): one
@@ -204,7 +206,8 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
     layout_rule *rule = &nl[(*n)++];
-    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1};
+    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1,
+                          .most = list == &r->inlines ? -1 : hb_regex_whole_max(f[1], 0)};
     first_bytes(re, rule);
     *list = nl;
     /* inline rules search the whole text, not a line */
@@ -361,7 +364,9 @@ static int may_start(const layout_rule *r, line_probe *p)
 static int may_match(const hb_litset *x, const layout_rule *r, line_probe *p)
 {
     unsigned c = p->len ? (unsigned char)p->s[0] : 0;
-    if ((r->need >= 0 && !(p->has[r->need >> 6] >> (r->need & 63) & 1)) ||
+    /* a match spanning the line leaves out a final line feed at most */
+    if ((r->most >= 0 && p->chars - (p->len && p->s[p->len - 1] == '\n') > r->most) ||
+        (r->need >= 0 && !(p->has[r->need >> 6] >> (r->need & 63) & 1)) ||
         (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)))
         return 0;
     if (r->lits >= 0 && !p->probed) {
