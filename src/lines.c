@@ -315,31 +315,20 @@ typedef struct {
     pcre2_match_context *mc;
 } first_chars;
 
-/* What is known of one line before its rules run: which ASCII bytes it
- * holds (bit c of has), its display width and characters, and (found when
- * first asked) which literal sets occur in it; firsts: the document's
- * cache of first characters, NULL: none. */
+/* What is known of one line before its rules run: its display width and
+ * characters, and (found when first asked) which literal sets occur in
+ * it; firsts: the document's cache of first characters, NULL: none. */
 typedef struct {
     const char *s;
     size_t len;
-    uint64_t has[2];
     int width, chars;
     int probed;
     uint64_t sets;
     first_chars *firsts;
 } line_probe;
 
-/* Adds the ASCII bytes of the eight at s (their high bits: ascii) to has. */
-static void note_ascii(uint64_t has[2], const char *s, uint64_t ascii)
-{
-    for (; ascii; ascii &= ascii - 1) {
-        unsigned c = (unsigned char)s[__builtin_ctzll(ascii) >> 3];
-        has[c >> 6] |= 1ull << (c & 63);
-    }
-}
-
-/* One pass over the line, eight bytes at a time, for the ASCII bytes, the
- * characters and the width (hb_display_width): a character is wide from
+/* One pass over the line, eight bytes at a time, for the characters and
+ * the width (hb_display_width): a character is wide from
  * U+1100, so a lead byte from E2 up makes it wide and one below E0 narrow;
  * leads E0 and E1 (U+0800..U+1FFF, rare here) send the width to
  * hb_display_width.  The line is valid UTF-8, as the fold is. */
@@ -353,7 +342,6 @@ static void probe_start(line_probe *p, const char *s, size_t len)
     p->firsts = NULL;
     p->probed = 0;
     p->sets = 0;
-    p->has[0] = p->has[1] = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
@@ -361,15 +349,12 @@ static void probe_start(line_probe *p, const char *s, size_t len)
         wide += hb_high_bits(w & w << 1 & w << 2 & highs); /* E0 and up */
         uint64_t e = (w ^ ones * 0xE0) & ones * 0xFE;      /* a zero byte: E0 or E1 */
         e0e1 |= ((e - ones) & ~e & highs) != 0;
-        note_ascii(p->has, s + i, ~w & highs);
     }
     for (; i < len; i++) {
         unsigned c = (unsigned char)s[i];
         chars -= (c & 0xC0) == 0x80;
         wide += c >= 0xE0;
         e0e1 |= (c & 0xFE) == 0xE0;
-        if (c < 0x80)
-            p->has[c >> 6] |= 1ull << (c & 63);
     }
     p->chars = (int)chars;
     p->width = e0e1 ? hb_display_width(s, len) : (int)(chars + wide);
@@ -393,14 +378,16 @@ static int may_start(const layout_rule *r, line_probe *p)
 }
 
 /* Whether rule r may match the probed line, from what the probe knows but
- * the literal sets (any_match). */
+ * the literal sets (any_match), and its needed byte, looked for only in
+ * the lines that pass the rest (few: the probe noted every line's ASCII
+ * bytes, a sixth of its time). */
 static int may_match(const layout_rule *r, line_probe *p)
 {
     unsigned c = p->len ? (unsigned char)p->s[0] : 0;
     /* a match spanning the line leaves out a final line feed at most */
     if ((r->most >= 0 && p->chars - (p->len && p->s[p->len - 1] == '\n') > r->most) ||
-        (r->need >= 0 && !(p->has[r->need >> 6] >> (r->need & 63) & 1)) ||
-        (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)))
+        (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)) ||
+        (r->need >= 0 && !memchr(p->s, r->need, p->len)))
         return 0;
     /* the first character last: asking PCRE2 costs a match */
     return r->by_char < 0 || !p->firsts || !p->len || may_start(r, p);

@@ -209,9 +209,9 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report_free(r);
 }
 
-/* A line's width and characters, counted eight bytes at a time with its
- * ASCII bytes, are those of hb_display_width and hb_utf8_count: 2-byte,
- * 4-byte, and the E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
+/* A line's width and characters, counted eight bytes at a time, are
+ * those of hb_display_width and hb_utf8_count: 2-byte, 4-byte, and the
+ * E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
  * place of the eight-byte word and of the line's tail. */
 static void test_line_width_and_chars(void **s)
 {
