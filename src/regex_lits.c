@@ -573,7 +573,7 @@ enum { SLOTS = 4096 };
  * C2..DF, F0..F4).  u holds the character whole (n > 1: two bytes at least). */
 static inline size_t char_at(const unsigned char *u, unsigned *k)
 {
-    if ((u[0] & 0xF0) == 0xE0) {
+    if (__builtin_expect((u[0] & 0xF0) == 0xE0, 1)) {
         *k = u[1] | (unsigned)u[2] << 8;
         return 3;
     }
@@ -709,15 +709,15 @@ static inline size_t step(const hb_litset *x, const unsigned char *u, size_t lef
 
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 {
-    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char *u = (const unsigned char *)s, *end = u + len;
+    const unsigned char *whole = len > 3 ? end - 3 : u; /* any character before it lies whole in the text */
     uint64_t found = 0;
-    size_t i = 0;
     /* a literal starts at a character: from one to the next, first where
      * any character lies whole in the text, then where its lead says so
      * (one cut short at the end starts none) */
-    while (i + 4 <= len)
-        i += step(x, u + i, len - i, &found);
-    while (i < len && i + (size_t)hb_utf8_len(u[i]) <= len)
-        i += step(x, u + i, len - i, &found);
+    while (u < whole)
+        u += step(x, u, (size_t)(end - u), &found);
+    while (u < end && (size_t)hb_utf8_len(u[0]) <= (size_t)(end - u))
+        u += step(x, u, (size_t)(end - u), &found);
     return found;
 }
