@@ -589,7 +589,7 @@ static inline size_t char_at(const unsigned char *u, unsigned *k)
  * keys that start one, the sets of the one-byte literals (ASCII) by their
  * byte, the longer ones chained by the key's low 12 bits.  A text's
  * character costs a key and a bit; the literals are compared only where
- * one may start (some 12 instructions a Han character, where a hash of
+ * one may start (some 15 instructions a Han character, where a hash of
  * three bytes and a table of two took 35). */
 struct hb_litset {
     uint64_t keys[1024];       /* bit k: a literal's first character has key k */
