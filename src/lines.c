@@ -28,6 +28,8 @@ typedef struct {
                               match holds on the line its attempt starts on, or NULL */
     int by_char;           /* bit of a line rule whose first characters a document's lines are
                               asked about (first_chars), -1: none */
+    long most;             /* a line rule whose matches span the line: its most characters
+                              (hb_regex_whole_max), -1: none */
 } layout_rule;
 
 /* At most this many line rules have a literal set (regex_lits.h): one
@@ -39,11 +41,25 @@ enum { MAX_LIT_SETS = 64 };
  * document's lines (index_by_char): a bit each in first_char. */
 enum { MAX_BY_CHAR = 32 };
 
+/* A line list's rules by their literal sets, so that a line is tried only
+ * on the rules without one and on those whose set it holds (one scan of
+ * the line says which), not each rule's tests in turn (some 30
+ * instructions a rule, 20 rules a line).  Rules past the 64th are tried
+ * one by one. */
+typedef struct {
+    uint64_t free; /* bit i: rule i has no literal set */
+    uint64_t sets; /* the literal sets of its rules (bits of hb_layout_rules.lits) */
+} list_sets;
+
+enum { MASKED_RULES = 64 };
+
 struct hb_layout_rules {
     layout_rule *pageno;
     size_t npageno;
     layout_rule *clutter;
     size_t nclutter;
+    list_sets pageno_sets, clutter_sets, masthead_sets;
+    unsigned char owner[MAX_LIT_SETS]; /* the rule of each literal set, its index in its list */
     layout_rule *inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
     size_t ninlines;
     layout_rule *masthead; /* 版头 and 文号 lines: kept, but never the title */
@@ -171,6 +187,24 @@ static int inline_literal(struct hb_layout_rules *r, layout_rule *rule, const hb
     return 1;
 }
 
+/* Gives line rule i of list its bit of r->lits, when it has a set and
+ * both fit the masks (list_sets); returns 0 when out of memory. */
+static int line_literal(struct hb_layout_rules *r, layout_rule **list, size_t i, layout_rule *rule, const hb_lits *l)
+{
+    list_sets *m = list == &r->pageno ? &r->pageno_sets : list == &r->clutter ? &r->clutter_sets : &r->masthead_sets;
+    if (i >= MASKED_RULES)
+        return 1;
+    if (!index_set(&r->lits, &r->nlits, rule, l))
+        return 0;
+    if (rule->lits < 0) {
+        m->free |= 1ull << i;
+    } else {
+        m->sets |= 1ull << rule->lits;
+        r->owner[rule->lits] = (unsigned char)i;
+    }
+    return 1;
+}
+
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -204,13 +238,14 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
     layout_rule *rule = &nl[(*n)++];
-    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1};
+    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1,
+                          .most = list == &r->inlines ? -1 : hb_regex_whole_max(f[1], 0)};
     first_bytes(re, rule);
     *list = nl;
     /* inline rules search the whole text, not a line */
     if ((by_start && !(rule->start = malloc(sizeof start))) ||
         (list != &r->inlines && list != &r->masthead && !index_by_char(r, e, rule)) ||
-        !(list == &r->inlines ? inline_literal(r, rule, &l) : index_set(&r->lits, &r->nlits, rule, &l)))
+        !(list == &r->inlines ? inline_literal(r, rule, &l) : line_literal(r, list, *n - 1, rule, &l)))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     if (by_start)
         *rule->start = start;
@@ -280,31 +315,20 @@ typedef struct {
     pcre2_match_context *mc;
 } first_chars;
 
-/* What is known of one line before its rules run: which ASCII bytes it
- * holds (bit c of has), its display width and characters, and (found when
- * first asked) which literal sets occur in it; firsts: the document's
- * cache of first characters, NULL: none. */
+/* What is known of one line before its rules run: its display width and
+ * characters, and (found when first asked) which literal sets occur in
+ * it; firsts: the document's cache of first characters, NULL: none. */
 typedef struct {
     const char *s;
     size_t len;
-    uint64_t has[2];
     int width, chars;
     int probed;
     uint64_t sets;
     first_chars *firsts;
 } line_probe;
 
-/* Adds the ASCII bytes of the eight at s (their high bits: ascii) to has. */
-static void note_ascii(uint64_t has[2], const char *s, uint64_t ascii)
-{
-    for (; ascii; ascii &= ascii - 1) {
-        unsigned c = (unsigned char)s[__builtin_ctzll(ascii) >> 3];
-        has[c >> 6] |= 1ull << (c & 63);
-    }
-}
-
-/* One pass over the line, eight bytes at a time, for the ASCII bytes, the
- * characters and the width (hb_display_width): a character is wide from
+/* One pass over the line, eight bytes at a time, for the characters and
+ * the width (hb_display_width): a character is wide from
  * U+1100, so a lead byte from E2 up makes it wide and one below E0 narrow;
  * leads E0 and E1 (U+0800..U+1FFF, rare here) send the width to
  * hb_display_width.  The line is valid UTF-8, as the fold is. */
@@ -318,7 +342,6 @@ static void probe_start(line_probe *p, const char *s, size_t len)
     p->firsts = NULL;
     p->probed = 0;
     p->sets = 0;
-    p->has[0] = p->has[1] = 0;
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
@@ -326,15 +349,12 @@ static void probe_start(line_probe *p, const char *s, size_t len)
         wide += hb_high_bits(w & w << 1 & w << 2 & highs); /* E0 and up */
         uint64_t e = (w ^ ones * 0xE0) & ones * 0xFE;      /* a zero byte: E0 or E1 */
         e0e1 |= ((e - ones) & ~e & highs) != 0;
-        note_ascii(p->has, s + i, ~w & highs);
     }
     for (; i < len; i++) {
         unsigned c = (unsigned char)s[i];
         chars -= (c & 0xC0) == 0x80;
         wide += c >= 0xE0;
         e0e1 |= (c & 0xFE) == 0xE0;
-        if (c < 0x80)
-            p->has[c >> 6] |= 1ull << (c & 63);
     }
     p->chars = (int)chars;
     p->width = e0e1 ? hb_display_width(s, len) : (int)(chars + wide);
@@ -357,27 +377,48 @@ static int may_start(const layout_rule *r, line_probe *p)
     return (f->may & bit) != 0;
 }
 
-/* Whether rule r may match the probed line, from what the probe knows. */
-static int may_match(const hb_litset *x, const layout_rule *r, line_probe *p)
+/* Whether rule r may match the probed line, from what the probe knows but
+ * the literal sets (any_match), and its needed byte, looked for only in
+ * the lines that pass the rest (few: the probe noted every line's ASCII
+ * bytes, a sixth of its time). */
+static int may_match(const layout_rule *r, line_probe *p)
 {
     unsigned c = p->len ? (unsigned char)p->s[0] : 0;
-    if ((r->need >= 0 && !(p->has[r->need >> 6] >> (r->need & 63) & 1)) ||
-        (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)))
+    /* a match spanning the line leaves out a final line feed at most */
+    if ((r->most >= 0 && p->chars - (p->len && p->s[p->len - 1] == '\n') > r->most) ||
+        (r->anchored && p->len && !((r->first[c / 8] >> (c % 8)) & 1)) ||
+        (r->need >= 0 && !memchr(p->s, r->need, p->len)))
         return 0;
-    if (r->lits >= 0 && !p->probed) {
-        p->sets = hb_litset_scan(x, p->s, p->len);
-        p->probed = 1;
-    }
     /* the first character last: asking PCRE2 costs a match */
-    return (r->lits < 0 || ((p->sets >> r->lits) & 1)) && (r->by_char < 0 || !p->firsts || !p->len || may_start(r, p));
+    return r->by_char < 0 || !p->firsts || !p->len || may_start(r, p);
 }
 
-static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, line_probe *p, pcre2_match_data *md)
+static int try_rule(const hb_doc *d, const layout_rule *r, line_probe *p, pcre2_match_data *md)
 {
     size_t ov[2];
-    for (size_t i = 0; i < n; i++)
-        if (may_match(d->engine->layout->lits, &rules[i], p) &&
-            hb_regex_find(d->engine, rules[i].re, p->s, p->len, 0, md, ov))
+    return may_match(r, p) && hb_regex_find(d->engine, r->re, p->s, p->len, 0, md, ov);
+}
+
+/* Whether a rule of the list (n rules, sets m) matches the probed line:
+ * the line is scanned once for the literal sets, the first time a list
+ * with some asks, and only the rules without one and those whose set it
+ * holds are tried, in any order (which matches does not matter). */
+static int any_match(const hb_doc *d, const layout_rule *rules, size_t n, const list_sets *m, line_probe *p,
+                     pcre2_match_data *md)
+{
+    const struct hb_layout_rules *r = d->engine->layout;
+    uint64_t tried = m->free;
+    if (m->sets && !p->probed) {
+        p->sets = hb_litset_scan(r->lits, p->s, p->len);
+        p->probed = 1;
+    }
+    for (uint64_t s = p->sets & m->sets; s; s &= s - 1)
+        tried |= 1ull << r->owner[__builtin_ctzll(s)];
+    for (; tried; tried &= tried - 1)
+        if (try_rule(d, &rules[__builtin_ctzll(tried)], p, md))
+            return 1;
+    for (size_t i = MASKED_RULES; i < n; i++)
+        if (try_rule(d, &rules[i], p, md))
             return 1;
     return 0;
 }
@@ -386,7 +427,8 @@ int hb_layout_masthead(const hb_doc *d, const char *s, size_t len, pcre2_match_d
 {
     line_probe p;
     probe_start(&p, s, len);
-    return any_match(d, d->engine->layout->masthead, d->engine->layout->nmasthead, &p, md);
+    const struct hb_layout_rules *r = d->engine->layout;
+    return any_match(d, r->masthead, r->nmasthead, &r->masthead_sets, &p, md);
 }
 
 hb_status hb_lines_run(hb_doc *d)
@@ -425,9 +467,9 @@ hb_status hb_lines_run(hb_doc *d)
         probe.firsts = r->nby_char ? &firsts : NULL;
         if (a == b)
             ln.kind = HB_LINE_BLANK;
-        else if (any_match(d, r->pageno, r->npageno, &probe, md))
+        else if (any_match(d, r->pageno, r->npageno, &r->pageno_sets, &probe, md))
             ln.kind = HB_LINE_PAGENO;
-        else if (any_match(d, r->clutter, r->nclutter, &probe, md))
+        else if (any_match(d, r->clutter, r->nclutter, &r->clutter_sets, &probe, md))
             ln.kind = HB_LINE_CLUTTER;
         ln.fstart = a;
         ln.fend = b;

@@ -8,6 +8,7 @@
  * Anything not understood gives up on the whole pattern. */
 #include "regex_lits.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,7 @@ typedef struct {
     int depth;
     int dotall;   /* . matches a line feed (PCRE2_DOTALL or (?s)) */
     int multiline; /* $ matches before a line feed (PCRE2_MULTILINE or (?m)) */
+    int caseless; /* (?i): a character stands for its other cases, no literal */
     int newline;  /* some part may match a line feed or asserts the end (one_line) */
     int at_start; /* \\G: a match depends on where the search starts (no start set) */
     hb_lits *out;
@@ -39,13 +41,21 @@ typedef struct {
 
 static const set NONE = {.n = -1};
 
+/* A part's most characters, MANY when they have no bound (or pass it). */
+#define MANY LONG_MAX
+
 /* What a part gives: the set any match of it holds, and the set it holds
- * before any line feed it may consume (hb_regex_start_literals). */
+ * before any line feed it may consume (hb_regex_start_literals); the most
+ * characters a match of it spans, and (whole) whether every match of it
+ * spans the subject (each branch opens with ^ and closes with $, neither
+ * in multiline mode: hb_regex_whole_max). */
 typedef struct {
     set any, start;
+    long most;
+    int whole;
 } sets;
 
-static const sets NONE2 = {{.n = -1}, {.n = -1}};
+static const sets NONE2 = {{.n = -1}, {.n = -1}, 0, 0};
 
 static int ascii_alnum(unsigned char c)
 {
@@ -97,7 +107,12 @@ static size_t shortest(const set *s)
     return m;
 }
 
-/* The more selective of two sets: the longer shortest string, then fewer strings. */
+/* The more selective of two sets: the longer shortest string, then fewer
+ * strings, then, of strings of a character or more, the later (b): a
+ * rule's words tend to open with common characters and close with rarer
+ * ones (第\d+篇: 篇 turns away the lines with 第 and no 篇).  Not of ASCII
+ * bytes: the fold makes full-width punctuation ASCII, so the later ; of
+ * &…; is far commoner than its &. */
 static set better(set a, set b)
 {
     if (a.n < 0)
@@ -105,7 +120,7 @@ static set better(set a, set b)
     if (b.n < 0)
         return a;
     size_t sa = shortest(&a), sb = shortest(&b);
-    return sb > sa || (sb == sa && b.n < a.n) ? b : a;
+    return sb > sa || (sb == sa && (b.n < a.n || (b.n == a.n && sb > 1))) ? b : a;
 }
 
 /* The cheaper set to look for: fewer strings, then the longer shortest one. */
@@ -120,15 +135,29 @@ static set fewer(set a, set b)
 
 static sets parse_alt(parser *ps);
 
-/* After an item: its least count (*min) and whether it is exactly one. */
-static void quantifier(parser *ps, int *min, int *exactly_one)
+/* a + b and a * n characters, MANY past a million */
+static long more(long a, long b)
+{
+    return a > 1000000 || b > 1000000 ? MANY : a + b;
+}
+
+static long times(long a, long n)
+{
+    return !a || !n ? 0 : a > 1000000 || n > 1000000 ? MANY : a * n;
+}
+
+/* After an item: its least count (*min), whether it is exactly one, and
+ * its most count (*most, MANY: no bound). */
+static void quantifier(parser *ps, int *min, int *exactly_one, long *most)
 {
     const char *p = ps->p;
     *min = 1;
     *exactly_one = 1;
+    *most = 1;
     if (*p == '?' || *p == '*' || *p == '+') {
         *min = *p == '+';
         *exactly_one = 0;
+        *most = *p == '?' ? 1 : MANY;
         p++;
     } else if (*p == '{') {
         long lo = 0, hi = -1;
@@ -156,6 +185,7 @@ static void quantifier(parser *ps, int *min, int *exactly_one)
         p++;
         *min = lo > 0;
         *exactly_one = lo == 1 && hi == 1;
+        *most = hi < 0 || hi >= 100000 ? MANY : hi;
     } else {
         return;
     }
@@ -253,7 +283,7 @@ static set parse_class(parser *ps)
     }
     ps->p = p;
     ps->newline |= negated ? !lf_out : lf_in;
-    return negated || !listed || s.n <= 0 ? NONE : s;
+    return negated || !listed || s.n <= 0 || ps->caseless ? NONE : s;
 }
 
 /* A group (...): its branches' sets, none for a lookaround. */
@@ -261,6 +291,8 @@ static sets parse_group(parser *ps)
 {
     const char *p = ps->p + 1;
     int look = 0;
+    /* (?m), (?i) inside hold to the group's end, (?m:…) (?i:…) to their own */
+    int multiline = ps->multiline, caseless = ps->caseless;
     if (*p == '?') {
         const char *q = p + 1;
         if (*q == ':' || *q == '>' || *q == '|') {
@@ -280,10 +312,11 @@ static sets parse_group(parser *ps)
                 return NONE2;
             }
             p = q + 1;
-        } else if (*q == 'm' || *q == 's') { /* (?m) (?s) (?ms): no literal changes */
-            for (; *q == 'm' || *q == 's'; q++) {
+        } else if (*q == 'm' || *q == 's' || *q == 'i') { /* (?m) (?s) (?i) (?ms): no literal changes... */
+            for (; *q == 'm' || *q == 's' || *q == 'i'; q++) {
                 ps->dotall |= *q == 's'; /* kept past the group: only ever more careful */
                 ps->multiline |= *q == 'm';
+                ps->caseless |= *q == 'i'; /* ...but (?i): the literals stop */
             }
             if (*q == ')') {
                 ps->p = q + 1;
@@ -307,16 +340,16 @@ static sets parse_group(parser *ps)
         return NONE2;
     }
     ps->p = p;
-    int multiline = ps->multiline; /* (?m) inside holds to the group's end */
     sets s = parse_alt(ps);
     ps->multiline = multiline;
+    ps->caseless = caseless;
     ps->depth--;
     if (ps->bad || *ps->p != ')') {
         ps->bad = 1;
         return NONE2;
     }
     ps->p++;
-    return look ? NONE2 : s;
+    return look ? NONE2 : s; /* a lookaround spans no character */
 }
 
 /* Takes the required string set r of a sequence's part into *best; clean:
@@ -337,15 +370,19 @@ static sets parse_seq(parser *ps)
     char run[MAX_RUN];
     size_t nrun = 0;
     int clean = 1, run_clean = 1; /* no line feed consumed before the part, the run */
-    while (!ps->bad && *ps->p && *ps->p != '|' && *ps->p != ')') {
+    long most = 0;
+    int opens = 0, closes = 0; /* the first part is ^, the last (so far) is $, outside multiline mode */
+    for (int first = 1; !ps->bad && *ps->p && *ps->p != '|' && *ps->p != ')'; first = 0) {
         const char *p = ps->p;
         const char *lit = NULL; /* a literal character, litn bytes */
         size_t litn = 0;
         sets item = NONE2;
+        long chars = 1; /* of one match of the part */
         int newline = ps->newline;
         ps->newline = 0;
         if (*p == '(') {
             item = parse_group(ps);
+            chars = item.most;
         } else if (*p == '[') {
             item.any = item.start = parse_class(ps);
         } else if (*p == '\\') {
@@ -356,6 +393,7 @@ static sets parse_seq(parser *ps)
                 ps->p = lit + litn;
             } else if (e && strchr("dDsSwWhHvVRbBAzZGKnrtfae", e)) {
                 ps->p = p + 2;
+                chars = e == 'R' ? 2 : strchr("bBAzZGK", e) ? 0 : 1; /* \R: CR LF at most */
                 ps->newline |= strchr("sDWHvRnZzG", e) != NULL;
                 ps->at_start |= e == 'G';
             } else {
@@ -364,6 +402,7 @@ static sets parse_seq(parser *ps)
         } else if (*p == '^' || *p == '$' || *p == '.') {
             ps->newline |= (*p == '.' && ps->dotall) || (*p == '$' && !ps->multiline);
             ps->p = p + 1;
+            chars = *p == '.';
         } else if (*p == '*' || *p == '+' || *p == '?' || *p == '{') {
             ps->bad = 1;
         } else {
@@ -377,9 +416,15 @@ static sets parse_seq(parser *ps)
             break;
         }
         int min, exactly_one;
-        quantifier(ps, &min, &exactly_one);
+        long count;
+        quantifier(ps, &min, &exactly_one, &count);
         if (ps->bad)
             break;
+        most = more(most, times(chars, count));
+        opens = first ? *p == '^' && exactly_one && !ps->multiline : opens;
+        closes = *p == '$' && exactly_one && !ps->multiline;
+        if (lit && ps->caseless)
+            lit = NULL; /* another case may match: no literal, one character */
         int crosses = ps->newline; /* this part may consume a line feed */
         ps->newline |= newline;
         if (lit && exactly_one && nrun + litn <= sizeof run) {
@@ -394,12 +439,16 @@ static sets parse_seq(parser *ps)
         nrun = 0;
         if (lit && min)
             item_add(&best, one(ps, lit, litn), clean);
-        else if (min)
-            best = (sets){better(best.any, item.any), clean ? fewer(best.start, item.start) : best.start};
+        else if (min) {
+            best.any = better(best.any, item.any);
+            best.start = clean ? fewer(best.start, item.start) : best.start;
+        }
         clean &= !crosses;
     }
     if (nrun)
         item_add(&best, one(ps, run, nrun), run_clean);
+    best.most = most;
+    best.whole = opens && closes;
     return ps->bad ? NONE2 : best;
 }
 
@@ -409,27 +458,37 @@ static sets parse_alt(parser *ps)
     while (!ps->bad && *ps->p == '|') {
         ps->p++;
         sets b = parse_seq(ps);
-        s = (sets){join(s.any, b.any), join(s.start, b.start)};
+        s = (sets){join(s.any, b.any), join(s.start, b.start), s.most > b.most ? s.most : b.most, s.whole && b.whole};
     }
     return ps->bad ? NONE2 : s;
+}
+
+/* The reading of pattern into *got, its strings in out; 0 when not read. */
+static int read_pattern(const char *pattern, uint32_t options, hb_lits *out, parser *ps, sets *got)
+{
+    const uint32_t known = PCRE2_ANCHORED | PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_MULTILINE |
+                           PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY;
+    if (options & ~known)
+        return 0;
+    *ps = (parser){.p = pattern,
+                   .out = out,
+                   .dotall = (options & PCRE2_DOTALL) != 0,
+                   .multiline = (options & PCRE2_MULTILINE) != 0};
+    *got = parse_alt(ps);
+    return !ps->bad && !*ps->p;
 }
 
 /* The set of pattern read for the one or the other use (start). */
 static void literals(const char *pattern, uint32_t options, int start, hb_lits *out)
 {
-    const uint32_t known = PCRE2_ANCHORED | PCRE2_UTF | PCRE2_UCP | PCRE2_NO_UTF_CHECK | PCRE2_MULTILINE |
-                           PCRE2_DOTALL | PCRE2_DOLLAR_ENDONLY;
+    parser ps;
+    sets both;
     out->n = 0;
     out->one_line = 0;
-    if (options & ~known)
+    if (!read_pattern(pattern, options, out, &ps, &both))
         return;
-    parser ps = {.p = pattern,
-                 .out = out,
-                 .dotall = (options & PCRE2_DOTALL) != 0,
-                 .multiline = (options & PCRE2_MULTILINE) != 0};
-    sets both = parse_alt(&ps);
     set s = start ? both.start : both.any;
-    if (ps.bad || *ps.p || s.n <= 0 || (start && ps.at_start))
+    if (s.n <= 0 || (start && ps.at_start))
         return;
     out->n = (size_t)s.n;
     out->one_line = !ps.newline;
@@ -447,6 +506,20 @@ void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
 void hb_regex_start_literals(const char *pattern, uint32_t options, hb_lits *out)
 {
     literals(pattern, options, 1, out);
+}
+
+long hb_regex_whole_max(const char *pattern, uint32_t options)
+{
+    size_t n = strlen(pattern);
+    /* most patterns are not read (some 8,000 instructions each at every
+     * start): only one opening with ^ and closing with $ may have a bound,
+     * and none with a * or + or {n,} anywhere (or one in a class) gets one */
+    if (pattern[0] != '^' || !n || pattern[n - 1] != '$' || strpbrk(pattern, "*+") || strstr(pattern, ",}"))
+        return -1;
+    hb_lits scratch;
+    parser ps;
+    sets got;
+    return read_pattern(pattern, options, &scratch, &ps, &got) && got.whole && got.most != MANY ? got.most : -1;
 }
 
 const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
@@ -479,40 +552,53 @@ int hb_lits_in(const hb_lits *l, const char *s, size_t len)
     return 0;
 }
 
-/* ---- hb_litset: literals by their first bytes ---- */
+/* ---- hb_litset: literals by their first characters ---- */
 
 typedef struct {
     char *word;
     size_t len;
+    uint32_t head, mask; /* its first four bytes (fewer: mask), as memcpy loads them */
     uint64_t sets;
     int32_t next; /* the next literal of its slot, -1: none */
 } lit;
 
 enum { SLOTS = 4096 };
 
-/* Literals of two bytes are keyed by those bytes, longer ones by a hash of
- * their first three (Han literals share their first two bytes by the
- * dozen); one bit table for both says where a literal may start. */
+/* The bytes of the character at u, and its key into *k: 16 bits that tell
+ * most characters apart.  An ASCII byte is its own key; a three-byte
+ * character (all Han) has its two continuation bytes (the lead byte tells
+ * apart only some 16 blocks, mostly Han's six: those sharing a key are
+ * rare characters, a false hit each, checked); any other its first two
+ * bytes.  The low byte's ranges keep the kinds apart (00..7F, 80..BF,
+ * C2..DF, F0..F4).  u holds the character whole (n > 1: two bytes at least). */
+static inline size_t char_at(const unsigned char *u, unsigned *k)
+{
+    if (__builtin_expect((u[0] & 0xF0) == 0xE0, 1)) {
+        *k = u[1] | (unsigned)u[2] << 8;
+        return 3;
+    }
+    if (u[0] < 0x80) {
+        *k = u[0];
+        return 1;
+    }
+    *k = u[0] | (unsigned)u[1] << 8;
+    return (size_t)hb_utf8_len(u[0]);
+}
+
+/* Literals by their first character's key (char_at): a bit table of the
+ * keys that start one, the sets of the one-byte literals (ASCII) by their
+ * byte, the longer ones chained by the key's low 12 bits.  A text's
+ * character costs a key and a bit; the literals are compared only where
+ * one may start (some 15 instructions a Han character, where a hash of
+ * three bytes and a table of two took 35). */
 struct hb_litset {
-    uint64_t byte_sets[256];   /* one-byte literals (ASCII) */
-    uint64_t keys[1024];       /* bit k: a literal's key is k */
-    int32_t slot[SLOTS];       /* the literals by their key's low 12 bits, chained */
+    uint64_t keys[1024];       /* bit k: a literal's first character has key k */
+    uint64_t byte_sets[128];   /* one-byte literals */
+    int32_t slot[SLOTS];       /* the longer literals by their key's low 12 bits, chained */
     uint64_t all;              /* every set with a literal */
-    int pairs;                 /* some literal has two bytes */
     lit *v;
     size_t n, cap;
 };
-
-static unsigned key2(const char *s)
-{
-    return (unsigned)(unsigned char)s[0] << 8 | (unsigned char)s[1];
-}
-
-static unsigned key3(const char *s)
-{
-    uint32_t v = (uint32_t)(unsigned char)s[0] << 16 | (uint32_t)(unsigned char)s[1] << 8 | (unsigned char)s[2];
-    return (v * 2654435761u) >> 16;
-}
 
 hb_litset *hb_litset_new(void)
 {
@@ -537,11 +623,13 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
 {
     uint64_t bit = 1ull << which;
     x->all |= bit;
+    unsigned k;
+    char_at((const unsigned char *)s, &k);
+    x->keys[k / 64] |= 1ull << (k % 64);
     if (len == 1) {
-        x->byte_sets[(unsigned char)s[0]] |= bit;
+        x->byte_sets[k & 0x7F] |= bit;
         return 1;
     }
-    unsigned k = len == 2 ? key2(s) : key3(s);
     for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
         if (x->v[i].len == len && !memcmp(x->v[i].word, s, len)) {
             x->v[i].sets |= bit;
@@ -559,10 +647,14 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
     if (!w)
         return 0;
     memcpy(w, s, len);
-    x->v[x->n] = (lit){w, len, bit, x->slot[k % SLOTS]};
+    unsigned char head[4] = {0}, mask[4] = {0};
+    memcpy(head, s, len < 4 ? len : 4);
+    memset(mask, 0xFF, len < 4 ? len : 4);
+    lit *l = &x->v[x->n];
+    *l = (lit){.word = w, .len = len, .sets = bit, .next = x->slot[k % SLOTS]};
+    memcpy(&l->head, head, 4);
+    memcpy(&l->mask, mask, 4);
     x->slot[k % SLOTS] = (int32_t)x->n++;
-    x->keys[k / 64] |= 1ull << (k % 64);
-    x->pairs |= len == 2;
     return 1;
 }
 
@@ -576,33 +668,56 @@ int hb_litset_add_lits(hb_litset **x, const hb_lits *l, int which)
     return 1;
 }
 
-/* The sets of the literals keyed k that s[0..left) starts with. */
-static uint64_t sets_at(const hb_litset *x, unsigned k, const char *s, size_t left)
+/* Whether s[0..left) starts with l: its first four bytes compared in one
+ * (most candidates differ there), the rest by memcmp. */
+static int starts_with(const lit *l, const char *s, size_t left)
 {
-    uint64_t found = 0;
-    if ((x->keys[k / 64] >> (k % 64)) & 1)
-        for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
-            if (x->v[i].len <= left && !memcmp(x->v[i].word, s, x->v[i].len))
-                found |= x->v[i].sets;
+    uint32_t w;
+    if (l->len > left)
+        return 0;
+    if (left < 4)
+        return !memcmp(l->word, s, l->len);
+    memcpy(&w, s, 4);
+    return (w & l->mask) == l->head && (l->len <= 4 || !memcmp(l->word + 4, s + 4, l->len - 4));
+}
+
+/* The sets of the literals keyed k that s[0..left) starts with (n: the
+ * bytes of its first character). */
+static uint64_t sets_at(const hb_litset *x, unsigned k, size_t n, const char *s, size_t left)
+{
+    uint64_t found = n == 1 ? x->byte_sets[k] : 0;
+    for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
+        if (starts_with(&x->v[i], s, left))
+            found |= x->v[i].sets;
     return found;
+}
+
+/* Adds to *found the sets of the literals u[0..left) starts with (u holds
+ * the character there whole); returns the bytes to the next character, or
+ * left once every set is found. */
+static inline size_t step(const hb_litset *x, const unsigned char *u, size_t left, uint64_t *found)
+{
+    unsigned k;
+    size_t n = char_at(u, &k);
+    if ((x->keys[k / 64] >> (k % 64)) & 1) {
+        *found |= sets_at(x, k, n, (const char *)u, left);
+        if (*found == x->all)
+            return left;
+    }
+    return n;
 }
 
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 {
-    /* in locals: the loop read them again at each character (memcmp in
-     * sets_at might, for all the compiler knows, write them) */
-    const int pairs = x->pairs;
-    const uint64_t all = x->all;
+    const unsigned char *u = (const unsigned char *)s, *end = u + len;
+    const unsigned char *whole = len > 3 ? end - 3 : u; /* any character before it lies whole in the text */
     uint64_t found = 0;
-    /* a literal starts at a character: from one to the next */
-    for (size_t i = 0; i < len && found != all;) {
-        unsigned char b = (unsigned char)s[i];
-        found |= x->byte_sets[b];
-        if (pairs && i + 2 <= len)
-            found |= sets_at(x, key2(s + i), s + i, len - i);
-        if (i + 3 <= len)
-            found |= sets_at(x, key3(s + i), s + i, len - i);
-        i += (size_t)hb_utf8_len(b);
-    }
+    /* a literal starts at a character: from one to the next, first where
+     * any character lies whole in the text, then where its lead says so
+     * (one cut short at the end starts none) */
+    while (u < whole)
+        u += step(x, u, (size_t)(end - u), &found);
+    while (u < end && (size_t)hb_utf8_len(u[0]) <= (size_t)(end - u))
+        u += step(x, u, (size_t)(end - u), &found);
     return found;
 }

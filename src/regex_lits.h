@@ -36,6 +36,13 @@ void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out);
  * among the parts that qualify (one byte each is looked for fastest). */
 void hb_regex_start_literals(const char *pattern, uint32_t options, hb_lits *out);
 
+/* The most characters a subject matched by the pattern (as for
+ * hb_regex_literals) can have when every match spans the whole subject
+ * but for a final line feed: each branch opens with ^ and closes with $,
+ * outside multiline mode (^\d{1,3}$: 3), so a longer line is not matched;
+ * -1 when there is no such bound or the pattern is not read. */
+long hb_regex_whole_max(const char *pattern, uint32_t options);
+
 /* The first occurrence of lit[0..n) (n > 0) in s[0..len), or NULL: a
  * memchr for one of its bytes, an ASCII one when it has one (rare in
  * Chinese text), else its last, then a compare (memmem's set-up and
@@ -53,7 +60,7 @@ typedef struct hb_litset hb_litset;
 /* Raise when hb_regex_literals reads a pattern differently: the sets rulec
  * filed in huibao.rules by another reading are then not taken (a set too
  * narrow would skip a rule that can match). */
-#define HB_LITS_VERSION 3
+#define HB_LITS_VERSION 4
 
 /* A new empty collection; NULL when out of memory. */
 hb_litset *hb_litset_new(void);

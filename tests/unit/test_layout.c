@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -138,10 +139,10 @@ static hb_report *doc(const char *text)
 
 /* The document after the lines stage: the paragraphs stage gives the
  * lines back once it has joined them. */
-static hb_doc *through_lines(const char *text)
+static hb_doc *lines_of(hb_engine *e, const char *text)
 {
     hb_error err;
-    hb_doc *d = hb_doc_start(engine, text, strlen(text), NULL, &err);
+    hb_doc *d = hb_doc_start(e, text, strlen(text), NULL, &err);
     assert_non_null(d);
     for (size_t i = 0; i < hb_nstages; i++) {
         assert_int_equal(hb_stages[i].run(d), HB_OK);
@@ -151,11 +152,53 @@ static hb_doc *through_lines(const char *text)
     return d;
 }
 
+/* The kinds of text's lines through e's lines stage, into kind[0..n). */
+static void line_kinds(hb_engine *e, const char *text, int *kind, size_t n)
+{
+    hb_doc *d = lines_of(e, text);
+    assert_true(d->lines.n >= n);
+    for (size_t i = 0; i < n; i++)
+        kind[i] = d->lines.v[i].kind;
+    hb_report_free(d);
+}
+
+/* A clutter list of more rules than its masks hold (list_sets: 64) and
+ * more literal sets than the scan asks about (64): the rules with a set,
+ * the rules left without one and the rules past the 64th all match. */
+static void test_many_line_rules(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/hb_layoutXXXXXX", path[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/layout.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    for (int i = 0; i < 80; i++)
+        fprintf(f, "clutter\t^杂项%d号$\n", i);
+    fclose(f);
+    const char *ov[] = {dir};
+    hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
+    hb_error err = {0};
+    hb_engine *e = hb_engine_new(&eo, &err);
+    assert_non_null(e);
+    /* the overlay's rules follow dict/'s 17: 杂项45号 is rule 62, past
+     * the 64 sets (dict/'s 22 and 42 of these), 杂项50号 rule 67 */
+    int kind[6];
+    line_kinds(e, "杂项3号\n杂项45号\n杂项50号\n杂项79号\n杂项80号\n今年以来，我们做了很多工作。\n", kind, 6);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(kind[i], HB_LINE_CLUTTER);
+    assert_int_equal(kind[4], HB_LINE_TEXT);
+    assert_int_equal(kind[5], HB_LINE_TEXT);
+    hb_engine_free(e);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_page_numbers_and_blank_lines_are_not_content(void **s)
 {
     (void)s;
     const char *text = "一、概况\n\n— 3 —\n第2页 共5页\n- 4 -\n今年以来，我们做了很多工作。\n";
-    hb_doc *d = through_lines(text);
+    hb_doc *d = lines_of(engine, text);
     assert_int_equal(d->lines.v[2].kind, HB_LINE_PAGENO);
     assert_int_equal(d->lines.v[3].kind, HB_LINE_PAGENO);
     assert_int_equal(d->lines.v[4].kind, HB_LINE_PAGENO);
@@ -166,9 +209,9 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report_free(r);
 }
 
-/* A line's width and characters, counted eight bytes at a time with its
- * ASCII bytes, are those of hb_display_width and hb_utf8_count: 2-byte,
- * 4-byte, and the E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
+/* A line's width and characters, counted eight bytes at a time, are
+ * those of hb_display_width and hb_utf8_count: 2-byte, 4-byte, and the
+ * E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
  * place of the eight-byte word and of the line's tail. */
 static void test_line_width_and_chars(void **s)
 {
@@ -186,7 +229,7 @@ static void test_line_width_and_chars(void **s)
             n += lead % 3 ? 10 : 1;
         }
     text[n] = 0;
-    hb_doc *d = through_lines(text);
+    hb_doc *d = lines_of(engine, text);
     assert_true(d->lines.n >= 70);
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
@@ -209,7 +252,7 @@ static void test_line_width_and_chars(void **s)
 static void test_anchored_rules_by_first_byte(void **s)
 {
     (void)s;
-    hb_doc *d = through_lines("PAGE 7\npage 8 of 9\nPage 3\n第 3 页\n12\n来源：新华网\n今年来源：新华网\n3/5\n");
+    hb_doc *d = lines_of(engine, "PAGE 7\npage 8 of 9\nPage 3\n第 3 页\n12\n来源：新华网\n今年来源：新华网\n3/5\n");
     static const int want[] = {HB_LINE_PAGENO, HB_LINE_PAGENO, HB_LINE_PAGENO, HB_LINE_PAGENO,
                                HB_LINE_PAGENO, HB_LINE_CLUTTER, HB_LINE_TEXT, HB_LINE_PAGENO};
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
@@ -274,7 +317,7 @@ static void test_line_filters_never_reject_a_match(void **s)
             text[n++] = '\n';
         }
         text[n] = 0;
-        hb_doc *d = through_lines(text);
+        hb_doc *d = lines_of(engine, text);
         for (size_t i = 0; i < d->lines.n; i++) {
             const hb_line *l = &d->lines.v[i];
             const char *t = d->fold + l->fstart;
@@ -462,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_page_numbers_and_blank_lines_are_not_content),
         cmocka_unit_test(test_anchored_rules_by_first_byte),
         cmocka_unit_test(test_line_filters_never_reject_a_match),
+        cmocka_unit_test(test_many_line_rules),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),

@@ -45,7 +45,12 @@ static void test_sets(void **state)
     assert_string_equal(set_of("(\\s*[>»›]\\s*x){2,}"), "x"); /* one string over three as short */
     assert_string_equal(set_of("字号:?\\s*[大中小]"), "字号");       /* the colon may be absent */
     assert_string_equal(set_of("ab+cde"), "cde");                   /* b+ breaks the run */
-    assert_string_equal(set_of("(?:篇一|第\\d+篇)"), "篇一|第");
+    assert_string_equal(set_of("(?:篇一|第\\d+篇)"), "篇一|篇"); /* a tie: the later */
+    assert_string_equal(set_of("&(a|b);"), "&");                 /* but not of ASCII bytes */
+    assert_string_equal(set_of("(?i:docx)文件"), "文件");          /* a caseless group: no literal of it */
+    assert_string_equal(set_of("a(?i)bc"), "a");
+    assert_string_equal(set_of("((?i)ab)cd"), "cd");            /* (?i) holds to its group's end */
+    assert_string_equal(set_of("(?i)[甲乙]丙"), "");
     assert_string_equal(set_of("(?<name>文件)号"), "文件");
     assert_string_equal(set_of("x{1}yz"), "xyz");
     assert_string_equal(set_of("[\\x{4E00}-\\x{9FFF}]{2,}[0-9]+号$"), "号"); /* \x in a class: any character */
@@ -101,9 +106,50 @@ static void add_lines_of(lines *ls, const char *text, size_t len)
     }
 }
 
+/* The characters of s[0..len), but a final line feed. */
+static long chars_of(const char *s, size_t len)
+{
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return n - (len && s[len - 1] == '\n');
+}
+
+/* hb_regex_whole_max: the bound of a pattern whose every match spans the
+ * subject, none for any other. */
+static void test_whole_max(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *pattern;
+        long most;
+    } cases[] = {{"^\\d{1,3}$", 3},
+                 {"^[^。,]{1,80}\\.(?i:docx?|wps)$", 85},
+                 {"^(?!关于)[^。,;:]{2,40}文件$", 42},
+                 {"^a\\Rb$", 4},
+                 {"^ab$|^c$", 2},
+                 {"^(a|bc)?d{2}\\b$", 4},
+                 {"^x(?=abc)y$", 2},
+                 {"^ab$|c$", -1},
+                 {"^a+$", -1},
+                 {"^a{2,}$", -1},
+                 {"(?m)^a$", -1},
+                 {"^(?m)a$", -1},
+                 {"^a\\$", -1},
+                 {"^a$(?=x)", -1},
+                 {"^a\\1$", -1},
+                 {"a$", -1}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (hb_regex_whole_max(cases[i].pattern, 0) != cases[i].most)
+            fail_msg("pattern %s: bound %ld, want %ld", cases[i].pattern, hb_regex_whole_max(cases[i].pattern, 0),
+                     cases[i].most);
+    assert_int_equal(hb_regex_whole_max("^a$", PCRE2_MULTILINE), -1);
+}
+
 /* Every pattern of dict/layout.txt plus some of every construct read,
  * against every corpus line and lines made to match them: whenever PCRE2
- * matches, a literal of the set is in the line. */
+ * matches, a literal of the set is in the line, and the line is no longer
+ * than the pattern's bound (hb_regex_whole_max). */
 static void test_sound(void **state)
 {
     (void)state;
@@ -122,7 +168,8 @@ static void test_sound(void **state)
     free(layout);
     assert_true(pats.n > 20);
     const char *more[] = {"(ab|cd)+e", "x(?:y|z{2,})w", "[-—–─]+\\s*\\d", "[]ab]c", "[\\]x]y", "a\\.b\\(c",
-                          "(?>ab)c", "(?|(a)|(b))c", "甲乙{1,3}丙", "(甲|乙丙){2}丁", "^.{0,5}(访问|点击)量$"};
+                          "(?>ab)c", "(?|(a)|(b))c", "甲乙{1,3}丙", "(甲|乙丙){2}丁", "^.{0,5}(访问|点击)量$",
+                          "(?i:ab)c", "^(?i:ab|c)\\d?$", "^a\\Rb$|^甲{2}$"};
     for (size_t i = 0; i < sizeof more / sizeof *more; i++)
         add_line(&pats, more[i], strlen(more[i]));
 
@@ -145,12 +192,14 @@ static void test_sound(void **state)
                           "— 12 —", "-3-", "第 2 页, 共 9 页", "12/30", "分享到:", "字号:大 中 小", "abbbc", "ac",
                           "ababe", "xzzw", "xyw", "]c", "xy", "a.b(c", "abc", "bc", "甲乙乙乙丙", "甲乙丙乙丙丁",
                           "访问量", "今日点击量", "浏览次数: 123", "某某局关于印发文件", "某发〔2024〕3号", "图 1: 示意",
-                          "(图为 某地)", "图片来源: 网络", "精选 5 篇", "篇一", "第3篇:", "主办单位:某局", "甲 -> 乙 -> 丙"};
+                          "(图为 某地)", "图片来源: 网络", "精选 5 篇", "篇一", "第3篇:", "主办单位:某局", "甲 -> 乙 -> 丙",
+                          "12", "123", "1234", "٣", "报告.docx", "报告.DOC", "报告.doc.", "AbC", "aBc", "c7", "a\r\nb",
+                          "甲甲"};
     for (size_t i = 0; i < sizeof made / sizeof *made; i++)
         add_line(&subj, made[i], strlen(made[i]));
 
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-    size_t filtered = 0, matched = 0;
+    size_t filtered = 0, matched = 0, bounded = 0;
     for (size_t p = 0; p < pats.n; p++) {
         int ec;
         PCRE2_SIZE eo;
@@ -160,7 +209,9 @@ static void test_sound(void **state)
             fail_msg("pattern %s does not compile", pats.v[p]);
         hb_lits l;
         hb_regex_literals(pats.v[p], 0, &l);
+        long most = hb_regex_whole_max(pats.v[p], 0);
         filtered += l.n > 0;
+        bounded += most >= 0;
         for (size_t s = 0; s < subj.n; s++) {
             size_t sl = strlen(subj.v[s]);
             if (pcre2_match(re, (PCRE2_SPTR)subj.v[s], sl, 0, 0, md, NULL) < 0)
@@ -169,10 +220,13 @@ static void test_sound(void **state)
             if (l.n && !has_literal(&l, subj.v[s], sl))
                 fail_msg("pattern %s matches \"%s\", which holds none of %s", pats.v[p], subj.v[s],
                          set_of(pats.v[p]));
+            if (most >= 0 && chars_of(subj.v[s], sl) > most)
+                fail_msg("pattern %s matches \"%s\", longer than its bound %ld", pats.v[p], subj.v[s], most);
         }
         pcre2_code_free(re);
     }
     assert_true(filtered > 20); /* most layout rules do have a set */
+    assert_true(bounded >= 5);
     assert_true(matched > 40);
     pcre2_match_data_free(md);
     for (size_t i = 0; i < pats.n; i++)
@@ -379,10 +433,6 @@ static void test_lit_find(void **state)
         }
 }
 
-/* hb_litset_scan against searching for every literal of every set, on
- * texts drawn from a small alphabet of ASCII and Han characters (so that
- * literals share first bytes and occur overlapping, at the text's edges,
- * and not at all). */
 /* hb_lits_in: a text holding none of a set's strings may not match; one
  * with no set known always may. */
 static void test_lits_in(void **state)
@@ -398,10 +448,16 @@ static void test_lits_in(void **state)
     assert_true(hb_lits_in(&l, without, strlen(without)));
 }
 
+/* hb_litset_scan against searching for every literal of every set, on
+ * texts drawn from a small alphabet of ASCII, two-, three- and four-byte
+ * characters (so that literals share first bytes and keys: 字 and 䭗 have
+ * the same continuation bytes, and occur overlapping, at the text's edges,
+ * and not at all), some texts cut inside their last character. */
 static void test_litset(void **state)
 {
     (void)state;
-    static const char *const alpha[] = {"a", "b", "-", ">", "©", "第", "篇", "简", "签", "章"};
+    static const char *const alpha[] = {"a", "b", "-", ">", "©", "»", "第", "篇", "简", "签",
+                                        "章", "字", "䭗", "\xF0\x9F\x98\x80"};
     enum { NA = sizeof alpha / sizeof *alpha, NSETS = 40 };
     unsigned seed = 12345;
 #define RAND() (seed = seed * 1103515245u + 12345u, (seed >> 16) & 0x7fff)
@@ -432,6 +488,8 @@ static void test_litset(void **state)
                 memcpy(text + n, ch, strlen(ch));
                 n += strlen(ch);
             }
+            if (n && RAND() % 8 == 0)
+                n--; /* a character cut short, which starts no literal */
             uint64_t want = 0;
             for (int s = 0; s < nsets; s++)
                 for (size_t i = 0; i < nlit[s]; i++)
@@ -451,6 +509,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sets),
+        cmocka_unit_test(test_whole_max),
         cmocka_unit_test(test_sound),
         cmocka_unit_test(test_one_line),
         cmocka_unit_test(test_start_sets),
