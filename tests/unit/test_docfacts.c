@@ -308,7 +308,6 @@ static void test_year_at_every_place(void **s)
             assert_int_equal(got[1], 2023);
         }
 }
-}
 
 /* The years of a range count, a school year too; a title glued to a page
  * number (…总结1/3) loses it. */
