@@ -458,9 +458,6 @@ static size_t title_end(const char *s, size_t from, size_t to)
     return to;
 }
 
-/* The end of the longest word at s[at..len) that may end a heading title:
- * a word of heading_words.txt or a section-kind cue (not masked by an
- * `other` cue); 0 when none starts there. */
 /* best, or the end of the hit of a cue of chain i (from r->title_head or
  * title_short) at s[at] that ends later and no `other` cue masks. */
 static size_t later_cue_end(const struct hb_section_rules *r, int i, const char *s, size_t len, size_t at,
@@ -473,11 +470,19 @@ static size_t later_cue_end(const struct hb_section_rules *r, int i, const char 
     return best;
 }
 
+/* The end of the longest word at s[at..len) that may end a heading title:
+ * a word of heading_words.txt or a section-kind cue (not masked by an
+ * `other` cue); 0 when none starts there. */
 static size_t title_word_end(const struct hb_section_rules *r, const char *s, size_t len, size_t at)
 {
     const hb_rule_word *w = hb_wordlist_prefix(&r->ends, s + at, len - at);
     size_t best = later_cue_end(r, r->title_short, s, len, at, w ? at + w->len : 0);
     return len - at >= 2 ? later_cue_end(r, r->title_head[title_bucket(s + at)], s, len, at, best) : best;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
 }
 
 /* A heading of run-together text glued to its body with no punctuation
@@ -488,11 +493,6 @@ static size_t title_word_end(const struct hb_section_rules *r, const char *s, si
  * (工作完成情况) unless a figure follows (工作计划2025年，公司将…: the body
  * opens with its year).  te when no title word is followed by more text of its
  * clause. */
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static size_t glued_title_end(const hb_doc *d, size_t ts, size_t te)
 {
     const struct hb_section_rules *r = d->engine->sections;
