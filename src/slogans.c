@@ -668,8 +668,9 @@ static int discover(run_ctx *c)
     const unsigned char *u = (const unsigned char *)d->view;
     for (size_t i = 0; i < d->view_len;) {
         if (d->view_len - i >= 8) {
-            /* two characters of three bytes, neither last byte a numeral's:
-             * one load and two bit tests for both (Han text, mostly) */
+            /* two characters of three bytes, neither a numeral start by
+             * its low twelve bits (may_be_numeral): one load and two bit
+             * tests for both (Han text, mostly) */
             uint64_t w;
             memcpy(&w, u + i, 8);
             if ((w & 0xC0C0F0C0C0F0u) == 0x8080E08080E0u && !may_be_numeral(rules, w) &&
