@@ -514,7 +514,7 @@ long hb_regex_whole_max(const char *pattern, uint32_t options)
     /* most patterns are not read (some 8,000 instructions each at every
      * start): only one opening with ^ and closing with $ may have a bound,
      * and none with a * or + or {n,} anywhere (or one in a class) gets one */
-    if (pattern[0] != '^' || !n || pattern[n - 1] != '$' || strpbrk(pattern, "*+") || strstr(pattern, ",}"))
+    if (pattern[0] != '^' || pattern[n - 1] != '$' || strpbrk(pattern, "*+") || strstr(pattern, ",}"))
         return -1;
     hb_lits scratch;
     parser ps;
