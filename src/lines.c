@@ -379,8 +379,8 @@ static int may_start(const layout_rule *r, line_probe *p)
 
 /* Whether rule r may match the probed line, from what the probe knows but
  * the literal sets (any_match), and its needed byte, looked for only in
- * the lines that pass the rest (few: the probe noted every line's ASCII
- * bytes, a sixth of its time). */
+ * the lines that pass the rest: they are few, and noting every line's
+ * ASCII bytes in the probe cost a sixth of its time. */
 static int may_match(const layout_rule *r, line_probe *p)
 {
     unsigned c = p->len ? (unsigned char)p->s[0] : 0;
