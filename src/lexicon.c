@@ -470,9 +470,14 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
 {
     const struct ov_rec *r = (const struct ov_rec *)(h + 1);
     /* the slots filed, as bits: reading da to find a slot taken twice
-     * would fault each of its pages twice, for the read and the write */
+     * would fault each of its pages twice, for the read and the write;
+     * as many as the records reach (a slot past OV_MAX_SLOTS is refused
+     * before its bit is read) */
+    uint32_t top = 0;
+    for (uint32_t x = 1; x < h->n; x++)
+        top = r[x].slot > top && r[x].slot < OV_MAX_SLOTS ? r[x].slot : top;
     uint8_t *depth = malloc(h->n);
-    uint64_t *filed = calloc(OV_MAX_SLOTS / 64, sizeof *filed);
+    uint64_t *filed = calloc(top / 64 + 1, sizeof *filed);
     hb_status st = depth && filed ? HB_OK : HB_ERR_NOMEM;
     if (depth)
         depth[0] = 0;
