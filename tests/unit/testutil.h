@@ -10,7 +10,8 @@
 
 #include "huibao.h"
 
-/* Whole file into a malloc'd buffer, NULL on failure. */
+/* Whole file into a malloc'd buffer, NUL-terminated (its length in *len),
+ * NULL on failure. */
 static inline char *tu_read_file(const char *path, size_t *len)
 {
     FILE *f = fopen(path, "rb");
@@ -30,6 +31,8 @@ static inline char *tu_read_file(const char *path, size_t *len)
         }
     }
     fclose(f);
+    if (buf) /* n < cap: a full buffer has grown */
+        buf[n] = '\0';
     *len = n;
     return buf;
 }
