@@ -146,52 +146,52 @@ static long times(long a, long n)
     return !a || !n ? 0 : a > 1000000 || n > 1000000 ? MANY : a * n;
 }
 
-/* After an item: its least count (*min), whether it is exactly one, and
- * its most count (*most, MANY: no bound). */
-static void quantifier(parser *ps, int *min, int *exactly_one, long *most)
+int hb_regex_quantifier(const char **pp, long *min, long *max)
 {
-    const char *p = ps->p;
-    *min = 1;
-    *exactly_one = 1;
-    *most = 1;
+    const char *p = *pp;
+    *min = *max = 1;
     if (*p == '?' || *p == '*' || *p == '+') {
         *min = *p == '+';
-        *exactly_one = 0;
-        *most = *p == '?' ? 1 : MANY;
+        *max = *p == '?' ? 1 : -1;
         p++;
     } else if (*p == '{') {
-        long lo = 0, hi = -1;
-        p++;
-        if (!(*p >= '0' && *p <= '9')) {
-            ps->bad = 1; /* {,n} or a literal brace: not read */
-            return;
-        }
+        long lo = 0, hi;
+        if (!(*++p >= '0' && *p <= '9'))
+            return 0; /* {,n} or a literal brace */
         while (*p >= '0' && *p <= '9' && lo < 100000)
             lo = lo * 10 + (*p++ - '0');
+        hi = lo;
         if (*p == ',') {
-            p++;
-            if (*p >= '0' && *p <= '9')
+            hi = -1;
+            if (*++p >= '0' && *p <= '9')
                 for (hi = 0; *p >= '0' && *p <= '9' && hi < 100000;)
                     hi = hi * 10 + (*p++ - '0');
-            else
-                hi = -2; /* no upper bound */
-        } else {
-            hi = lo;
         }
-        if (*p != '}') {
-            ps->bad = 1;
-            return;
-        }
-        p++;
-        *min = lo > 0;
-        *exactly_one = lo == 1 && hi == 1;
-        *most = hi < 0 || hi >= 100000 ? MANY : hi;
+        if (*p++ != '}' || (hi >= 0 && hi < lo))
+            return 0;
+        *min = lo;
+        *max = hi;
     } else {
-        return;
+        return 1;
     }
     if (*p == '?' || *p == '+') /* lazy or possessive: the same counts */
         p++;
-    ps->p = p;
+    *pp = p;
+    return 1;
+}
+
+/* After a part: whether it must occur (min), exactly once, and its most
+ * repeats (MANY: no bound, or past 100,000). */
+static void quantifier(parser *ps, int *min, int *exactly_one, long *most)
+{
+    long lo, hi;
+    if (!hb_regex_quantifier(&ps->p, &lo, &hi)) {
+        ps->bad = 1;
+        return;
+    }
+    *min = lo > 0;
+    *exactly_one = lo == 1 && hi == 1;
+    *most = hi < 0 || hi >= 100000 ? MANY : hi;
 }
 
 /* Escapes in a class that stand for one control character each, and

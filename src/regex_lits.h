@@ -62,6 +62,13 @@ typedef struct hb_litset hb_litset;
  * narrow would skip a rule that can match). */
 #define HB_LITS_VERSION 4
 
+/* The quantifier at *pp after a part of a pattern, read as both pattern
+ * readers (this one and regex_prefix.c) need it: 1 with the counts
+ * min..max (max -1: no bound; 1..1 and *pp as it was when there is none),
+ * *pp past it and a lazy or possessive mark; 0 for a brace not read ({,n},
+ * unclosed, out of order). */
+int hb_regex_quantifier(const char **pp, long *min, long *max);
+
 /* A new empty collection; NULL when out of memory. */
 hb_litset *hb_litset_new(void);
 void hb_litset_free(hb_litset *x);

@@ -19,6 +19,7 @@
 #include <pcre2.h>
 
 #include "normalize.h"
+#include "regex_lits.h"
 
 /* MAX_GROUPS: the groups \1 … \9 refer to; MAX_STEPS: parts read in all,
  * repeats read again included, so that nested repeats cannot make a
@@ -203,43 +204,6 @@ static int parse_class(parser *ps, hb_prefix_cond *c)
     return listed;
 }
 
-/* After a part: how many times it repeats, min to max (-1: no bound). */
-static void quantifier(parser *ps, long *min, long *max)
-{
-    const char *p = ps->p;
-    *min = *max = 1;
-    if (*p == '?' || *p == '*' || *p == '+') {
-        *min = *p == '+';
-        *max = *p == '?' ? 1 : -1;
-        p++;
-    } else if (*p == '{') {
-        long lo = 0, hi;
-        if (!(*++p >= '0' && *p <= '9')) {
-            ps->bad = 1;
-            return;
-        }
-        while (*p >= '0' && *p <= '9' && lo < 100000)
-            lo = lo * 10 + (*p++ - '0');
-        hi = lo;
-        if (*p == ',') {
-            hi = -1;
-            if (*++p >= '0' && *p <= '9')
-                for (hi = 0; *p >= '0' && *p <= '9' && hi < 100000;)
-                    hi = hi * 10 + (*p++ - '0');
-        }
-        if (*p++ != '}' || (hi >= 0 && hi < lo)) {
-            ps->bad = 1;
-            return;
-        }
-        *min = lo;
-        *max = hi;
-    } else {
-        return;
-    }
-    if (*p == '?' || *p == '+') /* lazy or possessive: the same counts */
-        p++;
-    ps->p = p;
-}
 
 static offsets parse_alt(parser *ps, offsets s, single *one);
 
@@ -366,8 +330,8 @@ static offsets parse_repeat(parser *ps, offsets s, single *one)
     int groups = ps->groups, record = ps->record;
     offsets cur = parse_atom(ps, s, one);
     long min, max;
-    if (!ps->bad)
-        quantifier(ps, &min, &max);
+    if (!ps->bad && !hb_regex_quantifier(&ps->p, &min, &max))
+        ps->bad = 1;
     if (ps->bad)
         return 0;
     const char *p1 = ps->p;
