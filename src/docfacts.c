@@ -92,7 +92,8 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     e->docfacts->date = hb_regex_compile(e, DATE_RE, 0, "docfacts.c", 0, err);
     if (!e->docfacts->date || !(e->docfacts->dateline = hb_regex_compile(e, DATELINE_RE, 0, "docfacts.c", 0, err)))
         return HB_ERR_REGEX;
-    e->docfacts->period = hb_regex_compile(e, PERIOD_RE, 0, "docfacts.c", 0, err);
+    /* anchored: tried only where a year's characters start (period_match) */
+    e->docfacts->period = hb_regex_compile(e, PERIOD_RE, PCRE2_ANCHORED, "docfacts.c", 0, err);
     if (!e->docfacts->period)
         return HB_ERR_REGEX;
     /* an overlay's PLACE and CUE replace the shipped type of that cue */
@@ -149,9 +150,16 @@ static int unpunctuated(const char *s, size_t len)
            !memchr(s, ':', len) && !memchr(s, '!', len) && !memchr(s, '?', len);
 }
 
-static int para_width(const hb_doc *d, const hb_para *p)
+/* Whether the paragraph is wider than limit columns (hb_display_width):
+ * a character takes one or two, so a column or more per three bytes and
+ * at most one per byte; only a length between limit and three times it
+ * is measured. */
+static int wider(const hb_doc *d, const hb_para *p, size_t limit)
 {
-    return hb_display_width(d->view + p->vstart, p->vend - p->vstart);
+    size_t n = p->vend - p->vstart;
+    if (n <= limit || n > 3 * limit)
+        return n > limit;
+    return (size_t)hb_display_width(d->view + p->vstart, n) > limit;
 }
 
 static int is_heading(const hb_doc *d, const hb_para *p)
@@ -194,9 +202,48 @@ static int date_field(const char *s, size_t len)
     return tens >= 0 ? tens * 10 + v : v;
 }
 
+/* Whether a character may be one of a year's four in DATE_RE and PERIOD_RE:
+ * a digit of \d, which PCRE2_UCP makes any script's (none lies in the
+ * ranges below, U+2000..U+9FFF and U+AC00..U+FFFF but the fullwidth
+ * digits), or 〇○零一…九. */
+static int year_char(int cp)
+{
+    if (cp < 0x80)
+        return cp >= '0' && cp <= '9';
+    if (cp < 0x660)
+        return 0;
+    if ((cp >= 0x2000 && cp < 0xA000) || (cp >= 0xAC00 && cp < 0x10000 && (cp < 0xFF10 || cp > 0xFF19))) {
+        int v = cn_digit_value(cp);
+        return v >= 0 && v <= 9;
+    }
+    return 1;
+}
+
+/* The first place in s[from..to) where four characters that may write a
+ * year start (year_char), to when none: no match of DATE_RE or PERIOD_RE
+ * starts before it, and a PCRE2 call costs some thousands of instructions
+ * on a paragraph without one. */
+static size_t year_chars_at(const char *s, size_t from, size_t to)
+{
+    size_t run = 0, start = from;
+    for (size_t i = from; i < to;) {
+        int cp;
+        size_t n = (size_t)hb_utf8_next(s + i, to - i, &cp);
+        if (!year_char(cp))
+            run = 0;
+        else if (run++ == 0)
+            start = i;
+        if (run == 4)
+            return start;
+        i += n;
+    }
+    return to;
+}
+
 static int parse_date(hb_doc *d, const char *s, size_t n, pcre2_match_data *md, char iso[11])
 {
-    if (hb_regex_match(d->engine, d->engine->docfacts->date, s, n, 0, md) < 0)
+    /* a date line opens with a year: four characters, 16 bytes at most */
+    if (year_chars_at(s, 0, n < 16 ? n : 16) != 0 || hb_regex_match(d->engine, d->engine->docfacts->date, s, n, 0, md) < 0)
         return 0;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     int y = date_field(s + ov[2], ov[3] - ov[2]);
@@ -208,6 +255,19 @@ static int parse_date(hb_doc *d, const char *s, size_t n, pcre2_match_data *md, 
     if (da > 0)
         snprintf(iso, 11, "%04d-%02d-%02d", y, mo, da);
     return 1;
+}
+
+/* PERIOD_RE's first match in view[vs..ve) into md; 0 when none.  The
+ * pattern is anchored and tried at each place four year characters start,
+ * in order: what an unanchored search would find, without PCRE2 trying
+ * every Han character (its first bytes include E4..E9). */
+static int period_match(hb_doc *d, size_t vs, size_t ve, pcre2_match_data *md)
+{
+    for (size_t at = year_chars_at(d->view, vs, ve); at < ve;
+         at = year_chars_at(d->view, at + (size_t)hb_utf8_len((unsigned char)d->view[at]), ve))
+        if (hb_regex_match(d->engine, d->engine->docfacts->period, d->view, ve, at, md) >= 0)
+            return 1;
+    return 0;
 }
 
 /* The paragraph stops inside a sentence (…12次，推动各项工作): it holds
@@ -274,7 +334,7 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
         head--;
     if (parse_date(d, ls, ln, md, iso))
         date_para = (int)last;
-    else if (head > 0 && para_width(d, l) <= 60 && ends_with_org(d, ls, head) && unpunctuated(ls, head) &&
+    else if (head > 0 && !wider(d, l, 60) && ends_with_org(d, ls, head) && unpunctuated(ls, head) &&
              parse_date(d, ls + sp, ln - sp, md, iso)) {
         /* 沧源县政府　2024年1月: organisation and date on one line */
         d->sign_date = *iso ? hb_arena_strndup(&d->arena, iso, 10) : NULL;
@@ -291,11 +351,11 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
     if (date_para < 0 && org_at > 0 && ends_mid_sentence(d, &d->paras.v[org_at - 1]))
         return;
     int after_head = (int)org_at > d->addressee_para && (int)org_at > d->title_para;
-    if (after_head && para_width(d, o) <= 60 && unpunctuated(os, on) && !is_heading(d, o) &&
+    if (after_head && !wider(d, o, 60) && unpunctuated(os, on) && !is_heading(d, o) &&
         (date_para >= 0 || org_at + 1 == d->paras.n))
         org_para = (int)org_at;
     /* an organisation line alone must be at the very end and look like a name */
-    if (date_para < 0 && org_para >= 0 && para_width(d, o) > 40)
+    if (date_para < 0 && org_para >= 0 && wider(d, o, 40))
         org_para = -1;
     sp = on; /* 青山街道党工委书记　陈××: a title, then the name */
     while (sp > 0 && os[sp - 1] != ' ')
@@ -309,7 +369,7 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
             org_para = -1;
         else
             org_end = o->vstart + head;
-    } else if (org_para < 0 && after_head && para_width(d, o) <= 60 && (name_from = name_after_label(d, os, on)))
+    } else if (org_para < 0 && after_head && !wider(d, o, 60) && (name_from = name_after_label(d, os, on)))
         name_para = (int)org_at;
     if (date_para < 0 && org_para < 0 && name_para < 0)
         return;
@@ -411,14 +471,14 @@ static int is_addressee(const hb_doc *d, const hb_para *a)
 {
     const char *s = d->view + a->vstart;
     size_t n = a->vend - a->vstart;
-    if (n < 2 || s[n - 1] != ':' || para_width(d, a) > 120 || is_heading(d, a) || contains(s, n - 1, "如下"))
+    if (n < 2 || s[n - 1] != ':' || wider(d, a, 120) || is_heading(d, a) || contains(s, n - 1, "如下"))
         return 0;
     if (contains(s, n - 1, "。") || memchr(s, ';', n - 1) || memchr(s, ':', n - 1) || memchr(s, '!', n - 1) ||
         memchr(s, '?', n - 1))
         return 0;
     if (!memchr(s, ',', n - 1))
-        return para_width(d, a) <= 80;
-    return para_width(d, a) <= 40 || recipient_list(d, s, n - 1);
+        return !wider(d, a, 80);
+    return !wider(d, a, 40) || recipient_list(d, s, n - 1);
 }
 
 static void set_title(hb_doc *d, size_t from, size_t to)
@@ -452,7 +512,7 @@ static size_t head_block(const hb_doc *d, size_t start, int *kind, pcre2_match_d
         size_t n = t->vend - t->vstart;
         if (hb_layout_masthead(d, s, n, md))
             kind[nhead++] = HEAD_MASTHEAD;
-        else if (para_width(d, t) > 100 || !unpunctuated(s, n) || is_heading(d, t))
+        else if (wider(d, t, 100) || !unpunctuated(s, n) || is_heading(d, t))
             break;
         else
             kind[nhead++] = head_kind(d, t, md);
@@ -489,7 +549,7 @@ static size_t late_start(const hb_doc *d, int *kind, size_t *nhead, int *title, 
     int k2[HEAD_MAX];
     for (size_t s0 = 1; *title < 0 && s0 <= LATE_MAX && s0 < d->paras.n; s0++) {
         const hb_para *p = &d->paras.v[s0 - 1];
-        if (is_heading(d, p) || para_width(d, p) > 100 || ends_sentence(d, p) || is_addressee(d, p))
+        if (is_heading(d, p) || wider(d, p, 100) || ends_sentence(d, p) || is_addressee(d, p))
             break;
         size_t n2 = head_block(d, s0, k2, md);
         int t2 = cue_line(d, s0, k2, n2);
@@ -530,7 +590,7 @@ static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
     size_t from = (size_t)title, to = (size_t)title;
     /* 县人力资源和社会保障局 / 2025年工作要点: the organisation is the first
      * part of the title (发文机关+事由+文种), unless the title repeats it */
-    if (title > 0 && para_width(d, &p[title - 1]) <= 60 &&
+    if (title > 0 && !wider(d, &p[title - 1], 60) &&
         (kind[title - 1] == HEAD_TEXT || kind[title - 1] == HEAD_AUTHORITY) &&
         !(p[title].vend - p[title].vstart >= p[title - 1].vend - p[title - 1].vstart &&
           memcmp(d->view + p[title].vstart, d->view + p[title - 1].vstart, p[title - 1].vend - p[title - 1].vstart) == 0))
@@ -550,7 +610,7 @@ static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
         size_t un = u->vend - u->vstart, tn = t->vend - t->vstart;
         int unfinished = hb_wordlist_suffix(&r->hangs, ts, tn) ||
                          (hb_wordlist_prefix(&r->leads, ts, tn) && title_cue(r, ts, tn, -1, &type) < 0);
-        if (para_width(d, u) <= 60 && (kind[to + 1] == HEAD_TEXT || (unfinished && kind[to + 1] == HEAD_SPEAKER)) &&
+        if (!wider(d, u, 60) && (kind[to + 1] == HEAD_TEXT || (unfinished && kind[to + 1] == HEAD_SPEAKER)) &&
             (unfinished || title_cue(r, us, un, -1, &type) >= 0 ||
              hb_wordlist_prefix(&r->opens, us, un)))
             to++;
@@ -572,7 +632,7 @@ static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
             d->addressee = hb_doc_orig(d, a->vstart, a->vend - 1);
             break;
         }
-        if (para_width(d, a) > 60 || is_heading(d, a))
+        if (wider(d, a, 60) || is_heading(d, a))
             break;
     }
     return !start || hb_doc_warn(d, "web-furniture", d->paras.v[0].first_line,
@@ -635,7 +695,7 @@ static void find_doc_type(hb_doc *d)
         const hb_para *q = &d->paras.v[k];
         if (is_heading(d, q))
             break;
-        if (q->role == HB_PARA_BODY && para_width(d, q) <= 100 &&
+        if (q->role == HB_PARA_BODY && !wider(d, q, 100) &&
             title_cue(r, d->view + q->vstart, q->vend - q->vstart, -1, &type) >= 0)
             d->doc_type = names[type];
     }
@@ -664,15 +724,31 @@ static int year_follows(const char *v, size_t len, size_t at)
 }
 
 /* The bytes of the eight of w where a year may start, as high bits: a '1'
- * or '2', or 一 or 二 (E4 B8, E4 BA: E4 alone leads a tenth of Han text;
- * an E4 in the last byte counts). */
+ * or '2', or 一 or 二 (E4 B8 80, E4 BA 8C: E4 alone leads a tenth of Han
+ * text; an E4 whose next bytes lie past w counts). */
 static uint64_t year_starts8(uint64_t w)
 {
     const uint64_t ones = 0x0101010101010101u;
     /* digits only in words holding ASCII; B8 and BA, which differ in bit 1
      * alone, as one byte, only after an E4 */
     uint64_t m = ~w & ones * 0x80 ? hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2') : 0, e4 = hb_bytes_eq8(w, 0xE4);
-    return e4 ? m | (e4 & (hb_bytes_eq8(w | ones * 2, 0xBA) >> 8 | 1ull << 63)) : m;
+    if (!e4)
+        return m;
+    /* the third byte, 80 or 8C (84 and 88 let through), turns away the
+     * other characters of U+4E00..U+4E3F and U+4E80..U+4EBF (上 不 人 以 …) */
+    uint64_t second = hb_bytes_eq8(w | ones * 2, 0xBA) >> 8 | 1ull << 63;
+    uint64_t third = hb_bytes_eq8(w | ones * 0x0C, 0x8C) >> 16 | 1ull << 63 | 1ull << 55;
+    return m | (e4 & second & third);
+}
+
+/* Whether v (six bytes readable) opens a year of 1900..2099 written in
+ * numerals: 一九, or 二 and 〇 (○, 零).  一 and 二 alone lead many words. */
+static int numeral_year_opens(const char *v)
+{
+    if (memcmp(v, "一", 3) == 0)
+        return memcmp(v + 3, "九", 3) == 0;
+    return memcmp(v, "二", 3) == 0 &&
+           (memcmp(v + 3, "〇", 3) == 0 || memcmp(v + 3, "○", 3) == 0 || memcmp(v + 3, "零", 3) == 0);
 }
 
 /* Takes the year that may start at v[i] (i + 4 <= view_len) into the
@@ -689,7 +765,7 @@ static int year_at(hb_doc *d, size_t i)
         v[i + 3] >= '0' && v[i + 3] <= '9') {
         y = atoi(v + i);
         after = i + 4;
-    } else if (i + 12 <= d->view_len && (memcmp(v + i, "二", 3) == 0 || memcmp(v + i, "一", 3) == 0)) {
+    } else if (i + 12 <= d->view_len && numeral_year_opens(v + i)) {
         /* 二〇二三年: four numerals read digit by digit */
         int val = date_field(v + i, 12);
         if (val >= 1900 && !memmem(v + i, 12, "十", 3))
@@ -710,13 +786,48 @@ static int year_at(hb_doc *d, size_t i)
     return 1;
 }
 
-/* Every year of the view, eight bytes a step: each place where one may
- * start (year_starts8) is tried in turn from one load, the word not read
- * again from the place after it. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_YEARS_AVX2 1
+
+/* year_starts8 for the 32 bytes at v, as bits (v[0..34) readable): the
+ * second and third bytes from loads one and two bytes on. */
+__attribute__((target("avx2"))) static unsigned year_starts32(const char *v)
+{
+    __m256i w = _mm256_loadu_si256((const __m256i *)v), w1 = _mm256_loadu_si256((const __m256i *)(v + 1)),
+            w2 = _mm256_loadu_si256((const __m256i *)(v + 2));
+    __m256i digit = _mm256_or_si256(_mm256_cmpeq_epi8(w, _mm256_set1_epi8('1')),
+                                    _mm256_cmpeq_epi8(w, _mm256_set1_epi8('2')));
+    __m256i second = _mm256_cmpeq_epi8(_mm256_or_si256(w1, _mm256_set1_epi8(2)), _mm256_set1_epi8((char)0xBA));
+    __m256i third = _mm256_cmpeq_epi8(_mm256_or_si256(w2, _mm256_set1_epi8(0x0C)), _mm256_set1_epi8((char)0x8C));
+    __m256i han = _mm256_and_si256(_mm256_cmpeq_epi8(w, _mm256_set1_epi8((char)0xE4)), _mm256_and_si256(second, third));
+    return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(digit, han));
+}
+
+/* Every year from v[0] while 34 bytes are left, 32 bytes a step; returns
+ * where it stopped, or (size_t)-1 when out of memory. */
+__attribute__((target("avx2"))) static size_t years_avx2(hb_doc *d)
+{
+    size_t i = 0;
+    for (; i + 34 <= d->view_len; i += 32)
+        for (unsigned m = year_starts32(d->view + i); m; m &= m - 1)
+            if (!year_at(d, i + (size_t)__builtin_ctz(m)))
+                return (size_t)-1;
+    return i;
+}
+#endif
+
+/* Every year of the view: 32 bytes a step where the CPU has AVX2, else
+ * eight: each place where one may start (year_starts8) is tried in turn
+ * from one load, the word not read again from the place after it. */
 static int find_years(hb_doc *d)
 {
     const char *v = d->view;
     size_t i = 0, n = d->view_len;
+#ifdef HB_YEARS_AVX2
+    if (__builtin_cpu_supports("avx2") && (i = years_avx2(d)) == (size_t)-1)
+        return 0;
+#endif
     for (; i + 8 <= n; i += 8) {
         uint64_t w;
         memcpy(&w, v + i, 8);
@@ -766,7 +877,7 @@ static const char *title_org(hb_doc *d, pcre2_match_data *md)
     const hb_rule_word *lead = hb_wordlist_prefix(&r->leads, d->view + vs, end - vs);
     if (lead) /* 在县某局机关第二党支部 ⏎ …会上的讲话: the organisation follows 在 */
         vs += lead->len;
-    if (hb_regex_match(d->engine, r->period, d->view, end, vs, md) >= 0)
+    if (period_match(d, vs, end, md))
         end = pcre2_get_ovector_pointer(md)[0];
     if (end == ve) { /* no year: up to the first post (柏树岭村党支部书记抓…) */
         for (size_t i = 0; i < r->roles.n; i++) {
@@ -888,7 +999,7 @@ static const char *opening_name(hb_doc *d, const hb_para *p)
 
 static int period_in(hb_doc *d, size_t vs, size_t ve, pcre2_match_data *md)
 {
-    if (hb_regex_match(d->engine, d->engine->docfacts->period, d->view, ve, vs, md) < 0)
+    if (!period_match(d, vs, ve, md))
         return 0;
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
     int span = ov[2] != PCRE2_UNSET, g = span ? 2 : 6;

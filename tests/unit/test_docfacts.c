@@ -309,6 +309,22 @@ static void test_year_at_every_place(void **s)
         }
 }
 
+/* Years in numerals open with 一九 or 二〇 (○, 零): found among the many
+ * words 一 and 二 open; a date line in numerals signs the report. */
+static void test_year_numerals(void **s)
+{
+    (void)s;
+    json_t *j = facts("东岭县林业局一九九九年工作总结\n一、主要工作\n一九九八年开展学习12次，一二三四年一个二十年，"
+                      "二零二三年完成任务。\n东岭县林业局\n二〇二四年一月五日\n");
+    json_t *years = json_object_get(j, "years");
+    assert_int_equal(json_array_size(years), 4);
+    assert_int_equal(json_integer_value(json_array_get(years, 0)), 1998);
+    assert_int_equal(json_integer_value(json_array_get(years, 2)), 2023);
+    assert_int_equal(json_integer_value(json_array_get(years, 3)), 2024);
+    assert_string_equal(field(json_object_get(j, "signature"), "date"), "2024-01-05");
+    json_decref(j);
+}
+
 /* The years of a range count, a school year too; a title glued to a page
  * number (…总结1/3) loses it. */
 static void test_year_ranges(void **s)
@@ -365,6 +381,9 @@ static void test_org_period(void **s)
     expect_org_period("中共东岭县林业局党组关于二〇二三年度党建工作情况的报告\n一、主要工作\n开展学习12次。\n",
                       "中共东岭县林业局党组|二〇二三年度|2023|2023");
     expect_org_period("二○二四年工作总结\n一、主要工作\n开展学习12次。\n", "-|二○二四年|2024|2024");
+    /* another script's digits are \d to the period's pattern: no period,
+     * but the organisation ends where they start */
+    expect_org_period("东岭县林业局\u0662\u0660\u0662\u0663年工作总结\n一、主要工作\n开展学习12次。\n", "东岭县林业局|-");
     /* 2019年 opens the sentence about the post; the report is on 2023年度 */
     expect_org_period("述职报告\n各位领导：\n本人自2019年当选石桥村党支部书记以来，团结班子成员开展工作。"
                       "下面，我将2023年度履职情况报告如下。\n一、履职情况\n发展党员2名。\n",
@@ -483,6 +502,7 @@ int main(void)
         cmocka_unit_test(test_year_at_every_place),
         cmocka_unit_test(test_year_ranges),
         cmocka_unit_test(test_org_period),
+        cmocka_unit_test(test_year_numerals),
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),
         cmocka_unit_test(test_traditional_decided_early),
