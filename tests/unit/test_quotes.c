@@ -213,6 +213,28 @@ static void test_marks_at_every_place(void **s)
         }
 }
 
+/* Among punctuation that shares the marks' first two bytes (。、〔【 E3 80,
+ * — … ‚ „ E2 80), every mark is found at each place of the 32 bytes the
+ * vector scan steps by, and the others pair with nothing. */
+static void test_marks_among_punctuation(void **s)
+{
+    (void)s;
+    for (int lead = 0; lead < 40; lead++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "%.*s—…、。【一】‚“甲”〔二〕„、。《乙》—…、。一二三四五六七八九十、。—…一二三四五六七八九十‘丙’。\n",
+                 lead, "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+        hb_quote_list q;
+        hb_report *r = scan(text, &q);
+        static const char *const want[] = {"甲", "乙", "丙"};
+        assert_int_equal(q.n, 3);
+        for (size_t i = 0; i < 3; i++)
+            assert_string_equal(content(r, &q, i), want[i]);
+        assert_false(has_warning(r, "unbalanced-mark"));
+        hb_report_free(r);
+    }
+}
+
 static void test_pathological(void **s)
 {
     (void)s;
@@ -252,6 +274,7 @@ int main(void)
         cmocka_unit_test(test_empty_pairs_left_out),
         cmocka_unit_test(test_depth_cap_keeps_recent_pairs),
         cmocka_unit_test(test_marks_at_every_place),
+        cmocka_unit_test(test_marks_among_punctuation),
         cmocka_unit_test(test_pathological),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
