@@ -143,6 +143,25 @@ static void test_discovery_at_every_alignment(void **s)
     }
 }
 
+/* With AVX2 the numeral starts are looked for 32 bytes a step: each
+ * formulation is found at every place of the block, after ASCII bytes. */
+static void test_discovery_at_every_place(void **s)
+{
+    (void)s;
+    for (int lead = 0; lead < 40; lead++) {
+        char text[512];
+        snprintf(text, sizeof text, "%.*s推行三强三优，落实五题五责，坚持一支部一特色，做到三个确保，实行双报到双报告双考核。",
+                 lead, "abcdefghijklmnopqrstuvwxyzabcdefghijklmn");
+        json_t *a = slogans_of(text);
+        expect(a, "三强三优", 1, 0, 0, "numeric");
+        expect(a, "五题五责", 1, 0, 0, "numeric");
+        expect(a, "一支部一特色", 1, 0, 0, "numeric");
+        expect(a, "三个确保", 1, 0, 0, "numeric");
+        expect(a, "双报到双报告双考核", 1, 0, 0, "numeric");
+        json_decref(a);
+    }
+}
+
 static void test_coverage_queries(void **s)
 {
     (void)s;
@@ -617,6 +636,7 @@ int main(void)
         cmocka_unit_test(test_long_quotation_is_not_a_term),
         cmocka_unit_test(test_discovery),
         cmocka_unit_test(test_discovery_at_every_alignment),
+        cmocka_unit_test(test_discovery_at_every_place),
         cmocka_unit_test(test_coverage_queries),
         cmocka_unit_test(test_coverage_merged_from_every_source),
         cmocka_unit_test(test_ac_leftmost_longest),
