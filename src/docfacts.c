@@ -4,12 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aho.h"
 #include "chars.h"
 #include "engine.h"
 #include "extract.h"
 #include "lines.h"
 #include "markers.h"
 #include "normalize.h"
+#include "rules.h"
 #include "units.h"
 
 /* dict/doc_types.txt: `plan|report|other<TAB>title|end|opening<TAB>cue` */
@@ -24,6 +26,9 @@ typedef struct {
 struct hb_docfact_rules {
     type_cue *cues;
     size_t ncues;
+    /* the cues of places title and opening (not empty), values their
+     * indexes: a line is read once for all of them (cue_in) */
+    hb_ac *in_title, *in_opening;
     hb_regex *date;   /* a whole-line date: groups year, month, day */
     hb_regex *dateline; /* a line that opens with a date (2018年11月22日在…) */
     hb_regex *period; /* a year or span: groups from, to (span) or year */
@@ -84,6 +89,26 @@ static const char PERIOD_RE[] =
     "|" YEAR_RE "\\s*年(?:度|上半年|下半年|前三季度|第?[一二三四1-4]季度|(?:1[0-2]|[1-9])月(?:份)?)?";
 #undef YEAR_RE
 
+/* Whether a cue is looked for by its place's automaton; the others (end
+ * cues, empty ones) one by one. */
+static int by_automaton(const type_cue *c)
+{
+    return c->place != AT_END && c->cue[0];
+}
+
+/* The automaton of the cues of a place (by_automaton) into *ac. */
+static hb_status build_cues(struct hb_engine *e, int place, hb_ac **ac, hb_error *err)
+{
+    const struct hb_docfact_rules *r = e->docfacts;
+    if (!(*ac = hb_ac_new()))
+        return HB_ERR_NOMEM;
+    for (size_t i = 0; i < r->ncues; i++)
+        if (r->cues[i].place == place && by_automaton(&r->cues[i]) &&
+            !hb_ac_add(*ac, r->cues[i].cue, strlen(r->cues[i].cue), (int)i))
+            return HB_ERR_NOMEM;
+    return hb_engine_build_ac(e, *ac, err);
+}
+
 hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
 {
     e->docfacts = calloc(1, sizeof *e->docfacts);
@@ -99,6 +124,10 @@ hb_status hb_docfacts_load(struct hb_engine *e, hb_error *err)
     /* an overlay's PLACE and CUE replace the shipped type of that cue */
     hb_status st = hb_dict_read(e, "doc_types.txt", 3, 3, HB_DICT_FOLD | HB_DICT_KEY(1) | HB_DICT_KEY(2), add_cue,
                                 e->docfacts, err);
+    if (st == HB_OK)
+        st = build_cues(e, AT_TITLE, &e->docfacts->in_title, err);
+    if (st == HB_OK)
+        st = build_cues(e, AT_OPENING, &e->docfacts->in_opening, err);
     if (st != HB_OK)
         return st;
     st = hb_kind_lists_read(e, "signature.txt",
@@ -122,6 +151,8 @@ void hb_docfacts_unload(struct hb_engine *e)
     for (size_t i = 0; i < r->ncues; i++)
         free(r->cues[i].cue);
     free(r->cues);
+    hb_ac_free(r->in_title);
+    hb_ac_free(r->in_opening);
     hb_wordlist_free(&r->orgs);
     hb_wordlist_free(&r->labels);
     hb_wordlist_free(&r->opens);
@@ -388,27 +419,53 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
     }
 }
 
-/* The earliest title cue of a type in s[0..n): its offset, or -1; *type gets
- * its CUE_* type.  End cues count only where they end the text. */
-static long title_cue(const struct hb_docfact_rules *r, const char *s, size_t n, int want_type, int *type)
+/* The earliest cue of a place and type in a text: its offset and index
+ * (the first listed of those at one offset), as memmem over each in the
+ * file's order would find it. */
+typedef struct {
+    const struct hb_docfact_rules *r;
+    int want;           /* CUE_* or -1: any */
+    long best;          /* -1: none yet */
+    size_t index;
+} cue_best;
+
+static void cue_offer(cue_best *b, long at, size_t i)
 {
-    long best = -1;
+    if (b->best < 0 || at < b->best || (at == b->best && i < b->index))
+        b->best = at, b->index = i;
+}
+
+static int on_cue_hit(void *ctx, size_t start, size_t end, int value)
+{
+    cue_best *b = ctx;
+    (void)end;
+    if (b->want < 0 || b->r->cues[value].type == b->want)
+        cue_offer(b, (long)start, (size_t)value);
+    return 1;
+}
+
+/* The earliest cue of place (title or opening; end cues count with title,
+ * only where they end the text) and type want (-1: any) in s[0..n): its
+ * offset, or -1; *type gets its CUE_* type.  The place's automaton finds
+ * its cues in one pass; end and empty cues are compared one by one. */
+static long cue_in(const struct hb_docfact_rules *r, int place, const char *s, size_t n, int want, int *type)
+{
+    cue_best b = {r, want, -1, 0};
+    hb_ac_scan_all(place == AT_TITLE ? r->in_title : r->in_opening, s, n, on_cue_hit, &b);
     for (size_t i = 0; i < r->ncues; i++) {
         const type_cue *c = &r->cues[i];
-        if (c->place == AT_OPENING || (want_type >= 0 && c->type != want_type))
+        if (by_automaton(c) || (want >= 0 && c->type != want) ||
+            (place == AT_OPENING ? c->place != AT_OPENING : c->place == AT_OPENING))
             continue;
         size_t cl = strlen(c->cue);
-        const char *hit = NULL;
-        if (c->place == AT_END)
-            hit = n >= cl && memcmp(s + n - cl, c->cue, cl) == 0 ? s + n - cl : NULL;
-        else
-            hit = memmem(s, n, c->cue, cl);
-        if (hit && (best < 0 || hit - s < best)) {
-            best = hit - s;
-            *type = c->type;
-        }
+        if (c->place != AT_END)
+            cue_offer(&b, 0, i); /* an empty cue is found at once */
+        else if (n >= cl && memcmp(s + n - cl, c->cue, cl) == 0)
+            cue_offer(&b, (long)(n - cl), i);
     }
-    return best;
+    if (b.best >= 0)
+        *type = r->cues[b.index].type;
+    return b.best;
 }
 
 /* Lines of the title block, before the addressee and the body. */
@@ -426,7 +483,7 @@ static int head_kind(const hb_doc *d, const hb_para *p, pcre2_match_data *md)
     const char *s = d->view + p->vstart;
     size_t n = p->vend - p->vstart;
     int type;
-    int cue = title_cue(d->engine->docfacts, s, n, -1, &type) >= 0;
+    int cue = cue_in(d->engine->docfacts, AT_TITLE, s, n, -1, &type) >= 0;
     /* ——在全县工作会议上的讲话: a subtitle */
     if (n >= 3 && (memcmp(s, "—", 3) == 0 || memcmp(s, "--", 2) == 0))
         return HEAD_SUB;
@@ -526,7 +583,8 @@ static int cue_line(const hb_doc *d, size_t start, const int *kind, size_t nhead
     int type;
     for (size_t k = 0; k < nhead; k++) {
         const hb_para *t = &d->paras.v[start + k];
-        if (kind[k] == HEAD_TEXT && title_cue(d->engine->docfacts, d->view + t->vstart, t->vend - t->vstart, -1, &type) >= 0)
+        if (kind[k] == HEAD_TEXT &&
+            cue_in(d->engine->docfacts, AT_TITLE, d->view + t->vstart, t->vend - t->vstart, -1, &type) >= 0)
             return (int)k;
     }
     return -1;
@@ -609,9 +667,9 @@ static int find_title_and_addressee(hb_doc *d, pcre2_match_data *md)
         const char *us = d->view + u->vstart, *ts = d->view + t->vstart;
         size_t un = u->vend - u->vstart, tn = t->vend - t->vstart;
         int unfinished = hb_wordlist_suffix(&r->hangs, ts, tn) ||
-                         (hb_wordlist_prefix(&r->leads, ts, tn) && title_cue(r, ts, tn, -1, &type) < 0);
+                         (hb_wordlist_prefix(&r->leads, ts, tn) && cue_in(r, AT_TITLE, ts, tn, -1, &type) < 0);
         if (!wider(d, u, 60) && (kind[to + 1] == HEAD_TEXT || (unfinished && kind[to + 1] == HEAD_SPEAKER)) &&
-            (unfinished || title_cue(r, us, un, -1, &type) >= 0 ||
+            (unfinished || cue_in(r, AT_TITLE, us, un, -1, &type) >= 0 ||
              hb_wordlist_prefix(&r->opens, us, un)))
             to++;
     }
@@ -646,7 +704,8 @@ static int block_cue(const hb_doc *d, int role, int want)
     int type, found = -1;
     for (size_t k = 0; found < 0 && k < d->paras.n && k < HEAD_MAX + LATE_MAX + 3; k++) {
         const hb_para *p = &d->paras.v[k];
-        if (p->role == role && title_cue(d->engine->docfacts, d->view + p->vstart, p->vend - p->vstart, want, &type) >= 0)
+        if (p->role == role &&
+            cue_in(d->engine->docfacts, AT_TITLE, d->view + p->vstart, p->vend - p->vstart, want, &type) >= 0)
             found = type;
     }
     return found;
@@ -680,23 +739,15 @@ static void find_doc_type(hb_doc *d)
             p = &d->paras.v[k];
     if (!p)
         return;
-    size_t best_at = (size_t)-1;
-    for (size_t i = 0; i < r->ncues; i++) {
-        if (r->cues[i].place != AT_OPENING)
-            continue;
-        const char *hit = memmem(d->view + p->vstart, p->vend - p->vstart, r->cues[i].cue, strlen(r->cues[i].cue));
-        if (hit && (size_t)(hit - d->view) < best_at) {
-            best_at = (size_t)(hit - d->view);
-            d->doc_type = names[r->cues[i].type];
-        }
-    }
     int type;
+    if (cue_in(r, AT_OPENING, d->view + p->vstart, p->vend - p->vstart, -1, &type) >= 0)
+        d->doc_type = names[type];
     for (size_t k = 0; !d->doc_type && k < d->paras.n && k < HEAD_MAX + LATE_MAX; k++) {
         const hb_para *q = &d->paras.v[k];
         if (is_heading(d, q))
             break;
         if (q->role == HB_PARA_BODY && !wider(d, q, 100) &&
-            title_cue(r, d->view + q->vstart, q->vend - q->vstart, -1, &type) >= 0)
+            cue_in(r, AT_TITLE, d->view + q->vstart, q->vend - q->vstart, -1, &type) >= 0)
             d->doc_type = names[type];
     }
 }

@@ -85,6 +85,26 @@ static void test_title_addressee_type(void **s)
     json_decref(j);
 }
 
+/* The cue written first decides the type, in a title (the title cues'
+ * automaton, end cues compared apart) and in the opening (its own). */
+static void test_first_cue_decides(void **s)
+{
+    (void)s;
+    static const char *const texts[][2] = {
+        {"2024年工作计划及2023年工作总结\n一、主要工作\n开展学习12次。\n", "plan"},
+        {"2023年工作总结和2024年工作计划\n一、主要工作\n开展学习12次。\n", "report"},
+        {"在全县工作会议上的讲话\n一、主要工作\n开展学习12次。\n", "unknown"},
+        {"东岭县林业局\n根据要求，现将2024年工作思路和2023年工作总结如下：\n一、主要工作\n开展学习12次。\n", "plan"},
+        {"东岭县林业局\n根据要求，回顾2023年工作，现将2024年工作要点如下：\n一、主要工作\n开展学习12次。\n", "report"},
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        json_t *j = facts(texts[i][0]);
+        if (strcmp(field(j, "doc_type"), texts[i][1]))
+            fail_msg("%s: got %s, want %s", texts[i][0], field(j, "doc_type"), texts[i][1]);
+        json_decref(j);
+    }
+}
+
 /* title|addressee|doc_type|profile of a report, "-" for null */
 static void expect_head(const char *text, const char *want)
 {
@@ -503,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_year_ranges),
         cmocka_unit_test(test_org_period),
         cmocka_unit_test(test_year_numerals),
+        cmocka_unit_test(test_first_cue_decides),
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),
         cmocka_unit_test(test_traditional_decided_early),
