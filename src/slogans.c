@@ -676,9 +676,10 @@ static inline int numeral_start_at(const struct hb_slogan_rules *r, const unsign
 #define HB_NUMERALS_AVX2 1
 
 /* The places of the 32 bytes at u (34 readable) whose three bytes are each
- * some numeral start's at that place (numeral_nibbles: a byte's low nibble
- * looks up the high nibbles it goes with), as bits: the numeral starts
- * and a few other characters, on some twenty instructions. */
+ * some numeral start's byte at that place (numeral_nibbles: a byte's low
+ * nibble looks up the high nibbles it goes with), as bits: the numeral
+ * starts and, from bytes of different numerals, some three times as many
+ * other characters, on some thirty instructions. */
 __attribute__((target("avx2"))) static unsigned numeral_leads32(const struct hb_slogan_rules *r,
                                                                  const unsigned char *u)
 {
