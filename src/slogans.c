@@ -72,10 +72,12 @@ struct hb_slogan_rules {
     /* bit k of word j: a numeral start's low twelve bits are 64 j + k (the
      * payloads of its two continuation bytes), nearly exact for the scan */
     uint64_t numeral_low12[64];
-    /* byte k of a numeral start (k < 3) by its low nibble: bit h − 8 where
-     * h is the high nibble of one that has it (each twice, for both lanes
-     * of a vector's table lookup; numeral_leads32) */
-    uint8_t numeral_nibbles[3][32];
+    /* the numeral starts in eight groups by their first two bytes (E4 B8:
+     * 一 两 三 七 万; the j-th such pair in group j % 8): [k][0][n], the
+     * groups with one whose byte k has low nibble n, [k][1][n] with high
+     * nibble n (each twice, for both lanes of a vector's table lookup;
+     * numeral_leads32) */
+    uint8_t numeral_nibbles[3][2][32];
 };
 
 /* ---- rules ---- */
@@ -259,14 +261,23 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
         return st;
     if (r->nstop > 1)
         qsort(r->stop, r->nstop, sizeof *r->stop, by_stop);
+    unsigned pairs[sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS], npairs = 0;
     for (size_t i = 0; i < sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS; i++) {
         int cp = NUMERAL_STARTS[i]; /* all in U+3000…U+9FFF */
         r->numerals[(cp - NUMERAL_LO) / 64] |= (uint64_t)1 << (cp % 64);
         r->numeral_low12[cp >> 6 & 63] |= (uint64_t)1 << (cp & 63);
         unsigned char b[3] = {(unsigned char)(0xE0 | cp >> 12), (unsigned char)(0x80 | (cp >> 6 & 63)),
                               (unsigned char)(0x80 | (cp & 63))};
+        unsigned g = 0;
+        while (g < npairs && pairs[g] != (unsigned)(b[0] << 8 | b[1]))
+            g++;
+        if (g == npairs)
+            pairs[npairs++] = (unsigned)(b[0] << 8 | b[1]);
         for (int k = 0; k < 3; k++)
-            r->numeral_nibbles[k][b[k] & 15] = r->numeral_nibbles[k][16 + (b[k] & 15)] |= (uint8_t)(1u << ((b[k] >> 4) - 8));
+            for (int h = 0; h < 2; h++) {
+                unsigned nib = h ? b[k] >> 4 : b[k] & 15u;
+                r->numeral_nibbles[k][h][nib] = r->numeral_nibbles[k][h][16 + nib] |= (uint8_t)(1u << (g % 8));
+            }
     }
     if (!(r->idioms = hb_ac_new()))
         return HB_ERR_NOMEM;
@@ -675,26 +686,25 @@ static inline int numeral_start_at(const struct hb_slogan_rules *r, const unsign
 #include <immintrin.h>
 #define HB_NUMERALS_AVX2 1
 
-/* The places of the 32 bytes at u (34 readable) whose three bytes are each
- * some numeral start's byte at that place (numeral_nibbles: a byte's low
- * nibble looks up the high nibbles it goes with), as bits: the numeral
- * starts and, from bytes of different numerals, some three times as many
- * other characters, on some thirty instructions. */
+/* The places of the 32 bytes at u (34 readable) whose three bytes may each
+ * be the byte at that place of a numeral start of one group (numeral_nibbles:
+ * a byte's groups are those of its low nibble and of its high one), as
+ * bits: the numeral starts and the few characters whose third byte mixes
+ * the nibbles of a group's (一 两 三 七 万: E4 B8 80 A4 89 83 87 let E4 B8
+ * 84 … through), on some thirty instructions. */
 __attribute__((target("avx2"))) static unsigned numeral_leads32(const struct hb_slogan_rules *r,
                                                                  const unsigned char *u)
 {
     const __m256i low = _mm256_set1_epi8(0x0F);
-    const __m256i highs = _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0,
-                                           0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, (char)128);
-    __m256i miss = _mm256_setzero_si256();
+    __m256i groups = _mm256_set1_epi8(-1);
     for (int k = 0; k < 3; k++) {
         __m256i w = _mm256_loadu_si256((const __m256i *)(u + k));
-        __m256i t = _mm256_loadu_si256((const __m256i *)r->numeral_nibbles[k]);
-        __m256i bit = _mm256_and_si256(_mm256_shuffle_epi8(t, _mm256_and_si256(w, low)),
-                                       _mm256_shuffle_epi8(highs, _mm256_and_si256(_mm256_srli_epi16(w, 4), low)));
-        miss = _mm256_or_si256(miss, _mm256_cmpeq_epi8(bit, _mm256_setzero_si256()));
+        __m256i lo = _mm256_loadu_si256((const __m256i *)r->numeral_nibbles[k][0]);
+        __m256i hi = _mm256_loadu_si256((const __m256i *)r->numeral_nibbles[k][1]);
+        groups = _mm256_and_si256(groups, _mm256_and_si256(_mm256_shuffle_epi8(lo, _mm256_and_si256(w, low)),
+                                                           _mm256_shuffle_epi8(hi, _mm256_and_si256(_mm256_srli_epi16(w, 4), low))));
     }
-    return ~(unsigned)_mm256_movemask_epi8(miss);
+    return ~(unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(groups, _mm256_setzero_si256()));
 }
 
 /* The numeral starts of u[0..len) while 34 bytes are left, 32 a step, into
