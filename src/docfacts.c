@@ -258,6 +258,10 @@ static size_t year_chars_at(const char *s, size_t from, size_t to)
 {
     size_t run = 0, start = from;
     for (size_t i = from; i < to;) {
+        if (to - i >= 3 && hb_plain_han3((const unsigned char *)s + i)) {
+            run = 0, i += 3; /* most of the text: Han, no numeral, told undecoded */
+            continue;
+        }
         int cp;
         size_t n = (size_t)hb_utf8_next(s + i, to - i, &cp);
         if (!year_char(cp))
