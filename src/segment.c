@@ -408,22 +408,48 @@ static void dag_set(dag_window *g, size_t j, size_t r, double lf)
     g->lf[j][r] = hb_lex_dag_value(lf);
 }
 
-/* The overlay's part of DAG[k0 + j], j < w: its walks mostly end at
- * their first or second character.  A block char is below U+10000, so the
- * first step, from the root, is in bounds; a walk stops at the block's end
- * on the code point -1 after it (no slot's child), and within
- * HB_LEX_MAX_WORD characters, as the overlay is no deeper. */
-static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t k0, size_t w,
-                           dag_window *g)
+/* The overlay's part of DAG[k0 + j], j < w, in two passes around the
+ * general trie's walks.  Half the positions of a report's text start an
+ * added word (the slogans start with common characters), and a walk
+ * mostly ends at its first or second character; walked one after another,
+ * the second step's slot was a cache miss each, not overlapped, as the
+ * branch on the first step mispredicts.  ov_starts, before the general
+ * walks, lists the positions whose character starts an added word, without
+ * a branch, and prefetches the slot their second step reads; ov_walks,
+ * after them, walks on from there. */
+typedef struct {
+    uint8_t j[WIN];
+    size_t n;
+} ov_start_list;
+
+/* A block char is below U+10000, so the first step, from the root, is in
+ * bounds; the slot prefetched for a position that starts no added word is
+ * of no use, and harmless (a prefetch never faults). */
+static void ov_starts(const struct hb_lex_overlay *ov, const int32_t *cp, size_t w, ov_start_list *st)
 {
-    const hb_lex_node *da = lx->ov->da;
-    const double *val = lx->ov->val;
-    uint32_t cap = lx->ov->cap;
-    const int32_t *cp = s->cp + k0;
+    const hb_lex_node *da = ov->da;
+    size_t n = 0;
     for (size_t j = 0; j < w; j++) {
+        hb_lex_node x = da[(uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE];
+        __builtin_prefetch(&da[(uint32_t)x.base + (uint32_t)cp[j + 1]]);
+        st->j[n] = (uint8_t)j;
+        n += (x.check & ~HB_LEX_OV_WORD) == 1;
+    }
+    st->n = n;
+}
+
+/* The walks from the positions listed: a walk stops at the block's end on
+ * the code point -1 after it (no slot's child), and within HB_LEX_MAX_WORD
+ * characters, as the overlay is no deeper. */
+static void ov_walks(const struct hb_lex_overlay *ov, const int32_t *cp, const ov_start_list *st,
+                     dag_window *g)
+{
+    const hb_lex_node *da = ov->da;
+    const double *val = ov->val;
+    uint32_t cap = ov->cap;
+    for (size_t a = 0; a < st->n; a++) {
+        size_t j = st->j[a];
         uint32_t x = (uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE, c = da[x].check;
-        if ((c & ~HB_LEX_OV_WORD) != 1)
-            continue;
         for (size_t r = 0;;) {
             if (c & HB_LEX_OV_WORD)
                 dag_set(g, j, r, val[x]);
@@ -467,9 +493,11 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
     s->next[n] = 0;
     for (size_t hi = n; hi > 0;) {
         size_t k0 = hi > WIN ? hi - WIN : 0;
-        walk_window(lx, s->id + k0, n - k0, hi - k0, g);
+        ov_start_list st = {.n = 0};
         if (lx->ov)
-            overlay_window(lx, s, k0, hi - k0, g);
+            ov_starts(lx->ov, s->cp + k0, hi - k0, &st);
+        walk_window(lx, s->id + k0, n - k0, hi - k0, g);
+        ov_walks(lx->ov, s->cp + k0, &st, g);
         route_window(lx->logtotal, s, k0, hi, g);
         hi = k0;
     }
