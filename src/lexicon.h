@@ -118,6 +118,10 @@ typedef struct {
 
 #define HB_LEX_NONE UINT32_MAX
 
+/* A leaf's base in the general trie: base + any char id is past the last
+ * slot (the array has fewer than 2^31), so a walk knows it ends there. */
+#define HB_LEX_LEAF_BASE INT32_MAX
+
 /* The overlay of added words (dict/lexicon.txt, the slogans): small, walked
  * beside the general trie, as a double array of its own over code points:
  * the child of slot o by cp is t = da[o].base + cp when da[t].check, but
