@@ -309,12 +309,16 @@ static inline __attribute__((always_inline)) void put_word(const word_sink *o, s
  * overlay word then sets its end's frequency (overlay_window).
  * DAG[k0 + j] is kept dense, one slot per end the walks reached: a walk
  * step is one store, an added word's end one store too (no sorted insert),
- * and the route reads a row in ascending end without an index. */
+ * and the route reads a row in ascending end without an index.  The slots
+ * are filed by length first: a round of the walks stores into one line of
+ * them and reads one line of ids, each from a base it sets once, where the
+ * walks' loop had no register left for those bases. */
 enum { WIN = 16 };
 
 typedef struct {
     uint8_t len[WIN];                   /* row j holds ends k0 + j .. k0 + j + len[j] - 1 */
-    double lf[WIN][HB_LEX_MAX_WORD];    /* log(freq) of the word k0 + j .. k0 + j + r, NaN: none */
+    double lf[HB_LEX_MAX_WORD][WIN];    /* [r][j]: log(freq) of the word k0 + j .. k0 + j + r,
+                                           NaN: none */
 } dag_window;
 
 /* The general trie as its walks read it. */
@@ -325,16 +329,17 @@ typedef struct {
     uint32_t nn;
 } trie_view;
 
-/* Walk j arrives at slot t with char r of its word (id: the window's char
- * ids): DAG slot (j, r) gets t's log(freq).  Returns the slot the walk
- * asks for next, fetched ahead, or one >= nn when there is none. */
-static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window *g, size_t j, size_t r,
-                                   uint32_t t)
+/* Walk j arrives at slot t with char r of its word: DAG slot (r, j), in
+ * row = g->lf[r], gets t's log(freq); idn is the window's char ids from
+ * r + 1 on.  Returns the slot the walk asks for next, fetched ahead, or
+ * one >= nn when there is none. */
+static inline uint32_t walk_arrive(trie_view tv, const uint32_t *idn, double *row, dag_window *g, size_t j,
+                                   size_t r, uint32_t t)
 {
     uint64_t lf = tv.dagx[tv.fidx[t]] ^ HB_LEX_NAN_BITS; /* a crafted index: NaN, a prefix */
-    memcpy(&g->lf[j][r], &lf, sizeof lf);
+    memcpy(&row[j], &lf, sizeof lf);
     g->len[j] = (uint8_t)(r + 1);
-    uint32_t next = (uint32_t)tv.nodes[t].base + id[j + r + 1];
+    uint32_t next = (uint32_t)tv.nodes[t].base + idn[j];
     if (next < tv.nn) {
         __builtin_prefetch(&tv.nodes[next]);
         __builtin_prefetch(&tv.fidx[next]);
@@ -369,7 +374,7 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         uint32_t t = root_base + id[j];
         if (t >= nn || nodes[t].check != 0)
             continue;
-        uint32_t next = walk_arrive(tv, id, g, j, 0, t);
+        uint32_t next = walk_arrive(tv, id + 1, g->lf[0], g, j, 0, t);
         if (next >= nn)
             continue;
         at[nlive].cur = t;
@@ -382,12 +387,14 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         if (!nlive)
             break;
         size_t kept = 0;
+        const uint32_t *idn = id + r + 1;
+        double *row = g->lf[r];
         for (size_t a = 0; a < nlive; a++) { /* kept <= a: the packed state is read before it is written */
             size_t j = live[a];
             uint32_t t = at[a].tgt;
             if (nodes[t].check != at[a].cur)
                 continue;
-            uint32_t next = walk_arrive(tv, id, g, j, r, t);
+            uint32_t next = walk_arrive(tv, idn, row, g, j, r, t);
             if (next >= nn)
                 continue;
             at[kept].cur = t;
@@ -404,8 +411,8 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
 static void dag_set(dag_window *g, size_t j, size_t r, double lf)
 {
     while (g->len[j] <= r)
-        g->lf[j][g->len[j]++] = NAN;
-    g->lf[j][r] = hb_lex_dag_value(lf);
+        g->lf[g->len[j]++][j] = NAN;
+    g->lf[r][j] = hb_lex_dag_value(lf);
 }
 
 /* The overlay's part of DAG[k0 + j], j < w, in two passes around the
@@ -465,11 +472,11 @@ static void ov_walks(const struct hb_lex_overlay *ov, const int32_t *cp, const o
 static void route_window(double logtotal, scratch *s, size_t k0, size_t hi, const dag_window *g)
 {
     for (size_t k = hi; k-- > k0;) {
-        const double *lf = g->lf[k - k0], *after = s->score + k + 1;
+        const double *lf = &g->lf[0][k - k0], *after = s->score + k + 1;
         double best = -INFINITY;
         int32_t bx = -1;
-        for (size_t r = 0, m = g->len[k - k0]; r < m; r++) {
-            double sc = lf[r] - logtotal + after[r]; /* NaN for no word: never >= */
+        for (size_t r = 0, m = g->len[k - k0]; r < m; r++, lf += WIN) { /* lf: slot (r, k - k0) */
+            double sc = *lf - logtotal + after[r]; /* NaN for no word: never >= */
             /* ascending ends: >= gives ties to the larger end.  GCC 12 makes
              * this a short branch; a branchless form (maxsd and a mask) took
              * three instructions more a slot for no clear gain in time */
