@@ -306,7 +306,7 @@ static inline __attribute__((always_inline)) void put_word(const word_sink *o, s
  * (the misses are most of the segmenter's time).  The general trie and the
  * overlay are walked apart: both hold every prefix of their words, so the
  * combined walk reaches exactly as far as the longer of the two, and an
- * overlay word then sets its end's frequency (overlay_window).
+ * overlay word then sets its end's frequency (ov_walks).
  * DAG[k0 + j] is kept dense, one slot per end the walks reached: a walk
  * step is one store, an added word's end one store too (no sorted insert),
  * and the route reads a row in ascending end without an index.  The slots
@@ -357,9 +357,13 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *idn, double *ro
  * stays in ascending j, when it reaches the block's end.  id[lim] is read
  * past the block, never followed.  The live walks' state is kept packed
  * (at and live by the same index), so a round reads it in order.  Not
- * inlined: in its caller the loop ran out of registers. */
-static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const uint32_t *id,
-                                                   size_t lim, size_t w, dag_window *g)
+ * inlined: in its caller the loop ran out of registers.  Returns the
+ * positions the overlay is walked from, a bit each: those whose walk
+ * arrives where an added word leaves the general trie (HB_LEX_OV_HERE) or
+ * fails at its first char (an added word may start with a char the
+ * general trie has not). */
+static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *lx, const uint32_t *id,
+                                                       size_t lim, size_t w, dag_window *g)
 {
     const trie_view tv = {lx->nodes, lx->fidx, lx->dagx, lx->nnodes};
     const hb_lex_node *nodes = tv.nodes;
@@ -369,14 +373,18 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
     } at[WIN];
     uint8_t live[WIN];
     size_t nlive = 0;
+    uint64_t ov = 0;
     /* round 0 apart: every walk starts at the root, none has left yet */
     uint32_t root_base = nn ? (uint32_t)nodes[0].base : 0; /* an empty lexicon has no root:
                                                               every t >= nn */
     for (size_t j = 0; j < w; j++) {
         g->len[j] = 0;
         uint32_t t = root_base + id[j];
-        if (t >= nn || nodes[t].check != 0)
+        if (t >= nn || (nodes[t].check & ~HB_LEX_OV_HERE) != 0) {
+            ov |= 1ull << j;
             continue;
+        }
+        ov |= (uint64_t)((nodes[t].check & HB_LEX_OV_HERE) != 0) << j;
         uint32_t next = walk_arrive(tv, id + 1, g->lf[0], g, j, 0, t);
         if (next >= nn)
             continue;
@@ -394,9 +402,10 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         double *row = g->lf[r];
         for (size_t a = 0; a < nlive; a++) { /* kept <= a: the packed state is read before it is written */
             size_t j = live[a];
-            uint32_t t = at[a].tgt;
-            if (nodes[t].check != at[a].cur)
+            uint32_t t = at[a].tgt, c = nodes[t].check;
+            if ((c & ~HB_LEX_OV_HERE) != at[a].cur)
                 continue;
+            ov |= (uint64_t)((c & HB_LEX_OV_HERE) != 0) << j;
             uint32_t next = walk_arrive(tv, idn, row, g, j, r, t);
             if (next >= nn)
                 continue;
@@ -406,6 +415,7 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         }
         nlive = kept;
     }
+    return ov;
 }
 
 /* An added word of r + 1 chars from k0 + j sets DAG[k0 + j]'s slot there:
@@ -418,48 +428,24 @@ static void dag_set(dag_window *g, size_t j, size_t r, double lf)
     g->lf[r][j] = hb_lex_dag_value(lf);
 }
 
-/* The overlay's part of DAG[k0 + j], j < w, in two passes around the
- * general trie's walks.  Half the positions of a report's text start an
- * added word (the slogans start with common characters), and a walk
- * mostly ends at its first or second character; walked one after another,
- * the second step's slot was a cache miss each, not overlapped, as the
- * branch on the first step mispredicts.  ov_starts, before the general
- * walks, lists the positions whose character starts an added word, without
- * a branch, and prefetches the slot their second step reads; ov_walks,
- * after them, walks on from there. */
-typedef struct {
-    uint8_t j[WIN];
-    size_t n;
-} ov_start_list;
-
-/* A block char is below U+10000, so the first step, from the root, is in
- * bounds; the slot prefetched for a position that starts no added word is
- * of no use, and harmless (a prefetch never faults). */
-static void ov_starts(const struct hb_lex_overlay *ov, const int32_t *cp, size_t w, ov_start_list *st)
-{
-    const hb_lex_node *da = ov->da;
-    size_t n = 0;
-    for (size_t j = 0; j < w; j++) {
-        hb_lex_node x = da[(uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE];
-        __builtin_prefetch(&da[(uint32_t)x.base + (uint32_t)cp[j + 1]]);
-        st->j[n] = (uint8_t)j;
-        n += (x.check & ~HB_LEX_OV_WORD) == 1;
-    }
-    st->n = n;
-}
-
-/* The walks from the positions listed: a walk stops at the block's end on
- * the code point -1 after it (no slot's child), and within HB_LEX_MAX_WORD
- * characters, as the overlay is no deeper. */
-static void ov_walks(const struct hb_lex_overlay *ov, const int32_t *cp, const ov_start_list *st,
-                     dag_window *g)
+/* The overlay's part of DAG[k0 + j], for the positions of the set bits
+ * of `from` (walk_window's answer): its walks mostly end at their first or
+ * second character, and from other positions no added word can start (half
+ * of a report's positions start one's first char, a quarter get here).
+ * A block char is below U+10000, so the first step, from the root, is in
+ * bounds; a walk stops at the block's end on the code point -1 after it
+ * (no slot's child), and within HB_LEX_MAX_WORD characters, as the overlay
+ * is no deeper. */
+static void ov_walks(const struct hb_lex_overlay *ov, const int32_t *cp, uint64_t from, dag_window *g)
 {
     const hb_lex_node *da = ov->da;
     const double *val = ov->val;
     uint32_t cap = ov->cap;
-    for (size_t a = 0; a < st->n; a++) {
-        size_t j = st->j[a];
+    for (; from; from &= from - 1) {
+        size_t j = (size_t)__builtin_ctzll(from);
         uint32_t x = (uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE, c = da[x].check;
+        if ((c & ~HB_LEX_OV_WORD) != 1)
+            continue;
         for (size_t r = 0;;) {
             if (c & HB_LEX_OV_WORD)
                 dag_set(g, j, r, val[x]);
@@ -503,11 +489,9 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
     s->next[n] = 0;
     for (size_t hi = n; hi > 0;) {
         size_t k0 = hi > WIN ? hi - WIN : 0;
-        ov_start_list st = {.n = 0};
+        uint64_t ov = walk_window(lx, s->id + k0, n - k0, hi - k0, g);
         if (lx->ov)
-            ov_starts(lx->ov, s->cp + k0, hi - k0, &st);
-        walk_window(lx, s->id + k0, n - k0, hi - k0, g);
-        ov_walks(lx->ov, s->cp + k0, &st, g);
+            ov_walks(lx->ov, s->cp + k0, ov, g);
         route_window(lx->logtotal, s, k0, hi, g);
         hi = k0;
     }
