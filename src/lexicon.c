@@ -431,6 +431,24 @@ void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
     return b;
 }
 
+/* Marks the general trie's slot where the added word cps[0..n) leaves it
+ * (HB_LEX_OV_HERE on the slot of its longest prefix there); none when its
+ * first char is not there, as the segmenter then walks the overlay anyway.
+ * The trie's bytes are the lexicon's own (read, not mapped). */
+static void mark_leaving(struct hb_lexicon *lx, const int32_t *cps, size_t n)
+{
+    hb_lex_node *nodes = (hb_lex_node *)lx->nodes;
+    uint32_t s = 0, last = HB_LEX_NONE;
+    for (size_t i = 0; i < n && lx->nnodes; i++) {
+        uint32_t id = hb_lex_char_id(lx, cps[i]), t = (uint32_t)nodes[s].base + id;
+        if (!id || t >= lx->nnodes || (nodes[t].check & ~HB_LEX_OV_HERE) != s)
+            break;
+        last = s = t;
+    }
+    if (last != HB_LEX_NONE)
+        nodes[last].check |= HB_LEX_OV_HERE;
+}
+
 /* Is the blob's head an overlay's: its size that of its records and tags,
  * its first record the root's, its tags each ending in NUL? */
 static int overlay_head_ok(const struct ov_head *h, size_t size)
@@ -520,6 +538,36 @@ static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h
     return overlay_file(ov, h);
 }
 
+/* Marks where each word of a filed overlay's records leaves the general
+ * trie (as mark_leaving), a general step a record: the records come each
+ * after its parent's (checked), and at[x] is the general slot of record
+ * x's chars (HB_LEX_NONE: the trie has not them all), deep[x] that of
+ * their longest prefix there.  HB_OK or HB_ERR_NOMEM. */
+static hb_status mark_overlay_words(struct hb_lexicon *lx, const struct ov_head *h)
+{
+    const struct ov_rec *r = (const struct ov_rec *)(h + 1);
+    hb_lex_node *nodes = (hb_lex_node *)lx->nodes;
+    uint32_t *at = malloc(2 * (size_t)h->n * sizeof *at), *deep = at + h->n;
+    if (!at)
+        return HB_ERR_NOMEM;
+    at[0] = lx->nnodes ? 0 : HB_LEX_NONE;
+    deep[0] = HB_LEX_NONE;
+    for (uint32_t x = 1; x < h->n; x++) {
+        uint32_t p = r[x].parent, s = at[p], t = HB_LEX_NONE;
+        if (s != HB_LEX_NONE) {
+            uint32_t id = hb_lex_char_id(lx, r[x].cp), c = (uint32_t)nodes[s].base + id;
+            if (id && c < lx->nnodes && (nodes[c].check & ~HB_LEX_OV_HERE) == s)
+                t = c;
+        }
+        at[x] = t;
+        deep[x] = t != HB_LEX_NONE ? t : deep[p];
+        if (!isnan(r[x].logf) && deep[x] != HB_LEX_NONE)
+            nodes[deep[x]].check |= HB_LEX_OV_HERE;
+    }
+    free(at);
+    return HB_OK;
+}
+
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size)
 {
     const struct ov_head *h = blob;
@@ -530,6 +578,8 @@ hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_
             return HB_ERR_NOMEM;
         lx->ov->taken = 1;
         hb_status st = overlay_read(lx->ov, h);
+        if (st == HB_OK)
+            st = mark_overlay_words(lx, h);
         if (st != HB_OK) {
             ov_free(lx->ov);
             lx->ov = NULL;
@@ -614,12 +664,16 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
         return HB_ERR_NOMEM;
     struct hb_lex_overlay *ov = lx->ov;
     uint32_t x = 0;
+    int32_t cps[HB_LEX_MAX_WORD];
+    size_t n = 0;
     for (size_t i = 0; i < len;) {
         int cp;
         i += (size_t)hb_utf8_next(word + i, len - i, &cp);
         if (!(x = ov_child(ov, x, cp)))
             return HB_ERR_NOMEM;
+        cps[n++] = cp;
     }
+    mark_leaving(lx, cps, n);
     if (tag && *tag && !(ov->aux[x].tag = ov_tag(ov, tag)))
         return HB_ERR_NOMEM;
     ov->aux[x].freq = freq;

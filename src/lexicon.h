@@ -118,6 +118,17 @@ typedef struct {
 
 #define HB_LEX_NONE UINT32_MAX
 
+/* The bit of a general slot's check that marks where an added word
+ * leaves the general trie (the slot of its longest prefix there): the
+ * segmenter walks the overlay only from positions whose general walk
+ * arrives at such a slot, or fails at its first char (segment.c).  Set as
+ * the word is added, never cleared; a parent's index is below 2^31. */
+#define HB_LEX_OV_HERE 0x80000000u
+
+/* A leaf's base in the general trie: base + any char id is past the last
+ * slot (the array has fewer than 2^31), so a walk knows it ends there. */
+#define HB_LEX_LEAF_BASE INT32_MAX
+
 /* The overlay of added words (dict/lexicon.txt, the slogans): small, walked
  * beside the general trie, as a double array of its own over code points:
  * the child of slot o by cp is t = da[o].base + cp when da[t].check, but
@@ -239,7 +250,7 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
     uint32_t b = HB_LEX_NONE;
     if (c->b != HB_LEX_NONE && id) {
         uint32_t t = (uint32_t)lx->nodes[c->b].base + id;
-        if (t < lx->nnodes && lx->nodes[t].check == c->b)
+        if (t < lx->nnodes && (lx->nodes[t].check & ~HB_LEX_OV_HERE) == c->b)
             b = t;
     }
     c->b = b;

@@ -241,8 +241,13 @@ static int da_build(da_builder *b, size_t n)
     }
     for (size_t i = 0; rc == 0 && i < nv; i++) { /* parents come before their children */
         const da_node *t = &v[i];
-        if (!t->nkids)
+        if (!t->nkids) {
+            /* a leaf's children are past every slot: the segmenter's walk
+             * leaves as it arrives, without a step that fails */
+            if (i)
+                b->nodes[t->slot].base = HB_LEX_LEAF_BASE;
             continue;
+        }
         b->nodes[t->slot].base = t->base;
         for (uint32_t j = 0; j < t->nkids; j++) {
             da_node *kid = &v[t->kid0 + j];

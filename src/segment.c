@@ -306,15 +306,22 @@ static inline __attribute__((always_inline)) void put_word(const word_sink *o, s
  * (the misses are most of the segmenter's time).  The general trie and the
  * overlay are walked apart: both hold every prefix of their words, so the
  * combined walk reaches exactly as far as the longer of the two, and an
- * overlay word then sets its end's frequency (overlay_window).
+ * overlay word then sets its end's frequency (ov_walks).
  * DAG[k0 + j] is kept dense, one slot per end the walks reached: a walk
  * step is one store, an added word's end one store too (no sorted insert),
- * and the route reads a row in ascending end without an index. */
-enum { WIN = 16 };
+ * and the route reads a row in ascending end without an index.  The slots
+ * are filed by length first: a round of the walks stores into one line of
+ * them and reads one line of ids, each from a base it sets once, where the
+ * walks' loop had no register left for those bases. */
+/* 32: a report's blocks are some 8 chars, but its long ones hold many of
+ * them, and twice the walks a round overlap more of their misses (16:
+ * 2% more time for tokens --words, 0.3M more instructions on 600 KB). */
+enum { WIN = 32 };
 
 typedef struct {
     uint8_t len[WIN];                   /* row j holds ends k0 + j .. k0 + j + len[j] - 1 */
-    double lf[WIN][HB_LEX_MAX_WORD];    /* log(freq) of the word k0 + j .. k0 + j + r, NaN: none */
+    double lf[HB_LEX_MAX_WORD][WIN];    /* [r][j]: log(freq) of the word k0 + j .. k0 + j + r,
+                                           NaN: none */
 } dag_window;
 
 /* The general trie as its walks read it. */
@@ -325,16 +332,17 @@ typedef struct {
     uint32_t nn;
 } trie_view;
 
-/* Walk j arrives at slot t with char r of its word (id: the window's char
- * ids): DAG slot (j, r) gets t's log(freq).  Returns the slot the walk
- * asks for next, fetched ahead, or one >= nn when there is none. */
-static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window *g, size_t j, size_t r,
-                                   uint32_t t)
+/* Walk j arrives at slot t with char r of its word: DAG slot (r, j), in
+ * row = g->lf[r], gets t's log(freq); idn is the window's char ids from
+ * r + 1 on.  Returns the slot the walk asks for next, fetched ahead, or
+ * one >= nn when there is none. */
+static inline uint32_t walk_arrive(trie_view tv, const uint32_t *idn, double *row, dag_window *g, size_t j,
+                                   size_t r, uint32_t t)
 {
     uint64_t lf = tv.dagx[tv.fidx[t]] ^ HB_LEX_NAN_BITS; /* a crafted index: NaN, a prefix */
-    memcpy(&g->lf[j][r], &lf, sizeof lf);
+    memcpy(&row[j], &lf, sizeof lf);
     g->len[j] = (uint8_t)(r + 1);
-    uint32_t next = (uint32_t)tv.nodes[t].base + id[j + r + 1];
+    uint32_t next = (uint32_t)tv.nodes[t].base + idn[j];
     if (next < tv.nn) {
         __builtin_prefetch(&tv.nodes[next]);
         __builtin_prefetch(&tv.fidx[next]);
@@ -349,9 +357,13 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *id, dag_window 
  * stays in ascending j, when it reaches the block's end.  id[lim] is read
  * past the block, never followed.  The live walks' state is kept packed
  * (at and live by the same index), so a round reads it in order.  Not
- * inlined: in its caller the loop ran out of registers. */
-static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, const uint32_t *id,
-                                                   size_t lim, size_t w, dag_window *g)
+ * inlined: in its caller the loop ran out of registers.  Returns the
+ * positions the overlay is walked from, a bit each: those whose walk
+ * arrives where an added word leaves the general trie (HB_LEX_OV_HERE) or
+ * fails at its first char (an added word may start with a char the
+ * general trie has not). */
+static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *lx, const uint32_t *id,
+                                                       size_t lim, size_t w, dag_window *g)
 {
     const trie_view tv = {lx->nodes, lx->fidx, lx->dagx, lx->nnodes};
     const hb_lex_node *nodes = tv.nodes;
@@ -361,15 +373,19 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
     } at[WIN];
     uint8_t live[WIN];
     size_t nlive = 0;
+    uint64_t ov = 0;
     /* round 0 apart: every walk starts at the root, none has left yet */
     uint32_t root_base = nn ? (uint32_t)nodes[0].base : 0; /* an empty lexicon has no root:
                                                               every t >= nn */
     for (size_t j = 0; j < w; j++) {
         g->len[j] = 0;
         uint32_t t = root_base + id[j];
-        if (t >= nn || nodes[t].check != 0)
+        if (t >= nn || (nodes[t].check & ~HB_LEX_OV_HERE) != 0) {
+            ov |= 1ull << j;
             continue;
-        uint32_t next = walk_arrive(tv, id, g, j, 0, t);
+        }
+        ov |= (uint64_t)((nodes[t].check & HB_LEX_OV_HERE) != 0) << j;
+        uint32_t next = walk_arrive(tv, id + 1, g->lf[0], g, j, 0, t);
         if (next >= nn)
             continue;
         at[nlive].cur = t;
@@ -382,12 +398,15 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         if (!nlive)
             break;
         size_t kept = 0;
+        const uint32_t *idn = id + r + 1;
+        double *row = g->lf[r];
         for (size_t a = 0; a < nlive; a++) { /* kept <= a: the packed state is read before it is written */
             size_t j = live[a];
-            uint32_t t = at[a].tgt;
-            if (nodes[t].check != at[a].cur)
+            uint32_t t = at[a].tgt, c = nodes[t].check;
+            if ((c & ~HB_LEX_OV_HERE) != at[a].cur)
                 continue;
-            uint32_t next = walk_arrive(tv, id, g, j, r, t);
+            ov |= (uint64_t)((c & HB_LEX_OV_HERE) != 0) << j;
+            uint32_t next = walk_arrive(tv, idn, row, g, j, r, t);
             if (next >= nn)
                 continue;
             at[kept].cur = t;
@@ -396,6 +415,7 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
         }
         nlive = kept;
     }
+    return ov;
 }
 
 /* An added word of r + 1 chars from k0 + j sets DAG[k0 + j]'s slot there:
@@ -404,23 +424,25 @@ static __attribute__((noinline)) void walk_window(const struct hb_lexicon *lx, c
 static void dag_set(dag_window *g, size_t j, size_t r, double lf)
 {
     while (g->len[j] <= r)
-        g->lf[j][g->len[j]++] = NAN;
-    g->lf[j][r] = hb_lex_dag_value(lf);
+        g->lf[g->len[j]++][j] = NAN;
+    g->lf[r][j] = hb_lex_dag_value(lf);
 }
 
-/* The overlay's part of DAG[k0 + j], j < w: its walks mostly end at
- * their first or second character.  A block char is below U+10000, so the
- * first step, from the root, is in bounds; a walk stops at the block's end
- * on the code point -1 after it (no slot's child), and within
- * HB_LEX_MAX_WORD characters, as the overlay is no deeper. */
-static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t k0, size_t w,
-                           dag_window *g)
+/* The overlay's part of DAG[k0 + j], for the positions of the set bits
+ * of `from` (walk_window's answer): its walks mostly end at their first or
+ * second character, and from other positions no added word can start (half
+ * of a report's positions start one's first char, a quarter get here).
+ * A block char is below U+10000, so the first step, from the root, is in
+ * bounds; a walk stops at the block's end on the code point -1 after it
+ * (no slot's child), and within HB_LEX_MAX_WORD characters, as the overlay
+ * is no deeper. */
+static void ov_walks(const struct hb_lex_overlay *ov, const int32_t *cp, uint64_t from, dag_window *g)
 {
-    const hb_lex_node *da = lx->ov->da;
-    const double *val = lx->ov->val;
-    uint32_t cap = lx->ov->cap;
-    const int32_t *cp = s->cp + k0;
-    for (size_t j = 0; j < w; j++) {
+    const hb_lex_node *da = ov->da;
+    const double *val = ov->val;
+    uint32_t cap = ov->cap;
+    for (; from; from &= from - 1) {
+        size_t j = (size_t)__builtin_ctzll(from);
         uint32_t x = (uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE, c = da[x].check;
         if ((c & ~HB_LEX_OV_WORD) != 1)
             continue;
@@ -439,11 +461,11 @@ static void overlay_window(const struct hb_lexicon *lx, const scratch *s, size_t
 static void route_window(double logtotal, scratch *s, size_t k0, size_t hi, const dag_window *g)
 {
     for (size_t k = hi; k-- > k0;) {
-        const double *lf = g->lf[k - k0], *after = s->score + k + 1;
+        const double *lf = &g->lf[0][k - k0], *after = s->score + k + 1;
         double best = -INFINITY;
         int32_t bx = -1;
-        for (size_t r = 0, m = g->len[k - k0]; r < m; r++) {
-            double sc = lf[r] - logtotal + after[r]; /* NaN for no word: never >= */
+        for (size_t r = 0, m = g->len[k - k0]; r < m; r++, lf += WIN) { /* lf: slot (r, k - k0) */
+            double sc = *lf - logtotal + after[r]; /* NaN for no word: never >= */
             /* ascending ends: >= gives ties to the larger end.  GCC 12 makes
              * this a short branch; a branchless form (maxsd and a mask) took
              * three instructions more a slot for no clear gain in time */
@@ -467,9 +489,9 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
     s->next[n] = 0;
     for (size_t hi = n; hi > 0;) {
         size_t k0 = hi > WIN ? hi - WIN : 0;
-        walk_window(lx, s->id + k0, n - k0, hi - k0, g);
+        uint64_t ov = walk_window(lx, s->id + k0, n - k0, hi - k0, g);
         if (lx->ov)
-            overlay_window(lx, s, k0, hi - k0, g);
+            ov_walks(lx->ov, s->cp + k0, ov, g);
         route_window(lx->logtotal, s, k0, hi, g);
         hi = k0;
     }

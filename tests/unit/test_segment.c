@@ -948,12 +948,17 @@ static void naive_cut(const struct hb_lexicon *lx, const char *t, size_t nch, ch
 }
 
 /* Random added words (frequency 0 taking words out, words the general trie
- * has only a prefix of, prefixes of added words) and random texts over a
- * few characters, with blocks longer than the segmenter's window of 16. */
+ * has only a prefix of, words starting with a char it has not (丁), words
+ * it holds whole, prefixes of added words) and random texts over a few
+ * characters, with blocks longer than the segmenter's window of 32; the
+ * overlay added word by word and taken by a fresh lexicon as a blob (each
+ * marks where its words leave the general trie: segment.c walks the
+ * overlay only from there). */
 static void test_random_against_naive(void **state)
 {
     (void)state;
-    static const char *const alpha[] = {"甲", "乙", "丙", "中", "国", "人", "民", "工", "作", "党"};
+    static const char *const alpha[] = {"甲", "乙", "丙", "中", "国", "人", "民", "工", "作", "党", "丁"};
+    const size_t nalpha = sizeof alpha / sizeof *alpha;
     static const char *const known[] = {"甲乙", "乙丙", "甲", "丙", "中国", "中国人", "国人", "人民", "工作", "党建"};
     uint64_t seed = 12345;
 #define RND(n) ((seed = seed * 6364136223846793005u + 1442695040888963407u), (size_t)(seed >> 33) % (n))
@@ -968,23 +973,31 @@ static void test_random_against_naive(void **state)
                 memcpy(w, k, n);
             } else {
                 for (size_t k = 1 + RND(6); k > 0; k--) {
-                    memcpy(w + n, alpha[RND(10)], 3);
+                    memcpy(w + n, alpha[RND(nalpha)], 3);
                     n += 3;
                 }
             }
             assert_int_equal(hb_lexicon_add(lx, w, n, RND(3) ? (long long)RND(200) : 0, NULL), HB_OK);
         }
+        size_t size;
+        void *blob = hb_lexicon_overlay_save(lx, &size);
+        assert_non_null(blob);
+        struct hb_lexicon *taker = small_lexicon();
+        assert_int_equal(hb_lexicon_overlay_load(taker, blob, size), HB_OK);
         for (int t = 0; t < 100; t++) {
             char text[512], want[1024];
             size_t n = 0, on = 0, nch = 1 + RND(t % 10 ? 20 : 70);
             for (size_t k = 0; k < nch; k++) {
-                memcpy(text + n, alpha[RND(10)], 3);
+                memcpy(text + n, alpha[RND(nalpha)], 3);
                 n += 3;
             }
             text[n] = '\0';
             naive_cut(lx, text, nch, want, &on);
             assert_string_equal(seg(lx, text, 0), want);
+            assert_string_equal(seg(taker, text, 0), want);
         }
+        free(blob);
+        hb_lexicon_free(taker);
         hb_lexicon_free(lx);
     }
 #undef RND
