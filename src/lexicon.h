@@ -137,14 +137,16 @@ typedef struct {
 struct hb_lex_overlay {
     hb_lex_node *da;    /* cap slots */
     double *val;        /* log(freq) of the added word ending at a slot, -1 for freq 0 */
-    hb_lex_ov_aux *aux; /* what only adding, saving and lookups read; in an overlay
-                           taken from a blob, the tag and freq of its words alone */
+    hb_lex_ov_aux *aux; /* what only adding, saving and lookups read; not written in an
+                           overlay taken from a blob, whose words' tags and freqs are in words */
     int taken;          /* taken from a blob: read only (no word added, never saved) */
     uint32_t cap, n;    /* slots, of which used */
     uint32_t free_from; /* no free slot below it (but 0) */
     uint32_t fit_from;  /* where the last search past free_from's window found its base */
     char **tags;        /* each distinct tag once: a few dozen for thousands of words */
     size_t ntags, tagcap;
+    struct hb_lex_ov_word *words; /* taken from a blob: the tags and frequencies, not aux */
+    uint32_t words_mask;          /* the table's slots less one */
 };
 
 #define HB_LEX_OV_ROOT_BASE 1

@@ -619,7 +619,15 @@ static size_t relocate_word(size_t i, char *w)
 }
 enum { RELOCATE_WORDS = 300 + 'z' - '0' + 1 };
 
-/* Every word keeps its frequency and every prefix stays a bare prefix. */
+/* The tag of relocate_word(i): every third word has one (a taken
+ * overlay keeps them in a table by slot, hundreds of entries here). */
+static const char *relocate_tag(size_t i)
+{
+    return i % 3 ? NULL : i % 2 ? "n" : "vn";
+}
+
+/* Every word keeps its frequency and tag, and every prefix stays a bare
+ * prefix. */
 static void assert_relocated(const struct hb_lexicon *lx)
 {
     char w[8];
@@ -627,6 +635,11 @@ static void assert_relocated(const struct hb_lexicon *lx)
         size_t n = relocate_word(i, w);
         assert_int_equal(hb_lexicon_freq(lx, w, n), (long long)i + 1);
         assert_int_equal(hb_lexicon_freq(lx, w, n - 3), 0);
+        const char *tag = hb_lexicon_tag(lx, w, n);
+        if (relocate_tag(i))
+            assert_string_equal(tag, relocate_tag(i));
+        else
+            assert_null(tag);
     }
     assert_int_equal(hb_lexicon_freq(lx, "中国", strlen("中国")), -1);
     assert_string_equal(seg(lx, "中丁a国", 0), "中丁|a国");
@@ -646,7 +659,7 @@ static void test_overlay_relocate(void **state)
     assert_non_null(fresh);
     char w[8];
     for (size_t i = 0; i < RELOCATE_WORDS; i++)
-        assert_int_equal(hb_lexicon_add(lx, w, relocate_word(i, w), (long long)i + 1, NULL), HB_OK);
+        assert_int_equal(hb_lexicon_add(lx, w, relocate_word(i, w), (long long)i + 1, relocate_tag(i)), HB_OK);
     assert_relocated(lx);
     size_t size;
     void *blob = hb_lexicon_overlay_save(lx, &size);
