@@ -44,7 +44,7 @@ struct hb_engine {
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
     int lexicon_off, domain_off, lexicon_required, words_only; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
-    void *converters[3];         /* iconv descriptors kept open (decode.h) */
+    void *converters[3];         /* iconv descriptors kept open from a report's first use (decode.c, pin) */
     struct hb_layout_rules *layout;
     struct hb_section_rules *sections;
     struct hb_docfact_rules *docfacts;
