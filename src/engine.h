@@ -116,6 +116,9 @@ int hb_file_open(const char *path, size_t *size, hb_error *err);
  * (HB_ERR_IO). */
 hb_status hb_file_load(const char *path, void **data, size_t *size, hb_error *err);
 void hb_file_release(void *data, size_t size);
+/* The bytes of the buffer hb_file_load reads a file of `size` bytes into:
+ * those past the file's end are zero and the caller's to use. */
+size_t hb_file_room(size_t size);
 
 /* The compiled rules file found as the lexicon is (defaults.c); malloc'd. */
 char *hb_default_rules(void);
