@@ -24,9 +24,10 @@ size_t hb_control_bytes(const char *buf, size_t len);
 size_t hb_control_bytes_portable(const char *buf, size_t len);
 
 /* glibc loads an iconv converter on iconv_open and unloads it when the last
- * descriptor closes; the engine keeps one descriptor per converter open for
- * its lifetime so that reports decoded in parallel do not load and unload
- * modules over and over (slow, and a dlclose race for ThreadSanitizer). */
+ * descriptor closes; the engine keeps one descriptor per converter open
+ * from the first report that needs it to its release, so that reports
+ * decoded in parallel do not load and unload modules over and over (slow,
+ * and a dlclose race for ThreadSanitizer).  hb_decode_load reads nothing. */
 hb_status hb_decode_load(struct hb_engine *e, hb_error *err);
 void hb_decode_unload(struct hb_engine *e);
 

@@ -202,6 +202,11 @@ hb_status hb_file_load(const char *path, void **data, size_t *size, hb_error *er
     return HB_OK;
 }
 
+size_t hb_file_room(size_t size)
+{
+    return buffer_span(size);
+}
+
 void hb_file_release(void *data, size_t size)
 {
     if (data)

@@ -44,7 +44,7 @@ struct hb_engine {
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
     int lexicon_off, domain_off, lexicon_required, words_only; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
-    void *converters[3];         /* iconv descriptors kept open (decode.h) */
+    void *converters[3];         /* iconv descriptors kept open from a report's first use (decode.c, pin) */
     struct hb_layout_rules *layout;
     struct hb_section_rules *sections;
     struct hb_docfact_rules *docfacts;
@@ -116,6 +116,9 @@ int hb_file_open(const char *path, size_t *size, hb_error *err);
  * (HB_ERR_IO). */
 hb_status hb_file_load(const char *path, void **data, size_t *size, hb_error *err);
 void hb_file_release(void *data, size_t size);
+/* The bytes of the buffer hb_file_load reads a file of `size` bytes into:
+ * those past the file's end are zero and the caller's to use. */
+size_t hb_file_room(size_t size);
 
 /* The compiled rules file found as the lexicon is (defaults.c); malloc'd. */
 char *hb_default_rules(void);

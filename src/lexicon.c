@@ -28,17 +28,30 @@ static void set_total(struct hb_lexicon *lx, long long total)
 
 /* ================= opening ================= */
 
+/* Where dagx goes: zero words that stay readable for every index a slot
+ * can hold.  Past the file's end in the buffer it was read into, when they
+ * fit there (the 1.4 MiB that jieba's 6.9 MB take up to the buffer's last
+ * 2 MiB page, already faulted in by the read: 33 page faults fewer at
+ * every start), else mapped zero pages of their own. */
+static uint64_t *dag_room(struct hb_lexicon *lx)
+{
+    size_t at = (lx->file_size + 7) / 8 * 8, need = HB_LEX_DAG_SLOTS * sizeof *lx->dagx;
+    if (hb_file_room(lx->file_size) >= at + need)
+        return (uint64_t *)((char *)lx->file + at);
+    void *p = mmap(NULL, need, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    lx->dagx_mapped = p != MAP_FAILED;
+    return p != MAP_FAILED ? p : NULL;
+}
+
 /* lx->dagx from the file's logv (lexicon.h): a pass over the distinct
- * values (jieba's dict.txt has 16,838), not over the trie.  Mapped zero
- * pages, so that the indices past them, which a crafted file alone has,
- * cost no writes (they read as NaN). */
+ * values (jieba's dict.txt has 16,838), not over the trie.  In zero words
+ * (dag_room), so that the indices past them, which a crafted file alone
+ * has, cost no writes (they read as NaN). */
 static int set_dag_values(struct hb_lexicon *lx)
 {
-    void *p = mmap(NULL, HB_LEX_DAG_SLOTS * sizeof *lx->dagx, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
+    uint64_t *dagx = lx->dagx = dag_room(lx);
+    if (!dagx)
         return -1;
-    uint64_t *dagx = lx->dagx = p;
     const double *logv = lx->logv;
     uint32_t n = lx->nlogv < HB_LEX_DAG_SLOTS ? lx->nlogv : HB_LEX_DAG_SLOTS;
     for (uint32_t f = 0; f < n; f++) { /* a prefix's NaN gives 0, as the words past n */
@@ -352,6 +365,7 @@ static void ov_free(struct hb_lex_overlay *ov)
     for (size_t i = 0; i < ov->ntags; i++)
         free(ov->tags[i]);
     free(ov->tags);
+    free(ov->words);
     free(ov->val);
     if (ov->da)
         munmap(ov->da, ov->cap * sizeof *ov->da);
@@ -365,7 +379,7 @@ void hb_lexicon_free(struct hb_lexicon *lx)
     if (!lx)
         return;
     hb_file_release(lx->file, lx->file_size);
-    if (lx->dagx)
+    if (lx->dagx_mapped)
         munmap(lx->dagx, HB_LEX_DAG_SLOTS * sizeof *lx->dagx);
     ov_free(lx->ov);
     free(lx);
@@ -482,6 +496,56 @@ static int overlay_rec_ok(const struct ov_rec *r, uint32_t x, uint32_t ntags, ui
     return depth[x] <= HB_LEX_MAX_WORD;
 }
 
+/* A taken overlay's tag and frequency of a slot, in a hash table by slot
+ * (open addressing, slot 0, the root's, marks a free entry) rather than in
+ * aux: its words lie on slots up to U+9FFF and past, so that aux's lines
+ * took a hundred pages, each a fault at start, for 1,200 words. */
+struct hb_lex_ov_word {
+    uint32_t slot, tag;
+    long long freq;
+};
+
+static uint32_t word_hash(uint32_t slot, uint32_t mask)
+{
+    return (slot * 0x9E3779B1u >> 7) & mask;
+}
+
+/* The table for n records holding a tag or a frequency, each slot once
+ * (overlay_file refuses a slot taken twice before it files one); 0 when
+ * out of memory. */
+static int words_new(struct hb_lex_overlay *ov, uint32_t n)
+{
+    uint32_t cap = 16;
+    while (cap < n + n / 2)
+        cap *= 2;
+    ov->words_mask = cap - 1;
+    return (ov->words = calloc(cap, sizeof *ov->words)) != NULL;
+}
+
+static void word_put(struct hb_lex_overlay *ov, uint32_t slot, uint32_t tag, long long freq)
+{
+    uint32_t i = word_hash(slot, ov->words_mask);
+    while (ov->words[i].slot)
+        i = (i + 1) & ov->words_mask;
+    ov->words[i] = (struct hb_lex_ov_word){slot, tag, freq};
+}
+
+/* Slot t's tag (0: none) and frequency, from aux or the taken table. */
+static uint32_t ov_tag_of(const struct hb_lex_overlay *ov, uint32_t t, long long *freq)
+{
+    if (!ov->taken) {
+        *freq = ov->aux[t].freq;
+        return ov->aux[t].tag;
+    }
+    for (uint32_t i = word_hash(t, ov->words_mask); ov->words[i].slot; i = (i + 1) & ov->words_mask)
+        if (ov->words[i].slot == t) {
+            *freq = ov->words[i].freq;
+            return ov->words[i].tag;
+        }
+    *freq = 0;
+    return 0;
+}
+
 /* Files the records past the root's, checking each as it goes: HB_OK,
  * HB_ERR_DICT for a damaged one or two on one slot, HB_ERR_NOMEM. */
 static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h)
@@ -491,12 +555,14 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
      * would fault each of its pages twice, for the read and the write;
      * as many as the records reach (a slot past OV_MAX_SLOTS is refused
      * before its bit is read) */
-    uint32_t top = 0;
-    for (uint32_t x = 1; x < h->n; x++)
+    uint32_t top = 0, words = 0;
+    for (uint32_t x = 1; x < h->n; x++) {
         top = r[x].slot > top && r[x].slot < OV_MAX_SLOTS ? r[x].slot : top;
+        words += r[x].tag || r[x].freq;
+    }
     uint8_t *depth = malloc(h->n);
     uint64_t *filed = calloc(top / 64 + 1, sizeof *filed);
-    hb_status st = depth && filed ? HB_OK : HB_ERR_NOMEM;
+    hb_status st = depth && filed && words_new(ov, words) ? HB_OK : HB_ERR_NOMEM;
     if (depth)
         depth[0] = 0;
     for (uint32_t x = 1; x < h->n && st == HB_OK; x++) {
@@ -506,13 +572,12 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
         } else if (t >= ov->cap && ov_grow(ov, (uint64_t)t + 1) < 0) {
             st = HB_ERR_NOMEM;
         } else {
-            /* no sibling links, which only adding and saving follow: their
-             * aux lines would be most of the pages a start touches */
+            /* no sibling links, which only adding and saving follow */
             ov->da[t] = (hb_lex_node){r[x].base, r[r[x].parent].slot + 1};
             filed[t / 64] |= 1ull << t % 64;
             ov->n++;
             if (r[x].tag || r[x].freq)
-                ov->aux[t] = (hb_lex_ov_aux){0, 0, r[x].tag, r[x].freq};
+                word_put(ov, t, r[x].tag, r[x].freq);
             if (!isnan(r[x].logf)) {
                 ov->da[t].check |= HB_LEX_OV_WORD;
                 ov->val[t] = r[x].logf;
@@ -621,8 +686,11 @@ long long hb_lexicon_freq(const struct hb_lexicon *lx, const char *word, size_t 
     lex_hit h = lookup(lx, word, len);
     if (!h.found)
         return -1;
-    if (h.o != HB_LEX_NONE && hb_lex_ov_word(lx->ov, h.o))
-        return lx->ov->aux[h.o].freq;
+    if (h.o != HB_LEX_NONE && hb_lex_ov_word(lx->ov, h.o)) {
+        long long freq;
+        ov_tag_of(lx->ov, h.o, &freq);
+        return freq;
+    }
     if (h.b == HB_LEX_NONE)
         return 0;
     /* The file keeps log(freq) only: freq < 2^32 comes back exactly, as the
@@ -636,8 +704,10 @@ const char *hb_lexicon_tag(const struct hb_lexicon *lx, const char *word, size_t
     lex_hit h = lookup(lx, word, len);
     if (!h.found)
         return NULL;
-    if (h.o != HB_LEX_NONE && lx->ov->aux[h.o].tag)
-        return lx->ov->tags[lx->ov->aux[h.o].tag - 1];
+    long long freq;
+    uint32_t tag = h.o != HB_LEX_NONE ? ov_tag_of(lx->ov, h.o, &freq) : 0;
+    if (tag)
+        return lx->ov->tags[tag - 1];
     uint32_t v = h.b != HB_LEX_NONE ? lx->fidx[h.b] : UINT32_MAX;
     if (v < lx->nlogv && lx->vtag[v] && lx->vtag[v] < lx->ntags && lx->tags[lx->vtag[v]][7] == '\0')
         return lx->tags[lx->vtag[v]];

@@ -148,14 +148,16 @@ typedef struct {
 struct hb_lex_overlay {
     hb_lex_node *da;    /* cap slots */
     double *val;        /* log(freq) of the added word ending at a slot, -1 for freq 0 */
-    hb_lex_ov_aux *aux; /* what only adding, saving and lookups read; in an overlay
-                           taken from a blob, the tag and freq of its words alone */
+    hb_lex_ov_aux *aux; /* what only adding, saving and lookups read; not written in an
+                           overlay taken from a blob, whose words' tags and freqs are in words */
     int taken;          /* taken from a blob: read only (no word added, never saved) */
     uint32_t cap, n;    /* slots, of which used */
     uint32_t free_from; /* no free slot below it (but 0) */
     uint32_t fit_from;  /* where the last search past free_from's window found its base */
     char **tags;        /* each distinct tag once: a few dozen for thousands of words */
     size_t ntags, tagcap;
+    struct hb_lex_ov_word *words; /* taken from a blob: the tags and frequencies, not aux */
+    uint32_t words_mask;          /* the table's slots less one */
 };
 
 #define HB_LEX_OV_ROOT_BASE 1
@@ -174,7 +176,9 @@ struct hb_lexicon {
                                    slot can hold (HB_LEX_DAG_SLOTS): hb_lex_dag_value of
                                    logv, its bits XORed with HB_LEX_NAN_BITS, so that the
                                    zero words past nlogv (a crafted file's indices) read
-                                   as NaN and a walk's arrival is one load, no bounds test */
+                                   as NaN and a walk's arrival is one load, no bounds test;
+                                   past the file's end in its buffer, or mapped apart */
+    int dagx_mapped;            /* dagx is a mapping of its own, unmapped with the lexicon */
     const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent; all 0 for an
                                    empty lexicon */
     const uint32_t *supp;       /* (code point, id) pairs for the rest, sorted */

@@ -113,7 +113,7 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     if (st == HB_OK)
         st = hb_words_load(e, err);
     if (st == HB_OK) /* a words-only engine: decoding and the segmenter, no stage's rules */
-        st = e->words_only ? hb_decode_load(e, err) : load_stages(e, err);
+        st = e->words_only ? HB_OK : load_stages(e, err);
     if (st != HB_OK) {
         hb_error_set(err, st, NULL);
         hb_engine_free(e);

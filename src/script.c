@@ -110,22 +110,40 @@ static int plain_decided(size_t marks, size_t plain, size_t bytes_left)
     return marks + left <= plain;
 }
 
-static int traditional(const hb_doc *d)
+/* Past the next evidence character, three bytes starting before `last`
+ * (the fold's end less two), its code point in *cp; NULL when there is
+ * none.  A character's word of the set is its lead nibble and second
+ * byte's six bits, its bit the third byte's: the code point is not put
+ * together for the many that are no evidence. */
+static const unsigned char *next_evidence(const uint64_t *set, const unsigned char *u, const unsigned char *last,
+                                          int *cp)
 {
-    const struct hb_script_rules *r = d->engine->script;
-    size_t marks = 0, plain = 0;
-    /* the fold is valid UTF-8 and the evidence characters take three bytes */
-    const unsigned char *u = (const unsigned char *)d->fold, *end = u + d->fold_len;
-    while (end - u >= 3 && marks + plain < SCRIPT_EVIDENCE) {
+    while (u < last) {
         unsigned c = *u;
         if ((c & 0xF0) != 0xE0) {
             u += hb_utf8_len((unsigned char)c);
             continue;
         }
-        int cp = (int)((c & 0x0F) << 12 | (u[1] & 0x3Fu) << 6 | (u[2] & 0x3Fu));
+        unsigned w = (c & 0x0Fu) << 6 | (u[1] & 0x3Fu), b = u[2] & 0x3Fu;
         u += 3;
-        if (!in_set(r->is_evidence, cp))
-            continue;
+        if (set[w] >> b & 1) {
+            *cp = (int)(w << 6 | b);
+            return u;
+        }
+    }
+    return NULL;
+}
+
+static int traditional(const hb_doc *d)
+{
+    const struct hb_script_rules *r = d->engine->script;
+    size_t marks = 0, plain = 0;
+    /* the fold is valid UTF-8 and the evidence characters take three bytes */
+    if (d->fold_len < 3)
+        return 0;
+    const unsigned char *u = (const unsigned char *)d->fold, *end = u + d->fold_len;
+    int cp;
+    while (marks + plain < SCRIPT_EVIDENCE && (u = next_evidence(r->is_evidence, u, end - 2, &cp)) != NULL) {
         if (in_set(r->is_mark, cp))
             marks++;
         else if (plain_decided(marks, ++plain, (size_t)(end - u)))

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 #include <math.h>
 
+#include "engine.h"
 #include "huibao.h"
 #include "lexicon.h"
 #include "segment.h"
@@ -74,7 +75,7 @@ static int teardown(void **state)
 {
     (void)state;
     const char *names[] = {"small.txt", "small.lex", "bad.txt", "user.txt", "garbage.lex",
-                           "empty.txt", "unsound.lex", "fifo.lex"};
+                           "empty.txt", "unsound.lex", "fifo.lex", "apart.txt", "apart.lex"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         tmp_path(p, sizeof p, names[i]);
@@ -600,6 +601,56 @@ static size_t put_cp(char *p, unsigned c)
     return 3;
 }
 
+/* Word i of the lexicon test_dag_values_apart compiles: three Han
+ * characters, i's digits in base 300 (at most 270,000 words). */
+static size_t apart_word(size_t i, char *w)
+{
+    size_t n = put_cp(w, 0x4E00 + (unsigned)(i % 300));
+    n += put_cp(w + n, 0x4E00 + 300 + (unsigned)(i / 300 % 300));
+    return n + put_cp(w + n, 0x4E00 + 600 + (unsigned)(i / 90000));
+}
+enum { APART_WORDS = 75000 };
+
+/* The DAG's values (dagx) go in the zero room past the file's end in the
+ * buffer it is read into, or, where the file ends less than their 512 KiB
+ * before the buffer's end (a 1.6 MB lexicon in a 2 MiB buffer), in a
+ * mapping of their own: its words are scored and found all the same. */
+static void test_dag_values_apart(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    assert_false(lx->dagx_mapped); /* in the room past a small file */
+    hb_lexicon_free(lx);
+
+    char txt[512], bin[512], w[16];
+    tmp_path(txt, sizeof txt, "apart.txt");
+    tmp_path(bin, sizeof bin, "apart.lex");
+    FILE *f = fopen(txt, "wb");
+    assert_non_null(f);
+    for (size_t i = 0; i < APART_WORDS; i++)
+        fprintf(f, "%.*s %zu n\n", (int)apart_word(i, w), w, i % 1000 + 1);
+    fclose(f);
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct stat st;
+    assert_int_equal(stat(bin, &st), 0);
+    size_t size = (size_t)st.st_size;
+    assert_true(hb_file_room(size) < (size + 7) / 8 * 8 + HB_LEX_DAG_SLOTS * sizeof(uint64_t));
+    lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    assert_true(lx->dagx_mapped);
+    char two[32];
+    size_t a = apart_word(7, two), b = apart_word(60301, two + a);
+    two[a + b] = '\0';
+    assert_int_equal(hb_lexicon_freq(lx, two, a), 8);
+    assert_int_equal(hb_lexicon_freq(lx, two + a, b), 302);
+    char want[40];
+    snprintf(want, sizeof want, "%.*s|%s", (int)a, two, two + a);
+    assert_string_equal(seg(lx, two, 0), want);
+    hb_lexicon_free(lx);
+}
+
 /* The words test_overlay_relocate adds: 中 and 国 in turn, each followed
  * by the next of 150 consecutive chars (the two nodes' children take
  * each other's slots, and move), then an ASCII char followed by 国 for
@@ -619,7 +670,15 @@ static size_t relocate_word(size_t i, char *w)
 }
 enum { RELOCATE_WORDS = 300 + 'z' - '0' + 1 };
 
-/* Every word keeps its frequency and every prefix stays a bare prefix. */
+/* The tag of relocate_word(i): every third word has one (a taken
+ * overlay keeps them in a table by slot, hundreds of entries here). */
+static const char *relocate_tag(size_t i)
+{
+    return i % 3 ? NULL : i % 2 ? "n" : "vn";
+}
+
+/* Every word keeps its frequency and tag, and every prefix stays a bare
+ * prefix. */
 static void assert_relocated(const struct hb_lexicon *lx)
 {
     char w[8];
@@ -627,6 +686,11 @@ static void assert_relocated(const struct hb_lexicon *lx)
         size_t n = relocate_word(i, w);
         assert_int_equal(hb_lexicon_freq(lx, w, n), (long long)i + 1);
         assert_int_equal(hb_lexicon_freq(lx, w, n - 3), 0);
+        const char *tag = hb_lexicon_tag(lx, w, n);
+        if (relocate_tag(i))
+            assert_string_equal(tag, relocate_tag(i));
+        else
+            assert_null(tag);
     }
     assert_int_equal(hb_lexicon_freq(lx, "中国", strlen("中国")), -1);
     assert_string_equal(seg(lx, "中丁a国", 0), "中丁|a国");
@@ -646,7 +710,7 @@ static void test_overlay_relocate(void **state)
     assert_non_null(fresh);
     char w[8];
     for (size_t i = 0; i < RELOCATE_WORDS; i++)
-        assert_int_equal(hb_lexicon_add(lx, w, relocate_word(i, w), (long long)i + 1, NULL), HB_OK);
+        assert_int_equal(hb_lexicon_add(lx, w, relocate_word(i, w), (long long)i + 1, relocate_tag(i)), HB_OK);
     assert_relocated(lx);
     size_t size;
     void *blob = hb_lexicon_overlay_save(lx, &size);
@@ -1007,6 +1071,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookup),
+        cmocka_unit_test(test_dag_values_apart),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_supplementary),
         cmocka_unit_test(test_open_errors),
