@@ -111,16 +111,15 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
 {
     const char *v = d->view;
     size_t starts[MAX_PREFIX_CHARS];
-    int k = 0;
+    int cps[MAX_PREFIX_CHARS], k = 0;
     for (size_t s = pos; k < MAX_PREFIX_CHARS && s > from;) {
-        int cp;
-        s = hb_char_before(v, s, &cp);
-        if (s < from || !hb_is_han(cp)) /* approximation words are Han */
+        s = hb_char_before(v, s, &cps[k]);
+        if (s < from || !hb_is_han(cps[k])) /* approximation words are Han */
             break;
         starts[k++] = s;
     }
     while (k-- > 0)
-        if (hb_numeral_opens_approx(&d->engine->numerals, v, lim, starts[k]) &&
+        if (hb_numeral_opens_approx(&d->engine->numerals, cps[k], v, lim, starts[k]) &&
             hb_numeral_parse(&d->engine->numerals, v, lim, starts[k], n) && n->approx_word &&
             n->approx_start == starts[k] && n->end > pos && !glued(d, from, n->approx_start, n->approx_end))
             return 1;

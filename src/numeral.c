@@ -504,11 +504,15 @@ static int parse_core(const char *s, size_t len, size_t p, int bare, num *n)
 /* Whether parse_core, after one digit token, stops at the character cp
  * (-1: the end): it goes on only at a Chinese numeral, 几, 数, 点 (三点五)
  * and 余 / 多 before a scale word (20多万). */
+static int ends_number_not_numeral(int cp)
+{
+    return cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU && cp != CP_DUO;
+}
+
 static int ends_number(int cp)
 {
     unsigned cls;
-    return hb_cn_numeral(cp, &cls) < 0 && cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU &&
-           cp != CP_DUO;
+    return hb_cn_numeral(cp, &cls) < 0 && ends_number_not_numeral(cp);
 }
 
 /* Whether the character at e, right after ASCII digits (and a decimal
@@ -567,12 +571,16 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
         }
         return is_digit(cp) && parse_core(s, len, p, bare, n);
     }
-    if (cn_digit(cp) >= 0) {
-        /* a run of bare digits: one digit, a pair, a reading or nothing */
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls), d0 = cls & HB_CN_DIGIT ? v : -1;
+    if (d0 >= 0) {
+        /* a run of bare digits: one digit, a pair, a reading or nothing;
+         * each character is decoded and looked up once (the numeral after
+         * the run's last digit, v, is what ends_number asks) */
         size_t q = p;
-        int nd = 0, zero = 0, allo = 1, d0 = cn_digit(cp), d1 = -1, c, dc;
+        int nd = 0, zero = 0, allo = 1, d1 = -1, c = cp, dc = d0;
         uint64_t m = 0;
-        while ((l = cp_at(s, len, q, &c)) > 0 && (dc = cn_digit(c)) >= 0) {
+        for (;;) {
             if (nd == 1)
                 d1 = dc;
             zero |= dc == 0;
@@ -581,8 +589,14 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
                 m = m * 10 + (uint64_t)dc;
             nd++;
             q += (size_t)l;
+            if (!(l = cp_at(s, len, q, &c)))
+                break;
+            v = hb_cn_numeral(c, &cls);
+            if ((dc = cls & HB_CN_DIGIT ? v : -1) < 0)
+                break;
         }
-        if (nd == 1 && fast && ends_number(c)) { /* 一是, 三个: what parse_core reads */
+        /* 一是, 三个: what parse_core reads (ends_number, its lookup made) */
+        if (nd == 1 && fast && (!l || (v < 0 && ends_number_not_numeral(c)))) {
             n->lo = n->hi = d0;
             n->end = q;
             return 1;
@@ -726,6 +740,8 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
         out->percent = 1;
         q++;
     }
+    if (suffix || out->percent) /* else cp is still the character at q */
+        l = cp_at(text, len, q, &cp);
     out->percent |= pct_prefix;
     out->value = a.lo;
     out->scale = a.scale;
@@ -737,7 +753,6 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
     }
 
     /* a range: 3至5, 3-5万, 30%~50%, 三至五 */
-    l = cp_at(text, len, q, &cp);
     if (!a.masked && !a.pair && !a.approx && !a.reading && !suffix && is_range_sep(cp)) {
         size_t r = q + (size_t)l;
         if (pct_prefix && starts(text, len, r, "百分之"))
