@@ -16,9 +16,13 @@ static int is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-/* Where the last character of s[0..len) starts (len > 0). */
+/* Where the last character of s[0..len) starts (len > 0; s valid UTF-8
+ * up to len, as the words and texts are).  A three-byte character, most
+ * Han, is told by its lead three back. */
 static size_t tail_start(const char *s, size_t len)
 {
+    if (len >= 3 && ((unsigned char)s[len - 3] & 0xF0) == 0xE0)
+        return len - 3;
     size_t j = len - 1;
     while (j > 0 && is_cont((unsigned char)s[j]))
         j--;
@@ -318,15 +322,21 @@ const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char 
     return best;
 }
 
-/* With an index of endings, as hb_wordlist_prefix from the end: the hash
- * grows a byte at a time backward and is looked up at each character
- * start, until no entry ends with the bytes read. */
-const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
+/* Whether an entry of l may end with s[t, len), the last character of s:
+ * the filter of last characters. */
+static int may_end(const hb_wordlist *l, const char *s, size_t len, size_t t)
 {
-    size_t n = len < l->maxlen ? len : l->maxlen, t = len ? tail_start(s, len) : 0;
+    return hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t));
+}
+
+/* hb_wordlist_suffix past the filter.  With an index of endings, as
+ * hb_wordlist_prefix from the end: the hash grows a byte at a time
+ * backward and is looked up at each character start, until no entry ends
+ * with the bytes read. */
+static const hb_rule_word *suffix_past_filter(const hb_wordlist *l, const char *s, size_t len)
+{
+    size_t n = len < l->maxlen ? len : l->maxlen;
     const hb_rule_word *best = NULL;
-    if (!len || !hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t)))
-        return NULL;
     if (!l->ends) {
         for (; n > 0; n--)
             if (may_have(l, n) && !is_cont((unsigned char)s[len - n]) && (best = hb_wordlist_find(l, s + len - n, n)))
@@ -347,13 +357,19 @@ const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size
     return best;
 }
 
+const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
+{
+    return len && may_end(l, s, len, tail_start(s, len)) ? suffix_past_filter(l, s, len) : NULL;
+}
+
 const hb_rule_word *hb_wordlist_last(const hb_wordlist *l, const char *s, size_t len)
 {
     /* the longest entry ending at each character boundary, from the right:
      * the first found ends last (entries are valid UTF-8, so none ends
-     * inside a character) */
-    for (size_t e = len; e > 0; e = tail_start(s, e)) {
-        const hb_rule_word *r = hb_wordlist_suffix(l, s, e);
+     * inside a character); each character's start found once, for the
+     * filter and the step */
+    for (size_t e = len, t; e > 0; e = t) {
+        const hb_rule_word *r = may_end(l, s, e, t = tail_start(s, e)) ? suffix_past_filter(l, s, e) : NULL;
         if (r)
             return r;
     }
