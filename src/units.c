@@ -189,7 +189,11 @@ static inline __attribute__((always_inline)) hb_word_slot *slot_in(const hb_word
     }
 }
 
-static hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s, size_t len)
+/* slot_in of the entries' index; inline in the lookups, which probe it
+ * at each character of a prefix (a measure word is asked after every
+ * number). */
+static inline __attribute__((always_inline)) hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s,
+                                                                  size_t len)
 {
     return slot_in(l, l->slots, l->mask, 0, h, s, len);
 }
