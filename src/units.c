@@ -16,12 +16,13 @@ static int is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-/* Where the last character of s[0..len) starts (len > 0; s valid UTF-8
- * up to len, as the words and texts are).  A three-byte character, most
- * Han, is told by its lead three back. */
-static size_t tail_start(const char *s, size_t len)
+/* Where the last character of s[0..len) starts (len > 0), a text cut
+ * inside a character too.  A three-byte character, most Han, is told by
+ * its lead three back and the two bytes after it, the walk's answer. */
+static inline __attribute__((always_inline)) size_t tail_start(const char *s, size_t len)
 {
-    if (len >= 3 && ((unsigned char)s[len - 3] & 0xF0) == 0xE0)
+    if (len >= 3 && ((unsigned char)s[len - 3] & 0xF0) == 0xE0 && is_cont((unsigned char)s[len - 2]) &&
+        is_cont((unsigned char)s[len - 1]))
         return len - 3;
     size_t j = len - 1;
     while (j > 0 && is_cont((unsigned char)s[j]))
