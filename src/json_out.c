@@ -576,11 +576,12 @@ void hb_json_string_close(hb_json_out *out)
     put(out, "\"", 1);
 }
 
-void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+/* The text of view bytes [vs, ve) as a string at p, where next() left room
+ * for it. */
+static inline __attribute__((always_inline)) void orig_at(hb_json_out *out, char *p, const hb_doc *d, size_t vs,
+                                                         size_t ve)
 {
-    char *p = next(out, name, klen, (ve - vs < SLICE ? ve - vs : SLICE) + 18), *e;
-    if (!p)
-        return;
+    char *e;
     *p++ = '"';
     if ((e = orig_whole(out, p, d, vs, ve)) != NULL) {
         *e++ = '"';
@@ -592,11 +593,44 @@ void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_do
     hb_json_string_close(out);
 }
 
+/* The room hb_json_orig_k asks besides its key. */
+static inline size_t orig_room(size_t vs, size_t ve)
+{
+    return (ve - vs < SLICE ? ve - vs : SLICE) + 18;
+}
+
+/* orig_at out of line, for orig_value's places. */
+static __attribute__((noinline)) void orig_after_key(hb_json_out *out, char *p, const hb_doc *d, size_t vs,
+                                                    size_t ve)
+{
+    orig_at(out, p, d, vs, ve);
+}
+
+/* hb_json_orig_k inlined where the key's length is a constant (str_value's
+ * way). */
+static inline __attribute__((always_inline)) void orig_value(hb_json_out *out, const char *name, size_t klen,
+                                                            const hb_doc *d, size_t vs, size_t ve)
+{
+    char *p = next(out, name, klen, orig_room(vs, ve));
+    if (p)
+        orig_after_key(out, p, d, vs, ve);
+}
+
+void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+{
+    char *p = next(out, name, klen, orig_room(vs, ve));
+    if (p)
+        orig_at(out, p, d, vs, ve);
+}
+
 /* The array written in one piece, as array_open, two ints and array_close
  * would write it: a span follows every item of the report.  Its end is
  * looked for from its start's run and not kept: the next start is nearer
  * this start than this end (a section's end is past its children). */
-static void span_from(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t start, size_t ve)
+/* A span whose start the caller mapped (the metrics' line asks the same);
+ * inline, so that the key's length is a constant in hb_json_metric. */
+static inline __attribute__((always_inline)) void span_from(hb_json_out *out, const char *name, size_t klen,
+                                                           const hb_doc *d, size_t start, size_t ve)
 {
     size_t k = out->vrun, end = hb_doc_vend_hint(d, ve, &k);
     int depth = out->depth;
@@ -1006,10 +1040,10 @@ void hb_json_metric(hb_json_out *out, const hb_doc *d, const hb_metric *m, int t
     str_value(out, KEY("unit"), m->norm_unit);
     end(out);
     if (m->send > m->sstart)
-        hb_json_orig_k(out, KEY("subject"), d, m->sstart, m->send);
+        orig_value(out, KEY("subject"), d, m->sstart, m->send);
     else
         value(out, KEY("subject"), "null", 4);
-    hb_json_orig_k(out, KEY("text"), d, m->tstart, m->tend);
+    orig_value(out, KEY("text"), d, m->tstart, m->tend);
     str_value(out, KEY("section"), sec >= 0 ? d->sections.v[sec].id : NULL);
     str_value(out, KEY("section_kind"), hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
     bool_value(out, KEY("target"), target);
