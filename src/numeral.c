@@ -63,12 +63,19 @@ static int is_mask(int c) { return hb_is_mask_char(c); }
  * times: inlined, most end on chars.h's inline filter. */
 #define HB_HOT static inline __attribute__((always_inline))
 
+/* cn_digit of a character whose lookup (hb_cn_numeral's v and cls) is
+ * made. */
+HB_HOT int digit_of(int v, unsigned cls)
+{
+    return cls & HB_CN_DIGIT ? v : -1;
+}
+
 /* 0-9 of a Chinese digit (两 = 2), -1 otherwise. */
 HB_HOT int cn_digit(int cp)
 {
     unsigned cls;
     int v = hb_cn_numeral(cp, &cls);
-    return cls & HB_CN_DIGIT ? v : -1;
+    return digit_of(v, cls);
 }
 
 /* 十 百 千: 10, 100, 1000; 0 otherwise. */
@@ -501,14 +508,15 @@ static int parse_core(const char *s, size_t len, size_t p, int bare, num *n)
     return 1;
 }
 
-/* Whether parse_core, after one digit token, stops at the character cp
- * (-1: the end): it goes on only at a Chinese numeral, 几, 数, 点 (三点五)
- * and 余 / 多 before a scale word (20多万). */
+/* ends_number for a character already known to be no Chinese numeral. */
 static int ends_number_not_numeral(int cp)
 {
     return cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU && cp != CP_DUO;
 }
 
+/* Whether parse_core, after one digit token, stops at the character cp
+ * (-1: the end): it goes on only at a Chinese numeral, 几, 数, 点 (三点五)
+ * and 余 / 多 before a scale word (20多万). */
 static int ends_number(int cp)
 {
     unsigned cls;
@@ -572,7 +580,7 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
         return is_digit(cp) && parse_core(s, len, p, bare, n);
     }
     unsigned cls;
-    int v = hb_cn_numeral(cp, &cls), d0 = cls & HB_CN_DIGIT ? v : -1;
+    int v = hb_cn_numeral(cp, &cls), d0 = digit_of(v, cls);
     if (d0 >= 0) {
         /* a run of bare digits: one digit, a pair, a reading or nothing;
          * each character is decoded and looked up once (the numeral after
@@ -592,7 +600,7 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
             if (!(l = cp_at(s, len, q, &c)))
                 break;
             v = hb_cn_numeral(c, &cls);
-            if ((dc = cls & HB_CN_DIGIT ? v : -1) < 0)
+            if ((dc = digit_of(v, cls)) < 0)
                 break;
         }
         /* 一是, 三个: what parse_core reads (ends_number, its lookup made) */
