@@ -298,7 +298,8 @@ void hb_json_bool_k(hb_json_out *out, const char *name, size_t klen, int b)
         value(out, name, klen, "false", 5);
 }
 
-void hb_json_int_k(hb_json_out *out, const char *name, size_t klen, long long v)
+static inline __attribute__((always_inline)) void int_value(hb_json_out *out, const char *name, size_t klen,
+                                                           long long v)
 {
     char *p = next(out, name, klen, 21);
     if (!p)
@@ -306,6 +307,11 @@ void hb_json_int_k(hb_json_out *out, const char *name, size_t klen, long long v)
     if (v < 0)
         *p++ = '-';
     wrote(out, hb_put_uint(p, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v));
+}
+
+void hb_json_int_k(hb_json_out *out, const char *name, size_t klen, long long v)
+{
+    int_value(out, name, klen, v);
 }
 
 /* x as %.*g writes it with precision p, given its p significant digits
@@ -470,15 +476,10 @@ enum { SHORT_STR = 24 };
 /* The string copied as its end is looked for, a byte at a time: for the
  * short strings of most calls, one pass instead of strlen, an escape check
  * and a copy. */
-void hb_json_str_k(hb_json_out *out, const char *name, size_t klen, const char *s)
+/* The string s (not NULL) at p, where next() left room for SHORT_STR + 2
+ * bytes. */
+static inline __attribute__((always_inline)) void str_at(hb_json_out *out, char *p, const char *s)
 {
-    if (!s) {
-        hb_json_null_k(out, name, klen);
-        return;
-    }
-    char *p = next(out, name, klen, SHORT_STR + 2);
-    if (!p)
-        return;
     *p++ = '"';
     size_t i = 0;
 #pragma GCC unroll 24 /* SHORT_STR: no count to test at each byte */
@@ -496,6 +497,33 @@ void hb_json_str_k(hb_json_out *out, const char *name, size_t klen, const char *
     wrote(out, p + i);
     put_escaped(out, s + i, strlen(s + i), 0);
     hb_json_string_close(out);
+}
+
+/* str_at out of line, for str_value's many places. */
+static __attribute__((noinline)) void str_after_key(hb_json_out *out, char *p, const char *s)
+{
+    str_at(out, p, s);
+}
+
+/* hb_json_str_k inlined where the key's length is a constant: the
+ * separator and key written in line, the string's bytes out of line. */
+static inline __attribute__((always_inline)) void str_value(hb_json_out *out, const char *name, size_t klen,
+                                                           const char *s)
+{
+    char *p;
+    if (!s)
+        value(out, name, klen, "null", 4);
+    else if ((p = next(out, name, klen, SHORT_STR + 2)) != NULL)
+        str_after_key(out, p, s);
+}
+
+void hb_json_str_k(hb_json_out *out, const char *name, size_t klen, const char *s)
+{
+    char *p;
+    if (!s)
+        hb_json_null_k(out, name, klen);
+    else if ((p = next(out, name, klen, SHORT_STR + 2)) != NULL)
+        str_at(out, p, s);
 }
 
 void hb_json_string_open_k(hb_json_out *out, const char *name, size_t klen)
@@ -548,11 +576,12 @@ void hb_json_string_close(hb_json_out *out)
     put(out, "\"", 1);
 }
 
-void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+/* The text of view bytes [vs, ve) as a string at p, where next() left room
+ * for it. */
+static inline __attribute__((always_inline)) void orig_at(hb_json_out *out, char *p, const hb_doc *d, size_t vs,
+                                                         size_t ve)
 {
-    char *p = next(out, name, klen, (ve - vs < SLICE ? ve - vs : SLICE) + 18), *e;
-    if (!p)
-        return;
+    char *e;
     *p++ = '"';
     if ((e = orig_whole(out, p, d, vs, ve)) != NULL) {
         *e++ = '"';
@@ -564,13 +593,46 @@ void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_do
     hb_json_string_close(out);
 }
 
+/* The room hb_json_orig_k asks besides its key. */
+static inline size_t orig_room(size_t vs, size_t ve)
+{
+    return (ve - vs < SLICE ? ve - vs : SLICE) + 18;
+}
+
+/* orig_at out of line, for orig_value's places. */
+static __attribute__((noinline)) void orig_after_key(hb_json_out *out, char *p, const hb_doc *d, size_t vs,
+                                                    size_t ve)
+{
+    orig_at(out, p, d, vs, ve);
+}
+
+/* hb_json_orig_k inlined where the key's length is a constant (str_value's
+ * way). */
+static inline __attribute__((always_inline)) void orig_value(hb_json_out *out, const char *name, size_t klen,
+                                                            const hb_doc *d, size_t vs, size_t ve)
+{
+    char *p = next(out, name, klen, orig_room(vs, ve));
+    if (p)
+        orig_after_key(out, p, d, vs, ve);
+}
+
+void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+{
+    char *p = next(out, name, klen, orig_room(vs, ve));
+    if (p)
+        orig_at(out, p, d, vs, ve);
+}
+
 /* The array written in one piece, as array_open, two ints and array_close
  * would write it: a span follows every item of the report.  Its end is
  * looked for from its start's run and not kept: the next start is nearer
  * this start than this end (a section's end is past its children). */
-void hb_json_span_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+/* A span whose start the caller mapped (the metrics' line asks the same);
+ * inline, so that the key's length is a constant in hb_json_metric. */
+static inline __attribute__((always_inline)) void span_from(hb_json_out *out, const char *name, size_t klen,
+                                                           const hb_doc *d, size_t start, size_t ve)
 {
-    size_t start = hb_doc_vstart_hint(d, vs, &out->vrun), k = out->vrun, end = hb_doc_vend_hint(d, ve, &k);
+    size_t k = out->vrun, end = hb_doc_vend_hint(d, ve, &k);
     int depth = out->depth;
     if (depth + 1 >= MAX_DEPTH) {
         out->buf.failed = 1;
@@ -591,12 +653,20 @@ void hb_json_span_k(hb_json_out *out, const char *name, size_t klen, const hb_do
     wrote(out, p);
 }
 
+void hb_json_span_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+{
+    span_from(out, name, klen, d, hb_doc_vstart_hint(d, vs, &out->vrun), ve);
+}
+
 void hb_json_line_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t v)
 {
     hb_json_int_k(out, name, klen, hb_doc_line_at_hint(d, hb_doc_vstart_hint(d, v, &out->vrun), &out->line));
 }
 
-static void begin(hb_json_out *out, const char *name, size_t klen, char opener)
+/* Opens a container (closed by end()); both inline, as next() is: every
+ * metric opens two. */
+static inline __attribute__((always_inline)) void begin(hb_json_out *out, const char *name, size_t klen,
+                                                       char opener)
 {
     char *p = next(out, name, klen, 1);
     if (p) {
@@ -612,7 +682,7 @@ static void begin(hb_json_out *out, const char *name, size_t klen, char opener)
     out->closer[out->depth] = opener == '{' ? '}' : ']';
 }
 
-static void end(hb_json_out *out)
+static inline __attribute__((always_inline)) void end(hb_json_out *out)
 {
     if (out->depth == 0)
         return;
@@ -930,6 +1000,69 @@ void hb_tokens_json(hb_doc *d, hb_json_out *out)
 void hb_sections_json(hb_doc *d, hb_json_out *out)
 {
     sections_json(out, d);
+}
+
+/* ---- a metric (hb_metrics_json, metrics.c) ---- */
+
+#define EXACT_INT 9007199254740992.0 /* 2^53: past it doubles skip integers */
+
+/* A whole number within 2^53 is an integer, anything else a real; NaN (no
+ * value) is null. */
+static inline __attribute__((always_inline)) void number_value(hb_json_out *out, const char *name, size_t klen,
+                                                              double x)
+{
+    if (isnan(x))
+        value(out, name, klen, "null", 4);
+    else if (fabs(x) <= EXACT_INT && x == (double)(long long)x) /* no call to floor */
+        int_value(out, name, klen, (long long)x);
+    else
+        hb_json_real_k(out, name, klen, x);
+}
+
+static inline __attribute__((always_inline)) void bool_value(hb_json_out *out, const char *name, size_t klen,
+                                                            int b)
+{
+    if (b)
+        value(out, name, klen, "true", 4);
+    else
+        value(out, name, klen, "false", 5);
+}
+
+/* The members in the order of docs/report.schema.json, through the inline
+ * writers with each key's length a constant: a large report holds a
+ * metric for every 150 bytes, and a call per member, with the key copied
+ * by a length known only at run time, cost a third of the object.  Its
+ * line and span share the lookup of its start in the view map. */
+void hb_json_metric(hb_json_out *out, const hb_doc *d, const hb_metric *m, int target)
+{
+#define KEY(k) k, sizeof k - 1
+    int sec = d->paras.v[m->para].section;
+    begin(out, NULL, 0, '{');
+    number_value(out, KEY("value"), m->value);
+    number_value(out, KEY("value_max"), m->value_max);
+    bool_value(out, KEY("masked"), m->masked);
+    bool_value(out, KEY("approx"), m->approx);
+    str_value(out, KEY("approx_word"), m->approx_word);
+    str_value(out, KEY("unit"), m->unit);
+    str_value(out, KEY("category"), m->category);
+    begin(out, KEY("normalized"), '{');
+    number_value(out, KEY("value"), m->norm_value);
+    number_value(out, KEY("value_max"), m->norm_max);
+    str_value(out, KEY("unit"), m->norm_unit);
+    end(out);
+    if (m->send > m->sstart)
+        orig_value(out, KEY("subject"), d, m->sstart, m->send);
+    else
+        value(out, KEY("subject"), "null", 4);
+    orig_value(out, KEY("text"), d, m->tstart, m->tend);
+    str_value(out, KEY("section"), sec >= 0 ? d->sections.v[sec].id : NULL);
+    str_value(out, KEY("section_kind"), hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
+    bool_value(out, KEY("target"), target);
+    size_t start = hb_doc_vstart_hint(d, m->vstart, &out->vrun);
+    int_value(out, KEY("line"), hb_doc_line_at_hint(d, start, &out->line));
+    span_from(out, KEY("span"), d, start, m->vend);
+    end(out);
+#undef KEY
 }
 
 void hb_json_warnings(hb_doc *d, hb_json_out *out)

@@ -17,6 +17,7 @@
 #define HB_JSON_OUT_H
 
 #include "doc.h"
+#include "metrics.h"
 
 /* Rewrites every real of a JSON text dumped by jansson in its shortest
  * form (hb_json_shortest), in place; the shortest form is never longer. */
@@ -133,6 +134,10 @@ static inline void hb_json_array_open(hb_json_out *out, const char *name)
     hb_json_array_open_k(out, name, hb_json_key_len(name));
 }
 void hb_json_array_close(hb_json_out *out);
+
+/* One metric as an element of "metrics" (hb_metrics_json); target: its
+ * `target` member (hb_metric_target). */
+void hb_json_metric(hb_json_out *out, const hb_doc *d, const hb_metric *m, int target);
 
 /* "warnings": every warning of the report, written last (pipeline.c). */
 void hb_json_warnings(hb_doc *d, hb_json_out *out);

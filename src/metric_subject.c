@@ -250,6 +250,9 @@ static int match_group(const hb_doc *d, word_list *w, int k, int step)
 int hb_subject_after(const hb_doc *d, hb_subject_memo *memo, size_t from, size_t to, size_t *ss, size_t *se)
 {
     word_list w;
+    *ss = *se = from;
+    if (from >= to) /* most metrics end their clause: no list to set up */
+        return 1;
     if (!words_of(d, memo, from, to, &w))
         return 0;
     int last = -1; /* the last head word taken */

@@ -111,16 +111,15 @@ static int parse_at(const hb_doc *d, size_t lim, size_t pos, size_t from, hb_num
 {
     const char *v = d->view;
     size_t starts[MAX_PREFIX_CHARS];
-    int k = 0;
+    int cps[MAX_PREFIX_CHARS], k = 0;
     for (size_t s = pos; k < MAX_PREFIX_CHARS && s > from;) {
-        int cp;
-        s = hb_char_before(v, s, &cp);
-        if (s < from || !hb_is_han(cp)) /* approximation words are Han */
+        s = hb_char_before(v, s, &cps[k]);
+        if (s < from || !hb_is_han(cps[k])) /* approximation words are Han */
             break;
         starts[k++] = s;
     }
     while (k-- > 0)
-        if (hb_numeral_opens_approx(&d->engine->numerals, v, lim, starts[k]) &&
+        if (hb_numeral_opens_approx(&d->engine->numerals, cps[k], v, lim, starts[k]) &&
             hb_numeral_parse(&d->engine->numerals, v, lim, starts[k], n) && n->approx_word &&
             n->approx_start == starts[k] && n->end > pos && !glued(d, from, n->approx_start, n->approx_end))
             return 1;
@@ -510,18 +509,6 @@ hb_status hb_metrics_run(hb_doc *d)
     return st;
 }
 
-/* A whole number within 2^53 is an integer, anything else a real; NaN (no
- * value) is null. */
-static void number_json(hb_json_out *out, const char *name, double x)
-{
-    if (isnan(x))
-        hb_json_null(out, name);
-    else if (fabs(x) <= EXACT_MAX && x == (double)(long long)x) /* no call to floor */
-        hb_json_int(out, name, (long long)x);
-    else
-        hb_json_real(out, name, x);
-}
-
 /* The clause of a target scan and the phrases that mask a target word. */
 typedef struct {
     const char *s;
@@ -564,40 +551,13 @@ int hb_metric_target(const hb_doc *d, const hb_metric *m)
     return is_target(d, m, d->paras.v[m->para].section, is_plan(d));
 }
 
-static void metric_json(hb_json_out *out, hb_doc *d, const hb_metric *m, int plan)
-{
-    int sec = d->paras.v[m->para].section;
-    hb_json_object_open(out, NULL);
-    number_json(out, "value", m->value);
-    number_json(out, "value_max", m->value_max);
-    hb_json_bool(out, "masked", m->masked);
-    hb_json_bool(out, "approx", m->approx);
-    hb_json_str(out, "approx_word", m->approx_word);
-    hb_json_str(out, "unit", m->unit);
-    hb_json_str(out, "category", m->category);
-    hb_json_object_open(out, "normalized");
-    number_json(out, "value", m->norm_value);
-    number_json(out, "value_max", m->norm_max);
-    hb_json_str(out, "unit", m->norm_unit);
-    hb_json_object_close(out);
-    if (m->send > m->sstart)
-        hb_json_orig(out, "subject", d, m->sstart, m->send);
-    else
-        hb_json_null(out, "subject");
-    hb_json_orig(out, "text", d, m->tstart, m->tend);
-    hb_json_str(out, "section", sec >= 0 ? d->sections.v[sec].id : NULL);
-    hb_json_str(out, "section_kind", hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
-    hb_json_bool(out, "target", is_target(d, m, sec, plan));
-    hb_json_line(out, "line", d, m->vstart);
-    hb_json_span(out, "span", d, m->vstart, m->vend);
-    hb_json_object_close(out);
-}
-
 void hb_metrics_json(hb_doc *d, hb_json_out *out)
 {
     int plan = is_plan(d);
     hb_json_array_open(out, "metrics");
-    for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++)
-        metric_json(out, d, &d->metrics->list.v[i], plan);
+    for (size_t i = 0; d->metrics && i < d->metrics->list.n; i++) {
+        const hb_metric *m = &d->metrics->list.v[i];
+        hb_json_metric(out, d, m, is_target(d, m, d->paras.v[m->para].section, plan));
+    }
     hb_json_array_close(out);
 }

@@ -63,12 +63,19 @@ static int is_mask(int c) { return hb_is_mask_char(c); }
  * times: inlined, most end on chars.h's inline filter. */
 #define HB_HOT static inline __attribute__((always_inline))
 
+/* cn_digit of a character whose lookup (hb_cn_numeral's v and cls) is
+ * made. */
+HB_HOT int digit_of(int v, unsigned cls)
+{
+    return cls & HB_CN_DIGIT ? v : -1;
+}
+
 /* 0-9 of a Chinese digit (两 = 2), -1 otherwise. */
 HB_HOT int cn_digit(int cp)
 {
     unsigned cls;
     int v = hb_cn_numeral(cp, &cls);
-    return cls & HB_CN_DIGIT ? v : -1;
+    return digit_of(v, cls);
 }
 
 /* 十 百 千: 10, 100, 1000; 0 otherwise. */
@@ -501,14 +508,19 @@ static int parse_core(const char *s, size_t len, size_t p, int bare, num *n)
     return 1;
 }
 
+/* ends_number for a character already known to be no Chinese numeral. */
+static int ends_number_not_numeral(int cp)
+{
+    return cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU && cp != CP_DUO;
+}
+
 /* Whether parse_core, after one digit token, stops at the character cp
  * (-1: the end): it goes on only at a Chinese numeral, 几, 数, 点 (三点五)
  * and 余 / 多 before a scale word (20多万). */
 static int ends_number(int cp)
 {
     unsigned cls;
-    return hb_cn_numeral(cp, &cls) < 0 && cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU &&
-           cp != CP_DUO;
+    return hb_cn_numeral(cp, &cls) < 0 && ends_number_not_numeral(cp);
 }
 
 /* Whether the character at e, right after ASCII digits (and a decimal
@@ -567,12 +579,16 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
         }
         return is_digit(cp) && parse_core(s, len, p, bare, n);
     }
-    if (cn_digit(cp) >= 0) {
-        /* a run of bare digits: one digit, a pair, a reading or nothing */
+    unsigned cls;
+    int v = hb_cn_numeral(cp, &cls), d0 = digit_of(v, cls);
+    if (d0 >= 0) {
+        /* a run of bare digits: one digit, a pair, a reading or nothing;
+         * each character is decoded and looked up once (the numeral after
+         * the run's last digit, v, is what ends_number asks) */
         size_t q = p;
-        int nd = 0, zero = 0, allo = 1, d0 = cn_digit(cp), d1 = -1, c, dc;
+        int nd = 0, zero = 0, allo = 1, d1 = -1, c = cp, dc = d0;
         uint64_t m = 0;
-        while ((l = cp_at(s, len, q, &c)) > 0 && (dc = cn_digit(c)) >= 0) {
+        for (;;) {
             if (nd == 1)
                 d1 = dc;
             zero |= dc == 0;
@@ -581,8 +597,14 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
                 m = m * 10 + (uint64_t)dc;
             nd++;
             q += (size_t)l;
+            if (!(l = cp_at(s, len, q, &c)))
+                break;
+            v = hb_cn_numeral(c, &cls);
+            if ((dc = digit_of(v, cls)) < 0)
+                break;
         }
-        if (nd == 1 && fast && ends_number(c)) { /* 一是, 三个: what parse_core reads */
+        /* 一是, 三个: what parse_core reads (ends_number, its lookup made) */
+        if (nd == 1 && fast && (!l || (v < 0 && ends_number_not_numeral(c)))) {
             n->lo = n->hi = d0;
             n->end = q;
             return 1;
@@ -726,6 +748,8 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
         out->percent = 1;
         q++;
     }
+    if (suffix || out->percent) /* else cp is still the character at q */
+        l = cp_at(text, len, q, &cp);
     out->percent |= pct_prefix;
     out->value = a.lo;
     out->scale = a.scale;
@@ -737,7 +761,6 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
     }
 
     /* a range: 3至5, 3-5万, 30%~50%, 三至五 */
-    l = cp_at(text, len, q, &cp);
     if (!a.masked && !a.pair && !a.approx && !a.reading && !suffix && is_range_sep(cp)) {
         size_t r = q + (size_t)l;
         if (pct_prefix && starts(text, len, r, "百分之"))

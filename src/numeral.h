@@ -120,17 +120,15 @@ static inline size_t hb_char_before(const char *text, size_t s, int *cp)
 /* 几 and 数: an unknown digit (几十, 数百), approximate in itself. */
 enum { HB_CP_JI = 0x51E0, HB_CP_SHU = 0x6570 };
 
-/* Whether a numeral read at pos may open with an approximation word (one
- * of words->before, or 几 数): only then can hb_numeral_parse report one
- * starting at pos, so callers looking for that skip the full reading.
- * Inline: asked at up to three places before every number, most of which
- * the word list's filter of first characters turns away at once. */
-static inline int hb_numeral_opens_approx(const hb_numeral_words *words, const char *text, size_t len, size_t pos)
+/* Whether a numeral read at pos (< len), whose character cp the caller
+ * has decoded, may open with an approximation word (one of words->before,
+ * or 几 数): only then can hb_numeral_parse report one starting at pos, so
+ * callers looking for that skip the full reading.  Inline: asked at up to
+ * three places before every number, most of which the word list's filter
+ * of first characters turns away at once. */
+static inline int hb_numeral_opens_approx(const hb_numeral_words *words, int cp, const char *text, size_t len,
+                                          size_t pos)
 {
-    int cp;
-    if (pos >= len)
-        return 0;
-    hb_utf8_next(text + pos, len - pos, &cp);
     return cp == HB_CP_JI || cp == HB_CP_SHU || hb_wordlist_prefix(&words->before, text + pos, len - pos);
 }
 

@@ -16,9 +16,14 @@ static int is_cont(unsigned char c)
     return (c & 0xC0) == 0x80;
 }
 
-/* Where the last character of s[0..len) starts (len > 0). */
-static size_t tail_start(const char *s, size_t len)
+/* Where the last character of s[0..len) starts (len > 0), a text cut
+ * inside a character too.  A three-byte character, most Han, is told by
+ * its lead three back and the two bytes after it, the walk's answer. */
+static inline __attribute__((always_inline)) size_t tail_start(const char *s, size_t len)
 {
+    if (len >= 3 && ((unsigned char)s[len - 3] & 0xF0) == 0xE0 && is_cont((unsigned char)s[len - 2]) &&
+        is_cont((unsigned char)s[len - 1]))
+        return len - 3;
     size_t j = len - 1;
     while (j > 0 && is_cont((unsigned char)s[j]))
         j--;
@@ -185,7 +190,11 @@ static inline __attribute__((always_inline)) hb_word_slot *slot_in(const hb_word
     }
 }
 
-static hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s, size_t len)
+/* slot_in of the entries' index; inline in the lookups, which probe it
+ * at each character of a prefix (a measure word is asked after every
+ * number). */
+static inline __attribute__((always_inline)) hb_word_slot *slot_of(const hb_wordlist *l, uint64_t h, const char *s,
+                                                                  size_t len)
 {
     return slot_in(l, l->slots, l->mask, 0, h, s, len);
 }
@@ -318,15 +327,21 @@ const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char 
     return best;
 }
 
-/* With an index of endings, as hb_wordlist_prefix from the end: the hash
- * grows a byte at a time backward and is looked up at each character
- * start, until no entry ends with the bytes read. */
-const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
+/* Whether an entry of l may end with s[t, len), the last character of s:
+ * the filter of last characters. */
+static int may_end(const hb_wordlist *l, const char *s, size_t len, size_t t)
 {
-    size_t n = len < l->maxlen ? len : l->maxlen, t = len ? tail_start(s, len) : 0;
+    return hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t));
+}
+
+/* hb_wordlist_suffix past the filter.  With an index of endings, as
+ * hb_wordlist_prefix from the end: the hash grows a byte at a time
+ * backward and is looked up at each character start, until no entry ends
+ * with the bytes read. */
+static const hb_rule_word *suffix_past_filter(const hb_wordlist *l, const char *s, size_t len)
+{
+    size_t n = len < l->maxlen ? len : l->maxlen;
     const hb_rule_word *best = NULL;
-    if (!len || !hb_word_has_key(l->tails, hb_word_char_key(s + t, len - t)))
-        return NULL;
     if (!l->ends) {
         for (; n > 0; n--)
             if (may_have(l, n) && !is_cont((unsigned char)s[len - n]) && (best = hb_wordlist_find(l, s + len - n, n)))
@@ -347,13 +362,19 @@ const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size
     return best;
 }
 
+const hb_rule_word *hb_wordlist_suffix(const hb_wordlist *l, const char *s, size_t len)
+{
+    return len && may_end(l, s, len, tail_start(s, len)) ? suffix_past_filter(l, s, len) : NULL;
+}
+
 const hb_rule_word *hb_wordlist_last(const hb_wordlist *l, const char *s, size_t len)
 {
     /* the longest entry ending at each character boundary, from the right:
      * the first found ends last (entries are valid UTF-8, so none ends
-     * inside a character) */
-    for (size_t e = len; e > 0; e = tail_start(s, e)) {
-        const hb_rule_word *r = hb_wordlist_suffix(l, s, e);
+     * inside a character); each character's start found once, for the
+     * filter and the step */
+    for (size_t e = len, t; e > 0; e = t) {
+        const hb_rule_word *r = may_end(l, s, e, t = tail_start(s, e)) ? suffix_past_filter(l, s, e) : NULL;
         if (r)
             return r;
     }
@@ -635,16 +656,33 @@ static const char *gap_of(const char *mask, size_t mlen)
     return NULL;
 }
 
+/* memmem(s, len, w, n) for a rule's word: the places memchr finds its last
+ * byte, each compared whole.  The last byte of a Han word is one of 64
+ * continuation bytes, where a lead is one of six, and the generic memmem
+ * costs some 160 instructions a search for these few-byte words. */
+static const char *find_word(const char *s, size_t len, const char *w, size_t n)
+{
+    if (!n)
+        return s;
+    if (n > len)
+        return NULL;
+    const char *end = s + len;
+    for (const char *p = s + n - 1; (p = memchr(p, (unsigned char)w[n - 1], (size_t)(end - p))) != NULL; p++)
+        if (hb_same_bytes(p - (n - 1), w, n))
+            return p - (n - 1);
+    return NULL;
+}
+
 int hb_cue_masked(const char *mask, size_t mlen, const char *s, size_t len, size_t at, size_t n)
 {
     /* a hit must start at or before at: the search stops there */
     const char *gap = gap_of(mask, mlen);
     if (gap) {
         size_t al = (size_t)(gap - mask), bl = mlen - al - 3;
-        const char *a = memmem(s, at + al < len ? at + al : len, mask, al);
+        const char *a = find_word(s, at + al < len ? at + al : len, mask, al);
         if (!a)
             return 0;
-        for (const char *b = a + al; (b = memmem(b, len - (size_t)(b - s), gap + 3, bl)); b++)
+        for (const char *b = a + al; (b = find_word(b, len - (size_t)(b - s), gap + 3, bl)); b++)
             if ((size_t)(b - s) + bl >= at + n)
                 return 1;
         return 0;

@@ -556,6 +556,32 @@ static void test_wordlist_lookups(void **state)
     }
 }
 
+/* A suffix lookup finds the last character's start from its lead three
+ * bytes back only when the two bytes after that lead are its own: an
+ * entry after a lead cut short (\xE4 then "a%", \xE4\xB8 then "%") or
+ * after a lone continuation byte is found as the byte-by-byte walk finds
+ * it, in every list and for every way the text ends. */
+static void test_suffix_after_cut_character(void **state)
+{
+    (void)state;
+    const struct hb_metric_rules *r = engine->metrics;
+    const hb_wordlist *lists[] = {&engine->units, &r->verbs, &r->bounds, &r->before, &r->subjects};
+    static const char *const junk[] = {"\xE4", "\xE4\xB8", "\xE4" "a", "\xB8", "\xF0\x9F\x98"};
+    char text[64];
+    for (size_t li = 0; li < sizeof lists / sizeof *lists; li++)
+        for (size_t i = 0; i < lists[li]->n; i++)
+            for (size_t j = 0; j < sizeof junk / sizeof *junk; j++) {
+                const hb_rule_word *w = &lists[li]->v[i];
+                size_t jl = strlen(junk[j]);
+                if (jl + w->len > sizeof text)
+                    continue;
+                memcpy(text, junk[j], jl);
+                memcpy(text + jl, w->word, w->len);
+                for (size_t b = 1; b <= jl + w->len; b++)
+                    same_word(hb_wordlist_suffix(lists[li], text, b), brute(lists[li], text, b, 2), text, b, 2);
+            }
+}
+
 /* The entry occurring last in s, the longest of those ending there, by
  * searching s for each entry in list order (the first listed wins a tie). */
 static const hb_rule_word *brute_last(const hb_wordlist *l, const char *s, size_t len)
@@ -789,6 +815,7 @@ int main(void)
         cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_wordlist_lookups),
+        cmocka_unit_test(test_suffix_after_cut_character),
         cmocka_unit_test(test_wordlist_last),
         cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_sort_strings),
