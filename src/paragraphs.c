@@ -24,14 +24,18 @@ static int wrap_length(const hb_doc *d, int by_width)
 {
     int hist[MAXLEN + 1] = {0};
     int longs = 0, floor = by_width ? 30 : 20; /* no wrap is narrower than 20 characters */
+    int lo = MAXLEN + 1, hi = 0;               /* the lengths counted: no window past them counts any */
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
         int len = line_length(l, by_width);
-        if (l->kind == HB_LINE_TEXT && len >= floor && len <= MAXLEN)
+        if (l->kind == HB_LINE_TEXT && len >= floor && len <= MAXLEN) {
             hist[len]++, longs++;
+            lo = len < lo ? len : lo;
+            hi = len > hi ? len : hi;
+        }
     }
     int best = 0, bestn = 0;
-    for (int w = 2; w <= MAXLEN; w++) {
+    for (int w = lo; w <= hi + 2 && w <= MAXLEN; w++) {
         int n = hist[w] + hist[w - 1] + hist[w - 2];
         if (n > bestn)
             bestn = n, best = w;

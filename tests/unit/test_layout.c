@@ -209,18 +209,19 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report_free(r);
 }
 
-/* A line's width and characters, counted eight bytes at a time, are
- * those of hb_display_width and hb_utf8_count: 2-byte, 4-byte, and the
- * E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
- * place of the eight-byte word and of the line's tail. */
+/* A line's width and characters, counted 32 bytes at a time with AVX2,
+ * then eight, are those of hb_display_width and hb_utf8_count: 2-byte,
+ * 4-byte, and the E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
+ * place of the 32-byte block, of the eight-byte word and of the line's
+ * tail. */
 static void test_line_width_and_chars(void **s)
 {
     (void)s;
     static const char *const pieces[] = {"é", "𠀀", "ก", "Ⴀ", "ᄀ", "工作。", "abc"};
-    char text[4096];
+    char text[16384];
     size_t n = 0;
     for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
-        for (size_t lead = 0; lead < 10; lead++) {
+        for (size_t lead = 0; lead < 40; lead++) {
             for (size_t k = 0; k < lead; k++)
                 text[n++] = k % 2 ? 'x' : 'z';
             memcpy(text + n, pieces[p], strlen(pieces[p]));
