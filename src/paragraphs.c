@@ -1,5 +1,6 @@
 #include "paragraphs.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,23 +24,29 @@ static int line_length(const hb_line *l, int by_width)
 static int wrap_length(const hb_doc *d, int by_width)
 {
     int hist[MAXLEN + 1] = {0};
+    uint64_t seen[MAXLEN / 64 + 1] = {0}; /* the lengths counted: only windows holding one can win */
     int longs = 0, floor = by_width ? 30 : 20; /* no wrap is narrower than 20 characters */
-    int lo = MAXLEN + 1, hi = 0;               /* the lengths counted: no window past them counts any */
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
         int len = line_length(l, by_width);
         if (l->kind == HB_LINE_TEXT && len >= floor && len <= MAXLEN) {
             hist[len]++, longs++;
-            lo = len < lo ? len : lo;
-            hi = len > hi ? len : hi;
+            seen[len / 64] |= 1ull << (len % 64);
         }
     }
-    int best = 0, bestn = 0;
-    for (int w = lo; w <= hi + 2 && w <= MAXLEN; w++) {
-        int n = hist[w] + hist[w - 1] + hist[w - 2];
-        if (n > bestn)
-            bestn = n, best = w;
-    }
+    /* the windows w-2..w in ascending w, each weighed once: a report's few
+     * dozen lengths, not all 400 */
+    int best = 0, bestn = 0, next = 0;
+    for (int k = 0; k <= MAXLEN / 64; k++)
+        for (uint64_t b = seen[k]; b; b &= b - 1) {
+            int len = k * 64 + __builtin_ctzll(b);
+            for (int w = len > next ? len : next; w <= len + 2 && w <= MAXLEN; w++) {
+                int n = hist[w] + hist[w - 1] + hist[w - 2];
+                if (n > bestn)
+                    bestn = n, best = w;
+            }
+            next = len + 3;
+        }
     int longer = 0;
     for (size_t i = 0; i < d->lines.n; i++)
         longer += d->lines.v[i].kind == HB_LINE_TEXT && line_length(&d->lines.v[i], by_width) > best + 2;

@@ -1,6 +1,5 @@
 #include "sections.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -523,25 +522,43 @@ static size_t trim_end(const char *s, size_t from, size_t to)
     return to;
 }
 
-static const char *marker_text(const hb_marker *m, char *buf, size_t cap)
+/* s copied to p; returns its end. */
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* The number of m in Chinese numerals (a marker's is at most 99) at p;
+ * returns its end. */
+static char *put_cn(char *p, int number)
 {
     static const char *const cn[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
-    char num[16];
-    if (m->number <= 10)
-        snprintf(num, sizeof num, "%s", cn[m->number]);
-    else if (m->number < 20)
-        snprintf(num, sizeof num, "十%s", cn[m->number - 10]);
-    else
-        snprintf(num, sizeof num, "%s十%s", cn[m->number / 10], cn[m->number % 10]);
+    if (number <= 10)
+        return put_str(p, cn[number]);
+    if (number >= 20)
+        p = put_str(p, cn[number / 10]);
+    return put_str(put_str(p, "十"), cn[number % 10]);
+}
+
+/* m as written in a warning (a marker's number is from 1 to 99); buf
+ * holds 32 bytes.  Strings put together, where snprintf cost some 1,200
+ * instructions a warning. */
+static const char *marker_text(const hb_marker *m, char *buf)
+{
+    char *p = buf;
+    size_t n = (size_t)m->number;
     switch (m->style) {
-    case HB_MS_PART: snprintf(buf, cap, "第%s部分", num); break;
-    case HB_MS_CN: snprintf(buf, cap, "%s、", num); break;
-    case HB_MS_PCN: snprintf(buf, cap, "（%s）", num); break;
-    case HB_MS_NUM: snprintf(buf, cap, "%d.", m->number); break;
-    case HB_MS_PNUM: snprintf(buf, cap, "（%d）", m->number); break;
-    case HB_MS_NUMP: snprintf(buf, cap, "%d)", m->number); break;
-    default: snprintf(buf, cap, "(%d)", m->number); break;
+    case HB_MS_PART: p = put_str(put_cn(put_str(p, "第"), m->number), "部分"); break;
+    case HB_MS_CN: p = put_str(put_cn(p, m->number), "、"); break;
+    case HB_MS_PCN: p = put_str(put_cn(put_str(p, "（"), m->number), "）"); break;
+    case HB_MS_NUM: p = put_str(hb_put_uint(p, n), "."); break;
+    case HB_MS_PNUM: p = put_str(hb_put_uint(put_str(p, "（"), n), "）"); break;
+    case HB_MS_NUMP: p = put_str(hb_put_uint(p, n), ")"); break;
+    default: p = put_str(hb_put_uint(put_str(p, "("), n), ")"); break;
     }
+    *p = 0;
     return buf;
 }
 
@@ -591,13 +608,13 @@ static int check_numbering(hb_doc *d, numbering *nb, int idx, const hb_marker *m
         pm.number = pn;
         if (s->number == pn)
             return hb_doc_warn(d, "numbering-repeat", s->line, "%s repeats %s",
-                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+                               marker_text(m, a), marker_text(&pm, b));
         if (s->number == 1)
             return hb_doc_warn(d, "numbering-restart", s->line, "%s restarts after %s under the same parent",
-                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+                               marker_text(m, a), marker_text(&pm, b));
         if (s->number != pn + 1)
             return hb_doc_warn(d, "numbering-gap", s->line, "%s follows %s",
-                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+                               marker_text(m, a), marker_text(&pm, b));
         return 1;
     }
     if (s->number == 1)
@@ -607,10 +624,10 @@ static int check_numbering(hb_doc *d, numbering *nb, int idx, const hb_marker *m
         return hb_doc_warn(d, "numbering-continues", s->line,
                            plan ? "%s continues the numbering of the previous part (usual in a 工作要点)"
                                 : "%s continues the numbering of the previous part instead of restarting at 1",
-                           marker_text(m, a, sizeof a));
+                           marker_text(m, a));
     }
     return hb_doc_warn(d, "numbering-gap", s->line, "%s is the first of its level here",
-                       marker_text(m, a, sizeof a));
+                       marker_text(m, a));
 }
 
 /* 1、 （二） 3、 or （一） 2、 （三）: a marker of another style that carries
@@ -638,7 +655,7 @@ static int marker_slip(hb_doc *d, const numbering *nb, const int *stack, int dep
     if (r->style == m->style || r->number + 1 != m->number)
         return 1;
     char a[32];
-    marker_text(m, a, sizeof a);
+    marker_text(m, a);
     m->rank = r->rank;
     m->style = r->style;
     return hb_doc_warn(d, "marker-style", line, "%s continues the numbering of %s in another marker style", a,
@@ -744,6 +761,23 @@ static size_t child_id(char *id, const char *parent, int n)
     return (size_t)(hb_put_uint(id + pl + 1, (size_t)n) - id);
 }
 
+/* The first 1 or 2 (a year's lead digit) in v[k..last], eight bytes a
+ * step; last + 1 when there is none.  Titles are Han text: a byte at a
+ * time was most of the time the search for a title year took. */
+static size_t year_lead(const char *v, size_t k, size_t last)
+{
+    for (; k + 8 <= last + 1; k += 8) {
+        uint64_t w;
+        memcpy(&w, v + k, 8);
+        uint64_t m = hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2');
+        if (m)
+            return k + ((size_t)__builtin_ctzll(m) >> 3);
+    }
+    while (k <= last && v[k] != '1' && v[k] != '2')
+        k++;
+    return k;
+}
+
 hb_status hb_sections_run(hb_doc *d)
 {
     int stack[16];
@@ -775,11 +809,8 @@ hb_status hb_sections_run(hb_doc *d)
                 te = glued_title_end(d, ts, te);
             /* 一、强化党建引领 全年发展党员9名: a space stands for the line
              * break after the title (a run-together copy lost it) */
-            for (size_t sp = ts; sp < te; sp++)
-                if (d->view[sp] == ' ') {
-                    te = sp;
-                    break;
-                }
+            const char *sp = memchr(d->view + ts, ' ', te - ts);
+            te = sp ? (size_t)(sp - d->view) : te;
             size_t cap = hb_utf8_cap(d->view, ts, te, HB_HEADING_MAX_CHARS);
             if (cap < te && !hb_doc_warn(d, "long-title", pa->first_line,
                                          "a heading title longer than %d characters was cut", HB_HEADING_MAX_CHARS))
@@ -861,8 +892,11 @@ hb_status hb_sections_run(hb_doc *d)
     d->ref_year = d->period_to;
     for (size_t i = 0; !d->period_to && i < d->sections.n; i++) {
         const hb_section *s = &d->sections.v[i];
-        for (size_t k = s->tstart; k + 7 <= s->tend; k++)
-            if (d->view[k] >= '1' && d->view[k] <= '2' && (k == s->tstart || d->view[k - 1] < '0' || d->view[k - 1] > '9')) {
+        if (s->tend < s->tstart + 7)
+            continue;
+        size_t last = s->tend - 7; /* the last place a year (2024年) fits */
+        for (size_t k = s->tstart; (k = year_lead(d->view, k, last)) <= last; k++)
+            if (k == s->tstart || d->view[k - 1] < '0' || d->view[k - 1] > '9') {
                 int y = atoi(d->view + k);
                 if (y >= 1900 && y <= 2099 && !memcmp(d->view + k + 4, "年", 3) && (!d->ref_year || y < d->ref_year))
                     d->ref_year = y;

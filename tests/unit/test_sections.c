@@ -256,6 +256,41 @@ static void test_numbering_warnings(void **s)
     hb_report_free(r);
 }
 
+/* Whether r warned `message` exactly. */
+static int warned_text(const hb_report *r, const char *message)
+{
+    for (size_t i = 0; i < r->warnings.n; i++)
+        if (!strcmp(r->warnings.v[i].message, message))
+            return 1;
+    return 0;
+}
+
+/* The markers a numbering warning names, in each style, with numbers of
+ * one and two digits (十二, 二十, 二十三) as the warning writes them. */
+static void test_numbering_warning_texts(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"第一部分 甲\n第三部分 乙\n", "第三部分 follows 第一部分"},
+        {"十一、甲\n十三、乙\n", "十三、 follows 十一、"},
+        {"十九、甲\n二十一、乙\n", "二十一、 follows 十九、"},
+        {"二十、甲\n二十三、乙\n", "二十三、 follows 二十、"},
+        {"一、甲\n（十二）子\n", "（十二） is the first of its level here"},
+        {"一、甲\n（一）子\n（一）子\n", "（一） repeats （一）"},
+        {"一、甲\n12.子\n14.子\n", "14. follows 12."},
+        {"一、甲\n（1）子\n（3）子\n", "（3） follows （1）"},
+        {"一、甲\n1)子\n3)子\n", "3) follows 1)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hb_report *r = doc(cases[i].text);
+        if (!warned_text(r, cases[i].message))
+            fail_msg("no warning '%s' for '%s'", cases[i].message, cases[i].text);
+        hb_report_free(r);
+    }
+}
+
 /* Section ids: "parent.n" with n of several digits, levels deep. */
 static void test_ids(void **s)
 {
@@ -486,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_kind_cues),
         cmocka_unit_test(test_heading_opening_a_paragraph),
         cmocka_unit_test(test_numbering_warnings),
+        cmocka_unit_test(test_numbering_warning_texts),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_marker_slips),
