@@ -77,11 +77,18 @@ static int needed_byte(const hb_regex *rx)
     return unit < 0 || unit >= 0x80 || ((unit | 32) >= 'a' && (unit | 32) <= 'z') ? -1 : unit;
 }
 
+static void first_add(layout_rule *r, unsigned c)
+{
+    r->first[c / 8] |= (uint8_t)(1u << (c % 8));
+}
+
 /* For a pattern anchored at the line start, the bytes its match may start
  * with, as PCRE2 itself knows them: a line starting with another is not
  * matched at all (most lines, for most rules), without a call.  A first
- * unit that is an ASCII letter may stand for other cases (Kelvin sign for
- * k), so it filters nothing. */
+ * unit that is an ASCII letter may stand for its other case, caseless:
+ * both, and the lead byte of the one other character that folds to it
+ * for k (the Kelvin sign, E2 84 AA) and s (long s, C5 BF); page numbers
+ * (^(?i:page)...) were asked of PCRE2 for each first character. */
 static void first_bytes(const hb_regex *rx, layout_rule *r)
 {
     const pcre2_code *re = hb_regex_code(rx);
@@ -91,10 +98,13 @@ static void first_bytes(const hb_regex *rx, layout_rule *r)
     if (pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &all) != 0 || !(all & PCRE2_ANCHORED) ||
         pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type) != 0)
         return;
-    if (type == 1 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 256 &&
-        !((unit | 32) >= 'a' && (unit | 32) <= 'z')) {
+    if (type == 1 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 256) {
         memset(r->first, 0, sizeof r->first);
-        r->first[unit / 8] = (uint8_t)(1u << (unit % 8));
+        first_add(r, unit);
+        if ((unit | 32) >= 'a' && (unit | 32) <= 'z')
+            first_add(r, unit ^ 32);
+        if ((unit | 32) == 'k' || (unit | 32) == 's')
+            first_add(r, (unit | 32) == 'k' ? 0xE2 : 0xC5);
         r->anchored = 1;
     } else if (type == 0 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map) {
         memcpy(r->first, map, sizeof r->first);

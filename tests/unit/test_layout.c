@@ -194,6 +194,34 @@ static void test_many_line_rules(void **s)
     rmdir(dir);
 }
 
+/* A rule anchored on a caseless first letter is tried on the lines
+ * starting with either case, and for k and s on those starting with the
+ * other character that folds to it (the Kelvin sign, long s). */
+static void test_caseless_first_letters(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/hb_layoutXXXXXX", path[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/layout.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("clutter\t^(?i:kb)\\d+$\nclutter\t^(?i:st)\\d+$\nclutter\t^(?i:m)x\\d+$\n", f);
+    fclose(f);
+    const char *ov[] = {dir};
+    hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
+    hb_error err = {0};
+    hb_engine *e = hb_engine_new(&eo, &err);
+    assert_non_null(e);
+    int kind[8];
+    line_kinds(e, "kb12\nKB3\n\xE2\x84\xAA" "b4\nsT5\n\xC5\xBF" "t6\nMx7\nmx8\nnx9\n", kind, 8);
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(kind[i], HB_LINE_CLUTTER);
+    assert_int_equal(kind[7], HB_LINE_TEXT);
+    hb_engine_free(e);
+    unlink(path);
+    rmdir(dir);
+}
+
 static void test_page_numbers_and_blank_lines_are_not_content(void **s)
 {
     (void)s;
@@ -507,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_anchored_rules_by_first_byte),
         cmocka_unit_test(test_line_filters_never_reject_a_match),
         cmocka_unit_test(test_many_line_rules),
+        cmocka_unit_test(test_caseless_first_letters),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),
