@@ -380,15 +380,16 @@ static int child_kind(const hb_doc *d, const hb_section *s)
  * or E2/E3 (next_in).  CLAUSE_LEAD: what add_items() reads inside a
  * clause, a boundary (；：！？，space, 。 of lead byte E3) or a circled
  * number (E2); TITLE_END: where a heading title may end (：, 。); ITEM_END:
- * where an item's title may end (；！？, 。).  Each is a list, for its table
- * and its vector scan. */
-#define CLAUSE_LEAD_BYTES(X) X(';') X(':') X('!') X('?') X(',') X(' ') X(0xE2) X(0xE3)
-#define TITLE_END_BYTES(X) X(':') X(0xE3)
-#define ITEM_END_BYTES(X) X(';') X('!') X('?') X(0xE3)
+ * where an item's title may end (；！？, 。).  Each is a list of its ASCII
+ * bytes, for its table (with E3, and E2 for CLAUSE_LEAD) and its vector
+ * scan (with 。 itself, and ① … ⑳ for CLAUSE_LEAD). */
+#define CLAUSE_LEAD_ASCII(X) X(';') X(':') X('!') X('?') X(',') X(' ')
+#define TITLE_END_ASCII(X) X(':')
+#define ITEM_END_ASCII(X) X(';') X('!') X('?')
 #define BYTE_IN_SET(c) [c] = 1,
-static const unsigned char CLAUSE_LEAD[256] = {CLAUSE_LEAD_BYTES(BYTE_IN_SET)};
-static const unsigned char TITLE_END[256] = {TITLE_END_BYTES(BYTE_IN_SET)};
-static const unsigned char ITEM_END[256] = {ITEM_END_BYTES(BYTE_IN_SET)};
+static const unsigned char CLAUSE_LEAD[256] = {CLAUSE_LEAD_ASCII(BYTE_IN_SET)[0xE2] = 1, [0xE3] = 1};
+static const unsigned char TITLE_END[256] = {TITLE_END_ASCII(BYTE_IN_SET)[0xE3] = 1};
+static const unsigned char ITEM_END[256] = {ITEM_END_ASCII(BYTE_IN_SET)[0xE3] = 1};
 #undef BYTE_IN_SET
 
 /* From v[i] on, 32 bytes a step while 32 are left before end, to the first
@@ -399,22 +400,34 @@ typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define SET_EQ(c) m = _mm256_or_si256(m, _mm256_cmpeq_epi8(w, _mm256_set1_epi8((char)(c))));
-#define SET_SCAN32(name, BYTES) \
+#define EQ(x, c) _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)(c)))
+/* The set's ASCII bytes, 。 (E3 80 82), and with circled the characters
+ * E2 91 (U+2440 … U+247F, ① … ⑳ among them): not every E3 and E2 byte, as
+ * the tables (、 “ ” 《 》 stopped add_items() at every one, to go on at
+ * once).  The bytes after a lead are read two past the 32, inside the
+ * view's padding. */
+#define SET_SCAN32(name, ASCII, circled) \
     __attribute__((target("avx2"))) static size_t name(const char *v, size_t i, size_t end) \
     { \
         for (; i + 32 <= end; i += 32) { \
             __m256i w = _mm256_loadu_si256((const __m256i *)(v + i)), m = _mm256_setzero_si256(); \
-            BYTES(SET_EQ) \
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(v + i + 1)); \
+            __m256i w2 = _mm256_loadu_si256((const __m256i *)(v + i + 2)); \
+            ASCII(SET_EQ) \
+            m = _mm256_or_si256(m, _mm256_and_si256(_mm256_and_si256(EQ(w, 0xE3), EQ(w1, 0x80)), EQ(w2, 0x82))); \
+            if (circled) \
+                m = _mm256_or_si256(m, _mm256_and_si256(EQ(w, 0xE2), EQ(w1, 0x91))); \
             unsigned bits = (unsigned)_mm256_movemask_epi8(m); \
             if (bits) \
                 return i + (size_t)__builtin_ctz(bits); \
         } \
         return i; \
     }
-SET_SCAN32(clause_lead32, CLAUSE_LEAD_BYTES)
-SET_SCAN32(title_end32, TITLE_END_BYTES)
-SET_SCAN32(item_end32, ITEM_END_BYTES)
+SET_SCAN32(clause_lead32, CLAUSE_LEAD_ASCII, 1)
+SET_SCAN32(title_end32, TITLE_END_ASCII, 0)
+SET_SCAN32(item_end32, ITEM_END_ASCII, 0)
 #undef SET_SCAN32
+#undef EQ
 #undef SET_EQ
 #define SCAN32(f) (__builtin_cpu_supports("avx2") ? (f) : NULL)
 #else
