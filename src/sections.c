@@ -37,6 +37,7 @@ struct hb_section_rules {
     int *title_next;
     int title_short;
     int next_year;  /* the {next-year} cue of kind coming (one: cues are keyed), -1: none */
+    struct char_set *chars; /* of each `other` cue: the characters it cannot occur without */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -94,6 +95,41 @@ static int holds(const kind_cue *m, const kind_cue *c)
     return 0;
 }
 
+/* Characters by a hash of their code points, a bit each of 256: an
+ * `other` cue whose characters are not all in a title masks nothing in
+ * it, and is not looked for (hb_cue_masked: two memmem of the title for
+ * each cue written A...B, seven of them asked about every kind cue hit). */
+typedef struct char_set {
+    uint64_t bit[4];
+} char_set;
+
+static void char_set_add(char_set *cs, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        int cp;
+        i += (size_t)hb_utf8_next(s + i, n - i, &cp);
+        unsigned h = (unsigned)cp * 2654435761u >> 24;
+        cs->bit[h / 64] |= 1ull << (h % 64);
+    }
+}
+
+static int char_set_holds(const char_set *all, const char_set *part)
+{
+    return !((part->bit[0] & ~all->bit[0]) | (part->bit[1] & ~all->bit[1]) | (part->bit[2] & ~all->bit[2]) |
+             (part->bit[3] & ~all->bit[3]));
+}
+
+/* The characters of `other` cue q, but for the ... of a cue written A...B
+ * (the first, as hb_cue_masked reads it). */
+static void cue_chars(char_set *cs, const kind_cue *q)
+{
+    const char *gap = hb_lit_find(q->cue, q->len, "...", 3);
+    size_t a = gap ? (size_t)(gap - q->cue) : q->len;
+    char_set_add(cs, q->cue, a);
+    if (gap)
+        char_set_add(cs, gap + 3, q->len - a - 3);
+}
+
 /* Fills r->maskers: a title's kind cues were each checked against every
  * `other` cue (16), a fifth of the stage's instructions.  An `other` cue
  * may mask a hit of cue c when its words hold c's (hb_cue_masked: a hit
@@ -108,7 +144,8 @@ static int index_maskers(struct hb_section_rules *r)
     int *other = malloc((nother + 1) * sizeof *other), *gap = malloc((nother + 1) * sizeof *gap);
     r->maskers = malloc((r->ncues + 1) * (nother + 1) * sizeof *r->maskers);
     r->masker_at = malloc((r->ncues + 1) * sizeof *r->masker_at);
-    if (!other || !gap || !r->maskers || !r->masker_at) {
+    r->chars = calloc(r->ncues + 1, sizeof *r->chars);
+    if (!other || !gap || !r->maskers || !r->masker_at || !r->chars) {
         free(other);
         free(gap);
         return 0;
@@ -118,6 +155,7 @@ static int index_maskers(struct hb_section_rules *r)
         if (r->cues[i].kind == HB_KIND_OTHER) {
             gap[nother] = hb_lit_find(r->cues[i].cue, r->cues[i].len, "...", 3) != NULL;
             other[nother++] = (int)i;
+            cue_chars(&r->chars[i], &r->cues[i]);
         }
     for (size_t c = 0; c <= r->ncues; c++) {
         r->masker_at[c] = n;
@@ -209,35 +247,46 @@ void hb_sections_unload(struct hb_engine *e)
     free(r->maskers);
     free(r->masker_at);
     free(r->title_next);
+    free(r->chars);
     free(r);
 }
 
 /* Whether [at, at+n) lies inside quotation or title marks: a name
- * (实施“强村计划”情况), not what the heading is about. */
+ * (实施“强村计划”情况), not what the heading is about.  One pass before
+ * at for the three pairs, asking only at their lead bytes (E2, E3). */
 static int quoted(const char *s, size_t len, size_t at, size_t n)
 {
     static const char *const pairs[][2] = {{"“", "”"}, {"《", "》"}, {"「", "」"}};
-    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
-        const char *open = NULL;
-        for (const char *p = s; p < s + at; p++)
-            if (p + 3 <= s + at && !memcmp(p, pairs[k][0], 3))
-                open = p;
-            else if (open && p + 3 <= s + at && !memcmp(p, pairs[k][1], 3))
-                open = NULL;
-        if (open && memmem(s + at + n, len - at - n, pairs[k][1], 3))
-            return 1;
+    enum { NPAIRS = sizeof pairs / sizeof *pairs };
+    int open[NPAIRS] = {0};
+    for (size_t i = 0; i + 3 <= at; i++) {
+        if (((unsigned char)s[i] & 0xFE) != 0xE2)
+            continue;
+        for (size_t k = 0; k < NPAIRS; k++) {
+            if (!memcmp(s + i, pairs[k][0], 3))
+                open[k] = 1;
+            else if (open[k] && !memcmp(s + i, pairs[k][1], 3))
+                open[k] = 0;
+        }
     }
+    for (size_t k = 0; k < NPAIRS; k++)
+        if (open[k] && memmem(s + at + n, len - at - n, pairs[k][1], 3))
+            return 1;
     return 0;
 }
 
 /* Whether [at, at+n), a hit of cue c (r->ncues: a later year), lies inside
- * a hit of an `other` cue (问题 in 问题导向) or inside quotation marks. */
-static int masked(const struct hb_section_rules *r, size_t c, const char *s, size_t len, size_t at, size_t n)
+ * a hit of an `other` cue (问题 in 问题导向) or inside quotation marks.
+ * title: the characters of s (NULL: not known), which each `other` cue's
+ * must be among. */
+static int masked(const struct hb_section_rules *r, size_t c, const char *s, size_t len, size_t at, size_t n,
+                  const char_set *title)
 {
     if (quoted(s, len, at, n))
         return 1;
     for (const int *m = r->maskers + r->masker_at[c]; *m >= 0; m++)
-        if (hb_cue_masked(r->cues[*m].cue, r->cues[*m].len, s, len, at, n))
+        if ((!title || char_set_holds(title, &r->chars[*m])) &&
+            hb_cue_masked(r->cues[*m].cue, r->cues[*m].len, s, len, at, n))
             return 1;
     return 0;
 }
@@ -270,14 +319,26 @@ typedef struct {
     int coming;            /* a coming word was seen */
     size_t come_at, come_len;
     size_t come_cue;       /* the coming cue found at come_at, first listed */
+    int titled;            /* title holds the characters of s (made when first asked) */
+    char_set title;
 } kind_scan;
+
+/* The characters of the scanned text, for masked(). */
+static const char_set *scan_chars(kind_scan *k)
+{
+    if (!k->titled) {
+        char_set_add(&k->title, k->s, k->len);
+        k->titled = 1;
+    }
+    return &k->title;
+}
 
 /* A coming word at s[at..at+n) (cue i) that a work word follows and no
  * `other` cue masks: kept if it is the leftmost, at one place the first listed. */
 static void coming_at(kind_scan *k, size_t at, size_t n, size_t i)
 {
     if (k->work_after > at + n && (at < k->come_at || (at == k->come_at && i < k->come_cue)) &&
-        !masked(k->r, is_next_year(&k->r->cues[i]) ? k->r->ncues : i, k->s, k->len, at, n))
+        !masked(k->r, is_next_year(&k->r->cues[i]) ? k->r->ncues : i, k->s, k->len, at, n, scan_chars(k)))
         k->come_at = at, k->come_len = n, k->come_cue = i;
 }
 
@@ -311,7 +372,7 @@ static int on_cue(void *ctx, size_t at, size_t end, int value)
                 kind = ki;
         }
     }
-    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, (size_t)value, k->s, k->len, at, n))
+    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, (size_t)value, k->s, k->len, at, n, scan_chars(k)))
         k->best = kind, k->best_at = at, k->best_len = n;
     return 1;
 }
@@ -321,7 +382,8 @@ static int on_cue(void *ctx, size_t at, size_t end, int value)
 static void scan_kinds(const hb_doc *d, const char *s, size_t len, kind_scan *k)
 {
     const struct hb_section_rules *r = d->engine->sections;
-    *k = (kind_scan){d, r, s, len, HB_KIND_OTHER, len, 0, 0, 0, 0, len, 0, r->ncues};
+    *k = (kind_scan){.d = d, .r = r, .s = s, .len = len, .best = HB_KIND_OTHER, .best_at = len,
+                     .come_at = len, .come_cue = r->ncues};
     hb_ac_scan_all(r->kinds, s, len, on_cue, k);
     if (!k->work_after)
         return;
@@ -477,7 +539,7 @@ static size_t later_cue_end(const struct hb_section_rules *r, int i, const char 
 {
     for (; i >= 0; i = r->title_next[i])
         if (at + r->cues[i].len > best && r->cues[i].len <= len - at &&
-            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, (size_t)i, s, len, at, r->cues[i].len))
+            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, (size_t)i, s, len, at, r->cues[i].len, NULL))
             best = at + r->cues[i].len;
     return best;
 }

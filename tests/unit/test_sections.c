@@ -225,6 +225,13 @@ static void test_kind_cues(void **s)
     assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
     assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
     hb_report_free(r);
+    /* the A…B cue's characters all in the title, but B before A, or B
+     * missing: nothing masked */
+    r = doc("一、问题短板待解决\n二、解决短板\n");
+    assert_int_equal(r->sections.n, 2);
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_PROBLEMS);
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
+    hb_report_free(r);
 }
 
 static void test_heading_opening_a_paragraph(void **s)
