@@ -130,24 +130,10 @@ static int counts_on(const hb_wordlist *words, const char *s, size_t len, int v)
  * filter of chars.h on its last two bytes' six bits) or is 第 or lit. */
 static int numeral_or(const unsigned char *u, const char *lit)
 {
-    return hb_cn_numeral_may(u[2] & 63u, u[1] & 63u) || !memcmp(u, "第", 3) || (lit && !memcmp(u, lit, 3));
+    return hb_numeral_or_di(u) || (lit && !memcmp(u, lit, 3));
 }
 
-/* Whether a heading marker may start at s: its first character is a digit,
- * (, ① (lead byte E2), 🔟 (F0), 第 or maybe a numeral.  Paragraphs ask at
- * every sentence start, most of them a Han character of no marker. */
-static int heading_may_start(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80)
-        return u[0] == '(' || (u[0] >= '0' && u[0] <= '9');
-    return len >= 3 && (u[0] == 0xE2 || u[0] == 0xF0 || ((u[0] & 0xF0) == 0xE0 && numeral_or(u, NULL)));
-}
-
-/* hb_heading_marker past its first test: kept out of line, so that the
- * many texts turned away pay no saving of the registers it uses. */
-static __attribute__((noinline)) int heading_marker(const hb_wordlist *counts, const char *s, size_t len,
-                                                     hb_marker *m)
+int hb_heading_marker_past(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
 {
     size_t n;
     int cp;
@@ -222,11 +208,6 @@ static __attribute__((noinline)) int heading_marker(const hb_wordlist *counts, c
         return set(m, HB_MS_CIRCLED, 5, 4, cp - 0x2460 + 1, at, s, len);
     }
     return 0;
-}
-
-int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
-{
-    return len && heading_may_start(s, len) && heading_marker(counts, s, len, m);
 }
 
 static size_t separator(const char *s, size_t len)

@@ -423,7 +423,8 @@ static int split_run_together(hb_doc *d, view_buf *b)
             cur.first_line = next;
             piece = c->at;
         }
-        if (!put_view(&out, &in, NULL, piece, pa->vend - piece) || !put_view(&out, &in, "\n", pa->vend, 1))
+        /* the piece and the LF after it, which the uncut view holds: one copy */
+        if (!put_view(&out, &in, NULL, piece, pa->vend + 1 - piece))
             return 0;
         cur.vend = out.n - 1;
         cur.glued = first[p + 1] > first[p] || cur.glued;
