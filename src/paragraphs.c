@@ -96,11 +96,11 @@ static int opens_block(const hb_doc *d, const char *s, size_t len)
     return hb_heading_marker(&d->engine->counts_on, s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
 }
 
-/* Whether line `cur` continues the paragraph whose last line is `prev`,
- * whose text is at ps (in the view: the fold it came from is overwritten). */
-static int continues(const hb_doc *d, const char *ps, const hb_line *prev, const hb_line *cur, wrap_at wrap)
+/* Whether line `cur` continues the paragraph whose last line is `prev`
+ * (both still in the fold: the view is copied behind them). */
+static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, wrap_at wrap)
 {
-    const char *cs = d->fold + cur->fstart;
+    const char *ps = d->fold + prev->fstart, *cs = d->fold + cur->fstart;
     size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
     if (cur->indented || ends_sentence(ps, pl) || opens_block(d, cs, cl))
         return 0;
@@ -440,6 +440,18 @@ static int split_run_together(hb_doc *d, view_buf *b)
     return 1;
 }
 
+/* Appends line l, the last of paragraph pa, and the LF that ends pa
+ * (pa->vend): one copy of bytes and map when the fold holds that LF right
+ * after the line, as most lines end. */
+static int put_last(view_buf *b, const hb_line *l, hb_para *pa)
+{
+    size_t n = l->fend - l->fstart;
+    pa->vend = (uint32_t)(b->n + n);
+    if (b->d->fold[l->fend] == '\n')
+        return put(b, NULL, l->fstart, n + 1);
+    return put(b, NULL, l->fstart, n) && put(b, "\n", l->fend, 1);
+}
+
 hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
@@ -453,40 +465,35 @@ hb_status hb_paragraphs_run(hb_doc *d)
     d->fold_own = NULL;
     d->view_own = b.v;
     hb_para cur = {0};
+    /* prev, the last line read, is copied once the next tells whether it
+     * ends its paragraph: till then its text is still in the fold, which
+     * the view has not reached */
     const hb_line *prev = NULL;
-    size_t prev_at = 0; /* where prev's text is in the view */
     int open = 0;
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
         if (l->kind != HB_LINE_TEXT)
             continue;
-        if (open && continues(d, b.v + prev_at, prev, l, wrap)) {
+        if (open && continues(d, prev, l, wrap)) {
             /* Latin words wrapped at a line end need their space back. */
-            char last = prev->fend > prev->fstart ? b.v[prev_at + prev->fend - prev->fstart - 1] : 0;
+            char last = prev->fend > prev->fstart ? d->fold[prev->fend - 1] : 0;
             char first = d->fold[l->fstart];
+            if (!put(&b, NULL, prev->fstart, prev->fend - prev->fstart))
+                return HB_ERR_NOMEM;
             if (((last | 32) >= 'a' && (last | 32) <= 'z') && ((first | 32) >= 'a' && (first | 32) <= 'z'))
                 if (!put(&b, " ", prev->fend, 1))
                     return HB_ERR_NOMEM;
         } else {
-            if (open) {
-                cur.vend = b.n;
-                if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
-                    return HB_ERR_NOMEM;
-            }
+            if (open && (!put_last(&b, prev, &cur) || !hb_vec_push(&d->arena, &d->paras, cur)))
+                return HB_ERR_NOMEM;
             cur = (hb_para){.vstart = b.n, .first_line = (int)i + 1, .section = -1};
             open = 1;
         }
-        prev_at = b.n;
-        if (!put(&b, NULL, l->fstart, l->fend - l->fstart))
-            return HB_ERR_NOMEM;
         cur.last_line = (int)i + 1;
         prev = l;
     }
-    if (open) {
-        cur.vend = b.n;
-        if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
-            return HB_ERR_NOMEM;
-    }
+    if (open && (!put_last(&b, prev, &cur) || !hb_vec_push(&d->arena, &d->paras, cur)))
+        return HB_ERR_NOMEM;
     if (!split_run_together(d, &b) || !hb_omap_put(&d->arena, &b.m, b.n, d->len))
         return HB_ERR_NOMEM;
     memset(b.v + b.n, 0, 1 + HB_TEXT_PAD);
