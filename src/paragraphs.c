@@ -447,7 +447,7 @@ static int put_last(view_buf *b, const hb_line *l, hb_para *pa)
 {
     size_t n = l->fend - l->fstart;
     pa->vend = (uint32_t)(b->n + n);
-    if (b->d->fold[l->fend] == '\n')
+    if (l->fend < b->d->fold_len && b->d->fold[l->fend] == '\n')
         return put(b, NULL, l->fstart, n + 1);
     return put(b, NULL, l->fstart, n) && put(b, "\n", l->fend, 1);
 }
