@@ -653,12 +653,16 @@ static int last_child(const numbering *nb, int parent, int style)
     return nb->last_child.v[(size_t)(parent + 1) * HB_NSTYLES + style];
 }
 
-/* Makes room for the children of one more possible parent. */
+/* Makes room for the children of one more possible parent: the room for
+ * all its slots first, then the slots, not a push each. */
 static int numbering_open(hb_doc *d, numbering *nb)
 {
-    for (int k = 0; k < HB_NSTYLES; k++)
-        if (!hb_vec_push(&d->arena, &nb->last_child, -1))
+    while (nb->last_child.cap < nb->last_child.n + HB_NSTYLES)
+        if (!hb_vec_grow(&d->arena, (void **)&nb->last_child.v, &nb->last_child.cap, nb->last_child.n,
+                         sizeof *nb->last_child.v))
             return 0;
+    for (int k = 0; k < HB_NSTYLES; k++)
+        nb->last_child.v[nb->last_child.n++] = -1;
     return 1;
 }
 
