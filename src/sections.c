@@ -291,6 +291,23 @@ static int masked(const struct hb_section_rules *r, size_t c, const char *s, siz
     return 0;
 }
 
+/* The first 1 or 2 (a year's lead digit) in v[k..last], eight bytes a
+ * step; last + 1 when there is none.  Titles are Han text: a byte at a
+ * time was most of the time the search for a title year took. */
+static size_t year_lead(const char *v, size_t k, size_t last)
+{
+    for (; k + 8 <= last + 1; k += 8) {
+        uint64_t w;
+        memcpy(&w, v + k, 8);
+        uint64_t m = hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2');
+        if (m)
+            return k + ((size_t)__builtin_ctzll(m) >> 3);
+    }
+    while (k <= last && v[k] != '1' && v[k] != '2')
+        k++;
+    return k;
+}
+
 /* Length of a year later than the report's own (2025年, 2025年度) at s[at], 0 if none. */
 static size_t next_year_at(const hb_doc *d, const char *s, size_t len, size_t at)
 {
@@ -391,7 +408,11 @@ static void scan_kinds(const hb_doc *d, const char *s, size_t len, kind_scan *k)
         hb_ac_scan_all(r->kinds, s, len, on_coming, k);
     if (!d->ref_year || r->next_year < 0)
         return;
-    for (size_t at = 0; at <= k->come_at && at < len; at++) {
+    /* a later year starts with its 1 or 2 (next_year_at), before the coming word found */
+    for (size_t at = 0; len > 0; at++) {
+        size_t last = k->come_at < len ? k->come_at : len - 1;
+        if ((at = year_lead(s, at, last)) > last)
+            break;
         size_t cl = next_year_at(d, s, len, at);
         if (cl)
             coming_at(k, at, cl, (size_t)r->next_year);
@@ -450,13 +471,15 @@ static int child_kind(const hb_doc *d, const hb_section *s)
 #define ITEM_END_ASCII(X) X(';') X('!') X('?')
 #define BYTE_IN_SET(c) [c] = 1,
 static const unsigned char CLAUSE_LEAD[256] = {CLAUSE_LEAD_ASCII(BYTE_IN_SET)[0xE2] = 1, [0xE3] = 1};
+static const unsigned char CLAUSE_BOUNDARY[256] = {CLAUSE_LEAD_ASCII(BYTE_IN_SET)}; /* with 。: add_items() */
 static const unsigned char TITLE_END[256] = {TITLE_END_ASCII(BYTE_IN_SET)[0xE3] = 1};
 static const unsigned char ITEM_END[256] = {ITEM_END_ASCII(BYTE_IN_SET)[0xE3] = 1};
 #undef BYTE_IN_SET
 
-/* From v[i] on, 32 bytes a step while 32 are left before end, to the first
- * byte of a set: i moved there, or to where fewer are left.  NULL where the
- * CPU has no AVX2. */
+/* From v[i] on (i < end), 32 bytes a step, to the first byte of a set
+ * before end, or to end: the last block reads past end into the view's
+ * padding (HB_TEXT_PAD, 32 bytes) and drops what it finds there.  NULL
+ * where the CPU has no AVX2. */
 typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -466,12 +489,12 @@ typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
 /* The set's ASCII bytes, 。 (E3 80 82), and with circled the characters
  * E2 91 (U+2440 … U+247F, ① … ⑳ among them): not every E3 and E2 byte, as
  * the tables (、 “ ” 《 》 stopped add_items() at every one, to go on at
- * once).  The bytes after a lead are read two past the 32, inside the
- * view's padding. */
+ * once).  The bytes after a lead are read two past the block, inside the
+ * view's padding too. */
 #define SET_SCAN32(name, ASCII, circled) \
     __attribute__((target("avx2"))) static size_t name(const char *v, size_t i, size_t end) \
     { \
-        for (; i + 32 <= end; i += 32) { \
+        for (; i < end; i += 32) { \
             __m256i w = _mm256_loadu_si256((const __m256i *)(v + i)), m = _mm256_setzero_si256(); \
             __m256i w1 = _mm256_loadu_si256((const __m256i *)(v + i + 1)); \
             __m256i w2 = _mm256_loadu_si256((const __m256i *)(v + i + 2)); \
@@ -480,10 +503,12 @@ typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
             if (circled) \
                 m = _mm256_or_si256(m, _mm256_and_si256(EQ(w, 0xE2), EQ(w1, 0x91))); \
             unsigned bits = (unsigned)_mm256_movemask_epi8(m); \
+            if (end - i < 32) \
+                bits &= (1u << (end - i)) - 1; \
             if (bits) \
                 return i + (size_t)__builtin_ctz(bits); \
         } \
-        return i; \
+        return end; \
     }
 SET_SCAN32(clause_lead32, CLAUSE_LEAD_ASCII, 1)
 SET_SCAN32(title_end32, TITLE_END_ASCII, 0)
@@ -496,15 +521,16 @@ SET_SCAN32(item_end32, ITEM_END_ASCII, 0)
 #define SCAN32(f) ((set_scan32)NULL)
 #endif
 
-/* The first byte of v[i..end) in the set t, or end: 32 bytes a step with
- * scan32 (the set's vector scan, NULL: none), else eight at a time to the
- * next byte below 0x40 or E2/E3 (digits too), then the table. */
+/* The first byte of v[i..end) (of the view) in the set t, or end: 32
+ * bytes a step with scan32 (the set's vector scan, NULL: none), else
+ * eight at a time to the next byte below 0x40 or E2/E3 (digits too), then
+ * the table. */
 static inline size_t next_in(const unsigned char *t, set_scan32 scan32, const char *v, size_t i, size_t end)
 {
     const uint64_t highs = 0x8080808080808080u;
     while (i < end && !t[(unsigned char)v[i]]) {
         i++;
-        if (scan32 && i + 32 <= end) {
+        if (scan32 && i < end) {
             i = scan32(v, i, end);
             continue;
         }
@@ -790,11 +816,9 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
             at_boundary = 0;
             continue;
         }
-        unsigned char c = (unsigned char)v[i];
         /* 剖析原因，一是… : a comma is a boundary too, and a space (a line
          * break lost in run-together text: …加强。 一是…); 统一是 is not */
-        at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' || c == ' ' ||
-                      is_full_stop(v, i, pa->vend);
+        at_boundary = CLAUSE_BOUNDARY[(unsigned char)v[i]] || is_full_stop(v, i, pa->vend);
         i += clen;
     }
     /* an item runs to the next item of this paragraph or the paragraph end;
@@ -838,23 +862,6 @@ static size_t child_id(char *id, const char *parent, int n)
     memcpy(id, parent, pl);
     id[pl] = '.';
     return (size_t)(hb_put_uint(id + pl + 1, (size_t)n) - id);
-}
-
-/* The first 1 or 2 (a year's lead digit) in v[k..last], eight bytes a
- * step; last + 1 when there is none.  Titles are Han text: a byte at a
- * time was most of the time the search for a title year took. */
-static size_t year_lead(const char *v, size_t k, size_t last)
-{
-    for (; k + 8 <= last + 1; k += 8) {
-        uint64_t w;
-        memcpy(&w, v + k, 8);
-        uint64_t m = hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2');
-        if (m)
-            return k + ((size_t)__builtin_ctzll(m) >> 3);
-    }
-    while (k <= last && v[k] != '1' && v[k] != '2')
-        k++;
-    return k;
 }
 
 hb_status hb_sections_run(hb_doc *d)

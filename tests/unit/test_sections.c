@@ -263,6 +263,22 @@ static void test_numbering_warnings(void **s)
     hb_report_free(r);
 }
 
+/* A year later than the report's own, followed by a work word, names the
+ * plans: at the title's start, after other words, as 年度, at the bound
+ * of five years; not inside a longer number. */
+static void test_later_year_titles(void **s)
+{
+    (void)s;
+    hb_report *r = doc("关于2023年工作的总结\n一、2023年主要工作\n二、2024年工作安排\n三、12024年任务\n"
+                       "四、为民服务2025年度工作部署\n五、2028年任务\n六、2029年任务\n");
+    static const int want[] = {HB_KIND_ACHIEVEMENTS, HB_KIND_PLANS, HB_KIND_OTHER, HB_KIND_PLANS, HB_KIND_PLANS,
+                               HB_KIND_OTHER};
+    assert_int_equal(r->sections.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        assert_int_equal(r->sections.v[i].kind, want[i]);
+    hb_report_free(r);
+}
+
 /* Whether r warned `message` exactly. */
 static int warned_text(const hb_report *r, const char *message)
 {
@@ -529,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_heading_opening_a_paragraph),
         cmocka_unit_test(test_numbering_warnings),
         cmocka_unit_test(test_numbering_warning_texts),
+        cmocka_unit_test(test_later_year_titles),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_marker_slips),
