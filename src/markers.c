@@ -126,13 +126,6 @@ static int counts_on(const hb_wordlist *words, const char *s, size_t len, int v)
     return hb_wordlist_prefix(words, s + n, len - n) != NULL;
 }
 
-/* Whether the three-byte character at u may be a Chinese numeral (the
- * filter of chars.h on its last two bytes' six bits) or is 第 or lit. */
-static int numeral_or(const unsigned char *u, const char *lit)
-{
-    return hb_numeral_or_di(u) || (lit && !memcmp(u, lit, 3));
-}
-
 int hb_heading_marker_past(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
 {
     size_t n;
@@ -219,9 +212,7 @@ static size_t separator(const char *s, size_t len)
     return 0;
 }
 
-/* hb_item_marker past its first test, out of line as heading_marker. */
-static __attribute__((noinline)) int item_marker(const char *s, size_t len, int *family, int *number,
-                                                  size_t *mlen)
+int hb_item_marker_past(const char *s, size_t len, int *family, int *number, size_t *mlen)
 {
     size_t n;
     int cp;
@@ -262,12 +253,4 @@ static __attribute__((noinline)) int item_marker(const char *s, size_t len, int 
         }
     }
     return 0;
-}
-
-int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen)
-{
-    /* ①, or 另, 第, 其 or a numeral first: sections ask at every clause start */
-    return len >= 3 && ((unsigned char)s[0] & 0xF0) == 0xE0 &&
-           ((unsigned char)s[0] == 0xE2 || numeral_or((const unsigned char *)s, "另") || !memcmp(s, "其", 3)) &&
-           item_marker(s, len, family, number, mlen);
 }

@@ -6,6 +6,7 @@
 #define HB_MARKERS_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "chars.h"
 #include "units.h"
@@ -72,9 +73,19 @@ void hb_markers_unload(struct hb_engine *e);
 
 enum hb_item_family { HB_IF_SHI = 1, HB_IF_DI, HB_IF_FANGMIAN, HB_IF_QI, HB_IF_CIRCLED };
 
+/* hb_item_marker past its first test, out of line as hb_heading_marker_past. */
+int hb_item_marker_past(const char *s, size_t len, int *family, int *number, size_t *mlen);
+
 /* An inline item marker at s[0..len)?  Fills family, number and marker length
- * (separator such as "，" included). */
-int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen);
+ * (separator such as "，" included).  Its first test inline: ①, or 另, 第,
+ * 其 or a numeral first (sections ask at every clause start). */
+static inline int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    return len >= 3 && (u[0] & 0xF0) == 0xE0 &&
+           (u[0] == 0xE2 || hb_numeral_or_di(u) || !memcmp(u, "另", 3) || !memcmp(u, "其", 3)) &&
+           hb_item_marker_past(s, len, family, number, mlen);
+}
 
 /* Value of a small Chinese numeral (一 … 九十九) spanning s[0..len) exactly; -1 if not one. */
 int hb_small_cn_number(const char *s, size_t len);

@@ -162,25 +162,38 @@ static void line_kinds(hb_engine *e, const char *text, int *kind, size_t n)
     hb_report_free(d);
 }
 
-/* A clutter list of more rules than its masks hold (list_sets: 64) and
- * more literal sets than the scan asks about (64): the rules with a set,
- * the rules left without one and the rules past the 64th all match. */
-static void test_many_line_rules(void **s)
+/* An engine of dict/ and an overlay folder whose layout.txt holds rules
+ * (the folder is gone once the engine has read it). */
+static hb_engine *layout_engine(const char *rules)
 {
-    (void)s;
     char dir[] = "/tmp/hb_layoutXXXXXX", path[300];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/layout.txt", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    for (int i = 0; i < 80; i++)
-        fprintf(f, "clutter\t^杂项%d号$\n", i);
+    fputs(rules, f);
     fclose(f);
     const char *ov[] = {dir};
     hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
     hb_error err = {0};
     hb_engine *e = hb_engine_new(&eo, &err);
     assert_non_null(e);
+    unlink(path);
+    rmdir(dir);
+    return e;
+}
+
+/* A clutter list of more rules than its masks hold (list_sets: 64) and
+ * more literal sets than the scan asks about (64): the rules with a set,
+ * the rules left without one and the rules past the 64th all match. */
+static void test_many_line_rules(void **s)
+{
+    (void)s;
+    char rules[80 * 32];
+    size_t n = 0;
+    for (int i = 0; i < 80; i++)
+        n += (size_t)snprintf(rules + n, sizeof rules - n, "clutter\t^杂项%d号$\n", i);
+    hb_engine *e = layout_engine(rules);
     /* the overlay's rules follow dict/'s 17: 杂项45号 is rule 62, past
      * the 64 sets (dict/'s 22 and 42 of these), 杂项50号 rule 67 */
     int kind[6];
@@ -190,8 +203,6 @@ static void test_many_line_rules(void **s)
     assert_int_equal(kind[4], HB_LINE_TEXT);
     assert_int_equal(kind[5], HB_LINE_TEXT);
     hb_engine_free(e);
-    unlink(path);
-    rmdir(dir);
 }
 
 /* A rule anchored on a caseless first letter is tried on the lines
@@ -200,26 +211,13 @@ static void test_many_line_rules(void **s)
 static void test_caseless_first_letters(void **s)
 {
     (void)s;
-    char dir[] = "/tmp/hb_layoutXXXXXX", path[300];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/layout.txt", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("clutter\t^(?i:kb)\\d+$\nclutter\t^(?i:st)\\d+$\nclutter\t^(?i:m)x\\d+$\n", f);
-    fclose(f);
-    const char *ov[] = {dir};
-    hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
-    hb_error err = {0};
-    hb_engine *e = hb_engine_new(&eo, &err);
-    assert_non_null(e);
+    hb_engine *e = layout_engine("clutter\t^(?i:kb)\\d+$\nclutter\t^(?i:st)\\d+$\nclutter\t^(?i:m)x\\d+$\n");
     int kind[8];
     line_kinds(e, "kb12\nKB3\n\xE2\x84\xAA" "b4\nsT5\n\xC5\xBF" "t6\nMx7\nmx8\nnx9\n", kind, 8);
     for (int i = 0; i < 7; i++)
         assert_int_equal(kind[i], HB_LINE_CLUTTER);
     assert_int_equal(kind[7], HB_LINE_TEXT);
     hb_engine_free(e);
-    unlink(path);
-    rmdir(dir);
 }
 
 static void test_page_numbers_and_blank_lines_are_not_content(void **s)
