@@ -359,65 +359,80 @@ typedef struct {
 #include <immintrin.h>
 #define HB_PROBE_AVX2 1
 
-/* probe_start's counts 32 bytes a step, to where fewer than 32 are left
- * (returned): the continuation bytes (80..BF) out of *chars, the bytes
- * from E0 up into *wide, and whether one is E0 or E1 into *e0e1.  A line
- * of a report is some 130 bytes: eight at a time it was 600 instructions. */
-__attribute__((target("avx2,popcnt"))) static size_t probe32(const char *s, size_t len, size_t *chars,
-                                                             size_t *wide, int *e0e1)
+/* probe_start's counts 32 bytes a step, the last block read past the
+ * line into its text's padding (the fold's or the view's, HB_TEXT_PAD)
+ * and cut to the line: the continuation bytes (80..BF) out of *chars,
+ * the bytes from E0 up into *wide, and whether one is E0 or E1 into
+ * *e0e1.  A line of a report is some 130 bytes: eight at a time it was
+ * 600 instructions. */
+__attribute__((target("avx2,popcnt"))) static void probe32(const char *s, size_t len, size_t *chars,
+                                                           size_t *wide, int *e0e1)
 {
     const __m256i c0 = _mm256_set1_epi8((char)0xC0), e0 = _mm256_set1_epi8((char)0xE0),
                   fe = _mm256_set1_epi8((char)0xFE);
-    size_t i = 0, cont = 0, high = 0;
+    size_t cont = 0, high = 0;
     unsigned e = 0;
-    for (; i + 32 <= len; i += 32) {
+    for (size_t i = 0; i < len; i += 32) {
         __m256i w = _mm256_loadu_si256((const __m256i *)(s + i));
+        unsigned in = len - i < 32 ? (1u << (len - i)) - 1 : ~0u;
         /* signed, 80..BF are the bytes below C0 */
-        cont += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c0, w)));
+        cont += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c0, w)) & in);
         high += (size_t)__builtin_popcount(
-            (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(w, e0), w)));
-        e |= (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(w, fe), e0));
+            (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(w, e0), w)) & in);
+        e |= (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(w, fe), e0)) & in;
     }
-    *chars -= cont;
-    *wide += high;
-    *e0e1 |= e != 0;
-    return i;
+    *chars = len - cont;
+    *wide = high;
+    *e0e1 = e != 0;
 }
 #endif
 
-/* One pass over the line, 32 bytes at a time with AVX2 (probe32), then
- * eight, for the characters and the width (hb_display_width): a character
- * is wide from U+1100, so a lead byte from E2 up makes it wide and one
- * below E0 narrow; leads E0 and E1 (U+0800..U+1FFF, rare here) send the
- * width to hb_display_width.  The line is valid UTF-8, as the fold is. */
-static void probe_start(line_probe *p, const char *s, size_t len)
+/* The same counts eight bytes at a time, then byte by byte. */
+static void probe8(const char *s, size_t len, size_t *chars, size_t *wide, int *e0e1)
 {
     const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
-    size_t chars = len, wide = 0, i = 0;
-    int e0e1 = 0;
+    size_t n = len, w8 = 0, i = 0;
+    int e = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        n -= hb_high_bits(hb_utf8_cont8(w));
+        w8 += hb_high_bits(w & w << 1 & w << 2 & highs); /* E0 and up */
+        uint64_t z = (w ^ ones * 0xE0) & ones * 0xFE;      /* a zero byte: E0 or E1 */
+        e |= ((z - ones) & ~z & highs) != 0;
+    }
+    for (; i < len; i++) {
+        unsigned c = (unsigned char)s[i];
+        n -= (c & 0xC0) == 0x80;
+        w8 += c >= 0xE0;
+        e |= (c & 0xFE) == 0xE0;
+    }
+    *chars = n;
+    *wide = w8;
+    *e0e1 = e;
+}
+
+/* One pass over the line (of the fold or the view: padded), 32 bytes at a
+ * time with AVX2 (probe32), else eight (probe8), for the characters and
+ * the width (hb_display_width): a character is wide from U+1100, so a
+ * lead byte from E2 up makes it wide and one below E0 narrow; leads E0
+ * and E1 (U+0800..U+1FFF, rare here) send the width to hb_display_width.
+ * The line is valid UTF-8, as the fold is. */
+static void probe_start(line_probe *p, const char *s, size_t len)
+{
+    size_t chars, wide;
+    int e0e1;
     p->s = s;
     p->len = len;
     p->firsts = NULL;
     p->probed = 0;
     p->sets = 0;
 #ifdef HB_PROBE_AVX2
-    if (len >= 32 && __builtin_cpu_supports("avx2"))
-        i = probe32(s, len, &chars, &wide, &e0e1);
+    if (__builtin_cpu_supports("avx2"))
+        probe32(s, len, &chars, &wide, &e0e1);
+    else
 #endif
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        chars -= hb_high_bits(hb_utf8_cont8(w));
-        wide += hb_high_bits(w & w << 1 & w << 2 & highs); /* E0 and up */
-        uint64_t e = (w ^ ones * 0xE0) & ones * 0xFE;      /* a zero byte: E0 or E1 */
-        e0e1 |= ((e - ones) & ~e & highs) != 0;
-    }
-    for (; i < len; i++) {
-        unsigned c = (unsigned char)s[i];
-        chars -= (c & 0xC0) == 0x80;
-        wide += c >= 0xE0;
-        e0e1 |= (c & 0xFE) == 0xE0;
-    }
+        probe8(s, len, &chars, &wide, &e0e1);
     p->chars = (int)chars;
     p->width = e0e1 ? hb_display_width(s, len) : (int)(chars + wide);
 }
