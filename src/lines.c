@@ -680,22 +680,40 @@ typedef struct {
 } piece;
 typedef HB_VEC(piece) pieces;
 
-/* Whether inline rule ru may match the fold, told by what is known of the
- * whole text (may: the sets of r->inline_lits it holds); a rule with a
- * start set gets where each of its strings first occurs (pos), and a text
- * holding none of them has no match of it. */
-static int may_run(const hb_doc *d, const layout_rule *ru, uint64_t may, size_t *pos)
+/* The sets of r->inline_lits the fold holds, scanned for the first time
+ * a rule asks (known): a text whose rules are all turned away first (no
+ * start string of theirs in it) is not scanned at all. */
+typedef struct {
+    int known;
+    uint64_t sets;
+} text_sets;
+
+static uint64_t sets_of_text(const hb_doc *d, text_sets *t)
 {
-    if (ru->lits >= 0 ? !((may >> ru->lits) & 1) : ru->few && !hb_lits_in(ru->few, d->fold, d->fold_len))
-        return 0;
-    if (!ru->start)
-        return 1;
-    int any = 0;
-    for (size_t k = 0; k < ru->start->n; k++) {
-        pos[k] = lit_at(ru->start, k, d->fold, d->fold_len, 0);
-        any |= pos[k] != SIZE_MAX;
+    if (!t->known) {
+        t->sets = hb_litset_scan(d->engine->layout->inline_lits, d->fold, d->fold_len);
+        t->known = 1;
     }
-    return any;
+    return t->sets;
+}
+
+/* Whether inline rule ru may match the fold: a rule with a start set gets
+ * where each of its strings first occurs (pos), and a text holding none
+ * of them has no match of it; then a rule with a bit of r->inline_lits
+ * needs one of those literals in the text, another with a set of few
+ * (ru->few) one of those. */
+static int may_run(const hb_doc *d, const layout_rule *ru, text_sets *t, size_t *pos)
+{
+    if (ru->start) {
+        int any = 0;
+        for (size_t k = 0; k < ru->start->n; k++) {
+            pos[k] = lit_at(ru->start, k, d->fold, d->fold_len, 0);
+            any |= pos[k] != SIZE_MAX;
+        }
+        if (!any)
+            return 0;
+    }
+    return ru->lits >= 0 ? (sets_of_text(d, t) >> ru->lits) & 1 : !ru->few || hb_lits_in(ru->few, d->fold, d->fold_len);
 }
 
 /* Every inline rule's matches, earliest first, none overlapping, into cuts
@@ -709,10 +727,10 @@ static hb_status find_cuts(hb_doc *d, pieces *cuts)
     st.pos = hb_arena_alloc(&d->arena, ni * sizeof *st.pos);
     int ok = st.md && st.mc && st.next && st.pos;
     /* a rule none of whose literals the text holds has no match */
-    uint64_t may = ok && r->inline_lits ? hb_litset_scan(r->inline_lits, d->fold, d->fold_len) : 0;
+    text_sets sets = {0};
     st.line = st.next ? st.next + ni : NULL;
     for (size_t i = 0; ok && i < ni; i++) {
-        st.next[i][0] = may_run(d, &r->inlines[i], may, st.pos[i]) ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
+        st.next[i][0] = may_run(d, &r->inlines[i], &sets, st.pos[i]) ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
         st.next[i][1] = 0;
         st.line[i][0] = 1, st.line[i][1] = 0; /* no line yet */
     }

@@ -220,6 +220,34 @@ static void test_caseless_first_letters(void **s)
     hb_engine_free(e);
 }
 
+/* Furniture inside a line goes: the web-page field after a space, tags,
+ * 此处隐藏…字; a text holding a rule's literals but none of its start
+ * strings (来源 glued to the sentence), or a start string and none of its
+ * literals, keeps all. */
+static void test_inline_furniture(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"今年我们加强了学习 来源：新华网\n", "1 piece of leftover markup or page text removed inside lines"},
+        {"今年我们加强了学习来源：新华网\n", NULL},
+        {"今年 我们加强了学习\n", NULL},
+        {"今年我们<b>加强</b>了学习\n", "2 pieces of leftover markup or page text removed inside lines"},
+        {"此处隐藏 12 个字\n今年我们加强了学习\n", "1 piece of leftover markup or page text removed inside lines"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hb_report *r = doc(cases[i].text);
+        const char *got = NULL;
+        for (size_t k = 0; k < r->warnings.n; k++)
+            if (!strcmp(r->warnings.v[k].code, "web-furniture"))
+                got = r->warnings.v[k].message;
+        if (cases[i].message ? !got || strcmp(got, cases[i].message) : got != NULL)
+            fail_msg("'%s': warned '%s'", cases[i].text, got ? got : "nothing");
+        hb_report_free(r);
+    }
+}
+
 static void test_page_numbers_and_blank_lines_are_not_content(void **s)
 {
     (void)s;
@@ -534,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_line_filters_never_reject_a_match),
         cmocka_unit_test(test_many_line_rules),
         cmocka_unit_test(test_caseless_first_letters),
+        cmocka_unit_test(test_inline_furniture),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),
