@@ -77,11 +77,18 @@ static int needed_byte(const hb_regex *rx)
     return unit < 0 || unit >= 0x80 || ((unit | 32) >= 'a' && (unit | 32) <= 'z') ? -1 : unit;
 }
 
+static void first_add(layout_rule *r, unsigned c)
+{
+    r->first[c / 8] |= (uint8_t)(1u << (c % 8));
+}
+
 /* For a pattern anchored at the line start, the bytes its match may start
  * with, as PCRE2 itself knows them: a line starting with another is not
  * matched at all (most lines, for most rules), without a call.  A first
- * unit that is an ASCII letter may stand for other cases (Kelvin sign for
- * k), so it filters nothing. */
+ * unit that is an ASCII letter may stand for its other case, caseless:
+ * both, and the lead byte of the one other character that folds to it
+ * for k (the Kelvin sign, E2 84 AA) and s (long s, C5 BF); page numbers
+ * (^(?i:page)...) were asked of PCRE2 for each first character. */
 static void first_bytes(const hb_regex *rx, layout_rule *r)
 {
     const pcre2_code *re = hb_regex_code(rx);
@@ -91,10 +98,13 @@ static void first_bytes(const hb_regex *rx, layout_rule *r)
     if (pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &all) != 0 || !(all & PCRE2_ANCHORED) ||
         pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODETYPE, &type) != 0)
         return;
-    if (type == 1 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 256 &&
-        !((unit | 32) >= 'a' && (unit | 32) <= 'z')) {
+    if (type == 1 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTCODEUNIT, &unit) == 0 && unit < 256) {
         memset(r->first, 0, sizeof r->first);
-        r->first[unit / 8] = (uint8_t)(1u << (unit % 8));
+        first_add(r, unit);
+        if ((unit | 32) >= 'a' && (unit | 32) <= 'z')
+            first_add(r, unit ^ 32);
+        if ((unit | 32) == 'k' || (unit | 32) == 's')
+            first_add(r, (unit | 32) == 'k' ? 0xE2 : 0xC5);
         r->anchored = 1;
     } else if (type == 0 && pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map) {
         memcpy(r->first, map, sizeof r->first);
@@ -149,8 +159,9 @@ static int index_set(hb_litset **set, int *nsets, layout_rule *rule, const hb_li
 }
 
 /* Sets of at most this many literals are looked for one by one (memmem,
- * about a byte an instruction, stopping at the first found); larger ones
- * by r->inline_lits, one pass of some 14 instructions a byte for all. */
+ * about a byte an instruction, stopping at the first found) when the rule
+ * has no start set (which is looked for anyway, may_run); larger ones by
+ * r->inline_lits, one pass of some 14 instructions a byte for all. */
 enum { FEW_LITS = 2 };
 
 /* An inline rule whose matches may run on past a line is run only on the
@@ -166,8 +177,9 @@ static int one_literal(const hb_lits *l)
 }
 
 /* An inline rule whose every match holds one literal on the line where it
- * starts keeps a copy.  Any other with a literal set keeps it, or gets a
- * bit of r->inline_lits when it is large, so that a text holding none of
+ * starts keeps a copy.  Any other with a literal set keeps it (but for
+ * one with a start set), or gets a bit of r->inline_lits when it is large,
+ * so that a text holding none of
  * its literals is not searched at all: the web-page field rule
  * (发布时间…来源…, 20 literals) tries its match at every line start, a
  * third of a million instructions on a small report.  Returns 0 when out
@@ -178,6 +190,8 @@ static int inline_literal(struct hb_layout_rules *r, layout_rule *rule, const hb
         return 1;
     if (l->n > FEW_LITS)
         return index_set(&r->inline_lits, &r->ninline_lits, rule, l);
+    if (!one_literal(l) && rule->start) /* its start set, looked for anyway, tells as much */
+        return 1;
     if (!one_literal(l))
         return (rule->few = malloc(sizeof *l)) ? (*rule->few = *l, 1) : 0;
     if (!(rule->lit = malloc(l->len[0])))
@@ -242,13 +256,13 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
                           .most = list == &r->inlines ? -1 : hb_regex_whole_max(f[1], 0)};
     first_bytes(re, rule);
     *list = nl;
+    if (by_start && (rule->start = malloc(sizeof start)) != NULL)
+        *rule->start = start;
     /* inline rules search the whole text, not a line */
-    if ((by_start && !(rule->start = malloc(sizeof start))) ||
+    if ((by_start && !rule->start) ||
         (list != &r->inlines && list != &r->masthead && !index_by_char(r, e, rule)) ||
         !(list == &r->inlines ? inline_literal(r, rule, &l) : line_literal(r, list, *n - 1, rule, &l)))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    if (by_start)
-        *rule->start = start;
     return 0;
 }
 
@@ -299,10 +313,12 @@ int hb_display_width(const char *s, size_t len)
 
 /* What a document's lines start with: for a first character (cp), which
  * by_char rules were asked about it (known) and which may match a line
- * starting with it (may).  A cache of FIRST_SLOTS by the code point (a
- * zeroed slot knows nothing, whatever its cp): a report's lines start with
- * a few hundred characters (a 600 KB one asked PCRE2 1,103 times with 256
- * slots, 617 with 1,024). */
+ * starting with it (may).  A cache of at most FIRST_SLOTS by the code
+ * point (a zeroed slot knows nothing, whatever its cp): a report's lines
+ * start with a few hundred characters (a 600 KB one asked PCRE2 1,103
+ * times with 256 slots, 617 with 1,024).  A report of few lines zeroes
+ * only the slots its lines can fill (first_slots): the whole table was a
+ * memset of 12 KB a report. */
 enum { FIRST_SLOTS = 1024 };
 typedef struct {
     int cp;
@@ -311,9 +327,21 @@ typedef struct {
 
 typedef struct {
     first_char slot[FIRST_SLOTS];
+    unsigned mask; /* the slots in use, a power of two, less one */
     pcre2_match_data *md;
     pcre2_match_context *mc;
 } first_chars;
+
+/* Zeroes the slots for a document of nl lines: twice as many as its
+ * lines (a power of two), so that few of their first characters share one. */
+static void first_slots(first_chars *f, size_t nl)
+{
+    size_t n = 16;
+    while (n < FIRST_SLOTS && n < 2 * nl)
+        n *= 2;
+    memset(f->slot, 0, n * sizeof *f->slot);
+    f->mask = (unsigned)n - 1;
+}
 
 /* What is known of one line before its rules run: its display width and
  * characters, and (found when first asked) which literal sets occur in
@@ -327,35 +355,84 @@ typedef struct {
     first_chars *firsts;
 } line_probe;
 
-/* One pass over the line, eight bytes at a time, for the characters and
- * the width (hb_display_width): a character is wide from
- * U+1100, so a lead byte from E2 up makes it wide and one below E0 narrow;
- * leads E0 and E1 (U+0800..U+1FFF, rare here) send the width to
- * hb_display_width.  The line is valid UTF-8, as the fold is. */
-static void probe_start(line_probe *p, const char *s, size_t len)
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_PROBE_AVX2 1
+
+/* probe_start's counts 32 bytes a step, the last block read past the
+ * line into its text's padding (the fold's or the view's, HB_TEXT_PAD)
+ * and cut to the line: the continuation bytes (80..BF) out of *chars,
+ * the bytes from E0 up into *wide, and whether one is E0 or E1 into
+ * *e0e1.  A line of a report is some 130 bytes: eight at a time it was
+ * 600 instructions. */
+__attribute__((target("avx2,popcnt"))) static void probe32(const char *s, size_t len, size_t *chars,
+                                                           size_t *wide, int *e0e1)
+{
+    const __m256i c0 = _mm256_set1_epi8((char)0xC0), e0 = _mm256_set1_epi8((char)0xE0),
+                  fe = _mm256_set1_epi8((char)0xFE);
+    size_t cont = 0, high = 0;
+    unsigned e = 0;
+    for (size_t i = 0; i < len; i += 32) {
+        __m256i w = _mm256_loadu_si256((const __m256i *)(s + i));
+        unsigned in = len - i < 32 ? (1u << (len - i)) - 1 : ~0u;
+        /* signed, 80..BF are the bytes below C0 */
+        cont += (size_t)__builtin_popcount((unsigned)_mm256_movemask_epi8(_mm256_cmpgt_epi8(c0, w)) & in);
+        high += (size_t)__builtin_popcount(
+            (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_max_epu8(w, e0), w)) & in);
+        e |= (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_and_si256(w, fe), e0)) & in;
+    }
+    *chars = len - cont;
+    *wide = high;
+    *e0e1 = e != 0;
+}
+#endif
+
+/* The same counts eight bytes at a time, then byte by byte. */
+static void probe8(const char *s, size_t len, size_t *chars, size_t *wide, int *e0e1)
 {
     const uint64_t ones = 0x0101010101010101u, highs = ones * 0x80;
-    size_t chars = len, wide = 0, i = 0;
-    int e0e1 = 0;
+    size_t n = len, w8 = 0, i = 0;
+    int e = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        n -= hb_high_bits(hb_utf8_cont8(w));
+        w8 += hb_high_bits(w & w << 1 & w << 2 & highs); /* E0 and up */
+        uint64_t z = (w ^ ones * 0xE0) & ones * 0xFE;      /* a zero byte: E0 or E1 */
+        e |= ((z - ones) & ~z & highs) != 0;
+    }
+    for (; i < len; i++) {
+        unsigned c = (unsigned char)s[i];
+        n -= (c & 0xC0) == 0x80;
+        w8 += c >= 0xE0;
+        e |= (c & 0xFE) == 0xE0;
+    }
+    *chars = n;
+    *wide = w8;
+    *e0e1 = e;
+}
+
+/* One pass over the line (of the fold or the view: padded), 32 bytes at a
+ * time with AVX2 (probe32), else eight (probe8), for the characters and
+ * the width (hb_display_width): a character is wide from U+1100, so a
+ * lead byte from E2 up makes it wide and one below E0 narrow; leads E0
+ * and E1 (U+0800..U+1FFF, rare here) send the width to hb_display_width.
+ * The line is valid UTF-8, as the fold is. */
+static void probe_start(line_probe *p, const char *s, size_t len)
+{
+    size_t chars, wide;
+    int e0e1;
     p->s = s;
     p->len = len;
     p->firsts = NULL;
     p->probed = 0;
     p->sets = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        chars -= hb_high_bits(hb_utf8_cont8(w));
-        wide += hb_high_bits(w & w << 1 & w << 2 & highs); /* E0 and up */
-        uint64_t e = (w ^ ones * 0xE0) & ones * 0xFE;      /* a zero byte: E0 or E1 */
-        e0e1 |= ((e - ones) & ~e & highs) != 0;
-    }
-    for (; i < len; i++) {
-        unsigned c = (unsigned char)s[i];
-        chars -= (c & 0xC0) == 0x80;
-        wide += c >= 0xE0;
-        e0e1 |= (c & 0xFE) == 0xE0;
-    }
+#ifdef HB_PROBE_AVX2
+    if (__builtin_cpu_supports("avx2"))
+        probe32(s, len, &chars, &wide, &e0e1);
+    else
+#endif
+        probe8(s, len, &chars, &wide, &e0e1);
     p->chars = (int)chars;
     p->width = e0e1 ? hb_display_width(s, len) : (int)(chars + wide);
 }
@@ -366,7 +443,7 @@ static int may_start(const layout_rule *r, line_probe *p)
 {
     int cp;
     size_t n = (size_t)hb_utf8_next(p->s, p->len, &cp);
-    first_char *f = &p->firsts->slot[(unsigned)cp % FIRST_SLOTS];
+    first_char *f = &p->firsts->slot[(unsigned)cp & p->firsts->mask];
     uint32_t bit = 1u << r->by_char;
     if (f->cp != cp)
         *f = (first_char){cp, 0, 0};
@@ -437,10 +514,14 @@ hb_status hb_lines_run(hb_doc *d)
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     if (!md)
         return HB_ERR_NOMEM;
-    first_chars firsts = {.md = md, .mc = d->engine->mctx};
+    first_chars firsts;
+    firsts.md = md;
+    firsts.mc = d->engine->mctx;
     size_t nl = 1;
     for (const char *q = d->fold, *end = q + d->fold_len; (q = memchr(q, '\n', (size_t)(end - q))); q++)
         nl++;
+    if (r->nby_char)
+        first_slots(&firsts, nl);
     d->line_starts = hb_arena_alloc(&d->arena, (nl + 1) * sizeof *d->line_starts);
     if (!d->line_starts)
         goto oom;
@@ -599,16 +680,40 @@ typedef struct {
 } piece;
 typedef HB_VEC(piece) pieces;
 
-/* Whether inline rule ru may match the fold, told by what is known of the
- * whole text (may: the sets of r->inline_lits it holds); a rule with a
- * start set gets where each of its strings first occurs (pos). */
-static int may_run(const hb_doc *d, const layout_rule *ru, uint64_t may, size_t *pos)
+/* The sets of r->inline_lits the fold holds, scanned for the first time
+ * a rule asks (known): a text whose rules are all turned away first (no
+ * start string of theirs in it) is not scanned at all. */
+typedef struct {
+    int known;
+    uint64_t sets;
+} text_sets;
+
+static uint64_t sets_of_text(const hb_doc *d, text_sets *t)
 {
-    if (ru->lits >= 0 ? !((may >> ru->lits) & 1) : ru->few && !hb_lits_in(ru->few, d->fold, d->fold_len))
-        return 0;
-    for (size_t k = 0; ru->start && k < ru->start->n; k++)
-        pos[k] = lit_at(ru->start, k, d->fold, d->fold_len, 0);
-    return 1;
+    if (!t->known) {
+        t->sets = hb_litset_scan(d->engine->layout->inline_lits, d->fold, d->fold_len);
+        t->known = 1;
+    }
+    return t->sets;
+}
+
+/* Whether inline rule ru may match the fold: a rule with a start set gets
+ * where each of its strings first occurs (pos), and a text holding none
+ * of them has no match of it; then a rule with a bit of r->inline_lits
+ * needs one of those literals in the text, another with a set of few
+ * (ru->few) one of those. */
+static int may_run(const hb_doc *d, const layout_rule *ru, text_sets *t, size_t *pos)
+{
+    if (ru->start) {
+        int any = 0;
+        for (size_t k = 0; k < ru->start->n; k++) {
+            pos[k] = lit_at(ru->start, k, d->fold, d->fold_len, 0);
+            any |= pos[k] != SIZE_MAX;
+        }
+        if (!any)
+            return 0;
+    }
+    return ru->lits >= 0 ? (sets_of_text(d, t) >> ru->lits) & 1 : !ru->few || hb_lits_in(ru->few, d->fold, d->fold_len);
 }
 
 /* Every inline rule's matches, earliest first, none overlapping, into cuts
@@ -622,10 +727,10 @@ static hb_status find_cuts(hb_doc *d, pieces *cuts)
     st.pos = hb_arena_alloc(&d->arena, ni * sizeof *st.pos);
     int ok = st.md && st.mc && st.next && st.pos;
     /* a rule none of whose literals the text holds has no match */
-    uint64_t may = ok && r->inline_lits ? hb_litset_scan(r->inline_lits, d->fold, d->fold_len) : 0;
+    text_sets sets = {0};
     st.line = st.next ? st.next + ni : NULL;
     for (size_t i = 0; ok && i < ni; i++) {
-        st.next[i][0] = may_run(d, &r->inlines[i], may, st.pos[i]) ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
+        st.next[i][0] = may_run(d, &r->inlines[i], &sets, st.pos[i]) ? 0 : SIZE_MAX; /* 0, empty: not searched yet */
         st.next[i][1] = 0;
         st.line[i][0] = 1, st.line[i][1] = 0; /* no line yet */
     }

@@ -126,28 +126,7 @@ static int counts_on(const hb_wordlist *words, const char *s, size_t len, int v)
     return hb_wordlist_prefix(words, s + n, len - n) != NULL;
 }
 
-/* Whether the three-byte character at u may be a Chinese numeral (the
- * filter of chars.h on its last two bytes' six bits) or is 第 or lit. */
-static int numeral_or(const unsigned char *u, const char *lit)
-{
-    return hb_cn_numeral_may(u[2] & 63u, u[1] & 63u) || !memcmp(u, "第", 3) || (lit && !memcmp(u, lit, 3));
-}
-
-/* Whether a heading marker may start at s: its first character is a digit,
- * (, ① (lead byte E2), 🔟 (F0), 第 or maybe a numeral.  Paragraphs ask at
- * every sentence start, most of them a Han character of no marker. */
-static int heading_may_start(const char *s, size_t len)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (u[0] < 0x80)
-        return u[0] == '(' || (u[0] >= '0' && u[0] <= '9');
-    return len >= 3 && (u[0] == 0xE2 || u[0] == 0xF0 || ((u[0] & 0xF0) == 0xE0 && numeral_or(u, NULL)));
-}
-
-/* hb_heading_marker past its first test: kept out of line, so that the
- * many texts turned away pay no saving of the registers it uses. */
-static __attribute__((noinline)) int heading_marker(const hb_wordlist *counts, const char *s, size_t len,
-                                                     hb_marker *m)
+int hb_heading_marker_past(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
 {
     size_t n;
     int cp;
@@ -224,11 +203,6 @@ static __attribute__((noinline)) int heading_marker(const hb_wordlist *counts, c
     return 0;
 }
 
-int hb_heading_marker(const hb_wordlist *counts, const char *s, size_t len, hb_marker *m)
-{
-    return len && heading_may_start(s, len) && heading_marker(counts, s, len, m);
-}
-
 static size_t separator(const char *s, size_t len)
 {
     if (len && (s[0] == ',' || s[0] == ':'))
@@ -238,9 +212,7 @@ static size_t separator(const char *s, size_t len)
     return 0;
 }
 
-/* hb_item_marker past its first test, out of line as heading_marker. */
-static __attribute__((noinline)) int item_marker(const char *s, size_t len, int *family, int *number,
-                                                  size_t *mlen)
+int hb_item_marker_past(const char *s, size_t len, int *family, int *number, size_t *mlen)
 {
     size_t n;
     int cp;
@@ -281,12 +253,4 @@ static __attribute__((noinline)) int item_marker(const char *s, size_t len, int 
         }
     }
     return 0;
-}
-
-int hb_item_marker(const char *s, size_t len, int *family, int *number, size_t *mlen)
-{
-    /* ①, or 另, 第, 其 or a numeral first: sections ask at every clause start */
-    return len >= 3 && ((unsigned char)s[0] & 0xF0) == 0xE0 &&
-           ((unsigned char)s[0] == 0xE2 || numeral_or((const unsigned char *)s, "另") || !memcmp(s, "其", 3)) &&
-           item_marker(s, len, family, number, mlen);
 }

@@ -1,5 +1,6 @@
 #include "paragraphs.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,19 +24,29 @@ static int line_length(const hb_line *l, int by_width)
 static int wrap_length(const hb_doc *d, int by_width)
 {
     int hist[MAXLEN + 1] = {0};
+    uint64_t seen[MAXLEN / 64 + 1] = {0}; /* the lengths counted: only windows holding one can win */
     int longs = 0, floor = by_width ? 30 : 20; /* no wrap is narrower than 20 characters */
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
         int len = line_length(l, by_width);
-        if (l->kind == HB_LINE_TEXT && len >= floor && len <= MAXLEN)
+        if (l->kind == HB_LINE_TEXT && len >= floor && len <= MAXLEN) {
             hist[len]++, longs++;
+            seen[len / 64] |= 1ull << (len % 64);
+        }
     }
-    int best = 0, bestn = 0;
-    for (int w = 2; w <= MAXLEN; w++) {
-        int n = hist[w] + hist[w - 1] + hist[w - 2];
-        if (n > bestn)
-            bestn = n, best = w;
-    }
+    /* the windows w-2..w in ascending w, each weighed once: a report's few
+     * dozen lengths, not all 400 */
+    int best = 0, bestn = 0, next = 0;
+    for (int k = 0; k <= MAXLEN / 64; k++)
+        for (uint64_t b = seen[k]; b; b &= b - 1) {
+            int len = k * 64 + __builtin_ctzll(b);
+            for (int w = len > next ? len : next; w <= len + 2 && w <= MAXLEN; w++) {
+                int n = hist[w] + hist[w - 1] + hist[w - 2];
+                if (n > bestn)
+                    bestn = n, best = w;
+            }
+            next = len + 3;
+        }
     int longer = 0;
     for (size_t i = 0; i < d->lines.n; i++)
         longer += d->lines.v[i].kind == HB_LINE_TEXT && line_length(&d->lines.v[i], by_width) > best + 2;
@@ -85,11 +96,11 @@ static int opens_block(const hb_doc *d, const char *s, size_t len)
     return hb_heading_marker(&d->engine->counts_on, s, len, &m) || hb_item_marker(s, len, &fam, &num, &ml);
 }
 
-/* Whether line `cur` continues the paragraph whose last line is `prev`,
- * whose text is at ps (in the view: the fold it came from is overwritten). */
-static int continues(const hb_doc *d, const char *ps, const hb_line *prev, const hb_line *cur, wrap_at wrap)
+/* Whether line `cur` continues the paragraph whose last line is `prev`
+ * (both still in the fold: the view is copied behind them). */
+static int continues(const hb_doc *d, const hb_line *prev, const hb_line *cur, wrap_at wrap)
 {
-    const char *cs = d->fold + cur->fstart;
+    const char *ps = d->fold + prev->fstart, *cs = d->fold + cur->fstart;
     size_t pl = prev->fend - prev->fstart, cl = cur->fend - cur->fstart;
     if (cur->indented || ends_sentence(ps, pl) || opens_block(d, cs, cl))
         return 0;
@@ -412,7 +423,8 @@ static int split_run_together(hb_doc *d, view_buf *b)
             cur.first_line = next;
             piece = c->at;
         }
-        if (!put_view(&out, &in, NULL, piece, pa->vend - piece) || !put_view(&out, &in, "\n", pa->vend, 1))
+        /* the piece and the LF after it, which the uncut view holds: one copy */
+        if (!put_view(&out, &in, NULL, piece, pa->vend + 1 - piece))
             return 0;
         cur.vend = out.n - 1;
         cur.glued = first[p + 1] > first[p] || cur.glued;
@@ -428,6 +440,18 @@ static int split_run_together(hb_doc *d, view_buf *b)
     return 1;
 }
 
+/* Appends line l, the last of paragraph pa, and the LF that ends pa
+ * (pa->vend): one copy of bytes and map when the fold holds that LF right
+ * after the line, as most lines end. */
+static int put_last(view_buf *b, const hb_line *l, hb_para *pa)
+{
+    size_t n = l->fend - l->fstart;
+    pa->vend = (uint32_t)(b->n + n);
+    if (l->fend < b->d->fold_len && b->d->fold[l->fend] == '\n')
+        return put(b, NULL, l->fstart, n + 1);
+    return put(b, NULL, l->fstart, n) && put(b, "\n", l->fend, 1);
+}
+
 hb_status hb_paragraphs_run(hb_doc *d)
 {
     wrap_at wrap = {wrap_length(d, 1), wrap_length(d, 0)};
@@ -441,40 +465,35 @@ hb_status hb_paragraphs_run(hb_doc *d)
     d->fold_own = NULL;
     d->view_own = b.v;
     hb_para cur = {0};
+    /* prev, the last line read, is copied once the next tells whether it
+     * ends its paragraph: till then its text is still in the fold, which
+     * the view has not reached */
     const hb_line *prev = NULL;
-    size_t prev_at = 0; /* where prev's text is in the view */
     int open = 0;
     for (size_t i = 0; i < d->lines.n; i++) {
         const hb_line *l = &d->lines.v[i];
         if (l->kind != HB_LINE_TEXT)
             continue;
-        if (open && continues(d, b.v + prev_at, prev, l, wrap)) {
+        if (open && continues(d, prev, l, wrap)) {
             /* Latin words wrapped at a line end need their space back. */
-            char last = prev->fend > prev->fstart ? b.v[prev_at + prev->fend - prev->fstart - 1] : 0;
+            char last = prev->fend > prev->fstart ? d->fold[prev->fend - 1] : 0;
             char first = d->fold[l->fstart];
+            if (!put(&b, NULL, prev->fstart, prev->fend - prev->fstart))
+                return HB_ERR_NOMEM;
             if (((last | 32) >= 'a' && (last | 32) <= 'z') && ((first | 32) >= 'a' && (first | 32) <= 'z'))
                 if (!put(&b, " ", prev->fend, 1))
                     return HB_ERR_NOMEM;
         } else {
-            if (open) {
-                cur.vend = b.n;
-                if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
-                    return HB_ERR_NOMEM;
-            }
+            if (open && (!put_last(&b, prev, &cur) || !hb_vec_push(&d->arena, &d->paras, cur)))
+                return HB_ERR_NOMEM;
             cur = (hb_para){.vstart = b.n, .first_line = (int)i + 1, .section = -1};
             open = 1;
         }
-        prev_at = b.n;
-        if (!put(&b, NULL, l->fstart, l->fend - l->fstart))
-            return HB_ERR_NOMEM;
         cur.last_line = (int)i + 1;
         prev = l;
     }
-    if (open) {
-        cur.vend = b.n;
-        if (!put(&b, "\n", prev->fend, 1) || !hb_vec_push(&d->arena, &d->paras, cur))
-            return HB_ERR_NOMEM;
-    }
+    if (open && (!put_last(&b, prev, &cur) || !hb_vec_push(&d->arena, &d->paras, cur)))
+        return HB_ERR_NOMEM;
     if (!split_run_together(d, &b) || !hb_omap_put(&d->arena, &b.m, b.n, d->len))
         return HB_ERR_NOMEM;
     memset(b.v + b.n, 0, 1 + HB_TEXT_PAD);

@@ -1,6 +1,5 @@
 #include "sections.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +37,7 @@ struct hb_section_rules {
     int *title_next;
     int title_short;
     int next_year;  /* the {next-year} cue of kind coming (one: cues are keyed), -1: none */
+    struct char_set *chars; /* of each `other` cue: the characters it cannot occur without */
 };
 
 static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
@@ -95,6 +95,41 @@ static int holds(const kind_cue *m, const kind_cue *c)
     return 0;
 }
 
+/* Characters by a hash of their code points, a bit each of 256: an
+ * `other` cue whose characters are not all in a title masks nothing in
+ * it, and is not looked for (hb_cue_masked: two memmem of the title for
+ * each cue written A...B, seven of them asked about every kind cue hit). */
+typedef struct char_set {
+    uint64_t bit[4];
+} char_set;
+
+static void char_set_add(char_set *cs, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        int cp;
+        i += (size_t)hb_utf8_next(s + i, n - i, &cp);
+        unsigned h = (unsigned)cp * 2654435761u >> 24;
+        cs->bit[h / 64] |= 1ull << (h % 64);
+    }
+}
+
+static int char_set_holds(const char_set *all, const char_set *part)
+{
+    return !((part->bit[0] & ~all->bit[0]) | (part->bit[1] & ~all->bit[1]) | (part->bit[2] & ~all->bit[2]) |
+             (part->bit[3] & ~all->bit[3]));
+}
+
+/* The characters of `other` cue q, but for the ... of a cue written A...B
+ * (the first, as hb_cue_masked reads it). */
+static void cue_chars(char_set *cs, const kind_cue *q)
+{
+    const char *gap = hb_lit_find(q->cue, q->len, "...", 3);
+    size_t a = gap ? (size_t)(gap - q->cue) : q->len;
+    char_set_add(cs, q->cue, a);
+    if (gap)
+        char_set_add(cs, gap + 3, q->len - a - 3);
+}
+
 /* Fills r->maskers: a title's kind cues were each checked against every
  * `other` cue (16), a fifth of the stage's instructions.  An `other` cue
  * may mask a hit of cue c when its words hold c's (hb_cue_masked: a hit
@@ -109,7 +144,8 @@ static int index_maskers(struct hb_section_rules *r)
     int *other = malloc((nother + 1) * sizeof *other), *gap = malloc((nother + 1) * sizeof *gap);
     r->maskers = malloc((r->ncues + 1) * (nother + 1) * sizeof *r->maskers);
     r->masker_at = malloc((r->ncues + 1) * sizeof *r->masker_at);
-    if (!other || !gap || !r->maskers || !r->masker_at) {
+    r->chars = calloc(r->ncues + 1, sizeof *r->chars);
+    if (!other || !gap || !r->maskers || !r->masker_at || !r->chars) {
         free(other);
         free(gap);
         return 0;
@@ -119,6 +155,7 @@ static int index_maskers(struct hb_section_rules *r)
         if (r->cues[i].kind == HB_KIND_OTHER) {
             gap[nother] = hb_lit_find(r->cues[i].cue, r->cues[i].len, "...", 3) != NULL;
             other[nother++] = (int)i;
+            cue_chars(&r->chars[i], &r->cues[i]);
         }
     for (size_t c = 0; c <= r->ncues; c++) {
         r->masker_at[c] = n;
@@ -210,37 +247,65 @@ void hb_sections_unload(struct hb_engine *e)
     free(r->maskers);
     free(r->masker_at);
     free(r->title_next);
+    free(r->chars);
     free(r);
 }
 
 /* Whether [at, at+n) lies inside quotation or title marks: a name
- * (实施“强村计划”情况), not what the heading is about. */
+ * (实施“强村计划”情况), not what the heading is about.  One pass before
+ * at for the three pairs, asking only at their lead bytes (E2, E3). */
 static int quoted(const char *s, size_t len, size_t at, size_t n)
 {
     static const char *const pairs[][2] = {{"“", "”"}, {"《", "》"}, {"「", "」"}};
-    for (size_t k = 0; k < sizeof pairs / sizeof *pairs; k++) {
-        const char *open = NULL;
-        for (const char *p = s; p < s + at; p++)
-            if (p + 3 <= s + at && !memcmp(p, pairs[k][0], 3))
-                open = p;
-            else if (open && p + 3 <= s + at && !memcmp(p, pairs[k][1], 3))
-                open = NULL;
-        if (open && memmem(s + at + n, len - at - n, pairs[k][1], 3))
-            return 1;
+    enum { NPAIRS = sizeof pairs / sizeof *pairs };
+    int open[NPAIRS] = {0};
+    for (size_t i = 0; i + 3 <= at; i++) {
+        if (((unsigned char)s[i] & 0xFE) != 0xE2)
+            continue;
+        for (size_t k = 0; k < NPAIRS; k++) {
+            if (!memcmp(s + i, pairs[k][0], 3))
+                open[k] = 1;
+            else if (open[k] && !memcmp(s + i, pairs[k][1], 3))
+                open[k] = 0;
+        }
     }
+    for (size_t k = 0; k < NPAIRS; k++)
+        if (open[k] && memmem(s + at + n, len - at - n, pairs[k][1], 3))
+            return 1;
     return 0;
 }
 
 /* Whether [at, at+n), a hit of cue c (r->ncues: a later year), lies inside
- * a hit of an `other` cue (问题 in 问题导向) or inside quotation marks. */
-static int masked(const struct hb_section_rules *r, size_t c, const char *s, size_t len, size_t at, size_t n)
+ * a hit of an `other` cue (问题 in 问题导向) or inside quotation marks.
+ * title: the characters of s (NULL: not known), which each `other` cue's
+ * must be among. */
+static int masked(const struct hb_section_rules *r, size_t c, const char *s, size_t len, size_t at, size_t n,
+                  const char_set *title)
 {
     if (quoted(s, len, at, n))
         return 1;
     for (const int *m = r->maskers + r->masker_at[c]; *m >= 0; m++)
-        if (hb_cue_masked(r->cues[*m].cue, r->cues[*m].len, s, len, at, n))
+        if ((!title || char_set_holds(title, &r->chars[*m])) &&
+            hb_cue_masked(r->cues[*m].cue, r->cues[*m].len, s, len, at, n))
             return 1;
     return 0;
+}
+
+/* The first 1 or 2 (a year's lead digit) in v[k..last], eight bytes a
+ * step; last + 1 when there is none.  Titles are Han text: a byte at a
+ * time was most of the time the search for a title year took. */
+static size_t year_lead(const char *v, size_t k, size_t last)
+{
+    for (; k + 8 <= last + 1; k += 8) {
+        uint64_t w;
+        memcpy(&w, v + k, 8);
+        uint64_t m = hb_bytes_eq8(w, '1') | hb_bytes_eq8(w, '2');
+        if (m)
+            return k + ((size_t)__builtin_ctzll(m) >> 3);
+    }
+    while (k <= last && v[k] != '1' && v[k] != '2')
+        k++;
+    return k;
 }
 
 /* Length of a year later than the report's own (2025年, 2025年度) at s[at], 0 if none. */
@@ -271,14 +336,26 @@ typedef struct {
     int coming;            /* a coming word was seen */
     size_t come_at, come_len;
     size_t come_cue;       /* the coming cue found at come_at, first listed */
+    int titled;            /* title holds the characters of s (made when first asked) */
+    char_set title;
 } kind_scan;
+
+/* The characters of the scanned text, for masked(). */
+static const char_set *scan_chars(kind_scan *k)
+{
+    if (!k->titled) {
+        char_set_add(&k->title, k->s, k->len);
+        k->titled = 1;
+    }
+    return &k->title;
+}
 
 /* A coming word at s[at..at+n) (cue i) that a work word follows and no
  * `other` cue masks: kept if it is the leftmost, at one place the first listed. */
 static void coming_at(kind_scan *k, size_t at, size_t n, size_t i)
 {
     if (k->work_after > at + n && (at < k->come_at || (at == k->come_at && i < k->come_cue)) &&
-        !masked(k->r, is_next_year(&k->r->cues[i]) ? k->r->ncues : i, k->s, k->len, at, n))
+        !masked(k->r, is_next_year(&k->r->cues[i]) ? k->r->ncues : i, k->s, k->len, at, n, scan_chars(k)))
         k->come_at = at, k->come_len = n, k->come_cue = i;
 }
 
@@ -312,7 +389,7 @@ static int on_cue(void *ctx, size_t at, size_t end, int value)
                 kind = ki;
         }
     }
-    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, (size_t)value, k->s, k->len, at, n))
+    if (kind >= 0 && (at < k->best_at || (at == k->best_at && n > k->best_len)) && !masked(k->r, (size_t)value, k->s, k->len, at, n, scan_chars(k)))
         k->best = kind, k->best_at = at, k->best_len = n;
     return 1;
 }
@@ -322,7 +399,8 @@ static int on_cue(void *ctx, size_t at, size_t end, int value)
 static void scan_kinds(const hb_doc *d, const char *s, size_t len, kind_scan *k)
 {
     const struct hb_section_rules *r = d->engine->sections;
-    *k = (kind_scan){d, r, s, len, HB_KIND_OTHER, len, 0, 0, 0, 0, len, 0, r->ncues};
+    *k = (kind_scan){.d = d, .r = r, .s = s, .len = len, .best = HB_KIND_OTHER, .best_at = len,
+                     .come_at = len, .come_cue = r->ncues};
     hb_ac_scan_all(r->kinds, s, len, on_cue, k);
     if (!k->work_after)
         return;
@@ -330,7 +408,11 @@ static void scan_kinds(const hb_doc *d, const char *s, size_t len, kind_scan *k)
         hb_ac_scan_all(r->kinds, s, len, on_coming, k);
     if (!d->ref_year || r->next_year < 0)
         return;
-    for (size_t at = 0; at <= k->come_at && at < len; at++) {
+    /* a later year starts with its 1 or 2 (next_year_at), before the coming word found */
+    for (size_t at = 0; len > 0; at++) {
+        size_t last = k->come_at < len ? k->come_at : len - 1;
+        if ((at = year_lead(s, at, last)) > last)
+            break;
         size_t cl = next_year_at(d, s, len, at);
         if (cl)
             coming_at(k, at, cl, (size_t)r->next_year);
@@ -381,56 +463,74 @@ static int child_kind(const hb_doc *d, const hb_section *s)
  * or E2/E3 (next_in).  CLAUSE_LEAD: what add_items() reads inside a
  * clause, a boundary (；：！？，space, 。 of lead byte E3) or a circled
  * number (E2); TITLE_END: where a heading title may end (：, 。); ITEM_END:
- * where an item's title may end (；！？, 。).  Each is a list, for its table
- * and its vector scan. */
-#define CLAUSE_LEAD_BYTES(X) X(';') X(':') X('!') X('?') X(',') X(' ') X(0xE2) X(0xE3)
-#define TITLE_END_BYTES(X) X(':') X(0xE3)
-#define ITEM_END_BYTES(X) X(';') X('!') X('?') X(0xE3)
+ * where an item's title may end (；！？, 。).  Each is a list of its ASCII
+ * bytes, for its table (with E3, and E2 for CLAUSE_LEAD) and its vector
+ * scan (with 。 itself, and ① … ⑳ for CLAUSE_LEAD). */
+#define CLAUSE_LEAD_ASCII(X) X(';') X(':') X('!') X('?') X(',') X(' ')
+#define TITLE_END_ASCII(X) X(':')
+#define ITEM_END_ASCII(X) X(';') X('!') X('?')
 #define BYTE_IN_SET(c) [c] = 1,
-static const unsigned char CLAUSE_LEAD[256] = {CLAUSE_LEAD_BYTES(BYTE_IN_SET)};
-static const unsigned char TITLE_END[256] = {TITLE_END_BYTES(BYTE_IN_SET)};
-static const unsigned char ITEM_END[256] = {ITEM_END_BYTES(BYTE_IN_SET)};
+static const unsigned char CLAUSE_LEAD[256] = {CLAUSE_LEAD_ASCII(BYTE_IN_SET)[0xE2] = 1, [0xE3] = 1};
+static const unsigned char CLAUSE_BOUNDARY[256] = {CLAUSE_LEAD_ASCII(BYTE_IN_SET)}; /* with 。: add_items() */
+static const unsigned char TITLE_END[256] = {TITLE_END_ASCII(BYTE_IN_SET)[0xE3] = 1};
+static const unsigned char ITEM_END[256] = {ITEM_END_ASCII(BYTE_IN_SET)[0xE3] = 1};
 #undef BYTE_IN_SET
 
-/* From v[i] on, 32 bytes a step while 32 are left before end, to the first
- * byte of a set: i moved there, or to where fewer are left.  NULL where the
- * CPU has no AVX2. */
+/* From v[i] on (i < end), 32 bytes a step, to the first byte of a set
+ * before end, or to end: the last block reads past end into the view's
+ * padding (HB_TEXT_PAD, 32 bytes) and drops what it finds there.  NULL
+ * where the CPU has no AVX2. */
 typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 #define SET_EQ(c) m = _mm256_or_si256(m, _mm256_cmpeq_epi8(w, _mm256_set1_epi8((char)(c))));
-#define SET_SCAN32(name, BYTES) \
+#define EQ(x, c) _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)(c)))
+/* The set's ASCII bytes, 。 (E3 80 82), and with circled the characters
+ * E2 91 (U+2440 … U+247F, ① … ⑳ among them): not every E3 and E2 byte, as
+ * the tables (、 “ ” 《 》 stopped add_items() at every one, to go on at
+ * once).  The bytes after a lead are read two past the block, inside the
+ * view's padding too. */
+#define SET_SCAN32(name, ASCII, circled) \
     __attribute__((target("avx2"))) static size_t name(const char *v, size_t i, size_t end) \
     { \
-        for (; i + 32 <= end; i += 32) { \
+        for (; i < end; i += 32) { \
             __m256i w = _mm256_loadu_si256((const __m256i *)(v + i)), m = _mm256_setzero_si256(); \
-            BYTES(SET_EQ) \
+            __m256i w1 = _mm256_loadu_si256((const __m256i *)(v + i + 1)); \
+            __m256i w2 = _mm256_loadu_si256((const __m256i *)(v + i + 2)); \
+            ASCII(SET_EQ) \
+            m = _mm256_or_si256(m, _mm256_and_si256(_mm256_and_si256(EQ(w, 0xE3), EQ(w1, 0x80)), EQ(w2, 0x82))); \
+            if (circled) \
+                m = _mm256_or_si256(m, _mm256_and_si256(EQ(w, 0xE2), EQ(w1, 0x91))); \
             unsigned bits = (unsigned)_mm256_movemask_epi8(m); \
+            if (end - i < 32) \
+                bits &= (1u << (end - i)) - 1; \
             if (bits) \
                 return i + (size_t)__builtin_ctz(bits); \
         } \
-        return i; \
+        return end; \
     }
-SET_SCAN32(clause_lead32, CLAUSE_LEAD_BYTES)
-SET_SCAN32(title_end32, TITLE_END_BYTES)
-SET_SCAN32(item_end32, ITEM_END_BYTES)
+SET_SCAN32(clause_lead32, CLAUSE_LEAD_ASCII, 1)
+SET_SCAN32(title_end32, TITLE_END_ASCII, 0)
+SET_SCAN32(item_end32, ITEM_END_ASCII, 0)
 #undef SET_SCAN32
+#undef EQ
 #undef SET_EQ
 #define SCAN32(f) (__builtin_cpu_supports("avx2") ? (f) : NULL)
 #else
 #define SCAN32(f) ((set_scan32)NULL)
 #endif
 
-/* The first byte of v[i..end) in the set t, or end: 32 bytes a step with
- * scan32 (the set's vector scan, NULL: none), else eight at a time to the
- * next byte below 0x40 or E2/E3 (digits too), then the table. */
+/* The first byte of v[i..end) (of the view) in the set t, or end: 32
+ * bytes a step with scan32 (the set's vector scan, NULL: none), else
+ * eight at a time to the next byte below 0x40 or E2/E3 (digits too), then
+ * the table. */
 static inline size_t next_in(const unsigned char *t, set_scan32 scan32, const char *v, size_t i, size_t end)
 {
     const uint64_t highs = 0x8080808080808080u;
     while (i < end && !t[(unsigned char)v[i]]) {
         i++;
-        if (scan32 && i + 32 <= end) {
+        if (scan32 && i < end) {
             i = scan32(v, i, end);
             continue;
         }
@@ -465,7 +565,7 @@ static size_t later_cue_end(const struct hb_section_rules *r, int i, const char 
 {
     for (; i >= 0; i = r->title_next[i])
         if (at + r->cues[i].len > best && r->cues[i].len <= len - at &&
-            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, (size_t)i, s, len, at, r->cues[i].len))
+            memcmp(s + at, r->cues[i].cue, r->cues[i].len) == 0 && !masked(r, (size_t)i, s, len, at, r->cues[i].len, NULL))
             best = at + r->cues[i].len;
     return best;
 }
@@ -523,25 +623,43 @@ static size_t trim_end(const char *s, size_t from, size_t to)
     return to;
 }
 
-static const char *marker_text(const hb_marker *m, char *buf, size_t cap)
+/* s copied to p; returns its end. */
+static char *put_str(char *p, const char *s)
+{
+    size_t n = strlen(s);
+    memcpy(p, s, n);
+    return p + n;
+}
+
+/* The number of m in Chinese numerals (a marker's is at most 99) at p;
+ * returns its end. */
+static char *put_cn(char *p, int number)
 {
     static const char *const cn[] = {"", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
-    char num[16];
-    if (m->number <= 10)
-        snprintf(num, sizeof num, "%s", cn[m->number]);
-    else if (m->number < 20)
-        snprintf(num, sizeof num, "十%s", cn[m->number - 10]);
-    else
-        snprintf(num, sizeof num, "%s十%s", cn[m->number / 10], cn[m->number % 10]);
+    if (number <= 10)
+        return put_str(p, cn[number]);
+    if (number >= 20)
+        p = put_str(p, cn[number / 10]);
+    return put_str(put_str(p, "十"), cn[number % 10]);
+}
+
+/* m as written in a warning (a marker's number is from 1 to 99); buf
+ * holds 32 bytes.  Strings put together, where snprintf cost some 1,200
+ * instructions a warning. */
+static const char *marker_text(const hb_marker *m, char *buf)
+{
+    char *p = buf;
+    size_t n = (size_t)m->number;
     switch (m->style) {
-    case HB_MS_PART: snprintf(buf, cap, "第%s部分", num); break;
-    case HB_MS_CN: snprintf(buf, cap, "%s、", num); break;
-    case HB_MS_PCN: snprintf(buf, cap, "（%s）", num); break;
-    case HB_MS_NUM: snprintf(buf, cap, "%d.", m->number); break;
-    case HB_MS_PNUM: snprintf(buf, cap, "（%d）", m->number); break;
-    case HB_MS_NUMP: snprintf(buf, cap, "%d)", m->number); break;
-    default: snprintf(buf, cap, "(%d)", m->number); break;
+    case HB_MS_PART: p = put_str(put_cn(put_str(p, "第"), m->number), "部分"); break;
+    case HB_MS_CN: p = put_str(put_cn(p, m->number), "、"); break;
+    case HB_MS_PCN: p = put_str(put_cn(put_str(p, "（"), m->number), "）"); break;
+    case HB_MS_NUM: p = put_str(hb_put_uint(p, n), "."); break;
+    case HB_MS_PNUM: p = put_str(hb_put_uint(put_str(p, "（"), n), "）"); break;
+    case HB_MS_NUMP: p = put_str(hb_put_uint(p, n), ")"); break;
+    default: p = put_str(hb_put_uint(put_str(p, "("), n), ")"); break;
     }
+    *p = 0;
     return buf;
 }
 
@@ -561,12 +679,16 @@ static int last_child(const numbering *nb, int parent, int style)
     return nb->last_child.v[(size_t)(parent + 1) * HB_NSTYLES + style];
 }
 
-/* Makes room for the children of one more possible parent. */
+/* Makes room for the children of one more possible parent: the room for
+ * all its slots first, then the slots, not a push each. */
 static int numbering_open(hb_doc *d, numbering *nb)
 {
-    for (int k = 0; k < HB_NSTYLES; k++)
-        if (!hb_vec_push(&d->arena, &nb->last_child, -1))
+    while (nb->last_child.cap < nb->last_child.n + HB_NSTYLES)
+        if (!hb_vec_grow(&d->arena, (void **)&nb->last_child.v, &nb->last_child.cap, nb->last_child.n,
+                         sizeof *nb->last_child.v))
             return 0;
+    for (int k = 0; k < HB_NSTYLES; k++)
+        nb->last_child.v[nb->last_child.n++] = -1;
     return 1;
 }
 
@@ -591,13 +713,13 @@ static int check_numbering(hb_doc *d, numbering *nb, int idx, const hb_marker *m
         pm.number = pn;
         if (s->number == pn)
             return hb_doc_warn(d, "numbering-repeat", s->line, "%s repeats %s",
-                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+                               marker_text(m, a), marker_text(&pm, b));
         if (s->number == 1)
             return hb_doc_warn(d, "numbering-restart", s->line, "%s restarts after %s under the same parent",
-                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+                               marker_text(m, a), marker_text(&pm, b));
         if (s->number != pn + 1)
             return hb_doc_warn(d, "numbering-gap", s->line, "%s follows %s",
-                               marker_text(m, a, sizeof a), marker_text(&pm, b, sizeof b));
+                               marker_text(m, a), marker_text(&pm, b));
         return 1;
     }
     if (s->number == 1)
@@ -607,10 +729,10 @@ static int check_numbering(hb_doc *d, numbering *nb, int idx, const hb_marker *m
         return hb_doc_warn(d, "numbering-continues", s->line,
                            plan ? "%s continues the numbering of the previous part (usual in a 工作要点)"
                                 : "%s continues the numbering of the previous part instead of restarting at 1",
-                           marker_text(m, a, sizeof a));
+                           marker_text(m, a));
     }
     return hb_doc_warn(d, "numbering-gap", s->line, "%s is the first of its level here",
-                       marker_text(m, a, sizeof a));
+                       marker_text(m, a));
 }
 
 /* 1、 （二） 3、 or （一） 2、 （三）: a marker of another style that carries
@@ -638,7 +760,7 @@ static int marker_slip(hb_doc *d, const numbering *nb, const int *stack, int dep
     if (r->style == m->style || r->number + 1 != m->number)
         return 1;
     char a[32];
-    marker_text(m, a, sizeof a);
+    marker_text(m, a);
     m->rank = r->rank;
     m->style = r->style;
     return hb_doc_warn(d, "marker-style", line, "%s continues the numbering of %s in another marker style", a,
@@ -694,11 +816,9 @@ static int add_items(hb_doc *d, int p, size_t from, int section, int *last_famil
             at_boundary = 0;
             continue;
         }
-        unsigned char c = (unsigned char)v[i];
         /* 剖析原因，一是… : a comma is a boundary too, and a space (a line
          * break lost in run-together text: …加强。 一是…); 统一是 is not */
-        at_boundary = c == ';' || c == ':' || c == '!' || c == '?' || c == ',' || c == ' ' ||
-                      is_full_stop(v, i, pa->vend);
+        at_boundary = CLAUSE_BOUNDARY[(unsigned char)v[i]] || is_full_stop(v, i, pa->vend);
         i += clen;
     }
     /* an item runs to the next item of this paragraph or the paragraph end;
@@ -775,11 +895,8 @@ hb_status hb_sections_run(hb_doc *d)
                 te = glued_title_end(d, ts, te);
             /* 一、强化党建引领 全年发展党员9名: a space stands for the line
              * break after the title (a run-together copy lost it) */
-            for (size_t sp = ts; sp < te; sp++)
-                if (d->view[sp] == ' ') {
-                    te = sp;
-                    break;
-                }
+            const char *sp = memchr(d->view + ts, ' ', te - ts);
+            te = sp ? (size_t)(sp - d->view) : te;
             size_t cap = hb_utf8_cap(d->view, ts, te, HB_HEADING_MAX_CHARS);
             if (cap < te && !hb_doc_warn(d, "long-title", pa->first_line,
                                          "a heading title longer than %d characters was cut", HB_HEADING_MAX_CHARS))
@@ -861,8 +978,11 @@ hb_status hb_sections_run(hb_doc *d)
     d->ref_year = d->period_to;
     for (size_t i = 0; !d->period_to && i < d->sections.n; i++) {
         const hb_section *s = &d->sections.v[i];
-        for (size_t k = s->tstart; k + 7 <= s->tend; k++)
-            if (d->view[k] >= '1' && d->view[k] <= '2' && (k == s->tstart || d->view[k - 1] < '0' || d->view[k - 1] > '9')) {
+        if (s->tend < s->tstart + 7)
+            continue;
+        size_t last = s->tend - 7; /* the last place a year (2024年) fits */
+        for (size_t k = s->tstart; (k = year_lead(d->view, k, last)) <= last; k++)
+            if (k == s->tstart || d->view[k - 1] < '0' || d->view[k - 1] > '9') {
                 int y = atoi(d->view + k);
                 if (y >= 1900 && y <= 2099 && !memcmp(d->view + k + 4, "年", 3) && (!d->ref_year || y < d->ref_year))
                     d->ref_year = y;

@@ -162,25 +162,38 @@ static void line_kinds(hb_engine *e, const char *text, int *kind, size_t n)
     hb_report_free(d);
 }
 
-/* A clutter list of more rules than its masks hold (list_sets: 64) and
- * more literal sets than the scan asks about (64): the rules with a set,
- * the rules left without one and the rules past the 64th all match. */
-static void test_many_line_rules(void **s)
+/* An engine of dict/ and an overlay folder whose layout.txt holds rules
+ * (the folder is gone once the engine has read it). */
+static hb_engine *layout_engine(const char *rules)
 {
-    (void)s;
     char dir[] = "/tmp/hb_layoutXXXXXX", path[300];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/layout.txt", dir);
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    for (int i = 0; i < 80; i++)
-        fprintf(f, "clutter\t^杂项%d号$\n", i);
+    fputs(rules, f);
     fclose(f);
     const char *ov[] = {dir};
     hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
     hb_error err = {0};
     hb_engine *e = hb_engine_new(&eo, &err);
     assert_non_null(e);
+    unlink(path);
+    rmdir(dir);
+    return e;
+}
+
+/* A clutter list of more rules than its masks hold (list_sets: 64) and
+ * more literal sets than the scan asks about (64): the rules with a set,
+ * the rules left without one and the rules past the 64th all match. */
+static void test_many_line_rules(void **s)
+{
+    (void)s;
+    char rules[80 * 32];
+    size_t n = 0;
+    for (int i = 0; i < 80; i++)
+        n += (size_t)snprintf(rules + n, sizeof rules - n, "clutter\t^杂项%d号$\n", i);
+    hb_engine *e = layout_engine(rules);
     /* the overlay's rules follow dict/'s 17: 杂项45号 is rule 62, past
      * the 64 sets (dict/'s 22 and 42 of these), 杂项50号 rule 67 */
     int kind[6];
@@ -190,8 +203,49 @@ static void test_many_line_rules(void **s)
     assert_int_equal(kind[4], HB_LINE_TEXT);
     assert_int_equal(kind[5], HB_LINE_TEXT);
     hb_engine_free(e);
-    unlink(path);
-    rmdir(dir);
+}
+
+/* A rule anchored on a caseless first letter is tried on the lines
+ * starting with either case, and for k and s on those starting with the
+ * other character that folds to it (the Kelvin sign, long s). */
+static void test_caseless_first_letters(void **s)
+{
+    (void)s;
+    hb_engine *e = layout_engine("clutter\t^(?i:kb)\\d+$\nclutter\t^(?i:st)\\d+$\nclutter\t^(?i:m)x\\d+$\n");
+    int kind[8];
+    line_kinds(e, "kb12\nKB3\n\xE2\x84\xAA" "b4\nsT5\n\xC5\xBF" "t6\nMx7\nmx8\nnx9\n", kind, 8);
+    for (int i = 0; i < 7; i++)
+        assert_int_equal(kind[i], HB_LINE_CLUTTER);
+    assert_int_equal(kind[7], HB_LINE_TEXT);
+    hb_engine_free(e);
+}
+
+/* Furniture inside a line goes: the web-page field after a space, tags,
+ * 此处隐藏…字; a text holding a rule's literals but none of its start
+ * strings (来源 glued to the sentence), or a start string and none of its
+ * literals, keeps all. */
+static void test_inline_furniture(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"今年我们加强了学习 来源：新华网\n", "1 piece of leftover markup or page text removed inside lines"},
+        {"今年我们加强了学习来源：新华网\n", NULL},
+        {"今年 我们加强了学习\n", NULL},
+        {"今年我们<b>加强</b>了学习\n", "2 pieces of leftover markup or page text removed inside lines"},
+        {"此处隐藏 12 个字\n今年我们加强了学习\n", "1 piece of leftover markup or page text removed inside lines"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hb_report *r = doc(cases[i].text);
+        const char *got = NULL;
+        for (size_t k = 0; k < r->warnings.n; k++)
+            if (!strcmp(r->warnings.v[k].code, "web-furniture"))
+                got = r->warnings.v[k].message;
+        if (cases[i].message ? !got || strcmp(got, cases[i].message) : got != NULL)
+            fail_msg("'%s': warned '%s'", cases[i].text, got ? got : "nothing");
+        hb_report_free(r);
+    }
 }
 
 static void test_page_numbers_and_blank_lines_are_not_content(void **s)
@@ -209,18 +263,19 @@ static void test_page_numbers_and_blank_lines_are_not_content(void **s)
     hb_report_free(r);
 }
 
-/* A line's width and characters, counted eight bytes at a time, are
- * those of hb_display_width and hb_utf8_count: 2-byte, 4-byte, and the
- * E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
- * place of the eight-byte word and of the line's tail. */
+/* A line's width and characters, counted 32 bytes at a time with AVX2,
+ * then eight, are those of hb_display_width and hb_utf8_count: 2-byte,
+ * 4-byte, and the E0/E1 leads (ก narrow, Ⴀ narrow, ᄀ wide) at every
+ * place of the 32-byte block, of the eight-byte word and of the line's
+ * tail. */
 static void test_line_width_and_chars(void **s)
 {
     (void)s;
     static const char *const pieces[] = {"é", "𠀀", "ก", "Ⴀ", "ᄀ", "工作。", "abc"};
-    char text[4096];
+    char text[16384];
     size_t n = 0;
     for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++)
-        for (size_t lead = 0; lead < 10; lead++) {
+        for (size_t lead = 0; lead < 40; lead++) {
             for (size_t k = 0; k < lead; k++)
                 text[n++] = k % 2 ? 'x' : 'z';
             memcpy(text + n, pieces[p], strlen(pieces[p]));
@@ -506,6 +561,8 @@ int main(void)
         cmocka_unit_test(test_anchored_rules_by_first_byte),
         cmocka_unit_test(test_line_filters_never_reject_a_match),
         cmocka_unit_test(test_many_line_rules),
+        cmocka_unit_test(test_caseless_first_letters),
+        cmocka_unit_test(test_inline_furniture),
         cmocka_unit_test(test_wrapped_lines_join),
         cmocka_unit_test(test_wrapped_by_character_count),
         cmocka_unit_test(test_short_lines_do_not_join),

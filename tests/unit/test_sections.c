@@ -225,6 +225,13 @@ static void test_kind_cues(void **s)
     assert_int_equal(r->sections.v[0].kind, HB_KIND_OTHER);
     assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
     hb_report_free(r);
+    /* the A…B cue's characters all in the title, but B before A, or B
+     * missing: nothing masked */
+    r = doc("一、问题短板待解决\n二、解决短板\n");
+    assert_int_equal(r->sections.n, 2);
+    assert_int_equal(r->sections.v[0].kind, HB_KIND_PROBLEMS);
+    assert_int_equal(r->sections.v[1].kind, HB_KIND_PROBLEMS);
+    hb_report_free(r);
 }
 
 static void test_heading_opening_a_paragraph(void **s)
@@ -254,6 +261,57 @@ static void test_numbering_warnings(void **s)
     r = doc("一、甲\n（一）子\n（二）子\n（一）子\n");
     assert_true(warned(r, "numbering-restart"));
     hb_report_free(r);
+}
+
+/* A year later than the report's own, followed by a work word, names the
+ * plans: at the title's start, after other words, as 年度, at the bound
+ * of five years; not inside a longer number. */
+static void test_later_year_titles(void **s)
+{
+    (void)s;
+    hb_report *r = doc("关于2023年工作的总结\n一、2023年主要工作\n二、2024年工作安排\n三、12024年任务\n"
+                       "四、为民服务2025年度工作部署\n五、2028年任务\n六、2029年任务\n");
+    static const int want[] = {HB_KIND_ACHIEVEMENTS, HB_KIND_PLANS, HB_KIND_OTHER, HB_KIND_PLANS, HB_KIND_PLANS,
+                               HB_KIND_OTHER};
+    assert_int_equal(r->sections.n, sizeof want / sizeof *want);
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        assert_int_equal(r->sections.v[i].kind, want[i]);
+    hb_report_free(r);
+}
+
+/* Whether r warned `message` exactly. */
+static int warned_text(const hb_report *r, const char *message)
+{
+    for (size_t i = 0; i < r->warnings.n; i++)
+        if (!strcmp(r->warnings.v[i].message, message))
+            return 1;
+    return 0;
+}
+
+/* The markers a numbering warning names, in each style, with numbers of
+ * one and two digits (十二, 二十, 二十三) as the warning writes them. */
+static void test_numbering_warning_texts(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *text, *message;
+    } cases[] = {
+        {"第一部分 甲\n第三部分 乙\n", "第三部分 follows 第一部分"},
+        {"十一、甲\n十三、乙\n", "十三、 follows 十一、"},
+        {"十九、甲\n二十一、乙\n", "二十一、 follows 十九、"},
+        {"二十、甲\n二十三、乙\n", "二十三、 follows 二十、"},
+        {"一、甲\n（十二）子\n", "（十二） is the first of its level here"},
+        {"一、甲\n（一）子\n（一）子\n", "（一） repeats （一）"},
+        {"一、甲\n12.子\n14.子\n", "14. follows 12."},
+        {"一、甲\n（1）子\n（3）子\n", "（3） follows （1）"},
+        {"一、甲\n1)子\n3)子\n", "3) follows 1)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hb_report *r = doc(cases[i].text);
+        if (!warned_text(r, cases[i].message))
+            fail_msg("no warning '%s' for '%s'", cases[i].message, cases[i].text);
+        hb_report_free(r);
+    }
 }
 
 /* Section ids: "parent.n" with n of several digits, levels deep. */
@@ -486,6 +544,8 @@ int main(void)
         cmocka_unit_test(test_kind_cues),
         cmocka_unit_test(test_heading_opening_a_paragraph),
         cmocka_unit_test(test_numbering_warnings),
+        cmocka_unit_test(test_numbering_warning_texts),
+        cmocka_unit_test(test_later_year_titles),
         cmocka_unit_test(test_items_sequence_across_paragraphs),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_marker_slips),
