@@ -92,8 +92,7 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     const struct lex_header *h = (const struct lex_header *)map;
     if (size < sizeof *h || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
         h->endian != LEX_ENDIAN || h->file_size != size || h->nnodes == 0 || h->ntags == 0 ||
-        !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_node)) ||
-        !section_ok(h, h->off_fidx, h->nnodes, sizeof(uint16_t)) || h->nlogv == 0 ||
+        !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_slot)) || h->nlogv == 0 ||
         !section_ok(h, h->off_logv, h->nlogv, sizeof(double)) ||
         !section_ok(h, h->off_vtag, h->nlogv, 1) ||
         !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
@@ -108,9 +107,8 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     const char *base = map;
     lx->file = map;
     lx->file_size = size;
-    lx->nodes = (const hb_lex_node *)(base + h->off_nodes);
+    lx->nodes = (const hb_lex_slot *)(base + h->off_nodes);
     lx->nnodes = h->nnodes;
-    lx->fidx = (const uint16_t *)(base + h->off_fidx);
     lx->logv = (const double *)(base + h->off_logv);
     lx->nlogv = h->nlogv;
     lx->vtag = (const uint8_t *)(base + h->off_vtag);
@@ -128,8 +126,9 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
     /* No pass over the trie: a walk bounds-checks every slot and stops
      * after HB_LEX_MAX_WORD characters (hb_lex_step, segment.c), so a
      * crafted trie can give odd words but never a crash, a loop or a
-     * quadratic walk.  A root that is not a root is refused here. */
-    if (lx->nodes[0].check != 0 || lx->nodes[0].base < 0) {
+     * quadratic walk.  A root that is not a root (a label, or a base
+     * below 0 that could make it a child) is refused here. */
+    if (lx->nodes[0].label != HB_LEX_NO_LABEL || lx->nodes[0].base < 0) {
         hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
                      "damaged lexicon (its root is not a root); rebuild it with lexc");
         hb_lexicon_free(lx);
@@ -451,16 +450,17 @@ void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
  * The trie's bytes are the lexicon's own (read, not mapped). */
 static void mark_leaving(struct hb_lexicon *lx, const int32_t *cps, size_t n)
 {
-    hb_lex_node *nodes = (hb_lex_node *)lx->nodes;
+    hb_lex_slot *nodes = (hb_lex_slot *)lx->nodes;
     uint32_t s = 0, last = HB_LEX_NONE;
     for (size_t i = 0; i < n && lx->nnodes; i++) {
-        uint32_t id = hb_lex_char_id(lx, cps[i]), t = (uint32_t)nodes[s].base + id;
-        if (!id || t >= lx->nnodes || (nodes[t].check & ~HB_LEX_OV_HERE) != s)
+        uint32_t id = hb_lex_char_id(lx, cps[i]);
+        uint32_t t = id ? hb_lex_child(nodes, lx->nnodes, s, id) : HB_LEX_NONE;
+        if (t == HB_LEX_NONE)
             break;
         last = s = t;
     }
     if (last != HB_LEX_NONE)
-        nodes[last].check |= HB_LEX_OV_HERE;
+        nodes[last].label |= HB_LEX_OV_HERE;
 }
 
 /* Is the blob's head an overlay's: its size that of its records and tags,
@@ -611,7 +611,7 @@ static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h
 static hb_status mark_overlay_words(struct hb_lexicon *lx, const struct ov_head *h)
 {
     const struct ov_rec *r = (const struct ov_rec *)(h + 1);
-    hb_lex_node *nodes = (hb_lex_node *)lx->nodes;
+    hb_lex_slot *nodes = (hb_lex_slot *)lx->nodes;
     uint32_t *at = malloc(2 * (size_t)h->n * sizeof *at), *deep = at + h->n;
     if (!at)
         return HB_ERR_NOMEM;
@@ -619,15 +619,13 @@ static hb_status mark_overlay_words(struct hb_lexicon *lx, const struct ov_head 
     deep[0] = HB_LEX_NONE;
     for (uint32_t x = 1; x < h->n; x++) {
         uint32_t p = r[x].parent, s = at[p], t = HB_LEX_NONE;
-        if (s != HB_LEX_NONE) {
-            uint32_t id = hb_lex_char_id(lx, r[x].cp), c = (uint32_t)nodes[s].base + id;
-            if (id && c < lx->nnodes && (nodes[c].check & ~HB_LEX_OV_HERE) == s)
-                t = c;
-        }
+        uint32_t id = s != HB_LEX_NONE ? hb_lex_char_id(lx, r[x].cp) : 0;
+        if (id)
+            t = hb_lex_child(nodes, lx->nnodes, s, id);
         at[x] = t;
         deep[x] = t != HB_LEX_NONE ? t : deep[p];
         if (!isnan(r[x].logf) && deep[x] != HB_LEX_NONE)
-            nodes[deep[x]].check |= HB_LEX_OV_HERE;
+            nodes[deep[x]].label |= HB_LEX_OV_HERE;
     }
     free(at);
     return HB_OK;
@@ -695,7 +693,7 @@ long long hb_lexicon_freq(const struct hb_lexicon *lx, const char *word, size_t 
         return 0;
     /* The file keeps log(freq) only: freq < 2^32 comes back exactly, as the
      * error of exp(log(f)) is far below 0.5; a crafted value stays in range. */
-    double lf = lx->fidx[h.b] < lx->nlogv ? lx->logv[lx->fidx[h.b]] : -1;
+    double lf = lx->nodes[h.b].val < lx->nlogv ? lx->logv[lx->nodes[h.b].val] : -1;
     return lf >= 0 && lf < 23.0 ? llround(exp(lf)) : 0;
 }
 
@@ -708,7 +706,7 @@ const char *hb_lexicon_tag(const struct hb_lexicon *lx, const char *word, size_t
     uint32_t tag = h.o != HB_LEX_NONE ? ov_tag_of(lx->ov, h.o, &freq) : 0;
     if (tag)
         return lx->ov->tags[tag - 1];
-    uint32_t v = h.b != HB_LEX_NONE ? lx->fidx[h.b] : UINT32_MAX;
+    uint32_t v = h.b != HB_LEX_NONE ? lx->nodes[h.b].val : UINT32_MAX;
     if (v < lx->nlogv && lx->vtag[v] && lx->vtag[v] < lx->ntags && lx->tags[lx->vtag[v]][7] == '\0')
         return lx->tags[lx->vtag[v]];
     return NULL;

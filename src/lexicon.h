@@ -107,10 +107,22 @@ long long hb_lexicon_total(const struct hb_lexicon *lx);
 
 /* ---- internal: the walk the segmenter runs at every position ---- */
 
-/* One slot of the double array: child of s by char id c is t = base[s] + c
- * when check[t] == s.  8 bytes, and a slot's log(freq) and tag are a
- * 2-byte index into a table of the distinct pairs (jieba's dict.txt has
- * 16,838), so the slots the walks miss in take 10 bytes, not 17 (issue 15). */
+/* One slot of the general trie's double array, one 8-byte load a step:
+ * the child of slot s by char id c is t = base[s] + c when t's label, but
+ * for its HB_LEX_OV_HERE bit, is c.  lexc gives no two nodes with children
+ * the same base, so base[p] + c == base[q] + c only for p == q: the label
+ * tells the parent as the parent's index did, in 2 bytes, and the slot's
+ * log(freq) and tag, a 2-byte index into a table of the distinct pairs
+ * (jieba's dict.txt has 16,838), fit beside it (issue 15: 8 bytes a slot,
+ * was 10 in two arrays; the file fits three 2 MiB pages, was four). */
+typedef struct {
+    int32_t base;
+    uint16_t label; /* the char id of the edge into the slot; HB_LEX_NO_LABEL: free, the root */
+    uint16_t val;   /* index into logv and vtag; 0: a bare prefix */
+} hb_lex_slot;
+
+/* A slot of the overlay's double array (below): child of s at base[s] +
+ * cp when check is s + 1. */
 typedef struct {
     int32_t base;
     uint32_t check;
@@ -118,16 +130,32 @@ typedef struct {
 
 #define HB_LEX_NONE UINT32_MAX
 
-/* The bit of a general slot's check that marks where an added word
+/* The bits of a label that hold the char id; lexc gives at most
+ * HB_LEX_MAX_CHARS distinct characters (jieba's dict.txt has 12,045), so
+ * that a free slot's and the root's label is no char's id. */
+#define HB_LEX_LABEL 0x7FFFu
+#define HB_LEX_NO_LABEL 0x7FFFu
+#define HB_LEX_MAX_CHARS 0x7FFEu
+
+/* The bit of a general slot's label that marks where an added word
  * leaves the general trie (the slot of its longest prefix there): the
  * segmenter walks the overlay only from positions whose general walk
  * arrives at such a slot, or fails at its first char (segment.c).  Set as
- * the word is added, never cleared; a parent's index is below 2^31. */
-#define HB_LEX_OV_HERE 0x80000000u
+ * the word is added, never cleared. */
+#define HB_LEX_OV_HERE 0x8000u
 
 /* A leaf's base in the general trie: base + any char id is past the last
- * slot (the array has fewer than 2^31), so a walk knows it ends there. */
+ * slot (the array has fewer than 2^31), so a walk knows it ends there;
+ * the one base that nodes share, as no walk steps from it. */
 #define HB_LEX_LEAF_BASE INT32_MAX
+
+/* The general trie's child of slot s by char id (nonzero), HB_LEX_NONE
+ * when it has none: every walk's step, bounds-checked. */
+static inline uint32_t hb_lex_child(const hb_lex_slot *slots, uint32_t nn, uint32_t s, uint32_t id)
+{
+    uint32_t t = (uint32_t)slots[s].base + id;
+    return t < nn && (slots[t].label & HB_LEX_LABEL) == id ? t : HB_LEX_NONE;
+}
 
 /* The overlay of added words (dict/lexicon.txt, the slogans): small, walked
  * beside the general trie, as a double array of its own over code points:
@@ -165,9 +193,8 @@ struct hb_lex_overlay {
 #define HB_LEX_OV_WORD 0x80000000u
 
 struct hb_lexicon {
-    const hb_lex_node *nodes;   /* nnodes slots, root at 0 */
+    const hb_lex_slot *nodes;   /* nnodes slots, root at 0 */
     uint32_t nnodes;
-    const uint16_t *fidx;       /* per slot: index into logv and vtag */
     const double *logv;         /* log(freq) of each distinct (freq, tag); [0] = -1: a bare
                                    prefix; freq is exp(logv) rounded (exact below 2^32) */
     const uint8_t *vtag;        /* the tag of each, index into tags; 0: none */
@@ -251,12 +278,7 @@ static inline int hb_lex_ov_word(const struct hb_lex_overlay *ov, uint32_t x)
 static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int cp, uint32_t id,
                               double *logf)
 {
-    uint32_t b = HB_LEX_NONE;
-    if (c->b != HB_LEX_NONE && id) {
-        uint32_t t = (uint32_t)lx->nodes[c->b].base + id;
-        if (t < lx->nnodes && (lx->nodes[t].check & ~HB_LEX_OV_HERE) == c->b)
-            b = t;
-    }
+    uint32_t b = c->b != HB_LEX_NONE && id ? hb_lex_child(lx->nodes, lx->nnodes, c->b, id) : HB_LEX_NONE;
     c->b = b;
     uint32_t x = lx->ov && c->o != HB_LEX_NONE ? hb_lex_ov_step(lx->ov, c->o, cp) : 0;
     c->o = x ? x : HB_LEX_NONE;
@@ -265,7 +287,7 @@ static inline int hb_lex_step(const struct hb_lexicon *lx, hb_lex_cursor *c, int
         return 1;
     }
     if (b != HB_LEX_NONE) {
-        uint32_t f = lx->fidx[b];
+        uint32_t f = lx->nodes[b].val;
         *logf = f < lx->nlogv ? lx->logv[f] : -1; /* a crafted index: a prefix */
         return 1;
     }

@@ -41,7 +41,8 @@ typedef struct {
 } lex_entry;
 
 typedef struct {
-    hb_lex_node *nodes;
+    hb_lex_slot *nodes;
+    uint8_t *based;      /* per slot: 1 when a node has it as its base, which no other may take */
     uint32_t *freq;      /* per slot; 0 for a prefix */
     uint8_t *tag;
     size_t size;         /* slots allocated */
@@ -60,10 +61,14 @@ static int da_reserve(da_builder *b, size_t need)
         n *= 2;
     if (n > (size_t)INT32_MAX)
         return -1;
-    hb_lex_node *nodes = realloc(b->nodes, n * sizeof *nodes);
+    hb_lex_slot *nodes = realloc(b->nodes, n * sizeof *nodes);
     if (!nodes)
         return -1;
     b->nodes = nodes;
+    uint8_t *based = realloc(b->based, n);
+    if (!based)
+        return -1;
+    b->based = based;
     uint32_t *freq = realloc(b->freq, n * sizeof *freq);
     if (!freq)
         return -1;
@@ -78,8 +83,8 @@ static int da_reserve(da_builder *b, size_t need)
     b->up = up;
     for (size_t i = b->size; i < n; i++) {
         b->up[i] = (uint32_t)i;
-        b->nodes[i].base = 0;
-        b->nodes[i].check = HB_LEX_NONE;
+        b->nodes[i] = (hb_lex_slot){0, HB_LEX_NO_LABEL, 0};
+        b->based[i] = 0;
         b->freq[i] = 0;
         b->tag[i] = 0;
     }
@@ -104,16 +109,18 @@ static size_t da_free_from(da_builder *b, size_t i)
     return i;
 }
 
-static void da_take(da_builder *b, size_t t, uint32_t parent)
+static void da_take(da_builder *b, size_t t, uint16_t label)
 {
-    b->nodes[t].check = parent;
+    b->nodes[t].label = label;
     b->up[t] = (uint32_t)(t + 1);
     if (t + 1 > b->top)
         b->top = t + 1;
 }
 
 /* First-fit base for a set of child ids, trying only free slots for the
- * first child: no region is given up, so holes are filled to the end. */
+ * first child: no region is given up, so holes are filled to the end.  A
+ * base another node has is passed over: the labels tell parents apart only
+ * so (lexicon.h). */
 static int da_find_base(da_builder *b, const da_group *g, size_t ng, size_t *base_out)
 {
     size_t c1 = g[0].c, cmax = g[ng - 1].c;
@@ -121,8 +128,10 @@ static int da_find_base(da_builder *b, const da_group *g, size_t ng, size_t *bas
         if (da_reserve(b, pos + cmax + 1) < 0)
             return -1;
         size_t begin = pos - c1;
+        if (b->based[begin])
+            continue;
         size_t k = 1;
-        while (k < ng && b->nodes[begin + g[k].c].check == HB_LEX_NONE)
+        while (k < ng && b->nodes[begin + g[k].c].label == HB_LEX_NO_LABEL)
             k++;
         if (k == ng) {
             *base_out = begin;
@@ -236,8 +245,9 @@ static int da_build(da_builder *b, size_t n)
             break;
         }
         t->base = (int32_t)base;
+        b->based[base] = 1;
         for (uint32_t j = 0; j < t->nkids; j++)
-            da_take(b, base + g[j].c, 0); /* the parent's slot is set below */
+            da_take(b, base + g[j].c, (uint16_t)g[j].c);
     }
     for (size_t i = 0; rc == 0 && i < nv; i++) { /* parents come before their children */
         const da_node *t = &v[i];
@@ -252,7 +262,6 @@ static int da_build(da_builder *b, size_t n)
         for (uint32_t j = 0; j < t->nkids; j++) {
             da_node *kid = &v[t->kid0 + j];
             kid->slot = (uint32_t)t->base + kid->c;
-            b->nodes[kid->slot].check = t->slot;
             /* Equal words sit together in line order: the last line wins, as
              * in jieba's lfreq[word] = freq. */
             size_t last = SIZE_MAX;
@@ -488,9 +497,9 @@ static hb_status assign_ids(dict_parse *dp, size_t ncps, uint16_t *charmap, uint
         i = j;
     }
     free(sorted);
-    if (nc >= CHARMAP_N) {
+    if (nc > HB_LEX_MAX_CHARS) { /* a slot's label holds a char id in 15 bits */
         free(cc);
-        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "more than 65535 distinct characters");
+        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0, "more than %u distinct characters", HB_LEX_MAX_CHARS);
         return HB_ERR_DICT;
     }
     if (nc > 1)
@@ -555,21 +564,18 @@ static uint64_t slot_value(const da_builder *b, size_t t)
     return (uint64_t)b->freq[t] << 8 | b->tag[t];
 }
 
-/* The slots' (frequency, tag) pairs as indexes into a table of the distinct
- * ones, as log(freq) (-1 for frequency 0) and tag; [0] is a bare prefix.
- * Returns 0, or -1 when out of memory or when there are more than
- * MAX_LOGV - 1 distinct pairs (*nlogv is then MAX_LOGV). */
-static int index_values(const da_builder *b, uint16_t **fidx, double **logv, uint8_t **vtag, uint32_t *nlogv)
+/* The slots' (frequency, tag) pairs as indexes (each slot's val) into a
+ * table of the distinct ones, as log(freq) (-1 for frequency 0) and tag;
+ * [0] is a bare prefix.  Returns 0, or -1 when out of memory or when there
+ * are more than MAX_LOGV - 1 distinct pairs (*nlogv is then MAX_LOGV). */
+static int index_values(da_builder *b, double **logv, uint8_t **vtag, uint32_t *nlogv)
 {
     uint64_t *v = malloc((b->top + 1) * sizeof *v);
-    *fidx = malloc((b->top + 1) * sizeof **fidx);
     *logv = NULL;
     *vtag = NULL;
     *nlogv = 0;
-    if (!v || !*fidx) {
-        free(v);
+    if (!v)
         return -1;
-    }
     size_t n = 0;
     for (size_t t = 0; t < b->top; t++)
         if (slot_value(b, t))
@@ -600,24 +606,22 @@ static int index_values(const da_builder *b, uint16_t **fidx, double **logv, uin
     for (size_t t = 0; t < b->top; t++) {
         uint64_t x = slot_value(b, t);
         const uint64_t *at = x ? bsearch(&x, v, d, sizeof *v, u64_cmp) : NULL;
-        (*fidx)[t] = (uint16_t)(at ? at - v + 1 : 0);
+        b->nodes[t].val = (uint16_t)(at ? at - v + 1 : 0);
     }
     *nlogv = (uint32_t)(d + 1);
     free(v);
     return 0;
 }
 
-static hb_status write_lexicon(const char *dict_txt, const char *out_path, const da_builder *b,
+static hb_status write_lexicon(const char *dict_txt, const char *out_path, da_builder *b,
                                const uint16_t *charmap,
                                const uint32_t *supp, uint32_t nsupp, const dict_parse *dp,
                                size_t nwords, hb_error *err)
 {
-    uint16_t *fidx;
     double *logv;
     uint8_t *vtag;
     uint32_t nlogv;
-    if (index_values(b, &fidx, &logv, &vtag, &nlogv) < 0) {
-        free(fidx);
+    if (index_values(b, &logv, &vtag, &nlogv) < 0) {
         free(logv);
         free(vtag);
         hb_status st = nlogv ? HB_ERR_DICT : HB_ERR_NOMEM;
@@ -638,8 +642,7 @@ static hb_status write_lexicon(const char *dict_txt, const char *out_path, const
     h.nwords = nwords;
     h.off_nodes = align16(sizeof h);
     h.nlogv = nlogv;
-    h.off_fidx = align16(h.off_nodes + b->top * sizeof(hb_lex_node));
-    h.off_vtag = align16(h.off_fidx + b->top * sizeof(uint16_t));
+    h.off_vtag = align16(h.off_nodes + b->top * sizeof(hb_lex_slot));
     h.off_charmap = align16(h.off_vtag + nlogv);
     h.off_supp = align16(h.off_charmap + CHARMAP_N * sizeof(uint16_t));
     h.off_tags = align16(h.off_supp + (size_t)nsupp * 2 * sizeof(uint32_t));
@@ -650,7 +653,6 @@ static hb_status write_lexicon(const char *dict_txt, const char *out_path, const
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp%ld", out_path, (long)getpid()) >= (int)sizeof tmp) {
         hb_dict_fail(err, HB_ERR_IO, out_path, 0, 0, "path too long");
-        free(fidx);
         free(logv);
         free(vtag);
         return HB_ERR_IO;
@@ -658,21 +660,18 @@ static hb_status write_lexicon(const char *dict_txt, const char *out_path, const
     FILE *f = fopen(tmp, "wb");
     if (!f) {
         hb_dict_fail(err, HB_ERR_IO, out_path, 0, 0, "cannot create: %s", strerror(errno));
-        free(fidx);
         free(logv);
         free(vtag);
         return HB_ERR_IO;
     }
     size_t at = 0;
     int bad = write_section(f, &at, 0, &h, sizeof h) ||
-              write_section(f, &at, h.off_nodes, b->nodes, b->top * sizeof(hb_lex_node)) ||
-              write_section(f, &at, h.off_fidx, fidx, b->top * sizeof(uint16_t)) ||
+              write_section(f, &at, h.off_nodes, b->nodes, b->top * sizeof(hb_lex_slot)) ||
               write_section(f, &at, h.off_vtag, vtag, nlogv) ||
               write_section(f, &at, h.off_charmap, charmap, CHARMAP_N * sizeof(uint16_t)) ||
               write_section(f, &at, h.off_supp, supp, (size_t)nsupp * 2 * sizeof(uint32_t)) ||
               write_section(f, &at, h.off_tags, dp->tags.names, (size_t)h.ntags * 8) ||
               write_section(f, &at, h.off_logv, logv, (size_t)nlogv * sizeof(double));
-    free(fidx);
     free(logv);
     free(vtag);
     if (fclose(f) != 0)
@@ -727,7 +726,7 @@ hb_status hb_lexicon_compile(const char *dict_txt, const char *out_path, hb_erro
         hb_dict_fail(err, st, dict_txt, 0, 0, "out of memory");
         goto done;
     }
-    da_take(&b, 0, 0); /* the root; no transition reaches slot 0 */
+    da_take(&b, 0, HB_LEX_NO_LABEL); /* the root; no transition reaches slot 0 */
     if (da_build(&b, dp.n) < 0) {
         st = HB_ERR_NOMEM;
         hb_dict_fail(err, st, dict_txt, 0, 0, "out of memory building the trie");
@@ -742,6 +741,7 @@ done:
     free(charmap);
     free(supp);
     free(b.nodes);
+    free(b.based);
     free(b.freq);
     free(b.tag);
     free(b.up);

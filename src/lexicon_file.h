@@ -10,12 +10,15 @@
 #include "lexicon.h"
 
 /* ---- file format ----
- * header, then 16-byte aligned sections: nodes, fidx (uint16 a slot),
- * vtag (nlogv bytes), charmap (65536 × uint16), supp pairs, tag names (8
- * bytes each), logv (nlogv doubles).  Native byte order; `endian` catches
+ * header, then 16-byte aligned sections: nodes (hb_lex_slot), vtag
+ * (nlogv bytes), charmap (65536 × uint16), supp pairs, tag names (8 bytes
+ * each), logv (nlogv doubles).  Native byte order; `endian` catches
  * a file from another machine. */
 #define LEX_MAGIC "HBLEX\r\n\x1a"
-#define LEX_VERSION 3u /* 3: 8-byte nodes, a slot's (freq, tag) as a 2-byte index (2: 8-byte logf, tag) */
+/* 4: a slot's (freq, tag) index inside it, the check a label; 3: 8-byte
+ * nodes (base, parent), the index in an array beside them; 2: 8-byte logf,
+ * tag. */
+#define LEX_VERSION 4u
 #define LEX_ENDIAN 0x01020304u
 
 struct lex_header {
@@ -24,7 +27,7 @@ struct lex_header {
     uint32_t nnodes, nsupp, ntags, nlogv;
     int64_t total;
     uint64_t nwords;
-    uint64_t off_nodes, off_fidx, off_vtag, off_charmap, off_supp, off_tags, file_size;
+    uint64_t off_nodes, off_vtag, off_charmap, off_supp, off_tags, file_size;
     uint64_t off_logv;
 };
 

@@ -326,8 +326,7 @@ typedef struct {
 
 /* The general trie as its walks read it. */
 typedef struct {
-    const hb_lex_node *nodes;
-    const uint16_t *fidx;
+    const hb_lex_slot *nodes;
     const uint64_t *dagx;
     uint32_t nn;
 } trie_view;
@@ -339,14 +338,12 @@ typedef struct {
 static inline uint32_t walk_arrive(trie_view tv, const uint32_t *idn, double *row, dag_window *g, size_t j,
                                    size_t r, uint32_t t)
 {
-    uint64_t lf = tv.dagx[tv.fidx[t]] ^ HB_LEX_NAN_BITS; /* a crafted index: NaN, a prefix */
+    uint64_t lf = tv.dagx[tv.nodes[t].val] ^ HB_LEX_NAN_BITS; /* a crafted index: NaN, a prefix */
     memcpy(&row[j], &lf, sizeof lf);
     g->len[j] = (uint8_t)(r + 1);
     uint32_t next = (uint32_t)tv.nodes[t].base + idn[j];
-    if (next < tv.nn) {
+    if (next < tv.nn)
         __builtin_prefetch(&tv.nodes[next]);
-        __builtin_prefetch(&tv.fidx[next]);
-    }
     return next;
 }
 
@@ -365,12 +362,10 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *idn, double *ro
 static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *lx, const uint32_t *id,
                                                        size_t lim, size_t w, dag_window *g)
 {
-    const trie_view tv = {lx->nodes, lx->fidx, lx->dagx, lx->nnodes};
-    const hb_lex_node *nodes = tv.nodes;
+    const trie_view tv = {lx->nodes, lx->dagx, lx->nnodes};
+    const hb_lex_slot *nodes = tv.nodes;
     uint32_t nn = tv.nn;
-    struct {
-        uint32_t cur, tgt; /* the walk is at slot cur and asks for slot tgt */
-    } at[WIN];
+    uint32_t at[WIN]; /* the slot the walk asks for, its label the char id of round r's char */
     uint8_t live[WIN];
     size_t nlive = 0;
     uint64_t ov = 0;
@@ -380,16 +375,15 @@ static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *l
     for (size_t j = 0; j < w; j++) {
         g->len[j] = 0;
         uint32_t t = root_base + id[j];
-        if (t >= nn || (nodes[t].check & ~HB_LEX_OV_HERE) != 0) {
+        if (t >= nn || (nodes[t].label & HB_LEX_LABEL) != id[j]) {
             ov |= 1ull << j;
             continue;
         }
-        ov |= (uint64_t)((nodes[t].check & HB_LEX_OV_HERE) != 0) << j;
+        ov |= (uint64_t)((nodes[t].label & HB_LEX_OV_HERE) != 0) << j;
         uint32_t next = walk_arrive(tv, id + 1, g->lf[0], g, j, 0, t);
         if (next >= nn)
             continue;
-        at[nlive].cur = t;
-        at[nlive].tgt = next;
+        at[nlive] = next;
         live[nlive++] = (uint8_t)j;
     }
     for (size_t r = 1; r < HB_LEX_MAX_WORD; r++) {
@@ -398,19 +392,18 @@ static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *l
         if (!nlive)
             break;
         size_t kept = 0;
-        const uint32_t *idn = id + r + 1;
+        const uint32_t *idr = id + r;
         double *row = g->lf[r];
         for (size_t a = 0; a < nlive; a++) { /* kept <= a: the packed state is read before it is written */
             size_t j = live[a];
-            uint32_t t = at[a].tgt, c = nodes[t].check;
-            if ((c & ~HB_LEX_OV_HERE) != at[a].cur)
+            uint32_t t = at[a], c = nodes[t].label;
+            if ((c & HB_LEX_LABEL) != idr[j])
                 continue;
             ov |= (uint64_t)((c & HB_LEX_OV_HERE) != 0) << j;
-            uint32_t next = walk_arrive(tv, idn, row, g, j, r, t);
+            uint32_t next = walk_arrive(tv, idr + 1, row, g, j, r, t);
             if (next >= nn)
                 continue;
-            at[kept].cur = t;
-            at[kept].tgt = next;
+            at[kept] = next;
             live[kept++] = (uint8_t)j;
         }
         nlive = kept;

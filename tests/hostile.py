@@ -1018,9 +1018,9 @@ def _(c):
 def lexicon_header(data):
     """The fields of a compiled lexicon's header (src/lexicon.c, struct lex_header)."""
     import struct
-    names = ("nnodes nsupp ntags nlogv total nwords off_nodes off_fidx off_vtag off_charmap "
+    names = ("nnodes nsupp ntags nlogv total nwords off_nodes off_vtag off_charmap "
              "off_supp off_tags file_size").split()
-    return dict(zip(names, struct.unpack_from("=4I q 8Q", data, 16)))
+    return dict(zip(names, struct.unpack_from("=4I q 7Q", data, 16)))
 
 
 @case("a crafted lexicon whose root loops on itself is refused, never quadratic")

@@ -247,9 +247,11 @@ static void test_open_bad_freq_index(void **state)
     char p[512];
     static char buf[1 << 20];
     uint32_t nnodes;
-    uint64_t off_fidx;
-    size_t n = small_lexicon_section(p, "fidx.lex", buf, sizeof buf, 56, &nnodes, &off_fidx);
-    memset(buf + off_fidx, 0xff, (size_t)nnodes * sizeof(uint16_t));
+    uint64_t off_nodes;
+    size_t n = small_lexicon_section(p, "fidx.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
+    hb_lex_slot *nodes = (hb_lex_slot *)(buf + off_nodes);
+    for (uint32_t t = 0; t < nnodes; t++)
+        nodes[t].val = 0xffff;
     write_file(p, buf, n);
     hb_error err;
     struct hb_lexicon *lx = hb_lexicon_open(p, &err);
@@ -304,11 +306,11 @@ static void test_frequency_table(void **state)
     assert_non_null(strstr(err.message, "65535 distinct (frequency, tag) pairs"));
 }
 
-/* A root that is not a root (its base sending it to itself, a parent of its
- * own), a FIFO or a folder is refused at once.  A loop among other slots
- * cannot be reached from a sound root (each slot has one parent), so a
- * lexicon holding one is mapped and segments; a word over
- * HB_LEX_MAX_WORD characters is never added. */
+/* A root that is not a root (a base below 0, which could send it to
+ * itself, or a label), a FIFO or a folder is refused at once.  A loop among
+ * other slots (a slot its own child) is read and segments, its walks
+ * stopped at HB_LEX_MAX_WORD characters; a word over HB_LEX_MAX_WORD
+ * characters is never added. */
 static void test_open_unsound(void **state)
 {
     (void)state;
@@ -317,14 +319,15 @@ static void test_open_unsound(void **state)
     uint32_t nnodes;
     uint64_t off_nodes;
     size_t n = small_lexicon_section(p, "unsound.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
-    hb_lex_node *nodes = (hb_lex_node *)(buf + off_nodes);
-    uint32_t a = 0, b = 0;
-    for (uint32_t t = 1; t < nnodes && !b; t++)
-        if (nodes[t].check != HB_LEX_NONE)
-            *(a ? &b : &a) = t;
-    assert_true(b > 0);
-    nodes[a].check = b;
-    nodes[b].check = a;
+    hb_lex_slot *nodes = (hb_lex_slot *)(buf + off_nodes);
+    uint64_t off_charmap; /* struct lex_header's field at byte 64 */
+    uint16_t id;
+    memcpy(&off_charmap, buf + 64, 8);
+    memcpy(&id, buf + off_charmap + 2 * 0x4E2D, 2); /* 中 */
+    assert_true(id > 0);
+    uint32_t a = (uint32_t)nodes[0].base + id;
+    assert_int_equal(nodes[a].label & HB_LEX_LABEL, id);
+    nodes[a].base = (int32_t)(a - id); /* 中 the child of 中 */
     write_file(p, buf, n);
     hb_error err;
     memset(&err, 0, sizeof err);
@@ -342,7 +345,7 @@ static void test_open_unsound(void **state)
     assert_int_equal(err.code, HB_ERR_DICT);
     assert_non_null(strstr(err.message, "damaged lexicon"));
     nodes[0].base = base0;
-    nodes[0].check = 1;
+    nodes[0].label = 1;
     write_file(p, buf, n);
     assert_null(hb_lexicon_open(p, &err));
     assert_int_equal(err.code, HB_ERR_DICT);
@@ -609,11 +612,48 @@ static size_t apart_word(size_t i, char *w)
     n += put_cp(w + n, 0x4E00 + 300 + (unsigned)(i / 300 % 300));
     return n + put_cp(w + n, 0x4E00 + 600 + (unsigned)(i / 90000));
 }
-enum { APART_WORDS = 75000 };
+enum { APART_WORDS = 105000 };
+
+/* Writes n one-character words, U+4E00 on, each with frequency 1, to a
+ * dict.txt at path. */
+static void write_chars_dict(const char *path, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    char w[4];
+    for (size_t i = 0; i < n; i++)
+        fprintf(f, "%.*s 1\n", (int)put_cp(w, 0x4E00 + (unsigned)i), w);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* A slot's label holds a char id in 15 bits: HB_LEX_MAX_CHARS distinct
+ * characters compile, the last of them found; one more is refused with
+ * the file named. */
+static void test_char_limit(void **state)
+{
+    (void)state;
+    char txt[512], bin[512], w[4];
+    tmp_path(txt, sizeof txt, "chars.txt");
+    tmp_path(bin, sizeof bin, "chars.lex");
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    write_chars_dict(txt, HB_LEX_MAX_CHARS);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    size_t n = put_cp(w, 0x4E00 + HB_LEX_MAX_CHARS - 1);
+    assert_int_equal(hb_lex_char_id(lx, 0x4E00 + HB_LEX_MAX_CHARS - 1), HB_LEX_MAX_CHARS);
+    assert_int_equal(hb_lexicon_freq(lx, w, n), 1);
+    hb_lexicon_free(lx);
+    write_chars_dict(txt, HB_LEX_MAX_CHARS + 1);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_ERR_DICT);
+    assert_string_equal(err.file, txt);
+    assert_non_null(strstr(err.message, "more than 32766 distinct characters"));
+}
 
 /* The DAG's values (dagx) go in the zero room past the file's end in the
  * buffer it is read into, or, where the file ends less than their 512 KiB
- * before the buffer's end (a 1.6 MB lexicon in a 2 MiB buffer), in a
+ * before the buffer's end (a 1.7 MB lexicon in a 2 MiB buffer), in a
  * mapping of their own: its words are scored and found all the same. */
 static void test_dag_values_apart(void **state)
 {
@@ -1077,6 +1117,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_open_bad_freq_index),
         cmocka_unit_test(test_frequency_table),
+        cmocka_unit_test(test_char_limit),
         cmocka_unit_test(test_open_unsound),
         cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_dag_and_ties),
