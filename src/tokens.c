@@ -242,20 +242,28 @@ typedef struct {
  * stream, number starts noted, sentences counted) and the others. */
 static inline __attribute__((always_inline)) int walk_para(hb_doc *d, size_t p, tok_walk *w)
 {
-    const hb_para *pa = &d->paras.v[p];
+    /* in locals: the stores of the pushes below may alias them */
+    const char *view = d->view;
+    size_t end = d->paras.v[p].vend;
     int straight_open = 0, depth = 0, pending = 0;
-    for (size_t i = pa->vstart; i < pa->vend;) {
+    for (size_t i = d->paras.v[p].vstart; i < end;) {
         int type, sub;
-        size_t n = token_at(d->view + i, pa->vend - i, straight_open, &type, &sub);
+        size_t n = token_at(view + i, end - i, straight_open, &type, &sub);
         if (w->all && !hb_vec_push(&d->arena, w->all, ((hb_token){(uint32_t)i, (uint32_t)(i + n), (uint8_t)type, (uint8_t)sub})))
             return 0;
+        if (type == HB_TOK_HAN) { /* half the tokens: no number, mark or quote */
+            w->words++;
+            pending = 1;
+            i += n;
+            continue;
+        }
         if (type == HB_TOK_NUMBER || type == HB_TOK_CNUM || type == HB_TOK_MASK) {
             w->numbers++;
             if (w->starts && !hb_vec_push(&d->arena, &d->number_starts, (hb_off)i))
                 return 0;
         }
         w->words += type != HB_TOK_SPACE;
-        if (d->view[i] == '"')
+        if (view[i] == '"')
             straight_open = !straight_open;
         i += n;
         if (!w->sentences)
@@ -267,7 +275,7 @@ static inline __attribute__((always_inline)) int walk_para(hb_doc *d, size_t p, 
         else if (type != HB_TOK_SPACE && type != HB_TOK_PUNCT)
             pending = 1;
         if (type == HB_TOK_PUNCT && depth == 0 && pending &&
-            (sub == HB_P_STOP || (sub == HB_P_SEMI && semicolon_splits(d, d->view + i, pa->vend - i)))) {
+            (sub == HB_P_STOP || (sub == HB_P_SEMI && semicolon_splits(d, view + i, end - i)))) {
             (*w->sentences)++;
             pending = 0;
         }
