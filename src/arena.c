@@ -15,7 +15,7 @@ enum { BLOCK_MIN = 64 * 1024 };
 /* size bytes from the arena, as they were left: hb_arena_alloc clears
  * them, a growing vector only copies into them (it never reads past its
  * elements), so its spare room is never touched. */
-static void *take(hb_arena *a, size_t size)
+void *hb_arena_take(hb_arena *a, size_t size)
 {
     size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     if (size == 0)
@@ -45,7 +45,7 @@ static void *take(hb_arena *a, size_t size)
 
 void *hb_arena_alloc(hb_arena *a, size_t size)
 {
-    void *p = take(a, size);
+    void *p = hb_arena_take(a, size);
     if (p)
         memset(p, 0, size);
     return p;
@@ -53,7 +53,7 @@ void *hb_arena_alloc(hb_arena *a, size_t size)
 
 char *hb_arena_strndup(hb_arena *a, const char *s, size_t len)
 {
-    char *p = take(a, len + 1);
+    char *p = hb_arena_take(a, len + 1);
     if (p) {
         memcpy(p, s, len);
         p[len] = '\0';
@@ -126,7 +126,7 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
         *cap = ncap;
         return 1;
     }
-    void *nv = take(a, ncap * elem);
+    void *nv = hb_arena_take(a, ncap * elem);
     if (!nv)
         return 0;
     if (n)

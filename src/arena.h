@@ -13,6 +13,8 @@ typedef struct {
 
 /* Zeroed memory owned by the arena; NULL when out of memory. */
 void *hb_arena_alloc(hb_arena *a, size_t size);
+/* The same, not cleared: for an array its owner writes before it reads. */
+void *hb_arena_take(hb_arena *a, size_t size);
 /* A NUL-terminated copy of len bytes at s. */
 char *hb_arena_strndup(hb_arena *a, const char *s, size_t len);
 /* Gives back early an allocation larger than 64 KiB (a block of its own: a

@@ -1,7 +1,8 @@
 /* Top terms (src/terms.c): more frequent first, a tie to the word met
  * first, stopwords and words of other classes left out however frequent,
  * and on a report large enough that the count table grows, distinct words
- * counted apart (the table compares words 8 bytes at a time). */
+ * counted apart (the table compares words by their last 16 bytes, kept,
+ * and the bytes before them 8 at a time). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -143,12 +144,29 @@ static void test_large_report(void **s)
     free(text);
 }
 
+/* Two words of 24 bytes alike in their last 16 (the ends the table keeps):
+ * told apart by the bytes before them, read from the text. */
+static void test_long_words_alike_at_the_end(void **s)
+{
+    (void)s;
+    static const char text[] = "关于两县情况的汇报\n\n一、基本情况\n"
+                               "五峰土家族自治县和长阳土家族自治县开展合作，五峰土家族自治县成效明显。\n";
+    json_t *t = terms_of(text, strlen(text), 2);
+    assert_int_equal(json_array_size(t), 2);
+    assert_string_equal(term_at(t, 0), "五峰土家族自治县");
+    assert_int_equal(count_at(t, 0), 2);
+    assert_string_equal(term_at(t, 1), "长阳土家族自治县");
+    assert_int_equal(count_at(t, 1), 1);
+    json_decref(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_and_ties),
         cmocka_unit_test(test_left_out_however_frequent),
         cmocka_unit_test(test_large_report),
+        cmocka_unit_test(test_long_words_alike_at_the_end),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
