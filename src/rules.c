@@ -180,17 +180,40 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
     return HB_OK;
 }
 
+/* next[i]: the next entry after i with the same pattern, -1: none (or
+ * no pattern).  Entries are walked from the last, a table by pattern
+ * holding the nearest one seen, where comparing each with every later
+ * entry cost more than taking their automaton.  0 when out of memory. */
+static int link_same(const char *const *pat, const size_t *len, size_t n, int *next)
+{
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    int *slot = malloc(size * sizeof *slot);
+    if (!slot)
+        return 0;
+    memset(slot, 0xFF, size * sizeof *slot);
+    for (size_t i = n; i-- > 0;) {
+        next[i] = -1;
+        if (!pat[i])
+            continue;
+        size_t h = (size_t)hb_hash_bytes(pat[i], len[i]) & (size - 1);
+        for (int j; (j = slot[h]) >= 0; h = (h + 1) & (size - 1))
+            if (len[j] == len[i] && !memcmp(pat[j], pat[i], len[i])) {
+                next[i] = j;
+                break;
+            }
+        slot[h] = (int)i;
+    }
+    free(slot);
+    return 1;
+}
+
 hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
                                   size_t n, hb_ac **ac, int **next, hb_error *err)
 {
-    if (!(*next = malloc((n ? n : 1) * sizeof **next)) || !(*ac = hb_ac_new()))
+    if (!(*next = malloc((n ? n : 1) * sizeof **next)) || !(*ac = hb_ac_new()) || !link_same(pat, len, n, *next))
         return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
-    for (size_t i = n; i-- > 0;) {
-        (*next)[i] = -1;
-        for (size_t j = i + 1; pat[i] && j < n && (*next)[i] < 0; j++)
-            if (pat[j] && len[j] == len[i] && !memcmp(pat[j], pat[i], len[i]))
-                (*next)[i] = (int)j;
-    }
     for (size_t i = 0; i < n; i++)
         if (pat[i] && !hb_ac_add(*ac, pat[i], len[i], (int)i))
             return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
