@@ -663,6 +663,34 @@ static int adopt_starts(hb_ac *ac, const char *p, size_t n, size_t nn)
     return 1;
 }
 
+/* Four lanes of 32 bits: GCC's generic vectors, SSE2 on any x86-64, so
+ * that the checks below of a compiled automaton's arrays (tens of
+ * thousands of entries, read once at start) take four entries a step. */
+typedef uint32_t ac_u32x4 __attribute__((vector_size(16)));
+typedef int32_t ac_i32x4 __attribute__((vector_size(16)));
+typedef uint16_t ac_u16x4 __attribute__((vector_size(8)));
+
+static inline ac_u32x4 load_u32x4(const void *p)
+{
+    ac_u32x4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline ac_u32x4 load_u16x4(const void *p)
+{
+    ac_u16x4 v;
+    memcpy(&v, p, sizeof v);
+    return __builtin_convertvector(v, ac_u32x4);
+}
+
+static inline int any_lane4(ac_i32x4 v)
+{
+    uint64_t w[2];
+    memcpy(w, &v, sizeof w);
+    return (w[0] | w[1]) != 0;
+}
+
 /* The edges of a compiled automaton without a table are grouped by state;
  * their targets and the failure links are checked as the scan reads them
  * (sparse_child(), step()), as a table's cells are. */
@@ -670,41 +698,83 @@ static int sparse_ok(const uint32_t *edge0, size_t nn)
 {
     if (edge0[0] != 0 || edge0[nn] != nn - 1)
         return 0;
-    for (size_t i = 0; i < nn; i++)
+    ac_i32x4 bad = {0};
+    size_t i = 0;
+    for (; i + 4 <= nn; i += 4)
+        bad |= load_u32x4(edge0 + i) > load_u32x4(edge0 + i + 1);
+    for (; i < nn; i++)
         if (edge0[i] > edge0[i + 1])
             return 0;
-    return 1;
+    return !any_lane4(bad);
 }
 
-/* The states of hb_ac_adopt's check for one link width w (2 or 4, a
+/* The checks of state i in hb_ac_adopt, for one link width w (2 or 4, a
  * constant where it is inlined, so link_at does not test it per link):
  * each value is -1 or one the caller added, each depth 1..maxlen, each
  * output link to a shallower node holding a pattern, each chain's first
  * the state itself or its output link. */
-static inline int states_ok_w(const struct ac_block *b, size_t nn, int maxvalue, unsigned maxlen, size_t w)
+static inline int state_ok_w(const struct ac_block *b, size_t i, size_t nn, int maxvalue, unsigned maxlen,
+                             size_t w)
 {
     const int32_t *value = b->value;
     const uint16_t *depth = b->depth;
-    for (size_t i = 0; i < nn; i++) {
-        uint32_t o = link_at(b->out, w, i), f = link_at(b->first, w, i);
-        unsigned d = depth[i];
-        if (o >= nn || f >= nn || (uint32_t)value[i] + 1 > (uint32_t)maxvalue + 1 ||
-            (i ? d - 1 >= maxlen : d != 0) || (o && (depth[o] >= d || value[o] < 0)) ||
-            (f && (value[f] < 0 || (f != i && f != o))))
-            return 0;
+    uint32_t o = link_at(b->out, w, i), f = link_at(b->first, w, i);
+    unsigned d = depth[i];
+    return !(o >= nn || f >= nn || (uint32_t)value[i] + 1 > (uint32_t)maxvalue + 1 ||
+             (i ? d - 1 >= maxlen : d != 0) || (o && (depth[o] >= d || value[o] < 0)) ||
+             (f && (value[f] < 0 || (f != i && f != o))));
+}
+
+/* Where links are 16-bit (nearly every automaton), states 1..nn-1 four a
+ * step: what reads only state i's own entries in lanes, the same checks
+ * as state_ok_w (a first f equal to i needs value[i] >= 0, one equal to
+ * the output link is checked with it); the output links' targets, which
+ * need a lookup, only in the few lanes that have one.  Returns the states
+ * checked (a multiple of four, plus one), 0 on a fault. */
+static size_t states_ok4(const struct ac_block *b, size_t nn, int maxvalue, unsigned maxlen)
+{
+    const int32_t *value = b->value;
+    const uint16_t *depth = b->depth, *out = b->out, *first = b->first;
+    const ac_u32x4 lane = {0, 1, 2, 3}, zero = {0};
+    const ac_u32x4 n = zero + (uint32_t)nn, vmax = zero + ((uint32_t)maxvalue + 1), lmax = zero + maxlen;
+    ac_i32x4 bad = {0};
+    int far = 0; /* an output link's target shallower than its state or holding no pattern */
+    size_t i = 1;
+    for (; i + 4 <= nn; i += 4) {
+        ac_u32x4 o = load_u16x4(out + i), f = load_u16x4(first + i), d = load_u16x4(depth + i);
+        ac_u32x4 v = load_u32x4(value + i), idx = lane + (uint32_t)i;
+        ac_i32x4 has_f = f != zero;
+        bad |= (o >= n) | (f >= n) | (v + 1 > vmax) | (d - 1 >= lmax) | (has_f & (f != idx) & (f != o)) |
+               (has_f & (f == idx) & ((ac_i32x4)v < 0));
+        if (any_lane4(o != zero))
+            for (size_t k = i; k < i + 4; k++)
+                far |= out[k] && out[k] < nn && (depth[out[k]] >= depth[k] || value[out[k]] < 0);
     }
+    return any_lane4(bad) || far ? 0 : i;
+}
+
+static inline int states_from_w(const struct ac_block *b, size_t from, size_t nn, int maxvalue, unsigned maxlen,
+                                size_t w)
+{
+    for (size_t i = from; i < nn; i++)
+        if (!state_ok_w(b, i, nn, maxvalue, maxlen, w))
+            return 0;
     return 1;
 }
 
+/* Every state of a compiled automaton (a few per pattern; a table is
+ * checked as the scan reads it, see step()). */
 static int states_ok(const struct ac_block *b, size_t nn, int maxvalue, unsigned maxlen, size_t w)
 {
-    return w == 2 ? states_ok_w(b, nn, maxvalue, maxlen, 2) : states_ok_w(b, nn, maxvalue, maxlen, 4);
+    if (w != 2)
+        return states_from_w(b, 0, nn, maxvalue, maxlen, 4);
+    size_t i = states_ok4(b, nn, maxvalue, maxlen);
+    return i && state_ok_w(b, 0, nn, maxvalue, maxlen, 2) && states_from_w(b, i, nn, maxvalue, maxlen, 2);
 }
 
-/* Every state of a compiled automaton is checked (a few per pattern; a
- * table is checked as the scan reads it, see step()): the output chains
- * end, each at a shallower node holding a pattern, and every value is one
- * the caller added. */
+/* Every state of a compiled automaton is checked (states_ok()): the
+ * output chains end, each at a shallower node holding a pattern, and every
+ * value is one the caller added. */
 int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
 {
     const ac_head *h = blob;

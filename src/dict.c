@@ -16,6 +16,7 @@
 #include "hash.h"
 #include "lexicon.h"
 #include "normalize.h"
+#include "rules.h"
 
 int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
                  const char *fmt, ...)
@@ -309,6 +310,7 @@ typedef struct {
     char **paths; /* per layer, NULL when the layer lacks the file */
     char **texts; /* per layer, the file's text the fields point into */
     int keys;     /* resolve_keys() will compare keys: make them */
+    int resolved; /* taken from huibao.rules, resolved by rulec: no keys made */
     hb_arena mem;
 } recs;
 
@@ -567,6 +569,126 @@ static hb_status read_layers(const struct hb_engine *e, recs *rs, const char *na
     return HB_OK;
 }
 
+/* ---- records compiled into huibao.rules ---------------------------------- */
+
+/* A file's records as rulec read them (split, folded, checked): taken from
+ * huibao.rules while the file is unchanged (hb_dict_file_key: its bytes
+ * and the reader's fields and flags), so that a start neither splits nor
+ * folds it; an edited file is read as before.  Layout: the head, the
+ * records' words (of each its line, its field count, each field's offset
+ * in the text), the fields' text, each field ending in a NUL. */
+struct recs_head {
+    uint32_t n, words, text;
+};
+
+/* The key of the file's records for this reader, 0: none (overlays, check
+ * mode, no rules file to take them from or to write). */
+static int recs_key(const struct hb_engine *e, const char *name, int min_fields, int max_fields, unsigned flags,
+                    unsigned char key[32])
+{
+    char what[64];
+    if (!e->rules && !e->record)
+        return 0;
+    snprintf(what, sizeof what, "records %d %d %u", min_fields, max_fields, flags & ~(unsigned)HB_DICT_KEEP);
+    return hb_dict_file_key(e, name, what, key);
+}
+
+/* The records of blob (size bytes) into the empty rs, as read_layers
+ * leaves them for layer 0 at path: 1; 0 when the blob is damaged (its
+ * counts and offsets are not trusted); -1 when out of memory. */
+static int recs_take(recs *rs, const char *blob, size_t size, int min_fields, int max_fields, const char *path)
+{
+    struct recs_head h;
+    if (size < sizeof h)
+        return 0;
+    memcpy(&h, blob, sizeof h);
+    size_t left = size - sizeof h;
+    if (h.words > left / 4 || h.text != left - (size_t)h.words * 4 || h.n > h.words / 2)
+        return 0;
+    const char *wv = blob + sizeof h, *t0 = wv + (size_t)h.words * 4;
+    if ((h.text && t0[h.text - 1] != '\0') || !hb_utf8_valid(t0, h.text))
+        return 0;
+    if (!(rs->paths = calloc(1, sizeof *rs->paths)) || !(rs->texts = calloc(1, sizeof *rs->texts)) ||
+        !(rs->paths[0] = strdup(path)) || !(rs->texts[0] = malloc(h.text + 1)) ||
+        !(rs->v = malloc((h.n ? h.n : 1) * sizeof *rs->v)))
+        return -1;
+    memcpy(rs->texts[0], t0, h.text);
+    rs->cap = h.n;
+    size_t at = 0;
+    for (size_t i = 0; i < h.n; i++) {
+        uint32_t w[2 + MAX_FIELDS];
+        if (h.words - at < 2)
+            return 0;
+        memcpy(w, wv + at * 4, 8);
+        if ((int32_t)w[0] < 1 || w[1] < (unsigned)min_fields || w[1] > (unsigned)max_fields ||
+            w[1] > MAX_FIELDS || h.words - at - 2 < w[1])
+            return 0;
+        memcpy(w + 2, wv + (at + 2) * 4, w[1] * 4);
+        at += 2 + w[1];
+        rec *r = &rs->v[rs->n++];
+        memset(r, 0, sizeof *r);
+        r->line = (int)w[0];
+        r->nf = (int)w[1];
+        for (uint32_t f = 0; f < w[1]; f++) {
+            if (w[2 + f] >= h.text)
+                return 0;
+            r->fields[f] = rs->texts[0] + w[2 + f];
+        }
+    }
+    return at == h.words;
+}
+
+/* The blob recs_take reads of rs's records (one layer, none dropped);
+ * NULL when out of memory. */
+static void *recs_save(const recs *rs, size_t *size)
+{
+    size_t text = 0, words = 0;
+    for (size_t i = 0; i < rs->n; i++) {
+        words += 2 + (size_t)rs->v[i].nf;
+        for (int f = 0; f < rs->v[i].nf; f++)
+            text += strlen(rs->v[i].fields[f]) + 1;
+    }
+    if (text > UINT32_MAX || words > UINT32_MAX / 4)
+        return NULL;
+    struct recs_head h = {(uint32_t)rs->n, (uint32_t)words, (uint32_t)text};
+    *size = sizeof h + words * 4 + text;
+    char *b = malloc(*size);
+    if (!b)
+        return NULL;
+    memcpy(b, &h, sizeof h);
+    char *wv = b + sizeof h, *t = wv + words * 4;
+    for (size_t i = 0, at = 0; i < rs->n; i++) {
+        uint32_t w[2 + MAX_FIELDS] = {(uint32_t)rs->v[i].line, (uint32_t)rs->v[i].nf};
+        for (int f = 0; f < rs->v[i].nf; f++) {
+            size_t n = strlen(rs->v[i].fields[f]) + 1;
+            w[2 + f] = (uint32_t)(t - (wv + words * 4));
+            memcpy(t, rs->v[i].fields[f], n);
+            t += n;
+        }
+        memcpy(wv + at * 4, w, (2 + (size_t)rs->v[i].nf) * 4);
+        at += 2 + (size_t)rs->v[i].nf;
+    }
+    return b;
+}
+
+/* The file's records from huibao.rules: HB_OK when taken, HB_ERR_DICT with
+ * *err filled when they are damaged, -1 (no status) when there are none. */
+static int recs_compiled(const struct hb_engine *e, recs *rs, const char *name, int min_fields, int max_fields,
+                         const unsigned char key[32], hb_error *err)
+{
+    size_t size;
+    char path[4096];
+    const char *blob = e->record ? NULL : hb_rules_find(e->rules, key, &size);
+    if (!blob || !hb_dict_path(e, 0, name, path, sizeof path))
+        return -1;
+    int took = recs_take(rs, blob, size, min_fields, max_fields, path);
+    if (took < 0)
+        return HB_ERR_NOMEM;
+    if (took == 0)
+        hb_rules_damaged(e, err);
+    return took ? HB_OK : HB_ERR_DICT;
+}
+
 /* Records were read from the top layer down; callers see file order. */
 static int by_layer_line(const void *a, const void *b)
 {
@@ -583,13 +705,20 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
     size_t layers = hb_dict_layers(e);
     struct hb_dict_kept *k = e->kept;
     hb_status st = HB_OK;
+    unsigned char key[32];
+    int keyed = 0;
+    void *made = NULL; /* rulec: the records to record */
+    size_t made_size = 0;
     if (k && k->full && !strcmp(k->name, name) && k->min_fields == min_fields && k->max_fields == max_fields &&
         k->flags == same_flags(flags)) {
         rs = k->rs; /* the last reader's: taken over, freed below */
         k->full = 0;
     } else {
+        keyed = recs_key(e, name, min_fields, max_fields, flags, key);
+        int took = keyed ? recs_compiled(e, &rs, name, min_fields, max_fields, key, err) : -1;
         rs.keys = e->n_overlays > 0 || (flags & HB_DICT_UNIQUE);
-        st = read_layers(e, &rs, name, min_fields, max_fields, flags, err);
+        rs.resolved = took >= 0;
+        st = rs.resolved ? (hb_status)took : read_layers(e, &rs, name, min_fields, max_fields, flags, err);
     }
     /* one layer (the usual case) is read in order already */
     size_t sorted = 1;
@@ -597,8 +726,10 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
         sorted++;
     if (st == HB_OK && sorted < rs.n)
         qsort(rs.v, rs.n, sizeof *rs.v, by_layer_line);
-    if (st == HB_OK)
+    if (st == HB_OK && !rs.resolved)
         st = resolve_keys(e, &rs, flags, err);
+    if (st == HB_OK && keyed && e->record && !(made = recs_save(&rs, &made_size)))
+        st = HB_ERR_NOMEM;
     for (size_t i = 0; i < rs.n && st == HB_OK; i++) {
         rec *r = &rs.v[i];
         if (r->dropped)
@@ -609,6 +740,10 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
         if (fn(ctx, fields, r->nf, rs.paths[r->layer], r->line, err) != 0)
             st = hb_dict_fault(e, err);
     }
+    if (made && st == HB_OK)
+        st = hb_rules_record_blob(e->record, key, made, made_size); /* freed there when it fails */
+    else
+        free(made);
     if (st == HB_OK && e->check)
         for (size_t l = 0; l < layers; l++)
             if (rs.paths[l])

@@ -39,14 +39,46 @@ struct hb_rules {
     size_t size;
     const struct rules_entry *dir;
     uint32_t count;
+    /* The directory by key: some hundred lookups at start, each of which
+     * compared with every entry before; an entry's index + 1, 0: empty. */
+    uint32_t *slot;
+    unsigned slot_shift; /* 64 - log2(slots) */
     char *path;
 };
+
+static size_t slot_of(const struct hb_rules *r, const unsigned char *key)
+{
+    uint64_t w;
+    memcpy(&w, key, sizeof w); /* keys are hashes; the multiply spreads the odd crafted one */
+    return (size_t)((w * 0x9E3779B97F4A7C15ull) >> r->slot_shift);
+}
+
+/* The first entry of each key, as the scan of the directory found it. */
+static int index_dir(struct hb_rules *r)
+{
+    unsigned lg = 4;
+    while (((size_t)1 << lg) < 2 * (size_t)r->count)
+        lg++;
+    size_t mask = ((size_t)1 << lg) - 1;
+    if (!(r->slot = calloc(mask + 1, sizeof *r->slot)))
+        return 0;
+    r->slot_shift = 64 - lg;
+    for (uint32_t i = 0; i < r->count; i++) {
+        size_t h = slot_of(r, r->dir[i].key);
+        while (r->slot[h] && memcmp(r->dir[r->slot[h] - 1].key, r->dir[i].key, 32) != 0)
+            h = (h + 1) & mask;
+        if (!r->slot[h])
+            r->slot[h] = i + 1;
+    }
+    return 1;
+}
 
 void hb_rules_free(struct hb_rules *r)
 {
     if (!r)
         return;
     hb_file_release(r->file, r->size);
+    free(r->slot);
     free(r->path);
     free(r);
 }
@@ -79,6 +111,10 @@ hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err)
         return HB_ERR_DICT;
     }
     r->count = h->count;
+    if (!index_dir(r)) {
+        hb_rules_free(r);
+        return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    }
     *out = r;
     return HB_OK;
 }
@@ -99,11 +135,16 @@ hb_status hb_rules_load(struct hb_engine *e, hb_error *err)
 
 const void *hb_rules_find(const struct hb_rules *r, const unsigned char *key, size_t *size)
 {
-    for (uint32_t i = 0; r && i < r->count; i++)
-        if (memcmp(r->dir[i].key, key, 32) == 0) {
-            *size = r->dir[i].size;
-            return (const char *)r->file + r->dir[i].off;
+    if (!r)
+        return NULL;
+    size_t mask = ((size_t)1 << (64 - r->slot_shift)) - 1;
+    for (size_t h = slot_of(r, key); r->slot[h]; h = (h + 1) & mask) {
+        const struct rules_entry *d = &r->dir[r->slot[h] - 1];
+        if (memcmp(d->key, key, 32) == 0) {
+            *size = d->size;
+            return (const char *)r->file + d->off;
         }
+    }
     return NULL;
 }
 
@@ -139,17 +180,40 @@ hb_status hb_engine_build_ac(const struct hb_engine *e, hb_ac *ac, hb_error *err
     return HB_OK;
 }
 
+/* next[i]: the next entry after i with the same pattern, -1: none (or
+ * no pattern).  Entries are walked from the last, a table by pattern
+ * holding the nearest one seen, where comparing each with every later
+ * entry cost more than taking their automaton.  0 when out of memory. */
+static int link_same(const char *const *pat, const size_t *len, size_t n, int *next)
+{
+    size_t size = 16;
+    while (size < 2 * n)
+        size *= 2;
+    int *slot = malloc(size * sizeof *slot);
+    if (!slot)
+        return 0;
+    memset(slot, 0xFF, size * sizeof *slot);
+    for (size_t i = n; i-- > 0;) {
+        next[i] = -1;
+        if (!pat[i])
+            continue;
+        size_t h = (size_t)hb_hash_bytes(pat[i], len[i]) & (size - 1);
+        for (int j; (j = slot[h]) >= 0; h = (h + 1) & (size - 1))
+            if (len[j] == len[i] && !memcmp(pat[j], pat[i], len[i])) {
+                next[i] = j;
+                break;
+            }
+        slot[h] = (int)i;
+    }
+    free(slot);
+    return 1;
+}
+
 hb_status hb_engine_build_entries(const struct hb_engine *e, const char *const *pat, const size_t *len,
                                   size_t n, hb_ac **ac, int **next, hb_error *err)
 {
-    if (!(*next = malloc((n ? n : 1) * sizeof **next)) || !(*ac = hb_ac_new()))
+    if (!(*next = malloc((n ? n : 1) * sizeof **next)) || !(*ac = hb_ac_new()) || !link_same(pat, len, n, *next))
         return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
-    for (size_t i = n; i-- > 0;) {
-        (*next)[i] = -1;
-        for (size_t j = i + 1; pat[i] && j < n && (*next)[i] < 0; j++)
-            if (pat[j] && len[j] == len[i] && !memcmp(pat[j], pat[i], len[i]))
-                (*next)[i] = (int)j;
-    }
     for (size_t i = 0; i < n; i++)
         if (pat[i] && !hb_ac_add(*ac, pat[i], len[i], (int)i))
             return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;

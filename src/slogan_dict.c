@@ -16,12 +16,12 @@
 #include "units.h"
 
 typedef struct {
-    char *surface;    /* folded term or alias */
+    const char *surface; /* folded term or alias; in sd->mem, or in the rules file */
     size_t len;
     int canon;        /* entry of the canonical term */
     int file, line;   /* where it is listed: files[file] */
-    char *written;    /* canonical entries: the term as written in the file */
-    char *category;   /* canonical entries only */
+    const char *written; /* canonical entries: the term as written in the file */
+    const char *category; /* canonical entries only */
 } sd_entry;
 
 struct hb_slogan_dict {
@@ -185,20 +185,19 @@ static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t siz
     const struct sd_rec *r = (const struct sd_rec *)(blob + sizeof h);
     const int *order = (const int *)(r + h.n);
     const char *t0 = (const char *)order + hb_pad8(h.n * sizeof(int));
-    if (!sd_ok(r, h.n, order, t0, h.text))
+    if ((h.text && t0[h.text - 1]) || !sd_ok(r, h.n, order, t0, h.text))
         return HB_ERR_DICT;
-    char *t = h.text ? hb_arena_alloc(&sd->mem, h.text) : NULL;
     sd->e = malloc((h.n ? h.n : 1) * sizeof *sd->e);
     sd->order = malloc((h.n ? h.n : 1) * sizeof *sd->order);
-    if ((h.text && !t) || !sd->e || !sd->order)
+    if (!sd->e || !sd->order)
         return HB_ERR_NOMEM;
-    if (h.text)
-        memcpy(t, t0, h.text);
     memcpy(sd->order, order, h.n * sizeof *sd->order);
+    /* the strings stay in the rules file, which the engine keeps to its
+     * end (its automata point into it too): not copied, 35 KB at start */
     for (size_t i = 0; i < h.n; i++)
-        sd->e[i] = (sd_entry){t + r[i].surface, r[i].len, r[i].canon, 0, r[i].line,
-                              r[i].written == UINT64_MAX ? NULL : t + r[i].written,
-                              r[i].category == UINT64_MAX ? NULL : t + r[i].category};
+        sd->e[i] = (sd_entry){t0 + r[i].surface, r[i].len, r[i].canon, 0, r[i].line,
+                              r[i].written == UINT64_MAX ? NULL : t0 + r[i].written,
+                              r[i].category == UINT64_MAX ? NULL : t0 + r[i].category};
     sd->n = sd->cap = h.n;
     return HB_OK;
 }

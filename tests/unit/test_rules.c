@@ -4,7 +4,9 @@
  * wrong matches, never a crash or a loop.  A regex is taken from it under
  * its pattern's key, compiled when it was serialized by another PCRE2, and
  * refused naming the file when its bytes fail their check.  A pattern's
- * literal set is taken from it the same way. */
+ * literal set is taken from it the same way.  A dict/ file's records are
+ * taken from it while the file is unchanged, read from the file once it
+ * is edited, refused naming the file when damaged. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -480,6 +482,86 @@ static void test_literals_taken(void **state)
     hb_rules_free(r);
 }
 
+/* ---- a dict/ file's records ---------------------------------------------- */
+
+static char dict_file[300];
+
+static void write_dict(const char *text)
+{
+    FILE *f = fopen(dict_file, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Each record as "line:field|field;" */
+static int record_fields(void *ctx, char **fields, int nf, const char *file, int line, hb_error *err)
+{
+    (void)file, (void)err;
+    char *out = ctx;
+    snprintf(out + strlen(out), 512 - strlen(out), "%d:", line);
+    for (int i = 0; i < nf; i++)
+        snprintf(out + strlen(out), 512 - strlen(out), "%s%s", i ? "|" : "", fields[i]);
+    strcat(out, ";");
+    return 0;
+}
+
+/* The records of t.txt with the rules file at path (NULL: none, record
+ * them into rec): the status, the records in out. */
+static hb_status read_dict(struct hb_rules_record *rec, char out[512], hb_error *err)
+{
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.dict_dir = dir;
+    e.record = rec;
+    if (!rec)
+        assert_int_equal(hb_rules_open(path, &e.rules, err), HB_OK);
+    out[0] = '\0';
+    memset(err, 0, sizeof *err);
+    hb_status st = hb_dict_read(&e, "t.txt", 1, 2, HB_DICT_FOLD, record_fields, out, err);
+    hb_rules_free(e.rules);
+    return st;
+}
+
+/* Records t.txt for the rules file, its text's first byte changed to mark
+ * (only records taken from the file show it) and, when damage is set, the
+ * last record's field offset past the text. */
+static void write_records(char mark, int damage)
+{
+    struct hb_rules_record rec = {0};
+    char out[512];
+    hb_error err;
+    assert_int_equal(read_dict(&rec, out, &err), HB_OK);
+    assert_int_equal(rec.nblobs, 1);
+    char *b = rec.blobs[0].data;
+    uint32_t head[3];
+    memcpy(head, b, sizeof head);
+    b[rec.blobs[0].size - head[2]] = mark;
+    if (damage)
+        memset(b + sizeof head + (head[1] - 1) * 4, 0x7F, 4);
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_rules_record_free(&rec);
+}
+
+static void test_dict_records_taken(void **state)
+{
+    (void)state;
+    char out[512];
+    hb_error err;
+    snprintf(dict_file, sizeof dict_file, "%s/t.txt", dir);
+    write_dict("# a comment\nab\tＡＢ１\r\n\n  cd\n");
+    write_records('x', 0);
+    assert_int_equal(read_dict(NULL, out, &err), HB_OK);
+    assert_string_equal(out, "2:xb|AB1;4:  cd;");
+    write_dict("# a comment\nab\tＡＢ２\r\n\n  cd\n"); /* edited: read from the file */
+    assert_int_equal(read_dict(NULL, out, &err), HB_OK);
+    assert_string_equal(out, "2:ab|AB2;4:  cd;");
+    write_records('a', 1);
+    assert_int_equal(read_dict(NULL, out, &err), HB_ERR_DICT);
+    assert_non_null(strstr(err.message, "damaged compiled rules"));
+    unlink(dict_file);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -506,6 +588,7 @@ int main(void)
         cmocka_unit_test(test_regex_taken),
         cmocka_unit_test(test_regex_damaged_or_stale),
         cmocka_unit_test(test_literals_taken),
+        cmocka_unit_test(test_dict_records_taken),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
