@@ -540,19 +540,6 @@ void hb_json_string_add(hb_json_out *out, const char *s, size_t n)
     put_escaped(out, s, n, 0);
 }
 
-/* The text of view bytes [vs, ve) at p when it is one piece of the input
- * without a byte to escape (most titles and texts): copied as it is
- * checked, the map's runs and the line ends not walked.  Returns the end
- * of what it wrote, NULL when the text is not such a piece (nothing
- * counts as written then).  p has room for SLICE + 16 bytes. */
-static char *orig_whole(hb_json_out *out, char *p, const hb_doc *d, size_t vs, size_t ve)
-{
-    size_t s, n = hb_doc_orig_whole(d, vs, ve, &s, &out->vrun);
-    /* a line end needs an escape: copy_plain stops at it, and the runs
-     * are walked, leaving it out */
-    return n && n <= SLICE && copy_plain(p, d->text + s, n) == n ? p + n : NULL;
-}
-
 /* The text of view bytes [vs, ve) piece by piece, escaped, its line ends
  * left out. */
 static void orig_runs(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
@@ -562,13 +549,39 @@ static void orig_runs(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
         put_escaped(out, d->text + s, n, 1);
 }
 
-void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
+/* The text of view bytes [vs, ve) at p, where there is room for
+ * avail + 16 bytes: one stretch of the input (most titles and texts) copied
+ * as it is checked, the map's runs not walked again.  Returns its end when
+ * it fit there without a byte to escape (nothing counts as written then);
+ * else NULL, the text written (escaped, line ends left out) a slice, or a
+ * piece of the map (orig_runs), at a time. */
+static char *orig_text(hb_json_out *out, char *p, size_t avail, const hb_doc *d, size_t vs, size_t ve)
 {
-    char *p = room(out, (ve - vs < SLICE ? ve - vs : SLICE) + 16), *e;
-    if (p && (e = orig_whole(out, p, d, vs, ve)) != NULL)
-        wrote(out, e);
+    size_t s, n = hb_doc_orig_whole(d, vs, ve, &s, &out->vrun), k = 0;
+    if (n && n <= avail && (k = copy_plain(p, d->text + s, n)) == n)
+        return p + n;
+    wrote(out, p + k);
+    if (n)
+        put_escaped(out, d->text + s + k, n - k, 1);
     else
         orig_runs(out, d, vs, ve);
+    return NULL;
+}
+
+/* The room hb_json_string_add_orig and hb_json_orig_k ask for the text of
+ * view bytes [vs, ve): three bytes a view byte (full-width punctuation is
+ * folded to ASCII), at most a slice; a longer text is written in slices. */
+static inline size_t orig_avail(size_t vs, size_t ve)
+{
+    return ve - vs < SLICE / 3 ? 3 * (ve - vs) : SLICE;
+}
+
+void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
+{
+    size_t avail = orig_avail(vs, ve);
+    char *p = room(out, avail + 16), *e;
+    if (p && (e = orig_text(out, p, avail, d, vs, ve)) != NULL)
+        wrote(out, e);
 }
 
 void hb_json_string_close(hb_json_out *out)
@@ -583,20 +596,18 @@ static inline __attribute__((always_inline)) void orig_at(hb_json_out *out, char
 {
     char *e;
     *p++ = '"';
-    if ((e = orig_whole(out, p, d, vs, ve)) != NULL) {
+    if ((e = orig_text(out, p, orig_avail(vs, ve), d, vs, ve)) != NULL) {
         *e++ = '"';
         wrote(out, e);
         return;
     }
-    wrote(out, p);
-    orig_runs(out, d, vs, ve);
     hb_json_string_close(out);
 }
 
-/* The room hb_json_orig_k asks besides its key. */
+/* The room hb_json_orig_k asks besides its key: the text's and its quotes. */
 static inline size_t orig_room(size_t vs, size_t ve)
 {
-    return (ve - vs < SLICE ? ve - vs : SLICE) + 18;
+    return orig_avail(vs, ve) + 18;
 }
 
 /* orig_at out of line, for orig_value's places. */
