@@ -104,8 +104,10 @@ static __attribute__((noinline)) size_t orig_stretch(const hb_doc *d, size_t v, 
     for (; k + 1 < m->n && m->v[k + 1].from < ve; k++, lo = m->v[k].from) {
         size_t next = m->v[k + 1].from, t = m->v[k + 1].to;
         tc = m->v[k].to + (last_char(view, lo, next) - m->v[k].from);
+        if ((view[next] & 0xC0) == 0x80 || t >= d->len || tc >= t)
+            return 0;
         e = tc + (size_t)hb_utf8_len((unsigned char)d->text[tc]);
-        if ((view[next] & 0xC0) == 0x80 || t >= d->len || e > t || !line_ends_only(d->text, e, t))
+        if (e > t || !line_ends_only(d->text, e, t))
             return 0;
     }
     tc = m->v[k].to + (last_char(view, lo, ve) - m->v[k].from);
