@@ -71,15 +71,64 @@ int hb_doc_vline(const hb_doc *d, size_t v)
     return hb_doc_line_at(d, hb_doc_vstart(d, v));
 }
 
+/* The start of the last character of view bytes [lo, hi), lo a
+ * character's start. */
+static inline size_t last_char(const unsigned char *view, size_t lo, size_t hi)
+{
+    size_t c = hi - 1;
+    while (c > lo && (view[c] & 0xC0) == 0x80)
+        c--;
+    return c;
+}
+
+/* Whether text[from, to) is line ends only (none: yes). */
+static inline int line_ends_only(const char *text, size_t from, size_t to)
+{
+    for (; from < to; from++)
+        if (text[from] != '\n' && text[from] != '\r')
+            return 0;
+    return 1;
+}
+
+/* hb_doc_orig_whole over runs of the map from run k (holding v, whose
+ * text is at s): hb_doc_orig_piece's walk, the common case only.  Each run
+ * is checked where it meets the next: the text of its last character
+ * (full-width punctuation folded to ASCII among them), line ends at most,
+ * then the next run's; the text is one stretch from the first character's
+ * to the end of the last's. */
+static __attribute__((noinline)) size_t orig_stretch(const hb_doc *d, size_t v, size_t ve, size_t s, size_t *hint)
+{
+    const hb_omap *m = &d->vmap;
+    const unsigned char *view = (const unsigned char *)d->view;
+    size_t k = *hint, lo = v, tc, e;
+    for (; k + 1 < m->n && m->v[k + 1].from < ve; k++, lo = m->v[k].from) {
+        size_t next = m->v[k + 1].from, t = m->v[k + 1].to;
+        tc = m->v[k].to + (last_char(view, lo, next) - m->v[k].from);
+        if ((view[next] & 0xC0) == 0x80 || t >= d->len || tc >= t)
+            return 0;
+        e = tc + (size_t)hb_utf8_len((unsigned char)d->text[tc]);
+        if (e > t || !line_ends_only(d->text, e, t))
+            return 0;
+    }
+    tc = m->v[k].to + (last_char(view, lo, ve) - m->v[k].from);
+    if (tc >= d->len)
+        return 0;
+    e = tc + (size_t)hb_utf8_len((unsigned char)d->text[tc]);
+    *hint = k;
+    return (e < d->len ? e : d->len) - s;
+}
+
 size_t hb_doc_orig_whole(const hb_doc *d, size_t v, size_t ve, size_t *start, size_t *hint)
 {
     const hb_omap *m = &d->vmap;
     const unsigned char *view = (const unsigned char *)d->view;
-    if (v >= ve || ve >= d->view_len || (view[v] & 0xC0) == 0x80 || (view[ve] & 0xC0) == 0x80)
+    if (v >= ve || ve > d->view_len || (view[v] & 0xC0) == 0x80 || (ve < d->view_len && (view[ve] & 0xC0) == 0x80))
         return 0;
-    size_t s = hb_omap_get(m, d->view, v, hint), n = ve - v;
-    if (*hint + 1 >= m->n || ve >= m->v[*hint + 1].from || s + n > d->len)
-        return 0;
+    size_t s = hb_omap_get(m, d->view, v, hint), n;
+    if (*hint + 1 < m->n && ve < m->v[*hint + 1].from) /* most: in one run, before its last character */
+        n = s + (ve - v) <= d->len ? ve - v : 0;
+    else
+        n = s < d->len ? orig_stretch(d, v, ve, s, hint) : 0;
     *start = s;
     return n;
 }

@@ -224,11 +224,13 @@ size_t hb_doc_orig_copy(const hb_doc *d, size_t vs, size_t ve, char *out);
  * taken a run of the view map at a time.  Sets *start, returns its length,
  * 0 when the range is done.  *hint as for hb_doc_vstart_hint. */
 size_t hb_doc_orig_piece(const hb_doc *d, size_t *vpos, size_t ve, size_t *start, size_t *hint);
-/* When view bytes [vs, ve) are the same bytes of the text from *start on
- * (character starts in one run of the map, before its last character):
- * their length; 0 when not.  The text may hold line ends, which the text
- * of the range leaves out: the caller that finds none has it whole (a
- * writer that escapes control characters finds them as it copies). */
+/* When the text behind view bytes [vs, ve) is one stretch of the text from
+ * *start on, but for line ends (the characters of the range, each in turn,
+ * with nothing but line ends between them): its length; 0 when not (an
+ * expansion, furniture stripped from between them).  The caller leaves its
+ * line ends out as hb_doc_orig_piece's do (a writer that escapes control
+ * characters finds them as it copies).  *hint as for hb_doc_vstart_hint:
+ * the run of the range's end after a stretch, of its start after none. */
 size_t hb_doc_orig_whole(const hb_doc *d, size_t vs, size_t ve, size_t *start, size_t *hint);
 /* 1-based input line of view position v. */
 int hb_doc_vline(const hb_doc *d, size_t v);

@@ -204,6 +204,29 @@ static inline int any_escape_short(const char *s, size_t n)
     return any_escape16(x);
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_JSON_AVX2 1
+
+/* copy_plain's loop 32 bytes a step (texts of list items and metrics run to
+ * hundreds of bytes): copies s's whole blocks of 32 to p up to the first
+ * that holds a byte to escape, and returns how many bytes that is. */
+__attribute__((target("avx2"))) static size_t plain_blocks_avx2(char *p, const char *s, size_t n)
+{
+    const __m256i ctl = _mm256_set1_epi8(0x1F), quote = _mm256_set1_epi8('"'), bs = _mm256_set1_epi8('\\');
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(s + i));
+        __m256i esc = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(x, ctl), x),
+                                      _mm256_or_si256(_mm256_cmpeq_epi8(x, quote), _mm256_cmpeq_epi8(x, bs)));
+        if (_mm256_movemask_epi8(esc))
+            break;
+        _mm256_storeu_si256((__m256i *)(p + i), x);
+    }
+    return i;
+}
+#endif
+
 /* Copies to p the bytes of s[0..n) that pass as they are, up to the first
  * that needs an escape, and returns how many; p has room for n + 16 bytes,
  * of which those past the returned count may be overwritten.  One pass
@@ -214,6 +237,10 @@ static size_t copy_plain(char *p, const char *s, size_t n)
 {
     size_t i = 0;
     if (n >= 16) {
+#ifdef HB_JSON_AVX2
+        if (n >= 32 && __builtin_cpu_supports("avx2"))
+            i = plain_blocks_avx2(p, s, n);
+#endif
         for (; i + 16 <= n; i += 16) {
             hb_bytes16 x = load16(s + i);
             if (any_escape16(x))
@@ -540,19 +567,6 @@ void hb_json_string_add(hb_json_out *out, const char *s, size_t n)
     put_escaped(out, s, n, 0);
 }
 
-/* The text of view bytes [vs, ve) at p when it is one piece of the input
- * without a byte to escape (most titles and texts): copied as it is
- * checked, the map's runs and the line ends not walked.  Returns the end
- * of what it wrote, NULL when the text is not such a piece (nothing
- * counts as written then).  p has room for SLICE + 16 bytes. */
-static char *orig_whole(hb_json_out *out, char *p, const hb_doc *d, size_t vs, size_t ve)
-{
-    size_t s, n = hb_doc_orig_whole(d, vs, ve, &s, &out->vrun);
-    /* a line end needs an escape: copy_plain stops at it, and the runs
-     * are walked, leaving it out */
-    return n && n <= SLICE && copy_plain(p, d->text + s, n) == n ? p + n : NULL;
-}
-
 /* The text of view bytes [vs, ve) piece by piece, escaped, its line ends
  * left out. */
 static void orig_runs(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
@@ -562,13 +576,39 @@ static void orig_runs(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
         put_escaped(out, d->text + s, n, 1);
 }
 
-void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
+/* The text of view bytes [vs, ve) at p, where there is room for
+ * avail + 16 bytes: one stretch of the input (most titles and texts) copied
+ * as it is checked, the map's runs not walked again.  Returns its end when
+ * it fit there without a byte to escape (nothing counts as written then);
+ * else NULL, the text written (escaped, line ends left out) a slice, or a
+ * piece of the map (orig_runs), at a time. */
+static char *orig_text(hb_json_out *out, char *p, size_t avail, const hb_doc *d, size_t vs, size_t ve)
 {
-    char *p = room(out, (ve - vs < SLICE ? ve - vs : SLICE) + 16), *e;
-    if (p && (e = orig_whole(out, p, d, vs, ve)) != NULL)
-        wrote(out, e);
+    size_t s, n = hb_doc_orig_whole(d, vs, ve, &s, &out->vrun), k = 0;
+    if (n && n <= avail && (k = copy_plain(p, d->text + s, n)) == n)
+        return p + n;
+    wrote(out, p + k);
+    if (n)
+        put_escaped(out, d->text + s + k, n - k, 1);
     else
         orig_runs(out, d, vs, ve);
+    return NULL;
+}
+
+/* The room hb_json_string_add_orig and hb_json_orig_k ask for the text of
+ * view bytes [vs, ve): three bytes a view byte (full-width punctuation is
+ * folded to ASCII), at most a slice; a longer text is written in slices. */
+static inline size_t orig_avail(size_t vs, size_t ve)
+{
+    return ve - vs < SLICE / 3 ? 3 * (ve - vs) : SLICE;
+}
+
+void hb_json_string_add_orig(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
+{
+    size_t avail = orig_avail(vs, ve);
+    char *p = room(out, avail + 16), *e;
+    if (p && (e = orig_text(out, p, avail, d, vs, ve)) != NULL)
+        wrote(out, e);
 }
 
 void hb_json_string_close(hb_json_out *out)
@@ -583,20 +623,18 @@ static inline __attribute__((always_inline)) void orig_at(hb_json_out *out, char
 {
     char *e;
     *p++ = '"';
-    if ((e = orig_whole(out, p, d, vs, ve)) != NULL) {
+    if ((e = orig_text(out, p, orig_avail(vs, ve), d, vs, ve)) != NULL) {
         *e++ = '"';
         wrote(out, e);
         return;
     }
-    wrote(out, p);
-    orig_runs(out, d, vs, ve);
     hb_json_string_close(out);
 }
 
-/* The room hb_json_orig_k asks besides its key. */
+/* The room hb_json_orig_k asks besides its key: the text's and its quotes. */
 static inline size_t orig_room(size_t vs, size_t ve)
 {
-    return (ve - vs < SLICE ? ve - vs : SLICE) + 18;
+    return orig_avail(vs, ve) + 18;
 }
 
 /* orig_at out of line, for orig_value's places. */
@@ -658,9 +696,17 @@ void hb_json_span_k(hb_json_out *out, const char *name, size_t klen, const hb_do
     span_from(out, name, klen, d, hb_doc_vstart_hint(d, vs, &out->vrun), ve);
 }
 
+/* The input line of view position v; inline, for the objects written
+ * here with their keys' lengths constant. */
+static inline __attribute__((always_inline)) void line_value(hb_json_out *out, const char *name, size_t klen,
+                                                            const hb_doc *d, size_t v)
+{
+    int_value(out, name, klen, hb_doc_line_at_hint(d, hb_doc_vstart_hint(d, v, &out->vrun), &out->line));
+}
+
 void hb_json_line_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t v)
 {
-    hb_json_int_k(out, name, klen, hb_doc_line_at_hint(d, hb_doc_vstart_hint(d, v, &out->vrun), &out->line));
+    line_value(out, name, klen, d, v);
 }
 
 /* Opens a container (closed by end()); both inline, as next() is: every
@@ -726,10 +772,10 @@ enum { STREAM_START = 64 << 10 };
 
 static hb_json_out *out_new(int pretty, size_t start)
 {
-    hb_json_out *out = calloc(1, sizeof *out);
+    hb_json_out *out = malloc(sizeof *out); /* calloc takes no cached chunk: 600 instructions a report */
     if (!out)
         return NULL;
-    out->pretty = pretty;
+    *out = (hb_json_out){.pretty = pretty};
     hb_strbuf_reserve(&out->buf, start - 1); /* a capacity of `start` */
     put(out, "{", 1);
     set_depth(out, 1);
@@ -836,9 +882,7 @@ static size_t visible_chars_from(const char *text, size_t len, size_t i)
     return chars;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define HB_VISIBLE_AVX2 1
+#ifdef HB_JSON_AVX2
 
 /* The same, 32 bytes a step (the count runs over every byte of the input:
  * 2 instructions a byte sixteen at a time, under 1 here), the rest as
@@ -867,7 +911,7 @@ __attribute__((target("avx2,popcnt"))) static size_t visible_chars_avx2(const ch
 /* How many characters of the text are not white space (stats.chars). */
 static size_t visible_chars(const char *text, size_t len)
 {
-#ifdef HB_VISIBLE_AVX2
+#ifdef HB_JSON_AVX2
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
         return visible_chars_avx2(text, len);
 #endif
@@ -1079,6 +1123,24 @@ void hb_json_metric(hb_json_out *out, const hb_doc *d, const hb_metric *m, int t
     size_t start = hb_doc_vstart_hint(d, m->vstart, &out->vrun);
     int_value(out, KEY("line"), hb_doc_line_at_hint(d, start, &out->line));
     span_from(out, KEY("span"), d, start, m->vend);
+    end(out);
+#undef KEY
+}
+
+/* hb_json_metric's way for the other objects a report holds dozens of:
+ * a call per member cost some 80 instructions of its 100. */
+void hb_json_slogan(hb_json_out *out, const hb_doc *d, const hb_json_slogan_fields *f)
+{
+#define KEY(k) k, sizeof k - 1
+    begin(out, NULL, 0, '{');
+    orig_value(out, KEY("term"), d, f->vs, f->ve);
+    int_value(out, KEY("count"), f->count);
+    int_value(out, KEY("quoted"), f->quoted);
+    bool_value(out, KEY("known"), f->known);
+    str_value(out, KEY("category"), f->category);
+    line_value(out, KEY("first_line"), d, f->vs);
+    if (f->canonical)
+        str_value(out, KEY("canonical"), f->canonical);
     end(out);
 #undef KEY
 }

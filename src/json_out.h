@@ -139,6 +139,16 @@ void hb_json_array_close(hb_json_out *out);
  * `target` member (hb_metric_target). */
 void hb_json_metric(hb_json_out *out, const hb_doc *d, const hb_metric *m, int target);
 
+/* One element of "slogans" (hb_slogans_json): the term behind view bytes
+ * [vs, ve), where it is first read, its counts, and its dictionary
+ * category and canonical form (canonical NULL: no such member). */
+typedef struct {
+    size_t vs, ve;
+    int count, quoted, known;
+    const char *category, *canonical;
+} hb_json_slogan_fields;
+void hb_json_slogan(hb_json_out *out, const hb_doc *d, const hb_json_slogan_fields *f);
+
 /* "warnings": every warning of the report, written last (pipeline.c). */
 void hb_json_warnings(hb_doc *d, hb_json_out *out);
 

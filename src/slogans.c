@@ -1009,16 +1009,8 @@ void hb_slogans_json(hb_doc *d, hb_json_out *out)
             continue;
         const char *cat = t->entry >= 0 ? hb_slogan_dict_category(sd, t->entry) : t->category;
         const char *canon = t->entry >= 0 ? hb_slogan_dict_canonical(sd, t->entry) : NULL;
-        hb_json_object_open(out, NULL);
-        hb_json_orig(out, "term", d, t->vs, t->ve);
-        hb_json_int(out, "count", t->count);
-        hb_json_int(out, "quoted", t->quoted);
-        hb_json_bool(out, "known", t->entry >= 0);
-        hb_json_str(out, "category", cat);
-        hb_json_line(out, "first_line", d, t->vs);
-        if (canon)
-            hb_json_str(out, "canonical", canon);
-        hb_json_object_close(out);
+        hb_json_slogan_fields f = {t->vs, t->ve, t->count, t->quoted, t->entry >= 0, cat, canon};
+        hb_json_slogan(out, d, &f);
     }
     hb_json_array_close(out);
     quotations_json(d, out);

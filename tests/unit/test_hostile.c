@@ -212,6 +212,26 @@ static void test_orig_every_range(void **state)
                  1);
 }
 
+/* `rounds` texts of a title line, then pieces drawn at random (xorshift
+ * from seed) until the text holds at least `least` bytes (at most 600),
+ * each extracted and checked by check(r, step). */
+static void on_random_texts(const char *const *pieces, size_t npieces, uint64_t seed, int rounds, size_t least,
+                            void (*check)(hb_report *, size_t), size_t step)
+{
+    for (int round = 0; round < rounds; round++) {
+        char text[700] = "关于工作的报告\n";
+        size_t n = strlen(text);
+        while (n < least) {
+            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+            const char *p = pieces[seed % npieces];
+            memcpy(text + n, p, strlen(p));
+            n += strlen(p);
+        }
+        text[n] = '\0';
+        check(tu_extract(engine, text), step);
+    }
+}
+
 /* The same on random texts of folded characters (full-width digits and
  * punctuation, ㈱ and … that expand, U+3000), CRLF, lone CRs, indented and
  * blank lines: every range from about every fifth byte. */
@@ -221,40 +241,22 @@ static void test_orig_random_texts(void **state)
     static const char *const pieces[] = {"中", "文", "１", "２", "，", "。", "：", "（", "）", "㈱", "…", "％",
                                          "\xE3\x80\x80", "a", "B", "3", " ", "\r\n", "\n", "\r", "\n\n", "\n　　",
                                          "一、", "（二）", "\"", "\t"};
-    uint64_t seed = 0x9E3779B97F4A7C15u;
-    for (int round = 0; round < 12; round++) {
-        char text[700] = "关于工作的报告\n";
-        size_t n = strlen(text);
-        while (n < 600) {
-            seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
-            const char *p = pieces[seed % (sizeof pieces / sizeof *pieces)];
-            memcpy(text + n, p, strlen(p));
-            n += strlen(p);
-        }
-        text[n] = '\0';
-        check_ranges(tu_extract(engine, text), 5);
-    }
+    on_random_texts(pieces, sizeof pieces / sizeof *pieces, 0x9E3779B97F4A7C15u, 12, 600, check_ranges, 5);
 }
 
 /* The JSON writer's strings of the input text (hb_json_orig, and in parts
- * hb_json_string_add_orig) are what jansson dumps for the text taken
- * character by character: an ASCII quote, a tab and a backslash to escape
- * inside one run of the map and across runs, a lone CR, CRLF and wrapped
- * lines.  Each start's ranges in one writer, ends ascending then
- * descending: its places in the map move both ways. */
-static void test_json_orig_every_range(void **state)
+ * hb_json_string_add_orig) of the ranges from about every step-th byte are
+ * what jansson dumps for the text taken character by character.  Each
+ * start's ranges in one writer, ends ascending then descending: its places
+ * in the map move both ways.  Frees r. */
+static void check_json_ranges(hb_report *r, size_t step)
 {
-    (void)state;
-    hb_report *r = tu_extract(engine, "关于２０２３年工作的汇报\r\n\r\n"
-                                      "　　一、主要\"成效\"：全年\t完成（１２）项\\增长１５％……达到\r\n"
-                                      "预期目标，“三会一课”４８次。\r"
-                                      "　　二、存在问题；一是ＡＢ\"不够\"，二是…\n");
     assert_non_null(r);
     char *want = malloc(4 * r->view_len + 1);
     assert_non_null(want);
-    for (size_t vs = 0; vs <= r->view_len; vs++) {
-        if (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
-            continue;
+    for (size_t vs = 0; vs <= r->view_len; vs += step) {
+        while (vs < r->view_len && ((unsigned char)r->view[vs] & 0xC0) == 0x80)
+            vs++;
         hb_json_out *out = hb_json_out_new(0);
         json_t *expect = json_array();
         hb_json_array_open(out, "t");
@@ -286,6 +288,30 @@ static void test_json_orig_every_range(void **state)
     }
     free(want);
     hb_report_free(r);
+}
+
+/* An ASCII quote, a tab and a backslash to escape inside one run of the
+ * map and across runs, a lone CR, CRLF and wrapped lines. */
+static void test_json_orig_every_range(void **state)
+{
+    (void)state;
+    check_json_ranges(tu_extract(engine, "关于２０２３年工作的汇报\r\n\r\n"
+                                         "　　一、主要\"成效\"：全年\t完成（１２）项\\增长１５％……达到\r\n"
+                                         "预期目标，“三会一课”４８次。\r"
+                                         "　　二、存在问题；一是ＡＢ\"不够\"，二是…\n"),
+                      1);
+}
+
+/* The same on random texts: folded punctuation and expansions next to
+ * wrapped lines (one stretch of the text but for its line ends), markup
+ * that strip takes out from between characters, characters to escape. */
+static void test_json_orig_random_texts(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"中", "文", "１", "，", "。", "：", "（", "）", "㈱", "…", "\xE3\x80\x80",
+                                         "a", "3", " ", "\r\n", "\n", "\r", "\n　　", "<b>", "</span>", "\"",
+                                         "\\", "\t", "一、", "工作"};
+    on_random_texts(pieces, sizeof pieces / sizeof *pieces, 0x2545F4914F6CDD1Du, 8, 400, check_json_ranges, 7);
 }
 
 /* A line from a hint, walking ahead, back or far off, is the line the
@@ -362,6 +388,7 @@ int main(void)
         cmocka_unit_test(test_item_titles_linear),
         cmocka_unit_test(test_orig_every_range),
         cmocka_unit_test(test_json_orig_every_range),
+        cmocka_unit_test(test_json_orig_random_texts),
         cmocka_unit_test(test_orig_random_texts),
         cmocka_unit_test(test_line_at_hint),
         cmocka_unit_test(test_numbering_warnings),

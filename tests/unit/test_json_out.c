@@ -142,20 +142,21 @@ static void test_layout_matches_jansson(void **state)
     }
 }
 
-/* The escaper reads sixteen, eight or four bytes at once, the last ones
- * overlapping, and a C string a byte at a time up to 24 bytes: a byte to
- * escape at every place of strings of every length up to 40, as jansson
- * escapes it. */
+/* The escaper reads 32 (with AVX2), sixteen, eight or four bytes at once,
+ * the last ones overlapping, and a C string a byte at a time up to 24
+ * bytes: a byte to escape at every place of strings of every length up to
+ * 100, as jansson escapes it, bytes next to those to escape (space, DEL)
+ * among the plain ones. */
 static void test_escape_at_every_place(void **state)
 {
     (void)state;
-    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f};
-    char text[41];
-    for (size_t n = 0; n <= 40; n++) {
+    static const char specials[] = {'"', '\\', '\n', 0x01, 0x1f}, plain[] = "a b~\x7f" "0!";
+    char text[101];
+    for (size_t n = 0; n <= 100; n++) {
         for (size_t at = 0; at <= n; at++) { /* at == n: none */
             for (size_t k = 0; k < sizeof specials; k++) {
                 for (size_t i = 0; i < n; i++)
-                    text[i] = (char)('a' + i % 26);
+                    text[i] = plain[i % (sizeof plain - 1)];
                 if (at < n)
                     text[at] = specials[k];
                 text[n] = '\0'; /* and as a C string (hb_json_str: copied as its end is found) */
