@@ -97,8 +97,9 @@ static int holds(const kind_cue *m, const kind_cue *c)
 
 /* Characters by a hash of their code points, a bit each of 256: an
  * `other` cue whose characters are not all in a title masks nothing in
- * it, and is not looked for (hb_cue_masked: two memmem of the title for
- * each cue written A...B, seven of them asked about every kind cue hit). */
+ * it, and is not looked for (hb_cue_masked: two searches of the title
+ * for each cue written A...B, seven of them asked about every kind cue
+ * hit).  A hash shared by two characters only lets a cue through. */
 typedef struct char_set {
     uint64_t bit[4];
 } char_set;
