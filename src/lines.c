@@ -365,6 +365,7 @@ typedef struct {
  * the bytes from E0 up into *wide, and whether one is E0 or E1 into
  * *e0e1.  A line of a report is some 130 bytes: eight at a time it was
  * 600 instructions. */
+_Static_assert(HB_TEXT_PAD >= 31, "probe32 reads 31 bytes past the line");
 __attribute__((target("avx2,popcnt"))) static void probe32(const char *s, size_t len, size_t *chars,
                                                            size_t *wide, int *e0e1)
 {

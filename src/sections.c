@@ -478,10 +478,11 @@ static const unsigned char ITEM_END[256] = {ITEM_END_ASCII(BYTE_IN_SET)[0xE3] = 
 #undef BYTE_IN_SET
 
 /* From v[i] on (i < end), 32 bytes a step, to the first byte of a set
- * before end, or to end: the last block reads past end into the view's
- * padding (HB_TEXT_PAD, 32 bytes) and drops what it finds there.  NULL
- * where the CPU has no AVX2. */
+ * before end, or to end: the last block reads up to 33 bytes past end,
+ * into the view's NUL and padding (HB_TEXT_PAD) at the view's end, and
+ * drops what it finds there.  NULL where the CPU has no AVX2. */
 typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
+_Static_assert(HB_TEXT_PAD >= 32, "the set scans read the view's NUL and 32 bytes after it");
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
