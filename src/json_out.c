@@ -632,10 +632,10 @@ void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_do
 /* The span of view bytes up to ve as an array written in one piece, as
  * array_open, two ints and array_close would write it: a span follows
  * every item of the report.  Its start the caller mapped (start: the
- * metrics' line asks the same); its end is looked for from the start's run and not kept: the next
- * start is nearer this start than this end (a section's end is past its
- * children).  Inline, so that the key's length is a constant in
- * hb_json_metric. */
+ * metrics' line asks the same); its end is looked for from the start's
+ * run and not kept: the next start is nearer this start than this end (a
+ * section's end is past its children).  Inline, so that the key's length
+ * is a constant in hb_json_metric. */
 static inline __attribute__((always_inline)) void span_from(hb_json_out *out, const char *name, size_t klen,
                                                            const hb_doc *d, size_t start, size_t ve)
 {

@@ -359,13 +359,14 @@ typedef struct {
 #include <immintrin.h>
 #define HB_PROBE_AVX2 1
 
+_Static_assert(HB_TEXT_PAD >= 31, "probe32 reads up to 31 bytes past the line");
+
 /* probe_start's counts 32 bytes a step, the last block read past the
  * line into its text's padding (the fold's or the view's, HB_TEXT_PAD)
  * and cut to the line: the continuation bytes (80..BF) out of *chars,
  * the bytes from E0 up into *wide, and whether one is E0 or E1 into
  * *e0e1.  A line of a report is some 130 bytes: eight at a time it was
  * 600 instructions. */
-_Static_assert(HB_TEXT_PAD >= 31, "probe32 reads 31 bytes past the line");
 __attribute__((target("avx2,popcnt"))) static void probe32(const char *s, size_t len, size_t *chars,
                                                            size_t *wide, int *e0e1)
 {
