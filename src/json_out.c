@@ -317,12 +317,19 @@ void hb_json_null_k(hb_json_out *out, const char *name, size_t klen)
     value(out, name, klen, "null", 4);
 }
 
-void hb_json_bool_k(hb_json_out *out, const char *name, size_t klen, int b)
+/* Inline for hb_json_metric, where the key's length is a constant. */
+static inline __attribute__((always_inline)) void bool_value(hb_json_out *out, const char *name, size_t klen,
+                                                            int b)
 {
     if (b)
         value(out, name, klen, "true", 4);
     else
         value(out, name, klen, "false", 5);
+}
+
+void hb_json_bool_k(hb_json_out *out, const char *name, size_t klen, int b)
+{
+    bool_value(out, name, klen, b);
 }
 
 static inline __attribute__((always_inline)) void int_value(hb_json_out *out, const char *name, size_t klen,
@@ -500,11 +507,10 @@ static const unsigned char STOPS[256] = {
  * length is asked: units, kinds, ids and most other strings are shorter. */
 enum { SHORT_STR = 24 };
 
-/* The string copied as its end is looked for, a byte at a time: for the
- * short strings of most calls, one pass instead of strlen, an escape check
- * and a copy. */
 /* The string s (not NULL) at p, where next() left room for SHORT_STR + 2
- * bytes. */
+ * bytes, copied as its end is looked for, a byte at a time: for the short
+ * strings of most calls, one pass instead of strlen, an escape check and a
+ * copy. */
 static inline __attribute__((always_inline)) void str_at(hb_json_out *out, char *p, const char *s)
 {
     *p++ = '"';
@@ -661,12 +667,13 @@ void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_do
         orig_at(out, p, d, vs, ve);
 }
 
-/* The array written in one piece, as array_open, two ints and array_close
- * would write it: a span follows every item of the report.  Its end is
- * looked for from its start's run and not kept: the next start is nearer
- * this start than this end (a section's end is past its children). */
-/* A span whose start the caller mapped (the metrics' line asks the same);
- * inline, so that the key's length is a constant in hb_json_metric. */
+/* The span of view bytes up to ve as an array written in one piece, as
+ * array_open, two ints and array_close would write it: a span follows
+ * every item of the report.  Its start the caller mapped (start: the
+ * metrics' line asks the same); its end is looked for from the start's
+ * run and not kept: the next start is nearer this start than this end (a
+ * section's end is past its children).  Inline, so that the key's length
+ * is a constant in hb_json_metric. */
 static inline __attribute__((always_inline)) void span_from(hb_json_out *out, const char *name, size_t klen,
                                                            const hb_doc *d, size_t start, size_t ve)
 {
@@ -1079,15 +1086,6 @@ static inline __attribute__((always_inline)) void number_value(hb_json_out *out,
         int_value(out, name, klen, (long long)x);
     else
         hb_json_real_k(out, name, klen, x);
-}
-
-static inline __attribute__((always_inline)) void bool_value(hb_json_out *out, const char *name, size_t klen,
-                                                            int b)
-{
-    if (b)
-        value(out, name, klen, "true", 4);
-    else
-        value(out, name, klen, "false", 5);
 }
 
 /* The members in the order of docs/report.schema.json, through the inline

@@ -141,7 +141,9 @@ typedef struct {
  * leaves the general trie (the slot of its longest prefix there): the
  * segmenter walks the overlay only from positions whose general walk
  * arrives at such a slot, or fails at its first char (segment.c).  Set as
- * the word is added, never cleared. */
+ * the word is added, never cleared.  Every reader of a label masks it, so
+ * that a file's own bits (a crafted one: the trie is not scanned at load)
+ * only make the overlay walked from more places, with the same words. */
 #define HB_LEX_OV_HERE 0x8000u
 
 /* A leaf's base in the general trie: base + any char id is past the last

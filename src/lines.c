@@ -359,6 +359,8 @@ typedef struct {
 #include <immintrin.h>
 #define HB_PROBE_AVX2 1
 
+_Static_assert(HB_TEXT_PAD >= 31, "probe32 reads up to 31 bytes past the line");
+
 /* probe_start's counts 32 bytes a step, the last block read past the
  * line into its text's padding (the fold's or the view's, HB_TEXT_PAD)
  * and cut to the line: the continuation bytes (80..BF) out of *chars,

@@ -49,8 +49,10 @@ static inline size_t hb_utf8_seq(const char *s, size_t n)
 }
 
 /* Zero bytes kept after every text a regex reads (the fold, the view, a
- * joined quote): PCRE2's JIT reads whole 16-byte words, which may pass the
- * end of the subject. */
+ * joined quote), after its NUL: PCRE2's JIT reads whole 16-byte words,
+ * which may pass the end of the subject, and the AVX2 scans read past a
+ * line's or the view's end, up to 31 bytes (lines.c, probe32) and 33 (the
+ * NUL and all of these: sections.c, SET_SCAN32). */
 #define HB_TEXT_PAD 32
 
 /* An offset into a report's text; texts are capped below HB_OFF_MAX. */

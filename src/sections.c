@@ -97,8 +97,9 @@ static int holds(const kind_cue *m, const kind_cue *c)
 
 /* Characters by a hash of their code points, a bit each of 256: an
  * `other` cue whose characters are not all in a title masks nothing in
- * it, and is not looked for (hb_cue_masked: two memmem of the title for
- * each cue written A...B, seven of them asked about every kind cue hit). */
+ * it, and is not looked for (hb_cue_masked: two searches of the title
+ * for each cue written A...B, seven of them asked about every kind cue
+ * hit).  A hash shared by two characters only lets a cue through. */
 typedef struct char_set {
     uint64_t bit[4];
 } char_set;
@@ -477,10 +478,11 @@ static const unsigned char ITEM_END[256] = {ITEM_END_ASCII(BYTE_IN_SET)[0xE3] = 
 #undef BYTE_IN_SET
 
 /* From v[i] on (i < end), 32 bytes a step, to the first byte of a set
- * before end, or to end: the last block reads past end into the view's
- * padding (HB_TEXT_PAD, 32 bytes) and drops what it finds there.  NULL
- * where the CPU has no AVX2. */
+ * before end, or to end: the last block reads up to 33 bytes past end,
+ * into the view's NUL and padding (HB_TEXT_PAD) at the view's end, and
+ * drops what it finds there.  NULL where the CPU has no AVX2. */
 typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
+_Static_assert(HB_TEXT_PAD >= 32, "the set scans read the view's NUL and 32 bytes after it");
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>

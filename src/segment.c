@@ -317,6 +317,7 @@ static inline __attribute__((always_inline)) void put_word(const word_sink *o, s
  * them, and twice the walks a round overlap more of their misses (16:
  * 2% more time for tokens --words, 0.3M more instructions on 600 KB). */
 enum { WIN = 32 };
+_Static_assert(WIN <= 64, "walk_window returns a bit per position in 64");
 
 typedef struct {
     uint8_t len[WIN];                   /* row j holds ends k0 + j .. k0 + j + len[j] - 1 */

@@ -75,7 +75,7 @@ static int teardown(void **state)
 {
     (void)state;
     const char *names[] = {"small.txt", "small.lex", "bad.txt", "user.txt", "garbage.lex",
-                           "empty.txt", "unsound.lex", "fifo.lex", "apart.txt", "apart.lex"};
+                           "empty.txt", "unsound.lex", "fifo.lex", "apart.txt", "apart.lex", "flagged.lex"};
     char p[512];
     for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
         tmp_path(p, sizeof p, names[i]);
@@ -365,6 +365,47 @@ static void test_open_unsound(void **state)
     assert_int_equal(hb_lexicon_add(lx, word, sizeof word, 5, NULL), HB_ERR_ARG);
     assert_int_equal(hb_lexicon_add(lx, word, sizeof word - 3, 5, NULL), HB_OK);
     hb_lexicon_free(lx);
+}
+
+/* The segmenter's HB_LEX_OV_HERE bit in a file's own check words (a
+ * crafted file: the trie is not scanned at load) marks slots no added word
+ * leaves from: the overlay is then walked from more places, with the same
+ * words, and every edge reads as its check less the bit.  A root whose
+ * check has the bit is no root. */
+static void test_flag_bits_in_file(void **state)
+{
+    (void)state;
+    char p[512];
+    static char buf[1 << 20];
+    uint32_t nnodes;
+    uint64_t off_nodes;
+    size_t n = small_lexicon_section(p, "flagged.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
+    hb_lex_node *nodes = (hb_lex_node *)(buf + off_nodes);
+    for (uint32_t t = 1; t < nnodes; t++)
+        nodes[t].check |= HB_LEX_OV_HERE;
+    write_file(p, buf, n);
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    struct hb_lexicon *flagged = hb_lexicon_open(p, &err), *plain = small_lexicon();
+    assert_non_null(flagged);
+    static const char *const added[] = {"丁甲", "国人民", "工", "人民党建"};
+    for (size_t i = 0; i < sizeof added / sizeof *added; i++) {
+        assert_int_equal(hb_lexicon_add(flagged, added[i], strlen(added[i]), 30, NULL), HB_OK);
+        assert_int_equal(hb_lexicon_add(plain, added[i], strlen(added[i]), 30, NULL), HB_OK);
+    }
+    static const char *const texts[] = {"中国人民工作党建", "丁甲乙丙中国人", "甲乙丙丁甲国人民党建工作"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char want[512];
+        snprintf(want, sizeof want, "%s", seg(plain, texts[i], 0));
+        assert_string_equal(seg(flagged, texts[i], 0), want);
+    }
+    assert_int_equal(hb_lexicon_freq(flagged, "中国人", strlen("中国人")), 50);
+    hb_lexicon_free(flagged);
+    hb_lexicon_free(plain);
+    nodes[0].check |= HB_LEX_OV_HERE;
+    write_file(p, buf, n);
+    assert_null(hb_lexicon_open(p, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
 }
 
 /* ---- segmentation, jieba mode ---- */
@@ -1119,6 +1160,7 @@ int main(void)
         cmocka_unit_test(test_frequency_table),
         cmocka_unit_test(test_char_limit),
         cmocka_unit_test(test_open_unsound),
+        cmocka_unit_test(test_flag_bits_in_file),
         cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_dag_and_ties),
         cmocka_unit_test(test_unknown_and_mixed),

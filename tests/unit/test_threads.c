@@ -97,10 +97,63 @@ static void test_threads_agree_with_one_thread(void **s)
     globfree(&g);
 }
 
+/* A fresh engine loads its iconv converters when a report first needs
+ * one (decode.c, pin): threads that all start with a GB18030 or UTF-16
+ * report pin them at once, under the lock, and agree with one thread
+ * (`make tsan` sees the writes into the engine). */
+static const char *const FIRST_ENCODED[THREADS] = {"corpus/plan_gb18030.txt", "corpus/duty_utf16le.txt",
+                                                    "corpus/points_utf16be.txt", "corpus/halfyear_gb18030.txt"};
+static hb_engine *fresh;
+static pthread_barrier_t at_once;
+
+static void *first_encoded(void *arg)
+{
+    const input *in = arg;
+    pthread_barrier_wait(&at_once);
+    hb_extract_options xo = {.path = in->path};
+    hb_error err;
+    hb_report *r = hb_extract(fresh, in->bytes, in->len, &xo, &err);
+    char *json = r ? hb_report_json(r, 0) : NULL;
+    hb_report_free(r);
+    int same = json && !strcmp(json, in->expected);
+    hb_free(json);
+    return (void *)(uintptr_t)same;
+}
+
+static void test_converters_pinned_at_once(void **s)
+{
+    (void)s;
+    input in[THREADS];
+    for (size_t i = 0; i < THREADS; i++) {
+        in[i].path = FIRST_ENCODED[i];
+        assert_non_null(in[i].bytes = tu_read_file(in[i].path, &in[i].len));
+        assert_non_null(in[i].expected = extract_json(&in[i]));
+    }
+    assert_non_null(fresh = tu_engine());
+    assert_int_equal(pthread_barrier_init(&at_once, NULL, THREADS), 0);
+    pthread_t t[THREADS];
+    for (size_t i = 0; i < THREADS; i++)
+        assert_int_equal(pthread_create(&t[i], NULL, first_encoded, &in[i]), 0);
+    size_t same = 0;
+    for (size_t i = 0; i < THREADS; i++) {
+        void *ret;
+        assert_int_equal(pthread_join(t[i], &ret), 0);
+        same += (size_t)(uintptr_t)ret;
+    }
+    assert_int_equal(same, THREADS);
+    pthread_barrier_destroy(&at_once);
+    hb_engine_free(fresh);
+    for (size_t i = 0; i < THREADS; i++) {
+        free(in[i].bytes);
+        hb_free(in[i].expected);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_threads_agree_with_one_thread),
+        cmocka_unit_test(test_converters_pinned_at_once),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
