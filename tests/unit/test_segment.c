@@ -367,11 +367,11 @@ static void test_open_unsound(void **state)
     hb_lexicon_free(lx);
 }
 
-/* The segmenter's HB_LEX_OV_HERE bit in a file's own check words (a
- * crafted file: the trie is not scanned at load) marks slots no added word
- * leaves from: the overlay is then walked from more places, with the same
- * words, and every edge reads as its check less the bit.  A root whose
- * check has the bit is no root. */
+/* The segmenter's HB_LEX_OV_HERE bit in a file's own labels (a crafted
+ * file: the trie is not scanned at load) marks slots no added word leaves
+ * from: the overlay is then walked from more places, with the same words,
+ * and every edge reads as its label less the bit.  A root whose label has
+ * the bit is no root. */
 static void test_flag_bits_in_file(void **state)
 {
     (void)state;
@@ -380,9 +380,9 @@ static void test_flag_bits_in_file(void **state)
     uint32_t nnodes;
     uint64_t off_nodes;
     size_t n = small_lexicon_section(p, "flagged.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
-    hb_lex_node *nodes = (hb_lex_node *)(buf + off_nodes);
+    hb_lex_slot *nodes = (hb_lex_slot *)(buf + off_nodes);
     for (uint32_t t = 1; t < nnodes; t++)
-        nodes[t].check |= HB_LEX_OV_HERE;
+        nodes[t].label |= HB_LEX_OV_HERE;
     write_file(p, buf, n);
     hb_error err;
     memset(&err, 0, sizeof err);
@@ -402,7 +402,7 @@ static void test_flag_bits_in_file(void **state)
     assert_int_equal(hb_lexicon_freq(flagged, "中国人", strlen("中国人")), 50);
     hb_lexicon_free(flagged);
     hb_lexicon_free(plain);
-    nodes[0].check |= HB_LEX_OV_HERE;
+    nodes[0].label |= HB_LEX_OV_HERE;
     write_file(p, buf, n);
     assert_null(hb_lexicon_open(p, &err));
     assert_int_equal(err.code, HB_ERR_DICT);
