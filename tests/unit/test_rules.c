@@ -6,7 +6,9 @@
  * refused naming the file when its bytes fail their check.  A pattern's
  * literal set is taken from it the same way.  A dict/ file's records are
  * taken from it while the file is unchanged, read from the file once it
- * is edited, refused naming the file when damaged. */
+ * is edited, refused naming the file when damaged.  The directory's keys
+ * are found through a hash table: colliding keys each, a key twice its
+ * first entry. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -562,6 +564,54 @@ static void test_dict_records_taken(void **state)
     unlink(dict_file);
 }
 
+/* ---- the directory's hash table ------------------------------------------ */
+
+/* Key k of test_directory_keys: its first eight bytes those of every other
+ * (one slot of the table for all: each lookup probes past the others),
+ * its last byte k. */
+static void dir_key(unsigned char key[32], unsigned k)
+{
+    memset(key, 0xA5, 32);
+    key[31] = (unsigned char)k;
+}
+
+/* Keys that all hash to one slot are each found, a key missing from the
+ * file is not (the probe ends at an empty slot), and a key written twice
+ * gives its first entry, as the scan of the directory did. */
+static void test_directory_keys(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    struct hb_rules_record rec = {0};
+    unsigned char key[32];
+    for (unsigned k = 0; k <= N; k++) { /* k == N: key 0 again */
+        unsigned *v = malloc(sizeof *v);
+        assert_non_null(v);
+        *v = k;
+        dir_key(key, k < N ? k : 0);
+        assert_int_equal(hb_rules_record_blob(&rec, key, v, sizeof *v), HB_OK);
+    }
+    hb_error err;
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_rules_record_free(&rec);
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    for (unsigned k = 0; k < N; k++) {
+        size_t size = 0;
+        dir_key(key, k);
+        const unsigned *v = hb_rules_find(r, key, &size);
+        assert_non_null(v);
+        assert_int_equal(size, sizeof *v);
+        assert_int_equal(*v, k); /* key 0: the first entry, not the last */
+    }
+    size_t size;
+    dir_key(key, N);
+    assert_null(hb_rules_find(r, key, &size));
+    key[0] = 0;
+    assert_null(hb_rules_find(r, key, &size));
+    hb_rules_free(r);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -589,6 +639,7 @@ int main(void)
         cmocka_unit_test(test_regex_damaged_or_stale),
         cmocka_unit_test(test_literals_taken),
         cmocka_unit_test(test_dict_records_taken),
+        cmocka_unit_test(test_directory_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
