@@ -8,7 +8,7 @@
  * taken from it while the file is unchanged, read from the file once it
  * is edited, refused naming the file when damaged.  The directory's keys
  * are found through a hash table: colliding keys each, a key twice its
- * first entry. */
+ * first entry.  Cue entries with the same pattern are linked in order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -612,6 +612,46 @@ static void test_directory_keys(void **state)
     hb_rules_free(r);
 }
 
+/* ---- entries with the same pattern --------------------------------------- */
+
+/* hb_engine_build_entries links each entry to the next with the same
+ * pattern, as comparing it with every later entry does: 600 patterns of
+ * one to three letters of "ab" (every pattern many times, prefixes of
+ * one another, so hashes of equal and unequal patterns meet), every
+ * seventh missing. */
+static void test_entries_linked(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    static char text[N][4];
+    const char *pat[N];
+    size_t len[N];
+    unsigned seed = 7;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        len[i] = 1 + (seed >> 16) % 3;
+        for (size_t k = 0; k < len[i]; k++)
+            text[i][k] = "ab"[(seed >> (20 + k)) & 1];
+        pat[i] = i % 7 == 3 ? NULL : text[i];
+    }
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.dict_dir = dir;
+    hb_ac *ac;
+    int *next;
+    hb_error err;
+    assert_int_equal(hb_engine_build_entries(&e, pat, len, N, &ac, &next, &err), HB_OK);
+    for (size_t i = 0; i < N; i++) {
+        int want = -1;
+        for (size_t j = i + 1; pat[i] && j < N && want < 0; j++)
+            if (pat[j] && len[j] == len[i] && !memcmp(pat[j], pat[i], len[i]))
+                want = (int)j;
+        assert_int_equal(next[i], want);
+    }
+    free(next);
+    hb_ac_free(ac);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -640,6 +680,7 @@ int main(void)
         cmocka_unit_test(test_literals_taken),
         cmocka_unit_test(test_dict_records_taken),
         cmocka_unit_test(test_directory_keys),
+        cmocka_unit_test(test_entries_linked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
