@@ -564,6 +564,48 @@ static void test_dict_records_taken(void **state)
     unlink(dict_file);
 }
 
+/* Every byte of a file's records in the rules file changed in turn, and
+ * every bit of their head: refused naming the rules file, or taken, each
+ * record's fields inside the text (ASan checks), never a crash. */
+static void test_dict_records_every_byte(void **state)
+{
+    (void)state;
+    char out[512];
+    hb_error err;
+    snprintf(dict_file, sizeof dict_file, "%s/t.txt", dir);
+    write_dict("# a comment\nab\tＡＢ１\r\n\n  cd\n\tx\n");
+    write_records('a', 0);
+    size_t n;
+    char *good = file_bytes(&n), *bad = malloc(n);
+    assert_non_null(bad);
+    uint64_t off, size; /* the one entry's offset and size (after the 32-byte header and its key) */
+    memcpy(&off, good + 64, 8);
+    memcpy(&size, good + 72, 8);
+    assert_true(off + size == n);
+    int refused = 0, taken = 0;
+    for (size_t k = 0; k < size + 12 * 8; k++) {
+        memcpy(bad, good, n);
+        if (k < size)
+            bad[off + k] ^= 0x5a;
+        else
+            bad[off + (k - size) / 8] ^= (char)(1u << (k - size) % 8);
+        put(bad, n);
+        hb_status st = read_dict(NULL, out, &err);
+        if (st == HB_OK) {
+            taken++;
+        } else {
+            assert_int_equal(st, HB_ERR_DICT);
+            assert_string_equal(err.file, path);
+            assert_non_null(strstr(err.message, "damaged compiled rules"));
+            refused++;
+        }
+    }
+    assert_true(refused > 0 && taken > 0);
+    free(bad);
+    free(good);
+    unlink(dict_file);
+}
+
 /* ---- the directory's hash table ------------------------------------------ */
 
 /* Key k of test_directory_keys: its first eight bytes those of every other
@@ -679,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_regex_damaged_or_stale),
         cmocka_unit_test(test_literals_taken),
         cmocka_unit_test(test_dict_records_taken),
+        cmocka_unit_test(test_dict_records_every_byte),
         cmocka_unit_test(test_directory_keys),
         cmocka_unit_test(test_entries_linked),
     };
