@@ -202,6 +202,19 @@ static void put(const char *bytes, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
+/* Counts a damaged file's outcome: taken, or refused naming the rules file. */
+static void tally(hb_status st, const hb_error *err, int *taken, int *refused)
+{
+    if (st == HB_OK) {
+        ++*taken;
+        return;
+    }
+    assert_int_equal(st, HB_ERR_DICT);
+    assert_string_equal(err->file, path);
+    assert_non_null(strstr(err->message, "damaged compiled rules"));
+    ++*refused;
+}
+
 static void test_damaged_file(void **state)
 {
     (void)state;
@@ -273,13 +286,8 @@ static void test_damaged_file(void **state)
         if (st == HB_OK) {
             matches m;
             scan(ac, &m);
-            taken++;
-        } else {
-            assert_int_equal(st, HB_ERR_DICT);
-            assert_string_equal(err.file, path);
-            assert_non_null(strstr(err.message, "damaged compiled rules"));
-            refused++;
         }
+        tally(st, &err, &taken, &refused);
         hb_ac_free(ac);
         hb_rules_free(r);
     }
@@ -545,14 +553,21 @@ static void write_records(char mark, int damage)
     hb_rules_record_free(&rec);
 }
 
+/* t.txt holding text, its records recorded for the rules file as
+ * write_records does. */
+static void dict_and_records(const char *text, char mark)
+{
+    snprintf(dict_file, sizeof dict_file, "%s/t.txt", dir);
+    write_dict(text);
+    write_records(mark, 0);
+}
+
 static void test_dict_records_taken(void **state)
 {
     (void)state;
     char out[512];
     hb_error err;
-    snprintf(dict_file, sizeof dict_file, "%s/t.txt", dir);
-    write_dict("# a comment\nab\tＡＢ１\r\n\n  cd\n");
-    write_records('x', 0);
+    dict_and_records("# a comment\nab\tＡＢ１\r\n\n  cd\n", 'x');
     assert_int_equal(read_dict(NULL, out, &err), HB_OK);
     assert_string_equal(out, "2:xb|AB1;4:  cd;");
     write_dict("# a comment\nab\tＡＢ２\r\n\n  cd\n"); /* edited: read from the file */
@@ -570,11 +585,9 @@ static void test_dict_records_taken(void **state)
 static void test_dict_records_every_byte(void **state)
 {
     (void)state;
+    dict_and_records("# a comment\nab\tＡＢ１\r\n\n  cd\n\tx\n", 'a');
     char out[512];
     hb_error err;
-    snprintf(dict_file, sizeof dict_file, "%s/t.txt", dir);
-    write_dict("# a comment\nab\tＡＢ１\r\n\n  cd\n\tx\n");
-    write_records('a', 0);
     size_t n;
     char *good = file_bytes(&n), *bad = malloc(n);
     assert_non_null(bad);
@@ -590,15 +603,7 @@ static void test_dict_records_every_byte(void **state)
         else
             bad[off + (k - size) / 8] ^= (char)(1u << (k - size) % 8);
         put(bad, n);
-        hb_status st = read_dict(NULL, out, &err);
-        if (st == HB_OK) {
-            taken++;
-        } else {
-            assert_int_equal(st, HB_ERR_DICT);
-            assert_string_equal(err.file, path);
-            assert_non_null(strstr(err.message, "damaged compiled rules"));
-            refused++;
-        }
+        tally(read_dict(NULL, out, &err), &err, &taken, &refused);
     }
     assert_true(refused > 0 && taken > 0);
     free(bad);
