@@ -8,6 +8,7 @@
 #include <pcre2.h>
 #include <stdatomic.h>
 
+#include "error.h"
 #include "huibao.h"
 #include "numeral.h"
 #include "regex_lits.h"
@@ -129,10 +130,6 @@ hb_status hb_dict_regular(const char *path, hb_error *err);
 /* Copies and checks opts' overlay folders into e; hb_dict_layers_free undoes. */
 hb_status hb_dict_layers_init(struct hb_engine *e, const hb_engine_options *opts, hb_error *err);
 void hb_dict_layers_free(struct hb_engine *e);
-
-/* Fills *err for a bad dictionary line and returns -1. */
-int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
-                 const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* A dictionary regex.  It is JIT-compiled after a number of matches (a
  * copy, published atomically), so it may be shared by threads. */

@@ -1,5 +1,7 @@
-/* Status messages and freeing what the library hands out: small, so every
- * object can name an error without pulling in the pipeline. */
+/* Status messages, filling a hb_error (hb_dict_fail, which names a file)
+ * and freeing what the library hands out: small, so every object can name
+ * an error without pulling in the pipeline or dict.c. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -51,4 +53,20 @@ hb_status hb_error_set(hb_error *err, hb_status code, const char *msg)
         snprintf(err->message, sizeof err->message, "%s", msg ? msg : hb_strerror(code));
     }
     return code;
+}
+
+int hb_dict_fail(hb_error *err, hb_status code, const char *file, int line, int offset,
+                 const char *fmt, ...)
+{
+    if (err) {
+        err->code = code;
+        snprintf(err->file, sizeof err->file, "%s", file ? file : "");
+        err->line = line;
+        err->offset = offset;
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
 }

@@ -603,7 +603,9 @@ static char *orig_text(hb_json_out *out, char *p, size_t avail, const hb_doc *d,
 
 /* The room hb_json_string_add_orig and hb_json_orig_k ask for the text of
  * view bytes [vs, ve): three bytes a view byte (full-width punctuation is
- * folded to ASCII), at most a slice; a longer text is written in slices. */
+ * folded to ASCII), at most a slice; a longer text (a longer range, a
+ * character of four bytes folded to one, line ends) is written escaped
+ * (orig_text). */
 static inline size_t orig_avail(size_t vs, size_t ve)
 {
     return ve - vs < SLICE / 3 ? 3 * (ve - vs) : SLICE;

@@ -185,7 +185,7 @@ static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t siz
     const struct sd_rec *r = (const struct sd_rec *)(blob + sizeof h);
     const int *order = (const int *)(r + h.n);
     const char *t0 = (const char *)order + hb_pad8(h.n * sizeof(int));
-    if ((h.text && t0[h.text - 1]) || !sd_ok(r, h.n, order, t0, h.text))
+    if (!sd_ok(r, h.n, order, t0, h.text))
         return HB_ERR_DICT;
     sd->e = malloc((h.n ? h.n : 1) * sizeof *sd->e);
     sd->order = malloc((h.n ? h.n : 1) * sizeof *sd->order);

@@ -314,6 +314,20 @@ static void test_json_orig_random_texts(void **state)
     on_random_texts(pieces, sizeof pieces / sizeof *pieces, 0x2545F4914F6CDD1Du, 8, 400, check_json_ranges, 7);
 }
 
+/* Characters of four bytes folded to one (mathematical letters and
+ * digits): their text is one stretch longer than the room asked for three
+ * bytes a view byte, written escaped after the fast copy is passed over;
+ * line ends between them, and quotes to escape. */
+static void test_json_orig_wide_folds(void **state)
+{
+    (void)state;
+    check_json_ranges(tu_extract(engine, "关于工作的报告\n"
+                                         "　　一、\xF0\x9D\x90\x80\xF0\x9D\x90\x81\xF0\x9D\x9F\x8F"
+                                         "\xF0\x9D\x9F\x90增长\xF0\x9D\x90\x82\"\xF0\x9D\x90\x83\r\n"
+                                         "\xF0\x9D\x90\x84\xF0\x9D\x90\x85完成。\n"),
+                      1);
+}
+
 /* A line from a hint, walking ahead, back or far off, is the line the
  * binary search finds. */
 static void test_line_at_hint(void **state)
@@ -389,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_orig_every_range),
         cmocka_unit_test(test_json_orig_every_range),
         cmocka_unit_test(test_json_orig_random_texts),
+        cmocka_unit_test(test_json_orig_wide_folds),
         cmocka_unit_test(test_orig_random_texts),
         cmocka_unit_test(test_line_at_hint),
         cmocka_unit_test(test_numbering_warnings),

@@ -6,7 +6,9 @@
  * refused naming the file when its bytes fail their check.  A pattern's
  * literal set is taken from it the same way.  A dict/ file's records are
  * taken from it while the file is unchanged, read from the file once it
- * is edited, refused naming the file when damaged. */
+ * is edited, refused naming the file when damaged.  The directory's keys
+ * are found through a hash table: colliding keys each, a key twice its
+ * first entry.  Cue entries with the same pattern are linked in order. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -200,6 +202,19 @@ static void put(const char *bytes, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
+/* Counts a damaged file's outcome: taken, or refused naming the rules file. */
+static void tally(hb_status st, const hb_error *err, int *taken, int *refused)
+{
+    if (st == HB_OK) {
+        ++*taken;
+        return;
+    }
+    assert_int_equal(st, HB_ERR_DICT);
+    assert_string_equal(err->file, path);
+    assert_non_null(strstr(err->message, "damaged compiled rules"));
+    ++*refused;
+}
+
 static void test_damaged_file(void **state)
 {
     (void)state;
@@ -271,13 +286,8 @@ static void test_damaged_file(void **state)
         if (st == HB_OK) {
             matches m;
             scan(ac, &m);
-            taken++;
-        } else {
-            assert_int_equal(st, HB_ERR_DICT);
-            assert_string_equal(err.file, path);
-            assert_non_null(strstr(err.message, "damaged compiled rules"));
-            refused++;
         }
+        tally(st, &err, &taken, &refused);
         hb_ac_free(ac);
         hb_rules_free(r);
     }
@@ -543,14 +553,21 @@ static void write_records(char mark, int damage)
     hb_rules_record_free(&rec);
 }
 
+/* t.txt holding text, its records recorded for the rules file as
+ * write_records does. */
+static void dict_and_records(const char *text, char mark)
+{
+    snprintf(dict_file, sizeof dict_file, "%s/t.txt", dir);
+    write_dict(text);
+    write_records(mark, 0);
+}
+
 static void test_dict_records_taken(void **state)
 {
     (void)state;
     char out[512];
     hb_error err;
-    snprintf(dict_file, sizeof dict_file, "%s/t.txt", dir);
-    write_dict("# a comment\nab\tＡＢ１\r\n\n  cd\n");
-    write_records('x', 0);
+    dict_and_records("# a comment\nab\tＡＢ１\r\n\n  cd\n", 'x');
     assert_int_equal(read_dict(NULL, out, &err), HB_OK);
     assert_string_equal(out, "2:xb|AB1;4:  cd;");
     write_dict("# a comment\nab\tＡＢ２\r\n\n  cd\n"); /* edited: read from the file */
@@ -560,6 +577,126 @@ static void test_dict_records_taken(void **state)
     assert_int_equal(read_dict(NULL, out, &err), HB_ERR_DICT);
     assert_non_null(strstr(err.message, "damaged compiled rules"));
     unlink(dict_file);
+}
+
+/* Every byte of a file's records in the rules file changed in turn, and
+ * every bit of their head: refused naming the rules file, or taken, each
+ * record's fields inside the text (ASan checks), never a crash. */
+static void test_dict_records_every_byte(void **state)
+{
+    (void)state;
+    dict_and_records("# a comment\nab\tＡＢ１\r\n\n  cd\n\tx\n", 'a');
+    char out[512];
+    hb_error err;
+    size_t n;
+    char *good = file_bytes(&n), *bad = malloc(n);
+    assert_non_null(bad);
+    uint64_t off, size; /* the one entry's offset and size (after the 32-byte header and its key) */
+    memcpy(&off, good + 64, 8);
+    memcpy(&size, good + 72, 8);
+    assert_true(off + size == n);
+    int refused = 0, taken = 0;
+    for (size_t k = 0; k < size + 12 * 8; k++) {
+        memcpy(bad, good, n);
+        if (k < size)
+            bad[off + k] ^= 0x5a;
+        else
+            bad[off + (k - size) / 8] ^= (char)(1u << (k - size) % 8);
+        put(bad, n);
+        tally(read_dict(NULL, out, &err), &err, &taken, &refused);
+    }
+    assert_true(refused > 0 && taken > 0);
+    free(bad);
+    free(good);
+    unlink(dict_file);
+}
+
+/* ---- the directory's hash table ------------------------------------------ */
+
+/* Key k of test_directory_keys: its first eight bytes those of every other
+ * (one slot of the table for all: each lookup probes past the others),
+ * its last byte k. */
+static void dir_key(unsigned char key[32], unsigned k)
+{
+    memset(key, 0xA5, 32);
+    key[31] = (unsigned char)k;
+}
+
+/* Keys that all hash to one slot are each found, a key missing from the
+ * file is not (the probe ends at an empty slot), and a key written twice
+ * gives its first entry, as the scan of the directory did. */
+static void test_directory_keys(void **state)
+{
+    (void)state;
+    enum { N = 40 };
+    struct hb_rules_record rec = {0};
+    unsigned char key[32];
+    for (unsigned k = 0; k <= N; k++) { /* k == N: key 0 again */
+        unsigned *v = malloc(sizeof *v);
+        assert_non_null(v);
+        *v = k;
+        dir_key(key, k < N ? k : 0);
+        assert_int_equal(hb_rules_record_blob(&rec, key, v, sizeof *v), HB_OK);
+    }
+    hb_error err;
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_rules_record_free(&rec);
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    for (unsigned k = 0; k < N; k++) {
+        size_t size = 0;
+        dir_key(key, k);
+        const unsigned *v = hb_rules_find(r, key, &size);
+        assert_non_null(v);
+        assert_int_equal(size, sizeof *v);
+        assert_int_equal(*v, k); /* key 0: the first entry, not the last */
+    }
+    size_t size;
+    dir_key(key, N);
+    assert_null(hb_rules_find(r, key, &size));
+    key[0] = 0;
+    assert_null(hb_rules_find(r, key, &size));
+    hb_rules_free(r);
+}
+
+/* ---- entries with the same pattern --------------------------------------- */
+
+/* hb_engine_build_entries links each entry to the next with the same
+ * pattern, as comparing it with every later entry does: 600 patterns of
+ * one to three letters of "ab" (every pattern many times, prefixes of
+ * one another, so hashes of equal and unequal patterns meet), every
+ * seventh missing. */
+static void test_entries_linked(void **state)
+{
+    (void)state;
+    enum { N = 600 };
+    static char text[N][4];
+    const char *pat[N];
+    size_t len[N];
+    unsigned seed = 7;
+    for (size_t i = 0; i < N; i++) {
+        seed = seed * 1103515245u + 12345u;
+        len[i] = 1 + (seed >> 16) % 3;
+        for (size_t k = 0; k < len[i]; k++)
+            text[i][k] = "ab"[(seed >> (20 + k)) & 1];
+        pat[i] = i % 7 == 3 ? NULL : text[i];
+    }
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.dict_dir = dir;
+    hb_ac *ac;
+    int *next;
+    hb_error err;
+    assert_int_equal(hb_engine_build_entries(&e, pat, len, N, &ac, &next, &err), HB_OK);
+    for (size_t i = 0; i < N; i++) {
+        int want = -1;
+        for (size_t j = i + 1; pat[i] && j < N && want < 0; j++)
+            if (pat[j] && len[j] == len[i] && !memcmp(pat[j], pat[i], len[i]))
+                want = (int)j;
+        assert_int_equal(next[i], want);
+    }
+    free(next);
+    hb_ac_free(ac);
 }
 
 static int setup(void **state)
@@ -589,6 +726,9 @@ int main(void)
         cmocka_unit_test(test_regex_damaged_or_stale),
         cmocka_unit_test(test_literals_taken),
         cmocka_unit_test(test_dict_records_taken),
+        cmocka_unit_test(test_dict_records_every_byte),
+        cmocka_unit_test(test_directory_keys),
+        cmocka_unit_test(test_entries_linked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -692,6 +692,41 @@ static void test_char_limit(void **state)
     assert_non_null(strstr(err.message, "more than 32766 distinct characters"));
 }
 
+/* A slot's label names its parent only because lexc gives no two nodes
+ * with children one base: 60 nodes of one child each (first chars
+ * U+4E00.., each followed by its own of U+5000..), children whose ids
+ * would let first fit place every node on one base.  Each word is found
+ * and no first char takes another's second as its child (not in the
+ * lexicon at all: -1). */
+static void test_labels_tell_parents(void **state)
+{
+    (void)state;
+    enum { PAIRS = 60 };
+    char txt[512], bin[512], w[8];
+    tmp_path(txt, sizeof txt, "pairs.txt");
+    tmp_path(bin, sizeof bin, "pairs.lex");
+    FILE *f = fopen(txt, "wb");
+    assert_non_null(f);
+    for (unsigned i = 0; i < PAIRS; i++) {
+        size_t n = put_cp(w, 0x4E00 + i);
+        n += put_cp(w + n, 0x5000 + i);
+        fprintf(f, "%.*s %u\n", (int)n, w, i + 2);
+    }
+    assert_int_equal(fclose(f), 0);
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    for (unsigned i = 0; i < PAIRS; i++)
+        for (unsigned k = 0; k < PAIRS; k++) {
+            size_t n = put_cp(w, 0x4E00 + i);
+            n += put_cp(w + n, 0x5000 + k);
+            assert_int_equal(hb_lexicon_freq(lx, w, n), i == k ? (long long)i + 2 : -1);
+        }
+    hb_lexicon_free(lx);
+}
+
 /* The DAG's values (dagx) go in the zero room past the file's end in the
  * buffer it is read into, or, where the file ends less than their 512 KiB
  * before the buffer's end (a 1.7 MB lexicon in a 2 MiB buffer), in a
@@ -1159,6 +1194,7 @@ int main(void)
         cmocka_unit_test(test_open_bad_freq_index),
         cmocka_unit_test(test_frequency_table),
         cmocka_unit_test(test_char_limit),
+        cmocka_unit_test(test_labels_tell_parents),
         cmocka_unit_test(test_open_unsound),
         cmocka_unit_test(test_flag_bits_in_file),
         cmocka_unit_test(test_empty_and_single),
