@@ -2,12 +2,13 @@
 """make bench: the speed and memory table of issue 15, each speed as a ratio
 to a reference command measured in the same run on the same bytes.
 
-    /usr/bin/python3 bench/table.py [--mb 4] [--runs 3] [--big 10,50,200]
+    /usr/bin/python3 bench/table.py [--mb 4] [--runs 5] [--big 10,50,200]
 
 Input: corpus/*.txt decoded to UTF-8 (as the oracle decodes them) and
 concatenated, repeated to --mb megabytes.  Each command runs --runs times
-(best kept); times are wall clock and CPU (user+sys), and the ratios use
-CPU time, which the other processes of a shared machine disturb less.
+in turn with its row's reference (best of each kept); times are wall clock
+and CPU (user+sys), and the ratios use CPU time, which the other processes
+of a shared machine disturb less.
 Rows marked "floor" time a part every run of the row above must do, so
 their ratio bounds what that row can reach.  Peak RSS comes from /usr/bin/time -v, for inputs of each --big size made
 on the fly in /tmp and deleted.
@@ -48,6 +49,14 @@ def timed(cmd):
 def best(cmd, runs):
     res = [timed(cmd) for _ in range(runs)]
     return min(r[0] for r in res), min(r[1] for r in res)
+
+
+def pair(ours, ref, runs):
+    """Best (wall, CPU) of each command, the two run in turn: a shared
+    host's speed drifts by a third within a minute, and a reference timed
+    apart from the command it measures moved a ratio by as much."""
+    res = [(timed(ours), timed(ref)) for _ in range(runs)]
+    return tuple((min(r[k][0] for r in res), min(r[k][1] for r in res)) for k in (0, 1))
 
 
 def peak_rss_kb(cmd):
@@ -102,7 +111,7 @@ def row(what, ours, ref, ref_name, target):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--mb", type=float, default=4.0, help="size of the speed input")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--jieba-mb", type=float, default=2.0)
     ap.add_argument("--big", default="10,50,200", help="MB sizes for peak RSS")
     args = ap.parse_args()
@@ -118,13 +127,13 @@ def main():
         mb = len(data) / 1e6
         print("input: corpus/*.txt as UTF-8, %d bytes repeated to %.1f MB; ratios use CPU time" % (len(unit), mb))
 
-        wc = best(["wc", "-m", big], args.runs)
-        ext = best([HB, "extract", big], args.runs)
+        wc_cmd = ["wc", "-m", big]
+        ext, wc = pair([HB, "extract", big], wc_cmd, args.runs)
         row("extract, one file, %.1f MB (%.1f MB/s)" % (mb, mb / ext[1]), ext, wc, "wc -m", ">= 0.35 (terms on)")
-        ext0 = best([HB, "extract", "--top", "0", big], args.runs)
+        ext0, wc = pair([HB, "extract", "--top", "0", big], wc_cmd, args.runs)
         row("extract --top 0 (%.1f MB/s)" % (mb / ext0[1]), ext0, wc, "wc -m", ">= 0.5")
         # top terms need the whole text segmented: this alone bounds the row above
-        seg = best([HB, "tokens", "--words", big], args.runs)
+        seg, wc = pair([HB, "tokens", "--words", big], wc_cmd, args.runs)
         row("  floor: segmentation alone (tokens --words)", seg, wc, "wc -m", "bounds 0.35")
 
         pieces = split_reports(data, 5000)
@@ -135,18 +144,17 @@ def main():
             names.append(os.path.join(pdir, "r%05d.txt" % i))
             with open(names[-1], "wb") as f:
                 f.write(p)
-        batch = best([HB, "extract"] + names, args.runs)
+        batch, ext = pair([HB, "extract"] + names, [HB, "extract", big], args.runs)
         row("batch of %d 5 KB reports" % len(names), batch, ext, "same bytes in one file", ">= 0.8")
 
         small = min((f for f in glob.glob(os.path.join(ROOT, "corpus", "*.txt"))
                      if os.path.getsize(f) >= 3000), key=os.path.getsize)
         n_small = 20
-        one = best([HB, "extract", small], n_small)
-        cat = best(["cat", small], n_small)
+        one, cat = pair([HB, "extract", small], ["cat", small], n_small)
         row("one small report end to end (%s, %d B)" % (os.path.basename(small), os.path.getsize(small)),
             one, cat, "cat", ">= 0.33")
         # every start reads the lexicon whole (not mapped): this alone bounds the row above
-        lexread = best([LEXREAD, ENV["HUIBAO_LEXICON"]], n_small)
+        lexread, cat = pair([LEXREAD, ENV["HUIBAO_LEXICON"]], ["cat", small], n_small)
         row("  floor: read the lexicon and exit (build/lexread)", lexread, cat, "cat", "bounds 0.33")
 
         jdata = repeat_to(unit, int(args.jieba_mb * 1e6))
