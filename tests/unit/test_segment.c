@@ -201,17 +201,18 @@ static size_t small_lexicon_bytes(char *buf, size_t cap)
     return n;
 }
 
-/* small_lexicon_bytes to be damaged and written at path (tmp_path of
- * name), with its slot count and the section offset at header byte
- * field_at (struct lex_header in lexicon_file.h). */
-static size_t small_lexicon_section(char *path, const char *name, char *buf, size_t cap, size_t field_at,
-                                    uint32_t *nnodes, uint64_t *off)
+/* small_lexicon_bytes in buf, to be damaged and written at path (tmp_path
+ * of name): its slots (struct lex_header's off_nodes, byte 48, in
+ * lexicon_file.h), their count in *nnodes, the file's size in *n. */
+static hb_lex_slot *small_lexicon_slots(char *path, const char *name, char *buf, size_t cap, size_t *n,
+                                        uint32_t *nnodes)
 {
     tmp_path(path, 512, name);
-    size_t n = small_lexicon_bytes(buf, cap);
+    *n = small_lexicon_bytes(buf, cap);
+    uint64_t off;
     memcpy(nnodes, buf + 16, 4);
-    memcpy(off, buf + field_at, 8);
-    return n;
+    memcpy(&off, buf + 48, 8);
+    return (hb_lex_slot *)(buf + off);
 }
 
 static void test_open_errors(void **state)
@@ -246,10 +247,9 @@ static void test_open_bad_freq_index(void **state)
     (void)state;
     char p[512];
     static char buf[1 << 20];
+    size_t n;
     uint32_t nnodes;
-    uint64_t off_nodes;
-    size_t n = small_lexicon_section(p, "fidx.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
-    hb_lex_slot *nodes = (hb_lex_slot *)(buf + off_nodes);
+    hb_lex_slot *nodes = small_lexicon_slots(p, "fidx.lex", buf, sizeof buf, &n, &nnodes);
     for (uint32_t t = 0; t < nnodes; t++)
         nodes[t].val = 0xffff;
     write_file(p, buf, n);
@@ -316,10 +316,9 @@ static void test_open_unsound(void **state)
     (void)state;
     char p[512];
     static char buf[1 << 20];
+    size_t n;
     uint32_t nnodes;
-    uint64_t off_nodes;
-    size_t n = small_lexicon_section(p, "unsound.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
-    hb_lex_slot *nodes = (hb_lex_slot *)(buf + off_nodes);
+    hb_lex_slot *nodes = small_lexicon_slots(p, "unsound.lex", buf, sizeof buf, &n, &nnodes);
     uint64_t off_charmap; /* struct lex_header's field at byte 64 */
     uint16_t id;
     memcpy(&off_charmap, buf + 64, 8);
@@ -377,10 +376,9 @@ static void test_flag_bits_in_file(void **state)
     (void)state;
     char p[512];
     static char buf[1 << 20];
+    size_t n;
     uint32_t nnodes;
-    uint64_t off_nodes;
-    size_t n = small_lexicon_section(p, "flagged.lex", buf, sizeof buf, 48, &nnodes, &off_nodes);
-    hb_lex_slot *nodes = (hb_lex_slot *)(buf + off_nodes);
+    hb_lex_slot *nodes = small_lexicon_slots(p, "flagged.lex", buf, sizeof buf, &n, &nnodes);
     for (uint32_t t = 1; t < nnodes; t++)
         nodes[t].label |= HB_LEX_OV_HERE;
     write_file(p, buf, n);
