@@ -67,8 +67,11 @@ $(B)/libhuibao.a: $(OBJ)
 CLI_SRC := $(wildcard cli/*.c)
 CLI_CFLAGS := $(shell pkg-config --cflags xlsxwriter) -DHB_XLSXWRITER_SONAME='"$(call soname,xlsxwriter)"'
 CLI_LIBS := -pthread
-$(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) include/huibao.h $(B)/libhuibao.a
-	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) -pthread $(LDFLAGS) $(CLI_SRC) -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(CLI_LIBS)
+# It carries the compiled lexicon and rules (cli/builtin.S).
+BUILTIN := -DHB_BUILTIN_LEXICON='"$(B)/huibao.image"' -DHB_BUILTIN_RULES='"$(B)/huibao.rules"'
+$(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) cli/builtin.S include/huibao.h $(B)/libhuibao.a $(B)/huibao.rules
+	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) $(BUILTIN) -pthread $(LDFLAGS) $(CLI_SRC) cli/builtin.S -o $@ $(B)/libhuibao.a \
+	    $(PKG_LIBS) $(CLI_LIBS)
 
 $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
@@ -97,9 +100,12 @@ $(B)/jieba.lex: $(B)/lexc
 # that differ from these (an overlay, an edited file) are built at start.
 # With the general lexicon, it also keeps the frequencies suggested for the
 # words dict/ adds to it.
+# The image (the lexicon marked for dict/'s words) is built into huibao
+# with the rules; empty without the lexicon.
 rules: $(B)/huibao.rules
-$(B)/huibao.rules: $(B)/rulec $(wildcard dict/*.txt dict/profiles/*.txt) $(if $(LEXICON_DEP),$(B)/jieba.lex)
-	if [ -f $(B)/jieba.lex ]; then $(B)/rulec dict $@ $(B)/jieba.lex; else $(B)/rulec dict $@; fi
+$(B)/huibao.rules $(B)/huibao.image &: $(B)/rulec $(wildcard dict/*.txt dict/profiles/*.txt) $(if $(LEXICON_DEP),$(B)/jieba.lex)
+	if [ -f $(B)/jieba.lex ]; then $(B)/rulec dict $(B)/huibao.rules $(B)/jieba.lex $(B)/huibao.image; \
+	else $(B)/rulec dict $(B)/huibao.rules && : > $(B)/huibao.image; fi
 
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)

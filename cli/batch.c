@@ -147,7 +147,8 @@ static int hash_files(FILE *acc, const char *dir)
     return bad ? -1 : 0;
 }
 
-int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon, char hex[65])
+int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon,
+                   cli_image image, char hex[65])
 {
     char *text = NULL;
     size_t len = 0;
@@ -160,6 +161,8 @@ int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, 
     char *buf = bad || !lexicon ? NULL : read_file(lexicon, (size_t)1 << 30, &llen, why, sizeof why);
     if (buf) /* a lexicon that does not load leaves the engine on dict/ alone */
         hb_sha256_hex(buf, llen, lex);
+    else if (!bad && image.size)
+        hb_sha256_hex(image.data, image.size, lex);
     free(buf);
     if (acc)
         bad |= fprintf(acc, "lexicon\t%s\n", lex) < 0 || fclose(acc) != 0;

@@ -46,9 +46,17 @@ typedef struct {
 } cli_opts;
 
 /* batch: the sha256 of every rule file (their names and bytes, in the
- * order the engine layers them) and of the lexicon, into hex; 0, or -1 when
- * one cannot be read. */
-int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon, char hex[65]);
+ * order the engine layers them) and of the lexicon (the file, or else the
+ * built-in image), into hex; 0, or -1 when one cannot be read. */
+/* The compiled files built into huibao (builtin.c); size 0: none. */
+typedef struct {
+    const void *data;
+    size_t size;
+} cli_image;
+cli_image builtin_lexicon(void);
+cli_image builtin_rules(void);
+int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon,
+                   cli_image image, char hex[65]);
 
 /* Reads a whole file ("-": standard input); on failure returns NULL with a
  * reason in why. */

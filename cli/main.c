@@ -618,8 +618,12 @@ int main(int argc, char **argv)
         free(o.dict_add);
         return rc;
     }
-    /* the library finds the default rules as hb_engine_new(NULL, …) does */
-    char *dict = o.dict ? NULL : hb_default_dict_dir(), *lexicon = o.lexicon ? NULL : hb_default_lexicon();
+    /* the library finds the default rules as hb_engine_new(NULL, …) does;
+     * the lexicon is huibao's own unless one is named */
+    const char *lexenv = getenv("HUIBAO_LEXICON");
+    cli_image lex_image = o.lexicon || (lexenv && *lexenv) ? (cli_image){NULL, 0} : builtin_lexicon();
+    char *dict = o.dict ? NULL : hb_default_dict_dir(),
+         *lexicon = o.lexicon || lex_image.size ? NULL : hb_default_lexicon();
     const char *dict_dir = o.dict ? o.dict : dict;
     size_t noverlays;
     const char **overlays = dict_overlays(o.dict_add, o.ndict_add, &noverlays);
@@ -653,20 +657,24 @@ int main(int argc, char **argv)
         return status;
     }
     if (!strcmp(o.command, "batch") &&
-        rules_identity(dict_dir, overlays, noverlays, o.lexicon ? o.lexicon : lexicon, o.rules_id) != 0)
+        rules_identity(dict_dir, overlays, noverlays, o.lexicon ? o.lexicon : lexicon, lex_image, o.rules_id) != 0)
         o.rules_id[0] = '\0'; /* the engine load below names what is wrong */
+    cli_image rules_image = builtin_rules();
     hb_engine_options eo = {.dict_dir = dict_dir, .lexicon_path = o.lexicon ? o.lexicon : lexicon,
+                            .lexicon_image = lex_image.data, .lexicon_image_size = lex_image.size,
+                            .rules_image = rules_image.data, .rules_image_size = rules_image.size,
                             .domain_off = o.no_domain,
                             .dict_overlays = overlays, .n_dict_overlays = noverlays,
                             .lexicon_required = o.lexicon != NULL,
                             /* tokens --words segments only: no stage's rules */
                             .words_only = !strcmp(o.command, "tokens") && o.words};
     hb_error err;
-    hb_engine *engine = eo.lexicon_path ? hb_engine_new(&eo, &err) : NULL;
+    int lexicon_known = eo.lexicon_path || lex_image.size;
+    hb_engine *engine = lexicon_known ? hb_engine_new(&eo, &err) : NULL;
     free(overlays); /* the engine keeps its own copies */
     free(o.dict_add);
     if (!engine) {
-        if (!eo.dict_dir || !eo.lexicon_path)
+        if (!eo.dict_dir || !lexicon_known)
             fprintf(stderr, "huibao: out of memory\n");
         else if (err.file[0] && err.line)
             fprintf(stderr, "huibao: %s:%d: %s\n", err.file, err.line, err.message);

@@ -93,6 +93,14 @@ typedef struct {
                                   words): a faster start; hb_extract with any
                                   other `until` then fails with HB_ERR_ARG, and
                                   hb_extract_options.profile is not checked */
+    /* A compiled lexicon and rules file built into the program (the huibao
+     * command carries its own), used in place where lexicon_path is NULL
+     * (and lexicon_off 0) and $HUIBAO_RULES is not set: never copied,
+     * written or freed, so they must outlive the engine.  Size 0: none. */
+    const void *lexicon_image;
+    size_t lexicon_image_size;
+    const void *rules_image;
+    size_t rules_image_size;
 } hb_engine_options;
 
 /* Longest dict_dir accepted: a longer one is refused (HB_ERR_ARG), never cut. */

@@ -43,6 +43,10 @@ struct hb_engine {
     struct hb_dict_kept *kept;   /* a file's records between two readers (HB_DICT_KEEP) */
     struct hb_dict_checker *check; /* NULL except while hb_dict_check loads */
     char *lexicon_path;          /* compiled general lexicon, NULL: none */
+    const void *lexicon_image, *rules_image; /* built into the program (hb_engine_options) */
+    size_t lexicon_image_size, rules_image_size;
+    unsigned char overlay_key[32]; /* the key dict/'s own words' overlay is filed under */
+    int overlay_keyed;           /* overlay_key is set (no dict overlays, no checker) */
     int lexicon_off, domain_off, lexicon_required, words_only; /* from hb_engine_options */
     pcre2_match_context *mctx;   /* match and depth limits for every regex */
     void *converters[3];         /* iconv descriptors kept open from a report's first use (decode.c, pin) */
@@ -117,6 +121,9 @@ int hb_file_open(const char *path, size_t *size, hb_error *err);
  * (HB_ERR_IO). */
 hb_status hb_file_load(const char *path, void **data, size_t *size, hb_error *err);
 void hb_file_release(void *data, size_t size);
+/* A copy of size bytes in a buffer as hb_file_load's (released the same
+ * way); NULL when out of memory. */
+void *hb_file_copy(const void *data, size_t size);
 /* The bytes of the buffer hb_file_load reads a file of `size` bytes into:
  * those past the file's end are zero and the caller's to use. */
 size_t hb_file_room(size_t size);

@@ -91,6 +91,14 @@ hb_status hb_file_load(const char *path, void **data, size_t *size, hb_error *er
     return HB_OK;
 }
 
+void *hb_file_copy(const void *data, size_t size)
+{
+    void *b = size ? file_buffer(size) : NULL;
+    if (b)
+        memcpy(b, data, size);
+    return b;
+}
+
 size_t hb_file_room(size_t size)
 {
     return buffer_span(size);

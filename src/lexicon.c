@@ -36,7 +36,7 @@ static void set_total(struct hb_lexicon *lx, long long total)
 static uint64_t *dag_room(struct hb_lexicon *lx)
 {
     size_t at = (lx->file_size + 7) / 8 * 8, need = HB_LEX_DAG_SLOTS * sizeof *lx->dagx;
-    if (hb_file_room(lx->file_size) >= at + need)
+    if (!lx->image && hb_file_room(lx->file_size) >= at + need)
         return (uint64_t *)((char *)lx->file + at);
     void *p = mmap(NULL, need, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     lx->dagx_mapped = p != MAP_FAILED;
@@ -73,6 +73,66 @@ static int section_ok(const struct lex_header *h, uint64_t off, uint64_t n, uint
  * binary. */
 static uint16_t no_char_ids[CHARMAP_N];
 
+/* Points lx's sections into the compiled bytes at base (their header
+ * checked by lexicon_bytes). */
+static void point_sections(struct hb_lexicon *lx, const char *base)
+{
+    const struct lex_header *h = (const struct lex_header *)base;
+    lx->file = (void *)base;
+    lx->nodes = (const hb_lex_slot *)(base + h->off_nodes);
+    lx->nnodes = h->nnodes;
+    lx->logv = (const double *)(base + h->off_logv);
+    lx->nlogv = h->nlogv;
+    lx->vtag = (const uint8_t *)(base + h->off_vtag);
+    lx->charmap = (const uint16_t *)(base + h->off_charmap);
+    lx->supp = (const uint32_t *)(base + h->off_supp);
+    lx->nsupp = h->nsupp;
+    lx->tags = (const char(*)[8])(base + h->off_tags);
+    lx->ntags = h->ntags;
+}
+
+/* Takes the compiled bytes at map (size of them: a file's, or an image's
+ * lexicon part) into lx, named `name` in errors; HB_OK, or the error with
+ * lx freed (and map with it unless lx->image). */
+static hb_status lexicon_bytes(struct hb_lexicon *lx, void *map, size_t size, const char *name, hb_error *err)
+{
+    const struct lex_header *h = (const struct lex_header *)map;
+    if (size < sizeof *h || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
+        h->endian != LEX_ENDIAN || h->file_size != size || h->nnodes == 0 || h->ntags == 0 ||
+        !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_slot)) || h->nlogv == 0 ||
+        !section_ok(h, h->off_logv, h->nlogv, sizeof(double)) ||
+        !section_ok(h, h->off_vtag, h->nlogv, 1) ||
+        !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
+        !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
+        !section_ok(h, h->off_tags, h->ntags, 8) || h->total < 0) {
+        if (!lx->image)
+            hb_file_release(map, size);
+        hb_dict_fail(err, HB_ERR_DICT, name, 0, 0, "not a huibao lexicon (version %u); rebuild it with lexc",
+                     LEX_VERSION);
+        free(lx);
+        return HB_ERR_DICT;
+    }
+    point_sections(lx, map);
+    lx->file_size = size;
+    set_total(lx, h->total);
+    if (set_dag_values(lx) < 0) {
+        hb_dict_fail(err, HB_ERR_NOMEM, name, 0, 0, "out of memory");
+        hb_lexicon_free(lx);
+        return HB_ERR_NOMEM;
+    }
+    /* No pass over the trie: a walk bounds-checks every slot and stops
+     * after HB_LEX_MAX_WORD characters (hb_lex_step, segment.c), so a
+     * crafted trie can give odd words but never a crash, a loop or a
+     * quadratic walk.  A root that is not a root (a label, or a base
+     * below 0 that could make it a child) is refused here. */
+    if (lx->nodes[0].label != HB_LEX_NO_LABEL || lx->nodes[0].base < 0) {
+        hb_dict_fail(err, HB_ERR_DICT, name, 0, 0, "damaged lexicon (its root is not a root); rebuild it with lexc");
+        hb_lexicon_free(lx);
+        return HB_ERR_DICT;
+    }
+    return HB_OK;
+}
+
 struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 {
     struct hb_lexicon *lx = calloc(1, sizeof *lx);
@@ -89,52 +149,53 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
         free(lx);
         return NULL;
     }
-    const struct lex_header *h = (const struct lex_header *)map;
-    if (size < sizeof *h || memcmp(h->magic, LEX_MAGIC, 8) != 0 || h->version != LEX_VERSION ||
-        h->endian != LEX_ENDIAN || h->file_size != size || h->nnodes == 0 || h->ntags == 0 ||
-        !section_ok(h, h->off_nodes, h->nnodes, sizeof(hb_lex_slot)) || h->nlogv == 0 ||
-        !section_ok(h, h->off_logv, h->nlogv, sizeof(double)) ||
-        !section_ok(h, h->off_vtag, h->nlogv, 1) ||
-        !section_ok(h, h->off_charmap, CHARMAP_N, sizeof(uint16_t)) ||
-        !section_ok(h, h->off_supp, (uint64_t)h->nsupp * 2, sizeof(uint32_t)) ||
-        !section_ok(h, h->off_tags, h->ntags, 8) || h->total < 0) {
-        hb_file_release(map, size);
-        hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
-                     "not a huibao lexicon (version %u); rebuild it with lexc", LEX_VERSION);
-        free(lx);
+    return lexicon_bytes(lx, map, size, bin_path, err) == HB_OK ? lx : NULL;
+}
+
+/* A built-in image: the compiled lexicon, then (at the next multiple of 8)
+ * a trailer naming the overlay whose marks its slots carry. */
+struct image_trailer {
+    char magic[8];
+    unsigned char overlay_key[32];
+};
+static const char IMAGE_MAGIC[8] = "HBLEXMK1";
+
+struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_error *err)
+{
+    const char *name = "huibao's built-in lexicon";
+    struct hb_lexicon *lx = calloc(1, sizeof *lx);
+    if (!lx) {
+        hb_dict_fail(err, HB_ERR_NOMEM, name, 0, 0, "out of memory");
         return NULL;
     }
-    const char *base = map;
-    lx->file = map;
-    lx->file_size = size;
-    lx->nodes = (const hb_lex_slot *)(base + h->off_nodes);
-    lx->nnodes = h->nnodes;
-    lx->logv = (const double *)(base + h->off_logv);
-    lx->nlogv = h->nlogv;
-    lx->vtag = (const uint8_t *)(base + h->off_vtag);
-    lx->charmap = (const uint16_t *)(base + h->off_charmap);
-    lx->supp = (const uint32_t *)(base + h->off_supp);
-    lx->nsupp = h->nsupp;
-    lx->tags = (const char(*)[8])(base + h->off_tags);
-    lx->ntags = h->ntags;
-    set_total(lx, h->total);
-    if (set_dag_values(lx) < 0) {
-        hb_dict_fail(err, HB_ERR_NOMEM, bin_path, 0, 0, "out of memory");
-        hb_lexicon_free(lx);
-        return NULL;
+    lx->image = 1;
+    const struct lex_header *h = image;
+    size_t lex_size = size;
+    if ((uintptr_t)image % 8 == 0 && size >= sizeof *h + sizeof(struct image_trailer) &&
+        h->file_size <= size - sizeof(struct image_trailer)) {
+        size_t at = (h->file_size + 7) / 8 * 8;
+        const struct image_trailer *t = (const struct image_trailer *)((const char *)image + at);
+        if (at + sizeof *t == size && memcmp(t->magic, IMAGE_MAGIC, 8) == 0) {
+            lex_size = h->file_size;
+            memcpy(lx->image_key, t->overlay_key, sizeof lx->image_key);
+            lx->stale_marks = 1;
+        }
     }
-    /* No pass over the trie: a walk bounds-checks every slot and stops
-     * after HB_LEX_MAX_WORD characters (hb_lex_step, segment.c), so a
-     * crafted trie can give odd words but never a crash, a loop or a
-     * quadratic walk.  A root that is not a root (a label, or a base
-     * below 0 that could make it a child) is refused here. */
-    if (lx->nodes[0].label != HB_LEX_NO_LABEL || lx->nodes[0].base < 0) {
-        hb_dict_fail(err, HB_ERR_DICT, bin_path, 0, 0,
-                     "damaged lexicon (its root is not a root); rebuild it with lexc");
-        hb_lexicon_free(lx);
+    return lexicon_bytes(lx, (void *)image, lex_size, name, err) == HB_OK ? lx : NULL;
+}
+
+void *hb_lexicon_image_save(const struct hb_lexicon *lx, const unsigned char overlay_key[32], size_t *size)
+{
+    size_t at = (lx->file_size + 7) / 8 * 8;
+    char *b = calloc(1, at + sizeof(struct image_trailer));
+    if (!b)
         return NULL;
-    }
-    return lx;
+    memcpy(b, lx->file, lx->file_size);
+    struct image_trailer *t = (struct image_trailer *)(b + at);
+    memcpy(t->magic, IMAGE_MAGIC, 8);
+    memcpy(t->overlay_key, overlay_key, sizeof t->overlay_key);
+    *size = at + sizeof *t;
+    return b;
 }
 
 /* ================= the overlay ================= */
@@ -377,7 +438,8 @@ void hb_lexicon_free(struct hb_lexicon *lx)
 {
     if (!lx)
         return;
-    hb_file_release(lx->file, lx->file_size);
+    if (!lx->image)
+        hb_file_release(lx->file, lx->file_size);
     if (lx->dagx_mapped)
         munmap(lx->dagx, HB_LEX_DAG_SLOTS * sizeof *lx->dagx);
     ov_free(lx->ov);
@@ -444,12 +506,41 @@ void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size)
     return b;
 }
 
+/* Makes the general trie's slots writable, to mark an added word's
+ * leaving on: a built-in image is copied first (its pages are the
+ * program's, read-only), and the marks it carries, of an overlay not
+ * loaded, are cleared.  -1 when out of memory. */
+static int marks_writable(struct hb_lexicon *lx)
+{
+    if (lx->image) {
+        void *copy = hb_file_copy(lx->file, lx->file_size);
+        if (!copy)
+            return -1;
+        point_sections(lx, copy);
+        lx->image = 0;
+    }
+    if (lx->stale_marks) {
+        hb_lex_slot *nodes = (hb_lex_slot *)lx->nodes;
+        for (uint32_t i = 0; i < lx->nnodes; i++)
+            nodes[i].label &= (uint16_t)~HB_LEX_OV_HERE;
+        lx->stale_marks = 0;
+    }
+    return 0;
+}
+
+hb_status hb_lexicon_settle(struct hb_lexicon *lx)
+{
+    return !lx->stale_marks || marks_writable(lx) == 0 ? HB_OK : HB_ERR_NOMEM;
+}
+
 /* Marks the general trie's slot where the added word cps[0..n) leaves it
  * (HB_LEX_OV_HERE on the slot of its longest prefix there); none when its
  * first char is not there, as the segmenter then walks the overlay anyway.
- * The trie's bytes are the lexicon's own (read, not mapped). */
-static void mark_leaving(struct hb_lexicon *lx, const int32_t *cps, size_t n)
+ * -1 when out of memory (marks_writable). */
+static int mark_leaving(struct hb_lexicon *lx, const int32_t *cps, size_t n)
 {
+    if (marks_writable(lx) != 0)
+        return -1;
     hb_lex_slot *nodes = (hb_lex_slot *)lx->nodes;
     uint32_t s = 0, last = HB_LEX_NONE;
     for (size_t i = 0; i < n && lx->nnodes; i++) {
@@ -461,6 +552,7 @@ static void mark_leaving(struct hb_lexicon *lx, const int32_t *cps, size_t n)
     }
     if (last != HB_LEX_NONE)
         nodes[last].label |= HB_LEX_OV_HERE;
+    return 0;
 }
 
 /* Is the blob's head an overlay's: its size that of its records and tags,
@@ -611,10 +703,11 @@ static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h
 static hb_status mark_overlay_words(struct hb_lexicon *lx, const struct ov_head *h)
 {
     const struct ov_rec *r = (const struct ov_rec *)(h + 1);
-    hb_lex_slot *nodes = (hb_lex_slot *)lx->nodes;
-    uint32_t *at = malloc(2 * (size_t)h->n * sizeof *at), *deep = at + h->n;
+    uint32_t *at = marks_writable(lx) == 0 ? malloc(2 * (size_t)h->n * sizeof *at) : NULL;
     if (!at)
         return HB_ERR_NOMEM;
+    hb_lex_slot *nodes = (hb_lex_slot *)lx->nodes;
+    uint32_t *deep = at + h->n;
     at[0] = lx->nnodes ? 0 : HB_LEX_NONE;
     deep[0] = HB_LEX_NONE;
     for (uint32_t x = 1; x < h->n; x++) {
@@ -631,7 +724,7 @@ static hb_status mark_overlay_words(struct hb_lexicon *lx, const struct ov_head 
     return HB_OK;
 }
 
-hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size)
+hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32])
 {
     const struct ov_head *h = blob;
     if (lx->ov || (uintptr_t)blob % 8 || !overlay_head_ok(h, size))
@@ -641,8 +734,12 @@ hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_
             return HB_ERR_NOMEM;
         lx->ov->taken = 1;
         hb_status st = overlay_read(lx->ov, h);
-        if (st == HB_OK)
+        /* a built-in image carries this overlay's marks already */
+        int marked = lx->stale_marks && key && memcmp(key, lx->image_key, sizeof lx->image_key) == 0;
+        if (st == HB_OK && !marked)
             st = mark_overlay_words(lx, h);
+        else if (st == HB_OK)
+            lx->stale_marks = 0;
         if (st != HB_OK) {
             ov_free(lx->ov);
             lx->ov = NULL;
@@ -741,7 +838,8 @@ hb_status hb_lexicon_set(struct hb_lexicon *lx, const char *word, size_t len, lo
             return HB_ERR_NOMEM;
         cps[n++] = cp;
     }
-    mark_leaving(lx, cps, n);
+    if (mark_leaving(lx, cps, n) != 0)
+        return HB_ERR_NOMEM;
     if (tag && *tag && !(ov->aux[x].tag = ov_tag(ov, tag)))
         return HB_ERR_NOMEM;
     ov->aux[x].freq = freq;

@@ -36,6 +36,26 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err);
 #define HB_LEX_MAX_FILE ((size_t)1 << 30)
 void hb_lexicon_free(struct hb_lexicon *lx);
 
+/* The lexicon built into a program (hb_engine_options.lexicon_image), used
+ * where it lies: its pages are the program's, which the kernel keeps
+ * whole while it runs (an executable cannot be written, ETXTBSY), paged
+ * in as the walks reach them rather than read and copied at every start.
+ * The image is a compiled lexicon, optionally followed (at the next
+ * multiple of 8) by a trailer naming the overlay of added words whose
+ * HB_LEX_OV_HERE marks its slots already carry (hb_lexicon_image_save):
+ * loading that overlay then writes nothing; any other added word copies
+ * the lexicon first (and clears those marks).  Errors as hb_lexicon_open,
+ * naming "huibao's built-in lexicon". */
+struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_error *err);
+/* The image of lx, its slots marked for the overlay filed under
+ * overlay_key (rulec, with the rules file); malloc'd, NULL when out of
+ * memory. */
+void *hb_lexicon_image_save(const struct hb_lexicon *lx, const unsigned char overlay_key[32], size_t *size);
+/* Once every word is added: marks an image carries that no overlay
+ * claimed are cleared (the lexicon copied to do so).  HB_OK or
+ * HB_ERR_NOMEM. */
+hb_status hb_lexicon_settle(struct hb_lexicon *lx);
+
 /* The longest word, in characters, the lexicon holds (jieba's longest has
  * 16): the segmenter walks the trie from every position, so a longer word
  * would make segmentation quadratic.  Longer words are refused. */
@@ -84,7 +104,8 @@ void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size);
  * crafted: every node is checked).  A taken overlay is read only: adding a
  * word to its lexicon gives HB_ERR_ARG. */
 void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size);
-hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size);
+/* key: NULL, or the one the blob was filed under, which an image's marks may name. */
+hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32]);
 
 /* jieba's load_userdict (userdict.c) on a UTF-8 file: each line "word [freq] [tag]"
  * (word may hold spaces; a TAB also separates fields), blank lines and
@@ -219,6 +240,11 @@ struct hb_lexicon {
     struct hb_lex_overlay *ov;  /* NULL until a word is added */
     void *file;                 /* the file's bytes, read at load; NULL: none */
     size_t file_size;
+    int image;                  /* file is a built-in image (hb_lexicon_open_image): the
+                                   program's read-only pages, never written nor released */
+    int stale_marks;            /* the slots carry the HB_LEX_OV_HERE marks of overlay
+                                   image_key, which no overlay loaded has claimed yet */
+    unsigned char image_key[32];
     struct hb_lex_memo *memo;   /* while an engine adds its words (userdict.c), which
                                    ends it (hb_lexicon_memo_end) before the lexicon is shared */
 };

@@ -106,10 +106,14 @@ hb_engine *hb_engine_load(const hb_engine_options *opts, struct hb_dict_checker 
     e->domain_off = opts->domain_off;
     e->lexicon_required = opts->lexicon_required;
     e->words_only = opts->words_only;
+    e->lexicon_image = opts->lexicon_image_size ? opts->lexicon_image : NULL;
+    e->lexicon_image_size = opts->lexicon_image_size;
+    e->rules_image = opts->rules_image_size ? opts->rules_image : NULL;
+    e->rules_image_size = opts->rules_image_size;
     pcre2_set_match_limit(e->mctx, MATCH_LIMIT);
     pcre2_set_depth_limit(e->mctx, DEPTH_LIMIT);
     e->record = record;
-    hb_status st = record || e->words_only ? HB_OK : hb_rules_load(e, err);
+    hb_status st = record ? HB_OK : hb_rules_load(e, err);
     if (st == HB_OK)
         st = hb_words_load(e, err);
     if (st == HB_OK) /* a words-only engine: decoding and the segmenter, no stage's rules */

@@ -35,8 +35,9 @@ struct rules_entry {
 };
 
 struct hb_rules {
-    void *file; /* the whole file, read at open */
+    void *file; /* the whole file, read at open, or the program's image */
     size_t size;
+    int image;  /* file is the program's (hb_engine_options.rules_image): not released */
     const struct rules_entry *dir;
     uint32_t count;
     /* The directory by key: some hundred lookups at start, each of which
@@ -77,25 +78,17 @@ void hb_rules_free(struct hb_rules *r)
 {
     if (!r)
         return;
-    hb_file_release(r->file, r->size);
+    if (!r->image)
+        hb_file_release(r->file, r->size);
     free(r->slot);
     free(r->path);
     free(r);
 }
 
-hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err)
+/* Checks r's bytes (r->file, r->size) and indexes them; HB_OK, or the
+ * error with r freed. */
+static hb_status rules_take(struct hb_rules *r, hb_error *err)
 {
-    *out = NULL;
-    struct hb_rules *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = strdup(path))) {
-        free(r);
-        return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
-    }
-    hb_status st = hb_file_load(path, &r->file, &r->size, err);
-    if (st != HB_OK) {
-        hb_rules_free(r);
-        return st;
-    }
     const struct rules_header *h = r->file;
     int ok = r->size >= sizeof *h && memcmp(h->magic, RULES_MAGIC, 8) == 0 && h->version == RULES_VERSION &&
              h->endian == RULES_ENDIAN && h->file_size == r->size &&
@@ -104,7 +97,7 @@ hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err)
     for (uint32_t i = 0; ok && i < h->count; i++)
         ok = r->dir[i].off % 8 == 0 && r->dir[i].off <= r->size && r->dir[i].size <= r->size - r->dir[i].off;
     if (!ok) {
-        hb_dict_fail(err, HB_ERR_DICT, path, 0, 0,
+        hb_dict_fail(err, HB_ERR_DICT, r->path, 0, 0,
                      "not a compiled rules file of this huibao (version %u); rebuild it with rulec (make)",
                      RULES_VERSION);
         hb_rules_free(r);
@@ -112,16 +105,63 @@ hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err)
     }
     r->count = h->count;
     if (!index_dir(r)) {
+        hb_dict_fail(err, HB_ERR_NOMEM, r->path, 0, 0, "out of memory");
         hb_rules_free(r);
-        return hb_dict_fail(err, HB_ERR_NOMEM, path, 0, 0, "out of memory"), HB_ERR_NOMEM;
+        return HB_ERR_NOMEM;
     }
-    *out = r;
     return HB_OK;
+}
+
+static struct hb_rules *rules_new(const char *name, hb_error *err)
+{
+    struct hb_rules *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = strdup(name))) {
+        free(r);
+        hb_dict_fail(err, HB_ERR_NOMEM, name, 0, 0, "out of memory");
+        return NULL;
+    }
+    return r;
+}
+
+hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err)
+{
+    *out = NULL;
+    struct hb_rules *r = rules_new(path, err);
+    if (!r)
+        return HB_ERR_NOMEM;
+    hb_status st = hb_file_load(path, &r->file, &r->size, err);
+    if (st != HB_OK) {
+        hb_rules_free(r);
+        return st;
+    }
+    if ((st = rules_take(r, err)) == HB_OK)
+        *out = r;
+    return st;
+}
+
+/* The rules built into the program (hb_engine_options.rules_image), used
+ * where they lie, as the lexicon's image is (hb_lexicon_open_image). */
+static hb_status rules_image(struct hb_engine *e, hb_error *err)
+{
+    struct hb_rules *r = rules_new("huibao's built-in rules", err);
+    if (!r)
+        return HB_ERR_NOMEM;
+    r->file = (void *)e->rules_image;
+    r->size = e->rules_image_size;
+    r->image = 1;
+    hb_status st = rules_take(r, err);
+    if (st == HB_OK)
+        e->rules = r;
+    return st;
 }
 
 hb_status hb_rules_load(struct hb_engine *e, hb_error *err)
 {
     const char *env = getenv("HUIBAO_RULES");
+    if (!(env && *env) && e->rules_image)
+        return rules_image(e, err);
+    if (e->words_only)
+        return HB_OK; /* reading the file costs a words-only start more than its records save */
     char *path = env && *env ? strdup(env) : hb_default_rules();
     if (!path)
         return hb_dict_fail(err, HB_ERR_NOMEM, "huibao.rules", 0, 0, "out of memory"), HB_ERR_NOMEM;

@@ -113,10 +113,13 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
     int keyed = hb_dict_file_key(e, "slogans.txt", "lexicon words", skey);
     if (keyed)
         overlay_key(e->lexicon, text, len, skey, key);
+    if (keyed) /* rulec marks its image for this overlay */
+        memcpy(e->overlay_key, key, sizeof key);
+    e->overlay_keyed = keyed;
     const void *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
     hb_status st = HB_OK;
     if (blob) {
-        if ((st = hb_lexicon_overlay_load(e->lexicon, blob, size)) == HB_ERR_DICT)
+        if ((st = hb_lexicon_overlay_load(e->lexicon, blob, size, key)) == HB_ERR_DICT)
             hb_rules_damaged(e, err);
         else if (st != HB_OK)
             hb_dict_fail(err, st, e->dict_dir, 0, 0, "out of memory");
@@ -141,12 +144,15 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
 }
 
 static hb_status add_words(struct hb_engine *e, hb_error *err);
+static hb_status add_domain_words(struct hb_engine *e, hb_error *err);
 
 hb_status hb_words_load(struct hb_engine *e, hb_error *err)
 {
     const char *general = e->lexicon_off ? NULL : e->lexicon_path;
     hb_error lerr;
-    e->lexicon = hb_lexicon_open(general, &lerr);
+    e->lexicon = !general && !e->lexicon_off && e->lexicon_image
+                     ? hb_lexicon_open_image(e->lexicon_image, e->lexicon_image_size, &lerr)
+                     : hb_lexicon_open(general, &lerr);
     if (!e->lexicon && general && !e->lexicon_required) {
         hb_engine_note(e, "general lexicon not loaded (%s: %s); segmenting with dict/ words only",
                        general, lerr.message);
@@ -156,8 +162,16 @@ hb_status hb_words_load(struct hb_engine *e, hb_error *err)
         *err = lerr;
         return lerr.code ? lerr.code : HB_ERR_NOMEM;
     }
-    if (e->domain_off)
-        return HB_OK;
+    hb_status st = e->domain_off ? HB_OK : add_domain_words(e, err);
+    if (st == HB_OK && hb_lexicon_settle(e->lexicon) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, e->dict_dir, 0, 0, "out of memory"), HB_ERR_NOMEM;
+    return st;
+}
+
+/* dict/'s words added to the general lexicon, with the memo of their
+ * suggested frequencies (taken from the rules file, or made for it). */
+static hb_status add_domain_words(struct hb_engine *e, hb_error *err)
+{
     unsigned char key[32];
     size_t size = 0;
     hb_lexicon_memo_key(e->lexicon, key);

@@ -14,6 +14,7 @@ the inputs are sized so that a linear pass takes seconds and a quadratic one
 hours.
 
 Usage: tests/hostile.py [--write-seeds] [-k SUBSTRING]"""
+import glob
 import json
 import os
 import random
@@ -1083,6 +1084,23 @@ for _how, _in_place in (("replaced by rename (as lexc does)", False), ("truncate
         return rewrite_while_running(c, RULES, "copy.rules", None, "HUIBAO_RULES", in_place)
 
 
+
+
+@case("huibao's built-in lexicon and rules give what the files they were made from give, and need no file")
+def _(c):
+    if not (os.path.exists(LEXICON) and os.path.getsize(os.path.join(os.path.dirname(RULES), "huibao.image"))):
+        return "skipped: built without the lexicon"
+    alone = c.path("huibao")  # the program without the compiled files beside it
+    shutil.copy(HUIBAO[-1], alone)
+    reports = sorted(glob.glob(os.path.join(ROOT, "corpus", "*.txt")))
+    env = {k: v for k, v in os.environ.items() if k not in ("HUIBAO_LEXICON", "HUIBAO_RULES")}
+    files = dict(env, HUIBAO_LEXICON=LEXICON, HUIBAO_RULES=RULES)
+    for args in (["extract", "--jsonl"], ["tokens", "--words"]):
+        want = c.run(args + reports, env=files, limit=120)
+        got = subprocess.run(HUIBAO[:-1] + [alone] + args + reports, env=env, capture_output=True)
+        check(want.returncode == 0 and got.returncode == 0, f"exit {want.returncode}, {got.returncode}")
+        check(got.stderr == b"", f"stderr {got.stderr[:300]!r}")  # no "general lexicon not loaded" note
+        check(got.stdout == want.stdout, f"{args[0]}: the built-in files give other output")
 
 
 @case("a damaged or crafted compiled rules file is refused naming it, never trusted")

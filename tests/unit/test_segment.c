@@ -552,7 +552,7 @@ static struct hb_lexicon *blob_lexicon(void)
 static hb_status taken_as(const void *blob, size_t size, const struct hb_lexicon *want)
 {
     struct hb_lexicon *lx = small_lexicon();
-    hb_status st = hb_lexicon_overlay_load(lx, blob, size);
+    hb_status st = hb_lexicon_overlay_load(lx, blob, size, NULL);
     if (st == HB_OK && want) {
         assert_int_equal(hb_lexicon_total(lx), hb_lexicon_total(want));
         static const char *const probe[] = {"一岗双责", "一岗", "一", "人民工作", "人民", "中国", "中国人",
@@ -586,9 +586,9 @@ static void test_overlay_blob(void **state)
     unsigned char *blob = hb_lexicon_overlay_save(lx, &size);
     assert_non_null(blob);
     assert_int_equal(taken_as(blob, size, lx), HB_OK);
-    assert_int_equal(hb_lexicon_overlay_load(lx, blob, size), HB_ERR_DICT);
+    assert_int_equal(hb_lexicon_overlay_load(lx, blob, size, NULL), HB_ERR_DICT);
     struct hb_lexicon *taker = small_lexicon(); /* a taken overlay is read only */
-    assert_int_equal(hb_lexicon_overlay_load(taker, blob, size), HB_OK);
+    assert_int_equal(hb_lexicon_overlay_load(taker, blob, size, NULL), HB_OK);
     assert_int_equal(hb_lexicon_add(taker, "丙", strlen("丙"), 3, NULL), HB_ERR_ARG);
     size_t resize;
     assert_null(hb_lexicon_overlay_save(taker, &resize));
@@ -829,7 +829,7 @@ static void test_overlay_relocate(void **state)
     size_t size;
     void *blob = hb_lexicon_overlay_save(lx, &size);
     assert_non_null(blob);
-    assert_int_equal(hb_lexicon_overlay_load(fresh, blob, size), HB_OK);
+    assert_int_equal(hb_lexicon_overlay_load(fresh, blob, size, NULL), HB_OK);
     assert_relocated(fresh);
     free(blob);
     hb_lexicon_free(fresh);
@@ -863,7 +863,7 @@ static void test_overlay_relocate(void **state)
     memcpy(r + shallow * sizeof v, &v, sizeof v);
     fresh = hb_lexicon_open(NULL, &err);
     assert_non_null(fresh);
-    assert_int_equal(hb_lexicon_overlay_load(fresh, blob, size), HB_ERR_DICT);
+    assert_int_equal(hb_lexicon_overlay_load(fresh, blob, size, NULL), HB_ERR_DICT);
     hb_lexicon_free(fresh);
     free(blob);
     hb_lexicon_free(lx);
@@ -1161,7 +1161,7 @@ static void test_random_against_naive(void **state)
         void *blob = hb_lexicon_overlay_save(lx, &size);
         assert_non_null(blob);
         struct hb_lexicon *taker = small_lexicon();
-        assert_int_equal(hb_lexicon_overlay_load(taker, blob, size), HB_OK);
+        assert_int_equal(hb_lexicon_overlay_load(taker, blob, size, NULL), HB_OK);
         for (int t = 0; t < 100; t++) {
             char text[512], want[1024];
             size_t n = 0, on = 0, nch = 1 + RND(t % 10 ? 20 : 70);

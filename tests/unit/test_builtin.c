@@ -1,0 +1,227 @@
+/* The lexicon and rules built into a program (hb_engine_options.lexicon_image,
+ * rules_image; rulec writes the image): read-only bytes used in place.  An
+ * engine on them segments and extracts exactly as one on the files they
+ * were made from, with the same trie slots (the marks of dict/'s words
+ * included); its lexicon stays in place while dict/ is the one the image
+ * was marked for, and is copied, the image's marks cleared, when other
+ * words are added (an overlay folder) or none (the jieba mode).  A damaged
+ * image is refused naming it.  The images are those of the build, beside
+ * $HUIBAO_LEXICON; the tests skip when it was built without the lexicon. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "engine.h"
+#include "lexicon.h"
+#include "testutil.h"
+
+static char lexicon_path[4096], image_path[4096], rules_path[4096];
+
+/* A file's bytes in pages of their own made read-only, as a program's
+ * are: a write into them kills the test. */
+typedef struct {
+    void *data;
+    size_t size, span;
+} ro_bytes;
+
+static ro_bytes read_only(const char *path, size_t cut)
+{
+    size_t len;
+    char *buf = tu_read_file(path, &len);
+    assert_non_null(buf);
+    assert_true(len > cut);
+    ro_bytes b = {NULL, len - cut, (len - cut + 4095) / 4096 * 4096};
+    b.data = mmap(NULL, b.span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    assert_true(b.data != MAP_FAILED);
+    memcpy(b.data, buf, b.size);
+    assert_int_equal(mprotect(b.data, b.span, PROT_READ), 0);
+    free(buf);
+    return b;
+}
+
+static void ro_free(ro_bytes b)
+{
+    munmap(b.data, b.span);
+}
+
+static int find_images(void **state)
+{
+    (void)state;
+    const char *lex = getenv("HUIBAO_LEXICON");
+    snprintf(lexicon_path, sizeof lexicon_path, "%s", lex ? lex : "build/jieba.lex");
+    const char *slash = strrchr(lexicon_path, '/');
+    int dir = slash ? (int)(slash - lexicon_path) : 1;
+    snprintf(image_path, sizeof image_path, "%.*s/huibao.image", dir, slash ? lexicon_path : ".");
+    snprintf(rules_path, sizeof rules_path, "%.*s/huibao.rules", dir, slash ? lexicon_path : ".");
+    return 0;
+}
+
+static void need_images(void)
+{
+    size_t len;
+    char *image = tu_read_file(image_path, &len);
+    free(image);
+    if (!image || len == 0 || access(lexicon_path, R_OK) != 0 || access(rules_path, R_OK) != 0)
+        skip();
+}
+
+static hb_engine *engine_of(const hb_engine_options *base, const ro_bytes *lex, const ro_bytes *rules)
+{
+    hb_engine_options o = *base;
+    if (lex) {
+        o.lexicon_image = lex->data;
+        o.lexicon_image_size = lex->size;
+    } else {
+        o.lexicon_path = lexicon_path;
+    }
+    if (rules) {
+        o.rules_image = rules->data;
+        o.rules_image_size = rules->size;
+    }
+    hb_error err;
+    hb_engine *e = hb_engine_new(&o, &err);
+    if (!e)
+        fprintf(stderr, "engine: %s: %s\n", err.file, err.message);
+    assert_non_null(e);
+    return e;
+}
+
+static const char *const TEXTS[] = {
+    "关于2023年度党建工作情况的汇报\n一、主要工作\n（一）坚持“两个维护”，落实“三会一课”制度，全年开展研讨交流6次，发展党员**名，"
+    "培训党员百余人次，投入资金***万元。\n二、存在问题\n一是理论学习不够深入；二是党建与业务融合不紧。\n"
+    "三、下一步计划\n深入学习贯彻党的二十大精神，推动全面从严治党向纵深发展。\n",
+    "紧紧围绕学习贯彻习近平新时代中国特色社会主义思想，增强“四个意识”、坚定“四个自信”、做到“两个维护”。",
+};
+
+/* Same report JSON and token words from both engines, and the same trie
+ * slots, marks included. */
+static void assert_same(hb_engine *a, hb_engine *b)
+{
+    for (size_t i = 0; i < sizeof TEXTS / sizeof *TEXTS; i++) {
+        hb_report *ra = tu_extract(a, TEXTS[i]), *rb = tu_extract(b, TEXTS[i]);
+        char *ja = hb_report_json(ra, 0), *jb = hb_report_json(rb, 0);
+        char *wa = hb_report_tokens(ra, HB_TOKENS_WORDS), *wb = hb_report_tokens(rb, HB_TOKENS_WORDS);
+        assert_non_null(ja);
+        assert_string_equal(ja, jb);
+        assert_non_null(wa);
+        assert_string_equal(wa, wb);
+        hb_free(ja);
+        hb_free(jb);
+        hb_free(wa);
+        hb_free(wb);
+        hb_report_free(ra);
+        hb_report_free(rb);
+    }
+    const struct hb_lexicon *la = a->lexicon, *lb = b->lexicon;
+    assert_int_equal(la->nnodes, lb->nnodes);
+    assert_memory_equal(la->nodes, lb->nodes, la->nnodes * sizeof *la->nodes);
+    assert_int_equal(hb_lexicon_total(la), hb_lexicon_total(lb));
+}
+
+static void test_image_used_in_place(void **state)
+{
+    (void)state;
+    need_images();
+    ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
+    hb_engine_options o = {.dict_dir = "dict"};
+    hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL);
+    /* the marks it carries are dict/'s: nothing was copied */
+    assert_true(a->lexicon->image);
+    assert_ptr_equal(a->lexicon->file, lex.data);
+    assert_false(a->lexicon->stale_marks);
+    assert_same(a, b);
+    hb_engine_free(a);
+    hb_engine_free(b);
+    ro_free(lex);
+    ro_free(rules);
+}
+
+static void test_image_with_other_words_is_copied(void **state)
+{
+    (void)state;
+    need_images();
+    char dir[] = "/tmp/test_builtin.XXXXXX", path[4200];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/lexicon.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("研讨交流 20 n\n纵深发展 30 v\n", f);
+    fclose(f);
+    const char *overlays[] = {dir};
+    ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
+    hb_engine_options o = {.dict_dir = "dict", .dict_overlays = overlays, .n_dict_overlays = 1};
+    hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL);
+    assert_false(a->lexicon->image);
+    assert_same(a, b);
+    hb_engine_free(a);
+    hb_engine_free(b);
+    /* no added word at all: the image's marks must go */
+    hb_engine_options jieba = {.dict_dir = "dict", .domain_off = 1};
+    a = engine_of(&jieba, &lex, &rules);
+    b = engine_of(&jieba, NULL, NULL);
+    assert_false(a->lexicon->image);
+    assert_same(a, b);
+    hb_engine_free(a);
+    hb_engine_free(b);
+    ro_free(lex);
+    ro_free(rules);
+    remove(path);
+    rmdir(dir);
+}
+
+/* A lexicon file given as an image (no trailer, no marks) works too: the
+ * words are marked on a copy. */
+static void test_plain_lexicon_as_image(void **state)
+{
+    (void)state;
+    need_images();
+    ro_bytes lex = read_only(lexicon_path, 0);
+    hb_engine_options o = {.dict_dir = "dict"};
+    hb_engine *a = engine_of(&o, &lex, NULL), *b = engine_of(&o, NULL, NULL);
+    assert_false(a->lexicon->image);
+    assert_same(a, b);
+    hb_engine_free(a);
+    hb_engine_free(b);
+    ro_free(lex);
+}
+
+static void test_damaged_images_refused(void **state)
+{
+    (void)state;
+    need_images();
+    ro_bytes lex = read_only(image_path, 100), rules = read_only(rules_path, 0);
+    hb_engine_options o = {.dict_dir = "dict", .lexicon_image = lex.data, .lexicon_image_size = lex.size};
+    hb_error err;
+    assert_null(hb_engine_new(&o, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
+    assert_string_equal(err.file, "huibao's built-in lexicon");
+    ro_free(lex);
+    ro_bytes cut = read_only(rules_path, 8);
+    o = (hb_engine_options){.dict_dir = "dict", .lexicon_path = lexicon_path, .rules_image = cut.data,
+                            .rules_image_size = cut.size};
+    assert_null(hb_engine_new(&o, &err));
+    assert_int_equal(err.code, HB_ERR_DICT);
+    assert_string_equal(err.file, "huibao's built-in rules");
+    ro_free(cut);
+    ro_free(rules);
+}
+
+int main(void)
+{
+    unsetenv("HUIBAO_RULES"); /* it would take the rules' place */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_image_used_in_place),
+        cmocka_unit_test(test_image_with_other_words_is_copied),
+        cmocka_unit_test(test_plain_lexicon_as_image),
+        cmocka_unit_test(test_damaged_images_refused),
+    };
+    return cmocka_run_group_tests(tests, find_images, NULL);
+}
