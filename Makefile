@@ -67,11 +67,18 @@ $(B)/libhuibao.a: $(OBJ)
 CLI_SRC := $(wildcard cli/*.c)
 CLI_CFLAGS := $(shell pkg-config --cflags xlsxwriter) -DHB_XLSXWRITER_SONAME='"$(call soname,xlsxwriter)"'
 CLI_LIBS := -pthread
-# It carries the compiled lexicon and rules (cli/builtin.S).
+# It carries the compiled lexicon and rules (cli/builtin.S), and links
+# PCRE2, utf8proc and jansson statically where their archives are installed
+# (Debian's -dev packages have them): three shared objects fewer to map and
+# bind at every start, a twentieth of a small report's time.
 BUILTIN := -DHB_BUILTIN_LEXICON='"$(B)/huibao.image"' -DHB_BUILTIN_RULES='"$(B)/huibao.rules"'
+archive = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))
+STATIC_PKG_LIBS := -Wl,-Bstatic -lpcre2-8 -lutf8proc -ljansson -Wl,-Bdynamic -lm
+CLI_PKG_LIBS := $(if $(and $(call archive,pcre2-8),$(call archive,utf8proc),$(call archive,jansson)),\
+                  $(STATIC_PKG_LIBS),$(PKG_LIBS))
 $(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) cli/builtin.S include/huibao.h $(B)/libhuibao.a $(B)/huibao.rules
 	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) $(BUILTIN) -pthread $(LDFLAGS) $(CLI_SRC) cli/builtin.S -o $@ $(B)/libhuibao.a \
-	    $(PKG_LIBS) $(CLI_LIBS)
+	    $(CLI_PKG_LIBS) $(CLI_LIBS)
 
 $(B)/%: tools/%.c tools/toolutil.h $(B)/libhuibao.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -Itools $< -o $@ $(B)/libhuibao.a $(PKG_LIBS)
