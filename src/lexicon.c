@@ -115,7 +115,7 @@ static hb_status lexicon_bytes(struct hb_lexicon *lx, void *map, size_t size, co
     point_sections(lx, map);
     lx->file_size = size;
     set_total(lx, h->total);
-    if (set_dag_values(lx) < 0) {
+    if (!lx->dagx && set_dag_values(lx) < 0) {
         hb_dict_fail(err, HB_ERR_NOMEM, name, 0, 0, "out of memory");
         hb_lexicon_free(lx);
         return HB_ERR_NOMEM;
@@ -153,12 +153,15 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 }
 
 /* A built-in image: the compiled lexicon, then (at the next multiple of 8)
- * a trailer naming the overlay whose marks its slots carry. */
+ * a trailer naming the overlay whose marks its slots carry, and the DAG
+ * values made from its logv (lx->dagx), so that a start computes and
+ * writes none of them. */
 struct image_trailer {
     char magic[8];
     unsigned char overlay_key[32];
+    uint64_t dagx[HB_LEX_DAG_SLOTS];
 };
-static const char IMAGE_MAGIC[8] = "HBLEXMK1";
+static const char IMAGE_MAGIC[8] = "HBLEXMK2";
 
 struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_error *err)
 {
@@ -179,6 +182,7 @@ struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_erro
             lex_size = h->file_size;
             memcpy(lx->image_key, t->overlay_key, sizeof lx->image_key);
             lx->stale_marks = 1;
+            lx->dagx = (uint64_t *)t->dagx; /* read only, as the rest */
         }
     }
     return lexicon_bytes(lx, (void *)image, lex_size, name, err) == HB_OK ? lx : NULL;
@@ -194,6 +198,7 @@ void *hb_lexicon_image_save(const struct hb_lexicon *lx, const unsigned char ove
     struct image_trailer *t = (struct image_trailer *)(b + at);
     memcpy(t->magic, IMAGE_MAGIC, 8);
     memcpy(t->overlay_key, overlay_key, sizeof t->overlay_key);
+    memcpy(t->dagx, lx->dagx, sizeof t->dagx);
     *size = at + sizeof *t;
     return b;
 }

@@ -227,7 +227,8 @@ struct hb_lexicon {
                                    logv, its bits XORed with HB_LEX_NAN_BITS, so that the
                                    zero words past nlogv (a crafted file's indices) read
                                    as NaN and a walk's arrival is one load, no bounds test;
-                                   past the file's end in its buffer, or mapped apart */
+                                   past the file's end in its buffer, mapped apart, or
+                                   in a built-in image (read only) */
     int dagx_mapped;            /* dagx is a mapping of its own, unmapped with the lexicon */
     const uint16_t *charmap;    /* code point < 0x10000 -> char id, 0: absent; all 0 for an
                                    empty lexicon */
