@@ -2,7 +2,10 @@
  * reads) from damaged bytes.  A small lexicon is compiled once; each input
  * damages a copy of it, which hb_lexicon_open must refuse with a reason or
  * accept, and an accepted one must segment text into words that tile it,
- * answer lookups and take added words.
+ * answer lookups and take added words.  The same edits damage the image of
+ * it that a program carries (hb_lexicon_image_save: the lexicon, a trailer
+ * with an overlay's key and the DAG values), which hb_lexicon_open_image
+ * must refuse or accept alike, and never write into.
  *
  * Input: a file starting with the lexicon magic is the lexicon itself (a
  * kept crasher stays replayable); any other input is a list of edits, 4
@@ -32,41 +35,41 @@ static void on_word(void *ctx, size_t start, size_t end)
     t->at = end;
 }
 
-/* The compiled lexicon's bytes, and a file the damaged copies go to. */
-static char *base_file(size_t *len, const char **path)
+typedef struct {
+    char *bytes;
+    size_t n;
+    char path[64];
+} base_file;
+
+/* The compiled lexicon's bytes and its image's, each with a file the
+ * damaged copies go to. */
+static void base_files(base_file *lex, base_file *image)
 {
-    static char *bytes;
-    static size_t n;
-    static char dir[] = "/tmp/fuzz_lexicon.XXXXXX", src[64], lex[64];
-    if (!bytes) {
+    static base_file l, m;
+    static char dir[] = "/tmp/fuzz_lexicon.XXXXXX";
+    if (!l.bytes) {
+        char src[64];
         FZ_CHECK(mkdtemp(dir));
         snprintf(src, sizeof src, "%s/dict.txt", dir);
-        snprintf(lex, sizeof lex, "%s/base.lex", dir);
+        snprintf(l.path, sizeof l.path, "%s/base.lex", dir);
+        snprintf(m.path, sizeof m.path, "%s/base.image", dir);
         FILE *f = fopen(src, "wb");
         FZ_CHECK(f && fwrite(DICT, 1, sizeof DICT - 1, f) == sizeof DICT - 1 && fclose(f) == 0);
         hb_error err;
-        FZ_CHECK(hb_lexicon_compile(src, lex, &err) == HB_OK);
-        bytes = fz_slurp(lex, &n);
+        FZ_CHECK(hb_lexicon_compile(src, l.path, &err) == HB_OK);
+        l.bytes = fz_slurp(l.path, &l.n);
+        struct hb_lexicon *lx = hb_lexicon_open(l.path, &err);
+        static const unsigned char key[32] = {1};
+        FZ_CHECK(lx && (m.bytes = hb_lexicon_image_save(lx, key, &m.n)));
+        hb_lexicon_free(lx);
     }
-    *len = n;
-    *path = lex;
-    return bytes;
+    *lex = l;
+    *image = m;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* An accepted lexicon segments, answers lookups and takes a word. */
+static void exercise(struct hb_lexicon *lx)
 {
-    size_t n;
-    const char *path;
-    const char *base = base_file(&n, &path);
-    fz_write_damaged(path, base, n, data, size, "HBLEX\r\n\x1a");
-
-    hb_error err;
-    memset(&err, 0, sizeof err);
-    struct hb_lexicon *lx = hb_lexicon_open(path, &err);
-    if (!lx) {
-        FZ_CHECK(err.code != HB_OK && err.message[0]);
-        return 0;
-    }
     for (unsigned flags = 0; flags <= HB_SEG_WHOLE; flags += HB_SEG_WHOLE) {
         tiling t = {0, sizeof TEXT - 1};
         FZ_CHECK(hb_segment(lx, TEXT, t.len, flags, on_word, &t) == HB_OK);
@@ -82,6 +85,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FZ_CHECK(st == HB_OK || st == HB_ERR_ARG);
     tiling t = {0, sizeof TEXT - 1};
     FZ_CHECK(hb_segment(lx, TEXT, t.len, 0, on_word, &t) == HB_OK && t.at == t.len);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    base_file lex, image;
+    base_files(&lex, &image);
+    fz_write_damaged(lex.path, lex.bytes, lex.n, data, size, "HBLEX\r\n\x1a");
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    struct hb_lexicon *lx = hb_lexicon_open(lex.path, &err);
+    FZ_CHECK(lx || (err.code != HB_OK && err.message[0]));
+    if (lx)
+        exercise(lx);
     hb_lexicon_free(lx);
+
+    fz_write_damaged(image.path, image.bytes, image.n, data, size, "HBLEX\r\n\x1a");
+    size_t n;
+    char *bytes = fz_slurp(image.path, &n), *kept = malloc(n ? n : 1);
+    FZ_CHECK(kept);
+    memcpy(kept, bytes, n);
+    memset(&err, 0, sizeof err);
+    lx = hb_lexicon_open_image(bytes, n, &err);
+    FZ_CHECK(lx || (err.code != HB_OK && err.message[0]));
+    if (lx)
+        exercise(lx);
+    hb_lexicon_free(lx);
+    FZ_CHECK(memcmp(bytes, kept, n) == 0); /* a program's image is read only */
+    free(bytes);
+    free(kept);
     return 0;
 }

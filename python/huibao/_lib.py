@@ -28,6 +28,10 @@ typedef struct {
     size_t n_dict_overlays;
     int lexicon_required;
     int words_only;
+    const void *lexicon_image;
+    size_t lexicon_image_size;
+    const void *rules_image;
+    size_t rules_image_size;
 } hb_engine_options;
 typedef struct {
     const char *path;
