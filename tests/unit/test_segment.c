@@ -765,6 +765,46 @@ static void test_dag_values_apart(void **state)
     hb_lexicon_free(lx);
 }
 
+/* Each DAG value, made two at a time with a scalar tail: a word's
+ * log-frequency as it is, NaN's bits (0 in dagx) for a prefix's -1 and
+ * for whatever a crafted file holds below 0 or not a number.  Seven
+ * values (an odd count), overwritten in the file. */
+static void test_dag_values_every_kind(void **state)
+{
+    (void)state;
+    char txt[512], bin[512], w[4];
+    tmp_path(txt, sizeof txt, "kinds.txt");
+    tmp_path(bin, sizeof bin, "kinds.lex");
+    FILE *f = fopen(txt, "wb");
+    assert_non_null(f);
+    for (unsigned i = 0; i < 6; i++)
+        fprintf(f, "%.*s %u\n", (int)put_cp(w, 0x4E00 + i), w, i + 1);
+    assert_int_equal(fclose(f), 0);
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    assert_int_equal(lx->nlogv, 7);
+    size_t off = (size_t)((const char *)lx->logv - (const char *)lx->file);
+    hb_lexicon_free(lx);
+    const double kinds[7] = {-1.0, 2.5, -0.0, NAN, INFINITY, -INFINITY, -3.0};
+    f = fopen(bin, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
+    assert_int_equal(fwrite(kinds, sizeof kinds, 1, f), 1);
+    assert_int_equal(fclose(f), 0);
+    assert_non_null(lx = hb_lexicon_open(bin, &err));
+    for (unsigned k = 0; k < 7; k++) {
+        double v = kinds[k] >= 0 ? kinds[k] : NAN;
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        assert_true(lx->dagx[k] == (bits ^ HB_LEX_NAN_BITS));
+    }
+    assert_true(lx->dagx[7] == 0); /* past the table: NaN */
+    hb_lexicon_free(lx);
+}
+
 /* The words test_overlay_relocate adds: 中 and 国 in turn, each followed
  * by the next of 150 consecutive chars (the two nodes' children take
  * each other's slots, and move), then an ASCII char followed by 国 for
@@ -1186,6 +1226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_dag_values_apart),
+        cmocka_unit_test(test_dag_values_every_kind),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_supplementary),
         cmocka_unit_test(test_open_errors),
