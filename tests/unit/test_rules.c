@@ -622,6 +622,17 @@ static void dir_key(unsigned char key[32], unsigned k)
     key[31] = (unsigned char)k;
 }
 
+/* The rules file rec makes (rec freed), opened. */
+static struct hb_rules *written_rules(struct hb_rules_record *rec)
+{
+    hb_error err;
+    assert_int_equal(hb_rules_write(rec, path, &err), HB_OK);
+    hb_rules_record_free(rec);
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    return r;
+}
+
 /* Keys that all hash to one slot are each found, a key missing from the
  * file is not (the probe ends at an empty slot), and a key written twice
  * gives its first entry, as the scan of the directory did. */
@@ -638,11 +649,7 @@ static void test_directory_keys(void **state)
         dir_key(key, k < N ? k : 0);
         assert_int_equal(hb_rules_record_blob(&rec, key, v, sizeof *v), HB_OK);
     }
-    hb_error err;
-    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
-    hb_rules_record_free(&rec);
-    struct hb_rules *r;
-    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    struct hb_rules *r = written_rules(&rec);
     for (unsigned k = 0; k < N; k++) {
         size_t size = 0;
         dir_key(key, k);
@@ -671,11 +678,7 @@ static void test_spare_bytes(void **state)
     *v = 7;
     dir_key(key, 1);
     assert_int_equal(hb_rules_record_blob(&rec, key, v, sizeof *v), HB_OK);
-    hb_error err;
-    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
-    hb_rules_record_free(&rec);
-    struct hb_rules *r;
-    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    struct hb_rules *r = written_rules(&rec);
     size_t size;
     const char *blob = hb_rules_find(r, key, &size);
     unsigned char *a = hb_rules_spare(r, 100), *b = hb_rules_spare(r, 1000);

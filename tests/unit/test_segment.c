@@ -665,6 +665,17 @@ static void write_chars_dict(const char *path, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
+/* The lexicon lexc compiles from the dict.txt at txt into bin, opened. */
+static struct hb_lexicon *compiled_lexicon(const char *txt, const char *bin)
+{
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    return lx;
+}
+
 /* A slot's label holds a char id in 15 bits: HB_LEX_MAX_CHARS distinct
  * characters compile, the last of them found; one more is refused with
  * the file named. */
@@ -711,11 +722,7 @@ static void test_labels_tell_parents(void **state)
         fprintf(f, "%.*s %u\n", (int)n, w, i + 2);
     }
     assert_int_equal(fclose(f), 0);
-    hb_error err;
-    memset(&err, 0, sizeof err);
-    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
-    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
-    assert_non_null(lx);
+    struct hb_lexicon *lx = compiled_lexicon(txt, bin);
     for (unsigned i = 0; i < PAIRS; i++)
         for (unsigned k = 0; k < PAIRS; k++) {
             size_t n = put_cp(w, 0x4E00 + i);
@@ -780,11 +787,7 @@ static void test_dag_values_every_kind(void **state)
     for (unsigned i = 0; i < 6; i++)
         fprintf(f, "%.*s %u\n", (int)put_cp(w, 0x4E00 + i), w, i + 1);
     assert_int_equal(fclose(f), 0);
-    hb_error err;
-    memset(&err, 0, sizeof err);
-    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
-    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
-    assert_non_null(lx);
+    struct hb_lexicon *lx = compiled_lexicon(txt, bin);
     assert_int_equal(lx->nlogv, 7);
     size_t off = (size_t)((const char *)lx->logv - (const char *)lx->file);
     hb_lexicon_free(lx);
@@ -794,6 +797,7 @@ static void test_dag_values_every_kind(void **state)
     assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
     assert_int_equal(fwrite(kinds, sizeof kinds, 1, f), 1);
     assert_int_equal(fclose(f), 0);
+    hb_error err;
     assert_non_null(lx = hb_lexicon_open(bin, &err));
     for (unsigned k = 0; k < 7; k++) {
         double v = kinds[k] >= 0 ? kinds[k] : NAN;
