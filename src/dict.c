@@ -162,24 +162,16 @@ static int slurp(const char *path, char **buf, size_t *len, hb_error *err)
     return 0;
 }
 
-int hb_dict_file_key(const struct hb_engine *e, const char *name, const char *what, unsigned char key[32])
-{
-    char path[4096], *buf;
-    size_t len;
-    hb_error err;
-    if (e->n_overlays || e->check || !hb_dict_path(e, 0, name, path, sizeof path) ||
-        slurp(path, &buf, &len, &err) != 0)
-        return 0;
-    uint64_t h[2] = {0x64696374666B6579ull ^ len, 0x8F14E45FCEEA167Aull};
-    hb_hash_mix(h, name, strlen(name) + 1);
-    hb_hash_mix(h, what, strlen(what) + 1);
-    hb_hash_mix(h, buf, len);
-    free(buf);
-    uint64_t k[4] = {h[0], h[1], UINT64_MAX, 0};
-    memcpy(&k[3], "dictfil", 8);
-    memcpy(key, k, 32);
-    return 1;
-}
+/* A dict/ file's bytes hashed once per engine: several readers key what
+ * they make of one file (slogans.txt has three), each by this digest with
+ * its own name and kind, so the file is read and hashed once.  Only the
+ * loaders ask (the engine is being built on one thread). */
+enum { DIGEST_SLOTS = 64 };
+
+struct dict_digest {
+    char name[48]; /* "": a free slot */
+    uint64_t h[2];
+};
 
 /* ---- lines of every layer ----------------------------------------------- */
 
@@ -228,11 +220,58 @@ struct hb_dict_kept {
     int full;
     recs rs;
     size_t layers;
+    struct dict_digest digests[DIGEST_SLOTS]; /* file_digest's memo */
 };
 
 static struct hb_dict_kept *kept_new(void)
 {
     return calloc(1, sizeof(struct hb_dict_kept));
+}
+
+/* The digest of dict/name, through the memo; 0 when the file cannot be
+ * read (its reader then says why). */
+static int file_digest(const struct hb_engine *e, const char *name, uint64_t h[2])
+{
+    size_t nlen = strlen(name);
+    struct dict_digest *d = NULL;
+    if (e->kept && nlen < sizeof d->name) { /* an engine made by hand may have no memo */
+        struct dict_digest *memo = e->kept->digests;
+        size_t i = hb_hash_bytes(name, nlen) % DIGEST_SLOTS;
+        for (size_t probes = 0; probes < DIGEST_SLOTS && !d; probes++, i = (i + 1) % DIGEST_SLOTS)
+            if (!memo[i].name[0] || !strcmp(memo[i].name, name))
+                d = &memo[i];
+        if (d && d->name[0]) {
+            memcpy(h, d->h, sizeof d->h);
+            return 1;
+        }
+    }
+    char path[4096], *buf;
+    size_t len;
+    hb_error err;
+    if (!hb_dict_path(e, 0, name, path, sizeof path) || slurp(path, &buf, &len, &err) != 0)
+        return 0;
+    h[0] = 0x64696374666B6579ull ^ len;
+    h[1] = 0x8F14E45FCEEA167Aull;
+    hb_hash_mix(h, buf, len);
+    free(buf);
+    if (d) {
+        memcpy(d->name, name, nlen + 1);
+        memcpy(d->h, h, sizeof d->h);
+    }
+    return 1;
+}
+
+int hb_dict_file_key(const struct hb_engine *e, const char *name, const char *what, unsigned char key[32])
+{
+    uint64_t h[2];
+    if (e->n_overlays || e->check || !file_digest(e, name, h))
+        return 0;
+    hb_hash_mix(h, name, strlen(name) + 1);
+    hb_hash_mix(h, what, strlen(what) + 1);
+    uint64_t k[4] = {h[0], h[1], UINT64_MAX, 0};
+    memcpy(&k[3], "dictfil", 8);
+    memcpy(key, k, 32);
+    return 1;
 }
 
 void hb_dict_layers_free(struct hb_engine *e)

@@ -47,14 +47,28 @@ static uint64_t *dag_room(struct hb_lexicon *lx)
  * values (jieba's dict.txt has 16,838), not over the trie.  In zero words
  * (dag_room), so that the indices past them, which a crafted file alone
  * has, cost no writes (they read as NaN). */
+typedef double lex_f64x2 __attribute__((vector_size(16)));
+typedef uint64_t lex_u64x2 __attribute__((vector_size(16)));
+
 static int set_dag_values(struct hb_lexicon *lx)
 {
     uint64_t *dagx = lx->dagx = dag_room(lx);
     if (!dagx)
         return -1;
     const double *logv = lx->logv;
-    uint32_t n = lx->nlogv < HB_LEX_DAG_SLOTS ? lx->nlogv : HB_LEX_DAG_SLOTS;
-    for (uint32_t f = 0; f < n; f++) { /* a prefix's NaN gives 0, as the words past n */
+    uint32_t n = lx->nlogv < HB_LEX_DAG_SLOTS ? lx->nlogv : HB_LEX_DAG_SLOTS, f = 0;
+    /* hb_lex_dag_value two at a time, as a mask (a third of a start's
+     * instructions in this loop went to its branch): a prefix's NaN gives
+     * 0, as the words past n */
+    for (; f + 2 <= n; f += 2) {
+        lex_f64x2 v;
+        lex_u64x2 bits;
+        memcpy(&v, logv + f, sizeof v);
+        memcpy(&bits, &v, sizeof bits);
+        bits = (bits ^ HB_LEX_NAN_BITS) & (lex_u64x2)(v >= 0);
+        memcpy(dagx + f, &bits, sizeof bits);
+    }
+    for (; f < n; f++) {
         double v = hb_lex_dag_value(logv[f]);
         uint64_t bits;
         memcpy(&bits, &v, sizeof bits);
@@ -289,6 +303,25 @@ static struct hb_lex_overlay *ov_new(uint32_t cap)
     return ov;
 }
 
+/* The slot arrays of an overlay taken from a blob, its slots up to top:
+ * never grown, no aux (only adding and saving read it); da in the memory
+ * the caller lends when it can (already in memory: the 78 pages of da a
+ * start touched were as many faults), else mapped.  0 when out of memory. */
+static int ov_taken_slots(struct hb_lex_overlay *ov, uint32_t top, const hb_lex_spare *spare)
+{
+    ov->cap = top < OV_FIRST_SLOTS ? OV_FIRST_SLOTS : top + 1;
+    if (spare)
+        ov->da_lent = (ov->da = spare->fn(spare->ctx, ov->cap * sizeof *ov->da)) != NULL;
+    if (!ov->da && !(ov->da = ov_map(ov->cap * sizeof *ov->da)))
+        return 0;
+    if (!(ov->val = malloc(ov->cap * sizeof *ov->val)))
+        return 0;
+    ov->da[0] = (hb_lex_node){HB_LEX_OV_ROOT_BASE, UINT32_MAX};
+    ov->n = 1;
+    ov->free_from = 1;
+    return 1;
+}
+
 /* Slot t (free, below cap) becomes a child of s with no children and no
  * value yet, base, tag and freq as given (0 for a new one). */
 static void ov_take(struct hb_lex_overlay *ov, uint32_t s, uint32_t t, int32_t base, uint32_t tag,
@@ -430,9 +463,10 @@ static void ov_free(struct hb_lex_overlay *ov)
     for (size_t i = 0; i < ov->ntags; i++)
         free(ov->tags[i]);
     free(ov->tags);
-    free(ov->words);
+    if (!ov->words_lent)
+        free(ov->words);
     free(ov->val);
-    if (ov->da)
+    if (ov->da && !ov->da_lent)
         munmap(ov->da, ov->cap * sizeof *ov->da);
     if (ov->aux)
         munmap(ov->aux, ov->cap * sizeof *ov->aux);
@@ -610,13 +644,15 @@ static uint32_t word_hash(uint32_t slot, uint32_t mask)
 /* The table for n records holding a tag or a frequency, each slot once
  * (overlay_file refuses a slot taken twice before it files one); 0 when
  * out of memory. */
-static int words_new(struct hb_lex_overlay *ov, uint32_t n)
+static int words_new(struct hb_lex_overlay *ov, uint32_t n, const hb_lex_spare *spare)
 {
     uint32_t cap = 16;
     while (cap < n + n / 2)
         cap *= 2;
     ov->words_mask = cap - 1;
-    return (ov->words = calloc(cap, sizeof *ov->words)) != NULL;
+    if (spare)
+        ov->words_lent = (ov->words = spare->fn(spare->ctx, cap * sizeof *ov->words)) != NULL;
+    return ov->words || (ov->words = calloc(cap, sizeof *ov->words));
 }
 
 static void word_put(struct hb_lex_overlay *ov, uint32_t slot, uint32_t tag, long long freq)
@@ -645,7 +681,7 @@ static uint32_t ov_tag_of(const struct hb_lex_overlay *ov, uint32_t t, long long
 
 /* Files the records past the root's, checking each as it goes: HB_OK,
  * HB_ERR_DICT for a damaged one or two on one slot, HB_ERR_NOMEM. */
-static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h)
+static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h, const hb_lex_spare *spare)
 {
     const struct ov_rec *r = (const struct ov_rec *)(h + 1);
     /* the slots filed, as bits: reading da to find a slot taken twice
@@ -659,15 +695,14 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
     }
     uint8_t *depth = malloc(h->n);
     uint64_t *filed = calloc(top / 64 + 1, sizeof *filed);
-    hb_status st = depth && filed && words_new(ov, words) ? HB_OK : HB_ERR_NOMEM;
+    hb_status st = depth && filed && ov_taken_slots(ov, top, spare) && words_new(ov, words, spare) ? HB_OK
+                                                                                                    : HB_ERR_NOMEM;
     if (depth)
         depth[0] = 0;
     for (uint32_t x = 1; x < h->n && st == HB_OK; x++) {
         uint32_t t = r[x].slot;
         if (!overlay_rec_ok(r, x, h->ntags, depth) || filed[t / 64] >> t % 64 & 1) {
             st = HB_ERR_DICT;
-        } else if (t >= ov->cap && ov_grow(ov, (uint64_t)t + 1) < 0) {
-            st = HB_ERR_NOMEM;
         } else {
             /* no sibling links, which only adding and saving follow */
             ov->da[t] = (hb_lex_node){r[x].base, r[r[x].parent].slot + 1};
@@ -688,7 +723,7 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
 
 /* The overlay of a checked head, with its tags and records; HB_OK,
  * HB_ERR_DICT or HB_ERR_NOMEM. */
-static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h)
+static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h, const hb_lex_spare *spare)
 {
     if (h->ntags && !(ov->tags = malloc(h->ntags * sizeof *ov->tags)))
         return HB_ERR_NOMEM;
@@ -697,7 +732,7 @@ static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h
          t += strlen(t) + 1)
         if (!(ov->tags[ov->ntags++] = strdup(t)))
             return HB_ERR_NOMEM;
-    return overlay_file(ov, h);
+    return overlay_file(ov, h, spare);
 }
 
 /* Marks where each word of a filed overlay's records leaves the general
@@ -731,14 +766,20 @@ static hb_status mark_overlay_words(struct hb_lexicon *lx, const struct ov_head 
 
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32])
 {
+    return hb_lexicon_overlay_take(lx, blob, size, key, NULL);
+}
+
+hb_status hb_lexicon_overlay_take(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32],
+                                  const hb_lex_spare *spare)
+{
     const struct ov_head *h = blob;
     if (lx->ov || (uintptr_t)blob % 8 || !overlay_head_ok(h, size))
         return HB_ERR_DICT;
     if (h->n > 1) { /* else no word added: no overlay */
-        if (!(lx->ov = ov_new(OV_FIRST_SLOTS)))
+        if (!(lx->ov = calloc(1, sizeof *lx->ov)))
             return HB_ERR_NOMEM;
         lx->ov->taken = 1;
-        hb_status st = overlay_read(lx->ov, h);
+        hb_status st = overlay_read(lx->ov, h, spare);
         /* a built-in image carries this overlay's marks already */
         int marked = lx->stale_marks && key && memcmp(key, lx->image_key, sizeof lx->image_key) == 0;
         if (st == HB_OK && !marked)

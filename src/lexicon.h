@@ -106,6 +106,16 @@ void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size);
 void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size);
 /* key: NULL, or the one the blob was filed under, which an image's marks may name. */
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32]);
+/* The same, the overlay keeping its slots and its words' table in zeroed
+ * memory spare lends (its fn returns NULL when it has not `size` bytes
+ * more): memory the caller has in hand already, kept as long as the
+ * lexicon, so that filing the records faults no page in. */
+typedef struct {
+    void *(*fn)(void *ctx, size_t size);
+    void *ctx;
+} hb_lex_spare;
+hb_status hb_lexicon_overlay_take(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32],
+                                  const hb_lex_spare *spare);
 
 /* jieba's load_userdict (userdict.c) on a UTF-8 file: each line "word [freq] [tag]"
  * (word may hold spaces; a TAB also separates fields), blank lines and
@@ -207,6 +217,7 @@ struct hb_lex_overlay {
     uint32_t fit_from;  /* where the last search past free_from's window found its base */
     char **tags;        /* each distinct tag once: a few dozen for thousands of words */
     size_t ntags, tagcap;
+    int da_lent, words_lent; /* taken: da, words lie in memory lent at load, not freed */
     struct hb_lex_ov_word *words; /* taken from a blob: the tags and frequencies, not aux */
     uint32_t words_mask;          /* the table's slots less one */
 };

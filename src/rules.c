@@ -45,6 +45,7 @@ struct hb_rules {
     uint32_t *slot;
     unsigned slot_shift; /* 64 - log2(slots) */
     char *path;
+    size_t lent; /* bytes past the file lent by hb_rules_spare */
 };
 
 static size_t slot_of(const struct hb_rules *r, const unsigned char *key)
@@ -72,6 +73,16 @@ static int index_dir(struct hb_rules *r)
             r->slot[h] = i + 1;
     }
     return 1;
+}
+
+void *hb_rules_spare(struct hb_rules *r, size_t size)
+{
+    /* none past a program's image: those bytes are its own */
+    size_t room = r && !r->image ? hb_file_room(r->size) : 0, at = r ? (r->size + r->lent + 63) / 64 * 64 : 0;
+    if (at > room || room - at < size)
+        return NULL;
+    r->lent = at + size - r->size;
+    return (char *)r->file + at;
 }
 
 void hb_rules_free(struct hb_rules *r)

@@ -45,6 +45,11 @@ void hb_rules_record_free(struct hb_rules_record *rec);
  * the file. */
 hb_status hb_rules_open(const char *path, struct hb_rules **out, hb_error *err);
 void hb_rules_free(struct hb_rules *r);
+/* `size` zeroed bytes past the file in the buffer it was read into, 64-byte
+ * aligned, each lent once, for what a loader keeps as long as the rules
+ * (the engine); NULL when they do not fit (or r is NULL).  The read
+ * faulted that huge page in whole: touching them costs no fault. */
+void *hb_rules_spare(struct hb_rules *r, size_t size);
 
 /* The blob filed under key in r (NULL: none), its size in *size; NULL when
  * there is none. */

@@ -94,6 +94,12 @@ static hb_status add_gathered(struct hb_engine *e, char *text, size_t len, const
     return st;
 }
 
+/* The rules file's spare bytes, lent to the overlay taken from it. */
+static void *rules_spare(void *rules, size_t size)
+{
+    return hb_rules_spare(rules, size);
+}
+
 /* Without overlay folders or a checker: the overlay of dict/lexicon.txt's
  * words and the slogans comes whole from the rules file when rulec filed
  * it for the same two files and general lexicon (an edited file misses the
@@ -119,7 +125,8 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
     const void *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
     hb_status st = HB_OK;
     if (blob) {
-        if ((st = hb_lexicon_overlay_load(e->lexicon, blob, size, key)) == HB_ERR_DICT)
+        hb_lex_spare spare = {rules_spare, e->rules};
+        if ((st = hb_lexicon_overlay_take(e->lexicon, blob, size, key, &spare)) == HB_ERR_DICT)
             hb_rules_damaged(e, err);
         else if (st != HB_OK)
             hb_dict_fail(err, st, e->dict_dir, 0, 0, "out of memory");

@@ -622,6 +622,17 @@ static void dir_key(unsigned char key[32], unsigned k)
     key[31] = (unsigned char)k;
 }
 
+/* The rules file rec makes (rec freed), opened. */
+static struct hb_rules *written_rules(struct hb_rules_record *rec)
+{
+    hb_error err;
+    assert_int_equal(hb_rules_write(rec, path, &err), HB_OK);
+    hb_rules_record_free(rec);
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    return r;
+}
+
 /* Keys that all hash to one slot are each found, a key missing from the
  * file is not (the probe ends at an empty slot), and a key written twice
  * gives its first entry, as the scan of the directory did. */
@@ -638,11 +649,7 @@ static void test_directory_keys(void **state)
         dir_key(key, k < N ? k : 0);
         assert_int_equal(hb_rules_record_blob(&rec, key, v, sizeof *v), HB_OK);
     }
-    hb_error err;
-    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
-    hb_rules_record_free(&rec);
-    struct hb_rules *r;
-    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    struct hb_rules *r = written_rules(&rec);
     for (unsigned k = 0; k < N; k++) {
         size_t size = 0;
         dir_key(key, k);
@@ -657,6 +664,36 @@ static void test_directory_keys(void **state)
     key[0] = 0;
     assert_null(hb_rules_find(r, key, &size));
     hb_rules_free(r);
+}
+
+/* The bytes past the file are lent zeroed, 64-byte aligned, each once,
+ * until its buffer's end; none past it, none from no rules. */
+static void test_spare_bytes(void **state)
+{
+    (void)state;
+    struct hb_rules_record rec = {0};
+    unsigned char key[32];
+    unsigned *v = malloc(sizeof *v);
+    assert_non_null(v);
+    *v = 7;
+    dir_key(key, 1);
+    assert_int_equal(hb_rules_record_blob(&rec, key, v, sizeof *v), HB_OK);
+    struct hb_rules *r = written_rules(&rec);
+    size_t size;
+    const char *blob = hb_rules_find(r, key, &size);
+    unsigned char *a = hb_rules_spare(r, 100), *b = hb_rules_spare(r, 1000);
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_true((uintptr_t)a % 64 == 0 && (uintptr_t)b % 64 == 0);
+    assert_true(a > (const unsigned char *)blob && b >= a + 100);
+    for (size_t i = 0; i < 1000; i++)
+        assert_int_equal(b[i], 0);
+    memset(a, 0xFF, 100); /* the caller's now: the file's bytes stay */
+    assert_int_equal(*(const unsigned *)hb_rules_find(r, key, &size), 7);
+    assert_null(hb_rules_spare(r, hb_file_room(4096))); /* past the buffer */
+    assert_non_null(hb_rules_spare(r, 64));
+    hb_rules_free(r);
+    assert_null(hb_rules_spare(NULL, 1));
 }
 
 /* ---- entries with the same pattern --------------------------------------- */
@@ -728,6 +765,7 @@ int main(void)
         cmocka_unit_test(test_dict_records_taken),
         cmocka_unit_test(test_dict_records_every_byte),
         cmocka_unit_test(test_directory_keys),
+        cmocka_unit_test(test_spare_bytes),
         cmocka_unit_test(test_entries_linked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -665,6 +665,17 @@ static void write_chars_dict(const char *path, size_t n)
     assert_int_equal(fclose(f), 0);
 }
 
+/* The lexicon lexc compiles from the dict.txt at txt into bin, opened. */
+static struct hb_lexicon *compiled_lexicon(const char *txt, const char *bin)
+{
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
+    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
+    assert_non_null(lx);
+    return lx;
+}
+
 /* A slot's label holds a char id in 15 bits: HB_LEX_MAX_CHARS distinct
  * characters compile, the last of them found; one more is refused with
  * the file named. */
@@ -711,11 +722,7 @@ static void test_labels_tell_parents(void **state)
         fprintf(f, "%.*s %u\n", (int)n, w, i + 2);
     }
     assert_int_equal(fclose(f), 0);
-    hb_error err;
-    memset(&err, 0, sizeof err);
-    assert_int_equal(hb_lexicon_compile(txt, bin, &err), HB_OK);
-    struct hb_lexicon *lx = hb_lexicon_open(bin, &err);
-    assert_non_null(lx);
+    struct hb_lexicon *lx = compiled_lexicon(txt, bin);
     for (unsigned i = 0; i < PAIRS; i++)
         for (unsigned k = 0; k < PAIRS; k++) {
             size_t n = put_cp(w, 0x4E00 + i);
@@ -762,6 +769,43 @@ static void test_dag_values_apart(void **state)
     char want[40];
     snprintf(want, sizeof want, "%.*s|%s", (int)a, two, two + a);
     assert_string_equal(seg(lx, two, 0), want);
+    hb_lexicon_free(lx);
+}
+
+/* Each DAG value, made two at a time with a scalar tail: a word's
+ * log-frequency as it is, NaN's bits (0 in dagx) for a prefix's -1 and
+ * for whatever a crafted file holds below 0 or not a number.  Seven
+ * values (an odd count), overwritten in the file. */
+static void test_dag_values_every_kind(void **state)
+{
+    (void)state;
+    char txt[512], bin[512], w[4];
+    tmp_path(txt, sizeof txt, "kinds.txt");
+    tmp_path(bin, sizeof bin, "kinds.lex");
+    FILE *f = fopen(txt, "wb");
+    assert_non_null(f);
+    for (unsigned i = 0; i < 6; i++)
+        fprintf(f, "%.*s %u\n", (int)put_cp(w, 0x4E00 + i), w, i + 1);
+    assert_int_equal(fclose(f), 0);
+    struct hb_lexicon *lx = compiled_lexicon(txt, bin);
+    assert_int_equal(lx->nlogv, 7);
+    size_t off = (size_t)((const char *)lx->logv - (const char *)lx->file);
+    hb_lexicon_free(lx);
+    const double kinds[7] = {-1.0, 2.5, -0.0, NAN, INFINITY, -INFINITY, -3.0};
+    f = fopen(bin, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, (long)off, SEEK_SET), 0);
+    assert_int_equal(fwrite(kinds, sizeof kinds, 1, f), 1);
+    assert_int_equal(fclose(f), 0);
+    hb_error err;
+    assert_non_null(lx = hb_lexicon_open(bin, &err));
+    for (unsigned k = 0; k < 7; k++) {
+        double v = kinds[k] >= 0 ? kinds[k] : NAN;
+        uint64_t bits;
+        memcpy(&bits, &v, sizeof bits);
+        assert_true(lx->dagx[k] == (bits ^ HB_LEX_NAN_BITS));
+    }
+    assert_true(lx->dagx[7] == 0); /* past the table: NaN */
     hb_lexicon_free(lx);
 }
 
@@ -1186,6 +1230,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lookup),
         cmocka_unit_test(test_dag_values_apart),
+        cmocka_unit_test(test_dag_values_every_kind),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_supplementary),
         cmocka_unit_test(test_open_errors),
