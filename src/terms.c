@@ -128,16 +128,31 @@ static inline void word_ends(const char *s, size_t n, uint64_t *head, uint64_t *
     }
 }
 
+/* The hash of a word, h mixed from the bytes before its last 16, with
+ * head and tail, its last 16 bytes at most. */
+static inline uint32_t ends_hash(uint64_t h, uint64_t head, uint64_t tail)
+{
+    h = (h ^ head) * 0x9E3779B97F4A7C15ull;
+    h = (h ^ tail) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h ^ h >> 32); /* the table's index is the low bits: let the high ones in */
+}
+
+/* How many bytes of a word of n come before those word_ends reads: a
+ * multiple of 8 that leaves 9 to 16, or none of n <= 16. */
+static inline size_t ends_from(size_t n)
+{
+    return n > 16 ? (n - 9) / 8 * 8 : 0;
+}
+
 /* The hash of s[0..n), and its last 16 bytes at most as head and tail. */
 static inline uint32_t word_hash(const char *s, size_t n, uint64_t *head, uint64_t *tail)
 {
     uint64_t h = n;
-    for (; n > 16; s += 8, n -= 8)
-        h = (h ^ load8(s)) * 0x9E3779B97F4A7C15ull;
-    word_ends(s, n, head, tail);
-    h = (h ^ *head) * 0x9E3779B97F4A7C15ull;
-    h = (h ^ *tail) * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(h ^ h >> 32); /* the table's index is the low bits: let the high ones in */
+    size_t k = ends_from(n);
+    for (size_t i = 0; i < k; i += 8)
+        h = (h ^ load8(s + i)) * 0x9E3779B97F4A7C15ull;
+    word_ends(s + k, n - k, head, tail);
+    return ends_hash(h, *head, *tail);
 }
 
 /* Whether t is the word w[0..n) with those head and tail: the view is read
@@ -145,7 +160,7 @@ static inline uint32_t word_hash(const char *s, size_t n, uint64_t *head, uint64
 static inline int same_word(const term_count *t, const char *view, const char *w, size_t n,
                             uint64_t head, uint64_t tail)
 {
-    if (t->len != n || ((t->head ^ head) | (t->tail ^ tail)) != 0)
+    if (t->head != head || t->tail != tail || t->len != (uint32_t)n) /* each compared in memory */
         return 0;
     for (const char *a = view + t->first; n > 16; a += 8, w += 8, n -= 8)
         if (load8(a) != load8(w))
@@ -225,12 +240,28 @@ static __attribute__((noinline, cold)) void add_grown(counter *c, const term_cou
     c->order[c->n++] = (uint32_t)h;
 }
 
-/* count_word for a word of two characters or more: a word seen before is
- * counted where the probe finds it, with no other test. */
-static inline __attribute__((always_inline)) void count_long(counter *c, const char *w, size_t n)
+/* The word w[0..n) (hash), not in the table, which its probe left at the
+ * empty slot h.  Its last 16 bytes are read again here, so that the probe
+ * keeps no register for them. */
+static __attribute__((noinline)) void add_word(counter *c, size_t h, const char *w, size_t n, uint32_t hash)
 {
     uint64_t head, tail;
-    uint32_t hash = word_hash(w, n, &head, &tail);
+    word_ends(w + ends_from(n), n - ends_from(n), &head, &tail);
+    term_count x = {head, tail, (uint32_t)(w - c->view), (uint32_t)n, 1, hash};
+    if (c->n == c->room) {
+        add_grown(c, &x);
+        return;
+    }
+    c->table[h] = x;
+    c->tags[h] = tag_of(hash);
+    c->order[c->n++] = (uint32_t)h;
+}
+
+/* Counts the word w[0..n) (head, tail, hash) where its probe finds it, with
+ * no other test, or adds it. */
+static inline __attribute__((always_inline)) void count_at(counter *c, const char *w, size_t n, uint64_t head,
+                                                           uint64_t tail, uint32_t hash)
+{
     size_t h = hash & c->mask;
     unsigned char tag = tag_of(hash), at;
     for (; (at = c->tags[h]) != 0; h = (h + 1) & c->mask)
@@ -238,23 +269,36 @@ static inline __attribute__((always_inline)) void count_long(counter *c, const c
             c->table[h].count++;
             return;
         }
-    term_count x = {head, tail, (uint32_t)(w - c->view), (uint32_t)n, 1, hash};
-    if (c->n == c->room) {
-        add_grown(c, &x);
-        return;
-    }
-    c->table[h] = x;
-    c->tags[h] = tag;
-    c->order[c->n++] = (uint32_t)h;
+    add_word(c, h, w, n, hash);
 }
 
-/* Half the words are single characters: they leave before count_long,
- * inlined (it calls nothing but the cold add_grown), saves its registers. */
+/* count_word for a word of more than 16 bytes, whose bytes before the last
+ * 16 are hashed and compared in the view.  Apart, so that count_word's
+ * loops are those of a shorter word only, in registers it need not save. */
+static __attribute__((noinline)) void count_longer(counter *c, const char *w, size_t n)
+{
+    uint64_t head, tail;
+    uint32_t hash = word_hash(w, n, &head, &tail);
+    count_at(c, w, n, head, tail, hash);
+}
+
+/* Half the words are single characters: they leave first.  A word of 6 to
+ * 16 bytes (two to five Han characters, most of the rest) is counted here,
+ * calling nothing unless it is new. */
 static void count_word(void *ctx, size_t start, size_t end)
 {
     counter *c = ctx;
-    if (end - start >= 6) /* the rest of is_content once per distinct word, at the end */
-        count_long(c, c->base + start, end - start);
+    const char *w = c->base + start;
+    size_t n = end - start;
+    if (n < 6) /* the rest of is_content once per distinct word, at the end */
+        return;
+    if (n > 16) {
+        count_longer(c, w, n);
+        return;
+    }
+    uint64_t head, tail;
+    word_ends(w, n, &head, &tail);
+    count_at(c, w, n, head, tail, ends_hash(n, head, tail));
 }
 
 /* Copies the `top` first content words, more frequent first, then earlier

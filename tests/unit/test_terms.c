@@ -160,6 +160,22 @@ static void test_long_words_alike_at_the_end(void **s)
     json_decref(t);
 }
 
+/* A word of 21 bytes (seven characters): its hash and its entry take the
+ * last 13, the 8 before them read from the text; a new word's entry is made
+ * apart from its probe, and must keep the same ends, or each later
+ * occurrence would be counted as another word. */
+static void test_word_of_21_bytes(void **s)
+{
+    (void)s;
+    static const char text[] = "关于对外交流情况的汇报\n\n一、基本情况\n"
+                               "中华人民共和国成立以来，中华人民共和国发展迅速，中华人民共和国。\n";
+    json_t *t = terms_of(text, strlen(text), 1);
+    assert_int_equal(json_array_size(t), 1);
+    assert_string_equal(term_at(t, 0), "中华人民共和国");
+    assert_int_equal(count_at(t, 0), 3);
+    json_decref(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +183,7 @@ int main(void)
         cmocka_unit_test(test_left_out_however_frequent),
         cmocka_unit_test(test_large_report),
         cmocka_unit_test(test_long_words_alike_at_the_end),
+        cmocka_unit_test(test_word_of_21_bytes),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
