@@ -18,7 +18,7 @@ struct hb_term_rules {
     hb_wordlist stop;  /* stopwords.txt, hashed (units.h) */
 };
 
-/* 32 bytes, one to a half line of the table they are counted in (count_long).
+/* 32 bytes, one to a half line of the table they are counted in (count_at).
  * A word's last 16 bytes at most are kept here (word_ends), so that a
  * word of five Han characters or fewer is compared without reading the
  * view at its first occurrence: on a 4 MB report that read was a cache
@@ -225,6 +225,14 @@ static int grow(counter *c)
     return 1;
 }
 
+/* Files the new word t at the empty slot h, last in order. */
+static inline void put_word(counter *c, size_t h, const term_count *t)
+{
+    c->table[h] = *t;
+    c->tags[h] = tag_of(t->hash);
+    c->order[c->n++] = (uint32_t)h;
+}
+
 /* A word not seen before, when the table is as full as it may be: it
  * grows first, or the counting stops (out of memory: room stays reached,
  * so every later new word comes here too). */
@@ -234,27 +242,21 @@ static __attribute__((noinline, cold)) void add_grown(counter *c, const term_cou
         c->failed = 1;
         return;
     }
-    size_t h = free_slot(c->tags, c->mask, t->hash);
-    c->table[h] = *t;
-    c->tags[h] = tag_of(t->hash);
-    c->order[c->n++] = (uint32_t)h;
+    put_word(c, free_slot(c->tags, c->mask, t->hash), t);
 }
 
 /* The word w[0..n) (hash), not in the table, which its probe left at the
- * empty slot h.  Its last 16 bytes are read again here, so that the probe
+ * empty slot h.  Its ends (word_ends) are read again here, so that the probe
  * keeps no register for them. */
 static __attribute__((noinline)) void add_word(counter *c, size_t h, const char *w, size_t n, uint32_t hash)
 {
     uint64_t head, tail;
     word_ends(w + ends_from(n), n - ends_from(n), &head, &tail);
     term_count x = {head, tail, (uint32_t)(w - c->view), (uint32_t)n, 1, hash};
-    if (c->n == c->room) {
+    if (c->n == c->room)
         add_grown(c, &x);
-        return;
-    }
-    c->table[h] = x;
-    c->tags[h] = tag_of(hash);
-    c->order[c->n++] = (uint32_t)h;
+    else
+        put_word(c, h, &x);
 }
 
 /* Counts the word w[0..n) (head, tail, hash) where its probe finds it, with
