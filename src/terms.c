@@ -343,6 +343,33 @@ static size_t select_top(hb_doc *d, const counter *c, size_t top, term_count *ou
     return n;
 }
 
+/* Whether the view's bytes [s, e) are one or more spaces, tabs or line
+ * ends: characters outside jieba's blocks, each a word of its own, too short
+ * to count, and ending the blocks on either side as a paragraph's bounds do. */
+static int blank_gap(const char *v, size_t s, size_t e)
+{
+    if (s >= e)
+        return 0;
+    for (; s < e; s++)
+        if (v[s] != '\n' && v[s] != ' ' && v[s] != '\t' && v[s] != '\r')
+            return 0;
+    return 1;
+}
+
+/* The end of the run of body paragraphs from *p on that only blanks part,
+ * *p left at its last: they are segmented as one text, so that a report's
+ * thousands of paragraphs are not each a call of the segmenter, with the
+ * same words (blocks end at the blanks either way). */
+static size_t body_run(const hb_doc *d, size_t *p)
+{
+    const hb_para *pa = d->paras.v;
+    size_t q = *p;
+    while (q + 1 < d->paras.n && pa[q + 1].role == HB_PARA_BODY && blank_gap(d->view, pa[q].vend, pa[q + 1].vstart))
+        q++;
+    *p = q;
+    return pa[q].vend;
+}
+
 hb_status hb_terms_run(hb_doc *d)
 {
     int top = d->opts.top_terms == 0 ? 20 : d->opts.top_terms;
@@ -353,13 +380,13 @@ hb_status hb_terms_run(hb_doc *d)
     c.order = hb_arena_take(&d->arena, FIRST_WORDS * sizeof *c.order); /* pushed into */
     c.failed = !c.table || !c.order;
     for (size_t p = 0; p < d->paras.n && !c.failed; p++) {
-        const hb_para *pa = &d->paras.v[p];
-        if (pa->role != HB_PARA_BODY)
+        if (d->paras.v[p].role != HB_PARA_BODY)
             continue;
-        c.base = d->view + pa->vstart;
+        size_t vs = d->paras.v[p].vstart, ve = body_run(d, &p);
+        c.base = d->view + vs;
         /* jieba's own words: gluing numbers whole never changes a word
          * holding a Han character, and only those are counted */
-        if (hb_segment(d->engine->lexicon, c.base, pa->vend - pa->vstart, 0, count_word, &c) != HB_OK)
+        if (hb_segment(d->engine->lexicon, c.base, ve - vs, 0, count_word, &c) != HB_OK)
             c.failed = 1;
     }
     hb_status st = c.failed ? HB_ERR_NOMEM : HB_OK;

@@ -176,6 +176,21 @@ static void test_word_of_21_bytes(void **s)
     json_decref(t);
 }
 
+/* Body paragraphs parted only by blank lines are segmented as one text:
+ * the words either side of the break stay apart (中华 | 人民共和国), as the
+ * blanks end jieba's blocks. */
+static void test_paragraphs_segmented_together(void **s)
+{
+    (void)s;
+    static const char text[] = "关于对外交流情况的汇报\n\n一、基本情况\n"
+                               "我们热爱中华\n\n人民共和国成立以来发展迅速。\n";
+    json_t *t = terms_of(text, strlen(text), 100);
+    assert_true(index_of(t, "中华") != SIZE_MAX);
+    assert_true(index_of(t, "人民共和国") != SIZE_MAX);
+    assert_int_equal(index_of(t, "中华人民共和国"), SIZE_MAX);
+    json_decref(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -184,6 +199,7 @@ int main(void)
         cmocka_unit_test(test_large_report),
         cmocka_unit_test(test_long_words_alike_at_the_end),
         cmocka_unit_test(test_word_of_21_bytes),
+        cmocka_unit_test(test_paragraphs_segmented_together),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
