@@ -144,6 +144,7 @@ static void collect_word(void *ctx, size_t s, size_t e)
     }
     w->s[w->n] = w->base + s;
     w->e[w->n] = w->base + e;
+    w->flags[w->n] = 0; /* no facts asked yet: cleared here, not by a call to memset */
     w->n++;
 }
 
@@ -154,7 +155,6 @@ static int words_of(const hb_doc *d, hb_subject_memo *memo, size_t vs, size_t ve
     w->memo = memo;
     if (vs < ve && hb_words(d, d->view + vs, ve - vs, 0, collect_word, w) != HB_OK)
         return 0;
-    memset(w->flags, 0, (size_t)w->n);
     memset(w->role, -1, sizeof w->role);
     return 1;
 }
@@ -281,12 +281,25 @@ static int is_han_word(const hb_doc *d, word_list *w, int k)
     return hb_is_han(cp);
 }
 
+/* A set of tags' first letters, a bit each from 'a', for tag_starts. */
+#define TAG_LETTER(c) (1u << ((c) - 'a'))
+
+/* Whether tag (NULL: none) starts with a letter of `set`: a test of its
+ * bits where strchr was a call for every word walked.  An empty tag is in
+ * every set, as strchr found the terminator. */
+static inline int tag_starts(const char *tag, uint32_t set)
+{
+    if (!tag)
+        return 0;
+    unsigned c = (unsigned char)tag[0];
+    return !c || (c - 'a' < 26 && (set >> (c - 'a') & 1));
+}
+
 /* A function word that cannot start a phrase: a locality word, particle,
  * preposition or conjunction (中的难点问题, 等难题, 为群众…). */
 static int is_function_word(const hb_doc *d, word_list *w, int k)
 {
-    const char *tag = tag_of(d, w, k);
-    return tag && strchr("fupc", tag[0]);
+    return tag_starts(tag_of(d, w, k), TAG_LETTER('f') | TAG_LETTER('u') | TAG_LETTER('p') | TAG_LETTER('c'));
 }
 
 static int is_particle_de(const hb_doc *d, word_list *w, int k)
@@ -366,7 +379,10 @@ static int is_space_word(const hb_doc *d, word_list *w, int k)
 static int gluable(const hb_doc *d, word_list *w, int k)
 {
     const char *tag = tag_of(d, w, k);
-    return is_han_word(d, w, k) && !(tag && strchr("fupcrm", tag[0])) && !(facts_of(d, w, k) & F_VERB);
+    return is_han_word(d, w, k) &&
+           !tag_starts(tag, TAG_LETTER('f') | TAG_LETTER('u') | TAG_LETTER('p') | TAG_LETTER('c') |
+                                TAG_LETTER('r') | TAG_LETTER('m')) &&
+           !(facts_of(d, w, k) & F_VERB);
 }
 
 /* 参保 + 率 → 参保率, 信访 投诉 + 件 → 信访投诉件: a suffix word of

@@ -18,7 +18,7 @@ struct hb_term_rules {
     hb_wordlist stop;  /* stopwords.txt, hashed (units.h) */
 };
 
-/* 32 bytes: a report's distinct words are counted in an array of these.
+/* 32 bytes, one to a half line of the table they are counted in (count_at).
  * A word's last 16 bytes at most are kept here (word_ends), so that a
  * word of five Han characters or fewer is compared without reading the
  * view at its first occurrence: on a 4 MB report that read was a cache
@@ -55,19 +55,27 @@ void hb_terms_unload(struct hb_engine *e)
 /* Word counts for one report: every word of two characters or more is
  * counted, and whether it is a content word is asked once per distinct
  * word, and only of those the top list may take (select_top).  The words
- * are kept in order of first occurrence (paragraphs are in view order and
- * the segmenter reports words left to right); the open-addressing table
- * holds indices into them, so that it is small to clear and to grow.  Both
- * are in the report's arena: malloc served tables of a few KiB from its
- * large bins, at about 30,000 instructions a report. */
+ * are counted in an open-addressing table of their entries, each slot's
+ * byte in `tags` (0: empty, else 0x80 and seven bits of the word's hash)
+ * telling which to compare, so that a word seen before costs a probe of a
+ * byte and one line, their addresses both known from the hash (a table of
+ * indices into an array of entries made that two misses, the second
+ * waiting on the first, on a large report), and only the tags are cleared;
+ * `order` lists the words' slots in order of first occurrence (paragraphs
+ * are in view order and the segmenter reports words left to right), which
+ * the ranking keeps among words of one count.  All are in the report's
+ * arena: malloc served tables of a few KiB from its large bins, at about
+ * 30,000 instructions a report. */
 typedef struct {
     hb_doc *d;
-    const char *base;
-    HB_VEC(term_count) words;  /* the distinct words, `first` ascending; cap: half the table's */
-    uint32_t *slots;           /* index into words + 1, 0: empty; the view is below
-                                  4 GiB (uint32_t offsets), so are the words */
-    size_t cap;
-    int maxcount;
+    const char *base, *view;
+    term_count *table; /* cap slots, 32-byte aligned in `block`; at most half full */
+    unsigned char *tags; /* cap, after the table in `block` */
+    void *block;
+    uint32_t *order;   /* the words' slots, first occurrence first: the view is
+                          below 4 GiB (uint32_t offsets), so are the words */
+    size_t n, room;    /* words counted, and how many the table takes before it grows */
+    size_t mask;       /* cap - 1 */
     int failed;
 } counter;
 
@@ -91,7 +99,7 @@ static int is_content(const hb_doc *d, const char *w, size_t n)
 
 /* A 5 KB report has 260 to 410 distinct words of two characters or
  * more: these sizes make room for them at once. */
-enum { FIRST_WORDS = 512, FIRST_SLOTS = 2 * FIRST_WORDS };
+enum { FIRST_WORDS = 512, FIRST_SLOTS = 2 * FIRST_WORDS, TABLE_ALIGN = 32 };
 
 /* The counted words are 6 bytes or more (two characters at least).  The
  * last 16 bytes at most (five Han characters: most words whole) are read
@@ -120,16 +128,31 @@ static inline void word_ends(const char *s, size_t n, uint64_t *head, uint64_t *
     }
 }
 
+/* The hash of a word, h mixed from the bytes before its last 16, with
+ * head and tail, its last 16 bytes at most. */
+static inline uint32_t ends_hash(uint64_t h, uint64_t head, uint64_t tail)
+{
+    h = (h ^ head) * 0x9E3779B97F4A7C15ull;
+    h = (h ^ tail) * 0x9E3779B97F4A7C15ull;
+    return (uint32_t)(h ^ h >> 32); /* the table's index is the low bits: let the high ones in */
+}
+
+/* How many bytes of a word of n come before those word_ends reads: a
+ * multiple of 8 that leaves 9 to 16, or none of n <= 16. */
+static inline size_t ends_from(size_t n)
+{
+    return n > 16 ? (n - 9) / 8 * 8 : 0;
+}
+
 /* The hash of s[0..n), and its last 16 bytes at most as head and tail. */
 static inline uint32_t word_hash(const char *s, size_t n, uint64_t *head, uint64_t *tail)
 {
     uint64_t h = n;
-    for (; n > 16; s += 8, n -= 8)
-        h = (h ^ load8(s)) * 0x9E3779B97F4A7C15ull;
-    word_ends(s, n, head, tail);
-    h = (h ^ *head) * 0x9E3779B97F4A7C15ull;
-    h = (h ^ *tail) * 0x9E3779B97F4A7C15ull;
-    return (uint32_t)(h ^ h >> 32); /* the table's index is the low bits: let the high ones in */
+    size_t k = ends_from(n);
+    for (size_t i = 0; i < k; i += 8)
+        h = (h ^ load8(s + i)) * 0x9E3779B97F4A7C15ull;
+    word_ends(s + k, n - k, head, tail);
+    return ends_hash(h, *head, *tail);
 }
 
 /* Whether t is the word w[0..n) with those head and tail: the view is read
@@ -137,7 +160,7 @@ static inline uint32_t word_hash(const char *s, size_t n, uint64_t *head, uint64
 static inline int same_word(const term_count *t, const char *view, const char *w, size_t n,
                             uint64_t head, uint64_t tail)
 {
-    if (t->len != n || ((t->head ^ head) | (t->tail ^ tail)) != 0)
+    if (t->head != head || t->tail != tail || t->len != (uint32_t)n) /* each compared in memory */
         return 0;
     for (const char *a = view + t->first; n > 16; a += 8, w += 8, n -= 8)
         if (load8(a) != load8(w))
@@ -145,65 +168,139 @@ static inline int same_word(const term_count *t, const char *view, const char *w
     return 1;
 }
 
-/* Doubles the table, kept at most half full, and the words' array with
- * it, so that a new word always has room (count_long pushes without a
- * call).  Out of line and cold: in count_long's body its registers were
- * saved for every word. */
-static __attribute__((noinline, cold)) int grow(counter *c)
+/* A table of cap empty slots: entries aligned so that none straddles two
+ * lines, left as they are, then their tags, cleared; *block is what the
+ * arena gave, for hb_arena_free. */
+static term_count *table_new(hb_doc *d, size_t cap, unsigned char **tags, void **block)
 {
-    size_t ncap = c->cap * 2;
-    uint32_t *ns = hb_arena_alloc(&c->d->arena, ncap * sizeof *ns);
-    if (!ns || !hb_vec_grow(&c->d->arena, (void **)&c->words.v, &c->words.cap, c->words.n,
-                            sizeof *c->words.v))
+    char *p = *block = hb_arena_take(&d->arena, cap * (sizeof(term_count) + 1) + TABLE_ALIGN);
+    if (!p)
+        return NULL;
+    term_count *table = (term_count *)(p + (-(uintptr_t)p & (TABLE_ALIGN - 1)));
+    *tags = memset(table + cap, 0, cap);
+    return table;
+}
+
+/* A slot's tag for a word hashed `hash`: never 0, the empty slot's. */
+static inline unsigned char tag_of(uint32_t hash)
+{
+    return (unsigned char)(hash >> 25 | 0x80);
+}
+
+/* The empty slot where a word hashed `hash`, not in the table, goes. */
+static inline size_t free_slot(const unsigned char *tags, size_t mask, uint32_t hash)
+{
+    size_t h = hash & mask;
+    while (tags[h])
+        h = (h + 1) & mask;
+    return h;
+}
+
+/* Doubles the table, and the order with it; the words are moved in order
+ * of first occurrence, their hashes kept, not the view read again. */
+static int grow(counter *c)
+{
+    size_t cap = (c->mask + 1) * 2;
+    void *block;
+    unsigned char *tags;
+    term_count *table = table_new(c->d, cap, &tags, &block);
+    uint32_t *order = table ? hb_arena_take(&c->d->arena, cap / 2 * sizeof *order) : NULL;
+    if (!order)
         return 0;
-    for (size_t i = 0; i < c->words.n; i++) {
-        size_t h = c->words.v[i].hash & (ncap - 1);
-        while (ns[h])
-            h = (h + 1) & (ncap - 1);
-        ns[h] = (uint32_t)i + 1;
+    for (size_t i = 0; i < c->n; i++) {
+        const term_count *t = &c->table[c->order[i]];
+        size_t h = free_slot(tags, cap - 1, t->hash);
+        table[h] = *t;
+        tags[h] = tag_of(t->hash);
+        order[i] = (uint32_t)h;
     }
-    hb_arena_free(&c->d->arena, c->slots);
-    c->slots = ns;
-    c->cap = ncap;
+    hb_arena_free(&c->d->arena, c->block);
+    hb_arena_free(&c->d->arena, c->order);
+    c->table = table;
+    c->tags = tags;
+    c->block = block;
+    c->order = order;
+    c->mask = cap - 1;
+    c->room = cap / 2;
     return 1;
 }
 
-/* count_word for a word of two characters or more. */
-static inline __attribute__((always_inline)) void count_long(counter *c, const char *w, size_t n)
+/* Files the new word t at the empty slot h, last in order. */
+static inline void put_word(counter *c, size_t h, const term_count *t)
 {
-    if (c->failed)
-        return;
-    if ((c->words.n + 1) * 2 > c->cap && !grow(c)) {
+    c->table[h] = *t;
+    c->tags[h] = tag_of(t->hash);
+    c->order[c->n++] = (uint32_t)h;
+}
+
+/* A word not seen before, when the table is as full as it may be: it
+ * grows first, or the counting stops (out of memory: room stays reached,
+ * so every later new word comes here too). */
+static __attribute__((noinline, cold)) void add_grown(counter *c, const term_count *t)
+{
+    if (c->failed || !grow(c)) {
         c->failed = 1;
         return;
     }
-    const char *view = c->d->view;
-    uint64_t head, tail;
-    uint32_t hash = word_hash(w, n, &head, &tail);
-    size_t mask = c->cap - 1, h = hash & mask;
-    term_count *t;
-    for (;; h = (h + 1) & mask) {
-        uint32_t i = c->slots[h];
-        if (!i) { /* a word not seen before: the array has room (grow) */
-            c->words.v[c->words.n++] = (term_count){head, tail, (uint32_t)(w - view), (uint32_t)n, 1, hash};
-            c->slots[h] = (uint32_t)c->words.n;
-            return;
-        }
-        t = &c->words.v[i - 1];
-        if (same_word(t, view, w, n, head, tail))
-            break;
-    }
-    if (++t->count > c->maxcount)
-        c->maxcount = t->count;
+    put_word(c, free_slot(c->tags, c->mask, t->hash), t);
 }
 
-/* Half the words are single characters: they leave before count_long,
- * inlined (it calls nothing but the cold grow), saves its registers. */
+/* The word w[0..n) (hash), not in the table, which its probe left at the
+ * empty slot h.  Its ends (word_ends) are read again here, so that the probe
+ * keeps no register for them. */
+static __attribute__((noinline)) void add_word(counter *c, size_t h, const char *w, size_t n, uint32_t hash)
+{
+    uint64_t head, tail;
+    word_ends(w + ends_from(n), n - ends_from(n), &head, &tail);
+    term_count x = {head, tail, (uint32_t)(w - c->view), (uint32_t)n, 1, hash};
+    if (c->n == c->room)
+        add_grown(c, &x);
+    else
+        put_word(c, h, &x);
+}
+
+/* Counts the word w[0..n) (head, tail, hash) where its probe finds it, with
+ * no other test, or adds it. */
+static inline __attribute__((always_inline)) void count_at(counter *c, const char *w, size_t n, uint64_t head,
+                                                           uint64_t tail, uint32_t hash)
+{
+    size_t h = hash & c->mask;
+    unsigned char tag = tag_of(hash), at;
+    for (; (at = c->tags[h]) != 0; h = (h + 1) & c->mask)
+        if (at == tag && same_word(&c->table[h], c->view, w, n, head, tail)) {
+            c->table[h].count++;
+            return;
+        }
+    add_word(c, h, w, n, hash);
+}
+
+/* count_word for a word of more than 16 bytes, whose bytes before the last
+ * 16 are hashed and compared in the view.  Apart, so that count_word's
+ * loops are those of a shorter word only, in registers it need not save. */
+static __attribute__((noinline)) void count_longer(counter *c, const char *w, size_t n)
+{
+    uint64_t head, tail;
+    uint32_t hash = word_hash(w, n, &head, &tail);
+    count_at(c, w, n, head, tail, hash);
+}
+
+/* Half the words are single characters: they leave first.  A word of 6 to
+ * 16 bytes (two to five Han characters, most of the rest) is counted here,
+ * calling nothing unless it is new. */
 static void count_word(void *ctx, size_t start, size_t end)
 {
     counter *c = ctx;
-    if (end - start >= 6) /* the rest of is_content once per distinct word, at the end */
-        count_long(c, c->base + start, end - start);
+    const char *w = c->base + start;
+    size_t n = end - start;
+    if (n < 6) /* the rest of is_content once per distinct word, at the end */
+        return;
+    if (n > 16) {
+        count_longer(c, w, n);
+        return;
+    }
+    uint64_t head, tail;
+    word_ends(w, n, &head, &tail);
+    count_at(c, w, n, head, tail, ends_hash(n, head, tail));
 }
 
 /* Copies the `top` first content words, more frequent first, then earlier
@@ -216,25 +313,29 @@ static size_t select_top(hb_doc *d, const counter *c, size_t top, term_count *ou
 {
     if (!top)
         return 0;
-    size_t nb = (size_t)c->maxcount + 1;
-    uint32_t *at = hb_arena_alloc(&d->arena, (nb + c->words.n) * sizeof *at); /* per count,
-                                                                         then the sorted indices */
+    int maxcount = 1;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->table[c->order[i]].count > maxcount)
+            maxcount = c->table[c->order[i]].count;
+    size_t nb = (size_t)maxcount + 1;
+    uint32_t *at = hb_arena_alloc(&d->arena, (nb + c->n) * sizeof *at); /* per count,
+                                                                  then the sorted slots */
     if (!at)
         return SIZE_MAX;
-    uint32_t *order = at + nb;
-    for (size_t i = 0; i < c->words.n; i++)
-        at[c->words.v[i].count]++;
+    uint32_t *sorted = at + nb;
+    for (size_t i = 0; i < c->n; i++)
+        at[c->table[c->order[i]].count]++;
     uint32_t pos = 0; /* at[k]: where the words counted k times start */
     for (size_t k = nb; k-- > 1;) {
         uint32_t m = at[k];
         at[k] = pos;
         pos += m;
     }
-    for (size_t i = 0; i < c->words.n; i++)
-        order[at[c->words.v[i].count]++] = (uint32_t)i;
+    for (size_t i = 0; i < c->n; i++)
+        sorted[at[c->table[c->order[i]].count]++] = c->order[i];
     size_t n = 0;
-    for (size_t i = 0; i < c->words.n && n < top; i++) {
-        const term_count *t = &c->words.v[order[i]];
+    for (size_t i = 0; i < c->n && n < top; i++) {
+        const term_count *t = &c->table[sorted[i]];
         if (is_content(d, d->view + t->first, t->len))
             out[n++] = *t;
     }
@@ -242,29 +343,55 @@ static size_t select_top(hb_doc *d, const counter *c, size_t top, term_count *ou
     return n;
 }
 
+/* Whether the view's bytes [s, e) are one or more spaces, tabs or line
+ * ends: characters outside jieba's blocks, each a word of its own, too short
+ * to count, and ending the blocks on either side as a paragraph's bounds do. */
+static int blank_gap(const char *v, size_t s, size_t e)
+{
+    if (s >= e)
+        return 0;
+    for (; s < e; s++)
+        if (v[s] != '\n' && v[s] != ' ' && v[s] != '\t' && v[s] != '\r')
+            return 0;
+    return 1;
+}
+
+/* The end of the run of body paragraphs from *p on that only blanks part,
+ * *p left at its last: they are segmented as one text, so that a report's
+ * thousands of paragraphs are not each a call of the segmenter, with the
+ * same words (blocks end at the blanks either way). */
+static size_t body_run(const hb_doc *d, size_t *p)
+{
+    const hb_para *pa = d->paras.v;
+    size_t q = *p;
+    while (q + 1 < d->paras.n && pa[q + 1].role == HB_PARA_BODY && blank_gap(d->view, pa[q].vend, pa[q + 1].vstart))
+        q++;
+    *p = q;
+    return pa[q].vend;
+}
+
 hb_status hb_terms_run(hb_doc *d)
 {
     int top = d->opts.top_terms == 0 ? 20 : d->opts.top_terms;
     if (top < 0)
         return HB_OK;
-    counter c = {.d = d, .cap = FIRST_SLOTS, .maxcount = 1}; /* 1: the count of any word */
-    c.slots = hb_arena_alloc(&d->arena, FIRST_SLOTS * sizeof *c.slots);
-    c.words.v = hb_arena_take(&d->arena, FIRST_WORDS * sizeof *c.words.v); /* pushed into */
-    c.words.cap = FIRST_WORDS;
-    c.failed = !c.slots || !c.words.v;
+    counter c = {.d = d, .view = d->view, .room = FIRST_WORDS, .mask = FIRST_SLOTS - 1};
+    c.table = table_new(d, FIRST_SLOTS, &c.tags, &c.block);
+    c.order = hb_arena_take(&d->arena, FIRST_WORDS * sizeof *c.order); /* pushed into */
+    c.failed = !c.table || !c.order;
     for (size_t p = 0; p < d->paras.n && !c.failed; p++) {
-        const hb_para *pa = &d->paras.v[p];
-        if (pa->role != HB_PARA_BODY)
+        if (d->paras.v[p].role != HB_PARA_BODY)
             continue;
-        c.base = d->view + pa->vstart;
+        size_t vs = d->paras.v[p].vstart, ve = body_run(d, &p);
+        c.base = d->view + vs;
         /* jieba's own words: gluing numbers whole never changes a word
          * holding a Han character, and only those are counted */
-        if (hb_segment(d->engine->lexicon, c.base, pa->vend - pa->vstart, 0, count_word, &c) != HB_OK)
+        if (hb_segment(d->engine->lexicon, c.base, ve - vs, 0, count_word, &c) != HB_OK)
             c.failed = 1;
     }
     hb_status st = c.failed ? HB_ERR_NOMEM : HB_OK;
     if (st == HB_OK) {
-        size_t room = c.words.n < (size_t)top ? c.words.n : (size_t)top;
+        size_t room = c.n < (size_t)top ? c.n : (size_t)top;
         term_count *keep = hb_arena_alloc(&d->arena, (room + 1) * sizeof *keep);
         size_t n = keep ? select_top(d, &c, room, keep) : SIZE_MAX;
         d->terms = n != SIZE_MAX ? hb_arena_alloc(&d->arena, sizeof *d->terms) : NULL;
@@ -276,8 +403,8 @@ hb_status hb_terms_run(hb_doc *d)
         }
     }
     /* a large input's tables have blocks of their own: given back now */
-    hb_arena_free(&d->arena, c.words.v);
-    hb_arena_free(&d->arena, c.slots);
+    hb_arena_free(&d->arena, c.order);
+    hb_arena_free(&d->arena, c.block);
     return st;
 }
 

@@ -160,6 +160,37 @@ static void test_long_words_alike_at_the_end(void **s)
     json_decref(t);
 }
 
+/* A word of 21 bytes (seven characters): its hash and its entry take the
+ * last 13, the 8 before them read from the text; a new word's entry is made
+ * apart from its probe, and must keep the same ends, or each later
+ * occurrence would be counted as another word. */
+static void test_word_of_21_bytes(void **s)
+{
+    (void)s;
+    static const char text[] = "关于对外交流情况的汇报\n\n一、基本情况\n"
+                               "中华人民共和国成立以来，中华人民共和国发展迅速，中华人民共和国。\n";
+    json_t *t = terms_of(text, strlen(text), 1);
+    assert_int_equal(json_array_size(t), 1);
+    assert_string_equal(term_at(t, 0), "中华人民共和国");
+    assert_int_equal(count_at(t, 0), 3);
+    json_decref(t);
+}
+
+/* Body paragraphs parted only by blank lines are segmented as one text:
+ * the words either side of the break stay apart (中华 | 人民共和国), as the
+ * blanks end jieba's blocks. */
+static void test_paragraphs_segmented_together(void **s)
+{
+    (void)s;
+    static const char text[] = "关于对外交流情况的汇报\n\n一、基本情况\n"
+                               "我们热爱中华\n\n人民共和国成立以来发展迅速。\n";
+    json_t *t = terms_of(text, strlen(text), 100);
+    assert_true(index_of(t, "中华") != SIZE_MAX);
+    assert_true(index_of(t, "人民共和国") != SIZE_MAX);
+    assert_int_equal(index_of(t, "中华人民共和国"), SIZE_MAX);
+    json_decref(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +198,8 @@ int main(void)
         cmocka_unit_test(test_left_out_however_frequent),
         cmocka_unit_test(test_large_report),
         cmocka_unit_test(test_long_words_alike_at_the_end),
+        cmocka_unit_test(test_word_of_21_bytes),
+        cmocka_unit_test(test_paragraphs_segmented_together),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
