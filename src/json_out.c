@@ -1154,6 +1154,38 @@ void hb_json_slogan(hb_json_out *out, const hb_doc *d, const hb_json_slogan_fiel
 #undef KEY
 }
 
+/* The text behind view bytes [vs, ve) as a string, its paragraphs joined
+ * by line ends (a list item spans several). */
+static void paras_value(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+{
+    hb_json_string_open_k(out, name, klen);
+    for (size_t a = vs; a <= ve;) {
+        const char *nl = a < ve ? memchr(d->view + a, '\n', ve - a) : NULL;
+        size_t b = nl ? (size_t)(nl - d->view) : ve;
+        if (a > vs)
+            put(out, "\\n", 2); /* the line end, escaped */
+        hb_json_string_add_orig(out, d, a, b);
+        a = b + 1;
+    }
+    hb_json_string_close(out);
+}
+
+/* hb_json_metric's way for a list's items (hundreds in a large report). */
+void hb_json_list_item(hb_json_out *out, const hb_doc *d, const hb_json_list_item_fields *f)
+{
+#define KEY(k) k, sizeof k - 1
+    begin(out, NULL, 0, '{');
+    paras_value(out, KEY("text"), d, f->ts, f->te);
+    orig_value(out, KEY("title"), d, f->ts, f->title_end);
+    str_value(out, KEY("marker"), f->marker);
+    str_value(out, KEY("section"), f->section);
+    size_t start = hb_doc_vstart_hint(d, f->vs, &out->vrun);
+    int_value(out, KEY("line"), hb_doc_line_at_hint(d, start, &out->line));
+    span_from(out, KEY("span"), d, start, f->te);
+    end(out);
+#undef KEY
+}
+
 void hb_json_warnings(hb_doc *d, hb_json_out *out)
 {
     hb_json_array_open(out, "warnings");
