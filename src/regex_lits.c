@@ -548,7 +548,9 @@ const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
         if (!q)
             return NULL;
         size_t start = (size_t)(q - s) - k;
-        if (start + n <= len && !memcmp(s + start, lit, n))
+        /* its first byte before a call: a Han literal is looked for by its
+         * last byte, which many other characters end with */
+        if (start + n <= len && s[start] == lit[0] && !memcmp(s + start, lit, n))
             return s + start;
         at = (size_t)(q - s) + 1;
     }
