@@ -967,7 +967,7 @@ typedef struct {
 /* An empty array as begin() and end() write it, in one value: most
  * sections have no items and no children (two containers opened and
  * closed each, a tenth of the sections' JSON). */
-static void empty_array(hb_json_out *out, const char *name, size_t klen)
+static inline __attribute__((always_inline)) void empty_array(hb_json_out *out, const char *name, size_t klen)
 {
     value(out, name, klen, "[]", 2);
     if (out->depth + 1 >= MAX_DEPTH)
