@@ -158,6 +158,9 @@ hb_status hb_regex_literals_of(const struct hb_engine *e, const char *pattern, u
 /* The same for hb_regex_start_literals(), filed under its own key. */
 hb_status hb_regex_start_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
                                      hb_lits *out, const char *file, int line, hb_error *err);
+/* The same for hb_regex_line_literals(). */
+hb_status hb_regex_line_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
+                                    hb_lits *out, const char *file, int line, hb_error *err);
 /* The compiled pattern, for pcre2's queries (group names, match data). */
 const pcre2_code *hb_regex_code(const hb_regex *rx);
 /* The code unit PCRE2 says every match holds (its last required one), -1

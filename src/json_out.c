@@ -940,15 +940,22 @@ static void stats_json(hb_json_out *out, const hb_doc *d)
     hb_json_object_close(out);
 }
 
+/* An item and a section (below) are written as hb_json_metric is, through
+ * the inline writers with each key's length a constant: a large report
+ * holds thousands of them, and a call per member cost a third of each.
+ * An item's line and span share the lookup of its start. */
 static void item_json(hb_json_out *out, const hb_doc *d, const hb_item *it)
 {
-    hb_json_object_open(out, NULL);
-    hb_json_str(out, "marker", it->marker);
-    hb_json_int(out, "number", it->number);
-    hb_json_orig(out, "title", d, it->tstart, it->tend);
-    hb_json_line(out, "line", d, it->vstart);
-    hb_json_span(out, "span", d, it->vstart, it->vend);
-    hb_json_object_close(out);
+#define KEY(k) k, sizeof k - 1
+    begin(out, NULL, 0, '{');
+    str_value(out, KEY("marker"), it->marker);
+    int_value(out, KEY("number"), it->number);
+    orig_value(out, KEY("title"), d, it->tstart, it->tend);
+    size_t start = hb_doc_vstart_hint(d, it->vstart, &out->vrun);
+    int_value(out, KEY("line"), hb_doc_line_at_hint(d, start, &out->line));
+    span_from(out, KEY("span"), d, start, it->vend);
+    end(out);
+#undef KEY
 }
 
 /* The section tree as linked lists over the flat vectors, in input order:
@@ -960,7 +967,7 @@ typedef struct {
 /* An empty array as begin() and end() write it, in one value: most
  * sections have no items and no children (two containers opened and
  * closed each, a tenth of the sections' JSON). */
-static void empty_array(hb_json_out *out, const char *name, size_t klen)
+static inline __attribute__((always_inline)) void empty_array(hb_json_out *out, const char *name, size_t klen)
 {
     value(out, name, klen, "[]", 2);
     if (out->depth + 1 >= MAX_DEPTH)
@@ -969,33 +976,35 @@ static void empty_array(hb_json_out *out, const char *name, size_t klen)
 
 static void section_json(hb_json_out *out, const hb_doc *d, const section_links *l, int i)
 {
+#define KEY(k) k, sizeof k - 1
     const hb_section *s = &d->sections.v[i];
-    hb_json_object_open(out, NULL);
-    hb_json_str(out, "id", s->id);
-    hb_json_int(out, "level", s->level);
-    hb_json_str(out, "marker", s->marker);
-    hb_json_int(out, "number", s->number);
-    hb_json_orig(out, "title", d, s->tstart, s->tend);
-    hb_json_str(out, "kind", hb_kind_name(s->kind));
-    hb_json_int(out, "line", s->line);
-    hb_json_span(out, "span", d, s->vstart, s->vend);
+    begin(out, NULL, 0, '{');
+    str_value(out, KEY("id"), s->id);
+    int_value(out, KEY("level"), s->level);
+    str_value(out, KEY("marker"), s->marker);
+    int_value(out, KEY("number"), s->number);
+    orig_value(out, KEY("title"), d, s->tstart, s->tend);
+    str_value(out, KEY("kind"), hb_kind_name(s->kind));
+    int_value(out, KEY("line"), s->line);
+    span_from(out, KEY("span"), d, hb_doc_vstart_hint(d, s->vstart, &out->vrun), s->vend);
     if (l->item[i] < 0) {
-        empty_array(out, "items", 5);
+        empty_array(out, KEY("items"));
     } else {
-        hb_json_array_open(out, "items");
+        begin(out, KEY("items"), '[');
         for (int k = l->item[i]; k >= 0; k = l->next_item[k])
             item_json(out, d, &d->items.v[k]);
-        hb_json_array_close(out);
+        end(out);
     }
     if (l->child[i] < 0) {
-        empty_array(out, "children", 8);
+        empty_array(out, KEY("children"));
     } else {
-        hb_json_array_open(out, "children");
+        begin(out, KEY("children"), '[');
         for (int c = l->child[i]; c >= 0; c = l->sibling[c])
             section_json(out, d, l, c);
-        hb_json_array_close(out);
+        end(out);
     }
-    hb_json_object_close(out);
+    end(out);
+#undef KEY
 }
 
 /* "sections", then "items" for those before any heading when there are some. */
@@ -1141,6 +1150,38 @@ void hb_json_slogan(hb_json_out *out, const hb_doc *d, const hb_json_slogan_fiel
     line_value(out, KEY("first_line"), d, f->vs);
     if (f->canonical)
         str_value(out, KEY("canonical"), f->canonical);
+    end(out);
+#undef KEY
+}
+
+/* The text behind view bytes [vs, ve) as a string, its paragraphs joined
+ * by line ends (a list item spans several). */
+static void paras_value(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
+{
+    hb_json_string_open_k(out, name, klen);
+    for (size_t a = vs; a <= ve;) {
+        const char *nl = a < ve ? memchr(d->view + a, '\n', ve - a) : NULL;
+        size_t b = nl ? (size_t)(nl - d->view) : ve;
+        if (a > vs)
+            put(out, "\\n", 2); /* the line end, escaped */
+        hb_json_string_add_orig(out, d, a, b);
+        a = b + 1;
+    }
+    hb_json_string_close(out);
+}
+
+/* hb_json_metric's way for a list's items (hundreds in a large report). */
+void hb_json_list_item(hb_json_out *out, const hb_doc *d, const hb_json_list_item_fields *f)
+{
+#define KEY(k) k, sizeof k - 1
+    begin(out, NULL, 0, '{');
+    paras_value(out, KEY("text"), d, f->ts, f->te);
+    orig_value(out, KEY("title"), d, f->ts, f->title_end);
+    str_value(out, KEY("marker"), f->marker);
+    str_value(out, KEY("section"), f->section);
+    size_t start = hb_doc_vstart_hint(d, f->vs, &out->vrun);
+    int_value(out, KEY("line"), hb_doc_line_at_hint(d, start, &out->line));
+    span_from(out, KEY("span"), d, start, f->te);
     end(out);
 #undef KEY
 }

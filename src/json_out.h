@@ -149,6 +149,16 @@ typedef struct {
 } hb_json_slogan_fields;
 void hb_json_slogan(hb_json_out *out, const hb_doc *d, const hb_json_slogan_fields *f);
 
+/* One element of a list's "items" (hb_lists_json): its text, view bytes
+ * [ts, te) (its paragraphs joined by line ends), its title [ts, title_end),
+ * its marker and section id (NULL: null), its line and span from view
+ * byte vs (the marker's) to te. */
+typedef struct {
+    size_t vs, ts, te, title_end;
+    const char *marker, *section;
+} hb_json_list_item_fields;
+void hb_json_list_item(hb_json_out *out, const hb_doc *d, const hb_json_list_item_fields *f);
+
 /* "warnings": every warning of the report, written last (pipeline.c). */
 void hb_json_warnings(hb_doc *d, hb_json_out *out);
 

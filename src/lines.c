@@ -26,6 +26,9 @@ typedef struct {
     hb_lits *few;          /* other inline rules: a set of at most FEW_LITS literals, or NULL */
     hb_lits *start;        /* other inline rules: at most START_LITS strings, one of which every
                               match holds on the line its attempt starts on, or NULL */
+    int line;              /* with start: the bit in inline_lits of a more selective such set
+                              (start_find), -1: none */
+    size_t line_most;      /* the longest string of that set */
     int by_char;           /* bit of a line rule whose first characters a document's lines are
                               asked about (first_chars), -1: none */
     long most;             /* a line rule whose matches span the line: its most characters
@@ -219,6 +222,38 @@ static int line_literal(struct hb_layout_rules *r, layout_rule **list, size_t i,
     return 1;
 }
 
+static int same_lits(const hb_lits *a, const hb_lits *b)
+{
+    if (a->n != b->n)
+        return 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->len[i] != b->len[i] || memcmp(a->buf + a->off[i], b->buf + b->off[i], a->len[i]))
+            return 0;
+    return 1;
+}
+
+/* Gives an inline rule with a start set a bit of r->inline_lits for the
+ * most selective set its match attempts' lines hold
+ * (hb_regex_line_literals) when that is another: start_find looks for it
+ * on a line before running the rule there (the web-page field rule, whose
+ * start set is a space, a tab or |, cost a report some 10,000
+ * instructions a line holding one).  Returns 0 on failure, *err filled. */
+static int line_set(const struct hb_engine *e, struct hb_layout_rules *r, layout_rule *rule, const char *pattern,
+                    const char *file, int line, hb_error *err)
+{
+    hb_lits l;
+    if (hb_regex_line_literals_of(e, pattern, 0, &l, file, line, err) != HB_OK)
+        return 0;
+    if (!l.n || same_lits(&l, rule->start) || r->ninline_lits == MAX_LIT_SETS)
+        return 1;
+    if (!hb_litset_add_lits(&r->inline_lits, &l, r->ninline_lits))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory"), 0;
+    rule->line = r->ninline_lits++;
+    for (size_t k = 0; k < l.n; k++)
+        rule->line_most = l.len[k] > rule->line_most ? l.len[k] : rule->line_most;
+    return 1;
+}
+
 static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -252,12 +287,14 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
     layout_rule *rule = &nl[(*n)++];
-    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1,
+    *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1, .line = -1,
                           .most = list == &r->inlines ? -1 : hb_regex_whole_max(f[1], 0)};
     first_bytes(re, rule);
     *list = nl;
     if (by_start && (rule->start = malloc(sizeof start)) != NULL)
         *rule->start = start;
+    if (rule->start && !line_set(e, r, rule, f[1], file, line, err))
+        return -1;
     /* inline rules search the whole text, not a line */
     if ((by_start && !rule->start) ||
         (list != &r->inlines && list != &r->masthead && !index_by_char(r, e, rule)) ||
@@ -594,15 +631,29 @@ static size_t lit_at(const hb_lits *l, size_t k, const char *s, size_t len, size
     return f ? (size_t)(f - s) : SIZE_MAX;
 }
 
+/* Whether s[from..len) may hold a string of ru's line set (none: it may)
+ * starting at or before end, the line's end: where an attempt from `from`
+ * to end must find one.  One scan of the line and the longest string past
+ * it. */
+static int on_line(const struct hb_layout_rules *r, const layout_rule *ru, const char *s, size_t len, size_t from,
+                   size_t end)
+{
+    if (ru->line < 0)
+        return 1;
+    size_t to = len - end < ru->line_most ? len : end + ru->line_most;
+    return (hb_litset_scan(r->inline_lits, s + from, to - from) >> ru->line) & 1;
+}
+
 /* Rule ru's first match in s[from..len) into ov, for a rule with a start
  * set: searched only from the lines holding one of its strings, the whole
  * text still its subject (a match may run on past the line), no attempt
  * starting past the line's end (mc's offset limit).  A line holding none
- * after `from` starts no match.  pos[k]: where string k was last found
+ * after `from` starts no match, nor one holding none of its line set
+ * (on_line).  pos[k]: where string k was last found
  * (SIZE_MAX: nowhere after), looked for again once passed, so each string
  * is looked for through the text once; line as for inline_find. */
-static int start_find(const layout_rule *ru, const char *s, size_t len, size_t from, pcre2_match_context *mc,
-                      pcre2_match_data *md, size_t ov[2], size_t *pos, size_t line[2])
+static int start_find(const struct hb_layout_rules *r, const layout_rule *ru, const char *s, size_t len, size_t from,
+                      pcre2_match_context *mc, pcre2_match_data *md, size_t ov[2], size_t *pos, size_t line[2])
 {
     const hb_lits *l = ru->start;
     for (size_t at = from; at < len;) {
@@ -615,7 +666,9 @@ static int start_find(const layout_rule *ru, const char *s, size_t len, size_t f
         if (q == SIZE_MAX)
             return 0;
         line_of(s, len, at, q, line);
-        if (hb_regex_find_upto(mc, ru->re, s, len, at > line[0] ? at : line[0], line[1], md, ov))
+        size_t first = at > line[0] ? at : line[0];
+        if (on_line(r, ru, s, len, first, line[1]) &&
+            hb_regex_find_upto(mc, ru->re, s, len, first, line[1], md, ov))
             return 1;
         at = line[1] + 1;
     }
@@ -667,7 +720,7 @@ static int first_inline(const hb_doc *d, const char *s, size_t len, size_t from,
     for (size_t i = 0; i < r->ninlines; i++) {
         const layout_rule *ru = &r->inlines[i];
         if (next[i][0] != SIZE_MAX && (next[i][0] < from || next[i][1] <= next[i][0]) &&
-            !((ru->start ? start_find(ru, s, len, from, st->mc, st->md, next[i], st->pos[i], st->line[i])
+            !((ru->start ? start_find(r, ru, s, len, from, st->mc, st->md, next[i], st->pos[i], st->line[i])
                          : inline_find(d, ru, s, len, from, st->md, next[i], st->line[i])) &&
               next[i][1] > next[i][0]))
             next[i][0] = SIZE_MAX;

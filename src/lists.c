@@ -951,32 +951,12 @@ static const char *section_id(const hb_doc *d, int s)
     return s >= 0 ? d->sections.v[s].id : NULL;
 }
 
-/* The text behind a view range, its paragraphs joined by line ends (a
- * section item spans several). */
-static void text_json(hb_json_out *out, const hb_doc *d, size_t vs, size_t ve)
-{
-    hb_json_string_open(out, "text");
-    for (size_t a = vs; a <= ve;) {
-        const char *nl = a < ve ? memchr(d->view + a, '\n', ve - a) : NULL;
-        size_t b = nl ? (size_t)(nl - d->view) : ve;
-        if (a > vs)
-            hb_json_string_add(out, "\n", 1);
-        hb_json_string_add_orig(out, d, a, b);
-        a = b + 1;
-    }
-    hb_json_string_close(out);
-}
-
 static void item_json(hb_json_out *out, const hb_doc *d, const hb_list_item *it)
 {
-    hb_json_object_open(out, NULL);
-    text_json(out, d, it->tstart, it->tend);
-    hb_json_orig(out, "title", d, it->tstart, it->title_end);
-    hb_json_str(out, "marker", it->marker);
-    hb_json_str(out, "section", section_id(d, it->section));
-    hb_json_line(out, "line", d, it->vstart);
-    hb_json_span(out, "span", d, it->vstart, it->tend);
-    hb_json_object_close(out);
+    hb_json_list_item(out, d,
+                      &(hb_json_list_item_fields){.vs = it->vstart, .ts = it->tstart, .te = it->tend,
+                                                  .title_end = it->title_end, .marker = it->marker,
+                                                  .section = section_id(d, it->section)});
 }
 
 void hb_lists_json(hb_doc *d, hb_json_out *out)

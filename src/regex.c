@@ -41,8 +41,9 @@ struct hb_regex {
 
 /* What a pattern's key in the compiled rules files under it (a bit of the
  * key's tail above the options): its compiled code, its literal set, its
- * set of strings on a match's first line (hb_regex_start_literals). */
-enum { KEY_CODE = 32, KEY_LITERALS = 33, KEY_START_LITERALS = 34 };
+ * sets of strings on a match's first line (hb_regex_start_literals,
+ * hb_regex_line_literals). */
+enum { KEY_CODE = 32, KEY_LITERALS = 33, KEY_START_LITERALS = 34, KEY_LINE_LITERALS = 35 };
 
 /* A pattern's key in the compiled rules: its text, all its options and
  * what is filed, so an edited pattern misses; the tail's bit 32, 33 or
@@ -225,6 +226,12 @@ hb_status hb_regex_start_literals_of(const struct hb_engine *e, const char *patt
                                      hb_lits *out, const char *file, int line, hb_error *err)
 {
     return literals_of(e, pattern, options, KEY_START_LITERALS, hb_regex_start_literals, out, file, line, err);
+}
+
+hb_status hb_regex_line_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
+                                    hb_lits *out, const char *file, int line, hb_error *err)
+{
+    return literals_of(e, pattern, options, KEY_LINE_LITERALS, hb_regex_line_literals, out, file, line, err);
 }
 
 void hb_regex_free(hb_regex *rx)

@@ -44,18 +44,20 @@ static const set NONE = {.n = -1};
 /* A part's most characters, MANY when they have no bound (or pass it). */
 #define MANY LONG_MAX
 
-/* What a part gives: the set any match of it holds, and the set it holds
- * before any line feed it may consume (hb_regex_start_literals); the most
+/* What a part gives: the set any match of it holds, and the sets it holds
+ * before any line feed it may consume: the cheapest to look for
+ * (hb_regex_start_literals) and the most selective (line,
+ * hb_regex_line_literals); the most
  * characters a match of it spans, and (whole) whether every match of it
  * spans the subject (each branch opens with ^ and closes with $, neither
  * in multiline mode: hb_regex_whole_max). */
 typedef struct {
-    set any, start;
+    set any, start, line;
     long most;
     int whole;
 } sets;
 
-static const sets NONE2 = {{.n = -1}, {.n = -1}, 0, 0};
+static const sets NONE2 = {{.n = -1}, {.n = -1}, {.n = -1}, 0, 0};
 
 static int ascii_alnum(unsigned char c)
 {
@@ -357,13 +359,15 @@ static sets parse_group(parser *ps)
 static void item_add(sets *best, set r, int clean)
 {
     best->any = better(best->any, r);
-    if (clean)
+    if (clean) {
         best->start = fewer(best->start, r);
+        best->line = better(best->line, r);
+    }
 }
 
-/* A sequence: its most selective required set, and (start) the cheapest
- * required set among its parts before the first that may consume a line
- * feed. */
+/* A sequence: its most selective required set, and (start, line) the
+ * cheapest and the most selective required set among its parts before the
+ * first that may consume a line feed. */
 static sets parse_seq(parser *ps)
 {
     sets best = NONE2;
@@ -384,7 +388,7 @@ static sets parse_seq(parser *ps)
             item = parse_group(ps);
             chars = item.most;
         } else if (*p == '[') {
-            item.any = item.start = parse_class(ps);
+            item.any = item.start = item.line = parse_class(ps);
         } else if (*p == '\\') {
             unsigned char e = (unsigned char)p[1];
             if (e && !ascii_alnum(e)) {
@@ -442,6 +446,7 @@ static sets parse_seq(parser *ps)
         else if (min) {
             best.any = better(best.any, item.any);
             best.start = clean ? fewer(best.start, item.start) : best.start;
+            best.line = clean ? better(best.line, item.line) : best.line;
         }
         clean &= !crosses;
     }
@@ -458,7 +463,8 @@ static sets parse_alt(parser *ps)
     while (!ps->bad && *ps->p == '|') {
         ps->p++;
         sets b = parse_seq(ps);
-        s = (sets){join(s.any, b.any), join(s.start, b.start), s.most > b.most ? s.most : b.most, s.whole && b.whole};
+        s = (sets){join(s.any, b.any), join(s.start, b.start), join(s.line, b.line), s.most > b.most ? s.most : b.most,
+                   s.whole && b.whole};
     }
     return ps->bad ? NONE2 : s;
 }
@@ -478,8 +484,10 @@ static int read_pattern(const char *pattern, uint32_t options, hb_lits *out, par
     return !ps->bad && !*ps->p;
 }
 
-/* The set of pattern read for the one or the other use (start). */
-static void literals(const char *pattern, uint32_t options, int start, hb_lits *out)
+enum { READ_ANY, READ_START, READ_LINE };
+
+/* The set of pattern read for one use (READ_*). */
+static void literals(const char *pattern, uint32_t options, int use, hb_lits *out)
 {
     parser ps;
     sets both;
@@ -487,8 +495,8 @@ static void literals(const char *pattern, uint32_t options, int start, hb_lits *
     out->one_line = 0;
     if (!read_pattern(pattern, options, out, &ps, &both))
         return;
-    set s = start ? both.start : both.any;
-    if (s.n <= 0 || (start && ps.at_start))
+    set s = use == READ_START ? both.start : use == READ_LINE ? both.line : both.any;
+    if (s.n <= 0 || (use != READ_ANY && ps.at_start))
         return;
     out->n = (size_t)s.n;
     out->one_line = !ps.newline;
@@ -500,12 +508,17 @@ static void literals(const char *pattern, uint32_t options, int start, hb_lits *
 
 void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out)
 {
-    literals(pattern, options, 0, out);
+    literals(pattern, options, READ_ANY, out);
 }
 
 void hb_regex_start_literals(const char *pattern, uint32_t options, hb_lits *out)
 {
-    literals(pattern, options, 1, out);
+    literals(pattern, options, READ_START, out);
+}
+
+void hb_regex_line_literals(const char *pattern, uint32_t options, hb_lits *out)
+{
+    literals(pattern, options, READ_LINE, out);
 }
 
 long hb_regex_whole_max(const char *pattern, uint32_t options)
@@ -535,7 +548,9 @@ const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
         if (!q)
             return NULL;
         size_t start = (size_t)(q - s) - k;
-        if (start + n <= len && !memcmp(s + start, lit, n))
+        /* its first byte before a call: a Han literal is looked for by its
+         * last byte, which many other characters end with */
+        if (start + n <= len && s[start] == lit[0] && !memcmp(s + start, lit, n))
             return s + start;
         at = (size_t)(q - s) + 1;
     }

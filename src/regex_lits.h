@@ -36,6 +36,12 @@ void hb_regex_literals(const char *pattern, uint32_t options, hb_lits *out);
  * among the parts that qualify (one byte each is looked for fastest). */
 void hb_regex_start_literals(const char *pattern, uint32_t options, hb_lits *out);
 
+/* The same but the most selective such set (as for hb_regex_literals)
+ * rather than the cheapest to look for: of a match attempt's line, its
+ * strings tell more than the start set's (the web-page field rule's start
+ * set is a space, a tab or |, this one its twenty field names). */
+void hb_regex_line_literals(const char *pattern, uint32_t options, hb_lits *out);
+
 /* The most characters a subject matched by the pattern (as for
  * hb_regex_literals) can have when every match spans the whole subject
  * but for a final line feed: each branch opens with ^ and closes with $,

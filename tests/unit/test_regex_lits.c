@@ -340,6 +340,26 @@ static void test_start_sets(void **state)
             fail_msg("pattern %s: start set %s, want none", none[i], start_of(none[i]));
 }
 
+static const char *line_of(const char *pattern)
+{
+    return joined(pattern, hb_regex_line_literals);
+}
+
+/* The most selective set before any line feed: of the web-page field
+ * rule, its field names rather than its separators. */
+static void test_line_sets(void **state)
+{
+    (void)state;
+    assert_string_equal(line_of("(?m)^[^\\n。]{2,9}?\\K(?:[ \\t]+|\\|)(?:来源|作者|时间|日期)\\s*:"), "来源|作者|时间|日期");
+    assert_string_equal(line_of("ab\\s*cdef"), "ab");               /* cdef may lie on a later line */
+    assert_string_equal(line_of("[ \\t]+来源x|\\|y"), "来源x||y");
+    assert_string_equal(line_of("(?<=\\S)[ \\t]*[【\\[]\\s*(?:字号|字体)"), "【|[");
+    const char *none[] = {"\\s*ab", "\\Gab", "a?b?"};
+    for (size_t i = 0; i < sizeof none / sizeof *none; i++)
+        if (*line_of(none[i]))
+            fail_msg("pattern %s: line set %s, want none", none[i], line_of(none[i]));
+}
+
 /* The first match at or after from, the way strip runs a rule with a
  * start set: from each line holding one of its strings, the whole text the
  * subject, no attempt starting past the line's end.  ov[0] = SIZE_MAX: none. */
@@ -365,9 +385,9 @@ static void by_start_lines(pcre2_code *re, const hb_lits *l, const char *t, size
     }
 }
 
-/* Searching from the lines holding a start string finds the whole text's
- * matches, on texts made of the patterns' parts joined by spaces and line
- * feeds. */
+/* Searching from the lines holding a start string, or a string of the
+ * line set, finds the whole text's matches, on texts made of the
+ * patterns' parts joined by spaces and line feeds. */
 static void test_start_lines(void **state)
 {
     (void)state;
@@ -380,14 +400,15 @@ static void test_start_lines(void **state)
     pcre2_match_data *md = pcre2_match_data_create(4, NULL);
     pcre2_match_context *mc = pcre2_match_context_create(NULL);
     unsigned seed = 11;
-    for (size_t p = 0; p < sizeof pats / sizeof *pats; p++) {
+    void (*readers[])(const char *, uint32_t, hb_lits *) = {hb_regex_start_literals, hb_regex_line_literals};
+    for (size_t p = 0; p < 2 * (sizeof pats / sizeof *pats); p++) {
         hb_lits l;
-        hb_regex_start_literals(pats[p], 0, &l);
+        readers[p % 2](pats[p / 2], 0, &l);
         if (!l.n)
-            fail_msg("%s: no start set", pats[p]);
+            fail_msg("%s: no set", pats[p / 2]);
         int ec;
         PCRE2_SIZE eo;
-        pcre2_code *re = pcre2_compile((PCRE2_SPTR)pats[p], PCRE2_ZERO_TERMINATED,
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)pats[p / 2], PCRE2_ZERO_TERMINATED,
                                        PCRE2_UTF | PCRE2_UCP | PCRE2_USE_OFFSET_LIMIT, &ec, &eo, NULL);
         assert_non_null(re);
         for (int round = 0; round < 400; round++) {
@@ -411,7 +432,7 @@ static void test_start_lines(void **state)
                 }
                 by_start_lines(re, &l, t, n, from, mc, md, got);
                 if (got[0] != want[0] || (want[0] != SIZE_MAX && got[1] != want[1]))
-                    fail_msg("%s on \"%.*s\" from %zu: by start lines %zu, whole text %zu", pats[p], (int)n, t, from,
+                    fail_msg("%s on \"%.*s\" from %zu: by start lines %zu, whole text %zu", pats[p / 2], (int)n, t, from,
                              got[0], want[0]);
             }
         }
@@ -514,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_one_line),
         cmocka_unit_test(test_start_sets),
         cmocka_unit_test(test_start_lines),
+        cmocka_unit_test(test_line_sets),
         cmocka_unit_test(test_lit_find),
         cmocka_unit_test(test_lits_in),
         cmocka_unit_test(test_litset),
