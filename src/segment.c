@@ -382,9 +382,9 @@ static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *l
     uint32_t root_base = nn ? (uint32_t)nodes[0].base : 0; /* an empty lexicon has no root:
                                                               every t >= nn */
     for (size_t j = 0; j < w; j++) {
-        g->len[j] = 0;
         uint32_t t = root_base + id[j];
         if (t >= nn || (nodes[t].label & HB_LEX_LABEL) != id[j]) {
+            g->len[j] = 0; /* else walk_arrive's */
             ov |= 1ull << j;
             continue;
         }
