@@ -366,6 +366,36 @@ static void test_open_unsound(void **state)
     hb_lexicon_free(lx);
 }
 
+/* A crafted base that the char id after a block (segment.c's END_ID,
+ * 2^31) wraps back into the trie, onto a slot of its own: the walk that
+ * arrives at the block's last char takes that step and ends on its label,
+ * which no char id past the block equals, so the walks stay in the block. */
+static void test_open_end_wrap(void **state)
+{
+    (void)state;
+    char p[512];
+    static char buf[1 << 20];
+    size_t n;
+    uint32_t nnodes;
+    hb_lex_slot *nodes = small_lexicon_slots(p, "endwrap.lex", buf, sizeof buf, &n, &nnodes);
+    uint64_t off_charmap; /* struct lex_header's field at byte 64 */
+    uint16_t id;
+    memcpy(&off_charmap, buf + 64, 8);
+    memcpy(&id, buf + off_charmap + 2 * 0x4E2D, 2); /* 中 */
+    uint32_t a = (uint32_t)nodes[0].base + id;
+    assert_int_equal(nodes[a].label & HB_LEX_LABEL, id);
+    nodes[a].base = (int32_t)(a - 0x80000000u); /* + 2^31: a, 中's own slot */
+    write_file(p, buf, n);
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    struct hb_lexicon *lx = hb_lexicon_open(p, &err);
+    assert_non_null(lx);
+    /* 中 has no children now: 中国 is no word, 国人 still one */
+    assert_string_equal(seg(lx, "国人中", 0), "国人|中");
+    assert_string_equal(seg(lx, "国人中，中国人民", 0), "国人|中|，|中|国人|民");
+    hb_lexicon_free(lx);
+}
+
 /* The segmenter's HB_LEX_OV_HERE bit in a file's own labels (a crafted
  * file: the trie is not scanned at load) marks slots no added word leaves
  * from: the overlay is then walked from more places, with the same words,
@@ -1194,6 +1224,7 @@ int main(void)
         cmocka_unit_test(test_char_limit),
         cmocka_unit_test(test_labels_tell_parents),
         cmocka_unit_test(test_open_unsound),
+        cmocka_unit_test(test_open_end_wrap),
         cmocka_unit_test(test_flag_bits_in_file),
         cmocka_unit_test(test_empty_and_single),
         cmocka_unit_test(test_dag_and_ties),
