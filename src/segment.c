@@ -300,6 +300,12 @@ static inline __attribute__((always_inline)) void put_word(const word_sink *o, s
 
 /* ---- the jieba core ---- */
 
+/* The char id after a block: no char's, and past every slot from any base a
+ * valid trie holds (fewer than 2^31 slots), so that a walk arriving at the
+ * block's last char ends there; a label, masked, never equals it, so that
+ * a crafted base cannot walk past it either. */
+#define END_ID 0x80000000u
+
 /* DAG[k] for up to WIN positions at once: the walks are independent, so
  * each round steps every live walk and prefetches its next trie slot, and
  * the cache misses of the walks overlap instead of following one another
@@ -349,11 +355,13 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *idn, double *ro
 }
 
 /* The general trie's part of DAG[k0 + j], j < w; id is the block's char ids
- * from k0 on, lim the chars left there.  Walk j reads char j + r in round
- * r: the rounds stop at HB_LEX_MAX_WORD (no word is longer: a crafted trie
- * cannot make a walk quadratic) and a walk leaves the live list, which
- * stays in ascending j, when it reaches the block's end.  id[lim] is read
- * past the block, never followed.  The live walks' state is kept packed
+ * from k0 on, END_ID after them.  Walk j reads char j + r in round r: the
+ * rounds stop at HB_LEX_MAX_WORD (no word is longer: a crafted trie cannot
+ * make a walk quadratic) and a walk ends at the block's end on END_ID,
+ * which no label equals, without a test of its own: the walk that reads
+ * it is one that arrived at the block's last char, whose next slot is past
+ * the trie (a valid one) or fails its label.  The live walks' state, in
+ * ascending j, is kept packed
  * (at and live by the same index), so a round reads it in order.  Not
  * inlined: in its caller the loop ran out of registers.  Returns the
  * positions the overlay is walked from, a bit each: those whose walk
@@ -361,7 +369,7 @@ static inline uint32_t walk_arrive(trie_view tv, const uint32_t *idn, double *ro
  * fails at its first char (an added word may start with a char the
  * general trie has not). */
 static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *lx, const uint32_t *id,
-                                                       size_t lim, size_t w, dag_window *g)
+                                                       size_t w, dag_window *g)
 {
     const trie_view tv = {lx->nodes, lx->dagx, lx->nnodes};
     const hb_lex_slot *nodes = tv.nodes;
@@ -374,9 +382,9 @@ static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *l
     uint32_t root_base = nn ? (uint32_t)nodes[0].base : 0; /* an empty lexicon has no root:
                                                               every t >= nn */
     for (size_t j = 0; j < w; j++) {
-        g->len[j] = 0;
         uint32_t t = root_base + id[j];
         if (t >= nn || (nodes[t].label & HB_LEX_LABEL) != id[j]) {
+            g->len[j] = 0; /* else walk_arrive's */
             ov |= 1ull << j;
             continue;
         }
@@ -387,11 +395,7 @@ static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *l
         at[nlive] = next;
         live[nlive++] = (uint8_t)j;
     }
-    for (size_t r = 1; r < HB_LEX_MAX_WORD; r++) {
-        while (nlive && live[nlive - 1] + r >= lim)
-            nlive--;
-        if (!nlive)
-            break;
+    for (size_t r = 1; nlive && r < HB_LEX_MAX_WORD; r++) {
         size_t kept = 0;
         const uint32_t *idr = id + r;
         double *row = g->lf[r];
@@ -483,7 +487,7 @@ static void calc_route(const struct hb_lexicon *lx, scratch *s, size_t n, dag_wi
     s->next[n] = 0;
     for (size_t hi = n; hi > 0;) {
         size_t k0 = hi > WIN ? hi - WIN : 0;
-        uint64_t ov = walk_window(lx, s->id + k0, n - k0, hi - k0, g);
+        uint64_t ov = walk_window(lx, s->id + k0, hi - k0, g);
         if (lx->ov)
             ov_walks(lx->ov, s->cp + k0, ov, g);
         route_window(lx->logtotal, s, k0, hi, g);
@@ -499,7 +503,7 @@ static inline __attribute__((always_inline)) void cut_block(const struct hb_lexi
         put_word(out, base, base + s->off[1]);
         return;
     }
-    s->id[n] = 0;
+    s->id[n] = END_ID;
     s->cp[n] = -1;
     calc_route(lx, s, n, g);
     size_t x = 0, buf = SIZE_MAX;
