@@ -332,23 +332,19 @@ static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const c
 }
 
 /* What a run of the stage keeps for its metrics: the memo of word facts
- * (NULL: none), and each measure word's kept unit (by its index in the
- * engine's units, NULL until asked; kept NULL when out of memory). */
+ * (NULL: none). */
 typedef struct {
     hb_subject_memo *memo;
-    const char **kept;
 } metric_run;
 
-/* unit_kept, by the measure word's entry when no scale word comes first
- * (the unit is then the entry as written): most metrics, each entry's
- * string kept once a report, not hashed and compared every time. */
-static const char *unit_of(hb_doc *d, metric_run *run, const hb_rule_word *unit, const char *scale, size_t sclen,
-                           const char *word, size_t wlen)
+/* The unit, scale word then measure word: with no scale word first (most
+ * metrics) the measure word's entry, which is the unit as written, is the
+ * engine's string, which the report holds as it holds the category; else
+ * unit_kept. */
+static const char *unit_of(hb_doc *d, const hb_rule_word *unit, const char *scale, size_t sclen, const char *word,
+                           size_t wlen)
 {
-    if (!unit || sclen || !run->kept)
-        return unit_kept(d, scale, sclen, word, wlen);
-    const char **k = &run->kept[unit - d->engine->units.v];
-    return *k ? *k : (*k = unit_kept(d, scale, sclen, word, wlen));
+    return unit && !sclen ? unit->word : unit_kept(d, scale, sclen, word, wlen);
 }
 
 /* Reads the metric whose number token starts at view position at of
@@ -436,7 +432,7 @@ static int read_metric(hb_doc *d, metric_run *run, size_t para, size_t at, size_
     /* unit as written: the numeral's scale word, then the measure word */
     const char *uw = n.percent ? "%" : v + us;
     size_t ulen = n.percent ? 1 : ue - us, sclen = n.scale_end - n.scale_start, skip;
-    const char *u = unit_of(d, run, unit, v + n.scale_start, sclen, uw, ulen);
+    const char *u = unit_of(d, unit, v + n.scale_start, sclen, uw, ulen);
     if (!u)
         return 0;
     m.unit = u;
@@ -486,8 +482,7 @@ hb_status hb_metrics_run(hb_doc *d)
         return HB_ERR_NOMEM;
     /* the memo pays where words repeat, in long reports; without one (or
      * out of memory for it) every word is looked up */
-    metric_run run = {d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL,
-                      hb_arena_alloc(&d->arena, (d->engine->units.n + 1) * sizeof *run.kept)};
+    metric_run run = {d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL};
     size_t done = 0;
     hb_status st = HB_OK;
     const hb_off *at = d->number_starts.v;
@@ -501,7 +496,6 @@ hb_status hb_metrics_run(hb_doc *d)
                 st = HB_ERR_NOMEM;
     }
     hb_subject_memo_free(run.memo);
-    hb_arena_free(&d->arena, run.kept);
     hb_arena_free(&d->arena, d->number_starts.v);
     d->number_starts.v = NULL;
     d->number_starts.n = d->number_starts.cap = 0;
