@@ -669,13 +669,32 @@ void hb_json_orig_k(hb_json_out *out, const char *name, size_t klen, const hb_do
         orig_at(out, p, d, vs, ve);
 }
 
-/* The span of view bytes up to ve as an array written in one piece, as
- * array_open, two ints and array_close would write it: a span follows
- * every item of the report.  Its start the caller mapped (start: the
- * metrics' line asks the same); its end is looked for from the start's
- * run and not kept: the next start is nearer this start than this end (a
- * section's end is past its children).  Inline, so that the key's length
- * is a constant in hb_json_metric. */
+/* The span [start, end] as an array at p (room for it there), as
+ * array_open, two ints and array_close would write it, depth that of the
+ * member holding it, pretty out->pretty (a constant where the caller is
+ * specialized for it); returns its end. */
+static inline __attribute__((always_inline)) char *span_at(hb_json_out *out, char *p, int pretty, int depth,
+                                                          size_t start, size_t end)
+{
+    *p++ = '[';
+    if (pretty)
+        p = newline(out, p, depth + 1);
+    p = hb_put_uint(p, start);
+    *p++ = ',';
+    if (pretty)
+        p = newline(out, p, depth + 1);
+    p = hb_put_uint(p, end);
+    if (pretty)
+        p = newline(out, p, depth);
+    *p++ = ']';
+    return p;
+}
+
+/* The span of view bytes up to ve, written in one piece (span_at): a span
+ * follows every item of the report.  Its start the caller mapped; its end
+ * is looked for from the start's run and not kept: the next start is
+ * nearer this start than this end (a section's end is past its
+ * children). */
 static inline __attribute__((always_inline)) void span_from(hb_json_out *out, const char *name, size_t klen,
                                                            const hb_doc *d, size_t start, size_t ve)
 {
@@ -687,17 +706,8 @@ static inline __attribute__((always_inline)) void span_from(hb_json_out *out, co
     }
     size_t inner = out->pretty ? 3 + 2 * (size_t)depth : 0; /* a line break at depth + 1 */
     char *p = next(out, name, klen, 3 * inner + 2 * 20 + 3);
-    if (!p)
-        return;
-    *p++ = '[';
-    p = newline(out, p, depth + 1);
-    p = hb_put_uint(p, start);
-    *p++ = ',';
-    p = newline(out, p, depth + 1);
-    p = hb_put_uint(p, end);
-    p = newline(out, p, depth);
-    *p++ = ']';
-    wrote(out, p);
+    if (p)
+        wrote(out, span_at(out, p, out->pretty, depth, start, end));
 }
 
 void hb_json_span_k(hb_json_out *out, const char *name, size_t klen, const hb_doc *d, size_t vs, size_t ve)
@@ -1086,54 +1096,163 @@ void hb_sections_json(hb_doc *d, hb_json_out *out)
 
 #define EXACT_INT 9007199254740992.0 /* 2^53: past it doubles skip integers */
 
-/* A whole number within 2^53 is an integer, anything else a real; NaN (no
- * value) is null. */
-static inline __attribute__((always_inline)) void number_value(hb_json_out *out, const char *name, size_t klen,
-                                                              double x)
+/* A metric, the most numerous object of a large report (one every 150
+ * bytes), is written at a cursor: the room is asked once for each run of
+ * members up to a string, the string's own included, and each separator
+ * is known where it is written; a member through next() (a room check,
+ * the container's flag, the buffer's end stored) cost half the object.
+ * MEMBER_ROOM bounds a member other than a string: its separator, its key
+ * (with quotes and colon, at most 16 bytes) and a number (at most 40
+ * bytes, hb_json_shortest's NUL included); pretty output adds a line break
+ * and the indentation. */
+enum { MEMBER_ROOM = 64 };
+
+/* The separator (sep: not the first member), in pretty output the line
+ * break and indentation of depth, and the key: a literal with its quotes
+ * and colon, klen bytes; returns where the value goes. */
+static inline __attribute__((always_inline)) char *key_at(hb_json_out *out, char *p, int pretty, int depth, int sep,
+                                                         const char *key, size_t klen)
 {
-    if (isnan(x))
-        value(out, name, klen, "null", 4);
-    else if (fabs(x) <= EXACT_INT && x == (double)(long long)x) /* no call to floor */
-        int_value(out, name, klen, (long long)x);
-    else
-        hb_json_real_k(out, name, klen, x);
+    if (sep)
+        *p++ = ',';
+    if (pretty)
+        p = newline(out, p, depth);
+    copy_short(p, key, klen);
+    p += klen;
+    if (pretty)
+        *p++ = ' ';
+    return p;
 }
 
-/* The members in the order of docs/report.schema.json, through the inline
- * writers with each key's length a constant: a large report holds a
- * metric for every 150 bytes, and a call per member, with the key copied
- * by a length known only at run time, cost a third of the object.  Its
- * line and span share the lookup of its start in the view map. */
+static inline __attribute__((always_inline)) char *null_at(char *p)
+{
+    memcpy(p, "null", 4);
+    return p + 4;
+}
+
+static inline __attribute__((always_inline)) char *bool_at(char *p, int b)
+{
+    if (b) {
+        memcpy(p, "true", 4);
+        return p + 4;
+    }
+    memcpy(p, "fals", 4);
+    p[4] = 'e';
+    return p + 5;
+}
+
+static inline __attribute__((always_inline)) char *int_at(char *p, long long v)
+{
+    if (v < 0)
+        *p++ = '-';
+    return hb_put_uint(p, v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v);
+}
+
+/* A whole number within 2^53 is an integer, anything else finite a real;
+ * NaN (no value) is null. */
+static inline __attribute__((always_inline)) char *number_at(char *p, double x)
+{
+    if (!isfinite(x))
+        return null_at(p);
+    if (fabs(x) <= EXACT_INT && x == (double)(long long)x) /* no call to floor */
+        return int_at(p, (long long)x);
+    return p + hb_json_shortest(x, p, 40);
+}
+
+/* The string s at p, where there is room for SHORT_STR + 2 bytes, or null
+ * when s is NULL: the last member of a run. */
+static inline __attribute__((always_inline)) void str_last(hb_json_out *out, char *p, const char *s)
+{
+    if (s)
+        str_after_key(out, p, s);
+    else
+        wrote(out, null_at(p));
+}
+
+/* The members in the order of docs/report.schema.json, in runs that end
+ * at a string (str_last, orig_after_key).  Its line and span share the
+ * lookup of its start in the view map.  pretty is out->pretty, a constant
+ * in each of hb_json_metric's two copies: the test at every member (the
+ * flag read again after each byte stored) cost a tenth of the object. */
+static inline __attribute__((always_inline)) void metric_at(hb_json_out *out, const hb_doc *d, const hb_metric *m,
+                                                           int target, int pretty)
+{
+#define KEY(k) "\"" k "\":", sizeof k + 2
+    int sec = d->paras.v[m->para].section, depth = out->depth + 1; /* its members' */
+    size_t each = MEMBER_ROOM + (pretty ? 2 * (size_t)depth + 8 : 0), str = each + SHORT_STR + 2;
+    if (depth + 1 >= MAX_DEPTH) { /* normalized and span open one more */
+        out->buf.failed = 1;
+        return;
+    }
+    char *p = room(out, 5 * each + str);
+    if (!p)
+        return;
+    *p = ',';
+    p += !out->empty;
+    out->empty = 0;
+    if (pretty)
+        p = newline(out, p, depth - 1);
+    *p++ = '{';
+    p = number_at(key_at(out, p, pretty, depth, 0, KEY("value")), m->value);
+    p = number_at(key_at(out, p, pretty, depth, 1, KEY("value_max")), m->value_max);
+    p = bool_at(key_at(out, p, pretty, depth, 1, KEY("masked")), m->masked);
+    p = bool_at(key_at(out, p, pretty, depth, 1, KEY("approx")), m->approx);
+    str_last(out, key_at(out, p, pretty, depth, 1, KEY("approx_word")), m->approx_word);
+    if (!(p = room(out, str)))
+        return;
+    str_last(out, key_at(out, p, pretty, depth, 1, KEY("unit")), m->unit);
+    if (!(p = room(out, str)))
+        return;
+    str_last(out, key_at(out, p, pretty, depth, 1, KEY("category")), m->category);
+    if (!(p = room(out, 3 * each + str)))
+        return;
+    p = key_at(out, p, pretty, depth, 1, KEY("normalized"));
+    *p++ = '{';
+    p = number_at(key_at(out, p, pretty, depth + 1, 0, KEY("value")), m->norm_value);
+    p = number_at(key_at(out, p, pretty, depth + 1, 1, KEY("value_max")), m->norm_max);
+    str_last(out, key_at(out, p, pretty, depth + 1, 1, KEY("unit")), m->norm_unit);
+    int subject = m->send > m->sstart;
+    if (!(p = room(out, 2 * each + (subject ? orig_room(m->sstart, m->send) : 0))))
+        return;
+    if (pretty)
+        p = newline(out, p, depth);
+    *p++ = '}';
+    p = key_at(out, p, pretty, depth, 1, KEY("subject"));
+    if (subject)
+        orig_after_key(out, p, d, m->sstart, m->send);
+    else
+        wrote(out, null_at(p));
+    if (!(p = room(out, each + orig_room(m->tstart, m->tend))))
+        return;
+    orig_after_key(out, key_at(out, p, pretty, depth, 1, KEY("text")), d, m->tstart, m->tend);
+    if (!(p = room(out, str)))
+        return;
+    str_last(out, key_at(out, p, pretty, depth, 1, KEY("section")), sec >= 0 ? d->sections.v[sec].id : NULL);
+    if (!(p = room(out, str)))
+        return;
+    str_last(out, key_at(out, p, pretty, depth, 1, KEY("section_kind")),
+             hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
+    size_t start = hb_doc_vstart_hint(d, m->vstart, &out->vrun), k = out->vrun;
+    int line = hb_doc_line_at_hint(d, start, &out->line);
+    size_t end = hb_doc_vend_hint(d, m->vend, &k);
+    if (!(p = room(out, 6 * each)))
+        return;
+    p = bool_at(key_at(out, p, pretty, depth, 1, KEY("target")), target);
+    p = int_at(key_at(out, p, pretty, depth, 1, KEY("line")), line);
+    p = span_at(out, key_at(out, p, pretty, depth, 1, KEY("span")), pretty, depth, start, end);
+    if (pretty)
+        p = newline(out, p, depth - 1);
+    *p++ = '}';
+    wrote(out, p);
+#undef KEY
+}
+
 void hb_json_metric(hb_json_out *out, const hb_doc *d, const hb_metric *m, int target)
 {
-#define KEY(k) k, sizeof k - 1
-    int sec = d->paras.v[m->para].section;
-    begin(out, NULL, 0, '{');
-    number_value(out, KEY("value"), m->value);
-    number_value(out, KEY("value_max"), m->value_max);
-    bool_value(out, KEY("masked"), m->masked);
-    bool_value(out, KEY("approx"), m->approx);
-    str_value(out, KEY("approx_word"), m->approx_word);
-    str_value(out, KEY("unit"), m->unit);
-    str_value(out, KEY("category"), m->category);
-    begin(out, KEY("normalized"), '{');
-    number_value(out, KEY("value"), m->norm_value);
-    number_value(out, KEY("value_max"), m->norm_max);
-    str_value(out, KEY("unit"), m->norm_unit);
-    end(out);
-    if (m->send > m->sstart)
-        orig_value(out, KEY("subject"), d, m->sstart, m->send);
+    if (out->pretty)
+        metric_at(out, d, m, target, 1);
     else
-        value(out, KEY("subject"), "null", 4);
-    orig_value(out, KEY("text"), d, m->tstart, m->tend);
-    str_value(out, KEY("section"), sec >= 0 ? d->sections.v[sec].id : NULL);
-    str_value(out, KEY("section_kind"), hb_kind_name(sec >= 0 ? d->sections.v[sec].kind : HB_KIND_OTHER));
-    bool_value(out, KEY("target"), target);
-    size_t start = hb_doc_vstart_hint(d, m->vstart, &out->vrun);
-    int_value(out, KEY("line"), hb_doc_line_at_hint(d, start, &out->line));
-    span_from(out, KEY("span"), d, start, m->vend);
-    end(out);
-#undef KEY
+        metric_at(out, d, m, target, 0);
 }
 
 /* hb_json_metric's way for the other objects a report holds dozens of:

@@ -183,15 +183,22 @@ static inline int separator_len(const char *v, size_t p, size_t end)
     }
 }
 
-/* Whether one of the eight bytes of x may start a separator
- * (separator_len): an ASCII byte or E3.  Han text, lead bytes E4..E9 and
- * continuation bytes, has none, so the clause scans skip it eight bytes at
- * a time (the classic has-zero-byte trick finds E3). */
-static int may_separate8(uint64_t x)
+/* The bytes of v[at, at + 8) that may start a separator (separator_len):
+ * an ASCII byte or E3, the top bit of each one's lane set (lane i the byte
+ * at + i).  Han text, lead bytes E4..E9 and continuation bytes, has none,
+ * so the clause scans skip it eight bytes at a time and in a block with
+ * some go from one to the next (the classic has-zero-byte trick finds E3,
+ * and may flag an E2 above one: a superset, each checked). */
+static uint64_t separator_lanes8(const char *v, size_t at)
 {
     const uint64_t ones = 0x0101010101010101ull, highs = ones * 0x80;
+    uint64_t x;
+    memcpy(&x, v + at, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    x = __builtin_bswap64(x);
+#endif
     uint64_t e3 = x ^ (ones * 0xE3);
-    return ((~x & highs) | ((e3 - ones) & ~e3 & highs)) != 0;
+    return (~x & highs) | ((e3 - ones) & ~e3 & highs);
 }
 
 /* Whether the separator at q is a ',' inside a number token (1,200: the
@@ -222,45 +229,52 @@ static int in_number(const hb_doc *d, const hb_para *pa, size_t q, size_t *ts, s
 /* The clause around [vs, ve): from just after the separator before vs to
  * the separator after ve, each at most WINDOW bytes away.  The separators
  * are read off the view (a token of their own but for a thousands comma),
- * not from the paragraph's tokens, which are not kept.  The scans go byte
- * by byte, eight at a time where none may start one: a separator's first
- * byte is never a continuation byte, so every byte it is found at starts
- * a character. */
+ * not from the paragraph's tokens, which are not kept.  The scans go eight
+ * bytes at a time (separator_lanes8), byte by byte in the last few: a
+ * separator's first byte is never a continuation byte, so every byte it
+ * is found at starts a character. */
 static void clause_bounds(const hb_doc *d, const hb_para *pa, size_t vs, size_t ve, size_t *cs, size_t *ce)
 {
     const char *v = d->view;
     size_t lo = vs > pa->vstart + WINDOW ? vs - WINDOW : pa->vstart;
     size_t hi = ve + WINDOW < pa->vend ? ve + WINDOW : pa->vend;
     size_t ts, te, first = lo, len;
-    uint64_t x;
     while (first > 0 && ((unsigned char)v[first] & 0xC0) == 0x80)
         first--; /* the character holding lo is the first looked at */
     *cs = lo;
     for (size_t b = vs; b > first;) {
-        if (b - first >= 8 && (memcpy(&x, v + b - 8, 8), !may_separate8(x)))
-            b -= 8;
-        else if (!(len = (size_t)separator_len(v, --b, pa->vend)))
-            continue;
-        else if (in_number(d, pa, b, &ts, &te))
-            b = ts;
-        else {
-            *cs = b + len;
-            break;
+        uint64_t lanes = b - first >= 8 ? separator_lanes8(v, b - 8) : 0x80; /* else the byte at b - 1 */
+        size_t base = b - first >= 8 ? b - 8 : b - 1;
+        for (b = base; lanes; lanes &= ~(0x80ull << 8 * ((63 - __builtin_clzll(lanes)) >> 3))) {
+            size_t q = base + ((63 - (size_t)__builtin_clzll(lanes)) >> 3); /* the last left */
+            if (!(len = (size_t)separator_len(v, q, pa->vend)))
+                continue;
+            if (in_number(d, pa, q, &ts, &te)) {
+                b = ts;
+                break;
+            }
+            *cs = q + len;
+            goto after;
         }
     }
+after:
     *ce = hi;
     for (size_t s = ve; s < hi;) {
-        if (hi - s >= 8 && (memcpy(&x, v + s, 8), !may_separate8(x)))
-            s += 8;
-        else if (!separator_len(v, s, pa->vend))
-            s++;
-        else if (in_number(d, pa, s, &ts, &te))
-            s = te;
-        else {
-            *ce = s;
-            break;
+        uint64_t lanes = hi - s >= 8 ? separator_lanes8(v, s) : 0x80; /* else the byte at s */
+        size_t base = s;
+        for (s += hi - s >= 8 ? 8 : 1; lanes; lanes &= lanes - 1) {
+            size_t q = base + ((size_t)__builtin_ctzll(lanes) >> 3); /* the first left */
+            if (!separator_len(v, q, pa->vend))
+                continue;
+            if (in_number(d, pa, q, &ts, &te)) {
+                s = te;
+                break;
+            }
+            *ce = q;
+            goto done;
         }
     }
+done:
     while (*cs > lo && *cs < pa->vend && ((unsigned char)v[*cs] & 0xC0) == 0x80)
         (*cs)++; /* the window may start inside a character */
     while (*ce < hi && ((unsigned char)v[*ce] & 0xC0) == 0x80)
@@ -332,23 +346,19 @@ static const char *unit_kept(hb_doc *d, const char *scale, size_t sclen, const c
 }
 
 /* What a run of the stage keeps for its metrics: the memo of word facts
- * (NULL: none), and each measure word's kept unit (by its index in the
- * engine's units, NULL until asked; kept NULL when out of memory). */
+ * (NULL: none). */
 typedef struct {
     hb_subject_memo *memo;
-    const char **kept;
 } metric_run;
 
-/* unit_kept, by the measure word's entry when no scale word comes first
- * (the unit is then the entry as written): most metrics, each entry's
- * string kept once a report, not hashed and compared every time. */
-static const char *unit_of(hb_doc *d, metric_run *run, const hb_rule_word *unit, const char *scale, size_t sclen,
-                           const char *word, size_t wlen)
+/* The unit, scale word then measure word: with no scale word first (most
+ * metrics) the measure word's entry, which is the unit as written, is the
+ * engine's string, which the report holds as it holds the category; else
+ * unit_kept. */
+static const char *unit_of(hb_doc *d, const hb_rule_word *unit, const char *scale, size_t sclen, const char *word,
+                           size_t wlen)
 {
-    if (!unit || sclen || !run->kept)
-        return unit_kept(d, scale, sclen, word, wlen);
-    const char **k = &run->kept[unit - d->engine->units.v];
-    return *k ? *k : (*k = unit_kept(d, scale, sclen, word, wlen));
+    return unit && !sclen ? unit->word : unit_kept(d, scale, sclen, word, wlen);
 }
 
 /* Reads the metric whose number token starts at view position at of
@@ -436,7 +446,7 @@ static int read_metric(hb_doc *d, metric_run *run, size_t para, size_t at, size_
     /* unit as written: the numeral's scale word, then the measure word */
     const char *uw = n.percent ? "%" : v + us;
     size_t ulen = n.percent ? 1 : ue - us, sclen = n.scale_end - n.scale_start, skip;
-    const char *u = unit_of(d, run, unit, v + n.scale_start, sclen, uw, ulen);
+    const char *u = unit_of(d, unit, v + n.scale_start, sclen, uw, ulen);
     if (!u)
         return 0;
     m.unit = u;
@@ -486,8 +496,7 @@ hb_status hb_metrics_run(hb_doc *d)
         return HB_ERR_NOMEM;
     /* the memo pays where words repeat, in long reports; without one (or
      * out of memory for it) every word is looked up */
-    metric_run run = {d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL,
-                      hb_arena_alloc(&d->arena, (d->engine->units.n + 1) * sizeof *run.kept)};
+    metric_run run = {d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL};
     size_t done = 0;
     hb_status st = HB_OK;
     const hb_off *at = d->number_starts.v;
@@ -501,7 +510,6 @@ hb_status hb_metrics_run(hb_doc *d)
                 st = HB_ERR_NOMEM;
     }
     hb_subject_memo_free(run.memo);
-    hb_arena_free(&d->arena, run.kept);
     hb_arena_free(&d->arena, d->number_starts.v);
     d->number_starts.v = NULL;
     d->number_starts.n = d->number_starts.cap = 0;

@@ -638,6 +638,10 @@ static int start_ok(const char *s, size_t len, size_t pos)
 
     if (pos == 0)
         return 1;
+    /* most numbers follow a Han character other than a numeral or 几,
+     * which no test below refuses: told by its bytes, not decoded */
+    if (pos >= 3 && hb_plain_han3((const unsigned char *)s + pos - 3) && memcmp(s + pos - 3, "几", 3) != 0)
+        return 1;
     cp_at(s, len, pos, &cur);
     a = hb_char_before(s, pos, &prev);
     /* the character before that matters only after these marks */

@@ -314,8 +314,17 @@ const hb_rule_word *hb_wordlist_prefix_indexed(const hb_wordlist *l, const char 
     if (!l->slots) /* hb_wordlist_prefix asked the filter */
         return NULL;
     uint64_t h = hb_hash_bytes("", 0);
-    for (size_t k = 1; k <= n; k++) {
-        h = hash_step(h, (unsigned char)s[k - 1]);
+    for (size_t k = 0; k < n;) {
+        const unsigned char *u = (const unsigned char *)s + k;
+        /* a three-byte character, most Han, hashed whole: no boundary
+         * inside it to look up at */
+        if (k + 3 <= n && (u[0] & 0xF0) == 0xE0 && is_cont(u[1]) && is_cont(u[2])) {
+            h = hash_step(hash_step(hash_step(h, u[0]), u[1]), u[2]);
+            k += 3;
+        } else {
+            h = hash_step(h, u[0]);
+            k++;
+        }
         if (k < len && is_cont((unsigned char)s[k]))
             continue;
         const hb_word_slot *t = slot_of(l, h, s, k);

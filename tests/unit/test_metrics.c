@@ -293,6 +293,10 @@ static void test_clause_scan(void **s)
     expect_clause(t, 0, "全年召开会议研讨交流3次");
     expect_clause(t, 1, "开展学习教育培训活动5次");
     expect_clause(t, 2, "另有专题会议7场");
+    /* in one block of eight: a thousands comma, then the separator below
+     * it (backward) or after the number (forward) */
+    expect_clause("开会;1,200元35户,2次。", 1, "1,200元35户");
+    expect_clause("开会;1,200元35户,2次。", 2, "2次");
     /* 119 bytes between the 。 and the number: the window starts in the 。 */
     expect_clause("前文内容。ab党员干部群众参加学习教育培训活动推动工作落实见效全面提升能力水平建设基层组织强5次。", 0,
                   "ab党员干部群众参加学习教育培训活动推动工作落实见效全面提升能力水平建设基层组织强5次");
