@@ -167,15 +167,22 @@ struct hb_lexicon *hb_lexicon_open(const char *bin_path, hb_error *err)
 }
 
 /* A built-in image: the compiled lexicon, then (at the next multiple of 8)
- * a trailer naming the overlay whose marks its slots carry, and the DAG
- * values made from its logv (lx->dagx), so that a start computes and
- * writes none of them. */
+ * a trailer naming the overlay whose marks its slots carry, the DAG values
+ * made from its logv (lx->dagx), and that overlay as a start takes it from
+ * the rules file (image_ov: its slots, values and words' table), so that a
+ * start computes and writes none of them. */
 struct image_trailer {
     char magic[8];
     unsigned char overlay_key[32];
     uint64_t dagx[HB_LEX_DAG_SLOTS];
 };
-static const char IMAGE_MAGIC[8] = "HBLEXMK2";
+struct hb_lex_image_ov {
+    uint32_t cap, n, words_mask, zero; /* then da[cap], val[cap], words[words_mask + 1] */
+};
+static const char IMAGE_MAGIC[8] = "HBLEXMK3";
+
+static size_t image_ov_size(const struct hb_lex_image_ov *io);
+static void *image_ov_save(const struct hb_lexicon *lx, size_t *size);
 
 struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_error *err)
 {
@@ -186,14 +193,17 @@ struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_erro
         return NULL;
     }
     lx->image = 1;
+    if ((uintptr_t)image % 8) /* its header and sections are read in place */
+        size = 0;
     const struct lex_header *h = image;
-    size_t lex_size = size;
-    if ((uintptr_t)image % 8 == 0 && size >= sizeof *h + sizeof(struct image_trailer) &&
-        h->file_size <= size - sizeof(struct image_trailer)) {
-        size_t at = (h->file_size + 7) / 8 * 8;
+    size_t lex_size = size, at = size >= sizeof *h ? (h->file_size + 7) / 8 * 8 : SIZE_MAX;
+    const size_t head = sizeof(struct image_trailer) + sizeof(struct hb_lex_image_ov);
+    if (at <= size && size - at >= head) {
         const struct image_trailer *t = (const struct image_trailer *)((const char *)image + at);
-        if (at + sizeof *t == size && memcmp(t->magic, IMAGE_MAGIC, 8) == 0) {
+        const struct hb_lex_image_ov *io = (const struct hb_lex_image_ov *)(t + 1);
+        if (memcmp(t->magic, IMAGE_MAGIC, 8) == 0 && image_ov_size(io) == size - at - sizeof *t) {
             lex_size = h->file_size;
+            lx->image_ov = io->cap ? io : NULL;
             memcpy(lx->image_key, t->overlay_key, sizeof lx->image_key);
             lx->stale_marks = 1;
             lx->dagx = (uint64_t *)t->dagx; /* read only, as the rest */
@@ -204,16 +214,21 @@ struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_erro
 
 void *hb_lexicon_image_save(const struct hb_lexicon *lx, const unsigned char overlay_key[32], size_t *size)
 {
-    size_t at = (lx->file_size + 7) / 8 * 8;
-    char *b = calloc(1, at + sizeof(struct image_trailer));
-    if (!b)
+    size_t at = (lx->file_size + 7) / 8 * 8, ov_size;
+    void *ov = image_ov_save(lx, &ov_size);
+    char *b = ov ? calloc(1, at + sizeof(struct image_trailer) + ov_size) : NULL;
+    if (!b) {
+        free(ov);
         return NULL;
+    }
     memcpy(b, lx->file, lx->file_size);
     struct image_trailer *t = (struct image_trailer *)(b + at);
     memcpy(t->magic, IMAGE_MAGIC, 8);
     memcpy(t->overlay_key, overlay_key, sizeof t->overlay_key);
     memcpy(t->dagx, lx->dagx, sizeof t->dagx);
-    *size = at + sizeof *t;
+    memcpy(t + 1, ov, ov_size);
+    free(ov);
+    *size = at + sizeof *t + ov_size;
     return b;
 }
 
@@ -465,7 +480,8 @@ static void ov_free(struct hb_lex_overlay *ov)
     free(ov->tags);
     if (!ov->words_lent)
         free(ov->words);
-    free(ov->val);
+    if (!ov->val_lent)
+        free(ov->val);
     if (ov->da && !ov->da_lent)
         munmap(ov->da, ov->cap * sizeof *ov->da);
     if (ov->aux)
@@ -723,7 +739,7 @@ static hb_status overlay_file(struct hb_lex_overlay *ov, const struct ov_head *h
 
 /* The overlay of a checked head, with its tags and records; HB_OK,
  * HB_ERR_DICT or HB_ERR_NOMEM. */
-static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h, const hb_lex_spare *spare)
+static hb_status overlay_tags(struct hb_lex_overlay *ov, const struct ov_head *h)
 {
     if (h->ntags && !(ov->tags = malloc(h->ntags * sizeof *ov->tags)))
         return HB_ERR_NOMEM;
@@ -732,7 +748,70 @@ static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h
          t += strlen(t) + 1)
         if (!(ov->tags[ov->ntags++] = strdup(t)))
             return HB_ERR_NOMEM;
-    return overlay_file(ov, h, spare);
+    return HB_OK;
+}
+
+static hb_status overlay_read(struct hb_lex_overlay *ov, const struct ov_head *h, const hb_lex_spare *spare)
+{
+    hb_status st = overlay_tags(ov, h);
+    return st == HB_OK ? overlay_file(ov, h, spare) : st;
+}
+
+/* ---- the overlay in a built-in image ---- */
+
+static size_t image_ov_size(const struct hb_lex_image_ov *io)
+{
+    if (io->cap > OV_MAX_SLOTS || io->n > io->cap || io->words_mask >= OV_MAX_SLOTS ||
+        (io->words_mask & (io->words_mask + 1)))
+        return 0; /* no overlay this huibao writes */
+    return sizeof *io + (size_t)io->cap * (sizeof(hb_lex_node) + sizeof(double)) +
+           (io->cap ? ((size_t)io->words_mask + 1) * sizeof(struct hb_lex_ov_word) : 0);
+}
+
+/* The overlay a start would take from lx's words (as the rules file files
+ * them), laid out for an image; a head of cap 0 when lx has none.  NULL
+ * when out of memory. */
+static void *image_ov_save(const struct hb_lexicon *lx, size_t *size)
+{
+    struct hb_lex_image_ov head = {0};
+    size_t blob_size;
+    void *blob = lx->ov ? hb_lexicon_overlay_save(lx, &blob_size) : NULL;
+    struct hb_lex_overlay *ov = blob ? calloc(1, sizeof *ov) : NULL;
+    if (ov && overlay_read(ov, blob, NULL) == HB_OK)
+        head = (struct hb_lex_image_ov){ov->cap, ov->n, ov->words_mask, 0};
+    *size = image_ov_size(&head);
+    char *b = (!lx->ov || head.cap) ? calloc(1, *size) : NULL;
+    if (b && head.cap) {
+        hb_lex_node *da = (hb_lex_node *)(b + sizeof head);
+        double *val = (double *)(da + head.cap);
+        memcpy(da, ov->da, head.cap * sizeof *da);
+        for (uint32_t t = 0; t < head.cap; t++) /* a value only where a word ends: the rest was never set */
+            val[t] = hb_lex_ov_word(ov, t) ? ov->val[t] : 0.0;
+        memcpy(val + head.cap, ov->words, ((size_t)head.words_mask + 1) * sizeof *ov->words);
+    }
+    if (b)
+        memcpy(b, &head, sizeof head);
+    ov_free(ov);
+    free(blob);
+    return b;
+}
+
+/* The taken overlay of blob h as the image has it: its slots, values and
+ * words' table where they lie, its tags from the blob. */
+static hb_status overlay_from_image(struct hb_lex_overlay *ov, const struct ov_head *h,
+                                    const struct hb_lex_image_ov *io)
+{
+    hb_status st = overlay_tags(ov, h);
+    if (st != HB_OK)
+        return st;
+    ov->cap = io->cap;
+    ov->n = io->n;
+    ov->words_mask = io->words_mask;
+    ov->da = (hb_lex_node *)(io + 1);
+    ov->val = (double *)(ov->da + io->cap);
+    ov->words = (struct hb_lex_ov_word *)(ov->val + io->cap);
+    ov->da_lent = ov->val_lent = ov->words_lent = 1;
+    return HB_OK;
 }
 
 /* Marks where each word of a filed overlay's records leaves the general
@@ -779,9 +858,10 @@ hb_status hb_lexicon_overlay_take(struct hb_lexicon *lx, const void *blob, size_
         if (!(lx->ov = calloc(1, sizeof *lx->ov)))
             return HB_ERR_NOMEM;
         lx->ov->taken = 1;
-        hb_status st = overlay_read(lx->ov, h, spare);
-        /* a built-in image carries this overlay's marks already */
+        /* a built-in image carries this overlay, its marks set */
         int marked = lx->stale_marks && key && memcmp(key, lx->image_key, sizeof lx->image_key) == 0;
+        hb_status st = marked && lx->image_ov ? overlay_from_image(lx->ov, h, lx->image_ov)
+                                              : overlay_read(lx->ov, h, spare);
         if (st == HB_OK && !marked)
             st = mark_overlay_words(lx, h);
         else if (st == HB_OK)

@@ -217,7 +217,8 @@ struct hb_lex_overlay {
     uint32_t fit_from;  /* where the last search past free_from's window found its base */
     char **tags;        /* each distinct tag once: a few dozen for thousands of words */
     size_t ntags, tagcap;
-    int da_lent, words_lent; /* taken: da, words lie in memory lent at load, not freed */
+    int da_lent, words_lent, val_lent; /* taken: they lie in memory lent at load (or in a
+                                          built-in image), not freed */
     struct hb_lex_ov_word *words; /* taken from a blob: the tags and frequencies, not aux */
     uint32_t words_mask;          /* the table's slots less one */
 };
@@ -257,6 +258,7 @@ struct hb_lexicon {
     int stale_marks;            /* the slots carry the HB_LEX_OV_HERE marks of overlay
                                    image_key, which no overlay loaded has claimed yet */
     unsigned char image_key[32];
+    const struct hb_lex_image_ov *image_ov; /* the overlay image_key names, in the image; NULL: none */
     struct hb_lex_memo *memo;   /* while an engine adds its words (userdict.c), which
                                    ends it (hb_lexicon_memo_end) before the lexicon is shared */
 };

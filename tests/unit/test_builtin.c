@@ -2,8 +2,8 @@
  * rules_image; rulec writes the image): read-only bytes used in place.  An
  * engine on them segments and extracts exactly as one on the files they
  * were made from, with the same trie slots (the marks of dict/'s words
- * included); its lexicon stays in place while dict/ is the one the image
- * was marked for, and is copied, the image's marks cleared, when other
+ * included) and the same added words; its lexicon and their overlay stay
+ * in place while dict/ is the one the image was made for, and is copied, the image's marks cleared, when other
  * words are added (an overlay folder) or none (the jieba mode).  A damaged
  * image is refused naming it.  The images are those of the build, beside
  * $HUIBAO_LEXICON; the tests skip when it was built without the lexicon. */
@@ -121,6 +121,13 @@ static void assert_same(hb_engine *a, hb_engine *b)
         hb_report_free(rb);
     }
     const struct hb_lexicon *la = a->lexicon, *lb = b->lexicon;
+    static const char *const words[] = {"两个维护", "三会一课", "研讨交流", "纵深发展", "党建", "二十大", "汇报"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        size_t n = strlen(words[i]);
+        assert_int_equal(hb_lexicon_freq(la, words[i], n), hb_lexicon_freq(lb, words[i], n));
+        const char *ta = hb_lexicon_tag(la, words[i], n), *tb = hb_lexicon_tag(lb, words[i], n);
+        assert_true(ta == tb || (ta && tb && strcmp(ta, tb) == 0));
+    }
     assert_int_equal(la->nnodes, lb->nnodes);
     assert_memory_equal(la->nodes, lb->nodes, la->nnodes * sizeof *la->nodes);
     assert_int_equal(hb_lexicon_total(la), hb_lexicon_total(lb));
@@ -137,6 +144,9 @@ static void test_image_used_in_place(void **state)
     assert_true(a->lexicon->image);
     assert_ptr_equal(a->lexicon->file, lex.data);
     assert_false(a->lexicon->stale_marks);
+    /* and so does its overlay of dict/'s words */
+    const char *ov = (const char *)a->lexicon->ov->da;
+    assert_true(ov > (const char *)lex.data && ov < (const char *)lex.data + lex.size);
     assert_same(a, b);
     hb_engine_free(a);
     hb_engine_free(b);
