@@ -50,6 +50,8 @@ void hb_rules_free(struct hb_rules *r);
  * (the engine); NULL when they do not fit (or r is NULL).  The read
  * faulted that huge page in whole: touching them costs no fault. */
 void *hb_rules_spare(struct hb_rules *r, size_t size);
+/* Are r the program's built-in rules (hb_engine_options.rules_image)? */
+int hb_rules_builtin(const struct hb_rules *r);
 
 /* The blob filed under key in r (NULL: none), its size in *size; NULL when
  * there is none. */

@@ -126,7 +126,10 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
     hb_status st = HB_OK;
     if (blob) {
         hb_lex_spare spare = {rules_spare, e->rules};
-        if ((st = hb_lexicon_overlay_take(e->lexicon, blob, size, key, &spare)) == HB_ERR_DICT)
+        /* a built-in image's overlay is taken in place beside the rules rulec
+         * made with it; a rules file named instead is checked record by record */
+        const unsigned char *image_key = hb_rules_builtin(e->rules) ? key : NULL;
+        if ((st = hb_lexicon_overlay_take(e->lexicon, blob, size, image_key, &spare)) == HB_ERR_DICT)
             hb_rules_damaged(e, err);
         else if (st != HB_OK)
             hb_dict_fail(err, st, e->dict_dir, 0, 0, "out of memory");
