@@ -378,31 +378,32 @@ static void test_ac_against_naive(void **s)
  * stepped two at a time, heads of 5 to 8 bytes, patterns shorter than 8
  * bytes (the second filter's short heads) and longer (their first 8 bytes),
  * a few characters of one byte between, patterns at the text's end.  The
- * filters never skip a match the naive scan finds. */
-static void test_ac_han_against_naive(void **s)
+ * filters never skip a match the naive scan finds.  With han_first, no
+ * pattern begins with ASCII: the scan steps over the text's ASCII (1 and e
+ * inside patterns, the comma and x in none) without hashing it. */
+static void han_against_naive(unsigned seed, int han_first)
 {
-    (void)s;
-    static const char *const CH[] = {"党", "建", "工", "作", "两", "学", "1", "e"};
-    srand(13);
+    static const char *const CH[] = {"党", "建", "工", "作", "两", "学", "1", "e", ",", "x"};
+    srand(seed);
     for (int round = 0; round < 300; round++) {
         hb_ac *ac = hb_ac_new();
         if (round % 3 == 0)
             hb_ac_set_table_max(ac, 0);
         char store[30][40], *pats[30];
-        int np = 1 + rand() % 30, nch = round % 2 ? 8 : 6;
+        int np = 1 + rand() % 30, nch = round % 2 ? 8 : 6, nascii = han_first ? 4 : 2;
         for (int i = 0; i < np; i++) {
             int l = 2 + rand() % 5;
             pats[i] = store[i];
             pats[i][0] = '\0';
             for (int k = 0; k < l; k++)
-                strcat(pats[i], CH[rand() % nch]);
+                strcat(pats[i], CH[rand() % (han_first && k == 0 ? 6 : nch)]);
             hb_ac_add(ac, pats[i], strlen(pats[i]), i);
         }
         assert_true(hb_ac_build(ac));
         char text[1000] = "";
         size_t n = 0;
         while (n < 900) {
-            const char *c = CH[rand() % 10 < 9 ? rand() % 6 : 6 + rand() % 2];
+            const char *c = CH[rand() % 10 < 9 ? rand() % 6 : 6 + rand() % nascii];
             memcpy(text + n, c, strlen(c));
             n += strlen(c);
         }
@@ -415,6 +416,18 @@ static void test_ac_han_against_naive(void **s)
         check_built_and_adopted(ac, pats, np, text, n);
         hb_ac_free(ac);
     }
+}
+
+static void test_ac_han_against_naive(void **s)
+{
+    (void)s;
+    han_against_naive(13, 0);
+}
+
+static void test_ac_han_ascii_against_naive(void **s)
+{
+    (void)s;
+    han_against_naive(17, 1);
 }
 
 /* An automaton of more than 65,536 states has 32-bit links: the same scans,
@@ -642,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
         cmocka_unit_test(test_ac_han_against_naive),
+        cmocka_unit_test(test_ac_han_ascii_against_naive),
         cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
