@@ -323,11 +323,20 @@ typedef struct {
     int qkind;             /* QUOTE_KINDS index when a quotation, not a slogan; -1 */
 } sl_term;
 
+/* The covered ranges are looked up by view position in buckets of
+ * 1 << COVER_SHIFT bytes (about a line's characters) before a search, in a
+ * report of COVER_MIN buckets or more (index_covered()). */
+enum { COVER_SHIFT = 8, COVER_MIN = 64 };
+
 struct hb_slogans_result {
     HB_VEC(sl_term) terms;
     uint32_t *slots;       /* open addressing: term index + 1, 0 empty */
     size_t nslots;
     HB_VEC(hb_vrange) covered;
+    /* firsts[b]: the first covered range starting at or past b << COVER_SHIFT,
+     * for the buckets 0..nbuckets (the last past the view); NULL: none made */
+    uint32_t *firsts;
+    size_t nbuckets;
 };
 
 typedef struct {
@@ -912,6 +921,29 @@ static int sort_ranges(hb_doc *d, hb_vrange *v, size_t n)
     return 1;
 }
 
+/* The buckets of r's covered ranges over the view (a metric asks after
+ * every number: a search of a bucket's few ranges, not of all); 0 when out
+ * of memory.  A report of fewer than COVER_MIN buckets has few ranges, and
+ * making the index would cost what it saves: its ranges are searched whole. */
+static int index_covered(hb_doc *d, struct hb_slogans_result *r)
+{
+    const hb_vrange *v = r->covered.v;
+    size_t n = r->covered.n, nb = (d->view_len >> COVER_SHIFT) + 1, k = 0;
+    if (nb < COVER_MIN || n > UINT32_MAX)
+        return 1;
+    uint32_t *f = hb_arena_take(&d->arena, (nb + 1) * sizeof *f);
+    if (!f)
+        return 0;
+    for (size_t b = 0; b <= nb; b++) {
+        while (k < n && v[k].start >> COVER_SHIFT < b)
+            k++;
+        f[b] = (uint32_t)k;
+    }
+    r->firsts = f;
+    r->nbuckets = nb;
+    return 1;
+}
+
 static int by_first(const void *a, const void *b)
 {
     const sl_term *x = a, *y = b;
@@ -950,6 +982,8 @@ hb_status hb_slogans_run(hb_doc *d)
     }
     r->covered.n = m;
     hb_vec_trim(&d->arena, &r->covered);
+    if (!index_covered(d, r))
+        return HB_ERR_NOMEM;
     if (r->terms.n > 1)
         qsort(r->terms.v, r->terms.n, sizeof *r->terms.v, by_first);
     r->slots = NULL; /* indexes are stale after the sort */
@@ -1030,6 +1064,14 @@ static long last_before(const hb_doc *d, size_t before)
     size_t n;
     const hb_vrange *v = hb_slogan_ranges(d, &n);
     size_t lo = 0, hi = n;
+    const struct hb_slogans_result *r = d->slogans;
+    if (r && r->firsts) {
+        /* the ranges before the bucket of before start before it, those
+         * past it after it */
+        size_t b = before >> COVER_SHIFT;
+        lo = b < r->nbuckets ? r->firsts[b] : n;
+        hi = b < r->nbuckets ? r->firsts[b + 1] : n;
+    }
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (v[mid].start < before)

@@ -214,6 +214,42 @@ static void test_coverage_merged_from_every_source(void **s)
     hb_report_free(r);
 }
 
+/* The lookups by bucket of 256 view bytes against every range: a report
+ * of 16 KiB and more (smaller ones are searched whole), its ranges on either
+ * side of the buckets' bounds, every position and ranges of several lengths,
+ * empty ones too. */
+static void test_coverage_by_bucket(void **s)
+{
+    (void)s;
+    static char text[40000];
+    text[0] = '\0';
+    for (int k = 0; k < 400; k++)
+        strcat(text, k % 3 ? "增强四个意识，“不足3人党支部”共5个，" : "学习《2023年工作要点》推进一岗双责，开展研讨6次。\n");
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    size_t n, len = r->view_len;
+    const hb_vrange *rg = hb_slogan_ranges(r, &n);
+    assert_true(n > 400 && len > 64 * 256);
+    /* before[p]: covered bytes before view position p */
+    size_t *before = calloc(len + 1, sizeof *before);
+    assert_non_null(before);
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = rg[i].start; p < rg[i].end; p++)
+            before[p + 1] = 1;
+    for (size_t p = 0; p < len; p++)
+        before[p + 1] += before[p];
+    for (size_t vs = 0; vs <= len; vs++) {
+        assert_int_equal(hb_in_quote_or_title(r, vs), vs < len && before[vs + 1] > before[vs]);
+        static const size_t LENS[] = {0, 1, 3, 10, 300};
+        for (size_t l = 0; l < sizeof LENS / sizeof *LENS; l++) {
+            size_t ve = vs + LENS[l] < len ? vs + LENS[l] : len;
+            assert_int_equal(hb_slogan_covered(r, vs, ve), before[ve] > before[vs]);
+        }
+    }
+    free(before);
+    hb_report_free(r);
+}
+
 /* ---- the automaton ---- */
 
 typedef struct {
@@ -652,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_discovery_at_every_place),
         cmocka_unit_test(test_coverage_queries),
         cmocka_unit_test(test_coverage_merged_from_every_source),
+        cmocka_unit_test(test_coverage_by_bucket),
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
         cmocka_unit_test(test_ac_han_against_naive),
