@@ -478,6 +478,16 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
     return -1;
 }
 
+/* Whether [s, e) is among v[0..n), sorted by start, none starting before s. */
+static int range_first(const hb_vrange *v, size_t n, size_t s, size_t e)
+{
+    for (size_t i = 0; i < n && v[i].start == s; i++)
+        if (v[i].end == e)
+            return 1;
+    return 0;
+}
+
+/* Whether [s, e) is among v[0..n), sorted by start. */
 static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
 {
     size_t lo = 0, hi = n;
@@ -488,10 +498,7 @@ static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
         else
             hi = mid;
     }
-    for (; lo < n && v[lo].start == s; lo++)
-        if (v[lo].end == e)
-            return 1;
-    return 0;
+    return range_first(v + lo, n - lo, s, e);
 }
 
 static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
@@ -546,9 +553,13 @@ static int on_known(void *ctx, size_t s, size_t e, int entry)
  * occurrence is counted already) nor part of a discovered formulation. */
 static int count_known(run_ctx *c)
 {
+    const hb_vrange *qv = c->qterms.v;
+    size_t q = 0; /* the first quoted term not starting before the match: both ascend */
     for (size_t i = 0; i < c->known.n; i++) {
         const known_match *k = &c->known.v[i];
-        if (k->absorbed || find_range(c->qterms.v, c->qterms.n, k->start, k->end))
+        while (q < c->qterms.n && qv[q].start < k->start)
+            q++;
+        if (k->absorbed || range_first(qv + q, c->qterms.n - q, k->start, k->end))
             continue;
         sl_term *t = term_at(c, k->start, k->end, k->entry);
         if (!t || !cover(c, k->start, k->end))
