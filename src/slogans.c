@@ -373,6 +373,14 @@ static int rehash(hb_doc *d, struct hb_slogans_result *r)
     return 1;
 }
 
+/* t, met again at view[vs..ve): its earliest occurrence kept. */
+static sl_term *seen_at(sl_term *t, size_t vs, size_t ve)
+{
+    if (vs < t->vs)
+        t->vs = vs, t->ve = ve;
+    return t;
+}
+
 /* The term with surface key[0..len) first written at view[vs..ve), created
  * on first sight; NULL when out of memory. */
 static sl_term *term_keyed(run_ctx *c, const char *key, size_t len, size_t vs, size_t ve, int entry)
@@ -383,11 +391,8 @@ static sl_term *term_keyed(run_ctx *c, const char *key, size_t len, size_t vs, s
     size_t h = hb_hash_bytes(key, len) & (r->nslots - 1);
     for (; r->slots[h]; h = (h + 1) & (r->nslots - 1)) {
         sl_term *t = &r->terms.v[r->slots[h] - 1];
-        if (t->klen == len && memcmp(t->key, key, len) == 0) {
-            if (vs < t->vs)
-                t->vs = vs, t->ve = ve;
-            return t;
-        }
+        if (t->klen == len && memcmp(t->key, key, len) == 0)
+            return seen_at(t, vs, ve);
     }
     if (entry < 0 && c->rules->dict)
         entry = hb_slogan_dict_find(c->rules->dict, key, len);
@@ -549,10 +554,19 @@ static int on_known(void *ctx, size_t s, size_t e, int entry)
     return hb_vec_push(&c->d->arena, &c->known, k);
 }
 
+/* Entries whose term count_known() remembers. */
+enum { KNOWN_SEEN = 64 };
+
 /* Counts the dictionary matches that are not a quoted term's content (that
  * occurrence is counted already) nor part of a discovered formulation. */
 static int count_known(run_ctx *c)
 {
+    /* the term of an entry met before, by the entry's low bits: the same
+     * formulations come again and again (党支部), their surface hashed and
+     * compared once */
+    struct {
+        uint32_t entry1, term; /* entry + 1, 0: none */
+    } seen[KNOWN_SEEN] = {{0, 0}};
     const hb_vrange *qv = c->qterms.v;
     size_t q = 0; /* the first quoted term not starting before the match: both ascend */
     for (size_t i = 0; i < c->known.n; i++) {
@@ -561,7 +575,14 @@ static int count_known(run_ctx *c)
             q++;
         if (k->absorbed || range_first(qv + q, c->qterms.n - q, k->start, k->end))
             continue;
-        sl_term *t = term_at(c, k->start, k->end, k->entry);
+        sl_term *t;
+        unsigned h = (unsigned)k->entry % KNOWN_SEEN;
+        if (seen[h].entry1 == (uint32_t)k->entry + 1) {
+            t = seen_at(&c->r->terms.v[seen[h].term], k->start, k->end);
+        } else if ((t = term_at(c, k->start, k->end, k->entry))) {
+            seen[h].entry1 = (uint32_t)k->entry + 1;
+            seen[h].term = (uint32_t)(t - c->r->terms.v);
+        }
         if (!t || !cover(c, k->start, k->end))
             return 0;
         t->count++;
