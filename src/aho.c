@@ -841,6 +841,13 @@ static inline uint32_t trie_child(const hb_ac *ac, uint32_t s, uint8_t b)
     return sparse_child(ac, s, b);
 }
 
+/* The root's child by byte b, 0: no pattern begins with b (a compiled
+ * table keeps the root's edges in its first row, not in root[]). */
+static inline uint32_t root_child(const hb_ac *ac, uint8_t b)
+{
+    return ac->delta ? link_at(ac->delta, ac->width, ac->cls[b]) : ac->root[b];
+}
+
 /* The state after reading byte b in state s. */
 static inline uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b)
 {
@@ -893,23 +900,39 @@ static inline uint32_t head_state(const hb_ac *ac, uint64_t w, uint64_t hw, uint
  * would step past a continuation byte at 6, where no pattern starts). */
 enum { TWO_3BYTE_MASK = 0x0000C0C0F0C0C000ull, TWO_3BYTE = 0x00008080E0808000ull };
 
-/* The first place from i on, before the last eleven bytes, that has its
- * head's bit or is no character of three bytes with another after it: Han
- * text two characters a step, on two loads of eight bytes and no
- * lead_gap(), the only work most of it needs. */
-static inline size_t skip_pairs(const hb_ac *ac, const char *s, size_t len, size_t i, uint64_t mask)
+/* head_state() of the place whose eight bytes are w, its head's bit set
+ * (a tenth of Han text): apart, so that the loop of skip_pairs() keeps
+ * its registers. */
+static __attribute__((noinline)) uint32_t state_of(const hb_ac *ac, uint64_t w, uint64_t mask)
+{
+    return head_state(ac, w, w & mask, head_hash(w & mask));
+}
+
+/* The first place from i on, before the last eleven bytes, where a
+ * pattern may start (its state in *st) or that is no character of three
+ * bytes with another after it (*st 0): Han text two characters a step, on
+ * two loads of eight bytes and no lead_gap(), the only work most of it
+ * needs.  A place whose head's bit is set is tested here (state_of()),
+ * not hashed again by filter_heads(). */
+static inline size_t skip_pairs(const hb_ac *ac, const char *s, size_t len, size_t i, uint64_t mask, uint32_t *st)
 {
     const uint64_t *bits = ac->start_bits;
     unsigned shift = ac->bits_shift;
+    uint32_t t = 0;
     for (size_t stop = len - 11; len >= 11 && i <= stop; i += 6) {
         uint64_t w, w2;
         memcpy(&w, s + i, 8);
         memcpy(&w2, s + i + 3, 8);
-        if ((w & TWO_3BYTE_MASK) != TWO_3BYTE || bit_at(bits, head_hash(w & mask) >> shift))
+        if ((w & TWO_3BYTE_MASK) != TWO_3BYTE)
             break;
-        if (bit_at(bits, head_hash(w2 & mask) >> shift))
-            return i + 3;
+        if (bit_at(bits, head_hash(w & mask) >> shift) && (t = state_of(ac, w, mask)))
+            break;
+        if (bit_at(bits, head_hash(w2 & mask) >> shift) && (t = state_of(ac, w2, mask))) {
+            i += 3;
+            break;
+        }
     }
+    *st = t;
     return i;
 }
 
@@ -923,10 +946,16 @@ static inline size_t filter_heads(const hb_ac *ac, const char *s, size_t len, si
     uint64_t mask;
     memcpy(&mask, ac->head_mask, 8);
     while (i + 8 <= len) {
-        if (by_char && (i = skip_pairs(ac, s, len, i, mask)) + 8 > len)
+        if (by_char && ((i = skip_pairs(ac, s, len, i, mask, st)), *st))
+            return i;
+        if (i + 8 > len)
             break;
         uint64_t w;
         memcpy(&w, s + i, 8);
+        if (by_char && !(w & 0x80) && !root_child(ac, (uint8_t)w)) {
+            i++; /* ASCII that begins no pattern: most of what stops skip_pairs() */
+            continue;
+        }
         uint64_t hh = head_hash(w & mask);
         if (bit_at(ac->start_bits, hh >> ac->bits_shift) && (*st = head_state(ac, w, w & mask, hh)))
             return i;
@@ -958,31 +987,39 @@ static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, u
 static inline size_t longest_w(const hb_ac *ac, const char *s, size_t i, size_t j, size_t stop, uint32_t st,
                                int *value, size_t w, int sparse)
 {
+    /* the arrays in locals and the value kept in one: a store through
+     * value would make the compiler read them from *ac at every step */
     const int32_t *val = ac->value;
     const uint16_t *depth = ac->depth;
-    size_t end = 0;
+    const uint32_t *edge0 = ac->sedge0, *root = ac->root;
+    const uint8_t *bytes = ac->sbyte, *cls = ac->cls;
+    const void *to = ac->sto, *delta = ac->delta;
+    size_t nstates = ac->nstates, ncls = ac->ncls, end = 0;
+    int found = *value;
     for (;; j++) {
         if (val[st] >= 0)
-            end = j, *value = val[st];
+            end = j, found = val[st];
         if (j == stop)
-            return end;
+            break;
         uint8_t b = (uint8_t)s[j];
         uint32_t t;
         if (!sparse) {
-            t = link_at(ac->delta, w, (size_t)st * ac->ncls + ac->cls[b]);
+            t = link_at(delta, w, (size_t)st * ncls + cls[b]);
         } else if (st == 0) {
-            t = ac->root[b];
+            t = root[b];
         } else {
             /* deep in the trie most states have one edge: no search */
-            uint32_t lo = ac->sedge0[st], hi = ac->sedge0[st + 1];
-            uint32_t k = hi - lo == 1 ? (ac->sbyte[lo] == b ? lo : hi) : find_byte(ac->sbyte, lo, hi, b);
-            t = k < hi ? link_at(ac->sto, w, k) : 0;
+            uint32_t lo = edge0[st], hi = edge0[st + 1];
+            uint32_t k = hi - lo == 1 ? (bytes[lo] == b ? lo : hi) : find_byte(bytes, lo, hi, b);
+            t = k < hi ? link_at(to, w, k) : 0;
         }
         /* a compiled file's links are not trusted */
-        if (t >= ac->nstates || depth[t] != j - i + 1)
-            return end;
+        if (t >= nstates || depth[t] != j - i + 1)
+            break;
         st = t;
     }
+    *value = found;
+    return end;
 }
 
 static size_t longest(const hb_ac *ac, const char *s, size_t i, size_t j, size_t stop, uint32_t st, int *value)

@@ -323,11 +323,20 @@ typedef struct {
     int qkind;             /* QUOTE_KINDS index when a quotation, not a slogan; -1 */
 } sl_term;
 
+/* The covered ranges are looked up by view position in buckets of
+ * 1 << COVER_SHIFT bytes (about a line's characters) before a search, in a
+ * report of COVER_MIN buckets or more (index_covered()). */
+enum { COVER_SHIFT = 8, COVER_MIN = 64 };
+
 struct hb_slogans_result {
     HB_VEC(sl_term) terms;
     uint32_t *slots;       /* open addressing: term index + 1, 0 empty */
     size_t nslots;
     HB_VEC(hb_vrange) covered;
+    /* firsts[b]: the first covered range starting at or past b << COVER_SHIFT,
+     * for the buckets 0..nbuckets (the last past the view); NULL: none made */
+    uint32_t *firsts;
+    size_t nbuckets;
 };
 
 typedef struct {
@@ -364,6 +373,14 @@ static int rehash(hb_doc *d, struct hb_slogans_result *r)
     return 1;
 }
 
+/* t, met again at view[vs..ve): its earliest occurrence kept. */
+static sl_term *seen_at(sl_term *t, size_t vs, size_t ve)
+{
+    if (vs < t->vs)
+        t->vs = vs, t->ve = ve;
+    return t;
+}
+
 /* The term with surface key[0..len) first written at view[vs..ve), created
  * on first sight; NULL when out of memory. */
 static sl_term *term_keyed(run_ctx *c, const char *key, size_t len, size_t vs, size_t ve, int entry)
@@ -374,11 +391,8 @@ static sl_term *term_keyed(run_ctx *c, const char *key, size_t len, size_t vs, s
     size_t h = hb_hash_bytes(key, len) & (r->nslots - 1);
     for (; r->slots[h]; h = (h + 1) & (r->nslots - 1)) {
         sl_term *t = &r->terms.v[r->slots[h] - 1];
-        if (t->klen == len && memcmp(t->key, key, len) == 0) {
-            if (vs < t->vs)
-                t->vs = vs, t->ve = ve;
-            return t;
-        }
+        if (t->klen == len && memcmp(t->key, key, len) == 0)
+            return seen_at(t, vs, ve);
     }
     if (entry < 0 && c->rules->dict)
         entry = hb_slogan_dict_find(c->rules->dict, key, len);
@@ -469,6 +483,16 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
     return -1;
 }
 
+/* Whether [s, e) is among v[0..n), sorted by start, none starting before s. */
+static int range_first(const hb_vrange *v, size_t n, size_t s, size_t e)
+{
+    for (size_t i = 0; i < n && v[i].start == s; i++)
+        if (v[i].end == e)
+            return 1;
+    return 0;
+}
+
+/* Whether [s, e) is among v[0..n), sorted by start. */
 static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
 {
     size_t lo = 0, hi = n;
@@ -479,10 +503,7 @@ static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
         else
             hi = mid;
     }
-    for (; lo < n && v[lo].start == s; lo++)
-        if (v[lo].end == e)
-            return 1;
-    return 0;
+    return range_first(v + lo, n - lo, s, e);
 }
 
 static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
@@ -533,15 +554,35 @@ static int on_known(void *ctx, size_t s, size_t e, int entry)
     return hb_vec_push(&c->d->arena, &c->known, k);
 }
 
+/* Entries whose term count_known() remembers. */
+enum { KNOWN_SEEN = 64 };
+
 /* Counts the dictionary matches that are not a quoted term's content (that
  * occurrence is counted already) nor part of a discovered formulation. */
 static int count_known(run_ctx *c)
 {
+    /* the term of an entry met before, by the entry's low bits: the same
+     * formulations come again and again (党支部), their surface hashed and
+     * compared once */
+    struct {
+        uint32_t entry1, term; /* entry + 1, 0: none */
+    } seen[KNOWN_SEEN] = {{0, 0}};
+    const hb_vrange *qv = c->qterms.v;
+    size_t q = 0; /* the first quoted term not starting before the match: both ascend */
     for (size_t i = 0; i < c->known.n; i++) {
         const known_match *k = &c->known.v[i];
-        if (k->absorbed || find_range(c->qterms.v, c->qterms.n, k->start, k->end))
+        while (q < c->qterms.n && qv[q].start < k->start)
+            q++;
+        if (k->absorbed || range_first(qv + q, c->qterms.n - q, k->start, k->end))
             continue;
-        sl_term *t = term_at(c, k->start, k->end, k->entry);
+        sl_term *t;
+        unsigned h = (unsigned)k->entry % KNOWN_SEEN;
+        if (seen[h].entry1 == (uint32_t)k->entry + 1) {
+            t = seen_at(&c->r->terms.v[seen[h].term], k->start, k->end);
+        } else if ((t = term_at(c, k->start, k->end, k->entry))) {
+            seen[h].entry1 = (uint32_t)k->entry + 1;
+            seen[h].term = (uint32_t)(t - c->r->terms.v);
+        }
         if (!t || !cover(c, k->start, k->end))
             return 0;
         t->count++;
@@ -912,6 +953,29 @@ static int sort_ranges(hb_doc *d, hb_vrange *v, size_t n)
     return 1;
 }
 
+/* The buckets of r's covered ranges over the view (a metric asks after
+ * every number: a search of a bucket's few ranges, not of all); 0 when out
+ * of memory.  A report of fewer than COVER_MIN buckets has few ranges, and
+ * making the index would cost what it saves: its ranges are searched whole. */
+static int index_covered(hb_doc *d, struct hb_slogans_result *r)
+{
+    const hb_vrange *v = r->covered.v;
+    size_t n = r->covered.n, nb = (d->view_len >> COVER_SHIFT) + 1, k = 0;
+    if (nb < COVER_MIN || n > UINT32_MAX)
+        return 1;
+    uint32_t *f = hb_arena_take(&d->arena, (nb + 1) * sizeof *f);
+    if (!f)
+        return 0;
+    for (size_t b = 0; b <= nb; b++) {
+        while (k < n && v[k].start >> COVER_SHIFT < b)
+            k++;
+        f[b] = (uint32_t)k;
+    }
+    r->firsts = f;
+    r->nbuckets = nb;
+    return 1;
+}
+
 static int by_first(const void *a, const void *b)
 {
     const sl_term *x = a, *y = b;
@@ -950,6 +1014,8 @@ hb_status hb_slogans_run(hb_doc *d)
     }
     r->covered.n = m;
     hb_vec_trim(&d->arena, &r->covered);
+    if (!index_covered(d, r))
+        return HB_ERR_NOMEM;
     if (r->terms.n > 1)
         qsort(r->terms.v, r->terms.n, sizeof *r->terms.v, by_first);
     r->slots = NULL; /* indexes are stale after the sort */
@@ -1030,6 +1096,14 @@ static long last_before(const hb_doc *d, size_t before)
     size_t n;
     const hb_vrange *v = hb_slogan_ranges(d, &n);
     size_t lo = 0, hi = n;
+    const struct hb_slogans_result *r = d->slogans;
+    if (r && r->firsts) {
+        /* the ranges before the bucket of before start before it, those
+         * past it after it */
+        size_t b = before >> COVER_SHIFT;
+        lo = b < r->nbuckets ? r->firsts[b] : n;
+        hi = b < r->nbuckets ? r->firsts[b + 1] : n;
+    }
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
         if (v[mid].start < before)

@@ -19,7 +19,9 @@
  * 双报到双报告双考核) and every outermost 《》 title with its marks.  A number
  * inside one of them (四个意识, “不足3人党支部”, 《…2023年…》) is part of a
  * name, so the metrics stage skips it: hb_in_quote_or_title() answers for one
- * view position and hb_slogan_covered() for a range, each by binary search.
+ * view position and hb_slogan_covered() for a range, each by a binary search
+ * (in a report of 16 KiB or more, of the ranges starting in the position's
+ * bucket of 256 view bytes).
  * Both return 0 before the slogans stage has run. */
 #ifndef HB_SLOGANS_H
 #define HB_SLOGANS_H

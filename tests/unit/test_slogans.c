@@ -214,6 +214,42 @@ static void test_coverage_merged_from_every_source(void **s)
     hb_report_free(r);
 }
 
+/* The lookups by bucket of 256 view bytes against every range: a report
+ * of 16 KiB and more (smaller ones are searched whole), its ranges on either
+ * side of the buckets' bounds, every position and ranges of several lengths,
+ * empty ones too. */
+static void test_coverage_by_bucket(void **s)
+{
+    (void)s;
+    static char text[40000];
+    text[0] = '\0';
+    for (int k = 0; k < 400; k++)
+        strcat(text, k % 3 ? "增强四个意识，“不足3人党支部”共5个，" : "学习《2023年工作要点》推进一岗双责，开展研讨6次。\n");
+    hb_report *r = tu_extract(engine, text);
+    assert_non_null(r);
+    size_t n, len = r->view_len;
+    const hb_vrange *rg = hb_slogan_ranges(r, &n);
+    assert_true(n > 400 && len > 64 * 256);
+    /* before[p]: covered bytes before view position p */
+    size_t *before = calloc(len + 1, sizeof *before);
+    assert_non_null(before);
+    for (size_t i = 0; i < n; i++)
+        for (size_t p = rg[i].start; p < rg[i].end; p++)
+            before[p + 1] = 1;
+    for (size_t p = 0; p < len; p++)
+        before[p + 1] += before[p];
+    for (size_t vs = 0; vs <= len; vs++) {
+        assert_int_equal(hb_in_quote_or_title(r, vs), vs < len && before[vs + 1] > before[vs]);
+        static const size_t LENS[] = {0, 1, 3, 10, 300};
+        for (size_t l = 0; l < sizeof LENS / sizeof *LENS; l++) {
+            size_t ve = vs + LENS[l] < len ? vs + LENS[l] : len;
+            assert_int_equal(hb_slogan_covered(r, vs, ve), before[ve] > before[vs]);
+        }
+    }
+    free(before);
+    hb_report_free(r);
+}
+
 /* ---- the automaton ---- */
 
 typedef struct {
@@ -378,31 +414,32 @@ static void test_ac_against_naive(void **s)
  * stepped two at a time, heads of 5 to 8 bytes, patterns shorter than 8
  * bytes (the second filter's short heads) and longer (their first 8 bytes),
  * a few characters of one byte between, patterns at the text's end.  The
- * filters never skip a match the naive scan finds. */
-static void test_ac_han_against_naive(void **s)
+ * filters never skip a match the naive scan finds.  With han_first, no
+ * pattern begins with ASCII: the scan steps over the text's ASCII (1 and e
+ * inside patterns, the comma and x in none) without hashing it. */
+static void han_against_naive(unsigned seed, int han_first)
 {
-    (void)s;
-    static const char *const CH[] = {"党", "建", "工", "作", "两", "学", "1", "e"};
-    srand(13);
+    static const char *const CH[] = {"党", "建", "工", "作", "两", "学", "1", "e", ",", "x"};
+    srand(seed);
     for (int round = 0; round < 300; round++) {
         hb_ac *ac = hb_ac_new();
         if (round % 3 == 0)
             hb_ac_set_table_max(ac, 0);
         char store[30][40], *pats[30];
-        int np = 1 + rand() % 30, nch = round % 2 ? 8 : 6;
+        int np = 1 + rand() % 30, nch = round % 2 ? 8 : 6, nascii = han_first ? 4 : 2;
         for (int i = 0; i < np; i++) {
             int l = 2 + rand() % 5;
             pats[i] = store[i];
             pats[i][0] = '\0';
             for (int k = 0; k < l; k++)
-                strcat(pats[i], CH[rand() % nch]);
+                strcat(pats[i], CH[rand() % (han_first && k == 0 ? 6 : nch)]);
             hb_ac_add(ac, pats[i], strlen(pats[i]), i);
         }
         assert_true(hb_ac_build(ac));
         char text[1000] = "";
         size_t n = 0;
         while (n < 900) {
-            const char *c = CH[rand() % 10 < 9 ? rand() % 6 : 6 + rand() % 2];
+            const char *c = CH[rand() % 10 < 9 ? rand() % 6 : 6 + rand() % nascii];
             memcpy(text + n, c, strlen(c));
             n += strlen(c);
         }
@@ -415,6 +452,18 @@ static void test_ac_han_against_naive(void **s)
         check_built_and_adopted(ac, pats, np, text, n);
         hb_ac_free(ac);
     }
+}
+
+static void test_ac_han_against_naive(void **s)
+{
+    (void)s;
+    han_against_naive(13, 0);
+}
+
+static void test_ac_han_ascii_against_naive(void **s)
+{
+    (void)s;
+    han_against_naive(17, 1);
 }
 
 /* An automaton of more than 65,536 states has 32-bit links: the same scans,
@@ -639,9 +688,11 @@ int main(void)
         cmocka_unit_test(test_discovery_at_every_place),
         cmocka_unit_test(test_coverage_queries),
         cmocka_unit_test(test_coverage_merged_from_every_source),
+        cmocka_unit_test(test_coverage_by_bucket),
         cmocka_unit_test(test_ac_leftmost_longest),
         cmocka_unit_test(test_ac_against_naive),
         cmocka_unit_test(test_ac_han_against_naive),
+        cmocka_unit_test(test_ac_han_ascii_against_naive),
         cmocka_unit_test(test_ac_wide_against_naive),
         cmocka_unit_test(test_dict_errors_name_the_line),
         cmocka_unit_test(test_names_and_remarks_are_no_slogans),
