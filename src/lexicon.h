@@ -42,9 +42,11 @@ void hb_lexicon_free(struct hb_lexicon *lx);
  * in as the walks reach them rather than read and copied at every start.
  * The image is a compiled lexicon, optionally followed (at the next
  * multiple of 8) by a trailer naming the overlay of added words whose
- * HB_LEX_OV_HERE marks its slots already carry (hb_lexicon_image_save):
- * loading that overlay then writes nothing; any other added word copies
- * the lexicon first (and clears those marks).  Errors as hb_lexicon_open,
+ * HB_LEX_OV_HERE marks its slots already carry, the DAG values (dagx) and
+ * that overlay's slots, values and words' table (hb_lexicon_image_save):
+ * taking that overlay (hb_lexicon_overlay_take with its key) then writes
+ * nothing; any other added word copies the lexicon first (and clears
+ * those marks).  image must be 8-byte aligned.  Errors as hb_lexicon_open,
  * naming "huibao's built-in lexicon". */
 struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_error *err);
 /* The image of lx, its slots marked for the overlay filed under
