@@ -392,6 +392,37 @@ static void test_misaligned_images_refused(void **state)
     free(off);
 }
 
+/* An overlay filed under the image's key that is not the image's (a
+ * crafted rules file: other words, other tags) is taken from its own
+ * records and marked on a copy, its tags its own: the image's words'
+ * table, whose tags index the image's blob, is not lent to it. */
+static void test_other_overlay_under_image_key(void **state)
+{
+    (void)state;
+    need_images();
+    hb_error err;
+    struct hb_lexicon *src = hb_lexicon_open(lexicon_path, &err);
+    assert_non_null(src);
+    assert_int_equal(hb_lexicon_set(src, "甲乙丙丁戊", strlen("甲乙丙丁戊"), 77, "zz"), HB_OK);
+    size_t size;
+    void *blob = hb_lexicon_overlay_save(src, &size);
+    assert_non_null(blob);
+    ro_bytes lex = read_only(image_path, 0);
+    struct hb_lexicon *lx = hb_lexicon_open_image(lex.data, lex.size, &err);
+    assert_non_null(lx);
+    assert_true(lx->stale_marks);
+    assert_int_equal(hb_lexicon_overlay_load(lx, blob, size, lx->image_key), HB_OK);
+    assert_false(lx->image);
+    assert_false(lx->stale_marks);
+    assert_int_equal(hb_lexicon_freq(lx, "甲乙丙丁戊", strlen("甲乙丙丁戊")), 77);
+    assert_string_equal(hb_lexicon_tag(lx, "甲乙丙丁戊", strlen("甲乙丙丁戊")), "zz");
+    assert_memory_equal(lx->nodes, src->nodes, lx->nnodes * sizeof *lx->nodes); /* the same marks */
+    hb_lexicon_free(lx);
+    hb_lexicon_free(src);
+    free(blob);
+    ro_free(lex);
+}
+
 static void on_check(void *ctx, const char *file, const hb_error *fault)
 {
     (void)file;
@@ -427,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_named_files_win),
         cmocka_unit_test(test_misaligned_images_refused),
         cmocka_unit_test(test_check_on_images),
+        cmocka_unit_test(test_other_overlay_under_image_key),
     };
     return cmocka_run_group_tests(tests, find_images, NULL);
 }
