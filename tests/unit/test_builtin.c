@@ -168,7 +168,7 @@ static void assert_same(hb_engine *a, hb_engine *b)
 static void assert_same_lexicon(hb_engine *a, hb_engine *b)
 {
     const struct hb_lexicon *la = a->lexicon, *lb = b->lexicon;
-    static const char *const words[] = {"两个维护", "三会一课", "研讨交流", "纵深发展", "党建", "二十大", "汇报"};
+    static const char *const words[] = {"两个维护", "三会一课", "研讨交流", "纵深发展", "党建", "二十大", "汇报", "研讨交流会"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
         size_t n = strlen(words[i]);
         assert_int_equal(hb_lexicon_freq(la, words[i], n), hb_lexicon_freq(lb, words[i], n));
@@ -187,22 +187,44 @@ static int overlay_in(const hb_engine *e, const ro_bytes *image)
     return ov && ov > (const char *)image->data && ov < (const char *)image->data + image->size;
 }
 
+/* An engine on the images whose lexicon was copied (its words differ from
+ * those the image was marked for), against the files' engine. */
+static void assert_copied_and_same(const hb_engine_options *o, const ro_bytes *lex, const ro_bytes *rules)
+{
+    hb_engine *a = engine_of(o, lex, rules), *b = engine_of(o, NULL, NULL);
+    assert_false(a->lexicon->image);
+    assert_false(a->lexicon->stale_marks);
+    assert_false(overlay_in(a, lex));
+    if (o->words_only)
+        assert_same_words(a, b);
+    else
+        assert_same(a, b);
+    hb_engine_free(a);
+    hb_engine_free(b);
+}
+
 static void test_image_used_in_place(void **state)
 {
     (void)state;
     need_images();
     ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
-    hb_engine_options o = {.dict_dir = "dict"};
-    hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL);
-    /* the marks it carries are dict/'s: nothing was copied */
-    assert_true(a->lexicon->image);
-    assert_ptr_equal(a->lexicon->file, lex.data);
-    assert_false(a->lexicon->stale_marks);
-    /* and so does its overlay of dict/'s words */
-    assert_true(overlay_in(a, &lex));
-    assert_same(a, b);
-    hb_engine_free(a);
-    hb_engine_free(b);
+    /* tokens --words: a words-only engine takes the overlay from the image too */
+    for (int words_only = 0; words_only <= 1; words_only++) {
+        hb_engine_options o = {.dict_dir = "dict", .words_only = words_only};
+        hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL);
+        /* the marks it carries are dict/'s: nothing was copied */
+        assert_true(a->lexicon->image);
+        assert_ptr_equal(a->lexicon->file, lex.data);
+        assert_false(a->lexicon->stale_marks);
+        /* and so does its overlay of dict/'s words */
+        assert_true(overlay_in(a, &lex));
+        if (words_only)
+            assert_same_words(a, b);
+        else
+            assert_same(a, b);
+        hb_engine_free(a);
+        hb_engine_free(b);
+    }
     ro_free(lex);
     ro_free(rules);
 }
@@ -221,19 +243,10 @@ static void test_image_with_other_words_is_copied(void **state)
     const char *overlays[] = {dir};
     ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
     hb_engine_options o = {.dict_dir = "dict", .dict_overlays = overlays, .n_dict_overlays = 1};
-    hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL);
-    assert_false(a->lexicon->image);
-    assert_same(a, b);
-    hb_engine_free(a);
-    hb_engine_free(b);
+    assert_copied_and_same(&o, &lex, &rules);
     /* no added word at all: the image's marks must go */
     hb_engine_options jieba = {.dict_dir = "dict", .domain_off = 1};
-    a = engine_of(&jieba, &lex, &rules);
-    b = engine_of(&jieba, NULL, NULL);
-    assert_false(a->lexicon->image);
-    assert_same(a, b);
-    hb_engine_free(a);
-    hb_engine_free(b);
+    assert_copied_and_same(&jieba, &lex, &rules);
     ro_free(lex);
     ro_free(rules);
     remove(path);
@@ -277,24 +290,6 @@ static void test_damaged_images_refused(void **state)
     ro_free(rules);
 }
 
-/* tokens --words: a words-only engine takes the overlay from the image
- * too, and segments as the files' engine does. */
-static void test_words_only_in_place(void **state)
-{
-    (void)state;
-    need_images();
-    ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
-    hb_engine_options o = {.dict_dir = "dict", .words_only = 1};
-    hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL);
-    assert_true(a->lexicon->image);
-    assert_true(overlay_in(a, &lex));
-    assert_same_words(a, b);
-    hb_engine_free(a);
-    hb_engine_free(b);
-    ro_free(lex);
-    ro_free(rules);
-}
-
 /* An edited lexicon.txt (or slogans.txt) misses the image's key: its words
  * are marked on a copy, with no mark of the image's left. */
 static void test_edited_words_copied(void **state)
@@ -309,17 +304,7 @@ static void test_edited_words_copied(void **state)
     hb_engine_options o = {.dict_dir = dir};
     for (int words_only = 0; words_only <= 1; words_only++) {
         o.words_only = words_only;
-        hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL);
-        assert_false(a->lexicon->image);
-        assert_false(a->lexicon->stale_marks);
-        assert_false(overlay_in(a, &lex));
-        assert_int_equal(hb_lexicon_freq(a->lexicon, "研讨交流会", strlen("研讨交流会")), 20);
-        if (words_only)
-            assert_same_words(a, b);
-        else
-            assert_same(a, b);
-        hb_engine_free(a);
-        hb_engine_free(b);
+        assert_copied_and_same(&o, &lex, &rules);
     }
     ro_free(lex);
     ro_free(rules);
@@ -453,7 +438,6 @@ int main(void)
         cmocka_unit_test(test_image_with_other_words_is_copied),
         cmocka_unit_test(test_plain_lexicon_as_image),
         cmocka_unit_test(test_damaged_images_refused),
-        cmocka_unit_test(test_words_only_in_place),
         cmocka_unit_test(test_edited_words_copied),
         cmocka_unit_test(test_named_files_win),
         cmocka_unit_test(test_misaligned_images_refused),
