@@ -117,10 +117,10 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
         return hb_dict_fault(e, err);
     unsigned char skey[32], key[32];
     int keyed = hb_dict_file_key(e, "slogans.txt", "lexicon words", skey);
-    if (keyed)
+    if (keyed) {
         overlay_key(e->lexicon, text, len, skey, key);
-    if (keyed) /* rulec marks its image for this overlay */
-        memcpy(e->overlay_key, key, sizeof key);
+        memcpy(e->overlay_key, key, sizeof key); /* rulec marks its image for this overlay */
+    }
     e->overlay_keyed = keyed;
     const void *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
     hb_status st = HB_OK;
