@@ -180,6 +180,15 @@ static void assert_same_lexicon(hb_engine *a, hb_engine *b)
     assert_int_equal(hb_lexicon_total(la), hb_lexicon_total(lb));
 }
 
+/* assert_same, or for words-only engines assert_same_words. */
+static void assert_same_as(hb_engine *a, hb_engine *b, int words_only)
+{
+    if (words_only)
+        assert_same_words(a, b);
+    else
+        assert_same(a, b);
+}
+
 /* Does the engine's overlay of added words lie in the image? */
 static int overlay_in(const hb_engine *e, const ro_bytes *image)
 {
@@ -195,10 +204,7 @@ static void assert_copied_and_same(const hb_engine_options *o, const ro_bytes *l
     assert_false(a->lexicon->image);
     assert_false(a->lexicon->stale_marks);
     assert_false(overlay_in(a, lex));
-    if (o->words_only)
-        assert_same_words(a, b);
-    else
-        assert_same(a, b);
+    assert_same_as(a, b, o->words_only);
     hb_engine_free(a);
     hb_engine_free(b);
 }
@@ -218,10 +224,7 @@ static void test_image_used_in_place(void **state)
         assert_false(a->lexicon->stale_marks);
         /* and so does its overlay of dict/'s words */
         assert_true(overlay_in(a, &lex));
-        if (words_only)
-            assert_same_words(a, b);
-        else
-            assert_same(a, b);
+        assert_same_as(a, b, words_only);
         hb_engine_free(a);
         hb_engine_free(b);
     }
