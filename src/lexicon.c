@@ -859,8 +859,8 @@ hb_status hb_lexicon_overlay_take(struct hb_lexicon *lx, const void *blob, size_
             return HB_ERR_NOMEM;
         lx->ov->taken = 1;
         /* a built-in image carries this overlay, its marks set; a blob of
-         * another shape under its key (a crafted $HUIBAO_RULES) is not its
-         * overlay, whose words' tags index the blob's */
+         * another shape under its key is not its overlay, whose words' tags
+         * index the blob's */
         const struct hb_lex_image_ov *io = lx->image_ov;
         int marked = lx->stale_marks && key && memcmp(key, lx->image_key, sizeof lx->image_key) == 0 && io &&
                      io->n == h->n && io->ntags == h->ntags;

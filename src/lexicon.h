@@ -106,7 +106,9 @@ void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size);
  * crafted: every node is checked).  A taken overlay is read only: adding a
  * word to its lexicon gives HB_ERR_ARG. */
 void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size);
-/* key: NULL, or the one the blob was filed under, which an image's marks may name. */
+/* key: the one the blob was filed under when the blob is the program's own
+ * (its built-in rules), which the image's marks and overlay may stand for;
+ * else NULL: the blob is checked and its words marked as any. */
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32]);
 /* The same, the overlay keeping its slots and its words' table in zeroed
  * memory spare lends (its fn returns NULL when it has not `size` bytes

@@ -85,6 +85,11 @@ void *hb_rules_spare(struct hb_rules *r, size_t size)
     return (char *)r->file + at;
 }
 
+int hb_rules_builtin(const struct hb_rules *r)
+{
+    return r && r->image;
+}
+
 void hb_rules_free(struct hb_rules *r)
 {
     if (!r)

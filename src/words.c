@@ -126,7 +126,10 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
     hb_status st = HB_OK;
     if (blob) {
         hb_lex_spare spare = {rules_spare, e->rules};
-        if ((st = hb_lexicon_overlay_take(e->lexicon, blob, size, key, &spare)) == HB_ERR_DICT)
+        /* the lexicon image may stand for the overlay of the rules built in
+         * with it; a file's ($HUIBAO_RULES) is checked and marked as any */
+        const unsigned char *own = hb_rules_builtin(e->rules) ? key : NULL;
+        if ((st = hb_lexicon_overlay_take(e->lexicon, blob, size, own, &spare)) == HB_ERR_DICT)
             hb_rules_damaged(e, err);
         else if (st != HB_OK)
             hb_dict_fail(err, st, e->dict_dir, 0, 0, "out of memory");

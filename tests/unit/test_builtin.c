@@ -348,6 +348,22 @@ static void test_named_files_win(void **state)
     ro_free(junk);
 }
 
+/* Rules a file gives ($HUIBAO_RULES) hold the same overlay under the same
+ * key, but not the program's: their blob is checked and marked on a copy
+ * (a damaged one is refused, hostile.py), the image's overlay not lent. */
+static void test_rules_file_with_image(void **state)
+{
+    (void)state;
+    need_images();
+    ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
+    setenv("HUIBAO_RULES", rules_path, 1);
+    hb_engine_options o = {.dict_dir = "dict"};
+    assert_copied_and_same(&o, &lex, &rules);
+    unsetenv("HUIBAO_RULES");
+    ro_free(lex);
+    ro_free(rules);
+}
+
 /* An image off an 8-byte boundary is refused, not read misaligned. */
 static void test_misaligned_images_refused(void **state)
 {
@@ -443,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_damaged_images_refused),
         cmocka_unit_test(test_edited_words_copied),
         cmocka_unit_test(test_named_files_win),
+        cmocka_unit_test(test_rules_file_with_image),
         cmocka_unit_test(test_misaligned_images_refused),
         cmocka_unit_test(test_check_on_images),
         cmocka_unit_test(test_other_overlay_under_image_key),
