@@ -98,8 +98,9 @@ typedef struct {
      * lexicon where lexicon_path is NULL and lexicon_off 0, the rules where
      * $HUIBAO_RULES is not set (no huibao.rules is then looked for).  Each
      * starts on an 8-byte boundary (else it is refused) and must outlive
-     * the engine; neither is written nor freed (a lexicon given words other
-     * than those its image was marked for is copied first).  Size 0: none. */
+     * the engine; neither is written nor freed (the lexicon is copied first
+     * when given words other than those its image was marked for, or when
+     * the rules are another's, $HUIBAO_RULES's).  Size 0: none. */
     const void *lexicon_image;
     size_t lexicon_image_size;
     const void *rules_image;
