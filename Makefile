@@ -76,7 +76,8 @@ archive = $(filter /%,$(shell $(CC) -print-file-name=lib$(1).a))
 STATIC_PKG_LIBS := -Wl,-Bstatic -lpcre2-8 -lutf8proc -ljansson -Wl,-Bdynamic -lm
 CLI_PKG_LIBS := $(if $(and $(call archive,pcre2-8),$(call archive,utf8proc),$(call archive,jansson)),\
                   $(STATIC_PKG_LIBS),$(PKG_LIBS))
-$(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) cli/builtin.S include/huibao.h $(B)/libhuibao.a $(B)/huibao.rules
+$(B)/huibao: $(CLI_SRC) $(wildcard cli/*.h) cli/builtin.S include/huibao.h $(B)/libhuibao.a $(B)/huibao.rules \
+             $(B)/huibao.image
 	$(CC) $(ALL_CFLAGS) $(CLI_CFLAGS) $(BUILTIN) -pthread $(LDFLAGS) $(CLI_SRC) cli/builtin.S -o $@ $(B)/libhuibao.a \
 	    $(CLI_PKG_LIBS) $(CLI_LIBS)
 
@@ -103,7 +104,8 @@ $(B)/jieba.lex: $(B)/lexc
 	else echo "note: $(LEXICON) not found (apt-get install python3-jieba); building without the general lexicon"; fi
 
 # The automata built from dict/ (slogans, idioms), compiled once and read
-# at start (src/rules.h); huibao finds huibao.rules beside itself.  Rules
+# at start (src/rules.h): the huibao command carries them built in, the
+# library finds huibao.rules beside itself.  Rules
 # that differ from these (an overlay, an edited file) are built at start.
 # With the general lexicon, it also keeps the frequencies suggested for the
 # words dict/ adds to it.

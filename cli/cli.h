@@ -45,9 +45,6 @@ typedef struct {
     char rules_id[65];      /* batch: sha256 of the rule files and lexicon in use */
 } cli_opts;
 
-/* batch: the sha256 of every rule file (their names and bytes, in the
- * order the engine layers them) and of the lexicon (the file, or else the
- * built-in image), into hex; 0, or -1 when one cannot be read. */
 /* The compiled files built into huibao (builtin.c); size 0: none. */
 typedef struct {
     const void *data;
@@ -55,6 +52,10 @@ typedef struct {
 } cli_image;
 cli_image builtin_lexicon(void);
 cli_image builtin_rules(void);
+
+/* batch: the sha256 of every rule file (their names and bytes, in the
+ * order the engine layers them) and of the lexicon (the file, or else the
+ * built-in image), into hex; 0, or -1 when one cannot be read. */
 int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon,
                    cli_image image, char hex[65]);
 

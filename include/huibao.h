@@ -93,10 +93,14 @@ typedef struct {
                                   words): a faster start; hb_extract with any
                                   other `until` then fails with HB_ERR_ARG, and
                                   hb_extract_options.profile is not checked */
-    /* A compiled lexicon and rules file built into the program (the huibao
-     * command carries its own), used in place where lexicon_path is NULL
-     * (and lexicon_off 0) and $HUIBAO_RULES is not set: never copied,
-     * written or freed, so they must outlive the engine.  Size 0: none. */
+    /* A compiled lexicon image (rulec's IMAGE) and rules file built into
+     * the program (the huibao command carries its own), used in place: the
+     * lexicon where lexicon_path is NULL and lexicon_off 0, the rules where
+     * $HUIBAO_RULES is not set (no huibao.rules is then looked for).  Each
+     * starts on an 8-byte boundary (else it is refused) and must outlive
+     * the engine; neither is written nor freed (the lexicon is copied first
+     * when given words other than those its image was marked for, or when
+     * the rules are another's, $HUIBAO_RULES's).  Size 0: none. */
     const void *lexicon_image;
     size_t lexicon_image_size;
     const void *rules_image;

@@ -177,9 +177,9 @@ struct image_trailer {
     uint64_t dagx[HB_LEX_DAG_SLOTS];
 };
 struct hb_lex_image_ov {
-    uint32_t cap, n, words_mask, zero; /* then da[cap], val[cap], words[words_mask + 1] */
+    uint32_t cap, n, words_mask, ntags; /* then da[cap], val[cap], words[words_mask + 1] */
 };
-static const char IMAGE_MAGIC[8] = "HBLEXMK3";
+static const char IMAGE_MAGIC[8] = "HBLEXMK4";
 
 static size_t image_ov_size(const struct hb_lex_image_ov *io);
 static void *image_ov_save(const struct hb_lexicon *lx, size_t *size);
@@ -778,7 +778,7 @@ static void *image_ov_save(const struct hb_lexicon *lx, size_t *size)
     void *blob = lx->ov ? hb_lexicon_overlay_save(lx, &blob_size) : NULL;
     struct hb_lex_overlay *ov = blob ? calloc(1, sizeof *ov) : NULL;
     if (ov && overlay_read(ov, blob, NULL) == HB_OK)
-        head = (struct hb_lex_image_ov){ov->cap, ov->n, ov->words_mask, 0};
+        head = (struct hb_lex_image_ov){ov->cap, ov->n, ov->words_mask, (uint32_t)ov->ntags};
     *size = image_ov_size(&head);
     char *b = (!lx->ov || head.cap) ? calloc(1, *size) : NULL;
     if (b && head.cap) {
@@ -858,10 +858,13 @@ hb_status hb_lexicon_overlay_take(struct hb_lexicon *lx, const void *blob, size_
         if (!(lx->ov = calloc(1, sizeof *lx->ov)))
             return HB_ERR_NOMEM;
         lx->ov->taken = 1;
-        /* a built-in image carries this overlay, its marks set */
-        int marked = lx->stale_marks && key && memcmp(key, lx->image_key, sizeof lx->image_key) == 0;
-        hb_status st = marked && lx->image_ov ? overlay_from_image(lx->ov, h, lx->image_ov)
-                                              : overlay_read(lx->ov, h, spare);
+        /* a built-in image carries this overlay, its marks set; a blob of
+         * another shape under its key is not its overlay, whose words' tags
+         * index the blob's */
+        const struct hb_lex_image_ov *io = lx->image_ov;
+        int marked = lx->stale_marks && key && memcmp(key, lx->image_key, sizeof lx->image_key) == 0 && io &&
+                     io->n == h->n && io->ntags == h->ntags;
+        hb_status st = marked ? overlay_from_image(lx->ov, h, io) : overlay_read(lx->ov, h, spare);
         if (st == HB_OK && !marked)
             st = mark_overlay_words(lx, h);
         else if (st == HB_OK)

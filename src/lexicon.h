@@ -42,9 +42,11 @@ void hb_lexicon_free(struct hb_lexicon *lx);
  * in as the walks reach them rather than read and copied at every start.
  * The image is a compiled lexicon, optionally followed (at the next
  * multiple of 8) by a trailer naming the overlay of added words whose
- * HB_LEX_OV_HERE marks its slots already carry (hb_lexicon_image_save):
- * loading that overlay then writes nothing; any other added word copies
- * the lexicon first (and clears those marks).  Errors as hb_lexicon_open,
+ * HB_LEX_OV_HERE marks its slots already carry, the DAG values (dagx) and
+ * that overlay's slots, values and words' table (hb_lexicon_image_save):
+ * taking that overlay (hb_lexicon_overlay_take with its key) then writes
+ * nothing; any other added word copies the lexicon first (and clears
+ * those marks).  image must be 8-byte aligned.  Errors as hb_lexicon_open,
  * naming "huibao's built-in lexicon". */
 struct hb_lexicon *hb_lexicon_open_image(const void *image, size_t size, hb_error *err);
 /* The image of lx, its slots marked for the overlay filed under
@@ -104,7 +106,9 @@ void *hb_lexicon_memo_end(struct hb_lexicon *lx, size_t *size);
  * crafted: every node is checked).  A taken overlay is read only: adding a
  * word to its lexicon gives HB_ERR_ARG. */
 void *hb_lexicon_overlay_save(const struct hb_lexicon *lx, size_t *size);
-/* key: NULL, or the one the blob was filed under, which an image's marks may name. */
+/* key: the one the blob was filed under when the blob is the program's own
+ * (its built-in rules), which the image's marks and overlay may stand for;
+ * else NULL: the blob is checked and its words marked as any. */
 hb_status hb_lexicon_overlay_load(struct hb_lexicon *lx, const void *blob, size_t size, const unsigned char key[32]);
 /* The same, the overlay keeping its slots and its words' table in zeroed
  * memory spare lends (its fn returns NULL when it has not `size` bytes

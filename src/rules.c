@@ -106,8 +106,9 @@ void hb_rules_free(struct hb_rules *r)
 static hb_status rules_take(struct hb_rules *r, hb_error *err)
 {
     const struct rules_header *h = r->file;
-    int ok = r->size >= sizeof *h && memcmp(h->magic, RULES_MAGIC, 8) == 0 && h->version == RULES_VERSION &&
-             h->endian == RULES_ENDIAN && h->file_size == r->size &&
+    /* a program's image may lie anywhere: its blobs are read in place as 8-byte aligned */
+    int ok = (uintptr_t)r->file % 8 == 0 && r->size >= sizeof *h && memcmp(h->magic, RULES_MAGIC, 8) == 0 &&
+             h->version == RULES_VERSION && h->endian == RULES_ENDIAN && h->file_size == r->size &&
              h->count <= (r->size - sizeof *h) / sizeof(struct rules_entry);
     r->dir = r->size >= sizeof *h ? (const struct rules_entry *)(h + 1) : NULL; /* an empty file reads as NULL */
     for (uint32_t i = 0; ok && i < h->count; i++)

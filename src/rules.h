@@ -50,7 +50,8 @@ void hb_rules_free(struct hb_rules *r);
  * (the engine); NULL when they do not fit (or r is NULL).  The read
  * faulted that huge page in whole: touching them costs no fault. */
 void *hb_rules_spare(struct hb_rules *r, size_t size);
-/* Are r the program's built-in rules (hb_engine_options.rules_image)? */
+/* Are r the program's own rules (hb_engine_options.rules_image), made by
+ * the same rulec run as its lexicon image?  0 for a file or NULL. */
 int hb_rules_builtin(const struct hb_rules *r);
 
 /* The blob filed under key in r (NULL: none), its size in *size; NULL when

@@ -117,19 +117,19 @@ static hb_status add_own_words(struct hb_engine *e, hb_error *err)
         return hb_dict_fault(e, err);
     unsigned char skey[32], key[32];
     int keyed = hb_dict_file_key(e, "slogans.txt", "lexicon words", skey);
-    if (keyed)
+    if (keyed) {
         overlay_key(e->lexicon, text, len, skey, key);
-    if (keyed) /* rulec marks its image for this overlay */
-        memcpy(e->overlay_key, key, sizeof key);
+        memcpy(e->overlay_key, key, sizeof key); /* rulec marks its image for this overlay */
+    }
     e->overlay_keyed = keyed;
     const void *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
     hb_status st = HB_OK;
     if (blob) {
         hb_lex_spare spare = {rules_spare, e->rules};
-        /* a built-in image's overlay is taken in place beside the rules rulec
-         * made with it; a rules file named instead is checked record by record */
-        const unsigned char *image_key = hb_rules_builtin(e->rules) ? key : NULL;
-        if ((st = hb_lexicon_overlay_take(e->lexicon, blob, size, image_key, &spare)) == HB_ERR_DICT)
+        /* the lexicon image may stand for the overlay of the rules built in
+         * with it; a file's ($HUIBAO_RULES) is checked and marked as any */
+        const unsigned char *own = hb_rules_builtin(e->rules) ? key : NULL;
+        if ((st = hb_lexicon_overlay_take(e->lexicon, blob, size, own, &spare)) == HB_ERR_DICT)
             hb_rules_damaged(e, err);
         else if (st != HB_OK)
             hb_dict_fail(err, st, e->dict_dir, 0, 0, "out of memory");

@@ -1088,7 +1088,8 @@ for _how, _in_place in (("replaced by rename (as lexc does)", False), ("truncate
 
 @case("huibao's built-in lexicon and rules give what the files they were made from give, and need no file")
 def _(c):
-    if not (os.path.exists(LEXICON) and os.path.getsize(os.path.join(os.path.dirname(RULES), "huibao.image"))):
+    image = os.path.join(os.path.dirname(RULES), "huibao.image")
+    if not (os.path.exists(LEXICON) and os.path.exists(image) and os.path.getsize(image)):
         return "skipped: built without the lexicon"
     alone = c.path("huibao")  # the program without the compiled files beside it
     shutil.copy(HUIBAO[-1], alone)

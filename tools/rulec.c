@@ -1,6 +1,7 @@
 /* rulec: compiles the automata the engine builds from a dict folder (the
- * slogan dictionary, the idiom stop words …) to the rules file huibao maps
- * at start (huibao.rules; src/rules.h).
+ * slogan dictionary, the idiom stop words …) to the rules file the library
+ * reads at start and the huibao command carries built in (huibao.rules;
+ * src/rules.h).
  *
  *     rulec DICT_DIR OUT [LEXICON [IMAGE]]
  *
