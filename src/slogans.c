@@ -503,7 +503,7 @@ static int find_range(const hb_vrange *v, size_t n, size_t s, size_t e)
         else
             hi = mid;
     }
-    return range_first(v + lo, n - lo, s, e);
+    return lo < n && range_first(v + lo, n - lo, s, e); /* v is NULL when n is 0 */
 }
 
 static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
@@ -573,7 +573,7 @@ static int count_known(run_ctx *c)
         const known_match *k = &c->known.v[i];
         while (q < c->qterms.n && qv[q].start < k->start)
             q++;
-        if (k->absorbed || range_first(qv + q, c->qterms.n - q, k->start, k->end))
+        if (k->absorbed || (q < c->qterms.n && range_first(qv + q, c->qterms.n - q, k->start, k->end)))
             continue;
         sl_term *t;
         unsigned h = (unsigned)k->entry % KNOWN_SEEN;
