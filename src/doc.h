@@ -122,6 +122,8 @@ struct hb_report {
     const char *path;
     const char *src;       /* the input bytes, during hb_extract() only */
     hb_error *err;         /* where a stage explains a refusal, during hb_extract() only */
+    struct hb_group *group; /* the reports whose stages run with it (extract.h), during
+                               hb_extract() only */
     size_t src_bytes;
     const char *encoding;
     char sha256[65];

@@ -61,6 +61,16 @@ typedef struct {
     void (*json)(hb_doc *d, hb_json_out *out);
 } hb_stage;
 
+/* What the stages keep over the reports whose stages run together
+ * (pipeline.c: up to 64 reports of hb_extract_owned_n, or one): the memo
+ * of word facts the metrics' subject walks ask (metric_subject.h), which
+ * pays over several reports as over one long one.  Set up before the
+ * first stage, the memo freed after the last (pipeline.c). */
+typedef struct hb_group {
+    size_t reports;                       /* in the group */
+    struct hb_subject_memo *subject_memo; /* NULL until made, or out of memory */
+} hb_group;
+
 /* The table (pipeline.c), in running order. */
 extern const hb_stage hb_stages[];
 extern const size_t hb_nstages;

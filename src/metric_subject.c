@@ -22,11 +22,22 @@ enum { MAX_WORDS = 64 };
  * list and the nouns of metric_phrases.txt hold it. */
 enum { F_KNOWN = 1, F_VERB = 2, F_NOUN = 4 };
 
+/* A word of at most MEMO_KEY bytes as two words (word_key), which hold
+ * all its bytes: the memo keeps no pointer into a report's text, as it
+ * serves a group of reports (extract.h), and compares two words where it
+ * compared a hash and the bytes.  A longer word is looked up each time. */
+enum { MEMO_KEY = 16 };
+
 typedef struct {
-    uint64_t hash;
+    uint64_t lo, hi;
+    size_t len;
+} word_key;
+
+typedef struct {
+    uint64_t lo, hi;
     const char *tag;
-    size_t at, len; /* the word's bytes in the view; len 0: an empty slot */
-    unsigned flags;
+    unsigned char len; /* 0: an empty slot */
+    unsigned char flags;
 } memo_slot;
 
 /* An open-addressing table, kept at most half full: it starts small, for
@@ -59,34 +70,47 @@ void hb_subject_memo_free(hb_subject_memo *m)
     free(m);
 }
 
-/* The memo's hash of the word s[0..n): a word is a few characters, read
- * as two overlapping loads of 8 or 4 bytes and mixed, where FNV went byte
- * by byte (a third of the lookup). */
-static uint64_t word_hash(const char *s, size_t n)
+/* The key of the word s[0..n), 0 < n <= MEMO_KEY: two overlapping loads of
+ * 8, 4 or 2 bytes that cover it, or its one byte; with its length, they
+ * tell every word of those lengths apart. */
+static word_key key_of(const char *s, size_t n)
 {
-    const uint64_t k = 0x9E3779B97F4A7C15ull;
-    uint64_t a, b;
-    if (n >= 8 && n <= 16) {
-        memcpy(&a, s, 8);
-        memcpy(&b, s + n - 8, 8);
-    } else if (n >= 4 && n < 8) {
+    word_key k = {0, 0, n};
+    if (n >= 8) {
+        memcpy(&k.lo, s, 8);
+        memcpy(&k.hi, s + n - 8, 8);
+    } else if (n >= 4) {
         uint32_t x, y;
         memcpy(&x, s, 4);
         memcpy(&y, s + n - 4, 4);
-        a = x;
-        b = y;
+        k.lo = x;
+        k.hi = y;
+    } else if (n >= 2) { /* a word of one character: 3 bytes */
+        uint16_t x, y;
+        memcpy(&x, s, 2);
+        memcpy(&y, s + n - 2, 2);
+        k.lo = x;
+        k.hi = y;
     } else {
-        return hb_hash_bytes(s, n);
+        k.lo = (unsigned char)s[0];
     }
-    return hb_hash_lane(hb_hash_lane(n, a, k), b, k);
+    return k;
 }
 
-/* The slot of the word s[0..n) (hash h), or the empty slot where it goes. */
-static memo_slot *memo_slot_of(const hb_doc *d, const hb_subject_memo *m, uint64_t h, const char *s, size_t n)
+/* The memo's hash of a key: its two words mixed, where FNV went byte by
+ * byte (a third of the lookup). */
+static size_t key_hash(word_key k)
 {
-    for (size_t i = (size_t)h & m->mask;; i = (i + 1) & m->mask) {
+    const uint64_t mul = 0x9E3779B97F4A7C15ull;
+    return (size_t)hb_hash_lane(hb_hash_lane(k.len, k.lo, mul), k.hi, mul);
+}
+
+/* The slot of key k, or the empty slot where it goes. */
+static memo_slot *memo_slot_of(const hb_subject_memo *m, word_key k)
+{
+    for (size_t i = key_hash(k) & m->mask;; i = (i + 1) & m->mask) {
         memo_slot *t = &m->slot[i];
-        if (!t->len || (t->hash == h && t->len == n && hb_same_bytes(d->view + t->at, s, n)))
+        if (!t->len || (t->lo == k.lo && t->hi == k.hi && t->len == k.len))
             return t;
     }
 }
@@ -99,12 +123,13 @@ static int memo_grow(hb_subject_memo *m)
     if (!v)
         return 0;
     for (size_t i = 0; i <= m->mask; i++) {
-        if (!m->slot[i].len)
+        const memo_slot *t = &m->slot[i];
+        if (!t->len)
             continue;
-        size_t k = (size_t)m->slot[i].hash & (size - 1);
+        size_t k = key_hash((word_key){t->lo, t->hi, t->len}) & (size - 1);
         while (v[k].len)
             k = (k + 1) & (size - 1);
-        v[k] = m->slot[i];
+        v[k] = *t;
     }
     free(m->slot);
     m->slot = v;
@@ -112,13 +137,17 @@ static int memo_grow(hb_subject_memo *m)
     return 1;
 }
 
-/* Keeps x, whose word the memo lacks; a memo that cannot grow (out of
- * memory) keeps the words it has, and the others are looked up each time. */
-static void memo_put(const hb_doc *d, hb_subject_memo *m, const memo_slot *x)
+/* Keeps the facts of key k, which the memo lacks, in the empty slot `at`
+ * found for it; a memo that cannot grow (out of memory) keeps the words it
+ * has, and the others are looked up each time. */
+static void memo_put(hb_subject_memo *m, memo_slot *at, word_key k, const char *tag, unsigned flags)
 {
-    if (2 * (m->used + 1) > m->mask + 1 && !memo_grow(m))
-        return;
-    *memo_slot_of(d, m, x->hash, d->view + x->at, x->len) = *x;
+    if (2 * (m->used + 1) > m->mask + 1) {
+        if (!memo_grow(m))
+            return;
+        at = memo_slot_of(m, k);
+    }
+    *at = (memo_slot){k.lo, k.hi, tag, (unsigned char)k.len, (unsigned char)flags};
     m->used++;
 }
 
@@ -159,27 +188,32 @@ static int words_of(const hb_doc *d, hb_subject_memo *memo, size_t vs, size_t ve
     return 1;
 }
 
-/* Word k's facts (F_*), from the report's memo when the same bytes were
- * asked about before. */
+/* Word k's facts (F_*), from the memo when the same bytes were asked
+ * about before. */
 static unsigned facts_of(const hb_doc *d, word_list *w, int k)
 {
     if (w->flags[k])
         return w->flags[k];
     const char *s = d->view + w->s[k];
     size_t n = w->e[k] - w->s[k];
-    hb_subject_memo *memo = w->memo;
-    uint64_t h = memo ? word_hash(s, n) : 0;
-    memo_slot x = memo ? *memo_slot_of(d, memo, h, s, n) : (memo_slot){0};
-    if (!x.len) {
+    hb_subject_memo *memo = n <= MEMO_KEY ? w->memo : NULL;
+    word_key key = memo ? key_of(s, n) : (word_key){0, 0, 0};
+    memo_slot *at = memo ? memo_slot_of(memo, key) : NULL;
+    const char *tag;
+    unsigned flags;
+    if (at && at->len) {
+        tag = at->tag;
+        flags = at->flags;
+    } else {
         const struct hb_metric_rules *r = d->engine->metrics;
-        x = (memo_slot){h, hb_lexicon_tag(d->engine->lexicon, s, n), w->s[k], n,
-                        F_KNOWN | (hb_wordlist_find(&r->verbs, s, n) ? F_VERB : 0) |
-                            (hb_wordlist_find(&r->nouns, s, n) ? F_NOUN : 0)};
+        tag = hb_lexicon_tag(d->engine->lexicon, s, n);
+        flags = F_KNOWN | (hb_wordlist_find(&r->verbs, s, n) ? F_VERB : 0) |
+                (hb_wordlist_find(&r->nouns, s, n) ? F_NOUN : 0);
         if (memo)
-            memo_put(d, memo, &x);
+            memo_put(memo, at, key, tag, flags);
     }
-    w->tag[k] = x.tag;
-    return w->flags[k] = (unsigned char)x.flags;
+    w->tag[k] = tag;
+    return w->flags[k] = (unsigned char)flags;
 }
 
 static const char *tag_of(const hb_doc *d, word_list *w, int k)

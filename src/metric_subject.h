@@ -10,10 +10,13 @@
 #include "doc.h"
 
 /* What the walks ask about a word by its bytes alone (its lexicon tag,
- * whether the verb and noun lists hold it), kept for one report's metrics:
- * the words next to numbers repeat through a long report.  Made and freed
- * by the metrics stage's run; hb_subject_memo_new gives NULL when out of
- * memory.  The walks take NULL too: every word is then looked up. */
+ * whether the verb and noun lists hold it), kept for the metrics of a
+ * long report or of a group of reports (extract.h's hb_group): the words
+ * next to numbers repeat through a long report, and from one report to the
+ * next.  It holds the words' bytes, not pointers into a report, so it may
+ * outlive the report that asked first.  hb_subject_memo_new gives NULL
+ * when out of memory.  The walks take NULL too: every word is then looked
+ * up. */
 typedef struct hb_subject_memo hb_subject_memo;
 hb_subject_memo *hb_subject_memo_new(void);
 void hb_subject_memo_free(hb_subject_memo *m);

@@ -25,10 +25,12 @@
  * punctuation linear. */
 enum { WINDOW = 120, MAX_PREFIX_CHARS = 3 };
 
-/* The shortest report whose subject walks keep a memo of word facts
- * (metric_subject.h): in a 5 KB report one word in six was asked about
- * before, and the memo cost more than it saved (callgrind, 100 reports of
- * 5 KB: +3%); from about 64 KiB on it pays (600 KB: -3.5%). */
+/* The shortest report run alone whose subject walks keep a memo of word
+ * facts (metric_subject.h): in a 5 KB report one word in six was asked
+ * about before, and the memo cost more than it saved (callgrind, 100
+ * reports of 5 KB each with its own: +3%); from about 64 KiB on it pays
+ * (600 KB: -3.5%), and so it does for reports run as a group (hb_group;
+ * the same 100 reports in groups of 64: -0.5%). */
 enum { MEMO_MIN_VIEW = 64 * 1024 };
 
 #define EXACT_MAX 9007199254740992.0 /* 2^53 */
@@ -489,14 +491,29 @@ static int read_metric(hb_doc *d, metric_run *run, size_t para, size_t at, size_
     return hb_vec_push(&d->arena, &d->metrics->list, m);
 }
 
+/* The memo of word facts for d's metrics (NULL: none): its group's, made
+ * by the group's first report when there are several or it is long;
+ * without a group (a stage run by itself), one of its own in *own for a
+ * long report.  Without one (or out of memory for it) every word is looked
+ * up. */
+static hb_subject_memo *memo_for(const hb_doc *d, hb_subject_memo **own)
+{
+    hb_group *g = d->group;
+    int pays = d->view_len >= MEMO_MIN_VIEW;
+    if (!g)
+        return *own = pays ? hb_subject_memo_new() : NULL;
+    if (!g->subject_memo && (g->reports > 1 || pays))
+        g->subject_memo = hb_subject_memo_new();
+    return g->subject_memo;
+}
+
 hb_status hb_metrics_run(hb_doc *d)
 {
     d->metrics = hb_arena_alloc(&d->arena, sizeof *d->metrics);
     if (!d->metrics)
         return HB_ERR_NOMEM;
-    /* the memo pays where words repeat, in long reports; without one (or
-     * out of memory for it) every word is looked up */
-    metric_run run = {d->view_len >= MEMO_MIN_VIEW ? hb_subject_memo_new() : NULL};
+    hb_subject_memo *own = NULL;
+    metric_run run = {memo_for(d, &own)};
     size_t done = 0;
     hb_status st = HB_OK;
     const hb_off *at = d->number_starts.v;
@@ -509,7 +526,7 @@ hb_status hb_metrics_run(hb_doc *d)
             if (at[k] >= done && !read_metric(d, &run, p, at[k], done, &done))
                 st = HB_ERR_NOMEM;
     }
-    hb_subject_memo_free(run.memo);
+    hb_subject_memo_free(own);
     hb_arena_free(&d->arena, d->number_starts.v);
     d->number_starts.v = NULL;
     d->number_starts.n = d->number_starts.cap = 0;

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "extract.h"
 #include "markers.h"
+#include "metric_subject.h"
 #include "numeral.h"
 #include "required.h"
 #include "rules.h"
@@ -228,6 +229,12 @@ enum { GROUP = 64 };
 static void run_stages(hb_doc **d, hb_error **errs, size_t n)
 {
     unsigned char done[GROUP] = {0};
+    hb_group group = {0};
+    for (size_t k = 0; k < n; k++)
+        if (d[k]) {
+            d[k]->group = &group;
+            group.reports++;
+        }
     for (size_t i = 0; i < hb_nstages; i++)
         for (size_t k = 0; k < n; k++) {
             if (!d[k] || done[k])
@@ -243,7 +250,9 @@ static void run_stages(hb_doc **d, hb_error **errs, size_t n)
         if (d[k]) {
             d[k]->src = NULL; /* the caller's, gone after this call */
             d[k]->err = NULL;
+            d[k]->group = NULL;
         }
+    hb_subject_memo_free(group.subject_memo);
 }
 
 static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t len,

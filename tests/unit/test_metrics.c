@@ -752,6 +752,24 @@ static void test_cue_masked(void **state)
     }
 }
 
+/* Every metric of r gets the same subjects from the walks with memo as
+ * without one. */
+static void expect_memo_agrees(const hb_report *r, hb_subject_memo *memo)
+{
+    for (size_t i = 0; i < r->metrics->list.n; i++) {
+        const hb_metric *m = &r->metrics->list.v[i];
+        size_t a0, a1, b0, b1;
+        assert_true(hb_subject_before(r, NULL, m->tstart, m->vstart, &a0, &a1));
+        assert_true(hb_subject_before(r, memo, m->tstart, m->vstart, &b0, &b1));
+        assert_int_equal(a0, b0);
+        assert_int_equal(a1, b1);
+        assert_true(hb_subject_after(r, NULL, m->vend, m->tend, &a0, &a1));
+        assert_true(hb_subject_after(r, memo, m->vend, m->tend, &b0, &b1));
+        assert_int_equal(a0, b0);
+        assert_int_equal(a1, b1);
+    }
+}
+
 /* The memo of word facts kept through a long report's metrics answers as
  * the lookups it saves: every window of five corpus reports read as one
  * (hundreds of distinct words, so the memo grows) gets the same subject
@@ -782,21 +800,35 @@ static void test_subject_memo(void **state)
     hb_subject_memo *memo = hb_subject_memo_new();
     assert_non_null(memo);
     for (int round = 0; round < 2; round++)
-        for (size_t i = 0; i < r->metrics->list.n; i++) {
-            const hb_metric *m = &r->metrics->list.v[i];
-            size_t a0, a1, b0, b1;
-            assert_true(hb_subject_before(r, NULL, m->tstart, m->vstart, &a0, &a1));
-            assert_true(hb_subject_before(r, memo, m->tstart, m->vstart, &b0, &b1));
-            assert_int_equal(a0, b0);
-            assert_int_equal(a1, b1);
-            assert_true(hb_subject_after(r, NULL, m->vend, m->tend, &a0, &a1));
-            assert_true(hb_subject_after(r, memo, m->vend, m->tend, &b0, &b1));
-            assert_int_equal(a0, b0);
-            assert_int_equal(a1, b1);
-        }
+        expect_memo_agrees(r, memo);
     hb_subject_memo_free(memo);
     hb_report_free(r);
     free(text);
+}
+
+/* The memo of a group of reports (extract.h) outlives the report that
+ * filled it: it keeps each word's bytes, not a pointer into that report's
+ * text.  Filled by every window of one corpus report, which is then freed
+ * (ASan would see a read of its text), it answers another report's walks
+ * as the lookups do. */
+static void test_subject_memo_outlives_report(void **state)
+{
+    (void)state;
+    hb_subject_memo *memo = hb_subject_memo_new();
+    assert_non_null(memo);
+    const char *files[] = {"corpus/jiwei_annual.txt", "corpus/annual_transport.txt"};
+    for (size_t f = 0; f < 2; f++) {
+        size_t n;
+        char *text = tu_read_file(files[f], &n);
+        assert_non_null(text);
+        hb_report *r = tu_extract(engine, text);
+        assert_non_null(r);
+        assert_true(r->metrics->list.n > 20);
+        expect_memo_agrees(r, memo);
+        hb_report_free(r);
+        free(text);
+    }
+    hb_subject_memo_free(memo);
 }
 
 int main(void)
@@ -825,6 +857,7 @@ int main(void)
         cmocka_unit_test(test_sort_strings),
         cmocka_unit_test(test_cue_masked),
         cmocka_unit_test(test_subject_memo),
+        cmocka_unit_test(test_subject_memo_outlives_report),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
