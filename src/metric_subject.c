@@ -36,37 +36,58 @@ typedef struct {
 typedef struct {
     uint64_t lo, hi;
     const char *tag;
-    unsigned char len; /* 0: an empty slot */
+    unsigned char len;
     unsigned char flags;
 } memo_slot;
 
 /* An open-addressing table, kept at most half full: it starts small, for
- * a short report, and doubles as the words come. */
+ * a short report, and doubles as the words come.  Which slots are taken is
+ * a byte each beside them (`full`), so a new or grown table clears a byte
+ * a slot, not the slot's 32 (a group's memo grows to thousands of slots:
+ * clearing them whole was a third of what it saved on 100 reports). */
 enum { MEMO_START = 256 };
 
 struct hb_subject_memo {
     memo_slot *slot;
+    unsigned char *full;
     size_t mask, used;
 };
+
+/* Gives m a table of `size` slots, none taken; 0 when out of memory (m
+ * left as it was). */
+static int memo_table(hb_subject_memo *m, size_t size)
+{
+    memo_slot *slot = malloc(size * sizeof *slot);
+    unsigned char *full = calloc(size, 1);
+    if (!slot || !full) {
+        free(slot);
+        free(full);
+        return 0;
+    }
+    m->slot = slot;
+    m->full = full;
+    m->mask = size - 1;
+    return 1;
+}
 
 hb_subject_memo *hb_subject_memo_new(void)
 {
     hb_subject_memo *m = malloc(sizeof *m);
-    if (m && !(m->slot = calloc(MEMO_START, sizeof *m->slot))) {
+    if (m && !memo_table(m, MEMO_START)) {
         free(m);
         return NULL;
     }
-    if (m) {
-        m->mask = MEMO_START - 1;
+    if (m)
         m->used = 0;
-    }
     return m;
 }
 
 void hb_subject_memo_free(hb_subject_memo *m)
 {
-    if (m)
+    if (m) {
         free(m->slot);
+        free(m->full);
+    }
     free(m);
 }
 
@@ -105,49 +126,47 @@ static size_t key_hash(word_key k)
     return (size_t)hb_hash_lane(hb_hash_lane(k.len, k.lo, mul), k.hi, mul);
 }
 
-/* The slot of key k, or the empty slot where it goes. */
-static memo_slot *memo_slot_of(const hb_subject_memo *m, word_key k)
+/* The slot of key k, or the free slot where it goes (m->full tells). */
+static size_t memo_find(const hb_subject_memo *m, word_key k)
 {
     for (size_t i = key_hash(k) & m->mask;; i = (i + 1) & m->mask) {
-        memo_slot *t = &m->slot[i];
-        if (!t->len || (t->lo == k.lo && t->hi == k.hi && t->len == k.len))
-            return t;
+        const memo_slot *t = &m->slot[i];
+        if (!m->full[i] || (t->lo == k.lo && t->hi == k.hi && t->len == k.len))
+            return i;
     }
 }
 
 /* Doubles the table; 0 when out of memory. */
 static int memo_grow(hb_subject_memo *m)
 {
-    size_t size = 2 * (m->mask + 1);
-    memo_slot *v = calloc(size, sizeof *v);
-    if (!v)
+    hb_subject_memo old = *m;
+    if (!memo_table(m, 2 * (old.mask + 1)))
         return 0;
-    for (size_t i = 0; i <= m->mask; i++) {
-        const memo_slot *t = &m->slot[i];
-        if (!t->len)
+    for (size_t i = 0; i <= old.mask; i++) {
+        if (!old.full[i])
             continue;
-        size_t k = key_hash((word_key){t->lo, t->hi, t->len}) & (size - 1);
-        while (v[k].len)
-            k = (k + 1) & (size - 1);
-        v[k] = *t;
+        const memo_slot *t = &old.slot[i];
+        size_t k = memo_find(m, (word_key){t->lo, t->hi, t->len});
+        m->slot[k] = *t;
+        m->full[k] = 1;
     }
-    free(m->slot);
-    m->slot = v;
-    m->mask = size - 1;
+    free(old.slot);
+    free(old.full);
     return 1;
 }
 
-/* Keeps the facts of key k, which the memo lacks, in the empty slot `at`
+/* Keeps the facts of key k, which the memo lacks, in the free slot `at`
  * found for it; a memo that cannot grow (out of memory) keeps the words it
  * has, and the others are looked up each time. */
-static void memo_put(hb_subject_memo *m, memo_slot *at, word_key k, const char *tag, unsigned flags)
+static void memo_put(hb_subject_memo *m, size_t at, word_key k, const char *tag, unsigned flags)
 {
     if (2 * (m->used + 1) > m->mask + 1) {
         if (!memo_grow(m))
             return;
-        at = memo_slot_of(m, k);
+        at = memo_find(m, k);
     }
-    *at = (memo_slot){k.lo, k.hi, tag, (unsigned char)k.len, (unsigned char)flags};
+    m->slot[at] = (memo_slot){k.lo, k.hi, tag, (unsigned char)k.len, (unsigned char)flags};
+    m->full[at] = 1;
     m->used++;
 }
 
@@ -198,12 +217,12 @@ static unsigned facts_of(const hb_doc *d, word_list *w, int k)
     size_t n = w->e[k] - w->s[k];
     hb_subject_memo *memo = n <= MEMO_KEY ? w->memo : NULL;
     word_key key = memo ? key_of(s, n) : (word_key){0, 0, 0};
-    memo_slot *at = memo ? memo_slot_of(memo, key) : NULL;
+    size_t at = memo ? memo_find(memo, key) : 0;
     const char *tag;
     unsigned flags;
-    if (at && at->len) {
-        tag = at->tag;
-        flags = at->flags;
+    if (memo && memo->full[at]) {
+        tag = memo->slot[at].tag;
+        flags = memo->slot[at].flags;
     } else {
         const struct hb_metric_rules *r = d->engine->metrics;
         tag = hb_lexicon_tag(d->engine->lexicon, s, n);
