@@ -315,6 +315,45 @@ static void test_edited_words_copied(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* An edited slogan_stop.txt (a measure word added, its lines reversed)
+ * misses the order rulec filed for its words: they are sorted at start,
+ * and the images' engine counts as the files' does, the new word heard
+ * (五查一改 is a count of 改, no longer a formulation). */
+static void test_edited_stop_words_sorted(void **state)
+{
+    (void)state;
+    need_images();
+    char dir[] = "/tmp/test_builtin.XXXXXX", cmd[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "cp -r dict/. %s/ && printf '改\\tmeasure\\n' >> %s/slogan_stop.txt && "
+             "tac %s/slogan_stop.txt > %s/stop && mv %s/stop %s/slogan_stop.txt",
+             dir, dir, dir, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
+    hb_engine_options o = {.dict_dir = dir}, shipped = {.dict_dir = "dict"};
+    hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL), *c = engine_of(&shipped, &lex, &rules);
+    assert_same(a, b);
+    static const char text[] = "推行五查一改机制。";
+    hb_report *ra = tu_extract(a, text), *rc = tu_extract(c, text);
+    char *ja = hb_report_json(ra, 0), *jc = hb_report_json(rc, 0);
+    assert_non_null(ja);
+    assert_non_null(jc);
+    assert_null(strstr(ja, "\"term\":\"五查一改\""));
+    assert_non_null(strstr(jc, "\"term\":\"五查一改\""));
+    hb_free(ja);
+    hb_free(jc);
+    hb_report_free(ra);
+    hb_report_free(rc);
+    hb_engine_free(a);
+    hb_engine_free(b);
+    hb_engine_free(c);
+    ro_free(lex);
+    ro_free(rules);
+    snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* What names a file (or no lexicon) takes the image's place: a junk image
  * that would be refused is then never read. */
 static void test_named_files_win(void **state)
@@ -458,6 +497,7 @@ int main(void)
         cmocka_unit_test(test_plain_lexicon_as_image),
         cmocka_unit_test(test_damaged_images_refused),
         cmocka_unit_test(test_edited_words_copied),
+        cmocka_unit_test(test_edited_stop_words_sorted),
         cmocka_unit_test(test_named_files_win),
         cmocka_unit_test(test_rules_file_with_image),
         cmocka_unit_test(test_misaligned_images_refused),
