@@ -816,11 +816,13 @@ static int states_ok(const struct ac_block *b, size_t nn, int maxvalue, unsigned
 }
 
 /* The end of blob's block (from blob) when its header fits the
- * automaton and size; 0 when refused. */
-static size_t head_ok(const hb_ac *ac, const ac_head *h, size_t size)
+ * automaton and size; 0 when refused.  vouched: no pattern was added, the
+ * values are the blob's (hb_ac_adopt_vouched). */
+static size_t head_ok(const hb_ac *ac, const ac_head *h, size_t size, int vouched)
 {
     if (ac->built || (uintptr_t)h % 8 || size < sizeof *h || h->nstates == 0 || h->ncls == 0 ||
-        h->ncls > 256 || h->maxlen > UINT16_MAX || h->maxvalue != ac->maxvalue || h->patterns > ac->npv ||
+        h->ncls > 256 || h->maxlen > UINT16_MAX ||
+        (vouched ? ac->npv != 0 || h->maxvalue < -1 : h->maxvalue != ac->maxvalue || h->patterns > ac->npv) ||
         h->width != link_width(h->nstates) || h->sparse > 1 || h->starts > 1 ||
         (!h->sparse && (uint64_t)h->nstates * h->ncls * h->width > MAX_TABLE))
         return 0;
@@ -865,7 +867,7 @@ static void take(hb_ac *ac, const ac_head *h, const struct ac_block *b)
 int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
 {
     const ac_head *h = blob;
-    size_t end = head_ok(ac, h, size), nn = end ? h->nstates : 0;
+    size_t end = head_ok(ac, h, size, 0), nn = end ? h->nstates : 0;
     if (!end)
         return 0;
     struct ac_block b = head_block(h);
@@ -883,17 +885,34 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     return 1;
 }
 
-int hb_ac_adopt_trusted(hb_ac *ac, const void *blob, size_t size)
+/* The trusted adoption: vouched, no pattern was added and key is the
+ * automaton's. */
+static int adopt_own(hb_ac *ac, const unsigned char *key, const void *blob, size_t size)
 {
     const ac_head *h = blob;
-    size_t end = head_ok(ac, h, size);
+    size_t end = head_ok(ac, h, size, key != NULL);
     if (!end)
         return 0;
+    if (key) {
+        ac->maxvalue = h->maxvalue;
+        memcpy(ac->key, key, sizeof ac->key);
+        ac->have_key = 1;
+    }
     struct ac_block b = head_block(h);
     if (h->starts)
         lend_starts(ac, (const char *)blob + hb_pad8(end), size - hb_pad8(end));
     take(ac, h, &b);
     return 1;
+}
+
+int hb_ac_adopt_trusted(hb_ac *ac, const void *blob, size_t size)
+{
+    return adopt_own(ac, NULL, blob, size);
+}
+
+int hb_ac_adopt_vouched(hb_ac *ac, const unsigned char *key, const void *blob, size_t size)
+{
+    return adopt_own(ac, key, blob, size);
 }
 
 /* The child of state s by byte b in an automaton without a table, 0: none. */
