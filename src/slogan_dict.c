@@ -173,8 +173,10 @@ static int sd_ok(const struct sd_rec *r, size_t n, const int *order, const char 
 }
 
 /* Takes the entries from blob into the empty sd, the key of their
- * automaton into ac_key: HB_OK, HB_ERR_DICT when damaged, HB_ERR_NOMEM. */
-static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t size, unsigned char *ac_key)
+ * automaton into ac_key: HB_OK, HB_ERR_DICT when damaged, HB_ERR_NOMEM.
+ * trusted (the program's own image): its entries are not checked. */
+static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t size, unsigned char *ac_key,
+                         int trusted)
 {
     struct sd_head h;
     if (size < sizeof h)
@@ -187,7 +189,7 @@ static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t siz
     const struct sd_rec *r = (const struct sd_rec *)(blob + sizeof h);
     const int *order = (const int *)(r + h.n);
     const char *t0 = (const char *)order + hb_pad8(h.n * sizeof(int));
-    if (!sd_ok(r, h.n, order, t0, h.text))
+    if (!trusted && !sd_ok(r, h.n, order, t0, h.text))
         return HB_ERR_DICT;
     memcpy(ac_key, h.ac_key, sizeof h.ac_key);
     sd->e = malloc((h.n ? h.n : 1) * sizeof *sd->e);
@@ -271,7 +273,7 @@ hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const
     size_t size = 0;
     int keyed = sd_key(e, name, cats, key);
     const char *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
-    hb_status st = blob ? sd_load(sd, blob, size, ac_key) : sd_read(e, sd, name, err);
+    hb_status st = blob ? sd_load(sd, blob, size, ac_key, hb_rules_builtin(e->rules)) : sd_read(e, sd, name, err);
     if (blob && st == HB_ERR_DICT)
         hb_rules_damaged(e, err);
     if (st == HB_OK && !(sd->ac = hb_ac_new()))
