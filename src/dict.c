@@ -203,6 +203,7 @@ typedef struct {
     char **texts; /* per layer, the file's text the fields point into */
     int keys;     /* resolve_keys() will compare keys: make them */
     int resolved; /* taken from huibao.rules, resolved by rulec: no keys made */
+    int lent;     /* texts[0] lies in the program's rules image: not freed */
     hb_arena mem;
 } recs;
 
@@ -211,7 +212,7 @@ static void recs_free(recs *rs, size_t layers)
     free(rs->v);
     for (size_t l = 0; rs->paths && l < layers; l++)
         free(rs->paths[l]);
-    for (size_t l = 0; rs->texts && l < layers; l++)
+    for (size_t l = rs->lent; rs->texts && l < layers; l++)
         free(rs->texts[l]);
     free(rs->paths);
     free(rs->texts);
@@ -540,8 +541,12 @@ static int recs_key(const struct hb_engine *e, const char *name, int min_fields,
 
 /* The records of blob (size bytes) into the empty rs, as read_layers
  * leaves them for layer 0 at path: 1; 0 when the blob is damaged (its
- * counts and offsets are not trusted); -1 when out of memory. */
-static int recs_take(recs *rs, const char *blob, size_t size, int min_fields, int max_fields, const char *path)
+ * counts and offsets are not trusted); -1 when out of memory.  trusted
+ * (the program's own image): its text is not checked for UTF-8 and the
+ * fields point into it, not into a copy (97 KB a start; no reader writes
+ * into its fields' bytes, which lie in read-only pages). */
+static int recs_take(recs *rs, const char *blob, size_t size, int min_fields, int max_fields, const char *path,
+                     int trusted)
 {
     struct recs_head h;
     if (size < sizeof h)
@@ -551,13 +556,15 @@ static int recs_take(recs *rs, const char *blob, size_t size, int min_fields, in
     if (h.words > left / 4 || h.text != left - (size_t)h.words * 4 || h.n > h.words / 2)
         return 0;
     const char *wv = blob + sizeof h, *t0 = wv + (size_t)h.words * 4;
-    if ((h.text && t0[h.text - 1] != '\0') || !hb_utf8_valid(t0, h.text))
+    if ((h.text && t0[h.text - 1] != '\0') || (!trusted && !hb_utf8_valid(t0, h.text)))
         return 0;
+    rs->lent = trusted;
     if (!(rs->paths = calloc(1, sizeof *rs->paths)) || !(rs->texts = calloc(1, sizeof *rs->texts)) ||
-        !(rs->paths[0] = strdup(path)) || !(rs->texts[0] = malloc(h.text + 1)) ||
+        !(rs->paths[0] = strdup(path)) || !(rs->texts[0] = trusted ? (char *)t0 : malloc(h.text + 1)) ||
         !(rs->v = malloc((h.n ? h.n : 1) * sizeof *rs->v)))
         return -1;
-    memcpy(rs->texts[0], t0, h.text);
+    if (!trusted)
+        memcpy(rs->texts[0], t0, h.text);
     rs->cap = h.n;
     size_t at = 0;
     for (size_t i = 0; i < h.n; i++) {
@@ -626,7 +633,7 @@ static int recs_compiled(const struct hb_engine *e, recs *rs, const char *name, 
     const char *blob = e->record ? NULL : hb_rules_find(e->rules, key, &size);
     if (!blob || !hb_dict_path(e, 0, name, path, sizeof path))
         return -1;
-    int took = recs_take(rs, blob, size, min_fields, max_fields, path);
+    int took = recs_take(rs, blob, size, min_fields, max_fields, path, hb_rules_builtin(e->rules));
     if (took < 0)
         return HB_ERR_NOMEM;
     if (took == 0)
