@@ -100,7 +100,10 @@ typedef struct {
      * starts on an 8-byte boundary (else it is refused) and must outlive
      * the engine; neither is written nor freed (the lexicon is copied first
      * when given words other than those its image was marked for, or when
-     * the rules are another's, $HUIBAO_RULES's).  Size 0: none. */
+     * the rules are another's, $HUIBAO_RULES's).  The rules image is
+     * trusted as the program's code is: its automata and serialized
+     * regexes are taken without the checks a rules file's get (sizes
+     * aside), so it must be rulec's output, unaltered.  Size 0: none. */
     const void *lexicon_image;
     size_t lexicon_image_size;
     const void *rules_image;

@@ -81,6 +81,8 @@ struct hb_ac {
      * bytes of the others.  Three characters that begin no entry are
      * turned away.  All three in one allocation, start_bits first. */
     uint64_t *short_bits, *long_bits;
+    int lent_starts;        /* the start table and bits lie in the program's own
+                               compiled image (hb_ac_adopt_trusted): not freed */
     unsigned bits_shift;    /* 64 - log2(bits) */
     size_t head_len;
     unsigned char head_mask[8];
@@ -144,6 +146,8 @@ void hb_ac_set_table_max(hb_ac *ac, size_t bytes)
     ac->table_max = bytes;
 }
 
+static void drop_starts(hb_ac *ac);
+
 void hb_ac_free(hb_ac *ac)
 {
     if (!ac)
@@ -154,8 +158,7 @@ void hb_ac_free(hb_ac *ac)
     free(ac->ebyte);
     free(ac->eto);
     free(ac->own);
-    free(ac->starts);
-    free(ac->start_bits);
+    drop_starts(ac);
     free(ac);
 }
 
@@ -335,8 +338,11 @@ static int alloc_bits(hb_ac *ac, unsigned lg)
 /* No start table: the scans step every place. */
 static void drop_starts(hb_ac *ac)
 {
-    free(ac->starts);
-    free(ac->start_bits);
+    if (!ac->lent_starts) {
+        free(ac->starts);
+        free(ac->start_bits);
+    }
+    ac->lent_starts = 0;
     ac->starts = NULL;
     ac->start_bits = ac->short_bits = ac->long_bits = NULL;
 }
@@ -622,6 +628,29 @@ int hb_ac_write_compiled(const hb_ac *ac, FILE *f)
     return ok && fwrite(ac->start_bits, 8, 3 * slots / 4, f) == 3 * slots / 4;
 }
 
+/* The head of a compiled start table (p, n bytes) into *sh: 1; 0 when it
+ * is damaged (its sizes out of range or not those of the table). */
+static int starts_head_ok(const char *p, size_t n, struct starts_head *sh)
+{
+    if (n < sizeof *sh)
+        return 0;
+    memcpy(sh, p, sizeof *sh);
+    return !(sh->lg < 4 || sh->lg > 30 || sh->head_len < 1 || sh->head_len > 8 || sh->lead_only > 1 ||
+             n != starts_size((size_t)1 << sh->lg));
+}
+
+/* What the scans read of a start table of sh besides its slots and bits. */
+static void set_starts(hb_ac *ac, const struct starts_head *sh)
+{
+    ac->start_mask = ((size_t)1 << sh->lg) - 1;
+    ac->start_shift = 64 - sh->lg;
+    ac->bits_shift = 64 - (sh->lg + 4);
+    ac->head_len = sh->head_len;
+    memset(ac->head_mask, 0, 8);
+    memset(ac->head_mask, 0xFF, sh->head_len);
+    ac->lead_only = (int)sh->lead_only;
+}
+
 /* Takes a compiled start table (p, n bytes) for an automaton of nn states:
  * 1; -1 when it is damaged (a state out of range, no empty slot to end a
  * probe); 0 when out of memory (the table is then built, as without one). */
@@ -630,9 +659,7 @@ static int adopt_starts(hb_ac *ac, const char *p, size_t n, size_t nn)
     struct starts_head sh;
     if (n < sizeof sh)
         return 0;
-    memcpy(&sh, p, sizeof sh);
-    if (sh.lg < 4 || sh.lg > 30 || sh.head_len < 1 || sh.head_len > 8 || sh.lead_only > 1 ||
-        n != starts_size((size_t)1 << sh.lg))
+    if (!starts_head_ok(p, n, &sh))
         return -1;
     size_t slots = (size_t)1 << sh.lg;
     const char *sp = p + sizeof sh;
@@ -653,13 +680,29 @@ static int adopt_starts(hb_ac *ac, const char *p, size_t n, size_t nn)
         memcpy(&ac->starts[i].state, sp + i * 16 + 8, 4);
     }
     memcpy(ac->start_bits, sp + slots * 16, 3 * slots / 4 * 8);
-    ac->start_mask = slots - 1;
-    ac->start_shift = 64 - sh.lg;
-    ac->bits_shift = 64 - (sh.lg + 4);
-    ac->head_len = sh.head_len;
-    memset(ac->head_mask, 0, 8);
-    memset(ac->head_mask, 0xFF, sh.head_len);
-    ac->lead_only = (int)sh.lead_only;
+    set_starts(ac, &sh);
+    return 1;
+}
+
+/* A slot of a compiled start table is laid out as struct ac_start is
+ * here (head, state, four zero bytes), so a trusted one is read in place. */
+_Static_assert(sizeof(struct ac_start) == 16 && offsetof(struct ac_start, state) == 8, "start slot layout");
+
+/* Points the start table at the program's own compiled one (p, n bytes,
+ * 8-byte aligned): nothing copied, nothing checked but its sizes; 0 when
+ * they are wrong (the table is then built, as without one). */
+static int lend_starts(hb_ac *ac, const char *p, size_t n)
+{
+    struct starts_head sh;
+    if (!starts_head_ok(p, n, &sh))
+        return 0;
+    size_t slots = (size_t)1 << sh.lg;
+    ac->starts = (struct ac_start *)(p + sizeof sh);
+    ac->start_bits = (uint64_t *)(p + sizeof sh + slots * 16);
+    ac->short_bits = ac->start_bits + slots / 4;
+    ac->long_bits = ac->short_bits + slots / 4;
+    ac->lent_starts = 1;
+    set_starts(ac, &sh);
     return 1;
 }
 
@@ -772,14 +815,14 @@ static int states_ok(const struct ac_block *b, size_t nn, int maxvalue, unsigned
     return i && state_ok_w(b, 0, nn, maxvalue, maxlen, 2) && states_from_w(b, i, nn, maxvalue, maxlen, 2);
 }
 
-/* Every state of a compiled automaton is checked (states_ok()): the
- * output chains end, each at a shallower node holding a pattern, and every
- * value is one the caller added. */
-int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
+/* The end of blob's block (from blob) when its header fits the
+ * automaton and size; 0 when refused.  vouched: no pattern was added, the
+ * values are the blob's (hb_ac_adopt_vouched). */
+static size_t head_ok(const hb_ac *ac, const ac_head *h, size_t size, int vouched)
 {
-    const ac_head *h = blob;
-    if (ac->built || (uintptr_t)blob % 8 || size < sizeof *h || h->nstates == 0 || h->ncls == 0 ||
-        h->ncls > 256 || h->maxlen > UINT16_MAX || h->maxvalue != ac->maxvalue || h->patterns > ac->npv ||
+    if (ac->built || (uintptr_t)h % 8 || size < sizeof *h || h->nstates == 0 || h->ncls == 0 ||
+        h->ncls > 256 || h->maxlen > UINT16_MAX ||
+        (vouched ? ac->npv != 0 || h->maxvalue < -1 : h->maxvalue != ac->maxvalue || h->patterns > ac->npv) ||
         h->width != link_width(h->nstates) || h->sparse > 1 || h->starts > 1 ||
         (!h->sparse && (uint64_t)h->nstates * h->ncls * h->width > MAX_TABLE))
         return 0;
@@ -790,12 +833,47 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
     for (int b = 0; b < 256; b++)
         if (h->cls[b] >= h->ncls)
             return 0;
+    return end;
+}
+
+static struct ac_block head_block(const ac_head *h)
+{
+    return block_at((void *)(h + 1), h->nstates, h->sparse ? 0 : (size_t)h->nstates * h->ncls, (int)h->sparse,
+                    h->width); /* only read */
+}
+
+/* The automaton scans the compiled one of h, its arrays b. */
+static void take(hb_ac *ac, const ac_head *h, const struct ac_block *b)
+{
     size_t nn = h->nstates, w = h->width;
     int sparse = (int)h->sparse;
-    struct ac_block b = block_at((void *)(h + 1), nn, sparse ? 0 : nn * h->ncls, sparse, w); /* only read */
-    if (!states_ok(&b, nn, ac->maxvalue, h->maxlen, w))
+    ac->cls = h->cls;
+    ac->ncls = h->ncls;
+    ac->nstates = nn;
+    ac->width = w;
+    ac->patterns = h->patterns;
+    ac->maxlen = h->maxlen;
+    for (uint32_t k = sparse ? b->edge0[0] : 0; sparse && k < b->edge0[1]; k++) {
+        uint32_t t = link_at(b->to, w, k);
+        ac->root[b->byte[k]] = t < nn ? t : 0;
+    }
+    hb_ac_key(ac);
+    set_scan(ac, b, sparse);
+}
+
+/* Every state of a compiled automaton is checked (states_ok()): the
+ * output chains end, each at a shallower node holding a pattern, and every
+ * value is one the caller added. */
+int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
+{
+    const ac_head *h = blob;
+    size_t end = head_ok(ac, h, size, 0), nn = end ? h->nstates : 0;
+    if (!end)
         return 0;
-    if (sparse && !sparse_ok(b.edge0, nn))
+    struct ac_block b = head_block(h);
+    if (!states_ok(&b, nn, ac->maxvalue, h->maxlen, h->width))
+        return 0;
+    if (h->sparse && !sparse_ok(b.edge0, nn))
         return 0;
     int took = h->starts ? adopt_starts(ac, (const char *)blob + hb_pad8(end), size - hb_pad8(end), nn) : 0;
     if (took < 1) {
@@ -803,19 +881,38 @@ int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size)
         if (took < 0)
             return 0;
     }
-    ac->cls = h->cls;
-    ac->ncls = h->ncls;
-    ac->nstates = nn;
-    ac->width = w;
-    ac->patterns = h->patterns;
-    ac->maxlen = h->maxlen;
-    for (uint32_t k = sparse ? b.edge0[0] : 0; sparse && k < b.edge0[1]; k++) {
-        uint32_t t = link_at(b.to, w, k);
-        ac->root[b.byte[k]] = t < nn ? t : 0;
-    }
-    hb_ac_key(ac);
-    set_scan(ac, &b, sparse);
+    take(ac, h, &b);
     return 1;
+}
+
+/* The trusted adoption: vouched, no pattern was added and key is the
+ * automaton's. */
+static int adopt_own(hb_ac *ac, const unsigned char *key, const void *blob, size_t size)
+{
+    const ac_head *h = blob;
+    size_t end = head_ok(ac, h, size, key != NULL);
+    if (!end)
+        return 0;
+    if (key) {
+        ac->maxvalue = h->maxvalue;
+        memcpy(ac->key, key, sizeof ac->key);
+        ac->have_key = 1;
+    }
+    struct ac_block b = head_block(h);
+    if (h->starts)
+        lend_starts(ac, (const char *)blob + hb_pad8(end), size - hb_pad8(end));
+    take(ac, h, &b);
+    return 1;
+}
+
+int hb_ac_adopt_trusted(hb_ac *ac, const void *blob, size_t size)
+{
+    return adopt_own(ac, NULL, blob, size);
+}
+
+int hb_ac_adopt_vouched(hb_ac *ac, const unsigned char *key, const void *blob, size_t size)
+{
+    return adopt_own(ac, key, blob, size);
 }
 
 /* The child of state s by byte b in an automaton without a table, 0: none. */

@@ -33,6 +33,20 @@ const unsigned char *hb_ac_key(hb_ac *ac);
  * when the blob is refused (the automaton is then unchanged). */
 int hb_ac_adopt(hb_ac *ac, const void *blob, size_t size);
 
+/* hb_ac_adopt() of a blob in the program's own compiled image (linked
+ * into it, as trusted as its code): only the header's sizes are checked,
+ * not every state (a third of a small report's start went to those
+ * checks), and the start table is read where it lies, not copied. */
+int hb_ac_adopt_trusted(hb_ac *ac, const void *blob, size_t size);
+
+/* hb_ac_adopt_trusted() into an automaton to which no pattern was added
+ * (their hb_ac_add and key cost a fifth of a small report's start for the
+ * slogan dictionary): the caller vouches that blob was compiled from the
+ * patterns it stands for, having found it under key, their hb_ac_key, filed
+ * beside what it read them from.  Its values are the blob's; key becomes
+ * the automaton's. */
+int hb_ac_adopt_vouched(hb_ac *ac, const unsigned char *key, const void *blob, size_t size);
+
 /* The compiled form of a built automaton: its size (0 when it has none,
  * e.g. too large for a table) and writing it. */
 size_t hb_ac_compiled_size(const hb_ac *ac);

@@ -41,7 +41,15 @@ size_t hb_dict_layers(const struct hb_engine *e)
 
 int hb_dict_path(const struct hb_engine *e, size_t layer, const char *name, char *buf, size_t cap)
 {
-    return (size_t)snprintf(buf, cap, "%s/%s", layer_dir(e, layer), name) < cap;
+    /* joined by hand: snprintf cost 900 instructions a path, some fifty a start */
+    const char *dir = layer_dir(e, layer);
+    size_t dl = strlen(dir), nl = strlen(name);
+    if (dl + 1 + nl >= cap)
+        return 0;
+    memcpy(buf, dir, dl);
+    buf[dl] = '/';
+    memcpy(buf + dl + 1, name, nl + 1);
+    return 1;
 }
 
 static struct hb_dict_kept *kept_new(void);
@@ -194,7 +202,6 @@ typedef struct {
     char **paths; /* per layer, NULL when the layer lacks the file */
     char **texts; /* per layer, the file's text the fields point into */
     int keys;     /* resolve_keys() will compare keys: make them */
-    int resolved; /* taken from huibao.rules, resolved by rulec: no keys made */
     hb_arena mem;
 } recs;
 
@@ -261,17 +268,23 @@ static int file_digest(const struct hb_engine *e, const char *name, uint64_t h[2
     return 1;
 }
 
-int hb_dict_file_key(const struct hb_engine *e, const char *name, const char *what, unsigned char key[32])
+/* hb_dict_file_key of what[0..n). */
+static int file_key(const struct hb_engine *e, const char *name, const void *what, size_t n, unsigned char key[32])
 {
     uint64_t h[2];
     if (e->n_overlays || e->check || !file_digest(e, name, h))
         return 0;
     hb_hash_mix(h, name, strlen(name) + 1);
-    hb_hash_mix(h, what, strlen(what) + 1);
+    hb_hash_mix(h, what, n);
     uint64_t k[4] = {h[0], h[1], UINT64_MAX, 0};
     memcpy(&k[3], "dictfil", 8);
     memcpy(key, k, 32);
     return 1;
+}
+
+int hb_dict_file_key(const struct hb_engine *e, const char *name, const char *what, unsigned char key[32])
+{
+    return file_key(e, name, what, strlen(what) + 1, key);
 }
 
 void hb_dict_layers_free(struct hb_engine *e)
@@ -517,17 +530,24 @@ struct recs_head {
 static int recs_key(const struct hb_engine *e, const char *name, int min_fields, int max_fields, unsigned flags,
                     unsigned char key[32])
 {
-    char what[64];
     if (!e->rules && !e->record)
         return 0;
-    snprintf(what, sizeof what, "records %d %d %u", min_fields, max_fields, flags & ~(unsigned)HB_DICT_KEEP);
-    return hb_dict_file_key(e, name, what, key);
+    /* the reader's fields and flags as words, not formatted: snprintf cost 1,400 instructions a file */
+    const int64_t what[4] = {0x7265636F726473, min_fields, max_fields, flags & ~(unsigned)HB_DICT_KEEP};
+    return file_key(e, name, what, sizeof what, key);
 }
 
-/* The records of blob (size bytes) into the empty rs, as read_layers
- * leaves them for layer 0 at path: 1; 0 when the blob is damaged (its
- * counts and offsets are not trusted); -1 when out of memory. */
-static int recs_take(recs *rs, const char *blob, size_t size, int min_fields, int max_fields, const char *path)
+/* Calls fn for each record of blob (size bytes, recs_save's form), in
+ * file order, as the reader of the file at path: no array of records is
+ * made (a thousand records of 160 bytes a start).  The fields point into
+ * the blob, which the engine keeps (no reader writes into its fields'
+ * bytes: the program's image lies in read-only pages).  The blob may be
+ * damaged or crafted: its counts and offsets are checked as read, its text
+ * for UTF-8 first unless trusted (the program's own image).  1 when every
+ * record was handed on, 0 when the blob is damaged, -1 when fn faulted
+ * (*err filled). */
+static int recs_each(const char *blob, size_t size, int min_fields, int max_fields, const char *path, int trusted,
+                     hb_dict_line_fn fn, void *ctx, hb_error *err)
 {
     struct recs_head h;
     if (size < sizeof h)
@@ -537,14 +557,8 @@ static int recs_take(recs *rs, const char *blob, size_t size, int min_fields, in
     if (h.words > left / 4 || h.text != left - (size_t)h.words * 4 || h.n > h.words / 2)
         return 0;
     const char *wv = blob + sizeof h, *t0 = wv + (size_t)h.words * 4;
-    if ((h.text && t0[h.text - 1] != '\0') || !hb_utf8_valid(t0, h.text))
+    if ((h.text && t0[h.text - 1] != '\0') || (!trusted && !hb_utf8_valid(t0, h.text)))
         return 0;
-    if (!(rs->paths = calloc(1, sizeof *rs->paths)) || !(rs->texts = calloc(1, sizeof *rs->texts)) ||
-        !(rs->paths[0] = strdup(path)) || !(rs->texts[0] = malloc(h.text + 1)) ||
-        !(rs->v = malloc((h.n ? h.n : 1) * sizeof *rs->v)))
-        return -1;
-    memcpy(rs->texts[0], t0, h.text);
-    rs->cap = h.n;
     size_t at = 0;
     for (size_t i = 0; i < h.n; i++) {
         uint32_t w[2 + MAX_FIELDS];
@@ -556,20 +570,19 @@ static int recs_take(recs *rs, const char *blob, size_t size, int min_fields, in
             return 0;
         memcpy(w + 2, wv + (at + 2) * 4, w[1] * 4);
         at += 2 + w[1];
-        rec *r = &rs->v[rs->n++];
-        memset(r, 0, sizeof *r);
-        r->line = (int)w[0];
-        r->nf = (int)w[1];
+        char *fields[MAX_FIELDS];
         for (uint32_t f = 0; f < w[1]; f++) {
             if (w[2 + f] >= h.text)
                 return 0;
-            r->fields[f] = rs->texts[0] + w[2 + f];
+            fields[f] = (char *)t0 + w[2 + f];
         }
+        if (fn(ctx, fields, (int)w[1], path, (int)w[0], err) != 0)
+            return -1;
     }
     return at == h.words;
 }
 
-/* The blob recs_take reads of rs's records (one layer, none dropped);
+/* The blob recs_each reads of rs's records (one layer, none dropped);
  * NULL when out of memory. */
 static void *recs_save(const recs *rs, size_t *size)
 {
@@ -602,19 +615,20 @@ static void *recs_save(const recs *rs, size_t *size)
     return b;
 }
 
-/* The file's records from huibao.rules: HB_OK when taken, HB_ERR_DICT with
- * *err filled when they are damaged, -1 (no status) when there are none. */
-static int recs_compiled(const struct hb_engine *e, recs *rs, const char *name, int min_fields, int max_fields,
-                         const unsigned char key[32], hb_error *err)
+/* The file's records from huibao.rules, each handed to fn: HB_OK, the
+ * callback's fault, HB_ERR_DICT with *err filled when they are damaged; -1
+ * (no status) when there are none. */
+static int recs_compiled(const struct hb_engine *e, const char *name, int min_fields, int max_fields,
+                         const unsigned char key[32], hb_dict_line_fn fn, void *ctx, hb_error *err)
 {
     size_t size;
     char path[4096];
     const char *blob = e->record ? NULL : hb_rules_find(e->rules, key, &size);
     if (!blob || !hb_dict_path(e, 0, name, path, sizeof path))
         return -1;
-    int took = recs_take(rs, blob, size, min_fields, max_fields, path);
+    int took = recs_each(blob, size, min_fields, max_fields, path, hb_rules_builtin(e->rules), fn, ctx, err);
     if (took < 0)
-        return HB_ERR_NOMEM;
+        return hb_dict_fault(e, err);
     if (took == 0)
         hb_rules_damaged(e, err);
     return took ? HB_OK : HB_ERR_DICT;
@@ -646,10 +660,12 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
         k->full = 0;
     } else {
         keyed = recs_key(e, name, min_fields, max_fields, flags, key);
-        int took = keyed ? recs_compiled(e, &rs, name, min_fields, max_fields, key, err) : -1;
+        /* records rulec read go straight to fn: one layer, in order, keys resolved, none kept */
+        int took = keyed ? recs_compiled(e, name, min_fields, max_fields, key, fn, ctx, err) : -1;
+        if (took >= 0)
+            return (hb_status)took;
         rs.keys = e->n_overlays > 0 || (flags & HB_DICT_UNIQUE);
-        rs.resolved = took >= 0;
-        st = rs.resolved ? (hb_status)took : read_layers(e, &rs, name, min_fields, max_fields, flags, err);
+        st = read_layers(e, &rs, name, min_fields, max_fields, flags, err);
     }
     /* one layer (the usual case) is read in order already */
     size_t sorted = 1;
@@ -657,7 +673,7 @@ hb_status hb_dict_read(const struct hb_engine *e, const char *name, int min_fiel
         sorted++;
     if (st == HB_OK && sorted < rs.n)
         qsort(rs.v, rs.n, sizeof *rs.v, by_layer_line);
-    if (st == HB_OK && !rs.resolved)
+    if (st == HB_OK)
         st = resolve_keys(e, &rs, flags, err);
     if (st == HB_OK && keyed && e->record && !(made = recs_save(&rs, &made_size)))
         st = HB_ERR_NOMEM;

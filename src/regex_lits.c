@@ -17,6 +17,7 @@
 #endif
 #include <pcre2.h>
 
+#include "arena.h"
 #include "normalize.h"
 
 enum { MAX_DEPTH = 32, MAX_RUN = 256 };
@@ -574,7 +575,7 @@ typedef struct {
     size_t len;
     uint32_t head, mask; /* its first four bytes (fewer: mask), as memcpy loads them */
     uint64_t sets;
-    int32_t next; /* the next literal of its slot, -1: none */
+    uint32_t next; /* the next literal of its slot, its index + 1; 0: none */
 } lit;
 
 enum { SLOTS = 4096 };
@@ -609,27 +610,25 @@ static inline size_t char_at(const unsigned char *u, unsigned *k)
 struct hb_litset {
     uint64_t keys[1024];       /* bit k: a literal's first character has key k */
     uint64_t byte_sets[128];   /* one-byte literals */
-    int32_t slot[SLOTS];       /* the longer literals by their key's low 12 bits, chained */
+    uint32_t slot[SLOTS];      /* the longer literals by their key's low 12 bits, chained:
+                                  the first one's index + 1, 0: none (calloc's zeros
+                                  are the empty table, no 16 KB to fill at start) */
     uint64_t all;              /* every set with a literal */
     lit *v;
     size_t n, cap;
+    hb_arena words;            /* the literals' bytes: one allocation a block */
 };
 
 hb_litset *hb_litset_new(void)
 {
-    hb_litset *x = calloc(1, sizeof *x);
-    if (x)
-        for (size_t i = 0; i < SLOTS; i++)
-            x->slot[i] = -1;
-    return x;
+    return calloc(1, sizeof(hb_litset));
 }
 
 void hb_litset_free(hb_litset *x)
 {
     if (!x)
         return;
-    for (size_t i = 0; i < x->n; i++)
-        free(x->v[i].word);
+    hb_arena_release(&x->words);
     free(x->v);
     free(x);
 }
@@ -645,9 +644,9 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
         x->byte_sets[k & 0x7F] |= bit;
         return 1;
     }
-    for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
-        if (x->v[i].len == len && !memcmp(x->v[i].word, s, len)) {
-            x->v[i].sets |= bit;
+    for (uint32_t i = x->slot[k % SLOTS]; i; i = x->v[i - 1].next)
+        if (x->v[i - 1].len == len && !memcmp(x->v[i - 1].word, s, len)) {
+            x->v[i - 1].sets |= bit;
             return 1;
         }
     if (x->n == x->cap) {
@@ -658,7 +657,7 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
         x->v = v;
         x->cap = cap;
     }
-    char *w = malloc(len);
+    char *w = hb_arena_take(&x->words, len);
     if (!w)
         return 0;
     memcpy(w, s, len);
@@ -669,7 +668,7 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
     *l = (lit){.word = w, .len = len, .sets = bit, .next = x->slot[k % SLOTS]};
     memcpy(&l->head, head, 4);
     memcpy(&l->mask, mask, 4);
-    x->slot[k % SLOTS] = (int32_t)x->n++;
+    x->slot[k % SLOTS] = (uint32_t)++x->n;
     return 1;
 }
 
@@ -701,9 +700,9 @@ static int starts_with(const lit *l, const char *s, size_t left)
 static uint64_t sets_at(const hb_litset *x, unsigned k, size_t n, const char *s, size_t left)
 {
     uint64_t found = n == 1 ? x->byte_sets[k] : 0;
-    for (int32_t i = x->slot[k % SLOTS]; i >= 0; i = x->v[i].next)
-        if (starts_with(&x->v[i], s, left))
-            found |= x->v[i].sets;
+    for (uint32_t i = x->slot[k % SLOTS]; i; i = x->v[i - 1].next)
+        if (starts_with(&x->v[i - 1], s, left))
+            found |= x->v[i - 1].sets;
     return found;
 }
 

@@ -103,11 +103,12 @@ static int cmp_surface(const char *a, size_t al, const char *b, size_t bl)
 }
 
 /* ---- the entries and their order as rulec compiled them ----
- * A head, the entries (offsets of their strings in the text; UINT64_MAX:
+ * A head (with the key of the entries' automaton), the entries (offsets of their strings in the text; UINT64_MAX:
  * none), the order (padded to 8 bytes), the text.  From a rules file they
  * may be damaged or crafted: every offset, entry and index is checked. */
 struct sd_head {
     uint64_t n, text;
+    unsigned char ac_key[32]; /* hb_ac_key of the automaton of the surfaces */
 };
 
 struct sd_rec {
@@ -130,7 +131,8 @@ static void *sd_save(const struct hb_slogan_dict *sd, size_t *size)
     char *b = calloc(1, *size);
     if (!b)
         return NULL;
-    struct sd_head h = {sd->n, text};
+    struct sd_head h = {sd->n, text, {0}};
+    memcpy(h.ac_key, hb_ac_key(sd->ac), sizeof h.ac_key);
     memcpy(b, &h, sizeof h);
     struct sd_rec *r = (struct sd_rec *)(b + sizeof h);
     char *order = (char *)(r + sd->n), *t0 = order + hb_pad8(sd->n * sizeof(int)), *t = t0;
@@ -170,9 +172,11 @@ static int sd_ok(const struct sd_rec *r, size_t n, const int *order, const char 
     return 1;
 }
 
-/* Takes the entries from blob into the empty sd: HB_OK, HB_ERR_DICT when
- * damaged, HB_ERR_NOMEM. */
-static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t size)
+/* Takes the entries from blob into the empty sd, the key of their
+ * automaton into ac_key: HB_OK, HB_ERR_DICT when damaged, HB_ERR_NOMEM.
+ * trusted (the program's own image): its entries are not checked. */
+static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t size, unsigned char *ac_key,
+                         int trusted)
 {
     struct sd_head h;
     if (size < sizeof h)
@@ -185,8 +189,9 @@ static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t siz
     const struct sd_rec *r = (const struct sd_rec *)(blob + sizeof h);
     const int *order = (const int *)(r + h.n);
     const char *t0 = (const char *)order + hb_pad8(h.n * sizeof(int));
-    if (!sd_ok(r, h.n, order, t0, h.text))
+    if (!trusted && !sd_ok(r, h.n, order, t0, h.text))
         return HB_ERR_DICT;
+    memcpy(ac_key, h.ac_key, sizeof h.ac_key);
     sd->e = malloc((h.n ? h.n : 1) * sizeof *sd->e);
     sd->order = malloc((h.n ? h.n : 1) * sizeof *sd->order);
     if (!sd->e || !sd->order)
@@ -210,7 +215,8 @@ static int sd_key(const struct hb_engine *e, const char *name, const hb_wordlist
     for (size_t i = 0; cats && i < cats->n; i++)
         hb_hash_mix(h, cats->v[i].word, cats->v[i].len + 1);
     char what[64];
-    snprintf(what, sizeof what, "slogans %016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+    /* "slogans2": the head holds the automaton's key (a file of the old form misses) */
+    snprintf(what, sizeof what, "slogans2 %016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
     return hb_dict_file_key(e, name, what, key);
 }
 
@@ -244,6 +250,17 @@ static hb_status sd_read(const struct hb_engine *e, struct hb_slogan_dict *sd, c
     return st;
 }
 
+/* The automaton of the entries taken from the blob rulec filed under
+ * key, their hb_ac_key, when the program's own rules image holds it (its
+ * entries were taken from there): 1; else 0, the automaton untouched (its
+ * patterns are then added and it is built or adopted as ever). */
+static int sd_automaton(const struct hb_engine *e, hb_ac *ac, const unsigned char *key)
+{
+    size_t size;
+    const void *b = hb_rules_builtin(e->rules) ? hb_rules_find(e->rules, key, &size) : NULL;
+    return b && hb_ac_adopt_vouched(ac, key, b, size);
+}
+
 hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const hb_wordlist *cats,
                               struct hb_slogan_dict **out, hb_error *err)
 {
@@ -252,19 +269,20 @@ hb_status hb_slogan_dict_read(const struct hb_engine *e, const char *name, const
     if (!sd)
         return HB_ERR_NOMEM;
     sd->cats = cats;
-    unsigned char key[32];
+    unsigned char key[32], ac_key[32];
     size_t size = 0;
     int keyed = sd_key(e, name, cats, key);
     const char *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
-    hb_status st = blob ? sd_load(sd, blob, size) : sd_read(e, sd, name, err);
+    hb_status st = blob ? sd_load(sd, blob, size, ac_key, hb_rules_builtin(e->rules)) : sd_read(e, sd, name, err);
     if (blob && st == HB_ERR_DICT)
         hb_rules_damaged(e, err);
     if (st == HB_OK && !(sd->ac = hb_ac_new()))
         st = HB_ERR_NOMEM;
-    for (size_t i = 0; i < sd->n && st == HB_OK; i++)
+    int whole = st == HB_OK && blob && sd_automaton(e, sd->ac, ac_key);
+    for (size_t i = 0; i < sd->n && st == HB_OK && !whole; i++)
         if (!hb_ac_add(sd->ac, sd->e[i].surface, sd->e[i].len, (int)i))
             st = HB_ERR_NOMEM;
-    if (st == HB_OK)
+    if (st == HB_OK && !whole)
         st = hb_engine_build_ac(e, sd->ac, err);
     if (st == HB_OK && keyed && e->record) {
         void *made = sd_save(sd, &size);

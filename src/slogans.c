@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aho.h"
+#include "arena.h"
 #include "engine.h"
 #include "extract.h"
 #include "hash.h"
@@ -33,8 +34,9 @@ typedef struct {
 } pattern;
 
 typedef struct {
-    char *word;
+    char *word;       /* in the rules' arena */
     int measure;      /* 1: compared with group m; 0: an idiom, searched in the text */
+    uint32_t at;      /* its place in the file's order, before the sort */
 } stopword;
 
 /* quote_kinds.txt: what a quotation is when it is not a slogan */
@@ -65,6 +67,7 @@ struct hb_slogan_rules {
     size_t npat, patcap;
     stopword *stop;
     size_t nstop, stopcap;
+    hb_arena words;   /* the stop words: one allocation a block, not one a word */
     hb_ac *idioms;    /* the idiom stop words, found in one pass */
     hb_litset *qlits; /* the literals quote rule k cannot match without: set k */
     uint64_t qlit_rules; /* bit k: quote rule k has a set in qlits */
@@ -97,6 +100,34 @@ static int grow(void **v, size_t n, size_t *cap, size_t size, size_t first)
     return 1;
 }
 
+/* hb_regex_prefix of a pattern, as rulec filed it in the program's own
+ * rules image (reading the slogan patterns' prefixes cost 87K
+ * instructions a start); a rules file's copy, which would need checking
+ * entry by entry, is not taken: the pattern is read.  HB_OK, or
+ * HB_ERR_NOMEM when recording it for rulec failed. */
+static hb_status pattern_prefix(const struct hb_engine *e, const char *source, uint32_t options, hb_prefix *out)
+{
+    uint64_t h[2] = {0x70726566697820ull ^ sizeof *out, options}, tail[2] = {strlen(source), options};
+    hb_hash_mix(h, source, tail[0]);
+    unsigned char key[32];
+    memcpy(key, h, 16);
+    memcpy(key + 16, tail, 16);
+    size_t size;
+    const void *b = hb_rules_builtin(e->rules) ? hb_rules_find(e->rules, key, &size) : NULL;
+    if (b && size == sizeof *out) {
+        memcpy(out, b, sizeof *out);
+        return HB_OK;
+    }
+    hb_regex_prefix(source, options, out);
+    if (!e->record)
+        return HB_OK;
+    void *made = malloc(sizeof *out);
+    if (!made)
+        return HB_ERR_NOMEM;
+    memcpy(made, out, sizeof *out);
+    return hb_rules_record_blob(e->record, key, made, sizeof *out);
+}
+
 static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -118,7 +149,8 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
     p->mgroup = g > 0 ? g : -1;
     g = pcre2_substring_number_from_name(hb_regex_code(p->re), (PCRE2_SPTR) "a");
     p->agroup = g > 0 ? g : -1;
-    hb_regex_prefix(f[1], PCRE2_ANCHORED, &p->first);
+    if (pattern_prefix(e, f[1], PCRE2_ANCHORED, &p->first) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
 }
 
@@ -131,8 +163,9 @@ static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "kind must be idiom or measure, not \"%s\"", f[1]);
     if (!grow((void **)&r->stop, r->nstop, &r->stopcap, sizeof *r->stop, 64))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    if (!(r->stop[r->nstop].word = strdup(f[0])))
+    if (!(r->stop[r->nstop].word = hb_arena_strndup(&r->words, f[0], strlen(f[0]))))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    r->stop[r->nstop].at = (uint32_t)r->nstop;
     r->stop[r->nstop++].measure = measure;
     return 0;
 }
@@ -190,8 +223,8 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
         first = NULL;
     quote_rule *q = &r->qk[r->nqk++];
     *q = (quote_rule){re, kind, place, required_unit(re), first, {0}};
-    if (place == QK_AFTER)
-        hb_regex_prefix(f[2], opts, &q->chars);
+    if (place == QK_AFTER && pattern_prefix(e, f[2], opts, &q->chars) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     hb_lits l;
     if (hb_regex_literals_of(e, f[2], opts & ~(uint32_t)PCRE2_ENDANCHORED, &l, file, line, err) != HB_OK)
         return -1;
@@ -204,6 +237,61 @@ static int by_stop(const void *a, const void *b)
 {
     const stopword *x = a, *y = b;
     return x->measure != y->measure ? x->measure - y->measure : strcmp(x->word, y->word);
+}
+
+/* Puts the stop words in the order (n bytes): 1; 0 when it is not a
+ * permutation of them (a damaged rules file).  A crafted one may give
+ * another order: wrong answers, as a crafted automaton's, never a fault. */
+static int take_stop_order(struct hb_slogan_rules *r, const uint32_t *order, size_t n)
+{
+    if (n != r->nstop * sizeof *order)
+        return 0;
+    stopword *was = malloc(r->nstop * sizeof *was);
+    uint64_t *seen = calloc(r->nstop / 64 + 1, sizeof *seen);
+    int ok = was && seen;
+    if (ok)
+        memcpy(was, r->stop, r->nstop * sizeof *was);
+    for (size_t i = 0; ok && i < r->nstop; i++) {
+        uint32_t k = order[i];
+        ok = k < r->nstop && !(seen[k / 64] >> (k % 64) & 1);
+        if (ok) {
+            seen[k / 64] |= 1ull << (k % 64);
+            r->stop[i] = was[k];
+        }
+    }
+    if (!ok && was)
+        memcpy(r->stop, was, r->nstop * sizeof *was);
+    free(was);
+    free(seen);
+    return ok;
+}
+
+/* The stop words in by_stop order (is_measure's search, the idioms'
+ * values).  rulec files the order it sorted them in beside the file's
+ * digest, taken while the file is unchanged: their sort was a tenth of the
+ * slogans' load; an edited file (or an overlay) is sorted here. */
+static hb_status sort_stops(const struct hb_engine *e, struct hb_slogan_rules *r, hb_error *err)
+{
+    unsigned char key[32];
+    size_t size = 0;
+    int keyed = r->nstop > 1 && hb_dict_file_key(e, "slogan_stop.txt", "stop order", key);
+    const uint32_t *order = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
+    if (order) {
+        if (take_stop_order(r, order, size))
+            return HB_OK;
+        hb_rules_damaged(e, err);
+        return HB_ERR_DICT;
+    }
+    if (r->nstop > 1)
+        qsort(r->stop, r->nstop, sizeof *r->stop, by_stop);
+    if (!keyed || !e->record)
+        return HB_OK;
+    uint32_t *made = malloc(r->nstop * sizeof *made);
+    if (!made)
+        return HB_ERR_NOMEM;
+    for (size_t i = 0; i < r->nstop; i++)
+        made[i] = r->stop[i].at;
+    return hb_rules_record_blob(e->record, key, made, r->nstop * sizeof *made);
 }
 
 /* Whether s[0..len) is a measure word of slogan_stop.txt. */
@@ -259,8 +347,10 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
         st = hb_dict_read(e, "quote_kinds.txt", 3, 3, HB_DICT_KEY(1) | HB_DICT_KEY(2), add_quote_rule, e, err);
     if (st != HB_OK)
         return st;
-    if (r->nstop > 1)
-        qsort(r->stop, r->nstop, sizeof *r->stop, by_stop);
+    if (st == HB_OK)
+        st = sort_stops(e, r, err);
+    if (st != HB_OK)
+        return st;
     unsigned pairs[sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS], npairs = 0;
     for (size_t i = 0; i < sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS; i++) {
         int cp = NUMERAL_STARTS[i]; /* all in U+3000…U+9FFF */
@@ -302,8 +392,7 @@ void hb_slogans_unload(struct hb_engine *e)
     for (size_t i = 0; i < r->nqk; i++)
         hb_regex_free(r->qk[i].re);
     free(r->qk);
-    for (size_t i = 0; i < r->nstop; i++)
-        free(r->stop[i].word);
+    hb_arena_release(&r->words);
     free(r->stop);
     hb_ac_free(r->idioms);
     hb_litset_free(r->qlits);

@@ -226,6 +226,15 @@ static hb_word_slot *index_table(const hb_wordlist *l, size_t *mask)
     return calloc(size, sizeof(hb_word_slot));
 }
 
+/* No hash index: freed, unless it lies in the program's rules image. */
+static void drop_slots(hb_wordlist *l)
+{
+    if (!l->lent_slots)
+        free(l->slots);
+    l->slots = NULL;
+    l->lent_slots = 0;
+}
+
 /* Indexes every entry's endings at character boundaries, each hashed from
  * the entry's last byte back, as hb_wordlist_suffix reads a text, when the
  * list's owner asked for it (want_ends).  Returns 0 when out of memory. */
@@ -269,7 +278,7 @@ static int index_sorted(hb_wordlist *l, int by_line)
     free(order);
     free(l->v);
     l->v = v;
-    free(l->slots);
+    drop_slots(l);
     if (!(l->slots = index_table(l, &l->mask)))
         return 0;
     for (size_t i = 0; i < l->n; i++) {
@@ -405,7 +414,7 @@ void hb_wordlist_free(hb_wordlist *l)
         free(b);
     }
     free(l->v);
-    free(l->slots);
+    drop_slots(l);
     free(l->ends);
 }
 
@@ -518,9 +527,32 @@ static void list_save(const hb_wordlist *l, char *p)
     }
 }
 
+/* Is the list at p (its head h, its sizes checked) whole: every entry's
+ * word inside the text, every slot's entry and length an entry's, an empty
+ * slot to end a probe? */
+static int list_ok(const struct list_head *h, const char *p)
+{
+    const struct list_entry *x = (const struct list_entry *)(p + sizeof *h);
+    const hb_word_slot *slots = (const hb_word_slot *)(x + h->n);
+    const char *text = (const char *)(slots + h->nslots);
+    int empty = 0;
+    for (size_t i = 0; i < h->n; i++)
+        if (x[i].word >= h->text || x[i].len >= h->text - x[i].word || text[x[i].word + x[i].len] ||
+            (x[i].cat != UINT64_MAX && x[i].cat >= h->text))
+            return 0;
+    for (size_t i = 0; i < h->nslots; i++) {
+        empty |= slots[i].entry == 0;
+        if (slots[i].entry > h->n || (slots[i].entry && slots[i].len > x[slots[i].entry - 1].len))
+            return 0;
+    }
+    return !h->nslots || empty;
+}
+
 /* Takes one list from p[0..size) into the empty list l: the bytes it took,
- * 0 when damaged, (size_t)-1 when out of memory. */
-static size_t list_load(hb_wordlist *l, const char *p, size_t size)
+ * 0 when damaged, (size_t)-1 when out of memory.  From the program's own
+ * image (trusted) nothing but the sizes is checked, and the index is read
+ * where it lies, not copied (86 KB of heap at every start). */
+static size_t list_load(hb_wordlist *l, const char *p, size_t size, int trusted)
 {
     struct list_head h;
     if (size < sizeof h)
@@ -533,24 +565,15 @@ static size_t list_load(hb_wordlist *l, const char *p, size_t size)
     size_t text_at = sizeof h + h.n * sizeof(struct list_entry) + h.nslots * sizeof(hb_word_slot);
     if (text_at - sizeof h + hb_pad8(h.text) > left || (h.text && p[text_at + h.text - 1]))
         return 0;
+    if (!trusted && !list_ok(&h, p))
+        return 0;
     const struct list_entry *x = (const struct list_entry *)(p + sizeof h);
     const hb_word_slot *slots = (const hb_word_slot *)(x + h.n);
     const char *text = (const char *)(slots + h.nslots);
-    int empty = 0;
-    for (size_t i = 0; i < h.n; i++)
-        if (x[i].word >= h.text || x[i].len >= h.text - x[i].word || text[x[i].word + x[i].len] ||
-            (x[i].cat != UINT64_MAX && x[i].cat >= h.text))
-            return 0;
-    for (size_t i = 0; i < h.nslots; i++) {
-        empty |= slots[i].entry == 0;
-        if (slots[i].entry > h.n || (slots[i].entry && slots[i].len > x[slots[i].entry - 1].len))
-            return 0;
-    }
-    if (h.nslots && !empty)
-        return 0; /* a probe would never end */
     char *t = h.text ? word_room(l, h.text) : NULL;
     l->v = malloc((h.n ? h.n : 1) * sizeof *l->v);
-    l->slots = h.nslots ? malloc(h.nslots * sizeof *l->slots) : NULL;
+    l->lent_slots = trusted && h.nslots;
+    l->slots = l->lent_slots ? (hb_word_slot *)slots : h.nslots ? malloc(h.nslots * sizeof *l->slots) : NULL;
     if ((h.text && !t) || !l->v || (h.nslots && !l->slots))
         return (size_t)-1;
     if (h.text)
@@ -558,7 +581,7 @@ static size_t list_load(hb_wordlist *l, const char *p, size_t size)
     for (size_t i = 0; i < h.n; i++)
         l->v[i] = (hb_rule_word){t + x[i].word, x[i].len, x[i].cat == UINT64_MAX ? NULL : t + x[i].cat,
                                  x[i].line, x[i].digits_only};
-    if (h.nslots)
+    if (h.nslots && !l->lent_slots)
         memcpy(l->slots, slots, h.nslots * sizeof *l->slots);
     l->n = l->cap = h.n;
     l->mask = h.nslots ? h.nslots - 1 : 0;
@@ -583,7 +606,7 @@ static hb_status read_lists(const struct hb_engine *e, const char *name, const c
     int keyed = hb_dict_file_key(e, name, what, key);
     const char *blob = keyed && !e->record ? hb_rules_find(e->rules, key, &size) : NULL;
     for (size_t i = 0; blob && i < n; i++) {
-        size_t took = lists[i]->n || lists[i]->slots ? 0 : list_load(lists[i], blob, size);
+        size_t took = lists[i]->n || lists[i]->slots ? 0 : list_load(lists[i], blob, size, hb_rules_builtin(e->rules));
         if (took == (size_t)-1)
             return hb_dict_fail(err, HB_ERR_NOMEM, name, 0, 0, "out of memory"), HB_ERR_NOMEM;
         if (took == 0) {
@@ -626,9 +649,18 @@ hb_status hb_kind_lists_read(const struct hb_engine *e, const char *name, const 
 {
     kind_lists k = {kinds, lists, n};
     char what[256] = "kinds";
-    for (size_t i = 0; i < n; i++)
-        snprintf(what + strlen(what), sizeof what - strlen(what), " %s", kinds[i]);
-    if (strlen(what) + 1 >= sizeof what) /* cannot tell such kinds apart: read */
+    size_t at = strlen(what);
+    for (size_t i = 0; i < n && at < sizeof what; i++) { /* joined by hand: snprintf cost 600 instructions a kind */
+        size_t kl = strlen(kinds[i]);
+        if (at + 1 + kl + 1 >= sizeof what) {
+            at = sizeof what;
+            break;
+        }
+        what[at++] = ' ';
+        memcpy(what + at, kinds[i], kl + 1);
+        at += kl;
+    }
+    if (at >= sizeof what) /* cannot tell such kinds apart: read */
         return read_kinds(e, name, &k, err);
     return read_lists(e, name, what, lists, n, read_kinds, &k, err);
 }

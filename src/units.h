@@ -41,6 +41,7 @@ typedef struct {
     hb_rule_word *v;
     size_t n, cap;
     hb_word_slot *slots; /* the hash index; NULL until loaded */
+    int lent_slots;      /* slots lie in the program's rules image: read only, not freed */
     size_t mask;         /* slots - 1, a power of two minus one */
     hb_word_slot *ends;  /* the same of each entry's endings, hashed from its
                             last byte back: a suffix lookup reads the text

@@ -315,6 +315,51 @@ static void test_edited_words_copied(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* Edited slogan files miss what rulec filed for them: slogan_stop.txt (a
+ * measure word added, its lines reversed) its words' order, sorted at
+ * start; slogans.txt (a term added) its entries and the automaton filed
+ * beside them, built at start; slogan_patterns.txt (a pattern changed) its
+ * pattern's prefix, read at start.  The images' engine counts as the
+ * files' does, the edits heard (五查一改 is a count of 改, no longer a
+ * formulation; 八查八改 a known term). */
+static void test_edited_slogan_files(void **state)
+{
+    (void)state;
+    need_images();
+    char dir[] = "/tmp/test_builtin.XXXXXX", cmd[512];
+    assert_non_null(mkdtemp(dir));
+    snprintf(cmd, sizeof cmd,
+             "cp -r dict/. %s/ && printf '改\\tmeasure\\n' >> %s/slogan_stop.txt && "
+             "tac %s/slogan_stop.txt > %s/stop && mv %s/stop %s/slogan_stop.txt && "
+             "printf '八查八改\\trule\\n' >> %s/slogans.txt && sed -i 's/{1,2}/{1,3}/' %s/slogan_patterns.txt",
+             dir, dir, dir, dir, dir, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    ro_bytes lex = read_only(image_path, 0), rules = read_only(rules_path, 0);
+    hb_engine_options o = {.dict_dir = dir}, shipped = {.dict_dir = "dict"};
+    hb_engine *a = engine_of(&o, &lex, &rules), *b = engine_of(&o, NULL, NULL), *c = engine_of(&shipped, &lex, &rules);
+    assert_same(a, b);
+    static const char text[] = "推行五查一改机制，八查八改。";
+    hb_report *ra = tu_extract(a, text), *rc = tu_extract(c, text);
+    char *ja = hb_report_json(ra, 0), *jc = hb_report_json(rc, 0);
+    assert_non_null(ja);
+    assert_non_null(jc);
+    assert_null(strstr(ja, "\"term\":\"五查一改\""));
+    assert_non_null(strstr(jc, "\"term\":\"五查一改\""));
+    assert_non_null(strstr(ja, "\"term\":\"八查八改\",\"count\":1,\"quoted\":0,\"known\":true"));
+    assert_null(strstr(jc, "\"term\":\"八查八改\",\"count\":1,\"quoted\":0,\"known\":true"));
+    hb_free(ja);
+    hb_free(jc);
+    hb_report_free(ra);
+    hb_report_free(rc);
+    hb_engine_free(a);
+    hb_engine_free(b);
+    hb_engine_free(c);
+    ro_free(lex);
+    ro_free(rules);
+    snprintf(cmd, sizeof cmd, "rm -r %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* What names a file (or no lexicon) takes the image's place: a junk image
  * that would be refused is then never read. */
 static void test_named_files_win(void **state)
@@ -458,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_plain_lexicon_as_image),
         cmocka_unit_test(test_damaged_images_refused),
         cmocka_unit_test(test_edited_words_copied),
+        cmocka_unit_test(test_edited_slogan_files),
         cmocka_unit_test(test_named_files_win),
         cmocka_unit_test(test_rules_file_with_image),
         cmocka_unit_test(test_misaligned_images_refused),

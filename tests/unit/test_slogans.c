@@ -338,8 +338,13 @@ static void check_naive(const hb_ac *ac, char *const *pats, int np, const char *
         assert_int_equal(m, got.n);
 }
 
+/* How an automaton takes a compiled form: checked (a rules file),
+ * trusted (the program's own image: its start table read in place), or
+ * vouched for by its key, no pattern added (the slogan dictionary's). */
+enum { CHECKED, TRUSTED, VOUCHED };
+
 /* ac's compiled form taken by a new automaton of the same patterns. */
-static hb_ac *adopted(const hb_ac *ac, char *const *pats, int np, void **blob)
+static hb_ac *adopted(const hb_ac *ac, char *const *pats, int np, void **blob, int how)
 {
     size_t n = hb_ac_compiled_size(ac);
     assert_true(n > 0);
@@ -355,21 +360,32 @@ static hb_ac *adopted(const hb_ac *ac, char *const *pats, int np, void **blob)
     assert_non_null(taken);
     for (int i = 0; i < np; i++)
         assert_true(hb_ac_add(taken, pats[i], strlen(pats[i]), i));
-    assert_true(hb_ac_adopt(taken, *blob, n));
+    if (how == VOUCHED) {
+        unsigned char key[32];
+        memcpy(key, hb_ac_key(taken), sizeof key);
+        hb_ac_free(taken);
+        assert_non_null(taken = hb_ac_new());
+        assert_true(hb_ac_adopt_vouched(taken, key, *blob, n));
+        assert_memory_equal(hb_ac_key(taken), key, sizeof key);
+    } else {
+        assert_true(how == TRUSTED ? hb_ac_adopt_trusted(taken, *blob, n) : hb_ac_adopt(taken, *blob, n));
+    }
     assert_int_equal(hb_ac_width(taken), hb_ac_width(ac));
     return taken;
 }
 
 /* The naive comparison on the automaton as built and as taken back from
- * its compiled form. */
+ * its compiled form in each way. */
 static void check_built_and_adopted(const hb_ac *ac, char *const *pats, int np, const char *text, size_t n)
 {
     check_naive(ac, pats, np, text, n);
-    void *blob;
-    hb_ac *taken = adopted(ac, pats, np, &blob);
-    check_naive(taken, pats, np, text, n);
-    hb_ac_free(taken);
-    free(blob);
+    for (int how = CHECKED; how <= VOUCHED; how++) {
+        void *blob;
+        hb_ac *taken = adopted(ac, pats, np, &blob, how);
+        check_naive(taken, pats, np, text, n);
+        hb_ac_free(taken); /* a trusted one's start table is the blob's: not freed here */
+        free(blob);
+    }
 }
 
 /* Random dictionaries against a naive leftmost-longest matcher (and every
