@@ -39,8 +39,6 @@ static const uint64_t ascii_word[4] = {
 /* The first bytes of the chars glued() looks at: ASCII, and C3, E2 and EF
  * (× ✕ ○ □ ‰ and the full-width forms). */
 static const uint64_t glue_lead[4] = {~0ull, ~0ull, 0, BIT(0xC3) | BIT(0xE2) | BIT(0xEF)};
-#undef BITS
-#undef BIT
 
 /* The length of the block char at u (valid UTF-8), its code point in
  * *cp; 0 when it is no block char.  Block chars are ASCII or Han
@@ -60,11 +58,15 @@ static inline int block_char(const unsigned char *u, int *cp)
     return (unsigned)(c - 0x4E00) <= 0x9FD5 - 0x4E00 ? 3 : 0;
 }
 
-/* re_eng */
-static int is_eng(int cp)
+/* re_eng, [a-zA-Z0-9]: a test of a Han char's code point and no more */
+static const uint64_t eng_chars[2] = {BITS('0', '9'), BITS('A', 'Z') | BITS('a', 'z')};
+
+static inline int is_eng(int cp)
 {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    return (uint32_t)cp < 0x80 && (eng_chars[cp >> 6] >> (cp & 63) & 1);
 }
+#undef BITS
+#undef BIT
 
 enum { STACK_CHARS = 256 };
 
@@ -539,7 +541,8 @@ static inline __attribute__((always_inline)) void cut_block(const struct hb_lexi
     size_t x = 0, buf = SIZE_MAX;
     while (x < n) {
         size_t y = (size_t)s->next[x] + 1;
-        if (y - x == 1 && is_eng(s->cp[x])) {
+        if (is_eng(s->cp[x]) && y - x == 1) { /* the word's length first, in Han text one or two
+                                                 chars alike, was the most mispredicted branch here */
             if (buf == SIZE_MAX)
                 buf = x;
         } else {

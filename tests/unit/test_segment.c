@@ -452,6 +452,8 @@ static void test_unknown_and_mixed(void **state)
     assert_string_equal(seg(lx, "abc123中国", 0), "abc123|中国");
     assert_string_equal(seg(lx, "x中国x", 0), "x|中国|x");
     assert_string_equal(seg(lx, "1号店2023年", 0), "1号店|2023|年");
+    /* re_eng's ends ([a-zA-Z0-9] glued, the other block chars alone) */
+    assert_string_equal(seg(lx, "Az09_+#&.%-zA90", 0), "Az09|_|+|#|&|.|%|-|zA90");
     /* \r\n is one word, a lone \r is another (re_skip). */
     assert_string_equal(seg(lx, "a\r\r\nb 中国", 0), "a|\r|\r\n|b| |中国");
     /* Outside re_han_default: U+9FD6, Ext-A, 〇, emoji are single words. */
