@@ -39,8 +39,6 @@ static const uint64_t ascii_word[4] = {
 /* The first bytes of the chars glued() looks at: ASCII, and C3, E2 and EF
  * (× ✕ ○ □ ‰ and the full-width forms). */
 static const uint64_t glue_lead[4] = {~0ull, ~0ull, 0, BIT(0xC3) | BIT(0xE2) | BIT(0xEF)};
-#undef BITS
-#undef BIT
 
 /* The length of the block char at u (valid UTF-8), its code point in
  * *cp; 0 when it is no block char.  Block chars are ASCII or Han
@@ -60,11 +58,15 @@ static inline int block_char(const unsigned char *u, int *cp)
     return (unsigned)(c - 0x4E00) <= 0x9FD5 - 0x4E00 ? 3 : 0;
 }
 
-/* re_eng */
-static int is_eng(int cp)
+/* re_eng, [a-zA-Z0-9]: a test of a Han char's code point and no more */
+static const uint64_t eng_chars[2] = {BITS('0', '9'), BITS('A', 'Z') | BITS('a', 'z')};
+
+static inline int is_eng(int cp)
 {
-    return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') || (cp >= '0' && cp <= '9');
+    return (uint32_t)cp < 0x80 && (eng_chars[cp >> 6] >> (cp & 63) & 1);
 }
+#undef BITS
+#undef BIT
 
 enum { STACK_CHARS = 256 };
 
@@ -421,37 +423,67 @@ static __attribute__((noinline)) uint64_t walk_window(const struct hb_lexicon *l
  * walk's reach and it are no words. */
 static void dag_set(dag_window *g, size_t j, size_t r, double lf)
 {
-    while (g->len[j] <= r)
-        g->lf[g->len[j]++][j] = NAN;
+    size_t n = g->len[j]; /* in a register: a store to lf may alias len, a byte */
+    for (; n <= r; n++)
+        g->lf[n][j] = NAN;
+    g->len[j] = (uint8_t)n;
     g->lf[r][j] = hb_lex_dag_value(lf);
 }
 
+/* The overlay walk from position j at slot x, char r of its word: every
+ * added word on from there sets its DAG slot.  A walk stops at the block's
+ * end on the code point -1 after it (no slot's child), and within
+ * HB_LEX_MAX_WORD characters, as the overlay is no deeper. */
+static void ov_walk_on(const struct hb_lex_overlay *ov, const int32_t *cp, size_t j, size_t r, uint32_t x,
+                       dag_window *g)
+{
+    const hb_lex_node *da = ov->da;
+    for (uint32_t c = da[x].check;;) {
+        if (c & HB_LEX_OV_WORD)
+            dag_set(g, j, r, ov->val[x]);
+        uint32_t t = (uint32_t)da[x].base + (uint32_t)cp[j + ++r];
+        if (t >= ov->cap || ((c = da[t].check) & ~HB_LEX_OV_WORD) != x + 1)
+            break;
+        x = t;
+    }
+}
+
+/* The child slot of overlay slot x by cp, for ov_walks, if any: slot 0
+ * (the root, no slot's child) when it is past the slots. */
+static inline uint32_t ov_next(const struct hb_lex_overlay *ov, uint32_t x, int32_t cp)
+{
+    uint32_t t = (uint32_t)ov->da[x].base + (uint32_t)cp;
+    return t & (0u - (uint32_t)(t < ov->cap)); /* a mask: a branch here mispredicted as the walks' ends did */
+}
+
 /* The overlay's part of DAG[k0 + j], for the positions of the set bits
- * of `from` (walk_window's answer): its walks mostly end at their first or
- * second character, and from other positions no added word can start (half
- * of a report's positions start one's first char, a quarter get here).
- * A block char is below U+10000, so the first step, from the root, is in
- * bounds; a walk stops at the block's end on the code point -1 after it
- * (no slot's child), and within HB_LEX_MAX_WORD characters, as the overlay
- * is no deeper. */
+ * of `from` (walk_window's answer): from other positions no added word
+ * can start (half of a report's positions start one's first char, a
+ * quarter get here).  Of the walks that start, two in five end at their
+ * first char and two at their second, so that the walks' ends were the
+ * segmenter's most mispredicted branches: each walk's first three chars
+ * are stepped without a branch, and only one that finds a word there or
+ * goes on (one in five) takes one.  A block char is below U+10000, so the
+ * first step, from the root, is in bounds; a free slot's base is 0, and
+ * the overlay has more than U+10000 slots, so the second is too. */
 static void ov_walks(const struct hb_lex_overlay *ov, const int32_t *cp, uint64_t from, dag_window *g)
 {
     const hb_lex_node *da = ov->da;
-    const double *val = ov->val;
-    uint32_t cap = ov->cap;
     for (; from; from &= from - 1) {
         size_t j = (size_t)__builtin_ctzll(from);
-        uint32_t x = (uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE, c = da[x].check;
-        if ((c & ~HB_LEX_OV_WORD) != 1)
+        uint32_t x = (uint32_t)cp[j] + HB_LEX_OV_ROOT_BASE, t1 = ov_next(ov, x, cp[j + 1]);
+        uint32_t t2 = ov_next(ov, t1, cp[j + 1] < 0 ? -1 : cp[j + 2]); /* none past the block's end */
+        uint32_t c0 = da[x].check, c1 = da[t1].check, c2 = da[t2].check;
+        uint32_t on0 = (c0 & ~HB_LEX_OV_WORD) == 1, on1 = on0 & ((c1 & ~HB_LEX_OV_WORD) == x + 1),
+                 on2 = on1 & ((c2 & ~HB_LEX_OV_WORD) == t1 + 1), word0 = on0 & c0 >> 31, word1 = on1 & c1 >> 31;
+        if (!(word0 | word1 | on2))
             continue;
-        for (size_t r = 0;;) {
-            if (c & HB_LEX_OV_WORD)
-                dag_set(g, j, r, val[x]);
-            uint32_t t = (uint32_t)da[x].base + (uint32_t)cp[j + ++r];
-            if (t >= cap || ((c = da[t].check) & ~HB_LEX_OV_WORD) != x + 1)
-                break;
-            x = t;
-        }
+        if (word0)
+            dag_set(g, j, 0, ov->val[x]);
+        if (word1)
+            dag_set(g, j, 1, ov->val[t1]);
+        if (on2)
+            ov_walk_on(ov, cp, j, 2, t2, g);
     }
 }
 
@@ -509,7 +541,8 @@ static inline __attribute__((always_inline)) void cut_block(const struct hb_lexi
     size_t x = 0, buf = SIZE_MAX;
     while (x < n) {
         size_t y = (size_t)s->next[x] + 1;
-        if (y - x == 1 && is_eng(s->cp[x])) {
+        if (is_eng(s->cp[x]) && y - x == 1) { /* the word's length first, in Han text one or two
+                                                 chars alike, was the most mispredicted branch here */
             if (buf == SIZE_MAX)
                 buf = x;
         } else {

@@ -452,6 +452,8 @@ static void test_unknown_and_mixed(void **state)
     assert_string_equal(seg(lx, "abc123中国", 0), "abc123|中国");
     assert_string_equal(seg(lx, "x中国x", 0), "x|中国|x");
     assert_string_equal(seg(lx, "1号店2023年", 0), "1号店|2023|年");
+    /* re_eng's ends ([a-zA-Z0-9] glued, the other block chars alone) */
+    assert_string_equal(seg(lx, "Az09_+#&.%-zA90", 0), "Az09|_|+|#|&|.|%|-|zA90");
     /* \r\n is one word, a lone \r is another (re_skip). */
     assert_string_equal(seg(lx, "a\r\r\nb 中国", 0), "a|\r|\r\n|b| |中国");
     /* Outside re_han_default: U+9FD6, Ext-A, 〇, emoji are single words. */
@@ -1236,6 +1238,40 @@ static void test_random_against_naive(void **state)
 #undef RND
 }
 
+/* The overlay's walks past their first three chars take a branch of
+ * their own (segment.c, ov_walks): added words ending at a walk's first,
+ * second and third char and past it, from a char the general trie has not
+ * and from slots it has, one in it whole, each at a block's end too, cut
+ * as the book says, added and taken from a blob alike. */
+static void test_overlay_walk_ends(void **state)
+{
+    (void)state;
+    struct hb_lexicon *lx = small_lexicon();
+    static const char *const words[] = {"丁", "乙丁", "中国丁", "丁甲乙丙", "人民", "甲", "国人民工作"};
+    static const long long freq[] = {50, 60, 70, 40, 500, 1, 30};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        assert_int_equal(hb_lexicon_add(lx, words[i], strlen(words[i]), freq[i], NULL), HB_OK);
+    size_t size;
+    void *blob = hb_lexicon_overlay_save(lx, &size);
+    assert_non_null(blob);
+    struct hb_lexicon *taker = small_lexicon();
+    assert_int_equal(hb_lexicon_overlay_load(taker, blob, size, NULL), HB_OK);
+    static const char *const texts[] = {"丁", "乙丁", "中国丁", "丁甲乙丙", "丁甲乙", "人民", "甲乙丁",
+                                        "中国人民工作", "乙丁中国丁甲乙丙人民", "国人民工", "丁丁"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char want[256];
+        size_t on = 0;
+        naive_cut(lx, texts[i], strlen(texts[i]) / 3, want, &on);
+        assert_string_equal(seg(lx, texts[i], 0), want);
+        assert_string_equal(seg(taker, texts[i], 0), want);
+    }
+    assert_string_equal(seg(lx, "乙丁", 0), "乙丁");
+    assert_string_equal(seg(lx, "中国丁", 0), "中国丁");
+    free(blob);
+    hb_lexicon_free(taker);
+    hb_lexicon_free(lx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1266,6 +1302,7 @@ int main(void)
         cmocka_unit_test(test_long_block),
         cmocka_unit_test(test_block_at_scratch_edge),
         cmocka_unit_test(test_random_against_naive),
+        cmocka_unit_test(test_overlay_walk_ends),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
