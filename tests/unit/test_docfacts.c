@@ -509,6 +509,40 @@ static void test_traditional_decided_early(void **s)
     }
 }
 
+/* Whether text is converted as traditional script. */
+static int converted(const char *text)
+{
+    json_t *j = facts(text);
+    json_t *ws = json_object_get(j, "warnings");
+    int yes = 0;
+    for (size_t i = 0; i < json_array_size(ws); i++)
+        yes |= !strcmp(field(json_array_get(ws, i), "code"), "traditional-script");
+    json_decref(j);
+    return yes;
+}
+
+/* The check reads Han text two characters a step: the same verdicts as
+ * above with each piece of evidence after an ASCII letter, a character of
+ * two bytes, one of three that is no evidence, or a pair of those, so
+ * that evidence falls first and second in a step and off the steps. */
+static void test_traditional_at_every_place(void **s)
+{
+    (void)s;
+    const char *before[] = {"a", "é", "的", "的地", "ab的"};
+    for (size_t k = 0; k < sizeof before / sizeof *before; k++)
+        for (int plain = 199; plain <= 200; plain++) {
+            char text[16384], *t = text;
+            for (int i = 0; i < plain; i++)
+                t += sprintf(t, "%s们", before[k]);
+            for (int i = 0; i < 300; i++)
+                t += sprintf(t, "%s們", before[k]);
+            assert_int_equal(converted(text), plain == 199);
+        }
+    /* five marks, each last in the text or after an odd byte count */
+    assert_true(converted("x們x們x們x們x們"));
+    assert_false(converted("x們x們x們x們x"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +561,7 @@ int main(void)
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),
         cmocka_unit_test(test_traditional_decided_early),
+        cmocka_unit_test(test_traditional_at_every_place),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
