@@ -17,15 +17,22 @@
  * (tail_key()), six bits each */
 enum { BMP = 0x10000, TAILS = 0x4000 };
 
+/* A tail key's entry in tail_class, 0 when no evidence character ends so:
+ * that character's lead byte's low nibble (with the key, all of its code
+ * point) and its class. */
+enum { TAIL_NIBBLE = 0x0F, TAIL_PLAIN = 0x10, TAIL_MARK = 0x20 };
+
 struct hb_script_rules {
     hb_wordlist config, min, marks, plain;
     int threshold;
     /* bit sets over the BMP, looked up for every character of a report
      * until enough evidence (a mark or a plain character) is found */
     uint64_t is_mark[BMP / 64], is_evidence[BMP / 64];
-    /* the evidence by its last two bytes only (tail_key()), lead byte
-     * left out: the first test of a character of three bytes, on one load */
-    uint64_t tail_evidence[TAILS / 64];
+    /* the evidence by its last two bytes (tail_key()): a character is
+     * evidence when its lead nibble is its entry's; tails_shared: two
+     * characters share a key, and tail_class only turns others away */
+    uint8_t tail_class[TAILS];
+    int tails_shared;
 };
 
 /* The six low bits of each of the two bytes at p (continuation bytes,
@@ -42,18 +49,20 @@ static int in_set(const uint64_t *set, unsigned i)
     return (set[i / 64] >> (i % 64)) & 1;
 }
 
-/* The characters of three bytes of w into set, their tail keys into tails
- * when tails is not NULL. */
-static void char_set(uint64_t *set, uint64_t *tails, const hb_wordlist *w)
+/* The characters of three bytes of w into set and into tail_class as cls
+ * (a mark's entry stays a mark). */
+static void char_set(struct hb_script_rules *r, uint64_t *set, const hb_wordlist *w, unsigned cls)
 {
     int cp;
     for (size_t i = 0; i < w->n; i++)
         if (hb_utf8_next(w->v[i].word, w->v[i].len, &cp) == 3 && w->v[i].len == 3) {
             set[cp / 64] |= 1ull << (cp % 64);
-            if (tails) {
-                unsigned k = tail_key((const unsigned char *)w->v[i].word + 1);
-                tails[k / 64] |= 1ull << (k % 64);
-            }
+            const unsigned char *u = (const unsigned char *)w->v[i].word;
+            uint8_t *e = &r->tail_class[tail_key(u + 1)];
+            if (*e && (*e & TAIL_NIBBLE) != (u[0] & TAIL_NIBBLE))
+                r->tails_shared = 1;
+            else if (!(*e & TAIL_MARK))
+                *e = (uint8_t)((u[0] & TAIL_NIBBLE) | cls);
         }
 }
 
@@ -66,9 +75,9 @@ hb_status hb_script_load(struct hb_engine *e, hb_error *err)
                                       (hb_wordlist *const[]){&r->config, &r->min, &r->marks, &r->plain}, 4, err);
     if (st != HB_OK)
         return st;
-    char_set(r->is_mark, NULL, &r->marks);
-    char_set(r->is_evidence, r->tail_evidence, &r->marks);
-    char_set(r->is_evidence, r->tail_evidence, &r->plain);
+    char_set(r, r->is_mark, &r->marks, TAIL_MARK);
+    char_set(r, r->is_evidence, &r->marks, TAIL_MARK);
+    char_set(r, r->is_evidence, &r->plain, TAIL_PLAIN);
     if (r->config.n == 1 && r->min.n == 1 && (r->threshold = atoi(r->min.v[0].word)) >= 1)
         return HB_OK;
     hb_dict_fail(err, HB_ERR_DICT, "script.txt", 0, 0, "needs one config line and one min line (a count >= 1)");
@@ -139,7 +148,7 @@ enum { TWO_3BYTE_MASK = 0x0000C0C0F0C0C0F0ull, TWO_3BYTE = 0x00008080E08080E0ull
  * first, which turns most characters away; then all of it. */
 static inline int evidence_at(const struct hb_script_rules *r, const unsigned char *u, int *cp)
 {
-    if (!in_set(r->tail_evidence, tail_key(u + 1)))
+    if (!r->tail_class[tail_key(u + 1)])
         return 0;
     *cp = (u[0] & 0x0F) << 12 | (u[1] & 0x3F) << 6 | (u[2] & 0x3F);
     return in_set(r->is_evidence, (unsigned)*cp);
@@ -172,14 +181,11 @@ static const unsigned char *next_evidence(const struct hb_script_rules *r, const
     return NULL;
 }
 
-static int traditional(const hb_doc *d)
+/* The verdict, counting on from u (marks and plain found before it), one
+ * piece of evidence at a time up to SCRIPT_EVIDENCE. */
+static int verdict(const struct hb_script_rules *r, const unsigned char *u, const unsigned char *end, size_t marks,
+                   size_t plain)
 {
-    const struct hb_script_rules *r = d->engine->script;
-    size_t marks = 0, plain = 0;
-    /* the fold is valid UTF-8 and the evidence characters take three bytes */
-    if (d->fold_len < 3)
-        return 0;
-    const unsigned char *u = (const unsigned char *)d->fold, *end = u + d->fold_len;
     int cp;
     while (marks + plain < SCRIPT_EVIDENCE && (u = next_evidence(r, u, end - 2, &cp)) != NULL) {
         if (in_set(r->is_mark, (unsigned)cp))
@@ -188,6 +194,66 @@ static int traditional(const hb_doc *d)
             return 0;
     }
     return marks >= (size_t)r->threshold && marks > plain;
+}
+
+/* What the character of three bytes at u adds to a tally: 1 when plain,
+ * 1 << 32 when a mark (tail_class, exact when no tail is shared).  No
+ * branch: a fifth of Han text is evidence, at no foreseeable place. */
+static inline uint64_t weight(const struct hb_script_rules *r, const unsigned char *u)
+{
+    static const uint64_t by_class[4] = {0, 1, 1ull << 32, 0};
+    unsigned e = r->tail_class[tail_key(u + 1)];
+    return by_class[((e ^ u[0]) & TAIL_NIBBLE) ? 0 : e >> 4];
+}
+
+/* The marks (high half) and plain characters (low half) from u to the
+ * first character starting at or past stop (<= the fold's end less two),
+ * which is *at. */
+static uint64_t tally(const struct hb_script_rules *r, const unsigned char *u, const unsigned char *stop,
+                      const unsigned char **at)
+{
+    uint64_t n = 0;
+    while (u < stop) {
+        uint64_t x;
+        memcpy(&x, u, 8);
+        if ((x & TWO_3BYTE_MASK) == TWO_3BYTE) {
+            n += weight(r, u) + weight(r, u + 3);
+            u += 6;
+        } else if ((x & 0xF0) != 0xE0) {
+            u += hb_utf8_len((unsigned char)x);
+        } else {
+            n += weight(r, u);
+            u += 3;
+        }
+    }
+    *at = u;
+    return n;
+}
+
+/* Bytes of the fold tallied between two tests of the verdict: a plain
+ * verdict, once reached, holds for the rest (plain_decided() bounds every
+ * mark to come), so testing it a chunk late reads past it, no more. */
+enum { SCRIPT_CHUNK = 256 };
+
+static int traditional(const hb_doc *d)
+{
+    const struct hb_script_rules *r = d->engine->script;
+    size_t marks = 0, plain = 0;
+    /* the fold is valid UTF-8 and the evidence characters take three bytes */
+    if (d->fold_len < 3)
+        return 0;
+    const unsigned char *u = (const unsigned char *)d->fold, *end = u + d->fold_len, *last = end - 2;
+    while (!r->tails_shared && u < last) {
+        const unsigned char *stop = (size_t)(last - u) > SCRIPT_CHUNK ? u + SCRIPT_CHUNK : last, *next;
+        uint64_t n = tally(r, u, stop, &next);
+        size_t m = marks + (size_t)(n >> 32), p = plain + (uint32_t)n;
+        if (m + p >= SCRIPT_EVIDENCE)
+            break; /* the count ends in this chunk: counted one by one from its start */
+        marks = m, plain = p, u = next;
+        if (plain_decided(marks, plain, (size_t)(end - u)))
+            return 0;
+    }
+    return verdict(r, u, end, marks, plain);
 }
 
 typedef struct {

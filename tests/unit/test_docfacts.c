@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -509,16 +510,22 @@ static void test_traditional_decided_early(void **s)
     }
 }
 
-/* Whether text is converted as traditional script. */
-static int converted(const char *text)
+/* Whether e converts text as traditional script. */
+static int converted_by(hb_engine *e, const char *text)
 {
-    json_t *j = facts(text);
+    json_t *j = tu_extract_json(e, text);
+    assert_non_null(j);
     json_t *ws = json_object_get(j, "warnings");
     int yes = 0;
     for (size_t i = 0; i < json_array_size(ws); i++)
         yes |= !strcmp(field(json_array_get(ws, i), "code"), "traditional-script");
     json_decref(j);
     return yes;
+}
+
+static int converted(const char *text)
+{
+    return converted_by(engine, text);
 }
 
 /* The check reads Han text two characters a step: the same verdicts as
@@ -543,6 +550,45 @@ static void test_traditional_at_every_place(void **s)
     assert_false(converted("x們x們x們x們x"));
 }
 
+/* A mark added in an overlay whose last two bytes are those of a plain
+ * character (廬 E5 BB AC, 们 E4 BB AC): the tally by those bytes can no
+ * longer tell them apart, and the check counts each one by its code point;
+ * the verdicts stay those of dict/ alone. */
+static void test_traditional_shared_tail(void **s)
+{
+    (void)s;
+    char dir[] = "/tmp/hb_scriptXXXXXX", path[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/script.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("mark\t廬\n", f);
+    fclose(f);
+    const char *ov[] = {dir};
+    hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
+    hb_error err = {0};
+    hb_engine *e = hb_engine_new(&eo, &err);
+    assert_non_null(e);
+    unlink(path);
+    rmdir(dir);
+    char text[4096], *t = text;
+    for (int i = 0; i < 6; i++)
+        t += sprintf(t, "们");
+    for (int i = 0; i < 7; i++)
+        t += sprintf(t, "廬");
+    assert_true(converted_by(e, text));
+    assert_false(converted(text));
+    for (int plain = 199; plain <= 200; plain++) {
+        t = text;
+        for (int i = 0; i < plain; i++)
+            t += sprintf(t, "们");
+        for (int i = 0; i < 300; i++)
+            t += sprintf(t, "們");
+        assert_int_equal(converted_by(e, text), plain == 199);
+    }
+    hb_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -562,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_traditional),
         cmocka_unit_test(test_traditional_decided_early),
         cmocka_unit_test(test_traditional_at_every_place),
+        cmocka_unit_test(test_traditional_shared_tail),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
