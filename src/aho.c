@@ -270,16 +270,23 @@ static int by_label(const void *a, const void *b, void *nodes)
 }
 
 /* The head_len bytes at p (avail of them readable, at least head_len) as
- * one word; the same bytes give the same word on any byte order. */
+ * one word, loaded little-endian as the scans load eight (normalize.h
+ * asserts the byte order).  Under eight bytes, two loads that may overlap,
+ * not a copy of head_len bytes: the last bytes of every text scanned come
+ * here, a call of memcpy each where a paragraph is a scan. */
 static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
 {
     uint64_t w, m;
     if (avail >= 8) {
         memcpy(&w, p, 8);
+    } else if (avail >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + avail - 4, 4);
+        w = a | (uint64_t)b << (8 * (avail - 4));
     } else {
-        unsigned char b[8] = {0};
-        memcpy(b, p, ac->head_len);
-        memcpy(&w, b, 8);
+        const unsigned char *u = (const unsigned char *)p;
+        w = u[0] | (uint64_t)u[avail / 2] << (8 * (avail / 2)) | (uint64_t)u[avail - 1] << (8 * (avail - 1));
     }
     memcpy(&m, ac->head_mask, 8);
     return w & m;
@@ -308,11 +315,11 @@ static inline uint32_t probe(const hb_ac *ac, uint64_t hw, uint64_t hh)
             return ac->starts[h].state;
 }
 
-/* The state after the head_len bytes at s[i] of s[0..len) when a pattern
- * starts with them, else 0. */
+/* The state after the head_len bytes at s[i] of s[0..len) (head_len of
+ * them left at least) when a pattern starts with them, else 0. */
 static inline uint32_t start_state(const hb_ac *ac, const char *s, size_t len, size_t i)
 {
-    if (len - i < ac->head_len || (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80))
+    if (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80)
         return 0;
     uint64_t w = head_word(ac, s + i, len - i), hh = head_hash(w);
     return bit_at(ac->start_bits, hh >> ac->bits_shift) ? probe(ac, w, hh) : 0;
@@ -972,7 +979,8 @@ static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, u
     i = ac->lead_only ? filter_heads(ac, s, len, i, st, 1) : filter_heads(ac, s, len, i, st, 0);
     if (*st)
         return i;
-    for (; i < len; i = next_place(ac, s, len, i))
+    /* the last places, too close to the end for a head, are not tried */
+    for (; i < len && len - i >= ac->head_len; i = next_place(ac, s, len, i))
         if ((*st = start_state(ac, s, len, i)))
             return i;
     return len;
