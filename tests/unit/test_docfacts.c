@@ -6,7 +6,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 #include <jansson.h>
@@ -557,20 +556,7 @@ static void test_traditional_at_every_place(void **s)
 static void test_traditional_shared_tail(void **s)
 {
     (void)s;
-    char dir[] = "/tmp/hb_scriptXXXXXX", path[300];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/script.txt", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("mark\t廬\n", f);
-    fclose(f);
-    const char *ov[] = {dir};
-    hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
-    hb_error err = {0};
-    hb_engine *e = hb_engine_new(&eo, &err);
-    assert_non_null(e);
-    unlink(path);
-    rmdir(dir);
+    hb_engine *e = tu_overlay_engine("script.txt", "mark\t廬\n");
     char text[4096], *t = text;
     for (int i = 0; i < 6; i++)
         t += sprintf(t, "们");
