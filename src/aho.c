@@ -906,6 +906,8 @@ static inline uint32_t head_state(const hb_ac *ac, uint64_t w, uint64_t hw, uint
  * (Han text) start w: the next places are 3 and 6 bytes on (lead_gap()
  * would step past a continuation byte at 6, where no pattern starts). */
 enum { TWO_3BYTE_MASK = 0x0000C0C0F0C0C000ull, TWO_3BYTE = 0x00008080E0808000ull };
+/* The same for one character of three bytes, its lead byte tested too. */
+enum { ONE_3BYTE_MASK = 0xC0C0F0ull, ONE_3BYTE = 0x8080E0ull };
 
 /* head_state() of the place whose eight bytes are w, its head's bit set
  * (a tenth of Han text): apart, so that the loop of skip_pairs() keeps
@@ -916,28 +918,43 @@ static __attribute__((noinline)) uint32_t state_of(const hb_ac *ac, uint64_t w, 
 }
 
 /* The first place from i on, before the last eleven bytes, where a
- * pattern may start (its state in *st) or that is no character of three
- * bytes with another after it (*st 0): Han text two characters a step, on
- * two loads of eight bytes and no lead_gap(), the only work most of it
- * needs.  A place whose head's bit is set is tested here (state_of()),
- * not hashed again by filter_heads(). */
+ * pattern may start (its state in *st) or a character of two or four
+ * bytes, or an ASCII byte some pattern begins with, is (*st 0): Han text
+ * two characters a step, on two loads of eight bytes and no lead_gap(),
+ * the only work most of it needs; an ASCII byte no pattern begins with
+ * (punctuation folded, digits) and a lone character of three bytes before
+ * one are passed here too, not by a return to filter_heads() for each.  A
+ * place whose head's bit is set is tested here (state_of()), not hashed
+ * again by filter_heads(). */
 static inline size_t skip_pairs(const hb_ac *ac, const char *s, size_t len, size_t i, uint64_t mask, uint32_t *st)
 {
     const uint64_t *bits = ac->start_bits;
     unsigned shift = ac->bits_shift;
     uint32_t t = 0;
-    for (size_t stop = len - 11; len >= 11 && i <= stop; i += 6) {
+    for (size_t stop = len - 11; len >= 11 && i <= stop;) {
         uint64_t w, w2;
         memcpy(&w, s + i, 8);
         memcpy(&w2, s + i + 3, 8);
-        if ((w & TWO_3BYTE_MASK) != TWO_3BYTE)
-            break;
+        if ((w & TWO_3BYTE_MASK) != TWO_3BYTE) {
+            if (!(w & 0x80)) {
+                if (root_child(ac, (uint8_t)w))
+                    break;
+                i++;
+                continue;
+            }
+            if ((w & ONE_3BYTE_MASK) != ONE_3BYTE ||
+                (bit_at(bits, head_hash(w & mask) >> shift) && (t = state_of(ac, w, mask))))
+                break;
+            i += 3;
+            continue;
+        }
         if (bit_at(bits, head_hash(w & mask) >> shift) && (t = state_of(ac, w, mask)))
             break;
         if (bit_at(bits, head_hash(w2 & mask) >> shift) && (t = state_of(ac, w2, mask))) {
             i += 3;
             break;
         }
+        i += 6;
     }
     *st = t;
     return i;
