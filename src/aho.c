@@ -1090,11 +1090,16 @@ int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void
         return 1;
     uint32_t st = 0;
     for (size_t i = 0; i < len; i++) {
-        uint32_t head;
-        /* at the root, it stays there up to where a pattern's head is */
-        if (st == 0 && ac->starts && (i = find_start(ac, s, len, i, &head)) == len)
-            break;
-        st = step(ac, st, (uint8_t)s[i]);
+        /* at the root, it stays there up to where a pattern's head is, and
+         * goes to the head's state past its bytes: no pattern is shorter,
+         * so none ends inside them */
+        if (st == 0 && ac->starts) {
+            if ((i = find_start(ac, s, len, i, &st)) == len)
+                break;
+            i += ac->head_len - 1;
+        } else {
+            st = step(ac, st, (uint8_t)s[i]);
+        }
         for (uint32_t o = link_at(ac->first, ac->width, st); o && ac->depth[o] <= i + 1;
              o = link_at(ac->out, ac->width, o))
             if (!fn(ctx, i + 1 - ac->depth[o], i + 1, ac->value[o]))
