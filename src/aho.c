@@ -273,16 +273,23 @@ static int by_label(const void *a, const void *b, void *nodes)
 }
 
 /* The head_len bytes at p (avail of them readable, at least head_len) as
- * one word; the same bytes give the same word on any byte order. */
+ * one word, loaded little-endian as the scans load eight (normalize.h
+ * asserts the byte order).  Under eight bytes, two loads that may overlap,
+ * not a copy of head_len bytes: the last bytes of every text scanned come
+ * here, a call of memcpy each where a paragraph is a scan. */
 static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
 {
     uint64_t w, m;
     if (avail >= 8) {
         memcpy(&w, p, 8);
+    } else if (avail >= 4) {
+        uint32_t a, b;
+        memcpy(&a, p, 4);
+        memcpy(&b, p + avail - 4, 4);
+        w = a | (uint64_t)b << (8 * (avail - 4));
     } else {
-        unsigned char b[8] = {0};
-        memcpy(b, p, ac->head_len);
-        memcpy(&w, b, 8);
+        const unsigned char *u = (const unsigned char *)p;
+        w = u[0] | (uint64_t)u[avail / 2] << (8 * (avail / 2)) | (uint64_t)u[avail - 1] << (8 * (avail - 1));
     }
     memcpy(&m, ac->head_mask, 8);
     return w & m;
@@ -311,11 +318,11 @@ static inline uint32_t probe(const hb_ac *ac, uint64_t hw, uint64_t hh)
             return ac->starts[h].state;
 }
 
-/* The state after the head_len bytes at s[i] of s[0..len) when a pattern
- * starts with them, else 0. */
+/* The state after the head_len bytes at s[i] of s[0..len) (head_len of
+ * them left at least) when a pattern starts with them, else 0. */
 static inline uint32_t start_state(const hb_ac *ac, const char *s, size_t len, size_t i)
 {
-    if (len - i < ac->head_len || (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80))
+    if (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80)
         return 0;
     uint64_t w = head_word(ac, s + i, len - i), hh = head_hash(w);
     return bit_at(ac->start_bits, hh >> ac->bits_shift) ? probe(ac, w, hh) : 0;
@@ -996,6 +1003,8 @@ static inline uint32_t head_state(const hb_ac *ac, uint64_t w, uint64_t hw, uint
  * (Han text) start w: the next places are 3 and 6 bytes on (lead_gap()
  * would step past a continuation byte at 6, where no pattern starts). */
 enum { TWO_3BYTE_MASK = 0x0000C0C0F0C0C000ull, TWO_3BYTE = 0x00008080E0808000ull };
+/* The same for one character of three bytes, its lead byte tested too. */
+enum { ONE_3BYTE_MASK = 0xC0C0F0ull, ONE_3BYTE = 0x8080E0ull };
 
 /* head_state() of the place whose eight bytes are w, its head's bit set
  * (a tenth of Han text): apart, so that the loop of skip_pairs() keeps
@@ -1006,28 +1015,43 @@ static __attribute__((noinline)) uint32_t state_of(const hb_ac *ac, uint64_t w, 
 }
 
 /* The first place from i on, before the last eleven bytes, where a
- * pattern may start (its state in *st) or that is no character of three
- * bytes with another after it (*st 0): Han text two characters a step, on
- * two loads of eight bytes and no lead_gap(), the only work most of it
- * needs.  A place whose head's bit is set is tested here (state_of()),
- * not hashed again by filter_heads(). */
+ * pattern may start (its state in *st) or a character of two or four
+ * bytes, or an ASCII byte some pattern begins with, is (*st 0): Han text
+ * two characters a step, on two loads of eight bytes and no lead_gap(),
+ * the only work most of it needs; an ASCII byte no pattern begins with
+ * (punctuation folded, digits) and a lone character of three bytes before
+ * one are passed here too, not by a return to filter_heads() for each.  A
+ * place whose head's bit is set is tested here (state_of()), not hashed
+ * again by filter_heads(). */
 static inline size_t skip_pairs(const hb_ac *ac, const char *s, size_t len, size_t i, uint64_t mask, uint32_t *st)
 {
     const uint64_t *bits = ac->start_bits;
     unsigned shift = ac->bits_shift;
     uint32_t t = 0;
-    for (size_t stop = len - 11; len >= 11 && i <= stop; i += 6) {
+    for (size_t stop = len - 11; len >= 11 && i <= stop;) {
         uint64_t w, w2;
         memcpy(&w, s + i, 8);
         memcpy(&w2, s + i + 3, 8);
-        if ((w & TWO_3BYTE_MASK) != TWO_3BYTE)
-            break;
+        if ((w & TWO_3BYTE_MASK) != TWO_3BYTE) {
+            if (!(w & 0x80)) {
+                if (root_child(ac, (uint8_t)w))
+                    break;
+                i++;
+                continue;
+            }
+            if ((w & ONE_3BYTE_MASK) != ONE_3BYTE ||
+                (bit_at(bits, head_hash(w & mask) >> shift) && (t = state_of(ac, w, mask))))
+                break;
+            i += 3;
+            continue;
+        }
         if (bit_at(bits, head_hash(w & mask) >> shift) && (t = state_of(ac, w, mask)))
             break;
         if (bit_at(bits, head_hash(w2 & mask) >> shift) && (t = state_of(ac, w2, mask))) {
             i += 3;
             break;
         }
+        i += 6;
     }
     *st = t;
     return i;
@@ -1069,7 +1093,8 @@ static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, u
     i = ac->lead_only ? filter_heads(ac, s, len, i, st, 1) : filter_heads(ac, s, len, i, st, 0);
     if (*st)
         return i;
-    for (; i < len; i = next_place(ac, s, len, i))
+    /* the last places, too close to the end for a head, are not tried */
+    for (; i < len && len - i >= ac->head_len; i = next_place(ac, s, len, i))
         if ((*st = start_state(ac, s, len, i)))
             return i;
     return len;
@@ -1162,11 +1187,16 @@ int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void
         return 1;
     uint32_t st = 0;
     for (size_t i = 0; i < len; i++) {
-        uint32_t head;
-        /* at the root, it stays there up to where a pattern's head is */
-        if (st == 0 && ac->starts && (i = find_start(ac, s, len, i, &head)) == len)
-            break;
-        st = step(ac, st, (uint8_t)s[i]);
+        /* at the root, it stays there up to where a pattern's head is, and
+         * goes to the head's state past its bytes: no pattern is shorter,
+         * so none ends inside them */
+        if (st == 0 && ac->starts) {
+            if ((i = find_start(ac, s, len, i, &st)) == len)
+                break;
+            i += ac->head_len - 1;
+        } else {
+            st = step(ac, st, (uint8_t)s[i]);
+        }
         for (uint32_t o = link_at(ac->first, ac->width, st); o && ac->depth[o] <= i + 1;
              o = link_at(ac->out, ac->width, o))
             if (!fn(ctx, i + 1 - ac->depth[o], i + 1, ac->value[o]))

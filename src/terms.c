@@ -247,16 +247,27 @@ static __attribute__((noinline, cold)) void add_grown(counter *c, const term_cou
 
 /* The word w[0..n) (hash), not in the table, which its probe left at the
  * empty slot h.  Its ends (word_ends) are read again here, so that the probe
- * keeps no register for them. */
+ * keeps no register for them.  The entry is written in its slot field by
+ * field: built on the stack and copied, its halves were read back before
+ * their stores had left, a stall at every new word. */
 static __attribute__((noinline)) void add_word(counter *c, size_t h, const char *w, size_t n, uint32_t hash)
 {
     uint64_t head, tail;
     word_ends(w + ends_from(n), n - ends_from(n), &head, &tail);
-    term_count x = {head, tail, (uint32_t)(w - c->view), (uint32_t)n, 1, hash};
-    if (c->n == c->room)
+    if (c->n == c->room) {
+        term_count x = {head, tail, (uint32_t)(w - c->view), (uint32_t)n, 1, hash};
         add_grown(c, &x);
-    else
-        put_word(c, h, &x);
+        return;
+    }
+    term_count *t = &c->table[h];
+    t->head = head;
+    t->tail = tail;
+    t->first = (uint32_t)(w - c->view);
+    t->len = (uint32_t)n;
+    t->count = 1;
+    t->hash = hash;
+    c->tags[h] = tag_of(hash);
+    c->order[c->n++] = (uint32_t)h;
 }
 
 /* Counts the word w[0..n) (head, tail, hash) where its probe finds it, with
@@ -303,43 +314,75 @@ static void count_word(void *ctx, size_t start, size_t end)
     count_at(c, w, n, head, tail, ends_hash(n, head, tail));
 }
 
-/* Copies the `top` first content words, more frequent first, then earlier
- * first (a total order: first is unique), to out; returns how many, or
- * SIZE_MAX when memory runs out.  A counting sort by count, stable, so
- * words of one count stay in order of first occurrence; is_content is asked
- * down that order only until `top` are found: tens of words, not the
- * hundreds a report has, as most of the top are content words. */
-static size_t select_top(hb_doc *d, const counter *c, size_t top, term_count *out)
+/* The slots of the words counted more than once to rep, first occurrence
+ * first; returns how many, and the largest count in *maxcount (1 when none). */
+static size_t repeated(const counter *c, uint32_t *rep, int *maxcount)
 {
-    if (!top)
-        return 0;
-    int maxcount = 1;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->table[c->order[i]].count > maxcount)
-            maxcount = c->table[c->order[i]].count;
-    size_t nb = (size_t)maxcount + 1;
-    uint32_t *at = hb_arena_alloc(&d->arena, (nb + c->n) * sizeof *at); /* per count,
-                                                                  then the sorted slots */
-    if (!at)
-        return SIZE_MAX;
-    uint32_t *sorted = at + nb;
-    for (size_t i = 0; i < c->n; i++)
-        at[c->table[c->order[i]].count]++;
+    size_t n = 0;
+    int max = 1;
+    for (size_t i = 0; i < c->n; i++) {
+        int k = c->table[c->order[i]].count;
+        if (k > 1) {
+            rep[n++] = c->order[i];
+            max = k > max ? k : max;
+        }
+    }
+    *maxcount = max;
+    return n;
+}
+
+/* The n slots of rep to sorted, more frequent first: a counting sort,
+ * stable, so words of one count stay in order of first occurrence; at
+ * holds nb zeros (nb: the largest count + 1). */
+static void by_count(const counter *c, const uint32_t *rep, size_t n, uint32_t *at, size_t nb, uint32_t *sorted)
+{
+    for (size_t i = 0; i < n; i++)
+        at[c->table[rep[i]].count]++;
     uint32_t pos = 0; /* at[k]: where the words counted k times start */
     for (size_t k = nb; k-- > 1;) {
         uint32_t m = at[k];
         at[k] = pos;
         pos += m;
     }
-    for (size_t i = 0; i < c->n; i++)
-        sorted[at[c->table[c->order[i]].count]++] = c->order[i];
+    for (size_t i = 0; i < n; i++)
+        sorted[at[c->table[rep[i]].count]++] = rep[i];
+}
+
+/* Copies the `top` first content words, more frequent first, then earlier
+ * first (a total order: first is unique), to out; returns how many, or
+ * SIZE_MAX when memory runs out.  Most of a report's words are counted
+ * once and already in order of first occurrence: only those counted more
+ * often are sorted (by_count), after one pass over all; the words counted
+ * once follow them in order.  is_content is asked down that order only
+ * until `top` are found: tens of words, not the hundreds a report has, as
+ * most of the top are content words. */
+static size_t select_top(hb_doc *d, const counter *c, size_t top, term_count *out)
+{
+    if (!top)
+        return 0;
+    uint32_t *rep = hb_arena_take(&d->arena, (c->n + 1) * sizeof *rep);
+    if (!rep)
+        return SIZE_MAX;
+    int maxcount;
+    size_t nrep = repeated(c, rep, &maxcount), nb = (size_t)maxcount + 1;
+    uint32_t *at = hb_arena_alloc(&d->arena, (nb + nrep) * sizeof *at); /* per count,
+                                                                  then the sorted slots */
+    if (!at)
+        return SIZE_MAX;
+    by_count(c, rep, nrep, at, nb, at + nb);
     size_t n = 0;
-    for (size_t i = 0; i < c->n && n < top; i++) {
-        const term_count *t = &c->table[sorted[i]];
+    for (size_t i = 0; i < nrep && n < top; i++) {
+        const term_count *t = &c->table[at[nb + i]];
         if (is_content(d, d->view + t->first, t->len))
             out[n++] = *t;
     }
+    for (size_t i = 0; i < c->n && n < top; i++) {
+        const term_count *t = &c->table[c->order[i]];
+        if (t->count == 1 && is_content(d, d->view + t->first, t->len))
+            out[n++] = *t;
+    }
     hb_arena_free(&d->arena, at);
+    hb_arena_free(&d->arena, rep);
     return n;
 }
 

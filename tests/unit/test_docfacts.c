@@ -509,6 +509,72 @@ static void test_traditional_decided_early(void **s)
     }
 }
 
+/* Whether e converts text as traditional script. */
+static int converted_by(hb_engine *e, const char *text)
+{
+    json_t *j = tu_extract_json(e, text);
+    assert_non_null(j);
+    json_t *ws = json_object_get(j, "warnings");
+    int yes = 0;
+    for (size_t i = 0; i < json_array_size(ws); i++)
+        yes |= !strcmp(field(json_array_get(ws, i), "code"), "traditional-script");
+    json_decref(j);
+    return yes;
+}
+
+static int converted(const char *text)
+{
+    return converted_by(engine, text);
+}
+
+/* The check reads Han text two characters a step: the same verdicts as
+ * above with each piece of evidence after an ASCII letter, a character of
+ * two bytes, one of three that is no evidence, or a pair of those, so
+ * that evidence falls first and second in a step and off the steps. */
+static void test_traditional_at_every_place(void **s)
+{
+    (void)s;
+    const char *before[] = {"a", "é", "的", "的地", "ab的"};
+    for (size_t k = 0; k < sizeof before / sizeof *before; k++)
+        for (int plain = 199; plain <= 200; plain++) {
+            char text[16384], *t = text;
+            for (int i = 0; i < plain; i++)
+                t += sprintf(t, "%s们", before[k]);
+            for (int i = 0; i < 300; i++)
+                t += sprintf(t, "%s們", before[k]);
+            assert_int_equal(converted(text), plain == 199);
+        }
+    /* five marks, each last in the text or after an odd byte count */
+    assert_true(converted("x們x們x們x們x們"));
+    assert_false(converted("x們x們x們x們x"));
+}
+
+/* A mark added in an overlay whose last two bytes are those of a plain
+ * character (廬 E5 BB AC, 们 E4 BB AC): the tally by those bytes can no
+ * longer tell them apart, and the check counts each one by its code point;
+ * the verdicts stay those of dict/ alone. */
+static void test_traditional_shared_tail(void **s)
+{
+    (void)s;
+    hb_engine *e = tu_overlay_engine("script.txt", "mark\t廬\n");
+    char text[4096], *t = text;
+    for (int i = 0; i < 6; i++)
+        t += sprintf(t, "们");
+    for (int i = 0; i < 7; i++)
+        t += sprintf(t, "廬");
+    assert_true(converted_by(e, text));
+    assert_false(converted(text));
+    for (int plain = 199; plain <= 200; plain++) {
+        t = text;
+        for (int i = 0; i < plain; i++)
+            t += sprintf(t, "们");
+        for (int i = 0; i < 300; i++)
+            t += sprintf(t, "們");
+        assert_int_equal(converted_by(e, text), plain == 199);
+    }
+    hb_engine_free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -527,6 +593,8 @@ int main(void)
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),
         cmocka_unit_test(test_traditional_decided_early),
+        cmocka_unit_test(test_traditional_at_every_place),
+        cmocka_unit_test(test_traditional_shared_tail),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

@@ -162,25 +162,10 @@ static void line_kinds(hb_engine *e, const char *text, int *kind, size_t n)
     hb_report_free(d);
 }
 
-/* An engine of dict/ and an overlay folder whose layout.txt holds rules
- * (the folder is gone once the engine has read it). */
+/* An engine of dict/ and an overlay folder whose layout.txt holds rules. */
 static hb_engine *layout_engine(const char *rules)
 {
-    char dir[] = "/tmp/hb_layoutXXXXXX", path[300];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/layout.txt", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(rules, f);
-    fclose(f);
-    const char *ov[] = {dir};
-    hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
-    hb_error err = {0};
-    hb_engine *e = hb_engine_new(&eo, &err);
-    assert_non_null(e);
-    unlink(path);
-    rmdir(dir);
-    return e;
+    return tu_overlay_engine("layout.txt", rules);
 }
 
 /* A clutter list of more rules than its masks hold (list_sets: 64) and

@@ -84,6 +84,29 @@ static void test_left_out_however_frequent(void **s)
     json_decref(t);
 }
 
+/* Only the words counted more than once are sorted; those counted once
+ * follow them in order of first occurrence (做法, 推进改革, 有力, 工作到位
+ * in REPORT), as when every word was sorted. */
+static void test_once_in_text_order(void **s)
+{
+    (void)s;
+    json_t *t = terms_of(REPORT, strlen(REPORT), 1000);
+    size_t n = json_array_size(t), ones = 0;
+    const char *last = REPORT;
+    for (size_t i = 0; i < n; i++) {
+        if (count_at(t, i) > 1) {
+            assert_int_equal(ones, 0); /* no word counted more after one counted once */
+            continue;
+        }
+        const char *at = strstr(REPORT, term_at(t, i));
+        assert_true(at > last);
+        last = at;
+        ones++;
+    }
+    assert_int_equal(ones, 4);
+    json_decref(t);
+}
+
 static size_t occurrences(const char *text, const char *word)
 {
     size_t n = 0;
@@ -196,6 +219,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_and_ties),
         cmocka_unit_test(test_left_out_however_frequent),
+        cmocka_unit_test(test_once_in_text_order),
         cmocka_unit_test(test_large_report),
         cmocka_unit_test(test_long_words_alike_at_the_end),
         cmocka_unit_test(test_word_of_21_bytes),

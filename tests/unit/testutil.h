@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -47,6 +48,27 @@ static inline hb_engine *tu_engine(void)
     hb_engine *e = hb_engine_new(&eo, &err);
     if (!e)
         fprintf(stderr, "engine: %s:%d: %s\n", err.file, err.line, err.message);
+    return e;
+}
+
+/* An engine of dict/ and an overlay folder holding one file, name, of
+ * text (the folder is gone once the engine has read it). */
+static inline hb_engine *tu_overlay_engine(const char *name, const char *text)
+{
+    char dir[] = "/tmp/hb_overlayXXXXXX", path[300];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+    const char *ov[] = {dir};
+    hb_engine_options eo = {.dict_dir = "dict", .dict_overlays = ov, .n_dict_overlays = 1};
+    hb_error err = {0};
+    hb_engine *e = hb_engine_new(&eo, &err);
+    assert_non_null(e);
+    unlink(path);
+    rmdir(dir);
     return e;
 }
 
