@@ -1513,13 +1513,6 @@ void page_put_part(page_run *p, const page_part *part)
     }
 }
 
-void page_add(page_run *p, const json_t *report)
-{
-    page_part *part = page_render_part(p, report);
-    page_put_part(p, part);
-    page_part_free(part);
-}
-
 void page_run_free(page_run *p)
 {
     if (!p)
