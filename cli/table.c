@@ -107,13 +107,25 @@ typedef struct {
     int failed;
 } sink;
 
-/* An integral value as an integer, any other in its shortest exact form. */
+/* An integral value as an integer ("%.0f": -0 too), any other in its
+ * shortest exact form.  Most cells are counts: their digits are made here
+ * rather than by printf's arithmetic on doubles. */
 static void number_text(double x, char *buf, size_t cap)
 {
-    if (x == floor(x) && fabs(x) < 9007199254740992.0)
-        snprintf(buf, cap, "%.0f", x);
-    else
+    if (x != floor(x) || fabs(x) >= 9007199254740992.0) {
         hb_json_shortest(x, buf, cap);
+        return;
+    }
+    char digits[24], *d = digits + sizeof digits;
+    unsigned long long v = (unsigned long long)fabs(x);
+    *--d = '\0';
+    do
+        *--d = (char)('0' + v % 10);
+    while (v /= 10);
+    if (signbit(x))
+        *--d = '-';
+    size_t n = (size_t)(digits + sizeof digits - d);
+    memcpy(buf, d, n <= cap ? n : 0);
 }
 
 static void csv_field(FILE *f, const char *s, table_format fmt)
