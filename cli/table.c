@@ -349,9 +349,10 @@ static struct column_sum *column_sum_of(column_sums *s, const char *key)
     return &s->v[s->n++];
 }
 
-/* A report's row parked to `row`, the keys of its metric columns to `keys`
- * (each ending in '\0'): the columns are known only once every report is. */
-static int report_row(const json_t *v, FILE *row, FILE *keys)
+/* A report's row parked to `row`, then from *keys_at on the keys of its
+ * metric columns (each ending in '\0'): the columns are known only once
+ * every report is. */
+static int report_row(const json_t *v, FILE *row, long *keys_at)
 {
     cell c[NREPORT_HEAD];
     const json_t *src = json_object_get(v, "source"), *req = json_object_get(v, "required");
@@ -408,7 +409,10 @@ static int report_row(const json_t *v, FILE *row, FILE *keys)
         fwrite(sums.v[j].key, 1, len, row);
         fwrite(&sums.v[j].count, sizeof sums.v[j].count, 1, row);
         fwrite(&sums.v[j].sum, sizeof sums.v[j].sum, 1, row);
-        fwrite(sums.v[j].key, 1, len + 1, keys);
+    }
+    *keys_at = ftell(row);
+    for (size_t j = 0; j < sums.n; j++) {
+        fwrite(sums.v[j].key, 1, strlen(sums.v[j].key) + 1, row);
         free(sums.v[j].key);
     }
     free(sums.v);
@@ -554,8 +558,8 @@ static void metric_rows(const table_ctx *t, const json_t *v, FILE *const *to)
  * metric rows (text, or cells parked for libxlsxwriter, which writes on the
  * one thread that puts the parts), and its reports-table row parked. */
 struct table_part {
-    char *row, *keys;    /* report_row's */
-    size_t row_len, keys_len;
+    char *row;           /* report_row's, the keys after the row */
+    size_t row_len, keys_at;
     int nout, failed;
     struct part_out {
         char *s;
@@ -568,7 +572,6 @@ void table_part_free(table_part *p)
     if (!p)
         return;
     free(p->row);
-    free(p->keys);
     for (int k = 0; k < p->nout; k++)
         free(p->out[k].s);
     free(p);
@@ -580,21 +583,22 @@ static table_part *render_part(const table_ctx *t, const json_t *report)
     if (!p || is_error(report)) /* an error's row comes in the errors pass */
         return p;
     p->nout = t->nsinks;
-    FILE *to[3] = {0}, *row = NULL, *keys = NULL;
+    FILE *to[3] = {0}, *row = NULL;
     for (int k = 0; k < t->nsinks && k < 3; k++)
         if (t->sinks[k].kind != 0)
             p->failed |= !(to[k] = open_memstream(&p->out[k].s, &p->out[k].n));
     p->failed |= t->nsinks > 3;
     if (!p->failed && t->reports) {
+        long keys_at = 0;
         row = open_memstream(&p->row, &p->row_len);
-        keys = open_memstream(&p->keys, &p->keys_len);
-        p->failed = !row || !keys || report_row(report, row, keys) != 0;
+        p->failed = !row || report_row(report, row, &keys_at) != 0 || keys_at < 0;
+        p->keys_at = (size_t)keys_at;
     }
     if (!p->failed && t->metrics)
         metric_rows(t, report, to);
     for (int k = 0; k < t->nsinks && k < 3; k++)
         p->failed |= to[k] && fclose(to[k]) != 0;
-    p->failed |= (row && fclose(row) != 0) | (keys && fclose(keys) != 0);
+    p->failed |= row && fclose(row) != 0;
     return p;
 }
 
@@ -621,13 +625,14 @@ static int put_parked(sink *k, const struct part_out *out)
 static int put_part(table_ctx *t, const table_part *p)
 {
     int rc = p && !p->failed ? 0 : -1;
-    for (const char *key = p ? p->keys : NULL; rc == 0 && key < p->keys + p->keys_len; key += strlen(key) + 1)
+    const char *key = p && p->row ? p->row + p->keys_at : NULL, *end = key ? p->row + p->row_len : NULL;
+    for (; rc == 0 && key < end; key += strlen(key) + 1)
         if (!json_object_get(t->columns, key)) {
             rc = json_object_set_new(t->columns, key, json_integer(0));
             t->ncol += rc == 0;
         }
-    if (rc == 0 && p->row_len)
-        fwrite(p->row, 1, p->row_len, t->parked);
+    if (rc == 0 && p->keys_at)
+        fwrite(p->row, 1, p->keys_at, t->parked);
     for (int k = 0; rc == 0 && k < p->nout; k++) {
         sink *s = &t->sinks[k];
         if (s->fmt != TABLE_XLSX)
