@@ -517,16 +517,19 @@ static int unpark_rows(table_ctx *t)
 static void metric_rows(const table_ctx *t, const json_t *v, FILE *const *to)
 {
     const json_t *period = json_object_get(v, "period");
+    const cell report[] = { /* the same in each of the report's rows */
+        json_cell(json_object_get(json_object_get(v, "source"), "path")),
+        json_cell(json_object_get(v, "organization")),
+        json_cell(json_object_get(v, "title")),
+        json_cell(json_object_get(period, "text")),
+        json_cell(json_object_get(v, "doc_type")),
+    };
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(v, "metrics"), i, m) {
         const json_t *norm = json_object_get(m, "normalized");
         cell c[NMETRIC_HEAD] = {
-            json_cell(json_object_get(json_object_get(v, "source"), "path")),
-            json_cell(json_object_get(v, "organization")),
-            json_cell(json_object_get(v, "title")),
-            json_cell(json_object_get(period, "text")),
-            json_cell(json_object_get(v, "doc_type")),
+            report[0], report[1], report[2], report[3], report[4],
             json_cell(json_object_get(m, "section")),
             json_cell(json_object_get(m, "section_kind")),
             json_cell(json_object_get(m, "target")),
