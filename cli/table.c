@@ -512,9 +512,23 @@ static int unpark_rows(table_ctx *t)
     return rc;
 }
 
-/* A report's metric rows, to each sink's stream in `to` (NULL: the sink does
- * not take them): CSV or TSV text, or for a workbook the cells parked. */
-static void metric_rows(const table_ctx *t, const json_t *v, FILE *const *to)
+/* A report's rows made on any thread (table_render_part): for each sink its
+ * metric rows (text, or cells parked for libxlsxwriter, which writes on the
+ * one thread that puts the parts), and its reports-table row parked. */
+struct table_part {
+    char *row;           /* report_row's, the keys after the row */
+    size_t row_len, keys_at;
+    int nout, failed;
+    struct part_out {
+        char *s;
+        size_t n;
+        FILE *f;         /* writing to s while the part is made */
+    } out[];             /* by sink */
+};
+
+/* A report's metric rows, to each sink's stream in `out` (none: the sink
+ * does not take them): CSV or TSV text, or for a workbook the cells parked. */
+static void metric_rows(const table_ctx *t, const json_t *v, const struct part_out *out)
 {
     const json_t *period = json_object_get(v, "period");
     const cell report[] = { /* the same in each of the report's rows */
@@ -546,29 +560,16 @@ static void metric_rows(const table_ctx *t, const json_t *v, FILE *const *to)
             json_cell(json_object_get(m, "text")),
         };
         for (int k = 0; k < t->nsinks; k++) {
-            if (!to[k])
+            if (!out[k].f)
                 continue;
             if (t->sinks[k].fmt != TABLE_XLSX)
-                text_row(to[k], t->sinks[k].fmt, c, NMETRIC_HEAD);
+                text_row(out[k].f, t->sinks[k].fmt, c, NMETRIC_HEAD);
             else
                 for (size_t j = 0; j < NMETRIC_HEAD; j++)
-                    park_cell(to[k], &c[j]);
+                    park_cell(out[k].f, &c[j]);
         }
     }
 }
-
-/* A report's rows made on any thread (table_render_part): for each sink its
- * metric rows (text, or cells parked for libxlsxwriter, which writes on the
- * one thread that puts the parts), and its reports-table row parked. */
-struct table_part {
-    char *row;           /* report_row's, the keys after the row */
-    size_t row_len, keys_at;
-    int nout, failed;
-    struct part_out {
-        char *s;
-        size_t n;
-    } out[];             /* by sink */
-};
 
 void table_part_free(table_part *p)
 {
@@ -586,11 +587,10 @@ static table_part *render_part(const table_ctx *t, const json_t *report)
     if (!p || is_error(report)) /* an error's row comes in the errors pass */
         return p;
     p->nout = t->nsinks;
-    FILE *to[3] = {0}, *row = NULL;
-    for (int k = 0; k < t->nsinks && k < 3; k++)
+    FILE *row = NULL;
+    for (int k = 0; k < t->nsinks; k++)
         if (t->sinks[k].kind != 0)
-            p->failed |= !(to[k] = open_memstream(&p->out[k].s, &p->out[k].n));
-    p->failed |= t->nsinks > 3;
+            p->failed |= !(p->out[k].f = open_memstream(&p->out[k].s, &p->out[k].n));
     if (!p->failed && t->reports) {
         long keys_at = 0;
         row = open_memstream(&p->row, &p->row_len);
@@ -598,9 +598,11 @@ static table_part *render_part(const table_ctx *t, const json_t *report)
         p->keys_at = (size_t)keys_at;
     }
     if (!p->failed && t->metrics)
-        metric_rows(t, report, to);
-    for (int k = 0; k < t->nsinks && k < 3; k++)
-        p->failed |= to[k] && fclose(to[k]) != 0;
+        metric_rows(t, report, p->out);
+    for (int k = 0; k < t->nsinks; k++) {
+        p->failed |= p->out[k].f && fclose(p->out[k].f) != 0;
+        p->out[k].f = NULL;
+    }
     p->failed |= row && fclose(row) != 0;
     return p;
 }
