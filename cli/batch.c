@@ -406,12 +406,12 @@ static const char *skim_value(const char *p, const char *end, const keep *spec, 
 
 /* --- the parsed report's memory ---------------------------------------- */
 
-/* While a worker parses a report and makes its rows and its part of the
- * page (and only then), jansson allocates from an arena: the parsed report
- * and the page's models of it are released whole, not freed node by node.
- * Nothing jansson makes then outlives the arena: the parts hold bytes of
- * their own (libc's), and what the page keeps across reports (the labels
- * of the profiles it meets) is learnt before (page_learn). */
+/* While a worker parses a report (and only then), jansson allocates from
+ * an arena: the parsed report lives only until its rows and its part of
+ * the page are made, and is then released whole, not freed node by node.
+ * Nothing else allocates meanwhile on that thread, and nothing of the
+ * report outlives it (the page's models hold references they release
+ * first; the parts hold bytes and values of their own). */
 static _Thread_local hb_arena *parse_arena;
 
 static void *arena_malloc(size_t n)
@@ -419,12 +419,22 @@ static void *arena_malloc(size_t n)
     return parse_arena ? hb_arena_take(parse_arena, n) : malloc(n);
 }
 
-/* What is freed meanwhile (lexer buffers, grown tables, models) stays in
- * the arena until the release. */
+/* What the parse frees of its own (lexer buffers, grown tables) stays in
+ * the arena until the release, unless it has a block of its own. */
 static void arena_free(void *p)
 {
-    if (!parse_arena)
+    if (parse_arena)
+        hb_arena_free(parse_arena, p);
+    else
         free(p);
+}
+
+static json_t *parse_in(hb_arena *a, const char *text, size_t len)
+{
+    parse_arena = a;
+    json_t *v = json_loadb(text, len, 0, NULL);
+    parse_arena = NULL;
+    return v;
 }
 
 /* --- the run ----------------------------------------------------------- */
@@ -553,18 +563,12 @@ static void render_parts(const batch *b, slot *out)
         text = NULL;
     }
     hb_arena a = {0};
-    parse_arena = &a;
-    json_t *v = text ? json_loadb(text, (size_t)(end - text), 0, NULL) : json_loadb(out->report, out->len, 0, NULL);
-    parse_arena = NULL;
+    json_t *v = text ? parse_in(&a, text, (size_t)(end - text)) : parse_in(&a, out->report, out->len);
     free(text);
-    if (v)
-        page_learn(b->page, v);
-    parse_arena = &a;
     out->part = v ? page_render_part(b->page, v) : NULL;
     out->rows = v && b->tables ? table_render_part(b->tables, v) : NULL;
-    parse_arena = NULL;
     out->no_memory |= !v; /* our own JSON: only memory can fail it */
-    hb_arena_release(&a); /* v and the models with it */
+    hb_arena_release(&a); /* v with it */
 }
 
 /* A line of the earlier run, read back here rather than by the writer. */

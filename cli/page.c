@@ -1137,8 +1137,7 @@ typedef struct page_part {
         int anchor;       /* "r" and the index, else the index alone */
     } *hole;
     size_t nhole, holecap;
-    json_t *anchor, *index;  /* what the models hold in the index's places
-                                (while page_render_part runs) */
+    json_t *anchor, *index;  /* what the models hold in the index's places */
     int stale, failed;
 } page_part;
 
@@ -1455,6 +1454,8 @@ void page_part_free(page_part *part)
     for (int i = 0; i < MAX_STREAMS; i++)
         free(part->text[i]);
     free(part->hole);
+    json_decref(part->anchor);
+    json_decref(part->index);
     free(part);
 }
 
@@ -1481,22 +1482,11 @@ page_part *page_render_part(page_run *p, const json_t *report)
     for (int i = 0; i < r.nstreams; i++)
         bad |= mem[i] && fclose(mem[i]) != 0;
     part->stale = r.stale;
-    /* only their places are kept: no value of jansson's outlives the call */
-    json_decref(part->anchor);
-    json_decref(part->index);
-    part->anchor = part->index = NULL;
     if (bad || part->failed) {
         page_part_free(part);
         return NULL;
     }
     return part;
-}
-
-void page_learn(page_run *p, const json_t *report)
-{
-    const char *profile = str_or(json_object_get(json_object_get(report, "required"), "profile"), "");
-    if (p && p->ready)
-        json_decref(label_of(&p->lb, "profile", profile));
 }
 
 /* A stream's text with its holes filled by the index. */

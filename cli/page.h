@@ -48,11 +48,6 @@ void page_run_free(page_run *run);
  * them and adds the part to the page. */
 typedef struct page_part page_part;
 page_part *page_render_part(page_run *run, const json_t *report);
-/* What rendering `report`'s part would add to what `run` keeps across
- * reports (the label of a profile met for the first time), added now: so
- * that page_render_part makes nothing of jansson's that outlives it, and
- * batch renders in memory it drops after each report. */
-void page_learn(page_run *run, const json_t *report);
 void page_put_part(page_run *run, const page_part *part);
 void page_part_free(page_part *part);
 
