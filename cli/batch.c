@@ -21,7 +21,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "arena.h" /* the library's bump allocator */
 #include "cli.h"
 #include "outfile.h"
 #include "page.h"
@@ -404,39 +403,6 @@ static const char *skim_value(const char *p, const char *end, const keep *spec, 
     return p;
 }
 
-/* --- the parsed report's memory ---------------------------------------- */
-
-/* While a worker parses a report (and only then), jansson allocates from
- * an arena: the parsed report lives only until its rows and its part of
- * the page are made, and is then released whole, not freed node by node.
- * Nothing else allocates meanwhile on that thread, and nothing of the
- * report outlives it (the page's models hold references they release
- * first; the parts hold bytes and values of their own). */
-static _Thread_local hb_arena *parse_arena;
-
-static void *arena_malloc(size_t n)
-{
-    return parse_arena ? hb_arena_take(parse_arena, n) : malloc(n);
-}
-
-/* What the parse frees of its own (lexer buffers, grown tables) stays in
- * the arena until the release, unless it has a block of its own. */
-static void arena_free(void *p)
-{
-    if (parse_arena)
-        hb_arena_free(parse_arena, p);
-    else
-        free(p);
-}
-
-static json_t *parse_in(hb_arena *a, const char *text, size_t len)
-{
-    parse_arena = a;
-    json_t *v = json_loadb(text, len, 0, NULL);
-    parse_arena = NULL;
-    return v;
-}
-
 /* --- the run ----------------------------------------------------------- */
 
 typedef struct {
@@ -562,13 +528,12 @@ static void render_parts(const batch *b, slot *out)
         free(text); /* what is not a report as hb_report_json writes it is read whole */
         text = NULL;
     }
-    hb_arena a = {0};
-    json_t *v = text ? parse_in(&a, text, (size_t)(end - text)) : parse_in(&a, out->report, out->len);
+    json_t *v = text ? json_loadb(text, (size_t)(end - text), 0, NULL) : json_loadb(out->report, out->len, 0, NULL);
     free(text);
     out->part = v ? page_render_part(b->page, v) : NULL;
     out->rows = v && b->tables ? table_render_part(b->tables, v) : NULL;
     out->no_memory |= !v; /* our own JSON: only memory can fail it */
-    hb_arena_release(&a); /* v with it */
+    json_decref(v);
 }
 
 /* A line of the earlier run, read back here rather than by the writer. */
@@ -957,7 +922,6 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         status = EXIT_OUTPUT;
     }
     int threads = o->jobs > 0 ? (int)(o->jobs > 256 ? 256 : o->jobs) : available_cores();
-    json_set_alloc_funcs(arena_malloc, arena_free); /* malloc and free but where a worker parses */
     b.kept = &kept;
     b.window = (size_t)threads * 4;
     b.ring = calloc(b.window, sizeof *b.ring);
