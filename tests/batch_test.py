@@ -354,8 +354,8 @@ def test_page_as_page_command(root, small):
             check(p.returncode == 0, f"page exit {p.returncode}: {p.stderr[-300:]!r}")
             with open(page, "rb") as a, open(os.path.join(out, "summary.html"), "rb") as b:
                 check(a.read() == b.read(), f"batch {jobs} {template}: summary.html differs from huibao page's")
-            # the workers parse only what the tables and the page read of a
-            # report: the tables equal those of the whole reports
+            # the workers make the tables' rows apart: in order, they equal
+            # those `huibao table` makes of the whole reports
             jsonl = [os.path.join(out, "reports.jsonl"), os.path.join(out, "errors.jsonl")]
             for name, extra in [("reports.csv", []), ("metrics.csv", ["--metrics"])]:
                 with open(os.path.join(out, name), "rb") as f:
