@@ -273,12 +273,14 @@ static const kept_line *find_kept(const kept_index *ix, const char *sha, const c
 typedef struct {
     int done;
     char *report;      /* a report's JSON line, or NULL */
-    json_t *value;     /* the report parsed, for the tables and the page */
+    size_t len;
     page_part *part;   /* its part of the page, rendered by the worker */
+    table_part *rows;  /* its rows of the tables, likewise */
     char *error;       /* an error record's JSON line, or NULL */
-    const kept_line *reuse; /* a line of the earlier run */
+    int reused;        /* the report is a line of the earlier run */
+    int unread;        /* that line could not be read back */
     size_t bytes;
-    int unsummed;      /* the report could not be added to the summary */
+    int no_memory;     /* the report could not be summed or parsed */
 } slot;
 
 typedef struct {
@@ -298,6 +300,7 @@ typedef struct {
     int no_more, usage_error;
     hb_summary *sum;        /* each worker sums its reports apart and adds them here at its end */
     page_run *page;         /* each worker renders its reports' parts of the page */
+    table_run *tables;      /* and their rows of the tables */
     int sum_failed;
 } batch;
 
@@ -381,6 +384,33 @@ static char *error_line(const char *path, hb_status code, const char *message)
     return line;
 }
 
+/* A report's JSON line made into its part of the page and its rows of the
+ * tables here, in parallel: the thread that writes only puts them in order. */
+static void render_parts(const batch *b, slot *out)
+{
+    json_t *v = json_loadb(out->report, out->len, 0, NULL);
+    out->part = v ? page_render_part(b->page, v) : NULL;
+    out->rows = v && b->tables ? table_render_part(b->tables, v) : NULL;
+    out->no_memory |= !v; /* our own JSON: only memory can fail it */
+    json_decref(v);
+}
+
+/* A line of the earlier run, read back here rather than by the writer. */
+static void reuse_line(const batch *b, const kept_line *k, slot *out)
+{
+    out->reused = 1;
+    out->report = malloc(k->len + 1);
+    if (!out->report || pread(b->kept->fd, out->report, k->len, k->off) != (ssize_t)k->len) {
+        free(out->report);
+        out->report = NULL;
+        out->unread = 1;
+        return;
+    }
+    out->report[k->len] = '\0';
+    out->len = k->len;
+    render_parts(b, out);
+}
+
 static void run_job(batch *b, job *j, slot *out, hb_summary *sum)
 {
     const cli_opts *o = b->o;
@@ -402,8 +432,11 @@ static void run_job(batch *b, job *j, slot *out, hb_summary *sum)
     if (b->kept->n) {
         char sha[65];
         hb_sha256_hex(j->buf, j->len, sha);
-        if ((out->reuse = find_kept(b->kept, sha, j->label)))
+        const kept_line *k = find_kept(b->kept, sha, j->label);
+        if (k) {
+            reuse_line(b, k, out);
             return;
+        }
     }
     hb_error err;
     hb_extract_options xo = {.path = j->label, .encoding = o->encoding, .profile = o->profile,
@@ -422,15 +455,14 @@ static void run_job(batch *b, job *j, slot *out, hb_summary *sum)
         return;
     }
     /* summed here, in parallel, not by the one thread that writes */
-    out->unsummed = hb_summary_add_report(sum, r) != HB_OK;
+    out->no_memory = hb_summary_add_report(sum, r) != HB_OK;
     char *json = hb_report_json(r, 0);
     hb_report_free(r);
     size_t n = json ? strlen(json) : 0;
     if (json && (out->report = realloc(json, n + 2))) {
         memcpy(out->report + n, "\n", 2);
-        /* parsed here, in parallel, once for the tables and the page */
-        out->value = json_loadb(out->report, n, 0, NULL);
-        out->part = out->value ? page_render_part(b->page, out->value) : NULL;
+        out->len = n + 1;
+        render_parts(b, out);
     } else {
         hb_free(json);
         out->error = error_line(j->label, HB_ERR_NOMEM, "out of memory");
@@ -602,15 +634,12 @@ static void tables_begin(finish *f)
         free(paths[t]);
 }
 
-/* A report into the tables and the page as it is written: its part of the
- * page rendered by its worker, or here (a result of an earlier run). */
-static int feed_outputs(finish *f, const json_t *report, const page_part *part)
+/* A report into the tables and the page as it is written, from the part
+ * and the rows its worker made. */
+static int feed_outputs(finish *f, const page_part *part, const table_part *rows)
 {
-    if (part)
-        page_put_part(f->page, part);
-    else
-        page_add(f->page, report);
-    if (f->tables && table_add(f->tables, report) != 0) {
+    page_put_part(f->page, part);
+    if (f->tables && table_put_part(f->tables, rows) != 0) {
         fprintf(stderr, "huibao: %s\n", f->why);
         return -1;
     }
@@ -767,6 +796,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     if (status == EXIT_OK) { /* a table that does not open fails the run at its end, as it always did */
         tables_begin(&fin);
         fin.page = b.page = page_begin(o->template_path, o->rules_dir);
+        b.tables = fin.tables;
     }
     for (int t = 0; status == EXIT_OK && t < threads; t++)
         if (pthread_create(&tid[nstarted], NULL, worker, &b) == 0)
@@ -779,7 +809,6 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     size_t total = o->jsonl_in ? 0 : b.inputs.n, done = 0, failed = 0, reused = 0, bytes = 0;
     double t0 = now(), last = 0;
     time_t started = time(NULL);
-    char *reuse_buf = NULL;
     for (;;) {
         pthread_mutex_lock(&b.mu);
         while (nstarted && !b.ring[b.write_seq % b.window].done && !(b.no_more && b.write_seq == b.next_seq))
@@ -794,31 +823,19 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         pthread_cond_broadcast(&b.can_take);
         pthread_mutex_unlock(&b.mu);
 
-        const char *line = s.report;
-        size_t len = line ? strlen(line) : 0;
-        if (s.reuse) {
-            char *nb = realloc(reuse_buf, s.reuse->len + 1);
-            if (nb && pread(kept.fd, nb, s.reuse->len, s.reuse->off) == (ssize_t)s.reuse->len) {
-                reuse_buf = nb;
-                line = nb;
-                len = s.reuse->len;
-                reused++;
-            } else {
-                reuse_buf = nb ? nb : reuse_buf;
-                fprintf(stderr, "huibao: %s: cannot read an earlier result back\n", prev);
-                status = EXIT_OUTPUT;
-            }
+        if (s.unread) {
+            fprintf(stderr, "huibao: %s: cannot read an earlier result back\n", prev);
+            status = EXIT_OUTPUT;
         }
-        if (line && status == EXIT_OK) {
-            if (s.reuse)
-                s.value = json_loadb(line, len, 0, NULL);
-            if (write_full(fd_r, line, len) != 0)
+        if (s.report && status == EXIT_OK) {
+            reused += s.reused;
+            if (write_full(fd_r, s.report, s.len) != 0)
                 status = EXIT_OUTPUT;
-            else if (s.unsummed || !s.value) /* our own JSON: only memory can fail it */
+            else if (s.no_memory)
                 status = EXIT_OUTPUT, errno = ENOMEM;
-            else if (s.reuse && hb_summary_add_json(sum, line, len, NULL) != HB_OK)
+            else if (s.reused && hb_summary_add_json(sum, s.report, s.len, NULL) != HB_OK)
                 status = EXIT_OUTPUT;
-            else if (feed_outputs(&fin, s.value, s.part) != 0)
+            else if (feed_outputs(&fin, s.part, s.rows) != 0)
                 status = EXIT_OUTPUT;
         } else if (s.error && status == EXIT_OK) {
             failed++;
@@ -829,8 +846,8 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         done++;
         bytes += s.bytes;
         free(s.report);
-        json_decref(s.value);
         page_part_free(s.part);
+        table_part_free(s.rows);
         free(s.error);
         if (status != EXIT_OK) {
             pthread_mutex_lock(&b.mu);
@@ -848,8 +865,8 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     /* results of inputs still in the window when the run stopped */
     for (size_t k = 0; k < b.window && b.ring; k++) {
         free(b.ring[k].report);
-        json_decref(b.ring[k].value);
         page_part_free(b.ring[k].part);
+        table_part_free(b.ring[k].rows);
         free(b.ring[k].error);
     }
     if (show)
@@ -912,7 +929,6 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
     if (b.records && b.records != stdin)
         fclose(b.records);
     free(b.line);
-    free(reuse_buf);
     free(b.ring);
     free(tid);
     hb_summary_free(sum);

@@ -103,14 +103,19 @@ typedef struct {
 int table_write(FILE *const *inputs, const char *const *names, int ninputs, const table_out *outs, int nouts,
                 int bom, char *why, size_t cap);
 /* The same fed one report at a time by a caller that holds each one parsed
- * already (batch), in input order: table_begin opens the outputs (NULL with
- * why when one cannot be), table_add takes a report's rows (0, or -1 when an
- * output failed), table_end (rc: 0, or nonzero to discard the outputs) reads
- * the unreadable inputs' rows from `errors` and commits or removes every
- * output; it frees the run and returns as table_write does. */
+ * already (batch): table_begin opens the outputs (NULL with why when one
+ * cannot be); table_render_part (any thread, any order; NULL when out of
+ * memory) makes a report's rows, so that batch's workers make them;
+ * table_put_part (one thread, in input order) writes them (0, or -1 when
+ * memory or an output failed); table_end (rc: 0, or nonzero to discard the
+ * outputs) reads the unreadable inputs' rows from `errors` and commits or
+ * removes every output; it frees the run and returns as table_write does. */
 typedef struct table_run table_run;
+typedef struct table_part table_part;
 table_run *table_begin(const table_out *outs, int nouts, int bom, char *why, size_t cap);
-int table_add(table_run *run, const json_t *report);
+table_part *table_render_part(const table_run *run, const json_t *report);
+int table_put_part(table_run *run, const table_part *part);
+void table_part_free(table_part *part);
 int table_end(table_run *run, int rc, FILE *const *errors, const char *const *names, int n);
 /* "csv", "tsv", "xlsx" → format; -1 for anything else. */
 int table_format_of(const char *name);

@@ -519,7 +519,9 @@ static json_t *label_of(labels *lb, const char *kind, const char *code)
         name = profile_file_label(lb->dict_dir, code);
         json_object_set_new(names, code, name ? name : json_string(code));
     }
-    json_t *label = json_string(name ? json_string_value(name) : code);
+    /* a code comes from parsed JSON, a name from labels.txt or a profile,
+     * both made strings by jansson: already checked to be UTF-8 */
+    json_t *label = json_string_nocheck(name ? json_string_value(name) : code);
     pthread_mutex_unlock(&lb->mu);
     return label;
 }
@@ -541,9 +543,10 @@ static const char *str_or(const json_t *v, const char *dflt)
     return json_is_string(v) ? json_string_value(v) : dflt;
 }
 
+/* A copy of a JSON string (checked UTF-8 when it was parsed), or null. */
 static json_t *str_or_null(const json_t *v)
 {
-    return json_is_string(v) && json_string_length(v) ? json_string(json_string_value(v)) : json_null();
+    return json_is_string(v) && json_string_length(v) ? json_string_nocheck(json_string_value(v)) : json_null();
 }
 
 /* One flag per possible value, e.g. k_problems: true and the others false,
@@ -560,7 +563,7 @@ static void set_flags(json_t *o, const char *prefix, const char *const *values, 
         for (char *c = key + pl; *c; c++)
             if (*c == '-')
                 *c = '_';
-        json_object_set_new(o, key, json_boolean(value && !strcmp(values[i], value)));
+        json_object_set_new_nocheck(o, key, json_boolean(value && !strcmp(values[i], value)));
     }
 }
 
@@ -1511,13 +1514,6 @@ void page_put_part(page_run *p, const page_part *part)
         stream *s = &p->r.streams[i];
         put_filled(s->later && part->later ? s->later : s->first, part, i, index);
     }
-}
-
-void page_add(page_run *p, const json_t *report)
-{
-    page_part *part = page_render_part(p, report);
-    page_put_part(p, part);
-    page_part_free(part);
 }
 
 void page_run_free(page_run *p)

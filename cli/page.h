@@ -39,13 +39,13 @@ int page_command(char *const *reports_jsonl, int n, const char *summary_path,
  * page_from_summary then reads the reports files as `huibao page` does. */
 typedef struct page_run page_run;
 page_run *page_begin(const char *template_path, const char *dict_dir);
-void page_add(page_run *run, const json_t *report);
 void page_run_free(page_run *run);
 
-/* page_add in two steps, so that the rendering runs on batch's workers:
- * page_render_part (any thread, any order; NULL when out of memory) renders
- * a report's part with holes where its index goes, page_put_part (one
- * thread, in input order) fills them and adds the part to the page. */
+/* A report into the page in two steps, so that the rendering runs on
+ * batch's workers: page_render_part (any thread, any order; NULL when out
+ * of memory) renders a report's part with holes where its index goes,
+ * page_put_part (one thread, in input order; NULL: out of memory) fills
+ * them and adds the part to the page. */
 typedef struct page_part page_part;
 page_part *page_render_part(page_run *run, const json_t *report);
 void page_put_part(page_run *run, const page_part *part);

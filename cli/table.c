@@ -107,13 +107,25 @@ typedef struct {
     int failed;
 } sink;
 
-/* An integral value as an integer, any other in its shortest exact form. */
+/* An integral value as an integer ("%.0f": -0 too), any other in its
+ * shortest exact form.  Most cells are counts: their digits are made here
+ * rather than by printf's arithmetic on doubles. */
 static void number_text(double x, char *buf, size_t cap)
 {
-    if (x == floor(x) && fabs(x) < 9007199254740992.0)
-        snprintf(buf, cap, "%.0f", x);
-    else
+    if (x != floor(x) || fabs(x) >= 9007199254740992.0) {
         hb_json_shortest(x, buf, cap);
+        return;
+    }
+    char digits[24], *d = digits + sizeof digits;
+    unsigned long long v = (unsigned long long)fabs(x);
+    *--d = '\0';
+    do
+        *--d = (char)('0' + v % 10);
+    while (v /= 10);
+    if (signbit(x))
+        *--d = '-';
+    size_t n = (size_t)(digits + sizeof digits - d);
+    memcpy(buf, d, n <= cap ? n : 0);
 }
 
 static void csv_field(FILE *f, const char *s, table_format fmt)
@@ -151,21 +163,27 @@ static const char *xlsx_text(const char *s, char *buf, size_t cap)
     return buf;
 }
 
+/* A row as CSV or TSV text. */
+static void text_row(FILE *out, table_format fmt, const cell *c, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char num[40];
+        if (i)
+            putc(fmt == TABLE_TSV ? '\t' : ',', out);
+        if (c[i].type == CELL_STR)
+            csv_field(out, c[i].s, fmt);
+        else if (c[i].type == CELL_NUM)
+            number_text(c[i].x, num, sizeof num), fputs(num, out);
+        else if (c[i].type == CELL_BOOL)
+            fputs(c[i].x ? "true" : "false", out);
+    }
+    fputs(fmt == TABLE_CSV ? "\r\n" : "\n", out); /* RFC 4180 ends records with CRLF */
+}
+
 static void sink_row(sink *k, int sheet, const cell *c, int n, int header)
 {
     if (k->fmt != TABLE_XLSX) {
-        for (int i = 0; i < n; i++) {
-            char num[40];
-            if (i)
-                putc(k->fmt == TABLE_TSV ? '\t' : ',', k->out);
-            if (c[i].type == CELL_STR)
-                csv_field(k->out, c[i].s, k->fmt);
-            else if (c[i].type == CELL_NUM)
-                number_text(c[i].x, num, sizeof num), fputs(num, k->out);
-            else if (c[i].type == CELL_BOOL)
-                fputs(c[i].x ? "true" : "false", k->out);
-        }
-        fputs(k->fmt == TABLE_CSV ? "\r\n" : "\n", k->out); /* RFC 4180 ends records with CRLF */
+        text_row(k->out, k->fmt, c, n);
         return;
     }
     lxw_worksheet *ws = k->ws[sheet];
@@ -200,17 +218,10 @@ typedef struct {
     sink *sinks;
     int nsinks;
     int reports, metrics; /* whether some sink takes that table */
-    json_t *columns;      /* "category\tunit" → column id, in order of discovery
+    json_t *columns;      /* "category\tunit" → its place among the sorted keys
                              (achieved figures by normalized unit) */
     const char **colname; /* the keys, sorted once every report is read */
-    size_t *place;        /* column id → its place among the sorted keys */
-    size_t ncol, colcap;
-    struct tally {
-        long count;
-        double sum;
-    } *tally;             /* by column id, for the report being read */
-    size_t *touched;      /* the column ids the report has figures in */
-    size_t ntouched;
+    size_t ncol;
     FILE *parked;         /* report rows waiting for the columns to be known */
     int errors_pass;      /* rows of unreadable inputs come after every report's */
     int write_failed;     /* the output, not an input, failed */
@@ -280,31 +291,7 @@ static void emit(table_ctx *t, int table, const cell *c, int n, int header)
     }
 }
 
-/* A column id for a metric key, new ones numbered in order of discovery;
- * SIZE_MAX when out of memory. */
-static size_t column_id(table_ctx *t, const char *key)
-{
-    json_t *id = json_object_get(t->columns, key);
-    if (id)
-        return (size_t)json_integer_value(id);
-    if (t->ncol == t->colcap) {
-        size_t cap = t->colcap ? 2 * t->colcap : 64;
-        struct tally *tally = realloc(t->tally, cap * sizeof *tally);
-        if (tally)
-            t->tally = tally;
-        size_t *touched = tally ? realloc(t->touched, cap * sizeof *touched) : NULL;
-        if (!touched)
-            return SIZE_MAX;
-        t->touched = touched;
-        memset(tally + t->colcap, 0, (cap - t->colcap) * sizeof *tally);
-        t->colcap = cap;
-    }
-    if (json_object_set_new(t->columns, key, json_integer((json_int_t)t->ncol)) != 0)
-        return SIZE_MAX;
-    return t->ncol++;
-}
-
-/* A parked row: its fixed cells, then (column id, count, sum) for each
+/* A parked row: its fixed cells, then (column key, count, sum) for each
  * column the report has figures in. */
 static void park_cell(FILE *f, const cell *c)
 {
@@ -318,27 +305,60 @@ static void park_cell(FILE *f, const cell *c)
     }
 }
 
-/* A report's row, parked; an error record's row (all metric columns
- * empty), written at once in the errors pass. */
-static int report_row(table_ctx *t, const json_t *v)
+/* An error record's row, all metric columns empty: written at once in the
+ * errors pass, when every column is known. */
+static int error_row(table_ctx *t, const json_t *v)
+{
+    cell *all = calloc(NREPORT_HEAD + 2 * t->ncol, sizeof *all);
+    if (!all)
+        return -1;
+    all[0] = json_cell(json_object_get(v, "path"));
+    all[1] = str_cell("unreadable");
+    all[2] = json_cell(json_object_get(v, "message"));
+    emit(t, 0, all, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
+    free(all);
+    return 0;
+}
+
+/* A report's figures summed by column, in the order the columns appear. */
+typedef struct {
+    struct column_sum {
+        char *key;
+        long count;
+        double sum;
+    } *v;
+    size_t n, cap;
+} column_sums;
+
+static struct column_sum *column_sum_of(column_sums *s, const char *key)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i].key, key))
+            return &s->v[i];
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        struct column_sum *nv = realloc(s->v, cap * sizeof *nv);
+        if (!nv)
+            return NULL;
+        s->v = nv;
+        s->cap = cap;
+    }
+    if (!(s->v[s->n].key = strdup(key)))
+        return NULL;
+    s->v[s->n] = (struct column_sum){s->v[s->n].key, 0, 0};
+    return &s->v[s->n++];
+}
+
+/* A report's row parked to `row`, then from *keys_at on the keys of its
+ * metric columns (each ending in '\0'): the columns are known only once
+ * every report is. */
+static int report_row(const json_t *v, FILE *row, long *keys_at)
 {
     cell c[NREPORT_HEAD];
     const json_t *src = json_object_get(v, "source"), *req = json_object_get(v, "required");
     const json_t *period = json_object_get(v, "period");
     for (size_t i = 0; i < NREPORT_HEAD; i++)
         c[i] = (cell){CELL_EMPTY, NULL, 0};
-    if (is_error(v)) {
-        c[0] = json_cell(json_object_get(v, "path"));
-        c[1] = str_cell("unreadable");
-        c[2] = json_cell(json_object_get(v, "message"));
-        cell *all = calloc(NREPORT_HEAD + 2 * t->ncol, sizeof *all);
-        if (!all)
-            return -1;
-        memcpy(all, c, sizeof c);
-        emit(t, 0, all, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
-        free(all);
-        return 0;
-    }
     int passed = json_array_size(json_object_get(req, "missing")) == 0;
     char *missing = joined(json_object_get(req, "missing")), *inl = joined(json_object_get(req, "inline_only"));
     c[0] = json_cell(json_object_get(src, "path"));
@@ -358,7 +378,7 @@ static int report_row(table_ctx *t, const json_t *v)
     json_t *m;
     char key[512];
     int rc = missing && inl ? 0 : -1;
-    t->ntouched = 0;
+    column_sums sums = {0};
     json_array_foreach(json_object_get(v, "metrics"), i, m) {
         metrics++;
         if (json_is_true(json_object_get(m, "target"))) {
@@ -367,31 +387,35 @@ static int report_row(table_ctx *t, const json_t *v)
         }
         if (!column_key(m, key, sizeof key))
             continue;
-        size_t k = column_id(t, key);
-        if (k == SIZE_MAX) {
+        struct column_sum *col = column_sum_of(&sums, key);
+        if (!col) {
             rc = -1;
             break;
         }
-        if (t->tally[k].count++ == 0)
-            t->touched[t->ntouched++] = k;
+        col->count++;
         json_t *x = json_object_get(json_object_get(m, "normalized"), "value");
         if (json_is_number(x))
-            t->tally[k].sum += json_number_value(x);
+            col->sum += json_number_value(x);
     }
     c[13] = num_cell((double)metrics);
     c[14] = num_cell((double)targets);
     for (size_t j = 0; j < NREPORT_HEAD; j++)
-        park_cell(t->parked, &c[j]);
-    uint32_t n = (uint32_t)t->ntouched;
-    fwrite(&n, sizeof n, 1, t->parked);
-    for (size_t j = 0; j < t->ntouched; j++) {
-        size_t k = t->touched[j];
-        uint32_t id = (uint32_t)k;
-        fwrite(&id, sizeof id, 1, t->parked);
-        fwrite(&t->tally[k].count, sizeof t->tally[k].count, 1, t->parked);
-        fwrite(&t->tally[k].sum, sizeof t->tally[k].sum, 1, t->parked);
-        t->tally[k] = (struct tally){0};
+        park_cell(row, &c[j]);
+    uint32_t n = (uint32_t)sums.n;
+    fwrite(&n, sizeof n, 1, row);
+    for (size_t j = 0; j < sums.n; j++) {
+        uint32_t len = (uint32_t)strlen(sums.v[j].key);
+        fwrite(&len, sizeof len, 1, row);
+        fwrite(sums.v[j].key, 1, len, row);
+        fwrite(&sums.v[j].count, sizeof sums.v[j].count, 1, row);
+        fwrite(&sums.v[j].sum, sizeof sums.v[j].sum, 1, row);
     }
+    *keys_at = ftell(row);
+    for (size_t j = 0; j < sums.n; j++) {
+        fwrite(sums.v[j].key, 1, strlen(sums.v[j].key) + 1, row);
+        free(sums.v[j].key);
+    }
+    free(sums.v);
     free(missing);
     free(inl);
     return rc;
@@ -426,6 +450,33 @@ static int unpark_cell(FILE *f, cell *c, char **text, size_t *cap, size_t *used,
     return type == CELL_EMPTY ? 0 : -1;
 }
 
+/* `n` parked cells (n <= NREPORT_HEAD + NMETRIC_HEAD), their texts in *text. */
+static int unpark_cells(FILE *f, cell *c, size_t n, char **text, size_t *cap)
+{
+    size_t off[NREPORT_HEAD + NMETRIC_HEAD], used = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = unpark_cell(f, &c[i], text, cap, &used, &off[i]);
+    for (size_t i = 0; i < n && rc == 0; i++)
+        if (c[i].type == CELL_STR)
+            c[i].s = *text + off[i];
+    return rc;
+}
+
+/* A parked column: its key's place among the sorted keys, its count, sum. */
+static int unpark_column(FILE *f, const table_ctx *t, size_t *place, long *count, double *sum)
+{
+    uint32_t len;
+    char key[512];
+    if (fread(&len, sizeof len, 1, f) != 1 || len >= sizeof key || fread(key, 1, len, f) != len ||
+        fread(count, sizeof *count, 1, f) != 1 || fread(sum, sizeof *sum, 1, f) != 1)
+        return -1;
+    key[len] = '\0';
+    json_t *at = json_object_get(t->columns, key);
+    *place = at ? (size_t)json_integer_value(at) : SIZE_MAX;
+    return *place < t->ncol ? 0 : -1;
+}
+
 /* The parked rows, each with every metric column, in input order. */
 static int unpark_rows(table_ctx *t)
 {
@@ -437,26 +488,19 @@ static int unpark_rows(table_ctx *t)
     rewind(f);
     while (rc == 0 && (next = getc(f)) != EOF) {
         ungetc(next, f);
-        size_t off[NREPORT_HEAD], used = 0;
-        for (size_t i = 0; i < NREPORT_HEAD && rc == 0; i++)
-            rc = unpark_cell(f, &c[i], &text, &cap, &used, &off[i]);
-        for (size_t i = 0; i < NREPORT_HEAD && rc == 0; i++)
-            if (c[i].type == CELL_STR)
-                c[i].s = text + off[i];
+        rc = unpark_cells(f, c, NREPORT_HEAD, &text, &cap);
         for (size_t k = 0; k < 2 * t->ncol; k++)
             c[NREPORT_HEAD + k] = num_cell(0);
-        uint32_t n = 0, id;
-        long count;
-        double sum;
+        uint32_t n = 0;
         rc = rc == 0 && fread(&n, sizeof n, 1, f) == 1 ? 0 : -1;
         for (uint32_t j = 0; j < n && rc == 0; j++) {
-            if (fread(&id, sizeof id, 1, f) != 1 || fread(&count, sizeof count, 1, f) != 1 ||
-                fread(&sum, sizeof sum, 1, f) != 1 || id >= t->ncol) {
-                rc = -1;
-                break;
+            size_t at;
+            long count;
+            double sum;
+            if ((rc = unpark_column(f, t, &at, &count, &sum)) == 0) {
+                c[NREPORT_HEAD + 2 * at] = num_cell((double)count);
+                c[NREPORT_HEAD + 2 * at + 1] = num_cell(sum);
             }
-            c[NREPORT_HEAD + 2 * t->place[id]] = num_cell((double)count);
-            c[NREPORT_HEAD + 2 * t->place[id] + 1] = num_cell(sum);
         }
         if (rc == 0)
             emit(t, 0, c, (int)(NREPORT_HEAD + 2 * t->ncol), 0);
@@ -468,21 +512,38 @@ static int unpark_rows(table_ctx *t)
     return rc;
 }
 
-static void metric_rows(table_ctx *t, const json_t *v)
+/* A report's rows made on any thread (table_render_part): for each sink its
+ * metric rows (text, or cells parked for libxlsxwriter, which writes on the
+ * one thread that puts the parts), and its reports-table row parked. */
+struct table_part {
+    char *row;           /* report_row's, the keys after the row */
+    size_t row_len, keys_at;
+    int nout, failed;
+    struct part_out {
+        char *s;
+        size_t n;
+        FILE *f;         /* writing to s while the part is made */
+    } out[];             /* by sink */
+};
+
+/* A report's metric rows, to each sink's stream in `out` (none: the sink
+ * does not take them): CSV or TSV text, or for a workbook the cells parked. */
+static void metric_rows(const table_ctx *t, const json_t *v, const struct part_out *out)
 {
-    if (is_error(v))
-        return;
     const json_t *period = json_object_get(v, "period");
+    const cell report[] = { /* the same in each of the report's rows */
+        json_cell(json_object_get(json_object_get(v, "source"), "path")),
+        json_cell(json_object_get(v, "organization")),
+        json_cell(json_object_get(v, "title")),
+        json_cell(json_object_get(period, "text")),
+        json_cell(json_object_get(v, "doc_type")),
+    };
     size_t i;
     json_t *m;
     json_array_foreach(json_object_get(v, "metrics"), i, m) {
         const json_t *norm = json_object_get(m, "normalized");
         cell c[NMETRIC_HEAD] = {
-            json_cell(json_object_get(json_object_get(v, "source"), "path")),
-            json_cell(json_object_get(v, "organization")),
-            json_cell(json_object_get(v, "title")),
-            json_cell(json_object_get(period, "text")),
-            json_cell(json_object_get(v, "doc_type")),
+            report[0], report[1], report[2], report[3], report[4],
             json_cell(json_object_get(m, "section")),
             json_cell(json_object_get(m, "section_kind")),
             json_cell(json_object_get(m, "target")),
@@ -498,8 +559,93 @@ static void metric_rows(table_ctx *t, const json_t *v)
             json_cell(json_object_get(m, "line")),
             json_cell(json_object_get(m, "text")),
         };
-        emit(t, 1, c, NMETRIC_HEAD, 0);
+        for (int k = 0; k < t->nsinks; k++) {
+            if (!out[k].f)
+                continue;
+            if (t->sinks[k].fmt != TABLE_XLSX)
+                text_row(out[k].f, t->sinks[k].fmt, c, NMETRIC_HEAD);
+            else
+                for (size_t j = 0; j < NMETRIC_HEAD; j++)
+                    park_cell(out[k].f, &c[j]);
+        }
     }
+}
+
+void table_part_free(table_part *p)
+{
+    if (!p)
+        return;
+    free(p->row);
+    for (int k = 0; k < p->nout; k++)
+        free(p->out[k].s);
+    free(p);
+}
+
+static table_part *render_part(const table_ctx *t, const json_t *report)
+{
+    table_part *p = calloc(1, sizeof *p + (size_t)t->nsinks * sizeof *p->out);
+    if (!p || is_error(report)) /* an error's row comes in the errors pass */
+        return p;
+    p->nout = t->nsinks;
+    FILE *row = NULL;
+    for (int k = 0; k < t->nsinks; k++)
+        if (t->sinks[k].kind != 0)
+            p->failed |= !(p->out[k].f = open_memstream(&p->out[k].s, &p->out[k].n));
+    if (!p->failed && t->reports) {
+        long keys_at = 0;
+        row = open_memstream(&p->row, &p->row_len);
+        p->failed = !row || report_row(report, row, &keys_at) != 0 || keys_at < 0;
+        p->keys_at = (size_t)keys_at;
+    }
+    if (!p->failed && t->metrics)
+        metric_rows(t, report, p->out);
+    for (int k = 0; k < t->nsinks; k++) {
+        p->failed |= p->out[k].f && fclose(p->out[k].f) != 0;
+        p->out[k].f = NULL;
+    }
+    p->failed |= row && fclose(row) != 0;
+    return p;
+}
+
+/* A workbook's metric rows, parked by metric_rows. */
+static int put_parked(sink *k, const struct part_out *out)
+{
+    FILE *f = out->n ? fmemopen(out->s, out->n, "rb") : NULL;
+    cell c[NMETRIC_HEAD];
+    char *text = NULL;
+    size_t cap = 0;
+    int rc = out->n && !f ? -1 : 0, next;
+    while (f && rc == 0 && (next = getc(f)) != EOF) {
+        ungetc(next, f);
+        if ((rc = unpark_cells(f, c, NMETRIC_HEAD, &text, &cap)) == 0)
+            sink_row(k, k->kind == 2 ? 1 : 0, c, NMETRIC_HEAD, 0);
+    }
+    if (f)
+        fclose(f);
+    free(text);
+    return rc;
+}
+
+/* Its metric columns known, its row parked, its metric rows written. */
+static int put_part(table_ctx *t, const table_part *p)
+{
+    int rc = p && !p->failed ? 0 : -1;
+    const char *key = p && p->row ? p->row + p->keys_at : NULL, *end = key ? p->row + p->row_len : NULL;
+    for (; rc == 0 && key < end; key += strlen(key) + 1)
+        if (!json_object_get(t->columns, key)) {
+            rc = json_object_set_new(t->columns, key, json_integer(0));
+            t->ncol += rc == 0;
+        }
+    if (rc == 0 && p->keys_at)
+        fwrite(p->row, 1, p->keys_at, t->parked);
+    for (int k = 0; rc == 0 && k < p->nout; k++) {
+        sink *s = &t->sinks[k];
+        if (s->fmt != TABLE_XLSX)
+            fwrite(p->out[k].s, 1, p->out[k].n, s->out);
+        else
+            rc = put_parked(s, &p->out[k]);
+    }
+    return rc;
 }
 
 /* Whether a write failed, in which case why says where. */
@@ -515,20 +661,33 @@ static int sinks_failed(table_ctx *t)
     return t->write_failed;
 }
 
-/* One report or error record, in the pass that takes it. */
-static int add_value(table_ctx *t, const json_t *v)
+/* After a report's rows: 0, or -1 with why set when memory, the temporary
+ * file or an output failed. */
+static int added(table_ctx *t, int rc)
 {
-    if (t->reports && is_error(v) == t->errors_pass && report_row(t, v) != 0) {
+    if (rc != 0 && !t->write_failed) {
         snprintf(t->why, t->cap, "out of memory");
         t->write_failed = 1;
     }
-    if (t->metrics && !t->errors_pass)
-        metric_rows(t, v);
     if (t->parked && ferror(t->parked) && !t->write_failed) {
         snprintf(t->why, t->cap, "temporary file: %s", strerror(errno ? errno : EIO));
         t->write_failed = 1;
     }
     return sinks_failed(t) ? -1 : 0;
+}
+
+/* One report or error record, in the pass that takes it. */
+static int add_value(table_ctx *t, const json_t *v)
+{
+    int rc = 0;
+    if (!t->errors_pass) {
+        table_part *p = render_part(t, v);
+        rc = put_part(t, p);
+        table_part_free(p);
+    } else if (t->reports && is_error(v)) {
+        rc = error_row(t, v);
+    }
+    return added(t, rc);
 }
 
 static int write_rows(void *ctx, const char *text, size_t len, long line)
@@ -555,10 +714,9 @@ static int by_str(const void *a, const void *b)
 static int reports_head(table_ctx *t)
 {
     t->colname = calloc(t->ncol + 1, sizeof *t->colname);
-    t->place = calloc(t->ncol + 1, sizeof *t->place);
     cell *c = calloc(NREPORT_HEAD + 2 * t->ncol, sizeof *c);
     char **names = calloc(2 * t->ncol + 1, sizeof *names);
-    if (!t->colname || !t->place || !c || !names) {
+    if (!t->colname || !c || !names) {
         free(c);
         free(names);
         snprintf(t->why, t->cap, "out of memory");
@@ -569,8 +727,8 @@ static int reports_head(table_ctx *t)
     json_t *v;
     json_object_foreach(t->columns, key, v) t->colname[i++] = key;
     qsort(t->colname, t->ncol, sizeof *t->colname, by_str);
-    for (i = 0; i < t->ncol; i++)
-        t->place[json_integer_value(json_object_get(t->columns, t->colname[i]))] = i;
+    for (i = 0; i < t->ncol; i++) /* what a parked row's keys stand for */
+        json_integer_set(json_object_get(t->columns, t->colname[i]), (json_int_t)i);
     for (i = 0; i < NREPORT_HEAD; i++)
         c[i] = str_cell(REPORT_HEAD[i]);
     for (size_t k = 0; k < t->ncol; k++) {
@@ -736,9 +894,14 @@ table_run *table_begin(const table_out *outs, int nouts, int bom, char *why, siz
     return run;
 }
 
-int table_add(table_run *run, const json_t *report)
+table_part *table_render_part(const table_run *run, const json_t *report)
 {
-    return add_value(&run->t, report);
+    return render_part(&run->t, report);
+}
+
+int table_put_part(table_run *run, const table_part *part)
+{
+    return added(&run->t, put_part(&run->t, part));
 }
 
 int table_end(table_run *run, int rc, FILE *const *inputs, const char *const *names, int ninputs)
@@ -766,9 +929,6 @@ int table_end(table_run *run, int rc, FILE *const *inputs, const char *const *na
         fclose(t->parked);
     free(t->sinks);
     free(t->colname);
-    free(t->place);
-    free(t->tally);
-    free(t->touched);
     json_decref(t->columns);
     free(run);
     return rc == 1 ? 1 : rc ? -1 : 0;

@@ -354,6 +354,13 @@ def test_page_as_page_command(root, small):
             check(p.returncode == 0, f"page exit {p.returncode}: {p.stderr[-300:]!r}")
             with open(page, "rb") as a, open(os.path.join(out, "summary.html"), "rb") as b:
                 check(a.read() == b.read(), f"batch {jobs} {template}: summary.html differs from huibao page's")
+            # the workers make the tables' rows apart: in order, they equal
+            # those `huibao table` makes of the whole reports
+            jsonl = [os.path.join(out, "reports.jsonl"), os.path.join(out, "errors.jsonl")]
+            for name, extra in [("reports.csv", []), ("metrics.csv", ["--metrics"])]:
+                with open(os.path.join(out, name), "rb") as f:
+                    check(f.read() == run(["table"] + extra + jsonl).stdout,
+                          f"batch {jobs}: {name} differs from huibao table's")
 
 
 def main():
@@ -371,7 +378,7 @@ def main():
         test_resume_needs_same_results(root)
         print("ok   --resume reuses only what the same version, rules and options made")
         test_page_as_page_command(root, small)
-        print("ok   summary.html as huibao page makes it, any template")
+        print("ok   summary.html and the tables as huibao page and table make them")
         test_summary_merge(small)
         print("ok   summary merges parts into the same bytes")
         test_check_and_pipes(small)
