@@ -386,13 +386,37 @@ static char *error_line(const char *path, hb_status code, const char *message)
 
 /* A report's JSON line made into its part of the page and its rows of the
  * tables here, in parallel: the thread that writes only puts them in order. */
+/* While a worker parses a report (and only then), jansson allocates from
+ * a pool: the parsed report lives only until its rows and its part of the
+ * page are made, and is then released whole, not freed node by node.
+ * Nothing else on that thread allocates through jansson meanwhile, and
+ * nothing of the report outlives the pool: the page's models release the
+ * references they take before page_render_part returns, and the parts
+ * hold bytes of their own. */
+static _Thread_local hb_pool *parse_pool;
+
+static void *parse_malloc(size_t n)
+{
+    return parse_pool ? hb_pool_alloc(parse_pool, n) : malloc(n);
+}
+
+/* what the parse frees of its own (the lexer's buffers) waits for the pool */
+static void parse_free(void *p)
+{
+    if (!parse_pool)
+        free(p);
+}
+
 static void render_parts(const batch *b, slot *out)
 {
-    json_t *v = json_loadb(out->report, out->len, 0, NULL);
+    hb_pool *pool = hb_pool_new();
+    parse_pool = pool;
+    json_t *v = pool ? json_loadb(out->report, out->len, 0, NULL) : NULL;
+    parse_pool = NULL;
     out->part = v ? page_render_part(b->page, v) : NULL;
     out->rows = v && b->tables ? table_render_part(b->tables, v) : NULL;
     out->no_memory |= !v; /* our own JSON: only memory can fail it */
-    json_decref(v);
+    hb_pool_free(pool); /* v with it */
 }
 
 /* A line of the earlier run, read back here rather than by the writer. */
@@ -781,6 +805,7 @@ int cmd_batch(const cli_opts *o, hb_engine *engine)
         status = EXIT_OUTPUT;
     }
     int threads = o->jobs > 0 ? (int)(o->jobs > 256 ? 256 : o->jobs) : available_cores();
+    json_set_alloc_funcs(parse_malloc, parse_free); /* malloc and free but where a worker parses */
     b.kept = &kept;
     b.window = (size_t)threads * 4;
     b.ring = calloc(b.window, sizeof *b.ring);

@@ -364,6 +364,20 @@ HB_API void hb_sha256_hex(const void *data, size_t len, char hex[65]);
 /* Releases a string returned by this library; accepts NULL. */
 HB_API void hb_free(void *p);
 
+/* A pool: memory handed out in pieces and released all at once, for a
+ * caller's short-lived trees.  `huibao batch` gives one to jansson
+ * (json_set_alloc_funcs) while it parses a report it drops once its rows
+ * are made, as cmark lends its arena.  Not thread-safe: one pool per
+ * thread. */
+typedef struct hb_pool hb_pool;
+/* A new, empty pool; NULL when out of memory. */
+HB_API hb_pool *hb_pool_new(void);
+/* size bytes aligned for any type, not cleared; NULL when out of memory.
+ * A piece lives until hb_pool_free() of its pool. */
+HB_API void *hb_pool_alloc(hb_pool *pool, size_t size);
+/* Releases the pool and every piece it gave; accepts NULL. */
+HB_API void hb_pool_free(hb_pool *pool);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,6 @@
 /* Bump allocator behind every report. */
 #include "arena.h"
+#include "huibao.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -149,4 +150,27 @@ void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
     *link = b;
     *v = b->data;
     *cap = bytes / elem;
+}
+
+/* The public pool (huibao.h) is an arena behind an opaque name. */
+struct hb_pool {
+    hb_arena arena;
+};
+
+hb_pool *hb_pool_new(void)
+{
+    return calloc(1, sizeof(hb_pool));
+}
+
+void *hb_pool_alloc(hb_pool *pool, size_t size)
+{
+    return hb_arena_take(&pool->arena, size);
+}
+
+void hb_pool_free(hb_pool *pool)
+{
+    if (pool) {
+        hb_arena_release(&pool->arena);
+        free(pool);
+    }
 }

@@ -295,6 +295,32 @@ static void test_default_engine(void **s)
     hb_free(lexicon);
 }
 
+/* A pool's pieces are aligned for any type, never overlap, and stay
+ * readable until the pool goes, small and large (a block of their own). */
+static void test_pool(void **s)
+{
+    (void)s;
+    hb_pool_free(NULL);
+    hb_pool *pool = hb_pool_new();
+    assert_non_null(pool);
+    enum { N = 3000 };
+    unsigned char *piece[N];
+    size_t size[N];
+    for (size_t i = 0; i < N; i++) {
+        size[i] = i % 100 == 99 ? 70000 + i : 1 + i % 37;
+        piece[i] = hb_pool_alloc(pool, size[i]);
+        assert_non_null(piece[i]);
+        assert_int_equal((uintptr_t)piece[i] % _Alignof(max_align_t), 0);
+        memset(piece[i], (int)(i & 0xff), size[i]);
+    }
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(piece[i][0], i & 0xff);
+        assert_int_equal(piece[i][size[i] - 1], i & 0xff);
+    }
+    assert_non_null(hb_pool_alloc(pool, 0)); /* a piece, not NULL */
+    hb_pool_free(pool);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +330,7 @@ int main(void)
         cmocka_unit_test(test_extract_file_errors),
         cmocka_unit_test(test_report_write_streams_the_json),
         cmocka_unit_test(test_default_engine),
+        cmocka_unit_test(test_pool),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
