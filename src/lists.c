@@ -637,15 +637,16 @@ static int descend(lists_ctx *c, int h)
     for (int depth = 0; depth < 16; depth++) {
         const hb_section *s = &d->sections.v[h];
         int mixed = 0, own = -1;
-        for (size_t j = (size_t)h + 1; j < d->sections.n && d->sections.v[j].vstart < s->vend; j++) {
+        size_t end = (size_t)h + 1;
+        for (; end < d->sections.n && d->sections.v[end].vstart < s->vend; end++)
+            mixed |= d->sections.v[end].parent == h && c->accepted[end] && c->accepted[end] != s->kind;
+        /* the children's titles are read only for a container */
+        for (size_t j = (size_t)h + 1; mixed && own < 0 && j < end; j++) {
             const hb_section *ch = &d->sections.v[j];
-            if (ch->parent != h)
-                continue;
-            mixed |= c->accepted[j] && c->accepted[j] != s->kind;
-            if (own < 0 && hb_section_kind_of(d, d->view + ch->tstart, ch->tend - ch->tstart) == s->kind)
+            if (ch->parent == h && hb_section_kind_of(d, d->view + ch->tstart, ch->tend - ch->tstart) == s->kind)
                 own = (int)j;
         }
-        if (!mixed || own < 0)
+        if (own < 0)
             return h;
         h = own;
     }
