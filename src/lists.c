@@ -221,7 +221,9 @@ static size_t next_mark(const char *v, size_t *cursor, size_t i, size_t to, int 
 static int add_item(lists_ctx *c, int kind, size_t vs, size_t ts, size_t te, size_t title_end,
                     const char *marker, int section)
 {
-    title_end = hb_utf8_cap(c->d->view, ts, title_end, HB_HEADING_MAX_CHARS);
+    /* no more bytes than the cap's characters: nothing to count */
+    if (title_end - ts > HB_HEADING_MAX_CHARS)
+        title_end = hb_utf8_cap(c->d->view, ts, title_end, HB_HEADING_MAX_CHARS);
     hb_list_item it = {.vstart = vs, .vend = te, .tstart = ts, .tend = te, .title_end = title_end,
                        .marker = marker, .section = section};
     return hb_vec_push(&c->d->arena, &c->r->list[kind].items, it);
@@ -567,25 +569,37 @@ static size_t sentence_start(const lists_ctx *c, const cue_hit *h)
     return skip_spaces(v, b, h->vs);
 }
 
+/* The first hit of each wanted kind that introduces items makes its list.
+ * Paragraphs are taken one at a time and the scan stops once every wanted
+ * kind has its list: a later hit could only be of a kind already found.
+ * Hits stay filtered by the whole of `want` (a found kind's cue still hides
+ * a cue inside it). */
 static int find_inline(lists_ctx *c, unsigned want)
 {
     hb_doc *d = c->d;
-    for (size_t p = 0; p < d->paras.n; p++)
-        if (d->paras.v[p].role == HB_PARA_BODY && !find_hits(c, (int)p, want))
-            return 0;
-    for (size_t i = 0; i < c->hits.n; i++) {
-        const cue_hit *h = &c->hits.v[i];
-        hb_list *l = &c->r->list[h->kind];
-        if (l->found != HB_FOUND_NONE)
+    unsigned open = want & (BIT(HB_KIND_ACHIEVEMENTS) | BIT(HB_KIND_PROBLEMS) | BIT(HB_KIND_CAUSES) |
+                            BIT(HB_KIND_PLANS));
+    for (size_t p = 0; p < d->paras.n && open; p++) {
+        size_t i = c->hits.n;
+        if (d->paras.v[p].role != HB_PARA_BODY)
             continue;
-        if (!inline_items(c, h))
+        if (!find_hits(c, (int)p, want))
             return 0;
-        if (l->items.n) {
-            l->found = HB_FOUND_INLINE;
-            l->section = d->paras.v[h->para].section;
-            l->vstart = d->paras.v[h->para].vstart;
-            c->claimed_range[h->kind][0] = sentence_start(c, h);
-            c->claimed_range[h->kind][1] = l->items.v[l->items.n - 1].vend;
+        for (; i < c->hits.n; i++) {
+            const cue_hit *h = &c->hits.v[i];
+            hb_list *l = &c->r->list[h->kind];
+            if (l->found != HB_FOUND_NONE)
+                continue;
+            if (!inline_items(c, h))
+                return 0;
+            if (l->items.n) {
+                l->found = HB_FOUND_INLINE;
+                l->section = d->paras.v[h->para].section;
+                l->vstart = d->paras.v[h->para].vstart;
+                c->claimed_range[h->kind][0] = sentence_start(c, h);
+                c->claimed_range[h->kind][1] = l->items.v[l->items.n - 1].vend;
+                open &= ~BIT(h->kind);
+            }
         }
     }
     return 1;
@@ -623,15 +637,16 @@ static int descend(lists_ctx *c, int h)
     for (int depth = 0; depth < 16; depth++) {
         const hb_section *s = &d->sections.v[h];
         int mixed = 0, own = -1;
-        for (size_t j = (size_t)h + 1; j < d->sections.n && d->sections.v[j].vstart < s->vend; j++) {
+        size_t end = (size_t)h + 1;
+        for (; end < d->sections.n && d->sections.v[end].vstart < s->vend; end++)
+            mixed |= d->sections.v[end].parent == h && c->accepted[end] && c->accepted[end] != s->kind;
+        /* the children's titles are read only for a container */
+        for (size_t j = (size_t)h + 1; mixed && own < 0 && j < end; j++) {
             const hb_section *ch = &d->sections.v[j];
-            if (ch->parent != h)
-                continue;
-            mixed |= c->accepted[j] && c->accepted[j] != s->kind;
-            if (own < 0 && hb_section_kind_of(d, d->view + ch->tstart, ch->tend - ch->tstart) == s->kind)
+            if (ch->parent == h && hb_section_kind_of(d, d->view + ch->tstart, ch->tend - ch->tstart) == s->kind)
                 own = (int)j;
         }
-        if (!mixed || own < 0)
+        if (own < 0)
             return h;
         h = own;
     }
@@ -897,14 +912,15 @@ hb_status hb_lists_run(hb_doc *d)
     int other_doc = d->doc_type && !strcmp(d->doc_type, "unknown");
     if (!(c.shape = section_shapes(&c)))
         return HB_ERR_NOMEM;
-    int tasks = tasks_heading(&c), plans_headed = 0;
+    int plans_headed = 0;
     for (size_t i = 0; i < d->sections.n; i++)
         plans_headed |= c.accepted[i] == HB_KIND_PLANS;
-    if (tasks >= 0 && (c.plan_doc || (other_doc && plans_headed)))
+    /* titles are searched only where a tasks part counts: most reports are
+     * neither plans nor unknown documents with a plans heading */
+    int tasks = c.plan_doc || (other_doc && plans_headed) ? tasks_heading(&c) : -1;
+    if (tasks >= 0)
         for (size_t i = 0; i < d->sections.n; i++)
             c.accepted[i] = (int)i == tasks ? HB_KIND_PLANS : c.accepted[i] == HB_KIND_PLANS ? 0 : c.accepted[i];
-    else
-        tasks = -1;
     unsigned headed = 0;
     for (size_t i = 0; i < d->sections.n; i++)
         headed |= c.accepted[i] ? BIT(c.accepted[i]) : 0;

@@ -631,6 +631,38 @@ static void test_tasks_heading(void **s)
     json_decref(j);
 }
 
+/* The first cue of a kind that introduces items makes its list; a later
+ * cue of that kind is passed over, and paragraphs are still read for a
+ * wanted kind not yet found (the causes here). */
+static void test_first_inline_cue_wins(void **s)
+{
+    (void)s;
+    json_t *j = extract("工作总结\n一、主要成效\n全年学习12次。\n"
+                        "对照要求，我们的工作还存在一些短板，主要表现在：学习不够深入；支部建设不平衡。\n"
+                        "同时仍存在一些不足，主要表现在：宣传不够；台账不全。\n"
+                        "究其原因，主要是思想认识不到位；工作方法不科学。\n"
+                        "二、下一步打算\n一是深化学习。二是建强支部。\n",
+                        NULL);
+    expect_list(j, "problems", "inline", "1", "学习不够深入|支部建设不平衡");
+    expect_list(j, "causes", "inline", "1", "思想认识不到位|工作方法不科学");
+    expect_list(j, "plans", "heading", "2", "深化学习|建强支部");
+    json_decref(j);
+}
+
+/* A report's 重点工作 part is no plans list: tasks parts count only in a
+ * plan or an unknown document with a plans heading. */
+static void test_tasks_part_in_report(void **s)
+{
+    (void)s;
+    json_t *j = extract("2024年工作总结\n一、重点工作\n（一）加强理论学习\n全年学习12次。\n（二）推进支部建设\n"
+                        "建成示范支部3个。\n二、存在问题\n学习不深入。\n三、下一步打算\n加强学习。\n",
+                        NULL);
+    assert_string_equal(str(j, "doc_type"), "report");
+    expect_list(j, "achievements", "heading", "1", "加强理论学习|推进支部建设");
+    expect_list(j, "plans", "heading", "3", "加强学习");
+    json_decref(j);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -651,6 +683,8 @@ int main(void)
         cmocka_unit_test(test_rectification_fixes),
         cmocka_unit_test(test_flat_inline_problems),
         cmocka_unit_test(test_tasks_heading),
+        cmocka_unit_test(test_tasks_part_in_report),
+        cmocka_unit_test(test_first_inline_cue_wins),
         cmocka_unit_test(test_cues_that_introduce_nothing),
         cmocka_unit_test(test_government_idioms),
         cmocka_unit_test(test_bare_plan_words),
