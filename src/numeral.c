@@ -13,6 +13,9 @@
 /* 2^53: past it doubles skip integers, so a count could silently change. */
 #define EXACT_MAX 9007199254740992.0
 #define EXACT_MAX_U ((uint64_t)1 << 53)
+/* Up to this m, m * 10 + 9 is at most 2^53: a digit needs no check (and
+ * once over 2^53, m stays above it). */
+#define SAFE_TIMES10 ((EXACT_MAX_U - 9) / 10)
 
 enum {
     CP_OZERO = 0x3007,  /* 〇 */
@@ -141,7 +144,9 @@ static void read_arabic(const char *s, size_t len, size_t p, arabic *a)
     a->ovf = a->bad = 0;
     while (q < len && is_digit(s[q])) {
         unsigned d = (unsigned)(s[q++] - '0');
-        if (!a->ovf && m <= (EXACT_MAX_U - d) / 10)
+        if (m <= SAFE_TIMES10) /* all but the 16th digit on: no bound to ask */
+            m = m * 10 + d;
+        else if (!a->ovf && m <= (EXACT_MAX_U - d) / 10)
             m = m * 10 + d;
         else
             a->ovf = 1; /* keep scanning: the whole run is one (unusable) number */
@@ -523,18 +528,26 @@ static int ends_number(int cp)
     return hb_cn_numeral(cp, &cls) < 0 && ends_number_not_numeral(cp);
 }
 
-/* Whether the character at e, right after ASCII digits (and a decimal
- * part), lets no rule of the grammar go on: ends_number, and mask_run
- * goes on at a mask, an X or a dot (12**, 1XX, 1.X). */
-static int ends_plain(const char *s, size_t len, size_t e)
+/* Whether a dot ending ASCII digits where read_arabic stopped (so no
+ * digit follows it) ends the number: mask_run goes on before a mask or
+ * an X (1.X, 12.*), and the list markers (1.推动) stop. */
+static int dot_ends(const char *s, size_t len, size_t e)
 {
     int cp;
-    if (e >= len)
+    return !cp_at(s, len, e + 1, &cp) || !(is_mask(cp) || cp == 'X' || cp == 'x');
+}
+
+/* Whether the character at e, right after ASCII digits (and a decimal
+ * part) read by read_arabic, lets no rule of the grammar go on:
+ * ends_number, and mask_run goes on at a mask, an X or a dot before one
+ * (12**, 1XX, 1.X).  *cp: the character (-1 at the end). */
+static int ends_plain(const char *s, size_t len, size_t e, int *cp)
+{
+    if (!cp_at(s, len, e, cp))
         return 1;
-    if (!((unsigned char)s[e] & 0x80))
-        return s[e] != '.' && s[e] != 'X' && s[e] != 'x' && !is_mask(s[e]);
-    cp_at(s, len, e, &cp);
-    return !is_mask(cp) && ends_number(cp);
+    if (*cp < 0x80)
+        return *cp == '.' ? dot_ends(s, len, e) : *cp != 'X' && *cp != 'x' && !is_mask(*cp);
+    return !is_mask(*cp) && ends_number(*cp);
 }
 
 /* The common number: ASCII digits, thousands groups, a decimal part, then
@@ -545,8 +558,9 @@ static int ends_plain(const char *s, size_t len, size_t e)
 static int plain_arabic(const char *s, size_t len, size_t p, num *n)
 {
     arabic a;
+    int cp;
     read_arabic(s, len, p, &a);
-    if (a.bad || !ends_plain(s, len, a.end))
+    if (a.bad || !ends_plain(s, len, a.end, &cp))
         return 0;
     n->lo = n->hi = a.v;
     n->overflow = a.ovf;
@@ -630,10 +644,11 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
     return 0;
 }
 
-/* Refuses a start inside a word or another number. */
-static int start_ok(const char *s, size_t len, size_t pos)
+/* Refuses a start inside a word or another number; cur: the character
+ * at pos. */
+static int start_ok(const char *s, size_t len, size_t pos, int cur)
 {
-    int cur, prev, prev2 = -1;
+    int prev, prev2 = -1;
     size_t a;
 
     if (pos == 0)
@@ -642,26 +657,23 @@ static int start_ok(const char *s, size_t len, size_t pos)
      * which no test below refuses: told by its bytes, not decoded */
     if (pos >= 3 && hb_plain_han3((const unsigned char *)s + pos - 3) && memcmp(s + pos - 3, "几", 3) != 0)
         return 1;
-    cp_at(s, len, pos, &cur);
     a = hb_char_before(s, pos, &prev);
-    /* the character before that matters only after these marks */
-    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ','))
-        hb_char_before(s, a, &prev2);
     if (is_digit(prev))
         return 0; /* the 3 of 123 */
+    if (cur >= 0x80) /* a Chinese numeral or a mask: a numeral or a mask before it refuses */
+        return !(is_mask(prev) && is_mask(cur)) && !(is_cn_numeral(prev) && is_cn_numeral(cur)); /* 二十三 */
     if (is_mask(prev) && (is_digit(cur) || is_mask(cur)))
         return 0;
     if (is_latin(prev) && (is_digit(cur) || cur == 'X' || cur == 'x'))
         return 0; /* G20, PM2.5, AXX */
+    /* the character before that matters only after these marks */
+    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ','))
+        hb_char_before(s, a, &prev2);
     if ((prev == '.' || prev == '-' || prev == '/' || prev == ':') && is_digit(cur) &&
         (is_digit(prev2) || is_latin(prev2)))
         return 0; /* 3.5, 2022-12-20, 10:30, COVID-19 */
-    if (prev == ',' && is_digit(prev2) && pos + 3 <= len && is_digit(s[pos + 1]) &&
-        is_digit(s[pos + 2]) && (pos + 3 == len || !is_digit(s[pos + 3])))
-        return 0; /* the 200 of 1,200 (and linear time over 1,000,000,…) */
-    if (is_cn_numeral(prev) && is_cn_numeral(cur))
-        return 0; /* the 三 of 二十三 */
-    return 1;
+    return !(prev == ',' && is_digit(prev2) && pos + 3 <= len && is_digit(s[pos + 1]) && is_digit(s[pos + 2]) &&
+             (pos + 3 == len || !is_digit(s[pos + 3]))); /* the 200 of 1,200 (and linear time over 1,000,000,…) */
 }
 
 hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
@@ -712,8 +724,10 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
     out->value = out->value_max = NAN;
     out->scale = 1;
     /* a pos inside a character would decode as garbage (even as a digit) */
-    if (!text || pos >= len || ((unsigned char)text[pos] & 0xC0) == 0x80 ||
-        !start_ok(text, len, pos))
+    if (!text || pos >= len || ((unsigned char)text[pos] & 0xC0) == 0x80)
+        return 0;
+    cp_at(text, len, pos, &cp);
+    if (!start_ok(text, len, pos, cp))
         return 0;
 
     w = match_word(text, len, q, &words->before);
@@ -823,9 +837,64 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
     return 1;
 }
 
+/* Whether the character cp at q (-1: the end), right after a number read
+ * without range, suffix or scale (and its %), adds nothing to it in
+ * parse_numeral: no % (a second), range mark, + nor a word of
+ * words->after (asked by the list's filter: a maybe is a no).  余, 多 and
+ * what goes on with the number, the callers have turned away; 来 counts
+ * only after 十/百/千. */
+static int adds_nothing(const hb_numeral_words *words, const char *s, size_t len, size_t q, int cp)
+{
+    return cp < 0 || (cp != '%' && cp != '+' && !is_range_sep(cp) &&
+                      !hb_wordlist_may_start(&words->after, s + q, len - q));
+}
+
+/* The two numbers most reports are full of, read without the grammar's
+ * walk (nine calls in ten, some 570 instructions each there): ASCII
+ * digits as plain_arabic takes them (3个, 1.推动, 80%; not 12.5万元) and a
+ * lone Chinese digit before no numeral (一是, 三会), neither after a
+ * possible approximation word nor before anything adds_nothing refuses.
+ * Returns 1 with *out as parse_numeral fills it, -1 when the grammar has
+ * to read. */
+static int parse_common(const hb_numeral_words *words, const char *s, size_t len, size_t pos, hb_numeral *out)
+{
+    double v;
+    size_t q;
+    int cur, c;
+    unsigned char b = s && pos < len ? (unsigned char)s[pos] : 0;
+    if (is_digit(b)) {
+        arabic a;
+        read_arabic(s, len, pos, &a);
+        if (a.bad || a.ovf || !ends_plain(s, len, a.end, &c))
+            return -1;
+        cur = b;
+        v = a.v;
+        q = a.end;
+    } else if ((b & 0xF0) == 0xE0) { /* the Chinese digits are three bytes */
+        unsigned cls;
+        int d;
+        q = pos + (size_t)cp_at(s, len, pos, &cur);
+        if ((d = cn_digit(cur)) < 0 ||
+            (cp_at(s, len, q, &c) && (hb_cn_numeral(c, &cls) >= 0 || !ends_number_not_numeral(c))))
+            return -1;
+        v = d;
+    } else
+        return -1;
+    int pct = c == '%';
+    if (pct)
+        cp_at(s, len, ++q, &c);
+    if (!start_ok(s, len, pos, cur) || hb_wordlist_may_start(&words->before, s + pos, len - pos) ||
+        !adds_nothing(words, s, len, q, c))
+        return -1;
+    *out = (hb_numeral){.start = pos, .end = q, .value = v, .value_max = NAN, .percent = pct, .scale = 1,
+                        .scale_start = q, .scale_end = q};
+    return 1;
+}
+
 int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)
 {
-    return parse_numeral(words, text, len, pos, 1, out);
+    int r = parse_common(words, text, len, pos, out);
+    return r >= 0 ? r : parse_numeral(words, text, len, pos, 1, out);
 }
 
 int hb_numeral_parse_full(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)

@@ -620,9 +620,11 @@ static void agree_everywhere(const char *buf, size_t len)
 }
 
 /* The edges of the shortcuts: what may follow the digits (masks, X, scale
- * words, 余 / 多 before one, a second dot, 点), thousands groups and
+ * words, 余 / 多 before one, a second dot, 点, a dot before a mark or a
+ * word, %, a range mark or + after the %), thousands groups and
  * decimals, full-width digits (folded before the reader, not read as
- * digits), a lone Chinese digit before a measure word. */
+ * digits), a lone Chinese digit before a measure word, and what stands
+ * before a number (a mask, a numeral, a bracket, a quotation mark). */
 static void test_plain_shortcut_edges(void **state)
 {
     (void)state;
@@ -636,7 +638,8 @@ static void test_plain_shortcut_edges(void **state)
         "G20峰会", "PM2.5", "3个多月", "5年以上", "100左右", "3 个", "3\n个", "3\"", "百分之3",
         "三个", "一是", "两人", "十两", "零个", "〇", "零点五", "三点", "三点五", "三余万", "三多", "三〇",
         "一2", "三几", "三数", "十个", "三十", "一百", "三万", "七八个", "三四", "一二三四", "近三个", "三来人",
-        "三%", "三至五", "三-5", "三X", "三*", "几个", "数百"};
+        "三%", "三至五", "三-5", "三X", "三*", "几个", "数百", "1.推动", "3.*人", "3.x次", "3.X", "(三)", "“一是",
+        "三、", "××三", "×3", "一×", "80%以上", "95%~98%", "5%%", "5%+", "一至三", "一部分", "二十三", "3.5.推"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         agree_everywhere(cases[i], strlen(cases[i]));
 }
