@@ -868,7 +868,7 @@ static int adds_nothing(const hb_numeral_words *words, const char *s, size_t len
 }
 
 /* The two numbers most reports are full of, read without the grammar's
- * walk (nine calls in ten, some 570 instructions each there): ASCII
+ * walk (seven calls in eight, some 570 instructions each there): ASCII
  * digits as plain_arabic takes them (3个, 1.推动, 80%), or before 万 or
  * 亿 and nothing more of a number (12.5万元, not 1万2000 nor 3万余), and a
  * lone Chinese digit before no numeral (一是, 三会), neither where an
