@@ -13,6 +13,9 @@
 /* 2^53: past it doubles skip integers, so a count could silently change. */
 #define EXACT_MAX 9007199254740992.0
 #define EXACT_MAX_U ((uint64_t)1 << 53)
+/* Up to this m, m * 10 + 9 is at most 2^53: a digit needs no check (and
+ * once over 2^53, m stays above it). */
+#define SAFE_TIMES10 ((EXACT_MAX_U - 9) / 10)
 
 enum {
     CP_OZERO = 0x3007,  /* 〇 */
@@ -131,8 +134,10 @@ typedef struct {
     int ovf, bad;
 } arabic;
 
-/* [0-9]+ (,ddd)* (.[0-9]+)? at p.  bad: a second dot follows (3.5.6). */
-static void read_arabic(const char *s, size_t len, size_t p, arabic *a)
+/* [0-9]+ (,ddd)* (.[0-9]+)? at p.  bad: a second dot follows (3.5.6).
+ * Inlined: most numbers are read here, a call and the struct in memory
+ * cost a tenth of parse_common's reading. */
+HB_HOT void read_arabic(const char *s, size_t len, size_t p, arabic *a)
 {
     uint64_t m = 0;
     int k = 0;
@@ -141,7 +146,9 @@ static void read_arabic(const char *s, size_t len, size_t p, arabic *a)
     a->ovf = a->bad = 0;
     while (q < len && is_digit(s[q])) {
         unsigned d = (unsigned)(s[q++] - '0');
-        if (!a->ovf && m <= (EXACT_MAX_U - d) / 10)
+        if (m <= SAFE_TIMES10) /* all but the 16th digit on: no bound to ask */
+            m = m * 10 + d;
+        else if (!a->ovf && m <= (EXACT_MAX_U - d) / 10)
             m = m * 10 + d;
         else
             a->ovf = 1; /* keep scanning: the whole run is one (unusable) number */
@@ -509,32 +516,41 @@ static int parse_core(const char *s, size_t len, size_t p, int bare, num *n)
 }
 
 /* ends_number for a character already known to be no Chinese numeral. */
-static int ends_number_not_numeral(int cp)
+HB_HOT int ends_number_not_numeral(int cp)
 {
     return cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU && cp != CP_DUO;
 }
 
 /* Whether parse_core, after one digit token, stops at the character cp
  * (-1: the end): it goes on only at a Chinese numeral, 几, 数, 点 (三点五)
- * and 余 / 多 before a scale word (20多万). */
-static int ends_number(int cp)
+ * and 余 / 多 before a scale word (20多万).  Inlined, as ends_plain and
+ * ends_number_not_numeral: asked after every plain number. */
+HB_HOT int ends_number(int cp)
 {
     unsigned cls;
     return hb_cn_numeral(cp, &cls) < 0 && ends_number_not_numeral(cp);
 }
 
-/* Whether the character at e, right after ASCII digits (and a decimal
- * part), lets no rule of the grammar go on: ends_number, and mask_run
- * goes on at a mask, an X or a dot (12**, 1XX, 1.X). */
-static int ends_plain(const char *s, size_t len, size_t e)
+/* Whether a dot ending ASCII digits where read_arabic stopped (so no
+ * digit follows it) ends the number: mask_run goes on before a mask or
+ * an X (1.X, 12.*), and the list markers (1.推动) stop. */
+static int dot_ends(const char *s, size_t len, size_t e)
 {
     int cp;
-    if (e >= len)
+    return !cp_at(s, len, e + 1, &cp) || !(is_mask(cp) || cp == 'X' || cp == 'x');
+}
+
+/* Whether the character at e, right after ASCII digits (and a decimal
+ * part) read by read_arabic, lets no rule of the grammar go on:
+ * ends_number, and mask_run goes on at a mask, an X or a dot before one
+ * (12**, 1XX, 1.X).  *cp: the character (-1 at the end). */
+HB_HOT int ends_plain(const char *s, size_t len, size_t e, int *cp)
+{
+    if (!cp_at(s, len, e, cp))
         return 1;
-    if (!((unsigned char)s[e] & 0x80))
-        return s[e] != '.' && s[e] != 'X' && s[e] != 'x' && !is_mask(s[e]);
-    cp_at(s, len, e, &cp);
-    return !is_mask(cp) && ends_number(cp);
+    if (*cp < 0x80)
+        return *cp == '.' ? dot_ends(s, len, e) : *cp != 'X' && *cp != 'x' && !is_mask(*cp);
+    return !is_mask(*cp) && ends_number(*cp);
 }
 
 /* The common number: ASCII digits, thousands groups, a decimal part, then
@@ -545,8 +561,9 @@ static int ends_plain(const char *s, size_t len, size_t e)
 static int plain_arabic(const char *s, size_t len, size_t p, num *n)
 {
     arabic a;
+    int cp;
     read_arabic(s, len, p, &a);
-    if (a.bad || !ends_plain(s, len, a.end))
+    if (a.bad || !ends_plain(s, len, a.end, &cp))
         return 0;
     n->lo = n->hi = a.v;
     n->overflow = a.ovf;
@@ -630,10 +647,12 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
     return 0;
 }
 
-/* Refuses a start inside a word or another number. */
-static int start_ok(const char *s, size_t len, size_t pos)
+/* Refuses a start inside a word or another number; cur: the character
+ * at pos.  Inlined: asked at every number, where a call cost a sixth of
+ * parse_common's reading. */
+HB_HOT int start_ok(const char *s, size_t len, size_t pos, int cur)
 {
-    int cur, prev, prev2 = -1;
+    int prev, prev2 = -1;
     size_t a;
 
     if (pos == 0)
@@ -642,26 +661,34 @@ static int start_ok(const char *s, size_t len, size_t pos)
      * which no test below refuses: told by its bytes, not decoded */
     if (pos >= 3 && hb_plain_han3((const unsigned char *)s + pos - 3) && memcmp(s + pos - 3, "几", 3) != 0)
         return 1;
-    cp_at(s, len, pos, &cur);
     a = hb_char_before(s, pos, &prev);
-    /* the character before that matters only after these marks */
-    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ','))
-        hb_char_before(s, a, &prev2);
     if (is_digit(prev))
         return 0; /* the 3 of 123 */
+    if (cur >= 0x80) /* a Chinese numeral or a mask: a numeral or a mask before it refuses */
+        return !(is_mask(prev) && is_mask(cur)) && !(is_cn_numeral(prev) && is_cn_numeral(cur)); /* 二十三 */
     if (is_mask(prev) && (is_digit(cur) || is_mask(cur)))
         return 0;
     if (is_latin(prev) && (is_digit(cur) || cur == 'X' || cur == 'x'))
         return 0; /* G20, PM2.5, AXX */
+    /* the character before that matters only after these marks */
+    if (a > 0 && (prev == '.' || prev == '-' || prev == '/' || prev == ':' || prev == ','))
+        hb_char_before(s, a, &prev2);
     if ((prev == '.' || prev == '-' || prev == '/' || prev == ':') && is_digit(cur) &&
         (is_digit(prev2) || is_latin(prev2)))
         return 0; /* 3.5, 2022-12-20, 10:30, COVID-19 */
-    if (prev == ',' && is_digit(prev2) && pos + 3 <= len && is_digit(s[pos + 1]) &&
-        is_digit(s[pos + 2]) && (pos + 3 == len || !is_digit(s[pos + 3])))
-        return 0; /* the 200 of 1,200 (and linear time over 1,000,000,…) */
-    if (is_cn_numeral(prev) && is_cn_numeral(cur))
-        return 0; /* the 三 of 二十三 */
-    return 1;
+    return !(prev == ',' && is_digit(prev2) && pos + 3 <= len && is_digit(s[pos + 1]) && is_digit(s[pos + 2]) &&
+             (pos + 3 == len || !is_digit(s[pos + 3]))); /* the 200 of 1,200 (and linear time over 1,000,000,…) */
+}
+
+/* Whether a word of l starts with a digit, 0-9 or a Chinese one. */
+static int digit_opens(const hb_wordlist *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        int cp;
+        if (l->v[i].len && (hb_utf8_next(l->v[i].word, l->v[i].len, &cp), is_digit(cp) || cn_digit(cp) >= 0))
+            return 1;
+    }
+    return 0;
 }
 
 hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
@@ -672,7 +699,10 @@ hb_status hb_numerals_load(struct hb_engine *e, hb_error *err)
                                       (const char *const[]){"before", "bound", "after", "after-unit"},
                                       (hb_wordlist *const[]){&w->before, &w->bound, &w->after, &w->after_unit}, 4,
                                       err);
-    return st ? st : hb_wordlist_add_all(&w->before, &w->bound);
+    if (!st)
+        st = hb_wordlist_add_all(&w->before, &w->bound);
+    w->digit_before = digit_opens(&w->before);
+    return st;
 }
 
 void hb_numerals_unload(struct hb_engine *e)
@@ -712,8 +742,10 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
     out->value = out->value_max = NAN;
     out->scale = 1;
     /* a pos inside a character would decode as garbage (even as a digit) */
-    if (!text || pos >= len || ((unsigned char)text[pos] & 0xC0) == 0x80 ||
-        !start_ok(text, len, pos))
+    if (!text || pos >= len || ((unsigned char)text[pos] & 0xC0) == 0x80)
+        return 0;
+    cp_at(text, len, pos, &cp);
+    if (!start_ok(text, len, pos, cp))
         return 0;
 
     w = match_word(text, len, q, &words->before);
@@ -823,9 +855,78 @@ static int parse_numeral(const hb_numeral_words *words, const char *text, size_t
     return 1;
 }
 
+/* Whether the character cp at q (-1: the end), right after a number read
+ * without range, suffix or scale (and its %), adds nothing to it in
+ * parse_numeral: no % (a second), range mark, + nor a word of
+ * words->after (asked by the list's filter: a maybe is a no).  余, 多 and
+ * what goes on with the number, the callers have turned away; 来 counts
+ * only after 十/百/千. */
+static int adds_nothing(const hb_numeral_words *words, const char *s, size_t len, size_t q, int cp)
+{
+    return cp < 0 || (cp != '%' && cp != '+' && !is_range_sep(cp) &&
+                      !hb_wordlist_may_start(&words->after, s + q, len - q));
+}
+
+/* The two numbers most reports are full of, read without the grammar's
+ * walk (seven calls in eight, some 570 instructions each there): ASCII
+ * digits as plain_arabic takes them (3个, 1.推动, 80%), or before 万 or
+ * 亿 and nothing more of a number (12.5万元, not 1万2000 nor 3万余), and a
+ * lone Chinese digit before no numeral (一是, 三会), neither where an
+ * approximation word may start (none of dict/ starts with a digit:
+ * digit_before) nor before anything adds_nothing refuses.
+ * Returns 1 with *out as parse_numeral fills it, -1 when the grammar has
+ * to read. */
+static int parse_common(const hb_numeral_words *words, const char *s, size_t len, size_t pos, hb_numeral *out)
+{
+    double v, scale = 1;
+    size_t q, sc = 0;
+    int cur, c;
+    unsigned char b = s && pos < len ? (unsigned char)s[pos] : 0;
+    if (is_digit(b)) {
+        arabic a;
+        read_arabic(s, len, pos, &a);
+        if (a.bad || a.ovf)
+            return -1;
+        cur = b;
+        v = a.v;
+        q = a.end;
+        if (!ends_plain(s, len, q, &c)) {
+            /* 3.5万元, 12亿: the scale word split off, as parse_core does
+             * when no digit, numeral, 几, 数, 点, 余 or 多 follows it */
+            if (!is_big(c))
+                return -1;
+            scale = c == CP_WAN ? 1e4 : 1e8;
+            sc = q;
+            q += 3; /* 万 and 亿 are three bytes */
+            if (cp_at(s, len, q, &c) && (is_digit(c) || !ends_number(c)))
+                return -1;
+        }
+    } else if ((b & 0xF0) == 0xE0) { /* the Chinese digits are three bytes */
+        unsigned cls;
+        int d;
+        q = pos + (size_t)cp_at(s, len, pos, &cur);
+        if ((d = cn_digit(cur)) < 0 ||
+            (cp_at(s, len, q, &c) && (hb_cn_numeral(c, &cls) >= 0 || !ends_number_not_numeral(c))))
+            return -1;
+        v = d;
+    } else
+        return -1;
+    int pct = c == '%';
+    if (pct)
+        cp_at(s, len, ++q, &c);
+    if (!start_ok(s, len, pos, cur) ||
+        (words->digit_before && hb_wordlist_may_start(&words->before, s + pos, len - pos)) ||
+        !adds_nothing(words, s, len, q, c))
+        return -1;
+    *out = (hb_numeral){.start = pos, .end = q, .value = v, .value_max = NAN, .percent = pct, .scale = scale,
+                        .scale_start = scale == 1 ? q : sc, .scale_end = scale == 1 ? q : sc + 3};
+    return 1;
+}
+
 int hb_numeral_parse(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)
 {
-    return parse_numeral(words, text, len, pos, 1, out);
+    int r = parse_common(words, text, len, pos, out);
+    return r >= 0 ? r : parse_numeral(words, text, len, pos, 1, out);
 }
 
 int hb_numeral_parse_full(const hb_numeral_words *words, const char *text, size_t len, size_t pos, hb_numeral *out)

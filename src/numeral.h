@@ -68,6 +68,8 @@ typedef struct {
     hb_wordlist after;       /* 以上 左右 上下: right after it */
     hb_wordlist after_unit;  /* 以上 左右 之多 多 余 …: after its unit */
     const hb_wordlist *units; /* the engine's measure words: a lone X before one is a mask */
+    int digit_before;        /* a word of before starts with a digit, 0-9 or Chinese: else a
+                                number that does has no approximation word at its start */
 } hb_numeral_words;
 
 struct hb_engine;

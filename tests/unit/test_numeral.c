@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -620,9 +621,11 @@ static void agree_everywhere(const char *buf, size_t len)
 }
 
 /* The edges of the shortcuts: what may follow the digits (masks, X, scale
- * words, 余 / 多 before one, a second dot, 点), thousands groups and
+ * words, 余 / 多 before one, a second dot, 点, a dot before a mark or a
+ * word, %, a range mark or + after the %), thousands groups and
  * decimals, full-width digits (folded before the reader, not read as
- * digits), a lone Chinese digit before a measure word. */
+ * digits), a lone Chinese digit before a measure word, and what stands
+ * before a number (a mask, a numeral, a bracket, a quotation mark). */
 static void test_plain_shortcut_edges(void **state)
 {
     (void)state;
@@ -636,9 +639,47 @@ static void test_plain_shortcut_edges(void **state)
         "G20峰会", "PM2.5", "3个多月", "5年以上", "100左右", "3 个", "3\n个", "3\"", "百分之3",
         "三个", "一是", "两人", "十两", "零个", "〇", "零点五", "三点", "三点五", "三余万", "三多", "三〇",
         "一2", "三几", "三数", "十个", "三十", "一百", "三万", "七八个", "三四", "一二三四", "近三个", "三来人",
-        "三%", "三至五", "三-5", "三X", "三*", "几个", "数百"};
+        "三%", "三至五", "三-5", "三X", "三*", "几个", "数百", "1.推动", "3.*人", "3.x次", "3.X", "(三)", "“一是",
+        "三、", "××三", "×3", "一×", "80%以上", "95%~98%", "5%%", "5%+", "一至三", "一部分", "二十三", "3.5.推",
+        "3万2000", "3万余人", "3万多", "3万几", "3万点", "3万%", "3万至5万", "3万以上", "3万+", "3万X", "3万*",
+        "3亿万", "3万零", "3万两", "3万十", "1.2亿人", "12万.5", "3万万", "3万来人"};
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         agree_everywhere(cases[i], strlen(cases[i]));
+}
+
+/* An approximation word of dict/ that starts with a digit (a user's
+ * 一共, 3成以上 is no such word) turns the shortcut's skip of the list
+ * off: 一共3人 reads 3 with 一共, not 一. */
+static void test_before_word_opening_with_digit(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/test_numeral.XXXXXX", path[4200];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/numeral_approx.txt", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("before\t一共\n", f);
+    fclose(f);
+    const char *overlays[] = {dir};
+    const char *lex = getenv("HUIBAO_LEXICON");
+    hb_engine_options o = {.dict_dir = "dict", .lexicon_path = lex ? lex : "build/jieba.lex",
+                           .dict_overlays = overlays, .n_dict_overlays = 1};
+    hb_error err;
+    hb_engine *own = hb_engine_new(&o, &err), *shared = engine;
+    assert_non_null(own);
+    assert_true(own->numerals.digit_before);
+    assert_false(shared->numerals.digit_before);
+    hb_numeral n;
+    assert_true(hb_numeral_parse(&own->numerals, "一共3人", strlen("一共3人"), 0, &n));
+    assert_string_equal(n.approx_word, "一共");
+    eq("一共3人", n.value, 3);
+    engine = own;
+    agree_everywhere("一共3人", strlen("一共3人"));
+    agree_everywhere("一人", strlen("一人"));
+    engine = shared;
+    hb_engine_free(own);
+    remove(path);
+    rmdir(dir);
 }
 
 /* The same over random strings of digits, marks and the grammar's
@@ -716,6 +757,7 @@ int main(void)
         cmocka_unit_test(test_random_invariants),
         cmocka_unit_test(test_plain_shortcut_edges),
         cmocka_unit_test(test_plain_shortcut_random),
+        cmocka_unit_test(test_before_word_opening_with_digit),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
