@@ -47,7 +47,7 @@ typedef struct {
 struct hb_list_rules {
     list_cue *cues;
     size_t ncues, cap;
-    hb_arena mem;   /* the cues and their parts' text: a few blocks, not an allocation a part */
+    hb_arena mem;   /* the cues' parts: a block, not an allocation a part */
     int *same;      /* the next cue with the same first part, -1: none */
     hb_ac *first;   /* the first parts of the cues found in paragraphs; value: the first such cue */
 };
@@ -72,10 +72,16 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown kind '%s' (use achievements, problems, causes, plans, lead, not, group or tasks)",
                             f[0]);
-    /* doubled in the arena: a realloc a cue and a strndup a part were 190
-     * calls to malloc a start, 53K instructions */
-    if (r->ncues == r->cap && !hb_vec_grow(&r->mem, (void **)&r->cues, &r->cap, r->ncues, sizeof *r->cues))
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    /* doubled, the parts in an arena: a realloc a cue and a strndup a part
+     * were 190 calls to malloc a start, 53K instructions */
+    if (r->ncues == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 64;
+        list_cue *v = realloc(r->cues, cap * sizeof *v);
+        if (!v)
+            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+        r->cues = v;
+        r->cap = cap;
+    }
     list_cue *c = &r->cues[r->ncues];
     memset(c, 0, sizeof *c);
     c->kind = kind;
@@ -135,6 +141,7 @@ void hb_lists_unload(struct hb_engine *e)
     if (!r)
         return;
     hb_arena_release(&r->mem);
+    free(r->cues);
     free(r->same);
     hb_ac_free(r->first);
     free(r);
