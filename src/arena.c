@@ -150,6 +150,21 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
     return 1;
 }
 
+int hb_heap_grow(void **v, size_t *cap, size_t n, size_t first, size_t elem)
+{
+    if (n < *cap)
+        return 1;
+    size_t ncap = *cap ? *cap * 2 : first;
+    if (ncap > ((size_t)-1) / elem)
+        return 0;
+    void *nv = realloc(*v, ncap * elem);
+    if (!nv)
+        return 0;
+    *v = nv;
+    *cap = ncap;
+    return 1;
+}
+
 void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
 {
     size_t bytes = (n * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);

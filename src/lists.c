@@ -74,14 +74,8 @@ static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_e
                             f[0]);
     /* doubled, the parts in an arena: a realloc a cue and a strndup a part
      * were 190 calls to malloc a start, 53K instructions */
-    if (r->ncues == r->cap) {
-        size_t cap = r->cap ? 2 * r->cap : 64;
-        list_cue *v = realloc(r->cues, cap * sizeof *v);
-        if (!v)
-            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-        r->cues = v;
-        r->cap = cap;
-    }
+    if (!hb_heap_grow((void **)&r->cues, &r->cap, r->ncues, 64, sizeof *r->cues))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     list_cue *c = &r->cues[r->ncues];
     memset(c, 0, sizeof *c);
     c->kind = kind;

@@ -1,9 +1,11 @@
 /* The arena's growing vectors: grown in place when they are the last
- * allocation, copied otherwise, their elements kept either way. */
+ * allocation, copied otherwise, their elements kept either way; and the
+ * heap arrays the loaders double. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -68,12 +70,29 @@ static void test_grows_past_the_block(void **s)
     hb_arena_release(&a);
 }
 
+/* A heap array: grown only when full, doubled from `first`. */
+static void test_heap_grow(void **s)
+{
+    (void)s;
+    int *v = NULL;
+    size_t cap = 0;
+    for (size_t n = 0; n < 100; n++) {
+        assert_true(hb_heap_grow((void **)&v, &cap, n, 8, sizeof *v));
+        v[n] = (int)n;
+    }
+    assert_int_equal(cap, 128);
+    for (size_t n = 0; n < 100; n++)
+        assert_int_equal(v[n], (int)n);
+    free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_last_grows_in_place),
         cmocka_unit_test(test_not_last_is_copied),
         cmocka_unit_test(test_grows_past_the_block),
+        cmocka_unit_test(test_heap_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
