@@ -114,16 +114,30 @@ static int grow_own_block(hb_arena *a, void **v, size_t bytes)
     return 1;
 }
 
+/* Grows in place a vector of `had` bytes (rounded as hb_arena_take
+ * rounds them) to `bytes` when it is the head block's last allocation and
+ * the block has the room: a vector filled while nothing else is taken
+ * leaves no smaller copies behind (each was a page more to touch). */
+static int grow_at_end(hb_arena *a, void *v, size_t had, size_t bytes)
+{
+    hb_arena_block *b = a->head;
+    if (!b || (char *)v + had != (char *)b->data + b->used || b->size - b->used < bytes - had)
+        return 0;
+    b->used += bytes - had;
+    return 1;
+}
+
 int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
 {
     size_t ncap = *cap ? *cap * 2 : 16;
     if (ncap > ((size_t)-1) / elem / 2)
         return 0;
     size_t bytes = (ncap * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    size_t had = (*cap * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
     int own = *cap * elem > BLOCK_MIN ? grow_own_block(a, v, bytes) : -1;
     if (own == 0)
         return 0;
-    if (own == 1) {
+    if (own == 1 || (*cap && grow_at_end(a, *v, had, bytes))) {
         *cap = ncap;
         return 1;
     }
@@ -132,6 +146,21 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
         return 0;
     if (n)
         memcpy(nv, *v, n * elem);
+    *v = nv;
+    *cap = ncap;
+    return 1;
+}
+
+int hb_heap_grow(void **v, size_t *cap, size_t n, size_t first, size_t elem)
+{
+    if (n < *cap)
+        return 1;
+    size_t ncap = *cap ? *cap * 2 : first;
+    if (ncap > ((size_t)-1) / elem)
+        return 0;
+    void *nv = realloc(*v, ncap * elem);
+    if (!nv)
+        return 0;
     *v = nv;
     *cap = ncap;
     return 1;

@@ -35,6 +35,12 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem);
 void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem);
 #define hb_vec_trim(arena, vec) hb_vec_shrink((arena), (void **)&(vec)->v, &(vec)->cap, (vec)->n, sizeof *(vec)->v)
 
+/* Room for one more of the n elements of a heap array (not an arena's):
+ * doubled when full, from `first` elements; a realloc an element cost
+ * the loaders thousands of instructions.  Returns 0 when out of memory,
+ * the array kept. */
+int hb_heap_grow(void **v, size_t *cap, size_t n, size_t first, size_t elem);
+
 #define hb_vec_push(arena, vec, value)                                              \
     (((vec)->n < (vec)->cap ||                                                      \
       hb_vec_grow((arena), (void **)&(vec)->v, &(vec)->cap, (vec)->n, sizeof *(vec)->v)) \

@@ -156,14 +156,16 @@ static size_t utf8_leads(const char *s, size_t len)
     return n;
 }
 
-/* Counts valid multi-byte UTF-8 characters and runs of invalid bytes: a
- * damaged UTF-8 file has few runs among many valid characters, while GBK
- * text forms a valid UTF-8 sequence only by accident.  The first `valid`
- * bytes (hb_utf8_valid_prefix) hold no invalid run. */
-static void utf8_census(const char *buf, size_t len, size_t valid, size_t *good, size_t *bad_runs)
+/* Whether buf is UTF-8 with a little damage, by its valid multi-byte
+ * characters and runs of invalid bytes: a damaged UTF-8 file has few runs
+ * among many valid characters, while GBK text forms a valid UTF-8
+ * sequence only by accident.  Its first `valid` bytes
+ * (hb_utf8_valid_prefix) hold no invalid run.  The count stops once the
+ * rest could not make it so were its every two bytes a valid character:
+ * a GB18030 report is told by its first third, not read to its end. */
+static int mostly_utf8(const char *buf, size_t len, size_t valid)
 {
-    *good = utf8_leads(buf, valid);
-    *bad_runs = 0;
+    size_t good = utf8_leads(buf, valid), bad_runs = 0;
     int in_bad = 0;
     for (size_t i = valid; i < len;) {
         if ((unsigned char)buf[i] < 0x80) {
@@ -173,15 +175,18 @@ static void utf8_census(const char *buf, size_t len, size_t valid, size_t *good,
         }
         size_t n = hb_utf8_seq(buf + i, len - i);
         if (n == 0) {
-            *bad_runs += !in_bad;
+            bad_runs += !in_bad;
             in_bad = 1;
             i++;
+            if (bad_runs > 3 && bad_runs * 8 > good + (len - i) / 2)
+                return 0;
         } else {
-            (*good)++;
+            good++;
             in_bad = 0;
             i += (size_t)n;
         }
     }
+    return good > 0 && (bad_runs * 8 <= good || (bad_runs <= 3 && bad_runs <= good));
 }
 
 /* A code unit of what these reports are written in: ASCII text, Latin-1,
@@ -344,11 +349,8 @@ static hb_status finish(hb_doc *d, char *owned, size_t n, long repaired, hb_erro
 static int bom_contradicted(const char *body, size_t len, int utf16)
 {
     if (!utf16) {
-        size_t good, bad_runs, valid = hb_utf8_valid_prefix(body, len);
-        if (valid == len)
-            return 0;
-        utf8_census(body, len, valid, &good, &bad_runs);
-        return !(good > 0 && (bad_runs * 8 <= good || (bad_runs <= 3 && bad_runs <= good)));
+        size_t valid = hb_utf8_valid_prefix(body, len);
+        return valid != len && !mostly_utf8(body, len, valid);
     }
     size_t multibyte = 0;
     for (size_t i = 0; i < len; i++)
@@ -476,9 +478,7 @@ static hb_status decode_body(hb_doc *d, const char *buf, size_t len, hb_error *e
         d->encoding = "utf-8";
         return take_text(d, buf, len, err);
     }
-    size_t good, bad_runs;
-    utf8_census(buf, len, valid, &good, &bad_runs);
-    if (good > 0 && (bad_runs * 8 <= good || (bad_runs <= 3 && bad_runs <= good))) {
+    if (mostly_utf8(buf, len, valid)) {
         d->encoding = "utf-8";
         long r = repair_utf8(buf, len, valid, &o, &n);
         return finish(d, o, n, r, err);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arena.h"
 #include "engine.h"
 #include "extract.h"
 #include "normalize.h"
@@ -57,16 +58,18 @@ typedef struct {
 enum { MASKED_RULES = 64 };
 
 struct hb_layout_rules {
+    hb_arena mem;          /* the rule lists and the inline rules' literals (a few blocks: a
+                              realloc a rule cost the start 12K instructions) */
     layout_rule *pageno;
-    size_t npageno;
+    size_t npageno, pageno_cap;
     layout_rule *clutter;
-    size_t nclutter;
+    size_t nclutter, clutter_cap;
     list_sets pageno_sets, clutter_sets, masthead_sets;
     unsigned char owner[MAX_LIT_SETS]; /* the rule of each literal set, its index in its list */
     layout_rule *inlines;  /* furniture inside a line: leftover HTML tags, 此处隐藏955个字 */
-    size_t ninlines;
+    size_t ninlines, inlines_cap;
     layout_rule *masthead; /* 版头 and 文号 lines: kept, but never the title */
-    size_t nmasthead;
+    size_t nmasthead, masthead_cap;
     hb_litset *lits;       /* the line rules' literal sets */
     int nlits;
     hb_litset *inline_lits; /* the inline rules' sets, asked once about a whole text */
@@ -196,8 +199,8 @@ static int inline_literal(struct hb_layout_rules *r, layout_rule *rule, const hb
     if (!one_literal(l) && rule->start) /* its start set, looked for anyway, tells as much */
         return 1;
     if (!one_literal(l))
-        return (rule->few = malloc(sizeof *l)) ? (*rule->few = *l, 1) : 0;
-    if (!(rule->lit = malloc(l->len[0])))
+        return (rule->few = hb_arena_take(&r->mem, sizeof *l)) ? (*rule->few = *l, 1) : 0;
+    if (!(rule->lit = hb_arena_take(&r->mem, l->len[0])))
         return 0;
     memcpy(rule->lit, l->buf + l->off[0], l->len[0]);
     rule->litlen = l->len[0];
@@ -260,15 +263,15 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     struct hb_layout_rules *r = e->layout;
     (void)nf;
     layout_rule **list;
-    size_t *n;
+    size_t *n, *cap;
     if (strcmp(f[0], "pageno") == 0)
-        list = &r->pageno, n = &r->npageno;
+        list = &r->pageno, n = &r->npageno, cap = &r->pageno_cap;
     else if (strcmp(f[0], "clutter") == 0)
-        list = &r->clutter, n = &r->nclutter;
+        list = &r->clutter, n = &r->nclutter, cap = &r->clutter_cap;
     else if (strcmp(f[0], "inline") == 0)
-        list = &r->inlines, n = &r->ninlines;
+        list = &r->inlines, n = &r->ninlines, cap = &r->inlines_cap;
     else if (strcmp(f[0], "masthead") == 0)
-        list = &r->masthead, n = &r->nmasthead;
+        list = &r->masthead, n = &r->nmasthead, cap = &r->masthead_cap;
     else
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown line kind '%s' (use pageno, clutter, inline or masthead)", f[0]);
@@ -281,17 +284,15 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     hb_regex *re = hb_regex_compile(e, f[1], by_start ? PCRE2_USE_OFFSET_LIMIT : 0, file, line, err);
     if (!re)
         return -1;
-    layout_rule *nl = realloc(*list, (*n + 1) * sizeof *nl);
-    if (!nl) {
+    if (*n == *cap && !hb_vec_grow(&r->mem, (void **)list, cap, *n, sizeof **list)) {
         hb_regex_free(re);
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     }
-    layout_rule *rule = &nl[(*n)++];
+    layout_rule *rule = &(*list)[(*n)++];
     *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1, .line = -1,
                           .most = list == &r->inlines ? -1 : hb_regex_whole_max(f[1], 0)};
     first_bytes(re, rule);
-    *list = nl;
-    if (by_start && (rule->start = malloc(sizeof start)) != NULL)
+    if (by_start && (rule->start = hb_arena_take(&r->mem, sizeof start)) != NULL)
         *rule->start = start;
     if (rule->start && !line_set(e, r, rule, f[1], file, line, err))
         return -1;
@@ -320,20 +321,13 @@ void hb_lines_unload(struct hb_engine *e)
         hb_regex_free(r->pageno[i].re);
     for (size_t i = 0; i < r->nclutter; i++)
         hb_regex_free(r->clutter[i].re);
-    for (size_t i = 0; i < r->ninlines; i++) {
+    for (size_t i = 0; i < r->ninlines; i++)
         hb_regex_free(r->inlines[i].re);
-        free(r->inlines[i].lit);
-        free(r->inlines[i].few);
-        free(r->inlines[i].start);
-    }
     for (size_t i = 0; i < r->nmasthead; i++)
         hb_regex_free(r->masthead[i].re);
     hb_litset_free(r->lits);
     hb_litset_free(r->inline_lits);
-    free(r->masthead);
-    free(r->pageno);
-    free(r->clutter);
-    free(r->inlines);
+    hb_arena_release(&r->mem);
     free(r);
 }
 

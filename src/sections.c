@@ -40,9 +40,11 @@ struct hb_section_rules {
     int title_short;
     int next_year;  /* the {next-year} cue of kind coming (one: cues are keyed), -1: none */
     struct char_set *chars; /* of each `other` cue: the characters it cannot occur without */
+    int last_kind;  /* the kind of the line read last (kind_named) */
 };
 
-static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans"};
+/* The kinds, then SK_COMING and SK_WORK. */
+static const char *const KIND_NAMES[] = {"other", "achievements", "problems", "causes", "plans", "coming", "work"};
 
 /* Not kinds of their own: a `coming` word (明年, a later year) followed by a
  * `work` word (任务, 部署) names the plans (2025年工作部署). */
@@ -59,28 +61,34 @@ static int is_next_year(const kind_cue *q)
     return q->len == NEXT_YEAR_LEN && !memcmp(q->cue, NEXT_YEAR, NEXT_YEAR_LEN);
 }
 
+/* The kind (or SK_COMING, SK_WORK) named `name`, -1: none.  The lines of
+ * a kind come together: the last line's is asked first (seven strcmp a
+ * line cost the start 16K instructions). */
+static int kind_named(const char *name, int last)
+{
+    if (!strcmp(name, KIND_NAMES[last]))
+        return last;
+    for (int k = 0; k <= SK_WORK; k++)
+        if (!strcmp(name, KIND_NAMES[k]))
+            return k;
+    return -1;
+}
+
 static int add_cue(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     struct hb_section_rules *r = ctx;
     (void)nf;
-    int kind = !strcmp(f[0], "coming") ? SK_COMING : !strcmp(f[0], "work") ? SK_WORK : -1;
-    for (int k = 0; k <= HB_KIND_PLANS; k++)
-        if (strcmp(f[0], KIND_NAMES[k]) == 0)
-            kind = k;
+    int kind = kind_named(f[0], r->last_kind);
     if (kind < 0)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
                             "unknown kind '%s' (use achievements, problems, causes, plans, other, coming or work)",
                             f[0]);
     if (!*f[1])
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "empty cue");
-    if (r->ncues == r->cap) { /* doubled: a realloc a cue cost the start 26K instructions */
-        size_t cap = r->cap ? 2 * r->cap : 64;
-        kind_cue *v = realloc(r->cues, cap * sizeof *v);
-        if (!v)
-            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-        r->cues = v;
-        r->cap = cap;
-    }
+    r->last_kind = kind;
+    /* doubled: a realloc a cue cost the start 26K instructions */
+    if (!hb_heap_grow((void **)&r->cues, &r->cap, r->ncues, 64, sizeof *r->cues))
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     kind_cue *nc = r->cues;
     nc[r->ncues].len = strlen(f[1]);
     nc[r->ncues].cue = hb_arena_strndup(&r->words, f[1], nc[r->ncues].len);
@@ -111,12 +119,19 @@ typedef struct char_set {
     uint64_t bit[4];
 } char_set;
 
+enum { CHAR_HASHES = 256 };
+
+static unsigned char_hash(int cp)
+{
+    return (unsigned)cp * 2654435761u >> 24;
+}
+
 static void char_set_add(char_set *cs, const char *s, size_t n)
 {
     for (size_t i = 0; i < n;) {
         int cp;
         i += (size_t)hb_utf8_next(s + i, n - i, &cp);
-        unsigned h = (unsigned)cp * 2654435761u >> 24;
+        unsigned h = char_hash(cp);
         cs->bit[h / 64] |= 1ull << (h % 64);
     }
 }
@@ -138,6 +153,48 @@ static void cue_chars(char_set *cs, const kind_cue *q)
         char_set_add(cs, gap + 3, q->len - a - 3);
 }
 
+/* For each character hash, the `other` cues (bit k of words of 64, k
+ * their index in `other`) whose words hold such a character; the row
+ * after them: those written A...B, which may mask any cue.  NULL when out
+ * of memory. */
+static uint64_t *maskers_by_char(const struct hb_section_rules *r, const int *other, const int *gap, size_t nother,
+                                 size_t words)
+{
+    uint64_t *rows = calloc((CHAR_HASHES + 1) * words, sizeof *rows);
+    for (size_t k = 0; rows && k < nother; k++) {
+        const kind_cue *m = &r->cues[other[k]];
+        uint64_t bit = 1ull << (k % 64);
+        if (gap[k]) {
+            rows[CHAR_HASHES * words + k / 64] |= bit;
+            continue;
+        }
+        for (size_t i = 0; i < m->len;) {
+            int cp;
+            i += (size_t)hb_utf8_next(m->cue + i, m->len - i, &cp);
+            rows[char_hash(cp) * words + k / 64] |= bit;
+        }
+    }
+    return rows;
+}
+
+/* The `other` cues that may mask a hit of cue c (not empty) into cand:
+ * those written A...B, and those whose words hold each of its characters
+ * (words holding c's hold them), among which holds() decides. */
+static void masker_candidates(const uint64_t *rows, size_t words, const kind_cue *c, uint64_t *cand)
+{
+    for (size_t w = 0; w < words; w++)
+        cand[w] = ~0ull;
+    for (size_t i = 0; i < c->len;) {
+        int cp;
+        i += (size_t)hb_utf8_next(c->cue + i, c->len - i, &cp);
+        const uint64_t *row = rows + char_hash(cp) * words;
+        for (size_t w = 0; w < words; w++)
+            cand[w] &= row[w];
+    }
+    for (size_t w = 0; w < words; w++)
+        cand[w] |= rows[CHAR_HASHES * words + w];
+}
+
 /* Fills r->maskers: a title's kind cues were each checked against every
  * `other` cue (16), a fifth of the stage's instructions.  An `other` cue
  * may mask a hit of cue c when its words hold c's (hb_cue_masked: a hit
@@ -149,13 +206,16 @@ static int index_maskers(struct hb_section_rules *r)
     size_t nother = 0, n = 0;
     for (size_t i = 0; i < r->ncues; i++)
         nother += r->cues[i].kind == HB_KIND_OTHER;
+    size_t words = nother / 64 + 1;
     int *other = malloc((nother + 1) * sizeof *other), *gap = malloc((nother + 1) * sizeof *gap);
+    uint64_t *cand = malloc(words * sizeof *cand), *rows = NULL;
     r->maskers = malloc((r->ncues + 1) * (nother + 1) * sizeof *r->maskers);
     r->masker_at = malloc((r->ncues + 1) * sizeof *r->masker_at);
     r->chars = calloc(r->ncues + 1, sizeof *r->chars);
-    if (!other || !gap || !r->maskers || !r->masker_at || !r->chars) {
+    if (!other || !gap || !cand || !r->maskers || !r->masker_at || !r->chars) {
         free(other);
         free(gap);
+        free(cand);
         return 0;
     }
     nother = 0;
@@ -165,17 +225,30 @@ static int index_maskers(struct hb_section_rules *r)
             other[nother++] = (int)i;
             cue_chars(&r->chars[i], &r->cues[i]);
         }
-    for (size_t c = 0; c <= r->ncues; c++) {
+    /* the pairs told apart by their characters are not compared: a check
+     * of each of the 1,600 pairs cost the start 65K instructions */
+    rows = maskers_by_char(r, other, gap, nother, words);
+    for (size_t c = 0; rows && c < r->ncues; c++) {
         r->masker_at[c] = n;
-        for (size_t k = 0; k < nother; k++) {
-            const kind_cue *m = &r->cues[other[k]];
-            if (c == r->ncues || gap[k] || holds(m, &r->cues[c]))
-                r->maskers[n++] = other[k];
-        }
+        masker_candidates(rows, words, &r->cues[c], cand);
+        for (size_t w = 0; w < words; w++)
+            for (uint64_t b = cand[w]; b; b &= b - 1) {
+                size_t k = w * 64 + (size_t)__builtin_ctzll(b);
+                if (gap[k] || holds(&r->cues[other[k]], &r->cues[c]))
+                    r->maskers[n++] = other[k];
+            }
         r->maskers[n++] = -1;
     }
+    r->masker_at[r->ncues] = n; /* past the cues: every `other` cue */
+    for (size_t k = 0; k < nother; k++)
+        r->maskers[n++] = other[k];
+    r->maskers[n++] = -1;
     free(other);
     free(gap);
+    free(cand);
+    if (!rows)
+        return 0;
+    free(rows);
     int *fit = realloc(r->maskers, n * sizeof *fit); /* most pairs are none */
     r->maskers = fit ? fit : r->maskers;
     return 1;

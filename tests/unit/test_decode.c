@@ -137,6 +137,27 @@ static void test_damage_after_long_valid_text(void **s)
     free(want);
 }
 
+/* Damage up front, the valid characters after it: four invalid runs ask
+ * for 32 characters, which only the text's end brings, so the count may
+ * not stop at the damage (it stops where the rest could not make it UTF-8
+ * were its every two bytes a character). */
+static void test_damage_before_its_valid_text(void **s)
+{
+    (void)s;
+    char in[4 * 2 + 32 * 3 + 1], want[4 * 4 + 32 * 3 + 1];
+    size_t n = 0, w = 0;
+    for (int i = 0; i < 4; i++, n += 2, w += 4) {
+        memcpy(in + n, "\x80" "a", 2);
+        memcpy(want + w, "\xEF\xBF\xBD" "a", 4);
+    }
+    for (int i = 0; i < 32; i++, n += 3, w += 3) {
+        memcpy(in + n, "报", 3);
+        memcpy(want + w, "报", 3);
+    }
+    want[w] = '\0';
+    expect_repair(in, n, want);
+}
+
 static void test_utf16_lone_surrogate(void **s)
 {
     (void)s;
@@ -246,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_utf16_without_nul_at_the_bound),
         cmocka_unit_test(test_damaged_utf8_is_repaired),
         cmocka_unit_test(test_damage_after_long_valid_text),
+        cmocka_unit_test(test_damage_before_its_valid_text),
         cmocka_unit_test(test_utf16_lone_surrogate),
         cmocka_unit_test(test_truncated_gb18030),
         cmocka_unit_test(test_refusals),
