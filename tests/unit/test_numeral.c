@@ -653,20 +653,7 @@ static void test_plain_shortcut_edges(void **state)
 static void test_before_word_opening_with_digit(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/test_numeral.XXXXXX", path[4200];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/numeral_approx.txt", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("before\t一共\n", f);
-    fclose(f);
-    const char *overlays[] = {dir};
-    const char *lex = getenv("HUIBAO_LEXICON");
-    hb_engine_options o = {.dict_dir = "dict", .lexicon_path = lex ? lex : "build/jieba.lex",
-                           .dict_overlays = overlays, .n_dict_overlays = 1};
-    hb_error err;
-    hb_engine *own = hb_engine_new(&o, &err), *shared = engine;
-    assert_non_null(own);
+    hb_engine *own = tu_overlay_engine("numeral_approx.txt", "before\t一共\n"), *shared = engine;
     assert_true(own->numerals.digit_before);
     assert_false(shared->numerals.digit_before);
     hb_numeral n;
@@ -678,8 +665,6 @@ static void test_before_word_opening_with_digit(void **state)
     agree_everywhere("一人", strlen("一人"));
     engine = shared;
     hb_engine_free(own);
-    remove(path);
-    rmdir(dir);
 }
 
 /* The same over random strings of digits, marks and the grammar's
