@@ -384,8 +384,6 @@ static char *error_line(const char *path, hb_status code, const char *message)
     return line;
 }
 
-/* A report's JSON line made into its part of the page and its rows of the
- * tables here, in parallel: the thread that writes only puts them in order. */
 /* While a worker parses a report (and only then), jansson allocates from
  * a pool: the parsed report lives only until its rows and its part of the
  * page are made, and is then released whole, not freed node by node.
@@ -407,6 +405,8 @@ static void parse_free(void *p)
         free(p);
 }
 
+/* A report's JSON line made into its part of the page and its rows of the
+ * tables here, in parallel: the thread that writes only puts them in order. */
 static void render_parts(const batch *b, slot *out)
 {
     hb_pool *pool = hb_pool_new();

@@ -640,12 +640,10 @@ static int put_part(table_ctx *t, const table_part *p)
         fwrite(p->row, 1, p->keys_at, t->parked);
     for (int k = 0; rc == 0 && k < p->nout; k++) {
         sink *s = &t->sinks[k];
-        if (s->fmt != TABLE_XLSX) {
-            if (p->out[k].n) /* a report without metric rows has no text at all */
-                fwrite(p->out[k].s, 1, p->out[k].n, s->out);
-        }
-        else
+        if (s->fmt == TABLE_XLSX)
             rc = put_parked(s, &p->out[k]);
+        else if (p->out[k].n) /* a report without metric rows has no text at all */
+            fwrite(p->out[k].s, 1, p->out[k].n, s->out);
     }
     return rc;
 }

@@ -13,12 +13,18 @@ struct hb_arena_block {
 
 enum { BLOCK_MIN = 64 * 1024 };
 
+/* n rounded up to the alignment every piece of an arena keeps. */
+static size_t aligned(size_t n)
+{
+    return (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+}
+
 /* size bytes from the arena, as they were left: hb_arena_alloc clears
  * them, a growing vector only copies into them (it never reads past its
  * elements), so its spare room is never touched. */
 void *hb_arena_take(hb_arena *a, size_t size)
 {
-    size = (size + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    size = aligned(size);
     if (size == 0)
         size = sizeof(max_align_t);
     hb_arena_block *b = a->head;
@@ -132,8 +138,8 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
     size_t ncap = *cap ? *cap * 2 : 16;
     if (ncap > ((size_t)-1) / elem / 2)
         return 0;
-    size_t bytes = (ncap * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    size_t had = (*cap * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    size_t bytes = aligned(ncap * elem);
+    size_t had = aligned(*cap * elem);
     int own = *cap * elem > BLOCK_MIN ? grow_own_block(a, v, bytes) : -1;
     if (own == 0)
         return 0;
@@ -168,7 +174,7 @@ int hb_heap_grow(void **v, size_t *cap, size_t n, size_t first, size_t elem)
 
 void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
 {
-    size_t bytes = (n * elem + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    size_t bytes = aligned(n * elem);
     if (*cap * elem <= BLOCK_MIN || bytes <= BLOCK_MIN || bytes >= *cap * elem)
         return;
     hb_arena_block **link = own_block(a, *v);
