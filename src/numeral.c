@@ -902,11 +902,9 @@ static int parse_common(const hb_numeral_words *words, const char *s, size_t len
                 return -1;
         }
     } else if ((b & 0xF0) == 0xE0) { /* the Chinese digits are three bytes */
-        unsigned cls;
         int d;
         q = pos + (size_t)cp_at(s, len, pos, &cur);
-        if ((d = cn_digit(cur)) < 0 ||
-            (cp_at(s, len, q, &c) && (hb_cn_numeral(c, &cls) >= 0 || !ends_number_not_numeral(c))))
+        if ((d = cn_digit(cur)) < 0 || (cp_at(s, len, q, &c) && !ends_number(c)))
             return -1;
         v = d;
     } else

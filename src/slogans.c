@@ -85,21 +85,6 @@ struct hb_slogan_rules {
 
 /* ---- rules ---- */
 
-/* Room for one more element of size `size` in *v (holding n of *cap);
- * returns 0 when out of memory. */
-static int grow(void **v, size_t n, size_t *cap, size_t size, size_t first)
-{
-    if (n < *cap)
-        return 1;
-    size_t c = *cap ? *cap * 2 : first;
-    void *p = realloc(*v, c * size);
-    if (!p)
-        return 0;
-    *v = p;
-    *cap = c;
-    return 1;
-}
-
 /* hb_regex_prefix of a pattern, as rulec filed it in the program's own
  * rules image (reading the slogan patterns' prefixes cost 87K
  * instructions a start); a rules file's copy, which would need checking
@@ -133,7 +118,7 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
     struct hb_slogan_rules *r = e->slogans;
     (void)nf;
-    if (!grow((void **)&r->pat, r->npat, &r->patcap, sizeof *r->pat, 8))
+    if (!hb_heap_grow((void **)&r->pat, &r->patcap, r->npat, 8, sizeof *r->pat))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     if (!hb_wordlist_find(&r->categories, f[0], strlen(f[0])))
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0,
@@ -161,7 +146,7 @@ static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_
     int measure = strcmp(f[1], "measure") == 0;
     if (!measure && strcmp(f[1], "idiom") != 0)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "kind must be idiom or measure, not \"%s\"", f[1]);
-    if (!grow((void **)&r->stop, r->nstop, &r->stopcap, sizeof *r->stop, 64))
+    if (!hb_heap_grow((void **)&r->stop, &r->stopcap, r->nstop, 64, sizeof *r->stop))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     if (!(r->stop[r->nstop].word = hb_arena_strndup(&r->words, f[0], strlen(f[0]))))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
@@ -212,7 +197,7 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     if (place < 0)
         return hb_dict_fail(err, HB_ERR_DICT, file, line, 0, "place must be term, before or after, not \"%s\"",
                             f[1]);
-    if (!grow((void **)&r->qk, r->nqk, &r->qkcap, sizeof *r->qk, 16))
+    if (!hb_heap_grow((void **)&r->qk, &r->qkcap, r->nqk, 16, sizeof *r->qk))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     uint32_t opts = place == QK_BEFORE ? PCRE2_ENDANCHORED : place == QK_AFTER ? PCRE2_ANCHORED : 0;
     hb_regex *re = hb_regex_compile(e, f[2], opts, file, line, err);
@@ -347,8 +332,7 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
         st = hb_dict_read(e, "quote_kinds.txt", 3, 3, HB_DICT_KEY(1) | HB_DICT_KEY(2), add_quote_rule, e, err);
     if (st != HB_OK)
         return st;
-    if (st == HB_OK)
-        st = sort_stops(e, r, err);
+    st = sort_stops(e, r, err);
     if (st != HB_OK)
         return st;
     unsigned pairs[sizeof NUMERAL_STARTS / sizeof *NUMERAL_STARTS], npairs = 0;

@@ -225,12 +225,18 @@ static int grow(counter *c)
     return 1;
 }
 
+/* Marks the slot h, its entry just written, taken and last in order. */
+static inline void file_slot(counter *c, size_t h, uint32_t hash)
+{
+    c->tags[h] = tag_of(hash);
+    c->order[c->n++] = (uint32_t)h;
+}
+
 /* Files the new word t at the empty slot h, last in order. */
 static inline void put_word(counter *c, size_t h, const term_count *t)
 {
     c->table[h] = *t;
-    c->tags[h] = tag_of(t->hash);
-    c->order[c->n++] = (uint32_t)h;
+    file_slot(c, h, t->hash);
 }
 
 /* A word not seen before, when the table is as full as it may be: it
@@ -266,8 +272,7 @@ static __attribute__((noinline)) void add_word(counter *c, size_t h, const char 
     t->len = (uint32_t)n;
     t->count = 1;
     t->hash = hash;
-    c->tags[h] = tag_of(hash);
-    c->order[c->n++] = (uint32_t)h;
+    file_slot(c, h, hash);
 }
 
 /* Counts the word w[0..n) (head, tail, hash) where its probe finds it, with
