@@ -349,10 +349,9 @@ static struct column_sum *column_sum_of(column_sums *s, const char *key)
     return &s->v[s->n++];
 }
 
-/* A report's row parked to `row`, then from *keys_at on the keys of its
- * metric columns (each ending in '\0'): the columns are known only once
- * every report is. */
-static int report_row(const json_t *v, FILE *row, long *keys_at)
+/* A report's row parked to `row`; its metric columns start at *cols_at:
+ * the columns are known only once every report is. */
+static int report_row(const json_t *v, FILE *row, long *cols_at)
 {
     cell c[NREPORT_HEAD];
     const json_t *src = json_object_get(v, "source"), *req = json_object_get(v, "required");
@@ -401,6 +400,7 @@ static int report_row(const json_t *v, FILE *row, long *keys_at)
     c[14] = num_cell((double)targets);
     for (size_t j = 0; j < NREPORT_HEAD; j++)
         park_cell(row, &c[j]);
+    *cols_at = ftell(row);
     uint32_t n = (uint32_t)sums.n;
     fwrite(&n, sizeof n, 1, row);
     for (size_t j = 0; j < sums.n; j++) {
@@ -409,10 +409,6 @@ static int report_row(const json_t *v, FILE *row, long *keys_at)
         fwrite(sums.v[j].key, 1, len, row);
         fwrite(&sums.v[j].count, sizeof sums.v[j].count, 1, row);
         fwrite(&sums.v[j].sum, sizeof sums.v[j].sum, 1, row);
-    }
-    *keys_at = ftell(row);
-    for (size_t j = 0; j < sums.n; j++) {
-        fwrite(sums.v[j].key, 1, strlen(sums.v[j].key) + 1, row);
         free(sums.v[j].key);
     }
     free(sums.v);
@@ -516,8 +512,8 @@ static int unpark_rows(table_ctx *t)
  * metric rows (text, or cells parked for libxlsxwriter, which writes on the
  * one thread that puts the parts), and its reports-table row parked. */
 struct table_part {
-    char *row;           /* report_row's, the keys after the row */
-    size_t row_len, keys_at;
+    char *row;           /* report_row's */
+    size_t row_len, cols_at;
     int nout, failed;
     struct part_out {
         char *s;
@@ -592,10 +588,10 @@ static table_part *render_part(const table_ctx *t, const json_t *report)
         if (t->sinks[k].kind != 0)
             p->failed |= !(p->out[k].f = open_memstream(&p->out[k].s, &p->out[k].n));
     if (!p->failed && t->reports) {
-        long keys_at = 0;
+        long cols_at = -1;
         row = open_memstream(&p->row, &p->row_len);
-        p->failed = !row || report_row(report, row, &keys_at) != 0 || keys_at < 0;
-        p->keys_at = (size_t)keys_at;
+        p->failed = !row || report_row(report, row, &cols_at) != 0 || cols_at < 0;
+        p->cols_at = (size_t)cols_at;
     }
     if (!p->failed && t->metrics)
         metric_rows(t, report, p->out);
@@ -630,14 +626,25 @@ static int put_parked(sink *k, const struct part_out *out)
 static int put_part(table_ctx *t, const table_part *p)
 {
     int rc = p && !p->failed ? 0 : -1;
-    const char *key = p && p->row ? p->row + p->keys_at : NULL, *end = key ? p->row + p->row_len : NULL;
-    for (; rc == 0 && key < end; key += strlen(key) + 1)
-        if (!json_object_get(t->columns, key)) {
-            rc = json_object_set_new(t->columns, key, json_integer(0));
-            t->ncol += rc == 0;
+    if (rc == 0 && p->row) {
+        /* the row's columns as report_row parked them: n, then (key length,
+           key, count, sum) each */
+        const char *at = p->row + p->cols_at;
+        uint32_t n, len;
+        memcpy(&n, at, sizeof n);
+        at += sizeof n;
+        for (uint32_t j = 0; rc == 0 && j < n; j++) {
+            memcpy(&len, at, sizeof len);
+            at += sizeof len;
+            if (!json_object_getn(t->columns, at, len)) {
+                rc = json_object_setn_new(t->columns, at, len, json_integer(0));
+                t->ncol += rc == 0;
+            }
+            at += len + sizeof(long) + sizeof(double);
         }
-    if (rc == 0 && p->keys_at)
-        fwrite(p->row, 1, p->keys_at, t->parked);
+        if (rc == 0)
+            fwrite(p->row, 1, p->row_len, t->parked);
+    }
     for (int k = 0; rc == 0 && k < p->nout; k++) {
         sink *s = &t->sinks[k];
         if (s->fmt == TABLE_XLSX)
