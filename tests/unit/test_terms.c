@@ -214,6 +214,46 @@ static void test_paragraphs_segmented_together(void **s)
     json_decref(t);
 }
 
+/* Reports extracted as a group (hb_extract_owned_n) are counted in the
+ * group's one first table, lent to each in turn: every report's terms are
+ * those it has alone, after a report whose table grew past it (the big
+ * one) and after one that left its words in it (REPORT, then a text whose
+ * words are REPORT's and others). */
+static void test_group_counts_each_report_alone(void **s)
+{
+    (void)s;
+    size_t big_len;
+    char *big = big_report(&big_len);
+    static const char other[] = "关于学校情况的汇报\n\n一、主要做法\n"
+                                "推进教育改革，深化教育改革，坚持创新。学校发展，学校建设。\n";
+    const char *texts[] = {REPORT, big, REPORT, other};
+    const size_t lens[] = {strlen(REPORT), big_len, strlen(REPORT), strlen(other)};
+    enum { N = sizeof texts / sizeof *texts };
+    char *bufs[N];
+    hb_extract_options xo[N];
+    hb_report *r[N];
+    hb_error err[N];
+    for (size_t i = 0; i < N; i++) {
+        bufs[i] = malloc(lens[i]);
+        assert_non_null(bufs[i]);
+        memcpy(bufs[i], texts[i], lens[i]);
+        xo[i] = (hb_extract_options){.top_terms = 1000};
+    }
+    hb_extract_owned_n(engine, N, bufs, lens, xo, r, err);
+    for (size_t i = 0; i < N; i++) {
+        assert_non_null(r[i]);
+        json_t *root = tu_json(r[i]);
+        hb_report_free(r[i]);
+        assert_non_null(root);
+        json_t *alone = terms_of(texts[i], lens[i], 1000);
+        assert_true(json_array_size(alone) > 0);
+        assert_true(json_equal(json_object_get(root, "terms"), alone));
+        json_decref(alone);
+        json_decref(root);
+    }
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_long_words_alike_at_the_end),
         cmocka_unit_test(test_word_of_21_bytes),
         cmocka_unit_test(test_paragraphs_segmented_together),
+        cmocka_unit_test(test_group_counts_each_report_alone),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
