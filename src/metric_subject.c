@@ -126,8 +126,10 @@ static size_t key_hash(word_key k)
     return (size_t)hb_hash_lane(hb_hash_lane(k.len, k.lo, mul), k.hi, mul);
 }
 
-/* The slot of key k, or the free slot where it goes (m->full tells). */
-static size_t memo_find(const hb_subject_memo *m, word_key k)
+/* The slot of key k, or the free slot where it goes (m->full tells).
+ * Inlined: a key passed in memory was stored in halves and read back
+ * whole, a stall on every word asked (perf: two fifths of facts_of). */
+static inline __attribute__((always_inline)) size_t memo_find(const hb_subject_memo *m, word_key k)
 {
     for (size_t i = key_hash(k) & m->mask;; i = (i + 1) & m->mask) {
         const memo_slot *t = &m->slot[i];
@@ -179,7 +181,7 @@ typedef struct {
     hb_subject_memo *memo;
     const char *tag[MAX_WORDS];
     unsigned char flags[MAX_WORDS]; /* the facts of word k, 0 until asked (tag[k] with them) */
-    signed char role[2][MAX_WORDS]; /* classify()'s answer by head, -1 until asked */
+    signed char role[MAX_WORDS]; /* classify_word()'s answer, -1 until asked */
 } word_list;
 
 static void collect_word(void *ctx, size_t s, size_t e)
@@ -243,9 +245,8 @@ static const char *tag_of(const hb_doc *d, word_list *w, int k)
 
 enum { W_NOUN, W_MOD, W_CONJ, W_VERB, W_OPEN, W_CLOSE, W_OTHER };
 
-/* The role of word k in a noun phrase.  head: a verbal noun of the verb
- * list may be the phrase itself (开展培训3期 counts 培训). */
-static int classify_word(const hb_doc *d, word_list *w, int k, int head)
+/* The role of word k in a noun phrase, not as its head (classify). */
+static int classify_word(const hb_doc *d, word_list *w, int k)
 {
     const char *s = d->view + w->s[k];
     size_t n = w->e[k] - w->s[k];
@@ -264,7 +265,7 @@ static int classify_word(const hb_doc *d, word_list *w, int k, int head)
     }
     unsigned f = facts_of(d, w, k);
     const char *tag = w->tag[k];
-    if (f & F_VERB && !(head && tag && !strcmp(tag, "vn")))
+    if (f & F_VERB)
         return W_VERB;
     if (f & F_NOUN)
         return W_NOUN;
@@ -277,12 +278,15 @@ static int classify_word(const hb_doc *d, word_list *w, int k, int head)
     return tag[0] == 'c' ? W_CONJ : W_OTHER;
 }
 
+/* The role of word k; head: a verbal noun of the verb list may be the
+ * phrase itself (开展培训3期 counts 培训), a noun then whatever else it is.
+ * The role is asked once for both (a word is often asked both ways). */
 static int classify(const hb_doc *d, word_list *w, int k, int head)
 {
-    head = head != 0;
-    if (w->role[head][k] < 0)
-        w->role[head][k] = (signed char)classify_word(d, w, k, head);
-    return w->role[head][k];
+    if (w->role[k] < 0)
+        w->role[k] = (signed char)classify_word(d, w, k);
+    int c = w->role[k];
+    return head && c == W_VERB && w->tag[k] && !strcmp(w->tag[k], "vn") ? W_NOUN : c;
 }
 
 /* The word closing the group opened at k (step 1) or opening the group

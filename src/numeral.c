@@ -515,20 +515,15 @@ static int parse_core(const char *s, size_t len, size_t p, int bare, num *n)
     return 1;
 }
 
-/* ends_number for a character already known to be no Chinese numeral. */
-HB_HOT int ends_number_not_numeral(int cp)
-{
-    return cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU && cp != CP_DUO;
-}
-
 /* Whether parse_core, after one digit token, stops at the character cp
  * (-1: the end): it goes on only at a Chinese numeral, 几, 数, 点 (三点五)
- * and 余 / 多 before a scale word (20多万).  Inlined, as ends_plain and
- * ends_number_not_numeral: asked after every plain number. */
+ * and 余 / 多 before a scale word (20多万).  Inlined, as ends_plain:
+ * asked after every plain number. */
 HB_HOT int ends_number(int cp)
 {
     unsigned cls;
-    return hb_cn_numeral(cp, &cls) < 0 && ends_number_not_numeral(cp);
+    return hb_cn_numeral(cp, &cls) < 0 && cp != CP_JI && cp != CP_SHU && cp != CP_DIAN && cp != CP_YU &&
+           cp != CP_DUO;
 }
 
 /* Whether a dot ending ASCII digits where read_arabic stopped (so no
@@ -553,25 +548,61 @@ HB_HOT int ends_plain(const char *s, size_t len, size_t e, int *cp)
     return !is_mask(*cp) && ends_number(*cp);
 }
 
-/* The common number: ASCII digits, thousands groups, a decimal part, then
- * a measure word or a mark (ends_plain).  Read as parse_core would read
- * it, one arabic token and nothing after, without mask_run's scan and the
- * grammar's questions at each character (about 900 instructions a number
- * before).  0 when the full grammar has to read it. */
-static int plain_arabic(const char *s, size_t len, size_t p, num *n)
+/* The two numbers most reports are full of, read without the grammar's
+ * walk (seven calls in eight, some 570 instructions each there): ASCII
+ * digits, thousands groups and a decimal part before a measure word or a
+ * mark (ends_plain: 3个, 1.推动, 80%), or before 万 or 亿 and nothing more
+ * of a number (12.5万元, not 1万2000 nor 3万余); a lone Chinese digit
+ * before no numeral (一是, 三会).  p < len.  Returns 1 with n's reading
+ * as parse_core makes it (lo, hi, overflow, end and the scale with its
+ * span, which no one reads at scale 1; the rest of n untouched), *cur the character at p and *after the one at n->end
+ * (-1: the end); 0, n untouched, when the grammar has to read it. */
+HB_HOT int plain_number(const char *s, size_t len, size_t p, num *n, int *cur, int *after)
 {
-    arabic a;
-    int cp;
-    read_arabic(s, len, p, &a);
-    if (a.bad || !ends_plain(s, len, a.end, &cp))
+    unsigned char b = (unsigned char)s[p];
+    double v, scale = 1;
+    size_t q, sc = 0;
+    int c, ovf = 0;
+    if (is_digit(b)) {
+        arabic a;
+        read_arabic(s, len, p, &a);
+        if (a.bad)
+            return 0;
+        *cur = b;
+        v = a.v;
+        ovf = a.ovf;
+        q = a.end;
+        if (!ends_plain(s, len, q, &c)) {
+            /* 3.5万元, 12亿: the scale word split off, as parse_core does
+             * when no digit, numeral, 几, 数, 点, 余 or 多 follows it */
+            if (!is_big(c))
+                return 0;
+            scale = c == CP_WAN ? 1e4 : 1e8;
+            sc = q;
+            q += 3; /* 万 and 亿 are three bytes */
+            if (cp_at(s, len, q, &c) && (is_digit(c) || !ends_number(c)))
+                return 0;
+        }
+    } else if ((b & 0xF0) == 0xE0) { /* the Chinese digits are three bytes */
+        int d;
+        q = p + (size_t)cp_at(s, len, p, cur);
+        if ((d = cn_digit(*cur)) < 0 || (cp_at(s, len, q, &c) && !ends_number(c)))
+            return 0;
+        v = d;
+    } else {
         return 0;
-    n->lo = n->hi = a.v;
-    n->overflow = a.ovf;
-    n->end = a.end;
+    }
+    n->lo = n->hi = v;
+    n->overflow = ovf;
+    n->end = q;
+    n->scale = scale;
+    n->sc_start = sc;
+    n->sc_end = sc + 3;
+    *after = c;
     return 1;
 }
 
-/* A number at p without prefix, range or suffix; fast: plain_arabic may
+/* A number at p without prefix, range or suffix; fast: plain_number may
  * read it. */
 static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t p, int bare, int fast, num *n)
 {
@@ -582,7 +613,8 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
     n->scale = 1;
     if (!l)
         return 0;
-    if (fast && is_digit(cp) && plain_arabic(s, len, p, n))
+    int cur, after; /* plain_number's, not needed here */
+    if (fast && plain_number(s, len, p, n, &cur, &after))
         return 1;
     if (is_digit(cp) || is_mask(cp) || cp == 'X' || cp == 'x') {
         size_t e;
@@ -600,8 +632,7 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
     int v = hb_cn_numeral(cp, &cls), d0 = digit_of(v, cls);
     if (d0 >= 0) {
         /* a run of bare digits: one digit, a pair, a reading or nothing;
-         * each character is decoded and looked up once (the numeral after
-         * the run's last digit, v, is what ends_number asks) */
+         * each character is decoded and looked up once */
         size_t q = p;
         int nd = 0, zero = 0, allo = 1, d1 = -1, c = cp, dc = d0;
         uint64_t m = 0;
@@ -619,12 +650,6 @@ static int parse_one(const hb_wordlist *units, const char *s, size_t len, size_t
             v = hb_cn_numeral(c, &cls);
             if ((dc = digit_of(v, cls)) < 0)
                 break;
-        }
-        /* 一是, 三个: what parse_core reads (ends_number, its lookup made) */
-        if (nd == 1 && fast && (!l || (v < 0 && ends_number_not_numeral(c)))) {
-            n->lo = n->hi = d0;
-            n->end = q;
-            return 1;
         }
         if (nd == 1 || (nd == 2 && !zero && pair_ok(d0, d1)))
             return parse_core(s, len, p, bare, n);
@@ -728,7 +753,7 @@ static int is_range_sep(int cp)
            cp == CP_ENDASH || cp == CP_WAVE;
 }
 
-/* hb_numeral_parse; fast: plain numbers take plain_arabic's way. */
+/* hb_numeral_parse; fast: plain numbers take plain_number's way. */
 static int parse_numeral(const hb_numeral_words *words, const char *text, size_t len, size_t pos, int fast,
                          hb_numeral *out)
 {
@@ -867,48 +892,18 @@ static int adds_nothing(const hb_numeral_words *words, const char *s, size_t len
                       !hb_wordlist_may_start(&words->after, s + q, len - q));
 }
 
-/* The two numbers most reports are full of, read without the grammar's
- * walk (seven calls in eight, some 570 instructions each there): ASCII
- * digits as plain_arabic takes them (3个, 1.推动, 80%), or before 万 or
- * 亿 and nothing more of a number (12.5万元, not 1万2000 nor 3万余), and a
- * lone Chinese digit before no numeral (一是, 三会), neither where an
+/* A plain_number in a place that adds nothing to it: neither where an
  * approximation word may start (none of dict/ starts with a digit:
- * digit_before) nor before anything adds_nothing refuses.
- * Returns 1 with *out as parse_numeral fills it, -1 when the grammar has
- * to read. */
+ * digit_before) nor before anything adds_nothing refuses, and not past
+ * 2^53.  Returns 1 with *out as parse_numeral fills it, -1 when the
+ * grammar has to read. */
 static int parse_common(const hb_numeral_words *words, const char *s, size_t len, size_t pos, hb_numeral *out)
 {
-    double v, scale = 1;
-    size_t q, sc = 0;
+    num n;
     int cur, c;
-    unsigned char b = s && pos < len ? (unsigned char)s[pos] : 0;
-    if (is_digit(b)) {
-        arabic a;
-        read_arabic(s, len, pos, &a);
-        if (a.bad || a.ovf)
-            return -1;
-        cur = b;
-        v = a.v;
-        q = a.end;
-        if (!ends_plain(s, len, q, &c)) {
-            /* 3.5万元, 12亿: the scale word split off, as parse_core does
-             * when no digit, numeral, 几, 数, 点, 余 or 多 follows it */
-            if (!is_big(c))
-                return -1;
-            scale = c == CP_WAN ? 1e4 : 1e8;
-            sc = q;
-            q += 3; /* 万 and 亿 are three bytes */
-            if (cp_at(s, len, q, &c) && (is_digit(c) || !ends_number(c)))
-                return -1;
-        }
-    } else if ((b & 0xF0) == 0xE0) { /* the Chinese digits are three bytes */
-        int d;
-        q = pos + (size_t)cp_at(s, len, pos, &cur);
-        if ((d = cn_digit(cur)) < 0 || (cp_at(s, len, q, &c) && !ends_number(c)))
-            return -1;
-        v = d;
-    } else
+    if (!s || pos >= len || !plain_number(s, len, pos, &n, &cur, &c) || n.overflow)
         return -1;
+    size_t q = n.end;
     int pct = c == '%';
     if (pct)
         cp_at(s, len, ++q, &c);
@@ -916,8 +911,9 @@ static int parse_common(const hb_numeral_words *words, const char *s, size_t len
         (words->digit_before && hb_wordlist_may_start(&words->before, s + pos, len - pos)) ||
         !adds_nothing(words, s, len, q, c))
         return -1;
-    *out = (hb_numeral){.start = pos, .end = q, .value = v, .value_max = NAN, .percent = pct, .scale = scale,
-                        .scale_start = scale == 1 ? q : sc, .scale_end = scale == 1 ? q : sc + 3};
+    int whole = n.scale == 1;
+    *out = (hb_numeral){.start = pos, .end = q, .value = n.lo, .value_max = NAN, .percent = pct, .scale = n.scale,
+                        .scale_start = whole ? q : n.sc_start, .scale_end = whole ? q : n.sc_end};
     return 1;
 }
 
