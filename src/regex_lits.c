@@ -536,6 +536,34 @@ long hb_regex_whole_max(const char *pattern, uint32_t options)
     return read_pattern(pattern, options, &scratch, &ps, &got) && got.whole && got.most != MANY ? got.most : -1;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_LIT_AVX2 1
+
+/* Where lit[0..n) (n >= 2) may start in s[0..len): the places holding its
+ * first byte and, n - 1 bytes on, its last, 32 a step, each compared;
+ * *at: where the blocks stopped (the rest is shorter than one).  A Han
+ * literal's last byte alone, a continuation byte, stopped memchr every
+ * few dozen bytes (【: 78,000 calls on a 4 MB report). */
+__attribute__((target("avx2"))) static const char *pair_find(const char *s, size_t len, const char *lit, size_t n,
+                                                             size_t *at)
+{
+    const __m256i first = _mm256_set1_epi8(lit[0]), last = _mm256_set1_epi8(lit[n - 1]);
+    size_t i = 0;
+    for (; i + n - 1 + 32 <= len; i += 32) {
+        __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), first);
+        __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i + n - 1)), last);
+        for (unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(a, b)); m; m &= m - 1) {
+            size_t p = i + (size_t)__builtin_ctz(m);
+            if (!memcmp(s + p + 1, lit + 1, n - 2))
+                return s + p;
+        }
+    }
+    *at = i;
+    return NULL;
+}
+#endif
+
 const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
 {
     size_t k = n - 1; /* the byte looked for */
@@ -544,7 +572,15 @@ const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
             k = i;
             break;
         }
-    for (size_t at = k; at < len;) {
+    size_t from = 0;
+#ifdef HB_LIT_AVX2
+    if ((unsigned char)lit[k] >= 0x80 && n >= 2 && __builtin_cpu_supports("avx2")) {
+        const char *f = pair_find(s, len, lit, n, &from);
+        if (f)
+            return f;
+    }
+#endif
+    for (size_t at = from + k; at < len;) {
         const char *q = memchr(s + at, lit[k], len - at);
         if (!q)
             return NULL;
