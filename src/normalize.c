@@ -444,6 +444,9 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
     fold_memo_slot memo[FOLD_MEMO_SLOTS];
     memset(memo, 0xFF, sizeof memo); /* every cp -1 */
     int vector = identity_setup();
+    /* a run the rest of the text bounded stopped at a character that does
+     * not fold to itself (or a CR): it is not asked again */
+    int stopped = 0;
     for (size_t i = 0; i < len;) {
         if (cap - j < 40) {
             size_t ncap = cap + cap / 2;
@@ -458,17 +461,21 @@ int hb_fold(hb_arena *a, const char *text, size_t len, char **out, size_t *out_l
             if (!hb_omap_put(a, &m, j++, i))
                 goto fail;
             i += (i + 1 < len && text[i + 1] == '\n') ? 2 : 1;
+            stopped = 0;
             continue;
         }
-        size_t run = identity_prefix(text + i, len - i < cap - j - 40 ? len - i : cap - j - 40, vector);
+        size_t most = len - i < cap - j - 40 ? len - i : cap - j - 40;
+        size_t run = stopped ? 0 : identity_prefix(text + i, most, vector);
         if (run) { /* one run of the map, as it is */
             if (!hb_omap_put(a, &m, j, i))
                 goto fail;
             memcpy(o + j, text + i, run);
             i += run;
             j += run;
+            stopped = most == len - (i - run);
             continue;
         }
+        stopped = 0;
         int cp;
         int n = hb_utf8_next(text + i, len - i, &cp);
         int same;

@@ -536,6 +536,34 @@ long hb_regex_whole_max(const char *pattern, uint32_t options)
     return read_pattern(pattern, options, &scratch, &ps, &got) && got.whole && got.most != MANY ? got.most : -1;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define HB_LIT_AVX2 1
+
+/* Where lit[0..n) (n >= 2) may start in s[0..len): the places holding its
+ * first byte and, n - 1 bytes on, its last, 32 a step, each compared;
+ * *at: where the blocks stopped (the rest is shorter than one).  A Han
+ * literal's last byte alone, a continuation byte, stopped memchr every
+ * few dozen bytes (【: 78,000 calls on a 4 MB report). */
+__attribute__((target("avx2"))) static const char *pair_find(const char *s, size_t len, const char *lit, size_t n,
+                                                             size_t *at)
+{
+    const __m256i first = _mm256_set1_epi8(lit[0]), last = _mm256_set1_epi8(lit[n - 1]);
+    size_t i = 0;
+    for (; i + n - 1 + 32 <= len; i += 32) {
+        __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i)), first);
+        __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(s + i + n - 1)), last);
+        for (unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(a, b)); m; m &= m - 1) {
+            size_t p = i + (size_t)__builtin_ctz(m);
+            if (!memcmp(s + p + 1, lit + 1, n - 2))
+                return s + p;
+        }
+    }
+    *at = i;
+    return NULL;
+}
+#endif
+
 const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
 {
     size_t k = n - 1; /* the byte looked for */
@@ -544,7 +572,15 @@ const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
             k = i;
             break;
         }
-    for (size_t at = k; at < len;) {
+    size_t from = 0;
+#ifdef HB_LIT_AVX2
+    if ((unsigned char)lit[k] >= 0x80 && n >= 2 && __builtin_cpu_supports("avx2")) {
+        const char *f = pair_find(s, len, lit, n, &from);
+        if (f)
+            return f;
+    }
+#endif
+    for (size_t at = from + k; at < len;) {
         const char *q = memchr(s + at, lit[k], len - at);
         if (!q)
             return NULL;
@@ -614,6 +650,12 @@ struct hb_litset {
                                   the first one's index + 1, 0: none (calloc's zeros
                                   are the empty table, no 16 KB to fill at start) */
     uint64_t all;              /* every set with a literal */
+    /* the vector scan's filter (scan32): for a three-byte first character,
+     * its continuation bytes' nibbles by the group of their high ones
+     * (bit g % 8 of half g / 8: 16 groups), each table indexed by a nibble;
+     * an ASCII one's byte by its low nibble (bit: its high one) */
+    uint8_t cont[2][4][16];    /* [half][low 1, high 1, low 2, high 2][nibble] */
+    uint8_t ascii[16];
     lit *v;
     size_t n, cap;
     hb_arena words;            /* the literals' bytes: one allocation a block */
@@ -638,7 +680,14 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
     uint64_t bit = 1ull << which;
     x->all |= bit;
     unsigned k;
-    char_at((const unsigned char *)s, &k);
+    const unsigned char *u = (const unsigned char *)s;
+    if (char_at(u, &k) == 3) {
+        unsigned g = (u[1] >> 4 & 3) << 2 | (u[2] >> 4 & 3);
+        uint8_t (*t)[16] = x->cont[g / 8], b = (uint8_t)(1u << (g % 8));
+        t[0][u[1] & 15] |= b, t[1][u[1] >> 4] |= b, t[2][u[2] & 15] |= b, t[3][u[2] >> 4] |= b;
+    } else if (u[0] < 0x80) {
+        x->ascii[u[0] & 15] |= (uint8_t)(1u << (u[0] >> 4));
+    }
     x->keys[k / 64] |= 1ull << (k % 64);
     if (len == 1) {
         x->byte_sets[k & 0x7F] |= bit;
@@ -721,11 +770,86 @@ static inline size_t step(const hb_litset *x, const unsigned char *u, size_t lef
     return n;
 }
 
+#ifdef HB_LIT_AVX2
+/* x's filter in registers: may_start32's tables, loaded once a scan. */
+typedef struct {
+    __m256i cont[2][4], ascii;
+} filter32;
+
+/* The bit of each place of the 32 at u that may start a literal: an ASCII
+ * byte of x->ascii, a three-byte character whose continuation bytes pass
+ * x->cont (the nibbles of a literal's, in its group: few false hits), any
+ * other lead byte.  Reads u[0..34). */
+__attribute__((target("avx2"))) static inline unsigned may_start32(const filter32 *f, const unsigned char *u)
+{
+#define B(c) _mm256_set1_epi8((char)(c))
+    const __m256i b0 = _mm256_loadu_si256((const __m256i *)u), b1 = _mm256_loadu_si256((const __m256i *)(u + 1)),
+                  b2 = _mm256_loadu_si256((const __m256i *)(u + 2)), low = B(15), no = _mm256_setzero_si256();
+    const __m256i lo1 = _mm256_and_si256(b1, low), hi1 = _mm256_and_si256(_mm256_srli_epi16(b1, 4), low),
+                  lo2 = _mm256_and_si256(b2, low), hi2 = _mm256_and_si256(_mm256_srli_epi16(b2, 4), low);
+    __m256i g = no;
+    for (int h = 0; h < 2; h++)
+        g = _mm256_or_si256(g, _mm256_and_si256(_mm256_and_si256(_mm256_shuffle_epi8(f->cont[h][0], lo1),
+                                                                 _mm256_shuffle_epi8(f->cont[h][1], hi1)),
+                                                _mm256_and_si256(_mm256_shuffle_epi8(f->cont[h][2], lo2),
+                                                                 _mm256_shuffle_epi8(f->cont[h][3], hi2))));
+    /* an ASCII byte's high nibble as a bit, 0 from 80 up */
+    const __m256i bits = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 4, 8, 16,
+                                          32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m256i hi0 = _mm256_and_si256(_mm256_srli_epi16(b0, 4), low);
+    const __m256i ascii =
+        _mm256_and_si256(_mm256_shuffle_epi8(f->ascii, _mm256_and_si256(b0, low)), _mm256_shuffle_epi8(bits, hi0));
+    const __m256i three = _mm256_cmpeq_epi8(hi0, B(0xE)),
+                  other = _mm256_andnot_si256(three, _mm256_cmpeq_epi8(_mm256_max_epu8(b0, B(0xC0)), b0));
+    const __m256i may = _mm256_or_si256(_mm256_andnot_si256(_mm256_cmpeq_epi8(ascii, no), B(0xFF)),
+                                        _mm256_or_si256(other, _mm256_andnot_si256(_mm256_cmpeq_epi8(g, no), three)));
+#undef B
+    return (unsigned)_mm256_movemask_epi8(may);
+}
+
+/* hb_litset_scan's places 32 a step while 34 bytes are left, only those
+ * that may start a literal asked (step); returns where it stopped, at a
+ * character's start. */
+__attribute__((target("avx2"))) static const unsigned char *scan32(const hb_litset *x, const unsigned char *u,
+                                                                   const unsigned char *end, uint64_t *found)
+{
+#define TABLE(t) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
+    filter32 f = {.ascii = TABLE(x->ascii)};
+    for (int h = 0; h < 2; h++)
+        for (int t = 0; t < 4; t++)
+            f.cont[h][t] = TABLE(x->cont[h][t]);
+#undef TABLE
+    uint64_t got = *found;
+    for (; end - u >= 34; u += 32)
+        for (unsigned m = may_start32(&f, u); m; m &= m - 1) {
+            const unsigned char *p = u + __builtin_ctz(m);
+            step(x, p, (size_t)(end - p), &got);
+            if (got == x->all) {
+                *found = got;
+                return end;
+            }
+        }
+    while (u < end && (*u & 0xC0) == 0x80)
+        u++;
+    *found = got;
+    return u;
+}
+#endif
+
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 {
     const unsigned char *u = (const unsigned char *)s, *end = u + len;
     const unsigned char *whole = len > 3 ? end - 3 : u; /* any character before it lies whole in the text */
     uint64_t found = 0;
+#ifdef HB_LIT_AVX2
+    /* Han text holds few of a literal's first characters (some one in
+     * twelve): 32 places a step, some 15 instructions a character before */
+    if (len >= 64 && __builtin_cpu_supports("avx2")) {
+        u = scan32(x, u, end, &found);
+        if (found == x->all)
+            return found;
+    }
+#endif
     /* a literal starts at a character: from one to the next, first where
      * any character lies whole in the text, then where its lead says so
      * (one cut short at the end starts none) */

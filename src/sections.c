@@ -115,11 +115,11 @@ static int holds(const kind_cue *m, const kind_cue *c)
  * it, and is not looked for (hb_cue_masked: two searches of the title
  * for each cue written A...B, seven of them asked about every kind cue
  * hit).  A hash shared by two characters only lets a cue through. */
-typedef struct char_set {
-    uint64_t bit[4];
-} char_set;
-
 enum { CHAR_HASHES = 256 };
+
+typedef struct char_set {
+    uint64_t bit[CHAR_HASHES / 64];
+} char_set;
 
 static unsigned char_hash(int cp)
 {
@@ -153,48 +153,6 @@ static void cue_chars(char_set *cs, const kind_cue *q)
         char_set_add(cs, gap + 3, q->len - a - 3);
 }
 
-/* For each character hash, the `other` cues (bit k of words of 64, k
- * their index in `other`) whose words hold such a character; the row
- * after them: those written A...B, which may mask any cue.  NULL when out
- * of memory. */
-static uint64_t *maskers_by_char(const struct hb_section_rules *r, const int *other, const int *gap, size_t nother,
-                                 size_t words)
-{
-    uint64_t *rows = calloc((CHAR_HASHES + 1) * words, sizeof *rows);
-    for (size_t k = 0; rows && k < nother; k++) {
-        const kind_cue *m = &r->cues[other[k]];
-        uint64_t bit = 1ull << (k % 64);
-        if (gap[k]) {
-            rows[CHAR_HASHES * words + k / 64] |= bit;
-            continue;
-        }
-        for (size_t i = 0; i < m->len;) {
-            int cp;
-            i += (size_t)hb_utf8_next(m->cue + i, m->len - i, &cp);
-            rows[char_hash(cp) * words + k / 64] |= bit;
-        }
-    }
-    return rows;
-}
-
-/* The `other` cues that may mask a hit of cue c (not empty) into cand:
- * those written A...B, and those whose words hold each of its characters
- * (words holding c's hold them), among which holds() decides. */
-static void masker_candidates(const uint64_t *rows, size_t words, const kind_cue *c, uint64_t *cand)
-{
-    for (size_t w = 0; w < words; w++)
-        cand[w] = ~0ull;
-    for (size_t i = 0; i < c->len;) {
-        int cp;
-        i += (size_t)hb_utf8_next(c->cue + i, c->len - i, &cp);
-        const uint64_t *row = rows + char_hash(cp) * words;
-        for (size_t w = 0; w < words; w++)
-            cand[w] &= row[w];
-    }
-    for (size_t w = 0; w < words; w++)
-        cand[w] |= rows[CHAR_HASHES * words + w];
-}
-
 /* Fills r->maskers: a title's kind cues were each checked against every
  * `other` cue (16), a fifth of the stage's instructions.  An `other` cue
  * may mask a hit of cue c when its words hold c's (hb_cue_masked: a hit
@@ -206,16 +164,13 @@ static int index_maskers(struct hb_section_rules *r)
     size_t nother = 0, n = 0;
     for (size_t i = 0; i < r->ncues; i++)
         nother += r->cues[i].kind == HB_KIND_OTHER;
-    size_t words = nother / 64 + 1;
     int *other = malloc((nother + 1) * sizeof *other), *gap = malloc((nother + 1) * sizeof *gap);
-    uint64_t *cand = malloc(words * sizeof *cand), *rows = NULL;
     r->maskers = malloc((r->ncues + 1) * (nother + 1) * sizeof *r->maskers);
     r->masker_at = malloc((r->ncues + 1) * sizeof *r->masker_at);
     r->chars = calloc(r->ncues + 1, sizeof *r->chars);
-    if (!other || !gap || !cand || !r->maskers || !r->masker_at || !r->chars) {
+    if (!other || !gap || !r->maskers || !r->masker_at || !r->chars) {
         free(other);
         free(gap);
-        free(cand);
         return 0;
     }
     nother = 0;
@@ -226,17 +181,15 @@ static int index_maskers(struct hb_section_rules *r)
             cue_chars(&r->chars[i], &r->cues[i]);
         }
     /* the pairs told apart by their characters are not compared: a check
-     * of each of the 1,600 pairs cost the start 65K instructions */
-    rows = maskers_by_char(r, other, gap, nother, words);
-    for (size_t c = 0; rows && c < r->ncues; c++) {
+     * of each of the 1,600 pairs cost the start 65K instructions (words
+     * holding c's hold each of its characters) */
+    for (size_t c = 0; c < r->ncues; c++) {
+        char_set cs = {{0}};
+        char_set_add(&cs, r->cues[c].cue, r->cues[c].len);
         r->masker_at[c] = n;
-        masker_candidates(rows, words, &r->cues[c], cand);
-        for (size_t w = 0; w < words; w++)
-            for (uint64_t b = cand[w]; b; b &= b - 1) {
-                size_t k = w * 64 + (size_t)__builtin_ctzll(b);
-                if (gap[k] || holds(&r->cues[other[k]], &r->cues[c]))
-                    r->maskers[n++] = other[k];
-            }
+        for (size_t k = 0; k < nother; k++)
+            if (gap[k] || (char_set_holds(&r->chars[other[k]], &cs) && holds(&r->cues[other[k]], &r->cues[c])))
+                r->maskers[n++] = other[k];
         r->maskers[n++] = -1;
     }
     r->masker_at[r->ncues] = n; /* past the cues: every `other` cue */
@@ -245,10 +198,6 @@ static int index_maskers(struct hb_section_rules *r)
     r->maskers[n++] = -1;
     free(other);
     free(gap);
-    free(cand);
-    if (!rows)
-        return 0;
-    free(rows);
     int *fit = realloc(r->maskers, n * sizeof *fit); /* most pairs are none */
     r->maskers = fit ? fit : r->maskers;
     return 1;

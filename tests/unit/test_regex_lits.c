@@ -454,6 +454,31 @@ static void test_lit_find(void **state)
         }
 }
 
+/* hb_lit_find on texts longer than the 32-byte blocks a literal without
+ * ASCII is looked for by: each literal put at each place of a Han text
+ * (across a block's edge, at the end, twice, after a near miss: 【 and 】
+ * share their first bytes and their last with other characters), found
+ * where memmem finds it, from every start. */
+static void test_lit_find_blocks(void **state)
+{
+    (void)state;
+    const char *lits[] = {"【", "字号", "此处隐藏", "号】"};
+    const char *base = "工作总结报告今年以来全区上下认真贯彻落实各项决策部署字体字号";
+    char text[512];
+    for (size_t i = 0; i < sizeof lits / sizeof *lits; i++)
+        for (size_t at = 0; at <= strlen(base); at += 3) {
+            size_t n = strlen(lits[i]), len = 0;
+            memcpy(text, base, at);
+            memcpy(text + at, lits[i], n);
+            strcpy(text + at + n, base + at);
+            len = strlen(text);
+            for (size_t from = 0; from <= len; from++) {
+                const char *want = memmem(text + from, len - from, lits[i], n);
+                assert_ptr_equal(hb_lit_find(text + from, len - from, lits[i], n), want);
+            }
+        }
+}
+
 /* hb_lits_in: a text holding none of a set's strings may not match; one
  * with no set known always may. */
 static void test_lits_in(void **state)
@@ -503,7 +528,7 @@ static void test_litset(void **state)
         }
         for (int t = 0; t < 200; t++) {
             char text[256];
-            size_t n = 0, chars = RAND() % 20;
+            size_t n = 0, chars = RAND() % 60; /* past 64 bytes: the vector scan, then its tail */
             for (size_t c = 0; c < chars; c++) {
                 const char *ch = alpha[RAND() % NA];
                 memcpy(text + n, ch, strlen(ch));
@@ -537,6 +562,7 @@ int main(void)
         cmocka_unit_test(test_start_lines),
         cmocka_unit_test(test_line_sets),
         cmocka_unit_test(test_lit_find),
+        cmocka_unit_test(test_lit_find_blocks),
         cmocka_unit_test(test_lits_in),
         cmocka_unit_test(test_litset),
     };
