@@ -261,6 +261,7 @@ size_t hb_control_bytes_portable(const char *buf, size_t len)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_CONTROL_AVX2 1
 
@@ -284,7 +285,7 @@ __attribute__((target("avx2,popcnt"))) static size_t control_bytes_avx2(const ch
 size_t hb_control_bytes(const char *buf, size_t len)
 {
 #ifdef HB_CONTROL_AVX2
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+    if (hb_cpu_avx2() && hb_cpu_popcnt())
         return control_bytes_avx2(buf, len);
 #endif
     return hb_control_bytes_portable(buf, len);

@@ -842,6 +842,7 @@ static int year_at(hb_doc *d, size_t i)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_YEARS_AVX2 1
 
@@ -880,7 +881,7 @@ static int find_years(hb_doc *d)
     const char *v = d->view;
     size_t i = 0, n = d->view_len;
 #ifdef HB_YEARS_AVX2
-    if (__builtin_cpu_supports("avx2") && (i = years_avx2(d)) == (size_t)-1)
+    if (hb_cpu_avx2() && (i = years_avx2(d)) == (size_t)-1)
         return 0;
 #endif
     for (; i + 8 <= n; i += 8) {

@@ -205,6 +205,7 @@ static inline int any_escape_short(const char *s, size_t n)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_JSON_AVX2 1
 
@@ -238,7 +239,7 @@ static size_t copy_plain(char *p, const char *s, size_t n)
     size_t i = 0;
     if (n >= 16) {
 #ifdef HB_JSON_AVX2
-        if (n >= 32 && __builtin_cpu_supports("avx2"))
+        if (n >= 32 && hb_cpu_avx2())
             i = plain_blocks_avx2(p, s, n);
 #endif
         for (; i + 16 <= n; i += 16) {
@@ -931,7 +932,7 @@ __attribute__((target("avx2,popcnt"))) static size_t visible_chars_avx2(const ch
 static size_t visible_chars(const char *text, size_t len)
 {
 #ifdef HB_JSON_AVX2
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+    if (hb_cpu_avx2() && hb_cpu_popcnt())
         return visible_chars_avx2(text, len);
 #endif
     return visible_chars_from(text, len, 0);

@@ -387,6 +387,7 @@ typedef struct {
 } line_probe;
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_PROBE_AVX2 1
 
@@ -461,7 +462,7 @@ static void probe_start(line_probe *p, const char *s, size_t len)
     p->probed = 0;
     p->sets = 0;
 #ifdef HB_PROBE_AVX2
-    if (__builtin_cpu_supports("avx2"))
+    if (hb_cpu_avx2())
         probe32(s, len, &chars, &wide, &e0e1);
     else
 #endif

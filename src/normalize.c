@@ -49,6 +49,7 @@ size_t hb_utf8_valid_prefix_portable(const char *s, size_t len)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_UTF8_AVX2 1
 
@@ -151,7 +152,7 @@ __attribute__((target("avx2"))) static size_t valid_blocks_avx2(const char *s, s
 size_t hb_utf8_valid_prefix(const char *s, size_t len)
 {
 #ifdef HB_UTF8_AVX2
-    if (len >= 64 && __builtin_cpu_supports("avx2")) {
+    if (len >= 64 && hb_cpu_avx2()) {
         size_t i = valid_blocks_avx2(s, len);
         return i + hb_utf8_valid_prefix_portable(s + i, len - i);
     }
@@ -280,7 +281,7 @@ static int identity_setup(void)
 {
     pthread_once(&punct_once, punct_build);
 #ifdef HB_UTF8_AVX2
-    return __builtin_cpu_supports("avx2");
+    return hb_cpu_avx2();
 #else
     return 0;
 #endif

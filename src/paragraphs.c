@@ -264,6 +264,7 @@ static inline size_t clause_skip8(const char *s, size_t i)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_CLAUSE_AVX2 1
 
@@ -375,7 +376,7 @@ static int split_run_together(hb_doc *d, view_buf *b)
     heading_order o = {.n = 0};
     cut_list cuts = {0};
 #ifdef HB_CLAUSE_AVX2
-    int vector = __builtin_cpu_supports("avx2");
+    int vector = hb_cpu_avx2();
 #else
     int vector = 0;
 #endif

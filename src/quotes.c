@@ -60,6 +60,7 @@ static size_t mark_at(const char *s, size_t n, int *fam, int *dir)
 static const unsigned char MARK_LEAD[256] = {['"'] = 1, ['<'] = 1, ['>'] = 1, [0xE2] = 1, [0xE3] = 1};
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_MARKS_AVX2 1
 
@@ -99,7 +100,7 @@ static size_t next_lead(const char *v, size_t i, size_t end)
 {
     const uint64_t ones = 0x0101010101010101u;
 #ifdef HB_MARKS_AVX2
-    if (i + 34 <= end && __builtin_cpu_supports("avx2") && (i = marks32(v, i, end)) + 34 <= end)
+    if (i + 34 <= end && hb_cpu_avx2() && (i = marks32(v, i, end)) + 34 <= end)
         return i;
 #endif
     for (; i + 8 <= end; i += 8) {

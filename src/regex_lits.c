@@ -537,6 +537,7 @@ long hb_regex_whole_max(const char *pattern, uint32_t options)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_LIT_AVX2 1
 
@@ -574,7 +575,7 @@ const char *hb_lit_find(const char *s, size_t len, const char *lit, size_t n)
         }
     size_t from = 0;
 #ifdef HB_LIT_AVX2
-    if ((unsigned char)lit[k] >= 0x80 && n >= 2 && __builtin_cpu_supports("avx2")) {
+    if ((unsigned char)lit[k] >= 0x80 && n >= 2 && hb_cpu_avx2()) {
         const char *f = pair_find(s, len, lit, n, &from);
         if (f)
             return f;
@@ -844,7 +845,7 @@ uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
 #ifdef HB_LIT_AVX2
     /* Han text holds few of a literal's first characters (some one in
      * twelve): 32 places a step, some 15 instructions a character before */
-    if (len >= 64 && __builtin_cpu_supports("avx2")) {
+    if (len >= 64 && hb_cpu_avx2()) {
         u = scan32(x, u, end, &found);
         if (found == x->all)
             return found;

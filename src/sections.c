@@ -513,6 +513,7 @@ typedef size_t (*set_scan32)(const char *v, size_t i, size_t end);
 _Static_assert(HB_TEXT_PAD >= 32, "the set scans read the view's NUL and 32 bytes after it");
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define SET_EQ(c) m = _mm256_or_si256(m, _mm256_cmpeq_epi8(w, _mm256_set1_epi8((char)(c))));
 #define EQ(x, c) _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)(c)))
@@ -546,7 +547,7 @@ SET_SCAN32(item_end32, ITEM_END_ASCII, 0)
 #undef SET_SCAN32
 #undef EQ
 #undef SET_EQ
-#define SCAN32(f) (__builtin_cpu_supports("avx2") ? (f) : NULL)
+#define SCAN32(f) (hb_cpu_avx2() ? (f) : NULL)
 #else
 #define SCAN32(f) ((set_scan32)NULL)
 #endif

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #if defined(__x86_64__) && defined(__GNUC__)
-#include <cpuid.h>
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_SHA_NI 1
 #endif
@@ -57,12 +57,6 @@ __attribute__((target("sha,sse4.1,ssse3"))) static void blocks_sha_ni(uint32_t h
     _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
 }
 
-static int have_sha_ni(void)
-{
-    unsigned a, b, c, d;
-    return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3) &&
-           __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
-}
 #endif
 
 static void block(uint32_t h[8], const unsigned char *p)
@@ -120,11 +114,7 @@ static void sha256_hex(blocks_fn *blocks, const void *data, size_t len, char hex
 void hb_sha256_hex(const void *data, size_t len, char hex[65])
 {
 #ifdef HB_SHA_NI
-    static int accel = -1; /* the CPU does not change: two threads at once both check */
-    int a = __atomic_load_n(&accel, __ATOMIC_RELAXED);
-    if (a < 0)
-        __atomic_store_n(&accel, a = have_sha_ni(), __ATOMIC_RELAXED);
-    if (a) {
+    if (hb_cpu_sha()) {
         sha256_hex(blocks_sha_ni, data, len, hex);
         return;
     }

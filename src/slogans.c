@@ -797,6 +797,7 @@ static inline int numeral_start_at(const struct hb_slogan_rules *r, const unsign
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+#include "cpu.h"
 #include <immintrin.h>
 #define HB_NUMERALS_AVX2 1
 
@@ -850,7 +851,7 @@ static int numeral_starts(const struct hb_slogan_rules *rules, hb_doc *d, places
     const unsigned char *u = (const unsigned char *)d->view;
     size_t i = 0;
 #ifdef HB_NUMERALS_AVX2
-    if (__builtin_cpu_supports("avx2") && (i = numerals_avx2(rules, d, u, d->view_len, starts)) == (size_t)-1)
+    if (hb_cpu_avx2() && (i = numerals_avx2(rules, d, u, d->view_len, starts)) == (size_t)-1)
         return 0;
 #endif
     while (i < d->view_len) {

@@ -1,6 +1,7 @@
 /* SHA-256: FIPS 180-4 test vectors, and the SHA-extension code (when the
  * CPU has it) against the portable code on every length around the block
- * and padding boundaries. */
+ * and padding boundaries; and cpu.h, which tells whether the CPU has it,
+ * against the CPU's own answers. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,12 @@
 #include <cmocka.h>
 
 #include "sha256.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+
+#include "cpu.h"
+#endif
 
 static void known_vectors(void **state)
 {
@@ -54,11 +61,29 @@ static void both_paths_agree(void **state)
     }
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+/* cpu.h asks glibc, not cpuid: its answers must be cpuid's (and, for the
+ * vector paths, libgcc's, which they replace). */
+static void cpu_features_as_cpuid(void **state)
+{
+    (void)state;
+    unsigned a, b, c, d;
+    int sha = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3) &&
+              __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+    assert_int_equal(!!hb_cpu_sha(), sha);
+    assert_int_equal(!!hb_cpu_avx2(), !!__builtin_cpu_supports("avx2"));
+    assert_int_equal(!!hb_cpu_popcnt(), !!__builtin_cpu_supports("popcnt"));
+}
+#endif
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(known_vectors),
         cmocka_unit_test(both_paths_agree),
+#if defined(__x86_64__) && defined(__GNUC__)
+        cmocka_unit_test(cpu_features_as_cpuid),
+#endif
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
