@@ -4,7 +4,8 @@
  * wrong matches, never a crash or a loop.  A regex is taken from it under
  * its pattern's key, compiled when it was serialized by another PCRE2, and
  * refused naming the file when its bytes fail their check.  A pattern's
- * literal set is taken from it the same way.  A dict/ file's records are
+ * literal set and its prefix are taken from it the same way (a prefix whose
+ * counts overrun its arrays refused).  A dict/ file's records are
  * taken from it while the file is unchanged, read from the file once it
  * is edited, refused naming the file when damaged.  The directory's keys
  * are found through a hash table: colliding keys each, a key twice its
@@ -492,6 +493,55 @@ static void test_literals_taken(void **state)
     hb_rules_free(r);
 }
 
+/* A pattern's prefix recorded for rulec is taken back from the file as it
+ * was read (the check made); one whose count of conditions overruns its
+ * array, its check made again as a crafted file would, is refused naming
+ * the file. */
+static void test_prefix_taken(void **state)
+{
+    (void)state;
+    static const char pattern[] = "[一二三四五六七八九十两]+(?:查|改|抓)";
+    hb_error err;
+    struct hb_rules_record rec = {0};
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    e.record = &rec;
+    hb_prefix p, want;
+    hb_regex_prefix(pattern, PCRE2_ANCHORED, &want);
+    assert_true(want.n > 0);
+    assert_int_equal(hb_regex_prefix_of(&e, pattern, PCRE2_ANCHORED, &p, "t", 1, &err), HB_OK);
+    assert_int_equal(rec.nblobs, 1);
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    memset(&e, 0, sizeof e);
+    e.rules = r;
+    memset(&p, 0xA5, sizeof p);
+    assert_int_equal(hb_regex_prefix_of(&e, pattern, PCRE2_ANCHORED, &p, "t", 1, &err), HB_OK);
+    assert_int_equal(p.n, want.n);
+    for (size_t i = 0; i < p.n; i++) {
+        const hb_prefix_cond *a = &p.c[i], *b = &want.c[i];
+        assert_true(a->at == b->at && a->negated == b->negated && a->nr == b->nr);
+        assert_memory_equal(a->lows, b->lows, sizeof a->lows);
+        assert_memory_equal(a->lo, b->lo, a->nr * sizeof *a->lo);
+        assert_memory_equal(a->hi, b->hi, a->nr * sizeof *a->hi);
+    }
+    hb_rules_free(r);
+    unsigned char key[32];
+    memcpy(key, rec.blobs[0].key, 32);
+    hb_rules_record_free(&rec);
+    memset(&rec, 0, sizeof rec);
+    want.n = HB_PREFIX_MAX + 1;
+    assert_int_equal(hb_rules_record_checked(&rec, key, &want, sizeof want), HB_OK);
+    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
+    hb_rules_record_free(&rec);
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    e.rules = r;
+    assert_int_equal(hb_regex_prefix_of(&e, pattern, PCRE2_ANCHORED, &p, "t", 1, &err), HB_ERR_DICT);
+    assert_string_equal(err.file, path);
+    hb_rules_free(r);
+}
+
 /* ---- a dict/ file's records ---------------------------------------------- */
 
 static char dict_file[300];
@@ -762,6 +812,7 @@ int main(void)
         cmocka_unit_test(test_regex_taken),
         cmocka_unit_test(test_regex_damaged_or_stale),
         cmocka_unit_test(test_literals_taken),
+        cmocka_unit_test(test_prefix_taken),
         cmocka_unit_test(test_dict_records_taken),
         cmocka_unit_test(test_dict_records_every_byte),
         cmocka_unit_test(test_directory_keys),
