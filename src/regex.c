@@ -51,9 +51,12 @@ enum { KEY_CODE = 32, KEY_LITERALS = 33, KEY_START_LITERALS = 34, KEY_LINE_LITER
  * pattern count and bytes. */
 static void regex_key(const char *pattern, uint32_t options, int filed, unsigned char key[32])
 {
-    /* a literal set (or prefix, read with regex_lits.c's quantifiers) is
-     * what regex_lits.c read then: its reading's version is in the key */
+    /* a literal set is what regex_lits.c read then, a prefix what
+     * regex_prefix.c read (with regex_lits.c's quantifiers) into a struct
+     * of its size then: their readings' versions are in the key */
     uint64_t version = filed != KEY_CODE ? (uint64_t)HB_LITS_VERSION << 40 : 0;
+    if (filed == KEY_PREFIX)
+        version |= (uint64_t)HB_PREFIX_VERSION << 44 | (uint64_t)sizeof(hb_prefix) << 48;
     uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull},
              tail[2] = {strlen(pattern), options | 1ull << filed | version};
     hb_hash_mix(h, pattern, tail[0]);
