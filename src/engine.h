@@ -12,6 +12,7 @@
 #include "huibao.h"
 #include "numeral.h"
 #include "regex_lits.h"
+#include "regex_prefix.h"
 #include "units.h"
 
 struct hb_layout_rules;
@@ -161,6 +162,11 @@ hb_status hb_regex_start_literals_of(const struct hb_engine *e, const char *patt
 /* The same for hb_regex_line_literals(). */
 hb_status hb_regex_line_literals_of(const struct hb_engine *e, const char *pattern, uint32_t options,
                                     hb_lits *out, const char *file, int line, hb_error *err);
+/* hb_regex_prefix() of the pattern, or the prefix filed for it in e's
+ * compiled rules (reading the slogan patterns' cost a start 87K
+ * instructions), its counts checked; recorded when e is being compiled. */
+hb_status hb_regex_prefix_of(const struct hb_engine *e, const char *pattern, uint32_t options,
+                             hb_prefix *out, const char *file, int line, hb_error *err);
 /* The compiled pattern, for pcre2's queries (group names, match data). */
 const pcre2_code *hb_regex_code(const hb_regex *rx);
 /* The code unit PCRE2 says every match holds (its last required one), -1

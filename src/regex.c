@@ -42,17 +42,21 @@ struct hb_regex {
 /* What a pattern's key in the compiled rules files under it (a bit of the
  * key's tail above the options): its compiled code, its literal set, its
  * sets of strings on a match's first line (hb_regex_start_literals,
- * hb_regex_line_literals). */
-enum { KEY_CODE = 32, KEY_LITERALS = 33, KEY_START_LITERALS = 34, KEY_LINE_LITERALS = 35 };
+ * hb_regex_line_literals), its prefix (hb_regex_prefix). */
+enum { KEY_CODE = 32, KEY_LITERALS = 33, KEY_START_LITERALS = 34, KEY_LINE_LITERALS = 35, KEY_PREFIX = 36 };
 
 /* A pattern's key in the compiled rules: its text, all its options and
- * what is filed, so an edited pattern misses; the tail's bit 32, 33 or
- * 34 sets it apart from an automaton's key (hb_ac_key), whose tail is its
+ * what is filed, so an edited pattern misses; the tail's bit 32 to 36
+ * sets it apart from an automaton's key (hb_ac_key), whose tail is its
  * pattern count and bytes. */
 static void regex_key(const char *pattern, uint32_t options, int filed, unsigned char key[32])
 {
-    /* a literal set is what regex_lits.c read then: its reading's version is in the key */
+    /* a literal set is what regex_lits.c read then, a prefix what
+     * regex_prefix.c read (with regex_lits.c's quantifiers) into a struct
+     * of its size then: their readings' versions are in the key */
     uint64_t version = filed != KEY_CODE ? (uint64_t)HB_LITS_VERSION << 40 : 0;
+    if (filed == KEY_PREFIX)
+        version |= (uint64_t)HB_PREFIX_VERSION << 44 | (uint64_t)sizeof(hb_prefix) << 48;
     uint64_t h[2] = {0x452821E638D01377ull, 0xBE5466CF34E90C6Cull},
              tail[2] = {strlen(pattern), options | 1ull << filed | version};
     hb_hash_mix(h, pattern, tail[0]);
@@ -149,8 +153,9 @@ enum { LITS_HEAD = 2 };
 
 /* The set filed as blob[0..size), into *out; 0 when its sizes do not add
  * up (a crafted file), which the caller treats as damage. */
-static int lits_decode(const unsigned char *blob, size_t size, hb_lits *out)
+static int lits_decode(const unsigned char *blob, size_t size, void *to)
 {
+    hb_lits *out = to;
     uint32_t head[LITS_HEAD], len[HB_LITS_MAX];
     if (size < sizeof head)
         return 0;
@@ -191,25 +196,39 @@ static hb_status lits_record(const struct hb_engine *e, const unsigned char *key
     return hb_rules_record_checked(e->record, key, b, at);
 }
 
+/* What is filed as `filed` for pattern in e's compiled rules, taken into
+ * out by decode (0: its sizes do not add up, which is damage): 1 when
+ * taken or on an error (*st says which), 0 when none is filed; key is then
+ * the key to record it under. */
+static int take_filed(const struct hb_engine *e, const char *pattern, uint32_t options, int filed,
+                      int (*decode)(const unsigned char *, size_t, void *), void *out, unsigned char key[32],
+                      hb_status *st, hb_error *err)
+{
+    size_t size;
+    *st = HB_OK;
+    if (e && (e->rules || e->record))
+        regex_key(pattern, options, filed, key);
+    const unsigned char *b = e && e->rules ? hb_rules_find_checked(e, key, &size, st, err) : NULL;
+    if (*st != HB_OK)
+        return 1;
+    if (!b)
+        return 0;
+    if (!decode(b, size, out)) {
+        hb_rules_damaged(e, err);
+        *st = HB_ERR_DICT;
+    }
+    return 1;
+}
+
 /* The set filed as `filed` for pattern, else read by `read` and recorded. */
 static hb_status literals_of(const struct hb_engine *e, const char *pattern, uint32_t options, int filed,
                              void (*read)(const char *, uint32_t, hb_lits *), hb_lits *out, const char *file,
                              int line, hb_error *err)
 {
     unsigned char key[32];
-    hb_status st = HB_OK;
-    size_t size;
-    if (e && (e->rules || e->record))
-        regex_key(pattern, options, filed, key);
-    const unsigned char *b = e && e->rules ? hb_rules_find_checked(e, key, &size, &st, err) : NULL;
-    if (st != HB_OK)
+    hb_status st;
+    if (take_filed(e, pattern, options, filed, lits_decode, out, key, &st, err))
         return st;
-    if (b) {
-        if (lits_decode(b, size, out))
-            return HB_OK;
-        hb_rules_damaged(e, err);
-        return HB_ERR_DICT;
-    }
     read(pattern, options, out);
     if (e && e->record && lits_record(e, key, out) != HB_OK)
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory"), HB_ERR_NOMEM;
@@ -232,6 +251,33 @@ hb_status hb_regex_line_literals_of(const struct hb_engine *e, const char *patte
                                     hb_lits *out, const char *file, int line, hb_error *err)
 {
     return literals_of(e, pattern, options, KEY_LINE_LITERALS, hb_regex_line_literals, out, file, line, err);
+}
+
+/* A prefix as filed, its counts checked so that a crafted one gives
+ * wrong answers at worst, never a read past its arrays. */
+static int prefix_decode(const unsigned char *blob, size_t size, void *to)
+{
+    hb_prefix *out = to;
+    if (size != sizeof *out)
+        return 0;
+    memcpy(out, blob, sizeof *out);
+    int ok = out->n <= HB_PREFIX_MAX;
+    for (size_t i = 0; ok && i < out->n; i++)
+        ok = out->c[i].nr <= HB_PREFIX_RANGES;
+    return ok;
+}
+
+hb_status hb_regex_prefix_of(const struct hb_engine *e, const char *pattern, uint32_t options, hb_prefix *out,
+                             const char *file, int line, hb_error *err)
+{
+    unsigned char key[32];
+    hb_status st;
+    if (take_filed(e, pattern, options, KEY_PREFIX, prefix_decode, out, key, &st, err))
+        return st;
+    hb_regex_prefix(pattern, options, out);
+    if (e && e->record && hb_rules_record_checked(e->record, key, out, sizeof *out) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory"), HB_ERR_NOMEM;
+    return HB_OK;
 }
 
 void hb_regex_free(hb_regex *rx)

@@ -490,39 +490,35 @@ static int in_class(const hb_prefix_cond *c, uint32_t cp)
     return c->negated;
 }
 
-/* The bytes of characters 0..o (o < HAN_REACH) among a text's first
- * sixteen, loaded little-endian as two words, and what they hold when each
- * character has three bytes (lead 1110xxxx, then 10xxxxxx twice). */
+/* Characters of three bytes (lead 1110xxxx, then 10xxxxxx twice) that
+ * open s, a character's start with sixteen bytes readable, at most five:
+ * the first byte out of that pattern (the two words XORed with it) ends
+ * them. */
 enum { HAN_REACH = 5 };
-static const uint64_t HAN_MASK[HAN_REACH][2] = {{0xc0c0f0, 0},
-                                                {0xc0c0f0c0c0f0, 0},
-                                                {0xc0f0c0c0f0c0c0f0, 0xc0},
-                                                {0xc0f0c0c0f0c0c0f0, 0xc0c0f0c0},
-                                                {0xc0f0c0c0f0c0c0f0, 0xc0c0f0c0c0f0c0}};
-static const uint64_t HAN_WANT[HAN_REACH][2] = {{0x8080e0, 0},
-                                                {0x8080e08080e0, 0},
-                                                {0x80e08080e08080e0, 0x80},
-                                                {0x80e08080e08080e0, 0x8080e080},
-                                                {0x80e08080e08080e0, 0x8080e08080e080}};
+static inline unsigned han_chars(const char *s)
+{
+    uint64_t w[2];
+    memcpy(w, s, 16);
+    uint64_t x0 = (w[0] & 0xC0F0C0C0F0C0C0F0ull) ^ 0x80E08080E08080E0ull,
+             x1 = (w[1] & 0xF0C0C0F0C0C0F0C0ull) ^ 0xE08080E08080E080ull;
+    unsigned bad = x0 ? (unsigned)__builtin_ctzll(x0) >> 3 : x1 ? 8 + ((unsigned)__builtin_ctzll(x1) >> 3) : 16;
+    return bad * 11 >> 5; /* bad / 3 for bad <= 16 */
+}
 
 int hb_prefix_may_match(const hb_prefix *p, const char *s, size_t len)
 {
     size_t at[HB_PREFIX_CHARS + 1], n = 1; /* where characters 0..n-1 start */
     at[0] = 0;
-    /* the first sixteen bytes: in Han text (the numerals' places) character
-     * o starts at 3 o, decoded without stepping to it */
-    uint64_t w[2] = {0, 0};
-    int wide = len >= 16;
-    if (wide)
-        memcpy(w, s, 16);
+    /* in Han text (the numerals' places) character o < han starts at 3 o,
+     * decoded without stepping to it */
+    unsigned han = len >= 16 ? han_chars(s) : 0;
     for (size_t k = 0; k < p->n; k++) {
         const hb_prefix_cond *c = &p->c[k];
         int fits = 0;
         for (unsigned offs = c->at; offs && !fits; offs &= offs - 1) {
             unsigned o = (unsigned)__builtin_ctz(offs);
             int cp;
-            if (wide && o < HAN_REACH && (w[0] & HAN_MASK[o][0]) == HAN_WANT[o][0] &&
-                (w[1] & HAN_MASK[o][1]) == HAN_WANT[o][1]) {
+            if (o < han) {
                 const unsigned char *u = (const unsigned char *)s + 3 * o;
                 cp = ((u[0] & 0x0F) << 12) | ((u[1] & 0x3F) << 6) | (u[2] & 0x3F);
             } else {

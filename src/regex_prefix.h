@@ -31,6 +31,11 @@ typedef struct {
     hb_prefix_cond c[HB_PREFIX_MAX];
 } hb_prefix;
 
+/* Raise when hb_regex_prefix reads a pattern differently: the prefixes
+ * rulec filed in huibao.rules by another reading are then not taken (a
+ * condition too narrow would turn away a place where a match starts). */
+#define HB_PREFIX_VERSION 1
+
 /* The conditions every match of pattern (PCRE2, UTF, with `options`) meets
  * at its start.  The reading is conservative: a part it does not know (\R,
  * \K, an inline option, a verb...) gives no conditions at all, as a branch

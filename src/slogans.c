@@ -85,34 +85,6 @@ struct hb_slogan_rules {
 
 /* ---- rules ---- */
 
-/* hb_regex_prefix of a pattern, as rulec filed it in the program's own
- * rules image (reading the slogan patterns' prefixes cost 87K
- * instructions a start); a rules file's copy, which would need checking
- * entry by entry, is not taken: the pattern is read.  HB_OK, or
- * HB_ERR_NOMEM when recording it for rulec failed. */
-static hb_status pattern_prefix(const struct hb_engine *e, const char *source, uint32_t options, hb_prefix *out)
-{
-    uint64_t h[2] = {0x70726566697820ull ^ sizeof *out, options}, tail[2] = {strlen(source), options};
-    hb_hash_mix(h, source, tail[0]);
-    unsigned char key[32];
-    memcpy(key, h, 16);
-    memcpy(key + 16, tail, 16);
-    size_t size;
-    const void *b = hb_rules_builtin(e->rules) ? hb_rules_find(e->rules, key, &size) : NULL;
-    if (b && size == sizeof *out) {
-        memcpy(out, b, sizeof *out);
-        return HB_OK;
-    }
-    hb_regex_prefix(source, options, out);
-    if (!e->record)
-        return HB_OK;
-    void *made = malloc(sizeof *out);
-    if (!made)
-        return HB_ERR_NOMEM;
-    memcpy(made, out, sizeof *out);
-    return hb_rules_record_blob(e->record, key, made, sizeof *out);
-}
-
 static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -134,9 +106,7 @@ static int add_pattern(void *ctx, char **f, int nf, const char *file, int line, 
     p->mgroup = g > 0 ? g : -1;
     g = pcre2_substring_number_from_name(hb_regex_code(p->re), (PCRE2_SPTR) "a");
     p->agroup = g > 0 ? g : -1;
-    if (pattern_prefix(e, f[1], PCRE2_ANCHORED, &p->first) != HB_OK)
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-    return 0;
+    return hb_regex_prefix_of(e, f[1], PCRE2_ANCHORED, &p->first, file, line, err) == HB_OK ? 0 : -1;
 }
 
 static int add_stop(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
@@ -208,8 +178,8 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
         first = NULL;
     quote_rule *q = &r->qk[r->nqk++];
     *q = (quote_rule){re, kind, place, required_unit(re), first, {0}};
-    if (place == QK_AFTER && pattern_prefix(e, f[2], opts, &q->chars) != HB_OK)
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    if (place == QK_AFTER && hb_regex_prefix_of(e, f[2], opts, &q->chars, file, line, err) != HB_OK)
+        return -1;
     hb_lits l;
     if (hb_regex_literals_of(e, f[2], opts & ~(uint32_t)PCRE2_ENDANCHORED, &l, file, line, err) != HB_OK)
         return -1;

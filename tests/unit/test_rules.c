@@ -4,7 +4,8 @@
  * wrong matches, never a crash or a loop.  A regex is taken from it under
  * its pattern's key, compiled when it was serialized by another PCRE2, and
  * refused naming the file when its bytes fail their check.  A pattern's
- * literal set is taken from it the same way.  A dict/ file's records are
+ * literal set and its prefix are taken from it the same way (a prefix whose
+ * counts overrun its arrays refused).  A dict/ file's records are
  * taken from it while the file is unchanged, read from the file once it
  * is edited, refused naming the file when damaged.  The directory's keys
  * are found through a hash table: colliding keys each, a key twice its
@@ -440,6 +441,39 @@ static void assert_same_literals(const hb_lits *a, const hb_lits *b)
     }
 }
 
+/* An engine that only records what it reads for rulec, into *rec. */
+static struct hb_engine recording(struct hb_rules_record *rec)
+{
+    struct hb_engine e;
+    memset(&e, 0, sizeof e);
+    *rec = (struct hb_rules_record){0};
+    e.record = rec;
+    return e;
+}
+
+/* Writes rec to the rules file, frees it and opens the file as the rules
+ * of an engine that has nothing else, *e. */
+static struct hb_rules *rules_of(struct hb_rules_record *rec, struct hb_engine *e)
+{
+    hb_error err;
+    struct hb_rules *r;
+    assert_int_equal(hb_rules_write(rec, path, &err), HB_OK);
+    hb_rules_record_free(rec);
+    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
+    memset(e, 0, sizeof *e);
+    e->rules = r;
+    return r;
+}
+
+/* A file holding only bytes[0..size) under key, their check made again
+ * as a crafted file would, as the rules of *e. */
+static struct hb_rules *crafted(const unsigned char *key, const void *bytes, size_t size, struct hb_engine *e)
+{
+    struct hb_rules_record rec = {0};
+    assert_int_equal(hb_rules_record_checked(&rec, key, bytes, size), HB_OK);
+    return rules_of(&rec, e);
+}
+
 /* The literal sets recorded for rulec are taken back as they were read
  * (an empty set too); a blob whose lengths do not add up, its check made
  * again as a crafted file would, is refused naming the file. */
@@ -447,19 +481,20 @@ static void test_literals_taken(void **state)
 {
     (void)state;
     hb_error err;
-    struct hb_rules_record rec = {0};
-    struct hb_engine e;
-    memset(&e, 0, sizeof e);
-    e.record = &rec;
+    struct hb_rules_record rec;
+    struct hb_engine e = recording(&rec);
     hb_lits l, want;
     for (int i = 0; i < NLIT_PATTERNS; i++)
         assert_int_equal(hb_regex_literals_of(&e, LIT_PATTERNS[i], 0, &l, "t", i, &err), HB_OK);
     assert_int_equal(rec.nblobs, NLIT_PATTERNS);
-    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
-    struct hb_rules *r;
-    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
-    memset(&e, 0, sizeof e);
-    e.rules = r;
+    /* the first pattern's blob with one byte short of its literals, for later */
+    unsigned char key[32];
+    memcpy(key, rec.blobs[0].key, 32);
+    size_t size = rec.blobs[0].size - 16 - 1;
+    unsigned char *bad = malloc(size);
+    assert_non_null(bad);
+    memcpy(bad, (unsigned char *)rec.blobs[0].data + 16, size);
+    struct hb_rules *r = rules_of(&rec, &e);
     for (int i = 0; i < NLIT_PATTERNS; i++) {
         memset(&l, 0xA5, sizeof l);
         assert_int_equal(hb_regex_literals_of(&e, LIT_PATTERNS[i], 0, &l, "t", i, &err), HB_OK);
@@ -472,22 +507,46 @@ static void test_literals_taken(void **state)
     hb_regex_literals(LIT_PATTERNS[1], 0, &want);
     assert_int_equal(want.n, 0);
     hb_rules_free(r);
-    /* the first pattern's blob with one byte short of its literals */
+    r = crafted(key, bad, size, &e);
+    free(bad);
+    assert_int_equal(hb_regex_literals_of(&e, LIT_PATTERNS[0], 0, &l, "t", 1, &err), HB_ERR_DICT);
+    assert_string_equal(err.file, path);
+    hb_rules_free(r);
+}
+
+/* A pattern's prefix recorded for rulec is taken back from the file as it
+ * was read (the check made); one whose count of conditions overruns its
+ * array, its check made again as a crafted file would, is refused naming
+ * the file. */
+static void test_prefix_taken(void **state)
+{
+    (void)state;
+    static const char pattern[] = "[一二三四五六七八九十两]+(?:查|改|抓)";
+    hb_error err;
+    struct hb_rules_record rec;
+    struct hb_engine e = recording(&rec);
+    hb_prefix p, want;
+    hb_regex_prefix(pattern, PCRE2_ANCHORED, &want);
+    assert_true(want.n > 0);
+    assert_int_equal(hb_regex_prefix_of(&e, pattern, PCRE2_ANCHORED, &p, "t", 1, &err), HB_OK);
+    assert_int_equal(rec.nblobs, 1);
     unsigned char key[32];
     memcpy(key, rec.blobs[0].key, 32);
-    size_t size = rec.blobs[0].size - 16 - 1;
-    unsigned char *bad = malloc(size);
-    assert_non_null(bad);
-    memcpy(bad, (unsigned char *)rec.blobs[0].data + 16, size);
-    hb_rules_record_free(&rec);
-    memset(&rec, 0, sizeof rec);
-    assert_int_equal(hb_rules_record_checked(&rec, key, bad, size), HB_OK);
-    assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
-    hb_rules_record_free(&rec);
-    free(bad);
-    assert_int_equal(hb_rules_open(path, &r, &err), HB_OK);
-    e.rules = r;
-    assert_int_equal(hb_regex_literals_of(&e, LIT_PATTERNS[0], 0, &l, "t", 1, &err), HB_ERR_DICT);
+    struct hb_rules *r = rules_of(&rec, &e);
+    memset(&p, 0xA5, sizeof p);
+    assert_int_equal(hb_regex_prefix_of(&e, pattern, PCRE2_ANCHORED, &p, "t", 1, &err), HB_OK);
+    assert_int_equal(p.n, want.n);
+    for (size_t i = 0; i < p.n; i++) {
+        const hb_prefix_cond *a = &p.c[i], *b = &want.c[i];
+        assert_true(a->at == b->at && a->negated == b->negated && a->nr == b->nr);
+        assert_memory_equal(a->lows, b->lows, sizeof a->lows);
+        assert_memory_equal(a->lo, b->lo, a->nr * sizeof *a->lo);
+        assert_memory_equal(a->hi, b->hi, a->nr * sizeof *a->hi);
+    }
+    hb_rules_free(r);
+    want.n = HB_PREFIX_MAX + 1;
+    r = crafted(key, &want, sizeof want, &e);
+    assert_int_equal(hb_regex_prefix_of(&e, pattern, PCRE2_ANCHORED, &p, "t", 1, &err), HB_ERR_DICT);
     assert_string_equal(err.file, path);
     hb_rules_free(r);
 }
@@ -762,6 +821,7 @@ int main(void)
         cmocka_unit_test(test_regex_taken),
         cmocka_unit_test(test_regex_damaged_or_stale),
         cmocka_unit_test(test_literals_taken),
+        cmocka_unit_test(test_prefix_taken),
         cmocka_unit_test(test_dict_records_taken),
         cmocka_unit_test(test_dict_records_every_byte),
         cmocka_unit_test(test_directory_keys),
