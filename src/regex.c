@@ -275,8 +275,29 @@ hb_status hb_regex_prefix_of(const struct hb_engine *e, const char *pattern, uin
     if (take_filed(e, pattern, options, KEY_PREFIX, prefix_decode, out, key, &st, err))
         return st;
     hb_regex_prefix(pattern, options, out);
-    if (e && e->record && hb_rules_record_checked(e->record, key, out, sizeof *out) != HB_OK)
-        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory"), HB_ERR_NOMEM;
+    if (e && e->record) {
+        /* filed with only what is read of it set, the rest zero: a rules
+           file holds the same bytes every build, none from the stack */
+        hb_prefix *filed = calloc(1, sizeof *filed);
+        hb_status rst = filed ? HB_OK : HB_ERR_NOMEM;
+        for (size_t i = 0; filed && i < out->n; i++) {
+            const hb_prefix_cond *c = &out->c[i];
+            hb_prefix_cond *f = &filed->c[i];
+            f->at = c->at;
+            f->negated = c->negated;
+            f->nr = c->nr;
+            memcpy(f->lows, c->lows, sizeof f->lows);
+            memcpy(f->lo, c->lo, c->nr * sizeof *c->lo);
+            memcpy(f->hi, c->hi, c->nr * sizeof *c->hi);
+        }
+        if (filed) {
+            filed->n = out->n;
+            rst = hb_rules_record_checked(e->record, key, filed, sizeof *filed);
+        }
+        free(filed);
+        if (rst != HB_OK)
+            return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory"), HB_ERR_NOMEM;
+    }
     return HB_OK;
 }
 

@@ -147,7 +147,7 @@ static void write_rules(void)
     hb_ac *ac = patterns(0);
     assert_true(hb_ac_build(ac));
     hb_ac *v[1] = {ac};
-    struct hb_rules_record rec = {v, 1, 1};
+    struct hb_rules_record rec = {.v = v, .n = 1, .cap = 1};
     hb_error err;
     assert_int_equal(hb_rules_write(&rec, path, &err), HB_OK);
     hb_ac_free(ac);
@@ -544,8 +544,8 @@ static void test_prefix_taken(void **state)
         assert_memory_equal(a->hi, b->hi, a->nr * sizeof *a->hi);
     }
     hb_rules_free(r);
-    want.n = HB_PREFIX_MAX + 1;
-    r = crafted(key, &want, sizeof want, &e);
+    hb_prefix overrun = {.n = HB_PREFIX_MAX + 1};
+    r = crafted(key, &overrun, sizeof overrun, &e);
     assert_int_equal(hb_regex_prefix_of(&e, pattern, PCRE2_ANCHORED, &p, "t", 1, &err), HB_ERR_DICT);
     assert_string_equal(err.file, path);
     hb_rules_free(r);
