@@ -549,6 +549,23 @@ static void test_traditional_at_every_place(void **s)
     assert_false(converted("x們x們x們x們x"));
 }
 
+/* A short report is first asked whether it holds any mark (one vector
+ * scan, in 32-byte steps and the bytes after them): five marks at the end,
+ * after every count of bytes of one block or two, are all found. */
+static void test_traditional_marks_last(void **s)
+{
+    (void)s;
+    for (int n = 0; n < 70; n++) {
+        char text[512], *t = text;
+        for (int i = 0; i < n; i++)
+            t += sprintf(t, "%s", i % 3 ? "a" : "的");
+        sprintf(t, "們們們們們");
+        assert_true(converted(text));
+        sprintf(t, "們們們們");
+        assert_false(converted(text));
+    }
+}
+
 /* A mark added in an overlay whose last two bytes are those of a plain
  * character (廬 E5 BB AC, 们 E4 BB AC): the tally by those bytes can no
  * longer tell them apart, and the check counts each one by its code point;
@@ -594,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_traditional),
         cmocka_unit_test(test_traditional_decided_early),
         cmocka_unit_test(test_traditional_at_every_place),
+        cmocka_unit_test(test_traditional_marks_last),
         cmocka_unit_test(test_traditional_shared_tail),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
