@@ -287,8 +287,9 @@ static const char *find_template(const cli_opts *o, const char *dict_dir, char *
 
 /* Opens a named input, which must be a regular file.  O_NONBLOCK keeps a
  * FIFO without a writer from blocking the open; such a path is then
- * refused.  Returns the descriptor (O_NONBLOCK cleared), or -1 with a
- * reason in why. */
+ * refused.  Returns the descriptor, or -1 with a reason in why.  O_NONBLOCK
+ * stays set: it has no effect on a regular file (open(2)), and clearing it
+ * was a system call a file. */
 static int open_named(const char *path, struct stat *st, char *why, size_t cap)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -304,8 +305,6 @@ static int open_named(const char *path, struct stat *st, char *why, size_t cap)
     else if (!S_ISREG(st->st_mode))
         snprintf(why, cap, "not a regular file (%s); give its contents on standard input as -",
                  S_ISFIFO(st->st_mode) ? "a FIFO" : S_ISSOCK(st->st_mode) ? "a socket" : "a device");
-    else if (fcntl(fd, F_SETFL, 0) != 0)
-        snprintf(why, cap, "%s", strerror(errno));
     else
         ok = 1;
     if (!ok)
@@ -381,6 +380,11 @@ char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap
             }
             break;
         }
+        /* a named file is read up to the size fstat gave, without a read
+         * more to meet its end (a file growing meanwhile is read as it was
+         * when opened); a size of 0 (/proc) is read to the end */
+        if (fd >= 0 && st.st_size > 0 && n == (size_t)st.st_size)
+            break;
         if (n == bufcap) {
             size_t ncap = bufcap * 2 > max + 1 ? max + 1 : bufcap * 2;
             char *nb = ncap > bufcap ? realloc(buf, ncap) : NULL;
