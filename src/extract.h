@@ -64,13 +64,15 @@ typedef struct {
 /* What the stages keep over the reports whose stages run together
  * (pipeline.c: up to 64 reports of hb_extract_owned_n, or one): the memo
  * of word facts the metrics' subject walks ask (metric_subject.h), which
- * pays over several reports as over one long one, and the terms' first
- * counting table, lent to one report at a time (terms.c).  Set up before
- * the first stage, both freed after the last (pipeline.c). */
+ * pays over several reports as over one long one, the terms' first
+ * counting table, lent to one report at a time, and their memo of content
+ * words (terms.c).  Set up before the first stage, all freed after the
+ * last (pipeline.c). */
 typedef struct hb_group {
     size_t reports;                       /* in the group */
     struct hb_subject_memo *subject_memo; /* NULL until made, or out of memory */
     void *terms_first;                    /* malloc'd; NULL until made, or out of memory */
+    void *terms_content;                  /* calloc'd, as terms_first */
 } hb_group;
 
 /* The table (pipeline.c), in running order. */

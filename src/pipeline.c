@@ -254,6 +254,7 @@ static void run_stages(hb_doc **d, hb_error **errs, size_t n)
         }
     hb_subject_memo_free(group.subject_memo);
     free(group.terms_first);
+    free(group.terms_content);
 }
 
 static hb_report *extract(const hb_engine *e, char *own, const char *buf, size_t len,

@@ -387,6 +387,52 @@ static void by_count(const counter *c, const uint32_t *rep, size_t n, uint32_t *
         sorted[at[c->table[rep[i]].count]++] = rep[i];
 }
 
+/* is_content's answers for a group of several reports (hb_group,
+ * extract.h): the words a report asks about (its most frequent ones,
+ * until the top are content words) are much the same from one report to
+ * the next, and each answer was a stopword lookup and a walk of the
+ * lexicon's trie.  A word of 16 bytes at most is its entry's head, tail
+ * and length (word_ends), compared as they are; longer ones are asked
+ * every time.  Filled up to half its slots, then only read. */
+enum { CONTENT_SLOTS = 1024 };
+
+typedef struct {
+    uint64_t head, tail;
+    uint32_t len; /* 0: an empty slot */
+    uint32_t content;
+} content_slot;
+
+typedef struct {
+    size_t used;
+    content_slot v[CONTENT_SLOTS];
+} content_memo;
+
+/* Whether the counted word t is a content word, through the group's memo
+ * where there is one to share. */
+static int content_of(hb_doc *d, const term_count *t)
+{
+    const char *w = d->view + t->first;
+    hb_group *g = d->group;
+    if (t->len > 16 || !g || g->reports < 2)
+        return is_content(d, w, t->len);
+    if (!g->terms_content && !(g->terms_content = calloc(1, sizeof(content_memo))))
+        return is_content(d, w, t->len);
+    content_memo *m = g->terms_content;
+    for (size_t h = t->hash & (CONTENT_SLOTS - 1);; h = (h + 1) & (CONTENT_SLOTS - 1)) {
+        content_slot *e = &m->v[h];
+        if (e->len == t->len && e->head == t->head && e->tail == t->tail)
+            return (int)e->content;
+        if (e->len)
+            continue;
+        int yes = is_content(d, w, t->len);
+        if (m->used < CONTENT_SLOTS / 2) {
+            *e = (content_slot){t->head, t->tail, t->len, (uint32_t)yes};
+            m->used++;
+        }
+        return yes;
+    }
+}
+
 /* Copies the `top` first content words, more frequent first, then earlier
  * first (a total order: first is unique), to out; returns how many, or
  * SIZE_MAX when memory runs out.  Most of a report's words are counted
@@ -412,12 +458,12 @@ static size_t select_top(hb_doc *d, const counter *c, size_t top, term_count *ou
     size_t n = 0;
     for (size_t i = 0; i < nrep && n < top; i++) {
         const term_count *t = &c->table[at[nb + i]];
-        if (is_content(d, d->view + t->first, t->len))
+        if (content_of(d, t))
             out[n++] = *t;
     }
     for (size_t i = 0; i < c->n && n < top; i++) {
         const term_count *t = &c->table[c->order[i]];
-        if (t->count == 1 && is_content(d, d->view + t->first, t->len))
+        if (t->count == 1 && content_of(d, t))
             out[n++] = *t;
     }
     hb_arena_free(&d->arena, at);

@@ -218,7 +218,9 @@ static void test_paragraphs_segmented_together(void **s)
  * group's one first table, lent to each in turn: every report's terms are
  * those it has alone, after a report whose table grew past it (the big
  * one) and after one that left its words in it (REPORT, then a text whose
- * words are REPORT's and others). */
+ * words are REPORT's and others); the group's memo of content words
+ * answers each word as itself (工作, a stopword, before 工程 of as many
+ * bytes and the same first character). */
 static void test_group_counts_each_report_alone(void **s)
 {
     (void)s;
@@ -226,8 +228,10 @@ static void test_group_counts_each_report_alone(void **s)
     char *big = big_report(&big_len);
     static const char other[] = "关于学校情况的汇报\n\n一、主要做法\n"
                                 "推进教育改革，深化教育改革，坚持创新。学校发展，学校建设。\n";
-    const char *texts[] = {REPORT, big, REPORT, other};
-    const size_t lens[] = {strlen(REPORT), big_len, strlen(REPORT), strlen(other)};
+    static const char stop[] = "关于工程情况的汇报\n\n一、主要做法\n推进工作，落实工作，工作创新。\n",
+                      word[] = "关于工程情况的汇报\n\n一、主要做法\n推进工程，落实工程，工程创新。\n";
+    const char *texts[] = {REPORT, big, REPORT, other, stop, word};
+    const size_t lens[] = {strlen(REPORT), big_len, strlen(REPORT), strlen(other), strlen(stop), strlen(word)};
     enum { N = sizeof texts / sizeof *texts };
     char *bufs[N];
     hb_extract_options xo[N];
