@@ -3,21 +3,11 @@
 
 #include <stddef.h>
 
-/* A switch, not a table walk: every character of a numeral candidate is
- * asked about, and the compiler turns the cases into a few comparisons. */
-int hb_cn_numeral_lookup(int cp, unsigned *cls)
-{
-#define CN(c, v, k, a) \
-    case c: \
-        *cls = k; \
-        return v;
-    switch (cp) {
-        HB_CN_NUMERALS(CN, 0)
-    }
-#undef CN
-    *cls = 0;
-    return -1;
-}
+/* The numerals filed at their slots (chars.h, HB_CN_SLOT: no two share
+ * one, test_numeral checks); the other slots are zeros, classes none. */
+#define CN_SLOT(c, v, k, a) [HB_CN_SLOT(c)] = {c, v, k},
+const hb_cn_slot hb_cn_slots[HB_CN_SLOTS] = {HB_CN_NUMERALS(CN_SLOT, 0)};
+#undef CN_SLOT
 
 /* Word k of hb_plain_han_bits: the numerals in it cleared (a numeral
  * outside U+4000..U+9FFF, 〇, falls in no word). */

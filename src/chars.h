@@ -11,7 +11,7 @@ enum {
 };
 
 /* The Chinese numerals: X(code point, value, classes, a), one table for the
- * switch (hb_cn_numeral_lookup), the filter in front of it and the bits of
+ * table (hb_cn_numeral_lookup), the filter in front of it and the bits of
  * hb_plain_han_bits; a is passed through (the word the bits are for). */
 #define HB_CN_D HB_CN_DIGIT
 #define HB_CN_A (HB_CN_DIGIT | HB_CN_ALT)
@@ -35,13 +35,31 @@ enum {
     X(0x4E07, 10000, HB_CN_S, a)  /* 万 */ \
     X(0x4EBF, 100000000, HB_CN_S, a) /* 亿 */
 
+/* The numerals in a table of 64 slots, each at HB_CN_SLOT of its code
+ * point (a perfect hash of these 17: test_numeral checks that it finds
+ * each and nothing else).  It replaced a switch, which GCC made a tree of
+ * compares: a mispredicted branch or two for every numeral asked. */
+enum { HB_CN_SLOTS = 64 };
+#define HB_CN_SLOT(cp) (((unsigned)(cp) + ((unsigned)(cp) >> 5)) & (HB_CN_SLOTS - 1))
+typedef struct {
+    int cp, value;
+    unsigned cls; /* 0: a free slot */
+} hb_cn_slot;
+extern const hb_cn_slot hb_cn_slots[HB_CN_SLOTS];
+
 /* The value of a Chinese numeral character (0-9, or 10 … 1e8 for a scale
  * word) with its classes in *cls; -1 (and *cls 0) for any other.  The
- * switch itself; callers use hb_cn_numeral, which asks a filter of two
+ * table itself; callers use hb_cn_numeral, which asks a filter of two
  * 64-bit masks (low six bits of the code point, next six) first: the
  * tokenizer asks about every Han character, twice.  test_numeral checks
  * the two agree on every code point. */
-int hb_cn_numeral_lookup(int cp, unsigned *cls);
+static inline int hb_cn_numeral_lookup(int cp, unsigned *cls)
+{
+    const hb_cn_slot *t = &hb_cn_slots[HB_CN_SLOT(cp)];
+    int hit = t->cp == cp && t->cls;
+    *cls = hit ? t->cls : 0;
+    return hit ? t->value : -1;
+}
 
 #define HB_CN_LOW_BIT(c, v, k, a) | (1ull << ((c) & 63))
 #define HB_CN_HIGH_BIT(c, v, k, a) | (1ull << (((c) >> 6) & 63))

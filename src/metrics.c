@@ -39,6 +39,13 @@ enum { MEMO_MIN_VIEW = 64 * 1024 };
  * read in between) for the hardware to fetch them ahead. */
 enum { AHEAD = 4 };
 
+/* A report with more number starts than fit in this many bytes of metrics
+ * has room made for a metric at each at once (hb_metrics_run): more than
+ * the arena's 64 KiB blocks, it is a block of its own (arena.c), which
+ * hb_vec_trim shrinks in place.  Under it the vector grows as it fills: a
+ * small report's arena would hold the room unused. */
+enum { RESERVE_MIN = 64 * 1024 };
+
 #define EXACT_MAX 9007199254740992.0 /* 2^53 */
 
 hb_status hb_metrics_load(struct hb_engine *e, hb_error *err)
@@ -521,6 +528,14 @@ hb_status hb_metrics_run(hb_doc *d)
     d->metrics = hb_arena_alloc(&d->arena, sizeof *d->metrics);
     if (!d->metrics)
         return HB_ERR_NOMEM;
+    /* room for a metric at every number start (each is read at its own):
+     * doubled as it filled, a large report's vector was copied at each
+     * step (realloc) into pages touched anew; the room past the last
+     * metric is never written */
+    size_t most = d->number_starts.n;
+    if (most * sizeof *d->metrics->list.v > RESERVE_MIN &&
+        (d->metrics->list.v = hb_arena_take(&d->arena, most * sizeof *d->metrics->list.v)))
+        d->metrics->list.cap = most;
     hb_subject_memo *own = NULL;
     metric_run run = {memo_for(d, &own)};
     size_t done = 0;
