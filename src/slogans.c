@@ -22,6 +22,18 @@
 #include "units.h"
 #include "words.h"
 
+/* The places (quotations, numeral starts) read in a pass over a view of
+ * FAR_VIEW bytes or more, whose bytes are then fetched AHEAD places ahead:
+ * a shorter one stays in the caches from one pass to the next. */
+enum { AHEAD = 8, FAR_VIEW = 256 << 10 };
+
+/* The number of places of a pass over n of them whose bytes are fetched
+ * ahead: those AHEAD before its end, none in a short view. */
+static size_t fetched_ahead(const hb_doc *d, size_t n)
+{
+    return d->view_len >= FAR_VIEW && n > AHEAD ? n - AHEAD : 0;
+}
+
 /* A quotation longer than this (in characters) is a quotation, not a term. */
 enum { TERM_MAX_CHARS = 40 };
 
@@ -556,8 +568,11 @@ static int quoted_terms(run_ctx *c, const hb_quote_list *ql)
     if (!md)
         return 0;
     int ok = 1;
+    size_t ahead = fetched_ahead(c->d, ql->n);
     for (size_t i = 0; ok && i < ql->n; i++) {
         const hb_quote *q = &ql->v[i];
+        if (i < ahead) /* the first read of a quotation's bytes missed the cache */
+            __builtin_prefetch(v + ql->v[i + AHEAD].vstart);
         if (q->kind == HB_Q_TITLE && !hb_quote_inside(ql, i, HB_Q_TITLE) && !cover(c, q->ostart, q->oend))
             return 0;
         if (q->kind != HB_Q_QUOTE)
@@ -866,9 +881,11 @@ static int discover(run_ctx *c)
         size_t ov[2];
         hb_regex *re = rules->pat[p].re;
         const hb_prefix *first = &rules->pat[p].first;
-        for (size_t k = 0, at = 0; k < starts.n; k++) {
+        for (size_t k = 0, at = 0, ahead = fetched_ahead(d, starts.n); k < starts.n; k++) {
             /* most numerals start no match: the characters after them say so */
             size_t sk = starts.v[k];
+            if (k < ahead) /* each pattern reads the view again: a large one's left the cache */
+                __builtin_prefetch(d->view + starts.v[k + AHEAD]);
             if (sk < at || !hb_prefix_may_match(first, d->view + sk, d->view_len - sk) ||
                 !hb_regex_find(d->engine, re, d->view, d->view_len, sk, md, ov))
                 continue;
