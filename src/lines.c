@@ -831,9 +831,7 @@ hb_status hb_strip_run(hb_doc *d)
     hb_status st = find_cuts(d, &cuts);
     if (st != HB_OK || !cuts.n)
         return st;
-    int first_line = 1, ok = 1;
-    for (size_t k = 0; k < cuts.v[0].start; k++)
-        first_line += d->fold[k] == '\n';
+    int first_line = 1 + (int)line_feeds(d->fold, cuts.v[0].start), ok = 1;
     char *out = d->fold_own; /* the fold stage's own copy: closed up in place */
     hb_omap map = {0};
     size_t n = 0, hint = 0, at = 0;
