@@ -380,7 +380,7 @@ static int split_run_together(hb_doc *d, view_buf *b)
 #else
     int vector = 0;
 #endif
-    size_t np = d->paras.n, *first = hb_arena_alloc(&d->arena, (np + 1) * sizeof *first);
+    size_t np = d->paras.n, *first = hb_arena_take(&d->arena, (np + 1) * sizeof *first); /* all written */
     if (!first)
         return 0;
     for (size_t p = 0; p < np; p++) {
@@ -395,13 +395,20 @@ static int split_run_together(hb_doc *d, view_buf *b)
     if (!grown)
         return 0;
     d->view_own = b->v = grown;
-    hb_para *old = hb_arena_alloc(&d->arena, np * sizeof *old);
-    if (!old)
-        return 0;
     memmove(grown + cuts.n, grown, b->n);
     view_buf in = {.d = d, .v = grown + cuts.n, .m = b->m, .n = b->n}, out = {.d = d, .v = grown};
-    memcpy(old, d->paras.v, np * sizeof *old);
+    /* the cut paragraphs and their map in arrays of the most they can
+     * hold, written once: a piece copies the runs starting in it and one
+     * more, a piece and a line feed for a cut and a piece for a paragraph
+     * (the last run of the map, to the text's end, after them) */
+    hb_para *old = d->paras.v;
+    d->paras.v = hb_arena_take(&d->arena, (np + cuts.n) * sizeof *d->paras.v);
     d->paras.n = 0;
+    d->paras.cap = np + cuts.n;
+    out.m.cap = in.m.n + 2 * cuts.n + np + 1;
+    out.m.v = hb_arena_take(&d->arena, out.m.cap * sizeof *out.m.v);
+    if (!d->paras.v || !out.m.v)
+        return 0;
     for (size_t p = 0; p < np; p++) {
         const hb_para *pa = &old[p];
         hb_para cur = *pa;
@@ -465,6 +472,15 @@ hb_status hb_paragraphs_run(hb_doc *d)
         d->fold = b.v;
     d->fold_own = NULL;
     d->view_own = b.v;
+    /* the paragraphs and the map in arrays of the most they can hold,
+     * written once: a paragraph a line at most, and a copy (at most two a
+     * line) maps the runs of the fold's map starting in it and one more */
+    b.m.cap = d->fmap.n + 2 * d->lines.n + 1;
+    b.m.v = hb_arena_take(&d->arena, b.m.cap * sizeof *b.m.v);
+    d->paras.cap = d->lines.n;
+    d->paras.v = hb_arena_take(&d->arena, d->paras.cap * sizeof *d->paras.v);
+    if (!b.m.v || !d->paras.v)
+        return HB_ERR_NOMEM;
     hb_para cur = {0};
     /* prev, the last line read, is copied once the next tells whether it
      * ends its paragraph: till then its text is still in the fold, which
