@@ -142,6 +142,11 @@ static int slurp(const char *path, char **buf, size_t *len, hb_error *err)
         if (r < 0)
             break;
         n += (size_t)r;
+        /* the size fstat gave, read whole: no read more to meet the end (a
+         * file grown meanwhile filled cap and is read on; 0, as in /proc:
+         * read to the end) */
+        if (st.st_size > 0 && n == (size_t)st.st_size)
+            break;
         if (n == cap && cap <= DICT_MAX_BYTES) { /* the file grew while read */
             size_t ncap = cap * 2 > DICT_MAX_BYTES + 1 ? DICT_MAX_BYTES + 1 : cap * 2;
             char *nb = realloc(b, ncap + 1);
