@@ -555,8 +555,9 @@ HB_HOT int ends_plain(const char *s, size_t len, size_t e, int *cp)
  * of a number (12.5万元, not 1万2000 nor 3万余); a lone Chinese digit
  * before no numeral (一是, 三会).  p < len.  Returns 1 with n's reading
  * as parse_core makes it (lo, hi, overflow, end and the scale with its
- * span, which no one reads at scale 1; the rest of n untouched), *cur the character at p and *after the one at n->end
- * (-1: the end); 0, n untouched, when the grammar has to read it. */
+ * span, which no one reads at scale 1; the rest of n untouched), *cur the
+ * character at p and *after the one at n->end (-1: the end); 0, n
+ * untouched, when the grammar has to read it. */
 HB_HOT int plain_number(const char *s, size_t len, size_t p, num *n, int *cur, int *after)
 {
     unsigned char b = (unsigned char)s[p];
