@@ -119,6 +119,10 @@ $(B)/huibao.rules $(B)/huibao.image &: $(B)/rulec $(wildcard dict/*.txt dict/pro
 $(B)/tests/%: tests/unit/%.c tests/unit/testutil.h $(B)/libhuibao.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@ $(B)/libhuibao.a $(PKG_LIBS) $(TEST_LIBS)
 
+# The CLI's heap settings, no part of the library.
+$(B)/tests/test_cli_memory: tests/unit/test_cli_memory.c cli/memory.c cli/cli.h | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Icli $(LDFLAGS) $< cli/memory.c -o $@ $(TEST_LIBS)
+
 # The unit tests read the compiled lexicon, and test_builtin the image and
 # rules built from it, so they are built before the tests run (also where
 # only `unit` is asked for: make leakcheck).

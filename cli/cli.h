@@ -59,9 +59,18 @@ cli_image builtin_rules(void);
 int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, const char *lexicon,
                    cli_image image, char hex[65]);
 
-/* Reads a whole file ("-": standard input); on failure returns NULL with a
- * reason in why. */
+/* Reads a whole file ("-": standard input) into a buffer of
+ * cli_input_buffer; on failure returns NULL with a reason in why. */
 char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap);
+
+/* memory.c: the heap's settings, made once at start; then, after
+ * cli_memory_huge_for_large, the first input of LARGE_INPUT to
+ * HUGE_INPUT_MAX bytes has its report's memory in huge pages where the
+ * kernel gives them.  cli_input_buffer is malloc for the input's bytes. */
+enum { LARGE_INPUT = 1 << 20, HUGE_INPUT_MAX = 8 << 20 };
+void cli_memory_init(void);
+void cli_memory_huge_for_large(void);
+void *cli_input_buffer(size_t size);
 
 /* Writes all of buf with as few write() calls as the kernel allows (one for
  * a regular file): a JSON line never interleaves with another writer's.

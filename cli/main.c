@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <malloc.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -358,9 +357,9 @@ char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap
     if (!f && fd < 0)
         return NULL;
     size_t bufcap = S_ISREG(st.st_mode) && st.st_size > 0 ? (size_t)st.st_size + 1 : 65536;
-    if (bufcap > max + 1)
-        bufcap = max + 1;
-    char *buf = malloc(bufcap);
+    /* a file over the limit is refused once max + 1 bytes are read: it
+     * gets no room for a report */
+    char *buf = bufcap <= max + 1 ? cli_input_buffer(bufcap) : malloc(bufcap = max + 1);
     size_t n = 0;
     while (buf) {
         int failed;
@@ -608,14 +607,7 @@ static void read_records(run_state *st, const char *file)
 
 int main(int argc, char **argv)
 {
-    /* what a report gives back early (its input, the uncut view, its
-     * tokens) is unmapped at once: glibc's moving threshold would keep it
-     * in the heap, out of reach of the report's later, smaller arrays */
-    mallopt(M_MMAP_THRESHOLD, 1 << 20);
-    /* and the heap's free top is kept up to 8 MiB: trimmed after every
-     * report, it was grown again and its pages faulted in anew by the next
-     * (a third of the faults of 793 small reports) */
-    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+    cli_memory_init();
     out_init();
     cli_opts o = {0};
     parse_args(argc, argv, &o);
@@ -717,6 +709,7 @@ int main(int argc, char **argv)
     }
     FILE *out = of.fp;
 
+    cli_memory_huge_for_large();
     run_state st = {.o = &o, .engine = engine, .out = out,
                     .single = o.nfiles == 1 && !o.jsonl && !o.jsonl_in};
     /* not cleared (86 KB, most of them error texts): each entry is set before it is read */

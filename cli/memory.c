@@ -1,0 +1,73 @@
+/* How the CLI's heap is kept (glibc malloc), and where a large input's
+ * report takes its memory from. */
+#include <malloc.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+void cli_memory_init(void)
+{
+    /* what a report gives back early (its input, the uncut view, its
+     * tokens) is unmapped at once: glibc's moving threshold would keep it
+     * in the heap, out of reach of the report's later, smaller arrays */
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
+    /* and the heap's free top is kept up to 8 MiB: trimmed after every
+     * report, it was grown again and its pages faulted in anew by the next
+     * (a third of the faults of 793 small reports) */
+    mallopt(M_TRIM_THRESHOLD, 8 << 20);
+}
+
+/* A report takes up to this many bytes per input byte at its peak (make
+ * bench: 5.3 for 10 MB, less for larger inputs). */
+enum { PEAK_PER_BYTE = 6 };
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+static int huge_wanted, huge_done;
+
+void cli_memory_huge_for_large(void)
+{
+    huge_wanted = 1;
+}
+
+/* Before the first large input: the heap grows once by what its report
+ * will take, and that span is advised huge.  Each fresh 4 KiB page costs a
+ * fault, and in a virtual machine the faults of a 4 MB report were a sixth
+ * of its time; in 2 MiB pages they are a dozen (extract --top 0: -15%; 10
+ * MB: -9%).  glibc gives huge pages itself only by a tunable read at start
+ * (glibc.malloc.hugetlb).  Small inputs are left as they are: a batch of
+ * them reuses the same pages report after report, and a huge page's first
+ * fault clears 2 MiB.  Nor inputs over HUGE_INPUT_MAX: the kernel then
+ * clears more huge pages than it has just freed, and clearing fresh ones
+ * cost more than the faults they save (50 MB: +7%). */
+static void heap_for(size_t size)
+{
+    huge_done = 1;
+    int room = (int)size * PEAK_PER_BYTE; /* size <= HUGE_INPUT_MAX */
+    /* buffers up to glibc's largest threshold (32 MiB) come from that span
+     * too, and it is kept to the end: trimmed and grown again, its pages
+     * would be faulted anew, and in small ones */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, INT32_MAX);
+    mallopt(M_TOP_PAD, room);
+    /* more than the heap's free top: it grows, by the pad with it */
+    void *probe = malloc(mallinfo2().keepcost + 4096);
+    char *end = sbrk(0);
+    mallopt(M_TOP_PAD, 128 << 10); /* glibc's own, for any later growth */
+    if (probe && end != (char *)-1) {
+        uintptr_t from = ((uintptr_t)probe + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        uintptr_t to = (uintptr_t)end & ~(HUGE_PAGE - 1);
+        if (to > from)
+            madvise((void *)from, to - from, MADV_HUGEPAGE);
+    }
+    free(probe);
+}
+
+void *cli_input_buffer(size_t size)
+{
+    if (huge_wanted && !huge_done && size >= LARGE_INPUT && size <= HUGE_INPUT_MAX)
+        heap_for(size);
+    return malloc(size);
+}

@@ -1,0 +1,105 @@
+/* The CLI's heap (cli/memory.c): only the first input of LARGE_INPUT to
+ * HUGE_INPUT_MAX bytes, and only once asked for, has the heap grown by the
+ * room its report takes and that span advised huge; smaller and larger
+ * inputs, and later ones, leave it as it is.  The state is once per
+ * process, so the cases run in order in one test.  Skipped where malloc is
+ * not glibc's (ASan, valgrind) or the kernel has no huge pages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <malloc.h>
+
+#include <cmocka.h>
+
+#include "cli.h"
+
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+
+/* Whether the mapping that holds address a is advised huge (VmFlags hg);
+ * -1 when none holds it. */
+static int advised_huge(uintptr_t a)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    assert_non_null(f);
+    char line[512];
+    int inside = 0, huge = -1;
+    while (fgets(line, sizeof line, f)) {
+        uintptr_t lo, hi;
+        if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2) { /* a mapping's first line */
+            inside = a >= lo && a < hi;
+            continue;
+        }
+        if (inside && !strncmp(line, "VmFlags:", 8)) {
+            huge = strstr(line, " hg") != NULL;
+            break;
+        }
+    }
+    fclose(f);
+    return huge;
+}
+
+/* The first 2 MiB boundary after p: inside a buffer of more than 2 MiB. */
+static uintptr_t boundary_in(const void *p)
+{
+    return ((uintptr_t)p + HUGE_PAGE) & ~(HUGE_PAGE - 1);
+}
+
+static int kernel_has_huge_pages(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char s[128] = "";
+    if (f) {
+        if (!fgets(s, sizeof s, f))
+            s[0] = '\0';
+        fclose(f);
+    }
+    return strstr(s, "[never]") == NULL && s[0];
+}
+
+static void test_only_the_first_large_input(void **state)
+{
+    (void)state;
+    cli_memory_init();
+    char *before = cli_input_buffer(4 << 20); /* not yet asked for */
+    assert_non_null(before);
+    if (mallinfo2().arena == 0 || !kernel_has_huge_pages()) {
+        free(before);
+        skip();
+    }
+    assert_int_equal(advised_huge(boundary_in(before)), 0);
+    cli_memory_huge_for_large();
+    char *small = cli_input_buffer(LARGE_INPUT - 1);
+    assert_non_null(small);
+    assert_int_equal(advised_huge((uintptr_t)small), 0);
+    char *over = cli_input_buffer(HUGE_INPUT_MAX + 1);
+    assert_non_null(over);
+    assert_int_equal(advised_huge(boundary_in(over)), 0);
+    free(over);
+
+    size_t size = 3 << 20;
+    char *large = cli_input_buffer(size);
+    assert_non_null(large);
+    assert_int_equal(advised_huge(boundary_in(large)), 1);
+    /* the heap grew by what the report takes: its free top is that room */
+    assert_true(mallinfo2().keepcost >= 4 * size);
+    void *later = cli_input_buffer(size); /* from that room: no second growth */
+    assert_non_null(later);
+    assert_int_equal(advised_huge(boundary_in(later)), 1);
+    free(later);
+    free(large);
+    free(small);
+    free(before);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_only_the_first_large_input),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
