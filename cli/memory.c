@@ -53,10 +53,12 @@ static void heap_for(size_t size)
     mallopt(M_TRIM_THRESHOLD, INT32_MAX);
     mallopt(M_TOP_PAD, room);
     /* more than the heap's free top: it grows, by the pad with it */
-    void *probe = malloc(mallinfo2().keepcost + 4096);
-    char *end = sbrk(0);
+    size_t ask = mallinfo2().keepcost + 4096;
+    char *probe = malloc(ask), *end = sbrk(0);
     mallopt(M_TOP_PAD, 128 << 10); /* glibc's own, for any later growth */
-    if (probe && end != (char *)-1) {
+    /* the span only if the probe came from the heap's top, as glibc's
+     * malloc gives it (not a sanitizer's or valgrind's) */
+    if (probe && end != (char *)-1 && probe < end && (size_t)(end - probe) <= ask + (size_t)room + HUGE_PAGE) {
         uintptr_t from = ((uintptr_t)probe + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
         uintptr_t to = (uintptr_t)end & ~(HUGE_PAGE - 1);
         if (to > from)
