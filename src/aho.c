@@ -272,14 +272,12 @@ static int by_label(const void *a, const void *b, void *nodes)
     return (int)n[*(const uint32_t *)a].byte - (int)n[*(const uint32_t *)b].byte;
 }
 
-/* The head_len bytes at p (avail of them readable, at least head_len) as
- * one word, loaded little-endian as the scans load eight (normalize.h
- * asserts the byte order).  Under eight bytes, two loads that may overlap,
- * not a copy of head_len bytes: the last bytes of every text scanned come
- * here, a call of memcpy each where a paragraph is a scan. */
-static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
+/* The avail bytes at p (1 to 8 of them) as one word, loaded little-endian
+ * as the scans load eight (normalize.h asserts the byte order), zeros
+ * above them.  Under eight bytes, two loads that may overlap, not a copy. */
+static inline uint64_t word_upto8(const char *p, size_t avail)
 {
-    uint64_t w, m;
+    uint64_t w;
     if (avail >= 8) {
         memcpy(&w, p, 8);
     } else if (avail >= 4) {
@@ -291,8 +289,16 @@ static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
         const unsigned char *u = (const unsigned char *)p;
         w = u[0] | (uint64_t)u[avail / 2] << (8 * (avail / 2)) | (uint64_t)u[avail - 1] << (8 * (avail - 1));
     }
+    return w;
+}
+
+/* The head_len bytes at p (avail of them readable, at least head_len) as
+ * one word. */
+static inline uint64_t head_word(const hb_ac *ac, const char *p, size_t avail)
+{
+    uint64_t m;
     memcpy(&m, ac->head_mask, 8);
-    return w & m;
+    return word_upto8(p, avail) & m;
 }
 
 static inline uint64_t head_hash(uint64_t w)
@@ -316,16 +322,6 @@ static inline uint32_t probe(const hb_ac *ac, uint64_t hw, uint64_t hh)
     for (size_t h = (size_t)(hh >> ac->start_shift);; h = (h + 1) & ac->start_mask)
         if (ac->starts[h].state == 0 || ac->starts[h].head == hw)
             return ac->starts[h].state;
-}
-
-/* The state after the head_len bytes at s[i] of s[0..len) (head_len of
- * them left at least) when a pattern starts with them, else 0. */
-static inline uint32_t start_state(const hb_ac *ac, const char *s, size_t len, size_t i)
-{
-    if (ac->lead_only && ((unsigned char)s[i] & 0xC0) == 0x80)
-        return 0;
-    uint64_t w = head_word(ac, s + i, len - i), hh = head_hash(w);
-    return bit_at(ac->start_bits, hh >> ac->bits_shift) ? probe(ac, w, hh) : 0;
 }
 
 static uint32_t step(const hb_ac *ac, uint32_t s, uint8_t b);
@@ -1086,18 +1082,34 @@ static inline size_t filter_heads(const hb_ac *ac, const char *s, size_t len, si
     return i;
 }
 
+/* The first of the last places of s[0..len), from i on (fewer than eight
+ * bytes left), where a pattern's head is (its state in *st), len when
+ * none.  Every short text (a title, a metric's clause) ends here: its
+ * places' bytes are shifted out of the eight that end it, not loaded a few
+ * at a time, and tested as filter_heads() tests a place, the zeros past
+ * the end dropped by the head's mask (no head is looked for where fewer
+ * than head_len bytes are left) and turned away by the long patterns' bit
+ * at worst, where none fits. */
+static size_t last_start(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st)
+{
+    uint64_t mask, end = len >= 8 ? word_upto8(s + len - 8, 8) : word_upto8(s, len) << (8 * (8 - len));
+    memcpy(&mask, ac->head_mask, 8);
+    for (size_t head = ac->head_len; len - i >= head;) {
+        uint64_t w = end >> (8 * (i + 8 - len)), hh = head_hash(w & mask);
+        if (bit_at(ac->start_bits, hh >> ac->bits_shift) && (*st = head_state(ac, w, w & mask, hh)))
+            return i;
+        i += ac->lead_only ? lead_gap(w) : 1;
+    }
+    *st = 0;
+    return len;
+}
+
 /* The first place from i on where a pattern's head is (its state in *st),
  * len when none. */
 static size_t find_start(const hb_ac *ac, const char *s, size_t len, size_t i, uint32_t *st)
 {
     i = ac->lead_only ? filter_heads(ac, s, len, i, st, 1) : filter_heads(ac, s, len, i, st, 0);
-    if (*st)
-        return i;
-    /* the last places, too close to the end for a head, are not tried */
-    for (; i < len && len - i >= ac->head_len; i = next_place(ac, s, len, i))
-        if ((*st = start_state(ac, s, len, i)))
-            return i;
-    return len;
+    return *st ? i : last_start(ac, s, len, i, st);
 }
 
 /* The end of the longest pattern at s[i] whose first j - i bytes led to

@@ -11,6 +11,7 @@
 #include "lines.h"
 #include "markers.h"
 #include "normalize.h"
+#include "regex_lits.h"
 #include "rules.h"
 #include "units.h"
 
@@ -171,7 +172,7 @@ void hb_docfacts_unload(struct hb_engine *e)
 
 static int contains(const char *s, size_t len, const char *lit)
 {
-    return memmem(s, len, lit, strlen(lit)) != NULL;
+    return hb_lit_find(s, len, lit, strlen(lit)) != NULL;
 }
 
 /* No sentence punctuation at all: what title and signature lines look like. */
@@ -352,6 +353,15 @@ static size_t name_after_label(const hb_doc *d, const char *s, size_t len)
     return at < end ? at : 0;
 }
 
+/* The offset past the last space of s[0..n), 0 when none: one memrchr,
+ * not a step back a byte at a time through a last paragraph that is most
+ * often body text (an eighth of the stage on a batch of small reports). */
+static size_t after_last_space(const char *s, size_t n)
+{
+    const char *p = memrchr(s, ' ', n);
+    return p ? (size_t)(p - s) + 1 : 0;
+}
+
 static void find_signature(hb_doc *d, pcre2_match_data *md)
 {
     if (d->paras.n < 2)
@@ -361,9 +371,7 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
     int date_para = -1, org_para = -1, name_para = -1;
     const hb_para *l = &d->paras.v[last];
     const char *ls = d->view + l->vstart;
-    size_t ln = l->vend - l->vstart, sp = ln;
-    while (sp > 0 && ls[sp - 1] != ' ')
-        sp--;
+    size_t ln = l->vend - l->vstart, sp = after_last_space(ls, ln);
     size_t head = sp;
     while (head > 0 && ls[head - 1] == ' ')
         head--;
@@ -392,9 +400,7 @@ static void find_signature(hb_doc *d, pcre2_match_data *md)
     /* an organisation line alone must be at the very end and look like a name */
     if (date_para < 0 && org_para >= 0 && wider(d, o, 40))
         org_para = -1;
-    sp = on; /* 青山街道党工委书记　陈××: a title, then the name */
-    while (sp > 0 && os[sp - 1] != ' ')
-        sp--;
+    sp = after_last_space(os, on); /* 青山街道党工委书记　陈××: a title, then the name */
     if (org_para >= 0 && is_person(d, os + sp, on - sp)) {
         name_para = org_para, name_from = sp;
         head = sp;
@@ -823,7 +829,7 @@ static int year_at(hb_doc *d, size_t i)
     } else if (i + 12 <= d->view_len && numeral_year_opens(v + i)) {
         /* 二〇二三年: four numerals read digit by digit */
         int val = date_field(v + i, 12);
-        if (val >= 1900 && !memmem(v + i, 12, "十", 3))
+        if (val >= 1900 && !hb_lit_find(v + i, 12, "十", 3))
             y = val, after = i + 12;
     }
     if (y < 1900 || y > 2099 || after == 0 || !year_follows(v, d->view_len, after))
@@ -927,7 +933,7 @@ static const char *title_org(hb_doc *d, pcre2_match_data *md)
     if (!title_range(d, &vs, &ve))
         return NULL;
     size_t end = ve;
-    const char *about = memmem(d->view + vs, ve - vs, "关于", strlen("关于"));
+    const char *about = hb_lit_find(d->view + vs, ve - vs, "关于", strlen("关于"));
     if (about)
         end = (size_t)(about - d->view);
     const hb_rule_word *lead = hb_wordlist_prefix(&r->leads, d->view + vs, end - vs);
@@ -937,7 +943,7 @@ static const char *title_org(hb_doc *d, pcre2_match_data *md)
         end = pcre2_get_ovector_pointer(md)[0];
     if (end == ve) { /* no year: up to the first post (柏树岭村党支部书记抓…) */
         for (size_t i = 0; i < r->roles.n; i++) {
-            const char *hit = memmem(d->view + vs, end - vs, r->roles.v[i].word, r->roles.v[i].len);
+            const char *hit = hb_lit_find(d->view + vs, end - vs, r->roles.v[i].word, r->roles.v[i].len);
             if (hit)
                 end = (size_t)(hit - d->view);
         }
@@ -960,7 +966,7 @@ static const char *opening_org(hb_doc *d)
     if (!p)
         return NULL;
     const char *s = d->view + p->vstart, *e = d->view + p->vend;
-    for (const char *at = s; (at = memmem(at, (size_t)(e - at), "我", strlen("我"))); at += strlen("我")) {
+    for (const char *at = s; (at = hb_lit_find(at, (size_t)(e - at), "我", strlen("我"))); at += strlen("我")) {
         const char *w0 = at + strlen("我");
         const hb_rule_word *w = hb_wordlist_prefix(&d->engine->docfacts->orgs, w0, (size_t)(e - w0));
         if (w)
@@ -1043,7 +1049,7 @@ static const char *opening_name(hb_doc *d, const hb_para *p)
     for (int need_post = 0; need_post < 2; need_post++)
         for (size_t i = 0; i < lists[need_post]->n; i++) {
             const hb_rule_word *w = &lists[need_post]->v[i];
-            for (const char *at = d->view + p->vstart; (at = memmem(at, d->view + p->vend - at, w->word, w->len));
+            for (const char *at = d->view + p->vstart; (at = hb_lit_find(at, (size_t)(d->view + p->vend - at), w->word, w->len));
                  at += w->len) {
                 size_t from = (size_t)(at - d->view) + w->len, end = org_end(d, from, p->vend, need_post);
                 if (end && from < best)
@@ -1077,7 +1083,7 @@ static int announced_period(hb_doc *d, const hb_para *p, pcre2_match_data *md)
     const hb_wordlist *l = &d->engine->docfacts->announces;
     const char *s = d->view + p->vstart;
     for (size_t i = 0; i < l->n; i++) {
-        const char *hit = memmem(s, p->vend - p->vstart, l->v[i].word, l->v[i].len);
+        const char *hit = hb_lit_find(s, p->vend - p->vstart, l->v[i].word, l->v[i].len);
         if (!hit)
             continue;
         size_t from = (size_t)(hit - s);

@@ -24,6 +24,7 @@
 #include "extract.h"
 #include "json_out.h"
 #include "normalize.h"
+#include "regex_lits.h"
 #include "rules.h"
 #include "sections.h"
 
@@ -54,6 +55,7 @@ struct hb_list_rules {
     int last_kind;  /* the kind of the line read last (cue_kind), 0: none */
     int *same;      /* the next cue with the same first part, -1: none */
     hb_ac *first;   /* the first parts of the cues found in paragraphs; value: the first such cue */
+    hb_litset *need; /* set k: the longest part of each cue of kind k (need_part()) */
 };
 
 #define BIT(k) (1u << (k))
@@ -118,6 +120,18 @@ static int searched(const list_cue *q)
     return q->kind != KIND_LEAD && q->kind != KIND_GROUP && q->kind != KIND_TASKS;
 }
 
+/* The part of cue q that a paragraph holding it must hold: its longest
+ * (the last of those as long), the least common most often (原因 of
+ * 剖析…原因), as a paragraph is looked at before its scan (find_hits()). */
+static int need_part(const list_cue *q)
+{
+    int best = 0;
+    for (int p = 1; p < q->nparts; p++)
+        if (q->len[p] >= q->len[best])
+            best = p;
+    return best;
+}
+
 hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
 {
     struct hb_list_rules *r = e->lists = calloc(1, sizeof *e->lists);
@@ -131,11 +145,17 @@ hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
     size_t *len = calloc(r->ncues ? r->ncues : 1, sizeof *len);
     if (!pat || !len)
         st = HB_ERR_NOMEM;
-    for (size_t i = 0; st == HB_OK && i < r->ncues; i++)
-        if (searched(&r->cues[i])) {
-            pat[i] = r->cues[i].part[0];
-            len[i] = r->cues[i].len[0];
+    if (st == HB_OK && !(r->need = hb_litset_new()))
+        st = HB_ERR_NOMEM;
+    for (size_t i = 0; st == HB_OK && i < r->ncues; i++) {
+        const list_cue *q = &r->cues[i];
+        if (searched(q)) {
+            pat[i] = q->part[0];
+            len[i] = q->len[0];
         }
+        if (q->kind > 0 && !hb_litset_add(r->need, q->part[need_part(q)], q->len[need_part(q)], q->kind))
+            st = HB_ERR_NOMEM;
+    }
     if (st == HB_OK)
         st = hb_engine_build_entries(e, pat, len, r->ncues, &r->first, &r->same, err);
     free(pat);
@@ -152,6 +172,7 @@ void hb_lists_unload(struct hb_engine *e)
     free(r->cues);
     free(r->same);
     hb_ac_free(r->first);
+    hb_litset_free(r->need);
     free(r);
     e->lists = NULL;
 }
@@ -367,7 +388,7 @@ static size_t dash_start(const hb_doc *d, const hb_para *pa)
 static int add_dash_item(lists_ctx *c, int kind, const hb_para *pa, size_t from, int section)
 {
     const char *v = c->d->view;
-    const char *stop = memmem(v + from, pa->vend - from, "。", 3);
+    const char *stop = hb_lit_find(v + from, pa->vend - from, "。", 3);
     size_t te = stop ? (size_t)(stop - v) : pa->vend;
     return add_item(c, kind, pa->vstart, from, pa->vend, trim_end(v, from, te), "——", section);
 }
@@ -540,7 +561,10 @@ static int find_hits(lists_ctx *c, int p, unsigned want)
     hb_doc *d = c->d;
     const char *v = d->view;
     size_t from = c->body_from[p], to = d->paras.v[p].vend;
-    if (!want || from >= to)
+    /* no wanted kind's cue can match whole in a paragraph without one of
+     * its needed parts: such a paragraph (most of one, in a report missing
+     * causes) is not scanned, its "not" cues canceling nothing */
+    if (!want || from >= to || !(hb_litset_scan(c->rules->need, v + from, to - from) & want))
         return 1;
     size_t first = c->hits.n;
     para_scan ps = {c, p, want, from, to};
@@ -892,7 +916,7 @@ static int tasks_heading(const lists_ctx *c)
             continue;
         for (size_t i = 0; i < c->rules->ncues; i++) {
             const list_cue *q = &c->rules->cues[i];
-            if (q->kind == KIND_TASKS && memmem(d->view + s->tstart, s->tend - s->tstart, q->part[0], q->len[0]))
+            if (q->kind == KIND_TASKS && hb_lit_find(d->view + s->tstart, s->tend - s->tstart, q->part[0], q->len[0]))
                 return (int)j;
         }
     }

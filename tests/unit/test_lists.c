@@ -146,8 +146,17 @@ static void test_inline_clauses(void **s)
     json_decref(j);
 }
 
+/* Cues whose longest or last part (差距 of 仍有…差距, 根源 of 剖析…根源),
+ * which a paragraph must hold to be scanned for cues, lies some characters
+ * after their first. */
+static const char PARTS_APART[] = "工作总结\n一、主要成效\n全年学习12次。\n二、其他情况\n"
+                                  "对照要求，我们的工作仍有不少差距：一是学习不深入。二是督导不到位。\n"
+                                  "深入剖析产生这些问题的根源：一是思想认识不到位。二是工作方法不科学。\n"
+                                  "三、下一步打算\n加强学习。\n";
+
 /* Causes written inside the problems section stay out of the problems;
- * a cue opening its sentence takes the rest of it, lead words skipped. */
+ * a cue opening its sentence takes the rest of it, lead words skipped;
+ * cues found whose needed part follows their first (PARTS_APART). */
 static void test_causes_after_problems(void **s)
 {
     (void)s;
@@ -168,6 +177,11 @@ static void test_causes_after_problems(void **s)
                 "究其原因，主要是思想认识不到位；工作方法不科学。\n三、下一步打算\n加强学习。\n",
                 NULL);
     expect_list(j, "problems", "heading", "2", "学习不深入");
+    expect_list(j, "causes", "inline", "2", "思想认识不到位|工作方法不科学");
+    json_decref(j);
+
+    j = extract(PARTS_APART, NULL);
+    expect_list(j, "problems", "inline", "2", "学习不深入|督导不到位");
     expect_list(j, "causes", "inline", "2", "思想认识不到位|工作方法不科学");
     json_decref(j);
 }
