@@ -150,6 +150,14 @@ typedef struct hb_regex hb_regex;
 hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint32_t options, const char *file,
                            int line, hb_error *err);
 void hb_regex_free(hb_regex *rx);
+/* The compiled codes of v[0..n) serialized together (PCRE2's character
+ * tables once, not once a code) into new bytes (*size of them), for a stage
+ * that files its rules whole in huibao.rules; NULL when out of memory. */
+void *hb_regex_encode_set(hb_regex *const *v, size_t n, size_t *size);
+/* The n regexes of hb_regex_encode_set's bytes (checked by the rules
+ * file's check) into out[0..n): 1, or 0 with out all NULL when they are
+ * not n or were serialized by another PCRE2 (or out of memory). */
+int hb_regex_decode_set(const void *bytes, size_t size, hb_regex **out, size_t n);
 /* hb_regex_literals() of the pattern, or the set filed for it in e's
  * compiled rules (reading the layout rules' sets cost every start a quarter
  * of a million instructions); recorded when e is being compiled.  On

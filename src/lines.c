@@ -10,6 +10,7 @@
 #include "extract.h"
 #include "normalize.h"
 #include "regex_lits.h"
+#include "rules.h"
 
 /* need: an ASCII byte every match contains (PCRE2's last required code
  * unit, when it is no letter, so case cannot change it), or -1: a text
@@ -21,11 +22,11 @@ typedef struct {
     uint8_t first[32];     /* ...with one of these bytes (bit c) */
     int lits;              /* bit of its literal set (regex_lits.h): in a line's probe, or for an
                               inline rule in what inline_lits says of the whole text; -1: none */
-    char *lit;             /* inline rules: the one literal every match holds, when a match
+    const char *lit;       /* inline rules: the one literal every match holds, when a match
                               lies on one line (regex_lits.h one_line), else NULL */
     size_t litlen;
-    hb_lits *few;          /* other inline rules: a set of at most FEW_LITS literals, or NULL */
-    hb_lits *start;        /* other inline rules: at most START_LITS strings, one of which every
+    const hb_lits *few;    /* other inline rules: a set of at most FEW_LITS literals, or NULL */
+    const hb_lits *start;  /* other inline rules: at most START_LITS strings, one of which every
                               match holds on the line its attempt starts on, or NULL */
     int line;              /* with start: the bit in inline_lits of a more selective such set
                               (start_find), -1: none */
@@ -198,11 +199,15 @@ static int inline_literal(struct hb_layout_rules *r, layout_rule *rule, const hb
         return index_set(&r->inline_lits, &r->ninline_lits, rule, l);
     if (!one_literal(l) && rule->start) /* its start set, looked for anyway, tells as much */
         return 1;
-    if (!one_literal(l))
-        return (rule->few = hb_arena_take(&r->mem, sizeof *l)) ? (*rule->few = *l, 1) : 0;
-    if (!(rule->lit = hb_arena_take(&r->mem, l->len[0])))
+    if (!one_literal(l)) {
+        hb_lits *few = hb_arena_take(&r->mem, sizeof *l);
+        return few ? (*few = *l, rule->few = few, 1) : 0;
+    }
+    char *lit = hb_arena_take(&r->mem, l->len[0]);
+    if (!lit)
         return 0;
-    memcpy(rule->lit, l->buf + l->off[0], l->len[0]);
+    memcpy(lit, l->buf + l->off[0], l->len[0]);
+    rule->lit = lit;
     rule->litlen = l->len[0];
     return 1;
 }
@@ -292,8 +297,9 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     *rule = (layout_rule){.re = re, .need = needed_byte(re), .lits = -1, .by_char = -1, .line = -1,
                           .most = list == &r->inlines ? -1 : hb_regex_whole_max(f[1], 0)};
     first_bytes(re, rule);
-    if (by_start && (rule->start = hb_arena_take(&r->mem, sizeof start)) != NULL)
-        *rule->start = start;
+    hb_lits *starts = by_start ? hb_arena_take(&r->mem, sizeof start) : NULL;
+    if (starts)
+        *starts = start, rule->start = starts;
     if (rule->start && !line_set(e, r, rule, f[1], file, line, err))
         return -1;
     /* inline rules search the whole text, not a line */
@@ -304,12 +310,288 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
     return 0;
 }
 
+/* ---- the rules filed whole in huibao.rules ---- */
+
+/* rulec files what add_rule made of layout.txt whole, under the key of the
+ * file's bytes (hb_dict_file_key: an edited file, an overlay or a checker
+ * misses and is read as before): a start takes it where it lies, the
+ * literal sets' tables unzeroed and unfaulted, the regexes decoded at once
+ * (PCRE2's tables once), no pattern read again nor PCRE2 asked about its
+ * first characters: some 200,000 instructions and a dozen page faults a
+ * start.  Layout, each part 8-byte aligned: filed_head, the rules
+ * (filed_rule, list by list), the hb_lits sets they point to, the inline
+ * literals' bytes, the two literal sets (hb_litset_save), the regexes
+ * (hb_regex_encode_set). */
+#define LAYOUT_STR_(x) #x
+#define LAYOUT_STR(x) LAYOUT_STR_(x)
+static const char LAYOUT_FILED[] = "layout rules 1, literals " LAYOUT_STR(HB_LITS_VERSION);
+
+enum { NLISTS = 4 }; /* pageno, clutter, inlines, masthead: list_rules' order */
+
+typedef struct {
+    uint32_t n[NLISTS];  /* rules of each list */
+    uint32_t nsets, nbytes;
+    int32_t nlits, ninline_lits, nby_char, pad;
+    uint64_t lits_size, inline_size, codes_size;
+    list_sets masks[3];  /* pageno, clutter, masthead */
+    unsigned char owner[MAX_LIT_SETS];
+} filed_head;
+
+typedef struct {
+    int32_t need, anchored, lits, line, by_char;
+    int32_t few, start;   /* the index of a filed hb_lits, -1: none */
+    uint32_t lit, litlen; /* an inline rule's one literal in the filed bytes; litlen 0: none */
+    uint32_t pad;
+    int64_t most;
+    uint64_t line_most;
+    uint8_t first[32];
+} filed_rule;
+
+typedef struct {
+    layout_rule **v;
+    size_t *n, *cap;
+} rule_list;
+
+static rule_list list_rules(struct hb_layout_rules *r, int k)
+{
+    switch (k) {
+    case 0: return (rule_list){&r->pageno, &r->npageno, &r->pageno_cap};
+    case 1: return (rule_list){&r->clutter, &r->nclutter, &r->clutter_cap};
+    case 2: return (rule_list){&r->inlines, &r->ninlines, &r->inlines_cap};
+    default: return (rule_list){&r->masthead, &r->nmasthead, &r->masthead_cap};
+    }
+}
+
+static list_sets *list_masks(struct hb_layout_rules *r, int k)
+{
+    return k == 0 ? &r->pageno_sets : k == 1 ? &r->clutter_sets : k == 3 ? &r->masthead_sets : NULL;
+}
+
+static size_t pad8(size_t n)
+{
+    return (n + 7) / 8 * 8;
+}
+
+/* l's strings into the zeroed *to, no byte of l's padding or unused room
+ * (a rules file holds the same bytes every build). */
+static void lits_file(hb_lits *to, const hb_lits *l)
+{
+    to->n = l->n;
+    to->one_line = l->one_line;
+    for (size_t i = 0; i < l->n; i++) {
+        to->off[i] = l->off[i];
+        to->len[i] = l->len[i];
+        memcpy(to->buf + l->off[i], l->buf + l->off[i], l->len[i]);
+    }
+}
+
+/* Files e->layout under key for rulec. */
+static hb_status layout_record(const struct hb_engine *e, const unsigned char *key)
+{
+    struct hb_layout_rules *r = e->layout;
+    filed_head h = {.nlits = r->nlits, .ninline_lits = r->ninline_lits, .nby_char = r->nby_char};
+    size_t nrules = 0;
+    for (int k = 0; k < NLISTS; k++) {
+        rule_list L = list_rules(r, k);
+        h.n[k] = (uint32_t)*L.n;
+        nrules += *L.n;
+        for (size_t i = 0; i < *L.n; i++) {
+            const layout_rule *ru = &(*L.v)[i];
+            h.nsets += (ru->few != NULL) + (ru->start != NULL);
+            h.nbytes += (uint32_t)ru->litlen;
+        }
+        if (list_masks(r, k))
+            h.masks[k == 3 ? 2 : k] = *list_masks(r, k);
+    }
+    memcpy(h.owner, r->owner, sizeof h.owner);
+    hb_regex **res = malloc((nrules ? nrules : 1) * sizeof *res);
+    size_t codes_size = 0, at = 0;
+    for (int k = 0; res && k < NLISTS; k++)
+        for (size_t i = 0; i < *list_rules(r, k).n; i++)
+            res[at++] = (*list_rules(r, k).v)[i].re;
+    void *codes = res && nrules ? hb_regex_encode_set(res, nrules, &codes_size) : NULL;
+    free(res);
+    h.lits_size = r->lits ? hb_litset_saved_size(r->lits) : 0;
+    h.inline_size = r->inline_lits ? hb_litset_saved_size(r->inline_lits) : 0;
+    h.codes_size = codes_size;
+    size_t size = sizeof h + nrules * sizeof(filed_rule) + h.nsets * sizeof(hb_lits) + pad8(h.nbytes) +
+                  h.lits_size + h.inline_size + pad8(codes_size);
+    unsigned char *b = (codes || !nrules) ? calloc(1, size) : NULL;
+    if (!b) {
+        free(codes);
+        return HB_ERR_NOMEM;
+    }
+    filed_rule *fr = (filed_rule *)(b + sizeof h);
+    hb_lits *sets = (hb_lits *)(fr + nrules);
+    char *bytes = (char *)(sets + h.nsets), *lits = bytes + pad8(h.nbytes);
+    uint32_t nsets = 0, nbytes = 0;
+    memcpy(b, &h, sizeof h);
+    for (int k = 0; k < NLISTS; k++)
+        for (size_t i = 0; i < *list_rules(r, k).n; i++, fr++) {
+            const layout_rule *ru = &(*list_rules(r, k).v)[i];
+            *fr = (filed_rule){.need = ru->need, .anchored = ru->anchored, .lits = ru->lits, .line = ru->line,
+                               .by_char = ru->by_char, .few = -1, .start = -1, .most = ru->most,
+                               .line_most = ru->line_most};
+            memcpy(fr->first, ru->first, sizeof fr->first);
+            if (ru->few)
+                lits_file(&sets[fr->few = (int32_t)nsets++], ru->few);
+            if (ru->start)
+                lits_file(&sets[fr->start = (int32_t)nsets++], ru->start);
+            if (ru->lit) {
+                memcpy(bytes + nbytes, ru->lit, ru->litlen);
+                fr->lit = nbytes;
+                fr->litlen = (uint32_t)ru->litlen;
+                nbytes += (uint32_t)ru->litlen;
+            }
+        }
+    if (r->lits)
+        hb_litset_save(r->lits, lits);
+    if (r->inline_lits)
+        hb_litset_save(r->inline_lits, lits + h.lits_size);
+    if (codes)
+        memcpy(lits + h.lits_size + h.inline_size, codes, codes_size);
+    free(codes);
+    hb_status st = hb_rules_record_checked(e->record, key, b, size);
+    free(b);
+    return st;
+}
+
+/* Whether l, filed, holds 1..most strings inside its buffer. */
+static int lits_ok(const hb_lits *l, size_t most)
+{
+    if (l->n < 1 || l->n > most)
+        return 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (l->len[i] < 1 || l->off[i] > sizeof l->buf || l->len[i] > sizeof l->buf - l->off[i])
+            return 0;
+    return 1;
+}
+
+/* Whether the filed rule of list k points only inside the filed rules
+ * (a crafted file gives wrong answers at worst, never a read astray). */
+static int rule_ok(const filed_head *h, int k, const filed_rule *fr, const hb_lits *sets)
+{
+    int32_t nbits = k == 2 ? h->ninline_lits : h->nlits;
+    return fr->need >= -1 && fr->need < 0x80 && fr->lits >= -1 && fr->lits < nbits && fr->line >= -1 &&
+           fr->line < h->ninline_lits && fr->by_char >= -1 && fr->by_char < h->nby_char && fr->few >= -1 &&
+           fr->few < (int32_t)h->nsets && (fr->few < 0 || lits_ok(&sets[fr->few], HB_LITS_MAX)) &&
+           fr->start >= -1 && fr->start < (int32_t)h->nsets &&
+           (fr->start < 0 || lits_ok(&sets[fr->start], START_LITS)) && fr->lit <= h->nbytes &&
+           fr->litlen <= h->nbytes - fr->lit;
+}
+
+/* Whether the filed head's counts and masks fit each other and size
+ * bytes: the rules' total into *nrules. */
+static int head_ok(const filed_head *h, size_t size, size_t *nrules)
+{
+    size_t n = 0;
+    for (int k = 0; k < NLISTS; k++)
+        n += h->n[k];
+    *nrules = n;
+    int ok = n <= 4096 && h->nsets <= 2 * n && h->nbytes <= 1u << 20 && h->nlits >= 0 &&
+             h->nlits <= MAX_LIT_SETS && h->ninline_lits >= 0 && h->ninline_lits <= MAX_LIT_SETS &&
+             h->nby_char >= 0 && h->nby_char <= MAX_BY_CHAR && (h->nlits > 0) == (h->lits_size > 0) &&
+             (h->ninline_lits > 0) == (h->inline_size > 0) && h->lits_size % 8 == 0 && h->inline_size % 8 == 0 &&
+             h->lits_size < 1u << 28 && h->inline_size < 1u << 28 && h->codes_size < 1u << 28 &&
+             size == sizeof *h + n * sizeof(filed_rule) + h->nsets * sizeof(hb_lits) + pad8(h->nbytes) +
+                         h->lits_size + h->inline_size + pad8(h->codes_size);
+    static const int line_lists[3] = {0, 1, 3};
+    for (int m = 0; ok && m < 3; m++) {
+        size_t nk = h->n[line_lists[m]];
+        const list_sets *s = &h->masks[m];
+        ok = (nk >= 64 || !(s->free >> nk)) && (h->nlits >= 64 || !(s->sets >> h->nlits));
+        for (uint64_t b = s->sets; ok && b; b &= b - 1)
+            ok = h->owner[__builtin_ctzll(b)] < nk;
+    }
+    return ok;
+}
+
+/* e->layout as filed for key: 1 when taken, or on an error (*st, *err:
+ * damaged); 0 when none is filed or its regexes were serialized by
+ * another PCRE2 (then layout.txt is read). */
+static int layout_take(struct hb_engine *e, const unsigned char *key, hb_status *st, hb_error *err)
+{
+    struct hb_layout_rules *r = e->layout;
+    size_t size, nrules;
+    filed_head h;
+    const unsigned char *b = hb_rules_find_head(e, key, &h, sizeof h, &size, st, err);
+    if (!b)
+        return *st != HB_OK;
+    int trusted = hb_rules_builtin(e->rules), ok = head_ok(&h, size, &nrules);
+    const filed_rule *fr = (const filed_rule *)(b + sizeof h);
+    const hb_lits *sets = (const hb_lits *)(fr + (ok ? nrules : 0));
+    const char *bytes = (const char *)(sets + (ok ? h.nsets : 0)), *lits = bytes + (ok ? pad8(h.nbytes) : 0);
+    for (int k = 0, i = 0; ok && !trusted && k < NLISTS; k++)
+        for (uint32_t j = 0; ok && j < h.n[k]; j++)
+            ok = rule_ok(&h, k, &fr[i++], sets);
+    if (ok && h.lits_size && !(r->lits = hb_litset_view(lits, h.lits_size, trusted)))
+        ok = 0;
+    if (ok && h.inline_size && !(r->inline_lits = hb_litset_view(lits + h.lits_size, h.inline_size, trusted)))
+        ok = 0;
+    if (!ok) {
+        hb_rules_damaged(e, err);
+        *st = HB_ERR_DICT;
+        return 1;
+    }
+    hb_regex **res = malloc((nrules ? nrules : 1) * sizeof *res);
+    if (!res || (nrules && !hb_regex_decode_set(lits + h.lits_size + h.inline_size, h.codes_size, res, nrules))) {
+        free(res);
+        hb_litset_free(r->lits);
+        hb_litset_free(r->inline_lits);
+        r->lits = r->inline_lits = NULL;
+        return 0;
+    }
+    size_t at = 0;
+    for (int k = 0; k < NLISTS && ok; k++) {
+        rule_list L = list_rules(r, k);
+        layout_rule *v = h.n[k] ? hb_arena_take(&r->mem, h.n[k] * sizeof *v) : NULL;
+        if (h.n[k] && !v)
+            ok = 0;
+        *L.v = v;
+        *L.cap = v ? h.n[k] : 0;
+        for (uint32_t j = 0; v && j < h.n[k]; j++, at++) {
+            const filed_rule *f = &fr[at];
+            v[j] = (layout_rule){.re = res[at], .need = f->need, .anchored = f->anchored, .lits = f->lits,
+                                 .lit = f->litlen ? bytes + f->lit : NULL, .litlen = f->litlen,
+                                 .few = f->few >= 0 ? &sets[f->few] : NULL,
+                                 .start = f->start >= 0 ? &sets[f->start] : NULL, .line = f->line,
+                                 .line_most = f->line_most, .by_char = f->by_char, .most = f->most};
+            memcpy(v[j].first, f->first, sizeof v[j].first);
+            *L.n = j + 1;
+        }
+    }
+    for (; at < nrules; at++) /* out of memory: those not in a list */
+        hb_regex_free(res[at]);
+    free(res);
+    if (!ok) {
+        *st = HB_ERR_NOMEM;
+        hb_dict_fail(err, HB_ERR_NOMEM, "layout.txt", 0, 0, "out of memory");
+        return 1;
+    }
+    r->pageno_sets = h.masks[0];
+    r->clutter_sets = h.masks[1];
+    r->masthead_sets = h.masks[2];
+    memcpy(r->owner, h.owner, sizeof r->owner);
+    r->nlits = h.nlits;
+    r->ninline_lits = h.ninline_lits;
+    r->nby_char = h.nby_char;
+    return 1;
+}
+
 hb_status hb_lines_load(struct hb_engine *e, hb_error *err)
 {
     e->layout = calloc(1, sizeof *e->layout);
     if (!e->layout)
         return HB_ERR_NOMEM;
-    return hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e, err);
+    unsigned char key[32];
+    hb_status st = HB_OK;
+    int keyed = (e->rules || e->record) && hb_dict_file_key(e, "layout.txt", LAYOUT_FILED, key);
+    if (keyed && !e->record && layout_take(e, key, &st, err))
+        return st;
+    st = hb_dict_read(e, "layout.txt", 2, 2, 0, add_rule, e, err);
+    if (st == HB_OK && keyed && e->record && layout_record(e, key) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, "layout.txt", 0, 0, "out of memory"), HB_ERR_NOMEM;
+    return st;
 }
 
 void hb_lines_unload(struct hb_engine *e)

@@ -102,6 +102,26 @@ static int knows_start(const pcre2_code *re)
            (pcre2_pattern_info(re, PCRE2_INFO_FIRSTBITMAP, &map) == 0 && map);
 }
 
+/* rx for the compiled code re (owned from now on; freed when out of
+ * memory, NULL then). */
+static hb_regex *regex_new(pcre2_code *re)
+{
+    hb_regex *rx = malloc(sizeof *rx);
+    if (!rx) {
+        pcre2_code_free(re);
+        return NULL;
+    }
+    rx->code = re;
+    uint32_t all = 0;
+    pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &all);
+    rx->run_max = all & PCRE2_ANCHORED ? JIT_ANCHORED_RUN : SIZE_MAX;
+    rx->weight = all & PCRE2_ANCHORED || knows_start(re) ? 1 : JIT_STARTLESS_WEIGHT;
+    atomic_init(&rx->jit, NULL);
+    atomic_init(&rx->work, 0);
+    atomic_flag_clear(&rx->compiling);
+    return rx;
+}
+
 hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint32_t options, const char *file,
                            int line, hb_error *err)
 {
@@ -130,21 +150,50 @@ hb_regex *hb_regex_compile(const struct hb_engine *e, const char *pattern, uint3
             return NULL;
         }
     }
-    hb_regex *rx = malloc(sizeof *rx);
-    if (!rx) {
-        pcre2_code_free(re);
+    hb_regex *rx = regex_new(re);
+    if (!rx)
         hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
-        return NULL;
-    }
-    rx->code = re;
-    uint32_t all = 0;
-    pcre2_pattern_info(re, PCRE2_INFO_ALLOPTIONS, &all);
-    rx->run_max = all & PCRE2_ANCHORED ? JIT_ANCHORED_RUN : SIZE_MAX;
-    rx->weight = all & PCRE2_ANCHORED || knows_start(re) ? 1 : JIT_STARTLESS_WEIGHT;
-    atomic_init(&rx->jit, NULL);
-    atomic_init(&rx->work, 0);
-    atomic_flag_clear(&rx->compiling);
     return rx;
+}
+
+void *hb_regex_encode_set(hb_regex *const *v, size_t n, size_t *size)
+{
+    const pcre2_code **codes = malloc((n ? n : 1) * sizeof *codes);
+    uint8_t *bytes = NULL;
+    PCRE2_SIZE len = 0;
+    void *out = NULL;
+    for (size_t i = 0; codes && i < n; i++)
+        codes[i] = v[i]->code;
+    if (codes && n && pcre2_serialize_encode(codes, (int32_t)n, &bytes, &len, NULL) == (int32_t)n &&
+        (out = malloc(len)) != NULL) {
+        memcpy(out, bytes, len);
+        *size = len;
+    }
+    pcre2_serialize_free(bytes);
+    free(codes);
+    return out;
+}
+
+int hb_regex_decode_set(const void *bytes, size_t size, hb_regex **out, size_t n)
+{
+    pcre2_code **codes = calloc(n ? n : 1, sizeof *codes);
+    int ok = codes && n && n <= INT32_MAX && size >= 16 &&
+             pcre2_serialize_get_number_of_codes(bytes) == (int32_t)n &&
+             pcre2_serialize_decode(codes, (int32_t)n, bytes, NULL) == (int32_t)n;
+    for (size_t i = 0; i < n; i++)
+        out[i] = NULL;
+    for (size_t i = 0; ok && i < n; i++)
+        if (!(out[i] = regex_new(codes[i])))
+            ok = 0;
+    for (size_t i = 0; !ok && codes && i < n; i++) {
+        if (out[i])
+            hb_regex_free(out[i]);
+        else
+            pcre2_code_free(codes[i]);
+        out[i] = NULL;
+    }
+    free(codes);
+    return ok;
 }
 
 /* A literal set in the compiled rules: its count and one_line, each
@@ -261,10 +310,7 @@ static int prefix_decode(const unsigned char *blob, size_t size, void *to)
     if (size != sizeof *out)
         return 0;
     memcpy(out, blob, sizeof *out);
-    int ok = out->n <= HB_PREFIX_MAX;
-    for (size_t i = 0; ok && i < out->n; i++)
-        ok = out->c[i].nr <= HB_PREFIX_RANGES;
-    return ok;
+    return hb_prefix_valid(out);
 }
 
 hb_status hb_regex_prefix_of(const struct hb_engine *e, const char *pattern, uint32_t options, hb_prefix *out,
@@ -276,22 +322,11 @@ hb_status hb_regex_prefix_of(const struct hb_engine *e, const char *pattern, uin
         return st;
     hb_regex_prefix(pattern, options, out);
     if (e && e->record) {
-        /* filed with only what is read of it set, the rest zero: a rules
-           file holds the same bytes every build, none from the stack */
+        /* zeroed but for what is read (hb_prefix_file) */
         hb_prefix *filed = calloc(1, sizeof *filed);
         hb_status rst = filed ? HB_OK : HB_ERR_NOMEM;
-        for (size_t i = 0; filed && i < out->n; i++) {
-            const hb_prefix_cond *c = &out->c[i];
-            hb_prefix_cond *f = &filed->c[i];
-            f->at = c->at;
-            f->negated = c->negated;
-            f->nr = c->nr;
-            memcpy(f->lows, c->lows, sizeof f->lows);
-            memcpy(f->lo, c->lo, c->nr * sizeof *c->lo);
-            memcpy(f->hi, c->hi, c->nr * sizeof *c->hi);
-        }
         if (filed) {
-            filed->n = out->n;
+            hb_prefix_file(filed, out);
             rst = hb_rules_record_checked(e->record, key, filed, sizeof *filed);
         }
         free(filed);

@@ -17,7 +17,6 @@
 #endif
 #include <pcre2.h>
 
-#include "arena.h"
 #include "normalize.h"
 
 enum { MAX_DEPTH = 32, MAX_RUN = 256 };
@@ -607,12 +606,13 @@ int hb_lits_in(const hb_lits *l, const char *s, size_t len)
 
 /* ---- hb_litset: literals by their first characters ---- */
 
+/* No pointers: a set filed by rulec is used where it lies (hb_litset_view). */
 typedef struct {
-    char *word;
-    size_t len;
+    uint32_t word, len;  /* its bytes: words[word..word + len) */
     uint32_t head, mask; /* its first four bytes (fewer: mask), as memcpy loads them */
     uint64_t sets;
-    uint32_t next; /* the next literal of its slot, its index + 1; 0: none */
+    uint32_t next; /* the next literal of its slot, its index + 1 (an earlier one's); 0: none */
+    uint32_t pad;
 } lit;
 
 enum { SLOTS = 4096 };
@@ -644,11 +644,11 @@ static inline size_t char_at(const unsigned char *u, unsigned *k)
  * character costs a key and a bit; the literals are compared only where
  * one may start (some 15 instructions a Han character, where a hash of
  * three bytes and a table of two took 35). */
-struct hb_litset {
+typedef struct {
     uint64_t keys[1024];       /* bit k: a literal's first character has key k */
     uint64_t byte_sets[128];   /* one-byte literals */
     uint32_t slot[SLOTS];      /* the longer literals by their key's low 12 bits, chained:
-                                  the first one's index + 1, 0: none (calloc's zeros
+                                  the last one's index + 1, 0: none (calloc's zeros
                                   are the empty table, no 16 KB to fill at start) */
     uint64_t all;              /* every set with a literal */
     /* the vector scan's filter (scan32): for a three-byte first character,
@@ -657,68 +657,105 @@ struct hb_litset {
      * an ASCII one's byte by its low nibble (bit: its high one) */
     uint8_t cont[2][4][16];    /* [half][low 1, high 1, low 2, high 2][nibble] */
     uint8_t ascii[16];
-    lit *v;
-    size_t n, cap;
-    hb_arena words;            /* the literals' bytes: one allocation a block */
+} litset_tab;
+
+/* The tables, literals and their bytes, made here or filed by rulec
+ * (hb_litset_save: the tables, the count of literals and of their bytes,
+ * the literals, the bytes) and read where they lie: a start then neither
+ * zeroes nor faults in 26 KB a set. */
+struct hb_litset {
+    const litset_tab *t;
+    const lit *v;         /* n literals, their bytes in words */
+    const char *words;
+    size_t n;
+    litset_tab *own;      /* what t, v and words are while the set is being made; NULL in a filed one */
+    lit *vown;
+    char *wown;
+    size_t cap, wlen, wcap;
 };
 
 hb_litset *hb_litset_new(void)
 {
-    return calloc(1, sizeof(hb_litset));
+    hb_litset *x = calloc(1, sizeof *x);
+    if (x && !(x->own = calloc(1, sizeof *x->own))) {
+        free(x);
+        return NULL;
+    }
+    if (x)
+        x->t = x->own;
+    return x;
 }
 
 void hb_litset_free(hb_litset *x)
 {
     if (!x)
         return;
-    hb_arena_release(&x->words);
-    free(x->v);
+    free(x->own);
+    free(x->vown);
+    free(x->wown);
     free(x);
+}
+
+/* Room for n more bytes of literals; 0 when out of memory. */
+static int words_room(hb_litset *x, size_t n)
+{
+    if (x->wcap - x->wlen >= n)
+        return 1;
+    size_t cap = x->wcap ? 2 * x->wcap : 256;
+    while (cap - x->wlen < n)
+        cap *= 2;
+    char *w = realloc(x->wown, cap);
+    if (!w)
+        return 0;
+    x->words = x->wown = w;
+    x->wcap = cap;
+    return 1;
 }
 
 int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
 {
+    litset_tab *t = x->own;
     uint64_t bit = 1ull << which;
-    x->all |= bit;
+    t->all |= bit;
     unsigned k;
     const unsigned char *u = (const unsigned char *)s;
     if (char_at(u, &k) == 3) {
         unsigned g = (u[1] >> 4 & 3) << 2 | (u[2] >> 4 & 3);
-        uint8_t (*t)[16] = x->cont[g / 8], b = (uint8_t)(1u << (g % 8));
-        t[0][u[1] & 15] |= b, t[1][u[1] >> 4] |= b, t[2][u[2] & 15] |= b, t[3][u[2] >> 4] |= b;
+        uint8_t (*c)[16] = t->cont[g / 8], b = (uint8_t)(1u << (g % 8));
+        c[0][u[1] & 15] |= b, c[1][u[1] >> 4] |= b, c[2][u[2] & 15] |= b, c[3][u[2] >> 4] |= b;
     } else if (u[0] < 0x80) {
-        x->ascii[u[0] & 15] |= (uint8_t)(1u << (u[0] >> 4));
+        t->ascii[u[0] & 15] |= (uint8_t)(1u << (u[0] >> 4));
     }
-    x->keys[k / 64] |= 1ull << (k % 64);
+    t->keys[k / 64] |= 1ull << (k % 64);
     if (len == 1) {
-        x->byte_sets[k & 0x7F] |= bit;
+        t->byte_sets[k & 0x7F] |= bit;
         return 1;
     }
-    for (uint32_t i = x->slot[k % SLOTS]; i; i = x->v[i - 1].next)
-        if (x->v[i - 1].len == len && !memcmp(x->v[i - 1].word, s, len)) {
-            x->v[i - 1].sets |= bit;
+    for (uint32_t i = t->slot[k % SLOTS]; i; i = x->vown[i - 1].next)
+        if (x->vown[i - 1].len == len && !memcmp(x->words + x->vown[i - 1].word, s, len)) {
+            x->vown[i - 1].sets |= bit;
             return 1;
         }
     if (x->n == x->cap) {
         size_t cap = x->cap ? 2 * x->cap : 32;
-        lit *v = realloc(x->v, cap * sizeof *v);
+        lit *v = realloc(x->vown, cap * sizeof *v);
         if (!v)
             return 0;
-        x->v = v;
+        x->v = x->vown = v;
         x->cap = cap;
     }
-    char *w = hb_arena_take(&x->words, len);
-    if (!w)
+    if (len > UINT32_MAX - x->wlen || !words_room(x, len))
         return 0;
-    memcpy(w, s, len);
+    memcpy(x->wown + x->wlen, s, len);
     unsigned char head[4] = {0}, mask[4] = {0};
     memcpy(head, s, len < 4 ? len : 4);
     memset(mask, 0xFF, len < 4 ? len : 4);
-    lit *l = &x->v[x->n];
-    *l = (lit){.word = w, .len = len, .sets = bit, .next = x->slot[k % SLOTS]};
+    lit *l = &x->vown[x->n];
+    *l = (lit){.word = (uint32_t)x->wlen, .len = (uint32_t)len, .sets = bit, .next = t->slot[k % SLOTS]};
     memcpy(&l->head, head, 4);
     memcpy(&l->mask, mask, 4);
-    x->slot[k % SLOTS] = (uint32_t)++x->n;
+    x->wlen += len;
+    t->slot[k % SLOTS] = (uint32_t)++x->n;
     return 1;
 }
 
@@ -732,40 +769,114 @@ int hb_litset_add_lits(hb_litset **x, const hb_lits *l, int which)
     return 1;
 }
 
+/* The counts between the tables and the literals in a filed set. */
+typedef struct {
+    uint32_t n, wlen;
+} litset_counts;
+
+size_t hb_litset_saved_size(const hb_litset *x)
+{
+    return sizeof(litset_tab) + sizeof(litset_counts) + x->n * sizeof(lit) + (x->wlen + 7) / 8 * 8;
+}
+
+void hb_litset_save(const hb_litset *x, void *to)
+{
+    char *b = to;
+    litset_counts c = {(uint32_t)x->n, (uint32_t)x->wlen};
+    size_t vsize = x->n * sizeof(lit);
+    memcpy(b, x->t, sizeof(litset_tab));
+    memcpy(b + sizeof(litset_tab), &c, sizeof c);
+    if (vsize) /* an empty set has none of either */
+        memcpy(b + sizeof(litset_tab) + sizeof c, x->v, vsize);
+    char *w = b + sizeof(litset_tab) + sizeof c + vsize;
+    memset(w, 0, (x->wlen + 7) / 8 * 8);
+    if (x->wlen)
+        memcpy(w, x->words, x->wlen);
+}
+
+hb_litset *hb_litset_view(const void *blob, size_t size, int trusted)
+{
+    const char *b = blob;
+    litset_counts c;
+    if ((uintptr_t)b % 8 || size < sizeof(litset_tab) + sizeof c)
+        return NULL;
+    memcpy(&c, b + sizeof(litset_tab), sizeof c);
+    size_t vsize = (size_t)c.n * sizeof(lit);
+    if (size - sizeof(litset_tab) - sizeof c < vsize ||
+        size - sizeof(litset_tab) - sizeof c - vsize != ((size_t)c.wlen + 7) / 8 * 8)
+        return NULL;
+    const litset_tab *t = blob;
+    const lit *v = (const lit *)(b + sizeof(litset_tab) + sizeof c);
+    /* a crafted set gives wrong answers at worst: chains lead to earlier
+     * literals (no loop), every literal lies in the bytes */
+    for (size_t i = 0; !trusted && i < SLOTS; i++)
+        if (t->slot[i] > c.n)
+            return NULL;
+    for (size_t i = 0; !trusted && i < c.n; i++)
+        if (v[i].next > i || v[i].len < 1 || v[i].word > c.wlen || v[i].len > c.wlen - v[i].word)
+            return NULL;
+    hb_litset *x = calloc(1, sizeof *x);
+    if (!x)
+        return NULL;
+    x->t = t;
+    x->v = v;
+    x->words = (const char *)v + vsize;
+    x->n = c.n;
+    return x;
+}
+
 /* Whether s[0..left) starts with l: its first four bytes compared in one
  * (most candidates differ there), the rest by memcmp. */
-static int starts_with(const lit *l, const char *s, size_t left)
+static inline __attribute__((always_inline)) int starts_with(const lit *l, const char *words, const char *s,
+                                                             size_t left)
 {
     uint32_t w;
     if (l->len > left)
         return 0;
     if (left < 4)
-        return !memcmp(l->word, s, l->len);
+        return !memcmp(words + l->word, s, l->len);
     memcpy(&w, s, 4);
-    return (w & l->mask) == l->head && (l->len <= 4 || !memcmp(l->word + 4, s + 4, l->len - 4));
+    return (w & l->mask) == l->head && (l->len <= 4 || !memcmp(words + l->word + 4, s + 4, l->len - 4));
+}
+
+/* A set's parts as a scan reads them: loaded once a scan, not through the
+ * set at every candidate. */
+typedef struct {
+    const litset_tab *t;
+    const lit *v;
+    const char *words;
+} scan_parts;
+
+static scan_parts parts_of(const hb_litset *x)
+{
+    return (scan_parts){x->t, x->v, x->words};
 }
 
 /* The sets of the literals keyed k that s[0..left) starts with (n: the
- * bytes of its first character). */
-static uint64_t sets_at(const hb_litset *x, unsigned k, size_t n, const char *s, size_t left)
+ * bytes of its first character).  It, starts_with and step are inlined
+ * into the scans, their parts in registers: with the tables behind a
+ * pointer GCC made them calls (+0.1% on bb). */
+static inline __attribute__((always_inline)) uint64_t sets_at(scan_parts x, unsigned k, size_t n, const char *s,
+                                                              size_t left)
 {
-    uint64_t found = n == 1 ? x->byte_sets[k] : 0;
-    for (uint32_t i = x->slot[k % SLOTS]; i; i = x->v[i - 1].next)
-        if (starts_with(&x->v[i - 1], s, left))
-            found |= x->v[i - 1].sets;
+    uint64_t found = n == 1 ? x.t->byte_sets[k] : 0;
+    for (uint32_t i = x.t->slot[k % SLOTS]; i; i = x.v[i - 1].next)
+        if (starts_with(&x.v[i - 1], x.words, s, left))
+            found |= x.v[i - 1].sets;
     return found;
 }
 
 /* Adds to *found the sets of the literals u[0..left) starts with (u holds
  * the character there whole); returns the bytes to the next character, or
  * left once every set is found. */
-static inline size_t step(const hb_litset *x, const unsigned char *u, size_t left, uint64_t *found)
+static inline __attribute__((always_inline)) size_t step(scan_parts x, const unsigned char *u, size_t left,
+                                                         uint64_t *found)
 {
     unsigned k;
     size_t n = char_at(u, &k);
-    if ((x->keys[k / 64] >> (k % 64)) & 1) {
+    if ((x.t->keys[k / 64] >> (k % 64)) & 1) {
         *found |= sets_at(x, k, n, (const char *)u, left);
-        if (*found == x->all)
+        if (*found == x.t->all)
             return left;
     }
     return n;
@@ -778,8 +889,8 @@ typedef struct {
 } filter32;
 
 /* The bit of each place of the 32 at u that may start a literal: an ASCII
- * byte of x->ascii, a three-byte character whose continuation bytes pass
- * x->cont (the nibbles of a literal's, in its group: few false hits), any
+ * byte of x->t->ascii, a three-byte character whose continuation bytes pass
+ * x->t->cont (the nibbles of a literal's, in its group: few false hits), any
  * other lead byte.  Reads u[0..34). */
 __attribute__((target("avx2"))) static inline unsigned may_start32(const filter32 *f, const unsigned char *u)
 {
@@ -811,21 +922,21 @@ __attribute__((target("avx2"))) static inline unsigned may_start32(const filter3
 /* hb_litset_scan's places 32 a step while 34 bytes are left, only those
  * that may start a literal asked (step); returns where it stopped, at a
  * character's start. */
-__attribute__((target("avx2"))) static const unsigned char *scan32(const hb_litset *x, const unsigned char *u,
+__attribute__((target("avx2"))) static const unsigned char *scan32(scan_parts x, const unsigned char *u,
                                                                    const unsigned char *end, uint64_t *found)
 {
 #define TABLE(t) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
-    filter32 f = {.ascii = TABLE(x->ascii)};
+    filter32 f = {.ascii = TABLE(x.t->ascii)};
     for (int h = 0; h < 2; h++)
         for (int t = 0; t < 4; t++)
-            f.cont[h][t] = TABLE(x->cont[h][t]);
+            f.cont[h][t] = TABLE(x.t->cont[h][t]);
 #undef TABLE
-    uint64_t got = *found;
+    uint64_t got = *found, all = x.t->all;
     for (; end - u >= 34; u += 32)
         for (unsigned m = may_start32(&f, u); m; m &= m - 1) {
             const unsigned char *p = u + __builtin_ctz(m);
             step(x, p, (size_t)(end - p), &got);
-            if (got == x->all) {
+            if (got == all) {
                 *found = got;
                 return end;
             }
@@ -837,8 +948,9 @@ __attribute__((target("avx2"))) static const unsigned char *scan32(const hb_lits
 }
 #endif
 
-uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
+uint64_t hb_litset_scan(const hb_litset *ls, const char *s, size_t len)
 {
+    const scan_parts x = parts_of(ls);
     const unsigned char *u = (const unsigned char *)s, *end = u + len;
     const unsigned char *whole = len > 3 ? end - 3 : u; /* any character before it lies whole in the text */
     uint64_t found = 0;
@@ -847,7 +959,7 @@ uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len)
      * twelve): 32 places a step, some 15 instructions a character before */
     if (len >= 64 && hb_cpu_avx2()) {
         u = scan32(x, u, end, &found);
-        if (found == x->all)
+        if (found == x.t->all)
             return found;
     }
 #endif

@@ -89,6 +89,16 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which);
  * NULL; returns 0 when out of memory. */
 int hb_litset_add_lits(hb_litset **x, const hb_lits *l, int which);
 
+/* The bytes hb_litset_save writes of x (a multiple of 8). */
+size_t hb_litset_saved_size(const hb_litset *x);
+/* Writes x to `to` (hb_litset_saved_size bytes, 8-byte aligned), for rulec. */
+void hb_litset_save(const hb_litset *x, void *to);
+/* The set saved as blob[0..size) (8-byte aligned), read where it lies,
+ * which must outlive it; no literal can be added to it.  NULL when out of
+ * memory or when its sizes do not add up, or, unless trusted (the
+ * program's own rules), a chain or a literal leads out of it. */
+hb_litset *hb_litset_view(const void *blob, size_t size, int trusted);
+
 /* Bit k: a literal of set k occurs in the valid UTF-8 text s[0..len). */
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len);
 

@@ -505,6 +505,29 @@ static inline unsigned han_chars(const char *s)
     return bad * 11 >> 5; /* bad / 3 for bad <= 16 */
 }
 
+void hb_prefix_file(hb_prefix *to, const hb_prefix *p)
+{
+    for (size_t i = 0; i < p->n; i++) {
+        const hb_prefix_cond *c = &p->c[i];
+        hb_prefix_cond *f = &to->c[i];
+        f->at = c->at;
+        f->negated = c->negated;
+        f->nr = c->nr;
+        memcpy(f->lows, c->lows, sizeof f->lows);
+        memcpy(f->lo, c->lo, c->nr * sizeof *c->lo);
+        memcpy(f->hi, c->hi, c->nr * sizeof *c->hi);
+    }
+    to->n = p->n;
+}
+
+int hb_prefix_valid(const hb_prefix *p)
+{
+    int ok = p->n <= HB_PREFIX_MAX;
+    for (size_t i = 0; ok && i < p->n; i++)
+        ok = p->c[i].nr <= HB_PREFIX_RANGES;
+    return ok;
+}
+
 int hb_prefix_may_match(const hb_prefix *p, const char *s, size_t len)
 {
     size_t at[HB_PREFIX_CHARS + 1], n = 1; /* where characters 0..n-1 start */

@@ -45,6 +45,14 @@ typedef struct {
  * it does not know (caseless, extended) give none. */
 void hb_regex_prefix(const char *pattern, uint32_t options, hb_prefix *out);
 
+/* p as rulec files it into the zeroed *to: only what is read of it set,
+ * so that a rules file holds the same bytes every build, none from the
+ * stack. */
+void hb_prefix_file(hb_prefix *to, const hb_prefix *p);
+/* Whether a filed prefix's counts stay inside its arrays (a crafted one
+ * gives wrong answers at worst, never a read past them). */
+int hb_prefix_valid(const hb_prefix *p);
+
 /* 0 when no match can start at s (valid UTF-8, len bytes to the subject's
  * end); 1 when one may. */
 int hb_prefix_may_match(const hb_prefix *p, const char *s, size_t len);

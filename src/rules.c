@@ -344,6 +344,20 @@ const void *hb_rules_find_checked(const struct hb_engine *e, const unsigned char
     return b + sizeof want;
 }
 
+const unsigned char *hb_rules_find_head(const struct hb_engine *e, const unsigned char *key, void *head,
+                                        size_t head_size, size_t *size, hb_status *st, hb_error *err)
+{
+    const unsigned char *b = hb_rules_find_checked(e, key, size, st, err);
+    if (b && *size < head_size) {
+        hb_rules_damaged(e, err);
+        *st = HB_ERR_DICT;
+        return NULL;
+    }
+    if (b)
+        memcpy(head, b, head_size);
+    return b;
+}
+
 void hb_rules_record_free(struct hb_rules_record *rec)
 {
     for (size_t i = 0; i < rec->nblobs; i++)

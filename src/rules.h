@@ -69,6 +69,13 @@ hb_status hb_rules_load(struct hb_engine *e, hb_error *err);
 const void *hb_rules_find_checked(const struct hb_engine *e, const unsigned char *key, size_t *size,
                                   hb_status *st, hb_error *err);
 
+/* hb_rules_find_checked for a blob that opens with a head of head_size
+ * bytes, copied to head: NULL when there is none (*st HB_OK) or when it
+ * fails its check or is shorter than its head (*st HB_ERR_DICT, *err
+ * naming the file). */
+const unsigned char *hb_rules_find_head(const struct hb_engine *e, const unsigned char *key, void *head,
+                                        size_t head_size, size_t *size, hb_status *st, hb_error *err);
+
 /* Fills *err: the engine's compiled rules are damaged (naming the file). */
 void hb_rules_damaged(const struct hb_engine *e, hb_error *err);
 

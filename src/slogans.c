@@ -64,7 +64,8 @@ typedef struct {
     int unit;         /* a byte every match holds (PCRE2's required code unit), -1: none */
     const uint8_t *first; /* an `after` rule: PCRE2's map of the bytes its match may start
                              with (in its compiled code), NULL: any */
-    hb_prefix chars;  /* an `after` rule: the classes of its match's first characters */
+    const hb_prefix *chars; /* an `after` rule: the classes of its match's first characters
+                               (in the rules' arena or their file), else NULL */
 } quote_rule;
 
 /* The characters a numeric formulation may start with lie in U+3000…U+9FFF. */
@@ -161,6 +162,16 @@ static int required_unit(const hb_regex *re)
     return unit >= 0x80 && unit <= 0xFF ? unit : -1;
 }
 
+/* An `after` rule's map of first bytes, in its compiled code (PCRE2's),
+ * NULL: any (or another place). */
+static const uint8_t *after_map(const hb_regex *re, int place)
+{
+    const uint8_t *first = NULL;
+    if (place == QK_AFTER && pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_FIRSTBITMAP, &first) != 0)
+        first = NULL;
+    return first;
+}
+
 static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int line, hb_error *err)
 {
     const struct hb_engine *e = ctx; /* whose compiled rules may hold the pattern */
@@ -185,19 +196,151 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
     hb_regex *re = hb_regex_compile(e, f[2], opts, file, line, err);
     if (!re)
         return -1;
-    const uint8_t *first = NULL;
-    if (place == QK_AFTER && pcre2_pattern_info(hb_regex_code(re), PCRE2_INFO_FIRSTBITMAP, &first) != 0)
-        first = NULL;
     quote_rule *q = &r->qk[r->nqk++];
-    *q = (quote_rule){re, kind, place, required_unit(re), first, {0}};
-    if (place == QK_AFTER && hb_regex_prefix_of(e, f[2], opts, &q->chars, file, line, err) != HB_OK)
+    *q = (quote_rule){re, kind, place, required_unit(re), after_map(re, place), NULL};
+    hb_prefix *chars = place == QK_AFTER ? hb_arena_take(&r->words, sizeof *chars) : NULL;
+    if (place == QK_AFTER && !chars)
+        return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
+    if (chars && hb_regex_prefix_of(e, f[2], opts, chars, file, line, err) != HB_OK)
         return -1;
+    q->chars = chars;
     hb_lits l;
     if (hb_regex_literals_of(e, f[2], opts & ~(uint32_t)PCRE2_ENDANCHORED, &l, file, line, err) != HB_OK)
         return -1;
     if (!index_quote_literals(r, r->nqk - 1, &l))
         return hb_dict_fail(err, HB_ERR_NOMEM, file, line, 0, "out of memory");
     return 0;
+}
+
+/* ---- the quote rules filed whole in huibao.rules ---- */
+
+/* rulec files what add_quote_rule made of quote_kinds.txt whole, under the
+ * key of the file's bytes (an edited file, an overlay or a checker misses
+ * and is read as before): a start takes the rules' literal sets and
+ * prefixes where they lie, the regexes decoded at once, where reading each
+ * rule zeroed and faulted in 26 KB of literal tables and some 40 KB of
+ * prefixes.  Layout: quote_head, the rules (filed_quote), their prefixes
+ * (hb_prefix_file), the literal sets (hb_litset_save), the regexes
+ * (hb_regex_encode_set). */
+#define QUOTE_STR_(x) #x
+#define QUOTE_STR(x) QUOTE_STR_(x)
+static const char QUOTES_FILED[] =
+    "quote rules 1, literals " QUOTE_STR(HB_LITS_VERSION) ", prefix " QUOTE_STR(HB_PREFIX_VERSION);
+
+typedef struct {
+    uint32_t n, nprefix;
+    uint64_t qlit_rules, lits_size, codes_size;
+} quote_head;
+
+typedef struct {
+    int32_t kind, place, unit, chars; /* chars: the index of its filed prefix, -1: none */
+} filed_quote;
+
+/* Files r's quote rules under key for rulec. */
+static hb_status quotes_record(const struct hb_engine *e, const struct hb_slogan_rules *r, const unsigned char *key)
+{
+    quote_head h = {.n = (uint32_t)r->nqk, .qlit_rules = r->qlit_rules};
+    hb_regex **res = malloc((r->nqk ? r->nqk : 1) * sizeof *res);
+    for (size_t i = 0; res && i < r->nqk; i++) {
+        res[i] = r->qk[i].re;
+        h.nprefix += r->qk[i].chars != NULL;
+    }
+    size_t codes_size = 0;
+    void *codes = res && r->nqk ? hb_regex_encode_set(res, r->nqk, &codes_size) : NULL;
+    free(res);
+    h.lits_size = r->qlits ? hb_litset_saved_size(r->qlits) : 0;
+    h.codes_size = codes_size;
+    size_t head = sizeof h + (r->nqk * sizeof(filed_quote) + 7) / 8 * 8, prefixes = h.nprefix * sizeof(hb_prefix),
+           size = head + prefixes + h.lits_size + (codes_size + 7) / 8 * 8;
+    unsigned char *b = codes || !r->nqk ? calloc(1, size) : NULL;
+    if (!b) {
+        free(codes);
+        return HB_ERR_NOMEM;
+    }
+    memcpy(b, &h, sizeof h);
+    filed_quote *fq = (filed_quote *)(b + sizeof h);
+    hb_prefix *pv = (hb_prefix *)(b + head);
+    for (size_t i = 0, np = 0; i < r->nqk; i++) {
+        const quote_rule *q = &r->qk[i];
+        fq[i] = (filed_quote){q->kind, q->place, q->unit, q->chars ? (int32_t)np : -1};
+        if (q->chars)
+            hb_prefix_file(&pv[np++], q->chars);
+    }
+    if (r->qlits)
+        hb_litset_save(r->qlits, b + head + prefixes);
+    if (codes)
+        memcpy(b + head + prefixes + h.lits_size, codes, codes_size);
+    free(codes);
+    hb_status st = hb_rules_record_checked(e->record, key, b, size);
+    free(b);
+    return st;
+}
+
+/* r's quote rules as filed for key: 1 when taken, or on an error (*st,
+ * *err: damaged); 0 when none are filed or their regexes were serialized
+ * by another PCRE2 (then quote_kinds.txt is read). */
+static int quotes_take(const struct hb_engine *e, struct hb_slogan_rules *r, const unsigned char *key,
+                       hb_status *st, hb_error *err)
+{
+    size_t size;
+    quote_head h;
+    const unsigned char *b = hb_rules_find_head(e, key, &h, sizeof h, &size, st, err);
+    if (!b)
+        return *st != HB_OK;
+    int trusted = hb_rules_builtin(e->rules);
+    size_t head = sizeof h + ((size_t)h.n * sizeof(filed_quote) + 7) / 8 * 8;
+    int ok = h.n <= 4096 && h.nprefix <= h.n && h.lits_size < 1u << 28 && h.codes_size < 1u << 28 &&
+         (h.lits_size > 0) == (h.qlit_rules != 0) && (h.n >= 64 || !(h.qlit_rules >> h.n)) &&
+         size == head + h.nprefix * sizeof(hb_prefix) + h.lits_size + (h.codes_size + 7) / 8 * 8;
+    const filed_quote *fq = (const filed_quote *)(b + sizeof h);
+    const hb_prefix *pv = (const hb_prefix *)(b + head);
+    for (uint32_t i = 0; ok && !trusted && i < h.n; i++)
+        ok = fq[i].kind >= 0 && fq[i].kind < (int32_t)(sizeof QUOTE_KINDS / sizeof *QUOTE_KINDS) &&
+             fq[i].place >= QK_TERM && fq[i].place <= QK_AFTER && fq[i].unit >= -1 && fq[i].unit < 256 &&
+             fq[i].chars >= -1 && fq[i].chars < (int32_t)h.nprefix;
+    for (uint32_t i = 0; ok && !trusted && i < h.nprefix; i++)
+        ok = hb_prefix_valid(&pv[i]);
+    const unsigned char *lits = b + head + (ok ? h.nprefix * sizeof(hb_prefix) : 0);
+    if (ok && h.lits_size && !(r->qlits = hb_litset_view(lits, h.lits_size, trusted)))
+        ok = 0;
+    if (!ok) {
+        hb_rules_damaged(e, err);
+        *st = HB_ERR_DICT;
+        return 1;
+    }
+    hb_regex **res = malloc((h.n ? h.n : 1) * sizeof *res);
+    if (!res || !(r->qk = malloc((h.n ? h.n : 1) * sizeof *r->qk)) ||
+        (h.n && !hb_regex_decode_set(lits + h.lits_size, h.codes_size, res, h.n))) {
+        free(res);
+        free(r->qk);
+        r->qk = NULL;
+        hb_litset_free(r->qlits);
+        r->qlits = NULL;
+        return 0;
+    }
+    for (uint32_t i = 0; i < h.n; i++) {
+        const filed_quote *f = &fq[i];
+        r->qk[i] = (quote_rule){res[i], f->kind, f->place, f->unit, after_map(res[i], f->place),
+                                f->chars >= 0 ? &pv[f->chars] : NULL};
+    }
+    free(res);
+    r->nqk = r->qkcap = h.n;
+    r->qlit_rules = h.qlit_rules;
+    return 1;
+}
+
+/* quote_kinds.txt's rules: as filed, else read (and filed for rulec). */
+static hb_status quote_rules_load(const struct hb_engine *e, struct hb_slogan_rules *r, hb_error *err)
+{
+    unsigned char key[32];
+    hb_status st = HB_OK;
+    int keyed = (e->rules || e->record) && hb_dict_file_key(e, "quote_kinds.txt", QUOTES_FILED, key);
+    if (keyed && !e->record && quotes_take(e, r, key, &st, err))
+        return st;
+    st = hb_dict_read(e, "quote_kinds.txt", 3, 3, HB_DICT_KEY(1) | HB_DICT_KEY(2), add_quote_rule, (void *)e, err);
+    if (st == HB_OK && keyed && e->record && quotes_record(e, r, key) != HB_OK)
+        return hb_dict_fail(err, HB_ERR_NOMEM, "quote_kinds.txt", 0, 0, "out of memory"), HB_ERR_NOMEM;
+    return st;
 }
 
 static int by_stop(const void *a, const void *b)
@@ -311,7 +454,7 @@ hb_status hb_slogans_load(struct hb_engine *e, hb_error *err)
     if (st == HB_OK)
         st = hb_dict_read(e, "slogan_stop.txt", 2, 2, HB_DICT_FOLD, add_stop, r, err);
     if (st == HB_OK)
-        st = hb_dict_read(e, "quote_kinds.txt", 3, 3, HB_DICT_KEY(1) | HB_DICT_KEY(2), add_quote_rule, e, err);
+        st = quote_rules_load(e, r, err);
     if (st != HB_OK)
         return st;
     st = sort_stops(e, r, err);
@@ -523,7 +666,7 @@ static int quote_kind(const run_ctx *c, const hb_quote *q, const char *key, size
         } else if (r->place == QK_AFTER) {
             unsigned b = q->oend < pend ? (unsigned char)d->view[q->oend] : 0;
             hit = (!r->first || q->oend == pend || (r->first[b / 8] >> (b % 8)) & 1) &&
-                  hb_prefix_may_match(&r->chars, d->view + q->oend, pend - q->oend) &&
+                  hb_prefix_may_match(r->chars, d->view + q->oend, pend - q->oend) &&
                   hb_regex_find(d->engine, r->re, d->view + q->oend, pend - q->oend, 0, md, ov);
         } else {
             if (has_set && !probed_before)

@@ -1132,14 +1132,16 @@ def _(c):
     bad = c.write("bad.rules", bytes(data))
     c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=bad))
-    # a serialized regex (its key's tail: pattern length, options with bit 32)
-    # with one byte changed: its check fails, so it is refused, not decoded
+    # the serialized regexes (their key's tail: pattern length, options with
+    # bit 32) each with one byte changed: their checks fail, so they are
+    # refused, not decoded (those of the layout and quote rules, filed again
+    # with their stage's rules, are read only once their file is edited)
     data = bytearray(open(RULES, "rb").read())
     regexes = [struct.unpack_from("=QQ", data, 32 + 48 * i + 32) for i in range(count)
                if data[32 + 48 * i + 28:32 + 48 * i + 32] == b"\x01\0\0\0"]
     check(len(regexes) > 30, f"{len(regexes)} regexes in {RULES}")
-    off, size = regexes[0]
-    data[off + size // 2] ^= 0x10
+    for off, size in regexes:
+        data[off + size // 2] ^= 0x10
     bad = c.write("bad_regex.rules", bytes(data))
     c.error(["extract", text], 4, f"huibao: {bad}: damaged compiled rules; rebuild them with rulec (make)",
             env=dict(os.environ, HUIBAO_RULES=bad))

@@ -9,7 +9,13 @@
  * taken from it while the file is unchanged, read from the file once it
  * is edited, refused naming the file when damaged.  The directory's keys
  * are found through a hash table: colliding keys each, a key twice its
- * first entry.  Cue entries with the same pattern are linked in order. */
+ * first entry.  Cue entries with the same pattern are linked in order.
+ * The layout rules (lines.c) and the quote rules (slogans.c), filed whole
+ * under the key of their file's bytes, are taken while it is unchanged (a
+ * blob filed under another file's key shows it), read once it is edited
+ * or when their regexes were serialized by another PCRE2; cut short or a
+ * byte changed before the regexes, refused naming the file or taken (a
+ * crafted one gives wrong answers at worst: ASan checks). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +28,10 @@
 #include <cmocka.h>
 
 #include "aho.h"
+#include "doc.h"
 #include "engine.h"
+#include "extract.h"
+#include "lines.h"
 #include "rules.h"
 #include "testutil.h"
 
@@ -795,6 +804,226 @@ static void test_entries_linked(void **state)
     hb_ac_free(ac);
 }
 
+/* ---- stages filed whole ------------------------------------------------- */
+
+/* dict/name in the test's folder holding text. */
+static void write_named(const char *name, const char *text)
+{
+    snprintf(dict_file, sizeof dict_file, "%s/%s", dir, name);
+    write_dict(text);
+}
+
+static void remove_named(const char *name)
+{
+    snprintf(dict_file, sizeof dict_file, "%s/%s", dir, name);
+    unlink(dict_file);
+}
+
+typedef hb_status (*load_fn)(struct hb_engine *, hb_error *);
+typedef void (*unload_fn)(struct hb_engine *);
+
+/* A stage's rules filed whole for rulec (the largest blob it files: its
+ * literal tables alone are 26 KB, the test's other files small): its key
+ * and bytes (without their check). */
+typedef struct {
+    unsigned char key[32];
+    unsigned char *bytes;
+    size_t size;
+} filed;
+
+static filed record_stage(load_fn load, unload_fn unload)
+{
+    struct hb_rules_record rec;
+    struct hb_engine e = recording(&rec);
+    e.dict_dir = dir;
+    hb_error err;
+    memset(&err, 0, sizeof err);
+    if (load(&e, &err) != HB_OK)
+        fail_msg("%s:%d: %s", err.file, err.line, err.message);
+    unload(&e);
+    assert_true(rec.nblobs > 0);
+    const struct hb_rules_blob *b = &rec.blobs[0];
+    for (size_t i = 1; i < rec.nblobs; i++)
+        b = rec.blobs[i].size > b->size ? &rec.blobs[i] : b;
+    filed f = {.size = b->size - 16};
+    memcpy(f.key, b->key, 32);
+    assert_non_null(f.bytes = malloc(f.size));
+    memcpy(f.bytes, (unsigned char *)b->data + 16, f.size);
+    hb_rules_record_free(&rec);
+    return f;
+}
+
+/* The stage loaded into *e with a rules file holding only bytes[0..size)
+ * under key (their check made again as a crafted file would): its status,
+ * *err filled.  unload_with_file undoes it. */
+static hb_status load_crafted(struct hb_engine *e, const unsigned char *key, const void *bytes, size_t size,
+                              load_fn load, hb_error *err)
+{
+    crafted(key, bytes, size, e);
+    e->dict_dir = dir;
+    memset(err, 0, sizeof *err);
+    return load(e, err);
+}
+
+static void unload_with_file(struct hb_engine *e, unload_fn unload)
+{
+    unload(e);
+    hb_rules_free(e->rules);
+}
+
+/* Where the serialized regexes start in a filed blob (after every other
+ * part): PCRE2's header, its magic and version. */
+static size_t codes_at(const unsigned char *b, size_t size)
+{
+    uint32_t want[2] = {0x50523253u, PCRE2_MAJOR | PCRE2_MINOR << 16};
+    for (size_t at = size - sizeof want; at-- > 0;)
+        if (!memcmp(b + at, want, sizeof want))
+            return at;
+    fail_msg("no serialized regexes");
+    return 0;
+}
+
+/* f cut short by each of cuts[0..n) bytes: refused naming the file; then
+ * each byte of its first `dense` (and every 61st past them) changed up to
+ * its regexes (whose bytes only the file's check guards, as every
+ * serialized regex's): refused so or taken, the stage then used by use
+ * (NULL: none), never a crash. */
+static void damage_each(const filed *f, const size_t *cuts, size_t n, size_t dense, load_fn load, unload_fn unload,
+                        void (*use)(struct hb_engine *))
+{
+    struct hb_engine e;
+    hb_error err;
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(load_crafted(&e, f->key, f->bytes, f->size - cuts[i], load, &err), HB_ERR_DICT);
+        assert_string_equal(err.file, path);
+        unload_with_file(&e, unload);
+    }
+    int taken = 0, refused = 0;
+    unsigned char *bad = malloc(f->size);
+    assert_non_null(bad);
+    for (size_t at = 0, codes = codes_at(f->bytes, f->size); at < codes; at += at < dense ? 1 : 61) {
+        memcpy(bad, f->bytes, f->size);
+        bad[at] ^= at % 2 ? 0x80 : 0x5a;
+        hb_status st = load_crafted(&e, f->key, bad, f->size, load, &err);
+        tally(st, &err, &taken, &refused);
+        if (st == HB_OK && use)
+            use(&e);
+        unload_with_file(&e, unload);
+    }
+    assert_true(taken > 0 && refused > 0);
+    free(bad);
+}
+
+/* Whether the layout rules of e take line s as a masthead line. */
+static int masthead(struct hb_engine *e, const char *s)
+{
+    char line[128] = {0}; /* the probe reads past the line, into the text's padding */
+    size_t n = strlen(s);
+    assert_true(n + HB_TEXT_PAD <= sizeof line);
+    memcpy(line, s, n);
+    hb_doc d;
+    memset(&d, 0, sizeof d);
+    d.engine = e;
+    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    assert_non_null(md);
+    int m = hb_layout_masthead(&d, line, n, md);
+    pcre2_match_data_free(md);
+    return m;
+}
+
+static void use_masthead(struct hb_engine *e)
+{
+    masthead(e, "文号:12");
+}
+
+static const char LAYOUT_REST[] = "pageno\t^第\\d+页$\n"
+                                  "clutter\t^(?:打印|关闭)窗口$\n"
+                                  "inline\t<!--.*?-->\n"
+                                  "inline\t(?:发布时间|来源|作者|编辑|浏览次数)[:：]\\S*\n";
+static const char NUMBER_RULE[] = "masthead\t^文号[:：]\\S+$\n", SIGNER_RULE[] = "masthead\t^签发人[:：]\\S+$\n";
+
+static void write_layout(const char *masthead_rule, const char *more)
+{
+    char text[1024];
+    snprintf(text, sizeof text, "%s%s%s", more, LAYOUT_REST, masthead_rule);
+    write_named("layout.txt", text);
+}
+
+static void test_layout_filed(void **state)
+{
+    (void)state;
+    struct hb_engine e;
+    hb_error err;
+    write_layout(NUMBER_RULE, "");
+    filed number = record_stage(hb_lines_load, hb_lines_unload);
+    write_layout(SIGNER_RULE, "");
+    filed signer = record_stage(hb_lines_load, hb_lines_unload);
+    /* its own rules: taken, as read */
+    assert_int_equal(load_crafted(&e, signer.key, signer.bytes, signer.size, hb_lines_load, &err), HB_OK);
+    assert_true(masthead(&e, "签发人:张三") && !masthead(&e, "文号:12") && !masthead(&e, "正文"));
+    unload_with_file(&e, hb_lines_unload);
+    /* the other file's rules under its key: those are the ones run */
+    assert_int_equal(load_crafted(&e, signer.key, number.bytes, number.size, hb_lines_load, &err), HB_OK);
+    assert_true(masthead(&e, "文号:12") && !masthead(&e, "签发人:张三"));
+    unload_with_file(&e, hb_lines_unload);
+    /* edited (a comment added): read again */
+    write_layout(SIGNER_RULE, "# edited\n");
+    assert_int_equal(load_crafted(&e, signer.key, number.bytes, number.size, hb_lines_load, &err), HB_OK);
+    assert_true(masthead(&e, "签发人:张三") && !masthead(&e, "文号:12"));
+    unload_with_file(&e, hb_lines_unload);
+    /* regexes serialized by another PCRE2 (the version word of their header): read */
+    write_layout(SIGNER_RULE, "");
+    number.bytes[codes_at(number.bytes, number.size) + 4] ^= 0x40;
+    assert_int_equal(load_crafted(&e, signer.key, number.bytes, number.size, hb_lines_load, &err), HB_OK);
+    assert_true(masthead(&e, "签发人:张三") && !masthead(&e, "文号:12"));
+    unload_with_file(&e, hb_lines_unload);
+    static const size_t cuts[] = {1, 8, 64, 4096, 30000};
+    damage_each(&signer, cuts, sizeof cuts / sizeof *cuts, 4096, hb_lines_load, hb_lines_unload, use_masthead);
+    free(number.bytes);
+    free(signer.bytes);
+    remove_named("layout.txt");
+}
+
+static const char *const SLOGAN_FILES[] = {"slogan_categories.txt", "slogans.txt", "slogan_patterns.txt",
+                                           "slogan_stop.txt", "quote_kinds.txt"};
+
+/* a rule of each place, two with literal sets, one with a prefix */
+static const char QUOTES[] = "remark\tterm\t[,;:!?。…]\nhonour\tafter\t(荣誉)?称号|荣誉\n"
+                             "honour\tbefore\t(荣获|获评|被评为)[^,;:!?。]{0,10}\norganization\tterm\t(公司|集团)$\n";
+
+/* The quote rules: taken while quote_kinds.txt is unchanged (a damaged
+ * blob shows it), read again once it is edited. */
+static void test_quote_rules_filed(void **state)
+{
+    (void)state;
+    struct hb_engine e;
+    hb_error err;
+    for (size_t i = 0; i < 4; i++) { /* dict/'s own, but slogans.txt */
+        char p[300];
+        size_t n;
+        snprintf(p, sizeof p, "dict/%s", SLOGAN_FILES[i]);
+        char *text = i == 1 ? NULL : tu_read_file(p, &n);
+        assert_true(text || i == 1);
+        write_named(SLOGAN_FILES[i], text ? text : "党建引领\tformulation\n");
+        free(text);
+    }
+    write_named("quote_kinds.txt", QUOTES);
+    filed f = record_stage(hb_slogans_load, hb_slogans_unload);
+    assert_int_equal(load_crafted(&e, f.key, f.bytes, f.size, hb_slogans_load, &err), HB_OK);
+    unload_with_file(&e, hb_slogans_unload);
+    static const size_t cuts[] = {1, 8, 100, 30000};
+    damage_each(&f, cuts, sizeof cuts / sizeof *cuts, 1024, hb_slogans_load, hb_slogans_unload, NULL);
+    /* edited: its key misses the damaged blob */
+    char edited[sizeof QUOTES + 16];
+    snprintf(edited, sizeof edited, "# edited\n%s", QUOTES);
+    write_named("quote_kinds.txt", edited);
+    assert_int_equal(load_crafted(&e, f.key, f.bytes, f.size - 1, hb_slogans_load, &err), HB_OK);
+    unload_with_file(&e, hb_slogans_unload);
+    free(f.bytes);
+    for (size_t i = 0; i < sizeof SLOGAN_FILES / sizeof *SLOGAN_FILES; i++)
+        remove_named(SLOGAN_FILES[i]);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -827,6 +1056,8 @@ int main(void)
         cmocka_unit_test(test_directory_keys),
         cmocka_unit_test(test_spare_bytes),
         cmocka_unit_test(test_entries_linked),
+        cmocka_unit_test(test_layout_filed),
+        cmocka_unit_test(test_quote_rules_filed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
