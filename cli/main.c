@@ -405,31 +405,18 @@ char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap
     return buf;
 }
 
-/* One piece of output in one write() (a short write carries on with the
- * rest), so that writers sharing a stream never interleave a report that
- * comes in one piece.  ctx: the FILE, flushed first. */
+/* Output goes through out_write (outfile.h): a report that comes in one
+ * piece is written in one write(), never interleaved with another
+ * writer's.  ctx: the out_file. */
 static int write_piece(void *ctx, const char *s, size_t n)
 {
-    FILE *out = ctx;
-    if (fflush(out) != 0)
-        return 0;
-    int fd = fileno(out);
-    while (n > 0) {
-        ssize_t k = write(fd, s, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return 0;
-        s += k;
-        n -= (size_t)k;
-    }
-    return 1;
+    return out_write(ctx, s, n);
 }
 
 typedef struct {
     const cli_opts *o;
     hb_engine *engine;
-    FILE *out;
+    out_file *out;
     int single;       /* one report, not JSON Lines */
     int status, usage_error;
     int write_failed;  /* the errno of a failed write, 0: none */
@@ -437,8 +424,15 @@ typedef struct {
     long checked, unreadable;
 } run_state;
 
+/* Counts an input that failed; called before its message, so that the
+ * output held for the inputs before it comes first when both streams go
+ * to one terminal or file. */
 static void input_failed(run_state *st)
 {
+    int e = errno; /* for the message */
+    if (!st->write_failed && !out_flush(st->out))
+        st->write_failed = errno ? errno : EIO;
+    errno = e;
     st->status = EXIT_INPUT;
     st->unreadable++;
 }
@@ -452,9 +446,14 @@ static hb_extract_options extract_options(const cli_opts *o, const char *path)
                                                                       : HB_UNTIL_TOKENS};
 }
 
-/* Writes what the command makes of one report, r (freed here), or of its
- * failure, err; `label` names it in messages. */
-static void emit(run_state *st, const char *label, hb_report *r, const hb_error *err)
+/* The inputs up to this size have their JSON made whole and held to be
+ * written with the next reports' (out_give); a larger one's is streamed. */
+enum { HELD_INPUT_MAX = 64 << 10 };
+
+/* Writes what the command makes of one report, r (freed here), of an
+ * input of len bytes, or of its failure, err; `label` names it in
+ * messages. */
+static void emit(run_state *st, const char *label, size_t len, hb_report *r, const hb_error *err)
 {
     const cli_opts *o = st->o;
     if (!r && err->code == HB_ERR_ARG) {
@@ -464,12 +463,12 @@ static void emit(run_state *st, const char *label, hb_report *r, const hb_error 
         return;
     }
     if (!r) {
-        fprintf(stderr, "huibao: %s: %s\n", label, err->message);
         input_failed(st);
+        fprintf(stderr, "huibao: %s: %s\n", label, err->message);
         return;
     }
     int tokens = !strcmp(o->command, "tokens");
-    if (tokens || !strcmp(o->command, "extract")) {
+    if (tokens || (!strcmp(o->command, "extract") && (!st->out->hold || len > HELD_INPUT_MAX))) {
         /* streamed: a large report's JSON or words are never held whole */
         errno = 0;
         hb_status ws = tokens ? hb_report_tokens_write(r, o->words ? HB_TOKENS_WORDS : 0, write_piece, st->out)
@@ -479,24 +478,23 @@ static void emit(run_state *st, const char *label, hb_report *r, const hb_error 
         if (ws == HB_ERR_IO)
             st->write_failed = errno ? errno : EIO;
         if (ws == HB_ERR_NOMEM) {
-            fprintf(stderr, "huibao: %s: out of memory\n", label);
             input_failed(st);
+            fprintf(stderr, "huibao: %s: out of memory\n", label);
         }
         return;
     }
-    int passed = 0;
-    char *text = check_verdict(r, label, o, &passed);
-    st->checked++;
-    st->check_failed += !passed;
+    int check = !strcmp(o->command, "check"), passed = 0;
+    char *text = check ? check_verdict(r, label, o, &passed) : hb_report_json(r, HB_JSON_LINE);
+    st->checked += check;
+    st->check_failed += check && !passed;
     hb_report_free(r);
     if (!text) {
-        fprintf(stderr, "huibao: %s: out of memory\n", label);
         input_failed(st);
+        fprintf(stderr, "huibao: %s: out of memory\n", label);
         return;
     }
-    if (!write_piece(st->out, text, strlen(text)))
+    if (!out_give(st->out, text, strlen(text), check ? free : hb_free))
         st->write_failed = errno ? errno : EIO;
-    free(text);
 }
 
 /* Runs the command on one report.  buf (from malloc) is handed to the
@@ -505,7 +503,7 @@ static void process(run_state *st, const char *label, const char *path, char *bu
 {
     hb_error err;
     hb_extract_options xo = extract_options(st->o, path);
-    emit(st, label, hb_extract_owned(st->engine, buf, len, &xo, &err), &err);
+    emit(st, label, len, hb_extract_owned(st->engine, buf, len, &xo, &err), &err);
 }
 
 /* Small files read ahead and extracted together (hb_extract_owned_n), so
@@ -549,10 +547,10 @@ static void flush_group(run_state *st, file_group *g)
             if (g->buf[k])
                 hb_report_free(r[j++]);
         } else if (!g->buf[k]) {
-            fprintf(stderr, "huibao: %s: %s\n", g->path[k], g->why[k]);
             input_failed(st);
+            fprintf(stderr, "huibao: %s: %s\n", g->path[k], g->why[k]);
         } else {
-            emit(st, g->path[k], r[j], &err[j]);
+            emit(st, g->path[k], g->len[k], r[j], &err[j]);
             j++;
         }
     }
@@ -566,8 +564,8 @@ static void read_records(run_state *st, const char *file)
     char why[256] = "";
     FILE *f = open_input(file, &sb, why, sizeof why);
     if (!f) {
-        fprintf(stderr, "huibao: %s: %s\n", file, why);
         input_failed(st);
+        fprintf(stderr, "huibao: %s: %s\n", file, why);
         return;
     }
     char *line = NULL;
@@ -585,20 +583,20 @@ static void read_records(run_state *st, const char *file)
         hb_error err;
         snprintf(label, sizeof label, "%s:%ld", file, lineno);
         if (hb_record_parse(rec, (size_t)n, &path, &text, &len, &err) != HB_OK) {
-            fprintf(stderr, "huibao: %s: %s\n", label, err.message);
             input_failed(st);
+            fprintf(stderr, "huibao: %s: %s\n", label, err.message);
             continue;
         }
         process(st, path ? path : label, path ? path : label, text, len);
         hb_free(path);
     }
     if (n == LINE_TOO_LONG) {
+        input_failed(st);
         fprintf(stderr, "huibao: %s:%ld: record longer than %zu bytes (--max-bytes); the rest of the file is skipped\n",
                 file, lineno, limit);
-        input_failed(st);
     } else if (n == LINE_NOMEM || ferror(f)) {
-        fprintf(stderr, "huibao: %s: %s\n", file, n == LINE_NOMEM ? "out of memory" : strerror(errno));
         input_failed(st);
+        fprintf(stderr, "huibao: %s: %s\n", file, n == LINE_NOMEM ? "out of memory" : strerror(errno));
     }
     free(line);
     if (f != stdin)
@@ -707,10 +705,9 @@ int main(int argc, char **argv)
         free(o.files);
         return EXIT_OUTPUT;
     }
-    FILE *out = of.fp;
-
+    of.hold = o.nfiles > 1 || o.jsonl_in; /* one report: nothing to write it with */
     cli_memory_huge_for_large();
-    run_state st = {.o = &o, .engine = engine, .out = out,
+    run_state st = {.o = &o, .engine = engine, .out = &of,
                     .single = o.nfiles == 1 && !o.jsonl && !o.jsonl_in};
     /* not cleared (86 KB, most of them error texts): each entry is set before it is read */
     file_group *group = o.jsonl_in ? NULL : malloc(sizeof *group);
@@ -740,6 +737,8 @@ int main(int argc, char **argv)
             flush_group(&st, group);
     }
     free(group);
+    if (!st.write_failed && !st.usage_error && !out_flush(&of))
+        st.write_failed = errno ? errno : EIO;
     int status = st.check_failed ? EXIT_CHECK : st.status;
     if (!strcmp(o.command, "check") && o.jsonl)
         check_tally(st.checked, st.check_failed, st.unreadable);
@@ -747,6 +746,7 @@ int main(int argc, char **argv)
         out_abort(&of);
         status = EXIT_USAGE;
     } else if (st.write_failed == EPIPE && !o.output) {
+        out_abort(&of); /* standard output: only what is held goes */
         status = EXIT_OK; /* … | head: the reader has all it wanted */
     } else if (st.write_failed) {
         fprintf(stderr, "huibao: %s: write error: %s\n", o.output ? o.output : "standard output",

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 /* Temporary files a signal must remove.  A thread claims a free slot
@@ -132,10 +133,86 @@ int out_open(out_file *of, const char *path, char *why, size_t cap)
     return 0;
 }
 
+/* The strings out_give holds, written by one writev(): a handful of a
+ * batch's reports (their JSON is some 25 KB each). */
+enum { HOLD = 256 << 10, HOLD_STRINGS = 64 };
+struct out_held {
+    size_t n, bytes;
+    struct iovec vec[HOLD_STRINGS];
+    void (*release[HOLD_STRINGS])(void *);
+};
+
+/* Writes vec[0..n) whole, carrying on after a short write. */
+static int write_all(int fd, struct iovec *vec, int n)
+{
+    while (n > 0) {
+        ssize_t k = writev(fd, vec, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return 0;
+        for (; n > 0 && (size_t)k >= vec->iov_len; vec++, n--)
+            k -= (ssize_t)vec->iov_len;
+        if (n > 0) {
+            vec->iov_base = (char *)vec->iov_base + k;
+            vec->iov_len -= (size_t)k;
+        }
+    }
+    return 1;
+}
+
+int out_flush(out_file *of)
+{
+    struct out_held *h = of->held;
+    int ok = fflush(of->fp) == 0;
+    if (!h || !h->n)
+        return ok;
+    void *base[HOLD_STRINGS];
+    for (size_t i = 0; i < h->n; i++)
+        base[i] = h->vec[i].iov_base; /* write_all moves them */
+    ok = ok && write_all(fileno(of->fp), h->vec, (int)h->n);
+    int e = errno;
+    for (size_t i = 0; i < h->n; i++)
+        h->release[i](base[i]);
+    h->n = h->bytes = 0;
+    errno = e;
+    return ok;
+}
+
+int out_write(out_file *of, const char *s, size_t n)
+{
+    struct iovec v = {(void *)s, n};
+    return out_flush(of) && write_all(fileno(of->fp), &v, 1);
+}
+
+int out_give(out_file *of, char *s, size_t n, void (*release)(void *))
+{
+    if (!of->hold || (!of->held && !(of->held = calloc(1, sizeof *of->held)))) {
+        int ok = out_write(of, s, n);
+        release(s);
+        return ok;
+    }
+    struct out_held *h = of->held;
+    h->vec[h->n] = (struct iovec){s, n};
+    h->release[h->n++] = release;
+    h->bytes += n;
+    return h->n < HOLD_STRINGS && h->bytes < HOLD ? 1 : out_flush(of);
+}
+
+static void drop_held(out_file *of)
+{
+    struct out_held *h = of->held;
+    for (size_t i = 0; h && i < h->n; i++)
+        h->release[i](h->vec[i].iov_base);
+    free(h);
+    of->held = NULL;
+}
+
 int out_commit(out_file *of, char *why, size_t cap)
 {
     errno = 0;
-    int bad = fflush(of->fp) != 0 || ferror(of->fp);
+    int bad = !out_flush(of) || fflush(of->fp) != 0 || ferror(of->fp);
+    drop_held(of);
     int e = errno;
     if (fclose(of->fp) != 0 && !bad) {
         bad = 1;
@@ -162,6 +239,7 @@ int out_commit(out_file *of, char *why, size_t cap)
 
 void out_abort(out_file *of)
 {
+    drop_held(of);
     if (of->fp && of->fp != stdout)
         fclose(of->fp);
     of->fp = NULL;

@@ -188,7 +188,7 @@ static inline json_t *fz_extractor_json(hb_doc *d, void (*write)(hb_doc *, hb_js
     hb_json_out *out = hb_json_out_new(d->len & 1); /* both layouts, by input */
     FZ_CHECK(out);
     write(d, out);
-    char *s = hb_json_out_finish(out);
+    char *s = hb_json_out_finish(out, "");
     FZ_CHECK(s);
     json_t *root = json_loads(s, 0, NULL);
     free(s);

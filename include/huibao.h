@@ -204,7 +204,7 @@ HB_API void hb_report_free(hb_report *report);
 
 enum {
     HB_JSON_PRETTY = 1u << 0,  /* indented output; default is one line */
-    HB_JSON_LINE = 1u << 1,    /* hb_report_write: a line end after the JSON */
+    HB_JSON_LINE = 1u << 1,    /* a line end after the JSON */
     HB_SUMMARY_NO_FILES = 1u << 2  /* hb_summary_json: "files" left empty (the
                                       duplicates stay), for a page over many files */
 };

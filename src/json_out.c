@@ -785,9 +785,9 @@ void hb_json_array_close(hb_json_out *out)
     end(out);
 }
 
-/* The room a streaming writer starts with: a 5 KB report's JSON (some
- * 25 KB) is written without growing the buffer, which from 4 KiB took
- * four copies of it (12,000 instructions a report of a batch). */
+/* The room a writer starts with: a 5 KB report's JSON (some 25 KB) is
+ * written without growing the buffer, which from 4 KiB took four copies
+ * of it (12,000 instructions a report of a batch). */
 enum { STREAM_START = 64 << 10 };
 
 static hb_json_out *out_new(int pretty, size_t start)
@@ -806,16 +806,21 @@ static hb_json_out *out_new(int pretty, size_t start)
 
 hb_json_out *hb_json_out_new(int pretty)
 {
-    return out_new(pretty, 1);
+    return out_new(pretty, STREAM_START);
 }
 
-char *hb_json_out_finish(hb_json_out *out)
+char *hb_json_out_finish(hb_json_out *out, const char *tail)
 {
     if (!out)
         return NULL;
     while (out->depth > 0)
         end(out);
-    char *s = hb_strbuf_take(&out->buf);
+    put(out, tail, strlen(tail));
+    hb_strbuf *b = &out->buf;
+    char *s = hb_strbuf_take(b), *fit;
+    /* a short text gives back the start's room (in place: no copy) */
+    if (s && b->cap - b->n > 4096 && (fit = realloc(s, b->n + 1)))
+        s = fit;
     free(out);
     return s;
 }

@@ -27,9 +27,10 @@ typedef struct hb_json_out hb_json_out;
 
 /* A writer with the report's object opened (NULL when out of memory). */
 hb_json_out *hb_json_out_new(int pretty);
-/* Closes what is open, frees the writer and returns the NUL-terminated text,
- * which the caller frees; NULL when anything ran out of memory. */
-char *hb_json_out_finish(hb_json_out *out);
+/* Closes what is open, adds tail (a line end or ""), frees the writer and
+ * returns the NUL-terminated text, which the caller frees; NULL when
+ * anything ran out of memory. */
+char *hb_json_out_finish(hb_json_out *out, const char *tail);
 
 /* A writer that hands its text to write in pieces (hb_report_write)
  * instead of keeping it: about a megabyte at a time, all at once when

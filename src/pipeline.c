@@ -354,7 +354,7 @@ char *hb_report_json(const hb_report *report, unsigned flags)
     if (!out)
         return NULL;
     report_fields(report, out);
-    return hb_json_out_finish(out);
+    return hb_json_out_finish(out, flags & HB_JSON_LINE ? "\n" : "");
 }
 
 hb_status hb_report_write(const hb_report *report, unsigned flags, hb_write_fn write, void *ctx)

@@ -909,6 +909,21 @@ def _(c):
     check(paths == good, f"reports {paths}")
 
 
+@case("reports and messages keep their order when both streams are one (2>&1)")
+def _(c):
+    # the reports' JSON is held to be written several at once: a message
+    # must still come after the reports of the inputs before it
+    good = [c.write(f"g{i}.txt", U8) for i in range(3)]
+    missing, bad = c.path("missing.txt"), c.small("nul_bytes.txt")
+    p = c.run(["extract", "--jsonl", good[0], missing, good[1], bad, good[2]], stderr=subprocess.STDOUT)
+    check(p.returncode == 1, f"exit {p.returncode}, want 1")
+    got = [l if l.startswith("huibao: ") else json.loads(l)["source"]["path"]
+           for l in p.stdout.decode().split("\n")[:-1] if not l.startswith("huibao: note:")]
+    want = [good[0], f"huibao: {missing}: No such file or directory", good[1],
+            f"huibao: {bad}: not a text file (NUL byte at offset 30)", good[2]]
+    check(got == want, f"output {got}")
+
+
 @case("--jsonl-in with one malformed record")
 def _(c):
     recs = [json.dumps({"path": "a", "text": REPORT}, ensure_ascii=False), '{"path": "b", "text": ',

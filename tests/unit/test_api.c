@@ -201,7 +201,8 @@ static int append(void *ctx, const char *s, size_t n)
     return 1;
 }
 
-/* hb_report_write hands on exactly hb_report_json's text, then the line end. */
+/* hb_report_write hands on exactly hb_report_json's text, then the line
+ * end, which hb_report_json adds too when asked (HB_JSON_LINE). */
 static void test_report_write_streams_the_json(void **s)
 {
     (void)s;
@@ -215,6 +216,10 @@ static void test_report_write_streams_the_json(void **s)
         assert_int_equal(strlen(got), strlen(whole) + 1);
         assert_memory_equal(got, whole, strlen(whole));
         assert_int_equal(got[strlen(whole)], '\n');
+        char *line = hb_report_json(r, flags | HB_JSON_LINE);
+        assert_non_null(line);
+        assert_string_equal(line, got);
+        hb_free(line);
         free(got);
         hb_free(whole);
     }

@@ -276,7 +276,7 @@ static void check_json_ranges(hb_report *r, size_t step)
                 }
             }
         hb_json_array_close(out);
-        char *got = hb_json_out_finish(out), *dump = json_dumps(expect, JSON_COMPACT);
+        char *got = hb_json_out_finish(out, ""), *dump = json_dumps(expect, JSON_COMPACT);
         assert_non_null(got);
         assert_non_null(dump);
         assert_true(strncmp(got, "{\"t\":", 5) == 0);

@@ -22,7 +22,7 @@ static char *real_text(double x)
     hb_json_out *out = hb_json_out_new(0);
     assert_non_null(out);
     hb_json_real(out, "x", x);
-    char *s = hb_json_out_finish(out);
+    char *s = hb_json_out_finish(out, "");
     assert_non_null(s);
     assert_true(strncmp(s, "{\"x\":", 5) == 0);
     size_t n = strlen(s);
@@ -127,7 +127,7 @@ static void test_layout_matches_jansson(void **state)
         hb_json_string_close(out);
         hb_json_object_close(out);
         hb_json_array_close(out);
-        char *got = hb_json_out_finish(out);
+        char *got = hb_json_out_finish(out, "");
         assert_non_null(got);
 
         json_t *v = json_pack("{s:s,s:n,s:[],s:{},s:[{s:I,s:I,s:b,s:b,s:[i,i,i],s:s}]}", "s", text, "none",
@@ -163,7 +163,7 @@ static void test_escape_at_every_place(void **state)
                 hb_json_out *out = hb_json_out_new(0);
                 hb_json_strn(out, "s", text, n);
                 hb_json_str(out, "t", text);
-                char *got = hb_json_out_finish(out);
+                char *got = hb_json_out_finish(out, "");
                 assert_non_null(got);
                 json_t *v = json_pack("{s:s%,s:s}", "s", text, n, "t", text);
                 assert_non_null(v);
@@ -198,7 +198,7 @@ static void test_long_strings_and_runtime_keys(void **state)
         hb_json_strn(out, key, text, LEN);
         hb_json_strn(out, "plain", text + 1, 15); /* no escape, under 16 bytes */
         hb_json_int(out, key + 4, -7);
-        char *got = hb_json_out_finish(out);
+        char *got = hb_json_out_finish(out, "");
         assert_non_null(got);
         json_t *v = json_pack("{s:s%,s:s%,s:i}", key, text, (size_t)LEN, "plain", text + 1, (size_t)15, key + 4, -7);
         assert_non_null(v);
@@ -250,7 +250,7 @@ static void test_stats_chars(void **state)
             d->len = len;
             hb_json_out *out = hb_json_out_new(0);
             hb_tokens_json(d, out);
-            char *got = hb_json_out_finish(out);
+            char *got = hb_json_out_finish(out, "");
             assert_non_null(got);
             json_t *v = json_loads(got, 0, NULL);
             assert_non_null(v);
@@ -302,7 +302,7 @@ static void test_stream_equals_whole(void **state)
     for (size_t big = 0; big <= 40; big += 40) {
         hb_json_out *whole = hb_json_out_new(1);
         fields(whole, big);
-        char *expect = hb_json_out_finish(whole);
+        char *expect = hb_json_out_finish(whole, "");
         assert_non_null(expect);
         sink k = {0};
         hb_json_out *out = hb_json_out_stream(1, collect, &k);
