@@ -322,9 +322,7 @@ static int add_rule(void *ctx, char **f, int nf, const char *file, int line, hb_
  * (filed_rule, list by list), the hb_lits sets they point to, the inline
  * literals' bytes, the two literal sets (hb_litset_save), the regexes
  * (hb_regex_encode_set). */
-#define LAYOUT_STR_(x) #x
-#define LAYOUT_STR(x) LAYOUT_STR_(x)
-static const char LAYOUT_FILED[] = "layout rules 1, literals " LAYOUT_STR(HB_LITS_VERSION);
+static const char LAYOUT_FILED[] = "layout rules 1, literals " HB_STR(HB_LITS_VERSION);
 
 enum { NLISTS = 4 }; /* pageno, clutter, inlines, masthead: list_rules' order */
 
@@ -365,11 +363,6 @@ static rule_list list_rules(struct hb_layout_rules *r, int k)
 static list_sets *list_masks(struct hb_layout_rules *r, int k)
 {
     return k == 0 ? &r->pageno_sets : k == 1 ? &r->clutter_sets : k == 3 ? &r->masthead_sets : NULL;
-}
-
-static size_t pad8(size_t n)
-{
-    return (n + 7) / 8 * 8;
 }
 
 /* l's strings into the zeroed *to, no byte of l's padding or unused room
@@ -414,8 +407,8 @@ static hb_status layout_record(const struct hb_engine *e, const unsigned char *k
     h.lits_size = r->lits ? hb_litset_saved_size(r->lits) : 0;
     h.inline_size = r->inline_lits ? hb_litset_saved_size(r->inline_lits) : 0;
     h.codes_size = codes_size;
-    size_t size = sizeof h + nrules * sizeof(filed_rule) + h.nsets * sizeof(hb_lits) + pad8(h.nbytes) +
-                  h.lits_size + h.inline_size + pad8(codes_size);
+    size_t size = sizeof h + nrules * sizeof(filed_rule) + h.nsets * sizeof(hb_lits) + hb_pad8(h.nbytes) +
+                  h.lits_size + h.inline_size + hb_pad8(codes_size);
     unsigned char *b = (codes || !nrules) ? calloc(1, size) : NULL;
     if (!b) {
         free(codes);
@@ -423,7 +416,7 @@ static hb_status layout_record(const struct hb_engine *e, const unsigned char *k
     }
     filed_rule *fr = (filed_rule *)(b + sizeof h);
     hb_lits *sets = (hb_lits *)(fr + nrules);
-    char *bytes = (char *)(sets + h.nsets), *lits = bytes + pad8(h.nbytes);
+    char *bytes = (char *)(sets + h.nsets), *lits = bytes + hb_pad8(h.nbytes);
     uint32_t nsets = 0, nbytes = 0;
     memcpy(b, &h, sizeof h);
     for (int k = 0; k < NLISTS; k++)
@@ -493,8 +486,8 @@ static int head_ok(const filed_head *h, size_t size, size_t *nrules)
              h->nby_char >= 0 && h->nby_char <= MAX_BY_CHAR && (h->nlits > 0) == (h->lits_size > 0) &&
              (h->ninline_lits > 0) == (h->inline_size > 0) && h->lits_size % 8 == 0 && h->inline_size % 8 == 0 &&
              h->lits_size < 1u << 28 && h->inline_size < 1u << 28 && h->codes_size < 1u << 28 &&
-             size == sizeof *h + n * sizeof(filed_rule) + h->nsets * sizeof(hb_lits) + pad8(h->nbytes) +
-                         h->lits_size + h->inline_size + pad8(h->codes_size);
+             size == sizeof *h + n * sizeof(filed_rule) + h->nsets * sizeof(hb_lits) + hb_pad8(h->nbytes) +
+                         h->lits_size + h->inline_size + hb_pad8(h->codes_size);
     static const int line_lists[3] = {0, 1, 3};
     for (int m = 0; ok && m < 3; m++) {
         size_t nk = h->n[line_lists[m]];
@@ -520,7 +513,7 @@ static int layout_take(struct hb_engine *e, const unsigned char *key, hb_status 
     int trusted = hb_rules_builtin(e->rules), ok = head_ok(&h, size, &nrules);
     const filed_rule *fr = (const filed_rule *)(b + sizeof h);
     const hb_lits *sets = (const hb_lits *)(fr + (ok ? nrules : 0));
-    const char *bytes = (const char *)(sets + (ok ? h.nsets : 0)), *lits = bytes + (ok ? pad8(h.nbytes) : 0);
+    const char *bytes = (const char *)(sets + (ok ? h.nsets : 0)), *lits = bytes + (ok ? hb_pad8(h.nbytes) : 0);
     for (int k = 0, i = 0; ok && !trusted && k < NLISTS; k++)
         for (uint32_t j = 0; ok && j < h.n[k]; j++)
             ok = rule_ok(&h, k, &fr[i++], sets);

@@ -28,6 +28,11 @@ struct hb_rules_blob {
     size_t size;
 };
 
+/* x's value as a string literal: the format versions in the text a filed
+ * record's key is made from (hb_dict_file_key's `what`). */
+#define HB_STR_(x) #x
+#define HB_STR(x) HB_STR_(x)
+
 /* Files data[0..size) (from malloc; the record's from now on, also on
  * failure) under key. */
 hb_status hb_rules_record_blob(struct hb_rules_record *rec, const unsigned char *key, void *data, size_t size);

@@ -222,10 +222,8 @@ static int add_quote_rule(void *ctx, char **f, int nf, const char *file, int lin
  * prefixes.  Layout: quote_head, the rules (filed_quote), their prefixes
  * (hb_prefix_file), the literal sets (hb_litset_save), the regexes
  * (hb_regex_encode_set). */
-#define QUOTE_STR_(x) #x
-#define QUOTE_STR(x) QUOTE_STR_(x)
 static const char QUOTES_FILED[] =
-    "quote rules 1, literals " QUOTE_STR(HB_LITS_VERSION) ", prefix " QUOTE_STR(HB_PREFIX_VERSION);
+    "quote rules 1, literals " HB_STR(HB_LITS_VERSION) ", prefix " HB_STR(HB_PREFIX_VERSION);
 
 typedef struct {
     uint32_t n, nprefix;
@@ -250,8 +248,8 @@ static hb_status quotes_record(const struct hb_engine *e, const struct hb_slogan
     free(res);
     h.lits_size = r->qlits ? hb_litset_saved_size(r->qlits) : 0;
     h.codes_size = codes_size;
-    size_t head = sizeof h + (r->nqk * sizeof(filed_quote) + 7) / 8 * 8, prefixes = h.nprefix * sizeof(hb_prefix),
-           size = head + prefixes + h.lits_size + (codes_size + 7) / 8 * 8;
+    size_t head = sizeof h + hb_pad8(r->nqk * sizeof(filed_quote)), prefixes = h.nprefix * sizeof(hb_prefix),
+           size = head + prefixes + h.lits_size + hb_pad8(codes_size);
     unsigned char *b = codes || !r->nqk ? calloc(1, size) : NULL;
     if (!b) {
         free(codes);
@@ -288,10 +286,10 @@ static int quotes_take(const struct hb_engine *e, struct hb_slogan_rules *r, con
     if (!b)
         return *st != HB_OK;
     int trusted = hb_rules_builtin(e->rules);
-    size_t head = sizeof h + ((size_t)h.n * sizeof(filed_quote) + 7) / 8 * 8;
+    size_t head = sizeof h + hb_pad8((size_t)h.n * sizeof(filed_quote));
     int ok = h.n <= 4096 && h.nprefix <= h.n && h.lits_size < 1u << 28 && h.codes_size < 1u << 28 &&
          (h.lits_size > 0) == (h.qlit_rules != 0) && (h.n >= 64 || !(h.qlit_rules >> h.n)) &&
-         size == head + h.nprefix * sizeof(hb_prefix) + h.lits_size + (h.codes_size + 7) / 8 * 8;
+         size == head + h.nprefix * sizeof(hb_prefix) + h.lits_size + hb_pad8(h.codes_size);
     const filed_quote *fq = (const filed_quote *)(b + sizeof h);
     const hb_prefix *pv = (const hb_prefix *)(b + head);
     for (uint32_t i = 0; ok && !trusted && i < h.n; i++)
