@@ -508,12 +508,12 @@ static void process(run_state *st, const char *label, const char *path, char *bu
 
 /* Small files read ahead and extracted together (hb_extract_owned_n), so
  * that a batch of small reports runs stage by stage: up to as many as the
- * library's group (64 of 5 KB ran 9% faster than 16), and no more than
- * GROUP_BYTES of input, what 16 files of GROUP_FILE_MAX held, so a group
- * of larger files holds no more memory than before.  A file that cannot
- * be read keeps its place, so every message comes in the order of the
- * files.  Kept off the stack: an hb_error is 1 KiB. */
-enum { GROUP_FILES = 64, GROUP_FILE_MAX = 64 << 10, GROUP_BYTES = 16 * GROUP_FILE_MAX };
+ * library's group (pipeline.c), and no more than GROUP_BYTES of input, what
+ * 32 files of GROUP_FILE_MAX hold, so a group of larger files holds some
+ * 22 MB at most (eleven times its input).  A file that cannot be read
+ * keeps its place, so every message comes in the order of the files.  Kept
+ * off the stack: an hb_error is 1 KiB. */
+enum { GROUP_FILES = 128, GROUP_FILE_MAX = 64 << 10, GROUP_BYTES = 32 * GROUP_FILE_MAX };
 typedef struct {
     size_t n, bytes;
     const char *path[GROUP_FILES];
@@ -541,6 +541,7 @@ static void flush_group(run_state *st, file_group *g)
             lens[m] = g->len[k];
             xo[m++] = extract_options(st->o, g->path[k]);
         }
+    cli_memory_huge_for_group(g->bytes, m);
     hb_extract_owned_n(st->engine, m, bufs, lens, xo, r, err);
     for (size_t k = 0, j = 0; k < g->n; k++) {
         if (st->write_failed || st->usage_error) {

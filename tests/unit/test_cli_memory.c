@@ -1,9 +1,11 @@
 /* The CLI's heap (cli/memory.c): only the first input of LARGE_INPUT to
- * HUGE_INPUT_MAX bytes, and only once asked for, has the heap grown by the
- * room its report takes and that span advised huge; smaller and larger
- * inputs, and later ones, leave it as it is.  The state is once per
- * process, so the cases run in order in one test.  Skipped where malloc is
- * not glibc's (ASan, valgrind) or the kernel has no huge pages. */
+ * HUGE_INPUT_MAX bytes, or the first group of small inputs whose reports
+ * take GROUP_SPAN_MIN or more, and only once asked for, has the heap grown
+ * by the room its reports take and that span advised huge; smaller and
+ * larger inputs, smaller groups, and later ones, leave it as it is.  The
+ * state is once per process: each test runs in a process of its own.
+ * Skipped where malloc is not glibc's (ASan, valgrind) or the kernel has
+ * no huge pages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <malloc.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -61,13 +64,20 @@ static int kernel_has_huge_pages(void)
     return strstr(s, "[never]") == NULL && s[0];
 }
 
+/* Whether huge pages can be seen here at all: glibc's malloc (its heap
+ * non-empty once p is had) and a kernel that gives them. */
+static int huge_pages_testable(void)
+{
+    return mallinfo2().arena != 0 && kernel_has_huge_pages();
+}
+
 static void test_only_the_first_large_input(void **state)
 {
     (void)state;
     cli_memory_init();
     char *before = cli_input_buffer(4 << 20); /* not yet asked for */
     assert_non_null(before);
-    if (mallinfo2().arena == 0 || !kernel_has_huge_pages()) {
+    if (!huge_pages_testable()) {
         free(before);
         skip();
     }
@@ -96,10 +106,60 @@ static void test_only_the_first_large_input(void **state)
     free(before);
 }
 
+/* 3 MiB from malloc: past the 1 MiB threshold of cli_memory_init, so a
+ * mapping of its own unless a span has raised it. */
+enum { PROBE = 3 << 20 };
+
+static void test_only_a_large_first_group(void **state)
+{
+    (void)state;
+    cli_memory_init();
+    cli_memory_huge_for_group(8 << 20, 128); /* not yet asked for */
+    char *before = malloc(PROBE);
+    assert_non_null(before);
+    if (!huge_pages_testable()) {
+        free(before);
+        skip();
+    }
+    assert_int_equal(advised_huge(boundary_in(before)), 0);
+    cli_memory_huge_for_large();
+    cli_memory_huge_for_group(100 << 10, 20); /* 20 reports of 5 KB: too few to pay */
+    char *small = malloc(PROBE);
+    assert_non_null(small);
+    assert_int_equal(advised_huge(boundary_in(small)), 0);
+
+    cli_memory_huge_for_group(1 << 20, 128);
+    char *group = malloc(PROBE);
+    assert_non_null(group);
+    assert_int_equal(advised_huge(boundary_in(group)), 1);
+    assert_true(mallinfo2().keepcost >= (size_t)(8 << 20)); /* the group's room, less the probe */
+    /* and a large input after it takes no second span */
+    size_t keep = mallinfo2().keepcost;
+    char *large = cli_input_buffer(3 << 20);
+    assert_non_null(large);
+    assert_true(mallinfo2().keepcost < keep);
+    free(large);
+    free(group);
+    free(small);
+    free(before);
+}
+
+/* Runs one test in a child process, where the heap's state is fresh. */
+static int in_child(const struct CMUnitTest *test, const char *name)
+{
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(_cmocka_run_group_tests(name, test, 1, NULL, NULL) ? 1 : 0);
+    int status;
+    return pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0;
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_only_the_first_large_input),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest large[] = {cmocka_unit_test(test_only_the_first_large_input)};
+    const struct CMUnitTest group[] = {cmocka_unit_test(test_only_a_large_first_group)};
+    int failed = in_child(large, "cli_memory_large");
+    failed |= in_child(group, "cli_memory_group");
+    return failed;
 }
