@@ -71,17 +71,24 @@ static int huge_pages_testable(void)
     return mallinfo2().arena != 0 && kernel_has_huge_pages();
 }
 
+/* The test skipped (p freed) where huge pages cannot be seen; else p,
+ * had before any span was asked for, is in none. */
+static void unadvised_or_skip(char *p)
+{
+    assert_non_null(p);
+    if (!huge_pages_testable()) {
+        free(p);
+        skip();
+    }
+    assert_int_equal(advised_huge(boundary_in(p)), 0);
+}
+
 static void test_only_the_first_large_input(void **state)
 {
     (void)state;
     cli_memory_init();
     char *before = cli_input_buffer(4 << 20); /* not yet asked for */
-    assert_non_null(before);
-    if (!huge_pages_testable()) {
-        free(before);
-        skip();
-    }
-    assert_int_equal(advised_huge(boundary_in(before)), 0);
+    unadvised_or_skip(before);
     cli_memory_huge_for_large();
     char *small = cli_input_buffer(LARGE_INPUT - 1);
     assert_non_null(small);
@@ -116,12 +123,7 @@ static void test_only_a_large_first_group(void **state)
     cli_memory_init();
     cli_memory_huge_for_group(8 << 20, 128); /* not yet asked for */
     char *before = malloc(PROBE);
-    assert_non_null(before);
-    if (!huge_pages_testable()) {
-        free(before);
-        skip();
-    }
-    assert_int_equal(advised_huge(boundary_in(before)), 0);
+    unadvised_or_skip(before);
     cli_memory_huge_for_large();
     cli_memory_huge_for_group(100 << 10, 20); /* 20 reports of 5 KB: too few to pay */
     char *small = malloc(PROBE);
