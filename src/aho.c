@@ -1156,7 +1156,9 @@ static inline size_t longest_w(const hb_ac *ac, const char *s, size_t i, size_t 
     return end;
 }
 
-static size_t longest(const hb_ac *ac, const char *s, size_t i, size_t j, size_t stop, uint32_t st, int *value)
+/* Inlined where it is called: the scan's walk is not a call per place. */
+static inline __attribute__((always_inline)) size_t longest(const hb_ac *ac, const char *s, size_t i, size_t j,
+                                                            size_t stop, uint32_t st, int *value)
 {
     if (ac->delta)
         return ac->width == 2 ? longest_w(ac, s, i, j, stop, st, value, 2, 0)
@@ -1191,6 +1193,28 @@ int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ct
         }
     }
     return 1;
+}
+
+/* The pattern's head probed in the start table, then the trie walked as
+ * the scan walks it from a place: a few lines read where a binary search
+ * of the patterns read some thirty (a quoted term is looked up in every
+ * report, and most are no pattern, turned away by their head). */
+int hb_ac_find(const hb_ac *ac, const char *s, size_t len)
+{
+    if (!ac->built || len == 0 || len > ac->maxlen)
+        return -1;
+    uint32_t st = 0;
+    size_t j = 0;
+    if (ac->starts) {
+        if (len < ac->head_len)
+            return -1;
+        uint64_t w = head_word(ac, s, len), hh = head_hash(w);
+        if (!bit_at(ac->start_bits, hh >> ac->bits_shift) || !(st = probe(ac, w, hh)))
+            return -1;
+        j = ac->head_len;
+    }
+    int value = -1;
+    return longest(ac, s, 0, j, len, st, &value) == len ? value : -1;
 }
 
 int hb_ac_scan_all(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx)

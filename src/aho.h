@@ -83,6 +83,10 @@ size_t hb_ac_count(const hb_ac *ac);
 typedef int (*hb_ac_fn)(void *ctx, size_t start, size_t end, int value);
 int hb_ac_scan(const hb_ac *ac, const char *s, size_t len, hb_ac_fn fn, void *ctx);
 
+/* The value of the pattern s[0..len) (its first, when added twice), -1
+ * when it is none; reads only s[0..len). */
+int hb_ac_find(const hb_ac *ac, const char *s, size_t len);
+
 /* Calls fn(ctx, start, end, value) for every occurrence of every pattern in
  * s[0..len), overlapping ones included, in order of their end (at one end,
  * longest first).  Returns 0 when stopped by fn. */

@@ -490,21 +490,6 @@ static int in_class(const hb_prefix_cond *c, uint32_t cp)
     return c->negated;
 }
 
-/* Characters of three bytes (lead 1110xxxx, then 10xxxxxx twice) that
- * open s, a character's start with sixteen bytes readable, at most five:
- * the first byte out of that pattern (the two words XORed with it) ends
- * them. */
-enum { HAN_REACH = 5 };
-static inline unsigned han_chars(const char *s)
-{
-    uint64_t w[2];
-    memcpy(w, s, 16);
-    uint64_t x0 = (w[0] & 0xC0F0C0C0F0C0C0F0ull) ^ 0x80E08080E08080E0ull,
-             x1 = (w[1] & 0xF0C0C0F0C0C0F0C0ull) ^ 0xE08080E08080E080ull;
-    unsigned bad = x0 ? (unsigned)__builtin_ctzll(x0) >> 3 : x1 ? 8 + ((unsigned)__builtin_ctzll(x1) >> 3) : 16;
-    return bad * 11 >> 5; /* bad / 3 for bad <= 16 */
-}
-
 void hb_prefix_file(hb_prefix *to, const hb_prefix *p)
 {
     for (size_t i = 0; i < p->n; i++) {
@@ -528,13 +513,13 @@ int hb_prefix_valid(const hb_prefix *p)
     return ok;
 }
 
-int hb_prefix_may_match(const hb_prefix *p, const char *s, size_t len)
+int hb_prefix_may_match_all(const hb_prefix *p, const char *s, size_t len)
 {
     size_t at[HB_PREFIX_CHARS + 1], n = 1; /* where characters 0..n-1 start */
     at[0] = 0;
     /* in Han text (the numerals' places) character o < han starts at 3 o,
      * decoded without stepping to it */
-    unsigned han = len >= 16 ? han_chars(s) : 0;
+    unsigned han = len >= 16 ? hb_prefix_han_chars(s) : 0;
     for (size_t k = 0; k < p->n; k++) {
         const hb_prefix_cond *c = &p->c[k];
         int fits = 0;

@@ -1,6 +1,6 @@
 /* The formulation dictionary (see slogans.h): surfaces folded like the view,
- * a sorted index for exact lookups of quoted terms, and one automaton for
- * finding every surface in running text. */
+ * and one automaton for finding every surface in running text, which also
+ * answers the exact lookups of quoted terms (hb_ac_find). */
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +27,6 @@ typedef struct {
 struct hb_slogan_dict {
     sd_entry *e;
     size_t n, cap;
-    int *order;       /* entries sorted by surface */
     hb_ac *ac;
     const hb_wordlist *cats; /* the categories a term may have; NULL: any */
     char **files;     /* the shipped file, then each overlay's */
@@ -102,10 +101,10 @@ static int cmp_surface(const char *a, size_t al, const char *b, size_t bl)
     return c ? c : (al > bl) - (al < bl);
 }
 
-/* ---- the entries and their order as rulec compiled them ----
+/* ---- the entries as rulec compiled them ----
  * A head (with the key of the entries' automaton), the entries (offsets of their strings in the text; UINT64_MAX:
- * none), the order (padded to 8 bytes), the text.  From a rules file they
- * may be damaged or crafted: every offset, entry and index is checked. */
+ * none), the text.  From a rules file they may be damaged or crafted:
+ * every offset and entry is checked. */
 struct sd_head {
     uint64_t n, text;
     unsigned char ac_key[32]; /* hb_ac_key of the automaton of the surfaces */
@@ -127,7 +126,7 @@ static void *sd_save(const struct hb_slogan_dict *sd, size_t *size)
     size_t text = 0;
     for (size_t i = 0; i < sd->n; i++)
         text += sd->e[i].len + 1 + sd_strsize(sd->e[i].written) + sd_strsize(sd->e[i].category);
-    *size = sizeof(struct sd_head) + sd->n * sizeof(struct sd_rec) + hb_pad8(sd->n * sizeof(int)) + hb_pad8(text);
+    *size = sizeof(struct sd_head) + sd->n * sizeof(struct sd_rec) + hb_pad8(text);
     char *b = calloc(1, *size);
     if (!b)
         return NULL;
@@ -135,8 +134,7 @@ static void *sd_save(const struct hb_slogan_dict *sd, size_t *size)
     memcpy(h.ac_key, hb_ac_key(sd->ac), sizeof h.ac_key);
     memcpy(b, &h, sizeof h);
     struct sd_rec *r = (struct sd_rec *)(b + sizeof h);
-    char *order = (char *)(r + sd->n), *t0 = order + hb_pad8(sd->n * sizeof(int)), *t = t0;
-    memcpy(order, sd->order, sd->n * sizeof(int));
+    char *t0 = (char *)(r + sd->n), *t = t0;
     for (size_t i = 0; i < sd->n; i++) {
         const sd_entry *x = &sd->e[i];
         r[i] = (struct sd_rec){(uint64_t)(t - t0), x->len, UINT64_MAX, UINT64_MAX, x->canon, x->line};
@@ -156,14 +154,14 @@ static void *sd_save(const struct hb_slogan_dict *sd, size_t *size)
 
 /* Is r[0..n) a dictionary over text[0..tn): strings inside it, each entry's
  * canonical entry a term with its written form and category? */
-static int sd_ok(const struct sd_rec *r, size_t n, const int *order, const char *text, uint64_t tn)
+static int sd_ok(const struct sd_rec *r, size_t n, const char *text, uint64_t tn)
 {
     if (tn && text[tn - 1])
         return 0;
     for (size_t i = 0; i < n; i++) {
         if (r[i].surface >= tn || r[i].len >= tn - r[i].surface || text[r[i].surface + r[i].len] ||
             (r[i].written != UINT64_MAX && r[i].written >= tn) || (r[i].category != UINT64_MAX && r[i].category >= tn) ||
-            r[i].canon < 0 || (uint64_t)r[i].canon >= n || order[i] < 0 || (uint64_t)order[i] >= n)
+            r[i].canon < 0 || (uint64_t)r[i].canon >= n)
             return 0;
         const struct sd_rec *c = &r[r[i].canon];
         if (c->canon != r[i].canon || c->written == UINT64_MAX || c->category == UINT64_MAX)
@@ -183,20 +181,16 @@ static hb_status sd_load(struct hb_slogan_dict *sd, const char *blob, size_t siz
         return HB_ERR_DICT;
     memcpy(&h, blob, sizeof h);
     size_t left = size - sizeof h;
-    if (h.n > left / (sizeof(struct sd_rec) + sizeof(int)) || h.n > INT32_MAX || h.text > left ||
-        h.n * sizeof(struct sd_rec) + hb_pad8(h.n * sizeof(int)) + hb_pad8(h.text) != left)
+    if (h.n > left / sizeof(struct sd_rec) || h.n > INT32_MAX || h.text > left ||
+        h.n * sizeof(struct sd_rec) + hb_pad8(h.text) != left)
         return HB_ERR_DICT;
     const struct sd_rec *r = (const struct sd_rec *)(blob + sizeof h);
-    const int *order = (const int *)(r + h.n);
-    const char *t0 = (const char *)order + hb_pad8(h.n * sizeof(int));
-    if (!trusted && !sd_ok(r, h.n, order, t0, h.text))
+    const char *t0 = (const char *)(r + h.n);
+    if (!trusted && !sd_ok(r, h.n, t0, h.text))
         return HB_ERR_DICT;
     memcpy(ac_key, h.ac_key, sizeof h.ac_key);
-    sd->e = malloc((h.n ? h.n : 1) * sizeof *sd->e);
-    sd->order = malloc((h.n ? h.n : 1) * sizeof *sd->order);
-    if (!sd->e || !sd->order)
+    if (!(sd->e = malloc((h.n ? h.n : 1) * sizeof *sd->e)))
         return HB_ERR_NOMEM;
-    memcpy(sd->order, order, h.n * sizeof *sd->order);
     /* the strings stay in the rules file, which the engine keeps to its
      * end (its automata point into it too): not copied, 35 KB at start */
     for (size_t i = 0; i < h.n; i++)
@@ -215,27 +209,28 @@ static int sd_key(const struct hb_engine *e, const char *name, const hb_wordlist
     for (size_t i = 0; cats && i < cats->n; i++)
         hb_hash_mix(h, cats->v[i].word, cats->v[i].len + 1);
     char what[64];
-    /* "slogans2": the head holds the automaton's key (a file of the old form misses) */
-    snprintf(what, sizeof what, "slogans2 %016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+    /* "slogans3": the head holds the automaton's key and no sorted order
+     * follows the entries (a file of an older form misses) */
+    snprintf(what, sizeof what, "slogans3 %016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
     return hb_dict_file_key(e, name, what, key);
 }
 
-/* The entries of the file's lines, sorted, a surface listed under two
- * terms refused. */
+/* The entries of the file's lines, a surface listed under two terms
+ * refused (told by sorting them). */
 static hb_status sd_read(const struct hb_engine *e, struct hb_slogan_dict *sd, const char *name, hb_error *err)
 {
     /* an overlay's line replaces the shipped line of its term */
     hb_status st = hb_dict_read(e, name, 2, 3, HB_DICT_KEY(0), add_line, sd, err);
     /* by surface, then where listed: entries are in file and line order */
-    if (st == HB_OK && (!(sd->order = malloc((sd->n ? sd->n : 1) * sizeof *sd->order)) ||
-                        !hb_sort_strings(sd->order, sd->e, sd->n, sizeof *sd->e, offsetof(sd_entry, surface),
-                                         offsetof(sd_entry, len), -1)))
+    int *order = st == HB_OK ? malloc((sd->n ? sd->n : 1) * sizeof *order) : NULL;
+    if (st == HB_OK && (!order || !hb_sort_strings(order, sd->e, sd->n, sizeof *sd->e, offsetof(sd_entry, surface),
+                                                   offsetof(sd_entry, len), -1)))
         st = HB_ERR_NOMEM;
     if (st == HB_OK) {
         /* A surface listed under two terms would be counted under either;
          * an alias that folds to its own term (党建＋|党建+) is harmless. */
         for (size_t i = 1; i < sd->n && st == HB_OK; i++) {
-            const sd_entry *a = &sd->e[sd->order[i - 1]], *b = &sd->e[sd->order[i]];
+            const sd_entry *a = &sd->e[order[i - 1]], *b = &sd->e[order[i]];
             if (cmp_surface(a->surface, a->len, b->surface, b->len) == 0 && a->canon != b->canon) {
                 if (a->file == b->file)
                     hb_dict_fail(err, HB_ERR_DICT, sd->files[b->file], b->line, 0,
@@ -247,6 +242,7 @@ static hb_status sd_read(const struct hb_engine *e, struct hb_slogan_dict *sd, c
             }
         }
     }
+    free(order);
     return st;
 }
 
@@ -307,7 +303,6 @@ void hb_slogan_dict_free(struct hb_slogan_dict *sd)
         free(sd->files[i]);
     free(sd->files);
     free(sd->e);
-    free(sd->order);
     hb_ac_free(sd->ac);
     free(sd);
 }
@@ -319,21 +314,7 @@ size_t hb_slogan_dict_size(const struct hb_slogan_dict *sd)
 
 int hb_slogan_dict_find(const struct hb_slogan_dict *sd, const char *s, size_t len)
 {
-    size_t lo = 0, hi = sd->n;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        const sd_entry *x = &sd->e[sd->order[mid]];
-        if (cmp_surface(x->surface, x->len, s, len) < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    if (lo < sd->n) {
-        const sd_entry *x = &sd->e[sd->order[lo]];
-        if (cmp_surface(x->surface, x->len, s, len) == 0)
-            return sd->order[lo];
-    }
-    return -1;
+    return hb_ac_find(sd->ac, s, len); /* each entry's value is its index */
 }
 
 const char *hb_slogan_dict_category(const struct hb_slogan_dict *sd, int i)

@@ -298,6 +298,44 @@ static int count_all(void *ctx, size_t s, size_t e, int v)
     return 1;
 }
 
+/* The first of the np patterns equal to s[0..len) (a repeat keeps the
+ * first value), -1: none. */
+static int naive_find(char *const *pats, int np, const char *s, size_t len)
+{
+    for (int i = 0; i < np; i++)
+        if (strlen(pats[i]) == len && !memcmp(pats[i], s, len))
+            return i;
+    return -1;
+}
+
+/* hb_ac_find of every pattern, of each pattern less its last byte and
+ * plus the next, and of pieces of the text, against naive_find: keys
+ * copied to the heap at their exact length, so that a read past one is
+ * caught under ASan. */
+static void check_find(const hb_ac *ac, char *const *pats, int np, const char *text, size_t n)
+{
+    for (int i = 0; i < np && i < 200; i++) {
+        size_t l = strlen(pats[i]);
+        for (size_t k = l - 1; k <= l + 1; k++) {
+            char *key = malloc(k ? k : 1);
+            assert_non_null(key);
+            memcpy(key, pats[i], k < l ? k : l);
+            if (k > l)
+                key[l] = pats[(i + 1) % np][0];
+            assert_int_equal(hb_ac_find(ac, key, k), naive_find(pats, np, key, k));
+            free(key);
+        }
+    }
+    for (size_t p = 0; p < n; p += 7)
+        for (size_t k = 1; k <= 12 && p + k <= n; k++) {
+            char *key = malloc(k);
+            assert_non_null(key);
+            memcpy(key, text + p, k);
+            assert_int_equal(hb_ac_find(ac, key, k), naive_find(pats, np, key, k));
+            free(key);
+        }
+}
+
 /* Both scans of ac against naive ones over text[0..n): the leftmost-longest
  * matches and the count of every occurrence of the np patterns (a repeated
  * pattern is one pattern). */
@@ -336,6 +374,7 @@ static void check_naive(const hb_ac *ac, char *const *pats, int np, const char *
     }
     if (m < 64)
         assert_int_equal(m, got.n);
+    check_find(ac, pats, np, text, n);
 }
 
 /* How an automaton takes a compiled form: checked (a rules file),
