@@ -239,6 +239,8 @@ typedef struct {
     size_t claimed_range[HB_KIND_PLANS + 1][2];
     size_t stop_cursor;      /* first sentence end at or after the last query */
     size_t colon_cursor;     /* first colon at or after the last query */
+    int need_known;          /* need_at is known (holds_need()) */
+    size_t need_at;          /* the first needed part of a wanted kind from the last search on */
     HB_VEC(cue_hit) hits;
 } lists_ctx;
 
@@ -554,21 +556,39 @@ static int on_first_part(void *ctx, size_t start, size_t end, int value)
     return 1;
 }
 
+/* Whether v[from, to) holds a needed part (need_part()) of a cue of a
+ * wanted kind.  Paragraphs are asked in order, with one `want`: one search
+ * of the view from the first on finds the next part, which answers for
+ * every paragraph before it (most hold none), not a scan and its set-up a
+ * paragraph. */
+static int holds_need(lists_ctx *c, size_t from, size_t to, unsigned want)
+{
+    const char *v = c->d->view;
+    if (!c->need_known || c->need_at < from) {
+        c->need_at = from + hb_litset_find(c->rules->need, v + from, c->d->view_len - from, want);
+        c->need_known = 1;
+    }
+    if (c->need_at >= to)
+        return 0;
+    /* the first part from `from` on starts here: one lies whole in the
+     * paragraph unless it runs past its end and no later one lies whole */
+    return hb_litset_find(c->rules->need, v + c->need_at, to - c->need_at, want) < to - c->need_at;
+}
+
 /* Cues of the wanted kinds in paragraph p: leftmost-longest, a cue inside
  * an earlier one dropped (or merged into it when of the same kind). */
 static int find_hits(lists_ctx *c, int p, unsigned want)
 {
     hb_doc *d = c->d;
-    const char *v = d->view;
     size_t from = c->body_from[p], to = d->paras.v[p].vend;
     /* no wanted kind's cue can match whole in a paragraph without one of
      * its needed parts: such a paragraph (most of one, in a report missing
      * causes) is not scanned, its "not" cues canceling nothing */
-    if (!want || from >= to || !(hb_litset_scan(c->rules->need, v + from, to - from) & want))
+    if (!want || from >= to || !holds_need(c, from, to, want))
         return 1;
     size_t first = c->hits.n;
     para_scan ps = {c, p, want, from, to};
-    if (!hb_ac_scan_all(c->rules->first, v + from, to - from, on_first_part, &ps))
+    if (!hb_ac_scan_all(c->rules->first, d->view + from, to - from, on_first_part, &ps))
         return 0;
     size_t n = c->hits.n - first;
     if (n == 0)

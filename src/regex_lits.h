@@ -65,10 +65,11 @@ int hb_lits_in(const hb_lits *l, const char *s, size_t len);
  * text says which sets have a literal in it. */
 typedef struct hb_litset hb_litset;
 
-/* Raise when hb_regex_literals reads a pattern differently: the sets rulec
- * filed in huibao.rules by another reading are then not taken (a set too
- * narrow would skip a rule that can match). */
-#define HB_LITS_VERSION 4
+/* Raise when hb_regex_literals reads a pattern differently, or hb_litset's
+ * filed tables change: the sets rulec filed in huibao.rules by another
+ * reading or layout are then not taken (a set too narrow would skip a rule
+ * that can match). */
+#define HB_LITS_VERSION 5
 
 /* The quantifier at *pp after a part of a pattern, read as both pattern
  * readers (this one and regex_prefix.c) need it: 1 with the counts
@@ -101,5 +102,11 @@ hb_litset *hb_litset_view(const void *blob, size_t size, int trusted);
 
 /* Bit k: a literal of set k occurs in the valid UTF-8 text s[0..len). */
 uint64_t hb_litset_scan(const hb_litset *x, const char *s, size_t len);
+
+/* Where the first literal of a set of `sets` (bit k: set k) starts that
+ * lies whole in the valid UTF-8 text s[0..len): one pass for texts asked
+ * about in order (a report's paragraphs), which stops there; len when
+ * there is none. */
+size_t hb_litset_find(const hb_litset *x, const char *s, size_t len, uint64_t sets);
 
 #endif

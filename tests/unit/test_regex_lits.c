@@ -494,11 +494,12 @@ static void test_lits_in(void **state)
     assert_true(hb_lits_in(&l, without, strlen(without)));
 }
 
-/* hb_litset_scan against searching for every literal of every set, on
- * texts drawn from a small alphabet of ASCII, two-, three- and four-byte
- * characters (so that literals share first bytes and keys: 字 and 䭗 have
- * the same continuation bytes, and occur overlapping, at the text's edges,
- * and not at all), some texts cut inside their last character. */
+/* hb_litset_scan and hb_litset_find against searching for every literal of
+ * every set, on texts drawn from a small alphabet of ASCII, two-, three-
+ * and four-byte characters (so that literals share first bytes and keys: 字
+ * and 䭗 have the same continuation bytes, and occur overlapping, at the
+ * text's edges, and not at all), some texts cut inside their last
+ * character. */
 static void test_litset(void **state)
 {
     (void)state;
@@ -545,6 +546,19 @@ static void test_litset(void **state)
             if (got != want)
                 fail_msg("text \"%.*s\": sets %llx, want %llx", (int)n, text, (unsigned long long)got,
                          (unsigned long long)want);
+            /* hb_litset_find: the first place a literal of the asked sets
+             * starts, lying whole in the text */
+            uint64_t ask = (uint64_t)RAND() << 30 | (uint64_t)RAND() << 15 | RAND();
+            size_t first = n;
+            for (size_t at = 0; at < n && first == n; at++)
+                for (int s = 0; s < nsets && first == n; s++)
+                    for (size_t i = 0; (ask >> s & 1) && i < nlit[s]; i++)
+                        if (litlen[s][i] <= n - at && !memcmp(text + at, lit[s][i], litlen[s][i]))
+                            first = at;
+            size_t found = hb_litset_find(x, text, n, ask);
+            if (found != first)
+                fail_msg("text \"%.*s\": sets %llx first at %zu, want %zu", (int)n, text,
+                         (unsigned long long)ask, found, first);
         }
         hb_litset_free(x);
     }
