@@ -8,10 +8,13 @@
 struct hb_arena_block {
     hb_arena_block *next;
     size_t used, size;
+    int own; /* holds one allocation (a block of its own), as large as it */
     max_align_t data[];
 };
 
-enum { BLOCK_MIN = 64 * 1024 };
+/* The blocks the arena shares out; an allocation larger has a block of
+ * its own, as has a growing vector from OWN_MIN bytes on (hb_vec_grow). */
+enum { BLOCK_MIN = 64 * 1024, OWN_MIN = 16 * 1024 };
 
 /* n rounded up to the alignment every piece of an arena keeps. */
 static size_t aligned(size_t n)
@@ -22,6 +25,25 @@ static size_t aligned(size_t n)
 /* size bytes from the arena, as they were left: hb_arena_alloc clears
  * them, a growing vector only copies into them (it never reads past its
  * elements), so its spare room is never touched. */
+/* A block of its own holding size bytes (aligned); NULL when out of
+ * memory.  It goes behind the head block, whose free tail stays usable. */
+static void *own_take(hb_arena *a, size_t size)
+{
+    hb_arena_block *b = malloc(sizeof *b + size);
+    if (!b)
+        return NULL;
+    b->size = b->used = size;
+    b->own = 1;
+    if (a->head) {
+        b->next = a->head->next;
+        a->head->next = b;
+    } else {
+        b->next = NULL;
+        a->head = b;
+    }
+    return b->data;
+}
+
 void *hb_arena_take(hb_arena *a, size_t size)
 {
     size = aligned(size);
@@ -29,21 +51,16 @@ void *hb_arena_take(hb_arena *a, size_t size)
         size = sizeof(max_align_t);
     hb_arena_block *b = a->head;
     if (!b || b->size - b->used < size) {
-        size_t want = size > BLOCK_MIN ? size : BLOCK_MIN;
-        b = malloc(sizeof *b + want);
+        if (size > BLOCK_MIN)
+            return own_take(a, size);
+        b = malloc(sizeof *b + BLOCK_MIN);
         if (!b)
             return NULL;
-        b->size = want;
+        b->size = BLOCK_MIN;
         b->used = 0;
-        /* An oversized block goes behind the current one so the current
-         * block's free tail stays usable. */
-        if (a->head && want > BLOCK_MIN) {
-            b->next = a->head->next;
-            a->head->next = b;
-        } else {
-            b->next = a->head;
-            a->head = b;
-        }
+        b->own = 0;
+        b->next = a->head;
+        a->head = b;
     }
     void *p = (char *)b->data + b->used;
     b->used += size;
@@ -68,11 +85,12 @@ char *hb_arena_strndup(hb_arena *a, const char *s, size_t len)
     return p;
 }
 
-/* The link to the block of its own whose data is v; NULL: v has none. */
+/* The link to the block of its own whose data is v; NULL: v has none (a
+ * shared block's data may start with it and hold others). */
 static hb_arena_block **own_block(hb_arena *a, const void *v)
 {
     hb_arena_block **link = &a->head;
-    while (*link && (const void *)(*link)->data != v)
+    while (*link && ((const void *)(*link)->data != v || !(*link)->own))
         link = &(*link)->next;
     return *link ? link : NULL;
 }
@@ -80,8 +98,7 @@ static hb_arena_block **own_block(hb_arena *a, const void *v)
 void hb_arena_free(hb_arena *a, void *p)
 {
     hb_arena_block **link = p ? own_block(a, p) : NULL;
-    /* only a block it fills: a head block's data may hold others */
-    if (link && (*link)->size > BLOCK_MIN) {
+    if (link) {
         hb_arena_block *b = *link;
         *link = b->next;
         free(b);
@@ -99,11 +116,10 @@ void hb_arena_release(hb_arena *a)
     a->head = NULL;
 }
 
-/* A block of its own holds any allocation larger than BLOCK_MIN, starting
- * at its data: such a vector grows by realloc of its block, so doubling a
- * large array does not leave each smaller copy behind in the arena.
- * Returns 1 when grown, 0 when out of memory, -1 when v has no block of
- * its own. */
+/* A vector with a block of its own grows by realloc of its block, so
+ * doubling a large array does not leave each smaller copy behind in the
+ * arena: the heap takes them back.  Returns 1 when grown, 0 when out of
+ * memory, -1 when v has no block of its own. */
 static int grow_own_block(hb_arena *a, void **v, size_t bytes)
 {
     hb_arena_block **link = own_block(a, *v);
@@ -133,6 +149,11 @@ static int grow_at_end(hb_arena *a, void *v, size_t had, size_t bytes)
     return 1;
 }
 
+/* A vector of more than OWN_MIN bytes moves to a block of its own: the
+ * copies a vector leaves behind as it doubles in the shared blocks were
+ * up to twice its size in the arena until its release, and a large
+ * report's vectors that passed 64 KiB each left 128 (a 4 MB report: 1.5
+ * MiB, ahead of its output's, a huge page more to clear). */
 int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
 {
     size_t ncap = *cap ? *cap * 2 : 16;
@@ -140,14 +161,14 @@ int hb_vec_grow(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
         return 0;
     size_t bytes = aligned(ncap * elem);
     size_t had = aligned(*cap * elem);
-    int own = *cap * elem > BLOCK_MIN ? grow_own_block(a, v, bytes) : -1;
+    int own = had > OWN_MIN ? grow_own_block(a, v, bytes) : -1;
     if (own == 0)
         return 0;
-    if (own == 1 || (*cap && grow_at_end(a, *v, had, bytes))) {
+    if (own == 1 || (*cap && bytes <= OWN_MIN && grow_at_end(a, *v, had, bytes))) {
         *cap = ncap;
         return 1;
     }
-    void *nv = hb_arena_take(a, ncap * elem);
+    void *nv = bytes > OWN_MIN ? own_take(a, bytes) : hb_arena_take(a, bytes);
     if (!nv)
         return 0;
     if (n)
@@ -175,7 +196,7 @@ int hb_heap_grow(void **v, size_t *cap, size_t n, size_t first, size_t elem)
 void hb_vec_shrink(hb_arena *a, void **v, size_t *cap, size_t n, size_t elem)
 {
     size_t bytes = aligned(n * elem);
-    if (*cap * elem <= BLOCK_MIN || bytes <= BLOCK_MIN || bytes >= *cap * elem)
+    if (*cap * elem <= OWN_MIN || bytes >= *cap * elem)
         return;
     hb_arena_block **link = own_block(a, *v);
     hb_arena_block *b = link ? realloc(*link, sizeof *b + bytes) : NULL;

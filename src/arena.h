@@ -17,9 +17,9 @@ void *hb_arena_alloc(hb_arena *a, size_t size);
 void *hb_arena_take(hb_arena *a, size_t size);
 /* A NUL-terminated copy of len bytes at s. */
 char *hb_arena_strndup(hb_arena *a, const char *s, size_t len);
-/* Gives back early an allocation larger than 64 KiB (a block of its own: a
- * text, a map or a vector a later stage no longer reads); others stay until
- * the release. */
+/* Gives back early an allocation with a block of its own (larger than 64
+ * KiB, or a vector grown past 16 KiB: a text, a map or a vector a later
+ * stage no longer reads); others stay until the release. */
 void hb_arena_free(hb_arena *a, void *p);
 void hb_arena_release(hb_arena *a);
 

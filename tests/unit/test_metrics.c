@@ -475,6 +475,28 @@ static void test_pathological(void **s)
     }
 }
 
+/* A large report's list has room for a metric at every other number start
+ * at first: when each start is a metric it grows, every metric kept in
+ * order. */
+static void test_room_grows(void **s)
+{
+    (void)s;
+    enum { N = 3000 };
+    char *text = malloc(N * 16);
+    assert_non_null(text);
+    size_t len = 0;
+    for (int i = 1; i <= N; i++)
+        len += (size_t)sprintf(text + len, "%d次，", i);
+    hb_error err;
+    hb_report *r = hb_extract(engine, text, len, NULL, &err);
+    assert_non_null(r);
+    assert_int_equal(r->metrics->list.n, N);
+    for (int i = 0; i < N; i++)
+        assert_true(r->metrics->list.v[i].value == i + 1);
+    hb_report_free(r);
+    free(text);
+}
+
 static int cont_byte(char c)
 {
     return ((unsigned char)c & 0xC0) == 0x80;
@@ -850,6 +872,7 @@ int main(void)
         cmocka_unit_test(test_overflow),
         cmocka_unit_test(test_dict_errors),
         cmocka_unit_test(test_pathological),
+        cmocka_unit_test(test_room_grows),
         cmocka_unit_test(test_wordlist_lookups),
         cmocka_unit_test(test_suffix_after_cut_character),
         cmocka_unit_test(test_wordlist_last),
