@@ -67,13 +67,15 @@ static void heap_span(size_t room)
  * memory is some PEAK_PER_BYTE times their input, and each takes an arena
  * block of 64 KiB at least, touched in part.  Reused group after group, the
  * span is cleared once; in small pages its 1,700 faults of 793 reports of
- * 5 KB and the misses of their page walks cost more (-3% in time). */
+ * 5 KB and the misses of their page walks cost more (-3% in time).  A
+ * group of more than HUGE_INPUT_MAX bytes (a large input flushes the group
+ * it ends, or is one alone) is left as cli_input_buffer leaves it. */
 enum { REPORT_BLOCK = 64 << 10, GROUP_SPAN_MIN = 4 << 20 };
 
 void cli_memory_huge_for_group(size_t bytes, size_t reports)
 {
     size_t room = bytes * PEAK_PER_BYTE + reports * REPORT_BLOCK;
-    if (huge_wanted && !huge_done && room >= GROUP_SPAN_MIN)
+    if (huge_wanted && !huge_done && room >= GROUP_SPAN_MIN && bytes <= HUGE_INPUT_MAX)
         heap_span(room);
 }
 

@@ -1,8 +1,9 @@
 /* The CLI's heap (cli/memory.c): only the first input of LARGE_INPUT to
  * HUGE_INPUT_MAX bytes, or the first group of small inputs whose reports
- * take GROUP_SPAN_MIN or more, and only once asked for, has the heap grown
- * by the room its reports take and that span advised huge; smaller and
- * larger inputs, smaller groups, and later ones, leave it as it is.  The
+ * take GROUP_SPAN_MIN or more (HUGE_INPUT_MAX of input at most), and only
+ * once asked for, has the heap grown by the room its reports take and that
+ * span advised huge; smaller and larger inputs and groups, and later ones,
+ * leave it as it is.  The
  * state is once per process: each test runs in a process of its own.
  * Skipped where malloc is not glibc's (ASan, valgrind) or the kernel has
  * no huge pages. */
@@ -129,6 +130,11 @@ static void test_only_a_large_first_group(void **state)
     char *small = malloc(PROBE);
     assert_non_null(small);
     assert_int_equal(advised_huge(boundary_in(small)), 0);
+    cli_memory_huge_for_group(HUGE_INPUT_MAX + 1, 1); /* one input too large for huge pages */
+    char *over = malloc(PROBE);
+    assert_non_null(over);
+    assert_int_equal(advised_huge(boundary_in(over)), 0);
+    free(over);
 
     cli_memory_huge_for_group(1 << 20, 128);
     char *group = malloc(PROBE);
