@@ -22,9 +22,6 @@ static size_t aligned(size_t n)
     return (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
 }
 
-/* size bytes from the arena, as they were left: hb_arena_alloc clears
- * them, a growing vector only copies into them (it never reads past its
- * elements), so its spare room is never touched. */
 /* A block of its own holding size bytes (aligned); NULL when out of
  * memory.  It goes behind the head block, whose free tail stays usable. */
 static void *own_take(hb_arena *a, size_t size)
@@ -44,6 +41,9 @@ static void *own_take(hb_arena *a, size_t size)
     return b->data;
 }
 
+/* size bytes from the arena, as they were left: hb_arena_alloc clears
+ * them, a growing vector only copies into them (it never reads past its
+ * elements), so its spare room is never touched. */
 void *hb_arena_take(hb_arena *a, size_t size)
 {
     size = aligned(size);
