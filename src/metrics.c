@@ -41,10 +41,10 @@ enum { AHEAD = 4 };
 
 /* A report with more number starts than fit in twice this many bytes of
  * metrics has room made for a metric at every other one at once
- * (hb_metrics_run): more than
- * the arena's 64 KiB blocks, it is a block of its own (arena.c), which
- * hb_vec_trim shrinks in place.  Under it the vector grows as it fills: a
- * small report's arena would hold the room unused. */
+ * (hb_metrics_run): more than the arena's 64 KiB blocks, it is a block of
+ * its own (arena.c), which hb_vec_trim shrinks in place.  Under it the
+ * vector grows as it fills: a small report's arena would hold the room
+ * unused. */
 enum { RESERVE_MIN = 64 * 1024 };
 
 #define EXACT_MAX 9007199254740992.0 /* 2^53 */
