@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include <jansson.h>
 
@@ -79,6 +80,9 @@ void *cli_input_buffer(size_t size);
  * a regular file): a JSON line never interleaves with another writer's.
  * Returns 0, or -1 with errno set. */
 int write_full(int fd, const char *buf, size_t len);
+/* The same for vec[0..n) in order, by writev() (vec is moved past what a
+ * short write took). */
+int write_vec_full(int fd, struct iovec *vec, int n);
 
 /* Calls fn on each JSON value of a stream of concatenated values (JSON
  * Lines, or one pretty-printed object), one value in memory at a time.

@@ -4,22 +4,37 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "cli.h"
 
-int write_full(int fd, const char *buf, size_t len)
+int write_vec_full(int fd, struct iovec *vec, int n)
 {
-    while (len > 0) {
-        ssize_t n = write(fd, buf, len);
-        if (n < 0 && errno == EINTR)
+    while (n > 0) {
+        if (vec->iov_len == 0) { /* writev of nothing but empty ones writes 0 */
+            vec++, n--;
             continue;
-        if (n <= 0)
+        }
+        ssize_t k = writev(fd, vec, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
             return -1;
-        buf += n;
-        len -= (size_t)n;
+        for (; n > 0 && (size_t)k >= vec->iov_len; vec++, n--)
+            k -= (ssize_t)vec->iov_len;
+        if (n > 0) {
+            vec->iov_base = (char *)vec->iov_base + k;
+            vec->iov_len -= (size_t)k;
+        }
     }
     return 0;
+}
+
+int write_full(int fd, const char *buf, size_t len)
+{
+    struct iovec v = {(void *)buf, len};
+    return write_vec_full(fd, &v, 1);
 }
 
 /* Appends bytes to the value being gathered (NUL-terminated). */

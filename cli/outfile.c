@@ -12,6 +12,8 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "cli.h"
+
 /* Temporary files a signal must remove.  A thread claims a free slot
  * atomically (batch writes its tables side by side), writes the path, then
  * marks it complete; the mark is cleared before the file is renamed or
@@ -142,25 +144,6 @@ struct out_held {
     void (*release[HOLD_STRINGS])(void *);
 };
 
-/* Writes vec[0..n) whole, carrying on after a short write. */
-static int write_all(int fd, struct iovec *vec, int n)
-{
-    while (n > 0) {
-        ssize_t k = writev(fd, vec, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k < 0)
-            return 0;
-        for (; n > 0 && (size_t)k >= vec->iov_len; vec++, n--)
-            k -= (ssize_t)vec->iov_len;
-        if (n > 0) {
-            vec->iov_base = (char *)vec->iov_base + k;
-            vec->iov_len -= (size_t)k;
-        }
-    }
-    return 1;
-}
-
 int out_flush(out_file *of)
 {
     struct out_held *h = of->held;
@@ -169,8 +152,8 @@ int out_flush(out_file *of)
         return ok;
     void *base[HOLD_STRINGS];
     for (size_t i = 0; i < h->n; i++)
-        base[i] = h->vec[i].iov_base; /* write_all moves them */
-    ok = ok && write_all(fileno(of->fp), h->vec, (int)h->n);
+        base[i] = h->vec[i].iov_base; /* write_vec_full moves them */
+    ok = ok && write_vec_full(fileno(of->fp), h->vec, (int)h->n) == 0;
     int e = errno;
     for (size_t i = 0; i < h->n; i++)
         h->release[i](base[i]);
@@ -181,8 +164,7 @@ int out_flush(out_file *of)
 
 int out_write(out_file *of, const char *s, size_t n)
 {
-    struct iovec v = {(void *)s, n};
-    return out_flush(of) && write_all(fileno(of->fp), &v, 1);
+    return out_flush(of) && write_full(fileno(of->fp), s, n) == 0;
 }
 
 int out_give(out_file *of, char *s, size_t n, void (*release)(void *))

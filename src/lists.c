@@ -153,7 +153,8 @@ hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
             pat[i] = q->part[0];
             len[i] = q->len[0];
         }
-        if (q->kind > 0 && !hb_litset_add(r->need, q->part[need_part(q)], q->len[need_part(q)], q->kind))
+        int need = need_part(q);
+        if (q->kind > 0 && !hb_litset_add(r->need, q->part[need], q->len[need], q->kind))
             st = HB_ERR_NOMEM;
     }
     if (st == HB_OK)
