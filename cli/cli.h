@@ -65,14 +65,13 @@ int rules_identity(const char *dict_dir, const char *const *overlays, size_t n, 
 char *read_file(const char *path, size_t max, size_t *len, char *why, size_t cap);
 
 /* memory.c: the heap's settings, made once at start; then, after
- * cli_memory_huge_for_large, the first input of LARGE_INPUT to
- * HUGE_INPUT_MAX bytes, or else the first group of small inputs that
- * cli_memory_huge_for_group finds large enough, has its reports' memory in
- * huge pages where the kernel gives them.  cli_input_buffer is malloc for
- * the input's bytes. */
-enum { LARGE_INPUT = 1 << 20, HUGE_INPUT_MAX = 8 << 20 };
+ * cli_memory_want_huge, the first input extracted alone (over
+ * GROUP_FILE_MAX bytes, up to HUGE_INPUT_MAX), or else the first group of
+ * smaller inputs (main.c), has its reports' memory in huge pages where the
+ * kernel gives them.  cli_input_buffer is malloc for the input's bytes. */
+enum { GROUP_FILE_MAX = 64 << 10, HUGE_INPUT_MAX = 8 << 20 };
 void cli_memory_init(void);
-void cli_memory_huge_for_large(void);
+void cli_memory_want_huge(void);
 void cli_memory_huge_for_group(size_t bytes, size_t reports);
 void *cli_input_buffer(size_t size);
 

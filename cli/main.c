@@ -513,7 +513,7 @@ static void process(run_state *st, const char *label, const char *path, char *bu
  * 22 MB at most (eleven times its input).  A file that cannot be read
  * keeps its place, so every message comes in the order of the files.  Kept
  * off the stack: an hb_error is 1 KiB. */
-enum { GROUP_FILES = 128, GROUP_FILE_MAX = 64 << 10, GROUP_BYTES = 32 * GROUP_FILE_MAX };
+enum { GROUP_FILES = 128, GROUP_BYTES = 32 * GROUP_FILE_MAX };
 typedef struct {
     size_t n, bytes;
     const char *path[GROUP_FILES];
@@ -707,7 +707,7 @@ int main(int argc, char **argv)
         return EXIT_OUTPUT;
     }
     of.hold = o.nfiles > 1 || o.jsonl_in; /* one report: nothing to write it with */
-    cli_memory_huge_for_large();
+    cli_memory_want_huge();
     run_state st = {.o = &o, .engine = engine, .out = &of,
                     .single = o.nfiles == 1 && !o.jsonl && !o.jsonl_in};
     /* not cleared (86 KB, most of them error texts): each entry is set before it is read */

@@ -1,9 +1,9 @@
-/* The CLI's heap (cli/memory.c): only the first input of LARGE_INPUT to
- * HUGE_INPUT_MAX bytes, or the first group of small inputs whose reports
- * take GROUP_SPAN_MIN or more (HUGE_INPUT_MAX of input at most), and only
- * once asked for, has the heap grown by the room its reports take and that
- * span advised huge; smaller and larger inputs and groups, and later ones,
- * leave it as it is.  The
+/* The CLI's heap (cli/memory.c): only once asked for, and only for the
+ * first input extracted alone (over GROUP_FILE_MAX, up to HUGE_INPUT_MAX
+ * bytes) or the first group of smaller inputs (HUGE_INPUT_MAX of input at
+ * most), is the heap grown by the room its reports take, 4 MiB at least,
+ * and that span advised huge; inputs read for a group, inputs and groups
+ * too large, and later ones leave it as it is.  The
  * state is once per process: each test runs in a process of its own.
  * Skipped where malloc is not glibc's (ASan, valgrind) or the kernel has
  * no huge pages. */
@@ -90,10 +90,10 @@ static void test_only_the_first_large_input(void **state)
     cli_memory_init();
     char *before = cli_input_buffer(4 << 20); /* not yet asked for */
     unadvised_or_skip(before);
-    cli_memory_huge_for_large();
-    char *small = cli_input_buffer(LARGE_INPUT - 1);
-    assert_non_null(small);
-    assert_int_equal(advised_huge((uintptr_t)small), 0);
+    cli_memory_want_huge();
+    char *grouped = cli_input_buffer(GROUP_FILE_MAX); /* read for a group, which decides */
+    assert_non_null(grouped);
+    assert_int_equal(advised_huge((uintptr_t)grouped), 0);
     char *over = cli_input_buffer(HUGE_INPUT_MAX + 1);
     assert_non_null(over);
     assert_int_equal(advised_huge(boundary_in(over)), 0);
@@ -110,45 +110,60 @@ static void test_only_the_first_large_input(void **state)
     assert_int_equal(advised_huge(boundary_in(later)), 1);
     free(later);
     free(large);
-    free(small);
+    free(grouped);
     free(before);
 }
 
 /* 3 MiB from malloc: past the 1 MiB threshold of cli_memory_init, so a
  * mapping of its own unless a span has raised it. */
-enum { PROBE = 3 << 20 };
+enum { PROBE = 3 << 20, SPAN_MIN = 4 << 20 /* memory.c's */ };
 
-static void test_only_a_large_first_group(void **state)
+static void test_a_small_input_alone(void **state)
+{
+    (void)state;
+    cli_memory_init();
+    char *before = malloc(PROBE);
+    unadvised_or_skip(before);
+    cli_memory_want_huge();
+    /* its reports take less than a huge page: the least span that holds one */
+    char *input = cli_input_buffer(GROUP_FILE_MAX + 1);
+    assert_non_null(input);
+    assert_true(mallinfo2().keepcost >= SPAN_MIN - GROUP_FILE_MAX - 4096);
+    char *report = malloc(PROBE);
+    assert_non_null(report);
+    assert_int_equal(advised_huge(boundary_in(report)), 1);
+    free(report);
+    free(input);
+    free(before);
+}
+
+static void test_only_the_first_group(void **state)
 {
     (void)state;
     cli_memory_init();
     cli_memory_huge_for_group(8 << 20, 128); /* not yet asked for */
     char *before = malloc(PROBE);
     unadvised_or_skip(before);
-    cli_memory_huge_for_large();
-    cli_memory_huge_for_group(100 << 10, 20); /* 20 reports of 5 KB: too few to pay */
-    char *small = malloc(PROBE);
-    assert_non_null(small);
-    assert_int_equal(advised_huge(boundary_in(small)), 0);
+    cli_memory_want_huge();
     cli_memory_huge_for_group(HUGE_INPUT_MAX + 1, 1); /* one input too large for huge pages */
     char *over = malloc(PROBE);
     assert_non_null(over);
     assert_int_equal(advised_huge(boundary_in(over)), 0);
     free(over);
 
-    cli_memory_huge_for_group(1 << 20, 128);
+    cli_memory_huge_for_group(100 << 10, 20); /* 20 reports of 5 KB: the least span */
+    assert_true(mallinfo2().keepcost >= SPAN_MIN);
     char *group = malloc(PROBE);
     assert_non_null(group);
     assert_int_equal(advised_huge(boundary_in(group)), 1);
-    assert_true(mallinfo2().keepcost >= (size_t)(8 << 20)); /* the group's room, less the probe */
-    /* and a large input after it takes no second span */
-    size_t keep = mallinfo2().keepcost;
+    /* and a group or a large input after it takes no second span (one of
+     * 3 MiB would leave 18 MiB free) */
+    cli_memory_huge_for_group(1 << 20, 128);
     char *large = cli_input_buffer(3 << 20);
     assert_non_null(large);
-    assert_true(mallinfo2().keepcost < keep);
+    assert_true(mallinfo2().keepcost < SPAN_MIN);
     free(large);
     free(group);
-    free(small);
     free(before);
 }
 
@@ -166,8 +181,10 @@ static int in_child(const struct CMUnitTest *test, const char *name)
 int main(void)
 {
     const struct CMUnitTest large[] = {cmocka_unit_test(test_only_the_first_large_input)};
-    const struct CMUnitTest group[] = {cmocka_unit_test(test_only_a_large_first_group)};
+    const struct CMUnitTest small[] = {cmocka_unit_test(test_a_small_input_alone)};
+    const struct CMUnitTest group[] = {cmocka_unit_test(test_only_the_first_group)};
     int failed = in_child(large, "cli_memory_large");
+    failed |= in_child(small, "cli_memory_small");
     failed |= in_child(group, "cli_memory_group");
     return failed;
 }
