@@ -123,6 +123,7 @@ static int searched(const list_cue *q)
 /* The part of cue q that a paragraph holding it must hold: its longest
  * (the last of those as long), the least common most often (原因 of
  * 剖析…原因), as a paragraph is looked at before its scan (find_hits()). */
+enum { TWO_CHARS = 6 };
 static int need_part(const list_cue *q)
 {
     int best = 0;
@@ -147,16 +148,27 @@ hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
         st = HB_ERR_NOMEM;
     if (st == HB_OK && !(r->need = hb_litset_new()))
         st = HB_ERR_NOMEM;
-    for (size_t i = 0; st == HB_OK && i < r->ncues; i++) {
-        const list_cue *q = &r->cues[i];
-        if (searched(q)) {
-            pat[i] = q->part[0];
-            len[i] = q->len[0];
+    for (size_t i = 0; st == HB_OK && i < r->ncues; i++)
+        if (searched(&r->cues[i])) {
+            pat[i] = r->cues[i].part[0];
+            len[i] = r->cues[i].len[0];
         }
-        int need = need_part(q);
-        if (q->kind > 0 && !hb_litset_add(r->need, q->part[need], q->len[need], q->kind))
-            st = HB_ERR_NOMEM;
-    }
+    /* the needed parts of two characters first: a longer one holding one
+     * of its kind's is left out, a paragraph holding it holding that one
+     * too, and the scan's filter passes fewer first characters (原因
+     * answers for 问题的原因, 究其原因, 原因在于 …, and 问 is common) */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; st == HB_OK && i < r->ncues; i++) {
+            const list_cue *q = &r->cues[i];
+            int need = need_part(q);
+            const char *s = q->part[need];
+            size_t n = q->len[need];
+            if (q->kind <= 0 || (n <= TWO_CHARS) == pass ||
+                (pass && hb_litset_find(r->need, s, n, BIT(q->kind)) < n))
+                continue;
+            if (!hb_litset_add(r->need, s, n, q->kind))
+                st = HB_ERR_NOMEM;
+        }
     if (st == HB_OK)
         st = hb_engine_build_entries(e, pat, len, r->ncues, &r->first, &r->same, err);
     free(pat);
