@@ -665,7 +665,8 @@ static void test_first_inline_cue_wins(void **s)
 
 /* Cues whose needed part holds a shorter one of their kind (原因在于 holds
  * 原因, 困难和挑战 holds 困难), alone in their report: the shorter part
- * answers for them, and their lists are found. */
+ * answers for them, and their lists are found; so when causes alone are
+ * looked for inline (the other kinds headed), by causes' own set. */
 static void test_cues_holding_shorter_cues(void **s)
 {
     (void)s;
@@ -676,6 +677,13 @@ static void test_cues_holding_shorter_cues(void **s)
                         NULL);
     expect_list(j, "problems", "inline", "1", "资金紧张|人员不足");
     expect_list(j, "causes", "inline", "1", "学习不够深入|制度执行不严");
+    json_decref(j);
+    j = extract("工作总结\n一、主要成效\n全年学习12次。\n二、存在的问题\n资金紧张。\n"
+                "问题虽有客观因素，但根本原因在于：学习不够深入；制度执行不严。\n"
+                "三、下一步打算\n一是深化学习。二是建强支部。\n",
+                NULL);
+    expect_list(j, "problems", "heading", "2", NULL);
+    expect_list(j, "causes", "inline", "2", "学习不够深入|制度执行不严");
     json_decref(j);
 }
 
