@@ -670,21 +670,23 @@ static void test_first_inline_cue_wins(void **s)
 static void test_cues_holding_shorter_cues(void **s)
 {
     (void)s;
-    json_t *j = extract("工作总结\n一、主要成效\n全年学习12次。\n"
-                        "当前我们仍面临不少困难和挑战：资金紧张；人员不足。\n"
-                        "产生这些情况的原因在于：学习不够深入；制度执行不严。\n"
-                        "二、下一步打算\n一是深化学习。二是建强支部。\n",
-                        NULL);
-    expect_list(j, "problems", "inline", "1", "资金紧张|人员不足");
-    expect_list(j, "causes", "inline", "1", "学习不够深入|制度执行不严");
-    json_decref(j);
-    j = extract("工作总结\n一、主要成效\n全年学习12次。\n二、存在的问题\n资金紧张。\n"
-                "问题虽有客观因素，但根本原因在于：学习不够深入；制度执行不严。\n"
-                "三、下一步打算\n一是深化学习。二是建强支部。\n",
-                NULL);
-    expect_list(j, "problems", "heading", "2", NULL);
-    expect_list(j, "causes", "inline", "2", "学习不够深入|制度执行不严");
-    json_decref(j);
+    static const struct {
+        const char *text;
+        const char *found, *section, *titles; /* the problems list; the causes are inline in section */
+    } cases[] = {
+        {"工作总结\n一、主要成效\n全年学习12次。\n当前我们仍面临不少困难和挑战：资金紧张；人员不足。\n"
+         "产生这些情况的原因在于：学习不够深入；制度执行不严。\n二、下一步打算\n一是深化学习。二是建强支部。\n",
+         "inline", "1", "资金紧张|人员不足"},
+        {"工作总结\n一、主要成效\n全年学习12次。\n二、存在的问题\n资金紧张。\n"
+         "问题虽有客观因素，但根本原因在于：学习不够深入；制度执行不严。\n三、下一步打算\n一是深化学习。二是建强支部。\n",
+         "heading", "2", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_t *j = extract(cases[i].text, NULL);
+        expect_list(j, "problems", cases[i].found, cases[i].section, cases[i].titles);
+        expect_list(j, "causes", "inline", cases[i].section, "学习不够深入|制度执行不严");
+        json_decref(j);
+    }
 }
 
 /* A report's 重点工作 part is no plans list: tasks parts count only in a
