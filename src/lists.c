@@ -15,6 +15,7 @@
  * Everything is linear in the size of the document. */
 #include "lists.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,12 @@ struct hb_list_rules {
     int last_kind;  /* the kind of the line read last (cue_kind), 0: none */
     int *same;      /* the next cue with the same first part, -1: none */
     hb_ac *first;   /* the first parts of the cues found in paragraphs; value: the first such cue */
-    hb_litset *need; /* set k: the longest part of each cue of kind k (need_part()) */
+    hb_litset *need; /* set k: the needed parts of kind k (need_part(), need_set()) */
+    /* [k]: kind k's needed parts alone, made by the first report that asks
+     * for kind k alone (most of a batch of short reports ask for causes
+     * alone): the vector filter then passes no other kind's first
+     * characters (不, 问); NULL until then */
+    _Atomic(hb_litset *) need_of[HB_KIND_PLANS + 1];
 };
 
 #define BIT(k) (1u << (k))
@@ -123,6 +129,7 @@ static int searched(const list_cue *q)
 /* The part of cue q that a paragraph holding it must hold: its longest
  * (the last of those as long), the least common most often (原因 of
  * 剖析…原因), as a paragraph is looked at before its scan (find_hits()). */
+enum { TWO_CHARS = 6 };
 static int need_part(const list_cue *q)
 {
     int best = 0;
@@ -130,6 +137,32 @@ static int need_part(const list_cue *q)
         if (q->len[p] >= q->len[best])
             best = p;
     return best;
+}
+
+/* The needed parts of the cues of `kinds` (bit k: kind k) as set k of a
+ * new literal set, NULL when out of memory.  Those of two characters go
+ * in first: a longer one holding one of its kind's is left out, as a
+ * paragraph holding it holds that one too, and the scan's filter passes
+ * fewer first characters (原因 answers for 问题的原因, 究其原因, 原因在于
+ * …, and 问 is common). */
+static hb_litset *need_set(const struct hb_list_rules *r, unsigned kinds)
+{
+    hb_litset *x = hb_litset_new();
+    for (int pass = 0; x && pass < 2; pass++)
+        for (size_t i = 0; x && i < r->ncues; i++) {
+            const list_cue *q = &r->cues[i];
+            int need = need_part(q);
+            const char *s = q->part[need];
+            size_t n = q->len[need];
+            if (q->kind <= 0 || !(kinds & BIT(q->kind)) || (n <= TWO_CHARS) == pass ||
+                (pass && hb_litset_find(x, s, n, BIT(q->kind)) < n))
+                continue;
+            if (!hb_litset_add(x, s, n, q->kind)) {
+                hb_litset_free(x);
+                x = NULL;
+            }
+        }
+    return x;
 }
 
 hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
@@ -145,18 +178,15 @@ hb_status hb_lists_load(struct hb_engine *e, hb_error *err)
     size_t *len = calloc(r->ncues ? r->ncues : 1, sizeof *len);
     if (!pat || !len)
         st = HB_ERR_NOMEM;
-    if (st == HB_OK && !(r->need = hb_litset_new()))
+    for (int k = 0; k <= HB_KIND_PLANS; k++)
+        atomic_init(&r->need_of[k], NULL);
+    if (st == HB_OK && !(r->need = need_set(r, ~0u)))
         st = HB_ERR_NOMEM;
-    for (size_t i = 0; st == HB_OK && i < r->ncues; i++) {
-        const list_cue *q = &r->cues[i];
-        if (searched(q)) {
-            pat[i] = q->part[0];
-            len[i] = q->len[0];
+    for (size_t i = 0; st == HB_OK && i < r->ncues; i++)
+        if (searched(&r->cues[i])) {
+            pat[i] = r->cues[i].part[0];
+            len[i] = r->cues[i].len[0];
         }
-        int need = need_part(q);
-        if (q->kind > 0 && !hb_litset_add(r->need, q->part[need], q->len[need], q->kind))
-            st = HB_ERR_NOMEM;
-    }
     if (st == HB_OK)
         st = hb_engine_build_entries(e, pat, len, r->ncues, &r->first, &r->same, err);
     free(pat);
@@ -174,6 +204,8 @@ void hb_lists_unload(struct hb_engine *e)
     free(r->same);
     hb_ac_free(r->first);
     hb_litset_free(r->need);
+    for (int k = 0; k <= HB_KIND_PLANS; k++)
+        hb_litset_free(atomic_load(&r->need_of[k]));
     free(r);
     e->lists = NULL;
 }
@@ -557,6 +589,28 @@ static int on_first_part(void *ctx, size_t start, size_t end, int value)
     return 1;
 }
 
+/* The set to search for the kinds of `want`: kind k's own when it is the
+ * only one, made and published by the first report to ask (a thread that
+ * loses the race frees its copy), else the set of all kinds. */
+static const hb_litset *need_for(struct hb_list_rules *r, unsigned want)
+{
+    for (int k = HB_KIND_ACHIEVEMENTS; k <= HB_KIND_PLANS; k++) {
+        if (want != BIT(k))
+            continue;
+        hb_litset *x = atomic_load_explicit(&r->need_of[k], memory_order_acquire), *none = NULL;
+        if (x)
+            return x;
+        if (!(x = need_set(r, want)))
+            return r->need; /* out of memory: the set of all answers as well */
+        if (atomic_compare_exchange_strong_explicit(&r->need_of[k], &none, x, memory_order_acq_rel,
+                                                    memory_order_acquire))
+            return x;
+        hb_litset_free(x);
+        return none;
+    }
+    return r->need;
+}
+
 /* Whether v[from, to) holds a needed part (need_part()) of a cue of a
  * wanted kind.  Paragraphs are asked in order, with one `want`: one search
  * of the view from the first on finds the next part, which answers for
@@ -565,15 +619,16 @@ static int on_first_part(void *ctx, size_t start, size_t end, int value)
 static int holds_need(lists_ctx *c, size_t from, size_t to, unsigned want)
 {
     const char *v = c->d->view;
+    const hb_litset *set = need_for(c->d->engine->lists, want);
     if (!c->need_known || c->need_at < from) {
-        c->need_at = from + hb_litset_find(c->rules->need, v + from, c->d->view_len - from, want);
+        c->need_at = from + hb_litset_find(set, v + from, c->d->view_len - from, want);
         c->need_known = 1;
     }
     if (c->need_at >= to)
         return 0;
     /* the first part from `from` on starts here: one lies whole in the
      * paragraph unless it runs past its end and no later one lies whole */
-    return hb_litset_find(c->rules->need, v + c->need_at, to - c->need_at, want) < to - c->need_at;
+    return hb_litset_find(set, v + c->need_at, to - c->need_at, want) < to - c->need_at;
 }
 
 /* Cues of the wanted kinds in paragraph p: leftmost-longest, a cue inside

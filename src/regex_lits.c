@@ -658,6 +658,8 @@ typedef struct {
      * (bit: its high one) */
     uint8_t cont[2][2][16];    /* [half][low nibble of byte 1, of byte 2][nibble] */
     uint8_t ascii[16];
+    uint64_t not_han;          /* nonzero: a literal opens with a character of one, two or
+                                  four bytes (else the filter asks only three-byte places) */
 } litset_tab;
 
 /* The tables, literals and their bytes, made here or filed by rulec
@@ -720,7 +722,9 @@ int hb_litset_add(hb_litset *x, const char *s, size_t len, int which)
     t->all |= bit;
     unsigned k;
     const unsigned char *u = (const unsigned char *)s;
-    if (char_at(u, &k) == 3) {
+    size_t first = char_at(u, &k);
+    t->not_han |= first != 3;
+    if (first == 3) {
         unsigned g = (u[1] >> 4 & 3) << 2 | (u[2] >> 4 & 3);
         uint8_t (*c)[16] = t->cont[g / 8], b = (uint8_t)(1u << (g % 8));
         c[0][u[1] & 15] |= b, c[1][u[2] & 15] |= b;
@@ -826,8 +830,20 @@ hb_litset *hb_litset_view(const void *blob, size_t size, int trusted)
     return x;
 }
 
+/* Whether a[0..n) and b[0..n) are the same: a literal's few bytes, a
+ * byte at a time, not by a call to memcmp, around which the vector scan
+ * put its filter's registers on the stack and back at every candidate
+ * (a tenth of scan32_all's time). */
+static inline __attribute__((always_inline)) int same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* Whether s[0..left) starts with l: its first four bytes compared in one
- * (most candidates differ there), the rest by memcmp. */
+ * (most candidates differ there), then the rest. */
 static inline __attribute__((always_inline)) int starts_with(const lit *l, const char *words, const char *s,
                                                              size_t left)
 {
@@ -835,9 +851,9 @@ static inline __attribute__((always_inline)) int starts_with(const lit *l, const
     if (l->len > left)
         return 0;
     if (left < 4)
-        return !memcmp(words + l->word, s, l->len);
+        return same_bytes(words + l->word, s, l->len);
     memcpy(&w, s, 4);
-    return (w & l->mask) == l->head && (l->len <= 4 || !memcmp(words + l->word + 4, s + 4, l->len - 4));
+    return (w & l->mask) == l->head && (l->len <= 4 || same_bytes(words + l->word + 4, s + 4, l->len - 4));
 }
 
 /* A set's parts as a scan reads them: loaded once a scan, not through the
@@ -899,7 +915,8 @@ typedef struct {
  * high nibbles: continuation bytes have only those two bits free, and four
  * tables fewer kept the filter in registers (-9% instructions in lists'
  * scan, -3% in the lines'). */
-__attribute__((target("avx2"))) static inline unsigned may_start32(const filter32 *f, const unsigned char *u)
+__attribute__((target("avx2"), always_inline)) static inline unsigned may_start32(const filter32 *f,
+                                                                                  const unsigned char *u, int han)
 {
 #define B(c) _mm256_set1_epi8((char)(c))
     const __m256i b0 = _mm256_loadu_si256((const __m256i *)u), b1 = _mm256_loadu_si256((const __m256i *)(u + 1)),
@@ -918,6 +935,9 @@ __attribute__((target("avx2"))) static inline unsigned may_start32(const filter3
                          _mm256_shuffle_epi8(bits, grp)),
         _mm256_and_si256(_mm256_and_si256(_mm256_shuffle_epi8(f->cont[1][0], lo1), _mm256_shuffle_epi8(f->cont[1][1], lo2)),
                          _mm256_shuffle_epi8(bits8, grp)));
+    if (han) /* a set of Han literals (not_han 0): three-byte places alone */
+        return (unsigned)_mm256_movemask_epi8(
+            _mm256_andnot_si256(_mm256_cmpeq_epi8(g, no), _mm256_cmpeq_epi8(_mm256_and_si256(b0, B(0xF0)), B(0xE0))));
     /* an ASCII byte's high nibble as a bit, 0 from 80 up: bits */
     const __m256i hi0 = _mm256_and_si256(_mm256_srli_epi16(b0, 4), low);
     const __m256i ascii =
@@ -937,7 +957,8 @@ __attribute__((target("avx2"))) static inline unsigned may_start32(const filter3
  * scan32_first): with `first` an argument, the loop of hb_litset_scan
  * kept one more register and took 7% more instructions. */
 __attribute__((target("avx2"), always_inline)) static inline const unsigned char *
-scan32(scan_parts x, const unsigned char *u, const unsigned char *end, uint64_t mask, int first, uint64_t *found)
+scan32(scan_parts x, const unsigned char *u, const unsigned char *end, uint64_t mask, int first, int han,
+       uint64_t *found)
 {
 #define TABLE(t) _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(t)))
     filter32 f = {.ascii = TABLE(x.t->ascii)};
@@ -947,7 +968,7 @@ scan32(scan_parts x, const unsigned char *u, const unsigned char *end, uint64_t 
 #undef TABLE
     uint64_t got = *found;
     for (; end - u >= 34; u += 32)
-        for (unsigned m = may_start32(&f, u); m; m &= m - 1) {
+        for (unsigned m = may_start32(&f, u, han); m; m &= m - 1) {
             const unsigned char *p = u + __builtin_ctz(m);
             step(x, p, (size_t)(end - p), mask, first, &got);
             if (first ? got != 0 : got == x.t->all) {
@@ -964,14 +985,14 @@ scan32(scan_parts x, const unsigned char *u, const unsigned char *end, uint64_t 
 __attribute__((target("avx2"))) static const unsigned char *scan32_all(scan_parts x, const unsigned char *u,
                                                                        const unsigned char *end, uint64_t *found)
 {
-    return scan32(x, u, end, ~0ull, 0, found);
+    return x.t->not_han ? scan32(x, u, end, ~0ull, 0, 0, found) : scan32(x, u, end, ~0ull, 0, 1, found);
 }
 
 __attribute__((target("avx2"))) static const unsigned char *scan32_first(scan_parts x, const unsigned char *u,
                                                                          const unsigned char *end, uint64_t mask,
                                                                          uint64_t *found)
 {
-    return scan32(x, u, end, mask, 1, found);
+    return x.t->not_han ? scan32(x, u, end, mask, 1, 0, found) : scan32(x, u, end, mask, 1, 1, found);
 }
 #endif
 

@@ -69,7 +69,7 @@ typedef struct hb_litset hb_litset;
  * filed tables change: the sets rulec filed in huibao.rules by another
  * reading or layout are then not taken (a set too narrow would skip a rule
  * that can match). */
-#define HB_LITS_VERSION 5
+#define HB_LITS_VERSION 6
 
 /* The quantifier at *pp after a part of a pattern, read as both pattern
  * readers (this one and regex_prefix.c) need it: 1 with the counts

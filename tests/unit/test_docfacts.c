@@ -329,6 +329,28 @@ static void test_year_at_every_place(void **s)
         }
 }
 
+/* Every form of a year at every place of the vector scan's 32 bytes, in a
+ * text long enough for it, after words its filter turns away (12个, 一些,
+ * 一九 not a year, 二十). */
+static void test_year_forms_at_every_place(void **s)
+{
+    (void)s;
+    for (int lead = 0; lead < 40; lead++) {
+        char text[1024];
+        snprintf(text, sizeof text,
+                 "工作总结\n一、主要工作\n%.*s12个一些一九二十1.5亿，一九九八年、二〇二二年、二○二三年、二零二四年、2025年，"
+                 "全年开展学习十二次，完成各项任务，群众满意度持续提升，各项工作取得新进展。\n",
+                 lead, "abcdefghijabcdefghijabcdefghijabcdefghij");
+        json_t *j = facts(text);
+        json_t *v = json_object_get(j, "years");
+        static const int want[] = {1998, 2022, 2023, 2024, 2025};
+        assert_int_equal(json_array_size(v), 5);
+        for (size_t i = 0; i < 5; i++)
+            assert_int_equal(json_integer_value(json_array_get(v, i)), want[i]);
+        json_decref(j);
+    }
+}
+
 /* Years in numerals open with 一九 or 二〇 (○, 零): found among the many
  * words 一 and 二 open; a date line in numerals signs the report. */
 static void test_year_numerals(void **s)
@@ -606,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_year_ranges),
         cmocka_unit_test(test_org_period),
         cmocka_unit_test(test_year_numerals),
+        cmocka_unit_test(test_year_forms_at_every_place),
         cmocka_unit_test(test_first_cue_decides),
         cmocka_unit_test(test_furniture),
         cmocka_unit_test(test_traditional),

@@ -663,6 +663,32 @@ static void test_first_inline_cue_wins(void **s)
     json_decref(j);
 }
 
+/* Cues whose needed part holds a shorter one of their kind (原因在于 holds
+ * 原因, 困难和挑战 holds 困难), alone in their report: the shorter part
+ * answers for them, and their lists are found; so when causes alone are
+ * looked for inline (the other kinds headed), by causes' own set. */
+static void test_cues_holding_shorter_cues(void **s)
+{
+    (void)s;
+    static const struct {
+        const char *text;
+        const char *found, *section, *titles; /* the problems list; the causes are inline in section */
+    } cases[] = {
+        {"工作总结\n一、主要成效\n全年学习12次。\n当前我们仍面临不少困难和挑战：资金紧张；人员不足。\n"
+         "产生这些情况的原因在于：学习不够深入；制度执行不严。\n二、下一步打算\n一是深化学习。二是建强支部。\n",
+         "inline", "1", "资金紧张|人员不足"},
+        {"工作总结\n一、主要成效\n全年学习12次。\n二、存在的问题\n资金紧张。\n"
+         "问题虽有客观因素，但根本原因在于：学习不够深入；制度执行不严。\n三、下一步打算\n一是深化学习。二是建强支部。\n",
+         "heading", "2", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        json_t *j = extract(cases[i].text, NULL);
+        expect_list(j, "problems", cases[i].found, cases[i].section, cases[i].titles);
+        expect_list(j, "causes", "inline", cases[i].section, "学习不够深入|制度执行不严");
+        json_decref(j);
+    }
+}
+
 /* A report's 重点工作 part is no plans list: tasks parts count only in a
  * plan or an unknown document with a plans heading. */
 static void test_tasks_part_in_report(void **s)
@@ -707,6 +733,7 @@ int main(void)
         cmocka_unit_test(test_problems_in_following_sentences),
         cmocka_unit_test(test_other_kinds),
         cmocka_unit_test(test_profile_option),
+        cmocka_unit_test(test_cues_holding_shorter_cues),
         cmocka_unit_test(test_pathological),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

@@ -175,6 +175,30 @@ static int warned(const hb_report *r, const char *code)
     return 0;
 }
 
+/* Heading and item titles keep HB_HEADING_MAX_CHARS characters: 200 are
+ * kept whole (in 600 bytes), the 201st cut; a heading's cut is warned. */
+static void test_title_cap(void **s)
+{
+    (void)s;
+    for (int n = 199; n <= 201; n++) {
+        char text[2048] = "工作总结\n（一）";
+        for (int i = 0; i < n; i++)
+            strcat(text, i % 2 ? "建" : "党");
+        strcat(text, "\n全年学习，一是");
+        for (int i = 0; i < n; i++)
+            strcat(text, "学");
+        strcat(text, "。\n");
+        hb_report *r = doc(text);
+        size_t kept = (size_t)(n < HB_HEADING_MAX_CHARS ? n : HB_HEADING_MAX_CHARS) * 3;
+        assert_int_equal(r->sections.n, 1);
+        assert_int_equal(r->sections.v[0].tend - r->sections.v[0].tstart, kept);
+        assert_int_equal(warned(r, "long-title") != 0, n > HB_HEADING_MAX_CHARS);
+        assert_int_equal(r->items.n, 1);
+        assert_int_equal(r->items.v[0].tend - r->items.v[0].tstart, kept);
+        hb_report_free(r);
+    }
+}
+
 static void test_nesting_skipped_levels_and_ids(void **s)
 {
     (void)s;
@@ -554,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_more_marker_styles),
         cmocka_unit_test(test_circled_item_at_every_place),
         cmocka_unit_test(test_run_together),
+        cmocka_unit_test(test_title_cap),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
