@@ -1,6 +1,8 @@
 /* FNV-1a over bytes: the hash of the open-addressing tables that count
- * terms per report (slogans.c, terms.c); and the 128-bit mix that keys and
- * checks the blobs of the compiled rules file (aho.c, regex.c). */
+ * terms per report (slogans.c, terms.c); the 128-bit mix that keys and
+ * checks the blobs of the compiled rules file (aho.c, regex.c); and the
+ * inline compare of a few bytes that tables and literal scans ask after
+ * a hit (units.c, regex_lits.c). */
 #ifndef HB_HASH_H
 #define HB_HASH_H
 
@@ -48,6 +50,32 @@ static inline void hb_hash_mix(uint64_t h[2], const void *p, size_t n)
     }
     h[0] = hb_hash_lane(a, x, K1);
     h[1] = hb_hash_lane(c, y, K0);
+}
+
+/* Whether a[0..n) equals b[0..n): a word list's key or a word is a few
+ * characters, compared as two overlapping reads of 8 or 4 bytes each
+ * (never a byte outside it), of 2 under 4; memcmp's call cost
+ * more than the compare. */
+static inline int hb_same_bytes(const char *a, const char *b, size_t n)
+{
+    if (n > 16)
+        return !memcmp(a, b, n);
+    if (n >= 8) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8), memcpy(&a1, a + n - 8, 8), memcpy(&b0, b, 8), memcpy(&b1, b + n - 8, 8);
+        return !((a0 ^ b0) | (a1 ^ b1));
+    }
+    if (n >= 4) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4), memcpy(&a1, a + n - 4, 4), memcpy(&b0, b, 4), memcpy(&b1, b + n - 4, 4);
+        return !((a0 ^ b0) | (a1 ^ b1));
+    }
+    if (n >= 2) { /* most keys of a Chinese list are whole characters: 3 bytes */
+        uint16_t a0, a1, b0, b1;
+        memcpy(&a0, a, 2), memcpy(&a1, a + n - 2, 2), memcpy(&b0, b, 2), memcpy(&b1, b + n - 2, 2);
+        return !((a0 ^ b0) | (a1 ^ b1));
+    }
+    return !n || a[0] == b[0];
 }
 
 #endif

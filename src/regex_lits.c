@@ -17,6 +17,7 @@
 #endif
 #include <pcre2.h>
 
+#include "hash.h"
 #include "normalize.h"
 
 enum { MAX_DEPTH = 32, MAX_RUN = 256 };
@@ -830,20 +831,10 @@ hb_litset *hb_litset_view(const void *blob, size_t size, int trusted)
     return x;
 }
 
-/* Whether a[0..n) and b[0..n) are the same: a literal's few bytes, a
- * byte at a time, not by a call to memcmp, around which the vector scan
- * put its filter's registers on the stack and back at every candidate
- * (a tenth of scan32_all's time). */
-static inline __attribute__((always_inline)) int same_bytes(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
 /* Whether s[0..left) starts with l: its first four bytes compared in one
- * (most candidates differ there), then the rest. */
+ * (most candidates differ there), then the rest inline: around a call to
+ * memcmp the vector scan put its filter's registers on the stack and back
+ * at every candidate (a tenth of scan32_all's time). */
 static inline __attribute__((always_inline)) int starts_with(const lit *l, const char *words, const char *s,
                                                              size_t left)
 {
@@ -851,9 +842,9 @@ static inline __attribute__((always_inline)) int starts_with(const lit *l, const
     if (l->len > left)
         return 0;
     if (left < 4)
-        return same_bytes(words + l->word, s, l->len);
+        return hb_same_bytes(words + l->word, s, l->len);
     memcpy(&w, s, 4);
-    return (w & l->mask) == l->head && (l->len <= 4 || same_bytes(words + l->word + 4, s + 4, l->len - 4));
+    return (w & l->mask) == l->head && (l->len <= 4 || hb_same_bytes(words + l->word + 4, s + 4, l->len - 4));
 }
 
 /* A set's parts as a scan reads them: loaded once a scan, not through the

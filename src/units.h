@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "aho.h"
+#include "hash.h"
 #include "huibao.h"
 #include "normalize.h"
 
@@ -97,32 +98,6 @@ static inline size_t hb_word_head_len(const char *s, size_t len)
 {
     size_t m = (size_t)hb_utf8_len((unsigned char)s[0]);
     return m < len ? m : len;
-}
-
-/* Whether a[0..n) equals b[0..n): a word list's key or a word is a few
- * characters, compared as two overlapping reads of 8 or 4 bytes each
- * (never a byte outside it), of 2 under 4; memcmp's call cost
- * more than the compare. */
-static inline int hb_same_bytes(const char *a, const char *b, size_t n)
-{
-    if (n > 16)
-        return !memcmp(a, b, n);
-    if (n >= 8) {
-        uint64_t a0, a1, b0, b1;
-        memcpy(&a0, a, 8), memcpy(&a1, a + n - 8, 8), memcpy(&b0, b, 8), memcpy(&b1, b + n - 8, 8);
-        return !((a0 ^ b0) | (a1 ^ b1));
-    }
-    if (n >= 4) {
-        uint32_t a0, a1, b0, b1;
-        memcpy(&a0, a, 4), memcpy(&a1, a + n - 4, 4), memcpy(&b0, b, 4), memcpy(&b1, b + n - 4, 4);
-        return !((a0 ^ b0) | (a1 ^ b1));
-    }
-    if (n >= 2) { /* most keys of a Chinese list are whole characters: 3 bytes */
-        uint16_t a0, a1, b0, b1;
-        memcpy(&a0, a, 2), memcpy(&a1, a + n - 2, 2), memcpy(&b0, b, 2), memcpy(&b1, b + n - 2, 2);
-        return !((a0 ^ b0) | (a1 ^ b1));
-    }
-    return !n || a[0] == b[0];
 }
 
 /* Whether an entry of l may start s[0..len): the filter of first
