@@ -26,6 +26,7 @@ enum { PEAK_PER_BYTE = 6 };
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
 static int huge_wanted, huge_done;
+static void *heap_filler; /* kept to the end: see heap_span */
 
 void cli_memory_want_huge(void)
 {
@@ -46,18 +47,39 @@ static void heap_span(size_t room)
      * would be faulted anew, and in small ones */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, INT32_MAX);
-    mallopt(M_TOP_PAD, (int)room);
+    /* room, and the stretch to the first huge page past what the heap
+     * has touched (a page table there already: no huge page) */
+    size_t grow = room + 2 * HUGE_PAGE;
+    mallopt(M_TOP_PAD, (int)grow);
     /* more than the heap's free top: it grows, by the pad with it */
     size_t ask = mallinfo2().keepcost + 4096;
-    char *probe = malloc(ask), *end = sbrk(0);
+    char *touched = sbrk(0), *probe = malloc(ask), *end = sbrk(0);
     mallopt(M_TOP_PAD, 128 << 10); /* glibc's own, for any later growth */
     /* the span only if the probe came from the heap's top, as glibc's
      * malloc gives it (not a sanitizer's or valgrind's) */
-    if (probe && end != (char *)-1 && probe < end && (size_t)(end - probe) <= ask + room + HUGE_PAGE) {
-        uintptr_t from = ((uintptr_t)probe + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-        uintptr_t to = (uintptr_t)end & ~(HUGE_PAGE - 1);
-        if (to > from)
-            madvise((void *)from, to - from, MADV_HUGEPAGE);
+    if (!probe || touched == (char *)-1 || end == (char *)-1 || probe >= end ||
+        (size_t)(end - probe) > ask + grow + HUGE_PAGE) {
+        free(probe);
+        return;
+    }
+    uintptr_t from = ((uintptr_t)touched + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    uintptr_t to = (uintptr_t)end & ~(HUGE_PAGE - 1);
+    if (to > from)
+        madvise((void *)from, to - from, MADV_HUGEPAGE);
+    /* The heap's top up to the span's first huge page is kept (the probe,
+     * cut or grown in place to end there), never touched but for its
+     * header, so that what follows is served from the span: left to glibc,
+     * the report took that stretch first, in small pages (up to 2 MiB of
+     * them: where the heap starts is random) */
+    size_t lead = from - (uintptr_t)probe;
+    if (lead >= 4096) {
+        void *kept = realloc(probe, lead - sizeof(size_t));
+        if (kept == probe) {
+            heap_filler = kept;
+            return;
+        }
+        if (kept)
+            probe = kept;
     }
     free(probe);
 }

@@ -2,7 +2,8 @@
  * first input extracted alone (over GROUP_FILE_MAX, up to HUGE_INPUT_MAX
  * bytes) or the first group of smaller inputs (HUGE_INPUT_MAX of input at
  * most), is the heap grown by the room its reports take, 4 MiB at least,
- * and that span advised huge; inputs read for a group, inputs and groups
+ * and that span advised huge, the reports served from its first huge page
+ * on; inputs read for a group, inputs and groups
  * too large, and later ones leave it as it is.  The
  * state is once per process: each test runs in a process of its own.
  * Skipped where malloc is not glibc's (ASan, valgrind) or the kernel has
@@ -114,6 +115,17 @@ static void test_only_the_first_large_input(void **state)
     free(before);
 }
 
+/* p, the first block had after the span was made, lies in its huge
+ * pages: advised, and past all the heap had touched (touched: the heap's
+ * end before), where a 2 MiB page can be had whole.  Where the heap starts
+ * is random, and so was the stretch of small pages below the first huge
+ * one that a report was served from first. */
+static void untouched_huge(const char *p, const char *touched)
+{
+    assert_int_equal(advised_huge((uintptr_t)p), 1);
+    assert_true(((uintptr_t)p & ~(HUGE_PAGE - 1)) >= (uintptr_t)touched);
+}
+
 /* 3 MiB from malloc: past the 1 MiB threshold of cli_memory_init, so a
  * mapping of its own unless a span has raised it. */
 enum { PROBE = 3 << 20, SPAN_MIN = 4 << 20 /* memory.c's */ };
@@ -126,8 +138,10 @@ static void test_a_small_input_alone(void **state)
     unadvised_or_skip(before);
     cli_memory_want_huge();
     /* its reports take less than a huge page: the least span that holds one */
+    char *touched = sbrk(0);
     char *input = cli_input_buffer(GROUP_FILE_MAX + 1);
     assert_non_null(input);
+    untouched_huge(input, touched);
     assert_true(mallinfo2().keepcost >= SPAN_MIN - GROUP_FILE_MAX - 4096);
     char *report = malloc(PROBE);
     assert_non_null(report);
@@ -151,8 +165,13 @@ static void test_only_the_first_group(void **state)
     assert_int_equal(advised_huge(boundary_in(over)), 0);
     free(over);
 
+    char *touched = sbrk(0);
     cli_memory_huge_for_group(100 << 10, 20); /* 20 reports of 5 KB: the least span */
     assert_true(mallinfo2().keepcost >= SPAN_MIN);
+    char *first = malloc(64 << 10); /* what the group's first report asks */
+    assert_non_null(first);
+    untouched_huge(first, touched);
+    free(first);
     char *group = malloc(PROBE);
     assert_non_null(group);
     assert_int_equal(advised_huge(boundary_in(group)), 1);
