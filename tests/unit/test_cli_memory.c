@@ -3,7 +3,8 @@
  * bytes) or the first group of smaller inputs (HUGE_INPUT_MAX of input at
  * most), is the heap grown by the room its reports take, 4 MiB at least,
  * and that span advised huge, the reports served from its first huge page
- * on; inputs read for a group, inputs and groups
+ * on, but for small ones that fit in the stretch of small pages below it;
+ * inputs read for a group, inputs and groups
  * too large, and later ones leave it as it is.  The
  * state is once per process: each test runs in a process of its own.
  * Skipped where malloc is not glibc's (ASan, valgrind) or the kernel has
@@ -127,8 +128,9 @@ static void untouched_huge(const char *p, const char *touched)
 }
 
 /* 3 MiB from malloc: past the 1 MiB threshold of cli_memory_init, so a
- * mapping of its own unless a span has raised it. */
-enum { PROBE = 3 << 20, SPAN_MIN = 4 << 20 /* memory.c's */ };
+ * mapping of its own unless a span has raised it.  ALONE: an input
+ * extracted alone whose reports take more than SMALL_ROOM. */
+enum { PROBE = 3 << 20, SPAN_MIN = 4 << 20, SMALL_ROOM = 1 << 20 /* memory.c's */, ALONE = 256 << 10 };
 
 static void test_a_small_input_alone(void **state)
 {
@@ -137,12 +139,13 @@ static void test_a_small_input_alone(void **state)
     char *before = malloc(PROBE);
     unadvised_or_skip(before);
     cli_memory_want_huge();
-    /* its reports take less than a huge page: the least span that holds one */
+    /* its reports take less than a huge page (but over SMALL_ROOM): the
+     * least span that holds one */
     char *touched = sbrk(0);
-    char *input = cli_input_buffer(GROUP_FILE_MAX + 1);
+    char *input = cli_input_buffer(ALONE);
     assert_non_null(input);
     untouched_huge(input, touched);
-    assert_true(mallinfo2().keepcost >= SPAN_MIN - GROUP_FILE_MAX - 4096);
+    assert_true(mallinfo2().keepcost >= SPAN_MIN - ALONE - 4096);
     char *report = malloc(PROBE);
     assert_non_null(report);
     assert_int_equal(advised_huge(boundary_in(report)), 1);
@@ -186,6 +189,64 @@ static void test_only_the_first_group(void **state)
     free(before);
 }
 
+/* The heap's free top made to start `below` bytes under a 2 MiB boundary
+ * and end before it (a block taken up to there, kept); returns the
+ * boundary, 0 where the heap is not glibc's.  The top is the heap's end
+ * less its free size (keepcost); a chunk's size is its request and a
+ * header of 8 bytes. */
+static uintptr_t top_below_boundary(size_t below)
+{
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* the block below from the heap too */
+    uintptr_t top = (uintptr_t)sbrk(0) - mallinfo2().keepcost;
+    uintptr_t boundary = ((top + below + (256 << 10)) + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+    char *block = malloc(boundary - below - top - sizeof(size_t)); /* kept: the child ends */
+    if (!block || (uintptr_t)block != top + 2 * sizeof(size_t)) {
+        free(block);
+        return 0;
+    }
+    assert_true((uintptr_t)sbrk(0) - mallinfo2().keepcost == boundary - below);
+    assert_true((uintptr_t)sbrk(0) <= boundary);
+    return boundary;
+}
+
+enum { STRETCH = 512 << 10 };
+
+/* A first group whose reports fit in the 512 KiB below the span, and take
+ * less than SMALL_ROOM, is served from there, in small pages. */
+static void test_a_small_group_in_the_stretch(void **state)
+{
+    (void)state;
+    cli_memory_init();
+    cli_memory_want_huge();
+    uintptr_t boundary = top_below_boundary(STRETCH);
+    if (!boundary || !huge_pages_testable())
+        skip();
+    cli_memory_huge_for_group(3 << 10, 1); /* room 18 KiB + a 64 KiB block */
+    char *first = malloc(128 << 10);
+    assert_non_null(first);
+    assert_true((uintptr_t)first >= boundary - STRETCH && (uintptr_t)first + (128 << 10) <= boundary);
+    assert_int_equal(advised_huge(boundary), 1);
+    free(first);
+}
+
+/* One whose reports do not fit there skips it: the span's first huge page
+ * serves them from the start. */
+static void test_a_larger_group_past_the_stretch(void **state)
+{
+    (void)state;
+    cli_memory_init();
+    cli_memory_want_huge();
+    uintptr_t boundary = top_below_boundary(STRETCH);
+    if (!boundary || !huge_pages_testable())
+        skip();
+    cli_memory_huge_for_group(50 << 10, 5); /* room 300 KiB + 5 blocks of 64: over 512 KiB */
+    char *first = malloc(128 << 10);
+    assert_non_null(first);
+    assert_true((uintptr_t)first >= boundary && (uintptr_t)first < boundary + 4096);
+    assert_int_equal(advised_huge((uintptr_t)first), 1);
+    free(first);
+}
+
 /* Runs one test in a child process, where the heap's state is fresh. */
 static int in_child(const struct CMUnitTest *test, const char *name)
 {
@@ -202,7 +263,11 @@ int main(void)
     const struct CMUnitTest large[] = {cmocka_unit_test(test_only_the_first_large_input)};
     const struct CMUnitTest small[] = {cmocka_unit_test(test_a_small_input_alone)};
     const struct CMUnitTest group[] = {cmocka_unit_test(test_only_the_first_group)};
+    const struct CMUnitTest stretch[] = {cmocka_unit_test(test_a_small_group_in_the_stretch)};
+    const struct CMUnitTest past[] = {cmocka_unit_test(test_a_larger_group_past_the_stretch)};
     int failed = in_child(large, "cli_memory_large");
+    failed |= in_child(stretch, "cli_memory_stretch");
+    failed |= in_child(past, "cli_memory_past_stretch");
     failed |= in_child(small, "cli_memory_small");
     failed |= in_child(group, "cli_memory_group");
     return failed;
