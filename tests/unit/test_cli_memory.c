@@ -209,22 +209,32 @@ static uintptr_t top_below_boundary(size_t below)
     return boundary;
 }
 
-enum { STRETCH = 512 << 10 };
+enum { STRETCH = 512 << 10, FIRST = 128 << 10 };
+
+/* The first block (FIRST bytes) a first group of `reports` small inputs
+ * of `bytes` in all is served, the heap's top STRETCH below *boundary;
+ * the test skipped where that cannot be seen. */
+static char *first_of_group(size_t bytes, size_t reports, uintptr_t *boundary)
+{
+    cli_memory_init();
+    cli_memory_want_huge();
+    *boundary = top_below_boundary(STRETCH);
+    if (!*boundary || !huge_pages_testable())
+        skip();
+    cli_memory_huge_for_group(bytes, reports);
+    char *first = malloc(FIRST);
+    assert_non_null(first);
+    return first;
+}
 
 /* A first group whose reports fit in the 512 KiB below the span, and take
  * less than SMALL_ROOM, is served from there, in small pages. */
 static void test_a_small_group_in_the_stretch(void **state)
 {
     (void)state;
-    cli_memory_init();
-    cli_memory_want_huge();
-    uintptr_t boundary = top_below_boundary(STRETCH);
-    if (!boundary || !huge_pages_testable())
-        skip();
-    cli_memory_huge_for_group(3 << 10, 1); /* room 18 KiB + a 64 KiB block */
-    char *first = malloc(128 << 10);
-    assert_non_null(first);
-    assert_true((uintptr_t)first >= boundary - STRETCH && (uintptr_t)first + (128 << 10) <= boundary);
+    uintptr_t boundary;
+    char *first = first_of_group(3 << 10, 1, &boundary); /* room 18 KiB + a 64 KiB block */
+    assert_true((uintptr_t)first >= boundary - STRETCH && (uintptr_t)first + FIRST <= boundary);
     assert_int_equal(advised_huge(boundary), 1);
     free(first);
 }
@@ -234,14 +244,8 @@ static void test_a_small_group_in_the_stretch(void **state)
 static void test_a_larger_group_past_the_stretch(void **state)
 {
     (void)state;
-    cli_memory_init();
-    cli_memory_want_huge();
-    uintptr_t boundary = top_below_boundary(STRETCH);
-    if (!boundary || !huge_pages_testable())
-        skip();
-    cli_memory_huge_for_group(50 << 10, 5); /* room 300 KiB + 5 blocks of 64: over 512 KiB */
-    char *first = malloc(128 << 10);
-    assert_non_null(first);
+    uintptr_t boundary;
+    char *first = first_of_group(50 << 10, 5, &boundary); /* room 300 KiB + 5 blocks of 64: over 512 KiB */
     assert_true((uintptr_t)first >= boundary && (uintptr_t)first < boundary + 4096);
     assert_int_equal(advised_huge((uintptr_t)first), 1);
     free(first);
