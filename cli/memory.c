@@ -42,7 +42,7 @@ enum { SPAN_MIN = 4 << 20 };
 /* Reports that take less than this are served first from the small pages
  * below the span, where they fit: their faults there (some 1 us each)
  * cost less than clearing a huge page (0.15-0.3 ms in this VM; a report
- * of 3 KB ran 5-10% slower in one). */
+ * of 3 KB ran 7-9% slower in one). */
 enum { SMALL_ROOM = 1 << 20 };
 
 /* The heap grows once by room, and that span is advised huge.  Each fresh
@@ -59,8 +59,8 @@ static void heap_span(size_t room)
      * would be faulted anew, and in small ones */
     mallopt(M_MMAP_THRESHOLD, 32 << 20);
     mallopt(M_TRIM_THRESHOLD, INT32_MAX);
-    /* room, and the stretch to the first huge page past what the heap
-     * has touched (a page table there already: no huge page) */
+    /* room (SPAN_MIN at least), and the stretch to the first huge page past
+     * what the heap has touched (a page table there already: no huge page) */
     size_t grow = (room > SPAN_MIN ? room : SPAN_MIN) + 2 * HUGE_PAGE;
     mallopt(M_TOP_PAD, (int)grow);
     /* more than the heap's free top: it grows, by the pad with it */
