@@ -26,24 +26,11 @@ enum { PEAK_PER_BYTE = 6 };
 #define HUGE_PAGE ((uintptr_t)2 << 20)
 
 static int huge_wanted, huge_done;
-static void *heap_filler; /* kept to the end: see heap_span */
 
 void cli_memory_want_huge(void)
 {
     huge_wanted = 1;
 }
-
-/* The span is this much at least: a smaller one holds no whole huge page
- * once aligned.  One of 20 KB to 512 KB ran 7-12% faster in it (its 300
- * to 1,500 faults of small pages cost more than clearing one or two huge
- * ones). */
-enum { SPAN_MIN = 4 << 20 };
-
-/* Reports that take less than this are served first from the small pages
- * below the span, where they fit: their faults there (some 1 us each)
- * cost less than clearing a huge page (0.15-0.3 ms in this VM; a report
- * of 3 KB ran 7-9% slower in one). */
-enum { SMALL_ROOM = 1 << 20 };
 
 /* The heap grows once by room, and that span is advised huge.  Each fresh
  * 4 KiB page costs a fault, and in a virtual machine the faults of a 4 MB
@@ -87,10 +74,8 @@ static void heap_span(size_t room)
     size_t lead = from - (uintptr_t)probe;
     if (lead >= 4096 && (room > lead || room > SMALL_ROOM)) {
         void *kept = realloc(probe, lead - sizeof(size_t));
-        if (kept == probe) {
-            heap_filler = kept;
-            return;
-        }
+        if (kept == probe)
+            return; /* kept to the end */
         if (kept)
             probe = kept;
     }

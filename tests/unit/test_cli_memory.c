@@ -130,7 +130,7 @@ static void untouched_huge(const char *p, const char *touched)
 /* 3 MiB from malloc: past the 1 MiB threshold of cli_memory_init, so a
  * mapping of its own unless a span has raised it.  ALONE: an input
  * extracted alone whose reports take more than SMALL_ROOM. */
-enum { PROBE = 3 << 20, SPAN_MIN = 4 << 20, SMALL_ROOM = 1 << 20 /* memory.c's */, ALONE = 256 << 10 };
+enum { PROBE = 3 << 20, ALONE = 256 << 10 };
 
 static void test_a_small_input_alone(void **state)
 {
