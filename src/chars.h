@@ -4,6 +4,9 @@
 #ifndef HB_CHARS_H
 #define HB_CHARS_H
 
+#include <stddef.h>
+#include <string.h>
+
 enum {
     HB_CN_DIGIT = 1u << 0, /* 〇 零 一 二 两 三 四 五 六 七 八 九: 0-9 */
     HB_CN_ALT = 1u << 1,   /* 〇 零 两: a digit no heading number or date field uses for 0 or 2 alone */
@@ -112,6 +115,17 @@ static inline int hb_is_shape_mask(int cp)
 static inline int hb_is_mask_char(int cp)
 {
     return cp == '*' || cp == 0xD7 /* × */ || cp == 0x2715 /* ✕ */ || hb_is_shape_mask(cp);
+}
+
+/* Whether text[i] starts a character that is not white space (space, tab,
+ * line ends, U+3000): what stats.chars counts, and what a quotation or a
+ * title must hold one of. */
+static inline int hb_visible_at(const char *text, size_t len, size_t i)
+{
+    unsigned char c = (unsigned char)text[i];
+    if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
+        return 0;
+    return !(c == 0xE3 && i + 3 <= len && memcmp(text + i, "\xE3\x80\x80", 3) == 0);
 }
 
 #endif

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "decimal.h"
 #include "extract.h"
 #include "sections.h"
@@ -875,17 +876,7 @@ static void signature_json(hb_json_out *out, const hb_doc *d)
     hb_json_object_close(out);
 }
 
-/* Whether text[i] starts a character that is not white space (space, tab,
- * line ends, U+3000). */
-static int visible_at(const char *text, size_t len, size_t i)
-{
-    unsigned char c = (unsigned char)text[i];
-    if ((c & 0xC0) == 0x80 || c == ' ' || c == '\t' || c == '\n' || c == '\r')
-        return 0;
-    return !(c == 0xE3 && i + 3 <= len && memcmp(text + i, "\xE3\x80\x80", 3) == 0);
-}
-
-/* How many characters of text[i..len) are not white space: visible_at over
+/* How many characters of text[i..len) are not white space: hb_visible_at over
  * sixteen bytes at once. */
 static size_t visible_chars_from(const char *text, size_t len, size_t i)
 {
@@ -903,7 +894,7 @@ static size_t visible_chars_from(const char *text, size_t len, size_t i)
             chars += lanes[k];
     }
     for (; i < len; i++)
-        chars += (size_t)visible_at(text, len, i);
+        chars += (size_t)hb_visible_at(text, len, i);
     return chars;
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chars.h"
 #include "extract.h"
 #include "normalize.h"
 
@@ -117,6 +118,17 @@ static size_t next_lead(const char *v, size_t i, size_t end)
     return i;
 }
 
+/* Whether view[s, e) holds a character that is not white space: a pair of
+ * marks around nothing else (“ ”, 《 》 written across a line end) quotes
+ * and names nothing. */
+static int holds_visible(const char *v, size_t s, size_t e)
+{
+    for (size_t i = s; i < e; i++)
+        if (hb_visible_at(v, e, i))
+            return 1;
+    return 0;
+}
+
 static int kind_of(int fam)
 {
     return fam == F_BOOK ? HB_Q_TITLE : fam == F_ANGLE || fam == F_ASCII_ANGLE ? HB_Q_INNER_TITLE : HB_Q_QUOTE;
@@ -224,7 +236,7 @@ static int scan_para(hb_doc *d, struct hb_quotes_result *r, int32_t p, scan_note
             for (int j = k; j < sp; j++)
                 titles -= st[j].fam == F_BOOK;
             uint32_t cs = st[k].pos + st[k].len;
-            if (cs < i) {
+            if (holds_visible(d->view, cs, i)) {
                 hb_quote q = {st[k].pos, (uint32_t)(i + n), cs, (uint32_t)i, (uint8_t)kind_of(fam), 0, -1, st[k].para};
                 if (!hb_vec_push(&d->arena, &r->spans, q))
                     return 0;

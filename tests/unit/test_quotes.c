@@ -164,6 +164,12 @@ static void test_empty_pairs_left_out(void **s)
     hb_report *r = scan("空的“”和《》不算。\n", &q);
     assert_int_equal(q.n, 0);
     hb_report_free(r);
+    /* nor pairs around white space alone, a line end included (a fuzzer's
+     * 《\n》 was a document titled "") */
+    r = scan("也不算“ ”、《　》和《\n》，《党章《 》》里的《 》也不算。\n", &q);
+    assert_int_equal(q.n, 1);
+    assert_string_equal(content(r, &q, 0), "党章《 》");
+    hb_report_free(r);
 }
 
 static void test_depth_cap_keeps_recent_pairs(void **s)
