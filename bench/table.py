@@ -172,7 +172,9 @@ def main():
         row("no repetition: extract --top 0", ext0, wc, "wc -m", ">= 0.5")
         # A report's own work, with no start-up and the lexicon, rules and
         # heap already warm: the corpus extracted twice in one run, less
-        # once.  What no change to start-up or first touches can beat.
+        # once, the two timed in turn (not the row above's run, timed
+        # beside wc -m: the host drifts).  What no change to start-up or
+        # first touches can beat.
         for opts, target in (([], "bounds 0.35"), (["--top", "0"], "bounds 0.5")):
             twice, alone = pair([HB, "extract"] + opts + [once, once], [HB, "extract"] + opts + [once], runs)
             row("  floor: the corpus again in the same run%s" % (" (--top 0)" if opts else ""),
